@@ -1,0 +1,348 @@
+//! The command line: sar's flags with sar's meaning.
+//!
+//! Parsing happens in two steps (as ripgrep does): clap checks what the user typed, then
+//! `Args::plan` turns it into what to do, with a message naming the bad value otherwise.
+//! sar's optional keywords (`-u ALL`, `-r ALL`, `-q ALL`) are rewritten to `-u=ALL` before
+//! clap sees them, so that `-u 1 5` still means "CPU, every second, five times".
+
+use crate::report::{CpuList, Selection};
+use crate::time::Zone;
+use clap::Parser;
+use std::ffi::OsString;
+use std::time::Duration;
+
+const EXAMPLES: &str = "\
+Examples:
+  rsar 1 5              CPU utilisation every second, five times (same as -u)
+  rsar -u ALL 2 3       every CPU state, including irq, softirq and guest time
+  rsar -P ALL 1 3       each CPU as well as the total
+  rsar -q 1 5           run queue, task count, load averages, blocked tasks
+  rsar -q ALL 1 5       ... and pressure stall information
+  rsar -r 5             memory use every 5 seconds until Ctrl-C
+  rsar -S -W 1 5        swap space and swapping
+  rsar -B 1 5           paging
+  rsar -b -d 1 5        I/O in total, and per block device
+  rsar -n DEV 1 5       per network interface
+  rsar -w 1 5           forks and context switches
+  rsar -A 1 2           everything
+
+Exit status: 0 success, 1 bad usage, 2 could not read the system's counters.";
+
+/// sar's flags, as typed.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar",
+    version,
+    about = "Report system activity as sar does: CPU, load, memory, swap, paging, I/O, network",
+    after_help = EXAMPLES,
+    disable_help_flag = true
+)]
+pub struct Args {
+    /// CPU utilisation (the default report). `-u ALL` shows every CPU state
+    #[arg(short = 'u', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub cpu: Option<String>,
+
+    /// Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)
+    #[arg(short = 'P', value_name = "N[,M…]|ALL")]
+    pub cpus: Option<String>,
+
+    /// Run queue, task list and load averages. `-q ALL` adds pressure stall information
+    #[arg(short = 'q', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub queue: Option<String>,
+
+    /// Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use
+    #[arg(short = 'r', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub memory: Option<String>,
+
+    /// Swap space utilisation
+    #[arg(short = 'S')]
+    pub swap: bool,
+
+    /// Swapping: pages swapped in and out per second
+    #[arg(short = 'W')]
+    pub swap_pages: bool,
+
+    /// Paging: page-ins, page-outs, faults, reclaim
+    #[arg(short = 'B')]
+    pub paging: bool,
+
+    /// I/O and transfer rates over all physical disks
+    #[arg(short = 'b')]
+    pub io: bool,
+
+    /// Activity of each block device
+    #[arg(short = 'd')]
+    pub disk: bool,
+
+    /// Print device names (vda, sda) with -d; accepted for sar compatibility, names are
+    /// printed by default as sar 12 does
+    #[arg(short = 'p')]
+    pub pretty: bool,
+
+    /// Network statistics; `-n DEV` reports each network interface
+    #[arg(short = 'n', value_name = "DEV")]
+    pub network: Option<String>,
+
+    /// Task creation and context switches
+    #[arg(short = 'w')]
+    pub tasks: bool,
+
+    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL
+    #[arg(short = 'A')]
+    pub all: bool,
+
+    /// Show times in UTC instead of the local time zone
+    #[arg(long)]
+    pub utc: bool,
+
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// Seconds between samples (fractions allowed)
+    #[arg(value_name = "INTERVAL")]
+    pub interval: Option<String>,
+
+    /// Number of reports; without it, report until interrupted (Ctrl-C prints the averages)
+    #[arg(value_name = "COUNT")]
+    pub count: Option<String>,
+}
+
+/// What the user asked for, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub selection: Selection,
+    pub zone: Zone,
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mode {
+    /// Sample /proc every `interval`, `count` times (forever when `None`).
+    Live {
+        interval: Duration,
+        count: Option<u64>,
+    },
+}
+
+/// A value the user gave that makes no sense; the message names it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Rewrite sar's `-u ALL` style keywords into `-u=ALL` for clap.
+pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut out: Vec<OsString> = Vec::new();
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"));
+        if takes_keyword && it.peek().and_then(|n| n.to_str()) == Some("ALL") {
+            let _ = it.next();
+            let mut joined = a;
+            joined.push("=ALL");
+            out.push(joined);
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
+    match v.as_deref() {
+        None => Ok(None),
+        Some("") => Ok(Some(false)),
+        Some("ALL") => Ok(Some(true)),
+        Some(other) => Err(UsageError(format!(
+            "-{flag} accepts only the keyword ALL, not {other:?}"
+        ))),
+    }
+}
+
+impl Args {
+    /// Check the values and decide what to do.
+    pub fn plan(&self) -> Result<Plan, UsageError> {
+        let mut sel = if self.all {
+            Selection::all()
+        } else {
+            Selection::default()
+        };
+        if let Some(all) = keyword('u', &self.cpu)? {
+            sel.cpu = Some(all || sel.cpu == Some(true));
+        }
+        if let Some(all) = keyword('q', &self.queue)? {
+            sel.queue = Some(all || sel.queue == Some(true));
+        }
+        if let Some(all) = keyword('r', &self.memory)? {
+            sel.memory = Some(all || sel.memory == Some(true));
+        }
+        sel.swap |= self.swap;
+        sel.swap_pages |= self.swap_pages;
+        sel.paging |= self.paging;
+        sel.io |= self.io;
+        sel.disk |= self.disk;
+        sel.tasks |= self.tasks;
+        if let Some(net) = &self.network {
+            match net.as_str() {
+                "DEV" | "ALL" => sel.net_dev = true,
+                other => {
+                    return Err(UsageError(format!(
+                        "-n {other}: rsar reports network interfaces only (-n DEV)"
+                    )))
+                }
+            }
+        }
+        if let Some(list) = &self.cpus {
+            sel.cpus = parse_cpu_list(list)?;
+            sel.cpu.get_or_insert(false);
+        }
+        if sel == Selection::default() || sel.tables().is_empty() {
+            sel.cpu = Some(false);
+        }
+        let zone = if self.utc { Zone::Utc } else { Zone::Local };
+
+        let Some(interval) = &self.interval else {
+            return Err(UsageError(
+                "no INTERVAL given: rsar reports live, e.g. `rsar -u 1 5` (reading rsadc's \
+                 daily logs comes with the recorder)"
+                    .into(),
+            ));
+        };
+        let secs: f64 = interval
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "INTERVAL must be a number of seconds between 0 and 86400, not {interval:?}"
+                ))
+            })?;
+        let count = match &self.count {
+            None => None,
+            Some(c) => Some(c.parse::<u64>().ok().filter(|&c| c > 0).ok_or_else(|| {
+                UsageError(format!("COUNT must be a whole number above 0, not {c:?}"))
+            })?),
+        };
+        Ok(Plan {
+            selection: sel,
+            zone,
+            mode: Mode::Live {
+                interval: Duration::from_secs_f64(secs),
+                count,
+            },
+        })
+    }
+}
+
+/// `-P ALL` or `-P 0,2,5` (sar also takes ranges: `-P 0-3`).
+fn parse_cpu_list(list: &str) -> Result<CpuList, UsageError> {
+    if list == "ALL" {
+        return Ok(CpuList::All);
+    }
+    let bad = || {
+        UsageError(format!(
+            "-P expects ALL or CPU numbers such as 0,2-3, not {list:?}"
+        ))
+    };
+    let mut cpus = Vec::new();
+    for part in list.split(',') {
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                if a > b || b >= 1 << 16 {
+                    return Err(bad());
+                }
+                cpus.extend(a..=b);
+            }
+            None => cpus.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    cpus.sort_unstable();
+    cpus.dedup();
+    Ok(CpuList::Some(cpus))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(args: &[&str]) -> Result<Plan, UsageError> {
+        let argv = normalize(
+            std::iter::once("rsar")
+                .chain(args.iter().copied())
+                .map(OsString::from),
+        );
+        Args::try_parse_from(argv)
+            .map_err(|e| UsageError(e.to_string()))?
+            .plan()
+    }
+
+    #[test]
+    fn no_flag_means_cpu() {
+        let p = plan(&["1", "3"]).unwrap();
+        assert_eq!(p.selection.tables(), vec![crate::report::Table::Cpu]);
+        assert_eq!(
+            p.mode,
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(3)
+            }
+        );
+    }
+
+    #[test]
+    fn keyword_all_is_not_mistaken_for_the_interval() {
+        let p = plan(&["-u", "ALL", "1", "2"]).unwrap();
+        assert_eq!(p.selection.cpu, Some(true));
+        let p = plan(&["-u", "1", "2"]).unwrap();
+        assert_eq!(p.selection.cpu, Some(false));
+        assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
+        let p = plan(&["-r", "ALL", "-q", "ALL", "2"]).unwrap();
+        assert_eq!(p.selection.memory, Some(true));
+        assert_eq!(p.selection.queue, Some(true));
+        assert!(matches!(p.mode, Mode::Live { count: None, .. }));
+    }
+
+    #[test]
+    fn clustered_flags() {
+        let p = plan(&["-uqr", "1", "1"]).unwrap();
+        assert_eq!(p.selection.cpu, Some(false));
+        assert_eq!(p.selection.queue, Some(false));
+        assert_eq!(p.selection.memory, Some(false));
+    }
+
+    #[test]
+    fn cpu_lists() {
+        assert_eq!(parse_cpu_list("ALL").unwrap(), CpuList::All);
+        assert_eq!(
+            parse_cpu_list("3,0-1,1").unwrap(),
+            CpuList::Some(vec![0, 1, 3])
+        );
+        assert!(parse_cpu_list("x").is_err());
+        assert!(parse_cpu_list("3-1").is_err());
+        let p = plan(&["-P", "1", "1", "1"]).unwrap();
+        assert_eq!(p.selection.cpu, Some(false), "-P implies -u");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert!(plan(&["0"]).unwrap_err().0.contains("INTERVAL"));
+        assert!(plan(&["1", "0"]).unwrap_err().0.contains("COUNT"));
+        assert!(plan(&["-n", "EDEV", "1"]).unwrap_err().0.contains("EDEV"));
+        assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
+        assert!(plan(&[]).unwrap_err().0.contains("INTERVAL"));
+    }
+
+    #[test]
+    fn a_selects_everything() {
+        let p = plan(&["-A", "1", "1"]).unwrap();
+        assert_eq!(p.selection, Selection::all());
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Args::command().debug_assert();
+    }
+}

@@ -1,0 +1,176 @@
+//! Live reporting: sample /proc every interval and print each interval as it ends, then
+//! the averages — at the end of COUNT, or when interrupted (Ctrl-C prints the averages of
+//! what was shown, as sar does).
+//!
+//! `SampleReport` is the pipeline every report runs through: samples in, one interval per
+//! consecutive pair, rows out, intervals added up for `Average:`.
+
+use crate::probe::{Probe, ProbeError};
+use crate::report::{Banner, Selection, Table, TableWriter};
+use crate::sample::{HostFacts, Sample};
+use crate::stats::IntervalStats;
+use crate::time::{banner_date, clock_label, Zone};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Turns a stream of samples into a sar report.
+pub struct SampleReport<W: Write> {
+    writer: TableWriter<W>,
+    zone: Zone,
+    prev: Option<Sample>,
+    average: Option<IntervalStats>,
+    checked_tables: bool,
+}
+
+impl<W: Write> SampleReport<W> {
+    pub fn new(out: W, selection: Selection, zone: Zone) -> Self {
+        SampleReport {
+            writer: TableWriter::new(out, selection),
+            zone,
+            prev: None,
+            average: None,
+            checked_tables: false,
+        }
+    }
+
+    /// Print the banner for `host`, dated by `first`'s time.
+    pub fn banner(&mut self, host: &HostFacts, first: &Sample) -> io::Result<()> {
+        self.writer.banner(&Banner {
+            sysname: host.sysname.clone(),
+            release: host.release.clone(),
+            hostname: host.hostname.clone(),
+            date: banner_date(first.time.wall_ns, self.zone),
+            machine: host.machine.clone(),
+            cpus: host.cpu_count,
+        })
+    }
+
+    /// Add the next sample. Returns the tables dropped because the system lacks their
+    /// data (reported once, at the first interval).
+    pub fn push(&mut self, sample: Sample) -> io::Result<Vec<Table>> {
+        let mut dropped = Vec::new();
+        if let Some(prev) = &self.prev {
+            if let Some(stats) = IntervalStats::between(prev, &sample) {
+                if !self.checked_tables {
+                    dropped = self.writer.retain_available(&stats);
+                    self.checked_tables = true;
+                }
+                let start = clock_label(prev.time.wall_ns, self.zone);
+                let end = clock_label(sample.time.wall_ns, self.zone);
+                self.writer.interval(&start, &end, &stats)?;
+                match &mut self.average {
+                    Some(avg) => avg.add(&stats),
+                    None => self.average = Some(stats),
+                }
+            }
+        }
+        self.prev = Some(sample);
+        Ok(dropped)
+    }
+
+    /// Print the `Average:` block of what was shown, if anything was.
+    pub fn finish(&mut self) -> io::Result<()> {
+        match self.average.take() {
+            Some(avg) => self.writer.average(&avg),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the report still has anything to print.
+    pub fn has_tables(&self) -> bool {
+        !self.writer.tables().is_empty()
+    }
+}
+
+/// Why a live report stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error(transparent)]
+    Probe(#[from] ProbeError),
+    #[error("cannot write the report: {0}")]
+    Output(#[from] io::Error),
+}
+
+/// Set by SIGINT/SIGTERM; the loop checks it while waiting.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn request_stop(_: nix::libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+/// Make Ctrl-C (and SIGTERM) end the report gracefully instead of killing the process.
+pub fn install_stop_handler() -> nix::Result<()> {
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+    let action = SigAction::new(
+        SigHandler::Handler(request_stop),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    for sig in [Signal::SIGINT, Signal::SIGTERM] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe { sigaction(sig, &action) }?;
+    }
+    Ok(())
+}
+
+/// Sleep until `deadline`, waking early if a stop was requested. Returns false on stop.
+fn wait_until(deadline: Instant) -> bool {
+    loop {
+        if STOP.load(Ordering::SeqCst) {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        std::thread::sleep((deadline - now).min(Duration::from_millis(50)));
+    }
+}
+
+/// Run a live report: `count` intervals (until stopped when `None`) of `interval`.
+/// Warnings (a table the system cannot provide, an unreadable optional /proc file) go to
+/// `warn`, once each.
+pub fn run<W: Write>(
+    probe: &mut Probe,
+    report: &mut SampleReport<W>,
+    interval: Duration,
+    count: Option<u64>,
+    warn: &mut dyn FnMut(&str),
+) -> Result<(), LiveError> {
+    let mut seen_warnings: Vec<String> = Vec::new();
+    let mut note = |probe: &Probe, warn: &mut dyn FnMut(&str)| {
+        for w in probe.warnings() {
+            if !seen_warnings.contains(w) {
+                warn(w);
+                seen_warnings.push(w.clone());
+            }
+        }
+    };
+    let first = probe.sample()?;
+    note(probe, warn);
+    report.banner(probe.host(), &first)?;
+    report.push(first)?;
+    let start = Instant::now();
+    let mut done = 0u64;
+    while count.is_none_or(|c| done < c) {
+        let deadline = start + interval.mul_f64((done + 1) as f64);
+        if !wait_until(deadline) {
+            break;
+        }
+        let sample = probe.sample()?;
+        note(probe, warn);
+        for table in report.push(sample)? {
+            let source = table.source().unwrap_or("the kernel");
+            warn(&format!(
+                "{table:?} report not available: {source} is missing or unreadable"
+            ));
+        }
+        done += 1;
+        if !report.has_tables() {
+            break;
+        }
+    }
+    report.finish()?;
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Reading one `Sample` from a /proc tree (and the /sys facts sar takes from there).
+//!
+//! Reading and parsing are kept apart: each submodule parses one /proc file from a byte
+//! slice, so captured fixtures test parsing without touching the file system, and this
+//! module owns the only I/O — one reused buffer, paths built once. The roots are
+//! parameters, so tests and containers can point at another tree.
+//!
+//! `/proc/stat` and `/proc/uptime` are required: without them there is no sample. Every
+//! other source is optional: when it is missing its group stays empty, and when it cannot
+//! be parsed the group stays empty and a warning says which file and why. `probe` knows
+//! nothing of rates or of the store.
+
+mod diskstats;
+mod host;
+mod loadavg;
+mod meminfo;
+mod netdev;
+mod pressure;
+mod stat;
+mod sysfs;
+mod uptime;
+mod vmstat;
+
+pub use diskstats::parse_diskstats;
+pub use host::read_host_facts;
+pub use loadavg::parse_loadavg;
+pub use meminfo::parse_meminfo;
+pub use netdev::parse_net_dev;
+pub use pressure::parse_pressure;
+pub use stat::parse_stat;
+pub use uptime::parse_uptime;
+pub use vmstat::parse_vmstat;
+
+use crate::sample::{HostFacts, Sample, Swap};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// Why a sample could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot parse {path}: {reason}")]
+    Parse { path: PathBuf, reason: String },
+}
+
+/// A problem with one /proc file's text, before the path is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
+        ParseError(reason.into())
+    }
+}
+
+impl From<procfs_core::ProcError> for ParseError {
+    fn from(e: procfs_core::ProcError) -> Self {
+        ParseError(e.to_string())
+    }
+}
+
+/// The files one sample reads, resolved against the roots once.
+#[derive(Debug)]
+struct ProcPaths {
+    stat: PathBuf,
+    uptime: PathBuf,
+    loadavg: PathBuf,
+    meminfo: PathBuf,
+    vmstat: PathBuf,
+    diskstats: PathBuf,
+    net_dev: PathBuf,
+    psi_cpu: PathBuf,
+    psi_io: PathBuf,
+    psi_memory: PathBuf,
+}
+
+impl ProcPaths {
+    fn new(proc_root: &Path) -> Self {
+        ProcPaths {
+            stat: proc_root.join("stat"),
+            uptime: proc_root.join("uptime"),
+            loadavg: proc_root.join("loadavg"),
+            meminfo: proc_root.join("meminfo"),
+            vmstat: proc_root.join("vmstat"),
+            diskstats: proc_root.join("diskstats"),
+            net_dev: proc_root.join("net/dev"),
+            psi_cpu: proc_root.join("pressure/cpu"),
+            psi_io: proc_root.join("pressure/io"),
+            psi_memory: proc_root.join("pressure/memory"),
+        }
+    }
+
+    fn get(&self, source: Source) -> &Path {
+        let p = self;
+        match source {
+            Source::Loadavg => &p.loadavg,
+            Source::Meminfo => &p.meminfo,
+            Source::Vmstat => &p.vmstat,
+            Source::Diskstats => &p.diskstats,
+            Source::NetDev => &p.net_dev,
+            Source::PsiCpu => &p.psi_cpu,
+            Source::PsiIo => &p.psi_io,
+            Source::PsiMemory => &p.psi_memory,
+        }
+    }
+}
+
+/// Takes samples of one machine. Keep one `Probe` for the life of a collector: it reuses
+/// its read buffer and caches the /sys facts of devices it has already seen.
+#[derive(Debug)]
+pub struct Probe {
+    proc_root: PathBuf,
+    paths: ProcPaths,
+    sysfs: sysfs::SysFacts,
+    host: HostFacts,
+    buf: Vec<u8>,
+    warnings: Vec<String>,
+    clock: fn() -> i64,
+}
+
+/// Nanoseconds since the Unix epoch, from the system clock.
+pub fn system_clock_ns() -> i64 {
+    chrono::Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
+impl Probe {
+    /// A probe over the real `/proc` and `/sys`.
+    pub fn system() -> Result<Self, ProbeError> {
+        Self::new(Path::new("/proc"), Path::new("/sys"))
+    }
+
+    /// A probe over the given roots. Reads the host facts once.
+    pub fn new(proc_root: &Path, sys_root: &Path) -> Result<Self, ProbeError> {
+        let mut probe = Probe {
+            proc_root: proc_root.to_path_buf(),
+            paths: ProcPaths::new(proc_root),
+            sysfs: sysfs::SysFacts::new(sys_root),
+            host: HostFacts::default(),
+            buf: Vec::with_capacity(16 * 1024),
+            warnings: Vec::new(),
+            clock: system_clock_ns,
+        };
+        probe.refresh_host()?;
+        Ok(probe)
+    }
+
+    /// Use another wall clock (tests and reproducible recordings).
+    pub fn with_clock(mut self, clock: fn() -> i64) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The facts of the machine, as of the last `refresh_host`.
+    pub fn host(&self) -> &HostFacts {
+        &self.host
+    }
+
+    /// Re-read the host facts (hostname and boot id can change under a long-running
+    /// collector).
+    pub fn refresh_host(&mut self) -> Result<(), ProbeError> {
+        self.host = read_host_facts(&self.proc_root, self.sysfs.root())?;
+        // /proc/stat may show more CPUs than /sys (or /sys may be absent): trust the larger.
+        if let Ok(()) = read_into(&self.paths.stat, &mut self.buf) {
+            let mut cpu = crate::sample::CpuTimes::default();
+            let mut kernel = crate::sample::KernelCounters::default();
+            if parse_stat(&self.buf, &mut cpu, &mut kernel).is_ok() {
+                let seen = u32::try_from(cpu.per_cpu.len()).unwrap_or(u32::MAX);
+                self.host.cpu_count = self.host.cpu_count.max(seen).max(1);
+            }
+        }
+        Ok(())
+    }
+
+    /// Problems met in the last sample with optional sources (one line each).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Take a new sample.
+    pub fn sample(&mut self) -> Result<Sample, ProbeError> {
+        let mut s = Sample::default();
+        self.read(&mut s)?;
+        Ok(s)
+    }
+
+    /// Take a sample into `out`, reusing its vectors and strings.
+    pub fn read(&mut self, out: &mut Sample) -> Result<(), ProbeError> {
+        self.warnings.clear();
+        out.time.wall_ns = (self.clock)();
+
+        read_required(&self.paths.uptime, &mut self.buf)?;
+        out.time.uptime_cs =
+            parse_uptime(&self.buf).map_err(|e| parse_error(&self.paths.uptime, e))?;
+
+        read_required(&self.paths.stat, &mut self.buf)?;
+        parse_stat(&self.buf, &mut out.cpu, &mut out.kernel)
+            .map_err(|e| parse_error(&self.paths.stat, e))?;
+
+        out.load = self.optional(Source::Loadavg, parse_loadavg);
+        let memory = self.optional(Source::Meminfo, parse_meminfo);
+        let vm = self.optional(Source::Vmstat, parse_vmstat);
+        out.memory = memory.map(|(m, _)| m);
+        out.swap = memory.map(|(_, swap)| match vm {
+            Some(v) => Swap {
+                pswpin: v.pswpin,
+                pswpout: v.pswpout,
+                ..swap
+            },
+            None => swap,
+        });
+        out.paging = vm.map(|v| v.paging);
+
+        if self.load(Source::Diskstats) {
+            if let Err(e) = parse_diskstats(&self.buf, &mut out.disks) {
+                self.warn(Source::Diskstats, &e);
+                out.disks.clear();
+            }
+        } else {
+            out.disks.clear();
+        }
+        self.sysfs.classify_disks(&mut out.disks);
+
+        if self.load(Source::NetDev) {
+            if let Err(e) = parse_net_dev(&self.buf, &mut out.net) {
+                self.warn(Source::NetDev, &e);
+                out.net.clear();
+            }
+        } else {
+            out.net.clear();
+        }
+        self.sysfs.link_facts(&mut out.net);
+
+        out.pressure.cpu = self.optional(Source::PsiCpu, parse_pressure);
+        out.pressure.io = self.optional(Source::PsiIo, parse_pressure);
+        out.pressure.memory = self.optional(Source::PsiMemory, parse_pressure);
+        Ok(())
+    }
+
+    fn path(&self, source: Source) -> &Path {
+        self.paths.get(source)
+    }
+
+    /// Read an optional source into the buffer. A file that does not exist is normal (no
+    /// PSI, an old kernel); any other failure is worth a warning.
+    fn load(&mut self, source: Source) -> bool {
+        let path = self.paths.get(source);
+        match read_into(path, &mut self.buf) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => {
+                let line = format!("cannot read {}: {e}", path.display());
+                self.warnings.push(line);
+                false
+            }
+        }
+    }
+
+    fn optional<T>(
+        &mut self,
+        source: Source,
+        parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    ) -> Option<T> {
+        if !self.load(source) {
+            return None;
+        }
+        match parse(&self.buf) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.warn(source, &e);
+                None
+            }
+        }
+    }
+
+    fn warn(&mut self, source: Source, e: &ParseError) {
+        let line = format!("cannot parse {}: {}", self.path(source).display(), e.0);
+        self.warnings.push(line);
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Loadavg,
+    Meminfo,
+    Vmstat,
+    Diskstats,
+    NetDev,
+    PsiCpu,
+    PsiIo,
+    PsiMemory,
+}
+
+fn parse_error(path: &Path, e: ParseError) -> ProbeError {
+    ProbeError::Parse {
+        path: path.to_path_buf(),
+        reason: e.0,
+    }
+}
+
+fn read_required(path: &Path, buf: &mut Vec<u8>) -> Result<(), ProbeError> {
+    read_into(path, buf).map_err(|source| ProbeError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Read a whole file into `buf`, reusing its allocation.
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    File::open(path)?.read_to_end(buf)?;
+    Ok(())
+}
+
+/// Split `text` into whitespace-separated fields without allocating.
+pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    line.split(|b| b.is_ascii_whitespace())
+        .filter(|f| !f.is_empty())
+}
+
+/// Parse an unsigned decimal field.
+pub(crate) fn parse_u64(field: &[u8]) -> Result<u64, ParseError> {
+    if field.is_empty() {
+        return Err(ParseError::new("empty number"));
+    }
+    let mut v: u64 = 0;
+    for &b in field {
+        if !b.is_ascii_digit() {
+            return Err(ParseError::new(format!(
+                "not a number: {:?}",
+                String::from_utf8_lossy(field)
+            )));
+        }
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(b - b'0')))
+            .ok_or_else(|| ParseError::new("number too large"))?;
+    }
+    Ok(v)
+}

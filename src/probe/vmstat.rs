@@ -1,0 +1,54 @@
+//! /proc/vmstat: paging and swap traffic.
+//!
+//! A focused parser rather than procfs-core's `VmStat`, which builds a `HashMap` of all
+//! ~180 lines (a `String` each) when we need a dozen families.
+
+use super::{fields, parse_u64, ParseError};
+use crate::sample::Paging;
+
+/// What one /proc/vmstat read yields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VmCounters {
+    pub paging: Paging,
+    pub pswpin: u64,
+    pub pswpout: u64,
+}
+
+pub fn parse_vmstat(text: &[u8]) -> Result<VmCounters, ParseError> {
+    let mut v = VmCounters::default();
+    let mut lines = 0;
+    for line in text.split(|&b| b == b'\n') {
+        let mut f = fields(line);
+        let (Some(key), Some(value)) = (f.next(), f.next()) else {
+            continue;
+        };
+        lines += 1;
+        let p = &mut v.paging;
+        let slot = match key {
+            b"pgpgin" => &mut p.pgpgin,
+            b"pgpgout" => &mut p.pgpgout,
+            b"pgfault" => &mut p.pgfault,
+            b"pgmajfault" => &mut p.pgmajfault,
+            b"pgfree" => &mut p.pgfree,
+            b"pswpin" => &mut v.pswpin,
+            b"pswpout" => &mut v.pswpout,
+            b"pgpromote_success" => &mut p.pgpromote,
+            k if k.starts_with(b"pgscan_kswapd") => &mut p.pgscan_kswapd,
+            k if k.starts_with(b"pgscan_direct") && !k.ends_with(b"_throttle") => {
+                &mut p.pgscan_direct
+            }
+            // pgsteal_kswapd*, pgsteal_direct* (and older kernels' pgsteal_{normal,dma,...}),
+            // but not pgsteal_anon/pgsteal_file, which split the same steals by type.
+            k if k.starts_with(b"pgsteal_") && k != b"pgsteal_anon" && k != b"pgsteal_file" => {
+                &mut p.pgsteal
+            }
+            k if k.starts_with(b"pgdemote_") => &mut p.pgdemote,
+            _ => continue,
+        };
+        *slot = slot.saturating_add(parse_u64(value)?);
+    }
+    if lines == 0 {
+        return Err(ParseError::new("empty file"));
+    }
+    Ok(v)
+}

@@ -1,0 +1,171 @@
+//! sar's text layout: the banner, a header row per table, one row per item per interval,
+//! and the `Average:` block.
+//!
+//! Columns are as sar prints them in the C locale: an 11-character time column, then each
+//! field right-aligned in 9 characters after one space (`CPU` in 7), two decimals for
+//! real numbers. A single one-row table prints its header once; several tables, or a table
+//! with several rows per interval, print a blank line and the header before each interval,
+//! as sar does.
+
+use super::{Cell, Row, Selection, Table};
+use crate::stats::IntervalStats;
+use std::fmt;
+use std::io::{self, Write};
+
+/// sar's first line: `Linux 6.1.0 (host) \t11/21/26 \t_x86_64_\t(2 CPU)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    pub sysname: String,
+    pub release: String,
+    pub hostname: String,
+    /// The date, already formatted (`MM/DD/YY`, or ISO when asked).
+    pub date: String,
+    pub machine: String,
+    pub cpus: u32,
+}
+
+impl fmt::Display for Banner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} ({}) \t{} \t_{}_\t({} CPU)",
+            self.sysname, self.release, self.hostname, self.date, self.machine, self.cpus
+        )
+    }
+}
+
+/// Writes sar-style tables, interval after interval.
+pub struct TableWriter<W: Write> {
+    out: W,
+    sel: Selection,
+    tables: Vec<Table>,
+    /// Decided at the first interval: print the header before every interval?
+    repeat_headers: Option<bool>,
+    /// A table has been printed since the banner (the next one is preceded by a blank line).
+    printed: bool,
+}
+
+impl<W: Write> TableWriter<W> {
+    pub fn new(out: W, sel: Selection) -> Self {
+        let tables = sel.tables();
+        TableWriter {
+            out,
+            sel,
+            tables,
+            repeat_headers: None,
+            printed: false,
+        }
+    }
+
+    /// Drop the tables whose data `stats` lacks (no PSI on this kernel, …) and return them.
+    pub fn retain_available(&mut self, stats: &IntervalStats) -> Vec<Table> {
+        let (keep, gone) = self.tables.iter().partition(|t| t.available(stats));
+        self.tables = keep;
+        gone
+    }
+
+    /// The tables still printed.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    pub fn banner(&mut self, banner: &Banner) -> io::Result<()> {
+        writeln!(self.out, "{banner}")?;
+        writeln!(self.out)?;
+        self.printed = false;
+        Ok(())
+    }
+
+    /// One interval: `start` labels the header row, `end` the data rows.
+    pub fn interval(&mut self, start: &str, end: &str, stats: &IntervalStats) -> io::Result<()> {
+        let rows: Vec<(Table, Vec<Row>)> = self
+            .tables
+            .iter()
+            .map(|&t| (t, t.rows(&self.sel, stats)))
+            .collect();
+        let repeat = *self
+            .repeat_headers
+            .get_or_insert_with(|| rows.len() > 1 || rows.iter().any(|(_, r)| r.len() > 1));
+        let first = !self.printed;
+        for (table, rows) in &rows {
+            if repeat || first {
+                self.header(start, *table)?;
+            }
+            self.rows(end, *table, rows)?;
+        }
+        self.out.flush()
+    }
+
+    /// The `Average:` block over `stats` (intervals added up).
+    pub fn average(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        let repeat = self.repeat_headers.unwrap_or(true);
+        for &table in &self.tables.clone() {
+            let rows = table.rows(&self.sel, stats);
+            if repeat || !self.printed {
+                self.header("Average:", table)?;
+            }
+            self.rows("Average:", table, &rows)?;
+        }
+        self.out.flush()
+    }
+
+    /// A `LINUX RESTART` row: the machine rebooted between two samples.
+    pub fn restart(&mut self, at: &str, cpus: u32) -> io::Result<()> {
+        if self.printed {
+            writeln!(self.out)?;
+        }
+        writeln!(self.out, "{at:<11}    LINUX RESTART\t({cpus} CPU)")?;
+        self.repeat_headers = Some(true);
+        self.printed = true;
+        self.out.flush()
+    }
+
+    fn header(&mut self, label: &str, table: Table) -> io::Result<()> {
+        if self.printed {
+            writeln!(self.out)?;
+        }
+        self.printed = true;
+        let mut line = format!("{label:<11}");
+        if let Some(item) = table.item_header() {
+            push_item(&mut line, table, item);
+        }
+        for c in table.columns(&self.sel) {
+            line.push(' ');
+            line.push_str(&format!("{c:>9}"));
+        }
+        writeln!(self.out, "{line}")
+    }
+
+    fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+        for row in rows {
+            let mut line = format!("{label:<11}");
+            if let Some(item) = &row.item {
+                push_item(&mut line, table, item);
+            }
+            for cell in &row.cells {
+                line.push(' ');
+                line.push_str(&format_cell(*cell));
+            }
+            writeln!(self.out, "{line}")?;
+        }
+        Ok(())
+    }
+}
+
+fn push_item(line: &mut String, table: Table, item: &str) {
+    if table == Table::Cpu {
+        line.push_str(&format!("{item:>8}"));
+    } else {
+        line.push(' ');
+        line.push_str(&format!("{item:>9}"));
+    }
+}
+
+/// A cell as sar prints it: two decimals, or a whole number truncated (sar prints the mean
+/// of integer levels truncated).
+pub(crate) fn format_cell(cell: Cell) -> String {
+    match cell {
+        Cell::Real(v) => format!("{v:>9.2}"),
+        Cell::Whole(v) => format!("{:>9}", v.trunc() as i64),
+    }
+}

@@ -1,0 +1,163 @@
+//! Whole-system event counters: forks and context switches (`-w`), swap traffic (`-W`),
+//! paging (`-B`), pressure stall totals (`-q ALL`).
+//!
+//! These only restart at a reboot, which starts a new segment before any interval is
+//! computed; a value that still goes backwards counts 0 rather than wrapping to 2^64.
+
+use super::levels::{Mean, PsiLevels};
+use crate::sample::{KernelCounters, Paging, Pressure, Swap};
+
+fn d(prev: u64, curr: u64) -> u64 {
+    curr.saturating_sub(prev)
+}
+
+/// `sar -w`: forks and context switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskDelta {
+    pub processes: u64,
+    pub ctxt: u64,
+    pub intr: u64,
+}
+
+impl TaskDelta {
+    pub fn between(p: &KernelCounters, c: &KernelCounters) -> Self {
+        TaskDelta {
+            processes: d(p.processes, c.processes),
+            ctxt: d(p.ctxt, c.ctxt),
+            intr: d(p.intr, c.intr),
+        }
+    }
+
+    pub fn add(&mut self, o: &Self) {
+        self.processes += o.processes;
+        self.ctxt += o.ctxt;
+        self.intr += o.intr;
+    }
+}
+
+/// `sar -W`: pages swapped in and out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SwapPagesDelta {
+    pub pswpin: u64,
+    pub pswpout: u64,
+}
+
+impl SwapPagesDelta {
+    pub fn between(p: &Swap, c: &Swap) -> Self {
+        SwapPagesDelta {
+            pswpin: d(p.pswpin, c.pswpin),
+            pswpout: d(p.pswpout, c.pswpout),
+        }
+    }
+
+    pub fn add(&mut self, o: &Self) {
+        self.pswpin += o.pswpin;
+        self.pswpout += o.pswpout;
+    }
+}
+
+/// `sar -B`: the /proc/vmstat paging counters over an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PagingDelta(pub Paging);
+
+impl PagingDelta {
+    pub fn between(p: &Paging, c: &Paging) -> Self {
+        PagingDelta(Paging {
+            pgpgin: d(p.pgpgin, c.pgpgin),
+            pgpgout: d(p.pgpgout, c.pgpgout),
+            pgfault: d(p.pgfault, c.pgfault),
+            pgmajfault: d(p.pgmajfault, c.pgmajfault),
+            pgfree: d(p.pgfree, c.pgfree),
+            pgscan_kswapd: d(p.pgscan_kswapd, c.pgscan_kswapd),
+            pgscan_direct: d(p.pgscan_direct, c.pgscan_direct),
+            pgsteal: d(p.pgsteal, c.pgsteal),
+            pgpromote: d(p.pgpromote, c.pgpromote),
+            pgdemote: d(p.pgdemote, c.pgdemote),
+        })
+    }
+
+    pub fn add(&mut self, o: &Self) {
+        let (m, t) = (&mut self.0, &o.0);
+        m.pgpgin += t.pgpgin;
+        m.pgpgout += t.pgpgout;
+        m.pgfault += t.pgfault;
+        m.pgmajfault += t.pgmajfault;
+        m.pgfree += t.pgfree;
+        m.pgscan_kswapd += t.pgscan_kswapd;
+        m.pgscan_direct += t.pgscan_direct;
+        m.pgsteal += t.pgsteal;
+        m.pgpromote += t.pgpromote;
+        m.pgdemote += t.pgdemote;
+    }
+
+    /// `pgpgin/s pgpgout/s fault/s majflt/s pgfree/s pgscank/s pgscand/s pgsteal/s
+    /// pgprom/s pgdem/s` (sysstat 12.7.5+, which dropped `%vmeff`).
+    pub fn rates(&self, seconds: f64) -> PagingRates {
+        let r = |v: u64| v as f64 / seconds;
+        let p = &self.0;
+        PagingRates {
+            pgpgin: r(p.pgpgin),
+            pgpgout: r(p.pgpgout),
+            fault: r(p.pgfault),
+            majflt: r(p.pgmajfault),
+            pgfree: r(p.pgfree),
+            pgscank: r(p.pgscan_kswapd),
+            pgscand: r(p.pgscan_direct),
+            pgsteal: r(p.pgsteal),
+            pgprom: r(p.pgpromote),
+            pgdem: r(p.pgdemote),
+        }
+    }
+}
+
+/// `sar -B`'s columns.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PagingRates {
+    pub pgpgin: f64,
+    pub pgpgout: f64,
+    pub fault: f64,
+    pub majflt: f64,
+    pub pgfree: f64,
+    pub pgscank: f64,
+    pub pgscand: f64,
+    pub pgsteal: f64,
+    pub pgprom: f64,
+    pub pgdem: f64,
+}
+
+/// One pressure resource over an interval: stall time and the kernel's averages at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PsiDelta {
+    /// Microseconds in which some tasks stalled.
+    pub some_us: u64,
+    /// Microseconds in which all non-idle tasks stalled.
+    pub full_us: u64,
+    pub levels: Mean<PsiLevels>,
+}
+
+impl PsiDelta {
+    pub fn between(p: &Pressure, c: &Pressure) -> Self {
+        let full = |x: &Pressure| x.full.map_or(0, |f| f.total_us);
+        PsiDelta {
+            some_us: d(p.some.total_us, c.some.total_us),
+            full_us: d(full(p), full(c)),
+            levels: Mean::<PsiLevels>::of(PsiLevels::of(c)),
+        }
+    }
+
+    pub fn add(&mut self, o: &Self) {
+        self.some_us += o.some_us;
+        self.full_us += o.full_us;
+        self.levels.add(&o.levels);
+    }
+
+    /// Percent of `seconds` in which some tasks stalled (`%scpu`, `%sio`, `%smem`).
+    pub fn some_pct(&self, seconds: f64) -> f64 {
+        self.some_us as f64 / (seconds * 1e6) * 100.0
+    }
+
+    /// Percent of `seconds` in which all tasks stalled (`%fio`, `%fmem`).
+    pub fn full_pct(&self, seconds: f64) -> f64 {
+        self.full_us as f64 / (seconds * 1e6) * 100.0
+    }
+}

@@ -1,0 +1,172 @@
+//! Block devices: `-d` per device and `-b` over the physical disks.
+//!
+//! Rules for counters that misbehave:
+//! - A device seen for the first time, or whose I/O counts (reads or writes completed)
+//!   went backwards, was registered (again) since the previous sample: its counters are
+//!   taken from zero (sysstat diffs a new device against zeros).
+//! - The millisecond fields are 32-bit in the kernel on every architecture and wrap at
+//!   2^32 ms (about 49.7 days of accumulated time): a smaller value with a previous value
+//!   that fits in 32 bits is a wrap, and Δ = new + 2^32 − old.
+//! - Any other field that goes backwards counts 0.
+//! - A device that disappears simply has no row; one that was never used (no I/O
+//!   completed since boot) is skipped by `-d`, as sar does.
+
+use crate::sample::DiskCounters;
+
+/// What one device did during an interval (or a sum of intervals).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DiskDelta {
+    pub major: u32,
+    pub minor: u32,
+    pub name: String,
+    pub whole: bool,
+    pub physical: bool,
+    /// The device has completed I/O since boot (as of the interval's end).
+    pub ever_used: bool,
+    pub reads: u64,
+    pub read_sectors: u64,
+    pub read_ms: u64,
+    pub writes: u64,
+    pub write_sectors: u64,
+    pub write_ms: u64,
+    pub discards: u64,
+    pub discard_sectors: u64,
+    pub discard_ms: u64,
+    pub io_ticks_ms: u64,
+    pub weighted_ms: u64,
+}
+
+/// Δ of a 32-bit kernel counter that may have wrapped.
+pub(crate) fn delta_u32_wrapping(prev: u64, curr: u64) -> u64 {
+    if curr >= prev {
+        curr - prev
+    } else if prev <= u64::from(u32::MAX) {
+        curr + (1u64 << 32) - prev
+    } else {
+        0
+    }
+}
+
+impl DiskDelta {
+    pub fn between(prev: Option<&DiskCounters>, curr: &DiskCounters) -> DiskDelta {
+        let zero = DiskCounters::default();
+        let p = match prev {
+            Some(p) if curr.reads >= p.reads && curr.writes >= p.writes => p,
+            _ => &zero,
+        };
+        let d = |a: u64, b: u64| b.saturating_sub(a);
+        let w = delta_u32_wrapping;
+        let o = |v: Option<u64>| v.unwrap_or(0);
+        DiskDelta {
+            major: curr.major,
+            minor: curr.minor,
+            name: curr.name.clone(),
+            whole: curr.whole,
+            physical: curr.physical,
+            ever_used: curr.reads + curr.writes + o(curr.discards) > 0,
+            reads: d(p.reads, curr.reads),
+            read_sectors: d(p.read_sectors, curr.read_sectors),
+            read_ms: w(p.read_ms, curr.read_ms),
+            writes: d(p.writes, curr.writes),
+            write_sectors: d(p.write_sectors, curr.write_sectors),
+            write_ms: w(p.write_ms, curr.write_ms),
+            discards: d(o(p.discards), o(curr.discards)),
+            discard_sectors: d(o(p.discard_sectors), o(curr.discard_sectors)),
+            discard_ms: w(o(p.discard_ms), o(curr.discard_ms)),
+            io_ticks_ms: w(p.io_ticks_ms, curr.io_ticks_ms),
+            weighted_ms: w(p.weighted_ms, curr.weighted_ms),
+        }
+    }
+
+    pub fn add(&mut self, o: &DiskDelta) {
+        self.ever_used |= o.ever_used;
+        self.reads += o.reads;
+        self.read_sectors += o.read_sectors;
+        self.read_ms += o.read_ms;
+        self.writes += o.writes;
+        self.write_sectors += o.write_sectors;
+        self.write_ms += o.write_ms;
+        self.discards += o.discards;
+        self.discard_sectors += o.discard_sectors;
+        self.discard_ms += o.discard_ms;
+        self.io_ticks_ms += o.io_ticks_ms;
+        self.weighted_ms += o.weighted_ms;
+    }
+
+    fn ios(&self) -> u64 {
+        self.reads + self.writes + self.discards
+    }
+
+    /// The `-d` columns over `seconds`.
+    pub fn rates(&self, seconds: f64) -> DiskRates {
+        let ios = self.ios();
+        let per_io = |v: u64| if ios == 0 { 0.0 } else { v as f64 / ios as f64 };
+        DiskRates {
+            tps: ios as f64 / seconds,
+            rkb: self.read_sectors as f64 / 2.0 / seconds,
+            wkb: self.write_sectors as f64 / 2.0 / seconds,
+            dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
+            aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
+            await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
+            util: self.io_ticks_ms as f64 / 10.0 / seconds,
+        }
+    }
+}
+
+/// `sar -d`: `tps rkB/s wkB/s dkB/s areq-sz aqu-sz await %util`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DiskRates {
+    pub tps: f64,
+    pub rkb: f64,
+    pub wkb: f64,
+    pub dkb: f64,
+    /// Average request size in kB.
+    pub areq_sz: f64,
+    /// Average queue length.
+    pub aqu_sz: f64,
+    /// Average time per request, ms (queue + service).
+    pub await_ms: f64,
+    /// Percent of the interval the device was busy.
+    pub util: f64,
+}
+
+/// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct IoRates {
+    pub tps: f64,
+    pub rtps: f64,
+    pub wtps: f64,
+    pub dtps: f64,
+    /// 512-byte sectors per second.
+    pub bread: f64,
+    pub bwrtn: f64,
+    pub bdscd: f64,
+}
+
+impl IoRates {
+    pub fn over(disks: &[DiskDelta], seconds: f64) -> IoRates {
+        let mut r = IoRates::default();
+        for d in disks.iter().filter(|d| d.whole && d.physical) {
+            r.rtps += d.reads as f64;
+            r.wtps += d.writes as f64;
+            r.dtps += d.discards as f64;
+            r.bread += d.read_sectors as f64;
+            r.bwrtn += d.write_sectors as f64;
+            r.bdscd += d.discard_sectors as f64;
+        }
+        r.tps = r.rtps + r.wtps + r.dtps;
+        for v in [
+            &mut r.tps,
+            &mut r.rtps,
+            &mut r.wtps,
+            &mut r.dtps,
+            &mut r.bread,
+            &mut r.bwrtn,
+            &mut r.bdscd,
+        ] {
+            *v /= seconds;
+        }
+        r
+    }
+}

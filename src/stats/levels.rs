@@ -1,0 +1,159 @@
+//! Levels — quantities that are read as they are, not differenced: memory (`-r`), swap
+//! space (`-S`), the run queue and load (`-q`), pressure averages. An interval shows the
+//! level at its end; an average shows the mean of the levels shown (as sar does).
+
+use crate::sample::{LoadAvg, Memory, Pressure, Swap};
+
+/// Declares a group of levels (f64 so that sums over a day stay exact) with the two
+/// operations averaging needs.
+macro_rules! level_group {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $f:ident),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Default)]
+        pub struct $name { $($(#[$fm])* pub $f: f64,)* }
+        impl $name {
+            fn add(&mut self, o: &Self) { $(self.$f += o.$f;)* }
+            fn scaled(&self, k: f64) -> Self { $name { $($f: self.$f * k,)* } }
+        }
+    };
+}
+
+/// A sum of levels and how many were summed.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Mean<T> {
+    sum: T,
+    n: u32,
+}
+
+macro_rules! impl_mean {
+    ($($t:ty),*) => {$(
+        impl Mean<$t> {
+            pub fn of(v: $t) -> Self { Mean { sum: v, n: 1 } }
+            pub fn add(&mut self, o: &Self) { self.sum.add(&o.sum); self.n += o.n; }
+            /// The mean of the levels summed.
+            pub fn mean(&self) -> $t { self.sum.scaled(1.0 / f64::from(self.n.max(1))) }
+        }
+    )*};
+}
+
+level_group! {
+    /// `sar -r` and `-r ALL`, in kB.
+    MemoryLevels {
+        total, memfree, avail, memused, buffers, cached, commit,
+        /// MemTotal + SwapTotal: the base of `%commit`.
+        commit_base,
+        active, inact, dirty, shmem, anonpg, slab, kstack, pgtbl, vmused,
+    }
+}
+
+level_group! {
+    /// `sar -S`, in kB.
+    SwapLevels { total, swpfree, swpused, swpcad }
+}
+
+level_group! {
+    /// `sar -q`.
+    QueueLevels { runq_sz, plist_sz, ldavg_1, ldavg_5, ldavg_15, blocked }
+}
+
+level_group! {
+    /// The kernel's own pressure averages, in percent.
+    PsiLevels { some10, some60, some300, full10, full60, full300 }
+}
+
+impl_mean!(MemoryLevels, SwapLevels, QueueLevels, PsiLevels);
+
+impl MemoryLevels {
+    /// sysstat 12.7.8+: used = MemTotal − MemAvailable. Kernels before 3.14 have no
+    /// MemAvailable; there used = MemTotal − MemFree − Buffers − Cached − Slab.
+    pub fn of(m: &Memory, swap: Option<&Swap>) -> Self {
+        let f = |v: u64| v as f64;
+        let avail = m
+            .mem_available
+            .unwrap_or(m.mem_free + m.buffers + m.cached + m.slab);
+        MemoryLevels {
+            total: f(m.mem_total),
+            memfree: f(m.mem_free),
+            avail: f(m.mem_available.unwrap_or(0)),
+            memused: f(m.mem_total.saturating_sub(avail)),
+            buffers: f(m.buffers),
+            cached: f(m.cached),
+            commit: f(m.committed_as),
+            commit_base: f(m.mem_total + swap.map_or(0, |s| s.swap_total)),
+            active: f(m.active),
+            inact: f(m.inactive),
+            dirty: f(m.dirty),
+            shmem: f(m.shmem.unwrap_or(0)),
+            anonpg: f(m.anon_pages.unwrap_or(0)),
+            slab: f(m.slab),
+            kstack: f(m.kernel_stack.unwrap_or(0)),
+            pgtbl: f(m.page_tables.unwrap_or(0)),
+            vmused: f(m.vmalloc_used),
+        }
+    }
+
+    pub fn memused_pct(&self) -> f64 {
+        percent(self.memused, self.total)
+    }
+
+    pub fn commit_pct(&self) -> f64 {
+        percent(self.commit, self.commit_base)
+    }
+}
+
+impl SwapLevels {
+    pub fn of(s: &Swap) -> Self {
+        SwapLevels {
+            total: s.swap_total as f64,
+            swpfree: s.swap_free as f64,
+            swpused: s.swap_total.saturating_sub(s.swap_free) as f64,
+            swpcad: s.swap_cached as f64,
+        }
+    }
+
+    pub fn swpused_pct(&self) -> f64 {
+        percent(self.swpused, self.total)
+    }
+
+    /// Cached swap as a share of used swap.
+    pub fn swpcad_pct(&self) -> f64 {
+        percent(self.swpcad, self.swpused)
+    }
+}
+
+impl QueueLevels {
+    /// `runq-sz` leaves out the sampling process itself, as sar does.
+    pub fn of(l: &LoadAvg, procs_blocked: u64) -> Self {
+        QueueLevels {
+            runq_sz: f64::from(l.runnable.saturating_sub(1)),
+            plist_sz: f64::from(l.tasks),
+            ldavg_1: f64::from(l.load1_x100) / 100.0,
+            ldavg_5: f64::from(l.load5_x100) / 100.0,
+            ldavg_15: f64::from(l.load15_x100) / 100.0,
+            blocked: procs_blocked as f64,
+        }
+    }
+}
+
+impl PsiLevels {
+    pub fn of(p: &Pressure) -> Self {
+        let f = |v: u32| f64::from(v) / 100.0;
+        let full = p.full.unwrap_or_default();
+        PsiLevels {
+            some10: f(p.some.avg10_x100),
+            some60: f(p.some.avg60_x100),
+            some300: f(p.some.avg300_x100),
+            full10: f(full.avg10_x100),
+            full60: f(full.avg60_x100),
+            full300: f(full.avg300_x100),
+        }
+    }
+}
+
+fn percent(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part * 100.0 / whole
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,177 @@
+//! Interval statistics between two samples, and their averages — sysstat's formulas.
+//!
+//! This is the only place where rates exist. `IntervalStats::between` turns two samples
+//! into what happened between them: counter deltas (with the rules for counters that go
+//! backwards or wrap, documented in each submodule) and the levels at the end. Rates are
+//! deltas over Δuptime, never over the wall clock.
+//!
+//! Averages are intervals added up: `add` sums the deltas and the elapsed time, so an
+//! average rate is Σdelta / Σseconds — the same as sysstat's rate between the first and
+//! the last sample of a segment, but still right when a device was reset in between —
+//! and it sums levels so that their mean can be taken. Nothing here knows where samples
+//! came from or how they are shown.
+
+mod counters;
+mod cpu;
+mod disk;
+mod levels;
+mod net;
+
+pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
+pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
+pub use disk::{DiskDelta, DiskRates, IoRates};
+pub use levels::{Mean, MemoryLevels, PsiLevels, QueueLevels, SwapLevels};
+pub use net::{NetDelta, NetRates};
+
+use crate::sample::Sample;
+
+/// Pressure stall information over an interval, one per resource.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PsiInterval {
+    pub cpu: Option<PsiDelta>,
+    pub io: Option<PsiDelta>,
+    pub memory: Option<PsiDelta>,
+}
+
+/// What happened between two samples (or, summed, over a run of them).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IntervalStats {
+    /// Wall-clock time of the first sample (UTC ns).
+    pub start_ns: i64,
+    /// Wall-clock time of the last sample (UTC ns).
+    pub end_ns: i64,
+    /// Elapsed seconds, from /proc/uptime.
+    pub seconds: f64,
+    pub cpu: CpuInterval,
+    pub tasks: TaskDelta,
+    pub swap_pages: Option<SwapPagesDelta>,
+    pub paging: Option<PagingDelta>,
+    /// Every device of the later sample, in the kernel's order.
+    pub disks: Vec<DiskDelta>,
+    /// Every interface of the later sample, in the kernel's order.
+    pub net: Vec<NetDelta>,
+    pub psi: PsiInterval,
+    pub queue: Option<Mean<QueueLevels>>,
+    pub memory: Option<Mean<MemoryLevels>>,
+    pub swap: Option<Mean<SwapLevels>>,
+}
+
+impl IntervalStats {
+    /// The interval from `prev` to `curr`. `None` when uptime did not advance: the same
+    /// sample twice, or a reboot in between (counters restarted; there is no interval to
+    /// speak of, and the caller starts a new segment).
+    pub fn between(prev: &Sample, curr: &Sample) -> Option<IntervalStats> {
+        if curr.time.uptime_cs <= prev.time.uptime_cs {
+            return None;
+        }
+        let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
+        let swap_pages = match (&prev.swap, &curr.swap) {
+            (Some(p), Some(c)) => Some(SwapPagesDelta::between(p, c)),
+            _ => None,
+        };
+        let paging = match (&prev.paging, &curr.paging) {
+            (Some(p), Some(c)) => Some(PagingDelta::between(p, c)),
+            _ => None,
+        };
+        let disks = curr
+            .disks
+            .iter()
+            .map(|c| {
+                let p = prev
+                    .disks
+                    .iter()
+                    .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
+                DiskDelta::between(p, c)
+            })
+            .collect();
+        let net = curr
+            .net
+            .iter()
+            .map(|c| NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c))
+            .collect();
+        let psi =
+            |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
+            {
+                (Some(p), Some(c)) => Some(PsiDelta::between(p, c)),
+                _ => None,
+            };
+        Some(IntervalStats {
+            start_ns: prev.time.wall_ns,
+            end_ns: curr.time.wall_ns,
+            seconds,
+            cpu: CpuInterval::between(&prev.cpu, &curr.cpu),
+            tasks: TaskDelta::between(&prev.kernel, &curr.kernel),
+            swap_pages,
+            paging,
+            disks,
+            net,
+            psi: PsiInterval {
+                cpu: psi(&prev.pressure.cpu, &curr.pressure.cpu),
+                io: psi(&prev.pressure.io, &curr.pressure.io),
+                memory: psi(&prev.pressure.memory, &curr.pressure.memory),
+            },
+            queue: curr
+                .load
+                .as_ref()
+                .map(|l| Mean::<QueueLevels>::of(QueueLevels::of(l, curr.kernel.procs_blocked))),
+            memory: curr
+                .memory
+                .as_ref()
+                .map(|m| Mean::<MemoryLevels>::of(MemoryLevels::of(m, curr.swap.as_ref()))),
+            swap: curr
+                .swap
+                .as_ref()
+                .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
+        })
+    }
+
+    /// Add a later interval of the same segment to this one (for `Average:`).
+    pub fn add(&mut self, o: &IntervalStats) {
+        self.end_ns = o.end_ns;
+        self.seconds += o.seconds;
+        self.cpu.add(&o.cpu);
+        self.tasks.add(&o.tasks);
+        merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
+        merge(&mut self.paging, &o.paging, PagingDelta::add);
+        for d in &o.disks {
+            match self
+                .disks
+                .iter_mut()
+                .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
+            {
+                Some(m) => m.add(d),
+                None => self.disks.push(d.clone()),
+            }
+        }
+        for n in &o.net {
+            match self.net.iter_mut().find(|m| m.name == n.name) {
+                Some(m) => m.add(n),
+                None => self.net.push(n.clone()),
+            }
+        }
+        merge(&mut self.psi.cpu, &o.psi.cpu, PsiDelta::add);
+        merge(&mut self.psi.io, &o.psi.io, PsiDelta::add);
+        merge(&mut self.psi.memory, &o.psi.memory, PsiDelta::add);
+        merge(&mut self.queue, &o.queue, Mean::<QueueLevels>::add);
+        merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
+        merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
+    }
+
+    /// A count over this interval, per second.
+    pub fn rate(&self, count: u64) -> f64 {
+        count as f64 / self.seconds
+    }
+
+    /// `sar -b`.
+    pub fn io(&self) -> IoRates {
+        IoRates::over(&self.disks, self.seconds)
+    }
+}
+
+fn merge<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>, add: fn(&mut T, &T)) {
+    match (mine.as_mut(), theirs) {
+        (Some(m), Some(t)) => add(m, t),
+        (None, Some(t)) => *mine = Some(t.clone()),
+        _ => {}
+    }
+}
