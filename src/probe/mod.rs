@@ -33,7 +33,7 @@ pub use vmstat::parse_vmstat;
 
 use crate::sample::{HostFacts, Sample, Swap};
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Why a sample could not be taken.
@@ -65,48 +65,97 @@ impl From<procfs_core::ProcError> for ParseError {
     }
 }
 
-/// The files one sample reads, resolved against the roots once.
-#[derive(Debug)]
-struct ProcPaths {
-    stat: PathBuf,
-    uptime: PathBuf,
-    loadavg: PathBuf,
-    meminfo: PathBuf,
-    vmstat: PathBuf,
-    diskstats: PathBuf,
-    net_dev: PathBuf,
-    psi_cpu: PathBuf,
-    psi_io: PathBuf,
-    psi_memory: PathBuf,
+/// The /proc files one sample reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Uptime,
+    Stat,
+    Loadavg,
+    Meminfo,
+    Vmstat,
+    Diskstats,
+    NetDev,
+    PsiCpu,
+    PsiIo,
+    PsiMemory,
 }
 
-impl ProcPaths {
-    fn new(proc_root: &Path) -> Self {
-        ProcPaths {
-            stat: proc_root.join("stat"),
-            uptime: proc_root.join("uptime"),
-            loadavg: proc_root.join("loadavg"),
-            meminfo: proc_root.join("meminfo"),
-            vmstat: proc_root.join("vmstat"),
-            diskstats: proc_root.join("diskstats"),
-            net_dev: proc_root.join("net/dev"),
-            psi_cpu: proc_root.join("pressure/cpu"),
-            psi_io: proc_root.join("pressure/io"),
-            psi_memory: proc_root.join("pressure/memory"),
+impl Source {
+    const ALL: [Source; 10] = [
+        Source::Uptime,
+        Source::Stat,
+        Source::Loadavg,
+        Source::Meminfo,
+        Source::Vmstat,
+        Source::Diskstats,
+        Source::NetDev,
+        Source::PsiCpu,
+        Source::PsiIo,
+        Source::PsiMemory,
+    ];
+
+    fn rel_path(self) -> &'static str {
+        match self {
+            Source::Uptime => "uptime",
+            Source::Stat => "stat",
+            Source::Loadavg => "loadavg",
+            Source::Meminfo => "meminfo",
+            Source::Vmstat => "vmstat",
+            Source::Diskstats => "diskstats",
+            Source::NetDev => "net/dev",
+            Source::PsiCpu => "pressure/cpu",
+            Source::PsiIo => "pressure/io",
+            Source::PsiMemory => "pressure/memory",
         }
     }
+}
 
-    fn get(&self, source: Source) -> &Path {
-        let p = self;
-        match source {
-            Source::Loadavg => &p.loadavg,
-            Source::Meminfo => &p.meminfo,
-            Source::Vmstat => &p.vmstat,
-            Source::Diskstats => &p.diskstats,
-            Source::NetDev => &p.net_dev,
-            Source::PsiCpu => &p.psi_cpu,
-            Source::PsiIo => &p.psi_io,
-            Source::PsiMemory => &p.psi_memory,
+/// One /proc file, kept open between samples and re-read from offset 0 with `pread`: the
+/// kernel regenerates the text at every read from the start, and this saves an open and a
+/// close per file per sample.
+#[derive(Debug)]
+struct ProcFile {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl ProcFile {
+    /// Read the whole file into `buf`, reusing its allocation.
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+        if let Some(f) = &self.file {
+            if pread_all(f, buf).is_ok() {
+                return Ok(());
+            }
+        }
+        // Not open yet, or the open file went bad: open afresh.
+        self.file = None;
+        let f = File::open(&self.path)?;
+        pread_all(&f, buf)?;
+        self.file = Some(f);
+        Ok(())
+    }
+}
+
+fn pread_all(f: &File, buf: &mut Vec<u8>) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    buf.clear();
+    loop {
+        if buf.capacity() - buf.len() < 4096 {
+            buf.reserve(buf.capacity().max(4096));
+        }
+        let len = buf.len();
+        buf.resize(buf.capacity(), 0);
+        match f.read_at(&mut buf[len..], len as u64) {
+            Ok(0) => {
+                buf.truncate(len);
+                return Ok(());
+            }
+            Ok(n) => buf.truncate(len + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(len),
+            Err(e) => {
+                buf.truncate(len);
+                return Err(e);
+            }
         }
     }
 }
@@ -116,7 +165,7 @@ impl ProcPaths {
 #[derive(Debug)]
 pub struct Probe {
     proc_root: PathBuf,
-    paths: ProcPaths,
+    files: Vec<ProcFile>,
     sysfs: sysfs::SysFacts,
     host: HostFacts,
     buf: Vec<u8>,
@@ -139,7 +188,13 @@ impl Probe {
     pub fn new(proc_root: &Path, sys_root: &Path) -> Result<Self, ProbeError> {
         let mut probe = Probe {
             proc_root: proc_root.to_path_buf(),
-            paths: ProcPaths::new(proc_root),
+            files: Source::ALL
+                .iter()
+                .map(|s| ProcFile {
+                    path: proc_root.join(s.rel_path()),
+                    file: None,
+                })
+                .collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
             host: HostFacts::default(),
             buf: Vec::with_capacity(16 * 1024),
@@ -166,7 +221,7 @@ impl Probe {
     pub fn refresh_host(&mut self) -> Result<(), ProbeError> {
         self.host = read_host_facts(&self.proc_root, self.sysfs.root())?;
         // /proc/stat may show more CPUs than /sys (or /sys may be absent): trust the larger.
-        if let Ok(()) = read_into(&self.paths.stat, &mut self.buf) {
+        if let Ok(()) = self.files[Source::Stat as usize].read_into(&mut self.buf) {
             let mut cpu = crate::sample::CpuTimes::default();
             let mut kernel = crate::sample::KernelCounters::default();
             if parse_stat(&self.buf, &mut cpu, &mut kernel).is_ok() {
@@ -194,13 +249,13 @@ impl Probe {
         self.warnings.clear();
         out.time.wall_ns = (self.clock)();
 
-        read_required(&self.paths.uptime, &mut self.buf)?;
+        self.required(Source::Uptime)?;
         out.time.uptime_cs =
-            parse_uptime(&self.buf).map_err(|e| parse_error(&self.paths.uptime, e))?;
+            parse_uptime(&self.buf).map_err(|e| self.parse_error(Source::Uptime, e))?;
 
-        read_required(&self.paths.stat, &mut self.buf)?;
+        self.required(Source::Stat)?;
         parse_stat(&self.buf, &mut out.cpu, &mut out.kernel)
-            .map_err(|e| parse_error(&self.paths.stat, e))?;
+            .map_err(|e| self.parse_error(Source::Stat, e))?;
 
         out.load = self.optional(Source::Loadavg, parse_loadavg);
         let memory = self.optional(Source::Meminfo, parse_meminfo);
@@ -243,18 +298,33 @@ impl Probe {
     }
 
     fn path(&self, source: Source) -> &Path {
-        self.paths.get(source)
+        &self.files[source as usize].path
+    }
+
+    fn required(&mut self, source: Source) -> Result<(), ProbeError> {
+        let file = &mut self.files[source as usize];
+        file.read_into(&mut self.buf).map_err(|e| ProbeError::Read {
+            path: file.path.clone(),
+            source: e,
+        })
+    }
+
+    fn parse_error(&self, source: Source, e: ParseError) -> ProbeError {
+        ProbeError::Parse {
+            path: self.path(source).to_path_buf(),
+            reason: e.0,
+        }
     }
 
     /// Read an optional source into the buffer. A file that does not exist is normal (no
     /// PSI, an old kernel); any other failure is worth a warning.
     fn load(&mut self, source: Source) -> bool {
-        let path = self.paths.get(source);
-        match read_into(path, &mut self.buf) {
+        let file = &mut self.files[source as usize];
+        match file.read_into(&mut self.buf) {
             Ok(()) => true,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => {
-                let line = format!("cannot read {}: {e}", path.display());
+                let line = format!("cannot read {}: {e}", file.path.display());
                 self.warnings.push(line);
                 false
             }
@@ -282,39 +352,6 @@ impl Probe {
         let line = format!("cannot parse {}: {}", self.path(source).display(), e.0);
         self.warnings.push(line);
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Source {
-    Loadavg,
-    Meminfo,
-    Vmstat,
-    Diskstats,
-    NetDev,
-    PsiCpu,
-    PsiIo,
-    PsiMemory,
-}
-
-fn parse_error(path: &Path, e: ParseError) -> ProbeError {
-    ProbeError::Parse {
-        path: path.to_path_buf(),
-        reason: e.0,
-    }
-}
-
-fn read_required(path: &Path, buf: &mut Vec<u8>) -> Result<(), ProbeError> {
-    read_into(path, buf).map_err(|source| ProbeError::Read {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-/// Read a whole file into `buf`, reusing its allocation.
-fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
-    buf.clear();
-    File::open(path)?.read_to_end(buf)?;
-    Ok(())
 }
 
 /// Split `text` into whitespace-separated fields without allocating.
