@@ -9,6 +9,7 @@ use crate::report::{CpuList, Selection};
 use crate::time::Zone;
 use clap::Parser;
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::Duration;
 
 const EXAMPLES: &str = "\
@@ -95,6 +96,15 @@ pub struct Args {
     #[arg(long)]
     pub utc: bool,
 
+    /// Read the kernel's counters from this /proc (a container with the host's /proc
+    /// mounted elsewhere, or a captured tree)
+    #[arg(long, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: PathBuf,
+
+    /// Read device facts (physical disks, link speeds, CPU count) from this /sys
+    #[arg(long, value_name = "DIR", default_value = "/sys")]
+    pub sys_root: PathBuf,
+
     /// Print help
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -113,6 +123,8 @@ pub struct Args {
 pub struct Plan {
     pub selection: Selection,
     pub zone: Zone,
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
     pub mode: Mode,
 }
 
@@ -226,6 +238,8 @@ impl Args {
         Ok(Plan {
             selection: sel,
             zone,
+            proc_root: self.proc_root.clone(),
+            sys_root: self.sys_root.clone(),
             mode: Mode::Live {
                 interval: Duration::from_secs_f64(secs),
                 count,

@@ -46,14 +46,14 @@ impl<W: Write> SampleReport<W> {
         })
     }
 
-    /// Add the next sample. Returns the tables dropped because the system lacks their
-    /// data (reported once, at the first interval).
-    pub fn push(&mut self, sample: Sample) -> io::Result<Vec<Table>> {
-        let mut dropped = Vec::new();
+    /// Add the next sample and print the interval it ends.
+    pub fn push(&mut self, sample: Sample) -> io::Result<Pushed> {
+        let mut pushed = Pushed::default();
         if let Some(prev) = &self.prev {
             if let Some(stats) = IntervalStats::between(prev, &sample) {
+                pushed.interval = true;
                 if !self.checked_tables {
-                    dropped = self.writer.retain_available(&stats);
+                    pushed.dropped = self.writer.retain_available(&stats);
                     self.checked_tables = true;
                 }
                 let start = clock_label(prev.time.wall_ns, self.zone);
@@ -66,7 +66,7 @@ impl<W: Write> SampleReport<W> {
             }
         }
         self.prev = Some(sample);
-        Ok(dropped)
+        Ok(pushed)
     }
 
     /// Print the `Average:` block of what was shown, if anything was.
@@ -81,6 +81,16 @@ impl<W: Write> SampleReport<W> {
     pub fn has_tables(&self) -> bool {
         !self.writer.tables().is_empty()
     }
+}
+
+/// What adding a sample did.
+#[derive(Debug, Default)]
+pub struct Pushed {
+    /// An interval ended with this sample (false for the first sample, or when no time
+    /// passed since the previous one).
+    pub interval: bool,
+    /// Tables dropped because the system lacks their data (only at the first interval).
+    pub dropped: Vec<Table>,
 }
 
 /// Why a live report stopped early.
@@ -153,6 +163,7 @@ pub fn run<W: Write>(
     report.push(first)?;
     let start = Instant::now();
     let mut done = 0u64;
+    let mut frozen_warned = false;
     while count.is_none_or(|c| done < c) {
         let deadline = start + interval.mul_f64((done + 1) as f64);
         if !wait_until(deadline) {
@@ -160,11 +171,16 @@ pub fn run<W: Write>(
         }
         let sample = probe.sample()?;
         note(probe, warn);
-        for table in report.push(sample)? {
+        let pushed = report.push(sample)?;
+        for table in pushed.dropped {
             let source = table.source().unwrap_or("the kernel");
             warn(&format!(
                 "{table:?} report not available: {source} is missing or unreadable"
             ));
+        }
+        if !pushed.interval && !frozen_warned {
+            warn("uptime did not advance between two samples: is the /proc root a frozen copy?");
+            frozen_warned = true;
         }
         done += 1;
         if !report.has_tables() {

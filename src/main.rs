@@ -32,7 +32,7 @@ fn main() -> ExitCode {
             if let Err(e) = live::install_stop_handler() {
                 eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
             }
-            let mut probe = match Probe::system() {
+            let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("rsar: {e}");

@@ -1,0 +1,379 @@
+//! The `rsar` binary as a user runs it: stdout, stderr and exit codes, with TZ and LC_ALL
+//! pinned. Live reports read this machine's /proc, so values are checked for shape and
+//! consistency; the numbers themselves are pinned by tests/stats.rs and tests/probe.rs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use assert_cmd::Command;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+fn rsar() -> Command {
+    let mut c = Command::cargo_bin("rsar").unwrap();
+    c.env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env_remove("S_TIME_FORMAT");
+    c
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: Option<i32>,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = rsar().args(args).output().unwrap();
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code(),
+    }
+}
+
+fn is_clock(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit())
+}
+
+/// The header rows' column names of a report (everything after the time column).
+fn headers(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.len() > 11 && is_clock(&l[..8]) || l.starts_with("Average:"))
+        .filter(|l| {
+            l[11..].split_whitespace().any(|w| {
+                w.starts_with('%')
+                    || w.contains('/')
+                    || w.starts_with("kb")
+                    || w == "tps"
+                    || w == "runq-sz"
+            })
+        })
+        .map(|l| l[11..].split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn check_banner(line: &str) {
+    // Linux <release> (<host>) \t<MM/DD/YY> \t_<arch>_\t(<n> CPU)
+    let parts: Vec<&str> = line.split('\t').collect();
+    assert_eq!(parts.len(), 4, "banner {line:?}");
+    assert!(
+        parts[0].starts_with("Linux ") && parts[0].ends_with(") "),
+        "{line:?}"
+    );
+    let date = parts[1].trim_end();
+    assert_eq!(date.len(), 8, "{line:?}");
+    assert_eq!((&date[2..3], &date[5..6]), ("/", "/"));
+    assert!(parts[2].starts_with('_') && parts[2].ends_with('_'));
+    assert!(parts[3].starts_with('(') && parts[3].ends_with(" CPU)"));
+}
+
+#[test]
+fn cpu_report_has_sar_layout() {
+    let r = run(&["-u", "1", "3"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    check_banner(lines[0]);
+    assert_eq!(lines[1], "");
+    assert!(is_clock(&lines[2][..8]));
+    assert_eq!(
+        &lines[2][8..],
+        "        CPU     %user     %nice   %system   %iowait    %steal     %idle"
+    );
+    assert_eq!(
+        lines.len(),
+        7,
+        "banner, blank, header, 3 rows, Average:\n{}",
+        r.stdout
+    );
+    for row in &lines[3..6] {
+        assert!(is_clock(&row[..8]));
+        assert_eq!(&row[8..19], "        all");
+        let v: Vec<f64> = row[19..]
+            .split_whitespace()
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(v.len(), 6);
+        let sum: f64 = v.iter().sum();
+        assert!(
+            (sum - 100.0).abs() < 0.1,
+            "percentages add up to 100: {row}"
+        );
+    }
+    assert!(lines[6].starts_with("Average:        all "));
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn no_flag_means_u() {
+    let r = run(&["1", "1"]);
+    assert_eq!(r.code, Some(0));
+    assert_eq!(
+        headers(&r.stdout),
+        ["CPU %user %nice %system %iowait %steal %idle"]
+    );
+}
+
+#[test]
+fn every_flag_prints_sars_columns() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["-u", "ALL"], &["CPU %usr %nice %sys %iowait %steal %irq %soft %guest %gnice %idle"]),
+        (&["-q"], &["runq-sz plist-sz ldavg-1 ldavg-5 ldavg-15 blocked"]),
+        (&["-r"], &["kbmemfree kbavail kbmemused %memused kbbuffers kbcached kbcommit %commit kbactive kbinact kbdirty kbshmem"]),
+        (&["-r", "ALL"], &["kbmemfree kbavail kbmemused %memused kbbuffers kbcached kbcommit %commit kbactive kbinact kbdirty kbshmem kbanonpg kbslab kbkstack kbpgtbl kbvmused"]),
+        (&["-S"], &["kbswpfree kbswpused %swpused kbswpcad %swpcad"]),
+        (&["-W"], &["pswpin/s pswpout/s"]),
+        (&["-B"], &["pgpgin/s pgpgout/s fault/s majflt/s pgfree/s pgscank/s pgscand/s pgsteal/s pgprom/s pgdem/s"]),
+        (&["-b"], &["tps rtps wtps dtps bread/s bwrtn/s bdscd/s"]),
+        (&["-n", "DEV"], &["IFACE rxpck/s txpck/s rxkB/s txkB/s rxcmp/s txcmp/s rxmcst/s %ifutil"]),
+        (&["-w"], &["proc/s cswch/s"]),
+    ];
+    for (flags, want) in cases {
+        let mut args = flags.to_vec();
+        args.extend(["1", "1"]);
+        let r = run(&args);
+        assert_eq!(r.code, Some(0), "{flags:?}: {}", r.stderr);
+        let h = headers(&r.stdout);
+        assert!(!h.is_empty(), "{flags:?}:\n{}", r.stdout);
+        assert_eq!(&h[0], want[0], "{flags:?}");
+        assert!(
+            r.stdout.lines().any(|l| l.starts_with("Average:")),
+            "{flags:?} has an Average block:\n{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn disk_report_header_and_one_row_per_used_device() {
+    let r = run(&["-d", "1", "1"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains(
+        "DEV       tps     rkB/s     wkB/s     dkB/s   areq-sz    aqu-sz     await     %util"
+    ));
+    let rows = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Average:"))
+        .count();
+    let disks_used = std::fs::read_to_string("/proc/diskstats")
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let whole = std::path::Path::new("/sys/block").join(f[2]).exists();
+            whole && (f[3] != "0" || f[7] != "0")
+        })
+        .count();
+    // Average rows: one per device (plus a header row when several devices are shown).
+    assert!(rows == disks_used || rows == disks_used + 1, "{}", r.stdout);
+}
+
+#[test]
+fn several_reports_print_in_sar_order_with_a_header_each() {
+    let r = run(&["-r", "-q", "-u", "-w", "1", "2"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let firsts: Vec<String> = headers(&r.stdout)
+        .iter()
+        .map(|h| h.split(' ').next().unwrap().to_string())
+        .collect();
+    // Two intervals and the averages, each with CPU, tasks, memory, queue in sar's order.
+    let one = ["CPU", "proc/s", "kbmemfree", "runq-sz"];
+    assert_eq!(firsts, [one, one, one].concat(), "{}", r.stdout);
+    // Tables are separated by one blank line.
+    assert!(!r.stdout.contains("\n\n\n"));
+}
+
+#[test]
+fn per_cpu_rows_with_p_all() {
+    let r = run(&["-P", "ALL", "1", "1"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let cpus = std::fs::read_to_string("/proc/stat")
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+        .count();
+    let avg_rows = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("Average:") && !l.contains("%user"))
+        .count();
+    assert_eq!(avg_rows, cpus + 1, "all + each CPU:\n{}", r.stdout);
+}
+
+#[test]
+fn a_all_prints_every_report() {
+    let r = run(&["-A", "1", "1"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for col in [
+        "%usr",
+        "proc/s",
+        "pswpin/s",
+        "pgpgin/s",
+        "bread/s",
+        "kbanonpg",
+        "kbswpfree",
+        "runq-sz",
+        "areq-sz",
+        "rxpck/s",
+    ] {
+        assert!(r.stdout.contains(col), "{col} missing:\n{}", r.stdout);
+    }
+    if std::path::Path::new("/proc/pressure/io").exists() {
+        assert!(r.stdout.contains("%sio-10"));
+    }
+}
+
+#[test]
+fn iso_dates_when_s_time_format_is_iso() {
+    let out = rsar()
+        .env("S_TIME_FORMAT", "ISO")
+        .args(["1", "1"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8(out.stdout).unwrap();
+    let date = first
+        .lines()
+        .next()
+        .unwrap()
+        .split('\t')
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(date.len(), 10);
+    assert_eq!(&date[4..5], "-");
+}
+
+#[test]
+fn a_captured_tree_supplies_the_banner() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vm-6.18/t0");
+    let r = run(&[
+        "--proc-root",
+        &format!("{root}/proc"),
+        "--sys-root",
+        &format!("{root}/sys"),
+        "1",
+        "1",
+    ]);
+    assert_eq!(r.code, Some(0));
+    let banner = r.stdout.lines().next().unwrap();
+    assert!(
+        banner.starts_with("Linux 6.18.44-fc-v595 (vm) \t"),
+        "{banner:?}"
+    );
+    assert!(banner.ends_with("\t_x86_64_\t(2 CPU)"), "{banner:?}");
+    assert!(r.stderr.contains("uptime did not advance"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_usage_exits_1_with_a_message() {
+    for (args, says) in [
+        (&["-x", "1"][..], "unexpected argument '-x'"),
+        (&["0"][..], "INTERVAL"),
+        (&["abc"][..], "INTERVAL"),
+        (&["1", "0"][..], "COUNT"),
+        (&["-n", "EDEV", "1"][..], "EDEV"),
+        (&["-P", "x", "1"][..], "-P"),
+        (&[][..], "INTERVAL"),
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn help_documents_every_flag_with_examples() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, Some(0));
+    for flag in [
+        "-u",
+        "-P",
+        "-q",
+        "-r",
+        "-S",
+        "-W",
+        "-B",
+        "-b",
+        "-d",
+        "-p",
+        "-n",
+        "-w",
+        "-A",
+        "--utc",
+        "--proc-root",
+    ] {
+        assert!(r.stdout.contains(flag), "{flag}");
+    }
+    assert!(r.stdout.contains("rsar -q 1 5"));
+    assert!(r.stdout.contains("Exit status"));
+}
+
+#[test]
+fn an_unreadable_proc_is_a_data_error_naming_the_file() {
+    let r = run(&["--proc-root", "/nonexistent", "1", "1"]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("/nonexistent/uptime"), "{}", r.stderr);
+}
+
+#[test]
+fn ctrl_c_prints_the_averages_of_what_was_shown() {
+    let bin = assert_cmd::cargo::cargo_bin("rsar");
+    let mut child = std::process::Command::new(bin)
+        .args(["-u", "1"])
+        .env("TZ", "UTC")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    // Banner, blank, header, first row: then interrupt.
+    for _ in 0..4 {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+        lines.push(l);
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(lines[3].contains(" all "), "{lines:?}");
+    assert!(
+        rest.lines().any(|l| l.starts_with("Average:        all")),
+        "{rest:?}"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let bin = assert_cmd::cargo::cargo_bin("rsar");
+    let mut child = std::process::Command::new(bin)
+        .args(["-u", "0.2", "50"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut l = String::new();
+    out.read_line(&mut l).unwrap();
+    drop(out);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{:?}", output.status);
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
