@@ -9,4 +9,5 @@ pub mod probe;
 pub mod report;
 pub mod sample;
 pub mod stats;
+pub mod store;
 pub mod time;

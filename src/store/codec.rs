@@ -1,0 +1,635 @@
+//! How a `Sample` becomes bytes: its *shape* (which CPUs are online, which devices and
+//! interfaces exist, which optional groups and fields are present) and a flat vector of
+//! u64 *values* in a fixed order.
+//!
+//! A keyframe stores the shape and the values. A delta stores, for each value, the
+//! difference from its keyframe's value (wrapping, zigzag-encoded), so a damaged delta costs
+//! only itself. Both write their numbers as varints with runs of zeros collapsed: an idle
+//! loop device or a counter that did not move costs a fraction of a byte.
+
+use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
+use crate::sample::{
+    CpuTicks, DiskCounters, LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample,
+    Swap,
+};
+
+/// More CPUs, devices or interfaces than sysstat accepts: a guard on counts read from a file.
+const MAX_ITEMS: usize = 1 << 16;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskShape {
+    pub major: u32,
+    pub minor: u32,
+    pub name: String,
+    pub whole: bool,
+    pub physical: bool,
+    /// How many of the optional counters (discards…, flushes…) the kernel gave: 0, 4 or 6.
+    pub optional: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetShape {
+    pub name: String,
+    pub speed_mbps: Option<u32>,
+    pub full_duplex: bool,
+}
+
+/// Everything about a sample that is not a number that changes every time.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Shape {
+    pub cpus: Vec<bool>,
+    /// Bit set of `GROUP_*`.
+    pub groups: u32,
+    /// Bit set of the `Memory` fields that are `Some`, in `MEMORY_OPTIONAL` order.
+    pub memory_fields: u32,
+    pub disks: Vec<DiskShape>,
+    pub nets: Vec<NetShape>,
+}
+
+const GROUP_LOAD: u32 = 1;
+const GROUP_MEMORY: u32 = 1 << 1;
+const GROUP_SWAP: u32 = 1 << 2;
+const GROUP_PAGING: u32 = 1 << 3;
+/// Pressure: two bits per resource (present, has `full`), from bit 4.
+const GROUP_PSI: u32 = 1 << 4;
+
+fn psi_of(s: &Sample) -> [&Option<Pressure>; 3] {
+    [&s.pressure.cpu, &s.pressure.io, &s.pressure.memory]
+}
+
+impl Shape {
+    pub fn of(s: &Sample) -> Shape {
+        let mut groups = 0;
+        for (on, bit) in [
+            (s.load.is_some(), GROUP_LOAD),
+            (s.memory.is_some(), GROUP_MEMORY),
+            (s.swap.is_some(), GROUP_SWAP),
+            (s.paging.is_some(), GROUP_PAGING),
+        ] {
+            if on {
+                groups |= bit;
+            }
+        }
+        for (i, p) in psi_of(s).into_iter().enumerate() {
+            if let Some(p) = p {
+                groups |= GROUP_PSI << (2 * i);
+                if p.full.is_some() {
+                    groups |= GROUP_PSI << (2 * i + 1);
+                }
+            }
+        }
+        let memory_fields = s.memory.as_ref().map_or(0, |m| {
+            memory_optional(m)
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_some())
+                .fold(0, |bits, (i, _)| bits | 1 << i)
+        });
+        Shape {
+            cpus: s.cpu.per_cpu.iter().map(Option::is_some).collect(),
+            groups,
+            memory_fields,
+            disks: s
+                .disks
+                .iter()
+                .map(|d| DiskShape {
+                    major: d.major,
+                    minor: d.minor,
+                    name: d.name.clone(),
+                    whole: d.whole,
+                    physical: d.physical,
+                    optional: if d.flushes.is_some() {
+                        6
+                    } else if d.discards.is_some() {
+                        4
+                    } else {
+                        0
+                    },
+                })
+                .collect(),
+            nets: s
+                .net
+                .iter()
+                .map(|n| NetShape {
+                    name: n.name.clone(),
+                    speed_mbps: n.speed_mbps,
+                    full_duplex: n.full_duplex,
+                })
+                .collect(),
+        }
+    }
+
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        put_varint(out, self.cpus.len() as u64);
+        for chunk in self.cpus.chunks(8) {
+            out.push(
+                chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |b, (i, &on)| b | (u8::from(on) << i)),
+            );
+        }
+        put_varint(out, u64::from(self.groups));
+        put_varint(out, u64::from(self.memory_fields));
+        put_varint(out, self.disks.len() as u64);
+        for d in &self.disks {
+            put_varint(out, u64::from(d.major));
+            put_varint(out, u64::from(d.minor));
+            put_str(out, &d.name);
+            out.push(u8::from(d.whole) | u8::from(d.physical) << 1 | d.optional << 2);
+        }
+        put_varint(out, self.nets.len() as u64);
+        for n in &self.nets {
+            put_str(out, &n.name);
+            put_varint(out, n.speed_mbps.map_or(0, |s| u64::from(s) + 1));
+            out.push(u8::from(n.full_duplex));
+        }
+    }
+
+    pub fn decode(c: &mut Cursor<'_>) -> Result<Shape, DecodeError> {
+        let ncpu = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
+        let bitmap = c.bytes(ncpu.div_ceil(8))?;
+        let cpus = (0..ncpu)
+            .map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1)
+            .collect();
+        let groups = u32::try_from(c.varint()?).map_err(|_| DecodeError("bad group set"))?;
+        let memory_fields =
+            u32::try_from(c.varint()?).map_err(|_| DecodeError("bad memory field set"))?;
+        // Each disk takes at least 4 bytes, each interface at least 3: no count can ask for
+        // more entries than the bytes left could hold.
+        let ndisk = c.count(MAX_ITEMS.min(c.remaining() / 4))?;
+        let mut disks = Vec::with_capacity(ndisk);
+        for _ in 0..ndisk {
+            let major = small(c.varint()?)?;
+            let minor = small(c.varint()?)?;
+            let name = c.string()?;
+            let flags = c.u8()?;
+            let optional = flags >> 2;
+            if ![0, 4, 6].contains(&optional) {
+                return Err(DecodeError("bad disk field count"));
+            }
+            disks.push(DiskShape {
+                major,
+                minor,
+                name,
+                whole: flags & 1 == 1,
+                physical: flags & 2 == 2,
+                optional,
+            });
+        }
+        let nnet = c.count(MAX_ITEMS.min(c.remaining() / 3))?;
+        let mut nets = Vec::with_capacity(nnet);
+        for _ in 0..nnet {
+            let name = c.string()?;
+            let speed = c.varint()?;
+            let speed_mbps = match speed {
+                0 => None,
+                s => Some(small(s - 1)?),
+            };
+            let full_duplex = c.u8()? == 1;
+            nets.push(NetShape {
+                name,
+                speed_mbps,
+                full_duplex,
+            });
+        }
+        Ok(Shape {
+            cpus,
+            groups,
+            memory_fields,
+            disks,
+            nets,
+        })
+    }
+
+    /// How many values a sample of this shape has.
+    pub fn value_count(&self) -> usize {
+        let psi: usize = (0..3)
+            .map(|i| {
+                let on = self.groups >> (4 + 2 * i) & 1;
+                let full = self.groups >> (5 + 2 * i) & 1;
+                (on * 4 + on * full * 4) as usize
+            })
+            .sum();
+        2 + 10
+            + 10 * self.cpus.iter().filter(|&&c| c).count()
+            + 5
+            + if self.groups & GROUP_LOAD != 0 { 5 } else { 0 }
+            + if self.groups & GROUP_MEMORY != 0 {
+                MEMORY_FIXED + self.memory_fields.count_ones() as usize
+            } else {
+                0
+            }
+            + if self.groups & GROUP_SWAP != 0 { 5 } else { 0 }
+            + if self.groups & GROUP_PAGING != 0 {
+                10
+            } else {
+                0
+            }
+            + self
+                .disks
+                .iter()
+                .map(|d| 11 + d.optional as usize)
+                .sum::<usize>()
+            + 16 * self.nets.len()
+            + psi
+    }
+}
+
+fn small(v: u64) -> Result<u32, DecodeError> {
+    u32::try_from(v).map_err(|_| DecodeError("number too large"))
+}
+
+const MEMORY_FIXED: usize = 10;
+
+fn memory_optional(m: &Memory) -> [Option<u64>; 10] {
+    [
+        m.mem_available,
+        m.shmem,
+        m.anon_pages,
+        m.kernel_stack,
+        m.page_tables,
+        m.hugepages_total,
+        m.hugepages_free,
+        m.hugepages_rsvd,
+        m.hugepages_surp,
+        m.hugepagesize,
+    ]
+}
+
+fn cpu_values(t: &CpuTicks) -> [u64; 10] {
+    [
+        t.user,
+        t.nice,
+        t.system,
+        t.idle,
+        t.iowait,
+        t.irq,
+        t.softirq,
+        t.steal,
+        t.guest,
+        t.guest_nice,
+    ]
+}
+
+/// The values of a sample, in the order `Shape::value_count` counts them.
+pub fn values(s: &Sample, out: &mut Vec<u64>) {
+    out.clear();
+    out.push(s.time.wall_ns as u64);
+    out.push(s.time.uptime_cs);
+    out.extend(cpu_values(&s.cpu.total));
+    for t in s.cpu.per_cpu.iter().flatten() {
+        out.extend(cpu_values(t));
+    }
+    let k = &s.kernel;
+    out.extend([
+        k.ctxt,
+        k.processes,
+        k.intr,
+        k.procs_running,
+        k.procs_blocked,
+    ]);
+    if let Some(l) = &s.load {
+        out.extend(
+            [
+                l.load1_x100,
+                l.load5_x100,
+                l.load15_x100,
+                l.runnable,
+                l.tasks,
+            ]
+            .map(u64::from),
+        );
+    }
+    if let Some(m) = &s.memory {
+        out.extend([
+            m.mem_total,
+            m.mem_free,
+            m.buffers,
+            m.cached,
+            m.active,
+            m.inactive,
+            m.dirty,
+            m.slab,
+            m.committed_as,
+            m.vmalloc_used,
+        ]);
+        out.extend(memory_optional(m).into_iter().flatten());
+    }
+    if let Some(w) = &s.swap {
+        out.extend([
+            w.swap_total,
+            w.swap_free,
+            w.swap_cached,
+            w.pswpin,
+            w.pswpout,
+        ]);
+    }
+    if let Some(p) = &s.paging {
+        out.extend([
+            p.pgpgin,
+            p.pgpgout,
+            p.pgfault,
+            p.pgmajfault,
+            p.pgfree,
+            p.pgscan_kswapd,
+            p.pgscan_direct,
+            p.pgsteal,
+            p.pgpromote,
+            p.pgdemote,
+        ]);
+    }
+    for d in &s.disks {
+        out.extend([
+            d.reads,
+            d.reads_merged,
+            d.read_sectors,
+            d.read_ms,
+            d.writes,
+            d.writes_merged,
+            d.write_sectors,
+            d.write_ms,
+            d.in_flight,
+            d.io_ticks_ms,
+            d.weighted_ms,
+        ]);
+        out.extend(
+            [
+                d.discards,
+                d.discards_merged,
+                d.discard_sectors,
+                d.discard_ms,
+                d.flushes,
+                d.flush_ms,
+            ]
+            .into_iter()
+            .flatten(),
+        );
+    }
+    for n in &s.net {
+        out.extend([
+            n.rx_bytes,
+            n.rx_packets,
+            n.rx_errs,
+            n.rx_drop,
+            n.rx_fifo,
+            n.rx_frame,
+            n.rx_compressed,
+            n.rx_multicast,
+            n.tx_bytes,
+            n.tx_packets,
+            n.tx_errs,
+            n.tx_drop,
+            n.tx_fifo,
+            n.tx_colls,
+            n.tx_carrier,
+            n.tx_compressed,
+        ]);
+    }
+    for p in psi_of(s).into_iter().flatten() {
+        let line = |l: &PressureLine| {
+            [
+                u64::from(l.avg10_x100),
+                u64::from(l.avg60_x100),
+                u64::from(l.avg300_x100),
+                l.total_us,
+            ]
+        };
+        out.extend(line(&p.some));
+        if let Some(f) = &p.full {
+            out.extend(line(f));
+        }
+    }
+}
+
+/// Rebuild a sample from its shape and values.
+pub fn sample(shape: &Shape, v: &[u64]) -> Result<Sample, DecodeError> {
+    if v.len() != shape.value_count() {
+        return Err(DecodeError("value count does not match the shape"));
+    }
+    let mut it = v.iter().copied();
+    let mut next = || it.next().unwrap_or(0);
+    let u32v = |x: u64| u32::try_from(x).map_err(|_| DecodeError("level out of range"));
+    let mut s = Sample::default();
+    s.time.wall_ns = next() as i64;
+    s.time.uptime_cs = next();
+    let ticks = |next: &mut dyn FnMut() -> u64| CpuTicks {
+        user: next(),
+        nice: next(),
+        system: next(),
+        idle: next(),
+        iowait: next(),
+        irq: next(),
+        softirq: next(),
+        steal: next(),
+        guest: next(),
+        guest_nice: next(),
+    };
+    s.cpu.total = ticks(&mut next);
+    s.cpu.per_cpu = shape
+        .cpus
+        .iter()
+        .map(|&on| on.then(|| ticks(&mut next)))
+        .collect();
+    s.kernel.ctxt = next();
+    s.kernel.processes = next();
+    s.kernel.intr = next();
+    s.kernel.procs_running = next();
+    s.kernel.procs_blocked = next();
+    if shape.groups & GROUP_LOAD != 0 {
+        s.load = Some(LoadAvg {
+            load1_x100: u32v(next())?,
+            load5_x100: u32v(next())?,
+            load15_x100: u32v(next())?,
+            runnable: u32v(next())?,
+            tasks: u32v(next())?,
+        });
+    }
+    if shape.groups & GROUP_MEMORY != 0 {
+        let mut m = Memory {
+            mem_total: next(),
+            mem_free: next(),
+            buffers: next(),
+            cached: next(),
+            active: next(),
+            inactive: next(),
+            dirty: next(),
+            slab: next(),
+            committed_as: next(),
+            vmalloc_used: next(),
+            ..Memory::default()
+        };
+        let bits = shape.memory_fields;
+        let mut opt = |i: u32| (bits >> i & 1 == 1).then(&mut next);
+        m.mem_available = opt(0);
+        m.shmem = opt(1);
+        m.anon_pages = opt(2);
+        m.kernel_stack = opt(3);
+        m.page_tables = opt(4);
+        m.hugepages_total = opt(5);
+        m.hugepages_free = opt(6);
+        m.hugepages_rsvd = opt(7);
+        m.hugepages_surp = opt(8);
+        m.hugepagesize = opt(9);
+        s.memory = Some(m);
+    }
+    if shape.groups & GROUP_SWAP != 0 {
+        s.swap = Some(Swap {
+            swap_total: next(),
+            swap_free: next(),
+            swap_cached: next(),
+            pswpin: next(),
+            pswpout: next(),
+        });
+    }
+    if shape.groups & GROUP_PAGING != 0 {
+        s.paging = Some(Paging {
+            pgpgin: next(),
+            pgpgout: next(),
+            pgfault: next(),
+            pgmajfault: next(),
+            pgfree: next(),
+            pgscan_kswapd: next(),
+            pgscan_direct: next(),
+            pgsteal: next(),
+            pgpromote: next(),
+            pgdemote: next(),
+        });
+    }
+    for d in &shape.disks {
+        let mut c = DiskCounters {
+            major: d.major,
+            minor: d.minor,
+            name: d.name.clone(),
+            whole: d.whole,
+            physical: d.physical,
+            reads: next(),
+            reads_merged: next(),
+            read_sectors: next(),
+            read_ms: next(),
+            writes: next(),
+            writes_merged: next(),
+            write_sectors: next(),
+            write_ms: next(),
+            in_flight: next(),
+            io_ticks_ms: next(),
+            weighted_ms: next(),
+            ..DiskCounters::default()
+        };
+        if d.optional >= 4 {
+            c.discards = Some(next());
+            c.discards_merged = Some(next());
+            c.discard_sectors = Some(next());
+            c.discard_ms = Some(next());
+        }
+        if d.optional >= 6 {
+            c.flushes = Some(next());
+            c.flush_ms = Some(next());
+        }
+        s.disks.push(c);
+    }
+    for n in &shape.nets {
+        s.net.push(NetCounters {
+            name: n.name.clone(),
+            rx_bytes: next(),
+            rx_packets: next(),
+            rx_errs: next(),
+            rx_drop: next(),
+            rx_fifo: next(),
+            rx_frame: next(),
+            rx_compressed: next(),
+            rx_multicast: next(),
+            tx_bytes: next(),
+            tx_packets: next(),
+            tx_errs: next(),
+            tx_drop: next(),
+            tx_fifo: next(),
+            tx_colls: next(),
+            tx_carrier: next(),
+            tx_compressed: next(),
+            speed_mbps: n.speed_mbps,
+            full_duplex: n.full_duplex,
+        });
+    }
+    let slots = [
+        &mut s.pressure.cpu,
+        &mut s.pressure.io,
+        &mut s.pressure.memory,
+    ];
+    for (i, slot) in slots.into_iter().enumerate() {
+        if shape.groups >> (4 + 2 * i) & 1 == 1 {
+            let mut line = || -> Result<PressureLine, DecodeError> {
+                Ok(PressureLine {
+                    avg10_x100: u32v(next())?,
+                    avg60_x100: u32v(next())?,
+                    avg300_x100: u32v(next())?,
+                    total_us: next(),
+                })
+            };
+            let some = line()?;
+            let full = if shape.groups >> (5 + 2 * i) & 1 == 1 {
+                Some(line()?)
+            } else {
+                None
+            };
+            *slot = Some(Pressure { some, full });
+        }
+    }
+    Ok(s)
+}
+
+/// Write numbers as varints, a run of zeros as `0, run length − 1`.
+pub fn put_numbers(out: &mut Vec<u8>, v: impl IntoIterator<Item = u64>) {
+    let mut zeros = 0u64;
+    for x in v {
+        if x == 0 {
+            zeros += 1;
+            continue;
+        }
+        if zeros > 0 {
+            out.push(0);
+            put_varint(out, zeros - 1);
+            zeros = 0;
+        }
+        put_varint(out, x);
+    }
+    if zeros > 0 {
+        out.push(0);
+        put_varint(out, zeros - 1);
+    }
+}
+
+/// Read exactly `n` numbers written by `put_numbers`.
+pub fn get_numbers(c: &mut Cursor<'_>, n: usize, out: &mut Vec<u64>) -> Result<(), DecodeError> {
+    out.clear();
+    while out.len() < n {
+        match c.varint()? {
+            0 => {
+                let run = c.varint()?;
+                let left = (n - out.len()) as u64;
+                if run >= left {
+                    return Err(DecodeError("run of zeros past the last value"));
+                }
+                out.extend(std::iter::repeat_n(0, run as usize + 1));
+            }
+            x => out.push(x),
+        }
+    }
+    Ok(())
+}
+
+/// Values of a delta: each value minus the keyframe's, wrapping, zigzag-encoded.
+pub fn put_delta(out: &mut Vec<u8>, key: &[u64], v: &[u64]) {
+    put_numbers(
+        out,
+        key.iter()
+            .zip(v)
+            .map(|(&k, &x)| zigzag(x.wrapping_sub(k) as i64)),
+    );
+}
+
+pub fn apply_delta(key: &[u64], deltas: &mut [u64]) {
+    for (d, &k) in deltas.iter_mut().zip(key) {
+        *d = k.wrapping_add(unzigzag(*d) as u64);
+    }
+}

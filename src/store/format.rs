@@ -1,0 +1,272 @@
+//! The file layout: header, framed records, record payloads. `docs/FORMAT.md` describes
+//! the same thing for someone writing a reader in another language.
+
+use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
+use super::codec::{self, Shape};
+use crate::sample::{HostFacts, Sample};
+
+/// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
+pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
+/// The format this build writes, and the newest it reads.
+pub const VERSION: u16 = 1;
+/// Every record starts with these two bytes, so a reader can find the next record after
+/// damaged bytes.
+pub const SYNC: [u8; 2] = [0xd5, 0x5b];
+/// sync + length + kind before the payload, CRC after it.
+pub const FRAME_OVERHEAD: usize = 2 + 4 + 1 + 4;
+/// No record is larger (a keyframe of a machine with thousands of devices is ~1 MiB).
+pub const MAX_PAYLOAD: usize = 16 << 20;
+/// Bytes before the header body: magic, version, flags, body length.
+const HEADER_FIXED: usize = 8 + 2 + 2 + 4;
+/// Largest header body a reader accepts.
+const MAX_HEADER_BODY: usize = 64 << 10;
+
+/// Facts recorded once per file: where and when it was started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileHeader {
+    pub version: u16,
+    pub host: HostFacts,
+    /// When the file was created (UTC ns).
+    pub created_ns: i64,
+    /// The creator's offset from UTC in seconds at creation (east positive).
+    pub utc_offset_s: i32,
+}
+
+impl FileHeader {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut body = Vec::new();
+        put_varint(&mut body, zigzag(self.created_ns));
+        put_varint(&mut body, zigzag(i64::from(self.utc_offset_s)));
+        put_host(&mut body, &self.host);
+        let mut out = Vec::with_capacity(HEADER_FIXED + body.len() + 4);
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&body);
+        let crc = crc32fast::hash(&out[8..]);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    /// Parse the header at the start of `buf`; returns it and its length in bytes.
+    pub fn decode(buf: &[u8]) -> Result<(FileHeader, usize), HeaderError> {
+        if buf.is_empty() {
+            return Err(HeaderError::Empty);
+        }
+        if buf.len() < MAGIC.len() || buf[..8] != MAGIC {
+            return Err(HeaderError::Foreign);
+        }
+        if buf.len() < HEADER_FIXED {
+            return Err(HeaderError::Truncated);
+        }
+        let version = u16::from_le_bytes([buf[8], buf[9]]);
+        if version > VERSION {
+            return Err(HeaderError::Newer(version));
+        }
+        let body_len = u32::from_le_bytes([buf[12], buf[13], buf[14], buf[15]]) as usize;
+        if body_len > MAX_HEADER_BODY {
+            return Err(HeaderError::Damaged("header length out of range"));
+        }
+        let end = HEADER_FIXED + body_len;
+        if buf.len() < end + 4 {
+            return Err(HeaderError::Truncated);
+        }
+        let crc = u32::from_le_bytes([buf[end], buf[end + 1], buf[end + 2], buf[end + 3]]);
+        if crc != crc32fast::hash(&buf[8..end]) {
+            return Err(HeaderError::Damaged("header checksum mismatch"));
+        }
+        let mut c = Cursor::new(&buf[HEADER_FIXED..end]);
+        let parse = |c: &mut Cursor<'_>| -> Result<FileHeader, DecodeError> {
+            let created_ns = unzigzag(c.varint()?);
+            let utc_offset_s = i32::try_from(unzigzag(c.varint()?))
+                .map_err(|_| DecodeError("UTC offset out of range"))?;
+            let host = get_host(c)?;
+            // Later versions may append fields; they are skipped.
+            Ok(FileHeader {
+                version,
+                host,
+                created_ns,
+                utc_offset_s,
+            })
+        };
+        let h = parse(&mut c).map_err(|e| HeaderError::Damaged(e.0))?;
+        Ok((h, end + 4))
+    }
+}
+
+/// Why a file's header was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("not an rsar log (no rsar magic number at the start)")]
+    Foreign,
+    #[error("the header is cut short")]
+    Truncated,
+    #[error("written by a newer rsar (format {0}, this rsar reads up to format {VERSION}); upgrade rsar")]
+    Newer(u16),
+    #[error("damaged header: {0}")]
+    Damaged(&'static str),
+}
+
+fn put_host(out: &mut Vec<u8>, h: &HostFacts) {
+    for s in [&h.hostname, &h.sysname, &h.release, &h.machine, &h.boot_id] {
+        put_str(out, s);
+    }
+    for v in [h.user_hz, h.page_size, h.cpu_count] {
+        put_varint(out, u64::from(v));
+    }
+}
+
+fn get_host(c: &mut Cursor<'_>) -> Result<HostFacts, DecodeError> {
+    let small = |v: u64| u32::try_from(v).map_err(|_| DecodeError("host fact out of range"));
+    Ok(HostFacts {
+        hostname: c.string()?,
+        sysname: c.string()?,
+        release: c.string()?,
+        machine: c.string()?,
+        boot_id: c.string()?,
+        user_hz: small(c.varint()?)?,
+        page_size: small(c.varint()?)?,
+        cpu_count: small(c.varint()?)?,
+    })
+}
+
+/// Record kinds.
+pub const KIND_KEYFRAME: u8 = 1;
+pub const KIND_DELTA: u8 = 2;
+pub const KIND_RESTART: u8 = 3;
+pub const KIND_COMMENT: u8 = 4;
+
+/// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
+pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(&SYNC);
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.push(kind);
+    out.extend_from_slice(payload);
+    let crc = crc32fast::hash(&out[2..]);
+    out.extend_from_slice(&crc.to_le_bytes());
+}
+
+/// What is at an offset of a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame<'a> {
+    /// A complete record with a good checksum; `len` is its size in bytes with framing.
+    Good {
+        kind: u8,
+        payload: &'a [u8],
+        len: usize,
+    },
+    /// The file ends inside what could be a record (a write in progress, or cut short).
+    Torn,
+    /// Not a record.
+    Bad,
+}
+
+/// Look at the bytes at the start of `buf`.
+pub fn read_frame(buf: &[u8]) -> Frame<'_> {
+    if buf.len() < 2 {
+        return if buf.is_empty() || buf[0] == SYNC[0] {
+            Frame::Torn
+        } else {
+            Frame::Bad
+        };
+    }
+    if buf[..2] != SYNC {
+        return Frame::Bad;
+    }
+    if buf.len() < 7 {
+        return Frame::Torn;
+    }
+    let len = u32::from_le_bytes([buf[2], buf[3], buf[4], buf[5]]) as usize;
+    if len > MAX_PAYLOAD {
+        return Frame::Bad;
+    }
+    let total = FRAME_OVERHEAD + len;
+    if buf.len() < total {
+        return Frame::Torn;
+    }
+    let crc_at = 7 + len;
+    let crc = u32::from_le_bytes([
+        buf[crc_at],
+        buf[crc_at + 1],
+        buf[crc_at + 2],
+        buf[crc_at + 3],
+    ]);
+    if crc != crc32fast::hash(&buf[2..crc_at]) {
+        return Frame::Bad;
+    }
+    Frame::Good {
+        kind: buf[6],
+        payload: &buf[7..crc_at],
+        len: total,
+    }
+}
+
+/// A record, decoded.
+// Samples are nearly every record; boxing them to shrink the rare ones would cost an
+// allocation per sample.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Sample(Sample),
+    /// The machine booted again (a new boot id): counters restarted.
+    Restart {
+        wall_ns: i64,
+        host: HostFacts,
+    },
+    Comment {
+        wall_ns: i64,
+        text: String,
+    },
+}
+
+/// The payload of a keyframe: its sequence number, shape and values.
+pub fn keyframe_payload(seq: u64, shape: &Shape, values: &[u64], out: &mut Vec<u8>) {
+    out.clear();
+    put_varint(out, seq);
+    shape.encode(out);
+    codec::put_numbers(out, values.iter().copied());
+}
+
+/// The payload of a delta against keyframe `key_seq`.
+pub fn delta_payload(seq: u64, key_seq: u64, key: &[u64], values: &[u64], out: &mut Vec<u8>) {
+    out.clear();
+    put_varint(out, seq);
+    put_varint(out, key_seq);
+    codec::put_delta(out, key, values);
+}
+
+pub fn restart_payload(wall_ns: i64, host: &HostFacts) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_varint(&mut out, zigzag(wall_ns));
+    put_host(&mut out, host);
+    out
+}
+
+pub fn comment_payload(wall_ns: i64, text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_varint(&mut out, zigzag(wall_ns));
+    put_str(&mut out, text);
+    out
+}
+
+pub fn decode_restart(p: &[u8]) -> Result<Record, DecodeError> {
+    let mut c = Cursor::new(p);
+    let wall_ns = unzigzag(c.varint()?);
+    Ok(Record::Restart {
+        wall_ns,
+        host: get_host(&mut c)?,
+    })
+}
+
+pub fn decode_comment(p: &[u8]) -> Result<Record, DecodeError> {
+    let mut c = Cursor::new(p);
+    let wall_ns = unzigzag(c.varint()?);
+    Ok(Record::Comment {
+        wall_ns,
+        text: c.string()?,
+    })
+}

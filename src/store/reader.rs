@@ -1,0 +1,192 @@
+//! Reading records back: frame by frame, resynchronising after damaged bytes, decoding
+//! deltas against their keyframe. Works on bytes already in memory, so a file being
+//! written can be read up to its last complete record and then fed the bytes that follow.
+
+use super::bytes::{Cursor, DecodeError};
+use super::codec::{self, Shape};
+use super::format::{self, Frame, Record, FRAME_OVERHEAD, SYNC};
+
+/// The last keyframe seen: what deltas are decoded against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keyframe {
+    pub seq: u64,
+    pub shape: Shape,
+    pub values: Vec<u64>,
+}
+
+/// Damage met while reading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Damage {
+    /// Records lost to damaged bytes (estimated by the record markers in the damaged
+    /// ranges, at least one per range).
+    pub damaged_records: u64,
+    /// Damaged byte ranges: (file offset, length).
+    pub ranges: Vec<(u64, u64)>,
+    /// Intact records that could not be decoded (a delta whose keyframe was damaged, or a
+    /// payload that contradicts its own shape).
+    pub undecodable: u64,
+    /// Offset of the first undecodable record, if any.
+    pub first_undecodable: Option<u64>,
+}
+
+impl Damage {
+    pub fn is_clean(&self) -> bool {
+        self.damaged_records == 0 && self.undecodable == 0
+    }
+
+    /// Records skipped in all.
+    pub fn skipped(&self) -> u64 {
+        self.damaged_records + self.undecodable
+    }
+}
+
+/// Decodes a stream of frames. Keep one per file.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    pub keyframe: Option<Keyframe>,
+    pub damage: Damage,
+    /// Sequence number of the last sample read.
+    pub last_seq: Option<u64>,
+    /// Boot id of the last restart record read.
+    pub last_boot_id: Option<String>,
+    values: Vec<u64>,
+}
+
+impl Scanner {
+    /// Read the records in `buf`, which holds the file's bytes from offset `base`.
+    /// Returns how many bytes were consumed: up to the end of the last complete record (or
+    /// damaged range). Bytes after that are a record still being written, or cut short.
+    pub fn scan(&mut self, buf: &[u8], base: u64, out: &mut Vec<(u64, Record)>) -> usize {
+        let mut pos = 0;
+        // Bound the work spent hunting for records in damaged bytes, so that no input
+        // makes the reader take forever: checksums over at most 64× the buffer.
+        let mut budget = buf.len().saturating_mul(64).max(1 << 20);
+        while pos < buf.len() {
+            match format::read_frame(&buf[pos..]) {
+                Frame::Good { kind, payload, len } => {
+                    let at = base + pos as u64;
+                    match self.decode(kind, payload) {
+                        Ok(Some(r)) => out.push((at, r)),
+                        Ok(None) => {}
+                        Err(_) => {
+                            self.damage.undecodable += 1;
+                            self.damage.first_undecodable.get_or_insert(at);
+                        }
+                    }
+                    pos += len;
+                }
+                Frame::Torn | Frame::Bad => match next_good(buf, pos + 1, &mut budget) {
+                    Some(next) => {
+                        self.note_damage(&buf[pos..next], base + pos as u64);
+                        pos = next;
+                    }
+                    None => {
+                        // Nothing good follows. A record cut short at the end is a torn
+                        // tail: leave it for more bytes. Anything else is damage.
+                        let torn = last_torn_start(buf, pos);
+                        if torn > pos {
+                            self.note_damage(&buf[pos..torn], base + pos as u64);
+                        }
+                        return torn;
+                    }
+                },
+            }
+        }
+        pos
+    }
+
+    fn note_damage(&mut self, bytes: &[u8], at: u64) {
+        let markers = bytes.windows(2).filter(|w| *w == SYNC).count() as u64;
+        self.damage.damaged_records += markers.max(1);
+        self.damage.ranges.push((at, bytes.len() as u64));
+    }
+
+    fn decode(&mut self, kind: u8, payload: &[u8]) -> Result<Option<Record>, DecodeError> {
+        match kind {
+            format::KIND_KEYFRAME => {
+                let mut c = Cursor::new(payload);
+                let seq = c.varint()?;
+                let shape = Shape::decode(&mut c)?;
+                let n = shape.value_count();
+                codec::get_numbers(&mut c, n, &mut self.values)?;
+                let sample = codec::sample(&shape, &self.values)?;
+                self.keyframe = Some(Keyframe {
+                    seq,
+                    shape,
+                    values: self.values.clone(),
+                });
+                self.last_seq = Some(seq);
+                Ok(Some(Record::Sample(sample)))
+            }
+            format::KIND_DELTA => {
+                let mut c = Cursor::new(payload);
+                let seq = c.varint()?;
+                let key_seq = c.varint()?;
+                let key = self
+                    .keyframe
+                    .as_ref()
+                    .filter(|k| k.seq == key_seq)
+                    .ok_or(DecodeError("its keyframe is missing"))?;
+                codec::get_numbers(&mut c, key.values.len(), &mut self.values)?;
+                codec::apply_delta(&key.values, &mut self.values);
+                let sample = codec::sample(&key.shape, &self.values)?;
+                self.last_seq = Some(seq);
+                Ok(Some(Record::Sample(sample)))
+            }
+            format::KIND_RESTART => {
+                let r = format::decode_restart(payload)?;
+                if let Record::Restart { host, .. } = &r {
+                    self.last_boot_id = Some(host.boot_id.clone());
+                }
+                // Counters restarted: deltas never reach back across a restart.
+                self.keyframe = None;
+                Ok(Some(r))
+            }
+            format::KIND_COMMENT => format::decode_comment(payload).map(Some),
+            // A kind from a later version of the format: skip it.
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The offset of the next complete, intact record at or after `from`.
+fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Option<usize> {
+    let mut i = from;
+    while i + FRAME_OVERHEAD <= buf.len() {
+        let off = buf[i..].windows(2).position(|w| w == SYNC)?;
+        i += off;
+        if let Frame::Good { .. } = format::read_frame(&buf[i..]) {
+            return Some(i);
+        }
+        // read_frame checksummed at most the declared length.
+        let declared = buf
+            .get(i + 2..i + 6)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+        *budget = budget.checked_sub(declared.min(buf.len() - i) + 1)?;
+        i += 1;
+    }
+    None
+}
+
+/// Where a record cut short by the end of the buffer starts (the buffer's length if the
+/// bytes after `from` are not the beginning of a record).
+fn last_torn_start(buf: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < buf.len() {
+        if format::read_frame(&buf[i..]) == Frame::Torn {
+            return i;
+        }
+        match buf[i + 1..].windows(2).position(|w| w == SYNC) {
+            Some(off) => i += 1 + off,
+            None => {
+                // A lone first sync byte at the very end is a torn record too.
+                return if buf.last() == Some(&SYNC[0]) {
+                    buf.len() - 1
+                } else {
+                    buf.len()
+                };
+            }
+        }
+    }
+    buf.len()
+}

@@ -1,0 +1,620 @@
+//! The log store: round trips, truncation at every byte, bit flips, overwritten ranges,
+//! two writers, a reader racing a writer, files that are not ours, retention and
+//! compression.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use proptest::prelude::*;
+use rsar::probe::Probe;
+use rsar::sample::{
+    CpuTicks, DiskCounters, HostFacts, LoadAvg, Memory, NetCounters, Pressure, PressureLine,
+    Sample, Swap,
+};
+use rsar::store::{self, DayWriter, Record, StoreError};
+use std::path::{Path, PathBuf};
+
+fn host(boot: &str) -> HostFacts {
+    HostFacts {
+        hostname: "testhost".into(),
+        sysname: "Linux".into(),
+        release: "6.1.0-test".into(),
+        machine: "x86_64".into(),
+        boot_id: boot.into(),
+        user_hz: 100,
+        page_size: 4096,
+        cpu_count: 2,
+    }
+}
+
+/// Real samples: the captured trees, then this machine's /proc a few times.
+fn real_samples() -> Vec<Sample> {
+    let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18");
+    let mut v: Vec<Sample> = ["t0", "t1"]
+        .iter()
+        .map(|t| {
+            Probe::new(&fx.join(t).join("proc"), &fx.join(t).join("sys"))
+                .unwrap()
+                .sample()
+                .unwrap()
+        })
+        .collect();
+    let mut p = Probe::system().unwrap();
+    for _ in 0..4 {
+        v.push(p.sample().unwrap());
+    }
+    v
+}
+
+fn samples_of(log: &store::Log) -> Vec<Sample> {
+    log.records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Sample(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn write_all(path: &Path, h: &HostFacts, samples: &[Sample]) {
+    let (mut w, _) = DayWriter::open(path, h, 0, 0).unwrap();
+    for s in samples {
+        w.append_sample(h, s).unwrap();
+    }
+}
+
+#[test]
+fn real_samples_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let samples = real_samples();
+    write_all(&path, &host("b1"), &samples);
+    let log = store::read_log(&path).unwrap();
+    assert!(log.damage.is_clean());
+    assert_eq!(log.torn_tail, 0);
+    assert_eq!(log.header.host, host("b1"));
+    assert_eq!(samples_of(&log), samples);
+}
+
+#[test]
+fn appending_later_continues_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let samples = real_samples();
+    let h = host("b1");
+    // One process per sample, as from cron.
+    for s in &samples {
+        let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
+        w.append_sample(&h, s).unwrap();
+    }
+    let log = store::read_log(&path).unwrap();
+    assert_eq!(samples_of(&log), samples);
+    assert!(log.damage.is_clean());
+}
+
+#[test]
+fn a_new_boot_id_writes_a_restart_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let s = real_samples();
+    let (mut w, _) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+    w.append_sample(&host("b1"), &s[0]).unwrap();
+    w.append_sample(&host("b2"), &s[1]).unwrap();
+    w.append_sample(&host("b2"), &s[2]).unwrap();
+    drop(w);
+    // And again from a new process: the file remembers the last boot.
+    let (mut w, _) = DayWriter::open(&path, &host("b2"), 0, 0).unwrap();
+    w.append_sample(&host("b2"), &s[3]).unwrap();
+    drop(w);
+    let log = store::read_log(&path).unwrap();
+    let kinds: Vec<&str> = log
+        .records
+        .iter()
+        .map(|(_, r)| match r {
+            Record::Sample(_) => "S",
+            Record::Restart { .. } => "R",
+            Record::Comment { .. } => "C",
+        })
+        .collect();
+    assert_eq!(kinds, ["S", "R", "S", "S", "S"]);
+}
+
+#[test]
+fn two_writers_on_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let (_w, _) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+    match DayWriter::open(&path, &host("b1"), 0, 0) {
+        Err(StoreError::Locked { path: p }) => assert_eq!(p, path),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_file_that_is_not_ours_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    std::fs::write(&path, b"precious text that is not a log\n").unwrap();
+    let (_w, report) = DayWriter::open(&path, &host("b1"), 1_763_700_000_000_000_000, 0).unwrap();
+    let aside = report.moved_aside.unwrap();
+    assert!(aside.to_str().unwrap().contains(".bad-"));
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        b"precious text that is not a log\n"
+    );
+    assert!(store::read_log(&path).unwrap().records.is_empty());
+}
+
+#[test]
+fn a_newer_format_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    write_all(&path, &host("b1"), &real_samples()[..1]);
+    let mut b = std::fs::read(&path).unwrap();
+    b[8] = 9; // version 9
+    std::fs::write(&path, &b).unwrap();
+    let e = store::read_log(&path).unwrap_err().to_string();
+    assert!(
+        e.contains("format 9") && e.contains(&format!("up to format {}", store::VERSION)),
+        "{e}"
+    );
+    let e = DayWriter::open(&path, &host("b1"), 0, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("newer"), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), b, "never touched");
+}
+
+#[test]
+fn symlinks_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("elsewhere");
+    std::fs::write(&target, b"").unwrap();
+    let path = dir.path().join("rsar20261121");
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    assert!(DayWriter::open(&path, &host("b1"), 0, 0).is_err());
+}
+
+#[test]
+fn created_files_are_0644() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    write_all(&path, &host("b1"), &real_samples()[..1]);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & !0o022, 0o644 & !0o022, "{mode:o}");
+}
+
+/// A small file and the byte offset at which each of its records ends.
+fn small_file(dir: &Path) -> (PathBuf, Vec<Sample>, Vec<u64>) {
+    let path = dir.join("rsar20261121");
+    let samples = real_samples();
+    let h = host("b1");
+    let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
+    let mut ends = vec![w.len()];
+    for s in &samples {
+        w.append_sample(&h, s).unwrap();
+        ends.push(w.len());
+    }
+    (path, samples, ends)
+}
+
+#[test]
+fn truncation_at_every_byte_offset_keeps_every_complete_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let full = std::fs::read(&path).unwrap();
+    let header_len = ends[0] as usize;
+    for cut in header_len..=full.len() {
+        let log = store::parse_log(&path, &full[..cut]).unwrap();
+        let complete = ends.iter().skip(1).filter(|&&e| e as usize <= cut).count();
+        assert_eq!(samples_of(&log), samples[..complete], "cut at {cut}");
+        assert!(log.damage.is_clean(), "cut at {cut}: {:?}", log.damage);
+        assert_eq!(
+            log.torn_tail as usize,
+            cut - ends[complete] as usize,
+            "cut at {cut}"
+        );
+    }
+    // Cut inside the header: a clear error, not a panic.
+    for cut in 0..header_len {
+        assert!(store::parse_log(&path, &full[..cut]).is_err());
+    }
+}
+
+#[test]
+fn the_writer_repairs_a_torn_tail_and_appends_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let full = std::fs::read(&path).unwrap();
+    let h = host("b1");
+    let extra = samples[0].clone();
+    for cut in (ends[0] as usize..full.len()).step_by(7) {
+        std::fs::write(&path, &full[..cut]).unwrap();
+        let (mut w, report) = DayWriter::open(&path, &h, 0, 0).unwrap();
+        let complete = ends.iter().skip(1).filter(|&&e| e as usize <= cut).count();
+        assert_eq!(
+            report.truncated_bytes as usize,
+            cut - ends[complete] as usize
+        );
+        w.append_sample(&h, &extra).unwrap();
+        drop(w);
+        let log = store::read_log(&path).unwrap();
+        let mut want = samples[..complete].to_vec();
+        want.push(extra.clone());
+        assert_eq!(samples_of(&log), want, "cut at {cut}");
+        assert!(log.damage.is_clean());
+    }
+}
+
+#[test]
+fn bit_flips_cost_only_the_damaged_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let full = std::fs::read(&path).unwrap();
+    let mut rng = 0x9e3779b97f4a7c15u64;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    for _ in 0..2000 {
+        let mut b = full.clone();
+        let at = ends[0] as usize + (next() as usize) % (full.len() - ends[0] as usize);
+        b[at] ^= 1 << (next() % 8);
+        let log = store::parse_log(&path, &b).unwrap();
+        // The record holding the flipped byte is lost; with it, deltas that need it if it
+        // was a keyframe. Everything read back is an original sample, in order.
+        let got = samples_of(&log);
+        let hit = ends.iter().skip(1).position(|&e| at < e as usize).unwrap();
+        let mut originals = samples.iter().enumerate();
+        for s in &got {
+            let found = originals.find(|(_, o)| *o == s);
+            assert!(
+                found.is_some_and(|(i, _)| i != hit),
+                "flip at {at}: a changed or unknown sample"
+            );
+        }
+        // Noticed: as damage, or — when a flipped length makes the last record run past
+        // the end of the file — as a torn tail.
+        assert!(
+            log.damage.skipped() >= 1 || log.torn_tail > 0,
+            "flip at {at} went unnoticed"
+        );
+        // Only the damaged record is lost, unless it was the keyframe the others need.
+        if hit != 0 {
+            assert_eq!(got.len(), samples.len() - 1, "flip at {at}");
+        }
+    }
+}
+
+#[test]
+fn overwritten_ranges_and_garbage_never_panic_or_overallocate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let full = std::fs::read(&path).unwrap();
+    let len = full.len();
+    let mut rng = 12345u64;
+    let mut next = || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        rng >> 33
+    };
+    for round in 0..500 {
+        let mut b = full.clone();
+        let start = ends[0] as usize + next() as usize % (len - ends[0] as usize);
+        let n = (next() as usize % 64).min(len - start);
+        for x in &mut b[start..start + n] {
+            *x = match round % 3 {
+                0 => 0,
+                1 => 0xff,
+                _ => next() as u8,
+            };
+        }
+        let log = store::parse_log(&path, &b).unwrap();
+        for s in samples_of(&log) {
+            assert!(samples.contains(&s));
+        }
+    }
+    // Pure garbage after a valid header, and sync markers with absurd lengths.
+    let mut g = full[..ends[0] as usize].to_vec();
+    for i in 0..20000u32 {
+        g.extend_from_slice(&[0xd5, 0x5b, 0xff, 0xff, 0xff, (i % 256) as u8]);
+    }
+    let log = store::parse_log(&path, &g).unwrap();
+    assert!(log.records.is_empty());
+}
+
+#[test]
+fn a_reader_racing_a_writer_sees_only_complete_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let full = std::fs::read(&path).unwrap();
+    // The writer appends byte by byte; a follower feeds what it sees to one scanner.
+    let (header, hlen) = store::FileHeader::decode(&full).unwrap();
+    assert_eq!(header.host.hostname, "testhost");
+    let mut scanner = store::Scanner::default();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut offset = hlen as u64;
+    let mut got = Vec::new();
+    for b in &full[hlen..] {
+        pending.push(*b);
+        let mut out = Vec::new();
+        let used = scanner.scan(&pending, offset, &mut out);
+        pending.drain(..used);
+        offset += used as u64;
+        for (at, r) in out {
+            assert!(ends.contains(&at), "a record starts at {at}");
+            if let Record::Sample(s) = r {
+                got.push(s);
+            }
+        }
+        assert!(scanner.damage.is_clean(), "a partial record is not damage");
+    }
+    assert_eq!(got, samples);
+}
+
+#[test]
+fn keyframes_recur_and_a_damaged_delta_costs_only_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let base = real_samples().remove(0);
+    let samples: Vec<Sample> = (0..200u64)
+        .map(|i| {
+            let mut s = base.clone();
+            s.time.uptime_cs += i * 100;
+            s.kernel.ctxt += i * 1000;
+            s
+        })
+        .collect();
+    let h = host("b1");
+    let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
+    let mut ends = vec![w.len()];
+    for s in &samples {
+        w.append_sample(&h, s).unwrap();
+        ends.push(w.len());
+    }
+    drop(w);
+    let full = std::fs::read(&path).unwrap();
+    // Bytes per sample, keyframes included.
+    let per = (full.len() as u64 - ends[0]) / 200;
+    assert!(per < 400, "{per} bytes per sample");
+    // Damage record 10 (a delta): only it is lost.
+    let mut b = full.clone();
+    let mid = (ends[10] + ends[11]) / 2;
+    b[mid as usize] ^= 0x40;
+    let log = store::parse_log(&path, &b).unwrap();
+    let got = samples_of(&log);
+    assert_eq!(got.len(), 199);
+    assert!(!got.contains(&samples[10]));
+    // Damage the first keyframe: the deltas against it are lost until the next keyframe.
+    let mut b = full.clone();
+    b[(ends[0] + 20) as usize] ^= 0x01;
+    let log = store::parse_log(&path, &b).unwrap();
+    let got = samples_of(&log);
+    assert_eq!(got.len(), 200 - store::KEYFRAME_EVERY as usize);
+    assert_eq!(got[0], samples[store::KEYFRAME_EVERY as usize]);
+    assert_eq!(log.damage.undecodable, store::KEYFRAME_EVERY - 1);
+}
+
+#[test]
+fn compression_and_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = real_samples();
+    let h = host("b1");
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    for d in [1, 2, 19, 20, 21] {
+        write_all(&dir.path().join(store::day_file_name(day(d))), &h, &s);
+    }
+    let done = store::housekeeping(dir.path(), day(21), 7, 1).unwrap();
+    assert_eq!(done.deleted.len(), 2, "{done:?}");
+    assert_eq!(done.compressed.len(), 2, "{done:?}");
+    let names: Vec<String> = store::list_days(dir.path())
+        .unwrap()
+        .iter()
+        .map(|(_, p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["rsar20261119.zst", "rsar20261120.zst", "rsar20261121"]
+    );
+    let z = store::find_day(dir.path(), day(20)).unwrap();
+    assert_eq!(
+        samples_of(&store::read_log(&z).unwrap()),
+        s,
+        "read transparently"
+    );
+}
+
+fn arb_sample() -> impl Strategy<Value = Sample> {
+    let ticks = prop::array::uniform10(any::<u64>()).prop_map(|a| CpuTicks {
+        user: a[0],
+        nice: a[1],
+        system: a[2],
+        idle: a[3],
+        iowait: a[4],
+        irq: a[5],
+        softirq: a[6],
+        steal: a[7],
+        guest: a[8],
+        guest_nice: a[9],
+    });
+    let line = (any::<u32>(), any::<u32>(), any::<u32>(), any::<u64>()).prop_map(|(a, b, c, t)| {
+        PressureLine {
+            avg10_x100: a,
+            avg60_x100: b,
+            avg300_x100: c,
+            total_us: t,
+        }
+    });
+    let pressure = prop::option::of(
+        (line.clone(), prop::option::of(line)).prop_map(|(some, full)| Pressure { some, full }),
+    );
+    let disk = (
+        "[a-z]{1,8}[0-9]?",
+        any::<u32>(),
+        any::<u32>(),
+        any::<[u64; 11]>(),
+        0u8..3,
+        any::<[u64; 6]>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(name, major, minor, c, opt, o, whole, physical)| DiskCounters {
+                major,
+                minor,
+                name,
+                whole,
+                physical,
+                reads: c[0],
+                reads_merged: c[1],
+                read_sectors: c[2],
+                read_ms: c[3],
+                writes: c[4],
+                writes_merged: c[5],
+                write_sectors: c[6],
+                write_ms: c[7],
+                in_flight: c[8],
+                io_ticks_ms: c[9],
+                weighted_ms: c[10],
+                discards: (opt >= 1).then_some(o[0]),
+                discards_merged: (opt >= 1).then_some(o[1]),
+                discard_sectors: (opt >= 1).then_some(o[2]),
+                discard_ms: (opt >= 1).then_some(o[3]),
+                flushes: (opt >= 2).then_some(o[4]),
+                flush_ms: (opt >= 2).then_some(o[5]),
+            },
+        );
+    let net = (
+        "[a-z]{1,6}[0-9]?",
+        any::<[u64; 16]>(),
+        prop::option::of(any::<u32>()),
+        any::<bool>(),
+    )
+        .prop_map(|(name, c, speed_mbps, full_duplex)| NetCounters {
+            name,
+            rx_bytes: c[0],
+            rx_packets: c[1],
+            rx_errs: c[2],
+            rx_drop: c[3],
+            rx_fifo: c[4],
+            rx_frame: c[5],
+            rx_compressed: c[6],
+            rx_multicast: c[7],
+            tx_bytes: c[8],
+            tx_packets: c[9],
+            tx_errs: c[10],
+            tx_drop: c[11],
+            tx_fifo: c[12],
+            tx_colls: c[13],
+            tx_carrier: c[14],
+            tx_compressed: c[15],
+            speed_mbps,
+            full_duplex,
+        });
+    let memory = prop::option::of((any::<[u64; 10]>(), any::<[Option<u64>; 10]>()).prop_map(
+        |(f, o)| Memory {
+            mem_total: f[0],
+            mem_free: f[1],
+            buffers: f[2],
+            cached: f[3],
+            active: f[4],
+            inactive: f[5],
+            dirty: f[6],
+            slab: f[7],
+            committed_as: f[8],
+            vmalloc_used: f[9],
+            mem_available: o[0],
+            shmem: o[1],
+            anon_pages: o[2],
+            kernel_stack: o[3],
+            page_tables: o[4],
+            hugepages_total: o[5],
+            hugepages_free: o[6],
+            hugepages_rsvd: o[7],
+            hugepages_surp: o[8],
+            hugepagesize: o[9],
+        },
+    ));
+    (
+        (
+            any::<i64>(),
+            any::<u64>(),
+            ticks.clone(),
+            prop::collection::vec(prop::option::of(ticks), 0..5),
+        ),
+        any::<[u64; 5]>(),
+        prop::option::of(any::<[u32; 5]>()),
+        memory,
+        prop::option::of(any::<[u64; 5]>()),
+        prop::collection::vec(disk, 0..4),
+        prop::collection::vec(net, 0..3),
+        (pressure.clone(), pressure.clone(), pressure),
+    )
+        .prop_map(
+            |((wall, up, total, per_cpu), k, load, memory, swap, disks, net, (pc, pi, pm))| {
+                let mut s = Sample::default();
+                s.time.wall_ns = wall;
+                s.time.uptime_cs = up;
+                s.cpu.total = total;
+                s.cpu.per_cpu = per_cpu;
+                s.kernel.ctxt = k[0];
+                s.kernel.processes = k[1];
+                s.kernel.intr = k[2];
+                s.kernel.procs_running = k[3];
+                s.kernel.procs_blocked = k[4];
+                s.load = load.map(|l| LoadAvg {
+                    load1_x100: l[0],
+                    load5_x100: l[1],
+                    load15_x100: l[2],
+                    runnable: l[3],
+                    tasks: l[4],
+                });
+                s.memory = memory;
+                s.swap = swap.map(|w| Swap {
+                    swap_total: w[0],
+                    swap_free: w[1],
+                    swap_cached: w[2],
+                    pswpin: w[3],
+                    pswpout: w[4],
+                });
+                s.disks = disks;
+                s.net = net;
+                s.pressure.cpu = pc;
+                s.pressure.io = pi;
+                s.pressure.memory = pm;
+                s
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_samples_round_trip(
+        first in arb_sample(),
+        steps in prop::collection::vec(any::<[u64; 3]>(), 0..150),
+        other in arb_sample(),
+    ) {
+        // A run of samples that share a shape (deltas, and a keyframe every
+        // KEYFRAME_EVERY), then one of another shape (a new keyframe).
+        let mut samples = vec![first.clone()];
+        for st in &steps {
+            let mut s = samples.last().unwrap().clone();
+            s.time.uptime_cs = s.time.uptime_cs.wrapping_add(st[0]);
+            s.kernel.ctxt = st[1];
+            s.cpu.total.idle = s.cpu.total.idle.wrapping_sub(st[2]);
+            samples.push(s);
+        }
+        samples.push(other);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsar20261121");
+        write_all(&path, &host("b"), &samples);
+        let log = store::read_log(&path).unwrap();
+        prop_assert!(log.damage.is_clean());
+        prop_assert_eq!(samples_of(&log), samples);
+    }
+}
