@@ -5,8 +5,9 @@
 //! sar's optional keywords (`-u ALL`, `-r ALL`, `-q ALL`) are rewritten to `-u=ALL` before
 //! clap sees them, so that `-u 1 5` still means "CPU, every second, five times".
 
+use crate::history::Window;
 use crate::report::{CpuList, Selection};
-use crate::time::Zone;
+use crate::time::{parse_clock, parse_when, Zone};
 use clap::Parser;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -96,6 +97,47 @@ pub struct Args {
     #[arg(long)]
     pub utc: bool,
 
+    /// Read this log file (written by rsadc) instead of sampling live
+    #[arg(short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Read the log of N days ago: -1 is yesterday, -2 the day before
+    #[arg(long = "days-ago", value_name = "N", hide = true)]
+    pub days_ago: Option<u32>,
+
+    /// Start the report at this time of day (HH:MM[:SS])
+    #[arg(short = 's', value_name = "HH:MM[:SS]")]
+    pub start: Option<String>,
+
+    /// End the report at this time of day (HH:MM[:SS])
+    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
+    pub end: Option<String>,
+
+    /// Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, '2h ago',
+    /// 'yesterday 14:00'; spans as many daily logs as it needs
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Report up to this time (same forms as --since)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// From the logs, keep samples at least this many seconds apart
+    #[arg(short = 'i', value_name = "SECS")]
+    pub min_interval: Option<f64>,
+
+    /// Also save the live samples to this log file
+    #[arg(short = 'o', value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Show comments recorded in the logs
+    #[arg(short = 'C')]
+    pub comments: bool,
+
+    /// Where rsadc keeps its daily logs
+    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR)]
+    pub log_dir: PathBuf,
+
     /// Read the kernel's counters from this /proc (a container with the host's /proc
     /// mounted elsewhere, or a captured tree)
     #[arg(long, value_name = "DIR", default_value = "/proc")]
@@ -130,11 +172,30 @@ pub struct Plan {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mode {
-    /// Sample /proc every `interval`, `count` times (forever when `None`).
+    /// Sample /proc every `interval`, `count` times (forever when `None`), saving the
+    /// samples to `save` as well when given.
     Live {
         interval: Duration,
         count: Option<u64>,
+        save: Option<PathBuf>,
     },
+    /// Report from recorded days.
+    Recorded {
+        files: Files,
+        window: Window,
+        comments: bool,
+    },
+}
+
+/// Which log files a report reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Files {
+    /// `-f FILE`.
+    One(PathBuf),
+    /// The day `days_ago` days before today, in the log directory.
+    Day { dir: PathBuf, days_ago: u32 },
+    /// Every day file of the log directory that overlaps the window's since/until.
+    Span { dir: PathBuf },
 }
 
 /// A value the user gave that makes no sense; the message names it.
@@ -148,7 +209,13 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
         let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"));
-        if takes_keyword && it.peek().and_then(|n| n.to_str()) == Some("ALL") {
+        let days_ago = a
+            .to_str()
+            .and_then(|s| s.strip_prefix('-'))
+            .filter(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(n) = days_ago {
+            out.push(OsString::from(format!("--days-ago={n}")));
+        } else if takes_keyword && it.peek().and_then(|n| n.to_str()) == Some("ALL") {
             let _ = it.next();
             let mut joined = a;
             joined.push("=ALL");
@@ -212,38 +279,111 @@ impl Args {
             sel.cpu = Some(false);
         }
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
+        let mode = self.mode()?;
+        Ok(Plan {
+            selection: sel,
+            zone,
+            proc_root: self.proc_root.clone(),
+            sys_root: self.sys_root.clone(),
+            mode,
+        })
+    }
 
-        let Some(interval) = &self.interval else {
-            return Err(UsageError(
-                "no INTERVAL given: rsar reports live, e.g. `rsar -u 1 5` (reading rsadc's \
-                 daily logs comes with the recorder)"
-                    .into(),
-            ));
+    fn mode(&self) -> Result<Mode, UsageError> {
+        let interval = match &self.interval {
+            None => None,
+            Some(i) => Some(
+                i.parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                    .ok_or_else(|| {
+                        UsageError(format!(
+                            "INTERVAL must be a number of seconds between 0 and 86400, not {i:?}"
+                        ))
+                    })?,
+            ),
         };
-        let secs: f64 = interval
-            .parse()
-            .ok()
-            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "INTERVAL must be a number of seconds between 0 and 86400, not {interval:?}"
-                ))
-            })?;
         let count = match &self.count {
             None => None,
             Some(c) => Some(c.parse::<u64>().ok().filter(|&c| c > 0).ok_or_else(|| {
                 UsageError(format!("COUNT must be a whole number above 0, not {c:?}"))
             })?),
         };
-        Ok(Plan {
-            selection: sel,
-            zone,
-            proc_root: self.proc_root.clone(),
-            sys_root: self.sys_root.clone(),
-            mode: Mode::Live {
+        let from_logs = self.file.is_some()
+            || self.days_ago.is_some()
+            || self.since.is_some()
+            || self.until.is_some();
+        if let (Some(secs), false) = (interval, from_logs) {
+            return Ok(Mode::Live {
                 interval: Duration::from_secs_f64(secs),
                 count,
+                save: self.save.clone(),
+            });
+        }
+        if self.save.is_some() {
+            return Err(UsageError(
+                "-o saves a live report: give INTERVAL [COUNT] and no -f/-N/--since".into(),
+            ));
+        }
+        if count.is_some() {
+            return Err(UsageError(
+                "COUNT is for live reports; from the logs, -s/-e/--since/--until choose the time"
+                    .into(),
+            ));
+        }
+        let now = crate::probe::system_clock_ns();
+        let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
+            s.as_deref()
+                .map(|w| parse_when(w, now).map_err(UsageError))
+                .transpose()
+        };
+        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
+            s.as_deref()
+                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
+                .transpose()
+        };
+        // `sar INTERVAL -f FILE` keeps records INTERVAL apart, as -i does.
+        let gap = self.min_interval.or(interval);
+        if let Some(g) = gap {
+            if !(g.is_finite() && g > 0.0) {
+                return Err(UsageError(format!(
+                    "-i must be a positive number of seconds, not {g}"
+                )));
+            }
+        }
+        let window = Window {
+            since_ns: when(&self.since)?,
+            until_ns: when(&self.until)?,
+            start_clock: clock(&self.start, "-s")?,
+            end_clock: clock(&self.end, "-e")?,
+            min_gap_ns: gap.map(|g| (g * 1e9) as i64),
+        };
+        if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
+            if s > u {
+                return Err(UsageError("--since is after --until".into()));
+            }
+        }
+        let files = match (&self.file, self.days_ago) {
+            (Some(_), Some(_)) => {
+                return Err(UsageError("give either -f FILE or -N, not both".into()))
+            }
+            (Some(f), None) => Files::One(f.clone()),
+            (None, Some(n)) => Files::Day {
+                dir: self.log_dir.clone(),
+                days_ago: n,
             },
+            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => Files::Span {
+                dir: self.log_dir.clone(),
+            },
+            (None, None) => Files::Day {
+                dir: self.log_dir.clone(),
+                days_ago: 0,
+            },
+        };
+        Ok(Mode::Recorded {
+            files,
+            window,
+            comments: self.comments,
         })
     }
 }
@@ -300,7 +440,8 @@ mod tests {
             p.mode,
             Mode::Live {
                 interval: Duration::from_secs(1),
-                count: Some(3)
+                count: Some(3),
+                save: None,
             }
         );
     }
@@ -345,7 +486,55 @@ mod tests {
         assert!(plan(&["1", "0"]).unwrap_err().0.contains("COUNT"));
         assert!(plan(&["-n", "EDEV", "1"]).unwrap_err().0.contains("EDEV"));
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
-        assert!(plan(&[]).unwrap_err().0.contains("INTERVAL"));
+        assert!(plan(&["-f", "x", "1", "3"])
+            .unwrap_err()
+            .0
+            .contains("COUNT"));
+        assert!(plan(&["-o", "x", "-f", "y"]).unwrap_err().0.contains("-o"));
+        assert!(plan(&["-s", "9h"]).unwrap_err().0.contains("-s"));
+        assert!(plan(&["--since", "soon"]).unwrap_err().0.contains("soon"));
+    }
+
+    #[test]
+    fn log_modes() {
+        let p = plan(&["-q"]).unwrap();
+        assert!(matches!(
+            p.mode,
+            Mode::Recorded {
+                files: Files::Day { days_ago: 0, .. },
+                ..
+            }
+        ));
+        let p = plan(&["-1", "-r"]).unwrap();
+        assert!(matches!(
+            p.mode,
+            Mode::Recorded {
+                files: Files::Day { days_ago: 1, .. },
+                ..
+            }
+        ));
+        assert_eq!(p.selection.memory, Some(false));
+        let p = plan(&["-f", "/x/rsar20261121", "-s", "09:00", "-e", "10:00"]).unwrap();
+        match p.mode {
+            Mode::Recorded { files, window, .. } => {
+                assert_eq!(files, Files::One("/x/rsar20261121".into()));
+                assert!(window.start_clock.is_some() && window.end_clock.is_some());
+            }
+            m => panic!("{m:?}"),
+        }
+        let p = plan(&["--since", "2h ago"]).unwrap();
+        assert!(matches!(
+            p.mode,
+            Mode::Recorded {
+                files: Files::Span { .. },
+                ..
+            }
+        ));
+        let p = plan(&["-f", "x", "600"]).unwrap();
+        match p.mode {
+            Mode::Recorded { window, .. } => assert_eq!(window.min_gap_ns, Some(600_000_000_000)),
+            m => panic!("{m:?}"),
+        }
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! samples into interval statistics with sysstat's formulas; `report` renders them.
 
 pub mod cli;
+pub mod history;
 pub mod live;
 pub mod probe;
+pub mod recorded;
 pub mod report;
 pub mod sample;
 pub mod stats;

@@ -139,13 +139,14 @@ fn wait_until(deadline: Instant) -> bool {
 }
 
 /// Run a live report: `count` intervals (until stopped when `None`) of `interval`.
-/// Warnings (a table the system cannot provide, an unreadable optional /proc file) go to
-/// `warn`, once each.
+/// Each sample is also handed to `keep` (to save it). Warnings (a table the system cannot
+/// provide, an unreadable optional /proc file) go to `warn`, once each.
 pub fn run<W: Write>(
     probe: &mut Probe,
     report: &mut SampleReport<W>,
     interval: Duration,
     count: Option<u64>,
+    keep: &mut dyn FnMut(&HostFacts, &Sample),
     warn: &mut dyn FnMut(&str),
 ) -> Result<(), LiveError> {
     let mut seen_warnings: Vec<String> = Vec::new();
@@ -159,6 +160,7 @@ pub fn run<W: Write>(
     };
     let first = probe.sample()?;
     note(probe, warn);
+    keep(probe.host(), &first);
     report.banner(probe.host(), &first)?;
     report.push(first)?;
     let start = Instant::now();
@@ -171,6 +173,7 @@ pub fn run<W: Write>(
         }
         let sample = probe.sample()?;
         note(probe, warn);
+        keep(probe.host(), &sample);
         let pushed = report.push(sample)?;
         for table in pushed.dropped {
             let source = table.source().unwrap_or("the kernel");

@@ -1,10 +1,13 @@
-//! The `rsar` command: parse sar's flags, then report.
+//! The `rsar` command: parse sar's flags, then report live or from the logs.
 
-use rsar::cli::{normalize, Args, Mode};
+use rsar::cli::{normalize, Args, Files, Mode, Plan};
 use rsar::live::{self, LiveError, SampleReport};
 use rsar::probe::Probe;
+use rsar::store::{self, DayWriter};
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Exit codes (documented in `--help` and the README).
 const EXIT_USAGE: u8 = 1;
@@ -27,34 +30,164 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match plan.mode {
-        Mode::Live { interval, count } => {
-            if let Err(e) = live::install_stop_handler() {
-                eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
-            }
-            let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
-                Ok(p) => p,
+    match &plan.mode {
+        Mode::Live {
+            interval,
+            count,
+            save,
+        } => report_live(&plan, *interval, *count, save.clone()),
+        Mode::Recorded {
+            files,
+            window,
+            comments,
+        } => report_recorded(&plan, files, window, *comments),
+    }
+}
+
+fn report_live(
+    plan: &Plan,
+    interval: Duration,
+    count: Option<u64>,
+    save: Option<PathBuf>,
+) -> ExitCode {
+    if let Err(e) = live::install_stop_handler() {
+        eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
+    }
+    let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rsar: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+    };
+    let mut saver = match save {
+        None => None,
+        Some(path) => {
+            let now = rsar::probe::system_clock_ns();
+            let offset = chrono::Local::now().offset().local_minus_utc();
+            match DayWriter::open(&path, probe.host(), now, offset) {
+                Ok((w, _)) => Some(w),
                 Err(e) => {
-                    eprintln!("rsar: {e}");
+                    eprintln!("rsar: cannot save samples: {e}");
                     return ExitCode::from(EXIT_DATA);
                 }
-            };
-            let stdout = io::stdout().lock();
-            let mut report =
-                SampleReport::new(io::BufWriter::new(stdout), plan.selection, plan.zone);
-            let mut warn = |w: &str| eprintln!("rsar: {w}");
-            match live::run(&mut probe, &mut report, interval, count, &mut warn) {
-                Ok(()) => ExitCode::SUCCESS,
-                // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
-                Err(LiveError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    let _ = io::stdout().flush();
-                    eprintln!("rsar: {e}");
-                    ExitCode::from(EXIT_DATA)
+            }
+        }
+    };
+    let mut save_failed = false;
+    let mut keep = |host: &rsar::sample::HostFacts, s: &rsar::sample::Sample| {
+        if let Some(w) = saver.as_mut() {
+            if let Err(e) = w.append_sample(host, s) {
+                if !save_failed {
+                    eprintln!("rsar: sample not saved: {e}");
+                    save_failed = true;
                 }
             }
+        }
+    };
+    let stdout = io::stdout().lock();
+    let mut report = SampleReport::new(
+        io::BufWriter::new(stdout),
+        plan.selection.clone(),
+        plan.zone,
+    );
+    let mut warn = |w: &str| eprintln!("rsar: {w}");
+    match live::run(
+        &mut probe,
+        &mut report,
+        interval,
+        count,
+        &mut keep,
+        &mut warn,
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
+        Err(LiveError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = io::stdout().flush();
+            eprintln!("rsar: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+    }
+}
+
+fn report_recorded(
+    plan: &Plan,
+    files: &Files,
+    window: &rsar::history::Window,
+    comments: bool,
+) -> ExitCode {
+    let paths = match log_files(files, window) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("rsar: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+    };
+    let history = match rsar::history::load(&paths, window) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("rsar: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+    };
+    let stdout = io::stdout().lock();
+    let printed = rsar::recorded::print(
+        &history,
+        &plan.selection,
+        plan.zone,
+        comments,
+        io::BufWriter::new(stdout),
+    );
+    match printed {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rsar: cannot write the report: {e}");
+            return ExitCode::from(EXIT_DATA);
+        }
+        Ok(missing) => {
+            for t in missing {
+                eprintln!(
+                    "rsar: {t:?} report: not in the log (the recording kernel lacked its source)"
+                );
+            }
+        }
+    }
+    for d in &history.damage {
+        eprintln!("rsar: {d}");
+    }
+    if history.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    }
+}
+
+/// The log files a report reads, or why there are none.
+fn log_files(files: &Files, window: &rsar::history::Window) -> Result<Vec<PathBuf>, String> {
+    match files {
+        Files::One(p) => Ok(vec![p.clone()]),
+        Files::Day { dir, days_ago } => {
+            let now = rsar::probe::system_clock_ns();
+            let date = rsar::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
+            store::find_day(dir, date).map(|p| vec![p]).ok_or_else(|| {
+                format!(
+                    "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
+                    dir.display(),
+                    store::day_file_name(date)
+                )
+            })
+        }
+        Files::Span { dir } => {
+            let now = rsar::probe::system_clock_ns();
+            let since = window.since_ns.unwrap_or(i64::MIN / 2);
+            let until = window.until_ns.unwrap_or(now);
+            let days = rsar::history::days_between(dir, since, until)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            if days.is_empty() {
+                return Err(format!("no logs in {} for that time", dir.display()));
+            }
+            Ok(days)
         }
     }
 }

@@ -34,3 +34,150 @@ pub fn banner_date(ns: i64, zone: Zone) -> String {
         Zone::Utc => utc(ns).format(fmt).to_string(),
     }
 }
+
+/// A time of day as `-s`/`-e` take it: `HH:MM` or `HH:MM:SS`.
+pub fn parse_clock(s: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(s, "%H:%M:%S")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(s, "%H:%M"))
+        .map_err(|_| format!("{s:?} is not a time of day (HH:MM or HH:MM:SS)"))
+}
+
+/// A local date and time as UTC nanoseconds (the earlier one when the clock is set back,
+/// the first valid one after a gap when it is set forward).
+pub fn local_ns(date: chrono::NaiveDate, time: chrono::NaiveTime) -> i64 {
+    use chrono::TimeZone;
+    let naive = date.and_time(time);
+    let t = match Local.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => t,
+        chrono::LocalResult::Ambiguous(a, _) => a,
+        chrono::LocalResult::None => {
+            // In a spring-forward gap: the first minute after it.
+            let mut probe = naive;
+            loop {
+                probe += chrono::Duration::minutes(1);
+                if let Some(t) = Local.from_local_datetime(&probe).earliest() {
+                    break t;
+                }
+            }
+        }
+    };
+    t.timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
+/// The local date of a time.
+pub fn local_date(ns: i64) -> chrono::NaiveDate {
+    utc(ns).with_timezone(&Local).date_naive()
+}
+
+/// A point in time as `--since`/`--until` take it, relative to `now_ns`:
+/// `HH:MM[:SS]` (today), `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 with `T` and an
+/// optional zone (`Z`, `+01:00`), `@EPOCH` or an epoch in seconds, `now`, `today [HH:MM]`,
+/// `yesterday [HH:MM]`, and `N{s,m,h,d} ago` (also `min`, `hours`, `days`, …).
+pub fn parse_when(s: &str, now_ns: i64) -> Result<i64, String> {
+    let t = s.trim();
+    let bad = || {
+        format!(
+            "{s:?} is not a time: use HH:MM, 2026-11-21 14:00, 2026-11-21T14:00:00Z, @EPOCH, \
+             '2h ago' or 'yesterday 14:00'"
+        )
+    };
+    let today = local_date(now_ns);
+    if t == "now" {
+        return Ok(now_ns);
+    }
+    if let Ok(clock) = parse_clock(t) {
+        return Ok(local_ns(today, clock));
+    }
+    for (word, days) in [("today", 0), ("yesterday", 1)] {
+        if let Some(rest) = t.strip_prefix(word) {
+            let date = today - chrono::Duration::days(days);
+            let rest = rest.trim();
+            let clock = if rest.is_empty() {
+                chrono::NaiveTime::MIN
+            } else {
+                parse_clock(rest).map_err(|_| bad())?
+            };
+            return Ok(local_ns(date, clock));
+        }
+    }
+    if let Some(rest) = t.strip_suffix("ago") {
+        let rest = rest.trim();
+        let split = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let (n, unit) = rest.split_at(split);
+        let n: i64 = n.parse().map_err(|_| bad())?;
+        let secs = match unit.trim() {
+            "s" | "sec" | "secs" | "second" | "seconds" => 1,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60,
+            "h" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            _ => return Err(bad()),
+        };
+        return n
+            .checked_mul(secs * 1_000_000_000)
+            .and_then(|d| now_ns.checked_sub(d))
+            .ok_or_else(bad);
+    }
+    let epoch = t.strip_prefix('@').unwrap_or(t);
+    if epoch.len() >= 9 && epoch.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: i64 = epoch.parse().map_err(|_| bad())?;
+        return secs.checked_mul(1_000_000_000).ok_or_else(bad);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return dt.timestamp_nanos_opt().ok_or_else(bad);
+    }
+    for f in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, f) {
+            return Ok(local_ns(naive.date(), naive.time()));
+        }
+    }
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(local_ns(date, chrono::NaiveTime::MIN));
+    }
+    Err(bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: i64 = 1_000_000_000;
+
+    #[test]
+    fn when_forms() {
+        // Tests run with the process's TZ; pin the forms that do not depend on it.
+        let now = 1_763_769_600 * S; // 2025-11-22T00:00:00Z
+        assert_eq!(parse_when("now", now), Ok(now));
+        assert_eq!(parse_when("2h ago", now), Ok(now - 7200 * S));
+        assert_eq!(parse_when("90 min ago", now), Ok(now - 5400 * S));
+        assert_eq!(parse_when("3 days ago", now), Ok(now - 3 * 86_400 * S));
+        assert_eq!(parse_when("@1763700000", now), Ok(1_763_700_000 * S));
+        assert_eq!(parse_when("1763700000", now), Ok(1_763_700_000 * S));
+        assert_eq!(
+            parse_when("2025-11-21T14:00:00Z", now),
+            Ok(1_763_733_600 * S)
+        );
+        assert_eq!(
+            parse_when("2025-11-21T15:00:00+01:00", now),
+            Ok(1_763_733_600 * S)
+        );
+        let y = parse_when("yesterday 14:00", now).unwrap();
+        let t = parse_when("today 14:00", now).unwrap();
+        assert_eq!(t - y, 86_400 * S);
+        assert_eq!(parse_when("14:00", now), Ok(t));
+        for bad in ["", "soon", "2h", "x ago", "25:00", "2025-13-01"] {
+            assert!(parse_when(bad, now).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn clocks() {
+        assert!(parse_clock("09:00").is_ok());
+        assert!(parse_clock("09:00:30").is_ok());
+        assert!(parse_clock("9h").is_err());
+    }
+}

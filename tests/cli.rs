@@ -279,13 +279,24 @@ fn bad_usage_exits_1_with_a_message() {
         (&["1", "0"][..], "COUNT"),
         (&["-n", "EDEV", "1"][..], "EDEV"),
         (&["-P", "x", "1"][..], "-P"),
-        (&[][..], "INTERVAL"),
+        (&["-s", "9am"][..], "-s"),
+        (&["--since", "soon"][..], "soon"),
+        (&["-f", "x", "1", "3"][..], "COUNT"),
     ] {
         let r = run(args);
         assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn no_interval_reads_todays_log_and_says_when_there_is_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(&["--log-dir", dir.path().to_str().unwrap()]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("no log for"), "{}", r.stderr);
+    assert!(r.stderr.contains("rsar -u 1 5"), "points at live mode: {}", r.stderr);
 }
 
 #[test]

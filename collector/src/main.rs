@@ -1,13 +1,135 @@
 //! `rsadc`, the collector: samples /proc and appends raw counters to daily log files.
 //!
-//! The recording side (log format, scheduling, rotation, retention) is the next piece of
-//! work. Until it lands, rsadc says so and exits non-zero rather than pretend to record.
+//! Modules: `args` (the command line), `clock` (aligned ticks, signals, the simulated clock
+//! for tests), `recorder` (which file each record goes in, rotation, housekeeping). The
+//! file format itself is the `rsar::store` module's business.
 
+mod args;
+mod clock;
+mod recorder;
+
+use args::{Args, Target};
+use clap::Parser;
+use clock::Clock;
+use recorder::{log, Policy, Recorder};
+use rsar::probe::Probe;
+use rsar::store::StoreError;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    eprintln!(
-        "rsadc: recording to daily logs is not built yet; for a live report run `rsar INTERVAL [COUNT]`"
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Refuse a log directory others can write to: they could plant files or links in it.
+fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
+    if create && !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let meta = std::fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mode = meta.permissions().mode();
+    let sticky = mode & 0o1000 != 0;
+    if mode & 0o022 != 0 && !(sticky && !create) {
+        return Err(format!(
+            "{} is writable by {}: refusing to keep logs there (chmod go-w it, or choose another directory)",
+            dir.display(),
+            if mode & 0o002 != 0 { "everyone" } else { "its group" }
+        ));
+    }
+    Ok(())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let plan = args.plan()?;
+    match &plan.target {
+        Target::Dir(d) => check_dir(d, true)?,
+        Target::File(f) => {
+            let parent = f.parent().filter(|p| !p.as_os_str().is_empty());
+            check_dir(parent.unwrap_or(Path::new(".")), false)?;
+        }
+    }
+    if let Err(e) = clock::install_stop_handler() {
+        log(&format!(
+            "cannot catch SIGTERM ({e}): a stop may cut a record short"
+        ));
+    }
+    let mut probe = Probe::new(&args.proc_root, &args.sys_root).map_err(|e| e.to_string())?;
+    let mut clock = match args.fake_clock {
+        Some(t) => Clock::Simulated((t * 1e9) as i64),
+        None => Clock::System,
+    };
+    let mut recorder = Recorder::new(
+        plan.target.clone(),
+        Policy {
+            retain_days: args.retain_days,
+            compress_after_days: args.compress_after_days,
+            fsync: args.fsync,
+        },
     );
-    ExitCode::from(1)
+    let host = probe.host().clone();
+    let fatal = |e: StoreError| e.to_string();
+
+    let Some(interval) = plan.interval else {
+        // sadc without an interval: one restart record, or the comment.
+        let now = clock.now_ns();
+        return match &args.comment {
+            Some(text) => recorder.comment(&host, now, text).map_err(fatal),
+            None => recorder.restart(&host, now).map_err(fatal),
+        };
+    };
+    if args.boot {
+        recorder.restart(&host, clock.now_ns()).map_err(fatal)?;
+    }
+    if let Some(text) = &args.comment {
+        recorder
+            .comment(&host, clock.now_ns(), text)
+            .map_err(fatal)?;
+    }
+
+    let mut sample = rsar::sample::Sample::default();
+    let mut taken = 0u64;
+    let mut warned: Vec<String> = Vec::new();
+    loop {
+        probe.read(&mut sample).map_err(|e| e.to_string())?;
+        if let Clock::Simulated(_) = clock {
+            sample.time.wall_ns = clock.now_ns();
+        }
+        for w in probe.warnings() {
+            if !warned.contains(w) {
+                log(w);
+                warned.push(w.clone());
+            }
+        }
+        match recorder.sample(&host, &sample) {
+            Ok(()) => {}
+            // A running collector never gives up on a write: the file was rolled back to
+            // its last good record, and the next interval tries again.
+            Err(e @ StoreError::Io { .. }) => log(&format!("sample not written: {e}")),
+            Err(e @ StoreError::Locked { .. }) if plan.count.is_some() => {
+                log(&format!("sample skipped: {e}"));
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+        taken += 1;
+        if plan.count.is_some_and(|c| taken >= c) {
+            return Ok(());
+        }
+        let next = clock::next_tick(clock.now_ns(), interval);
+        if !clock.wait_until(next) {
+            log("stopping");
+            return Ok(());
+        }
+    }
 }

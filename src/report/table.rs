@@ -109,14 +109,46 @@ impl<W: Write> TableWriter<W> {
         self.out.flush()
     }
 
-    /// A `LINUX RESTART` row: the machine rebooted between two samples.
+    /// One boot segment of a recorded day, as `sar -f` prints it: each table in turn, its
+    /// header once, a row per interval, then its `Average:` rows. Tables whose data the
+    /// segment lacks are left out and returned.
+    pub fn segment(
+        &mut self,
+        start: &str,
+        intervals: &[(String, IntervalStats)],
+        average: &IntervalStats,
+    ) -> io::Result<Vec<Table>> {
+        let mut missing = Vec::new();
+        for &table in &self.tables.clone() {
+            if !table.available(average) {
+                missing.push(table);
+                continue;
+            }
+            self.header(start, table)?;
+            for (end, stats) in intervals {
+                let rows = table.rows(&self.sel, stats);
+                self.rows(end, table, &rows)?;
+            }
+            let rows = table.rows(&self.sel, average);
+            self.rows("Average:", table, &rows)?;
+        }
+        self.out.flush()?;
+        Ok(missing)
+    }
+
+    /// A `LINUX RESTART` row: the machine booted again.
     pub fn restart(&mut self, at: &str, cpus: u32) -> io::Result<()> {
         if self.printed {
             writeln!(self.out)?;
         }
-        writeln!(self.out, "{at:<11}    LINUX RESTART\t({cpus} CPU)")?;
-        self.repeat_headers = Some(true);
+        writeln!(self.out, "{at:<11}  LINUX RESTART\t({cpus} CPU)")?;
         self.printed = true;
+        self.out.flush()
+    }
+
+    /// A comment row (`sar -C`).
+    pub fn comment(&mut self, at: &str, text: &str) -> io::Result<()> {
+        writeln!(self.out, "{at:<11}  COM {text}")?;
         self.out.flush()
     }
 

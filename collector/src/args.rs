@@ -1,0 +1,145 @@
+//! rsadc's command line: sadc's shape (`rsadc [INTERVAL [COUNT]] [DIR|FILE]`) plus options.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const EXAMPLES: &str = "\
+Examples:
+  rsadc 10 /var/log/rsar        run as a service: a sample every 10 s, daily files, rotation
+  rsadc --interval 0.5 /tmp/rs  sub-second sampling into daily files under /tmp/rs
+  rsadc 1 1 /var/log/rsar       from cron: append one sample to today's file
+  rsadc 1 60 /tmp/today.rsar    60 samples, one per second, into one file
+  rsadc --boot                  mark a reboot (LINUX RESTART) in today's file
+  rsadc --comment 'kernel upgrade' /var/log/rsar
+
+Without INTERVAL (and without --interval), rsadc writes one restart record (or the
+--comment) and exits, as sadc does.
+
+Exit status: 0 success, 1 bad usage or the log directory/file cannot be used.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsadc",
+    version,
+    about = "Sample /proc and append the raw counters to rsar's daily log files",
+    after_help = EXAMPLES
+)]
+pub struct Args {
+    /// Seconds between samples (fractions allowed); samples are aligned to multiples of it
+    #[arg(long = "interval", value_name = "SECS")]
+    pub interval_opt: Option<f64>,
+
+    /// [INTERVAL [COUNT]] [DIR|FILE]: a directory gets one file per day (default
+    /// /var/log/rsar); a file is written as it is, without rotation
+    #[arg(value_name = "ARGS", num_args = 0..=3)]
+    pub positional: Vec<String>,
+
+    /// Write a restart record (the machine has just booted)
+    #[arg(long)]
+    pub boot: bool,
+
+    /// Write a comment record with this text
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Delete day files older than this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 28)]
+    pub retain_days: u32,
+
+    /// Compress day files at least this many days old (zstd)
+    #[arg(long, value_name = "DAYS", default_value_t = 1)]
+    pub compress_after_days: u32,
+
+    /// Flush every record to disk (fdatasync) as it is written
+    #[arg(long)]
+    pub fsync: bool,
+
+    /// Read the kernel's counters from this /proc
+    #[arg(long, value_name = "DIR", default_value = "/proc")]
+    pub proc_root: PathBuf,
+
+    /// Read device facts from this /sys
+    #[arg(long, value_name = "DIR", default_value = "/sys")]
+    pub sys_root: PathBuf,
+
+    /// Testing: a simulated clock starting at this Unix time (seconds); waits take no time
+    #[arg(long, value_name = "EPOCH", hide = true)]
+    pub fake_clock: Option<f64>,
+}
+
+/// Where samples go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// One file per local day in this directory.
+    Dir(PathBuf),
+    /// This one file.
+    File(PathBuf),
+}
+
+/// What to do, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub target: Target,
+    /// `None`: write one restart or comment record and exit.
+    pub interval: Option<Duration>,
+    pub count: Option<u64>,
+}
+
+impl Args {
+    pub fn plan(&self) -> Result<Plan, String> {
+        let mut numbers = Vec::new();
+        let mut path = None;
+        for p in &self.positional {
+            if path.is_none() && numbers.len() < 2 && p.parse::<f64>().is_ok() {
+                numbers.push(p);
+            } else if path.is_none() {
+                path = Some(PathBuf::from(p));
+            } else {
+                return Err(format!("unexpected argument {p:?}"));
+            }
+        }
+        let interval = match (self.interval_opt, numbers.first()) {
+            (Some(_), Some(_)) => {
+                return Err("give the interval once: --interval or INTERVAL".into());
+            }
+            (Some(s), None) => Some(s),
+            (None, Some(n)) => n.parse::<f64>().ok(),
+            (None, None) => None,
+        };
+        let interval = match interval {
+            Some(s) if s.is_finite() && (0.01..=86_400.0).contains(&s) => {
+                Some(Duration::from_secs_f64(s))
+            }
+            Some(s) => {
+                return Err(format!(
+                    "INTERVAL must be between 0.01 and 86400 seconds, not {s}"
+                ))
+            }
+            None => None,
+        };
+        let count = match numbers.get(1) {
+            Some(c) => Some(
+                c.parse::<u64>()
+                    .ok()
+                    .filter(|&c| c > 0)
+                    .ok_or_else(|| format!("COUNT must be a whole number above 0, not {c:?}"))?,
+            ),
+            None => None,
+        };
+        let path = path.unwrap_or_else(|| PathBuf::from(rsar::store::DEFAULT_DIR));
+        // As sadc: an existing directory gets daily files, anything else is one file. A
+        // directory that does not exist yet is named with a trailing slash.
+        let named_dir = path.as_os_str().to_string_lossy().ends_with('/');
+        let target = if path.is_dir() || named_dir {
+            Target::Dir(path)
+        } else {
+            Target::File(path)
+        };
+        Ok(Plan {
+            target,
+            interval,
+            count,
+        })
+    }
+}

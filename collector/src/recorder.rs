@@ -1,0 +1,173 @@
+//! Where each sample goes: today's file in the log directory (rotating at local midnight,
+//! with housekeeping after each rotation), or one given file.
+
+use crate::args::Target;
+use chrono::{DateTime, Local, NaiveDate, Offset};
+use rsar::sample::{HostFacts, Sample};
+use rsar::store::{self, DayWriter, StoreError};
+use std::path::{Path, PathBuf};
+
+/// Retention and durability settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub retain_days: u32,
+    pub compress_after_days: u32,
+    pub fsync: bool,
+}
+
+pub struct Recorder {
+    target: Target,
+    policy: Policy,
+    /// The open file, and the local date it holds (rotation mode).
+    open: Option<(Option<NaiveDate>, DayWriter)>,
+    housekept: Option<NaiveDate>,
+}
+
+/// The local calendar date and UTC offset of a time.
+pub fn local_day(ns: i64) -> (NaiveDate, i32) {
+    let t = DateTime::from_timestamp_nanos(ns).with_timezone(&Local);
+    (t.date_naive(), t.offset().fix().local_minus_utc())
+}
+
+pub fn log(msg: &str) {
+    eprintln!("rsadc: {msg}");
+}
+
+impl Recorder {
+    pub fn new(target: Target, policy: Policy) -> Self {
+        Recorder {
+            target,
+            policy,
+            open: None,
+            housekept: None,
+        }
+    }
+
+    /// The file a sample taken at `ns` belongs in.
+    fn path_for(&self, ns: i64) -> (PathBuf, Option<NaiveDate>) {
+        match &self.target {
+            Target::File(p) => (p.clone(), None),
+            Target::Dir(d) => {
+                let (date, _) = local_day(ns);
+                (d.join(store::day_file_name(date)), Some(date))
+            }
+        }
+    }
+
+    /// The writer for a record at `ns`: rotating first when the day changed. A sample
+    /// that starts a new day is also written to the end of the old one, so each day file
+    /// holds the interval that ends at midnight.
+    fn writer(
+        &mut self,
+        host: &HostFacts,
+        ns: i64,
+        closing: Option<&Sample>,
+    ) -> Result<&mut DayWriter, StoreError> {
+        let (path, date) = self.path_for(ns);
+        if let Some((open_date, w)) = &mut self.open {
+            if *open_date != date {
+                if let Some(s) = closing {
+                    if let Err(e) = w.append_sample(host, s) {
+                        log(&format!("cannot write the closing sample: {e}"));
+                    }
+                }
+                log(&format!("closing {}", w.path().display()));
+                self.open = None;
+            }
+        }
+        if self.open.is_none() {
+            let (_, offset) = local_day(ns);
+            let (w, report) = DayWriter::open(&path, host, ns, offset)?;
+            report_open(&path, &report);
+            self.open = Some((date, w));
+            if let (Target::Dir(dir), Some(today)) = (&self.target, date) {
+                if self.housekept != Some(today) {
+                    self.housekept = Some(today);
+                    self.housekeeping(&dir.clone(), today);
+                }
+            }
+        }
+        match &mut self.open {
+            Some((_, w)) => Ok(w),
+            None => Err(StoreError::Io {
+                path,
+                source: std::io::Error::other("no file open"),
+            }),
+        }
+    }
+
+    fn housekeeping(&self, dir: &Path, today: NaiveDate) {
+        match store::housekeeping(
+            dir,
+            today,
+            self.policy.retain_days,
+            self.policy.compress_after_days,
+        ) {
+            Ok(done) => {
+                for p in done.deleted {
+                    log(&format!(
+                        "deleted {} (older than {} days)",
+                        p.display(),
+                        self.policy.retain_days
+                    ));
+                }
+                for p in done.compressed {
+                    log(&format!("compressed {}", p.display()));
+                }
+                for p in done.problems {
+                    log(&p);
+                }
+            }
+            Err(e) => log(&format!("cannot list {}: {e}", dir.display())),
+        }
+    }
+
+    pub fn sample(&mut self, host: &HostFacts, s: &Sample) -> Result<(), StoreError> {
+        let fsync = self.policy.fsync;
+        let w = self.writer(host, s.time.wall_ns, Some(s))?;
+        w.append_sample(host, s)?;
+        if fsync {
+            w.sync()?;
+        }
+        Ok(())
+    }
+
+    pub fn restart(&mut self, host: &HostFacts, ns: i64) -> Result<(), StoreError> {
+        let w = self.writer(host, ns, None)?;
+        w.append_restart(host, ns)?;
+        w.sync()
+    }
+
+    pub fn comment(&mut self, host: &HostFacts, ns: i64, text: &str) -> Result<(), StoreError> {
+        let w = self.writer(host, ns, None)?;
+        w.append_comment(ns, text)?;
+        w.sync()
+    }
+}
+
+fn report_open(path: &Path, r: &store::OpenReport) {
+    if r.created {
+        log(&format!("writing {}", path.display()));
+    }
+    if let Some(aside) = &r.moved_aside {
+        log(&format!(
+            "{} was not an rsar log: moved aside to {}",
+            path.display(),
+            aside.display()
+        ));
+    }
+    if r.truncated_bytes > 0 {
+        log(&format!(
+            "{}: cut {} bytes of an unfinished last record (a crash or a full disk)",
+            path.display(),
+            r.truncated_bytes
+        ));
+    }
+    if r.damaged_records > 0 {
+        log(&format!(
+            "{}: {} damaged records are skipped by readers",
+            path.display(),
+            r.damaged_records
+        ));
+    }
+}
