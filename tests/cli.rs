@@ -296,7 +296,11 @@ fn no_interval_reads_todays_log_and_says_when_there_is_none() {
     let r = run(&["--log-dir", dir.path().to_str().unwrap()]);
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("no log for"), "{}", r.stderr);
-    assert!(r.stderr.contains("rsar -u 1 5"), "points at live mode: {}", r.stderr);
+    assert!(
+        r.stderr.contains("rsar -u 1 5"),
+        "points at live mode: {}",
+        r.stderr
+    );
 }
 
 #[test]

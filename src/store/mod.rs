@@ -193,8 +193,8 @@ pub struct Housekeeping {
     pub problems: Vec<String>,
 }
 
-/// Delete days older than `retain_days` and compress days at least `compress_after_days`
-/// old (never today's).
+/// Delete days older than `retain_days` and compress days older than
+/// `compress_after_days` (never today's: a day older than 0 days is yesterday).
 pub fn housekeeping(
     dir: &Path,
     today: NaiveDate,
@@ -211,7 +211,7 @@ pub fn housekeeping(
                     .problems
                     .push(format!("cannot delete {}: {e}", path.display())),
             }
-        } else if !compressed && age >= i64::from(compress_after_days.max(1)) {
+        } else if !compressed && age > i64::from(compress_after_days) {
             match compress_day(&path) {
                 Ok(p) => done.compressed.push(p),
                 Err(e) => done.problems.push(format!("cannot compress: {e}")),

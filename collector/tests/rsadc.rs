@@ -1,0 +1,342 @@
+//! rsadc end to end: the real binary over real and captured /proc trees, with a simulated
+//! clock where time matters (midnight, DST, a clock set back).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use rsar::sample::Sample;
+use rsar::store::{self, Record};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn rsadc(tz: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rsadc"))
+        .args(args)
+        .env("TZ", tz)
+        .output()
+        .unwrap()
+}
+
+fn samples(path: &Path) -> Vec<Sample> {
+    store::read_log(path)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            Record::Sample(s) => Some(s),
+            _ => None,
+        })
+        .collect()
+}
+
+fn dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    d
+}
+
+/// 2026-11-21 23:59:57 UTC.
+const BEFORE_MIDNIGHT: i64 = 1_763_769_597;
+
+#[test]
+fn midnight_closes_the_old_day_and_opens_the_new_one() {
+    let d = dir();
+    let out = rsadc(
+        "UTC",
+        &[
+            "--fake-clock",
+            &BEFORE_MIDNIGHT.to_string(),
+            "1",
+            "6",
+            d.path().to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = samples(&d.path().join("rsar20251121"));
+    let new = samples(&d.path().join("rsar20251122"));
+    let secs = |v: &[Sample]| {
+        v.iter()
+            .map(|s| s.time.wall_ns / 1_000_000_000)
+            .collect::<Vec<_>>()
+    };
+    let m = BEFORE_MIDNIGHT + 3;
+    assert_eq!(
+        secs(&old),
+        [m - 3, m - 2, m - 1, m],
+        "the midnight sample ends the old day"
+    );
+    assert_eq!(secs(&new), [m, m + 1, m + 2], "and starts the new one");
+    assert_eq!(old.last(), new.first());
+}
+
+#[test]
+fn a_dst_day_stays_one_file_in_order() {
+    let d = dir();
+    // 2026-10-25 00:59:58 UTC is 02:59:58 CEST; at 01:00 UTC Berlin falls back to 02:00 CET.
+    let out = rsadc(
+        "Europe/Berlin",
+        &[
+            "--fake-clock",
+            "1792889998",
+            "1",
+            "5",
+            d.path().to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let days = store::list_days(d.path()).unwrap();
+    assert_eq!(days.len(), 1, "{days:?}");
+    assert_eq!(days[0].0.to_string(), "2026-10-25");
+    let s = samples(&days[0].1);
+    assert_eq!(s.len(), 5);
+    assert!(s.windows(2).all(|w| w[1].time.wall_ns > w[0].time.wall_ns));
+}
+
+#[test]
+fn a_clock_set_back_appends_in_arrival_order() {
+    let d = dir();
+    let path = d.path().to_str().unwrap();
+    // 12:00 then, after the clock was set back an hour, 11:00 of the same day.
+    let noon = BEFORE_MIDNIGHT - 43_197;
+    for t in [noon, noon - 3600] {
+        let out = rsadc("UTC", &["--fake-clock", &t.to_string(), "1", "2", path]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let s = samples(&d.path().join("rsar20251121"));
+    let secs: Vec<i64> = s.iter().map(|s| s.time.wall_ns / 1_000_000_000).collect();
+    assert_eq!(secs, [noon, noon + 1, noon - 3600, noon - 3599]);
+    // Uptime kept going forward: the intervals are still real ones.
+    assert!(s
+        .windows(2)
+        .all(|w| w[1].time.uptime_cs >= w[0].time.uptime_cs));
+}
+
+#[test]
+fn boot_and_comment_records() {
+    let d = dir();
+    let path = d.path().to_str().unwrap();
+    for args in [
+        &["--boot", path][..],
+        &["--comment", "kernel 6.18 installed", path][..],
+        &["1", "1", path][..],
+    ] {
+        let out = rsadc("UTC", args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let log = store::read_log(&store::list_days(d.path()).unwrap()[0].1).unwrap();
+    let kinds: Vec<String> = log
+        .records
+        .iter()
+        .map(|(_, r)| match r {
+            Record::Sample(_) => "sample".to_string(),
+            Record::Restart { .. } => "restart".to_string(),
+            Record::Comment { text, .. } => format!("comment {text}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["restart", "comment kernel 6.18 installed", "sample"]
+    );
+}
+
+#[test]
+fn a_second_collector_on_the_same_file_is_refused() {
+    let d = dir();
+    let file = d.path().join("rsar.log");
+    let mut first = Command::new(env!("CARGO_BIN_EXE_rsadc"))
+        .args(["0.2", file.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first sample to land.
+    for _ in 0..100 {
+        if file.exists() && std::fs::metadata(&file).unwrap().len() > 100 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let service = rsadc("UTC", &["1", file.to_str().unwrap()]);
+    assert_eq!(service.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&service.stderr).contains("another rsadc is writing"));
+    let cron = rsadc("UTC", &["1", "1", file.to_str().unwrap()]);
+    assert!(
+        cron.status.success(),
+        "cron mode skips the sample and exits 0"
+    );
+    assert!(String::from_utf8_lossy(&cron.stderr).contains("sample skipped"));
+    // SIGTERM: the first finishes its record and exits 0.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(first.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let status = first.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let log = store::read_log(&file).unwrap();
+    assert!(log.damage.is_clean());
+    assert_eq!(log.torn_tail, 0, "no half-written record after SIGTERM");
+}
+
+#[test]
+fn kill_9_at_random_moments_never_loses_a_finished_record() {
+    let d = dir();
+    let file = d.path().join("rsar.log");
+    let mut seen: Vec<Sample> = Vec::new();
+    let mut rng = 0x2545f4914f6cdd1du64;
+    for round in 0..25 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rsadc"))
+            .args(["0.01", file.to_str().unwrap()])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        std::thread::sleep(Duration::from_millis(20 + rng % 80));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let log = store::parse_log(&file, &std::fs::read(&file).unwrap()).unwrap();
+        assert!(log.damage.is_clean(), "round {round}: {:?}", log.damage);
+        let now: Vec<Sample> = log
+            .records
+            .into_iter()
+            .filter_map(|(_, r)| match r {
+                Record::Sample(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        // Everything readable before this round is still there, in order.
+        assert!(now.len() >= seen.len(), "round {round}");
+        assert_eq!(now[..seen.len()], seen[..], "round {round}");
+        seen = now;
+    }
+    assert!(seen.len() > 25, "samples were written: {}", seen.len());
+}
+
+#[test]
+fn retention_and_compression_run_with_the_collector() {
+    let d = dir();
+    let path = d.path().to_str().unwrap();
+    // Make a real day file, then copies of it under old dates.
+    let out = rsadc("UTC", &["--fake-clock", "1763683200", "1", "2", path]); // 2025-11-21 00:00
+    assert!(out.status.success());
+    let today = d.path().join("rsar20251121");
+    for old in ["rsar20251001", "rsar20251119", "rsar20251120"] {
+        std::fs::copy(&today, d.path().join(old)).unwrap();
+    }
+    let out = rsadc(
+        "UTC",
+        &[
+            "--fake-clock",
+            "1763690400",
+            "--retain-days",
+            "28",
+            "1",
+            "1",
+            path,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names: Vec<String> = store::list_days(d.path())
+        .unwrap()
+        .iter()
+        .map(|(_, p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    // 2025-10-01 is past 28 days; the 19th is older than a day; yesterday stays as it is.
+    assert_eq!(names, ["rsar20251119.zst", "rsar20251120", "rsar20251121"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deleted") && stderr.contains("compressed"),
+        "{stderr}"
+    );
+    assert_eq!(samples(&d.path().join("rsar20251119.zst")).len(), 2);
+}
+
+#[test]
+fn a_group_writable_log_directory_is_refused() {
+    let d = dir();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o775)).unwrap();
+    let out = rsadc("UTC", &["1", "1", d.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("writable by its group"), "{e}");
+    assert!(store::list_days(d.path()).unwrap().is_empty());
+}
+
+#[test]
+fn bad_arguments_are_named() {
+    for (args, says) in [
+        (&["0", "1"][..], "INTERVAL"),
+        (&["1", "0"][..], "COUNT"),
+        (&["--interval", "1", "2"][..], "once"),
+    ] {
+        let out = rsadc("UTC", args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}"
+        );
+    }
+}
+
+/// The captured trees, for runs over fixed /proc contents.
+pub fn fixture(t: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/vm-6.18")
+        .join(t)
+}
+
+#[test]
+fn proc_and_sys_roots_come_from_the_arguments() {
+    let d = dir();
+    let file = d.path().join("x.rsar");
+    for t in ["t0", "t1"] {
+        let root = fixture(t);
+        let out = rsadc(
+            "UTC",
+            &[
+                "--proc-root",
+                root.join("proc").to_str().unwrap(),
+                "--sys-root",
+                root.join("sys").to_str().unwrap(),
+                "1",
+                "1",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let s = samples(&file);
+    assert_eq!(
+        s.iter().map(|s| s.time.uptime_cs).collect::<Vec<_>>(),
+        [53475, 53801]
+    );
+    let log = store::read_log(&file).unwrap();
+    assert_eq!(log.header.host.hostname, "vm");
+    assert_eq!(log.header.host.release, "6.18.44-fc-v595");
+}

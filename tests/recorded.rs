@@ -1,0 +1,249 @@
+//! rsar reading logs: the real binaries end to end. rsadc records captured /proc trees
+//! (one cron-style run per snapshot, with a simulated clock), rsar reports them; damaged,
+//! empty, foreign and newer files get the exit codes and messages users rely on.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rsar_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rsar"))
+}
+
+/// rsadc lives in the collector package, built beside rsar by `cargo test --workspace`;
+/// build it when this test runs alone.
+fn rsadc_bin() -> PathBuf {
+    let p = rsar_bin().with_file_name("rsadc");
+    if !p.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let st = Command::new(cargo)
+            .args(["build", "-p", "collector", "--bin", "rsadc"])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    p
+}
+
+fn run(bin: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env_remove("S_TIME_FORMAT")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn fixture(t: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vm-6.18")
+        .join(t)
+}
+
+fn tempdir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    d
+}
+
+/// 2025-11-21 10:00:00 UTC.
+const TEN: i64 = 1_763_719_200;
+
+/// Record snapshots t0, t1, t2, a reboot, then t0 and t1 again, one rsadc run each.
+fn record(dir: &Path) -> PathBuf {
+    let d = dir.to_str().unwrap();
+    let steps: [(&str, i64); 6] = [
+        ("t0", 0),
+        ("t1", 3),
+        ("t2", 1233),
+        ("boot", 1300),
+        ("t0", 1301),
+        ("t1", 1304),
+    ];
+    for (snap, at) in steps {
+        let clock = (TEN + at).to_string();
+        let root = fixture(if snap == "boot" { "t0" } else { snap });
+        let (p, s) = (root.join("proc"), root.join("sys"));
+        let mut args = vec![
+            "--fake-clock",
+            &clock,
+            "--proc-root",
+            p.to_str().unwrap(),
+            "--sys-root",
+            s.to_str().unwrap(),
+        ];
+        if snap == "boot" {
+            args.extend(["--boot", d]);
+        } else {
+            args.extend(["1", "1", d]);
+        }
+        let out = run(&rsadc_bin(), &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    dir.join("rsar20251121")
+}
+
+#[test]
+fn recorded_snapshots_report_as_pinned() {
+    let d = tempdir();
+    let file = record(d.path());
+    let out = run(&rsar_bin(), &["-A", "-f", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = text(&out.stdout);
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/recorded-A.txt");
+    if std::env::var_os("RSAR_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden).unwrap();
+    assert_eq!(
+        got, want,
+        "rsar -A differs from tests/golden/recorded-A.txt"
+    );
+}
+
+#[test]
+fn the_pinned_numbers_are_the_hand_computed_ones() {
+    // The same figures as tests/probe.rs computes by hand for t0 → t1: Δtot 655 ticks;
+    // %usr 252, %sys 48, %iowait 19, %steal 15, %soft 2, %idle 319 of them; vda's rates
+    // over 3.26 s.
+    let golden = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/recorded-A.txt"),
+    )
+    .unwrap();
+    assert!(golden.contains("10:00:03        all     38.47      0.00      7.33      2.90      2.29      0.00      0.31      0.00      0.00     48.70"), "-u ALL row");
+    assert!(golden.contains("10:00:03          vda    130.06  94425.77  99107.98      0.00   1488.02      0.57      4.41     19.39"), "-d row");
+    assert_eq!(golden.matches("LINUX RESTART\t(2 CPU)").count(), 1);
+}
+
+#[test]
+fn time_windows_and_spacing() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    let rows = |args: &[&str]| -> Vec<String> {
+        let out = run(&rsar_bin(), args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.ends_with("%idle") || l.contains(" all "))
+            .map(|l| l[..8].to_string())
+            .collect()
+    };
+    // Everything: two segments, each with a header, its rows and its Average.
+    assert_eq!(
+        rows(&["-u", "-f", f]),
+        ["10:00:00", "10:00:03", "10:20:33", "Average:", "10:21:41", "10:21:44", "Average:"]
+    );
+    assert_eq!(
+        rows(&["-u", "-f", f, "-s", "10:00:03", "-e", "10:21:00"]),
+        ["10:00:03", "10:20:33", "Average:"]
+    );
+    assert_eq!(
+        rows(&["-u", "-f", f, "--since", "2025-11-21T10:20:00Z"]),
+        ["10:21:41", "10:21:44", "Average:"]
+    );
+    // -i 600: keep samples at least 10 minutes apart.
+    assert_eq!(
+        rows(&["-u", "-f", f, "-i", "600"]),
+        ["10:00:00", "10:20:33", "Average:"]
+    );
+}
+
+#[test]
+fn reading_from_the_log_directory_by_day() {
+    let d = tempdir();
+    record(d.path());
+    let out = run(
+        &rsar_bin(),
+        &[
+            "-q",
+            "--log-dir",
+            d.path().to_str().unwrap(),
+            "--since",
+            "2025-11-21 09:00",
+            "--until",
+            "2025-11-21 11:00",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("runq-sz"));
+}
+
+#[test]
+fn damaged_records_are_skipped_reported_and_exit_2() {
+    let d = tempdir();
+    let file = record(d.path());
+    let mut b = std::fs::read(&file).unwrap();
+    let len = b.len();
+    b[len * 3 / 5] ^= 0xff;
+    std::fs::write(&file, &b).unwrap();
+    let out = run(&rsar_bin(), &["-u", "-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = text(&out.stderr);
+    assert!(
+        e.contains("skipped") && e.contains("damaged") && e.contains("rsar20251121"),
+        "{e}"
+    );
+    assert!(
+        text(&out.stdout).contains("Average:"),
+        "the good records still print"
+    );
+}
+
+#[test]
+fn empty_foreign_and_newer_files_get_one_line_errors() {
+    let d = tempdir();
+    let file = record(d.path());
+    let empty = d.path().join("empty");
+    std::fs::write(&empty, b"").unwrap();
+    let foreign = d.path().join("foreign");
+    std::fs::write(&foreign, b"Linux 6.1 (host) 11/21/25\n").unwrap();
+    let newer = d.path().join("newer");
+    let mut b = std::fs::read(&file).unwrap();
+    b[8] = 7;
+    std::fs::write(&newer, &b).unwrap();
+    for (path, says) in [
+        (&empty, "empty"),
+        (&foreign, "not an rsar log"),
+        (&newer, "newer rsar (format 7"),
+    ] {
+        let out = run(&rsar_bin(), &["-f", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{path:?}");
+        let e = text(&out.stderr);
+        assert_eq!(e.lines().count(), 1, "{e}");
+        assert!(
+            e.contains(path.to_str().unwrap()) && e.contains(says),
+            "{e}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn o_saves_live_samples_that_read_back() {
+    let d = tempdir();
+    let file = d.path().join("saved");
+    let out = run(
+        &rsar_bin(),
+        &["-u", "-o", file.to_str().unwrap(), "0.5", "2"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let live = text(&out.stdout);
+    let back = run(&rsar_bin(), &["-u", "-f", file.to_str().unwrap()]);
+    assert!(back.status.success());
+    // The same two intervals, the same numbers.
+    let rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.contains(" all "))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(rows(&live), rows(&text(&back.stdout)));
+}
