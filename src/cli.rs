@@ -134,6 +134,11 @@ pub struct Args {
     #[arg(short = 'C')]
     pub comments: bool,
 
+    /// Keep reading the log as rsadc appends to it (today's, or the -f FILE), printing
+    /// each interval as it lands; Ctrl-C prints the averages
+    #[arg(long)]
+    pub follow: bool,
+
     /// Where rsadc keeps its daily logs
     #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR)]
     pub log_dir: PathBuf,
@@ -184,6 +189,8 @@ pub enum Mode {
         files: Files,
         window: Window,
         comments: bool,
+        /// Keep reading as the file grows.
+        follow: bool,
     },
 }
 
@@ -310,6 +317,7 @@ impl Args {
             })?),
         };
         let from_logs = self.file.is_some()
+            || self.follow
             || self.days_ago.is_some()
             || self.since.is_some()
             || self.until.is_some();
@@ -380,10 +388,16 @@ impl Args {
                 days_ago: 0,
             },
         };
+        if self.follow && matches!(files, Files::Span { .. } | Files::Day { days_ago: 1.., .. }) {
+            return Err(UsageError(
+                "--follow reads today's log, or the file given with -f".into(),
+            ));
+        }
         Ok(Mode::Recorded {
             files,
             window,
             comments: self.comments,
+            follow: self.follow,
         })
     }
 }

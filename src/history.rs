@@ -50,7 +50,7 @@ pub struct Window {
 }
 
 impl Window {
-    fn contains(&self, ns: i64) -> bool {
+    pub fn contains(&self, ns: i64) -> bool {
         let clock = || {
             chrono::DateTime::from_timestamp_nanos(ns)
                 .with_timezone(&chrono::Local)

@@ -13,3 +13,4 @@ pub mod sample;
 pub mod stats;
 pub mod store;
 pub mod time;
+pub mod wait;

@@ -10,9 +10,9 @@ use crate::report::{Banner, Selection, Table, TableWriter};
 use crate::sample::{HostFacts, Sample};
 use crate::stats::IntervalStats;
 use crate::time::{banner_date, clock_label, Zone};
+use crate::wait::{sleep_until, Clock};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Turns a stream of samples into a sar report.
 pub struct SampleReport<W: Write> {
@@ -69,6 +69,16 @@ impl<W: Write> SampleReport<W> {
         Ok(pushed)
     }
 
+    /// The machine booted again: close the segment with its averages, print the
+    /// `LINUX RESTART` row, and start afresh.
+    pub fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
+        self.finish()?;
+        self.writer
+            .restart(&clock_label(wall_ns, self.zone), cpus)?;
+        self.prev = None;
+        Ok(())
+    }
+
     /// Print the `Average:` block of what was shown, if anything was.
     pub fn finish(&mut self) -> io::Result<()> {
         match self.average.take() {
@@ -102,42 +112,6 @@ pub enum LiveError {
     Output(#[from] io::Error),
 }
 
-/// Set by SIGINT/SIGTERM; the loop checks it while waiting.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn request_stop(_: nix::libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Make Ctrl-C (and SIGTERM) end the report gracefully instead of killing the process.
-pub fn install_stop_handler() -> nix::Result<()> {
-    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    let action = SigAction::new(
-        SigHandler::Handler(request_stop),
-        SaFlags::empty(),
-        SigSet::empty(),
-    );
-    for sig in [Signal::SIGINT, Signal::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe { sigaction(sig, &action) }?;
-    }
-    Ok(())
-}
-
-/// Sleep until `deadline`, waking early if a stop was requested. Returns false on stop.
-fn wait_until(deadline: Instant) -> bool {
-    loop {
-        if STOP.load(Ordering::SeqCst) {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return true;
-        }
-        std::thread::sleep((deadline - now).min(Duration::from_millis(50)));
-    }
-}
-
 /// Run a live report: `count` intervals (until stopped when `None`) of `interval`.
 /// Each sample is also handed to `keep` (to save it). Warnings (a table the system cannot
 /// provide, an unreadable optional /proc file) go to `warn`, once each.
@@ -163,12 +137,13 @@ pub fn run<W: Write>(
     keep(probe.host(), &first);
     report.banner(probe.host(), &first)?;
     report.push(first)?;
-    let start = Instant::now();
+    let start = Clock::Monotonic.now_ns();
+    let step = i64::try_from(interval.as_nanos()).unwrap_or(i64::MAX);
     let mut done = 0u64;
     let mut frozen_warned = false;
     while count.is_none_or(|c| done < c) {
-        let deadline = start + interval.mul_f64((done + 1) as f64);
-        if !wait_until(deadline) {
+        let deadline = start.saturating_add(step.saturating_mul(done as i64 + 1));
+        if !sleep_until(Clock::Monotonic, deadline) {
             break;
         }
         let sample = probe.sample()?;

@@ -39,7 +39,14 @@ fn main() -> ExitCode {
         Mode::Recorded {
             files,
             window,
+            follow: true,
+            ..
+        } => follow(&plan, files, window),
+        Mode::Recorded {
+            files,
+            window,
             comments,
+            follow: false,
         } => report_recorded(&plan, files, window, *comments),
     }
 }
@@ -50,7 +57,7 @@ fn report_live(
     count: Option<u64>,
     save: Option<PathBuf>,
 ) -> ExitCode {
-    if let Err(e) = live::install_stop_handler() {
+    if let Err(e) = rsar::wait::install_stop_handler() {
         eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
     }
     let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
@@ -161,6 +168,50 @@ fn report_recorded(
     } else {
         ExitCode::from(EXIT_DATA)
     }
+}
+
+fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCode {
+    use rsar::recorded::{FollowError, Followed};
+    if let Err(e) = rsar::wait::install_stop_handler() {
+        eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
+    }
+    let what = match files {
+        Files::One(p) => Followed::File(p.clone()),
+        Files::Day { dir, .. } | Files::Span { dir } => Followed::Today(dir.clone()),
+    };
+    let stdout = io::stdout().lock();
+    let mut report = SampleReport::new(
+        io::BufWriter::new(stdout),
+        plan.selection.clone(),
+        plan.zone,
+    );
+    let mut damage = store::Damage::default();
+    let result = rsar::recorded::follow(
+        &what,
+        window,
+        &mut report,
+        Duration::from_millis(500),
+        &mut damage,
+    );
+    let code = match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(FollowError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = io::stdout().flush();
+            eprintln!("rsar: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+    };
+    if !damage.is_clean() {
+        eprintln!(
+            "rsar: skipped {} damaged records while following",
+            damage.skipped()
+        );
+        return ExitCode::from(EXIT_DATA);
+    }
+    code
 }
 
 /// The log files a report reads, or why there are none.

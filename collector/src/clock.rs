@@ -4,33 +4,8 @@
 //! samples at :00, :10, …). A tick that has already passed when the collector wakes (a
 //! suspend, a stall) is skipped, not caught up: the log shows a gap.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use rsar::wait::{sleep_until, Clock::Wall};
 use std::time::Duration;
-
-/// Set by SIGTERM/SIGINT: finish the record in hand and stop.
-pub static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn request_stop(_: nix::libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-pub fn install_stop_handler() -> nix::Result<()> {
-    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-    let action = SigAction::new(
-        SigHandler::Handler(request_stop),
-        SaFlags::empty(),
-        SigSet::empty(),
-    );
-    for sig in [Signal::SIGINT, Signal::SIGTERM] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe { sigaction(sig, &action) }?;
-    }
-    Ok(())
-}
-
-pub fn stop_requested() -> bool {
-    STOP.load(Ordering::SeqCst)
-}
 
 pub enum Clock {
     System,
@@ -51,19 +26,9 @@ impl Clock {
         match self {
             Clock::Simulated(t) => {
                 *t = (*t).max(deadline_ns);
-                !stop_requested()
+                !rsar::wait::stop_requested()
             }
-            Clock::System => loop {
-                if stop_requested() {
-                    return false;
-                }
-                let now = rsar::probe::system_clock_ns();
-                if now >= deadline_ns {
-                    return true;
-                }
-                let left = Duration::from_nanos((deadline_ns - now) as u64);
-                std::thread::sleep(left.min(Duration::from_millis(100)));
-            },
+            Clock::System => sleep_until(Wall, deadline_ns),
         }
     }
 }

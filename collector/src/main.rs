@@ -60,7 +60,7 @@ fn run(args: &Args) -> Result<(), String> {
             check_dir(parent.unwrap_or(Path::new(".")), false)?;
         }
     }
-    if let Err(e) = clock::install_stop_handler() {
+    if let Err(e) = rsar::wait::install_stop_handler() {
         log(&format!(
             "cannot catch SIGTERM ({e}): a stop may cut a record short"
         ));

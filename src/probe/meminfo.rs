@@ -5,57 +5,93 @@
 //! (`cargo bench --bench sample -- parse`), the largest single cost of a sample. It also
 //! fails the whole file when one field it expects is missing (lxcfs omits several).
 
-use super::{fields, parse_u64, ParseError};
+use super::{fields, lines, parse_u64, ParseError};
 use crate::sample::{Memory, Swap};
 
 /// Parse /proc/meminfo into memory levels and swap levels (kB). The swap traffic counters
 /// (`pswpin`/`pswpout`) live in /proc/vmstat and are left 0 here. `MemTotal` is required;
 /// any other missing line reads as 0 (or `None` where older kernels lack it).
 pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
-    let mut m = Memory::default();
-    let mut s = Swap::default();
-    let mut total = None;
-    for line in text.split(|&b| b == b'\n') {
-        let mut f = fields(line);
-        let (Some(key), Some(value)) = (f.next(), f.next()) else {
-            continue;
-        };
-        let Some(key) = key.strip_suffix(b":") else {
+    // The lines we keep, in this order; unknown ones are skipped before their number is
+    // parsed.
+    const KEYS: [&[u8]; 25] = [
+        b"MemTotal",
+        b"MemFree",
+        b"MemAvailable",
+        b"Buffers",
+        b"Cached",
+        b"SwapCached",
+        b"Active",
+        b"Inactive",
+        b"SwapTotal",
+        b"SwapFree",
+        b"Dirty",
+        b"AnonPages",
+        b"Shmem",
+        b"Slab",
+        b"KernelStack",
+        b"PageTables",
+        b"Committed_AS",
+        b"VmallocUsed",
+        b"HugePages_Total",
+        b"HugePages_Free",
+        b"HugePages_Rsvd",
+        b"HugePages_Surp",
+        b"Hugepagesize",
+        b"",
+        b"",
+    ];
+    let mut v: [Option<u64>; 25] = [None; 25];
+    for line in lines(text) {
+        let Some(colon) = memchr::memchr(b':', line) else {
+            if line.trim_ascii().is_empty() {
+                continue;
+            }
             return Err(ParseError::new(format!(
                 "line without a colon: {:?}",
                 String::from_utf8_lossy(line)
             )));
         };
-        let v = parse_u64(value)?;
-        match key {
-            b"MemTotal" => total = Some(v),
-            b"MemFree" => m.mem_free = v,
-            b"MemAvailable" => m.mem_available = Some(v),
-            b"Buffers" => m.buffers = v,
-            b"Cached" => m.cached = v,
-            b"SwapCached" => s.swap_cached = v,
-            b"Active" => m.active = v,
-            b"Inactive" => m.inactive = v,
-            b"SwapTotal" => s.swap_total = v,
-            b"SwapFree" => s.swap_free = v,
-            b"Dirty" => m.dirty = v,
-            b"AnonPages" => m.anon_pages = Some(v),
-            b"Shmem" => m.shmem = Some(v),
-            b"Slab" => m.slab = v,
-            b"KernelStack" => m.kernel_stack = Some(v),
-            b"PageTables" => m.page_tables = Some(v),
-            b"Committed_AS" => m.committed_as = v,
-            b"VmallocUsed" => m.vmalloc_used = v,
-            b"HugePages_Total" => m.hugepages_total = Some(v),
-            b"HugePages_Free" => m.hugepages_free = Some(v),
-            b"HugePages_Rsvd" => m.hugepages_rsvd = Some(v),
-            b"HugePages_Surp" => m.hugepages_surp = Some(v),
-            b"Hugepagesize" => m.hugepagesize = Some(v),
-            _ => {}
-        }
+        let key = &line[..colon];
+        let Some(i) = KEYS[..23].iter().position(|k| *k == key) else {
+            continue;
+        };
+        let value = fields(&line[colon + 1..])
+            .next()
+            .ok_or_else(|| ParseError::new("a line without a value"))?;
+        v[i] = Some(parse_u64(value)?);
     }
-    m.mem_total = total.ok_or_else(|| ParseError::new("no MemTotal line"))?;
-    // lxcfs has been seen to print SwapFree > SwapTotal (a u64 underflow); clamp.
-    s.swap_free = s.swap_free.min(s.swap_total);
+    let z = |i: usize| v[i].unwrap_or(0);
+    let m = Memory {
+        mem_total: v[0].ok_or_else(|| ParseError::new("no MemTotal line"))?,
+        mem_free: z(1),
+        mem_available: v[2],
+        buffers: z(3),
+        cached: z(4),
+        active: z(6),
+        inactive: z(7),
+        dirty: z(10),
+        anon_pages: v[11],
+        shmem: v[12],
+        slab: z(13),
+        kernel_stack: v[14],
+        page_tables: v[15],
+        committed_as: z(16),
+        vmalloc_used: z(17),
+        hugepages_total: v[18],
+        hugepages_free: v[19],
+        hugepages_rsvd: v[20],
+        hugepages_surp: v[21],
+        hugepagesize: v[22],
+    };
+    let swap_total = z(8);
+    let s = Swap {
+        swap_total,
+        // lxcfs has been seen to print SwapFree > SwapTotal (a u64 underflow); clamp.
+        swap_free: z(9).min(swap_total),
+        swap_cached: z(5),
+        pswpin: 0,
+        pswpout: 0,
+    };
     Ok((m, s))
 }

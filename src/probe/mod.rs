@@ -121,7 +121,7 @@ struct ProcFile {
 
 impl ProcFile {
     /// Read the whole file into `buf`, reusing its allocation.
-    fn read_into(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+    fn read_into(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
         if let Some(f) = &self.file {
             if pread_all(f, buf).is_ok() {
                 return Ok(());
@@ -136,26 +136,33 @@ impl ProcFile {
     }
 }
 
-fn pread_all(f: &File, buf: &mut Vec<u8>) -> io::Result<()> {
+/// A read buffer that keeps its bytes initialised, so that re-reading a file does not
+/// clear or zero anything: only `len` moves.
+#[derive(Debug, Default)]
+struct ReadBuf {
+    bytes: Vec<u8>,
+    len: usize,
+}
+
+impl ReadBuf {
+    fn text(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+fn pread_all(f: &File, buf: &mut ReadBuf) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
-    buf.clear();
+    buf.len = 0;
     loop {
-        if buf.capacity() - buf.len() < 4096 {
-            buf.reserve(buf.capacity().max(4096));
+        if buf.bytes.len() - buf.len < 4096 {
+            let grown = (buf.bytes.len() * 2).max(16 * 1024);
+            buf.bytes.resize(grown, 0);
         }
-        let len = buf.len();
-        buf.resize(buf.capacity(), 0);
-        match f.read_at(&mut buf[len..], len as u64) {
-            Ok(0) => {
-                buf.truncate(len);
-                return Ok(());
-            }
-            Ok(n) => buf.truncate(len + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(len),
-            Err(e) => {
-                buf.truncate(len);
-                return Err(e);
-            }
+        match f.read_at(&mut buf.bytes[buf.len..], buf.len as u64) {
+            Ok(0) => return Ok(()),
+            Ok(n) => buf.len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
 }
@@ -168,7 +175,7 @@ pub struct Probe {
     files: Vec<ProcFile>,
     sysfs: sysfs::SysFacts,
     host: HostFacts,
-    buf: Vec<u8>,
+    buf: ReadBuf,
     warnings: Vec<String>,
     clock: fn() -> i64,
 }
@@ -197,7 +204,7 @@ impl Probe {
                 .collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
             host: HostFacts::default(),
-            buf: Vec::with_capacity(16 * 1024),
+            buf: ReadBuf::default(),
             warnings: Vec::new(),
             clock: system_clock_ns,
         };
@@ -224,7 +231,7 @@ impl Probe {
         if let Ok(()) = self.files[Source::Stat as usize].read_into(&mut self.buf) {
             let mut cpu = crate::sample::CpuTimes::default();
             let mut kernel = crate::sample::KernelCounters::default();
-            if parse_stat(&self.buf, &mut cpu, &mut kernel).is_ok() {
+            if parse_stat(self.buf.text(), &mut cpu, &mut kernel).is_ok() {
                 let seen = u32::try_from(cpu.per_cpu.len()).unwrap_or(u32::MAX);
                 self.host.cpu_count = self.host.cpu_count.max(seen).max(1);
             }
@@ -251,10 +258,10 @@ impl Probe {
 
         self.required(Source::Uptime)?;
         out.time.uptime_cs =
-            parse_uptime(&self.buf).map_err(|e| self.parse_error(Source::Uptime, e))?;
+            parse_uptime(self.buf.text()).map_err(|e| self.parse_error(Source::Uptime, e))?;
 
         self.required(Source::Stat)?;
-        parse_stat(&self.buf, &mut out.cpu, &mut out.kernel)
+        parse_stat(self.buf.text(), &mut out.cpu, &mut out.kernel)
             .map_err(|e| self.parse_error(Source::Stat, e))?;
 
         out.load = self.optional(Source::Loadavg, parse_loadavg);
@@ -272,7 +279,7 @@ impl Probe {
         out.paging = vm.map(|v| v.paging);
 
         if self.load(Source::Diskstats) {
-            if let Err(e) = parse_diskstats(&self.buf, &mut out.disks) {
+            if let Err(e) = parse_diskstats(self.buf.text(), &mut out.disks) {
                 self.warn(Source::Diskstats, &e);
                 out.disks.clear();
             }
@@ -282,7 +289,7 @@ impl Probe {
         self.sysfs.classify_disks(&mut out.disks);
 
         if self.load(Source::NetDev) {
-            if let Err(e) = parse_net_dev(&self.buf, &mut out.net) {
+            if let Err(e) = parse_net_dev(self.buf.text(), &mut out.net) {
                 self.warn(Source::NetDev, &e);
                 out.net.clear();
             }
@@ -339,7 +346,7 @@ impl Probe {
         if !self.load(source) {
             return None;
         }
-        match parse(&self.buf) {
+        match parse(self.buf.text()) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.warn(source, &e);
@@ -352,6 +359,22 @@ impl Probe {
         let line = format!("cannot parse {}: {}", self.path(source).display(), e.0);
         self.warnings.push(line);
     }
+}
+
+/// The lines of `text`, without their newlines.
+pub(crate) fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        Some(line)
+    })
 }
 
 /// Split `text` into whitespace-separated fields without allocating.

@@ -1,9 +1,10 @@
 //! /proc/vmstat: paging and swap traffic.
 //!
 //! A focused parser rather than procfs-core's `VmStat`, which builds a `HashMap` of all
-//! ~180 lines (a `String` each) when we need a dozen families.
+//! ~180 lines (a `String` each) when we need a dozen families. Every line we need starts
+//! with `p`, so the others are skipped after one byte.
 
-use super::{fields, parse_u64, ParseError};
+use super::{lines, parse_u64, ParseError};
 use crate::sample::Paging;
 
 /// What one /proc/vmstat read yields.
@@ -16,13 +17,16 @@ pub struct VmCounters {
 
 pub fn parse_vmstat(text: &[u8]) -> Result<VmCounters, ParseError> {
     let mut v = VmCounters::default();
-    let mut lines = 0;
-    for line in text.split(|&b| b == b'\n') {
-        let mut f = fields(line);
-        let (Some(key), Some(value)) = (f.next(), f.next()) else {
+    let mut any = false;
+    for line in lines(text) {
+        any = true;
+        if line.first() != Some(&b'p') {
+            continue;
+        }
+        let Some(sp) = memchr::memchr(b' ', line) else {
             continue;
         };
-        lines += 1;
+        let key = &line[..sp];
         let p = &mut v.paging;
         let slot = match key {
             b"pgpgin" => &mut p.pgpgin,
@@ -45,9 +49,9 @@ pub fn parse_vmstat(text: &[u8]) -> Result<VmCounters, ParseError> {
             k if k.starts_with(b"pgdemote_") => &mut p.pgdemote,
             _ => continue,
         };
-        *slot = slot.saturating_add(parse_u64(value)?);
+        *slot = slot.saturating_add(parse_u64(line[sp + 1..].trim_ascii())?);
     }
-    if lines == 0 {
+    if !any {
         return Err(ParseError::new("empty file"));
     }
     Ok(v)

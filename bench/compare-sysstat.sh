@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# rsadc and rsar beside sysstat's sadc and sar, on this machine, in one run, as ratios
+# (DESIGN.md §6). Needs sysstat (apt-get install sysstat) and, for CPU time, perf
+# (apt-get install linux-perf) or GNU time.
+#
+#   bench/compare-sysstat.sh            # 60 samples side by side, then a day-long report
+#   N=300 DAY=86400 bench/compare-sysstat.sh
+#
+# 1. Collectors: `sadc -S DISK 1 N` and `rsadc 1 N` run at the same time, each into its
+#    own file: CPU time per sample, bytes per sample, peak RSS.
+# 2. Closed day: both files of step 1 compressed (sysstat: xz; rsar: the zstd rsadc uses).
+# 3. Reports: `sar -A -f` on a day-long sadc file (made with shared/tools/sa-synth.py from
+#    the file of step 1) against `rsar -A -f` on a day-long rsar file (rsadc with a
+#    simulated clock, DAY real samples of this machine, no waiting): records per second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-60}
+DAY=${DAY:-86400}
+SADC=${SADC:-/usr/lib/sysstat/sadc}
+SYNTH=${SYNTH:-../shared/tools/sa-synth.py}
+command -v sar >/dev/null && [ -x "$SADC" ] || { echo "sysstat not found: apt-get install sysstat" >&2; exit 1; }
+cargo build --release --quiet --workspace
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -m 755 "$work/rsar"
+
+# CPU milliseconds of a command: perf's task-clock when perf works here, else GNU time.
+measure() { # name, command...
+  local name=$1; shift
+  if perf stat -e task-clock -x, -o "$work/$name.perf" true 2>/dev/null; then
+    # perf counts the command and GNU time around it (a fraction of a millisecond).
+    perf stat -e task-clock -x, -o "$work/$name.perf" /usr/bin/time -f '%M' -o "$work/$name.rss" "$@" 2>/dev/null
+    awk -F, '/task-clock/ {print $1}' "$work/$name.perf" > "$work/$name.ms"
+  else
+    /usr/bin/time -f '%e %U %S %M' -o "$work/$name.t" "$@" 2>/dev/null
+    awk '{print ($2+$3)*1000}' "$work/$name.t" > "$work/$name.ms"
+    awk '{print $4}' "$work/$name.t" > "$work/$name.rss"
+  fi
+}
+
+echo "== collectors: $N samples at 1 s, side by side"
+measure sadc "$SADC" -S DISK 1 "$N" "$work/sa" &
+measure rsadc target/release/rsadc 1 "$N" "$work/rsar/" &
+wait
+rfile=$(ls "$work"/rsar/rsar*)
+sadc_ms=$(cat "$work/sadc.ms"); rsadc_ms=$(cat "$work/rsadc.ms")
+sadc_b=$(stat -c %s "$work/sa"); rsadc_b=$(stat -c %s "$rfile")
+sadc_rss=$(cat "$work/sadc.rss"); rsadc_rss=$(cat "$work/rsadc.rss")
+python3 - "$N" "$sadc_ms" "$rsadc_ms" "$sadc_b" "$rsadc_b" "$sadc_rss" "$rsadc_rss" <<'PY'
+import sys
+n, sm, rm, sb, rb, sr, rr = int(sys.argv[1]), *map(float, sys.argv[2:])
+print(f"CPU per sample    sadc {sm/n*1000:8.0f} us   rsadc {rm/n*1000:8.0f} us   ratio {rm/sm:.3f}  (target <= 0.2)")
+print(f"bytes per sample  sadc {sb/n:8.0f} B    rsadc {rb/n:8.0f} B    ratio {rb/sb:.3f}  (target <= 0.2)")
+print(f"peak RSS          sadc {sr/1024:8.1f} MB   rsadc {rr/1024:8.1f} MB   (target <= 4 MB)")
+PY
+
+echo "== closed day, compressed"
+xz -9 -k -c "$work/sa" > "$work/sa.xz"
+if command -v zstd >/dev/null; then
+  zstd -19 -q -f "$rfile" -o "$work/r.zst"  # the level rsadc's housekeeping uses
+  echo "xz(sadc) $(stat -c %s "$work/sa.xz") B   zstd(rsar) $(stat -c %s "$work/r.zst") B   ratio $(python3 -c "print(round($(stat -c %s "$work/r.zst")/$(stat -c %s "$work/sa.xz"),3))")"
+else
+  echo "(zstd command not installed: apt-get install zstd to compare compressed sizes)"
+fi
+
+echo "== reports: a day of $DAY records"
+python3 "$SYNTH" "$work/sa" "$work/sa_day" "$DAY" >/dev/null
+day_start=$(( ($(date +%s) / 86400) * 86400 ))
+TZ=UTC target/release/rsadc --fake-clock "$day_start" 1 "$DAY" "$work/rday" 2>/dev/null
+for i in 1 2; do
+  s0=$(date +%s.%N); LC_ALL=C sar -A -f "$work/sa_day" > /dev/null; s1=$(date +%s.%N)
+  r0=$(date +%s.%N); target/release/rsar -A -f "$work/rday" > /dev/null; r1=$(date +%s.%N)
+  python3 -c "
+s=$s1-$s0; r=$r1-$r0; n=$DAY
+print(f'run $i: sar -A -f {n/s:9.0f} records/s ({s:.2f} s)   rsar -A -f {n/r:9.0f} records/s ({r:.2f} s)   ratio {s/r:.1f}x  (target >= 20x)')"
+done
+echo "rsar day file: $(stat -c %s "$work/rday") B for $DAY samples; sadc day file: $(stat -c %s "$work/sa_day") B"
