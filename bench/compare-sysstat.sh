@@ -54,6 +54,10 @@ print(f"bytes per sample  sadc {sb/n:8.0f} B    rsadc {rb/n:8.0f} B    ratio {rb
 print(f"peak RSS          sadc {sr/1024:8.1f} MB   rsadc {rr/1024:8.1f} MB   (target <= 4 MB)")
 PY
 
+echo "== the same $N samples, reported: Average lines of sar -u -q -r -b -f and rsar -u -q -r -b -f"
+LC_ALL=C sar -u -q -r -b -f "$work/sa" | grep '^Average:' | sed 's/^/sar   /'
+LC_ALL=C target/release/rsar -u -q -r -b -f "$rfile" | grep '^Average:' | sed 's/^/rsar  /'
+
 echo "== closed day, compressed"
 xz -9 -k -c "$work/sa" > "$work/sa.xz"
 if command -v zstd >/dev/null; then
@@ -75,3 +79,8 @@ s=$s1-$s0; r=$r1-$r0; n=$DAY
 print(f'run $i: sar -A -f {n/s:9.0f} records/s ({s:.2f} s)   rsar -A -f {n/r:9.0f} records/s ({r:.2f} s)   ratio {s/r:.1f}x  (target >= 20x)')"
 done
 echo "rsar day file: $(stat -c %s "$work/rday") B for $DAY samples; sadc day file: $(stat -c %s "$work/sa_day") B"
+if command -v zstd >/dev/null; then
+  xz -9 -T1 -c "$work/sa_day" > "$work/sa_day.xz"
+  zstd -19 -q -f "$work/rday" -o "$work/rday.zst"
+  echo "a day compressed: xz(sadc) $(stat -c %s "$work/sa_day.xz") B   zstd(rsar) $(stat -c %s "$work/rday.zst") B"
+fi

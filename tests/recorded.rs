@@ -247,3 +247,43 @@ fn o_saves_live_samples_that_read_back() {
     };
     assert_eq!(rows(&live), rows(&text(&back.stdout)));
 }
+
+#[test]
+fn follow_prints_records_as_they_land_and_ctrl_c_averages() {
+    use std::io::{BufRead, BufReader};
+    let d = tempdir();
+    let file = d.path().join("growing");
+    let mut writer = Command::new(rsadc_bin())
+        .args(["0.2", file.to_str().unwrap()])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    while !file.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut reader = Command::new(rsar_bin())
+        .args(["-u", "--follow", "-f", file.to_str().unwrap()])
+        .env("TZ", "UTC")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(reader.stdout.take().unwrap());
+    // Banner, blank, header, then rows as rsadc writes them.
+    let mut rows = 0;
+    let mut line = String::new();
+    while rows < 4 {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "rsar stopped early");
+        if line.contains(" all ") {
+            rows += 1;
+        }
+    }
+    let pid = |c: &std::process::Child| nix::unistd::Pid::from_raw(c.id() as i32);
+    nix::sys::signal::kill(pid(&reader), nix::sys::signal::Signal::SIGINT).unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(reader.wait().unwrap().success());
+    assert!(rest.contains("Average:        all"), "{rest}");
+    nix::sys::signal::kill(pid(&writer), nix::sys::signal::Signal::SIGTERM).unwrap();
+    assert!(writer.wait().unwrap().success());
+}
