@@ -122,6 +122,8 @@ pub struct Memory {
     /// (since Linux 2.6.32)
     pub shmem: Option<u64>,
     pub slab: u64,
+    /// Reclaimable slab (since Linux 2.6.19); procps counts it as cache.
+    pub s_reclaimable: Option<u64>,
     pub committed_as: u64,
     /// (since Linux 2.6.18)
     pub anon_pages: Option<u64>,

@@ -511,7 +511,7 @@ fn arb_sample() -> impl Strategy<Value = Sample> {
             speed_mbps,
             full_duplex,
         });
-    let memory = prop::option::of((any::<[u64; 10]>(), any::<[Option<u64>; 10]>()).prop_map(
+    let memory = prop::option::of((any::<[u64; 10]>(), any::<[Option<u64>; 11]>()).prop_map(
         |(f, o)| Memory {
             mem_total: f[0],
             mem_free: f[1],
@@ -533,6 +533,7 @@ fn arb_sample() -> impl Strategy<Value = Sample> {
             hugepages_rsvd: o[7],
             hugepages_surp: o[8],
             hugepagesize: o[9],
+            s_reclaimable: o[10],
         },
     ));
     (

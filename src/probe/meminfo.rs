@@ -53,7 +53,7 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
             )));
         };
         let key = &line[..colon];
-        let Some(i) = KEYS[..23].iter().position(|k| *k == key) else {
+        let Some(i) = KEYS[..24].iter().position(|k| *k == key) else {
             continue;
         };
         let value = fields(&line[colon + 1..])
@@ -83,6 +83,7 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
         hugepages_rsvd: v[20],
         hugepages_surp: v[21],
         hugepagesize: v[22],
+        s_reclaimable: v[23],
     };
     let swap_total = z(8);
     let s = Swap {

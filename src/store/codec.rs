@@ -242,7 +242,7 @@ fn small(v: u64) -> Result<u32, DecodeError> {
 
 const MEMORY_FIXED: usize = 10;
 
-fn memory_optional(m: &Memory) -> [Option<u64>; 10] {
+fn memory_optional(m: &Memory) -> [Option<u64>; 11] {
     [
         m.mem_available,
         m.shmem,
@@ -254,6 +254,7 @@ fn memory_optional(m: &Memory) -> [Option<u64>; 10] {
         m.hugepages_rsvd,
         m.hugepages_surp,
         m.hugepagesize,
+        m.s_reclaimable,
     ]
 }
 
@@ -471,6 +472,7 @@ pub fn sample(shape: &Shape, v: &[u64]) -> Result<Sample, DecodeError> {
         m.hugepages_rsvd = opt(7);
         m.hugepages_surp = opt(8);
         m.hugepagesize = opt(9);
+        m.s_reclaimable = opt(10);
         s.memory = Some(m);
     }
     if shape.groups & GROUP_SWAP != 0 {
