@@ -6,7 +6,7 @@
 //! clap sees them, so that `-u 1 5` still means "CPU, every second, five times".
 
 use crate::history::Window;
-use crate::report::{CpuList, Selection};
+use crate::report::{CpuList, Format, Selection};
 use crate::time::{parse_clock, parse_when, Zone};
 use clap::Parser;
 use std::ffi::OsString;
@@ -37,7 +37,9 @@ Exit status: 0 success, 1 bad usage, 2 could not read the system's counters.";
     version,
     about = "Report system activity as sar does: CPU, load, memory, swap, paging, I/O, network",
     after_help = EXAMPLES,
-    disable_help_flag = true
+    disable_help_flag = true,
+    // sar takes a flag given twice (`-u -u`, `-q -q ALL`); the last one counts.
+    args_override_self = true
 )]
 pub struct Args {
     /// CPU utilisation (the default report). `-u ALL` shows every CPU state
@@ -96,6 +98,10 @@ pub struct Args {
     /// Show times in UTC instead of the local time zone
     #[arg(long)]
     pub utc: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 
     /// Read this log file (written by rsadc) instead of sampling live
     #[arg(short = 'f', value_name = "FILE")]
@@ -169,6 +175,7 @@ pub struct Args {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub selection: Selection,
+    pub format: Format,
     pub zone: Zone,
     pub proc_root: PathBuf,
     pub sys_root: PathBuf,
@@ -289,6 +296,7 @@ impl Args {
         let mode = self.mode()?;
         Ok(Plan {
             selection: sel,
+            format: self.format,
             zone,
             proc_root: self.proc_root.clone(),
             sys_root: self.sys_root.clone(),

@@ -4,6 +4,7 @@
 //! samples into interval statistics with sysstat's formulas; `report` renders them.
 
 pub mod cli;
+pub mod feed;
 pub mod history;
 pub mod live;
 pub mod probe;

@@ -1,8 +1,9 @@
 //! The `rsar` command: parse sar's flags, then report live or from the logs.
 
 use rsar::cli::{normalize, Args, Files, Mode, Plan};
-use rsar::live::{self, LiveError, SampleReport};
+use rsar::live::{self, LiveError};
 use rsar::probe::Probe;
+use rsar::report::{renderer, Layout};
 use rsar::store::{self, DayWriter};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -93,15 +94,17 @@ fn report_live(
         }
     };
     let stdout = io::stdout().lock();
-    let mut report = SampleReport::new(
+    let mut out = renderer(
+        plan.format,
+        Layout::Streaming,
         io::BufWriter::new(stdout),
-        plan.selection.clone(),
+        &plan.selection,
         plan.zone,
     );
     let mut warn = |w: &str| eprintln!("rsar: {w}");
     match live::run(
         &mut probe,
-        &mut report,
+        out.as_mut(),
         interval,
         count,
         &mut keep,
@@ -139,21 +142,21 @@ fn report_recorded(
         }
     };
     let stdout = io::stdout().lock();
-    let printed = rsar::recorded::print(
-        &history,
+    let mut out = renderer(
+        plan.format,
+        Layout::ByTable,
+        io::BufWriter::new(stdout),
         &plan.selection,
         plan.zone,
-        comments,
-        io::BufWriter::new(stdout),
     );
-    match printed {
+    match rsar::recorded::print(&history, out.as_mut(), comments) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rsar: cannot write the report: {e}");
             return ExitCode::from(EXIT_DATA);
         }
-        Ok(missing) => {
-            for t in missing {
+        Ok(()) => {
+            for t in out.unavailable() {
                 eprintln!(
                     "rsar: {t:?} report: not in the log (the recording kernel lacked its source)"
                 );
@@ -180,16 +183,18 @@ fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCod
         Files::Day { dir, .. } | Files::Span { dir } => Followed::Today(dir.clone()),
     };
     let stdout = io::stdout().lock();
-    let mut report = SampleReport::new(
+    let mut out = renderer(
+        plan.format,
+        Layout::Streaming,
         io::BufWriter::new(stdout),
-        plan.selection.clone(),
+        &plan.selection,
         plan.zone,
     );
     let mut damage = store::Damage::default();
     let result = rsar::recorded::follow(
         &what,
         window,
-        &mut report,
+        out.as_mut(),
         Duration::from_millis(500),
         &mut damage,
     );

@@ -1,97 +1,29 @@
-//! Reports from the logs, laid out as `sar -f` lays them out: per boot segment, each table
-//! with its rows and its own `Average:`, `LINUX RESTART` between segments.
+//! Reports from the logs: recorded days fed through the same pipeline as live reports
+//! (`feed`), and `--follow`, which keeps reading as rsadc appends.
 
+use crate::feed::Feed;
 use crate::history::{Event, History};
-use crate::report::{Banner, Selection, Table, TableWriter};
-use crate::sample::Sample;
-use crate::stats::IntervalStats;
-use crate::time::{banner_date, clock_label, Zone};
-use std::io::{self, Write};
+use crate::report::Render;
+use std::io;
 
-/// One boot's worth of intervals.
-#[derive(Default)]
-struct Segment {
-    start: Option<String>,
-    intervals: Vec<(String, IntervalStats)>,
-    average: Option<IntervalStats>,
-}
-
-/// Print `history`. Returns the tables the logs had no data for.
-pub fn print<W: Write>(
-    history: &History,
-    sel: &Selection,
-    zone: Zone,
-    comments: bool,
-    out: W,
-) -> io::Result<Vec<Table>> {
-    let mut w = TableWriter::new(out, sel.clone());
-    let h = &history.header.host;
+/// Hand `history` to `out`. Comments are passed on only when `comments` is set (sar -C).
+pub fn print(history: &History, out: &mut dyn Render, comments: bool) -> io::Result<()> {
+    let cpus = history.header.host.cpu_count;
     let first_ns = history
         .events
         .first()
         .map_or(history.header.created_ns, Event::wall_ns);
-    w.banner(&Banner {
-        sysname: h.sysname.clone(),
-        release: h.release.clone(),
-        hostname: h.hostname.clone(),
-        date: banner_date(first_ns, zone),
-        machine: h.machine.clone(),
-        cpus: h.cpu_count,
-    })?;
-    let mut missing: Vec<Table> = Vec::new();
-    let mut segment = Segment::default();
-    let mut prev: Option<&Sample> = None;
-    let mut flush = |w: &mut TableWriter<W>, seg: &mut Segment| -> io::Result<()> {
-        let seg = std::mem::take(seg);
-        if let (Some(start), Some(avg)) = (seg.start, seg.average) {
-            for t in w.segment(&start, &seg.intervals, &avg)? {
-                if !missing.contains(&t) {
-                    missing.push(t);
-                }
-            }
-        }
-        Ok(())
-    };
+    out.begin(&history.header.host, first_ns)?;
+    let mut feed = Feed::default();
     for event in &history.events {
         match event {
-            Event::Sample(s) => {
-                match prev.map(|p| (p, IntervalStats::between(p, s))) {
-                    Some((p, Some(stats))) => {
-                        segment
-                            .start
-                            .get_or_insert_with(|| clock_label(p.time.wall_ns, zone));
-                        match &mut segment.average {
-                            Some(a) => a.add(&stats),
-                            None => segment.average = Some(stats.clone()),
-                        }
-                        segment
-                            .intervals
-                            .push((clock_label(s.time.wall_ns, zone), stats));
-                    }
-                    // Uptime went backwards with no restart record (a collector run from
-                    // cron without --boot): the machine rebooted all the same.
-                    Some((p, None)) if s.time.uptime_cs < p.time.uptime_cs => {
-                        flush(&mut w, &mut segment)?;
-                        w.restart(&clock_label(s.time.wall_ns, zone), h.cpu_count)?;
-                    }
-                    _ => {}
-                }
-                prev = Some(s);
-            }
-            Event::Restart { wall_ns, cpus } => {
-                flush(&mut w, &mut segment)?;
-                w.restart(&clock_label(*wall_ns, zone), *cpus)?;
-                prev = None;
-            }
-            Event::Comment { wall_ns, text } => {
-                if comments {
-                    w.comment(&clock_label(*wall_ns, zone), text)?;
-                }
-            }
+            Event::Sample(s) => feed.sample(s.clone(), cpus, out)?,
+            Event::Restart { wall_ns, cpus } => feed.restart(*wall_ns, *cpus, out)?,
+            Event::Comment { wall_ns, text } if comments => out.comment(*wall_ns, text)?,
+            Event::Comment { .. } => {}
         }
     }
-    flush(&mut w, &mut segment)?;
-    Ok(missing)
+    out.finish()
 }
 
 /// Where `--follow` reads.
@@ -126,10 +58,10 @@ pub enum FollowError {
 
 /// Report records as they land in a growing log, in the live layout, until interrupted
 /// (Ctrl-C prints the averages). Damaged records are skipped and counted in `damage`.
-pub fn follow<W: Write>(
+pub fn follow(
     what: &Followed,
     window: &crate::history::Window,
-    report: &mut crate::live::SampleReport<W>,
+    report: &mut dyn Render,
     poll: std::time::Duration,
     damage: &mut crate::store::Damage,
 ) -> Result<(), FollowError> {
@@ -145,7 +77,7 @@ pub fn follow<W: Write>(
     let mut scanner: Option<(crate::store::Scanner, u64)> = None;
     let mut bannered = false;
     let mut cpus = 0;
-    let mut last: Option<(i64, u64)> = None;
+    let mut feed = Feed::default();
     let mut records = Vec::new();
     loop {
         // Read what was appended since the last look.
@@ -163,14 +95,7 @@ pub fn follow<W: Write>(
                 Ok((header, hlen)) => {
                     cpus = header.host.cpu_count;
                     if !bannered {
-                        let first = crate::sample::Sample {
-                            time: crate::sample::SampleTime {
-                                wall_ns: header.created_ns,
-                                uptime_cs: 0,
-                            },
-                            ..Default::default()
-                        };
-                        report.banner(&header.host, &first)?;
+                        report.begin(&header.host, header.created_ns)?;
                         bannered = true;
                     }
                     pending.drain(..hlen);
@@ -194,22 +119,12 @@ pub fn follow<W: Write>(
             offset += used as u64;
             for (_, r) in records.drain(..) {
                 match r {
-                    crate::store::Record::Sample(s) => {
-                        let key = (s.time.wall_ns, s.time.uptime_cs);
-                        if last == Some(key) || !window.contains(s.time.wall_ns) {
-                            continue;
-                        }
-                        if let Some((_, up)) = last {
-                            if s.time.uptime_cs < up {
-                                report.restart(s.time.wall_ns, cpus)?;
-                            }
-                        }
-                        last = Some(key);
-                        report.push(s)?;
+                    crate::store::Record::Sample(s) if window.contains(s.time.wall_ns) => {
+                        feed.sample(s, cpus, report)?;
                     }
+                    crate::store::Record::Sample(_) => {}
                     crate::store::Record::Restart { wall_ns, host } => {
-                        report.restart(wall_ns, host.cpu_count)?;
-                        last = None;
+                        feed.restart(wall_ns, host.cpu_count, report)?;
                     }
                     crate::store::Record::Comment { .. } => {}
                 }

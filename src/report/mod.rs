@@ -2,11 +2,76 @@
 //! which columns and rows — from interval statistics, and the submodules lay that out.
 //! Every number comes from `stats`; nothing here computes a rate or reads /proc.
 
+mod csv;
+mod json;
+mod jsonl;
 mod table;
 
-pub use table::{Banner, TableWriter};
+pub use table::{Banner, FileTable, LiveTable, TableWriter};
 
+use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
+use crate::time::Zone;
+use std::io::{self, Write};
+
+/// A renderer: receives the intervals of a report, with the restarts and comments between
+/// them, and lays them out. It never computes a rate: everything comes from `stats`.
+pub trait Render {
+    /// Before anything else: the machine the data is from, and when it starts.
+    fn begin(&mut self, host: &HostFacts, first_ns: i64) -> io::Result<()>;
+    /// One interval between two samples.
+    fn interval(&mut self, stats: &IntervalStats) -> io::Result<()>;
+    /// The machine booted again: what follows is a new segment.
+    fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()>;
+    /// A comment recorded in the logs (only passed on when asked for with -C).
+    fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()>;
+    /// The end of the data (or Ctrl-C): averages, closing brackets, the chart.
+    fn finish(&mut self) -> io::Result<()>;
+    /// Tables the data had nothing for, to tell the user.
+    fn unavailable(&self) -> Vec<Table> {
+        Vec::new()
+    }
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// sar's tables
+    #[default]
+    Table,
+    /// one document in the layout of sysstat's `sadf -j`
+    Json,
+    /// one JSON object per interval, per line
+    Jsonl,
+    /// RFC 4180 CSV with one header row
+    Csv,
+}
+
+/// How a table report is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Live (and `--follow`): each interval printed as it ends.
+    Streaming,
+    /// From the logs: table by table for each boot, as `sar -f`.
+    ByTable,
+}
+
+/// The renderer for `format`, writing to `out`.
+pub fn renderer<'a, W: Write + 'a>(
+    format: Format,
+    layout: Layout,
+    out: W,
+    sel: &Selection,
+    zone: Zone,
+) -> Box<dyn Render + 'a> {
+    match (format, layout) {
+        (Format::Table, Layout::Streaming) => Box::new(LiveTable::new(out, sel.clone(), zone)),
+        (Format::Table, Layout::ByTable) => Box::new(FileTable::new(out, sel.clone(), zone)),
+        (Format::Json, _) => Box::new(json::Json::new(out, sel.clone())),
+        (Format::Jsonl, _) => Box::new(jsonl::JsonLines::new(out, sel.clone())),
+        (Format::Csv, _) => Box::new(csv::Csv::new(out, sel.clone())),
+    }
+}
 
 /// Which CPUs `-P` asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -337,7 +402,7 @@ impl Table {
             Table::Disk => s
                 .disks
                 .iter()
-                .filter(|d| d.whole && d.ever_used)
+                .filter(|d| disk_shown(d))
                 .map(|d| {
                     let r = d.rates(s.seconds);
                     Row {
@@ -406,6 +471,11 @@ impl Table {
             }
         }
     }
+}
+
+/// `-d` shows whole devices that have done I/O since boot, as sar does.
+pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
+    d.whole && d.ever_used
 }
 
 fn cpu_rows(sel: &Selection, s: &IntervalStats) -> Vec<Row> {

@@ -7,8 +7,9 @@
 //! with several rows per interval, print a blank line and the header before each interval,
 //! as sar does.
 
-use super::{Cell, Row, Selection, Table};
+use super::{Cell, Render, Row, Selection, Table};
 use crate::stats::IntervalStats;
+use crate::time::{banner_date, clock_label, Zone};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -199,5 +200,155 @@ pub(crate) fn format_cell(cell: Cell) -> String {
     match cell {
         Cell::Real(v) => format!("{v:>9.2}"),
         Cell::Whole(v) => format!("{:>9}", v.trunc() as i64),
+    }
+}
+
+fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
+    Banner {
+        sysname: host.sysname.clone(),
+        release: host.release.clone(),
+        hostname: host.hostname.clone(),
+        date: banner_date(first_ns, zone),
+        machine: host.machine.clone(),
+        cpus: host.cpu_count,
+    }
+}
+
+/// Intervals added up for an `Average:` block.
+fn accumulate(avg: &mut Option<IntervalStats>, stats: &IntervalStats) {
+    match avg {
+        Some(a) => a.add(stats),
+        None => *avg = Some(stats.clone()),
+    }
+}
+
+/// sar's live layout: each interval printed as it ends, `Average:` at the end of the run
+/// and before each `LINUX RESTART`.
+pub struct LiveTable<W: Write> {
+    w: TableWriter<W>,
+    zone: Zone,
+    average: Option<IntervalStats>,
+    checked: bool,
+    dropped: Vec<Table>,
+}
+
+impl<W: Write> LiveTable<W> {
+    pub fn new(out: W, sel: Selection, zone: Zone) -> Self {
+        LiveTable {
+            w: TableWriter::new(out, sel),
+            zone,
+            average: None,
+            checked: false,
+            dropped: Vec::new(),
+        }
+    }
+
+    fn averages(&mut self) -> io::Result<()> {
+        match self.average.take() {
+            Some(avg) => self.w.average(&avg),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W: Write> Render for LiveTable<W> {
+    fn begin(&mut self, host: &crate::sample::HostFacts, first_ns: i64) -> io::Result<()> {
+        self.w.banner(&banner_for(host, first_ns, self.zone))
+    }
+
+    fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        if !self.checked {
+            self.dropped = self.w.retain_available(stats);
+            self.checked = true;
+        }
+        let start = clock_label(stats.start_ns, self.zone);
+        let end = clock_label(stats.end_ns, self.zone);
+        self.w.interval(&start, &end, stats)?;
+        accumulate(&mut self.average, stats);
+        Ok(())
+    }
+
+    fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
+        self.averages()?;
+        self.w.restart(&clock_label(wall_ns, self.zone), cpus)
+    }
+
+    fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
+        self.w.comment(&clock_label(wall_ns, self.zone), text)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.averages()
+    }
+
+    fn unavailable(&self) -> Vec<Table> {
+        self.dropped.clone()
+    }
+}
+
+/// `sar -f`'s layout: for each boot, table by table, each with its rows and `Average:`.
+pub struct FileTable<W: Write> {
+    w: TableWriter<W>,
+    zone: Zone,
+    start: Option<String>,
+    intervals: Vec<(String, IntervalStats)>,
+    average: Option<IntervalStats>,
+    missing: Vec<Table>,
+}
+
+impl<W: Write> FileTable<W> {
+    pub fn new(out: W, sel: Selection, zone: Zone) -> Self {
+        FileTable {
+            w: TableWriter::new(out, sel),
+            zone,
+            start: None,
+            intervals: Vec::new(),
+            average: None,
+            missing: Vec::new(),
+        }
+    }
+
+    fn flush_segment(&mut self) -> io::Result<()> {
+        let intervals = std::mem::take(&mut self.intervals);
+        if let (Some(start), Some(avg)) = (self.start.take(), self.average.take()) {
+            for t in self.w.segment(&start, &intervals, &avg)? {
+                if !self.missing.contains(&t) {
+                    self.missing.push(t);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Render for FileTable<W> {
+    fn begin(&mut self, host: &crate::sample::HostFacts, first_ns: i64) -> io::Result<()> {
+        self.w.banner(&banner_for(host, first_ns, self.zone))
+    }
+
+    fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        self.start
+            .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
+        accumulate(&mut self.average, stats);
+        self.intervals
+            .push((clock_label(stats.end_ns, self.zone), stats.clone()));
+        Ok(())
+    }
+
+    fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
+        self.flush_segment()?;
+        self.w.restart(&clock_label(wall_ns, self.zone), cpus)
+    }
+
+    fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
+        self.w.comment(&clock_label(wall_ns, self.zone), text)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.flush_segment()
+    }
+
+    fn unavailable(&self) -> Vec<Table> {
+        self.missing.clone()
     }
 }

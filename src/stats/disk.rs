@@ -102,6 +102,9 @@ impl DiskDelta {
         let ios = self.ios();
         let per_io = |v: u64| if ios == 0 { 0.0 } else { v as f64 / ios as f64 };
         DiskRates {
+            rd_sec: self.read_sectors as f64 / seconds,
+            wr_sec: self.write_sectors as f64 / seconds,
+            dc_sec: self.discard_sectors as f64 / seconds,
             tps: ios as f64 / seconds,
             rkb: self.read_sectors as f64 / 2.0 / seconds,
             wkb: self.write_sectors as f64 / 2.0 / seconds,
@@ -117,6 +120,10 @@ impl DiskDelta {
 /// `sar -d`: `tps rkB/s wkB/s dkB/s areq-sz aqu-sz await %util`.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DiskRates {
+    /// 512-byte sectors read, written, discarded per second (sadf's `rd_sec`, …).
+    pub rd_sec: f64,
+    pub wr_sec: f64,
+    pub dc_sec: f64,
     pub tps: f64,
     pub rkb: f64,
     pub wkb: f64,

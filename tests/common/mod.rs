@@ -1,0 +1,88 @@
+//! Helpers shared by the integration tests that run the real binaries on recorded logs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn rsar_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rsar"))
+}
+
+/// rsadc lives in the collector package, built beside rsar by `cargo test --workspace`;
+/// build it when this test runs alone.
+pub fn rsadc_bin() -> PathBuf {
+    let p = rsar_bin().with_file_name("rsadc");
+    if !p.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let st = Command::new(cargo)
+            .args(["build", "-p", "collector", "--bin", "rsadc"])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    p
+}
+
+pub fn run(bin: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env_remove("S_TIME_FORMAT")
+        .output()
+        .unwrap()
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+pub fn fixture(t: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vm-6.18")
+        .join(t)
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    d
+}
+
+/// 2025-11-21 10:00:00 UTC.
+pub const TEN: i64 = 1_763_719_200;
+
+/// Record snapshots t0, t1, t2, a reboot, then t0 and t1 again, one rsadc run each.
+pub fn record(dir: &Path) -> PathBuf {
+    let d = dir.to_str().unwrap();
+    let steps: [(&str, i64); 6] = [
+        ("t0", 0),
+        ("t1", 3),
+        ("t2", 1233),
+        ("boot", 1300),
+        ("t0", 1301),
+        ("t1", 1304),
+    ];
+    for (snap, at) in steps {
+        let clock = (TEN + at).to_string();
+        let root = fixture(if snap == "boot" { "t0" } else { snap });
+        let (p, s) = (root.join("proc"), root.join("sys"));
+        let mut args = vec![
+            "--fake-clock",
+            &clock,
+            "--proc-root",
+            p.to_str().unwrap(),
+            "--sys-root",
+            s.to_str().unwrap(),
+        ];
+        if snap == "boot" {
+            args.extend(["--boot", d]);
+        } else {
+            args.extend(["1", "1", d]);
+        }
+        let out = run(&rsadc_bin(), &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    dir.join("rsar20251121")
+}
