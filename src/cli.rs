@@ -103,6 +103,18 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
+    #[command(flatten)]
+    pub source: Source,
+
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+}
+
+/// Where samples come from: /proc (live) or the logs, and when. Shared by the sar-style
+/// command line and `rsar vmstat`.
+#[derive(Debug, clap::Args)]
+pub struct Source {
     /// Read this log file (written by rsadc) instead of sampling live
     #[arg(short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
@@ -158,10 +170,6 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "/sys")]
     pub sys_root: PathBuf,
 
-    /// Print help
-    #[arg(long, action = clap::ArgAction::Help)]
-    pub help: Option<bool>,
-
     /// Seconds between samples (fractions allowed)
     #[arg(value_name = "INTERVAL")]
     pub interval: Option<String>,
@@ -171,11 +179,69 @@ pub struct Args {
     pub count: Option<String>,
 }
 
+/// `rsar vmstat`: procps vmstat's view, live or from the logs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar vmstat",
+    version,
+    about = "One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU",
+    after_help = "Examples:\n  rsar vmstat 1 5          live: the first line is since boot, as vmstat's\n  rsar vmstat -w -S M 2    wide, memory in MiB\n  rsar vmstat -f /var/log/rsar/rsar20261121 -s 09:00 -e 10:00\n  rsar vmstat --since '1h ago'",
+    args_override_self = true
+)]
+pub struct VmstatArgs {
+    /// Wide output: wider columns and the guest CPU column (gu)
+    #[arg(short = 'w', long)]
+    pub wide: bool,
+
+    /// Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes
+    #[arg(short = 'S', long = "unit", value_enum, default_value = "K")]
+    pub unit: crate::report::Unit,
+
+    /// Accepted for vmstat compatibility: the header is printed once anyway
+    #[arg(short = 'n', long = "one-header")]
+    pub one_header: bool,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+impl VmstatArgs {
+    pub fn plan(&self) -> Result<Plan, UsageError> {
+        let s = &self.source;
+        let from_logs = s.file.is_some()
+            || s.follow
+            || s.days_ago.is_some()
+            || s.since.is_some()
+            || s.until.is_some();
+        // As procps vmstat: no INTERVAL prints the one line since boot.
+        let mode = if s.interval.is_none() && !from_logs {
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            }
+        } else {
+            s.mode()?
+        };
+        Ok(Plan {
+            selection: Selection::default(),
+            format: Format::Table,
+            vmstat: Some((self.wide, self.unit)),
+            zone: Zone::Local,
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
+            mode,
+        })
+    }
+}
+
 /// What the user asked for, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub selection: Selection,
     pub format: Format,
+    /// `rsar vmstat`: wide, and the memory unit.
+    pub vmstat: Option<(bool, crate::report::Unit)>,
     pub zone: Zone,
     pub proc_root: PathBuf,
     pub sys_root: PathBuf,
@@ -293,18 +359,22 @@ impl Args {
             sel.cpu = Some(false);
         }
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
-        let mode = self.mode()?;
+        let mode = self.source.mode()?;
         Ok(Plan {
             selection: sel,
             format: self.format,
+            vmstat: None,
             zone,
-            proc_root: self.proc_root.clone(),
-            sys_root: self.sys_root.clone(),
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
             mode,
         })
     }
+}
 
-    fn mode(&self) -> Result<Mode, UsageError> {
+impl Source {
+    /// Live or from the logs, and which logs, checked.
+    pub fn mode(&self) -> Result<Mode, UsageError> {
         let interval = match &self.interval {
             None => None,
             Some(i) => Some(

@@ -19,14 +19,23 @@ pub enum LiveError {
     Output(#[from] io::Error),
 }
 
-/// Run a live report: `count` intervals (until stopped when `None`) of `interval`.
-/// Each sample is also handed to `keep` (to save it). Warnings (a table the system cannot
-/// provide, an unreadable optional /proc file) go to `warn`, once each.
+/// How a live report runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub interval: Duration,
+    /// Intervals to report; until interrupted when `None`.
+    pub count: Option<u64>,
+    /// Report the interval since boot first, as vmstat's first line.
+    pub since_boot: bool,
+}
+
+/// Run a live report. Each sample is also handed to `keep` (to save it). Warnings (a
+/// table the system cannot provide, an unreadable optional /proc file) go to `warn`, once
+/// each.
 pub fn run(
     probe: &mut Probe,
     out: &mut dyn Render,
-    interval: Duration,
-    count: Option<u64>,
+    schedule: Schedule,
     keep: &mut dyn FnMut(&HostFacts, &Sample),
     warn: &mut dyn FnMut(&str),
 ) -> Result<(), LiveError> {
@@ -45,7 +54,11 @@ pub fn run(
     note(probe, warn);
     keep(probe.host(), &first);
     out.begin(probe.host(), first.time.wall_ns)?;
+    if schedule.since_boot {
+        feed.sample(first.at_boot(), cpus, out)?;
+    }
     feed.sample(first, cpus, out)?;
+    let (interval, count) = (schedule.interval, schedule.count);
     let start = Clock::Monotonic.now_ns();
     let step = i64::try_from(interval.as_nanos()).unwrap_or(i64::MAX);
     let mut done = 0u64;

@@ -1,9 +1,9 @@
 //! The `rsar` command: parse sar's flags, then report live or from the logs.
 
-use rsar::cli::{normalize, Args, Files, Mode, Plan};
+use rsar::cli::{normalize, Args, Files, Mode, Plan, VmstatArgs};
 use rsar::live::{self, LiveError};
 use rsar::probe::Probe;
-use rsar::report::{renderer, Layout};
+use rsar::report::{renderer, Layout, Render, Vmstat};
 use rsar::store::{self, DayWriter};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -15,15 +15,22 @@ const EXIT_USAGE: u8 = 1;
 const EXIT_DATA: u8 = 2;
 
 fn main() -> ExitCode {
-    let args = match <Args as clap::Parser>::try_parse_from(normalize(std::env::args_os())) {
-        Ok(a) => a,
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
+        let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
+        <VmstatArgs as clap::Parser>::try_parse_from(normalize(rest)).map(|a| a.plan())
+    } else {
+        <Args as clap::Parser>::try_parse_from(normalize(argv)).map(|a| a.plan())
+    };
+    let planned = match planned {
+        Ok(p) => p,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    let plan = match args.plan() {
+    let plan = match planned {
         Ok(p) => p,
         Err(e) => {
             eprintln!("rsar: {e}");
@@ -94,22 +101,20 @@ fn report_live(
         }
     };
     let stdout = io::stdout().lock();
-    let mut out = renderer(
-        plan.format,
-        Layout::Streaming,
-        io::BufWriter::new(stdout),
-        &plan.selection,
-        plan.zone,
-    );
+    let mut out = output(plan, Layout::Streaming, stdout);
     let mut warn = |w: &str| eprintln!("rsar: {w}");
-    match live::run(
-        &mut probe,
-        out.as_mut(),
+    // vmstat's COUNT counts its first line, the one since boot.
+    let since_boot = plan.vmstat.is_some();
+    let schedule = live::Schedule {
         interval,
-        count,
-        &mut keep,
-        &mut warn,
-    ) {
+        count: if since_boot {
+            count.map(|c| c.saturating_sub(1))
+        } else {
+            count
+        },
+        since_boot,
+    };
+    match live::run(&mut probe, out.as_mut(), schedule, &mut keep, &mut warn) {
         Ok(()) => ExitCode::SUCCESS,
         // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
         Err(LiveError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -142,13 +147,7 @@ fn report_recorded(
         }
     };
     let stdout = io::stdout().lock();
-    let mut out = renderer(
-        plan.format,
-        Layout::ByTable,
-        io::BufWriter::new(stdout),
-        &plan.selection,
-        plan.zone,
-    );
+    let mut out = output(plan, Layout::ByTable, stdout);
     match rsar::recorded::print(&history, out.as_mut(), comments) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
@@ -183,13 +182,7 @@ fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCod
         Files::Day { dir, .. } | Files::Span { dir } => Followed::Today(dir.clone()),
     };
     let stdout = io::stdout().lock();
-    let mut out = renderer(
-        plan.format,
-        Layout::Streaming,
-        io::BufWriter::new(stdout),
-        &plan.selection,
-        plan.zone,
-    );
+    let mut out = output(plan, Layout::Streaming, stdout);
     let mut damage = store::Damage::default();
     let result = rsar::recorded::follow(
         &what,
@@ -217,6 +210,15 @@ fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCod
         return ExitCode::from(EXIT_DATA);
     }
     code
+}
+
+/// The renderer the plan asks for, writing to stdout.
+fn output<'a>(plan: &Plan, layout: Layout, out: io::StdoutLock<'a>) -> Box<dyn Render + 'a> {
+    let out = io::BufWriter::new(out);
+    match plan.vmstat {
+        Some((wide, unit)) => Box::new(Vmstat::new(out, wide, unit)),
+        None => renderer(plan.format, layout, out, &plan.selection, plan.zone),
+    }
 }
 
 /// The log files a report reads, or why there are none.

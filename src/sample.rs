@@ -273,3 +273,63 @@ pub struct Sample {
     pub net: Vec<NetCounters>,
     pub pressure: PressureSet,
 }
+
+impl Sample {
+    /// The sample this machine would have given at boot: the same CPUs, devices and
+    /// interfaces, every counter 0, uptime 0. An interval from it to `self` is "since
+    /// boot", as the first line of vmstat shows.
+    pub fn at_boot(&self) -> Sample {
+        let mut b = self.clone();
+        b.time.uptime_cs = 0;
+        b.time.wall_ns = self
+            .time
+            .wall_ns
+            .saturating_sub((self.time.uptime_cs as i64).saturating_mul(10_000_000));
+        b.cpu.total = CpuTicks::default();
+        for c in b.cpu.per_cpu.iter_mut().flatten() {
+            *c = CpuTicks::default();
+        }
+        b.kernel.ctxt = 0;
+        b.kernel.processes = 0;
+        b.kernel.intr = 0;
+        if let Some(w) = b.swap.as_mut() {
+            w.pswpin = 0;
+            w.pswpout = 0;
+        }
+        if let Some(p) = b.paging.as_mut() {
+            *p = Paging::default();
+        }
+        for d in &mut b.disks {
+            *d = DiskCounters {
+                major: d.major,
+                minor: d.minor,
+                name: std::mem::take(&mut d.name),
+                whole: d.whole,
+                physical: d.physical,
+                ..DiskCounters::default()
+            };
+        }
+        for n in &mut b.net {
+            *n = NetCounters {
+                name: std::mem::take(&mut n.name),
+                speed_mbps: n.speed_mbps,
+                full_duplex: n.full_duplex,
+                ..NetCounters::default()
+            };
+        }
+        for p in [
+            &mut b.pressure.cpu,
+            &mut b.pressure.io,
+            &mut b.pressure.memory,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            p.some.total_us = 0;
+            if let Some(f) = p.full.as_mut() {
+                f.total_us = 0;
+            }
+        }
+        b
+    }
+}

@@ -248,3 +248,9 @@ fn net_dev_keeps_the_kernel_order_and_every_counter() {
     parse_net_dev(&fixture("vm-6.18/t0/proc/net/dev"), &mut v).unwrap();
     assert!(v.iter().any(|i| i.name == "eth0"));
 }
+
+#[test]
+fn meminfo_keeps_sreclaimable_for_vmstats_cache() {
+    let (m, _) = parse_meminfo(&fixture("proc-text/meminfo-2.6.32-no-memavailable")).unwrap();
+    assert_eq!(m.s_reclaimable, Some(884568));
+}

@@ -14,7 +14,7 @@ use crate::sample::{Memory, Swap};
 pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
     // The lines we keep, in this order; unknown ones are skipped before their number is
     // parsed.
-    const KEYS: [&[u8]; 25] = [
+    const KEYS: [&[u8]; 24] = [
         b"MemTotal",
         b"MemFree",
         b"MemAvailable",
@@ -38,10 +38,9 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
         b"HugePages_Rsvd",
         b"HugePages_Surp",
         b"Hugepagesize",
-        b"",
-        b"",
+        b"SReclaimable",
     ];
-    let mut v: [Option<u64>; 25] = [None; 25];
+    let mut v: [Option<u64>; 24] = [None; 24];
     for line in lines(text) {
         let Some(colon) = memchr::memchr(b':', line) else {
             if line.trim_ascii().is_empty() {
@@ -53,7 +52,7 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
             )));
         };
         let key = &line[..colon];
-        let Some(i) = KEYS[..24].iter().position(|k| *k == key) else {
+        let Some(i) = KEYS.iter().position(|k| *k == key) else {
             continue;
         };
         let value = fields(&line[colon + 1..])

@@ -6,8 +6,10 @@ mod csv;
 mod json;
 mod jsonl;
 mod table;
+mod vmstat;
 
 pub use table::{Banner, FileTable, LiveTable, TableWriter};
+pub use vmstat::{Unit, Vmstat};
 
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;

@@ -2,7 +2,7 @@
 //! space (`-S`), the run queue and load (`-q`), pressure averages. An interval shows the
 //! level at its end; an average shows the mean of the levels shown (as sar does).
 
-use crate::sample::{LoadAvg, Memory, Pressure, Swap};
+use crate::sample::{KernelCounters, LoadAvg, Memory, Pressure, Swap};
 
 /// Declares a group of levels (f64 so that sums over a day stay exact) with the two
 /// operations averaging needs.
@@ -43,6 +43,8 @@ level_group! {
         /// MemTotal + SwapTotal: the base of `%commit`.
         commit_base,
         active, inact, dirty, shmem, anonpg, slab, kstack, pgtbl, vmused,
+        /// Reclaimable slab (procps adds it to the cache).
+        sreclaim,
     }
 }
 
@@ -57,11 +59,22 @@ level_group! {
 }
 
 level_group! {
+    /// Tasks running and blocked (/proc/stat), as vmstat's `r` and `b` show them.
+    ProcsLevels { running, blocked }
+}
+
+level_group! {
     /// The kernel's own pressure averages, in percent.
     PsiLevels { some10, some60, some300, full10, full60, full300 }
 }
 
-impl_mean!(MemoryLevels, SwapLevels, QueueLevels, PsiLevels);
+impl_mean!(
+    MemoryLevels,
+    SwapLevels,
+    QueueLevels,
+    ProcsLevels,
+    PsiLevels
+);
 
 impl MemoryLevels {
     /// sysstat 12.7.8+: used = MemTotal − MemAvailable. Kernels before 3.14 have no
@@ -89,6 +102,7 @@ impl MemoryLevels {
             kstack: f(m.kernel_stack.unwrap_or(0)),
             pgtbl: f(m.page_tables.unwrap_or(0)),
             vmused: f(m.vmalloc_used),
+            sreclaim: f(m.s_reclaimable.unwrap_or(0)),
         }
     }
 
@@ -131,6 +145,15 @@ impl QueueLevels {
             ldavg_5: f64::from(l.load5_x100) / 100.0,
             ldavg_15: f64::from(l.load15_x100) / 100.0,
             blocked: procs_blocked as f64,
+        }
+    }
+}
+
+impl ProcsLevels {
+    pub fn of(k: &KernelCounters) -> Self {
+        ProcsLevels {
+            running: k.procs_running as f64,
+            blocked: k.procs_blocked as f64,
         }
     }
 }

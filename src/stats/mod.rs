@@ -16,12 +16,14 @@ mod cpu;
 mod disk;
 mod levels;
 mod net;
+mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
-pub use levels::{Mean, MemoryLevels, PsiLevels, QueueLevels, SwapLevels};
+pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetRates};
+pub use vmstat::VmstatRow;
 
 use crate::sample::Sample;
 
@@ -42,6 +44,8 @@ pub struct IntervalStats {
     pub end_ns: i64,
     /// Elapsed seconds, from /proc/uptime.
     pub seconds: f64,
+    /// The interval starts at boot (its first sample is `Sample::at_boot`).
+    pub since_boot: bool,
     pub cpu: CpuInterval,
     pub tasks: TaskDelta,
     pub swap_pages: Option<SwapPagesDelta>,
@@ -52,6 +56,7 @@ pub struct IntervalStats {
     pub net: Vec<NetDelta>,
     pub psi: PsiInterval,
     pub queue: Option<Mean<QueueLevels>>,
+    pub procs: Mean<ProcsLevels>,
     pub memory: Option<Mean<MemoryLevels>>,
     pub swap: Option<Mean<SwapLevels>>,
 }
@@ -99,6 +104,7 @@ impl IntervalStats {
             start_ns: prev.time.wall_ns,
             end_ns: curr.time.wall_ns,
             seconds,
+            since_boot: prev.time.uptime_cs == 0,
             cpu: CpuInterval::between(&prev.cpu, &curr.cpu),
             tasks: TaskDelta::between(&prev.kernel, &curr.kernel),
             swap_pages,
@@ -110,6 +116,7 @@ impl IntervalStats {
                 io: psi(&prev.pressure.io, &curr.pressure.io),
                 memory: psi(&prev.pressure.memory, &curr.pressure.memory),
             },
+            procs: Mean::<ProcsLevels>::of(ProcsLevels::of(&curr.kernel)),
             queue: curr
                 .load
                 .as_ref()
@@ -153,6 +160,7 @@ impl IntervalStats {
         merge(&mut self.psi.io, &o.psi.io, PsiDelta::add);
         merge(&mut self.psi.memory, &o.psi.memory, PsiDelta::add);
         merge(&mut self.queue, &o.queue, Mean::<QueueLevels>::add);
+        self.procs.add(&o.procs);
         merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
         merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
     }
