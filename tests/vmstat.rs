@@ -78,7 +78,6 @@ fn narrow_and_wide_layouts_line_up_with_procps() {
     r.begin(&host, 0).unwrap();
     r.interval(&s).unwrap();
     r.finish().unwrap();
-    drop(r);
     assert_eq!(
         String::from_utf8(out).unwrap(),
         "procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----\n \
@@ -89,7 +88,6 @@ fn narrow_and_wide_layouts_line_up_with_procps() {
     let mut r = Vmstat::new(&mut out, true, Unit::Mebi);
     r.begin(&host, 0).unwrap();
     r.interval(&s).unwrap();
-    drop(r);
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[1], "   r    b         swpd         free         buff        cache   si   so    bi    bo   in   cs  us  sy  id  wa  st  gu");
