@@ -5,6 +5,7 @@
 mod csv;
 mod json;
 mod jsonl;
+mod svg;
 mod table;
 mod vmstat;
 
@@ -47,6 +48,8 @@ pub enum Format {
     Jsonl,
     /// RFC 4180 CSV with one header row
     Csv,
+    /// a self-contained SVG with a chart per report
+    Svg,
 }
 
 /// How a table report is laid out.
@@ -72,6 +75,7 @@ pub fn renderer<'a, W: Write + 'a>(
         (Format::Json, _) => Box::new(json::Json::new(out, sel.clone())),
         (Format::Jsonl, _) => Box::new(jsonl::JsonLines::new(out, sel.clone())),
         (Format::Csv, _) => Box::new(csv::Csv::new(out, sel.clone())),
+        (Format::Svg, _) => Box::new(svg::Svg::new(out, sel.clone(), zone)),
     }
 }
 

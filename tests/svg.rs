@@ -1,0 +1,164 @@
+//! --format svg: well-formed, a chart per report, axes and legends labelled, restarts
+//! marked, several days in one chart; pinned on a small recorded log.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::*;
+use std::path::PathBuf;
+
+fn svg(args: &[&str]) -> String {
+    let out = run(&rsar_bin(), args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn charts(doc: &roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+        .map(|g| {
+            g.descendants()
+                .find(|t| t.has_tag_name("text"))
+                .and_then(|t| t.text())
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn one_chart_per_report_with_labelled_axes_and_restarts() {
+    let d = tempdir();
+    let file = record(d.path());
+    let out = svg(&[
+        "-u",
+        "-q",
+        "-r",
+        "-d",
+        "-n",
+        "DEV",
+        "-w",
+        "--format",
+        "svg",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
+    assert_eq!(
+        charts(&doc),
+        [
+            "CPU utilisation (all CPUs)",
+            "Task creation and context switches",
+            "Memory",
+            "Load average and run queue",
+            "Disk throughput",
+            "Disk utilisation",
+            "Network throughput"
+        ]
+    );
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+    {
+        let classes: Vec<&str> = g
+            .descendants()
+            .filter_map(|n| n.attribute("class"))
+            .collect();
+        assert!(classes.contains(&"unit"), "a unit on the y axis");
+        assert!(classes.contains(&"tick"), "time ticks");
+        assert!(classes.contains(&"legend"), "a legend");
+        assert!(classes.contains(&"restart"), "the reboot is marked");
+    }
+    // Time ticks in the data's zone (UTC here): 10:00 to 10:21.
+    let ticks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("tick"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(ticks.contains(&"10:05"), "{ticks:?}");
+}
+
+#[test]
+fn pinned_on_a_small_log() {
+    let d = tempdir();
+    let file = record(d.path());
+    let got = svg(&["-u", "-q", "--format", "svg", "-f", file.to_str().unwrap()]);
+    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/recorded-uq.svg");
+    if std::env::var_os("RSAR_BLESS").is_some() {
+        std::fs::write(&golden, &got).unwrap();
+    }
+    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+}
+
+#[test]
+fn several_days_in_one_chart() {
+    use rsar::store::{day_file_name, DayWriter};
+    let d = tempdir();
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = rsar::sample::HostFacts {
+        hostname: "vm".into(),
+        boot_id: "b".into(),
+        ..Default::default()
+    };
+    // 23:59:40 to 00:00:20 at 10 s; the midnight sample ends one file and starts the next.
+    let samples: Vec<rsar::sample::Sample> = (0..5i64)
+        .map(|k| {
+            let mut s = base.clone();
+            s.time.wall_ns = (1_763_769_580 + 10 * k) * 1_000_000_000;
+            s.time.uptime_cs += 1000 * k as u64;
+            s.kernel.ctxt += 5000 * k as u64;
+            s
+        })
+        .collect();
+    for (date, range) in [("2025-11-21", 0..3), ("2025-11-22", 2..5)] {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let (mut w, _) = DayWriter::open(&d.path().join(day_file_name(day)), &host, 0, 0).unwrap();
+        for s in &samples[range] {
+            w.append_sample(&host, s).unwrap();
+        }
+    }
+    let dir = d.path().to_str().unwrap();
+    let out = svg(&[
+        "-w",
+        "--format",
+        "svg",
+        "--log-dir",
+        dir,
+        "--since",
+        "2025-11-21 23:00",
+        "--until",
+        "2025-11-22 01:00",
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let heading = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .nth(1)
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        heading.contains("2025-11-21 23:59:40 to 2025-11-22 00:00:20")
+            && heading.contains("4 intervals"),
+        "{heading}"
+    );
+    let ticks: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("tick"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        ticks.contains(&"11-22"),
+        "the day boundary is labelled with its date: {ticks:?}"
+    );
+}
