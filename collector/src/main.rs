@@ -98,6 +98,14 @@ fn run(args: &Args) -> Result<(), String> {
             .map_err(fatal)?;
     }
 
+    // A run of several samples starts on a tick too (now, if now is one), so that its first
+    // interval is a whole one; a single sample (cron) is taken at once.
+    if plan.count != Some(1) {
+        let first = clock::next_tick(clock.now_ns() - 1, interval);
+        if !clock.wait_until(first) {
+            return Ok(());
+        }
+    }
     let mut sample = rsar::sample::Sample::default();
     let mut taken = 0u64;
     let mut warned: Vec<String> = Vec::new();

@@ -353,11 +353,16 @@ impl<W: Write> Render for Json<W> {
             return Ok(());
         }
         self.finished = true;
+        // As sadf, "comments" only when there are some (they are passed on with -C).
+        let comments = if self.comments.is_empty() {
+            String::new()
+        } else {
+            format!(", \"comments\": [{}]", self.comments.join(", "))
+        };
         write!(
             self.out,
-            "\n], \"restarts\": [{}], \"comments\": [{}]}}]}}}}\n",
-            self.restarts.join(", "),
-            self.comments.join(", ")
+            "\n], \"restarts\": [{}]{comments}}}]}}}}\n",
+            self.restarts.join(", ")
         )?;
         self.out.flush()
     }

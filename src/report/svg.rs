@@ -320,9 +320,7 @@ fn fmt_value(v: f64) -> String {
         fmt_value(v / 1e6) + "M"
     } else if v.abs() >= 1e4 {
         fmt_value(v / 1e3) + "k"
-    } else if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 100.0 {
+    } else if v.fract() == 0.0 || v.abs() >= 100.0 {
         format!("{v:.0}")
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")
@@ -391,9 +389,9 @@ impl<W: Write> Svg<W> {
         let header_h = 54.0;
         let height = header_h + charts.len() as f64 * (CHART_H + TOP_PAD + BOTTOM_PAD) + 10.0;
         let mut o = String::new();
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
         );
         let host = self.host.clone().unwrap_or_default();
         let fmt_time = |ns: i64, f: &str| -> String {
@@ -407,9 +405,9 @@ impl<W: Write> Svg<W> {
             Zone::Utc => "UTC".to_string(),
             Zone::Local => fmt_time(t0, "%:z"),
         };
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<text x=\"{LEFT}\" y=\"24\" font-size=\"17\" font-weight=\"bold\">{} — {} {} ({} CPU)</text>\n<text x=\"{LEFT}\" y=\"43\" fill=\"#444\">{} to {} (UTC{}), {} intervals</text>\n",
+            "<text x=\"{LEFT}\" y=\"24\" font-size=\"17\" font-weight=\"bold\">{} — {} {} ({} CPU)</text>\n<text x=\"{LEFT}\" y=\"43\" fill=\"#444\">{} to {} (UTC{}), {} intervals</text>",
             esc(&host.hostname),
             esc(&host.sysname),
             esc(&host.release),
@@ -449,9 +447,10 @@ impl<W: Write> Svg<W> {
                 chart.series.iter().map(|s| s.points.clone()).collect();
             if chart.stacked {
                 for k in 1..values.len() {
-                    for i in 0..n {
-                        if let (Some(a), Some(b)) = (values[k - 1][i], values[k][i]) {
-                            values[k][i] = Some(a + b);
+                    let (below, rest) = values.split_at_mut(k);
+                    for (v, b) in rest[0].iter_mut().zip(&below[k - 1]) {
+                        if let (Some(a), Some(b)) = (v.as_mut(), b) {
+                            *a += b;
                         }
                     }
                 }
@@ -468,9 +467,9 @@ impl<W: Write> Svg<W> {
                 nice_max(vmax)
             };
             let y = |v: f64| bottom - (v / ymax).clamp(0.0, 1.05) * CHART_H;
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "<g class=\"chart\" id=\"chart-{ci}\">\n<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n<text x=\"12\" y=\"{:.1}\" fill=\"#444\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" class=\"unit\">{}</text>\n",
+                "<g class=\"chart\" id=\"chart-{ci}\">\n<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n<text x=\"12\" y=\"{:.1}\" fill=\"#444\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" class=\"unit\">{}</text>",
                 top - 10.0,
                 esc(&chart.title),
                 (top + bottom) / 2.0,
@@ -481,9 +480,9 @@ impl<W: Write> Svg<W> {
             let mut g = 0.0;
             while g <= ymax + ystep / 2.0 {
                 let yy = y(g);
-                let _ = write!(
+                let _ = writeln!(
                     o,
-                    "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#dddddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#444\">{}</text>\n",
+                    "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#dddddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#444\">{}</text>",
                     WIDTH - RIGHT,
                     LEFT - 6.0,
                     yy + 4.0,
@@ -513,16 +512,16 @@ impl<W: Write> Svg<W> {
                 } else {
                     fmt_time(ns, "%H:%M")
                 };
-                let _ = write!(
+                let _ = writeln!(
                     o,
-                    "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#eeeeee\"/><text x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444\" class=\"tick\">{label}</text>\n",
+                    "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#eeeeee\"/><text x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444\" class=\"tick\">{label}</text>",
                     bottom + 16.0
                 );
                 tick += step;
             }
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{CHART_H}\" fill=\"none\" stroke=\"#999999\"/>\n"
+                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{CHART_H}\" fill=\"none\" stroke=\"#999999\"/>"
             );
             // Series: bands for stacked charts (drawn top first), lines otherwise.
             let order: Vec<usize> = if chart.stacked {
@@ -594,9 +593,9 @@ impl<W: Write> Svg<W> {
                     } else {
                         (xx + 3.0, "start")
                     };
-                    let _ = write!(
+                    let _ = writeln!(
                         o,
-                        "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#c00000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\" class=\"restart\"/><text x=\"{lx:.1}\" y=\"{:.1}\" fill=\"#c00000\" text-anchor=\"{anchor}\">restart</text>\n",
+                        "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#c00000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\" class=\"restart\"/><text x=\"{lx:.1}\" y=\"{:.1}\" fill=\"#c00000\" text-anchor=\"{anchor}\">restart</text>",
                         top + 12.0
                     );
                 }
@@ -607,9 +606,9 @@ impl<W: Write> Svg<W> {
                 let w = 26.0 + 7.0 * s.name.chars().count() as f64;
                 lx -= w;
                 let color = color_of(k);
-                let _ = write!(
+                let _ = writeln!(
                     o,
-                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{}/><text x=\"{:.1}\" y=\"{:.1}\" class=\"legend\">{}</text>\n",
+                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{}/><text x=\"{:.1}\" y=\"{:.1}\" class=\"legend\">{}</text>",
                     top - 14.0,
                     lx + 16.0,
                     top - 14.0,
@@ -623,9 +622,9 @@ impl<W: Write> Svg<W> {
             o.push_str("</g>\n");
         }
         if n == 0 {
-            let _ = write!(
+            let _ = writeln!(
                 o,
-                "<text x=\"{LEFT}\" y=\"80\">No intervals to chart.</text>\n"
+                "<text x=\"{LEFT}\" y=\"80\">No intervals to chart.</text>"
             );
         }
         o.push_str("</svg>\n");
