@@ -36,6 +36,11 @@ Exit status: 0 success, 1 bad usage, 2 could not read the system's counters.";
     name = "rsar",
     version,
     about = "Report system activity as sar does: CPU, load, memory, swap, paging, I/O, network",
+    long_about = "Report system activity as sar does: CPU, load, memory, swap, paging, I/O, \
+network and pressure, with sar's flags, columns and formulas. With an INTERVAL, rsar samples \
+/proc live; without one it reads the daily logs that rsadc writes (today's, -N days ago, \
+-f FILE, or --since/--until). Reports print as sar's tables, or as JSON (sadf's layout), \
+JSON Lines, CSV or SVG charts.",
     after_help = EXAMPLES,
     disable_help_flag = true,
     // sar takes a flag given twice (`-u -u`, `-q -q ALL`); the last one counts.

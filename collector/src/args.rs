@@ -23,6 +23,10 @@ Exit status: 0 success, 1 bad usage or the log directory/file cannot be used.";
     name = "rsadc",
     version,
     about = "Sample /proc and append the raw counters to rsar's daily log files",
+    long_about = "Sample /proc and append the raw counters to rsar's daily log files: \
+load, CPU, memory, swap, paging, block I/O, network and pressure, one file per local day \
+(rsarYYYYMMDD) in a directory, rotated at midnight, compressed and expired; or one given file. \
+Arguments as sadc's: [INTERVAL [COUNT]] [DIR|FILE].",
     after_help = EXAMPLES
 )]
 pub struct Args {
@@ -47,13 +51,18 @@ pub struct Args {
     #[arg(long, value_name = "DAYS", default_value_t = 28)]
     pub retain_days: u32,
 
-    /// Compress day files at least this many days old (zstd)
+    /// Compress day files older than this many days (zstd)
     #[arg(long, value_name = "DAYS", default_value_t = 1)]
     pub compress_after_days: u32,
 
     /// Flush every record to disk (fdatasync) as it is written
     #[arg(long)]
     pub fsync: bool,
+
+    /// Delete and compress old days in the log directory now, then exit (for a daily cron
+    /// line; a running collector does it after each new day by itself)
+    #[arg(long)]
+    pub housekeeping: bool,
 
     /// Read the kernel's counters from this /proc
     #[arg(long, value_name = "DIR", default_value = "/proc")]

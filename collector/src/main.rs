@@ -60,6 +60,29 @@ fn run(args: &Args) -> Result<(), String> {
             check_dir(parent.unwrap_or(Path::new(".")), false)?;
         }
     }
+    if args.housekeeping {
+        let Target::Dir(dir) = &plan.target else {
+            return Err("--housekeeping works on a log directory".into());
+        };
+        let clock_now = match args.fake_clock {
+            Some(t) => (t * 1e9) as i64,
+            None => rsar::probe::system_clock_ns(),
+        };
+        let (today, _) = recorder::local_day(clock_now);
+        let done =
+            rsar::store::housekeeping(dir, today, args.retain_days, args.compress_after_days)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+        for p in &done.deleted {
+            log(&format!("deleted {}", p.display()));
+        }
+        for p in &done.compressed {
+            log(&format!("compressed {}", p.display()));
+        }
+        for p in &done.problems {
+            log(p);
+        }
+        return Ok(());
+    }
     if let Err(e) = rsar::wait::install_stop_handler() {
         log(&format!(
             "cannot catch SIGTERM ({e}): a stop may cut a record short"
@@ -139,5 +162,65 @@ fn run(args: &Args) -> Result<(), String> {
             log("stopping");
             return Ok(());
         }
+    }
+}
+
+#[cfg(test)]
+mod manual {
+    //! rsadc's man page and completions, generated from `args::Args` (plus man/src/) and
+    //! checked in: this test fails when they are stale; `RSAR_BLESS=1` writes them.
+    use super::args::Args;
+    use clap::CommandFactory;
+    use clap_complete::Shell;
+    use std::path::{Path, PathBuf};
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    fn check(path: &Path, got: &[u8]) {
+        if std::env::var_os("RSAR_BLESS").is_some() {
+            std::fs::write(path, got).unwrap();
+        }
+        let want = std::fs::read(path).unwrap_or_default();
+        assert!(
+            want == got,
+            "{} is stale: run `RSAR_BLESS=1 cargo test -p collector manual` and commit it",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn the_man_page_is_current() {
+        let man = clap_mangen::Man::new(Args::command())
+            .section("8")
+            .manual("rsar manual")
+            .source(format!("rsar {}", env!("CARGO_PKG_VERSION")));
+        let mut out = Vec::new();
+        man.render_title(&mut out).unwrap();
+        man.render_name_section(&mut out).unwrap();
+        man.render_synopsis_section(&mut out).unwrap();
+        man.render_description_section(&mut out).unwrap();
+        man.render_options_section(&mut out).unwrap();
+        out.extend(std::fs::read(root().join("man/src/rsadc.8.roff")).unwrap());
+        check(&root().join("man/rsadc.8"), &out);
+    }
+
+    #[test]
+    fn completions_are_current() {
+        for (shell, file) in [
+            (Shell::Bash, "rsadc.bash"),
+            (Shell::Zsh, "_rsadc"),
+            (Shell::Fish, "rsadc.fish"),
+        ] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Args::command(), "rsadc", &mut out);
+            check(&root().join("completions").join(file), &out);
+        }
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
     }
 }
