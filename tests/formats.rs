@@ -84,8 +84,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
             "file-utc-time",
             "timezone",
             "statistics",
-            "restarts",
-            "comments"
+            "restarts"
         ]
     );
     assert_eq!(host["nodename"], "vm");
