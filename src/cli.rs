@@ -5,6 +5,7 @@
 //! sar's optional keywords (`-u ALL`, `-r ALL`, `-q ALL`) are rewritten to `-u=ALL` before
 //! clap sees them, so that `-u 1 5` still means "CPU, every second, five times".
 
+pub use crate::history::Files;
 use crate::history::Window;
 use crate::report::{CpuList, Format, Selection};
 use crate::time::{parse_clock, parse_when, Zone};
@@ -210,6 +211,65 @@ pub struct VmstatArgs {
     pub source: Source,
 }
 
+/// `rsar tui`: the interactive screen, live or replaying the logs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar tui",
+    version,
+    about = "The machine live, or its history replayed, in the terminal (press ? for the keys)",
+    after_help = "Examples:\n  rsar tui                 live, refreshed every second\n  rsar tui 5               live, every 5 seconds\n  rsar tui -1              replay yesterday\n  rsar tui -f /var/log/rsar/rsar20261121\n  rsar tui --since '2h ago'\n\nNO_COLOR set in the environment turns colours off.",
+    args_override_self = true
+)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub source: Source,
+}
+
+/// What `rsar tui` shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TuiPlan {
+    Live {
+        proc_root: PathBuf,
+        sys_root: PathBuf,
+        interval: Duration,
+    },
+    Logs {
+        files: Files,
+        window: Window,
+    },
+}
+
+impl TuiArgs {
+    pub fn plan(&self) -> Result<TuiPlan, UsageError> {
+        let s = &self.source;
+        let from_logs = s.file.is_some()
+            || s.follow
+            || s.days_ago.is_some()
+            || s.since.is_some()
+            || s.until.is_some();
+        if !from_logs {
+            let interval = match &s.interval {
+                None => Duration::from_secs(1),
+                Some(_) => match s.mode()? {
+                    Mode::Live { interval, .. } => interval,
+                    Mode::Recorded { .. } => Duration::from_secs(1),
+                },
+            };
+            return Ok(TuiPlan::Live {
+                proc_root: s.proc_root.clone(),
+                sys_root: s.sys_root.clone(),
+                interval,
+            });
+        }
+        match s.mode()? {
+            Mode::Recorded { files, window, .. } => Ok(TuiPlan::Logs { files, window }),
+            Mode::Live { .. } => Err(UsageError(
+                "give either an INTERVAL or logs to replay".into(),
+            )),
+        }
+    }
+}
+
 impl VmstatArgs {
     pub fn plan(&self) -> Result<Plan, UsageError> {
         let s = &self.source;
@@ -270,17 +330,6 @@ pub enum Mode {
         /// Keep reading as the file grows.
         follow: bool,
     },
-}
-
-/// Which log files a report reads.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Files {
-    /// `-f FILE`.
-    One(PathBuf),
-    /// The day `days_ago` days before today, in the log directory.
-    Day { dir: PathBuf, days_ago: u32 },
-    /// Every day file of the log directory that overlaps the window's since/until.
-    Span { dir: PathBuf },
 }
 
 /// A value the user gave that makes no sense; the message names it.

@@ -36,6 +36,17 @@ impl Event {
     }
 }
 
+/// Which log files a report reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Files {
+    /// `-f FILE`.
+    One(PathBuf),
+    /// The day `days_ago` days before today, in the log directory.
+    Day { dir: PathBuf, days_ago: u32 },
+    /// Every day file of the log directory that overlaps the window's since/until.
+    Span { dir: PathBuf },
+}
+
 /// Which records to keep.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Window {
@@ -170,4 +181,33 @@ pub fn days_between(dir: &Path, since_ns: i64, until_ns: i64) -> std::io::Result
         .filter(|(d, _, _)| *d >= first && *d <= last)
         .map(|(_, p, _)| p)
         .collect())
+}
+
+/// The log files a report reads, or why there are none.
+pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String> {
+    match files {
+        Files::One(p) => Ok(vec![p.clone()]),
+        Files::Day { dir, days_ago } => {
+            let now = crate::probe::system_clock_ns();
+            let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
+            crate::store::find_day(dir, date).map(|p| vec![p]).ok_or_else(|| {
+                format!(
+                    "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
+                    dir.display(),
+                    crate::store::day_file_name(date)
+                )
+            })
+        }
+        Files::Span { dir } => {
+            let now = crate::probe::system_clock_ns();
+            let since = window.since_ns.unwrap_or(i64::MIN / 2);
+            let until = window.until_ns.unwrap_or(now);
+            let days = crate::history::days_between(dir, since, until)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            if days.is_empty() {
+                return Err(format!("no logs in {} for that time", dir.display()));
+            }
+            Ok(days)
+        }
+    }
 }

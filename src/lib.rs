@@ -14,4 +14,5 @@ pub mod sample;
 pub mod stats;
 pub mod store;
 pub mod time;
+pub mod tui;
 pub mod wait;

@@ -16,6 +16,9 @@ const EXIT_DATA: u8 = 2;
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "tui") {
+        return tui(&argv[2..]);
+    }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
         <VmstatArgs as clap::Parser>::try_parse_from(normalize(rest)).map(|a| a.plan())
@@ -132,7 +135,7 @@ fn report_recorded(
     window: &rsar::history::Window,
     comments: bool,
 ) -> ExitCode {
-    let paths = match log_files(files, window) {
+    let paths = match rsar::history::log_files(files, window) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("rsar: {e}");
@@ -212,40 +215,76 @@ fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCod
     code
 }
 
+fn tui(args: &[std::ffi::OsString]) -> ExitCode {
+    use rsar::cli::{TuiArgs, TuiPlan};
+    use rsar::tui::Feed;
+    let rest = std::iter::once("rsar tui".into()).chain(args.iter().cloned());
+    let plan = match <TuiArgs as clap::Parser>::try_parse_from(normalize(rest)) {
+        Ok(a) => a.plan(),
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let feed = match plan {
+        Ok(TuiPlan::Live {
+            proc_root,
+            sys_root,
+            interval,
+        }) => Feed::Live {
+            proc_root,
+            sys_root,
+            interval,
+        },
+        Ok(TuiPlan::Logs { files, window }) => {
+            let paths = match rsar::history::log_files(&files, &window) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("rsar: {e}");
+                    return ExitCode::from(EXIT_DATA);
+                }
+            };
+            let follow = match &files {
+                Files::One(p) => Some(rsar::recorded::Followed::File(p.clone())),
+                Files::Day { dir, days_ago: 0 } => {
+                    Some(rsar::recorded::Followed::Today(dir.clone()))
+                }
+                _ => None,
+            };
+            Feed::Logs {
+                files: paths,
+                follow,
+                window,
+            }
+        }
+        Err(e) => {
+            eprintln!("rsar: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        eprintln!(
+            "rsar: tui needs a terminal; for a report to a file or pipe use `rsar` without tui"
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    match rsar::tui::run(feed, color) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rsar: {e}");
+            ExitCode::from(EXIT_DATA)
+        }
+    }
+}
+
 /// The renderer the plan asks for, writing to stdout.
 fn output<'a>(plan: &Plan, layout: Layout, out: io::StdoutLock<'a>) -> Box<dyn Render + 'a> {
     let out = io::BufWriter::new(out);
     match plan.vmstat {
         Some((wide, unit)) => Box::new(Vmstat::new(out, wide, unit)),
         None => renderer(plan.format, layout, out, &plan.selection, plan.zone),
-    }
-}
-
-/// The log files a report reads, or why there are none.
-fn log_files(files: &Files, window: &rsar::history::Window) -> Result<Vec<PathBuf>, String> {
-    match files {
-        Files::One(p) => Ok(vec![p.clone()]),
-        Files::Day { dir, days_ago } => {
-            let now = rsar::probe::system_clock_ns();
-            let date = rsar::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
-            store::find_day(dir, date).map(|p| vec![p]).ok_or_else(|| {
-                format!(
-                    "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
-                    dir.display(),
-                    store::day_file_name(date)
-                )
-            })
-        }
-        Files::Span { dir } => {
-            let now = rsar::probe::system_clock_ns();
-            let since = window.since_ns.unwrap_or(i64::MIN / 2);
-            let until = window.until_ns.unwrap_or(now);
-            let days = rsar::history::days_between(dir, since, until)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            if days.is_empty() {
-                return Err(format!("no logs in {} for that time", dir.display()));
-            }
-            Ok(days)
-        }
     }
 }

@@ -85,11 +85,14 @@ pub fn follow(
         if len < offset + pending.len() as u64 {
             return Err(FollowError::Shrunk(path.display().to_string()));
         }
+        // A few megabytes at a time: a day's file is not held in memory whole.
         let start = offset + pending.len() as u64;
-        let mut more = vec![0; (len - start) as usize];
+        let want = (len - start).min(4 << 20) as usize;
+        let mut more = vec![0; want];
         let got = file.read_at(&mut more, start)?;
         more.truncate(got);
         pending.extend_from_slice(&more);
+        let caught_up = start + got as u64 >= len;
         if scanner.is_none() {
             match crate::store::FileHeader::decode(&pending) {
                 Ok((header, hlen)) => {
@@ -113,23 +116,39 @@ pub fn follow(
             }
         }
         if let Some((sc, _)) = scanner.as_mut() {
-            records.clear();
-            let used = sc.scan(&pending, offset, &mut records);
-            pending.drain(..used);
-            offset += used as u64;
-            for (_, r) in records.drain(..) {
-                match r {
-                    crate::store::Record::Sample(s) if window.contains(s.time.wall_ns) => {
-                        feed.sample(s, cpus, report)?;
+            // A megabyte at a time, so that a whole day is never decoded into memory at once.
+            let mut start = 0;
+            let mut chunk = 1 << 20;
+            while start < pending.len() {
+                let end = (start + chunk).min(pending.len());
+                records.clear();
+                let used = sc.scan(&pending[start..end], offset, &mut records);
+                offset += used as u64;
+                start += used;
+                for (_, r) in records.drain(..) {
+                    match r {
+                        crate::store::Record::Sample(s) if window.contains(s.time.wall_ns) => {
+                            feed.sample(s, cpus, report)?;
+                        }
+                        crate::store::Record::Sample(_) => {}
+                        crate::store::Record::Restart { wall_ns, host } => {
+                            feed.restart(wall_ns, host.cpu_count, report)?;
+                        }
+                        crate::store::Record::Comment { .. } => {}
                     }
-                    crate::store::Record::Sample(_) => {}
-                    crate::store::Record::Restart { wall_ns, host } => {
-                        feed.restart(wall_ns, host.cpu_count, report)?;
+                }
+                if used == 0 {
+                    if end == pending.len() {
+                        break; // a record still being written
                     }
-                    crate::store::Record::Comment { .. } => {}
+                    chunk *= 2; // a record larger than the chunk
                 }
             }
+            pending.drain(..start);
             *damage = sc.damage.clone();
+        }
+        if !caught_up {
+            continue; // more of the file to read before waiting for growth
         }
         let clock = crate::wait::Clock::Monotonic;
         let poll_ns = i64::try_from(poll.as_nanos()).unwrap_or(i64::MAX);

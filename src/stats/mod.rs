@@ -16,6 +16,7 @@ mod cpu;
 mod disk;
 mod levels;
 mod net;
+mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
@@ -23,6 +24,7 @@ pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetRates};
+pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 
 use crate::sample::Sample;
