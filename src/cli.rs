@@ -242,11 +242,7 @@ pub enum TuiPlan {
 impl TuiArgs {
     pub fn plan(&self) -> Result<TuiPlan, UsageError> {
         let s = &self.source;
-        let from_logs = s.file.is_some()
-            || s.follow
-            || s.days_ago.is_some()
-            || s.since.is_some()
-            || s.until.is_some();
+        let from_logs = s.from_logs();
         if !from_logs {
             let interval = match &s.interval {
                 None => Duration::from_secs(1),
@@ -273,11 +269,7 @@ impl TuiArgs {
 impl VmstatArgs {
     pub fn plan(&self) -> Result<Plan, UsageError> {
         let s = &self.source;
-        let from_logs = s.file.is_some()
-            || s.follow
-            || s.days_ago.is_some()
-            || s.since.is_some()
-            || s.until.is_some();
+        let from_logs = s.from_logs();
         // As procps vmstat: no INTERVAL prints the one line since boot.
         let mode = if s.interval.is_none() && !from_logs {
             Mode::Live {
@@ -427,6 +419,15 @@ impl Args {
 }
 
 impl Source {
+    /// Whether a log is asked for (-f, -N, --since, --until, --follow).
+    pub fn from_logs(&self) -> bool {
+        self.file.is_some()
+            || self.follow
+            || self.days_ago.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+    }
+
     /// Live or from the logs, and which logs, checked.
     pub fn mode(&self) -> Result<Mode, UsageError> {
         let interval = match &self.interval {
@@ -448,11 +449,7 @@ impl Source {
                 UsageError(format!("COUNT must be a whole number above 0, not {c:?}"))
             })?),
         };
-        let from_logs = self.file.is_some()
-            || self.follow
-            || self.days_ago.is_some()
-            || self.since.is_some()
-            || self.until.is_some();
+        let from_logs = self.from_logs();
         if let (Some(secs), false) = (interval, from_logs) {
             return Ok(Mode::Live {
                 interval: Duration::from_secs_f64(secs),

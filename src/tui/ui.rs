@@ -442,115 +442,106 @@ fn value_row<'a>(name: &str, values: &[f32]) -> Row<'a> {
     Row::new(cells)
 }
 
-fn disks(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
-    let head = head_row(&["DEV", "tps", "rkB/s", "wkB/s", "await", "%util"], t);
-    let rows = s
-        .disks
-        .iter()
-        .map(|d| value_row(&d.name, &[d.tps, d.rkb, d.wkb, d.await_ms, d.util]));
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(6),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(6),
-        Constraint::Length(5),
-    ];
-    let block = Block::default().borders(Borders::ALL).title(" Disks ");
+/// A table of devices or interfaces: one row each, and on wide screens a sparkline of
+/// each one's throughput beside its row.
+struct DeviceTable<'a> {
+    title: &'static str,
+    columns: &'a [&'a str],
+    widths: &'a [u16],
+    /// Name and values of each row.
+    rows: Vec<(std::sync::Arc<str>, Vec<f32>)>,
+    /// The throughput of the named item in a snapshot, for its sparkline.
+    throughput: fn(&Snapshot, &str) -> Option<f32>,
+    color: Color,
+}
+
+fn device_table(f: &mut Frame, r: Rect, app: &App, table: DeviceTable, wide: bool, t: Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", table.title));
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let split = if wide && !s.disks.is_empty() {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Length(46), Constraint::Min(10)])
-            .split(inner)
+    let table_width: u16 = table.widths.iter().map(|w| w + 1).sum();
+    let constraints: Vec<Constraint> = if wide && !table.rows.is_empty() {
+        vec![Constraint::Length(table_width), Constraint::Min(10)]
     } else {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Min(10)])
-            .split(inner)
+        vec![Constraint::Min(10)]
     };
-    f.render_widget(Table::new(rows, widths).header(head), split[0]);
-    if split.len() > 1 {
-        for (i, d) in s
-            .disks
-            .iter()
-            .enumerate()
-            .take(split[1].height.saturating_sub(1) as usize)
-        {
-            let area = Rect {
-                y: split[1].y + 1 + i as u16,
-                height: 1,
-                ..split[1]
-            };
-            let name = d.name.clone();
-            let data = recent(app, area.width as usize, |s| {
-                s.disks
-                    .iter()
-                    .find(|x| x.name == name)
-                    .map(|x| x.rkb + x.wkb)
-            });
-            f.render_widget(
-                Sparkline::default().data(&data).style(t.fg(Color::Cyan)),
-                area,
-            );
-        }
+    let split = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints(constraints)
+        .split(inner);
+    let rows = table.rows.iter().map(|(n, v)| value_row(n, v));
+    let widths: Vec<Constraint> = table
+        .widths
+        .iter()
+        .map(|w| Constraint::Length(*w))
+        .collect();
+    f.render_widget(
+        Table::new(rows, widths).header(head_row(table.columns, t)),
+        split[0],
+    );
+    let Some(&spark) = split.get(1) else { return };
+    let room = spark.height.saturating_sub(1) as usize;
+    for (i, (name, _)) in table.rows.iter().enumerate().take(room) {
+        let area = Rect {
+            y: spark.y + 1 + i as u16,
+            height: 1,
+            ..spark
+        };
+        let data = recent(app, area.width as usize, |s| (table.throughput)(s, name));
+        f.render_widget(
+            Sparkline::default().data(&data).style(t.fg(table.color)),
+            area,
+        );
     }
 }
 
-fn nets(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
-    let head = head_row(&["IFACE", "rxkB/s", "txkB/s", "rxpck/s", "txpck/s"], t);
-    let rows = s
-        .nets
-        .iter()
-        .map(|n| value_row(&n.name, &[n.rxkb, n.txkb, n.rxpck, n.txpck]));
-    let widths = [
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(7),
-    ];
-    let block = Block::default().borders(Borders::ALL).title(" Network ");
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let split = if wide {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Length(42), Constraint::Min(10)])
-            .split(inner)
-    } else {
-        Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Min(10)])
-            .split(inner)
+fn disks(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
+    let table = DeviceTable {
+        title: "Disks",
+        columns: &["DEV", "tps", "rkB/s", "wkB/s", "await", "%util"],
+        widths: &[8, 6, 7, 7, 6, 5],
+        rows: s
+            .disks
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    vec![d.tps, d.rkb, d.wkb, d.await_ms, d.util],
+                )
+            })
+            .collect(),
+        throughput: |s, name| {
+            s.disks
+                .iter()
+                .find(|x| &*x.name == name)
+                .map(|x| x.rkb + x.wkb)
+        },
+        color: Color::Cyan,
     };
-    f.render_widget(Table::new(rows, widths).header(head), split[0]);
-    if split.len() > 1 {
-        for (i, n) in s
+    device_table(f, r, app, table, wide, t);
+}
+
+fn nets(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
+    let table = DeviceTable {
+        title: "Network",
+        columns: &["IFACE", "rxkB/s", "txkB/s", "rxpck/s", "txpck/s"],
+        widths: &[8, 7, 7, 7, 7],
+        rows: s
             .nets
             .iter()
-            .enumerate()
-            .take(split[1].height.saturating_sub(1) as usize)
-        {
-            let area = Rect {
-                y: split[1].y + 1 + i as u16,
-                height: 1,
-                ..split[1]
-            };
-            let name = n.name.clone();
-            let data = recent(app, area.width as usize, |s| {
-                s.nets
-                    .iter()
-                    .find(|x| x.name == name)
-                    .map(|x| x.rxkb + x.txkb)
-            });
-            f.render_widget(
-                Sparkline::default().data(&data).style(t.fg(Color::Green)),
-                area,
-            );
-        }
-    }
+            .map(|n| (n.name.clone(), vec![n.rxkb, n.txkb, n.rxpck, n.txpck]))
+            .collect(),
+        throughput: |s, name| {
+            s.nets
+                .iter()
+                .find(|x| &*x.name == name)
+                .map(|x| x.rxkb + x.txkb)
+        },
+        color: Color::Green,
+    };
+    device_table(f, r, app, table, wide, t);
 }
 
 fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
