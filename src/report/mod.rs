@@ -479,6 +479,28 @@ impl Table {
     }
 }
 
+/// A number in few characters, where sar's two decimals do not fit (chart axes, the
+/// interactive screen): 12.3M, 45.6k, 1234, 56.7, 0.25.
+pub fn compact(v: f64) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    if v.abs() >= 1e6 {
+        compact(v / 1e6) + "M"
+    } else if v.abs() >= 1e4 {
+        compact(v / 1e3) + "k"
+    } else if v.fract() == 0.0 || v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}
+
 /// `-d` shows whole devices that have done I/O since boot, as sar does.
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
     d.whole && d.ever_used

@@ -315,23 +315,6 @@ fn tick_step(span: f64, n: f64) -> i64 {
         .unwrap_or(((want / 86400.0).ceil() as i64).max(1) * 86400)
 }
 
-fn fmt_value(v: f64) -> String {
-    if v.abs() >= 1e6 {
-        fmt_value(v / 1e6) + "M"
-    } else if v.abs() >= 1e4 {
-        fmt_value(v / 1e3) + "k"
-    } else if v.fract() == 0.0 || v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    }
-}
-
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -486,7 +469,7 @@ impl<W: Write> Svg<W> {
                     WIDTH - RIGHT,
                     LEFT - 6.0,
                     yy + 4.0,
-                    fmt_value(g)
+                    super::compact(g)
                 );
                 g += ystep;
             }

@@ -43,18 +43,9 @@ const SYS: Color = Color::Red;
 const IOW: Color = Color::Yellow;
 const STL: Color = Color::Magenta;
 
-/// A number in at most `w` characters: 123.4, 12.3k, 4.5M.
+/// A number right-aligned in `w` characters, formatted as the charts format it.
 fn num(v: f32, w: usize) -> String {
-    let s = if v.abs() >= 1e6 {
-        format!("{:.1}M", v / 1e6)
-    } else if v.abs() >= 1e4 {
-        format!("{:.1}k", v / 1e3)
-    } else if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    };
-    format!("{s:>w$}")
+    format!("{:>w$}", crate::report::compact(f64::from(v)))
 }
 
 /// kB as GiB/MiB.
