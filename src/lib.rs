@@ -1,7 +1,11 @@
 //! rsar: a system-activity recorder and reporter.
 //!
-//! Data flows one way: `probe` reads a /proc tree into a `Sample`; `stats` turns pairs of
-//! samples into interval statistics with sysstat's formulas; `report` renders them.
+//! Data flows one way. Recording: `probe` reads a /proc tree into a `Sample`, `store`
+//! appends it to a day file. Reporting: samples come from `probe` (`live`) or from the
+//! logs (`history`, `recorded`), `feed` pairs them into intervals, `stats` computes
+//! sysstat's formulas, and a `report` renderer (tables, JSON, CSV, SVG, vmstat) or the
+//! `tui` shows them. `cli` and `time` read the command line; `wait` sleeps and catches
+//! SIGINT/SIGTERM.
 
 pub mod cli;
 pub mod feed;

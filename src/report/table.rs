@@ -65,11 +65,6 @@ impl<W: Write> TableWriter<W> {
         gone
     }
 
-    /// The tables still printed.
-    pub fn tables(&self) -> &[Table] {
-        &self.tables
-    }
-
     pub fn banner(&mut self, banner: &Banner) -> io::Result<()> {
         writeln!(self.out, "{banner}")?;
         writeln!(self.out)?;
