@@ -58,14 +58,13 @@ echo "== the same $N samples, reported: Average lines of sar -u -q -r -b -f and 
 LC_ALL=C sar -u -q -r -b -f "$work/sa" | grep '^Average:' | sed 's/^/sar   /'
 LC_ALL=C target/release/rsar -u -q -r -b -f "$rfile" | grep '^Average:' | sed 's/^/rsar  /'
 
-echo "== closed day, compressed"
+echo "== the same $N samples, closed and compressed: sysstat with xz -9, rsar as its housekeeping does"
 xz -9 -k -c "$work/sa" > "$work/sa.xz"
-if command -v zstd >/dev/null; then
-  zstd -19 -q -f "$rfile" -o "$work/r.zst"  # the level rsadc's housekeeping uses
-  echo "xz(sadc) $(stat -c %s "$work/sa.xz") B   zstd(rsar) $(stat -c %s "$work/r.zst") B   ratio $(python3 -c "print(round($(stat -c %s "$work/r.zst")/$(stat -c %s "$work/sa.xz"),3))")"
-else
-  echo "(zstd command not installed: apt-get install zstd to compare compressed sizes)"
-fi
+# rsar's own compression of a closed day (steps, then zstd -19), through its housekeeping.
+mkdir -m 755 "$work/hk" && cp "$rfile" "$work/hk/rsar20000101"
+target/release/rsadc --housekeeping --retain-days 100000 --compress-after-days 0 "$work/hk/" 2>/dev/null
+cp "$work/hk/rsar20000101.zst" "$work/r.zst"
+echo "xz(sadc) $(stat -c %s "$work/sa.xz") B   rsar $(stat -c %s "$work/r.zst") B   ratio $(python3 -c "print(round($(stat -c %s "$work/r.zst")/$(stat -c %s "$work/sa.xz"),3))")  (target < 1)"
 
 echo "== reports: a day of $DAY records"
 python3 "$SYNTH" "$work/sa" "$work/sa_day" "$DAY" >/dev/null
@@ -79,8 +78,7 @@ s=$s1-$s0; r=$r1-$r0; n=$DAY
 print(f'run $i: sar -A -f {n/s:9.0f} records/s ({s:.2f} s)   rsar -A -f {n/r:9.0f} records/s ({r:.2f} s)   ratio {s/r:.1f}x  (target >= 20x)')"
 done
 echo "rsar day file: $(stat -c %s "$work/rday") B for $DAY samples; sadc day file: $(stat -c %s "$work/sa_day") B"
-if command -v zstd >/dev/null; then
-  xz -9 -T1 -c "$work/sa_day" > "$work/sa_day.xz"
-  zstd -19 -q -f "$work/rday" -o "$work/rday.zst"
-  echo "a day compressed: xz(sadc) $(stat -c %s "$work/sa_day.xz") B   zstd(rsar) $(stat -c %s "$work/rday.zst") B"
-fi
+xz -9 -T1 -c "$work/sa_day" > "$work/sa_day.xz"
+cp "$work/rday" "$work/hk/rsar20000102"
+target/release/rsadc --housekeeping --retain-days 100000 --compress-after-days 0 "$work/hk/" 2>/dev/null
+echo "a day compressed (different data: sadc's is 60 real records cycled): xz(sadc) $(stat -c %s "$work/sa_day.xz") B   rsar $(stat -c %s "$work/hk/rsar20000102.zst") B"

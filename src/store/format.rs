@@ -138,6 +138,10 @@ pub const KIND_KEYFRAME: u8 = 1;
 pub const KIND_DELTA: u8 = 2;
 pub const KIND_RESTART: u8 = 3;
 pub const KIND_COMMENT: u8 = 4;
+/// A sample against the previous sample rather than the keyframe: only in closed days,
+/// rewritten so at compression (numbers that repeat from one sample to the next compress
+/// far better than distances from a keyframe that grow).
+pub const KIND_STEP: u8 = 5;
 
 /// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
 pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {

@@ -15,7 +15,7 @@ mod reader;
 mod writer;
 
 pub use format::{FileHeader, HeaderError, Record, VERSION};
-pub use reader::{Damage, Scanner};
+pub use reader::{pack, Damage, Scanner};
 pub use writer::{DayWriter, OpenReport, KEYFRAME_EVERY};
 
 use chrono::NaiveDate;
@@ -169,6 +169,7 @@ pub fn compress_day(path: &Path) -> Result<PathBuf, StoreError> {
             }
         })?;
     let raw = std::fs::read(path).map_err(err)?;
+    let raw = reader::pack(&raw).unwrap_or(raw);
     let packed = zstd::bulk::compress(&raw, 19).map_err(err)?;
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".zst");

@@ -50,6 +50,9 @@ pub struct Scanner {
     /// Boot id of the last restart record read.
     pub last_boot_id: Option<String>,
     values: Vec<u64>,
+    /// The last sample's values and sequence number (for `KIND_STEP`).
+    prev_values: Vec<u64>,
+    prev_seq: Option<u64>,
 }
 
 impl Scanner {
@@ -115,7 +118,7 @@ impl Scanner {
                     shape,
                     values: self.values.clone(),
                 });
-                self.last_seq = Some(seq);
+                self.decoded(seq);
                 Ok(Some(Record::Sample(sample)))
             }
             format::KIND_DELTA => {
@@ -130,7 +133,24 @@ impl Scanner {
                 codec::get_numbers(&mut c, key.values.len(), &mut self.values)?;
                 codec::apply_delta(&key.values, &mut self.values);
                 let sample = codec::sample(&key.shape, &self.values)?;
-                self.last_seq = Some(seq);
+                self.decoded(seq);
+                Ok(Some(Record::Sample(sample)))
+            }
+            format::KIND_STEP => {
+                let mut c = Cursor::new(payload);
+                let seq = c.varint()?;
+                let prev_seq = c.varint()?;
+                let key = self
+                    .keyframe
+                    .as_ref()
+                    .ok_or(DecodeError("its keyframe is missing"))?;
+                if self.prev_seq != Some(prev_seq) || self.prev_values.len() != key.values.len() {
+                    return Err(DecodeError("the sample before it is missing"));
+                }
+                codec::get_numbers(&mut c, key.values.len(), &mut self.values)?;
+                codec::apply_delta(&self.prev_values, &mut self.values);
+                let sample = codec::sample(&key.shape, &self.values)?;
+                self.decoded(seq);
                 Ok(Some(Record::Sample(sample)))
             }
             format::KIND_RESTART => {
@@ -140,6 +160,7 @@ impl Scanner {
                 }
                 // Counters restarted: deltas never reach back across a restart.
                 self.keyframe = None;
+                self.prev_seq = None;
                 Ok(Some(r))
             }
             format::KIND_COMMENT => format::decode_comment(payload).map(Some),
@@ -147,6 +168,64 @@ impl Scanner {
             _ => Ok(None),
         }
     }
+}
+
+impl Scanner {
+    /// A sample was decoded into `values`: it is the one the next step refers to.
+    fn decoded(&mut self, seq: u64) {
+        self.last_seq = Some(seq);
+        self.prev_seq = Some(seq);
+        self.prev_values.clone_from(&self.values);
+    }
+}
+
+/// Rewrite a closed day for compression: every delta becomes a step from the sample
+/// before it (`KIND_STEP`); everything else, damaged bytes included, is copied as it is.
+/// `None` when the bytes do not start with a header of ours.
+pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
+    let mut out = bytes[..hlen].to_vec();
+    let mut sc = Scanner::default();
+    let mut pos = hlen;
+    let mut payload = Vec::new();
+    let mut frame = Vec::new();
+    let mut budget = bytes.len().saturating_mul(64).max(1 << 20);
+    while pos < bytes.len() {
+        match format::read_frame(&bytes[pos..]) {
+            Frame::Good {
+                kind,
+                payload: p,
+                len,
+            } => {
+                let prev = sc.prev_seq.map(|s| (s, sc.prev_values.clone()));
+                let decoded = sc.decode(kind, p);
+                let rewritten = match (kind, decoded, prev) {
+                    (format::KIND_DELTA, Ok(Some(_)), Some((prev_seq, prev_values)))
+                        if prev_values.len() == sc.values.len() =>
+                    {
+                        payload.clear();
+                        super::bytes::put_varint(&mut payload, sc.last_seq.unwrap_or(0));
+                        super::bytes::put_varint(&mut payload, prev_seq);
+                        codec::put_delta(&mut payload, &prev_values, &sc.values);
+                        format::frame(format::KIND_STEP, &payload, &mut frame);
+                        out.extend_from_slice(&frame);
+                        true
+                    }
+                    _ => false,
+                };
+                if !rewritten {
+                    out.extend_from_slice(&bytes[pos..pos + len]);
+                }
+                pos += len;
+            }
+            Frame::Torn | Frame::Bad => {
+                let next = next_good(bytes, pos + 1, &mut budget).unwrap_or(bytes.len());
+                out.extend_from_slice(&bytes[pos..next]);
+                pos = next;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The offset of the next complete, intact record at or after `from`.
