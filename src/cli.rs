@@ -29,7 +29,21 @@ Examples:
   rsar -w 1 5           forks and context switches
   rsar -A 1 2           everything
 
-Exit status: 0 success, 1 bad usage, 2 could not read the system's counters.";
+From rsadc's daily logs (no INTERVAL):
+  rsar -q               load recorded today
+  rsar -r -1            memory yesterday (-2: the day before)
+  rsar -u -s 09:00 -e 10:00
+  rsar -d --since '2h ago'
+  rsar -A -f /var/log/rsar/rsar20261121
+  rsar -u --follow      as rsadc appends
+
+Other formats and views:
+  rsar -u -q --format json 1 5      (also jsonl, csv, svg)
+  rsar vmstat 1 5                   procps vmstat's columns (rsar vmstat --help)
+  rsar tui                          the interactive screen (rsar tui --help)
+
+Exit status: 0 success, 1 bad usage, 2 a data problem (unreadable counters or log,
+damaged records).";
 
 /// sar's flags, as typed.
 #[derive(Debug, Parser)]
