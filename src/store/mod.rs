@@ -98,9 +98,6 @@ pub struct Log {
     pub damage: Damage,
     /// Bytes at the end that are a record cut short (a write in progress, or a crash).
     pub torn_tail: u64,
-    /// Bytes of the file read so far (where `--follow` continues).
-    pub consumed: u64,
-    pub scanner: Scanner,
 }
 
 /// The file's bytes, decompressed if it is zstd.
@@ -147,10 +144,8 @@ pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, StoreError> {
     Ok(Log {
         header,
         records,
-        damage: scanner.damage.clone(),
+        damage: scanner.damage,
         torn_tail: (bytes.len() - end) as u64,
-        consumed: end as u64,
-        scanner,
     })
 }
 
