@@ -658,3 +658,93 @@ fn a_packed_closed_day_reads_back_the_same_records() {
     // Not ours: nothing to pack.
     assert!(store::pack(b"plain text").is_none());
 }
+
+/// What the log keeps of a disk: each optional group whole (its missing counters 0) or
+/// absent — the rule `probe::parse_diskstats` and the codec share.
+fn whole_groups(mut d: DiskCounters) -> DiskCounters {
+    let flush = d.flushes.is_some() || d.flush_ms.is_some();
+    let discard = flush
+        || [
+            d.discards,
+            d.discards_merged,
+            d.discard_sectors,
+            d.discard_ms,
+        ]
+        .iter()
+        .any(Option::is_some);
+    for (v, keep) in [
+        (&mut d.discards, discard),
+        (&mut d.discards_merged, discard),
+        (&mut d.discard_sectors, discard),
+        (&mut d.discard_ms, discard),
+        (&mut d.flushes, flush),
+        (&mut d.flush_ms, flush),
+    ] {
+        *v = keep.then(|| v.unwrap_or(0));
+    }
+    d
+}
+
+#[test]
+fn every_diskstats_width_round_trips() {
+    // Lines of 4 to 20 fields, as the kernel printed them or cut short (sysstat's root1 has
+    // 18-field lines whose flush group is missing): what rsadc records, rsar reads back.
+    let base = real_samples().remove(0);
+    for width in 4..=20usize {
+        let counters: Vec<String> = (1..=width - 3).map(|v| v.to_string()).collect();
+        let text = format!(
+            "8 0 sda {}\n259 0 nvme0n1 {}\n",
+            counters.join(" "),
+            counters.join(" ")
+        );
+        let mut disks = Vec::new();
+        rsar::probe::parse_diskstats(text.as_bytes(), &mut disks).unwrap();
+        let mut a = base.clone();
+        a.disks = disks;
+        let mut b = a.clone();
+        for d in &mut b.disks {
+            d.reads += 5;
+            d.discards = d.discards.map(|v| v + 1);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsar20261121");
+        write_all(&path, &host("b"), &[a.clone(), b.clone()]);
+        let log = store::read_log(&path).unwrap();
+        assert!(log.damage.is_clean(), "width {width}: {:?}", log.damage);
+        assert_eq!(samples_of(&log), vec![a, b], "width {width}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn half_present_optional_groups_round_trip(
+        sample in arb_sample(),
+        present in prop::collection::vec(any::<[bool; 6]>(), 0..4),
+    ) {
+        // Any mix of Some and None among a disk's optional counters is written whole.
+        let mut s = sample;
+        for (d, p) in s.disks.iter_mut().zip(&present) {
+            let slots = [
+                &mut d.discards,
+                &mut d.discards_merged,
+                &mut d.discard_sectors,
+                &mut d.discard_ms,
+                &mut d.flushes,
+                &mut d.flush_ms,
+            ];
+            for (slot, &on) in slots.into_iter().zip(p) {
+                *slot = on.then(|| slot.unwrap_or(7));
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsar20261121");
+        write_all(&path, &host("b"), &[s.clone(), s.clone()]);
+        let log = store::read_log(&path).unwrap();
+        prop_assert!(log.damage.is_clean());
+        let mut want = s;
+        want.disks = want.disks.into_iter().map(whole_groups).collect();
+        prop_assert_eq!(samples_of(&log), vec![want.clone(), want]);
+    }
+}

@@ -1,7 +1,12 @@
 //! /proc/diskstats: every field of every block device.
 //!
-//! Kernels print 14 fields (before 4.18), 18 (4.18: discards) or 20 (5.5: flushes). A
-//! focused parser rather than procfs-core's `DiskStat::from_line`: it reuses the device
+//! Kernels print 14 fields (before 4.18), 18 (4.18: discards) or 20 (5.5: flushes); 2.4
+//! and early 2.6 kernels printed partitions with 7 (reads, read sectors, writes, write
+//! sectors). A line whose discard or flush group is cut short (12, 13, 14 or 16
+//! statistics; sysstat's own test roots have one) keeps the group with its missing
+//! counters as 0, as sysstat reads it: a group is always whole, so what is recorded is
+//! always what the log's reader expects. A line of another width (1–3 or 5–10 statistics)
+//! is not a device the kernel ever printed and is skipped. A focused parser rather than procfs-core's `DiskStat::from_line`: it reuses the device
 //! name strings of the previous sample, which matters on machines with hundreds of
 //! devices (sysstat #183).
 
@@ -20,19 +25,22 @@ pub fn parse_diskstats(text: &[u8], disks: &mut Vec<DiskCounters>) -> Result<(),
         let (Some(minor), Some(name)) = (minor, name) else {
             return Err(ParseError::new("line with fewer than 3 fields"));
         };
-        let mut counters = [0u64; 17];
+        let mut read = [0u64; 17];
         let mut count = 0;
-        for (slot, v) in counters.iter_mut().zip(&mut f) {
+        for (slot, v) in read.iter_mut().zip(&mut f) {
             *slot = parse_u64(v)?;
             count += 1;
         }
-        if count < 11 {
-            return Err(ParseError::new(format!(
-                "device {} has {} counters, expected at least 11",
-                String::from_utf8_lossy(name),
-                count
-            )));
-        }
+        let counters = match count {
+            11.. => read,
+            // major minor name reads read_sectors writes write_sectors (Linux 2.4, 2.6 < 2.6.25).
+            4 => {
+                let mut c = [0u64; 17];
+                (c[0], c[2], c[4], c[6]) = (read[0], read[1], read[2], read[3]);
+                c
+            }
+            _ => continue,
+        };
         let name =
             std::str::from_utf8(name).map_err(|_| ParseError::new("device name not UTF-8"))?;
         if disks.len() <= n {
@@ -60,13 +68,15 @@ pub fn parse_diskstats(text: &[u8], disks: &mut Vec<DiskCounters>) -> Result<(),
         d.in_flight = c[8];
         d.io_ticks_ms = c[9];
         d.weighted_ms = c[10];
-        let opt = |i: usize| (count > i).then_some(c[i]);
-        d.discards = opt(11);
-        d.discards_merged = opt(12);
-        d.discard_sectors = opt(13);
-        d.discard_ms = opt(14);
-        d.flushes = opt(15);
-        d.flush_ms = opt(16);
+        // Each optional group whole or absent: missing counters of a group cut short are 0.
+        let group = |present: bool, i: usize| present.then_some(c[i]);
+        let (discards, flushes) = (count > 11, count > 15);
+        d.discards = group(discards, 11);
+        d.discards_merged = group(discards, 12);
+        d.discard_sectors = group(discards, 13);
+        d.discard_ms = group(discards, 14);
+        d.flushes = group(flushes, 15);
+        d.flush_ms = group(flushes, 16);
     }
     disks.truncate(n);
     Ok(())

@@ -98,13 +98,7 @@ impl Shape {
                     name: d.name.clone(),
                     whole: d.whole,
                     physical: d.physical,
-                    optional: if d.flushes.is_some() {
-                        6
-                    } else if d.discards.is_some() {
-                        4
-                    } else {
-                        0
-                    },
+                    optional: disk_optional(d),
                 })
                 .collect(),
             nets: s
@@ -236,6 +230,27 @@ impl Shape {
     }
 }
 
+/// How many optional disk counters a sample records: 0, 4 (discards) or 6 (and flushes).
+/// Groups are written whole — a counter of a recorded group that is `None` is written as
+/// 0 — so the values always match the shape, whatever the sample holds.
+fn disk_optional(d: &DiskCounters) -> u8 {
+    if d.flushes.is_some() || d.flush_ms.is_some() {
+        6
+    } else if [
+        d.discards,
+        d.discards_merged,
+        d.discard_sectors,
+        d.discard_ms,
+    ]
+    .iter()
+    .any(Option::is_some)
+    {
+        4
+    } else {
+        0
+    }
+}
+
 fn small(v: u64) -> Result<u32, DecodeError> {
     u32::try_from(v).map_err(|_| DecodeError("number too large"))
 }
@@ -354,17 +369,18 @@ pub fn values(s: &Sample, out: &mut Vec<u64>) {
             d.io_ticks_ms,
             d.weighted_ms,
         ]);
+        let optional = [
+            d.discards,
+            d.discards_merged,
+            d.discard_sectors,
+            d.discard_ms,
+            d.flushes,
+            d.flush_ms,
+        ];
         out.extend(
-            [
-                d.discards,
-                d.discards_merged,
-                d.discard_sectors,
-                d.discard_ms,
-                d.flushes,
-                d.flush_ms,
-            ]
-            .into_iter()
-            .flatten(),
+            optional[..usize::from(disk_optional(d))]
+                .iter()
+                .map(|v| v.unwrap_or(0)),
         );
     }
     for n in &s.net {

@@ -189,6 +189,13 @@ impl DayWriter {
         let seq = self.next_seq;
         if shape_changed {
             let shape = Shape::of(s);
+            if self.values.len() != shape.value_count() {
+                // The codec writes every group whole, so this cannot happen; if it ever
+                // did, writing would make a record its own reader rejects.
+                return Err(StoreError::Unencodable {
+                    path: self.path.clone(),
+                });
+            }
             format::keyframe_payload(seq, &shape, &self.values, &mut self.payload);
             self.write(format::KIND_KEYFRAME)?;
             self.keyframe = Some(Keyframe {
