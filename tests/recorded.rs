@@ -127,7 +127,7 @@ fn empty_foreign_and_newer_files_get_one_line_errors() {
     std::fs::write(&foreign, b"Linux 6.1 (host) 11/21/25\n").unwrap();
     let newer = d.path().join("newer");
     let mut b = std::fs::read(&file).unwrap();
-    b[8] = 7;
+    set_version(&mut b, 7);
     std::fs::write(&newer, &b).unwrap();
     for (path, says) in [
         (&empty, "empty"),
@@ -254,4 +254,56 @@ fn sysstats_roots_with_cut_short_diskstats_lines_record_whole() {
     let cpu_rows = stdout.lines().filter(|l| l.contains(" all ")).count();
     assert_eq!(cpu_rows, 4 + 1, "four intervals and the Average:\n{stdout}");
     assert!(stdout.lines().any(|l| l.contains(" sda ")), "{stdout}");
+}
+
+#[test]
+fn a_flipped_bit_in_the_header_version_is_damage_not_a_newer_file() {
+    // Once read as "written by a newer rsar (format 257)": rsar refused the day and rsadc
+    // exited 1 at every start until midnight.
+    let d = tempdir();
+    let file = record(d.path());
+    let mut b = std::fs::read(&file).unwrap();
+    b[9] ^= 0x01;
+    std::fs::write(&file, &b).unwrap();
+
+    let out = run(&rsar_bin(), &["-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let e = text(&out.stderr);
+    assert!(e.contains("damaged header") && !e.contains("newer"), "{e}");
+
+    // The collector keeps the damaged bytes aside and goes on recording today.
+    let (p, s) = (fixture("t0").join("proc"), fixture("t0").join("sys"));
+    let clock = (TEN + 2000).to_string();
+    let dir = d.path().to_str().unwrap();
+    let args = [
+        "--fake-clock",
+        &clock,
+        "--proc-root",
+        p.to_str().unwrap(),
+        "--sys-root",
+        s.to_str().unwrap(),
+        "1",
+        "1",
+        dir,
+    ];
+    let out = run(&rsadc_bin(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("moved aside"),
+        "{}",
+        text(&out.stderr)
+    );
+    let aside: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_str().unwrap().contains(".bad-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read(&aside[0]).unwrap(),
+        b,
+        "the damaged bytes are kept"
+    );
+    let out = run(&rsar_bin(), &["-f", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

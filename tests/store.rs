@@ -144,13 +144,22 @@ fn a_file_that_is_not_ours_is_moved_aside() {
     assert!(store::read_log(&path).unwrap().records.is_empty());
 }
 
+/// Set a log's format version, with a header checksum that matches (a file written by a
+/// newer rsar, not a damaged one).
+fn set_version(log: &mut [u8], version: u16) {
+    log[8..10].copy_from_slice(&version.to_le_bytes());
+    let end = 16 + u32::from_le_bytes(log[12..16].try_into().unwrap()) as usize;
+    let crc = crc32fast::hash(&log[8..end]);
+    log[end..end + 4].copy_from_slice(&crc.to_le_bytes());
+}
+
 #[test]
 fn a_newer_format_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     write_all(&path, &host("b1"), &real_samples()[..1]);
     let mut b = std::fs::read(&path).unwrap();
-    b[8] = 9; // version 9
+    set_version(&mut b, 9);
     std::fs::write(&path, &b).unwrap();
     let e = store::read_log(&path).unwrap_err().to_string();
     assert!(

@@ -60,10 +60,10 @@ impl FileHeader {
         if buf.len() < HEADER_FIXED {
             return Err(HeaderError::Truncated);
         }
+        // The fixed part (magic, version, flags, body length) and the CRC after the body
+        // are the same in every version, so the checksum is checked first: a damaged
+        // version field is damage, not a file from the future.
         let version = u16::from_le_bytes([buf[8], buf[9]]);
-        if version > VERSION {
-            return Err(HeaderError::Newer(version));
-        }
         let body_len = u32::from_le_bytes([buf[12], buf[13], buf[14], buf[15]]) as usize;
         if body_len > MAX_HEADER_BODY {
             return Err(HeaderError::Damaged("header length out of range"));
@@ -75,6 +75,9 @@ impl FileHeader {
         let crc = u32::from_le_bytes([buf[end], buf[end + 1], buf[end + 2], buf[end + 3]]);
         if crc != crc32fast::hash(&buf[8..end]) {
             return Err(HeaderError::Damaged("header checksum mismatch"));
+        }
+        if version > VERSION {
+            return Err(HeaderError::Newer(version));
         }
         let mut c = Cursor::new(&buf[HEADER_FIXED..end]);
         let parse = |c: &mut Cursor<'_>| -> Result<FileHeader, DecodeError> {

@@ -86,3 +86,12 @@ pub fn record(dir: &Path) -> PathBuf {
     }
     dir.join("rsar20251121")
 }
+
+/// Set a log's format version, with a header checksum that matches (a file written by a
+/// newer rsar, not a damaged one).
+pub fn set_version(log: &mut [u8], version: u16) {
+    log[8..10].copy_from_slice(&version.to_le_bytes());
+    let end = 16 + u32::from_le_bytes(log[12..16].try_into().unwrap()) as usize;
+    let crc = crc32fast::hash(&log[8..end]);
+    log[end..end + 4].copy_from_slice(&crc.to_le_bytes());
+}
