@@ -41,7 +41,7 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
     let meta = std::fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mode = meta.permissions().mode();
     let sticky = mode & 0o1000 != 0;
-    if mode & 0o022 != 0 && !(sticky && !create) {
+    if mode & 0o022 != 0 && (!sticky || create) {
         return Err(format!(
             "{} is writable by {}: refusing to keep logs there (chmod go-w it, or choose another directory)",
             dir.display(),
