@@ -28,8 +28,7 @@ fn bench(c: &mut Criterion) {
         w.append_sample(&host, &s).unwrap();
     }
     drop(w);
-    let history = rsar::history::load(&[path], &Default::default()).unwrap();
-    let mut drv = rsar::tui::driver_for(&history);
+    let mut drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
     drv.app.cursor = drv.app.timeline.len() / 2;
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     for color in [true, false] {

@@ -1,40 +1,11 @@
-//! Recorded days as a stream of events: which files to read, which records fall in the
-//! asked window, in order, with what was damaged said plainly.
-//!
-//! Knows the store only through `store::read_log`; computes no rates.
+//! Which recorded days a report reads, and which moments of them (`Window`): the choice
+//! of files and times from the command line. Reading them is `source::LogSource`'s
+//! business; applying the window is `pipeline`'s.
 
-use crate::sample::Sample;
-use crate::store::{self, FileHeader, Record, StoreError};
+use crate::store;
 use crate::time;
 use chrono::NaiveTime;
 use std::path::{Path, PathBuf};
-
-/// What a report reads from the logs.
-// Samples are nearly every event; boxing them to shrink the rare ones would cost an
-// allocation per sample.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    Sample(Sample),
-    /// A new boot: counters restarted. `cpus` is the new boot's CPU count.
-    Restart {
-        wall_ns: i64,
-        cpus: u32,
-    },
-    Comment {
-        wall_ns: i64,
-        text: String,
-    },
-}
-
-impl Event {
-    pub fn wall_ns(&self) -> i64 {
-        match self {
-            Event::Sample(s) => s.time.wall_ns,
-            Event::Restart { wall_ns, .. } | Event::Comment { wall_ns, .. } => *wall_ns,
-        }
-    }
-}
 
 /// Which log files a report reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,105 +43,6 @@ impl Window {
             && self.start_clock.is_none_or(|s| clock() >= s)
             && self.end_clock.is_none_or(|e| clock() <= e)
     }
-}
-
-/// Events read from one or more day files.
-#[derive(Debug)]
-pub struct History {
-    /// The first file's header: the banner describes it.
-    pub header: FileHeader,
-    pub events: Vec<Event>,
-    /// One line per file with damaged records.
-    pub damage: Vec<String>,
-}
-
-/// Read `paths` in order and keep the events in `window`.
-pub fn load(paths: &[PathBuf], window: &Window) -> Result<History, StoreError> {
-    let mut header = None;
-    let mut events: Vec<Event> = Vec::new();
-    let mut damage = Vec::new();
-    let mut last_kept: Option<(i64, u64)> = None;
-    for path in paths {
-        let log = store::read_log(path)?;
-        if !log.damage.is_clean() {
-            damage.push(describe_damage(path, &log.damage));
-        }
-        header.get_or_insert(log.header);
-        for (_, record) in log.records {
-            let event = match record {
-                Record::Sample(s) => Event::Sample(s),
-                Record::Restart { wall_ns, host } => Event::Restart {
-                    wall_ns,
-                    cpus: host.cpu_count,
-                },
-                Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
-            };
-            if !window.contains(event.wall_ns()) {
-                continue;
-            }
-            match &event {
-                Event::Sample(s) => {
-                    let key = (s.time.wall_ns, s.time.uptime_cs);
-                    // The midnight sample ends one day's file and starts the next.
-                    if last_kept == Some(key) {
-                        continue;
-                    }
-                    if let (Some(gap), Some((last, up))) = (window.min_gap_ns, last_kept) {
-                        let rebooted = s.time.uptime_cs < up;
-                        if !rebooted && s.time.wall_ns - last < gap {
-                            continue;
-                        }
-                    }
-                    last_kept = Some(key);
-                }
-                Event::Restart { .. } => last_kept = None,
-                Event::Comment { .. } => {}
-            }
-            events.push(event);
-        }
-    }
-    let header = match header {
-        Some(h) => h,
-        None => {
-            return Err(StoreError::Io {
-                path: PathBuf::new(),
-                source: std::io::Error::other("no log files to read"),
-            })
-        }
-    };
-    Ok(History {
-        header,
-        events,
-        damage,
-    })
-}
-
-fn describe_damage(path: &Path, d: &store::Damage) -> String {
-    let mut at: Vec<String> = d
-        .ranges
-        .iter()
-        .take(5)
-        .map(|(o, _)| format!("byte {o}"))
-        .collect();
-    if d.ranges.len() > 5 {
-        at.push(format!("and {} more places", d.ranges.len() - 5));
-    }
-    let mut msg = format!(
-        "{}: skipped {} damaged records",
-        path.display(),
-        d.skipped()
-    );
-    if !at.is_empty() {
-        msg.push_str(&format!(" (at {})", at.join(", ")));
-    }
-    if d.undecodable > 0 {
-        msg.push_str(&format!(
-            ", {} of them intact but unreadable without a damaged keyframe",
-            d.undecodable
-        ));
-    }
-    msg.push_str("; every other record was read");
-    msg
 }
 
 /// The day files that hold `[since, until]` in `dir`, oldest first.

@@ -1,8 +1,9 @@
 //! rsar: a system-activity recorder and reporter.
 //!
 //! Data flows one way. Recording: `probe` reads a /proc tree into a `Sample`, `store`
-//! appends it to a day file. Reporting: samples come from `probe` (`live`) or from the
-//! logs (`history`, `recorded`), `feed` pairs them into intervals, `stats` computes
+//! appends it to a day file. Reporting: samples come from `probe` (`live`) or from a
+//! `source` (the logs, record by record; `history` picks the files and the window), the
+//! `pipeline` applies the window and `feed` pairs samples into intervals, `stats` computes
 //! sysstat's formulas, and a `report` renderer (tables, JSON, CSV, SVG, vmstat) or the
 //! `tui` shows them. `cli` and `time` read the command line; `wait` sleeps and catches
 //! SIGINT/SIGTERM.
@@ -11,10 +12,11 @@ pub mod cli;
 pub mod feed;
 pub mod history;
 pub mod live;
+pub mod pipeline;
 pub mod probe;
-pub mod recorded;
 pub mod report;
 pub mod sample;
+pub mod source;
 pub mod stats;
 pub mod store;
 pub mod time;

@@ -2,9 +2,10 @@
 
 use rsar::cli::{normalize, Args, Files, Mode, Plan, VmstatArgs};
 use rsar::live::{self, LiveError};
+use rsar::pipeline::PipelineError;
 use rsar::probe::Probe;
 use rsar::report::{renderer, Layout, Render, Vmstat};
-use rsar::store::{self, DayWriter};
+use rsar::store::DayWriter;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,8 @@ use std::time::Duration;
 /// Exit codes (documented in `--help` and the README).
 const EXIT_USAGE: u8 = 1;
 const EXIT_DATA: u8 = 2;
+/// How often `--follow` looks for new records.
+const FOLLOW_POLL: Duration = Duration::from_millis(500);
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -50,15 +53,9 @@ fn main() -> ExitCode {
         Mode::Recorded {
             files,
             window,
-            follow: true,
-            ..
-        } => follow(&plan, files, window),
-        Mode::Recorded {
-            files,
-            window,
             comments,
-            follow: false,
-        } => report_recorded(&plan, files, window, *comments),
+            follow,
+        } => report_recorded(&plan, files, window, *comments, *follow),
     }
 }
 
@@ -134,7 +131,9 @@ fn report_recorded(
     files: &Files,
     window: &rsar::history::Window,
     comments: bool,
+    follow: bool,
 ) -> ExitCode {
+    use rsar::source::{Follow, LogSource};
     let paths = match rsar::history::log_files(files, window) {
         Ok(p) => p,
         Err(e) => {
@@ -142,77 +141,53 @@ fn report_recorded(
             return ExitCode::from(EXIT_DATA);
         }
     };
-    let history = match rsar::history::load(&paths, window) {
-        Ok(h) => h,
+    let (follow, layout) = match (follow, files) {
+        (false, _) => (Follow::No, Layout::ByTable),
+        (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),
+        (true, Files::Day { dir, .. } | Files::Span { dir }) => (
+            Follow::Today {
+                dir: dir.clone(),
+                poll: FOLLOW_POLL,
+            },
+            Layout::Streaming,
+        ),
+    };
+    if follow != Follow::No {
+        if let Err(e) = rsar::wait::install_stop_handler() {
+            eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
+        }
+    }
+    let mut source = match LogSource::open(paths, follow) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("rsar: {e}");
             return ExitCode::from(EXIT_DATA);
         }
     };
     let stdout = io::stdout().lock();
-    let mut out = output(plan, Layout::ByTable, stdout);
-    match rsar::recorded::print(&history, out.as_mut(), comments) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("rsar: cannot write the report: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-        Ok(()) => {
-            for t in out.unavailable() {
-                eprintln!(
-                    "rsar: {t:?} report: not in the log (the recording kernel lacked its source)"
-                );
-            }
-        }
-    }
-    for d in &history.damage {
-        eprintln!("rsar: {d}");
-    }
-    if history.damage.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_DATA)
-    }
-}
-
-fn follow(plan: &Plan, files: &Files, window: &rsar::history::Window) -> ExitCode {
-    use rsar::recorded::{FollowError, Followed};
-    if let Err(e) = rsar::wait::install_stop_handler() {
-        eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
-    }
-    let what = match files {
-        Files::One(p) => Followed::File(p.clone()),
-        Files::Day { dir, .. } | Files::Span { dir } => Followed::Today(dir.clone()),
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, Layout::Streaming, stdout);
-    let mut damage = store::Damage::default();
-    let result = rsar::recorded::follow(
-        &what,
-        window,
-        out.as_mut(),
-        Duration::from_millis(500),
-        &mut damage,
-    );
-    let code = match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(FollowError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+    let mut out = output(plan, layout, stdout);
+    let outcome = match rsar::pipeline::run(&mut source, window, out.as_mut(), comments) {
+        Ok(o) => o,
+        Err(PipelineError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             return ExitCode::SUCCESS
         }
         Err(e) => {
             let _ = io::stdout().flush();
             eprintln!("rsar: {e}");
-            ExitCode::from(EXIT_DATA)
+            return ExitCode::from(EXIT_DATA);
         }
     };
-    if !damage.is_clean() {
-        eprintln!(
-            "rsar: skipped {} damaged records while following",
-            damage.skipped()
-        );
-        return ExitCode::from(EXIT_DATA);
+    for t in out.unavailable() {
+        eprintln!("rsar: {t:?} report: not in the log (the recording kernel lacked its source)");
     }
-    code
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
+    }
+    if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    }
 }
 
 fn tui(args: &[std::ffi::OsString]) -> ExitCode {
@@ -245,12 +220,14 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
                     return ExitCode::from(EXIT_DATA);
                 }
             };
+            let poll = Duration::from_secs(1);
             let follow = match &files {
-                Files::One(p) => Some(rsar::recorded::Followed::File(p.clone())),
-                Files::Day { dir, days_ago: 0 } => {
-                    Some(rsar::recorded::Followed::Today(dir.clone()))
-                }
-                _ => None,
+                Files::One(_) => rsar::source::Follow::File { poll },
+                Files::Day { dir, days_ago: 0 } => rsar::source::Follow::Today {
+                    dir: dir.clone(),
+                    poll,
+                },
+                _ => rsar::source::Follow::No,
             };
             Feed::Logs {
                 files: paths,

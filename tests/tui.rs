@@ -30,8 +30,7 @@ fn replay() -> (tempfile::TempDir, Driver) {
     utc();
     let d = tempdir();
     let file = record(d.path());
-    let history = rsar::history::load(&[file], &Default::default()).unwrap();
-    (d, driver_for(&history))
+    (d, driver_for(vec![file], &Default::default()).unwrap())
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {

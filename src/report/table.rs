@@ -105,31 +105,19 @@ impl<W: Write> TableWriter<W> {
         self.out.flush()
     }
 
-    /// One boot segment of a recorded day, as `sar -f` prints it: each table in turn, its
-    /// header once, a row per interval, then its `Average:` rows. Tables whose data the
-    /// segment lacks are left out and returned.
-    pub fn segment(
+    /// One table of a boot segment of a recorded day, as `sar -f` prints it: its header
+    /// once, the rows spooled while the segment was read, then its `Average:` rows.
+    fn spooled_table(
         &mut self,
         start: &str,
-        intervals: &[(String, IntervalStats)],
+        table: Table,
+        spool: &mut Spool,
         average: &IntervalStats,
-    ) -> io::Result<Vec<Table>> {
-        let mut missing = Vec::new();
-        for &table in &self.tables.clone() {
-            if !table.available(average) {
-                missing.push(table);
-                continue;
-            }
-            self.header(start, table)?;
-            for (end, stats) in intervals {
-                let rows = table.rows(&self.sel, stats);
-                self.rows(end, table, &rows)?;
-            }
-            let rows = table.rows(&self.sel, average);
-            self.rows("Average:", table, &rows)?;
-        }
-        self.out.flush()?;
-        Ok(missing)
+    ) -> io::Result<()> {
+        self.header(start, table)?;
+        spool.copy_to(&mut self.out)?;
+        let rows = table.rows(&self.sel, average);
+        self.rows("Average:", table, &rows)
     }
 
     /// A `LINUX RESTART` row: the machine booted again.
@@ -165,17 +153,51 @@ impl<W: Write> TableWriter<W> {
     }
 
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        for row in rows {
-            let mut line = format!("{label:<11}");
-            if let Some(item) = &row.item {
-                push_item(&mut line, table, item);
-            }
-            for cell in &row.cells {
-                line.push(' ');
-                line.push_str(&format_cell(*cell));
-            }
-            writeln!(self.out, "{line}")?;
+        write_rows(&mut self.out, label, table, rows)
+    }
+}
+
+fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+    for row in rows {
+        let mut line = format!("{label:<11}");
+        if let Some(item) = &row.item {
+            push_item(&mut line, table, item);
         }
+        for cell in &row.cells {
+            line.push(' ');
+            line.push_str(&format_cell(*cell));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// One table's rows of the boot segment being read, kept in an unnamed temporary file
+/// until the segment ends: `sar -f` prints a segment table by table, and holding every
+/// interval in memory instead would make memory grow with the length of the log.
+struct Spool(io::BufWriter<std::fs::File>);
+
+impl Spool {
+    fn new() -> io::Result<Spool> {
+        Ok(Spool(io::BufWriter::new(tempfile::tempfile()?)))
+    }
+
+    /// Append what was spooled to `out`, and empty the spool.
+    fn copy_to(&mut self, out: &mut impl Write) -> io::Result<()> {
+        use std::io::Seek;
+        self.0.flush()?;
+        let file = self.0.get_mut();
+        file.rewind()?;
+        io::copy(file, out)?;
+        self.clear()
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        use std::io::Seek;
+        self.0.flush()?;
+        let file = self.0.get_mut();
+        file.set_len(0)?;
+        file.rewind()?;
         Ok(())
     }
 }
@@ -282,11 +304,14 @@ impl<W: Write> Render for LiveTable<W> {
 }
 
 /// `sar -f`'s layout: for each boot, table by table, each with its rows and `Average:`.
+/// Rows are spooled to temporary files per table while the segment is read, so memory
+/// does not depend on the segment's length.
 pub struct FileTable<W: Write> {
     w: TableWriter<W>,
     zone: Zone,
     start: Option<String>,
-    intervals: Vec<(String, IntervalStats)>,
+    /// One per selected table, in print order; created at the first interval.
+    spools: Vec<(Table, Spool)>,
     average: Option<IntervalStats>,
     missing: Vec<Table>,
 }
@@ -297,20 +322,25 @@ impl<W: Write> FileTable<W> {
             w: TableWriter::new(out, sel),
             zone,
             start: None,
-            intervals: Vec::new(),
+            spools: Vec::new(),
             average: None,
             missing: Vec::new(),
         }
     }
 
     fn flush_segment(&mut self) -> io::Result<()> {
-        let intervals = std::mem::take(&mut self.intervals);
         if let (Some(start), Some(avg)) = (self.start.take(), self.average.take()) {
-            for t in self.w.segment(&start, &intervals, &avg)? {
-                if !self.missing.contains(&t) {
-                    self.missing.push(t);
+            for (table, spool) in &mut self.spools {
+                if table.available(&avg) {
+                    self.w.spooled_table(&start, *table, spool, &avg)?;
+                } else {
+                    spool.clear()?;
+                    if !self.missing.contains(table) {
+                        self.missing.push(*table);
+                    }
                 }
             }
+            self.w.out.flush()?;
         }
         Ok(())
     }
@@ -325,8 +355,16 @@ impl<W: Write> Render for FileTable<W> {
         self.start
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
-        self.intervals
-            .push((clock_label(stats.end_ns, self.zone), stats.clone()));
+        if self.spools.is_empty() {
+            for &table in &self.w.tables {
+                self.spools.push((table, Spool::new()?));
+            }
+        }
+        let end = clock_label(stats.end_ns, self.zone);
+        for (table, spool) in &mut self.spools {
+            let rows = table.rows(&self.w.sel, stats);
+            write_rows(&mut spool.0, &end, *table, &rows)?;
+        }
         Ok(())
     }
 

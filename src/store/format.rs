@@ -22,7 +22,7 @@ const HEADER_FIXED: usize = 8 + 2 + 2 + 4;
 const MAX_HEADER_BODY: usize = 64 << 10;
 
 /// Facts recorded once per file: where and when it was started.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileHeader {
     pub version: u16,
     pub host: HostFacts,

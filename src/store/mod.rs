@@ -12,10 +12,12 @@ mod bytes;
 mod codec;
 mod format;
 mod reader;
+mod stream;
 mod writer;
 
 pub use format::{FileHeader, HeaderError, Record, VERSION};
 pub use reader::{pack, Damage, Scanner};
+pub use stream::LogReader;
 pub use writer::{DayWriter, OpenReport, KEYFRAME_EVERY};
 
 use chrono::NaiveDate;
@@ -26,7 +28,7 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_DIR: &str = "/var/log/rsar";
 
 /// The largest day file a reader will decompress (a day at 1 s intervals is tens of MB).
-const MAX_DECOMPRESSED: u64 = 4 << 30;
+pub const MAX_DECOMPRESSED: u64 = 4 << 30;
 
 /// What can go wrong with a log file.
 #[derive(Debug, thiserror::Error)]
@@ -91,7 +93,8 @@ pub fn list_days(dir: &Path) -> io::Result<Vec<(NaiveDate, PathBuf, bool)>> {
     Ok(days)
 }
 
-/// A whole log file, read.
+/// A whole log file, read into memory: for tests and tools on small files. Reports
+/// stream with `LogReader` instead.
 #[derive(Debug)]
 pub struct Log {
     pub header: FileHeader,
@@ -102,13 +105,44 @@ pub struct Log {
     pub torn_tail: u64,
 }
 
+/// Open a log to read it: never blocking on a FIFO, and only a regular file.
+pub fn open_log_for_reading(path: &Path) -> Result<std::fs::File, StoreError> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let err = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
+        .open(path)
+        .map_err(err)?;
+    let kind = file.metadata().map_err(err)?.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "a device"
+        };
+        return Err(err(io::Error::other(format!("is {what}, not a log file"))));
+    }
+    Ok(file)
+}
+
 /// The file's bytes, decompressed if it is zstd.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
     let err = |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let raw = std::fs::read(path).map_err(err)?;
+    let mut raw = Vec::new();
+    open_log_for_reading(path)?
+        .read_to_end(&mut raw)
+        .map_err(err)?;
     if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         let mut out = Vec::new();
         zstd::stream::read::Decoder::new(&raw[..])
@@ -123,31 +157,24 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
 
 /// Read a whole log: header and every good record.
 pub fn read_log(path: &Path) -> Result<Log, StoreError> {
-    let bytes = read_bytes(path)?;
-    parse_log(path, &bytes)
+    collect(LogReader::open(path, MAX_DECOMPRESSED)?)
 }
 
-/// Parse a log already in memory.
+/// Parse a log already in memory; `path` names it in messages.
 pub fn parse_log(path: &Path, bytes: &[u8]) -> Result<Log, StoreError> {
-    let (header, hlen) = FileHeader::decode(bytes).map_err(|reason| match reason {
-        HeaderError::Newer(version) => StoreError::Newer {
-            path: path.to_path_buf(),
-            version,
-        },
-        reason => StoreError::Header {
-            path: path.to_path_buf(),
-            reason,
-        },
-    })?;
-    let mut scanner = Scanner::default();
+    collect(LogReader::from_bytes(path, bytes.to_vec())?)
+}
+
+fn collect(mut reader: LogReader) -> Result<Log, StoreError> {
     let mut records = Vec::new();
-    let consumed = scanner.scan(&bytes[hlen..], hlen as u64, &mut records);
-    let end = hlen + consumed;
+    while let Some(r) = reader.next_record()? {
+        records.push(r);
+    }
     Ok(Log {
-        header,
+        header: reader.header().clone(),
         records,
-        damage: scanner.damage,
-        torn_tail: (bytes.len() - end) as u64,
+        damage: reader.damage().clone(),
+        torn_tail: reader.torn_tail(),
     })
 }
 

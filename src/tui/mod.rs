@@ -34,7 +34,7 @@ pub enum Feed {
     /// Recorded days; a single file (or today's) keeps being followed as it grows.
     Logs {
         files: Vec<PathBuf>,
-        follow: Option<crate::recorded::Followed>,
+        follow: crate::source::Follow,
         window: Window,
     },
 }
@@ -132,33 +132,27 @@ fn spawn_sampler(
 fn spawn_reader(
     tx: SyncSender<Event>,
     files: Vec<PathBuf>,
-    follow: Option<crate::recorded::Followed>,
+    follow: crate::source::Follow,
     window: Window,
 ) {
     std::thread::spawn(move || {
         let mut out = ChannelRender(tx.clone());
-        let result = match follow {
-            Some(what) => {
-                let mut damage = crate::store::Damage::default();
-                crate::recorded::follow(
-                    &what,
-                    &window,
-                    &mut out,
-                    Duration::from_secs(1),
-                    &mut damage,
-                )
-                .map_err(|e| e.to_string())
-            }
-            None => crate::history::load(&files, &window)
-                .map_err(|e| e.to_string())
-                .and_then(|h| {
-                    crate::recorded::print(&h, &mut out, false).map_err(|e| e.to_string())
-                }),
-        };
-        if let Err(e) = result {
+        if let Err(e) = replay(files, follow, &window, &mut out) {
             let _ = tx.send(Event::Failed(e));
         }
     });
+}
+
+/// Read recorded days into `out`, through the same pipeline as the reports.
+fn replay(
+    files: Vec<PathBuf>,
+    follow: crate::source::Follow,
+    window: &Window,
+    out: &mut ChannelRender,
+) -> Result<(), String> {
+    let mut source = crate::source::LogSource::open(files, follow).map_err(|e| e.to_string())?;
+    crate::pipeline::run(&mut source, window, out, false).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// Applies events to the app; the state that turns samples into snapshots lives here.
@@ -251,20 +245,23 @@ fn event_loop(
     result
 }
 
-/// A replay screen's driver loaded with recorded history (for tests and tools).
-pub fn driver_for(history: &crate::history::History) -> Driver {
+/// A replay screen's driver loaded with recorded days (for tests and tools).
+pub fn driver_for(files: Vec<PathBuf>, window: &Window) -> Result<Driver, String> {
     let (tx, rx) = mpsc::sync_channel(256);
     let mut d = Driver::new(App::new(Source::Replay, HostFacts::default()));
     std::thread::scope(|scope| {
-        scope.spawn(move || {
+        let reader = scope.spawn(move || {
             let mut out = ChannelRender(tx);
-            let _ = crate::recorded::print(history, &mut out, false);
+            replay(files, crate::source::Follow::No, window, &mut out)
         });
         for e in rx {
             d.apply(e, Duration::ZERO);
         }
-    });
-    d
+        reader
+            .join()
+            .unwrap_or_else(|_| Err("the log reader panicked".into()))
+    })?;
+    Ok(d)
 }
 
 /// Run the screen until the user quits.

@@ -1,0 +1,107 @@
+//! The one loop every report from a source runs through: events in, the window applied
+//! (`--since/--until`, `-s/-e`, `-i`), the sample that ends one day's file and starts the
+//! next read once, consecutive samples of a boot paired into intervals, all handed to a
+//! renderer. It holds one sample at a time, so memory never depends on the length of what
+//! is read; what the renderer keeps is the renderer's business.
+
+use crate::feed::Feed;
+use crate::history::Window;
+use crate::report::Render;
+use crate::source::{Event, Source, SourceError};
+use std::io;
+
+/// How a run ended badly.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("cannot write the report: {0}")]
+    Output(#[from] io::Error),
+}
+
+/// What a run that finished found along the way.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Intervals handed to the renderer.
+    pub intervals: u64,
+    /// Records lost to damage, one line per file.
+    pub damage: Vec<String>,
+}
+
+/// Run `source` through `window` into `out`. Comments are passed on when `comments` is
+/// set (sar -C).
+pub fn run(
+    source: &mut dyn Source,
+    window: &Window,
+    out: &mut dyn Render,
+    comments: bool,
+) -> Result<Outcome, PipelineError> {
+    let mut kept = Kept::default();
+    // The banner names the date of the first event shown.
+    let mut first = None;
+    while let Some(event) = source.next()? {
+        if kept.admit(window, &event) {
+            first = Some(event);
+            break;
+        }
+    }
+    let (host, created_ns) = source.origin();
+    let cpus = host.cpu_count;
+    out.begin(host, first.as_ref().map_or(created_ns, Event::wall_ns))?;
+    let mut feed = Feed::default();
+    let mut next = first;
+    while let Some(event) = next {
+        match event {
+            Event::Sample(s) => feed.sample(s, cpus, out)?,
+            Event::Restart { wall_ns, cpus } => feed.restart(wall_ns, cpus, out)?,
+            Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
+            Event::Comment { .. } => {}
+        }
+        next = loop {
+            match source.next()? {
+                Some(e) if kept.admit(window, &e) => break Some(e),
+                Some(_) => {}
+                None => break None,
+            }
+        };
+    }
+    out.finish()?;
+    Ok(Outcome {
+        intervals: feed.intervals,
+        damage: source.take_damage(),
+    })
+}
+
+/// Which events the window keeps.
+#[derive(Default)]
+struct Kept {
+    /// (wall, uptime) of the last sample kept.
+    last: Option<(i64, u64)>,
+}
+
+impl Kept {
+    fn admit(&mut self, window: &Window, event: &Event) -> bool {
+        if !window.contains(event.wall_ns()) {
+            return false;
+        }
+        match event {
+            Event::Sample(s) => {
+                let key = (s.time.wall_ns, s.time.uptime_cs);
+                // The midnight sample ends one day's file and starts the next.
+                if self.last == Some(key) {
+                    return false;
+                }
+                if let (Some(gap), Some((last, up))) = (window.min_gap_ns, self.last) {
+                    let rebooted = s.time.uptime_cs < up;
+                    if !rebooted && s.time.wall_ns - last < gap {
+                        return false;
+                    }
+                }
+                self.last = Some(key);
+            }
+            Event::Restart { .. } => self.last = None,
+            Event::Comment { .. } => {}
+        }
+        true
+    }
+}

@@ -1,0 +1,199 @@
+//! Where samples come from: the `Source` seam. A source yields events one at a time —
+//! samples, restarts, comments — in the order they happened, and says what machine they
+//! describe. `LogSource` reads rsar day files record by record (following a growing file
+//! is the same reader waiting at its end); live sampling and sysstat's files are further
+//! sources. Windowing, pairing and averaging are the pipeline's business, not a source's.
+
+use crate::sample::{HostFacts, Sample};
+use crate::store::{self, LogReader, Record, StoreError};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What a source yields.
+// Samples are nearly every event; boxing them to shrink the rare ones would cost an
+// allocation per sample.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Sample(Sample),
+    /// A new boot: counters restarted. `cpus` is the new boot's CPU count.
+    Restart {
+        wall_ns: i64,
+        cpus: u32,
+    },
+    Comment {
+        wall_ns: i64,
+        text: String,
+    },
+}
+
+impl Event {
+    pub fn wall_ns(&self) -> i64 {
+        match self {
+            Event::Sample(s) => s.time.wall_ns,
+            Event::Restart { wall_ns, .. } | Event::Comment { wall_ns, .. } => *wall_ns,
+        }
+    }
+}
+
+/// Why a source stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A stream of events.
+pub trait Source {
+    /// The next event, or `None` at the end (a followed log ends when interrupted).
+    fn next(&mut self) -> Result<Option<Event>, SourceError>;
+    /// The machine the events describe, and when the data starts if no event says.
+    fn origin(&self) -> (&HostFacts, i64);
+    /// Problems that cost records but did not stop reading, one line each (damaged
+    /// records, a day cut short), taken from the source.
+    fn take_damage(&mut self) -> Vec<String>;
+}
+
+/// How a log source keeps going at the end of what is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Follow {
+    /// Stop at the end.
+    No,
+    /// Wait for more records in the last file, looking every `poll`.
+    File { poll: Duration },
+    /// The same, moving on to the next day's file in this directory after midnight.
+    Today { dir: PathBuf, poll: Duration },
+}
+
+/// rsar day files, read one after another, record by record.
+pub struct LogSource {
+    paths: VecDeque<PathBuf>,
+    reader: LogReader,
+    host: HostFacts,
+    created_ns: i64,
+    follow: Follow,
+    damage: Vec<String>,
+}
+
+impl LogSource {
+    /// Read `paths` in order (at least one). The first file's header describes the data.
+    pub fn open(paths: Vec<PathBuf>, follow: Follow) -> Result<LogSource, SourceError> {
+        let mut paths: VecDeque<PathBuf> = paths.into();
+        let first = paths.pop_front().ok_or_else(|| StoreError::Io {
+            path: PathBuf::new(),
+            source: std::io::Error::other("no log files to read"),
+        })?;
+        let reader = LogReader::open(&first, store::MAX_DECOMPRESSED)?;
+        let header = reader.header().clone();
+        Ok(LogSource {
+            paths,
+            reader,
+            host: header.host,
+            created_ns: header.created_ns,
+            follow,
+            damage: Vec::new(),
+        })
+    }
+
+    /// The file done with: say what it cost.
+    fn close_current(&mut self) {
+        let d = self.reader.damage();
+        if !d.is_clean() {
+            self.damage.push(describe_damage(self.reader.path(), d));
+        }
+        if let Some(why) = self.reader.cut() {
+            self.damage
+                .push(format!("{}: {why}", self.reader.path().display()));
+        }
+    }
+
+    /// At the end of the last file: wait for more, or the next day's file. `false` when
+    /// not following, or interrupted.
+    fn wait_for_more(&mut self) -> Result<bool, SourceError> {
+        let (poll, dir) = match &self.follow {
+            Follow::No => return Ok(false),
+            Follow::File { poll } => (*poll, None),
+            Follow::Today { dir, poll } => (*poll, Some(dir.clone())),
+        };
+        let clock = crate::wait::Clock::Monotonic;
+        let poll_ns = i64::try_from(poll.as_nanos()).unwrap_or(i64::MAX);
+        if !crate::wait::sleep_until(clock, clock.now_ns().saturating_add(poll_ns)) {
+            return Ok(false);
+        }
+        if let Some(dir) = dir {
+            let today = crate::time::local_date(crate::probe::system_clock_ns());
+            let next = dir.join(store::day_file_name(today));
+            if next != self.reader.path() && next.exists() {
+                self.close_current();
+                self.reader = LogReader::open(&next, store::MAX_DECOMPRESSED)?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+impl Source for LogSource {
+    fn next(&mut self) -> Result<Option<Event>, SourceError> {
+        loop {
+            if let Some((_, record)) = self.reader.next_record()? {
+                return Ok(Some(match record {
+                    Record::Sample(s) => Event::Sample(s),
+                    Record::Restart { wall_ns, host } => Event::Restart {
+                        wall_ns,
+                        cpus: host.cpu_count,
+                    },
+                    Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
+                }));
+            }
+            match self.paths.pop_front() {
+                Some(next) => {
+                    self.close_current();
+                    self.reader = LogReader::open(&next, store::MAX_DECOMPRESSED)?;
+                }
+                None => {
+                    if !self.wait_for_more()? {
+                        self.close_current();
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+    }
+
+    fn origin(&self) -> (&HostFacts, i64) {
+        (&self.host, self.created_ns)
+    }
+
+    fn take_damage(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.damage)
+    }
+}
+
+fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
+    let mut at: Vec<String> = d
+        .ranges
+        .iter()
+        .take(5)
+        .map(|(o, _)| format!("byte {o}"))
+        .collect();
+    if d.ranges.len() > 5 {
+        at.push(format!("and {} more places", d.ranges.len() - 5));
+    }
+    let mut msg = format!(
+        "{}: skipped {} damaged records",
+        path.display(),
+        d.skipped()
+    );
+    if !at.is_empty() {
+        msg.push_str(&format!(" (at {})", at.join(", ")));
+    }
+    if d.undecodable > 0 {
+        msg.push_str(&format!(
+            ", {} of them intact but unreadable without a damaged keyframe",
+            d.undecodable
+        ));
+    }
+    msg.push_str("; every other record was read");
+    msg
+}

@@ -1,0 +1,274 @@
+//! Reading a log as a stream: records one at a time, the file read a chunk at a time, so
+//! that memory depends on the largest record, never on the length of the day.
+//!
+//! A plain file is read with `pread` from where the last complete record ended; when it
+//! reaches the end, `next_record` returns `None`, and calling it again later picks up what
+//! a writer appended since (`--follow`, the TUI). A compressed day is decompressed as it is
+//! read. Bytes at the end that could be the start of a record are a torn tail: left for
+//! more bytes, counted by `torn_tail` and never called damage.
+
+use super::format::{FileHeader, HeaderError, Record, FRAME_OVERHEAD, MAX_PAYLOAD};
+use super::reader::{Damage, Scanner};
+use super::StoreError;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+/// Bytes asked of the file at a time.
+const CHUNK: usize = 1 << 20;
+/// Bytes of records decoded at a time.
+const SCAN_WINDOW: usize = 16 << 10;
+/// zstd's magic number: a compressed closed day.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+enum Input {
+    /// A plain file and the offset of the next byte to read.
+    Plain(File, u64),
+    /// Bytes already in memory, and the offset of the next one.
+    Memory(Vec<u8>, usize),
+    /// A compressed day, decompressed as read; `None` once it ended.
+    Zstd(Option<Box<zstd::stream::read::Decoder<'static, io::BufReader<File>>>>),
+}
+
+/// One log file, read record by record.
+pub struct LogReader {
+    path: PathBuf,
+    input: Input,
+    header: FileHeader,
+    scanner: Scanner,
+    /// Bytes read but not yet consumed, starting at file offset `base`.
+    pending: Vec<u8>,
+    base: u64,
+    records: VecDeque<(u64, Record)>,
+    scratch: Vec<(u64, Record)>,
+    /// The input had nothing more the last time it was read.
+    at_end: bool,
+    /// Decompressed bytes so far, against `limit`.
+    decompressed: u64,
+    limit: u64,
+    /// Why a compressed day ended before its end: cut at `limit`, or undecodable bytes.
+    cut: Option<String>,
+}
+
+impl std::fmt::Debug for LogReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogReader")
+            .field("path", &self.path)
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+fn io_err(path: &Path) -> impl Fn(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl LogReader {
+    /// Open `path` (plain or zstd) and read its header. `limit` caps the decompressed size
+    /// of a compressed day.
+    pub fn open(path: &Path, limit: u64) -> Result<LogReader, StoreError> {
+        let file = super::open_log_for_reading(path)?;
+        let mut magic = [0u8; 4];
+        let n = file.read_at(&mut magic, 0).map_err(io_err(path))?;
+        let input = if n == 4 && magic == ZSTD_MAGIC {
+            let decoder = zstd::stream::read::Decoder::new(file).map_err(io_err(path))?;
+            Input::Zstd(Some(Box::new(decoder)))
+        } else {
+            Input::Plain(file, 0)
+        };
+        Self::start(path, input, limit)
+    }
+
+    /// Read a log already in memory (uncompressed); `path` names it in messages.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<LogReader, StoreError> {
+        Self::start(path, Input::Memory(bytes, 0), 0)
+    }
+
+    fn start(path: &Path, input: Input, limit: u64) -> Result<LogReader, StoreError> {
+        let mut r = LogReader {
+            path: path.to_path_buf(),
+            input,
+            header: FileHeader::default(),
+            scanner: Scanner::default(),
+            pending: Vec::new(),
+            base: 0,
+            records: VecDeque::new(),
+            scratch: Vec::new(),
+            at_end: false,
+            decompressed: 0,
+            limit,
+            cut: None,
+        };
+        // The header: read until it is whole, or the file ends.
+        loop {
+            match FileHeader::decode(&r.pending) {
+                Ok((h, len)) => {
+                    r.header = h;
+                    r.pending.drain(..len);
+                    r.base = len as u64;
+                    return Ok(r);
+                }
+                Err(HeaderError::Truncated) | Err(HeaderError::Empty) if !r.at_end => {
+                    r.fill()?;
+                }
+                Err(HeaderError::Newer(version)) => {
+                    return Err(StoreError::Newer {
+                        path: path.to_path_buf(),
+                        version,
+                    })
+                }
+                Err(reason) => {
+                    return Err(StoreError::Header {
+                        path: path.to_path_buf(),
+                        reason,
+                    })
+                }
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// Damage met so far.
+    pub fn damage(&self) -> &Damage {
+        &self.scanner.damage
+    }
+
+    /// Bytes after the last complete record: a record being written, or cut short.
+    pub fn torn_tail(&self) -> u64 {
+        self.pending.len() as u64
+    }
+
+    /// Why a compressed day's records end before the file does: it decompresses to more
+    /// than a day can hold, or its compressed bytes are damaged. Every record before that
+    /// point was read.
+    pub fn cut(&self) -> Option<&str> {
+        self.cut.as_deref()
+    }
+
+    /// The next record and the offset it starts at, or `None` at the end of what has been
+    /// written so far (call again to see records appended since).
+    pub fn next_record(&mut self) -> Result<Option<(u64, Record)>, StoreError> {
+        loop {
+            if let Some(r) = self.records.pop_front() {
+                return Ok(Some(r));
+            }
+            // Decode a small window at a time, so that only a few records are ever held
+            // decoded; widen it when a record is larger than the window.
+            let mut window = SCAN_WINDOW;
+            while !self.pending.is_empty() {
+                let end = window.min(self.pending.len());
+                self.scratch.clear();
+                let used = self
+                    .scanner
+                    .scan(&self.pending[..end], self.base, &mut self.scratch);
+                self.records.extend(self.scratch.drain(..));
+                self.pending.drain(..used);
+                self.base += used as u64;
+                if used > 0 || end == self.pending.len() {
+                    break;
+                }
+                window *= 2;
+            }
+            if !self.records.is_empty() {
+                continue;
+            }
+            // Nothing complete in what is pending: more bytes, unless the input is done.
+            if self.fill()? == 0 {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Read another chunk into `pending`; how many bytes came.
+    fn fill(&mut self) -> Result<usize, StoreError> {
+        // A record is at most MAX_PAYLOAD: pending never needs to hold more than one.
+        let mut want = CHUNK.max((self.pending.len() + 1).min(MAX_PAYLOAD + FRAME_OVERHEAD));
+        if let Input::Memory(bytes, at) = &self.input {
+            want = want.min(bytes.len() - at);
+        }
+        let start = self.pending.len();
+        self.pending.resize(start + want, 0);
+        let got = match &mut self.input {
+            Input::Plain(file, offset) => {
+                let got = read_retrying(
+                    |b, done| file.read_at(b, *offset + done as u64),
+                    &mut self.pending[start..],
+                );
+                if let Ok(n) = got {
+                    *offset += n as u64;
+                }
+                got
+            }
+            Input::Memory(bytes, at) => {
+                let n = want.min(bytes.len() - *at);
+                self.pending[start..start + n].copy_from_slice(&bytes[*at..*at + n]);
+                *at += n;
+                Ok(n)
+            }
+            Input::Zstd(decoder) => match decoder {
+                None => Ok(0),
+                Some(d) => {
+                    let room = self.limit.saturating_sub(self.decompressed);
+                    let take = (want as u64).min(room) as usize;
+                    let got =
+                        read_retrying(|b, _| d.read(b), &mut self.pending[start..start + take]);
+                    match &got {
+                        Ok(0) => {
+                            if take == 0 {
+                                self.cut = Some(format!(
+                                    "cut at {} bytes: it decompresses to more than a day can hold",
+                                    self.limit
+                                ));
+                            }
+                            *decoder = None;
+                        }
+                        Ok(n) => self.decompressed += *n as u64,
+                        Err(e) => {
+                            self.cut = Some(format!(
+                                "the compressed data is damaged after {} bytes ({e})",
+                                self.decompressed
+                            ));
+                            *decoder = None;
+                        }
+                    }
+                    // A damaged compressed day: every record before the damage is kept.
+                    got.or(Ok(0))
+                }
+            },
+        };
+        let got = got.map_err(io_err(&self.path))?;
+        self.pending.truncate(start + got);
+        self.at_end = got == 0;
+        Ok(got)
+    }
+}
+
+fn read_retrying(
+    mut read: impl FnMut(&mut [u8], usize) -> io::Result<usize>,
+    buf: &mut [u8],
+) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        match read(&mut buf[done..], done) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            // What came before the error is good: hand it over; the error comes again.
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
