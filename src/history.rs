@@ -95,6 +95,12 @@ pub fn load(paths: &[PathBuf], window: &Window) -> Result<History, StoreError> {
         if !log.damage.is_clean() {
             damage.push(describe_damage(path, &log.damage));
         }
+        if let Some(at) = log.cut_at {
+            damage.push(format!(
+                "{}: cut at {at} bytes: it decompresses to more than a day can hold (a damaged or hostile file); every record before the cut was read",
+                path.display()
+            ));
+        }
         header.get_or_insert(log.header);
         for (_, record) in log.records {
             let event = match record {
@@ -190,13 +196,17 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
         Files::Day { dir, days_ago } => {
             let now = crate::probe::system_clock_ns();
             let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
-            crate::store::find_day(dir, date).map(|p| vec![p]).ok_or_else(|| {
-                format!(
+            // Every part of the day: a clock set back can add parts after compression.
+            let parts = crate::store::day_files(dir, date)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            if parts.is_empty() {
+                return Err(format!(
                     "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
                     dir.display(),
                     crate::store::day_file_name(date)
-                )
-            })
+                ));
+            }
+            Ok(parts)
         }
         Files::Span { dir } => {
             let now = crate::probe::system_clock_ns();

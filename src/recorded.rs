@@ -56,6 +56,14 @@ pub enum FollowError {
     Shrunk(String),
 }
 
+/// Open a log to follow: a regular file only (a FIFO would block the reader).
+fn open(path: &std::path::Path) -> Result<std::fs::File, crate::store::StoreError> {
+    crate::store::safe_dir::open_for_reading(path).map_err(|source| crate::store::StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Report records as they land in a growing log, in the live layout, until interrupted
 /// (Ctrl-C prints the averages). Damaged records are skipped and counted in `damage`.
 pub fn follow(
@@ -68,10 +76,7 @@ pub fn follow(
     use std::os::unix::fs::FileExt;
     let now = crate::probe::system_clock_ns;
     let mut path = what.path(now());
-    let mut file = std::fs::File::open(&path).map_err(|source| crate::store::StoreError::Io {
-        path: path.clone(),
-        source,
-    })?;
+    let mut file = open(&path)?;
     let mut pending: Vec<u8> = Vec::new();
     let mut offset: u64 = 0;
     let mut scanner: Option<(crate::store::Scanner, u64)> = None;
@@ -160,10 +165,7 @@ pub fn follow(
         let next = what.path(now());
         if next != path && next.exists() {
             path = next;
-            file = std::fs::File::open(&path).map_err(|source| crate::store::StoreError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            file = open(&path)?;
             pending.clear();
             offset = 0;
             scanner = None;
