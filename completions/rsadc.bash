@@ -23,13 +23,17 @@ _rsadc() {
 
     case "${cmd}" in
         rsadc)
-            opts="-h -V --interval --boot --comment --retain-days --compress-after-days --fsync --housekeeping --proc-root --sys-root --fake-clock --help --version"
+            opts="-h -V --interval --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --proc-root --sys-root --fake-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

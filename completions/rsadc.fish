@@ -1,4 +1,5 @@
 complete -c rsadc -l interval -d 'Seconds between samples (fractions allowed); samples are aligned to multiples of it' -r
+complete -c rsadc -l file -d 'Write to this one file (created if it does not exist), without daily rotation' -r -F
 complete -c rsadc -l comment -d 'Write a comment record with this text' -r
 complete -c rsadc -l retain-days -d 'Delete day files older than this many days' -r
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r

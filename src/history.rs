@@ -62,13 +62,17 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
         Files::Day { dir, days_ago } => {
             let now = crate::probe::system_clock_ns();
             let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
-            crate::store::find_day(dir, date).map(|p| vec![p]).ok_or_else(|| {
-                format!(
+            // Every part of the day: a clock set back can add parts after compression.
+            let parts = crate::store::day_files(dir, date)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            if parts.is_empty() {
+                return Err(format!(
                     "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
                     dir.display(),
                     crate::store::day_file_name(date)
-                )
-            })
+                ));
+            }
+            Ok(parts)
         }
         Files::Span { dir } => {
             let now = crate::probe::system_clock_ns();

@@ -84,7 +84,7 @@ impl LogSource {
             path: PathBuf::new(),
             source: std::io::Error::other("no log files to read"),
         })?;
-        let reader = LogReader::open(&first, store::MAX_DECOMPRESSED)?;
+        let reader = LogReader::open(&first)?;
         let header = reader.header().clone();
         Ok(LogSource {
             paths,
@@ -126,7 +126,7 @@ impl LogSource {
             let next = dir.join(store::day_file_name(today));
             if next != self.reader.path() && next.exists() {
                 self.close_current();
-                self.reader = LogReader::open(&next, store::MAX_DECOMPRESSED)?;
+                self.reader = LogReader::open(&next)?;
             }
         }
         Ok(true)
@@ -149,7 +149,7 @@ impl Source for LogSource {
             match self.paths.pop_front() {
                 Some(next) => {
                     self.close_current();
-                    self.reader = LogReader::open(&next, store::MAX_DECOMPRESSED)?;
+                    self.reader = LogReader::open(&next)?;
                 }
                 None => {
                     if !self.wait_for_more()? {

@@ -174,7 +174,7 @@ fn follow_prints_records_as_they_land_and_ctrl_c_averages() {
     let d = tempdir();
     let file = d.path().join("growing");
     let mut writer = Command::new(rsadc_bin())
-        .args(["0.2", file.to_str().unwrap()])
+        .args(["--file", file.to_str().unwrap(), "0.2"])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();

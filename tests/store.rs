@@ -425,7 +425,7 @@ fn compression_and_retention() {
         .map(|(_, p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["rsar20261119.zst", "rsar20261120", "rsar20261121"]);
-    let z = store::find_day(dir.path(), day(19)).unwrap();
+    let z = store::day_files(dir.path(), day(19)).unwrap().remove(0);
     assert_eq!(
         samples_of(&store::read_log(&z).unwrap()),
         s,

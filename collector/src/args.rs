@@ -7,16 +7,24 @@ use std::time::Duration;
 const EXAMPLES: &str = "\
 Examples:
   rsadc 10 /var/log/rsar        run as a service: a sample every 10 s, daily files, rotation
-  rsadc --interval 0.5 /tmp/rs  sub-second sampling into daily files under /tmp/rs
+  rsadc --interval 0.5 /tmp/rs  sub-second sampling into daily files under /tmp/rs (created)
   rsadc 1 1 /var/log/rsar       from cron: append one sample to today's file
-  rsadc 1 60 /tmp/today.rsar    60 samples, one per second, into one file
+  rsadc --file /tmp/today.rsar 1 60
+                                60 samples, one per second, into one file
   rsadc --boot                  mark a reboot (LINUX RESTART) in today's file
   rsadc --comment 'kernel upgrade' /var/log/rsar
 
 Without INTERVAL (and without --interval), rsadc writes one restart record (or the
 --comment) and exits, as sadc does.
 
-Exit status: 0 success, 1 bad usage or the log directory/file cannot be used.";
+A path that does not exist is a directory to create (mode 0755). A path that is an
+existing rsar log file (or an empty file) is appended to as it is, without rotation;
+--file PATH writes one file, creating it if needed.
+
+Exit status: 0 success; 1 bad usage (bad arguments); 2 a data problem: the log directory
+or file cannot be used (not owned by root or this user, writable by others, not a regular
+file), a sample asked for could not be written (a run with COUNT exits 2 at its end), or
+/proc cannot be read.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,8 +33,8 @@ Exit status: 0 success, 1 bad usage or the log directory/file cannot be used.";
     about = "Sample /proc and append the raw counters to rsar's daily log files",
     long_about = "Sample /proc and append the raw counters to rsar's daily log files: \
 load, CPU, memory, swap, paging, block I/O, network and pressure, one file per local day \
-(rsarYYYYMMDD) in a directory, rotated at midnight, compressed and expired; or one given file. \
-Arguments as sadc's: [INTERVAL [COUNT]] [DIR|FILE].",
+(rsarYYYYMMDD) in a directory, rotated at midnight, compressed and expired; or one given file \
+(--file). Arguments as sadc's: [INTERVAL [COUNT]] [DIR]; a DIR that does not exist is created.",
     after_help = EXAMPLES
 )]
 pub struct Args {
@@ -34,10 +42,15 @@ pub struct Args {
     #[arg(long = "interval", value_name = "SECS")]
     pub interval_opt: Option<f64>,
 
-    /// [INTERVAL [COUNT]] [DIR|FILE]: a directory gets one file per day (default
-    /// /var/log/rsar); a file is written as it is, without rotation
+    /// [INTERVAL [COUNT]] [DIR]: one file per day in DIR (default /var/log/rsar), which is
+    /// created if it does not exist; an existing rsar log file (or empty file) instead of
+    /// DIR is appended to as it is, without rotation
     #[arg(value_name = "ARGS", num_args = 0..=3)]
     pub positional: Vec<String>,
+
+    /// Write to this one file (created if it does not exist), without daily rotation
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
 
     /// Write a restart record (the machine has just booted)
     #[arg(long)]
@@ -95,6 +108,27 @@ pub struct Plan {
     pub count: Option<u64>,
 }
 
+/// What a positional path names. The rule, simple on purpose: an existing directory, or a
+/// path that does not exist, is a log directory (created if needed); an existing rsar log
+/// file or empty file is written as one file; anything else is refused (`--file` writes a
+/// new one file).
+fn target_of(path: PathBuf) -> Result<Target, String> {
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_dir() => Ok(Target::Dir(path)),
+        Ok(m) if m.is_file() && rsar::store::is_log_or_empty(&path) => Ok(Target::File(path)),
+        Ok(m) if m.is_file() => Err(format!(
+            "{} is a file but not an rsar log: give a directory for daily files, or --file {} to write one log there (the file would be moved aside)",
+            path.display(),
+            path.display()
+        )),
+        Ok(_) => Err(format!(
+            "{} is neither a directory nor a regular file: give a directory for daily files",
+            path.display()
+        )),
+        Err(_) => Ok(Target::Dir(path)),
+    }
+}
+
 impl Args {
     pub fn plan(&self) -> Result<Plan, String> {
         let mut numbers = Vec::new();
@@ -136,14 +170,17 @@ impl Args {
             ),
             None => None,
         };
-        let path = path.unwrap_or_else(|| PathBuf::from(rsar::store::DEFAULT_DIR));
-        // As sadc: an existing directory gets daily files, anything else is one file. A
-        // directory that does not exist yet is named with a trailing slash.
-        let named_dir = path.as_os_str().to_string_lossy().ends_with('/');
-        let target = if path.is_dir() || named_dir {
-            Target::Dir(path)
-        } else {
-            Target::File(path)
+        let target = match (&self.file, path) {
+            (Some(_), Some(p)) => {
+                return Err(format!(
+                    "give one place to write: --file or {}, not both",
+                    p.display()
+                ))
+            }
+            (Some(f), None) => Target::File(f.clone()),
+            (None, path) => {
+                target_of(path.unwrap_or_else(|| PathBuf::from(rsar::store::DEFAULT_DIR)))?
+            }
         };
         Ok(Plan {
             target,

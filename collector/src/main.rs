@@ -14,34 +14,73 @@ use clock::Clock;
 use recorder::{log, Policy, Recorder};
 use rsar::probe::Probe;
 use rsar::store::StoreError;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Why rsadc stops, and so its exit status.
+#[derive(Debug)]
+enum Failure {
+    /// Bad arguments: exit 1.
+    Usage(String),
+    /// The log directory or file cannot be used, a sample could not be written, /proc
+    /// cannot be read: exit 2.
+    Data(String),
+}
+
+impl Failure {
+    fn data(e: impl std::fmt::Display) -> Failure {
+        Failure::Data(e.to_string())
+    }
+}
+
 fn main() -> ExitCode {
-    let args = Args::parse();
+    // clap exits 2 on bad arguments by default; 2 is our data problem, so map it.
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Usage(e)) => {
             log(&e);
+            eprintln!("Try 'rsadc --help' for the arguments and examples.");
             ExitCode::from(1)
+        }
+        Err(Failure::Data(e)) => {
+            log(&e);
+            ExitCode::from(2)
         }
     }
 }
 
-/// Refuse a log directory others can write to: they could plant files or links in it.
+/// Refuse a log directory others could plant files or links in: one writable by group or
+/// others (a sticky one like /tmp is allowed for a single named file), or owned by anyone
+/// but root or the user rsadc runs as.
 fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
-    if create && !dir.exists() {
+    if create && std::fs::symlink_metadata(dir).is_err() {
         std::fs::DirBuilder::new()
             .recursive(true)
             .mode(0o755)
             .create(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            .map_err(|e| format!("cannot create the log directory {}: {e}", dir.display()))?;
     }
-    let meta = std::fs::metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mode = meta.permissions().mode();
-    let sticky = mode & 0o1000 != 0;
-    if mode & 0o022 != 0 && (!sticky || create) {
+    let opened = rsar::store::safe_dir::LogDir::open(dir)
+        .and_then(|d| d.owner_and_mode())
+        .map_err(|e| format!("cannot use {} as a log directory: {e}", dir.display()))?;
+    let (owner, mode) = opened;
+    let euid = nix::unistd::geteuid().as_raw();
+    if owner != 0 && owner != euid {
+        return Err(format!(
+            "{} is owned by uid {owner}, not by root or by this user (uid {euid}): its owner could plant links there for rsadc to write through; refusing (chown it, or choose another directory)",
+            dir.display()
+        ));
+    }
+    let shared_with_sticky_bit = mode & 0o1000 != 0 && !create;
+    if mode & 0o022 != 0 && !shared_with_sticky_bit {
         return Err(format!(
             "{} is writable by {}: refusing to keep logs there (chmod go-w it, or choose another directory)",
             dir.display(),
@@ -51,18 +90,20 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn run(args: &Args) -> Result<(), String> {
-    let plan = args.plan()?;
+fn run(args: &Args) -> Result<(), Failure> {
+    let plan = args.plan().map_err(Failure::Usage)?;
     match &plan.target {
-        Target::Dir(d) => check_dir(d, true)?,
+        Target::Dir(d) => check_dir(d, true).map_err(Failure::Data)?,
         Target::File(f) => {
             let parent = f.parent().filter(|p| !p.as_os_str().is_empty());
-            check_dir(parent.unwrap_or(Path::new(".")), false)?;
+            check_dir(parent.unwrap_or(Path::new(".")), false).map_err(Failure::Data)?;
         }
     }
     if args.housekeeping {
         let Target::Dir(dir) = &plan.target else {
-            return Err("--housekeeping works on a log directory".into());
+            return Err(Failure::Usage(
+                "--housekeeping works on a log directory, not --file".into(),
+            ));
         };
         let clock_now = match args.fake_clock {
             Some(t) => (t * 1e9) as i64,
@@ -71,7 +112,7 @@ fn run(args: &Args) -> Result<(), String> {
         let (today, _) = recorder::local_day(clock_now);
         let done =
             rsar::store::housekeeping(dir, today, args.retain_days, args.compress_after_days)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+                .map_err(|e| Failure::Data(format!("{}: {e}", dir.display())))?;
         for p in &done.deleted {
             log(&format!("deleted {}", p.display()));
         }
@@ -81,6 +122,13 @@ fn run(args: &Args) -> Result<(), String> {
         for p in &done.problems {
             log(p);
         }
+        if !done.problems.is_empty() {
+            return Err(Failure::Data(format!(
+                "housekeeping of {} left {} problems (above)",
+                dir.display(),
+                done.problems.len()
+            )));
+        }
         return Ok(());
     }
     if let Err(e) = rsar::wait::install_stop_handler() {
@@ -88,7 +136,7 @@ fn run(args: &Args) -> Result<(), String> {
             "cannot catch SIGTERM ({e}): a stop may cut a record short"
         ));
     }
-    let mut probe = Probe::new(&args.proc_root, &args.sys_root).map_err(|e| e.to_string())?;
+    let mut probe = Probe::new(&args.proc_root, &args.sys_root).map_err(Failure::data)?;
     let mut clock = match args.fake_clock {
         Some(t) => Clock::Simulated((t * 1e9) as i64),
         None => Clock::System,
@@ -102,23 +150,32 @@ fn run(args: &Args) -> Result<(), String> {
         },
     );
     let host = probe.host().clone();
-    let fatal = |e: StoreError| e.to_string();
 
     let Some(interval) = plan.interval else {
         // sadc without an interval: one restart record, or the comment.
         let now = clock.now_ns();
         return match &args.comment {
-            Some(text) => recorder.comment(&host, now, text).map_err(fatal),
-            None => recorder.restart(&host, now).map_err(fatal),
-        };
+            Some(text) => recorder.comment(&host, now, text),
+            None => recorder.restart(&host, now),
+        }
+        .map_err(Failure::data);
     };
     if args.boot {
-        recorder.restart(&host, clock.now_ns()).map_err(fatal)?;
+        recorder
+            .restart(&host, clock.now_ns())
+            .map_err(Failure::data)?;
     }
     if let Some(text) = &args.comment {
         recorder
             .comment(&host, clock.now_ns(), text)
-            .map_err(fatal)?;
+            .map_err(Failure::data)?;
+    }
+    // A service that cannot open its file at all says so now, instead of logging a
+    // failure every interval while its supervisor believes it is recording.
+    if plan.count.is_none() {
+        recorder
+            .open(&host, clock.now_ns())
+            .map_err(Failure::data)?;
     }
 
     // A run of several samples starts on a tick too (now, if now is one), so that its first
@@ -131,9 +188,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let mut sample = rsar::sample::Sample::default();
     let mut taken = 0u64;
+    let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
     loop {
-        probe.read(&mut sample).map_err(|e| e.to_string())?;
+        probe.read(&mut sample).map_err(Failure::data)?;
         if let Clock::Simulated(_) = clock {
             sample.time.wall_ns = clock.now_ns();
         }
@@ -146,23 +204,34 @@ fn run(args: &Args) -> Result<(), String> {
         match recorder.sample(&host, &sample) {
             Ok(()) => {}
             // A running collector never gives up on a write: the file was rolled back to
-            // its last good record, and the next interval tries again.
-            Err(e @ StoreError::Io { .. }) => log(&format!("sample not written: {e}")),
+            // its last good record, and the next interval tries again. A run with COUNT
+            // exits 2 at its end.
+            Err(e @ StoreError::Io { .. }) => {
+                log(&format!("sample not written: {e}"));
+                not_written += 1;
+            }
+            // Another collector is writing the file: the sample is recorded by it.
             Err(e @ StoreError::Locked { .. }) if plan.count.is_some() => {
                 log(&format!("sample skipped: {e}"));
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(Failure::data(e)),
         }
         taken += 1;
         if plan.count.is_some_and(|c| taken >= c) {
-            return Ok(());
+            break;
         }
         let next = clock::next_tick(clock.now_ns(), interval);
         if !clock.wait_until(next) {
             log("stopping");
-            return Ok(());
+            break;
         }
     }
+    if not_written > 0 {
+        return Err(Failure::Data(format!(
+            "{not_written} of {taken} samples were not written (see above)"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

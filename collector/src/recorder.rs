@@ -4,7 +4,7 @@
 use crate::args::Target;
 use chrono::{DateTime, Local, NaiveDate, Offset};
 use rsar::sample::{HostFacts, Sample};
-use rsar::store::{self, DayWriter, StoreError};
+use rsar::store::{self, safe_dir::LogDir, DayWriter, NonRegular, StoreError};
 use std::path::{Path, PathBuf};
 
 /// Retention and durability settings.
@@ -77,7 +77,22 @@ impl Recorder {
         }
         if self.open.is_none() {
             let (_, offset) = local_day(ns);
-            let (w, report) = DayWriter::open(&path, host, ns, offset)?;
+            let (w, report) = match &self.target {
+                Target::File(p) => DayWriter::open(p, host, ns, offset)?,
+                // In rsadc's own directory a link, FIFO or directory named like the day
+                // file is moved aside, never followed or written into.
+                Target::Dir(d) => {
+                    let dir = LogDir::open(d).map_err(|source| StoreError::Io {
+                        path: d.clone(),
+                        source,
+                    })?;
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    DayWriter::open_in(&dir, &name, host, ns, offset, NonRegular::MoveAside)?
+                }
+            };
             report_open(&path, &report);
             self.open = Some((date, w));
             if let (Target::Dir(dir), Some(today)) = (&self.target, date) {
@@ -122,6 +137,12 @@ impl Recorder {
         }
     }
 
+    /// Open the file a record at `ns` goes in now, to find out at once whether it can be
+    /// written.
+    pub fn open(&mut self, host: &HostFacts, ns: i64) -> Result<(), StoreError> {
+        self.writer(host, ns, None).map(|_| ())
+    }
+
     pub fn sample(&mut self, host: &HostFacts, s: &Sample) -> Result<(), StoreError> {
         let fsync = self.policy.fsync;
         let w = self.writer(host, s.time.wall_ns, Some(s))?;
@@ -151,7 +172,7 @@ fn report_open(path: &Path, r: &store::OpenReport) {
     }
     if let Some(aside) = &r.moved_aside {
         log(&format!(
-            "{} was not an rsar log: moved aside to {}",
+            "{} was not an rsar log (or not a regular file): moved aside to {}",
             path.display(),
             aside.display()
         ));

@@ -161,7 +161,7 @@ fn a_second_collector_on_the_same_file_is_refused() {
     let d = dir();
     let file = d.path().join("rsar.log");
     let mut first = Command::new(env!("CARGO_BIN_EXE_rsadc"))
-        .args(["0.2", file.to_str().unwrap()])
+        .args(["--file", file.to_str().unwrap(), "0.2"])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -172,9 +172,14 @@ fn a_second_collector_on_the_same_file_is_refused() {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let service = rsadc("UTC", &["1", file.to_str().unwrap()]);
-    assert_eq!(service.status.code(), Some(1));
+    let service = rsadc("UTC", &["--file", file.to_str().unwrap(), "1"]);
+    assert_eq!(
+        service.status.code(),
+        Some(2),
+        "a file it cannot use is a data problem"
+    );
     assert!(String::from_utf8_lossy(&service.stderr).contains("another rsadc is writing"));
+    // An existing rsar log named in place of a directory is written as one file.
     let cron = rsadc("UTC", &["1", "1", file.to_str().unwrap()]);
     assert!(
         cron.status.success(),
@@ -202,7 +207,7 @@ fn kill_9_at_random_moments_never_loses_a_finished_record() {
     let mut rng = 0x2545f4914f6cdd1du64;
     for round in 0..25 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_rsadc"))
-            .args(["0.01", file.to_str().unwrap()])
+            .args(["--file", file.to_str().unwrap(), "0.01"])
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -278,7 +283,7 @@ fn a_group_writable_log_directory_is_refused() {
     let d = dir();
     std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o775)).unwrap();
     let out = rsadc("UTC", &["1", "1", d.path().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("writable by its group"), "{e}");
     assert!(store::list_days(d.path()).unwrap().is_empty());
@@ -320,9 +325,10 @@ fn proc_and_sys_roots_come_from_the_arguments() {
                 root.join("proc").to_str().unwrap(),
                 "--sys-root",
                 root.join("sys").to_str().unwrap(),
-                "1",
-                "1",
+                "--file",
                 file.to_str().unwrap(),
+                "1",
+                "1",
             ],
         );
         assert!(

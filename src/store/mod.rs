@@ -6,29 +6,47 @@
 //! - `codec`: a `Sample` as shape + values, deltas, varints with zero runs;
 //! - `reader`: frames back into records, resynchronising after damage;
 //! - `writer`: locked, crash-safe appending;
-//! - this module: day-file naming, reading whole files (compressed or not), retention.
+//! - `safe_dir`: opening, creating, renaming and deleting in a log directory without
+//!   following links or replacing what it did not write;
+//! - this module: day-file naming, reading whole files (compressed or not, with a cap on
+//!   decompression), compression and retention.
 
 mod bytes;
 mod codec;
 mod format;
 mod reader;
+pub mod safe_dir;
 mod stream;
 mod writer;
 
+pub use format::MAGIC;
 pub use format::{FileHeader, HeaderError, Record, VERSION};
 pub use reader::{pack, Damage, Scanner};
 pub use stream::LogReader;
-pub use writer::{DayWriter, OpenReport, KEYFRAME_EVERY};
+pub use writer::{DayWriter, NonRegular, OpenReport, KEYFRAME_EVERY};
 
 use chrono::NaiveDate;
-use std::io::{self, Read};
+use safe_dir::{EntryKind, LogDir};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Where logs live unless told otherwise.
 pub const DEFAULT_DIR: &str = "/var/log/rsar";
 
-/// The largest day file a reader will decompress (a day at 1 s intervals is tens of MB).
-pub const MAX_DECOMPRESSED: u64 = 4 << 30;
+/// A compressed day is decompressed as it is read, and stops at
+/// max(`DECOMPRESS_FLOOR`, min(`DECOMPRESS_RECORDS` × the largest good record so far,
+/// `DECOMPRESS_RATIO` × the compressed size)): a file that decompresses to more holds
+/// more than a day can (a damaged or hostile file), and is cut there, keeping every record
+/// before the cut.
+///
+/// Decompression always may go this far (a day at 1 s intervals is tens of MB).
+pub const DECOMPRESS_FLOOR: u64 = 64 << 20;
+/// Past the floor, a compressed day may hold this many records of the largest size seen
+/// so far (a day at 1 s intervals has 86,400 samples)...
+pub const DECOMPRESS_RECORDS: u64 = 100_000;
+/// ...and never more than this many times its compressed size (rsar's logs compress far
+/// less than 1000:1; a decompression bomb far more).
+pub const DECOMPRESS_RATIO: u64 = 1_000;
 
 /// What can go wrong with a log file.
 #[derive(Debug, thiserror::Error)]
@@ -49,48 +67,94 @@ pub enum StoreError {
     Unencodable { path: PathBuf },
 }
 
-/// `rsarYYYYMMDD`: names sort by date.
+/// `rsarYYYYMMDD`: names sort by date. This is the name rsadc writes a day to.
 pub fn day_file_name(date: NaiveDate) -> String {
     date.format("rsar%Y%m%d").to_string()
 }
 
-/// The date a day file is for, from its name (`rsar20261121` or `rsar20261121.zst`).
-pub fn day_of(path: &Path) -> Option<(NaiveDate, bool)> {
-    let name = path.file_name()?.to_str()?;
-    let (stem, compressed) = match name.strip_suffix(".zst") {
-        Some(s) => (s, true),
-        None => (name, false),
-    };
-    let digits = stem.strip_prefix("rsar")?;
-    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+/// The name of a day's compressed part `n`: `rsarYYYYMMDD.zst`, then `rsarYYYYMMDD.1.zst`,
+/// `.2.zst`... A day is compressed again when rsadc wrote to it after it was compressed
+/// (a clock set back): the new part gets the next free number, never the old one's name.
+pub fn compressed_name(date: NaiveDate, n: u32) -> String {
+    match n {
+        0 => format!("{}.zst", day_file_name(date)),
+        n => format!("{}.{n}.zst", day_file_name(date)),
+    }
+}
+
+/// Parse a day file name: its date and where it comes in the day's reading order
+/// (compressed parts by number, then the plain file, which is the newest).
+fn parse_day_name(name: &str) -> Option<(NaiveDate, u32, bool)> {
+    let digits = name.strip_prefix("rsar")?;
+    let (digits, rest) = (digits.get(..8)?, digits.get(8..)?);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::parse_from_str(digits, "%Y%m%d")
-        .ok()
-        .map(|d| (d, compressed))
+    let date = NaiveDate::parse_from_str(digits, "%Y%m%d").ok()?;
+    let (order, compressed) = match rest {
+        "" => (u32::MAX, false),
+        ".zst" => (0, true),
+        _ => {
+            let n = rest.strip_prefix('.')?.strip_suffix(".zst")?;
+            if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (n.parse::<u32>().ok().filter(|&n| n < u32::MAX)?, true)
+        }
+    };
+    Some((date, order, compressed))
 }
 
-/// The file holding `date` in `dir`, compressed or not.
-pub fn find_day(dir: &Path, date: NaiveDate) -> Option<PathBuf> {
-    let plain = dir.join(day_file_name(date));
-    if plain.exists() {
-        return Some(plain);
-    }
-    let zst = dir.join(format!("{}.zst", day_file_name(date)));
-    zst.exists().then_some(zst)
+/// The date a day file is for, from its name (`rsar20261121`, `rsar20261121.zst` or
+/// `rsar20261121.2.zst`), and whether it is compressed.
+pub fn day_of(path: &Path) -> Option<(NaiveDate, bool)> {
+    let (date, _, compressed) = parse_day_name(path.file_name()?.to_str()?)?;
+    Some((date, compressed))
 }
 
-/// Every day file in `dir`, oldest first.
+/// Every file holding a part of `date` in `dir`, in reading order (compressed parts, then
+/// the plain file). Empty if there is none.
+pub fn day_files(dir: &Path, date: NaiveDate) -> io::Result<Vec<PathBuf>> {
+    Ok(list_days(dir)?
+        .into_iter()
+        .filter(|(d, _, _)| *d == date)
+        .map(|(_, p, _)| p)
+        .collect())
+}
+
+/// Every day file in `dir`, oldest first; the parts of one day in reading order.
 pub fn list_days(dir: &Path) -> io::Result<Vec<(NaiveDate, PathBuf, bool)>> {
-    let mut days: Vec<_> = std::fs::read_dir(dir)?
+    let names = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
-        .filter_map(|e| {
-            let p = e.path();
-            day_of(&p).map(|(d, z)| (d, p, z))
-        })
+        .filter_map(|e| e.file_name().to_str().map(str::to_string));
+    Ok(sorted_days(dir, names))
+}
+
+fn sorted_days(dir: &Path, names: impl Iterator<Item = String>) -> Vec<(NaiveDate, PathBuf, bool)> {
+    let mut days: Vec<_> = names
+        .filter_map(|n| parse_day_name(&n).map(|(d, order, z)| ((d, order), dir.join(n), z)))
         .collect();
     days.sort();
-    Ok(days)
+    days.into_iter().map(|((d, _), p, z)| (d, p, z)).collect()
+}
+
+/// Whether `path` is a regular file that is an rsar log (starts with `MAGIC`) or empty:
+/// one rsadc may append to when it is named in place of a directory.
+pub fn is_log_or_empty(path: &Path) -> bool {
+    let mut head = [0u8; MAGIC.len()];
+    let Ok(mut f) = safe_dir::open_for_reading(path) else {
+        return false;
+    };
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    got == 0 || (got == head.len() && head == MAGIC)
 }
 
 /// A whole log file, read into memory: for tests and tools on small files. Reports
@@ -103,61 +167,14 @@ pub struct Log {
     pub damage: Damage,
     /// Bytes at the end that are a record cut short (a write in progress, or a crash).
     pub torn_tail: u64,
-}
-
-/// Open a log to read it: never blocking on a FIFO, and only a regular file.
-pub fn open_log_for_reading(path: &Path) -> Result<std::fs::File, StoreError> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let err = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
-        .open(path)
-        .map_err(err)?;
-    let kind = file.metadata().map_err(err)?.file_type();
-    if !kind.is_file() {
-        let what = if kind.is_dir() {
-            "a directory"
-        } else if kind.is_fifo() {
-            "a FIFO"
-        } else if kind.is_socket() {
-            "a socket"
-        } else {
-            "a device"
-        };
-        return Err(err(io::Error::other(format!("is {what}, not a log file"))));
-    }
-    Ok(file)
-}
-
-/// The file's bytes, decompressed if it is zstd.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
-    let err = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut raw = Vec::new();
-    open_log_for_reading(path)?
-        .read_to_end(&mut raw)
-        .map_err(err)?;
-    if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let mut out = Vec::new();
-        zstd::stream::read::Decoder::new(&raw[..])
-            .map_err(err)?
-            .take(MAX_DECOMPRESSED)
-            .read_to_end(&mut out)
-            .map_err(err)?;
-        return Ok(out);
-    }
-    Ok(raw)
+    /// A compressed file decompressing to more than a day can hold was cut at this many
+    /// bytes (see `LogReader::cut_at`).
+    pub cut_at: Option<u64>,
 }
 
 /// Read a whole log: header and every good record.
 pub fn read_log(path: &Path) -> Result<Log, StoreError> {
-    collect(LogReader::open(path, MAX_DECOMPRESSED)?)
+    collect(LogReader::open(path)?)
 }
 
 /// Parse a log already in memory; `path` names it in messages.
@@ -175,39 +192,80 @@ fn collect(mut reader: LogReader) -> Result<Log, StoreError> {
         records,
         damage: reader.damage().clone(),
         torn_tail: reader.torn_tail(),
+        cut_at: reader.cut_at(),
     })
 }
 
-/// Compress a closed day file to `NAME.zst` and remove the original. A file still locked
-/// by a writer is left alone.
-pub fn compress_day(path: &Path) -> Result<PathBuf, StoreError> {
+/// Compress the closed day file `name` (holding `date`) in `dir` to the first free name
+/// of `compressed_name(date, 0..)` and remove the original. A file still locked by a
+/// writer is left alone. Only a regular file is compressed; the result is created
+/// exclusively (`NAME.zst.tmp`, then linked to its name, which must not exist), so neither
+/// a planted link nor an existing compressed part is ever written through or replaced.
+fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf, StoreError> {
+    let path = dir.join(name);
     let err = |source| StoreError::Io {
-        path: path.to_path_buf(),
+        path: path.clone(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(err)?;
-    let _lock =
-        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock).map_err(|_| {
-            StoreError::Locked {
-                path: path.to_path_buf(),
-            }
-        })?;
-    let raw = std::fs::read(path).map_err(err)?;
+    let file = dir.open_regular(name, false).map_err(err)?;
+    let id = file.metadata().map_err(err)?;
+    let file = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock)
+        .map_err(|_| StoreError::Locked { path: path.clone() })?;
+    let mut raw = Vec::new();
+    (&*file).read_to_end(&mut raw).map_err(err)?;
     let raw = reader::pack(&raw).unwrap_or(raw);
     let packed = zstd::bulk::compress(&raw, 19).map_err(err)?;
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".zst");
-    let dest = path.with_file_name(name);
-    let mut tmp_name = dest.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".tmp");
-    let tmp = dest.with_file_name(tmp_name);
-    std::fs::write(&tmp, &packed).map_err(err)?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(err)?;
-    std::fs::rename(&tmp, &dest).map_err(err)?;
-    std::fs::remove_file(path).map_err(err)?;
-    Ok(dest)
+
+    let tmp = format!("{name}.zst.tmp");
+    let tmp_err = |source| StoreError::Io {
+        path: dir.join(&tmp),
+        source,
+    };
+    // A leftover from a crash (or something planted): remove the entry itself, never what
+    // a link points to; a directory is not ours to remove.
+    match dir.entry(&tmp).map_err(tmp_err)? {
+        None => {}
+        Some((EntryKind::Directory, _)) => {
+            return Err(tmp_err(safe_dir::not_regular(EntryKind::Directory)))
+        }
+        Some(_) => dir.remove(&tmp).map_err(tmp_err)?,
+    }
+    let mut out = dir.create_new(&tmp).map_err(tmp_err)?;
+    out.write_all(&packed)
+        .and_then(|()| out.sync_all())
+        .map_err(tmp_err)?;
+    drop(out);
+    let mut dest = None;
+    for n in 0..10_000 {
+        let candidate = compressed_name(date, n);
+        match dir.rename_noreplace(&tmp, &candidate) {
+            Ok(()) => {
+                dest = Some(candidate);
+                break;
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                let _ = dir.remove(&tmp);
+                return Err(tmp_err(e));
+            }
+        }
+    }
+    let Some(dest) = dest else {
+        let _ = dir.remove(&tmp);
+        return Err(tmp_err(io::Error::other(
+            "10,000 compressed parts of this day exist already; move some away",
+        )));
+    };
+    // Remove the original only if it is still the file that was compressed.
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(Some((EntryKind::Regular, st))) = dir.entry(name) {
+        if st.st_ino == id.ino() && st.st_dev == id.dev() {
+            dir.remove(name).map_err(err)?;
+        }
+    }
+    dir.sync();
+    drop(file);
+    Ok(dir.join(&dest))
 }
 
 /// What housekeeping did.
@@ -219,25 +277,41 @@ pub struct Housekeeping {
 }
 
 /// Delete days older than `retain_days` and compress days older than
-/// `compress_after_days` (never today's: a day older than 0 days is yesterday).
+/// `compress_after_days` (never today's: a day older than 0 days is yesterday). Every
+/// access is relative to the directory (`safe_dir`); deleting removes the entry itself
+/// (a link, never what it points to) and leaves a directory alone.
 pub fn housekeeping(
     dir: &Path,
     today: NaiveDate,
     retain_days: u32,
     compress_after_days: u32,
 ) -> io::Result<Housekeeping> {
+    let log_dir = LogDir::open(dir)?;
     let mut done = Housekeeping::default();
-    for (date, path, compressed) in list_days(dir)? {
+    for (date, path, compressed) in sorted_days(dir, log_dir.names()?.into_iter()) {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
         let age = (today - date).num_days();
         if age > i64::from(retain_days) {
-            match std::fs::remove_file(&path) {
-                Ok(()) => done.deleted.push(path),
+            match log_dir.entry(name) {
+                Ok(None) => {}
+                Ok(Some((EntryKind::Directory, _))) => done.problems.push(format!(
+                    "cannot delete {}: it is a directory, not a day file; move it away",
+                    path.display()
+                )),
+                Ok(Some(_)) => match log_dir.remove(name) {
+                    Ok(()) => done.deleted.push(path),
+                    Err(e) => done
+                        .problems
+                        .push(format!("cannot delete {}: {e}", path.display())),
+                },
                 Err(e) => done
                     .problems
                     .push(format!("cannot delete {}: {e}", path.display())),
             }
         } else if !compressed && age > i64::from(compress_after_days) {
-            match compress_day(&path) {
+            match compress_day(&log_dir, name, date) {
                 Ok(p) => done.compressed.push(p),
                 Err(e) => done.problems.push(format!("cannot compress: {e}")),
             }

@@ -49,6 +49,8 @@ pub struct Scanner {
     pub last_seq: Option<u64>,
     /// Boot id of the last restart record read.
     pub last_boot_id: Option<String>,
+    /// Bytes of the largest good record seen, framing included.
+    pub largest_record: usize,
     values: Vec<u64>,
     /// The last sample's values and sequence number (for `KIND_STEP`).
     prev_values: Vec<u64>,
@@ -68,6 +70,7 @@ impl Scanner {
             match format::read_frame(&buf[pos..]) {
                 Frame::Good { kind, payload, len } => {
                     let at = base + pos as u64;
+                    self.largest_record = self.largest_record.max(len);
                     match self.decode(kind, payload) {
                         Ok(Some(r)) => out.push((at, r)),
                         Ok(None) => {}

@@ -9,7 +9,7 @@
 
 use super::format::{FileHeader, HeaderError, Record, FRAME_OVERHEAD, MAX_PAYLOAD};
 use super::reader::{Damage, Scanner};
-use super::StoreError;
+use super::{StoreError, DECOMPRESS_FLOOR, DECOMPRESS_RATIO, DECOMPRESS_RECORDS};
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
@@ -28,8 +28,12 @@ enum Input {
     Plain(File, u64),
     /// Bytes already in memory, and the offset of the next one.
     Memory(Vec<u8>, usize),
-    /// A compressed day, decompressed as read; `None` once it ended.
-    Zstd(Option<Box<zstd::stream::read::Decoder<'static, io::BufReader<File>>>>),
+    /// A compressed day, decompressed as read (`None` once it ended), and its
+    /// compressed size.
+    Zstd(
+        Option<Box<zstd::stream::read::Decoder<'static, io::BufReader<File>>>>,
+        u64,
+    ),
 }
 
 /// One log file, read record by record.
@@ -45,11 +49,11 @@ pub struct LogReader {
     scratch: Vec<(u64, Record)>,
     /// The input had nothing more the last time it was read.
     at_end: bool,
-    /// Decompressed bytes so far, against `limit`.
+    /// Decompressed bytes so far.
     decompressed: u64,
-    limit: u64,
-    /// Why a compressed day ended before its end: cut at `limit`, or undecodable bytes.
+    /// Why a compressed day ended before its end: cut at a cap, or undecodable bytes.
     cut: Option<String>,
+    cut_at: Option<u64>,
 }
 
 impl std::fmt::Debug for LogReader {
@@ -69,27 +73,28 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> StoreError + '_ {
 }
 
 impl LogReader {
-    /// Open `path` (plain or zstd) and read its header. `limit` caps the decompressed size
-    /// of a compressed day.
-    pub fn open(path: &Path, limit: u64) -> Result<LogReader, StoreError> {
-        let file = super::open_log_for_reading(path)?;
+    /// Open `path` (plain or zstd; a regular file only, never blocking on a FIFO) and
+    /// read its header.
+    pub fn open(path: &Path) -> Result<LogReader, StoreError> {
+        let file = super::safe_dir::open_for_reading(path).map_err(io_err(path))?;
         let mut magic = [0u8; 4];
         let n = file.read_at(&mut magic, 0).map_err(io_err(path))?;
         let input = if n == 4 && magic == ZSTD_MAGIC {
+            let size = file.metadata().map_err(io_err(path))?.len();
             let decoder = zstd::stream::read::Decoder::new(file).map_err(io_err(path))?;
-            Input::Zstd(Some(Box::new(decoder)))
+            Input::Zstd(Some(Box::new(decoder)), size)
         } else {
             Input::Plain(file, 0)
         };
-        Self::start(path, input, limit)
+        Self::start(path, input)
     }
 
     /// Read a log already in memory (uncompressed); `path` names it in messages.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<LogReader, StoreError> {
-        Self::start(path, Input::Memory(bytes, 0), 0)
+        Self::start(path, Input::Memory(bytes, 0))
     }
 
-    fn start(path: &Path, input: Input, limit: u64) -> Result<LogReader, StoreError> {
+    fn start(path: &Path, input: Input) -> Result<LogReader, StoreError> {
         let mut r = LogReader {
             path: path.to_path_buf(),
             input,
@@ -101,8 +106,8 @@ impl LogReader {
             scratch: Vec::new(),
             at_end: false,
             decompressed: 0,
-            limit,
             cut: None,
+            cut_at: None,
         };
         // The header: read until it is whole, or the file ends.
         loop {
@@ -151,10 +156,22 @@ impl LogReader {
     }
 
     /// Why a compressed day's records end before the file does: it decompresses to more
-    /// than a day can hold, or its compressed bytes are damaged. Every record before that
-    /// point was read.
+    /// than a day can hold (see `DECOMPRESS_FLOOR`), or its compressed bytes are damaged.
+    /// Every record before that point was read.
     pub fn cut(&self) -> Option<&str> {
         self.cut.as_deref()
+    }
+
+    /// Where a compressed day was cut for decompressing to more than a day can hold.
+    pub fn cut_at(&self) -> Option<u64> {
+        self.cut_at
+    }
+
+    /// What a compressed day may decompress to, given what has been read of it.
+    fn decompression_cap(&self, compressed: u64) -> u64 {
+        let by_records = DECOMPRESS_RECORDS.saturating_mul(self.scanner.largest_record as u64);
+        let by_ratio = DECOMPRESS_RATIO.saturating_mul(compressed);
+        DECOMPRESS_FLOOR.max(by_records.min(by_ratio))
     }
 
     /// The next record and the offset it starts at, or `None` at the end of what has been
@@ -198,6 +215,10 @@ impl LogReader {
         if let Input::Memory(bytes, at) = &self.input {
             want = want.min(bytes.len() - at);
         }
+        let cap = match &self.input {
+            Input::Zstd(_, compressed) => self.decompression_cap(*compressed),
+            _ => 0,
+        };
         let start = self.pending.len();
         self.pending.resize(start + want, 0);
         let got = match &mut self.input {
@@ -217,36 +238,37 @@ impl LogReader {
                 *at += n;
                 Ok(n)
             }
-            Input::Zstd(decoder) => match decoder {
-                None => Ok(0),
-                Some(d) => {
-                    let room = self.limit.saturating_sub(self.decompressed);
-                    let take = (want as u64).min(room) as usize;
-                    let got =
-                        read_retrying(|b, _| d.read(b), &mut self.pending[start..start + take]);
-                    match &got {
-                        Ok(0) => {
-                            if take == 0 {
+            Input::Zstd(decoder, _) => {
+                match decoder {
+                    None => Ok(0),
+                    Some(d) => {
+                        let room = cap.saturating_sub(self.decompressed);
+                        let take = (want as u64).min(room) as usize;
+                        let got =
+                            read_retrying(|b, _| d.read(b), &mut self.pending[start..start + take]);
+                        match &got {
+                            Ok(0) if take == 0 => {
                                 self.cut = Some(format!(
-                                    "cut at {} bytes: it decompresses to more than a day can hold",
-                                    self.limit
+                                    "cut at {cap} bytes: it decompresses to more than a day can hold (a damaged or hostile file); every record before the cut was read"
                                 ));
+                                self.cut_at = Some(cap);
+                                *decoder = None;
                             }
-                            *decoder = None;
+                            Ok(0) => *decoder = None,
+                            Ok(n) => self.decompressed += *n as u64,
+                            Err(e) => {
+                                self.cut = Some(format!(
+                                    "the compressed data is damaged after {} bytes ({e}); every record before that was read",
+                                    self.decompressed
+                                ));
+                                *decoder = None;
+                            }
                         }
-                        Ok(n) => self.decompressed += *n as u64,
-                        Err(e) => {
-                            self.cut = Some(format!(
-                                "the compressed data is damaged after {} bytes ({e})",
-                                self.decompressed
-                            ));
-                            *decoder = None;
-                        }
+                        // A damaged compressed day: every record before the damage is kept.
+                        got.or(Ok(0))
                     }
-                    // A damaged compressed day: every record before the damage is kept.
-                    got.or(Ok(0))
                 }
-            },
+            }
         };
         let got = got.map_err(io_err(&self.path))?;
         self.pending.truncate(start + got);

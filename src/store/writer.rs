@@ -1,19 +1,21 @@
 //! Appending to a day file: safely, and so that a crash never costs more than the record
 //! being written.
 //!
-//! Opening takes an exclusive `flock` (a second writer is refused), refuses symlinks
-//! (`O_NOFOLLOW`), creates new files with `O_EXCL` and mode 0644, moves aside a file that
-//! is not one of ours instead of truncating it, and cuts a torn last record away before
+//! Opening takes an exclusive `flock` (a second writer is refused), goes through
+//! `safe_dir` (no link followed, `O_EXCL` and mode 0644 for new files, only a regular file
+//! used), moves aside a file that is not one of ours instead of truncating it (and, in
+//! rsadc's log directory, a link, FIFO or directory named like the day file), and cuts a torn last record away before
 //! appending. A write that fails (disk full) is rolled back to the last good record.
 
 use super::format::{self, FileHeader, HeaderError};
 use super::reader::{Keyframe, Scanner};
+use super::safe_dir::{self, EntryKind, LogDir};
 use super::{codec::Shape, StoreError};
 use crate::sample::{HostFacts, Sample};
 use nix::fcntl::{Flock, FlockArg};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io;
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 /// A keyframe at least this often, so a damaged keyframe costs a bounded run of records.
@@ -52,20 +54,53 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> StoreError + '_ {
     }
 }
 
+/// What to do when the entry named like the log file is not a regular file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonRegular {
+    /// Refuse to write (a file the user named: never rename `/dev/null` aside).
+    Refuse,
+    /// Move it aside as a foreign file (a day file in rsadc's own log directory).
+    MoveAside,
+}
+
 impl DayWriter {
     /// Open `path` for appending, creating it (with a header describing `host`) if needed.
+    /// A symlink, FIFO, device or directory at `path` is refused.
     pub fn open(
         path: &Path,
         host: &HostFacts,
         now_ns: i64,
         utc_offset_s: i32,
     ) -> Result<(DayWriter, OpenReport), StoreError> {
+        let (dir, name) = LogDir::of_file(path).map_err(io_err(path))?;
+        DayWriter::open_in(&dir, &name, host, now_ns, utc_offset_s, NonRegular::Refuse)
+    }
+
+    /// Open `name` in `dir` for appending, creating it if needed; every access is relative
+    /// to the directory and never follows a link.
+    pub fn open_in(
+        dir: &LogDir,
+        name: &str,
+        host: &HostFacts,
+        now_ns: i64,
+        utc_offset_s: i32,
+        non_regular: NonRegular,
+    ) -> Result<(DayWriter, OpenReport), StoreError> {
+        let path = &dir.join(name);
         let mut report = OpenReport::default();
-        let file = match open_existing(path) {
+        if let Some((kind, _)) = dir.entry(name).map_err(io_err(path))? {
+            if kind != EntryKind::Regular {
+                if non_regular == NonRegular::Refuse {
+                    return Err(io_err(path)(safe_dir::not_regular(kind)));
+                }
+                report.moved_aside = Some(move_aside(dir, name, now_ns).map_err(io_err(path))?);
+            }
+        }
+        let file = match dir.open_regular(name, true) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 report.created = true;
-                create_new(path).map_err(io_err(path))?
+                create_new(dir, name).map_err(io_err(path))?
             }
             Err(e) => return Err(io_err(path)(e)),
         };
@@ -109,12 +144,11 @@ impl DayWriter {
             }
             Err(_) => {
                 // Not a log of ours (or its header is unreadable): never truncate it.
-                let aside = aside_path(path, now_ns);
-                std::fs::rename(path, &aside).map_err(io_err(path))?;
+                let aside = move_aside(dir, name, now_ns).map_err(io_err(path))?;
                 drop(file);
                 report.moved_aside = Some(aside);
                 report.created = true;
-                let f = create_new(path).map_err(io_err(path))?;
+                let f = create_new(dir, name).map_err(io_err(path))?;
                 let f = Flock::lock(f, FlockArg::LockExclusiveNonblock).map_err(|_| {
                     StoreError::Locked {
                         path: path.to_path_buf(),
@@ -243,32 +277,10 @@ impl DayWriter {
     }
 }
 
-fn open_existing(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC)
-        .open(path)
-}
-
-fn create_new(path: &Path) -> io::Result<File> {
-    let f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .mode(0o644)
-        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_CLOEXEC)
-        .open(path)?;
+fn create_new(dir: &LogDir, name: &str) -> io::Result<File> {
+    let f = dir.create_new(name)?;
     // The directory entry must survive a crash too.
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        }) {
-            let _ = d.sync_all();
-        }
-    }
+    dir.sync();
     Ok(f)
 }
 
@@ -288,10 +300,28 @@ fn read_all(f: &File) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// `rsar20261121.bad-20261121T101500` beside the original.
-fn aside_path(path: &Path, now_ns: i64) -> PathBuf {
+/// Rename the entry `name` (whatever it is; never followed) to
+/// `NAME.bad-20261121T101500` beside it (`...T101500.1` and on if that is taken); returns
+/// the new path.
+fn move_aside(dir: &LogDir, name: &str, now_ns: i64) -> io::Result<PathBuf> {
     let stamp = chrono::DateTime::from_timestamp_nanos(now_ns).format("%Y%m%dT%H%M%S");
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".bad-{stamp}"));
-    path.with_file_name(name)
+    let base = format!("{name}.bad-{stamp}");
+    for n in 0..1000 {
+        let aside = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}.{n}")
+        };
+        match dir.rename_noreplace(name, &aside) {
+            Ok(()) => {
+                dir.sync();
+                return Ok(dir.join(&aside));
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "cannot move it aside: {base} and 999 more names are taken"
+    )))
 }
