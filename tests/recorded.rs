@@ -307,3 +307,14 @@ fn a_flipped_bit_in_the_header_version_is_damage_not_a_newer_file() {
     let out = run(&rsar_bin(), &["-f", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[test]
+fn format_1_logs_read_with_the_same_numbers_forever() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v1");
+    let want = std::fs::read_to_string(dir.join("rsar20251121.A.txt")).unwrap();
+    for file in ["rsar20251121", "rsar20251121.zst"] {
+        let out = run(&rsar_bin(), &["-A", "-f", dir.join(file).to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), want, "{file}");
+    }
+}
