@@ -2,7 +2,7 @@ complete -c rsar -s u -d 'CPU utilisation (the default report). `-u ALL` shows e
 complete -c rsar -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)' -r
 complete -c rsar -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
 complete -c rsar -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
-complete -c rsar -s n -d 'Network statistics; `-n DEV` reports each network interface' -r
+complete -c rsar -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
 complete -c rsar -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'

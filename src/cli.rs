@@ -103,8 +103,9 @@ pub struct Args {
     #[arg(short = 'p')]
     pub pretty: bool,
 
-    /// Network statistics; `-n DEV` reports each network interface
-    #[arg(short = 'n', value_name = "DEV")]
+    /// Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per
+    /// interface), a comma list of them, or `-n ALL`
+    #[arg(short = 'n', value_name = "KEYWORD")]
     pub network: Option<String>,
 
     /// Task creation and context switches
@@ -378,6 +379,32 @@ fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
     }
 }
 
+/// `-n KEYWORD[,KEYWORD…]`: the catalogue's `-n` reports by keyword, or `ALL`.
+fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
+    let network = || {
+        crate::report::REPORTS
+            .iter()
+            .filter_map(|r| r.flag.strip_prefix("-n ").map(|k| (k, r)))
+    };
+    for keyword in list.split(',') {
+        if keyword == "ALL" {
+            network().for_each(|(_, r)| (r.select)(sel));
+            continue;
+        }
+        match network().find(|(k, _)| *k == keyword) {
+            Some((_, r)) => (r.select)(sel),
+            None => {
+                let known: Vec<&str> = network().map(|(k, _)| k).collect();
+                return Err(UsageError(format!(
+                    "-n {keyword}: rsar reports these network activities: {} (or ALL)",
+                    known.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Args {
     /// Check the values and decide what to do.
     pub fn plan(&self) -> Result<Plan, UsageError> {
@@ -402,14 +429,7 @@ impl Args {
         sel.disk |= self.disk;
         sel.tasks |= self.tasks;
         if let Some(net) = &self.network {
-            match net.as_str() {
-                "DEV" | "ALL" => sel.net_dev = true,
-                other => {
-                    return Err(UsageError(format!(
-                        "-n {other}: rsar reports network interfaces only (-n DEV)"
-                    )))
-                }
-            }
+            select_network(&mut sel, net)?;
         }
         if let Some(list) = &self.cpus {
             sel.cpus = parse_cpu_list(list)?;
@@ -641,7 +661,10 @@ mod tests {
     fn bad_values_are_named() {
         assert!(plan(&["0"]).unwrap_err().0.contains("INTERVAL"));
         assert!(plan(&["1", "0"]).unwrap_err().0.contains("COUNT"));
-        assert!(plan(&["-n", "EDEV", "1"]).unwrap_err().0.contains("EDEV"));
+        let e = plan(&["-n", "TCPX", "1"]).unwrap_err().0;
+        assert!(e.contains("TCPX") && e.contains("DEV, EDEV"), "{e}");
+        let p = plan(&["-n", "DEV,EDEV", "1"]).unwrap();
+        assert!(p.selection.net_dev && p.selection.net_edev);
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
         assert!(plan(&["-f", "x", "1", "3"])
             .unwrap_err()

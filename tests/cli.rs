@@ -277,7 +277,7 @@ fn bad_usage_exits_1_with_a_message() {
         (&["0"][..], "INTERVAL"),
         (&["abc"][..], "INTERVAL"),
         (&["1", "0"][..], "COUNT"),
-        (&["-n", "EDEV", "1"][..], "EDEV"),
+        (&["-n", "TCPX", "1"][..], "TCPX"),
         (&["-P", "x", "1"][..], "-P"),
         (&["-s", "9am"][..], "-s"),
         (&["--since", "soon"][..], "soon"),

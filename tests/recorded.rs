@@ -318,3 +318,47 @@ fn format_1_logs_read_with_the_same_numbers_forever() {
         assert_eq!(text(&out.stdout), want, "{file}");
     }
 }
+
+#[test]
+fn n_edev_reports_interface_errors_in_every_format() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    let out = run(&rsar_bin(), &["-n", "EDEV", "-f", f]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    let header = t.lines().find(|l| l.contains("IFACE")).unwrap();
+    let cols: Vec<&str> = header.split_whitespace().skip(2).collect();
+    assert_eq!(
+        cols,
+        [
+            "rxerr/s", "txerr/s", "coll/s", "rxdrop/s", "txdrop/s", "txcarr/s", "rxfram/s",
+            "rxfifo/s", "txfifo/s"
+        ]
+    );
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("Average:") && l.contains(" lo ")),
+        "{t}"
+    );
+    let out = run(
+        &rsar_bin(),
+        &["-n", "DEV,EDEV", "--format", "json", "-f", f],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v["sysstat"]["hosts"][0]["statistics"][0]["network"];
+    assert!(first["net-dev"].is_array(), "{first}");
+    let edev = &first["net-edev"][0];
+    for key in [
+        "iface", "rxerr", "txerr", "coll", "rxdrop", "txdrop", "txcarr", "rxfram", "rxfifo",
+        "txfifo",
+    ] {
+        assert!(edev.get(key).is_some(), "{key} in {edev}");
+    }
+    let out = run(&rsar_bin(), &["-n", "EDEV", "--format", "csv", "-f", f]);
+    assert!(text(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .contains("rxerr/s"));
+}

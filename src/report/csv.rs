@@ -16,21 +16,7 @@ use std::io::{self, Write};
 
 /// The short name of a report, as the `report` column and column prefixes give it.
 pub(super) fn report_name(t: Table) -> &'static str {
-    match t {
-        Table::Cpu => "cpu",
-        Table::Tasks => "tasks",
-        Table::SwapPages => "swap-pages",
-        Table::Paging => "paging",
-        Table::Io => "io",
-        Table::Memory => "memory",
-        Table::Swap => "swap",
-        Table::Queue => "queue",
-        Table::Disk => "disk",
-        Table::NetDev => "net-dev",
-        Table::PsiCpu => "psi-cpu",
-        Table::PsiIo => "psi-io",
-        Table::PsiMemory => "psi-mem",
-    }
+    t.report().name
 }
 
 fn field(s: &str) -> String {

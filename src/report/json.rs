@@ -1,33 +1,14 @@
 //! `--format json`: one document in the layout and with the key names of sysstat's
 //! `sadf -j`, streamed: the header first, each interval as it ends, the restarts and
-//! comments and closing brackets at the end (Ctrl-C included).
+//! comments and closing brackets at the end (Ctrl-C included). Every value goes through
+//! serde_json; each activity's member is built from its catalogue entry (`json` path,
+//! item key, columns' sadf keys).
 
-use super::{Cell, Render, Row, Selection, Table};
+use super::{Cell, Render, Selection};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
-use std::fmt::Write as _;
+use serde_json::{Map, Number, Value};
 use std::io::{self, Write};
-
-/// A JSON string literal.
-pub(super) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// A number as sadf prints it: two decimals, or a whole number.
 pub(super) fn number(c: Cell) -> String {
@@ -36,6 +17,13 @@ pub(super) fn number(c: Cell) -> String {
         Cell::Real(_) => "0.00".into(),
         Cell::Whole(v) => format!("{}", v.trunc() as i64),
     }
+}
+
+/// A JSON number with exactly the digits `number` prints.
+fn json_number(c: Cell) -> Value {
+    number(c)
+        .parse::<Number>()
+        .map_or(Value::Null, Value::Number)
 }
 
 /// An interval length in seconds: whole when it is whole.
@@ -47,228 +35,97 @@ pub(super) fn seconds(s: f64) -> String {
     }
 }
 
-/// sadf's key for each column of a table, in the order of `Table::columns`.
-fn keys(table: Table, sel: &Selection) -> &'static [&'static str] {
-    match table {
-        Table::Cpu if sel.cpu == Some(true) => &[
-            "usr", "nice", "sys", "iowait", "steal", "irq", "soft", "guest", "gnice", "idle",
-        ],
-        Table::Cpu => &["user", "nice", "system", "iowait", "steal", "idle"],
-        Table::Tasks => &["proc", "cswch"],
-        Table::SwapPages => &["pswpin", "pswpout"],
-        Table::Paging => &[
-            "pgpgin", "pgpgout", "fault", "majflt", "pgfree", "pgscank", "pgscand", "pgsteal",
-            "pgprom", "pgdem",
-        ],
-        Table::Io => &["tps", "rtps", "wtps", "dtps", "bread", "bwrtn", "bdscd"],
-        Table::Memory => &[
-            "memfree",
-            "avail",
-            "memused",
-            "memused-percent",
-            "buffers",
-            "cached",
-            "commit",
-            "commit-percent",
-            "active",
-            "inactive",
-            "dirty",
-            "shmem",
-            "anonpg",
-            "slab",
-            "kstack",
-            "pgtbl",
-            "vmused",
-        ],
-        Table::Swap => &[
-            "swpfree",
-            "swpused",
-            "swpused-percent",
-            "swpcad",
-            "swpcad-percent",
-        ],
-        Table::Queue => &[
-            "runq-sz", "plist-sz", "ldavg-1", "ldavg-5", "ldavg-15", "blocked",
-        ],
-        Table::Disk => &[
-            "tps",
-            "rkB",
-            "wkB",
-            "dkB",
-            "areq-sz",
-            "aqu-sz",
-            "await",
-            "util-percent",
-        ],
-        Table::NetDev => &[
-            "rxpck",
-            "txpck",
-            "rxkB",
-            "txkB",
-            "rxcmp",
-            "txcmp",
-            "rxmcst",
-            "ifutil-percent",
-        ],
-        Table::PsiCpu => &["some_avg10", "some_avg60", "some_avg300", "some_avg"],
-        Table::PsiIo | Table::PsiMemory => &[
-            "some_avg10",
-            "some_avg60",
-            "some_avg300",
-            "some_avg",
-            "full_avg10",
-            "full_avg60",
-            "full_avg300",
-            "full_avg",
-        ],
+pub(super) fn seconds_value(s: f64) -> Value {
+    seconds(s)
+        .parse::<Number>()
+        .map_or(Value::Null, Value::Number)
+}
+
+/// Put `value` at `key` of `o`; a dotted key nests (`io-reads.rtps`).
+fn insert_dotted(o: &mut Map<String, Value>, key: &str, value: Value) {
+    match key.split_once('.') {
+        None => {
+            o.insert(key.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let inner = o
+                .entry(head.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = inner {
+                insert_dotted(inner, rest, value);
+            }
+        }
     }
 }
 
-/// `"key": value, …` for one row.
-fn fields(table: Table, sel: &Selection, row: &Row, out: &mut String) {
-    for (i, (k, c)) in keys(table, sel).iter().zip(&row.cells).enumerate() {
-        if i > 0 {
-            out.push_str(", ");
+/// Put an activity's member at `path` of `root`; objects at the same path merge (sadf's
+/// `memory` holds `-r` and `-S`).
+fn place(root: &mut Map<String, Value>, path: &[&str], member: Value) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut at = root;
+    for p in parents {
+        let next = at
+            .entry(p.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        match next {
+            Value::Object(m) => at = m,
+            _ => return,
         }
-        let _ = write!(out, "\"{k}\": {}", number(*c));
+    }
+    match (at.get_mut(*last), member) {
+        (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),
+        (_, member) => {
+            at.insert(last.to_string(), member);
+        }
     }
 }
 
 /// The activities of one interval, as the members of sadf's statistics object (without
 /// the timestamp): `"cpu-load": [...], "memory": {...}, …`.
-pub(super) fn activities(sel: &Selection, s: &IntervalStats, out: &mut String) {
-    let tables = sel.tables();
-    let mut members: Vec<String> = Vec::new();
-    let rows = |t: Table| {
-        if t.available(s) {
-            t.rows(sel, s)
+pub(super) fn activities(sel: &Selection, s: &IntervalStats) -> Map<String, Value> {
+    let mut root = Map::new();
+    for t in sel.tables() {
+        let r = t.report();
+        let columns = (r.columns)(sel);
+        let rows = if (r.available)(s) {
+            (r.values)(sel, s)
         } else {
             Vec::new()
-        }
-    };
-    let object = |t: Table| -> Option<String> {
-        let r = rows(t);
-        let row = r.first()?;
-        let mut o = String::new();
-        fields(t, sel, row, &mut o);
-        Some(o)
-    };
-    let mut memory: Vec<String> = Vec::new();
-    let mut psi: Vec<String> = Vec::new();
-    for &t in &tables {
-        match t {
-            Table::Cpu => {
-                let items: Vec<String> = rows(t)
-                    .iter()
-                    .map(|r| {
-                        let mut o =
-                            format!("{{\"cpu\": {}, ", quote(r.item.as_deref().unwrap_or("all")));
-                        fields(t, sel, r, &mut o);
-                        o.push('}');
-                        o
-                    })
-                    .collect();
-                members.push(format!("\"cpu-load\": [{}]", items.join(", ")));
+        };
+        let object = |(item, values): (Option<String>, Vec<f64>)| {
+            let mut o = Map::new();
+            if let (Some(key), Some(item)) = (r.item, item) {
+                o.insert(key.sadf.to_string(), Value::String(item));
             }
-            Table::Tasks => {
-                if let Some(o) = object(t) {
-                    members.push(format!("\"process-and-context-switch\": {{{o}}}"));
-                }
+            for (c, v) in columns.iter().zip(values) {
+                insert_dotted(&mut o, c.sadf, json_number(super::cell(c.kind, v)));
             }
-            Table::SwapPages => {
-                if let Some(o) = object(t) {
-                    members.push(format!("\"swap-pages\": {{{o}}}"));
-                }
+            Value::Object(o)
+        };
+        let member = if r.item.is_some() {
+            Value::Array(rows.into_iter().map(object).collect())
+        } else {
+            match rows.into_iter().next() {
+                Some(row) => object(row),
+                None => continue,
             }
-            Table::Paging => {
-                if let Some(o) = object(t) {
-                    members.push(format!("\"paging\": {{{o}}}"));
-                }
-            }
-            Table::Io => {
-                if let Some(r) = rows(t).first() {
-                    let n = |i: usize| number(r.cells[i]);
-                    members.push(format!(
-                        "\"io\": {{\"tps\": {}, \"io-reads\": {{\"rtps\": {}, \"bread\": {}}}, \"io-writes\": {{\"wtps\": {}, \"bwrtn\": {}}}, \"io-discard\": {{\"dtps\": {}, \"bdscd\": {}}}}}",
-                        n(0), n(1), n(4), n(2), n(5), n(3), n(6)
-                    ));
-                }
-            }
-            // -r and -S share sadf's "memory" object.
-            Table::Memory | Table::Swap => {
-                if let Some(o) = object(t) {
-                    memory.push(o);
-                }
-                let last = t == Table::Swap || !tables.contains(&Table::Swap);
-                if last && !memory.is_empty() {
-                    members.push(format!("\"memory\": {{{}}}", memory.join(", ")));
-                    memory.clear();
-                }
-            }
-            Table::Queue => {
-                if let Some(o) = object(t) {
-                    members.push(format!("\"queue\": {{{o}}}"));
-                }
-            }
-            Table::Disk => {
-                // sadf gives both the old and the current names of some columns.
-                let items: Vec<String> = s
-                    .disks
-                    .iter()
-                    .filter(|d| super::disk_shown(d))
-                    .map(|d| {
-                        let r = d.rates(s.seconds);
-                        let n = |v: f64| number(Cell::Real(v));
-                        format!(
-                            "{{\"disk-device\": {}, \"tps\": {}, \"rd_sec\": {}, \"wr_sec\": {}, \"dc_sec\": {}, \"rkB\": {}, \"wkB\": {}, \"dkB\": {}, \"avgrq-sz\": {}, \"areq-sz\": {}, \"avgqu-sz\": {}, \"aqu-sz\": {}, \"await\": {}, \"util-percent\": {}}}",
-                            quote(&d.name),
-                            n(r.tps), n(r.rd_sec), n(r.wr_sec), n(r.dc_sec), n(r.rkb), n(r.wkb), n(r.dkb),
-                            n(r.areq_sz), n(r.areq_sz), n(r.aqu_sz), n(r.aqu_sz), n(r.await_ms), n(r.util)
-                        )
-                    })
-                    .collect();
-                members.push(format!("\"disk\": [{}]", items.join(", ")));
-            }
-            Table::NetDev => {
-                let items: Vec<String> = rows(t)
-                    .iter()
-                    .map(|r| {
-                        let mut o =
-                            format!("{{\"iface\": {}, ", quote(r.item.as_deref().unwrap_or("")));
-                        fields(t, sel, r, &mut o);
-                        o.push('}');
-                        o
-                    })
-                    .collect();
-                members.push(format!(
-                    "\"network\": {{\"net-dev\": [{}]}}",
-                    items.join(", ")
-                ));
-            }
-            Table::PsiCpu | Table::PsiIo | Table::PsiMemory => {
-                let name = match t {
-                    Table::PsiCpu => "psi-cpu",
-                    Table::PsiIo => "psi-io",
-                    _ => "psi-mem",
-                };
-                if let Some(o) = object(t) {
-                    psi.push(format!("\"{name}\": {{{o}}}"));
-                }
-                if t == Table::PsiMemory && !psi.is_empty() {
-                    members.push(format!("\"psi\": {{{}}}", psi.join(", ")));
-                }
-            }
-        }
+        };
+        place(&mut root, r.json, member);
     }
-    out.push_str(&members.join(", "));
+    root
 }
 
-fn date_time_utc(ns: i64) -> (String, String) {
+/// `{"date": …, "time": …, "utc": 1}` plus `more`, for a moment in UTC as sadf -j writes.
+fn stamp(ns: i64, more: Map<String, Value>) -> Value {
     let t = chrono::DateTime::from_timestamp_nanos(ns);
-    (
-        t.format("%Y-%m-%d").to_string(),
-        t.format("%H:%M:%S").to_string(),
-    )
+    let mut o = Map::new();
+    o.insert("date".into(), t.format("%Y-%m-%d").to_string().into());
+    o.insert("time".into(), t.format("%H:%M:%S").to_string().into());
+    o.insert("utc".into(), 1.into());
+    o.extend(more);
+    Value::Object(o)
 }
 
 /// `--format json`.
@@ -276,8 +133,8 @@ pub struct Json<W: Write> {
     out: W,
     sel: Selection,
     entries: u64,
-    restarts: Vec<String>,
-    comments: Vec<String>,
+    restarts: Vec<Value>,
+    comments: Vec<Value>,
     started: bool,
     finished: bool,
 }
@@ -298,53 +155,60 @@ impl<W: Write> Json<W> {
 
 impl<W: Write> Render for Json<W> {
     fn begin(&mut self, host: &HostFacts, first_ns: i64) -> io::Result<()> {
-        let (date, time) = date_time_utc(first_ns);
+        let t = chrono::DateTime::from_timestamp_nanos(first_ns);
+        let mut h = Map::new();
+        h.insert("nodename".into(), host.hostname.clone().into());
+        h.insert("sysname".into(), host.sysname.clone().into());
+        h.insert("release".into(), host.release.clone().into());
+        h.insert("machine".into(), host.machine.clone().into());
+        h.insert("number-of-cpus".into(), host.cpu_count.into());
+        h.insert("file-date".into(), t.format("%Y-%m-%d").to_string().into());
+        h.insert(
+            "file-utc-time".into(),
+            t.format("%H:%M:%S").to_string().into(),
+        );
+        h.insert("timezone".into(), "UTC".into());
+        // The host object stays open: its statistics follow as they are read.
+        let host = serde_json::to_string(&Value::Object(h))?;
+        let open = host.strip_suffix('}').unwrap_or(&host);
         write!(
             self.out,
-            "{{\"sysstat\": {{\"hosts\": [{{\"nodename\": {}, \"sysname\": {}, \"release\": {}, \"machine\": {}, \"number-of-cpus\": {}, \"file-date\": \"{date}\", \"file-utc-time\": \"{time}\", \"timezone\": \"UTC\", \"statistics\": [",
-            quote(&host.hostname),
-            quote(&host.sysname),
-            quote(&host.release),
-            quote(&host.machine),
-            host.cpu_count
+            "{{\"sysstat\": {{\"hosts\": [{open}, \"statistics\": ["
         )?;
         self.started = true;
         self.out.flush()
     }
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        let (date, time) = date_time_utc(s.end_ns);
-        let mut o = format!(
-            "{}\n{{\"timestamp\": {{\"date\": \"{date}\", \"time\": \"{time}\", \"utc\": 1, \"interval\": {}}}",
-            if self.entries > 0 { "," } else { "" },
-            seconds(s.seconds)
-        );
-        let mut acts = String::new();
-        activities(&self.sel, s, &mut acts);
-        if !acts.is_empty() {
-            o.push_str(", ");
-            o.push_str(&acts);
+        let mut interval = Map::new();
+        interval.insert("interval".into(), seconds_value(s.seconds));
+        let mut entry = Map::new();
+        entry.insert("timestamp".into(), stamp(s.end_ns, interval));
+        entry.extend(activities(&self.sel, s));
+        if self.entries > 0 {
+            self.out.write_all(b",")?;
         }
-        o.push('}');
+        self.out.write_all(b"\n")?;
+        serde_json::to_writer(&mut self.out, &Value::Object(entry))?;
         self.entries += 1;
-        self.out.write_all(o.as_bytes())?;
         self.out.flush()
     }
 
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
-        let (date, time) = date_time_utc(wall_ns);
-        self.restarts.push(format!(
-            "{{\"boot\": {{\"date\": \"{date}\", \"time\": \"{time}\", \"utc\": 1, \"cpu_count\": {cpus}}}}}"
-        ));
+        let mut more = Map::new();
+        more.insert("cpu_count".into(), cpus.into());
+        let mut o = Map::new();
+        o.insert("boot".into(), stamp(wall_ns, more));
+        self.restarts.push(Value::Object(o));
         Ok(())
     }
 
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
-        let (date, time) = date_time_utc(wall_ns);
-        self.comments.push(format!(
-            "{{\"comment\": {{\"date\": \"{date}\", \"time\": \"{time}\", \"utc\": 1, \"com\": {}}}}}",
-            quote(text)
-        ));
+        let mut more = Map::new();
+        more.insert("com".into(), text.into());
+        let mut o = Map::new();
+        o.insert("comment".into(), stamp(wall_ns, more));
+        self.comments.push(Value::Object(o));
         Ok(())
     }
 
@@ -353,17 +217,14 @@ impl<W: Write> Render for Json<W> {
             return Ok(());
         }
         self.finished = true;
+        write!(self.out, "\n], \"restarts\": ")?;
+        serde_json::to_writer(&mut self.out, &self.restarts)?;
         // As sadf, "comments" only when there are some (they are passed on with -C).
-        let comments = if self.comments.is_empty() {
-            String::new()
-        } else {
-            format!(", \"comments\": [{}]", self.comments.join(", "))
-        };
-        write!(
-            self.out,
-            "\n], \"restarts\": [{}]{comments}}}]}}}}\n",
-            self.restarts.join(", ")
-        )?;
+        if !self.comments.is_empty() {
+            write!(self.out, ", \"comments\": ")?;
+            serde_json::to_writer(&mut self.out, &self.comments)?;
+        }
+        writeln!(self.out, "}}]}}}}")?;
         self.out.flush()
     }
 }

@@ -2,16 +2,17 @@
 //! restart or comment — for `tail -f` pipelines and log shippers. The schema is in
 //! docs/JSON.md and docs/rsar-jsonl.schema.json.
 
-use super::json::{activities, quote, seconds};
+use super::json::{activities, seconds_value};
 use super::{Render, Selection};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
+use serde_json::{Map, Value};
 use std::io::{self, Write};
 
 pub struct JsonLines<W: Write> {
     out: W,
     sel: Selection,
-    host: String,
+    host: Value,
 }
 
 impl<W: Write> JsonLines<W> {
@@ -19,54 +20,55 @@ impl<W: Write> JsonLines<W> {
         JsonLines {
             out,
             sel,
-            host: String::new(),
+            host: Value::Null,
         }
     }
 
-    fn stamp(&self, ns: i64) -> String {
+    /// A line's first members: its type and time (local, RFC 3339).
+    fn line(&self, kind: &str, ns: i64) -> Map<String, Value> {
         let t = chrono::DateTime::from_timestamp_nanos(ns).with_timezone(&chrono::Local);
-        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        let mut o = Map::new();
+        o.insert("type".into(), kind.into());
+        o.insert(
+            "timestamp".into(),
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false).into(),
+        );
+        o
+    }
+
+    fn write(&mut self, line: Map<String, Value>) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, &Value::Object(line))?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
     }
 }
 
 impl<W: Write> Render for JsonLines<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
-        self.host = quote(&host.hostname);
+        self.host = host.hostname.clone().into();
         Ok(())
     }
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        let mut acts = String::new();
-        activities(&self.sel, s, &mut acts);
-        writeln!(
-            self.out,
-            "{{\"type\": \"interval\", \"timestamp\": \"{}\", \"interval\": {}, \"host\": {}{}{}}}",
-            self.stamp(s.end_ns),
-            seconds(s.seconds),
-            self.host,
-            if acts.is_empty() { "" } else { ", " },
-            acts
-        )?;
-        self.out.flush()
+        let mut o = self.line("interval", s.end_ns);
+        o.insert("interval".into(), seconds_value(s.seconds));
+        o.insert("host".into(), self.host.clone());
+        o.extend(activities(&self.sel, s));
+        self.write(o)
     }
 
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
-        writeln!(
-            self.out,
-            "{{\"type\": \"restart\", \"timestamp\": \"{}\", \"host\": {}, \"cpu_count\": {cpus}}}",
-            self.stamp(wall_ns),
-            self.host
-        )
+        let mut o = self.line("restart", wall_ns);
+        o.insert("host".into(), self.host.clone());
+        o.insert("cpu_count".into(), cpus.into());
+        self.write(o)
     }
 
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
-        writeln!(
-            self.out,
-            "{{\"type\": \"comment\", \"timestamp\": \"{}\", \"host\": {}, \"comment\": {}}}",
-            self.stamp(wall_ns),
-            self.host,
-            quote(text)
-        )
+        let mut o = self.line("comment", wall_ns);
+        o.insert("host".into(), self.host.clone());
+        o.insert("comment".into(), text.into());
+        self.write(o)
     }
 
     fn finish(&mut self) -> io::Result<()> {

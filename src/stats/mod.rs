@@ -23,7 +23,7 @@ pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta
 pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
-pub use net::{NetDelta, NetRates};
+pub use net::{NetDelta, NetErrors, NetRates};
 pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 

@@ -1,4 +1,4 @@
-//! Network interfaces: `-n DEV`.
+//! Network interfaces: `-n DEV` and `-n EDEV`.
 //!
 //! Rules for counters that misbehave:
 //! - An interface seen for the first time, or whose packet counts (received or sent) went
@@ -22,8 +22,45 @@ pub struct NetDelta {
     pub tx_bytes: u64,
     pub tx_packets: u64,
     pub tx_compressed: u64,
+    /// Errors, drops and collisions (`-n EDEV`).
+    pub errors: NetErrors,
     pub speed_mbps: Option<u32>,
     pub full_duplex: bool,
+}
+
+/// What went wrong on an interface during an interval: the `-n EDEV` counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NetErrors {
+    pub rx_errs: u64,
+    pub tx_errs: u64,
+    pub tx_colls: u64,
+    pub rx_drop: u64,
+    pub tx_drop: u64,
+    pub tx_carrier: u64,
+    pub rx_frame: u64,
+    pub rx_fifo: u64,
+    pub tx_fifo: u64,
+}
+
+impl NetErrors {
+    fn fields(&mut self) -> [&mut u64; 9] {
+        [
+            &mut self.rx_errs,
+            &mut self.tx_errs,
+            &mut self.tx_colls,
+            &mut self.rx_drop,
+            &mut self.tx_drop,
+            &mut self.tx_carrier,
+            &mut self.rx_frame,
+            &mut self.rx_fifo,
+            &mut self.tx_fifo,
+        ]
+    }
+
+    /// `rxerr/s txerr/s coll/s rxdrop/s txdrop/s txcarr/s rxfram/s rxfifo/s txfifo/s`.
+    pub fn rates(mut self, seconds: f64) -> [f64; 9] {
+        self.fields().map(|v| *v as f64 / seconds)
+    }
 }
 
 impl NetDelta {
@@ -43,6 +80,17 @@ impl NetDelta {
             tx_bytes: w(p.tx_bytes, curr.tx_bytes),
             tx_packets: w(p.tx_packets, curr.tx_packets),
             tx_compressed: w(p.tx_compressed, curr.tx_compressed),
+            errors: NetErrors {
+                rx_errs: w(p.rx_errs, curr.rx_errs),
+                tx_errs: w(p.tx_errs, curr.tx_errs),
+                tx_colls: w(p.tx_colls, curr.tx_colls),
+                rx_drop: w(p.rx_drop, curr.rx_drop),
+                tx_drop: w(p.tx_drop, curr.tx_drop),
+                tx_carrier: w(p.tx_carrier, curr.tx_carrier),
+                rx_frame: w(p.rx_frame, curr.rx_frame),
+                rx_fifo: w(p.rx_fifo, curr.rx_fifo),
+                tx_fifo: w(p.tx_fifo, curr.tx_fifo),
+            },
             speed_mbps: curr.speed_mbps,
             full_duplex: curr.full_duplex,
         }
@@ -56,6 +104,10 @@ impl NetDelta {
         self.tx_bytes += o.tx_bytes;
         self.tx_packets += o.tx_packets;
         self.tx_compressed += o.tx_compressed;
+        let mut theirs = o.errors;
+        for (mine, theirs) in self.errors.fields().into_iter().zip(theirs.fields()) {
+            *mine += *theirs;
+        }
         self.speed_mbps = o.speed_mbps;
         self.full_duplex = o.full_duplex;
     }
