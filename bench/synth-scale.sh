@@ -6,6 +6,9 @@
 # and the log's bytes per sample.
 # Usage: bench/synth-scale.sh [STEPS]    (default 3600: an hour at 1 s; needs /usr/bin/time)
 # Env: CPUS, DISKS, IFACES change the host; KEEP=1 keeps the temporary directory.
+# Recording dominates: each rsadc run reads the whole day file before it appends (about
+# 0.45 ms more per sample already in the file on a 2-core VM), so the total grows with the
+# square of STEPS: 300 steps took 24 s, 3600 take most of an hour.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-3600}
@@ -30,6 +33,7 @@ for ((i = 0; i < steps; i++)); do
   t=$(step_dir "$i")
   target/release/rsadc --proc-root "$t/proc" --sys-root "$t/sys" --fake-clock $((start + i)) \
     1 1 "$tmp/log/" 2>>"$tmp/rsadc.err" || { cat "$tmp/rsadc.err" >&2; exit 1; }
+  if (( (i + 1) % 300 == 0 )); then echo "recorded $((i + 1))/$steps" >&2; fi
 done
 t2=$(date +%s.%N)
 logs=("$tmp"/log/rsar*)
