@@ -162,3 +162,100 @@ fn several_days_in_one_chart() {
         "the day boundary is labelled with its date: {ticks:?}"
     );
 }
+
+/// The renderer keeps columns, not intervals: 100,000 one-second intervals (a reboot in
+/// the middle) make a chart with about one point pair per pixel at most, whatever the
+/// length of the log.
+#[test]
+fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
+    use rsar::report::{renderer, Format, Layout, Selection};
+    use rsar::stats::IntervalStats;
+    let root = fixture("t0");
+    let a = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let mut b = a.clone();
+    b.time.wall_ns += 1_000_000_000;
+    b.time.uptime_cs += 100;
+    b.kernel.ctxt += 5000;
+    let one = IntervalStats::between(&a, &b).unwrap();
+    let sel = Selection {
+        cpu: Some(false),
+        queue: Some(false),
+        tasks: true,
+        ..Default::default()
+    };
+    const N: i64 = 100_000;
+    let mut out = Vec::new();
+    {
+        let mut r = renderer(
+            Format::Svg,
+            Layout::ByTable,
+            &mut out,
+            &sel,
+            rsar::time::Zone::Utc,
+        );
+        r.begin(&rsar::sample::HostFacts::default(), TEN * 1_000_000_000)
+            .unwrap();
+        for k in 0..N {
+            let start = (TEN + k) * 1_000_000_000;
+            if k == N / 2 {
+                // A reboot: no interval spans it.
+                r.restart(start + 500_000_000, 4).unwrap();
+                continue;
+            }
+            let mut s = one.clone();
+            s.start_ns = start;
+            s.end_ns = start + 1_000_000_000;
+            r.interval(&s).unwrap();
+        }
+        r.finish().unwrap();
+    }
+    let out = String::from_utf8(out).unwrap();
+    let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let heading = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .nth(1)
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        heading.contains(&format!("{} intervals", N - 1)),
+        "{heading}"
+    );
+    // The plot is 998 pixels wide; each column is drawn as two points (its start and end).
+    let pixels = 998;
+    let lines: Vec<usize> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .map(|n| n.attribute("points").unwrap().split(' ').count())
+        .collect();
+    // Load (5 series) and tasks (2 columns), each line broken once by the reboot.
+    assert_eq!(lines.len(), 2 * 7, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|&p| p <= 2 * pixels && p >= 2 * pixels / 4),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().sum::<usize>() <= 7 * 2 * (pixels + 2),
+        "{lines:?}"
+    );
+    // CPU bands: a path per band and run, its top and bottom edges.
+    for d in doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path"))
+        .filter_map(|n| n.attribute("d"))
+    {
+        assert!(d.split(' ').count() <= 4 * pixels + 1, "{}", d.len());
+    }
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some("restart"))
+            .count(),
+        3,
+        "the reboot is marked on each chart"
+    );
+}

@@ -2,12 +2,16 @@
 //! CPU as stacked %usr/%sys/%iowait/%steal, load and run queue, memory, swap, per-disk
 //! throughput and %util, per-interface throughput, and a line chart of the columns of any
 //! other report. Times are labelled in the report's zone; restarts are marked; a gap in the
-//! data is a gap in the lines. Everything is buffered and drawn at the end.
+//! data is a gap in the lines. The intervals are summed into a bounded number of columns
+//! as they come (`columns`), and drawn at the end.
+
+mod columns;
 
 use super::{disk_shown, Render, Selection, Table};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
 use crate::time::Zone;
+use columns::Columns;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -45,9 +49,17 @@ pub struct Svg<W: Write> {
     sel: Selection,
     zone: Zone,
     host: Option<HostFacts>,
+    /// The intervals as they stream in, summed into a bounded number of groups.
+    columns: Columns,
+    /// The columns to draw, one per pixel at most: filled at the end from `columns`.
     intervals: Vec<IntervalStats>,
     restarts: Vec<i64>,
 }
+
+/// Groups kept while reading, per pixel of the plot's width: a log of up to this many
+/// intervals per pixel is drawn exactly as if every interval had been kept, and memory
+/// stays the same however long the log.
+const KEPT_PER_PIXEL: usize = 4;
 
 impl<W: Write> Svg<W> {
     pub fn new(out: W, sel: Selection, zone: Zone) -> Self {
@@ -56,6 +68,7 @@ impl<W: Write> Svg<W> {
             sel,
             zone,
             host: None,
+            columns: Columns::new(KEPT_PER_PIXEL * (WIDTH - LEFT - RIGHT) as usize),
             intervals: Vec::new(),
             restarts: Vec::new(),
         }
@@ -322,46 +335,13 @@ fn esc(s: &str) -> String {
 }
 
 impl<W: Write> Svg<W> {
-    /// More intervals than pixels make a smear: merge neighbours (never across a restart or
-    /// a gap) into at most about one per pixel, averaging them as `Average:` does.
-    fn merge_to_pixels(&mut self, pixels: usize) {
-        let n = self.intervals.len();
-        let per = n.div_ceil(pixels.max(1));
-        if per <= 1 {
-            return;
-        }
-        let mut merged: Vec<IntervalStats> = Vec::with_capacity(n / per + 1);
-        let mut count = 0;
-        for s in std::mem::take(&mut self.intervals) {
-            let joins = match merged.last() {
-                Some(last) => {
-                    count < per
-                        && last.end_ns == s.start_ns
-                        && !self
-                            .restarts
-                            .iter()
-                            .any(|&r| r > last.start_ns && r <= s.end_ns)
-                }
-                None => false,
-            };
-            match merged.last_mut() {
-                Some(last) if joins => {
-                    last.add(&s);
-                    count += 1;
-                }
-                _ => {
-                    merged.push(s);
-                    count = 1;
-                }
-            }
-        }
-        self.intervals = merged;
-    }
-
     fn draw(&mut self) -> io::Result<()> {
-        self.merge_to_pixels((WIDTH - LEFT - RIGHT) as usize);
+        // More intervals than pixels make a smear: neighbours are merged (never across a
+        // restart or a gap) into at most about one per pixel, averaged as `Average:` does.
+        let columns = std::mem::replace(&mut self.columns, Columns::new(0));
+        let n = columns.intervals();
+        self.intervals = columns.finish((WIDTH - LEFT - RIGHT) as usize, &self.restarts);
         let charts = self.charts();
-        let n = self.intervals.len();
         let (t0, t1) = match (self.intervals.first(), self.intervals.last()) {
             (Some(a), Some(b)) => (a.start_ns, b.end_ns),
             _ => (0, 1),
@@ -604,7 +584,7 @@ impl<W: Write> Svg<W> {
             }
             o.push_str("</g>\n");
         }
-        if n == 0 {
+        if self.intervals.is_empty() {
             let _ = writeln!(
                 o,
                 "<text x=\"{LEFT}\" y=\"80\">No intervals to chart.</text>"
@@ -623,7 +603,7 @@ impl<W: Write> Render for Svg<W> {
     }
 
     fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
-        self.intervals.push(stats.clone());
+        self.columns.push(stats, &self.restarts);
         Ok(())
     }
 
