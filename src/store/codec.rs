@@ -1,4 +1,4 @@
-//! How a `Sample` becomes bytes: its *shape* (which CPUs are online, which devices and
+//! Format 1 (read only, forever): how a `Sample` was written as its *shape* (which CPUs are online, which devices and
 //! interfaces exist, which optional groups and fields are present) and a flat vector of
 //! u64 *values* in a fixed order.
 //!
@@ -7,7 +7,7 @@
 //! only itself. Both write their numbers as varints with runs of zeros collapsed: an idle
 //! loop device or a counter that did not move costs a fraction of a byte.
 
-use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
+use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use crate::sample::{
     CpuTicks, DiskCounters, LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample,
     Swap,
@@ -50,96 +50,7 @@ const GROUP_LOAD: u32 = 1;
 const GROUP_MEMORY: u32 = 1 << 1;
 const GROUP_SWAP: u32 = 1 << 2;
 const GROUP_PAGING: u32 = 1 << 3;
-/// Pressure: two bits per resource (present, has `full`), from bit 4.
-const GROUP_PSI: u32 = 1 << 4;
-
-fn psi_of(s: &Sample) -> [&Option<Pressure>; 3] {
-    [&s.pressure.cpu, &s.pressure.io, &s.pressure.memory]
-}
-
 impl Shape {
-    pub fn of(s: &Sample) -> Shape {
-        let mut groups = 0;
-        for (on, bit) in [
-            (s.load.is_some(), GROUP_LOAD),
-            (s.memory.is_some(), GROUP_MEMORY),
-            (s.swap.is_some(), GROUP_SWAP),
-            (s.paging.is_some(), GROUP_PAGING),
-        ] {
-            if on {
-                groups |= bit;
-            }
-        }
-        for (i, p) in psi_of(s).into_iter().enumerate() {
-            if let Some(p) = p {
-                groups |= GROUP_PSI << (2 * i);
-                if p.full.is_some() {
-                    groups |= GROUP_PSI << (2 * i + 1);
-                }
-            }
-        }
-        let memory_fields = s.memory.as_ref().map_or(0, |m| {
-            memory_optional(m)
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.is_some())
-                .fold(0, |bits, (i, _)| bits | 1 << i)
-        });
-        Shape {
-            cpus: s.cpu.per_cpu.iter().map(Option::is_some).collect(),
-            groups,
-            memory_fields,
-            disks: s
-                .disks
-                .iter()
-                .map(|d| DiskShape {
-                    major: d.major,
-                    minor: d.minor,
-                    name: d.name.clone(),
-                    whole: d.whole,
-                    physical: d.physical,
-                    optional: disk_optional(d),
-                })
-                .collect(),
-            nets: s
-                .net
-                .iter()
-                .map(|n| NetShape {
-                    name: n.name.clone(),
-                    speed_mbps: n.speed_mbps,
-                    full_duplex: n.full_duplex,
-                })
-                .collect(),
-        }
-    }
-
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        put_varint(out, self.cpus.len() as u64);
-        for chunk in self.cpus.chunks(8) {
-            out.push(
-                chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |b, (i, &on)| b | (u8::from(on) << i)),
-            );
-        }
-        put_varint(out, u64::from(self.groups));
-        put_varint(out, u64::from(self.memory_fields));
-        put_varint(out, self.disks.len() as u64);
-        for d in &self.disks {
-            put_varint(out, u64::from(d.major));
-            put_varint(out, u64::from(d.minor));
-            put_str(out, &d.name);
-            out.push(u8::from(d.whole) | u8::from(d.physical) << 1 | d.optional << 2);
-        }
-        put_varint(out, self.nets.len() as u64);
-        for n in &self.nets {
-            put_str(out, &n.name);
-            put_varint(out, n.speed_mbps.map_or(0, |s| u64::from(s) + 1));
-            out.push(u8::from(n.full_duplex));
-        }
-    }
-
     pub fn decode(c: &mut Cursor<'_>) -> Result<Shape, DecodeError> {
         let ncpu = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
         let bitmap = c.bytes(ncpu.div_ceil(8))?;
@@ -230,194 +141,11 @@ impl Shape {
     }
 }
 
-/// How many optional disk counters a sample records: 0, 4 (discards) or 6 (and flushes).
-/// Groups are written whole — a counter of a recorded group that is `None` is written as
-/// 0 — so the values always match the shape, whatever the sample holds.
-fn disk_optional(d: &DiskCounters) -> u8 {
-    if d.flushes.is_some() || d.flush_ms.is_some() {
-        6
-    } else if [
-        d.discards,
-        d.discards_merged,
-        d.discard_sectors,
-        d.discard_ms,
-    ]
-    .iter()
-    .any(Option::is_some)
-    {
-        4
-    } else {
-        0
-    }
-}
-
 fn small(v: u64) -> Result<u32, DecodeError> {
     u32::try_from(v).map_err(|_| DecodeError("number too large"))
 }
 
 const MEMORY_FIXED: usize = 10;
-
-fn memory_optional(m: &Memory) -> [Option<u64>; 11] {
-    [
-        m.mem_available,
-        m.shmem,
-        m.anon_pages,
-        m.kernel_stack,
-        m.page_tables,
-        m.hugepages_total,
-        m.hugepages_free,
-        m.hugepages_rsvd,
-        m.hugepages_surp,
-        m.hugepagesize,
-        m.s_reclaimable,
-    ]
-}
-
-fn cpu_values(t: &CpuTicks) -> [u64; 10] {
-    [
-        t.user,
-        t.nice,
-        t.system,
-        t.idle,
-        t.iowait,
-        t.irq,
-        t.softirq,
-        t.steal,
-        t.guest,
-        t.guest_nice,
-    ]
-}
-
-/// The values of a sample, in the order `Shape::value_count` counts them.
-pub fn values(s: &Sample, out: &mut Vec<u64>) {
-    out.clear();
-    out.push(s.time.wall_ns as u64);
-    out.push(s.time.uptime_cs);
-    out.extend(cpu_values(&s.cpu.total));
-    for t in s.cpu.per_cpu.iter().flatten() {
-        out.extend(cpu_values(t));
-    }
-    let k = &s.kernel;
-    out.extend([
-        k.ctxt,
-        k.processes,
-        k.intr,
-        k.procs_running,
-        k.procs_blocked,
-    ]);
-    if let Some(l) = &s.load {
-        out.extend(
-            [
-                l.load1_x100,
-                l.load5_x100,
-                l.load15_x100,
-                l.runnable,
-                l.tasks,
-            ]
-            .map(u64::from),
-        );
-    }
-    if let Some(m) = &s.memory {
-        out.extend([
-            m.mem_total,
-            m.mem_free,
-            m.buffers,
-            m.cached,
-            m.active,
-            m.inactive,
-            m.dirty,
-            m.slab,
-            m.committed_as,
-            m.vmalloc_used,
-        ]);
-        out.extend(memory_optional(m).into_iter().flatten());
-    }
-    if let Some(w) = &s.swap {
-        out.extend([
-            w.swap_total,
-            w.swap_free,
-            w.swap_cached,
-            w.pswpin,
-            w.pswpout,
-        ]);
-    }
-    if let Some(p) = &s.paging {
-        out.extend([
-            p.pgpgin,
-            p.pgpgout,
-            p.pgfault,
-            p.pgmajfault,
-            p.pgfree,
-            p.pgscan_kswapd,
-            p.pgscan_direct,
-            p.pgsteal,
-            p.pgpromote,
-            p.pgdemote,
-        ]);
-    }
-    for d in &s.disks {
-        out.extend([
-            d.reads,
-            d.reads_merged,
-            d.read_sectors,
-            d.read_ms,
-            d.writes,
-            d.writes_merged,
-            d.write_sectors,
-            d.write_ms,
-            d.in_flight,
-            d.io_ticks_ms,
-            d.weighted_ms,
-        ]);
-        let optional = [
-            d.discards,
-            d.discards_merged,
-            d.discard_sectors,
-            d.discard_ms,
-            d.flushes,
-            d.flush_ms,
-        ];
-        out.extend(
-            optional[..usize::from(disk_optional(d))]
-                .iter()
-                .map(|v| v.unwrap_or(0)),
-        );
-    }
-    for n in &s.net {
-        out.extend([
-            n.rx_bytes,
-            n.rx_packets,
-            n.rx_errs,
-            n.rx_drop,
-            n.rx_fifo,
-            n.rx_frame,
-            n.rx_compressed,
-            n.rx_multicast,
-            n.tx_bytes,
-            n.tx_packets,
-            n.tx_errs,
-            n.tx_drop,
-            n.tx_fifo,
-            n.tx_colls,
-            n.tx_carrier,
-            n.tx_compressed,
-        ]);
-    }
-    for p in psi_of(s).into_iter().flatten() {
-        let line = |l: &PressureLine| {
-            [
-                u64::from(l.avg10_x100),
-                u64::from(l.avg60_x100),
-                u64::from(l.avg300_x100),
-                l.total_us,
-            ]
-        };
-        out.extend(line(&p.some));
-        if let Some(f) = &p.full {
-            out.extend(line(f));
-        }
-    }
-}
 
 /// Rebuild a sample from its shape and values.
 pub fn sample(shape: &Shape, v: &[u64]) -> Result<Sample, DecodeError> {

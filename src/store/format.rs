@@ -2,13 +2,12 @@
 //! the same thing for someone writing a reader in another language.
 
 use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
-use super::codec::{self, Shape};
 use crate::sample::{HostFacts, Sample};
 
 /// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
 /// The format this build writes, and the newest it reads.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 /// Every record starts with these two bytes, so a reader can find the next record after
 /// damaged bytes.
 pub const SYNC: [u8; 2] = [0xd5, 0x5b];
@@ -145,6 +144,8 @@ pub const KIND_COMMENT: u8 = 4;
 /// rewritten so at compression (numbers that repeat from one sample to the next compress
 /// far better than distances from a keyframe that grow).
 pub const KIND_STEP: u8 = 5;
+/// A format-2 sample: a sequence number, then one block per group (`groups`).
+pub const KIND_SAMPLE: u8 = 6;
 
 /// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
 pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -228,22 +229,6 @@ pub enum Record {
         wall_ns: i64,
         text: String,
     },
-}
-
-/// The payload of a keyframe: its sequence number, shape and values.
-pub fn keyframe_payload(seq: u64, shape: &Shape, values: &[u64], out: &mut Vec<u8>) {
-    out.clear();
-    put_varint(out, seq);
-    shape.encode(out);
-    codec::put_numbers(out, values.iter().copied());
-}
-
-/// The payload of a delta against keyframe `key_seq`.
-pub fn delta_payload(seq: u64, key_seq: u64, key: &[u64], values: &[u64], out: &mut Vec<u8>) {
-    out.clear();
-    put_varint(out, seq);
-    put_varint(out, key_seq);
-    codec::put_delta(out, key, values);
 }
 
 pub fn restart_payload(wall_ns: i64, host: &HostFacts) -> Vec<u8> {

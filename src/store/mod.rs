@@ -3,7 +3,9 @@
 //! is its only implementation. It knows nothing of rates or output.
 //!
 //! - `format`: header, frames, record payloads;
-//! - `codec`: a `Sample` as shape + values, deltas, varints with zero runs;
+//! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
+//!   deltas, varints with zero runs;
+//! - `groups`: format 2's samples, one block per metric group, keyed per group;
 //! - `reader`: frames back into records, resynchronising after damage;
 //! - `writer`: locked, crash-safe appending;
 //! - `safe_dir`: opening, creating, renaming and deleting in a log directory without
@@ -14,6 +16,7 @@
 mod bytes;
 mod codec;
 mod format;
+mod groups;
 mod reader;
 pub mod safe_dir;
 mod stream;
@@ -24,6 +27,15 @@ pub use format::{FileHeader, HeaderError, Record, VERSION};
 pub use reader::{pack, Damage, Scanner};
 pub use stream::LogReader;
 pub use writer::{DayWriter, NonRegular, OpenReport, KEYFRAME_EVERY};
+
+/// The format's primitives, for tools and tests that write records by hand (see
+/// `docs/FORMAT.md`).
+pub mod wire {
+    pub use super::bytes::{put_str, put_varint, unzigzag, zigzag};
+    pub use super::codec::put_numbers;
+    pub use super::format::{frame, KIND_COMMENT, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION};
+    pub use super::groups::{MODE_DELTA, MODE_KEY, MODE_STEP};
+}
 
 use chrono::NaiveDate;
 use safe_dir::{EntryKind, LogDir};

@@ -5,6 +5,7 @@
 use super::bytes::{Cursor, DecodeError};
 use super::codec::{self, Shape};
 use super::format::{self, Frame, Record, FRAME_OVERHEAD, SYNC};
+use super::groups::{self, GroupState, NGROUPS};
 
 /// The last keyframe seen: what deltas are decoded against.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +44,14 @@ impl Damage {
 /// Decodes a stream of frames. Keep one per file.
 #[derive(Debug, Default)]
 pub struct Scanner {
+    /// Format 1: the last keyframe.
     pub keyframe: Option<Keyframe>,
+    /// Format 2: each group's key and last values, and the last boot id a key carried.
+    pub groups: GroupState,
     pub damage: Damage,
     /// Sequence number of the last sample read.
     pub last_seq: Option<u64>,
-    /// Boot id of the last restart record read.
+    /// Boot id of the last restart record or format-2 time key read.
     pub last_boot_id: Option<String>,
     /// Bytes of the largest good record seen, framing included.
     pub largest_record: usize,
@@ -60,12 +64,14 @@ pub struct Scanner {
 impl Scanner {
     /// Read the records in `buf`, which holds the file's bytes from offset `base`.
     /// Returns how many bytes were consumed: up to the end of the last complete record (or
-    /// damaged range). Bytes after that are a record still being written, or cut short.
+    /// damaged range). Bytes after that are a record still being written, or cut short:
+    /// a frame that starts with a marker and runs past the end of `buf`, and nothing good
+    /// after it. Intact records after damage are always read, never left as a tail.
     pub fn scan(&mut self, buf: &[u8], base: u64, out: &mut Vec<(u64, Record)>) -> usize {
         let mut pos = 0;
         // Bound the work spent hunting for records in damaged bytes, so that no input
         // makes the reader take forever: checksums over at most 64× the buffer.
-        let mut budget = buf.len().saturating_mul(64).max(1 << 20);
+        let mut budget = budget_for(buf.len());
         while pos < buf.len() {
             match format::read_frame(&buf[pos..]) {
                 Frame::Good { kind, payload, len } => {
@@ -82,11 +88,18 @@ impl Scanner {
                     pos += len;
                 }
                 Frame::Torn | Frame::Bad => match next_good(buf, pos + 1, &mut budget) {
-                    Some(next) => {
+                    Search::Found(next) => {
                         self.note_damage(&buf[pos..next], base + pos as u64);
                         pos = next;
                     }
-                    None => {
+                    Search::Exhausted => {
+                        // Too much work to tell records from damage here: everything
+                        // left is counted as damage, never as a torn tail (which a writer
+                        // would cut away). The next buffer starts with a fresh budget.
+                        self.note_damage(&buf[pos..], base + pos as u64);
+                        return buf.len();
+                    }
+                    Search::NotFound => {
                         // Nothing good follows. A record cut short at the end is a torn
                         // tail: leave it for more bytes. Anything else is damage.
                         let torn = last_torn_start(buf, pos);
@@ -156,6 +169,15 @@ impl Scanner {
                 self.decoded(seq);
                 Ok(Some(Record::Sample(sample)))
             }
+            format::KIND_SAMPLE => {
+                let decoded = groups::decode_sample(&mut self.groups, payload);
+                if let Some(b) = self.groups.boot_id.take() {
+                    self.last_boot_id = Some(b);
+                }
+                let (seq, sample) = decoded?;
+                self.last_seq = Some(seq);
+                Ok(Some(Record::Sample(sample)))
+            }
             format::KIND_RESTART => {
                 let r = format::decode_restart(payload)?;
                 if let Record::Restart { host, .. } = &r {
@@ -164,6 +186,7 @@ impl Scanner {
                 // Counters restarted: deltas never reach back across a restart.
                 self.keyframe = None;
                 self.prev_seq = None;
+                self.groups.forget();
                 Ok(Some(r))
             }
             format::KIND_COMMENT => format::decode_comment(payload).map(Some),
@@ -183,16 +206,18 @@ impl Scanner {
 }
 
 /// Rewrite a closed day for compression: every delta becomes a step from the sample
-/// before it (`KIND_STEP`); everything else, damaged bytes included, is copied as it is.
-/// `None` when the bytes do not start with a header of ours.
+/// before it (format 1: `KIND_STEP` records; format 2: step blocks); everything else,
+/// damaged bytes included, is copied as it is. `None` when the bytes do not start with a
+/// header of ours.
 pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
     let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
     let mut out = bytes[..hlen].to_vec();
     let mut sc = Scanner::default();
     let mut pos = hlen;
     let mut payload = Vec::new();
+    let mut block = Vec::new();
     let mut frame = Vec::new();
-    let mut budget = bytes.len().saturating_mul(64).max(1 << 20);
+    let mut budget = budget_for(bytes.len());
     while pos < bytes.len() {
         match format::read_frame(&bytes[pos..]) {
             Frame::Good {
@@ -201,6 +226,11 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                 len,
             } => {
                 let prev = sc.prev_seq.map(|s| (s, sc.prev_values.clone()));
+                let before: [Option<groups::Prev>; NGROUPS] = if kind == format::KIND_SAMPLE {
+                    sc.groups.prev.clone()
+                } else {
+                    Default::default()
+                };
                 let decoded = sc.decode(kind, p);
                 let rewritten = match (kind, decoded, prev) {
                     (format::KIND_DELTA, Ok(Some(_)), Some((prev_seq, prev_values)))
@@ -214,6 +244,22 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                         out.extend_from_slice(&frame);
                         true
                     }
+                    (format::KIND_SAMPLE, Ok(Some(_)), _) => {
+                        match groups::steps_payload(
+                            &before,
+                            &sc.groups,
+                            p,
+                            &mut block,
+                            &mut payload,
+                        ) {
+                            Ok(true) => {
+                                format::frame(format::KIND_SAMPLE, &payload, &mut frame);
+                                out.extend_from_slice(&frame);
+                                true
+                            }
+                            _ => false,
+                        }
+                    }
                     _ => false,
                 };
                 if !rewritten {
@@ -222,7 +268,10 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                 pos += len;
             }
             Frame::Torn | Frame::Bad => {
-                let next = next_good(bytes, pos + 1, &mut budget).unwrap_or(bytes.len());
+                let next = match next_good(bytes, pos + 1, &mut budget) {
+                    Search::Found(next) => next,
+                    Search::NotFound | Search::Exhausted => bytes.len(),
+                };
                 out.extend_from_slice(&bytes[pos..next]);
                 pos = next;
             }
@@ -231,25 +280,61 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The offset of the next complete, intact record at or after `from`.
-fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Option<usize> {
-    let mut i = from;
-    while i + FRAME_OVERHEAD <= buf.len() {
-        let off = buf[i..].windows(2).position(|w| w == SYNC)?;
-        i += off;
-        if let Frame::Good { .. } = format::read_frame(&buf[i..]) {
-            return Some(i);
-        }
-        // read_frame checksummed at most the declared length.
-        let declared = buf
-            .get(i + 2..i + 6)
-            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
-        *budget = budget.checked_sub(declared.min(buf.len() - i) + 1)?;
-        i += 1;
+/// Where the first good record in `buf` starts (a reader starting in the middle of a
+/// file: the bytes before it belong to a record that began earlier).
+pub fn first_good(buf: &[u8]) -> Option<usize> {
+    if let Frame::Good { .. } = format::read_frame(buf) {
+        return Some(0);
     }
-    None
+    match next_good(buf, 1, &mut budget_for(buf.len())) {
+        Search::Found(i) => Some(i),
+        Search::NotFound | Search::Exhausted => None,
+    }
 }
 
+/// Checksum work allowed when resynchronising in `len` bytes: proportional to them.
+fn budget_for(len: usize) -> usize {
+    len.saturating_mul(64).max(1 << 20)
+}
+
+/// What a search for the next good record found.
+#[derive(Debug, PartialEq, Eq)]
+enum Search {
+    Found(usize),
+    /// No good record starts after this point.
+    NotFound,
+    /// The work budget ran out before the search could tell.
+    Exhausted,
+}
+
+/// The offset of the next complete, intact record at or after `from`.
+fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Search {
+    let mut i = from;
+    while i + FRAME_OVERHEAD <= buf.len() {
+        let Some(off) = memchr::memmem::find(&buf[i..], &SYNC) else {
+            return Search::NotFound;
+        };
+        i += off;
+        // Only a frame that fits the buffer is checksummed; one whose declared length is
+        // out of bounds or runs past the end costs nothing (planted markers with huge
+        // lengths do not use up the budget).
+        let declared = buf.get(i + 2..i + 6).map_or(usize::MAX, |b| {
+            u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+        });
+        let checked = declared <= format::MAX_PAYLOAD && i + FRAME_OVERHEAD + declared <= buf.len();
+        if checked {
+            let Some(left) = budget.checked_sub(declared + 5) else {
+                return Search::Exhausted;
+            };
+            *budget = left;
+        }
+        if let Frame::Good { .. } = format::read_frame(&buf[i..]) {
+            return Search::Found(i);
+        }
+        i += 1;
+    }
+    Search::NotFound
+}
 /// Where a record cut short by the end of the buffer starts (the buffer's length if the
 /// bytes after `from` are not the beginning of a record).
 fn last_torn_start(buf: &[u8], from: usize) -> usize {

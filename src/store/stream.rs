@@ -7,9 +7,10 @@
 //! read. Bytes at the end that could be the start of a record are a torn tail: left for
 //! more bytes, counted by `torn_tail` and never called damage.
 
-use super::format::{FileHeader, HeaderError, Record, FRAME_OVERHEAD, MAX_PAYLOAD};
+use super::format::{FileHeader, HeaderError, Record, FRAME_OVERHEAD, MAGIC, MAX_PAYLOAD, VERSION};
 use super::reader::{Damage, Scanner};
 use super::{StoreError, DECOMPRESS_FLOOR, DECOMPRESS_RATIO, DECOMPRESS_RECORDS};
+use crate::sample::HostFacts;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
@@ -54,6 +55,8 @@ pub struct LogReader {
     /// Why a compressed day ended before its end: cut at a cap, or undecodable bytes.
     cut: Option<String>,
     cut_at: Option<u64>,
+    /// The header was damaged: `header` holds what the records told, or placeholders.
+    header_damaged: bool,
 }
 
 impl std::fmt::Debug for LogReader {
@@ -108,6 +111,7 @@ impl LogReader {
             decompressed: 0,
             cut: None,
             cut_at: None,
+            header_damaged: false,
         };
         // The header: read until it is whole, or the file ends.
         loop {
@@ -127,6 +131,31 @@ impl LogReader {
                         version,
                     })
                 }
+                Err(HeaderError::Damaged(why)) if r.pending.len() >= MAGIC.len() => {
+                    // The magic is ours but the rest of the header is not readable: the
+                    // records after it still are. Scanning from after the magic counts the
+                    // header's bytes as a damaged range (so rsar says so and exits 2); the
+                    // host facts come from the first restart or sample, else placeholders.
+                    r.pending.drain(..MAGIC.len());
+                    r.base = MAGIC.len() as u64;
+                    r.header = FileHeader {
+                        version: VERSION,
+                        host: HostFacts {
+                            hostname: "unknown (damaged header)".into(),
+                            sysname: "Linux".into(),
+                            user_hz: 100,
+                            page_size: 4096,
+                            ..HostFacts::default()
+                        },
+                        ..FileHeader::default()
+                    };
+                    r.header_damaged = true;
+                    r.cut = Some(format!(
+                        "damaged header ({why}): the records after it were read, with the host facts of the first restart or sample"
+                    ));
+                    r.facts_from_first_records()?;
+                    return Ok(r);
+                }
                 Err(reason) => {
                     return Err(StoreError::Header {
                         path: path.to_path_buf(),
@@ -139,6 +168,43 @@ impl LogReader {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The header was damaged; the records were read without it (see `header`).
+    pub fn header_damaged(&self) -> bool {
+        self.header_damaged
+    }
+
+    /// After a damaged header: read up to the first restart or sample and take the host
+    /// facts from it, holding the records read for `next_record`.
+    fn facts_from_first_records(&mut self) -> Result<(), StoreError> {
+        let mut held = VecDeque::new();
+        while let Some(rec) = self.next_record()? {
+            let stop = match &rec.1 {
+                Record::Restart { wall_ns, host } => {
+                    self.header.host = host.clone();
+                    self.header.created_ns = *wall_ns;
+                    true
+                }
+                Record::Sample(s) => {
+                    self.header.created_ns = s.time.wall_ns;
+                    self.header.host.cpu_count =
+                        u32::try_from(s.cpu.per_cpu.len()).unwrap_or(u32::MAX);
+                    if let Some(b) = &self.scanner.last_boot_id {
+                        self.header.host.boot_id = b.clone();
+                    }
+                    true
+                }
+                Record::Comment { .. } => false,
+            };
+            held.push_back(rec);
+            if stop {
+                break;
+            }
+        }
+        held.extend(self.records.drain(..));
+        self.records = held;
+        Ok(())
     }
 
     pub fn header(&self) -> &FileHeader {
@@ -155,9 +221,11 @@ impl LogReader {
         self.pending.len() as u64
     }
 
-    /// Why a compressed day's records end before the file does: it decompresses to more
-    /// than a day can hold (see `DECOMPRESS_FLOOR`), or its compressed bytes are damaged.
-    /// Every record before that point was read.
+    /// What is wrong with the file as a whole, for the reader to say: a damaged header
+    /// (the records were read without it), or why a compressed day's records end before
+    /// the file does — it decompresses to more than a day can hold (see
+    /// `DECOMPRESS_FLOOR`), or its compressed bytes are damaged; every record before that
+    /// point was read.
     pub fn cut(&self) -> Option<&str> {
         self.cut.as_deref()
     }
@@ -249,7 +317,8 @@ impl LogReader {
                         match &got {
                             Ok(0) if take == 0 => {
                                 self.cut = Some(format!(
-                                    "cut at {cap} bytes: it decompresses to more than a day can hold (a damaged or hostile file); every record before the cut was read"
+                                    "{}cut at {cap} bytes: it decompresses to more than a day can hold (a damaged or hostile file); every record before the cut was read",
+                                    self.cut.take().map_or(String::new(), |c| c + "; ")
                                 ));
                                 self.cut_at = Some(cap);
                                 *decoder = None;
@@ -258,7 +327,8 @@ impl LogReader {
                             Ok(n) => self.decompressed += *n as u64,
                             Err(e) => {
                                 self.cut = Some(format!(
-                                    "the compressed data is damaged after {} bytes ({e}); every record before that was read",
+                                    "{}the compressed data is damaged after {} bytes ({e}); every record before that was read",
+                                    self.cut.take().map_or(String::new(), |c| c + "; "),
                                     self.decompressed
                                 ));
                                 *decoder = None;

@@ -8,9 +8,10 @@
 //! appending. A write that fails (disk full) is rolled back to the last good record.
 
 use super::format::{self, FileHeader, HeaderError};
-use super::reader::{Keyframe, Scanner};
+use super::groups::{self, Encoded, WriterKey, NGROUPS};
+use super::reader::{self, Scanner};
 use super::safe_dir::{self, EntryKind, LogDir};
-use super::{codec::Shape, StoreError};
+use super::StoreError;
 use crate::sample::{HostFacts, Sample};
 use nix::fcntl::{Flock, FlockArg};
 use std::fs::File;
@@ -18,19 +19,30 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-/// A keyframe at least this often, so a damaged keyframe costs a bounded run of records.
+/// Each group gets a key at least this often, so a damaged key costs a bounded run of
+/// records.
 pub const KEYFRAME_EVERY: u64 = 64;
+/// Opening reads this much of the end of a file first, and 4× more each time that was
+/// not enough to find the last sample and the boot it was taken in...
+const TAIL_FIRST: u64 = 64 << 10;
+/// ...up to this much (a file damaged at its end; past this the writer starts every group
+/// with a key and numbers its samples so they cannot be confused with earlier ones).
+const TAIL_MAX: u64 = 16 << 20;
+/// The most a header takes: fixed part, body, CRC.
+const HEADER_MAX: u64 = 16 + (64 << 10) + 4;
 
 /// What opening found and did, for the collector's log.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct OpenReport {
     pub created: bool,
-    /// Bytes of a torn or damaged tail cut away.
+    /// Bytes of a torn tail (a record cut short by the end of the file) cut away.
     pub truncated_bytes: u64,
     /// Where a file that was not ours was moved.
     pub moved_aside: Option<PathBuf>,
-    /// Records in the file that could not be read (left in place).
+    /// Damaged records in the part of the file that was read (left in place).
     pub damaged_records: u64,
+    /// Bytes of the file read to open it: the header and a bounded tail, not the day.
+    pub bytes_read: u64,
 }
 
 /// An open day file, locked for writing.
@@ -40,9 +52,10 @@ pub struct DayWriter {
     file: Flock<File>,
     end: u64,
     next_seq: u64,
-    keyframe: Option<Keyframe>,
+    keys: [Option<WriterKey>; NGROUPS],
     boot_id: String,
-    values: Vec<u64>,
+    encoded: [Encoded; NGROUPS],
+    block: Vec<u8>,
     payload: Vec<u8>,
     frame: Vec<u8>,
 }
@@ -113,15 +126,21 @@ impl DayWriter {
                 io_err(path)(errno.into())
             }
         })?;
-        let bytes = read_all(&file).map_err(io_err(path))?;
+        let len = file.metadata().map_err(io_err(path))?.len();
+        // Headers are small: a first read of 4 KiB nearly always holds one.
+        let mut head = read_range(&file, 0, len.min(4 << 10)).map_err(io_err(path))?;
+        if matches!(FileHeader::decode(&head), Err(HeaderError::Truncated)) {
+            head = read_range(&file, 0, len.min(HEADER_MAX)).map_err(io_err(path))?;
+        }
+        report.bytes_read = head.len() as u64;
         let header = FileHeader {
             version: format::VERSION,
             host: host.clone(),
             created_ns: now_ns,
             utc_offset_s,
         };
-        let (file, header_len, file_boot) = match FileHeader::decode(&bytes) {
-            Ok((h, len)) => (file, len, h.host.boot_id),
+        let (file, header_len, file_boot) = match FileHeader::decode(&head) {
+            Ok((h, len)) => (file, len as u64, h.host.boot_id),
             Err(HeaderError::Newer(v)) => {
                 return Err(StoreError::Newer {
                     path: path.to_path_buf(),
@@ -133,13 +152,7 @@ impl DayWriter {
                 let h = header.encode();
                 file.write_all_at(&h, 0).map_err(io_err(path))?;
                 file.sync_all().map_err(io_err(path))?;
-                let w = DayWriter::new(
-                    path,
-                    file,
-                    h.len() as u64,
-                    Scanner::default(),
-                    &host.boot_id,
-                );
+                let w = DayWriter::new(path, file, h.len() as u64, Resume::fresh(&host.boot_id));
                 return Ok((w, report));
             }
             Err(_) => {
@@ -159,38 +172,32 @@ impl DayWriter {
                 f.sync_all().map_err(io_err(path))?;
                 let len = h.len();
                 return Ok((
-                    DayWriter::new(path, f, len as u64, Scanner::default(), &host.boot_id),
+                    DayWriter::new(path, f, len as u64, Resume::fresh(&host.boot_id)),
                     report,
                 ));
             }
         };
-        let mut scanner = Scanner::default();
-        let mut records = Vec::new();
-        let consumed = scanner.scan(&bytes[header_len..], header_len as u64, &mut records);
-        let good_end = (header_len + consumed) as u64;
-        if good_end < bytes.len() as u64 {
-            file.set_len(good_end).map_err(io_err(path))?;
-            report.truncated_bytes = bytes.len() as u64 - good_end;
+        let tail = read_tail(&file, header_len, len, &file_boot).map_err(io_err(path))?;
+        report.bytes_read += tail.bytes_read;
+        report.damaged_records = tail.damaged_records;
+        if tail.good_end < len {
+            file.set_len(tail.good_end).map_err(io_err(path))?;
+            report.truncated_bytes = len - tail.good_end;
         }
-        report.damaged_records = scanner.damage.skipped();
-        let w = DayWriter::new(path, file, good_end, scanner, &file_boot);
+        let w = DayWriter::new(path, file, tail.good_end, tail.resume);
         Ok((w, report))
     }
 
-    /// `file_boot` is the boot id the file's header was written under.
-    fn new(path: &Path, file: Flock<File>, end: u64, scanner: Scanner, file_boot: &str) -> Self {
-        let boot_id = scanner
-            .last_boot_id
-            .clone()
-            .unwrap_or_else(|| file_boot.to_string());
+    fn new(path: &Path, file: Flock<File>, end: u64, resume: Resume) -> Self {
         DayWriter {
             path: path.to_path_buf(),
             file,
             end,
-            next_seq: scanner.last_seq.map_or(0, |s| s + 1),
-            keyframe: scanner.keyframe,
-            boot_id,
-            values: Vec::new(),
+            next_seq: resume.next_seq,
+            keys: resume.keys,
+            boot_id: resume.boot_id,
+            encoded: Default::default(),
+            block: Vec::new(),
             payload: Vec::new(),
             frame: Vec::new(),
         }
@@ -215,31 +222,19 @@ impl DayWriter {
         if host.boot_id != self.boot_id {
             self.append_restart(host, s.time.wall_ns)?;
         }
-        super::codec::values(s, &mut self.values);
-        let shape_changed = self
-            .keyframe
-            .as_ref()
-            .is_none_or(|k| k.seq + KEYFRAME_EVERY <= self.next_seq || k.shape != Shape::of(s));
-        let seq = self.next_seq;
-        if shape_changed {
-            let shape = Shape::of(s);
-            if self.values.len() != shape.value_count() {
-                // The codec writes every group whole, so this cannot happen; if it ever
-                // did, writing would make a record its own reader rejects.
-                return Err(StoreError::Unencodable {
-                    path: self.path.clone(),
-                });
-            }
-            format::keyframe_payload(seq, &shape, &self.values, &mut self.payload);
-            self.write(format::KIND_KEYFRAME)?;
-            self.keyframe = Some(Keyframe {
-                seq,
-                shape,
-                values: self.values.clone(),
-            });
-        } else if let Some(k) = &self.keyframe {
-            format::delta_payload(seq, k.seq, &k.values, &self.values, &mut self.payload);
-            self.write(format::KIND_DELTA)?;
+        groups::encode(s, &self.boot_id, &mut self.encoded);
+        groups::sample_payload(
+            self.next_seq,
+            &self.encoded,
+            &mut self.keys,
+            KEYFRAME_EVERY,
+            &mut self.block,
+            &mut self.payload,
+        );
+        if let Err(e) = self.write(format::KIND_SAMPLE) {
+            // Not written: the keys it set are not in the file.
+            self.keys = Default::default();
+            return Err(e);
         }
         self.next_seq += 1;
         Ok(())
@@ -250,7 +245,7 @@ impl DayWriter {
         self.payload = format::restart_payload(wall_ns, host);
         self.write(format::KIND_RESTART)?;
         self.boot_id = host.boot_id.clone();
-        self.keyframe = None;
+        self.keys = Default::default();
         Ok(())
     }
 
@@ -284,12 +279,12 @@ fn create_new(dir: &LogDir, name: &str) -> io::Result<File> {
     Ok(f)
 }
 
-fn read_all(f: &File) -> io::Result<Vec<u8>> {
-    let len = f.metadata()?.len();
-    let mut buf = vec![0; usize::try_from(len).unwrap_or(0)];
+/// Bytes `start..end` of the file.
+fn read_range(f: &File, start: u64, end: u64) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0; usize::try_from(end.saturating_sub(start)).unwrap_or(0)];
     let mut done = 0;
     while done < buf.len() {
-        match f.read_at(&mut buf[done..], done as u64) {
+        match f.read_at(&mut buf[done..], start + done as u64) {
             Ok(0) => break,
             Ok(n) => done += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -298,6 +293,126 @@ fn read_all(f: &File) -> io::Result<Vec<u8>> {
     }
     buf.truncate(done);
     Ok(buf)
+}
+
+/// What a writer needs to go on appending to a file.
+struct Resume {
+    next_seq: u64,
+    keys: [Option<WriterKey>; NGROUPS],
+    boot_id: String,
+}
+
+impl Resume {
+    fn fresh(boot_id: &str) -> Resume {
+        Resume {
+            next_seq: 0,
+            keys: Default::default(),
+            boot_id: boot_id.to_string(),
+        }
+    }
+}
+
+/// What reading the end of a file found.
+struct Tail {
+    resume: Resume,
+    /// The end of the last good record (or damaged range): a torn record after it is cut.
+    good_end: u64,
+    damaged_records: u64,
+    bytes_read: u64,
+}
+
+/// Read the end of a file of `len` bytes whose records start at `header_len`: a window
+/// that grows 4× until it holds a sample and the boot it belongs to (a time key or a
+/// restart), or the whole file, or `TAIL_MAX`. Only the window is read; records are
+/// decoded and dropped.
+fn read_tail(file: &File, header_len: u64, len: u64, file_boot: &str) -> io::Result<Tail> {
+    let mut window = TAIL_FIRST;
+    let mut bytes_read = 0;
+    loop {
+        let start = header_len.max(len.saturating_sub(window));
+        let buf = read_range(file, start, len)?;
+        bytes_read += buf.len() as u64;
+        let whole = start == header_len;
+        // Mid-file, the window starts inside a record: skip to the first good one.
+        let first = if whole {
+            Some(0)
+        } else {
+            reader::first_good(&buf)
+        };
+        let done = whole || window >= TAIL_MAX;
+        if let Some(first) = first {
+            let mut sc = Scanner::default();
+            let consumed = first + scan_dropping(&mut sc, &buf[first..], start + first as u64);
+            let found = sc.last_seq.is_some() && sc.last_boot_id.is_some();
+            if found || done {
+                let good_end = start + consumed as u64;
+                // Damage in the window: what the writer knows of keys and numbering may be
+                // incomplete. It starts every group with a key, and numbers its samples
+                // from past every earlier number (each sample record takes more than one
+                // byte, so no sequence number ever exceeds its record's offset).
+                let damaged = sc.damage.damaged_records > 0;
+                let keys = if damaged {
+                    Default::default()
+                } else {
+                    std::array::from_fn(|i| sc.groups.keys[i].as_ref().map(WriterKey::from))
+                };
+                let next_seq = match sc.last_seq {
+                    Some(s) if !damaged => s + 1,
+                    None if whole && !damaged => 0,
+                    last => last.map_or(0, |s| s + 1).max(good_end),
+                };
+                return Ok(Tail {
+                    resume: Resume {
+                        next_seq,
+                        keys,
+                        boot_id: sc.last_boot_id.unwrap_or_else(|| file_boot.to_string()),
+                    },
+                    good_end,
+                    // Deltas at the window's start whose keys are before it are not damage.
+                    damaged_records: if whole {
+                        sc.damage.skipped()
+                    } else {
+                        sc.damage.damaged_records
+                    },
+                    bytes_read,
+                });
+            }
+        } else if done {
+            // Nothing good in the last TAIL_MAX bytes: append after them, as after damage.
+            return Ok(Tail {
+                resume: Resume {
+                    next_seq: len,
+                    keys: Default::default(),
+                    boot_id: file_boot.to_string(),
+                },
+                good_end: len,
+                damaged_records: 1,
+                bytes_read,
+            });
+        }
+        window = window.saturating_mul(4);
+    }
+}
+
+/// Scan `buf` a window at a time, dropping the records (only the scanner's state is
+/// wanted); returns the bytes consumed.
+fn scan_dropping(sc: &mut Scanner, buf: &[u8], base: u64) -> usize {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut window = 64 << 10;
+    while pos < buf.len() {
+        let end = (pos + window).min(buf.len());
+        out.clear();
+        let used = sc.scan(&buf[pos..end], base + pos as u64, &mut out);
+        pos += used;
+        if used == 0 {
+            if end == buf.len() {
+                break;
+            }
+            window *= 2;
+        }
+    }
+    pos
 }
 
 /// Rename the entry `name` (whatever it is; never followed) to

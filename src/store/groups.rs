@@ -1,0 +1,703 @@
+//! Format 2: a sample as a sequence of per-group blocks, each keyed on its own.
+//!
+//! A block is `varint tag (group id << 2 | mode)`, `varint length`, body. A *key* body
+//! holds the group's layout (field count, flags, item set, per-item presence of optional
+//! fields) and its values; a *delta* body names its key by distance in sequence numbers
+//! and holds each value's difference from the key's; a *step* (closed days only) the
+//! difference from the same group in the sample before. A reader skips a block whose
+//! group it does not know, and ignores fields past those it knows, so a group or a field
+//! can be added without a new format version. The field tables come from
+//! `crate::sample::GROUPS`: nothing here lists a group's fields.
+
+use super::bytes::{put_str, put_varint, Cursor, DecodeError};
+use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
+use crate::sample::{
+    CpuTicks, DiskCounters, Group, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
+    PressureLine, Sample, SampleTime, Swap, GROUPS,
+};
+
+/// Block modes: the low two bits of a block's tag.
+pub const MODE_KEY: u64 = 0;
+pub const MODE_DELTA: u64 = 1;
+pub const MODE_STEP: u64 = 2;
+/// How many groups this build knows (ids 1..=NGROUPS).
+pub const NGROUPS: usize = 10;
+/// Guards on what a layout read from a file may ask for.
+const MAX_FIELDS: usize = 256;
+const MAX_ITEMS: usize = 1 << 16;
+const MAX_VALUES: usize = 1 << 20;
+/// Layout flag: per-item presence bits follow the item set.
+const FLAG_PRESENCE: u64 = 1;
+
+const SLOT_TIME: usize = 0;
+const SLOT_CPU: usize = 1;
+const SLOT_KERNEL: usize = 2;
+const SLOT_LOAD: usize = 3;
+const SLOT_MEMORY: usize = 4;
+const SLOT_SWAP: usize = 5;
+const SLOT_PAGING: usize = 6;
+const SLOT_DISK: usize = 7;
+const SLOT_NET: usize = 8;
+const SLOT_PRESSURE: usize = 9;
+
+/// The group id of a slot (`GROUPS[slot].id`).
+pub fn group_id(slot: usize) -> u64 {
+    GROUPS.get(slot).map_or(0, |g| u64::from(g.id))
+}
+
+fn slot_of(id: u64) -> Option<usize> {
+    GROUPS.iter().position(|g| u64::from(g.id) == id)
+}
+
+/// One group of one sample, encoded by a writer: its layout bytes and its values.
+#[derive(Debug, Default, Clone)]
+pub struct Encoded {
+    pub present: bool,
+    pub layout: Vec<u8>,
+    pub values: Vec<u64>,
+    presence: Vec<u8>,
+}
+
+fn has_optional<T: Group>() -> bool {
+    T::FIELDS.iter().any(|f| f.optional)
+}
+
+impl Encoded {
+    fn start<T: Group>(&mut self) {
+        self.present = true;
+        self.layout.clear();
+        self.values.clear();
+        self.presence.clear();
+        put_varint(&mut self.layout, T::FIELDS.len() as u64);
+        put_varint(
+            &mut self.layout,
+            if has_optional::<T>() {
+                FLAG_PRESENCE
+            } else {
+                0
+            },
+        );
+    }
+
+    fn item<T: Group>(&mut self, t: &T) {
+        let optional = has_optional::<T>();
+        let base = self.presence.len();
+        if optional {
+            self.presence.resize(base + T::FIELDS.len().div_ceil(8), 0);
+        }
+        let (values, presence) = (&mut self.values, &mut self.presence);
+        let mut i = 0;
+        t.raw_values(&mut |v| {
+            if let Some(v) = v {
+                values.push(v);
+                if optional {
+                    presence[base + i / 8] |= 1 << (i % 8);
+                }
+            }
+            i += 1;
+        });
+    }
+
+    fn finish(&mut self) {
+        self.layout.extend_from_slice(&self.presence);
+    }
+}
+
+/// Encode every group of `s` into `out` (indexed by slot); absent groups get
+/// `present = false`. `boot_id` goes in the time group's layout.
+pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
+    for e in out.iter_mut() {
+        e.present = false;
+    }
+    let e = &mut out[SLOT_TIME];
+    e.start::<SampleTime>();
+    put_str(&mut e.layout, boot_id);
+    e.item(&s.time);
+    e.finish();
+
+    let e = &mut out[SLOT_CPU];
+    e.start::<CpuTicks>();
+    put_varint(&mut e.layout, s.cpu.per_cpu.len() as u64);
+    for chunk in s.cpu.per_cpu.chunks(8) {
+        e.layout.push(
+            chunk
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, c)| b | (u8::from(c.is_some()) << i)),
+        );
+    }
+    e.item(&s.cpu.total);
+    for c in s.cpu.per_cpu.iter().flatten() {
+        e.item(c);
+    }
+    e.finish();
+
+    let e = &mut out[SLOT_KERNEL];
+    e.start::<KernelCounters>();
+    e.item(&s.kernel);
+    e.finish();
+
+    fn single<T: Group>(e: &mut Encoded, t: &Option<T>) {
+        if let Some(t) = t {
+            e.start::<T>();
+            e.item(t);
+            e.finish();
+        }
+    }
+    single(&mut out[SLOT_LOAD], &s.load);
+    single(&mut out[SLOT_MEMORY], &s.memory);
+    single(&mut out[SLOT_SWAP], &s.swap);
+    single(&mut out[SLOT_PAGING], &s.paging);
+
+    if !s.disks.is_empty() {
+        let e = &mut out[SLOT_DISK];
+        e.start::<DiskCounters>();
+        put_varint(&mut e.layout, s.disks.len() as u64);
+        for d in &s.disks {
+            put_varint(&mut e.layout, u64::from(d.major));
+            put_varint(&mut e.layout, u64::from(d.minor));
+            put_str(&mut e.layout, &d.name);
+            e.layout
+                .push(u8::from(d.whole) | (u8::from(d.physical) << 1));
+        }
+        for d in &s.disks {
+            e.item(d);
+        }
+        e.finish();
+    }
+    if !s.net.is_empty() {
+        let e = &mut out[SLOT_NET];
+        e.start::<NetCounters>();
+        put_varint(&mut e.layout, s.net.len() as u64);
+        for n in &s.net {
+            put_str(&mut e.layout, &n.name);
+            put_varint(&mut e.layout, n.speed_mbps.map_or(0, |v| u64::from(v) + 1));
+            e.layout.push(u8::from(n.full_duplex));
+        }
+        for n in &s.net {
+            e.item(n);
+        }
+        e.finish();
+    }
+    let psi = [&s.pressure.cpu, &s.pressure.io, &s.pressure.memory];
+    if psi.iter().any(|p| p.is_some()) {
+        let e = &mut out[SLOT_PRESSURE];
+        e.start::<PressureLine>();
+        let mut mask = 0u8;
+        for (i, p) in psi.iter().enumerate() {
+            if let Some(p) = p {
+                mask |= 1 << (2 * i);
+                if p.full.is_some() {
+                    mask |= 1 << (2 * i + 1);
+                }
+            }
+        }
+        e.layout.push(mask);
+        for p in psi.into_iter().flatten() {
+            e.item(&p.some);
+            if let Some(f) = &p.full {
+                e.item(f);
+            }
+        }
+        e.finish();
+    }
+}
+
+/// What a group's items are, as its key's layout says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Items {
+    /// One set of fields.
+    One,
+    /// The time group: one item, and the boot the sample was taken in.
+    Time(String),
+    /// The total, then one item per `true` slot (an online CPU).
+    Cpu(Vec<bool>),
+    /// Devices, their numbers still 0.
+    Disks(Vec<DiskCounters>),
+    Nets(Vec<NetCounters>),
+    /// Bit 2r: resource r (cpu, io, memory) has `some`; bit 2r+1: it has `full`.
+    Pressure(u8),
+}
+
+impl Items {
+    fn count(&self) -> usize {
+        match self {
+            Items::One | Items::Time(_) => 1,
+            Items::Cpu(on) => 1 + on.iter().filter(|&&b| b).count(),
+            Items::Disks(d) => d.len(),
+            Items::Nets(n) => n.len(),
+            Items::Pressure(m) => m.count_ones() as usize,
+        }
+    }
+}
+
+/// A group's layout, read from its key block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Fields per item the writer knew (this reader may know fewer or more).
+    pub fields: usize,
+    pub items: Items,
+    /// Per item, ⌈fields/8⌉ bytes of presence bits; `None`: every field present.
+    pub presence: Option<Vec<u8>>,
+    /// Numbers in the block.
+    pub value_count: usize,
+}
+
+fn small(v: u64) -> Result<u32, DecodeError> {
+    u32::try_from(v).map_err(|_| DecodeError("number too large"))
+}
+
+fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
+    let fields = c.count(MAX_FIELDS)?;
+    let flags = c.varint()?;
+    let items = match slot {
+        SLOT_TIME => Items::Time(c.string()?),
+        SLOT_CPU => {
+            let n = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
+            let bitmap = c.bytes(n.div_ceil(8))?;
+            Items::Cpu((0..n).map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1).collect())
+        }
+        SLOT_DISK => {
+            // Each disk takes at least 4 bytes: no count asks for more than the bytes hold.
+            let n = c.count(MAX_ITEMS.min(c.remaining() / 4))?;
+            let mut disks = Vec::with_capacity(n);
+            for _ in 0..n {
+                let major = small(c.varint()?)?;
+                let minor = small(c.varint()?)?;
+                let name = c.string()?;
+                let flags = c.u8()?;
+                disks.push(DiskCounters {
+                    major,
+                    minor,
+                    name,
+                    whole: flags & 1 == 1,
+                    physical: flags & 2 == 2,
+                    ..DiskCounters::default()
+                });
+            }
+            Items::Disks(disks)
+        }
+        SLOT_NET => {
+            let n = c.count(MAX_ITEMS.min(c.remaining() / 3))?;
+            let mut nets = Vec::with_capacity(n);
+            for _ in 0..n {
+                let name = c.string()?;
+                let speed_mbps = match c.varint()? {
+                    0 => None,
+                    s => Some(small(s - 1)?),
+                };
+                let full_duplex = c.u8()? == 1;
+                nets.push(NetCounters {
+                    name,
+                    speed_mbps,
+                    full_duplex,
+                    ..NetCounters::default()
+                });
+            }
+            Items::Nets(nets)
+        }
+        SLOT_PRESSURE => {
+            let m = c.u8()?;
+            // A `full` line without its `some`, or a resource this reader does not know.
+            if m & 0xc0 != 0 || (0..3).any(|r| m >> (2 * r) & 3 == 2) {
+                return Err(DecodeError("bad pressure line set"));
+            }
+            Items::Pressure(m)
+        }
+        _ => Items::One,
+    };
+    let n = items.count();
+    if n.saturating_mul(fields) > MAX_VALUES {
+        return Err(DecodeError("more values than a group can hold"));
+    }
+    let (presence, value_count) = if flags & FLAG_PRESENCE != 0 {
+        let per = fields.div_ceil(8);
+        let p = c.bytes(n * per)?.to_vec();
+        let count = p
+            .chunks(per.max(1))
+            .take(n)
+            .map(|item| {
+                (0..fields)
+                    .filter(|&f| item.get(f / 8).is_some_and(|b| b >> (f % 8) & 1 == 1))
+                    .count()
+            })
+            .sum();
+        (Some(p), if per == 0 { 0 } else { count })
+    } else {
+        (None, n * fields)
+    };
+    Ok(Layout {
+        fields,
+        items,
+        presence,
+        value_count,
+    })
+}
+
+/// Hands out a group's values item by item, as this reader's structs.
+struct ItemReader<'a> {
+    layout: &'a Layout,
+    values: &'a [u64],
+    pos: usize,
+    item: usize,
+    raw: Vec<Option<u64>>,
+}
+
+impl ItemReader<'_> {
+    fn next<T: Group>(&mut self, t: &mut T) -> Result<(), DecodeError> {
+        let per = self.layout.fields.div_ceil(8);
+        let known = T::FIELDS.len();
+        self.raw.clear();
+        for f in 0..self.layout.fields {
+            let present = self.layout.presence.as_ref().is_none_or(|p| {
+                p.get(self.item * per + f / 8)
+                    .is_some_and(|b| b >> (f % 8) & 1 == 1)
+            });
+            let v = if present {
+                let v = *self
+                    .values
+                    .get(self.pos)
+                    .ok_or(DecodeError("fewer values than the layout"))?;
+                self.pos += 1;
+                Some(v)
+            } else {
+                None
+            };
+            // Fields past those this reader knows are skipped.
+            if f < known {
+                self.raw.push(v);
+            }
+        }
+        self.item += 1;
+        t.set_raw_values(&self.raw)
+            .map_err(|_| DecodeError("a value out of its field's range"))
+    }
+
+    fn one<T: Group>(&mut self) -> Result<T, DecodeError> {
+        let mut t = T::default();
+        self.next(&mut t)?;
+        Ok(t)
+    }
+}
+
+/// Put a group's values into the sample.
+fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result<(), DecodeError> {
+    let mut r = ItemReader {
+        layout,
+        values,
+        pos: 0,
+        item: 0,
+        raw: Vec::with_capacity(layout.fields),
+    };
+    match (&layout.items, slot) {
+        (Items::Time(_), _) => s.time = r.one::<SampleTime>()?,
+        (Items::Cpu(on), _) => {
+            s.cpu.total = r.one::<CpuTicks>()?;
+            s.cpu.per_cpu = on
+                .iter()
+                .map(|&on| on.then(|| r.one::<CpuTicks>()).transpose())
+                .collect::<Result<_, _>>()?;
+        }
+        (Items::Disks(tpl), _) => {
+            s.disks = tpl
+                .iter()
+                .map(|d| {
+                    let mut d = d.clone();
+                    r.next(&mut d).map(|()| d)
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        (Items::Nets(tpl), _) => {
+            s.net = tpl
+                .iter()
+                .map(|n| {
+                    let mut n = n.clone();
+                    r.next(&mut n).map(|()| n)
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        (Items::Pressure(m), _) => {
+            let slots = [
+                &mut s.pressure.cpu,
+                &mut s.pressure.io,
+                &mut s.pressure.memory,
+            ];
+            for (i, slot) in slots.into_iter().enumerate() {
+                if m >> (2 * i) & 1 == 1 {
+                    let some = r.one::<PressureLine>()?;
+                    let full = if m >> (2 * i + 1) & 1 == 1 {
+                        Some(r.one::<PressureLine>()?)
+                    } else {
+                        None
+                    };
+                    *slot = Some(Pressure { some, full });
+                }
+            }
+        }
+        (Items::One, SLOT_KERNEL) => s.kernel = r.one::<KernelCounters>()?,
+        (Items::One, SLOT_LOAD) => s.load = Some(r.one::<LoadAvg>()?),
+        (Items::One, SLOT_MEMORY) => s.memory = Some(r.one::<Memory>()?),
+        (Items::One, SLOT_SWAP) => s.swap = Some(r.one::<Swap>()?),
+        (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
+        (Items::One, _) => {}
+    }
+    Ok(())
+}
+
+/// A group's current key, as a reader (and a writer resuming a file) knows it.
+#[derive(Debug, Clone)]
+pub struct GroupKey {
+    /// Sequence number of the sample record holding the key block.
+    pub seq: u64,
+    /// The layout exactly as written (a writer compares its own with it).
+    pub layout_bytes: Vec<u8>,
+    pub layout: Layout,
+    pub values: Vec<u64>,
+}
+
+/// A group's values in the last sample that had it (what a step is decoded against).
+#[derive(Debug, Clone, Default)]
+pub struct Prev {
+    pub seq: u64,
+    pub key_seq: u64,
+    pub values: Vec<u64>,
+}
+
+/// What a reader keeps between format-2 sample records.
+#[derive(Debug, Default, Clone)]
+pub struct GroupState {
+    pub keys: [Option<GroupKey>; NGROUPS],
+    pub prev: [Option<Prev>; NGROUPS],
+    /// The boot id of the last time key read.
+    pub boot_id: Option<String>,
+}
+
+impl GroupState {
+    /// A restart: counters began again; nothing reaches back across it.
+    pub fn forget(&mut self) {
+        *self = GroupState {
+            boot_id: self.boot_id.take(),
+            ..GroupState::default()
+        };
+    }
+}
+
+/// The blocks of a sample payload after its sequence number: (group id, mode, body).
+fn blocks<'a, 'c>(
+    c: &'c mut Cursor<'a>,
+) -> impl Iterator<Item = Result<(u64, u64, &'a [u8]), DecodeError>> + use<'a, 'c> {
+    std::iter::from_fn(move || {
+        if c.remaining() == 0 {
+            return None;
+        }
+        let block = (|| {
+            let tag = c.varint()?;
+            let len = c.count(c.remaining())?;
+            Ok((tag >> 2, tag & 3, c.bytes(len)?))
+        })();
+        Some(block)
+    })
+}
+
+/// Decode a format-2 sample record's payload.
+pub fn decode_sample(st: &mut GroupState, payload: &[u8]) -> Result<(u64, Sample), DecodeError> {
+    let mut c = Cursor::new(payload);
+    let seq = c.varint()?;
+    let mut s = Sample::default();
+    let mut failed = None;
+    for block in blocks(&mut c) {
+        let (id, mode, body) = block?;
+        // A group this reader does not know, or a mode it does not: skipped.
+        let Some(slot) = slot_of(id) else { continue };
+        if mode > MODE_STEP {
+            continue;
+        }
+        if let Err(e) = decode_block(st, slot, mode, seq, body, &mut s) {
+            failed.get_or_insert(e);
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok((seq, s)),
+    }
+}
+
+fn decode_block(
+    st: &mut GroupState,
+    slot: usize,
+    mode: u64,
+    seq: u64,
+    body: &[u8],
+    s: &mut Sample,
+) -> Result<(), DecodeError> {
+    let mut c = Cursor::new(body);
+    let before = st.prev[slot].take();
+    // Reuse the previous values' buffer; a step needs them, so it keeps a copy.
+    let (before_at, mut values) = match before {
+        Some(p) => (Some((p.seq, p.key_seq)), p.values),
+        None => (None, Vec::new()),
+    };
+    let key_seq = if mode == MODE_KEY {
+        let layout = parse_layout(slot, &mut c)?;
+        let layout_bytes = body[..c.position()].to_vec();
+        get_numbers(&mut c, layout.value_count, &mut values)?;
+        apply(slot, &layout, &values, s)?;
+        if let Items::Time(boot) = &layout.items {
+            st.boot_id = Some(boot.clone());
+        }
+        st.keys[slot] = Some(GroupKey {
+            seq,
+            layout_bytes,
+            layout,
+            values: values.clone(),
+        });
+        seq
+    } else {
+        let distance = c.varint()?;
+        let key_seq = seq
+            .checked_sub(distance)
+            .filter(|_| distance > 0)
+            .ok_or(DecodeError("a key distance past the start"))?;
+        let key = st.keys[slot]
+            .as_ref()
+            .filter(|k| k.seq == key_seq)
+            .ok_or(DecodeError("its keyframe is missing"))?;
+        if mode == MODE_DELTA {
+            get_numbers(&mut c, key.layout.value_count, &mut values)?;
+            apply_delta(&key.values, &mut values);
+        } else {
+            // A step: against this group in the sample just before, on the same key.
+            if before_at != Some((seq.wrapping_sub(1), key_seq))
+                || values.len() != key.layout.value_count
+            {
+                return Err(DecodeError("the sample before it is missing"));
+            }
+            let prev_values = values.clone();
+            get_numbers(&mut c, key.layout.value_count, &mut values)?;
+            apply_delta(&prev_values, &mut values);
+        }
+        apply(slot, &key.layout, &values, s)?;
+        key_seq
+    };
+    st.prev[slot] = Some(Prev {
+        seq,
+        key_seq,
+        values,
+    });
+    Ok(())
+}
+
+/// A writer's key for a group: where it is and what its deltas are taken against.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriterKey {
+    pub seq: u64,
+    pub layout: Vec<u8>,
+    pub values: Vec<u64>,
+}
+
+impl From<&GroupKey> for WriterKey {
+    fn from(k: &GroupKey) -> Self {
+        WriterKey {
+            seq: k.seq,
+            layout: k.layout_bytes.clone(),
+            values: k.values.clone(),
+        }
+    }
+}
+
+fn put_block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {
+    put_varint(out, id << 2 | mode);
+    put_varint(out, body.len() as u64);
+    out.extend_from_slice(body);
+}
+
+/// The payload of a sample record numbered `seq`: a block per present group, a key when
+/// the group has none, its layout changed or its key is `every` samples old, else a delta.
+/// `keys` is updated; `block` is scratch.
+pub fn sample_payload(
+    seq: u64,
+    enc: &[Encoded; NGROUPS],
+    keys: &mut [Option<WriterKey>; NGROUPS],
+    every: u64,
+    block: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) {
+    out.clear();
+    put_varint(out, seq);
+    for (slot, (e, key)) in enc.iter().zip(keys.iter_mut()).enumerate() {
+        if !e.present {
+            continue;
+        }
+        block.clear();
+        match key {
+            Some(k)
+                if k.layout == e.layout
+                    && k.values.len() == e.values.len()
+                    && seq > k.seq
+                    && seq - k.seq < every =>
+            {
+                put_varint(block, seq - k.seq);
+                put_delta(block, &k.values, &e.values);
+                put_block(out, group_id(slot), MODE_DELTA, block);
+            }
+            _ => {
+                block.extend_from_slice(&e.layout);
+                put_numbers(block, e.values.iter().copied());
+                put_block(out, group_id(slot), MODE_KEY, block);
+                let k = key.get_or_insert_with(WriterKey::default);
+                k.seq = seq;
+                k.layout.clone_from(&e.layout);
+                k.values.clone_from(&e.values);
+            }
+        }
+    }
+}
+
+/// Rewrite a decoded sample payload for a closed day: each delta whose group was in the
+/// sample just before, on the same key, becomes a step from it. `before` is each group's
+/// `Prev` before the record was decoded, `after` the state after. `false` when nothing
+/// changed.
+pub fn steps_payload(
+    before: &[Option<Prev>; NGROUPS],
+    after: &GroupState,
+    payload: &[u8],
+    block: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) -> Result<bool, DecodeError> {
+    let mut c = Cursor::new(payload);
+    let seq = c.varint()?;
+    out.clear();
+    put_varint(out, seq);
+    let mut changed = false;
+    for b in blocks(&mut c) {
+        let (id, mode, body) = b?;
+        let slot = slot_of(id);
+        let step = (|| {
+            let slot = slot?;
+            if mode != MODE_DELTA {
+                return None;
+            }
+            let distance = Cursor::new(body).varint().ok()?;
+            let key_seq = seq.checked_sub(distance)?;
+            let p = before[slot].as_ref()?;
+            let now = after.prev[slot].as_ref()?;
+            (p.seq.wrapping_add(1) == seq
+                && p.key_seq == key_seq
+                && now.seq == seq
+                && now.values.len() == p.values.len())
+            .then(|| {
+                block.clear();
+                put_varint(block, distance);
+                put_delta(block, &p.values, &now.values);
+            })
+        })();
+        match step {
+            Some(()) => {
+                put_block(out, id, MODE_STEP, block);
+                changed = true;
+            }
+            None => put_block(out, id, mode, body),
+        }
+    }
+    Ok(changed)
+}

@@ -1,0 +1,560 @@
+//! Format 2: round trips generated from the schema (with CPUs, devices and interfaces
+//! coming and going), a file from a newer writer (an unknown group, an unknown field),
+//! planted frame markers, a damaged compressed day, a damaged header, and the writer
+//! opening a large file by reading only its end.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+use proptest::prelude::*;
+use rsar::sample::{
+    CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, LoadAvg, Memory, NetCounters, Paging,
+    Pressure, PressureLine, Sample, SampleTime, Swap,
+};
+use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
+use std::path::{Path, PathBuf};
+
+fn host(boot: &str) -> HostFacts {
+    HostFacts {
+        hostname: "testhost".into(),
+        sysname: "Linux".into(),
+        release: "6.1.0-test".into(),
+        machine: "x86_64".into(),
+        boot_id: boot.into(),
+        user_hz: 100,
+        page_size: 4096,
+        cpu_count: 4,
+    }
+}
+
+fn samples_of(log: &store::Log) -> Vec<Sample> {
+    log.records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Sample(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn write_all(path: &Path, h: &HostFacts, samples: &[Sample]) -> Vec<u64> {
+    let (mut w, _) = DayWriter::open(path, h, 0, 0).unwrap();
+    let mut ends = vec![w.len()];
+    for s in samples {
+        w.append_sample(h, s).unwrap();
+        ends.push(w.len());
+    }
+    ends
+}
+
+/// Any value of a group, generated from its field table: every field in its type's range,
+/// each optional field present or not. A field added to a declaration is generated too.
+fn arb_group<T: Group + std::fmt::Debug + 'static>() -> impl Strategy<Value = T> {
+    let fields = T::FIELDS;
+    prop::collection::vec((any::<u64>(), any::<bool>(), 0u8..4), fields.len()).prop_map(
+        move |vals| {
+            let raw: Vec<Option<u64>> = fields
+                .iter()
+                .zip(vals)
+                .map(|(f, (v, present, small))| {
+                    // Small numbers and zeros too, as real counters are.
+                    let v = match small {
+                        0 => 0,
+                        1 => v % 1000,
+                        _ => v,
+                    };
+                    let v = if f.max == u64::MAX {
+                        v
+                    } else {
+                        v % (f.max + 1)
+                    };
+                    (present || !f.optional).then_some(v)
+                })
+                .collect();
+            let mut t = T::default();
+            t.set_raw_values(&raw).unwrap();
+            t
+        },
+    )
+}
+
+fn arb_disk() -> impl Strategy<Value = DiskCounters> {
+    (
+        arb_group::<DiskCounters>(),
+        "[a-z]{1,8}[0-9]?",
+        any::<(u32, u32, bool, bool)>(),
+    )
+        .prop_map(|(mut d, name, (major, minor, whole, physical))| {
+            d.name = name;
+            d.major = major;
+            d.minor = minor;
+            d.whole = whole;
+            d.physical = physical;
+            d
+        })
+}
+
+fn arb_net() -> impl Strategy<Value = NetCounters> {
+    (
+        arb_group::<NetCounters>(),
+        "[a-z]{1,6}[0-9]?",
+        prop::option::of(any::<u32>()),
+        any::<bool>(),
+    )
+        .prop_map(|(mut n, name, speed, duplex)| {
+            n.name = name;
+            n.speed_mbps = speed;
+            n.full_duplex = duplex;
+            n
+        })
+}
+
+fn arb_pressure() -> impl Strategy<Value = Option<Pressure>> {
+    prop::option::of(
+        (
+            arb_group::<PressureLine>(),
+            prop::option::of(arb_group::<PressureLine>()),
+        )
+            .prop_map(|(some, full)| Pressure { some, full }),
+    )
+}
+
+fn arb_sample() -> impl Strategy<Value = Sample> {
+    (
+        (
+            arb_group::<SampleTime>(),
+            arb_group::<CpuTicks>(),
+            prop::collection::vec(prop::option::of(arb_group::<CpuTicks>()), 0..5),
+            arb_group::<KernelCounters>(),
+        ),
+        (
+            prop::option::of(arb_group::<LoadAvg>()),
+            prop::option::of(arb_group::<Memory>()),
+            prop::option::of(arb_group::<Swap>()),
+            prop::option::of(arb_group::<Paging>()),
+        ),
+        prop::collection::vec(arb_disk(), 0..4),
+        prop::collection::vec(arb_net(), 0..3),
+        (arb_pressure(), arb_pressure(), arb_pressure()),
+    )
+        .prop_map(
+            |((time, total, per_cpu, kernel), (load, memory, swap, paging), disks, net, psi)| {
+                let mut s = Sample {
+                    time,
+                    kernel,
+                    load,
+                    memory,
+                    swap,
+                    paging,
+                    disks,
+                    net,
+                    ..Sample::default()
+                };
+                s.cpu.total = total;
+                s.cpu.per_cpu = per_cpu;
+                (s.pressure.cpu, s.pressure.io, s.pressure.memory) = psi;
+                s
+            },
+        )
+}
+
+/// What can happen between two samples: counters move; a CPU goes offline or comes
+/// online; a device or interface appears or goes; a group comes or goes.
+#[derive(Debug, Clone)]
+enum Change {
+    Tick(u64),
+    CpuOffline(usize),
+    CpuOnline(usize, CpuTicks),
+    DiskAppears(DiskCounters),
+    DiskGoes(usize),
+    NetAppears(NetCounters),
+    NetGoes(usize),
+    MemoryField(Option<u64>),
+    LoadGoes,
+}
+
+fn arb_change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        6 => any::<u64>().prop_map(Change::Tick),
+        1 => any::<usize>().prop_map(Change::CpuOffline),
+        1 => (any::<usize>(), arb_group::<CpuTicks>()).prop_map(|(i, t)| Change::CpuOnline(i, t)),
+        1 => arb_disk().prop_map(Change::DiskAppears),
+        1 => any::<usize>().prop_map(Change::DiskGoes),
+        1 => arb_net().prop_map(Change::NetAppears),
+        1 => any::<usize>().prop_map(Change::NetGoes),
+        1 => prop::option::of(any::<u64>()).prop_map(Change::MemoryField),
+        1 => Just(Change::LoadGoes),
+    ]
+}
+
+fn apply(s: &mut Sample, c: &Change) {
+    match c {
+        Change::Tick(x) => {
+            s.time.uptime_cs = s.time.uptime_cs.wrapping_add(x % 1000);
+            s.kernel.ctxt = s.kernel.ctxt.wrapping_add(*x);
+            s.cpu.total.idle = s.cpu.total.idle.wrapping_sub(x >> 7);
+            for d in &mut s.disks {
+                d.read_ms = (d.read_ms + x % 5000) % (1 << 32);
+            }
+        }
+        Change::CpuOffline(i) => {
+            if !s.cpu.per_cpu.is_empty() {
+                let n = s.cpu.per_cpu.len();
+                s.cpu.per_cpu[i % n] = None;
+            }
+        }
+        Change::CpuOnline(i, t) => {
+            let i = i % 6;
+            if s.cpu.per_cpu.len() <= i {
+                s.cpu.per_cpu.resize(i + 1, None);
+            }
+            s.cpu.per_cpu[i] = Some(*t);
+        }
+        Change::DiskAppears(d) => s.disks.push(d.clone()),
+        Change::DiskGoes(i) => {
+            if !s.disks.is_empty() {
+                let n = s.disks.len();
+                s.disks.remove(i % n);
+            }
+        }
+        Change::NetAppears(n) => s.net.push(n.clone()),
+        Change::NetGoes(i) => {
+            if !s.net.is_empty() {
+                let n = s.net.len();
+                s.net.remove(i % n);
+            }
+        }
+        Change::MemoryField(v) => {
+            if let Some(m) = s.memory.as_mut() {
+                m.mem_available = *v;
+            }
+        }
+        Change::LoadGoes => s.load = None,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn samples_with_churn_round_trip(
+        first in arb_sample(),
+        changes in prop::collection::vec(arb_change(), 0..160),
+        boots in prop::collection::vec(any::<bool>(), 0..160),
+    ) {
+        let mut samples = vec![first];
+        for c in &changes {
+            let mut s = samples.last().unwrap().clone();
+            apply(&mut s, c);
+            samples.push(s);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rsar20261121");
+        // Written by one process, then reopened every so often (as from cron), with a reboot
+        // now and then.
+        let mut boot = 0;
+        let (mut w, _) = DayWriter::open(&path, &host("b0"), 0, 0).unwrap();
+        for (i, s) in samples.iter().enumerate() {
+            if boots.get(i).copied().unwrap_or(false) && i % 7 == 3 {
+                drop(w);
+                w = DayWriter::open(&path, &host(&format!("b{boot}")), 0, 0).unwrap().0;
+            }
+            if i % 53 == 52 {
+                boot += 1;
+            }
+            w.append_sample(&host(&format!("b{boot}")), s).unwrap();
+        }
+        drop(w);
+        let log = store::read_log(&path).unwrap();
+        prop_assert!(log.damage.is_clean(), "{:?}", log.damage);
+        prop_assert_eq!(samples_of(&log), samples.clone());
+        // A closed day, rewritten with steps, reads the same.
+        let raw = std::fs::read(&path).unwrap();
+        let packed = store::parse_log(&path, &store::pack(&raw).unwrap()).unwrap();
+        prop_assert!(packed.damage.is_clean());
+        prop_assert_eq!(samples_of(&packed), samples);
+    }
+}
+
+fn base_sample() -> Sample {
+    let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
+    rsar::probe::Probe::new(&fx.join("proc"), &fx.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap()
+}
+
+fn ticking(n: u64) -> Vec<Sample> {
+    let base = base_sample();
+    (0..n)
+        .map(|i| {
+            let mut s = base.clone();
+            s.time.wall_ns += i as i64 * 1_000_000_000;
+            s.time.uptime_cs += i * 100;
+            s.kernel.ctxt += i * 1234;
+            s.cpu.total.user += i * 37;
+            if let Some(d) = s.disks.first_mut() {
+                d.reads += i * 3;
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_device_re_keys_its_group_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let mut samples = ticking(8);
+    let mut veth = samples[0].net[0].clone();
+    veth.name = "veth1234".into();
+    for s in &mut samples[5..] {
+        s.net.push(veth.clone());
+    }
+    let ends = write_all(&path, &host("b1"), &samples);
+    let size = |i: usize| ends[i + 1] - ends[i];
+    // Record 0 keys every group; 1–4 are deltas; 5 keys only the interfaces.
+    assert!(size(5) < size(0) / 2, "{} vs {}", size(5), size(0));
+    assert!(size(5) > size(4), "{} vs {}", size(5), size(4));
+    assert!(size(6) <= size(4) + 40, "{} vs {}", size(6), size(4));
+    assert_eq!(samples_of(&store::read_log(&path).unwrap()), samples);
+}
+
+/// A block of the format by hand: tag, length, body.
+fn block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {
+    wire::put_varint(out, id << 2 | mode);
+    wire::put_varint(out, body.len() as u64);
+    out.extend_from_slice(body);
+}
+
+#[test]
+fn a_newer_writers_unknown_group_and_extra_field_are_skipped() {
+    // A file as a later rsar might write it: the kernel group with a sixth field, and a
+    // group 200 this rsar does not know, between two known ones.
+    let header = FileHeader {
+        version: wire::VERSION,
+        host: host("b1"),
+        created_ns: 0,
+        utc_offset_s: 0,
+    };
+    let mut file = header.encode();
+    let mut frame = Vec::new();
+    for (seq, (ctxt, extra)) in [(100u64, 7u64), (150, 9)].into_iter().enumerate() {
+        let mut p = Vec::new();
+        wire::put_varint(&mut p, seq as u64);
+        // time: 2 fields, no presence bits, boot id, values.
+        let mut b = Vec::new();
+        wire::put_varint(&mut b, 2);
+        wire::put_varint(&mut b, 0);
+        wire::put_str(&mut b, "b1");
+        wire::put_numbers(&mut b, [1_000_000_000 * (seq as u64 + 1), 500 + seq as u64]);
+        block(&mut p, 1, wire::MODE_KEY, &b);
+        // An unknown group, keyed.
+        let mut b = Vec::new();
+        wire::put_varint(&mut b, 3);
+        wire::put_varint(&mut b, 0);
+        wire::put_numbers(&mut b, [1, 2, 3]);
+        block(&mut p, 200, wire::MODE_KEY, &b);
+        // kernel: 6 fields where this rsar knows 5.
+        let mut b = Vec::new();
+        wire::put_varint(&mut b, 6);
+        wire::put_varint(&mut b, 0);
+        wire::put_numbers(&mut b, [ctxt, 2, 3, 4, 5, extra]);
+        block(&mut p, 3, wire::MODE_KEY, &b);
+        // load, after them: still read at the right place.
+        let mut b = Vec::new();
+        wire::put_varint(&mut b, 5);
+        wire::put_varint(&mut b, 0);
+        wire::put_numbers(&mut b, [11, 22, 33, 1, 400]);
+        block(&mut p, 4, wire::MODE_KEY, &b);
+        wire::frame(wire::KIND_SAMPLE, &p, &mut frame);
+        file.extend_from_slice(&frame);
+    }
+    let log = store::parse_log(Path::new("newer"), &file).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    let got = samples_of(&log);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].time.wall_ns, 2_000_000_000);
+    assert_eq!(got[1].time.uptime_cs, 501);
+    assert_eq!(
+        got[0].kernel,
+        KernelCounters {
+            ctxt: 100,
+            processes: 2,
+            intr: 3,
+            procs_running: 4,
+            procs_blocked: 5
+        }
+    );
+    assert_eq!(got[1].kernel.ctxt, 150);
+    assert_eq!(
+        got[1].load,
+        Some(LoadAvg {
+            load1_x100: 11,
+            load5_x100: 22,
+            load15_x100: 33,
+            runnable: 1,
+            tasks: 400
+        })
+    );
+    assert_eq!(got[1].memory, None);
+}
+
+/// Plant `n` frame markers declaring `declared` bytes each, 8 bytes apart, at `at`.
+fn plant(bytes: &mut [u8], at: usize, n: usize, declared: u32) {
+    for i in 0..n {
+        let p = at + i * 8;
+        bytes[p..p + 2].copy_from_slice(&wire::SYNC);
+        bytes[p + 2..p + 6].copy_from_slice(&declared.to_le_bytes());
+    }
+}
+
+#[test]
+fn planted_markers_cost_only_the_records_they_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let samples = ticking(3000);
+    let ends = write_all(&path, &host("b1"), &samples);
+    let full = std::fs::read(&path).unwrap();
+    for declared in [u32::MAX, 16 << 20, 1 << 20, 3000] {
+        // 100 markers over 800 bytes in the middle of the file.
+        let mut b = full.clone();
+        let at = full.len() / 2;
+        plant(&mut b, at, 100, declared);
+        let hit: Vec<usize> = (0..samples.len())
+            .filter(|&i| (ends[i] as usize) < at + 800 && ends[i + 1] as usize > at)
+            .collect();
+        let log = store::parse_log(&path, &b).unwrap();
+        assert_eq!(log.torn_tail, 0, "declared {declared}");
+        let got = samples_of(&log);
+        let want: Vec<Sample> = (0..samples.len())
+            .filter(|i| !hit.contains(i))
+            .map(|i| samples[i].clone())
+            .collect();
+        // Every intact record before and after is read (a hit keyframe may take the deltas
+        // after it until the next key).
+        assert!(
+            got.len() + hit.len() + 64 >= samples.len(),
+            "declared {declared}: {}",
+            got.len()
+        );
+        assert_eq!(got.last(), samples.last(), "declared {declared}");
+        assert!(got.iter().all(|s| want.contains(s)));
+        assert!(log.damage.skipped() > 0);
+        // The streaming reader (small windows) agrees.
+        std::fs::write(&path, &b).unwrap();
+        let mut r = LogReader::open(&path).unwrap();
+        let mut n = 0;
+        while let Some((_, rec)) = r.next_record().unwrap() {
+            n += usize::from(matches!(rec, Record::Sample(_)));
+        }
+        assert_eq!(n, got.len(), "declared {declared}");
+        assert_eq!(r.torn_tail(), 0);
+        // The writer cuts nothing and appends after the last record.
+        let (mut w, report) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+        assert_eq!(report.truncated_bytes, 0, "declared {declared}");
+        w.append_sample(&host("b1"), &samples[0]).unwrap();
+        drop(w);
+        let after = samples_of(&store::read_log(&path).unwrap());
+        assert_eq!(after.len(), got.len() + 1);
+        assert_eq!(after.last(), Some(&samples[0]));
+    }
+}
+
+#[test]
+fn a_damaged_compressed_day_yields_every_record_before_the_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let path = dir.path().join(store::day_file_name(day));
+    let samples = ticking(4000);
+    write_all(&path, &host("b1"), &samples);
+    let done = store::housekeeping(dir.path(), day.succ_opt().unwrap(), 7, 0).unwrap();
+    let z = done.compressed[0].clone();
+    let mut bytes = std::fs::read(&z).unwrap();
+    let at = bytes.len() * 3 / 4;
+    bytes[at] ^= 0x55;
+    std::fs::write(&z, &bytes).unwrap();
+    let mut r = LogReader::open(&z).unwrap();
+    let mut got = Vec::new();
+    while let Ok(Some((_, rec))) = r.next_record() {
+        if let Record::Sample(s) = rec {
+            got.push(s);
+        }
+    }
+    assert!(
+        r.cut().is_some() || !r.damage().is_clean(),
+        "the damage was noticed"
+    );
+    // Every record before the damage, in order and unchanged; after it, only originals
+    // (zstd may go on decoding after a damaged block; the records' checksums catch it).
+    let prefix = got.iter().zip(&samples).take_while(|(a, b)| a == b).count();
+    assert!(
+        prefix > samples.len() / 2,
+        "{prefix} records before the damage"
+    );
+    assert!(got.len() < samples.len());
+    let mut originals = samples.iter();
+    assert!(
+        got.iter().all(|s| originals.any(|o| o == s)),
+        "a changed or reordered record"
+    );
+}
+
+#[test]
+fn a_damaged_header_leaves_the_records_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let samples = ticking(100);
+    let ends = write_all(&path, &host("b1"), &samples);
+    let full = std::fs::read(&path).unwrap();
+    for at in [9usize, 12, 20, ends[0] as usize - 2] {
+        let mut b = full.clone();
+        b[at] ^= 0x20;
+        std::fs::write(&path, &b).unwrap();
+        let log = store::read_log(&path).unwrap();
+        assert_eq!(samples_of(&log), samples, "flip at {at}");
+        assert!(
+            !log.damage.is_clean(),
+            "flip at {at}: the damage is reported"
+        );
+        assert_eq!(log.header.host.boot_id, "b1", "from the time key");
+        assert_eq!(
+            log.header.host.cpu_count,
+            samples[0].cpu.per_cpu.len() as u32
+        );
+        // rsar reads them and exits 2, saying so.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+            .args(["-u", "-f"])
+            .arg(&path)
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "flip at {at}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("damaged header"));
+        assert!(String::from_utf8_lossy(&out.stdout).lines().count() > 50);
+    }
+}
+
+#[test]
+fn opening_a_large_file_reads_only_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let samples = ticking(20_000);
+    write_all(&path, &host("b1"), &samples[..19_999]);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let (mut w, report) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+    assert!(
+        report.bytes_read * 15 < size,
+        "{} of {size} bytes read",
+        report.bytes_read
+    );
+    assert!(report.bytes_read <= 256 << 10, "{}", report.bytes_read);
+    w.append_sample(&host("b1"), &samples[19_999]).unwrap();
+    drop(w);
+    let before = std::fs::metadata(&path).unwrap().len();
+    // It went on with deltas against the keys it found, not a new key for every group.
+    assert!(before - size < 400, "{} bytes", before - size);
+    let log = store::read_log(&path).unwrap();
+    assert!(log.damage.is_clean());
+    assert_eq!(samples_of(&log), samples);
+}
