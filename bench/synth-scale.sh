@@ -6,9 +6,8 @@
 # and the log's bytes per sample.
 # Usage: bench/synth-scale.sh [STEPS]    (default 3600: an hour at 1 s; needs /usr/bin/time)
 # Env: CPUS, DISKS, IFACES change the host; KEEP=1 keeps the temporary directory.
-# Recording dominates: each rsadc run reads the whole day file before it appends (about
-# 0.45 ms more per sample already in the file on a 2-core VM), so the total grows with the
-# square of STEPS: 300 steps took 24 s, 3600 take most of an hour.
+# Recording is one rsadc process per step; since format 2 each run reads only a bounded
+# tail of the day file, so recording time grows linearly with STEPS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps=${1:-3600}
