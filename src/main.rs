@@ -157,7 +157,11 @@ fn report_recorded(
             eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
         }
     }
-    let mut source = match LogSource::open(paths, follow) {
+    let start = rsar::source::WindowStart {
+        since_ns: window.since_ns,
+        clock: window.start_clock,
+    };
+    let mut source = match LogSource::open(paths, follow).and_then(|s| s.starting_at(start)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("rsar: {e}");

@@ -74,6 +74,37 @@ pub struct LogSource {
     created_ns: i64,
     follow: Follow,
     damage: Vec<String>,
+    /// Where the asked window starts: each file is sought to just before it.
+    start: WindowStart,
+}
+
+/// The start of a report's window, for seeking (`--since`, `-s`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WindowStart {
+    pub since_ns: Option<i64>,
+    /// A time of day, on the date a file was started.
+    pub clock: Option<chrono::NaiveTime>,
+}
+
+impl WindowStart {
+    /// The earliest moment a sample of a file started at `created_ns` can be in the
+    /// window (assuming times increase through the file).
+    fn for_file(&self, created_ns: i64) -> Option<i64> {
+        use chrono::TimeZone;
+        let clock = self.clock.and_then(|t| {
+            let date = chrono::DateTime::from_timestamp_nanos(created_ns)
+                .with_timezone(&chrono::Local)
+                .date_naive();
+            chrono::Local
+                .from_local_datetime(&date.and_time(t))
+                .earliest()
+                .and_then(|d| d.timestamp_nanos_opt())
+        });
+        match (self.since_ns, clock) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 impl LogSource {
@@ -93,7 +124,22 @@ impl LogSource {
             created_ns: header.created_ns,
             follow,
             damage: Vec::new(),
+            start: WindowStart::default(),
         })
+    }
+
+    /// Seek each file to just before `start` instead of reading it from its beginning.
+    pub fn starting_at(mut self, start: WindowStart) -> Result<LogSource, SourceError> {
+        self.start = start;
+        self.seek_current()?;
+        Ok(self)
+    }
+
+    fn seek_current(&mut self) -> Result<(), SourceError> {
+        if let Some(t) = self.start.for_file(self.reader.header().created_ns) {
+            self.reader.seek_before(t)?;
+        }
+        Ok(())
     }
 
     /// The file done with: say what it cost.
@@ -150,6 +196,7 @@ impl Source for LogSource {
                 Some(next) => {
                     self.close_current();
                     self.reader = LogReader::open(&next)?;
+                    self.seek_current()?;
                 }
                 None => {
                     if !self.wait_for_more()? {

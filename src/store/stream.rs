@@ -19,6 +19,12 @@ use std::path::{Path, PathBuf};
 
 /// Bytes asked of the file at a time.
 const CHUNK: usize = 1 << 20;
+/// Bisection stops when the range is this narrow.
+const SEEK_GRANULE: u64 = 256 << 10;
+/// How far a probe reads past its offset looking for a decodable sample (every group is
+/// keyed at least every 64 samples; a sample of a very large machine is tens of kB).
+const PROBE_LIMIT: u64 = 16 << 20;
+
 /// Bytes of records decoded at a time.
 const SCAN_WINDOW: usize = 16 << 10;
 /// zstd's magic number: a compressed closed day.
@@ -57,6 +63,9 @@ pub struct LogReader {
     cut_at: Option<u64>,
     /// The header was damaged: `header` holds what the records told, or placeholders.
     header_damaged: bool,
+    /// After a seek: records that cannot be decoded until every group has met its key
+    /// are expected, not damage, up to the first sample decoded.
+    warming: bool,
 }
 
 impl std::fmt::Debug for LogReader {
@@ -112,6 +121,7 @@ impl LogReader {
             cut: None,
             cut_at: None,
             header_damaged: false,
+            warming: false,
         };
         // The header: read until it is whole, or the file ends.
         loop {
@@ -242,11 +252,60 @@ impl LogReader {
         DECOMPRESS_FLOOR.max(by_records.min(by_ratio))
     }
 
+    /// Skip to a record at or shortly before the first sample taken at `target_ns` or
+    /// later, by bisection over the file's bytes, so that a report of the end of a day
+    /// reads a small part of it. Only a plain file that has not been read yet is sought;
+    /// otherwise (a compressed day, bytes in memory) this does nothing. Assumes sample
+    /// times increase through the file, as rsadc writes them; where a clock stepped back
+    /// inside a file, a report with `-s`/`--since` may start later than the full read.
+    /// Returns the offset reading continues from.
+    pub fn seek_before(&mut self, target_ns: i64) -> Result<u64, StoreError> {
+        let Input::Plain(file, next) = &self.input else {
+            return Ok(self.base);
+        };
+        if *next != self.base + self.pending.len() as u64 || !self.records.is_empty() {
+            return Ok(self.base);
+        }
+        let len = file.metadata().map_err(io_err(&self.path))?.len();
+        let (mut lo, mut hi) = (self.base, len);
+        // Bisect while the range is wider than a few keys' worth of records.
+        while hi - lo > SEEK_GRANULE {
+            let mid = lo + (hi - lo) / 2;
+            match probe(file, mid, len).map_err(io_err(&self.path))? {
+                Some((_, wall)) if wall < target_ns => lo = mid,
+                _ => hi = mid,
+            }
+        }
+        if lo == self.base {
+            return Ok(lo);
+        }
+        // Start at the first good record at or after `lo`.
+        let Some(start) = first_record_at(file, lo, len).map_err(io_err(&self.path))? else {
+            return Ok(self.base);
+        };
+        self.input = match std::mem::replace(&mut self.input, Input::Memory(Vec::new(), 0)) {
+            Input::Plain(f, _) => Input::Plain(f, start),
+            other => other,
+        };
+        self.pending.clear();
+        self.base = start;
+        self.scanner = Scanner::default();
+        self.warming = true;
+        Ok(start)
+    }
+
     /// The next record and the offset it starts at, or `None` at the end of what has been
     /// written so far (call again to see records appended since).
     pub fn next_record(&mut self) -> Result<Option<(u64, Record)>, StoreError> {
         loop {
             if let Some(r) = self.records.pop_front() {
+                if self.warming && matches!(r.1, Record::Sample(_)) {
+                    // Every group has its key again: what could not be decoded before
+                    // this was the cost of starting in the middle, not damage.
+                    self.warming = false;
+                    self.scanner.damage.undecodable = 0;
+                    self.scanner.damage.first_undecodable = None;
+                }
                 return Ok(Some(r));
             }
             // Decode a small window at a time, so that only a few records are ever held
@@ -363,4 +422,58 @@ fn read_retrying(
         }
     }
     Ok(done)
+}
+
+/// The offset of the first good record at or after `from`.
+fn first_record_at(file: &File, from: u64, len: u64) -> io::Result<Option<u64>> {
+    let mut want = 64usize << 10;
+    loop {
+        let n = (want as u64).min(len.saturating_sub(from)) as usize;
+        let mut buf = vec![0; n];
+        let got = read_retrying(|b, done| file.read_at(b, from + done as u64), &mut buf)?;
+        buf.truncate(got);
+        if let Some(i) = super::reader::first_good(&buf) {
+            return Ok(Some(from + i as u64));
+        }
+        if got < want || want as u64 >= PROBE_LIMIT {
+            return Ok(None);
+        }
+        want *= 2;
+    }
+}
+
+/// The first record at or after `from`, and the time of the first sample after it that
+/// decodes (every group met its key), if one does within `PROBE_LIMIT` bytes.
+fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
+    let Some(start) = first_record_at(file, from, len)? else {
+        return Ok(None);
+    };
+    let mut scanner = Scanner::default();
+    let mut records = Vec::new();
+    let mut at = start;
+    let mut pending: Vec<u8> = Vec::new();
+    while at < len && at - start < PROBE_LIMIT {
+        let n = (SCAN_WINDOW as u64 * 4).min(len - at) as usize;
+        let old = pending.len();
+        pending.resize(old + n, 0);
+        let got = read_retrying(
+            |b, done| file.read_at(b, at + done as u64),
+            &mut pending[old..],
+        )?;
+        pending.truncate(old + got);
+        if got == 0 {
+            break;
+        }
+        at += got as u64;
+        records.clear();
+        let used = scanner.scan(&pending, 0, &mut records);
+        pending.drain(..used);
+        if let Some(wall) = records.iter().find_map(|(_, r)| match r {
+            Record::Sample(s) => Some(s.time.wall_ns),
+            _ => None,
+        }) {
+            return Ok(Some((start, wall)));
+        }
+    }
+    Ok(None)
 }
