@@ -1,5 +1,6 @@
-//! The one pipeline every report runs through, live or recorded: samples in, an interval
-//! for each pair of consecutive samples of the same boot, handed to a renderer.
+//! Pairing: samples in, an interval for each pair of consecutive samples of the same
+//! boot, handed to a renderer (live reports and `pipeline` both feed it; the window and
+//! the midnight duplicate are `pipeline`'s).
 
 use crate::report::Render;
 use crate::sample::Sample;
@@ -10,9 +11,6 @@ use std::io;
 #[derive(Default)]
 pub struct Feed {
     prev: Option<Sample>,
-    /// (wall, uptime) of the last sample, to drop the duplicate that ends one day's file
-    /// and starts the next.
-    last_key: Option<(i64, u64)>,
     /// Intervals handed on so far.
     pub intervals: u64,
 }
@@ -22,11 +20,6 @@ impl Feed {
     /// boot even without a restart record (a collector run from cron without --boot):
     /// the renderer gets a restart first. `cpus` is the CPU count to show then.
     pub fn sample(&mut self, s: Sample, cpus: u32, out: &mut dyn Render) -> io::Result<()> {
-        let key = (s.time.wall_ns, s.time.uptime_cs);
-        if self.last_key == Some(key) {
-            return Ok(());
-        }
-        self.last_key = Some(key);
         if let Some(prev) = &self.prev {
             match IntervalStats::between(prev, &s) {
                 Some(stats) => {
@@ -46,7 +39,6 @@ impl Feed {
     /// A restart record: counters start again.
     pub fn restart(&mut self, wall_ns: i64, cpus: u32, out: &mut dyn Render) -> io::Result<()> {
         self.prev = None;
-        self.last_key = None;
         out.restart(wall_ns, cpus)
     }
 }

@@ -38,13 +38,7 @@ pub fn run(
 ) -> Result<Outcome, PipelineError> {
     let mut kept = Kept::default();
     // The banner names the date of the first event shown.
-    let mut first = None;
-    while let Some(event) = source.next()? {
-        if kept.admit(window, &event) {
-            first = Some(event);
-            break;
-        }
-    }
+    let first = kept.next(source, window)?;
     let (host, created_ns) = source.origin();
     let cpus = host.cpu_count;
     out.begin(host, first.as_ref().map_or(created_ns, Event::wall_ns))?;
@@ -57,13 +51,7 @@ pub fn run(
             Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
             Event::Comment { .. } => {}
         }
-        next = loop {
-            match source.next()? {
-                Some(e) if kept.admit(window, &e) => break Some(e),
-                Some(_) => {}
-                None => break None,
-            }
-        };
+        next = kept.next(source, window)?;
     }
     out.finish()?;
     Ok(Outcome {
@@ -80,6 +68,20 @@ struct Kept {
 }
 
 impl Kept {
+    /// The next event of `source` that the window keeps.
+    fn next(
+        &mut self,
+        source: &mut dyn Source,
+        window: &Window,
+    ) -> Result<Option<Event>, SourceError> {
+        while let Some(event) = source.next()? {
+            if self.admit(window, &event) {
+                return Ok(Some(event));
+            }
+        }
+        Ok(None)
+    }
+
     fn admit(&mut self, window: &Window, event: &Event) -> bool {
         if !window.contains(event.wall_ns()) {
             return false;

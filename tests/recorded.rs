@@ -223,22 +223,7 @@ fn sysstats_roots_with_cut_short_diskstats_lines_record_whole() {
         .iter()
         .enumerate()
     {
-        let clock = (TEN + 10 * i as i64).to_string();
-        let (p, s) = (roots.join(root).join("proc"), roots.join(root).join("sys"));
-        let out = run(
-            &rsadc_bin(),
-            &[
-                "--fake-clock",
-                &clock,
-                "--proc-root",
-                p.to_str().unwrap(),
-                "--sys-root",
-                s.to_str().unwrap(),
-                "1",
-                "1",
-                dir,
-            ],
-        );
+        let out = sample_tree(&roots.join(root), 10 * i as i64, dir);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(
             !text(&out.stderr).contains("damaged"),
@@ -272,21 +257,8 @@ fn a_flipped_bit_in_the_header_version_is_damage_not_a_newer_file() {
     assert!(e.contains("damaged header") && !e.contains("newer"), "{e}");
 
     // The collector keeps the damaged bytes aside and goes on recording today.
-    let (p, s) = (fixture("t0").join("proc"), fixture("t0").join("sys"));
-    let clock = (TEN + 2000).to_string();
     let dir = d.path().to_str().unwrap();
-    let args = [
-        "--fake-clock",
-        &clock,
-        "--proc-root",
-        p.to_str().unwrap(),
-        "--sys-root",
-        s.to_str().unwrap(),
-        "1",
-        "1",
-        dir,
-    ];
-    let out = run(&rsadc_bin(), &args);
+    let out = sample_tree(&fixture("t0"), 2000, dir);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("moved aside"),

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod common;
+
+use common::{samples_of, test_host};
 use proptest::prelude::*;
 use rsar::probe::Probe;
 use rsar::sample::{
@@ -12,19 +15,6 @@ use rsar::sample::{
 };
 use rsar::store::{self, DayWriter, Record, StoreError};
 use std::path::{Path, PathBuf};
-
-fn host(boot: &str) -> HostFacts {
-    HostFacts {
-        hostname: "testhost".into(),
-        sysname: "Linux".into(),
-        release: "6.1.0-test".into(),
-        machine: "x86_64".into(),
-        boot_id: boot.into(),
-        user_hz: 100,
-        page_size: 4096,
-        cpu_count: 2,
-    }
-}
 
 /// Real samples: the captured trees, then this machine's /proc a few times.
 fn real_samples() -> Vec<Sample> {
@@ -45,16 +35,6 @@ fn real_samples() -> Vec<Sample> {
     v
 }
 
-fn samples_of(log: &store::Log) -> Vec<Sample> {
-    log.records
-        .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn write_all(path: &Path, h: &HostFacts, samples: &[Sample]) {
     let (mut w, _) = DayWriter::open(path, h, 0, 0).unwrap();
     for s in samples {
@@ -67,11 +47,11 @@ fn real_samples_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let samples = real_samples();
-    write_all(&path, &host("b1"), &samples);
+    write_all(&path, &test_host("b1", 2), &samples);
     let log = store::read_log(&path).unwrap();
     assert!(log.damage.is_clean());
     assert_eq!(log.torn_tail, 0);
-    assert_eq!(log.header.host, host("b1"));
+    assert_eq!(log.header.host, test_host("b1", 2));
     assert_eq!(samples_of(&log), samples);
 }
 
@@ -80,7 +60,7 @@ fn appending_later_continues_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let samples = real_samples();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     // One process per sample, as from cron.
     for s in &samples {
         let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
@@ -96,14 +76,14 @@ fn a_new_boot_id_writes_a_restart_record() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let s = real_samples();
-    let (mut w, _) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
-    w.append_sample(&host("b1"), &s[0]).unwrap();
-    w.append_sample(&host("b2"), &s[1]).unwrap();
-    w.append_sample(&host("b2"), &s[2]).unwrap();
+    let (mut w, _) = DayWriter::open(&path, &test_host("b1", 2), 0, 0).unwrap();
+    w.append_sample(&test_host("b1", 2), &s[0]).unwrap();
+    w.append_sample(&test_host("b2", 2), &s[1]).unwrap();
+    w.append_sample(&test_host("b2", 2), &s[2]).unwrap();
     drop(w);
     // And again from a new process: the file remembers the last boot.
-    let (mut w, _) = DayWriter::open(&path, &host("b2"), 0, 0).unwrap();
-    w.append_sample(&host("b2"), &s[3]).unwrap();
+    let (mut w, _) = DayWriter::open(&path, &test_host("b2", 2), 0, 0).unwrap();
+    w.append_sample(&test_host("b2", 2), &s[3]).unwrap();
     drop(w);
     let log = store::read_log(&path).unwrap();
     let kinds: Vec<&str> = log
@@ -122,8 +102,8 @@ fn a_new_boot_id_writes_a_restart_record() {
 fn two_writers_on_one_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
-    let (_w, _) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
-    match DayWriter::open(&path, &host("b1"), 0, 0) {
+    let (_w, _) = DayWriter::open(&path, &test_host("b1", 2), 0, 0).unwrap();
+    match DayWriter::open(&path, &test_host("b1", 2), 0, 0) {
         Err(StoreError::Locked { path: p }) => assert_eq!(p, path),
         other => panic!("expected Locked, got {other:?}"),
     }
@@ -134,7 +114,8 @@ fn a_file_that_is_not_ours_is_moved_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     std::fs::write(&path, b"precious text that is not a log\n").unwrap();
-    let (_w, report) = DayWriter::open(&path, &host("b1"), 1_763_700_000_000_000_000, 0).unwrap();
+    let (_w, report) =
+        DayWriter::open(&path, &test_host("b1", 2), 1_763_700_000_000_000_000, 0).unwrap();
     let aside = report.moved_aside.unwrap();
     assert!(aside.to_str().unwrap().contains(".bad-"));
     assert_eq!(
@@ -157,7 +138,7 @@ fn set_version(log: &mut [u8], version: u16) {
 fn a_newer_format_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
-    write_all(&path, &host("b1"), &real_samples()[..1]);
+    write_all(&path, &test_host("b1", 2), &real_samples()[..1]);
     let mut b = std::fs::read(&path).unwrap();
     set_version(&mut b, 9);
     std::fs::write(&path, &b).unwrap();
@@ -166,7 +147,7 @@ fn a_newer_format_is_refused_by_name() {
         e.contains("format 9") && e.contains(&format!("up to format {}", store::VERSION)),
         "{e}"
     );
-    let e = DayWriter::open(&path, &host("b1"), 0, 0)
+    let e = DayWriter::open(&path, &test_host("b1", 2), 0, 0)
         .unwrap_err()
         .to_string();
     assert!(e.contains("newer"), "{e}");
@@ -180,7 +161,7 @@ fn symlinks_are_refused() {
     std::fs::write(&target, b"").unwrap();
     let path = dir.path().join("rsar20261121");
     std::os::unix::fs::symlink(&target, &path).unwrap();
-    assert!(DayWriter::open(&path, &host("b1"), 0, 0).is_err());
+    assert!(DayWriter::open(&path, &test_host("b1", 2), 0, 0).is_err());
 }
 
 #[test]
@@ -188,7 +169,7 @@ fn created_files_are_0644() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
-    write_all(&path, &host("b1"), &real_samples()[..1]);
+    write_all(&path, &test_host("b1", 2), &real_samples()[..1]);
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode & !0o022, 0o644 & !0o022, "{mode:o}");
 }
@@ -197,7 +178,7 @@ fn created_files_are_0644() {
 fn small_file(dir: &Path) -> (PathBuf, Vec<Sample>, Vec<u64>) {
     let path = dir.join("rsar20261121");
     let samples = real_samples();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
     let mut ends = vec![w.len()];
     for s in &samples {
@@ -235,7 +216,7 @@ fn the_writer_repairs_a_torn_tail_and_appends_after_it() {
     let dir = tempfile::tempdir().unwrap();
     let (path, samples, ends) = small_file(dir.path());
     let full = std::fs::read(&path).unwrap();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let extra = samples[0].clone();
     for cut in (ends[0] as usize..full.len()).step_by(7) {
         std::fs::write(&path, &full[..cut]).unwrap();
@@ -377,7 +358,7 @@ fn keyframes_recur_and_a_damaged_delta_costs_only_itself() {
             s
         })
         .collect();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
     let mut ends = vec![w.len()];
     for s in &samples {
@@ -411,7 +392,7 @@ fn keyframes_recur_and_a_damaged_delta_costs_only_itself() {
 fn compression_and_retention() {
     let dir = tempfile::tempdir().unwrap();
     let s = real_samples();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
     for d in [1, 2, 19, 20, 21] {
         write_all(&dir.path().join(store::day_file_name(day(d))), &h, &s);
@@ -619,7 +600,7 @@ proptest! {
         samples.push(other);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsar20261121");
-        write_all(&path, &host("b"), &samples);
+        write_all(&path, &test_host("b", 2), &samples);
         let log = store::read_log(&path).unwrap();
         prop_assert!(log.damage.is_clean());
         prop_assert_eq!(samples_of(&log), samples);
@@ -631,7 +612,7 @@ fn a_packed_closed_day_reads_back_the_same_records() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let base = real_samples();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
     for i in 0..150u64 {
         let mut s = base[(i % 6) as usize].clone();
@@ -642,7 +623,7 @@ fn a_packed_closed_day_reads_back_the_same_records() {
             w.append_comment(1, "midway").unwrap();
         }
         if i == 100 {
-            w.append_restart(&host("b2"), 2).unwrap();
+            w.append_restart(&test_host("b2", 2), 2).unwrap();
         }
     }
     drop(w);
@@ -691,7 +672,7 @@ fn every_diskstats_width_round_trips() {
         }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsar20261121");
-        write_all(&path, &host("b"), &[a.clone(), b.clone()]);
+        write_all(&path, &test_host("b", 2), &[a.clone(), b.clone()]);
         let log = store::read_log(&path).unwrap();
         assert!(log.damage.is_clean(), "width {width}: {:?}", log.damage);
         assert_eq!(samples_of(&log), vec![a, b], "width {width}");
@@ -724,7 +705,7 @@ proptest! {
         }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rsar20261121");
-        write_all(&path, &host("b"), &[s.clone(), s.clone()]);
+        write_all(&path, &test_host("b", 2), &[s.clone(), s.clone()]);
         let log = store::read_log(&path).unwrap();
         prop_assert!(log.damage.is_clean());
         prop_assert_eq!(samples_of(&log), vec![s.clone(), s]);

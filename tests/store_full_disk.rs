@@ -3,24 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use rsar::probe::Probe;
-use rsar::sample::{HostFacts, Sample};
-use rsar::store::{self, DayWriter, Record};
-use std::path::{Path, PathBuf};
+mod common;
 
-fn host(boot: &str) -> HostFacts {
-    HostFacts {
-        hostname: "testhost".into(),
-        boot_id: boot.into(),
-        ..HostFacts::default()
-    }
-}
+use common::{samples_of, test_host};
+use rsar::probe::Probe;
+use rsar::sample::Sample;
+use rsar::store::{self, DayWriter};
+use std::path::{Path, PathBuf};
 
 fn small_file(dir: &Path) -> (PathBuf, Vec<Sample>, Vec<u64>) {
     let path = dir.join("rsar20261121");
     let mut p = Probe::system().unwrap();
     let samples: Vec<Sample> = (0..6).map(|_| p.sample().unwrap()).collect();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
     let mut ends = vec![w.len()];
     for s in &samples[..4] {
@@ -30,23 +25,13 @@ fn small_file(dir: &Path) -> (PathBuf, Vec<Sample>, Vec<u64>) {
     (path, samples, ends)
 }
 
-fn samples_of(log: &store::Log) -> Vec<Sample> {
-    log.records
-        .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn a_failed_write_is_rolled_back() {
     // /dev/full-like: a file whose size is capped makes the append fail part-way.
     let dir = tempfile::tempdir().unwrap();
     let (path, samples, _) = small_file(dir.path());
     let before = std::fs::read(&path).unwrap();
-    let h = host("b1");
+    let h = test_host("b1", 2);
     let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
     // Limit the file size for this process (RLIMIT_FSIZE) just above the current size.
     let limit = before.len() as u64 + 4;

@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod common;
+
+use common::{samples_of, test_host};
 use proptest::prelude::*;
 use rsar::sample::{
     CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, LoadAvg, Memory, NetCounters, Paging,
@@ -12,29 +15,6 @@ use rsar::sample::{
 };
 use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
 use std::path::{Path, PathBuf};
-
-fn host(boot: &str) -> HostFacts {
-    HostFacts {
-        hostname: "testhost".into(),
-        sysname: "Linux".into(),
-        release: "6.1.0-test".into(),
-        machine: "x86_64".into(),
-        boot_id: boot.into(),
-        user_hz: 100,
-        page_size: 4096,
-        cpu_count: 4,
-    }
-}
-
-fn samples_of(log: &store::Log) -> Vec<Sample> {
-    log.records
-        .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 fn write_all(path: &Path, h: &HostFacts, samples: &[Sample]) -> Vec<u64> {
     let (mut w, _) = DayWriter::open(path, h, 0, 0).unwrap();
@@ -252,16 +232,16 @@ proptest! {
         // Written by one process, then reopened every so often (as from cron), with a reboot
         // now and then.
         let mut boot = 0;
-        let (mut w, _) = DayWriter::open(&path, &host("b0"), 0, 0).unwrap();
+        let (mut w, _) = DayWriter::open(&path, &test_host("b0", 4), 0, 0).unwrap();
         for (i, s) in samples.iter().enumerate() {
             if boots.get(i).copied().unwrap_or(false) && i % 7 == 3 {
                 drop(w);
-                w = DayWriter::open(&path, &host(&format!("b{boot}")), 0, 0).unwrap().0;
+                w = DayWriter::open(&path, &test_host(&format!("b{boot}"), 4), 0, 0).unwrap().0;
             }
             if i % 53 == 52 {
                 boot += 1;
             }
-            w.append_sample(&host(&format!("b{boot}")), s).unwrap();
+            w.append_sample(&test_host(&format!("b{boot}"), 4), s).unwrap();
         }
         drop(w);
         let log = store::read_log(&path).unwrap();
@@ -310,7 +290,7 @@ fn a_new_device_re_keys_its_group_only() {
     for s in &mut samples[5..] {
         s.net.push(veth.clone());
     }
-    let ends = write_all(&path, &host("b1"), &samples);
+    let ends = write_all(&path, &test_host("b1", 4), &samples);
     let size = |i: usize| ends[i + 1] - ends[i];
     // Record 0 keys every group; 1–4 are deltas; 5 keys only the interfaces.
     assert!(size(5) < size(0) / 2, "{} vs {}", size(5), size(0));
@@ -332,7 +312,7 @@ fn a_newer_writers_unknown_group_and_extra_field_are_skipped() {
     // group 200 this rsar does not know, between two known ones.
     let header = FileHeader {
         version: wire::VERSION,
-        host: host("b1"),
+        host: test_host("b1", 4),
         created_ns: 0,
         utc_offset_s: 0,
     };
@@ -413,7 +393,7 @@ fn planted_markers_cost_only_the_records_they_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let samples = ticking(3000);
-    let ends = write_all(&path, &host("b1"), &samples);
+    let ends = write_all(&path, &test_host("b1", 4), &samples);
     let full = std::fs::read(&path).unwrap();
     for declared in [u32::MAX, 16 << 20, 1 << 20, 3000] {
         // 100 markers over 800 bytes in the middle of the file.
@@ -450,9 +430,9 @@ fn planted_markers_cost_only_the_records_they_overwrite() {
         assert_eq!(n, got.len(), "declared {declared}");
         assert_eq!(r.torn_tail(), 0);
         // The writer cuts nothing and appends after the last record.
-        let (mut w, report) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+        let (mut w, report) = DayWriter::open(&path, &test_host("b1", 4), 0, 0).unwrap();
         assert_eq!(report.truncated_bytes, 0, "declared {declared}");
-        w.append_sample(&host("b1"), &samples[0]).unwrap();
+        w.append_sample(&test_host("b1", 4), &samples[0]).unwrap();
         drop(w);
         let after = samples_of(&store::read_log(&path).unwrap());
         assert_eq!(after.len(), got.len() + 1);
@@ -466,7 +446,7 @@ fn a_damaged_compressed_day_yields_every_record_before_the_damage() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let path = dir.path().join(store::day_file_name(day));
     let samples = ticking(4000);
-    write_all(&path, &host("b1"), &samples);
+    write_all(&path, &test_host("b1", 4), &samples);
     let done = store::housekeeping(dir.path(), day.succ_opt().unwrap(), 7, 0).unwrap();
     let z = done.compressed[0].clone();
     let mut bytes = std::fs::read(&z).unwrap();
@@ -504,7 +484,7 @@ fn a_damaged_header_leaves_the_records_readable() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let samples = ticking(100);
-    let ends = write_all(&path, &host("b1"), &samples);
+    let ends = write_all(&path, &test_host("b1", 4), &samples);
     let full = std::fs::read(&path).unwrap();
     for at in [9usize, 12, 20, ends[0] as usize - 2] {
         let mut b = full.clone();
@@ -540,16 +520,17 @@ fn opening_a_large_file_reads_only_its_end() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let samples = ticking(20_000);
-    write_all(&path, &host("b1"), &samples[..19_999]);
+    write_all(&path, &test_host("b1", 4), &samples[..19_999]);
     let size = std::fs::metadata(&path).unwrap().len();
-    let (mut w, report) = DayWriter::open(&path, &host("b1"), 0, 0).unwrap();
+    let (mut w, report) = DayWriter::open(&path, &test_host("b1", 4), 0, 0).unwrap();
     assert!(
         report.bytes_read * 15 < size,
         "{} of {size} bytes read",
         report.bytes_read
     );
     assert!(report.bytes_read <= 256 << 10, "{}", report.bytes_read);
-    w.append_sample(&host("b1"), &samples[19_999]).unwrap();
+    w.append_sample(&test_host("b1", 4), &samples[19_999])
+        .unwrap();
     drop(w);
     let before = std::fs::metadata(&path).unwrap().len();
     // It went on with deltas against the keys it found, not a new key for every group.

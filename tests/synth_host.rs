@@ -78,23 +78,7 @@ fn a_synthetic_host_records_and_reports_whole() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let logs = format!("{}/logs/", d.path().display());
     for i in 0..3 {
-        let t = trees.join(format!("t000{i}"));
-        let (p, s) = (t.join("proc"), t.join("sys"));
-        let clock = (TEN + i).to_string();
-        let out = run(
-            &rsadc_bin(),
-            &[
-                "--fake-clock",
-                &clock,
-                "--proc-root",
-                p.to_str().unwrap(),
-                "--sys-root",
-                s.to_str().unwrap(),
-                "1",
-                "1",
-                &logs,
-            ],
-        );
+        let out = sample_tree(&trees.join(format!("t000{i}")), i, &logs);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     let file = format!("{logs}rsar20251121");

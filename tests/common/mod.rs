@@ -65,23 +65,26 @@ pub fn record(dir: &Path) -> PathBuf {
         ("t1", 1304),
     ];
     for (snap, at) in steps {
-        let clock = (TEN + at).to_string();
-        let root = fixture(if snap == "boot" { "t0" } else { snap });
-        let (p, s) = (root.join("proc"), root.join("sys"));
-        let mut args = vec![
-            "--fake-clock",
-            &clock,
-            "--proc-root",
-            p.to_str().unwrap(),
-            "--sys-root",
-            s.to_str().unwrap(),
-        ];
-        if snap == "boot" {
-            args.extend(["--boot", d]);
+        let out = if snap == "boot" {
+            let clock = (TEN + at).to_string();
+            let root = fixture("t0");
+            let (p, s) = (root.join("proc"), root.join("sys"));
+            run(
+                &rsadc_bin(),
+                &[
+                    "--fake-clock",
+                    &clock,
+                    "--proc-root",
+                    p.to_str().unwrap(),
+                    "--sys-root",
+                    s.to_str().unwrap(),
+                    "--boot",
+                    d,
+                ],
+            )
         } else {
-            args.extend(["1", "1", d]);
-        }
-        let out = run(&rsadc_bin(), &args);
+            sample_tree(&fixture(snap), at, d)
+        };
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     dir.join("rsar20251121")
@@ -94,4 +97,50 @@ pub fn set_version(log: &mut [u8], version: u16) {
     let end = 16 + u32::from_le_bytes(log[12..16].try_into().unwrap()) as usize;
     let crc = crc32fast::hash(&log[8..end]);
     log[end..end + 4].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// The host facts of a made-up machine with `cpus` CPUs, booted as `boot`.
+pub fn test_host(boot: &str, cpus: u32) -> rsar::sample::HostFacts {
+    rsar::sample::HostFacts {
+        hostname: "testhost".into(),
+        sysname: "Linux".into(),
+        release: "6.1.0-test".into(),
+        machine: "x86_64".into(),
+        boot_id: boot.into(),
+        user_hz: 100,
+        page_size: 4096,
+        cpu_count: cpus,
+    }
+}
+
+/// The samples of a log read whole, in order.
+pub fn samples_of(log: &rsar::store::Log) -> Vec<rsar::sample::Sample> {
+    log.records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            rsar::store::Record::Sample(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One cron-style rsadc run: a sample of the tree at `root` (its `proc` and `sys`) at
+/// `TEN + at` on the simulated clock, into `target`.
+pub fn sample_tree(root: &Path, at: i64, target: &str) -> Output {
+    let clock = (TEN + at).to_string();
+    let (p, s) = (root.join("proc"), root.join("sys"));
+    run(
+        &rsadc_bin(),
+        &[
+            "--fake-clock",
+            &clock,
+            "--proc-root",
+            p.to_str().unwrap(),
+            "--sys-root",
+            s.to_str().unwrap(),
+            "1",
+            "1",
+            target,
+        ],
+    )
 }
