@@ -66,22 +66,7 @@ pub fn record(dir: &Path) -> PathBuf {
     ];
     for (snap, at) in steps {
         let out = if snap == "boot" {
-            let clock = (TEN + at).to_string();
-            let root = fixture("t0");
-            let (p, s) = (root.join("proc"), root.join("sys"));
-            run(
-                &rsadc_bin(),
-                &[
-                    "--fake-clock",
-                    &clock,
-                    "--proc-root",
-                    p.to_str().unwrap(),
-                    "--sys-root",
-                    s.to_str().unwrap(),
-                    "--boot",
-                    d,
-                ],
-            )
+            rsadc_on(&fixture("t0"), at, &["--boot", d])
         } else {
             sample_tree(&fixture(snap), at, d)
         };
@@ -127,20 +112,21 @@ pub fn samples_of(log: &rsar::store::Log) -> Vec<rsar::sample::Sample> {
 /// One cron-style rsadc run: a sample of the tree at `root` (its `proc` and `sys`) at
 /// `TEN + at` on the simulated clock, into `target`.
 pub fn sample_tree(root: &Path, at: i64, target: &str) -> Output {
+    rsadc_on(root, at, &["1", "1", target])
+}
+
+/// rsadc over the tree at `root` at `TEN + at` on the simulated clock, with `rest`.
+pub fn rsadc_on(root: &Path, at: i64, rest: &[&str]) -> Output {
     let clock = (TEN + at).to_string();
     let (p, s) = (root.join("proc"), root.join("sys"));
-    run(
-        &rsadc_bin(),
-        &[
-            "--fake-clock",
-            &clock,
-            "--proc-root",
-            p.to_str().unwrap(),
-            "--sys-root",
-            s.to_str().unwrap(),
-            "1",
-            "1",
-            target,
-        ],
-    )
+    let mut args = vec![
+        "--fake-clock",
+        &clock,
+        "--proc-root",
+        p.to_str().unwrap(),
+        "--sys-root",
+        s.to_str().unwrap(),
+    ];
+    args.extend(rest);
+    run(&rsadc_bin(), &args)
 }
