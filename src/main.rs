@@ -1,13 +1,14 @@
 //! The `rsar` command: parse sar's flags, then report live or from the logs.
 
 use rsar::cli::{normalize, Args, Files, Mode, Plan, VmstatArgs};
-use rsar::live::{self, LiveError};
+use rsar::history::Window;
+use rsar::live::{LiveSource, Schedule};
 use rsar::pipeline::PipelineError;
 use rsar::probe::Probe;
 use rsar::report::{renderer, Layout, Render, Vmstat};
+use rsar::source::{Follow, LogSource, Source, WindowStart};
 use rsar::store::DayWriter;
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -36,76 +37,122 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let plan = match planned {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            eprintln!("Try 'rsar --help' for the flags and examples.");
-            return ExitCode::from(EXIT_USAGE);
+    match planned
+        .map_err(|e| Failure::Usage(e.to_string()))
+        .and_then(|plan| report(&plan))
+    {
+        Ok(code) => code,
+        Err(f) => f.report(),
+    }
+}
+
+/// Why rsar stopped: each kind has its exit code (documented in `--help`).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// A value on the command line that makes no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// The data could not be read or the report not written.
+    #[error("{0}")]
+    Data(String),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+impl Failure {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
+            // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
+            Failure::Pipeline(PipelineError::Output(e))
+                if e.kind() == io::ErrorKind::BrokenPipe =>
+            {
+                ExitCode::SUCCESS
+            }
+            Failure::Data(_) | Failure::Pipeline(_) => ExitCode::from(EXIT_DATA),
         }
-    };
-    match &plan.mode {
+    }
+
+    /// Say it (unless silence is right) and exit with its code.
+    fn report(self) -> ExitCode {
+        let code = self.exit_code();
+        if code != ExitCode::SUCCESS {
+            let _ = io::stdout().flush();
+            eprintln!("rsar: {self}");
+            if matches!(self, Failure::Usage(_)) {
+                eprintln!("Try 'rsar --help' for the flags and examples.");
+            }
+        }
+        code
+    }
+}
+
+/// Run the report the plan asks for, live or from the logs, through the one pipeline.
+fn report(plan: &Plan) -> Result<ExitCode, Failure> {
+    let (mut source, layout, window, comments): (Box<dyn Source>, _, _, _) = match &plan.mode {
         Mode::Live {
             interval,
             count,
             save,
-        } => report_live(&plan, *interval, *count, save.clone()),
+        } => (
+            Box::new(live_source(plan, *interval, *count, save.as_deref())?),
+            Layout::Streaming,
+            Window::default(),
+            false,
+        ),
         Mode::Recorded {
             files,
             window,
             comments,
             follow,
-        } => report_recorded(&plan, files, window, *comments, *follow),
+        } => {
+            let (source, layout) = log_source(files, window, *follow)?;
+            (Box::new(source), layout, window.clone(), *comments)
+        }
+    };
+    let stdout = io::stdout().lock();
+    let mut out = output(plan, layout, stdout);
+    let mut warn = |w: &str| eprintln!("rsar: {w}");
+    let outcome = rsar::pipeline::run(source.as_mut(), &window, out.as_mut(), comments, &mut warn)?;
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
     }
+    Ok(if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    })
 }
 
-fn report_live(
-    plan: &Plan,
-    interval: Duration,
-    count: Option<u64>,
-    save: Option<PathBuf>,
-) -> ExitCode {
+/// Ctrl-C and SIGTERM end a report that would otherwise go on, with its averages.
+fn catch_stop() {
     if let Err(e) = rsar::wait::install_stop_handler() {
         eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
     }
-    let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    let mut saver = match save {
+}
+
+fn live_source(
+    plan: &Plan,
+    interval: Duration,
+    count: Option<u64>,
+    save: Option<&std::path::Path>,
+) -> Result<LiveSource, Failure> {
+    catch_stop();
+    let probe =
+        Probe::new(&plan.proc_root, &plan.sys_root).map_err(|e| Failure::Data(e.to_string()))?;
+    let save = match save {
         None => None,
         Some(path) => {
             let now = rsar::probe::system_clock_ns();
             let offset = chrono::Local::now().offset().local_minus_utc();
-            match DayWriter::open(&path, probe.host(), now, offset) {
-                Ok((w, _)) => Some(w),
-                Err(e) => {
-                    eprintln!("rsar: cannot save samples: {e}");
-                    return ExitCode::from(EXIT_DATA);
-                }
-            }
+            let (w, _) = DayWriter::open(path, probe.host(), now, offset)
+                .map_err(|e| Failure::Data(format!("cannot save samples: {e}")))?;
+            Some(w)
         }
     };
-    let mut save_failed = false;
-    let mut keep = |host: &rsar::sample::HostFacts, s: &rsar::sample::Sample| {
-        if let Some(w) = saver.as_mut() {
-            if let Err(e) = w.append_sample(host, s) {
-                if !save_failed {
-                    eprintln!("rsar: sample not saved: {e}");
-                    save_failed = true;
-                }
-            }
-        }
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, Layout::Streaming, stdout);
-    let mut warn = |w: &str| eprintln!("rsar: {w}");
     // vmstat's COUNT counts its first line, the one since boot.
     let since_boot = plan.vmstat.is_some();
-    let schedule = live::Schedule {
+    let schedule = Schedule {
         interval,
         count: if since_boot {
             count.map(|c| c.saturating_sub(1))
@@ -114,33 +161,15 @@ fn report_live(
         },
         since_boot,
     };
-    match live::run(&mut probe, out.as_mut(), schedule, &mut keep, &mut warn) {
-        Ok(()) => ExitCode::SUCCESS,
-        // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
-        Err(LiveError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = io::stdout().flush();
-            eprintln!("rsar: {e}");
-            ExitCode::from(EXIT_DATA)
-        }
-    }
+    Ok(LiveSource::new(probe, schedule, save))
 }
 
-fn report_recorded(
-    plan: &Plan,
+fn log_source(
     files: &Files,
-    window: &rsar::history::Window,
-    comments: bool,
+    window: &Window,
     follow: bool,
-) -> ExitCode {
-    use rsar::source::{Follow, LogSource};
-    let paths = match rsar::history::log_files(files, window) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
+) -> Result<(LogSource, Layout), Failure> {
+    let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
         (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),
@@ -153,45 +182,16 @@ fn report_recorded(
         ),
     };
     if follow != Follow::No {
-        if let Err(e) = rsar::wait::install_stop_handler() {
-            eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
-        }
+        catch_stop();
     }
-    let start = rsar::source::WindowStart {
+    let start = WindowStart {
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let mut source = match LogSource::open(paths, follow).and_then(|s| s.starting_at(start)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, layout, stdout);
-    let outcome = match rsar::pipeline::run(&mut source, window, out.as_mut(), comments) {
-        Ok(o) => o,
-        Err(PipelineError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            return ExitCode::SUCCESS
-        }
-        Err(e) => {
-            let _ = io::stdout().flush();
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    for t in out.unavailable() {
-        eprintln!("rsar: {t:?} report: not in the log (the recording kernel lacked its source)");
-    }
-    for d in &outcome.damage {
-        eprintln!("rsar: {d}");
-    }
-    if outcome.damage.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_DATA)
-    }
+    let source = LogSource::open(paths, follow)
+        .and_then(|s| s.starting_at(start))
+        .map_err(|e| Failure::Data(e.to_string()))?;
+    Ok((source, layout))
 }
 
 fn tui(args: &[std::ffi::OsString]) -> ExitCode {

@@ -6,7 +6,7 @@
 
 use crate::feed::Feed;
 use crate::history::Window;
-use crate::report::Render;
+use crate::report::{Render, Table};
 use crate::source::{Event, Source, SourceError};
 use std::io;
 
@@ -29,13 +29,29 @@ pub struct Outcome {
 }
 
 /// Run `source` through `window` into `out`. Comments are passed on when `comments` is
-/// set (sar -C).
+/// set (sar -C). The source's warnings, and the tables it had nothing for (after the
+/// first interval, and any more at the end), go to `warn` as they come, once each.
 pub fn run(
     source: &mut dyn Source,
     window: &Window,
     out: &mut dyn Render,
     comments: bool,
+    warn: &mut dyn FnMut(&str),
 ) -> Result<Outcome, PipelineError> {
+    let mut told: Vec<Table> = Vec::new();
+    let mut tell = |source: &mut dyn Source, out: &dyn Render, tables: bool| {
+        for w in source.take_warnings() {
+            warn(&w);
+        }
+        if tables {
+            for t in out.unavailable() {
+                if !told.contains(&t) {
+                    warn(&source.lacks(t));
+                    told.push(t);
+                }
+            }
+        }
+    };
     let mut kept = Kept::default();
     // The banner names the date of the first event shown.
     let first = kept.next(source, window)?;
@@ -51,9 +67,11 @@ pub fn run(
             Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
             Event::Comment { .. } => {}
         }
+        tell(source, out, feed.intervals == 1);
         next = kept.next(source, window)?;
     }
     out.finish()?;
+    tell(source, out, true);
     Ok(Outcome {
         intervals: feed.intervals,
         damage: source.take_damage(),
