@@ -161,7 +161,7 @@ pub struct Source {
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
 
-    /// From the logs, keep samples at least this many seconds apart
+    /// From the logs, keep the sample nearest each multiple of SECS seconds (sar's rule)
     #[arg(short = 'i', value_name = "SECS")]
     pub min_interval: Option<f64>,
 
@@ -527,7 +527,7 @@ impl Source {
             until_ns: when(&self.until)?,
             start_clock: clock(&self.start, "-s")?,
             end_clock: clock(&self.end, "-e")?,
-            min_gap_ns: gap.map(|g| (g * 1e9) as i64),
+            every_s: gap.map(|g| (g.round() as i64).max(1)),
         };
         if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
             if s > u {
@@ -712,7 +712,7 @@ mod tests {
         ));
         let p = plan(&["-f", "x", "600"]).unwrap();
         match p.mode {
-            Mode::Recorded { window, .. } => assert_eq!(window.min_gap_ns, Some(600_000_000_000)),
+            Mode::Recorded { window, .. } => assert_eq!(window.every_s, Some(600)),
             m => panic!("{m:?}"),
         }
     }

@@ -83,6 +83,9 @@ pub fn run(
 struct Kept {
     /// (wall, uptime) of the last sample kept.
     last: Option<(i64, u64)>,
+    /// Wall time of the last sample read, kept or not (`-i` measures the file's interval
+    /// from it).
+    read_ns: Option<i64>,
 }
 
 impl Kept {
@@ -111,9 +114,11 @@ impl Kept {
                 if self.last == Some(key) {
                     return false;
                 }
-                if let (Some(gap), Some((last, up))) = (window.min_gap_ns, self.last) {
+                let read = self.read_ns.replace(s.time.wall_ns);
+                if let (Some(every), Some((_, up)), Some(read)) = (window.every_s, self.last, read)
+                {
                     let rebooted = s.time.uptime_cs < up;
-                    if !rebooted && s.time.wall_ns - last < gap {
+                    if !rebooted && !on_slice(read, s.time.wall_ns, every) {
                         return false;
                     }
                 }
@@ -124,4 +129,30 @@ impl Kept {
         }
         true
     }
+}
+
+/// sar's `-i` rule (`next_slice`): a sample at `E`, `If` seconds after the sample read
+/// before it, stands for `[E − If/2, E + If/2)` (closed at the top when `If` is odd); it is
+/// kept when a multiple of `every` seconds falls in that span, so that of samples that
+/// jitter around the multiples the nearest one is kept. Seconds are rounded as sar rounds
+/// them. sar counts the multiples from the file's first record; rsar from local midnight,
+/// which is the same for a log that starts on a multiple, and stays the same when a report
+/// seeks into the middle of a day.
+fn on_slice(prev_ns: i64, ns: i64, every: i64) -> bool {
+    use chrono::Offset;
+    if every <= 1 {
+        return true;
+    }
+    let round_s = |ns: i64| (ns + 500_000_000).div_euclid(1_000_000_000);
+    let offset = chrono::DateTime::from_timestamp_nanos(ns)
+        .with_timezone(&chrono::Local)
+        .offset()
+        .fix()
+        .local_minus_utc();
+    let entry = round_s(ns) + i64::from(offset);
+    let file_interval = round_s(ns - prev_ns).max(0);
+    let min = entry - file_interval / 2;
+    let max = entry + file_interval / 2 + (file_interval & 1);
+    let below = entry.div_euclid(every) * every;
+    [below, below + every].iter().any(|&m| m >= min && m < max)
 }
