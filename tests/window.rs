@@ -1,5 +1,6 @@
 //! The window of a report from the logs: `-i` keeps the sample nearest each multiple of its
-//! seconds when sample times jitter, and `-e`/`--until` include the second they name.
+//! seconds when sample times jitter, `-e`/`--until` include the second they name, and `-C`
+//! prints comments at their time.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
@@ -15,6 +16,11 @@ const START: i64 = 1_763_683_200; // 2025-11-21 00:00:00 UTC
 /// `n` samples about a second apart, each a few hundredths late or early, as a collector's
 /// samples are.
 fn jittered_day(path: &Path, n: i64) {
+    day_with_comment(path, n, None)
+}
+
+/// The same, with a comment recorded after sample `at`.
+fn day_with_comment(path: &Path, n: i64, comment: Option<(i64, &str)>) {
     let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
     let mut p = Probe::new(&fx.join("proc"), &fx.join("sys")).unwrap();
     let mut s = p.sample().unwrap();
@@ -28,6 +34,10 @@ fn jittered_day(path: &Path, n: i64) {
         s.cpu.total.user += 100;
         s.cpu.total.idle += 100;
         w.append_sample(&host, &s).unwrap();
+        if let Some((_, text)) = comment.filter(|(at, _)| *at == i) {
+            w.append_comment(s.time.wall_ns + 500_000_000, text)
+                .unwrap();
+        }
     }
 }
 
@@ -88,4 +98,31 @@ fn the_end_of_the_window_includes_the_second_it_names() {
     // sample, which has no interval before it in the window.
     let r = rows(&log, &["-s", "00:00:05", "-e", "00:00:08"]);
     assert_eq!(r, ["00:00:06", "00:00:07", "00:00:08"]);
+}
+
+#[test]
+fn comments_print_at_their_time_in_every_table() {
+    let d = common::tempdir();
+    let log = d.path().join("rsar20251121");
+    day_with_comment(&log, 6, Some((3, "disk swapped")));
+    let out = run(
+        &rsar_bin(),
+        &["-u", "-q", "-C", "-f", log.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    let lines: Vec<&str> = report.lines().collect();
+    let comments: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains("COM disk swapped"))
+        .collect();
+    // Once in each table, between the row that ends at 00:00:03 and the next.
+    assert_eq!(comments.len(), 2, "{report}");
+    for i in comments {
+        assert!(lines[i].starts_with("00:00:03"), "{report}");
+        assert!(lines[i - 1].starts_with("00:00:03"), "{report}");
+        assert!(lines[i + 1].starts_with("00:00:04"), "{report}");
+    }
+    // Without -C, no comment.
+    let out = run(&rsar_bin(), &["-u", "-f", log.to_str().unwrap()]);
+    assert!(!text(&out.stdout).contains("COM"));
 }
