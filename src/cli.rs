@@ -192,12 +192,12 @@ pub struct Source {
     pub sys_root: PathBuf,
 
     /// Seconds between samples (fractions allowed)
-    #[arg(value_name = "INTERVAL")]
-    pub interval: Option<String>,
+    #[arg(value_name = "INTERVAL", value_parser = crate::time::parse_interval)]
+    pub interval: Option<f64>,
 
     /// Number of reports; without it, report until interrupted (Ctrl-C prints the averages)
-    #[arg(value_name = "COUNT")]
-    pub count: Option<String>,
+    #[arg(value_name = "COUNT", value_parser = parse_count)]
+    pub count: Option<u64>,
 }
 
 /// `rsar vmstat`: procps vmstat's view, live or from the logs.
@@ -344,6 +344,53 @@ pub enum Mode {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// COUNT: a whole number of reports, at least one.
+fn parse_count(s: &str) -> Result<u64, String> {
+    s.parse::<u64>()
+        .ok()
+        .filter(|&c| c > 0)
+        .ok_or_else(|| format!("COUNT must be a whole number above 0, not {s}"))
+}
+
+/// sar's flags that rsar does not have, and what they do in sar.
+const SAR_ONLY: &[(&str, &str)] = &[
+    ("-D", "saDD file names for -o"),
+    ("-F", "the filesystems report"),
+    ("-H", "the hugepages report"),
+    ("-h", "human-readable values"),
+    ("--human", "human-readable values"),
+    ("-I", "the interrupts report"),
+    ("-j", "persistent device names"),
+    ("-m", "the power-management reports"),
+    ("-t", "times in the recording machine's zone"),
+    ("-v", "the kernel tables report"),
+    ("-y", "the TTY report"),
+    ("-z", "omitting idle devices"),
+    ("--dev", "the device filter"),
+    ("--fs", "the filesystem filter"),
+    ("--iface", "the interface filter"),
+    ("--int", "the interrupt filter"),
+    ("--pretty", "pretty device names"),
+    ("--sadc", "printing sadc's path"),
+];
+
+/// A flag sar has and rsar does not, said plainly (clap would call it unexpected).
+pub fn sar_only_flag(args: &[OsString]) -> Option<UsageError> {
+    for arg in args.iter().skip(1) {
+        let arg = arg.to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        let flag = arg.split('=').next().unwrap_or_default();
+        if let Some((f, what)) = SAR_ONLY.iter().find(|(f, _)| *f == flag) {
+            return Some(UsageError(format!(
+                "{f} ({what} in sar) is not supported by rsar"
+            )));
+        }
+    }
+    None
+}
+
 /// Rewrite sar's `-u ALL` style keywords into `-u=ALL` for clap.
 pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut out: Vec<OsString> = Vec::new();
@@ -464,25 +511,8 @@ impl Source {
 
     /// Live or from the logs, and which logs, checked.
     pub fn mode(&self) -> Result<Mode, UsageError> {
-        let interval = match &self.interval {
-            None => None,
-            Some(i) => Some(
-                i.parse::<f64>()
-                    .ok()
-                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
-                    .ok_or_else(|| {
-                        UsageError(format!(
-                            "INTERVAL must be a number of seconds between 0 and 86400, not {i:?}"
-                        ))
-                    })?,
-            ),
-        };
-        let count = match &self.count {
-            None => None,
-            Some(c) => Some(c.parse::<u64>().ok().filter(|&c| c > 0).ok_or_else(|| {
-                UsageError(format!("COUNT must be a whole number above 0, not {c:?}"))
-            })?),
-        };
+        let interval = self.interval;
+        let count = self.count;
         let from_logs = self.from_logs();
         if let (Some(secs), false) = (interval, from_logs) {
             return Ok(Mode::Live {

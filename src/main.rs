@@ -25,17 +25,13 @@ fn main() -> ExitCode {
     }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
-        <VmstatArgs as clap::Parser>::try_parse_from(normalize(rest)).map(|a| a.plan())
+        parse::<VmstatArgs>(rest).map(|a| a.plan())
     } else {
-        <Args as clap::Parser>::try_parse_from(normalize(argv)).map(|a| a.plan())
+        parse::<Args>(argv).map(|a| a.plan())
     };
     let planned = match planned {
         Ok(p) => p,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     match planned
         .map_err(|e| Failure::Usage(e.to_string()))
@@ -44,6 +40,26 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(f) => f.report(),
     }
+}
+
+/// The command line, checked: `--help` and `--version` print and exit 0; a flag only sar
+/// has, or anything clap refuses, is one line naming the argument, and exit 1.
+fn parse<T: clap::Parser>(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<T, ExitCode> {
+    let args = normalize(args);
+    if let Some(e) = rsar::cli::sar_only_flag(&args) {
+        return Err(Failure::Usage(e.to_string()).report());
+    }
+    T::try_parse_from(args).map_err(|e| {
+        if !e.use_stderr() {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        let text = e.to_string();
+        let line = text.lines().next().unwrap_or_default();
+        Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
+    })
 }
 
 /// Why rsar stopped: each kind has its exit code (documented in `--help`).
@@ -198,13 +214,9 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
     use rsar::cli::{TuiArgs, TuiPlan};
     use rsar::tui::Feed;
     let rest = std::iter::once("rsar tui".into()).chain(args.iter().cloned());
-    let plan = match <TuiArgs as clap::Parser>::try_parse_from(normalize(rest)) {
+    let plan = match parse::<TuiArgs>(rest) {
         Ok(a) => a.plan(),
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let feed = match plan {
         Ok(TuiPlan::Live {

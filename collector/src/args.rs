@@ -146,21 +146,11 @@ impl Args {
             (Some(_), Some(_)) => {
                 return Err("give the interval once: --interval or INTERVAL".into());
             }
-            (Some(s), None) => Some(s),
-            (None, Some(n)) => n.parse::<f64>().ok(),
+            (Some(s), None) => Some(rsar::time::parse_interval(&s.to_string())?),
+            (None, Some(n)) => Some(rsar::time::parse_interval(n)?),
             (None, None) => None,
-        };
-        let interval = match interval {
-            Some(s) if s.is_finite() && (0.01..=86_400.0).contains(&s) => {
-                Some(Duration::from_secs_f64(s))
-            }
-            Some(s) => {
-                return Err(format!(
-                    "INTERVAL must be between 0.01 and 86400 seconds, not {s}"
-                ))
-            }
-            None => None,
-        };
+        }
+        .map(Duration::from_secs_f64);
         let count = match numbers.get(1) {
             Some(c) => Some(
                 c.parse::<u64>()

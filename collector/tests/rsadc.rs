@@ -295,6 +295,15 @@ fn bad_arguments_are_named() {
         (&["0", "1"][..], "INTERVAL"),
         (&["1", "0"][..], "COUNT"),
         (&["--interval", "1", "2"][..], "once"),
+        // The same words as rsar's for the same interval.
+        (
+            &["0.0001", "2"][..],
+            "INTERVAL must be between 0.01 and 86400 seconds, not 0.0001",
+        ),
+        (
+            &["--interval", "0.001"][..],
+            "INTERVAL must be between 0.01 and 86400 seconds",
+        ),
     ] {
         let out = rsadc("UTC", args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
