@@ -344,6 +344,16 @@ pub enum Mode {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The whole command as documentation and shell completions see it: sar's flags, plus the
+/// `vmstat` and `tui` subcommands (which `main` dispatches on the first word, before sar's
+/// flags are parsed, so `rsar 1 5` never reads `1` as a subcommand).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Args::command()
+        .subcommand(VmstatArgs::command().name("vmstat"))
+        .subcommand(TuiArgs::command().name("tui"))
+}
+
 /// COUNT: a whole number of reports, at least one.
 fn parse_count(s: &str) -> Result<u64, String> {
     s.parse::<u64>()

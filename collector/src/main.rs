@@ -234,11 +234,17 @@ fn run(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The man-page renderer rsar's own manual test uses.
+#[cfg(test)]
+#[path = "../../tests/common/man.rs"]
+mod man;
+
 #[cfg(test)]
 mod manual {
     //! rsadc's man page and completions, generated from `args::Args` (plus man/src/) and
     //! checked in: this test fails when they are stale; `RSAR_BLESS=1` writes them.
     use super::args::Args;
+    use super::man;
     use clap::CommandFactory;
     use clap_complete::Shell;
     use std::path::{Path, PathBuf};
@@ -254,24 +260,14 @@ mod manual {
         let want = std::fs::read(path).unwrap_or_default();
         assert!(
             want == got,
-            "{} is stale: run `RSAR_BLESS=1 cargo test -p collector manual` and commit it",
+            "{} is stale: run `RSAR_BLESS=1 cargo test -p rsadc manual` and commit it",
             path.display()
         );
     }
 
     #[test]
     fn the_man_page_is_current() {
-        let man = clap_mangen::Man::new(Args::command())
-            .section("8")
-            .manual("rsar manual")
-            .source(format!("rsar {}", env!("CARGO_PKG_VERSION")));
-        let mut out = Vec::new();
-        man.render_title(&mut out).unwrap();
-        man.render_name_section(&mut out).unwrap();
-        man.render_synopsis_section(&mut out).unwrap();
-        man.render_description_section(&mut out).unwrap();
-        man.render_options_section(&mut out).unwrap();
-        out.extend(std::fs::read(root().join("man/src/rsadc.8.roff")).unwrap());
+        let out = man::man_page(Args::command(), "8", &root().join("man/src/rsadc.8.roff"));
         check(&root().join("man/rsadc.8"), &out);
     }
 
