@@ -2,7 +2,7 @@
 //! which columns and rows — from interval statistics, and the submodules lay that out.
 //! Every number comes from `stats`; nothing here computes a rate or reads /proc.
 
-mod catalogue;
+pub mod catalogue;
 mod csv;
 mod json;
 mod jsonl;
