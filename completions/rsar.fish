@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p n= w I= int= H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -29,6 +29,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for
 complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s I -d 'Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l int -d 'Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
@@ -52,6 +54,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates 
 complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
 complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
 complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
+complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
+complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'
 complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'
 complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
 complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'

@@ -112,6 +112,24 @@ pub struct Args {
     #[arg(short = 'w')]
     pub tasks: bool,
 
+    // Issue 12, kernel-side reports.
+    /// Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by
+    /// number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU
+    #[arg(short = 'I', value_name = "SUM|ALL|N[,M…]", num_args = 0..=1, require_equals = true, default_missing_value = "SUM")]
+    pub interrupts: Option<String>,
+
+    /// Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum
+    #[arg(long = "int", value_name = "LIST")]
+    pub int_filter: Option<String>,
+
+    /// Huge pages utilisation
+    #[arg(short = 'H')]
+    pub hugepages: bool,
+
+    /// Kernel tables: unused dentries, file handles, inodes and ptys in use
+    #[arg(short = 'v')]
+    pub ktables: bool,
+
     /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL
     #[arg(short = 'A')]
     pub all: bool,
@@ -366,20 +384,16 @@ fn parse_count(s: &str) -> Result<u64, String> {
 const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
     ("-F", "the filesystems report"),
-    ("-H", "the hugepages report"),
     ("-h", "human-readable values"),
     ("--human", "human-readable values"),
-    ("-I", "the interrupts report"),
     ("-j", "persistent device names"),
     ("-m", "the power-management reports"),
     ("-t", "times in the recording machine's zone"),
-    ("-v", "the kernel tables report"),
     ("-y", "the TTY report"),
     ("-z", "omitting idle devices"),
     ("--dev", "the device filter"),
     ("--fs", "the filesystem filter"),
     ("--iface", "the interface filter"),
-    ("--int", "the interrupt filter"),
     ("--pretty", "pretty device names"),
     ("--sadc", "printing sadc's path"),
 ];
@@ -411,8 +425,19 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
             .to_str()
             .and_then(|s| s.strip_prefix('-'))
             .filter(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()));
+        // `-I SUM`, `-I ALL`, `-I 0,9,LOC`: a lone number after -I stays the INTERVAL.
+        let irq_list = a.to_str() == Some("-I")
+            && it.peek().and_then(|n| n.to_str()).is_some_and(|n| {
+                !n.starts_with('-')
+                    && (n.contains(',') || n.bytes().any(|b| b.is_ascii_alphabetic()))
+            });
         if let Some(n) = days_ago {
             out.push(OsString::from(format!("--days-ago={n}")));
+        } else if irq_list {
+            let mut joined = a;
+            joined.push("=");
+            joined.push(it.next().unwrap_or_default());
+            out.push(joined);
         } else if takes_keyword && it.peek().and_then(|n| n.to_str()) == Some("ALL") {
             let _ = it.next();
             let mut joined = a;
@@ -485,6 +510,23 @@ impl Args {
         sel.io |= self.io;
         sel.disk |= self.disk;
         sel.tasks |= self.tasks;
+        // Issue 12, kernel-side reports.
+        if let Some(list) = &self.interrupts {
+            let f = sel.interrupts.get_or_insert_with(Default::default);
+            if list == "ALL" && self.int_filter.is_none() {
+                f.all = true;
+            } else {
+                f.add(list).map_err(|e| UsageError(format!("-I: {e}")))?;
+            }
+        }
+        if let Some(list) = &self.int_filter {
+            // --int= chooses the lines: it replaces -I ALL's (and -A's) "every line".
+            let f = sel.interrupts.get_or_insert_with(Default::default);
+            f.all = false;
+            f.add(list).map_err(|e| UsageError(format!("--int: {e}")))?;
+        }
+        sel.hugepages |= self.hugepages;
+        sel.ktables |= self.ktables;
         if let Some(net) = &self.network {
             select_network(&mut sel, net)?;
         }

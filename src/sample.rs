@@ -515,6 +515,57 @@ pub struct PressureSet {
     pub memory: Option<Pressure>,
 }
 
+// Issue 12, kernel-side groups (ids 20-29).
+
+group! {
+    /// Kernel tables (`sar -v`): dentries, file handles, inodes, pseudo-terminals. Each
+    /// number is `None` when its file is missing or unreadable.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct KernelTables from "/proc/sys/fs/dentry-state" {
+        /// dentry-state's first number: dentries allocated.
+        pub dentries: Option<u64> [Level, "dentries"],
+        /// dentry-state's second number: unused dentries (sar's `dentunusd`).
+        pub dentry_unused: Option<u64> [Level, "dentries"],
+        /// file-nr's first number: file handles allocated.
+        pub files_allocated: Option<u64> [Level, "handles", source = "/proc/sys/fs/file-nr"],
+        /// file-nr's second number: allocated handles not in use (0 since Linux 2.6).
+        pub files_free: Option<u64> [Level, "handles", source = "/proc/sys/fs/file-nr"],
+        /// file-nr's third number: the most handles the kernel will allocate.
+        pub files_max: Option<u64> [Level, "handles", source = "/proc/sys/fs/file-nr"],
+        /// inode-state's first number: inodes allocated.
+        pub inodes: Option<u64> [Level, "inodes", source = "/proc/sys/fs/inode-state"],
+        /// inode-state's second number: free inodes.
+        pub inodes_free: Option<u64> [Level, "inodes", source = "/proc/sys/fs/inode-state"],
+        /// Pseudo-terminals in use.
+        pub ptys: Option<u64> [Level, "ptys", source = "/proc/sys/kernel/pty/nr"],
+    }
+}
+
+group! {
+    /// One count of /proc/interrupts: an interrupt line on one online CPU (`sar -I`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct IrqCount from "/proc/interrupts" {
+        /// Times the line fired on the CPU since boot.
+        pub count: u64 [Counter, "interrupts"],
+    }
+}
+
+/// One line of /proc/interrupts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IrqLine {
+    /// As the kernel prints it before the colon: `0`, `24`, `NMI`, `LOC`.
+    pub name: String,
+    /// One count per column of `Interrupts::cpus`.
+    pub counts: Vec<u64>,
+}
+
+/// /proc/interrupts: its CPU columns (online CPUs, by number) and its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Interrupts {
+    pub cpus: Vec<u32>,
+    pub lines: Vec<IrqLine>,
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -600,6 +651,21 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`pressure` (all `None`: no block)",
         fields: PressureLine::FIELDS,
     },
+    // Issue 12, kernel-side groups (ids 20-29).
+    GroupInfo {
+        id: 20,
+        name: "ktables",
+        item: None,
+        member: "`ktables` (`None` without any of its files)",
+        fields: KernelTables::FIELDS,
+    },
+    GroupInfo {
+        id: 21,
+        name: "interrupts",
+        item: Some("an interrupt line on an online CPU (lines × CPU columns)"),
+        member: "`interrupts` (empty: no block)",
+        fields: IrqCount::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -615,6 +681,10 @@ pub struct Sample {
     pub disks: Vec<DiskCounters>,
     pub net: Vec<NetCounters>,
     pub pressure: PressureSet,
+    // Issue 12, kernel-side groups (ids 20-29).
+    pub ktables: Option<KernelTables>,
+    /// /proc/interrupts (empty when not read).
+    pub interrupts: Interrupts,
 }
 
 impl Sample {

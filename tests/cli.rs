@@ -291,8 +291,8 @@ fn bad_usage_exits_1_with_a_message() {
         ),
         // sar's flags that rsar lacks are said to be sar's, not "unexpected".
         (
-            &["-I", "SUM", "1", "1"][..],
-            "-I (the interrupts report in sar) is not supported by rsar",
+            &["-j", "UUID", "-d", "1", "1"][..],
+            "-j (persistent device names in sar) is not supported by rsar",
         ),
         (&["-h"][..], "not supported by rsar"),
         (

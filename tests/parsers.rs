@@ -301,3 +301,54 @@ fn meminfo_keeps_sreclaimable_for_vmstats_cache() {
     let (m, _) = parse_meminfo(&fixture("proc-text/meminfo-2.6.32-no-memavailable")).unwrap();
     assert_eq!(m.s_reclaimable, Some(884568));
 }
+
+// Issue 12, kernel-side files.
+
+#[test]
+fn kernel_tables_files_of_a_6_18_kernel() {
+    use rsar::probe::parse_numbers;
+    // Captured on this project's VM: dentry-state has six numbers, file-nr three.
+    let [total, unused] =
+        parse_numbers::<2>(&fixture("vm-6.18/t0/proc/sys/fs/dentry-state")).unwrap();
+    assert!(unused <= total && total > 0);
+    let [alloc, free, max] =
+        parse_numbers::<3>(&fixture("vm-6.18/t0/proc/sys/fs/file-nr")).unwrap();
+    assert_eq!(free, 0, "unused handles are 0 since Linux 2.6");
+    assert!(alloc > 0 && alloc < max);
+    let [inodes, free_inodes] =
+        parse_numbers::<2>(&fixture("vm-6.18/t0/proc/sys/fs/inode-state")).unwrap();
+    assert!(free_inodes <= inodes);
+    assert_eq!(
+        parse_numbers::<1>(&fixture("vm-6.18/t0/proc/sys/kernel/pty/nr")).unwrap(),
+        [0]
+    );
+    // Linux 2.4's inode-state had the same two leading numbers then five of padding.
+    assert_eq!(
+        parse_numbers::<2>(b"2843 12 0 0 0 0 0\n").unwrap(),
+        [2843, 12]
+    );
+}
+
+#[test]
+fn interrupts_of_a_6_18_kernel() {
+    use rsar::probe::parse_interrupts;
+    use rsar::sample::Interrupts;
+    let mut i = Interrupts::default();
+    parse_interrupts(&fixture("vm-6.18/t0/proc/interrupts"), &mut i).unwrap();
+    assert_eq!(i.cpus, [0, 1]);
+    let names: Vec<&str> = i.lines.iter().map(|l| l.name.as_str()).collect();
+    assert!(names.starts_with(&["24", "25"]), "{names:?}");
+    for n in [
+        "NMI", "LOC", "RES", "CAL", "TLB", "ERR", "MIS", "PIN", "NPI", "PIW",
+    ] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    assert!(i.lines.iter().all(|l| l.counts.len() == 2));
+    let err = i.lines.iter().find(|l| l.name == "ERR").unwrap();
+    assert_eq!(err.counts[1], 0, "ERR has one count, for the machine");
+    let loc = i.lines.iter().find(|l| l.name == "LOC").unwrap();
+    assert!(
+        loc.counts.iter().all(|&c| c > 0),
+        "local timer ticks on every CPU"
+    );
+}

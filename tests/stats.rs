@@ -548,3 +548,139 @@ fn a_reboot_between_samples_is_not_an_interval() {
     assert!(IntervalStats::between(&a, &b).is_none());
     assert!(IntervalStats::between(&a, &a).is_none());
 }
+
+// Issue 12, kernel-side reports.
+
+#[test]
+fn hugepages_levels_are_pages_times_the_page_size() {
+    // 10 huge pages of 2048 kB, 4 free, 1 reserved, 0 surplus:
+    // kbhugfree 4×2048 = 8192; kbhugused 6×2048 = 12288; %hugused 6/10 = 60.00.
+    let mut a = at(1);
+    let mut b = at(2);
+    let m = Memory {
+        mem_total: 1000,
+        hugepages_total: Some(10),
+        hugepages_free: Some(4),
+        hugepages_rsvd: Some(1),
+        hugepages_surp: Some(0),
+        hugepagesize: Some(2048),
+        ..Memory::default()
+    };
+    a.memory = Some(m);
+    b.memory = Some(m);
+    let s = between(&a, &b);
+    let rows = Table::Hugepages.rows(&sel(|s| s.hugepages = true), &s);
+    assert_eq!(values(&rows), [[8192.0, 12288.0, 60.0, 2048.0, 0.0]]);
+    // No huge page support (no HugePages lines): zeros, as sar prints them.
+    b.memory = Some(Memory {
+        mem_total: 1000,
+        ..Memory::default()
+    });
+    let rows = Table::Hugepages.rows(&sel(|s| s.hugepages = true), &between(&a, &b));
+    assert_eq!(values(&rows), [[0.0, 0.0, 0.0, 0.0, 0.0]]);
+}
+
+#[test]
+fn kernel_tables_levels_and_their_average() {
+    use rsar::sample::KernelTables;
+    let k = |unused, alloc, inodes, free_inodes, ptys| KernelTables {
+        dentries: Some(unused + 100),
+        dentry_unused: Some(unused),
+        files_allocated: Some(alloc),
+        files_free: Some(0),
+        files_max: Some(2466170),
+        inodes: Some(inodes),
+        inodes_free: Some(free_inodes),
+        ptys: Some(ptys),
+    };
+    let (mut a, mut b, mut c) = (at(1), at(2), at(3));
+    a.ktables = Some(k(100, 800, 1000, 10, 1));
+    b.ktables = Some(k(200, 859, 1100, 100, 2));
+    c.ktables = Some(k(300, 861, 1200, 100, 2));
+    let s = sel(|s| s.ktables = true);
+    let ab = between(&a, &b);
+    // file-nr 859−0; inode-nr 1100−100 = 1000.
+    assert_eq!(
+        values(&Table::Ktables.rows(&s, &ab)),
+        [[200.0, 859.0, 1000.0, 2.0]]
+    );
+    let mut avg = ab.clone();
+    avg.add(&between(&b, &c));
+    // Means of the two shown: dentunusd (200+300)/2 = 250; file-nr (859+861)/2 = 860;
+    // inode-nr (1000+1100)/2 = 1050; pty-nr 2.
+    assert_eq!(
+        values(&Table::Ktables.rows(&s, &avg)),
+        [[250.0, 860.0, 1050.0, 2.0]]
+    );
+    // A kernel without pty/nr: that column is 0, the others stand.
+    c.ktables.as_mut().unwrap().ptys = None;
+    assert_eq!(
+        values(&Table::Ktables.rows(&s, &between(&b, &c))),
+        [[300.0, 861.0, 1100.0, 0.0]]
+    );
+}
+
+#[test]
+fn interrupts_per_line_per_cpu_and_the_sum() {
+    use rsar::report::IrqFilter;
+    use rsar::sample::{Interrupts, IrqLine};
+    let irq = |cpus: &[u32], lines: &[(&str, &[u64])]| Interrupts {
+        cpus: cpus.to_vec(),
+        lines: lines
+            .iter()
+            .map(|(n, c)| IrqLine {
+                name: n.to_string(),
+                counts: c.to_vec(),
+            })
+            .collect(),
+    };
+    let (mut a, mut b, mut c) = (at(10), at(12), at(14));
+    a.interrupts = irq(&[0, 1], &[("0", &[10, 0]), ("LOC", &[1000, 2000])]);
+    // Over 2 s: line 0 +4 on CPU0; LOC +200 on CPU0, +100 on CPU1; a new line 9 counts
+    // from 0 (+6 on CPU1).
+    b.interrupts = irq(
+        &[0, 1],
+        &[("0", &[14, 0]), ("9", &[0, 6]), ("LOC", &[1200, 2100])],
+    );
+    // CPU1 goes offline: its column is gone; CPU0's LOC +50, line 0 went backwards (0).
+    c.interrupts = irq(&[0], &[("0", &[1]), ("9", &[0]), ("LOC", &[1250])]);
+    let every = |cpus: CpuList| {
+        let mut s = sel(|s| s.interrupts = Some(IrqFilter::parse("ALL").unwrap()));
+        s.cpus = cpus;
+        s
+    };
+    let ab = between(&a, &b);
+    let s = every(CpuList::Some(vec![0, 1]));
+    let rows = Table::Interrupts.rows(&s, &ab);
+    assert_eq!(items(&rows), ["sum", "0", "9", "LOC"]);
+    // sum: CPU0 (4+200)/2 = 102, CPU1 (6+100)/2 = 53, all 155.
+    assert_eq!(
+        values(&rows),
+        [
+            [155.0, 102.0, 53.0],
+            [2.0, 2.0, 0.0],
+            [3.0, 0.0, 3.0],
+            [150.0, 100.0, 50.0]
+        ]
+    );
+    let bc = between(&b, &c);
+    assert_eq!(
+        values(&Table::Interrupts.rows(&s, &bc)),
+        [
+            [25.0, 25.0, 0.0],
+            [0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0],
+            [25.0, 25.0, 0.0]
+        ]
+    );
+    // Average over 4 s: sum (310 + 50)/4 = 90.
+    let mut avg = ab.clone();
+    avg.add(&bc);
+    let sum_only = sel(|s| s.interrupts = Some(IrqFilter::parse("SUM").unwrap()));
+    assert_eq!(values(&Table::Interrupts.rows(&sum_only, &avg)), [[90.0]]);
+    // --int= lists: numbers, ranges, names.
+    let f = IrqFilter::parse("0-5,LOC").unwrap();
+    assert!(f.shows("0") && f.shows("LOC") && !f.shows("9") && !f.shows("sum"));
+    assert!(IrqFilter::parse("8-").unwrap().shows("4000"));
+    assert!(IrqFilter::parse("1,,2").is_err());
+}

@@ -12,6 +12,8 @@
 
 mod diskstats;
 mod host;
+mod interrupts;
+mod ktables;
 mod loadavg;
 mod meminfo;
 mod netdev;
@@ -24,6 +26,8 @@ mod vmstat;
 
 pub use diskstats::parse_diskstats;
 pub use host::read_host_facts;
+pub use interrupts::parse_interrupts;
+pub use ktables::parse_numbers;
 pub use loadavg::parse_loadavg;
 pub use meminfo::parse_meminfo;
 pub use netdev::parse_net_dev;
@@ -80,10 +84,16 @@ enum Source {
     PsiCpu,
     PsiIo,
     PsiMemory,
+    // Issue 12, kernel-side sources.
+    DentryState,
+    FileNr,
+    InodeState,
+    PtyNr,
+    Interrupts,
 }
 
 impl Source {
-    const ALL: [Source; 10] = [
+    const ALL: &'static [Source] = &[
         Source::Uptime,
         Source::Stat,
         Source::Loadavg,
@@ -94,6 +104,12 @@ impl Source {
         Source::PsiCpu,
         Source::PsiIo,
         Source::PsiMemory,
+        // Issue 12, kernel-side sources.
+        Source::DentryState,
+        Source::FileNr,
+        Source::InodeState,
+        Source::PtyNr,
+        Source::Interrupts,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -108,6 +124,12 @@ impl Source {
             Source::PsiCpu => "pressure/cpu",
             Source::PsiIo => "pressure/io",
             Source::PsiMemory => "pressure/memory",
+            // Issue 12, kernel-side sources.
+            Source::DentryState => "sys/fs/dentry-state",
+            Source::FileNr => "sys/fs/file-nr",
+            Source::InodeState => "sys/fs/inode-state",
+            Source::PtyNr => "sys/kernel/pty/nr",
+            Source::Interrupts => "interrupts",
         }
     }
 }
@@ -303,7 +325,37 @@ impl Probe {
         out.pressure.cpu = self.optional(Source::PsiCpu, parse_pressure);
         out.pressure.io = self.optional(Source::PsiIo, parse_pressure);
         out.pressure.memory = self.optional(Source::PsiMemory, parse_pressure);
+
+        // Issue 12, kernel-side groups.
+        self.read_ktables(out);
+        if self.load(Source::Interrupts) {
+            if let Err(e) = parse_interrupts(self.buf.text(), &mut out.interrupts) {
+                self.warn(Source::Interrupts, &e);
+                out.interrupts = Default::default();
+            }
+        } else {
+            out.interrupts = Default::default();
+        }
         Ok(())
+    }
+
+    /// `sar -v`'s four files; the group is `None` only when none of them can be read.
+    fn read_ktables(&mut self, out: &mut Sample) {
+        let dentry = self.optional(Source::DentryState, parse_numbers::<2>);
+        let files = self.optional(Source::FileNr, parse_numbers::<3>);
+        let inodes = self.optional(Source::InodeState, parse_numbers::<2>);
+        let ptys = self.optional(Source::PtyNr, parse_numbers::<1>);
+        out.ktables = (dentry.is_some() || files.is_some() || inodes.is_some() || ptys.is_some())
+            .then(|| crate::sample::KernelTables {
+                dentries: dentry.map(|d| d[0]),
+                dentry_unused: dentry.map(|d| d[1]),
+                files_allocated: files.map(|f| f[0]),
+                files_free: files.map(|f| f[1]),
+                files_max: files.map(|f| f[2]),
+                inodes: inodes.map(|i| i[0]),
+                inodes_free: inodes.map(|i| i[1]),
+                ptys: ptys.map(|p| p[0]),
+            });
     }
 
     fn path(&self, source: Source) -> &Path {

@@ -238,6 +238,66 @@ const PSI_MEMORY: &[Column] = &[
     col("%fmem", "full_avg", "%", Percent),
 ];
 
+// Issue 12, kernel-side reports.
+const HUGEPAGES: &[Column] = &[
+    col("kbhugfree", "hugfree", "kB", Whole),
+    col("kbhugused", "hugused", "kB", Whole),
+    col("%hugused", "hugused-percent", "%", Percent),
+    col("kbhugrsvd", "hugrsvd", "kB", Whole),
+    col("kbhugsurp", "hugsurp", "kB", Whole),
+];
+const KTABLES: &[Column] = &[
+    col("dentunusd", "dentunusd", "dentries", Whole),
+    col("file-nr", "file-nr", "handles", Whole),
+    col("inode-nr", "inode-nr", "inodes", Whole),
+    col("pty-nr", "pty-nr", "ptys", Whole),
+];
+
+/// `-I`'s columns: `all`, then a `CPUn` column for each CPU `-P` lists (`-P ALL`: `all`
+/// only; see docs/REPORTS.md). Column names are made once per run and kept.
+fn irq_columns(sel: &Selection) -> &'static [Column] {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    const ALL_COLUMN: &[Column] = &[col("all", "all", "interrupts/s", Rate)];
+    let CpuList::Some(cpus) = &sel.cpus else {
+        return ALL_COLUMN;
+    };
+    static MADE: OnceLock<Mutex<HashMap<Vec<usize>, &'static [Column]>>> = OnceLock::new();
+    let mut made = MADE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    made.entry(cpus.clone()).or_insert_with(|| {
+        let mut v = ALL_COLUMN.to_vec();
+        for n in cpus {
+            let name: &'static str = Box::leak(format!("CPU{n}").into_boxed_str());
+            v.push(col(name, name, "interrupts/s", Rate));
+        }
+        Box::leak(v.into_boxed_slice())
+    })
+}
+
+fn irq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
+    let Some(irq) = &s.interrupts else {
+        return Vec::new();
+    };
+    let row = |d: &crate::stats::IrqDelta| {
+        let mut v = vec![s.rate(d.all())];
+        if let CpuList::Some(cpus) = &sel.cpus {
+            v.extend(
+                cpus.iter()
+                    .map(|&n| s.rate(d.per_cpu.get(n).copied().unwrap_or(0))),
+            );
+        }
+        (Some(d.name.clone()), v)
+    };
+    std::iter::once(&irq.sum)
+        .chain(&irq.lines)
+        .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
+        .map(row)
+        .collect()
+}
+
 fn one(values: Vec<f64>) -> Vec<Values> {
     vec![(None, values)]
 }
@@ -280,6 +340,28 @@ pub static REPORTS: &[Report] = &[
         columns: |_| TASKS,
         available: always,
         values: |_, s| one(vec![s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
+    },
+    // Issue 12: -I, where sar -A prints it.
+    Report {
+        table: Table::Interrupts,
+        flag: "-I",
+        title: "Interrupts",
+        name: "interrupts",
+        json: &["interrupts"],
+        item: Some(ItemColumn {
+            sar: "INTR",
+            sadf: "intr",
+        }),
+        source: Some("/proc/interrupts"),
+        selected: |sel| sel.interrupts.is_some(),
+        select: |sel| {
+            sel.interrupts
+                .get_or_insert_with(super::IrqFilter::default)
+                .all = true;
+        },
+        columns: irq_columns,
+        available: |s| s.interrupts.is_some(),
+        values: irq_values,
     },
     Report {
         table: Table::SwapPages,
@@ -405,6 +487,45 @@ pub static REPORTS: &[Report] = &[
                     w.swpcad,
                     w.swpcad_pct(),
                 ])
+            })
+        },
+    },
+    // Issue 12: -H and -v, where sar -A prints them.
+    Report {
+        table: Table::Hugepages,
+        flag: "-H",
+        title: "Huge pages",
+        name: "hugepages",
+        json: &["hugepages"],
+        item: None,
+        source: Some("/proc/meminfo"),
+        selected: |sel| sel.hugepages,
+        select: |sel| sel.hugepages = true,
+        columns: |_| HUGEPAGES,
+        available: |s| s.hugepages.is_some(),
+        values: |_, s| {
+            s.hugepages.map_or_else(Vec::new, |h| {
+                let h = h.mean();
+                one(vec![h.free, h.used(), h.used_pct(), h.rsvd, h.surp])
+            })
+        },
+    },
+    Report {
+        table: Table::Ktables,
+        flag: "-v",
+        title: "Kernel tables",
+        name: "kernel",
+        json: &["kernel"],
+        item: None,
+        source: Some("/proc/sys/fs"),
+        selected: |sel| sel.ktables,
+        select: |sel| sel.ktables = true,
+        columns: |_| KTABLES,
+        available: |s| s.ktables.is_some(),
+        values: |_, s| {
+            s.ktables.map_or_else(Vec::new, |k| {
+                let k = k.mean();
+                one(vec![k.dentunusd, k.file_nr, k.inode_nr, k.pty_nr])
             })
         },
     },

@@ -119,6 +119,13 @@ pub struct Selection {
     pub net_dev: bool,
     /// `-n EDEV`
     pub net_edev: bool,
+    // Issue 12, kernel-side reports.
+    /// `-I` (and `--int=`): which interrupt lines.
+    pub interrupts: Option<IrqFilter>,
+    /// `-H`
+    pub hugepages: bool,
+    /// `-v`
+    pub ktables: bool,
 }
 
 impl Selection {
@@ -137,6 +144,13 @@ impl Selection {
             disk: true,
             net_dev: true,
             net_edev: true,
+            // Issue 12, kernel-side reports.
+            interrupts: Some(IrqFilter {
+                all: true,
+                ..IrqFilter::default()
+            }),
+            hugepages: true,
+            ktables: true,
         }
     }
 
@@ -147,6 +161,70 @@ impl Selection {
             .filter(|r| (r.selected)(self))
             .map(|r| r.table)
             .collect()
+    }
+}
+
+/// Which interrupt lines `-I` shows: `-I SUM` the `sum` row, `-I ALL` every line and
+/// `sum`, `-I 0,3,LOC` or `--int=0,30-50,4000-,LOC,sum` the lines named (numbers, ranges
+/// of numbers, open ranges, names; `sum` is the total row).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IrqFilter {
+    pub all: bool,
+    pub picks: Vec<IrqPick>,
+}
+
+/// One element of an interrupt list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IrqPick {
+    /// A name (`LOC`, `sum`, or a number written as it is).
+    Name(String),
+    /// Numbered lines from..=to (`to` open: `4000-`).
+    Range(u64, Option<u64>),
+}
+
+impl IrqFilter {
+    /// Parse `SUM`, `ALL` or a list (`0,3,30-50,4000-,LOC,sum`); `None` names the bad part.
+    pub fn parse(list: &str) -> Result<IrqFilter, String> {
+        let mut f = IrqFilter::default();
+        f.add(list)?;
+        Ok(f)
+    }
+
+    /// Add a list's lines to this filter.
+    pub fn add(&mut self, list: &str) -> Result<(), String> {
+        for part in list.split(',') {
+            match part {
+                "ALL" => self.all = true,
+                "SUM" | "sum" => self.picks.push(IrqPick::Name("sum".into())),
+                "" => return Err(format!("an empty interrupt in {list:?}")),
+                _ => match part.split_once('-') {
+                    Some((a, b)) if a.bytes().all(|c| c.is_ascii_digit()) && !a.is_empty() => {
+                        let bad = || format!("not an interrupt range: {part:?}");
+                        let a = a.parse().map_err(|_| bad())?;
+                        let b = if b.is_empty() {
+                            None
+                        } else {
+                            Some(b.parse().map_err(|_| bad())?)
+                        };
+                        self.picks.push(IrqPick::Range(a, b));
+                    }
+                    _ => self.picks.push(IrqPick::Name(part.to_string())),
+                },
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the line (or `sum`) is shown.
+    pub fn shows(&self, name: &str) -> bool {
+        if self.all {
+            return true;
+        }
+        let number = name.parse::<u64>().ok();
+        self.picks.iter().any(|p| match p {
+            IrqPick::Name(n) => n == name,
+            IrqPick::Range(a, b) => number.is_some_and(|v| v >= *a && b.is_none_or(|b| v <= b)),
+        })
     }
 }
 
@@ -167,6 +245,10 @@ pub enum Table {
     PsiCpu,
     PsiIo,
     PsiMemory,
+    // Issue 12, kernel-side reports.
+    Interrupts,
+    Hugepages,
+    Ktables,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a

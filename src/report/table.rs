@@ -79,9 +79,13 @@ impl<W: Write> TableWriter<W> {
             .iter()
             .map(|&t| (t, t.rows(&self.sel, stats)))
             .collect();
-        let repeat = *self
-            .repeat_headers
-            .get_or_insert_with(|| rows.len() > 1 || rows.iter().any(|(_, r)| r.len() > 1));
+        let repeat = *self.repeat_headers.get_or_insert_with(|| {
+            // sar repeats -I's header even for the one `sum` row (print_irq_stats).
+            rows.len() > 1
+                || rows
+                    .iter()
+                    .any(|(t, r)| r.len() > 1 || *t == Table::Interrupts)
+        });
         let first = !self.printed;
         for (table, rows) in &rows {
             if repeat || first {

@@ -2,7 +2,7 @@
 //! space (`-S`), the run queue and load (`-q`), pressure averages. An interval shows the
 //! level at its end; an average shows the mean of the levels shown (as sar does).
 
-use crate::sample::{KernelCounters, LoadAvg, Memory, Pressure, Swap};
+use crate::sample::{KernelCounters, KernelTables, LoadAvg, Memory, Pressure, Swap};
 
 /// Declares a group of levels (f64 so that sums over a day stay exact) with the two
 /// operations averaging needs.
@@ -75,6 +75,59 @@ impl_mean!(
     ProcsLevels,
     PsiLevels
 );
+
+// Issue 12, kernel-side reports (-H, -v).
+level_group! {
+    /// `sar -H`, in kB: huge pages × Hugepagesize, as sadc stores them.
+    HugeLevels { total, free, rsvd, surp }
+}
+
+level_group! {
+    /// `sar -v`: dentunusd, file-nr (handles in use), inode-nr (inodes in use), pty-nr.
+    KtablesLevels { dentunusd, file_nr, inode_nr, pty_nr }
+}
+
+impl_mean!(HugeLevels, KtablesLevels);
+
+impl HugeLevels {
+    /// Absent HugePages lines (no huge page support) read as 0, as sadc reads them.
+    pub fn of(m: &Memory) -> Self {
+        let size = m.hugepagesize.unwrap_or(0) as f64;
+        let kb = |v: Option<u64>| v.unwrap_or(0) as f64 * size;
+        HugeLevels {
+            total: kb(m.hugepages_total),
+            free: kb(m.hugepages_free),
+            rsvd: kb(m.hugepages_rsvd),
+            surp: kb(m.hugepages_surp),
+        }
+    }
+
+    pub fn used(&self) -> f64 {
+        (self.total - self.free).max(0.0)
+    }
+
+    pub fn used_pct(&self) -> f64 {
+        percent(self.used(), self.total)
+    }
+}
+
+impl KtablesLevels {
+    /// sadc's `read_kernel_tables`: dentunusd is dentry-state's second number (unused
+    /// dentries); file-nr is allocated − free handles; inode-nr is inodes − free inodes.
+    /// A file the kernel lacks counts 0.
+    pub fn of(k: &KernelTables) -> Self {
+        let f = |v: Option<u64>| v.unwrap_or(0) as f64;
+        let used = |a: Option<u64>, free: Option<u64>| {
+            a.unwrap_or(0).saturating_sub(free.unwrap_or(0)) as f64
+        };
+        KtablesLevels {
+            dentunusd: f(k.dentry_unused),
+            file_nr: used(k.files_allocated, k.files_free),
+            inode_nr: used(k.inodes, k.inodes_free),
+            pty_nr: f(k.ptys),
+        }
+    }
+}
 
 impl MemoryLevels {
     /// sysstat 12.7.8+: used = MemTotal − MemAvailable. Kernels before 3.14 have no

@@ -14,6 +14,7 @@
 mod counters;
 mod cpu;
 mod disk;
+mod irq;
 mod levels;
 mod net;
 mod procs;
@@ -22,6 +23,8 @@ mod vmstat;
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
+pub use irq::{IrqDelta, IrqInterval};
+pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetErrors, NetRates};
 pub use procs::{proc_rows, ProcRow};
@@ -61,6 +64,13 @@ pub struct IntervalStats {
     pub procs: Mean<ProcsLevels>,
     pub memory: Option<Mean<MemoryLevels>>,
     pub swap: Option<Mean<SwapLevels>>,
+    // Issue 12, kernel-side reports.
+    /// `-H`: huge pages (from /proc/meminfo).
+    pub hugepages: Option<Mean<HugeLevels>>,
+    /// `-v`: kernel tables.
+    pub ktables: Option<Mean<KtablesLevels>>,
+    /// `-I`: /proc/interrupts.
+    pub interrupts: Option<IrqInterval>,
 }
 
 impl IntervalStats {
@@ -131,6 +141,16 @@ impl IntervalStats {
                 .swap
                 .as_ref()
                 .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
+            // Issue 12, kernel-side reports.
+            hugepages: curr
+                .memory
+                .as_ref()
+                .map(|m| Mean::<HugeLevels>::of(HugeLevels::of(m))),
+            ktables: curr
+                .ktables
+                .as_ref()
+                .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
+            interrupts: IrqInterval::between(&prev.interrupts, &curr.interrupts),
         })
     }
 
@@ -165,6 +185,10 @@ impl IntervalStats {
         self.procs.add(&o.procs);
         merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
         merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
+        // Issue 12, kernel-side reports.
+        merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
+        merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
+        merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
     }
 
     /// A count over this interval, per second.

@@ -12,8 +12,8 @@
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
-    CpuTicks, DiskCounters, Group, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
-    PressureLine, Sample, SampleTime, Swap, GROUPS,
+    CpuTicks, DiskCounters, Group, Interrupts, IrqCount, IrqLine, KernelCounters, KernelTables,
+    LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -21,7 +21,7 @@ pub const MODE_KEY: u64 = 0;
 pub const MODE_DELTA: u64 = 1;
 pub const MODE_STEP: u64 = 2;
 /// How many groups this build knows (ids 1..=NGROUPS).
-pub const NGROUPS: usize = 10;
+pub const NGROUPS: usize = GROUPS.len();
 /// Guards on what a layout read from a file may ask for.
 const MAX_FIELDS: usize = 256;
 const MAX_ITEMS: usize = 1 << 16;
@@ -39,6 +39,22 @@ const SLOT_PAGING: usize = 6;
 const SLOT_DISK: usize = 7;
 const SLOT_NET: usize = 8;
 const SLOT_PRESSURE: usize = 9;
+// Issue 12, kernel-side groups: slots found by id, so groups appended before them do not
+// move them.
+const SLOT_KTABLES: usize = slot_const(20);
+const SLOT_INTERRUPTS: usize = slot_const(21);
+
+/// The slot of group `id` in `GROUPS`, at compile time.
+const fn slot_const(id: u8) -> usize {
+    let mut i = 0;
+    while i < GROUPS.len() {
+        if GROUPS[i].id == id {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such group id")
+}
 
 /// The group id of a slot (`GROUPS[slot].id`).
 pub fn group_id(slot: usize) -> u64 {
@@ -148,6 +164,26 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_MEMORY], &s.memory);
     single(&mut out[SLOT_SWAP], &s.swap);
     single(&mut out[SLOT_PAGING], &s.paging);
+    // Issue 12, kernel-side groups.
+    single(&mut out[SLOT_KTABLES], &s.ktables);
+    if !s.interrupts.lines.is_empty() {
+        let e = &mut out[SLOT_INTERRUPTS];
+        e.start::<IrqCount>();
+        put_varint(&mut e.layout, s.interrupts.cpus.len() as u64);
+        for &c in &s.interrupts.cpus {
+            put_varint(&mut e.layout, u64::from(c));
+        }
+        put_varint(&mut e.layout, s.interrupts.lines.len() as u64);
+        for l in &s.interrupts.lines {
+            put_str(&mut e.layout, &l.name);
+        }
+        for l in &s.interrupts.lines {
+            for &count in &l.counts {
+                e.item(&IrqCount { count });
+            }
+        }
+        e.finish();
+    }
 
     if !s.disks.is_empty() {
         let e = &mut out[SLOT_DISK];
@@ -217,6 +253,8 @@ pub enum Items {
     Nets(Vec<NetCounters>),
     /// Bit 2r: resource r (cpu, io, memory) has `some`; bit 2r+1: it has `full`.
     Pressure(u8),
+    /// Interrupt lines (names, counts still empty) × CPU columns.
+    Irqs(Interrupts),
 }
 
 impl Items {
@@ -227,6 +265,7 @@ impl Items {
             Items::Disks(d) => d.len(),
             Items::Nets(n) => n.len(),
             Items::Pressure(m) => m.count_ones() as usize,
+            Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
         }
     }
 }
@@ -303,6 +342,22 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 return Err(DecodeError("bad pressure line set"));
             }
             Items::Pressure(m)
+        }
+        SLOT_INTERRUPTS => {
+            let ncpu = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let cpus = (0..ncpu)
+                .map(|_| c.varint().and_then(small))
+                .collect::<Result<Vec<_>, _>>()?;
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let lines = (0..n)
+                .map(|_| {
+                    c.string().map(|name| IrqLine {
+                        name,
+                        counts: Vec::new(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Items::Irqs(Interrupts { cpus, lines })
         }
         _ => Items::One,
     };
@@ -416,6 +471,15 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                 })
                 .collect::<Result<_, _>>()?;
         }
+        (Items::Irqs(tpl), _) => {
+            let mut i = tpl.clone();
+            for l in &mut i.lines {
+                l.counts = (0..tpl.cpus.len())
+                    .map(|_| r.one::<IrqCount>().map(|c| c.count))
+                    .collect::<Result<_, _>>()?;
+            }
+            s.interrupts = i;
+        }
         (Items::Pressure(m), _) => {
             let slots = [
                 &mut s.pressure.cpu,
@@ -439,6 +503,8 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
         (Items::One, SLOT_MEMORY) => s.memory = Some(r.one::<Memory>()?),
         (Items::One, SLOT_SWAP) => s.swap = Some(r.one::<Swap>()?),
         (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
+        // Issue 12, kernel-side groups.
+        (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
         (Items::One, _) => {}
     }
     Ok(())

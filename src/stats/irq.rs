@@ -1,0 +1,100 @@
+//! `sar -I`: interrupts per second, per line and per CPU, from /proc/interrupts.
+//!
+//! As sysstat 12.7.8+ (`read_stat_irq`): the `sum` row is the sum of every line, per CPU
+//! and over all CPUs; a line's `all` column is the sum over its CPUs. A line or a CPU
+//! column the earlier sample lacks counts from 0 for a line (sar's rule: a new interrupt
+//! started at 0) and counts nothing for a CPU (it was offline; its counters kept running
+//! inside the kernel, so diffing against 0 would show everything since boot). A count
+//! that goes backwards counts 0.
+
+use crate::sample::Interrupts;
+
+/// One line (or the `sum`) over an interval.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IrqDelta {
+    pub name: String,
+    /// Indexed by CPU number; 0 for a CPU without a column.
+    pub per_cpu: Vec<u64>,
+}
+
+impl IrqDelta {
+    /// Over all CPUs.
+    pub fn all(&self) -> u64 {
+        self.per_cpu.iter().sum()
+    }
+
+    fn add(&mut self, o: &IrqDelta) {
+        if self.per_cpu.len() < o.per_cpu.len() {
+            self.per_cpu.resize(o.per_cpu.len(), 0);
+        }
+        for (m, t) in self.per_cpu.iter_mut().zip(&o.per_cpu) {
+            *m += t;
+        }
+    }
+}
+
+/// Every line of the later sample, in the kernel's order, after the `sum`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IrqInterval {
+    pub sum: IrqDelta,
+    pub lines: Vec<IrqDelta>,
+}
+
+impl IrqInterval {
+    /// `None` when the later sample has no /proc/interrupts.
+    pub fn between(prev: &Interrupts, curr: &Interrupts) -> Option<Self> {
+        if curr.lines.is_empty() {
+            return None;
+        }
+        let width = curr.cpus.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+        // Where each of the later sample's columns is in the earlier one.
+        let prev_col: Vec<Option<usize>> = curr
+            .cpus
+            .iter()
+            .map(|c| prev.cpus.iter().position(|p| p == c))
+            .collect();
+        let mut sum = IrqDelta {
+            name: "sum".into(),
+            per_cpu: vec![0; width],
+        };
+        let lines = curr
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                // Lines keep their order; look at the same position first.
+                let p = prev
+                    .lines
+                    .get(i)
+                    .filter(|p| p.name == l.name)
+                    .or_else(|| prev.lines.iter().find(|p| p.name == l.name));
+                let mut per_cpu = vec![0; width];
+                for (col, (&cpu, &c)) in curr.cpus.iter().zip(&l.counts).enumerate() {
+                    let before = match (p, prev_col[col]) {
+                        (None, _) => Some(0),
+                        (Some(p), Some(pc)) => p.counts.get(pc).copied(),
+                        (Some(_), None) => None,
+                    };
+                    let d = before.map_or(0, |b| c.saturating_sub(b));
+                    per_cpu[cpu as usize] = d;
+                    sum.per_cpu[cpu as usize] += d;
+                }
+                IrqDelta {
+                    name: l.name.clone(),
+                    per_cpu,
+                }
+            })
+            .collect();
+        Some(IrqInterval { sum, lines })
+    }
+
+    pub fn add(&mut self, o: &IrqInterval) {
+        self.sum.add(&o.sum);
+        for l in &o.lines {
+            match self.lines.iter_mut().find(|m| m.name == l.name) {
+                Some(m) => m.add(l),
+                None => self.lines.push(l.clone()),
+            }
+        }
+    }
+}
