@@ -122,6 +122,10 @@ pub struct Args {
     #[arg(long = "int", value_name = "LIST")]
     pub int_filter: Option<String>,
 
+    /// Filesystems: free and used space and inodes; `-F MOUNT` names them by mount point
+    #[arg(short = 'F', value_name = "MOUNT", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    pub filesystems: Option<String>,
+
     /// Huge pages utilisation
     #[arg(short = 'H')]
     pub hugepages: bool,
@@ -383,7 +387,6 @@ fn parse_count(s: &str) -> Result<u64, String> {
 /// sar's flags that rsar does not have, and what they do in sar.
 const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
-    ("-F", "the filesystems report"),
     ("-h", "human-readable values"),
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
@@ -420,7 +423,8 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut out: Vec<OsString> = Vec::new();
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
-        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"));
+        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"))
+            || (a.to_str() == Some("-F") && it.peek().and_then(|n| n.to_str()) == Some("MOUNT"));
         let days_ago = a
             .to_str()
             .and_then(|s| s.strip_prefix('-'))
@@ -438,10 +442,13 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
             joined.push("=");
             joined.push(it.next().unwrap_or_default());
             out.push(joined);
-        } else if takes_keyword && it.peek().and_then(|n| n.to_str()) == Some("ALL") {
-            let _ = it.next();
+        } else if takes_keyword
+            && matches!(it.peek().and_then(|n| n.to_str()), Some("ALL" | "MOUNT"))
+        {
+            let kw = it.next().unwrap_or_default();
             let mut joined = a;
-            joined.push("=ALL");
+            joined.push("=");
+            joined.push(kw);
             out.push(joined);
         } else {
             out.push(a);
@@ -524,6 +531,18 @@ impl Args {
             let f = sel.interrupts.get_or_insert_with(Default::default);
             f.all = false;
             f.add(list).map_err(|e| UsageError(format!("--int: {e}")))?;
+        }
+        match self.filesystems.as_deref() {
+            None => {}
+            Some("") => {
+                sel.filesystems.get_or_insert(false);
+            }
+            Some("MOUNT") => sel.filesystems = Some(true),
+            Some(other) => {
+                return Err(UsageError(format!(
+                    "-F accepts only the keyword MOUNT, not {other:?}"
+                )))
+            }
         }
         sel.hugepages |= self.hugepages;
         sel.ktables |= self.ktables;

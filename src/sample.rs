@@ -566,6 +566,29 @@ pub struct Interrupts {
     pub lines: Vec<IrqLine>,
 }
 
+group! {
+    /// One mounted filesystem (`sar -F`): statvfs(3) of its mount point.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct FsUsage from "/proc/self/mounts, statvfs(3)" {
+        item {
+            /// The mounted device as /proc/self/mounts names it (`/dev/vda`).
+            pub name: String,
+            /// Where it is mounted.
+            pub mountpoint: String,
+        }
+        /// f_blocks × f_frsize.
+        pub size_bytes: u64 [Level, "bytes"],
+        /// f_bfree × f_frsize.
+        pub free_bytes: u64 [Level, "bytes"],
+        /// f_bavail × f_frsize: free for unprivileged users.
+        pub avail_bytes: u64 [Level, "bytes"],
+        /// f_files.
+        pub inodes: u64 [Level, "inodes"],
+        /// f_ffree.
+        pub inodes_free: u64 [Level, "inodes"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -666,6 +689,13 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`interrupts` (empty: no block)",
         fields: IrqCount::FIELDS,
     },
+    GroupInfo {
+        id: 22,
+        name: "filesystems",
+        item: Some("a mounted filesystem"),
+        member: "`filesystems` (empty: no block)",
+        fields: FsUsage::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -685,6 +715,8 @@ pub struct Sample {
     pub ktables: Option<KernelTables>,
     /// /proc/interrupts (empty when not read).
     pub interrupts: Interrupts,
+    /// Mounted filesystems (empty when not read).
+    pub filesystems: Vec<FsUsage>,
 }
 
 impl Sample {

@@ -352,3 +352,16 @@ fn interrupts_of_a_6_18_kernel() {
         "local timer ticks on every CPU"
     );
 }
+
+#[test]
+fn mounts_of_this_vm_give_the_one_disk_sar_reports() {
+    use rsar::probe::parse_mounts;
+    // Captured on this project's VM, where `sar -F` prints /dev/vda only: proc, sysfs,
+    // tmpfs, devpts and cgroup lines have no path for a device.
+    let m = parse_mounts(&fixture("vm-6.18/t0/proc/self/mounts"));
+    let names: Vec<(&str, &str)> = m
+        .iter()
+        .map(|m| (m.device.as_str(), m.mountpoint.as_str()))
+        .collect();
+    assert_eq!(names, [("/dev/vda", "/")]);
+}

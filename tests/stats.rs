@@ -684,3 +684,51 @@ fn interrupts_per_line_per_cpu_and_the_sum() {
     assert!(IrqFilter::parse("8-").unwrap().shows("4000"));
     assert!(IrqFilter::parse("1,,2").is_err());
 }
+
+#[test]
+fn filesystems_f_columns_and_the_summary_of_last_levels() {
+    use rsar::sample::FsUsage;
+    const MB: u64 = 1024 * 1024;
+    let fs = |name: &str, free_mb: u64, ffree: u64| FsUsage {
+        name: name.into(),
+        mountpoint: format!("/mnt{name}"),
+        size_bytes: 1000 * MB,
+        free_bytes: free_mb * MB,
+        avail_bytes: (free_mb - 50) * MB,
+        inodes: 4000,
+        inodes_free: ffree,
+    };
+    let (mut a, mut b, mut c) = (at(1), at(2), at(3));
+    a.filesystems = vec![fs("/dev/a", 800, 3000)];
+    b.filesystems = vec![fs("/dev/a", 750, 2999), fs("/dev/b", 100, 10)];
+    c.filesystems = vec![fs("/dev/a", 700, 1000)];
+    let s = sel(|s| s.filesystems = Some(false));
+    let ab = between(&a, &b);
+    let rows = Table::Filesystems.rows(&s, &ab);
+    assert_eq!(items(&rows), ["/dev/a", "/dev/b"]);
+    // /dev/a: 750 MB free, 250 used = 25.00 %; not available to users 1000−700 = 30.00 %;
+    // inodes 2999 free, 1001 used = 25.03 %.
+    assert_eq!(
+        values(&rows),
+        [
+            [750.0, 250.0, 25.0, 30.0, 2999.0, 1001.0, 25.03],
+            [100.0, 900.0, 90.0, 95.0, 10.0, 3990.0, 99.75]
+        ]
+    );
+    // Summary: each filesystem's last levels, /dev/b from the interval it was last seen in.
+    let mut sum = ab.clone();
+    sum.add(&between(&b, &c));
+    let rows = Table::Filesystems.rows(&s, &sum);
+    assert_eq!(items(&rows), ["/dev/a", "/dev/b"]);
+    assert_eq!(
+        values(&rows)[0],
+        [700.0, 300.0, 30.0, 35.0, 1000.0, 3000.0, 75.0]
+    );
+    assert_eq!(Table::Filesystems.closing_label(), "Summary:");
+    // -F MOUNT names them by mount point.
+    let m = sel(|s| s.filesystems = Some(true));
+    assert_eq!(
+        items(&Table::FsMount.rows(&m, &ab)),
+        ["/mnt/dev/a", "/mnt/dev/b"]
+    );
+}

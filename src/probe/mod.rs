@@ -16,6 +16,7 @@ mod interrupts;
 mod ktables;
 mod loadavg;
 mod meminfo;
+mod mounts;
 mod netdev;
 mod pressure;
 mod procs;
@@ -30,6 +31,7 @@ pub use interrupts::parse_interrupts;
 pub use ktables::parse_numbers;
 pub use loadavg::parse_loadavg;
 pub use meminfo::parse_meminfo;
+pub use mounts::{parse_mounts, Mount};
 pub use netdev::parse_net_dev;
 pub use pressure::parse_pressure;
 pub use procs::{parse_passwd, parse_proc_stat, read_processes, ProcCounters};
@@ -90,6 +92,7 @@ enum Source {
     InodeState,
     PtyNr,
     Interrupts,
+    Mounts,
 }
 
 impl Source {
@@ -110,6 +113,7 @@ impl Source {
         Source::InodeState,
         Source::PtyNr,
         Source::Interrupts,
+        Source::Mounts,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -130,6 +134,7 @@ impl Source {
             Source::InodeState => "sys/fs/inode-state",
             Source::PtyNr => "sys/kernel/pty/nr",
             Source::Interrupts => "interrupts",
+            Source::Mounts => "self/mounts",
         }
     }
 }
@@ -336,6 +341,7 @@ impl Probe {
         } else {
             out.interrupts = Default::default();
         }
+        self.read_filesystems(out);
         Ok(())
     }
 
@@ -356,6 +362,37 @@ impl Probe {
                 inodes_free: inodes.map(|i| i[1]),
                 ptys: ptys.map(|p| p[0]),
             });
+    }
+
+    /// `sar -F`: statvfs(3) of the mounts sadc keeps. Only over the real /proc: the mount
+    /// points of another tree (a fixture, a host's /proc mounted in a container) are not
+    /// paths of this file system, and statvfs there would report the wrong disks.
+    // statvfs's field types differ by platform (u32 on some 32-bit ones).
+    #[allow(clippy::useless_conversion)]
+    fn read_filesystems(&mut self, out: &mut Sample) {
+        out.filesystems.clear();
+        if self.proc_root != Path::new("/proc") || !self.load(Source::Mounts) {
+            return;
+        }
+        for m in parse_mounts(self.buf.text()) {
+            let Ok(st) = nix::sys::statvfs::statvfs(m.mountpoint.as_str()) else {
+                continue;
+            };
+            let frsize = u64::from(st.fragment_size());
+            let size = u64::from(st.blocks()).saturating_mul(frsize);
+            if size == 0 {
+                continue;
+            }
+            out.filesystems.push(crate::sample::FsUsage {
+                name: m.device,
+                mountpoint: m.mountpoint,
+                size_bytes: size,
+                free_bytes: u64::from(st.blocks_free()).saturating_mul(frsize),
+                avail_bytes: u64::from(st.blocks_available()).saturating_mul(frsize),
+                inodes: u64::from(st.files()),
+                inodes_free: u64::from(st.files_free()),
+            });
+        }
     }
 
     fn path(&self, source: Source) -> &Path {

@@ -298,6 +298,50 @@ fn irq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
         .collect()
 }
 
+// sysstat prints -F's names as its JSON keys too.
+const FILESYSTEMS: &[Column] = &[
+    col("MBfsfree", "MBfsfree", "MB", Whole),
+    col("MBfsused", "MBfsused", "MB", Whole),
+    col("%fsused", "%fsused", "%", Percent),
+    col("%ufsused", "%ufsused", "%", Percent),
+    col("Ifree", "Ifree", "inodes", Whole),
+    col("Iused", "Iused", "inodes", Whole),
+    col("%Iused", "%Iused", "%", Percent),
+];
+
+/// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
+/// are rounded, as sar prints them (`%.0f`).
+fn fs_values(s: &IntervalStats, mount: bool) -> Vec<Values> {
+    let pct = |part: u64, whole: u64| {
+        if whole == 0 {
+            0.0
+        } else {
+            part as f64 * 100.0 / whole as f64
+        }
+    };
+    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round();
+    s.filesystems
+        .iter()
+        .map(|f| {
+            let name = if mount { &f.mountpoint } else { &f.name };
+            let used = f.size_bytes.saturating_sub(f.free_bytes);
+            let iused = f.inodes.saturating_sub(f.inodes_free);
+            (
+                Some(name.clone()),
+                vec![
+                    mb(f.free_bytes),
+                    mb(used),
+                    pct(used, f.size_bytes),
+                    pct(f.size_bytes.saturating_sub(f.avail_bytes), f.size_bytes),
+                    f.inodes_free as f64,
+                    iused as f64,
+                    pct(iused, f.inodes),
+                ],
+            )
+        })
+        .collect()
+}
+
 fn one(values: Vec<f64>) -> Vec<Values> {
     vec![(None, values)]
 }
@@ -635,6 +679,44 @@ pub static REPORTS: &[Report] = &[
                 .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
                 .collect()
         },
+    },
+    // Issue 12: -F, where sar -A prints it (its item column comes last, and its
+    // closing rows are `Summary:`, the last levels of each filesystem).
+    Report {
+        table: Table::Filesystems,
+        flag: "-F",
+        title: "Filesystems",
+        name: "filesystems",
+        json: &["filesystems"],
+        item: Some(ItemColumn {
+            sar: "FILESYSTEM",
+            sadf: "filesystem",
+        }),
+        source: Some("/proc/self/mounts"),
+        selected: |sel| sel.filesystems == Some(false),
+        select: |sel| {
+            sel.filesystems.get_or_insert(false);
+        },
+        columns: |_| FILESYSTEMS,
+        available: |s| !s.filesystems.is_empty(),
+        values: |_, s| fs_values(s, false),
+    },
+    Report {
+        table: Table::FsMount,
+        flag: "-F MOUNT",
+        title: "Filesystems by mount point",
+        name: "filesystems-mount",
+        json: &["filesystems"],
+        item: Some(ItemColumn {
+            sar: "MOUNTPOINT",
+            sadf: "mountpoint",
+        }),
+        source: Some("/proc/self/mounts"),
+        selected: |sel| sel.filesystems == Some(true),
+        select: |sel| sel.filesystems = Some(true),
+        columns: |_| FILESYSTEMS,
+        available: |s| !s.filesystems.is_empty(),
+        values: |_, s| fs_values(s, true),
     },
     Report {
         table: Table::PsiCpu,

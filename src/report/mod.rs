@@ -122,6 +122,8 @@ pub struct Selection {
     // Issue 12, kernel-side reports.
     /// `-I` (and `--int=`): which interrupt lines.
     pub interrupts: Option<IrqFilter>,
+    /// `-F` (false) or `-F MOUNT` (true).
+    pub filesystems: Option<bool>,
     /// `-H`
     pub hugepages: bool,
     /// `-v`
@@ -151,6 +153,7 @@ impl Selection {
             }),
             hugepages: true,
             ktables: true,
+            filesystems: Some(false),
         }
     }
 
@@ -249,6 +252,8 @@ pub enum Table {
     Interrupts,
     Hugepages,
     Ktables,
+    Filesystems,
+    FsMount,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a
@@ -267,6 +272,21 @@ pub struct Row {
 }
 
 impl Table {
+    /// sar prints -F's item column last, after the numbers.
+    pub fn item_last(self) -> bool {
+        matches!(self, Table::Filesystems | Table::FsMount)
+    }
+
+    /// The label of the rows closing a segment: sar's -F prints `Summary:` (the last
+    /// levels), every other report `Average:`.
+    pub fn closing_label(self) -> &'static str {
+        if self.item_last() {
+            "Summary:"
+        } else {
+            "Average:"
+        }
+    }
+
     /// The table's catalogue entry.
     pub fn report(self) -> &'static Report {
         catalogue::report(self)

@@ -101,10 +101,11 @@ impl<W: Write> TableWriter<W> {
         let repeat = self.repeat_headers.unwrap_or(true);
         for &table in &self.tables.clone() {
             let rows = table.rows(&self.sel, stats);
+            let label = table.closing_label();
             if repeat || !self.printed {
-                self.header("Average:", table)?;
+                self.header(label, table)?;
             }
-            self.rows("Average:", table, &rows)?;
+            self.rows(label, table, &rows)?;
         }
         self.out.flush()
     }
@@ -121,7 +122,7 @@ impl<W: Write> TableWriter<W> {
         self.header(start, table)?;
         spool.copy_to(&mut self.out)?;
         let rows = table.rows(&self.sel, average);
-        self.rows("Average:", table, &rows)
+        self.rows(table.closing_label(), table, &rows)
     }
 
     /// A `LINUX RESTART` row: the machine booted again.
@@ -146,12 +147,17 @@ impl<W: Write> TableWriter<W> {
         }
         self.printed = true;
         let mut line = format!("{label:<11}");
-        if let Some(item) = table.item_header() {
+        let item = table.item_header();
+        if let Some(item) = item.filter(|_| !table.item_last()) {
             push_item(&mut line, table, item);
         }
         for c in table.columns(&self.sel) {
             line.push(' ');
             line.push_str(&format!("{c:>9}"));
+        }
+        if let Some(item) = item.filter(|_| table.item_last()) {
+            line.push(' ');
+            line.push_str(item);
         }
         writeln!(self.out, "{line}")
     }
@@ -168,12 +174,16 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
     for row in rows {
         let mut line = format!("{label:<11}");
-        if let Some(item) = &row.item {
+        if let Some(item) = row.item.as_ref().filter(|_| !table.item_last()) {
             push_item(&mut line, table, item);
         }
         for cell in &row.cells {
             line.push(' ');
             line.push_str(&format_cell(*cell));
+        }
+        if let Some(item) = row.item.as_ref().filter(|_| table.item_last()) {
+            line.push(' ');
+            line.push_str(item);
         }
         writeln!(out, "{line}")?;
     }

@@ -71,6 +71,9 @@ pub struct IntervalStats {
     pub ktables: Option<Mean<KtablesLevels>>,
     /// `-I`: /proc/interrupts.
     pub interrupts: Option<IrqInterval>,
+    /// `-F`: each filesystem's levels at the end of the interval; added up, the last
+    /// levels of every filesystem seen (sar's `Summary:`).
+    pub filesystems: Vec<crate::sample::FsUsage>,
 }
 
 impl IntervalStats {
@@ -151,6 +154,7 @@ impl IntervalStats {
                 .as_ref()
                 .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
             interrupts: IrqInterval::between(&prev.interrupts, &curr.interrupts),
+            filesystems: curr.filesystems.clone(),
         })
     }
 
@@ -189,6 +193,16 @@ impl IntervalStats {
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
+        for f in &o.filesystems {
+            match self
+                .filesystems
+                .iter_mut()
+                .find(|m| m.name == f.name && m.mountpoint == f.mountpoint)
+            {
+                Some(m) => *m = f.clone(),
+                None => self.filesystems.push(f.clone()),
+            }
+        }
     }
 
     /// A count over this interval, per second.

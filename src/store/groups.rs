@@ -12,8 +12,9 @@
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
-    CpuTicks, DiskCounters, Group, Interrupts, IrqCount, IrqLine, KernelCounters, KernelTables,
-    LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime, Swap, GROUPS,
+    CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
+    KernelTables, LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime,
+    Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -43,6 +44,7 @@ const SLOT_PRESSURE: usize = 9;
 // move them.
 const SLOT_KTABLES: usize = slot_const(20);
 const SLOT_INTERRUPTS: usize = slot_const(21);
+const SLOT_FILESYSTEMS: usize = slot_const(22);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -184,6 +186,19 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
         }
         e.finish();
     }
+    if !s.filesystems.is_empty() {
+        let e = &mut out[SLOT_FILESYSTEMS];
+        e.start::<FsUsage>();
+        put_varint(&mut e.layout, s.filesystems.len() as u64);
+        for f in &s.filesystems {
+            put_str(&mut e.layout, &f.name);
+            put_str(&mut e.layout, &f.mountpoint);
+        }
+        for f in &s.filesystems {
+            e.item(f);
+        }
+        e.finish();
+    }
 
     if !s.disks.is_empty() {
         let e = &mut out[SLOT_DISK];
@@ -255,6 +270,8 @@ pub enum Items {
     Pressure(u8),
     /// Interrupt lines (names, counts still empty) × CPU columns.
     Irqs(Interrupts),
+    /// Filesystems, their numbers still 0.
+    Filesystems(Vec<FsUsage>),
 }
 
 impl Items {
@@ -266,6 +283,7 @@ impl Items {
             Items::Nets(n) => n.len(),
             Items::Pressure(m) => m.count_ones() as usize,
             Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
+            Items::Filesystems(f) => f.len(),
         }
     }
 }
@@ -358,6 +376,21 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Items::Irqs(Interrupts { cpus, lines })
+        }
+        SLOT_FILESYSTEMS => {
+            // Each filesystem takes at least 2 bytes (two empty strings).
+            let n = c.count(MAX_ITEMS.min(c.remaining() / 2))?;
+            let mut fs = Vec::with_capacity(n);
+            for _ in 0..n {
+                let name = c.string()?;
+                let mountpoint = c.string()?;
+                fs.push(FsUsage {
+                    name,
+                    mountpoint,
+                    ..FsUsage::default()
+                });
+            }
+            Items::Filesystems(fs)
         }
         _ => Items::One,
     };
@@ -479,6 +512,15 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                     .collect::<Result<_, _>>()?;
             }
             s.interrupts = i;
+        }
+        (Items::Filesystems(tpl), _) => {
+            s.filesystems = tpl
+                .iter()
+                .map(|f| {
+                    let mut f = f.clone();
+                    r.next(&mut f).map(|()| f)
+                })
+                .collect::<Result<_, _>>()?;
         }
         (Items::Pressure(m), _) => {
             let slots = [
