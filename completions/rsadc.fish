@@ -3,6 +3,8 @@ complete -c rsadc -l file -d 'Write to this one file (created if it does not exi
 complete -c rsadc -l comment -d 'Write a comment record with this text' -r
 complete -c rsadc -l retain-days -d 'Delete day files older than this many days' -r
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r
+complete -c rsadc -l with -d 'Also record these optional groups, off by default for their cost (comma list): interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines), cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)' -r
+complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq' -r
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r

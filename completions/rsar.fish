@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w I= int= F= H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -32,6 +32,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n
 complete -c rsar -n "__fish_rsar_needs_command" -s I -d 'Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l int -d 'Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s F -d 'Filesystems: free and used space and inodes; `-F MOUNT` names them by mount point' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s m -d 'Power management: `-m CPU` (each CPU\'s clock). sar\'s FAN, TEMP, IN, USB and BAT need sensors this kind of machine lacks and are refused' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'

@@ -126,6 +126,11 @@ pub struct Args {
     #[arg(short = 'F', value_name = "MOUNT", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub filesystems: Option<String>,
 
+    /// Power management: `-m CPU` (each CPU's clock). sar's FAN, TEMP, IN, USB and BAT
+    /// need sensors this kind of machine lacks and are refused
+    #[arg(short = 'm', value_name = "CPU")]
+    pub power: Option<String>,
+
     /// Huge pages utilisation
     #[arg(short = 'H')]
     pub hugepages: bool,
@@ -390,7 +395,6 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("-h", "human-readable values"),
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
-    ("-m", "the power-management reports"),
     ("-t", "times in the recording machine's zone"),
     ("-y", "the TTY report"),
     ("-z", "omitting idle devices"),
@@ -476,6 +480,14 @@ fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
             .filter_map(|r| r.flag.strip_prefix("-n ").map(|k| (k, r)))
     };
     for keyword in list.split(',') {
+        // Issue 12: Fibre Channel needs hardware this kind of machine lacks.
+        if keyword == "FC" {
+            return Err(UsageError(
+                "-n FC is not supported by rsar: it needs Fibre Channel host adapters \
+                 (/sys/class/fc_host)"
+                    .into(),
+            ));
+        }
         if keyword == "ALL" {
             network().for_each(|(_, r)| (r.select)(sel));
             continue;
@@ -544,6 +556,24 @@ impl Args {
                 )))
             }
         }
+        if let Some(list) = &self.power {
+            for kw in list.split(',') {
+                match kw {
+                    "CPU" | "ALL" => sel.cpu_freq = true,
+                    "FAN" | "TEMP" | "IN" | "USB" | "BAT" | "FREQ" => {
+                        return Err(UsageError(format!(
+                            "-m {kw} is not supported by rsar: it needs hardware sensors (lm-sensors, \
+                             USB, batteries, cpufreq statistics) that rsar does not read; -m CPU works"
+                        )))
+                    }
+                    other => {
+                        return Err(UsageError(format!(
+                            "-m accepts CPU (or ALL), not {other:?}"
+                        )))
+                    }
+                }
+            }
+        }
         sel.hugepages |= self.hugepages;
         sel.ktables |= self.ktables;
         if let Some(net) = &self.network {
@@ -551,7 +581,10 @@ impl Args {
         }
         if let Some(list) = &self.cpus {
             sel.cpus = parse_cpu_list(list)?;
-            sel.cpu.get_or_insert(false);
+            // -P picks the CPUs of -I's and -m CPU's columns too; alone it means -u.
+            if sel.interrupts.is_none() && !sel.cpu_freq {
+                sel.cpu.get_or_insert(false);
+            }
         }
         if sel == Selection::default() || sel.tables().is_empty() {
             sel.cpu = Some(false);
@@ -816,6 +849,39 @@ mod tests {
             Mode::Recorded { window, .. } => assert_eq!(window.every_s, Some(600)),
             m => panic!("{m:?}"),
         }
+    }
+
+    #[test]
+    fn kernel_side_flags() {
+        let p = plan(&["-I", "SUM", "1", "2"]).unwrap();
+        assert!(p.selection.interrupts.as_ref().unwrap().shows("sum"));
+        assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
+        // A lone number after -I is the interval, not an interrupt.
+        let p = plan(&["-I", "1", "2"]).unwrap();
+        assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
+        let p = plan(&["-I", "ALL", "--int=LOC", "1"]).unwrap();
+        let f = p.selection.interrupts.unwrap();
+        assert!(f.shows("LOC") && !f.shows("0"));
+        let p = plan(&["-m", "CPU", "-P", "ALL", "1"]).unwrap();
+        assert!(
+            p.selection.cpu_freq && p.selection.cpu.is_none(),
+            "-P is -m's"
+        );
+        assert!(plan(&["-m", "TEMP", "1"])
+            .unwrap_err()
+            .0
+            .contains("not supported"));
+        assert!(plan(&["-n", "DEV,FC", "1"])
+            .unwrap_err()
+            .0
+            .contains("not supported"));
+        let p = plan(&["-F", "MOUNT", "1", "1"]).unwrap();
+        assert_eq!(p.selection.filesystems, Some(true));
+        let p = plan(&["-F", "1", "1"]).unwrap();
+        assert_eq!(p.selection.filesystems, Some(false));
+        assert!(matches!(p.mode, Mode::Live { count: Some(1), .. }));
+        let p = plan(&["-H", "-v", "1"]).unwrap();
+        assert!(p.selection.hugepages && p.selection.ktables);
     }
 
     #[test]

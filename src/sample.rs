@@ -589,6 +589,19 @@ group! {
     }
 }
 
+group! {
+    /// One CPU's clock from /proc/cpuinfo (`sar -m CPU`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct CpuFreq from "/proc/cpuinfo" {
+        item {
+            /// Its `processor` number.
+            pub cpu: u32,
+        }
+        /// `cpu MHz`, in kHz.
+        pub khz: u64 [Level, "kHz"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -696,6 +709,13 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`filesystems` (empty: no block)",
         fields: FsUsage::FIELDS,
     },
+    GroupInfo {
+        id: 23,
+        name: "cpufreq",
+        item: Some("a CPU with a clock in /proc/cpuinfo"),
+        member: "`cpu_freq` (empty: no block)",
+        fields: CpuFreq::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -717,6 +737,8 @@ pub struct Sample {
     pub interrupts: Interrupts,
     /// Mounted filesystems (empty when not read).
     pub filesystems: Vec<FsUsage>,
+    /// Each CPU's clock (empty when not read or not printed by the kernel).
+    pub cpu_freq: Vec<CpuFreq>,
 }
 
 impl Sample {

@@ -732,3 +732,51 @@ fn filesystems_f_columns_and_the_summary_of_last_levels() {
         ["/mnt/dev/a", "/mnt/dev/b"]
     );
 }
+
+#[test]
+fn cpu_clock_all_is_the_mean_of_the_cpus_and_averages_are_means() {
+    use rsar::sample::CpuFreq;
+    let (mut a, mut b, mut c) = (at(1), at(2), at(3));
+    a.cpu_freq = vec![CpuFreq {
+        cpu: 0,
+        khz: 1_000_000,
+    }];
+    // all = (2596.132 + 800) / 2 = 1698.066 MHz.
+    b.cpu_freq = vec![
+        CpuFreq {
+            cpu: 0,
+            khz: 2_596_132,
+        },
+        CpuFreq {
+            cpu: 1,
+            khz: 800_000,
+        },
+    ];
+    c.cpu_freq = vec![
+        CpuFreq {
+            cpu: 0,
+            khz: 2_000_000,
+        },
+        CpuFreq {
+            cpu: 1,
+            khz: 1_000_000,
+        },
+    ];
+    let s = sel(|s| {
+        s.cpu_freq = true;
+        s.cpus = CpuList::All;
+    });
+    let bc_rows = Table::CpuFreq.rows(&s, &between(&a, &b));
+    assert_eq!(items(&bc_rows), ["all", "0", "1"]);
+    assert_eq!(values(&bc_rows), [[1698.07], [2596.13], [800.0]]);
+    let mut avg = between(&a, &b);
+    avg.add(&between(&b, &c));
+    // Means of the two shown: all (1698.066 + 1500) / 2 = 1599.03; CPU0 2298.07; CPU1 900.
+    assert_eq!(
+        values(&Table::CpuFreq.rows(&s, &avg)),
+        [[1599.03], [2298.07], [900.0]]
+    );
+    // Without -P: the all row only.
+    let only = sel(|s| s.cpu_freq = true);
+    assert_eq!(items(&Table::CpuFreq.rows(&only, &avg)), ["all"]);
+}

@@ -77,6 +77,17 @@ pub struct Args {
     #[arg(long)]
     pub housekeeping: bool,
 
+    /// Also record these optional groups, off by default for their cost (comma list):
+    /// interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines),
+    /// cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)
+    #[arg(long, value_name = "GROUP[,GROUP…]", value_delimiter = ',')]
+    pub with: Vec<String>,
+
+    /// Leave these optional groups out of the log (comma list): ktables (-v), filesystems
+    /// (-F), interrupts, cpufreq
+    #[arg(long, value_name = "GROUP[,GROUP…]", value_delimiter = ',')]
+    pub skip: Vec<String>,
+
     /// Read the kernel's counters from this /proc
     #[arg(long, value_name = "DIR", default_value = "/proc")]
     pub proc_root: PathBuf,

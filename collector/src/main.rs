@@ -136,7 +136,16 @@ fn run(args: &Args) -> Result<(), Failure> {
             "cannot catch SIGTERM ({e}): a stop may cut a record short"
         ));
     }
-    let mut probe = Probe::new(&args.proc_root, &args.sys_root).map_err(Failure::data)?;
+    let mut skip = rsar::probe::Skip::collector_default();
+    for g in &args.with {
+        skip.remove(g).map_err(Failure::Usage)?;
+    }
+    for g in &args.skip {
+        skip.add(g).map_err(Failure::Usage)?;
+    }
+    let mut probe = Probe::new(&args.proc_root, &args.sys_root)
+        .map_err(Failure::data)?
+        .with_skip(skip);
     let mut clock = match args.fake_clock {
         Some(t) => Clock::Simulated((t * 1e9) as i64),
         None => Clock::System,

@@ -10,6 +10,7 @@
 //! be parsed the group stays empty and a warning says which file and why. `probe` knows
 //! nothing of rates or of the store.
 
+mod cpuinfo;
 mod diskstats;
 mod host;
 mod interrupts;
@@ -25,6 +26,7 @@ mod sysfs;
 mod uptime;
 mod vmstat;
 
+pub use cpuinfo::parse_cpuinfo;
 pub use diskstats::parse_diskstats;
 pub use host::read_host_facts;
 pub use interrupts::parse_interrupts;
@@ -93,6 +95,7 @@ enum Source {
     PtyNr,
     Interrupts,
     Mounts,
+    Cpuinfo,
 }
 
 impl Source {
@@ -114,6 +117,7 @@ impl Source {
         Source::PtyNr,
         Source::Interrupts,
         Source::Mounts,
+        Source::Cpuinfo,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -135,6 +139,7 @@ impl Source {
             Source::PtyNr => "sys/kernel/pty/nr",
             Source::Interrupts => "interrupts",
             Source::Mounts => "self/mounts",
+            Source::Cpuinfo => "cpuinfo",
         }
     }
 }
@@ -207,6 +212,65 @@ pub struct Probe {
     buf: ReadBuf,
     warnings: Vec<String>,
     clock: fn() -> i64,
+    skip: Skip,
+    /// The mounts `-F` looks at, kept while /proc/self/mounts does not change.
+    mounts: Option<Vec<Mount>>,
+}
+
+/// Optional groups a collector can leave out (`rsadc --skip`), each with what it costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Skip {
+    /// /proc/sys/fs/* and pty/nr (`-v`): four small reads.
+    pub ktables: bool,
+    /// /proc/interrupts (`-I`): the kernel prints it slowly, and it grows with CPUs × lines.
+    pub interrupts: bool,
+    /// statvfs of each mounted disk (`-F`).
+    pub filesystems: bool,
+    /// /proc/cpuinfo (`-m CPU`): grows with CPUs.
+    pub cpu_freq: bool,
+}
+
+impl Skip {
+    /// The names `--skip` takes.
+    pub const NAMES: &'static [&'static str] = &["ktables", "interrupts", "filesystems", "cpufreq"];
+
+    /// What rsadc leaves out unless asked (`--with`), as sadc does without `-S INT` and
+    /// `-S POWER`: on this project's 2-CPU VM /proc/interrupts alone costs about 55 us of
+    /// kernel time per read (more than /proc/stat, diskstats and meminfo together) and
+    /// grows with CPUs × lines; /proc/cpuinfo about 20 us, growing with CPUs
+    /// (bench/kernrep-cost.sh).
+    pub fn collector_default() -> Skip {
+        Skip {
+            interrupts: true,
+            cpu_freq: true,
+            ..Skip::default()
+        }
+    }
+
+    /// Leave out the group called `name` (one of `NAMES`).
+    pub fn add(&mut self, name: &str) -> Result<(), String> {
+        *self.flag(name)? = true;
+        Ok(())
+    }
+
+    /// Read the group called `name` after all.
+    pub fn remove(&mut self, name: &str) -> Result<(), String> {
+        *self.flag(name)? = false;
+        Ok(())
+    }
+
+    fn flag(&mut self, name: &str) -> Result<&mut bool, String> {
+        match name {
+            "ktables" => Ok(&mut self.ktables),
+            "interrupts" => Ok(&mut self.interrupts),
+            "filesystems" => Ok(&mut self.filesystems),
+            "cpufreq" => Ok(&mut self.cpu_freq),
+            _ => Err(format!(
+                "no optional group {name:?}: the groups are {}",
+                Self::NAMES.join(", ")
+            )),
+        }
+    }
 }
 
 /// Nanoseconds since the Unix epoch, from the system clock.
@@ -236,6 +300,8 @@ impl Probe {
             buf: ReadBuf::default(),
             warnings: Vec::new(),
             clock: system_clock_ns,
+            skip: Skip::default(),
+            mounts: None,
         };
         probe.refresh_host()?;
         Ok(probe)
@@ -244,6 +310,12 @@ impl Probe {
     /// Use another wall clock (tests and reproducible recordings).
     pub fn with_clock(mut self, clock: fn() -> i64) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Leave these optional groups out of every sample.
+    pub fn with_skip(mut self, skip: Skip) -> Self {
+        self.skip = skip;
         self
     }
 
@@ -332,8 +404,19 @@ impl Probe {
         out.pressure.memory = self.optional(Source::PsiMemory, parse_pressure);
 
         // Issue 12, kernel-side groups.
-        self.read_ktables(out);
-        if self.load(Source::Interrupts) {
+        if self.skip.ktables {
+            out.ktables = None;
+        } else {
+            self.read_ktables(out);
+        }
+        out.cpu_freq.clear();
+        if !self.skip.cpu_freq && self.load(Source::Cpuinfo) {
+            if let Err(e) = parse_cpuinfo(self.buf.text(), &mut out.cpu_freq) {
+                self.warn(Source::Cpuinfo, &e);
+                out.cpu_freq.clear();
+            }
+        }
+        if !self.skip.interrupts && self.load(Source::Interrupts) {
             if let Err(e) = parse_interrupts(self.buf.text(), &mut out.interrupts) {
                 self.warn(Source::Interrupts, &e);
                 out.interrupts = Default::default();
@@ -371,10 +454,20 @@ impl Probe {
     #[allow(clippy::useless_conversion)]
     fn read_filesystems(&mut self, out: &mut Sample) {
         out.filesystems.clear();
-        if self.proc_root != Path::new("/proc") || !self.load(Source::Mounts) {
+        if self.skip.filesystems || self.proc_root != Path::new("/proc") {
             return;
         }
-        for m in parse_mounts(self.buf.text()) {
+        // The mount list is read again only when the kernel says it changed: poll(2) on an
+        // open /proc/self/mounts reports POLLPRI after a mount or unmount.
+        if self.mounts.is_none() || self.mounts_changed() {
+            self.mounts = self
+                .load(Source::Mounts)
+                .then(|| parse_mounts(self.buf.text()));
+        }
+        let Some(mounts) = &self.mounts else {
+            return;
+        };
+        for m in mounts {
             let Ok(st) = nix::sys::statvfs::statvfs(m.mountpoint.as_str()) else {
                 continue;
             };
@@ -384,14 +477,31 @@ impl Probe {
                 continue;
             }
             out.filesystems.push(crate::sample::FsUsage {
-                name: m.device,
-                mountpoint: m.mountpoint,
+                name: m.device.clone(),
+                mountpoint: m.mountpoint.clone(),
                 size_bytes: size,
                 free_bytes: u64::from(st.blocks_free()).saturating_mul(frsize),
                 avail_bytes: u64::from(st.blocks_available()).saturating_mul(frsize),
                 inodes: u64::from(st.files()),
                 inodes_free: u64::from(st.files_free()),
             });
+        }
+    }
+
+    /// Whether /proc/self/mounts changed since it was last read (or cannot tell).
+    fn mounts_changed(&self) -> bool {
+        use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+        use std::os::fd::AsFd;
+        let Some(f) = &self.files[Source::Mounts as usize].file else {
+            return true;
+        };
+        let mut fds = [PollFd::new(f.as_fd(), PollFlags::POLLPRI)];
+        match poll(&mut fds, PollTimeout::ZERO) {
+            Ok(0) => false,
+            Ok(_) => fds[0]
+                .revents()
+                .is_none_or(|r| r.intersects(PollFlags::POLLPRI | PollFlags::POLLERR)),
+            Err(_) => true,
         }
     }
 

@@ -342,6 +342,27 @@ fn fs_values(s: &IntervalStats, mount: bool) -> Vec<Values> {
         .collect()
 }
 
+const CPU_FREQ: &[Column] = &[col("MHz", "frequency", "MHz", Real)];
+
+fn cpu_freq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
+    let Some(f) = &s.cpu_freq else {
+        return Vec::new();
+    };
+    let mut rows = vec![(Some("all".to_string()), vec![f.all.mhz()])];
+    let cpu = |c: &crate::stats::FreqMean| (Some(c.cpu.to_string()), vec![c.mhz()]);
+    match &sel.cpus {
+        CpuList::Total => {}
+        CpuList::All => rows.extend(f.per_cpu.iter().map(cpu)),
+        CpuList::Some(list) => rows.extend(
+            f.per_cpu
+                .iter()
+                .filter(|c| list.contains(&(c.cpu as usize)))
+                .map(cpu),
+        ),
+    }
+    rows
+}
+
 fn one(values: Vec<f64>) -> Vec<Values> {
     vec![(None, values)]
 }
@@ -679,6 +700,24 @@ pub static REPORTS: &[Report] = &[
                 .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
                 .collect()
         },
+    },
+    // Issue 12: -m CPU, where sar -A prints it.
+    Report {
+        table: Table::CpuFreq,
+        flag: "-m CPU",
+        title: "CPU clock",
+        name: "cpu-frequency",
+        json: &["power-management", "cpu-frequency"],
+        item: Some(ItemColumn {
+            sar: "CPU",
+            sadf: "number",
+        }),
+        source: Some("/proc/cpuinfo"),
+        selected: |sel| sel.cpu_freq,
+        select: |sel| sel.cpu_freq = true,
+        columns: |_| CPU_FREQ,
+        available: |s| s.cpu_freq.is_some(),
+        values: cpu_freq_values,
     },
     // Issue 12: -F, where sar -A prints it (its item column comes last, and its
     // closing rows are `Summary:`, the last levels of each filesystem).

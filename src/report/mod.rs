@@ -124,6 +124,8 @@ pub struct Selection {
     pub interrupts: Option<IrqFilter>,
     /// `-F` (false) or `-F MOUNT` (true).
     pub filesystems: Option<bool>,
+    /// `-m CPU`
+    pub cpu_freq: bool,
     /// `-H`
     pub hugepages: bool,
     /// `-v`
@@ -154,6 +156,7 @@ impl Selection {
             hugepages: true,
             ktables: true,
             filesystems: Some(false),
+            cpu_freq: true,
         }
     }
 
@@ -254,6 +257,7 @@ pub enum Table {
     Ktables,
     Filesystems,
     FsMount,
+    CpuFreq,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a

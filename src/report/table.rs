@@ -221,7 +221,7 @@ impl Spool {
 }
 
 fn push_item(line: &mut String, table: Table, item: &str) {
-    if table == Table::Cpu {
+    if matches!(table, Table::Cpu | Table::CpuFreq) {
         line.push_str(&format!("{item:>8}"));
     } else {
         line.push(' ');

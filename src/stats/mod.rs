@@ -17,6 +17,7 @@ mod disk;
 mod irq;
 mod levels;
 mod net;
+mod power;
 mod procs;
 mod vmstat;
 
@@ -27,6 +28,7 @@ pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetErrors, NetRates};
+pub use power::{CpuFreqLevels, FreqMean};
 pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 
@@ -74,6 +76,8 @@ pub struct IntervalStats {
     /// `-F`: each filesystem's levels at the end of the interval; added up, the last
     /// levels of every filesystem seen (sar's `Summary:`).
     pub filesystems: Vec<crate::sample::FsUsage>,
+    /// `-m CPU`: each CPU's clock.
+    pub cpu_freq: Option<CpuFreqLevels>,
 }
 
 impl IntervalStats {
@@ -155,6 +159,7 @@ impl IntervalStats {
                 .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
             interrupts: IrqInterval::between(&prev.interrupts, &curr.interrupts),
             filesystems: curr.filesystems.clone(),
+            cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
         })
     }
 
@@ -193,6 +198,7 @@ impl IntervalStats {
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
+        merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
         for f in &o.filesystems {
             match self
                 .filesystems

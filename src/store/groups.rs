@@ -12,7 +12,7 @@
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
-    CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
+    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
     KernelTables, LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime,
     Swap, GROUPS,
 };
@@ -45,6 +45,7 @@ const SLOT_PRESSURE: usize = 9;
 const SLOT_KTABLES: usize = slot_const(20);
 const SLOT_INTERRUPTS: usize = slot_const(21);
 const SLOT_FILESYSTEMS: usize = slot_const(22);
+const SLOT_CPUFREQ: usize = slot_const(23);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -199,6 +200,18 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
         }
         e.finish();
     }
+    if !s.cpu_freq.is_empty() {
+        let e = &mut out[SLOT_CPUFREQ];
+        e.start::<CpuFreq>();
+        put_varint(&mut e.layout, s.cpu_freq.len() as u64);
+        for f in &s.cpu_freq {
+            put_varint(&mut e.layout, u64::from(f.cpu));
+        }
+        for f in &s.cpu_freq {
+            e.item(f);
+        }
+        e.finish();
+    }
 
     if !s.disks.is_empty() {
         let e = &mut out[SLOT_DISK];
@@ -272,6 +285,8 @@ pub enum Items {
     Irqs(Interrupts),
     /// Filesystems, their numbers still 0.
     Filesystems(Vec<FsUsage>),
+    /// CPUs by number, their clocks still 0.
+    CpuFreqs(Vec<CpuFreq>),
 }
 
 impl Items {
@@ -284,6 +299,7 @@ impl Items {
             Items::Pressure(m) => m.count_ones() as usize,
             Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
             Items::Filesystems(f) => f.len(),
+            Items::CpuFreqs(f) => f.len(),
         }
     }
 }
@@ -391,6 +407,17 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 });
             }
             Items::Filesystems(fs)
+        }
+        SLOT_CPUFREQ => {
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let cpus = (0..n)
+                .map(|_| {
+                    c.varint()
+                        .and_then(small)
+                        .map(|cpu| CpuFreq { cpu, khz: 0 })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Items::CpuFreqs(cpus)
         }
         _ => Items::One,
     };
@@ -518,6 +545,15 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                 .iter()
                 .map(|f| {
                     let mut f = f.clone();
+                    r.next(&mut f).map(|()| f)
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        (Items::CpuFreqs(tpl), _) => {
+            s.cpu_freq = tpl
+                .iter()
+                .map(|f| {
+                    let mut f = *f;
                     r.next(&mut f).map(|()| f)
                 })
                 .collect::<Result<_, _>>()?;
