@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Issue 12's kernel-side reports beside Debian's sar at the same moment, same flags:
+# -H, -v, -I SUM, -F, -m CPU (live, 1 s, 3 reports each; rsar and sar start together).
+# Levels (-v file-nr, -H, -F MBfsfree) must agree up to what changed between the two
+# reads; rates (-I) up to sampling noise. Needs sysstat (sar).
+#
+#   bench/kernrep-vs-sar.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v sar >/dev/null || { echo "needs sysstat's sar" >&2; exit 1; }
+cargo build --release --quiet --workspace
+export LC_ALL=C TZ=UTC S_TIME_FORMAT=
+rsar=target/release/rsar
+for flags in "-H" "-v" "-I SUM" "-F" "-m CPU"; do
+  # shellcheck disable=SC2086
+  { $rsar $flags 1 3 >/tmp/kernrep-rsar.$$ & sar $flags 1 3 >/tmp/kernrep-sar.$$; wait; }
+  echo "=== $flags"
+  paste -d'|' <(sed 1d /tmp/kernrep-sar.$$ | sed '/^$/d') <(sed 1d /tmp/kernrep-rsar.$$ | sed '/^$/d') |
+    awk -F'|' '{printf "sar : %s\nrsar: %s\n", $1, $2}'
+done
+rm -f /tmp/kernrep-rsar.$$ /tmp/kernrep-sar.$$
