@@ -602,6 +602,56 @@ group! {
     }
 }
 
+group! {
+    /// The NFS client's RPC counters (`sar -n NFS`); read, write, access and getattr are
+    /// NFSv3 + NFSv4 calls.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct NfsClient from "/proc/net/rpc/nfs" {
+        /// `rpc` line: RPC calls made.
+        pub rpc_calls: u64 [Counter, "calls"],
+        /// `rpc` line: calls retransmitted.
+        pub rpc_retrans: u64 [Counter, "calls"],
+        /// READ calls.
+        pub read: u64 [Counter, "calls"],
+        /// WRITE calls.
+        pub write: u64 [Counter, "calls"],
+        /// ACCESS calls.
+        pub access: u64 [Counter, "calls"],
+        /// GETATTR calls.
+        pub getattr: u64 [Counter, "calls"],
+    }
+}
+
+group! {
+    /// The NFS server's counters (`sar -n NFSD`); read, write, access and getattr are
+    /// NFSv3 procedures + NFSv4 operations.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct NfsServer from "/proc/net/rpc/nfsd" {
+        /// `rpc` line: RPC calls received.
+        pub rpc_calls: u64 [Counter, "calls"],
+        /// `rpc` line: bad calls.
+        pub rpc_bad: u64 [Counter, "calls"],
+        /// `net` line: packets received.
+        pub net_packets: u64 [Counter, "packets"],
+        /// `net` line: UDP packets.
+        pub net_udp: u64 [Counter, "packets"],
+        /// `net` line: TCP packets.
+        pub net_tcp: u64 [Counter, "packets"],
+        /// `rc` line: reply cache hits.
+        pub rc_hits: u64 [Counter, "lookups"],
+        /// `rc` line: reply cache misses.
+        pub rc_misses: u64 [Counter, "lookups"],
+        /// READ calls.
+        pub read: u64 [Counter, "calls"],
+        /// WRITE calls.
+        pub write: u64 [Counter, "calls"],
+        /// ACCESS calls.
+        pub access: u64 [Counter, "calls"],
+        /// GETATTR calls.
+        pub getattr: u64 [Counter, "calls"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -716,6 +766,20 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`cpu_freq` (empty: no block)",
         fields: CpuFreq::FIELDS,
     },
+    GroupInfo {
+        id: 24,
+        name: "nfs",
+        item: None,
+        member: "`nfs` (`None` without /proc/net/rpc/nfs)",
+        fields: NfsClient::FIELDS,
+    },
+    GroupInfo {
+        id: 25,
+        name: "nfsd",
+        item: None,
+        member: "`nfsd` (`None` without /proc/net/rpc/nfsd)",
+        fields: NfsServer::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -739,6 +803,8 @@ pub struct Sample {
     pub filesystems: Vec<FsUsage>,
     /// Each CPU's clock (empty when not read or not printed by the kernel).
     pub cpu_freq: Vec<CpuFreq>,
+    pub nfs: Option<NfsClient>,
+    pub nfsd: Option<NfsServer>,
 }
 
 impl Sample {

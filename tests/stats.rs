@@ -780,3 +780,44 @@ fn cpu_clock_all_is_the_mean_of_the_cpus_and_averages_are_means() {
     let only = sel(|s| s.cpu_freq = true);
     assert_eq!(items(&Table::CpuFreq.rows(&only, &avg)), ["all"]);
 }
+
+#[test]
+fn nfs_client_and_server_rates_and_zeros_without_the_files() {
+    use rsar::sample::{NfsClient, NfsServer};
+    let (mut a, mut b) = (at(10), at(14));
+    a.nfs = Some(NfsClient {
+        rpc_calls: 100,
+        rpc_retrans: 1,
+        read: 10,
+        write: 20,
+        access: 30,
+        getattr: 40,
+    });
+    // Over 4 s: 400 calls, 4 retransmitted, 8 reads, 12 writes, 0 access, 2 getattr.
+    b.nfs = Some(NfsClient {
+        rpc_calls: 500,
+        rpc_retrans: 5,
+        read: 18,
+        write: 32,
+        access: 30,
+        getattr: 42,
+    });
+    let s = sel(|s| {
+        s.net_nfs = true;
+        s.net_nfsd = true;
+    });
+    let ab = between(&a, &b);
+    assert_eq!(
+        values(&Table::NetNfs.rows(&s, &ab)),
+        [[100.0, 1.0, 2.0, 3.0, 0.0, 0.5]]
+    );
+    // No /proc/net/rpc/nfsd: sar's zeros.
+    assert_eq!(values(&Table::NetNfsd.rows(&s, &ab)), [[0.0; 11]]);
+    b.nfsd = Some(NfsServer {
+        rpc_calls: 8,
+        ..NfsServer::default()
+    });
+    a.nfsd = Some(NfsServer::default());
+    let rows = values(&Table::NetNfsd.rows(&s, &between(&a, &b)));
+    assert_eq!(rows[0][0], 2.0, "scall/s 8 over 4 s");
+}

@@ -19,6 +19,7 @@ mod loadavg;
 mod meminfo;
 mod mounts;
 mod netdev;
+mod nfs;
 mod pressure;
 mod procs;
 mod stat;
@@ -35,6 +36,7 @@ pub use loadavg::parse_loadavg;
 pub use meminfo::parse_meminfo;
 pub use mounts::{parse_mounts, Mount};
 pub use netdev::parse_net_dev;
+pub use nfs::{parse_nfs, parse_nfsd};
 pub use pressure::parse_pressure;
 pub use procs::{parse_passwd, parse_proc_stat, read_processes, ProcCounters};
 pub use stat::parse_stat;
@@ -96,6 +98,8 @@ enum Source {
     Interrupts,
     Mounts,
     Cpuinfo,
+    RpcNfs,
+    RpcNfsd,
 }
 
 impl Source {
@@ -118,6 +122,8 @@ impl Source {
         Source::Interrupts,
         Source::Mounts,
         Source::Cpuinfo,
+        Source::RpcNfs,
+        Source::RpcNfsd,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -140,6 +146,8 @@ impl Source {
             Source::Interrupts => "interrupts",
             Source::Mounts => "self/mounts",
             Source::Cpuinfo => "cpuinfo",
+            Source::RpcNfs => "net/rpc/nfs",
+            Source::RpcNfsd => "net/rpc/nfsd",
         }
     }
 }
@@ -425,6 +433,8 @@ impl Probe {
             out.interrupts = Default::default();
         }
         self.read_filesystems(out);
+        out.nfs = self.optional(Source::RpcNfs, parse_nfs);
+        out.nfsd = self.optional(Source::RpcNfsd, parse_nfsd);
         Ok(())
     }
 

@@ -363,6 +363,37 @@ fn cpu_freq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
     rows
 }
 
+// sar -n NFS / NFSD: the group's fields in order, as rates.
+const NET_NFS: &[Column] = &[
+    col("call/s", "call", "calls/s", Rate),
+    col("retrans/s", "retrans", "calls/s", Rate),
+    col("read/s", "read", "calls/s", Rate),
+    col("write/s", "write", "calls/s", Rate),
+    col("access/s", "access", "calls/s", Rate),
+    col("getatt/s", "getatt", "calls/s", Rate),
+];
+const NET_NFSD: &[Column] = &[
+    col("scall/s", "scall", "calls/s", Rate),
+    col("badcall/s", "badcall", "calls/s", Rate),
+    col("packet/s", "packet", "packets/s", Rate),
+    col("udp/s", "udp", "packets/s", Rate),
+    col("tcp/s", "tcp", "packets/s", Rate),
+    col("hit/s", "hit", "lookups/s", Rate),
+    col("miss/s", "miss", "lookups/s", Rate),
+    col("sread/s", "sread", "calls/s", Rate),
+    col("swrite/s", "swrite", "calls/s", Rate),
+    col("saccess/s", "saccess", "calls/s", Rate),
+    col("sgetatt/s", "sgetatt", "calls/s", Rate),
+];
+
+/// Rates of a counter group's deltas; zeros without the file, as sar prints them.
+fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats) -> Vec<Values> {
+    match d {
+        Some(d) => one(d.iter().map(|&v| s.rate(v)).collect()),
+        None => one(vec![0.0; n]),
+    }
+}
+
 fn one(values: Vec<f64>) -> Vec<Values> {
     vec![(None, values)]
 }
@@ -700,6 +731,35 @@ pub static REPORTS: &[Report] = &[
                 .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
                 .collect()
         },
+    },
+    // Issue 12: -n NFS and -n NFSD, where sar -A prints them (after EDEV).
+    Report {
+        table: Table::NetNfs,
+        flag: "-n NFS",
+        title: "NFS client",
+        name: "net-nfs",
+        json: &["network", "net-nfs"],
+        item: None,
+        source: None,
+        selected: |sel| sel.net_nfs,
+        select: |sel| sel.net_nfs = true,
+        columns: |_| NET_NFS,
+        available: always,
+        values: |_, s| nfs_values(&s.nfs, NET_NFS.len(), s),
+    },
+    Report {
+        table: Table::NetNfsd,
+        flag: "-n NFSD",
+        title: "NFS server",
+        name: "net-nfsd",
+        json: &["network", "net-nfsd"],
+        item: None,
+        source: None,
+        selected: |sel| sel.net_nfsd,
+        select: |sel| sel.net_nfsd = true,
+        columns: |_| NET_NFSD,
+        available: always,
+        values: |_, s| nfs_values(&s.nfsd, NET_NFSD.len(), s),
     },
     // Issue 12: -m CPU, where sar -A prints it.
     Report {

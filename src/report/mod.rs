@@ -126,6 +126,10 @@ pub struct Selection {
     pub filesystems: Option<bool>,
     /// `-m CPU`
     pub cpu_freq: bool,
+    /// `-n NFS`
+    pub net_nfs: bool,
+    /// `-n NFSD`
+    pub net_nfsd: bool,
     /// `-H`
     pub hugepages: bool,
     /// `-v`
@@ -157,6 +161,8 @@ impl Selection {
             ktables: true,
             filesystems: Some(false),
             cpu_freq: true,
+            net_nfs: true,
+            net_nfsd: true,
         }
     }
 
@@ -258,6 +264,8 @@ pub enum Table {
     Filesystems,
     FsMount,
     CpuFreq,
+    NetNfs,
+    NetNfsd,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a

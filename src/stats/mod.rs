@@ -78,6 +78,10 @@ pub struct IntervalStats {
     pub filesystems: Vec<crate::sample::FsUsage>,
     /// `-m CPU`: each CPU's clock.
     pub cpu_freq: Option<CpuFreqLevels>,
+    /// `-n NFS`, `-n NFSD`: each counter's delta, in the group's field order (`None`
+    /// without the file: sar prints zeros then).
+    pub nfs: Option<Vec<u64>>,
+    pub nfsd: Option<Vec<u64>>,
 }
 
 impl IntervalStats {
@@ -160,6 +164,8 @@ impl IntervalStats {
             interrupts: IrqInterval::between(&prev.interrupts, &curr.interrupts),
             filesystems: curr.filesystems.clone(),
             cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
+            nfs: counter_deltas(&prev.nfs, &curr.nfs),
+            nfsd: counter_deltas(&prev.nfsd, &curr.nfsd),
         })
     }
 
@@ -199,6 +205,8 @@ impl IntervalStats {
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
         merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
+        merge(&mut self.nfs, &o.nfs, add_deltas);
+        merge(&mut self.nfsd, &o.nfsd, add_deltas);
         for f in &o.filesystems {
             match self
                 .filesystems
@@ -219,6 +227,31 @@ impl IntervalStats {
     /// `sar -b`.
     pub fn io(&self) -> IoRates {
         IoRates::over(&self.disks, self.seconds)
+    }
+}
+
+/// Each counter of a group's later value minus its earlier one (0 where it went back).
+fn counter_deltas<T: crate::sample::Group>(p: &Option<T>, c: &Option<T>) -> Option<Vec<u64>> {
+    let (p, c) = (p.as_ref()?, c.as_ref()?);
+    let mut before = Vec::with_capacity(T::FIELDS.len());
+    p.raw_values(&mut |v| before.push(v.unwrap_or(0)));
+    let mut i = 0;
+    let mut out = Vec::with_capacity(before.len());
+    c.raw_values(&mut |v| {
+        out.push(
+            v.unwrap_or(0)
+                .saturating_sub(before.get(i).copied().unwrap_or(0)),
+        );
+        i += 1;
+    });
+    Some(out)
+}
+
+// `merge` takes `fn(&mut T, &T)` with T = Vec<u64>.
+#[allow(clippy::ptr_arg)]
+fn add_deltas(m: &mut Vec<u64>, o: &Vec<u64>) {
+    for (m, o) in m.iter_mut().zip(o) {
+        *m += o;
     }
 }
 

@@ -13,8 +13,8 @@ use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
     CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
-    KernelTables, LoadAvg, Memory, NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime,
-    Swap, GROUPS,
+    KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
+    PressureLine, Sample, SampleTime, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -46,6 +46,8 @@ const SLOT_KTABLES: usize = slot_const(20);
 const SLOT_INTERRUPTS: usize = slot_const(21);
 const SLOT_FILESYSTEMS: usize = slot_const(22);
 const SLOT_CPUFREQ: usize = slot_const(23);
+const SLOT_NFS: usize = slot_const(24);
+const SLOT_NFSD: usize = slot_const(25);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -169,6 +171,8 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_PAGING], &s.paging);
     // Issue 12, kernel-side groups.
     single(&mut out[SLOT_KTABLES], &s.ktables);
+    single(&mut out[SLOT_NFS], &s.nfs);
+    single(&mut out[SLOT_NFSD], &s.nfsd);
     if !s.interrupts.lines.is_empty() {
         let e = &mut out[SLOT_INTERRUPTS];
         e.start::<IrqCount>();
@@ -583,6 +587,8 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
         (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
         // Issue 12, kernel-side groups.
         (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
+        (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
+        (Items::One, SLOT_NFSD) => s.nfsd = Some(r.one::<NfsServer>()?),
         (Items::One, _) => {}
     }
     Ok(())

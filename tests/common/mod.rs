@@ -113,7 +113,11 @@ pub fn samples_of(log: &rsar::store::Log) -> Vec<rsar::sample::Sample> {
 /// `TEN + at` on the simulated clock, into `target`.
 pub fn sample_tree(root: &Path, at: i64, target: &str) -> Output {
     // Every optional group, so that the reports of the opt-in ones are pinned too.
-    rsadc_on(root, at, &["--with", "interrupts,cpufreq", "1", "1", target])
+    rsadc_on(
+        root,
+        at,
+        &["--with", "interrupts,cpufreq", "1", "1", target],
+    )
 }
 
 /// rsadc over the tree at `root` at `TEN + at` on the simulated clock, with `rest`.
