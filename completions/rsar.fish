@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -56,6 +56,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates 
 complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
 complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
 complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
+complete -c rsar -n "__fish_rsar_needs_command" -s y -d 'Serial lines (TTY): interrupts and errors per second (needs root, as sar)'
 complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
 complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'
 complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'

@@ -131,6 +131,10 @@ pub struct Args {
     #[arg(short = 'm', value_name = "CPU")]
     pub power: Option<String>,
 
+    /// Serial lines (TTY): interrupts and errors per second (needs root, as sar)
+    #[arg(short = 'y')]
+    pub serial: bool,
+
     /// Huge pages utilisation
     #[arg(short = 'H')]
     pub hugepages: bool,
@@ -396,7 +400,6 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
-    ("-y", "the TTY report"),
     ("-z", "omitting idle devices"),
     ("--dev", "the device filter"),
     ("--fs", "the filesystem filter"),
@@ -574,6 +577,7 @@ impl Args {
                 }
             }
         }
+        sel.serial |= self.serial;
         sel.hugepages |= self.hugepages;
         sel.ktables |= self.ktables;
         if let Some(net) = &self.network {

@@ -652,6 +652,29 @@ group! {
     }
 }
 
+group! {
+    /// One serial line with a UART (`sar -y`), from /proc/tty/driver/serial (root only).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SerialLine from "/proc/tty/driver/serial" {
+        item {
+            /// The line's number (ttyS0 is 0).
+            pub line: u32,
+        }
+        /// `rx:` receive interrupts.
+        pub rx: u64 [Counter, "interrupts"],
+        /// `tx:` transmit interrupts.
+        pub tx: u64 [Counter, "interrupts"],
+        /// `fe:` frame errors.
+        pub frame: u64 [Counter, "errors"],
+        /// `pe:` parity errors.
+        pub parity: u64 [Counter, "errors"],
+        /// `brk:` breaks.
+        pub brk: u64 [Counter, "breaks"],
+        /// `oe:` overruns.
+        pub overrun: u64 [Counter, "errors"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -780,6 +803,13 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`nfsd` (`None` without /proc/net/rpc/nfsd)",
         fields: NfsServer::FIELDS,
     },
+    GroupInfo {
+        id: 26,
+        name: "serial",
+        item: Some("a serial line with a UART"),
+        member: "`serial` (empty: no block)",
+        fields: SerialLine::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -805,6 +835,8 @@ pub struct Sample {
     pub cpu_freq: Vec<CpuFreq>,
     pub nfs: Option<NfsClient>,
     pub nfsd: Option<NfsServer>,
+    /// Serial lines (empty when not read, e.g. without root).
+    pub serial: Vec<SerialLine>,
 }
 
 impl Sample {

@@ -365,3 +365,14 @@ fn mounts_of_this_vm_give_the_one_disk_sar_reports() {
         .collect();
     assert_eq!(names, [("/dev/vda", "/")]);
 }
+
+#[test]
+fn serial_driver_of_this_vm() {
+    use rsar::probe::parse_serial;
+    // One 16550A (ttyS0, the console) with transmit interrupts and no receive ones.
+    let mut v = Vec::new();
+    parse_serial(&fixture("vm-6.18/t0/proc/tty/driver/serial"), &mut v).unwrap();
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].line, v[0].rx), (0, 0));
+    assert!(v[0].tx > 0);
+}

@@ -821,3 +821,39 @@ fn nfs_client_and_server_rates_and_zeros_without_the_files() {
     let rows = values(&Table::NetNfsd.rows(&s, &between(&a, &b)));
     assert_eq!(rows[0][0], 2.0, "scall/s 8 over 4 s");
 }
+
+#[test]
+fn serial_lines_rates() {
+    use rsar::sample::SerialLine;
+    let (mut a, mut b) = (at(10), at(12));
+    a.serial = vec![SerialLine {
+        line: 0,
+        tx: 100,
+        rx: 10,
+        ..SerialLine::default()
+    }];
+    // Over 2 s: ttyS0 +20 rx, +200 tx, +2 frame errors; ttyS1 appears with 4 breaks.
+    b.serial = vec![
+        SerialLine {
+            line: 0,
+            tx: 300,
+            rx: 30,
+            frame: 2,
+            ..SerialLine::default()
+        },
+        SerialLine {
+            line: 1,
+            brk: 4,
+            ..SerialLine::default()
+        },
+    ];
+    let rows = Table::Serial.rows(&sel(|s| s.serial = true), &between(&a, &b));
+    assert_eq!(items(&rows), ["0", "1"]);
+    assert_eq!(
+        values(&rows),
+        [
+            [10.0, 100.0, 1.0, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 0.0, 2.0, 0.0]
+        ]
+    );
+}

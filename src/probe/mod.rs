@@ -22,6 +22,7 @@ mod netdev;
 mod nfs;
 mod pressure;
 mod procs;
+mod serial;
 mod stat;
 mod sysfs;
 mod uptime;
@@ -39,6 +40,7 @@ pub use netdev::parse_net_dev;
 pub use nfs::{parse_nfs, parse_nfsd};
 pub use pressure::parse_pressure;
 pub use procs::{parse_passwd, parse_proc_stat, read_processes, ProcCounters};
+pub use serial::parse_serial;
 pub use stat::parse_stat;
 pub use uptime::parse_uptime;
 pub use vmstat::parse_vmstat;
@@ -100,6 +102,7 @@ enum Source {
     Cpuinfo,
     RpcNfs,
     RpcNfsd,
+    TtySerial,
 }
 
 impl Source {
@@ -124,6 +127,7 @@ impl Source {
         Source::Cpuinfo,
         Source::RpcNfs,
         Source::RpcNfsd,
+        Source::TtySerial,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -148,6 +152,7 @@ impl Source {
             Source::Cpuinfo => "cpuinfo",
             Source::RpcNfs => "net/rpc/nfs",
             Source::RpcNfsd => "net/rpc/nfsd",
+            Source::TtySerial => "tty/driver/serial",
         }
     }
 }
@@ -435,6 +440,16 @@ impl Probe {
         self.read_filesystems(out);
         out.nfs = self.optional(Source::RpcNfs, parse_nfs);
         out.nfsd = self.optional(Source::RpcNfsd, parse_nfsd);
+        // Readable by root only: without it `sar -y` has nothing either, and that is no
+        // reason for a warning every sample.
+        out.serial.clear();
+        let file = &mut self.files[Source::TtySerial as usize];
+        if file.read_into(&mut self.buf).is_ok() {
+            if let Err(e) = parse_serial(self.buf.text(), &mut out.serial) {
+                self.warn(Source::TtySerial, &e);
+                out.serial.clear();
+            }
+        }
         Ok(())
     }
 

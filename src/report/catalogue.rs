@@ -394,6 +394,15 @@ fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats) -> Vec<Values> 
     }
 }
 
+const SERIAL: &[Column] = &[
+    col("rcvin/s", "rcvin", "interrupts/s", Rate),
+    col("xmtin/s", "xmtin", "interrupts/s", Rate),
+    col("framerr/s", "framerr", "errors/s", Rate),
+    col("prtyerr/s", "prtyerr", "errors/s", Rate),
+    col("brk/s", "brk", "breaks/s", Rate),
+    col("ovrun/s", "ovrun", "errors/s", Rate),
+];
+
 fn one(values: Vec<f64>) -> Vec<Values> {
     vec![(None, values)]
 }
@@ -646,6 +655,34 @@ pub static REPORTS: &[Report] = &[
                     q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
                 ])
             })
+        },
+    },
+    // Issue 12: -y, where sar -A prints it.
+    Report {
+        table: Table::Serial,
+        flag: "-y",
+        title: "Serial lines",
+        name: "serial",
+        json: &["serial"],
+        item: Some(ItemColumn {
+            sar: "TTY",
+            sadf: "line",
+        }),
+        source: Some("/proc/tty/driver/serial (root only)"),
+        selected: |sel| sel.serial,
+        select: |sel| sel.serial = true,
+        columns: |_| SERIAL,
+        available: |s| !s.serial.is_empty(),
+        values: |_, s| {
+            s.serial
+                .iter()
+                .map(|(line, d)| {
+                    (
+                        Some(line.to_string()),
+                        d.iter().map(|&v| s.rate(v)).collect(),
+                    )
+                })
+                .collect()
         },
     },
     Report {

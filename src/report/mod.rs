@@ -130,6 +130,8 @@ pub struct Selection {
     pub net_nfs: bool,
     /// `-n NFSD`
     pub net_nfsd: bool,
+    /// `-y`
+    pub serial: bool,
     /// `-H`
     pub hugepages: bool,
     /// `-v`
@@ -163,6 +165,7 @@ impl Selection {
             cpu_freq: true,
             net_nfs: true,
             net_nfsd: true,
+            serial: true,
         }
     }
 
@@ -266,6 +269,7 @@ pub enum Table {
     CpuFreq,
     NetNfs,
     NetNfsd,
+    Serial,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a

@@ -82,6 +82,9 @@ pub struct IntervalStats {
     /// without the file: sar prints zeros then).
     pub nfs: Option<Vec<u64>>,
     pub nfsd: Option<Vec<u64>>,
+    /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
+    /// overrun); a line new since the earlier sample counts from 0, as sar.
+    pub serial: Vec<(u32, Vec<u64>)>,
 }
 
 impl IntervalStats {
@@ -166,6 +169,14 @@ impl IntervalStats {
             cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
             nfs: counter_deltas(&prev.nfs, &curr.nfs),
             nfsd: counter_deltas(&prev.nfsd, &curr.nfsd),
+            serial: curr
+                .serial
+                .iter()
+                .filter_map(|c| {
+                    let p = prev.serial.iter().find(|p| p.line == c.line).copied();
+                    counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
+                })
+                .collect(),
         })
     }
 
@@ -207,6 +218,12 @@ impl IntervalStats {
         merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
         merge(&mut self.nfs, &o.nfs, add_deltas);
         merge(&mut self.nfsd, &o.nfsd, add_deltas);
+        for (line, d) in &o.serial {
+            match self.serial.iter_mut().find(|(l, _)| l == line) {
+                Some((_, m)) => add_deltas(m, d),
+                None => self.serial.push((*line, d.clone())),
+            }
+        }
         for f in &o.filesystems {
             match self
                 .filesystems

@@ -14,7 +14,7 @@ use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
     CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
     KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
-    PressureLine, Sample, SampleTime, Swap, GROUPS,
+    PressureLine, Sample, SampleTime, SerialLine, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -48,6 +48,7 @@ const SLOT_FILESYSTEMS: usize = slot_const(22);
 const SLOT_CPUFREQ: usize = slot_const(23);
 const SLOT_NFS: usize = slot_const(24);
 const SLOT_NFSD: usize = slot_const(25);
+const SLOT_SERIAL: usize = slot_const(26);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -204,6 +205,18 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
         }
         e.finish();
     }
+    if !s.serial.is_empty() {
+        let e = &mut out[SLOT_SERIAL];
+        e.start::<SerialLine>();
+        put_varint(&mut e.layout, s.serial.len() as u64);
+        for l in &s.serial {
+            put_varint(&mut e.layout, u64::from(l.line));
+        }
+        for l in &s.serial {
+            e.item(l);
+        }
+        e.finish();
+    }
     if !s.cpu_freq.is_empty() {
         let e = &mut out[SLOT_CPUFREQ];
         e.start::<CpuFreq>();
@@ -291,6 +304,8 @@ pub enum Items {
     Filesystems(Vec<FsUsage>),
     /// CPUs by number, their clocks still 0.
     CpuFreqs(Vec<CpuFreq>),
+    /// Serial lines by number, their counters still 0.
+    Serial(Vec<SerialLine>),
 }
 
 impl Items {
@@ -304,6 +319,7 @@ impl Items {
             Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
             Items::Filesystems(f) => f.len(),
             Items::CpuFreqs(f) => f.len(),
+            Items::Serial(l) => l.len(),
         }
     }
 }
@@ -422,6 +438,18 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Items::CpuFreqs(cpus)
+        }
+        SLOT_SERIAL => {
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let lines = (0..n)
+                .map(|_| {
+                    c.varint().and_then(small).map(|line| SerialLine {
+                        line,
+                        ..SerialLine::default()
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Items::Serial(lines)
         }
         _ => Items::One,
     };
@@ -550,6 +578,15 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                 .map(|f| {
                     let mut f = f.clone();
                     r.next(&mut f).map(|()| f)
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        (Items::Serial(tpl), _) => {
+            s.serial = tpl
+                .iter()
+                .map(|l| {
+                    let mut l = *l;
+                    r.next(&mut l).map(|()| l)
                 })
                 .collect::<Result<_, _>>()?;
         }
