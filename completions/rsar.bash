@@ -41,7 +41,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -y -H -v -A -f -s -e -i -o -C -V --int --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -z -y -H -v -A -f -s -e -i -o -C -V --int --dev --iface --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -80,6 +80,14 @@ _rsar() {
                     return 0
                     ;;
                 -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dev)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iface)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

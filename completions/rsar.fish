@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= dev= iface= z y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -33,6 +33,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s I -d 'Interrupts per second: 
 complete -c rsar -n "__fish_rsar_needs_command" -l int -d 'Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s F -d 'Filesystems: free and used space and inodes; `-F MOUNT` names them by mount point' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s m -d 'Power management: `-m CPU` (each CPU\'s clock). sar\'s FAN, TEMP, IN, USB and BAT need sensors this kind of machine lacks and are refused' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l dev -d 'Only these block devices in -d (comma list of names: --dev=vda,sdb)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l iface -d 'Only these interfaces in -n DEV and -n EDEV (comma list: --iface=eth0,lo)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
@@ -56,6 +58,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates 
 complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
 complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
 complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
+complete -c rsar -n "__fish_rsar_needs_command" -s z -d 'Leave out devices, interfaces, interrupts and serial lines with no activity in the interval'
 complete -c rsar -n "__fish_rsar_needs_command" -s y -d 'Serial lines (TTY): interrupts and errors per second (needs root, as sar)'
 complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
 complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'

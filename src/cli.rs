@@ -131,6 +131,19 @@ pub struct Args {
     #[arg(short = 'm', value_name = "CPU")]
     pub power: Option<String>,
 
+    /// Only these block devices in -d (comma list of names: --dev=vda,sdb)
+    #[arg(long = "dev", value_name = "DEV[,DEV…]", value_delimiter = ',')]
+    pub devices: Option<Vec<String>>,
+
+    /// Only these interfaces in -n DEV and -n EDEV (comma list: --iface=eth0,lo)
+    #[arg(long = "iface", value_name = "IFACE[,IFACE…]", value_delimiter = ',')]
+    pub ifaces: Option<Vec<String>>,
+
+    /// Leave out devices, interfaces, interrupts and serial lines with no activity in the
+    /// interval
+    #[arg(short = 'z')]
+    pub omit_idle: bool,
+
     /// Serial lines (TTY): interrupts and errors per second (needs root, as sar)
     #[arg(short = 'y')]
     pub serial: bool,
@@ -400,10 +413,7 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
-    ("-z", "omitting idle devices"),
-    ("--dev", "the device filter"),
     ("--fs", "the filesystem filter"),
-    ("--iface", "the interface filter"),
     ("--pretty", "pretty device names"),
     ("--sadc", "printing sadc's path"),
 ];
@@ -578,6 +588,9 @@ impl Args {
             }
         }
         sel.serial |= self.serial;
+        sel.devices.clone_from(&self.devices);
+        sel.ifaces.clone_from(&self.ifaces);
+        sel.omit_idle |= self.omit_idle;
         sel.hugepages |= self.hugepages;
         sel.ktables |= self.ktables;
         if let Some(net) = &self.network {

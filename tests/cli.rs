@@ -296,7 +296,7 @@ fn bad_usage_exits_1_with_a_message() {
         ),
         (&["-h"][..], "not supported by rsar"),
         (
-            &["--iface=eth0", "-n", "DEV", "1", "1"][..],
+            &["--human", "-n", "DEV", "1", "1"][..],
             "not supported by rsar",
         ),
     ] {

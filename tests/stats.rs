@@ -857,3 +857,43 @@ fn serial_lines_rates() {
         ]
     );
 }
+
+#[test]
+fn dev_iface_filters_and_z_leave_out_rows() {
+    use rsar::sample::{Interrupts, IrqLine};
+    let (mut a, mut b) = (at(1), at(2));
+    a.net = vec![iface("lo"), iface("eth0")];
+    b.net = vec![iface("lo"), iface("eth0")];
+    b.net[1].rx_packets = 5;
+    let line = |name: &str, c: u64| IrqLine {
+        name: name.into(),
+        counts: vec![c],
+    };
+    a.interrupts = Interrupts {
+        cpus: vec![0],
+        lines: vec![line("0", 7), line("LOC", 10)],
+    };
+    b.interrupts = Interrupts {
+        cpus: vec![0],
+        lines: vec![line("0", 7), line("LOC", 13)],
+    };
+    let ab = between(&a, &b);
+    let only = sel(|s| {
+        s.net_dev = true;
+        s.ifaces = Some(vec!["eth0".into()]);
+    });
+    assert_eq!(items(&Table::NetDev.rows(&only, &ab)), ["eth0"]);
+    // -z: lo moved nothing; interrupt 0 did not fire; CPU rows always stay.
+    let z = sel(|s| {
+        s.net_dev = true;
+        s.omit_idle = true;
+        s.interrupts = Some(rsar::report::IrqFilter::parse("ALL").unwrap());
+    });
+    assert_eq!(items(&Table::NetDev.rows(&z, &ab)), ["eth0"]);
+    assert_eq!(items(&Table::Interrupts.rows(&z, &ab)), ["sum", "LOC"]);
+    let cpu = sel(|s| {
+        s.cpu = Some(false);
+        s.omit_idle = true;
+    });
+    assert_eq!(items(&Table::Cpu.rows(&cpu, &ab)), ["all"]);
+}

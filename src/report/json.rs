@@ -90,7 +90,7 @@ pub(super) fn activities(sel: &Selection, s: &IntervalStats) -> Map<String, Valu
         let r = t.report();
         let columns = (r.columns)(sel);
         let rows = if (r.available)(s) {
-            (r.values)(sel, s)
+            t.values(sel, s)
         } else {
             Vec::new()
         };

@@ -136,6 +136,12 @@ pub struct Selection {
     pub hugepages: bool,
     /// `-v`
     pub ktables: bool,
+    /// `--dev=`: the block devices `-d` shows (all when `None`).
+    pub devices: Option<Vec<String>>,
+    /// `--iface=`: the interfaces `-n DEV`, `-n EDEV` show (all when `None`).
+    pub ifaces: Option<Vec<String>>,
+    /// `-z`: leave out devices, interfaces, interrupts and lines idle over the interval.
+    pub omit_idle: bool,
 }
 
 impl Selection {
@@ -166,6 +172,7 @@ impl Selection {
             net_nfs: true,
             net_nfsd: true,
             serial: true,
+            ..Selection::default()
         }
     }
 
@@ -288,6 +295,34 @@ pub struct Row {
 }
 
 impl Table {
+    /// The report's rows for an interval, after `--dev=`, `--iface=` and `-z`: every
+    /// renderer takes its rows from here.
+    pub fn values(self, sel: &Selection, s: &IntervalStats) -> Vec<catalogue::Values> {
+        let mut rows = (self.report().values)(sel, s);
+        let listed = |list: &Option<Vec<String>>, item: Option<&str>| {
+            list.as_ref()
+                .is_none_or(|l| item.is_some_and(|i| l.iter().any(|n| n == i)))
+        };
+        rows.retain(|(item, values)| {
+            let item = item.as_deref();
+            let named = match self {
+                Table::Disk => listed(&sel.devices, item),
+                Table::NetDev | Table::NetEdev => listed(&sel.ifaces, item),
+                _ => true,
+            };
+            // sar -z: rows of devices and the like; CPUs, clocks and filesystems stay.
+            let idle = sel.omit_idle
+                && item.is_some()
+                && !matches!(
+                    self,
+                    Table::Cpu | Table::CpuFreq | Table::Filesystems | Table::FsMount
+                )
+                && values.iter().all(|&v| v == 0.0);
+            named && !idle
+        });
+        rows
+    }
+
     /// sar prints -F's item column last, after the numbers.
     pub fn item_last(self) -> bool {
         matches!(self, Table::Filesystems | Table::FsMount)
@@ -336,7 +371,7 @@ impl Table {
     pub fn rows(self, sel: &Selection, s: &IntervalStats) -> Vec<Row> {
         let r = self.report();
         let columns = (r.columns)(sel);
-        (r.values)(sel, s)
+        self.values(sel, s)
             .into_iter()
             .map(|(item, values)| Row {
                 item,
