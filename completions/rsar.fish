@@ -25,7 +25,7 @@ function __fish_rsar_using_subcommand
 end
 
 complete -c rsar -n "__fish_rsar_needs_command" -s u -d 'CPU utilisation (the default report). `-u ALL` shows every CPU state' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`); with -I or -m CPU, their per-CPU columns or rows instead' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
@@ -62,7 +62,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s z -d 'Leave out devices, inte
 complete -c rsar -n "__fish_rsar_needs_command" -s y -d 'Serial lines (TTY): interrupts and errors per second (needs root, as sar)'
 complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
 complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'
-complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'
+complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdFHqSrvwWy -I ALL -m CPU -n ALL -u ALL -r ALL -q ALL -P ALL'
 complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
 complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_needs_command" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'

@@ -66,7 +66,8 @@ pub struct Args {
     #[arg(short = 'u', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub cpu: Option<String>,
 
-    /// Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)
+    /// Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`);
+    /// with -I or -m CPU, their per-CPU columns or rows instead
     #[arg(short = 'P', value_name = "N[,M…]|ALL")]
     pub cpus: Option<String>,
 
@@ -156,7 +157,7 @@ pub struct Args {
     #[arg(short = 'v')]
     pub ktables: bool,
 
-    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL
+    /// All reports: -bBdFHqSrvwWy -I ALL -m CPU -n ALL -u ALL -r ALL -q ALL -P ALL
     #[arg(short = 'A')]
     pub all: bool,
 

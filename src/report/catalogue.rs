@@ -253,13 +253,13 @@ const KTABLES: &[Column] = &[
     col("pty-nr", "pty-nr", "ptys", Whole),
 ];
 
-/// `-I`'s columns: `all`, then a `CPUn` column for each CPU `-P` lists (`-P ALL`: `all`
-/// only; see docs/REPORTS.md). Column names are made once per run and kept.
+/// `-I`'s columns: `all`, then a `CPUn` column for each CPU `-P` lists (`-P ALL`: each
+/// CPU of the machine). Column names are made once per run and kept.
 fn irq_columns(sel: &Selection) -> &'static [Column] {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
     const ALL_COLUMN: &[Column] = &[col("all", "all", "interrupts/s", Rate)];
-    let CpuList::Some(cpus) = &sel.cpus else {
+    let Some(cpus) = irq_cpus(sel) else {
         return ALL_COLUMN;
     };
     static MADE: OnceLock<Mutex<HashMap<Vec<usize>, &'static [Column]>>> = OnceLock::new();
@@ -269,7 +269,7 @@ fn irq_columns(sel: &Selection) -> &'static [Column] {
         .unwrap_or_else(|e| e.into_inner());
     made.entry(cpus.clone()).or_insert_with(|| {
         let mut v = ALL_COLUMN.to_vec();
-        for n in cpus {
+        for n in &cpus {
             let name: &'static str = Box::leak(format!("CPU{n}").into_boxed_str());
             v.push(col(name, name, "interrupts/s", Rate));
         }
@@ -277,13 +277,24 @@ fn irq_columns(sel: &Selection) -> &'static [Column] {
     })
 }
 
+/// The CPUs `-I` has a column for: `-P`'s list, or every CPU of the machine for `-P ALL`
+/// (once a renderer knows the machine).
+fn irq_cpus(sel: &Selection) -> Option<Vec<usize>> {
+    match &sel.cpus {
+        CpuList::Total => None,
+        CpuList::All => (sel.host_cpus > 0).then(|| (0..sel.host_cpus as usize).collect()),
+        CpuList::Some(list) => Some(list.clone()),
+    }
+}
+
 fn irq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
     let Some(irq) = &s.interrupts else {
         return Vec::new();
     };
+    let cpus = irq_cpus(sel);
     let row = |d: &crate::stats::IrqDelta| {
         let mut v = vec![s.rate(d.all())];
-        if let CpuList::Some(cpus) = &sel.cpus {
+        if let Some(cpus) = &cpus {
             v.extend(
                 cpus.iter()
                     .map(|&n| s.rate(d.per_cpu.get(n).copied().unwrap_or(0))),

@@ -63,6 +63,7 @@ impl<W: Write> Csv<W> {
 
 impl<W: Write> Render for Csv<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        self.sel.on_host(host);
         self.host = field(&host.hostname);
         let mut h = vec!["timestamp", "interval", "host", "report", "item"]
             .into_iter()

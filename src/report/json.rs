@@ -155,6 +155,7 @@ impl<W: Write> Json<W> {
 
 impl<W: Write> Render for Json<W> {
     fn begin(&mut self, host: &HostFacts, first_ns: i64) -> io::Result<()> {
+        self.sel.on_host(host);
         let t = chrono::DateTime::from_timestamp_nanos(first_ns);
         let mut h = Map::new();
         h.insert("nodename".into(), host.hostname.clone().into());

@@ -45,6 +45,7 @@ impl<W: Write> JsonLines<W> {
 
 impl<W: Write> Render for JsonLines<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        self.sel.on_host(host);
         self.host = host.hostname.clone().into();
         Ok(())
     }

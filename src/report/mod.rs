@@ -142,6 +142,9 @@ pub struct Selection {
     pub ifaces: Option<Vec<String>>,
     /// `-z`: leave out devices, interfaces, interrupts and lines idle over the interval.
     pub omit_idle: bool,
+    /// CPUs of the machine the data is from (0 until a renderer begins): `-I -P ALL`'s
+    /// columns.
+    pub host_cpus: u32,
 }
 
 impl Selection {
@@ -174,6 +177,11 @@ impl Selection {
             serial: true,
             ..Selection::default()
         }
+    }
+
+    /// Learn the machine's facts the columns depend on (called by each renderer's `begin`).
+    pub fn on_host(&mut self, host: &HostFacts) {
+        self.host_cpus = host.cpu_count;
     }
 
     /// The tables to print, in sar's order (the catalogue's).

@@ -598,6 +598,7 @@ impl<W: Write> Svg<W> {
 
 impl<W: Write> Render for Svg<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        self.sel.on_host(host);
         self.host = Some(host.clone());
         Ok(())
     }

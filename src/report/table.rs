@@ -288,6 +288,7 @@ impl<W: Write> LiveTable<W> {
 
 impl<W: Write> Render for LiveTable<W> {
     fn begin(&mut self, host: &crate::sample::HostFacts, first_ns: i64) -> io::Result<()> {
+        self.w.sel.on_host(host);
         self.w.banner(&banner_for(host, first_ns, self.zone))
     }
 
@@ -385,6 +386,7 @@ impl<W: Write> FileTable<W> {
 
 impl<W: Write> Render for FileTable<W> {
     fn begin(&mut self, host: &crate::sample::HostFacts, first_ns: i64) -> io::Result<()> {
+        self.w.sel.on_host(host);
         self.w.banner(&banner_for(host, first_ns, self.zone))
     }
 
