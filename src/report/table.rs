@@ -119,6 +119,17 @@ impl<W: Write> TableWriter<W> {
         spool: &mut Spool,
         average: &IntervalStats,
     ) -> io::Result<()> {
+        if repeats_in_file(table) {
+            // The spool holds each interval's own header.
+            if self.printed {
+                writeln!(self.out)?;
+            }
+            self.printed = true;
+            spool.copy_to(&mut self.out)?;
+            self.header("Average:", table)?;
+            let rows = table.rows(&self.sel, average);
+            return self.rows(table.closing_label(), table, &rows);
+        }
         self.header(start, table)?;
         spool.copy_to(&mut self.out)?;
         let rows = table.rows(&self.sel, average);
@@ -146,12 +157,29 @@ impl<W: Write> TableWriter<W> {
             writeln!(self.out)?;
         }
         self.printed = true;
+        let line = header_line(&self.sel, label, table);
+        writeln!(self.out, "{line}")
+    }
+
+    fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+        write_rows(&mut self.out, label, table, rows)
+    }
+}
+
+/// sar repeats a table's header before every interval from the logs too for -I.
+fn repeats_in_file(table: Table) -> bool {
+    table == Table::Interrupts
+}
+
+/// A table's header row, labelled with `label`.
+fn header_line(sel: &Selection, label: &str, table: Table) -> String {
+    {
         let mut line = format!("{label:<11}");
         let item = table.item_header();
         if let Some(item) = item.filter(|_| !table.item_last()) {
             push_item(&mut line, table, item);
         }
-        for c in table.columns(&self.sel) {
+        for c in table.columns(sel) {
             line.push(' ');
             line.push_str(&format!("{c:>9}"));
         }
@@ -159,11 +187,7 @@ impl<W: Write> TableWriter<W> {
             line.push(' ');
             line.push_str(item);
         }
-        writeln!(self.out, "{line}")
-    }
-
-    fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        write_rows(&mut self.out, label, table, rows)
+        line
     }
 }
 
@@ -193,11 +217,12 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
 /// One table's rows of the boot segment being read, kept in an unnamed temporary file
 /// until the segment ends: `sar -f` prints a segment table by table, and holding every
 /// interval in memory instead would make memory grow with the length of the log.
-struct Spool(io::BufWriter<std::fs::File>);
+/// The second member: a header was spooled since the spool was last emptied.
+struct Spool(io::BufWriter<std::fs::File>, bool);
 
 impl Spool {
     fn new() -> io::Result<Spool> {
-        Ok(Spool(io::BufWriter::new(tempfile::tempfile()?)))
+        Ok(Spool(io::BufWriter::new(tempfile::tempfile()?), false))
     }
 
     /// Append what was spooled to `out`, and empty the spool.
@@ -216,6 +241,7 @@ impl Spool {
         let file = self.0.get_mut();
         file.set_len(0)?;
         file.rewind()?;
+        self.1 = false;
         Ok(())
     }
 }
@@ -396,7 +422,15 @@ impl<W: Write> Render for FileTable<W> {
         accumulate(&mut self.average, stats);
         self.open_spools()?;
         let end = clock_label(stats.end_ns, self.zone);
+        let start = clock_label(stats.start_ns, self.zone);
         for (table, spool) in &mut self.spools {
+            if repeats_in_file(*table) {
+                if spool.1 {
+                    writeln!(spool.0)?;
+                }
+                writeln!(spool.0, "{}", header_line(&self.w.sel, &start, *table))?;
+                spool.1 = true;
+            }
             let rows = table.rows(&self.w.sel, stats);
             write_rows(&mut spool.0, &end, *table, &rows)?;
         }
