@@ -3,6 +3,7 @@ complete -c rsadc -l file -d 'Write to this one file (created if it does not exi
 complete -c rsadc -l comment -d 'Write a comment record with this text' -r
 complete -c rsadc -l retain-days -d 'Delete day files older than this many days' -r
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r
+complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names). Without INTERVAL, only serve; with it, record too. Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r

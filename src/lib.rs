@@ -9,6 +9,7 @@
 //! SIGINT/SIGTERM.
 
 pub mod cli;
+pub mod export;
 pub mod feed;
 pub mod history;
 pub mod live;

@@ -58,6 +58,7 @@ fn stat_without_steal_or_guest_columns_reads_them_as_zero() {
             intr: 15239682,
             procs_running: 1,
             procs_blocked: 0,
+            btime: Some(1078711415),
         }
     );
 }

@@ -15,7 +15,9 @@ Examples:
   rsadc --comment 'kernel upgrade' /var/log/rsar
 
 Without INTERVAL (and without --interval), rsadc writes one restart record (or the
---comment) and exits, as sadc does.
+--comment) and exits, as sadc does; with --listen and no INTERVAL it only serves metrics:
+  rsadc --listen 127.0.0.1:9808                 metrics for Prometheus, nothing recorded
+  rsadc --listen 127.0.0.1:9808 10 /var/log/rsar  both
 
 A path that does not exist is a directory to create (mode 0755). A path that is an
 existing rsar log file (or an empty file) is appended to as it is, without rotation;
@@ -76,6 +78,12 @@ pub struct Args {
     /// line; a running collector does it after each new day by itself)
     #[arg(long)]
     pub housekeeping: bool,
+
+    /// Serve GET /metrics for Prometheus on this address (node_exporter's metric names).
+    /// Without INTERVAL, only serve; with it, record too. Give a loopback address unless the
+    /// port is firewalled: the metrics describe the machine
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
 
     /// Read the kernel's counters from this /proc
     #[arg(long, value_name = "DIR", default_value = "/proc")]

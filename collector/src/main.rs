@@ -6,6 +6,7 @@
 
 mod args;
 mod clock;
+mod listen;
 mod recorder;
 
 use args::{Args, Target};
@@ -57,6 +58,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Listen-only mode: nothing is recorded; SIGINT or SIGTERM ends it.
+fn serve_only() -> Result<(), Failure> {
+    use rsar::wait::{sleep_until, Clock as WaitClock};
+    if let Err(e) = rsar::wait::install_stop_handler() {
+        log(&format!("cannot catch SIGTERM ({e})"));
+    }
+    while sleep_until(
+        WaitClock::Monotonic,
+        WaitClock::Monotonic.now_ns() + 3_600_000_000_000,
+    ) {}
+    log("stopping");
+    Ok(())
+}
+
 /// Refuse a log directory others could plant files or links in: one writable by group or
 /// others (a sticky one like /tmp is allowed for a single named file), or owned by anyone
 /// but root or the user rsadc runs as.
@@ -92,6 +107,20 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
 
 fn run(args: &Args) -> Result<(), Failure> {
     let plan = args.plan().map_err(Failure::Usage)?;
+    if let Some(addr) = args.listen {
+        let probe = Probe::new(&args.proc_root, &args.sys_root).map_err(Failure::data)?;
+        let bound = listen::spawn(addr, probe)
+            .map_err(|e| Failure::Data(format!("cannot listen on {addr}: {e}")))?;
+        log(&format!("serving metrics on http://{bound}/metrics"));
+        if plan.interval.is_none() {
+            if args.boot || args.comment.is_some() || args.housekeeping {
+                return Err(Failure::Usage(
+                    "--listen without INTERVAL only serves metrics: give an INTERVAL to record as well".into(),
+                ));
+            }
+            return serve_only();
+        }
+    }
     match &plan.target {
         Target::Dir(d) => check_dir(d, true).map_err(Failure::Data)?,
         Target::File(f) => {
