@@ -16,6 +16,9 @@ _rsar() {
             ",$1")
                 cmd="rsar"
                 ;;
+            rsar,export)
+                cmd="rsar__subcmd__export"
+                ;;
             rsar,help)
                 cmd="rsar__subcmd__help"
                 ;;
@@ -24,6 +27,9 @@ _rsar() {
                 ;;
             rsar,vmstat)
                 cmd="rsar__subcmd__vmstat"
+                ;;
+            rsar__subcmd__help,export)
+                cmd="rsar__subcmd__help__subcmd__export"
                 ;;
             rsar__subcmd__help,help)
                 cmd="rsar__subcmd__help__subcmd__help"
@@ -41,7 +47,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -A -f -s -e -i -o -C -V --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -A -f -s -e -i -o -C -V --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,9 +128,89 @@ _rsar() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rsar__subcmd__help)
-            opts="vmstat tui help"
+        rsar__subcmd__export)
+            opts="-f -s -e -i -o -C -V --format --label --days-ago --since --until --follow --log-dir --proc-root --sys-root --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "openmetrics" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --days-ago)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sys-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsar__subcmd__help)
+            opts="vmstat tui export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsar__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -307,6 +307,80 @@ impl VmstatArgs {
     }
 }
 
+/// `rsar export`: the logs as OpenMetrics for Prometheus' backfill.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar export",
+    version,
+    about = "Write logged history as OpenMetrics, in node_exporter's metric names, for `promtool tsdb create-blocks-from openmetrics`",
+    after_help = "Examples:\n  rsar export -1 > yesterday.om\n  rsar export --since '2026-11-01' --until '2026-11-21 23:59' --label env=prod > history.om\n  promtool tsdb create-blocks-from openmetrics history.om /var/lib/prometheus/metrics2\n\nEvery series carries job=\"rsadc\" and instance=<the recorded host name> unless --label sets them.",
+    args_override_self = true
+)]
+pub struct ExportArgs {
+    /// The output format (OpenMetrics 1.0, the one promtool backfills from)
+    #[arg(long, value_enum, default_value = "openmetrics")]
+    pub format: ExportFormat,
+
+    /// Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc",
+    /// instance=the recorded host name
+    #[arg(long = "label", value_name = "K=V", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+/// `rsar export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Openmetrics,
+}
+
+/// A label `K=V` whose name Prometheus accepts.
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("a label is K=V, not {s:?}"))?;
+    let valid = k
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+    if k.is_empty() || !valid || k.starts_with("__") {
+        return Err(format!(
+            "{k:?} is not a label name Prometheus accepts ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"
+        ));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// What `rsar export` reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPlan {
+    pub files: Files,
+    pub window: Window,
+    pub labels: Vec<(String, String)>,
+}
+
+impl ExportArgs {
+    pub fn plan(&self) -> Result<ExportPlan, UsageError> {
+        if !self.source.from_logs() {
+            return Err(UsageError(
+                "export reads the logs: give -f FILE, -N (days ago) or --since/--until".into(),
+            ));
+        }
+        match self.source.mode()? {
+            Mode::Recorded { files, window, .. } => Ok(ExportPlan {
+                files,
+                window,
+                labels: self.labels.clone(),
+            }),
+            Mode::Live { .. } => Err(UsageError(
+                "export reads the logs: an INTERVAL is for live reports".into(),
+            )),
+        }
+    }
+}
+
 /// What the user asked for, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
@@ -352,6 +426,7 @@ pub fn command() -> clap::Command {
     Args::command()
         .subcommand(VmstatArgs::command().name("vmstat"))
         .subcommand(TuiArgs::command().name("tui"))
+        .subcommand(ExportArgs::command().name("export"))
 }
 
 /// COUNT: a whole number of reports, at least one.

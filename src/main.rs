@@ -23,6 +23,20 @@ fn main() -> ExitCode {
     if argv.get(1).is_some_and(|a| a == "tui") {
         return tui(&argv[2..]);
     }
+    if argv.get(1).is_some_and(|a| a == "export") {
+        let rest = std::iter::once("rsar export".into()).chain(argv[2..].iter().cloned());
+        return match parse::<rsar::cli::ExportArgs>(rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(|plan| export(&plan))
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
         parse::<VmstatArgs>(rest).map(|a| a.plan())
@@ -130,6 +144,30 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
     let mut out = output(plan, layout, stdout);
     let mut warn = |w: &str| eprintln!("rsar: {w}");
     let outcome = rsar::pipeline::run(source.as_mut(), &window, out.as_mut(), comments, &mut warn)?;
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
+    }
+    Ok(if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    })
+}
+
+/// `rsar export`: the window's samples, series by series, as OpenMetrics on stdout.
+fn export(plan: &rsar::cli::ExportPlan) -> Result<ExitCode, Failure> {
+    use rsar::export::backfill::{default_labels, Backfill};
+    let (mut source, _) = log_source(&plan.files, &plan.window, false)?;
+    let labels = default_labels(source.origin().0, &plan.labels);
+    let io_failure = |e: io::Error| Failure::Data(format!("cannot spool the export: {e}"));
+    let mut backfill = Backfill::new(labels).map_err(io_failure)?;
+    let outcome = rsar::pipeline::each_sample(&mut source, &plan.window, &mut |host, s| {
+        backfill.sample(host, s)
+    })?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if let Err(e) = backfill.finish(&mut out) {
+        return Err(Failure::Pipeline(PipelineError::Output(e)));
+    }
     for d in &outcome.damage {
         eprintln!("rsar: {d}");
     }

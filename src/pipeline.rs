@@ -78,6 +78,33 @@ pub fn run(
     })
 }
 
+/// Walk the samples of `source` that `window` keeps, raw (an exporter wants counters, not
+/// intervals), each with the machine it describes; a restart brings the new boot's host
+/// facts. Damage is in the outcome, as for reports.
+pub fn each_sample(
+    source: &mut dyn Source,
+    window: &Window,
+    f: &mut dyn FnMut(&crate::sample::HostFacts, &crate::sample::Sample) -> io::Result<()>,
+) -> Result<Outcome, PipelineError> {
+    let mut kept = Kept::default();
+    let mut host = source.origin().0.clone();
+    let mut samples = 0;
+    while let Some(event) = kept.next(source, window)? {
+        match event {
+            Event::Sample(s) => {
+                f(&host, &s)?;
+                samples += 1;
+            }
+            Event::Restart { cpus, .. } => host.cpu_count = cpus,
+            Event::Comment { .. } => {}
+        }
+    }
+    Ok(Outcome {
+        intervals: samples,
+        damage: source.take_damage(),
+    })
+}
+
 /// Which events the window keeps.
 #[derive(Default)]
 struct Kept {

@@ -270,6 +270,11 @@ fn free_port() -> u16 {
 
 /// A Prometheus instant query's result values.
 fn query(prom: &str, q: &str) -> Vec<serde_json::Value> {
+    query_at(prom, q, None)
+}
+
+/// The same, evaluated at `time` (Unix seconds).
+fn query_at(prom: &str, q: &str, time: Option<i64>) -> Vec<serde_json::Value> {
     let encoded: String = q
         .bytes()
         .map(|b| match b {
@@ -278,7 +283,9 @@ fn query(prom: &str, q: &str) -> Vec<serde_json::Value> {
         })
         .collect();
     // Not up yet: nothing.
-    let Ok((status, body)) = try_get(prom, &format!("/api/v1/query?query={encoded}"), None) else {
+    let time = time.map_or(String::new(), |t| format!("&time={t}"));
+    let Ok((status, body)) = try_get(prom, &format!("/api/v1/query?query={encoded}{time}"), None)
+    else {
         return Vec::new();
     };
     if !status.contains("200") {
@@ -317,6 +324,8 @@ fn start_prometheus(bin: &Path, dir: &Path, config: &str, listen: &str) -> Prome
             dir.join("data").display()
         ))
         .arg(format!("--web.listen-address={listen}"))
+        // Fixtures are from 2025: keep them past the default 15 days.
+        .arg("--storage.tsdb.retention.time=100y")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -381,4 +390,96 @@ fn a_real_prometheus_scrapes_rsadc() {
         (rate - cpus).abs() < 0.25 * cpus,
         "{rate} CPU-seconds per second on {cpus} CPUs"
     );
+}
+
+/// The lines of one export, checked for what promtool's backfill needs: `# EOF` last, and
+/// each series whole (its lines together) with timestamps increasing.
+fn check_series_major(doc: &str) {
+    assert!(doc.ends_with("# EOF\n"));
+    let mut seen: Vec<String> = Vec::new();
+    let mut last: Option<(String, f64)> = None;
+    for line in doc.lines().filter(|l| !l.starts_with('#')) {
+        let (series, rest) = line
+            .rsplit_once('}')
+            .unwrap_or_else(|| line.split_once(' ').unwrap());
+        let ts: f64 = rest.split_whitespace().nth(1).unwrap().parse().unwrap();
+        match &last {
+            Some((s, t)) if s == series => assert!(ts > *t, "{series} goes back in time"),
+            _ => {
+                assert!(!seen.iter().any(|s| s == series), "{series} is split");
+                seen.push(series.to_string());
+            }
+        }
+        last = Some((series.to_string(), ts));
+    }
+}
+
+/// node_load1 in the t1 fixture's /proc/loadavg.
+const T1_LOAD1: f64 = 0.46;
+
+#[test]
+fn export_is_series_major_openmetrics_that_promtool_backfills_and_prometheus_serves() {
+    let d = tempdir();
+    let log = common::record(d.path());
+    let out = common::run(
+        &common::rsar_bin(),
+        &["export", "-f", log.to_str().unwrap(), "--label", "env=test"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc = text(&out.stdout);
+    check_series_major(&doc);
+    // Five samples (two boots) of every series, with the default job and instance.
+    let load: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.starts_with("node_load1{"))
+        .collect();
+    assert_eq!(load.len(), 5, "{load:?}");
+    assert!(
+        load[0]
+            .starts_with("node_load1{job=\"rsadc\",instance=\"vm\",env=\"test\"} 0.41 1763719200"),
+        "{}",
+        load[0]
+    );
+    // A bad label is a usage error.
+    let bad = common::run(
+        &common::rsar_bin(),
+        &["export", "-f", log.to_str().unwrap(), "--label", "__x=1"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let (Some(promtool), Some(prometheus)) =
+        (prometheus_tool("promtool"), prometheus_tool("prometheus"))
+    else {
+        eprintln!("promtool/prometheus not found (apt-get download prometheus): backfill skipped");
+        return;
+    };
+    let om = d.path().join("history.om");
+    std::fs::write(&om, &doc).unwrap();
+    let data = d.path().join("prom");
+    std::fs::create_dir(&data).unwrap();
+    let filled = Command::new(&promtool)
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&om)
+        .arg(data.join("data"))
+        .output()
+        .unwrap();
+    assert!(
+        filled.status.success(),
+        "{}{}",
+        text(&filled.stdout),
+        text(&filled.stderr)
+    );
+    // Prometheus on the blocks (retention long enough for a 2025 fixture), queried at the
+    // recorded time for the export's instance.
+    let listen = format!("127.0.0.1:{}", free_port());
+    let config = "global:\n  scrape_interval: 1h\n";
+    let _prom = start_prometheus(&prometheus, &data, config, &listen);
+    // t1, recorded at 10:00:03: its load average and its CPU 0 idle seconds.
+    let got = eventually(Duration::from_secs(60), || {
+        value(&query_at(
+            &listen,
+            "node_load1{instance=\"vm\",env=\"test\"}",
+            Some(common::TEN + 3),
+        ))
+    });
+    assert_eq!(got, Some(T1_LOAD1));
 }

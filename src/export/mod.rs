@@ -3,8 +3,10 @@
 //! for the rest. Names come from the schema: a field's `key` (its name in the kernel's
 //! file) and kind decide its family, and the few families node_exporter named otherwise
 //! (disks, the kernel counters) are tables here that tests check against the schema.
-//! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0.
+//! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0; `backfill`
+//! turns logged history into one OpenMetrics document for Prometheus' backfill.
 
+pub mod backfill;
 pub mod exposition;
 
 use crate::sample::{
