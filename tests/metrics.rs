@@ -379,11 +379,11 @@ fn a_real_prometheus_scrapes_rsadc() {
         .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
         .count() as f64;
     let rate = eventually(Duration::from_secs(60), || {
-        let scrapes = value(&query(&listen, "count_over_time(node_load1[10s])"))?;
-        if scrapes < 8.0 {
+        let scrapes = value(&query(&listen, "count_over_time(node_load1[15s])"))?;
+        if scrapes < 13.0 {
             return None;
         }
-        value(&query(&listen, "sum(rate(node_cpu_seconds_total[10s]))"))
+        value(&query(&listen, "sum(rate(node_cpu_seconds_total[15s]))"))
     })
     .expect("no CPU rate");
     assert!(

@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn the_head_ends_at_the_blank_line() {
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest"), Some(22));
+        assert_eq!(head_end(b"GET / HTTP/1.1\r\nA: b\r\n\r\nrest"), Some(20));
         assert_eq!(head_end(b"GET / HTTP/1.1\r\n"), None);
     }
 }
