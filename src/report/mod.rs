@@ -170,7 +170,7 @@ pub enum Table {
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a
-/// count: an average of those prints truncated, as sar does).
+/// count: an average of those prints rounded, as sar's `%.0f`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Real(f64),
