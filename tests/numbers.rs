@@ -1,12 +1,16 @@
 //! sar's numbers where rsar once differed (issue 11), each on hand-made samples with the
-//! value sar prints worked out in the comments.
+//! value sar prints worked out in the comments: averages of whole columns rounded, a CPU
+//! coming back online, the guest shift, pgsteal/s, intervals not shown and not averaged,
+//! and sadf -j's units.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 use rsar::feed::Feed;
-use rsar::report::{renderer, Format, Layout, Selection};
+use rsar::report::{renderer, Cell, CpuList, Format, Layout, Render, Selection, Table};
 use rsar::sample::{CpuTicks, HostFacts, LoadAvg, Memory, Sample};
+use rsar::stats::IntervalStats;
 use rsar::time::Zone;
+use std::io;
 
 /// A sample at `uptime_s` with one CPU (cpu0) and nothing else.
 fn at(uptime_s: u64) -> Sample {
@@ -21,6 +25,20 @@ fn sel(f: impl FnOnce(&mut Selection)) -> Selection {
     let mut s = Selection::default();
     f(&mut s);
     s
+}
+
+/// The values of each row, two decimals as printed.
+fn values(rows: &[rsar::report::Row]) -> Vec<Vec<f64>> {
+    rows.iter()
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| match *c {
+                    Cell::Real(v) | Cell::Whole(v) => (v * 100.0).round() / 100.0,
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `samples` through the feed into sar's `-f` table layout.
@@ -48,6 +66,38 @@ fn average(report: &str) -> Vec<String> {
         .skip(1)
         .map(String::from)
         .collect()
+}
+
+/// The intervals the feed hands on.
+#[derive(Default)]
+struct Intervals(Vec<IntervalStats>);
+
+impl Render for Intervals {
+    fn begin(&mut self, _: &HostFacts, _: i64) -> io::Result<()> {
+        Ok(())
+    }
+    fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
+        self.0.push(s.clone());
+        Ok(())
+    }
+    fn restart(&mut self, _: i64, _: u32) -> io::Result<()> {
+        Ok(())
+    }
+    fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
+        Ok(())
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn fed(samples: Vec<Sample>) -> Vec<IntervalStats> {
+    let mut got = Intervals::default();
+    let mut feed = Feed::default();
+    for s in samples {
+        feed.sample(s, 2, &mut got).unwrap();
+    }
+    got.0
 }
 
 fn with_load_and_memory(mut s: Sample, tasks: u32, free: u64, avail: u64) -> Sample {
@@ -87,4 +137,108 @@ fn averages_of_whole_columns_round_as_sar_prints_them() {
     // so (1000 − 600) / 1000 = 40.00 %, not 39.93 %; %commit likewise 600 / 1000.
     assert_eq!(avg[3], "40.00", "%memused\n{r}");
     assert_eq!(avg[7], "60.00", "%commit\n{r}");
+}
+
+fn ticks(user: u64, nice: u64, system: u64, idle: u64, iowait: u64) -> CpuTicks {
+    CpuTicks {
+        user,
+        nice,
+        system,
+        idle,
+        iowait,
+        ..CpuTicks::default()
+    }
+}
+
+#[test]
+fn a_cpu_back_online_is_diffed_against_its_last_online_counters() {
+    // CPU 1 is online at a, offline at b, back at c (sysstat's root1 → root3 → root4 for
+    // CPU 8). sysstat copies its counters at a forward, so at c it is diffed against them:
+    // user 40 → 60, idle restarted (100 → 5, counted from 0). Its row shows, and `all`
+    // counts its 25 ticks.
+    let mut a = at(10);
+    let mut b = at(11);
+    let mut c = at(12);
+    a.cpu.per_cpu = vec![Some(ticks(0, 0, 0, 100, 0)), Some(ticks(40, 0, 0, 100, 0))];
+    b.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 150, 0)), None];
+    c.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 250, 0)), Some(ticks(60, 0, 0, 5, 0))];
+    let got = fed(vec![a, b, c]);
+    let p_all = sel(|s| {
+        s.cpu = Some(false);
+        s.cpus = CpuList::All;
+    });
+    let rows = Table::Cpu.rows(&p_all, &got[1]);
+    let items: Vec<_> = rows.iter().map(|r| r.item.clone().unwrap()).collect();
+    assert_eq!(items, ["all", "0", "1"]);
+    // CPU 1: 20 user + 5 idle of 25 ticks. all: CPU 0's 100 idle and CPU 1's 25.
+    assert_eq!(values(&rows)[2], [80.0, 0.0, 0.0, 0.0, 0.0, 20.0]);
+    assert_eq!(values(&rows)[0], [16.0, 0.0, 0.0, 0.0, 0.0, 84.0]);
+    // A CPU with no counters since the segment began stays out when it comes online.
+    let mut d = at(13);
+    d.cpu.per_cpu = vec![
+        Some(ticks(50, 0, 0, 350, 0)),
+        None,
+        Some(ticks(1, 0, 0, 1, 0)),
+    ];
+    let mut e = at(14);
+    e.cpu.per_cpu = vec![
+        Some(ticks(50, 0, 0, 450, 0)),
+        None,
+        Some(ticks(2, 0, 0, 2, 0)),
+    ];
+    let got = fed(vec![d.clone(), e.clone()]);
+    assert_eq!(Table::Cpu.rows(&p_all, &got[0]).len(), 3, "all, 0 and 2");
+    let mut c2 = at(12);
+    c2.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 250, 0)), None, None];
+    let got = fed(vec![c2, d]);
+    let rows = Table::Cpu.rows(&p_all, &got[0]);
+    assert_eq!(rows.len(), 2, "all and 0: CPU 2 has no baseline yet");
+    // Never across a reboot: the new boot's CPU 1 has no baseline from the old one.
+    let mut old = at(100);
+    old.cpu.per_cpu = vec![Some(ticks(0, 0, 0, 100, 0)), Some(ticks(40, 0, 0, 100, 0))];
+    let mut boot1 = at(1);
+    boot1.cpu.per_cpu = vec![Some(ticks(0, 0, 0, 10, 0)), None];
+    let mut boot2 = at(2);
+    boot2.cpu.per_cpu = vec![Some(ticks(0, 0, 0, 110, 0)), Some(ticks(1, 0, 0, 1, 0))];
+    let got = fed(vec![old, boot1, boot2]);
+    assert_eq!(got.len(), 1);
+    assert_eq!(Table::Cpu.rows(&p_all, &got[0]).len(), 2, "all and 0");
+}
+
+#[test]
+fn the_guest_shift_adds_to_the_cpus_interval() {
+    // sysstat's root4 → root5, CPU 8: nice − guest_nice goes 28 − 0 → 33 − 25, down 20
+    // ticks, so sysstat adds 20 to the CPU's interval (ishift): Δtot = 2201 + 20 = 2221.
+    // %usr = Δ(user − guest) = (1635 − 150) − 1422 = 63 / 2221 = 2.84 (2.86 without the
+    // shift); %sys 888 / 2221 = 39.98.
+    let t = |v: [u64; 10]| CpuTicks {
+        user: v[0],
+        nice: v[1],
+        system: v[2],
+        idle: v[3],
+        iowait: v[4],
+        irq: v[5],
+        softirq: v[6],
+        steal: v[7],
+        guest: v[8],
+        guest_nice: v[9],
+    };
+    let mut a = at(7293);
+    let mut b = at(7315);
+    a.cpu.per_cpu = vec![Some(t([1422, 28, 1457, 103, 0, 264, 53, 0, 0, 0]))];
+    b.cpu.per_cpu = vec![Some(t([1635, 33, 2345, 1098, 0, 264, 53, 100, 150, 25]))];
+    let s = IntervalStats::between(&a, &b).unwrap();
+    let rows = Table::Cpu.rows(
+        &sel(|s| {
+            s.cpu = Some(true);
+            s.cpus = CpuList::Some(vec![0]);
+        }),
+        &s,
+    );
+    assert_eq!(
+        values(&rows)[0],
+        [2.84, 0.0, 39.98, 0.0, 4.5, 0.0, 0.0, 6.75, 1.13, 44.8]
+    );
+    // The shift is in the CPU's interval, so `all` (the sum of the CPUs) has it too.
+    assert_eq!(s.cpu.all.total(), 2221);
 }

@@ -20,7 +20,7 @@ mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
-pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
+pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetErrors, NetRates};
