@@ -6,8 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 use rsar::feed::Feed;
+use rsar::probe::parse_vmstat;
 use rsar::report::{renderer, Cell, CpuList, Format, Layout, Render, Selection, Table};
-use rsar::sample::{CpuTicks, HostFacts, LoadAvg, Memory, Sample};
+use rsar::sample::{CpuTicks, HostFacts, LoadAvg, Memory, Paging, Sample};
 use rsar::stats::IntervalStats;
 use rsar::time::Zone;
 use std::io;
@@ -241,4 +242,37 @@ fn the_guest_shift_adds_to_the_cpus_interval() {
     );
     // The shift is in the CPU's interval, so `all` (the sum of the CPUs) has it too.
     assert_eq!(s.cpu.all.total(), 2221);
+}
+
+fn paging(vmstat: &str) -> Paging {
+    parse_vmstat(vmstat.as_bytes()).unwrap().paging
+}
+
+#[test]
+fn pgsteal_is_anon_plus_file_as_sysstat_counts_it() {
+    // sysstat 12.7.8+: pgsteal = pgsteal_anon + pgsteal_file (the kswapd/direct split
+    // misses memory-cgroup reclaim). sysstat's root1 → root2: anon 0 → 10, file 0 → 7
+    // while kswapd and direct stay 0: 17 pages.
+    let mut a = at(0);
+    let mut b = at(10);
+    a.paging = Some(paging(
+        "pgsteal_kswapd 0\npgsteal_direct 0\npgsteal_anon 0\npgsteal_file 0\n",
+    ));
+    b.paging = Some(paging(
+        "pgsteal_kswapd 0\npgsteal_direct 0\npgsteal_anon 10\npgsteal_file 7\n",
+    ));
+    let s = IntervalStats::between(&a, &b).unwrap();
+    let pgsteal = |s: &IntervalStats| values(&Table::Paging.rows(&Selection::default(), s))[0][7];
+    assert_eq!(pgsteal(&s), 1.7);
+    // A log recorded before rsar kept anon/file (or a kernel before 5.8): the
+    // kswapd/direct sum, as before.
+    a.paging = Some(Paging {
+        pgsteal: 100,
+        ..Paging::default()
+    });
+    b.paging = Some(Paging {
+        pgsteal: 130,
+        ..Paging::default()
+    });
+    assert_eq!(pgsteal(&IntervalStats::between(&a, &b).unwrap()), 3.0);
 }

@@ -473,6 +473,7 @@ fn swapping_paging_tasks_and_pressure_rates() {
         pgsteal: 60,
         pgpromote: 8,
         pgdemote: 12,
+        ..Paging::default()
     });
     let line = |total_us| PressureLine {
         avg10_x100: 250,
