@@ -8,7 +8,7 @@
 use rsar::feed::Feed;
 use rsar::probe::parse_vmstat;
 use rsar::report::{renderer, Cell, CpuList, Format, Layout, Render, Selection, Table};
-use rsar::sample::{CpuTicks, HostFacts, LoadAvg, Memory, Paging, Sample};
+use rsar::sample::{CpuTicks, DiskCounters, HostFacts, LoadAvg, Memory, Paging, Sample};
 use rsar::stats::IntervalStats;
 use rsar::time::Zone;
 use std::io;
@@ -275,4 +275,47 @@ fn pgsteal_is_anon_plus_file_as_sysstat_counts_it() {
         ..Paging::default()
     });
     assert_eq!(pgsteal(&IntervalStats::between(&a, &b).unwrap()), 3.0);
+}
+
+fn vda(reads: u64, whole: bool) -> DiskCounters {
+    DiskCounters {
+        major: 253,
+        minor: 0,
+        name: "vda".into(),
+        whole,
+        physical: whole,
+        reads,
+        read_sectors: reads * 8,
+        ..DiskCounters::default()
+    }
+}
+
+#[test]
+fn json_disk_request_size_is_in_sectors_and_the_interval_whole_seconds() {
+    // sadf -j: "avgrq-sz" is sysstat's arqsz, in sectors; "areq-sz" is arqsz / 2, in kB.
+    // The timestamp's interval is whole seconds, rounded (sysstat's root3 → root4 took
+    // 38.50 s: 39).
+    let mut a = at(0);
+    let mut b = at(0);
+    a.time.uptime_cs = 725_496;
+    b.time.uptime_cs = 729_346;
+    a.disks = vec![vda(1000, true)];
+    b.disks = vec![vda(1100, true)];
+    let mut out = Vec::new();
+    {
+        let sel = sel(|s| s.disk = true);
+        let mut r = renderer(Format::Json, Layout::ByTable, &mut out, &sel, Zone::Utc);
+        r.begin(&HostFacts::default(), 0).unwrap();
+        let mut feed = Feed::default();
+        feed.sample(a, 1, r.as_mut()).unwrap();
+        feed.sample(b, 1, r.as_mut()).unwrap();
+        r.finish().unwrap();
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let e = &v["sysstat"]["hosts"][0]["statistics"][0];
+    assert_eq!(e["timestamp"]["interval"].to_string(), "39");
+    let d = &e["disk"][0];
+    // 100 reads of 8 sectors each: 8 sectors, 4 kB a request.
+    assert_eq!(d["avgrq-sz"].to_string(), "8.00");
+    assert_eq!(d["areq-sz"].to_string(), "4.00");
 }

@@ -183,7 +183,7 @@ const DISK: &[Column] = &[
     col("rkB/s", "rkB", "kB/s", Rate),
     col("wkB/s", "wkB", "kB/s", Rate),
     col("dkB/s", "dkB", "kB/s", Rate),
-    json_only("avgrq-sz", "kB", Real),
+    json_only("avgrq-sz", "sectors", Real),
     col("areq-sz", "areq-sz", "kB", Real),
     json_only("avgqu-sz", "requests", Real),
     col("aqu-sz", "aqu-sz", "requests", Real),
@@ -455,7 +455,7 @@ pub static REPORTS: &[Report] = &[
                     (
                         Some(d.name.clone()),
                         vec![
-                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.areq_sz,
+                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
                             r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
                         ],
                     )

@@ -181,7 +181,8 @@ impl<W: Write> Render for Json<W> {
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
         let mut interval = Map::new();
-        interval.insert("interval".into(), seconds_value(s.seconds));
+        // sadf -j writes whole seconds, rounded (38.50 s is 39).
+        interval.insert("interval".into(), Value::from(s.seconds.round() as u64));
         let mut entry = Map::new();
         entry.insert("timestamp".into(), stamp(s.end_ns, interval));
         entry.extend(activities(&self.sel, s));

@@ -109,6 +109,7 @@ impl DiskDelta {
             rkb: self.read_sectors as f64 / 2.0 / seconds,
             wkb: self.write_sectors as f64 / 2.0 / seconds,
             dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
             areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
             aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
             await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
@@ -128,6 +129,8 @@ pub struct DiskRates {
     pub rkb: f64,
     pub wkb: f64,
     pub dkb: f64,
+    /// Average request size in 512-byte sectors (sadf's `avgrq-sz`).
+    pub arqsz: f64,
     /// Average request size in kB.
     pub areq_sz: f64,
     /// Average queue length.
