@@ -291,6 +291,40 @@ fn vda(reads: u64, whole: bool) -> DiskCounters {
 }
 
 #[test]
+fn an_interval_not_shown_is_not_averaged() {
+    // vda is a whole disk at a and b, but c has no /sys to say so (sysstat's root6b):
+    // -d shows vda for a → b only, so its Average is that row: 100 reads in 10 s, not
+    // 150 reads in 20 s.
+    let mut a = at(0);
+    let mut b = at(10);
+    let mut c = at(20);
+    a.disks = vec![vda(1000, true)];
+    b.disks = vec![vda(1100, true)];
+    c.disks = vec![vda(1150, false)];
+    let report = table(&sel(|s| s.disk = true), vec![a, b, c]);
+    let rows: Vec<&str> = report.lines().filter(|l| l.contains(" vda ")).collect();
+    assert_eq!(rows.len(), 2, "one interval and the Average\n{report}");
+    assert_eq!(rows[0][11..], rows[1][11..], "{report}");
+    // An interface that was not there is not averaged over that time either.
+    let iface = |rx_packets: u64| rsar::sample::NetCounters {
+        name: "eth0".into(),
+        rx_packets,
+        ..Default::default()
+    };
+    let mut a = at(0);
+    let mut b = at(10);
+    let c = at(20);
+    let mut d = at(30);
+    a.net = vec![iface(0)];
+    b.net = vec![iface(100)];
+    d.net = vec![iface(50)];
+    let report = table(&sel(|s| s.net_dev = true), vec![a, b, c, d]);
+    // 100 packets in a → b, none shown for b → c, 50 (from zero, new) in c → d: 150 in
+    // the 20 s that showed eth0.
+    assert_eq!(average(&report)[1], "7.50", "{report}");
+}
+
+#[test]
 fn json_disk_request_size_is_in_sectors_and_the_interval_whole_seconds() {
     // sadf -j: "avgrq-sz" is sysstat's arqsz, in sectors; "areq-sz" is arqsz / 2, in kB.
     // The timestamp's interval is whole seconds, rounded (sysstat's root3 → root4 took

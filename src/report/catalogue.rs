@@ -451,7 +451,9 @@ pub static REPORTS: &[Report] = &[
                 .iter()
                 .filter(|d| super::disk_shown(d))
                 .map(|d| {
-                    let r = d.rates(s.seconds);
+                    // Over the seconds that showed the device (an average's may be fewer
+                    // than the segment's).
+                    let r = d.rates(d.seconds);
                     (
                         Some(d.name.clone()),
                         vec![
@@ -482,7 +484,8 @@ pub static REPORTS: &[Report] = &[
             s.net
                 .iter()
                 .map(|n| {
-                    let r = n.rates(s.seconds);
+                    // Over the seconds the interface was there.
+                    let r = n.rates(n.seconds);
                     (
                         Some(n.name.clone()),
                         vec![
@@ -511,7 +514,7 @@ pub static REPORTS: &[Report] = &[
         values: |_, s| {
             s.net
                 .iter()
-                .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
+                .map(|n| (Some(n.name.clone()), n.errors.rates(n.seconds).to_vec()))
                 .collect()
         },
     },

@@ -265,5 +265,5 @@ pub fn compact(v: f64) -> String {
 
 /// `-d` shows whole devices that have done I/O since boot, as sar does.
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
-    d.whole && d.ever_used
+    d.reported()
 }

@@ -88,13 +88,19 @@ impl IntervalStats {
                     .disks
                     .iter()
                     .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
-                DiskDelta::between(p, c)
+                DiskDelta {
+                    seconds,
+                    ..DiskDelta::between(p, c)
+                }
             })
             .collect();
         let net = curr
             .net
             .iter()
-            .map(|c| NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c))
+            .map(|c| NetDelta {
+                seconds,
+                ..NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c)
+            })
             .collect();
         let psi =
             |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
@@ -142,13 +148,15 @@ impl IntervalStats {
         self.tasks.add(&o.tasks);
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
         merge(&mut self.paging, &o.paging, PagingDelta::add);
-        for d in &o.disks {
+        // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
+        for d in o.disks.iter().filter(|d| d.reported()) {
             match self
                 .disks
                 .iter_mut()
                 .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
             {
-                Some(m) => m.add(d),
+                Some(m) if m.reported() => m.add(d),
+                Some(m) => *m = d.clone(),
                 None => self.disks.push(d.clone()),
             }
         }
