@@ -3,7 +3,7 @@
 //! Rules, in the order they apply to one CPU between two samples:
 //! - A CPU with no line in the later sample (offline) has no interval: it is left out of
 //!   the per-CPU rows and of the `all` row. A CPU that goes offline keeps its last online
-//!   counters as its baseline (`CpuTimes::keep_offline`, which the feed applies to each
+//!   counters as its baseline (`carry_offline_cpus`, which the feed applies to each
 //!   sample before it becomes the previous one, as sysstat copies them forward), so when
 //!   it comes back its row and the `all` row count its ticks since then. Only a CPU with
 //!   no counters since the segment began is left out when it comes online.
@@ -16,8 +16,9 @@
 //! - user − guest or nice − guest_nice going down (the kernel counted guest ticks before
 //!   it put them into user or nice) adds the difference to the CPU's interval: sysstat's
 //!   `ishift`. Those ticks count in Δtot and in no state.
-//! - Δtot = Δ(user+nice+system+idle+iowait+irq+softirq+steal) + shift; guest and guest_nice are
-//!   already in user and nice. A CPU with Δtot = 0 (tickless) shows 100 % idle.
+//! - Δtot = Δ(user+nice+system+idle+iowait+irq+softirq+steal) + shift; guest and
+//!   guest_nice are already in user and nice. A CPU with Δtot = 0 (tickless) shows 100 %
+//!   idle.
 //! - The `all` row is the sum of the per-CPU intervals (sysstat HEAD), so a CPU that comes
 //!   back online cannot make the machine total go backwards. Only when /proc/stat has no
 //!   per-CPU lines at all is the aggregate line used.

@@ -8,7 +8,8 @@
 //! Averages are intervals added up: `add` sums the deltas and the elapsed time, so an
 //! average rate is Σdelta / Σseconds — the same as sysstat's rate between the first and
 //! the last sample of a segment, but still right when a device was reset in between —
-//! and it sums levels so that their mean can be taken. Nothing here knows where samples
+//! and it sums levels so that their mean can be taken. A device is averaged over the
+//! intervals that showed it, with its own seconds. Nothing here knows where samples
 //! came from or how they are shown.
 
 mod counters;
