@@ -151,7 +151,7 @@ const MEMORY_ALL: &[Column] = &[
     col("kbactive", "active", "kB", Whole),
     col("kbinact", "inactive", "kB", Whole),
     col("kbdirty", "dirty", "kB", Whole),
-    col("kbshmem", "shmem", "kB", Whole),
+    col("kbshmem", "shared", "kB", Whole),
     col("kbanonpg", "anonpg", "kB", Whole),
     col("kbslab", "slab", "kB", Whole),
     col("kbkstack", "kstack", "kB", Whole),
