@@ -384,12 +384,18 @@ group! {
         pub pgscan_kswapd: u64 [Counter, "pages"],
         /// Σ pgscan_direct*.
         pub pgscan_direct: u64 [Counter, "pages"],
-        /// Σ pgsteal_*.
+        /// Σ pgsteal_kswapd* + pgsteal_direct* (older kernels: Σ pgsteal_<zone>).
         pub pgsteal: u64 [Counter, "pages"],
         /// Σ pgpromote_success (since Linux 6.1; 0 before).
         pub pgpromote: u64 [Counter, "pages", since = "6.1"],
         /// Σ pgdemote_* (since Linux 5.16; 0 before).
         pub pgdemote: u64 [Counter, "pages", since = "5.16"],
+        /// Anonymous pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        /// With `pgsteal_file`, what `sar -B`'s pgsteal/s counts (sysstat 12.7.8+); the
+        /// kswapd/direct split misses reclaim by memory cgroups.
+        pub pgsteal_anon: Option<u64> [Counter, "pages", since = "5.8"],
+        /// File pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        pub pgsteal_file: Option<u64> [Counter, "pages", since = "5.8"],
     }
 }
 

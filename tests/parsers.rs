@@ -250,6 +250,11 @@ fn vmstat_sums_the_scan_and_steal_families() {
         p.pgsteal, 11,
         "anon/file split the same steals: not added again"
     );
+    assert_eq!(
+        (p.pgsteal_anon, p.pgsteal_file),
+        (Some(9), Some(2)),
+        "kept apart: sar's pgsteal/s is their sum"
+    );
     assert_eq!(p.pgscan_kswapd, 20);
     assert_eq!(p.pgscan_direct, 5, "throttle events are not pages");
     assert_eq!((p.pgpromote, p.pgdemote), (8, 4));

@@ -151,7 +151,7 @@ const MEMORY_ALL: &[Column] = &[
     col("kbactive", "active", "kB", Whole),
     col("kbinact", "inactive", "kB", Whole),
     col("kbdirty", "dirty", "kB", Whole),
-    col("kbshmem", "shmem", "kB", Whole),
+    col("kbshmem", "shared", "kB", Whole),
     col("kbanonpg", "anonpg", "kB", Whole),
     col("kbslab", "slab", "kB", Whole),
     col("kbkstack", "kstack", "kB", Whole),
@@ -183,7 +183,7 @@ const DISK: &[Column] = &[
     col("rkB/s", "rkB", "kB/s", Rate),
     col("wkB/s", "wkB", "kB/s", Rate),
     col("dkB/s", "dkB", "kB/s", Rate),
-    json_only("avgrq-sz", "kB", Real),
+    json_only("avgrq-sz", "sectors", Real),
     col("areq-sz", "areq-sz", "kB", Real),
     json_only("avgqu-sz", "requests", Real),
     col("aqu-sz", "aqu-sz", "requests", Real),
@@ -451,11 +451,13 @@ pub static REPORTS: &[Report] = &[
                 .iter()
                 .filter(|d| super::disk_shown(d))
                 .map(|d| {
-                    let r = d.rates(s.seconds);
+                    // Over the seconds that showed the device (an average's may be fewer
+                    // than the segment's).
+                    let r = d.rates(d.seconds);
                     (
                         Some(d.name.clone()),
                         vec![
-                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.areq_sz,
+                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
                             r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
                         ],
                     )
@@ -482,7 +484,8 @@ pub static REPORTS: &[Report] = &[
             s.net
                 .iter()
                 .map(|n| {
-                    let r = n.rates(s.seconds);
+                    // Over the seconds the interface was there.
+                    let r = n.rates(n.seconds);
                     (
                         Some(n.name.clone()),
                         vec![
@@ -511,7 +514,7 @@ pub static REPORTS: &[Report] = &[
         values: |_, s| {
             s.net
                 .iter()
-                .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
+                .map(|n| (Some(n.name.clone()), n.errors.rates(n.seconds).to_vec()))
                 .collect()
         },
     },

@@ -117,13 +117,14 @@ pub(super) fn activities(sel: &Selection, s: &IntervalStats) -> Map<String, Valu
     root
 }
 
-/// `{"date": …, "time": …, "utc": 1}` plus `more`, for a moment in UTC as sadf -j writes.
+/// `{"date": …, "time": …, "tz": "UTC"}` plus `more`, for a moment in UTC as sadf -j
+/// writes (sysstat 12.7+; 12.6 wrote `"utc": 1`).
 fn stamp(ns: i64, more: Map<String, Value>) -> Value {
     let t = chrono::DateTime::from_timestamp_nanos(ns);
     let mut o = Map::new();
     o.insert("date".into(), t.format("%Y-%m-%d").to_string().into());
     o.insert("time".into(), t.format("%H:%M:%S").to_string().into());
-    o.insert("utc".into(), 1.into());
+    o.insert("tz".into(), "UTC".into());
     o.extend(more);
     Value::Object(o)
 }
@@ -181,7 +182,8 @@ impl<W: Write> Render for Json<W> {
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
         let mut interval = Map::new();
-        interval.insert("interval".into(), seconds_value(s.seconds));
+        // sadf -j writes whole seconds, rounded (38.50 s is 39).
+        interval.insert("interval".into(), Value::from(s.seconds.round() as u64));
         let mut entry = Map::new();
         entry.insert("timestamp".into(), stamp(s.end_ns, interval));
         entry.extend(activities(&self.sel, s));

@@ -170,7 +170,7 @@ pub enum Table {
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a
-/// count: an average of those prints truncated, as sar does).
+/// count: an average of those prints rounded, as sar's `%.0f`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Real(f64),
@@ -265,5 +265,5 @@ pub fn compact(v: f64) -> String {
 
 /// `-d` shows whole devices that have done I/O since boot, as sar does.
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
-    d.whole && d.ever_used
+    d.reported()
 }

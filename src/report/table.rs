@@ -215,12 +215,12 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it: two decimals, or a whole number truncated (sar prints the mean
-/// of integer levels truncated).
+/// A cell as sar prints it: two decimals, or a whole number rounded (sar prints the mean
+/// of integer levels with `%9.0f`: 133.67 tasks print 134).
 pub(crate) fn format_cell(cell: Cell) -> String {
     match cell {
         Cell::Real(v) => format!("{v:>9.2}"),
-        Cell::Whole(v) => format!("{:>9}", v.trunc() as i64),
+        Cell::Whole(v) => format!("{v:>9.0}"),
     }
 }
 
