@@ -6,6 +6,7 @@ mod catalogue;
 mod csv;
 mod json;
 mod jsonl;
+mod number;
 mod svg;
 mod table;
 mod vmstat;

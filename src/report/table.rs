@@ -7,7 +7,7 @@
 //! with several rows per interval, print a blank line and the header before each interval,
 //! as sar does.
 
-use super::{Cell, Render, Row, Selection, Table};
+use super::{number, Cell, Render, Row, Selection, Table};
 use crate::stats::IntervalStats;
 use crate::time::{banner_date, clock_label, Zone};
 use std::fmt;
@@ -158,16 +158,19 @@ impl<W: Write> TableWriter<W> {
 }
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+    let mut line = Vec::with_capacity(256);
     for row in rows {
-        let mut line = format!("{label:<11}");
+        line.clear();
+        number::push_str_left(&mut line, label, 11);
         if let Some(item) = &row.item {
-            push_item(&mut line, table, item);
+            push_item_bytes(&mut line, table, item);
         }
         for cell in &row.cells {
-            line.push(' ');
-            line.push_str(&format_cell(*cell));
+            line.push(b' ');
+            push_cell(&mut line, *cell);
         }
-        writeln!(out, "{line}")?;
+        line.push(b'\n');
+        out.write_all(&line)?;
     }
     Ok(())
 }
@@ -202,6 +205,16 @@ impl Spool {
     }
 }
 
+/// `push_item` into a byte line.
+fn push_item_bytes(line: &mut Vec<u8>, table: Table, item: &str) {
+    if table == Table::Cpu {
+        number::push_str_right(line, item, 8);
+    } else {
+        line.push(b' ');
+        number::push_str_right(line, item, 9);
+    }
+}
+
 fn push_item(line: &mut String, table: Table, item: &str) {
     if table == Table::Cpu {
         line.push_str(&format!("{item:>8}"));
@@ -213,10 +226,10 @@ fn push_item(line: &mut String, table: Table, item: &str) {
 
 /// A cell as sar prints it: two decimals, or a whole number truncated (sar prints the mean
 /// of integer levels truncated).
-pub(crate) fn format_cell(cell: Cell) -> String {
+fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
-        Cell::Real(v) => format!("{v:>9.2}"),
-        Cell::Whole(v) => format!("{:>9}", v.trunc() as i64),
+        Cell::Real(v) => number::push_fixed2_right(line, v, 9),
+        Cell::Whole(v) => number::push_i64_right(line, v.trunc() as i64, 9),
     }
 }
 
