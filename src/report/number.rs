@@ -13,41 +13,32 @@ use std::io::Write;
 /// Largest magnitude printed by the fast path: v·100 stays below 2^57, exact in a u64.
 const FAST_LIMIT: f64 = 1e15;
 
-/// `format!("{v:.2}")`, appended to `out`.
-pub(crate) fn push_fixed2(out: &mut Vec<u8>, v: f64) {
+/// `format!("{v:>width$.2}")` (`format!("{v:.2}")` with a width of 0), appended to `out`.
+pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
     let Some(hundredths) = hundredths(v) else {
         // Not reached by ordinary values: the formatter itself.
-        let _ = write!(out, "{v:.2}");
+        let _ = write!(out, "{v:>width$.2}");
         return;
     };
+    let mut text = Digits::new();
+    text.push_front_2(hundredths % 100);
+    text.push_front(b'.');
+    text.push_front_u64(hundredths / 100);
     if v.is_sign_negative() {
-        out.push(b'-');
+        text.push_front(b'-');
     }
-    push_u64(out, hundredths / 100);
-    let frac = (hundredths % 100) as u8;
-    out.extend_from_slice(&[b'.', b'0' + frac / 10, b'0' + frac % 10]);
+    text.append_right(out, width);
 }
 
-/// `format!("{v:>width$.2}")`, appended to `out`.
-pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
-    let start = out.len();
-    push_fixed2(out, v);
-    align_right(out, start, width);
-}
-
-/// `format!("{v}")` of an integer, appended to `out`.
-pub(crate) fn push_i64(out: &mut Vec<u8>, v: i64) {
-    if v < 0 {
-        out.push(b'-');
-    }
-    push_u64(out, v.unsigned_abs());
-}
-
-/// `format!("{v:>width$}")` of an integer, appended to `out`.
+/// `format!("{v:>width$}")` of an integer (`format!("{v}")` with a width of 0), appended
+/// to `out`.
 pub(crate) fn push_i64_right(out: &mut Vec<u8>, v: i64, width: usize) {
-    let start = out.len();
-    push_i64(out, v);
-    align_right(out, start, width);
+    let mut text = Digits::new();
+    text.push_front_u64(v.unsigned_abs());
+    if v < 0 {
+        text.push_front(b'-');
+    }
+    text.append_right(out, width);
 }
 
 /// `format!("{s:>width$}")`, appended to `out` (width counted in chars, as `format!` does).
@@ -106,28 +97,48 @@ fn hundredths(v: f64) -> Option<u64> {
     Some(q as u64 + u64::from(up))
 }
 
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+/// A number's text, built from its last character to its first.
+struct Digits {
+    buf: [u8; 24],
+    start: usize,
 }
 
-/// Pad what was appended since `start` on the left with spaces to `width` bytes (the
-/// text there is ASCII).
-fn align_right(out: &mut Vec<u8>, start: usize, width: usize) {
-    let len = out.len() - start;
-    if len < width {
-        let pad = width - len;
-        out.extend(std::iter::repeat_n(b' ', pad));
-        out[start..].rotate_right(pad);
+impl Digits {
+    fn new() -> Digits {
+        Digits {
+            buf: [0; 24],
+            start: 24,
+        }
+    }
+
+    fn push_front(&mut self, b: u8) {
+        self.start -= 1;
+        self.buf[self.start] = b;
+    }
+
+    /// Two digits of `n` (below 100).
+    fn push_front_2(&mut self, n: u64) {
+        self.push_front(b'0' + (n % 10) as u8);
+        self.push_front(b'0' + (n / 10 % 10) as u8);
+    }
+
+    fn push_front_u64(&mut self, mut n: u64) {
+        while n >= 100 {
+            self.push_front_2(n % 100);
+            n /= 100;
+        }
+        if n >= 10 {
+            self.push_front_2(n);
+        } else {
+            self.push_front(b'0' + n as u8);
+        }
+    }
+
+    /// Append to `out`, right-aligned in `width` bytes.
+    fn append_right(&self, out: &mut Vec<u8>, width: usize) {
+        let text = &self.buf[self.start..];
+        out.extend(std::iter::repeat_n(b' ', width.saturating_sub(text.len())));
+        out.extend_from_slice(text);
     }
 }
 
@@ -145,7 +156,7 @@ mod tests {
     fn same_as_format(v: f64) {
         assert_eq!(fixed2(v), format!("{v:>9.2}"), "{v:e}");
         let mut b = Vec::new();
-        push_fixed2(&mut b, v);
+        push_fixed2_right(&mut b, v, 0);
         assert_eq!(String::from_utf8(b).unwrap(), format!("{v:.2}"), "{v:e}");
     }
 
@@ -207,7 +218,7 @@ mod tests {
             push_i64_right(&mut b, v, 9);
             assert_eq!(String::from_utf8(b).unwrap(), format!("{v:>9}"));
             let mut b = Vec::new();
-            push_i64(&mut b, v);
+            push_i64_right(&mut b, v, 0);
             assert_eq!(String::from_utf8(b).unwrap(), format!("{v}"));
         }
         for s in [
