@@ -7,7 +7,7 @@
 //! with several rows per interval, print a blank line and the header before each interval,
 //! as sar does.
 
-use super::{number, Cell, Render, Row, Selection, Table};
+use super::{number, Cell, Render, Row, Rows, Selection, Table};
 use crate::stats::IntervalStats;
 use crate::time::{banner_date, clock_label, Zone};
 use std::fmt;
@@ -158,21 +158,36 @@ impl<W: Write> TableWriter<W> {
 }
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-    let mut line = Vec::with_capacity(256);
+    let mut lines = Vec::with_capacity(256);
     for row in rows {
-        line.clear();
-        number::push_str_left(&mut line, label, 11);
-        if let Some(item) = &row.item {
-            push_item_bytes(&mut line, table, item);
-        }
-        for cell in &row.cells {
-            line.push(b' ');
-            push_cell(&mut line, *cell);
-        }
-        line.push(b'\n');
-        out.write_all(&line)?;
+        push_row(
+            &mut lines,
+            label,
+            table,
+            row.item.as_deref(),
+            row.cells.iter().copied(),
+        );
     }
-    Ok(())
+    out.write_all(&lines)
+}
+
+/// One row as sar prints it, with its newline, appended to `lines`.
+fn push_row(
+    lines: &mut Vec<u8>,
+    label: &str,
+    table: Table,
+    item: Option<&str>,
+    cells: impl Iterator<Item = Cell>,
+) {
+    number::push_str_left(lines, label, 11);
+    if let Some(item) = item {
+        push_item_bytes(lines, table, item);
+    }
+    for cell in cells {
+        lines.push(b' ');
+        push_cell(lines, cell);
+    }
+    lines.push(b'\n');
 }
 
 /// One table's rows of the boot segment being read, kept in an unnamed temporary file
@@ -327,6 +342,9 @@ pub struct FileTable<W: Write> {
     spools: Vec<(Table, Spool)>,
     average: Option<IntervalStats>,
     missing: Vec<Table>,
+    /// Scratch, reused from interval to interval: a table's values, its lines.
+    values: Rows,
+    lines: Vec<u8>,
 }
 
 impl<W: Write> FileTable<W> {
@@ -338,6 +356,8 @@ impl<W: Write> FileTable<W> {
             spools: Vec::new(),
             average: None,
             missing: Vec::new(),
+            values: Rows::default(),
+            lines: Vec::new(),
         }
     }
 
@@ -375,8 +395,19 @@ impl<W: Write> Render for FileTable<W> {
         }
         let end = clock_label(stats.end_ns, self.zone);
         for (table, spool) in &mut self.spools {
-            let rows = table.rows(&self.w.sel, stats);
-            write_rows(&mut spool.0, &end, *table, &rows)?;
+            let columns = (table.report().columns)(&self.w.sel);
+            table.values(&self.w.sel, stats, &mut self.values);
+            self.lines.clear();
+            for (item, values) in self.values.iter() {
+                push_row(
+                    &mut self.lines,
+                    &end,
+                    *table,
+                    item,
+                    super::sar_cells(columns, values),
+                );
+            }
+            spool.0.write_all(&self.lines)?;
         }
         Ok(())
     }
