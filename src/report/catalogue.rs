@@ -41,8 +41,68 @@ pub struct ItemColumn {
     pub sadf: &'static str,
 }
 
-/// The values of one row: its item (for reports with items) and one number per column.
-pub type Values = (Option<String>, Vec<f64>);
+/// The rows of one report for one interval: per row its item (for reports with items) and
+/// one number per column. Filled by a report's `values` and reused from interval to
+/// interval, so that a day of rows costs no allocation per row.
+#[derive(Debug, Default, Clone)]
+pub struct Rows {
+    /// Every row's item name, one after the other.
+    items: String,
+    values: Vec<f64>,
+    /// Per row: where its item ends in `items` (`None`: no item), where its values end.
+    ends: Vec<(Option<usize>, usize)>,
+}
+
+impl Rows {
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.values.clear();
+        self.ends.clear();
+    }
+
+    /// Add a row.
+    pub fn push(&mut self, item: Option<&str>, values: &[f64]) {
+        let item = item.map(|i| {
+            self.items.push_str(i);
+            self.items.len()
+        });
+        self.values.extend_from_slice(values);
+        self.ends.push((item, self.values.len()));
+    }
+
+    /// Add a row whose item is a number (a CPU).
+    fn push_numbered(&mut self, n: usize, values: &[f64]) {
+        use std::fmt::Write;
+        let _ = write!(self.items, "{n}");
+        let end = self.items.len();
+        self.values.extend_from_slice(values);
+        self.ends.push((Some(end), self.values.len()));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Each row: its item and its values.
+    pub fn iter(&self) -> impl Iterator<Item = (Option<&str>, &[f64])> + '_ {
+        let mut item_at = 0;
+        let mut value_at = 0;
+        self.ends.iter().map(move |&(item_end, value_end)| {
+            let item = item_end.map(|end| {
+                let i = self.items.get(item_at..end).unwrap_or("");
+                item_at = end;
+                i
+            });
+            let values = self.values.get(value_at..value_end).unwrap_or(&[]);
+            value_at = value_end;
+            (item, values)
+        })
+    }
+}
 
 /// One sar report.
 pub struct Report {
@@ -66,8 +126,9 @@ pub struct Report {
     pub columns: fn(&Selection) -> &'static [Column],
     /// Whether an interval has its data.
     pub available: fn(&IntervalStats) -> bool,
-    /// Its rows for an interval (or an average of intervals), one number per column.
-    pub values: fn(&Selection, &IntervalStats) -> Vec<Values>,
+    /// Its rows for an interval (or an average of intervals), one number per column,
+    /// added to the (cleared) rows given.
+    pub values: fn(&Selection, &IntervalStats, &mut Rows),
 }
 
 const fn col(sar: &'static str, sadf: &'static str, unit: &'static str, kind: Kind) -> Column {
@@ -238,10 +299,6 @@ const PSI_MEMORY: &[Column] = &[
     col("%fmem", "full_avg", "%", Percent),
 ];
 
-fn one(values: Vec<f64>) -> Vec<Values> {
-    vec![(None, values)]
-}
-
 fn always(_: &IntervalStats) -> bool {
     true
 }
@@ -279,7 +336,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.tasks = true,
         columns: |_| TASKS,
         available: always,
-        values: |_, s| one(vec![s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
+        values: |_, s, out| out.push(None, &[s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
     },
     Report {
         table: Table::SwapPages,
@@ -293,9 +350,10 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.swap_pages = true,
         columns: |_| SWAP_PAGES,
         available: |s| s.swap_pages.is_some(),
-        values: |_, s| {
-            s.swap_pages
-                .map_or_else(Vec::new, |w| one(vec![s.rate(w.pswpin), s.rate(w.pswpout)]))
+        values: |_, s, out| {
+            if let Some(w) = s.swap_pages {
+                out.push(None, &[s.rate(w.pswpin), s.rate(w.pswpout)]);
+            }
         },
     },
     Report {
@@ -310,14 +368,17 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.paging = true,
         columns: |_| PAGING,
         available: |s| s.paging.is_some(),
-        values: |_, s| {
-            s.paging.map_or_else(Vec::new, |p| {
+        values: |_, s, out| {
+            if let Some(p) = s.paging {
                 let r = p.rates(s.seconds);
-                one(vec![
-                    r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
-                    r.pgsteal, r.pgprom, r.pgdem,
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
+                        r.pgsteal, r.pgprom, r.pgdem,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -332,11 +393,12 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.io = true,
         columns: |_| IO,
         available: always,
-        values: |_, s| {
+        values: |_, s, out| {
             let r = s.io();
-            one(vec![
-                r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd,
-            ])
+            out.push(
+                None,
+                &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
+            );
         },
     },
     Report {
@@ -359,10 +421,10 @@ pub static REPORTS: &[Report] = &[
             }
         },
         available: |s| s.memory.is_some(),
-        values: |sel, s| {
-            s.memory.map_or_else(Vec::new, |m| {
+        values: |sel, s, out| {
+            if let Some(m) = s.memory {
                 let m = m.mean();
-                let mut v = vec![
+                let v = [
                     m.memfree,
                     m.avail,
                     m.memused,
@@ -375,12 +437,16 @@ pub static REPORTS: &[Report] = &[
                     m.inact,
                     m.dirty,
                     m.shmem,
+                    // -r ALL only:
+                    m.anonpg,
+                    m.slab,
+                    m.kstack,
+                    m.pgtbl,
+                    m.vmused,
                 ];
-                if sel.memory == Some(true) {
-                    v.extend([m.anonpg, m.slab, m.kstack, m.pgtbl, m.vmused]);
-                }
-                one(v)
-            })
+                let all = sel.memory == Some(true);
+                out.push(None, if all { &v } else { &v[..MEMORY.len()] });
+            }
         },
     },
     Report {
@@ -395,17 +461,20 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.swap = true,
         columns: |_| SWAP,
         available: |s| s.swap.is_some(),
-        values: |_, s| {
-            s.swap.map_or_else(Vec::new, |w| {
+        values: |_, s, out| {
+            if let Some(w) = s.swap {
                 let w = w.mean();
-                one(vec![
-                    w.swpfree,
-                    w.swpused,
-                    w.swpused_pct(),
-                    w.swpcad,
-                    w.swpcad_pct(),
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        w.swpfree,
+                        w.swpused,
+                        w.swpused_pct(),
+                        w.swpcad,
+                        w.swpcad_pct(),
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -422,13 +491,16 @@ pub static REPORTS: &[Report] = &[
         },
         columns: |_| QUEUE,
         available: |s| s.queue.is_some(),
-        values: |_, s| {
-            s.queue.map_or_else(Vec::new, |q| {
+        values: |_, s, out| {
+            if let Some(q) = s.queue {
                 let q = q.mean();
-                one(vec![
-                    q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -446,23 +518,19 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.disk = true,
         columns: |_| DISK,
         available: always,
-        values: |_, s| {
-            s.disks
-                .iter()
-                .filter(|d| super::disk_shown(d))
-                .map(|d| {
-                    // Over the seconds that showed the device (an average's may be fewer
-                    // than the segment's).
-                    let r = d.rates(d.seconds);
-                    (
-                        Some(d.name.clone()),
-                        vec![
-                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
-                            r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
-                        ],
-                    )
-                })
-                .collect()
+        values: |_, s, out| {
+            for d in s.disks.iter().filter(|d| super::disk_shown(d)) {
+                // Over the seconds that showed the device (an average's may be fewer than
+                // the segment's).
+                let r = d.rates(d.seconds);
+                out.push(
+                    Some(&d.name),
+                    &[
+                        r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
+                        r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -480,20 +548,17 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_dev = true,
         columns: |_| NET_DEV,
         available: always,
-        values: |_, s| {
-            s.net
-                .iter()
-                .map(|n| {
-                    // Over the seconds the interface was there.
-                    let r = n.rates(n.seconds);
-                    (
-                        Some(n.name.clone()),
-                        vec![
-                            r.rxpck, r.txpck, r.rxkb, r.txkb, r.rxcmp, r.txcmp, r.rxmcst, r.ifutil,
-                        ],
-                    )
-                })
-                .collect()
+        values: |_, s, out| {
+            for n in &s.net {
+                // Over the seconds the interface was there.
+                let r = n.rates(n.seconds);
+                out.push(
+                    Some(&n.name),
+                    &[
+                        r.rxpck, r.txpck, r.rxkb, r.txkb, r.rxcmp, r.txcmp, r.rxmcst, r.ifutil,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -511,11 +576,10 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_edev = true,
         columns: |_| NET_EDEV,
         available: always,
-        values: |_, s| {
-            s.net
-                .iter()
-                .map(|n| (Some(n.name.clone()), n.errors.rates(n.seconds).to_vec()))
-                .collect()
+        values: |_, s, out| {
+            for n in &s.net {
+                out.push(Some(&n.name), &n.errors.rates(n.seconds));
+            }
         },
     },
     Report {
@@ -530,11 +594,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_CPU,
         available: |s| s.psi.cpu.is_some(),
-        values: |_, s| {
-            s.psi.cpu.map_or_else(Vec::new, |p| {
+        values: |_, s, out| {
+            if let Some(p) = s.psi.cpu {
                 let l = p.levels.mean();
-                one(vec![l.some10, l.some60, l.some300, p.some_pct(s.seconds)])
-            })
+                out.push(
+                    None,
+                    &[l.some10, l.some60, l.some300, p.some_pct(s.seconds)],
+                );
+            }
         },
     },
     Report {
@@ -549,7 +616,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s| psi_values(s.psi.io, s.seconds),
+        values: |_, s, out| psi_values(s.psi.io, s.seconds, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -563,31 +630,36 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s| psi_values(s.psi.memory, s.seconds),
+        values: |_, s, out| psi_values(s.psi.memory, s.seconds, out),
     },
 ];
 
-fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64) -> Vec<Values> {
-    p.map_or_else(Vec::new, |p| {
+fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
+    if let Some(p) = p {
         let l = p.levels.mean();
-        one(vec![
-            l.some10,
-            l.some60,
-            l.some300,
-            p.some_pct(seconds),
-            l.full10,
-            l.full60,
-            l.full300,
-            p.full_pct(seconds),
-        ])
-    })
+        out.push(
+            None,
+            &[
+                l.some10,
+                l.some60,
+                l.some300,
+                p.some_pct(seconds),
+                l.full10,
+                l.full60,
+                l.full300,
+                p.full_pct(seconds),
+            ],
+        );
+    }
 }
 
-fn cpu_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
-    let row = |item: String, d: &CpuDelta| {
+fn cpu_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
+    let row = |item: Option<usize>, d: &CpuDelta, out: &mut Rows| {
         let u = d.util();
-        let v = if sel.cpu == Some(true) {
-            vec![
+        let all;
+        let some;
+        let v: &[f64] = if sel.cpu == Some(true) {
+            all = [
                 u.usr,
                 u.gnice_free_nice,
                 u.sys,
@@ -598,33 +670,36 @@ fn cpu_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
                 u.guest,
                 u.gnice,
                 u.idle,
-            ]
+            ];
+            &all
         } else {
-            vec![u.user, u.nice, u.system, u.iowait, u.steal, u.idle]
+            some = [u.user, u.nice, u.system, u.iowait, u.steal, u.idle];
+            &some
         };
-        (Some(item), v)
+        match item {
+            None => out.push(Some("all"), v),
+            Some(n) => out.push_numbered(n, v),
+        }
     };
     let per_cpu = |n: usize| s.cpu.per_cpu.get(n).copied().flatten();
-    let mut rows = Vec::new();
     match &sel.cpus {
-        CpuList::Total => rows.push(row("all".into(), &s.cpu.all)),
+        CpuList::Total => row(None, &s.cpu.all, out),
         CpuList::All => {
-            rows.push(row("all".into(), &s.cpu.all));
+            row(None, &s.cpu.all, out);
             for n in 0..s.cpu.per_cpu.len() {
                 if let Some(d) = per_cpu(n) {
-                    rows.push(row(n.to_string(), &d));
+                    row(Some(n), &d, out);
                 }
             }
         }
         CpuList::Some(list) => {
             for &n in list {
                 if let Some(d) = per_cpu(n) {
-                    rows.push(row(n.to_string(), &d));
+                    row(Some(n), &d, out);
                 }
             }
         }
     }
-    rows
 }
 
 /// The catalogue entry of `table`.

@@ -4,7 +4,7 @@
 //! serde_json; each activity's member is built from its catalogue entry (`json` path,
 //! item key, columns' sadf keys).
 
-use super::{Cell, Render, Selection};
+use super::{Cell, Render, Rows, Selection};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
 use serde_json::{Map, Number, Value};
@@ -89,25 +89,24 @@ pub(super) fn activities(sel: &Selection, s: &IntervalStats) -> Map<String, Valu
     for t in sel.tables() {
         let r = t.report();
         let columns = (r.columns)(sel);
-        let rows = if (r.available)(s) {
-            (r.values)(sel, s)
-        } else {
-            Vec::new()
-        };
-        let object = |(item, values): (Option<String>, Vec<f64>)| {
+        let mut rows = Rows::default();
+        if (r.available)(s) {
+            t.values(sel, s, &mut rows);
+        }
+        let object = |(item, values): (Option<&str>, &[f64])| {
             let mut o = Map::new();
             if let (Some(key), Some(item)) = (r.item, item) {
-                o.insert(key.sadf.to_string(), Value::String(item));
+                o.insert(key.sadf.to_string(), Value::String(item.to_string()));
             }
-            for (c, v) in columns.iter().zip(values) {
+            for (c, &v) in columns.iter().zip(values) {
                 insert_dotted(&mut o, c.sadf, json_number(super::cell(c.kind, v)));
             }
             Value::Object(o)
         };
         let member = if r.item.is_some() {
-            Value::Array(rows.into_iter().map(object).collect())
+            Value::Array(rows.iter().map(object).collect())
         } else {
-            match rows.into_iter().next() {
+            match rows.iter().next() {
                 Some(row) => object(row),
                 None => continue,
             }

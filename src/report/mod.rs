@@ -6,11 +6,12 @@ pub mod catalogue;
 mod csv;
 mod json;
 mod jsonl;
+mod number;
 mod svg;
 mod table;
 mod vmstat;
 
-pub use catalogue::{Column, ItemColumn, Kind, Report, REPORTS};
+pub use catalogue::{Column, ItemColumn, Kind, Report, Rows, REPORTS};
 pub use table::{Banner, FileTable, LiveTable, TableWriter};
 pub use vmstat::{Unit, Vmstat};
 
@@ -216,21 +217,36 @@ impl Table {
     /// The rows of this table for one interval (or an average of intervals): sar's columns
     /// only (sadf's extra keys are JSON's).
     pub fn rows(self, sel: &Selection, s: &IntervalStats) -> Vec<Row> {
-        let r = self.report();
-        let columns = (r.columns)(sel);
-        (r.values)(sel, s)
-            .into_iter()
+        let mut values = Rows::default();
+        self.values(sel, s, &mut values);
+        let columns = (self.report().columns)(sel);
+        values
+            .iter()
             .map(|(item, values)| Row {
-                item,
-                cells: columns
-                    .iter()
-                    .zip(values)
-                    .filter(|(c, _)| c.sar.is_some())
-                    .map(|(c, v)| cell(c.kind, v))
-                    .collect(),
+                item: item.map(str::to_string),
+                cells: sar_cells(columns, values).collect(),
             })
             .collect()
     }
+
+    /// The values of this table's rows for one interval (or an average of intervals),
+    /// one per column sar and sadf have, into `rows` (cleared first).
+    pub fn values(self, sel: &Selection, s: &IntervalStats, rows: &mut Rows) {
+        rows.clear();
+        (self.report().values)(sel, s, rows);
+    }
+}
+
+/// The cells sar prints of a row's `values` (one per column of `columns`).
+pub(crate) fn sar_cells<'a>(
+    columns: &'a [Column],
+    values: &'a [f64],
+) -> impl Iterator<Item = Cell> + 'a {
+    columns
+        .iter()
+        .zip(values)
+        .filter(|(c, _)| c.sar.is_some())
+        .map(|(c, &v)| cell(c.kind, v))
 }
 
 /// How a value of a column of `kind` prints.
