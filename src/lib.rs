@@ -15,6 +15,7 @@ pub mod history;
 pub mod live;
 pub mod pipeline;
 pub mod probe;
+pub mod process;
 pub mod report;
 pub mod sample;
 pub mod source;

@@ -66,6 +66,7 @@ pub fn run(
             Event::Restart { wall_ns, cpus } => feed.restart(wall_ns, cpus, out)?,
             Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
             Event::Comment { .. } => {}
+            Event::Processes(t) => out.processes(&t)?,
         }
         tell(source, out, feed.intervals == 1);
         next = kept.next(source, window)?;
@@ -96,7 +97,7 @@ pub fn each_sample(
                 samples += 1;
             }
             Event::Restart { cpus, .. } => host.cpu_count = cpus,
-            Event::Comment { .. } => {}
+            Event::Comment { .. } | Event::Processes(_) => {}
         }
     }
     Ok(Outcome {
@@ -152,7 +153,7 @@ impl Kept {
                 self.last = Some(key);
             }
             Event::Restart { .. } => self.last = None,
-            Event::Comment { .. } => {}
+            Event::Comment { .. } | Event::Processes(_) => {}
         }
         true
     }

@@ -182,6 +182,9 @@ macro_rules! group {
     };
 }
 
+// Other modules declare groups too (the process table).
+pub(crate) use {group, or};
+
 /// Facts about the machine a sample was taken on. They travel with the samples (in the log
 /// header and restart records), so a report never re-reads them from the reading machine.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

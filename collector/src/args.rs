@@ -79,6 +79,15 @@ pub struct Args {
     #[arg(long)]
     pub housekeeping: bool,
 
+    /// Do not record the process table (recorded by default with every sample)
+    #[arg(long)]
+    pub no_processes: bool,
+
+    /// Record the process table every SECS seconds instead of with every sample (rounded to
+    /// a whole number of samples)
+    #[arg(long, value_name = "SECS", conflicts_with = "no_processes")]
+    pub process_interval: Option<f64>,
+
     /// Serve GET /metrics for Prometheus on this address (node_exporter's metric names).
     /// Without INTERVAL, only serve; with it, record too. Give a loopback address unless the
     /// port is firewalled: the metrics describe the machine

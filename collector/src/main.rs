@@ -216,6 +216,26 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     }
     let mut sample = rsar::sample::Sample::default();
+    // Processes: with every sample, every `process_every`th one, or never.
+    let process_every = match (args.no_processes, args.process_interval) {
+        (true, _) => None,
+        (false, None) => Some(1),
+        (false, Some(secs)) => {
+            let every = (secs / interval.as_secs_f64()).round();
+            if !(every.is_finite() && every >= 1.0) {
+                return Err(Failure::Usage(format!(
+                    "--process-interval must be at least the interval, not {secs}"
+                )));
+            }
+            Some(every as u64)
+        }
+    };
+    let mut process_reader = rsar::process::ProcessReader::default();
+    let mut table = rsar::store::procs::ProcessTable {
+        wall_ns: 0,
+        uptime_cs: 0,
+        processes: Vec::new(),
+    };
     let mut taken = 0u64;
     let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
@@ -244,6 +264,14 @@ fn run(args: &Args) -> Result<(), Failure> {
                 log(&format!("sample skipped: {e}"));
             }
             Err(e) => return Err(Failure::data(e)),
+        }
+        if process_every.is_some_and(|n| taken % n == 0) {
+            process_reader.read(&args.proc_root, &mut table.processes);
+            table.wall_ns = sample.time.wall_ns;
+            table.uptime_cs = sample.time.uptime_cs;
+            if let Err(e) = recorder.processes(&host, &table) {
+                log(&format!("processes not written: {e}"));
+            }
         }
         taken += 1;
         if plan.count.is_some_and(|c| taken >= c) {

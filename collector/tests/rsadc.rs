@@ -148,11 +148,21 @@ fn boot_and_comment_records() {
             Record::Sample(_) => "sample".to_string(),
             Record::Restart { .. } => "restart".to_string(),
             Record::Comment { text, .. } => format!("comment {text}"),
+            Record::Processes(t) => {
+                assert!(!t.processes.is_empty(), "an empty process table");
+                "processes".to_string()
+            }
         })
         .collect();
+    // The process table is recorded with the sample by default.
     assert_eq!(
         kinds,
-        ["restart", "comment kernel 6.18 installed", "sample"]
+        [
+            "restart",
+            "comment kernel 6.18 installed",
+            "sample",
+            "processes"
+        ]
     );
 }
 

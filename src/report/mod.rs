@@ -31,6 +31,11 @@ pub trait Render {
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()>;
     /// A comment recorded in the logs (only passed on when asked for with -C).
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()>;
+    /// The process table at a moment, where processes were recorded (after that moment's
+    /// sample). System reports ignore it.
+    fn processes(&mut self, _table: &crate::store::procs::ProcessTable) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the data (or Ctrl-C): averages, closing brackets, the chart.
     fn finish(&mut self) -> io::Result<()>;
     /// Tables the data had nothing for, to tell the user.
