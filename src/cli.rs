@@ -307,6 +307,222 @@ impl VmstatArgs {
     }
 }
 
+/// `rsar pidstat`: pidstat's per-process reports, live or from the logs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar pidstat",
+    version,
+    disable_help_flag = true,
+    about = "Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc's logs",
+    after_help = "Examples:\n  rsar pidstat 1 5                    live, every second\n  rsar pidstat -u -r -p ALL -f /var/log/rsar/rsar20261121 -s 03:00 -e 03:20\n  rsar pidstat -d -C 'postgres|java' --since '2h ago'\n  rsar pidstat -h -u -r -d 5          one line per process, for scripts\n\nWithout -p, only processes active in each interval are shown, as pidstat does.",
+    args_override_self = true
+)]
+pub struct PidstatArgs {
+    /// CPU use: %usr %system %guest %wait %CPU CPU (the default)
+    #[arg(short = 'u')]
+    pub cpu: bool,
+    /// Memory: minflt/s majflt/s VSZ RSS %MEM
+    #[arg(short = 'r')]
+    pub memory: bool,
+    /// Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users' processes)
+    #[arg(short = 'd')]
+    pub io: bool,
+    /// Context switches: cswch/s nvcswch/s
+    #[arg(short = 'w')]
+    pub switches: bool,
+    /// These processes: PID[,PID…] or ALL (every process, active or not)
+    #[arg(short = 'p', value_name = "PID[,…]|ALL")]
+    pub pids: Option<String>,
+    /// Processes whose command name matches this regular expression
+    #[arg(short = 'C', value_name = "REGEX")]
+    pub command: Option<String>,
+    /// User names instead of ids; with a name, only that user's processes
+    #[arg(short = 'U', value_name = "USER", num_args = 0..=1, default_missing_value = "")]
+    pub user: Option<String>,
+    /// The whole command line instead of the command name
+    #[arg(short = 'l')]
+    pub cmdline: bool,
+    /// One line per process with every report; times as seconds since the epoch
+    #[arg(short = 'h')]
+    pub one_line: bool,
+    /// Times in UTC
+    #[arg(long)]
+    pub utc: bool,
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+impl PidstatArgs {
+    /// The command as parsed: pidstat's `-C` is the command filter, so the logs' `-C`
+    /// (comments, meaningless here) gives up its short name.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("comments", |a| a.short(None).long("comments").hide(true))
+    }
+}
+
+/// What `rsar pidstat` does, checked.
+#[derive(Debug)]
+pub struct PidstatPlan {
+    pub options: crate::report::pidstat::PidstatOptions,
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
+    pub mode: Mode,
+}
+
+impl PidstatArgs {
+    pub fn plan(&self) -> Result<PidstatPlan, UsageError> {
+        use crate::report::pidstat::{Pids, PidstatOptions};
+        let pids = match self.pids.as_deref() {
+            None => Pids::Active,
+            Some("ALL") => Pids::All,
+            Some(list) => Pids::List(
+                list.split(',')
+                    .map(|p| p.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| UsageError(format!("-p takes PID[,PID…] or ALL, not {list:?}")))?,
+            ),
+        };
+        let command = self
+            .command
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|e| UsageError(format!("-C: {e}")))?;
+        let mode = if self.source.interval.is_none() && !self.source.from_logs() {
+            // As pidstat: no INTERVAL reports since boot; rsar needs two tables, so it
+            // takes one second.
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            }
+        } else {
+            self.source.mode()?
+        };
+        Ok(PidstatPlan {
+            options: PidstatOptions {
+                cpu: self.cpu,
+                memory: self.memory,
+                io: self.io,
+                switches: self.switches,
+                pids,
+                command,
+                user_names: self.user.is_some(),
+                user: self.user.clone().filter(|u| !u.is_empty()),
+                cmdline: self.cmdline,
+                one_line: self.one_line,
+                zone: if self.utc { Zone::Utc } else { Zone::Local },
+            },
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
+            mode,
+        })
+    }
+}
+
+/// `rsar top`: one snapshot of the processes, live or at a past moment.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar top",
+    version,
+    about = "A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc's logs",
+    after_help = "Examples:\n  rsar top                               now (over one second)\n  rsar top -f /var/log/rsar/rsar20261121 -s 03:12\n  rsar top -1 -s 03:12 --state D         what was stuck in uninterruptible sleep\n  rsar top -o %MEM -n 20",
+    args_override_self = true
+)]
+pub struct TopArgs {
+    /// Sort the processes by this column
+    #[arg(short = 'o', value_enum, default_value = "%CPU", value_name = "FIELD")]
+    pub sort: crate::report::top::SortBy,
+    /// Only processes in these states, e.g. D (uninterruptible) or RD
+    #[arg(long, value_name = "LETTERS")]
+    pub state: Option<String>,
+    /// At most this many processes
+    #[arg(short = 'n', value_name = "N")]
+    pub lines: Option<usize>,
+    /// The whole command line instead of the command name
+    #[arg(short = 'c')]
+    pub cmdline: bool,
+    /// Times in UTC
+    #[arg(long)]
+    pub utc: bool,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+impl TopArgs {
+    /// The command as parsed: top's `-o` sorts, so the live `-o FILE` gives up its short
+    /// name.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("save", |a| a.short(None).long("save").hide(true))
+    }
+}
+
+/// What `rsar top` does, checked.
+#[derive(Debug)]
+pub struct TopPlan {
+    pub options: crate::report::top::TopOptions,
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
+    pub mode: Mode,
+}
+
+/// How far before the asked moment `rsar top` starts reading: the process table before
+/// it gives the %CPU (cron records every 10 minutes).
+const TOP_LOOKBACK: chrono::Duration = chrono::Duration::minutes(15);
+
+impl TopArgs {
+    pub fn plan(&self) -> Result<TopPlan, UsageError> {
+        let zone = if self.utc { Zone::Utc } else { Zone::Local };
+        let mut mode = if self.source.interval.is_none() && !self.source.from_logs() {
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            }
+        } else {
+            self.source.mode()?
+        };
+        let (mut at_ns, mut at_clock) = (None, None);
+        if let Mode::Recorded { window, .. } = &mut mode {
+            // The moment asked for; the window starts earlier, for the table before it.
+            at_ns = window.since_ns;
+            if let Some(since) = window.since_ns.as_mut() {
+                *since -= TOP_LOOKBACK.num_nanoseconds().unwrap_or(0);
+            }
+            if let Some(start) = window.start_clock {
+                let earlier = start - TOP_LOOKBACK;
+                window.start_clock = Some(if earlier > start {
+                    chrono::NaiveTime::MIN
+                } else {
+                    earlier
+                });
+                at_clock = Some(start);
+            }
+        }
+        Ok(TopPlan {
+            options: crate::report::top::TopOptions {
+                at_ns,
+                at_clock,
+                sort: self.sort,
+                states: self.state.clone(),
+                lines: self.lines,
+                cmdline: self.cmdline,
+                zone,
+            },
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
+            mode,
+        })
+    }
+}
+
 /// `rsar export`: the logs as OpenMetrics for Prometheus' backfill.
 #[derive(Debug, Parser)]
 #[command(
@@ -426,6 +642,8 @@ pub fn command() -> clap::Command {
     Args::command()
         .subcommand(VmstatArgs::command().name("vmstat"))
         .subcommand(TuiArgs::command().name("tui"))
+        .subcommand(PidstatArgs::command().name("pidstat"))
+        .subcommand(TopArgs::command().name("top"))
         .subcommand(ExportArgs::command().name("export"))
 }
 

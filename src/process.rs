@@ -60,6 +60,12 @@ group! {
         pub nvcsw: Option<u64> [Counter, "switches", source = "/proc/PID/status"],
         /// Involuntary context switches.
         pub nivcsw: Option<u64> [Counter, "switches", source = "/proc/PID/status"],
+        /// Time spent waiting for block I/O (delay accounting; 0 when it is off).
+        pub blkio_ticks: u64 [Counter, "ticks"],
+        /// Bytes whose writing was cancelled (truncated dirty pages).
+        pub cancelled_write_bytes: Option<u64> [Counter, "bytes", source = "/proc/PID/io"],
+        /// Time spent runnable but waiting for a CPU.
+        pub run_delay_ns: Option<u64> [Counter, "ns", source = "/proc/PID/schedstat"],
     }
 }
 
@@ -127,6 +133,12 @@ impl ProcessReader {
         if let Some(io) = read_into(&base.join("io"), &mut self.buf) {
             parse_io(io, &mut p);
         }
+        if let Some(sched) = read_into(&base.join("schedstat"), &mut self.buf) {
+            // on-CPU ns, runnable-waiting ns, time slices.
+            p.run_delay_ns = std::str::from_utf8(sched)
+                .ok()
+                .and_then(|t| t.split_ascii_whitespace().nth(1)?.parse().ok());
+        }
         let key = p.key();
         p.cmdline = match self.cmdlines.get(&key) {
             Some(c) => c.clone(),
@@ -173,7 +185,7 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
     let f: Vec<&str> = rest.split_ascii_whitespace().collect();
     // After the name, 0-based: state(0) ppid(1) … minflt(7) majflt(9) utime(11) stime(12)
     // priority(15) nice(16) threads(17) starttime(19) vsize(20) rss(21) processor(36)
-    // guest_time(40).
+    // delayacct_blkio_ticks(39) guest_time(40).
     let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
     let s = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok());
     Some(ProcessCounters {
@@ -199,6 +211,9 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
         priority: s(15).unwrap_or(0),
         nvcsw: None,
         nivcsw: None,
+        blkio_ticks: n(39).unwrap_or(0),
+        cancelled_write_bytes: None,
+        run_delay_ns: None,
     })
 }
 
@@ -239,6 +254,7 @@ pub fn parse_io(text: &[u8], p: &mut ProcessCounters) {
         match k {
             b"read_bytes" => p.read_bytes = v,
             b"write_bytes" => p.write_bytes = v,
+            b"cancelled_write_bytes" => p.cancelled_write_bytes = v,
             _ => {}
         }
     }

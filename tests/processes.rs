@@ -40,6 +40,9 @@ fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
         priority: (seed % 40) as i64,
         nvcsw: Some(seed * 2),
         nivcsw: (seed % 2 == 0).then_some(seed),
+        blkio_ticks: seed % 13,
+        cancelled_write_bytes: (seed % 4 != 0).then_some(seed % 4096),
+        run_delay_ns: Some(seed * 1000),
     }
 }
 

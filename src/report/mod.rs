@@ -7,8 +7,10 @@ mod csv;
 mod json;
 mod jsonl;
 mod number;
+pub mod pidstat;
 mod svg;
 mod table;
+pub mod top;
 mod vmstat;
 
 pub use catalogue::{Column, ItemColumn, Kind, Report, Rows, REPORTS};

@@ -252,7 +252,7 @@ fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     }
 }
 
-fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
+pub(crate) fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
     Banner {
         sysname: host.sysname.clone(),
         release: host.release.clone(),
