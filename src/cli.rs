@@ -103,8 +103,9 @@ pub struct Args {
     #[arg(short = 'p')]
     pub pretty: bool,
 
-    /// Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per
-    /// interface), a comma list of them, or `-n ALL`
+    /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
+    /// ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per
+    /// CPU), a comma list of them (`-n TCP,ETCP`), or ALL
     #[arg(short = 'n', value_name = "KEYWORD")]
     pub network: Option<String>,
 
@@ -112,7 +113,7 @@ pub struct Args {
     #[arg(short = 'w')]
     pub tasks: bool,
 
-    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL
+    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n ALL -P ALL
     #[arg(short = 'A')]
     pub all: bool,
 
@@ -489,8 +490,8 @@ impl Args {
             select_network(&mut sel, net)?;
         }
         if let Some(list) = &self.cpus {
+            // -P picks the CPUs of -u and -n SOFT; alone it means -u (below), as in sar.
             sel.cpus = parse_cpu_list(list)?;
-            sel.cpu.get_or_insert(false);
         }
         if sel == Selection::default() || sel.tables().is_empty() {
             sel.cpu = Some(false);

@@ -15,6 +15,7 @@ mod host;
 mod loadavg;
 mod meminfo;
 mod netdev;
+mod netproto;
 mod pressure;
 mod procs;
 mod stat;
@@ -27,6 +28,7 @@ pub use host::read_host_facts;
 pub use loadavg::parse_loadavg;
 pub use meminfo::parse_meminfo;
 pub use netdev::parse_net_dev;
+pub use netproto::{parse_snmp, parse_snmp6, parse_sockstat, parse_sockstat6, parse_softnet};
 pub use pressure::parse_pressure;
 pub use procs::{parse_passwd, parse_proc_stat, read_processes, ProcCounters};
 pub use stat::parse_stat;
@@ -80,10 +82,15 @@ enum Source {
     PsiCpu,
     PsiIo,
     PsiMemory,
+    NetSnmp,
+    NetSockstat,
+    NetSnmp6,
+    NetSockstat6,
+    NetSoftnet,
 }
 
 impl Source {
-    const ALL: [Source; 10] = [
+    const ALL: [Source; 15] = [
         Source::Uptime,
         Source::Stat,
         Source::Loadavg,
@@ -94,6 +101,11 @@ impl Source {
         Source::PsiCpu,
         Source::PsiIo,
         Source::PsiMemory,
+        Source::NetSnmp,
+        Source::NetSockstat,
+        Source::NetSnmp6,
+        Source::NetSockstat6,
+        Source::NetSoftnet,
     ];
 
     fn rel_path(self) -> &'static str {
@@ -108,6 +120,11 @@ impl Source {
             Source::PsiCpu => "pressure/cpu",
             Source::PsiIo => "pressure/io",
             Source::PsiMemory => "pressure/memory",
+            Source::NetSnmp => "net/snmp",
+            Source::NetSockstat => "net/sockstat",
+            Source::NetSnmp6 => "net/snmp6",
+            Source::NetSockstat6 => "net/sockstat6",
+            Source::NetSoftnet => "net/softnet_stat",
         }
     }
 }
@@ -303,6 +320,20 @@ impl Probe {
         out.pressure.cpu = self.optional(Source::PsiCpu, parse_pressure);
         out.pressure.io = self.optional(Source::PsiIo, parse_pressure);
         out.pressure.memory = self.optional(Source::PsiMemory, parse_pressure);
+
+        out.snmp = self.optional(Source::NetSnmp, parse_snmp);
+        out.sockets = self.optional(Source::NetSockstat, parse_sockstat);
+        out.snmp6 = self.optional(Source::NetSnmp6, parse_snmp6);
+        out.sockets6 = self.optional(Source::NetSockstat6, parse_sockstat6);
+        if self.load(Source::NetSoftnet) {
+            let online = out.cpu.online().map(|(n, _)| n);
+            if let Err(e) = parse_softnet(self.buf.text(), online, &mut out.softnet) {
+                self.warn(Source::NetSoftnet, &e);
+                out.softnet.clear();
+            }
+        } else {
+            out.softnet.clear();
+        }
         Ok(())
     }
 

@@ -207,7 +207,8 @@ impl Spool {
 }
 
 fn push_item(line: &mut String, table: Table, item: &str) {
-    if table == Table::Cpu {
+    // Per-CPU tables (`-u`, `-n SOFT`) print the CPU in 8 characters, as sar does.
+    if table.item_header() == Some("CPU") {
         line.push_str(&format!("{item:>8}"));
     } else {
         line.push(' ');
