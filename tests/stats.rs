@@ -664,11 +664,11 @@ fn socket_levels_and_their_averages() {
     );
     let mut avg = first.clone();
     avg.add(&between(&b, &c));
-    // The mean of the levels at the end of each interval: (20+31)/2 = 25.5, (4+5)/2 = 4.5,
-    // (6+9)/2 = 7.5.
+    // The mean of the levels at the end of each interval, rounded as sar's %.0f (halves
+    // to even): (20+31)/2 = 25.5 → 26, (4+5)/2 = 4.5 → 4, (6+9)/2 = 7.5 → 8. Truncating
+    // would print 25, 4, 7.
     let rows = Table::NetSock.rows(&none, &avg);
-    assert_eq!(rows[0].cells[0], Cell::Whole(25.5));
-    assert_eq!(rows[0].cells[5], Cell::Whole(7.5));
+    assert_eq!(values(&rows), [[26.0, 4.0, 2.0, 0.0, 1.0, 8.0]]);
     assert_eq!(
         values(&Table::NetSock6.rows(&none, &avg)),
         [[3.0, 0.0, 0.0, 0.0]]

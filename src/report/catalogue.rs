@@ -686,9 +686,9 @@ pub static REPORTS: &[Report] = &[
         values: |_, s| {
             s.sockets.map_or_else(Vec::new, |m| {
                 let l = m.mean();
-                one(vec![
+                one(sock_counts(&[
                     l.totsck, l.tcpsck, l.udpsck, l.rawsck, l.ip_frag, l.tcp_tw,
-                ])
+                ]))
             })
         },
     },
@@ -805,7 +805,7 @@ pub static REPORTS: &[Report] = &[
         values: |_, s| {
             s.sockets6.map_or_else(Vec::new, |m| {
                 let l = m.mean();
-                one(vec![l.tcp6sck, l.udp6sck, l.raw6sck, l.ip6_frag])
+                one(sock_counts(&[l.tcp6sck, l.udp6sck, l.raw6sck, l.ip6_frag]))
             })
         },
     },
@@ -944,6 +944,12 @@ pub static REPORTS: &[Report] = &[
         values: |_, s| psi_values(s.psi.memory, s.seconds),
     },
 ];
+
+/// Socket counts as sar prints them: the mean of the levels shown rounded (`%.0f`), not
+/// truncated.
+fn sock_counts(means: &[f64]) -> Vec<f64> {
+    means.iter().map(|v| v.round_ties_even()).collect()
+}
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs.
 fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64) -> Vec<Values> {
