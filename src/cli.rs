@@ -706,6 +706,15 @@ mod tests {
         assert!(e.contains("TCPX") && e.contains("DEV, EDEV"), "{e}");
         let p = plan(&["-n", "DEV,EDEV", "1"]).unwrap();
         assert!(p.selection.net_dev && p.selection.net_edev);
+        let p = plan(&["-n", "TCP,ETCP,SOCK6", "1"]).unwrap();
+        assert!(p.selection.net_tcp && p.selection.net_etcp && p.selection.net_sock6);
+        assert!(!p.selection.net_udp && p.selection.cpu.is_none());
+        let p = plan(&["-n", "ALL", "1"]).unwrap();
+        assert!(p.selection.net_icmp6 && p.selection.net_soft && p.selection.net_dev);
+        // -P picks the CPUs of -n SOFT; it means -u only when nothing else is asked for.
+        let p = plan(&["-n", "SOFT", "-P", "ALL", "1"]).unwrap();
+        assert_eq!(p.selection.cpu, None);
+        assert_eq!(p.selection.cpus, CpuList::All);
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
         assert!(plan(&["-f", "x", "1", "3"])
             .unwrap_err()
