@@ -12,6 +12,7 @@ use crate::sample::{
     Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, SNMP6_NAMES,
     SNMP_NAMES,
 };
+use std::ops::Range;
 
 /// Set a group's fields from values found by name (`None`: not found, read as 0).
 fn group_from<T: Group>(raw: &[Option<u64>]) -> Result<T, ParseError> {
@@ -38,10 +39,18 @@ pub fn parse_snmp(text: &[u8]) -> Result<SnmpCounters, ParseError> {
         };
         match header.take() {
             Some((h, names)) if h == section => {
+                // The names of this section: a run of SNMP_NAMES (none for IcmpMsg, UdpLite).
+                let start = SNMP_NAMES.iter().position(|(s, _)| s.as_bytes() == section);
+                let Some(start) = start else { continue };
+                let len = SNMP_NAMES[start..]
+                    .iter()
+                    .take_while(|(s, _)| s.as_bytes() == section)
+                    .count();
                 for (name, value) in fields(names).zip(fields(rest)) {
-                    let slot = SNMP_NAMES
+                    let slot = SNMP_NAMES[start..start + len]
                         .iter()
-                        .position(|(s, n)| s.as_bytes() == section && n.as_bytes() == name);
+                        .position(|(_, n)| n.as_bytes() == name)
+                        .map(|i| start + i);
                     if let Some(i) = slot {
                         raw[i] = Some(parse_u64(value).map_err(|e| {
                             ParseError::new(format!(
@@ -64,6 +73,11 @@ pub fn parse_snmp(text: &[u8]) -> Result<SnmpCounters, ParseError> {
     group_from(&raw)
 }
 
+/// Where each protocol's names are in `SNMP6_NAMES`.
+const SNMP6_IP: Range<usize> = 0..21;
+const SNMP6_ICMP: Range<usize> = 21..49;
+const SNMP6_UDP: Range<usize> = 49..53;
+
 /// Parse /proc/net/snmp6: one `Name value` per line.
 pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
     let mut raw = [None; SNMP6_NAMES.len()];
@@ -73,7 +87,24 @@ pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
         let (Some(name), Some(value)) = (f.next(), f.next()) else {
             continue;
         };
-        if let Some(i) = SNMP6_NAMES.iter().position(|n| n.as_bytes() == name) {
+        // Search only the names of the line's protocol; per-type ICMP counters
+        // (`Icmp6InType135`) and UDP-Lite are none of ours.
+        let range = if name.starts_with(b"Ip6") {
+            SNMP6_IP
+        } else if name.starts_with(b"Icmp6InType") || name.starts_with(b"Icmp6OutType") {
+            continue;
+        } else if name.starts_with(b"Icmp6") {
+            SNMP6_ICMP
+        } else if name.starts_with(b"Udp6") {
+            SNMP6_UDP
+        } else {
+            continue;
+        };
+        let slot = SNMP6_NAMES[range.clone()]
+            .iter()
+            .position(|n| n.as_bytes() == name)
+            .map(|i| range.start + i);
+        if let Some(i) = slot {
             raw[i] = Some(parse_u64(value).map_err(|e| {
                 ParseError::new(format!("{}: {}", String::from_utf8_lossy(name), e.0))
             })?);
@@ -204,4 +235,22 @@ pub fn parse_softnet(
         return Err(ParseError::new("no CPU lines"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_snmp6_range_holds_its_protocols_names() {
+        let names = |r: Range<usize>| SNMP6_NAMES[r].to_vec();
+        assert!(names(SNMP6_IP).iter().all(|n| n.starts_with("Ip6")));
+        assert!(names(SNMP6_ICMP).iter().all(|n| n.starts_with("Icmp6")));
+        assert!(names(SNMP6_UDP).iter().all(|n| n.starts_with("Udp6")));
+        assert_eq!(SNMP6_UDP.end, SNMP6_NAMES.len());
+        assert_eq!(
+            (SNMP6_IP.end, SNMP6_ICMP.end),
+            (SNMP6_ICMP.start, SNMP6_UDP.start)
+        );
+    }
 }
