@@ -481,3 +481,52 @@ fn odd_network_protocol_text_is_an_error_never_a_panic() {
     );
     assert!(parse_softnet(b"1 2 3 4 5 6 7 8 9 a b c 100000000\n", 0..1, &mut v).is_err());
 }
+
+mod network_protocol_text_never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the files' own words, numbers (hex, negative, huge) and separators, so
+    /// that headers and values line up often enough to reach the value parsing.
+    fn procish() -> impl Strategy<Value = Vec<u8>> {
+        let word = prop_oneof![
+            Just("Ip:".to_string()),
+            Just("Tcp:".to_string()),
+            Just("Icmp:".to_string()),
+            Just("TCP:".to_string()),
+            Just("sockets:".to_string()),
+            Just("InReceives".to_string()),
+            Just("ActiveOpens".to_string()),
+            Just("Ip6InReceives".to_string()),
+            Just("Icmp6InType3".to_string()),
+            Just("inuse".to_string()),
+            Just("used".to_string()),
+            Just("tw".to_string()),
+            any::<u64>().prop_map(|v| v.to_string()),
+            any::<u64>().prop_map(|v| format!("{v:08x}")),
+            Just("-1".to_string()),
+            Just("184467440737095516150".to_string()),
+            "[ -~]{0,6}",
+        ];
+        let sep = prop_oneof![Just(" "), Just("\t"), Just("\n"), Just("  ")];
+        prop::collection::vec((word, sep), 0..60).prop_map(|parts| {
+            parts
+                .into_iter()
+                .flat_map(|(w, s)| [w, s.to_string()])
+                .collect::<String>()
+                .into_bytes()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_return_or_err(text in prop_oneof![procish(), prop::collection::vec(any::<u8>(), 0..400)]) {
+            let _ = parse_snmp(&text);
+            let _ = parse_snmp6(&text);
+            let _ = parse_sockstat(&text);
+            let _ = parse_sockstat6(&text);
+            let mut v = Vec::new();
+            let _ = parse_softnet(&text, 0..3, &mut v);
+        }
+    }
+}
