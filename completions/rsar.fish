@@ -28,7 +28,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s u -d 'CPU utilisation (the de
 complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP, ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per CPU), a comma list of them (`-n TCP,ETCP`), or ALL' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
@@ -52,7 +52,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates 
 complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
 complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
 complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
-complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'
+complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n ALL -P ALL'
 complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
 complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_needs_command" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'

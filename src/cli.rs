@@ -103,8 +103,9 @@ pub struct Args {
     #[arg(short = 'p')]
     pub pretty: bool,
 
-    /// Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per
-    /// interface), a comma list of them, or `-n ALL`
+    /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
+    /// ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per
+    /// CPU), a comma list of them (`-n TCP,ETCP`), or ALL
     #[arg(short = 'n', value_name = "KEYWORD")]
     pub network: Option<String>,
 
@@ -112,7 +113,7 @@ pub struct Args {
     #[arg(short = 'w')]
     pub tasks: bool,
 
-    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL
+    /// All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n ALL -P ALL
     #[arg(short = 'A')]
     pub all: bool,
 
@@ -782,8 +783,8 @@ impl Args {
             select_network(&mut sel, net)?;
         }
         if let Some(list) = &self.cpus {
+            // -P picks the CPUs of -u and -n SOFT; alone it means -u (below), as in sar.
             sel.cpus = parse_cpu_list(list)?;
-            sel.cpu.get_or_insert(false);
         }
         if sel == Selection::default() || sel.tables().is_empty() {
             sel.cpu = Some(false);
@@ -998,6 +999,15 @@ mod tests {
         assert!(e.contains("TCPX") && e.contains("DEV, EDEV"), "{e}");
         let p = plan(&["-n", "DEV,EDEV", "1"]).unwrap();
         assert!(p.selection.net_dev && p.selection.net_edev);
+        let p = plan(&["-n", "TCP,ETCP,SOCK6", "1"]).unwrap();
+        assert!(p.selection.net_tcp && p.selection.net_etcp && p.selection.net_sock6);
+        assert!(!p.selection.net_udp && p.selection.cpu.is_none());
+        let p = plan(&["-n", "ALL", "1"]).unwrap();
+        assert!(p.selection.net_icmp6 && p.selection.net_soft && p.selection.net_dev);
+        // -P picks the CPUs of -n SOFT; it means -u only when nothing else is asked for.
+        let p = plan(&["-n", "SOFT", "-P", "ALL", "1"]).unwrap();
+        assert_eq!(p.selection.cpu, None);
+        assert_eq!(p.selection.cpus, CpuList::All);
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
         assert!(plan(&["-f", "x", "1", "3"])
             .unwrap_err()

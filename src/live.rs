@@ -153,7 +153,11 @@ impl Source for LiveSource {
     }
 
     fn lacks(&self, table: Table) -> String {
-        let source = table.source().unwrap_or("the kernel");
-        format!("{table:?} report not available: {source} is missing or unreadable")
+        let r = table.report();
+        let source = r.source.unwrap_or("the kernel");
+        format!(
+            "{} ({}) not available: {source} is missing or unreadable",
+            r.flag, r.title
+        )
     }
 }

@@ -533,6 +533,421 @@ pub struct PressureSet {
     pub memory: Option<Pressure>,
 }
 
+group! {
+    /// The IPv4, ICMP, TCP and UDP counters of /proc/net/snmp that sar's `-n IP`, `EIP`,
+    /// `ICMP`, `EICMP`, `TCP`, `ETCP` and `UDP` show. Each is read by its name in the
+    /// header line before its values (`Ip: … InReceives …`), so a kernel that adds a
+    /// column (`InCsumErrors` in 3.10, `OutTransmits` in 6.3) moves nothing; a name the
+    /// kernel does not print reads as 0.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SnmpCounters from "/proc/net/snmp" {
+        /// Ip: InReceives — datagrams received, errors included.
+        pub ip_in_receives: u64 [Counter, "datagrams"],
+        /// Ip: ForwDatagrams.
+        pub ip_forw_datagrams: u64 [Counter, "datagrams"],
+        /// Ip: InDelivers — delivered to IP user protocols.
+        pub ip_in_delivers: u64 [Counter, "datagrams"],
+        /// Ip: OutRequests — supplied by local protocols for sending.
+        pub ip_out_requests: u64 [Counter, "datagrams"],
+        /// Ip: ReasmReqds — fragments needing reassembly.
+        pub ip_reasm_reqds: u64 [Counter, "fragments"],
+        /// Ip: ReasmOKs.
+        pub ip_reasm_oks: u64 [Counter, "datagrams"],
+        /// Ip: FragOKs.
+        pub ip_frag_oks: u64 [Counter, "datagrams"],
+        /// Ip: FragCreates.
+        pub ip_frag_creates: u64 [Counter, "fragments"],
+        /// Ip: InHdrErrors.
+        pub ip_in_hdr_errors: u64 [Counter, "datagrams"],
+        /// Ip: InAddrErrors.
+        pub ip_in_addr_errors: u64 [Counter, "datagrams"],
+        /// Ip: InUnknownProtos.
+        pub ip_in_unknown_protos: u64 [Counter, "datagrams"],
+        /// Ip: InDiscards.
+        pub ip_in_discards: u64 [Counter, "datagrams"],
+        /// Ip: OutDiscards.
+        pub ip_out_discards: u64 [Counter, "datagrams"],
+        /// Ip: OutNoRoutes.
+        pub ip_out_no_routes: u64 [Counter, "datagrams"],
+        /// Ip: ReasmFails.
+        pub ip_reasm_fails: u64 [Counter, "failures"],
+        /// Ip: FragFails.
+        pub ip_frag_fails: u64 [Counter, "datagrams"],
+        /// Icmp: InMsgs.
+        pub icmp_in_msgs: u64 [Counter, "messages"],
+        /// Icmp: OutMsgs.
+        pub icmp_out_msgs: u64 [Counter, "messages"],
+        /// Icmp: InEchos.
+        pub icmp_in_echos: u64 [Counter, "messages"],
+        /// Icmp: InEchoReps.
+        pub icmp_in_echo_reps: u64 [Counter, "messages"],
+        /// Icmp: OutEchos.
+        pub icmp_out_echos: u64 [Counter, "messages"],
+        /// Icmp: OutEchoReps.
+        pub icmp_out_echo_reps: u64 [Counter, "messages"],
+        /// Icmp: InTimestamps.
+        pub icmp_in_timestamps: u64 [Counter, "messages"],
+        /// Icmp: InTimestampReps.
+        pub icmp_in_timestamp_reps: u64 [Counter, "messages"],
+        /// Icmp: OutTimestamps.
+        pub icmp_out_timestamps: u64 [Counter, "messages"],
+        /// Icmp: OutTimestampReps.
+        pub icmp_out_timestamp_reps: u64 [Counter, "messages"],
+        /// Icmp: InAddrMasks.
+        pub icmp_in_addr_masks: u64 [Counter, "messages"],
+        /// Icmp: InAddrMaskReps.
+        pub icmp_in_addr_mask_reps: u64 [Counter, "messages"],
+        /// Icmp: OutAddrMasks.
+        pub icmp_out_addr_masks: u64 [Counter, "messages"],
+        /// Icmp: OutAddrMaskReps.
+        pub icmp_out_addr_mask_reps: u64 [Counter, "messages"],
+        /// Icmp: InErrors.
+        pub icmp_in_errors: u64 [Counter, "messages"],
+        /// Icmp: OutErrors.
+        pub icmp_out_errors: u64 [Counter, "messages"],
+        /// Icmp: InDestUnreachs.
+        pub icmp_in_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp: OutDestUnreachs.
+        pub icmp_out_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp: InTimeExcds.
+        pub icmp_in_time_excds: u64 [Counter, "messages"],
+        /// Icmp: OutTimeExcds.
+        pub icmp_out_time_excds: u64 [Counter, "messages"],
+        /// Icmp: InParmProbs.
+        pub icmp_in_parm_probs: u64 [Counter, "messages"],
+        /// Icmp: OutParmProbs.
+        pub icmp_out_parm_probs: u64 [Counter, "messages"],
+        /// Icmp: InSrcQuenchs.
+        pub icmp_in_src_quenchs: u64 [Counter, "messages"],
+        /// Icmp: OutSrcQuenchs.
+        pub icmp_out_src_quenchs: u64 [Counter, "messages"],
+        /// Icmp: InRedirects.
+        pub icmp_in_redirects: u64 [Counter, "messages"],
+        /// Icmp: OutRedirects.
+        pub icmp_out_redirects: u64 [Counter, "messages"],
+        /// Tcp: ActiveOpens — transitions CLOSED → SYN-SENT.
+        pub tcp_active_opens: u64 [Counter, "connections"],
+        /// Tcp: PassiveOpens — transitions LISTEN → SYN-RCVD.
+        pub tcp_passive_opens: u64 [Counter, "connections"],
+        /// Tcp: InSegs.
+        pub tcp_in_segs: u64 [Counter, "segments"],
+        /// Tcp: OutSegs.
+        pub tcp_out_segs: u64 [Counter, "segments"],
+        /// Tcp: AttemptFails.
+        pub tcp_attempt_fails: u64 [Counter, "connections"],
+        /// Tcp: EstabResets.
+        pub tcp_estab_resets: u64 [Counter, "connections"],
+        /// Tcp: RetransSegs.
+        pub tcp_retrans_segs: u64 [Counter, "segments"],
+        /// Tcp: InErrs.
+        pub tcp_in_errs: u64 [Counter, "segments"],
+        /// Tcp: OutRsts.
+        pub tcp_out_rsts: u64 [Counter, "segments"],
+        /// Udp: InDatagrams.
+        pub udp_in_datagrams: u64 [Counter, "datagrams"],
+        /// Udp: OutDatagrams.
+        pub udp_out_datagrams: u64 [Counter, "datagrams"],
+        /// Udp: NoPorts.
+        pub udp_no_ports: u64 [Counter, "datagrams"],
+        /// Udp: InErrors.
+        pub udp_in_errors: u64 [Counter, "datagrams"],
+    }
+}
+
+/// The kernel's name of each `SnmpCounters` field, as `(section, column)`, in `FIELDS`
+/// order.
+pub const SNMP_NAMES: [(&str, &str); 55] = [
+    ("Ip", "InReceives"),
+    ("Ip", "ForwDatagrams"),
+    ("Ip", "InDelivers"),
+    ("Ip", "OutRequests"),
+    ("Ip", "ReasmReqds"),
+    ("Ip", "ReasmOKs"),
+    ("Ip", "FragOKs"),
+    ("Ip", "FragCreates"),
+    ("Ip", "InHdrErrors"),
+    ("Ip", "InAddrErrors"),
+    ("Ip", "InUnknownProtos"),
+    ("Ip", "InDiscards"),
+    ("Ip", "OutDiscards"),
+    ("Ip", "OutNoRoutes"),
+    ("Ip", "ReasmFails"),
+    ("Ip", "FragFails"),
+    ("Icmp", "InMsgs"),
+    ("Icmp", "OutMsgs"),
+    ("Icmp", "InEchos"),
+    ("Icmp", "InEchoReps"),
+    ("Icmp", "OutEchos"),
+    ("Icmp", "OutEchoReps"),
+    ("Icmp", "InTimestamps"),
+    ("Icmp", "InTimestampReps"),
+    ("Icmp", "OutTimestamps"),
+    ("Icmp", "OutTimestampReps"),
+    ("Icmp", "InAddrMasks"),
+    ("Icmp", "InAddrMaskReps"),
+    ("Icmp", "OutAddrMasks"),
+    ("Icmp", "OutAddrMaskReps"),
+    ("Icmp", "InErrors"),
+    ("Icmp", "OutErrors"),
+    ("Icmp", "InDestUnreachs"),
+    ("Icmp", "OutDestUnreachs"),
+    ("Icmp", "InTimeExcds"),
+    ("Icmp", "OutTimeExcds"),
+    ("Icmp", "InParmProbs"),
+    ("Icmp", "OutParmProbs"),
+    ("Icmp", "InSrcQuenchs"),
+    ("Icmp", "OutSrcQuenchs"),
+    ("Icmp", "InRedirects"),
+    ("Icmp", "OutRedirects"),
+    ("Tcp", "ActiveOpens"),
+    ("Tcp", "PassiveOpens"),
+    ("Tcp", "InSegs"),
+    ("Tcp", "OutSegs"),
+    ("Tcp", "AttemptFails"),
+    ("Tcp", "EstabResets"),
+    ("Tcp", "RetransSegs"),
+    ("Tcp", "InErrs"),
+    ("Tcp", "OutRsts"),
+    ("Udp", "InDatagrams"),
+    ("Udp", "OutDatagrams"),
+    ("Udp", "NoPorts"),
+    ("Udp", "InErrors"),
+];
+
+group! {
+    /// /proc/net/sockstat: sockets in use now (`-n SOCK`). Lines are found by their
+    /// protocol and values by their names, so the `mem` values older kernels lack (and
+    /// `UDPLITE`, added in 2.6.20) change nothing; a missing line reads as 0.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SockStat from "/proc/net/sockstat" {
+        /// `sockets: used` — sockets of every family.
+        pub sockets_used: u64 [Level, "sockets"],
+        /// `TCP: inuse`.
+        pub tcp_inuse: u64 [Level, "sockets"],
+        /// `TCP: tw` — connections in TIME_WAIT.
+        pub tcp_tw: u64 [Level, "sockets"],
+        /// `UDP: inuse`.
+        pub udp_inuse: u64 [Level, "sockets"],
+        /// `RAW: inuse`.
+        pub raw_inuse: u64 [Level, "sockets"],
+        /// `FRAG: inuse` — IP fragment queues.
+        pub frag_inuse: u64 [Level, "queues"],
+    }
+}
+
+group! {
+    /// The IPv6, ICMPv6 and UDPv6 counters of /proc/net/snmp6 (one `Name value` per line)
+    /// that sar's `-n IP6`, `EIP6`, `ICMP6`, `EICMP6` and `UDP6` show, read by name; a name
+    /// the kernel does not print reads as 0. Absent altogether without IPv6.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct Snmp6Counters from "/proc/net/snmp6" {
+        /// Ip6InReceives.
+        pub ip6_in_receives: u64 [Counter, "datagrams"],
+        /// Ip6OutForwDatagrams.
+        pub ip6_out_forw_datagrams: u64 [Counter, "datagrams"],
+        /// Ip6InDelivers.
+        pub ip6_in_delivers: u64 [Counter, "datagrams"],
+        /// Ip6OutRequests.
+        pub ip6_out_requests: u64 [Counter, "datagrams"],
+        /// Ip6ReasmReqds.
+        pub ip6_reasm_reqds: u64 [Counter, "fragments"],
+        /// Ip6ReasmOKs.
+        pub ip6_reasm_oks: u64 [Counter, "datagrams"],
+        /// Ip6InMcastPkts.
+        pub ip6_in_mcast_pkts: u64 [Counter, "packets"],
+        /// Ip6OutMcastPkts.
+        pub ip6_out_mcast_pkts: u64 [Counter, "packets"],
+        /// Ip6FragOKs.
+        pub ip6_frag_oks: u64 [Counter, "datagrams"],
+        /// Ip6FragCreates.
+        pub ip6_frag_creates: u64 [Counter, "fragments"],
+        /// Ip6InHdrErrors.
+        pub ip6_in_hdr_errors: u64 [Counter, "datagrams"],
+        /// Ip6InAddrErrors.
+        pub ip6_in_addr_errors: u64 [Counter, "datagrams"],
+        /// Ip6InUnknownProtos.
+        pub ip6_in_unknown_protos: u64 [Counter, "datagrams"],
+        /// Ip6InTooBigErrors.
+        pub ip6_in_too_big_errors: u64 [Counter, "datagrams"],
+        /// Ip6InDiscards.
+        pub ip6_in_discards: u64 [Counter, "datagrams"],
+        /// Ip6OutDiscards.
+        pub ip6_out_discards: u64 [Counter, "datagrams"],
+        /// Ip6InNoRoutes.
+        pub ip6_in_no_routes: u64 [Counter, "datagrams"],
+        /// Ip6OutNoRoutes.
+        pub ip6_out_no_routes: u64 [Counter, "datagrams"],
+        /// Ip6ReasmFails.
+        pub ip6_reasm_fails: u64 [Counter, "failures"],
+        /// Ip6FragFails.
+        pub ip6_frag_fails: u64 [Counter, "datagrams"],
+        /// Ip6InTruncatedPkts.
+        pub ip6_in_truncated_pkts: u64 [Counter, "datagrams"],
+        /// Icmp6InMsgs.
+        pub icmp6_in_msgs: u64 [Counter, "messages"],
+        /// Icmp6OutMsgs.
+        pub icmp6_out_msgs: u64 [Counter, "messages"],
+        /// Icmp6InEchos.
+        pub icmp6_in_echos: u64 [Counter, "messages"],
+        /// Icmp6InEchoReplies.
+        pub icmp6_in_echo_replies: u64 [Counter, "messages"],
+        /// Icmp6OutEchoReplies.
+        pub icmp6_out_echo_replies: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembQueries.
+        pub icmp6_in_group_memb_queries: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembResponses.
+        pub icmp6_in_group_memb_responses: u64 [Counter, "messages"],
+        /// Icmp6OutGroupMembResponses.
+        pub icmp6_out_group_memb_responses: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembReductions.
+        pub icmp6_in_group_memb_reductions: u64 [Counter, "messages"],
+        /// Icmp6OutGroupMembReductions.
+        pub icmp6_out_group_memb_reductions: u64 [Counter, "messages"],
+        /// Icmp6InRouterSolicits.
+        pub icmp6_in_router_solicits: u64 [Counter, "messages"],
+        /// Icmp6OutRouterSolicits.
+        pub icmp6_out_router_solicits: u64 [Counter, "messages"],
+        /// Icmp6InRouterAdvertisements.
+        pub icmp6_in_router_advertisements: u64 [Counter, "messages"],
+        /// Icmp6InNeighborSolicits.
+        pub icmp6_in_neighbor_solicits: u64 [Counter, "messages"],
+        /// Icmp6OutNeighborSolicits.
+        pub icmp6_out_neighbor_solicits: u64 [Counter, "messages"],
+        /// Icmp6InNeighborAdvertisements.
+        pub icmp6_in_neighbor_advertisements: u64 [Counter, "messages"],
+        /// Icmp6OutNeighborAdvertisements.
+        pub icmp6_out_neighbor_advertisements: u64 [Counter, "messages"],
+        /// Icmp6InErrors.
+        pub icmp6_in_errors: u64 [Counter, "messages"],
+        /// Icmp6InDestUnreachs.
+        pub icmp6_in_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp6OutDestUnreachs.
+        pub icmp6_out_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp6InTimeExcds.
+        pub icmp6_in_time_excds: u64 [Counter, "messages"],
+        /// Icmp6OutTimeExcds.
+        pub icmp6_out_time_excds: u64 [Counter, "messages"],
+        /// Icmp6InParmProblems.
+        pub icmp6_in_parm_problems: u64 [Counter, "messages"],
+        /// Icmp6OutParmProblems.
+        pub icmp6_out_parm_problems: u64 [Counter, "messages"],
+        /// Icmp6InRedirects.
+        pub icmp6_in_redirects: u64 [Counter, "messages"],
+        /// Icmp6OutRedirects.
+        pub icmp6_out_redirects: u64 [Counter, "messages"],
+        /// Icmp6InPktTooBigs.
+        pub icmp6_in_pkt_too_bigs: u64 [Counter, "messages"],
+        /// Icmp6OutPktTooBigs.
+        pub icmp6_out_pkt_too_bigs: u64 [Counter, "messages"],
+        /// Udp6InDatagrams.
+        pub udp6_in_datagrams: u64 [Counter, "datagrams"],
+        /// Udp6OutDatagrams.
+        pub udp6_out_datagrams: u64 [Counter, "datagrams"],
+        /// Udp6NoPorts.
+        pub udp6_no_ports: u64 [Counter, "datagrams"],
+        /// Udp6InErrors.
+        pub udp6_in_errors: u64 [Counter, "datagrams"],
+    }
+}
+
+/// The kernel's name of each `Snmp6Counters` field, in `FIELDS` order.
+pub const SNMP6_NAMES: [&str; 53] = [
+    "Ip6InReceives",
+    "Ip6OutForwDatagrams",
+    "Ip6InDelivers",
+    "Ip6OutRequests",
+    "Ip6ReasmReqds",
+    "Ip6ReasmOKs",
+    "Ip6InMcastPkts",
+    "Ip6OutMcastPkts",
+    "Ip6FragOKs",
+    "Ip6FragCreates",
+    "Ip6InHdrErrors",
+    "Ip6InAddrErrors",
+    "Ip6InUnknownProtos",
+    "Ip6InTooBigErrors",
+    "Ip6InDiscards",
+    "Ip6OutDiscards",
+    "Ip6InNoRoutes",
+    "Ip6OutNoRoutes",
+    "Ip6ReasmFails",
+    "Ip6FragFails",
+    "Ip6InTruncatedPkts",
+    "Icmp6InMsgs",
+    "Icmp6OutMsgs",
+    "Icmp6InEchos",
+    "Icmp6InEchoReplies",
+    "Icmp6OutEchoReplies",
+    "Icmp6InGroupMembQueries",
+    "Icmp6InGroupMembResponses",
+    "Icmp6OutGroupMembResponses",
+    "Icmp6InGroupMembReductions",
+    "Icmp6OutGroupMembReductions",
+    "Icmp6InRouterSolicits",
+    "Icmp6OutRouterSolicits",
+    "Icmp6InRouterAdvertisements",
+    "Icmp6InNeighborSolicits",
+    "Icmp6OutNeighborSolicits",
+    "Icmp6InNeighborAdvertisements",
+    "Icmp6OutNeighborAdvertisements",
+    "Icmp6InErrors",
+    "Icmp6InDestUnreachs",
+    "Icmp6OutDestUnreachs",
+    "Icmp6InTimeExcds",
+    "Icmp6OutTimeExcds",
+    "Icmp6InParmProblems",
+    "Icmp6OutParmProblems",
+    "Icmp6InRedirects",
+    "Icmp6OutRedirects",
+    "Icmp6InPktTooBigs",
+    "Icmp6OutPktTooBigs",
+    "Udp6InDatagrams",
+    "Udp6OutDatagrams",
+    "Udp6NoPorts",
+    "Udp6InErrors",
+];
+
+group! {
+    /// /proc/net/sockstat6: IPv6 sockets in use now (`-n SOCK6`). Absent without IPv6.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SockStat6 from "/proc/net/sockstat6" {
+        /// `TCP6: inuse`.
+        pub tcp6_inuse: u64 [Level, "sockets"],
+        /// `UDP6: inuse`.
+        pub udp6_inuse: u64 [Level, "sockets"],
+        /// `RAW6: inuse`.
+        pub raw6_inuse: u64 [Level, "sockets"],
+        /// `FRAG6: inuse` — IPv6 fragment queues.
+        pub frag6_inuse: u64 [Level, "queues"],
+    }
+}
+
+group! {
+    /// One CPU's line of /proc/net/softnet_stat (`-n SOFT`). The kernel prints each value
+    /// as 32-bit hexadecimal, so the counters wrap at 2^32.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SoftnetCounters from "/proc/net/softnet_stat" {
+        item {
+            /// The CPU's number: the line's 13th column (since Linux 5.10), else the
+            /// position of the line among the online CPUs.
+            pub cpu: u32,
+        }
+        /// Frames processed (column 1).
+        pub processed: u64 [Counter, "frames", wrap = 32],
+        /// Frames dropped because the backlog queue was full (column 2).
+        pub dropped: u64 [Counter, "frames", wrap = 32],
+        /// Times the softirq ran out of budget or time with work left (column 3).
+        pub time_squeeze: u64 [Counter, "events", wrap = 32],
+        /// Times the CPU was woken by an inter-processor interrupt to process packets
+        /// (RPS; column 10).
+        pub received_rps: u64 [Counter, "events", wrap = 32],
+        /// Times the RPS flow limit was reached (column 11; since Linux 3.11).
+        pub flow_limit: u64 [Counter, "events", wrap = 32, since = "3.11"],
+        /// Packets waiting in the backlog queues now (column 12; since Linux 5.10).
+        pub backlog_len: Option<u64> [Level, "packets", since = "5.10"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -618,6 +1033,41 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`pressure` (all `None`: no block)",
         fields: PressureLine::FIELDS,
     },
+    GroupInfo {
+        id: 11,
+        name: "snmp",
+        item: None,
+        member: "`snmp` (`None` without /proc/net/snmp)",
+        fields: SnmpCounters::FIELDS,
+    },
+    GroupInfo {
+        id: 12,
+        name: "sockstat",
+        item: None,
+        member: "`sockets` (`None` without /proc/net/sockstat)",
+        fields: SockStat::FIELDS,
+    },
+    GroupInfo {
+        id: 13,
+        name: "snmp6",
+        item: None,
+        member: "`snmp6` (`None` without IPv6)",
+        fields: Snmp6Counters::FIELDS,
+    },
+    GroupInfo {
+        id: 14,
+        name: "sockstat6",
+        item: None,
+        member: "`sockets6` (`None` without IPv6)",
+        fields: SockStat6::FIELDS,
+    },
+    GroupInfo {
+        id: 15,
+        name: "softnet",
+        item: Some("an online CPU"),
+        member: "`softnet` (empty: no block)",
+        fields: SoftnetCounters::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -633,6 +1083,16 @@ pub struct Sample {
     pub disks: Vec<DiskCounters>,
     pub net: Vec<NetCounters>,
     pub pressure: PressureSet,
+    /// /proc/net/snmp (`-n IP EIP ICMP EICMP TCP ETCP UDP`).
+    pub snmp: Option<SnmpCounters>,
+    /// /proc/net/sockstat (`-n SOCK`).
+    pub sockets: Option<SockStat>,
+    /// /proc/net/snmp6 (`-n IP6 EIP6 ICMP6 EICMP6 UDP6`).
+    pub snmp6: Option<Snmp6Counters>,
+    /// /proc/net/sockstat6 (`-n SOCK6`).
+    pub sockets6: Option<SockStat6>,
+    /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
+    pub softnet: Vec<SoftnetCounters>,
 }
 
 impl Sample {
@@ -690,6 +1150,19 @@ impl Sample {
             if let Some(f) = p.full.as_mut() {
                 f.total_us = 0;
             }
+        }
+        if b.snmp.is_some() {
+            b.snmp = Some(SnmpCounters::default());
+        }
+        if b.snmp6.is_some() {
+            b.snmp6 = Some(Snmp6Counters::default());
+        }
+        for c in &mut b.softnet {
+            *c = SoftnetCounters {
+                cpu: c.cpu,
+                backlog_len: c.backlog_len,
+                ..SoftnetCounters::default()
+            };
         }
         b
     }

@@ -66,7 +66,12 @@ pub trait Source {
     }
     /// The line telling the user that `table` had nothing in what this source read.
     fn lacks(&self, table: Table) -> String {
-        format!("{table:?} report: not in the log (the recording kernel lacked its source)")
+        let r = table.report();
+        let source = r.source.unwrap_or("its source");
+        format!(
+            "{} ({}): not in the log (the recording machine lacked {source}, or the collector left it out)",
+            r.flag, r.title
+        )
     }
 }
 

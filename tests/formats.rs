@@ -250,7 +250,8 @@ fn jsonl_lines_validate_against_the_schema() {
     all.extend([
         "-q", "ALL", "-b", "-B", "-W", "-u", "ALL", "-P", "ALL", "-r", "ALL",
     ]);
-    for flags in [&FLAGS[..], &all[..]] {
+    // -A: every report, the network protocols' members under "network" among them.
+    for flags in [&FLAGS[..], &all[..], &["-A"][..]] {
         let mut args = flags.to_vec();
         args.extend(["-C", "--format", "jsonl", "-f", file.to_str().unwrap()]);
         let out = run(&rsar_bin(), &args);
@@ -265,6 +266,12 @@ fn jsonl_lines_validate_against_the_schema() {
         }
         let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["interval", "interval", "restart", "interval"]);
+        if flags == ["-A"] {
+            let net = &lines[0]["network"];
+            assert!(net["net-tcp"]["active"].is_number(), "{net}");
+            assert!(net["net-etcp"]["retrseg"].is_number(), "{net}");
+            assert_eq!(net["softnet"][0]["cpu"], "all", "{net}");
+        }
         assert_eq!(lines[0]["timestamp"], "2025-11-21T10:00:03+00:00");
         assert_eq!(
             lines[0]["interval"], 3.26,

@@ -11,7 +11,8 @@ use common::{samples_of, test_host};
 use proptest::prelude::*;
 use rsar::sample::{
     CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, LoadAvg, Memory, NetCounters, Paging,
-    Pressure, PressureLine, Sample, SampleTime, Swap,
+    Pressure, PressureLine, Sample, SampleTime, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
+    SoftnetCounters, Swap,
 };
 use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
 use std::path::{Path, PathBuf};
@@ -88,6 +89,13 @@ fn arb_net() -> impl Strategy<Value = NetCounters> {
         })
 }
 
+fn arb_softnet() -> impl Strategy<Value = SoftnetCounters> {
+    (arb_group::<SoftnetCounters>(), any::<u32>()).prop_map(|(mut c, cpu)| {
+        c.cpu = cpu;
+        c
+    })
+}
+
 fn arb_pressure() -> impl Strategy<Value = Option<Pressure>> {
     prop::option::of(
         (
@@ -115,9 +123,23 @@ fn arb_sample() -> impl Strategy<Value = Sample> {
         prop::collection::vec(arb_disk(), 0..4),
         prop::collection::vec(arb_net(), 0..3),
         (arb_pressure(), arb_pressure(), arb_pressure()),
+        (
+            prop::option::of(arb_group::<SnmpCounters>()),
+            prop::option::of(arb_group::<SockStat>()),
+            prop::option::of(arb_group::<Snmp6Counters>()),
+            prop::option::of(arb_group::<SockStat6>()),
+            prop::collection::vec(arb_softnet(), 0..3),
+        ),
     )
         .prop_map(
-            |((time, total, per_cpu, kernel), (load, memory, swap, paging), disks, net, psi)| {
+            |(
+                (time, total, per_cpu, kernel),
+                (load, memory, swap, paging),
+                disks,
+                net,
+                psi,
+                (snmp, sockets, snmp6, sockets6, softnet),
+            )| {
                 let mut s = Sample {
                     time,
                     kernel,
@@ -127,6 +149,11 @@ fn arb_sample() -> impl Strategy<Value = Sample> {
                     paging,
                     disks,
                     net,
+                    snmp,
+                    sockets,
+                    snmp6,
+                    sockets6,
+                    softnet,
                     ..Sample::default()
                 };
                 s.cpu.total = total;

@@ -166,6 +166,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         ));
     }
     let mut probe = Probe::new(&args.proc_root, &args.sys_root).map_err(Failure::data)?;
+    if args.no_snmp {
+        probe = probe.without_snmp();
+    }
     let mut clock = match args.fake_clock {
         Some(t) => Clock::Simulated((t * 1e9) as i64),
         None => Clock::System,

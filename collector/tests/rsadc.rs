@@ -365,3 +365,34 @@ fn proc_and_sys_roots_come_from_the_arguments() {
     assert_eq!(log.header.host.hostname, "vm");
     assert_eq!(log.header.host.release, "6.18.44-fc-v595");
 }
+
+#[test]
+fn no_snmp_leaves_out_only_the_snmp_files() {
+    let d = dir();
+    let root = fixture("t0");
+    let (proc_root, sys_root) = (root.join("proc"), root.join("sys"));
+    let record = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "--proc-root",
+            proc_root.to_str().unwrap(),
+            "--sys-root",
+            sys_root.to_str().unwrap(),
+            "--file",
+            file.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        args.extend(["1", "1"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        samples(file).remove(0)
+    };
+    let all = record(&d.path().join("all.rsar"), &[]);
+    assert!(all.snmp.is_some() && all.snmp6.is_some());
+    let lean = record(&d.path().join("lean.rsar"), &["--no-snmp"]);
+    assert!(lean.snmp.is_none() && lean.snmp6.is_none());
+    assert!(lean.sockets.is_some() && lean.sockets6.is_some() && !lean.softnet.is_empty());
+}

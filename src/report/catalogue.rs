@@ -6,7 +6,9 @@
 //! counters are recorded is one entry here (and a `Table` name).
 
 use super::{CpuList, Selection, Table};
-use crate::stats::{CpuDelta, IntervalStats};
+use crate::sample::Group;
+use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
+use std::ops::Range;
 
 /// What a column's numbers are, which decides how they print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,6 +273,160 @@ const NET_EDEV: &[Column] = &[
     col("rxfram/s", "rxfram", "errors/s", Rate),
     col("rxfifo/s", "rxfifo", "errors/s", Rate),
     col("txfifo/s", "txfifo", "errors/s", Rate),
+];
+const NET_SOCK: &[Column] = &[
+    col("totsck", "totsck", "sockets", Whole),
+    col("tcpsck", "tcpsck", "sockets", Whole),
+    col("udpsck", "udpsck", "sockets", Whole),
+    col("rawsck", "rawsck", "sockets", Whole),
+    col("ip-frag", "ip-frag", "queues", Whole),
+    col("tcp-tw", "tcp-tw", "sockets", Whole),
+];
+const NET_IP: &[Column] = &[
+    col("irec/s", "irec", "datagrams/s", Rate),
+    col("fwddgm/s", "fwddgm", "datagrams/s", Rate),
+    col("idel/s", "idel", "datagrams/s", Rate),
+    col("orq/s", "orq", "datagrams/s", Rate),
+    col("asmrq/s", "asmrq", "fragments/s", Rate),
+    col("asmok/s", "asmok", "datagrams/s", Rate),
+    col("fragok/s", "fragok", "datagrams/s", Rate),
+    col("fragcrt/s", "fragcrt", "fragments/s", Rate),
+];
+const NET_EIP: &[Column] = &[
+    col("ihdrerr/s", "ihdrerr", "datagrams/s", Rate),
+    col("iadrerr/s", "iadrerr", "datagrams/s", Rate),
+    col("iukwnpr/s", "iukwnpr", "datagrams/s", Rate),
+    col("idisc/s", "idisc", "datagrams/s", Rate),
+    col("odisc/s", "odisc", "datagrams/s", Rate),
+    col("onort/s", "onort", "datagrams/s", Rate),
+    col("asmf/s", "asmf", "failures/s", Rate),
+    col("fragf/s", "fragf", "datagrams/s", Rate),
+];
+const NET_ICMP: &[Column] = &[
+    col("imsg/s", "imsg", "messages/s", Rate),
+    col("omsg/s", "omsg", "messages/s", Rate),
+    col("iech/s", "iech", "messages/s", Rate),
+    col("iechr/s", "iechr", "messages/s", Rate),
+    col("oech/s", "oech", "messages/s", Rate),
+    col("oechr/s", "oechr", "messages/s", Rate),
+    col("itm/s", "itm", "messages/s", Rate),
+    col("itmr/s", "itmr", "messages/s", Rate),
+    col("otm/s", "otm", "messages/s", Rate),
+    col("otmr/s", "otmr", "messages/s", Rate),
+    col("iadrmk/s", "iadrmk", "messages/s", Rate),
+    col("iadrmkr/s", "iadrmkr", "messages/s", Rate),
+    col("oadrmk/s", "oadrmk", "messages/s", Rate),
+    col("oadrmkr/s", "oadrmkr", "messages/s", Rate),
+];
+const NET_EICMP: &[Column] = &[
+    col("ierr/s", "ierr", "messages/s", Rate),
+    col("oerr/s", "oerr", "messages/s", Rate),
+    col("idstunr/s", "idstunr", "messages/s", Rate),
+    col("odstunr/s", "odstunr", "messages/s", Rate),
+    col("itmex/s", "itmex", "messages/s", Rate),
+    col("otmex/s", "otmex", "messages/s", Rate),
+    col("iparmpb/s", "iparmpb", "messages/s", Rate),
+    col("oparmpb/s", "oparmpb", "messages/s", Rate),
+    col("isrcq/s", "isrcq", "messages/s", Rate),
+    col("osrcq/s", "osrcq", "messages/s", Rate),
+    col("iredir/s", "iredir", "messages/s", Rate),
+    col("oredir/s", "oredir", "messages/s", Rate),
+];
+const NET_TCP: &[Column] = &[
+    col("active/s", "active", "connections/s", Rate),
+    col("passive/s", "passive", "connections/s", Rate),
+    col("iseg/s", "iseg", "segments/s", Rate),
+    col("oseg/s", "oseg", "segments/s", Rate),
+];
+const NET_ETCP: &[Column] = &[
+    col("atmptf/s", "atmptf", "connections/s", Rate),
+    col("estres/s", "estres", "connections/s", Rate),
+    col("retrseg/s", "retrseg", "segments/s", Rate),
+    col("isegerr/s", "isegerr", "segments/s", Rate),
+    col("orsts/s", "orsts", "segments/s", Rate),
+];
+const NET_UDP: &[Column] = &[
+    col("idgm/s", "idgm", "datagrams/s", Rate),
+    col("odgm/s", "odgm", "datagrams/s", Rate),
+    col("noport/s", "noport", "datagrams/s", Rate),
+    col("idgmerr/s", "idgmerr", "datagrams/s", Rate),
+];
+const NET_SOCK6: &[Column] = &[
+    col("tcp6sck", "tcp6sck", "sockets", Whole),
+    col("udp6sck", "udp6sck", "sockets", Whole),
+    col("raw6sck", "raw6sck", "sockets", Whole),
+    col("ip6-frag", "ip6-frag", "queues", Whole),
+];
+const NET_IP6: &[Column] = &[
+    col("irec6/s", "irec6", "datagrams/s", Rate),
+    col("fwddgm6/s", "fwddgm6", "datagrams/s", Rate),
+    col("idel6/s", "idel6", "datagrams/s", Rate),
+    col("orq6/s", "orq6", "datagrams/s", Rate),
+    col("asmrq6/s", "asmrq6", "fragments/s", Rate),
+    col("asmok6/s", "asmok6", "datagrams/s", Rate),
+    col("imcpck6/s", "imcpck6", "packets/s", Rate),
+    col("omcpck6/s", "omcpck6", "packets/s", Rate),
+    col("fragok6/s", "fragok6", "datagrams/s", Rate),
+    col("fragcr6/s", "fragcr6", "fragments/s", Rate),
+];
+const NET_EIP6: &[Column] = &[
+    col("ihdrer6/s", "ihdrer6", "datagrams/s", Rate),
+    col("iadrer6/s", "iadrer6", "datagrams/s", Rate),
+    col("iukwnp6/s", "iukwnp6", "datagrams/s", Rate),
+    col("i2big6/s", "i2big6", "datagrams/s", Rate),
+    col("idisc6/s", "idisc6", "datagrams/s", Rate),
+    col("odisc6/s", "odisc6", "datagrams/s", Rate),
+    col("inort6/s", "inort6", "datagrams/s", Rate),
+    col("onort6/s", "onort6", "datagrams/s", Rate),
+    col("asmf6/s", "asmf6", "failures/s", Rate),
+    col("fragf6/s", "fragf6", "datagrams/s", Rate),
+    col("itrpck6/s", "itrpck6", "datagrams/s", Rate),
+];
+const NET_ICMP6: &[Column] = &[
+    col("imsg6/s", "imsg6", "messages/s", Rate),
+    col("omsg6/s", "omsg6", "messages/s", Rate),
+    col("iech6/s", "iech6", "messages/s", Rate),
+    col("iechr6/s", "iechr6", "messages/s", Rate),
+    col("oechr6/s", "oechr6", "messages/s", Rate),
+    col("igmbq6/s", "igmbq6", "messages/s", Rate),
+    col("igmbr6/s", "igmbr6", "messages/s", Rate),
+    col("ogmbr6/s", "ogmbr6", "messages/s", Rate),
+    col("igmbrd6/s", "igmbrd6", "messages/s", Rate),
+    col("ogmbrd6/s", "ogmbrd6", "messages/s", Rate),
+    col("irtsol6/s", "irtsol6", "messages/s", Rate),
+    col("ortsol6/s", "ortsol6", "messages/s", Rate),
+    col("irtad6/s", "irtad6", "messages/s", Rate),
+    col("inbsol6/s", "inbsol6", "messages/s", Rate),
+    col("onbsol6/s", "onbsol6", "messages/s", Rate),
+    col("inbad6/s", "inbad6", "messages/s", Rate),
+    col("onbad6/s", "onbad6", "messages/s", Rate),
+];
+const NET_EICMP6: &[Column] = &[
+    col("ierr6/s", "ierr6", "messages/s", Rate),
+    col("idtunr6/s", "idtunr6", "messages/s", Rate),
+    col("odtunr6/s", "odtunr6", "messages/s", Rate),
+    col("itmex6/s", "itmex6", "messages/s", Rate),
+    col("otmex6/s", "otmex6", "messages/s", Rate),
+    col("iprmpb6/s", "iprmpb6", "messages/s", Rate),
+    col("oprmpb6/s", "oprmpb6", "messages/s", Rate),
+    col("iredir6/s", "iredir6", "messages/s", Rate),
+    col("oredir6/s", "oredir6", "messages/s", Rate),
+    col("ipck2b6/s", "ipck2b6", "messages/s", Rate),
+    col("opck2b6/s", "opck2b6", "messages/s", Rate),
+];
+const NET_UDP6: &[Column] = &[
+    col("idgm6/s", "idgm6", "datagrams/s", Rate),
+    col("odgm6/s", "odgm6", "datagrams/s", Rate),
+    col("noport6/s", "noport6", "datagrams/s", Rate),
+    col("idgmer6/s", "idgmer6", "datagrams/s", Rate),
+];
+const NET_SOFT: &[Column] = &[
+    col("total/s", "total", "frames/s", Rate),
+    col("dropd/s", "dropd", "frames/s", Rate),
+    col("squeezd/s", "squeezd", "events/s", Rate),
+    col("rx_rps/s", "rx_rps", "interrupts/s", Rate),
+    col("flw_lim/s", "flw_lim", "events/s", Rate),
+    col("blg_len", "blg_len", "packets", Whole),
 ];
 const PSI_CPU: &[Column] = &[
     col("%scpu-10", "some_avg10", "%", Percent),
@@ -583,6 +739,232 @@ pub static REPORTS: &[Report] = &[
         },
     },
     Report {
+        table: Table::NetSock,
+        flag: "-n SOCK",
+        title: "IPv4 sockets in use",
+        name: "net-sock",
+        json: &["network", "net-sock"],
+        item: None,
+        source: Some("/proc/net/sockstat"),
+        selected: |sel| sel.net_sock,
+        select: |sel| sel.net_sock = true,
+        columns: |_| NET_SOCK,
+        available: |s| s.sockets.is_some(),
+        values: |_, s, out| {
+            if let Some(m) = s.sockets {
+                let l = m.mean();
+                out.push(
+                    None,
+                    &[l.totsck, l.tcpsck, l.udpsck, l.rawsck, l.ip_frag, l.tcp_tw],
+                );
+            }
+        },
+    },
+    Report {
+        table: Table::NetIp,
+        flag: "-n IP",
+        title: "IPv4 traffic",
+        name: "net-ip",
+        json: &["network", "net-ip"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_ip,
+        select: |sel| sel.net_ip = true,
+        columns: |_| NET_IP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEip,
+        flag: "-n EIP",
+        title: "IPv4 errors",
+        name: "net-eip",
+        json: &["network", "net-eip"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_eip,
+        select: |sel| sel.net_eip = true,
+        columns: |_| NET_EIP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.seconds, out),
+    },
+    Report {
+        table: Table::NetIcmp,
+        flag: "-n ICMP",
+        title: "ICMPv4 traffic",
+        name: "net-icmp",
+        json: &["network", "net-icmp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_icmp,
+        select: |sel| sel.net_icmp = true,
+        columns: |_| NET_ICMP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEicmp,
+        flag: "-n EICMP",
+        title: "ICMPv4 errors",
+        name: "net-eicmp",
+        json: &["network", "net-eicmp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_eicmp,
+        select: |sel| sel.net_eicmp = true,
+        columns: |_| NET_EICMP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.seconds, out),
+    },
+    Report {
+        table: Table::NetTcp,
+        flag: "-n TCP",
+        title: "TCPv4 traffic",
+        name: "net-tcp",
+        json: &["network", "net-tcp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_tcp,
+        select: |sel| sel.net_tcp = true,
+        columns: |_| NET_TCP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEtcp,
+        flag: "-n ETCP",
+        title: "TCPv4 errors",
+        name: "net-etcp",
+        json: &["network", "net-etcp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_etcp,
+        select: |sel| sel.net_etcp = true,
+        columns: |_| NET_ETCP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.seconds, out),
+    },
+    Report {
+        table: Table::NetUdp,
+        flag: "-n UDP",
+        title: "UDPv4 traffic",
+        name: "net-udp",
+        json: &["network", "net-udp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_udp,
+        select: |sel| sel.net_udp = true,
+        columns: |_| NET_UDP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.seconds, out),
+    },
+    Report {
+        table: Table::NetSock6,
+        flag: "-n SOCK6",
+        title: "IPv6 sockets in use",
+        name: "net-sock6",
+        json: &["network", "net-sock6"],
+        item: None,
+        source: Some("/proc/net/sockstat6"),
+        selected: |sel| sel.net_sock6,
+        select: |sel| sel.net_sock6 = true,
+        columns: |_| NET_SOCK6,
+        available: |s| s.sockets6.is_some(),
+        values: |_, s, out| {
+            if let Some(m) = s.sockets6 {
+                let l = m.mean();
+                out.push(None, &[l.tcp6sck, l.udp6sck, l.raw6sck, l.ip6_frag]);
+            }
+        },
+    },
+    Report {
+        table: Table::NetIp6,
+        flag: "-n IP6",
+        title: "IPv6 traffic",
+        name: "net-ip6",
+        json: &["network", "net-ip6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_ip6,
+        select: |sel| sel.net_ip6 = true,
+        columns: |_| NET_IP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEip6,
+        flag: "-n EIP6",
+        title: "IPv6 errors",
+        name: "net-eip6",
+        json: &["network", "net-eip6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_eip6,
+        select: |sel| sel.net_eip6 = true,
+        columns: |_| NET_EIP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.seconds, out),
+    },
+    Report {
+        table: Table::NetIcmp6,
+        flag: "-n ICMP6",
+        title: "ICMPv6 traffic",
+        name: "net-icmp6",
+        json: &["network", "net-icmp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_icmp6,
+        select: |sel| sel.net_icmp6 = true,
+        columns: |_| NET_ICMP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEicmp6,
+        flag: "-n EICMP6",
+        title: "ICMPv6 errors",
+        name: "net-eicmp6",
+        json: &["network", "net-eicmp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_eicmp6,
+        select: |sel| sel.net_eicmp6 = true,
+        columns: |_| NET_EICMP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.seconds, out),
+    },
+    Report {
+        table: Table::NetUdp6,
+        flag: "-n UDP6",
+        title: "UDPv6 traffic",
+        name: "net-udp6",
+        json: &["network", "net-udp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_udp6,
+        select: |sel| sel.net_udp6 = true,
+        columns: |_| NET_UDP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.seconds, out),
+    },
+    Report {
+        table: Table::NetSoft,
+        flag: "-n SOFT",
+        title: "Network softirq per CPU",
+        name: "softnet",
+        json: &["network", "softnet"],
+        item: Some(ItemColumn {
+            sar: "CPU",
+            sadf: "cpu",
+        }),
+        source: Some("/proc/net/softnet_stat"),
+        selected: |sel| sel.net_soft,
+        select: |sel| sel.net_soft = true,
+        columns: |_| NET_SOFT,
+        available: |s| !s.softnet.is_empty(),
+        values: softnet_values,
+    },
+    Report {
         table: Table::PsiCpu,
         flag: "-q ALL",
         title: "CPU pressure",
@@ -633,6 +1015,40 @@ pub static REPORTS: &[Report] = &[
         values: |_, s, out| psi_values(s.psi.memory, s.seconds, out),
     },
 ];
+
+/// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
+fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
+    let Some(d) = d else { return };
+    let mut all = Vec::with_capacity(T::FIELDS.len());
+    d.raw_values(&mut |v| all.push(v.unwrap_or(0) as f64 / seconds));
+    if let Some(row) = all.get(range) {
+        out.push(None, row);
+    }
+}
+
+/// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
+fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
+    let row = |out: &mut Rows, c: &SoftnetDelta| {
+        out.push_numbered(c.cpu as usize, &c.values(s.seconds));
+    };
+    let all = SoftnetDelta::total(&s.softnet).values(s.seconds);
+    match &sel.cpus {
+        CpuList::Total => out.push(Some("all"), &all),
+        CpuList::All => {
+            out.push(Some("all"), &all);
+            for c in &s.softnet {
+                row(out, c);
+            }
+        }
+        CpuList::Some(list) => {
+            for &n in list {
+                if let Some(c) = s.softnet.iter().find(|c| c.cpu as usize == n) {
+                    row(out, c);
+                }
+            }
+        }
+    }
+}
 
 fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
     if let Some(p) = p {

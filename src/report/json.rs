@@ -15,7 +15,7 @@ pub(super) fn number(c: Cell) -> String {
     match c {
         Cell::Real(v) if v.is_finite() => format!("{v:.2}"),
         Cell::Real(_) => "0.00".into(),
-        Cell::Whole(v) => format!("{}", v.trunc() as i64),
+        Cell::Whole(v) => format!("{}", v.round_ties_even() as i64),
     }
 }
 

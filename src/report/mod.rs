@@ -127,6 +127,36 @@ pub struct Selection {
     pub net_dev: bool,
     /// `-n EDEV`
     pub net_edev: bool,
+    /// `-n SOCK`
+    pub net_sock: bool,
+    /// `-n IP`
+    pub net_ip: bool,
+    /// `-n EIP`
+    pub net_eip: bool,
+    /// `-n ICMP`
+    pub net_icmp: bool,
+    /// `-n EICMP`
+    pub net_eicmp: bool,
+    /// `-n TCP`
+    pub net_tcp: bool,
+    /// `-n ETCP`
+    pub net_etcp: bool,
+    /// `-n UDP`
+    pub net_udp: bool,
+    /// `-n SOCK6`
+    pub net_sock6: bool,
+    /// `-n IP6`
+    pub net_ip6: bool,
+    /// `-n EIP6`
+    pub net_eip6: bool,
+    /// `-n ICMP6`
+    pub net_icmp6: bool,
+    /// `-n EICMP6`
+    pub net_eicmp6: bool,
+    /// `-n UDP6`
+    pub net_udp6: bool,
+    /// `-n SOFT`
+    pub net_soft: bool,
 }
 
 impl Selection {
@@ -145,6 +175,21 @@ impl Selection {
             disk: true,
             net_dev: true,
             net_edev: true,
+            net_sock: true,
+            net_ip: true,
+            net_eip: true,
+            net_icmp: true,
+            net_eicmp: true,
+            net_tcp: true,
+            net_etcp: true,
+            net_udp: true,
+            net_sock6: true,
+            net_ip6: true,
+            net_eip6: true,
+            net_icmp6: true,
+            net_eicmp6: true,
+            net_udp6: true,
+            net_soft: true,
         }
     }
 
@@ -172,6 +217,21 @@ pub enum Table {
     Disk,
     NetDev,
     NetEdev,
+    NetSock,
+    NetIp,
+    NetEip,
+    NetIcmp,
+    NetEicmp,
+    NetTcp,
+    NetEtcp,
+    NetUdp,
+    NetSock6,
+    NetIp6,
+    NetEip6,
+    NetIcmp6,
+    NetEicmp6,
+    NetUdp6,
+    NetSoft,
     PsiCpu,
     PsiIo,
     PsiMemory,

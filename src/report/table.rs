@@ -226,7 +226,8 @@ impl Spool {
 
 /// `push_item` into a byte line.
 fn push_item_bytes(line: &mut Vec<u8>, table: Table, item: &str) {
-    if table == Table::Cpu {
+    // Per-CPU tables (`-u`, `-n SOFT`) print the CPU in 8 characters, as sar does.
+    if table.item_header() == Some("CPU") {
         number::push_str_right(line, item, 8);
     } else {
         line.push(b' ');
@@ -235,7 +236,8 @@ fn push_item_bytes(line: &mut Vec<u8>, table: Table, item: &str) {
 }
 
 fn push_item(line: &mut String, table: Table, item: &str) {
-    if table == Table::Cpu {
+    // Per-CPU tables (`-u`, `-n SOFT`) print the CPU in 8 characters, as sar does.
+    if table.item_header() == Some("CPU") {
         line.push_str(&format!("{item:>8}"));
     } else {
         line.push(' ');

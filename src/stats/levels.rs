@@ -2,7 +2,7 @@
 //! space (`-S`), the run queue and load (`-q`), pressure averages. An interval shows the
 //! level at its end; an average shows the mean of the levels shown (as sar does).
 
-use crate::sample::{KernelCounters, LoadAvg, Memory, Pressure, Swap};
+use crate::sample::{KernelCounters, LoadAvg, Memory, Pressure, SockStat, SockStat6, Swap};
 
 /// Declares a group of levels (f64 so that sums over a day stay exact) with the two
 /// operations averaging needs.
@@ -70,13 +70,49 @@ level_group! {
     PsiLevels { some10, some60, some300, full10, full60, full300 }
 }
 
+level_group! {
+    /// `sar -n SOCK`: sockets in use.
+    SockLevels { totsck, tcpsck, udpsck, rawsck, ip_frag, tcp_tw }
+}
+
+level_group! {
+    /// `sar -n SOCK6`: IPv6 sockets in use.
+    Sock6Levels { tcp6sck, udp6sck, raw6sck, ip6_frag }
+}
+
 impl_mean!(
     MemoryLevels,
     SwapLevels,
     QueueLevels,
     ProcsLevels,
-    PsiLevels
+    PsiLevels,
+    SockLevels,
+    Sock6Levels
 );
+
+impl SockLevels {
+    pub fn of(s: &SockStat) -> Self {
+        SockLevels {
+            totsck: s.sockets_used as f64,
+            tcpsck: s.tcp_inuse as f64,
+            udpsck: s.udp_inuse as f64,
+            rawsck: s.raw_inuse as f64,
+            ip_frag: s.frag_inuse as f64,
+            tcp_tw: s.tcp_tw as f64,
+        }
+    }
+}
+
+impl Sock6Levels {
+    pub fn of(s: &SockStat6) -> Self {
+        Sock6Levels {
+            tcp6sck: s.tcp6_inuse as f64,
+            udp6sck: s.udp6_inuse as f64,
+            raw6sck: s.raw6_inuse as f64,
+            ip6_frag: s.frag6_inuse as f64,
+        }
+    }
+}
 
 impl MemoryLevels {
     /// sysstat 12.7.8+: used = MemTotal − MemAvailable. Kernels before 3.14 have no

@@ -17,18 +17,22 @@ mod cpu;
 mod disk;
 mod levels;
 mod net;
+mod netproto;
 mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
-pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
+pub use levels::{
+    Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, Sock6Levels, SockLevels, SwapLevels,
+};
 pub use net::{NetDelta, NetErrors, NetRates};
+pub use netproto::{add_counters, counter_delta, SoftnetDelta};
 pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 
-use crate::sample::Sample;
+use crate::sample::{Sample, Snmp6Counters, SnmpCounters};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -62,6 +66,14 @@ pub struct IntervalStats {
     pub procs: Mean<ProcsLevels>,
     pub memory: Option<Mean<MemoryLevels>>,
     pub swap: Option<Mean<SwapLevels>>,
+    /// /proc/net/snmp counters over the interval (each field a Δ).
+    pub snmp: Option<SnmpCounters>,
+    /// /proc/net/snmp6 counters over the interval (each field a Δ).
+    pub snmp6: Option<Snmp6Counters>,
+    pub sockets: Option<Mean<SockLevels>>,
+    pub sockets6: Option<Mean<Sock6Levels>>,
+    /// Every CPU of the later sample's softnet_stat, in its order.
+    pub softnet: Vec<SoftnetDelta>,
 }
 
 impl IntervalStats {
@@ -138,6 +150,27 @@ impl IntervalStats {
                 .swap
                 .as_ref()
                 .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
+            snmp: match (&prev.snmp, &curr.snmp) {
+                (Some(p), Some(c)) => Some(counter_delta(p, c)),
+                _ => None,
+            },
+            snmp6: match (&prev.snmp6, &curr.snmp6) {
+                (Some(p), Some(c)) => Some(counter_delta(p, c)),
+                _ => None,
+            },
+            sockets: curr
+                .sockets
+                .as_ref()
+                .map(|s| Mean::<SockLevels>::of(SockLevels::of(s))),
+            sockets6: curr
+                .sockets6
+                .as_ref()
+                .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
+            softnet: curr
+                .softnet
+                .iter()
+                .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
+                .collect(),
         })
     }
 
@@ -174,6 +207,16 @@ impl IntervalStats {
         self.procs.add(&o.procs);
         merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
         merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
+        merge(&mut self.snmp, &o.snmp, add_counters);
+        merge(&mut self.snmp6, &o.snmp6, add_counters);
+        merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
+        merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
+        for c in &o.softnet {
+            match self.softnet.iter_mut().find(|m| m.cpu == c.cpu) {
+                Some(m) => m.add(c),
+                None => self.softnet.push(*c),
+            }
+        }
     }
 
     /// A count over this interval, per second.

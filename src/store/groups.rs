@@ -13,7 +13,8 @@ use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
     CpuTicks, DiskCounters, Group, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
-    PressureLine, Sample, SampleTime, Swap, GROUPS,
+    PressureLine, Sample, SampleTime, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
+    SoftnetCounters, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -21,7 +22,7 @@ pub const MODE_KEY: u64 = 0;
 pub const MODE_DELTA: u64 = 1;
 pub const MODE_STEP: u64 = 2;
 /// How many groups this build knows (ids 1..=NGROUPS).
-pub const NGROUPS: usize = 10;
+pub const NGROUPS: usize = 15;
 /// Guards on what a layout read from a file may ask for.
 const MAX_FIELDS: usize = 256;
 const MAX_ITEMS: usize = 1 << 16;
@@ -39,6 +40,11 @@ const SLOT_PAGING: usize = 6;
 const SLOT_DISK: usize = 7;
 const SLOT_NET: usize = 8;
 const SLOT_PRESSURE: usize = 9;
+const SLOT_SNMP: usize = 10;
+const SLOT_SOCKSTAT: usize = 11;
+const SLOT_SNMP6: usize = 12;
+const SLOT_SOCKSTAT6: usize = 13;
+const SLOT_SOFTNET: usize = 14;
 
 /// The group id of a slot (`GROUPS[slot].id`).
 pub fn group_id(slot: usize) -> u64 {
@@ -148,6 +154,22 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_MEMORY], &s.memory);
     single(&mut out[SLOT_SWAP], &s.swap);
     single(&mut out[SLOT_PAGING], &s.paging);
+    single(&mut out[SLOT_SNMP], &s.snmp);
+    single(&mut out[SLOT_SOCKSTAT], &s.sockets);
+    single(&mut out[SLOT_SNMP6], &s.snmp6);
+    single(&mut out[SLOT_SOCKSTAT6], &s.sockets6);
+    if !s.softnet.is_empty() {
+        let e = &mut out[SLOT_SOFTNET];
+        e.start::<SoftnetCounters>();
+        put_varint(&mut e.layout, s.softnet.len() as u64);
+        for c in &s.softnet {
+            put_varint(&mut e.layout, u64::from(c.cpu));
+        }
+        for c in &s.softnet {
+            e.item(c);
+        }
+        e.finish();
+    }
 
     if !s.disks.is_empty() {
         let e = &mut out[SLOT_DISK];
@@ -217,6 +239,8 @@ pub enum Items {
     Nets(Vec<NetCounters>),
     /// Bit 2r: resource r (cpu, io, memory) has `some`; bit 2r+1: it has `full`.
     Pressure(u8),
+    /// Softnet lines, their CPU numbers set and their numbers still 0.
+    Softnet(Vec<SoftnetCounters>),
 }
 
 impl Items {
@@ -227,6 +251,7 @@ impl Items {
             Items::Disks(d) => d.len(),
             Items::Nets(n) => n.len(),
             Items::Pressure(m) => m.count_ones() as usize,
+            Items::Softnet(c) => c.len(),
         }
     }
 }
@@ -303,6 +328,17 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 return Err(DecodeError("bad pressure line set"));
             }
             Items::Pressure(m)
+        }
+        SLOT_SOFTNET => {
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let mut cpus = Vec::with_capacity(n);
+            for _ in 0..n {
+                cpus.push(SoftnetCounters {
+                    cpu: small(c.varint()?)?,
+                    ..SoftnetCounters::default()
+                });
+            }
+            Items::Softnet(cpus)
         }
         _ => Items::One,
     };
@@ -434,11 +470,24 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                 }
             }
         }
+        (Items::Softnet(tpl), _) => {
+            s.softnet = tpl
+                .iter()
+                .map(|c| {
+                    let mut c = *c;
+                    r.next(&mut c).map(|()| c)
+                })
+                .collect::<Result<_, _>>()?;
+        }
         (Items::One, SLOT_KERNEL) => s.kernel = r.one::<KernelCounters>()?,
         (Items::One, SLOT_LOAD) => s.load = Some(r.one::<LoadAvg>()?),
         (Items::One, SLOT_MEMORY) => s.memory = Some(r.one::<Memory>()?),
         (Items::One, SLOT_SWAP) => s.swap = Some(r.one::<Swap>()?),
         (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
+        (Items::One, SLOT_SNMP) => s.snmp = Some(r.one::<SnmpCounters>()?),
+        (Items::One, SLOT_SOCKSTAT) => s.sockets = Some(r.one::<SockStat>()?),
+        (Items::One, SLOT_SNMP6) => s.snmp6 = Some(r.one::<Snmp6Counters>()?),
+        (Items::One, SLOT_SOCKSTAT6) => s.sockets6 = Some(r.one::<SockStat6>()?),
         (Items::One, _) => {}
     }
     Ok(())
