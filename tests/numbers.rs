@@ -353,3 +353,27 @@ fn json_disk_request_size_is_in_sectors_and_the_interval_whole_seconds() {
     assert_eq!(d["avgrq-sz"].to_string(), "8.00");
     assert_eq!(d["areq-sz"].to_string(), "4.00");
 }
+
+#[test]
+fn a_counter_going_back_from_a_small_value_is_a_reset_not_a_32_bit_wrap() {
+    // sysstat's root6 → root7: wlp5s1's collisions go 10 → 0 while its packets go on.
+    // sar prints 0.00 coll/s; rsar took it for a 32-bit wrap (2^32 − 10 collisions).
+    let iface = |tx_packets: u64, tx_colls: u64| rsar::sample::NetCounters {
+        name: "wlp5s1".into(),
+        rx_packets: tx_packets,
+        tx_packets,
+        tx_colls,
+        ..Default::default()
+    };
+    let mut a = at(0);
+    let mut b = at(20);
+    a.net = vec![iface(5, 10)];
+    b.net = vec![iface(5831, 0)];
+    let s = IntervalStats::between(&a, &b).unwrap();
+    assert_eq!(s.net[0].errors.tx_colls, 0);
+    // A counter near 2^32 that comes back small did wrap.
+    a.net[0].tx_colls = 4_294_967_000;
+    b.net[0].tx_colls = 4;
+    let s = IntervalStats::between(&a, &b).unwrap();
+    assert_eq!(s.net[0].errors.tx_colls, 300);
+}

@@ -6,7 +6,8 @@
 //!   taken from zero (sysstat diffs a new device against zeros).
 //! - The millisecond fields are 32-bit in the kernel on every architecture and wrap at
 //!   2^32 ms (about 49.7 days of accumulated time): a smaller value with a previous value
-//!   that fits in 32 bits is a wrap, and Δ = new + 2^32 − old.
+//!   in the upper half of the 32-bit range is a wrap, and Δ = new + 2^32 − old; from
+//!   lower down it is a reset and counts 0.
 //! - Any other field that goes backwards counts 0.
 //! - A device that disappears simply has no row; one that was never used (no I/O
 //!   completed since boot) is skipped by `-d`, as sar does.
@@ -42,11 +43,14 @@ pub struct DiskDelta {
     pub seconds: f64,
 }
 
-/// Δ of a 32-bit kernel counter that may have wrapped.
+/// Δ of a 32-bit kernel counter that may have wrapped. Only a counter that was in the
+/// upper half of the 32-bit range can have wrapped: one that goes back from lower down
+/// would have counted 2^31 or more in one interval — it was reset, and counts 0 (a
+/// collision count going 10 → 0 is not 4294967286 collisions).
 pub(crate) fn delta_u32_wrapping(prev: u64, curr: u64) -> u64 {
     if curr >= prev {
         curr - prev
-    } else if prev <= u64::from(u32::MAX) {
+    } else if (1u64 << 31..=u64::from(u32::MAX)).contains(&prev) {
         curr + (1u64 << 32) - prev
     } else {
         0

@@ -4,9 +4,10 @@
 //! - An interface seen for the first time, or whose packet counts (received or sent) went
 //!   backwards, was registered (again) since the previous sample — a re-created veth, a
 //!   reloaded driver: its counters are taken from zero (sysstat does the same).
-//! - Any other counter that went backwards with a previous value that fits in 32 bits
-//!   wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 − old.
-//!   Otherwise it counts 0.
+//! - Any other counter that went backwards with a previous value in the upper half of the
+//!   32-bit range wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 −
+//!   old. Otherwise it was reset (a driver clearing one statistic) and counts 0, as sar
+//!   prints it: not the 2^32 events a wrap from a small value would mean.
 //! - An interface's average is over the intervals in which it was there: an interval in
 //!   which it had no row counts neither its deltas nor its seconds.
 
