@@ -178,6 +178,12 @@ impl App {
 
     /// Replay: the decoded intervals for a request.
     pub fn set_moments(&mut self, snaps: Vec<Snapshot>) {
+        if let Some(want) = self.requested {
+            if !snaps.iter().any(|s| s.end_ns() == want) {
+                self.message =
+                    Some("the detail of this moment could not be read from the log".into());
+            }
+        }
         self.moments = snaps.into();
     }
 

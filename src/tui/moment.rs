@@ -72,10 +72,38 @@ pub struct Request {
     pub until_ns: i64,
 }
 
+/// How far back each retry seeks when a seek gave nothing (see `decode`).
+const RETRY_BACK_NS: i64 = 600 * 1_000_000_000;
+
 /// The intervals of `req`, oldest first.
+///
+/// A seek that lands where the groups' keyframes cannot be met before the end of the
+/// file yields nothing (seen near the end of a large host's file): then it seeks again
+/// ten minutes earlier, and at last reads the files from their start.
 pub fn decode(files: &[PathBuf], window: &Window, req: &Request) -> Result<Vec<Snapshot>, String> {
+    let mut snaps = Vec::new();
+    for seek in [
+        Some(req.from_ns),
+        Some(req.from_ns.saturating_sub(RETRY_BACK_NS)),
+        None,
+    ] {
+        snaps = decode_from(files, window, req, seek)?;
+        if snaps.last().is_some_and(|s| s.end_ns() == req.until_ns) {
+            break;
+        }
+    }
+    Ok(snaps)
+}
+
+/// `decode`, reading from just before `seek_ns` (or from the start).
+fn decode_from(
+    files: &[PathBuf],
+    window: &Window,
+    req: &Request,
+    seek_ns: Option<i64>,
+) -> Result<Vec<Snapshot>, String> {
     let start = WindowStart {
-        since_ns: Some(req.from_ns),
+        since_ns: seek_ns,
         clock: None,
     };
     let inner = LogSource::open(files.to_vec(), crate::source::Follow::No)
