@@ -10,7 +10,7 @@
 #   DAY_FILE   a day of 1-s samples; made with examples/synth_day when not given
 #   HOST_FILE  an hour of the large host; made as bench/synth-scale.sh records it (3600
 #              rsadc runs, several minutes) when not given; SKIP_HOST=1 skips it
-# Needs tmux. KEEP=1 keeps the temporary directory.
+# Needs tmux. KEEP=1 keeps the temporary directory; RSAR=PATH measures another rsar binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "needs tmux (apt-get install tmux)" >&2; exit 1; }
@@ -18,7 +18,7 @@ cargo build --release --quiet --workspace --bins --example synth_day --example s
 tmp=$(mktemp -d)
 if [ "${KEEP:-}" = 1 ]; then echo "keeping $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 export TZ=UTC LC_ALL=C
-rsar=$PWD/target/release/rsar
+rsar=${RSAR:-$PWD/target/release/rsar}
 
 day=${1:-}
 if [ -z "$day" ]; then

@@ -149,9 +149,10 @@ pub fn draw(f: &mut Frame, app: &App, t: Theme) {
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
         .split(next());
-    cpu_panel(f, top[0], snap, t);
+    let note = thin_note(app);
+    cpu_panel(f, top[0], snap, note, t);
     memory_panel(f, top[1], snap, t);
-    load_line(f, next(), snap, t);
+    load_line(f, next(), snap, note, t);
     if wide {
         history(f, next(), app, t);
     }
@@ -255,7 +256,15 @@ fn heat_cell(busy: u8) -> &'static str {
     BLOCKS[((usize::from(busy) * 8 + 50) / 100).min(8)]
 }
 
-fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
+/// What the screen says where a moment's detail is missing.
+fn thin_note(app: &App) -> &'static str {
+    match app.source {
+        Source::Replay => "reading…",
+        Source::Live => "not kept (only the last 120 intervals are)",
+    }
+}
+
+fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme) {
     let block = Block::default().borders(Borders::ALL).title(" CPU ");
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -294,7 +303,7 @@ fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     let room = inner.height.saturating_sub(2) as usize;
     let n = s.per_cpu.len();
     if s.thin {
-        lines.push(Line::styled("per CPU: reading…", t.dim()));
+        lines.push(Line::styled(format!("per CPU: {note}"), t.dim()));
     } else if n <= room {
         for (i, &busy) in s.per_cpu.iter().enumerate() {
             lines.push(Line::from(cpu_bar(i, busy, w, t)));
@@ -411,13 +420,13 @@ fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
+fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme) {
     let Some(s) = s else { return };
     if s.thin {
         let line = Line::from(vec![
             Span::styled(" load ", t.bold()),
             Span::raw(format!("{:.2}", s.load[0])),
-            Span::styled("  reading the rest of this moment…", t.dim()),
+            Span::styled(format!("  the rest of this moment: {note}"), t.dim()),
         ]);
         f.render_widget(Paragraph::new(line), r);
         return;
@@ -619,7 +628,7 @@ pub const DISKS: DeviceKind = DeviceKind {
         "%util", "tps", "rkB/s", "wkB/s", "await", "aqu-sz", "areq-sz", "dkB/s",
     ],
     activity: &["rkB/s", "wkB/s", "dkB/s"],
-    activity_label: "kB/s read+written",
+    activity_label: "r+w kB/s",
     rows: |s| &s.disks,
     color: Color::Cyan,
 };
@@ -631,7 +640,7 @@ pub const NETS: DeviceKind = DeviceKind {
         "rxkB/s", "txkB/s", "%ifutil", "rxpck/s", "txpck/s", "rxmcst/s", "rxcmp/s", "txcmp/s",
     ],
     activity: &["rxkB/s", "txkB/s"],
-    activity_label: "kB/s received+sent",
+    activity_label: "rx+tx kB/s",
     rows: |s| &s.nets,
     color: Color::Green,
 };
@@ -700,15 +709,25 @@ fn device_table(
     let shown_rows = r.height.saturating_sub(3) as usize;
     let busy = rows.iter().filter(|d| kind.activity(d) > 0.0).count();
     let title = if s.thin {
-        format!(" {}: reading… ", kind.title)
+        format!(" {}: {} ", kind.title, thin_note(app))
     } else if rows.len() > shown_rows {
-        format!(
+        let long = format!(
             " {} — {} of {}, busiest first ({} active) ",
             kind.title,
             shown_rows.min(rows.len()),
             rows.len(),
             busy
-        )
+        );
+        if long.chars().count() + 2 <= r.width as usize {
+            long
+        } else {
+            format!(
+                " {} {}/{} busiest ",
+                kind.title,
+                shown_rows.min(rows.len()),
+                rows.len()
+            )
+        }
     } else {
         format!(" {} ", kind.title)
     };
