@@ -763,3 +763,28 @@ fn below_the_minimum_size_the_screen_says_so() {
     let s = screen(&drv.app, 80, 24);
     assert!(!s.contains("terminal too small"));
 }
+
+#[test]
+fn live_keeps_a_bounded_ring_of_full_intervals() {
+    utc();
+    let mut app = made_up(2, &[("vda", 10.0)], &[], 0);
+    let first = app.moments[0].clone();
+    for i in 1..200i64 {
+        let mut s = first.clone();
+        s.point.end_ns += i * 1_000_000_000;
+        app.push_live(s);
+    }
+    assert_eq!(app.timeline.len(), 200, "every interval stays a point");
+    assert_eq!(app.moments.len(), rsar::tui::app::LIVE_MOMENTS);
+    // Walking back past the ring: CPU and memory from the point, the rest said missing.
+    for _ in 0..150 {
+        app.key(key(KeyCode::Left));
+    }
+    assert_eq!((app.cursor, app.status()), (49, "PAUSED"));
+    assert!(app.current().unwrap().thin);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("ni 21.0"), "{s}");
+    assert!(s.contains("not kept"), "{s}");
+    app.key(key(KeyCode::End));
+    assert!(!app.current().unwrap().thin);
+}
