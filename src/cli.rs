@@ -248,10 +248,16 @@ pub enum TuiPlan {
         proc_root: PathBuf,
         sys_root: PathBuf,
         interval: Duration,
+        /// Quit after this many intervals (COUNT).
+        count: Option<u64>,
+        /// `-o FILE`: also save the samples there.
+        save: Option<PathBuf>,
     },
     Logs {
         files: Files,
         window: Window,
+        /// `-C`: show the comments recorded in the logs.
+        comments: bool,
     },
 }
 
@@ -260,21 +266,36 @@ impl TuiArgs {
         let s = &self.source;
         let from_logs = s.from_logs();
         if !from_logs {
-            let interval = match &s.interval {
-                None => Duration::from_secs(1),
+            let (interval, count, save) = match &s.interval {
+                None => (Duration::from_secs(1), None, s.save.clone()),
                 Some(_) => match s.mode()? {
-                    Mode::Live { interval, .. } => interval,
-                    Mode::Recorded { .. } => Duration::from_secs(1),
+                    Mode::Live {
+                        interval,
+                        count,
+                        save,
+                    } => (interval, count, save),
+                    Mode::Recorded { .. } => (Duration::from_secs(1), None, s.save.clone()),
                 },
             };
             return Ok(TuiPlan::Live {
                 proc_root: s.proc_root.clone(),
                 sys_root: s.sys_root.clone(),
                 interval,
+                count,
+                save,
             });
         }
         match s.mode()? {
-            Mode::Recorded { files, window, .. } => Ok(TuiPlan::Logs { files, window }),
+            Mode::Recorded {
+                files,
+                window,
+                comments,
+                ..
+            } => Ok(TuiPlan::Logs {
+                files,
+                window,
+                comments,
+            }),
             Mode::Live { .. } => Err(UsageError(
                 "give either an INTERVAL or logs to replay".into(),
             )),

@@ -387,12 +387,20 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
             proc_root,
             sys_root,
             interval,
+            count,
+            save,
         }) => Feed::Live {
             proc_root,
             sys_root,
             interval,
+            count,
+            save,
         },
-        Ok(TuiPlan::Logs { files, window }) => {
+        Ok(TuiPlan::Logs {
+            files,
+            window,
+            comments,
+        }) => {
             let paths = match rsar::history::log_files(&files, &window) {
                 Ok(p) => p,
                 Err(e) => {
@@ -413,6 +421,7 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
                 files: paths,
                 follow,
                 window,
+                comments,
             }
         }
         Err(e) => {
@@ -429,7 +438,15 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
     }
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match rsar::tui::run(feed, color) {
-        Ok(()) => ExitCode::SUCCESS,
+        // Damage found in the logs was on the screen; it is said again once the screen
+        // is gone, and the exit code is a data problem's, as the reports' are.
+        Ok(damage) if damage.is_empty() => ExitCode::SUCCESS,
+        Ok(damage) => {
+            for d in &damage {
+                eprintln!("rsar: {d}");
+            }
+            ExitCode::from(EXIT_DATA)
+        }
         Err(e) => {
             eprintln!("rsar: {e}");
             ExitCode::from(EXIT_DATA)
