@@ -23,7 +23,7 @@ _rsadc() {
 
     case "${cmd}" in
         rsadc)
-            opts="-h -V --interval --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --proc-root --sys-root --fake-clock --help --version"
+            opts="-h -V --interval --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --no-processes --process-interval --listen --proc-root --sys-root --fake-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -46,6 +46,14 @@ _rsadc() {
                     return 0
                     ;;
                 --compress-after-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --process-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

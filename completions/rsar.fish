@@ -1,34 +1,172 @@
-complete -c rsar -s u -d 'CPU utilisation (the default report). `-u ALL` shows every CPU state' -r
-complete -c rsar -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)' -r
-complete -c rsar -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
-complete -c rsar -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
-complete -c rsar -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
-complete -c rsar -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rsar_global_optspecs
+    string join \n u= P= q= r= S W B b d p n= w A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+end
+
+function __fish_rsar_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rsar_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rsar_using_subcommand
+    set -l cmd (__fish_rsar_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rsar -n "__fish_rsar_needs_command" -s u -d 'CPU utilisation (the default report). `-u ALL` shows every CPU state' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
 csv\t'RFC 4180 CSV with one header row'
 svg\t'a self-contained SVG with a chart per report'"
-complete -c rsar -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
-complete -c rsar -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
-complete -c rsar -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
-complete -c rsar -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
-complete -c rsar -l until -d 'Report up to this time (same forms as --since)' -r
-complete -c rsar -s i -d 'From the logs, keep samples at least this many seconds apart' -r
-complete -c rsar -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
-complete -c rsar -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
-complete -c rsar -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
-complete -c rsar -s S -d 'Swap space utilisation'
-complete -c rsar -s W -d 'Swapping: pages swapped in and out per second'
-complete -c rsar -s B -d 'Paging: page-ins, page-outs, faults, reclaim'
-complete -c rsar -s b -d 'I/O and transfer rates over all physical disks'
-complete -c rsar -s d -d 'Activity of each block device'
-complete -c rsar -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
-complete -c rsar -s w -d 'Task creation and context switches'
-complete -c rsar -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'
-complete -c rsar -l utc -d 'Show times in UTC instead of the local time zone'
-complete -c rsar -s C -d 'Show comments recorded in the logs'
-complete -c rsar -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
-complete -c rsar -l help -d 'Print help'
-complete -c rsar -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_needs_command" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -s S -d 'Swap space utilisation'
+complete -c rsar -n "__fish_rsar_needs_command" -s W -d 'Swapping: pages swapped in and out per second'
+complete -c rsar -n "__fish_rsar_needs_command" -s B -d 'Paging: page-ins, page-outs, faults, reclaim'
+complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates over all physical disks'
+complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
+complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
+complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
+complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdqSrwW -u ALL -r ALL -q ALL -n DEV -P ALL'
+complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
+complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_needs_command" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_needs_command" -l help -d 'Print help'
+complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s S -l unit -d 'Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes' -r -f -a "k\t'1000 bytes'
+K\t'1024 bytes'
+m\t'1000000 bytes'
+M\t'1048576 bytes'"
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s w -l wide -d 'Wide output: wider columns and the guest CPU column (gu)'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s n -l one-header -d 'Accepted for vmstat compatibility: the header is printed once anyway'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s p -d 'These processes: PID[,PID…] or ALL (every process, active or not)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes whose command name matches this regular expression' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s U -d 'User names instead of ids; with a name, only that user\'s processes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s u -d 'CPU use: %usr %system %guest %wait %CPU CPU (the default)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s r -d 'Memory: minflt/s majflt/s VSZ RSS %MEM'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s d -d 'Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users\' processes)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s w -d 'Context switches: cswch/s nvcswch/s'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s l -d 'The whole command line instead of the command name'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s h -d 'One line per process with every report; times as seconds since the epoch'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l help -d 'Print help'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l comments -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s o -d 'Sort the processes by this column' -r -f -a "%CPU\t''
+%MEM\t''
+RES\t''
+VIRT\t''
+TIME+\t''
+PID\t''
+nTH\t''"
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l state -d 'Only processes in these states, e.g. D (uninterruptible) or RD' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s n -d 'At most this many processes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l save -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s c -d 'The whole command line instead of the command name'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

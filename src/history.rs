@@ -27,19 +27,23 @@ pub struct Window {
     /// `-s` / `-e`: times of day, applied to each record's local date.
     pub start_clock: Option<NaiveTime>,
     pub end_clock: Option<NaiveTime>,
-    /// `-i`: keep samples at least this far apart.
-    pub min_gap_ns: Option<i64>,
+    /// `-i SECS`: keep the sample nearest each multiple of SECS seconds.
+    pub every_s: Option<i64>,
 }
 
 impl Window {
+    /// Whether a sample at `ns` is in the window. The ends are inclusive at the second a
+    /// report prints (times print truncated to the second): `-e 07:26:55` keeps a sample
+    /// at 07:26:55.4, as sar does.
     pub fn contains(&self, ns: i64) -> bool {
+        let second = ns.div_euclid(1_000_000_000) * 1_000_000_000;
         let clock = || {
-            chrono::DateTime::from_timestamp_nanos(ns)
+            chrono::DateTime::from_timestamp_nanos(second)
                 .with_timezone(&chrono::Local)
                 .time()
         };
         self.since_ns.is_none_or(|s| ns >= s)
-            && self.until_ns.is_none_or(|u| ns <= u)
+            && self.until_ns.is_none_or(|u| second <= u)
             && self.start_clock.is_none_or(|s| clock() >= s)
             && self.end_clock.is_none_or(|e| clock() <= e)
     }

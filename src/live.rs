@@ -1,94 +1,159 @@
-//! Live reporting: sample /proc every interval and hand each interval to the renderer as
-//! it ends; finish at the end of COUNT or when interrupted (Ctrl-C prints the averages of
-//! what was shown, as sar does).
+//! Live sampling as a `Source`: /proc is read every interval and each sample handed on as
+//! an event; the source ends after COUNT intervals or when SIGINT/SIGTERM asks (so Ctrl-C
+//! still prints the averages of what was shown, as sar does). Everything after the
+//! sample — pairing, averaging, rendering — is the pipeline's, as for the logs.
 
-use crate::feed::Feed;
-use crate::probe::{Probe, ProbeError};
-use crate::report::Render;
+use crate::probe::Probe;
+use crate::report::Table;
 use crate::sample::{HostFacts, Sample};
+use crate::source::{Event, Source, SourceError};
+use crate::store::DayWriter;
 use crate::wait::{sleep_until, Clock};
-use std::io;
+use std::collections::VecDeque;
 use std::time::Duration;
-
-/// Why a live report stopped early.
-#[derive(Debug, thiserror::Error)]
-pub enum LiveError {
-    #[error(transparent)]
-    Probe(#[from] ProbeError),
-    #[error("cannot write the report: {0}")]
-    Output(#[from] io::Error),
-}
 
 /// How a live report runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
     pub interval: Duration,
-    /// Intervals to report; until interrupted when `None`.
+    /// Intervals to report after the first sample; until interrupted when `None`.
     pub count: Option<u64>,
-    /// Report the interval since boot first, as vmstat's first line.
+    /// Start with the interval since boot, as vmstat's first line.
     pub since_boot: bool,
 }
 
-/// Run a live report. Each sample is also handed to `keep` (to save it). Warnings (a
-/// table the system cannot provide, an unreadable optional /proc file) go to `warn`, once
-/// each.
-pub fn run(
-    probe: &mut Probe,
-    out: &mut dyn Render,
+/// Samples of this machine, one per interval.
+pub struct LiveSource {
+    probe: Probe,
     schedule: Schedule,
-    keep: &mut dyn FnMut(&HostFacts, &Sample),
-    warn: &mut dyn FnMut(&str),
-) -> Result<(), LiveError> {
-    let mut seen_warnings: Vec<String> = Vec::new();
-    let mut note = |probe: &Probe, warn: &mut dyn FnMut(&str)| {
-        for w in probe.warnings() {
-            if !seen_warnings.contains(w) {
-                warn(w);
-                seen_warnings.push(w.clone());
+    /// `-o FILE`: every sample is also appended to a day file.
+    save: Option<DayWriter>,
+    /// Monotonic time of the first sample; deadlines are multiples of the interval from it.
+    start_ns: Option<i64>,
+    /// Samples taken after the first.
+    taken: u64,
+    queued: VecDeque<Event>,
+    last_uptime_cs: Option<u64>,
+    created_ns: i64,
+    /// With the process table of each sample (pidstat, top).
+    processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
+    /// Warnings not yet taken, and every one given so far (each is said once).
+    warnings: Vec<String>,
+    said: Vec<String>,
+}
+
+impl LiveSource {
+    pub fn new(probe: Probe, schedule: Schedule, save: Option<DayWriter>) -> LiveSource {
+        LiveSource {
+            probe,
+            schedule,
+            save,
+            start_ns: None,
+            taken: 0,
+            queued: VecDeque::new(),
+            last_uptime_cs: None,
+            created_ns: crate::probe::system_clock_ns(),
+            processes: None,
+            warnings: Vec::new(),
+            said: Vec::new(),
+        }
+    }
+
+    /// Also read the process table of `proc_root` with every sample.
+    pub fn with_processes(mut self, proc_root: &std::path::Path) -> LiveSource {
+        self.processes = Some((proc_root.to_path_buf(), Default::default()));
+        self
+    }
+
+    /// The process table at the moment of `sample`, when asked for.
+    fn table_for(&mut self, sample: &Sample) -> Option<Event> {
+        let (root, reader) = self.processes.as_mut()?;
+        let mut processes = Vec::new();
+        reader.read(root, &mut processes);
+        Some(Event::Processes(crate::store::procs::ProcessTable {
+            wall_ns: sample.time.wall_ns,
+            uptime_cs: sample.time.uptime_cs,
+            processes,
+        }))
+    }
+
+    fn warn(&mut self, w: String) {
+        if !self.said.contains(&w) {
+            self.said.push(w.clone());
+            self.warnings.push(w);
+        }
+    }
+
+    fn take_sample(&mut self) -> Result<Sample, SourceError> {
+        let sample = self.probe.sample()?;
+        let probe_warnings: Vec<String> = self.probe.warnings().to_vec();
+        for w in probe_warnings {
+            self.warn(w);
+        }
+        if self.last_uptime_cs == Some(sample.time.uptime_cs) {
+            self.warn(
+                "uptime did not advance between two samples: is the /proc root a frozen copy?"
+                    .into(),
+            );
+        }
+        self.last_uptime_cs = Some(sample.time.uptime_cs);
+        if let Some(w) = self.save.as_mut() {
+            if let Err(e) = w.append_sample(self.probe.host(), &sample) {
+                let msg = format!("sample not saved: {e}");
+                self.warn(msg);
             }
         }
-    };
-    let cpus = probe.host().cpu_count;
-    let mut feed = Feed::default();
-    let first = probe.sample()?;
-    note(probe, warn);
-    keep(probe.host(), &first);
-    out.begin(probe.host(), first.time.wall_ns)?;
-    if schedule.since_boot {
-        feed.sample(first.at_boot(), cpus, out)?;
+        Ok(sample)
     }
-    feed.sample(first, cpus, out)?;
-    let (interval, count) = (schedule.interval, schedule.count);
-    let start = Clock::Monotonic.now_ns();
-    let step = i64::try_from(interval.as_nanos()).unwrap_or(i64::MAX);
-    let mut done = 0u64;
-    let mut told_unavailable = false;
-    let mut frozen_warned = false;
-    while count.is_none_or(|c| done < c) {
-        let deadline = start.saturating_add(step.saturating_mul(done as i64 + 1));
+}
+
+impl Source for LiveSource {
+    fn next(&mut self) -> Result<Option<Event>, SourceError> {
+        if let Some(e) = self.queued.pop_front() {
+            return Ok(Some(e));
+        }
+        let Some(start) = self.start_ns else {
+            let first = self.take_sample()?;
+            self.start_ns = Some(Clock::Monotonic.now_ns());
+            let table = self.table_for(&first);
+            if self.schedule.since_boot {
+                self.queued.push_back(Event::Sample(first.clone()));
+                self.queued.extend(table);
+                return Ok(Some(Event::Sample(first.at_boot())));
+            }
+            self.queued.extend(table);
+            return Ok(Some(Event::Sample(first)));
+        };
+        if self.schedule.count.is_some_and(|c| self.taken >= c) {
+            return Ok(None);
+        }
+        let step = i64::try_from(self.schedule.interval.as_nanos()).unwrap_or(i64::MAX);
+        let deadline = start.saturating_add(step.saturating_mul(self.taken as i64 + 1));
         if !sleep_until(Clock::Monotonic, deadline) {
-            break;
+            return Ok(None);
         }
-        let sample = probe.sample()?;
-        note(probe, warn);
-        keep(probe.host(), &sample);
-        let before = feed.intervals;
-        feed.sample(sample, cpus, out)?;
-        if feed.intervals == before && !frozen_warned {
-            warn("uptime did not advance between two samples: is the /proc root a frozen copy?");
-            frozen_warned = true;
+        self.taken += 1;
+        let sample = self.take_sample()?;
+        if let Some(table) = self.table_for(&sample) {
+            self.queued.push_back(table);
         }
-        if feed.intervals > 0 && !told_unavailable {
-            told_unavailable = true;
-            for table in out.unavailable() {
-                let source = table.source().unwrap_or("the kernel");
-                warn(&format!(
-                    "{table:?} report not available: {source} is missing or unreadable"
-                ));
-            }
-        }
-        done += 1;
+        Ok(Some(Event::Sample(sample)))
     }
-    out.finish()?;
-    Ok(())
+
+    fn origin(&self) -> (&HostFacts, i64) {
+        (self.probe.host(), self.created_ns)
+    }
+
+    fn take_damage(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn lacks(&self, table: Table) -> String {
+        let source = table.source().unwrap_or("the kernel");
+        format!("{table:?} report not available: {source} is missing or unreadable")
+    }
 }

@@ -1,13 +1,14 @@
 //! The `rsar` command: parse sar's flags, then report live or from the logs.
 
 use rsar::cli::{normalize, Args, Files, Mode, Plan, VmstatArgs};
-use rsar::live::{self, LiveError};
+use rsar::history::Window;
+use rsar::live::{LiveSource, Schedule};
 use rsar::pipeline::PipelineError;
 use rsar::probe::Probe;
 use rsar::report::{renderer, Layout, Render, Vmstat};
+use rsar::source::{Follow, LogSource, Source, WindowStart};
 use rsar::store::DayWriter;
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -22,90 +23,311 @@ fn main() -> ExitCode {
     if argv.get(1).is_some_and(|a| a == "tui") {
         return tui(&argv[2..]);
     }
+    if argv.get(1).is_some_and(|a| a == "pidstat") {
+        let rest = std::iter::once("rsar pidstat".into()).chain(argv[2..].iter().cloned());
+        return match parse_with::<rsar::cli::PidstatArgs>(rsar::cli::PidstatArgs::command(), rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(pidstat)
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
+    if argv.get(1).is_some_and(|a| a == "top") {
+        let rest = std::iter::once("rsar top".into()).chain(argv[2..].iter().cloned());
+        return match parse_with::<rsar::cli::TopArgs>(rsar::cli::TopArgs::command(), rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(top)
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
+    if argv.get(1).is_some_and(|a| a == "export") {
+        let rest = std::iter::once("rsar export".into()).chain(argv[2..].iter().cloned());
+        return match parse::<rsar::cli::ExportArgs>(rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(|plan| export(&plan))
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
-        <VmstatArgs as clap::Parser>::try_parse_from(normalize(rest)).map(|a| a.plan())
+        parse::<VmstatArgs>(rest).map(|a| a.plan())
     } else {
-        <Args as clap::Parser>::try_parse_from(normalize(argv)).map(|a| a.plan())
+        parse::<Args>(argv).map(|a| a.plan())
     };
     let planned = match planned {
         Ok(p) => p,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
-    let plan = match planned {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            eprintln!("Try 'rsar --help' for the flags and examples.");
-            return ExitCode::from(EXIT_USAGE);
+    match planned
+        .map_err(|e| Failure::Usage(e.to_string()))
+        .and_then(|plan| report(&plan))
+    {
+        Ok(code) => code,
+        Err(f) => f.report(),
+    }
+}
+
+/// The command line, checked: `--help` and `--version` print and exit 0; a flag only sar
+/// has, or anything clap refuses, is one line naming the argument, and exit 1.
+fn parse<T: clap::Parser>(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<T, ExitCode> {
+    parse_with::<T>(T::command(), args)
+}
+
+/// The same, with the command built by hand (a subcommand that renames a shared flag).
+fn parse_with<T: clap::FromArgMatches>(
+    command: clap::Command,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<T, ExitCode> {
+    let args = normalize(args);
+    // sar's flags that rsar lacks (the subcommands have their own flags: pidstat's -h).
+    if command.get_name() == "rsar" {
+        if let Some(e) = rsar::cli::sar_only_flag(&args) {
+            return Err(Failure::Usage(e.to_string()).report());
         }
-    };
-    match &plan.mode {
+    }
+    command
+        .try_get_matches_from(args)
+        .and_then(|m| T::from_arg_matches(&m))
+        .map_err(|e| {
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or_default();
+            Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
+        })
+}
+
+/// Why rsar stopped: each kind has its exit code (documented in `--help`).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    /// A value on the command line that makes no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// The data could not be read or the report not written.
+    #[error("{0}")]
+    Data(String),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+impl Failure {
+    fn exit_code(&self) -> ExitCode {
+        match self {
+            Failure::Usage(_) => ExitCode::from(EXIT_USAGE),
+            // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
+            Failure::Pipeline(PipelineError::Output(e))
+                if e.kind() == io::ErrorKind::BrokenPipe =>
+            {
+                ExitCode::SUCCESS
+            }
+            Failure::Data(_) | Failure::Pipeline(_) => ExitCode::from(EXIT_DATA),
+        }
+    }
+
+    /// Say it (unless silence is right) and exit with its code.
+    fn report(self) -> ExitCode {
+        let code = self.exit_code();
+        if code != ExitCode::SUCCESS {
+            let _ = io::stdout().flush();
+            eprintln!("rsar: {self}");
+            if matches!(self, Failure::Usage(_)) {
+                eprintln!("Try 'rsar --help' for the flags and examples.");
+            }
+        }
+        code
+    }
+}
+
+/// Where a report's events come from, how it lays out, its window and whether it shows
+/// comments.
+struct Input {
+    source: Box<dyn Source>,
+    layout: Layout,
+    window: Window,
+    comments: bool,
+}
+
+/// What live sampling takes besides the mode.
+struct Live<'a> {
+    proc_root: &'a std::path::Path,
+    sys_root: &'a std::path::Path,
+    /// vmstat's first line: the interval since boot (its COUNT includes it).
+    since_boot: bool,
+    /// Read the process table with every sample (pidstat, top).
+    processes: bool,
+}
+
+fn input(mode: &Mode, live: Live<'_>) -> Result<Input, Failure> {
+    Ok(match mode {
         Mode::Live {
             interval,
             count,
             save,
-        } => report_live(&plan, *interval, *count, save.clone()),
+        } => Input {
+            source: Box::new(live_source(&live, *interval, *count, save.as_deref())?),
+            layout: Layout::Streaming,
+            window: Window::default(),
+            comments: false,
+        },
         Mode::Recorded {
             files,
             window,
             comments,
             follow,
-        } => report_recorded(&plan, files, window, *comments, *follow),
-    }
+        } => {
+            let (source, layout) = log_source(files, window, *follow)?;
+            Input {
+                source: Box::new(source),
+                layout,
+                window: window.clone(),
+                comments: *comments,
+            }
+        }
+    })
 }
 
-fn report_live(
-    plan: &Plan,
-    interval: Duration,
-    count: Option<u64>,
-    save: Option<PathBuf>,
-) -> ExitCode {
+/// Run `input` through the one pipeline into `out`; damage is exit status 2.
+fn run_pipeline(mut input: Input, out: &mut dyn Render) -> Result<ExitCode, Failure> {
+    let mut warn = |w: &str| eprintln!("rsar: {w}");
+    let outcome = rsar::pipeline::run(
+        input.source.as_mut(),
+        &input.window,
+        out,
+        input.comments,
+        &mut warn,
+    )?;
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
+    }
+    Ok(if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    })
+}
+
+/// Run the report the plan asks for, live or from the logs, through the one pipeline.
+fn report(plan: &Plan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: plan.vmstat.is_some(),
+            processes: false,
+        },
+    )?;
+    let stdout = io::stdout().lock();
+    let mut out = output(plan, input.layout, stdout);
+    run_pipeline(input, out.as_mut())
+}
+
+/// `rsar top`.
+fn top(plan: rsar::cli::TopPlan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: false,
+            processes: true,
+        },
+    )?;
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    let mut out = rsar::report::top::Top::new(stdout, plan.options);
+    run_pipeline(input, &mut out)
+}
+
+/// `rsar pidstat`.
+fn pidstat(plan: rsar::cli::PidstatPlan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: false,
+            processes: true,
+        },
+    )?;
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    let mut out = rsar::report::pidstat::Pidstat::new(stdout, plan.options);
+    run_pipeline(input, &mut out)
+}
+
+/// `rsar export`: the window's samples, series by series, as OpenMetrics on stdout.
+fn export(plan: &rsar::cli::ExportPlan) -> Result<ExitCode, Failure> {
+    use rsar::export::backfill::{default_labels, Backfill};
+    let (mut source, _) = log_source(&plan.files, &plan.window, false)?;
+    let labels = default_labels(source.origin().0, &plan.labels);
+    let io_failure = |e: io::Error| Failure::Data(format!("cannot spool the export: {e}"));
+    let mut backfill = Backfill::new(labels).map_err(io_failure)?;
+    let outcome = rsar::pipeline::each_sample(&mut source, &plan.window, &mut |host, s| {
+        backfill.sample(host, s)
+    })?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if let Err(e) = backfill.finish(&mut out) {
+        return Err(Failure::Pipeline(PipelineError::Output(e)));
+    }
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
+    }
+    Ok(if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    })
+}
+
+/// Ctrl-C and SIGTERM end a report that would otherwise go on, with its averages.
+fn catch_stop() {
     if let Err(e) = rsar::wait::install_stop_handler() {
         eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
     }
-    let mut probe = match Probe::new(&plan.proc_root, &plan.sys_root) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    let mut saver = match save {
+}
+
+fn live_source(
+    live: &Live<'_>,
+    interval: Duration,
+    count: Option<u64>,
+    save: Option<&std::path::Path>,
+) -> Result<LiveSource, Failure> {
+    catch_stop();
+    let probe =
+        Probe::new(live.proc_root, live.sys_root).map_err(|e| Failure::Data(e.to_string()))?;
+    let save = match save {
         None => None,
         Some(path) => {
             let now = rsar::probe::system_clock_ns();
             let offset = chrono::Local::now().offset().local_minus_utc();
-            match DayWriter::open(&path, probe.host(), now, offset) {
-                Ok((w, _)) => Some(w),
-                Err(e) => {
-                    eprintln!("rsar: cannot save samples: {e}");
-                    return ExitCode::from(EXIT_DATA);
-                }
-            }
+            let (w, _) = DayWriter::open(path, probe.host(), now, offset)
+                .map_err(|e| Failure::Data(format!("cannot save samples: {e}")))?;
+            Some(w)
         }
     };
-    let mut save_failed = false;
-    let mut keep = |host: &rsar::sample::HostFacts, s: &rsar::sample::Sample| {
-        if let Some(w) = saver.as_mut() {
-            if let Err(e) = w.append_sample(host, s) {
-                if !save_failed {
-                    eprintln!("rsar: sample not saved: {e}");
-                    save_failed = true;
-                }
-            }
-        }
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, Layout::Streaming, stdout);
-    let mut warn = |w: &str| eprintln!("rsar: {w}");
     // vmstat's COUNT counts its first line, the one since boot.
-    let since_boot = plan.vmstat.is_some();
-    let schedule = live::Schedule {
+    let since_boot = live.since_boot;
+    let schedule = Schedule {
         interval,
         count: if since_boot {
             count.map(|c| c.saturating_sub(1))
@@ -114,33 +336,20 @@ fn report_live(
         },
         since_boot,
     };
-    match live::run(&mut probe, out.as_mut(), schedule, &mut keep, &mut warn) {
-        Ok(()) => ExitCode::SUCCESS,
-        // `rsar ... | head` closes the pipe: that is the reader's choice, not an error.
-        Err(LiveError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = io::stdout().flush();
-            eprintln!("rsar: {e}");
-            ExitCode::from(EXIT_DATA)
-        }
-    }
+    let source = LiveSource::new(probe, schedule, save);
+    Ok(if live.processes {
+        source.with_processes(live.proc_root)
+    } else {
+        source
+    })
 }
 
-fn report_recorded(
-    plan: &Plan,
+fn log_source(
     files: &Files,
-    window: &rsar::history::Window,
-    comments: bool,
+    window: &Window,
     follow: bool,
-) -> ExitCode {
-    use rsar::source::{Follow, LogSource};
-    let paths = match rsar::history::log_files(files, window) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
+) -> Result<(LogSource, Layout), Failure> {
+    let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
         (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),
@@ -153,58 +362,25 @@ fn report_recorded(
         ),
     };
     if follow != Follow::No {
-        if let Err(e) = rsar::wait::install_stop_handler() {
-            eprintln!("rsar: cannot catch Ctrl-C ({e}); averages will not print on interrupt");
-        }
+        catch_stop();
     }
-    let start = rsar::source::WindowStart {
+    let start = WindowStart {
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let mut source = match LogSource::open(paths, follow).and_then(|s| s.starting_at(start)) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, layout, stdout);
-    let outcome = match rsar::pipeline::run(&mut source, window, out.as_mut(), comments) {
-        Ok(o) => o,
-        Err(PipelineError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            return ExitCode::SUCCESS
-        }
-        Err(e) => {
-            let _ = io::stdout().flush();
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_DATA);
-        }
-    };
-    for t in out.unavailable() {
-        eprintln!("rsar: {t:?} report: not in the log (the recording kernel lacked its source)");
-    }
-    for d in &outcome.damage {
-        eprintln!("rsar: {d}");
-    }
-    if outcome.damage.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_DATA)
-    }
+    let source = LogSource::open(paths, follow)
+        .and_then(|s| s.starting_at(start))
+        .map_err(|e| Failure::Data(e.to_string()))?;
+    Ok((source, layout))
 }
 
 fn tui(args: &[std::ffi::OsString]) -> ExitCode {
     use rsar::cli::{TuiArgs, TuiPlan};
     use rsar::tui::Feed;
     let rest = std::iter::once("rsar tui".into()).chain(args.iter().cloned());
-    let plan = match <TuiArgs as clap::Parser>::try_parse_from(normalize(rest)) {
+    let plan = match parse::<TuiArgs>(rest) {
         Ok(a) => a.plan(),
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(code) => return code,
     };
     let feed = match plan {
         Ok(TuiPlan::Live {

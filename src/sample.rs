@@ -41,6 +41,10 @@ pub struct Field {
     pub optional: bool,
     /// The largest value the field's type holds.
     pub max: u64,
+    /// The field's name in its source file where it is one line or column of it
+    /// (`MemTotal`, `pgpgin`); `None` for a sum or a derived value. Exporters name metrics
+    /// after it.
+    pub key: Option<&'static str>,
     /// The field's documentation.
     pub doc: &'static str,
 }
@@ -124,7 +128,8 @@ macro_rules! or {
 /// Declare a metric group: the struct (its `item { }` members describe an item and are not
 /// numbers; every other member is a field), its `FIELDS` table and its `Group` impl.
 /// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, source = "file")?
-/// (, since = "Linux version")?]`; `source` defaults to the group's.
+/// (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
+/// group's.
 macro_rules! group {
     (
         $(#[$meta:meta])*
@@ -135,7 +140,8 @@ macro_rules! group {
             $(
                 $(#[doc = $doc:literal])*
                 pub $f:ident : $ty:ty [$kind:ident, $unit:literal
-                    $(, wrap = $wrap:literal)? $(, source = $src:literal)? $(, since = $since:literal)?],
+                    $(, wrap = $wrap:literal)? $(, source = $src:literal)? $(, since = $since:literal)?
+                    $(, key = $key:literal)?],
             )*
         }
     ) => {
@@ -156,6 +162,7 @@ macro_rules! group {
                     since: or!($(Some($since))?; None),
                     optional: <$ty as FieldValue>::OPTIONAL,
                     max: <$ty as FieldValue>::MAX,
+                    key: or!($(Some($key))?; None),
                     doc: concat!($($doc),*),
                 },
             )*];
@@ -174,6 +181,9 @@ macro_rules! group {
         }
     };
 }
+
+// Other modules declare groups too (the process table).
+pub(crate) use {group, or};
 
 /// Facts about the machine a sample was taken on. They travel with the samples (in the log
 /// header and restart records), so a report never re-reads them from the reading machine.
@@ -270,6 +280,8 @@ group! {
         pub procs_running: u64 [Level, "tasks"],
         /// Tasks blocked on I/O now.
         pub procs_blocked: u64 [Level, "tasks"],
+        /// When the machine booted (`btime`), in seconds since the epoch.
+        pub btime: Option<u64> [Level, "s"],
     }
 }
 
@@ -295,47 +307,47 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Memory from "/proc/meminfo" {
         /// MemTotal.
-        pub mem_total: u64 [Level, "kB"],
+        pub mem_total: u64 [Level, "kB", key = "MemTotal"],
         /// MemFree.
-        pub mem_free: u64 [Level, "kB"],
+        pub mem_free: u64 [Level, "kB", key = "MemFree"],
         /// MemAvailable (since Linux 3.14).
-        pub mem_available: Option<u64> [Level, "kB", since = "3.14"],
+        pub mem_available: Option<u64> [Level, "kB", since = "3.14", key = "MemAvailable"],
         /// Buffers.
-        pub buffers: u64 [Level, "kB"],
+        pub buffers: u64 [Level, "kB", key = "Buffers"],
         /// Cached.
-        pub cached: u64 [Level, "kB"],
+        pub cached: u64 [Level, "kB", key = "Cached"],
         /// Active.
-        pub active: u64 [Level, "kB"],
+        pub active: u64 [Level, "kB", key = "Active"],
         /// Inactive.
-        pub inactive: u64 [Level, "kB"],
+        pub inactive: u64 [Level, "kB", key = "Inactive"],
         /// Dirty.
-        pub dirty: u64 [Level, "kB"],
+        pub dirty: u64 [Level, "kB", key = "Dirty"],
         /// Shmem (since Linux 2.6.32).
-        pub shmem: Option<u64> [Level, "kB", since = "2.6.32"],
+        pub shmem: Option<u64> [Level, "kB", since = "2.6.32", key = "Shmem"],
         /// Slab.
-        pub slab: u64 [Level, "kB"],
+        pub slab: u64 [Level, "kB", key = "Slab"],
         /// SReclaimable: reclaimable slab (since Linux 2.6.19); procps counts it as cache.
-        pub s_reclaimable: Option<u64> [Level, "kB", since = "2.6.19"],
+        pub s_reclaimable: Option<u64> [Level, "kB", since = "2.6.19", key = "SReclaimable"],
         /// Committed_AS.
-        pub committed_as: u64 [Level, "kB"],
+        pub committed_as: u64 [Level, "kB", key = "Committed_AS"],
         /// AnonPages (since Linux 2.6.18).
-        pub anon_pages: Option<u64> [Level, "kB", since = "2.6.18"],
+        pub anon_pages: Option<u64> [Level, "kB", since = "2.6.18", key = "AnonPages"],
         /// KernelStack (since Linux 2.6.32).
-        pub kernel_stack: Option<u64> [Level, "kB", since = "2.6.32"],
+        pub kernel_stack: Option<u64> [Level, "kB", since = "2.6.32", key = "KernelStack"],
         /// PageTables (since Linux 2.6.18).
-        pub page_tables: Option<u64> [Level, "kB", since = "2.6.18"],
+        pub page_tables: Option<u64> [Level, "kB", since = "2.6.18", key = "PageTables"],
         /// VmallocUsed.
-        pub vmalloc_used: u64 [Level, "kB"],
+        pub vmalloc_used: u64 [Level, "kB", key = "VmallocUsed"],
         /// HugePages_Total (without huge page support: absent).
-        pub hugepages_total: Option<u64> [Level, "huge pages"],
+        pub hugepages_total: Option<u64> [Level, "huge pages", key = "HugePages_Total"],
         /// HugePages_Free.
-        pub hugepages_free: Option<u64> [Level, "huge pages"],
+        pub hugepages_free: Option<u64> [Level, "huge pages", key = "HugePages_Free"],
         /// HugePages_Rsvd.
-        pub hugepages_rsvd: Option<u64> [Level, "huge pages"],
+        pub hugepages_rsvd: Option<u64> [Level, "huge pages", key = "HugePages_Rsvd"],
         /// HugePages_Surp.
-        pub hugepages_surp: Option<u64> [Level, "huge pages"],
+        pub hugepages_surp: Option<u64> [Level, "huge pages", key = "HugePages_Surp"],
         /// Hugepagesize: kB per huge page.
-        pub hugepagesize: Option<u64> [Level, "kB"],
+        pub hugepagesize: Option<u64> [Level, "kB", key = "Hugepagesize"],
     }
 }
 
@@ -344,15 +356,15 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Swap from "/proc/meminfo" {
         /// SwapTotal.
-        pub swap_total: u64 [Level, "kB"],
+        pub swap_total: u64 [Level, "kB", key = "SwapTotal"],
         /// SwapFree.
-        pub swap_free: u64 [Level, "kB"],
+        pub swap_free: u64 [Level, "kB", key = "SwapFree"],
         /// SwapCached.
-        pub swap_cached: u64 [Level, "kB"],
+        pub swap_cached: u64 [Level, "kB", key = "SwapCached"],
         /// Pages swapped in.
-        pub pswpin: u64 [Counter, "pages", source = "/proc/vmstat"],
+        pub pswpin: u64 [Counter, "pages", source = "/proc/vmstat", key = "pswpin"],
         /// Pages swapped out.
-        pub pswpout: u64 [Counter, "pages", source = "/proc/vmstat"],
+        pub pswpout: u64 [Counter, "pages", source = "/proc/vmstat", key = "pswpout"],
     }
 }
 
@@ -362,25 +374,31 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Paging from "/proc/vmstat" {
         /// kB paged in from disk.
-        pub pgpgin: u64 [Counter, "kB"],
+        pub pgpgin: u64 [Counter, "kB", key = "pgpgin"],
         /// kB paged out to disk.
-        pub pgpgout: u64 [Counter, "kB"],
+        pub pgpgout: u64 [Counter, "kB", key = "pgpgout"],
         /// Page faults.
-        pub pgfault: u64 [Counter, "faults"],
+        pub pgfault: u64 [Counter, "faults", key = "pgfault"],
         /// Major page faults (needing I/O).
-        pub pgmajfault: u64 [Counter, "faults"],
+        pub pgmajfault: u64 [Counter, "faults", key = "pgmajfault"],
         /// Pages freed.
-        pub pgfree: u64 [Counter, "pages"],
+        pub pgfree: u64 [Counter, "pages", key = "pgfree"],
         /// Σ pgscan_kswapd*.
         pub pgscan_kswapd: u64 [Counter, "pages"],
         /// Σ pgscan_direct*.
         pub pgscan_direct: u64 [Counter, "pages"],
-        /// Σ pgsteal_*.
+        /// Σ pgsteal_kswapd* + pgsteal_direct* (older kernels: Σ pgsteal_<zone>).
         pub pgsteal: u64 [Counter, "pages"],
         /// Σ pgpromote_success (since Linux 6.1; 0 before).
         pub pgpromote: u64 [Counter, "pages", since = "6.1"],
         /// Σ pgdemote_* (since Linux 5.16; 0 before).
         pub pgdemote: u64 [Counter, "pages", since = "5.16"],
+        /// Anonymous pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        /// With `pgsteal_file`, what `sar -B`'s pgsteal/s counts (sysstat 12.7.8+); the
+        /// kswapd/direct split misses reclaim by memory cgroups.
+        pub pgsteal_anon: Option<u64> [Counter, "pages", since = "5.8"],
+        /// File pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        pub pgsteal_file: Option<u64> [Counter, "pages", since = "5.8"],
     }
 }
 

@@ -1,9 +1,10 @@
 //! Where samples come from: the `Source` seam. A source yields events one at a time —
 //! samples, restarts, comments — in the order they happened, and says what machine they
 //! describe. `LogSource` reads rsar day files record by record (following a growing file
-//! is the same reader waiting at its end); live sampling and sysstat's files are further
-//! sources. Windowing, pairing and averaging are the pipeline's business, not a source's.
+//! is the same reader waiting at its end); `live::LiveSource` samples this machine, and
+//! sysstat's files are a further source. Windowing, pairing and averaging are the pipeline's business, not a source's.
 
+use crate::report::Table;
 use crate::sample::{HostFacts, Sample};
 use crate::store::{self, LogReader, Record, StoreError};
 use std::collections::VecDeque;
@@ -26,6 +27,8 @@ pub enum Event {
         wall_ns: i64,
         text: String,
     },
+    /// The process table at a moment (after that moment's sample).
+    Processes(crate::store::procs::ProcessTable),
 }
 
 impl Event {
@@ -33,6 +36,7 @@ impl Event {
         match self {
             Event::Sample(s) => s.time.wall_ns,
             Event::Restart { wall_ns, .. } | Event::Comment { wall_ns, .. } => *wall_ns,
+            Event::Processes(t) => t.wall_ns,
         }
     }
 }
@@ -42,6 +46,8 @@ impl Event {
 pub enum SourceError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Probe(#[from] crate::probe::ProbeError),
 }
 
 /// A stream of events.
@@ -53,6 +59,15 @@ pub trait Source {
     /// Problems that cost records but did not stop reading, one line each (damaged
     /// records, a day cut short), taken from the source.
     fn take_damage(&mut self) -> Vec<String>;
+    /// Things the user should know that cost nothing (an optional /proc file unreadable,
+    /// a sample not saved), one line each, each said once.
+    fn take_warnings(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The line telling the user that `table` had nothing in what this source read.
+    fn lacks(&self, table: Table) -> String {
+        format!("{table:?} report: not in the log (the recording kernel lacked its source)")
+    }
 }
 
 /// How a log source keeps going at the end of what is written.
@@ -190,6 +205,7 @@ impl Source for LogSource {
                         cpus: host.cpu_count,
                     },
                     Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
+                    Record::Processes(t) => Event::Processes(t),
                 }));
             }
             match self.paths.pop_front() {

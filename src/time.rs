@@ -141,6 +141,20 @@ pub fn parse_when(s: &str, now_ns: i64) -> Result<i64, String> {
     Err(bad())
 }
 
+/// The shortest and longest sampling interval, in seconds: below a hundredth of a second
+/// the kernel's tick-based counters (uptime in centiseconds) cannot tell two samples apart.
+pub const INTERVAL_RANGE: std::ops::RangeInclusive<f64> = 0.01..=86_400.0;
+
+/// An INTERVAL as rsar and rsadc take it (seconds, fractions allowed), or the one message
+/// both give.
+pub fn parse_interval(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && INTERVAL_RANGE.contains(v))
+        .ok_or_else(|| format!("INTERVAL must be between 0.01 and 86400 seconds, not {s}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

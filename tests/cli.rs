@@ -282,11 +282,31 @@ fn bad_usage_exits_1_with_a_message() {
         (&["-s", "9am"][..], "-s"),
         (&["--since", "soon"][..], "soon"),
         (&["-f", "x", "1", "3"][..], "COUNT"),
+        // The argument at fault is named, not the one clap tripped over after it.
+        (&["-u", "XYZ", "1", "1"][..], "'XYZ'"),
+        // Intervals rsadc refuses, refused with rsadc's words.
+        (
+            &["0.0001", "2"][..],
+            "INTERVAL must be between 0.01 and 86400 seconds",
+        ),
+        // sar's flags that rsar lacks are said to be sar's, not "unexpected".
+        (
+            &["-I", "SUM", "1", "1"][..],
+            "-I (the interrupts report in sar) is not supported by rsar",
+        ),
+        (&["-h"][..], "not supported by rsar"),
+        (
+            &["--iface=eth0", "-n", "DEV", "1", "1"][..],
+            "not supported by rsar",
+        ),
     ] {
         let r = run(args);
         assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}");
+        // One line saying what is wrong, one pointing at --help.
+        assert_eq!(r.stderr.lines().count(), 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("rsar: "), "{args:?}: {}", r.stderr);
     }
 }
 

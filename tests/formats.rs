@@ -94,7 +94,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
     assert_eq!(host["restarts"].as_array().unwrap().len(), 1);
     assert_eq!(
         keys(&host["restarts"][0]["boot"]),
-        ["date", "time", "utc", "cpu_count"]
+        ["date", "time", "tz", "cpu_count"]
     );
     let e = &stats[0];
     assert_eq!(
@@ -109,7 +109,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
             "network"
         ]
     );
-    assert_eq!(keys(&e["timestamp"]), ["date", "time", "utc", "interval"]);
+    assert_eq!(keys(&e["timestamp"]), ["date", "time", "tz", "interval"]);
     assert_eq!(e["timestamp"]["time"], "10:00:03");
     assert_eq!(
         keys(&e["cpu-load"][0]),
@@ -129,7 +129,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
             "active",
             "inactive",
             "dirty",
-            "shmem",
+            "shared",
             "swpfree",
             "swpused",
             "swpused-percent",

@@ -4,8 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
-use clap::CommandFactory;
+#[path = "common/man.rs"]
+mod man;
+
 use clap_complete::Shell;
+use man::man_page;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -26,25 +29,10 @@ fn check(path: &Path, got: &[u8]) {
     );
 }
 
-fn man_page(cmd: clap::Command, section: &str, extra: &Path) -> Vec<u8> {
-    let man = clap_mangen::Man::new(cmd)
-        .section(section)
-        .manual("rsar manual")
-        .source(format!("rsar {}", env!("CARGO_PKG_VERSION")));
-    let mut out = Vec::new();
-    man.render_title(&mut out).unwrap();
-    man.render_name_section(&mut out).unwrap();
-    man.render_synopsis_section(&mut out).unwrap();
-    man.render_description_section(&mut out).unwrap();
-    man.render_options_section(&mut out).unwrap();
-    out.extend(std::fs::read(extra).unwrap());
-    out
-}
-
 #[test]
 fn the_man_page_is_current() {
     let page = man_page(
-        rsar::cli::Args::command(),
+        rsar::cli::command(),
         "1",
         &root().join("man/src/rsar.1.roff"),
     );
@@ -90,6 +78,22 @@ fn the_man_page_is_current() {
     ] {
         assert!(text.contains(flag), "{flag}");
     }
+    // The synopsis gives each option its placeholder, and the subcommands their own forms.
+    let synopsis = &text[text.find(".SH SYNOPSIS").unwrap()..text.find(".SH DESCRIPTION").unwrap()];
+    for form in [
+        "[\\fB\\-P\\fR \\fIN[,M…]|ALL\\fR]",
+        "[\\fB\\-u\\fR[=\\fIALL\\fR]]",
+        "[\\fB\\-f\\fR \\fIFILE\\fR]",
+        "[\\fIINTERVAL\\fR [\\fICOUNT\\fR]]",
+        "\\fBrsar vmstat\\fR",
+        "\\fBrsar tui\\fR",
+    ] {
+        assert!(synopsis.contains(form), "{form} in {synopsis}");
+    }
+    // Each subcommand has its section.
+    for section in ["VMSTAT", "THE TERMINAL UI"] {
+        assert!(text.contains(&format!(".SH \"{section}\"")), "{section}");
+    }
 }
 
 #[test]
@@ -112,7 +116,10 @@ fn completions_are_current() {
         (Shell::Fish, "rsar.fish"),
     ] {
         let mut out = Vec::new();
-        clap_complete::generate(shell, &mut rsar::cli::Args::command(), "rsar", &mut out);
+        clap_complete::generate(shell, &mut rsar::cli::command(), "rsar", &mut out);
         check(&root().join("completions").join(file), &out);
+        // The subcommands complete too.
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("vmstat") && text.contains("tui"), "{file}");
     }
 }

@@ -103,3 +103,15 @@ fn every_packaged_file_exists() {
     }
     assert!(n >= 20, "found {n} packaged files");
 }
+
+#[test]
+fn the_collector_installs_as_a_package_named_rsadc() {
+    // `cargo install --path collector` names the installed package after this.
+    let manifest = read("collector/Cargo.toml");
+    let name = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[package]")
+        .find_map(|l| l.strip_prefix("name = "))
+        .expect("a package name");
+    assert_eq!(name.trim_matches('"'), "rsadc");
+}

@@ -58,6 +58,7 @@ fn stat_without_steal_or_guest_columns_reads_them_as_zero() {
             intr: 15239682,
             procs_running: 1,
             procs_blocked: 0,
+            btime: Some(1078711415),
         }
     );
 }
@@ -248,6 +249,11 @@ fn vmstat_sums_the_scan_and_steal_families() {
     assert_eq!(
         p.pgsteal, 11,
         "anon/file split the same steals: not added again"
+    );
+    assert_eq!(
+        (p.pgsteal_anon, p.pgsteal_file),
+        (Some(9), Some(2)),
+        "kept apart: sar's pgsteal/s is their sum"
     );
     assert_eq!(p.pgscan_kswapd, 20);
     assert_eq!(p.pgscan_direct, 5, "throttle events are not pages");

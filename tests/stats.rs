@@ -473,6 +473,7 @@ fn swapping_paging_tasks_and_pressure_rates() {
         pgsteal: 60,
         pgpromote: 8,
         pgdemote: 12,
+        ..Paging::default()
     });
     let line = |total_us| PressureLine {
         avg10_x100: 250,
@@ -535,7 +536,7 @@ fn averages_are_rates_over_the_whole_span_and_means_of_levels() {
     // 1000 in 4 s = 250/s, as sar's first-to-last rate; the mean of the two printed
     // rates (100/s, 300/s) would be 200.
     assert_eq!(values(&Table::Tasks.rows(&sel(|_| {}), &avg))[0][1], 250.0);
-    // runq-sz 2 and 2 → 2, blocked 1 and 0 → mean 0.5, printed truncated as sar: 0.
+    // runq-sz 2 and 2 → 2, blocked 1 and 0 → mean 0.5, which sar prints with %.0f: 0.
     let q = Table::Queue.rows(&sel(|_| {}), &avg);
     assert_eq!(q[0].cells[5], Cell::Whole(0.5));
     assert_eq!(values(&q)[0][5], 0.0);

@@ -15,7 +15,9 @@ Examples:
   rsadc --comment 'kernel upgrade' /var/log/rsar
 
 Without INTERVAL (and without --interval), rsadc writes one restart record (or the
---comment) and exits, as sadc does.
+--comment) and exits, as sadc does; with --listen and no INTERVAL it only serves metrics:
+  rsadc --listen 127.0.0.1:9808                 metrics for Prometheus, nothing recorded
+  rsadc --listen 127.0.0.1:9808 10 /var/log/rsar  both
 
 A path that does not exist is a directory to create (mode 0755). A path that is an
 existing rsar log file (or an empty file) is appended to as it is, without rotation;
@@ -76,6 +78,21 @@ pub struct Args {
     /// line; a running collector does it after each new day by itself)
     #[arg(long)]
     pub housekeeping: bool,
+
+    /// Do not record the process table (recorded by default with every sample)
+    #[arg(long)]
+    pub no_processes: bool,
+
+    /// Record the process table every SECS seconds instead of with every sample (rounded to
+    /// a whole number of samples)
+    #[arg(long, value_name = "SECS", conflicts_with = "no_processes")]
+    pub process_interval: Option<f64>,
+
+    /// Serve GET /metrics for Prometheus on this address (node_exporter's metric names).
+    /// Without INTERVAL, only serve; with it, record too. Give a loopback address unless the
+    /// port is firewalled: the metrics describe the machine
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
 
     /// Read the kernel's counters from this /proc
     #[arg(long, value_name = "DIR", default_value = "/proc")]
@@ -146,21 +163,11 @@ impl Args {
             (Some(_), Some(_)) => {
                 return Err("give the interval once: --interval or INTERVAL".into());
             }
-            (Some(s), None) => Some(s),
-            (None, Some(n)) => n.parse::<f64>().ok(),
+            (Some(s), None) => Some(rsar::time::parse_interval(&s.to_string())?),
+            (None, Some(n)) => Some(rsar::time::parse_interval(n)?),
             (None, None) => None,
-        };
-        let interval = match interval {
-            Some(s) if s.is_finite() && (0.01..=86_400.0).contains(&s) => {
-                Some(Duration::from_secs_f64(s))
-            }
-            Some(s) => {
-                return Err(format!(
-                    "INTERVAL must be between 0.01 and 86400 seconds, not {s}"
-                ))
-            }
-            None => None,
-        };
+        }
+        .map(Duration::from_secs_f64);
         let count = match numbers.get(1) {
             Some(c) => Some(
                 c.parse::<u64>()

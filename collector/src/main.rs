@@ -6,6 +6,7 @@
 
 mod args;
 mod clock;
+mod listen;
 mod recorder;
 
 use args::{Args, Target};
@@ -57,6 +58,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Listen-only mode: nothing is recorded; SIGINT or SIGTERM ends it.
+fn serve_only() -> Result<(), Failure> {
+    use rsar::wait::{sleep_until, Clock as WaitClock};
+    if let Err(e) = rsar::wait::install_stop_handler() {
+        log(&format!("cannot catch SIGTERM ({e})"));
+    }
+    while sleep_until(
+        WaitClock::Monotonic,
+        WaitClock::Monotonic.now_ns() + 3_600_000_000_000,
+    ) {}
+    log("stopping");
+    Ok(())
+}
+
 /// Refuse a log directory others could plant files or links in: one writable by group or
 /// others (a sticky one like /tmp is allowed for a single named file), or owned by anyone
 /// but root or the user rsadc runs as.
@@ -92,6 +107,20 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
 
 fn run(args: &Args) -> Result<(), Failure> {
     let plan = args.plan().map_err(Failure::Usage)?;
+    if let Some(addr) = args.listen {
+        let probe = Probe::new(&args.proc_root, &args.sys_root).map_err(Failure::data)?;
+        let bound = listen::spawn(addr, probe)
+            .map_err(|e| Failure::Data(format!("cannot listen on {addr}: {e}")))?;
+        log(&format!("serving metrics on http://{bound}/metrics"));
+        if plan.interval.is_none() {
+            if args.boot || args.comment.is_some() || args.housekeeping {
+                return Err(Failure::Usage(
+                    "--listen without INTERVAL only serves metrics: give an INTERVAL to record as well".into(),
+                ));
+            }
+            return serve_only();
+        }
+    }
     match &plan.target {
         Target::Dir(d) => check_dir(d, true).map_err(Failure::Data)?,
         Target::File(f) => {
@@ -187,6 +216,26 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     }
     let mut sample = rsar::sample::Sample::default();
+    // Processes: with every sample, every `process_every`th one, or never.
+    let process_every = match (args.no_processes, args.process_interval) {
+        (true, _) => None,
+        (false, None) => Some(1),
+        (false, Some(secs)) => {
+            let every = (secs / interval.as_secs_f64()).round();
+            if !(every.is_finite() && every >= 1.0) {
+                return Err(Failure::Usage(format!(
+                    "--process-interval must be at least the interval, not {secs}"
+                )));
+            }
+            Some(every as u64)
+        }
+    };
+    let mut process_reader = rsar::process::ProcessReader::default();
+    let mut table = rsar::store::procs::ProcessTable {
+        wall_ns: 0,
+        uptime_cs: 0,
+        processes: Vec::new(),
+    };
     let mut taken = 0u64;
     let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
@@ -216,6 +265,14 @@ fn run(args: &Args) -> Result<(), Failure> {
             }
             Err(e) => return Err(Failure::data(e)),
         }
+        if process_every.is_some_and(|n| taken % n == 0) {
+            process_reader.read(&args.proc_root, &mut table.processes);
+            table.wall_ns = sample.time.wall_ns;
+            table.uptime_cs = sample.time.uptime_cs;
+            if let Err(e) = recorder.processes(&host, &table) {
+                log(&format!("processes not written: {e}"));
+            }
+        }
         taken += 1;
         if plan.count.is_some_and(|c| taken >= c) {
             break;
@@ -234,11 +291,17 @@ fn run(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The man-page renderer rsar's own manual test uses.
+#[cfg(test)]
+#[path = "../../tests/common/man.rs"]
+mod man;
+
 #[cfg(test)]
 mod manual {
     //! rsadc's man page and completions, generated from `args::Args` (plus man/src/) and
     //! checked in: this test fails when they are stale; `RSAR_BLESS=1` writes them.
     use super::args::Args;
+    use super::man;
     use clap::CommandFactory;
     use clap_complete::Shell;
     use std::path::{Path, PathBuf};
@@ -254,24 +317,14 @@ mod manual {
         let want = std::fs::read(path).unwrap_or_default();
         assert!(
             want == got,
-            "{} is stale: run `RSAR_BLESS=1 cargo test -p collector manual` and commit it",
+            "{} is stale: run `RSAR_BLESS=1 cargo test -p rsadc manual` and commit it",
             path.display()
         );
     }
 
     #[test]
     fn the_man_page_is_current() {
-        let man = clap_mangen::Man::new(Args::command())
-            .section("8")
-            .manual("rsar manual")
-            .source(format!("rsar {}", env!("CARGO_PKG_VERSION")));
-        let mut out = Vec::new();
-        man.render_title(&mut out).unwrap();
-        man.render_name_section(&mut out).unwrap();
-        man.render_synopsis_section(&mut out).unwrap();
-        man.render_description_section(&mut out).unwrap();
-        man.render_options_section(&mut out).unwrap();
-        out.extend(std::fs::read(root().join("man/src/rsadc.8.roff")).unwrap());
+        let out = man::man_page(Args::command(), "8", &root().join("man/src/rsadc.8.roff"));
         check(&root().join("man/rsadc.8"), &out);
     }
 

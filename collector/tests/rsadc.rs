@@ -148,11 +148,21 @@ fn boot_and_comment_records() {
             Record::Sample(_) => "sample".to_string(),
             Record::Restart { .. } => "restart".to_string(),
             Record::Comment { text, .. } => format!("comment {text}"),
+            Record::Processes(t) => {
+                assert!(!t.processes.is_empty(), "an empty process table");
+                "processes".to_string()
+            }
         })
         .collect();
+    // The process table is recorded with the sample by default.
     assert_eq!(
         kinds,
-        ["restart", "comment kernel 6.18 installed", "sample"]
+        [
+            "restart",
+            "comment kernel 6.18 installed",
+            "sample",
+            "processes"
+        ]
     );
 }
 
@@ -295,6 +305,15 @@ fn bad_arguments_are_named() {
         (&["0", "1"][..], "INTERVAL"),
         (&["1", "0"][..], "COUNT"),
         (&["--interval", "1", "2"][..], "once"),
+        // The same words as rsar's for the same interval.
+        (
+            &["0.0001", "2"][..],
+            "INTERVAL must be between 0.01 and 86400 seconds, not 0.0001",
+        ),
+        (
+            &["--interval", "0.001"][..],
+            "INTERVAL must be between 0.01 and 86400 seconds",
+        ),
     ] {
         let out = rsadc("UTC", args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");

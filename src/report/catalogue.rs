@@ -212,7 +212,7 @@ const MEMORY_ALL: &[Column] = &[
     col("kbactive", "active", "kB", Whole),
     col("kbinact", "inactive", "kB", Whole),
     col("kbdirty", "dirty", "kB", Whole),
-    col("kbshmem", "shmem", "kB", Whole),
+    col("kbshmem", "shared", "kB", Whole),
     col("kbanonpg", "anonpg", "kB", Whole),
     col("kbslab", "slab", "kB", Whole),
     col("kbkstack", "kstack", "kB", Whole),
@@ -244,7 +244,7 @@ const DISK: &[Column] = &[
     col("rkB/s", "rkB", "kB/s", Rate),
     col("wkB/s", "wkB", "kB/s", Rate),
     col("dkB/s", "dkB", "kB/s", Rate),
-    json_only("avgrq-sz", "kB", Real),
+    json_only("avgrq-sz", "sectors", Real),
     col("areq-sz", "areq-sz", "kB", Real),
     json_only("avgqu-sz", "requests", Real),
     col("aqu-sz", "aqu-sz", "requests", Real),
@@ -520,11 +520,13 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| {
             for d in s.disks.iter().filter(|d| super::disk_shown(d)) {
-                let r = d.rates(s.seconds);
+                // Over the seconds that showed the device (an average's may be fewer than
+                // the segment's).
+                let r = d.rates(d.seconds);
                 out.push(
                     Some(&d.name),
                     &[
-                        r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.areq_sz,
+                        r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
                         r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
                     ],
                 );
@@ -548,7 +550,8 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| {
             for n in &s.net {
-                let r = n.rates(s.seconds);
+                // Over the seconds the interface was there.
+                let r = n.rates(n.seconds);
                 out.push(
                     Some(&n.name),
                     &[
@@ -575,7 +578,7 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| {
             for n in &s.net {
-                out.push(Some(&n.name), &n.errors.rates(s.seconds));
+                out.push(Some(&n.name), &n.errors.rates(n.seconds));
             }
         },
     },

@@ -309,6 +309,12 @@ pub(super) fn push_seconds(buf: &mut Vec<u8>, s: f64) {
     }
 }
 
+/// `s` rounded to whole seconds as `Value::from(s.round() as u64)` writes it, appended to
+/// `buf`.
+fn push_whole_seconds(buf: &mut Vec<u8>, s: f64) {
+    let _ = write!(buf, "{}", s.round() as u64);
+}
+
 /// `"date":"2025-11-21","time":"10:00:03"` of a moment in UTC, appended to `buf`.
 fn push_date_time(buf: &mut Vec<u8>, ns: i64) {
     use chrono::{Datelike, Timelike};
@@ -337,13 +343,14 @@ fn push_date_time(buf: &mut Vec<u8>, ns: i64) {
     buf.push(b'"');
 }
 
-/// `{"date": …, "time": …, "utc": 1}` plus `more`, for a moment in UTC as sadf -j writes.
+/// `{"date": …, "time": …, "tz": "UTC"}` plus `more`, for a moment in UTC as sadf -j
+/// writes (sysstat 12.7+; 12.6 wrote `"utc": 1`).
 fn stamp(ns: i64, more: Map<String, Value>) -> Value {
     let t = chrono::DateTime::from_timestamp_nanos(ns);
     let mut o = Map::new();
     o.insert("date".into(), t.format("%Y-%m-%d").to_string().into());
     o.insert("time".into(), t.format("%H:%M:%S").to_string().into());
-    o.insert("utc".into(), 1.into());
+    o.insert("tz".into(), "UTC".into());
     o.extend(more);
     Value::Object(o)
 }
@@ -403,15 +410,17 @@ impl<W: Write> Render for Json<W> {
     }
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        // {"timestamp": {"date": …, "time": …, "utc": 1, "interval": …}, activities…}
+        // {"timestamp": {"date": …, "time": …, "tz": "UTC", "interval": …}, activities…}
         self.line.clear();
         if self.entries > 0 {
             self.line.push(b',');
         }
         self.line.extend_from_slice(b"\n{\"timestamp\":{");
         push_date_time(&mut self.line, s.end_ns);
-        self.line.extend_from_slice(b",\"utc\":1,\"interval\":");
-        push_seconds(&mut self.line, s.seconds);
+        self.line
+            .extend_from_slice(b",\"tz\":\"UTC\",\"interval\":");
+        // sadf -j writes whole seconds, rounded (38.50 s is 39).
+        push_whole_seconds(&mut self.line, s.seconds);
         self.line.push(b'}');
         self.activities.write(s, &mut self.line);
         self.line.push(b'}');
@@ -632,17 +641,21 @@ mod tests {
             (946_684_799_999_999_999, 1e300),
         ] {
             let mut more = Map::new();
-            let v = seconds(secs)
-                .parse::<Number>()
-                .map_or(Value::Null, Value::Number);
-            more.insert("interval".into(), v);
+            more.insert("interval".into(), Value::from(secs.round() as u64));
             let want = serde_json::to_string(&stamp(ns, more)).unwrap();
             let mut got = b"{".to_vec();
             push_date_time(&mut got, ns);
-            got.extend_from_slice(b",\"utc\":1,\"interval\":");
-            push_seconds(&mut got, secs);
+            got.extend_from_slice(b",\"tz\":\"UTC\",\"interval\":");
+            push_whole_seconds(&mut got, secs);
             got.push(b'}');
             assert_eq!(String::from_utf8(got).unwrap(), want);
+            // JSON Lines' interval: seconds, with two decimals when not whole.
+            let v = seconds(secs)
+                .parse::<Number>()
+                .map_or(Value::Null, Value::Number);
+            let mut got = Vec::new();
+            push_seconds(&mut got, secs);
+            assert_eq!(String::from_utf8(got).unwrap(), v.to_string());
         }
     }
 

@@ -2,13 +2,15 @@
 //! which columns and rows — from interval statistics, and the submodules lay that out.
 //! Every number comes from `stats`; nothing here computes a rate or reads /proc.
 
-mod catalogue;
+pub mod catalogue;
 mod csv;
 mod json;
 mod jsonl;
 mod number;
+pub mod pidstat;
 mod svg;
 mod table;
+pub mod top;
 mod vmstat;
 
 pub use catalogue::{Column, ItemColumn, Kind, Report, Rows, REPORTS};
@@ -31,6 +33,11 @@ pub trait Render {
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()>;
     /// A comment recorded in the logs (only passed on when asked for with -C).
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()>;
+    /// The process table at a moment, where processes were recorded (after that moment's
+    /// sample). System reports ignore it.
+    fn processes(&mut self, _table: &crate::store::procs::ProcessTable) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the data (or Ctrl-C): averages, closing brackets, the chart.
     fn finish(&mut self) -> io::Result<()>;
     /// Tables the data had nothing for, to tell the user.
@@ -171,7 +178,7 @@ pub enum Table {
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a
-/// count: an average of those prints truncated, as sar does).
+/// count: an average of those prints rounded, as sar's `%.0f`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Real(f64),
@@ -281,5 +288,5 @@ pub fn compact(v: f64) -> String {
 
 /// `-d` shows whole devices that have done I/O since boot, as sar does.
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
-    d.whole && d.ever_used
+    d.reported()
 }

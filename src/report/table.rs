@@ -132,7 +132,7 @@ impl<W: Write> TableWriter<W> {
 
     /// A comment row (`sar -C`).
     pub fn comment(&mut self, at: &str, text: &str) -> io::Result<()> {
-        writeln!(self.out, "{at:<11}  COM {text}")?;
+        write_comment(&mut self.out, at, text)?;
         self.out.flush()
     }
 
@@ -155,6 +155,10 @@ impl<W: Write> TableWriter<W> {
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
         write_rows(&mut self.out, label, table, rows)
     }
+}
+
+fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
+    writeln!(out, "{at:<11}  COM {text}")
 }
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
@@ -246,16 +250,16 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it: two decimals, or a whole number truncated (sar prints the mean
-/// of integer levels truncated).
+/// A cell as sar prints it: two decimals, or a whole number rounded as `%9.0f` rounds (the
+/// mean of integer levels: 133.67 tasks print 134; halves go to the even neighbour).
 fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
         Cell::Real(v) => number::push_fixed2_right(line, v, 9),
-        Cell::Whole(v) => number::push_i64_right(line, v.trunc() as i64, 9),
+        Cell::Whole(v) => number::push_i64_right(line, v.round_ties_even() as i64, 9),
     }
 }
 
-fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
+pub(crate) fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
     Banner {
         sysname: host.sysname.clone(),
         release: host.release.clone(),
@@ -369,6 +373,13 @@ impl<W: Write> FileTable<W> {
     }
 
     fn flush_segment(&mut self) -> io::Result<()> {
+        if self.average.is_none() {
+            // Comments of a segment without intervals: print them once, as they are.
+            if let Some((_, spool)) = self.spools.first_mut() {
+                spool.copy_to(&mut self.w.out)?;
+            }
+            self.spools.clear();
+        }
         if let (Some(start), Some(avg)) = (self.start.take(), self.average.take()) {
             for (table, spool) in &mut self.spools {
                 if table.available(&avg) {
@@ -386,6 +397,18 @@ impl<W: Write> FileTable<W> {
     }
 }
 
+impl<W: Write> FileTable<W> {
+    /// The spools of the segment being read, one per selected table.
+    fn open_spools(&mut self) -> io::Result<()> {
+        if self.spools.is_empty() {
+            for &table in &self.w.tables {
+                self.spools.push((table, Spool::new()?));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<W: Write> Render for FileTable<W> {
     fn begin(&mut self, host: &crate::sample::HostFacts, first_ns: i64) -> io::Result<()> {
         self.w.banner(&banner_for(host, first_ns, self.zone))
@@ -395,11 +418,7 @@ impl<W: Write> Render for FileTable<W> {
         self.start
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
-        if self.spools.is_empty() {
-            for &table in &self.w.tables {
-                self.spools.push((table, Spool::new()?));
-            }
-        }
+        self.open_spools()?;
         let end = clock_label(stats.end_ns, self.zone);
         for (table, spool) in &mut self.spools {
             let columns = (table.report().columns)(&self.w.sel);
@@ -424,8 +443,15 @@ impl<W: Write> Render for FileTable<W> {
         self.w.restart(&clock_label(wall_ns, self.zone), cpus)
     }
 
+    /// A comment goes into every table at its time, between the rows, as `sar -C -f`
+    /// prints it.
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
-        self.w.comment(&clock_label(wall_ns, self.zone), text)
+        self.open_spools()?;
+        let at = clock_label(wall_ns, self.zone);
+        for (_, spool) in &mut self.spools {
+            write_comment(&mut spool.0, &at, text)?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -10,11 +10,14 @@
 //! - Any other field that goes backwards counts 0.
 //! - A device that disappears simply has no row; one that was never used (no I/O
 //!   completed since boot) is skipped by `-d`, as sar does.
+//! - A device's average is over the intervals in which `-d` showed it: an interval in
+//!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
+//!   neither its deltas nor its seconds.
 
 use crate::sample::DiskCounters;
 
 /// What one device did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskDelta {
     pub major: u32,
     pub minor: u32,
@@ -34,6 +37,9 @@ pub struct DiskDelta {
     pub discard_ms: u64,
     pub io_ticks_ms: u64,
     pub weighted_ms: u64,
+    /// Seconds the deltas cover: the interval's; summed for an average, over the
+    /// intervals in which `-d` showed the device only (`reported`).
+    pub seconds: f64,
 }
 
 /// Δ of a 32-bit kernel counter that may have wrapped.
@@ -75,10 +81,20 @@ impl DiskDelta {
             discard_ms: w(o(p.discard_ms), o(curr.discard_ms)),
             io_ticks_ms: w(p.io_ticks_ms, curr.io_ticks_ms),
             weighted_ms: w(p.weighted_ms, curr.weighted_ms),
+            seconds: 0.0,
         }
     }
 
+    /// Whether `-d` shows the device for this interval: a whole disk that has completed
+    /// I/O since boot (sar skips devices that never did any).
+    pub fn reported(&self) -> bool {
+        self.whole && self.ever_used
+    }
+
+    /// Add a later interval of the same device. An interval in which `-d` did not show the
+    /// device is not averaged: `IntervalStats::add` leaves it out.
     pub fn add(&mut self, o: &DiskDelta) {
+        self.seconds += o.seconds;
         self.ever_used |= o.ever_used;
         self.reads += o.reads;
         self.read_sectors += o.read_sectors;
@@ -109,6 +125,7 @@ impl DiskDelta {
             rkb: self.read_sectors as f64 / 2.0 / seconds,
             wkb: self.write_sectors as f64 / 2.0 / seconds,
             dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
             areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
             aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
             await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
@@ -128,6 +145,8 @@ pub struct DiskRates {
     pub rkb: f64,
     pub wkb: f64,
     pub dkb: f64,
+    /// Average request size in 512-byte sectors (sadf's `avgrq-sz`).
+    pub arqsz: f64,
     /// Average request size in kB.
     pub areq_sz: f64,
     /// Average queue length.

@@ -13,7 +13,9 @@ macro_rules! level_group {
         pub struct $name { $($(#[$fm])* pub $f: f64,)* }
         impl $name {
             fn add(&mut self, o: &Self) { $(self.$f += o.$f;)* }
-            fn scaled(&self, k: f64) -> Self { $name { $($f: self.$f * k,)* } }
+            /// Each level divided by `n`: a division, so that a sum of whole numbers
+            /// divided by a count that divides it gives exactly their mean.
+            fn divided(&self, n: f64) -> Self { $name { $($f: self.$f / n,)* } }
         }
     };
 }
@@ -31,7 +33,7 @@ macro_rules! impl_mean {
             pub fn of(v: $t) -> Self { Mean { sum: v, n: 1 } }
             pub fn add(&mut self, o: &Self) { self.sum.add(&o.sum); self.n += o.n; }
             /// The mean of the levels summed.
-            pub fn mean(&self) -> $t { self.sum.scaled(1.0 / f64::from(self.n.max(1))) }
+            pub fn mean(&self) -> $t { self.sum.divided(f64::from(self.n.max(1))) }
         }
     )*};
 }
@@ -106,12 +108,17 @@ impl MemoryLevels {
         }
     }
 
+    /// `%memused`. Of a mean, sar divides the kB sum of available memory by the count as
+    /// integers first (`avg_availablekb / avg_count`): the same here, with the mean's
+    /// fraction dropped (a single sample has none).
     pub fn memused_pct(&self) -> f64 {
-        percent(self.memused, self.total)
+        percent(self.total - (self.total - self.memused).floor(), self.total)
     }
 
+    /// `%commit`, of a mean from the whole kB of Committed_AS as sar (`avg_comkb /
+    /// avg_count`, integers).
     pub fn commit_pct(&self) -> f64 {
-        percent(self.commit, self.commit_base)
+        percent(self.commit.floor(), self.commit_base)
     }
 }
 

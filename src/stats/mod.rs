@@ -8,7 +8,8 @@
 //! Averages are intervals added up: `add` sums the deltas and the elapsed time, so an
 //! average rate is Σdelta / Σseconds — the same as sysstat's rate between the first and
 //! the last sample of a segment, but still right when a device was reset in between —
-//! and it sums levels so that their mean can be taken. Nothing here knows where samples
+//! and it sums levels so that their mean can be taken. A device is averaged over the
+//! intervals that showed it, with its own seconds. Nothing here knows where samples
 //! came from or how they are shown.
 
 mod counters;
@@ -20,7 +21,7 @@ mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
-pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
+pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
 pub use net::{NetDelta, NetErrors, NetRates};
@@ -88,13 +89,19 @@ impl IntervalStats {
                     .disks
                     .iter()
                     .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
-                DiskDelta::between(p, c)
+                DiskDelta {
+                    seconds,
+                    ..DiskDelta::between(p, c)
+                }
             })
             .collect();
         let net = curr
             .net
             .iter()
-            .map(|c| NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c))
+            .map(|c| NetDelta {
+                seconds,
+                ..NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c)
+            })
             .collect();
         let psi =
             |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
@@ -142,13 +149,15 @@ impl IntervalStats {
         self.tasks.add(&o.tasks);
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
         merge(&mut self.paging, &o.paging, PagingDelta::add);
-        for d in &o.disks {
+        // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
+        for d in o.disks.iter().filter(|d| d.reported()) {
             match self
                 .disks
                 .iter_mut()
                 .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
             {
-                Some(m) => m.add(d),
+                Some(m) if m.reported() => m.add(d),
+                Some(m) => *m = d.clone(),
                 None => self.disks.push(d.clone()),
             }
         }

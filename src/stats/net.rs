@@ -7,12 +7,14 @@
 //! - Any other counter that went backwards with a previous value that fits in 32 bits
 //!   wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 − old.
 //!   Otherwise it counts 0.
+//! - An interface's average is over the intervals in which it was there: an interval in
+//!   which it had no row counts neither its deltas nor its seconds.
 
 use super::disk::delta_u32_wrapping;
 use crate::sample::NetCounters;
 
 /// What one interface did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetDelta {
     pub name: String,
     pub rx_bytes: u64,
@@ -26,6 +28,9 @@ pub struct NetDelta {
     pub errors: NetErrors,
     pub speed_mbps: Option<u32>,
     pub full_duplex: bool,
+    /// Seconds the deltas cover: the interval's; for an average, the sum over the
+    /// intervals in which the interface was there (and had a row).
+    pub seconds: f64,
 }
 
 /// What went wrong on an interface during an interval: the `-n EDEV` counters.
@@ -93,10 +98,12 @@ impl NetDelta {
             },
             speed_mbps: curr.speed_mbps,
             full_duplex: curr.full_duplex,
+            seconds: 0.0,
         }
     }
 
     pub fn add(&mut self, o: &NetDelta) {
+        self.seconds += o.seconds;
         self.rx_bytes += o.rx_bytes;
         self.rx_packets += o.rx_packets;
         self.rx_compressed += o.rx_compressed;

@@ -209,7 +209,7 @@ impl LogReader {
                     }
                     true
                 }
-                Record::Comment { .. } => false,
+                Record::Comment { .. } | Record::Processes(_) => false,
             };
             held.push_back(rec);
             if stop {

@@ -151,7 +151,8 @@ fn replay(
     out: &mut ChannelRender,
 ) -> Result<(), String> {
     let mut source = crate::source::LogSource::open(files, follow).map_err(|e| e.to_string())?;
-    crate::pipeline::run(&mut source, window, out, false).map_err(|e| e.to_string())?;
+    crate::pipeline::run(&mut source, window, out, false, &mut |_| {})
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

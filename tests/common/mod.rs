@@ -16,7 +16,7 @@ pub fn rsadc_bin() -> PathBuf {
     if !p.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let st = Command::new(cargo)
-            .args(["build", "-p", "collector", "--bin", "rsadc"])
+            .args(["build", "-p", "rsadc", "--bin", "rsadc"])
             .status()
             .unwrap();
         assert!(st.success());
