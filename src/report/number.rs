@@ -97,17 +97,21 @@ fn hundredths(v: f64) -> Option<u64> {
     Some(q as u64 + u64::from(up))
 }
 
-/// A number's text, built from its last character to its first.
+/// Bytes of a number's text at most (u64::MAX's 20 digits, a sign, `.` and 2 decimals).
+const DIGITS: usize = 24;
+
+/// A number's text, built from its last character to its first, in a buffer of spaces
+/// (its padding, for widths up to `DIGITS`).
 struct Digits {
-    buf: [u8; 24],
+    buf: [u8; DIGITS],
     start: usize,
 }
 
 impl Digits {
     fn new() -> Digits {
         Digits {
-            buf: [0; 24],
-            start: 24,
+            buf: [b' '; DIGITS],
+            start: DIGITS,
         }
     }
 
@@ -136,9 +140,20 @@ impl Digits {
 
     /// Append to `out`, right-aligned in `width` bytes.
     fn append_right(&self, out: &mut Vec<u8>, width: usize) {
-        let text = &self.buf[self.start..];
-        out.extend(std::iter::repeat_n(b' ', width.saturating_sub(text.len())));
-        out.extend_from_slice(text);
+        // sar's width, and text that fits it: one copy of a fixed size, which compiles
+        // to a few moves (a call to memcpy and memset per number cost more than the
+        // number).
+        const SAR: usize = 9;
+        if width == SAR && self.start >= DIGITS - SAR {
+            let cell: &[u8; SAR] = self.buf.last_chunk().unwrap_or(&[b' '; SAR]);
+            out.extend_from_slice(cell);
+        } else if width <= DIGITS {
+            out.extend_from_slice(&self.buf[self.start.min(DIGITS - width)..]);
+        } else {
+            let text = &self.buf[self.start..];
+            out.extend(std::iter::repeat_n(b' ', width.saturating_sub(text.len())));
+            out.extend_from_slice(text);
+        }
     }
 }
 

@@ -376,7 +376,7 @@ struct ItemReader<'a> {
     values: &'a [u64],
     pos: usize,
     item: usize,
-    raw: Vec<Option<u64>>,
+    raw: &'a mut Vec<Option<u64>>,
 }
 
 impl ItemReader<'_> {
@@ -384,6 +384,21 @@ impl ItemReader<'_> {
         let per = self.layout.fields.div_ceil(8);
         let known = T::FIELDS.len();
         self.raw.clear();
+        if self.layout.presence.is_none() {
+            // Every field present: the item's values as they are, those past the fields
+            // this reader knows skipped.
+            let end = self.pos + self.layout.fields;
+            let item = self
+                .values
+                .get(self.pos..end)
+                .ok_or(DecodeError("fewer values than the layout"))?;
+            self.raw.extend(item.iter().take(known).map(|&v| Some(v)));
+            self.pos = end;
+            self.item += 1;
+            return t
+                .set_raw_values(self.raw)
+                .map_err(|_| DecodeError("a value out of its field's range"));
+        }
         for f in 0..self.layout.fields {
             let present = self.layout.presence.as_ref().is_none_or(|p| {
                 p.get(self.item * per + f / 8)
@@ -405,7 +420,7 @@ impl ItemReader<'_> {
             }
         }
         self.item += 1;
-        t.set_raw_values(&self.raw)
+        t.set_raw_values(self.raw)
             .map_err(|_| DecodeError("a value out of its field's range"))
     }
 
@@ -416,14 +431,20 @@ impl ItemReader<'_> {
     }
 }
 
-/// Put a group's values into the sample.
-fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result<(), DecodeError> {
+/// Put a group's values into the sample. `raw` is scratch.
+fn apply(
+    slot: usize,
+    layout: &Layout,
+    values: &[u64],
+    s: &mut Sample,
+    raw: &mut Vec<Option<u64>>,
+) -> Result<(), DecodeError> {
     let mut r = ItemReader {
         layout,
         values,
         pos: 0,
         item: 0,
-        raw: Vec::with_capacity(layout.fields),
+        raw,
     };
     match (&layout.items, slot) {
         (Items::Time(_), _) => s.time = r.one::<SampleTime>()?,
@@ -519,6 +540,10 @@ pub struct GroupState {
     pub prev: [Option<Prev>; NGROUPS],
     /// The boot id of the last time key read.
     pub boot_id: Option<String>,
+    /// Scratch, reused from sample to sample: an item's values as its group takes them,
+    /// and the values a step is decoded against.
+    raw: Vec<Option<u64>>,
+    before: Vec<u64>,
 }
 
 impl GroupState {
@@ -590,7 +615,7 @@ fn decode_block(
         let layout = parse_layout(slot, &mut c)?;
         let layout_bytes = body[..c.position()].to_vec();
         get_numbers(&mut c, layout.value_count, &mut values)?;
-        apply(slot, &layout, &values, s)?;
+        apply(slot, &layout, &values, s, &mut st.raw)?;
         if let Items::Time(boot) = &layout.items {
             st.boot_id = Some(boot.clone());
         }
@@ -621,11 +646,11 @@ fn decode_block(
             {
                 return Err(DecodeError("the sample before it is missing"));
             }
-            let prev_values = values.clone();
+            std::mem::swap(&mut values, &mut st.before);
             get_numbers(&mut c, key.layout.value_count, &mut values)?;
-            apply_delta(&prev_values, &mut values);
+            apply_delta(&st.before, &mut values);
         }
-        apply(slot, &key.layout, &values, s)?;
+        apply(slot, &key.layout, &values, s, &mut st.raw)?;
         key_seq
     };
     st.prev[slot] = Some(Prev {
