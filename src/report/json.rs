@@ -294,7 +294,7 @@ fn push_number(buf: &mut Vec<u8>, c: Cell) {
     match c {
         Cell::Real(v) if v.is_finite() => super::number::push_fixed2_right(buf, v, 0),
         Cell::Real(_) => buf.extend_from_slice(b"0.00"),
-        Cell::Whole(v) => super::number::push_i64_right(buf, v.trunc() as i64, 0),
+        Cell::Whole(v) => super::number::push_i64_right(buf, v.round_ties_even() as i64, 0),
     }
 }
 
