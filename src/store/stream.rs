@@ -287,6 +287,20 @@ impl LogReader {
                 _ => hi = mid,
             }
         }
+        // Reading from `lo` decodes nothing until every group has had a key: back off
+        // until the first sample decodable from there is before the target, so that every
+        // sample from the target on is read (each step back is at least as far as that
+        // warm-up took).
+        while lo > self.base {
+            match probe(file, lo, len).map_err(io_err(&self.path))? {
+                Some((_, wall)) if wall < target_ns => break,
+                Some((at, _)) => {
+                    let back = (at - lo).max(SEEK_GRANULE);
+                    lo = lo.saturating_sub(back).max(self.base);
+                }
+                None => lo = lo.saturating_sub(SEEK_GRANULE).max(self.base),
+            }
+        }
         if lo == self.base {
             return Ok(lo);
         }
@@ -323,6 +337,7 @@ impl LogReader {
             // Decode a small window at a time, so that only a few records are ever held
             // decoded; widen it when a record is larger than the window.
             let mut window = SCAN_WINDOW;
+            let mut progressed = false;
             while self.consumed < self.pending.len() {
                 let left = &self.pending[self.consumed..];
                 let end = window.min(left.len());
@@ -334,12 +349,18 @@ impl LogReader {
                 self.records.extend(self.scratch.drain(..));
                 self.consumed += used;
                 self.base += used as u64;
+                progressed = used > 0;
                 if used > 0 || whole {
                     break;
                 }
                 window *= 2;
             }
             if !self.records.is_empty() {
+                continue;
+            }
+            // Records were consumed without giving any (undecodable ones): go on with what
+            // is pending before reading more.
+            if progressed {
                 continue;
             }
             // Nothing complete in what is pending: more bytes, unless the input is done.
@@ -467,6 +488,8 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
     let mut scanner = Scanner::default();
     let mut records = Vec::new();
     let mut at = start;
+    // File offset of pending[0].
+    let mut base = start;
     let mut pending: Vec<u8> = Vec::new();
     while at < len && at - start < PROBE_LIMIT {
         let n = (SCAN_WINDOW as u64 * 4).min(len - at) as usize;
@@ -482,13 +505,14 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
         }
         at += got as u64;
         records.clear();
-        let used = scanner.scan(&pending, 0, &mut records);
+        let used = scanner.scan(&pending, base, &mut records);
         pending.drain(..used);
-        if let Some(wall) = records.iter().find_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s.time.wall_ns),
+        base += used as u64;
+        if let Some(found) = records.iter().find_map(|(off, r)| match r {
+            Record::Sample(s) => Some((*off, s.time.wall_ns)),
             _ => None,
         }) {
-            return Ok(Some((start, wall)));
+            return Ok(Some(found));
         }
     }
     Ok(None)
