@@ -10,8 +10,9 @@
 #    own file: CPU time per sample, bytes per sample, peak RSS.
 # 2. Closed day: both files of step 1 compressed (sysstat: xz; rsar: the zstd rsadc uses).
 # 3. Reports: `sar -A -f` on a day-long sadc file (made with shared/tools/sa-synth.py from
-#    the file of step 1) against `rsar -A -f` on a day-long rsar file (rsadc with a
-#    simulated clock, DAY real samples of this machine, no waiting): records per second.
+#    the file of step 1) against `rsar -A -f` on a synthetic 1-s day: records per second,
+#    by bench/report-throughput.sh (see there). Then the sizes of a day: a day-long rsar
+#    file of this machine (rsadc with a simulated clock, DAY real samples, no waiting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-60}
@@ -66,17 +67,11 @@ target/release/rsadc --housekeeping --retain-days 100000 --compress-after-days 0
 cp "$work/hk/rsar20000101.zst" "$work/r.zst"
 echo "xz(sadc) $(stat -c %s "$work/sa.xz") B   rsar $(stat -c %s "$work/r.zst") B   ratio $(python3 -c "print(round($(stat -c %s "$work/r.zst")/$(stat -c %s "$work/sa.xz"),3))")  (target < 1)"
 
-echo "== reports: a day of $DAY records"
+echo "== reports: records per second, side by side"
+DAY=$DAY SADC=$SADC SYNTH=$SYNTH bench/report-throughput.sh "$work/sa"
 python3 "$SYNTH" "$work/sa" "$work/sa_day" "$DAY" >/dev/null
 day_start=$(( ($(date +%s) / 86400) * 86400 ))
-TZ=UTC target/release/rsadc --fake-clock "$day_start" 1 "$DAY" "$work/rday" 2>/dev/null
-for i in 1 2; do
-  s0=$(date +%s.%N); LC_ALL=C sar -A -f "$work/sa_day" > /dev/null; s1=$(date +%s.%N)
-  r0=$(date +%s.%N); target/release/rsar -A -f "$work/rday" > /dev/null; r1=$(date +%s.%N)
-  python3 -c "
-s=$s1-$s0; r=$r1-$r0; n=$DAY
-print(f'run $i: sar -A -f {n/s:9.0f} records/s ({s:.2f} s)   rsar -A -f {n/r:9.0f} records/s ({r:.2f} s)   ratio {s/r:.1f}x  (target >= 20x)')"
-done
+TZ=UTC target/release/rsadc --fake-clock "$day_start" 1 "$DAY" --file "$work/rday" 2>/dev/null
 echo "rsar day file: $(stat -c %s "$work/rday") B for $DAY samples; sadc day file: $(stat -c %s "$work/sa_day") B"
 xz -9 -T1 -c "$work/sa_day" > "$work/sa_day.xz"
 cp "$work/rday" "$work/hk/rsar20000102"

@@ -4,12 +4,16 @@ complete -c rsadc -l comment -d 'Write a comment record with this text' -r
 complete -c rsadc -l retain-days -d 'Delete day files older than this many days' -r
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r
 complete -c rsadc -l with -d 'Also record these optional groups, off by default for their cost (comma list): interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines), cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)' -r
-complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq' -r
+complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq, snmp (as --no-snmp)' -r
+complete -c rsadc -l process-interval -d 'Record the process table every SECS seconds instead of with every sample (rounded to a whole number of samples)' -r
+complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names). Without INTERVAL, only serve; with it, record too. Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r
 complete -c rsadc -l boot -d 'Write a restart record (the machine has just booted)'
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
+complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
+complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
 complete -c rsadc -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsadc -s V -l version -d 'Print version'

@@ -28,7 +28,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s u -d 'CPU utilisation (the de
 complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`); with -I or -m CPU, their per-CPU columns or rows instead' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per interface), a comma list of them, or `-n ALL`' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP, ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per CPU), a comma list of them (`-n TCP,ETCP`), or ALL' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s I -d 'Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l int -d 'Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s F -d 'Filesystems: free and used space and inodes; `-F MOUNT` names them by mount point' -r
@@ -70,6 +70,9 @@ complete -c rsar -n "__fish_rsar_needs_command" -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
 complete -c rsar -n "__fish_rsar_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s S -l unit -d 'Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes' -r -f -a "k\t'1000 bytes'
 K\t'1024 bytes'
@@ -105,6 +108,75 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read devi
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s p -d 'These processes: PID[,PID…] or ALL (every process, active or not)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes whose command name matches this regular expression' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s U -d 'User names instead of ids; with a name, only that user\'s processes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s u -d 'CPU use: %usr %system %guest %wait %CPU CPU (the default)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s r -d 'Memory: minflt/s majflt/s VSZ RSS %MEM'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s d -d 'Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users\' processes)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s w -d 'Context switches: cswch/s nvcswch/s'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s l -d 'The whole command line instead of the command name'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s h -d 'One line per process with every report; times as seconds since the epoch'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l help -d 'Print help'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l comments -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s o -d 'Sort the processes by this column' -r -f -a "%CPU\t''
+%MEM\t''
+RES\t''
+VIRT\t''
+TIME+\t''
+PID\t''
+nTH\t''"
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l state -d 'Only processes in these states, e.g. D (uninterruptible) or RD' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s n -d 'At most this many processes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l save -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s c -d 'The whole command line instead of the command name'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -104,8 +104,9 @@ pub struct Args {
     #[arg(short = 'p')]
     pub pretty: bool,
 
-    /// Network statistics: `-n DEV` (traffic per interface), `-n EDEV` (errors per
-    /// interface), a comma list of them, or `-n ALL`
+    /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
+    /// ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per
+    /// CPU), a comma list of them (`-n TCP,ETCP`), or ALL
     #[arg(short = 'n', value_name = "KEYWORD")]
     pub network: Option<String>,
 
@@ -292,10 +293,16 @@ pub enum TuiPlan {
         proc_root: PathBuf,
         sys_root: PathBuf,
         interval: Duration,
+        /// Quit after this many intervals (COUNT).
+        count: Option<u64>,
+        /// `-o FILE`: also save the samples there.
+        save: Option<PathBuf>,
     },
     Logs {
         files: Files,
         window: Window,
+        /// `-C`: show the comments recorded in the logs.
+        comments: bool,
     },
 }
 
@@ -304,21 +311,36 @@ impl TuiArgs {
         let s = &self.source;
         let from_logs = s.from_logs();
         if !from_logs {
-            let interval = match &s.interval {
-                None => Duration::from_secs(1),
+            let (interval, count, save) = match &s.interval {
+                None => (Duration::from_secs(1), None, s.save.clone()),
                 Some(_) => match s.mode()? {
-                    Mode::Live { interval, .. } => interval,
-                    Mode::Recorded { .. } => Duration::from_secs(1),
+                    Mode::Live {
+                        interval,
+                        count,
+                        save,
+                    } => (interval, count, save),
+                    Mode::Recorded { .. } => (Duration::from_secs(1), None, s.save.clone()),
                 },
             };
             return Ok(TuiPlan::Live {
                 proc_root: s.proc_root.clone(),
                 sys_root: s.sys_root.clone(),
                 interval,
+                count,
+                save,
             });
         }
         match s.mode()? {
-            Mode::Recorded { files, window, .. } => Ok(TuiPlan::Logs { files, window }),
+            Mode::Recorded {
+                files,
+                window,
+                comments,
+                ..
+            } => Ok(TuiPlan::Logs {
+                files,
+                window,
+                comments,
+            }),
             Mode::Live { .. } => Err(UsageError(
                 "give either an INTERVAL or logs to replay".into(),
             )),
@@ -349,6 +371,296 @@ impl VmstatArgs {
             sys_root: self.source.sys_root.clone(),
             mode,
         })
+    }
+}
+
+/// `rsar pidstat`: pidstat's per-process reports, live or from the logs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar pidstat",
+    version,
+    disable_help_flag = true,
+    about = "Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc's logs",
+    after_help = "Examples:\n  rsar pidstat 1 5                    live, every second\n  rsar pidstat -u -r -p ALL -f /var/log/rsar/rsar20261121 -s 03:00 -e 03:20\n  rsar pidstat -d -C 'postgres|java' --since '2h ago'\n  rsar pidstat -h -u -r -d 5          one line per process, for scripts\n\nWithout -p, only processes active in each interval are shown, as pidstat does.",
+    args_override_self = true
+)]
+pub struct PidstatArgs {
+    /// CPU use: %usr %system %guest %wait %CPU CPU (the default)
+    #[arg(short = 'u')]
+    pub cpu: bool,
+    /// Memory: minflt/s majflt/s VSZ RSS %MEM
+    #[arg(short = 'r')]
+    pub memory: bool,
+    /// Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users' processes)
+    #[arg(short = 'd')]
+    pub io: bool,
+    /// Context switches: cswch/s nvcswch/s
+    #[arg(short = 'w')]
+    pub switches: bool,
+    /// These processes: PID[,PID…] or ALL (every process, active or not)
+    #[arg(short = 'p', value_name = "PID[,…]|ALL")]
+    pub pids: Option<String>,
+    /// Processes whose command name matches this regular expression
+    #[arg(short = 'C', value_name = "REGEX")]
+    pub command: Option<String>,
+    /// User names instead of ids; with a name, only that user's processes
+    #[arg(short = 'U', value_name = "USER", num_args = 0..=1, default_missing_value = "")]
+    pub user: Option<String>,
+    /// The whole command line instead of the command name
+    #[arg(short = 'l')]
+    pub cmdline: bool,
+    /// One line per process with every report; times as seconds since the epoch
+    #[arg(short = 'h')]
+    pub one_line: bool,
+    /// Times in UTC
+    #[arg(long)]
+    pub utc: bool,
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help)]
+    pub help: Option<bool>,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+impl PidstatArgs {
+    /// The command as parsed: pidstat's `-C` is the command filter, so the logs' `-C`
+    /// (comments, meaningless here) gives up its short name.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("comments", |a| a.short(None).long("comments").hide(true))
+    }
+}
+
+/// What `rsar pidstat` does, checked.
+#[derive(Debug)]
+pub struct PidstatPlan {
+    pub options: crate::report::pidstat::PidstatOptions,
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
+    pub mode: Mode,
+}
+
+impl PidstatArgs {
+    pub fn plan(&self) -> Result<PidstatPlan, UsageError> {
+        use crate::report::pidstat::{Pids, PidstatOptions};
+        let pids = match self.pids.as_deref() {
+            None => Pids::Active,
+            Some("ALL") => Pids::All,
+            Some(list) => Pids::List(
+                list.split(',')
+                    .map(|p| p.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| UsageError(format!("-p takes PID[,PID…] or ALL, not {list:?}")))?,
+            ),
+        };
+        let command = self
+            .command
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|e| UsageError(format!("-C: {e}")))?;
+        let mode = if self.source.interval.is_none() && !self.source.from_logs() {
+            // As pidstat: no INTERVAL reports since boot; rsar needs two tables, so it
+            // takes one second.
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            }
+        } else {
+            self.source.mode()?
+        };
+        Ok(PidstatPlan {
+            options: PidstatOptions {
+                cpu: self.cpu,
+                memory: self.memory,
+                io: self.io,
+                switches: self.switches,
+                pids,
+                command,
+                user_names: self.user.is_some(),
+                user: self.user.clone().filter(|u| !u.is_empty()),
+                cmdline: self.cmdline,
+                one_line: self.one_line,
+                zone: if self.utc { Zone::Utc } else { Zone::Local },
+            },
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
+            mode,
+        })
+    }
+}
+
+/// `rsar top`: one snapshot of the processes, live or at a past moment.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar top",
+    version,
+    about = "A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc's logs",
+    after_help = "Examples:\n  rsar top                               now (over one second)\n  rsar top -f /var/log/rsar/rsar20261121 -s 03:12\n  rsar top -1 -s 03:12 --state D         what was stuck in uninterruptible sleep\n  rsar top -o %MEM -n 20",
+    args_override_self = true
+)]
+pub struct TopArgs {
+    /// Sort the processes by this column
+    #[arg(short = 'o', value_enum, default_value = "%CPU", value_name = "FIELD")]
+    pub sort: crate::report::top::SortBy,
+    /// Only processes in these states, e.g. D (uninterruptible) or RD
+    #[arg(long, value_name = "LETTERS")]
+    pub state: Option<String>,
+    /// At most this many processes
+    #[arg(short = 'n', value_name = "N")]
+    pub lines: Option<usize>,
+    /// The whole command line instead of the command name
+    #[arg(short = 'c')]
+    pub cmdline: bool,
+    /// Times in UTC
+    #[arg(long)]
+    pub utc: bool,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+impl TopArgs {
+    /// The command as parsed: top's `-o` sorts, so the live `-o FILE` gives up its short
+    /// name.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("save", |a| a.short(None).long("save").hide(true))
+    }
+}
+
+/// What `rsar top` does, checked.
+#[derive(Debug)]
+pub struct TopPlan {
+    pub options: crate::report::top::TopOptions,
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
+    pub mode: Mode,
+}
+
+/// How far before the asked moment `rsar top` starts reading: the process table before
+/// it gives the %CPU (cron records every 10 minutes).
+const TOP_LOOKBACK: chrono::Duration = chrono::Duration::minutes(15);
+
+impl TopArgs {
+    pub fn plan(&self) -> Result<TopPlan, UsageError> {
+        let zone = if self.utc { Zone::Utc } else { Zone::Local };
+        let mut mode = if self.source.interval.is_none() && !self.source.from_logs() {
+            Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            }
+        } else {
+            self.source.mode()?
+        };
+        let (mut at_ns, mut at_clock) = (None, None);
+        if let Mode::Recorded { window, .. } = &mut mode {
+            // The moment asked for; the window starts earlier, for the table before it.
+            at_ns = window.since_ns;
+            if let Some(since) = window.since_ns.as_mut() {
+                *since -= TOP_LOOKBACK.num_nanoseconds().unwrap_or(0);
+            }
+            if let Some(start) = window.start_clock {
+                let earlier = start - TOP_LOOKBACK;
+                window.start_clock = Some(if earlier > start {
+                    chrono::NaiveTime::MIN
+                } else {
+                    earlier
+                });
+                at_clock = Some(start);
+            }
+        }
+        Ok(TopPlan {
+            options: crate::report::top::TopOptions {
+                at_ns,
+                at_clock,
+                sort: self.sort,
+                states: self.state.clone(),
+                lines: self.lines,
+                cmdline: self.cmdline,
+                zone,
+            },
+            proc_root: self.source.proc_root.clone(),
+            sys_root: self.source.sys_root.clone(),
+            mode,
+        })
+    }
+}
+
+/// `rsar export`: the logs as OpenMetrics for Prometheus' backfill.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rsar export",
+    version,
+    about = "Write logged history as OpenMetrics, in node_exporter's metric names, for `promtool tsdb create-blocks-from openmetrics`",
+    after_help = "Examples:\n  rsar export -1 > yesterday.om\n  rsar export --since '2026-11-01' --until '2026-11-21 23:59' --label env=prod > history.om\n  promtool tsdb create-blocks-from openmetrics history.om /var/lib/prometheus/metrics2\n\nEvery series carries job=\"rsadc\" and instance=<the recorded host name> unless --label sets them.",
+    args_override_self = true
+)]
+pub struct ExportArgs {
+    /// The output format (OpenMetrics 1.0, the one promtool backfills from)
+    #[arg(long, value_enum, default_value = "openmetrics")]
+    pub format: ExportFormat,
+
+    /// Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc",
+    /// instance=the recorded host name
+    #[arg(long = "label", value_name = "K=V", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
+
+    #[command(flatten)]
+    pub source: Source,
+}
+
+/// `rsar export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Openmetrics,
+}
+
+/// A label `K=V` whose name Prometheus accepts.
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("a label is K=V, not {s:?}"))?;
+    let valid = k
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
+    if k.is_empty() || !valid || k.starts_with("__") {
+        return Err(format!(
+            "{k:?} is not a label name Prometheus accepts ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"
+        ));
+    }
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// What `rsar export` reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPlan {
+    pub files: Files,
+    pub window: Window,
+    pub labels: Vec<(String, String)>,
+}
+
+impl ExportArgs {
+    pub fn plan(&self) -> Result<ExportPlan, UsageError> {
+        if !self.source.from_logs() {
+            return Err(UsageError(
+                "export reads the logs: give -f FILE, -N (days ago) or --since/--until".into(),
+            ));
+        }
+        match self.source.mode()? {
+            Mode::Recorded { files, window, .. } => Ok(ExportPlan {
+                files,
+                window,
+                labels: self.labels.clone(),
+            }),
+            Mode::Live { .. } => Err(UsageError(
+                "export reads the logs: an INTERVAL is for live reports".into(),
+            )),
+        }
     }
 }
 
@@ -397,6 +709,9 @@ pub fn command() -> clap::Command {
     Args::command()
         .subcommand(VmstatArgs::command().name("vmstat"))
         .subcommand(TuiArgs::command().name("tui"))
+        .subcommand(PidstatArgs::command().name("pidstat"))
+        .subcommand(TopArgs::command().name("top"))
+        .subcommand(ExportArgs::command().name("export"))
 }
 
 /// COUNT: a whole number of reports, at least one.
@@ -598,11 +913,9 @@ impl Args {
             select_network(&mut sel, net)?;
         }
         if let Some(list) = &self.cpus {
+            // -P picks the CPUs of -u, -n SOFT, -I's and -m CPU's columns; alone it means -u
+            // (below), as in sar.
             sel.cpus = parse_cpu_list(list)?;
-            // -P picks the CPUs of -I's and -m CPU's columns too; alone it means -u.
-            if sel.interrupts.is_none() && !sel.cpu_freq {
-                sel.cpu.get_or_insert(false);
-            }
         }
         if sel == Selection::default() || sel.tables().is_empty() {
             sel.cpu = Some(false);
@@ -817,6 +1130,15 @@ mod tests {
         assert!(e.contains("TCPX") && e.contains("DEV, EDEV"), "{e}");
         let p = plan(&["-n", "DEV,EDEV", "1"]).unwrap();
         assert!(p.selection.net_dev && p.selection.net_edev);
+        let p = plan(&["-n", "TCP,ETCP,SOCK6", "1"]).unwrap();
+        assert!(p.selection.net_tcp && p.selection.net_etcp && p.selection.net_sock6);
+        assert!(!p.selection.net_udp && p.selection.cpu.is_none());
+        let p = plan(&["-n", "ALL", "1"]).unwrap();
+        assert!(p.selection.net_icmp6 && p.selection.net_soft && p.selection.net_dev);
+        // -P picks the CPUs of -n SOFT; it means -u only when nothing else is asked for.
+        let p = plan(&["-n", "SOFT", "-P", "ALL", "1"]).unwrap();
+        assert_eq!(p.selection.cpu, None);
+        assert_eq!(p.selection.cpus, CpuList::All);
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
         assert!(plan(&["-f", "x", "1", "3"])
             .unwrap_err()

@@ -4,7 +4,7 @@
 
 use crate::report::Render;
 use crate::sample::Sample;
-use crate::stats::IntervalStats;
+use crate::stats::{carry_offline_cpus, IntervalStats};
 use std::io;
 
 /// Pairs consecutive samples into intervals.
@@ -19,7 +19,9 @@ impl Feed {
     /// Add a sample. A sample whose uptime is below the previous one's comes from a new
     /// boot even without a restart record (a collector run from cron without --boot):
     /// the renderer gets a restart first. `cpus` is the CPU count to show then.
-    pub fn sample(&mut self, s: Sample, cpus: u32, out: &mut dyn Render) -> io::Result<()> {
+    /// A CPU offline in `s` keeps the counters it had when last seen online in this boot
+    /// (`carry_offline_cpus`), so that it is diffed against them when it comes back.
+    pub fn sample(&mut self, mut s: Sample, cpus: u32, out: &mut dyn Render) -> io::Result<()> {
         if let Some(prev) = &self.prev {
             match IntervalStats::between(prev, &s) {
                 Some(stats) => {
@@ -28,9 +30,12 @@ impl Feed {
                 }
                 None if s.time.uptime_cs < prev.time.uptime_cs => {
                     out.restart(s.time.wall_ns, cpus)?;
+                    self.prev = Some(s);
+                    return Ok(());
                 }
                 None => {}
             }
+            carry_offline_cpus(&prev.cpu, &mut s.cpu);
         }
         self.prev = Some(s);
         Ok(())

@@ -9,11 +9,13 @@
 //! SIGINT/SIGTERM.
 
 pub mod cli;
+pub mod export;
 pub mod feed;
 pub mod history;
 pub mod live;
 pub mod pipeline;
 pub mod probe;
+pub mod process;
 pub mod report;
 pub mod sample;
 pub mod source;

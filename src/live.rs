@@ -35,6 +35,8 @@ pub struct LiveSource {
     queued: VecDeque<Event>,
     last_uptime_cs: Option<u64>,
     created_ns: i64,
+    /// With the process table of each sample (pidstat, top).
+    processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
     /// Warnings not yet taken, and every one given so far (each is said once).
     warnings: Vec<String>,
     said: Vec<String>,
@@ -51,9 +53,28 @@ impl LiveSource {
             queued: VecDeque::new(),
             last_uptime_cs: None,
             created_ns: crate::probe::system_clock_ns(),
+            processes: None,
             warnings: Vec::new(),
             said: Vec::new(),
         }
+    }
+
+    /// Also read the process table of `proc_root` with every sample.
+    pub fn with_processes(mut self, proc_root: &std::path::Path) -> LiveSource {
+        self.processes = Some((proc_root.to_path_buf(), Default::default()));
+        self
+    }
+
+    /// The process table at the moment of `sample`, when asked for.
+    fn table_for(&mut self, sample: &Sample) -> Option<Event> {
+        let (root, reader) = self.processes.as_mut()?;
+        let mut processes = Vec::new();
+        reader.read(root, &mut processes);
+        Some(Event::Processes(crate::store::procs::ProcessTable {
+            wall_ns: sample.time.wall_ns,
+            uptime_cs: sample.time.uptime_cs,
+            processes,
+        }))
     }
 
     fn warn(&mut self, w: String) {
@@ -94,10 +115,13 @@ impl Source for LiveSource {
         let Some(start) = self.start_ns else {
             let first = self.take_sample()?;
             self.start_ns = Some(Clock::Monotonic.now_ns());
+            let table = self.table_for(&first);
             if self.schedule.since_boot {
                 self.queued.push_back(Event::Sample(first.clone()));
+                self.queued.extend(table);
                 return Ok(Some(Event::Sample(first.at_boot())));
             }
+            self.queued.extend(table);
             return Ok(Some(Event::Sample(first)));
         };
         if self.schedule.count.is_some_and(|c| self.taken >= c) {
@@ -109,7 +133,11 @@ impl Source for LiveSource {
             return Ok(None);
         }
         self.taken += 1;
-        Ok(Some(Event::Sample(self.take_sample()?)))
+        let sample = self.take_sample()?;
+        if let Some(table) = self.table_for(&sample) {
+            self.queued.push_back(table);
+        }
+        Ok(Some(Event::Sample(sample)))
     }
 
     fn origin(&self) -> (&HostFacts, i64) {
@@ -125,7 +153,11 @@ impl Source for LiveSource {
     }
 
     fn lacks(&self, table: Table) -> String {
-        let source = table.source().unwrap_or("the kernel");
-        format!("{table:?} report not available: {source} is missing or unreadable")
+        let r = table.report();
+        let source = r.source.unwrap_or("the kernel");
+        format!(
+            "{} ({}) not available: {source} is missing or unreadable",
+            r.flag, r.title
+        )
     }
 }

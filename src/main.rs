@@ -23,6 +23,48 @@ fn main() -> ExitCode {
     if argv.get(1).is_some_and(|a| a == "tui") {
         return tui(&argv[2..]);
     }
+    if argv.get(1).is_some_and(|a| a == "pidstat") {
+        let rest = std::iter::once("rsar pidstat".into()).chain(argv[2..].iter().cloned());
+        return match parse_with::<rsar::cli::PidstatArgs>(rsar::cli::PidstatArgs::command(), rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(pidstat)
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
+    if argv.get(1).is_some_and(|a| a == "top") {
+        let rest = std::iter::once("rsar top".into()).chain(argv[2..].iter().cloned());
+        return match parse_with::<rsar::cli::TopArgs>(rsar::cli::TopArgs::command(), rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(top)
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
+    if argv.get(1).is_some_and(|a| a == "export") {
+        let rest = std::iter::once("rsar export".into()).chain(argv[2..].iter().cloned());
+        return match parse::<rsar::cli::ExportArgs>(rest) {
+            Ok(args) => match args
+                .plan()
+                .map_err(|e| Failure::Usage(e.to_string()))
+                .and_then(|plan| export(&plan))
+            {
+                Ok(code) => code,
+                Err(f) => f.report(),
+            },
+            Err(code) => code,
+        };
+    }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
         parse::<VmstatArgs>(rest).map(|a| a.plan())
@@ -47,19 +89,33 @@ fn main() -> ExitCode {
 fn parse<T: clap::Parser>(
     args: impl IntoIterator<Item = std::ffi::OsString>,
 ) -> Result<T, ExitCode> {
+    parse_with::<T>(T::command(), args)
+}
+
+/// The same, with the command built by hand (a subcommand that renames a shared flag).
+fn parse_with<T: clap::FromArgMatches>(
+    command: clap::Command,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<T, ExitCode> {
     let args = normalize(args);
-    if let Some(e) = rsar::cli::sar_only_flag(&args) {
-        return Err(Failure::Usage(e.to_string()).report());
-    }
-    T::try_parse_from(args).map_err(|e| {
-        if !e.use_stderr() {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
+    // sar's flags that rsar lacks (the subcommands have their own flags: pidstat's -h).
+    if command.get_name() == "rsar" {
+        if let Some(e) = rsar::cli::sar_only_flag(&args) {
+            return Err(Failure::Usage(e.to_string()).report());
         }
-        let text = e.to_string();
-        let line = text.lines().next().unwrap_or_default();
-        Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
-    })
+    }
+    command
+        .try_get_matches_from(args)
+        .and_then(|m| T::from_arg_matches(&m))
+        .map_err(|e| {
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or_default();
+            Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
+        })
 }
 
 /// Why rsar stopped: each kind has its exit code (documented in `--help`).
@@ -103,19 +159,37 @@ impl Failure {
     }
 }
 
-/// Run the report the plan asks for, live or from the logs, through the one pipeline.
-fn report(plan: &Plan) -> Result<ExitCode, Failure> {
-    let (mut source, layout, window, comments): (Box<dyn Source>, _, _, _) = match &plan.mode {
+/// Where a report's events come from, how it lays out, its window and whether it shows
+/// comments.
+struct Input {
+    source: Box<dyn Source>,
+    layout: Layout,
+    window: Window,
+    comments: bool,
+}
+
+/// What live sampling takes besides the mode.
+struct Live<'a> {
+    proc_root: &'a std::path::Path,
+    sys_root: &'a std::path::Path,
+    /// vmstat's first line: the interval since boot (its COUNT includes it).
+    since_boot: bool,
+    /// Read the process table with every sample (pidstat, top).
+    processes: bool,
+}
+
+fn input(mode: &Mode, live: Live<'_>) -> Result<Input, Failure> {
+    Ok(match mode {
         Mode::Live {
             interval,
             count,
             save,
-        } => (
-            Box::new(live_source(plan, *interval, *count, save.as_deref())?),
-            Layout::Streaming,
-            Window::default(),
-            false,
-        ),
+        } => Input {
+            source: Box::new(live_source(&live, *interval, *count, save.as_deref())?),
+            layout: Layout::Streaming,
+            window: Window::default(),
+            comments: false,
+        },
         Mode::Recorded {
             files,
             window,
@@ -123,13 +197,98 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
             follow,
         } => {
             let (source, layout) = log_source(files, window, *follow)?;
-            (Box::new(source), layout, window.clone(), *comments)
+            Input {
+                source: Box::new(source),
+                layout,
+                window: window.clone(),
+                comments: *comments,
+            }
         }
-    };
-    let stdout = io::stdout().lock();
-    let mut out = output(plan, layout, stdout);
+    })
+}
+
+/// Run `input` through the one pipeline into `out`; damage is exit status 2.
+fn run_pipeline(mut input: Input, out: &mut dyn Render) -> Result<ExitCode, Failure> {
     let mut warn = |w: &str| eprintln!("rsar: {w}");
-    let outcome = rsar::pipeline::run(source.as_mut(), &window, out.as_mut(), comments, &mut warn)?;
+    let outcome = rsar::pipeline::run(
+        input.source.as_mut(),
+        &input.window,
+        out,
+        input.comments,
+        &mut warn,
+    )?;
+    for d in &outcome.damage {
+        eprintln!("rsar: {d}");
+    }
+    Ok(if outcome.damage.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DATA)
+    })
+}
+
+/// Run the report the plan asks for, live or from the logs, through the one pipeline.
+fn report(plan: &Plan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: plan.vmstat.is_some(),
+            processes: false,
+        },
+    )?;
+    let stdout = io::stdout().lock();
+    let mut out = output(plan, input.layout, stdout);
+    run_pipeline(input, out.as_mut())
+}
+
+/// `rsar top`.
+fn top(plan: rsar::cli::TopPlan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: false,
+            processes: true,
+        },
+    )?;
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    let mut out = rsar::report::top::Top::new(stdout, plan.options);
+    run_pipeline(input, &mut out)
+}
+
+/// `rsar pidstat`.
+fn pidstat(plan: rsar::cli::PidstatPlan) -> Result<ExitCode, Failure> {
+    let input = input(
+        &plan.mode,
+        Live {
+            proc_root: &plan.proc_root,
+            sys_root: &plan.sys_root,
+            since_boot: false,
+            processes: true,
+        },
+    )?;
+    let stdout = io::BufWriter::new(io::stdout().lock());
+    let mut out = rsar::report::pidstat::Pidstat::new(stdout, plan.options);
+    run_pipeline(input, &mut out)
+}
+
+/// `rsar export`: the window's samples, series by series, as OpenMetrics on stdout.
+fn export(plan: &rsar::cli::ExportPlan) -> Result<ExitCode, Failure> {
+    use rsar::export::backfill::{default_labels, Backfill};
+    let (mut source, _) = log_source(&plan.files, &plan.window, false)?;
+    let labels = default_labels(source.origin().0, &plan.labels);
+    let io_failure = |e: io::Error| Failure::Data(format!("cannot spool the export: {e}"));
+    let mut backfill = Backfill::new(labels).map_err(io_failure)?;
+    let outcome = rsar::pipeline::each_sample(&mut source, &plan.window, &mut |host, s| {
+        backfill.sample(host, s)
+    })?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if let Err(e) = backfill.finish(&mut out) {
+        return Err(Failure::Pipeline(PipelineError::Output(e)));
+    }
     for d in &outcome.damage {
         eprintln!("rsar: {d}");
     }
@@ -148,14 +307,14 @@ fn catch_stop() {
 }
 
 fn live_source(
-    plan: &Plan,
+    live: &Live<'_>,
     interval: Duration,
     count: Option<u64>,
     save: Option<&std::path::Path>,
 ) -> Result<LiveSource, Failure> {
     catch_stop();
     let probe =
-        Probe::new(&plan.proc_root, &plan.sys_root).map_err(|e| Failure::Data(e.to_string()))?;
+        Probe::new(live.proc_root, live.sys_root).map_err(|e| Failure::Data(e.to_string()))?;
     let save = match save {
         None => None,
         Some(path) => {
@@ -167,7 +326,7 @@ fn live_source(
         }
     };
     // vmstat's COUNT counts its first line, the one since boot.
-    let since_boot = plan.vmstat.is_some();
+    let since_boot = live.since_boot;
     let schedule = Schedule {
         interval,
         count: if since_boot {
@@ -177,7 +336,12 @@ fn live_source(
         },
         since_boot,
     };
-    Ok(LiveSource::new(probe, schedule, save))
+    let source = LiveSource::new(probe, schedule, save);
+    Ok(if live.processes {
+        source.with_processes(live.proc_root)
+    } else {
+        source
+    })
 }
 
 fn log_source(
@@ -223,12 +387,20 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
             proc_root,
             sys_root,
             interval,
+            count,
+            save,
         }) => Feed::Live {
             proc_root,
             sys_root,
             interval,
+            count,
+            save,
         },
-        Ok(TuiPlan::Logs { files, window }) => {
+        Ok(TuiPlan::Logs {
+            files,
+            window,
+            comments,
+        }) => {
             let paths = match rsar::history::log_files(&files, &window) {
                 Ok(p) => p,
                 Err(e) => {
@@ -249,6 +421,7 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
                 files: paths,
                 follow,
                 window,
+                comments,
             }
         }
         Err(e) => {
@@ -265,7 +438,15 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
     }
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match rsar::tui::run(feed, color) {
-        Ok(()) => ExitCode::SUCCESS,
+        // Damage found in the logs was on the screen; it is said again once the screen
+        // is gone, and the exit code is a data problem's, as the reports' are.
+        Ok(damage) if damage.is_empty() => ExitCode::SUCCESS,
+        Ok(damage) => {
+            for d in &damage {
+                eprintln!("rsar: {d}");
+            }
+            ExitCode::from(EXIT_DATA)
+        }
         Err(e) => {
             eprintln!("rsar: {e}");
             ExitCode::from(EXIT_DATA)

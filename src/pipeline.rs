@@ -66,6 +66,7 @@ pub fn run(
             Event::Restart { wall_ns, cpus } => feed.restart(wall_ns, cpus, out)?,
             Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
             Event::Comment { .. } => {}
+            Event::Processes(t) => out.processes(&t)?,
         }
         tell(source, out, feed.intervals == 1);
         next = kept.next(source, window)?;
@@ -74,6 +75,33 @@ pub fn run(
     tell(source, out, true);
     Ok(Outcome {
         intervals: feed.intervals,
+        damage: source.take_damage(),
+    })
+}
+
+/// Walk the samples of `source` that `window` keeps, raw (an exporter wants counters, not
+/// intervals), each with the machine it describes; a restart brings the new boot's host
+/// facts. Damage is in the outcome, as for reports.
+pub fn each_sample(
+    source: &mut dyn Source,
+    window: &Window,
+    f: &mut dyn FnMut(&crate::sample::HostFacts, &crate::sample::Sample) -> io::Result<()>,
+) -> Result<Outcome, PipelineError> {
+    let mut kept = Kept::default();
+    let mut host = source.origin().0.clone();
+    let mut samples = 0;
+    while let Some(event) = kept.next(source, window)? {
+        match event {
+            Event::Sample(s) => {
+                f(&host, &s)?;
+                samples += 1;
+            }
+            Event::Restart { cpus, .. } => host.cpu_count = cpus,
+            Event::Comment { .. } | Event::Processes(_) => {}
+        }
+    }
+    Ok(Outcome {
+        intervals: samples,
         damage: source.take_damage(),
     })
 }
@@ -125,7 +153,7 @@ impl Kept {
                 self.last = Some(key);
             }
             Event::Restart { .. } => self.last = None,
-            Event::Comment { .. } => {}
+            Event::Comment { .. } | Event::Processes(_) => {}
         }
         true
     }

@@ -41,6 +41,10 @@ pub struct Field {
     pub optional: bool,
     /// The largest value the field's type holds.
     pub max: u64,
+    /// The field's name in its source file where it is one line or column of it
+    /// (`MemTotal`, `pgpgin`); `None` for a sum or a derived value. Exporters name metrics
+    /// after it.
+    pub key: Option<&'static str>,
     /// The field's documentation.
     pub doc: &'static str,
 }
@@ -124,7 +128,8 @@ macro_rules! or {
 /// Declare a metric group: the struct (its `item { }` members describe an item and are not
 /// numbers; every other member is a field), its `FIELDS` table and its `Group` impl.
 /// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, source = "file")?
-/// (, since = "Linux version")?]`; `source` defaults to the group's.
+/// (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
+/// group's.
 macro_rules! group {
     (
         $(#[$meta:meta])*
@@ -135,7 +140,8 @@ macro_rules! group {
             $(
                 $(#[doc = $doc:literal])*
                 pub $f:ident : $ty:ty [$kind:ident, $unit:literal
-                    $(, wrap = $wrap:literal)? $(, source = $src:literal)? $(, since = $since:literal)?],
+                    $(, wrap = $wrap:literal)? $(, source = $src:literal)? $(, since = $since:literal)?
+                    $(, key = $key:literal)?],
             )*
         }
     ) => {
@@ -156,6 +162,7 @@ macro_rules! group {
                     since: or!($(Some($since))?; None),
                     optional: <$ty as FieldValue>::OPTIONAL,
                     max: <$ty as FieldValue>::MAX,
+                    key: or!($(Some($key))?; None),
                     doc: concat!($($doc),*),
                 },
             )*];
@@ -174,6 +181,9 @@ macro_rules! group {
         }
     };
 }
+
+// Other modules declare groups too (the process table).
+pub(crate) use {group, or};
 
 /// Facts about the machine a sample was taken on. They travel with the samples (in the log
 /// header and restart records), so a report never re-reads them from the reading machine.
@@ -270,6 +280,8 @@ group! {
         pub procs_running: u64 [Level, "tasks"],
         /// Tasks blocked on I/O now.
         pub procs_blocked: u64 [Level, "tasks"],
+        /// When the machine booted (`btime`), in seconds since the epoch.
+        pub btime: Option<u64> [Level, "s"],
     }
 }
 
@@ -295,47 +307,47 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Memory from "/proc/meminfo" {
         /// MemTotal.
-        pub mem_total: u64 [Level, "kB"],
+        pub mem_total: u64 [Level, "kB", key = "MemTotal"],
         /// MemFree.
-        pub mem_free: u64 [Level, "kB"],
+        pub mem_free: u64 [Level, "kB", key = "MemFree"],
         /// MemAvailable (since Linux 3.14).
-        pub mem_available: Option<u64> [Level, "kB", since = "3.14"],
+        pub mem_available: Option<u64> [Level, "kB", since = "3.14", key = "MemAvailable"],
         /// Buffers.
-        pub buffers: u64 [Level, "kB"],
+        pub buffers: u64 [Level, "kB", key = "Buffers"],
         /// Cached.
-        pub cached: u64 [Level, "kB"],
+        pub cached: u64 [Level, "kB", key = "Cached"],
         /// Active.
-        pub active: u64 [Level, "kB"],
+        pub active: u64 [Level, "kB", key = "Active"],
         /// Inactive.
-        pub inactive: u64 [Level, "kB"],
+        pub inactive: u64 [Level, "kB", key = "Inactive"],
         /// Dirty.
-        pub dirty: u64 [Level, "kB"],
+        pub dirty: u64 [Level, "kB", key = "Dirty"],
         /// Shmem (since Linux 2.6.32).
-        pub shmem: Option<u64> [Level, "kB", since = "2.6.32"],
+        pub shmem: Option<u64> [Level, "kB", since = "2.6.32", key = "Shmem"],
         /// Slab.
-        pub slab: u64 [Level, "kB"],
+        pub slab: u64 [Level, "kB", key = "Slab"],
         /// SReclaimable: reclaimable slab (since Linux 2.6.19); procps counts it as cache.
-        pub s_reclaimable: Option<u64> [Level, "kB", since = "2.6.19"],
+        pub s_reclaimable: Option<u64> [Level, "kB", since = "2.6.19", key = "SReclaimable"],
         /// Committed_AS.
-        pub committed_as: u64 [Level, "kB"],
+        pub committed_as: u64 [Level, "kB", key = "Committed_AS"],
         /// AnonPages (since Linux 2.6.18).
-        pub anon_pages: Option<u64> [Level, "kB", since = "2.6.18"],
+        pub anon_pages: Option<u64> [Level, "kB", since = "2.6.18", key = "AnonPages"],
         /// KernelStack (since Linux 2.6.32).
-        pub kernel_stack: Option<u64> [Level, "kB", since = "2.6.32"],
+        pub kernel_stack: Option<u64> [Level, "kB", since = "2.6.32", key = "KernelStack"],
         /// PageTables (since Linux 2.6.18).
-        pub page_tables: Option<u64> [Level, "kB", since = "2.6.18"],
+        pub page_tables: Option<u64> [Level, "kB", since = "2.6.18", key = "PageTables"],
         /// VmallocUsed.
-        pub vmalloc_used: u64 [Level, "kB"],
+        pub vmalloc_used: u64 [Level, "kB", key = "VmallocUsed"],
         /// HugePages_Total (without huge page support: absent).
-        pub hugepages_total: Option<u64> [Level, "huge pages"],
+        pub hugepages_total: Option<u64> [Level, "huge pages", key = "HugePages_Total"],
         /// HugePages_Free.
-        pub hugepages_free: Option<u64> [Level, "huge pages"],
+        pub hugepages_free: Option<u64> [Level, "huge pages", key = "HugePages_Free"],
         /// HugePages_Rsvd.
-        pub hugepages_rsvd: Option<u64> [Level, "huge pages"],
+        pub hugepages_rsvd: Option<u64> [Level, "huge pages", key = "HugePages_Rsvd"],
         /// HugePages_Surp.
-        pub hugepages_surp: Option<u64> [Level, "huge pages"],
+        pub hugepages_surp: Option<u64> [Level, "huge pages", key = "HugePages_Surp"],
         /// Hugepagesize: kB per huge page.
-        pub hugepagesize: Option<u64> [Level, "kB"],
+        pub hugepagesize: Option<u64> [Level, "kB", key = "Hugepagesize"],
     }
 }
 
@@ -344,15 +356,15 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Swap from "/proc/meminfo" {
         /// SwapTotal.
-        pub swap_total: u64 [Level, "kB"],
+        pub swap_total: u64 [Level, "kB", key = "SwapTotal"],
         /// SwapFree.
-        pub swap_free: u64 [Level, "kB"],
+        pub swap_free: u64 [Level, "kB", key = "SwapFree"],
         /// SwapCached.
-        pub swap_cached: u64 [Level, "kB"],
+        pub swap_cached: u64 [Level, "kB", key = "SwapCached"],
         /// Pages swapped in.
-        pub pswpin: u64 [Counter, "pages", source = "/proc/vmstat"],
+        pub pswpin: u64 [Counter, "pages", source = "/proc/vmstat", key = "pswpin"],
         /// Pages swapped out.
-        pub pswpout: u64 [Counter, "pages", source = "/proc/vmstat"],
+        pub pswpout: u64 [Counter, "pages", source = "/proc/vmstat", key = "pswpout"],
     }
 }
 
@@ -362,25 +374,31 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Paging from "/proc/vmstat" {
         /// kB paged in from disk.
-        pub pgpgin: u64 [Counter, "kB"],
+        pub pgpgin: u64 [Counter, "kB", key = "pgpgin"],
         /// kB paged out to disk.
-        pub pgpgout: u64 [Counter, "kB"],
+        pub pgpgout: u64 [Counter, "kB", key = "pgpgout"],
         /// Page faults.
-        pub pgfault: u64 [Counter, "faults"],
+        pub pgfault: u64 [Counter, "faults", key = "pgfault"],
         /// Major page faults (needing I/O).
-        pub pgmajfault: u64 [Counter, "faults"],
+        pub pgmajfault: u64 [Counter, "faults", key = "pgmajfault"],
         /// Pages freed.
-        pub pgfree: u64 [Counter, "pages"],
+        pub pgfree: u64 [Counter, "pages", key = "pgfree"],
         /// Σ pgscan_kswapd*.
         pub pgscan_kswapd: u64 [Counter, "pages"],
         /// Σ pgscan_direct*.
         pub pgscan_direct: u64 [Counter, "pages"],
-        /// Σ pgsteal_*.
+        /// Σ pgsteal_kswapd* + pgsteal_direct* (older kernels: Σ pgsteal_<zone>).
         pub pgsteal: u64 [Counter, "pages"],
         /// Σ pgpromote_success (since Linux 6.1; 0 before).
         pub pgpromote: u64 [Counter, "pages", since = "6.1"],
         /// Σ pgdemote_* (since Linux 5.16; 0 before).
         pub pgdemote: u64 [Counter, "pages", since = "5.16"],
+        /// Anonymous pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        /// With `pgsteal_file`, what `sar -B`'s pgsteal/s counts (sysstat 12.7.8+); the
+        /// kswapd/direct split misses reclaim by memory cgroups.
+        pub pgsteal_anon: Option<u64> [Counter, "pages", since = "5.8"],
+        /// File pages reclaimed, memory-cgroup reclaim included (since Linux 5.8).
+        pub pgsteal_file: Option<u64> [Counter, "pages", since = "5.8"],
     }
 }
 
@@ -542,6 +560,208 @@ group! {
 }
 
 group! {
+    /// The IPv4, ICMP, TCP and UDP counters of /proc/net/snmp that sar's `-n IP`, `EIP`,
+    /// `ICMP`, `EICMP`, `TCP`, `ETCP` and `UDP` show. Each is read by its name in the
+    /// header line before its values (`Ip: … InReceives …`), so a kernel that adds a
+    /// column (`InCsumErrors` in 3.10, `OutTransmits` in 6.3) moves nothing; a name the
+    /// kernel does not print reads as 0.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SnmpCounters from "/proc/net/snmp" {
+        /// Ip: InReceives — datagrams received, errors included.
+        pub ip_in_receives: u64 [Counter, "datagrams"],
+        /// Ip: ForwDatagrams.
+        pub ip_forw_datagrams: u64 [Counter, "datagrams"],
+        /// Ip: InDelivers — delivered to IP user protocols.
+        pub ip_in_delivers: u64 [Counter, "datagrams"],
+        /// Ip: OutRequests — supplied by local protocols for sending.
+        pub ip_out_requests: u64 [Counter, "datagrams"],
+        /// Ip: ReasmReqds — fragments needing reassembly.
+        pub ip_reasm_reqds: u64 [Counter, "fragments"],
+        /// Ip: ReasmOKs.
+        pub ip_reasm_oks: u64 [Counter, "datagrams"],
+        /// Ip: FragOKs.
+        pub ip_frag_oks: u64 [Counter, "datagrams"],
+        /// Ip: FragCreates.
+        pub ip_frag_creates: u64 [Counter, "fragments"],
+        /// Ip: InHdrErrors.
+        pub ip_in_hdr_errors: u64 [Counter, "datagrams"],
+        /// Ip: InAddrErrors.
+        pub ip_in_addr_errors: u64 [Counter, "datagrams"],
+        /// Ip: InUnknownProtos.
+        pub ip_in_unknown_protos: u64 [Counter, "datagrams"],
+        /// Ip: InDiscards.
+        pub ip_in_discards: u64 [Counter, "datagrams"],
+        /// Ip: OutDiscards.
+        pub ip_out_discards: u64 [Counter, "datagrams"],
+        /// Ip: OutNoRoutes.
+        pub ip_out_no_routes: u64 [Counter, "datagrams"],
+        /// Ip: ReasmFails.
+        pub ip_reasm_fails: u64 [Counter, "failures"],
+        /// Ip: FragFails.
+        pub ip_frag_fails: u64 [Counter, "datagrams"],
+        /// Icmp: InMsgs.
+        pub icmp_in_msgs: u64 [Counter, "messages"],
+        /// Icmp: OutMsgs.
+        pub icmp_out_msgs: u64 [Counter, "messages"],
+        /// Icmp: InEchos.
+        pub icmp_in_echos: u64 [Counter, "messages"],
+        /// Icmp: InEchoReps.
+        pub icmp_in_echo_reps: u64 [Counter, "messages"],
+        /// Icmp: OutEchos.
+        pub icmp_out_echos: u64 [Counter, "messages"],
+        /// Icmp: OutEchoReps.
+        pub icmp_out_echo_reps: u64 [Counter, "messages"],
+        /// Icmp: InTimestamps.
+        pub icmp_in_timestamps: u64 [Counter, "messages"],
+        /// Icmp: InTimestampReps.
+        pub icmp_in_timestamp_reps: u64 [Counter, "messages"],
+        /// Icmp: OutTimestamps.
+        pub icmp_out_timestamps: u64 [Counter, "messages"],
+        /// Icmp: OutTimestampReps.
+        pub icmp_out_timestamp_reps: u64 [Counter, "messages"],
+        /// Icmp: InAddrMasks.
+        pub icmp_in_addr_masks: u64 [Counter, "messages"],
+        /// Icmp: InAddrMaskReps.
+        pub icmp_in_addr_mask_reps: u64 [Counter, "messages"],
+        /// Icmp: OutAddrMasks.
+        pub icmp_out_addr_masks: u64 [Counter, "messages"],
+        /// Icmp: OutAddrMaskReps.
+        pub icmp_out_addr_mask_reps: u64 [Counter, "messages"],
+        /// Icmp: InErrors.
+        pub icmp_in_errors: u64 [Counter, "messages"],
+        /// Icmp: OutErrors.
+        pub icmp_out_errors: u64 [Counter, "messages"],
+        /// Icmp: InDestUnreachs.
+        pub icmp_in_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp: OutDestUnreachs.
+        pub icmp_out_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp: InTimeExcds.
+        pub icmp_in_time_excds: u64 [Counter, "messages"],
+        /// Icmp: OutTimeExcds.
+        pub icmp_out_time_excds: u64 [Counter, "messages"],
+        /// Icmp: InParmProbs.
+        pub icmp_in_parm_probs: u64 [Counter, "messages"],
+        /// Icmp: OutParmProbs.
+        pub icmp_out_parm_probs: u64 [Counter, "messages"],
+        /// Icmp: InSrcQuenchs.
+        pub icmp_in_src_quenchs: u64 [Counter, "messages"],
+        /// Icmp: OutSrcQuenchs.
+        pub icmp_out_src_quenchs: u64 [Counter, "messages"],
+        /// Icmp: InRedirects.
+        pub icmp_in_redirects: u64 [Counter, "messages"],
+        /// Icmp: OutRedirects.
+        pub icmp_out_redirects: u64 [Counter, "messages"],
+        /// Tcp: ActiveOpens — transitions CLOSED → SYN-SENT.
+        pub tcp_active_opens: u64 [Counter, "connections"],
+        /// Tcp: PassiveOpens — transitions LISTEN → SYN-RCVD.
+        pub tcp_passive_opens: u64 [Counter, "connections"],
+        /// Tcp: InSegs.
+        pub tcp_in_segs: u64 [Counter, "segments"],
+        /// Tcp: OutSegs.
+        pub tcp_out_segs: u64 [Counter, "segments"],
+        /// Tcp: AttemptFails.
+        pub tcp_attempt_fails: u64 [Counter, "connections"],
+        /// Tcp: EstabResets.
+        pub tcp_estab_resets: u64 [Counter, "connections"],
+        /// Tcp: RetransSegs.
+        pub tcp_retrans_segs: u64 [Counter, "segments"],
+        /// Tcp: InErrs.
+        pub tcp_in_errs: u64 [Counter, "segments"],
+        /// Tcp: OutRsts.
+        pub tcp_out_rsts: u64 [Counter, "segments"],
+        /// Udp: InDatagrams.
+        pub udp_in_datagrams: u64 [Counter, "datagrams"],
+        /// Udp: OutDatagrams.
+        pub udp_out_datagrams: u64 [Counter, "datagrams"],
+        /// Udp: NoPorts.
+        pub udp_no_ports: u64 [Counter, "datagrams"],
+        /// Udp: InErrors.
+        pub udp_in_errors: u64 [Counter, "datagrams"],
+    }
+}
+
+/// The kernel's name of each `SnmpCounters` field, as `(section, column)`, in `FIELDS`
+/// order.
+pub const SNMP_NAMES: [(&str, &str); 55] = [
+    ("Ip", "InReceives"),
+    ("Ip", "ForwDatagrams"),
+    ("Ip", "InDelivers"),
+    ("Ip", "OutRequests"),
+    ("Ip", "ReasmReqds"),
+    ("Ip", "ReasmOKs"),
+    ("Ip", "FragOKs"),
+    ("Ip", "FragCreates"),
+    ("Ip", "InHdrErrors"),
+    ("Ip", "InAddrErrors"),
+    ("Ip", "InUnknownProtos"),
+    ("Ip", "InDiscards"),
+    ("Ip", "OutDiscards"),
+    ("Ip", "OutNoRoutes"),
+    ("Ip", "ReasmFails"),
+    ("Ip", "FragFails"),
+    ("Icmp", "InMsgs"),
+    ("Icmp", "OutMsgs"),
+    ("Icmp", "InEchos"),
+    ("Icmp", "InEchoReps"),
+    ("Icmp", "OutEchos"),
+    ("Icmp", "OutEchoReps"),
+    ("Icmp", "InTimestamps"),
+    ("Icmp", "InTimestampReps"),
+    ("Icmp", "OutTimestamps"),
+    ("Icmp", "OutTimestampReps"),
+    ("Icmp", "InAddrMasks"),
+    ("Icmp", "InAddrMaskReps"),
+    ("Icmp", "OutAddrMasks"),
+    ("Icmp", "OutAddrMaskReps"),
+    ("Icmp", "InErrors"),
+    ("Icmp", "OutErrors"),
+    ("Icmp", "InDestUnreachs"),
+    ("Icmp", "OutDestUnreachs"),
+    ("Icmp", "InTimeExcds"),
+    ("Icmp", "OutTimeExcds"),
+    ("Icmp", "InParmProbs"),
+    ("Icmp", "OutParmProbs"),
+    ("Icmp", "InSrcQuenchs"),
+    ("Icmp", "OutSrcQuenchs"),
+    ("Icmp", "InRedirects"),
+    ("Icmp", "OutRedirects"),
+    ("Tcp", "ActiveOpens"),
+    ("Tcp", "PassiveOpens"),
+    ("Tcp", "InSegs"),
+    ("Tcp", "OutSegs"),
+    ("Tcp", "AttemptFails"),
+    ("Tcp", "EstabResets"),
+    ("Tcp", "RetransSegs"),
+    ("Tcp", "InErrs"),
+    ("Tcp", "OutRsts"),
+    ("Udp", "InDatagrams"),
+    ("Udp", "OutDatagrams"),
+    ("Udp", "NoPorts"),
+    ("Udp", "InErrors"),
+];
+
+group! {
+    /// /proc/net/sockstat: sockets in use now (`-n SOCK`). Lines are found by their
+    /// protocol and values by their names, so the `mem` values older kernels lack (and
+    /// `UDPLITE`, added in 2.6.20) change nothing; a missing line reads as 0.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SockStat from "/proc/net/sockstat" {
+        /// `sockets: used` — sockets of every family.
+        pub sockets_used: u64 [Level, "sockets"],
+        /// `TCP: inuse`.
+        pub tcp_inuse: u64 [Level, "sockets"],
+        /// `TCP: tw` — connections in TIME_WAIT.
+        pub tcp_tw: u64 [Level, "sockets"],
+        /// `UDP: inuse`.
+        pub udp_inuse: u64 [Level, "sockets"],
+        /// `RAW: inuse`.
+        pub raw_inuse: u64 [Level, "sockets"],
+        /// `FRAG: inuse` — IP fragment queues.
+        pub frag_inuse: u64 [Level, "queues"],
+    }
+}
+
+group! {
     /// One count of /proc/interrupts: an interrupt line on one online CPU (`sar -I`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct IrqCount from "/proc/interrupts" {
@@ -675,6 +895,219 @@ group! {
     }
 }
 
+group! {
+    /// The IPv6, ICMPv6 and UDPv6 counters of /proc/net/snmp6 (one `Name value` per line)
+    /// that sar's `-n IP6`, `EIP6`, `ICMP6`, `EICMP6` and `UDP6` show, read by name; a name
+    /// the kernel does not print reads as 0. Absent altogether without IPv6.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct Snmp6Counters from "/proc/net/snmp6" {
+        /// Ip6InReceives.
+        pub ip6_in_receives: u64 [Counter, "datagrams"],
+        /// Ip6OutForwDatagrams.
+        pub ip6_out_forw_datagrams: u64 [Counter, "datagrams"],
+        /// Ip6InDelivers.
+        pub ip6_in_delivers: u64 [Counter, "datagrams"],
+        /// Ip6OutRequests.
+        pub ip6_out_requests: u64 [Counter, "datagrams"],
+        /// Ip6ReasmReqds.
+        pub ip6_reasm_reqds: u64 [Counter, "fragments"],
+        /// Ip6ReasmOKs.
+        pub ip6_reasm_oks: u64 [Counter, "datagrams"],
+        /// Ip6InMcastPkts.
+        pub ip6_in_mcast_pkts: u64 [Counter, "packets"],
+        /// Ip6OutMcastPkts.
+        pub ip6_out_mcast_pkts: u64 [Counter, "packets"],
+        /// Ip6FragOKs.
+        pub ip6_frag_oks: u64 [Counter, "datagrams"],
+        /// Ip6FragCreates.
+        pub ip6_frag_creates: u64 [Counter, "fragments"],
+        /// Ip6InHdrErrors.
+        pub ip6_in_hdr_errors: u64 [Counter, "datagrams"],
+        /// Ip6InAddrErrors.
+        pub ip6_in_addr_errors: u64 [Counter, "datagrams"],
+        /// Ip6InUnknownProtos.
+        pub ip6_in_unknown_protos: u64 [Counter, "datagrams"],
+        /// Ip6InTooBigErrors.
+        pub ip6_in_too_big_errors: u64 [Counter, "datagrams"],
+        /// Ip6InDiscards.
+        pub ip6_in_discards: u64 [Counter, "datagrams"],
+        /// Ip6OutDiscards.
+        pub ip6_out_discards: u64 [Counter, "datagrams"],
+        /// Ip6InNoRoutes.
+        pub ip6_in_no_routes: u64 [Counter, "datagrams"],
+        /// Ip6OutNoRoutes.
+        pub ip6_out_no_routes: u64 [Counter, "datagrams"],
+        /// Ip6ReasmFails.
+        pub ip6_reasm_fails: u64 [Counter, "failures"],
+        /// Ip6FragFails.
+        pub ip6_frag_fails: u64 [Counter, "datagrams"],
+        /// Ip6InTruncatedPkts.
+        pub ip6_in_truncated_pkts: u64 [Counter, "datagrams"],
+        /// Icmp6InMsgs.
+        pub icmp6_in_msgs: u64 [Counter, "messages"],
+        /// Icmp6OutMsgs.
+        pub icmp6_out_msgs: u64 [Counter, "messages"],
+        /// Icmp6InEchos.
+        pub icmp6_in_echos: u64 [Counter, "messages"],
+        /// Icmp6InEchoReplies.
+        pub icmp6_in_echo_replies: u64 [Counter, "messages"],
+        /// Icmp6OutEchoReplies.
+        pub icmp6_out_echo_replies: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembQueries.
+        pub icmp6_in_group_memb_queries: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembResponses.
+        pub icmp6_in_group_memb_responses: u64 [Counter, "messages"],
+        /// Icmp6OutGroupMembResponses.
+        pub icmp6_out_group_memb_responses: u64 [Counter, "messages"],
+        /// Icmp6InGroupMembReductions.
+        pub icmp6_in_group_memb_reductions: u64 [Counter, "messages"],
+        /// Icmp6OutGroupMembReductions.
+        pub icmp6_out_group_memb_reductions: u64 [Counter, "messages"],
+        /// Icmp6InRouterSolicits.
+        pub icmp6_in_router_solicits: u64 [Counter, "messages"],
+        /// Icmp6OutRouterSolicits.
+        pub icmp6_out_router_solicits: u64 [Counter, "messages"],
+        /// Icmp6InRouterAdvertisements.
+        pub icmp6_in_router_advertisements: u64 [Counter, "messages"],
+        /// Icmp6InNeighborSolicits.
+        pub icmp6_in_neighbor_solicits: u64 [Counter, "messages"],
+        /// Icmp6OutNeighborSolicits.
+        pub icmp6_out_neighbor_solicits: u64 [Counter, "messages"],
+        /// Icmp6InNeighborAdvertisements.
+        pub icmp6_in_neighbor_advertisements: u64 [Counter, "messages"],
+        /// Icmp6OutNeighborAdvertisements.
+        pub icmp6_out_neighbor_advertisements: u64 [Counter, "messages"],
+        /// Icmp6InErrors.
+        pub icmp6_in_errors: u64 [Counter, "messages"],
+        /// Icmp6InDestUnreachs.
+        pub icmp6_in_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp6OutDestUnreachs.
+        pub icmp6_out_dest_unreachs: u64 [Counter, "messages"],
+        /// Icmp6InTimeExcds.
+        pub icmp6_in_time_excds: u64 [Counter, "messages"],
+        /// Icmp6OutTimeExcds.
+        pub icmp6_out_time_excds: u64 [Counter, "messages"],
+        /// Icmp6InParmProblems.
+        pub icmp6_in_parm_problems: u64 [Counter, "messages"],
+        /// Icmp6OutParmProblems.
+        pub icmp6_out_parm_problems: u64 [Counter, "messages"],
+        /// Icmp6InRedirects.
+        pub icmp6_in_redirects: u64 [Counter, "messages"],
+        /// Icmp6OutRedirects.
+        pub icmp6_out_redirects: u64 [Counter, "messages"],
+        /// Icmp6InPktTooBigs.
+        pub icmp6_in_pkt_too_bigs: u64 [Counter, "messages"],
+        /// Icmp6OutPktTooBigs.
+        pub icmp6_out_pkt_too_bigs: u64 [Counter, "messages"],
+        /// Udp6InDatagrams.
+        pub udp6_in_datagrams: u64 [Counter, "datagrams"],
+        /// Udp6OutDatagrams.
+        pub udp6_out_datagrams: u64 [Counter, "datagrams"],
+        /// Udp6NoPorts.
+        pub udp6_no_ports: u64 [Counter, "datagrams"],
+        /// Udp6InErrors.
+        pub udp6_in_errors: u64 [Counter, "datagrams"],
+    }
+}
+
+/// The kernel's name of each `Snmp6Counters` field, in `FIELDS` order.
+pub const SNMP6_NAMES: [&str; 53] = [
+    "Ip6InReceives",
+    "Ip6OutForwDatagrams",
+    "Ip6InDelivers",
+    "Ip6OutRequests",
+    "Ip6ReasmReqds",
+    "Ip6ReasmOKs",
+    "Ip6InMcastPkts",
+    "Ip6OutMcastPkts",
+    "Ip6FragOKs",
+    "Ip6FragCreates",
+    "Ip6InHdrErrors",
+    "Ip6InAddrErrors",
+    "Ip6InUnknownProtos",
+    "Ip6InTooBigErrors",
+    "Ip6InDiscards",
+    "Ip6OutDiscards",
+    "Ip6InNoRoutes",
+    "Ip6OutNoRoutes",
+    "Ip6ReasmFails",
+    "Ip6FragFails",
+    "Ip6InTruncatedPkts",
+    "Icmp6InMsgs",
+    "Icmp6OutMsgs",
+    "Icmp6InEchos",
+    "Icmp6InEchoReplies",
+    "Icmp6OutEchoReplies",
+    "Icmp6InGroupMembQueries",
+    "Icmp6InGroupMembResponses",
+    "Icmp6OutGroupMembResponses",
+    "Icmp6InGroupMembReductions",
+    "Icmp6OutGroupMembReductions",
+    "Icmp6InRouterSolicits",
+    "Icmp6OutRouterSolicits",
+    "Icmp6InRouterAdvertisements",
+    "Icmp6InNeighborSolicits",
+    "Icmp6OutNeighborSolicits",
+    "Icmp6InNeighborAdvertisements",
+    "Icmp6OutNeighborAdvertisements",
+    "Icmp6InErrors",
+    "Icmp6InDestUnreachs",
+    "Icmp6OutDestUnreachs",
+    "Icmp6InTimeExcds",
+    "Icmp6OutTimeExcds",
+    "Icmp6InParmProblems",
+    "Icmp6OutParmProblems",
+    "Icmp6InRedirects",
+    "Icmp6OutRedirects",
+    "Icmp6InPktTooBigs",
+    "Icmp6OutPktTooBigs",
+    "Udp6InDatagrams",
+    "Udp6OutDatagrams",
+    "Udp6NoPorts",
+    "Udp6InErrors",
+];
+
+group! {
+    /// /proc/net/sockstat6: IPv6 sockets in use now (`-n SOCK6`). Absent without IPv6.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SockStat6 from "/proc/net/sockstat6" {
+        /// `TCP6: inuse`.
+        pub tcp6_inuse: u64 [Level, "sockets"],
+        /// `UDP6: inuse`.
+        pub udp6_inuse: u64 [Level, "sockets"],
+        /// `RAW6: inuse`.
+        pub raw6_inuse: u64 [Level, "sockets"],
+        /// `FRAG6: inuse` — IPv6 fragment queues.
+        pub frag6_inuse: u64 [Level, "queues"],
+    }
+}
+
+group! {
+    /// One CPU's line of /proc/net/softnet_stat (`-n SOFT`). The kernel prints each value
+    /// as 32-bit hexadecimal, so the counters wrap at 2^32.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct SoftnetCounters from "/proc/net/softnet_stat" {
+        item {
+            /// The CPU's number: the line's 13th column (since Linux 5.10), else the
+            /// position of the line among the online CPUs.
+            pub cpu: u32,
+        }
+        /// Frames processed (column 1).
+        pub processed: u64 [Counter, "frames", wrap = 32],
+        /// Frames dropped because the backlog queue was full (column 2).
+        pub dropped: u64 [Counter, "frames", wrap = 32],
+        /// Times the softirq ran out of budget or time with work left (column 3).
+        pub time_squeeze: u64 [Counter, "events", wrap = 32],
+        /// Times the CPU was woken by an inter-processor interrupt to process packets
+        /// (RPS; column 10).
+        pub received_rps: u64 [Counter, "events", wrap = 32],
+        /// Times the RPS flow limit was reached (column 11; since Linux 3.11).
+        pub flow_limit: u64 [Counter, "events", wrap = 32, since = "3.11"],
+        /// Packets waiting in the backlog queues now (column 12; since Linux 5.10).
+        pub backlog_len: Option<u64> [Level, "packets", since = "5.10"],
+    }
+}
+
 /// One metric group of a `Sample`, as the log and the documentation see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupInfo {
@@ -760,6 +1193,41 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`pressure` (all `None`: no block)",
         fields: PressureLine::FIELDS,
     },
+    GroupInfo {
+        id: 11,
+        name: "snmp",
+        item: None,
+        member: "`snmp` (`None` without /proc/net/snmp)",
+        fields: SnmpCounters::FIELDS,
+    },
+    GroupInfo {
+        id: 12,
+        name: "sockstat",
+        item: None,
+        member: "`sockets` (`None` without /proc/net/sockstat)",
+        fields: SockStat::FIELDS,
+    },
+    GroupInfo {
+        id: 13,
+        name: "snmp6",
+        item: None,
+        member: "`snmp6` (`None` without IPv6)",
+        fields: Snmp6Counters::FIELDS,
+    },
+    GroupInfo {
+        id: 14,
+        name: "sockstat6",
+        item: None,
+        member: "`sockets6` (`None` without IPv6)",
+        fields: SockStat6::FIELDS,
+    },
+    GroupInfo {
+        id: 15,
+        name: "softnet",
+        item: Some("an online CPU"),
+        member: "`softnet` (empty: no block)",
+        fields: SoftnetCounters::FIELDS,
+    },
     // Issue 12, kernel-side groups (ids 20-29).
     GroupInfo {
         id: 20,
@@ -825,6 +1293,16 @@ pub struct Sample {
     pub disks: Vec<DiskCounters>,
     pub net: Vec<NetCounters>,
     pub pressure: PressureSet,
+    /// /proc/net/snmp (`-n IP EIP ICMP EICMP TCP ETCP UDP`).
+    pub snmp: Option<SnmpCounters>,
+    /// /proc/net/sockstat (`-n SOCK`).
+    pub sockets: Option<SockStat>,
+    /// /proc/net/snmp6 (`-n IP6 EIP6 ICMP6 EICMP6 UDP6`).
+    pub snmp6: Option<Snmp6Counters>,
+    /// /proc/net/sockstat6 (`-n SOCK6`).
+    pub sockets6: Option<SockStat6>,
+    /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
+    pub softnet: Vec<SoftnetCounters>,
     // Issue 12, kernel-side groups (ids 20-29).
     pub ktables: Option<KernelTables>,
     /// /proc/interrupts (empty when not read).
@@ -894,6 +1372,19 @@ impl Sample {
             if let Some(f) = p.full.as_mut() {
                 f.total_us = 0;
             }
+        }
+        if b.snmp.is_some() {
+            b.snmp = Some(SnmpCounters::default());
+        }
+        if b.snmp6.is_some() {
+            b.snmp6 = Some(Snmp6Counters::default());
+        }
+        for c in &mut b.softnet {
+            *c = SoftnetCounters {
+                cpu: c.cpu,
+                backlog_len: c.backlog_len,
+                ..SoftnetCounters::default()
+            };
         }
         b
     }

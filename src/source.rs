@@ -27,6 +27,8 @@ pub enum Event {
         wall_ns: i64,
         text: String,
     },
+    /// The process table at a moment (after that moment's sample).
+    Processes(crate::store::procs::ProcessTable),
 }
 
 impl Event {
@@ -34,6 +36,7 @@ impl Event {
         match self {
             Event::Sample(s) => s.time.wall_ns,
             Event::Restart { wall_ns, .. } | Event::Comment { wall_ns, .. } => *wall_ns,
+            Event::Processes(t) => t.wall_ns,
         }
     }
 }
@@ -63,7 +66,12 @@ pub trait Source {
     }
     /// The line telling the user that `table` had nothing in what this source read.
     fn lacks(&self, table: Table) -> String {
-        format!("{table:?} report: not in the log (the recording kernel lacked its source)")
+        let r = table.report();
+        let source = r.source.unwrap_or("its source");
+        format!(
+            "{} ({}): not in the log (the recording machine lacked {source}, or the collector left it out)",
+            r.flag, r.title
+        )
     }
 }
 
@@ -202,6 +210,7 @@ impl Source for LogSource {
                         cpus: host.cpu_count,
                     },
                     Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
+                    Record::Processes(t) => Event::Processes(t),
                 }));
             }
             match self.paths.pop_front() {

@@ -94,7 +94,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
     assert_eq!(host["restarts"].as_array().unwrap().len(), 1);
     assert_eq!(
         keys(&host["restarts"][0]["boot"]),
-        ["date", "time", "utc", "cpu_count"]
+        ["date", "time", "tz", "cpu_count"]
     );
     let e = &stats[0];
     assert_eq!(
@@ -109,7 +109,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
             "network"
         ]
     );
-    assert_eq!(keys(&e["timestamp"]), ["date", "time", "utc", "interval"]);
+    assert_eq!(keys(&e["timestamp"]), ["date", "time", "tz", "interval"]);
     assert_eq!(e["timestamp"]["time"], "10:00:03");
     assert_eq!(
         keys(&e["cpu-load"][0]),
@@ -129,7 +129,7 @@ fn json_has_sadfs_layout_and_the_tables_numbers() {
             "active",
             "inactive",
             "dirty",
-            "shmem",
+            "shared",
             "swpfree",
             "swpused",
             "swpused-percent",
@@ -250,7 +250,8 @@ fn jsonl_lines_validate_against_the_schema() {
     all.extend([
         "-q", "ALL", "-b", "-B", "-W", "-u", "ALL", "-P", "ALL", "-r", "ALL",
     ]);
-    for flags in [&FLAGS[..], &all[..]] {
+    // -A: every report, the network protocols' members under "network" among them.
+    for flags in [&FLAGS[..], &all[..], &["-A"][..]] {
         let mut args = flags.to_vec();
         args.extend(["-C", "--format", "jsonl", "-f", file.to_str().unwrap()]);
         let out = run(&rsar_bin(), &args);
@@ -265,6 +266,12 @@ fn jsonl_lines_validate_against_the_schema() {
         }
         let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["interval", "interval", "restart", "interval"]);
+        if flags == ["-A"] {
+            let net = &lines[0]["network"];
+            assert!(net["net-tcp"]["active"].is_number(), "{net}");
+            assert!(net["net-etcp"]["retrseg"].is_number(), "{net}");
+            assert_eq!(net["softnet"][0]["cpu"], "all", "{net}");
+        }
         assert_eq!(lines[0]["timestamp"], "2025-11-21T10:00:03+00:00");
         assert_eq!(
             lines[0]["interval"], 3.26,

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 use rsar::probe::{
-    parse_diskstats, parse_loadavg, parse_meminfo, parse_net_dev, parse_pressure, parse_stat,
-    parse_uptime, parse_vmstat,
+    parse_diskstats, parse_loadavg, parse_meminfo, parse_net_dev, parse_pressure, parse_snmp,
+    parse_snmp6, parse_sockstat, parse_sockstat6, parse_softnet, parse_stat, parse_uptime,
+    parse_vmstat,
 };
 use rsar::sample::{CpuTicks, CpuTimes, DiskCounters, KernelCounters, NetCounters};
 use std::path::PathBuf;
@@ -58,6 +59,7 @@ fn stat_without_steal_or_guest_columns_reads_them_as_zero() {
             intr: 15239682,
             procs_running: 1,
             procs_blocked: 0,
+            btime: Some(1078711415),
         }
     );
 }
@@ -249,6 +251,11 @@ fn vmstat_sums_the_scan_and_steal_families() {
         p.pgsteal, 11,
         "anon/file split the same steals: not added again"
     );
+    assert_eq!(
+        (p.pgsteal_anon, p.pgsteal_file),
+        (Some(9), Some(2)),
+        "kept apart: sar's pgsteal/s is their sum"
+    );
     assert_eq!(p.pgscan_kswapd, 20);
     assert_eq!(p.pgscan_direct, 5, "throttle events are not pages");
     assert_eq!((p.pgpromote, p.pgdemote), (8, 4));
@@ -330,6 +337,36 @@ fn kernel_tables_files_of_a_6_18_kernel() {
 }
 
 #[test]
+fn snmp_of_this_kernel_is_read_by_column_name() {
+    // vm-6.18/t0: Icmp has InCsumErrors and OutRateLimit*, Ip has OutTransmits (6.3+).
+    let s = parse_snmp(&fixture("vm-6.18/t0/proc/net/snmp")).unwrap();
+    assert_eq!(
+        (s.ip_in_receives, s.ip_in_delivers, s.ip_out_requests),
+        (3616, 3616, 2346)
+    );
+    assert_eq!((s.icmp_in_msgs, s.icmp_in_dest_unreachs), (108, 70));
+    assert_eq!((s.icmp_in_echos, s.icmp_in_echo_reps), (19, 19));
+    assert_eq!(
+        (s.icmp_out_msgs, s.icmp_out_dest_unreachs, s.icmp_out_echos),
+        (107, 69, 19)
+    );
+    assert_eq!((s.tcp_active_opens, s.tcp_passive_opens), (89, 76));
+    assert_eq!(
+        (
+            s.tcp_in_segs,
+            s.tcp_out_segs,
+            s.tcp_estab_resets,
+            s.tcp_out_rsts
+        ),
+        (3639, 2373, 3, 5)
+    );
+    assert_eq!(
+        (s.udp_in_datagrams, s.udp_no_ports, s.udp_out_datagrams),
+        (28, 69, 98)
+    );
+}
+
+#[test]
 fn interrupts_of_a_6_18_kernel() {
     use rsar::probe::parse_interrupts;
     use rsar::sample::Interrupts;
@@ -350,6 +387,60 @@ fn interrupts_of_a_6_18_kernel() {
     assert!(
         loc.counts.iter().all(|&c| c > 0),
         "local timer ticks on every CPU"
+    );
+}
+
+#[test]
+fn snmp_before_incsumerrors_reads_the_same_fields() {
+    let s = parse_snmp(&fixture("proc-text/snmp-2.6.32-layout")).unwrap();
+    assert_eq!(
+        (s.ip_in_receives, s.ip_forw_datagrams, s.ip_in_delivers),
+        (1000, 3, 900)
+    );
+    assert_eq!(
+        (
+            s.ip_in_hdr_errors,
+            s.ip_in_addr_errors,
+            s.ip_in_unknown_protos
+        ),
+        (1, 2, 4)
+    );
+    assert_eq!(
+        (s.ip_reasm_reqds, s.ip_reasm_oks, s.ip_reasm_fails),
+        (8, 9, 10)
+    );
+    assert_eq!(
+        (s.ip_frag_oks, s.ip_frag_fails, s.ip_frag_creates),
+        (11, 12, 13)
+    );
+    // Without InCsumErrors every Icmp column after InErrors sits one place to the left of
+    // today's: found by name, each lands where it belongs.
+    assert_eq!(
+        (s.icmp_in_msgs, s.icmp_in_errors, s.icmp_in_dest_unreachs),
+        (100, 1, 2)
+    );
+    assert_eq!((s.icmp_in_echos, s.icmp_in_addr_mask_reps), (7, 12));
+    assert_eq!(
+        (
+            s.icmp_out_msgs,
+            s.icmp_out_errors,
+            s.icmp_out_addr_mask_reps
+        ),
+        (200, 13, 24)
+    );
+    assert_eq!(
+        (s.tcp_active_opens, s.tcp_attempt_fails, s.tcp_retrans_segs),
+        (31, 33, 37)
+    );
+    assert_eq!((s.tcp_in_errs, s.tcp_out_rsts), (38, 39));
+    assert_eq!(
+        (
+            s.udp_in_datagrams,
+            s.udp_no_ports,
+            s.udp_in_errors,
+            s.udp_out_datagrams
+        ),
+        (41, 42, 43, 44)
     );
 }
 
@@ -375,4 +466,148 @@ fn serial_driver_of_this_vm() {
     assert_eq!(v.len(), 1);
     assert_eq!((v[0].line, v[0].rx), (0, 0));
     assert!(v[0].tx > 0);
+}
+
+#[test]
+fn snmp6_of_this_kernel() {
+    let s = parse_snmp6(&fixture("vm-6.18/t0/proc/net/snmp6")).unwrap();
+    assert_eq!(s.ip6_in_receives, 315);
+    assert_eq!((s.icmp6_in_echos, s.icmp6_out_echo_replies), (19, 19));
+    assert_eq!(s.udp6_no_ports, 24);
+}
+
+#[test]
+fn sockstat_with_and_without_mem_columns() {
+    let s = parse_sockstat(&fixture("vm-6.18/t0/proc/net/sockstat")).unwrap();
+    assert_eq!(
+        (s.sockets_used, s.tcp_inuse, s.tcp_tw, s.udp_inuse),
+        (14, 1, 68, 0)
+    );
+    let old = parse_sockstat(&fixture("proc-text/sockstat-2.6.24-no-mem")).unwrap();
+    assert_eq!(
+        (
+            old.sockets_used,
+            old.tcp_inuse,
+            old.tcp_tw,
+            old.udp_inuse,
+            old.raw_inuse,
+            old.frag_inuse
+        ),
+        (137, 49, 3, 11, 1, 2)
+    );
+    let s6 = parse_sockstat6(&fixture("vm-6.18/t0/proc/net/sockstat6")).unwrap();
+    assert_eq!(s6, rsar::sample::SockStat6::default());
+}
+
+#[test]
+fn softnet_names_its_cpu_or_follows_the_online_cpus() {
+    let mut v = Vec::new();
+    // 6.18: 15 columns, the 13th the CPU number.
+    parse_softnet(
+        &fixture("vm-6.18/t0/proc/net/softnet_stat"),
+        [7, 8].into_iter(),
+        &mut v,
+    )
+    .unwrap();
+    assert_eq!(v.iter().map(|c| c.cpu).collect::<Vec<_>>(), [0, 1]);
+    assert_eq!((v[0].processed, v[1].processed), (0x29b, 0xcc5));
+    assert_eq!(v[0].backlog_len, Some(0));
+    // 10 columns: no CPU number, no flow limit, no backlog; CPUs 1 and 2 offline.
+    parse_softnet(
+        &fixture("proc-text/softnet_stat-2.6.32-10-columns"),
+        [0, 3].into_iter(),
+        &mut v,
+    )
+    .unwrap();
+    assert_eq!(v.iter().map(|c| c.cpu).collect::<Vec<_>>(), [0, 3]);
+    assert_eq!((v[0].processed, v[0].time_squeeze), (0x2b4c1, 10));
+    assert_eq!(
+        (v[1].processed, v[1].dropped, v[1].received_rps),
+        (0xffff_ff00, 3, 7)
+    );
+    assert_eq!((v[1].flow_limit, v[1].backlog_len), (0, None));
+}
+
+#[test]
+fn odd_network_protocol_text_is_an_error_never_a_panic() {
+    for text in [
+        &b""[..],
+        b"\n\n",
+        b"Ip: InReceives\nIp: x",
+        b"Tcp: ActiveOpens\nTcp: -5",
+        b"Ip: InReceives\nIp: 99999999999999999999999",
+        b":::\n:",
+        b"\xff\xfe: \xff",
+    ] {
+        assert!(parse_snmp(text).is_err(), "{text:?}");
+        assert!(parse_snmp6(text).is_err(), "{text:?}");
+        assert!(parse_sockstat(text).is_err(), "{text:?}");
+        assert!(parse_sockstat6(text).is_err(), "{text:?}");
+        let mut v = Vec::new();
+        assert!(parse_softnet(text, 0..4, &mut v).is_err(), "{text:?}");
+    }
+    // A header without its values, or values cut short, are not errors: what is there counts.
+    let s = parse_snmp(b"Ip: InReceives InDelivers\nIp: 5\nTcp: ActiveOpens\n").unwrap();
+    assert_eq!(
+        (s.ip_in_receives, s.ip_in_delivers, s.tcp_active_opens),
+        (5, 0, 0)
+    );
+    // Tcp MaxConn is -1 and is not read.
+    assert!(parse_snmp(b"Tcp: MaxConn ActiveOpens\nTcp: -1 4\n").is_ok());
+    let mut v = Vec::new();
+    assert!(parse_softnet(b"0000000g 0 0\n", 0..1, &mut v).is_err());
+    assert!(
+        parse_softnet(b"1 2 3\n1 2 3\n", 0..1, &mut v).is_err(),
+        "more lines than CPUs"
+    );
+    assert!(parse_softnet(b"1 2 3 4 5 6 7 8 9 a b c 100000000\n", 0..1, &mut v).is_err());
+}
+
+mod network_protocol_text_never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text made of the files' own words, numbers (hex, negative, huge) and separators, so
+    /// that headers and values line up often enough to reach the value parsing.
+    fn procish() -> impl Strategy<Value = Vec<u8>> {
+        let word = prop_oneof![
+            Just("Ip:".to_string()),
+            Just("Tcp:".to_string()),
+            Just("Icmp:".to_string()),
+            Just("TCP:".to_string()),
+            Just("sockets:".to_string()),
+            Just("InReceives".to_string()),
+            Just("ActiveOpens".to_string()),
+            Just("Ip6InReceives".to_string()),
+            Just("Icmp6InType3".to_string()),
+            Just("inuse".to_string()),
+            Just("used".to_string()),
+            Just("tw".to_string()),
+            any::<u64>().prop_map(|v| v.to_string()),
+            any::<u64>().prop_map(|v| format!("{v:08x}")),
+            Just("-1".to_string()),
+            Just("184467440737095516150".to_string()),
+            "[ -~]{0,6}",
+        ];
+        let sep = prop_oneof![Just(" "), Just("\t"), Just("\n"), Just("  ")];
+        prop::collection::vec((word, sep), 0..60).prop_map(|parts| {
+            parts
+                .into_iter()
+                .flat_map(|(w, s)| [w, s.to_string()])
+                .collect::<String>()
+                .into_bytes()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_return_or_err(text in prop_oneof![procish(), prop::collection::vec(any::<u8>(), 0..400)]) {
+            let _ = parse_snmp(&text);
+            let _ = parse_snmp6(&text);
+            let _ = parse_sockstat(&text);
+            let _ = parse_sockstat6(&text);
+            let mut v = Vec::new();
+            let _ = parse_softnet(&text, 0..3, &mut v);
+        }
+    }
 }

@@ -56,6 +56,29 @@ fn a_captured_tree_gives_every_group() {
     let eth0 = s.net.iter().find(|n| n.name == "eth0").unwrap();
     assert_eq!(eth0.speed_mbps, None, "the driver reports speed -1");
     assert!(s.pressure.cpu.is_some() && s.pressure.io.is_some() && s.pressure.memory.is_some());
+    assert!(s.snmp.is_some() && s.snmp6.is_some());
+    assert!(s.sockets.is_some() && s.sockets6.is_some());
+    assert_eq!(s.softnet.iter().map(|c| c.cpu).collect::<Vec<_>>(), [0, 1]);
+}
+
+#[test]
+fn no_ipv6_leaves_its_groups_empty_without_a_warning() {
+    let dir = copy_tree("t0");
+    for f in ["snmp6", "sockstat6"] {
+        std::fs::remove_file(dir.path().join("proc/net").join(f)).unwrap();
+    }
+    std::fs::write(dir.path().join("proc/net/sockstat"), "garbage\n").unwrap();
+    let mut p = probe_at(dir.path());
+    let s = p.sample().unwrap();
+    assert!(s.snmp6.is_none() && s.sockets6.is_none());
+    assert!(s.sockets.is_none(), "unparsable: left out");
+    assert_eq!(p.warnings().len(), 1, "{:?}", p.warnings());
+    assert!(
+        p.warnings()[0].contains("net/sockstat"),
+        "{:?}",
+        p.warnings()
+    );
+    assert!(s.snmp.is_some());
 }
 
 #[test]

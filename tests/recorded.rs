@@ -178,7 +178,9 @@ fn follow_prints_records_as_they_land_and_ctrl_c_averages() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    while !file.exists() {
+    // Until rsadc has written the file's header: rsar refuses an empty file, and a
+    // loaded machine can start it between the file's creation and its first write.
+    while std::fs::metadata(&file).map_or(true, |m| m.len() == 0) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let mut reader = Command::new(rsar_bin())

@@ -7,7 +7,7 @@
 use rsar::report::{Cell, CpuList, Row, Selection, Table};
 use rsar::sample::{
     CpuTicks, DiskCounters, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
-    PressureLine, Sample, Swap,
+    PressureLine, Sample, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use rsar::stats::IntervalStats;
 
@@ -31,7 +31,8 @@ fn values(rows: &[Row]) -> Vec<Vec<f64>> {
                 .iter()
                 .map(|c| match *c {
                     Cell::Real(v) => (v * 100.0).round() / 100.0,
-                    Cell::Whole(v) => v.trunc(),
+                    // As a whole column prints: sar's %.0f, halves to even.
+                    Cell::Whole(v) => v.round_ties_even(),
                 })
                 .collect()
         })
@@ -473,6 +474,7 @@ fn swapping_paging_tasks_and_pressure_rates() {
         pgsteal: 60,
         pgpromote: 8,
         pgdemote: 12,
+        ..Paging::default()
     });
     let line = |total_us| PressureLine {
         avg10_x100: 250,
@@ -535,7 +537,7 @@ fn averages_are_rates_over_the_whole_span_and_means_of_levels() {
     // 1000 in 4 s = 250/s, as sar's first-to-last rate; the mean of the two printed
     // rates (100/s, 300/s) would be 200.
     assert_eq!(values(&Table::Tasks.rows(&sel(|_| {}), &avg))[0][1], 250.0);
-    // runq-sz 2 and 2 → 2, blocked 1 and 0 → mean 0.5, printed truncated as sar: 0.
+    // runq-sz 2 and 2 → 2, blocked 1 and 0 → mean 0.5, which sar prints with %.0f: 0.
     let q = Table::Queue.rows(&sel(|_| {}), &avg);
     assert_eq!(q[0].cells[5], Cell::Whole(0.5));
     assert_eq!(values(&q)[0][5], 0.0);
@@ -617,6 +619,132 @@ fn kernel_tables_levels_and_their_average() {
     assert_eq!(
         values(&Table::Ktables.rows(&s, &between(&b, &c))),
         [[300.0, 861.0, 1100.0, 0.0]]
+    );
+}
+
+#[test]
+fn tcp_udp_ip_and_icmp_rates_from_snmp() {
+    let mut a = at(100);
+    let mut b = at(104);
+    a.snmp = Some(SnmpCounters {
+        tcp_active_opens: 10,
+        tcp_passive_opens: 20,
+        tcp_in_segs: 1000,
+        tcp_out_segs: 2000,
+        tcp_retrans_segs: 5,
+        tcp_out_rsts: 7,
+        udp_in_datagrams: 40,
+        udp_no_ports: 3,
+        ip_in_receives: 5000,
+        ip_frag_creates: 1,
+        icmp_in_echos: 2,
+        icmp_out_dest_unreachs: 9,
+        ..SnmpCounters::default()
+    });
+    b.snmp = Some(SnmpCounters {
+        tcp_active_opens: 18,      // 8 in 4 s: 2.00/s
+        tcp_passive_opens: 21,     // 0.25/s
+        tcp_in_segs: 1402,         // 100.50/s
+        tcp_out_segs: 2001,        // 0.25/s
+        tcp_retrans_segs: 6,       // 0.25/s
+        tcp_out_rsts: 15,          // 2.00/s
+        udp_in_datagrams: 50,      // 2.50/s
+        udp_no_ports: 4,           // 0.25/s
+        ip_in_receives: 5010,      // 2.50/s
+        ip_frag_creates: 3,        // 0.50/s
+        icmp_in_echos: 6,          // 1.00/s
+        icmp_out_dest_unreachs: 8, // went backwards: 0
+        ..SnmpCounters::default()
+    });
+    let i = between(&a, &b);
+    let none = sel(|_| {});
+    assert_eq!(
+        values(&Table::NetTcp.rows(&none, &i)),
+        [[2.0, 0.25, 100.5, 0.25]]
+    );
+    assert_eq!(
+        values(&Table::NetEtcp.rows(&none, &i)),
+        [[0.0, 0.0, 0.25, 0.0, 2.0]]
+    );
+    assert_eq!(
+        values(&Table::NetUdp.rows(&none, &i)),
+        [[2.5, 0.0, 0.25, 0.0]]
+    );
+    assert_eq!(
+        values(&Table::NetIp.rows(&none, &i))[0],
+        [2.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5]
+    );
+    assert_eq!(values(&Table::NetIcmp.rows(&none, &i))[0][2], 1.0);
+    assert_eq!(values(&Table::NetEicmp.rows(&none, &i))[0][3], 0.0);
+    // Without /proc/net/snmp in either sample there is no report, not a row of zeros.
+    b.snmp = None;
+    let i = between(&a, &b);
+    assert!(!Table::NetTcp.available(&i));
+    assert!(Table::NetTcp.rows(&none, &i).is_empty());
+}
+
+#[test]
+fn ipv6_rates_from_snmp6() {
+    let mut a = at(10);
+    let mut b = at(12);
+    a.snmp6 = Some(Snmp6Counters::default());
+    b.snmp6 = Some(Snmp6Counters {
+        ip6_in_receives: 7,                   // 3.50/s
+        ip6_in_truncated_pkts: 1,             // 0.50/s, the last EIP6 column
+        icmp6_out_neighbor_advertisements: 4, // 2.00/s, the last ICMP6 column
+        icmp6_in_errors: 2,                   // 1.00/s, the first EICMP6 column
+        udp6_in_errors: 6,                    // 3.00/s
+        ..Snmp6Counters::default()
+    });
+    let i = between(&a, &b);
+    let none = sel(|_| {});
+    assert_eq!(values(&Table::NetIp6.rows(&none, &i))[0][0], 3.5);
+    assert_eq!(values(&Table::NetEip6.rows(&none, &i))[0][10], 0.5);
+    assert_eq!(values(&Table::NetIcmp6.rows(&none, &i))[0][16], 2.0);
+    assert_eq!(values(&Table::NetEicmp6.rows(&none, &i))[0][0], 1.0);
+    assert_eq!(
+        values(&Table::NetUdp6.rows(&none, &i)),
+        [[0.0, 0.0, 0.0, 3.0]]
+    );
+}
+
+#[test]
+fn socket_levels_and_their_averages() {
+    let mut a = at(0);
+    let mut b = at(1);
+    let mut c = at(2);
+    let sock = |used, tcp, tw| SockStat {
+        sockets_used: used,
+        tcp_inuse: tcp,
+        tcp_tw: tw,
+        udp_inuse: 2,
+        raw_inuse: 0,
+        frag_inuse: 1,
+    };
+    a.sockets = Some(sock(10, 1, 0));
+    b.sockets = Some(sock(20, 4, 6));
+    c.sockets = Some(sock(31, 5, 9));
+    b.sockets6 = Some(SockStat6 {
+        tcp6_inuse: 3,
+        ..SockStat6::default()
+    });
+    c.sockets6 = b.sockets6;
+    let none = sel(|_| {});
+    let first = between(&a, &b);
+    assert_eq!(
+        values(&Table::NetSock.rows(&none, &first)),
+        [[20.0, 4.0, 2.0, 0.0, 1.0, 6.0]]
+    );
+    let mut avg = first.clone();
+    avg.add(&between(&b, &c));
+    // The mean of the levels at the end of each interval, printed rounded as sar's %.0f
+    // (halves to even): (20+31)/2 = 25.5 → 26, (4+5)/2 = 4.5 → 4, (6+9)/2 = 7.5 → 8.
+    // Truncating would print 25, 4, 7.
+    let rows = Table::NetSock.rows(&none, &avg);
+    assert_eq!(values(&rows), [[26.0, 4.0, 2.0, 0.0, 1.0, 8.0]]);
+    assert_eq!(
+        values(&Table::NetSock6.rows(&none, &avg)),
+        [[3.0, 0.0, 0.0, 0.0]]
     );
 }
 
@@ -896,4 +1024,76 @@ fn dev_iface_filters_and_z_leave_out_rows() {
         s.omit_idle = true;
     });
     assert_eq!(items(&Table::Cpu.rows(&cpu, &ab)), ["all"]);
+}
+
+#[test]
+fn softnet_per_cpu_its_total_and_32_bit_wraps() {
+    let line = |cpu, processed, dropped, backlog| SoftnetCounters {
+        cpu,
+        processed,
+        dropped,
+        time_squeeze: 0,
+        received_rps: 0,
+        flow_limit: 0,
+        backlog_len: Some(backlog),
+    };
+    let mut a = at(50);
+    let mut b = at(52);
+    a.softnet = vec![line(0, 100, 0, 0), line(1, 0xffff_fff0, 2, 0)];
+    // CPU 0: 300 frames in 2 s = 150/s. CPU 1 wrapped: 0x10 + 0x20 = 48 frames, 24/s;
+    // 4 drops, 2/s. CPU 3 has no line before: its baseline starts, 0/s.
+    b.softnet = vec![line(0, 400, 0, 3), line(1, 0x20, 6, 1), line(3, 1000, 0, 0)];
+    let i = between(&a, &b);
+    let total = sel(|_| {});
+    assert_eq!(items(&Table::NetSoft.rows(&total, &i)), ["all"]);
+    assert_eq!(
+        values(&Table::NetSoft.rows(&total, &i)),
+        [[174.0, 2.0, 0.0, 0.0, 0.0, 4.0]]
+    );
+    let every = sel(|s| s.cpus = CpuList::All);
+    let rows = Table::NetSoft.rows(&every, &i);
+    assert_eq!(items(&rows), ["all", "0", "1", "3"]);
+    assert_eq!(values(&rows)[2], [24.0, 2.0, 0.0, 0.0, 0.0, 1.0]);
+    assert_eq!(values(&rows)[3], [0.0; 6]);
+    let one = sel(|s| s.cpus = CpuList::Some(vec![1]));
+    assert_eq!(items(&Table::NetSoft.rows(&one, &i)), ["1"]);
+}
+
+#[test]
+fn network_protocols_between_the_captured_trees() {
+    let tree = |t: &str| {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/vm-6.18")
+            .join(t);
+        rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+            .unwrap()
+            .sample()
+            .unwrap()
+    };
+    let (t0, t1) = (tree("t0"), tree("t1"));
+    let i = between(&t0, &t1);
+    // Δuptime from the trees' /proc/uptime, in hundredths.
+    let secs = (t1.time.uptime_cs - t0.time.uptime_cs) as f64 / 100.0;
+    let none = sel(|_| {});
+    let r = |v: f64| (v / secs * 100.0).round() / 100.0;
+    // Tcp ActiveOpens 89 → 275, PassiveOpens 76 → 262, InSegs 3639 → 5871,
+    // OutSegs 2373 → 4605 (the files' Tcp lines).
+    assert_eq!(
+        values(&Table::NetTcp.rows(&none, &i)),
+        [[r(186.0), r(186.0), r(2232.0), r(2232.0)]]
+    );
+    // Udp InDatagrams 28 → 29, NoPorts 69 → 162.
+    assert_eq!(
+        values(&Table::NetUdp.rows(&none, &i))[0][..3],
+        [r(1.0), r(94.0), r(93.0)]
+    );
+    // Icmp6InEchos 19 → 112.
+    assert_eq!(values(&Table::NetIcmp6.rows(&none, &i))[0][2], r(93.0));
+    // sockstat at t1: 14 sockets, 1 TCP, 254 in TIME_WAIT.
+    assert_eq!(
+        values(&Table::NetSock.rows(&none, &i))[0],
+        [14.0, 1.0, 0.0, 0.0, 0.0, 254.0]
+    );
+    // softnet processed: CPU0 0x29b → 0x8b1 (1558), CPU1 0xcc5 → 0x1251 (1420).
+    assert_eq!(values(&Table::NetSoft.rows(&none, &i))[0][0], r(2978.0));
 }

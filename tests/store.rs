@@ -93,6 +93,7 @@ fn a_new_boot_id_writes_a_restart_record() {
             Record::Sample(_) => "S",
             Record::Restart { .. } => "R",
             Record::Comment { .. } => "C",
+            Record::Processes(_) => "P",
         })
         .collect();
     assert_eq!(kinds, ["S", "R", "S", "S", "S"]);

@@ -147,7 +147,10 @@ fn live_screens_at_80x24_and_160x48() {
     let drv = live();
     let s80 = screen(&drv.app, 80, 24);
     // The figures the tables print for the same interval (tests/probe.rs, by hand).
-    assert!(s80.contains("usr 38.5  sys 7.6  wa 2.9  st 2.3"), "{s80}");
+    assert!(
+        s80.contains("usr 38.5  ni 0.0  sys 7.6  wa 2.9  st 2.3"),
+        "{s80}"
+    );
     assert!(s80.contains("vda"), "{s80}");
     assert!(s80.contains("4242"), "{s80}");
     pinned("tui-live-80x24.txt", &s80);
@@ -173,7 +176,11 @@ fn stepping_jumping_and_playing_a_replay() {
     let app = &mut drv.app;
     app.key(key(KeyCode::Right));
     assert_eq!(app.cursor, 1);
+    // As atop: t is the next sample, T the previous one.
     app.key(key(KeyCode::Char('t')));
+    assert_eq!(app.cursor, 2);
+    app.key(key(KeyCode::Char('T')));
+    app.key(key(KeyCode::Char('T')));
     assert_eq!(app.cursor, 0);
     app.key(key(KeyCode::Left));
     assert_eq!(app.cursor, 0, "no further back than the first");
@@ -215,14 +222,14 @@ fn stepping_jumping_and_playing_a_replay() {
 fn live_walk_back_and_return() {
     let mut drv = live();
     let app = &mut drv.app;
-    let s = app.timeline[0].clone();
+    let s = app.timeline[0];
     for _ in 0..3 {
-        app.push(s.clone());
+        app.push(s);
     }
     assert_eq!((app.cursor, app.status()), (3, "LIVE"));
     app.key(key(KeyCode::Left));
     assert_eq!((app.cursor, app.status()), (2, "PAUSED"));
-    app.push(s.clone());
+    app.push(s);
     assert_eq!(app.cursor, 2, "new samples do not move a paused screen");
     app.key(key(KeyCode::Right));
     app.key(key(KeyCode::Right));
@@ -331,4 +338,453 @@ fn the_real_binary_in_a_pseudo_terminal_quits_cleanly() {
     let out = String::from_utf8_lossy(&output.join().unwrap()).into_owned();
     assert!(out.contains("REPLAY"), "the screen was drawn");
     assert!(out.contains("\x1b[?1049l"), "the alternate screen was left");
+}
+
+#[test]
+fn a_replay_keeps_points_and_decodes_the_moment_on_screen() {
+    utc();
+    let d = tempdir();
+    let file = record(d.path());
+    let mut drv = driver_for(vec![file.clone()], &Default::default()).unwrap();
+    // The whole day is points; only the moment on screen (and the short history of its
+    // sparklines) is kept in full.
+    assert_eq!(drv.app.timeline.len(), 3);
+    assert_eq!(drv.app.moments.len(), 1, "decoded up to the cursor only");
+    // Each moment, decoded by seeking into the file, is what reading the file from its
+    // start gives for that interval.
+    let whole = rsar::tui::moment::decode(
+        std::slice::from_ref(&file),
+        &Default::default(),
+        &rsar::tui::moment::Request {
+            from_ns: i64::MIN,
+            until_ns: i64::MAX,
+        },
+    )
+    .unwrap();
+    assert_eq!(whole.len(), 3);
+    for (i, want) in whole.iter().enumerate() {
+        drv.app.cursor = i;
+        if i > 0 {
+            assert!(drv.app.current().unwrap().thin, "not decoded yet");
+        }
+        drv.decode_now().unwrap();
+        let got = drv.app.current().unwrap().into_owned();
+        assert!(!got.thin);
+        assert_eq!(&got, want, "interval {i}");
+        assert_eq!(got.point, drv.app.timeline[i]);
+        assert!(drv.app.moments.len() <= rsar::tui::app::REPLAY_MOMENTS);
+    }
+    let last = drv.app.current().unwrap().into_owned();
+    assert_eq!(last.per_cpu.len(), 2);
+    assert!(last.disks.iter().any(|r| &*r.name == "vda"));
+}
+
+#[test]
+fn device_tables_take_their_columns_from_the_catalogue() {
+    use rsar::report::{Selection, Table};
+    use rsar::tui::model::columns;
+    use rsar::tui::ui::{DISKS, NETS};
+    for (kind, table) in [(&DISKS, Table::Disk), (&NETS, Table::NetDev)] {
+        let sar: Vec<&str> = (table.report().columns)(&Selection::default())
+            .iter()
+            .filter_map(|c| c.sar)
+            .collect();
+        assert_eq!(columns(table), sar);
+        for w in kind.wanted.iter().chain(kind.activity) {
+            assert!(sar.contains(w), "{w} is not a column of {}", kind.title);
+        }
+    }
+    // The values are the catalogue's for the same interval: vda's %util and tps as
+    // `rsar -d` prints them.
+    let (_d, drv) = replay();
+    let snap = drv.app.current().unwrap().into_owned();
+    let vda = snap.disks.iter().find(|r| &*r.name == "vda").unwrap();
+    let util = vda.values[rsar::tui::model::column(Table::Disk, "%util").unwrap()];
+    let tps = vda.values[rsar::tui::model::column(Table::Disk, "tps").unwrap()];
+    assert!((util - 19.4).abs() < 0.06, "{util}");
+    assert!((tps - 130.0).abs() < 0.6, "{tps}");
+    // Headers on screen are the catalogue's names.
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.contains("DEV   tps rkB/s wkB/s await %util"), "{s}");
+}
+
+#[test]
+fn a_damaged_log_says_so_on_screen() {
+    utc();
+    let d = tempdir();
+    let file = record(d.path());
+    let mut b = std::fs::read(&file).unwrap();
+    let len = b.len();
+    b[len * 3 / 5] ^= 0xff;
+    std::fs::write(&file, &b).unwrap();
+    let drv = driver_for(vec![file], &Default::default()).unwrap();
+    assert!(!drv.app.damage.is_empty());
+    assert!(
+        drv.app.damage[0].contains("damaged"),
+        "{:?}",
+        drv.app.damage
+    );
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.lines().next().unwrap().contains("DAMAGED LOG"), "{s}");
+    assert!(s.contains(" damaged: "), "{s}");
+}
+
+/// Run the real `rsar` in an 80×24 pseudo-terminal, type `keys` (after a pause, each
+/// pause long), and wait for it to end. Returns its exit code, what it drew, and its
+/// stderr (apart from the terminal).
+fn in_pty(args: &[&str], keys: &[&[u8]], pause: Duration) -> (Option<i32>, String, String) {
+    use std::io::{Read, Write};
+    use std::os::fd::OwnedFd;
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).unwrap();
+    let slave = |fd: &OwnedFd| std::process::Stdio::from(fd.try_clone().unwrap());
+    let mut child = std::process::Command::new(rsar_bin())
+        .args(args)
+        .env("TERM", "xterm-256color")
+        .env("TZ", "UTC")
+        .stdin(slave(&pty.slave))
+        .stdout(slave(&pty.slave))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(pty.slave);
+    let mut master = std::fs::File::from(pty.master);
+    let mut reader = master.try_clone().unwrap();
+    let output = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+        }
+        all
+    });
+    for k in keys {
+        std::thread::sleep(pause);
+        master.write_all(k).unwrap();
+    }
+    let mut status = None;
+    for _ in 0..400 {
+        if let Some(s) = child.try_wait().unwrap() {
+            status = Some(s);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = status.unwrap_or_else(|| {
+        let _ = child.kill();
+        panic!("rsar {args:?} did not end");
+    });
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    drop(master);
+    let out = String::from_utf8_lossy(&output.join().unwrap()).into_owned();
+    (status.code(), out, err)
+}
+
+#[test]
+fn the_real_binary_says_damage_after_quitting_and_exits_2() {
+    let d = tempdir();
+    let file = record(d.path());
+    let mut b = std::fs::read(&file).unwrap();
+    let len = b.len();
+    b[len * 3 / 5] ^= 0xff;
+    std::fs::write(&file, &b).unwrap();
+    let (code, out, err) = in_pty(
+        &["tui", "-f", file.to_str().unwrap()],
+        &[b"q"],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.contains("DAMAGED LOG"), "the screen said it");
+    assert!(
+        err.contains("skipped") && err.contains("damaged") && err.contains("rsar20251121"),
+        "{err}"
+    );
+}
+
+#[test]
+fn live_count_ends_the_screen_and_o_saves_the_samples() {
+    let d = tempdir();
+    let saved = d.path().join("saved");
+    let (code, out, err) = in_pty(
+        &["tui", "-o", saved.to_str().unwrap(), "0.3", "2"],
+        &[],
+        Duration::ZERO,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("LIVE"), "the screen was drawn");
+    // Three samples make the two intervals shown: `rsar -u` over the saved file prints
+    // two rows and their average.
+    let report = run(&rsar_bin(), &["-u", "-f", saved.to_str().unwrap()]);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    let rows = text(&report.stdout)
+        .lines()
+        .filter(|l| l.contains(" all "))
+        .count();
+    assert_eq!(rows, 3, "{}", text(&report.stdout));
+}
+
+#[test]
+fn a_shorter_refresh_applies_at_once() {
+    // Sampling every 60 s, one interval: without '-' taking effect at once this would
+    // run a minute; four presses bring it to 3.75 s, applied to the wait under way.
+    let (code, _, err) = in_pty(
+        &["tui", "60", "1"],
+        &[b"-", b"-", b"-", b"-"],
+        Duration::from_millis(200),
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn comments_show_with_dash_c() {
+    utc();
+    let d = tempdir();
+    let file = record(d.path());
+    let out = rsadc_on(
+        &fixture("t1"),
+        1306,
+        &["--comment", "kernel upgrade", d.path().to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A sample after the comment, so that an interval holds it.
+    let out = sample_tree(&fixture("t2"), 1310, d.path().to_str().unwrap());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let without = driver_for(vec![file.clone()], &Default::default()).unwrap();
+    assert!(without.app.comments.is_empty());
+    let mut drv = rsar::tui::driver_with(vec![file], &Default::default(), true).unwrap();
+    assert_eq!(drv.app.comments.len(), 1);
+    assert_eq!(drv.app.comments[0].1, "kernel upgrade");
+    drv.app.key(key(KeyCode::End));
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.contains("comment: kernel upgrade"), "{s}");
+}
+
+/// A live screen with one interval: a busy machine of `cpus` CPUs, disks and interfaces
+/// named as given (each with the activity given), and `procs` processes.
+fn made_up(
+    cpus: usize,
+    disks: &[(&str, f32)],
+    nets: &[(&str, f32)],
+    procs: usize,
+) -> rsar::tui::app::App {
+    use rsar::report::Table;
+    use rsar::tui::model::{column, columns, DeviceRow, Point, Snapshot};
+    let row = |table: Table, name: &str, kb: f32| {
+        let mut values = vec![0.0f32; columns(table).len()];
+        let c = if table == Table::Disk {
+            "rkB/s"
+        } else {
+            "rxkB/s"
+        };
+        values[column(table, c).unwrap()] = kb;
+        DeviceRow {
+            name: name.into(),
+            values: values.into(),
+        }
+    };
+    let point = Point {
+        end_ns: 1_763_719_203_000_000_000,
+        seconds: 1.0,
+        cpu: [79.0, 21.0, 0.0, 0.0, 0.0, 0.0],
+        mem: [16e6, 8e6, 4e6, 8e6],
+        load1: 9.0,
+    };
+    let snap = Snapshot {
+        point,
+        per_cpu: (0..cpus).map(|i| (i * 37 % 101) as u8).collect(),
+        disks: disks
+            .iter()
+            .map(|(n, kb)| row(Table::Disk, n, *kb))
+            .collect(),
+        nets: nets
+            .iter()
+            .map(|(n, kb)| row(Table::NetDev, n, *kb))
+            .collect(),
+        mem: [16_000_000, 8_000_000, 4_000_000, 8_000_000, 0],
+        ..Snapshot::default()
+    };
+    let mut app = App::new(Source::Live, test_host("b", cpus as u32));
+    app.push_live(snap);
+    app.procs = (0..procs as u32)
+        .map(|i| rsar::stats::ProcRow {
+            pid: 1000 + i,
+            uid: 0,
+            comm: format!("worker{i}"),
+            state: 'S',
+            cpu_pct: f64::from(procs as u32 - i),
+            mem_pct: 0.1,
+            rss_kb: 1000,
+            cpu_seconds: 1.0,
+        })
+        .collect();
+    app
+}
+
+#[test]
+fn nice_time_is_drawn_in_the_bar_and_the_chart() {
+    utc();
+    // All CPUs busy: 79 % user, 21 % nice.
+    let app = made_up(2, &[], &[], 0);
+    let s = screen(&app, 80, 24);
+    let all = s
+        .lines()
+        .find(|l| l.contains("│all "))
+        .unwrap()
+        .split('│')
+        .nth(1)
+        .unwrap();
+    assert!(all.contains("100%"), "{all}");
+    assert!(!all.contains('·'), "a full bar for a busy machine: {all}");
+    assert!(all.contains('n'), "nice has its part of the bar: {all}");
+    assert!(s.contains("ni 21.0"), "{s}");
+    let s = screen(&app, 160, 48);
+    assert!(s.contains("━busy ━usr ━nice"), "the chart's legend: {s}");
+}
+
+#[test]
+fn many_cpus_show_as_a_heat_map_with_the_busiest_named() {
+    utc();
+    let app = made_up(128, &[], &[], 0);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&app, w, h);
+        // CPU i is busy i*37 % 101 percent: CPU 30 is the busiest, named first.
+        let busiest = s.lines().find(|l| l.contains("busiest")).unwrap();
+        assert!(busiest.contains("busiest 30:100% 60:99%"), "{busiest}");
+        // Every CPU has a cell: four rows of 32, labelled with their first CPU.
+        for first in ["│0   ", "│32  ", "│64  ", "│96  "] {
+            let row = s.lines().find(|l| l.starts_with(first)).expect(first);
+            let cells = row.split('│').nth(1).unwrap()[4..]
+                .chars()
+                .filter(|c| "·▁▂▃▄▅▆▇█".contains(*c))
+                .count();
+            assert_eq!(cells, 32, "{row}");
+        }
+        assert!(
+            !s.contains("│0    #"),
+            "no bar per CPU when they do not fit: {s}"
+        );
+    }
+}
+
+#[test]
+fn long_and_alike_names_stay_apart_and_busiest_come_first() {
+    utc();
+    let nets: Vec<(String, f32)> = (1..=15)
+        .map(|i| (format!("veth0000{i:x}"), if i == 9 { 500.0 } else { 0.0 }))
+        .chain([("cali1234567890abcdef".to_string(), 50.0)])
+        .collect();
+    let nets: Vec<(&str, f32)> = nets.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    let app = made_up(2, &[("sda", 0.0), ("nvme0n1", 900.0)], &nets, 0);
+    let s = screen(&app, 160, 48);
+    let net_rows: Vec<&str> = s
+        .lines()
+        .filter_map(|l| l.split('│').nth(3))
+        .map(|c| c.split_whitespace().next().unwrap_or(""))
+        .filter(|n| n.starts_with("veth") || n.starts_with("cali"))
+        .collect();
+    // Busiest first, every name whole or kept apart by an ellipsis in the middle.
+    assert_eq!(net_rows[0], "veth00009", "{s}");
+    assert_eq!(net_rows[1], "cali1234…0abcdef", "{s}");
+    let mut unique = net_rows.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), net_rows.len(), "{net_rows:?}");
+    let disk_row = s.lines().find(|l| l.contains("nvme0n1")).unwrap();
+    let sda_row = s.lines().position(|l| l.contains("│sda")).unwrap();
+    let nvme_row = s.lines().position(|l| l == disk_row).unwrap();
+    assert!(nvme_row < sda_row, "the busy disk first");
+    // At 80×24 not every interface fits: the title says how many are shown.
+    let s = screen(&app, 80, 24);
+    assert!(s.contains(" Network 3/16 busiest "), "{s}");
+}
+
+#[test]
+fn the_process_list_scrolls_and_shows_the_selected_command() {
+    utc();
+    let mut app = made_up(2, &[], &[], 40);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("worker0 "), "{s}");
+    assert!(!s.contains("worker30"), "{s}");
+    for _ in 0..3 {
+        app.key(key(KeyCode::PageDown));
+    }
+    app.key(key(KeyCode::Down));
+    assert_eq!(app.proc_selected, 31);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("worker31"), "the selected row is on screen: {s}");
+    assert!(s.contains("1031: [worker31]"), "its command: {s}");
+    assert!(s.contains("32/40"), "{s}");
+    app.cmdline = Some((
+        1031,
+        "/usr/bin/worker --threads 8 --config /etc/w.conf".into(),
+    ));
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("1031: /usr/bin/worker --threads 8 --config /etc/w.conf"),
+        "{s}"
+    );
+    app.key(key(KeyCode::PageUp));
+    app.key(key(KeyCode::PageUp));
+    app.key(key(KeyCode::PageUp));
+    app.key(key(KeyCode::PageUp));
+    assert_eq!(app.proc_selected, 0);
+}
+
+#[test]
+fn slash_does_nothing_without_a_process_table() {
+    let (_d, mut drv) = replay();
+    drv.app.key(key(KeyCode::Char('/')));
+    assert_eq!(drv.app.input, None);
+    drv.app.key(key(KeyCode::Char('q')));
+    assert!(drv.app.quit, "the next key is a key, not filter text");
+}
+
+#[test]
+fn below_the_minimum_size_the_screen_says_so() {
+    let (_d, drv) = replay();
+    let s = screen(&drv.app, 79, 24);
+    assert!(s.contains("terminal too small"), "{s}");
+    assert!(s.contains("79×24"), "{s}");
+    assert!(!s.contains("DEV"), "no cut tables: {s}");
+    let s = screen(&drv.app, 80, 24);
+    assert!(!s.contains("terminal too small"));
+}
+
+#[test]
+fn live_keeps_a_bounded_ring_of_full_intervals() {
+    utc();
+    let mut app = made_up(2, &[("vda", 10.0)], &[], 0);
+    let first = app.moments[0].clone();
+    for i in 1..200i64 {
+        let mut s = first.clone();
+        s.point.end_ns += i * 1_000_000_000;
+        app.push_live(s);
+    }
+    assert_eq!(app.timeline.len(), 200, "every interval stays a point");
+    assert_eq!(app.moments.len(), rsar::tui::app::LIVE_MOMENTS);
+    // Walking back past the ring: CPU and memory from the point, the rest said missing.
+    for _ in 0..150 {
+        app.key(key(KeyCode::Left));
+    }
+    assert_eq!((app.cursor, app.status()), (49, "PAUSED"));
+    assert!(app.current().unwrap().thin);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("ni 21.0"), "{s}");
+    assert!(s.contains("not kept"), "{s}");
+    app.key(key(KeyCode::End));
+    assert!(!app.current().unwrap().thin);
 }

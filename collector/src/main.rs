@@ -6,6 +6,7 @@
 
 mod args;
 mod clock;
+mod listen;
 mod recorder;
 
 use args::{Args, Target};
@@ -57,6 +58,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Listen-only mode: nothing is recorded; SIGINT or SIGTERM ends it.
+fn serve_only() -> Result<(), Failure> {
+    use rsar::wait::{sleep_until, Clock as WaitClock};
+    if let Err(e) = rsar::wait::install_stop_handler() {
+        log(&format!("cannot catch SIGTERM ({e})"));
+    }
+    while sleep_until(
+        WaitClock::Monotonic,
+        WaitClock::Monotonic.now_ns() + 3_600_000_000_000,
+    ) {}
+    log("stopping");
+    Ok(())
+}
+
 /// Refuse a log directory others could plant files or links in: one writable by group or
 /// others (a sticky one like /tmp is allowed for a single named file), or owned by anyone
 /// but root or the user rsadc runs as.
@@ -92,6 +107,33 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
 
 fn run(args: &Args) -> Result<(), Failure> {
     let plan = args.plan().map_err(Failure::Usage)?;
+    let mut skip = rsar::probe::Skip::collector_default();
+    for g in &args.with {
+        skip.remove(g).map_err(Failure::Usage)?;
+    }
+    for g in &args.skip {
+        skip.add(g).map_err(Failure::Usage)?;
+    }
+    if args.no_snmp {
+        skip.snmp = true;
+    }
+    if let Some(addr) = args.listen {
+        // The exporter reads what the log would hold, no more.
+        let probe = Probe::new(&args.proc_root, &args.sys_root)
+            .map_err(Failure::data)?
+            .with_skip(skip);
+        let bound = listen::spawn(addr, probe)
+            .map_err(|e| Failure::Data(format!("cannot listen on {addr}: {e}")))?;
+        log(&format!("serving metrics on http://{bound}/metrics"));
+        if plan.interval.is_none() {
+            if args.boot || args.comment.is_some() || args.housekeeping {
+                return Err(Failure::Usage(
+                    "--listen without INTERVAL only serves metrics: give an INTERVAL to record as well".into(),
+                ));
+            }
+            return serve_only();
+        }
+    }
     match &plan.target {
         Target::Dir(d) => check_dir(d, true).map_err(Failure::Data)?,
         Target::File(f) => {
@@ -135,13 +177,6 @@ fn run(args: &Args) -> Result<(), Failure> {
         log(&format!(
             "cannot catch SIGTERM ({e}): a stop may cut a record short"
         ));
-    }
-    let mut skip = rsar::probe::Skip::collector_default();
-    for g in &args.with {
-        skip.remove(g).map_err(Failure::Usage)?;
-    }
-    for g in &args.skip {
-        skip.add(g).map_err(Failure::Usage)?;
     }
     let mut probe = Probe::new(&args.proc_root, &args.sys_root)
         .map_err(Failure::data)?
@@ -196,6 +231,26 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     }
     let mut sample = rsar::sample::Sample::default();
+    // Processes: with every sample, every `process_every`th one, or never.
+    let process_every = match (args.no_processes, args.process_interval) {
+        (true, _) => None,
+        (false, None) => Some(1),
+        (false, Some(secs)) => {
+            let every = (secs / interval.as_secs_f64()).round();
+            if !(every.is_finite() && every >= 1.0) {
+                return Err(Failure::Usage(format!(
+                    "--process-interval must be at least the interval, not {secs}"
+                )));
+            }
+            Some(every as u64)
+        }
+    };
+    let mut process_reader = rsar::process::ProcessReader::default();
+    let mut table = rsar::store::procs::ProcessTable {
+        wall_ns: 0,
+        uptime_cs: 0,
+        processes: Vec::new(),
+    };
     let mut taken = 0u64;
     let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
@@ -224,6 +279,14 @@ fn run(args: &Args) -> Result<(), Failure> {
                 log(&format!("sample skipped: {e}"));
             }
             Err(e) => return Err(Failure::data(e)),
+        }
+        if process_every.is_some_and(|n| taken % n == 0) {
+            process_reader.read(&args.proc_root, &mut table.processes);
+            table.wall_ns = sample.time.wall_ns;
+            table.uptime_cs = sample.time.uptime_cs;
+            if let Err(e) = recorder.processes(&host, &table) {
+                log(&format!("processes not written: {e}"));
+            }
         }
         taken += 1;
         if plan.count.is_some_and(|c| taken >= c) {

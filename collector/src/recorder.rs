@@ -153,6 +153,16 @@ impl Recorder {
         Ok(())
     }
 
+    /// The process table of the moment of the sample just written.
+    pub fn processes(
+        &mut self,
+        host: &HostFacts,
+        t: &rsar::store::procs::ProcessTable,
+    ) -> Result<(), StoreError> {
+        let w = self.writer(host, t.wall_ns, None)?;
+        w.append_processes(t)
+    }
+
     pub fn restart(&mut self, host: &HostFacts, ns: i64) -> Result<(), StoreError> {
         let w = self.writer(host, ns, None)?;
         w.append_restart(host, ns)?;

@@ -148,11 +148,21 @@ fn boot_and_comment_records() {
             Record::Sample(_) => "sample".to_string(),
             Record::Restart { .. } => "restart".to_string(),
             Record::Comment { text, .. } => format!("comment {text}"),
+            Record::Processes(t) => {
+                assert!(!t.processes.is_empty(), "an empty process table");
+                "processes".to_string()
+            }
         })
         .collect();
+    // The process table is recorded with the sample by default.
     assert_eq!(
         kinds,
-        ["restart", "comment kernel 6.18 installed", "sample"]
+        [
+            "restart",
+            "comment kernel 6.18 installed",
+            "sample",
+            "processes"
+        ]
     );
 }
 
@@ -354,4 +364,35 @@ fn proc_and_sys_roots_come_from_the_arguments() {
     let log = store::read_log(&file).unwrap();
     assert_eq!(log.header.host.hostname, "vm");
     assert_eq!(log.header.host.release, "6.18.44-fc-v595");
+}
+
+#[test]
+fn no_snmp_leaves_out_only_the_snmp_files() {
+    let d = dir();
+    let root = fixture("t0");
+    let (proc_root, sys_root) = (root.join("proc"), root.join("sys"));
+    let record = |file: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "--proc-root",
+            proc_root.to_str().unwrap(),
+            "--sys-root",
+            sys_root.to_str().unwrap(),
+            "--file",
+            file.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        args.extend(["1", "1"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        samples(file).remove(0)
+    };
+    let all = record(&d.path().join("all.rsar"), &[]);
+    assert!(all.snmp.is_some() && all.snmp6.is_some());
+    let lean = record(&d.path().join("lean.rsar"), &["--no-snmp"]);
+    assert!(lean.snmp.is_none() && lean.snmp6.is_none());
+    assert!(lean.sockets.is_some() && lean.sockets6.is_some() && !lean.softnet.is_empty());
 }

@@ -51,6 +51,7 @@ pub fn parse_stat(
             b"intr" => kernel.intr = first()?,
             b"procs_running" => kernel.procs_running = first()?,
             b"procs_blocked" => kernel.procs_blocked = first()?,
+            b"btime" => kernel.btime = Some(first()?),
             _ => {}
         }
     }

@@ -41,11 +41,11 @@ pub fn parse_vmstat(text: &[u8]) -> Result<VmCounters, ParseError> {
             k if k.starts_with(b"pgscan_direct") && !k.ends_with(b"_throttle") => {
                 &mut p.pgscan_direct
             }
-            // pgsteal_kswapd*, pgsteal_direct* (and older kernels' pgsteal_{normal,dma,...}),
-            // but not pgsteal_anon/pgsteal_file, which split the same steals by type.
-            k if k.starts_with(b"pgsteal_") && k != b"pgsteal_anon" && k != b"pgsteal_file" => {
-                &mut p.pgsteal
-            }
+            b"pgsteal_anon" => p.pgsteal_anon.get_or_insert(0),
+            b"pgsteal_file" => p.pgsteal_file.get_or_insert(0),
+            // pgsteal_kswapd*, pgsteal_direct* (and older kernels' pgsteal_{normal,dma,...});
+            // pgsteal_anon/pgsteal_file above split the same steals by type instead.
+            k if k.starts_with(b"pgsteal_") => &mut p.pgsteal,
             k if k.starts_with(b"pgdemote_") => &mut p.pgdemote,
             _ => continue,
         };

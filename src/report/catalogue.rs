@@ -6,7 +6,9 @@
 //! counters are recorded is one entry here (and a `Table` name).
 
 use super::{CpuList, Selection, Table};
-use crate::stats::{CpuDelta, IntervalStats};
+use crate::sample::Group;
+use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
+use std::ops::Range;
 
 /// What a column's numbers are, which decides how they print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +43,79 @@ pub struct ItemColumn {
     pub sadf: &'static str,
 }
 
-/// The values of one row: its item (for reports with items) and one number per column.
-pub type Values = (Option<String>, Vec<f64>);
+/// The rows of one report for one interval: per row its item (for reports with items) and
+/// one number per column. Filled by a report's `values` and reused from interval to
+/// interval, so that a day of rows costs no allocation per row.
+#[derive(Debug, Default, Clone)]
+pub struct Rows {
+    /// Every row's item name, one after the other.
+    items: String,
+    values: Vec<f64>,
+    /// Per row: where its item ends in `items` (`None`: no item), where its values end.
+    ends: Vec<(Option<usize>, usize)>,
+}
+
+impl Rows {
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.values.clear();
+        self.ends.clear();
+    }
+
+    /// Add a row.
+    pub fn push(&mut self, item: Option<&str>, values: &[f64]) {
+        let item = item.map(|i| {
+            self.items.push_str(i);
+            self.items.len()
+        });
+        self.values.extend_from_slice(values);
+        self.ends.push((item, self.values.len()));
+    }
+
+    /// Add a row whose item is a number (a CPU).
+    fn push_numbered(&mut self, n: usize, values: &[f64]) {
+        use std::fmt::Write;
+        let _ = write!(self.items, "{n}");
+        let end = self.items.len();
+        self.values.extend_from_slice(values);
+        self.ends.push((Some(end), self.values.len()));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Keep the rows `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(Option<&str>, &[f64]) -> bool) {
+        let mut kept = Rows::default();
+        for (item, values) in self.iter() {
+            if keep(item, values) {
+                kept.push(item, values);
+            }
+        }
+        *self = kept;
+    }
+
+    /// Each row: its item and its values.
+    pub fn iter(&self) -> impl Iterator<Item = (Option<&str>, &[f64])> + '_ {
+        let mut item_at = 0;
+        let mut value_at = 0;
+        self.ends.iter().map(move |&(item_end, value_end)| {
+            let item = item_end.map(|end| {
+                let i = self.items.get(item_at..end).unwrap_or("");
+                item_at = end;
+                i
+            });
+            let values = self.values.get(value_at..value_end).unwrap_or(&[]);
+            value_at = value_end;
+            (item, values)
+        })
+    }
+}
 
 /// One sar report.
 pub struct Report {
@@ -66,8 +139,9 @@ pub struct Report {
     pub columns: fn(&Selection) -> &'static [Column],
     /// Whether an interval has its data.
     pub available: fn(&IntervalStats) -> bool,
-    /// Its rows for an interval (or an average of intervals), one number per column.
-    pub values: fn(&Selection, &IntervalStats) -> Vec<Values>,
+    /// Its rows for an interval (or an average of intervals), one number per column,
+    /// added to the (cleared) rows given.
+    pub values: fn(&Selection, &IntervalStats, &mut Rows),
 }
 
 const fn col(sar: &'static str, sadf: &'static str, unit: &'static str, kind: Kind) -> Column {
@@ -151,7 +225,7 @@ const MEMORY_ALL: &[Column] = &[
     col("kbactive", "active", "kB", Whole),
     col("kbinact", "inactive", "kB", Whole),
     col("kbdirty", "dirty", "kB", Whole),
-    col("kbshmem", "shmem", "kB", Whole),
+    col("kbshmem", "shared", "kB", Whole),
     col("kbanonpg", "anonpg", "kB", Whole),
     col("kbslab", "slab", "kB", Whole),
     col("kbkstack", "kstack", "kB", Whole),
@@ -183,7 +257,7 @@ const DISK: &[Column] = &[
     col("rkB/s", "rkB", "kB/s", Rate),
     col("wkB/s", "wkB", "kB/s", Rate),
     col("dkB/s", "dkB", "kB/s", Rate),
-    json_only("avgrq-sz", "kB", Real),
+    json_only("avgrq-sz", "sectors", Real),
     col("areq-sz", "areq-sz", "kB", Real),
     json_only("avgqu-sz", "requests", Real),
     col("aqu-sz", "aqu-sz", "requests", Real),
@@ -210,6 +284,160 @@ const NET_EDEV: &[Column] = &[
     col("rxfram/s", "rxfram", "errors/s", Rate),
     col("rxfifo/s", "rxfifo", "errors/s", Rate),
     col("txfifo/s", "txfifo", "errors/s", Rate),
+];
+const NET_SOCK: &[Column] = &[
+    col("totsck", "totsck", "sockets", Whole),
+    col("tcpsck", "tcpsck", "sockets", Whole),
+    col("udpsck", "udpsck", "sockets", Whole),
+    col("rawsck", "rawsck", "sockets", Whole),
+    col("ip-frag", "ip-frag", "queues", Whole),
+    col("tcp-tw", "tcp-tw", "sockets", Whole),
+];
+const NET_IP: &[Column] = &[
+    col("irec/s", "irec", "datagrams/s", Rate),
+    col("fwddgm/s", "fwddgm", "datagrams/s", Rate),
+    col("idel/s", "idel", "datagrams/s", Rate),
+    col("orq/s", "orq", "datagrams/s", Rate),
+    col("asmrq/s", "asmrq", "fragments/s", Rate),
+    col("asmok/s", "asmok", "datagrams/s", Rate),
+    col("fragok/s", "fragok", "datagrams/s", Rate),
+    col("fragcrt/s", "fragcrt", "fragments/s", Rate),
+];
+const NET_EIP: &[Column] = &[
+    col("ihdrerr/s", "ihdrerr", "datagrams/s", Rate),
+    col("iadrerr/s", "iadrerr", "datagrams/s", Rate),
+    col("iukwnpr/s", "iukwnpr", "datagrams/s", Rate),
+    col("idisc/s", "idisc", "datagrams/s", Rate),
+    col("odisc/s", "odisc", "datagrams/s", Rate),
+    col("onort/s", "onort", "datagrams/s", Rate),
+    col("asmf/s", "asmf", "failures/s", Rate),
+    col("fragf/s", "fragf", "datagrams/s", Rate),
+];
+const NET_ICMP: &[Column] = &[
+    col("imsg/s", "imsg", "messages/s", Rate),
+    col("omsg/s", "omsg", "messages/s", Rate),
+    col("iech/s", "iech", "messages/s", Rate),
+    col("iechr/s", "iechr", "messages/s", Rate),
+    col("oech/s", "oech", "messages/s", Rate),
+    col("oechr/s", "oechr", "messages/s", Rate),
+    col("itm/s", "itm", "messages/s", Rate),
+    col("itmr/s", "itmr", "messages/s", Rate),
+    col("otm/s", "otm", "messages/s", Rate),
+    col("otmr/s", "otmr", "messages/s", Rate),
+    col("iadrmk/s", "iadrmk", "messages/s", Rate),
+    col("iadrmkr/s", "iadrmkr", "messages/s", Rate),
+    col("oadrmk/s", "oadrmk", "messages/s", Rate),
+    col("oadrmkr/s", "oadrmkr", "messages/s", Rate),
+];
+const NET_EICMP: &[Column] = &[
+    col("ierr/s", "ierr", "messages/s", Rate),
+    col("oerr/s", "oerr", "messages/s", Rate),
+    col("idstunr/s", "idstunr", "messages/s", Rate),
+    col("odstunr/s", "odstunr", "messages/s", Rate),
+    col("itmex/s", "itmex", "messages/s", Rate),
+    col("otmex/s", "otmex", "messages/s", Rate),
+    col("iparmpb/s", "iparmpb", "messages/s", Rate),
+    col("oparmpb/s", "oparmpb", "messages/s", Rate),
+    col("isrcq/s", "isrcq", "messages/s", Rate),
+    col("osrcq/s", "osrcq", "messages/s", Rate),
+    col("iredir/s", "iredir", "messages/s", Rate),
+    col("oredir/s", "oredir", "messages/s", Rate),
+];
+const NET_TCP: &[Column] = &[
+    col("active/s", "active", "connections/s", Rate),
+    col("passive/s", "passive", "connections/s", Rate),
+    col("iseg/s", "iseg", "segments/s", Rate),
+    col("oseg/s", "oseg", "segments/s", Rate),
+];
+const NET_ETCP: &[Column] = &[
+    col("atmptf/s", "atmptf", "connections/s", Rate),
+    col("estres/s", "estres", "connections/s", Rate),
+    col("retrseg/s", "retrseg", "segments/s", Rate),
+    col("isegerr/s", "isegerr", "segments/s", Rate),
+    col("orsts/s", "orsts", "segments/s", Rate),
+];
+const NET_UDP: &[Column] = &[
+    col("idgm/s", "idgm", "datagrams/s", Rate),
+    col("odgm/s", "odgm", "datagrams/s", Rate),
+    col("noport/s", "noport", "datagrams/s", Rate),
+    col("idgmerr/s", "idgmerr", "datagrams/s", Rate),
+];
+const NET_SOCK6: &[Column] = &[
+    col("tcp6sck", "tcp6sck", "sockets", Whole),
+    col("udp6sck", "udp6sck", "sockets", Whole),
+    col("raw6sck", "raw6sck", "sockets", Whole),
+    col("ip6-frag", "ip6-frag", "queues", Whole),
+];
+const NET_IP6: &[Column] = &[
+    col("irec6/s", "irec6", "datagrams/s", Rate),
+    col("fwddgm6/s", "fwddgm6", "datagrams/s", Rate),
+    col("idel6/s", "idel6", "datagrams/s", Rate),
+    col("orq6/s", "orq6", "datagrams/s", Rate),
+    col("asmrq6/s", "asmrq6", "fragments/s", Rate),
+    col("asmok6/s", "asmok6", "datagrams/s", Rate),
+    col("imcpck6/s", "imcpck6", "packets/s", Rate),
+    col("omcpck6/s", "omcpck6", "packets/s", Rate),
+    col("fragok6/s", "fragok6", "datagrams/s", Rate),
+    col("fragcr6/s", "fragcr6", "fragments/s", Rate),
+];
+const NET_EIP6: &[Column] = &[
+    col("ihdrer6/s", "ihdrer6", "datagrams/s", Rate),
+    col("iadrer6/s", "iadrer6", "datagrams/s", Rate),
+    col("iukwnp6/s", "iukwnp6", "datagrams/s", Rate),
+    col("i2big6/s", "i2big6", "datagrams/s", Rate),
+    col("idisc6/s", "idisc6", "datagrams/s", Rate),
+    col("odisc6/s", "odisc6", "datagrams/s", Rate),
+    col("inort6/s", "inort6", "datagrams/s", Rate),
+    col("onort6/s", "onort6", "datagrams/s", Rate),
+    col("asmf6/s", "asmf6", "failures/s", Rate),
+    col("fragf6/s", "fragf6", "datagrams/s", Rate),
+    col("itrpck6/s", "itrpck6", "datagrams/s", Rate),
+];
+const NET_ICMP6: &[Column] = &[
+    col("imsg6/s", "imsg6", "messages/s", Rate),
+    col("omsg6/s", "omsg6", "messages/s", Rate),
+    col("iech6/s", "iech6", "messages/s", Rate),
+    col("iechr6/s", "iechr6", "messages/s", Rate),
+    col("oechr6/s", "oechr6", "messages/s", Rate),
+    col("igmbq6/s", "igmbq6", "messages/s", Rate),
+    col("igmbr6/s", "igmbr6", "messages/s", Rate),
+    col("ogmbr6/s", "ogmbr6", "messages/s", Rate),
+    col("igmbrd6/s", "igmbrd6", "messages/s", Rate),
+    col("ogmbrd6/s", "ogmbrd6", "messages/s", Rate),
+    col("irtsol6/s", "irtsol6", "messages/s", Rate),
+    col("ortsol6/s", "ortsol6", "messages/s", Rate),
+    col("irtad6/s", "irtad6", "messages/s", Rate),
+    col("inbsol6/s", "inbsol6", "messages/s", Rate),
+    col("onbsol6/s", "onbsol6", "messages/s", Rate),
+    col("inbad6/s", "inbad6", "messages/s", Rate),
+    col("onbad6/s", "onbad6", "messages/s", Rate),
+];
+const NET_EICMP6: &[Column] = &[
+    col("ierr6/s", "ierr6", "messages/s", Rate),
+    col("idtunr6/s", "idtunr6", "messages/s", Rate),
+    col("odtunr6/s", "odtunr6", "messages/s", Rate),
+    col("itmex6/s", "itmex6", "messages/s", Rate),
+    col("otmex6/s", "otmex6", "messages/s", Rate),
+    col("iprmpb6/s", "iprmpb6", "messages/s", Rate),
+    col("oprmpb6/s", "oprmpb6", "messages/s", Rate),
+    col("iredir6/s", "iredir6", "messages/s", Rate),
+    col("oredir6/s", "oredir6", "messages/s", Rate),
+    col("ipck2b6/s", "ipck2b6", "messages/s", Rate),
+    col("opck2b6/s", "opck2b6", "messages/s", Rate),
+];
+const NET_UDP6: &[Column] = &[
+    col("idgm6/s", "idgm6", "datagrams/s", Rate),
+    col("odgm6/s", "odgm6", "datagrams/s", Rate),
+    col("noport6/s", "noport6", "datagrams/s", Rate),
+    col("idgmer6/s", "idgmer6", "datagrams/s", Rate),
+];
+const NET_SOFT: &[Column] = &[
+    col("total/s", "total", "frames/s", Rate),
+    col("dropd/s", "dropd", "frames/s", Rate),
+    col("squeezd/s", "squeezd", "events/s", Rate),
+    col("rx_rps/s", "rx_rps", "interrupts/s", Rate),
+    col("flw_lim/s", "flw_lim", "events/s", Rate),
+    col("blg_len", "blg_len", "packets", Whole),
 ];
 const PSI_CPU: &[Column] = &[
     col("%scpu-10", "some_avg10", "%", Percent),
@@ -287,26 +515,26 @@ fn irq_cpus(sel: &Selection) -> Option<Vec<usize>> {
     }
 }
 
-fn irq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
+fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     let Some(irq) = &s.interrupts else {
-        return Vec::new();
+        return;
     };
     let cpus = irq_cpus(sel);
-    let row = |d: &crate::stats::IrqDelta| {
-        let mut v = vec![s.rate(d.all())];
+    let mut v = Vec::with_capacity(1 + cpus.as_ref().map_or(0, Vec::len));
+    for d in std::iter::once(&irq.sum)
+        .chain(&irq.lines)
+        .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
+    {
+        v.clear();
+        v.push(s.rate(d.all()));
         if let Some(cpus) = &cpus {
             v.extend(
                 cpus.iter()
                     .map(|&n| s.rate(d.per_cpu.get(n).copied().unwrap_or(0))),
             );
         }
-        (Some(d.name.clone()), v)
-    };
-    std::iter::once(&irq.sum)
-        .chain(&irq.lines)
-        .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
-        .map(row)
-        .collect()
+        out.push(Some(&d.name), &v);
+    }
 }
 
 // sysstat prints -F's names as its JSON keys too.
@@ -322,7 +550,7 @@ const FILESYSTEMS: &[Column] = &[
 
 /// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
 /// are rounded, as sar prints them (`%.0f`).
-fn fs_values(s: &IntervalStats, mount: bool) -> Vec<Values> {
+fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
     let pct = |part: u64, whole: u64| {
         if whole == 0 {
             0.0
@@ -331,47 +559,42 @@ fn fs_values(s: &IntervalStats, mount: bool) -> Vec<Values> {
         }
     };
     let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round();
-    s.filesystems
-        .iter()
-        .map(|f| {
-            let name = if mount { &f.mountpoint } else { &f.name };
-            let used = f.size_bytes.saturating_sub(f.free_bytes);
-            let iused = f.inodes.saturating_sub(f.inodes_free);
-            (
-                Some(name.clone()),
-                vec![
-                    mb(f.free_bytes),
-                    mb(used),
-                    pct(used, f.size_bytes),
-                    pct(f.size_bytes.saturating_sub(f.avail_bytes), f.size_bytes),
-                    f.inodes_free as f64,
-                    iused as f64,
-                    pct(iused, f.inodes),
-                ],
-            )
-        })
-        .collect()
+    for f in &s.filesystems {
+        let name = if mount { &f.mountpoint } else { &f.name };
+        let used = f.size_bytes.saturating_sub(f.free_bytes);
+        let iused = f.inodes.saturating_sub(f.inodes_free);
+        out.push(
+            Some(name),
+            &[
+                mb(f.free_bytes),
+                mb(used),
+                pct(used, f.size_bytes),
+                pct(f.size_bytes.saturating_sub(f.avail_bytes), f.size_bytes),
+                f.inodes_free as f64,
+                iused as f64,
+                pct(iused, f.inodes),
+            ],
+        );
+    }
 }
 
 const CPU_FREQ: &[Column] = &[col("MHz", "frequency", "MHz", Real)];
 
-fn cpu_freq_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
+fn cpu_freq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     let Some(f) = &s.cpu_freq else {
-        return Vec::new();
+        return;
     };
-    let mut rows = vec![(Some("all".to_string()), vec![f.all.mhz()])];
-    let cpu = |c: &crate::stats::FreqMean| (Some(c.cpu.to_string()), vec![c.mhz()]);
-    match &sel.cpus {
-        CpuList::Total => {}
-        CpuList::All => rows.extend(f.per_cpu.iter().map(cpu)),
-        CpuList::Some(list) => rows.extend(
-            f.per_cpu
-                .iter()
-                .filter(|c| list.contains(&(c.cpu as usize)))
-                .map(cpu),
-        ),
+    out.push(Some("all"), &[f.all.mhz()]);
+    for c in &f.per_cpu {
+        let shown = match &sel.cpus {
+            CpuList::Total => false,
+            CpuList::All => true,
+            CpuList::Some(list) => list.contains(&(c.cpu as usize)),
+        };
+        if shown {
+            out.push_numbered(c.cpu as usize, &[c.mhz()]);
+        }
     }
-    rows
 }
 
 // sar -n NFS / NFSD: the group's fields in order, as rates.
@@ -398,11 +621,15 @@ const NET_NFSD: &[Column] = &[
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
-fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats) -> Vec<Values> {
-    match d {
-        Some(d) => one(d.iter().map(|&v| s.rate(v)).collect()),
-        None => one(vec![0.0; n]),
+fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats, out: &mut Rows) {
+    let mut v = [0.0; 16];
+    let v = &mut v[..n];
+    if let Some(d) = d {
+        for (v, &d) in v.iter_mut().zip(d) {
+            *v = s.rate(d);
+        }
     }
+    out.push(None, v);
 }
 
 const SERIAL: &[Column] = &[
@@ -413,10 +640,6 @@ const SERIAL: &[Column] = &[
     col("brk/s", "brk", "breaks/s", Rate),
     col("ovrun/s", "ovrun", "errors/s", Rate),
 ];
-
-fn one(values: Vec<f64>) -> Vec<Values> {
-    vec![(None, values)]
-}
 
 fn always(_: &IntervalStats) -> bool {
     true
@@ -455,7 +678,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.tasks = true,
         columns: |_| TASKS,
         available: always,
-        values: |_, s| one(vec![s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
+        values: |_, s, out| out.push(None, &[s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
     },
     // Issue 12: -I, where sar -A prints it.
     Report {
@@ -491,9 +714,10 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.swap_pages = true,
         columns: |_| SWAP_PAGES,
         available: |s| s.swap_pages.is_some(),
-        values: |_, s| {
-            s.swap_pages
-                .map_or_else(Vec::new, |w| one(vec![s.rate(w.pswpin), s.rate(w.pswpout)]))
+        values: |_, s, out| {
+            if let Some(w) = s.swap_pages {
+                out.push(None, &[s.rate(w.pswpin), s.rate(w.pswpout)]);
+            }
         },
     },
     Report {
@@ -508,14 +732,17 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.paging = true,
         columns: |_| PAGING,
         available: |s| s.paging.is_some(),
-        values: |_, s| {
-            s.paging.map_or_else(Vec::new, |p| {
+        values: |_, s, out| {
+            if let Some(p) = s.paging {
                 let r = p.rates(s.seconds);
-                one(vec![
-                    r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
-                    r.pgsteal, r.pgprom, r.pgdem,
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
+                        r.pgsteal, r.pgprom, r.pgdem,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -530,11 +757,12 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.io = true,
         columns: |_| IO,
         available: always,
-        values: |_, s| {
+        values: |_, s, out| {
             let r = s.io();
-            one(vec![
-                r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd,
-            ])
+            out.push(
+                None,
+                &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
+            );
         },
     },
     Report {
@@ -557,10 +785,10 @@ pub static REPORTS: &[Report] = &[
             }
         },
         available: |s| s.memory.is_some(),
-        values: |sel, s| {
-            s.memory.map_or_else(Vec::new, |m| {
+        values: |sel, s, out| {
+            if let Some(m) = s.memory {
                 let m = m.mean();
-                let mut v = vec![
+                let v = [
                     m.memfree,
                     m.avail,
                     m.memused,
@@ -573,12 +801,16 @@ pub static REPORTS: &[Report] = &[
                     m.inact,
                     m.dirty,
                     m.shmem,
+                    // -r ALL only:
+                    m.anonpg,
+                    m.slab,
+                    m.kstack,
+                    m.pgtbl,
+                    m.vmused,
                 ];
-                if sel.memory == Some(true) {
-                    v.extend([m.anonpg, m.slab, m.kstack, m.pgtbl, m.vmused]);
-                }
-                one(v)
-            })
+                let all = sel.memory == Some(true);
+                out.push(None, if all { &v } else { &v[..MEMORY.len()] });
+            }
         },
     },
     Report {
@@ -593,17 +825,20 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.swap = true,
         columns: |_| SWAP,
         available: |s| s.swap.is_some(),
-        values: |_, s| {
-            s.swap.map_or_else(Vec::new, |w| {
+        values: |_, s, out| {
+            if let Some(w) = s.swap {
                 let w = w.mean();
-                one(vec![
-                    w.swpfree,
-                    w.swpused,
-                    w.swpused_pct(),
-                    w.swpcad,
-                    w.swpcad_pct(),
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        w.swpfree,
+                        w.swpused,
+                        w.swpused_pct(),
+                        w.swpcad,
+                        w.swpcad_pct(),
+                    ],
+                );
+            }
         },
     },
     // Issue 12: -H and -v, where sar -A prints them.
@@ -619,11 +854,11 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.hugepages = true,
         columns: |_| HUGEPAGES,
         available: |s| s.hugepages.is_some(),
-        values: |_, s| {
-            s.hugepages.map_or_else(Vec::new, |h| {
+        values: |_, s, out| {
+            if let Some(h) = s.hugepages {
                 let h = h.mean();
-                one(vec![h.free, h.used(), h.used_pct(), h.rsvd, h.surp])
-            })
+                out.push(None, &[h.free, h.used(), h.used_pct(), h.rsvd, h.surp]);
+            }
         },
     },
     Report {
@@ -638,11 +873,11 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.ktables = true,
         columns: |_| KTABLES,
         available: |s| s.ktables.is_some(),
-        values: |_, s| {
-            s.ktables.map_or_else(Vec::new, |k| {
+        values: |_, s, out| {
+            if let Some(k) = s.ktables {
                 let k = k.mean();
-                one(vec![k.dentunusd, k.file_nr, k.inode_nr, k.pty_nr])
-            })
+                out.push(None, &[k.dentunusd, k.file_nr, k.inode_nr, k.pty_nr]);
+            }
         },
     },
     Report {
@@ -659,13 +894,16 @@ pub static REPORTS: &[Report] = &[
         },
         columns: |_| QUEUE,
         available: |s| s.queue.is_some(),
-        values: |_, s| {
-            s.queue.map_or_else(Vec::new, |q| {
+        values: |_, s, out| {
+            if let Some(q) = s.queue {
                 let q = q.mean();
-                one(vec![
-                    q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
-                ])
-            })
+                out.push(
+                    None,
+                    &[
+                        q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
+                    ],
+                );
+            }
         },
     },
     // Issue 12: -y, where sar -A prints it.
@@ -684,16 +922,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.serial = true,
         columns: |_| SERIAL,
         available: |s| !s.serial.is_empty(),
-        values: |_, s| {
-            s.serial
-                .iter()
-                .map(|(line, d)| {
-                    (
-                        Some(line.to_string()),
-                        d.iter().map(|&v| s.rate(v)).collect(),
-                    )
-                })
-                .collect()
+        values: |_, s, out| {
+            let mut v = [0.0; 6];
+            for (line, d) in &s.serial {
+                for (v, &d) in v.iter_mut().zip(d) {
+                    *v = s.rate(d);
+                }
+                out.push_numbered(*line as usize, &v[..d.len().min(6)]);
+            }
         },
     },
     Report {
@@ -711,21 +947,19 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.disk = true,
         columns: |_| DISK,
         available: always,
-        values: |_, s| {
-            s.disks
-                .iter()
-                .filter(|d| super::disk_shown(d))
-                .map(|d| {
-                    let r = d.rates(s.seconds);
-                    (
-                        Some(d.name.clone()),
-                        vec![
-                            r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.areq_sz,
-                            r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
-                        ],
-                    )
-                })
-                .collect()
+        values: |_, s, out| {
+            for d in s.disks.iter().filter(|d| super::disk_shown(d)) {
+                // Over the seconds that showed the device (an average's may be fewer than
+                // the segment's).
+                let r = d.rates(d.seconds);
+                out.push(
+                    Some(&d.name),
+                    &[
+                        r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
+                        r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -743,19 +977,17 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_dev = true,
         columns: |_| NET_DEV,
         available: always,
-        values: |_, s| {
-            s.net
-                .iter()
-                .map(|n| {
-                    let r = n.rates(s.seconds);
-                    (
-                        Some(n.name.clone()),
-                        vec![
-                            r.rxpck, r.txpck, r.rxkb, r.txkb, r.rxcmp, r.txcmp, r.rxmcst, r.ifutil,
-                        ],
-                    )
-                })
-                .collect()
+        values: |_, s, out| {
+            for n in &s.net {
+                // Over the seconds the interface was there.
+                let r = n.rates(n.seconds);
+                out.push(
+                    Some(&n.name),
+                    &[
+                        r.rxpck, r.txpck, r.rxkb, r.txkb, r.rxcmp, r.txcmp, r.rxmcst, r.ifutil,
+                    ],
+                );
+            }
         },
     },
     Report {
@@ -773,11 +1005,10 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_edev = true,
         columns: |_| NET_EDEV,
         available: always,
-        values: |_, s| {
-            s.net
-                .iter()
-                .map(|n| (Some(n.name.clone()), n.errors.rates(s.seconds).to_vec()))
-                .collect()
+        values: |_, s, out| {
+            for n in &s.net {
+                out.push(Some(&n.name), &n.errors.rates(n.seconds));
+            }
         },
     },
     // Issue 12: -n NFS and -n NFSD, where sar -A prints them (after EDEV).
@@ -793,7 +1024,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfs = true,
         columns: |_| NET_NFS,
         available: always,
-        values: |_, s| nfs_values(&s.nfs, NET_NFS.len(), s),
+        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s, out),
     },
     Report {
         table: Table::NetNfsd,
@@ -807,9 +1038,236 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfsd = true,
         columns: |_| NET_NFSD,
         available: always,
-        values: |_, s| nfs_values(&s.nfsd, NET_NFSD.len(), s),
+        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s, out),
     },
-    // Issue 12: -m CPU, where sar -A prints it.
+    Report {
+        table: Table::NetSock,
+        flag: "-n SOCK",
+        title: "IPv4 sockets in use",
+        name: "net-sock",
+        json: &["network", "net-sock"],
+        item: None,
+        source: Some("/proc/net/sockstat"),
+        selected: |sel| sel.net_sock,
+        select: |sel| sel.net_sock = true,
+        columns: |_| NET_SOCK,
+        available: |s| s.sockets.is_some(),
+        values: |_, s, out| {
+            if let Some(m) = s.sockets {
+                let l = m.mean();
+                out.push(
+                    None,
+                    &[l.totsck, l.tcpsck, l.udpsck, l.rawsck, l.ip_frag, l.tcp_tw],
+                );
+            }
+        },
+    },
+    Report {
+        table: Table::NetIp,
+        flag: "-n IP",
+        title: "IPv4 traffic",
+        name: "net-ip",
+        json: &["network", "net-ip"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_ip,
+        select: |sel| sel.net_ip = true,
+        columns: |_| NET_IP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEip,
+        flag: "-n EIP",
+        title: "IPv4 errors",
+        name: "net-eip",
+        json: &["network", "net-eip"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_eip,
+        select: |sel| sel.net_eip = true,
+        columns: |_| NET_EIP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.seconds, out),
+    },
+    Report {
+        table: Table::NetIcmp,
+        flag: "-n ICMP",
+        title: "ICMPv4 traffic",
+        name: "net-icmp",
+        json: &["network", "net-icmp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_icmp,
+        select: |sel| sel.net_icmp = true,
+        columns: |_| NET_ICMP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEicmp,
+        flag: "-n EICMP",
+        title: "ICMPv4 errors",
+        name: "net-eicmp",
+        json: &["network", "net-eicmp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_eicmp,
+        select: |sel| sel.net_eicmp = true,
+        columns: |_| NET_EICMP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.seconds, out),
+    },
+    Report {
+        table: Table::NetTcp,
+        flag: "-n TCP",
+        title: "TCPv4 traffic",
+        name: "net-tcp",
+        json: &["network", "net-tcp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_tcp,
+        select: |sel| sel.net_tcp = true,
+        columns: |_| NET_TCP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEtcp,
+        flag: "-n ETCP",
+        title: "TCPv4 errors",
+        name: "net-etcp",
+        json: &["network", "net-etcp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_etcp,
+        select: |sel| sel.net_etcp = true,
+        columns: |_| NET_ETCP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.seconds, out),
+    },
+    Report {
+        table: Table::NetUdp,
+        flag: "-n UDP",
+        title: "UDPv4 traffic",
+        name: "net-udp",
+        json: &["network", "net-udp"],
+        item: None,
+        source: Some("/proc/net/snmp"),
+        selected: |sel| sel.net_udp,
+        select: |sel| sel.net_udp = true,
+        columns: |_| NET_UDP,
+        available: |s| s.snmp.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.seconds, out),
+    },
+    Report {
+        table: Table::NetSock6,
+        flag: "-n SOCK6",
+        title: "IPv6 sockets in use",
+        name: "net-sock6",
+        json: &["network", "net-sock6"],
+        item: None,
+        source: Some("/proc/net/sockstat6"),
+        selected: |sel| sel.net_sock6,
+        select: |sel| sel.net_sock6 = true,
+        columns: |_| NET_SOCK6,
+        available: |s| s.sockets6.is_some(),
+        values: |_, s, out| {
+            if let Some(m) = s.sockets6 {
+                let l = m.mean();
+                out.push(None, &[l.tcp6sck, l.udp6sck, l.raw6sck, l.ip6_frag]);
+            }
+        },
+    },
+    Report {
+        table: Table::NetIp6,
+        flag: "-n IP6",
+        title: "IPv6 traffic",
+        name: "net-ip6",
+        json: &["network", "net-ip6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_ip6,
+        select: |sel| sel.net_ip6 = true,
+        columns: |_| NET_IP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEip6,
+        flag: "-n EIP6",
+        title: "IPv6 errors",
+        name: "net-eip6",
+        json: &["network", "net-eip6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_eip6,
+        select: |sel| sel.net_eip6 = true,
+        columns: |_| NET_EIP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.seconds, out),
+    },
+    Report {
+        table: Table::NetIcmp6,
+        flag: "-n ICMP6",
+        title: "ICMPv6 traffic",
+        name: "net-icmp6",
+        json: &["network", "net-icmp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_icmp6,
+        select: |sel| sel.net_icmp6 = true,
+        columns: |_| NET_ICMP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.seconds, out),
+    },
+    Report {
+        table: Table::NetEicmp6,
+        flag: "-n EICMP6",
+        title: "ICMPv6 errors",
+        name: "net-eicmp6",
+        json: &["network", "net-eicmp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_eicmp6,
+        select: |sel| sel.net_eicmp6 = true,
+        columns: |_| NET_EICMP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.seconds, out),
+    },
+    Report {
+        table: Table::NetUdp6,
+        flag: "-n UDP6",
+        title: "UDPv6 traffic",
+        name: "net-udp6",
+        json: &["network", "net-udp6"],
+        item: None,
+        source: Some("/proc/net/snmp6"),
+        selected: |sel| sel.net_udp6,
+        select: |sel| sel.net_udp6 = true,
+        columns: |_| NET_UDP6,
+        available: |s| s.snmp6.is_some(),
+        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.seconds, out),
+    },
+    Report {
+        table: Table::NetSoft,
+        flag: "-n SOFT",
+        title: "Network softirq per CPU",
+        name: "softnet",
+        json: &["network", "softnet"],
+        item: Some(ItemColumn {
+            sar: "CPU",
+            sadf: "cpu",
+        }),
+        source: Some("/proc/net/softnet_stat"),
+        selected: |sel| sel.net_soft,
+        select: |sel| sel.net_soft = true,
+        columns: |_| NET_SOFT,
+        available: |s| !s.softnet.is_empty(),
+        values: softnet_values,
+    },
+    // Issue 12: -m CPU and -F. sar -A prints them before -n SOFT; here they follow it, as
+    // sadf -j's "network" object needs its members adjacent.
     Report {
         table: Table::CpuFreq,
         flag: "-m CPU",
@@ -846,7 +1304,7 @@ pub static REPORTS: &[Report] = &[
         },
         columns: |_| FILESYSTEMS,
         available: |s| !s.filesystems.is_empty(),
-        values: |_, s| fs_values(s, false),
+        values: |_, s, out| fs_values(s, false, out),
     },
     Report {
         table: Table::FsMount,
@@ -863,7 +1321,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.filesystems = Some(true),
         columns: |_| FILESYSTEMS,
         available: |s| !s.filesystems.is_empty(),
-        values: |_, s| fs_values(s, true),
+        values: |_, s, out| fs_values(s, true, out),
     },
     Report {
         table: Table::PsiCpu,
@@ -877,11 +1335,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_CPU,
         available: |s| s.psi.cpu.is_some(),
-        values: |_, s| {
-            s.psi.cpu.map_or_else(Vec::new, |p| {
+        values: |_, s, out| {
+            if let Some(p) = s.psi.cpu {
                 let l = p.levels.mean();
-                one(vec![l.some10, l.some60, l.some300, p.some_pct(s.seconds)])
-            })
+                out.push(
+                    None,
+                    &[l.some10, l.some60, l.some300, p.some_pct(s.seconds)],
+                );
+            }
         },
     },
     Report {
@@ -896,7 +1357,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s| psi_values(s.psi.io, s.seconds),
+        values: |_, s, out| psi_values(s.psi.io, s.seconds, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -910,31 +1371,70 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s| psi_values(s.psi.memory, s.seconds),
+        values: |_, s, out| psi_values(s.psi.memory, s.seconds, out),
     },
 ];
 
-fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64) -> Vec<Values> {
-    p.map_or_else(Vec::new, |p| {
-        let l = p.levels.mean();
-        one(vec![
-            l.some10,
-            l.some60,
-            l.some300,
-            p.some_pct(seconds),
-            l.full10,
-            l.full60,
-            l.full300,
-            p.full_pct(seconds),
-        ])
-    })
+/// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
+fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
+    let Some(d) = d else { return };
+    let mut all = Vec::with_capacity(T::FIELDS.len());
+    d.raw_values(&mut |v| all.push(v.unwrap_or(0) as f64 / seconds));
+    if let Some(row) = all.get(range) {
+        out.push(None, row);
+    }
 }
 
-fn cpu_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
-    let row = |item: String, d: &CpuDelta| {
+/// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
+fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
+    let row = |out: &mut Rows, c: &SoftnetDelta| {
+        out.push_numbered(c.cpu as usize, &c.values(s.seconds));
+    };
+    let all = SoftnetDelta::total(&s.softnet).values(s.seconds);
+    match &sel.cpus {
+        CpuList::Total => out.push(Some("all"), &all),
+        CpuList::All => {
+            out.push(Some("all"), &all);
+            for c in &s.softnet {
+                row(out, c);
+            }
+        }
+        CpuList::Some(list) => {
+            for &n in list {
+                if let Some(c) = s.softnet.iter().find(|c| c.cpu as usize == n) {
+                    row(out, c);
+                }
+            }
+        }
+    }
+}
+
+fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
+    if let Some(p) = p {
+        let l = p.levels.mean();
+        out.push(
+            None,
+            &[
+                l.some10,
+                l.some60,
+                l.some300,
+                p.some_pct(seconds),
+                l.full10,
+                l.full60,
+                l.full300,
+                p.full_pct(seconds),
+            ],
+        );
+    }
+}
+
+fn cpu_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
+    let row = |item: Option<usize>, d: &CpuDelta, out: &mut Rows| {
         let u = d.util();
-        let v = if sel.cpu == Some(true) {
-            vec![
+        let all;
+        let some;
+        let v: &[f64] = if sel.cpu == Some(true) {
+            all = [
                 u.usr,
                 u.gnice_free_nice,
                 u.sys,
@@ -945,46 +1445,60 @@ fn cpu_values(sel: &Selection, s: &IntervalStats) -> Vec<Values> {
                 u.guest,
                 u.gnice,
                 u.idle,
-            ]
+            ];
+            &all
         } else {
-            vec![u.user, u.nice, u.system, u.iowait, u.steal, u.idle]
+            some = [u.user, u.nice, u.system, u.iowait, u.steal, u.idle];
+            &some
         };
-        (Some(item), v)
+        match item {
+            None => out.push(Some("all"), v),
+            Some(n) => out.push_numbered(n, v),
+        }
     };
     let per_cpu = |n: usize| s.cpu.per_cpu.get(n).copied().flatten();
-    let mut rows = Vec::new();
     match &sel.cpus {
-        CpuList::Total => rows.push(row("all".into(), &s.cpu.all)),
+        CpuList::Total => row(None, &s.cpu.all, out),
         CpuList::All => {
-            rows.push(row("all".into(), &s.cpu.all));
+            row(None, &s.cpu.all, out);
             for n in 0..s.cpu.per_cpu.len() {
                 if let Some(d) = per_cpu(n) {
-                    rows.push(row(n.to_string(), &d));
+                    row(Some(n), &d, out);
                 }
             }
         }
         CpuList::Some(list) => {
             for &n in list {
                 if let Some(d) = per_cpu(n) {
-                    rows.push(row(n.to_string(), &d));
+                    row(Some(n), &d, out);
                 }
             }
         }
     }
-    rows
 }
 
-/// The catalogue entry of `table`.
+/// The catalogue entry of `table`. Entries are in `Table`'s order, so this is an index
+/// (looked up several times per table per interval); a search if they ever are not.
 pub fn report(table: Table) -> &'static Report {
-    REPORTS
-        .iter()
-        .find(|r| r.table == table)
-        .unwrap_or(&REPORTS[0])
+    match REPORTS.get(table as usize) {
+        Some(r) if r.table == table => r,
+        _ => REPORTS
+            .iter()
+            .find(|r| r.table == table)
+            .unwrap_or(&REPORTS[0]),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_are_in_the_order_of_table() {
+        for (i, r) in REPORTS.iter().enumerate() {
+            assert_eq!(r.table as usize, i, "{}", r.name);
+        }
+    }
 
     #[test]
     fn each_table_has_one_entry() {

@@ -2,7 +2,7 @@
 //! restart or comment — for `tail -f` pipelines and log shippers. The schema is in
 //! docs/JSON.md and docs/rsar-jsonl.schema.json.
 
-use super::json::{activities, seconds_value};
+use super::json::{push_seconds, Activities};
 use super::{Render, Selection};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
@@ -11,16 +11,19 @@ use std::io::{self, Write};
 
 pub struct JsonLines<W: Write> {
     out: W,
-    sel: Selection,
+    activities: Activities,
     host: Value,
+    /// The line being written.
+    line: Vec<u8>,
 }
 
 impl<W: Write> JsonLines<W> {
     pub fn new(out: W, sel: Selection) -> Self {
         JsonLines {
             out,
-            sel,
+            activities: Activities::new(&sel),
             host: Value::Null,
+            line: Vec::new(),
         }
     }
 
@@ -45,17 +48,28 @@ impl<W: Write> JsonLines<W> {
 
 impl<W: Write> Render for JsonLines<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
-        self.sel.on_host(host);
+        self.activities.on_host(host);
         self.host = host.hostname.clone().into();
         Ok(())
     }
 
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        let mut o = self.line("interval", s.end_ns);
-        o.insert("interval".into(), seconds_value(s.seconds));
-        o.insert("host".into(), self.host.clone());
-        o.extend(activities(&self.sel, s));
-        self.write(o)
+        // What `line` and `write` make of "type", "timestamp", then "interval", "host"
+        // and the activities, written straight into a reused buffer.
+        let head = serde_json::to_string(&Value::Object(self.line("interval", s.end_ns)))?;
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        line.extend_from_slice(head.strip_suffix('}').unwrap_or(&head).as_bytes());
+        line.extend_from_slice(b",\"interval\":");
+        push_seconds(&mut line, s.seconds);
+        line.extend_from_slice(b",\"host\":");
+        serde_json::to_writer(&mut line, &self.host)?;
+        self.activities.write(s, &mut line);
+        line.extend_from_slice(b"}\n");
+        let written = self.out.write_all(&line);
+        self.line = line;
+        written?;
+        self.out.flush()
     }
 
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {

@@ -6,11 +6,14 @@ pub mod catalogue;
 mod csv;
 mod json;
 mod jsonl;
+mod number;
+pub mod pidstat;
 mod svg;
 mod table;
+pub mod top;
 mod vmstat;
 
-pub use catalogue::{Column, ItemColumn, Kind, Report, REPORTS};
+pub use catalogue::{Column, ItemColumn, Kind, Report, Rows, REPORTS};
 pub use table::{Banner, FileTable, LiveTable, TableWriter};
 pub use vmstat::{Unit, Vmstat};
 
@@ -30,6 +33,11 @@ pub trait Render {
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()>;
     /// A comment recorded in the logs (only passed on when asked for with -C).
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()>;
+    /// The process table at a moment, where processes were recorded (after that moment's
+    /// sample). System reports ignore it.
+    fn processes(&mut self, _table: &crate::store::procs::ProcessTable) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the data (or Ctrl-C): averages, closing brackets, the chart.
     fn finish(&mut self) -> io::Result<()>;
     /// Tables the data had nothing for, to tell the user.
@@ -145,6 +153,36 @@ pub struct Selection {
     /// CPUs of the machine the data is from (0 until a renderer begins): `-I -P ALL`'s
     /// columns.
     pub host_cpus: u32,
+    /// `-n SOCK`
+    pub net_sock: bool,
+    /// `-n IP`
+    pub net_ip: bool,
+    /// `-n EIP`
+    pub net_eip: bool,
+    /// `-n ICMP`
+    pub net_icmp: bool,
+    /// `-n EICMP`
+    pub net_eicmp: bool,
+    /// `-n TCP`
+    pub net_tcp: bool,
+    /// `-n ETCP`
+    pub net_etcp: bool,
+    /// `-n UDP`
+    pub net_udp: bool,
+    /// `-n SOCK6`
+    pub net_sock6: bool,
+    /// `-n IP6`
+    pub net_ip6: bool,
+    /// `-n EIP6`
+    pub net_eip6: bool,
+    /// `-n ICMP6`
+    pub net_icmp6: bool,
+    /// `-n EICMP6`
+    pub net_eicmp6: bool,
+    /// `-n UDP6`
+    pub net_udp6: bool,
+    /// `-n SOFT`
+    pub net_soft: bool,
 }
 
 impl Selection {
@@ -163,6 +201,21 @@ impl Selection {
             disk: true,
             net_dev: true,
             net_edev: true,
+            net_sock: true,
+            net_ip: true,
+            net_eip: true,
+            net_icmp: true,
+            net_eicmp: true,
+            net_tcp: true,
+            net_etcp: true,
+            net_udp: true,
+            net_sock6: true,
+            net_ip6: true,
+            net_eip6: true,
+            net_icmp6: true,
+            net_eicmp6: true,
+            net_udp6: true,
+            net_soft: true,
             // Issue 12, kernel-side reports.
             interrupts: Some(IrqFilter {
                 all: true,
@@ -263,32 +316,46 @@ impl IrqFilter {
 pub enum Table {
     Cpu,
     Tasks,
+    Interrupts, // Issue 12
     SwapPages,
     Paging,
     Io,
     Memory,
     Swap,
+    Hugepages, // Issue 12
+    Ktables,   // Issue 12
     Queue,
+    Serial, // Issue 12
     Disk,
     NetDev,
     NetEdev,
+    NetNfs,  // Issue 12
+    NetNfsd, // Issue 12
+    NetSock,
+    NetIp,
+    NetEip,
+    NetIcmp,
+    NetEicmp,
+    NetTcp,
+    NetEtcp,
+    NetUdp,
+    NetSock6,
+    NetIp6,
+    NetEip6,
+    NetIcmp6,
+    NetEicmp6,
+    NetUdp6,
+    NetSoft,
+    CpuFreq,     // Issue 12
+    Filesystems, // Issue 12
+    FsMount,     // Issue 12
     PsiCpu,
     PsiIo,
     PsiMemory,
-    // Issue 12, kernel-side reports.
-    Interrupts,
-    Hugepages,
-    Ktables,
-    Filesystems,
-    FsMount,
-    CpuFreq,
-    NetNfs,
-    NetNfsd,
-    Serial,
 }
 
 /// A value in a table: a two-decimal number, or a whole number (a level in kB or a
-/// count: an average of those prints truncated, as sar does).
+/// count: an average of those prints rounded, as sar's `%.0f`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cell {
     Real(f64),
@@ -303,34 +370,6 @@ pub struct Row {
 }
 
 impl Table {
-    /// The report's rows for an interval, after `--dev=`, `--iface=` and `-z`: every
-    /// renderer takes its rows from here.
-    pub fn values(self, sel: &Selection, s: &IntervalStats) -> Vec<catalogue::Values> {
-        let mut rows = (self.report().values)(sel, s);
-        let listed = |list: &Option<Vec<String>>, item: Option<&str>| {
-            list.as_ref()
-                .is_none_or(|l| item.is_some_and(|i| l.iter().any(|n| n == i)))
-        };
-        rows.retain(|(item, values)| {
-            let item = item.as_deref();
-            let named = match self {
-                Table::Disk => listed(&sel.devices, item),
-                Table::NetDev | Table::NetEdev => listed(&sel.ifaces, item),
-                _ => true,
-            };
-            // sar -z: rows of devices and the like; CPUs, clocks and filesystems stay.
-            let idle = sel.omit_idle
-                && item.is_some()
-                && !matches!(
-                    self,
-                    Table::Cpu | Table::CpuFreq | Table::Filesystems | Table::FsMount
-                )
-                && values.iter().all(|&v| v == 0.0);
-            named && !idle
-        });
-        rows
-    }
-
     /// sar prints -F's item column last, after the numbers.
     pub fn item_last(self) -> bool {
         matches!(self, Table::Filesystems | Table::FsMount)
@@ -377,21 +416,57 @@ impl Table {
     /// The rows of this table for one interval (or an average of intervals): sar's columns
     /// only (sadf's extra keys are JSON's).
     pub fn rows(self, sel: &Selection, s: &IntervalStats) -> Vec<Row> {
-        let r = self.report();
-        let columns = (r.columns)(sel);
-        self.values(sel, s)
-            .into_iter()
+        let mut values = Rows::default();
+        self.values(sel, s, &mut values);
+        let columns = (self.report().columns)(sel);
+        values
+            .iter()
             .map(|(item, values)| Row {
-                item,
-                cells: columns
-                    .iter()
-                    .zip(values)
-                    .filter(|(c, _)| c.sar.is_some())
-                    .map(|(c, v)| cell(c.kind, v))
-                    .collect(),
+                item: item.map(str::to_string),
+                cells: sar_cells(columns, values).collect(),
             })
             .collect()
     }
+
+    /// The values of this table's rows for one interval (or an average of intervals),
+    /// one per column sar and sadf have, into `rows` (cleared first).
+    /// `--dev=`, `--iface=` and `-z` applied: every renderer takes its rows from here.
+    pub fn values(self, sel: &Selection, s: &IntervalStats, rows: &mut Rows) {
+        rows.clear();
+        (self.report().values)(sel, s, rows);
+        // Issue 12: --dev=, --iface=, -z.
+        let list = match self {
+            Table::Disk => sel.devices.as_ref(),
+            Table::NetDev | Table::NetEdev => sel.ifaces.as_ref(),
+            _ => None,
+        };
+        // sar -z: rows of devices and the like; CPUs, clocks and filesystems stay.
+        let omit_idle = sel.omit_idle
+            && !matches!(
+                self,
+                Table::Cpu | Table::CpuFreq | Table::Filesystems | Table::FsMount
+            );
+        if list.is_none() && !omit_idle {
+            return;
+        }
+        rows.retain(|item, values| {
+            let named = list.is_none_or(|l| item.is_some_and(|i| l.iter().any(|n| n == i)));
+            let idle = omit_idle && item.is_some() && values.iter().all(|&v| v == 0.0);
+            named && !idle
+        });
+    }
+}
+
+/// The cells sar prints of a row's `values` (one per column of `columns`).
+pub(crate) fn sar_cells<'a>(
+    columns: &'a [Column],
+    values: &'a [f64],
+) -> impl Iterator<Item = Cell> + 'a {
+    columns
+        .iter()
+        .zip(values)
+        .filter(|(c, _)| c.sar.is_some())
+        .map(|(c, &v)| cell(c.kind, v))
 }
 
 /// How a value of a column of `kind` prints.
@@ -426,5 +501,5 @@ pub fn compact(v: f64) -> String {
 
 /// `-d` shows whole devices that have done I/O since boot, as sar does.
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
-    d.whole && d.ever_used
+    d.reported()
 }

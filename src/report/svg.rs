@@ -260,19 +260,16 @@ impl<W: Write> Svg<W> {
                 })
             })
             .collect();
-        let title = match t {
-            Table::Tasks => "Task creation and context switches",
-            Table::SwapPages => "Swapping",
-            Table::Paging => "Paging",
-            Table::Io => "I/O over physical disks",
-            Table::PsiCpu => "CPU pressure",
-            Table::PsiIo => "I/O pressure",
-            Table::PsiMemory => "Memory pressure",
-            _ => "",
+        // The catalogue's title, and its columns' unit when they share one.
+        let columns = (t.report().columns)(&self.sel);
+        let unit = match columns.split_first() {
+            Some((first, rest)) if rest.iter().all(|c| c.unit == first.unit) => first.unit,
+            _ if columns.iter().all(|c| c.kind == super::Kind::Whole) => "count",
+            _ => "per s / %",
         };
         Chart {
-            title: title.into(),
-            unit: "per s / %",
+            title: t.report().title.into(),
+            unit,
             series,
             stacked: false,
             percent: matches!(t, Table::PsiCpu | Table::PsiIo | Table::PsiMemory),

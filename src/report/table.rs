@@ -7,7 +7,7 @@
 //! with several rows per interval, print a blank line and the header before each interval,
 //! as sar does.
 
-use super::{Cell, Render, Row, Selection, Table};
+use super::{number, Cell, Render, Row, Rows, Selection, Table};
 use crate::stats::IntervalStats;
 use crate::time::{banner_date, clock_label, Zone};
 use std::fmt;
@@ -196,22 +196,42 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
 }
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+    let mut lines = Vec::with_capacity(256);
     for row in rows {
-        let mut line = format!("{label:<11}");
-        if let Some(item) = row.item.as_ref().filter(|_| !table.item_last()) {
-            push_item(&mut line, table, item);
-        }
-        for cell in &row.cells {
-            line.push(' ');
-            line.push_str(&format_cell(*cell));
-        }
-        if let Some(item) = row.item.as_ref().filter(|_| table.item_last()) {
-            line.push(' ');
-            line.push_str(item);
-        }
-        writeln!(out, "{line}")?;
+        push_row(
+            &mut lines,
+            label,
+            table,
+            row.item.as_deref(),
+            row.cells.iter().copied(),
+        );
     }
-    Ok(())
+    out.write_all(&lines)
+}
+
+/// One row as sar prints it, with its newline, appended to `lines`.
+fn push_row(
+    lines: &mut Vec<u8>,
+    label: &str,
+    table: Table,
+    item: Option<&str>,
+    cells: impl Iterator<Item = Cell>,
+) {
+    number::push_str_left(lines, label, 11);
+    // sar -F prints its item (the filesystem) last, after the numbers.
+    let last = table.item_last();
+    if let Some(item) = item.filter(|_| !last) {
+        push_item_bytes(lines, table, item);
+    }
+    for cell in cells {
+        lines.push(b' ');
+        push_cell(lines, cell);
+    }
+    if let Some(item) = item.filter(|_| last) {
+        lines.push(b' ');
+        lines.extend_from_slice(item.as_bytes());
+    }
+    lines.push(b'\n');
 }
 
 /// One table's rows of the boot segment being read, kept in an unnamed temporary file
@@ -220,9 +240,16 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
 /// The second member: a header was spooled since the spool was last emptied.
 struct Spool(io::BufWriter<std::fs::File>, bool);
 
+/// Bytes a spool gathers before writing them to its file (std's default is 8 kB: a
+/// day of 1-s rows made a write call per 8 kB of every table).
+const SPOOL_BUFFER: usize = 64 << 10;
+
 impl Spool {
     fn new() -> io::Result<Spool> {
-        Ok(Spool(io::BufWriter::new(tempfile::tempfile()?), false))
+        Ok(Spool(
+            io::BufWriter::with_capacity(SPOOL_BUFFER, tempfile::tempfile()?),
+            false,
+        ))
     }
 
     /// Append what was spooled to `out`, and empty the spool.
@@ -246,8 +273,22 @@ impl Spool {
     }
 }
 
+/// `push_item` into a byte line.
+fn push_item_bytes(line: &mut Vec<u8>, table: Table, item: &str) {
+    // Per-CPU tables (`-u`, `-n SOFT`, `-m CPU`) print the CPU in 8 characters, as sar
+    // does.
+    if table.item_header() == Some("CPU") {
+        number::push_str_right(line, item, 8);
+    } else {
+        line.push(b' ');
+        number::push_str_right(line, item, 9);
+    }
+}
+
 fn push_item(line: &mut String, table: Table, item: &str) {
-    if matches!(table, Table::Cpu | Table::CpuFreq) {
+    // Per-CPU tables (`-u`, `-n SOFT`, `-m CPU`) print the CPU in 8 characters, as sar
+    // does.
+    if table.item_header() == Some("CPU") {
         line.push_str(&format!("{item:>8}"));
     } else {
         line.push(' ');
@@ -255,16 +296,16 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it: two decimals, or a whole number truncated (sar prints the mean
-/// of integer levels truncated).
-pub(crate) fn format_cell(cell: Cell) -> String {
+/// A cell as sar prints it: two decimals, or a whole number rounded as `%9.0f` rounds (the
+/// mean of integer levels: 133.67 tasks print 134; halves go to the even neighbour).
+fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
-        Cell::Real(v) => format!("{v:>9.2}"),
-        Cell::Whole(v) => format!("{:>9}", v.trunc() as i64),
+        Cell::Real(v) => number::push_fixed2_right(line, v, 9),
+        Cell::Whole(v) => number::push_i64_right(line, v.round_ties_even() as i64, 9),
     }
 }
 
-fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
+pub(crate) fn banner_for(host: &crate::sample::HostFacts, first_ns: i64, zone: Zone) -> Banner {
     Banner {
         sysname: host.sysname.clone(),
         release: host.release.clone(),
@@ -359,6 +400,9 @@ pub struct FileTable<W: Write> {
     spools: Vec<(Table, Spool)>,
     average: Option<IntervalStats>,
     missing: Vec<Table>,
+    /// Scratch, reused from interval to interval: a table's values, its lines.
+    values: Rows,
+    lines: Vec<u8>,
 }
 
 impl<W: Write> FileTable<W> {
@@ -370,6 +414,8 @@ impl<W: Write> FileTable<W> {
             spools: Vec::new(),
             average: None,
             missing: Vec::new(),
+            values: Rows::default(),
+            lines: Vec::new(),
         }
     }
 
@@ -431,8 +477,19 @@ impl<W: Write> Render for FileTable<W> {
                 writeln!(spool.0, "{}", header_line(&self.w.sel, &start, *table))?;
                 spool.1 = true;
             }
-            let rows = table.rows(&self.w.sel, stats);
-            write_rows(&mut spool.0, &end, *table, &rows)?;
+            let columns = (table.report().columns)(&self.w.sel);
+            table.values(&self.w.sel, stats, &mut self.values);
+            self.lines.clear();
+            for (item, values) in self.values.iter() {
+                push_row(
+                    &mut self.lines,
+                    &end,
+                    *table,
+                    item,
+                    super::sar_cells(columns, values),
+                );
+            }
+            spool.0.write_all(&self.lines)?;
         }
         Ok(())
     }

@@ -61,7 +61,19 @@ impl SwapPagesDelta {
 pub struct PagingDelta(pub Paging);
 
 impl PagingDelta {
+    /// `pgsteal` of the delta is Δ(pgsteal_anon + pgsteal_file), as sysstat 12.7.8+ counts
+    /// it, when both samples have them; Δ of the kswapd/direct sum otherwise (kernels
+    /// before 5.8, logs recorded before rsar kept them).
     pub fn between(p: &Paging, c: &Paging) -> Self {
+        let by_type = |x: &Paging| match (x.pgsteal_anon, x.pgsteal_file) {
+            (None, None) => None,
+            (a, f) => Some(a.unwrap_or(0) + f.unwrap_or(0)),
+        };
+        let od = |a: Option<u64>, b: Option<u64>| Some(d(a?, b?));
+        let pgsteal = match (by_type(p), by_type(c)) {
+            (Some(a), Some(b)) => d(a, b),
+            _ => d(p.pgsteal, c.pgsteal),
+        };
         PagingDelta(Paging {
             pgpgin: d(p.pgpgin, c.pgpgin),
             pgpgout: d(p.pgpgout, c.pgpgout),
@@ -70,9 +82,11 @@ impl PagingDelta {
             pgfree: d(p.pgfree, c.pgfree),
             pgscan_kswapd: d(p.pgscan_kswapd, c.pgscan_kswapd),
             pgscan_direct: d(p.pgscan_direct, c.pgscan_direct),
-            pgsteal: d(p.pgsteal, c.pgsteal),
+            pgsteal,
             pgpromote: d(p.pgpromote, c.pgpromote),
             pgdemote: d(p.pgdemote, c.pgdemote),
+            pgsteal_anon: od(p.pgsteal_anon, c.pgsteal_anon),
+            pgsteal_file: od(p.pgsteal_file, c.pgsteal_file),
         })
     }
 
@@ -88,6 +102,12 @@ impl PagingDelta {
         m.pgsteal += t.pgsteal;
         m.pgpromote += t.pgpromote;
         m.pgdemote += t.pgdemote;
+        let add = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        m.pgsteal_anon = add(m.pgsteal_anon, t.pgsteal_anon);
+        m.pgsteal_file = add(m.pgsteal_file, t.pgsteal_file);
     }
 
     /// `pgpgin/s pgpgout/s fault/s majflt/s pgfree/s pgscank/s pgscand/s pgsteal/s

@@ -1,17 +1,24 @@
 //! CPU utilisation (`-u`, `-u ALL`, `-P`) with sysstat's rules for counters that misbehave.
 //!
 //! Rules, in the order they apply to one CPU between two samples:
-//! - A CPU with no line in either sample (offline) has no interval: it is left out of the
-//!   per-CPU rows and of the `all` row. A CPU that has just come online has no baseline
-//!   and is left out for that one interval.
+//! - A CPU with no line in the later sample (offline) has no interval: it is left out of
+//!   the per-CPU rows and of the `all` row. A CPU that goes offline keeps its last online
+//!   counters as its baseline (`carry_offline_cpus`, which the feed applies to each
+//!   sample before it becomes the previous one, as sysstat copies them forward), so when
+//!   it comes back its row and the `all` row count its ticks since then. Only a CPU with
+//!   no counters since the segment began is left out when it comes online.
 //! - iowait going backwards while idle went forward is iowait being re-accounted as idle:
 //!   the old iowait is taken as the new one (Δiowait = 0). iowait going backwards
 //!   otherwise, and idle going backwards, mean the CPU went offline and came back between
 //!   the samples: idle and iowait restart from 0, so their previous values count as 0.
 //!   (sysstat's `get_per_cpu_interval`.)
 //! - Every other field that went backwards counts 0 (sysstat HEAD's per-field clamp).
-//! - Δtot = Δ(user+nice+system+idle+iowait+irq+softirq+steal); guest and guest_nice are
-//!   already in user and nice. A CPU with Δtot = 0 (tickless) shows 100 % idle.
+//! - user − guest or nice − guest_nice going down (the kernel counted guest ticks before
+//!   it put them into user or nice) adds the difference to the CPU's interval: sysstat's
+//!   `ishift`. Those ticks count in Δtot and in no state.
+//! - Δtot = Δ(user+nice+system+idle+iowait+irq+softirq+steal) + shift; guest and
+//!   guest_nice are already in user and nice. A CPU with Δtot = 0 (tickless) shows 100 %
+//!   idle.
 //! - The `all` row is the sum of the per-CPU intervals (sysstat HEAD), so a CPU that comes
 //!   back online cannot make the machine total go backwards. Only when /proc/stat has no
 //!   per-CPU lines at all is the aggregate line used.
@@ -31,6 +38,10 @@ pub struct CpuDelta {
     pub steal: u64,
     pub guest: u64,
     pub guest_nice: u64,
+    /// Ticks by which user − guest or nice − guest_nice went down: the kernel counted
+    /// guest time it had not yet put into user or nice. sysstat adds them to the CPU's
+    /// interval (`ishift`), so they count in the total but in no state.
+    pub shift: u64,
 }
 
 impl CpuDelta {
@@ -40,6 +51,10 @@ impl CpuDelta {
         // (sysstat's guard).
         const NEAR_MAX: u64 = u64::MAX - 0x7ffff;
         let mut p = *prev;
+        let own = |total: u64, guest: u64| i128::from(total) - i128::from(guest);
+        let went_down = |p: i128, c: i128| u64::try_from(p - c).unwrap_or(0);
+        let shift = went_down(own(p.user, p.guest), own(curr.user, curr.guest))
+            + went_down(own(p.nice, p.guest_nice), own(curr.nice, curr.guest_nice));
         if curr.iowait < p.iowait && p.iowait < NEAR_MAX {
             if curr.idle > p.idle || p.idle >= NEAR_MAX {
                 p.iowait = curr.iowait;
@@ -62,6 +77,7 @@ impl CpuDelta {
             steal: d(p.steal, curr.steal),
             guest: d(p.guest, curr.guest),
             guest_nice: d(p.guest_nice, curr.guest_nice),
+            shift,
         }
     }
 
@@ -76,11 +92,14 @@ impl CpuDelta {
         self.steal += o.steal;
         self.guest += o.guest;
         self.guest_nice += o.guest_nice;
+        self.shift += o.shift;
     }
 
-    /// All ticks of the interval (guest time is inside user and nice already).
+    /// All ticks of the interval (guest time is inside user and nice already), with the
+    /// guest shift.
     pub fn total(&self) -> u64 {
-        self.user
+        self.shift
+            + self.user
             + self.nice
             + self.system
             + self.idle
@@ -141,6 +160,25 @@ pub struct CpuUtil {
     pub soft: f64,
     pub guest: f64,
     pub gnice: f64,
+}
+
+/// Give each CPU that is offline in `later` the counters it had when last seen online
+/// (`earlier`, itself carried forward the same way), as sysstat copies an offline CPU's
+/// counters forward: when the CPU comes back it is diffed against them. Apply it to a
+/// sample once it has been diffed, before it serves as the previous one; never across a
+/// reboot.
+pub fn carry_offline_cpus(earlier: &CpuTimes, later: &mut CpuTimes) {
+    if later.per_cpu.is_empty() {
+        return;
+    }
+    if later.per_cpu.len() < earlier.per_cpu.len() {
+        later.per_cpu.resize(earlier.per_cpu.len(), None);
+    }
+    for (l, e) in later.per_cpu.iter_mut().zip(&earlier.per_cpu) {
+        if l.is_none() {
+            *l = *e;
+        }
+    }
 }
 
 /// The CPU part of an interval: the machine and each CPU by number.

@@ -6,15 +6,19 @@
 //!   taken from zero (sysstat diffs a new device against zeros).
 //! - The millisecond fields are 32-bit in the kernel on every architecture and wrap at
 //!   2^32 ms (about 49.7 days of accumulated time): a smaller value with a previous value
-//!   that fits in 32 bits is a wrap, and Δ = new + 2^32 − old.
+//!   in the upper half of the 32-bit range is a wrap, and Δ = new + 2^32 − old; from
+//!   lower down it is a reset and counts 0.
 //! - Any other field that goes backwards counts 0.
 //! - A device that disappears simply has no row; one that was never used (no I/O
 //!   completed since boot) is skipped by `-d`, as sar does.
+//! - A device's average is over the intervals in which `-d` showed it: an interval in
+//!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
+//!   neither its deltas nor its seconds.
 
 use crate::sample::DiskCounters;
 
 /// What one device did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiskDelta {
     pub major: u32,
     pub minor: u32,
@@ -34,13 +38,19 @@ pub struct DiskDelta {
     pub discard_ms: u64,
     pub io_ticks_ms: u64,
     pub weighted_ms: u64,
+    /// Seconds the deltas cover: the interval's; summed for an average, over the
+    /// intervals in which `-d` showed the device only (`reported`).
+    pub seconds: f64,
 }
 
-/// Δ of a 32-bit kernel counter that may have wrapped.
+/// Δ of a 32-bit kernel counter that may have wrapped. Only a counter that was in the
+/// upper half of the 32-bit range can have wrapped: one that goes back from lower down
+/// would have counted 2^31 or more in one interval — it was reset, and counts 0 (a
+/// collision count going 10 → 0 is not 4294967286 collisions).
 pub(crate) fn delta_u32_wrapping(prev: u64, curr: u64) -> u64 {
     if curr >= prev {
         curr - prev
-    } else if prev <= u64::from(u32::MAX) {
+    } else if (1u64 << 31..=u64::from(u32::MAX)).contains(&prev) {
         curr + (1u64 << 32) - prev
     } else {
         0
@@ -75,10 +85,20 @@ impl DiskDelta {
             discard_ms: w(o(p.discard_ms), o(curr.discard_ms)),
             io_ticks_ms: w(p.io_ticks_ms, curr.io_ticks_ms),
             weighted_ms: w(p.weighted_ms, curr.weighted_ms),
+            seconds: 0.0,
         }
     }
 
+    /// Whether `-d` shows the device for this interval: a whole disk that has completed
+    /// I/O since boot (sar skips devices that never did any).
+    pub fn reported(&self) -> bool {
+        self.whole && self.ever_used
+    }
+
+    /// Add a later interval of the same device. An interval in which `-d` did not show the
+    /// device is not averaged: `IntervalStats::add` leaves it out.
     pub fn add(&mut self, o: &DiskDelta) {
+        self.seconds += o.seconds;
         self.ever_used |= o.ever_used;
         self.reads += o.reads;
         self.read_sectors += o.read_sectors;
@@ -109,6 +129,7 @@ impl DiskDelta {
             rkb: self.read_sectors as f64 / 2.0 / seconds,
             wkb: self.write_sectors as f64 / 2.0 / seconds,
             dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
             areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
             aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
             await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
@@ -128,6 +149,8 @@ pub struct DiskRates {
     pub rkb: f64,
     pub wkb: f64,
     pub dkb: f64,
+    /// Average request size in 512-byte sectors (sadf's `avgrq-sz`).
+    pub arqsz: f64,
     /// Average request size in kB.
     pub areq_sz: f64,
     /// Average queue length.

@@ -2,7 +2,9 @@
 //! space (`-S`), the run queue and load (`-q`), pressure averages. An interval shows the
 //! level at its end; an average shows the mean of the levels shown (as sar does).
 
-use crate::sample::{KernelCounters, KernelTables, LoadAvg, Memory, Pressure, Swap};
+use crate::sample::{
+    KernelCounters, KernelTables, LoadAvg, Memory, Pressure, SockStat, SockStat6, Swap,
+};
 
 /// Declares a group of levels (f64 so that sums over a day stay exact) with the two
 /// operations averaging needs.
@@ -13,7 +15,9 @@ macro_rules! level_group {
         pub struct $name { $($(#[$fm])* pub $f: f64,)* }
         impl $name {
             fn add(&mut self, o: &Self) { $(self.$f += o.$f;)* }
-            fn scaled(&self, k: f64) -> Self { $name { $($f: self.$f * k,)* } }
+            /// Each level divided by `n`: a division, so that a sum of whole numbers
+            /// divided by a count that divides it gives exactly their mean.
+            fn divided(&self, n: f64) -> Self { $name { $($f: self.$f / n,)* } }
         }
     };
 }
@@ -31,7 +35,7 @@ macro_rules! impl_mean {
             pub fn of(v: $t) -> Self { Mean { sum: v, n: 1 } }
             pub fn add(&mut self, o: &Self) { self.sum.add(&o.sum); self.n += o.n; }
             /// The mean of the levels summed.
-            pub fn mean(&self) -> $t { self.sum.scaled(1.0 / f64::from(self.n.max(1))) }
+            pub fn mean(&self) -> $t { self.sum.divided(f64::from(self.n.max(1))) }
         }
     )*};
 }
@@ -68,12 +72,24 @@ level_group! {
     PsiLevels { some10, some60, some300, full10, full60, full300 }
 }
 
+level_group! {
+    /// `sar -n SOCK`: sockets in use.
+    SockLevels { totsck, tcpsck, udpsck, rawsck, ip_frag, tcp_tw }
+}
+
+level_group! {
+    /// `sar -n SOCK6`: IPv6 sockets in use.
+    Sock6Levels { tcp6sck, udp6sck, raw6sck, ip6_frag }
+}
+
 impl_mean!(
     MemoryLevels,
     SwapLevels,
     QueueLevels,
     ProcsLevels,
-    PsiLevels
+    PsiLevels,
+    SockLevels,
+    Sock6Levels
 );
 
 // Issue 12, kernel-side reports (-H, -v).
@@ -129,6 +145,30 @@ impl KtablesLevels {
     }
 }
 
+impl SockLevels {
+    pub fn of(s: &SockStat) -> Self {
+        SockLevels {
+            totsck: s.sockets_used as f64,
+            tcpsck: s.tcp_inuse as f64,
+            udpsck: s.udp_inuse as f64,
+            rawsck: s.raw_inuse as f64,
+            ip_frag: s.frag_inuse as f64,
+            tcp_tw: s.tcp_tw as f64,
+        }
+    }
+}
+
+impl Sock6Levels {
+    pub fn of(s: &SockStat6) -> Self {
+        Sock6Levels {
+            tcp6sck: s.tcp6_inuse as f64,
+            udp6sck: s.udp6_inuse as f64,
+            raw6sck: s.raw6_inuse as f64,
+            ip6_frag: s.frag6_inuse as f64,
+        }
+    }
+}
+
 impl MemoryLevels {
     /// sysstat 12.7.8+: used = MemTotal − MemAvailable. Kernels before 3.14 have no
     /// MemAvailable; there used = MemTotal − MemFree − Buffers − Cached − Slab.
@@ -159,12 +199,17 @@ impl MemoryLevels {
         }
     }
 
+    /// `%memused`. Of a mean, sar divides the kB sum of available memory by the count as
+    /// integers first (`avg_availablekb / avg_count`): the same here, with the mean's
+    /// fraction dropped (a single sample has none).
     pub fn memused_pct(&self) -> f64 {
-        percent(self.memused, self.total)
+        percent(self.total - (self.total - self.memused).floor(), self.total)
     }
 
+    /// `%commit`, of a mean from the whole kB of Committed_AS as sar (`avg_comkb /
+    /// avg_count`, integers).
     pub fn commit_pct(&self) -> f64 {
-        percent(self.commit, self.commit_base)
+        percent(self.commit.floor(), self.commit_base)
     }
 }
 

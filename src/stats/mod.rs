@@ -8,7 +8,8 @@
 //! Averages are intervals added up: `add` sums the deltas and the elapsed time, so an
 //! average rate is Σdelta / Σseconds — the same as sysstat's rate between the first and
 //! the last sample of a segment, but still right when a device was reset in between —
-//! and it sums levels so that their mean can be taken. Nothing here knows where samples
+//! and it sums levels so that their mean can be taken. A device is averaged over the
+//! intervals that showed it, with its own seconds. Nothing here knows where samples
 //! came from or how they are shown.
 
 mod counters;
@@ -17,22 +18,26 @@ mod disk;
 mod irq;
 mod levels;
 mod net;
+mod netproto;
 mod power;
 mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
-pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
+pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
-pub use levels::{Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, SwapLevels};
+pub use levels::{
+    Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, Sock6Levels, SockLevels, SwapLevels,
+};
 pub use net::{NetDelta, NetErrors, NetRates};
+pub use netproto::{add_counters, counter_delta, SoftnetDelta};
 pub use power::{CpuFreqLevels, FreqMean};
 pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 
-use crate::sample::Sample;
+use crate::sample::{Sample, Snmp6Counters, SnmpCounters};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -66,6 +71,14 @@ pub struct IntervalStats {
     pub procs: Mean<ProcsLevels>,
     pub memory: Option<Mean<MemoryLevels>>,
     pub swap: Option<Mean<SwapLevels>>,
+    /// /proc/net/snmp counters over the interval (each field a Δ).
+    pub snmp: Option<SnmpCounters>,
+    /// /proc/net/snmp6 counters over the interval (each field a Δ).
+    pub snmp6: Option<Snmp6Counters>,
+    pub sockets: Option<Mean<SockLevels>>,
+    pub sockets6: Option<Mean<Sock6Levels>>,
+    /// Every CPU of the later sample's softnet_stat, in its order.
+    pub softnet: Vec<SoftnetDelta>,
     // Issue 12, kernel-side reports.
     /// `-H`: huge pages (from /proc/meminfo).
     pub hugepages: Option<Mean<HugeLevels>>,
@@ -112,13 +125,19 @@ impl IntervalStats {
                     .disks
                     .iter()
                     .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
-                DiskDelta::between(p, c)
+                DiskDelta {
+                    seconds,
+                    ..DiskDelta::between(p, c)
+                }
             })
             .collect();
         let net = curr
             .net
             .iter()
-            .map(|c| NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c))
+            .map(|c| NetDelta {
+                seconds,
+                ..NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c)
+            })
             .collect();
         let psi =
             |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
@@ -155,6 +174,27 @@ impl IntervalStats {
                 .swap
                 .as_ref()
                 .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
+            snmp: match (&prev.snmp, &curr.snmp) {
+                (Some(p), Some(c)) => Some(counter_delta(p, c)),
+                _ => None,
+            },
+            snmp6: match (&prev.snmp6, &curr.snmp6) {
+                (Some(p), Some(c)) => Some(counter_delta(p, c)),
+                _ => None,
+            },
+            sockets: curr
+                .sockets
+                .as_ref()
+                .map(|s| Mean::<SockLevels>::of(SockLevels::of(s))),
+            sockets6: curr
+                .sockets6
+                .as_ref()
+                .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
+            softnet: curr
+                .softnet
+                .iter()
+                .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
+                .collect(),
             // Issue 12, kernel-side reports.
             hugepages: curr
                 .memory
@@ -188,13 +228,15 @@ impl IntervalStats {
         self.tasks.add(&o.tasks);
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
         merge(&mut self.paging, &o.paging, PagingDelta::add);
-        for d in &o.disks {
+        // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
+        for d in o.disks.iter().filter(|d| d.reported()) {
             match self
                 .disks
                 .iter_mut()
                 .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
             {
-                Some(m) => m.add(d),
+                Some(m) if m.reported() => m.add(d),
+                Some(m) => *m = d.clone(),
                 None => self.disks.push(d.clone()),
             }
         }
@@ -211,6 +253,16 @@ impl IntervalStats {
         self.procs.add(&o.procs);
         merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
         merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
+        merge(&mut self.snmp, &o.snmp, add_counters);
+        merge(&mut self.snmp6, &o.snmp6, add_counters);
+        merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
+        merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
+        for c in &o.softnet {
+            match self.softnet.iter_mut().find(|m| m.cpu == c.cpu) {
+                Some(m) => m.add(c),
+                None => self.softnet.push(*c),
+            }
+        }
         // Issue 12, kernel-side reports.
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);

@@ -4,15 +4,18 @@
 //! - An interface seen for the first time, or whose packet counts (received or sent) went
 //!   backwards, was registered (again) since the previous sample — a re-created veth, a
 //!   reloaded driver: its counters are taken from zero (sysstat does the same).
-//! - Any other counter that went backwards with a previous value that fits in 32 bits
-//!   wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 − old.
-//!   Otherwise it counts 0.
+//! - Any other counter that went backwards with a previous value in the upper half of the
+//!   32-bit range wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 −
+//!   old. Otherwise it was reset (a driver clearing one statistic) and counts 0, as sar
+//!   prints it: not the 2^32 events a wrap from a small value would mean.
+//! - An interface's average is over the intervals in which it was there: an interval in
+//!   which it had no row counts neither its deltas nor its seconds.
 
 use super::disk::delta_u32_wrapping;
 use crate::sample::NetCounters;
 
 /// What one interface did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetDelta {
     pub name: String,
     pub rx_bytes: u64,
@@ -26,6 +29,9 @@ pub struct NetDelta {
     pub errors: NetErrors,
     pub speed_mbps: Option<u32>,
     pub full_duplex: bool,
+    /// Seconds the deltas cover: the interval's; for an average, the sum over the
+    /// intervals in which the interface was there (and had a row).
+    pub seconds: f64,
 }
 
 /// What went wrong on an interface during an interval: the `-n EDEV` counters.
@@ -93,10 +99,12 @@ impl NetDelta {
             },
             speed_mbps: curr.speed_mbps,
             full_duplex: curr.full_duplex,
+            seconds: 0.0,
         }
     }
 
     pub fn add(&mut self, o: &NetDelta) {
+        self.seconds += o.seconds;
         self.rx_bytes += o.rx_bytes;
         self.rx_packets += o.rx_packets;
         self.rx_compressed += o.rx_compressed;

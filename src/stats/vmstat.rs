@@ -69,7 +69,8 @@ impl VmstatRow {
             (per_s(g.0.pgpgin as f64), per_s(g.0.pgpgout as f64))
         });
         let c = &s.cpu.all;
-        let total = c.total();
+        // procps has no guest shift: its total is the plain sum of the states.
+        let total = c.total() - c.shift;
         let pct = |v: u64| (100 * v + total / 2).checked_div(total).unwrap_or(0);
         let guest = c.guest + c.guest_nice;
         VmstatRow {

@@ -240,6 +240,7 @@ pub fn sample(shape: &Shape, v: &[u64]) -> Result<Sample, DecodeError> {
             pgsteal: next(),
             pgpromote: next(),
             pgdemote: next(),
+            ..Paging::default()
         });
     }
     for d in &shape.disks {

@@ -146,6 +146,8 @@ pub const KIND_COMMENT: u8 = 4;
 pub const KIND_STEP: u8 = 5;
 /// A format-2 sample: a sequence number, then one block per group (`groups`).
 pub const KIND_SAMPLE: u8 = 6;
+/// Format 2: the process table of a moment (`store::procs`).
+pub const KIND_PROCESSES: u8 = 7;
 
 /// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
 pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -229,6 +231,8 @@ pub enum Record {
         wall_ns: i64,
         text: String,
     },
+    /// The processes at a moment (recorded beside the sample of that moment).
+    Processes(super::procs::ProcessTable),
 }
 
 pub fn restart_payload(wall_ns: i64, host: &HostFacts) -> Vec<u8> {

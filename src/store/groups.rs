@@ -14,14 +14,15 @@ use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
     CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
     KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
-    PressureLine, Sample, SampleTime, SerialLine, Swap, GROUPS,
+    PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
+    SoftnetCounters, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
 pub const MODE_KEY: u64 = 0;
 pub const MODE_DELTA: u64 = 1;
 pub const MODE_STEP: u64 = 2;
-/// How many groups this build knows (ids 1..=NGROUPS).
+/// How many groups this build knows (the slots of `GROUPS`; ids have gaps).
 pub const NGROUPS: usize = GROUPS.len();
 /// Guards on what a layout read from a file may ask for.
 const MAX_FIELDS: usize = 256;
@@ -40,6 +41,11 @@ const SLOT_PAGING: usize = 6;
 const SLOT_DISK: usize = 7;
 const SLOT_NET: usize = 8;
 const SLOT_PRESSURE: usize = 9;
+const SLOT_SNMP: usize = slot_const(11);
+const SLOT_SOCKSTAT: usize = slot_const(12);
+const SLOT_SNMP6: usize = slot_const(13);
+const SLOT_SOCKSTAT6: usize = slot_const(14);
+const SLOT_SOFTNET: usize = slot_const(15);
 // Issue 12, kernel-side groups: slots found by id, so groups appended before them do not
 // move them.
 const SLOT_KTABLES: usize = slot_const(20);
@@ -170,6 +176,22 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_MEMORY], &s.memory);
     single(&mut out[SLOT_SWAP], &s.swap);
     single(&mut out[SLOT_PAGING], &s.paging);
+    single(&mut out[SLOT_SNMP], &s.snmp);
+    single(&mut out[SLOT_SOCKSTAT], &s.sockets);
+    single(&mut out[SLOT_SNMP6], &s.snmp6);
+    single(&mut out[SLOT_SOCKSTAT6], &s.sockets6);
+    if !s.softnet.is_empty() {
+        let e = &mut out[SLOT_SOFTNET];
+        e.start::<SoftnetCounters>();
+        put_varint(&mut e.layout, s.softnet.len() as u64);
+        for c in &s.softnet {
+            put_varint(&mut e.layout, u64::from(c.cpu));
+        }
+        for c in &s.softnet {
+            e.item(c);
+        }
+        e.finish();
+    }
     // Issue 12, kernel-side groups.
     single(&mut out[SLOT_KTABLES], &s.ktables);
     single(&mut out[SLOT_NFS], &s.nfs);
@@ -298,6 +320,8 @@ pub enum Items {
     Nets(Vec<NetCounters>),
     /// Bit 2r: resource r (cpu, io, memory) has `some`; bit 2r+1: it has `full`.
     Pressure(u8),
+    /// Softnet lines, their CPU numbers set and their numbers still 0.
+    Softnet(Vec<SoftnetCounters>),
     /// Interrupt lines (names, counts still empty) × CPU columns.
     Irqs(Interrupts),
     /// Filesystems, their numbers still 0.
@@ -316,6 +340,7 @@ impl Items {
             Items::Disks(d) => d.len(),
             Items::Nets(n) => n.len(),
             Items::Pressure(m) => m.count_ones() as usize,
+            Items::Softnet(c) => c.len(),
             Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
             Items::Filesystems(f) => f.len(),
             Items::CpuFreqs(f) => f.len(),
@@ -396,6 +421,17 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 return Err(DecodeError("bad pressure line set"));
             }
             Items::Pressure(m)
+        }
+        SLOT_SOFTNET => {
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let mut cpus = Vec::with_capacity(n);
+            for _ in 0..n {
+                cpus.push(SoftnetCounters {
+                    cpu: small(c.varint()?)?,
+                    ..SoftnetCounters::default()
+                });
+            }
+            Items::Softnet(cpus)
         }
         SLOT_INTERRUPTS => {
             let ncpu = c.count(MAX_ITEMS.min(c.remaining()))?;
@@ -487,7 +523,7 @@ struct ItemReader<'a> {
     values: &'a [u64],
     pos: usize,
     item: usize,
-    raw: Vec<Option<u64>>,
+    raw: &'a mut Vec<Option<u64>>,
 }
 
 impl ItemReader<'_> {
@@ -495,6 +531,21 @@ impl ItemReader<'_> {
         let per = self.layout.fields.div_ceil(8);
         let known = T::FIELDS.len();
         self.raw.clear();
+        if self.layout.presence.is_none() {
+            // Every field present: the item's values as they are, those past the fields
+            // this reader knows skipped.
+            let end = self.pos + self.layout.fields;
+            let item = self
+                .values
+                .get(self.pos..end)
+                .ok_or(DecodeError("fewer values than the layout"))?;
+            self.raw.extend(item.iter().take(known).map(|&v| Some(v)));
+            self.pos = end;
+            self.item += 1;
+            return t
+                .set_raw_values(self.raw)
+                .map_err(|_| DecodeError("a value out of its field's range"));
+        }
         for f in 0..self.layout.fields {
             let present = self.layout.presence.as_ref().is_none_or(|p| {
                 p.get(self.item * per + f / 8)
@@ -516,7 +567,7 @@ impl ItemReader<'_> {
             }
         }
         self.item += 1;
-        t.set_raw_values(&self.raw)
+        t.set_raw_values(self.raw)
             .map_err(|_| DecodeError("a value out of its field's range"))
     }
 
@@ -527,14 +578,20 @@ impl ItemReader<'_> {
     }
 }
 
-/// Put a group's values into the sample.
-fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result<(), DecodeError> {
+/// Put a group's values into the sample. `raw` is scratch.
+fn apply(
+    slot: usize,
+    layout: &Layout,
+    values: &[u64],
+    s: &mut Sample,
+    raw: &mut Vec<Option<u64>>,
+) -> Result<(), DecodeError> {
     let mut r = ItemReader {
         layout,
         values,
         pos: 0,
         item: 0,
-        raw: Vec::with_capacity(layout.fields),
+        raw,
     };
     match (&layout.items, slot) {
         (Items::Time(_), _) => s.time = r.one::<SampleTime>()?,
@@ -617,11 +674,24 @@ fn apply(slot: usize, layout: &Layout, values: &[u64], s: &mut Sample) -> Result
                 }
             }
         }
+        (Items::Softnet(tpl), _) => {
+            s.softnet = tpl
+                .iter()
+                .map(|c| {
+                    let mut c = *c;
+                    r.next(&mut c).map(|()| c)
+                })
+                .collect::<Result<_, _>>()?;
+        }
         (Items::One, SLOT_KERNEL) => s.kernel = r.one::<KernelCounters>()?,
         (Items::One, SLOT_LOAD) => s.load = Some(r.one::<LoadAvg>()?),
         (Items::One, SLOT_MEMORY) => s.memory = Some(r.one::<Memory>()?),
         (Items::One, SLOT_SWAP) => s.swap = Some(r.one::<Swap>()?),
         (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
+        (Items::One, SLOT_SNMP) => s.snmp = Some(r.one::<SnmpCounters>()?),
+        (Items::One, SLOT_SOCKSTAT) => s.sockets = Some(r.one::<SockStat>()?),
+        (Items::One, SLOT_SNMP6) => s.snmp6 = Some(r.one::<Snmp6Counters>()?),
+        (Items::One, SLOT_SOCKSTAT6) => s.sockets6 = Some(r.one::<SockStat6>()?),
         // Issue 12, kernel-side groups.
         (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
         (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
@@ -657,6 +727,10 @@ pub struct GroupState {
     pub prev: [Option<Prev>; NGROUPS],
     /// The boot id of the last time key read.
     pub boot_id: Option<String>,
+    /// Scratch, reused from sample to sample: an item's values as its group takes them,
+    /// and the values a step is decoded against.
+    raw: Vec<Option<u64>>,
+    before: Vec<u64>,
 }
 
 impl GroupState {
@@ -728,7 +802,7 @@ fn decode_block(
         let layout = parse_layout(slot, &mut c)?;
         let layout_bytes = body[..c.position()].to_vec();
         get_numbers(&mut c, layout.value_count, &mut values)?;
-        apply(slot, &layout, &values, s)?;
+        apply(slot, &layout, &values, s, &mut st.raw)?;
         if let Items::Time(boot) = &layout.items {
             st.boot_id = Some(boot.clone());
         }
@@ -759,11 +833,11 @@ fn decode_block(
             {
                 return Err(DecodeError("the sample before it is missing"));
             }
-            let prev_values = values.clone();
+            std::mem::swap(&mut values, &mut st.before);
             get_numbers(&mut c, key.layout.value_count, &mut values)?;
-            apply_delta(&prev_values, &mut values);
+            apply_delta(&st.before, &mut values);
         }
-        apply(slot, &key.layout, &values, s)?;
+        apply(slot, &key.layout, &values, s, &mut st.raw)?;
         key_seq
     };
     st.prev[slot] = Some(Prev {

@@ -17,6 +17,7 @@ mod bytes;
 mod codec;
 mod format;
 mod groups;
+pub mod procs;
 mod reader;
 pub mod safe_dir;
 mod stream;

@@ -48,6 +48,7 @@ pub struct Scanner {
     pub keyframe: Option<Keyframe>,
     /// Format 2: each group's key and last values, and the last boot id a key carried.
     pub groups: GroupState,
+    pub processes: super::procs::ProcessState,
     pub damage: Damage,
     /// Sequence number of the last sample read.
     pub last_seq: Option<u64>,
@@ -77,7 +78,7 @@ impl Scanner {
                 Frame::Good { kind, payload, len } => {
                     let at = base + pos as u64;
                     self.largest_record = self.largest_record.max(len);
-                    match self.decode(kind, payload) {
+                    match self.decode(kind, payload, at) {
                         Ok(Some(r)) => out.push((at, r)),
                         Ok(None) => {}
                         Err(_) => {
@@ -120,7 +121,7 @@ impl Scanner {
         self.damage.ranges.push((at, bytes.len() as u64));
     }
 
-    fn decode(&mut self, kind: u8, payload: &[u8]) -> Result<Option<Record>, DecodeError> {
+    fn decode(&mut self, kind: u8, payload: &[u8], at: u64) -> Result<Option<Record>, DecodeError> {
         match kind {
             format::KIND_KEYFRAME => {
                 let mut c = Cursor::new(payload);
@@ -187,9 +188,12 @@ impl Scanner {
                 self.keyframe = None;
                 self.prev_seq = None;
                 self.groups.forget();
+                self.processes.forget();
                 Ok(Some(r))
             }
             format::KIND_COMMENT => format::decode_comment(payload).map(Some),
+            format::KIND_PROCESSES => super::procs::decode(&mut self.processes, payload, at)
+                .map(|t| Some(Record::Processes(t))),
             // A kind from a later version of the format: skip it.
             _ => Ok(None),
         }
@@ -217,6 +221,7 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut payload = Vec::new();
     let mut block = Vec::new();
     let mut frame = Vec::new();
+    let mut processes = super::procs::ProcessWriter::default();
     let mut budget = budget_for(bytes.len());
     while pos < bytes.len() {
         match format::read_frame(&bytes[pos..]) {
@@ -231,8 +236,21 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                 } else {
                     Default::default()
                 };
-                let decoded = sc.decode(kind, p);
+                let decoded = sc.decode(kind, p, pos as u64);
+                if kind == format::KIND_RESTART {
+                    processes.forget();
+                }
                 let rewritten = match (kind, decoded, prev) {
+                    // A process delta names its base by byte distance, and the records
+                    // before it may have changed size: encode it again where it lands.
+                    (format::KIND_PROCESSES, Ok(Some(Record::Processes(t))), _) => {
+                        let at = out.len() as u64;
+                        processes.payload(&t, at, &mut payload);
+                        processes.written(&t, at);
+                        format::frame(format::KIND_PROCESSES, &payload, &mut frame);
+                        out.extend_from_slice(&frame);
+                        true
+                    }
                     (format::KIND_DELTA, Ok(Some(_)), Some((prev_seq, prev_values)))
                         if prev_values.len() == sc.values.len() =>
                     {

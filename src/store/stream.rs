@@ -49,8 +49,11 @@ pub struct LogReader {
     input: Input,
     header: FileHeader,
     scanner: Scanner,
-    /// Bytes read but not yet consumed, starting at file offset `base`.
+    /// Bytes read, of which those from `consumed` on are not consumed yet and start at
+    /// file offset `base`. Consumed bytes are dropped when more are read, not as each
+    /// window is decoded, so that a chunk is not moved once per window.
     pending: Vec<u8>,
+    consumed: usize,
     base: u64,
     records: VecDeque<(u64, Record)>,
     scratch: Vec<(u64, Record)>,
@@ -113,6 +116,7 @@ impl LogReader {
             header: FileHeader::default(),
             scanner: Scanner::default(),
             pending: Vec::new(),
+            consumed: 0,
             base: 0,
             records: VecDeque::new(),
             scratch: Vec::new(),
@@ -205,7 +209,7 @@ impl LogReader {
                     }
                     true
                 }
-                Record::Comment { .. } => false,
+                Record::Comment { .. } | Record::Processes(_) => false,
             };
             held.push_back(rec);
             if stop {
@@ -228,7 +232,12 @@ impl LogReader {
 
     /// Bytes after the last complete record: a record being written, or cut short.
     pub fn torn_tail(&self) -> u64 {
-        self.pending.len() as u64
+        self.unconsumed().len() as u64
+    }
+
+    /// Bytes read and not consumed yet.
+    fn unconsumed(&self) -> &[u8] {
+        &self.pending[self.consumed..]
     }
 
     /// What is wrong with the file as a whole, for the reader to say: a damaged header
@@ -263,7 +272,9 @@ impl LogReader {
         let Input::Plain(file, next) = &self.input else {
             return Ok(self.base);
         };
-        if *next != self.base + self.pending.len() as u64 || !self.records.is_empty() {
+        if *next != self.base + (self.pending.len() - self.consumed) as u64
+            || !self.records.is_empty()
+        {
             return Ok(self.base);
         }
         let len = file.metadata().map_err(io_err(&self.path))?.len();
@@ -274,6 +285,20 @@ impl LogReader {
             match probe(file, mid, len).map_err(io_err(&self.path))? {
                 Some((_, wall)) if wall < target_ns => lo = mid,
                 _ => hi = mid,
+            }
+        }
+        // Reading from `lo` decodes nothing until every group has had a key: back off
+        // until the first sample decodable from there is before the target, so that every
+        // sample from the target on is read (each step back is at least as far as that
+        // warm-up took).
+        while lo > self.base {
+            match probe(file, lo, len).map_err(io_err(&self.path))? {
+                Some((_, wall)) if wall < target_ns => break,
+                Some((at, _)) => {
+                    let back = (at - lo).max(SEEK_GRANULE);
+                    lo = lo.saturating_sub(back).max(self.base);
+                }
+                None => lo = lo.saturating_sub(SEEK_GRANULE).max(self.base),
             }
         }
         if lo == self.base {
@@ -288,6 +313,7 @@ impl LogReader {
             other => other,
         };
         self.pending.clear();
+        self.consumed = 0;
         self.base = start;
         self.scanner = Scanner::default();
         self.warming = true;
@@ -311,21 +337,30 @@ impl LogReader {
             // Decode a small window at a time, so that only a few records are ever held
             // decoded; widen it when a record is larger than the window.
             let mut window = SCAN_WINDOW;
-            while !self.pending.is_empty() {
-                let end = window.min(self.pending.len());
+            let mut progressed = false;
+            while self.consumed < self.pending.len() {
+                let left = &self.pending[self.consumed..];
+                let end = window.min(left.len());
                 self.scratch.clear();
                 let used = self
                     .scanner
-                    .scan(&self.pending[..end], self.base, &mut self.scratch);
+                    .scan(&left[..end], self.base, &mut self.scratch);
+                let whole = end == left.len();
                 self.records.extend(self.scratch.drain(..));
-                self.pending.drain(..used);
+                self.consumed += used;
                 self.base += used as u64;
-                if used > 0 || end == self.pending.len() {
+                progressed = used > 0;
+                if used > 0 || whole {
                     break;
                 }
                 window *= 2;
             }
             if !self.records.is_empty() {
+                continue;
+            }
+            // Records were consumed without giving any (undecodable ones): go on with what
+            // is pending before reading more.
+            if progressed {
                 continue;
             }
             // Nothing complete in what is pending: more bytes, unless the input is done.
@@ -337,6 +372,8 @@ impl LogReader {
 
     /// Read another chunk into `pending`; how many bytes came.
     fn fill(&mut self) -> Result<usize, StoreError> {
+        self.pending.drain(..self.consumed);
+        self.consumed = 0;
         // A record is at most MAX_PAYLOAD: pending never needs to hold more than one.
         let mut want = CHUNK.max((self.pending.len() + 1).min(MAX_PAYLOAD + FRAME_OVERHEAD));
         if let Input::Memory(bytes, at) = &self.input {
@@ -451,6 +488,8 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
     let mut scanner = Scanner::default();
     let mut records = Vec::new();
     let mut at = start;
+    // File offset of pending[0].
+    let mut base = start;
     let mut pending: Vec<u8> = Vec::new();
     while at < len && at - start < PROBE_LIMIT {
         let n = (SCAN_WINDOW as u64 * 4).min(len - at) as usize;
@@ -466,13 +505,14 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
         }
         at += got as u64;
         records.clear();
-        let used = scanner.scan(&pending, 0, &mut records);
+        let used = scanner.scan(&pending, base, &mut records);
         pending.drain(..used);
-        if let Some(wall) = records.iter().find_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s.time.wall_ns),
+        base += used as u64;
+        if let Some(found) = records.iter().find_map(|(off, r)| match r {
+            Record::Sample(s) => Some((*off, s.time.wall_ns)),
             _ => None,
         }) {
-            return Ok(Some((start, wall)));
+            return Ok(Some(found));
         }
     }
     Ok(None)

@@ -57,6 +57,8 @@ pub struct DayWriter {
     encoded: [Encoded; NGROUPS],
     block: Vec<u8>,
     payload: Vec<u8>,
+    /// The last process table written, for the next one's delta.
+    processes: super::procs::ProcessWriter,
     frame: Vec<u8>,
 }
 
@@ -199,6 +201,7 @@ impl DayWriter {
             encoded: Default::default(),
             block: Vec::new(),
             payload: Vec::new(),
+            processes: Default::default(),
             frame: Vec::new(),
         }
     }
@@ -246,6 +249,21 @@ impl DayWriter {
         self.write(format::KIND_RESTART)?;
         self.boot_id = host.boot_id.clone();
         self.keys = Default::default();
+        self.processes.forget();
+        Ok(())
+    }
+
+    /// Append the process table of a moment (after that moment's sample).
+    pub fn append_processes(&mut self, t: &super::procs::ProcessTable) -> Result<(), StoreError> {
+        let at = self.end;
+        let mut payload = std::mem::take(&mut self.payload);
+        self.processes.payload(t, at, &mut payload);
+        self.payload = payload;
+        if let Err(e) = self.write(format::KIND_PROCESSES) {
+            self.processes.forget();
+            return Err(e);
+        }
+        self.processes.written(t, at);
         Ok(())
     }
 

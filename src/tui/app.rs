@@ -1,11 +1,17 @@
 //! The screen's state and what each key does to it. It never draws (ui.rs does), and
-//! drawing never changes it.
+//! drawing never changes it. The timeline is `Point`s (a few numbers per interval); full
+//! intervals (`Snapshot`s) are kept only for the moment on screen and the short history
+//! before it: a bounded ring when live, decoded again from the logs when a replay's
+//! cursor moves (the app asks with `detail_request`, the driver answers with `set_moments`).
 
-use super::model::Snapshot;
+use super::model::{Point, Snapshot};
+use super::moment::Request;
 use crate::sample::HostFacts;
 use crate::stats::ProcRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// Where the data comes from.
@@ -35,13 +41,32 @@ pub enum Input {
 /// Replay speeds, in intervals per second of play.
 const SPEEDS: [f64; 7] = [1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0];
 
+/// Live: full intervals kept for walking back (the sparklines draw at most this many).
+pub const LIVE_MOMENTS: usize = 120;
+/// Live: points kept for the charts and the timeline (a day at 1 s), dropped oldest first.
+pub const LIVE_POINTS: usize = 86_400;
+/// Replay: full intervals decoded up to the cursor (the sparklines' history).
+pub const REPLAY_MOMENTS: usize = 60;
+/// Processes moved by PgUp/PgDn.
+pub const PROC_PAGE: usize = 10;
+
 #[derive(Debug)]
 pub struct App {
     pub source: Source,
     pub host: HostFacts,
-    pub timeline: Vec<Snapshot>,
+    /// Every interval, as the charts draw it.
+    pub timeline: Vec<Point>,
+    /// Full intervals, oldest first: the last few (live) or those up to the cursor
+    /// (replay, as last decoded).
+    pub moments: VecDeque<Snapshot>,
+    /// Replay: the end of the moment last asked to be decoded.
+    requested: Option<i64>,
     /// Wall times of the restarts in the timeline.
     pub restarts: Vec<i64>,
+    /// `-C`: comments recorded in the logs (wall time, text).
+    pub comments: Vec<(i64, String)>,
+    /// Problems with the logs (damaged records, a day cut short), one line each.
+    pub damage: Vec<String>,
     pub cursor: usize,
     /// Live: the cursor stays on the newest interval.
     pub following: bool,
@@ -57,6 +82,11 @@ pub struct App {
     pub procs: Vec<ProcRow>,
     pub sort: SortKey,
     pub filter: String,
+    /// The selected row of the process table (and the first row shown is chosen so that
+    /// it is visible).
+    pub proc_selected: usize,
+    /// The selected process's full command line, when known (pid, text).
+    pub cmdline: Option<(u32, String)>,
     pub users: HashMap<u32, String>,
     pub quit: bool,
     /// A one-line message (a bad time typed, …).
@@ -71,7 +101,11 @@ impl App {
             source,
             host,
             timeline: Vec::new(),
+            moments: VecDeque::new(),
+            requested: None,
             restarts: Vec::new(),
+            comments: Vec::new(),
+            damage: Vec::new(),
             cursor: 0,
             // Live shows the newest interval; a replay starts at the first.
             following: source == Source::Live,
@@ -84,6 +118,8 @@ impl App {
             procs: Vec::new(),
             sort: SortKey::Cpu,
             filter: String::new(),
+            proc_selected: 0,
+            cmdline: None,
             users: HashMap::new(),
             quit: false,
             message: None,
@@ -91,9 +127,64 @@ impl App {
         }
     }
 
-    /// The interval on screen.
-    pub fn current(&self) -> Option<&Snapshot> {
+    /// The interval at the cursor, as a point.
+    pub fn point(&self) -> Option<&Point> {
         self.timeline.get(self.cursor)
+    }
+
+    /// The interval on screen: in full when it is kept or decoded, else what its point
+    /// tells (`Snapshot::thin`).
+    pub fn current(&self) -> Option<Cow<'_, Snapshot>> {
+        let p = self.point()?;
+        Some(
+            match self.moments.iter().rev().find(|s| s.end_ns() == p.end_ns) {
+                Some(s) => Cow::Borrowed(s),
+                None => Cow::Owned(Snapshot::thin(p)),
+            },
+        )
+    }
+
+    /// The full intervals up to the one on screen, oldest first (sparklines).
+    pub fn recent(&self) -> impl Iterator<Item = &Snapshot> {
+        let end = self.point().map_or(i64::MIN, |p| p.end_ns);
+        self.moments.iter().filter(move |s| s.end_ns() <= end)
+    }
+
+    /// Replay: what to decode for the cursor, if it is not decoded nor asked for yet.
+    pub fn detail_request(&mut self) -> Option<Request> {
+        if self.source != Source::Replay {
+            return None;
+        }
+        let p = *self.point()?;
+        if self.requested == Some(p.end_ns) || self.moments.iter().any(|s| s.end_ns() == p.end_ns) {
+            return None;
+        }
+        self.requested = Some(p.end_ns);
+        // The sample that starts the oldest interval wanted: the end of the one before
+        // it, or (at the start of the timeline) its own length before its end.
+        let first = self.cursor.saturating_sub(REPLAY_MOMENTS - 1);
+        let from_ns = match first.checked_sub(1) {
+            Some(before) => self.timeline[before].end_ns,
+            None => {
+                let p0 = self.timeline[0];
+                p0.end_ns - (f64::from(p0.seconds) * 1e9) as i64 - 1_000_000_000
+            }
+        };
+        Some(Request {
+            from_ns,
+            until_ns: p.end_ns,
+        })
+    }
+
+    /// Replay: the decoded intervals for a request.
+    pub fn set_moments(&mut self, snaps: Vec<Snapshot>) {
+        if let Some(want) = self.requested {
+            if !snaps.iter().any(|s| s.end_ns() == want) {
+                self.message =
+                    Some("the detail of this moment could not be read from the log".into());
+            }
+        }
+        self.moments = snaps.into();
     }
 
     /// `LIVE`, `PAUSED` or `REPLAY`.
@@ -110,16 +201,33 @@ impl App {
         SPEEDS[self.speed]
     }
 
-    /// A new interval at the end of the timeline (live sampling, or a growing log).
-    pub fn push(&mut self, s: Snapshot) {
-        self.timeline.push(s);
+    /// A new interval at the end of the timeline (a replay's, or a growing log's).
+    pub fn push(&mut self, p: Point) {
+        self.timeline.push(p);
         if self.following || self.timeline.len() == 1 {
             self.cursor = self.timeline.len() - 1;
         }
     }
 
+    /// Live: a new interval in full. The oldest points and moments are dropped past
+    /// their bounds.
+    pub fn push_live(&mut self, s: Snapshot) {
+        if self.timeline.len() >= LIVE_POINTS {
+            let drop = LIVE_POINTS / 24;
+            self.timeline.drain(..drop);
+            self.cursor = self.cursor.saturating_sub(drop);
+        }
+        self.push(s.point);
+        if self.moments.len() >= LIVE_MOMENTS {
+            self.moments.pop_front();
+        }
+        self.moments.push_back(s);
+    }
+
     pub fn restart(&mut self, wall_ns: i64) {
-        self.restarts.push(wall_ns);
+        if self.restarts.last() != Some(&wall_ns) {
+            self.restarts.push(wall_ns);
+        }
     }
 
     pub fn set_procs(&mut self, rows: Vec<ProcRow>) {
@@ -145,6 +253,20 @@ impl App {
             SortKey::Pid => v.sort_by_key(|p| p.pid),
         }
         v
+    }
+
+    /// The pid of the selected process, if any.
+    pub fn selected_pid(&self) -> Option<u32> {
+        let v = self.visible_procs();
+        v.get(self.proc_selected.min(v.len().saturating_sub(1)))
+            .map(|p| p.pid)
+    }
+
+    fn select_proc(&mut self, by: isize) {
+        let n = self.visible_procs().len();
+        let to = (self.proc_selected.min(n.saturating_sub(1)) as isize + by)
+            .clamp(0, n.saturating_sub(1) as isize);
+        self.proc_selected = to as usize;
     }
 
     fn step(&mut self, by: isize) {
@@ -182,7 +304,7 @@ impl App {
                 return;
             }
         };
-        let Some(here) = self.current() else { return };
+        let Some(here) = self.point() else { return };
         let day = crate::time::local_date(here.end_ns);
         let target = crate::time::local_ns(day, clock);
         match self.timeline.iter().position(|s| s.end_ns >= target) {
@@ -255,6 +377,7 @@ impl App {
             }
         }
         self.message = None;
+        let live = self.source == Source::Live;
         match k.code {
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') | KeyCode::F(1) => self.show_help = true,
@@ -272,8 +395,14 @@ impl App {
                     self.playing = !self.playing;
                 }
             },
-            KeyCode::Left | KeyCode::Char('t') => self.step(-1),
-            KeyCode::Right | KeyCode::Char('T') => self.step(1),
+            // As atop: t is the next sample, T the previous one.
+            KeyCode::Left | KeyCode::Char('T') => self.step(-1),
+            KeyCode::Right | KeyCode::Char('t') => self.step(1),
+            // Live has a process table: Up/Down and PgUp/PgDn scroll it.
+            KeyCode::Up if live => self.select_proc(-1),
+            KeyCode::Down if live => self.select_proc(1),
+            KeyCode::PageUp if live => self.select_proc(-(PROC_PAGE as isize)),
+            KeyCode::PageDown if live => self.select_proc(PROC_PAGE as isize),
             KeyCode::PageUp => self.step(-60),
             KeyCode::PageDown => self.step(60),
             KeyCode::Home => {
@@ -284,13 +413,17 @@ impl App {
             }
             KeyCode::End => self.go_to_end(),
             KeyCode::Char('j') => self.input = Some(Input::Jump(String::new())),
-            KeyCode::Char('/') => self.input = Some(Input::Filter(self.filter.clone())),
+            // Only where there is a process table to filter.
+            KeyCode::Char('/') if live => {
+                self.input = Some(Input::Filter(self.filter.clone()));
+                self.proc_selected = 0;
+            }
             KeyCode::Char('[') => self.speed = self.speed.saturating_sub(1),
             KeyCode::Char(']') => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
-            KeyCode::Char('+') | KeyCode::Char('=') => {
+            KeyCode::Char('+') | KeyCode::Char('=') if live => {
                 self.refresh = (self.refresh * 2).min(Duration::from_secs(60));
             }
-            KeyCode::Char('-') => {
+            KeyCode::Char('-') if live => {
                 self.refresh = (self.refresh / 2).max(Duration::from_millis(250));
             }
             KeyCode::Char('c') => self.sort = SortKey::Cpu,
@@ -307,12 +440,25 @@ pub const KEYS: &[(&str, &str)] = &[
     ("q, Ctrl-C", "quit"),
     ("?", "this help (any key closes it)"),
     ("space", "live: pause / resume; replay: play / pause"),
-    ("← → or t T", "one interval back / forward"),
-    ("PgUp PgDn", "60 intervals back / forward"),
+    (
+        "← → or T t",
+        "one interval back / forward (t next, T previous, as atop)",
+    ),
+    (
+        "PgUp PgDn",
+        "live: scroll the processes; replay: 60 intervals back / forward",
+    ),
+    (
+        "↑ ↓",
+        "live: select a process (its command line shows below the table)",
+    ),
     ("Home End", "first / last interval (End returns to live)"),
     ("j", "jump to a time of day (HH:MM[:SS], Enter)"),
     ("[ ]", "replay slower / faster"),
     ("+ -", "live: sample less / more often"),
     ("c m p", "sort processes by CPU / memory / PID"),
-    ("/", "filter processes by name (Enter keeps, Esc clears)"),
+    (
+        "/",
+        "live: filter processes by name (Enter keeps, Esc clears)",
+    ),
 ];

@@ -1,27 +1,31 @@
 //! `rsar tui`: the machine live, or its history replayed, in the terminal.
 //!
 //! One event channel is fed by the input thread, a ticker, and the sampler (live) or the
-//! log reader (replay); the loop below applies each event to `App` (which never draws) and
-//! redraws with `ui::draw` (which never changes state). Numbers come from `stats` through
-//! `model::Snapshot`. The terminal is restored on quit, on error and on panic.
+//! log reader and the moment decoder (replay); the loop below applies each event to `App`
+//! (which never draws) and redraws with `ui::draw` (which never changes state). Numbers
+//! come from `stats` through `model`. A replay keeps a `Point` per interval; the full
+//! detail of the moment on screen is decoded again from the files when the cursor moves
+//! (`moment`), so memory grows with the day only by those points. The terminal is
+//! restored on quit, on error and on panic.
 
 pub mod app;
 pub mod model;
+pub mod moment;
 pub mod ui;
 
 use crate::history::Window;
 use crate::probe::{read_processes, Probe, ProcCounters};
 use crate::report::{Render, Table};
 use crate::sample::{HostFacts, Sample};
+use crate::source::Follow;
 use crate::stats::{proc_rows, IntervalStats};
 use app::{App, Source};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
-use model::{Names, Snapshot};
+use model::{Names, Point, Snapshot};
+use moment::Request;
 use std::io;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
-use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::time::{Duration, Instant};
 
 /// What the screen shows.
@@ -30,12 +34,18 @@ pub enum Feed {
         proc_root: PathBuf,
         sys_root: PathBuf,
         interval: Duration,
+        /// Quit after this many intervals (COUNT).
+        count: Option<u64>,
+        /// Also save the samples to this log file (`-o`).
+        save: Option<PathBuf>,
     },
     /// Recorded days; a single file (or today's) keeps being followed as it grows.
     Logs {
         files: Vec<PathBuf>,
-        follow: crate::source::Follow,
+        follow: Follow,
         window: Window,
+        /// Show the comments recorded in the logs (`-C`).
+        comments: bool,
     },
 }
 
@@ -48,26 +58,43 @@ pub enum Event {
     Sample(Box<Sample>, Vec<ProcCounters>),
     /// Replay: the host the logs describe.
     Host(HostFacts),
-    Interval(Box<IntervalStats>),
+    /// Replay: one interval of the timeline.
+    Point(Point),
+    /// Replay: a decoded moment (the intervals up to the cursor, in full).
+    Moments(Vec<Snapshot>),
     Restart(i64),
+    Comment(i64, String),
+    /// Damaged records or a day cut short, one line each: shown, and said on quitting.
+    Damage(Vec<String>),
+    /// Something worth a line on the screen (a sample not saved, a moment not decoded).
+    Note(String),
     /// Something went wrong in a feeding thread.
     Failed(String),
 }
 
-/// A renderer that sends intervals down the channel: the log reader's output.
-struct ChannelRender(SyncSender<Event>);
+/// A renderer that sends the timeline down the channel: the log reader's output.
+struct ChannelRender {
+    tx: SyncSender<Event>,
+    comments: bool,
+    /// The end of the last interval sent.
+    last_ns: Option<i64>,
+}
 
 impl Render for ChannelRender {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
         self.send(Event::Host(host.clone()))
     }
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        self.send(Event::Interval(Box::new(s.clone())))
+        self.last_ns = Some(s.end_ns);
+        self.send(Event::Point(Point::of(s)))
     }
     fn restart(&mut self, wall_ns: i64, _: u32) -> io::Result<()> {
         self.send(Event::Restart(wall_ns))
     }
-    fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
+    fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
+        if self.comments {
+            self.send(Event::Comment(wall_ns, text.to_string()))?;
+        }
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {
@@ -80,7 +107,7 @@ impl Render for ChannelRender {
 
 impl ChannelRender {
     fn send(&self, e: Event) -> io::Result<()> {
-        self.0
+        self.tx
             .send(e)
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "screen closed"))
     }
@@ -110,57 +137,168 @@ fn spawn_ticker(tx: SyncSender<Event>, every: Duration) {
     });
 }
 
+/// Samples every `interval`; a new interval sent on `every` applies at once (the next
+/// sample is due that long after the last one, or now if that has passed).
 fn spawn_sampler(
     tx: SyncSender<Event>,
     mut probe: Probe,
     proc_root: PathBuf,
-    every_ms: Arc<AtomicU64>,
+    mut interval: Duration,
+    every: Receiver<Duration>,
+    save: Option<PathBuf>,
 ) {
-    std::thread::spawn(move || loop {
-        let page = probe.host().page_size;
-        let e = match probe.sample() {
-            Ok(s) => Event::Sample(Box::new(s), read_processes(&proc_root, page)),
-            Err(e) => Event::Failed(e.to_string()),
-        };
-        if tx.send(e).is_err() {
-            return;
+    std::thread::spawn(move || {
+        let mut saver = None;
+        if let Some(path) = save {
+            let now = crate::probe::system_clock_ns();
+            let offset = chrono::Local::now().offset().local_minus_utc();
+            match crate::store::DayWriter::open(&path, probe.host(), now, offset) {
+                Ok((w, _)) => saver = Some(w),
+                Err(e) => {
+                    let _ = tx.send(Event::Failed(format!("cannot save samples: {e}")));
+                    return;
+                }
+            }
         }
-        std::thread::sleep(Duration::from_millis(every_ms.load(Ordering::Relaxed)));
+        let mut save_failed = false;
+        loop {
+            let taken = Instant::now();
+            let page = probe.host().page_size;
+            let e = match probe.sample() {
+                Ok(s) => {
+                    if let Some(w) = saver.as_mut() {
+                        if let Err(e) = w.append_sample(probe.host(), &s) {
+                            if !save_failed {
+                                let _ = tx.send(Event::Note(format!("sample not saved: {e}")));
+                                save_failed = true;
+                            }
+                        }
+                    }
+                    Event::Sample(Box::new(s), read_processes(&proc_root, page))
+                }
+                Err(e) => Event::Failed(e.to_string()),
+            };
+            if tx.send(e).is_err() {
+                return;
+            }
+            loop {
+                let wait = (taken + interval).saturating_duration_since(Instant::now());
+                match every.recv_timeout(wait) {
+                    Ok(new) => interval = new,
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        }
     });
 }
 
-fn spawn_reader(
+/// Read recorded days into the timeline, through the same pipeline as the reports: to
+/// the end of what is written (then the damage found is sent), and on from the last
+/// interval while following.
+fn load(
     tx: SyncSender<Event>,
     files: Vec<PathBuf>,
-    follow: crate::source::Follow,
+    follow: Follow,
+    window: &Window,
+    comments: bool,
+) -> Result<(), String> {
+    let mut out = ChannelRender {
+        tx: tx.clone(),
+        comments,
+        last_ns: None,
+    };
+    let start = crate::source::WindowStart {
+        since_ns: window.since_ns,
+        clock: window.start_clock,
+    };
+    let mut source = crate::source::LogSource::open(files.clone(), Follow::No)
+        .and_then(|s| s.starting_at(start))
+        .map_err(|e| e.to_string())?;
+    let outcome = crate::pipeline::run(&mut source, window, &mut out, comments, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    if !outcome.damage.is_empty() {
+        out.send(Event::Damage(outcome.damage))
+            .map_err(|e| e.to_string())?;
+    }
+    if follow == Follow::No {
+        return Ok(());
+    }
+    // Following: read again from the last interval's end sample, which pairs with the
+    // next one written.
+    let since_ns = out
+        .last_ns
+        .map(|ns| window.since_ns.map_or(ns, |s| s.max(ns)));
+    let start = crate::source::WindowStart {
+        since_ns,
+        clock: window.start_clock,
+    };
+    let mut source = crate::source::LogSource::open(files, follow)
+        .and_then(|s| s.starting_at(start))
+        .map_err(|e| e.to_string())?;
+    let window = Window {
+        since_ns,
+        ..window.clone()
+    };
+    let outcome = crate::pipeline::run(&mut source, &window, &mut out, comments, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    if !outcome.damage.is_empty() {
+        out.send(Event::Damage(outcome.damage))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn spawn_loader(
+    tx: SyncSender<Event>,
+    files: Vec<PathBuf>,
+    follow: Follow,
     window: Window,
+    comments: bool,
 ) {
     std::thread::spawn(move || {
-        let mut out = ChannelRender(tx.clone());
-        if let Err(e) = replay(files, follow, &window, &mut out) {
+        if let Err(e) = load(tx.clone(), files, follow, &window, comments) {
             let _ = tx.send(Event::Failed(e));
         }
     });
 }
 
-/// Read recorded days into `out`, through the same pipeline as the reports.
-fn replay(
+/// Decodes moments as they are asked for; a request overtaken by a newer one while
+/// waiting is skipped.
+fn spawn_decoder(
+    tx: SyncSender<Event>,
     files: Vec<PathBuf>,
-    follow: crate::source::Follow,
-    window: &Window,
-    out: &mut ChannelRender,
-) -> Result<(), String> {
-    let mut source = crate::source::LogSource::open(files, follow).map_err(|e| e.to_string())?;
-    crate::pipeline::run(&mut source, window, out, false, &mut |_| {})
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    window: Window,
+    requests: Receiver<Request>,
+) {
+    std::thread::spawn(move || {
+        while let Ok(mut req) = requests.recv() {
+            while let Ok(newer) = requests.try_recv() {
+                req = newer;
+            }
+            let e = match moment::decode(&files, &window, &req) {
+                Ok(snaps) => Event::Moments(snaps),
+                Err(e) => Event::Note(format!("cannot read that moment: {e}")),
+            };
+            if tx.send(e).is_err() {
+                return;
+            }
+        }
+    });
 }
 
-/// Applies events to the app; the state that turns samples into snapshots lives here.
+/// Applies events to the app; the state that turns samples into intervals lives here.
 pub struct Driver {
     pub app: App,
     names: Names,
     prev: Option<(Sample, Vec<ProcCounters>)>,
+    /// Live: quit after this many intervals.
+    pub count: Option<u64>,
+    intervals: u64,
+    /// Live: where the selected process's command line is read.
+    proc_root: Option<PathBuf>,
+    /// Replay: the files and window moments are decoded from, for `decode_now`.
+    logs: Option<(Vec<PathBuf>, Window)>,
 }
 
 impl Driver {
@@ -169,6 +307,10 @@ impl Driver {
             app,
             names: Names::default(),
             prev: None,
+            count: None,
+            intervals: 0,
+            proc_root: None,
+            logs: None,
         }
     }
 
@@ -179,11 +321,12 @@ impl Driver {
             Event::Resize => {}
             Event::Tick => self.app.tick(elapsed),
             Event::Host(h) => self.app.host = h,
-            Event::Interval(s) => {
-                let snap = Snapshot::of(&s, &mut self.names);
-                self.app.push(snap);
-            }
+            Event::Point(p) => self.app.push(p),
+            Event::Moments(snaps) => self.app.set_moments(snaps),
             Event::Restart(ns) => self.app.restart(ns),
+            Event::Comment(ns, text) => self.app.comments.push((ns, text)),
+            Event::Damage(lines) => self.app.damage.extend(lines),
+            Event::Note(m) => self.app.message = Some(m),
             Event::Sample(s, procs) => {
                 self.app.uptime_s = s.time.uptime_cs / 100;
                 if let Some((p, pp)) = &self.prev {
@@ -191,15 +334,55 @@ impl Driver {
                         let mem_total = s.memory.map_or(0, |m| m.mem_total);
                         let rows =
                             proc_rows(pp, &procs, stats.seconds, self.app.host.user_hz, mem_total);
-                        self.app.push(Snapshot::of(&stats, &mut self.names));
+                        self.app.push_live(Snapshot::of(&stats, &mut self.names));
                         self.app.set_procs(rows);
+                        self.intervals += 1;
+                        if self.count.is_some_and(|c| self.intervals >= c) {
+                            self.app.quit = true;
+                        }
                     }
                 }
                 self.prev = Some((*s, procs));
             }
             Event::Failed(m) => return Some(m),
         }
+        self.read_cmdline();
         None
+    }
+
+    /// Live: the selected process's full command line, read when the selection changes.
+    fn read_cmdline(&mut self) {
+        let Some(root) = &self.proc_root else { return };
+        let Some(pid) = self.app.selected_pid() else {
+            self.app.cmdline = None;
+            return;
+        };
+        if self.app.cmdline.as_ref().is_some_and(|(p, _)| *p == pid) {
+            return;
+        }
+        let text = std::fs::read(root.join(pid.to_string()).join("cmdline"))
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .split('\0')
+                    .filter(|a| !a.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        self.app.cmdline = Some((pid, text));
+    }
+
+    /// Replay: decode the moment at the cursor now, if it is not yet (tests and tools;
+    /// the screen decodes on its own thread).
+    pub fn decode_now(&mut self) -> Result<(), String> {
+        let Some((files, window)) = &self.logs else {
+            return Ok(());
+        };
+        if let Some(req) = self.app.detail_request() {
+            let snaps = moment::decode(files, window, &req)?;
+            self.app.set_moments(snaps);
+        }
+        Ok(())
     }
 }
 
@@ -207,13 +390,18 @@ fn event_loop(
     rx: Receiver<Event>,
     driver: &mut Driver,
     theme: ui::Theme,
-    every_ms: &AtomicU64,
+    every: Option<Sender<Duration>>,
+    decode: Option<Sender<Request>>,
 ) -> Result<(), String> {
     let mut terminal = ratatui::init();
     let mut last = Instant::now();
     let mut result = Ok(());
     let mut dirty = true;
+    let mut refresh = driver.app.refresh;
     loop {
+        if let (Some(req), Some(d)) = (driver.app.detail_request(), &decode) {
+            let _ = d.send(req);
+        }
         if dirty {
             if let Err(e) = terminal.draw(|f| ui::draw(f, &driver.app, theme)) {
                 result = Err(format!("cannot draw: {e}"));
@@ -237,7 +425,12 @@ fn event_loop(
                 break;
             }
         }
-        every_ms.store(driver.app.refresh.as_millis() as u64, Ordering::Relaxed);
+        if driver.app.refresh != refresh {
+            refresh = driver.app.refresh;
+            if let Some(tx) = &every {
+                let _ = tx.send(refresh);
+            }
+        }
         if driver.app.quit || result.is_err() {
             break;
         }
@@ -246,15 +439,19 @@ fn event_loop(
     result
 }
 
-/// A replay screen's driver loaded with recorded days (for tests and tools).
+/// A replay screen's driver loaded with recorded days, the moment at the cursor decoded
+/// (for tests and tools).
 pub fn driver_for(files: Vec<PathBuf>, window: &Window) -> Result<Driver, String> {
+    driver_with(files, window, false)
+}
+
+/// `driver_for`, with the logs' comments when `comments` (`-C`).
+pub fn driver_with(files: Vec<PathBuf>, window: &Window, comments: bool) -> Result<Driver, String> {
     let (tx, rx) = mpsc::sync_channel(256);
     let mut d = Driver::new(App::new(Source::Replay, HostFacts::default()));
+    let loaded = files.clone();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || {
-            let mut out = ChannelRender(tx);
-            replay(files, crate::source::Follow::No, window, &mut out)
-        });
+        let reader = scope.spawn(move || load(tx, loaded, Follow::No, window, comments));
         for e in rx {
             d.apply(e, Duration::ZERO);
         }
@@ -262,42 +459,61 @@ pub fn driver_for(files: Vec<PathBuf>, window: &Window) -> Result<Driver, String
             .join()
             .unwrap_or_else(|_| Err("the log reader panicked".into()))
     })?;
+    d.logs = Some((files, window.clone()));
+    d.decode_now()?;
     Ok(d)
 }
 
-/// Run the screen until the user quits.
-pub fn run(feed: Feed, color: bool) -> Result<(), String> {
+/// Run the screen until the user quits. Returns what was found wrong with the logs, one
+/// line each (the caller says it after the screen is gone).
+pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
     // Bounded: a log reader far ahead of the screen waits instead of queueing a whole day.
     let (tx, rx) = mpsc::sync_channel(256);
     let theme = ui::Theme { color };
     let users = std::fs::read_to_string("/etc/passwd")
         .map(|t| crate::probe::parse_passwd(&t))
         .unwrap_or_default();
-    let every_ms = Arc::new(AtomicU64::new(1000));
-    let mut driver = match feed {
+    let (mut driver, every, decode) = match feed {
         Feed::Live {
             proc_root,
             sys_root,
             interval,
+            count,
+            save,
         } => {
             let probe = Probe::new(&proc_root, &sys_root).map_err(|e| e.to_string())?;
             let mut app = App::new(Source::Live, probe.host().clone());
             app.refresh = interval;
-            every_ms.store(interval.as_millis() as u64, Ordering::Relaxed);
-            spawn_sampler(tx.clone(), probe, proc_root, every_ms.clone());
-            Driver::new(app)
+            let (every_tx, every_rx) = mpsc::channel();
+            spawn_sampler(
+                tx.clone(),
+                probe,
+                proc_root.clone(),
+                interval,
+                every_rx,
+                save,
+            );
+            let mut d = Driver::new(app);
+            d.count = count;
+            d.proc_root = Some(proc_root);
+            (d, Some(every_tx), None)
         }
         Feed::Logs {
             files,
             follow,
             window,
+            comments,
         } => {
-            spawn_reader(tx.clone(), files, follow, window);
-            Driver::new(App::new(Source::Replay, HostFacts::default()))
+            spawn_loader(tx.clone(), files.clone(), follow, window.clone(), comments);
+            let (req_tx, req_rx) = mpsc::channel();
+            spawn_decoder(tx.clone(), files, window, req_rx);
+            let d = Driver::new(App::new(Source::Replay, HostFacts::default()));
+            (d, None, Some(req_tx))
         }
     };
     driver.app.users = users;
     spawn_input(tx.clone());
     spawn_ticker(tx, Duration::from_millis(200));
-    event_loop(rx, &mut driver, theme, &every_ms)
+    event_loop(rx, &mut driver, theme, every, decode)?;
+    Ok(std::mem::take(&mut driver.app.damage))
 }

@@ -1,37 +1,60 @@
-//! What the screen shows of one interval, kept small so that a whole day fits in memory:
-//! every number comes from `stats`, nothing here computes a rate.
+//! What the screen shows, in two sizes. A `Point` is the few numbers the charts and the
+//! timeline draw for one interval: fixed-size, no heap, so a whole day of 1-s intervals
+//! is a few MB whatever the machine's size. A `Snapshot` is one interval in full (every
+//! CPU, disk and interface): the screen holds only a handful of them — the moment on
+//! screen and the short history its sparklines draw — decoded again from the logs when
+//! the cursor moves (`moment`), or kept in a bounded ring when live. Every number comes
+//! from `stats` and the report catalogue; nothing here computes a rate.
 
-use crate::report::disk_shown;
+use crate::report::{Selection, Table};
 use crate::stats::IntervalStats;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiskView {
-    pub name: Arc<str>,
-    pub tps: f32,
-    pub rkb: f32,
-    pub wkb: f32,
-    pub await_ms: f32,
-    pub util: f32,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetView {
-    pub name: Arc<str>,
-    pub rxkb: f32,
-    pub txkb: f32,
-    pub rxpck: f32,
-    pub txpck: f32,
-}
-
-/// One interval, as the screen shows it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Snapshot {
+/// One interval as the charts and the timeline draw it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Point {
     pub end_ns: i64,
     pub seconds: f32,
     /// `-u`'s %user %nice %system %iowait %steal %idle of the whole machine.
     pub cpu: [f32; 6],
+    /// kB: total, used, cached, available.
+    pub mem: [f32; 4],
+    pub load1: f32,
+}
+
+impl Point {
+    pub fn of(s: &IntervalStats) -> Point {
+        let u = s.cpu.all.util();
+        let m = s.memory.map(|m| m.mean()).unwrap_or_default();
+        let q = s.queue.map(|q| q.mean()).unwrap_or_default();
+        Point {
+            end_ns: s.end_ns,
+            seconds: s.seconds as f32,
+            cpu: [u.user, u.nice, u.system, u.iowait, u.steal, u.idle].map(|v| v as f32),
+            mem: [m.total, m.memused, m.cached, m.avail].map(|v| v as f32),
+            load1: q.ldavg_1 as f32,
+        }
+    }
+
+    /// Percent of the machine busy: everything but idle (nice included).
+    pub fn busy(&self) -> f32 {
+        (100.0 - self.cpu[5]).clamp(0.0, 100.0)
+    }
+}
+
+/// One device or interface: its name and the values of its catalogue report's columns
+/// that sar prints (`columns(table)`), in the catalogue's order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeviceRow {
+    pub name: Arc<str>,
+    pub values: Box<[f32]>,
+}
+
+/// One interval in full, as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    pub point: Point,
     /// Busy percent (100 − %idle) of each CPU, rounded; `OFFLINE` when offline.
     pub per_cpu: Box<[u8]>,
     pub load: [f32; 3],
@@ -44,8 +67,12 @@ pub struct Snapshot {
     pub mem: [u64; 5],
     /// kB: total, used.
     pub swap: [u64; 2],
-    pub disks: Box<[DiskView]>,
-    pub nets: Box<[NetView]>,
+    /// `-d`'s rows (devices that did I/O at some point).
+    pub disks: Box<[DeviceRow]>,
+    /// `-n DEV`'s rows.
+    pub nets: Box<[DeviceRow]>,
+    /// Only the `Point` is known: the rest is being decoded, or no longer kept.
+    pub thin: bool,
 }
 
 /// A CPU with no interval (offline) in `Snapshot::per_cpu`.
@@ -66,17 +93,50 @@ impl Names {
     }
 }
 
+/// The sar headers of `table`'s columns, in the catalogue's order: what
+/// `DeviceRow::values` holds.
+pub fn columns(table: Table) -> Vec<&'static str> {
+    (table.report().columns)(&Selection::default())
+        .iter()
+        .filter_map(|c| c.sar)
+        .collect()
+}
+
+/// Where the column sar heads `name` sits in `columns(table)`.
+pub fn column(table: Table, name: &str) -> Option<usize> {
+    columns(table).iter().position(|c| *c == name)
+}
+
+/// The catalogue's rows of `table` for an interval, keeping the columns sar prints.
+fn device_rows(table: Table, s: &IntervalStats, names: &mut Names) -> Box<[DeviceRow]> {
+    let sel = Selection::default();
+    let keep: Vec<bool> = (table.report().columns)(&sel)
+        .iter()
+        .map(|c| c.sar.is_some())
+        .collect();
+    let mut rows = crate::report::catalogue::Rows::default();
+    (table.report().values)(&sel, s, &mut rows);
+    rows.iter()
+        .map(|(item, values)| DeviceRow {
+            name: names.get(item.unwrap_or("")),
+            values: values
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| *v as f32)
+                .collect(),
+        })
+        .collect()
+}
+
 impl Snapshot {
     pub fn of(s: &IntervalStats, names: &mut Names) -> Snapshot {
-        let u = s.cpu.all.util();
         let psi = |p: &Option<crate::stats::PsiDelta>| p.map(|p| p.some_pct(s.seconds) as f32);
         let q = s.queue.map(|q| q.mean()).unwrap_or_default();
         let m = s.memory.map(|m| m.mean()).unwrap_or_default();
         let w = s.swap.map(|w| w.mean()).unwrap_or_default();
         Snapshot {
-            end_ns: s.end_ns,
-            seconds: s.seconds as f32,
-            cpu: [u.user, u.nice, u.system, u.iowait, u.steal, u.idle].map(|v| v as f32),
+            point: Point::of(s),
             per_cpu: s
                 .cpu
                 .per_cpu
@@ -94,36 +154,24 @@ impl Snapshot {
             psi: [psi(&s.psi.cpu), psi(&s.psi.io), psi(&s.psi.memory)],
             mem: [m.total, m.memused, m.cached, m.avail, m.buffers].map(|v| v as u64),
             swap: [w.total as u64, w.swpused as u64],
-            disks: s
-                .disks
-                .iter()
-                .filter(|d| disk_shown(d))
-                .map(|d| {
-                    let r = d.rates(s.seconds);
-                    DiskView {
-                        name: names.get(&d.name),
-                        tps: r.tps as f32,
-                        rkb: r.rkb as f32,
-                        wkb: r.wkb as f32,
-                        await_ms: r.await_ms as f32,
-                        util: r.util as f32,
-                    }
-                })
-                .collect(),
-            nets: s
-                .net
-                .iter()
-                .map(|n| {
-                    let r = n.rates(s.seconds);
-                    NetView {
-                        name: names.get(&n.name),
-                        rxkb: r.rxkb as f32,
-                        txkb: r.txkb as f32,
-                        rxpck: r.rxpck as f32,
-                        txpck: r.txpck as f32,
-                    }
-                })
-                .collect(),
+            disks: device_rows(Table::Disk, s, names),
+            nets: device_rows(Table::NetDev, s, names),
+            thin: false,
         }
+    }
+
+    /// What a point alone tells: CPU and memory of the whole machine.
+    pub fn thin(p: &Point) -> Snapshot {
+        Snapshot {
+            point: *p,
+            load: [p.load1, f32::NAN, f32::NAN],
+            mem: [p.mem[0], p.mem[1], p.mem[2], p.mem[3], 0.0].map(|v| v as u64),
+            thin: true,
+            ..Snapshot::default()
+        }
+    }
+
+    pub fn end_ns(&self) -> i64 {
+        self.point.end_ns
     }
 }

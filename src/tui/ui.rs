@@ -1,8 +1,11 @@
 //! Drawing the screen from the app's state (never changing it). Layout adapts to the
-//! terminal: at 80×24 the essentials, on larger screens history charts and sparklines.
+//! terminal: at 80×24 the essentials, on larger screens history charts and sparklines;
+//! below 80×24 it says so instead of cutting headers. Device and interface tables take
+//! their columns from the report catalogue (`model::columns`).
 
 use super::app::{App, Input, SortKey, Source, KEYS};
-use super::model::Snapshot;
+use super::model::{self, DeviceRow, Snapshot};
+use crate::report::Table as Report;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::symbols;
@@ -39,9 +42,14 @@ impl Theme {
 }
 
 const USR: Color = Color::Green;
+const NIC: Color = Color::Blue;
 const SYS: Color = Color::Red;
 const IOW: Color = Color::Yellow;
 const STL: Color = Color::Magenta;
+const BUSY: Color = Color::White;
+
+/// The smallest screen laid out; below it the screen says so.
+pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 /// A number right-aligned in `w` characters, formatted as the charts format it.
 fn num(v: f32, w: usize) -> String {
@@ -65,15 +73,37 @@ fn clock(ns: i64, fmt: &str) -> String {
         .to_string()
 }
 
+/// `name` in at most `w` characters: whole if it fits, else its start and end around
+/// an ellipsis, so that names differing only at the end stay apart.
+pub fn fit(name: &str, w: usize) -> String {
+    let n = name.chars().count();
+    if n <= w || w < 3 {
+        return name.chars().take(w.max(n.min(w))).collect();
+    }
+    let tail = (w - 1) / 2;
+    let lead = w - 1 - tail;
+    let start: String = name.chars().take(lead).collect();
+    let end: String = name.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// A bar of `width` cells: segments of (percent, colour), the rest blank.
 fn bar<'a>(parts: &[(f32, Color)], width: usize, t: Theme) -> Vec<Span<'a>> {
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for (pct, c) in parts {
-        let n = ((pct / 100.0) * width as f32).round().max(0.0) as usize;
-        let n = n.min(width - used);
+    // Round the running total, not each part, so the bar's length is the sum's.
+    let mut sum = 0.0f32;
+    for (i, (pct, c)) in parts.iter().enumerate() {
+        sum += pct.max(0.0);
+        let upto = (((sum / 100.0) * width as f32).round().max(0.0) as usize).min(width);
+        let n = upto.saturating_sub(used);
         if n > 0 {
-            let ch = if t.color { "█" } else { "#" };
+            let ch = if t.color {
+                "█"
+            } else {
+                // Without colour each part has its own letter.
+                ["#", "n", "s", "w", "$"][i.min(4)]
+            };
             spans.push(Span::styled(ch.repeat(n), t.fg(*c)));
             used += n;
         }
@@ -84,10 +114,18 @@ fn bar<'a>(parts: &[(f32, Color)], width: usize, t: Theme) -> Vec<Span<'a>> {
 
 pub fn draw(f: &mut Frame, app: &App, t: Theme) {
     let area = f.area();
+    if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+        too_small(f, area, t);
+        return;
+    }
     let wide = area.width >= 120 && area.height >= 40;
     let replay = app.source == Source::Replay;
+    let snap = app.current();
+    let snap = snap.as_deref();
     let mut rows = vec![Constraint::Length(1)]; // header
-    rows.push(Constraint::Length(if wide { 9 } else { 6 })); // cpu | memory
+    let cpus = snap.map_or(app.host.cpu_count as usize, |s| s.per_cpu.len());
+    let base = if wide { 9 } else { 6 };
+    rows.push(Constraint::Length(cpu_panel_height(cpus, area.width, base))); // cpu | memory
     rows.push(Constraint::Length(1)); // load line
     if wide {
         rows.push(Constraint::Length(10)); // history charts
@@ -107,14 +145,14 @@ pub fn draw(f: &mut Frame, app: &App, t: Theme) {
         chunks[i - 1]
     };
     header(f, next(), app, t);
-    let snap = app.current();
     let top = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
         .split(next());
-    cpu_panel(f, top[0], snap, t);
+    let note = thin_note(app);
+    cpu_panel(f, top[0], snap, note, t);
     memory_panel(f, top[1], snap, t);
-    load_line(f, next(), snap, t);
+    load_line(f, next(), snap, note, t);
     if wide {
         history(f, next(), app, t);
     }
@@ -128,10 +166,31 @@ pub fn draw(f: &mut Frame, app: &App, t: Theme) {
     }
 }
 
+fn too_small(f: &mut Frame, area: Rect, t: Theme) {
+    let lines = vec![
+        Line::styled("terminal too small", t.bold()),
+        Line::raw(format!(
+            "{}×{}: rsar tui needs {}×{}",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        )),
+        Line::styled("q quits", t.dim()),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let r = Rect {
+        y: area.y + (area.height - h) / 2,
+        height: h,
+        ..area
+    };
+    f.render_widget(
+        Paragraph::new(lines).alignment(ratatui::layout::Alignment::Center),
+        r,
+    );
+}
+
 fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let h = &app.host;
     let when = app
-        .current()
+        .point()
         .map(|s| clock(s.end_ns, "%Y-%m-%d %H:%M:%S"))
         .unwrap_or_else(|| "waiting for the first interval".into());
     let up = app.uptime_s;
@@ -169,53 +228,156 @@ fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             app.refresh.as_secs_f64()
         )));
     }
+    if !app.damage.is_empty() {
+        spans.push(Span::styled(
+            "  DAMAGED LOG",
+            t.fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
-fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
+/// The colour of a CPU's busy percent in the heat map.
+fn heat(busy: u8) -> Color {
+    match busy {
+        0..=24 => Color::Green,
+        25..=59 => Color::Yellow,
+        60..=84 => Color::LightRed,
+        _ => Color::Red,
+    }
+}
+
+/// One cell of the heat map: a block as high as the CPU is busy.
+fn heat_cell(busy: u8) -> &'static str {
+    const BLOCKS: [&str; 9] = ["·", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+    if busy == model::OFFLINE {
+        return "x";
+    }
+    BLOCKS[((usize::from(busy) * 8 + 50) / 100).min(8)]
+}
+
+/// What the screen says where a moment's detail is missing.
+fn thin_note(app: &App) -> &'static str {
+    match app.source {
+        Source::Replay => "reading…",
+        Source::Live => "not kept (only the last 120 intervals are)",
+    }
+}
+
+fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme) {
     let block = Block::default().borders(Borders::ALL).title(" CPU ");
     let inner = block.inner(r);
     f.render_widget(block, r);
     let Some(s) = s else { return };
     let w = inner.width.saturating_sub(14) as usize;
-    let [user, _nice, system, iowait, steal, _idle] = s.cpu;
+    let [user, nice, system, iowait, steal, _idle] = s.point.cpu;
     let mut lines = vec![Line::from(
         [
             vec![Span::raw("all  ")],
             bar(
-                &[(user, USR), (system, SYS), (iowait, IOW), (steal, STL)],
+                &[
+                    (user, USR),
+                    (nice, NIC),
+                    (system, SYS),
+                    (iowait, IOW),
+                    (steal, STL),
+                ],
                 w.max(1),
                 t,
             ),
-            vec![Span::raw(format!(" {}%", num(100.0 - s.cpu[5], 5)))],
+            vec![Span::raw(format!(" {}%", num(s.point.busy(), 5)))],
         ]
         .concat(),
     )];
     lines.push(Line::from(vec![
-        Span::styled(format!("usr {:.1}", user), t.fg(USR)),
+        Span::styled(format!("usr {user:.1}"), t.fg(USR)),
         Span::raw("  "),
-        Span::styled(format!("sys {:.1}", system), t.fg(SYS)),
+        Span::styled(format!("ni {nice:.1}"), t.fg(NIC)),
         Span::raw("  "),
-        Span::styled(format!("wa {:.1}", iowait), t.fg(IOW)),
+        Span::styled(format!("sys {system:.1}"), t.fg(SYS)),
         Span::raw("  "),
-        Span::styled(format!("st {:.1}", steal), t.fg(STL)),
+        Span::styled(format!("wa {iowait:.1}"), t.fg(IOW)),
+        Span::raw("  "),
+        Span::styled(format!("st {steal:.1}"), t.fg(STL)),
     ]));
     let room = inner.height.saturating_sub(2) as usize;
-    for (n, &busy) in s.per_cpu.iter().enumerate().take(room) {
-        let line = if busy == super::model::OFFLINE {
-            vec![Span::styled(format!("{n:<4} offline"), t.dim())]
-        } else {
-            let b = f32::from(busy);
-            [
-                vec![Span::raw(format!("{n:<4} "))],
-                bar(&[(b, Color::Cyan)], w.max(1), t),
-                vec![Span::raw(format!(" {}%", num(b, 5)))],
-            ]
-            .concat()
-        };
-        lines.push(Line::from(line));
+    let n = s.per_cpu.len();
+    if s.thin {
+        lines.push(Line::styled(format!("per CPU: {note}"), t.dim()));
+    } else if n <= room {
+        for (i, &busy) in s.per_cpu.iter().enumerate() {
+            lines.push(Line::from(cpu_bar(i, busy, w, t)));
+        }
+    } else {
+        lines.extend(cpu_grid(&s.per_cpu, inner.width as usize, room, t));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The CPU panel's height: `base`, or more when the heat map of `cpus` needs it (at most
+/// 14 lines, so that the tables below keep room).
+fn cpu_panel_height(cpus: usize, screen_width: u16, base: u16) -> u16 {
+    let inner = (screen_width as usize * 55 / 100).saturating_sub(2);
+    if cpus + 2 <= base.saturating_sub(2) as usize {
+        return base;
+    }
+    let label = cpus.saturating_sub(1).to_string().len() + 1;
+    let per_row = ((inner.saturating_sub(label)) / 9).max(1) * 8;
+    // Borders, the `all` bar and its breakdown, the map's rows, the busiest.
+    let need = 2 + 2 + cpus.div_ceil(per_row) + 1;
+    (need as u16).clamp(base, 14)
+}
+
+fn cpu_bar<'a>(i: usize, busy: u8, w: usize, t: Theme) -> Vec<Span<'a>> {
+    if busy == model::OFFLINE {
+        return vec![Span::styled(format!("{i:<4} offline"), t.dim())];
+    }
+    let b = f32::from(busy);
+    [
+        vec![Span::raw(format!("{i:<4} "))],
+        bar(&[(b, Color::Cyan)], w.max(1), t),
+        vec![Span::raw(format!(" {}%", num(b, 5)))],
+    ]
+    .concat()
+}
+
+/// Every CPU as one cell of a heat map (rows labelled with their first CPU, cells in
+/// groups of 8), and a last line naming the busiest.
+fn cpu_grid<'a>(per_cpu: &[u8], width: usize, room: usize, t: Theme) -> Vec<Line<'a>> {
+    let n = per_cpu.len();
+    let label = n.saturating_sub(1).to_string().len() + 1;
+    let groups = ((width.saturating_sub(label)) / 9).max(1);
+    let rows_room = room.saturating_sub(1).max(1);
+    // As few cells per row as still fit every CPU (a 4-CPU host: one row of 4).
+    let per_row = (groups * 8).min(n.div_ceil(rows_room).max(1)).max(1);
+    let mut lines = Vec::new();
+    for (row, chunk) in per_cpu.chunks(per_row).enumerate().take(rows_room) {
+        let mut spans = vec![Span::styled(format!("{:<label$}", row * per_row), t.dim())];
+        for (i, &busy) in chunk.iter().enumerate() {
+            if i > 0 && i % 8 == 0 {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::styled(heat_cell(busy), t.fg(heat(busy))));
+        }
+        lines.push(Line::from(spans));
+    }
+    let mut order: Vec<(usize, u8)> = per_cpu
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, b)| *b != model::OFFLINE)
+        .collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut text = String::from("busiest");
+    for (cpu, busy) in order {
+        let more = format!(" {cpu}:{busy}%");
+        if text.chars().count() + more.len() > width {
+            break;
+        }
+        text.push_str(&more);
+    }
+    lines.push(Line::styled(text, t.bold()));
+    lines
 }
 
 fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
@@ -247,7 +409,9 @@ fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
         row("cache", cached, total, Color::Blue),
         row("avail", avail, total, Color::Green),
     ];
-    if s.swap[0] > 0 {
+    if s.thin {
+        lines.push(Line::styled("swap  …", t.dim()));
+    } else if s.swap[0] > 0 {
         lines.push(row("swap", s.swap[1], s.swap[0], Color::Magenta));
     } else {
         lines.push(Line::styled("swap  none", t.dim()));
@@ -256,8 +420,17 @@ fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
+fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme) {
     let Some(s) = s else { return };
+    if s.thin {
+        let line = Line::from(vec![
+            Span::styled(" load ", t.bold()),
+            Span::raw(format!("{:.2}", s.load[0])),
+            Span::styled(format!("  the rest of this moment: {note}"), t.dim()),
+        ]);
+        f.render_widget(Paragraph::new(line), r);
+        return;
+    }
     let psi = |v: Option<f32>| v.map_or("-".to_string(), |v| format!("{v:.1}%"));
     let line = Line::from(vec![
         Span::styled(" load ", t.bold()),
@@ -282,36 +455,49 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     f.render_widget(Paragraph::new(line), r);
 }
 
+/// A chart title with its legend: each series' name in its colour (the chart's own
+/// legend would cover the lines at these heights).
+fn legend_title<'a>(title: &str, series: &[(&'a str, Color)], t: Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(format!(" {title} "))];
+    for (name, c) in series {
+        spans.push(Span::styled("━", t.fg(*c)));
+        spans.push(Span::raw(format!("{name} ")));
+    }
+    Line::from(spans)
+}
+
 /// CPU and memory over the last intervals up to the cursor.
 fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let halves = Layout::default()
         .direction(Direction::Horizontal)
         .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
         .split(r);
-    let width = halves[0].width.saturating_sub(10) as usize;
+    // Two points per cell (braille).
+    let width = halves[0].width.saturating_sub(10) as usize * 2;
     let end = (app.cursor + 1).min(app.timeline.len());
     let start = end.saturating_sub(width.max(10));
     let window = &app.timeline[start..end];
-    let series = |f: &dyn Fn(&Snapshot) -> f32| -> Vec<(f64, f64)> {
+    let series = |f: &dyn Fn(&model::Point) -> f32| -> Vec<(f64, f64)> {
         window
             .iter()
             .enumerate()
             .map(|(i, s)| (i as f64, f(s) as f64))
             .collect()
     };
+    let busy = series(&|s| s.busy());
     let usr = series(&|s| s.cpu[0]);
+    let nice = series(&|s| s.cpu[1]);
     let sys = series(&|s| s.cpu[2]);
     let iow = series(&|s| s.cpu[3]);
     let stl = series(&|s| s.cpu[4]);
     let n = window.len().max(2) as f64 - 1.0;
-    let ds = |name: &'static str, c: Color| {
+    let ds = |c: Color| {
         Dataset::default()
-            .name(name)
             .marker(symbols::Marker::Braille)
             .graph_type(GraphType::Line)
             .style(t.fg(c))
     };
-    let labels = |w: &[Snapshot]| {
+    let labels = |w: &[model::Point]| {
         vec![
             Span::raw(
                 w.first()
@@ -325,16 +511,27 @@ fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             ),
         ]
     };
+    let cpu_series = [
+        ("busy", BUSY),
+        ("usr", USR),
+        ("nice", NIC),
+        ("sys", SYS),
+        ("iowait", IOW),
+        ("steal", STL),
+    ];
+    // Drawn last on top: busy over its parts.
     let chart = Chart::new(vec![
-        ds("%usr", USR).data(&usr),
-        ds("%sys", SYS).data(&sys),
-        ds("%iowait", IOW).data(&iow),
-        ds("%steal", STL).data(&stl),
+        ds(STL).data(&stl),
+        ds(IOW).data(&iow),
+        ds(SYS).data(&sys),
+        ds(NIC).data(&nice),
+        ds(USR).data(&usr),
+        ds(BUSY).data(&busy),
     ])
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .title(" CPU history (%) "),
+            .title(legend_title("CPU %", &cpu_series, t)),
     )
     .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
     .y_axis(Axis::default().bounds([0.0, 100.0]).labels(vec![
@@ -343,19 +540,29 @@ fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         Span::raw("100"),
     ]));
     f.render_widget(chart, halves[0]);
-    let total = window.iter().map(|s| s.mem[0]).max().unwrap_or(1).max(1) as f64 / 1048576.0;
-    let used = series(&|s| s.mem[1] as f32 / 1048576.0);
-    let cached = series(&|s| s.mem[2] as f32 / 1048576.0);
-    let avail = series(&|s| s.mem[3] as f32 / 1048576.0);
+    let gib = |kb: f32| f64::from(kb) / 1048576.0;
+    let total = window
+        .iter()
+        .map(|s| gib(s.mem[0]))
+        .fold(0.0f64, f64::max)
+        .max(1.0 / 1024.0);
+    let used = series(&|s| s.mem[1] / 1048576.0);
+    let cached = series(&|s| s.mem[2] / 1048576.0);
+    let avail = series(&|s| s.mem[3] / 1048576.0);
+    let mem_series = [
+        ("used", Color::Red),
+        ("cache", Color::Blue),
+        ("avail", Color::Green),
+    ];
     let chart = Chart::new(vec![
-        ds("used", Color::Red).data(&used),
-        ds("cache", Color::Blue).data(&cached),
-        ds("avail", Color::Green).data(&avail),
+        ds(Color::Red).data(&used),
+        ds(Color::Blue).data(&cached),
+        ds(Color::Green).data(&avail),
     ])
     .block(
         Block::default()
             .borders(Borders::ALL)
-            .title(" Memory history (GiB) "),
+            .title(legend_title("Memory GiB", &mem_series, t)),
     )
     .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
     .y_axis(
@@ -391,148 +598,214 @@ fn devices_and_procs(
         .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
         .split(parts[0]);
     if let Some(s) = s {
-        disks(f, cols[0], app, s, wide, t);
-        nets(f, cols[1], app, s, wide, t);
+        device_table(f, cols[0], app, &DISKS, s, wide, t);
+        device_table(f, cols[1], app, &NETS, s, wide, t);
     }
     if live {
         procs(f, parts[1], app, t);
     }
 }
 
-/// The recent values of one device's quantity, for a sparkline.
-fn recent(app: &App, width: usize, f: impl Fn(&Snapshot) -> Option<f32>) -> Vec<u64> {
-    let end = (app.cursor + 1).min(app.timeline.len());
-    let start = end.saturating_sub(width);
-    app.timeline[start..end]
-        .iter()
-        .map(|s| f(s).unwrap_or(0.0).max(0.0) as u64)
-        .collect()
-}
-
-/// A header row with the numeric columns right-aligned.
-fn head_row<'a>(names: &[&'a str], t: Theme) -> Row<'a> {
-    Row::new(names.iter().enumerate().map(|(i, n)| {
-        let text = Text::from(*n);
-        if i == 0 {
-            text
-        } else {
-            text.right_aligned()
-        }
-    }))
-    .style(t.bold())
-}
-
-/// A row: the name, then numbers right-aligned.
-fn value_row<'a>(name: &str, values: &[f32]) -> Row<'a> {
-    let mut cells = vec![Text::from(name.to_string())];
-    cells.extend(
-        values
-            .iter()
-            .map(|v| Text::from(num(*v, 0)).right_aligned()),
-    );
-    Row::new(cells)
-}
-
-/// A table of devices or interfaces: one row each, and on wide screens a sparkline of
-/// each one's throughput beside its row.
-struct DeviceTable<'a> {
-    title: &'static str,
-    columns: &'a [&'a str],
-    widths: &'a [u16],
-    /// Name and values of each row.
-    rows: Vec<(std::sync::Arc<str>, Vec<f32>)>,
-    /// The throughput of the named item in a snapshot, for its sparkline.
-    throughput: fn(&Snapshot, &str) -> Option<f32>,
+/// How one catalogue report shows as a table of devices.
+pub struct DeviceKind {
+    pub title: &'static str,
+    pub report: Report,
+    /// Its columns by sar's header, most wanted first: as many as fit are shown, in the
+    /// catalogue's order.
+    pub wanted: &'static [&'static str],
+    /// The columns whose sum orders the rows (busiest first) and draws the sparklines.
+    pub activity: &'static [&'static str],
+    /// What the sparklines draw, for their heading.
+    pub activity_label: &'static str,
+    pub rows: fn(&Snapshot) -> &[DeviceRow],
     color: Color,
 }
 
-fn device_table(f: &mut Frame, r: Rect, app: &App, table: DeviceTable, wide: bool, t: Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", table.title));
+pub const DISKS: DeviceKind = DeviceKind {
+    title: "Disks",
+    report: Report::Disk,
+    wanted: &[
+        "%util", "tps", "rkB/s", "wkB/s", "await", "aqu-sz", "areq-sz", "dkB/s",
+    ],
+    activity: &["rkB/s", "wkB/s", "dkB/s"],
+    activity_label: "r+w kB/s",
+    rows: |s| &s.disks,
+    color: Color::Cyan,
+};
+
+pub const NETS: DeviceKind = DeviceKind {
+    title: "Network",
+    report: Report::NetDev,
+    wanted: &[
+        "rxkB/s", "txkB/s", "%ifutil", "rxpck/s", "txpck/s", "rxmcst/s", "rxcmp/s", "txcmp/s",
+    ],
+    activity: &["rxkB/s", "txkB/s"],
+    activity_label: "rx+tx kB/s",
+    rows: |s| &s.nets,
+    color: Color::Green,
+};
+
+/// Width of a value column: its header, or a compact number.
+fn value_width(name: &str) -> u16 {
+    (name.len() as u16).max(5)
+}
+
+impl DeviceKind {
+    /// The indexes (into `model::columns`) of the columns that fit in `width` after a
+    /// name column of `name_w`, in the catalogue's order.
+    pub fn shown(&self, width: u16, name_w: u16) -> Vec<usize> {
+        let all = model::columns(self.report);
+        let mut left = width.saturating_sub(name_w);
+        let mut keep = Vec::new();
+        for w in self.wanted {
+            let Some(i) = all.iter().position(|c| c == w) else {
+                continue;
+            };
+            let need = value_width(all[i]) + 1;
+            if need > left {
+                break;
+            }
+            left -= need;
+            keep.push(i);
+        }
+        keep.sort_unstable();
+        keep
+    }
+
+    /// A row's activity (what orders the rows and what its sparkline draws).
+    pub fn activity(&self, row: &DeviceRow) -> f32 {
+        let all = model::columns(self.report);
+        self.activity
+            .iter()
+            .filter_map(|a| all.iter().position(|c| c == a))
+            .filter_map(|i| row.values.get(i))
+            .map(|v| v.max(0.0))
+            .sum()
+    }
+
+    /// The rows, busiest first (then by name), ties kept in the kernel's order.
+    pub fn ordered<'a>(&self, s: &'a Snapshot) -> Vec<&'a DeviceRow> {
+        let mut rows: Vec<&DeviceRow> = (self.rows)(s).iter().collect();
+        rows.sort_by(|a, b| self.activity(b).total_cmp(&self.activity(a)));
+        rows
+    }
+}
+
+/// The longest name the name column gives room to before an ellipsis.
+const NAME_MAX: usize = 16;
+
+/// A table of devices or interfaces, busiest first, with the catalogue's columns that
+/// fit; on wide screens a sparkline of each one's activity beside its row.
+fn device_table(
+    f: &mut Frame,
+    r: Rect,
+    app: &App,
+    kind: &DeviceKind,
+    s: &Snapshot,
+    wide: bool,
+    t: Theme,
+) {
+    let rows = kind.ordered(s);
+    let shown_rows = r.height.saturating_sub(3) as usize;
+    let busy = rows.iter().filter(|d| kind.activity(d) > 0.0).count();
+    let title = if s.thin {
+        format!(" {}: {} ", kind.title, thin_note(app))
+    } else if rows.len() > shown_rows {
+        let long = format!(
+            " {} — {} of {}, busiest first ({} active) ",
+            kind.title,
+            shown_rows.min(rows.len()),
+            rows.len(),
+            busy
+        );
+        if long.chars().count() + 2 <= r.width as usize {
+            long
+        } else {
+            format!(
+                " {} {}/{} busiest ",
+                kind.title,
+                shown_rows.min(rows.len()),
+                rows.len()
+            )
+        }
+    } else {
+        format!(" {} ", kind.title)
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let table_width: u16 = table.widths.iter().map(|w| w + 1).sum();
-    let constraints: Vec<Constraint> = if wide && !table.rows.is_empty() {
-        vec![Constraint::Length(table_width), Constraint::Min(10)]
+    let names = model::columns(kind.report);
+    let item = kind.report.report().item.map_or("", |i| i.sar);
+    let name_w = rows
+        .iter()
+        .take(shown_rows)
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(item.len(), NAME_MAX) as u16;
+    // Wide screens leave room for the sparklines.
+    let table_room = if wide {
+        inner.width.saturating_sub((inner.width / 3).max(20))
     } else {
-        vec![Constraint::Min(10)]
+        inner.width
     };
+    let cols = kind.shown(table_room, name_w + 1);
+    let table_width: u16 =
+        name_w + 1 + cols.iter().map(|&i| value_width(names[i]) + 1).sum::<u16>();
     let split = Layout::default()
         .direction(Direction::Horizontal)
-        .constraints(constraints)
+        .constraints([Constraint::Length(table_width), Constraint::Min(0)])
         .split(inner);
-    let rows = table.rows.iter().map(|(n, v)| value_row(n, v));
-    let widths: Vec<Constraint> = table
-        .widths
-        .iter()
-        .map(|w| Constraint::Length(*w))
-        .collect();
+    let mut header = vec![Text::from(item)];
+    header.extend(cols.iter().map(|&i| Text::from(names[i]).right_aligned()));
+    let body = rows.iter().map(|d| {
+        let mut cells = vec![Text::from(fit(&d.name, name_w as usize))];
+        cells.extend(cols.iter().map(|&i| {
+            Text::from(num(d.values.get(i).copied().unwrap_or(f32::NAN), 0)).right_aligned()
+        }));
+        Row::new(cells)
+    });
+    let mut widths = vec![Constraint::Length(name_w)];
+    widths.extend(
+        cols.iter()
+            .map(|&i| Constraint::Length(value_width(names[i]))),
+    );
     f.render_widget(
-        Table::new(rows, widths).header(head_row(table.columns, t)),
+        Table::new(body, widths).header(Row::new(header).style(t.bold())),
         split[0],
     );
-    let Some(&spark) = split.get(1) else { return };
+    let spark = split[1];
+    if !wide || spark.width < 4 || rows.is_empty() {
+        return;
+    }
+    let recent: Vec<&Snapshot> = app.recent().collect();
+    let from = recent.len().saturating_sub(spark.width as usize);
+    let label = format!("{}, last {}", kind.activity_label, recent.len() - from);
+    f.render_widget(
+        Paragraph::new(Line::styled(fit(&label, spark.width as usize), t.dim())),
+        Rect { height: 1, ..spark },
+    );
     let room = spark.height.saturating_sub(1) as usize;
-    for (i, (name, _)) in table.rows.iter().enumerate().take(room) {
+    for (i, d) in rows.iter().enumerate().take(room) {
         let area = Rect {
             y: spark.y + 1 + i as u16,
             height: 1,
             ..spark
         };
-        let data = recent(app, area.width as usize, |s| (table.throughput)(s, name));
+        let data: Vec<u64> = recent[from..]
+            .iter()
+            .map(|s| {
+                (kind.rows)(s)
+                    .iter()
+                    .find(|x| x.name == d.name)
+                    .map_or(0, |x| kind.activity(x).round() as u64)
+            })
+            .collect();
         f.render_widget(
-            Sparkline::default().data(&data).style(t.fg(table.color)),
+            Sparkline::default().data(&data).style(t.fg(kind.color)),
             area,
         );
     }
-}
-
-fn disks(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
-    let table = DeviceTable {
-        title: "Disks",
-        columns: &["DEV", "tps", "rkB/s", "wkB/s", "await", "%util"],
-        widths: &[8, 6, 7, 7, 6, 5],
-        rows: s
-            .disks
-            .iter()
-            .map(|d| {
-                (
-                    d.name.clone(),
-                    vec![d.tps, d.rkb, d.wkb, d.await_ms, d.util],
-                )
-            })
-            .collect(),
-        throughput: |s, name| {
-            s.disks
-                .iter()
-                .find(|x| &*x.name == name)
-                .map(|x| x.rkb + x.wkb)
-        },
-        color: Color::Cyan,
-    };
-    device_table(f, r, app, table, wide, t);
-}
-
-fn nets(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
-    let table = DeviceTable {
-        title: "Network",
-        columns: &["IFACE", "rxkB/s", "txkB/s", "rxpck/s", "txpck/s"],
-        widths: &[8, 7, 7, 7, 7],
-        rows: s
-            .nets
-            .iter()
-            .map(|n| (n.name.clone(), vec![n.rxkb, n.txkb, n.rxpck, n.txpck]))
-            .collect(),
-        throughput: |s, name| {
-            s.nets
-                .iter()
-                .find(|x| &*x.name == name)
-                .map(|x| x.rxkb + x.txkb)
-        },
-        color: Color::Green,
-    };
-    device_table(f, r, app, table, wide, t);
 }
 
 fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
@@ -546,29 +819,48 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         _ if !app.filter.is_empty() => format!("  filter: {}", app.filter),
         _ => String::new(),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Processes (by {sort}){filter} "));
+    let visible = app.visible_procs();
+    let selected = app.proc_selected.min(visible.len().saturating_sub(1));
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " Processes (by {sort}) {}/{}{filter} ",
+        if visible.is_empty() { 0 } else { selected + 1 },
+        visible.len()
+    ));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    // The header, the rows, and one line for the selected process's command line.
+    let room = inner.height.saturating_sub(2) as usize;
+    let first = selected.saturating_sub(room.saturating_sub(1));
     let head =
         Row::new(["PID", "USER", "S", "%CPU", "%MEM", "RSS", "TIME", "COMMAND"]).style(t.bold());
-    let rows = app.visible_procs().into_iter().map(|p| {
-        let user = app
-            .users
-            .get(&p.uid)
-            .cloned()
-            .unwrap_or_else(|| p.uid.to_string());
-        let secs = p.cpu_seconds as u64;
-        Row::new(vec![
-            p.pid.to_string(),
-            user,
-            p.state.to_string(),
-            format!("{:.1}", p.cpu_pct),
-            format!("{:.1}", p.mem_pct),
-            size(p.rss_kb),
-            format!("{}:{:02}", secs / 60, secs % 60),
-            p.comm.clone(),
-        ])
-    });
+    let rows = visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(i, p)| {
+            let user = app
+                .users
+                .get(&p.uid)
+                .cloned()
+                .unwrap_or_else(|| p.uid.to_string());
+            let secs = p.cpu_seconds as u64;
+            let row = Row::new(vec![
+                p.pid.to_string(),
+                user,
+                p.state.to_string(),
+                format!("{:.1}", p.cpu_pct),
+                format!("{:.1}", p.mem_pct),
+                size(p.rss_kb),
+                format!("{}:{:02}", secs / 60, secs % 60),
+                p.comm.clone(),
+            ]);
+            if i == selected {
+                row.style(Style::default().add_modifier(Modifier::REVERSED))
+            } else {
+                row
+            }
+        });
     let widths = [
         Constraint::Length(7),
         Constraint::Length(9),
@@ -579,7 +871,26 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         Constraint::Length(8),
         Constraint::Min(10),
     ];
-    f.render_widget(Table::new(rows, widths).header(head).block(block), r);
+    let table_area = Rect {
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
+    f.render_widget(Table::new(rows, widths).header(head), table_area);
+    let cmd = match (&app.cmdline, visible.get(selected)) {
+        (Some((pid, text)), Some(p)) if *pid == p.pid && !text.is_empty() => {
+            format!("{pid}: {text}")
+        }
+        (_, Some(p)) => format!("{}: [{}]", p.pid, p.comm),
+        _ => String::new(),
+    };
+    f.render_widget(
+        Paragraph::new(Line::styled(cmd, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
+        Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: 1.min(inner.height),
+            ..inner
+        },
+    );
 }
 
 fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
@@ -594,13 +905,19 @@ fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let pos =
         |ns: i64| (((ns - first.end_ns) as f64 / span) * (w.saturating_sub(1)) as f64) as usize;
     let mut cells: Vec<Span> = (0..w).map(|_| Span::styled("─", t.dim())).collect();
+    for &(ns, _) in &app.comments {
+        if ns >= first.end_ns && ns <= last.end_ns {
+            let i = pos(ns).min(w.saturating_sub(1));
+            cells[i] = Span::styled("C", t.fg(Color::Yellow));
+        }
+    }
     for &rs in &app.restarts {
         if rs >= first.end_ns && rs <= last.end_ns {
             let i = pos(rs).min(w.saturating_sub(1));
             cells[i] = Span::styled("R", t.fg(Color::Red));
         }
     }
-    if let Some(c) = app.current() {
+    if let Some(c) = app.point() {
         let i = pos(c.end_ns).min(w.saturating_sub(1));
         cells[i] = Span::styled("█", t.fg(Color::Cyan));
     }
@@ -610,24 +927,46 @@ fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     f.render_widget(Paragraph::new(Line::from(line)), r);
 }
 
+/// The comment recorded within the interval on screen, if any.
+fn comment_here(app: &App) -> Option<&str> {
+    let p = app.point()?;
+    let start = p.end_ns - (f64::from(p.seconds) * 1e9) as i64;
+    app.comments
+        .iter()
+        .find(|(ns, _)| *ns > start && *ns <= p.end_ns)
+        .map(|(_, text)| text.as_str())
+}
+
 fn footer(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let text = match &app.input {
-        Some(Input::Jump(s)) => format!(" jump to (HH:MM[:SS]): {s}▏"),
-        Some(Input::Filter(s)) => format!(" filter processes: {s}▏"),
-        None => match &app.message {
-            Some(m) => format!(" {m}"),
-            None if app.source == Source::Live => {
-                " ? help  q quit  space pause  ←→ walk back  +- interval  c/m/p sort  / filter"
-                    .into()
+    let (text, style) = match &app.input {
+        Some(Input::Jump(s)) => (format!(" jump to (HH:MM[:SS]): {s}▏"), t.dim()),
+        Some(Input::Filter(s)) => (format!(" filter processes: {s}▏"), t.dim()),
+        None => match (&app.message, app.damage.first(), comment_here(app)) {
+            (Some(m), _, _) => (format!(" {m}"), t.dim()),
+            (None, Some(d), _) => {
+                let more = match app.damage.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more)", n - 1),
+                };
+                (format!(" damaged: {d}{more}"), t.fg(Color::Red))
             }
-            None => " ? help  q quit  space play  ←→ step  j jump  Home/End  [] speed".into(),
+            (None, None, Some(c)) => (format!(" comment: {c}"), t.fg(Color::Yellow)),
+            (None, None, None) if app.source == Source::Live => (
+                " ? help  q quit  space pause  ←→ walk back  ↑↓ PgUp/PgDn processes  +- interval  / filter"
+                    .into(),
+                t.dim(),
+            ),
+            (None, None, None) => (
+                " ? help  q quit  space play  ←→ T t step  j jump  Home/End  [] speed".into(),
+                t.dim(),
+            ),
         },
     };
-    f.render_widget(Paragraph::new(Line::styled(text, t.dim())), r);
+    f.render_widget(Paragraph::new(Line::styled(text, style)), r);
 }
 
 fn help(f: &mut Frame, area: Rect, t: Theme) {
-    let w = 72.min(area.width);
+    let w = 84.min(area.width);
     let h = (KEYS.len() as u16 + 2).min(area.height);
     let r = Rect {
         x: area.x + (area.width - w) / 2,

@@ -1,0 +1,506 @@
+//! Samples as Prometheus metrics: node_exporter's names, types, labels and units for what
+//! node_exporter also reports, so its alerts and dashboards work unchanged, and `rsar_*`
+//! for the rest. Names come from the schema: a field's `key` (its name in the kernel's
+//! file) and kind decide its family, and the few families node_exporter named otherwise
+//! (disks, the kernel counters) are tables here that tests check against the schema.
+//! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0; `backfill`
+//! turns logged history into one OpenMetrics document for Prometheus' backfill.
+
+pub mod backfill;
+pub mod exposition;
+
+use crate::sample::{
+    CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
+    PressureLine, Sample, Swap,
+};
+
+/// A metric family's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Counter,
+    Gauge,
+    /// node_exporter's vmstat values are untyped (OpenMetrics: `unknown`).
+    Untyped,
+}
+
+/// One labelled value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub labels: Vec<(&'static str, String)>,
+    pub value: f64,
+}
+
+/// A metric family: its name as text 0.0.4 writes it (counters end in `_total`), help,
+/// type, the unit its name ends with, and its series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Family {
+    pub name: String,
+    pub help: String,
+    pub kind: Type,
+    pub unit: Option<&'static str>,
+    pub series: Vec<Series>,
+}
+
+impl Family {
+    fn new(name: impl Into<String>, help: impl Into<String>, kind: Type) -> Family {
+        let name = name.into();
+        let unit = ["seconds", "bytes", "ratio"]
+            .into_iter()
+            .find(|u| name.trim_end_matches("_total").ends_with(&format!("_{u}")));
+        Family {
+            name,
+            help: help.into(),
+            kind,
+            unit,
+            series: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, labels: Vec<(&'static str, String)>, value: f64) {
+        self.series.push(Series { labels, value });
+    }
+
+    fn with(mut self, labels: Vec<(&'static str, String)>, value: f64) -> Family {
+        self.push(labels, value);
+        self
+    }
+}
+
+/// A group's values in field order (`None`: an absent optional field).
+fn values<G: Group>(g: &G) -> Vec<Option<u64>> {
+    let mut v = Vec::with_capacity(G::FIELDS.len());
+    g.raw_values(&mut |x| v.push(x));
+    v
+}
+
+/// The first sentence of a field's documentation, as a HELP line.
+fn help_of(doc: &str) -> String {
+    let doc = doc.trim();
+    doc.split_once(". ")
+        .map_or(doc, |(a, _)| a)
+        .trim_end_matches('.')
+        .to_string()
+}
+
+/// Every family a sample gives, in a fixed order (the same families for every sample of a
+/// machine, so a series keeps its place from one scrape or record to the next).
+pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
+    let mut out = Vec::new();
+    cpu(host, s, &mut out);
+    kernel(&s.kernel, &mut out);
+    if let Some(l) = &s.load {
+        for (name, v) in [
+            ("node_load1", l.load1_x100),
+            ("node_load5", l.load5_x100),
+            ("node_load15", l.load15_x100),
+        ] {
+            let minutes = name.trim_start_matches("node_load");
+            out.push(
+                Family::new(name, format!("{minutes}m load average."), Type::Gauge)
+                    .with(Vec::new(), f64::from(v) / 100.0),
+            );
+        }
+    }
+    if let Some(m) = &s.memory {
+        meminfo(Memory::FIELDS, &values(m), &mut out);
+    }
+    if let Some(w) = &s.swap {
+        meminfo(Swap::FIELDS, &values(w), &mut out);
+    }
+    if let Some(p) = &s.paging {
+        vmstat(Paging::FIELDS, &values(p), &mut out);
+    }
+    if let Some(w) = &s.swap {
+        vmstat(Swap::FIELDS, &values(w), &mut out);
+    }
+    disks(&s.disks, &mut out);
+    network(&s.net, &mut out);
+    pressure(s, &mut out);
+    out.push(
+        Family::new(
+            "node_uname_info",
+            "Labeled system information as provided by the uname system call.",
+            Type::Gauge,
+        )
+        .with(
+            vec![
+                ("machine", host.machine.clone()),
+                ("nodename", host.hostname.clone()),
+                ("release", host.release.clone()),
+                ("sysname", host.sysname.clone()),
+            ],
+            1.0,
+        ),
+    );
+    out.push(
+        Family::new(
+            "rsar_build_info",
+            "The rsar version that produced these metrics.",
+            Type::Gauge,
+        )
+        .with(
+            vec![("version", env!("CARGO_PKG_VERSION").to_string())],
+            1.0,
+        ),
+    );
+    out
+}
+
+/// `node_cpu_seconds_total{cpu,mode}` from each CPU's ticks (the field names are
+/// node_exporter's modes), and the guest time, which the kernel also counts in user and
+/// nice, in `node_cpu_guest_seconds_total` as node_exporter does.
+fn cpu(host: &HostFacts, s: &Sample, out: &mut Vec<Family>) {
+    let hz = f64::from(host.user_hz.max(1));
+    let mut busy = Family::new(
+        "node_cpu_seconds_total",
+        "Seconds the CPUs spent in each mode.",
+        Type::Counter,
+    );
+    let mut guest = Family::new(
+        "node_cpu_guest_seconds_total",
+        "Seconds the CPUs spent in guests (VMs) for each mode.",
+        Type::Counter,
+    );
+    for (n, ticks) in s.cpu.online() {
+        for (f, v) in CpuTicks::FIELDS.iter().zip(values(ticks)) {
+            let seconds = v.unwrap_or(0) as f64 / hz;
+            let labels = |mode: &str| vec![("cpu", n.to_string()), ("mode", mode.to_string())];
+            match f.name {
+                "guest" => guest.push(labels("user"), seconds),
+                "guest_nice" => guest.push(labels("nice"), seconds),
+                mode => busy.push(labels(mode), seconds),
+            }
+        }
+    }
+    out.push(busy);
+    out.push(guest);
+}
+
+/// /proc/stat's whole-system fields under node_exporter's names.
+const KERNEL: &[(&str, &str, Type)] = &[
+    ("ctxt", "node_context_switches_total", Type::Counter),
+    ("processes", "node_forks_total", Type::Counter),
+    ("intr", "node_intr_total", Type::Counter),
+    ("procs_running", "node_procs_running", Type::Gauge),
+    ("procs_blocked", "node_procs_blocked", Type::Gauge),
+    ("btime", "node_boot_time_seconds", Type::Gauge),
+];
+
+fn kernel(k: &KernelCounters, out: &mut Vec<Family>) {
+    for (f, v) in KernelCounters::FIELDS.iter().zip(values(k)) {
+        let (Some((_, name, kind)), Some(v)) = (KERNEL.iter().find(|(n, ..)| *n == f.name), v)
+        else {
+            continue;
+        };
+        out.push(Family::new(*name, help_of(f.doc), *kind).with(Vec::new(), v as f64));
+    }
+}
+
+/// /proc/meminfo fields as node_exporter names them: `node_memory_<Key>_bytes` for kB
+/// values, `node_memory_<Key>` for counts (huge pages).
+fn meminfo(fields: &[crate::sample::Field], vals: &[Option<u64>], out: &mut Vec<Family>) {
+    for (f, v) in fields.iter().zip(vals) {
+        let (Some(key), Some(v), "/proc/meminfo") = (f.key, v, f.source) else {
+            continue;
+        };
+        let help = format!("Memory information field {key}.");
+        let family = if f.unit == "kB" {
+            Family::new(format!("node_memory_{key}_bytes"), help, Type::Gauge)
+                .with(Vec::new(), *v as f64 * 1024.0)
+        } else {
+            Family::new(format!("node_memory_{key}"), help, Type::Gauge).with(Vec::new(), *v as f64)
+        };
+        out.push(family);
+    }
+}
+
+/// node_exporter's default /proc/vmstat selection: `^(oom_kill|pgpg|pswp|pg.*fault).*`.
+fn node_vmstat_field(key: &str) -> bool {
+    key.starts_with("oom_kill")
+        || key.starts_with("pgpg")
+        || key.starts_with("pswp")
+        || (key.starts_with("pg") && key.contains("fault"))
+}
+
+/// /proc/vmstat counters: node_exporter's untyped `node_vmstat_<key>` for its default
+/// selection, `rsar_vmstat_<field>_total` counters for the rest (sums over zones and kinds
+/// among them).
+fn vmstat(fields: &[crate::sample::Field], vals: &[Option<u64>], out: &mut Vec<Family>) {
+    for (f, v) in fields.iter().zip(vals) {
+        let (Some(v), "/proc/vmstat") = (v, f.source) else {
+            continue;
+        };
+        let family = match f.key.filter(|k| node_vmstat_field(k)) {
+            Some(key) => Family::new(
+                format!("node_vmstat_{key}"),
+                format!("/proc/vmstat information field {key}."),
+                Type::Untyped,
+            ),
+            None => Family::new(
+                format!("rsar_vmstat_{}_total", f.name),
+                help_of(f.doc),
+                Type::Counter,
+            ),
+        };
+        out.push(family.with(Vec::new(), *v as f64));
+    }
+}
+
+/// /proc/diskstats fields under node_exporter's names, with the factor from the kernel's
+/// unit to the name's (sectors of 512 bytes, milliseconds).
+const DISK: &[(&str, &str, f64)] = &[
+    ("reads", "node_disk_reads_completed_total", 1.0),
+    ("reads_merged", "node_disk_reads_merged_total", 1.0),
+    ("read_sectors", "node_disk_read_bytes_total", 512.0),
+    ("read_ms", "node_disk_read_time_seconds_total", 0.001),
+    ("writes", "node_disk_writes_completed_total", 1.0),
+    ("writes_merged", "node_disk_writes_merged_total", 1.0),
+    ("write_sectors", "node_disk_written_bytes_total", 512.0),
+    ("write_ms", "node_disk_write_time_seconds_total", 0.001),
+    ("in_flight", "node_disk_io_now", 1.0),
+    ("io_ticks_ms", "node_disk_io_time_seconds_total", 0.001),
+    (
+        "weighted_ms",
+        "node_disk_io_time_weighted_seconds_total",
+        0.001,
+    ),
+    ("discards", "node_disk_discards_completed_total", 1.0),
+    ("discards_merged", "node_disk_discards_merged_total", 1.0),
+    ("discard_sectors", "node_disk_discarded_sectors_total", 1.0),
+    ("discard_ms", "node_disk_discard_time_seconds_total", 0.001),
+    ("flushes", "node_disk_flush_requests_total", 1.0),
+    (
+        "flush_ms",
+        "node_disk_flush_requests_time_seconds_total",
+        0.001,
+    ),
+];
+
+/// node_exporter's default device filter drops partitions and pseudo devices:
+/// `^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\d+n\d+p)\d+$`.
+pub fn node_skips_disk(name: &str) -> bool {
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stem.len() == name.len() {
+        return false;
+    }
+    let b = stem.as_bytes();
+    let sd = |prefix: &str| {
+        stem.len() == prefix.len() + 2
+            && stem.starts_with(prefix)
+            && b[prefix.len()] == b'd'
+            && b[prefix.len() + 1].is_ascii_lowercase()
+    };
+    let nvme_partition = || {
+        // nvme<digits>n<digits>p
+        let Some(rest) = stem.strip_prefix("nvme").and_then(|r| r.strip_suffix('p')) else {
+            return false;
+        };
+        let Some((a, b)) = rest.split_once('n') else {
+            return false;
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+        digits(a) && digits(b)
+    };
+    matches!(stem, "ram" | "zram" | "loop" | "fd")
+        || ["h", "s", "v", "xv"].iter().any(|p| sd(p))
+        || nvme_partition()
+}
+
+fn disks(disks: &[DiskCounters], out: &mut Vec<Family>) {
+    let shown: Vec<&DiskCounters> = disks.iter().filter(|d| !node_skips_disk(&d.name)).collect();
+    if shown.is_empty() {
+        return;
+    }
+    let start = out.len();
+    for (f, (_, name, _)) in DiskCounters::FIELDS
+        .iter()
+        .filter_map(|f| DISK.iter().find(|(n, ..)| *n == f.name).map(|d| (f, d)))
+    {
+        let kind = if f.kind == crate::sample::Kind::Counter {
+            Type::Counter
+        } else {
+            Type::Gauge
+        };
+        out.push(Family::new(*name, help_of(f.doc), kind));
+    }
+    for d in shown {
+        let vals = values(d);
+        let mut at = start;
+        for (f, v) in DiskCounters::FIELDS.iter().zip(vals) {
+            let Some((.., factor)) = DISK.iter().find(|(n, ..)| *n == f.name) else {
+                continue;
+            };
+            if let Some(v) = v {
+                out[at].push(vec![("device", d.name.clone())], v as f64 * factor);
+            }
+            at += 1;
+        }
+    }
+    // A field no disk has (discards on an old kernel) leaves an empty family: drop it.
+    let mut i = start;
+    while i < out.len() {
+        if out[i].series.is_empty() {
+            out.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// /proc/net/dev: `rx_X` is node_exporter's `node_network_receive_X_total`, `tx_X` its
+/// `node_network_transmit_X_total`; the link speed is `node_network_speed_bytes`.
+fn network(nets: &[NetCounters], out: &mut Vec<Family>) {
+    if nets.is_empty() {
+        return;
+    }
+    for (i, f) in NetCounters::FIELDS.iter().enumerate() {
+        let name = match f.name.split_once('_') {
+            Some(("rx", rest)) => format!("node_network_receive_{rest}_total"),
+            Some(("tx", rest)) => format!("node_network_transmit_{rest}_total"),
+            _ => format!("rsar_network_{}_total", f.name),
+        };
+        let mut family = Family::new(
+            name,
+            format!("Network device statistic {}.", f.name),
+            Type::Counter,
+        );
+        for n in nets {
+            if let Some(v) = values(n)[i] {
+                family.push(vec![("device", n.name.clone())], v as f64);
+            }
+        }
+        out.push(family);
+    }
+    let mut speed = Family::new(
+        "node_network_speed_bytes",
+        "Network device link speed in bytes per second.",
+        Type::Gauge,
+    );
+    for n in nets {
+        if let Some(mbps) = n.speed_mbps {
+            speed.push(
+                vec![("device", n.name.clone())],
+                f64::from(mbps) * 125_000.0,
+            );
+        }
+    }
+    if !speed.series.is_empty() {
+        out.push(speed);
+    }
+}
+
+/// Pressure stall totals as node_exporter's `node_pressure_*_seconds_total` (`waiting`
+/// for `some`, `stalled` for `full`); the kernel's averages, which node_exporter lacks,
+/// as `rsar_pressure_ratio{resource,kind,window}`.
+fn pressure(s: &Sample, out: &mut Vec<Family>) {
+    let p = &s.pressure;
+    let mut averages = Family::new(
+        "rsar_pressure_ratio",
+        "Share of time some (or all) tasks stalled, averaged by the kernel over a window.",
+        Type::Gauge,
+    );
+    for (resource, file) in [("cpu", &p.cpu), ("io", &p.io), ("memory", &p.memory)] {
+        let Some(file) = file else { continue };
+        for (kind, line, verb) in [
+            ("some", Some(&file.some), "waiting"),
+            ("full", file.full.as_ref(), "stalled"),
+        ] {
+            let Some(line) = line else { continue };
+            out.push(
+                Family::new(
+                    format!("node_pressure_{resource}_{verb}_seconds_total"),
+                    format!("Total time in seconds that {kind} tasks stalled on {resource}."),
+                    Type::Counter,
+                )
+                .with(Vec::new(), line.total_us as f64 / 1e6),
+            );
+            for (window, v) in window_averages(line) {
+                averages.push(
+                    vec![
+                        ("resource", resource.to_string()),
+                        ("kind", kind.to_string()),
+                        ("window", window.to_string()),
+                    ],
+                    f64::from(v) / 10_000.0,
+                );
+            }
+        }
+    }
+    if !averages.series.is_empty() {
+        out.push(averages);
+    }
+}
+
+fn window_averages(l: &PressureLine) -> [(&'static str, u32); 3] {
+    [
+        ("10s", l.avg10_x100),
+        ("60s", l.avg60_x100),
+        ("300s", l.avg300_x100),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_exporters_disk_filter() {
+        for skipped in [
+            "sda1",
+            "vda15",
+            "xvdb2",
+            "nvme0n1p3",
+            "loop7",
+            "ram0",
+            "zram0",
+            "fd0",
+        ] {
+            assert!(node_skips_disk(skipped), "{skipped}");
+        }
+        for kept in [
+            "sda", "vda", "nvme0n1", "dm-0", "md127", "sr0", "mmcblk0", "hdab1",
+        ] {
+            assert!(!node_skips_disk(kept), "{kept}");
+        }
+    }
+
+    #[test]
+    fn every_mapped_field_is_in_the_schema_and_every_disk_field_is_mapped() {
+        for (name, ..) in DISK {
+            assert!(
+                DiskCounters::FIELDS.iter().any(|f| f.name == *name),
+                "{name}"
+            );
+        }
+        for f in DiskCounters::FIELDS {
+            assert!(
+                DISK.iter().any(|(n, ..)| *n == f.name),
+                "{} unexported",
+                f.name
+            );
+        }
+        for (name, ..) in KERNEL {
+            assert!(
+                KernelCounters::FIELDS.iter().any(|f| f.name == *name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn units_are_name_suffixes() {
+        assert_eq!(
+            Family::new("node_cpu_seconds_total", "", Type::Counter).unit,
+            Some("seconds")
+        );
+        assert_eq!(
+            Family::new("node_memory_MemTotal_bytes", "", Type::Gauge).unit,
+            Some("bytes")
+        );
+        assert_eq!(Family::new("node_load1", "", Type::Gauge).unit, None);
+        assert_eq!(
+            Family::new("node_memory_HugePages_Total", "", Type::Gauge).unit,
+            None
+        );
+    }
+}

@@ -1,0 +1,256 @@
+//! The network protocol files: /proc/net/snmp, /proc/net/snmp6, /proc/net/sockstat,
+//! /proc/net/sockstat6 and /proc/net/softnet_stat.
+//!
+//! Values are found by their names (the header line of a /proc/net/snmp section, the name
+//! before each /proc/net/snmp6 value, the word before each sockstat number), never by
+//! their position, so columns a kernel adds or lacks (`InCsumErrors`, `OutTransmits`,
+//! sockstat's `mem`) move nothing. A name the kernel does not print reads as 0; a file in
+//! which none of the names is found is an error. Nothing here allocates.
+
+use super::{fields, lines, parse_u64, ParseError};
+use crate::sample::{
+    Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, SNMP6_NAMES,
+    SNMP_NAMES,
+};
+use std::ops::Range;
+
+/// Set a group's fields from values found by name (`None`: not found, read as 0).
+fn group_from<T: Group>(raw: &[Option<u64>]) -> Result<T, ParseError> {
+    let mut t = T::default();
+    t.set_raw_values(raw)
+        .map_err(|f| ParseError::new(format!("{f} out of range")))?;
+    Ok(t)
+}
+
+fn split_section(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let colon = memchr::memchr(b':', line)?;
+    Some((line[..colon].trim_ascii(), &line[colon + 1..]))
+}
+
+/// Parse /proc/net/snmp: pairs of lines, `Section: Name Name …` then `Section: 1 2 …`.
+pub fn parse_snmp(text: &[u8]) -> Result<SnmpCounters, ParseError> {
+    let mut raw = [None; SNMP_NAMES.len()];
+    let mut found = false;
+    let mut header: Option<(&[u8], &[u8])> = None;
+    for line in lines(text) {
+        let Some((section, rest)) = split_section(line) else {
+            header = None;
+            continue;
+        };
+        match header.take() {
+            Some((h, names)) if h == section => {
+                // The names of this section: a run of SNMP_NAMES (none for IcmpMsg, UdpLite).
+                let start = SNMP_NAMES.iter().position(|(s, _)| s.as_bytes() == section);
+                let Some(start) = start else { continue };
+                let len = SNMP_NAMES[start..]
+                    .iter()
+                    .take_while(|(s, _)| s.as_bytes() == section)
+                    .count();
+                for (name, value) in fields(names).zip(fields(rest)) {
+                    let slot = SNMP_NAMES[start..start + len]
+                        .iter()
+                        .position(|(_, n)| n.as_bytes() == name)
+                        .map(|i| start + i);
+                    if let Some(i) = slot {
+                        raw[i] = Some(parse_u64(value).map_err(|e| {
+                            ParseError::new(format!(
+                                "{}: {}: {}",
+                                String::from_utf8_lossy(section),
+                                String::from_utf8_lossy(name),
+                                e.0
+                            ))
+                        })?);
+                        found = true;
+                    }
+                }
+            }
+            _ => header = Some((section, rest)),
+        }
+    }
+    if !found {
+        return Err(ParseError::new("no Ip, Icmp, Tcp or Udp values"));
+    }
+    group_from(&raw)
+}
+
+/// Where each protocol's names are in `SNMP6_NAMES`.
+const SNMP6_IP: Range<usize> = 0..21;
+const SNMP6_ICMP: Range<usize> = 21..49;
+const SNMP6_UDP: Range<usize> = 49..53;
+
+/// Parse /proc/net/snmp6: one `Name value` per line.
+pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
+    let mut raw = [None; SNMP6_NAMES.len()];
+    let mut found = false;
+    for line in lines(text) {
+        let mut f = fields(line);
+        let (Some(name), Some(value)) = (f.next(), f.next()) else {
+            continue;
+        };
+        // Search only the names of the line's protocol; per-type ICMP counters
+        // (`Icmp6InType135`) and UDP-Lite are none of ours.
+        let range = if name.starts_with(b"Ip6") {
+            SNMP6_IP
+        } else if name.starts_with(b"Icmp6InType") || name.starts_with(b"Icmp6OutType") {
+            continue;
+        } else if name.starts_with(b"Icmp6") {
+            SNMP6_ICMP
+        } else if name.starts_with(b"Udp6") {
+            SNMP6_UDP
+        } else {
+            continue;
+        };
+        let slot = SNMP6_NAMES[range.clone()]
+            .iter()
+            .position(|n| n.as_bytes() == name)
+            .map(|i| range.start + i);
+        if let Some(i) = slot {
+            raw[i] = Some(parse_u64(value).map_err(|e| {
+                ParseError::new(format!("{}: {}", String::from_utf8_lossy(name), e.0))
+            })?);
+            found = true;
+        }
+    }
+    if !found {
+        return Err(ParseError::new("no Ip6, Icmp6 or Udp6 values"));
+    }
+    group_from(&raw)
+}
+
+/// Values of a sockstat file: lines `SECTION: name value name value …`; `names` gives
+/// each field's (section, name) in `FIELDS` order.
+fn parse_sockstat_names<T: Group, const N: usize>(
+    text: &[u8],
+    names: &[(&str, &str); N],
+) -> Result<T, ParseError> {
+    let mut raw = [None; N];
+    let mut found = false;
+    for line in lines(text) {
+        let Some((section, rest)) = split_section(line) else {
+            continue;
+        };
+        let mut f = fields(rest);
+        while let (Some(name), Some(value)) = (f.next(), f.next()) {
+            let slot = names
+                .iter()
+                .position(|(s, n)| s.as_bytes() == section && n.as_bytes() == name);
+            if let Some(i) = slot {
+                raw[i] = Some(parse_u64(value).map_err(|e| {
+                    ParseError::new(format!(
+                        "{} {}: {}",
+                        String::from_utf8_lossy(section),
+                        String::from_utf8_lossy(name),
+                        e.0
+                    ))
+                })?);
+                found = true;
+            }
+        }
+    }
+    if !found {
+        return Err(ParseError::new("no socket counts"));
+    }
+    group_from(&raw)
+}
+
+/// Parse /proc/net/sockstat.
+pub fn parse_sockstat(text: &[u8]) -> Result<SockStat, ParseError> {
+    parse_sockstat_names(
+        text,
+        &[
+            ("sockets", "used"),
+            ("TCP", "inuse"),
+            ("TCP", "tw"),
+            ("UDP", "inuse"),
+            ("RAW", "inuse"),
+            ("FRAG", "inuse"),
+        ],
+    )
+}
+
+/// Parse /proc/net/sockstat6.
+pub fn parse_sockstat6(text: &[u8]) -> Result<SockStat6, ParseError> {
+    parse_sockstat_names(
+        text,
+        &[
+            ("TCP6", "inuse"),
+            ("UDP6", "inuse"),
+            ("RAW6", "inuse"),
+            ("FRAG6", "inuse"),
+        ],
+    )
+}
+
+fn parse_hex(field: &[u8]) -> Result<u64, ParseError> {
+    if field.is_empty() || field.len() > 16 {
+        return Err(ParseError::new("bad hexadecimal number"));
+    }
+    field.iter().try_fold(0u64, |v, &b| {
+        let d = (b as char)
+            .to_digit(16)
+            .ok_or_else(|| ParseError::new("bad hexadecimal number"))?;
+        Ok(v << 4 | u64::from(d))
+    })
+}
+
+/// Parse /proc/net/softnet_stat into `out`, one entry per line. A line names its CPU in
+/// its 13th column since Linux 5.10; before, lines are the online CPUs in order, which
+/// `online` lists.
+pub fn parse_softnet(
+    text: &[u8],
+    mut online: impl Iterator<Item = usize>,
+    out: &mut Vec<SoftnetCounters>,
+) -> Result<(), ParseError> {
+    out.clear();
+    for line in lines(text) {
+        let mut col = [0u64; 13];
+        let mut n = 0;
+        for (slot, f) in col.iter_mut().zip(fields(line)) {
+            *slot = parse_hex(f)?;
+            n += 1;
+        }
+        if n == 0 {
+            continue;
+        }
+        if n < 3 {
+            return Err(ParseError::new(format!("a line with {n} columns")));
+        }
+        let position = online.next();
+        let cpu = if n >= 13 {
+            col[12]
+        } else {
+            position.ok_or_else(|| ParseError::new("more lines than online CPUs"))? as u64
+        };
+        out.push(SoftnetCounters {
+            cpu: u32::try_from(cpu).map_err(|_| ParseError::new("CPU number too large"))?,
+            processed: col[0],
+            dropped: col[1],
+            time_squeeze: col[2],
+            received_rps: col[9],
+            flow_limit: col[10],
+            backlog_len: (n >= 12).then_some(col[11]),
+        });
+    }
+    if out.is_empty() {
+        return Err(ParseError::new("no CPU lines"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_snmp6_range_holds_its_protocols_names() {
+        let names = |r: Range<usize>| SNMP6_NAMES[r].to_vec();
+        assert!(names(SNMP6_IP).iter().all(|n| n.starts_with("Ip6")));
+        assert!(names(SNMP6_ICMP).iter().all(|n| n.starts_with("Icmp6")));
+        assert!(names(SNMP6_UDP).iter().all(|n| n.starts_with("Udp6")));
+        assert_eq!(SNMP6_UDP.end, SNMP6_NAMES.len());
+        assert_eq!(
+            (SNMP6_IP.end, SNMP6_ICMP.end),
+            (SNMP6_ICMP.start, SNMP6_UDP.start)
+        );
+    }
+}

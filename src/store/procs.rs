@@ -1,0 +1,322 @@
+//! Process records (kind 7): the process table of one moment, as a *key* (every process)
+//! or a *delta* against an earlier process record of the same file, named by how many
+//! bytes before this record it starts — unambiguous, and it needs no numbering to resume.
+//!
+//! A delta lists the processes gone (by position in the base table), the processes whose
+//! values changed (position, a bit mask of the changed fields, the differences), and the
+//! new processes in full. A process that did not change costs nothing. Tables are sorted by
+//! (pid, start time). Numbers follow `ProcessCounters::FIELDS`; an optional field is stored
+//! as value + 1, 0 when absent. A reader takes the fields it knows and skips the rest, so
+//! fields can be added without a new format version.
+
+use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
+use crate::process::ProcessCounters;
+use crate::sample::Group;
+
+const MODE_KEY: u64 = 0;
+const MODE_DELTA: u64 = 1;
+/// Guards on what a record read from a file may ask for.
+const MAX_FIELDS: usize = 64;
+const MAX_PROCESSES: usize = 1 << 22;
+/// A writer keys its table every so many process records.
+pub const KEY_EVERY: u32 = 60;
+
+/// One process record, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessTable {
+    pub wall_ns: i64,
+    /// Uptime of the sample it belongs to, in 1/100 s.
+    pub uptime_cs: u64,
+    pub processes: Vec<ProcessCounters>,
+}
+
+/// A process's stored numbers, in field order.
+fn numbers(p: &ProcessCounters, out: &mut Vec<u64>) {
+    out.clear();
+    let mut i = 0;
+    p.raw_values(&mut |v| {
+        let optional = ProcessCounters::FIELDS[i].optional;
+        out.push(match (optional, v) {
+            (true, Some(v)) => v.wrapping_add(1),
+            (true, None) => 0,
+            (false, v) => v.unwrap_or(0),
+        });
+        i += 1;
+    });
+}
+
+fn set_numbers(p: &mut ProcessCounters, stored: &[u64]) -> Result<(), DecodeError> {
+    let raw: Vec<Option<u64>> = ProcessCounters::FIELDS
+        .iter()
+        .zip(
+            stored
+                .iter()
+                .copied()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(f, v)| match (f.optional, v) {
+            (true, Some(0)) | (_, None) => None,
+            (true, Some(v)) => Some(v - 1),
+            (false, v) => v,
+        })
+        .collect();
+    p.set_raw_values(&raw)
+        .map_err(|_| DecodeError("a process field does not fit its type"))
+}
+
+fn put_process(out: &mut Vec<u8>, p: &ProcessCounters, scratch: &mut Vec<u64>) {
+    put_varint(out, u64::from(p.pid));
+    put_varint(out, p.start_ticks);
+    put_str(out, &p.comm);
+    put_str(out, &p.cmdline);
+    numbers(p, scratch);
+    for &v in scratch.iter() {
+        put_varint(out, v);
+    }
+}
+
+fn get_process(c: &mut Cursor<'_>, fields: usize) -> Result<ProcessCounters, DecodeError> {
+    let pid = u32::try_from(c.varint()?).map_err(|_| DecodeError("pid out of range"))?;
+    let mut p = ProcessCounters {
+        pid,
+        start_ticks: c.varint()?,
+        comm: c.string()?,
+        cmdline: c.string()?,
+        ..ProcessCounters::default()
+    };
+    let mut stored = Vec::with_capacity(fields);
+    for _ in 0..fields {
+        stored.push(c.varint()?);
+    }
+    set_numbers(&mut p, &stored)?;
+    Ok(p)
+}
+
+/// A key record's payload.
+pub fn key_payload(t: &ProcessTable, out: &mut Vec<u8>) {
+    out.clear();
+    put_varint(out, zigzag(t.wall_ns));
+    put_varint(out, t.uptime_cs);
+    put_varint(out, MODE_KEY);
+    put_varint(out, ProcessCounters::FIELDS.len() as u64);
+    put_varint(out, t.processes.len() as u64);
+    let mut scratch = Vec::new();
+    for p in &t.processes {
+        put_process(out, p, &mut scratch);
+    }
+}
+
+/// A delta record's payload: `t` against `base`, which starts `distance` bytes before the
+/// record this payload goes in.
+pub fn delta_payload(t: &ProcessTable, base: &[ProcessCounters], distance: u64, out: &mut Vec<u8>) {
+    out.clear();
+    put_varint(out, zigzag(t.wall_ns));
+    put_varint(out, t.uptime_cs);
+    put_varint(out, MODE_DELTA);
+    put_varint(out, distance);
+    put_varint(out, ProcessCounters::FIELDS.len() as u64);
+    // Walk both sorted tables once.
+    let (mut gone, mut changed, mut new) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let (mut i, mut j) = (0, 0);
+    while i < base.len() || j < t.processes.len() {
+        match (base.get(i), t.processes.get(j)) {
+            (Some(old), Some(now)) if old.key() == now.key() => {
+                numbers(old, &mut a);
+                numbers(now, &mut b);
+                let mut mask = 0u64;
+                let mut diffs = Vec::new();
+                for (f, (x, y)) in a.iter().zip(&b).enumerate() {
+                    if x != y {
+                        mask |= 1 << f;
+                        diffs.push(zigzag(y.wrapping_sub(*x) as i64));
+                    }
+                }
+                // A changed name (a thread renaming the process) is a new process here.
+                if old.comm != now.comm || old.cmdline != now.cmdline {
+                    gone.push(i);
+                    new.push(j);
+                } else if mask != 0 {
+                    changed.push((i, mask, diffs));
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(old), Some(now)) if old.key() < now.key() => {
+                gone.push(i);
+                i += 1;
+            }
+            (Some(_), None) => {
+                gone.push(i);
+                i += 1;
+            }
+            (_, Some(_)) => {
+                new.push(j);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    put_varint(out, gone.len() as u64);
+    let mut last = 0;
+    for &g in &gone {
+        put_varint(out, (g - last) as u64);
+        last = g;
+    }
+    put_varint(out, changed.len() as u64);
+    let mut last = 0;
+    for (pos, mask, diffs) in &changed {
+        put_varint(out, (pos - last) as u64);
+        last = *pos;
+        put_varint(out, *mask);
+        for &d in diffs {
+            put_varint(out, d);
+        }
+    }
+    put_varint(out, new.len() as u64);
+    let mut scratch = Vec::new();
+    for &n in &new {
+        put_process(out, &t.processes[n], &mut scratch);
+    }
+}
+
+/// What a reader keeps to decode deltas: the last table and where its record started.
+#[derive(Debug, Default)]
+pub struct ProcessState {
+    last: Option<(u64, Vec<ProcessCounters>)>,
+}
+
+impl ProcessState {
+    /// Counters restarted (a new boot): no delta reaches back across it.
+    pub fn forget(&mut self) {
+        self.last = None;
+    }
+}
+
+/// Decode the process record that starts at offset `at`.
+pub fn decode(
+    state: &mut ProcessState,
+    payload: &[u8],
+    at: u64,
+) -> Result<ProcessTable, DecodeError> {
+    let mut c = Cursor::new(payload);
+    let wall_ns = unzigzag(c.varint()?);
+    let uptime_cs = c.varint()?;
+    let mode = c.varint()?;
+    let processes = match mode {
+        MODE_KEY => {
+            let fields = c.count(MAX_FIELDS)?;
+            let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
+            let mut table = Vec::with_capacity(n);
+            for _ in 0..n {
+                table.push(get_process(&mut c, fields)?);
+            }
+            table
+        }
+        MODE_DELTA => {
+            let distance = c.varint()?;
+            let base_at = at
+                .checked_sub(distance)
+                .ok_or(DecodeError("its base is before the file"))?;
+            let base = match &state.last {
+                Some((off, t)) if *off == base_at => t,
+                _ => return Err(DecodeError("its base process record is missing")),
+            };
+            let fields = c.count(MAX_FIELDS)?;
+            apply_delta(&mut c, base, fields)?
+        }
+        _ => return Err(DecodeError("unknown process record mode")),
+    };
+    state.last = Some((at, processes.clone()));
+    Ok(ProcessTable {
+        wall_ns,
+        uptime_cs,
+        processes,
+    })
+}
+
+fn apply_delta(
+    c: &mut Cursor<'_>,
+    base: &[ProcessCounters],
+    fields: usize,
+) -> Result<Vec<ProcessCounters>, DecodeError> {
+    let position = |c: &mut Cursor<'_>, last: &mut usize, first: bool| {
+        let step = c.count(base.len())?;
+        let pos = if first { step } else { *last + step };
+        if pos >= base.len() || (!first && step == 0) {
+            return Err(DecodeError("a position past the base table"));
+        }
+        *last = pos;
+        Ok(pos)
+    };
+    let mut alive = vec![true; base.len()];
+    let n = c.count(base.len())?;
+    let mut last = 0;
+    for k in 0..n {
+        alive[position(c, &mut last, k == 0)?] = false;
+    }
+    let mut table: Vec<ProcessCounters> = base.to_vec();
+    let n = c.count(base.len())?;
+    let mut last = 0;
+    let mut stored = Vec::with_capacity(fields);
+    for k in 0..n {
+        let pos = position(c, &mut last, k == 0)?;
+        let mask = c.varint()?;
+        if fields < 64 && mask >> fields != 0 {
+            return Err(DecodeError("a change mask names fields the record lacks"));
+        }
+        numbers(&table[pos], &mut stored);
+        stored.resize(fields, 0);
+        for (f, v) in stored.iter_mut().enumerate() {
+            if mask & (1 << f) != 0 {
+                *v = v.wrapping_add(unzigzag(c.varint()?) as u64);
+            }
+        }
+        set_numbers(&mut table[pos], &stored)?;
+    }
+    let mut out: Vec<ProcessCounters> = table
+        .into_iter()
+        .zip(alive)
+        .filter_map(|(p, a)| a.then_some(p))
+        .collect();
+    let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
+    for _ in 0..n {
+        out.push(get_process(c, fields)?);
+    }
+    out.sort_by_key(ProcessCounters::key);
+    Ok(out)
+}
+
+/// What a writer keeps to write deltas.
+#[derive(Debug, Default)]
+pub struct ProcessWriter {
+    last: Option<(u64, Vec<ProcessCounters>)>,
+    since_key: u32,
+}
+
+impl ProcessWriter {
+    /// The payload of the next record, written at offset `at`.
+    pub fn payload(&mut self, t: &ProcessTable, at: u64, out: &mut Vec<u8>) {
+        match &self.last {
+            Some((base_at, base)) if self.since_key < KEY_EVERY && *base_at < at => {
+                delta_payload(t, base, at - base_at, out);
+                self.since_key += 1;
+            }
+            _ => {
+                key_payload(t, out);
+                self.since_key = 0;
+            }
+        }
+    }
+
+    /// The record was written at `at`: later deltas refer to it.
+    pub fn written(&mut self, t: &ProcessTable, at: u64) {
+        self.last = Some((at, t.processes.clone()));
+    }
+
+    /// Start again with a key (a failed write, a restart).
+    pub fn forget(&mut self) {
+        self.last = None;
+    }
+}

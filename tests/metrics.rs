@@ -1,0 +1,485 @@
+//! `rsadc --listen`: /metrics for fixture trees pinned and checked by promtool, bad clients
+//! that must not disturb recording, and a real Prometheus scraping it on loopback.
+//! promtool and prometheus come from Debian's package (`.ci/run` unpacks it into
+//! target/prometheus); tests that need them say so and pass when they are absent.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::{fixture, rsadc_bin, tempdir, text};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A Debian Prometheus tool: on PATH, or unpacked under target/prometheus.
+fn prometheus_tool(name: &str) -> Option<PathBuf> {
+    let unpacked = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/prometheus/usr/bin")
+        .join(name);
+    if unpacked.is_file() {
+        return Some(unpacked);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// rsadc serving metrics (and whatever else `rest` asks), with the address it bound.
+struct Served {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: Option<&Path>, rest: &[&str]) -> Served {
+    let mut cmd = Command::new(rsadc_bin());
+    cmd.args(["--listen", "127.0.0.1:0"]);
+    if let Some(root) = root {
+        cmd.arg("--proc-root")
+            .arg(root.join("proc"))
+            .arg("--sys-root")
+            .arg(root.join("sys"));
+    }
+    let mut child = cmd
+        .args(rest)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|a| a.strip_suffix("/metrics"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    // Keep draining stderr so rsadc never blocks on it.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, addr }
+}
+
+/// An HTTP/1.1 GET: the status line and the body.
+fn get(addr: &str, path: &str, accept: Option<&str>) -> (String, String) {
+    try_get(addr, path, accept).unwrap()
+}
+
+fn try_get(addr: &str, path: &str, accept: Option<&str>) -> std::io::Result<(String, String)> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let accept = accept.map_or(String::new(), |a| format!("Accept: {a}\r\n"));
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n"
+    )?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp)?;
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    Ok((
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    ))
+}
+
+/// promtool's lint of an exposition: every finding but node_exporter's own camelCase
+/// meminfo names.
+fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
+    let mut child = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(exposition.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+        .lines()
+        .filter(|l| !(l.starts_with("node_memory_") && l.contains("camelCase")))
+        .map(str::to_string)
+        .collect()
+}
+
+fn check_golden(name: &str, got: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("RSAR_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        want == got,
+        "{} differs (RSAR_BLESS=1 rewrites it):\n{got}",
+        path.display()
+    );
+}
+
+#[test]
+fn metrics_of_a_fixture_tree_are_pinned_in_both_formats_and_pass_promtool() {
+    let served = serve(Some(&fixture("t0")), &[]);
+    let (status, text_body) = get(&served.addr, "/metrics", None);
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    check_golden("metrics-t0.prom", &text_body);
+    let (_, om) = get(
+        &served.addr,
+        "/metrics",
+        Some("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"),
+    );
+    check_golden("metrics-t0.openmetrics", &om);
+    assert!(om.ends_with("# EOF\n"));
+    // The families node_exporter's dashboards and alerts use.
+    for name in [
+        "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"}",
+        "node_load1 ",
+        "node_memory_MemTotal_bytes ",
+        "node_memory_MemAvailable_bytes ",
+        "node_vmstat_pgmajfault ",
+        "node_disk_read_bytes_total{device=",
+        "node_network_receive_bytes_total{device=",
+        "node_context_switches_total ",
+        "node_boot_time_seconds ",
+        "node_procs_blocked ",
+    ] {
+        assert!(text_body.contains(name), "{name} missing");
+    }
+    // node_exporter's partition filter: whole disks only.
+    assert!(!text_body.contains("device=\"vda1\""));
+    match prometheus_tool("promtool") {
+        Some(promtool) => {
+            // promtool lints the text format (its parser does not take OpenMetrics).
+            assert_eq!(
+                promtool_findings(&promtool, &text_body),
+                Vec::<String>::new()
+            );
+        }
+        None => eprintln!("promtool not found (apt-get download prometheus): lint skipped"),
+    }
+}
+
+#[test]
+fn only_get_metrics_is_served() {
+    let served = serve(Some(&fixture("t0")), &[]);
+    assert_eq!(get(&served.addr, "/", None).0, "HTTP/1.1 404 Not Found");
+    assert_eq!(
+        get(&served.addr, "/metricsx", None).0,
+        "HTTP/1.1 404 Not Found"
+    );
+    let mut s = TcpStream::connect(&served.addr).unwrap();
+    s.write_all(b"POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 405"), "{resp}");
+    assert!(resp.contains("Allow: GET"), "{resp}");
+    assert!(resp.contains("Connection: close"), "{resp}");
+}
+
+/// VmHWM of a process, in kB.
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn bad_clients_do_not_disturb_recording_or_keep_a_scraper_out() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    let served = serve(None, &["--file", log.to_str().unwrap(), "0.5", "8"]);
+    let addr = served.addr.clone();
+    // 200 clients that connect and say nothing.
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
+    // One that sends a request line of a megabyte.
+    let mut big = TcpStream::connect(&addr).unwrap();
+    let mut line = b"GET /".to_vec();
+    line.extend(std::iter::repeat_n(b'a', 1 << 20));
+    let _ = big.write_all(&line);
+    // One that asks and never reads, and one that trickles its request.
+    let mut deaf = TcpStream::connect(&addr).unwrap();
+    deaf.write_all(b"GET /metrics HTTP/1.1\r\n\r\n").unwrap();
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    for b in b"GET /metr" {
+        slow.write_all(&[*b]).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A scraper still gets its answer.
+    let (status, body) = get(&addr, "/metrics", None);
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("node_cpu_seconds_total"));
+    let mut answer = String::new();
+    let _ = big.read_to_string(&mut answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "{answer}"
+    );
+    let peak = peak_rss_kb(served.child.id());
+    assert!(peak < 16 * 1024, "rsadc peaked at {peak} kB");
+    drop(idle);
+    // Recording went on, on time: 8 samples on the half-second ticks.
+    let mut served = served;
+    let status = served.child.wait().unwrap();
+    assert!(status.success());
+    let parsed = rsar::store::parse_log(&log, &std::fs::read(&log).unwrap()).unwrap();
+    let walls: Vec<i64> = common::samples_of(&parsed)
+        .iter()
+        .map(|s| s.time.wall_ns)
+        .collect();
+    assert_eq!(walls.len(), 8);
+    for w in &walls {
+        let off_tick = w
+            .rem_euclid(500_000_000)
+            .min(500_000_000 - w.rem_euclid(500_000_000));
+        assert!(
+            off_tick < 250_000_000,
+            "a sample {off_tick} ns off its tick"
+        );
+    }
+}
+
+/// A free port on loopback (bound and released: a small race, fine for a test).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A Prometheus instant query's result values.
+fn query(prom: &str, q: &str) -> Vec<serde_json::Value> {
+    query_at(prom, q, None)
+}
+
+/// The same, evaluated at `time` (Unix seconds).
+fn query_at(prom: &str, q: &str, time: Option<i64>) -> Vec<serde_json::Value> {
+    let encoded: String = q
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    // Not up yet: nothing.
+    let time = time.map_or(String::new(), |t| format!("&time={t}"));
+    let Ok((status, body)) = try_get(prom, &format!("/api/v1/query?query={encoded}{time}"), None)
+    else {
+        return Vec::new();
+    };
+    if !status.contains("200") {
+        return Vec::new();
+    }
+    let body = body.trim();
+    // Chunked or not, the JSON object is between the first '{' and the last '}'.
+    let json = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["data"]["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn value(result: &[serde_json::Value]) -> Option<f64> {
+    result.first()?["value"][1].as_str()?.parse().ok()
+}
+
+/// A running Prometheus, stopped on drop.
+struct Prometheus(Child);
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_prometheus(bin: &Path, dir: &Path, config: &str, listen: &str) -> Prometheus {
+    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
+    let child = Command::new(bin)
+        .arg(format!(
+            "--config.file={}",
+            dir.join("prometheus.yml").display()
+        ))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={listen}"))
+        // Fixtures are from 2025: keep them past the default 15 days.
+        .arg("--storage.tsdb.retention.time=100y")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Prometheus(child)
+}
+
+/// Poll `f` until it gives a value or `limit` passes.
+fn eventually<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    None
+}
+
+#[test]
+fn a_real_prometheus_scrapes_rsadc() {
+    let Some(prometheus) = prometheus_tool("prometheus") else {
+        eprintln!("prometheus not found (apt-get download prometheus): test skipped");
+        return;
+    };
+    let served = serve(None, &[]);
+    let d = tempdir();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let config = format!(
+        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
+        served.addr
+    );
+    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen);
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
+    let total_kb: f64 = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    let mem = eventually(Duration::from_secs(60), || {
+        value(&query(&listen, "node_memory_MemTotal_bytes"))
+    })
+    .expect("Prometheus never scraped node_memory_MemTotal_bytes");
+    assert_eq!(mem, total_kb * 1024.0);
+    // Every CPU is in some mode all the time: the modes' rates sum to the CPU count, once
+    // the window is full of scrapes (rate() extrapolates less over a partial window).
+    let cpus = std::fs::read_to_string("/proc/stat")
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
+        .count() as f64;
+    let rate = eventually(Duration::from_secs(60), || {
+        let scrapes = value(&query(&listen, "count_over_time(node_load1[15s])"))?;
+        if scrapes < 13.0 {
+            return None;
+        }
+        value(&query(&listen, "sum(rate(node_cpu_seconds_total[15s]))"))
+    })
+    .expect("no CPU rate");
+    assert!(
+        (rate - cpus).abs() < 0.25 * cpus,
+        "{rate} CPU-seconds per second on {cpus} CPUs"
+    );
+}
+
+/// The lines of one export, checked for what promtool's backfill needs: `# EOF` last, and
+/// each series whole (its lines together) with timestamps increasing.
+fn check_series_major(doc: &str) {
+    assert!(doc.ends_with("# EOF\n"));
+    let mut seen: Vec<String> = Vec::new();
+    let mut last: Option<(String, f64)> = None;
+    for line in doc.lines().filter(|l| !l.starts_with('#')) {
+        let (series, rest) = line
+            .rsplit_once('}')
+            .unwrap_or_else(|| line.split_once(' ').unwrap());
+        let ts: f64 = rest.split_whitespace().nth(1).unwrap().parse().unwrap();
+        match &last {
+            Some((s, t)) if s == series => assert!(ts > *t, "{series} goes back in time"),
+            _ => {
+                assert!(!seen.iter().any(|s| s == series), "{series} is split");
+                seen.push(series.to_string());
+            }
+        }
+        last = Some((series.to_string(), ts));
+    }
+}
+
+/// node_load1 in the t1 fixture's /proc/loadavg.
+const T1_LOAD1: f64 = 0.46;
+
+#[test]
+fn export_is_series_major_openmetrics_that_promtool_backfills_and_prometheus_serves() {
+    let d = tempdir();
+    let log = common::record(d.path());
+    let out = common::run(
+        &common::rsar_bin(),
+        &["export", "-f", log.to_str().unwrap(), "--label", "env=test"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc = text(&out.stdout);
+    check_series_major(&doc);
+    // Five samples (two boots) of every series, with the default job and instance.
+    let load: Vec<&str> = doc
+        .lines()
+        .filter(|l| l.starts_with("node_load1{"))
+        .collect();
+    assert_eq!(load.len(), 5, "{load:?}");
+    assert!(
+        load[0]
+            .starts_with("node_load1{job=\"rsadc\",instance=\"vm\",env=\"test\"} 0.41 1763719200"),
+        "{}",
+        load[0]
+    );
+    // A bad label is a usage error.
+    let bad = common::run(
+        &common::rsar_bin(),
+        &["export", "-f", log.to_str().unwrap(), "--label", "__x=1"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let (Some(promtool), Some(prometheus)) =
+        (prometheus_tool("promtool"), prometheus_tool("prometheus"))
+    else {
+        eprintln!("promtool/prometheus not found (apt-get download prometheus): backfill skipped");
+        return;
+    };
+    let om = d.path().join("history.om");
+    std::fs::write(&om, &doc).unwrap();
+    let data = d.path().join("prom");
+    std::fs::create_dir(&data).unwrap();
+    let filled = Command::new(&promtool)
+        .args(["tsdb", "create-blocks-from", "openmetrics"])
+        .arg(&om)
+        .arg(data.join("data"))
+        .output()
+        .unwrap();
+    assert!(
+        filled.status.success(),
+        "{}{}",
+        text(&filled.stdout),
+        text(&filled.stderr)
+    );
+    // Prometheus on the blocks (retention long enough for a 2025 fixture), queried at the
+    // recorded time for the export's instance.
+    let listen = format!("127.0.0.1:{}", free_port());
+    let config = "global:\n  scrape_interval: 1h\n";
+    let _prom = start_prometheus(&prometheus, &data, config, &listen);
+    // t1, recorded at 10:00:03: its load average and its CPU 0 idle seconds.
+    let got = eventually(Duration::from_secs(60), || {
+        value(&query_at(
+            &listen,
+            "node_load1{instance=\"vm\",env=\"test\"}",
+            Some(common::TEN + 3),
+        ))
+    });
+    assert_eq!(got, Some(T1_LOAD1));
+}

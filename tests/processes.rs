@@ -1,0 +1,250 @@
+//! Process history: process tables round-trip through the log however processes come and
+//! go (pids reused, processes exiting between samples, thousands of short-lived ones),
+//! through keys and deltas, after a restart, and after a closed day is packed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use proptest::prelude::*;
+use rsar::process::ProcessCounters;
+use rsar::store::procs::ProcessTable;
+use rsar::store::{DayWriter, LogReader, Record};
+
+/// One process from generated numbers.
+fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
+    ProcessCounters {
+        pid,
+        start_ticks: start,
+        comm: format!("p{}", seed % 7),
+        cmdline: if seed % 3 == 0 {
+            String::new()
+        } else {
+            format!("/usr/bin/p{} --n {}", seed % 7, seed % 11)
+        },
+        state: u32::from(b"RSDZTI"[(seed % 6) as usize]),
+        ppid: (seed % 50) as u32,
+        uid: (seed % 3) as u32 * 1000,
+        threads: 1 + (seed % 9) as u32,
+        processor: (seed % 4) as u32,
+        utime: seed * 3,
+        stime: seed,
+        guest_time: 0,
+        minflt: seed * 17,
+        majflt: seed % 5,
+        vsize: seed << 12,
+        rss: seed % 100_000,
+        read_bytes: (seed % 4 != 0).then_some(seed * 4096),
+        write_bytes: (seed % 4 != 0).then_some(seed * 512),
+        nice: (seed % 40) as i64 - 20,
+        priority: (seed % 40) as i64,
+        nvcsw: Some(seed * 2),
+        nivcsw: (seed % 2 == 0).then_some(seed),
+        blkio_ticks: seed % 13,
+        cancelled_write_bytes: (seed % 4 != 0).then_some(seed % 4096),
+        run_delay_ns: Some(seed * 1000),
+    }
+}
+
+/// What happens to the table between two moments.
+#[derive(Debug, Clone)]
+struct Step {
+    /// Indices (mod the table's length) of processes that exit.
+    exits: Vec<usize>,
+    /// New processes: pid (small, so pids are reused) and a seed.
+    births: Vec<(u32, u64)>,
+    /// Indices of processes whose counters move.
+    busy: Vec<(usize, u64)>,
+}
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(
+        (
+            prop::collection::vec(0usize..1000, 0..6),
+            prop::collection::vec((1u32..64, 0u64..1_000_000), 0..8),
+            prop::collection::vec((0usize..1000, 1u64..5000), 0..10),
+        )
+            .prop_map(|(exits, births, busy)| Step {
+                exits,
+                births,
+                busy,
+            }),
+        1..90,
+    )
+}
+
+/// The tables a sequence of steps gives, sorted as the probe sorts them.
+fn tables(steps: &[Step]) -> Vec<Vec<ProcessCounters>> {
+    let mut t: Vec<ProcessCounters> = (1..20).map(|p| process(p, 100, u64::from(p))).collect();
+    let mut out = vec![t.clone()];
+    let mut clock = 1000;
+    for s in steps {
+        clock += 100;
+        for &e in &s.exits {
+            if !t.is_empty() {
+                let i = e % t.len();
+                t.remove(i);
+            }
+        }
+        for &(i, by) in &s.busy {
+            if !t.is_empty() {
+                let n = t.len();
+                let p = &mut t[i % n];
+                p.utime += by;
+                p.stime += by / 3;
+                p.rss = (p.rss + by) % 50_000;
+                p.state = u32::from(if by % 2 == 0 { b'R' } else { b'D' });
+            }
+        }
+        for &(pid, seed) in &s.births {
+            // A reused pid starts later than the process it replaces.
+            if !t.iter().any(|p| p.pid == pid && p.start_ticks == clock) {
+                t.push(process(pid, clock, seed));
+            }
+        }
+        t.sort_by_key(ProcessCounters::key);
+        t.dedup_by_key(|p| p.key());
+        out.push(t.clone());
+    }
+    out
+}
+
+fn write_and_read(tables: &[Vec<ProcessCounters>], restart_at: Option<usize>) -> Vec<ProcessTable> {
+    let d = common::tempdir();
+    let path = d.path().join("rsar20251121");
+    let host = common::test_host("b1", 4);
+    let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
+    for (i, t) in tables.iter().enumerate() {
+        if restart_at == Some(i) {
+            w.append_restart(&common::test_host("b2", 4), i as i64 * 1_000_000_000)
+                .unwrap();
+        }
+        w.append_processes(&ProcessTable {
+            wall_ns: i as i64 * 1_000_000_000,
+            uptime_cs: 100 * i as u64,
+            processes: t.clone(),
+        })
+        .unwrap();
+    }
+    drop(w);
+    read_tables(&std::fs::read(&path).unwrap())
+}
+
+fn read_tables(bytes: &[u8]) -> Vec<ProcessTable> {
+    let d = common::tempdir();
+    let path = d.path().join("copy");
+    std::fs::write(&path, bytes).unwrap();
+    let mut r = LogReader::open(&path).unwrap();
+    let mut got = Vec::new();
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        if let Record::Processes(t) = rec {
+            got.push(t);
+        }
+    }
+    assert!(r.damage().is_clean(), "{:?}", r.damage());
+    got
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tables_round_trip_through_churn(steps in steps(), restart in prop::option::of(0usize..90)) {
+        let want = tables(&steps);
+        let got = write_and_read(&want, restart.filter(|&r| r < want.len()));
+        prop_assert_eq!(got.len(), want.len());
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            prop_assert_eq!(g.wall_ns, i as i64 * 1_000_000_000);
+            prop_assert_eq!(&g.processes, w, "table {}", i);
+        }
+    }
+}
+
+#[test]
+fn thousands_of_short_lived_processes_and_unchanged_ones_cost_little() {
+    // 200 long-lived processes that do not change, and 2,000 that live one sample each.
+    let steady: Vec<ProcessCounters> = (1..=200).map(|p| process(p, 10, u64::from(p))).collect();
+    let mut tables = Vec::new();
+    for i in 0..40u32 {
+        let mut t = steady.clone();
+        for k in 0..50 {
+            t.push(process(
+                10_000 + i * 50 + k,
+                1000 + u64::from(i),
+                u64::from(k),
+            ));
+        }
+        t.sort_by_key(ProcessCounters::key);
+        tables.push(t);
+    }
+    let got = write_and_read(&tables, None);
+    let got: Vec<Vec<ProcessCounters>> = got.into_iter().map(|t| t.processes).collect();
+    assert_eq!(got, tables);
+    // Alone, the 200 unchanged processes cost next to nothing in a delta.
+    let d = common::tempdir();
+    let path = d.path().join("steady");
+    let (mut w, _) = DayWriter::open(&path, &common::test_host("b1", 4), 0, 0).unwrap();
+    let table = ProcessTable {
+        wall_ns: 0,
+        uptime_cs: 0,
+        processes: steady.clone(),
+    };
+    w.append_processes(&table).unwrap();
+    let key = w.len();
+    for _ in 0..10 {
+        w.append_processes(&table).unwrap();
+    }
+    let per_delta = (w.len() - key) / 10;
+    assert!(
+        per_delta < 32,
+        "an unchanged table of 200 costs {per_delta} bytes"
+    );
+}
+
+#[test]
+fn a_packed_closed_day_keeps_every_table() {
+    let steps: Vec<Step> = (0..30)
+        .map(|i| Step {
+            exits: vec![i * 7],
+            births: vec![((i % 40) as u32 + 1, i as u64)],
+            busy: vec![(i, 10 + i as u64), (i * 3, 5)],
+        })
+        .collect();
+    let want = tables(&steps);
+    let d = common::tempdir();
+    let path = d.path().join("rsar20251121");
+    let host = common::test_host("b1", 4);
+    let recorded = common::tempdir();
+    let base = common::samples_of(
+        &rsar::store::parse_log(
+            std::path::Path::new("x"),
+            &std::fs::read(common::record(recorded.path())).unwrap(),
+        )
+        .unwrap(),
+    )[0]
+    .clone();
+    let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
+    for (i, t) in want.iter().enumerate() {
+        // Samples between the tables, so packing rewrites records before each delta.
+        let mut s = base.clone();
+        s.time.wall_ns = i as i64 * 1_000_000_000;
+        s.time.uptime_cs = base.time.uptime_cs + 100 * i as u64;
+        s.kernel.ctxt += 1000 * i as u64;
+        w.append_sample(&host, &s).unwrap();
+        w.append_processes(&ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: t.clone(),
+        })
+        .unwrap();
+    }
+    drop(w);
+    let bytes = std::fs::read(&path).unwrap();
+    let packed = rsar::store::pack(&bytes).unwrap();
+    assert_ne!(packed, bytes, "packing rewrote nothing");
+    let got: Vec<Vec<ProcessCounters>> = read_tables(&packed)
+        .into_iter()
+        .map(|t| t.processes)
+        .collect();
+    assert_eq!(got, want);
+}
