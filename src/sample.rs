@@ -568,115 +568,115 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct SnmpCounters from "/proc/net/snmp" {
         /// Ip: InReceives — datagrams received, errors included.
-        pub ip_in_receives: u64 [Counter, "datagrams"],
+        pub ip_in_receives: u64 [Counter, "datagrams", key = "Ip_InReceives"],
         /// Ip: ForwDatagrams.
-        pub ip_forw_datagrams: u64 [Counter, "datagrams"],
+        pub ip_forw_datagrams: u64 [Counter, "datagrams", key = "Ip_ForwDatagrams"],
         /// Ip: InDelivers — delivered to IP user protocols.
-        pub ip_in_delivers: u64 [Counter, "datagrams"],
+        pub ip_in_delivers: u64 [Counter, "datagrams", key = "Ip_InDelivers"],
         /// Ip: OutRequests — supplied by local protocols for sending.
-        pub ip_out_requests: u64 [Counter, "datagrams"],
+        pub ip_out_requests: u64 [Counter, "datagrams", key = "Ip_OutRequests"],
         /// Ip: ReasmReqds — fragments needing reassembly.
-        pub ip_reasm_reqds: u64 [Counter, "fragments"],
+        pub ip_reasm_reqds: u64 [Counter, "fragments", key = "Ip_ReasmReqds"],
         /// Ip: ReasmOKs.
-        pub ip_reasm_oks: u64 [Counter, "datagrams"],
+        pub ip_reasm_oks: u64 [Counter, "datagrams", key = "Ip_ReasmOKs"],
         /// Ip: FragOKs.
-        pub ip_frag_oks: u64 [Counter, "datagrams"],
+        pub ip_frag_oks: u64 [Counter, "datagrams", key = "Ip_FragOKs"],
         /// Ip: FragCreates.
-        pub ip_frag_creates: u64 [Counter, "fragments"],
+        pub ip_frag_creates: u64 [Counter, "fragments", key = "Ip_FragCreates"],
         /// Ip: InHdrErrors.
-        pub ip_in_hdr_errors: u64 [Counter, "datagrams"],
+        pub ip_in_hdr_errors: u64 [Counter, "datagrams", key = "Ip_InHdrErrors"],
         /// Ip: InAddrErrors.
-        pub ip_in_addr_errors: u64 [Counter, "datagrams"],
+        pub ip_in_addr_errors: u64 [Counter, "datagrams", key = "Ip_InAddrErrors"],
         /// Ip: InUnknownProtos.
-        pub ip_in_unknown_protos: u64 [Counter, "datagrams"],
+        pub ip_in_unknown_protos: u64 [Counter, "datagrams", key = "Ip_InUnknownProtos"],
         /// Ip: InDiscards.
-        pub ip_in_discards: u64 [Counter, "datagrams"],
+        pub ip_in_discards: u64 [Counter, "datagrams", key = "Ip_InDiscards"],
         /// Ip: OutDiscards.
-        pub ip_out_discards: u64 [Counter, "datagrams"],
+        pub ip_out_discards: u64 [Counter, "datagrams", key = "Ip_OutDiscards"],
         /// Ip: OutNoRoutes.
-        pub ip_out_no_routes: u64 [Counter, "datagrams"],
+        pub ip_out_no_routes: u64 [Counter, "datagrams", key = "Ip_OutNoRoutes"],
         /// Ip: ReasmFails.
-        pub ip_reasm_fails: u64 [Counter, "failures"],
+        pub ip_reasm_fails: u64 [Counter, "failures", key = "Ip_ReasmFails"],
         /// Ip: FragFails.
-        pub ip_frag_fails: u64 [Counter, "datagrams"],
+        pub ip_frag_fails: u64 [Counter, "datagrams", key = "Ip_FragFails"],
         /// Icmp: InMsgs.
-        pub icmp_in_msgs: u64 [Counter, "messages"],
+        pub icmp_in_msgs: u64 [Counter, "messages", key = "Icmp_InMsgs"],
         /// Icmp: OutMsgs.
-        pub icmp_out_msgs: u64 [Counter, "messages"],
+        pub icmp_out_msgs: u64 [Counter, "messages", key = "Icmp_OutMsgs"],
         /// Icmp: InEchos.
-        pub icmp_in_echos: u64 [Counter, "messages"],
+        pub icmp_in_echos: u64 [Counter, "messages", key = "Icmp_InEchos"],
         /// Icmp: InEchoReps.
-        pub icmp_in_echo_reps: u64 [Counter, "messages"],
+        pub icmp_in_echo_reps: u64 [Counter, "messages", key = "Icmp_InEchoReps"],
         /// Icmp: OutEchos.
-        pub icmp_out_echos: u64 [Counter, "messages"],
+        pub icmp_out_echos: u64 [Counter, "messages", key = "Icmp_OutEchos"],
         /// Icmp: OutEchoReps.
-        pub icmp_out_echo_reps: u64 [Counter, "messages"],
+        pub icmp_out_echo_reps: u64 [Counter, "messages", key = "Icmp_OutEchoReps"],
         /// Icmp: InTimestamps.
-        pub icmp_in_timestamps: u64 [Counter, "messages"],
+        pub icmp_in_timestamps: u64 [Counter, "messages", key = "Icmp_InTimestamps"],
         /// Icmp: InTimestampReps.
-        pub icmp_in_timestamp_reps: u64 [Counter, "messages"],
+        pub icmp_in_timestamp_reps: u64 [Counter, "messages", key = "Icmp_InTimestampReps"],
         /// Icmp: OutTimestamps.
-        pub icmp_out_timestamps: u64 [Counter, "messages"],
+        pub icmp_out_timestamps: u64 [Counter, "messages", key = "Icmp_OutTimestamps"],
         /// Icmp: OutTimestampReps.
-        pub icmp_out_timestamp_reps: u64 [Counter, "messages"],
+        pub icmp_out_timestamp_reps: u64 [Counter, "messages", key = "Icmp_OutTimestampReps"],
         /// Icmp: InAddrMasks.
-        pub icmp_in_addr_masks: u64 [Counter, "messages"],
+        pub icmp_in_addr_masks: u64 [Counter, "messages", key = "Icmp_InAddrMasks"],
         /// Icmp: InAddrMaskReps.
-        pub icmp_in_addr_mask_reps: u64 [Counter, "messages"],
+        pub icmp_in_addr_mask_reps: u64 [Counter, "messages", key = "Icmp_InAddrMaskReps"],
         /// Icmp: OutAddrMasks.
-        pub icmp_out_addr_masks: u64 [Counter, "messages"],
+        pub icmp_out_addr_masks: u64 [Counter, "messages", key = "Icmp_OutAddrMasks"],
         /// Icmp: OutAddrMaskReps.
-        pub icmp_out_addr_mask_reps: u64 [Counter, "messages"],
+        pub icmp_out_addr_mask_reps: u64 [Counter, "messages", key = "Icmp_OutAddrMaskReps"],
         /// Icmp: InErrors.
-        pub icmp_in_errors: u64 [Counter, "messages"],
+        pub icmp_in_errors: u64 [Counter, "messages", key = "Icmp_InErrors"],
         /// Icmp: OutErrors.
-        pub icmp_out_errors: u64 [Counter, "messages"],
+        pub icmp_out_errors: u64 [Counter, "messages", key = "Icmp_OutErrors"],
         /// Icmp: InDestUnreachs.
-        pub icmp_in_dest_unreachs: u64 [Counter, "messages"],
+        pub icmp_in_dest_unreachs: u64 [Counter, "messages", key = "Icmp_InDestUnreachs"],
         /// Icmp: OutDestUnreachs.
-        pub icmp_out_dest_unreachs: u64 [Counter, "messages"],
+        pub icmp_out_dest_unreachs: u64 [Counter, "messages", key = "Icmp_OutDestUnreachs"],
         /// Icmp: InTimeExcds.
-        pub icmp_in_time_excds: u64 [Counter, "messages"],
+        pub icmp_in_time_excds: u64 [Counter, "messages", key = "Icmp_InTimeExcds"],
         /// Icmp: OutTimeExcds.
-        pub icmp_out_time_excds: u64 [Counter, "messages"],
+        pub icmp_out_time_excds: u64 [Counter, "messages", key = "Icmp_OutTimeExcds"],
         /// Icmp: InParmProbs.
-        pub icmp_in_parm_probs: u64 [Counter, "messages"],
+        pub icmp_in_parm_probs: u64 [Counter, "messages", key = "Icmp_InParmProbs"],
         /// Icmp: OutParmProbs.
-        pub icmp_out_parm_probs: u64 [Counter, "messages"],
+        pub icmp_out_parm_probs: u64 [Counter, "messages", key = "Icmp_OutParmProbs"],
         /// Icmp: InSrcQuenchs.
-        pub icmp_in_src_quenchs: u64 [Counter, "messages"],
+        pub icmp_in_src_quenchs: u64 [Counter, "messages", key = "Icmp_InSrcQuenchs"],
         /// Icmp: OutSrcQuenchs.
-        pub icmp_out_src_quenchs: u64 [Counter, "messages"],
+        pub icmp_out_src_quenchs: u64 [Counter, "messages", key = "Icmp_OutSrcQuenchs"],
         /// Icmp: InRedirects.
-        pub icmp_in_redirects: u64 [Counter, "messages"],
+        pub icmp_in_redirects: u64 [Counter, "messages", key = "Icmp_InRedirects"],
         /// Icmp: OutRedirects.
-        pub icmp_out_redirects: u64 [Counter, "messages"],
+        pub icmp_out_redirects: u64 [Counter, "messages", key = "Icmp_OutRedirects"],
         /// Tcp: ActiveOpens — transitions CLOSED → SYN-SENT.
-        pub tcp_active_opens: u64 [Counter, "connections"],
+        pub tcp_active_opens: u64 [Counter, "connections", key = "Tcp_ActiveOpens"],
         /// Tcp: PassiveOpens — transitions LISTEN → SYN-RCVD.
-        pub tcp_passive_opens: u64 [Counter, "connections"],
+        pub tcp_passive_opens: u64 [Counter, "connections", key = "Tcp_PassiveOpens"],
         /// Tcp: InSegs.
-        pub tcp_in_segs: u64 [Counter, "segments"],
+        pub tcp_in_segs: u64 [Counter, "segments", key = "Tcp_InSegs"],
         /// Tcp: OutSegs.
-        pub tcp_out_segs: u64 [Counter, "segments"],
+        pub tcp_out_segs: u64 [Counter, "segments", key = "Tcp_OutSegs"],
         /// Tcp: AttemptFails.
-        pub tcp_attempt_fails: u64 [Counter, "connections"],
+        pub tcp_attempt_fails: u64 [Counter, "connections", key = "Tcp_AttemptFails"],
         /// Tcp: EstabResets.
-        pub tcp_estab_resets: u64 [Counter, "connections"],
+        pub tcp_estab_resets: u64 [Counter, "connections", key = "Tcp_EstabResets"],
         /// Tcp: RetransSegs.
-        pub tcp_retrans_segs: u64 [Counter, "segments"],
+        pub tcp_retrans_segs: u64 [Counter, "segments", key = "Tcp_RetransSegs"],
         /// Tcp: InErrs.
-        pub tcp_in_errs: u64 [Counter, "segments"],
+        pub tcp_in_errs: u64 [Counter, "segments", key = "Tcp_InErrs"],
         /// Tcp: OutRsts.
-        pub tcp_out_rsts: u64 [Counter, "segments"],
+        pub tcp_out_rsts: u64 [Counter, "segments", key = "Tcp_OutRsts"],
         /// Udp: InDatagrams.
-        pub udp_in_datagrams: u64 [Counter, "datagrams"],
+        pub udp_in_datagrams: u64 [Counter, "datagrams", key = "Udp_InDatagrams"],
         /// Udp: OutDatagrams.
-        pub udp_out_datagrams: u64 [Counter, "datagrams"],
+        pub udp_out_datagrams: u64 [Counter, "datagrams", key = "Udp_OutDatagrams"],
         /// Udp: NoPorts.
-        pub udp_no_ports: u64 [Counter, "datagrams"],
+        pub udp_no_ports: u64 [Counter, "datagrams", key = "Udp_NoPorts"],
         /// Udp: InErrors.
-        pub udp_in_errors: u64 [Counter, "datagrams"],
+        pub udp_in_errors: u64 [Counter, "datagrams", key = "Udp_InErrors"],
     }
 }
 
@@ -747,17 +747,17 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct SockStat from "/proc/net/sockstat" {
         /// `sockets: used` — sockets of every family.
-        pub sockets_used: u64 [Level, "sockets"],
+        pub sockets_used: u64 [Level, "sockets", key = "sockets_used"],
         /// `TCP: inuse`.
-        pub tcp_inuse: u64 [Level, "sockets"],
+        pub tcp_inuse: u64 [Level, "sockets", key = "TCP_inuse"],
         /// `TCP: tw` — connections in TIME_WAIT.
-        pub tcp_tw: u64 [Level, "sockets"],
+        pub tcp_tw: u64 [Level, "sockets", key = "TCP_tw"],
         /// `UDP: inuse`.
-        pub udp_inuse: u64 [Level, "sockets"],
+        pub udp_inuse: u64 [Level, "sockets", key = "UDP_inuse"],
         /// `RAW: inuse`.
-        pub raw_inuse: u64 [Level, "sockets"],
+        pub raw_inuse: u64 [Level, "sockets", key = "RAW_inuse"],
         /// `FRAG: inuse` — IP fragment queues.
-        pub frag_inuse: u64 [Level, "queues"],
+        pub frag_inuse: u64 [Level, "queues", key = "FRAG_inuse"],
     }
 }
 
@@ -902,111 +902,111 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Snmp6Counters from "/proc/net/snmp6" {
         /// Ip6InReceives.
-        pub ip6_in_receives: u64 [Counter, "datagrams"],
+        pub ip6_in_receives: u64 [Counter, "datagrams", key = "Ip6_InReceives"],
         /// Ip6OutForwDatagrams.
-        pub ip6_out_forw_datagrams: u64 [Counter, "datagrams"],
+        pub ip6_out_forw_datagrams: u64 [Counter, "datagrams", key = "Ip6_OutForwDatagrams"],
         /// Ip6InDelivers.
-        pub ip6_in_delivers: u64 [Counter, "datagrams"],
+        pub ip6_in_delivers: u64 [Counter, "datagrams", key = "Ip6_InDelivers"],
         /// Ip6OutRequests.
-        pub ip6_out_requests: u64 [Counter, "datagrams"],
+        pub ip6_out_requests: u64 [Counter, "datagrams", key = "Ip6_OutRequests"],
         /// Ip6ReasmReqds.
-        pub ip6_reasm_reqds: u64 [Counter, "fragments"],
+        pub ip6_reasm_reqds: u64 [Counter, "fragments", key = "Ip6_ReasmReqds"],
         /// Ip6ReasmOKs.
-        pub ip6_reasm_oks: u64 [Counter, "datagrams"],
+        pub ip6_reasm_oks: u64 [Counter, "datagrams", key = "Ip6_ReasmOKs"],
         /// Ip6InMcastPkts.
-        pub ip6_in_mcast_pkts: u64 [Counter, "packets"],
+        pub ip6_in_mcast_pkts: u64 [Counter, "packets", key = "Ip6_InMcastPkts"],
         /// Ip6OutMcastPkts.
-        pub ip6_out_mcast_pkts: u64 [Counter, "packets"],
+        pub ip6_out_mcast_pkts: u64 [Counter, "packets", key = "Ip6_OutMcastPkts"],
         /// Ip6FragOKs.
-        pub ip6_frag_oks: u64 [Counter, "datagrams"],
+        pub ip6_frag_oks: u64 [Counter, "datagrams", key = "Ip6_FragOKs"],
         /// Ip6FragCreates.
-        pub ip6_frag_creates: u64 [Counter, "fragments"],
+        pub ip6_frag_creates: u64 [Counter, "fragments", key = "Ip6_FragCreates"],
         /// Ip6InHdrErrors.
-        pub ip6_in_hdr_errors: u64 [Counter, "datagrams"],
+        pub ip6_in_hdr_errors: u64 [Counter, "datagrams", key = "Ip6_InHdrErrors"],
         /// Ip6InAddrErrors.
-        pub ip6_in_addr_errors: u64 [Counter, "datagrams"],
+        pub ip6_in_addr_errors: u64 [Counter, "datagrams", key = "Ip6_InAddrErrors"],
         /// Ip6InUnknownProtos.
-        pub ip6_in_unknown_protos: u64 [Counter, "datagrams"],
+        pub ip6_in_unknown_protos: u64 [Counter, "datagrams", key = "Ip6_InUnknownProtos"],
         /// Ip6InTooBigErrors.
-        pub ip6_in_too_big_errors: u64 [Counter, "datagrams"],
+        pub ip6_in_too_big_errors: u64 [Counter, "datagrams", key = "Ip6_InTooBigErrors"],
         /// Ip6InDiscards.
-        pub ip6_in_discards: u64 [Counter, "datagrams"],
+        pub ip6_in_discards: u64 [Counter, "datagrams", key = "Ip6_InDiscards"],
         /// Ip6OutDiscards.
-        pub ip6_out_discards: u64 [Counter, "datagrams"],
+        pub ip6_out_discards: u64 [Counter, "datagrams", key = "Ip6_OutDiscards"],
         /// Ip6InNoRoutes.
-        pub ip6_in_no_routes: u64 [Counter, "datagrams"],
+        pub ip6_in_no_routes: u64 [Counter, "datagrams", key = "Ip6_InNoRoutes"],
         /// Ip6OutNoRoutes.
-        pub ip6_out_no_routes: u64 [Counter, "datagrams"],
+        pub ip6_out_no_routes: u64 [Counter, "datagrams", key = "Ip6_OutNoRoutes"],
         /// Ip6ReasmFails.
-        pub ip6_reasm_fails: u64 [Counter, "failures"],
+        pub ip6_reasm_fails: u64 [Counter, "failures", key = "Ip6_ReasmFails"],
         /// Ip6FragFails.
-        pub ip6_frag_fails: u64 [Counter, "datagrams"],
+        pub ip6_frag_fails: u64 [Counter, "datagrams", key = "Ip6_FragFails"],
         /// Ip6InTruncatedPkts.
-        pub ip6_in_truncated_pkts: u64 [Counter, "datagrams"],
+        pub ip6_in_truncated_pkts: u64 [Counter, "datagrams", key = "Ip6_InTruncatedPkts"],
         /// Icmp6InMsgs.
-        pub icmp6_in_msgs: u64 [Counter, "messages"],
+        pub icmp6_in_msgs: u64 [Counter, "messages", key = "Icmp6_InMsgs"],
         /// Icmp6OutMsgs.
-        pub icmp6_out_msgs: u64 [Counter, "messages"],
+        pub icmp6_out_msgs: u64 [Counter, "messages", key = "Icmp6_OutMsgs"],
         /// Icmp6InEchos.
-        pub icmp6_in_echos: u64 [Counter, "messages"],
+        pub icmp6_in_echos: u64 [Counter, "messages", key = "Icmp6_InEchos"],
         /// Icmp6InEchoReplies.
-        pub icmp6_in_echo_replies: u64 [Counter, "messages"],
+        pub icmp6_in_echo_replies: u64 [Counter, "messages", key = "Icmp6_InEchoReplies"],
         /// Icmp6OutEchoReplies.
-        pub icmp6_out_echo_replies: u64 [Counter, "messages"],
+        pub icmp6_out_echo_replies: u64 [Counter, "messages", key = "Icmp6_OutEchoReplies"],
         /// Icmp6InGroupMembQueries.
-        pub icmp6_in_group_memb_queries: u64 [Counter, "messages"],
+        pub icmp6_in_group_memb_queries: u64 [Counter, "messages", key = "Icmp6_InGroupMembQueries"],
         /// Icmp6InGroupMembResponses.
-        pub icmp6_in_group_memb_responses: u64 [Counter, "messages"],
+        pub icmp6_in_group_memb_responses: u64 [Counter, "messages", key = "Icmp6_InGroupMembResponses"],
         /// Icmp6OutGroupMembResponses.
-        pub icmp6_out_group_memb_responses: u64 [Counter, "messages"],
+        pub icmp6_out_group_memb_responses: u64 [Counter, "messages", key = "Icmp6_OutGroupMembResponses"],
         /// Icmp6InGroupMembReductions.
-        pub icmp6_in_group_memb_reductions: u64 [Counter, "messages"],
+        pub icmp6_in_group_memb_reductions: u64 [Counter, "messages", key = "Icmp6_InGroupMembReductions"],
         /// Icmp6OutGroupMembReductions.
-        pub icmp6_out_group_memb_reductions: u64 [Counter, "messages"],
+        pub icmp6_out_group_memb_reductions: u64 [Counter, "messages", key = "Icmp6_OutGroupMembReductions"],
         /// Icmp6InRouterSolicits.
-        pub icmp6_in_router_solicits: u64 [Counter, "messages"],
+        pub icmp6_in_router_solicits: u64 [Counter, "messages", key = "Icmp6_InRouterSolicits"],
         /// Icmp6OutRouterSolicits.
-        pub icmp6_out_router_solicits: u64 [Counter, "messages"],
+        pub icmp6_out_router_solicits: u64 [Counter, "messages", key = "Icmp6_OutRouterSolicits"],
         /// Icmp6InRouterAdvertisements.
-        pub icmp6_in_router_advertisements: u64 [Counter, "messages"],
+        pub icmp6_in_router_advertisements: u64 [Counter, "messages", key = "Icmp6_InRouterAdvertisements"],
         /// Icmp6InNeighborSolicits.
-        pub icmp6_in_neighbor_solicits: u64 [Counter, "messages"],
+        pub icmp6_in_neighbor_solicits: u64 [Counter, "messages", key = "Icmp6_InNeighborSolicits"],
         /// Icmp6OutNeighborSolicits.
-        pub icmp6_out_neighbor_solicits: u64 [Counter, "messages"],
+        pub icmp6_out_neighbor_solicits: u64 [Counter, "messages", key = "Icmp6_OutNeighborSolicits"],
         /// Icmp6InNeighborAdvertisements.
-        pub icmp6_in_neighbor_advertisements: u64 [Counter, "messages"],
+        pub icmp6_in_neighbor_advertisements: u64 [Counter, "messages", key = "Icmp6_InNeighborAdvertisements"],
         /// Icmp6OutNeighborAdvertisements.
-        pub icmp6_out_neighbor_advertisements: u64 [Counter, "messages"],
+        pub icmp6_out_neighbor_advertisements: u64 [Counter, "messages", key = "Icmp6_OutNeighborAdvertisements"],
         /// Icmp6InErrors.
-        pub icmp6_in_errors: u64 [Counter, "messages"],
+        pub icmp6_in_errors: u64 [Counter, "messages", key = "Icmp6_InErrors"],
         /// Icmp6InDestUnreachs.
-        pub icmp6_in_dest_unreachs: u64 [Counter, "messages"],
+        pub icmp6_in_dest_unreachs: u64 [Counter, "messages", key = "Icmp6_InDestUnreachs"],
         /// Icmp6OutDestUnreachs.
-        pub icmp6_out_dest_unreachs: u64 [Counter, "messages"],
+        pub icmp6_out_dest_unreachs: u64 [Counter, "messages", key = "Icmp6_OutDestUnreachs"],
         /// Icmp6InTimeExcds.
-        pub icmp6_in_time_excds: u64 [Counter, "messages"],
+        pub icmp6_in_time_excds: u64 [Counter, "messages", key = "Icmp6_InTimeExcds"],
         /// Icmp6OutTimeExcds.
-        pub icmp6_out_time_excds: u64 [Counter, "messages"],
+        pub icmp6_out_time_excds: u64 [Counter, "messages", key = "Icmp6_OutTimeExcds"],
         /// Icmp6InParmProblems.
-        pub icmp6_in_parm_problems: u64 [Counter, "messages"],
+        pub icmp6_in_parm_problems: u64 [Counter, "messages", key = "Icmp6_InParmProblems"],
         /// Icmp6OutParmProblems.
-        pub icmp6_out_parm_problems: u64 [Counter, "messages"],
+        pub icmp6_out_parm_problems: u64 [Counter, "messages", key = "Icmp6_OutParmProblems"],
         /// Icmp6InRedirects.
-        pub icmp6_in_redirects: u64 [Counter, "messages"],
+        pub icmp6_in_redirects: u64 [Counter, "messages", key = "Icmp6_InRedirects"],
         /// Icmp6OutRedirects.
-        pub icmp6_out_redirects: u64 [Counter, "messages"],
+        pub icmp6_out_redirects: u64 [Counter, "messages", key = "Icmp6_OutRedirects"],
         /// Icmp6InPktTooBigs.
-        pub icmp6_in_pkt_too_bigs: u64 [Counter, "messages"],
+        pub icmp6_in_pkt_too_bigs: u64 [Counter, "messages", key = "Icmp6_InPktTooBigs"],
         /// Icmp6OutPktTooBigs.
-        pub icmp6_out_pkt_too_bigs: u64 [Counter, "messages"],
+        pub icmp6_out_pkt_too_bigs: u64 [Counter, "messages", key = "Icmp6_OutPktTooBigs"],
         /// Udp6InDatagrams.
-        pub udp6_in_datagrams: u64 [Counter, "datagrams"],
+        pub udp6_in_datagrams: u64 [Counter, "datagrams", key = "Udp6_InDatagrams"],
         /// Udp6OutDatagrams.
-        pub udp6_out_datagrams: u64 [Counter, "datagrams"],
+        pub udp6_out_datagrams: u64 [Counter, "datagrams", key = "Udp6_OutDatagrams"],
         /// Udp6NoPorts.
-        pub udp6_no_ports: u64 [Counter, "datagrams"],
+        pub udp6_no_ports: u64 [Counter, "datagrams", key = "Udp6_NoPorts"],
         /// Udp6InErrors.
-        pub udp6_in_errors: u64 [Counter, "datagrams"],
+        pub udp6_in_errors: u64 [Counter, "datagrams", key = "Udp6_InErrors"],
     }
 }
 
@@ -1072,13 +1072,13 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct SockStat6 from "/proc/net/sockstat6" {
         /// `TCP6: inuse`.
-        pub tcp6_inuse: u64 [Level, "sockets"],
+        pub tcp6_inuse: u64 [Level, "sockets", key = "TCP6_inuse"],
         /// `UDP6: inuse`.
-        pub udp6_inuse: u64 [Level, "sockets"],
+        pub udp6_inuse: u64 [Level, "sockets", key = "UDP6_inuse"],
         /// `RAW6: inuse`.
-        pub raw6_inuse: u64 [Level, "sockets"],
+        pub raw6_inuse: u64 [Level, "sockets", key = "RAW6_inuse"],
         /// `FRAG6: inuse` — IPv6 fragment queues.
-        pub frag6_inuse: u64 [Level, "queues"],
+        pub frag6_inuse: u64 [Level, "queues", key = "FRAG6_inuse"],
     }
 }
 

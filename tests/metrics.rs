@@ -92,8 +92,9 @@ fn try_get(addr: &str, path: &str, accept: Option<&str>) -> std::io::Result<(Str
     ))
 }
 
-/// promtool's lint of an exposition: every finding but node_exporter's own camelCase
-/// meminfo names.
+/// promtool's lint of an exposition: every finding but node_exporter's own camelCase names
+/// (its meminfo, netstat and sockstat families carry the kernel's field names, and
+/// promtool flags node_exporter's own output for them the same way).
 fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
     let mut child = Command::new(promtool)
         .args(["check", "metrics"])
@@ -111,7 +112,10 @@ fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
     let out = child.wait_with_output().unwrap();
     format!("{}{}", text(&out.stdout), text(&out.stderr))
         .lines()
-        .filter(|l| !(l.starts_with("node_memory_") && l.contains("camelCase")))
+        .filter(|l| {
+            let kernel_names = ["node_memory_", "node_netstat_", "node_sockstat_"];
+            !(kernel_names.iter().any(|p| l.starts_with(p)) && l.contains("camelCase"))
+        })
         .map(str::to_string)
         .collect()
 }

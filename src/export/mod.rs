@@ -11,7 +11,7 @@ pub mod exposition;
 
 use crate::sample::{
     CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
-    PressureLine, Sample, Swap,
+    PressureLine, Sample, Snmp6Counters, SnmpCounters, SockStat, SockStat6, Swap,
 };
 
 /// A metric family's type.
@@ -115,6 +115,44 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
     }
     disks(&s.disks, &mut out);
     network(&s.net, &mut out);
+    // node_exporter's netstat and sockstat collectors: `node_netstat_<Proto>_<Field>`
+    // (untyped) and `node_sockstat_<PROTO>_<field>` (gauges), by the fields' keys.
+    if let Some(t) = &s.snmp {
+        keyed(
+            "node_netstat_",
+            SnmpCounters::FIELDS,
+            &values(t),
+            Type::Untyped,
+            &mut out,
+        );
+    }
+    if let Some(t) = &s.snmp6 {
+        keyed(
+            "node_netstat_",
+            Snmp6Counters::FIELDS,
+            &values(t),
+            Type::Untyped,
+            &mut out,
+        );
+    }
+    if let Some(t) = &s.sockets {
+        keyed(
+            "node_sockstat_",
+            SockStat::FIELDS,
+            &values(t),
+            Type::Gauge,
+            &mut out,
+        );
+    }
+    if let Some(t) = &s.sockets6 {
+        keyed(
+            "node_sockstat_",
+            SockStat6::FIELDS,
+            &values(t),
+            Type::Gauge,
+            &mut out,
+        );
+    }
     pressure(s, &mut out);
     out.push(
         Family::new(
@@ -211,6 +249,25 @@ fn meminfo(fields: &[crate::sample::Field], vals: &[Option<u64>], out: &mut Vec<
             Family::new(format!("node_memory_{key}"), help, Type::Gauge).with(Vec::new(), *v as f64)
         };
         out.push(family);
+    }
+}
+
+/// One family per field with a key: `<prefix><key>`, with the field's documentation as
+/// help (node_exporter's netstat and sockstat names are the file's own names).
+fn keyed(
+    prefix: &str,
+    fields: &[crate::sample::Field],
+    vals: &[Option<u64>],
+    kind: Type,
+    out: &mut Vec<Family>,
+) {
+    for (f, v) in fields.iter().zip(vals) {
+        if let (Some(key), Some(v)) = (f.key, v) {
+            out.push(
+                Family::new(format!("{prefix}{key}"), help_of(f.doc), kind)
+                    .with(Vec::new(), *v as f64),
+            );
+        }
     }
 }
 

@@ -69,24 +69,14 @@ impl PagingDelta {
             (None, None) => None,
             (a, f) => Some(a.unwrap_or(0) + f.unwrap_or(0)),
         };
-        let od = |a: Option<u64>, b: Option<u64>| Some(d(a?, b?));
         let pgsteal = match (by_type(p), by_type(c)) {
             (Some(a), Some(b)) => d(a, b),
             _ => d(p.pgsteal, c.pgsteal),
         };
+        // Every field by its schema declaration; pgsteal by sysstat's current rule.
         PagingDelta(Paging {
-            pgpgin: d(p.pgpgin, c.pgpgin),
-            pgpgout: d(p.pgpgout, c.pgpgout),
-            pgfault: d(p.pgfault, c.pgfault),
-            pgmajfault: d(p.pgmajfault, c.pgmajfault),
-            pgfree: d(p.pgfree, c.pgfree),
-            pgscan_kswapd: d(p.pgscan_kswapd, c.pgscan_kswapd),
-            pgscan_direct: d(p.pgscan_direct, c.pgscan_direct),
             pgsteal,
-            pgpromote: d(p.pgpromote, c.pgpromote),
-            pgdemote: d(p.pgdemote, c.pgdemote),
-            pgsteal_anon: od(p.pgsteal_anon, c.pgsteal_anon),
-            pgsteal_file: od(p.pgsteal_file, c.pgsteal_file),
+            ..super::counter_delta(p, c)
         })
     }
 

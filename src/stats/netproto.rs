@@ -10,7 +10,7 @@
 //!   (it came online) starts its baseline: its interval counts 0.
 
 use super::disk::delta_u32_wrapping;
-use crate::sample::{Group, SoftnetCounters};
+use crate::sample::{Group, Kind, SoftnetCounters};
 
 fn raw<T: Group>(t: &T) -> Vec<Option<u64>> {
     let mut v = Vec::with_capacity(T::FIELDS.len());
@@ -25,14 +25,20 @@ fn from_raw<T: Group>(v: &[Option<u64>]) -> T {
     t
 }
 
-/// What a group of whole-system counters did between two samples, field by field, kept in
-/// the group's own struct (each field then holds its Δ).
+/// What a group did between two samples, field by field, kept in the group's own struct,
+/// by each field's declaration in the schema: a counter holds its Δ (one kept in fewer bits
+/// wraps there, as `delta_u32_wrapping` says; any other that went back counts 0), a level
+/// its later value. A field either sample lacks is absent.
 pub fn counter_delta<T: Group>(prev: &T, curr: &T) -> T {
-    let d: Vec<Option<u64>> = raw(prev)
-        .into_iter()
-        .zip(raw(curr))
-        .map(|(p, c)| match (p, c) {
-            (Some(p), Some(c)) => Some(c.saturating_sub(p)),
+    let d: Vec<Option<u64>> = T::FIELDS
+        .iter()
+        .zip(raw(prev).into_iter().zip(raw(curr)))
+        .map(|(f, (p, c))| match (f.kind, p, c) {
+            (Kind::Level, _, c) => c,
+            (Kind::Counter, Some(p), Some(c)) => Some(match f.wrap_bits {
+                Some(32) => delta_u32_wrapping(p, c),
+                _ => c.saturating_sub(p),
+            }),
             _ => None,
         })
         .collect();
@@ -117,5 +123,38 @@ impl SoftnetDelta {
             self.flow_limit as f64 / seconds,
             self.backlog_len as f64,
         ]
+    }
+}
+
+#[cfg(test)]
+mod schema_delta {
+    use super::counter_delta;
+    use crate::sample::DiskCounters;
+
+    #[test]
+    fn deltas_follow_each_fields_declaration() {
+        // reads: a counter; read_ms: a counter the kernel keeps in 32 bits; in_flight: a
+        // level; discards: optional, absent from the earlier sample.
+        let p = DiskCounters {
+            reads: 100,
+            read_ms: u64::from(u32::MAX) - 5,
+            in_flight: 7,
+            writes: 50,
+            ..DiskCounters::default()
+        };
+        let c = DiskCounters {
+            reads: 160,
+            read_ms: 10,
+            in_flight: 2,
+            writes: 40,
+            discards: Some(3),
+            ..DiskCounters::default()
+        };
+        let d = counter_delta(&p, &c);
+        assert_eq!(d.reads, 60);
+        assert_eq!(d.read_ms, 16, "wrapped at 2^32");
+        assert_eq!(d.in_flight, 2, "a level keeps its later value");
+        assert_eq!(d.writes, 0, "a 64-bit counter that went back counts 0");
+        assert_eq!(d.discards, None);
     }
 }
