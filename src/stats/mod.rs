@@ -300,19 +300,12 @@ impl IntervalStats {
 }
 
 /// Each counter of a group's later value minus its earlier one (0 where it went back).
+/// Each field's delta by its declaration in the schema (`counter_delta`: 32-bit counters
+/// wrap), in the group's field order; a field the kernel lacks counts 0.
 fn counter_deltas<T: crate::sample::Group>(p: &Option<T>, c: &Option<T>) -> Option<Vec<u64>> {
-    let (p, c) = (p.as_ref()?, c.as_ref()?);
-    let mut before = Vec::with_capacity(T::FIELDS.len());
-    p.raw_values(&mut |v| before.push(v.unwrap_or(0)));
-    let mut i = 0;
-    let mut out = Vec::with_capacity(before.len());
-    c.raw_values(&mut |v| {
-        out.push(
-            v.unwrap_or(0)
-                .saturating_sub(before.get(i).copied().unwrap_or(0)),
-        );
-        i += 1;
-    });
+    let d = counter_delta(p.as_ref()?, c.as_ref()?);
+    let mut out = Vec::with_capacity(T::FIELDS.len());
+    d.raw_values(&mut |v| out.push(v.unwrap_or(0)));
     Some(out)
 }
 
