@@ -79,7 +79,7 @@ else
 fi
 
 if [ "$SCALE" = 1 ]; then
-  scale=$(bench/synth-scale.sh 3600 2>/dev/null | awk '/^rsar -A -f/ {print $(NF-4)}')
+  scale=$(bench/synth-scale.sh 3600 2>/dev/null | sed -n 's/.* \([0-9.]*\) MB peak RSS.*/\1/p')
   row "peak RSS, rsar -A -f, 128-CPU host, an hour at 1 s" "$scale MB" "<= 48 MB"
 else
   row "peak RSS, rsar -A -f, 128-CPU host, an hour at 1 s" "skipped (SCALE=0)" "<= 48 MB"
