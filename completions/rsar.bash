@@ -59,7 +59,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -z -y -H -v -A -f -s -e -i -o -C -V --int --dev --iface --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui pidstat top export help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -z -y -H -v -A -f -s -e -i -o -C -V --int --dev --iface --fs --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui pidstat top export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +106,10 @@ _rsar() {
                     return 0
                     ;;
                 --iface)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

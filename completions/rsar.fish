@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= dev= iface= z y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= dev= iface= fs= z y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -35,6 +35,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s F -d 'Filesystems: free and u
 complete -c rsar -n "__fish_rsar_needs_command" -s m -d 'Power management: `-m CPU` (each CPU\'s clock). sar\'s FAN, TEMP, IN, USB and BAT need sensors this kind of machine lacks and are refused' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l dev -d 'Only these block devices in -d (comma list of names: --dev=vda,sdb)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l iface -d 'Only these interfaces in -n DEV and -n EDEV (comma list: --iface=eth0,lo)' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l fs -d 'Only these filesystems in -F: names (--fs=/dev/vda), or mount points with -F MOUNT' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'

@@ -141,6 +141,10 @@ pub struct Args {
     #[arg(long = "iface", value_name = "IFACE[,IFACE…]", value_delimiter = ',')]
     pub ifaces: Option<Vec<String>>,
 
+    /// Only these filesystems in -F: names (--fs=/dev/vda), or mount points with -F MOUNT
+    #[arg(long = "fs", value_name = "FS[,FS…]", value_delimiter = ',')]
+    pub fs: Option<Vec<String>>,
+
     /// Leave out devices, interfaces, interrupts and serial lines with no activity in the
     /// interval
     #[arg(short = 'z')]
@@ -729,7 +733,6 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
-    ("--fs", "the filesystem filter"),
     ("--pretty", "pretty device names"),
     ("--sadc", "printing sadc's path"),
 ];
@@ -906,6 +909,7 @@ impl Args {
         sel.serial |= self.serial;
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
+        sel.fs.clone_from(&self.fs);
         sel.omit_idle |= self.omit_idle;
         sel.hugepages |= self.hugepages;
         sel.ktables |= self.ktables;

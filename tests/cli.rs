@@ -412,3 +412,37 @@ fn a_closed_pipe_ends_quietly() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn fs_keeps_the_filesystems_named_as_sars_fs_does() {
+    // This machine's own filesystems, as -F shows them.
+    let all = run(&["-F", "1", "1"]);
+    assert_eq!(all.code, Some(0), "{}", all.stderr);
+    let names: Vec<String> = all
+        .stdout
+        .lines()
+        .skip(3)
+        .filter(|l| !l.starts_with("Summary") && !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().last().map(String::from))
+        .collect();
+    let Some(first) = names.first() else {
+        eprintln!("no filesystem -F reports here: skipped");
+        return;
+    };
+    let one = run(&["-F", &format!("--fs={first}"), "1", "1"]);
+    let rows: Vec<&str> = one
+        .stdout
+        .lines()
+        .skip(3)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{}", one.stdout);
+    assert!(
+        rows.iter().all(|l| l.ends_with(first.as_str())),
+        "{}",
+        one.stdout
+    );
+    let none = run(&["-F", "--fs=/dev/no-such-disk", "1", "1"]);
+    assert_eq!(none.code, Some(0));
+    assert!(!none.stdout.contains("Summary"), "{}", none.stdout);
+}

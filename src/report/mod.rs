@@ -148,6 +148,8 @@ pub struct Selection {
     pub devices: Option<Vec<String>>,
     /// `--iface=`: the interfaces `-n DEV`, `-n EDEV` show (all when `None`).
     pub ifaces: Option<Vec<String>>,
+    /// `--fs=`: the filesystems (or, with `-F MOUNT`, mount points) `-F` shows.
+    pub fs: Option<Vec<String>>,
     /// `-z`: leave out devices, interfaces, interrupts and lines idle over the interval.
     pub omit_idle: bool,
     /// CPUs of the machine the data is from (0 until a renderer begins): `-I -P ALL`'s
@@ -430,14 +432,15 @@ impl Table {
 
     /// The values of this table's rows for one interval (or an average of intervals),
     /// one per column sar and sadf have, into `rows` (cleared first).
-    /// `--dev=`, `--iface=` and `-z` applied: every renderer takes its rows from here.
+    /// `--dev=`, `--iface=`, `--fs=` and `-z` applied: every renderer takes its rows from here.
     pub fn values(self, sel: &Selection, s: &IntervalStats, rows: &mut Rows) {
         rows.clear();
         (self.report().values)(sel, s, rows);
-        // Issue 12: --dev=, --iface=, -z.
+        // Issue 12: --dev=, --iface=, --fs=, -z.
         let list = match self {
             Table::Disk => sel.devices.as_ref(),
             Table::NetDev | Table::NetEdev => sel.ifaces.as_ref(),
+            Table::Filesystems | Table::FsMount => sel.fs.as_ref(),
             _ => None,
         };
         // sar -z: rows of devices and the like; CPUs, clocks and filesystems stay.
