@@ -9,6 +9,7 @@
 use crate::sample::{group, or, Field, FieldValue, Group, Kind};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 group! {
     /// One process at one moment.
@@ -18,10 +19,11 @@ group! {
             pub pid: u32,
             /// When it started, in clock ticks after boot: with the pid, it names the process.
             pub start_ticks: u64,
-            /// The command name (`comm`, at most 15 bytes).
-            pub comm: String,
+            /// The command name (`comm`, at most 15 bytes). Shared, not copied, between
+            /// the tables of successive moments.
+            pub comm: Arc<str>,
             /// The command line, its arguments joined by spaces; empty for kernel threads.
-            pub cmdline: String,
+            pub cmdline: Arc<str>,
         }
         /// State as its ASCII letter code: R running, S sleeping, D uninterruptible, Z
         /// zombie, T stopped, t traced, I idle (kernel thread), X dead.
@@ -84,7 +86,7 @@ impl ProcessCounters {
 /// Reads every process of a /proc tree, keeping the command lines it has read before.
 #[derive(Debug, Default)]
 pub struct ProcessReader {
-    cmdlines: HashMap<(u32, u64), String>,
+    cmdlines: HashMap<(u32, u64), Arc<str>>,
     buf: Vec<u8>,
 }
 
@@ -143,9 +145,10 @@ impl ProcessReader {
         p.cmdline = match self.cmdlines.get(&key) {
             Some(c) => c.clone(),
             None => {
-                let c = read_into(&base.join("cmdline"), &mut self.buf)
+                let c: Arc<str> = read_into(&base.join("cmdline"), &mut self.buf)
                     .map(cmdline_text)
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .into();
                 self.cmdlines.insert(key, c.clone());
                 c
             }
@@ -180,7 +183,7 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
         .trim()
         .parse()
         .ok()?;
-    let comm = String::from_utf8_lossy(&text[open + 1..close]).into_owned();
+    let comm: Arc<str> = String::from_utf8_lossy(&text[open + 1..close]).into();
     let rest = std::str::from_utf8(&text[close + 1..]).ok()?;
     let f: Vec<&str> = rest.split_ascii_whitespace().collect();
     // After the name, 0-based: state(0) ppid(1) … minflt(7) majflt(9) utime(11) stime(12)
@@ -192,7 +195,7 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
         pid,
         start_ticks: n(19)?,
         comm,
-        cmdline: String::new(),
+        cmdline: Arc::default(),
         state: u32::from(f.first()?.bytes().next()?),
         ppid: n(1)? as u32,
         uid: 0,
@@ -272,7 +275,7 @@ mod tests {
         let line = b"4242 (my (odd) name) D 1 4242 4242 0 -1 4194560 1200 0 3 0 250 75 0 0 20 0 4 0 98765 104857600 2560 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 7 5 0 0 0 0 0 0 0 0 0";
         let p = parse_stat(line).unwrap();
         assert_eq!(
-            (p.pid, p.comm.as_str(), p.state_char()),
+            (p.pid, &*p.comm, p.state_char()),
             (4242, "my (odd) name", 'D')
         );
         assert_eq!((p.ppid, p.minflt, p.majflt), (1, 1200, 3));

@@ -16,11 +16,11 @@ fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
     ProcessCounters {
         pid,
         start_ticks: start,
-        comm: format!("p{}", seed % 7),
+        comm: format!("p{}", seed % 7).into(),
         cmdline: if seed % 3 == 0 {
-            String::new()
+            "".into()
         } else {
-            format!("/usr/bin/p{} --n {}", seed % 7, seed % 11)
+            format!("/usr/bin/p{} --n {}", seed % 7, seed % 11).into()
         },
         state: u32::from(b"RSDZTI"[(seed % 6) as usize]),
         ppid: (seed % 50) as u32,

@@ -81,8 +81,8 @@ fn get_process(c: &mut Cursor<'_>, fields: usize) -> Result<ProcessCounters, Dec
     let mut p = ProcessCounters {
         pid,
         start_ticks: c.varint()?,
-        comm: c.string()?,
-        cmdline: c.string()?,
+        comm: c.string()?.into(),
+        cmdline: c.string()?.into(),
         ..ProcessCounters::default()
     };
     let mut stored = Vec::with_capacity(fields);
