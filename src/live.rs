@@ -73,7 +73,7 @@ impl LiveSource {
         Some(Event::Processes(crate::store::procs::ProcessTable {
             wall_ns: sample.time.wall_ns,
             uptime_cs: sample.time.uptime_cs,
-            processes,
+            processes: processes.into(),
         }))
     }
 

@@ -122,7 +122,7 @@ fn write_and_read(tables: &[Vec<ProcessCounters>], restart_at: Option<usize>) ->
         w.append_processes(&ProcessTable {
             wall_ns: i as i64 * 1_000_000_000,
             uptime_cs: 100 * i as u64,
-            processes: t.clone(),
+            processes: t.clone().into(),
         })
         .unwrap();
     }
@@ -155,7 +155,7 @@ proptest! {
         prop_assert_eq!(got.len(), want.len());
         for (i, (g, w)) in got.iter().zip(&want).enumerate() {
             prop_assert_eq!(g.wall_ns, i as i64 * 1_000_000_000);
-            prop_assert_eq!(&g.processes, w, "table {}", i);
+            prop_assert_eq!(&*g.processes, w, "table {}", i);
         }
     }
 }
@@ -178,7 +178,7 @@ fn thousands_of_short_lived_processes_and_unchanged_ones_cost_little() {
         tables.push(t);
     }
     let got = write_and_read(&tables, None);
-    let got: Vec<Vec<ProcessCounters>> = got.into_iter().map(|t| t.processes).collect();
+    let got: Vec<Vec<ProcessCounters>> = got.into_iter().map(|t| t.processes.to_vec()).collect();
     assert_eq!(got, tables);
     // Alone, the 200 unchanged processes cost next to nothing in a delta.
     let d = common::tempdir();
@@ -187,7 +187,7 @@ fn thousands_of_short_lived_processes_and_unchanged_ones_cost_little() {
     let table = ProcessTable {
         wall_ns: 0,
         uptime_cs: 0,
-        processes: steady.clone(),
+        processes: steady.clone().into(),
     };
     w.append_processes(&table).unwrap();
     let key = w.len();
@@ -234,7 +234,7 @@ fn a_packed_closed_day_keeps_every_table() {
         w.append_processes(&ProcessTable {
             wall_ns: s.time.wall_ns,
             uptime_cs: s.time.uptime_cs,
-            processes: t.clone(),
+            processes: t.clone().into(),
         })
         .unwrap();
     }
@@ -244,7 +244,7 @@ fn a_packed_closed_day_keeps_every_table() {
     assert_ne!(packed, bytes, "packing rewrote nothing");
     let got: Vec<Vec<ProcessCounters>> = read_tables(&packed)
         .into_iter()
-        .map(|t| t.processes)
+        .map(|t| t.processes.to_vec())
         .collect();
     assert_eq!(got, want);
 }

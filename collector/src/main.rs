@@ -249,7 +249,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     let mut table = rsar::store::procs::ProcessTable {
         wall_ns: 0,
         uptime_cs: 0,
-        processes: Vec::new(),
+        processes: Default::default(),
     };
     let mut taken = 0u64;
     let mut not_written = 0u64;
@@ -281,7 +281,11 @@ fn run(args: &Args) -> Result<(), Failure> {
             Err(e) => return Err(Failure::data(e)),
         }
         if process_every.is_some_and(|n| taken % n == 0) {
-            process_reader.read(&args.proc_root, &mut table.processes);
+            // The writer keeps the last table for its delta: refill a table of our own.
+            process_reader.read(
+                &args.proc_root,
+                std::sync::Arc::make_mut(&mut table.processes),
+            );
             table.wall_ns = sample.time.wall_ns;
             table.uptime_cs = sample.time.uptime_cs;
             if let Err(e) = recorder.processes(&host, &table) {

@@ -366,7 +366,7 @@ impl<W: Write> Pidstat<W> {
         let page_kb = f64::from(self.host.page_size.max(1024)) / 1024.0;
         let prev_start_ticks = prev.uptime_cs as f64 * hz / 100.0;
         let mut rows: Vec<(ProcessCounters, Delta)> = Vec::new();
-        for c in &now.processes {
+        for c in now.processes.iter() {
             let before = prev
                 .processes
                 .binary_search_by_key(&c.key(), ProcessCounters::key)

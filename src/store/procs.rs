@@ -12,6 +12,7 @@
 use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use crate::process::ProcessCounters;
 use crate::sample::Group;
+use std::sync::Arc;
 
 const MODE_KEY: u64 = 0;
 const MODE_DELTA: u64 = 1;
@@ -27,7 +28,8 @@ pub struct ProcessTable {
     pub wall_ns: i64,
     /// Uptime of the sample it belongs to, in 1/100 s.
     pub uptime_cs: u64,
-    pub processes: Vec<ProcessCounters>,
+    /// Sorted by (pid, start time); shared, so a table handed on is not a copy.
+    pub processes: Arc<Vec<ProcessCounters>>,
 }
 
 /// A process's stored numbers, in field order.
@@ -102,7 +104,7 @@ pub fn key_payload(t: &ProcessTable, out: &mut Vec<u8>) {
     put_varint(out, ProcessCounters::FIELDS.len() as u64);
     put_varint(out, t.processes.len() as u64);
     let mut scratch = Vec::new();
-    for p in &t.processes {
+    for p in t.processes.iter() {
         put_process(out, p, &mut scratch);
     }
 }
@@ -184,7 +186,7 @@ pub fn delta_payload(t: &ProcessTable, base: &[ProcessCounters], distance: u64, 
 /// What a reader keeps to decode deltas: the last table and where its record started.
 #[derive(Debug, Default)]
 pub struct ProcessState {
-    last: Option<(u64, Vec<ProcessCounters>)>,
+    last: Option<(u64, Arc<Vec<ProcessCounters>>)>,
 }
 
 impl ProcessState {
@@ -228,7 +230,8 @@ pub fn decode(
         }
         _ => return Err(DecodeError("unknown process record mode")),
     };
-    state.last = Some((at, processes.clone()));
+    let processes = Arc::new(processes);
+    state.last = Some((at, Arc::clone(&processes)));
     Ok(ProcessTable {
         wall_ns,
         uptime_cs,
@@ -291,7 +294,7 @@ fn apply_delta(
 /// What a writer keeps to write deltas.
 #[derive(Debug, Default)]
 pub struct ProcessWriter {
-    last: Option<(u64, Vec<ProcessCounters>)>,
+    last: Option<(u64, Arc<Vec<ProcessCounters>>)>,
     since_key: u32,
 }
 
@@ -312,7 +315,7 @@ impl ProcessWriter {
 
     /// The record was written at `at`: later deltas refer to it.
     pub fn written(&mut self, t: &ProcessTable, at: u64) {
-        self.last = Some((at, t.processes.clone()));
+        self.last = Some((at, Arc::clone(&t.processes)));
     }
 
     /// Start again with a key (a failed write, a restart).
