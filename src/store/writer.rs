@@ -417,7 +417,9 @@ fn read_tail(file: &File, header_len: u64, len: u64, file_boot: &str) -> io::Res
 fn scan_dropping(sc: &mut Scanner, buf: &[u8], base: u64) -> usize {
     let mut out = Vec::new();
     let mut pos = 0;
-    let mut window = 64 << 10;
+    // Small windows: every record a window holds is decoded at once (a process table is
+    // tens of kB decoded), and only the scanner's state is kept.
+    let mut window = 8 << 10;
     while pos < buf.len() {
         let end = (pos + window).min(buf.len());
         out.clear();
