@@ -65,6 +65,25 @@ impl LiveSource {
         self
     }
 
+    /// One sample now (saved with `-o`, warnings noted) and, when asked for, the process
+    /// table of that moment: what `next` hands on, for a caller that keeps its own time
+    /// (the interactive screen, whose interval changes while it runs).
+    pub fn take(
+        &mut self,
+    ) -> Result<(Sample, Option<crate::store::procs::ProcessTable>), SourceError> {
+        let sample = self.take_sample()?;
+        let table = match self.table_for(&sample) {
+            Some(Event::Processes(t)) => Some(t),
+            _ => None,
+        };
+        Ok((sample, table))
+    }
+
+    /// The machine sampled.
+    pub fn host(&self) -> &HostFacts {
+        self.probe.host()
+    }
+
     /// The process table at the moment of `sample`, when asked for.
     fn table_for(&mut self, sample: &Sample) -> Option<Event> {
         let (root, reader) = self.processes.as_mut()?;

@@ -14,7 +14,8 @@ pub mod moment;
 pub mod ui;
 
 use crate::history::Window;
-use crate::probe::{read_processes, Probe, ProcCounters};
+use crate::live::LiveSource;
+use crate::probe::{Probe, ProcCounters};
 use crate::report::{Render, Table};
 use crate::sample::{HostFacts, Sample};
 use crate::source::Follow;
@@ -141,7 +142,7 @@ fn spawn_ticker(tx: SyncSender<Event>, every: Duration) {
 /// sample is due that long after the last one, or now if that has passed).
 fn spawn_sampler(
     tx: SyncSender<Event>,
-    mut probe: Probe,
+    probe: Probe,
     proc_root: PathBuf,
     mut interval: Duration,
     every: Receiver<Duration>,
@@ -160,24 +161,27 @@ fn spawn_sampler(
                 }
             }
         }
-        let mut save_failed = false;
+        // The same sampling, saving and process reading as a live report; the screen keeps
+        // its own time, since its interval changes while it runs.
+        let page_kb = u64::from(probe.host().page_size / 1024).max(1);
+        let schedule = crate::live::Schedule {
+            interval,
+            count: None,
+            since_boot: false,
+        };
+        let mut source = LiveSource::new(probe, schedule, saver).with_processes(&proc_root);
         loop {
             let taken = Instant::now();
-            let page = probe.host().page_size;
-            let e = match probe.sample() {
-                Ok(s) => {
-                    if let Some(w) = saver.as_mut() {
-                        if let Err(e) = w.append_sample(probe.host(), &s) {
-                            if !save_failed {
-                                let _ = tx.send(Event::Note(format!("sample not saved: {e}")));
-                                save_failed = true;
-                            }
-                        }
-                    }
-                    Event::Sample(Box::new(s), read_processes(&proc_root, page))
-                }
+            let e = match source.take() {
+                Ok((s, table)) => Event::Sample(
+                    Box::new(s),
+                    table.map_or_else(Vec::new, |t| proc_counters(&t, page_kb)),
+                ),
                 Err(e) => Event::Failed(e.to_string()),
             };
+            for w in crate::source::Source::take_warnings(&mut source) {
+                let _ = tx.send(Event::Note(w));
+            }
             if tx.send(e).is_err() {
                 return;
             }
@@ -191,6 +195,22 @@ fn spawn_sampler(
             }
         }
     });
+}
+
+/// The screen's process rows from a recorded-style process table.
+fn proc_counters(t: &crate::store::procs::ProcessTable, page_kb: u64) -> Vec<ProcCounters> {
+    t.processes
+        .iter()
+        .map(|p| ProcCounters {
+            pid: p.pid,
+            comm: p.comm.to_string(),
+            state: p.state_char(),
+            uid: p.uid,
+            cpu_ticks: p.utime + p.stime,
+            rss_kb: p.rss * page_kb,
+            start_ticks: p.start_ticks,
+        })
+        .collect()
 }
 
 /// Read recorded days into the timeline, through the same pipeline as the reports: to
