@@ -10,7 +10,7 @@ pub mod backfill;
 pub mod exposition;
 
 use crate::sample::{
-    CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
+    CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
     PressureLine, Sample, Snmp6Counters, SnmpCounters, SockStat, SockStat6, Swap,
 };
 
@@ -114,6 +114,7 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
         vmstat(Swap::FIELDS, &values(w), &mut out);
     }
     disks(&s.disks, &mut out);
+    filesystems(&s.filesystems, &mut out);
     network(&s.net, &mut out);
     // node_exporter's netstat and sockstat collectors: `node_netstat_<Proto>_<Field>`
     // (untyped) and `node_sockstat_<PROTO>_<field>` (gauges), by the fields' keys.
@@ -404,6 +405,40 @@ fn disks(disks: &[DiskCounters], out: &mut Vec<Family>) {
     }
 }
 
+/// `-F`'s filesystems under node_exporter's filesystem collector's names (its `fstype`
+/// label is not recorded).
+const FILESYSTEM: &[(&str, &str)] = &[
+    ("size_bytes", "node_filesystem_size_bytes"),
+    ("free_bytes", "node_filesystem_free_bytes"),
+    ("avail_bytes", "node_filesystem_avail_bytes"),
+    ("inodes", "node_filesystem_files"),
+    ("inodes_free", "node_filesystem_files_free"),
+];
+
+fn filesystems(fs: &[FsUsage], out: &mut Vec<Family>) {
+    if fs.is_empty() {
+        return;
+    }
+    for (i, f) in FsUsage::FIELDS.iter().enumerate() {
+        let Some((_, name)) = FILESYSTEM.iter().find(|(n, _)| *n == f.name) else {
+            continue;
+        };
+        let mut family = Family::new(*name, help_of(f.doc), Type::Gauge);
+        for m in fs {
+            if let Some(v) = values(m)[i] {
+                family.push(
+                    vec![
+                        ("device", m.name.clone()),
+                        ("mountpoint", m.mountpoint.clone()),
+                    ],
+                    v as f64,
+                );
+            }
+        }
+        out.push(family);
+    }
+}
+
 /// /proc/net/dev: `rx_X` is node_exporter's `node_network_receive_X_total`, `tx_X` its
 /// `node_network_transmit_X_total`; the link speed is `node_network_speed_bytes`.
 fn network(nets: &[NetCounters], out: &mut Vec<Family>) {
@@ -540,6 +575,44 @@ mod tests {
             assert!(
                 KernelCounters::FIELDS.iter().any(|f| f.name == *name),
                 "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn filesystems_under_node_exporters_names() {
+        let mut s = Sample::default();
+        s.filesystems.push(FsUsage {
+            name: "/dev/vda".into(),
+            mountpoint: "/".into(),
+            size_bytes: 1000,
+            free_bytes: 400,
+            avail_bytes: 300,
+            inodes: 50,
+            inodes_free: 20,
+        });
+        let f = families(&HostFacts::default(), &s);
+        let get = |name: &str| {
+            f.iter()
+                .find(|f| f.name == name)
+                .map(|f| f.series[0].clone())
+        };
+        let size = get("node_filesystem_size_bytes").unwrap();
+        assert_eq!(size.value, 1000.0);
+        assert_eq!(
+            size.labels,
+            [
+                ("device", "/dev/vda".to_string()),
+                ("mountpoint", "/".to_string())
+            ]
+        );
+        assert_eq!(get("node_filesystem_avail_bytes").unwrap().value, 300.0);
+        assert_eq!(get("node_filesystem_files_free").unwrap().value, 20.0);
+        for f in FsUsage::FIELDS {
+            assert!(
+                FILESYSTEM.iter().any(|(n, _)| *n == f.name),
+                "{} unexported",
+                f.name
             );
         }
     }
