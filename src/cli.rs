@@ -355,17 +355,8 @@ impl TuiArgs {
 impl VmstatArgs {
     pub fn plan(&self) -> Result<Plan, UsageError> {
         let s = &self.source;
-        let from_logs = s.from_logs();
         // As procps vmstat: no INTERVAL prints the one line since boot.
-        let mode = if s.interval.is_none() && !from_logs {
-            Mode::Live {
-                interval: Duration::from_secs(1),
-                count: Some(1),
-                save: None,
-            }
-        } else {
-            s.mode()?
-        };
+        let mode = s.mode_or_one_interval()?;
         Ok(Plan {
             selection: Selection::default(),
             format: Format::Table,
@@ -464,17 +455,9 @@ impl PidstatArgs {
             .map(regex::Regex::new)
             .transpose()
             .map_err(|e| UsageError(format!("-C: {e}")))?;
-        let mode = if self.source.interval.is_none() && !self.source.from_logs() {
-            // As pidstat: no INTERVAL reports since boot; rsar needs two tables, so it
-            // takes one second.
-            Mode::Live {
-                interval: Duration::from_secs(1),
-                count: Some(1),
-                save: None,
-            }
-        } else {
-            self.source.mode()?
-        };
+        // As pidstat: no INTERVAL reports since boot; rsar needs two tables, so it takes
+        // one second.
+        let mode = self.source.mode_or_one_interval()?;
         Ok(PidstatPlan {
             options: PidstatOptions {
                 cpu: self.cpu,
@@ -551,15 +534,7 @@ const TOP_LOOKBACK: chrono::Duration = chrono::Duration::minutes(15);
 impl TopArgs {
     pub fn plan(&self) -> Result<TopPlan, UsageError> {
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
-        let mut mode = if self.source.interval.is_none() && !self.source.from_logs() {
-            Mode::Live {
-                interval: Duration::from_secs(1),
-                count: Some(1),
-                save: None,
-            }
-        } else {
-            self.source.mode()?
-        };
+        let mut mode = self.source.mode_or_one_interval()?;
         let (mut at_ns, mut at_clock) = (None, None);
         if let Mode::Recorded { window, .. } = &mut mode {
             // The moment asked for; the window starts earlier, for the table before it.
@@ -946,6 +921,19 @@ impl Source {
             || self.days_ago.is_some()
             || self.since.is_some()
             || self.until.is_some()
+    }
+
+    /// `mode`, except that neither an INTERVAL nor logs means one live interval of a
+    /// second (vmstat, pidstat and top without arguments).
+    pub fn mode_or_one_interval(&self) -> Result<Mode, UsageError> {
+        if self.interval.is_none() && !self.from_logs() {
+            return Ok(Mode::Live {
+                interval: Duration::from_secs(1),
+                count: Some(1),
+                save: None,
+            });
+        }
+        self.mode()
     }
 
     /// Live or from the logs, and which logs, checked.

@@ -23,47 +23,32 @@ fn main() -> ExitCode {
     if argv.get(1).is_some_and(|a| a == "tui") {
         return tui(&argv[2..]);
     }
-    if argv.get(1).is_some_and(|a| a == "pidstat") {
-        let rest = std::iter::once("rsar pidstat".into()).chain(argv[2..].iter().cloned());
-        return match parse_with::<rsar::cli::PidstatArgs>(rsar::cli::PidstatArgs::command(), rest) {
-            Ok(args) => match args
-                .plan()
-                .map_err(|e| Failure::Usage(e.to_string()))
-                .and_then(pidstat)
-            {
-                Ok(code) => code,
-                Err(f) => f.report(),
-            },
-            Err(code) => code,
-        };
-    }
-    if argv.get(1).is_some_and(|a| a == "top") {
-        let rest = std::iter::once("rsar top".into()).chain(argv[2..].iter().cloned());
-        return match parse_with::<rsar::cli::TopArgs>(rsar::cli::TopArgs::command(), rest) {
-            Ok(args) => match args
-                .plan()
-                .map_err(|e| Failure::Usage(e.to_string()))
-                .and_then(top)
-            {
-                Ok(code) => code,
-                Err(f) => f.report(),
-            },
-            Err(code) => code,
-        };
-    }
-    if argv.get(1).is_some_and(|a| a == "export") {
-        let rest = std::iter::once("rsar export".into()).chain(argv[2..].iter().cloned());
-        return match parse::<rsar::cli::ExportArgs>(rest) {
-            Ok(args) => match args
-                .plan()
-                .map_err(|e| Failure::Usage(e.to_string()))
-                .and_then(|plan| export(&plan))
-            {
-                Ok(code) => code,
-                Err(f) => f.report(),
-            },
-            Err(code) => code,
-        };
+    match argv.get(1).and_then(|a| a.to_str()) {
+        Some("pidstat") => {
+            return subcommand(
+                &argv,
+                rsar::cli::PidstatArgs::command(),
+                rsar::cli::PidstatArgs::plan,
+                pidstat,
+            )
+        }
+        Some("top") => {
+            return subcommand(
+                &argv,
+                rsar::cli::TopArgs::command(),
+                rsar::cli::TopArgs::plan,
+                top,
+            )
+        }
+        Some("export") => {
+            return subcommand(
+                &argv,
+                <rsar::cli::ExportArgs as clap::CommandFactory>::command(),
+                rsar::cli::ExportArgs::plan,
+                |p| export(&p),
+            )
+        }
+        _ => {}
     }
     let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
         let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
@@ -116,6 +101,28 @@ fn parse_with<T: clap::FromArgMatches>(
             let line = text.lines().next().unwrap_or_default();
             Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
         })
+}
+
+/// `rsar NAME ARGS…`: parse with `command`, plan, run; every failure is its exit code.
+fn subcommand<A: clap::FromArgMatches, P>(
+    argv: &[std::ffi::OsString],
+    command: clap::Command,
+    plan: impl FnOnce(&A) -> Result<P, rsar::cli::UsageError>,
+    run: impl FnOnce(P) -> Result<ExitCode, Failure>,
+) -> ExitCode {
+    let name = format!("rsar {}", argv[1].to_string_lossy());
+    let rest = std::iter::once(name.into()).chain(argv[2..].iter().cloned());
+    let args = match parse_with::<A>(command, rest) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    match plan(&args)
+        .map_err(|e| Failure::Usage(e.to_string()))
+        .and_then(run)
+    {
+        Ok(code) => code,
+        Err(f) => f.report(),
+    }
 }
 
 /// Why rsar stopped: each kind has its exit code (documented in `--help`).

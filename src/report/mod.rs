@@ -506,3 +506,19 @@ pub fn compact(v: f64) -> String {
 pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
     d.reported()
 }
+
+/// User names by uid, looked up once each (pidstat's `-U`, top's USER column).
+#[derive(Debug, Default)]
+pub(crate) struct UserNames(std::collections::HashMap<u32, String>);
+
+impl UserNames {
+    /// The name of `uid`, or the number when the system has no such user.
+    pub(crate) fn name(&mut self, uid: u32) -> &str {
+        self.0.entry(uid).or_insert_with(|| {
+            nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+                .ok()
+                .flatten()
+                .map_or_else(|| uid.to_string(), |u| u.name)
+        })
+    }
+}

@@ -228,7 +228,7 @@ pub struct Pidstat<W: Write> {
     prev: Option<ProcessTable>,
     mem_total_kb: f64,
     averages: Averages,
-    users: HashMap<u32, String>,
+    users: super::UserNames,
     line: Vec<u8>,
 }
 
@@ -256,7 +256,7 @@ impl<W: Write> Pidstat<W> {
             prev: None,
             mem_total_kb: 0.0,
             averages: Averages::default(),
-            users: HashMap::new(),
+            users: super::UserNames::default(),
             line: Vec::with_capacity(256),
         }
     }
@@ -265,13 +265,7 @@ impl<W: Write> Pidstat<W> {
         if !self.opts.user_names {
             return format!("{uid:>6}");
         }
-        let name = self.users.entry(uid).or_insert_with(|| {
-            nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-                .ok()
-                .flatten()
-                .map_or_else(|| uid.to_string(), |u| u.name)
-        });
-        format!("{name:>9}")
+        format!("{:>9}", self.users.name(uid))
     }
 
     fn selected(&mut self, p: &ProcessCounters) -> bool {

@@ -9,7 +9,6 @@ use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
 use crate::store::procs::ProcessTable;
 use crate::time::{clock_label, Zone};
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The column the process list is sorted by (`-o`).
@@ -68,7 +67,7 @@ pub struct Top<W: Write> {
     prev: Option<ProcessTable>,
     last: Option<ProcessTable>,
     done: bool,
-    users: HashMap<u32, String>,
+    users: super::UserNames,
 }
 
 impl<W: Write> Top<W> {
@@ -81,20 +80,12 @@ impl<W: Write> Top<W> {
             prev: None,
             last: None,
             done: false,
-            users: HashMap::new(),
+            users: super::UserNames::default(),
         }
     }
 
     fn user(&mut self, uid: u32) -> String {
-        self.users
-            .entry(uid)
-            .or_insert_with(|| {
-                nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-                    .ok()
-                    .flatten()
-                    .map_or_else(|| uid.to_string(), |u| u.name)
-            })
-            .clone()
+        self.users.name(uid).to_string()
     }
 
     fn print(&mut self) -> io::Result<()> {
