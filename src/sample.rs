@@ -795,6 +795,9 @@ group! {
             pub name: String,
             /// Where it is mounted.
             pub mountpoint: String,
+            /// Its type as /proc/self/mounts names it (`ext4`, `xfs`); empty when the log
+            /// did not record it (the `fstypes` group).
+            pub fstype: String,
         }
         /// f_blocks × f_frsize.
         pub size_bytes: u64 [Level, "bytes"],
@@ -806,6 +809,9 @@ group! {
         pub inodes: u64 [Level, "inodes"],
         /// f_ffree.
         pub inodes_free: u64 [Level, "inodes"],
+        /// 1 when it is mounted read-only (ST_RDONLY in f_flag), else 0; absent in logs
+        /// written before rsadc recorded it.
+        pub readonly: Option<u64> [Level, "boolean"],
     }
 }
 
@@ -1277,6 +1283,13 @@ pub const GROUPS: &[GroupInfo] = &[
         item: Some("a serial line with a UART"),
         member: "`serial` (empty: no block)",
         fields: SerialLine::FIELDS,
+    },
+    GroupInfo {
+        id: 27,
+        name: "fstypes",
+        item: Some("a mounted filesystem, in the `filesystems` group's order (no numbers)"),
+        member: "`filesystems[].fstype` (no block without filesystems)",
+        fields: &[],
     },
 ];
 

@@ -195,6 +195,58 @@ fn only_get_metrics_is_served() {
     assert!(resp.contains("Connection: close"), "{resp}");
 }
 
+/// This machine's filesystems carry node_exporter's labels — `device`, `fstype`,
+/// `mountpoint` — and `node_filesystem_readonly`, so node-mixin's filesystem alerts (which
+/// select `fstype!=""` and `node_filesystem_readonly == 0`) see them.
+#[test]
+fn filesystems_are_labelled_by_type_and_say_whether_read_only() {
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap();
+    // Mount point → (type, read-only) for the mounts `sar -F` looks at (a device path).
+    let kept: Vec<(String, String, bool)> = mounts
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() >= 4 && f[0].starts_with("/dev/")).then(|| {
+                let ro = f[3].split(',').any(|o| o == "ro");
+                (f[1].replace("\\040", " "), f[2].to_string(), ro)
+            })
+        })
+        .collect();
+    let served = serve(None, &[]);
+    let (_, body) = get(&served.addr, "/metrics", None);
+    let series: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("node_filesystem_readonly{"))
+        .collect();
+    if kept.is_empty() {
+        eprintln!("no block-device mounts here: test skipped");
+        return;
+    }
+    assert!(
+        !series.is_empty(),
+        "no node_filesystem_readonly in:\n{body}"
+    );
+    for line in series {
+        let mountpoint = line
+            .split("mountpoint=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap();
+        let Some((_, fstype, ro)) = kept.iter().find(|(m, ..)| m == mountpoint) else {
+            panic!("{line}: not a block-device mount of /proc/self/mounts");
+        };
+        assert!(line.contains(&format!("fstype=\"{fstype}\"")), "{line}");
+        assert!(line.ends_with(if *ro { " 1" } else { " 0" }), "{line}");
+        assert!(
+            body.lines()
+                .any(|l| l.starts_with("node_filesystem_avail_bytes{")
+                    && l.contains(&format!("fstype=\"{fstype}\""))
+                    && l.contains(&format!("mountpoint=\"{mountpoint}\""))),
+            "no avail_bytes for {mountpoint}"
+        );
+    }
+}
+
 /// VmHWM of a process, in kB.
 fn peak_rss_kb(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

@@ -825,6 +825,7 @@ fn filesystems_f_columns_and_the_summary_of_last_levels() {
         avail_bytes: (free_mb - 50) * MB,
         inodes: 4000,
         inodes_free: ffree,
+        ..FsUsage::default()
     };
     let (mut a, mut b, mut c) = (at(1), at(2), at(3));
     a.filesystems = vec![fs("/dev/a", 800, 3000)];

@@ -10,9 +10,9 @@ mod common;
 use common::{samples_of, test_host};
 use proptest::prelude::*;
 use rsar::sample::{
-    CpuTicks, DiskCounters, Group, HostFacts, KernelCounters, LoadAvg, Memory, NetCounters, Paging,
-    Pressure, PressureLine, Sample, SampleTime, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
-    SoftnetCounters, Swap,
+    CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, LoadAvg, Memory,
+    NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime, Snmp6Counters, SnmpCounters,
+    SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
 use std::path::{Path, PathBuf};
@@ -568,4 +568,85 @@ fn opening_a_large_file_reads_only_its_end() {
     let log = store::read_log(&path).unwrap();
     assert!(log.damage.is_clean());
     assert_eq!(samples_of(&log), samples);
+}
+
+/// Filesystems keep their type (group 27) and read-only flag through a log; a file from
+/// before them (group 22 with five fields, no group 27) still reads, without either.
+#[test]
+fn filesystem_types_round_trip_and_older_files_read_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = test_host("b1", 2);
+    let fs = |device: &str, mountpoint: &str, fstype: &str, free: u64| FsUsage {
+        name: device.into(),
+        mountpoint: mountpoint.into(),
+        fstype: fstype.into(),
+        size_bytes: 1 << 30,
+        free_bytes: free,
+        avail_bytes: free / 2,
+        inodes: 1000,
+        inodes_free: 10,
+        readonly: Some(u64::from(fstype == "iso9660")),
+    };
+    let samples: Vec<Sample> = (0..70u64)
+        .map(|i| {
+            let mut s = base_sample();
+            s.time.wall_ns = 1_000_000_000 * (i as i64 + 1);
+            s.time.uptime_cs = 100 * (i + 1);
+            s.filesystems = vec![fs("/dev/vda", "/", "ext4", 1 << 29)];
+            // A second filesystem mounted for a while: the types follow the key changes.
+            if (20..40).contains(&i) {
+                s.filesystems
+                    .push(fs("/dev/sr0", "/media/cd", "iso9660", i));
+            }
+            s
+        })
+        .collect();
+    let path = dir.path().join("fs");
+    write_all(&path, &h, &samples);
+    assert_eq!(samples_of(&store::read_log(&path).unwrap()), samples);
+
+    // As a writer from before wrote it: no group 27, five filesystem fields.
+    let header = FileHeader {
+        version: wire::VERSION,
+        host: h.clone(),
+        created_ns: 0,
+        utc_offset_s: 0,
+    };
+    let mut file = header.encode();
+    let mut p = Vec::new();
+    wire::put_varint(&mut p, 0);
+    let mut b = Vec::new();
+    wire::put_varint(&mut b, 2);
+    wire::put_varint(&mut b, 0);
+    wire::put_str(&mut b, "b1");
+    wire::put_numbers(&mut b, [1_000_000_000, 100]);
+    block(&mut p, 1, wire::MODE_KEY, &b);
+    let mut b = Vec::new();
+    wire::put_varint(&mut b, 5);
+    wire::put_varint(&mut b, 0);
+    wire::put_varint(&mut b, 1);
+    wire::put_str(&mut b, "/dev/vda");
+    wire::put_str(&mut b, "/");
+    wire::put_numbers(&mut b, [1 << 30, 1 << 29, 1 << 28, 1000, 10]);
+    block(&mut p, 22, wire::MODE_KEY, &b);
+    let mut frame = Vec::new();
+    wire::frame(wire::KIND_SAMPLE, &p, &mut frame);
+    file.extend_from_slice(&frame);
+    let log = store::parse_log(Path::new("older"), &file).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    let got = samples_of(&log);
+    assert_eq!(
+        got[0].filesystems,
+        [FsUsage {
+            name: "/dev/vda".into(),
+            mountpoint: "/".into(),
+            fstype: String::new(),
+            size_bytes: 1 << 30,
+            free_bytes: 1 << 29,
+            avail_bytes: 1 << 28,
+            inodes: 1000,
+            inodes_free: 10,
+            readonly: None,
+        }]
+    );
 }

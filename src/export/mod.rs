@@ -405,14 +405,16 @@ fn disks(disks: &[DiskCounters], out: &mut Vec<Family>) {
     }
 }
 
-/// `-F`'s filesystems under node_exporter's filesystem collector's names (its `fstype`
-/// label is not recorded).
+/// `-F`'s filesystems under node_exporter's filesystem collector's names and labels
+/// (`device`, `fstype`, `mountpoint`; a log from before the `fstypes` group has no
+/// `fstype`).
 const FILESYSTEM: &[(&str, &str)] = &[
     ("size_bytes", "node_filesystem_size_bytes"),
     ("free_bytes", "node_filesystem_free_bytes"),
     ("avail_bytes", "node_filesystem_avail_bytes"),
     ("inodes", "node_filesystem_files"),
     ("inodes_free", "node_filesystem_files_free"),
+    ("readonly", "node_filesystem_readonly"),
 ];
 
 fn filesystems(fs: &[FsUsage], out: &mut Vec<Family>) {
@@ -426,13 +428,12 @@ fn filesystems(fs: &[FsUsage], out: &mut Vec<Family>) {
         let mut family = Family::new(*name, help_of(f.doc), Type::Gauge);
         for m in fs {
             if let Some(v) = values(m)[i] {
-                family.push(
-                    vec![
-                        ("device", m.name.clone()),
-                        ("mountpoint", m.mountpoint.clone()),
-                    ],
-                    v as f64,
-                );
+                let mut labels = vec![("device", m.name.clone())];
+                if !m.fstype.is_empty() {
+                    labels.push(("fstype", m.fstype.clone()));
+                }
+                labels.push(("mountpoint", m.mountpoint.clone()));
+                family.push(labels, v as f64);
             }
         }
         out.push(family);
@@ -585,11 +586,13 @@ mod tests {
         s.filesystems.push(FsUsage {
             name: "/dev/vda".into(),
             mountpoint: "/".into(),
+            fstype: "ext4".into(),
             size_bytes: 1000,
             free_bytes: 400,
             avail_bytes: 300,
             inodes: 50,
             inodes_free: 20,
+            readonly: Some(0),
         });
         let f = families(&HostFacts::default(), &s);
         let get = |name: &str| {
@@ -603,11 +606,13 @@ mod tests {
             size.labels,
             [
                 ("device", "/dev/vda".to_string()),
+                ("fstype", "ext4".to_string()),
                 ("mountpoint", "/".to_string())
             ]
         );
         assert_eq!(get("node_filesystem_avail_bytes").unwrap().value, 300.0);
         assert_eq!(get("node_filesystem_files_free").unwrap().value, 20.0);
+        assert_eq!(get("node_filesystem_readonly").unwrap().value, 0.0);
         for f in FsUsage::FIELDS {
             assert!(
                 FILESYSTEM.iter().any(|(n, _)| *n == f.name),

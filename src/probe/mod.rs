@@ -554,11 +554,15 @@ impl Probe {
             out.filesystems.push(crate::sample::FsUsage {
                 name: m.device.clone(),
                 mountpoint: m.mountpoint.clone(),
+                fstype: m.fstype.clone(),
                 size_bytes: size,
                 free_bytes: u64::from(st.blocks_free()).saturating_mul(frsize),
                 avail_bytes: u64::from(st.blocks_available()).saturating_mul(frsize),
                 inodes: u64::from(st.files()),
                 inodes_free: u64::from(st.files_free()),
+                readonly: Some(u64::from(
+                    st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY),
+                )),
             });
         }
     }

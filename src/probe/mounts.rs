@@ -8,11 +8,12 @@
 //! Ceph, sshfs): statvfs on a dead server blocks, and a collector must never hang on a
 //! sample. Names are unescaped as the kernel escapes them (`\040` for a space).
 
-/// One mount sadc would look at: device and mount point.
+/// One mount sadc would look at: device, mount point and filesystem type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mount {
     pub device: String,
     pub mountpoint: String,
+    pub fstype: String,
 }
 
 /// Filesystem types whose statvfs can wait on a server.
@@ -53,8 +54,12 @@ pub fn parse_mounts(text: &[u8]) -> Vec<Mount> {
         let m = Mount {
             device: unescape(dev),
             mountpoint: unescape(mnt),
+            fstype: unescape(fstype),
         };
-        if !out.contains(&m) {
+        if !out
+            .iter()
+            .any(|o| o.device == m.device && o.mountpoint == m.mountpoint)
+        {
             out.push(m);
         }
     }
@@ -104,11 +109,13 @@ mod tests {
             [
                 Mount {
                     device: "/dev/vda".into(),
-                    mountpoint: "/".into()
+                    mountpoint: "/".into(),
+                    fstype: "ext4".into(),
                 },
                 Mount {
                     device: "/dev/sdb1".into(),
-                    mountpoint: "/mnt/my disk".into()
+                    mountpoint: "/mnt/my disk".into(),
+                    fstype: "xfs".into(),
                 },
             ]
         );

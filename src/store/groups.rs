@@ -55,6 +55,9 @@ const SLOT_CPUFREQ: usize = slot_const(23);
 const SLOT_NFS: usize = slot_const(24);
 const SLOT_NFSD: usize = slot_const(25);
 const SLOT_SERIAL: usize = slot_const(26);
+// The filesystems' types: a group of its own so that readers from before it still read the
+// filesystems (a reader skips a group it does not know, not an item set longer than it knows).
+const SLOT_FSTYPES: usize = slot_const(27);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -92,19 +95,16 @@ fn has_optional<T: Group>() -> bool {
 
 impl Encoded {
     fn start<T: Group>(&mut self) {
+        self.start_fields(T::FIELDS.len(), has_optional::<T>());
+    }
+
+    fn start_fields(&mut self, fields: usize, optional: bool) {
         self.present = true;
         self.layout.clear();
         self.values.clear();
         self.presence.clear();
-        put_varint(&mut self.layout, T::FIELDS.len() as u64);
-        put_varint(
-            &mut self.layout,
-            if has_optional::<T>() {
-                FLAG_PRESENCE
-            } else {
-                0
-            },
-        );
+        put_varint(&mut self.layout, fields as u64);
+        put_varint(&mut self.layout, if optional { FLAG_PRESENCE } else { 0 });
     }
 
     fn item<T: Group>(&mut self, t: &T) {
@@ -226,6 +226,12 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
             e.item(f);
         }
         e.finish();
+        let e = &mut out[SLOT_FSTYPES];
+        e.start_fields(0, false);
+        put_varint(&mut e.layout, s.filesystems.len() as u64);
+        for f in &s.filesystems {
+            put_str(&mut e.layout, &f.fstype);
+        }
     }
     if !s.serial.is_empty() {
         let e = &mut out[SLOT_SERIAL];
@@ -330,6 +336,8 @@ pub enum Items {
     CpuFreqs(Vec<CpuFreq>),
     /// Serial lines by number, their counters still 0.
     Serial(Vec<SerialLine>),
+    /// The filesystems' types, in the filesystems group's order.
+    FsTypes(Vec<String>),
 }
 
 impl Items {
@@ -345,6 +353,7 @@ impl Items {
             Items::Filesystems(f) => f.len(),
             Items::CpuFreqs(f) => f.len(),
             Items::Serial(l) => l.len(),
+            Items::FsTypes(t) => t.len(),
         }
     }
 }
@@ -463,6 +472,10 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
                 });
             }
             Items::Filesystems(fs)
+        }
+        SLOT_FSTYPES => {
+            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
+            Items::FsTypes((0..n).map(|_| c.string()).collect::<Result<_, _>>()?)
         }
         SLOT_CPUFREQ => {
             let n = c.count(MAX_ITEMS.min(c.remaining()))?;
@@ -637,6 +650,15 @@ fn apply(
                     r.next(&mut f).map(|()| f)
                 })
                 .collect::<Result<_, _>>()?;
+        }
+        // Written after the filesystems, so they are in `s` already; types that do not match
+        // them one for one are ignored.
+        (Items::FsTypes(types), _) => {
+            if types.len() == s.filesystems.len() {
+                for (f, t) in s.filesystems.iter_mut().zip(types) {
+                    f.fstype.clone_from(t);
+                }
+            }
         }
         (Items::Serial(tpl), _) => {
             s.serial = tpl
