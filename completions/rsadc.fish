@@ -10,6 +10,7 @@ complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this addres
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r
+complete -c rsadc -l import -d 'Import history and exit: ARGS are FILE… DIR, sysstat sa files (saDD, format 12.x) or rsar logs, written into DIR\'s day files. A day DIR already has keeps its files: imported records before or after them become compressed parts of the day, records inside the span it covers are left out (so importing twice adds nothing)'
 complete -c rsadc -l boot -d 'Write a restart record (the machine has just booted)'
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod export;
 pub mod feed;
 pub mod history;
+pub mod import;
 pub mod live;
 pub mod pipeline;
 pub mod probe;

@@ -13,6 +13,8 @@ Examples:
                                 60 samples, one per second, into one file
   rsadc --boot                  mark a reboot (LINUX RESTART) in today's file
   rsadc --comment 'kernel upgrade' /var/log/rsar
+  rsadc --import /var/log/sysstat/sa?? /var/log/rsar
+                                sysstat's history into rsar's day files
 
 Without INTERVAL (and without --interval), rsadc writes one restart record (or the
 --comment) and exits, as sadc does; with --listen and no INTERVAL it only serves metrics:
@@ -47,8 +49,15 @@ pub struct Args {
     /// [INTERVAL [COUNT]] [DIR]: one file per day in DIR (default /var/log/rsar), which is
     /// created if it does not exist; an existing rsar log file (or empty file) instead of
     /// DIR is appended to as it is, without rotation
-    #[arg(value_name = "ARGS", num_args = 0..=3)]
+    #[arg(value_name = "ARGS", num_args = 0..)]
     pub positional: Vec<String>,
+
+    /// Import history and exit: ARGS are FILE… DIR, sysstat sa files (saDD, format 12.x)
+    /// or rsar logs, written into DIR's day files. A day DIR already has keeps its files:
+    /// imported records before or after them become compressed parts of the day, records
+    /// inside the span it covers are left out (so importing twice adds nothing)
+    #[arg(long, conflicts_with_all = ["file", "boot", "comment", "housekeeping", "listen", "interval_opt"])]
+    pub import: bool,
 
     /// Write to this one file (created if it does not exist), without daily rotation
     #[arg(long, value_name = "PATH")]

@@ -105,7 +105,50 @@ fn check_dir(dir: &Path, create: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// `--import FILE… DIR`: each file's records into DIR's day files, one line per day.
+fn import(args: &Args) -> Result<(), Failure> {
+    let Some((dir, files)) = args.positional.split_last().filter(|(_, f)| !f.is_empty()) else {
+        return Err(Failure::Usage(
+            "--import needs the files to import, then the log directory: rsadc --import /var/log/sysstat/sa?? /var/log/rsar".into(),
+        ));
+    };
+    let dir = Path::new(dir);
+    check_dir(dir, true).map_err(Failure::Data)?;
+    let mut failed = Vec::new();
+    for file in files {
+        let mut source = match rsar::import::open_source(Path::new(file)) {
+            Ok(s) => s,
+            Err(e) => {
+                failed.push(e.to_string());
+                continue;
+            }
+        };
+        let done = rsar::import::import(&mut *source, dir, &mut |d| {
+            log(&format!("{file}: {}", d.describe()));
+        });
+        for d in source.take_damage() {
+            log(&d);
+        }
+        if let Err(e) = done {
+            failed.push(format!("{file}: {e}"));
+        }
+    }
+    for f in &failed {
+        log(f);
+    }
+    match failed.len() {
+        0 => Ok(()),
+        n => Err(Failure::Data(format!(
+            "{n} of {} files not imported (above)",
+            files.len()
+        ))),
+    }
+}
+
 fn run(args: &Args) -> Result<(), Failure> {
+    if args.import {
+        return import(args);
+    }
     let plan = args.plan().map_err(Failure::Usage)?;
     let mut skip = rsar::probe::Skip::collector_default();
     for g in &args.with {

@@ -135,6 +135,17 @@ pub fn day_files(dir: &Path, date: NaiveDate) -> io::Result<Vec<PathBuf>> {
         .collect())
 }
 
+/// The numbers of `date`'s compressed parts in `dir` (`rsarYYYYMMDD.zst` is 0).
+pub fn compressed_parts(dir: &LogDir, date: NaiveDate) -> io::Result<Vec<u32>> {
+    Ok(dir
+        .names()?
+        .iter()
+        .filter_map(|n| parse_day_name(n))
+        .filter(|&(d, _, compressed)| d == date && compressed)
+        .map(|(_, n, _)| n)
+        .collect())
+}
+
 /// Every day file in `dir`, oldest first; the parts of one day in reading order.
 pub fn list_days(dir: &Path) -> io::Result<Vec<(NaiveDate, PathBuf, bool)>> {
     let names = std::fs::read_dir(dir)?
@@ -214,7 +225,7 @@ fn collect(mut reader: LogReader) -> Result<Log, StoreError> {
 /// writer is left alone. Only a regular file is compressed; the result is created
 /// exclusively (`NAME.zst.tmp`, then linked to its name, which must not exist), so neither
 /// a planted link nor an existing compressed part is ever written through or replaced.
-fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf, StoreError> {
+pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf, StoreError> {
     let path = dir.join(name);
     let err = |source| StoreError::Io {
         path: path.clone(),

@@ -1,0 +1,177 @@
+//! `rsadc --import`: another log's records into a log directory's day files, around what
+//! the directory holds and never over it; a planted link under the staging name is not
+//! followed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::{rsadc_bin, run, tempdir, text, TEN};
+use rsar::source::{Event, Follow, LogSource, Source};
+use std::path::{Path, PathBuf};
+
+/// 2025-11-21 11:50:00 UTC.
+const T1150: i64 = TEN + 6_600;
+
+/// Record `n` samples a minute apart from `start` (simulated clock) into `target` (a
+/// directory, or `--file` when `file`).
+fn record(start: i64, n: u32, target: &Path, file: bool) {
+    let start = start.to_string();
+    let n = n.to_string();
+    let t = target.to_str().unwrap();
+    let mut args = vec!["--fake-clock", &start, "--no-processes"];
+    if file {
+        args.extend(["--file", t, "60", &n]);
+    } else {
+        args.extend(["60", &n, t]);
+    }
+    let out = run(&rsadc_bin(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+fn import(files: &[&Path], dir: &Path) -> String {
+    let mut args = vec!["--import"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    args.push(dir.to_str().unwrap());
+    let out = run(&rsadc_bin(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stderr)
+}
+
+/// The day's files in reading order, and the minutes after 11:50 of its samples as read.
+fn day(dir: &Path) -> (Vec<String>, Vec<i64>) {
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 11, 21).unwrap();
+    let files: Vec<PathBuf> = rsar::store::day_files(dir, date).unwrap();
+    let names = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let mut source = LogSource::open(files, Follow::No).unwrap();
+    let mut minutes = Vec::new();
+    while let Some(e) = source.next().unwrap() {
+        if let Event::Sample(s) = e {
+            minutes.push((s.time.wall_ns / 1_000_000_000 - T1150) / 60);
+        }
+    }
+    assert!(source.take_damage().is_empty());
+    (names, minutes)
+}
+
+#[test]
+fn a_day_is_filled_around_its_own_records_and_a_second_import_adds_nothing() {
+    let d = tempdir();
+    let (src, logs) = (d.path().join("src"), d.path().join("logs"));
+    // The history: 11:50 to 12:20. The directory's own records: 12:00 to 12:10.
+    record(T1150, 31, &src, true);
+    record(T1150 + 600, 11, &logs, false);
+    assert_eq!(day(&logs).0, ["rsar20251121"]);
+
+    let said = import(&[&src], &logs);
+    // 11:50-11:59 go in a compressed part read first; 12:00-12:10 are the directory's own;
+    // 12:11-12:20 are later than the file rsadc appends to.
+    assert!(said.contains("10 records into"), "{said}");
+    assert!(
+        said.contains("11 left out: the directory already covers"),
+        "{said}"
+    );
+    assert!(
+        said.contains("10 left out: later than the day's uncompressed file"),
+        "{said}"
+    );
+    let (names, minutes) = day(&logs);
+    assert_eq!(names, ["rsar20251121.zst", "rsar20251121"]);
+    assert_eq!(minutes, (0..=20).collect::<Vec<_>>());
+
+    // Once the day is compressed, the rest has a place after it.
+    let later = (TEN + 3 * 86_400).to_string();
+    let out = run(
+        &rsadc_bin(),
+        &[
+            "--housekeeping",
+            "--fake-clock",
+            &later,
+            logs.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = import(&[&src], &logs);
+    assert!(said.contains("10 records into"), "{said}");
+    assert!(said.contains("21 left out"), "{said}");
+    let (names, minutes) = day(&logs);
+    assert_eq!(
+        names,
+        [
+            "rsar20251121.zst",
+            "rsar20251121.1.zst",
+            "rsar20251121.2.zst"
+        ]
+    );
+    assert_eq!(minutes, (0..=30).collect::<Vec<_>>());
+
+    let said = import(&[&src], &logs);
+    assert!(said.contains("0 records; 31 left out"), "{said}");
+    assert_eq!(day(&logs).1, (0..=30).collect::<Vec<_>>());
+
+    // Records earlier than every compressed part: the parts move up, the import goes first.
+    let early = d.path().join("early");
+    record(T1150 - 600, 5, &early, true);
+    let said = import(&[&early], &logs);
+    assert!(said.contains("5 records into"), "{said}");
+    let (names, minutes) = day(&logs);
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(
+        minutes,
+        (-10..=-6).chain(0..=30).collect::<Vec<_>>(),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_new_day_gets_a_plain_file_and_a_planted_link_is_not_followed() {
+    let d = tempdir();
+    let (src, logs) = (d.path().join("src"), d.path().join("logs"));
+    record(T1150, 5, &src, true);
+    std::fs::create_dir(&logs).unwrap();
+    let victim = d.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    std::os::unix::fs::symlink(&victim, logs.join(".rsar20251121.import-before")).unwrap();
+    let said = import(&[&src], &logs);
+    assert!(said.contains("5 records into"), "{said}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(
+        day(&logs),
+        (vec!["rsar20251121".to_string()], (0..5).collect())
+    );
+    // What was imported reports as the source does.
+    let rsar = rsadc_bin().with_file_name("rsar");
+    let a = run(&rsar, &["-q", "-f", src.to_str().unwrap()]);
+    let b = run(
+        &rsar,
+        &["-q", "-f", logs.join("rsar20251121").to_str().unwrap()],
+    );
+    assert!(a.status.success());
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+}
+
+#[test]
+fn bad_uses_say_what_is_wrong() {
+    let d = tempdir();
+    let out = run(&rsadc_bin(), &["--import", d.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--import needs the files"));
+    let not_a_log = d.path().join("notes.txt");
+    std::fs::write(&not_a_log, "hello").unwrap();
+    let logs = d.path().join("logs");
+    let out = run(
+        &rsadc_bin(),
+        &[
+            "--import",
+            not_a_log.to_str().unwrap(),
+            logs.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("notes.txt"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+}
