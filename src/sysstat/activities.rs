@@ -488,6 +488,8 @@ impl RecordData {
                             avail_bytes: z(f.ull(2)),
                             inodes: z(f.ull(3)),
                             inodes_free: z(f.ull(4)),
+                            // sadc records neither.
+                            ..FsUsage::default()
                         }
                     })
                     .collect();
