@@ -83,12 +83,15 @@ pub enum ImportError {
     },
 }
 
-/// Open `path` as whatever it is: an rsar log, or a sysstat sa file.
+/// Open `path` as whatever it is: an rsar log, or a sysstat sa file (its disks named from
+/// this machine's /sys, as sar names them).
 pub fn open_source(path: &Path) -> Result<Box<dyn Source>, SourceError> {
-    Ok(Box::new(LogSource::open(
+    crate::source::open_recorded(
         vec![path.to_path_buf()],
         Follow::No,
-    )?))
+        crate::source::WindowStart::default(),
+        Path::new("/sys"),
+    )
 }
 
 /// Where a day's existing records are, in time.

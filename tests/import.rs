@@ -175,3 +175,65 @@ fn bad_uses_say_what_is_wrong() {
     assert!(err.contains("notes.txt"), "{err}");
     assert_eq!(err.lines().count(), 2, "{err}");
 }
+
+/// sysstat's sa files: the imported day reports what the sa file reports, in tables and in
+/// JSON (sysstat's shipped files, and one Debian's sadc records here when it can).
+#[test]
+fn an_imported_sa_day_reports_as_the_sa_file_does() {
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/sysstat-tests/sa");
+    let d = tempdir();
+    let mut files: Vec<PathBuf> = ["data-12.0.0", "data-extra-12.1.7", "data-ukwn"]
+        .iter()
+        .map(|f| shared.join(f))
+        .filter(|p| p.exists())
+        .collect();
+    if files.is_empty() {
+        eprintln!("{} is not here: its files skipped", shared.display());
+    }
+    let sadc = Path::new("/usr/lib/sysstat/sadc");
+    if sadc.exists() {
+        let f = d.path().join("sa.debian");
+        let st = std::process::Command::new(sadc)
+            .args(["-S", "XALL", "1", "3", f.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        files.push(f);
+    } else {
+        eprintln!(
+            "no {} (apt-get install sysstat): its file skipped",
+            sadc.display()
+        );
+    }
+    let rsar = rsadc_bin().with_file_name("rsar");
+    for (i, sa) in files.iter().enumerate() {
+        let logs = d.path().join(format!("logs{i}"));
+        let said = import(&[sa], &logs);
+        let days: Vec<_> = std::fs::read_dir(&logs)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        // A file recorded across midnight imports into two days: compare the first.
+        assert!(!days.is_empty(), "{said}");
+        if days.len() > 1 {
+            continue;
+        }
+        for args in [
+            &["-A"][..],
+            &["-A", "--format", "json"],
+            &["-u", "ALL", "-P", "ALL"],
+        ] {
+            let read = |f: &Path| {
+                let mut a = args.to_vec();
+                a.extend(["-f", f.to_str().unwrap()]);
+                let out = run(&rsar, &a);
+                (text(&out.stdout), out.status.code())
+            };
+            let (want, code) = read(sa);
+            assert_eq!(code, Some(0), "{}", sa.display());
+            assert!(want.len() > 300, "{}: {want}", sa.display());
+            let got = read(&days[0]);
+            assert!(got == (want, code), "{} {args:?} differs", sa.display());
+        }
+    }
+}
