@@ -257,6 +257,11 @@ impl App {
         })
     }
 
+    /// Replay: a process table is being decoded for the cursor.
+    pub fn procs_reading(&self) -> bool {
+        matches!(self.procs_requested, Some(Some(at)) if self.procs_at.map(|(t, _)| t) != Some(at))
+    }
+
     /// Replay: a table recorded at `wall_ns` (the loader reads them in order).
     pub fn push_proc_time(&mut self, wall_ns: i64) {
         if self.proc_times.last().is_none_or(|&t| t < wall_ns) {

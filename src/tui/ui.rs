@@ -826,6 +826,7 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         (Source::Replay, Some((at, _)), Some(p)) if at != p.end_ns => {
             format!(" at {}", clock(at, "%H:%M:%S"))
         }
+        (Source::Replay, None, _) if app.procs_reading() => " (reading…)".to_string(),
         (Source::Replay, None, _) => " (none recorded near this moment)".to_string(),
         _ => String::new(),
     };
