@@ -822,7 +822,7 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let visible = app.visible_procs();
     let selected = app.proc_selected.min(visible.len().saturating_sub(1));
     // A replay says which table it shows: the moment's, or the nearest one before it.
-    let at = match (app.source, app.procs_at, app.point()) {
+    let mut at = match (app.source, app.procs_at, app.point()) {
         (Source::Replay, Some((at, _)), Some(p)) if at != p.end_ns => {
             format!(" at {}", clock(at, "%H:%M:%S"))
         }
@@ -830,6 +830,10 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         (Source::Replay, None, _) => " (none recorded near this moment)".to_string(),
         _ => String::new(),
     };
+    // The first table of a log or of a boot has none before it to measure %CPU from.
+    if let (Source::Replay, Some((_, None))) = (app.source, app.procs_at) {
+        at.push_str(" (no %CPU yet)");
+    }
     let title = format!(
         " Processes{at} (by {sort}) {}/{}{filter} ",
         if visible.is_empty() { 0 } else { selected + 1 },
