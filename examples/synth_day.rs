@@ -2,8 +2,12 @@
 //! for anything that needs real numbers. The machine: 4 CPUs, a busy working day with a
 //! nightly backup, a reboot at 12:00, one disk, one NIC.
 //!
-//! Usage: cargo run --release --example synth_day -- OUT_FILE [INTERVAL_S] [DATE]
-//! (DATE as YYYY-MM-DD, UTC; default 2025-11-21; interval default 10 s)
+//! Usage: cargo run --release --example synth_day -- OUT_FILE [INTERVAL_S] [DATE] [PROCESSES] [IRQ_CPUS]
+//! (DATE as YYYY-MM-DD, UTC; default 2025-11-21; interval default 10 s; PROCESSES: also a
+//! process table of about that many processes with every sample — a few busy ones, the
+//! rest idle, and a short-lived one started every 10 s — for timing `rsar pidstat -f`;
+//! IRQ_CPUS: also /proc/interrupts with that many CPU columns and 60 lines, a few of
+//! them busy — for measuring a compressed day with the interrupts group)
 
 use rsar::sample::{
     CpuTicks, DiskCounters, HostFacts, LoadAvg, Memory, NetCounters, Paging, Pressure,
@@ -18,6 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: synth_day OUT_FILE [INTERVAL_S] [DATE]")?;
     let step: u64 = args.get(2).map_or(Ok(10), |s| s.parse())?;
     let date = args.get(3).map_or("2025-11-21", String::as_str);
+    let nprocs: u32 = args.get(4).map_or(Ok(0), |s| s.parse())?;
+    let irq_cpus: u32 = args.get(5).map_or(Ok(0), |s| s.parse())?;
     let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")?;
     let midnight = day
         .and_hms_opt(0, 0, 0)
@@ -118,10 +124,98 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             p.some.total_us += (step as f64 * 1e6 * 0.1 * work) as u64;
             p.some.avg10_x100 = (1000.0 * work * noise()) as u32;
         }
+        if irq_cpus > 0 {
+            interrupts(&mut s.interrupts, irq_cpus, step, work, &mut noise);
+        }
         w.append_sample(&host, &s)?;
+        if nprocs > 0 {
+            w.append_processes(&processes(nprocs, t, uptime_cs, s.time.wall_ns))?;
+        }
         t += step;
     }
     Ok(())
+}
+
+/// /proc/interrupts after `step` more seconds: 50 device lines (every fifth busy with the
+/// work) and the named ones, of which the timer (LOC) ticks on every CPU.
+fn interrupts(
+    irq: &mut rsar::sample::Interrupts,
+    cpus: u32,
+    step: u64,
+    work: f64,
+    noise: &mut impl FnMut() -> f64,
+) {
+    if irq.lines.is_empty() {
+        irq.cpus = (0..cpus).collect();
+        let names = (0..50).map(|i| i.to_string()).chain(
+            [
+                "NMI", "LOC", "SPU", "PMI", "IWI", "RTR", "RES", "CAL", "TLB", "MCE",
+            ]
+            .iter()
+            .map(|n| n.to_string()),
+        );
+        irq.lines = names
+            .map(|name| rsar::sample::IrqLine {
+                name,
+                counts: vec![0; cpus as usize],
+            })
+            .collect();
+    }
+    for (i, line) in irq.lines.iter_mut().enumerate() {
+        let rate = match (i, line.name.as_str()) {
+            (_, "LOC") => 250.0,
+            (_, "RES" | "CAL") => 20.0 + 200.0 * work,
+            (i, _) if i < 50 && i % 5 == 0 => 500.0 * work,
+            _ => 0.0,
+        };
+        for c in line.counts.iter_mut() {
+            *c += (rate * step as f64 * noise()) as u64;
+        }
+    }
+}
+
+/// The process table at `t` seconds into the day: `n` long-lived processes (every tenth
+/// busy), and one that lives 10 s, started anew every 10 s.
+fn processes(n: u32, t: u64, uptime_cs: u64, wall_ns: i64) -> rsar::store::procs::ProcessTable {
+    use rsar::process::ProcessCounters;
+    let mut table: Vec<ProcessCounters> = (1..=n)
+        .map(|pid| {
+            let busy = pid % 10 == 0;
+            let ticks = if busy { t * 30 } else { t / 60 };
+            ProcessCounters {
+                pid,
+                start_ticks: u64::from(pid),
+                comm: format!("proc{pid}").into(),
+                cmdline: format!("/usr/bin/proc{pid} --serve").into(),
+                state: u32::from(if busy { b'R' } else { b'S' }),
+                ppid: 1,
+                threads: 1 + pid % 4,
+                utime: ticks,
+                stime: ticks / 4,
+                minflt: t * u64::from(busy),
+                vsize: 100_000_000 + u64::from(pid) * 4096,
+                rss: 2000 + u64::from(pid % 100) + (t / 600) * u64::from(busy),
+                read_bytes: Some(if busy { t * 4096 } else { 0 }),
+                write_bytes: Some(if busy { t * 8192 } else { 0 }),
+                ..ProcessCounters::default()
+            }
+        })
+        .collect();
+    let short = n + 1 + (t / 10) as u32;
+    table.push(ProcessCounters {
+        pid: short,
+        start_ticks: uptime_cs - (t % 10) * 100,
+        comm: "cronjob".into(),
+        cmdline: "/bin/sh -c backup".into(),
+        state: u32::from(b'R'),
+        utime: (t % 10) * 50,
+        ..ProcessCounters::default()
+    });
+    rsar::store::procs::ProcessTable {
+        wall_ns,
+        uptime_cs,
+        processes: std::sync::Arc::new(table),
+    }
 }
 
 fn base() -> Sample {

@@ -390,6 +390,87 @@ fn interrupts_of_a_6_18_kernel() {
     );
 }
 
+/// (name, counts) of each line.
+fn irq_lines(rel: &str) -> (Vec<u32>, Vec<(String, Vec<u64>)>) {
+    let mut i = rsar::sample::Interrupts::default();
+    rsar::probe::parse_interrupts(&fixture(rel), &mut i).unwrap();
+    let lines = i.lines.into_iter().map(|l| (l.name, l.counts)).collect();
+    (i.cpus, lines)
+}
+
+#[test]
+fn interrupts_of_a_3_10_kernel_with_chip_and_trigger_in_one_column() {
+    let (cpus, lines) = irq_lines("proc-text/interrupts-3.10-layout");
+    assert_eq!(cpus, [0, 1, 2, 3]);
+    assert_eq!(lines.len(), 13 + 13 + 2, "every device and named line");
+    let get = |n: &str| lines.iter().find(|(name, _)| name == n).unwrap().1.clone();
+    assert_eq!(get("0"), [38, 0, 0, 0]);
+    assert_eq!(get("56"), [1_873_446, 0, 0, 208_211]);
+    // "PCIe PME, pciehp": a device name with blanks and a comma is not a count.
+    assert_eq!(get("24"), [0, 0, 0, 0]);
+    assert_eq!(get("LOC"), [51_871_094, 47_118_393, 45_300_271, 44_906_157]);
+    assert_eq!(get("MCP"), [3711; 4]);
+    // One count for the machine: the first column, as sadc reads it.
+    assert_eq!(get("ERR"), [0; 4]);
+    assert_eq!(get("MIS"), [0; 4]);
+    // Lines this generation lacks are simply not there.
+    assert!(lines
+        .iter()
+        .all(|(n, _)| !["PIN", "NPI", "PIW", "DFR"].contains(&n.as_str())));
+}
+
+#[test]
+fn interrupts_of_an_arm64_kernel_with_ipi_lines_and_an_offline_cpu() {
+    let (cpus, lines) = irq_lines("proc-text/interrupts-4.x-arm64-layout");
+    assert_eq!(cpus, [0, 1, 3], "CPU2 is offline: no column");
+    let get = |n: &str| lines.iter().find(|(name, _)| name == n).unwrap().1.clone();
+    // The controller's hwirq number after the counts is not a count.
+    assert_eq!(get("3"), [2_210_387, 1_970_116, 1_850_442]);
+    assert_eq!(get("12"), [48_211, 0, 0]);
+    let ipis: Vec<&str> = lines
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.starts_with("IPI"))
+        .collect();
+    assert_eq!(
+        ipis,
+        ["IPI0", "IPI1", "IPI2", "IPI3", "IPI4", "IPI5", "IPI6"]
+    );
+    assert_eq!(get("IPI0"), [503_211, 611_902, 588_177]);
+    assert_eq!(get("Err"), [0, 0, 0]);
+    assert!(lines.iter().all(|(_, c)| c.len() == 3));
+}
+
+#[test]
+fn cpuinfo_without_cpu_mhz_gives_no_clock() {
+    use rsar::probe::parse_cpuinfo;
+    let mut v = vec![rsar::sample::CpuFreq { cpu: 9, khz: 1 }];
+    for f in [
+        "proc-text/cpuinfo-arm64-4.x-layout",
+        "proc-text/cpuinfo-armv7-3.x-layout",
+    ] {
+        parse_cpuinfo(&fixture(f), &mut v).unwrap();
+        assert!(v.is_empty(), "{f}: {v:?}");
+    }
+}
+
+#[test]
+fn cpuinfo_of_a_3_10_kernel_scaling_its_clocks() {
+    use rsar::probe::parse_cpuinfo;
+    let mut v = Vec::new();
+    parse_cpuinfo(&fixture("proc-text/cpuinfo-3.10-x86-cpufreq"), &mut v).unwrap();
+    let got: Vec<(u32, u64)> = v.iter().map(|f| (f.cpu, f.khz)).collect();
+    assert_eq!(
+        got,
+        [
+            (0, 1_200_000),
+            (1, 2_401_000),
+            (2, 1_200_000),
+            (3, 3_199_875)
+        ]
+    );
+}
+
 #[test]
 fn snmp_before_incsumerrors_reads_the_same_fields() {
     let s = parse_snmp(&fixture("proc-text/snmp-2.6.32-layout")).unwrap();

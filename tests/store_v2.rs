@@ -509,6 +509,125 @@ fn a_damaged_compressed_day_yields_every_record_before_the_damage() {
     );
 }
 
+/// A compressed day with the interrupts group (8 CPUs × 60 lines) and a process table
+/// per sample is many frames; a byte damaged in an early one costs that frame's records
+/// only: every sample and process table of the other frames is read, unchanged.
+#[test]
+fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
+    use rsar::process::ProcessCounters;
+    use rsar::store::procs::ProcessTable;
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let path = dir.path().join(store::day_file_name(day));
+    let host = test_host("b1", 4);
+    let mut samples = ticking(1500);
+    for (i, s) in samples.iter_mut().enumerate() {
+        let i = i as u64;
+        s.interrupts.cpus = (0..8).collect();
+        s.interrupts.lines = (0..60)
+            .map(|l| rsar::sample::IrqLine {
+                name: l.to_string(),
+                counts: (0..8).map(|c| i * (l % 7) * (c + 1) + l * 1000).collect(),
+            })
+            .collect();
+    }
+    let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
+    let mut tables = Vec::new();
+    for (i, s) in samples.iter().enumerate() {
+        w.append_sample(&host, s).unwrap();
+        let t = ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: std::sync::Arc::new(
+                (1..=5)
+                    .map(|pid| ProcessCounters {
+                        pid,
+                        start_ticks: 7,
+                        comm: format!("p{pid}").into(),
+                        utime: i as u64 * u64::from(pid),
+                        ..ProcessCounters::default()
+                    })
+                    .collect(),
+            ),
+        };
+        w.append_processes(&t).unwrap();
+        tables.push(t);
+    }
+    drop(w);
+    let done = store::housekeeping(dir.path(), day.succ_opt().unwrap(), 7, 0).unwrap();
+    let z = std::fs::read(&done.compressed[0]).unwrap();
+    // The frames, and the decompressed bytes each holds.
+    let mut frames = Vec::new();
+    let (mut at, mut out_at) = (0usize, 0u64);
+    while at < z.len() {
+        let len = zstd::zstd_safe::find_frame_compressed_size(&z[at..]).unwrap();
+        let n = zstd::bulk::decompress(&z[at..at + len], 1 << 24)
+            .unwrap()
+            .len() as u64;
+        frames.push((at, len, out_at..out_at + n));
+        at += len;
+        out_at += n;
+    }
+    assert!(frames.len() >= 8, "{} frames", frames.len());
+    // Where each record sits in the decompressed day.
+    let read = |z: &[u8]| {
+        let p = dir.path().join("copy.zst");
+        std::fs::write(&p, z).unwrap();
+        let mut r = LogReader::open(&p).unwrap();
+        let mut got = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            got.push(rec);
+        }
+        (got, r.cut().map(str::to_string), r.damage().clone())
+    };
+    let (whole, cut, damage) = read(&z);
+    assert_eq!(cut, None);
+    assert!(damage.is_clean());
+    // Damage the second frame's middle.
+    let (start, len, lost) = frames[1].clone();
+    let mut hurt = z.clone();
+    hurt[start + len / 2] ^= 0x5a;
+    let (got, cut, damage) = read(&hurt);
+    assert!(cut.is_some() || !damage.is_clean(), "the damage is said");
+    let outside: Vec<&Record> = whole
+        .iter()
+        .filter(|(off, _)| !lost.contains(off))
+        .map(|(_, r)| r)
+        .collect();
+    let got_records: Vec<&Record> = got.iter().map(|(_, r)| r).collect();
+    for r in &outside {
+        assert!(
+            got_records.contains(r),
+            "a record outside the damaged frame is lost"
+        );
+    }
+    assert!(got_records
+        .iter()
+        .all(|r| whole.iter().any(|(_, w)| w == *r)));
+    let n_samples = |rs: &[&Record]| rs.iter().filter(|r| matches!(r, Record::Sample(_))).count();
+    let n_tables = |rs: &[&Record]| {
+        rs.iter()
+            .filter(|r| matches!(r, Record::Processes(_)))
+            .count()
+    };
+    assert_eq!(
+        n_samples(&whole.iter().map(|(_, r)| r).collect::<Vec<_>>()),
+        samples.len()
+    );
+    assert_eq!(
+        n_tables(&whole.iter().map(|(_, r)| r).collect::<Vec<_>>()),
+        tables.len()
+    );
+    assert!(n_samples(&got_records) >= n_samples(&outside));
+    assert!(
+        n_samples(&outside) < samples.len(),
+        "the frame held samples"
+    );
+    // The last sample and table are the originals.
+    assert!(got_records.contains(&&Record::Sample(samples.last().unwrap().clone())));
+    assert!(got_records.contains(&&Record::Processes(tables.last().unwrap().clone())));
+}
+
 #[test]
 fn a_damaged_header_leaves_the_records_readable() {
     let dir = tempfile::tempdir().unwrap();

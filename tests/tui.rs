@@ -788,3 +788,191 @@ fn live_keeps_a_bounded_ring_of_full_intervals() {
     app.key(key(KeyCode::End));
     assert!(!app.current().unwrap().thin);
 }
+
+/// A process started for a test, killed when dropped.
+struct Busy(std::process::Child);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real log recorded by rsadc with processes: two samples, then a busy process (a copy
+/// of `yes` under a name of its own) starts and three samples more are appended.
+fn replay_with_processes() -> (tempfile::TempDir, PathBuf, Driver) {
+    utc();
+    let d = tempdir();
+    let log = d.path().join("log");
+    let f = log.to_str().unwrap();
+    let out = run(&rsadc_bin(), &["--file", f, "0.5", "2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bin = d.path().join("rsartui_busy");
+    std::fs::copy("/usr/bin/yes", &bin).unwrap();
+    let busy = Busy(
+        std::process::Command::new(&bin)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    let out = run(&rsadc_bin(), &["--file", f, "0.5", "3"]);
+    drop(busy);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let drv = driver_for(vec![log.clone()], &Default::default()).unwrap();
+    (d, log, drv)
+}
+
+#[test]
+fn a_replay_shows_the_process_table_of_the_selected_moment() {
+    let (_d, log, mut drv) = replay_with_processes();
+    let app = &drv.app;
+    // Five samples, each with its process table: four intervals.
+    assert_eq!(app.timeline.len(), 4);
+    assert_eq!(app.proc_times.len(), 5);
+    assert!(app.has_procs());
+    // The first moment: its own table, %CPU measured from the table before it; the busy
+    // process is not running yet.
+    let first = app.timeline[0].end_ns;
+    assert_eq!(app.procs_at, Some((first, Some(app.proc_times[0]))));
+    assert!(!app.procs.is_empty());
+    assert!(app.procs.iter().all(|p| p.comm != "rsartui_busy"));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("Processes (by %CPU)"), "{s}");
+    let c = app.task_counts();
+    assert_eq!(c.total, app.procs.len());
+    assert!(c.running >= 1, "rsadc itself runs: {c:?}");
+    assert!(
+        s.contains(&format!(
+            "R {} S {} D {}",
+            c.running, c.sleeping, c.uninterruptible
+        )),
+        "{s}"
+    );
+    let wide = screen(app, 200, 60);
+    assert!(
+        wide.contains(&format!(
+            "{} running, {} sleeping, {} uninterruptible, {} stopped, {} zombie",
+            c.running, c.sleeping, c.uninterruptible, c.stopped, c.zombie
+        )),
+        "{wide}"
+    );
+    let before = app.procs.clone();
+
+    // The last moment: the busy process wanted a CPU all the time (it ran, or waited
+    // for a CPU when other tests keep the machine busy).
+    drv.app.key(key(KeyCode::End));
+    drv.decode_now().unwrap();
+    let app = &drv.app;
+    let last = *app.proc_times.last().unwrap();
+    assert_eq!(app.procs_at, Some((last, Some(app.proc_times[3]))));
+    assert_ne!(app.procs, before, "moving the moment changes the table");
+    let busy = app
+        .procs
+        .iter()
+        .find(|p| p.comm == "rsartui_busy")
+        .cloned()
+        .expect("the busy process is in the last table");
+    // It ran (a loaded machine shares the CPUs with other tests), and its %CPU is what
+    // `rsar top` gives for the same table.
+    assert!(busy.cpu_pct > 5.0, "{busy:?}");
+    let out = run(&rsar_bin(), &["top", "-f", log.to_str().unwrap()]);
+    let top = text(&out.stdout);
+    let row = top
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(&busy.pid.to_string()))
+        .unwrap_or_else(|| panic!("{top}"));
+    assert_eq!(
+        row.split_whitespace().nth(8),
+        Some(format!("{:.1}", busy.cpu_pct).as_str()),
+        "{row}"
+    );
+    // Sorted by %CPU, the busy one among the first (other tests may be busy too).
+    let shown = app.visible_procs();
+    assert!(
+        shown.windows(2).all(|w| w[0].cpu_pct >= w[1].cpu_pct),
+        "{shown:?}"
+    );
+    assert!(shown.iter().take(5).any(|p| p.pid == busy.pid), "{shown:?}");
+    let s = screen(app, 200, 60);
+    let row = s
+        .lines()
+        .find(|l| l.contains("rsartui_busy"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains(&busy.pid.to_string()), "{row}");
+
+    // The same keys as live: sort, filter, scroll.
+    drv.app.key(key(KeyCode::Char('p')));
+    let pids: Vec<u32> = drv.app.visible_procs().iter().map(|p| p.pid).collect();
+    assert!(pids.windows(2).all(|w| w[0] < w[1]), "{pids:?}");
+    drv.app.key(key(KeyCode::Down));
+    drv.app.key(key(KeyCode::Down));
+    assert_eq!(drv.app.proc_selected, 2);
+    drv.app.key(key(KeyCode::PageDown));
+    assert_eq!(drv.app.proc_selected, (2 + 10).min(pids.len() - 1));
+    assert_eq!(
+        drv.app.cursor, 3,
+        "PgDn scrolls the processes, not the time"
+    );
+    drv.app.key(key(KeyCode::Char('/')));
+    for c in "RSARTUI".chars() {
+        drv.app.key(key(KeyCode::Char(c)));
+    }
+    drv.app.key(key(KeyCode::Enter));
+    let shown: Vec<u32> = drv.app.visible_procs().iter().map(|p| p.pid).collect();
+    assert_eq!(shown, [busy.pid]);
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.contains("filter: RSARTUI"), "{s}");
+    // Its recorded command line shows below the table.
+    assert!(
+        s.contains(&format!("{}: ", busy.pid)) && s.contains("rsartui_busy"),
+        "{s}"
+    );
+
+    // Back to the first moment: its table again, and shift-← / shift-→ step 60.
+    drv.app
+        .key(KeyEvent::new(KeyCode::Left, KeyModifiers::SHIFT));
+    assert_eq!(drv.app.cursor, 0);
+    drv.decode_now().unwrap();
+    assert_eq!(drv.app.procs_at.unwrap().0, first);
+    assert!(drv.app.visible_procs().is_empty(), "the filter stays");
+}
+
+#[test]
+fn a_process_table_is_found_by_seeking_past_its_key() {
+    utc();
+    let d = tempdir();
+    let log = d.path().join("log");
+    // More tables than a key covers (every 61st is a key), at a short interval.
+    let n = rsar::store::procs::KEY_EVERY as usize + 70;
+    let out = run(
+        &rsadc_bin(),
+        &["--file", log.to_str().unwrap(), "0.02", &n.to_string()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut drv = driver_for(vec![log.clone()], &Default::default()).unwrap();
+    assert_eq!(drv.app.proc_times.len(), n);
+    drv.app.key(key(KeyCode::End));
+    let req = drv.app.process_request().unwrap();
+    assert!(req.seek_ns.is_some(), "{req:?}");
+    let sought = rsar::tui::moment::decode_processes(std::slice::from_ref(&log), &req)
+        .unwrap()
+        .unwrap();
+    let whole = rsar::tui::moment::decode_processes(
+        std::slice::from_ref(&log),
+        &rsar::tui::moment::ProcRequest {
+            seek_ns: None,
+            ..req.clone()
+        },
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        sought, whole,
+        "seeking gives what reading from the start gives"
+    );
+    assert_eq!(sought.since_ns, Some(drv.app.proc_times[n - 2]));
+    drv.app.set_processes(req.at_ns, Some(sought));
+    assert!(!drv.app.procs.is_empty());
+}

@@ -1266,8 +1266,8 @@ pub static REPORTS: &[Report] = &[
         available: |s| !s.softnet.is_empty(),
         values: softnet_values,
     },
-    // Issue 12: -m CPU and -F. sar -A prints them before -n SOFT; here they follow it, as
-    // sadf -j's "network" object needs its members adjacent.
+    // Issue 12: -m CPU, then -F: sar -A prints them after -n SOFT (sysstat's act[] order:
+    // the network activities, power management, filesystems, pressure).
     Report {
         table: Table::CpuFreq,
         flag: "-m CPU",
@@ -1498,6 +1498,83 @@ mod tests {
         for (i, r) in REPORTS.iter().enumerate() {
             assert_eq!(r.table as usize, i, "{}", r.name);
         }
+    }
+
+    /// sar -A's order, as sysstat's `act[]` lists the activities and as sar 12.6.1 prints
+    /// them here (`sar -A -f` on a file of `sadc -S XALL 1 3`; sysstat's own
+    /// `tests/expected2.sar-all` agrees); sadf -j nests them in the same order.
+    #[test]
+    fn entries_are_in_sars_a_order() {
+        let sar = [
+            "-u",
+            "-w",
+            "-I",
+            "-W",
+            "-B",
+            "-b",
+            "-r",
+            "-S",
+            "-H",
+            "-v",
+            "-q",
+            "-y",
+            "-d",
+            "-n DEV",
+            "-n EDEV",
+            "-n NFS",
+            "-n NFSD",
+            "-n SOCK",
+            "-n IP",
+            "-n EIP",
+            "-n ICMP",
+            "-n EICMP",
+            "-n TCP",
+            "-n ETCP",
+            "-n UDP",
+            "-n SOCK6",
+            "-n IP6",
+            "-n EIP6",
+            "-n ICMP6",
+            "-n EICMP6",
+            "-n UDP6",
+            "-n SOFT",
+            "-m CPU",
+            "-F",
+            "-F MOUNT",
+            "-q ALL",
+            "-q ALL",
+            "-q ALL",
+        ];
+        let ours: Vec<&str> = REPORTS.iter().map(|r| r.flag).collect();
+        assert_eq!(ours, sar);
+        // sadf -j's statistics object: its members in first-appearance order.
+        let mut keys: Vec<&str> = Vec::new();
+        for r in REPORTS {
+            if !keys.contains(&r.json[0]) {
+                keys.push(r.json[0]);
+            }
+        }
+        assert_eq!(
+            keys,
+            [
+                "cpu-load",
+                "process-and-context-switch",
+                "interrupts",
+                "swap-pages",
+                "paging",
+                "io",
+                "memory",
+                "hugepages",
+                "kernel",
+                "queue",
+                "serial",
+                "disk",
+                "network",
+                "power-management",
+                "filesystems",
+                "psi"
+            ]
+        );
     }
 
     #[test]

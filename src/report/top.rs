@@ -49,12 +49,95 @@ pub struct TopOptions {
 }
 
 /// One process at the moment shown.
-struct Line<'a> {
-    p: &'a ProcessCounters,
-    cpu_pct: f64,
-    res_kb: f64,
-    mem_pct: f64,
-    time_ticks: u64,
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub p: &'a ProcessCounters,
+    /// Percent of one CPU over the time since the table before (a process on two CPUs
+    /// shows 200); 0 without a table before.
+    pub cpu_pct: f64,
+    pub res_kb: f64,
+    pub mem_pct: f64,
+    /// CPU time used since the process started (user + system), in clock ticks.
+    pub time_ticks: u64,
+}
+
+/// Every process of `now`, in its order, with %CPU from the ticks each used since `prev`
+/// (the table before it in the same boot; a process new since then, or a pid reused,
+/// counts from its start) and %MEM of `mem_total_kb`. What `rsar top` and the TUI's
+/// replay show.
+pub fn lines<'a>(
+    now: &'a ProcessTable,
+    prev: Option<&ProcessTable>,
+    host: &HostFacts,
+    mem_total_kb: f64,
+) -> Vec<Line<'a>> {
+    let hz = f64::from(host.user_hz.max(1));
+    let page_kb = f64::from(host.page_size.max(1024)) / 1024.0;
+    let prev = prev.filter(|p| p.uptime_cs < now.uptime_cs);
+    let ticks = prev.map_or(0.0, |p| (now.uptime_cs - p.uptime_cs) as f64 * hz / 100.0);
+    now.processes
+        .iter()
+        .map(|p| {
+            let before = prev.and_then(|t| {
+                t.processes
+                    .binary_search_by_key(&p.key(), ProcessCounters::key)
+                    .ok()
+                    .map(|i| &t.processes[i])
+            });
+            let used = |q: &ProcessCounters| q.utime + q.stime;
+            let delta = match before {
+                Some(b) => used(p).saturating_sub(used(b)),
+                None => used(p),
+            };
+            let res_kb = p.rss as f64 * page_kb;
+            Line {
+                p,
+                cpu_pct: if ticks > 0.0 {
+                    100.0 * delta as f64 / ticks
+                } else {
+                    0.0
+                },
+                res_kb,
+                mem_pct: if mem_total_kb > 0.0 {
+                    100.0 * res_kb / mem_total_kb
+                } else {
+                    0.0
+                },
+                time_ticks: used(p),
+            }
+        })
+        .collect()
+}
+
+/// Tasks by state, as top's `Tasks:` line counts them (idle kernel threads sleep, traced
+/// ones are stopped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TaskCounts {
+    pub total: usize,
+    pub running: usize,
+    pub sleeping: usize,
+    pub uninterruptible: usize,
+    pub stopped: usize,
+    pub zombie: usize,
+}
+
+impl TaskCounts {
+    /// Count the tasks whose state letters are `states`.
+    pub fn of(states: impl IntoIterator<Item = char>) -> TaskCounts {
+        let mut c = TaskCounts::default();
+        for s in states {
+            c.total += 1;
+            match s {
+                'R' => c.running += 1,
+                'S' | 'I' => c.sleeping += 1,
+                'D' => c.uninterruptible += 1,
+                'T' | 't' => c.stopped += 1,
+                'Z' => c.zombie += 1,
+                _ => {}
+            }
+        }
+        c
+    }
 }
 
 /// The top renderer: it keeps the last two process tables and the last interval, and
@@ -97,11 +180,7 @@ impl<W: Write> Top<W> {
             );
         };
         let hz = f64::from(self.host.user_hz.max(1));
-        let page_kb = f64::from(self.host.page_size.max(1024)) / 1024.0;
-        let prev = self.prev.take().filter(|p| p.uptime_cs < now.uptime_cs);
-        let ticks = prev
-            .as_ref()
-            .map_or(0.0, |p| (now.uptime_cs - p.uptime_cs) as f64 * hz / 100.0);
+        let prev = self.prev.take();
         let stats = self.stats.clone();
         let mem_total = stats
             .as_ref()
@@ -127,21 +206,16 @@ impl<W: Write> Top<W> {
             "top - {} up {up},  load average: {load}",
             clock_label(now.wall_ns, self.opts.zone)
         )?;
-        let count = |states: &[char]| {
-            now.processes
-                .iter()
-                .filter(|p| states.contains(&p.state_char()))
-                .count()
-        };
+        let tasks = TaskCounts::of(now.processes.iter().map(ProcessCounters::state_char));
         writeln!(
             self.out,
             "Tasks: {:3} total, {:3} running, {:3} sleeping, {:3} uninterruptible, {:3} stopped, {:3} zombie",
-            now.processes.len(),
-            count(&['R']),
-            count(&['S', 'I']),
-            count(&['D']),
-            count(&['T', 't']),
-            count(&['Z'])
+            tasks.total,
+            tasks.running,
+            tasks.sleeping,
+            tasks.uninterruptible,
+            tasks.stopped,
+            tasks.zombie
         )?;
         if let Some(s) = &stats {
             let u = s.cpu.all.util();
@@ -173,43 +247,13 @@ impl<W: Write> Top<W> {
         }
         writeln!(self.out)?;
         // The processes.
-        let mut lines: Vec<Line<'_>> = now
-            .processes
-            .iter()
-            .filter(|p| {
+        let mut lines: Vec<Line<'_>> = lines(&now, prev.as_ref(), &self.host, mem_total)
+            .into_iter()
+            .filter(|l| {
                 self.opts
                     .states
                     .as_ref()
-                    .is_none_or(|s| s.contains(p.state_char()))
-            })
-            .map(|p| {
-                let before = prev.as_ref().and_then(|t| {
-                    t.processes
-                        .binary_search_by_key(&p.key(), ProcessCounters::key)
-                        .ok()
-                        .map(|i| &t.processes[i])
-                });
-                let used = |q: &ProcessCounters| q.utime + q.stime;
-                let delta = match before {
-                    Some(b) => used(p).saturating_sub(used(b)),
-                    None => used(p),
-                };
-                let res_kb = p.rss as f64 * page_kb;
-                Line {
-                    p,
-                    cpu_pct: if ticks > 0.0 {
-                        100.0 * delta as f64 / ticks
-                    } else {
-                        0.0
-                    },
-                    res_kb,
-                    mem_pct: if mem_total > 0.0 {
-                        100.0 * res_kb / mem_total
-                    } else {
-                        0.0
-                    },
-                    time_ticks: used(p),
-                }
+                    .is_none_or(|s| s.contains(l.p.state_char()))
             })
             .collect();
         let key = |l: &Line<'_>| -> f64 {

@@ -936,51 +936,73 @@ pub fn sample_payload(
     }
 }
 
-/// Rewrite a decoded sample payload for a closed day: each delta whose group was in the
-/// sample just before, on the same key, becomes a step from it. `before` is each group's
-/// `Prev` before the record was decoded, `after` the state after. `false` when nothing
-/// changed.
-pub fn steps_payload(
-    before: &[Option<Prev>; NGROUPS],
+/// A closed day's key of a group (`packed_payload`): where it is, its layout, and the
+/// group's values in the last sample packed.
+#[derive(Debug, Clone, Default)]
+pub struct PackKey {
+    seq: u64,
+    layout: Vec<u8>,
+    last_seq: u64,
+    values: Vec<u64>,
+}
+
+/// Rewrite a decoded sample payload for a closed day (`after`: the reader's state after
+/// decoding it): each group a step from itself in the sample just before when it was
+/// there on the same packed key and layout, else a key; every group a key when `rekey`
+/// (the first sample of a compressed frame, so that nothing reaches back into the frame
+/// before). Blocks of groups this build does not know are copied as they are.
+pub fn packed_payload(
     after: &GroupState,
     payload: &[u8],
+    keys: &mut [Option<PackKey>; NGROUPS],
+    rekey: bool,
     block: &mut Vec<u8>,
     out: &mut Vec<u8>,
-) -> Result<bool, DecodeError> {
+) -> Result<(), DecodeError> {
     let mut c = Cursor::new(payload);
     let seq = c.varint()?;
     out.clear();
     put_varint(out, seq);
-    let mut changed = false;
     for b in blocks(&mut c) {
         let (id, mode, body) = b?;
-        let slot = slot_of(id);
-        let step = (|| {
-            let slot = slot?;
-            if mode != MODE_DELTA {
-                return None;
-            }
-            let distance = Cursor::new(body).varint().ok()?;
-            let key_seq = seq.checked_sub(distance)?;
-            let p = before[slot].as_ref()?;
-            let now = after.prev[slot].as_ref()?;
-            (p.seq.wrapping_add(1) == seq
-                && p.key_seq == key_seq
-                && now.seq == seq
-                && now.values.len() == p.values.len())
-            .then(|| {
-                block.clear();
-                put_varint(block, distance);
-                put_delta(block, &p.values, &now.values);
-            })
-        })();
-        match step {
-            Some(()) => {
+        let Some(slot) = slot_of(id).filter(|_| mode <= MODE_STEP) else {
+            put_block(out, id, mode, body);
+            continue;
+        };
+        let now = after.prev[slot]
+            .as_ref()
+            .filter(|p| p.seq == seq)
+            .ok_or(DecodeError("a group of the sample was not decoded"))?;
+        let layout = &after.keys[slot]
+            .as_ref()
+            .ok_or(DecodeError("its keyframe is missing"))?
+            .layout_bytes;
+        block.clear();
+        match &mut keys[slot] {
+            Some(k)
+                if !rekey
+                    && k.layout == *layout
+                    && k.last_seq.wrapping_add(1) == seq
+                    && k.values.len() == now.values.len() =>
+            {
+                put_varint(block, seq - k.seq);
+                put_delta(block, &k.values, &now.values);
                 put_block(out, id, MODE_STEP, block);
-                changed = true;
+                k.last_seq = seq;
+                k.values.clone_from(&now.values);
             }
-            None => put_block(out, id, mode, body),
+            k => {
+                block.extend_from_slice(layout);
+                put_numbers(block, now.values.iter().copied());
+                put_block(out, id, MODE_KEY, block);
+                *k = Some(PackKey {
+                    seq,
+                    layout: layout.clone(),
+                    last_seq: seq,
+                    values: now.values.clone(),
+                });
+            }
         }
     }
-    Ok(changed)
+    Ok(())
 }

@@ -6,7 +6,9 @@
 //! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
 //!   deltas, varints with zero runs;
 //! - `groups`: format 2's samples, one block per metric group, keyed per group;
-//! - `reader`: frames back into records, resynchronising after damage;
+//! - `reader`: frames back into records, resynchronising after damage; packing a closed
+//!   day for compression;
+//! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
 //! - `writer`: locked, crash-safe appending;
 //! - `safe_dir`: opening, creating, renaming and deleting in a log directory without
 //!   following links or replacing what it did not write;
@@ -16,6 +18,7 @@
 mod bytes;
 mod codec;
 mod format;
+mod frames;
 mod groups;
 pub mod procs;
 mod reader;
@@ -25,7 +28,7 @@ mod writer;
 
 pub use format::MAGIC;
 pub use format::{FileHeader, HeaderError, Record, VERSION};
-pub use reader::{pack, Damage, Scanner};
+pub use reader::{pack, pack_frames, pack_frames_of, Damage, Scanner, FRAME_BYTES};
 pub use stream::LogReader;
 pub use writer::{DayWriter, NonRegular, OpenReport, KEYFRAME_EVERY};
 
@@ -237,8 +240,7 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
         .map_err(|_| StoreError::Locked { path: path.clone() })?;
     let mut raw = Vec::new();
     (&*file).read_to_end(&mut raw).map_err(err)?;
-    let raw = reader::pack(&raw).unwrap_or(raw);
-    let packed = zstd::bulk::compress(&raw, 19).map_err(err)?;
+    let packed = compress_frames(&raw).map_err(err)?;
 
     let tmp = format!("{name}.zst.tmp");
     let tmp_err = |source| StoreError::Io {
@@ -290,6 +292,28 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
     dir.sync();
     drop(file);
     Ok(dir.join(&dest))
+}
+
+/// A closed day, packed (`pack_frames`) and compressed as one zstd frame per packed frame:
+/// a damaged byte costs the records of its frame, not the rest of the day.
+pub fn compress_frames(raw: &[u8]) -> io::Result<Vec<u8>> {
+    compress_frames_of(raw, FRAME_BYTES)
+}
+
+/// `compress_frames` with frames of about `frame_bytes` of packed records (for measuring
+/// the trade-off between size and what a damaged byte costs).
+pub fn compress_frames_of(raw: &[u8], frame_bytes: usize) -> io::Result<Vec<u8>> {
+    let (packed, starts) = match reader::pack_frames_of(raw, frame_bytes) {
+        Some(p) => p,
+        None => (raw.to_vec(), vec![0]),
+    };
+    let mut out = Vec::new();
+    let mut cx = zstd::bulk::Compressor::new(19)?;
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(packed.len());
+        out.extend_from_slice(&cx.compress(&packed[start..end])?);
+    }
+    Ok(out)
 }
 
 /// What housekeeping did.

@@ -209,19 +209,39 @@ impl Scanner {
     }
 }
 
+/// Bytes of packed records per compressed frame (at least; a frame ends before the first
+/// sample or restart past this): damage to a compressed day costs at most one frame.
+pub const FRAME_BYTES: usize = 64 << 10;
+
 /// Rewrite a closed day for compression: every delta becomes a step from the sample
-/// before it (format 1: `KIND_STEP` records; format 2: step blocks); everything else,
-/// damaged bytes included, is copied as it is. `None` when the bytes do not start with a
-/// header of ours.
+/// before it (format 1: `KIND_STEP` records; format 2: each group a step, keyed at the
+/// start of each frame); everything else, damaged bytes included, is copied as it is.
+/// `None` when the bytes do not start with a header of ours.
 pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
+    pack_frames(bytes).map(|(out, _)| out)
+}
+
+/// `pack`, and where each compressed frame starts in its output: a frame is about
+/// `FRAME_BYTES` of whole records, and the first sample of each (format 2) has every
+/// group keyed and the first process table after it is a key, so that the records of a
+/// frame decode without the frames before it.
+pub fn pack_frames(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    pack_frames_of(bytes, FRAME_BYTES)
+}
+
+/// `pack_frames` with frames of about `frame_bytes` (for measuring the trade-off).
+pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<usize>)> {
     let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
     let mut out = bytes[..hlen].to_vec();
+    let mut frames = vec![0];
     let mut sc = Scanner::default();
     let mut pos = hlen;
     let mut payload = Vec::new();
     let mut block = Vec::new();
     let mut frame = Vec::new();
     let mut processes = super::procs::ProcessWriter::default();
+    let mut keys: [Option<groups::PackKey>; NGROUPS] = Default::default();
+    let mut rekey = false;
     let mut budget = budget_for(bytes.len());
     while pos < bytes.len() {
         match format::read_frame(&bytes[pos..]) {
@@ -230,15 +250,18 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                 payload: p,
                 len,
             } => {
+                let starts_frame = matches!(kind, format::KIND_SAMPLE | format::KIND_RESTART)
+                    && out.len() - frames.last().copied().unwrap_or(0) >= frame_bytes;
+                if starts_frame {
+                    frames.push(out.len());
+                    rekey = true;
+                    processes.forget();
+                }
                 let prev = sc.prev_seq.map(|s| (s, sc.prev_values.clone()));
-                let before: [Option<groups::Prev>; NGROUPS] = if kind == format::KIND_SAMPLE {
-                    sc.groups.prev.clone()
-                } else {
-                    Default::default()
-                };
                 let decoded = sc.decode(kind, p, pos as u64);
                 if kind == format::KIND_RESTART {
                     processes.forget();
+                    keys = Default::default();
                 }
                 let rewritten = match (kind, decoded, prev) {
                     // A process delta names its base by byte distance, and the records
@@ -263,25 +286,31 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
                         true
                     }
                     (format::KIND_SAMPLE, Ok(Some(_)), _) => {
-                        match groups::steps_payload(
-                            &before,
+                        match groups::packed_payload(
                             &sc.groups,
                             p,
+                            &mut keys,
+                            rekey,
                             &mut block,
                             &mut payload,
                         ) {
-                            Ok(true) => {
+                            Ok(()) => {
+                                rekey = false;
                                 format::frame(format::KIND_SAMPLE, &payload, &mut frame);
                                 out.extend_from_slice(&frame);
                                 true
                             }
-                            _ => false,
+                            Err(_) => false,
                         }
                     }
                     _ => false,
                 };
                 if !rewritten {
                     out.extend_from_slice(&bytes[pos..pos + len]);
+                    if kind == format::KIND_SAMPLE {
+                        // Copied as it was: the next sample keys its groups again.
+                        keys = Default::default();
+                    }
                 }
                 pos += len;
             }
@@ -295,7 +324,7 @@ pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
             }
         }
     }
-    Some(out)
+    Some((out, frames))
 }
 
 /// Where the first good record in `buf` starts (a reader starting in the middle of a

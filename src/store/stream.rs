@@ -13,7 +13,7 @@ use super::{StoreError, DECOMPRESS_FLOOR, DECOMPRESS_RATIO, DECOMPRESS_RECORDS};
 use crate::sample::HostFacts;
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -37,10 +37,7 @@ enum Input {
     Memory(Vec<u8>, usize),
     /// A compressed day, decompressed as read (`None` once it ended), and its
     /// compressed size.
-    Zstd(
-        Option<Box<zstd::stream::read::Decoder<'static, io::BufReader<File>>>>,
-        u64,
-    ),
+    Zstd(Option<Box<super::frames::FrameReader>>, u64),
 }
 
 /// One log file, read record by record.
@@ -96,7 +93,7 @@ impl LogReader {
         let n = file.read_at(&mut magic, 0).map_err(io_err(path))?;
         let input = if n == 4 && magic == ZSTD_MAGIC {
             let size = file.metadata().map_err(io_err(path))?.len();
-            let decoder = zstd::stream::read::Decoder::new(file).map_err(io_err(path))?;
+            let decoder = super::frames::FrameReader::new(file).map_err(io_err(path))?;
             Input::Zstd(Some(Box::new(decoder)), size)
         } else {
             Input::Plain(file, 0)
@@ -410,6 +407,13 @@ impl LogReader {
                         let take = (want as u64).min(room) as usize;
                         let got =
                             read_retrying(|b, _| d.read(b), &mut self.pending[start..start + take]);
+                        // Damaged frames skipped: said, and reading goes on after them.
+                        for skipped in d.take_skipped() {
+                            self.cut = Some(match self.cut.take() {
+                                Some(c) => format!("{c}; {skipped}"),
+                                None => skipped,
+                            });
+                        }
                         match &got {
                             Ok(0) if take == 0 => {
                                 self.cut = Some(format!(

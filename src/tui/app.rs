@@ -3,15 +3,19 @@
 //! intervals (`Snapshot`s) are kept only for the moment on screen and the short history
 //! before it: a bounded ring when live, decoded again from the logs when a replay's
 //! cursor moves (the app asks with `detail_request`, the driver answers with `set_moments`).
+//! A replay's process table is asked for the same way (`process_request`,
+//! `set_processes`): the app keeps the times of the recorded tables, and the rows of the
+//! one on screen.
 
 use super::model::{Point, Snapshot};
-use super::moment::Request;
+use super::moment::{ProcMoment, ProcRequest, Request};
 use crate::sample::HostFacts;
 use crate::stats::ProcRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where the data comes from.
@@ -80,6 +84,15 @@ pub struct App {
     pub show_help: bool,
     pub input: Option<Input>,
     pub procs: Vec<ProcRow>,
+    /// Replay: the wall times of the recorded process tables, oldest first.
+    pub proc_times: Vec<i64>,
+    /// Replay: the table whose rows `procs` holds (its time, and the time of the table its
+    /// %CPU is measured from).
+    pub procs_at: Option<(i64, Option<i64>)>,
+    /// Replay: the table last asked to be decoded (`Some(None)`: none near the cursor).
+    procs_requested: Option<Option<i64>>,
+    /// Replay: the recorded command lines of the table on screen.
+    pub recorded_cmdlines: HashMap<u32, Arc<str>>,
     pub sort: SortKey,
     pub filter: String,
     /// The selected row of the process table (and the first row shown is chosen so that
@@ -116,6 +129,10 @@ impl App {
             show_help: false,
             input: None,
             procs: Vec::new(),
+            proc_times: Vec::new(),
+            procs_at: None,
+            procs_requested: None,
+            recorded_cmdlines: HashMap::new(),
             sort: SortKey::Cpu,
             filter: String::new(),
             proc_selected: 0,
@@ -187,6 +204,91 @@ impl App {
         self.moments = snaps.into();
     }
 
+    /// Whether there is a process table to show: always live, and in a replay of logs
+    /// recorded with processes.
+    pub fn has_procs(&self) -> bool {
+        self.source == Source::Live || !self.proc_times.is_empty()
+    }
+
+    /// Replay: the time of the process table to show at the cursor: the nearest at or
+    /// before it, if that is within the recording's process interval of it (the time
+    /// between that table and the one before).
+    pub fn table_at_cursor(&self) -> Option<usize> {
+        let end = self.point()?.end_ns;
+        let t = &self.proc_times;
+        let i = t.partition_point(|&x| x <= end).checked_sub(1)?;
+        let gap = match i {
+            0 => t.get(1).map_or(i64::MAX, |next| next - t[0]),
+            _ => t[i] - t[i - 1],
+        };
+        // Half an interval more, for jitter between a table's and a sample's times.
+        (end - t[i] <= gap.saturating_add(gap / 2)).then_some(i)
+    }
+
+    /// Replay: what to decode for the process table at the cursor, if it is not shown nor
+    /// asked for yet. With no table near the cursor, the table is emptied.
+    pub fn process_request(&mut self) -> Option<ProcRequest> {
+        if self.source != Source::Replay || self.proc_times.is_empty() {
+            return None;
+        }
+        let i = self.table_at_cursor();
+        let want = i.map(|i| self.proc_times[i]);
+        if want.is_some() && self.procs_at.map(|(at, _)| at) == want {
+            // Back to the table on screen: an answer still coming for another is stale.
+            self.procs_requested = Some(want);
+            return None;
+        }
+        if self.procs_requested == Some(want) {
+            return None;
+        }
+        self.procs_requested = Some(want);
+        let Some(i) = i else {
+            self.procs.clear();
+            self.procs_at = None;
+            self.recorded_cmdlines.clear();
+            return None;
+        };
+        // Tables are deltas keyed every KEY_EVERY: reading from that many tables before
+        // the one before it meets a key first.
+        let back = crate::store::procs::KEY_EVERY as usize + 2;
+        Some(ProcRequest {
+            at_ns: self.proc_times[i],
+            seek_ns: i.checked_sub(back).map(|j| self.proc_times[j]),
+        })
+    }
+
+    /// Replay: a process table is being decoded for the cursor.
+    pub fn procs_reading(&self) -> bool {
+        matches!(self.procs_requested, Some(Some(at)) if self.procs_at.map(|(t, _)| t) != Some(at))
+    }
+
+    /// Replay: a table recorded at `wall_ns` (the loader reads them in order).
+    pub fn push_proc_time(&mut self, wall_ns: i64) {
+        if self.proc_times.last().is_none_or(|&t| t < wall_ns) {
+            self.proc_times.push(wall_ns);
+        }
+    }
+
+    /// Replay: the decoded process table for a request (`None`: it could not be read).
+    pub fn set_processes(&mut self, asked: i64, m: Option<ProcMoment>) {
+        if self.procs_requested != Some(Some(asked)) {
+            return;
+        }
+        match m {
+            Some(m) => {
+                self.procs = m.rows;
+                self.procs_at = Some((m.wall_ns, m.since_ns));
+                self.recorded_cmdlines = m.cmdlines.into_iter().collect();
+            }
+            None => {
+                self.procs.clear();
+                self.procs_at = None;
+                self.recorded_cmdlines.clear();
+                self.message = Some("the process table of this moment could not be read".into());
+            }
+        }
+    }
+
     /// `LIVE`, `PAUSED` or `REPLAY`.
     pub fn status(&self) -> &'static str {
         match self.source {
@@ -253,6 +355,11 @@ impl App {
             SortKey::Pid => v.sort_by_key(|p| p.pid),
         }
         v
+    }
+
+    /// The tasks of the process table on screen by state (the filter aside).
+    pub fn task_counts(&self) -> crate::report::top::TaskCounts {
+        crate::report::top::TaskCounts::of(self.procs.iter().map(|p| p.state))
     }
 
     /// The pid of the selected process, if any.
@@ -378,6 +485,8 @@ impl App {
         }
         self.message = None;
         let live = self.source == Source::Live;
+        let procs = self.has_procs();
+        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
         match k.code {
             KeyCode::Char('q') => self.quit = true,
             KeyCode::Char('?') | KeyCode::F(1) => self.show_help = true,
@@ -395,14 +504,17 @@ impl App {
                     self.playing = !self.playing;
                 }
             },
+            // A replay's long steps.
+            KeyCode::Left if shift && !live => self.step(-60),
+            KeyCode::Right if shift && !live => self.step(60),
             // As atop: t is the next sample, T the previous one.
             KeyCode::Left | KeyCode::Char('T') => self.step(-1),
             KeyCode::Right | KeyCode::Char('t') => self.step(1),
-            // Live has a process table: Up/Down and PgUp/PgDn scroll it.
-            KeyCode::Up if live => self.select_proc(-1),
-            KeyCode::Down if live => self.select_proc(1),
-            KeyCode::PageUp if live => self.select_proc(-(PROC_PAGE as isize)),
-            KeyCode::PageDown if live => self.select_proc(PROC_PAGE as isize),
+            // Where there is a process table, Up/Down and PgUp/PgDn scroll it.
+            KeyCode::Up if procs => self.select_proc(-1),
+            KeyCode::Down if procs => self.select_proc(1),
+            KeyCode::PageUp if procs => self.select_proc(-(PROC_PAGE as isize)),
+            KeyCode::PageDown if procs => self.select_proc(PROC_PAGE as isize),
             KeyCode::PageUp => self.step(-60),
             KeyCode::PageDown => self.step(60),
             KeyCode::Home => {
@@ -414,7 +526,7 @@ impl App {
             KeyCode::End => self.go_to_end(),
             KeyCode::Char('j') => self.input = Some(Input::Jump(String::new())),
             // Only where there is a process table to filter.
-            KeyCode::Char('/') if live => {
+            KeyCode::Char('/') if procs => {
                 self.input = Some(Input::Filter(self.filter.clone()));
                 self.proc_selected = 0;
             }
@@ -444,21 +556,19 @@ pub const KEYS: &[(&str, &str)] = &[
         "← → or T t",
         "one interval back / forward (t next, T previous, as atop)",
     ),
+    ("⇧← ⇧→", "replay: 60 intervals back / forward"),
     (
         "PgUp PgDn",
-        "live: scroll the processes; replay: 60 intervals back / forward",
+        "scroll the processes (a replay without them: 60 intervals)",
     ),
     (
         "↑ ↓",
-        "live: select a process (its command line shows below the table)",
+        "select a process (its command line shows below the table)",
     ),
     ("Home End", "first / last interval (End returns to live)"),
     ("j", "jump to a time of day (HH:MM[:SS], Enter)"),
     ("[ ]", "replay slower / faster"),
     ("+ -", "live: sample less / more often"),
     ("c m p", "sort processes by CPU / memory / PID"),
-    (
-        "/",
-        "live: filter processes by name (Enter keeps, Esc clears)",
-    ),
+    ("/", "filter processes by name (Enter keeps, Esc clears)"),
 ];

@@ -23,7 +23,7 @@ use crate::stats::{proc_rows, IntervalStats};
 use app::{App, Source};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use model::{Names, Point, Snapshot};
-use moment::Request;
+use moment::{ProcMoment, ProcRequest, Request};
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
@@ -63,6 +63,10 @@ pub enum Event {
     Point(Point),
     /// Replay: a decoded moment (the intervals up to the cursor, in full).
     Moments(Vec<Snapshot>),
+    /// Replay: a process table was recorded at this time.
+    ProcessTime(i64),
+    /// Replay: the decoded process table asked for at this time.
+    Processes(i64, Option<ProcMoment>),
     Restart(i64),
     Comment(i64, String),
     /// Damaged records or a day cut short, one line each: shown, and said on quitting.
@@ -97,6 +101,13 @@ impl Render for ChannelRender {
             self.send(Event::Comment(wall_ns, text.to_string()))?;
         }
         Ok(())
+    }
+    fn processes(&mut self, t: &crate::store::procs::ProcessTable) -> io::Result<()> {
+        // An empty table (a /proc without processes) has nothing to show.
+        if t.processes.is_empty() {
+            return Ok(());
+        }
+        self.send(Event::ProcessTime(t.wall_ns))
     }
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
@@ -288,25 +299,41 @@ fn spawn_loader(
     });
 }
 
-/// Decodes moments as they are asked for; a request overtaken by a newer one while
-/// waiting is skipped.
-fn spawn_decoder(
-    tx: SyncSender<Event>,
-    files: Vec<PathBuf>,
-    window: Window,
-    requests: Receiver<Request>,
-) {
+/// What the screen asks the decoder for.
+enum Ask {
+    Moments(Request),
+    Processes(ProcRequest),
+}
+
+/// Decodes moments and process tables as they are asked for; a request overtaken by a
+/// newer one of its kind while waiting is skipped.
+fn spawn_decoder(tx: SyncSender<Event>, files: Vec<PathBuf>, window: Window, asks: Receiver<Ask>) {
     std::thread::spawn(move || {
-        while let Ok(mut req) = requests.recv() {
-            while let Ok(newer) = requests.try_recv() {
-                req = newer;
+        while let Ok(first) = asks.recv() {
+            let (mut moments, mut procs) = (None, None);
+            for ask in std::iter::once(first).chain(asks.try_iter()) {
+                match ask {
+                    Ask::Moments(r) => moments = Some(r),
+                    Ask::Processes(r) => procs = Some(r),
+                }
             }
-            let e = match moment::decode(&files, &window, &req) {
-                Ok(snaps) => Event::Moments(snaps),
-                Err(e) => Event::Note(format!("cannot read that moment: {e}")),
-            };
-            if tx.send(e).is_err() {
-                return;
+            let mut events = Vec::new();
+            if let Some(req) = moments {
+                events.push(match moment::decode(&files, &window, &req) {
+                    Ok(snaps) => Event::Moments(snaps),
+                    Err(e) => Event::Note(format!("cannot read that moment: {e}")),
+                });
+            }
+            if let Some(req) = procs {
+                events.push(match moment::decode_processes(&files, &req) {
+                    Ok(m) => Event::Processes(req.at_ns, m),
+                    Err(e) => Event::Note(format!("cannot read that process table: {e}")),
+                });
+            }
+            for e in events {
+                if tx.send(e).is_err() {
+                    return;
+                }
             }
         }
     });
@@ -348,6 +375,8 @@ impl Driver {
             Event::Host(h) => self.app.host = h,
             Event::Point(p) => self.app.push(p),
             Event::Moments(snaps) => self.app.set_moments(snaps),
+            Event::ProcessTime(ns) => self.app.push_proc_time(ns),
+            Event::Processes(at, m) => self.app.set_processes(at, m),
             Event::Restart(ns) => self.app.restart(ns),
             Event::Comment(ns, text) => self.app.comments.push((ns, text)),
             Event::Damage(lines) => self.app.damage.extend(lines),
@@ -407,6 +436,10 @@ impl Driver {
             let snaps = moment::decode(files, window, &req)?;
             self.app.set_moments(snaps);
         }
+        if let Some(req) = self.app.process_request() {
+            let m = moment::decode_processes(files, &req)?;
+            self.app.set_processes(req.at_ns, m);
+        }
         Ok(())
     }
 }
@@ -416,7 +449,7 @@ fn event_loop(
     driver: &mut Driver,
     theme: ui::Theme,
     every: Option<Sender<Duration>>,
-    decode: Option<Sender<Request>>,
+    decode: Option<Sender<Ask>>,
 ) -> Result<(), String> {
     let mut terminal = ratatui::init();
     let mut last = Instant::now();
@@ -424,8 +457,13 @@ fn event_loop(
     let mut dirty = true;
     let mut refresh = driver.app.refresh;
     loop {
-        if let (Some(req), Some(d)) = (driver.app.detail_request(), &decode) {
-            let _ = d.send(req);
+        if let Some(d) = &decode {
+            if let Some(req) = driver.app.detail_request() {
+                let _ = d.send(Ask::Moments(req));
+            }
+            if let Some(req) = driver.app.process_request() {
+                let _ = d.send(Ask::Processes(req));
+            }
         }
         if dirty {
             if let Err(e) = terminal.draw(|f| ui::draw(f, &driver.app, theme)) {

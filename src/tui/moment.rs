@@ -3,16 +3,24 @@
 //! start (bisection on keyframes, `LogSource::starting_at`), read through the same
 //! pipeline as the reports, and reading stops at the first record past the end, so a
 //! moment costs the few records it covers whatever the length of the day. What is kept
-//! of the replay as a whole is `model::Point`s; this is how the screen gets the rest.
+//! of the replay as a whole is `model::Point`s (and the times of the process tables);
+//! this is how the screen gets the rest.
+//!
+//! The process table of a moment is decoded the same way (`decode_processes`): read from
+//! far enough back that a key table is met before it (tables are deltas against the one
+//! before, keyed every `KEY_EVERY`), keeping only the last two tables, and shown with %CPU
+//! from the table before it, as `rsar top` computes it.
 
 use super::model::{Names, Snapshot};
 use crate::history::Window;
 use crate::report::{Render, Table};
 use crate::sample::HostFacts;
 use crate::source::{Event, Source, SourceError, WindowStart};
-use crate::stats::IntervalStats;
+use crate::stats::{IntervalStats, ProcRow};
+use crate::store::procs::ProcessTable;
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A source that ends at the first event after `until_ns`.
 struct Until {
@@ -126,4 +134,97 @@ fn decode_from(
     crate::pipeline::run(&mut source, &window, &mut out, false, &mut |_| {})
         .map_err(|e| e.to_string())?;
     Ok(out.snaps)
+}
+
+/// What to decode for the process table of a moment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcRequest {
+    /// The wall time of the table (the nearest at or before the moment).
+    pub at_ns: i64,
+    /// Where to start reading: a table's time far enough back that a key table comes
+    /// before `at_ns` (`None`: from the start of the files).
+    pub seek_ns: Option<i64>,
+}
+
+/// The process table of a moment, as the screen shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcMoment {
+    /// The wall time of the table.
+    pub wall_ns: i64,
+    /// The wall time of the table %CPU is measured from (none: the first table of a boot,
+    /// whose %CPU is 0).
+    pub since_ns: Option<i64>,
+    pub rows: Vec<ProcRow>,
+    /// Recorded command lines by pid (empty ones left out).
+    pub cmdlines: Vec<(u32, Arc<str>)>,
+}
+
+/// The process table recorded at `req.at_ns`, with %CPU from the table before it (`None`
+/// when no table at that time could be decoded).
+pub fn decode_processes(
+    files: &[PathBuf],
+    req: &ProcRequest,
+) -> Result<Option<ProcMoment>, String> {
+    let start = WindowStart {
+        since_ns: req.seek_ns,
+        clock: None,
+    };
+    let mut source = crate::source::open_recorded(
+        files.to_vec(),
+        crate::source::Follow::No,
+        start,
+        std::path::Path::new("/sys"),
+    )
+    .map_err(|e| e.to_string())?;
+    let host = source.origin().0.clone();
+    let (mut prev, mut last): (Option<ProcessTable>, Option<ProcessTable>) = (None, None);
+    let mut mem_total_kb = 0;
+    while let Some(e) = source.next().map_err(|e| e.to_string())? {
+        if e.wall_ns() > req.at_ns {
+            break;
+        }
+        match e {
+            Event::Processes(t) => prev = last.replace(t),
+            Event::Sample(s) => {
+                if let Some(m) = s.memory {
+                    mem_total_kb = m.mem_total;
+                }
+            }
+            // Counters restarted: no rate reaches back across a restart.
+            Event::Restart { .. } => (prev, last) = (None, None),
+            Event::Comment { .. } => {}
+        }
+    }
+    let Some(now) = last.filter(|t| t.wall_ns == req.at_ns) else {
+        return Ok(None);
+    };
+    let hz = f64::from(host.user_hz.max(1));
+    let lines = crate::report::top::lines(&now, prev.as_ref(), &host, mem_total_kb as f64);
+    let rows = lines
+        .iter()
+        .map(|l| ProcRow {
+            pid: l.p.pid,
+            uid: l.p.uid,
+            comm: l.p.comm.to_string(),
+            state: l.p.state_char(),
+            cpu_pct: l.cpu_pct,
+            mem_pct: l.mem_pct,
+            rss_kb: l.res_kb.round() as u64,
+            cpu_seconds: l.time_ticks as f64 / hz,
+        })
+        .collect();
+    let cmdlines = now
+        .processes
+        .iter()
+        .filter(|p| !p.cmdline.is_empty())
+        .map(|p| (p.pid, Arc::clone(&p.cmdline)))
+        .collect();
+    Ok(Some(ProcMoment {
+        wall_ns: now.wall_ns,
+        since_ns: prev
+            .filter(|p| p.uptime_cs < now.uptime_cs)
+            .map(|p| p.wall_ns),
+        rows,
+        cmdlines,
+    }))
 }

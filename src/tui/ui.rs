@@ -581,7 +581,7 @@ fn devices_and_procs(
     wide: bool,
     t: Theme,
 ) {
-    let live = app.source == Source::Live;
+    let live = app.has_procs();
     let parts = if live {
         Layout::default()
             .direction(Direction::Vertical)
@@ -821,11 +821,43 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     };
     let visible = app.visible_procs();
     let selected = app.proc_selected.min(visible.len().saturating_sub(1));
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " Processes (by {sort}) {}/{}{filter} ",
+    // A replay says which table it shows: the moment's, or the nearest one before it.
+    let mut at = match (app.source, app.procs_at, app.point()) {
+        (Source::Replay, Some((at, _)), Some(p)) if at != p.end_ns => {
+            format!(" at {}", clock(at, "%H:%M:%S"))
+        }
+        (Source::Replay, None, _) if app.procs_reading() => " (reading…)".to_string(),
+        (Source::Replay, None, _) => " (none recorded near this moment)".to_string(),
+        _ => String::new(),
+    };
+    // The first table of a log or of a boot has none before it to measure %CPU from.
+    if let (Source::Replay, Some((_, None))) = (app.source, app.procs_at) {
+        at.push_str(" (no %CPU yet)");
+    }
+    let title = format!(
+        " Processes{at} (by {sort}) {}/{}{filter} ",
         if visible.is_empty() { 0 } else { selected + 1 },
         visible.len()
-    ));
+    );
+    // Tasks by state, as top's header counts them, in words where they fit.
+    let c = app.task_counts();
+    let room = (r.width as usize).saturating_sub(title.chars().count() + 4);
+    let long = format!(
+        " {} running, {} sleeping, {} uninterruptible, {} stopped, {} zombie ",
+        c.running, c.sleeping, c.uninterruptible, c.stopped, c.zombie
+    );
+    let short = format!(
+        " R {} S {} D {} T {} Z {} ",
+        c.running, c.sleeping, c.uninterruptible, c.stopped, c.zombie
+    );
+    let counts = [long, short]
+        .into_iter()
+        .find(|s| s.chars().count() <= room)
+        .unwrap_or_default();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title(Line::from(counts).right_aligned());
     let inner = block.inner(r);
     f.render_widget(block, r);
     // The header, the rows, and one line for the selected process's command line.
@@ -876,11 +908,15 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         ..inner
     };
     f.render_widget(Table::new(rows, widths).header(head), table_area);
-    let cmd = match (&app.cmdline, visible.get(selected)) {
-        (Some((pid, text)), Some(p)) if *pid == p.pid && !text.is_empty() => {
+    let recorded = visible
+        .get(selected)
+        .and_then(|p| app.recorded_cmdlines.get(&p.pid));
+    let cmd = match (&app.cmdline, visible.get(selected), recorded) {
+        (Some((pid, text)), Some(p), _) if *pid == p.pid && !text.is_empty() => {
             format!("{pid}: {text}")
         }
-        (_, Some(p)) => format!("{}: [{}]", p.pid, p.comm),
+        (_, Some(p), Some(text)) => format!("{}: {text}", p.pid),
+        (_, Some(p), None) => format!("{}: [{}]", p.pid, p.comm),
         _ => String::new(),
     };
     f.render_widget(
@@ -953,6 +989,11 @@ fn footer(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             (None, None, Some(c)) => (format!(" comment: {c}"), t.fg(Color::Yellow)),
             (None, None, None) if app.source == Source::Live => (
                 " ? help  q quit  space pause  ←→ walk back  ↑↓ PgUp/PgDn processes  +- interval  / filter"
+                    .into(),
+                t.dim(),
+            ),
+            (None, None, None) if app.has_procs() => (
+                " ? help  q quit  space play  ←→ step  j jump  ↑↓ PgUp/PgDn processes  / filter"
                     .into(),
                 t.dim(),
             ),
