@@ -21,6 +21,7 @@ pub mod sample;
 pub mod source;
 pub mod stats;
 pub mod store;
+pub mod sysstat;
 pub mod time;
 pub mod tui;
 pub mod wait;

@@ -6,9 +6,10 @@ use rsar::live::{LiveSource, Schedule};
 use rsar::pipeline::PipelineError;
 use rsar::probe::Probe;
 use rsar::report::{renderer, Layout, Render, Vmstat};
-use rsar::source::{Follow, LogSource, Source, WindowStart};
+use rsar::source::{Follow, Source, WindowStart};
 use rsar::store::DayWriter;
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -203,9 +204,9 @@ fn input(mode: &Mode, live: Live<'_>) -> Result<Input, Failure> {
             comments,
             follow,
         } => {
-            let (source, layout) = log_source(files, window, *follow)?;
+            let (source, layout) = log_source(files, window, *follow, live.sys_root)?;
             Input {
-                source: Box::new(source),
+                source,
                 layout,
                 window: window.clone(),
                 comments: *comments,
@@ -285,11 +286,11 @@ fn pidstat(plan: rsar::cli::PidstatPlan) -> Result<ExitCode, Failure> {
 /// `rsar export`: the window's samples, series by series, as OpenMetrics on stdout.
 fn export(plan: &rsar::cli::ExportPlan) -> Result<ExitCode, Failure> {
     use rsar::export::backfill::{default_labels, Backfill};
-    let (mut source, _) = log_source(&plan.files, &plan.window, false)?;
+    let (mut source, _) = log_source(&plan.files, &plan.window, false, Path::new("/sys"))?;
     let labels = default_labels(source.origin().0, &plan.labels);
     let io_failure = |e: io::Error| Failure::Data(format!("cannot spool the export: {e}"));
     let mut backfill = Backfill::new(labels).map_err(io_failure)?;
-    let outcome = rsar::pipeline::each_sample(&mut source, &plan.window, &mut |host, s| {
+    let outcome = rsar::pipeline::each_sample(source.as_mut(), &plan.window, &mut |host, s| {
         backfill.sample(host, s)
     })?;
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -355,7 +356,8 @@ fn log_source(
     files: &Files,
     window: &Window,
     follow: bool,
-) -> Result<(LogSource, Layout), Failure> {
+    sys_root: &Path,
+) -> Result<(Box<dyn Source>, Layout), Failure> {
     let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
@@ -375,8 +377,7 @@ fn log_source(
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let source = LogSource::open(paths, follow)
-        .and_then(|s| s.starting_at(start))
+    let source = rsar::source::open_recorded(paths, follow, start, sys_root)
         .map_err(|e| Failure::Data(e.to_string()))?;
     Ok((source, layout))
 }

@@ -48,6 +48,8 @@ pub enum SourceError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Probe(#[from] crate::probe::ProbeError),
+    #[error(transparent)]
+    Sysstat(#[from] crate::sysstat::SaError),
 }
 
 /// A stream of events.
@@ -264,4 +266,24 @@ fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
     }
     msg.push_str("; every other record was read");
     msg
+}
+
+/// The recorded files `paths` as one source: sysstat's sa files (told by their magic) are
+/// read by `sysstat::SaSource`, naming block devices from `sys_root` as sar does; rsar's
+/// logs by `LogSource`, sought to `start` and followed as `follow` says. sa files are read
+/// whole (the window still applies) and never followed.
+pub fn open_recorded(
+    paths: Vec<PathBuf>,
+    follow: Follow,
+    start: WindowStart,
+    sys_root: &std::path::Path,
+) -> Result<Box<dyn Source>, SourceError> {
+    if paths.first().is_some_and(|p| crate::sysstat::is_sa_file(p)) {
+        return Ok(Box::new(crate::sysstat::SaSource::open_all(
+            paths, sys_root,
+        )?));
+    }
+    Ok(Box::new(
+        LogSource::open(paths, follow)?.starting_at(start)?,
+    ))
 }

@@ -161,7 +161,9 @@ pub struct DiskRates {
     pub util: f64,
 }
 
-/// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks.
+/// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks
+/// (`physical` is only ever set on whole disks, and on the device that carries a sysstat
+/// file's own `-b` totals, which `-d` does not show).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct IoRates {
     pub tps: f64,
@@ -177,7 +179,7 @@ pub struct IoRates {
 impl IoRates {
     pub fn over(disks: &[DiskDelta], seconds: f64) -> IoRates {
         let mut r = IoRates::default();
-        for d in disks.iter().filter(|d| d.whole && d.physical) {
+        for d in disks.iter().filter(|d| d.physical) {
             r.rtps += d.reads as f64;
             r.wtps += d.writes as f64;
             r.dtps += d.discards as f64;

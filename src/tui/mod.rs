@@ -232,16 +232,21 @@ fn load(
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let mut source = crate::source::LogSource::open(files.clone(), Follow::No)
-        .and_then(|s| s.starting_at(start))
-        .map_err(|e| e.to_string())?;
-    let outcome = crate::pipeline::run(&mut source, window, &mut out, comments, &mut |_| {})
+    let sa = files.first().is_some_and(|p| crate::sysstat::is_sa_file(p));
+    let mut source = crate::source::open_recorded(
+        files.clone(),
+        Follow::No,
+        start,
+        std::path::Path::new("/sys"),
+    )
+    .map_err(|e| e.to_string())?;
+    let outcome = crate::pipeline::run(source.as_mut(), window, &mut out, comments, &mut |_| {})
         .map_err(|e| e.to_string())?;
     if !outcome.damage.is_empty() {
         out.send(Event::Damage(outcome.damage))
             .map_err(|e| e.to_string())?;
     }
-    if follow == Follow::No {
+    if follow == Follow::No || sa {
         return Ok(());
     }
     // Following: read again from the last interval's end sample, which pairs with the

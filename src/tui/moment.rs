@@ -9,14 +9,14 @@ use super::model::{Names, Snapshot};
 use crate::history::Window;
 use crate::report::{Render, Table};
 use crate::sample::HostFacts;
-use crate::source::{Event, LogSource, Source, SourceError, WindowStart};
+use crate::source::{Event, Source, SourceError, WindowStart};
 use crate::stats::IntervalStats;
 use std::io;
 use std::path::PathBuf;
 
 /// A source that ends at the first event after `until_ns`.
 struct Until {
-    inner: LogSource,
+    inner: Box<dyn Source>,
     until_ns: i64,
 }
 
@@ -106,9 +106,13 @@ fn decode_from(
         since_ns: seek_ns,
         clock: None,
     };
-    let inner = LogSource::open(files.to_vec(), crate::source::Follow::No)
-        .and_then(|s| s.starting_at(start))
-        .map_err(|e| e.to_string())?;
+    let inner = crate::source::open_recorded(
+        files.to_vec(),
+        crate::source::Follow::No,
+        start,
+        std::path::Path::new("/sys"),
+    )
+    .map_err(|e| e.to_string())?;
     let mut source = Until {
         inner,
         until_ns: req.until_ns,
