@@ -95,6 +95,17 @@ impl DiskDelta {
         self.whole && self.ever_used
     }
 
+    /// Whether `Average:` counts this interval: one `-d` showed, or a sysstat file's `-b`
+    /// totals.
+    pub fn averaged(&self) -> bool {
+        self.reported() || self.is_sysstat_totals()
+    }
+
+    /// The pseudo-device that carries a sysstat file's `-b` totals.
+    pub fn is_sysstat_totals(&self) -> bool {
+        !self.whole && self.physical && self.name == crate::sysstat::IO_TOTALS
+    }
+
     /// Add a later interval of the same device. An interval in which `-d` did not show the
     /// device is not averaged: `IntervalStats::add` leaves it out.
     pub fn add(&mut self, o: &DiskDelta) {
@@ -161,9 +172,9 @@ pub struct DiskRates {
     pub util: f64,
 }
 
-/// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks
-/// (`physical` is only ever set on whole disks, and on the device that carries a sysstat
-/// file's own `-b` totals, which `-d` does not show).
+/// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks, or
+/// a sysstat file's own `-b` totals (the device `sysstat::IO_TOTALS`, which `-d` does not
+/// show).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct IoRates {
     pub tps: f64,
@@ -179,7 +190,10 @@ pub struct IoRates {
 impl IoRates {
     pub fn over(disks: &[DiskDelta], seconds: f64) -> IoRates {
         let mut r = IoRates::default();
-        for d in disks.iter().filter(|d| d.physical) {
+        for d in disks
+            .iter()
+            .filter(|d| d.physical && (d.whole || d.is_sysstat_totals()))
+        {
             r.rtps += d.reads as f64;
             r.wtps += d.writes as f64;
             r.dtps += d.discards as f64;

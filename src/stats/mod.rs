@@ -229,13 +229,13 @@ impl IntervalStats {
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
         merge(&mut self.paging, &o.paging, PagingDelta::add);
         // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
-        for d in o.disks.iter().filter(|d| d.reported()) {
+        for d in o.disks.iter().filter(|d| d.averaged()) {
             match self
                 .disks
                 .iter_mut()
                 .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
             {
-                Some(m) if m.reported() => m.add(d),
+                Some(m) if m.averaged() => m.add(d),
                 Some(m) => *m = d.clone(),
                 None => self.disks.push(d.clone()),
             }

@@ -217,7 +217,16 @@ impl RecordData {
             }
             3 => {
                 let nr2 = a.nr2 as usize;
-                let all: Vec<Fields<'_>> = it.collect();
+                let size = a.size as usize;
+                let item = |k: usize| {
+                    let b =
+                        bytes.get(k.checked_mul(size)?..k.checked_add(1)?.checked_mul(size)?)?;
+                    Some(Fields {
+                        bytes: b,
+                        types: a.types,
+                        enc,
+                    })
+                };
                 let rows = count as usize;
                 let mut irq = crate::sample::Interrupts {
                     cpus: (0..rows.saturating_sub(1) as u32).collect(),
@@ -225,9 +234,9 @@ impl RecordData {
                 };
                 // Row 0 is "all"; column 0 of each row the sum.
                 for j in 1..nr2 {
-                    let name = all.get(j).map(|f| c_string(f.tail())).unwrap_or_default();
+                    let name = item(j).map(|f| c_string(f.tail())).unwrap_or_default();
                     let counts = (1..rows)
-                        .map(|r| all.get(r * nr2 + j).and_then(|f| f.u(0)).unwrap_or(0))
+                        .map(|r| item(r * nr2 + j).and_then(|f| f.u(0)).unwrap_or(0))
                         .collect();
                     irq.lines.push(IrqLine { name, counts });
                 }
