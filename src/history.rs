@@ -59,9 +59,26 @@ pub fn days_between(dir: &Path, since_ns: i64, until_ns: i64) -> std::io::Result
         .collect())
 }
 
+/// sysstat's file for `date` in `dir` (`saYYYYMMDD`, else `saDD`, as sadc names them),
+/// when it is one.
+fn sysstat_day_file(dir: &Path, date: chrono::NaiveDate) -> Option<PathBuf> {
+    [date.format("sa%Y%m%d"), date.format("sa%d")]
+        .into_iter()
+        .map(|name| dir.join(name.to_string()))
+        .find(|p| crate::sysstat::is_sa_file(p))
+}
+
 /// The log files a report reads, or why there are none.
 pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String> {
     match files {
+        // A directory given with -f: today's file in it, rsar's or sysstat's.
+        Files::One(p) if p.is_dir() => log_files(
+            &Files::Day {
+                dir: p.clone(),
+                days_ago: 0,
+            },
+            window,
+        ),
         Files::One(p) => Ok(vec![p.clone()]),
         Files::Day { dir, days_ago } => {
             let now = crate::probe::system_clock_ns();
@@ -70,10 +87,14 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             let parts = crate::store::day_files(dir, date)
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
             if parts.is_empty() {
+                if let Some(sa) = sysstat_day_file(dir, date) {
+                    return Ok(vec![sa]);
+                }
                 return Err(format!(
-                    "no log for {date} in {} ({}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
+                    "no log for {date} in {} ({}, or sysstat's {}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
                     dir.display(),
-                    crate::store::day_file_name(date)
+                    crate::store::day_file_name(date),
+                    date.format("sa%d")
                 ));
             }
             Ok(parts)

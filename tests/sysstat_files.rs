@@ -327,6 +327,32 @@ fn shipped_files_print_what_sysstat_pins() {
     eprintln!("{total} rows equal to sysstat's");
 }
 
+/// `--log-dir` (today's, `-1`…) and `-f DIR` find sysstat's `saDD` when there is no rsar
+/// log for the day.
+#[test]
+fn log_dir_finds_sysstat_day_files() {
+    let Some(shared) = shared() else { return };
+    let d = tempdir();
+    let today = chrono::Local::now().format("sa%d").to_string();
+    std::fs::copy(shared.join("sa/data-12.0.0"), d.path().join(&today)).unwrap();
+    let dir = d.path().to_str().unwrap();
+    for args in [&["-w", "--log-dir", dir][..], &["-w", "-f", dir]] {
+        let out = rsar(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("11727.00"),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+    }
+    let out = rsar(&["-w", "--log-dir", dir, "-1"]);
+    assert!(
+        text(&out.stderr).contains("sysstat's sa"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 /// The damaged headers are refused, each with one line naming the file; no panic.
 #[test]
 fn damaged_files_are_refused_with_one_line() {
