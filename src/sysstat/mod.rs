@@ -177,7 +177,8 @@ impl SaSource {
                         format::skip_extras(&mut self.input, enc)?;
                     }
                     let mut data = activities::RecordData::default();
-                    for a in self.header.activities.clone() {
+                    for i in 0..self.header.activities.len() {
+                        let a = self.header.activities[i];
                         let at = self.input.pos;
                         let count = if a.has_nr {
                             format::read_count(&mut self.input, enc, "an item count")?
