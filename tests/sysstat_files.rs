@@ -353,6 +353,37 @@ fn log_dir_finds_sysstat_day_files() {
     );
 }
 
+/// The TUI replays an sa file: its timeline has every interval, stepping decodes the
+/// moment from the file again, and the host is the file's.
+#[test]
+fn tui_replays_sa_files() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let Some(shared) = shared() else { return };
+    let path = shared.join("sa/data-12.0.0");
+    let drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
+    assert_eq!(drv.app.host.hostname, "linux.home");
+    assert_eq!(drv.app.timeline.len(), 1, "data-12.0.0 has one interval");
+    assert_eq!(drv.app.restarts.len(), 1);
+    // A file of ours with more intervals: step to the last one and back.
+    let d = tempdir();
+    let Some(file) = record_with_sadc(d.path(), 4) else {
+        return;
+    };
+    let mut drv = rsar::tui::driver_for(vec![file], &Default::default()).unwrap();
+    assert_eq!(drv.app.timeline.len(), 3);
+    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+    drv.app.key(key(KeyCode::End));
+    assert_eq!(drv.app.cursor, 2);
+    drv.app.key(key(KeyCode::Left));
+    assert_eq!(drv.app.cursor, 1);
+    drv.decode_now().unwrap();
+    assert!(
+        !drv.app.moments.is_empty(),
+        "the moment was decoded from the file"
+    );
+    assert!(drv.app.damage.is_empty(), "{:?}", drv.app.damage);
+}
+
 /// The damaged headers are refused, each with one line naming the file; no panic.
 #[test]
 fn damaged_files_are_refused_with_one_line() {
