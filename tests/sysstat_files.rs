@@ -468,6 +468,11 @@ fn record_with_sadc(dir: &Path, count: u32) -> Option<PathBuf> {
     Some(file)
 }
 
+/// -q's load averages.
+const LDAVG_MEAN: &str = "the Average of ldavg-N can differ by 0.01 when it falls on a half: \
+sar divides the sum of the stored hundredths once, rsar averages the loads (the same for \
+rsar's own logs)";
+
 /// -F's MB columns.
 const MB_ROUNDING: &str = "sar prints MB with printf's %.0f (half to even), rsar's -F rounds \
 half away from zero: a size of exactly n.5 MB prints one apart";
@@ -521,6 +526,13 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
             label: "*",
             item: "*",
             why: PSI_MEAN,
+            always: false,
+        },
+        Deviation {
+            table: "runq-sz plist-sz",
+            label: "Average:",
+            item: "*",
+            why: LDAVG_MEAN,
             always: false,
         },
         Deviation {
