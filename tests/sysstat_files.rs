@@ -97,18 +97,40 @@ struct Deviation {
     label: &'static str,
     item: &'static str,
     why: &'static str,
-    /// Whether it differs every time (a live recording's may happen to agree).
-    always: bool,
 }
 
 /// Every row sar printed must be rsar's, with the same number in every column both
 /// print; rsar must print no row sar did not; except `deviations`, each of which must
 /// still differ. Returns the rows compared.
 fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize {
+    compare_with(what, sar, rsar, deviations, false)
+}
+
+/// Two printed numbers one unit apart in their last digit (`5.89`, `5.90`).
+fn one_unit_apart(a: &str, b: &str) -> bool {
+    let decimals = a.split('.').nth(1).map_or(0, str::len);
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() <= 10f64.powi(-(decimals as i32)) * 1.0001,
+        _ => false,
+    }
+}
+
+/// `compare`; with `halves`, a number one unit apart from sar's in its last digit is a
+/// rounding of a half that came out the other way (sar and rsar compute the same value in
+/// a different order), counted, and allowed in at most one value in a hundred. Only for
+/// live recordings, whose values are not chosen.
+fn compare_with(
+    what: &str,
+    sar: &str,
+    rsar: &str,
+    deviations: &[Deviation],
+    halves: bool,
+) -> usize {
     let (want, have) = (rows(sar), rows(rsar));
     let mut used = vec![false; deviations.len()];
     let mut problems = Vec::new();
     let mut equal = 0;
+    let (mut values, mut near) = (0usize, 0usize);
     let excused = |key: &(String, usize, String, String), used: &mut Vec<bool>| {
         let i = deviations.iter().position(|d| {
             (d.table == "*" || d.table == key.0)
@@ -127,9 +149,19 @@ fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize
         let differs = match have.get(key) {
             None => Some("(no row)".to_string()),
             Some(h) => {
+                values += w.len();
                 let bad: Vec<String> = w
                     .iter()
-                    .filter(|(c, v)| h.get(*c).is_some_and(|hv| hv != *v))
+                    .filter(|(c, v)| {
+                        h.get(*c).is_some_and(|hv| {
+                            let apart = hv != *v;
+                            if apart && halves && one_unit_apart(v, hv) {
+                                near += 1;
+                                return false;
+                            }
+                            apart
+                        })
+                    })
                     .map(|(c, v)| format!("{c}: sar {v}, rsar {}", h[c]))
                     .collect();
                 (!bad.is_empty()).then(|| bad.join("; "))
@@ -147,18 +179,19 @@ fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize
         }
     }
     assert!(
+        near * 100 <= values,
+        "{what}: {near} of {values} numbers one unit apart from sar's"
+    );
+    assert!(
         problems.is_empty(),
         "{what}: rsar differs from sar:\n{}",
         problems.join("\n")
     );
     for (d, used) in deviations.iter().zip(used) {
         assert!(
-            used || !d.always,
+            used,
             "{what}: listed deviation no longer differs, remove it: {} {} {} ({})",
-            d.table,
-            d.label,
-            d.item,
-            d.why
+            d.table, d.label, d.item, d.why
         );
     }
     assert!(equal > 0 || want.is_empty(), "{what}: no row compared");
@@ -187,7 +220,6 @@ const fn always(table: &'static str) -> Deviation {
         label: "*",
         item: "*",
         why: ALWAYS,
-        always: true,
     }
 }
 
@@ -213,7 +245,6 @@ const PPC: &[Deviation] = &[Deviation {
     label: "19:43:21",
     item: "*",
     why: "the file's uptime goes back between its first two records: rsar starts a new boot there",
-    always: true,
 }];
 const UKWN_W: &[Deviation] = &[always("proc/s cswch/s")];
 const UKWN0: &[Deviation] = &[
@@ -223,11 +254,6 @@ const UKWN0: &[Deviation] = &[
     always("scall/s badcall/s"),
     always("tps rtps"),
 ];
-
-/// PSI averages: sar averages the stored hundredths as integers.
-const PSI_MEAN: &str = "PSI columns can differ by 0.01 in rounding: sar's Average of an avg \
-column is the integer mean of the stored hundredths, rsar's the mean of the values, and the \
-stall percentages are computed in a different order";
 
 /// The pinned outputs for the sa files shipped with sysstat's tests (MANIFEST.tsv's rows
 /// whose data file is `sysstat-tests/…`), with rsar run with sar's flags.
@@ -468,20 +494,13 @@ fn record_with_sadc(dir: &Path, count: u32) -> Option<PathBuf> {
     Some(file)
 }
 
-/// -q's load averages.
-const LDAVG_MEAN: &str = "the Average of ldavg-N can differ by 0.01 when it falls on a half: \
-sar divides the sum of the stored hundredths once, rsar averages the loads (the same for \
-rsar's own logs)";
-
-/// -F's MB columns.
-const MB_ROUNDING: &str = "sar prints MB with printf's %.0f (half to even), rsar's -F rounds \
-half away from zero: a size of exactly n.5 MB prints one apart";
-
 /// sysstat 12.6's kbmemused.
 const KBMEMUSED: &str = "sysstat 12.6 prints kbmemused (and %memused) as MemTotal − MemFree − \
 Buffers − Cached − Slab; rsar follows 12.7.8+: MemTotal − MemAvailable";
 
 /// `rsar -A -f FILE` and Debian's `sar -A -f FILE` on a file Debian's sadc recorded here.
+/// Its values are whatever this machine did, so a few may fall on a half that sar and
+/// rsar round apart (an ldavg Average, a PSI percentage, -F's MB): see `compare_with`.
 #[test]
 fn debian_sadc_files_read_as_debian_sar_reads_them() {
     let d = tempdir();
@@ -499,51 +518,19 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
     assert!(sar.status.success(), "{}", text(&sar.stderr));
     let out = rsar(&["-A", "-f", f]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let devs = [
-        Deviation {
-            table: "kbmemfree kbavail",
-            label: "*",
-            item: "*",
-            why: KBMEMUSED,
-            always: true,
-        },
-        Deviation {
-            table: "%scpu-10 %scpu-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "%sio-10 %sio-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "%smem-10 %smem-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "runq-sz plist-sz",
-            label: "Average:",
-            item: "*",
-            why: LDAVG_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "MBfsfree MBfsused",
-            label: "*",
-            item: "*",
-            why: MB_ROUNDING,
-            always: false,
-        },
-    ];
-    compare("sadc file", &text(&sar.stdout), &text(&out.stdout), &devs);
+    let devs = [Deviation {
+        table: "kbmemfree kbavail",
+        label: "*",
+        item: "*",
+        why: KBMEMUSED,
+    }];
+    compare_with(
+        "sadc file",
+        &text(&sar.stdout),
+        &text(&out.stdout),
+        &devs,
+        true,
+    );
 }
 
 /// The largest single allocation made on this thread while `TRACK` is set.
