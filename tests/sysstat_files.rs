@@ -371,6 +371,21 @@ fn log_dir_finds_sysstat_day_files() {
             text(&out.stdout)
         );
     }
+    // --since over a directory of sysstat's: yesterday's and today's, in order.
+    let yesterday = (chrono::Local::now() - chrono::Duration::days(1))
+        .format("sa%d")
+        .to_string();
+    std::fs::copy(
+        shared.join("sa/data-extra-12.1.7"),
+        d.path().join(&yesterday),
+    )
+    .unwrap();
+    let out = rsar(&["-w", "--log-dir", dir, "--since", "2000-01-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = text(&out.stdout);
+    let (a, b) = (got.find("1000.00"), got.find("11727.00"));
+    assert!(a.is_some() && a < b, "both days, yesterday's first:\n{got}");
+    std::fs::remove_file(d.path().join(&yesterday)).unwrap();
     let out = rsar(&["-w", "--log-dir", dir, "-1"]);
     assert!(
         text(&out.stderr).contains("sysstat's sa"),
