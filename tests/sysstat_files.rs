@@ -539,6 +539,13 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
         item: "*",
         why: KBMEMUSED,
     }];
+    // The exporter has the disks, not the pseudo-device of sar -b's totals.
+    let metrics = text(&rsar(&["export", "-f", f]).stdout);
+    assert!(
+        metrics.contains("node_disk_reads_completed_total"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(rsar::sysstat::IO_TOTALS));
     compare_with(
         "sadc file",
         &text(&sar.stdout),
