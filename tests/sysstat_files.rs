@@ -513,6 +513,19 @@ fn record_with_sadc(dir: &Path, count: u32) -> Option<PathBuf> {
 const KBMEMUSED: &str = "sysstat 12.6 prints kbmemused (and %memused) as MemTotal − MemFree − \
 Buffers − Cached − Slab; rsar follows 12.7.8+: MemTotal − MemAvailable";
 
+/// Debian's sar's output for `args`.
+fn sar_out(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("sar")
+        .args(args)
+        .env("TZ", "GMT")
+        .env("LC_ALL", "C")
+        .env("S_TIME_FORMAT", "")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
 /// `rsar -A -f FILE` and Debian's `sar -A -f FILE` on a file Debian's sadc recorded here.
 /// Its values are whatever this machine did, so a few may fall on a half that sar and
 /// rsar round apart (an ldavg Average, a PSI percentage, -F's MB): see `compare_with`.
@@ -539,6 +552,28 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
         item: "*",
         why: KBMEMUSED,
     }];
+    // vmstat's in is sar's interrupt sum, its r the run queue with the reader.
+    let vm = text(&rsar(&["vmstat", "-f", f]).stdout);
+    let first = vm.lines().nth(2).unwrap_or_default().to_string();
+    let sum = text(&sar_out(&["-I", "SUM", "-q", "-f", f]));
+    let sar_sum = sum
+        .lines()
+        .find(|l| l.contains(" sum "))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap();
+    let runq = sum
+        .lines()
+        .skip_while(|l| !l.contains("runq-sz"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap();
+    let cols: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(format!("{}.00", cols[10]), sar_sum, "in\n{vm}\n{sum}");
+    assert_eq!(
+        cols[0].parse::<u64>().unwrap(),
+        runq.parse::<u64>().unwrap() + 1,
+        "r\n{vm}\n{sum}"
+    );
     // The exporter has the disks, not the pseudo-device of sar -b's totals.
     let metrics = text(&rsar(&["export", "-f", f]).stdout);
     assert!(
