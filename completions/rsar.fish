@@ -41,7 +41,7 @@ json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
 csv\t'RFC 4180 CSV with one header row'
 svg\t'a self-contained SVG with a chart per report'"
-complete -c rsar -n "__fish_rsar_needs_command" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
@@ -79,7 +79,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s S -l unit -d 'Unit 
 K\t'1024 bytes'
 m\t'1000000 bytes'
 M\t'1048576 bytes'"
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
@@ -95,7 +95,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s n -l one-header -d 
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
@@ -112,7 +112,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s p -d 'These processes: PID[,PID…] or ALL (every process, active or not)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes whose command name matches this regular expression' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s U -d 'User names instead of ids; with a name, only that user\'s processes' -r
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
@@ -143,7 +143,7 @@ PID\t''
 nTH\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l state -d 'Only processes in these states, e.g. D (uninterruptible) or RD' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s n -d 'At most this many processes' -r
-complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
@@ -161,7 +161,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep readin
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
-complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r

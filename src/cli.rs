@@ -186,7 +186,7 @@ pub struct Args {
 /// command line and `rsar vmstat`.
 #[derive(Debug, clap::Args)]
 pub struct Source {
-    /// Read this log file (written by rsadc) instead of sampling live
+    /// Read this log file (written by rsadc, or sysstat's saDD) instead of sampling live
     #[arg(short = 'f', value_name = "FILE")]
     pub file: Option<PathBuf>,
 

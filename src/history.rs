@@ -68,6 +68,18 @@ fn sysstat_day_file(dir: &Path, date: chrono::NaiveDate) -> Option<PathBuf> {
         .find(|p| crate::sysstat::is_sa_file(p))
 }
 
+/// sysstat's files for the days of `[since, until]` in `dir`, oldest first: a directory
+/// of sysstat's, read when it holds no rsar log for the span. At most a year back.
+fn sysstat_days_between(dir: &Path, since_ns: i64, until_ns: i64) -> Vec<PathBuf> {
+    let last = time::local_date(until_ns);
+    let first = time::local_date(since_ns).max(last - chrono::Duration::days(366));
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter_map(|d| sysstat_day_file(dir, d))
+        .collect()
+}
+
 /// The log files a report reads, or why there are none.
 pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String> {
     match files {
@@ -103,8 +115,11 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             let now = crate::probe::system_clock_ns();
             let since = window.since_ns.unwrap_or(i64::MIN / 2);
             let until = window.until_ns.unwrap_or(now);
-            let days = crate::history::days_between(dir, since, until)
+            let mut days = crate::history::days_between(dir, since, until)
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
+            if days.is_empty() {
+                days = sysstat_days_between(dir, since, until);
+            }
             if days.is_empty() {
                 return Err(format!("no logs in {} for that time", dir.display()));
             }

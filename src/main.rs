@@ -377,6 +377,9 @@ fn log_source(
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
+    if follow != Follow::No && paths.first().is_some_and(|p| rsar::sysstat::is_sa_file(p)) {
+        eprintln!("rsar: --follow: a sysstat file is read to its end, not followed");
+    }
     let source = rsar::source::open_recorded(paths, follow, start, sys_root)
         .map_err(|e| Failure::Data(e.to_string()))?;
     Ok((source, layout))

@@ -97,18 +97,40 @@ struct Deviation {
     label: &'static str,
     item: &'static str,
     why: &'static str,
-    /// Whether it differs every time (a live recording's may happen to agree).
-    always: bool,
 }
 
 /// Every row sar printed must be rsar's, with the same number in every column both
 /// print; rsar must print no row sar did not; except `deviations`, each of which must
 /// still differ. Returns the rows compared.
 fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize {
+    compare_with(what, sar, rsar, deviations, false)
+}
+
+/// Two printed numbers one unit apart in their last digit (`5.89`, `5.90`).
+fn one_unit_apart(a: &str, b: &str) -> bool {
+    let decimals = a.split('.').nth(1).map_or(0, str::len);
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() <= 10f64.powi(-(decimals as i32)) * 1.0001,
+        _ => false,
+    }
+}
+
+/// `compare`; with `halves`, a number one unit apart from sar's in its last digit is a
+/// rounding of a half that came out the other way (sar and rsar compute the same value in
+/// a different order), counted, and allowed in at most one value in a hundred. Only for
+/// live recordings, whose values are not chosen.
+fn compare_with(
+    what: &str,
+    sar: &str,
+    rsar: &str,
+    deviations: &[Deviation],
+    halves: bool,
+) -> usize {
     let (want, have) = (rows(sar), rows(rsar));
     let mut used = vec![false; deviations.len()];
     let mut problems = Vec::new();
     let mut equal = 0;
+    let (mut values, mut near) = (0usize, 0usize);
     let excused = |key: &(String, usize, String, String), used: &mut Vec<bool>| {
         let i = deviations.iter().position(|d| {
             (d.table == "*" || d.table == key.0)
@@ -127,9 +149,19 @@ fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize
         let differs = match have.get(key) {
             None => Some("(no row)".to_string()),
             Some(h) => {
+                values += w.len();
                 let bad: Vec<String> = w
                     .iter()
-                    .filter(|(c, v)| h.get(*c).is_some_and(|hv| hv != *v))
+                    .filter(|(c, v)| {
+                        h.get(*c).is_some_and(|hv| {
+                            let apart = hv != *v;
+                            if apart && halves && one_unit_apart(v, hv) {
+                                near += 1;
+                                return false;
+                            }
+                            apart
+                        })
+                    })
                     .map(|(c, v)| format!("{c}: sar {v}, rsar {}", h[c]))
                     .collect();
                 (!bad.is_empty()).then(|| bad.join("; "))
@@ -147,18 +179,19 @@ fn compare(what: &str, sar: &str, rsar: &str, deviations: &[Deviation]) -> usize
         }
     }
     assert!(
+        near * 100 <= values,
+        "{what}: {near} of {values} numbers one unit apart from sar's"
+    );
+    assert!(
         problems.is_empty(),
         "{what}: rsar differs from sar:\n{}",
         problems.join("\n")
     );
     for (d, used) in deviations.iter().zip(used) {
         assert!(
-            used || !d.always,
+            used,
             "{what}: listed deviation no longer differs, remove it: {} {} {} ({})",
-            d.table,
-            d.label,
-            d.item,
-            d.why
+            d.table, d.label, d.item, d.why
         );
     }
     assert!(equal > 0 || want.is_empty(), "{what}: no row compared");
@@ -187,7 +220,6 @@ const fn always(table: &'static str) -> Deviation {
         label: "*",
         item: "*",
         why: ALWAYS,
-        always: true,
     }
 }
 
@@ -213,7 +245,6 @@ const PPC: &[Deviation] = &[Deviation {
     label: "19:43:21",
     item: "*",
     why: "the file's uptime goes back between its first two records: rsar starts a new boot there",
-    always: true,
 }];
 const UKWN_W: &[Deviation] = &[always("proc/s cswch/s")];
 const UKWN0: &[Deviation] = &[
@@ -223,11 +254,6 @@ const UKWN0: &[Deviation] = &[
     always("scall/s badcall/s"),
     always("tps rtps"),
 ];
-
-/// PSI averages: sar averages the stored hundredths as integers.
-const PSI_MEAN: &str = "PSI columns can differ by 0.01 in rounding: sar's Average of an avg \
-column is the integer mean of the stored hundredths, rsar's the mean of the values, and the \
-stall percentages are computed in a different order";
 
 /// The pinned outputs for the sa files shipped with sysstat's tests (MANIFEST.tsv's rows
 /// whose data file is `sysstat-tests/…`), with rsar run with sar's flags.
@@ -345,12 +371,58 @@ fn log_dir_finds_sysstat_day_files() {
             text(&out.stdout)
         );
     }
+    // --since over a directory of sysstat's: yesterday's and today's, in order.
+    let yesterday = (chrono::Local::now() - chrono::Duration::days(1))
+        .format("sa%d")
+        .to_string();
+    std::fs::copy(
+        shared.join("sa/data-extra-12.1.7"),
+        d.path().join(&yesterday),
+    )
+    .unwrap();
+    let out = rsar(&["-w", "--log-dir", dir, "--since", "2000-01-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got = text(&out.stdout);
+    let (a, b) = (got.find("1000.00"), got.find("11727.00"));
+    assert!(a.is_some() && a < b, "both days, yesterday's first:\n{got}");
+    std::fs::remove_file(d.path().join(&yesterday)).unwrap();
     let out = rsar(&["-w", "--log-dir", dir, "-1"]);
     assert!(
         text(&out.stderr).contains("sysstat's sa"),
         "{}",
         text(&out.stderr)
     );
+}
+
+/// The TUI replays an sa file: its timeline has every interval, stepping decodes the
+/// moment from the file again, and the host is the file's.
+#[test]
+fn tui_replays_sa_files() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let Some(shared) = shared() else { return };
+    let path = shared.join("sa/data-12.0.0");
+    let drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
+    assert_eq!(drv.app.host.hostname, "linux.home");
+    assert_eq!(drv.app.timeline.len(), 1, "data-12.0.0 has one interval");
+    assert_eq!(drv.app.restarts.len(), 1);
+    // A file of ours with more intervals: step to the last one and back.
+    let d = tempdir();
+    let Some(file) = record_with_sadc(d.path(), 4) else {
+        return;
+    };
+    let mut drv = rsar::tui::driver_for(vec![file], &Default::default()).unwrap();
+    assert_eq!(drv.app.timeline.len(), 3);
+    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+    drv.app.key(key(KeyCode::End));
+    assert_eq!(drv.app.cursor, 2);
+    drv.app.key(key(KeyCode::Left));
+    assert_eq!(drv.app.cursor, 1);
+    drv.decode_now().unwrap();
+    assert!(
+        !drv.app.moments.is_empty(),
+        "the moment was decoded from the file"
+    );
+    assert!(drv.app.damage.is_empty(), "{:?}", drv.app.damage);
 }
 
 /// The damaged headers are refused, each with one line naming the file; no panic.
@@ -437,15 +509,26 @@ fn record_with_sadc(dir: &Path, count: u32) -> Option<PathBuf> {
     Some(file)
 }
 
-/// -F's MB columns.
-const MB_ROUNDING: &str = "sar prints MB with printf's %.0f (half to even), rsar's -F rounds \
-half away from zero: a size of exactly n.5 MB prints one apart";
-
 /// sysstat 12.6's kbmemused.
 const KBMEMUSED: &str = "sysstat 12.6 prints kbmemused (and %memused) as MemTotal − MemFree − \
 Buffers − Cached − Slab; rsar follows 12.7.8+: MemTotal − MemAvailable";
 
+/// Debian's sar's output for `args`.
+fn sar_out(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("sar")
+        .args(args)
+        .env("TZ", "GMT")
+        .env("LC_ALL", "C")
+        .env("S_TIME_FORMAT", "")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out.stdout
+}
+
 /// `rsar -A -f FILE` and Debian's `sar -A -f FILE` on a file Debian's sadc recorded here.
+/// Its values are whatever this machine did, so a few may fall on a half that sar and
+/// rsar round apart (an ldavg Average, a PSI percentage, -F's MB): see `compare_with`.
 #[test]
 fn debian_sadc_files_read_as_debian_sar_reads_them() {
     let d = tempdir();
@@ -463,44 +546,48 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
     assert!(sar.status.success(), "{}", text(&sar.stderr));
     let out = rsar(&["-A", "-f", f]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let devs = [
-        Deviation {
-            table: "kbmemfree kbavail",
-            label: "*",
-            item: "*",
-            why: KBMEMUSED,
-            always: true,
-        },
-        Deviation {
-            table: "%scpu-10 %scpu-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "%sio-10 %sio-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "%smem-10 %smem-60",
-            label: "*",
-            item: "*",
-            why: PSI_MEAN,
-            always: false,
-        },
-        Deviation {
-            table: "MBfsfree MBfsused",
-            label: "*",
-            item: "*",
-            why: MB_ROUNDING,
-            always: false,
-        },
-    ];
-    compare("sadc file", &text(&sar.stdout), &text(&out.stdout), &devs);
+    let devs = [Deviation {
+        table: "kbmemfree kbavail",
+        label: "*",
+        item: "*",
+        why: KBMEMUSED,
+    }];
+    // vmstat's in is sar's interrupt sum, its r the run queue with the reader.
+    let vm = text(&rsar(&["vmstat", "-f", f]).stdout);
+    let first = vm.lines().nth(2).unwrap_or_default().to_string();
+    let sum = text(&sar_out(&["-I", "SUM", "-q", "-f", f]));
+    let sar_sum = sum
+        .lines()
+        .find(|l| l.contains(" sum "))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap();
+    let runq = sum
+        .lines()
+        .skip_while(|l| !l.contains("runq-sz"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap();
+    let cols: Vec<&str> = first.split_whitespace().collect();
+    assert_eq!(format!("{}.00", cols[10]), sar_sum, "in\n{vm}\n{sum}");
+    assert_eq!(
+        cols[0].parse::<u64>().unwrap(),
+        runq.parse::<u64>().unwrap() + 1,
+        "r\n{vm}\n{sum}"
+    );
+    // The exporter has the disks, not the pseudo-device of sar -b's totals.
+    let metrics = text(&rsar(&["export", "-f", f]).stdout);
+    assert!(
+        metrics.contains("node_disk_reads_completed_total"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(rsar::sysstat::IO_TOTALS));
+    compare_with(
+        "sadc file",
+        &text(&sar.stdout),
+        &text(&out.stdout),
+        &devs,
+        true,
+    );
 }
 
 /// The largest single allocation made on this thread while `TRACK` is set.

@@ -232,7 +232,11 @@ impl RecordData {
                     cpus: (0..rows.saturating_sub(1) as u32).collect(),
                     lines: Vec::new(),
                 };
-                // Row 0 is "all"; column 0 of each row the sum.
+                // Row 0 is "all"; column 0 of each row the sum: all interrupts (vmstat's
+                // in), as /proc/stat's intr.
+                if let Some(sum) = item(0).and_then(|f| f.u(0)) {
+                    s.kernel.intr = sum;
+                }
                 for j in 1..nr2 {
                     let name = item(j).map(|f| c_string(f.tail())).unwrap_or_default();
                     let counts = (1..rows)
@@ -332,6 +336,8 @@ impl RecordData {
                         tasks: u32of(f.ull(2)),
                     });
                     s.kernel.procs_blocked = z(f.ull(1));
+                    // vmstat's r: /proc/stat's running count, which includes the reader.
+                    s.kernel.procs_running = z(f.ull(0)).saturating_add(1);
                 }
             }
             10 => {

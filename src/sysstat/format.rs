@@ -537,3 +537,115 @@ pub fn read_count<R: Read>(
         .filter(|&v| v <= NR_MAX)
         .ok_or_else(|| invalid(at, format!("{what}: {v}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LE64: Encoding = Encoding {
+        big_endian: false,
+        long4: false,
+    };
+    const BE32: Encoding = Encoding {
+        big_endian: true,
+        long4: true,
+    };
+
+    #[test]
+    fn fields_are_read_by_kind_and_index() {
+        // 1 ull, 2 ul, 1 u, then "ab": 8 + 16 + 4 + 2 bytes.
+        let mut b = Vec::new();
+        b.extend(7u64.to_le_bytes());
+        b.extend(8u64.to_le_bytes());
+        b.extend(9u64.to_le_bytes());
+        b.extend(10u32.to_le_bytes());
+        b.extend(b"ab");
+        let f = Fields {
+            bytes: &b,
+            types: [1, 2, 1],
+            enc: LE64,
+        };
+        assert_eq!((f.ull(0), f.ull(1)), (Some(7), None));
+        assert_eq!((f.ul(0), f.ul(1), f.ul(2)), (Some(8), Some(9), None));
+        assert_eq!((f.u(0), f.u(1)), (Some(10), None));
+        assert_eq!(f.tail(), b"ab");
+    }
+
+    #[test]
+    fn a_32_bit_long_is_the_first_half_of_its_slot() {
+        // Big-endian, 32-bit: an unsigned long takes an 8-byte slot, its value first.
+        let mut b = Vec::new();
+        b.extend(5u32.to_be_bytes());
+        b.extend([0xff; 4]);
+        b.extend(6u32.to_be_bytes());
+        let f = Fields {
+            bytes: &b,
+            types: [0, 1, 1],
+            enc: BE32,
+        };
+        assert_eq!((f.ul(0), f.u(0)), (Some(5), Some(6)));
+    }
+
+    #[test]
+    fn a_short_structure_reads_as_absent_not_out_of_bounds() {
+        let b = [1u8; 6];
+        let f = Fields {
+            bytes: &b,
+            types: [1, 0, 0],
+            enc: LE64,
+        };
+        assert_eq!(f.ull(0), None);
+        assert_eq!(f.tail(), b"");
+    }
+
+    #[test]
+    fn headers_of_other_formats_are_told_apart() {
+        let read = |b: Vec<u8>| {
+            let len = b.len() as u64;
+            read_header(&mut Input::new(std::io::Cursor::new(b), len), |_, _| None)
+        };
+        let magic = |fm: u16, big: bool| {
+            let mut b = vec![0u8; 76];
+            let (m, f) = if big {
+                (SYSSTAT_MAGIC.to_be_bytes(), fm.to_be_bytes())
+            } else {
+                (SYSSTAT_MAGIC.to_le_bytes(), fm.to_le_bytes())
+            };
+            b[..2].copy_from_slice(&m);
+            b[2..4].copy_from_slice(&f);
+            b[4..7].copy_from_slice(&[11, 6, 5]);
+            b
+        };
+        assert_eq!(read(b"RSAR".to_vec()), Err(Problem::NotSysstat));
+        assert_eq!(read(vec![0; 200]), Err(Problem::NotSysstat));
+        assert!(matches!(
+            read(magic(0x2173, true)),
+            Err(Problem::OldFormat { magic: 0x2173, .. })
+        ));
+        assert!(matches!(
+            read(magic(0x2171, false)),
+            Err(Problem::OldFormat { .. })
+        ));
+        assert!(matches!(
+            read(magic(0x2199, false)),
+            Err(Problem::UnknownFormat { .. })
+        ));
+        // The right format with a header size of 0 is damaged.
+        assert!(matches!(
+            read(magic(FORMAT_MAGIC, false)),
+            Err(Problem::Invalid { offset: 8, .. })
+        ));
+    }
+
+    #[test]
+    fn nothing_is_taken_past_the_end() {
+        let mut i = Input::new(std::io::Cursor::new(vec![0u8; 10]), 10);
+        assert!(i.take(4, "x").is_ok());
+        assert!(matches!(
+            i.take(u64::MAX, "y"),
+            Err(Problem::Truncated { offset: 4, .. })
+        ));
+        assert!(matches!(i.skip(7, "z"), Err(Problem::Truncated { .. })));
+        assert_eq!(i.left(), 6);
+    }
+}

@@ -85,12 +85,14 @@ impl SaError {
     }
 }
 
-/// Whether `path` starts with sysstat's magic 0xd596 (in either byte order).
+/// Whether `path` is a regular file that starts with sysstat's magic 0xd596 (in either
+/// byte order). Anything else (a FIFO, a device) is not opened.
 pub fn is_sa_file(path: &Path) -> bool {
     let mut b = [0u8; 2];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut b))
-        .is_ok()
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        && File::open(path)
+            .and_then(|mut f| f.read_exact(&mut b))
+            .is_ok()
         && (u16::from_le_bytes(b) == format::SYSSTAT_MAGIC
             || u16::from_be_bytes(b) == format::SYSSTAT_MAGIC)
 }
@@ -175,7 +177,8 @@ impl SaSource {
                         format::skip_extras(&mut self.input, enc)?;
                     }
                     let mut data = activities::RecordData::default();
-                    for a in self.header.activities.clone() {
+                    for i in 0..self.header.activities.len() {
+                        let a = self.header.activities[i];
                         let at = self.input.pos;
                         let count = if a.has_nr {
                             format::read_count(&mut self.input, enc, "an item count")?
