@@ -9,7 +9,7 @@
 
 use super::{number, Cell, Render, Row, Rows, Selection, Table};
 use crate::stats::IntervalStats;
-use crate::time::{banner_date, clock_label, Zone};
+use crate::time::{banner_date, clock_hms, clock_label, Zone};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -166,6 +166,22 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
+/// Whether `table` has rows in an interval without its data (`values` of an interval
+/// with no data at all; `rows` is scratch).
+fn rows_without_data(sel: &Selection, table: Table, rows: &mut Rows) -> bool {
+    let empty = IntervalStats {
+        seconds: 1.0,
+        ..IntervalStats::default()
+    };
+    table.values(sel, &empty, rows);
+    table.available(&empty) || !rows.is_empty()
+}
+
+/// An `HH:MM:SS` label as text.
+fn hms_str(hms: &[u8; 8]) -> &str {
+    std::str::from_utf8(hms).unwrap_or("??:??:??")
+}
+
 /// sar repeats a table's header before every interval from the logs too for -I.
 fn repeats_in_file(table: Table) -> bool {
     table == Table::Interrupts
@@ -173,8 +189,15 @@ fn repeats_in_file(table: Table) -> bool {
 
 /// A table's header row, labelled with `label`.
 fn header_line(sel: &Selection, label: &str, table: Table) -> String {
+    let mut line = format!("{label:<11}");
+    line.push_str(&header_tail(sel, table));
+    line
+}
+
+/// A table's header row after its 11-character label.
+fn header_tail(sel: &Selection, table: Table) -> String {
     {
-        let mut line = format!("{label:<11}");
+        let mut line = String::new();
         let item = table.item_header();
         if let Some(item) = item.filter(|_| !table.item_last()) {
             push_item(&mut line, table, item);
@@ -403,6 +426,12 @@ pub struct FileTable<W: Write> {
     /// Scratch, reused from interval to interval: a table's values, its lines.
     values: Rows,
     lines: Vec<u8>,
+    /// Per spool, in the same order: the header after its label, for the tables that
+    /// repeat it every interval (empty for the others), and whether the table has rows
+    /// in an interval without its data (`-n SOFT`'s `all` row of zeros).
+    header_tails: Vec<(String, bool)>,
+    /// The last interval's end and its label: the next interval's start, usually.
+    last_end: Option<(i64, [u8; 8])>,
 }
 
 impl<W: Write> FileTable<W> {
@@ -416,6 +445,16 @@ impl<W: Write> FileTable<W> {
             missing: Vec::new(),
             values: Rows::default(),
             lines: Vec::new(),
+            header_tails: Vec::new(),
+            last_end: None,
+        }
+    }
+
+    /// `HH:MM:SS` of `ns`, the last interval's end label reused when it is the same time.
+    fn label(&self, ns: i64) -> [u8; 8] {
+        match self.last_end {
+            Some((at, label)) if at == ns => label,
+            _ => clock_hms(ns, self.zone),
         }
     }
 
@@ -448,8 +487,16 @@ impl<W: Write> FileTable<W> {
     /// The spools of the segment being read, one per selected table.
     fn open_spools(&mut self) -> io::Result<()> {
         if self.spools.is_empty() {
+            self.header_tails.clear();
             for &table in &self.w.tables {
                 self.spools.push((table, Spool::new()?));
+                let tail = if repeats_in_file(table) {
+                    header_tail(&self.w.sel, table)
+                } else {
+                    String::new()
+                };
+                let rows = rows_without_data(&self.w.sel, table, &mut self.values);
+                self.header_tails.push((tail, rows));
             }
         }
         Ok(())
@@ -467,23 +514,34 @@ impl<W: Write> Render for FileTable<W> {
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
         self.open_spools()?;
-        let end = clock_label(stats.end_ns, self.zone);
-        let start = clock_label(stats.start_ns, self.zone);
-        for (table, spool) in &mut self.spools {
+        let end_hms = self.label(stats.end_ns);
+        let start_hms = self.label(stats.start_ns);
+        self.last_end = Some((stats.end_ns, end_hms));
+        let (start, end) = (hms_str(&start_hms), hms_str(&end_hms));
+        for ((table, spool), (tail, rows_without)) in self.spools.iter_mut().zip(&self.header_tails)
+        {
+            self.lines.clear();
             if repeats_in_file(*table) {
                 if spool.1 {
-                    writeln!(spool.0)?;
+                    self.lines.push(b'\n');
                 }
-                writeln!(spool.0, "{}", header_line(&self.w.sel, &start, *table))?;
+                number::push_str_left(&mut self.lines, start, 11);
+                self.lines.extend_from_slice(tail.as_bytes());
+                self.lines.push(b'\n');
                 spool.1 = true;
+            }
+            // An interval without the table's data has no rows for it (its `values` would
+            // give none, most tables): skip the work.
+            if !rows_without && !table.available(stats) {
+                spool.0.write_all(&self.lines)?;
+                continue;
             }
             let columns = (table.report().columns)(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
-            self.lines.clear();
             for (item, values) in self.values.iter() {
                 push_row(
                     &mut self.lines,
-                    &end,
+                    end,
                     *table,
                     item,
                     super::sar_cells(columns, values),
@@ -516,5 +574,36 @@ impl<W: Write> Render for FileTable<W> {
 
     fn unavailable(&self) -> Vec<Table> {
         self.missing.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `FileTable` skips a table's `values` in an interval its data is missing from,
+    /// unless the table has rows then: only `-n SOFT` (an `all` row of zeros) does.
+    #[test]
+    fn tables_without_their_data_have_no_rows_but_softnet() {
+        let sel = Selection::all();
+        let mut rows = Rows::default();
+        let with_rows: Vec<&str> = super::super::REPORTS
+            .iter()
+            .filter(|r| {
+                let empty = IntervalStats::default();
+                !r.table.available(&empty) && rows_without_data(&sel, r.table, &mut rows)
+            })
+            .map(|r| r.flag)
+            .collect();
+        assert_eq!(with_rows, ["-n SOFT"]);
+        let always: Vec<&str> = super::super::REPORTS
+            .iter()
+            .filter(|r| r.table.available(&IntervalStats::default()))
+            .map(|r| r.flag)
+            .collect();
+        assert_eq!(
+            always,
+            ["-u", "-w", "-b", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
+        );
     }
 }
