@@ -15,6 +15,11 @@ const FAST_LIMIT: f64 = 1e15;
 
 /// `format!("{v:>width$.2}")` (`format!("{v:.2}")` with a width of 0), appended to `out`.
 pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
+    // +0.0 (not -0.0, which prints `-0.00`): nearly half the cells of a day's report.
+    if v.to_bits() == 0 && width == SAR_WIDTH {
+        out.extend_from_slice(b"     0.00");
+        return;
+    }
     let Some(hundredths) = hundredths(v) else {
         // Not reached by ordinary values: the formatter itself.
         let _ = write!(out, "{v:>width$.2}");
@@ -33,6 +38,10 @@ pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
 /// `format!("{v:>width$}")` of an integer (`format!("{v}")` with a width of 0), appended
 /// to `out`.
 pub(crate) fn push_i64_right(out: &mut Vec<u8>, v: i64, width: usize) {
+    if v == 0 && width == SAR_WIDTH {
+        out.extend_from_slice(b"        0");
+        return;
+    }
     let mut text = Digits::new();
     text.push_front_u64(v.unsigned_abs());
     if v < 0 {
@@ -97,6 +106,9 @@ fn hundredths(v: f64) -> Option<u64> {
     Some(q as u64 + u64::from(up))
 }
 
+/// sar's column width.
+const SAR_WIDTH: usize = 9;
+
 /// Bytes of a number's text at most (u64::MAX's 20 digits, a sign, `.` and 2 decimals).
 const DIGITS: usize = 24;
 
@@ -143,7 +155,7 @@ impl Digits {
         // sar's width, and text that fits it: one copy of a fixed size, which compiles
         // to a few moves (a call to memcpy and memset per number cost more than the
         // number).
-        const SAR: usize = 9;
+        const SAR: usize = SAR_WIDTH;
         if width == SAR && self.start >= DIGITS - SAR {
             let cell: &[u8; SAR] = self.buf.last_chunk().unwrap_or(&[b' '; SAR]);
             out.extend_from_slice(cell);

@@ -260,39 +260,64 @@ fn push_row(
 /// One table's rows of the boot segment being read, kept in an unnamed temporary file
 /// until the segment ends: `sar -f` prints a segment table by table, and holding every
 /// interval in memory instead would make memory grow with the length of the log.
-/// The second member: a header was spooled since the spool was last emptied.
-struct Spool(io::BufWriter<std::fs::File>, bool);
+/// Emptying it keeps the file's pages: the next segment writes over them (allocating
+/// page cache and truncating were a tenth of a day's report), and only the first `len`
+/// bytes count.
+struct Spool {
+    file: std::fs::File,
+    /// Bytes not written to the file yet; rows are laid out straight into it.
+    buf: Vec<u8>,
+    /// Bytes of this segment in the file.
+    len: u64,
+    /// A header was spooled since the spool was last emptied.
+    headed: bool,
+}
 
-/// Bytes a spool gathers before writing them to its file (std's default is 8 kB: a
-/// day of 1-s rows made a write call per 8 kB of every table).
+/// Bytes a spool gathers before writing them to its file (a day of 1-s rows made a
+/// write call per 8 kB of every table with std's default).
 const SPOOL_BUFFER: usize = 64 << 10;
 
 impl Spool {
     fn new() -> io::Result<Spool> {
-        Ok(Spool(
-            io::BufWriter::with_capacity(SPOOL_BUFFER, tempfile::tempfile()?),
-            false,
-        ))
+        Ok(Spool {
+            file: tempfile::tempfile()?,
+            // Room for an interval's rows past the mark, so that the buffer never grows.
+            buf: Vec::with_capacity(SPOOL_BUFFER + (16 << 10)),
+            len: 0,
+            headed: false,
+        })
+    }
+
+    /// Write what is gathered once there is enough of it.
+    fn spill_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= SPOOL_BUFFER {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.write_all_at(&self.buf, self.len)?;
+        self.len += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
     }
 
     /// Append what was spooled to `out`, and empty the spool.
     fn copy_to(&mut self, out: &mut impl Write) -> io::Result<()> {
-        use std::io::Seek;
-        self.0.flush()?;
-        let file = self.0.get_mut();
-        file.rewind()?;
-        io::copy(file, out)?;
-        self.clear()
+        use std::io::{Read, Seek};
+        self.spill()?;
+        self.file.rewind()?;
+        io::copy(&mut (&self.file).take(self.len), out)?;
+        self.clear();
+        Ok(())
     }
 
-    fn clear(&mut self) -> io::Result<()> {
-        use std::io::Seek;
-        self.0.flush()?;
-        let file = self.0.get_mut();
-        file.set_len(0)?;
-        file.rewind()?;
-        self.1 = false;
-        Ok(())
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.len = 0;
+        self.headed = false;
     }
 }
 
@@ -423,9 +448,8 @@ pub struct FileTable<W: Write> {
     spools: Vec<(Table, Spool)>,
     average: Option<IntervalStats>,
     missing: Vec<Table>,
-    /// Scratch, reused from interval to interval: a table's values, its lines.
+    /// Scratch, reused from interval to interval: a table's values.
     values: Rows,
-    lines: Vec<u8>,
     /// Per spool, in the same order: the header after its label, for the tables that
     /// repeat it every interval (empty for the others), and whether the table has rows
     /// in an interval without its data (`-n SOFT`'s `all` row of zeros).
@@ -444,7 +468,6 @@ impl<W: Write> FileTable<W> {
             average: None,
             missing: Vec::new(),
             values: Rows::default(),
-            lines: Vec::new(),
             header_tails: Vec::new(),
             last_end: None,
         }
@@ -471,7 +494,7 @@ impl<W: Write> FileTable<W> {
                 if table.available(&avg) {
                     self.w.spooled_table(&start, *table, spool, &avg)?;
                 } else {
-                    spool.clear()?;
+                    spool.clear();
                     if !self.missing.contains(table) {
                         self.missing.push(*table);
                     }
@@ -520,34 +543,33 @@ impl<W: Write> Render for FileTable<W> {
         let (start, end) = (hms_str(&start_hms), hms_str(&end_hms));
         for ((table, spool), (tail, rows_without)) in self.spools.iter_mut().zip(&self.header_tails)
         {
-            self.lines.clear();
             if repeats_in_file(*table) {
-                if spool.1 {
-                    self.lines.push(b'\n');
+                if spool.headed {
+                    spool.buf.push(b'\n');
                 }
-                number::push_str_left(&mut self.lines, start, 11);
-                self.lines.extend_from_slice(tail.as_bytes());
-                self.lines.push(b'\n');
-                spool.1 = true;
+                number::push_str_left(&mut spool.buf, start, 11);
+                spool.buf.extend_from_slice(tail.as_bytes());
+                spool.buf.push(b'\n');
+                spool.headed = true;
             }
             // An interval without the table's data has no rows for it (its `values` would
             // give none, most tables): skip the work.
             if !rows_without && !table.available(stats) {
-                spool.0.write_all(&self.lines)?;
+                spool.spill_if_full()?;
                 continue;
             }
             let columns = (table.report().columns)(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
             for (item, values) in self.values.iter() {
                 push_row(
-                    &mut self.lines,
+                    &mut spool.buf,
                     end,
                     *table,
                     item,
                     super::sar_cells(columns, values),
                 );
             }
-            spool.0.write_all(&self.lines)?;
+            spool.spill_if_full()?;
         }
         Ok(())
     }
@@ -563,7 +585,8 @@ impl<W: Write> Render for FileTable<W> {
         self.open_spools()?;
         let at = clock_label(wall_ns, self.zone);
         for (_, spool) in &mut self.spools {
-            write_comment(&mut spool.0, &at, text)?;
+            write_comment(&mut spool.buf, &at, text)?;
+            spool.spill_if_full()?;
         }
         Ok(())
     }
