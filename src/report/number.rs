@@ -16,9 +16,19 @@ const FAST_LIMIT: f64 = 1e15;
 /// `format!("{v:>width$.2}")` (`format!("{v:.2}")` with a width of 0), appended to `out`.
 pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
     // +0.0 (not -0.0, which prints `-0.00`): nearly half the cells of a day's report.
-    if v.to_bits() == 0 && width == SAR_WIDTH {
-        out.extend_from_slice(b"     0.00");
-        return;
+    if width == SAR_WIDTH {
+        if v.to_bits() == 0 {
+            out.extend_from_slice(b"     0.00");
+            return;
+        }
+        if let Some(q) = quick_hundredths(v) {
+            let neg = v.is_sign_negative();
+            // Text that fits sar's 9 characters: `999999.99`, `-99999.99`.
+            if q < if neg { 10_000_000 } else { 100_000_000 } {
+                push_cell9(out, q, 2, neg);
+                return;
+            }
+        }
     }
     let Some(hundredths) = hundredths(v) else {
         // Not reached by ordinary values: the formatter itself.
@@ -38,8 +48,8 @@ pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
 /// `format!("{v:>width$}")` of an integer (`format!("{v}")` with a width of 0), appended
 /// to `out`.
 pub(crate) fn push_i64_right(out: &mut Vec<u8>, v: i64, width: usize) {
-    if v == 0 && width == SAR_WIDTH {
-        out.extend_from_slice(b"        0");
+    if width == SAR_WIDTH && (0..1_000_000_000).contains(&v) {
+        push_cell9(out, v as u64, 0, false);
         return;
     }
     let mut text = Digits::new();
@@ -70,6 +80,54 @@ pub(crate) fn push_str_left(out: &mut Vec<u8>, s: &str, width: usize) {
     };
     out.extend_from_slice(s.as_bytes());
     out.extend(std::iter::repeat_n(b' ', width.saturating_sub(chars)));
+}
+
+/// |v|·100 rounded to the nearest whole number, from the double product, when |v| < 1e6
+/// and the product is not within 1e-6 of a tie: the product is then within 2^-26 of
+/// |v|·100's exact value, on the same side of every half, so it rounds the same as
+/// `hundredths`. `None` otherwise (NaN too): `hundredths` decides.
+fn quick_hundredths(v: f64) -> Option<u64> {
+    let a = v.abs();
+    // NaN too.
+    if a.is_nan() || a >= 1e6 {
+        return None;
+    }
+    let x = a * 100.0;
+    let whole = x.floor();
+    // Exact: x and its floor are doubles below 2^27 with the same exponent or x < 1.
+    let frac = x - whole;
+    if (frac - 0.5).abs() <= 1e-6 {
+        return None;
+    }
+    Some(whole as u64 + u64::from(frac > 0.5))
+}
+
+/// `n` right-aligned in sar's 9 characters, with a point before its last `decimals`
+/// digits (0 or 2) and a minus sign when `neg`; the text must fit.
+fn push_cell9(out: &mut Vec<u8>, mut n: u64, decimals: usize, neg: bool) {
+    let mut cell = [b' '; SAR_WIDTH];
+    let mut i = SAR_WIDTH;
+    for _ in 0..decimals {
+        i -= 1;
+        cell[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    if decimals > 0 {
+        i -= 1;
+        cell[i] = b'.';
+    }
+    loop {
+        i -= 1;
+        cell[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    if neg && i > 0 {
+        cell[i - 1] = b'-';
+    }
+    out.extend_from_slice(&cell);
 }
 
 /// |v|·100 rounded half to even, computed on the exact binary value of `v`; `None` when
@@ -225,6 +283,38 @@ mod tests {
             same_as_format(f64::from(i) / 8.0 / 100.0);
             same_as_format(f64::from(i) / 64.0);
             same_as_format(-f64::from(i) / 1024.0);
+        }
+    }
+
+    #[test]
+    fn sar_width_edges_print_as_format_does() {
+        // Where the 9-character shortcut's text stops fitting, and near its ties.
+        for v in [
+            999_999.99,
+            999_999.994_999,
+            999_999.995,
+            999_999.996,
+            1e6 - 1e-9,
+            1e6,
+            -99_999.99,
+            -99_999.995,
+            -99_999.994,
+            -100_000.0,
+            12_345.675,
+            0.994_999_999_999,
+            0.995,
+            1.125,
+            -1.125,
+            -0.004,
+        ] {
+            same_as_format(v);
+            same_as_format(v + f64::EPSILON * v.abs());
+            same_as_format(v - f64::EPSILON * v.abs());
+        }
+        for v in [0, 999_999_999, 1_000_000_000, -1, 123_456_789] {
+            let mut b = Vec::new();
+            push_i64_right(&mut b, v, 9);
+            assert_eq!(String::from_utf8(b).unwrap(), format!("{v:>9}"));
         }
     }
 
