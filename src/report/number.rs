@@ -93,13 +93,29 @@ fn quick_hundredths(v: f64) -> Option<u64> {
         return None;
     }
     let x = a * 100.0;
-    let whole = x.floor();
+    // The floor (x is below 2^27: the cast truncates, exactly, without a call to floor).
+    let whole = x as u64;
     // Exact: x and its floor are doubles below 2^27 with the same exponent or x < 1.
-    let frac = x - whole;
+    let frac = x - whole as f64;
     if (frac - 0.5).abs() <= 1e-6 {
         return None;
     }
-    Some(whole as u64 + u64::from(frac > 0.5))
+    Some(whole + u64::from(frac > 0.5))
+}
+
+/// `v.round_ties_even()` for 0 <= v < 1e15 (`None` otherwise), without a call to `rint`
+/// (x86-64's baseline has no rounding instruction): the whole part, its fraction exact.
+pub(crate) fn round_ties_even_small(v: f64) -> Option<i64> {
+    if !(0.0..1e15).contains(&v) {
+        return None;
+    }
+    let whole = v as i64;
+    let frac = v - whole as f64;
+    Some(if frac > 0.5 || (frac == 0.5 && whole & 1 == 1) {
+        whole + 1
+    } else {
+        whole
+    })
 }
 
 /// `n` right-aligned in sar's 9 characters, with a point before its last `decimals`
@@ -283,6 +299,36 @@ mod tests {
             same_as_format(f64::from(i) / 8.0 / 100.0);
             same_as_format(f64::from(i) / 64.0);
             same_as_format(-f64::from(i) / 1024.0);
+        }
+    }
+
+    #[test]
+    fn small_rounding_is_round_ties_even() {
+        for i in 0..200_000 {
+            let v = f64::from(i) / 16.0;
+            for v in [v, v + 1e-9, v - 1e-9, v * 1.000_000_1] {
+                if let Some(r) = round_ties_even_small(v) {
+                    assert_eq!(r, v.round_ties_even() as i64, "{v}");
+                }
+            }
+        }
+        for v in [
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            562_949_953_421_312.5,
+            562_949_953_421_313.5,
+            999_999_999_999_999.0,
+        ] {
+            assert_eq!(
+                round_ties_even_small(v),
+                Some(v.round_ties_even() as i64),
+                "{v}"
+            );
+        }
+        for v in [-0.5, -1.0, 1e15, f64::NAN, f64::INFINITY] {
+            assert_eq!(round_ties_even_small(v), None, "{v}");
         }
     }
 

@@ -220,10 +220,12 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
+    let mut padded = Vec::with_capacity(11);
+    number::push_str_left(&mut padded, label, 11);
     for row in rows {
         push_row(
             &mut lines,
-            label,
+            &padded,
             table,
             row.item.as_deref(),
             row.cells.iter().copied(),
@@ -232,15 +234,16 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
     out.write_all(&lines)
 }
 
-/// One row as sar prints it, with its newline, appended to `lines`.
+/// One row as sar prints it, with its newline, appended to `lines`; `label` is already
+/// padded to its 11 characters.
 fn push_row(
     lines: &mut Vec<u8>,
-    label: &str,
+    label: &[u8],
     table: Table,
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
-    number::push_str_left(lines, label, 11);
+    lines.extend_from_slice(label);
     // sar -F prints its item (the filesystem) last, after the numbers.
     let last = table.item_last();
     if let Some(item) = item.filter(|_| !last) {
@@ -349,7 +352,10 @@ fn push_item(line: &mut String, table: Table, item: &str) {
 fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
         Cell::Real(v) => number::push_fixed2_right(line, v, 9),
-        Cell::Whole(v) => number::push_i64_right(line, v.round_ties_even() as i64, 9),
+        Cell::Whole(v) => {
+            let n = number::round_ties_even_small(v).unwrap_or_else(|| v.round_ties_even() as i64);
+            number::push_i64_right(line, n, 9);
+        }
     }
 }
 
@@ -540,7 +546,10 @@ impl<W: Write> Render for FileTable<W> {
         let end_hms = self.label(stats.end_ns);
         let start_hms = self.label(stats.start_ns);
         self.last_end = Some((stats.end_ns, end_hms));
-        let (start, end) = (hms_str(&start_hms), hms_str(&end_hms));
+        let start = hms_str(&start_hms);
+        // The rows' label: `HH:MM:SS` and 3 spaces (`{:<11}`).
+        let mut end = [b' '; 11];
+        end[..8].copy_from_slice(&end_hms);
         for ((table, spool), (tail, rows_without)) in self.spools.iter_mut().zip(&self.header_tails)
         {
             if repeats_in_file(*table) {
@@ -563,7 +572,7 @@ impl<W: Write> Render for FileTable<W> {
             for (item, values) in self.values.iter() {
                 push_row(
                     &mut spool.buf,
-                    end,
+                    &end,
                     *table,
                     item,
                     super::sar_cells(columns, values),
