@@ -111,13 +111,15 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// One table of a boot segment of a recorded day, as `sar -f` prints it: its header
-    /// once, the rows spooled while the segment was read, then its `Average:` rows.
+    /// once (unless `headed`: already printed, the rows streamed after it), the rows
+    /// spooled while the segment was read, then its `Average:` rows.
     fn spooled_table(
         &mut self,
         start: &str,
         table: Table,
         spool: &mut Spool,
         average: &IntervalStats,
+        headed: bool,
     ) -> io::Result<()> {
         if repeats_in_file(table) {
             // The spool holds each interval's own header.
@@ -130,7 +132,9 @@ impl<W: Write> TableWriter<W> {
             let rows = table.rows(&self.sel, average);
             return self.rows(table.closing_label(), table, &rows);
         }
-        self.header(start, table)?;
+        if !headed {
+            self.header(start, table)?;
+        }
         spool.copy_to(&mut self.out)?;
         let rows = table.rows(&self.sel, average);
         self.rows(table.closing_label(), table, &rows)
@@ -299,6 +303,17 @@ impl Spool {
         Ok(())
     }
 
+    /// Once there is enough gathered: to `out` when `streamed` (the table's rows go
+    /// straight to the output), else to the file.
+    fn pass_on_if_full(&mut self, streamed: bool, out: &mut impl Write) -> io::Result<()> {
+        if streamed && self.buf.len() >= SPOOL_BUFFER {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+            return Ok(());
+        }
+        self.spill_if_full()
+    }
+
     fn spill(&mut self) -> io::Result<()> {
         use std::os::unix::fs::FileExt;
         self.file.write_all_at(&self.buf, self.len)?;
@@ -462,6 +477,12 @@ pub struct FileTable<W: Write> {
     header_tails: Vec<(String, bool)>,
     /// The last interval's end and its label: the next interval's start, usually.
     last_end: Option<(i64, [u8; 8])>,
+    /// The first table's header is printed and its rows go to the output as they come,
+    /// not through its spool's file: it prints first, and it has rows whatever the data
+    /// (so it cannot turn out to be missing at the segment's end). Decided with the
+    /// spools; set at a segment's first interval.
+    stream_first: bool,
+    streamed: bool,
 }
 
 impl<W: Write> FileTable<W> {
@@ -476,6 +497,8 @@ impl<W: Write> FileTable<W> {
             values: Rows::default(),
             header_tails: Vec::new(),
             last_end: None,
+            stream_first: false,
+            streamed: false,
         }
     }
 
@@ -495,10 +518,12 @@ impl<W: Write> FileTable<W> {
             }
             self.spools.clear();
         }
+        let streamed = std::mem::take(&mut self.streamed);
         if let (Some(start), Some(avg)) = (self.start.take(), self.average.take()) {
-            for (table, spool) in &mut self.spools {
+            for (i, (table, spool)) in self.spools.iter_mut().enumerate() {
                 if table.available(&avg) {
-                    self.w.spooled_table(&start, *table, spool, &avg)?;
+                    let headed = i == 0 && streamed;
+                    self.w.spooled_table(&start, *table, spool, &avg, headed)?;
                 } else {
                     spool.clear();
                     if !self.missing.contains(table) {
@@ -527,6 +552,9 @@ impl<W: Write> FileTable<W> {
                 let rows = rows_without_data(&self.w.sel, table, &mut self.values);
                 self.header_tails.push((tail, rows));
             }
+            self.stream_first = self.spools.first().is_some_and(|&(t, _)| {
+                !repeats_in_file(t) && t.available(&IntervalStats::default())
+            });
         }
         Ok(())
     }
@@ -550,7 +578,17 @@ impl<W: Write> Render for FileTable<W> {
         // The rows' label: `HH:MM:SS` and 3 spaces (`{:<11}`).
         let mut end = [b' '; 11];
         end[..8].copy_from_slice(&end_hms);
-        for ((table, spool), (tail, rows_without)) in self.spools.iter_mut().zip(&self.header_tails)
+        if self.stream_first && !self.streamed {
+            // The segment's first interval: the first table's header, what was spooled
+            // for it before (comments), then its rows as they come.
+            if let (Some(label), Some((table, spool))) = (&self.start, self.spools.first_mut()) {
+                self.w.header(label, *table)?;
+                spool.copy_to(&mut self.w.out)?;
+                self.streamed = true;
+            }
+        }
+        for (i, ((table, spool), (tail, rows_without))) in
+            self.spools.iter_mut().zip(&self.header_tails).enumerate()
         {
             if repeats_in_file(*table) {
                 if spool.headed {
@@ -578,7 +616,7 @@ impl<W: Write> Render for FileTable<W> {
                     super::sar_cells(columns, values),
                 );
             }
-            spool.spill_if_full()?;
+            spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())
     }
@@ -593,9 +631,9 @@ impl<W: Write> Render for FileTable<W> {
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
         self.open_spools()?;
         let at = clock_label(wall_ns, self.zone);
-        for (_, spool) in &mut self.spools {
+        for (i, (_, spool)) in self.spools.iter_mut().enumerate() {
             write_comment(&mut spool.buf, &at, text)?;
-            spool.spill_if_full()?;
+            spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())
     }
