@@ -120,9 +120,42 @@ pub(crate) fn round_ties_even_small(v: f64) -> Option<i64> {
 
 /// `n` right-aligned in sar's 9 characters, with a point before its last `decimals`
 /// digits (0 or 2) and a minus sign when `neg`; the text must fit.
-fn push_cell9(out: &mut Vec<u8>, mut n: u64, decimals: usize, neg: bool) {
-    let mut cell = [b' '; SAR_WIDTH];
-    let mut i = SAR_WIDTH;
+fn push_cell9(out: &mut Vec<u8>, n: u64, decimals: usize, neg: bool) {
+    out.extend_from_slice(&cell10(n, decimals, neg)[1..]);
+}
+
+/// `" {v:>9.2}"`: a two-decimal cell of a sar row with the space before it.
+pub(crate) fn push_sar_fixed2(out: &mut Vec<u8>, v: f64) {
+    if v.to_bits() == 0 {
+        out.extend_from_slice(b"      0.00");
+        return;
+    }
+    if let Some(q) = quick_hundredths(v) {
+        let neg = v.is_sign_negative();
+        if q < if neg { 10_000_000 } else { 100_000_000 } {
+            out.extend_from_slice(&cell10(q, 2, neg));
+            return;
+        }
+    }
+    out.push(b' ');
+    push_fixed2_right(out, v, SAR_WIDTH);
+}
+
+/// `" {v:>9}"`: a whole-number cell of a sar row with the space before it.
+pub(crate) fn push_sar_i64(out: &mut Vec<u8>, v: i64) {
+    if (0..1_000_000_000).contains(&v) {
+        out.extend_from_slice(&cell10(v as u64, 0, false));
+        return;
+    }
+    out.push(b' ');
+    push_i64_right(out, v, SAR_WIDTH);
+}
+
+/// A space, then `n` as `push_cell9` lays it out.
+fn cell10(mut n: u64, decimals: usize, neg: bool) -> [u8; SAR_WIDTH + 1] {
+    const FIRST: usize = 1;
+    let mut cell = [b' '; SAR_WIDTH + 1];
+    let mut i = SAR_WIDTH + 1;
     for _ in 0..decimals {
         i -= 1;
         cell[i] = b'0' + (n % 10) as u8;
@@ -136,14 +169,14 @@ fn push_cell9(out: &mut Vec<u8>, mut n: u64, decimals: usize, neg: bool) {
         i -= 1;
         cell[i] = b'0' + (n % 10) as u8;
         n /= 10;
-        if n == 0 || i == 0 {
+        if n == 0 || i == FIRST {
             break;
         }
     }
-    if neg && i > 0 {
+    if neg && i > FIRST {
         cell[i - 1] = b'-';
     }
-    out.extend_from_slice(&cell);
+    cell
 }
 
 /// |v|·100 rounded half to even, computed on the exact binary value of `v`; `None` when
@@ -302,6 +335,17 @@ mod tests {
         }
     }
 
+    /// The cells of a sar row: a space, then the 9-character forms.
+    fn same_as_sar_cells(v: f64) {
+        let mut b = Vec::new();
+        push_sar_fixed2(&mut b, v);
+        assert_eq!(String::from_utf8(b).unwrap(), format!(" {v:>9.2}"), "{v:e}");
+        let n = v as i64;
+        let mut b = Vec::new();
+        push_sar_i64(&mut b, n);
+        assert_eq!(String::from_utf8(b).unwrap(), format!(" {n:>9}"), "{n}");
+    }
+
     #[test]
     fn small_rounding_is_round_ties_even() {
         for i in 0..200_000 {
@@ -336,7 +380,7 @@ mod tests {
     fn sar_width_edges_print_as_format_does() {
         // Where the 9-character shortcut's text stops fitting, and near its ties.
         for v in [
-            999_999.99,
+            999_999.99_f64,
             999_999.994_999,
             999_999.995,
             999_999.996,
@@ -353,9 +397,10 @@ mod tests {
             -1.125,
             -0.004,
         ] {
-            same_as_format(v);
-            same_as_format(v + f64::EPSILON * v.abs());
-            same_as_format(v - f64::EPSILON * v.abs());
+            for v in [v, v + f64::EPSILON * v.abs(), v - f64::EPSILON * v.abs()] {
+                same_as_format(v);
+                same_as_sar_cells(v);
+            }
         }
         for v in [0, 999_999_999, 1_000_000_000, -1, 123_456_789] {
             let mut b = Vec::new();
@@ -410,6 +455,12 @@ mod tests {
         #[test]
         fn report_sized_values_print_as_format_does(v in -1e7f64..1e9) {
             same_as_format(v);
+            same_as_sar_cells(v);
+        }
+
+        #[test]
+        fn any_double_prints_as_a_sar_cell(bits in any::<u64>()) {
+            same_as_sar_cells(f64::from_bits(bits));
         }
 
         #[test]

@@ -254,7 +254,6 @@ fn push_row(
         push_item_bytes(lines, table, item);
     }
     for cell in cells {
-        lines.push(b' ');
         push_cell(lines, cell);
     }
     if let Some(item) = item.filter(|_| last) {
@@ -362,14 +361,15 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it: two decimals, or a whole number rounded as `%9.0f` rounds (the
-/// mean of integer levels: 133.67 tasks print 134; halves go to the even neighbour).
+/// A cell as sar prints it, after the space that separates it: two decimals, or a whole
+/// number rounded as `%9.0f` rounds (the mean of integer levels: 133.67 tasks print 134;
+/// halves go to the even neighbour).
 fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
-        Cell::Real(v) => number::push_fixed2_right(line, v, 9),
+        Cell::Real(v) => number::push_sar_fixed2(line, v),
         Cell::Whole(v) => {
             let n = number::round_ties_even_small(v).unwrap_or_else(|| v.round_ties_even() as i64);
-            number::push_i64_right(line, n, 9);
+            number::push_sar_i64(line, n);
         }
     }
 }
