@@ -10,7 +10,7 @@ use std::io;
 /// Pairs consecutive samples into intervals.
 #[derive(Default)]
 pub struct Feed {
-    prev: Option<Sample>,
+    prev: Option<Box<Sample>>,
     /// Intervals handed on so far.
     pub intervals: u64,
 }
@@ -21,7 +21,14 @@ impl Feed {
     /// the renderer gets a restart first. `cpus` is the CPU count to show then.
     /// A CPU offline in `s` keeps the counters it had when last seen online in this boot
     /// (`carry_offline_cpus`), so that it is diffed against them when it comes back.
-    pub fn sample(&mut self, mut s: Sample, cpus: u32, out: &mut dyn Render) -> io::Result<()> {
+    /// Samples come boxed from sources (a sample is over 2 kB); a bare one is boxed here.
+    pub fn sample(
+        &mut self,
+        s: impl Into<Box<Sample>>,
+        cpus: u32,
+        out: &mut dyn Render,
+    ) -> io::Result<()> {
+        let mut s = s.into();
         if let Some(prev) = &self.prev {
             match IntervalStats::between(prev, &s) {
                 Some(stats) => {

@@ -136,12 +136,13 @@ impl Source for LiveSource {
             self.start_ns = Some(Clock::Monotonic.now_ns());
             let table = self.table_for(&first);
             if self.schedule.since_boot {
-                self.queued.push_back(Event::Sample(first.clone()));
+                self.queued
+                    .push_back(Event::Sample(Box::new(first.clone())));
                 self.queued.extend(table);
-                return Ok(Some(Event::Sample(first.at_boot())));
+                return Ok(Some(Event::Sample(Box::new(first.at_boot()))));
             }
             self.queued.extend(table);
-            return Ok(Some(Event::Sample(first)));
+            return Ok(Some(Event::Sample(Box::new(first))));
         };
         if self.schedule.count.is_some_and(|c| self.taken >= c) {
             return Ok(None);
@@ -156,7 +157,7 @@ impl Source for LiveSource {
         if let Some(table) = self.table_for(&sample) {
             self.queued.push_back(table);
         }
-        Ok(Some(Event::Sample(sample)))
+        Ok(Some(Event::Sample(Box::new(sample))))
     }
 
     fn origin(&self) -> (&HostFacts, i64) {

@@ -12,12 +12,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// What a source yields.
-// Samples are nearly every event; boxing them to shrink the rare ones would cost an
-// allocation per sample.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Sample(Sample),
+    /// Boxed: a sample is over 2 kB, and moving it by value from the decoder through
+    /// the window and the pairing cost more than its allocation.
+    Sample(Box<Sample>),
     /// A new boot: counters restarted. `cpus` is the new boot's CPU count.
     Restart {
         wall_ns: i64,

@@ -18,10 +18,28 @@ fn utc(ns: i64) -> DateTime<Utc> {
 
 /// `HH:MM:SS` of a sample time (UTC nanoseconds).
 pub fn clock_label(ns: i64, zone: Zone) -> String {
-    match zone {
-        Zone::Local => utc(ns).with_timezone(&Local).format("%H:%M:%S").to_string(),
-        Zone::Utc => utc(ns).format("%H:%M:%S").to_string(),
-    }
+    let hms = clock_hms(ns, zone);
+    String::from_utf8_lossy(&hms).into_owned()
+}
+
+/// `HH:MM:SS` of a sample time as bytes: `clock_label` without an allocation or a trip
+/// through `strftime` (a day of 1-s samples labels every interval). The zone's offset
+/// at `ns` comes from chrono, the digits from the local seconds of the day.
+pub fn clock_hms(ns: i64, zone: Zone) -> [u8; 8] {
+    use chrono::Offset;
+    let t = utc(ns);
+    let offset = match zone {
+        Zone::Local => t.with_timezone(&Local).offset().fix().local_minus_utc(),
+        Zone::Utc => 0,
+    };
+    let secs = t.timestamp() + i64::from(offset);
+    let day = secs.rem_euclid(86_400);
+    let (h, m, s) = (day / 3600, day / 60 % 60, day % 60);
+    let d = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+    let [h0, h1] = d(h);
+    let [m0, m1] = d(m);
+    let [s0, s1] = d(s);
+    [h0, h1, b':', m0, m1, b':', s0, s1]
 }
 
 /// The banner's date: `MM/DD/YY` as sar prints it in the C locale, or `YYYY-MM-DD` when
@@ -160,6 +178,23 @@ mod tests {
     use super::*;
 
     const S: i64 = 1_000_000_000;
+
+    #[test]
+    fn clock_labels_are_strftimes() {
+        // Whatever the process's TZ (DST changes included, for a zone that has them).
+        let mut ns = -3 * 86_400 * S - 1;
+        while ns < 1_800_000_000 * S {
+            for zone in [Zone::Local, Zone::Utc] {
+                let t = utc(ns);
+                let want = match zone {
+                    Zone::Local => t.with_timezone(&Local).format("%H:%M:%S").to_string(),
+                    Zone::Utc => t.format("%H:%M:%S").to_string(),
+                };
+                assert_eq!(clock_label(ns, zone), want, "{ns} {zone:?}");
+            }
+            ns += 1_234_567 * S + 987_654_321;
+        }
+    }
 
     #[test]
     fn when_forms() {

@@ -342,7 +342,7 @@ fn a_reader_racing_a_writer_sees_only_complete_records() {
         for (at, r) in out {
             assert!(ends.contains(&at), "a record starts at {at}");
             if let Record::Sample(s) = r {
-                got.push(s);
+                got.push(*s);
             }
         }
         assert!(scanner.damage.is_clean(), "a partial record is not damage");

@@ -487,7 +487,7 @@ fn a_damaged_compressed_day_yields_every_record_before_the_damage() {
     let mut got = Vec::new();
     while let Ok(Some((_, rec))) = r.next_record() {
         if let Record::Sample(s) = rec {
-            got.push(s);
+            got.push(*s);
         }
     }
     assert!(

@@ -24,7 +24,7 @@ fn samples(path: &Path) -> Vec<Sample> {
         .records
         .into_iter()
         .filter_map(|(_, r)| match r {
-            Record::Sample(s) => Some(s),
+            Record::Sample(s) => Some(*s),
             _ => None,
         })
         .collect()
@@ -233,7 +233,7 @@ fn kill_9_at_random_moments_never_loses_a_finished_record() {
             .records
             .into_iter()
             .filter_map(|(_, r)| match r {
-                Record::Sample(s) => Some(s),
+                Record::Sample(s) => Some(*s),
                 _ => None,
             })
             .collect();

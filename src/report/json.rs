@@ -581,7 +581,7 @@ mod tests {
                 if let Some(p) = &prev {
                     out.extend(IntervalStats::between(p, &s));
                 }
-                prev = Some(s);
+                prev = Some(*s);
             }
         }
         assert!(out.len() >= 2);

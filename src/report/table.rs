@@ -9,7 +9,7 @@
 
 use super::{number, Cell, Render, Row, Rows, Selection, Table};
 use crate::stats::IntervalStats;
-use crate::time::{banner_date, clock_label, Zone};
+use crate::time::{banner_date, clock_hms, clock_label, Zone};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -111,13 +111,15 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// One table of a boot segment of a recorded day, as `sar -f` prints it: its header
-    /// once, the rows spooled while the segment was read, then its `Average:` rows.
+    /// once (unless `headed`: already printed, the rows streamed after it), the rows
+    /// spooled while the segment was read, then its `Average:` rows.
     fn spooled_table(
         &mut self,
         start: &str,
         table: Table,
         spool: &mut Spool,
         average: &IntervalStats,
+        headed: bool,
     ) -> io::Result<()> {
         if repeats_in_file(table) {
             // The spool holds each interval's own header.
@@ -130,7 +132,9 @@ impl<W: Write> TableWriter<W> {
             let rows = table.rows(&self.sel, average);
             return self.rows(table.closing_label(), table, &rows);
         }
-        self.header(start, table)?;
+        if !headed {
+            self.header(start, table)?;
+        }
         spool.copy_to(&mut self.out)?;
         let rows = table.rows(&self.sel, average);
         self.rows(table.closing_label(), table, &rows)
@@ -166,6 +170,22 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
+/// Whether `table` has rows in an interval without its data (`values` of an interval
+/// with no data at all; `rows` is scratch).
+fn rows_without_data(sel: &Selection, table: Table, rows: &mut Rows) -> bool {
+    let empty = IntervalStats {
+        seconds: 1.0,
+        ..IntervalStats::default()
+    };
+    table.values(sel, &empty, rows);
+    table.available(&empty) || !rows.is_empty()
+}
+
+/// An `HH:MM:SS` label as text.
+fn hms_str(hms: &[u8; 8]) -> &str {
+    std::str::from_utf8(hms).unwrap_or("??:??:??")
+}
+
 /// sar repeats a table's header before every interval from the logs too for -I.
 fn repeats_in_file(table: Table) -> bool {
     table == Table::Interrupts
@@ -173,8 +193,15 @@ fn repeats_in_file(table: Table) -> bool {
 
 /// A table's header row, labelled with `label`.
 fn header_line(sel: &Selection, label: &str, table: Table) -> String {
+    let mut line = format!("{label:<11}");
+    line.push_str(&header_tail(sel, table));
+    line
+}
+
+/// A table's header row after its 11-character label.
+fn header_tail(sel: &Selection, table: Table) -> String {
     {
-        let mut line = format!("{label:<11}");
+        let mut line = String::new();
         let item = table.item_header();
         if let Some(item) = item.filter(|_| !table.item_last()) {
             push_item(&mut line, table, item);
@@ -197,10 +224,12 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
 
 fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
+    let mut padded = Vec::with_capacity(11);
+    number::push_str_left(&mut padded, label, 11);
     for row in rows {
         push_row(
             &mut lines,
-            label,
+            &padded,
             table,
             row.item.as_deref(),
             row.cells.iter().copied(),
@@ -209,22 +238,22 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
     out.write_all(&lines)
 }
 
-/// One row as sar prints it, with its newline, appended to `lines`.
+/// One row as sar prints it, with its newline, appended to `lines`; `label` is already
+/// padded to its 11 characters.
 fn push_row(
     lines: &mut Vec<u8>,
-    label: &str,
+    label: &[u8],
     table: Table,
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
-    number::push_str_left(lines, label, 11);
+    lines.extend_from_slice(label);
     // sar -F prints its item (the filesystem) last, after the numbers.
     let last = table.item_last();
     if let Some(item) = item.filter(|_| !last) {
         push_item_bytes(lines, table, item);
     }
     for cell in cells {
-        lines.push(b' ');
         push_cell(lines, cell);
     }
     if let Some(item) = item.filter(|_| last) {
@@ -237,39 +266,75 @@ fn push_row(
 /// One table's rows of the boot segment being read, kept in an unnamed temporary file
 /// until the segment ends: `sar -f` prints a segment table by table, and holding every
 /// interval in memory instead would make memory grow with the length of the log.
-/// The second member: a header was spooled since the spool was last emptied.
-struct Spool(io::BufWriter<std::fs::File>, bool);
+/// Emptying it keeps the file's pages: the next segment writes over them (allocating
+/// page cache and truncating were a tenth of a day's report), and only the first `len`
+/// bytes count.
+struct Spool {
+    file: std::fs::File,
+    /// Bytes not written to the file yet; rows are laid out straight into it.
+    buf: Vec<u8>,
+    /// Bytes of this segment in the file.
+    len: u64,
+    /// A header was spooled since the spool was last emptied.
+    headed: bool,
+}
 
-/// Bytes a spool gathers before writing them to its file (std's default is 8 kB: a
-/// day of 1-s rows made a write call per 8 kB of every table).
+/// Bytes a spool gathers before writing them to its file (a day of 1-s rows made a
+/// write call per 8 kB of every table with std's default).
 const SPOOL_BUFFER: usize = 64 << 10;
 
 impl Spool {
     fn new() -> io::Result<Spool> {
-        Ok(Spool(
-            io::BufWriter::with_capacity(SPOOL_BUFFER, tempfile::tempfile()?),
-            false,
-        ))
+        Ok(Spool {
+            file: tempfile::tempfile()?,
+            // Room for an interval's rows past the mark, so that the buffer never grows.
+            buf: Vec::with_capacity(SPOOL_BUFFER + (16 << 10)),
+            len: 0,
+            headed: false,
+        })
+    }
+
+    /// Write what is gathered once there is enough of it.
+    fn spill_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= SPOOL_BUFFER {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Once there is enough gathered: to `out` when `streamed` (the table's rows go
+    /// straight to the output), else to the file.
+    fn pass_on_if_full(&mut self, streamed: bool, out: &mut impl Write) -> io::Result<()> {
+        if streamed && self.buf.len() >= SPOOL_BUFFER {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+            return Ok(());
+        }
+        self.spill_if_full()
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.write_all_at(&self.buf, self.len)?;
+        self.len += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
     }
 
     /// Append what was spooled to `out`, and empty the spool.
     fn copy_to(&mut self, out: &mut impl Write) -> io::Result<()> {
-        use std::io::Seek;
-        self.0.flush()?;
-        let file = self.0.get_mut();
-        file.rewind()?;
-        io::copy(file, out)?;
-        self.clear()
+        use std::io::{Read, Seek};
+        self.spill()?;
+        self.file.rewind()?;
+        io::copy(&mut (&self.file).take(self.len), out)?;
+        self.clear();
+        Ok(())
     }
 
-    fn clear(&mut self) -> io::Result<()> {
-        use std::io::Seek;
-        self.0.flush()?;
-        let file = self.0.get_mut();
-        file.set_len(0)?;
-        file.rewind()?;
-        self.1 = false;
-        Ok(())
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.len = 0;
+        self.headed = false;
     }
 }
 
@@ -296,12 +361,16 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it: two decimals, or a whole number rounded as `%9.0f` rounds (the
-/// mean of integer levels: 133.67 tasks print 134; halves go to the even neighbour).
+/// A cell as sar prints it, after the space that separates it: two decimals, or a whole
+/// number rounded as `%9.0f` rounds (the mean of integer levels: 133.67 tasks print 134;
+/// halves go to the even neighbour).
 fn push_cell(line: &mut Vec<u8>, cell: Cell) {
     match cell {
-        Cell::Real(v) => number::push_fixed2_right(line, v, 9),
-        Cell::Whole(v) => number::push_i64_right(line, v.round_ties_even() as i64, 9),
+        Cell::Real(v) => number::push_sar_fixed2(line, v),
+        Cell::Whole(v) => {
+            let n = number::round_ties_even_small(v).unwrap_or_else(|| v.round_ties_even() as i64);
+            number::push_sar_i64(line, n);
+        }
     }
 }
 
@@ -400,9 +469,20 @@ pub struct FileTable<W: Write> {
     spools: Vec<(Table, Spool)>,
     average: Option<IntervalStats>,
     missing: Vec<Table>,
-    /// Scratch, reused from interval to interval: a table's values, its lines.
+    /// Scratch, reused from interval to interval: a table's values.
     values: Rows,
-    lines: Vec<u8>,
+    /// Per spool, in the same order: the header after its label, for the tables that
+    /// repeat it every interval (empty for the others), and whether the table has rows
+    /// in an interval without its data (`-n SOFT`'s `all` row of zeros).
+    header_tails: Vec<(String, bool)>,
+    /// The last interval's end and its label: the next interval's start, usually.
+    last_end: Option<(i64, [u8; 8])>,
+    /// The first table's header is printed and its rows go to the output as they come,
+    /// not through its spool's file: it prints first, and it has rows whatever the data
+    /// (so it cannot turn out to be missing at the segment's end). Decided with the
+    /// spools; set at a segment's first interval.
+    stream_first: bool,
+    streamed: bool,
 }
 
 impl<W: Write> FileTable<W> {
@@ -415,7 +495,18 @@ impl<W: Write> FileTable<W> {
             average: None,
             missing: Vec::new(),
             values: Rows::default(),
-            lines: Vec::new(),
+            header_tails: Vec::new(),
+            last_end: None,
+            stream_first: false,
+            streamed: false,
+        }
+    }
+
+    /// `HH:MM:SS` of `ns`, the last interval's end label reused when it is the same time.
+    fn label(&self, ns: i64) -> [u8; 8] {
+        match self.last_end {
+            Some((at, label)) if at == ns => label,
+            _ => clock_hms(ns, self.zone),
         }
     }
 
@@ -427,12 +518,14 @@ impl<W: Write> FileTable<W> {
             }
             self.spools.clear();
         }
+        let streamed = std::mem::take(&mut self.streamed);
         if let (Some(start), Some(avg)) = (self.start.take(), self.average.take()) {
-            for (table, spool) in &mut self.spools {
+            for (i, (table, spool)) in self.spools.iter_mut().enumerate() {
                 if table.available(&avg) {
-                    self.w.spooled_table(&start, *table, spool, &avg)?;
+                    let headed = i == 0 && streamed;
+                    self.w.spooled_table(&start, *table, spool, &avg, headed)?;
                 } else {
-                    spool.clear()?;
+                    spool.clear();
                     if !self.missing.contains(table) {
                         self.missing.push(*table);
                     }
@@ -448,9 +541,20 @@ impl<W: Write> FileTable<W> {
     /// The spools of the segment being read, one per selected table.
     fn open_spools(&mut self) -> io::Result<()> {
         if self.spools.is_empty() {
+            self.header_tails.clear();
             for &table in &self.w.tables {
                 self.spools.push((table, Spool::new()?));
+                let tail = if repeats_in_file(table) {
+                    header_tail(&self.w.sel, table)
+                } else {
+                    String::new()
+                };
+                let rows = rows_without_data(&self.w.sel, table, &mut self.values);
+                self.header_tails.push((tail, rows));
             }
+            self.stream_first = self.spools.first().is_some_and(|&(t, _)| {
+                !repeats_in_file(t) && t.available(&IntervalStats::default())
+            });
         }
         Ok(())
     }
@@ -467,29 +571,52 @@ impl<W: Write> Render for FileTable<W> {
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
         self.open_spools()?;
-        let end = clock_label(stats.end_ns, self.zone);
-        let start = clock_label(stats.start_ns, self.zone);
-        for (table, spool) in &mut self.spools {
+        let end_hms = self.label(stats.end_ns);
+        let start_hms = self.label(stats.start_ns);
+        self.last_end = Some((stats.end_ns, end_hms));
+        let start = hms_str(&start_hms);
+        // The rows' label: `HH:MM:SS` and 3 spaces (`{:<11}`).
+        let mut end = [b' '; 11];
+        end[..8].copy_from_slice(&end_hms);
+        if self.stream_first && !self.streamed {
+            // The segment's first interval: the first table's header, what was spooled
+            // for it before (comments), then its rows as they come.
+            if let (Some(label), Some((table, spool))) = (&self.start, self.spools.first_mut()) {
+                self.w.header(label, *table)?;
+                spool.copy_to(&mut self.w.out)?;
+                self.streamed = true;
+            }
+        }
+        for (i, ((table, spool), (tail, rows_without))) in
+            self.spools.iter_mut().zip(&self.header_tails).enumerate()
+        {
             if repeats_in_file(*table) {
-                if spool.1 {
-                    writeln!(spool.0)?;
+                if spool.headed {
+                    spool.buf.push(b'\n');
                 }
-                writeln!(spool.0, "{}", header_line(&self.w.sel, &start, *table))?;
-                spool.1 = true;
+                number::push_str_left(&mut spool.buf, start, 11);
+                spool.buf.extend_from_slice(tail.as_bytes());
+                spool.buf.push(b'\n');
+                spool.headed = true;
+            }
+            // An interval without the table's data has no rows for it (its `values` would
+            // give none, most tables): skip the work.
+            if !rows_without && !table.available(stats) {
+                spool.spill_if_full()?;
+                continue;
             }
             let columns = (table.report().columns)(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
-            self.lines.clear();
             for (item, values) in self.values.iter() {
                 push_row(
-                    &mut self.lines,
+                    &mut spool.buf,
                     &end,
                     *table,
                     item,
                     super::sar_cells(columns, values),
                 );
             }
-            spool.0.write_all(&self.lines)?;
+            spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())
     }
@@ -504,8 +631,9 @@ impl<W: Write> Render for FileTable<W> {
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
         self.open_spools()?;
         let at = clock_label(wall_ns, self.zone);
-        for (_, spool) in &mut self.spools {
-            write_comment(&mut spool.0, &at, text)?;
+        for (i, (_, spool)) in self.spools.iter_mut().enumerate() {
+            write_comment(&mut spool.buf, &at, text)?;
+            spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())
     }
@@ -516,5 +644,36 @@ impl<W: Write> Render for FileTable<W> {
 
     fn unavailable(&self) -> Vec<Table> {
         self.missing.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `FileTable` skips a table's `values` in an interval its data is missing from,
+    /// unless the table has rows then: only `-n SOFT` (an `all` row of zeros) does.
+    #[test]
+    fn tables_without_their_data_have_no_rows_but_softnet() {
+        let sel = Selection::all();
+        let mut rows = Rows::default();
+        let with_rows: Vec<&str> = super::super::REPORTS
+            .iter()
+            .filter(|r| {
+                let empty = IntervalStats::default();
+                !r.table.available(&empty) && rows_without_data(&sel, r.table, &mut rows)
+            })
+            .map(|r| r.flag)
+            .collect();
+        assert_eq!(with_rows, ["-n SOFT"]);
+        let always: Vec<&str> = super::super::REPORTS
+            .iter()
+            .filter(|r| r.table.available(&IntervalStats::default()))
+            .map(|r| r.flag)
+            .collect();
+        assert_eq!(
+            always,
+            ["-u", "-w", "-b", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
+        );
     }
 }

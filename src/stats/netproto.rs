@@ -12,10 +12,23 @@
 use super::disk::delta_u32_wrapping;
 use crate::sample::{Group, Kind, SoftnetCounters};
 
-fn raw<T: Group>(t: &T) -> Vec<Option<u64>> {
-    let mut v = Vec::with_capacity(T::FIELDS.len());
-    t.raw_values(&mut |x| v.push(x));
-    v
+thread_local! {
+    /// Scratch values for `counter_delta` and `add_counters`, reused from interval to
+    /// interval (every interval computes several groups' deltas).
+    static SCRATCH: std::cell::RefCell<Vec<Option<u64>>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// `f` with the scratch values, emptied (a fresh vector if they are in use).
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<Option<u64>>) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut v) => {
+            v.clear();
+            f(&mut v)
+        }
+        Err(_) => f(&mut Vec::new()),
+    })
 }
 
 fn from_raw<T: Group>(v: &[Option<u64>]) -> T {
@@ -30,32 +43,45 @@ fn from_raw<T: Group>(v: &[Option<u64>]) -> T {
 /// wraps there, as `delta_u32_wrapping` says; any other that went back counts 0), a level
 /// its later value. A field either sample lacks is absent.
 pub fn counter_delta<T: Group>(prev: &T, curr: &T) -> T {
-    let d: Vec<Option<u64>> = T::FIELDS
-        .iter()
-        .zip(raw(prev).into_iter().zip(raw(curr)))
-        .map(|(f, (p, c))| match (f.kind, p, c) {
-            (Kind::Level, _, c) => c,
-            (Kind::Counter, Some(p), Some(c)) => Some(match f.wrap_bits {
-                Some(32) => delta_u32_wrapping(p, c),
-                _ => c.saturating_sub(p),
-            }),
-            _ => None,
-        })
-        .collect();
-    from_raw(&d)
+    with_scratch(|d| {
+        // The earlier values, each then replaced by its field's delta.
+        prev.raw_values(&mut |x| d.push(x));
+        let mut n = 0;
+        curr.raw_values(&mut |c| {
+            if let (Some(f), Some(slot)) = (T::FIELDS.get(n), d.get_mut(n)) {
+                *slot = match (f.kind, *slot, c) {
+                    (Kind::Level, _, c) => c,
+                    (Kind::Counter, Some(p), Some(c)) => Some(match f.wrap_bits {
+                        Some(32) => delta_u32_wrapping(p, c),
+                        _ => c.saturating_sub(p),
+                    }),
+                    _ => None,
+                };
+            }
+            n += 1;
+        });
+        d.truncate(n.min(T::FIELDS.len()));
+        from_raw(d)
+    })
 }
 
 /// Add the Δs of a later interval (`more`) to `sum`, field by field.
 pub fn add_counters<T: Group>(sum: &mut T, more: &T) {
-    let s: Vec<Option<u64>> = raw(sum)
-        .into_iter()
-        .zip(raw(more))
-        .map(|(a, b)| match (a, b) {
-            (Some(a), Some(b)) => Some(a.saturating_add(b)),
-            (a, b) => a.or(b),
-        })
-        .collect();
-    *sum = from_raw(&s);
+    with_scratch(|s| {
+        sum.raw_values(&mut |x| s.push(x));
+        let mut n = 0;
+        more.raw_values(&mut |b| {
+            if let Some(a) = s.get_mut(n) {
+                *a = match (*a, b) {
+                    (Some(a), Some(b)) => Some(a.saturating_add(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            n += 1;
+        });
+        s.truncate(n);
+        *sum = from_raw(s);
+    })
 }
 
 /// What one CPU's network softirq did during an interval (`-n SOFT`).

@@ -216,12 +216,11 @@ pub fn read_frame(buf: &[u8]) -> Frame<'_> {
 }
 
 /// A record, decoded.
-// Samples are nearly every record; boxing them to shrink the rare ones would cost an
-// allocation per sample.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
-    Sample(Sample),
+    /// Boxed where it is decoded: a sample is over 2 kB, and moving it by value through
+    /// the reader's queue, the source and the pairing cost more than its allocation.
+    Sample(Box<Sample>),
     /// The machine booted again (a new boot id): counters restarted.
     Restart {
         wall_ns: i64,

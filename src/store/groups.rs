@@ -783,10 +783,13 @@ fn blocks<'a, 'c>(
 }
 
 /// Decode a format-2 sample record's payload.
-pub fn decode_sample(st: &mut GroupState, payload: &[u8]) -> Result<(u64, Sample), DecodeError> {
+pub fn decode_sample(
+    st: &mut GroupState,
+    payload: &[u8],
+) -> Result<(u64, Box<Sample>), DecodeError> {
     let mut c = Cursor::new(payload);
     let seq = c.varint()?;
-    let mut s = Sample::default();
+    let mut s = Box::<Sample>::default();
     let mut failed = None;
     for block in blocks(&mut c) {
         let (id, mode, body) = block?;

@@ -68,7 +68,7 @@ impl Scanner {
     /// damaged range). Bytes after that are a record still being written, or cut short:
     /// a frame that starts with a marker and runs past the end of `buf`, and nothing good
     /// after it. Intact records after damage are always read, never left as a tail.
-    pub fn scan(&mut self, buf: &[u8], base: u64, out: &mut Vec<(u64, Record)>) -> usize {
+    pub fn scan(&mut self, buf: &[u8], base: u64, out: &mut impl Extend<(u64, Record)>) -> usize {
         let mut pos = 0;
         // Bound the work spent hunting for records in damaged bytes, so that no input
         // makes the reader take forever: checksums over at most 64× the buffer.
@@ -79,7 +79,7 @@ impl Scanner {
                     let at = base + pos as u64;
                     self.largest_record = self.largest_record.max(len);
                     match self.decode(kind, payload, at) {
-                        Ok(Some(r)) => out.push((at, r)),
+                        Ok(Some(r)) => out.extend(std::iter::once((at, r))),
                         Ok(None) => {}
                         Err(_) => {
                             self.damage.undecodable += 1;
@@ -136,7 +136,7 @@ impl Scanner {
                     values: self.values.clone(),
                 });
                 self.decoded(seq);
-                Ok(Some(Record::Sample(sample)))
+                Ok(Some(Record::Sample(Box::new(sample))))
             }
             format::KIND_DELTA => {
                 let mut c = Cursor::new(payload);
@@ -151,7 +151,7 @@ impl Scanner {
                 codec::apply_delta(&key.values, &mut self.values);
                 let sample = codec::sample(&key.shape, &self.values)?;
                 self.decoded(seq);
-                Ok(Some(Record::Sample(sample)))
+                Ok(Some(Record::Sample(Box::new(sample))))
             }
             format::KIND_STEP => {
                 let mut c = Cursor::new(payload);
@@ -168,7 +168,7 @@ impl Scanner {
                 codec::apply_delta(&self.prev_values, &mut self.values);
                 let sample = codec::sample(&key.shape, &self.values)?;
                 self.decoded(seq);
-                Ok(Some(Record::Sample(sample)))
+                Ok(Some(Record::Sample(Box::new(sample))))
             }
             format::KIND_SAMPLE => {
                 let decoded = groups::decode_sample(&mut self.groups, payload);

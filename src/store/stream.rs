@@ -53,7 +53,6 @@ pub struct LogReader {
     consumed: usize,
     base: u64,
     records: VecDeque<(u64, Record)>,
-    scratch: Vec<(u64, Record)>,
     /// The input had nothing more the last time it was read.
     at_end: bool,
     /// Decompressed bytes so far.
@@ -116,7 +115,6 @@ impl LogReader {
             consumed: 0,
             base: 0,
             records: VecDeque::new(),
-            scratch: Vec::new(),
             at_end: false,
             decompressed: 0,
             cut: None,
@@ -338,12 +336,10 @@ impl LogReader {
             while self.consumed < self.pending.len() {
                 let left = &self.pending[self.consumed..];
                 let end = window.min(left.len());
-                self.scratch.clear();
                 let used = self
                     .scanner
-                    .scan(&left[..end], self.base, &mut self.scratch);
+                    .scan(&left[..end], self.base, &mut self.records);
                 let whole = end == left.len();
-                self.records.extend(self.scratch.drain(..));
                 self.consumed += used;
                 self.base += used as u64;
                 progressed = used > 0;

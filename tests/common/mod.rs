@@ -103,7 +103,7 @@ pub fn samples_of(log: &rsar::store::Log) -> Vec<rsar::sample::Sample> {
     log.records
         .iter()
         .filter_map(|(_, r)| match r {
-            rsar::store::Record::Sample(s) => Some(s.clone()),
+            rsar::store::Record::Sample(s) => Some((**s).clone()),
             _ => None,
         })
         .collect()
