@@ -624,7 +624,7 @@ fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
         "the frame held samples"
     );
     // The last sample and table are the originals.
-    assert!(got_records.contains(&&Record::Sample(samples.last().unwrap().clone())));
+    assert!(got_records.contains(&&Record::Sample(Box::new(samples.last().unwrap().clone()))));
     assert!(got_records.contains(&&Record::Processes(tables.last().unwrap().clone())));
 }
 

@@ -205,7 +205,7 @@ impl SaSource {
                         wall_ns,
                         uptime_cs: rec.uptime_cs,
                     };
-                    return Ok(Some(Event::Sample(sample)));
+                    return Ok(Some(Event::Sample(Box::new(sample))));
                 }
                 format::R_RESTART => {
                     let cpu_nr = format::read_count(&mut self.input, enc, "a restart record")?;
