@@ -244,8 +244,9 @@ pub struct Probe {
     warnings: Vec<String>,
     clock: fn() -> i64,
     skip: Skip,
-    /// The mounts `-F` looks at, kept while /proc/self/mounts does not change.
-    mounts: Option<Vec<Mount>>,
+    /// The mounts `-F` looks at, each with its mount point as a C string for statvfs(2),
+    /// kept while /proc/self/mounts does not change.
+    mounts: Option<Vec<(Mount, std::ffi::CString)>>,
 }
 
 /// Optional groups a collector can leave out (`rsadc --skip`), each with what it costs.
@@ -406,6 +407,7 @@ impl Probe {
         self.required(Source::Uptime)?;
         out.time.uptime_cs =
             parse_uptime(self.buf.text()).map_err(|e| self.parse_error(Source::Uptime, e))?;
+        self.sysfs.start_sample(out.time.uptime_cs);
 
         self.required(Source::Stat)?;
         parse_stat(self.buf.text(), &mut out.cpu, &mut out.kernel)
@@ -503,6 +505,36 @@ impl Probe {
         Ok(())
     }
 
+    /// What one sample reads with the groups this probe keeps, for a comparison with a
+    /// program that only reads them (`bench/collector-floor.sh`): each /proc file as its
+    /// path, and each mount point `-F` looks at as `statvfs PATH`. The /sys facts are left
+    /// out: they are cached, not read per sample. Call it after a first `read`, which finds
+    /// the mounts.
+    pub fn per_sample_sources(&self) -> Vec<String> {
+        let skipped = |s: Source| match s {
+            Source::DentryState | Source::FileNr | Source::InodeState | Source::PtyNr => {
+                self.skip.ktables
+            }
+            Source::Interrupts => self.skip.interrupts,
+            Source::Cpuinfo => self.skip.cpu_freq,
+            Source::NetSnmp | Source::NetSnmp6 => self.skip.snmp,
+            // Read again only when the kernel says the mounts changed.
+            Source::Mounts => true,
+            _ => false,
+        };
+        let mut out: Vec<String> = Source::ALL
+            .iter()
+            .filter(|&&s| !skipped(s))
+            .map(|&s| self.path(s).display().to_string())
+            .collect();
+        if !self.skip.filesystems {
+            for (m, _) in self.mounts.iter().flatten() {
+                out.push(format!("statvfs {}", m.mountpoint));
+            }
+        }
+        out
+    }
+
     /// `sar -v`'s four files; the group is `None` only when none of them can be read.
     fn read_ktables(&mut self, out: &mut Sample) {
         let dentry = self.optional(Source::DentryState, parse_numbers::<2>);
@@ -528,39 +560,58 @@ impl Probe {
     // statvfs's field types differ by platform (u32 on some 32-bit ones).
     #[allow(clippy::useless_conversion)]
     fn read_filesystems(&mut self, out: &mut Sample) {
-        out.filesystems.clear();
         if self.skip.filesystems || self.proc_root != Path::new("/proc") {
+            out.filesystems.clear();
             return;
         }
         // The mount list is read again only when the kernel says it changed: poll(2) on an
         // open /proc/self/mounts reports POLLPRI after a mount or unmount.
         if self.mounts.is_none() || self.mounts_changed() {
-            self.mounts = self
-                .load(Source::Mounts)
-                .then(|| parse_mounts(self.buf.text()));
+            self.mounts = self.load(Source::Mounts).then(|| {
+                parse_mounts(self.buf.text())
+                    .into_iter()
+                    // A mount point with a NUL byte cannot be named to statvfs.
+                    .filter_map(|m| {
+                        let c = std::ffi::CString::new(m.mountpoint.as_bytes()).ok()?;
+                        Some((m, c))
+                    })
+                    .collect()
+            });
         }
         let Some(mounts) = &self.mounts else {
+            out.filesystems.clear();
             return;
         };
-        for m in mounts {
-            let Ok(st) = nix::sys::statvfs::statvfs(m.mountpoint.as_str()) else {
+        // Entries of the previous sample are refilled in place: their names are the same
+        // strings sample after sample, so nothing is allocated while the mounts stay.
+        let mut n = 0;
+        for (m, path) in mounts {
+            let Ok(st) = statvfs(path) else {
                 continue;
             };
-            let frsize = u64::from(st.fragment_size());
-            let size = u64::from(st.blocks()).saturating_mul(frsize);
+            let frsize = u64::from(st.f_frsize);
+            let size = u64::from(st.f_blocks).saturating_mul(frsize);
             if size == 0 {
                 continue;
             }
-            out.filesystems.push(crate::sample::FsUsage {
-                name: m.device.clone(),
-                mountpoint: m.mountpoint.clone(),
-                size_bytes: size,
-                free_bytes: u64::from(st.blocks_free()).saturating_mul(frsize),
-                avail_bytes: u64::from(st.blocks_available()).saturating_mul(frsize),
-                inodes: u64::from(st.files()),
-                inodes_free: u64::from(st.files_free()),
-            });
+            if out.filesystems.len() <= n {
+                out.filesystems.push(crate::sample::FsUsage::default());
+            }
+            let fs = &mut out.filesystems[n];
+            n += 1;
+            if fs.name != m.device {
+                fs.name.clone_from(&m.device);
+            }
+            if fs.mountpoint != m.mountpoint {
+                fs.mountpoint.clone_from(&m.mountpoint);
+            }
+            fs.size_bytes = size;
+            fs.free_bytes = u64::from(st.f_bfree).saturating_mul(frsize);
+            fs.avail_bytes = u64::from(st.f_bavail).saturating_mul(frsize);
+            fs.inodes = u64::from(st.f_files);
+            fs.inodes_free = u64::from(st.f_ffree);
         }
+        out.filesystems.truncate(n);
     }
 
     /// Whether /proc/self/mounts changed since it was last read (or cannot tell).
@@ -637,6 +688,21 @@ impl Probe {
     }
 }
 
+/// statvfs(2) of a path already in C form: nix's `statvfs` copies the path into a new
+/// C string at every call.
+fn statvfs(path: &std::ffi::CStr) -> io::Result<nix::libc::statvfs> {
+    let mut st = std::mem::MaybeUninit::<nix::libc::statvfs>::uninit();
+    // SAFETY: `path` is NUL-terminated and `st` is a valid place for the kernel to fill;
+    // it is read only when the call succeeded.
+    let rc = unsafe { nix::libc::statvfs(path.as_ptr(), st.as_mut_ptr()) };
+    if rc == 0 {
+        // SAFETY: statvfs returned 0, so it filled `st`.
+        Ok(unsafe { st.assume_init() })
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// The lines of `text`, without their newlines.
 pub(crate) fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = text;
@@ -654,23 +720,124 @@ pub(crate) fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Split `text` into whitespace-separated fields without allocating.
-pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(|b| b.is_ascii_whitespace())
-        .filter(|f| !f.is_empty())
+pub(crate) fn fields(line: &[u8]) -> Fields<'_> {
+    Fields(line)
+}
+
+/// The whitespace-separated fields of a line, found in one pass over its bytes.
+pub(crate) struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    /// What is left of the line.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.0
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let s = self.0;
+        let mut i = 0;
+        while i < s.len() && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == s.len() {
+            self.0 = &s[i..];
+            return None;
+        }
+        let start = i;
+        while i < s.len() && !s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        self.0 = &s[i..];
+        Some(&s[start..i])
+    }
+}
+
+/// The whitespace-separated fields of a line read as unsigned decimal numbers, each found
+/// and converted in one pass over its bytes (the hot loop of the long per-device files).
+pub(crate) fn numbers(line: &[u8]) -> Numbers<'_> {
+    Numbers(line)
+}
+
+/// See `numbers`.
+pub(crate) struct Numbers<'a>(&'a [u8]);
+
+impl Iterator for Numbers<'_> {
+    type Item = Result<u64, ParseError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.0;
+        let mut i = 0;
+        while i < s.len() && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == s.len() {
+            self.0 = &s[i..];
+            return None;
+        }
+        let start = i;
+        let mut v: u64 = 0;
+        while i < s.len() {
+            let d = s[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        if i - start > 19 || (i < s.len() && !s[i].is_ascii_whitespace()) || i == start {
+            // Not a plain number, or one that may overflow: the careful parser says which.
+            while i < s.len() && !s[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            self.0 = &s[i..];
+            return Some(parse_u64_checked(&s[start..i]));
+        }
+        self.0 = &s[i..];
+        Some(Ok(v))
+    }
 }
 
 /// Parse an unsigned decimal field.
+#[inline]
 pub(crate) fn parse_u64(field: &[u8]) -> Result<u64, ParseError> {
+    // Up to 19 digits cannot overflow: no checks in the loop but the digit test.
+    if field.is_empty() || field.len() > 19 {
+        return parse_u64_checked(field);
+    }
+    let mut v: u64 = 0;
+    for &b in field {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(not_a_number(field));
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Ok(v)
+}
+
+#[cold]
+fn not_a_number(field: &[u8]) -> ParseError {
+    ParseError::new(format!(
+        "not a number: {:?}",
+        String::from_utf8_lossy(field)
+    ))
+}
+
+#[cold]
+fn parse_u64_checked(field: &[u8]) -> Result<u64, ParseError> {
     if field.is_empty() {
         return Err(ParseError::new("empty number"));
     }
     let mut v: u64 = 0;
     for &b in field {
         if !b.is_ascii_digit() {
-            return Err(ParseError::new(format!(
-                "not a number: {:?}",
-                String::from_utf8_lossy(field)
-            )));
+            return Err(not_a_number(field));
         }
         v = v
             .checked_mul(10)
