@@ -4,8 +4,10 @@
  *   floor read INTERVAL_MS COUNT LIST   open every file LIST names once, then COUNT times
  *                                       (every INTERVAL_MS, aligned to multiples of it;
  *                                       0 = back to back) pread each of them whole into one
- *                                       reused buffer; a line "statvfs PATH" is a statvfs(2)
- *                                       of PATH each time instead (sar -F's cost)
+ *                                       reused buffer, without a last read that returns 0
+ *                                       where a short read is certainly the end; a line
+ *                                       "statvfs PATH" is a statvfs(2) of PATH each time
+ *                                       instead (sar -F's cost)
  *   floor time CMD [ARG...]             run CMD, print its user+system CPU time in
  *                                       microseconds (wait4's rusage) on stdout
  *
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +32,7 @@
 
 struct source {
     int fd;      /* -1: a statvfs */
+    int regular; /* a regular file with a size: a short read is its end */
     char *path;
 };
 
@@ -83,6 +87,8 @@ static int run_read(long interval_ms, long count, const char *list) {
             fprintf(stderr, "floor: leaving out %s: %s\n", line, strerror(errno));
             continue;
         }
+        struct stat st;
+        src[n].regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
         src[n].fd = fd;
         src[n].path = strdup(line);
         n++;
@@ -119,12 +125,19 @@ static int run_read(long interval_ms, long count, const char *list) {
                     if (!buf)
                         return 2;
                 }
-                ssize_t r = pread(src[s].fd, buf + len, cap - len, (off_t)len);
+                size_t room = cap - len;
+                ssize_t r = pread(src[s].fd, buf + len, room, (off_t)len);
                 if (r < 0 && errno == EINTR)
                     continue;
                 if (r <= 0)
                     break;
                 len += (size_t)r;
+                /* The end without a read that returns 0, where that is certain: a regular
+                 * file, or a /proc read that stopped well short of a page (a seq_file read
+                 * that stopped for room filled a page less one record). rsadc reads no
+                 * more than this either. */
+                if ((size_t)r < room && (src[s].regular || r <= 4096 - 512))
+                    break;
             }
         }
     }

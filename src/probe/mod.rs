@@ -173,7 +173,61 @@ impl Source {
             Source::NetSoftnet => "net/softnet_stat",
         }
     }
+
+    /// How the kernel hands this file out, which says when a read that returned less
+    /// than was asked for has reached the end (so the read that returns 0 can be saved).
+    fn shape(self) -> Shape {
+        match self {
+            // single_open (uptime, stat, loadavg, meminfo, pressure, snmp, snmp6,
+            // sockstat{,6}, rpc/nfs{,d}, tty/driver/serial) and sysctl files: the whole
+            // text is made at once, and a read gets all of it that fits.
+            Source::Uptime
+            | Source::Stat
+            | Source::Loadavg
+            | Source::Meminfo
+            | Source::PsiCpu
+            | Source::PsiIo
+            | Source::PsiMemory
+            | Source::DentryState
+            | Source::FileNr
+            | Source::InodeState
+            | Source::PtyNr
+            | Source::RpcNfs
+            | Source::RpcNfsd
+            | Source::TtySerial
+            | Source::NetSnmp
+            | Source::NetSockstat
+            | Source::NetSnmp6
+            | Source::NetSockstat6 => Shape::OnePiece,
+            // seq_files of one short line per item (a counter, a disk, an interface, a CPU).
+            Source::Vmstat | Source::Diskstats | Source::NetDev | Source::NetSoftnet => {
+                Shape::ShortRecords
+            }
+            // Records that can be long (mount options, a CPU's flags, a column per CPU).
+            Source::Mounts | Source::Interrupts | Source::Cpuinfo => Shape::Unknown,
+        }
+    }
 }
+
+/// When a short read is the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Always: the text is made whole (and so is a regular file's).
+    OnePiece,
+    /// When it returned at most `SHORT_RECORDS_END` bytes. A seq_file read fills the
+    /// kernel's buffer (a page at least) with whole records and stops at the first one that
+    /// does not fit: a read that stopped early for room returned more than a page minus one
+    /// record, and these files' records are under 512 bytes.
+    ShortRecords,
+    /// Never: read until a read returns 0.
+    Unknown,
+}
+
+const SHORT_RECORDS_END: usize = 4096 - 512;
+
+/// Samples between two attempts to open a file that was absent (NFS statistics appear
+/// when the module loads): an absent file otherwise costs a failed open per sample.
+const REOPEN_ABSENT_EVERY: u32 = 60;
 
 /// One /proc file, kept open between samples and re-read from offset 0 with `pread`: the
 /// kernel regenerates the text at every read from the start, and this saves an open and a
@@ -181,22 +235,43 @@ impl Source {
 #[derive(Debug)]
 struct ProcFile {
     path: PathBuf,
-    file: Option<File>,
+    shape: Shape,
+    file: Option<(File, Shape)>,
+    /// Samples to wait before trying again to open a file found absent.
+    absent_for: u32,
 }
 
 impl ProcFile {
     /// Read the whole file into `buf`, reusing its allocation.
     fn read_into(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
-        if let Some(f) = &self.file {
-            if pread_all(f, buf).is_ok() {
+        if let Some((f, shape)) = &self.file {
+            if pread_all(f, *shape, buf).is_ok() {
                 return Ok(());
             }
         }
+        if self.absent_for > 0 {
+            self.absent_for -= 1;
+            return Err(io::ErrorKind::NotFound.into());
+        }
         // Not open yet, or the open file went bad: open afresh.
         self.file = None;
-        let f = File::open(&self.path)?;
-        pread_all(&f, buf)?;
-        self.file = Some(f);
+        let f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) => {
+                if e.kind() == io::ErrorKind::NotFound {
+                    self.absent_for = REOPEN_ABSENT_EVERY - 1;
+                }
+                return Err(e);
+            }
+        };
+        // A regular file with a size (a captured or synthetic tree) is always one piece;
+        // /proc's files say 0.
+        let shape = match f.metadata() {
+            Ok(m) if m.is_file() && m.len() > 0 => Shape::OnePiece,
+            _ => self.shape,
+        };
+        pread_all(&f, shape, buf)?;
+        self.file = Some((f, shape));
         Ok(())
     }
 }
@@ -215,7 +290,7 @@ impl ReadBuf {
     }
 }
 
-fn pread_all(f: &File, buf: &mut ReadBuf) -> io::Result<()> {
+fn pread_all(f: &File, shape: Shape, buf: &mut ReadBuf) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     buf.len = 0;
     loop {
@@ -223,9 +298,20 @@ fn pread_all(f: &File, buf: &mut ReadBuf) -> io::Result<()> {
             let grown = (buf.bytes.len() * 2).max(16 * 1024);
             buf.bytes.resize(grown, 0);
         }
+        let room = buf.bytes.len() - buf.len;
         match f.read_at(&mut buf.bytes[buf.len..], buf.len as u64) {
             Ok(0) => return Ok(()),
-            Ok(n) => buf.len += n,
+            Ok(n) => {
+                buf.len += n;
+                let end = match shape {
+                    Shape::OnePiece => n < room,
+                    Shape::ShortRecords => n < room && n <= SHORT_RECORDS_END,
+                    Shape::Unknown => false,
+                };
+                if end {
+                    return Ok(());
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -330,7 +416,9 @@ impl Probe {
                 .iter()
                 .map(|s| ProcFile {
                     path: proc_root.join(s.rel_path()),
+                    shape: s.shape(),
                     file: None,
+                    absent_for: 0,
                 })
                 .collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
@@ -618,7 +706,7 @@ impl Probe {
     fn mounts_changed(&self) -> bool {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
         use std::os::fd::AsFd;
-        let Some(f) = &self.files[Source::Mounts as usize].file else {
+        let Some((f, _)) = &self.files[Source::Mounts as usize].file else {
             return true;
         };
         let mut fds = [PollFd::new(f.as_fd(), PollFlags::POLLPRI)];
@@ -845,4 +933,53 @@ fn parse_u64_checked(field: &[u8]) -> Result<u64, ParseError> {
             .ok_or_else(|| ParseError::new("number too large"))?;
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading without the last read that returns 0 still reads every file whole: the same
+    /// lines as a plain read to the end (the counters in them move, the lines do not).
+    #[test]
+    fn each_proc_file_is_read_whole() {
+        let mut buf = ReadBuf::default();
+        for &source in Source::ALL {
+            let mut file = ProcFile {
+                path: Path::new("/proc").join(source.rel_path()),
+                shape: source.shape(),
+                file: None,
+                absent_for: 0,
+            };
+            // Twice: the first read opens the file, the second is a sample's pread.
+            for _ in 0..2 {
+                let Ok(()) = file.read_into(&mut buf) else {
+                    continue;
+                };
+                let Ok(whole) = std::fs::read(&file.path) else {
+                    continue;
+                };
+                let lines = |t: &[u8]| t.iter().filter(|&&b| b == b'\n').count();
+                assert_eq!(lines(buf.text()), lines(&whole), "{}", file.path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_in_one_pass() {
+        let all = |s: &[u8]| numbers(s).collect::<Result<Vec<u64>, _>>();
+        assert_eq!(all(b" 1\t22  333 \n"), Ok(vec![1, 22, 333]));
+        assert_eq!(all(b""), Ok(vec![]));
+        assert_eq!(
+            all(b"18446744073709551615"),
+            Ok(vec![u64::MAX]),
+            "20 digits that fit"
+        );
+        assert!(all(b"18446744073709551616").is_err());
+        assert!(all(b"12 3x 4").is_err());
+        assert!(all(b"-1").is_err());
+        assert_eq!(parse_u64(b"0123"), Ok(123));
+        assert!(parse_u64(b"12a").is_err());
+        assert!(parse_u64(b"").is_err());
+    }
 }
