@@ -32,6 +32,13 @@ fn find_from<T>(names: &[T], hint: usize, is: impl Fn(&T) -> bool) -> Option<usi
     names.iter().position(is)
 }
 
+/// Name equality that rules most names out before a whole comparison: counter names of
+/// one protocol share their start (`Icmp6InErrors`, `Icmp6OutErrors`) and often their
+/// length, so the last byte tells more than the first.
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.last() == b.last() && a == b
+}
+
 fn split_section(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let colon = memchr::memchr(b':', line)?;
     Some((line[..colon].trim_ascii(), &line[colon + 1..]))
@@ -60,7 +67,7 @@ pub fn parse_snmp(text: &[u8]) -> Result<SnmpCounters, ParseError> {
                 for (name, value) in fields(names).zip(fields(rest)) {
                     let slot =
                         find_from(&SNMP_NAMES[start..start + len], hint - start, |(_, n)| {
-                            n.as_bytes() == name
+                            same_name(n.as_bytes(), name)
                         })
                         .map(|i| start + i);
                     if let Some(i) = slot {
@@ -117,8 +124,10 @@ pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
             continue;
         };
         let at = hint.clamp(range.start, range.end - 1) - range.start;
-        let slot = find_from(&SNMP6_NAMES[range.clone()], at, |n| n.as_bytes() == name)
-            .map(|i| range.start + i);
+        let slot = find_from(&SNMP6_NAMES[range.clone()], at, |n| {
+            same_name(n.as_bytes(), name)
+        })
+        .map(|i| range.start + i);
         if let Some(i) = slot {
             hint = i + 1;
             raw[i] = Some(parse_u64(value).map_err(|e| {
