@@ -16,5 +16,6 @@ complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is w
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
 complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
+complete -c rsadc -l list-sources -d 'Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH` for each mount point of -F) one a line, and exit (bench/collector-floor.sh)'
 complete -c rsadc -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsadc -s V -l version -d 'Print version'

@@ -127,6 +127,11 @@ pub struct Args {
     #[arg(long, value_name = "DIR", default_value = "/sys")]
     pub sys_root: PathBuf,
 
+    /// Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH`
+    /// for each mount point of -F) one a line, and exit (bench/collector-floor.sh)
+    #[arg(long, hide = true)]
+    pub list_sources: bool,
+
     /// Testing: a simulated clock starting at this Unix time (seconds); waits take no time
     #[arg(long, value_name = "EPOCH", hide = true)]
     pub fake_clock: Option<f64>,

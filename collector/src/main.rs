@@ -160,6 +160,17 @@ fn run(args: &Args) -> Result<(), Failure> {
     if args.no_snmp {
         skip.snmp = true;
     }
+    if args.list_sources {
+        let mut probe = Probe::new(&args.proc_root, &args.sys_root)
+            .map_err(Failure::data)?
+            .with_skip(skip);
+        let mut sample = rsar::sample::Sample::default();
+        probe.read(&mut sample).map_err(Failure::data)?;
+        for line in probe.per_sample_sources() {
+            println!("{line}");
+        }
+        return Ok(());
+    }
     if let Some(addr) = args.listen {
         // The exporter reads what the log would hold, no more.
         let probe = Probe::new(&args.proc_root, &args.sys_root)

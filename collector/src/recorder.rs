@@ -20,6 +20,11 @@ pub struct Recorder {
     policy: Policy,
     /// The open file, and the local date it holds (rotation mode).
     open: Option<(Option<NaiveDate>, DayWriter)>,
+    /// The times (ns) the open file takes records for without looking at the calendar:
+    /// the open day's local midnights, or every time for one given file. Finding the
+    /// local date of a time asks chrono, which re-reads the TZ variable and stats
+    /// /etc/localtime once a second: a cost at every 1-s sample.
+    open_span: Option<(i64, i64)>,
     housekept: Option<NaiveDate>,
 }
 
@@ -27,6 +32,24 @@ pub struct Recorder {
 pub fn local_day(ns: i64) -> (NaiveDate, i32) {
     let t = DateTime::from_timestamp_nanos(ns).with_timezone(&Local);
     (t.date_naive(), t.offset().fix().local_minus_utc())
+}
+
+/// The first and the last-plus-one nanosecond of a local calendar date, when the time
+/// zone names them (a midnight skipped by a DST change has no answer: `None`, and the
+/// caller looks at the calendar for every record instead).
+fn day_span(date: NaiveDate) -> Option<(i64, i64)> {
+    use chrono::TimeZone;
+    let midnight = |d: NaiveDate| {
+        Local
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+            .earliest()?
+            .timestamp_nanos_opt()
+    };
+    let start = midnight(date)?;
+    let end = midnight(date.succ_opt()?)?;
+    // Both must give back the date itself: a sanity check on the zone's answer.
+    (start < end && local_day(start).0 == date && local_day(end - 1).0 == date)
+        .then_some((start, end))
 }
 
 pub fn log(msg: &str) {
@@ -39,6 +62,7 @@ impl Recorder {
             target,
             policy,
             open: None,
+            open_span: None,
             housekept: None,
         }
     }
@@ -63,6 +87,30 @@ impl Recorder {
         ns: i64,
         closing: Option<&Sample>,
     ) -> Result<&mut DayWriter, StoreError> {
+        let same_day =
+            self.open.is_some() && self.open_span.is_some_and(|(a, z)| (a..z).contains(&ns));
+        if !same_day {
+            self.roll(host, ns, closing)?;
+        }
+        if self.open.is_none() {
+            return Err(StoreError::Io {
+                path: self.path_for(ns).0,
+                source: std::io::Error::other("no file open"),
+            });
+        }
+        match &mut self.open {
+            Some((_, w)) => Ok(w),
+            None => unreachable!("checked just above"),
+        }
+    }
+
+    /// Open the file a record at `ns` goes in, closing the one of another day.
+    fn roll(
+        &mut self,
+        host: &HostFacts,
+        ns: i64,
+        closing: Option<&Sample>,
+    ) -> Result<(), StoreError> {
         let (path, date) = self.path_for(ns);
         if let Some((open_date, w)) = &mut self.open {
             if *open_date != date {
@@ -73,6 +121,7 @@ impl Recorder {
                 }
                 log(&format!("closing {}", w.path().display()));
                 self.open = None;
+                self.open_span = None;
             }
         }
         if self.open.is_none() {
@@ -95,6 +144,10 @@ impl Recorder {
             };
             report_open(&path, &report);
             self.open = Some((date, w));
+            self.open_span = match date {
+                None => Some((i64::MIN, i64::MAX)),
+                Some(d) => day_span(d),
+            };
             if let (Target::Dir(dir), Some(today)) = (&self.target, date) {
                 if self.housekept != Some(today) {
                     self.housekept = Some(today);
@@ -102,13 +155,7 @@ impl Recorder {
                 }
             }
         }
-        match &mut self.open {
-            Some((_, w)) => Ok(w),
-            None => Err(StoreError::Io {
-                path,
-                source: std::io::Error::other("no file open"),
-            }),
-        }
+        Ok(())
     }
 
     fn housekeeping(&self, dir: &Path, today: NaiveDate) {
@@ -200,5 +247,22 @@ fn report_open(path: &Path, r: &store::OpenReport) {
             path.display(),
             r.damaged_records
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_span_is_its_local_day_and_nothing_else() {
+        let ns = 1_763_719_200_000_000_000; // 2025-11-21 10:00 UTC
+        let (day, _) = local_day(ns);
+        let (start, end) = day_span(day).expect("an ordinary day");
+        assert!(start <= ns && ns < end);
+        assert_eq!(local_day(start).0, day);
+        assert_eq!(local_day(end - 1).0, day);
+        assert_eq!(Some(local_day(end).0), day.succ_opt());
+        assert_eq!(Some(local_day(start - 1).0), day.pred_opt());
     }
 }

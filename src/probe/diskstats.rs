@@ -10,14 +10,14 @@
 //! name strings of the previous sample, which matters on machines with hundreds of
 //! devices (sysstat #183).
 
-use super::{fields, parse_u64, ParseError};
+use super::{fields, numbers, parse_u64, ParseError};
 use crate::sample::DiskCounters;
 
 /// Parse /proc/diskstats into `disks`, reusing its entries. The /sys facts (`whole`,
 /// `physical`) are left as they were; the probe fills them in.
 pub fn parse_diskstats(text: &[u8], disks: &mut Vec<DiskCounters>) -> Result<(), ParseError> {
     let mut n = 0;
-    for line in text.split(|&b| b == b'\n') {
+    for line in super::lines(text) {
         let mut f = fields(line);
         let Some(major) = f.next() else { continue };
         let minor = f.next();
@@ -27,8 +27,8 @@ pub fn parse_diskstats(text: &[u8], disks: &mut Vec<DiskCounters>) -> Result<(),
         };
         let mut read = [0u64; 17];
         let mut count = 0;
-        for (slot, v) in read.iter_mut().zip(&mut f) {
-            *slot = parse_u64(v)?;
+        for (slot, v) in read.iter_mut().zip(numbers(f.rest())) {
+            *slot = v?;
             count += 1;
         }
         let counters = match count {

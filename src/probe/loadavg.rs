@@ -1,18 +1,49 @@
 //! /proc/loadavg: load averages, runnable and total scheduling entities.
+//!
+//! A focused parser: procfs-core's `LoadAverage::from_read` copies the text into a `String`
+//! and splits it into a `Vec` at every sample.
 
-use super::ParseError;
+use super::{fields, ParseError};
 use crate::sample::LoadAvg;
-use procfs_core::{FromRead, LoadAverage};
 
+/// `0.52 0.58 0.59 3/456 7890`: three averages, runnable/total, the last PID.
 pub fn parse_loadavg(text: &[u8]) -> Result<LoadAvg, ParseError> {
-    let l = LoadAverage::from_read(text)?;
+    let mut f = fields(text);
+    let mut avg = || -> Result<u32, ParseError> {
+        let v = f
+            .next()
+            .ok_or_else(|| ParseError::new("fewer than 4 fields"))?;
+        parse_f32(v).map(hundredths)
+    };
+    let (one, five, fifteen) = (avg()?, avg()?, avg()?);
+    let tasks = f
+        .next()
+        .ok_or_else(|| ParseError::new("fewer than 4 fields"))?;
+    let slash =
+        memchr::memchr(b'/', tasks).ok_or_else(|| ParseError::new("no runnable/total field"))?;
+    let count = |v: &[u8]| -> Result<u32, ParseError> {
+        u32::try_from(super::parse_u64(v)?).map_err(|_| ParseError::new("task count too large"))
+    };
     Ok(LoadAvg {
-        load1_x100: hundredths(l.one),
-        load5_x100: hundredths(l.five),
-        load15_x100: hundredths(l.fifteen),
-        runnable: l.cur,
-        tasks: l.max,
+        load1_x100: one,
+        load5_x100: five,
+        load15_x100: fifteen,
+        runnable: count(&tasks[..slash])?,
+        tasks: count(&tasks[slash + 1..])?,
     })
+}
+
+/// A decimal number such as `0.52`.
+pub(crate) fn parse_f32(field: &[u8]) -> Result<f32, ParseError> {
+    std::str::from_utf8(field)
+        .ok()
+        .and_then(|s| s.parse::<f32>().ok())
+        .ok_or_else(|| {
+            ParseError::new(format!(
+                "not a number: {:?}",
+                String::from_utf8_lossy(field)
+            ))
+        })
 }
 
 /// The kernel prints two decimals; keep them exactly.

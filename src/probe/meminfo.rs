@@ -52,7 +52,12 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
             )));
         };
         let key = &line[..colon];
-        let Some(i) = KEYS.iter().position(|k| *k == key) else {
+        // Most lines are none of ours: the first byte rules out nearly every key without
+        // a comparison of the whole name.
+        let Some(i) = KEYS
+            .iter()
+            .position(|k| k.first() == key.first() && *k == key)
+        else {
             continue;
         };
         let value = fields(&line[colon + 1..])

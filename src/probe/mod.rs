@@ -173,7 +173,61 @@ impl Source {
             Source::NetSoftnet => "net/softnet_stat",
         }
     }
+
+    /// How the kernel hands this file out, which says when a read that returned less
+    /// than was asked for has reached the end (so the read that returns 0 can be saved).
+    fn shape(self) -> Shape {
+        match self {
+            // single_open (uptime, stat, loadavg, meminfo, pressure, snmp, snmp6,
+            // sockstat{,6}, rpc/nfs{,d}, tty/driver/serial) and sysctl files: the whole
+            // text is made at once, and a read gets all of it that fits.
+            Source::Uptime
+            | Source::Stat
+            | Source::Loadavg
+            | Source::Meminfo
+            | Source::PsiCpu
+            | Source::PsiIo
+            | Source::PsiMemory
+            | Source::DentryState
+            | Source::FileNr
+            | Source::InodeState
+            | Source::PtyNr
+            | Source::RpcNfs
+            | Source::RpcNfsd
+            | Source::TtySerial
+            | Source::NetSnmp
+            | Source::NetSockstat
+            | Source::NetSnmp6
+            | Source::NetSockstat6 => Shape::OnePiece,
+            // seq_files of one short line per item (a counter, a disk, an interface, a CPU).
+            Source::Vmstat | Source::Diskstats | Source::NetDev | Source::NetSoftnet => {
+                Shape::ShortRecords
+            }
+            // Records that can be long (mount options, a CPU's flags, a column per CPU).
+            Source::Mounts | Source::Interrupts | Source::Cpuinfo => Shape::Unknown,
+        }
+    }
 }
+
+/// When a short read is the end of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Always: the text is made whole (and so is a regular file's).
+    OnePiece,
+    /// When it returned at most `SHORT_RECORDS_END` bytes. A seq_file read fills the
+    /// kernel's buffer (a page at least) with whole records and stops at the first one that
+    /// does not fit: a read that stopped early for room returned more than a page minus one
+    /// record, and these files' records are under 512 bytes.
+    ShortRecords,
+    /// Never: read until a read returns 0.
+    Unknown,
+}
+
+const SHORT_RECORDS_END: usize = 4096 - 512;
+
+/// Samples between two attempts to open a file that was absent (NFS statistics appear
+/// when the module loads): an absent file otherwise costs a failed open per sample.
+const REOPEN_ABSENT_EVERY: u32 = 60;
 
 /// One /proc file, kept open between samples and re-read from offset 0 with `pread`: the
 /// kernel regenerates the text at every read from the start, and this saves an open and a
@@ -181,22 +235,43 @@ impl Source {
 #[derive(Debug)]
 struct ProcFile {
     path: PathBuf,
-    file: Option<File>,
+    shape: Shape,
+    file: Option<(File, Shape)>,
+    /// Samples to wait before trying again to open a file found absent.
+    absent_for: u32,
 }
 
 impl ProcFile {
     /// Read the whole file into `buf`, reusing its allocation.
     fn read_into(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
-        if let Some(f) = &self.file {
-            if pread_all(f, buf).is_ok() {
+        if let Some((f, shape)) = &self.file {
+            if pread_all(f, *shape, buf).is_ok() {
                 return Ok(());
             }
         }
+        if self.absent_for > 0 {
+            self.absent_for -= 1;
+            return Err(io::ErrorKind::NotFound.into());
+        }
         // Not open yet, or the open file went bad: open afresh.
         self.file = None;
-        let f = File::open(&self.path)?;
-        pread_all(&f, buf)?;
-        self.file = Some(f);
+        let f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) => {
+                if e.kind() == io::ErrorKind::NotFound {
+                    self.absent_for = REOPEN_ABSENT_EVERY - 1;
+                }
+                return Err(e);
+            }
+        };
+        // A regular file with a size (a captured or synthetic tree) is always one piece;
+        // /proc's files say 0.
+        let shape = match f.metadata() {
+            Ok(m) if m.is_file() && m.len() > 0 => Shape::OnePiece,
+            _ => self.shape,
+        };
+        pread_all(&f, shape, buf)?;
+        self.file = Some((f, shape));
         Ok(())
     }
 }
@@ -215,7 +290,7 @@ impl ReadBuf {
     }
 }
 
-fn pread_all(f: &File, buf: &mut ReadBuf) -> io::Result<()> {
+fn pread_all(f: &File, shape: Shape, buf: &mut ReadBuf) -> io::Result<()> {
     use std::os::unix::fs::FileExt;
     buf.len = 0;
     loop {
@@ -223,9 +298,20 @@ fn pread_all(f: &File, buf: &mut ReadBuf) -> io::Result<()> {
             let grown = (buf.bytes.len() * 2).max(16 * 1024);
             buf.bytes.resize(grown, 0);
         }
+        let room = buf.bytes.len() - buf.len;
         match f.read_at(&mut buf.bytes[buf.len..], buf.len as u64) {
             Ok(0) => return Ok(()),
-            Ok(n) => buf.len += n,
+            Ok(n) => {
+                buf.len += n;
+                let end = match shape {
+                    Shape::OnePiece => n < room,
+                    Shape::ShortRecords => n < room && n <= SHORT_RECORDS_END,
+                    Shape::Unknown => false,
+                };
+                if end {
+                    return Ok(());
+                }
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
@@ -244,8 +330,9 @@ pub struct Probe {
     warnings: Vec<String>,
     clock: fn() -> i64,
     skip: Skip,
-    /// The mounts `-F` looks at, kept while /proc/self/mounts does not change.
-    mounts: Option<Vec<Mount>>,
+    /// The mounts `-F` looks at, each with its mount point as a C string for statvfs(2),
+    /// kept while /proc/self/mounts does not change.
+    mounts: Option<Vec<(Mount, std::ffi::CString)>>,
 }
 
 /// Optional groups a collector can leave out (`rsadc --skip`), each with what it costs.
@@ -329,7 +416,9 @@ impl Probe {
                 .iter()
                 .map(|s| ProcFile {
                     path: proc_root.join(s.rel_path()),
+                    shape: s.shape(),
                     file: None,
+                    absent_for: 0,
                 })
                 .collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
@@ -406,6 +495,7 @@ impl Probe {
         self.required(Source::Uptime)?;
         out.time.uptime_cs =
             parse_uptime(self.buf.text()).map_err(|e| self.parse_error(Source::Uptime, e))?;
+        self.sysfs.start_sample(out.time.uptime_cs);
 
         self.required(Source::Stat)?;
         parse_stat(self.buf.text(), &mut out.cpu, &mut out.kernel)
@@ -503,6 +593,36 @@ impl Probe {
         Ok(())
     }
 
+    /// What one sample reads with the groups this probe keeps, for a comparison with a
+    /// program that only reads them (`bench/collector-floor.sh`): each /proc file as its
+    /// path, and each mount point `-F` looks at as `statvfs PATH`. The /sys facts are left
+    /// out: they are cached, not read per sample. Call it after a first `read`, which finds
+    /// the mounts.
+    pub fn per_sample_sources(&self) -> Vec<String> {
+        let skipped = |s: Source| match s {
+            Source::DentryState | Source::FileNr | Source::InodeState | Source::PtyNr => {
+                self.skip.ktables
+            }
+            Source::Interrupts => self.skip.interrupts,
+            Source::Cpuinfo => self.skip.cpu_freq,
+            Source::NetSnmp | Source::NetSnmp6 => self.skip.snmp,
+            // Read again only when the kernel says the mounts changed.
+            Source::Mounts => true,
+            _ => false,
+        };
+        let mut out: Vec<String> = Source::ALL
+            .iter()
+            .filter(|&&s| !skipped(s))
+            .map(|&s| self.path(s).display().to_string())
+            .collect();
+        if !self.skip.filesystems {
+            for (m, _) in self.mounts.iter().flatten() {
+                out.push(format!("statvfs {}", m.mountpoint));
+            }
+        }
+        out
+    }
+
     /// `sar -v`'s four files; the group is `None` only when none of them can be read.
     fn read_ktables(&mut self, out: &mut Sample) {
         let dentry = self.optional(Source::DentryState, parse_numbers::<2>);
@@ -528,50 +648,69 @@ impl Probe {
     // statvfs's field types differ by platform (u32 on some 32-bit ones).
     #[allow(clippy::useless_conversion)]
     fn read_filesystems(&mut self, out: &mut Sample) {
-        out.filesystems.clear();
         if self.skip.filesystems || self.proc_root != Path::new("/proc") {
+            out.filesystems.clear();
             return;
         }
         // The mount list is read again only when the kernel says it changed: poll(2) on an
         // open /proc/self/mounts reports POLLPRI after a mount or unmount.
         if self.mounts.is_none() || self.mounts_changed() {
-            self.mounts = self
-                .load(Source::Mounts)
-                .then(|| parse_mounts(self.buf.text()));
+            self.mounts = self.load(Source::Mounts).then(|| {
+                parse_mounts(self.buf.text())
+                    .into_iter()
+                    // A mount point with a NUL byte cannot be named to statvfs.
+                    .filter_map(|m| {
+                        let c = std::ffi::CString::new(m.mountpoint.as_bytes()).ok()?;
+                        Some((m, c))
+                    })
+                    .collect()
+            });
         }
         let Some(mounts) = &self.mounts else {
+            out.filesystems.clear();
             return;
         };
-        for m in mounts {
-            let Ok(st) = nix::sys::statvfs::statvfs(m.mountpoint.as_str()) else {
+        // Entries of the previous sample are refilled in place: their names are the same
+        // strings sample after sample, so nothing is allocated while the mounts stay.
+        let mut n = 0;
+        for (m, path) in mounts {
+            let Ok(st) = statvfs(path) else {
                 continue;
             };
-            let frsize = u64::from(st.fragment_size());
-            let size = u64::from(st.blocks()).saturating_mul(frsize);
+            let frsize = u64::from(st.f_frsize);
+            let size = u64::from(st.f_blocks).saturating_mul(frsize);
             if size == 0 {
                 continue;
             }
-            out.filesystems.push(crate::sample::FsUsage {
-                name: m.device.clone(),
-                mountpoint: m.mountpoint.clone(),
-                fstype: m.fstype.clone(),
-                size_bytes: size,
-                free_bytes: u64::from(st.blocks_free()).saturating_mul(frsize),
-                avail_bytes: u64::from(st.blocks_available()).saturating_mul(frsize),
-                inodes: u64::from(st.files()),
-                inodes_free: u64::from(st.files_free()),
-                readonly: Some(u64::from(
-                    st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY),
-                )),
-            });
+            if out.filesystems.len() <= n {
+                out.filesystems.push(crate::sample::FsUsage::default());
+            }
+            let fs = &mut out.filesystems[n];
+            n += 1;
+            if fs.name != m.device {
+                fs.name.clone_from(&m.device);
+            }
+            if fs.mountpoint != m.mountpoint {
+                fs.mountpoint.clone_from(&m.mountpoint);
+            }
+            if fs.fstype != m.fstype {
+                fs.fstype.clone_from(&m.fstype);
+            }
+            fs.size_bytes = size;
+            fs.free_bytes = u64::from(st.f_bfree).saturating_mul(frsize);
+            fs.avail_bytes = u64::from(st.f_bavail).saturating_mul(frsize);
+            fs.inodes = u64::from(st.f_files);
+            fs.inodes_free = u64::from(st.f_ffree);
+            fs.readonly = Some(u64::from(st.f_flag & nix::libc::ST_RDONLY != 0));
         }
+        out.filesystems.truncate(n);
     }
 
     /// Whether /proc/self/mounts changed since it was last read (or cannot tell).
     fn mounts_changed(&self) -> bool {
         use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
         use std::os::fd::AsFd;
-        let Some(f) = &self.files[Source::Mounts as usize].file else {
+        let Some((f, _)) = &self.files[Source::Mounts as usize].file else {
             return true;
         };
         let mut fds = [PollFd::new(f.as_fd(), PollFlags::POLLPRI)];
@@ -641,6 +780,21 @@ impl Probe {
     }
 }
 
+/// statvfs(2) of a path already in C form: nix's `statvfs` copies the path into a new
+/// C string at every call.
+fn statvfs(path: &std::ffi::CStr) -> io::Result<nix::libc::statvfs> {
+    let mut st = std::mem::MaybeUninit::<nix::libc::statvfs>::uninit();
+    // SAFETY: `path` is NUL-terminated and `st` is a valid place for the kernel to fill;
+    // it is read only when the call succeeded.
+    let rc = unsafe { nix::libc::statvfs(path.as_ptr(), st.as_mut_ptr()) };
+    if rc == 0 {
+        // SAFETY: statvfs returned 0, so it filled `st`.
+        Ok(unsafe { st.assume_init() })
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// The lines of `text`, without their newlines.
 pub(crate) fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = text;
@@ -658,23 +812,124 @@ pub(crate) fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Split `text` into whitespace-separated fields without allocating.
-pub(crate) fn fields(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(|b| b.is_ascii_whitespace())
-        .filter(|f| !f.is_empty())
+pub(crate) fn fields(line: &[u8]) -> Fields<'_> {
+    Fields(line)
+}
+
+/// The whitespace-separated fields of a line, found in one pass over its bytes.
+pub(crate) struct Fields<'a>(&'a [u8]);
+
+impl<'a> Fields<'a> {
+    /// What is left of the line.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.0
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let s = self.0;
+        let mut i = 0;
+        while i < s.len() && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == s.len() {
+            self.0 = &s[i..];
+            return None;
+        }
+        let start = i;
+        while i < s.len() && !s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        self.0 = &s[i..];
+        Some(&s[start..i])
+    }
+}
+
+/// The whitespace-separated fields of a line read as unsigned decimal numbers, each found
+/// and converted in one pass over its bytes (the hot loop of the long per-device files).
+pub(crate) fn numbers(line: &[u8]) -> Numbers<'_> {
+    Numbers(line)
+}
+
+/// See `numbers`.
+pub(crate) struct Numbers<'a>(&'a [u8]);
+
+impl Iterator for Numbers<'_> {
+    type Item = Result<u64, ParseError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.0;
+        let mut i = 0;
+        while i < s.len() && s[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i == s.len() {
+            self.0 = &s[i..];
+            return None;
+        }
+        let start = i;
+        let mut v: u64 = 0;
+        while i < s.len() {
+            let d = s[i].wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        if i - start > 19 || (i < s.len() && !s[i].is_ascii_whitespace()) || i == start {
+            // Not a plain number, or one that may overflow: the careful parser says which.
+            while i < s.len() && !s[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            self.0 = &s[i..];
+            return Some(parse_u64_checked(&s[start..i]));
+        }
+        self.0 = &s[i..];
+        Some(Ok(v))
+    }
 }
 
 /// Parse an unsigned decimal field.
+#[inline]
 pub(crate) fn parse_u64(field: &[u8]) -> Result<u64, ParseError> {
+    // Up to 19 digits cannot overflow: no checks in the loop but the digit test.
+    if field.is_empty() || field.len() > 19 {
+        return parse_u64_checked(field);
+    }
+    let mut v: u64 = 0;
+    for &b in field {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(not_a_number(field));
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Ok(v)
+}
+
+#[cold]
+fn not_a_number(field: &[u8]) -> ParseError {
+    ParseError::new(format!(
+        "not a number: {:?}",
+        String::from_utf8_lossy(field)
+    ))
+}
+
+#[cold]
+fn parse_u64_checked(field: &[u8]) -> Result<u64, ParseError> {
     if field.is_empty() {
         return Err(ParseError::new("empty number"));
     }
     let mut v: u64 = 0;
     for &b in field {
         if !b.is_ascii_digit() {
-            return Err(ParseError::new(format!(
-                "not a number: {:?}",
-                String::from_utf8_lossy(field)
-            )));
+            return Err(not_a_number(field));
         }
         v = v
             .checked_mul(10)
@@ -682,4 +937,53 @@ pub(crate) fn parse_u64(field: &[u8]) -> Result<u64, ParseError> {
             .ok_or_else(|| ParseError::new("number too large"))?;
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading without the last read that returns 0 still reads every file whole: the same
+    /// lines as a plain read to the end (the counters in them move, the lines do not).
+    #[test]
+    fn each_proc_file_is_read_whole() {
+        let mut buf = ReadBuf::default();
+        for &source in Source::ALL {
+            let mut file = ProcFile {
+                path: Path::new("/proc").join(source.rel_path()),
+                shape: source.shape(),
+                file: None,
+                absent_for: 0,
+            };
+            // Twice: the first read opens the file, the second is a sample's pread.
+            for _ in 0..2 {
+                let Ok(()) = file.read_into(&mut buf) else {
+                    continue;
+                };
+                let Ok(whole) = std::fs::read(&file.path) else {
+                    continue;
+                };
+                let lines = |t: &[u8]| t.iter().filter(|&&b| b == b'\n').count();
+                assert_eq!(lines(buf.text()), lines(&whole), "{}", file.path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_in_one_pass() {
+        let all = |s: &[u8]| numbers(s).collect::<Result<Vec<u64>, _>>();
+        assert_eq!(all(b" 1\t22  333 \n"), Ok(vec![1, 22, 333]));
+        assert_eq!(all(b""), Ok(vec![]));
+        assert_eq!(
+            all(b"18446744073709551615"),
+            Ok(vec![u64::MAX]),
+            "20 digits that fit"
+        );
+        assert!(all(b"18446744073709551616").is_err());
+        assert!(all(b"12 3x 4").is_err());
+        assert!(all(b"-1").is_err());
+        assert_eq!(parse_u64(b"0123"), Ok(123));
+        assert!(parse_u64(b"12a").is_err());
+        assert!(parse_u64(b"").is_err());
+    }
 }

@@ -3,7 +3,7 @@
 //! A focused parser rather than procfs-core's `InterfaceDeviceStatus`, which returns a
 //! `HashMap` (losing the kernel's order) and allocates every name at every sample.
 
-use super::{fields, parse_u64, ParseError};
+use super::{numbers, ParseError};
 use crate::sample::NetCounters;
 
 /// Parse /proc/net/dev into `net`, reusing its entries. Link facts (speed, duplex) are left
@@ -12,8 +12,8 @@ pub fn parse_net_dev(text: &[u8], net: &mut Vec<NetCounters>) -> Result<(), Pars
     let mut n = 0;
     // Two header lines, then `name: 16 counters`. Old kernels print `eth0:123` with no
     // space after the colon, so split on the colon, not on whitespace.
-    for line in text.split(|&b| b == b'\n').skip(2) {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
+    for line in super::lines(text).skip(2) {
+        let Some(colon) = memchr::memchr(b':', line) else {
             continue;
         };
         let name = line[..colon].trim_ascii();
@@ -21,8 +21,8 @@ pub fn parse_net_dev(text: &[u8], net: &mut Vec<NetCounters>) -> Result<(), Pars
             std::str::from_utf8(name).map_err(|_| ParseError::new("interface name not UTF-8"))?;
         let mut c = [0u64; 16];
         let mut count = 0;
-        for (slot, v) in c.iter_mut().zip(fields(&line[colon + 1..])) {
-            *slot = parse_u64(v)?;
+        for (slot, v) in c.iter_mut().zip(numbers(&line[colon + 1..])) {
+            *slot = v?;
             count += 1;
         }
         if count < 16 {

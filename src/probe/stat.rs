@@ -4,7 +4,7 @@
 //! of each `cpuN` line (so an offline CPU shifts every later one) and the `intr` total, and
 //! allocates a `String` per line.
 
-use super::{fields, parse_u64, ParseError};
+use super::{fields, numbers, parse_u64, ParseError};
 use crate::sample::{CpuTicks, CpuTimes, KernelCounters};
 
 /// Parse /proc/stat into `cpu` and `kernel`, reusing `cpu.per_cpu`'s allocation. CPUs with
@@ -18,11 +18,11 @@ pub fn parse_stat(
     cpu.per_cpu.clear();
     *kernel = KernelCounters::default();
     let mut saw_total = false;
-    for line in text.split(|&b| b == b'\n') {
+    for line in super::lines(text) {
         let mut f = fields(line);
         let Some(key) = f.next() else { continue };
         if let Some(n) = key.strip_prefix(b"cpu") {
-            let ticks = parse_ticks(f)?;
+            let ticks = parse_ticks(f.rest())?;
             if n.is_empty() {
                 cpu.total = ticks;
                 saw_total = true;
@@ -64,10 +64,11 @@ pub fn parse_stat(
 /// More CPUs than any kernel supports (NR_CPUS is at most 8192): a guard against nonsense.
 const MAX_CPUS: usize = 1 << 16;
 
-fn parse_ticks<'a>(mut f: impl Iterator<Item = &'a [u8]>) -> Result<CpuTicks, ParseError> {
+fn parse_ticks(rest: &[u8]) -> Result<CpuTicks, ParseError> {
+    let mut f = numbers(rest);
     let mut next = |required: bool| -> Result<u64, ParseError> {
         match f.next() {
-            Some(v) => parse_u64(v),
+            Some(v) => v,
             None if required => Err(ParseError::new("cpu line with fewer than 4 columns")),
             None => Ok(0),
         }

@@ -1,14 +1,27 @@
 //! /proc/uptime: the monotonic clock that intervals are measured on.
+//!
+//! A focused parser: procfs-core's `Uptime::from_read` copies the text into a `String` at
+//! every sample.
 
-use super::ParseError;
-use procfs_core::{FromRead, Uptime};
+use super::{fields, ParseError};
 
 /// Seconds since boot, in hundredths (sysstat keeps the same unit).
 pub fn parse_uptime(text: &[u8]) -> Result<u64, ParseError> {
-    let up = Uptime::from_read(text)?;
-    if !up.uptime.is_finite() || up.uptime < 0.0 {
-        return Err(ParseError::new(format!("bad uptime {}", up.uptime)));
+    let field = fields(text)
+        .next()
+        .ok_or_else(|| ParseError::new("empty file"))?;
+    let up = std::str::from_utf8(field)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .ok_or_else(|| {
+            ParseError::new(format!(
+                "not a number: {:?}",
+                String::from_utf8_lossy(field)
+            ))
+        })?;
+    if !up.is_finite() || up < 0.0 {
+        return Err(ParseError::new(format!("bad uptime {up}")));
     }
     // Hundredths are exact in the text; rounding undoes the binary fraction.
-    Ok((up.uptime * 100.0).round() as u64)
+    Ok((up * 100.0).round() as u64)
 }
