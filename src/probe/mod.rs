@@ -831,22 +831,30 @@ impl<'a> Iterator for Fields<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
-        let s = self.0;
-        let mut i = 0;
-        while i < s.len() && s[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == s.len() {
-            self.0 = &s[i..];
-            return None;
-        }
-        let start = i;
+        let (s, start) = skip_space(&mut self.0)?;
+        let mut i = start;
         while i < s.len() && !s[i].is_ascii_whitespace() {
             i += 1;
         }
         self.0 = &s[i..];
         Some(&s[start..i])
     }
+}
+
+/// The rest of a line and where its next field starts, past the whitespace before it;
+/// `None` (the rest consumed) when only whitespace is left.
+#[inline]
+fn skip_space<'a>(rest: &mut &'a [u8]) -> Option<(&'a [u8], usize)> {
+    let s = *rest;
+    let i = s
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(s.len());
+    if i == s.len() {
+        *rest = &s[i..];
+        return None;
+    }
+    Some((s, i))
 }
 
 /// The whitespace-separated fields of a line read as unsigned decimal numbers, each found
@@ -863,16 +871,8 @@ impl Iterator for Numbers<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let s = self.0;
-        let mut i = 0;
-        while i < s.len() && s[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i == s.len() {
-            self.0 = &s[i..];
-            return None;
-        }
-        let start = i;
+        let (s, start) = skip_space(&mut self.0)?;
+        let mut i = start;
         let mut v: u64 = 0;
         while i < s.len() {
             let d = s[i].wrapping_sub(b'0');
