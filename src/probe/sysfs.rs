@@ -2,10 +2,12 @@
 //! interface's link speed and duplex (for `%ifutil`).
 //!
 //! They change rarely, so they are cached by name and read only for a name not seen
-//! before, and again for every name at least once a minute of uptime and every `REFRESH`
-//! samples (links renegotiate). A refresh reads in place — one reused path, one reused
-//! buffer — and forgets names no longer present, so the cache neither allocates in a
-//! steady state nor grows with interfaces that came and went (container veths).
+//! before. A device keeps its kind while it exists (one that goes and comes back is read
+//! again); a link's speed is read again at least once a minute of uptime and every
+//! `REFRESH` samples (links renegotiate). A refresh reads in place — one reused path, one
+//! reused buffer — and forgets names no longer present, so the cache neither allocates in
+//! a steady state nor grows with devices and interfaces that came and went (container
+//! veths).
 
 use crate::sample::{DiskCounters, NetCounters};
 use std::collections::HashMap;
@@ -56,7 +58,8 @@ impl SysFacts {
     }
 
     /// Start a sample taken at `uptime_cs`: at least once a minute (and every `REFRESH`
-    /// samples) re-read the facts of the names the last sample had and forget the others.
+    /// samples) forget the names the last sample did not have and re-read the link facts
+    /// of the interfaces it had.
     pub(super) fn start_sample(&mut self, uptime_cs: u64) {
         let last = self.samples;
         self.samples = self.samples.wrapping_add(1);
@@ -68,9 +71,6 @@ impl SysFacts {
         self.disks.retain(|_, c| c.seen == last);
         self.links.retain(|_, c| c.seen == last);
         let (path, buf) = (&mut self.path, &mut self.buf);
-        for (name, c) in &mut self.disks {
-            c.facts = disk_facts(path, &self.root, name);
-        }
         for (name, c) in &mut self.links {
             c.facts = link_facts(path, buf, &self.root, name);
         }
