@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fixture, rsadc_bin, tempdir, text};
+use common::{fixture, golden, rsadc_bin, tempdir, text};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -120,33 +120,18 @@ fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_golden(name: &str, got: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("RSAR_BLESS").is_some() {
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        want == got,
-        "{} differs (RSAR_BLESS=1 rewrites it):\n{got}",
-        path.display()
-    );
-}
-
 #[test]
 fn metrics_of_a_fixture_tree_are_pinned_in_both_formats_and_pass_promtool() {
     let served = serve(Some(&fixture("t0")), &[]);
     let (status, text_body) = get(&served.addr, "/metrics", None);
     assert_eq!(status, "HTTP/1.1 200 OK");
-    check_golden("metrics-t0.prom", &text_body);
+    golden("metrics-t0.prom", &text_body);
     let (_, om) = get(
         &served.addr,
         "/metrics",
         Some("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"),
     );
-    check_golden("metrics-t0.openmetrics", &om);
+    golden("metrics-t0.openmetrics", &om);
     assert!(om.ends_with("# EOF\n"));
     // The families node_exporter's dashboards and alerts use.
     for name in [

@@ -17,15 +17,7 @@ fn recorded_snapshots_report_as_pinned() {
     let out = run(&rsar_bin(), &["-A", "-f", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let got = text(&out.stdout);
-    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/recorded-A.txt");
-    if std::env::var_os("RSAR_BLESS").is_some() {
-        std::fs::write(&golden, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&golden).unwrap();
-    assert_eq!(
-        got, want,
-        "rsar -A differs from tests/golden/recorded-A.txt"
-    );
+    golden("recorded-A.txt", &got);
 }
 
 #[test]

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use std::path::PathBuf;
 
 fn svg(args: &[&str]) -> String {
     let out = run(&rsar_bin(), args);
@@ -90,11 +89,7 @@ fn pinned_on_a_small_log() {
     let d = tempdir();
     let file = record(d.path());
     let got = svg(&["-u", "-q", "--format", "svg", "-f", file.to_str().unwrap()]);
-    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/recorded-uq.svg");
-    if std::env::var_os("RSAR_BLESS").is_some() {
-        std::fs::write(&golden, &got).unwrap();
-    }
-    assert_eq!(got, std::fs::read_to_string(&golden).unwrap());
+    golden("recorded-uq.svg", &got);
 }
 
 #[test]

@@ -50,20 +50,6 @@ fn screen(app: &App, w: u16, h: u16) -> String {
         + "\n"
 }
 
-fn pinned(name: &str, got: &str) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("RSAR_BLESS").is_some() {
-        std::fs::write(&path, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert_eq!(
-        got, want,
-        "{name} differs (RSAR_BLESS=1 to rewrite after looking)"
-    );
-}
-
 /// A live screen fed two captured samples and a fixed process list.
 fn live() -> Driver {
     utc();
@@ -137,9 +123,9 @@ fn replay_screens_at_80x24_and_160x48() {
     let (_d, mut drv) = replay();
     assert_eq!(drv.app.timeline.len(), 3);
     assert_eq!(drv.app.cursor, 0, "a replay starts at the first interval");
-    pinned("tui-replay-80x24.txt", &screen(&drv.app, 80, 24));
+    golden("tui-replay-80x24.txt", &screen(&drv.app, 80, 24));
     drv.app.key(key(KeyCode::Right));
-    pinned("tui-replay-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-replay-160x48.txt", &screen(&drv.app, 160, 48));
 }
 
 #[test]
@@ -153,12 +139,12 @@ fn live_screens_at_80x24_and_160x48() {
     );
     assert!(s80.contains("vda"), "{s80}");
     assert!(s80.contains("4242"), "{s80}");
-    pinned("tui-live-80x24.txt", &s80);
-    pinned("tui-live-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-live-80x24.txt", &s80);
+    golden("tui-live-160x48.txt", &screen(&drv.app, 160, 48));
     // The help screen at the smallest size.
     let mut drv = drv;
     drv.app.key(key(KeyCode::Char('?')));
-    pinned("tui-help-80x24.txt", &screen(&drv.app, 80, 24));
+    golden("tui-help-80x24.txt", &screen(&drv.app, 80, 24));
 }
 
 #[test]
@@ -283,59 +269,15 @@ fn process_table_sorts_and_filters() {
 
 #[test]
 fn the_real_binary_in_a_pseudo_terminal_quits_cleanly() {
-    use std::io::{Read, Write};
-    use std::os::fd::OwnedFd;
     let d = tempdir();
     let file = record(d.path());
-    let size = nix::pty::Winsize {
-        ws_row: 24,
-        ws_col: 80,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    let pty = nix::pty::openpty(Some(&size), None).unwrap();
-    let slave = |fd: &OwnedFd| std::process::Stdio::from(fd.try_clone().unwrap());
-    let mut child = std::process::Command::new(rsar_bin())
-        .args(["tui", "-f", file.to_str().unwrap()])
-        .env("TERM", "xterm-256color")
-        .env("TZ", "UTC")
-        .stdin(slave(&pty.slave))
-        .stdout(slave(&pty.slave))
-        .stderr(slave(&pty.slave))
-        .spawn()
-        .unwrap();
-    drop(pty.slave);
-    let mut master = std::fs::File::from(pty.master);
-    let mut reader = master.try_clone().unwrap();
-    let output = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&buf[..n]);
-        }
-        all
-    });
-    std::thread::sleep(Duration::from_millis(800));
-    master.write_all(b"l").unwrap(); // an unbound key: ignored
-    master.write_all(b"q").unwrap();
-    let mut status = None;
-    for _ in 0..100 {
-        if let Some(s) = child.try_wait().unwrap() {
-            status = Some(s);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let status = status.unwrap_or_else(|| {
-        let _ = child.kill();
-        panic!("rsar tui did not quit on q");
-    });
-    assert!(status.success(), "{status:?}");
-    drop(master);
-    let out = String::from_utf8_lossy(&output.join().unwrap()).into_owned();
+    // `l` is an unbound key: ignored.
+    let (code, out, _) = in_pty(
+        &["tui", "-f", file.to_str().unwrap()],
+        &[b"l", b"q"],
+        Duration::from_millis(800),
+    );
+    assert_eq!(code, Some(0));
     assert!(out.contains("REPLAY"), "the screen was drawn");
     assert!(out.contains("\x1b[?1049l"), "the alternate screen was left");
 }

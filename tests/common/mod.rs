@@ -38,6 +38,24 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Compare `got` with the golden file `tests/golden/NAME`; `RSAR_BLESS=1` rewrites the
+/// file first (look at the diff before committing it).
+pub fn golden(name: &str, got: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("RSAR_BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(
+        got,
+        want,
+        "{} differs (RSAR_BLESS=1 rewrites it, to be looked at before committing)",
+        path.display()
+    );
+}
+
 pub fn fixture(t: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/vm-6.18")
