@@ -23,9 +23,9 @@ use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
 /// What importing one source did to one day.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayImport {
-    pub date: Option<NaiveDate>,
+    pub date: NaiveDate,
     /// Records written (samples, restarts, comments, process tables).
     pub written: u64,
     /// The files they were written to.
@@ -41,9 +41,7 @@ pub struct DayImport {
 impl DayImport {
     /// One line for the user.
     pub fn describe(&self) -> String {
-        let date = self
-            .date
-            .map_or_else(String::new, |d| d.format("%Y-%m-%d").to_string());
+        let date = self.date.format("%Y-%m-%d");
         if let Some(why) = &self.refused {
             return format!("{date}: not imported: {why}");
         }
@@ -211,8 +209,12 @@ fn start(log_dir: &LogDir, date: NaiveDate, ns: i64, host: &HostFacts) -> Result
         source,
     })?;
     let mut report = DayImport {
-        date: Some(date),
-        ..DayImport::default()
+        date,
+        written: 0,
+        files: Vec::new(),
+        covered: 0,
+        after_open_file: 0,
+        refused: None,
     };
     let mut span: Option<Span> = None;
     let has_open_file = files
@@ -242,14 +244,7 @@ fn start(log_dir: &LogDir, date: NaiveDate, ns: i64, host: &HostFacts) -> Result
             });
         }
     }
-    let offset_s = {
-        use chrono::{Offset, TimeZone};
-        chrono::Local
-            .timestamp_nanos(ns)
-            .offset()
-            .fix()
-            .local_minus_utc()
-    };
+    let offset_s = crate::time::local_day(ns).1;
     Ok(Day {
         date,
         offset_s,

@@ -87,6 +87,14 @@ pub fn local_date(ns: i64) -> chrono::NaiveDate {
     utc(ns).with_timezone(&Local).date_naive()
 }
 
+/// The local calendar date of a time and the UTC offset in force then, in seconds (what a
+/// day file's header records).
+pub fn local_day(ns: i64) -> (chrono::NaiveDate, i32) {
+    use chrono::Offset;
+    let t = utc(ns).with_timezone(&Local);
+    (t.date_naive(), t.offset().fix().local_minus_utc())
+}
+
 /// A point in time as `--since`/`--until` take it, relative to `now_ns`:
 /// `HH:MM[:SS]` (today), `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 with `T` and an
 /// optional zone (`Z`, `+01:00`), `@EPOCH` or an epoch in seconds, `now`, `today [HH:MM]`,

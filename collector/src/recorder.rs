@@ -2,7 +2,7 @@
 //! with housekeeping after each rotation), or one given file.
 
 use crate::args::Target;
-use chrono::{DateTime, Local, NaiveDate, Offset};
+use chrono::{Local, NaiveDate};
 use rsar::sample::{HostFacts, Sample};
 use rsar::store::{self, safe_dir::LogDir, DayWriter, NonRegular, StoreError};
 use std::path::{Path, PathBuf};
@@ -28,11 +28,7 @@ pub struct Recorder {
     housekept: Option<NaiveDate>,
 }
 
-/// The local calendar date and UTC offset of a time.
-pub fn local_day(ns: i64) -> (NaiveDate, i32) {
-    let t = DateTime::from_timestamp_nanos(ns).with_timezone(&Local);
-    (t.date_naive(), t.offset().fix().local_minus_utc())
-}
+pub use rsar::time::local_day;
 
 /// The first and the last-plus-one nanosecond of a local calendar date, when the time
 /// zone names them (a midnight skipped by a DST change has no answer: `None`, and the
