@@ -5,29 +5,40 @@
 #          and writing nothing (and statvfs's each mount point -F looks at): the kernel's
 #          cost of the counters, which no collector can go below;
 #   rsadc  the release build, its default groups, --no-processes (processes are measured
-#          apart: bench/processes-vs-atop.sh), recording into a temporary directory;
+#          apart: bench/processes-vs-atop.sh), recording into a temporary directory; it
+#          parses a file only when its text changed since the last sample;
+#   reparse the same with --reparse: every file parsed at every sample, as on a machine
+#          where every counter moves every second (on an idle one the network files and
+#          the serial lines read the same from one second to the next);
 #   sadc   sysstat's /usr/lib/sysstat/sadc -S DISK (Debian's sa1 default), for reference.
 # Each runs for N1 and for N2 samples; the marginal cost is (cpu(N2) - cpu(N1)) / (N2 - N1),
 # so start-up cancels out. CPU is user + system time from wait4(2) (bench/floor.c's `time`).
 #
 #   bench/collector-floor.sh            # this VM, then the synthetic host
-#   bench/collector-floor.sh vm         # this VM only: 6 processes side by side, ~N2 s
+#   bench/collector-floor.sh vm         # this VM only: ROUNDS × (N1 + N2) s
 #   bench/collector-floor.sh synth      # the 128-CPU / 96-disk / 400-interface host only
 #
+# The binaries are run once before the rounds, so that they start from the page cache.
 # vm:    every program samples this machine's /proc once per INTERVAL (default 1 s; sadc
-#        only takes whole seconds, so it always uses 1 s), all six runs at once.
+#        only takes whole seconds, so it always uses 1 s), the four programs
+#        side by side, for N1 samples and then for N2.
 # synth: examples/synth_host.rs writes one snapshot of the big host; floor and rsadc read
 #        that tree (--proc-root/--sys-root) back to back: rsadc on its simulated clock
 #        (--fake-clock: waits take no time), the floor with interval 0. The snapshot does
-#        not change between samples, so the counters rsadc records do not either (its
-#        parsing is the same work; its log deltas are all zero). sadc cannot read another
+#        not change between samples, so the counters rsadc records do not either: its log
+#        deltas are all zero, and rsadc parses again only the files it always parses
+#        (stat, meminfo, vmstat, softnet_stat...); the reparse row is the cost of parsing
+#        everything. sadc cannot read another
 #        tree and is left out. The tree's files are regular files in the page cache: the
 #        floor there is a memcpy of ~140 kB (about 10 us), not the kernel generating
 #        the text of 128 CPUs, 288 block devices and 400 interfaces, so the ratio says
 #        how fast rsadc parses and encodes 140 kB of text rather than how close it is
 #        to what a real host of that size would cost the kernel.
-# Env: N1, N2 (default 10, 70), INTERVAL (vm, seconds, default 1), SYNTH_N1, SYNTH_N2
-# (default 100, 700), CPUS, DISKS, IFACES (default 128, 96, 400), SADC (default
+# Each round prints every program's figures. The verdict comes from the median over the
+# rounds of each program's CPU time for N1 and for N2 samples: a single round's ratio
+# moves by ±0.2 on this VM, mostly with how long each process took to start.
+# Env: ROUNDS (default 3), N1, N2 (default 10, 70), INTERVAL (vm, seconds, default 1),
+# SYNTH_N1, SYNTH_N2 (default 100, 700), CPUS, DISKS, IFACES (default 128, 96, 400), SADC (default
 # /usr/lib/sysstat/sadc; absent: skipped with a note). Needs cc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +49,8 @@ case $mode in vm | synth | all) ;; *)
   ;;
 esac
 N1=${N1:-10} N2=${N2:-70} INTERVAL=${INTERVAL:-1}
-SYNTH_N1=${SYNTH_N1:-100} SYNTH_N2=${SYNTH_N2:-700}
+SYNTH_N1=${SYNTH_N1:-100} SYNTH_N2=${SYNTH_N2:-700} ROUNDS=${ROUNDS:-3}
+pids=()
 CPUS=${CPUS:-128} DISKS=${DISKS:-96} IFACES=${IFACES:-400}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
 command -v cc >/dev/null || { echo "needs a C compiler (cc)" >&2; exit 1; }
@@ -49,6 +61,8 @@ trap 'rm -rf "$tmp"' EXIT
 export TZ=UTC LC_ALL=C
 rsadc=$PWD/target/release/rsadc floor=$tmp/floor
 cc -O2 -Wall -o "$floor" bench/floor.c
+"$rsadc" --version >/dev/null
+[ ! -x "$SADC" ] || "$SADC" -V >/dev/null 2>&1 || true
 
 # cpu N1 N2 NAME: the marginal µs per sample of NAME from $tmp/NAME.N1 and $tmp/NAME.N2.
 marginal() {
@@ -59,7 +73,7 @@ row() { # name n1 n2 floor-us
   local us
   us=$(marginal "$2" "$3" "$1")
   awk -v name="$1" -v a="$(cat "$tmp/$1.$2")" -v b="$(cat "$tmp/$1.$3")" -v us="$us" -v f="$4" \
-    'BEGIN { printf "  %-6s %10.1f ms %10.1f ms %10.1f us %8.2fx\n", name, a / 1000, b / 1000, us, (f > 0 ? us / f : 0) }'
+    'BEGIN { printf "  %-7s %10.1f ms %10.1f ms %10.1f us %8.2fx\n", name, a / 1000, b / 1000, us, (f > 0 ? us / f : 0) }'
 }
 sources() { # list: how many of its files exist (and statvfs lines)
   local n=0 line
@@ -69,74 +83,138 @@ sources() { # list: how many of its files exist (and statvfs lines)
   echo "$n"
 }
 header() { # n1 n2
-  printf '  %-6s %13s %13s %13s %9s\n' program "cpu($1)" "cpu($2)" "per sample" "/ floor"
+  printf '  %-7s %13s %13s %13s %9s\n' program "cpu($1)" "cpu($2)" "per sample" "/ floor"
 }
 
-vm() {
-  local ms list=$tmp/vm.list
-  ms=$(awk -v i="$INTERVAL" 'BEGIN { printf "%d", i * 1000 }')
-  "$rsadc" --list-sources >"$list"
-  local have_sadc=0 pids=()
-  [ -x "$SADC" ] && have_sadc=1
-  for n in "$N1" "$N2"; do
-    mkdir -m 755 "$tmp/log.$n"
-    "$floor" time "$floor" read "$ms" "$n" "$list" >"$tmp/floor.$n" 2>"$tmp/floor.$n.err" &
-    pids+=($!)
-    "$floor" time "$rsadc" --no-processes "$INTERVAL" "$n" "$tmp/log.$n" \
-      >"$tmp/rsadc.$n" 2>"$tmp/rsadc.$n.err" &
-    pids+=($!)
-    if [ $have_sadc = 1 ]; then
-      "$floor" time "$SADC" -S DISK 1 "$n" "$tmp/sa.$n" >"$tmp/sadc.$n" 2>"$tmp/sadc.$n.err" &
-      pids+=($!)
-    fi
-  done
-  local failed=0
+# run NAME N CMD...: CMD's CPU time in µs into $tmp/NAME.N, in the background.
+run() {
+  local name=$1 n=$2
+  shift 2
+  "$floor" time "$@" >"$tmp/$name.$n" 2>"$tmp/$name.$n.err" &
+  pids+=($!)
+}
+# keep NAME N1 N2: add this round's CPU times of NAME to every round's.
+keep() {
+  cat "$tmp/$1.$2" >>"$tmp/$1.$2.rounds"
+  cat "$tmp/$1.$3" >>"$tmp/$1.$3.rounds"
+}
+# pooled NAME N1 N2: the marginal µs per sample of NAME from the median over the rounds of
+# its CPU time for N1 and for N2 samples (a start-up that took 3 ms more in one run moves
+# one round's figure by 50 us, not the median's).
+pooled() {
+  awk -v a="$(median $(cat "$tmp/$1.$2.rounds"))" -v b="$(median $(cat "$tmp/$1.$3.rounds"))" \
+    -v n1="$2" -v n2="$3" 'BEGIN { printf "%.1f", (b - a) / (n2 - n1) }'
+}
+wait_all() {
+  local failed=0 p
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  pids=()
   if [ $failed = 1 ]; then
     cat "$tmp"/*.err >&2
     exit 1
   fi
-  echo "this VM: $(nproc) CPUs, $(sources "$list") sources per sample, interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side"
-  header "$N1" "$N2"
-  local f r s
-  f=$(marginal "$N1" "$N2" floor)
-  r=$(marginal "$N1" "$N2" rsadc)
-  row floor "$N1" "$N2" "$f"
-  row rsadc "$N1" "$N2" "$f"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
+vm() {
+  local ms list=$tmp/vm.list round
+  ms=$(awk -v i="$INTERVAL" 'BEGIN { printf "%d", i * 1000 }')
+  "$rsadc" --list-sources >"$list"
+  local have_sadc=0
+  [ -x "$SADC" ] && have_sadc=1
+  echo "this VM: $(nproc) CPUs, $(sources "$list") sources per sample, interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
+  local ratios=() busy=() vs_sadc=()
+  for round in $(seq "$ROUNDS"); do
+    local n
+    for n in "$N1" "$N2"; do
+      rm -rf "$tmp/log.$n" "$tmp/rlog.$n" "$tmp/sa.$n"
+      mkdir -m 755 "$tmp/log.$n" "$tmp/rlog.$n"
+      run floor "$n" "$floor" read "$ms" "$n" "$list"
+      run rsadc "$n" "$rsadc" --no-processes "$INTERVAL" "$n" "$tmp/log.$n"
+      run reparse "$n" "$rsadc" --no-processes --reparse "$INTERVAL" "$n" "$tmp/rlog.$n"
+      [ $have_sadc = 0 ] || run sadc "$n" "$SADC" -S DISK 1 "$n" "$tmp/sa.$n"
+      # The N1 runs first, then the N2 runs: four programs waking at once on this
+      # 2-CPU machine rather than eight.
+      wait_all
+    done
+    echo "round $round:"
+    header "$N1" "$N2"
+    local f r b s
+    f=$(marginal "$N1" "$N2" floor)
+    r=$(marginal "$N1" "$N2" rsadc)
+    b=$(marginal "$N1" "$N2" reparse)
+    row floor "$N1" "$N2" "$f"
+    row rsadc "$N1" "$N2" "$f"
+    row reparse "$N1" "$N2" "$f"
+    ratios+=("$(ratio "$r" "$f")")
+    busy+=("$(ratio "$b" "$f")")
+    keep floor "$N1" "$N2"
+    keep rsadc "$N1" "$N2"
+    keep reparse "$N1" "$N2"
+    if [ $have_sadc = 1 ]; then
+      row sadc "$N1" "$N2" "$f"
+      s=$(marginal "$N1" "$N2" sadc)
+      vs_sadc+=("$(ratio "$r" "$s")")
+      keep sadc "$N1" "$N2"
+    fi
+  done
+  f=$(pooled floor "$N1" "$N2")
+  r=$(pooled rsadc "$N1" "$N2")
+  b=$(pooled reparse "$N1" "$N2")
+  echo "vm, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
+  echo "    rsadc/floor = $(ratio "$r" "$f") (target <= 1.25); rounds: ${ratios[*]}"
+  echo "    parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
   if [ $have_sadc = 1 ]; then
-    row sadc "$N1" "$N2" "$f"
-    s=$(marginal "$N1" "$N2" sadc)
-    awk -v r="$r" -v f="$f" -v s="$s" 'BEGIN { printf "  vm: rsadc/floor = %.2f (target <= 1.25)   rsadc/sadc = %.2f\n", r / f, r / s }'
+    s=$(pooled sadc "$N1" "$N2")
+    echo "    sadc $s us: rsadc/sadc = $(ratio "$r" "$s"); rounds: ${vs_sadc[*]}"
   else
-    echo "  sadc: skipped ($SADC absent: apt-get install sysstat)"
-    awk -v r="$r" -v f="$f" 'BEGIN { printf "  vm: rsadc/floor = %.2f (target <= 1.25)\n", r / f }'
+    echo "    sadc: skipped ($SADC absent: apt-get install sysstat)"
   fi
 }
 
 synth() {
-  local tree=$tmp/synth list=$tmp/synth.list start=1763719200
+  local tree=$tmp/synth list=$tmp/synth.list start=1763719200 round
   target/release/examples/synth_host --cpus "$CPUS" --disks "$DISKS" --ifaces "$IFACES" \
     --steps 1 "$tree" 2>/dev/null
   local roots=(--proc-root "$tree/t0/proc" --sys-root "$tree/t0/sys")
   [ -d "$tree/t0" ] || roots=(--proc-root "$tree/t0000/proc" --sys-root "$tree/t0000/sys")
   "$rsadc" "${roots[@]}" --list-sources >"$list"
-  for n in "$SYNTH_N1" "$SYNTH_N2"; do
-    "$floor" time "$floor" read 0 "$n" "$list" >"$tmp/floor.$n" 2>"$tmp/floor.$n.err"
-    mkdir -m 755 "$tmp/slog.$n"
-    "$floor" time "$rsadc" "${roots[@]}" --fake-clock "$start" --no-processes 1 "$n" \
-      "$tmp/slog.$n" >"$tmp/rsadc.$n" 2>"$tmp/rsadc.$n.err" || {
-      cat "$tmp/rsadc.$n.err" >&2
-      exit 1
-    }
+  echo "synthetic host: $CPUS CPUs, $DISKS disks, $IFACES interfaces; $(sources "$list") sources per sample, $(du -sb "${roots[1]}" | cut -f1) bytes of /proc; $SYNTH_N1 and $SYNTH_N2 samples back to back, $ROUNDS rounds"
+  local ratios=() busy=()
+  for round in $(seq "$ROUNDS"); do
+    local n
+    for n in "$SYNTH_N1" "$SYNTH_N2"; do
+      rm -rf "$tmp/slog.$n" "$tmp/srlog.$n"
+      mkdir -m 755 "$tmp/slog.$n" "$tmp/srlog.$n"
+      run floor "$n" "$floor" read 0 "$n" "$list"
+      wait_all
+      run rsadc "$n" "$rsadc" "${roots[@]}" --fake-clock "$start" --no-processes 1 "$n" "$tmp/slog.$n"
+      wait_all
+      run reparse "$n" "$rsadc" "${roots[@]}" --fake-clock "$start" --no-processes --reparse 1 "$n" "$tmp/srlog.$n"
+      wait_all
+    done
+    echo "round $round:"
+    header "$SYNTH_N1" "$SYNTH_N2"
+    local f r b
+    f=$(marginal "$SYNTH_N1" "$SYNTH_N2" floor)
+    r=$(marginal "$SYNTH_N1" "$SYNTH_N2" rsadc)
+    b=$(marginal "$SYNTH_N1" "$SYNTH_N2" reparse)
+    row floor "$SYNTH_N1" "$SYNTH_N2" "$f"
+    row rsadc "$SYNTH_N1" "$SYNTH_N2" "$f"
+    row reparse "$SYNTH_N1" "$SYNTH_N2" "$f"
+    ratios+=("$(ratio "$r" "$f")")
+    busy+=("$(ratio "$b" "$f")")
+    keep floor "$SYNTH_N1" "$SYNTH_N2"
+    keep rsadc "$SYNTH_N1" "$SYNTH_N2"
+    keep reparse "$SYNTH_N1" "$SYNTH_N2"
   done
-  echo "synthetic host: $CPUS CPUs, $DISKS disks, $IFACES interfaces; $(sources "$list") sources per sample, $(du -sb "${roots[1]}" | cut -f1) bytes of /proc; $SYNTH_N1 and $SYNTH_N2 samples back to back"
-  header "$SYNTH_N1" "$SYNTH_N2"
-  local f r
-  f=$(marginal "$SYNTH_N1" "$SYNTH_N2" floor)
-  r=$(marginal "$SYNTH_N1" "$SYNTH_N2" rsadc)
-  row floor "$SYNTH_N1" "$SYNTH_N2" "$f"
-  row rsadc "$SYNTH_N1" "$SYNTH_N2" "$f"
-  awk -v r="$r" -v f="$f" 'BEGIN { printf "  synth: rsadc/floor = %.2f (target <= 1.5)\n", r / f }'
+  f=$(pooled floor "$SYNTH_N1" "$SYNTH_N2")
+  r=$(pooled rsadc "$SYNTH_N1" "$SYNTH_N2")
+  b=$(pooled reparse "$SYNTH_N1" "$SYNTH_N2")
+  echo "synth, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
+  echo "       rsadc/floor = $(ratio "$r" "$f") (target <= 1.5); rounds: ${ratios[*]}"
+  echo "       parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
 }
 
 [ "$mode" = synth ] || vm

@@ -13,7 +13,7 @@ use rsar::sample::Sample;
 use rsar::store::DayWriter;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 struct Counting;
 
@@ -55,21 +55,57 @@ static GLOBAL: Counting = Counting;
 
 #[test]
 fn a_steady_state_sample_allocates_nothing() {
-    let t0 = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
+    steady_state(false);
+}
+
+/// The collector's probe, which parses only the files whose text changed: a changed text
+/// is kept for the next comparison in a buffer of its own, grown once.
+#[test]
+fn a_steady_state_sample_reusing_unchanged_files_allocates_nothing() {
+    steady_state(true);
+}
+
+fn steady_state(reuse: bool) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18");
+    let tree = tempfile::tempdir().unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(fixtures.join("t0/."))
+        .arg(tree.path())
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let t0 = tree.path();
     let mut probe = Probe::new(&t0.join("proc"), &t0.join("sys")).expect("the fixture tree");
+    if reuse {
+        probe = probe.reusing_unchanged();
+    }
     let dir = tempfile::tempdir().unwrap();
     let host = probe.host().clone();
     let start = 1_763_719_200_000_000_000;
     let (mut writer, _) =
         DayWriter::open(&dir.path().join("rsar20251121"), &host, start, 0).expect("a log");
+    // Files whose text changes between the captures t0 and t1: written in place at each
+    // sample, alternately, so that some files change and the others do not.
+    let changing: Vec<(PathBuf, [Vec<u8>; 2])> = ["net/snmp", "diskstats", "loadavg"]
+        .iter()
+        .map(|f| {
+            let text = |t: &str| std::fs::read(fixtures.join(t).join("proc").join(f)).unwrap();
+            (t0.join("proc").join(f), [text("t0"), text("t1")])
+        })
+        .collect();
+    assert!(changing.iter().all(|(_, [a, b])| a != b));
 
     let mut sample = Sample::default();
     // (allocations in the probe, in the writer)
     let mut step = |i: i64, sample: &mut Sample| {
+        for (path, texts) in &changing {
+            std::fs::write(path, &texts[i as usize % 2]).unwrap();
+        }
         let a = allocations();
         probe.read(sample).expect("a sample of the fixture");
         let b = allocations();
-        // The tree does not change: let time pass as it would.
+        // Let time pass as it would.
         sample.time.wall_ns = start + i * 1_000_000_000;
         sample.time.uptime_cs += i as u64 * 100;
         writer.append_sample(&host, sample).expect("written");
@@ -80,7 +116,7 @@ fn a_steady_state_sample_allocates_nothing() {
     for i in 0..200 {
         step(i, &mut sample);
     }
-    assert!(!sample.disks.is_empty() && !sample.net.is_empty());
+    assert!(!sample.disks.is_empty() && !sample.net.is_empty() && sample.snmp.is_some());
     // 300 samples: several /sys refreshes (every 60 samples) and key frames (every 64).
     let (mut probe_allocs, mut writer_allocs) = (0, 0);
     for i in 200..500 {

@@ -202,3 +202,62 @@ fn the_captured_pair_gives_hand_computed_rates() {
     );
     assert_eq!(rows.len(), 1, "only vda did I/O: {rows:?}");
 }
+
+/// Overwrite every file of `dir`'s tree with `from`'s, in place (same inodes, as /proc's
+/// files stay the same files), so that a probe holding them open reads the new text.
+fn overwrite_tree(dir: &Path, from: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).unwrap();
+        std::fs::copy(&entry, dir.join(rel)).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let path = e.unwrap().path();
+        let kind = std::fs::symlink_metadata(&path).unwrap().file_type();
+        if kind.is_dir() {
+            out.extend(walk(&path));
+        } else if kind.is_file() {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_probe_reusing_unchanged_files_reads_what_a_fresh_probe_reads() {
+    // t0 → t1 → t2 changes some files (snmp, diskstats, loadavg) and keeps others
+    // (net/dev, the serial lines) byte for byte: the kept parts must be left right, the
+    // changed ones parsed.
+    let dir = copy_tree("t0");
+    let mut p = probe_at(dir.path()).reusing_unchanged();
+    let mut s = Sample::default();
+    p.read(&mut s).unwrap();
+    assert_eq!(s, probe_at(&tree("t0")).sample().unwrap());
+    for t in ["t1", "t2"] {
+        overwrite_tree(dir.path(), &tree(t));
+        p.read(&mut s).unwrap();
+        assert_eq!(s, probe_at(&tree(t)).sample().unwrap(), "after {t}");
+    }
+
+    // A file that stops parsing empties its group and warns at every sample while it
+    // stays bad, the same text or not; back to a text seen before, the group comes back.
+    let snmp = dir.path().join("proc/net/snmp");
+    let good = std::fs::read(&snmp).unwrap();
+    std::fs::write(&snmp, b"Tcp: ActiveOpens\nTcp: many\n").unwrap();
+    for _ in 0..2 {
+        p.read(&mut s).unwrap();
+        assert_eq!(s.snmp, None);
+        assert!(
+            p.warnings().iter().any(|w| w.contains("net/snmp")),
+            "{:?}",
+            p.warnings()
+        );
+    }
+    std::fs::write(&snmp, &good).unwrap();
+    p.read(&mut s).unwrap();
+    assert_eq!(s, probe_at(&tree("t2")).sample().unwrap());
+    assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+}

@@ -132,6 +132,11 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub list_sources: bool,
 
+    /// Benchmarks: parse every file at every sample, even one that reads the same as at
+    /// the last (the cost of a machine whose every counter moves; bench/collector-floor.sh)
+    #[arg(long, hide = true)]
+    pub reparse: bool,
+
     /// Testing: a simulated clock starting at this Unix time (seconds); waits take no time
     #[arg(long, value_name = "EPOCH", hide = true)]
     pub fake_clock: Option<f64>,

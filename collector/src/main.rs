@@ -235,6 +235,10 @@ fn run(args: &Args) -> Result<(), Failure> {
     let mut probe = Probe::new(&args.proc_root, &args.sys_root)
         .map_err(Failure::data)?
         .with_skip(skip);
+    if !args.reparse {
+        // The loop below refills one sample.
+        probe = probe.reusing_unchanged();
+    }
     let mut clock = match args.fake_clock {
         Some(t) => Clock::Simulated((t * 1e9) as i64),
         None => Clock::System,

@@ -239,9 +239,25 @@ struct ProcFile {
     file: Option<(File, Shape)>,
     /// Samples to wait before trying again to open a file found absent.
     absent_for: u32,
+    /// With `Probe::reusing_unchanged`: the text whose parse is in the caller's sample,
+    /// when `parsed_ok` (not when it was not parsed yet, its parse failed or the file
+    /// could not be read since).
+    parsed: Vec<u8>,
+    parsed_ok: bool,
 }
 
 impl ProcFile {
+    fn new(proc_root: &Path, source: Source) -> Self {
+        ProcFile {
+            path: proc_root.join(source.rel_path()),
+            shape: source.shape(),
+            file: None,
+            absent_for: 0,
+            parsed: Vec::new(),
+            parsed_ok: false,
+        }
+    }
+
     /// Read the whole file into `buf`, reusing its allocation.
     fn read_into(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
         if let Some((f, shape)) = &self.file {
@@ -330,6 +346,9 @@ pub struct Probe {
     warnings: Vec<String>,
     clock: fn() -> i64,
     skip: Skip,
+    /// Leave the parts of the caller's sample whose file reads the same bytes as at the
+    /// last sample (`reusing_unchanged`).
+    reuse: bool,
     /// The mounts `-F` looks at, each with its mount point as a C string for statvfs(2),
     /// kept while /proc/self/mounts does not change.
     mounts: Option<Vec<(Mount, std::ffi::CString)>>,
@@ -414,12 +433,7 @@ impl Probe {
             proc_root: proc_root.to_path_buf(),
             files: Source::ALL
                 .iter()
-                .map(|s| ProcFile {
-                    path: proc_root.join(s.rel_path()),
-                    shape: s.shape(),
-                    file: None,
-                    absent_for: 0,
-                })
+                .map(|&s| ProcFile::new(proc_root, s))
                 .collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
             host: HostFacts::default(),
@@ -427,6 +441,7 @@ impl Probe {
             warnings: Vec::new(),
             clock: system_clock_ns,
             skip: Skip::default(),
+            reuse: false,
             mounts: None,
         };
         probe.refresh_host()?;
@@ -442,6 +457,19 @@ impl Probe {
     /// Leave these optional groups out of every sample.
     pub fn with_skip(mut self, skip: Skip) -> Self {
         self.skip = skip;
+        self
+    }
+
+    /// Parse a file again only when its text changed since the last sample: the part of
+    /// the sample it fills is left as the last `read` made it. On an idle machine most of
+    /// the network files (net/dev, snmp, snmp6, sockstat) and the serial lines
+    /// read the same from one second to the next. The caller must give every `read` the
+    /// sample the previous `read` filled, changed in nothing but `time` (the collector's
+    /// loop). The files whose parts other files also feed (stat, meminfo, vmstat,
+    /// softnet_stat's CPU numbers), those that change at every read (uptime, interrupts,
+    /// cpuinfo) and the four tiny `-v` files are parsed every time.
+    pub fn reusing_unchanged(mut self) -> Self {
+        self.reuse = true;
         self
     }
 
@@ -501,7 +529,7 @@ impl Probe {
         parse_stat(self.buf.text(), &mut out.cpu, &mut out.kernel)
             .map_err(|e| self.parse_error(Source::Stat, e))?;
 
-        out.load = self.optional(Source::Loadavg, parse_loadavg);
+        self.optional_into(Source::Loadavg, &mut out.load, parse_loadavg);
         let memory = self.optional(Source::Meminfo, parse_meminfo);
         let vm = self.optional(Source::Vmstat, parse_vmstat);
         out.memory = memory.map(|(m, _)| m);
@@ -515,29 +543,35 @@ impl Probe {
         });
         out.paging = vm.map(|v| v.paging);
 
-        if self.load(Source::Diskstats) {
-            if let Err(e) = parse_diskstats(self.buf.text(), &mut out.disks) {
-                self.warn(Source::Diskstats, &e);
-                out.disks.clear();
-            }
-        } else {
+        if !self.load(Source::Diskstats) {
             out.disks.clear();
+        } else if !self.unchanged(Source::Diskstats) {
+            match parse_diskstats(self.buf.text(), &mut out.disks) {
+                Ok(()) => self.parsed(Source::Diskstats),
+                Err(e) => {
+                    self.warn(Source::Diskstats, &e);
+                    out.disks.clear();
+                }
+            }
         }
         self.sysfs.classify_disks(&mut out.disks);
 
-        if self.load(Source::NetDev) {
-            if let Err(e) = parse_net_dev(self.buf.text(), &mut out.net) {
-                self.warn(Source::NetDev, &e);
-                out.net.clear();
-            }
-        } else {
+        if !self.load(Source::NetDev) {
             out.net.clear();
+        } else if !self.unchanged(Source::NetDev) {
+            match parse_net_dev(self.buf.text(), &mut out.net) {
+                Ok(()) => self.parsed(Source::NetDev),
+                Err(e) => {
+                    self.warn(Source::NetDev, &e);
+                    out.net.clear();
+                }
+            }
         }
         self.sysfs.link_facts(&mut out.net);
 
-        out.pressure.cpu = self.optional(Source::PsiCpu, parse_pressure);
-        out.pressure.io = self.optional(Source::PsiIo, parse_pressure);
-        out.pressure.memory = self.optional(Source::PsiMemory, parse_pressure);
+        self.optional_into(Source::PsiCpu, &mut out.pressure.cpu, parse_pressure);
+        self.optional_into(Source::PsiIo, &mut out.pressure.io, parse_pressure);
+        self.optional_into(Source::PsiMemory, &mut out.pressure.memory, parse_pressure);
 
         // Issue 12, kernel-side groups.
         if self.skip.ktables {
@@ -561,26 +595,33 @@ impl Probe {
             out.interrupts = Default::default();
         }
         self.read_filesystems(out);
-        out.nfs = self.optional(Source::RpcNfs, parse_nfs);
-        out.nfsd = self.optional(Source::RpcNfsd, parse_nfsd);
+        self.optional_into(Source::RpcNfs, &mut out.nfs, parse_nfs);
+        self.optional_into(Source::RpcNfsd, &mut out.nfsd, parse_nfsd);
         // Readable by root only: without it `sar -y` has nothing either, and that is no
         // reason for a warning every sample.
-        out.serial.clear();
         let file = &mut self.files[Source::TtySerial as usize];
-        if file.read_into(&mut self.buf).is_ok() {
-            if let Err(e) = parse_serial(self.buf.text(), &mut out.serial) {
-                self.warn(Source::TtySerial, &e);
-                out.serial.clear();
+        if file.read_into(&mut self.buf).is_err() {
+            file.parsed_ok = false;
+            out.serial.clear();
+        } else if !self.unchanged(Source::TtySerial) {
+            out.serial.clear();
+            match parse_serial(self.buf.text(), &mut out.serial) {
+                Ok(()) => self.parsed(Source::TtySerial),
+                Err(e) => {
+                    self.warn(Source::TtySerial, &e);
+                    out.serial.clear();
+                }
             }
         }
-        out.snmp = None;
-        out.snmp6 = None;
-        if !self.skip.snmp {
-            out.snmp = self.optional(Source::NetSnmp, parse_snmp);
-            out.snmp6 = self.optional(Source::NetSnmp6, parse_snmp6);
+        if self.skip.snmp {
+            out.snmp = None;
+            out.snmp6 = None;
+        } else {
+            self.optional_into(Source::NetSnmp, &mut out.snmp, parse_snmp);
+            self.optional_into(Source::NetSnmp6, &mut out.snmp6, parse_snmp6);
         }
-        out.sockets = self.optional(Source::NetSockstat, parse_sockstat);
-        out.sockets6 = self.optional(Source::NetSockstat6, parse_sockstat6);
+        self.optional_into(Source::NetSockstat, &mut out.sockets, parse_sockstat);
+        self.optional_into(Source::NetSockstat6, &mut out.sockets6, parse_sockstat6);
         if self.load(Source::NetSoftnet) {
             let online = out.cpu.online().map(|(n, _)| n);
             if let Err(e) = parse_softnet(self.buf.text(), online, &mut out.softnet) {
@@ -746,7 +787,11 @@ impl Probe {
     /// PSI, an old kernel); any other failure is worth a warning.
     fn load(&mut self, source: Source) -> bool {
         let file = &mut self.files[source as usize];
-        match file.read_into(&mut self.buf) {
+        let read = file.read_into(&mut self.buf);
+        if read.is_err() {
+            file.parsed_ok = false;
+        }
+        match read {
             Ok(()) => true,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => {
@@ -754,6 +799,27 @@ impl Probe {
                 self.warnings.push(line);
                 false
             }
+        }
+    }
+
+    /// With `reusing_unchanged`, after a `load` of `source`: whether its text is the one
+    /// whose parse the caller's sample holds.
+    fn unchanged(&mut self, source: Source) -> bool {
+        let file = &mut self.files[source as usize];
+        let same = self.reuse && file.parsed_ok && file.parsed == self.buf.text();
+        if !same {
+            file.parsed_ok = false;
+        }
+        same
+    }
+
+    /// The text just loaded for `source` is now parsed into the caller's sample.
+    fn parsed(&mut self, source: Source) {
+        if self.reuse {
+            let file = &mut self.files[source as usize];
+            file.parsed.clear();
+            file.parsed.extend_from_slice(self.buf.text());
+            file.parsed_ok = true;
         }
     }
 
@@ -765,11 +831,33 @@ impl Probe {
         if !self.load(source) {
             return None;
         }
-        match parse(self.buf.text()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.warn(source, &e);
-                None
+        self.parse_loaded(source, parse)
+    }
+
+    /// Parse the text just loaded for `source`; a failure is a warning and `None`.
+    fn parse_loaded<T>(
+        &mut self,
+        source: Source,
+        parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    ) -> Option<T> {
+        let parsed = parse(self.buf.text());
+        parsed.map_err(|e| self.warn(source, &e)).ok()
+    }
+
+    /// `optional` into `slot`, which is left as it is when the file's text has not changed
+    /// (`reusing_unchanged`).
+    fn optional_into<T>(
+        &mut self,
+        source: Source,
+        slot: &mut Option<T>,
+        parse: impl FnOnce(&[u8]) -> Result<T, ParseError>,
+    ) {
+        if !self.load(source) {
+            *slot = None;
+        } else if !self.unchanged(source) {
+            *slot = self.parse_loaded(source, parse);
+            if slot.is_some() {
+                self.parsed(source);
             }
         }
     }
@@ -949,12 +1037,7 @@ mod tests {
     fn each_proc_file_is_read_whole() {
         let mut buf = ReadBuf::default();
         for &source in Source::ALL {
-            let mut file = ProcFile {
-                path: Path::new("/proc").join(source.rel_path()),
-                shape: source.shape(),
-                file: None,
-                absent_for: 0,
-            };
+            let mut file = ProcFile::new(Path::new("/proc"), source);
             // Twice: the first read opens the file, the second is a sample's pread.
             for _ in 0..2 {
                 let Ok(()) = file.read_into(&mut buf) else {
