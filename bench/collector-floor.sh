@@ -51,6 +51,10 @@ esac
 N1=${N1:-10} N2=${N2:-70} INTERVAL=${INTERVAL:-1}
 SYNTH_N1=${SYNTH_N1:-100} SYNTH_N2=${SYNTH_N2:-700} ROUNDS=${ROUNDS:-3}
 pids=()
+# Every program on one CPU (the last), so that none runs on a CPU busier with interrupts
+# or the hypervisor's neighbours than another's: PIN= runs them unpinned.
+pin=${PIN-taskset -c $(($(nproc) - 1))}
+command -v taskset >/dev/null || pin=
 CPUS=${CPUS:-128} DISKS=${DISKS:-96} IFACES=${IFACES:-400}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
 command -v cc >/dev/null || { echo "needs a C compiler (cc)" >&2; exit 1; }
@@ -90,7 +94,7 @@ header() { # n1 n2
 run() {
   local name=$1 n=$2
   shift 2
-  "$floor" time "$@" >"$tmp/$name.$n" 2>"$tmp/$name.$n.err" &
+  $pin "$floor" time "$@" >"$tmp/$name.$n" 2>"$tmp/$name.$n.err" &
   pids+=($!)
 }
 # keep NAME N1 N2: add this round's CPU times of NAME to every round's.
