@@ -3,7 +3,9 @@
 #   floor  bench/floor.c: opens the files one rsadc sample reads once (the list comes from
 #          `rsadc --list-sources`), then preads each of them every interval, parsing nothing
 #          and writing nothing (and statvfs's each mount point -F looks at): the kernel's
-#          cost of the counters, which no collector can go below;
+#          cost of the counters, which no collector can go below; and every 60 samples,
+#          as rsadc, it opens, reads and closes each interface's speed (and duplex, where
+#          the speed is known) in /sys;
 #   rsadc  the release build, its default groups, --no-processes (processes are measured
 #          apart: bench/processes-vs-atop.sh), recording into a temporary directory; it
 #          parses a file only when its text changed since the last sample;
@@ -79,12 +81,16 @@ row() { # name n1 n2 floor-us
   awk -v name="$1" -v a="$(cat "$tmp/$1.$2")" -v b="$(cat "$tmp/$1.$3")" -v us="$us" -v f="$4" \
     'BEGIN { printf "  %-7s %10.1f ms %10.1f ms %10.1f us %8.2fx\n", name, a / 1000, b / 1000, us, (f > 0 ? us / f : 0) }'
 }
-sources() { # list: how many of its files exist (and statvfs lines)
-  local n=0 line
+sources() { # list: how many of its files exist (and statvfs lines), and the /sys refreshes
+  local n=0 every=0 line
   while read -r line; do
-    case $line in "statvfs "*) n=$((n + 1)) ;; *) [ -e "$line" ] && n=$((n + 1)) ;; esac
+    case $line in
+    "statvfs "*) n=$((n + 1)) ;;
+    "every "*) every=$((every + 1)) ;;
+    *) [ -e "$line" ] && n=$((n + 1)) ;;
+    esac
   done <"$1"
-  echo "$n"
+  echo "$n sources per sample and $every link files in /sys every 60"
 }
 header() { # n1 n2
   printf '  %-7s %13s %13s %13s %9s\n' program "cpu($1)" "cpu($2)" "per sample" "/ floor"
@@ -127,7 +133,7 @@ vm() {
   "$rsadc" --list-sources >"$list"
   local have_sadc=0
   [ -x "$SADC" ] && have_sadc=1
-  echo "this VM: $(nproc) CPUs, $(sources "$list") sources per sample, interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
+  echo "this VM: $(nproc) CPUs, $(sources "$list"), interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
   local ratios=() busy=() vs_sadc=()
   for round in $(seq "$ROUNDS"); do
     local n
@@ -184,7 +190,7 @@ synth() {
   local roots=(--proc-root "$tree/t0/proc" --sys-root "$tree/t0/sys")
   [ -d "$tree/t0" ] || roots=(--proc-root "$tree/t0000/proc" --sys-root "$tree/t0000/sys")
   "$rsadc" "${roots[@]}" --list-sources >"$list"
-  echo "synthetic host: $CPUS CPUs, $DISKS disks, $IFACES interfaces; $(sources "$list") sources per sample, $(du -sb "${roots[1]}" | cut -f1) bytes of /proc; $SYNTH_N1 and $SYNTH_N2 samples back to back, $ROUNDS rounds"
+  echo "synthetic host: $CPUS CPUs, $DISKS disks, $IFACES interfaces; $(sources "$list"), $(du -sb "${roots[1]}" | cut -f1) bytes of /proc; $SYNTH_N1 and $SYNTH_N2 samples back to back, $ROUNDS rounds"
   local ratios=() busy=()
   for round in $(seq "$ROUNDS"); do
     local n

@@ -7,7 +7,11 @@
  *                                       reused buffer, without a last read that returns 0
  *                                       where a short read is certainly the end; a line
  *                                       "statvfs PATH" is a statvfs(2) of PATH each time
- *                                       instead (sar -F's cost)
+ *                                       instead (sar -F's cost); a line "every N DIR
+ *                                       FILE" opens DIR/FILE relative to DIR (opened
+ *                                       once), reads it and closes it at every Nth
+ *                                       sample from the first (rsadc's refresh of the
+ *                                       link speeds in /sys)
  *   floor time CMD [ARG...]             run CMD, print its user+system CPU time in
  *                                       microseconds (wait4's rusage) on stdout
  *
@@ -31,9 +35,10 @@
 #define MAX_SOURCES 4096
 
 struct source {
-    int fd;      /* -1: a statvfs */
+    int fd;      /* -1: a statvfs; with every: the directory */
     int regular; /* a regular file with a size: a short read is its end */
-    char *path;
+    long every;  /* 0: read at each sample; N: opened at fd, read and closed every N */
+    char *path;  /* with every: relative to fd */
 };
 
 static int run_time(char **argv) {
@@ -82,6 +87,33 @@ static int run_read(long interval_ms, long count, const char *list) {
             n++;
             continue;
         }
+        if (strncmp(line, "every ", 6) == 0) {
+            char *end, *dir, *rel;
+            long every = strtol(line + 6, &end, 10);
+            dir = end + strspn(end, " ");
+            rel = strchr(dir, ' ');
+            if (every <= 0 || !rel) {
+                fprintf(stderr, "floor: bad line %s\n", line);
+                return 2;
+            }
+            *rel++ = 0;
+            /* One descriptor per directory, as rsadc keeps one. */
+            static char last_dir[4096];
+            static int last_fd = -1;
+            if (last_fd < 0 || strcmp(dir, last_dir) != 0) {
+                last_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                snprintf(last_dir, sizeof last_dir, "%s", dir);
+            }
+            if (last_fd < 0) {
+                fprintf(stderr, "floor: leaving out %s: %s\n", dir, strerror(errno));
+                continue;
+            }
+            src[n].fd = last_fd;
+            src[n].every = every;
+            src[n].path = strdup(rel);
+            n++;
+            continue;
+        }
         int fd = open(line, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             fprintf(stderr, "floor: leaving out %s: %s\n", line, strerror(errno));
@@ -112,6 +144,17 @@ static int run_read(long interval_ms, long count, const char *list) {
             }
         }
         for (int s = 0; s < n; s++) {
+            if (src[s].every > 0) {
+                if (i % src[s].every == 0) {
+                    int fd = openat(src[s].fd, src[s].path, O_RDONLY | O_CLOEXEC);
+                    if (fd >= 0) {
+                        while (read(fd, buf, 4096) < 0 && errno == EINTR) {
+                        }
+                        close(fd);
+                    }
+                }
+                continue;
+            }
             if (src[s].fd < 0) {
                 struct statvfs st;
                 statvfs(src[s].path, &st);

@@ -636,9 +636,10 @@ impl Probe {
 
     /// What one sample reads with the groups this probe keeps, for a comparison with a
     /// program that only reads them (`bench/collector-floor.sh`): each /proc file as its
-    /// path, and each mount point `-F` looks at as `statvfs PATH`. The /sys facts are left
-    /// out: they are cached, not read per sample. Call it after a first `read`, which finds
-    /// the mounts.
+    /// path, each mount point `-F` looks at as `statvfs PATH`, and the link facts read
+    /// again every `REFRESH` samples as `every REFRESH DIR FILE` (FILE opened relative to
+    /// DIR, and closed). The kinds of block devices are left out: they are read once per
+    /// device. Call it after a first `read`, which finds the mounts and the interfaces.
     pub fn per_sample_sources(&self) -> Vec<String> {
         let skipped = |s: Source| match s {
             Source::DentryState | Source::FileNr | Source::InodeState | Source::PtyNr => {
@@ -660,6 +661,10 @@ impl Probe {
             for (m, _) in self.mounts.iter().flatten() {
                 out.push(format!("statvfs {}", m.mountpoint));
             }
+        }
+        let (dir, files) = self.sysfs.refreshed_link_files();
+        for f in files {
+            out.push(format!("every {} {} {f}", sysfs::REFRESH, dir.display()));
         }
         out
     }
