@@ -53,10 +53,12 @@ esac
 N1=${N1:-10} N2=${N2:-70} INTERVAL=${INTERVAL:-1}
 SYNTH_N1=${SYNTH_N1:-100} SYNTH_N2=${SYNTH_N2:-700} ROUNDS=${ROUNDS:-3}
 pids=()
-# Every program on one CPU (the last), so that none runs on a CPU busier with interrupts
-# or the hypervisor's neighbours than another's: PIN= runs them unpinned.
+# floor, rsadc and reparse on one CPU (the last), so that none runs on a CPU busier with
+# interrupts or the hypervisor's neighbours than another's; sadc on the first, so that the
+# one that wakes after it does not find its caches full of sadc's (PIN= runs all unpinned).
 pin=${PIN-taskset -c $(($(nproc) - 1))}
-command -v taskset >/dev/null || pin=
+pin_sadc=${PIN-taskset -c 0}
+command -v taskset >/dev/null || pin= pin_sadc=
 CPUS=${CPUS:-128} DISKS=${DISKS:-96} IFACES=${IFACES:-400}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
 command -v cc >/dev/null || { echo "needs a C compiler (cc)" >&2; exit 1; }
@@ -143,7 +145,7 @@ vm() {
       run floor "$n" "$floor" read "$ms" "$n" "$list"
       run rsadc "$n" "$rsadc" --no-processes "$INTERVAL" "$n" "$tmp/log.$n"
       run reparse "$n" "$rsadc" --no-processes --reparse "$INTERVAL" "$n" "$tmp/rlog.$n"
-      [ $have_sadc = 0 ] || run sadc "$n" "$SADC" -S DISK 1 "$n" "$tmp/sa.$n"
+      [ $have_sadc = 0 ] || pin=$pin_sadc run sadc "$n" "$SADC" -S DISK 1 "$n" "$tmp/sa.$n"
       # The N1 runs first, then the N2 runs: four programs waking at once on this
       # 2-CPU machine rather than eight.
       wait_all
