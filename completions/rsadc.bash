@@ -23,7 +23,7 @@ _rsadc() {
 
     case "${cmd}" in
         rsadc)
-            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --with --skip --no-processes --process-interval --listen --no-snmp --proc-root --sys-root --list-sources --fake-clock --help --version"
+            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --with --skip --no-processes --process-interval --listen --no-snmp --proc-root --sys-root --list-sources --reparse --fake-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

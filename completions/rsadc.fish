@@ -17,5 +17,6 @@ complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log di
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
 complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
 complete -c rsadc -l list-sources -d 'Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH` for each mount point of -F) one a line, and exit (bench/collector-floor.sh)'
+complete -c rsadc -l reparse -d 'Benchmarks: parse every file at every sample, even one that reads the same as at the last (the cost of a machine whose every counter moves; bench/collector-floor.sh)'
 complete -c rsadc -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsadc -s V -l version -d 'Print version'
