@@ -16,9 +16,11 @@
 # Each runs for N1 and for N2 samples; the marginal cost is (cpu(N2) - cpu(N1)) / (N2 - N1),
 # so start-up cancels out. CPU is user + system time from wait4(2) (bench/floor.c's `time`).
 #
-#   bench/collector-floor.sh            # this VM, then the synthetic host
+#   bench/collector-floor.sh            # vm, synth, then big
 #   bench/collector-floor.sh vm         # this VM only: ROUNDS × (N1 + N2) s
-#   bench/collector-floor.sh synth      # the 128-CPU / 96-disk / 400-interface host only
+#   bench/collector-floor.sh synth      # the 128-CPU / 96-disk / 400-interface tree only
+#   bench/collector-floor.sh big        # this kernel with 400 interfaces and 96 more
+#                                       # disks (root): ROUNDS × (N1 + N2) s
 #
 # The binaries are run once before the rounds, so that they start from the page cache.
 # vm:    every program samples this machine's /proc once per INTERVAL (default 1 s; sadc
@@ -45,8 +47,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
-case $mode in vm | synth | all) ;; *)
-  echo "usage: $0 [vm|synth|all]" >&2
+case $mode in vm | synth | big | all) ;; *)
+  echo "usage: $0 [vm|synth|big|all]" >&2
   exit 1
   ;;
 esac
@@ -63,7 +65,7 @@ CPUS=${CPUS:-128} DISKS=${DISKS:-96} IFACES=${IFACES:-400}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
 command -v cc >/dev/null || { echo "needs a C compiler (cc)" >&2; exit 1; }
 cargo build --release --quiet -p rsadc --bin rsadc
-[ "$mode" = vm ] || cargo build --release --quiet --example synth_host
+case $mode in synth | all) cargo build --release --quiet --example synth_host ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TZ=UTC LC_ALL=C
@@ -102,7 +104,7 @@ header() { # n1 n2
 run() {
   local name=$1 n=$2
   shift 2
-  $pin "$floor" time "$@" >"$tmp/$name.$n" 2>"$tmp/$name.$n.err" &
+  $in_ns $pin "$floor" time "$@" >"$tmp/$name.$n" 2>"$tmp/$name.$n.err" &
   pids+=($!)
 }
 # keep NAME N1 N2: add this round's CPU times of NAME to every round's.
@@ -129,13 +131,15 @@ wait_all() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
-vm() {
-  local ms list=$tmp/vm.list round
+# live LABEL: floor, rsadc, reparse and sadc sampling the running kernel side by side
+# (inside $in_ns, when set), ROUNDS rounds.
+live() {
+  local label=$1 ms list=$tmp/vm.list round
   ms=$(awk -v i="$INTERVAL" 'BEGIN { printf "%d", i * 1000 }')
-  "$rsadc" --list-sources >"$list"
+  $in_ns "$rsadc" --list-sources >"$list"
   local have_sadc=0
   [ -x "$SADC" ] && have_sadc=1
-  echo "this VM: $(nproc) CPUs, $(sources "$list"), interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
+  echo "$label: $(nproc) CPUs, $(sources "$list"), interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
   local ratios=() busy=() vs_sadc=()
   for round in $(seq "$ROUNDS"); do
     local n
@@ -174,8 +178,8 @@ vm() {
   f=$(pooled floor "$N1" "$N2")
   r=$(pooled rsadc "$N1" "$N2")
   b=$(pooled reparse "$N1" "$N2")
-  echo "vm, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
-  echo "    rsadc/floor = $(ratio "$r" "$f") (target <= 1.25); rounds: ${ratios[*]}"
+  echo "$label, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
+  echo "    rsadc/floor = $(ratio "$r" "$f")${2-}; rounds: ${ratios[*]}"
   echo "    parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
   if [ $have_sadc = 1 ]; then
     s=$(pooled sadc "$N1" "$N2")
@@ -229,5 +233,49 @@ synth() {
   echo "       parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
 }
 
-[ "$mode" = synth ] || vm
-[ "$mode" = vm ] || synth
+vm() { live "this VM" " (target <= 1.25)"; }
+
+# big: this kernel with IFACES interfaces (veth pairs, up and idle, in a network namespace
+# of their own, which every program runs in) and DISKS loop devices (on sparse files): the
+# floor is the kernel writing the text of that many devices, not a copy of cached files.
+# The CPUs stay this machine's. sadc reads every interface's speed and duplex in /sys at
+# every sample; rsadc once a minute.
+big() {
+  if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! command -v losetup >/dev/null; then
+    echo "big: skipped (needs root, ip and losetup)"
+    return
+  fi
+  local ns=rsadc-bench-$$ i loops=()
+  cleanup_big() {
+    ip netns del "$ns" 2>/dev/null || true
+    local l
+    for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+  }
+  trap 'cleanup_big; rm -rf "$tmp"' EXIT
+  ip netns add "$ns"
+  for ((i = 0; i < IFACES / 2; i++)); do
+    echo "link add a$i type veth peer name b$i"
+    echo "link set a$i up"
+    echo "link set b$i up"
+  done | ip -n "$ns" -batch -
+  for ((i = 0; i < DISKS; i++)); do
+    truncate -s 1M "$tmp/disk$i"
+    loops+=("$(losetup -f --show "$tmp/disk$i")")
+  done
+  in_ns="ip netns exec $ns" live "this kernel with $IFACES interfaces and $DISKS more disks"
+  cleanup_big
+  trap 'rm -rf "$tmp"' EXIT
+  in_ns=
+}
+
+in_ns=
+case $mode in
+vm) vm ;;
+synth) synth ;;
+big) big ;;
+all)
+  vm
+  synth
+  big
+  ;;
+esac
