@@ -260,6 +260,15 @@ impl ProcFile {
 
     /// Read the whole file into `buf`, reusing its allocation.
     fn read_into(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
+        let read = self.read_whole(buf);
+        if read.is_err() {
+            // Whatever comes next is a new text.
+            self.parsed_ok = false;
+        }
+        read
+    }
+
+    fn read_whole(&mut self, buf: &mut ReadBuf) -> io::Result<()> {
         if let Some((f, shape)) = &self.file {
             if pread_all(f, *shape, buf).is_ok() {
                 return Ok(());
@@ -543,30 +552,12 @@ impl Probe {
         });
         out.paging = vm.map(|v| v.paging);
 
-        if !self.load(Source::Diskstats) {
-            out.disks.clear();
-        } else if !self.unchanged(Source::Diskstats) {
-            match parse_diskstats(self.buf.text(), &mut out.disks) {
-                Ok(()) => self.parsed(Source::Diskstats),
-                Err(e) => {
-                    self.warn(Source::Diskstats, &e);
-                    out.disks.clear();
-                }
-            }
-        }
+        let loaded = self.load(Source::Diskstats);
+        self.refill(Source::Diskstats, loaded, &mut out.disks, parse_diskstats);
         self.sysfs.classify_disks(&mut out.disks);
 
-        if !self.load(Source::NetDev) {
-            out.net.clear();
-        } else if !self.unchanged(Source::NetDev) {
-            match parse_net_dev(self.buf.text(), &mut out.net) {
-                Ok(()) => self.parsed(Source::NetDev),
-                Err(e) => {
-                    self.warn(Source::NetDev, &e);
-                    out.net.clear();
-                }
-            }
-        }
+        let loaded = self.load(Source::NetDev);
+        self.refill(Source::NetDev, loaded, &mut out.net, parse_net_dev);
         self.sysfs.link_facts(&mut out.net);
 
         self.optional_into(Source::PsiCpu, &mut out.pressure.cpu, parse_pressure);
@@ -599,20 +590,10 @@ impl Probe {
         self.optional_into(Source::RpcNfsd, &mut out.nfsd, parse_nfsd);
         // Readable by root only: without it `sar -y` has nothing either, and that is no
         // reason for a warning every sample.
-        let file = &mut self.files[Source::TtySerial as usize];
-        if file.read_into(&mut self.buf).is_err() {
-            file.parsed_ok = false;
-            out.serial.clear();
-        } else if !self.unchanged(Source::TtySerial) {
-            out.serial.clear();
-            match parse_serial(self.buf.text(), &mut out.serial) {
-                Ok(()) => self.parsed(Source::TtySerial),
-                Err(e) => {
-                    self.warn(Source::TtySerial, &e);
-                    out.serial.clear();
-                }
-            }
-        }
+        let loaded = self.files[Source::TtySerial as usize]
+            .read_into(&mut self.buf)
+            .is_ok();
+        self.refill(Source::TtySerial, loaded, &mut out.serial, parse_serial);
         if self.skip.snmp {
             out.snmp = None;
             out.snmp6 = None;
@@ -792,11 +773,7 @@ impl Probe {
     /// PSI, an old kernel); any other failure is worth a warning.
     fn load(&mut self, source: Source) -> bool {
         let file = &mut self.files[source as usize];
-        let read = file.read_into(&mut self.buf);
-        if read.is_err() {
-            file.parsed_ok = false;
-        }
-        match read {
+        match file.read_into(&mut self.buf) {
             Ok(()) => true,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => {
@@ -847,6 +824,29 @@ impl Probe {
     ) -> Option<T> {
         let parsed = parse(self.buf.text());
         parsed.map_err(|e| self.warn(source, &e)).ok()
+    }
+
+    /// Refill `items` from `source` (`loaded`: its text is in the buffer): left as they
+    /// are when the text has not changed (`reusing_unchanged`), emptied when the file
+    /// cannot be read or parsed.
+    fn refill<T>(
+        &mut self,
+        source: Source,
+        loaded: bool,
+        items: &mut Vec<T>,
+        parse: impl FnOnce(&[u8], &mut Vec<T>) -> Result<(), ParseError>,
+    ) {
+        if !loaded {
+            items.clear();
+        } else if !self.unchanged(source) {
+            match parse(self.buf.text(), items) {
+                Ok(()) => self.parsed(source),
+                Err(e) => {
+                    self.warn(source, &e);
+                    items.clear();
+                }
+            }
+        }
     }
 
     /// `optional` into `slot`, which is left as it is when the file's text has not changed
