@@ -37,7 +37,9 @@ const NETWORK: &[&str] = &[
 ];
 
 /// The mounts of /proc/self/mounts that `sar -F` considers, in the kernel's order, each
-/// (device, mount point) once.
+/// device once, at its first mount point: as sar, which names a filesystem by its device,
+/// a device mounted again elsewhere (a bind mount, `/run/netns`, a container's volume) is
+/// the same filesystem and is not listed twice.
 pub fn parse_mounts(text: &[u8]) -> Vec<Mount> {
     let mut out: Vec<Mount> = Vec::new();
     for line in super::lines(text) {
@@ -56,10 +58,7 @@ pub fn parse_mounts(text: &[u8]) -> Vec<Mount> {
             mountpoint: unescape(mnt),
             fstype: unescape(fstype),
         };
-        if !out
-            .iter()
-            .any(|o| o.device == m.device && o.mountpoint == m.mountpoint)
-        {
+        if !out.iter().any(|o| o.device == m.device) {
             out.push(m);
         }
     }
@@ -98,6 +97,7 @@ mod tests {
         let text = b"proc /proc proc rw 0 0\n\
             /dev/vda / ext4 rw 0 0\n\
             /dev/vda / ext4 rw 0 0\n\
+            /dev/vda /run/netns ext4 rw 0 0\n\
             /dev/sdb1 /mnt/my\\040disk xfs rw 0 0\n\
             server:/export /nfs nfs4 rw 0 0\n\
             //server/share /smb cifs rw 0 0\n\
