@@ -262,26 +262,19 @@ fn link_facts(
     (speed, full)
 }
 
-/// Read the small file `dir/rel` into `buf`, giving its length: a sysfs attribute is at
-/// most a page, read with one call into room kept for it.
+/// Read the small file `dir/rel` into `buf`, giving its length. A sysfs attribute is at
+/// most a page, and the kernel makes it whole at the first read: one call into room kept
+/// for a page reads all of it, with no second read to see the end.
 fn read_small(dir: &OwnedFd, rel: &str, buf: &mut Vec<u8>) -> Option<usize> {
     let fd = openat(dir, rel, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty()).ok()?;
     buf.resize(4096, 0);
-    let mut len = 0;
     loop {
-        match nix::unistd::read(&fd, &mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                len += n;
-                if len == buf.len() {
-                    break;
-                }
-            }
+        match nix::unistd::read(&fd, buf) {
+            Ok(n) => return Some(n),
             Err(nix::errno::Errno::EINTR) => {}
             Err(_) => return None,
         }
     }
-    Some(len)
 }
 
 #[cfg(test)]
