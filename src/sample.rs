@@ -167,6 +167,7 @@ macro_rules! group {
                 },
             )*];
 
+            #[inline(always)]
             fn raw_values(&self, out: &mut impl FnMut(Option<u64>)) {
                 $( out(FieldValue::to_raw(&self.$f)); )*
             }

@@ -109,11 +109,31 @@ impl Encoded {
 
     fn item<T: Group>(&mut self, t: &T) {
         let optional = has_optional::<T>();
+        let fields = T::FIELDS.len();
+        let values = &mut self.values;
+        values.reserve(fields);
+        if fields <= 64 {
+            // The presence bits gathered in a register, then stored once.
+            let (mut i, mut bits) = (0, 0u64);
+            t.raw_values(&mut |v| {
+                if let Some(v) = v {
+                    values.push(v);
+                    bits |= 1 << i;
+                }
+                i += 1;
+            });
+            if optional {
+                let bytes = bits.to_le_bytes();
+                self.presence
+                    .extend_from_slice(&bytes[..fields.div_ceil(8)]);
+            }
+            return;
+        }
         let base = self.presence.len();
         if optional {
-            self.presence.resize(base + T::FIELDS.len().div_ceil(8), 0);
+            self.presence.resize(base + fields.div_ceil(8), 0);
         }
-        let (values, presence) = (&mut self.values, &mut self.presence);
+        let presence = &mut self.presence;
         let mut i = 0;
         t.raw_values(&mut |v| {
             if let Some(v) = v {
