@@ -54,7 +54,7 @@ case $mode in vm | synth | big | all) ;; *)
 esac
 N1=${N1:-10} N2=${N2:-70} INTERVAL=${INTERVAL:-1}
 SYNTH_N1=${SYNTH_N1:-100} SYNTH_N2=${SYNTH_N2:-700} ROUNDS=${ROUNDS:-3}
-pids=()
+pids=() ratios=() busy=()
 # floor, rsadc and reparse on one CPU (the last), so that none runs on a CPU busier with
 # interrupts or the hypervisor's neighbours than another's; sadc on the first, so that the
 # one that wakes after it does not find its caches full of sadc's (PIN= runs all unpinned).
@@ -131,6 +131,34 @@ wait_all() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
+# round_rows ROUND N1 N2: this round's floor, rsadc and reparse rows; their ratios to the
+# floor added to `ratios` and `busy`, their CPU times to every round's. Sets f and r.
+round_rows() {
+  echo "round $1:"
+  header "$2" "$3"
+  local b name
+  f=$(marginal "$2" "$3" floor)
+  r=$(marginal "$2" "$3" rsadc)
+  b=$(marginal "$2" "$3" reparse)
+  for name in floor rsadc reparse; do
+    row "$name" "$2" "$3" "$f"
+    keep "$name" "$2" "$3"
+  done
+  ratios+=("$(ratio "$r" "$f")")
+  busy+=("$(ratio "$b" "$f")")
+}
+# verdict LABEL N1 N2 TARGET: the ratios from the median CPU times over the rounds. Sets
+# f and r.
+verdict() {
+  local b
+  f=$(pooled floor "$2" "$3")
+  r=$(pooled rsadc "$2" "$3")
+  b=$(pooled reparse "$2" "$3")
+  echo "$1, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
+  echo "    rsadc/floor = $(ratio "$r" "$f")$4; rounds: ${ratios[*]}"
+  echo "    parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
+}
+
 # live LABEL: floor, rsadc, reparse and sadc sampling the running kernel side by side
 # (inside $in_ns, when set), ROUNDS rounds.
 live() {
@@ -140,7 +168,8 @@ live() {
   local have_sadc=0
   [ -x "$SADC" ] && have_sadc=1
   echo "$label: $(nproc) CPUs, $(sources "$list"), interval $INTERVAL s (sadc 1 s), $N1 and $N2 samples side by side, $ROUNDS rounds"
-  local ratios=() busy=() vs_sadc=()
+  local vs_sadc=() f r s
+  ratios=() busy=()
   for round in $(seq "$ROUNDS"); do
     local n
     for n in "$N1" "$N2"; do
@@ -154,20 +183,7 @@ live() {
       # 2-CPU machine rather than eight.
       wait_all
     done
-    echo "round $round:"
-    header "$N1" "$N2"
-    local f r b s
-    f=$(marginal "$N1" "$N2" floor)
-    r=$(marginal "$N1" "$N2" rsadc)
-    b=$(marginal "$N1" "$N2" reparse)
-    row floor "$N1" "$N2" "$f"
-    row rsadc "$N1" "$N2" "$f"
-    row reparse "$N1" "$N2" "$f"
-    ratios+=("$(ratio "$r" "$f")")
-    busy+=("$(ratio "$b" "$f")")
-    keep floor "$N1" "$N2"
-    keep rsadc "$N1" "$N2"
-    keep reparse "$N1" "$N2"
+    round_rows "$round" "$N1" "$N2"
     if [ $have_sadc = 1 ]; then
       row sadc "$N1" "$N2" "$f"
       s=$(marginal "$N1" "$N2" sadc)
@@ -175,12 +191,7 @@ live() {
       keep sadc "$N1" "$N2"
     fi
   done
-  f=$(pooled floor "$N1" "$N2")
-  r=$(pooled rsadc "$N1" "$N2")
-  b=$(pooled reparse "$N1" "$N2")
-  echo "$label, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
-  echo "    rsadc/floor = $(ratio "$r" "$f")${2-}; rounds: ${ratios[*]}"
-  echo "    parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
+  verdict "$label" "$N1" "$N2" "${2-}"
   if [ $have_sadc = 1 ]; then
     s=$(pooled sadc "$N1" "$N2")
     echo "    sadc $s us: rsadc/sadc = $(ratio "$r" "$s"); rounds: ${vs_sadc[*]}"
@@ -197,7 +208,8 @@ synth() {
   [ -d "$tree/t0" ] || roots=(--proc-root "$tree/t0000/proc" --sys-root "$tree/t0000/sys")
   "$rsadc" "${roots[@]}" --list-sources >"$list"
   echo "synthetic host: $CPUS CPUs, $DISKS disks, $IFACES interfaces; $(sources "$list"), $(du -sb "${roots[1]}" | cut -f1) bytes of /proc; $SYNTH_N1 and $SYNTH_N2 samples back to back, $ROUNDS rounds"
-  local ratios=() busy=()
+  local f r
+  ratios=() busy=()
   for round in $(seq "$ROUNDS"); do
     local n
     for n in "$SYNTH_N1" "$SYNTH_N2"; do
@@ -210,27 +222,9 @@ synth() {
       run reparse "$n" "$rsadc" "${roots[@]}" --fake-clock "$start" --no-processes --reparse 1 "$n" "$tmp/srlog.$n"
       wait_all
     done
-    echo "round $round:"
-    header "$SYNTH_N1" "$SYNTH_N2"
-    local f r b
-    f=$(marginal "$SYNTH_N1" "$SYNTH_N2" floor)
-    r=$(marginal "$SYNTH_N1" "$SYNTH_N2" rsadc)
-    b=$(marginal "$SYNTH_N1" "$SYNTH_N2" reparse)
-    row floor "$SYNTH_N1" "$SYNTH_N2" "$f"
-    row rsadc "$SYNTH_N1" "$SYNTH_N2" "$f"
-    row reparse "$SYNTH_N1" "$SYNTH_N2" "$f"
-    ratios+=("$(ratio "$r" "$f")")
-    busy+=("$(ratio "$b" "$f")")
-    keep floor "$SYNTH_N1" "$SYNTH_N2"
-    keep rsadc "$SYNTH_N1" "$SYNTH_N2"
-    keep reparse "$SYNTH_N1" "$SYNTH_N2"
+    round_rows "$round" "$SYNTH_N1" "$SYNTH_N2"
   done
-  f=$(pooled floor "$SYNTH_N1" "$SYNTH_N2")
-  r=$(pooled rsadc "$SYNTH_N1" "$SYNTH_N2")
-  b=$(pooled reparse "$SYNTH_N1" "$SYNTH_N2")
-  echo "synth, from the median CPU times of the $ROUNDS rounds: floor $f us, rsadc $r us, reparse $b us per sample"
-  echo "       rsadc/floor = $(ratio "$r" "$f") (target <= 1.5); rounds: ${ratios[*]}"
-  echo "       parsing every file every sample (--reparse): $(ratio "$b" "$f"); rounds: ${busy[*]}"
+  verdict synth "$SYNTH_N1" "$SYNTH_N2" " (target <= 1.5)"
 }
 
 vm() { live "this VM" " (target <= 1.25)"; }
