@@ -35,9 +35,14 @@ pub fn parse_loadavg(text: &[u8]) -> Result<LoadAvg, ParseError> {
 
 /// A decimal number such as `0.52`.
 pub(crate) fn parse_f32(field: &[u8]) -> Result<f32, ParseError> {
+    parse_decimal(field)
+}
+
+/// A decimal number such as `0.52` or `12345.67`, as `T`.
+pub(crate) fn parse_decimal<T: std::str::FromStr>(field: &[u8]) -> Result<T, ParseError> {
     std::str::from_utf8(field)
         .ok()
-        .and_then(|s| s.parse::<f32>().ok())
+        .and_then(|s| s.parse::<T>().ok())
         .ok_or_else(|| {
             ParseError::new(format!(
                 "not a number: {:?}",

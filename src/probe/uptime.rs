@@ -10,15 +10,7 @@ pub fn parse_uptime(text: &[u8]) -> Result<u64, ParseError> {
     let field = fields(text)
         .next()
         .ok_or_else(|| ParseError::new("empty file"))?;
-    let up = std::str::from_utf8(field)
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        .ok_or_else(|| {
-            ParseError::new(format!(
-                "not a number: {:?}",
-                String::from_utf8_lossy(field)
-            ))
-        })?;
+    let up: f64 = super::loadavg::parse_decimal(field)?;
     if !up.is_finite() || up < 0.0 {
         return Err(ParseError::new(format!("bad uptime {up}")));
     }

@@ -15,19 +15,10 @@ const FAST_LIMIT: f64 = 1e15;
 
 /// `format!("{v:>width$.2}")` (`format!("{v:.2}")` with a width of 0), appended to `out`.
 pub(crate) fn push_fixed2_right(out: &mut Vec<u8>, v: f64, width: usize) {
-    // +0.0 (not -0.0, which prints `-0.00`): nearly half the cells of a day's report.
     if width == SAR_WIDTH {
-        if v.to_bits() == 0 {
-            out.extend_from_slice(b"     0.00");
+        if let Some(cell) = quick_sar_fixed2(v) {
+            out.extend_from_slice(&cell[1..]);
             return;
-        }
-        if let Some(q) = quick_hundredths(v) {
-            let neg = v.is_sign_negative();
-            // Text that fits sar's 9 characters: `999999.99`, `-99999.99`.
-            if q < if neg { 10_000_000 } else { 100_000_000 } {
-                push_cell9(out, q, 2, neg);
-                return;
-            }
         }
     }
     let Some(hundredths) = hundredths(v) else {
@@ -124,18 +115,23 @@ fn push_cell9(out: &mut Vec<u8>, n: u64, decimals: usize, neg: bool) {
     out.extend_from_slice(&cell10(n, decimals, neg)[1..]);
 }
 
+/// `" {v:>9.2}"`, the quick way, for the values nearly every sar cell holds.
+fn quick_sar_fixed2(v: f64) -> Option<[u8; SAR_WIDTH + 1]> {
+    // +0.0 (not -0.0, which prints `-0.00`): nearly half the cells of a day's report.
+    if v.to_bits() == 0 {
+        return Some(*b"      0.00");
+    }
+    let q = quick_hundredths(v)?;
+    let neg = v.is_sign_negative();
+    // Text that fits sar's 9 characters: `999999.99`, `-99999.99`.
+    (q < if neg { 10_000_000 } else { 100_000_000 }).then(|| cell10(q, 2, neg))
+}
+
 /// `" {v:>9.2}"`: a two-decimal cell of a sar row with the space before it.
 pub(crate) fn push_sar_fixed2(out: &mut Vec<u8>, v: f64) {
-    if v.to_bits() == 0 {
-        out.extend_from_slice(b"      0.00");
+    if let Some(cell) = quick_sar_fixed2(v) {
+        out.extend_from_slice(&cell);
         return;
-    }
-    if let Some(q) = quick_hundredths(v) {
-        let neg = v.is_sign_negative();
-        if q < if neg { 10_000_000 } else { 100_000_000 } {
-            out.extend_from_slice(&cell10(q, 2, neg));
-            return;
-        }
     }
     out.push(b' ');
     push_fixed2_right(out, v, SAR_WIDTH);
