@@ -228,9 +228,10 @@ pub struct Source {
     #[arg(long)]
     pub follow: bool,
 
-    /// Where rsadc keeps its daily logs
-    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR)]
-    pub log_dir: PathBuf,
+    /// Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from
+    /// /etc/default/rsar, else /var/log/rsar]
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
 
     /// Read the kernel's counters from this /proc (a container with the host's /proc
     /// mounted elsewhere, or a captured tree)
@@ -991,20 +992,27 @@ impl Source {
                 return Err(UsageError("--since is after --until".into()));
             }
         }
+        // The log directory, looked up only when a report reads it (not for -f FILE).
+        let dir = || -> Result<PathBuf, UsageError> {
+            self.log_dir
+                .clone()
+                .map_or_else(crate::settings::log_dir, Ok)
+                .map_err(UsageError)
+        };
         let files = match (&self.file, self.days_ago) {
             (Some(_), Some(_)) => {
                 return Err(UsageError("give either -f FILE or -N, not both".into()))
             }
             (Some(f), None) => Files::One(f.clone()),
             (None, Some(n)) => Files::Day {
-                dir: self.log_dir.clone(),
+                dir: dir()?,
                 days_ago: n,
             },
-            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => Files::Span {
-                dir: self.log_dir.clone(),
-            },
+            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => {
+                Files::Span { dir: dir()? }
+            }
             (None, None) => Files::Day {
-                dir: self.log_dir.clone(),
+                dir: dir()?,
                 days_ago: 0,
             },
         };

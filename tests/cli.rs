@@ -8,11 +8,16 @@ use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
+mod common;
+
 fn rsar() -> Command {
     let mut c = Command::cargo_bin("rsar").unwrap();
     c.env("TZ", "UTC")
         .env("LC_ALL", "C")
-        .env_remove("S_TIME_FORMAT");
+        .env_remove("S_TIME_FORMAT")
+        // The machine's own /etc/default/rsar and RSAR_DIR stay out of these tests.
+        .env("RSAR_SETTINGS", "/nonexistent/rsar-settings")
+        .env_remove("RSAR_DIR");
     c
 }
 
@@ -317,10 +322,11 @@ fn no_interval_reads_todays_log_and_says_when_there_is_none() {
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("no log for"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("rsar -u 1 5"),
+        r.stderr.contains("`rsar 1 5`"),
         "points at live mode: {}",
         r.stderr
     );
+    assert!(r.stderr.contains("rsadc"), "and at the collector: {}", r.stderr);
 }
 
 #[test]
@@ -445,4 +451,111 @@ fn fs_keeps_the_filesystems_named_as_sars_fs_does() {
     let none = run(&["-F", "--fs=/dev/no-such-disk", "1", "1"]);
     assert_eq!(none.code, Some(0));
     assert!(!none.stdout.contains("Summary"), "{}", none.stdout);
+}
+
+/// stdout, stderr and the exit code of `rsar ARGS` with `env` set.
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut c = rsar();
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.args(args).output().unwrap();
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code(),
+    }
+}
+
+/// A log directory holding today's log with a few live samples, as rsadc writes it.
+fn todays_log() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::rsadc_bin())
+        .args(["0.2", "3", &format!("{}/", dir.path().display())])
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn the_first_run_without_logs_says_how_to_start_rsadc_and_how_to_report_live() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("never-recorded");
+    let m = missing.to_str().unwrap();
+    for (args, env) in [
+        // `rsar` alone, where rsadc never ran (the log directory comes from RSAR_DIR).
+        (&[][..], &[("RSAR_DIR", m)][..]),
+        (&["--log-dir", m][..], &[][..]),
+        (&["-q", "--since", "1h ago", "--log-dir", m][..], &[][..]),
+        (&["tui", "-1", "--log-dir", m][..], &[][..]),
+        (
+            &["vmstat", "--since", "1h ago", "--log-dir", m][..],
+            &[][..],
+        ),
+    ] {
+        let r = run_env(args, env);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+        let e = &r.stderr;
+        assert!(e.starts_with("rsar: no log yet: "), "{args:?}: {e}");
+        assert!(e.contains(&format!("{m} does not exist")), "{args:?}: {e}");
+        assert!(!e.contains("os error"), "{args:?}: {e}");
+        assert!(e.contains("systemctl enable --now rsadc"), "{args:?}: {e}");
+        assert!(e.contains(&format!("rsadc 10 {m}")), "{args:?}: {e}");
+        assert!(e.contains("`rsar 1 5`"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn the_log_directory_comes_from_the_command_line_then_the_environment_then_the_settings_file() {
+    let logs = todays_log();
+    let l = logs.path().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = |dir: &str| {
+        let path = tmp.path().join(dir.replace('/', "_"));
+        // As packaging/default/rsar writes it, quoted the way a user might.
+        std::fs::write(
+            &path,
+            format!("# Where the daily logs go.\nRSAR_INTERVAL=10\nRSAR_DIR=\"{dir}\"\n"),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (elsewhere, nowhere) = ("/nonexistent/from-env", "/nonexistent/from-the-file");
+    let rows = |r: &Run| r.stdout.lines().filter(|l| l.contains(" all ")).count();
+    // The settings file alone.
+    let r = run_env(&["-u"], &[("RSAR_SETTINGS", &settings(l))]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(rows(&r) >= 2, "{}", r.stdout);
+    // The environment before the file.
+    let r = run_env(
+        &["-u"],
+        &[("RSAR_SETTINGS", &settings(l)), ("RSAR_DIR", elsewhere)],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains(elsewhere), "{}", r.stderr);
+    let r = run_env(
+        &["-u"],
+        &[("RSAR_SETTINGS", &settings(nowhere)), ("RSAR_DIR", l)],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // The command line before both.
+    let r = run_env(
+        &["-u", "--log-dir", l],
+        &[
+            ("RSAR_SETTINGS", &settings(nowhere)),
+            ("RSAR_DIR", elsewhere),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(rows(&r) >= 2, "{}", r.stdout);
+    // Subcommands read the same directory.
+    let r = run_env(&["vmstat", "-1"], &[("RSAR_SETTINGS", &settings(nowhere))]);
+    assert!(r.stderr.contains(nowhere), "{}", r.stderr);
 }
