@@ -559,3 +559,140 @@ fn the_log_directory_comes_from_the_command_line_then_the_environment_then_the_s
     let r = run_env(&["vmstat", "-1"], &[("RSAR_SETTINGS", &settings(nowhere))]);
     assert!(r.stderr.contains(nowhere), "{}", r.stderr);
 }
+
+const SUBCOMMANDS: [&str; 5] = ["vmstat", "pidstat", "top", "export", "tui"];
+
+#[test]
+fn help_lists_every_subcommand_and_rsar_help_shows_each() {
+    let top = run(&["--help"]);
+    assert_eq!(top.code, Some(0));
+    let usage: Vec<&str> = top
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Usage:"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(
+        usage
+            .iter()
+            .any(|l| l.contains("rsar vmstat|pidstat|top|export|tui")),
+        "{usage:?}"
+    );
+    assert!(usage.iter().any(|l| l.contains("rsar help")), "{usage:?}");
+    let commands: Vec<&str> = top
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for sub in SUBCOMMANDS {
+        assert!(commands.contains(&sub), "{sub} in {commands:?}");
+    }
+    // `rsar help` is `rsar --help`; `rsar help NAME` is `rsar NAME --help`.
+    let help = run(&["help"]);
+    assert_eq!(help.code, Some(0), "{}", help.stderr);
+    assert_eq!(help.stdout, top.stdout);
+    for sub in SUBCOMMANDS {
+        let via_help = run(&["help", sub]);
+        assert_eq!(via_help.code, Some(0), "{sub}: {}", via_help.stderr);
+        let own = run(&[sub, "--help"]);
+        assert_eq!(own.code, Some(0), "{sub}: {}", own.stderr);
+        let usage = |s: &str| {
+            s.lines()
+                .find(|l| l.starts_with("Usage:"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            usage(&via_help.stdout).starts_with(&format!("Usage: rsar {sub} ")),
+            "{sub}: {}",
+            via_help.stdout
+        );
+        assert_eq!(usage(&via_help.stdout), usage(&own.stdout), "{sub}");
+    }
+    let r = run(&["help", "nosuch"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("'nosuch'"), "{}", r.stderr);
+}
+
+#[test]
+fn a_subcommands_usage_error_points_at_its_own_help_and_lists_accepted_values() {
+    for (args, says, help) in [
+        (
+            &["top", "-o", "FOO"][..],
+            &["'FOO'", "%CPU", "%MEM", "PID"][..],
+            "rsar top --help",
+        ),
+        (
+            &["vmstat", "-S", "x"][..],
+            &["'x'", "k, K, m, M"][..],
+            "rsar vmstat --help",
+        ),
+        (
+            &["pidstat", "-p", "x"][..],
+            &["-p"][..],
+            "rsar pidstat --help",
+        ),
+        (
+            &["export", "--bogus"][..],
+            &["--bogus"][..],
+            "rsar export --help",
+        ),
+        (&["tui", "0"][..], &["INTERVAL"][..], "rsar tui --help"),
+        (
+            &["--format", "xml", "1"][..],
+            &["'xml'", "json", "csv"][..],
+            "rsar --help",
+        ),
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {}", r.stderr);
+        for s in says {
+            assert!(lines[0].contains(s), "{args:?}: {s} in {}", r.stderr);
+        }
+        assert_eq!(
+            lines[1],
+            format!("Try '{help}' for the flags and examples."),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn each_subcommands_help_shows_only_what_it_takes() {
+    let help = |sub: &str| run(&[sub, "--help"]).stdout;
+    let export = help("export");
+    for refused in [
+        "INTERVAL",
+        "COUNT",
+        "-o <FILE>",
+        "  -C ",
+        "--follow",
+        "--proc-root",
+    ] {
+        assert!(!export.contains(refused), "{refused} in {export}");
+    }
+    for taken in ["--label", "-f <FILE>", "--since", "-i <SECS>", "--log-dir"] {
+        assert!(export.contains(taken), "{taken} in {export}");
+    }
+    // What export's help leaves out, export refuses, naming it.
+    for (args, names) in [
+        (&["-1", "600"][..], "INTERVAL"),
+        (&["-1", "--follow"][..], "--follow"),
+        (&["-1", "-C"][..], "-C"),
+        (&["-1", "-o", "/nonexistent/x"][..], "-o"),
+    ] {
+        let r = run(&[&["export"][..], args].concat());
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(names), "{args:?}: {}", r.stderr);
+    }
+    // Neither the screen nor vmstat prints averages on Ctrl-C.
+    for sub in ["tui", "vmstat"] {
+        let h = help(sub);
+        assert!(!h.contains("averages"), "{sub}: {h}");
+    }
+    assert!(!help("vmstat").contains("  -C "));
+}
