@@ -696,3 +696,50 @@ fn each_subcommands_help_shows_only_what_it_takes() {
     }
     assert!(!help("vmstat").contains("  -C "));
 }
+
+#[test]
+fn follow_started_with_sigint_ignored_still_stops_on_it_with_the_averages() {
+    // A non-interactive shell starts a background job with SIGINT ignored; live mode and
+    // --follow both take SIGINT back, print the averages and exit 0.
+    let logs = todays_log();
+    let bin = assert_cmd::cargo::cargo_bin("rsar");
+    let script = format!(
+        "trap '' INT; exec {} -u --follow --log-dir {}",
+        bin.display(),
+        logs.path().display()
+    );
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .env("TZ", "UTC")
+        .env("RSAR_SETTINGS", "/nonexistent/rsar-settings")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // Banner, blank, header, a row: the log's samples are out, rsar now waits for more.
+    for _ in 0..4 {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let ignored = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(|m| u64::from_str_radix(m.trim(), 16).unwrap())
+        .unwrap();
+    assert_eq!(ignored & 2, 0, "SIGINT is still ignored: {status}");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        rest.lines().any(|l| l.starts_with("Average:        all")),
+        "{rest:?}"
+    );
+}
