@@ -326,7 +326,11 @@ fn no_interval_reads_todays_log_and_says_when_there_is_none() {
         "points at live mode: {}",
         r.stderr
     );
-    assert!(r.stderr.contains("rsadc"), "and at the collector: {}", r.stderr);
+    assert!(
+        r.stderr.contains("rsadc"),
+        "and at the collector: {}",
+        r.stderr
+    );
 }
 
 #[test]
