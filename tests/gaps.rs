@@ -1,0 +1,204 @@
+//! A sample that lacks a group: its /proc file could not be read that second (docs/FORMAT.md
+//! allows it: the group has no block). A rate is taken only between two samples that both
+//! hold the group, so the intervals on either side of such a sample have no row for it, and
+//! `Average:` covers only the intervals that had one; every later record is read.
+//!
+//! Recorded by the real rsadc over a copy of a captured tree that each run changes (the
+//! counters advance, a file is removed for one sample and restored), and read by the real
+//! rsar in table and JSON output.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::{fixture, rsadc_on, rsar_bin, run, tempdir, text};
+use std::path::{Path, PathBuf};
+
+/// A writable copy of the captured tree t0.
+fn copy_t0() -> tempfile::TempDir {
+    let dir = tempdir();
+    let status = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(format!("{}/.", fixture("t0").display()))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    dir
+}
+
+/// t0's diskstats with vda `i` seconds on: 10 more reads and 500 more ms doing I/O each
+/// second (tps 10.00, %util 50.00), every other device as it was.
+fn diskstats_at(i: u64) -> String {
+    let t0 = std::fs::read_to_string(fixture("t0").join("proc/diskstats")).unwrap();
+    t0.lines()
+        .map(|l| {
+            let mut f: Vec<String> = l.split_whitespace().map(String::from).collect();
+            if f[2] == "vda" {
+                let add = |f: &mut Vec<String>, at: usize, by: u64| {
+                    f[at] = (f[at].parse::<u64>().unwrap() + by).to_string();
+                };
+                add(&mut f, 3, 10 * i); // reads completed
+                add(&mut f, 12, 500 * i); // ms doing I/O
+            }
+            f.join(" ") + "\n"
+        })
+        .collect()
+}
+
+/// t0's vmstat with 100 more pages paged in each second (pgpgin/s 100.00).
+fn vmstat_at(i: u64) -> String {
+    let t0 = std::fs::read_to_string(fixture("t0").join("proc/vmstat")).unwrap();
+    t0.lines()
+        .map(|l| match l.split_once(' ') {
+            Some(("pgpgin", v)) => format!("pgpgin {}\n", v.parse::<u64>().unwrap() + 100 * i),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// Five samples one second apart, one rsadc run each, into `dir`; at sample 2 the files
+/// `missing` (under proc/) cannot be read. Returns the day's file.
+fn record(dir: &Path, missing: &[&str]) -> PathBuf {
+    let tree = copy_t0();
+    let proc = tree.path().join("proc");
+    for i in 0..5u64 {
+        std::fs::write(proc.join("uptime"), format!("{}.75 940.65\n", 534 + i)).unwrap();
+        std::fs::write(proc.join("diskstats"), diskstats_at(i)).unwrap();
+        std::fs::write(proc.join("vmstat"), vmstat_at(i)).unwrap();
+        if i == 2 {
+            for f in missing {
+                std::fs::remove_file(proc.join(f)).unwrap();
+            }
+        }
+        let out = rsadc_on(tree.path(), i as i64, &["1", "1", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        if i == 2 {
+            for f in missing {
+                std::fs::copy(fixture("t0").join("proc").join(f), proc.join(f)).unwrap();
+            }
+        }
+    }
+    dir.join("rsar20251121")
+}
+
+fn rsar(args: &[&str]) -> String {
+    let out = run(&rsar_bin(), args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// The rows of `table` whose item (or first column after the time) is `item`: (time,
+/// the row's words after the time).
+fn rows<'a>(table: &'a str, item: &str) -> Vec<(&'a str, Vec<&'a str>)> {
+    table
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let time = w.next()?;
+            let rest: Vec<&str> = w.collect();
+            (rest.first() == Some(&item)).then_some((time, rest))
+        })
+        .collect()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&rsar(&all)).unwrap()
+}
+
+fn statistics(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v["sysstat"]["hosts"][0]["statistics"].as_array().unwrap()
+}
+
+#[test]
+fn a_sample_without_diskstats_is_a_gap_in_d_not_a_rate_since_boot() {
+    let d = tempdir();
+    let file = record(d.path(), &["diskstats"]);
+    let f = file.to_str().unwrap();
+    // Every sample was read: -u has its four intervals.
+    let u = rsar(&["-u", "-f", f]);
+    assert_eq!(rows(&u, "all").len(), 4 + 1, "{u}");
+
+    let table = rsar(&["-d", "-f", f]);
+    let vda = rows(&table, "vda");
+    // 10:00:01 (0 → 1) and 10:00:04 (3 → 4): the intervals into and out of sample 2 have
+    // no row, as a device that is missing has none. Then the Average.
+    let times: Vec<&str> = vda.iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, ["10:00:01", "10:00:04", "Average:"], "{table}");
+    for (_, r) in &vda {
+        // DEV tps rkB/s wkB/s dkB/s areq-sz aqu-sz await %util
+        assert_eq!((r[1], r[8]), ("10.00", "50.00"), "{table}");
+    }
+
+    let v = json(&["-d", "-f", f]);
+    let st = statistics(&v);
+    assert_eq!(st.len(), 4, "{v}");
+    let vda_of = |e: &serde_json::Value| -> Option<(f64, f64)> {
+        e["disk"].as_array().unwrap().iter().find_map(|d| {
+            (d["disk-device"] == "vda").then(|| {
+                (
+                    d["tps"].as_f64().unwrap(),
+                    d["util-percent"].as_f64().unwrap(),
+                )
+            })
+        })
+    };
+    let got: Vec<Option<(f64, f64)>> = st.iter().map(vda_of).collect();
+    assert_eq!(
+        got,
+        [Some((10.0, 50.0)), None, None, Some((10.0, 50.0))],
+        "{v}"
+    );
+
+    // -b likewise: no row where either sample lacked the devices, an average over the
+    // two intervals that had them.
+    let b = rsar(&["-b", "-f", f]);
+    let lines: Vec<&str> = b
+        .lines()
+        .filter(|l| l.starts_with("10:00:0") || l.starts_with("Average:"))
+        .filter(|l| !l.contains("tps"))
+        .collect();
+    assert_eq!(lines.len(), 3, "{b}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.split_whitespace().nth(1) == Some("10.00")),
+        "{b}"
+    );
+}
+
+#[test]
+fn a_sample_without_vmstat_leaves_paging_out_of_its_intervals_and_of_the_average() {
+    let d = tempdir();
+    let file = record(d.path(), &["vmstat"]);
+    let f = file.to_str().unwrap();
+    let table = rsar(&["-B", "-f", f]);
+    let got: Vec<(&str, &str)> = table
+        .lines()
+        .filter(|l| l.starts_with("10:00:0") || l.starts_with("Average:"))
+        .filter(|l| !l.contains("pgpgin"))
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next().unwrap(), w.next().unwrap())
+        })
+        .collect();
+    // pgpgin/s is 100.00 in both intervals that had /proc/vmstat at both ends, and so is
+    // their average: not 200 pages over the four seconds (50.00).
+    assert_eq!(
+        got,
+        [
+            ("10:00:01", "100.00"),
+            ("10:00:04", "100.00"),
+            ("Average:", "100.00")
+        ],
+        "{table}"
+    );
+    let v = json(&["-B", "-f", f]);
+    let pgpgin: Vec<Option<f64>> = statistics(&v)
+        .iter()
+        .map(|e| e["paging"]["pgpgin"].as_f64())
+        .collect();
+    assert_eq!(pgpgin, [Some(100.0), None, None, Some(100.0)], "{v}");
+}
