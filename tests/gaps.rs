@@ -108,6 +108,15 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&rsar(&all)).unwrap()
 }
 
+/// rsar over a damaged log: its report, after the damage said on stderr and exit status 2.
+fn rsar_damaged(args: &[&str]) -> String {
+    let out = run(&rsar_bin(), args);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("left out"), "{err}");
+    text(&out.stdout)
+}
+
 fn statistics(v: &serde_json::Value) -> &Vec<serde_json::Value> {
     v["sysstat"]["hosts"][0]["statistics"].as_array().unwrap()
 }
@@ -201,4 +210,165 @@ fn a_sample_without_vmstat_leaves_paging_out_of_its_intervals_and_of_the_average
         .map(|e| e["paging"]["pgpgin"].as_f64())
         .collect();
     assert_eq!(pgpgin, [Some(100.0), None, None, Some(100.0)], "{v}");
+}
+
+/// An unsigned LEB128 varint of `b` at `*at`.
+fn varint(b: &[u8], at: &mut usize) -> u64 {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let byte = b[*at];
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            return v;
+        }
+    }
+}
+
+/// The records of a log after its header: (offset, kind, payload range).
+fn records(log: &[u8]) -> Vec<(usize, u8, std::ops::Range<usize>)> {
+    let (_, mut at) = rsar::store::FileHeader::decode(log).unwrap();
+    let mut out = Vec::new();
+    while at < log.len() {
+        let len = u32::from_le_bytes(log[at + 2..at + 6].try_into().unwrap()) as usize;
+        out.push((at, log[at + 6], at + 7..at + 7 + len));
+        at += 7 + len + 4;
+    }
+    out
+}
+
+/// The sequence number of a sample record's payload.
+fn seq_of(payload: &[u8]) -> u64 {
+    varint(payload, &mut 0)
+}
+
+/// `log` with the block of group `id` taken out of sample `seq` (the record framed again
+/// with a good checksum): a sample without that group, the rest intact.
+fn without_block(log: &[u8], seq: u64, id: u64) -> Vec<u8> {
+    let (_, header) = rsar::store::FileHeader::decode(log).unwrap();
+    let mut out = log[..header].to_vec();
+    for (at, kind, p) in records(log) {
+        let payload = &log[p.clone()];
+        if kind != rsar::store::wire::KIND_SAMPLE || seq_of(payload) != seq {
+            out.extend_from_slice(&log[at..p.end + 4]);
+            continue;
+        }
+        let mut pos = 0;
+        varint(payload, &mut pos);
+        let mut kept = payload[..pos].to_vec();
+        while pos < payload.len() {
+            let start = pos;
+            let tag = varint(payload, &mut pos);
+            pos += varint(payload, &mut pos) as usize;
+            if tag >> 2 != id {
+                kept.extend_from_slice(&payload[start..pos]);
+            }
+        }
+        assert!(
+            kept.len() < payload.len(),
+            "sample {seq} has no block of group {id}"
+        );
+        let mut frame = Vec::new();
+        rsar::store::wire::frame(kind, &kept, &mut frame);
+        out.extend_from_slice(&frame);
+    }
+    out
+}
+
+/// Group 5 of docs/FORMAT.md: memory (/proc/meminfo).
+const MEMORY: u64 = 5;
+
+#[test]
+fn a_compressed_day_with_a_sample_without_memory_reads_every_later_record() {
+    // Forty samples of the captured tree, their counters and free memory moving, written
+    // by the library's writer and packed for compression in frames of about 2 kB: each
+    // frame's first sample keys every group again, the others are steps from the sample
+    // before. Sample 5 then loses its memory block (a file that could not be read, or a
+    // block lost). The memory steps after it have nothing to step from until the next
+    // frame keys memory; every other group of those samples is intact.
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .with_clock(|| common::TEN * 1_000_000_000)
+        .with_skip(rsar::probe::Skip::collector_default())
+        .sample()
+        .unwrap();
+    let host = common::test_host("b1", 2);
+    let d = tempdir();
+    let plain = d.path().join("plain");
+    let (mut w, _) = rsar::store::DayWriter::open(&plain, &host, 0, 0).unwrap();
+    for i in 0..40u64 {
+        let mut s = base.clone();
+        s.time.wall_ns += i as i64 * 1_000_000_000;
+        s.time.uptime_cs += i * 100;
+        s.kernel.ctxt += i * 1000;
+        s.cpu.total.user += i * 50;
+        s.cpu.total.idle += i * 150;
+        if let Some(m) = s.memory.as_mut() {
+            m.mem_free -= i * 4;
+        }
+        w.append_sample(&host, &s).unwrap();
+    }
+    drop(w);
+    let (packed, frames) =
+        rsar::store::pack_frames_of(&std::fs::read(&plain).unwrap(), 2000).unwrap();
+    assert!(frames.len() >= 3, "{frames:?}");
+    let first_of = |frame: usize| {
+        let at = frames[frame];
+        seq_of(&packed[at + 7..])
+    };
+    let (gap, keyed_again) = (5, first_of(1));
+    assert!(
+        keyed_again > gap + 2,
+        "frame 1 starts at sample {keyed_again}"
+    );
+    let damaged = without_block(&packed, gap, MEMORY);
+    let day = d.path().join("rsar20251121.zst");
+    std::fs::write(&day, zstd::encode_all(&damaged[..], 3).unwrap()).unwrap();
+    let f = day.to_str().unwrap();
+
+    // Every record is read: -u has all 39 intervals.
+    let u = rsar_damaged(&["-u", "-f", f]);
+    assert_eq!(rows(&u, "all").len(), 39 + 1, "{u}");
+    // -r has a row for each sample that holds memory: not sample 5, nor the ones whose
+    // memory stepped from it, until frame 1 keyed memory again.
+    let want: Vec<u64> = (1..40).filter(|&i| i < gap || i >= keyed_again).collect();
+    let r = rsar_damaged(&["-r", "-f", f]);
+    let times: Vec<&str> = r
+        .lines()
+        .filter(|l| l.starts_with("10:00:") && !l.contains("kbmemfree"))
+        .map(|l| &l[..8])
+        .collect();
+    let want_times: Vec<String> = want.iter().map(|i| format!("10:00:{i:02}")).collect();
+    assert_eq!(times, want_times, "{r}");
+    // kbmemfree fell 4 kB a second: the last row says so, read after the gap.
+    let last: Vec<&str> = r.lines().filter(|l| l.starts_with("10:00:39")).collect();
+    let free0 = base.memory.unwrap().mem_free;
+    assert_eq!(
+        last[0].split_whitespace().nth(1),
+        Some((free0 - 39 * 4).to_string().as_str()),
+        "{r}"
+    );
+    // -q (loadavg) kept every sample.
+    let q = rsar_damaged(&["-q", "-f", f]);
+    assert_eq!(
+        q.lines()
+            .filter(|l| l.starts_with("10:00:") && !l.contains("runq"))
+            .count(),
+        39,
+        "{q}"
+    );
+    // JSON: the same samples have "memory", and every interval is there.
+    let v: serde_json::Value =
+        serde_json::from_str(&rsar_damaged(&["--format", "json", "-r", "-f", f])).unwrap();
+    let st = statistics(&v);
+    assert_eq!(st.len(), 39, "{v}");
+    let with_memory: Vec<u64> = st
+        .iter()
+        .zip(1..)
+        .filter(|(e, _)| e.get("memory").is_some())
+        .map(|(_, i)| i)
+        .collect();
+    assert_eq!(with_memory, want, "{v}");
 }
