@@ -122,9 +122,9 @@ fn statistics(v: &serde_json::Value) -> &Vec<serde_json::Value> {
 }
 
 #[test]
-fn a_sample_without_diskstats_is_a_gap_in_d_not_a_rate_since_boot() {
+fn a_sample_without_diskstats_or_net_dev_is_a_gap_not_a_rate_since_boot() {
     let d = tempdir();
-    let file = record(d.path(), &["diskstats"]);
+    let file = record(d.path(), &["diskstats", "net/dev"]);
     let f = file.to_str().unwrap();
     // Every sample was read: -u has its four intervals.
     let u = rsar(&["-u", "-f", f]);
@@ -160,6 +160,12 @@ fn a_sample_without_diskstats_is_a_gap_in_d_not_a_rate_since_boot() {
         [Some((10.0, 50.0)), None, None, Some((10.0, 50.0))],
         "{v}"
     );
+
+    // Interfaces likewise (a per-item group too): eth0 has no row on either side of the
+    // sample without /proc/net/dev.
+    let n = rsar(&["-n", "DEV", "-f", f]);
+    let times: Vec<&str> = rows(&n, "eth0").iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, ["10:00:01", "10:00:04", "Average:"], "{n}");
 
     // -b likewise: no row where either sample lacked the devices, an average over the
     // two intervals that had them.
