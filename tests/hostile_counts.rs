@@ -1,0 +1,184 @@
+//! Counts and names read from a file bound nothing by themselves: a sysstat file or an rsar
+//! log that claims more CPUs than a kernel can have, or a host name longer than utsname
+//! holds, is damage, reported in one line with exit status 2, and a header's CPU count
+//! never sizes a report beyond what the records hold.
+//!
+//! Every binary here runs under a limit on its address space and on the size of what it
+//! writes, and is killed if it has not finished in `KILL_AFTER`: an allocation or an output
+//! without bound, or a hang, fails the test instead of taking the machine or CI with it.
+//! The limits are generous (a healthy run of these files needs about 25 MB of address
+//! space and 13 MB resident in a debug build, and well under a second), so that a slow or
+//! busy machine never fails them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::{record, rsar_bin, tempdir, text};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Address space a child may map.
+const ADDRESS_SPACE: u64 = 200 << 20;
+/// Bytes a child may write to one file (its stdout).
+const OUTPUT: u64 = 64 << 20;
+/// A child still running after this is killed, and the test fails.
+const KILL_AFTER: Duration = Duration::from_secs(20);
+
+struct Run {
+    /// `None`: killed by a signal (an abort on a failed allocation, SIGXFSZ).
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run `bin` with `args` under the limits above, its output in files (never a pipe that
+/// could fill).
+fn bounded(bin: &Path, args: &[&str]) -> Run {
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let err = tempfile::NamedTempFile::new().unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env_remove("S_TIME_FORMAT")
+        .stdin(Stdio::null())
+        .stdout(out.reopen().unwrap())
+        .stderr(err.reopen().unwrap());
+    // SAFETY: between fork and exec the closure only calls setrlimit(2), which is
+    // async-signal-safe, and allocates nothing.
+    unsafe {
+        cmd.pre_exec(|| {
+            use nix::sys::resource::{setrlimit, Resource};
+            setrlimit(Resource::RLIMIT_AS, ADDRESS_SPACE, ADDRESS_SPACE)?;
+            setrlimit(Resource::RLIMIT_FSIZE, OUTPUT, OUTPUT)?;
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > KILL_AFTER {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "{} {args:?} was still running after {KILL_AFTER:?}: killed",
+                bin.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code(),
+        stdout: text(&std::fs::read(out.path()).unwrap()),
+        stderr: text(&std::fs::read(err.path()).unwrap()),
+    }
+}
+
+/// `healthy` (a log rsadc recorded: three samples, a reboot, two more) with its header's
+/// host facts changed by `change` and a checksum that matches: a valid header that lies.
+fn lying(healthy: &Path, change: impl Fn(&mut rsar::sample::HostFacts)) -> PathBuf {
+    let bytes = std::fs::read(healthy).unwrap();
+    let (mut header, len) = rsar::store::FileHeader::decode(&bytes).unwrap();
+    change(&mut header.host);
+    let mut lying = header.encode();
+    lying.extend_from_slice(&bytes[len..]);
+    let path = healthy.with_file_name("lying");
+    std::fs::write(&path, lying).unwrap();
+    path
+}
+
+/// The JSON report's statistics, without the host object (which shows the header).
+fn statistics(json: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["sysstat"]["hosts"][0]["statistics"].clone()
+}
+
+#[test]
+fn a_header_claiming_more_cpus_than_a_kernel_has_is_damage() {
+    let dir = tempdir();
+    let healthy = record(dir.path());
+    let want = bounded(
+        &rsar_bin(),
+        &["--format", "json", "-A", "-f", healthy.to_str().unwrap()],
+    );
+    assert_eq!(want.code, Some(0), "{}", want.stderr);
+    for cpus in [8193, 65_536, 1 << 24, u32::MAX] {
+        let path = lying(&healthy, |h| h.cpu_count = cpus);
+        let f = path.to_str().unwrap();
+        let table = bounded(&rsar_bin(), &["-A", "-f", f]);
+        let json = bounded(&rsar_bin(), &["--format", "json", "-A", "-f", f]);
+        for run in [&table, &json] {
+            assert_eq!(run.code, Some(2), "{cpus} CPUs: {}", run.stderr);
+            assert!(
+                run.stderr
+                    .contains("damaged header (CPU count above the kernel's limit of 8192)"),
+                "{cpus} CPUs: {}",
+                run.stderr
+            );
+        }
+        // The records are read all the same.
+        assert_eq!(
+            statistics(&json.stdout),
+            statistics(&want.stdout),
+            "{cpus} CPUs"
+        );
+    }
+}
+
+#[test]
+fn a_host_name_longer_than_utsname_is_damage() {
+    let dir = tempdir();
+    let healthy = record(dir.path());
+    let long = "h".repeat(60_000);
+    let path = lying(&healthy, |h| h.hostname = long.clone());
+    let f = path.to_str().unwrap();
+    for args in [vec!["-A", "-f", f], vec!["export", "-f", f]] {
+        let run = bounded(&rsar_bin(), &args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("damaged header (host name longer than the kernel's 64 bytes)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.is_empty(), "{args:?}: the records are read");
+        assert!(
+            !run.stdout.contains(&long[..65]),
+            "{args:?}: the name is not repeated"
+        );
+    }
+}
+
+#[test]
+fn rsadc_never_writes_host_facts_no_reader_accepts() {
+    // A captured tree can say what no kernel does; a log of it would read as damaged.
+    let tree = tempdir();
+    let copied = Command::new("cp")
+        .arg("-a")
+        .arg(common::fixture("t0").join("."))
+        .arg(tree.path())
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    std::fs::write(tree.path().join("proc/sys/kernel/hostname"), "h".repeat(65)).unwrap();
+    let logs = tempdir();
+    let out = common::sample_tree(tree.path(), 0, logs.path().to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("host name longer than the kernel's 64 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Nothing a reader would call damaged is left behind.
+    for day in std::fs::read_dir(logs.path()).unwrap() {
+        let day = day.unwrap().path();
+        let run = bounded(&rsar_bin(), &["-A", "-f", day.to_str().unwrap()]);
+        assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
+    }
+}
