@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{record, rsar_bin, tempdir, text};
+use common::{record, rsadc_bin, rsar_bin, tempdir, text};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -77,6 +77,67 @@ fn bounded(bin: &Path, args: &[&str]) -> Run {
         code: status.code(),
         stdout: text(&std::fs::read(out.path()).unwrap()),
         stderr: text(&std::fs::read(err.path()).unwrap()),
+    }
+}
+
+fn damaged_sa(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/damaged-sa")
+        .join(name)
+}
+
+/// The damaged files and what their one line must say.
+const DAMAGED_SA: [(&str, &str); 4] = [
+    (
+        "sa-cpus-4278190089",
+        "the file header claims 4278190089 CPUs",
+    ),
+    ("sa-import-hang", "the file header claims 524290 CPUs"),
+    (
+        "sa-import-restart-hang",
+        "a restart record claims 1788927 CPUs",
+    ),
+    ("sa-json-1.7GB", "the file header claims 16777225 CPUs"),
+];
+
+#[test]
+fn each_damaged_sa_file_gives_one_line_and_exit_2() {
+    for (name, why) in DAMAGED_SA {
+        let path = damaged_sa(name);
+        let f = path.to_str().unwrap();
+        for args in [vec!["-A", "-f", f], vec!["--format", "json", "-A", "-f", f]] {
+            let run = bounded(&rsar_bin(), &args);
+            assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+            assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(f) && run.stderr.contains(why),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn importing_a_damaged_sa_file_exits_2_and_writes_only_days_rsar_reads() {
+    for (name, why) in DAMAGED_SA {
+        let dir = tempdir();
+        let d = dir.path().to_str().unwrap();
+        let path = damaged_sa(name);
+        let run = bounded(&rsadc_bin(), &["--import", path.to_str().unwrap(), d]);
+        assert_eq!(run.code, Some(2), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(why), "{name}: {}", run.stderr);
+        // Whatever was written, rsar reads in bounded time and memory.
+        for day in std::fs::read_dir(dir.path()).unwrap() {
+            let day = day.unwrap().path();
+            let run = bounded(&rsar_bin(), &["-A", "-f", day.to_str().unwrap()]);
+            assert!(
+                matches!(run.code, Some(0 | 2)),
+                "{name}: {}: {}",
+                day.display(),
+                run.stderr
+            );
+        }
     }
 }
 
