@@ -193,6 +193,37 @@ fn a_header_claiming_more_cpus_than_a_kernel_has_is_damage() {
 }
 
 #[test]
+fn columns_per_cpu_are_made_for_the_cpus_the_records_hold() {
+    // 8192 CPUs is a count a kernel can have: the header is not damaged, but the records
+    // hold 2 CPUs, and no report makes columns for the other 8190.
+    let dir = tempdir();
+    let healthy = record(dir.path());
+    let lying = lying(&healthy, |h| h.cpu_count = 8192);
+    for format in ["table", "json", "csv", "jsonl"] {
+        let run = |path: &Path| {
+            let run = bounded(
+                &rsar_bin(),
+                &["--format", format, "-A", "-f", path.to_str().unwrap()],
+            );
+            assert_eq!(run.code, Some(0), "{format}: {}", run.stderr);
+            run.stdout
+        };
+        let (want, got) = (run(&healthy), run(&lying));
+        assert!(want.contains("CPU1"), "{format}: -I has a column per CPU");
+        assert!(
+            !got.contains("CPU2"),
+            "{format}: a column for a CPU not recorded"
+        );
+        if format == "json" {
+            assert_eq!(statistics(&got), statistics(&want));
+        } else {
+            // Only the banner's count differs.
+            assert_eq!(got.replace("(8192 CPU)", "(2 CPU)"), want, "{format}");
+        }
+    }
+}
+
+#[test]
 fn a_host_name_longer_than_utsname_is_damage() {
     let dir = tempdir();
     let healthy = record(dir.path());
