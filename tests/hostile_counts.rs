@@ -274,3 +274,28 @@ fn rsadc_never_writes_host_facts_no_reader_accepts() {
         assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_cpu_number_beyond_any_kernel_is_damage() {
+    // Interrupt counts are kept per CPU number: CPU 4,000,000,000 must not size a table.
+    let dir = tempdir();
+    let healthy = record(dir.path());
+    let log = rsar::store::read_log(&healthy).unwrap();
+    let host = &log.header.host;
+    let mut samples = common::samples_of(&log);
+    samples.truncate(3);
+    let path = dir.path().join("far-cpu");
+    let (mut w, _) = rsar::store::DayWriter::open(&path, host, samples[0].time.wall_ns, 0).unwrap();
+    for s in &mut samples {
+        let last = s.interrupts.cpus.last_mut().expect("interrupts recorded");
+        *last = 4_000_000_000;
+        w.append_sample(host, s).unwrap();
+    }
+    drop(w);
+    let run = bounded(
+        &rsar_bin(),
+        &["-I", "ALL", "-P", "ALL", "-f", path.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("damaged records"), "{}", run.stderr);
+}
