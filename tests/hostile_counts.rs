@@ -299,3 +299,44 @@ fn a_cpu_number_beyond_any_kernel_is_damage() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("damaged records"), "{}", run.stderr);
 }
+
+#[test]
+fn an_import_keeps_the_intact_records_of_a_damaged_sa_file_and_exits_2() {
+    let sadc = Path::new("/usr/lib/sysstat/sadc");
+    if !sadc.exists() {
+        eprintln!("skipped: no {} (apt-get install sysstat)", sadc.display());
+        return;
+    }
+    let dir = tempdir();
+    let sa = dir.path().join("sa.test");
+    let recorded = Command::new(sadc)
+        .args(["1", "3", sa.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(recorded.success());
+    // Cut inside the last record: two intact samples, then damage.
+    let bytes = std::fs::read(&sa).unwrap();
+    std::fs::write(&sa, &bytes[..bytes.len() - 10]).unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let run = bounded(
+        &rsadc_bin(),
+        &["--import", sa.to_str().unwrap(), logs.to_str().unwrap()],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("records into") && run.stderr.contains("the file is cut at byte"),
+        "{}",
+        run.stderr
+    );
+    let days: Vec<PathBuf> = std::fs::read_dir(&logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!days.is_empty());
+    for day in days {
+        let run = bounded(&rsar_bin(), &["-u", "-f", day.to_str().unwrap()]);
+        assert_eq!(run.code, Some(0), "{}: {}", day.display(), run.stderr);
+        assert!(run.stdout.contains("Average:"), "{}", run.stdout);
+    }
+}
