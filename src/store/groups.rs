@@ -394,13 +394,27 @@ fn small(v: u64) -> Result<u32, DecodeError> {
     u32::try_from(v).map_err(|_| DecodeError("number too large"))
 }
 
+/// The most CPUs a kernel has (`HostFacts::MAX_CPUS`).
+const MAX_CPUS: usize = crate::sample::HostFacts::MAX_CPUS as usize;
+
+/// A CPU's number: readers index by it (a column per CPU), so one beyond any kernel's is
+/// damage, not a reason to allocate.
+fn cpu_number(v: u64) -> Result<u32, DecodeError> {
+    u32::try_from(v)
+        .ok()
+        .filter(|&n| (n as usize) < MAX_CPUS)
+        .ok_or(DecodeError(
+            "CPU number above the kernel's limit of 8192 CPUs",
+        ))
+}
+
 fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
     let items = match slot {
         SLOT_TIME => Items::Time(c.string()?),
         SLOT_CPU => {
-            let n = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
+            let n = c.count(MAX_CPUS.min(c.remaining() * 8))?;
             let bitmap = c.bytes(n.div_ceil(8))?;
             Items::Cpu((0..n).map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1).collect())
         }
@@ -456,16 +470,16 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let mut cpus = Vec::with_capacity(n);
             for _ in 0..n {
                 cpus.push(SoftnetCounters {
-                    cpu: small(c.varint()?)?,
+                    cpu: cpu_number(c.varint()?)?,
                     ..SoftnetCounters::default()
                 });
             }
             Items::Softnet(cpus)
         }
         SLOT_INTERRUPTS => {
-            let ncpu = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let ncpu = c.count(MAX_CPUS.min(c.remaining()))?;
             let cpus = (0..ncpu)
-                .map(|_| c.varint().and_then(small))
+                .map(|_| c.varint().and_then(cpu_number))
                 .collect::<Result<Vec<_>, _>>()?;
             let n = c.count(MAX_ITEMS.min(c.remaining()))?;
             let lines = (0..n)
@@ -502,7 +516,7 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let cpus = (0..n)
                 .map(|_| {
                     c.varint()
-                        .and_then(small)
+                        .and_then(cpu_number)
                         .map(|cpu| CpuFreq { cpu, khz: 0 })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
