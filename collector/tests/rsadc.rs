@@ -224,7 +224,16 @@ fn kill_9_at_random_moments_never_loses_a_finished_record() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        std::thread::sleep(Duration::from_millis(20 + rng % 80));
+        // Once this round has written something (a loaded machine can take longer than
+        // the whole sleep just to start rsadc), kill it at a random moment of its writing.
+        let before = std::fs::metadata(&file).map_or(0, |m| m.len());
+        let started = std::time::Instant::now();
+        while std::fs::metadata(&file).map_or(0, |m| m.len()) == before
+            && started.elapsed() < Duration::from_secs(20)
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(rng % 80));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let log = store::parse_log(&file, &std::fs::read(&file).unwrap()).unwrap();
@@ -242,7 +251,7 @@ fn kill_9_at_random_moments_never_loses_a_finished_record() {
         assert_eq!(now[..seen.len()], seen[..], "round {round}");
         seen = now;
     }
-    assert!(seen.len() > 25, "samples were written: {}", seen.len());
+    assert!(seen.len() >= 25, "samples were written: {}", seen.len());
 }
 
 #[test]
