@@ -215,7 +215,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         for p in &done.compressed {
             log(&format!("compressed {}", p.display()));
         }
-        for p in &done.problems {
+        for p in done.warnings.iter().chain(&done.problems) {
             log(p);
         }
         if !done.problems.is_empty() {
