@@ -6,7 +6,7 @@ complete -c rsadc -l compress-after-days -d 'Compress day files older than this 
 complete -c rsadc -l with -d 'Also record these optional groups, off by default for their cost (comma list): interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines), cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)' -r
 complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq, snmp (as --no-snmp)' -r
 complete -c rsadc -l process-interval -d 'Record the process table every SECS seconds instead of with every sample (rounded to a whole number of samples)' -r
-complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names). Without INTERVAL, only serve; with it, record too. Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
+complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names): an IP address and port (127.0.0.1:9808, [::1]:9808), or a host name and port (localhost:9808: every address it resolves to). Without INTERVAL, only serve; with it, record too. An empty value serves nothing (for `--listen=$SETTING`). Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r

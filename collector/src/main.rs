@@ -171,14 +171,23 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    if let Some(addr) = args.listen {
+    let listen = args::listen_addresses(args.listen.as_deref()).map_err(Failure::Usage)?;
+    if let Some(addrs) = listen {
         // The exporter reads what the log would hold, no more.
         let probe = Probe::new(&args.proc_root, &args.sys_root)
             .map_err(Failure::data)?
             .with_skip(skip);
-        let bound = listen::spawn(addr, probe)
-            .map_err(|e| Failure::Data(format!("cannot listen on {addr}: {e}")))?;
-        log(&format!("serving metrics on http://{bound}/metrics"));
+        let (bound, failed) = listen::spawn(&addrs, probe).map_err(|(addr, e)| {
+            Failure::Data(format!(
+                "cannot listen on {addr}: {e} (is another program using the port?)"
+            ))
+        })?;
+        for a in bound {
+            log(&format!("serving metrics on http://{a}/metrics"));
+        }
+        for (a, e) in failed {
+            log(&format!("not serving metrics on {a}: {e}"));
+        }
         if plan.interval.is_none() {
             if args.boot || args.comment.is_some() || args.housekeeping {
                 return Err(Failure::Usage(

@@ -396,3 +396,124 @@ fn no_snmp_leaves_out_only_the_snmp_files() {
     assert!(lean.snmp.is_none() && lean.snmp6.is_none());
     assert!(lean.sockets.is_some() && lean.sockets6.is_some() && !lean.softnet.is_empty());
 }
+
+/// `rsadc --listen ADDR` serving the fixture tree t0 (nothing recorded), with the address
+/// of the first "serving metrics on" line; killed when dropped.
+struct Served {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(listen: &str) -> Served {
+    use std::io::BufRead;
+    let root = fixture("t0");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rsadc"))
+        .args(["--listen", listen])
+        .arg("--proc-root")
+        .arg(root.join("proc"))
+        .arg("--sys-root")
+        .arg(root.join("sys"))
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let line = lines.next().unwrap().unwrap();
+    let addr = line
+        .strip_prefix("rsadc: serving metrics on http://")
+        .and_then(|a| a.strip_suffix("/metrics"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, addr }
+}
+
+/// One raw HTTP/1.1 request; the whole answer, head and body.
+fn request(addr: &str, method: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "{method} /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn head_metrics_answers_the_headers_of_get_without_a_body() {
+    let served = serve("127.0.0.1:0");
+    let get = request(&served.addr, "GET");
+    let head = request(&served.addr, "HEAD");
+    let (get_head, get_body) = get.split_once("\r\n\r\n").unwrap();
+    assert!(get_head.starts_with("HTTP/1.1 200 OK\r\n"), "{get_head}");
+    assert!(get_body.contains("node_load1 "), "{get_body}");
+    // The same status and headers, Content-Length included; not one byte of body.
+    assert_eq!(head, format!("{get_head}\r\n\r\n"));
+    assert!(head.contains(&format!("Content-Length: {}\r\n", get_body.len())));
+    assert!(
+        head.contains("Content-Type: text/plain; version=0.0.4"),
+        "{head}"
+    );
+}
+
+#[test]
+fn listen_takes_a_host_name_and_says_what_it_bound() {
+    let served = serve("localhost:0");
+    assert!(
+        served.addr.starts_with("127.0.0.1:") || served.addr.starts_with("[::1]:"),
+        "localhost is a loopback address: {}",
+        served.addr
+    );
+    assert!(request(&served.addr, "GET").starts_with("HTTP/1.1 200 OK"));
+}
+
+#[test]
+fn a_bad_listen_value_says_what_to_give() {
+    for (given, why) in [
+        ("localhost", "no port"),
+        ("9808", "no port"),
+        ("localhost:http", "\"http\" is not a port number"),
+        (":9808", "no address before the port"),
+        ("::1:9808", "an IPv6 address goes in brackets"),
+    ] {
+        let out = rsadc("UTC", &["--listen", given]);
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{given}: {e}");
+        assert!(
+            e.starts_with(&format!("rsadc: --listen {given:?}: {why}"))
+                && e.contains("give an IP address and port, e.g. 127.0.0.1:9808"),
+            "{given}: {e}"
+        );
+    }
+}
+
+#[test]
+fn an_empty_listen_value_serves_nothing_and_records() {
+    let d = dir();
+    let out = rsadc(
+        "UTC",
+        &[
+            "--listen=",
+            "--fake-clock",
+            &BEFORE_MIDNIGHT.to_string(),
+            "1",
+            "1",
+            d.path().to_str().unwrap(),
+        ],
+    );
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{e}");
+    assert!(!e.contains("serving"), "{e}");
+    assert_eq!(samples(&d.path().join("rsar20251121")).len(), 1);
+}
