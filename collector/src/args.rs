@@ -64,11 +64,14 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// Write a restart record (the machine has just booted)
+    /// Write a restart record (the machine has just booted). While a collector writes the
+    /// directory, the record is handed to it (DIR/rsadc.sock) and written between samples
     #[arg(long)]
     pub boot: bool,
 
-    /// Write a comment record with this text
+    /// Write a comment record with this text (sar -C shows it). While a collector writes
+    /// the directory, the record is handed to it (DIR/rsadc.sock) and written between
+    /// samples
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
 

@@ -8,11 +8,13 @@ mod args;
 mod clock;
 mod listen;
 mod recorder;
+mod requests;
 
 use args::{Args, Target};
 use clap::Parser;
 use clock::Clock;
 use recorder::{log, Policy, Recorder};
+use requests::{NotHanded, Request, RequestSocket, Wake};
 use rsar::probe::Probe;
 use rsar::store::StoreError;
 use std::os::unix::fs::DirBuilderExt;
@@ -264,12 +266,11 @@ fn run(args: &Args) -> Result<(), Failure> {
 
     let Some(interval) = plan.interval else {
         // sadc without an interval: one restart record, or the comment.
-        let now = clock.now_ns();
-        return match &args.comment {
-            Some(text) => recorder.comment(&host, now, text),
-            None => recorder.restart(&host, now),
-        }
-        .map_err(Failure::data);
+        let request = match &args.comment {
+            Some(text) => Request::Comment(text.clone()),
+            None => Request::Restart,
+        };
+        return mark(&mut recorder, &host, &clock, &plan.target, &request);
     };
     if args.boot {
         recorder
@@ -321,6 +322,12 @@ fn run(args: &Args) -> Result<(), Failure> {
     let mut taken = 0u64;
     let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
+    // Where `rsadc --comment` and `--boot` reach this collector: bound once it holds the
+    // day's lock (its first sample written), in a directory, when it waits between samples.
+    let mut requests: Option<RequestSocket> = None;
+    let mut no_requests = !(matches!(plan.target, Target::Dir(_))
+        && matches!(clock, Clock::System)
+        && plan.count != Some(1));
     loop {
         probe.read(&mut sample).map_err(Failure::data)?;
         if let Clock::Simulated(_) = clock {
@@ -333,7 +340,18 @@ fn run(args: &Args) -> Result<(), Failure> {
             }
         }
         match recorder.sample(&host, &sample) {
-            Ok(()) => {}
+            Ok(()) => {
+                if let (false, Target::Dir(dir)) = (no_requests, &plan.target) {
+                    no_requests = true;
+                    match RequestSocket::bind(dir) {
+                        Ok(r) => requests = Some(r),
+                        Err(e) => log(&format!(
+                            "cannot make {}: {e}; rsadc --comment and --boot cannot reach this collector",
+                            dir.join(requests::SOCKET_NAME).display()
+                        )),
+                    }
+                }
+            }
             // A running collector never gives up on a write: the file was rolled back to
             // its last good record, and the next interval tries again. A run with COUNT
             // exits 2 at its end.
@@ -364,7 +382,23 @@ fn run(args: &Args) -> Result<(), Failure> {
             break;
         }
         let next = clock::next_tick(clock.now_ns(), interval);
-        if !clock.wait_until(next) {
+        let go_on = loop {
+            let woke = match &requests {
+                Some(r) => r.wait_until(next),
+                None if clock.wait_until(next) => Wake::Tick,
+                None => Wake::Stop,
+            };
+            match (woke, &requests) {
+                (Wake::Tick, _) => break true,
+                (Wake::Stop, _) => break false,
+                (Wake::Request, Some(r)) => r.serve(|request| {
+                    write_request(&mut recorder, &host, clock.now_ns(), &request)
+                        .map_err(|e| e.to_string())
+                }),
+                (Wake::Request, None) => {}
+            }
+        };
+        if !go_on {
             log("stopping");
             break;
         }
@@ -375,6 +409,63 @@ fn run(args: &Args) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+fn write_request(
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    now: i64,
+    request: &Request,
+) -> Result<(), StoreError> {
+    match request {
+        Request::Comment(text) => recorder.comment(host, now, text),
+        Request::Restart => recorder.restart(host, now),
+    }
+}
+
+/// `--comment` or `--boot` without an interval: write the record, or, when a collector
+/// holds the file, hand it to that collector (a collector counting its last samples may
+/// let go of the lock meanwhile: then write it here). Gives up after `HAND_OVER_FOR`.
+fn mark(
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    clock: &Clock,
+    target: &Target,
+    request: &Request,
+) -> Result<(), Failure> {
+    const HAND_OVER_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+    let start = std::time::Instant::now();
+    loop {
+        let locked = match write_request(recorder, host, clock.now_ns(), request) {
+            Ok(()) => return Ok(()),
+            Err(e @ StoreError::Locked { .. }) => e,
+            Err(e) => return Err(Failure::data(e)),
+        };
+        let Target::Dir(dir) = target else {
+            return Err(Failure::data(locked));
+        };
+        match requests::hand_over(dir, request) {
+            Ok(()) => {
+                if let StoreError::Locked { path } = &locked {
+                    log(&format!(
+                        "{} is being written by a running rsadc: it wrote the record",
+                        path.display()
+                    ));
+                }
+                return Ok(());
+            }
+            Err(NotHanded::Failed(e)) => return Err(Failure::Data(e)),
+            Err(NotHanded::NoCollector) if start.elapsed() < HAND_OVER_FOR => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(NotHanded::NoCollector) => {
+                return Err(Failure::Data(format!(
+                    "{locked}, and it takes no records from others (no {} to hand this one to): it may be an rsadc with a COUNT, or a --fake-clock run; try again when it ends",
+                    dir.join(requests::SOCKET_NAME).display()
+                )))
+            }
+        }
+    }
 }
 
 /// The man-page renderer rsar's own manual test uses.

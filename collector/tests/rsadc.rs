@@ -517,3 +517,119 @@ fn an_empty_listen_value_serves_nothing_and_records() {
     assert!(!e.contains("serving"), "{e}");
     assert_eq!(samples(&d.path().join("rsar20251121")).len(), 1);
 }
+
+#[test]
+fn comment_and_boot_reach_the_log_while_the_collector_runs() {
+    let d = dir();
+    let path = d.path().to_str().unwrap();
+    // A link planted where the socket goes: replaced, never followed.
+    let outside = dir();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, d.path().join("rsadc.sock")).unwrap();
+    // Killed if the test fails before it is stopped.
+    struct Collector(Option<std::process::Child>);
+    impl Drop for Collector {
+        fn drop(&mut self) {
+            if let Some(c) = self.0.as_mut() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+    let mut collector = Collector(Some(
+        Command::new(env!("CARGO_BIN_EXE_rsadc"))
+            .args(["--no-processes", "1", path])
+            .env("TZ", "UTC")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ));
+    let socket = d.path().join("rsadc.sock");
+    let today = || store::list_days(d.path()).unwrap().pop().map(|(_, p, _)| p);
+    let count = || today().map_or(0, |p| samples(&p).len());
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        for _ in 0..300 {
+            if done() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{what}: not after 15 s");
+    };
+    wait_for("two samples", &|| count() >= 2);
+    let comment = rsadc("UTC", &["--comment", "kernel 6.18 installed", path]);
+    let boot = rsadc("UTC", &["--boot", path]);
+    let before = count();
+    wait_for("two more samples", &|| count() >= before + 2);
+    let running = collector.0.take().unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(running.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let stopped = running.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&stopped.stderr);
+    for (what, out) in [("--comment", &comment), ("--boot", &boot)] {
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(stopped.status.success(), "{said}");
+    assert!(
+        std::fs::symlink_metadata(&socket).is_err(),
+        "the socket outlives its collector"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+
+    let file = today().unwrap();
+    let log = store::read_log(&file).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    assert_eq!(log.torn_tail, 0);
+    let kinds: Vec<&str> = log
+        .records
+        .iter()
+        .map(|(_, r)| match r {
+            Record::Sample(_) => "s",
+            Record::Restart { .. } => "restart",
+            Record::Comment { .. } => "comment",
+            Record::Processes(_) => "processes",
+        })
+        .filter(|k| *k != "s")
+        .collect();
+    // The two records handed over, in order, between samples.
+    assert_eq!(kinds, ["comment", "restart"], "{said}");
+    // No sample lost: one on every tick from the first to the last.
+    let secs: Vec<i64> = samples(&file)
+        .iter()
+        .map(|s| (s.time.wall_ns + 500_000_000).div_euclid(1_000_000_000))
+        .collect();
+    let expected: Vec<i64> = (secs[0]..=*secs.last().unwrap()).collect();
+    assert_eq!(secs, expected, "{said}");
+
+    // rsar shows both, as sar shows a comment (-C) and a restart.
+    let rsar = Command::new(PathBuf::from(env!("CARGO_BIN_EXE_rsadc")).with_file_name("rsar"))
+        .args(["-u", "-C", "-f", file.to_str().unwrap()])
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&rsar.stdout);
+    assert!(
+        rsar.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rsar.stderr)
+    );
+    let com = report.find("COM kernel 6.18 installed");
+    let restarts: Vec<usize> = report
+        .match_indices("LINUX RESTART")
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        matches!((com, restarts.last()), (Some(c), Some(&r)) if c < r),
+        "{report}"
+    );
+}
