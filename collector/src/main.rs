@@ -282,19 +282,30 @@ fn run(args: &Args) -> Result<(), Failure> {
             .comment(&host, clock.now_ns(), text)
             .map_err(Failure::data)?;
     }
+    // Where `rsadc --comment` and `--boot` reach this collector: in a directory, when it
+    // waits between samples; made once it holds the day's lock (file open or first sample
+    // written), so that an old socket there is its to replace.
+    let mut requests: Option<RequestSocket> = None;
+    let mut no_requests = !(matches!(plan.target, Target::Dir(_))
+        && matches!(clock, Clock::System)
+        && plan.count != Some(1));
     // A service that cannot open its file at all says so now, instead of logging a
     // failure every interval while its supervisor believes it is recording.
     if plan.count.is_none() {
         recorder
             .open(&host, clock.now_ns())
             .map_err(Failure::data)?;
+        if !no_requests {
+            no_requests = true;
+            requests = bind_requests(&plan.target);
+        }
     }
 
     // A run of several samples starts on a tick too (now, if now is one), so that its first
     // interval is a whole one; a single sample (cron) is taken at once.
     if plan.count != Some(1) {
         let first = clock::next_tick(clock.now_ns() - 1, interval);
-        if !clock.wait_until(first) {
+        if !wait_serving(&mut clock, requests.as_ref(), &mut recorder, &host, first) {
             return Ok(());
         }
     }
@@ -322,12 +333,6 @@ fn run(args: &Args) -> Result<(), Failure> {
     let mut taken = 0u64;
     let mut not_written = 0u64;
     let mut warned: Vec<String> = Vec::new();
-    // Where `rsadc --comment` and `--boot` reach this collector: bound once it holds the
-    // day's lock (its first sample written), in a directory, when it waits between samples.
-    let mut requests: Option<RequestSocket> = None;
-    let mut no_requests = !(matches!(plan.target, Target::Dir(_))
-        && matches!(clock, Clock::System)
-        && plan.count != Some(1));
     loop {
         probe.read(&mut sample).map_err(Failure::data)?;
         if let Clock::Simulated(_) = clock {
@@ -341,15 +346,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
         match recorder.sample(&host, &sample) {
             Ok(()) => {
-                if let (false, Target::Dir(dir)) = (no_requests, &plan.target) {
+                if !no_requests {
                     no_requests = true;
-                    match RequestSocket::bind(dir) {
-                        Ok(r) => requests = Some(r),
-                        Err(e) => log(&format!(
-                            "cannot make {}: {e}; rsadc --comment and --boot cannot reach this collector",
-                            dir.join(requests::SOCKET_NAME).display()
-                        )),
-                    }
+                    requests = bind_requests(&plan.target);
                 }
             }
             // A running collector never gives up on a write: the file was rolled back to
@@ -382,23 +381,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             break;
         }
         let next = clock::next_tick(clock.now_ns(), interval);
-        let go_on = loop {
-            let woke = match &requests {
-                Some(r) => r.wait_until(next),
-                None if clock.wait_until(next) => Wake::Tick,
-                None => Wake::Stop,
-            };
-            match (woke, &requests) {
-                (Wake::Tick, _) => break true,
-                (Wake::Stop, _) => break false,
-                (Wake::Request, Some(r)) => r.serve(|request| {
-                    write_request(&mut recorder, &host, clock.now_ns(), &request)
-                        .map_err(|e| e.to_string())
-                }),
-                (Wake::Request, None) => {}
-            }
-        };
-        if !go_on {
+        if !wait_serving(&mut clock, requests.as_ref(), &mut recorder, &host, next) {
             log("stopping");
             break;
         }
@@ -409,6 +392,47 @@ fn run(args: &Args) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The request socket of a collector writing `target`, or `None` (said on stderr).
+fn bind_requests(target: &Target) -> Option<RequestSocket> {
+    let Target::Dir(dir) = target else {
+        return None;
+    };
+    RequestSocket::bind(dir)
+        .map_err(|e| {
+            log(&format!(
+                "cannot make {}: {e}; rsadc --comment and --boot cannot reach this collector",
+                dir.join(requests::SOCKET_NAME).display()
+            ))
+        })
+        .ok()
+}
+
+/// Wait for `deadline_ns`, writing the records handed over meanwhile; false when a stop
+/// was requested.
+fn wait_serving(
+    clock: &mut Clock,
+    requests: Option<&RequestSocket>,
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    deadline_ns: i64,
+) -> bool {
+    loop {
+        let woke = match requests {
+            Some(r) => r.wait_until(deadline_ns),
+            None if clock.wait_until(deadline_ns) => Wake::Tick,
+            None => Wake::Stop,
+        };
+        match (woke, requests) {
+            (Wake::Tick, _) => return true,
+            (Wake::Stop, _) => return false,
+            (Wake::Request, Some(r)) => r.serve(|request| {
+                write_request(recorder, host, clock.now_ns(), &request).map_err(|e| e.to_string())
+            }),
+            (Wake::Request, None) => {}
+        }
+    }
 }
 
 fn write_request(

@@ -633,3 +633,45 @@ fn comment_and_boot_reach_the_log_while_the_collector_runs() {
         "{report}"
     );
 }
+
+#[test]
+fn a_comment_reaches_a_service_before_its_first_sample() {
+    let d = dir();
+    let path = d.path().to_str().unwrap();
+    // An hour between samples: the comment comes long before the first one.
+    let mut service = Command::new(env!("CARGO_BIN_EXE_rsadc"))
+        .args(["--no-processes", "3600", path])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..300 {
+        if d.path().join("rsadc.sock").exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let comment = rsadc("UTC", &["--comment", "before the first sample", path]);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(service.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    assert!(service.wait().unwrap().success());
+    assert!(
+        comment.status.success(),
+        "{}",
+        String::from_utf8_lossy(&comment.stderr)
+    );
+    let file = store::list_days(d.path()).unwrap().pop().unwrap().1;
+    let texts: Vec<String> = store::read_log(&file)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            Record::Comment { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts, ["before the first sample"]);
+}
