@@ -1,8 +1,9 @@
 //! `rsadc`, the collector: samples /proc and appends raw counters to daily log files.
 //!
 //! Modules: `args` (the command line), `clock` (aligned ticks, signals, the simulated clock
-//! for tests), `recorder` (which file each record goes in, rotation, housekeeping). The
-//! file format itself is the `rsar::store` module's business.
+//! for tests), `recorder` (which file each record goes in, rotation, housekeeping),
+//! `listen` (`--listen`: /metrics), `requests` (records that `--comment` and `--boot` hand
+//! to a running collector). The file format itself is the `rsar::store` module's business.
 
 mod args;
 mod clock;
