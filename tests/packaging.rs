@@ -12,7 +12,7 @@ fn read(rel: &str) -> String {
 }
 
 #[test]
-fn the_unit_runs_rsadc_sandboxed_without_privilege() {
+fn the_unit_runs_rsadc_sandboxed_with_two_capabilities_only() {
     let unit = read("packaging/systemd/rsadc.service");
     for line in [
         "Restart=on-failure",
