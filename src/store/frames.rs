@@ -4,7 +4,13 @@
 //! stream; a frame that fails to decode is skipped: decoding starts again at the next
 //! frame's magic number, so one damaged byte costs the records of one frame. A day
 //! compressed as a single frame (older rsar) reads as before: up to the damage.
+//!
+//! Each frame starts with a frame mark (kind 8, `format::FrameMark`): `FrameTally` follows
+//! the marks and the samples between them, and tells which frames did not arrive whole and
+//! how many samples they held. Days compressed before marks existed have none: their
+//! damage is said by the frame it was met in.
 
+use super::format::{FileHeader, FrameMark};
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
@@ -28,8 +34,10 @@ pub struct FrameReader {
     /// Inside a frame (its end not yet decoded).
     in_frame: bool,
     done: bool,
-    /// What was skipped, one line each.
-    skipped: Vec<String>,
+    /// Decompressed bytes handed out so far.
+    produced: u64,
+    /// What was skipped, one line each, with the decompressed offset it was met at.
+    skipped: Vec<(u64, String)>,
 }
 
 impl FrameReader {
@@ -43,12 +51,14 @@ impl FrameReader {
             decoder: Decoder::new()?,
             in_frame: false,
             done: false,
+            produced: 0,
             skipped: Vec::new(),
         })
     }
 
-    /// What was skipped since the last call, one line each.
-    pub fn take_skipped(&mut self) -> Vec<String> {
+    /// What was skipped since the last call, one line each, with the offset in the
+    /// decompressed bytes where it was met.
+    pub fn take_skipped(&mut self) -> Vec<(u64, String)> {
         std::mem::take(&mut self.skipped)
     }
 
@@ -96,15 +106,24 @@ impl FrameReader {
 
     /// A frame failed at `why`: note it and go on after its start.
     fn skip_frame(&mut self, why: &str) -> io::Result<()> {
-        self.skipped.push(format!(
-            "the compressed frame at byte {} is damaged ({why}): its records were skipped",
-            self.frame_start
+        self.skipped.push((
+            self.produced,
+            format!(
+                "the compressed frame at byte {} does not decode ({why})",
+                self.frame_start
+            ),
         ));
         self.resync(self.frame_start + 1)
     }
 
     /// Decompressed bytes into `buf`; 0 at the end.
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.decode(buf)?;
+        self.produced += n as u64;
+        Ok(n)
+    }
+
+    fn decode(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
@@ -112,9 +131,12 @@ impl FrameReader {
             if self.in_pos == self.inbuf.len() && self.refill()? == 0 {
                 if self.in_frame {
                     // The file ends inside a frame: what it held is cut short.
-                    self.skipped.push(format!(
-                        "the compressed frame at byte {} is cut short",
-                        self.frame_start
+                    self.skipped.push((
+                        self.produced,
+                        format!(
+                            "the compressed frame at byte {} is cut short",
+                            self.frame_start
+                        ),
                     ));
                 }
                 self.done = true;
@@ -150,5 +172,115 @@ impl FrameReader {
             }
         }
         Ok(0)
+    }
+}
+
+/// Frames of a compressed day that did not arrive whole, and the samples they cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameLoss {
+    /// The damaged frames, 0-based, inclusive.
+    pub first: u32,
+    pub last: u32,
+    /// Frames in the day.
+    pub of: u32,
+    /// Samples the day holds in those frames that were not read.
+    pub samples: u64,
+}
+
+impl std::fmt::Display for FrameLoss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = (self.first + 1, self.last + 1);
+        let lost = match self.samples {
+            1 => "1 sample lost".to_string(),
+            n => format!("{n} samples lost"),
+        };
+        if a == b {
+            write!(f, "frame {a} of {} is damaged: {lost}", self.of)
+        } else {
+            write!(f, "frames {a}–{b} of {} are damaged: {lost}", self.of)
+        }
+    }
+}
+
+/// Follows the frame marks of a compressed day as its records are read.
+#[derive(Debug, Default)]
+pub struct FrameTally {
+    /// The file's header, as the first frame mark read copied it.
+    pub header: Option<FileHeader>,
+    /// The last mark read.
+    last: Option<FrameMark>,
+    /// Sample records read since the last mark (or the start).
+    seen: u64,
+    losses: Vec<FrameLoss>,
+}
+
+impl FrameTally {
+    /// A sample record was read (decodable or not: it arrived).
+    pub fn sample(&mut self) {
+        self.seen += 1;
+    }
+
+    /// Whether any frame mark was read: the day says how its samples lie in its frames.
+    pub fn marked(&self) -> bool {
+        self.last.is_some()
+    }
+
+    /// A frame mark was read.
+    pub fn mark(&mut self, mark: FrameMark) {
+        if self.header.is_none() {
+            self.header = FileHeader::decode(&mark.header).ok().map(|(h, _)| h);
+        }
+        match self.last.take() {
+            Some(prev) if mark.index > prev.index && mark.frames == prev.frames => {
+                self.close(&prev, mark.index, u64::from(mark.samples_before));
+            }
+            Some(_) => {}
+            None => {
+                // Frames before the first mark read did not arrive (their samples may
+                // have, partly, with the mark lost).
+                let lost = u64::from(mark.samples_before).saturating_sub(self.seen);
+                if mark.index > 0 || lost > 0 {
+                    self.losses.push(FrameLoss {
+                        first: 0,
+                        last: mark.index.saturating_sub(1),
+                        of: mark.frames,
+                        samples: lost,
+                    });
+                }
+            }
+        }
+        self.seen = 0;
+        self.last = Some(mark);
+    }
+
+    /// The frame of `prev` and those up to frame `next` (which holds `before` samples
+    /// before it) were read: note what did not arrive.
+    fn close(&mut self, prev: &FrameMark, next: u32, before: u64) {
+        let own = u64::from(prev.samples_in_frame).saturating_sub(self.seen);
+        let after = u64::from(prev.samples_before) + u64::from(prev.samples_in_frame);
+        let missing = before.saturating_sub(after);
+        let first = if own > 0 { prev.index } else { prev.index + 1 };
+        if own > 0 || next > prev.index + 1 {
+            self.losses.push(FrameLoss {
+                first,
+                last: next - 1,
+                of: prev.frames,
+                samples: own + missing,
+            });
+        }
+    }
+
+    /// What did not arrive, the day read to its end when `ended`.
+    pub fn losses(&self, ended: bool) -> Vec<FrameLoss> {
+        let mut out = self.losses.clone();
+        if let (true, Some(prev)) = (ended, &self.last) {
+            let mut tail = FrameTally {
+                seen: self.seen,
+                ..FrameTally::default()
+            };
+            tail.close(prev, prev.frames, u64::from(prev.samples));
+            out.extend(tail.losses);
+        }
+        out
     }
 }
