@@ -244,18 +244,22 @@ fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
         .ranges
         .iter()
         .take(5)
-        .map(|(o, _)| format!("byte {o}"))
+        .map(|&(o, len)| match len {
+            1 => format!("at byte {o}"),
+            _ => format!("{len} bytes at {o}–{}", o + len - 1),
+        })
         .collect();
     if d.ranges.len() > 5 {
         at.push(format!("and {} more places", d.ranges.len() - 5));
     }
     let mut msg = format!(
-        "{}: skipped {} damaged records",
+        "{}: skipped {} damaged record{}",
         path.display(),
-        d.skipped()
+        d.skipped(),
+        if d.skipped() == 1 { "" } else { "s" }
     );
     if !at.is_empty() {
-        msg.push_str(&format!(" (at {})", at.join(", ")));
+        msg.push_str(&format!(" ({})", at.join(", ")));
     }
     if d.undecodable > 0 {
         msg.push_str(&format!(

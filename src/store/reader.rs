@@ -58,6 +58,8 @@ pub struct Scanner {
     pub last_boot_id: Option<String>,
     /// Bytes of the largest good record seen, framing included.
     pub largest_record: usize,
+    /// Record markers in the last damaged range.
+    span_markers: u64,
     values: Vec<u64>,
     /// The last sample's values and sequence number (for `KIND_STEP`).
     prev_values: Vec<u64>,
@@ -120,10 +122,23 @@ impl Scanner {
         pos
     }
 
+    /// Damaged bytes at `at`. A range that goes on where the last one ended (the reader
+    /// met it window by window) is the same span: it is widened, and its records counted
+    /// once, so that a run of zeros is one damaged span, however long.
     fn note_damage(&mut self, bytes: &[u8], at: u64) {
         let markers = bytes.windows(2).filter(|w| *w == SYNC).count() as u64;
-        self.damage.damaged_records += markers.max(1);
-        self.damage.ranges.push((at, bytes.len() as u64));
+        match self.damage.ranges.last_mut() {
+            Some((start, len)) if *start + *len == at => {
+                *len += bytes.len() as u64;
+                self.damage.damaged_records -= self.span_markers.max(1);
+                self.span_markers += markers;
+            }
+            _ => {
+                self.damage.ranges.push((at, bytes.len() as u64));
+                self.span_markers = markers;
+            }
+        }
+        self.damage.damaged_records += self.span_markers.max(1);
     }
 
     fn decode(&mut self, kind: u8, payload: &[u8], at: u64) -> Result<Option<Record>, DecodeError> {
