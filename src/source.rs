@@ -262,8 +262,14 @@ fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
         msg.push_str(&format!(" ({})", at.join(", ")));
     }
     if d.undecodable > 0 {
+        let samples = d.undecodable - d.undecodable_processes;
+        let what = match (samples, d.undecodable_processes) {
+            (_, 0) => String::new(),
+            (0, p) => format!(": {p} process tables"),
+            (s, p) => format!(": {s} samples, {p} process tables"),
+        };
         msg.push_str(&format!(
-            ", {} of them intact but unreadable without a damaged keyframe",
+            ", {} of them intact but unreadable without the damaged record they build on (a key or a base){what}",
             d.undecodable
         ));
     }

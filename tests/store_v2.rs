@@ -858,6 +858,78 @@ fn no_flipped_bit_in_a_compressed_day_costs_more_than_its_frame() {
     );
 }
 
+/// Bytes inserted into or lost from a sample record between two process tables: that
+/// sample is lost, and nothing else — the process deltas after it still find their base
+/// although the byte distance to it changed. A damaged process table costs the deltas
+/// built on it, up to the next key, and they are counted and said as process tables.
+#[test]
+fn an_insertion_or_deletion_costs_only_the_record_it_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261120");
+    day_with_processes(&path, 200);
+    let raw = std::fs::read(&path).unwrap();
+    let (whole, _, _) = read_all(&path).unwrap();
+    let tables = |records: &[(u64, Record)]| -> Vec<rsar::store::procs::ProcessTable> {
+        records
+            .iter()
+            .filter_map(|(_, r)| match r {
+                Record::Processes(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all_tables = tables(&whole);
+    assert_eq!(all_tables.len(), 200);
+    // The 71st sample record, and the process table after it.
+    let sample_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Sample(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    for change in ["insert", "delete"] {
+        let mut b = raw.clone();
+        let at = sample_at + 20;
+        match change {
+            "insert" => drop(b.splice(at..at, [1u8, 2, 3])),
+            _ => drop(b.drain(at..at + 3)),
+        }
+        std::fs::write(&path, &b).unwrap();
+        let (got, _, damage) = read_all(&path).unwrap();
+        let got_tables = tables(&got);
+        assert_eq!(got_tables.len(), all_tables.len(), "{change}: {damage:?}");
+        assert!(got_tables == all_tables, "{change}: every process table");
+        assert_eq!(samples_in(&got).len(), 199, "{change}");
+        assert_eq!(damage.damaged_records, 1, "{change}: {damage:?}");
+        assert_eq!(damage.undecodable, 0, "{change}: {damage:?}");
+    }
+
+    // A byte of the 71st process table itself: the deltas after it, up to the next key,
+    // cannot be decoded; they are counted and named.
+    let table_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Processes(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    let mut b = raw.clone();
+    b[table_at + 20] ^= 0x10;
+    std::fs::write(&path, &b).unwrap();
+    let (got, _, damage) = read_all(&path).unwrap();
+    let lost = all_tables.len() - 1 - tables(&got).len();
+    assert!(lost > 0 && lost < 60, "{lost}");
+    assert_eq!(damage.undecodable_processes, lost as u64, "{damage:?}");
+    assert_eq!(samples_in(&got).len(), 200);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["pidstat", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{lost} process tables")), "{err}");
+}
+
 #[test]
 fn a_damaged_header_leaves_the_records_readable() {
     let dir = tempfile::tempdir().unwrap();

@@ -28,6 +28,8 @@ pub struct Damage {
     pub undecodable: u64,
     /// Offset of the first undecodable record, if any.
     pub first_undecodable: Option<u64>,
+    /// Of the undecodable records, process tables (a delta whose base was damaged).
+    pub undecodable_processes: u64,
 }
 
 impl Damage {
@@ -90,6 +92,9 @@ impl Scanner {
                         Ok(None) => {}
                         Err(_) => {
                             self.damage.undecodable += 1;
+                            if kind == format::KIND_PROCESSES {
+                                self.damage.undecodable_processes += 1;
+                            }
                             self.damage.first_undecodable.get_or_insert(at);
                         }
                     }

@@ -407,6 +407,7 @@ impl LogReader {
                     // this was the cost of starting in the middle, not damage.
                     self.warming = false;
                     self.scanner.damage.undecodable = 0;
+                    self.scanner.damage.undecodable_processes = 0;
                     self.scanner.damage.first_undecodable = None;
                 }
                 return Ok(Some(r));
