@@ -275,6 +275,31 @@ impl LogReader {
         self.unconsumed().len() as u64
     }
 
+    /// Where a plain file's torn tail starts: the record at its end that is cut short.
+    pub fn torn_at(&self) -> Option<u64> {
+        (matches!(self.input, Input::Plain(..)) && self.torn_tail() > 0).then_some(self.base)
+    }
+
+    /// Whether a process holds a `flock` on this file, as rsadc does while it records to
+    /// it: a record cut short at its end is then one being written. Read from
+    /// /proc/locks, which lists every lock without taking one (a reader taking even a
+    /// shared lock could make an rsadc starting at that moment find the file locked).
+    /// Never for a compressed day or bytes in memory; `false` where /proc/locks cannot be
+    /// read.
+    pub fn being_written(&self) -> bool {
+        let Input::Plain(file, _) = &self.input else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let Ok(locks) = std::fs::read_to_string("/proc/locks") else {
+            return false;
+        };
+        use std::os::unix::fs::MetadataExt;
+        flock_held(&locks, meta.dev(), meta.ino())
+    }
+
     /// Bytes read and not consumed yet.
     fn unconsumed(&self) -> &[u8] {
         &self.pending[self.consumed..]
@@ -594,4 +619,44 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
         }
     }
     Ok(None)
+}
+
+/// Whether `locks` (/proc/locks) lists a `flock` on the file `ino` of the device `dev`.
+/// A line reads `1: FLOCK  ADVISORY  WRITE 1234 fe:00:6670584 0 EOF` (a waiter's line has
+/// `->` after the number): the device's major and minor in hex, then the inode.
+fn flock_held(locks: &str, dev: u64, ino: u64) -> bool {
+    let (major, minor) = (nix::sys::stat::major(dev), nix::sys::stat::minor(dev));
+    locks.lines().any(|line| {
+        let mut words = line.split_whitespace().skip(1).skip_while(|w| *w == "->");
+        if words.next() != Some("FLOCK") {
+            return false;
+        }
+        let Some(id) = words.nth(3) else {
+            return false;
+        };
+        let mut parts = id.split(':');
+        let field = |p: Option<&str>, radix| p.and_then(|p| u64::from_str_radix(p, radix).ok());
+        field(parts.next(), 16) == Some(major)
+            && field(parts.next(), 16) == Some(minor)
+            && field(parts.next(), 10) == Some(ino)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flock_held;
+
+    #[test]
+    fn a_flock_is_found_by_device_and_inode() {
+        let locks = "1: FLOCK  ADVISORY  WRITE 9632 fe:00:6670584 0 EOF\n\
+                     2: POSIX  ADVISORY  WRITE 31361 08:01:77 0 EOF\n\
+                     3: -> FLOCK  ADVISORY  WRITE 18339 08:11:99 0 EOF\n";
+        let dev = |major, minor| nix::sys::stat::makedev(major, minor);
+        assert!(flock_held(locks, dev(0xfe, 0), 6670584));
+        assert!(!flock_held(locks, dev(0xfe, 0), 6670585));
+        assert!(!flock_held(locks, dev(0xfe, 1), 6670584));
+        // A POSIX lock is not rsadc's.
+        assert!(!flock_held(locks, dev(8, 1), 77));
+        assert!(flock_held(locks, dev(8, 0x11), 99));
+    }
 }
