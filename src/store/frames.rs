@@ -34,10 +34,8 @@ pub struct FrameReader {
     /// Inside a frame (its end not yet decoded).
     in_frame: bool,
     done: bool,
-    /// Decompressed bytes handed out so far.
-    produced: u64,
-    /// What was skipped, one line each, with the decompressed offset it was met at.
-    skipped: Vec<(u64, String)>,
+    /// What was skipped, one line each.
+    skipped: Vec<String>,
 }
 
 impl FrameReader {
@@ -51,14 +49,12 @@ impl FrameReader {
             decoder: Decoder::new()?,
             in_frame: false,
             done: false,
-            produced: 0,
             skipped: Vec::new(),
         })
     }
 
-    /// What was skipped since the last call, one line each, with the offset in the
-    /// decompressed bytes where it was met.
-    pub fn take_skipped(&mut self) -> Vec<(u64, String)> {
+    /// What was skipped since the last call, one line each.
+    pub fn take_skipped(&mut self) -> Vec<String> {
         std::mem::take(&mut self.skipped)
     }
 
@@ -106,24 +102,15 @@ impl FrameReader {
 
     /// A frame failed at `why`: note it and go on after its start.
     fn skip_frame(&mut self, why: &str) -> io::Result<()> {
-        self.skipped.push((
-            self.produced,
-            format!(
-                "the compressed frame at byte {} does not decode ({why})",
-                self.frame_start
-            ),
+        self.skipped.push(format!(
+            "the compressed frame at byte {} does not decode ({why})",
+            self.frame_start
         ));
         self.resync(self.frame_start + 1)
     }
 
     /// Decompressed bytes into `buf`; 0 at the end.
     pub fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.decode(buf)?;
-        self.produced += n as u64;
-        Ok(n)
-    }
-
-    fn decode(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
@@ -131,12 +118,9 @@ impl FrameReader {
             if self.in_pos == self.inbuf.len() && self.refill()? == 0 {
                 if self.in_frame {
                     // The file ends inside a frame: what it held is cut short.
-                    self.skipped.push((
-                        self.produced,
-                        format!(
-                            "the compressed frame at byte {} is cut short",
-                            self.frame_start
-                        ),
+                    self.skipped.push(format!(
+                        "the compressed frame at byte {} is cut short",
+                        self.frame_start
                     ));
                 }
                 self.done = true;

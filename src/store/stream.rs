@@ -59,9 +59,8 @@ pub struct LogReader {
     decompressed: u64,
     /// Why a compressed day ended before its end: cut at a cap, or undecodable bytes.
     cut: Option<String>,
-    /// Compressed frames that did not decode, with the decompressed offset they were met
-    /// at, one line each.
-    skipped_frames: Vec<(u64, String)>,
+    /// Compressed frames that did not decode, one line each.
+    skipped_frames: Vec<String>,
     cut_at: Option<u64>,
     /// The header was damaged: `header` holds what the records told, or placeholders.
     header_damaged: bool,
@@ -171,7 +170,7 @@ impl LogReader {
                             true => "compressed with zstd, but not an rsar log (no rsar header or record in it)".to_string(),
                             false => format!(
                                 "the compressed data is damaged and no record in it could be read ({})",
-                                r.skipped_frames.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join("; ")
+                                r.skipped_frames.join("; ")
                             ),
                         };
                         return Err(StoreError::Unreadable {
@@ -324,28 +323,19 @@ impl LogReader {
                 .collect::<Vec<_>>()
                 .join("; ");
             if !self.skipped_frames.is_empty() {
-                let at: Vec<&str> = self
-                    .skipped_frames
-                    .iter()
-                    .map(|(_, s)| s.as_str())
-                    .collect();
+                let at = self.skipped_frames.join("; ");
                 said = match said.is_empty() {
-                    true => at.join("; "),
-                    false => format!("{said}; {}", at.join("; ")),
+                    true => at,
+                    false => format!("{said}; {at}"),
                 };
             }
             if !said.is_empty() {
                 parts.push(format!("{said}; the rest was read"));
             }
         } else if !self.skipped_frames.is_empty() {
-            let at: Vec<&str> = self
-                .skipped_frames
-                .iter()
-                .map(|(_, s)| s.as_str())
-                .collect();
             parts.push(format!(
                 "{}: its records were skipped; the rest was read",
-                at.join(": its records were skipped; ")
+                self.skipped_frames.join(": its records were skipped; ")
             ));
         }
         (!parts.is_empty()).then(|| parts.join("; "))
