@@ -238,18 +238,22 @@ impl FrameTally {
     }
 
     /// The frame of `prev` and those up to frame `next` (which holds `before` samples
-    /// before it) were read: note what did not arrive.
+    /// before it) were read: note what did not arrive. A frame whose mark was lost may
+    /// still have given samples: they count as read.
     fn close(&mut self, prev: &FrameMark, next: u32, before: u64) {
-        let own = u64::from(prev.samples_in_frame).saturating_sub(self.seen);
-        let after = u64::from(prev.samples_before) + u64::from(prev.samples_in_frame);
-        let missing = before.saturating_sub(after);
-        let first = if own > 0 { prev.index } else { prev.index + 1 };
-        if own > 0 || next > prev.index + 1 {
+        let expected = before.saturating_sub(u64::from(prev.samples_before));
+        let lost = expected.saturating_sub(self.seen);
+        let last = next - 1;
+        let first = match self.seen < u64::from(prev.samples_in_frame) {
+            true => prev.index,
+            false => prev.index + 1,
+        };
+        if lost > 0 || next > prev.index + 1 {
             self.losses.push(FrameLoss {
-                first,
-                last: next - 1,
+                first: first.min(last),
+                last,
                 of: prev.frames,
-                samples: own + missing,
+                samples: lost,
             });
         }
     }
@@ -266,5 +270,76 @@ impl FrameTally {
             out.extend(tail.losses);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Frames of 10, 20, 30 and 40 samples.
+    fn mark(index: u32) -> FrameMark {
+        let sizes = [10u32, 20, 30, 40];
+        FrameMark {
+            index,
+            frames: 4,
+            samples_before: sizes[..index as usize].iter().sum(),
+            samples_in_frame: sizes[index as usize],
+            samples: 100,
+            header: Vec::new(),
+        }
+    }
+
+    fn read(tally: &mut FrameTally, index: u32, samples: u32) {
+        tally.mark(mark(index));
+        (0..samples).for_each(|_| tally.sample());
+    }
+
+    fn loss(first: u32, last: u32, samples: u64) -> FrameLoss {
+        FrameLoss {
+            first,
+            last,
+            of: 4,
+            samples,
+        }
+    }
+
+    #[test]
+    fn whole_frames_lose_nothing() {
+        let mut t = FrameTally::default();
+        for (i, n) in [(0, 10), (1, 20), (2, 30), (3, 40)] {
+            read(&mut t, i, n);
+        }
+        assert_eq!(t.losses(true), vec![]);
+    }
+
+    #[test]
+    fn a_lost_frame_is_named_with_its_samples_wherever_it_is() {
+        // The first.
+        let mut t = FrameTally::default();
+        read(&mut t, 1, 20);
+        read(&mut t, 2, 30);
+        read(&mut t, 3, 40);
+        assert_eq!(t.losses(true), vec![loss(0, 0, 10)]);
+        assert_eq!(
+            t.losses(true)[0].to_string(),
+            "frame 1 of 4 is damaged: 10 samples lost"
+        );
+        // Two in the middle.
+        let mut t = FrameTally::default();
+        read(&mut t, 0, 10);
+        read(&mut t, 3, 40);
+        assert_eq!(t.losses(true), vec![loss(1, 2, 50)]);
+        assert_eq!(
+            t.losses(true)[0].to_string(),
+            "frames 2–3 of 4 are damaged: 50 samples lost"
+        );
+        // The last, known only at the end; and part of one.
+        let mut t = FrameTally::default();
+        read(&mut t, 0, 10);
+        read(&mut t, 1, 15);
+        read(&mut t, 2, 30);
+        assert_eq!(t.losses(false), vec![loss(1, 1, 5)]);
+        assert_eq!(t.losses(true), vec![loss(1, 1, 5), loss(3, 3, 40)]);
     }
 }
