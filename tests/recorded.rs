@@ -165,7 +165,11 @@ fn empty_foreign_and_newer_files_get_one_line_errors() {
     set_version(&mut b, 7);
     std::fs::write(&newer, &b).unwrap();
     let passwd = PathBuf::from("/etc/passwd");
+    // Named like a day, but with no record in it.
+    let day_named = d.path().join("rsar20251122");
+    std::fs::copy(&passwd, &day_named).unwrap();
     for (path, says) in [
+        (&day_named, "neither an rsar log nor a sysstat sa file"),
         (&empty, "empty"),
         (&foreign, "neither an rsar log nor a sysstat sa file"),
         (&passwd, "neither an rsar log nor a sysstat sa file"),

@@ -937,7 +937,8 @@ fn a_damaged_header_leaves_the_records_readable() {
     let samples = ticking(100);
     let ends = write_all(&path, &test_host("b1", 4), &samples);
     let full = std::fs::read(&path).unwrap();
-    for at in [9usize, 12, 20, ends[0] as usize - 2] {
+    // The magic number, the version, the length, the body, the CRC.
+    for at in [0usize, 5, 9, 12, 20, ends[0] as usize - 2] {
         let mut b = full.clone();
         b[at] ^= 0x20;
         std::fs::write(&path, &b).unwrap();

@@ -180,6 +180,20 @@ impl LogReader {
                     }
                     return Ok(r);
                 }
+                Err(HeaderError::Foreign)
+                    if r.pending.len() >= MAGIC.len() && super::day_of(path).is_some() =>
+                {
+                    // A day file whose first bytes are damaged: its records are read if it
+                    // has any (a file named like a day that holds none is refused).
+                    r.without_header("damaged header (no rsar magic number at the start)".into())?;
+                    if r.records.is_empty() && !r.scanner.frames.marked() {
+                        return Err(StoreError::Header {
+                            path: path.to_path_buf(),
+                            reason: HeaderError::Foreign,
+                        });
+                    }
+                    return Ok(r);
+                }
                 Err(reason) => {
                     return Err(StoreError::Header {
                         path: path.to_path_buf(),
