@@ -136,7 +136,7 @@ impl LogSource {
             path: PathBuf::new(),
             source: std::io::Error::other("no log files to read"),
         })?;
-        let reader = LogReader::open(&first)?;
+        let reader = open_log(&first)?;
         let header = reader.header().clone();
         Ok(LogSource {
             paths,
@@ -169,6 +169,16 @@ impl LogSource {
         if !d.is_clean() {
             self.damage.push(describe_damage(self.reader.path(), d));
         }
+        // A record cut short at the end of a file that no rsadc is writing to (it holds
+        // the file's lock while it records) will never be completed: the file was cut.
+        if let Some(at) = self.reader.torn_at() {
+            if !self.reader.being_written() {
+                self.damage.push(format!(
+                    "{}: the file is cut at byte {at}, inside a record; every complete record before it was read",
+                    self.reader.path().display()
+                ));
+            }
+        }
         if let Some(why) = self.reader.cut() {
             self.damage
                 .push(format!("{}: {why}", self.reader.path().display()));
@@ -193,7 +203,7 @@ impl LogSource {
             let next = dir.join(store::day_file_name(today));
             if next != self.reader.path() && next.exists() {
                 self.close_current();
-                self.reader = LogReader::open(&next)?;
+                self.reader = open_log(&next)?;
             }
         }
         Ok(true)
@@ -217,7 +227,7 @@ impl Source for LogSource {
             match self.paths.pop_front() {
                 Some(next) => {
                     self.close_current();
-                    self.reader = LogReader::open(&next)?;
+                    self.reader = open_log(&next)?;
                     self.seek_current()?;
                 }
                 None => {
@@ -239,27 +249,52 @@ impl Source for LogSource {
     }
 }
 
+/// Open an rsar log. rsar reads sysstat's files too (`open_recorded` tells them apart by
+/// their magic number), so a file that is neither is said to be neither.
+fn open_log(path: &std::path::Path) -> Result<LogReader, StoreError> {
+    LogReader::open(path).map_err(|e| match e {
+        StoreError::Header {
+            path,
+            reason: store::HeaderError::Foreign,
+        } => StoreError::Unreadable {
+            path,
+            reason: "neither an rsar log nor a sysstat sa file (it starts with the magic number of neither)".into(),
+        },
+        e => e,
+    })
+}
+
 fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
     let mut at: Vec<String> = d
         .ranges
         .iter()
         .take(5)
-        .map(|(o, _)| format!("byte {o}"))
+        .map(|&(o, len)| match len {
+            1 => format!("at byte {o}"),
+            _ => format!("{len} bytes at {o}–{}", o + len - 1),
+        })
         .collect();
     if d.ranges.len() > 5 {
         at.push(format!("and {} more places", d.ranges.len() - 5));
     }
     let mut msg = format!(
-        "{}: skipped {} damaged records",
+        "{}: skipped {} damaged record{}",
         path.display(),
-        d.skipped()
+        d.skipped(),
+        if d.skipped() == 1 { "" } else { "s" }
     );
     if !at.is_empty() {
-        msg.push_str(&format!(" (at {})", at.join(", ")));
+        msg.push_str(&format!(" ({})", at.join(", ")));
     }
     if d.undecodable > 0 {
+        let samples = d.undecodable - d.undecodable_processes;
+        let what = match (samples, d.undecodable_processes) {
+            (_, 0) => String::new(),
+            (0, p) => format!(": {p} process tables"),
+            (s, p) => format!(": {s} samples, {p} process tables"),
+        };
         msg.push_str(&format!(
-            ", {} of them intact but unreadable without a damaged keyframe",
+            ", {} of them intact but unreadable without the damaged record they build on (a key or a base){what}",
             d.undecodable
         ));
     }

@@ -212,6 +212,45 @@ fn truncation_at_every_byte_offset_keeps_every_complete_record() {
     }
 }
 
+/// A run of zeros between two records (1 MiB, as a filesystem can leave in a file after a
+/// crash) is one damaged span: one range, counted as one record, its place and size said
+/// once; every record is read.
+#[test]
+fn a_run_of_zeros_is_one_damaged_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let mut b = std::fs::read(&path).unwrap();
+    let at = ends[3] as usize;
+    b.splice(at..at, std::iter::repeat_n(0u8, 1 << 20));
+    std::fs::write(&path, &b).unwrap();
+    let mut r = store::LogReader::open(&path).unwrap();
+    let mut got = Vec::new();
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        if let Record::Sample(s) = rec {
+            got.push(*s);
+        }
+    }
+    assert_eq!(got, samples);
+    assert_eq!(r.damage().ranges, vec![(at as u64, 1 << 20)]);
+    assert_eq!(r.damage().damaged_records, 1);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["-u", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let end = at + (1 << 20) - 1;
+    assert!(
+        err.contains(&format!(
+            "skipped 1 damaged record (1048576 bytes at {at}–{end})"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
 #[test]
 fn the_writer_repairs_a_torn_tail_and_appends_after_it() {
     let dir = tempfile::tempdir().unwrap();

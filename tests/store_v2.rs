@@ -583,7 +583,7 @@ fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
         while let Some(rec) = r.next_record().unwrap() {
             got.push(rec);
         }
-        (got, r.cut().map(str::to_string), r.damage().clone())
+        (got, r.cut().map(|c| c.to_string()), r.damage().clone())
     };
     let (whole, cut, damage) = read(&z);
     assert_eq!(cut, None);
@@ -633,6 +633,308 @@ fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
     assert!(got_records.contains(&&Record::Processes(tables.last().unwrap().clone())));
 }
 
+/// A day of `n` samples one second apart, each followed by a table of five processes,
+/// written at `path`.
+fn day_with_processes(path: &Path, n: u64) -> Vec<Sample> {
+    use rsar::process::ProcessCounters;
+    use rsar::store::procs::ProcessTable;
+    let host = test_host("b1", 4);
+    let (mut w, _) = DayWriter::open(path, &host, 0, 0).unwrap();
+    let samples = ticking(n);
+    for (i, s) in samples.iter().enumerate() {
+        let i = i as u64;
+        w.append_sample(&host, s).unwrap();
+        w.append_processes(&ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: std::sync::Arc::new(
+                (1..=5)
+                    .map(|pid| ProcessCounters {
+                        pid,
+                        start_ticks: 7,
+                        comm: format!("p{pid}").into(),
+                        utime: i * u64::from(pid) + i * i,
+                        ..ProcessCounters::default()
+                    })
+                    .collect(),
+            ),
+        })
+        .unwrap();
+    }
+    samples
+}
+
+/// A compressed day's zstd frames: where each starts, its length, and the offsets of the
+/// decompressed day it holds.
+fn zstd_frames(z: &[u8]) -> Vec<(usize, usize, std::ops::Range<u64>)> {
+    let mut frames = Vec::new();
+    let (mut at, mut out_at) = (0usize, 0u64);
+    while at < z.len() {
+        let len = zstd::zstd_safe::find_frame_compressed_size(&z[at..]).unwrap();
+        let n = zstd::bulk::decompress(&z[at..at + len], 1 << 24)
+            .unwrap()
+            .len() as u64;
+        frames.push((at, len, out_at..out_at + n));
+        at += len;
+        out_at += n;
+    }
+    frames
+}
+
+/// What reading `path` gives: the records, what the reader says was cut, the damage.
+type Read = (Vec<(u64, Record)>, Option<String>, store::Damage);
+
+fn read_all(path: &Path) -> Result<Read, store::StoreError> {
+    let mut r = LogReader::open(path)?;
+    let mut got = Vec::new();
+    while let Some(rec) = r.next_record()? {
+        got.push(rec);
+    }
+    Ok((got, r.cut().map(|c| c.to_string()), r.damage().clone()))
+}
+
+fn samples_in(records: &[(u64, Record)]) -> Vec<&Sample> {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Sample(s) => Some(&**s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A 700-sample day in 4 frames, one bit flipped 10 bytes before the end of the first
+/// frame (which holds the file's header): the 3 later frames are read whole, with the
+/// header's host facts, and rsar says which frame was lost and how many samples it held.
+#[test]
+fn a_damaged_first_frame_costs_only_its_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let path = dir.path().join(store::day_file_name(day));
+    let samples = day_with_processes(&path, 700);
+    let raw = std::fs::read(&path).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    let z = store::compress_frames_of(&raw, packed.len() / 4).unwrap();
+    let frames = zstd_frames(&z);
+    assert_eq!(frames.len(), 4);
+    let zpath = dir.path().join(store::compressed_name(day, 0));
+    std::fs::write(&zpath, &z).unwrap();
+    let (whole, _, _) = read_all(&zpath).unwrap();
+    let later: Vec<(u64, Record)> = whole
+        .iter()
+        .filter(|(off, _)| !frames[0].2.contains(off))
+        .cloned()
+        .collect();
+    let later = samples_in(&later);
+    assert!(later.len() > 400 && later.len() < 600, "{}", later.len());
+
+    let mut hurt = z.clone();
+    hurt[frames[0].1 - 10] ^= 0x04;
+    std::fs::write(&zpath, &hurt).unwrap();
+    let (got, cut, _) = read_all(&zpath).unwrap();
+    assert_eq!(samples_in(&got), later, "every sample of the later frames");
+    let lost = samples.len() - later.len();
+    let cut = cut.unwrap();
+    assert!(
+        cut.starts_with(&format!("frame 1 of 4 is damaged: {lost} samples lost")),
+        "{cut}"
+    );
+    let log = store::read_log(&zpath).unwrap();
+    assert_eq!(log.header.host, test_host("b1", 4), "the header's copy");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["-u", "-f"])
+        .arg(&zpath)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("frame 1 of 4 is damaged: {lost} samples lost")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the rest was read"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("Linux 6.1.0-test (testhost)"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().count() > later.len(), "{stdout}");
+}
+
+/// Single bits flipped at 200 places over three compressed days (one from before frame
+/// marks): no flip makes the day unreadable, and every sample outside the frame the flip
+/// is in is read, unchanged.
+#[test]
+fn no_flipped_bit_in_a_compressed_day_costs_more_than_its_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let plain = dir.path().join(store::day_file_name(day));
+    let mut days = Vec::new();
+    // With process tables, in 4 frames.
+    day_with_processes(&plain, 400);
+    let raw = std::fs::read(&plain).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    days.push(store::compress_frames_of(&raw, packed.len() / 4).unwrap());
+    // Samples alone, in 6 frames.
+    std::fs::remove_file(&plain).unwrap();
+    write_all(&plain, &test_host("b1", 4), &ticking(600));
+    let raw = std::fs::read(&plain).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    days.push(store::compress_frames_of(&raw, packed.len() / 6).unwrap());
+    // Compressed by rsar before frames had marks.
+    days.push(
+        std::fs::read(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/logs-frames/rsar20261120.zst"),
+        )
+        .unwrap(),
+    );
+
+    let zpath = dir.path().join(store::compressed_name(day, 0));
+    let (mut refused, mut short, mut flips) = (Vec::new(), Vec::new(), 0);
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for (d, z) in days.iter().enumerate() {
+        let frames = zstd_frames(z);
+        assert!(frames.len() >= 3, "day {d}: {} frames", frames.len());
+        std::fs::write(&zpath, z).unwrap();
+        let (whole, cut, damage) = read_all(&zpath).unwrap();
+        assert!(cut.is_none() && damage.is_clean(), "day {d}: {cut:?}");
+        // The first frame's magic and header, then places spread over the day.
+        let mut places: Vec<usize> = (0..8).collect();
+        while places.len() < 200 / days.len() + 1 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            places.push((seed % z.len() as u64) as usize);
+        }
+        for at in places {
+            flips += 1;
+            let bit = 1u8 << (at % 8);
+            let frame = frames
+                .iter()
+                .find(|(s, l, _)| (*s..s + l).contains(&at))
+                .unwrap();
+            let mut hurt = z.clone();
+            hurt[at] ^= bit;
+            std::fs::write(&zpath, &hurt).unwrap();
+            let got = match read_all(&zpath) {
+                Ok((got, cut, _)) => {
+                    assert!(
+                        cut.as_deref()
+                            .is_none_or(|c| !c.contains("not an rsar log") && !c.contains("empty")),
+                        "{cut:?}"
+                    );
+                    got
+                }
+                Err(e) => {
+                    refused.push(format!("day {d}, byte {at}: {e}"));
+                    continue;
+                }
+            };
+            let got = samples_in(&got);
+            let outside: Vec<&Sample> = samples_in(&whole)
+                .into_iter()
+                .zip(whole.iter().filter(|(_, r)| matches!(r, Record::Sample(_))))
+                .filter(|(_, (off, _))| !frame.2.contains(off))
+                .map(|(s, _)| s)
+                .collect();
+            if !outside.iter().all(|s| got.contains(s)) {
+                short.push(format!(
+                    "day {d}, byte {at}: {} of {} read",
+                    got.len(),
+                    outside.len()
+                ));
+            }
+            let mut originals = samples_in(&whole).into_iter();
+            assert!(
+                got.iter().all(|s| originals.any(|o| o == *s)),
+                "day {d}, byte {at}: a changed or reordered sample"
+            );
+        }
+    }
+    assert!(
+        refused.is_empty() && short.is_empty(),
+        "of {flips} flips, {} refused the day: {refused:#?}\n{} lost samples outside their frame: {short:#?}",
+        refused.len(),
+        short.len()
+    );
+}
+
+/// Bytes inserted into or lost from a sample record between two process tables: that
+/// sample is lost, and nothing else — the process deltas after it still find their base
+/// although the byte distance to it changed. A damaged process table costs the deltas
+/// built on it, up to the next key, and they are counted and said as process tables.
+#[test]
+fn an_insertion_or_deletion_costs_only_the_record_it_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261120");
+    day_with_processes(&path, 200);
+    let raw = std::fs::read(&path).unwrap();
+    let (whole, _, _) = read_all(&path).unwrap();
+    let tables = |records: &[(u64, Record)]| -> Vec<rsar::store::procs::ProcessTable> {
+        records
+            .iter()
+            .filter_map(|(_, r)| match r {
+                Record::Processes(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all_tables = tables(&whole);
+    assert_eq!(all_tables.len(), 200);
+    // The 71st sample record, and the process table after it.
+    let sample_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Sample(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    for change in ["insert", "delete"] {
+        let mut b = raw.clone();
+        let at = sample_at + 20;
+        match change {
+            "insert" => drop(b.splice(at..at, [1u8, 2, 3])),
+            _ => drop(b.drain(at..at + 3)),
+        }
+        std::fs::write(&path, &b).unwrap();
+        let (got, _, damage) = read_all(&path).unwrap();
+        let got_tables = tables(&got);
+        assert_eq!(got_tables.len(), all_tables.len(), "{change}: {damage:?}");
+        assert!(got_tables == all_tables, "{change}: every process table");
+        assert_eq!(samples_in(&got).len(), 199, "{change}");
+        assert_eq!(damage.damaged_records, 1, "{change}: {damage:?}");
+        assert_eq!(damage.undecodable, 0, "{change}: {damage:?}");
+    }
+
+    // A byte of the 71st process table itself: the deltas after it, up to the next key,
+    // cannot be decoded; they are counted and named.
+    let table_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Processes(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    let mut b = raw.clone();
+    b[table_at + 20] ^= 0x10;
+    std::fs::write(&path, &b).unwrap();
+    let (got, _, damage) = read_all(&path).unwrap();
+    let lost = all_tables.len() - 1 - tables(&got).len();
+    assert!(lost > 0 && lost < 60, "{lost}");
+    assert_eq!(damage.undecodable_processes, lost as u64, "{damage:?}");
+    assert_eq!(samples_in(&got).len(), 200);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["pidstat", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{lost} process tables")), "{err}");
+}
+
 #[test]
 fn a_damaged_header_leaves_the_records_readable() {
     let dir = tempfile::tempdir().unwrap();
@@ -640,7 +942,8 @@ fn a_damaged_header_leaves_the_records_readable() {
     let samples = ticking(100);
     let ends = write_all(&path, &test_host("b1", 4), &samples);
     let full = std::fs::read(&path).unwrap();
-    for at in [9usize, 12, 20, ends[0] as usize - 2] {
+    // The magic number, the version, the length, the body, the CRC.
+    for at in [0usize, 5, 9, 12, 20, ends[0] as usize - 2] {
         let mut b = full.clone();
         b[at] ^= 0x20;
         std::fs::write(&path, &b).unwrap();

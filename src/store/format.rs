@@ -155,6 +155,13 @@ pub const KIND_STEP: u8 = 5;
 pub const KIND_SAMPLE: u8 = 6;
 /// Format 2: the process table of a moment (`store::procs`).
 pub const KIND_PROCESSES: u8 = 7;
+/// Closed days only: the start of a compressed frame (`FrameMark`).
+pub const KIND_FRAME: u8 = 8;
+
+/// Whether records of `kind` are samples (format 1's three kinds, format 2's one).
+pub fn is_sample_kind(kind: u8) -> bool {
+    matches!(kind, KIND_KEYFRAME | KIND_DELTA | KIND_STEP | KIND_SAMPLE)
+}
 
 /// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
 pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -271,4 +278,65 @@ pub fn decode_comment(p: &[u8]) -> Result<Record, DecodeError> {
         wall_ns,
         text: c.string()?,
     })
+}
+
+/// The first record of every compressed frame of a closed day: which frame it is, how many
+/// samples the day holds before it, in it and in all, and a copy of the file's header, so
+/// that a reader that lost a frame (the first one included, and the header with it) knows
+/// the host and says how many samples the damage cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameMark {
+    /// 0 for the first frame.
+    pub index: u32,
+    pub frames: u32,
+    pub samples_before: u32,
+    pub samples_in_frame: u32,
+    pub samples: u32,
+    /// The header at the start of the file, byte for byte.
+    pub header: Vec<u8>,
+}
+
+/// Bytes of a frame mark's payload before the header copy: five u32.
+pub const FRAME_MARK_FIXED: usize = 5 * 4;
+
+impl FrameMark {
+    /// The payload: the five counts as little-endian u32 (fixed width, so that a packer
+    /// can fill in the counts it knows only at the end), then the header.
+    pub fn payload(&self, out: &mut Vec<u8>) {
+        out.clear();
+        for v in [
+            self.index,
+            self.frames,
+            self.samples_before,
+            self.samples_in_frame,
+            self.samples,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.header);
+    }
+
+    pub fn decode(p: &[u8]) -> Result<FrameMark, DecodeError> {
+        let (fixed, header) = (
+            p.get(..FRAME_MARK_FIXED)
+                .ok_or(DecodeError("a frame mark is cut short"))?,
+            &p[FRAME_MARK_FIXED..],
+        );
+        let n = |i: usize| u32::from_le_bytes([fixed[i], fixed[i + 1], fixed[i + 2], fixed[i + 3]]);
+        let mark = FrameMark {
+            index: n(0),
+            frames: n(4),
+            samples_before: n(8),
+            samples_in_frame: n(12),
+            samples: n(16),
+            header: header.to_vec(),
+        };
+        if mark.index >= mark.frames
+            || u64::from(mark.samples_before) + u64::from(mark.samples_in_frame)
+                > u64::from(mark.samples)
+        {
+            return Err(DecodeError("a frame mark's counts contradict each other"));
+        }
+        Ok(mark)
+    }
 }

@@ -79,6 +79,8 @@ pub enum StoreError {
     Newer { path: PathBuf, version: u16 },
     #[error("{}: {reason}", path.display())]
     Header { path: PathBuf, reason: HeaderError },
+    #[error("{}: {reason}", path.display())]
+    Unreadable { path: PathBuf, reason: String },
     #[error("{}: a sample's values do not match its shape; it was not written (a bug: please report it)", path.display())]
     Unencodable { path: PathBuf },
 }
