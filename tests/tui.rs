@@ -830,17 +830,10 @@ fn a_replay_shows_the_process_table_of_the_selected_moment() {
         Some(format!("{:.1}", busy.cpu_pct).as_str()),
         "{row}"
     );
-    // Sorted by %CPU, the busy one among the first (other tests may be busy too).
+    // Sorted by %CPU (how high the busy one ranks depends on what else the machine runs).
     let shown = app.visible_procs();
     assert!(
         shown.windows(2).all(|w| w[0].cpu_pct >= w[1].cpu_pct),
-        "{shown:?}"
-    );
-    // ...and in its place: ahead of every process that used less (under load, rustc jobs
-    // of other tests may rank above it).
-    let at = shown.iter().position(|p| p.pid == busy.pid).expect("shown");
-    assert!(
-        shown[at..].iter().all(|p| p.cpu_pct <= busy.cpu_pct),
         "{shown:?}"
     );
     let s = screen(app, 200, 60);
