@@ -97,6 +97,13 @@ pub struct LogSource {
     damage: Vec<String>,
     /// Where the asked window starts: each file is sought to just before it.
     start: WindowStart,
+    /// While following: told the damage found so far each time the end of what is
+    /// written is reached (a followed source ends only when interrupted, too late for a
+    /// screen to show it).
+    caught_up: Option<Box<dyn FnMut(Vec<String>) + Send>>,
+    /// The description of the current file's damage last told, so that it is told again
+    /// only when it grew.
+    told: Option<String>,
 }
 
 /// The start of a report's window, for seeking (`--since`, `-s`).
@@ -146,7 +153,20 @@ impl LogSource {
             follow,
             damage: Vec::new(),
             start: WindowStart::default(),
+            caught_up: None,
+            told: None,
         })
+    }
+
+    /// While following, tell `f` the damage found so far (one line per file, each said
+    /// once, a file's again only when more was found) each time the end of what is
+    /// written is reached; what is told is not in `take_damage`.
+    pub fn telling_damage_when_caught_up(
+        mut self,
+        f: impl FnMut(Vec<String>) + Send + 'static,
+    ) -> LogSource {
+        self.caught_up = Some(Box::new(f));
+        self
     }
 
     /// Seek each file to just before `start` instead of reading it from its beginning.
@@ -165,13 +185,37 @@ impl LogSource {
 
     /// The file done with: say what it cost.
     fn close_current(&mut self) {
-        let d = self.reader.damage();
-        if !d.is_clean() {
-            self.damage.push(describe_damage(self.reader.path(), d));
-        }
+        let line = self.current_damage();
+        self.damage.extend(line);
         if let Some(why) = self.reader.cut() {
             self.damage
                 .push(format!("{}: {why}", self.reader.path().display()));
+        }
+        self.told = None;
+    }
+
+    /// The current file's damage so far, unless it was told as it is.
+    fn current_damage(&self) -> Option<String> {
+        let d = self.reader.damage();
+        if d.is_clean() {
+            return None;
+        }
+        let line = describe_damage(self.reader.path(), d);
+        (self.told.as_ref() != Some(&line)).then_some(line)
+    }
+
+    /// Following, at the end of what is written: tell what was found so far.
+    fn tell_caught_up(&mut self) {
+        if self.caught_up.is_none() {
+            return;
+        }
+        let mut lines = std::mem::take(&mut self.damage);
+        if let Some(line) = self.current_damage() {
+            self.told = Some(line.clone());
+            lines.push(line);
+        }
+        if let (false, Some(f)) = (lines.is_empty(), self.caught_up.as_mut()) {
+            f(lines);
         }
     }
 
@@ -183,6 +227,7 @@ impl LogSource {
             Follow::File { poll } => (*poll, None),
             Follow::Today { dir, poll } => (*poll, Some(dir.clone())),
         };
+        self.tell_caught_up();
         let clock = crate::wait::Clock::Monotonic;
         let poll_ns = i64::try_from(poll.as_nanos()).unwrap_or(i64::MAX);
         if !crate::wait::sleep_until(clock, clock.now_ns().saturating_add(poll_ns)) {

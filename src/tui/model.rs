@@ -75,6 +75,22 @@ pub struct Snapshot {
     pub thin: bool,
 }
 
+/// One process of a table as the screen lists it (made by `moment::proc_moment`, with
+/// `rsar top`'s numbers).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProcRow {
+    pub pid: u32,
+    pub uid: u32,
+    pub comm: String,
+    pub state: char,
+    /// Percent of one CPU, as top (a process on two CPUs shows 200).
+    pub cpu_pct: f64,
+    pub mem_pct: f64,
+    pub rss_kb: u64,
+    /// CPU time used since the process started, in seconds.
+    pub cpu_seconds: f64,
+}
+
 /// A CPU with no interval (offline) in `Snapshot::per_cpu`.
 pub const OFFLINE: u8 = u8::MAX;
 
