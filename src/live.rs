@@ -284,3 +284,54 @@ impl Source for LiveSource {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn source(every: Duration) -> LiveSource {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
+        let probe = Probe::new(&root.join("proc"), &root.join("sys")).unwrap();
+        let schedule = Schedule {
+            interval: every,
+            count: Some(2),
+            since_boot: false,
+        };
+        LiveSource::new(probe, schedule, None)
+    }
+
+    #[test]
+    fn a_new_pace_cuts_the_wait_under_way() {
+        let mut s = source(Duration::from_secs(60));
+        let pace = s.pace();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let started = Instant::now();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            pace.set(Duration::from_millis(50));
+        });
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let waited = started.elapsed();
+        setter.join().unwrap();
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(10),
+            "{waited:?}"
+        );
+    }
+
+    #[test]
+    fn the_new_pace_is_measured_from_the_last_sample() {
+        let mut s = source(Duration::from_millis(100));
+        let pace = s.pace();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        pace.set(Duration::from_millis(400));
+        let started = Instant::now();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(350), "{waited:?}");
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        assert!(s.next().unwrap().is_none(), "COUNT ends the source");
+    }
+}
