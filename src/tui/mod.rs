@@ -148,7 +148,7 @@ impl Render for ScreenRender {
                 if let Some(m) = s.memory {
                     l.mem_total_kb = m.mean().total;
                 }
-                Event::Interval(Box::new(Snapshot::of(s, &mut l.names)))
+                Event::Interval(Box::new(Snapshot::of(s, l.host.cpu_count, &mut l.names)))
             }
             None => Event::Point(Point::of(s)),
         };

@@ -146,7 +146,9 @@ fn device_rows(table: Table, s: &IntervalStats, names: &mut Names) -> Box<[Devic
 }
 
 impl Snapshot {
-    pub fn of(s: &IntervalStats, names: &mut Names) -> Snapshot {
+    /// The interval `s` of a machine of `cpus` CPUs (those past the last online one
+    /// have no entry in `s`: they show offline too).
+    pub fn of(s: &IntervalStats, cpus: u32, names: &mut Names) -> Snapshot {
         let psi = |p: &Option<crate::stats::PsiDelta>| p.map(|p| p.some_pct(s.seconds) as f32);
         let q = s.queue.map(|q| q.mean()).unwrap_or_default();
         let m = s.memory.map(|m| m.mean()).unwrap_or_default();
@@ -162,6 +164,8 @@ impl Snapshot {
                         (100.0 - d.util().idle).round().clamp(0.0, 100.0) as u8
                     })
                 })
+                .chain(std::iter::repeat(OFFLINE))
+                .take(s.cpu.per_cpu.len().max(cpus as usize))
                 .collect(),
             load: [q.ldavg_1, q.ldavg_5, q.ldavg_15].map(|v| v as f32),
             runq: q.runq_sz as u32,

@@ -48,17 +48,21 @@ impl Source for Until {
 struct Capture {
     names: Names,
     snaps: Vec<Snapshot>,
+    /// CPUs of the machine in the boot being read.
+    cpus: u32,
 }
 
 impl Render for Capture {
-    fn begin(&mut self, _: &HostFacts, _: i64) -> io::Result<()> {
+    fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        self.cpus = host.cpu_count;
         Ok(())
     }
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        self.snaps.push(Snapshot::of(s, &mut self.names));
+        self.snaps.push(Snapshot::of(s, self.cpus, &mut self.names));
         Ok(())
     }
-    fn restart(&mut self, _: i64, _: u32) -> io::Result<()> {
+    fn restart(&mut self, _: i64, cpus: u32) -> io::Result<()> {
+        self.cpus = cpus;
         Ok(())
     }
     fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
