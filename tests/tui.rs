@@ -985,7 +985,7 @@ fn cpu1_offline(root: &std::path::Path) {
 }
 
 #[test]
-fn the_live_screen_shows_the_per_cpu_numbers_of_rsar_across_a_hotplug() {
+fn the_live_screen_shows_the_per_cpu_numbers_of_rsar_across_a_hotplug_and_a_reboot() {
     utc();
     let d = tempdir();
     let root = d.path().join("root");
@@ -1006,7 +1006,7 @@ fn the_live_screen_shows_the_per_cpu_numbers_of_rsar_across_a_hotplug() {
         rsar::store::DayWriter::open(&saved, &host, rsar::probe::system_clock_ns(), 0).unwrap();
     let schedule = rsar::live::Schedule {
         interval: Duration::from_millis(20),
-        count: Some(2),
+        count: Some(4),
         since_boot: false,
     };
     let mut source = Rewritten {
@@ -1016,18 +1016,21 @@ fn the_live_screen_shows_the_per_cpu_numbers_of_rsar_across_a_hotplug() {
         trees: vec![
             (fixture("t1"), cpu1_offline as fn(&std::path::Path)),
             (fixture("t2"), keep),
+            // A reboot: uptime starts again.
+            (fixture("t0"), keep),
+            (fixture("t1"), keep),
         ]
         .into(),
     };
     let drv = rsar::tui::live_driver(&mut source, App::new(Source::Live, host)).unwrap();
     let shown: Vec<Vec<u8>> = drv.app.moments.iter().map(|m| m.per_cpu.to_vec()).collect();
-    assert_eq!(shown.len(), 2, "two intervals");
+    assert_eq!(shown.len(), 3, "two intervals, a reboot, one interval");
     // `rsar -P ALL` over the same samples: each CPU's busy percent (100 − %idle),
     // rounded as the screen rounds it; a CPU without a row was offline.
     let out = run(&rsar_bin(), &["-P", "ALL", "-f", saved.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    let mut printed: Vec<Vec<u8>> = vec![vec![OFFLINE_CPU; 2]; 2];
+    let mut printed: Vec<Vec<u8>> = vec![vec![OFFLINE_CPU; 2]; 3];
     let mut interval = 0;
     let mut seen = Vec::new();
     for l in report.lines().filter(|l| !l.starts_with("Average")) {
@@ -1047,6 +1050,7 @@ fn the_live_screen_shows_the_per_cpu_numbers_of_rsar_across_a_hotplug() {
     // The CPU that came back has numbers again, measured from before it left (sar's rule).
     assert_eq!(shown[0][1], OFFLINE_CPU, "{report}");
     assert_ne!(shown[1][1], OFFLINE_CPU, "{report}");
+    assert_eq!(drv.app.restarts.len(), 1, "the reboot is on the timeline");
 }
 
 const OFFLINE_CPU: u8 = rsar::tui::model::OFFLINE;
