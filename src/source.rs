@@ -101,9 +101,9 @@ pub struct LogSource {
     /// written is reached (a followed source ends only when interrupted, too late for a
     /// screen to show it).
     caught_up: Option<Box<dyn FnMut(Vec<String>) + Send>>,
-    /// The description of the current file's damage last told, so that it is told again
+    /// The lines about the current file told so far, so that its damage is told again
     /// only when it grew.
-    told: Option<String>,
+    told: Vec<String>,
 }
 
 /// The start of a report's window, for seeking (`--since`, `-s`).
@@ -154,7 +154,7 @@ impl LogSource {
             damage: Vec::new(),
             start: WindowStart::default(),
             caught_up: None,
-            told: None,
+            told: Vec::new(),
         })
     }
 
@@ -185,23 +185,24 @@ impl LogSource {
 
     /// The file done with: say what it cost.
     fn close_current(&mut self) {
-        let line = self.current_damage();
-        self.damage.extend(line);
-        if let Some(why) = self.reader.cut() {
-            self.damage
-                .push(format!("{}: {why}", self.reader.path().display()));
-        }
-        self.told = None;
+        let lines = self.current_damage();
+        self.damage.extend(lines);
+        self.told.clear();
     }
 
-    /// The current file's damage so far, unless it was told as it is.
-    fn current_damage(&self) -> Option<String> {
+    /// What the current file cost so far (records lost, the file cut short), less what
+    /// was told as it is.
+    fn current_damage(&self) -> Vec<String> {
         let d = self.reader.damage();
-        if d.is_clean() {
-            return None;
-        }
-        let line = describe_damage(self.reader.path(), d);
-        (self.told.as_ref() != Some(&line)).then_some(line)
+        let lost = (!d.is_clean()).then(|| describe_damage(self.reader.path(), d));
+        let cut = self
+            .reader
+            .cut()
+            .map(|why| format!("{}: {why}", self.reader.path().display()));
+        lost.into_iter()
+            .chain(cut)
+            .filter(|l| !self.told.contains(l))
+            .collect()
     }
 
     /// Following, at the end of what is written: tell what was found so far.
@@ -210,10 +211,9 @@ impl LogSource {
             return;
         }
         let mut lines = std::mem::take(&mut self.damage);
-        if let Some(line) = self.current_damage() {
-            self.told = Some(line.clone());
-            lines.push(line);
-        }
+        let current = self.current_damage();
+        self.told.extend(current.iter().cloned());
+        lines.extend(current);
         if let (false, Some(f)) = (lines.is_empty(), self.caught_up.as_mut()) {
             f(lines);
         }
