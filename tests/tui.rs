@@ -1115,3 +1115,28 @@ fn a_followed_replay_reads_its_log_once_and_says_damage_when_caught_up() {
     assert!(points.windows(2).all(|w| w[0] < w[1]), "{points:?}");
     assert_eq!(damage.len(), 1, "said once: {damage:?}");
 }
+
+#[test]
+fn a_followed_log_with_a_damaged_header_says_so_when_caught_up() {
+    utc();
+    let d = tempdir();
+    let file = record(d.path());
+    let mut b = std::fs::read(&file).unwrap();
+    // Inside the header, past its magic: its checksum no longer matches.
+    b[20] ^= 0xff;
+    std::fs::write(&file, &b).unwrap();
+    let (tx, rx) = std::sync::mpsc::sync_channel(256);
+    let follow = rsar::source::Follow::File {
+        poll: Duration::from_millis(50),
+    };
+    rsar::tui::spawn_loader(tx, vec![file], follow, Default::default(), false);
+    let mut damage = Vec::new();
+    while !damage.iter().any(|l: &String| l.contains("damaged header")) {
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(Event::Damage(lines)) => damage.extend(lines),
+            Ok(Event::Failed(m)) => panic!("{m}"),
+            Ok(_) => {}
+            Err(e) => panic!("{e}: the damaged header was not told: {damage:?}"),
+        }
+    }
+}
