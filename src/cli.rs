@@ -404,9 +404,12 @@ pub struct PidstatArgs {
     /// The whole command line instead of the command name
     #[arg(short = 'l')]
     pub cmdline: bool,
-    /// One line per process with every report; times as seconds since the epoch
+    /// One line per process with every report (and no averages)
     #[arg(short = 'h')]
     pub one_line: bool,
+    /// Times as seconds since the epoch
+    #[arg(short = 'H')]
+    pub epoch: bool,
     /// Times in UTC
     #[arg(long)]
     pub utc: bool,
@@ -470,6 +473,7 @@ impl PidstatArgs {
                 user: self.user.clone().filter(|u| !u.is_empty()),
                 cmdline: self.cmdline,
                 one_line: self.one_line,
+                epoch: self.epoch,
                 zone: if self.utc { Zone::Utc } else { Zone::Local },
             },
             proc_root: self.source.proc_root.clone(),
