@@ -38,7 +38,7 @@ fn stuck(dir: &Path) -> Option<Child> {
         "#include <unistd.h>\nint main(void){ if (vfork()==0){ sleep(60); _exit(0);} return 0; }\n",
     )
     .unwrap();
-    let bin = dir.join("rsar_dstate");
+    let bin = dir.join("rsardst");
     let built = Command::new("cc").arg("-o").arg(&bin).arg(&src).status();
     if !built.is_ok_and(|s| s.success()) {
         eprintln!("no C compiler: the D-state part is skipped");
@@ -50,7 +50,8 @@ fn stuck(dir: &Path) -> Option<Child> {
 #[test]
 fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
     let d = tempdir();
-    let mut running = Running(vec![busy(d.path(), "rsarbusy_yes")]);
+    // A name short enough for top's 80 columns (a longer one is cut, with a +).
+    let mut running = Running(vec![busy(d.path(), "rsarbusy")]);
     let has_stuck = match stuck(d.path()) {
         Some(c) => {
             running.0.push(c);
@@ -72,7 +73,7 @@ fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
     let report = text(&out.stdout);
     let rows: Vec<&str> = report
         .lines()
-        .filter(|l| l.ends_with("rsarbusy_yes") && !l.starts_with("Average"))
+        .filter(|l| l.ends_with("rsarbusy") && !l.starts_with("Average"))
         .collect();
     assert_eq!(rows.len(), 3, "{report}");
     for r in &rows {
@@ -108,7 +109,7 @@ fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
     );
     let busy = listed
         .iter()
-        .position(|l| l.ends_with("rsarbusy_yes"))
+        .position(|l| l.ends_with("rsarbusy"))
         .unwrap();
     assert!(cpu(listed[busy]) > 2.0, "{snapshot}");
 
@@ -122,17 +123,18 @@ fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
             .skip(1)
             .collect();
         assert!(
-            listed.iter().any(|l| l.ends_with("rsar_dstate")),
+            listed.iter().any(|l| l.ends_with("rsardst")),
             "{snapshot}"
         );
         assert!(
             listed
                 .iter()
-                .all(|l| l.split_whitespace().nth(6) == Some("D")),
+                .all(|l| l.split_whitespace().nth(7) == Some("D")),
             "{snapshot}"
         );
+        // top's Tasks line counts the uninterruptible ones as sleeping.
         let tasks = snapshot.lines().find(|l| l.starts_with("Tasks:")).unwrap();
-        assert!(!tasks.contains(" 0 uninterruptible"), "{tasks}");
+        assert!(!tasks.contains(" 0 sleeping"), "{tasks}");
     }
 }
 
@@ -221,7 +223,11 @@ fn fake_moment(root: &Path, uptime_s: f64, procs: &[FakeProcess]) {
         std::fs::write(dir.join("stat"), stat).unwrap();
         std::fs::write(
             dir.join("status"),
-            format!("Name:\t{}\nUid:\t0\t0\t0\t0\nThreads:\t1\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n", p.comm),
+            format!(
+                "Name:\t{}\nUid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nRssAnon:\t1 kB\nRssFile:\t300 kB\nRssShmem:\t100 kB\nThreads:\t1\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
+                p.comm,
+                p.rss * 4
+            ),
         )
         .unwrap();
         std::fs::write(dir.join("schedstat"), format!("0 {} 0\n", p.wait_ns)).unwrap();
@@ -427,6 +433,187 @@ fn pidstat_side_by_side_with_sysstats_pidstat() {
                     // VSZ and RSS of a program that is not changing; pids, uids, names.
                     _ => assert_eq!(a, b, "{both}"),
                 }
+            }
+        }
+    }
+}
+
+#[test]
+fn top_from_the_logs_shows_shr_and_cpu_over_the_interval_before() {
+    let d = tempdir();
+    let log = record_three_moments(d.path());
+    let out = common::run(&rsar_bin(), &["top", "-f", log.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let snapshot = text(&out.stdout);
+    let lines: Vec<&str> = snapshot.lines().collect();
+    // The logged-in users of a past moment are not known: procps' "?" for that.
+    assert!(
+        lines[0].starts_with("top - 10:00:20 up 17 min,  ? users,  load average: "),
+        "{snapshot}"
+    );
+    assert_eq!(
+        lines[1], "Tasks:   2 total,   0 running,   2 sleeping,   0 stopped,   0 zombie",
+        "{snapshot}"
+    );
+    // SHR is RssFile + RssShmem; %CPU is over the 10 s before (late: since it started);
+    // TIME+ is all the CPU time it used.
+    let rows: Vec<String> = lines[7..]
+        .iter()
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            [&w[..9], &w[10..]].concat().join(" ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "400 root 20 0 10240 1024 400 S 15.0 0:01.50 late",
+            "100 root 20 0 10240 2048 400 S 10.0 0:02.00 steady",
+        ],
+        "{snapshot}"
+    );
+    assert_eq!(
+        lines[6],
+        "  PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"
+    );
+}
+
+#[test]
+fn top_refuses_an_unknown_state_or_user_naming_what_it_takes() {
+    let out = common::run(&rsar_bin(), &["top", "--state", "Q"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    for state in [
+        "'Q'",
+        "R (running)",
+        "S (sleeping)",
+        "D (uninterruptible)",
+        "Z (zombie)",
+    ] {
+        assert!(err.contains(state), "{err}");
+    }
+    let out = common::run(&rsar_bin(), &["top", "-u", "no-such-user-here"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no-such-user-here"));
+    let out = common::run(&rsar_bin(), &["top", "-u", "root", "-p", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // top refuses both too.
+    if let Some(top) = oracle("top") {
+        let theirs = common::run(&top, &["-b", "-n", "1", "-u", "no-such-user-here"]);
+        assert_eq!(theirs.status.code(), Some(1));
+        let theirs = common::run(&top, &["-b", "-n", "1", "-u", "root", "-p", "1"]);
+        assert_eq!(theirs.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn top_prints_a_snapshot_per_interval_and_until_interrupted_without_count() {
+    let out = common::run(&rsar_bin(), &["top", "-p", "1", "1", "3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert_eq!(report.matches("top - ").count(), 3, "{report}");
+    assert_eq!(
+        report.lines().filter(|l| l.is_empty()).count(),
+        3 + 2,
+        "{report}"
+    );
+
+    // Without COUNT: a snapshot each second until Ctrl-C, as top -b -d 1.
+    let child = spawn(&rsar_bin(), &["top", "-p", "1", "1"]);
+    std::thread::sleep(std::time::Duration::from_millis(3500));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.matches("top - ").count() >= 2, "{report}");
+}
+
+/// A line without its spaces, each number made a `#` (numbers may differ between two
+/// looks at a moving machine, and take a column more or less).
+fn skeleton(line: &str) -> String {
+    let mut out = String::new();
+    for c in line.chars().filter(|&c| c != ' ') {
+        if c.is_ascii_digit() || c == '.' {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn top_side_by_side_with_procps_top() {
+    let Some(top) = oracle("top") else {
+        return;
+    };
+    let d = tempdir();
+    let mut running = Running(vec![busy(d.path(), "rsartop_yes_with_a_long_name")]);
+    running.0.push(
+        Command::new("sleep")
+            .arg("60")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pids = format!("{},{}", running.0[0].id(), running.0[1].id());
+    // These two processes; a user with no process (the Tasks line counts all of them).
+    for choice in [["-p", pids.as_str()], ["-u", "nobody"]] {
+        let mut theirs_args = vec!["-b", "-d", "1", "-n", "2"];
+        theirs_args.extend(choice);
+        let mut ours_args = vec!["top"];
+        ours_args.extend(choice);
+        ours_args.extend(["1", "2"]);
+        let theirs = spawn(&top, &theirs_args);
+        let ours = spawn(&rsar_bin(), &ours_args);
+        let (theirs, ours) = (
+            theirs.wait_with_output().unwrap(),
+            ours.wait_with_output().unwrap(),
+        );
+        assert!(ours.status.success(), "{}", text(&ours.stderr));
+        let (theirs, ours) = (text(&theirs.stdout), text(&ours.stdout));
+        let both = format!("top {theirs_args:?}:\n{theirs}\nrsar {ours_args:?}:\n{ours}");
+        let (t, o): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
+        assert_eq!(t.len(), o.len(), "{both}");
+        let last_frame = t.iter().rposition(|l| l.starts_with("top - ")).unwrap();
+        for (i, (t, o)) in t.iter().zip(&o).enumerate() {
+            let summary = ["top - ", "Tasks:", "%Cpu", "MiB "]
+                .iter()
+                .any(|p| t.starts_with(p));
+            if t.is_empty() || t.contains("PID USER") || summary {
+                // The same words and fields; the fixed-width lines the same length (the
+                // first line's uptime and load take what they need, in both).
+                assert_eq!(skeleton(t), skeleton(o), "{both}");
+                if !t.starts_with("top - ") {
+                    assert_eq!(t.len(), o.len(), "{both}");
+                }
+                continue;
+            }
+            // Process rows, sorted by %CPU: the busy one first. PID, USER, PR, NI, VIRT,
+            // SHR and the command (cut to 80 columns with a +) as top's; RES close (it is
+            // /proc/PID/stat's, which Linux 6.2+ sums from per-CPU counters approximately,
+            // where top reads statm's); %CPU within sampling skew in the last frame (top's
+            // first frame is over a moment).
+            let (tw, ow): (Vec<&str>, Vec<&str>) = (
+                t.split_whitespace().collect(),
+                o.split_whitespace().collect(),
+            );
+            assert_eq!(tw.len(), ow.len(), "{both}");
+            for k in [0, 1, 2, 3, 4, 6, 11] {
+                assert_eq!(tw[k], ow[k], "column {k}\n{both}");
+            }
+            let res = |w: &[&str]| w[5].parse::<f64>().unwrap();
+            assert!((res(&tw) - res(&ow)).abs() <= 1024.0, "{both}");
+            assert_eq!(t.len(), o.len(), "{both}");
+            if i > last_frame {
+                let cpu = |w: &[&str]| w[8].parse::<f64>().unwrap();
+                assert!((cpu(&tw) - cpu(&ow)).abs() <= 35.0, "{both}");
             }
         }
     }

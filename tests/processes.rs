@@ -43,6 +43,7 @@ fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
         blkio_ticks: seed % 13,
         cancelled_write_bytes: (seed % 4 != 0).then_some(seed % 4096),
         run_delay_ns: Some(seed * 1000),
+        rss_shared: (seed % 5 != 0).then_some(seed % 70_000),
     }
 }
 
