@@ -107,10 +107,7 @@ fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
         listed.windows(2).all(|w| cpu(w[0]) >= cpu(w[1])),
         "{snapshot}"
     );
-    let busy = listed
-        .iter()
-        .position(|l| l.ends_with("rsarbusy"))
-        .unwrap();
+    let busy = listed.iter().position(|l| l.ends_with("rsarbusy")).unwrap();
     assert!(cpu(listed[busy]) > 2.0, "{snapshot}");
 
     // --state D: the one waiting for its vfork child, and nothing busy.
@@ -122,10 +119,7 @@ fn a_busy_and_a_stuck_process_are_found_in_the_recorded_history() {
             .skip_while(|l| !l.trim_start().starts_with("PID"))
             .skip(1)
             .collect();
-        assert!(
-            listed.iter().any(|l| l.ends_with("rsardst")),
-            "{snapshot}"
-        );
+        assert!(listed.iter().any(|l| l.ends_with("rsardst")), "{snapshot}");
         assert!(
             listed
                 .iter()
@@ -380,6 +374,7 @@ fn pidstat_side_by_side_with_sysstats_pidstat() {
     for flags in [
         &["-u"][..],
         &["-u", "-r", "-w"],
+        &["-d"],
         &["-h", "-u", "-r"],
         &["-U", "-u"],
     ] {

@@ -385,7 +385,9 @@ impl<W: Write> Top<W> {
         if let Some(n) = self.opts.lines {
             lines.truncate(n);
         }
-        let pid_width = self.opts.pid_width.max(5);
+        // As wide as pid_max (live), and never narrower than the largest pid shown.
+        let widest = lines.iter().map(|l| l.p.pid.to_string().len()).max();
+        let pid_width = self.opts.pid_width.max(5).max(widest.unwrap_or(0));
         writeln!(
             self.out,
             "{:>pid_width$} USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND",
