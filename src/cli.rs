@@ -590,10 +590,19 @@ impl TopArgs {
                     .map_err(|_| UsageError(format!("-p takes PID[,PID…], not {list:?}")))
             })
             .transpose()?;
-        // As top in batch mode: COLUMNS wide, else 80.
+        // As top in batch mode: COLUMNS wide, else the terminal's width, else 80.
+        let terminal = || {
+            use std::io::IsTerminal;
+            std::io::stdout()
+                .is_terminal()
+                .then(|| crossterm::terminal::size().ok())
+                .flatten()
+                .map(|(columns, _)| usize::from(columns))
+        };
         let width = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse::<usize>().ok())
+            .or_else(terminal)
             .filter(|&c| c > 0)
             .unwrap_or(80);
         Ok(TopPlan {
