@@ -231,7 +231,7 @@ pub fn pack_frames(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 
 /// `pack_frames` with frames of about `frame_bytes` (for measuring the trade-off).
 pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<usize>)> {
-    let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
+    let (header, hlen) = format::FileHeader::decode(bytes).ok()?;
     let mut out = bytes[..hlen].to_vec();
     let mut frames = vec![0];
     let mut sc = Scanner::default();
@@ -291,6 +291,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                             p,
                             &mut keys,
                             rekey,
+                            header.version >= format::VERSION_CHANGES,
                             &mut block,
                             &mut payload,
                         ) {
