@@ -147,7 +147,7 @@ pub const KIND_COMMENT: u8 = 4;
 /// rewritten so at compression (numbers that repeat from one sample to the next compress
 /// far better than distances from a keyframe that grow).
 pub const KIND_STEP: u8 = 5;
-/// A format-2 sample: a sequence number, then one block per group (`groups`).
+/// A format-2 or format-3 sample: a sequence number, then one block per group (`groups`).
 pub const KIND_SAMPLE: u8 = 6;
 /// Format 2: the process table of a moment (`store::procs`).
 pub const KIND_PROCESSES: u8 = 7;

@@ -7,9 +7,9 @@
 //! difference from the same group in the sample before. Format 3 adds the *change*: the
 //! values that moved since the group's key or its sample before, whichever is at the
 //! record's reference distance (1 unless a block of group 0 says otherwise); most numbers
-//! do not move from one second to the next, so a sample of an idle group costs two bytes. A reader skips a block whose
-//! group it does not know, and ignores fields past those it knows, so a group or a field
-//! can be added without a new format version. The field tables come from
+//! do not move from one second to the next, so a sample of an idle group costs two bytes.
+//! A reader skips a block whose group it does not know, and ignores fields past those it
+//! knows, so a group or a field can be added without a new format version. The field tables come from
 //! `crate::sample::GROUPS`: nothing here lists a group's fields.
 
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
@@ -1085,7 +1085,7 @@ pub fn packed_payload(
     put_varint(out, seq);
     for b in blocks(&mut c) {
         let (id, mode, body) = b?;
-        // Steps and keys only: no change is left to take a reference distance.
+        // Every change of a closed day is from the sample before: no reference distance.
         if id == GROUP_REFERENCE {
             continue;
         }

@@ -5,7 +5,7 @@
 //! - `format`: header, frames, record payloads;
 //! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
 //!   deltas, varints with zero runs;
-//! - `groups`: format 2's samples, one block per metric group, keyed per group;
+//! - `groups`: the samples of formats 2 and 3, one block per metric group, keyed per group;
 //! - `reader`: frames back into records, resynchronising after damage; packing a closed
 //!   day for compression;
 //! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
