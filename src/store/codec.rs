@@ -552,6 +552,22 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Any bytes read as changes give an error or the reference's length in values;
+        /// never a panic.
+        #[test]
+        fn any_bytes_read_as_changes_never_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+            n in 0usize..100,
+        ) {
+            let reference = vec![7u64; n];
+            let mut out = Vec::new();
+            if get_changes(&mut Cursor::new(&bytes), &reference, &mut out).is_ok() {
+                prop_assert_eq!(out.len(), n);
+            }
+        }
+    }
+
     #[test]
     fn changes_cost_a_byte_per_eight_that_moved_and_a_byte_per_small_change() {
         let reference = [10u64; 20];
