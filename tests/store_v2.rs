@@ -89,11 +89,16 @@ fn arb_net() -> impl Strategy<Value = NetCounters> {
         })
 }
 
+/// Softnet counters of a CPU a kernel can have (a reader refuses a number beyond that).
 fn arb_softnet() -> impl Strategy<Value = SoftnetCounters> {
-    (arb_group::<SoftnetCounters>(), any::<u32>()).prop_map(|(mut c, cpu)| {
-        c.cpu = cpu;
-        c
-    })
+    (
+        arb_group::<SoftnetCounters>(),
+        0..rsar::sample::HostFacts::MAX_CPUS,
+    )
+        .prop_map(|(mut c, cpu)| {
+            c.cpu = cpu;
+            c
+        })
 }
 
 fn arb_pressure() -> impl Strategy<Value = Option<Pressure>> {

@@ -115,6 +115,7 @@ fn import(args: &Args) -> Result<(), Failure> {
     let dir = Path::new(dir);
     check_dir(dir, true).map_err(Failure::Data)?;
     let mut failed = Vec::new();
+    let mut damaged = 0;
     for file in files {
         let mut source = match rsar::import::open_source(Path::new(file)) {
             Ok(s) => s,
@@ -126,21 +127,31 @@ fn import(args: &Args) -> Result<(), Failure> {
         let done = rsar::import::import(&mut *source, dir, &mut |d| {
             log(&format!("{file}: {}", d.describe()));
         });
-        for d in source.take_damage() {
-            log(&d);
+        let damage = source.take_damage();
+        for d in &damage {
+            log(d);
         }
-        if let Err(e) = done {
-            failed.push(format!("{file}: {e}"));
+        match done {
+            Err(e) => failed.push(format!("{file}: {e}")),
+            // Its intact records were imported; the damage is still an error to report.
+            Ok(()) if !damage.is_empty() => damaged += 1,
+            Ok(()) => {}
         }
     }
     for f in &failed {
         log(f);
     }
-    match failed.len() {
-        0 => Ok(()),
-        n => Err(Failure::Data(format!(
-            "{n} of {} files not imported (above)",
-            files.len()
+    let of = files.len();
+    match (failed.len(), damaged) {
+        (0, 0) => Ok(()),
+        (0, d) => Err(Failure::Data(format!(
+            "{d} of {of} files damaged: only their intact records were imported (above)"
+        ))),
+        (n, 0) => Err(Failure::Data(format!(
+            "{n} of {of} files not imported (above)"
+        ))),
+        (n, d) => Err(Failure::Data(format!(
+            "{n} of {of} files not imported, {d} damaged and imported in part (above)"
         ))),
     }
 }

@@ -526,11 +526,12 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
         .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
     {
         v.clear();
-        v.push(s.rate(d.all()));
+        v.push(per_second(d.all(), s.held.interrupts));
         if let Some(cpus) = &cpus {
             v.extend(
-                cpus.iter()
-                    .map(|&n| s.rate(d.per_cpu.get(n).copied().unwrap_or(0))),
+                cpus.iter().map(|&n| {
+                    per_second(d.per_cpu.get(n).copied().unwrap_or(0), s.held.interrupts)
+                }),
             );
         }
         out.push(Some(&d.name), &v);
@@ -621,12 +622,12 @@ const NET_NFSD: &[Column] = &[
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
-fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats, out: &mut Rows) {
+fn nfs_values(d: &Option<Vec<u64>>, n: usize, seconds: f64, out: &mut Rows) {
     let mut v = [0.0; 16];
     let v = &mut v[..n];
     if let Some(d) = d {
         for (v, &d) in v.iter_mut().zip(d) {
-            *v = s.rate(d);
+            *v = per_second(d, seconds);
         }
     }
     out.push(None, v);
@@ -716,7 +717,11 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.swap_pages.is_some(),
         values: |_, s, out| {
             if let Some(w) = s.swap_pages {
-                out.push(None, &[s.rate(w.pswpin), s.rate(w.pswpout)]);
+                let secs = s.held.swap_pages;
+                out.push(
+                    None,
+                    &[per_second(w.pswpin, secs), per_second(w.pswpout, secs)],
+                );
             }
         },
     },
@@ -734,7 +739,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.paging.is_some(),
         values: |_, s, out| {
             if let Some(p) = s.paging {
-                let r = p.rates(s.seconds);
+                let r = p.rates(s.held.paging);
                 out.push(
                     None,
                     &[
@@ -756,13 +761,16 @@ pub static REPORTS: &[Report] = &[
         selected: |sel| sel.io,
         select: |sel| sel.io = true,
         columns: |_| IO,
-        available: always,
+        // Not over an interval that either sample lacked /proc/diskstats for.
+        available: |s| s.held.disks > 0.0,
         values: |_, s, out| {
-            let r = s.io();
-            out.push(
-                None,
-                &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
-            );
+            if s.held.disks > 0.0 {
+                let r = s.io();
+                out.push(
+                    None,
+                    &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
+                );
+            }
         },
     },
     Report {
@@ -926,7 +934,7 @@ pub static REPORTS: &[Report] = &[
             let mut v = [0.0; 6];
             for (line, d) in &s.serial {
                 for (v, &d) in v.iter_mut().zip(d) {
-                    *v = s.rate(d);
+                    *v = per_second(d, s.held.serial);
                 }
                 out.push_numbered(*line as usize, &v[..d.len().min(6)]);
             }
@@ -1024,7 +1032,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfs = true,
         columns: |_| NET_NFS,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s, out),
+        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s.held.nfs, out),
     },
     Report {
         table: Table::NetNfsd,
@@ -1038,7 +1046,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfsd = true,
         columns: |_| NET_NFSD,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s, out),
+        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s.held.nfsd, out),
     },
     Report {
         table: Table::NetSock,
@@ -1074,7 +1082,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.held.snmp, out),
     },
     Report {
         table: Table::NetEip,
@@ -1088,7 +1096,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.held.snmp, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1102,7 +1110,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.held.snmp, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1116,7 +1124,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.held.snmp, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1130,7 +1138,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.held.snmp, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1144,7 +1152,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_etcp = true,
         columns: |_| NET_ETCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.held.snmp, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1158,7 +1166,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.held.snmp, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1191,7 +1199,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1205,7 +1213,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.held.snmp6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1219,7 +1227,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1233,7 +1241,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.held.snmp6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1247,7 +1255,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.held.snmp6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1340,7 +1348,7 @@ pub static REPORTS: &[Report] = &[
                 let l = p.levels.mean();
                 out.push(
                     None,
-                    &[l.some10, l.some60, l.some300, p.some_pct(s.seconds)],
+                    &[l.some10, l.some60, l.some300, p.some_pct(s.held.psi_cpu)],
                 );
             }
         },
@@ -1357,7 +1365,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s, out| psi_values(s.psi.io, s.seconds, out),
+        values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -1371,9 +1379,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.queue = Some(true),
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s, out| psi_values(s.psi.memory, s.seconds, out),
+        values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
     },
 ];
+
+/// A count over `seconds` (a group's `IntervalStats::held` seconds), per second.
+fn per_second(count: u64, seconds: f64) -> f64 {
+    count as f64 / seconds
+}
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
 fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
@@ -1387,10 +1400,16 @@ fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out
 
 /// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
 fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
-    let row = |out: &mut Rows, c: &SoftnetDelta| {
-        out.push_numbered(c.cpu as usize, &c.values(s.seconds));
+    // Without softnet lines the `all` row is zeros, as sar prints it: over the interval.
+    let seconds = if s.held.softnet > 0.0 {
+        s.held.softnet
+    } else {
+        s.seconds
     };
-    let all = SoftnetDelta::total(&s.softnet).values(s.seconds);
+    let row = |out: &mut Rows, c: &SoftnetDelta| {
+        out.push_numbered(c.cpu as usize, &c.values(seconds));
+    };
+    let all = SoftnetDelta::total(&s.softnet).values(seconds);
     match &sel.cpus {
         CpuList::Total => out.push(Some("all"), &all),
         CpuList::All => {

@@ -430,6 +430,7 @@ impl<W: Write> Render for LiveTable<W> {
 
     fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
         if !self.checked {
+            self.w.sel.on_data(stats);
             self.dropped = self.w.retain_available(stats);
             self.checked = true;
         }
@@ -570,6 +571,9 @@ impl<W: Write> Render for FileTable<W> {
         self.start
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
+        if self.spools.is_empty() {
+            self.w.sel.on_data(stats);
+        }
         self.open_spools()?;
         let end_hms = self.label(stats.end_ns);
         let start_hms = self.label(stats.start_ns);
@@ -673,7 +677,7 @@ mod tests {
             .collect();
         assert_eq!(
             always,
-            ["-u", "-w", "-b", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
+            ["-u", "-w", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
         );
     }
 }

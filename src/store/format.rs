@@ -124,9 +124,12 @@ fn put_host(out: &mut Vec<u8>, h: &HostFacts) {
     }
 }
 
+/// Host facts as the header or a restart record holds them. Facts no kernel reports (a
+/// CPU count above the kernel's limit, a name longer than utsname holds) are damage: a
+/// reader sizes columns from the CPU count and repeats the names on every line.
 fn get_host(c: &mut Cursor<'_>) -> Result<HostFacts, DecodeError> {
     let small = |v: u64| u32::try_from(v).map_err(|_| DecodeError("host fact out of range"));
-    Ok(HostFacts {
+    let host = HostFacts {
         hostname: c.string()?,
         sysname: c.string()?,
         release: c.string()?,
@@ -135,7 +138,11 @@ fn get_host(c: &mut Cursor<'_>) -> Result<HostFacts, DecodeError> {
         user_hz: small(c.varint()?)?,
         page_size: small(c.varint()?)?,
         cpu_count: small(c.varint()?)?,
-    })
+    };
+    match host.out_of_bounds() {
+        Some(what) => Err(DecodeError(what)),
+        None => Ok(host),
+    }
 }
 
 /// Record kinds.

@@ -403,13 +403,27 @@ fn small(v: u64) -> Result<u32, DecodeError> {
     u32::try_from(v).map_err(|_| DecodeError("number too large"))
 }
 
+/// The most CPUs a kernel has (`HostFacts::MAX_CPUS`).
+const MAX_CPUS: usize = crate::sample::HostFacts::MAX_CPUS as usize;
+
+/// A CPU's number: readers index by it (a column per CPU), so one beyond any kernel's is
+/// damage, not a reason to allocate.
+fn cpu_number(v: u64) -> Result<u32, DecodeError> {
+    u32::try_from(v)
+        .ok()
+        .filter(|&n| (n as usize) < MAX_CPUS)
+        .ok_or(DecodeError(
+            "CPU number above the kernel's limit of 8192 CPUs",
+        ))
+}
+
 fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
     let items = match slot {
         SLOT_TIME => Items::Time(c.string()?),
         SLOT_CPU => {
-            let n = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
+            let n = c.count(MAX_CPUS.min(c.remaining() * 8))?;
             let bitmap = c.bytes(n.div_ceil(8))?;
             Items::Cpu((0..n).map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1).collect())
         }
@@ -465,16 +479,16 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let mut cpus = Vec::with_capacity(n);
             for _ in 0..n {
                 cpus.push(SoftnetCounters {
-                    cpu: small(c.varint()?)?,
+                    cpu: cpu_number(c.varint()?)?,
                     ..SoftnetCounters::default()
                 });
             }
             Items::Softnet(cpus)
         }
         SLOT_INTERRUPTS => {
-            let ncpu = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let ncpu = c.count(MAX_CPUS.min(c.remaining()))?;
             let cpus = (0..ncpu)
-                .map(|_| c.varint().and_then(small))
+                .map(|_| c.varint().and_then(cpu_number))
                 .collect::<Result<Vec<_>, _>>()?;
             let n = c.count(MAX_ITEMS.min(c.remaining()))?;
             let lines = (0..n)
@@ -511,7 +525,7 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let cpus = (0..n)
                 .map(|_| {
                     c.varint()
-                        .and_then(small)
+                        .and_then(cpu_number)
                         .map(|cpu| CpuFreq { cpu, khz: 0 })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -778,6 +792,8 @@ pub struct GroupState {
     pub prev: [Option<Prev>; NGROUPS],
     /// The boot id of the last time key read.
     pub boot_id: Option<String>,
+    /// Group blocks left out of the samples read (`decode_sample`), since last taken.
+    pub left_out: u64,
     /// Scratch, reused from sample to sample: an item's values as its group takes them,
     /// and the values a step is decoded against.
     raw: Vec<Option<u64>>,
@@ -812,6 +828,15 @@ fn blocks<'a, 'c>(
 }
 
 /// Decode a format-2 sample record's payload.
+///
+/// A block of an optional group that cannot be decoded although the reader has met the
+/// group's key (its key was damaged since, or it is a step and the sample before lacked
+/// the group) is left out: the sample is read without that group, a gap in it as when
+/// its file could not be read, and `GroupState::left_out` counts it. The sample itself is
+/// refused only when such a block is of a group every sample has (time, CPUs, kernel
+/// counters), or of a group whose key this read has not met yet: starting in the middle
+/// of a file, records before every group's key are the cost of starting there, not
+/// damage (`LogReader::seek_before`).
 pub fn decode_sample(
     st: &mut GroupState,
     payload: &[u8],
@@ -820,6 +845,7 @@ pub fn decode_sample(
     let seq = c.varint()?;
     let mut s = Box::<Sample>::default();
     let mut failed = None;
+    let mut left_out = 0;
     // `None`: the record's reference block could not be read, so none of its changes can be.
     let mut reference = Some(1);
     for block in blocks(&mut c) {
@@ -836,12 +862,57 @@ pub fn decode_sample(
         // A group this reader does not know: skipped.
         let Some(slot) = slot_of(id) else { continue };
         if let Err(e) = decode_block(st, slot, mode, seq, reference, body, &mut s) {
-            failed.get_or_insert(e);
+            if every_sample_has(slot) || st.keys[slot].is_none() {
+                failed.get_or_insert(e);
+            } else {
+                leave_out(slot, &mut s);
+                left_out += 1;
+            }
         }
     }
     match failed {
         Some(e) => Err(e),
-        None => Ok((seq, s)),
+        None => {
+            st.left_out += left_out;
+            Ok((seq, s))
+        }
+    }
+}
+
+/// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
+/// counters (a probe that cannot read /proc/stat takes no sample).
+fn every_sample_has(slot: usize) -> bool {
+    matches!(slot, SLOT_TIME | SLOT_CPU | SLOT_KERNEL)
+}
+
+/// Empty group `slot` of `s` (a block that could not be decoded may have set part of it).
+fn leave_out(slot: usize, s: &mut Sample) {
+    match slot {
+        SLOT_LOAD => s.load = None,
+        SLOT_MEMORY => s.memory = None,
+        SLOT_SWAP => s.swap = None,
+        SLOT_PAGING => s.paging = None,
+        SLOT_DISK => s.disks.clear(),
+        SLOT_NET => s.net.clear(),
+        SLOT_PRESSURE => s.pressure = Default::default(),
+        SLOT_SNMP => s.snmp = None,
+        SLOT_SOCKSTAT => s.sockets = None,
+        SLOT_SNMP6 => s.snmp6 = None,
+        SLOT_SOCKSTAT6 => s.sockets6 = None,
+        SLOT_SOFTNET => s.softnet.clear(),
+        SLOT_KTABLES => s.ktables = None,
+        SLOT_INTERRUPTS => s.interrupts = Default::default(),
+        SLOT_FILESYSTEMS => s.filesystems.clear(),
+        SLOT_CPUFREQ => s.cpu_freq.clear(),
+        SLOT_NFS => s.nfs = None,
+        SLOT_NFSD => s.nfsd = None,
+        SLOT_SERIAL => s.serial.clear(),
+        SLOT_FSTYPES => {
+            for f in &mut s.filesystems {
+                f.fstype.clear();
+            }
+        }
+        _ => {}
     }
 }
 

@@ -79,6 +79,18 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> StoreError + '_ {
     }
 }
 
+/// Host facts no kernel reports (`HostFacts::out_of_bounds`) are never written: every
+/// reader would call the header or restart record that holds them damaged.
+fn refuse_implausible(path: &Path, host: &HostFacts) -> Result<(), StoreError> {
+    match host.out_of_bounds() {
+        Some(what) => Err(io_err(path)(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("refusing host facts no kernel reports ({what})"),
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// What to do when the entry named like the log file is not a regular file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NonRegular {
@@ -112,6 +124,7 @@ impl DayWriter {
         non_regular: NonRegular,
     ) -> Result<(DayWriter, OpenReport), StoreError> {
         let path = &dir.join(name);
+        refuse_implausible(path, host)?;
         let mut report = OpenReport::default();
         if let Some((kind, _)) = dir.entry(name).map_err(io_err(path))? {
             if kind != EntryKind::Regular {
@@ -260,6 +273,7 @@ impl DayWriter {
 
     /// Append a restart record: the machine booted (`host.boot_id` is the new boot).
     pub fn append_restart(&mut self, host: &HostFacts, wall_ns: i64) -> Result<(), StoreError> {
+        refuse_implausible(&self.path, host)?;
         self.payload = format::restart_payload(wall_ns, host);
         self.write(format::KIND_RESTART)?;
         self.boot_id = host.boot_id.clone();
