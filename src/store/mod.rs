@@ -5,7 +5,7 @@
 //! - `format`: header, frames, record payloads;
 //! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
 //!   deltas, varints with zero runs;
-//! - `groups`: format 2's samples, one block per metric group, keyed per group;
+//! - `groups`: the samples of formats 2 and 3, one block per metric group, keyed per group;
 //! - `reader`: frames back into records, resynchronising after damage; packing a closed
 //!   day for compression;
 //! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
@@ -30,7 +30,7 @@ pub use format::MAGIC;
 pub use format::{FileHeader, HeaderError, Record, VERSION};
 pub use reader::{pack, pack_frames, pack_frames_of, Damage, Scanner, FRAME_BYTES};
 pub use stream::LogReader;
-pub use writer::{DayWriter, NonRegular, OpenReport, KEYFRAME_EVERY};
+pub use writer::{DayWriter, NonRegular, OpenReport, CHANGES_FROM_KEY_EVERY, KEYFRAME_EVERY};
 
 /// The format's primitives, for tools and tests that write records by hand (see
 /// `docs/FORMAT.md`).
@@ -38,7 +38,7 @@ pub mod wire {
     pub use super::bytes::{put_str, put_varint, unzigzag, zigzag};
     pub use super::codec::put_numbers;
     pub use super::format::{frame, KIND_COMMENT, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION};
-    pub use super::groups::{MODE_DELTA, MODE_KEY, MODE_STEP};
+    pub use super::groups::{GROUP_REFERENCE, MODE_CHANGE, MODE_DELTA, MODE_KEY, MODE_STEP};
 }
 
 use chrono::NaiveDate;

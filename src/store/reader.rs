@@ -265,7 +265,7 @@ pub fn pack_frames(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 /// `pack_frames` with frames of about `frame_bytes` (for measuring the trade-off).
 pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<usize>)> {
     let mut frame = Vec::new();
-    let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
+    let (file_header, hlen) = format::FileHeader::decode(bytes).ok()?;
     let header = &bytes[..hlen];
     let mut out = header.to_vec();
     let mut frames = vec![0];
@@ -353,6 +353,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                             p,
                             &mut keys,
                             rekey,
+                            file_header.version >= format::VERSION_CHANGES,
                             &mut block,
                             &mut payload,
                         ) {

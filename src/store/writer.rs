@@ -8,7 +8,7 @@
 //! appending. A write that fails (disk full) is rolled back to the last good record.
 
 use super::format::{self, FileHeader, HeaderError};
-use super::groups::{self, Encoded, WriterKey, NGROUPS};
+use super::groups::{self, Encoded, Encoding, WriterKey, NGROUPS};
 use super::reader::{self, Scanner};
 use super::safe_dir::{self, EntryKind, LogDir};
 use super::StoreError;
@@ -22,6 +22,14 @@ use std::path::{Path, PathBuf};
 /// Each group gets a key at least this often, so a damaged key costs a bounded run of
 /// records.
 pub const KEYFRAME_EVERY: u64 = 64;
+/// In a format-3 file, each group's numbers are taken against its key in every sample
+/// whose number is a multiple of this, and from the sample before in the samples between:
+/// a damaged record costs at most this many samples.
+pub const CHANGES_FROM_KEY_EVERY: u64 = 8;
+/// How this build writes a file of the format it writes.
+const ENCODING: Encoding = Encoding::Changes {
+    key_every: CHANGES_FROM_KEY_EVERY,
+};
 /// Opening reads this much of the end of a file first, and 4× more each time that was
 /// not enough to find the last sample and the boot it was taken in...
 const TAIL_FIRST: u64 = 64 << 10;
@@ -54,6 +62,8 @@ pub struct DayWriter {
     next_seq: u64,
     keys: [Option<WriterKey>; NGROUPS],
     boot_id: String,
+    /// Format 2's deltas in a file begun by an older rsadc, so that it can still read it.
+    encoding: Encoding,
     encoded: [Encoded; NGROUPS],
     block: Vec<u8>,
     payload: Vec<u8>,
@@ -154,8 +164,8 @@ impl DayWriter {
             created_ns: now_ns,
             utc_offset_s,
         };
-        let (file, header_len, file_boot) = match FileHeader::decode(&head) {
-            Ok((h, len)) => (file, len as u64, h.host.boot_id),
+        let (file, header_len, file_boot, version) = match FileHeader::decode(&head) {
+            Ok((h, len)) => (file, len as u64, h.host.boot_id, h.version),
             Err(HeaderError::Newer(v)) => {
                 return Err(StoreError::Newer {
                     path: path.to_path_buf(),
@@ -199,7 +209,10 @@ impl DayWriter {
             file.set_len(tail.good_end).map_err(io_err(path))?;
             report.truncated_bytes = len - tail.good_end;
         }
-        let w = DayWriter::new(path, file, tail.good_end, tail.resume);
+        let mut w = DayWriter::new(path, file, tail.good_end, tail.resume);
+        if version < format::VERSION_CHANGES {
+            w.encoding = Encoding::Deltas;
+        }
         Ok((w, report))
     }
 
@@ -211,6 +224,7 @@ impl DayWriter {
             next_seq: resume.next_seq,
             keys: resume.keys,
             boot_id: resume.boot_id,
+            encoding: ENCODING,
             encoded: Default::default(),
             block: Vec::new(),
             payload: Vec::new(),
@@ -244,6 +258,7 @@ impl DayWriter {
             &self.encoded,
             &mut self.keys,
             KEYFRAME_EVERY,
+            self.encoding,
             &mut self.block,
             &mut self.payload,
         );
@@ -386,7 +401,12 @@ fn read_tail(file: &File, header_len: u64, len: u64, file_boot: &str) -> io::Res
                 let keys = if damaged {
                     Default::default()
                 } else {
-                    std::array::from_fn(|i| sc.groups.keys[i].as_ref().map(WriterKey::from))
+                    std::array::from_fn(|i| {
+                        let prev = sc.groups.prev[i].as_ref();
+                        sc.groups.keys[i]
+                            .as_ref()
+                            .map(|k| WriterKey::resume(k, prev))
+                    })
                 };
                 let next_seq = match sc.last_seq {
                     Some(s) if !damaged => s + 1,
