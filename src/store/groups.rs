@@ -12,10 +12,10 @@
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
 use crate::sample::{
-    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
-    KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
-    PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
-    SoftnetCounters, Swap, GROUPS,
+    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IoTotals, IrqCount, IrqLine,
+    KernelCounters, KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging,
+    Pressure, PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat,
+    SockStat6, SoftnetCounters, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -58,6 +58,7 @@ const SLOT_SERIAL: usize = slot_const(26);
 // The filesystems' types: a group of its own so that readers from before it still read the
 // filesystems (a reader skips a group it does not know, not an item set longer than it knows).
 const SLOT_FSTYPES: usize = slot_const(27);
+const SLOT_IOTOTALS: usize = slot_const(28);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -216,6 +217,7 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_KTABLES], &s.ktables);
     single(&mut out[SLOT_NFS], &s.nfs);
     single(&mut out[SLOT_NFSD], &s.nfsd);
+    single(&mut out[SLOT_IOTOTALS], &s.io_totals);
     if !s.interrupts.lines.is_empty() {
         let e = &mut out[SLOT_INTERRUPTS];
         e.start::<IrqCount>();
@@ -752,6 +754,7 @@ fn apply(
         (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
         (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
         (Items::One, SLOT_NFSD) => s.nfsd = Some(r.one::<NfsServer>()?),
+        (Items::One, SLOT_IOTOTALS) => s.io_totals = Some(r.one::<IoTotals>()?),
         (Items::One, _) => {}
     }
     Ok(())
@@ -889,6 +892,7 @@ fn leave_out(slot: usize, s: &mut Sample) {
         SLOT_CPUFREQ => s.cpu_freq.clear(),
         SLOT_NFS => s.nfs = None,
         SLOT_NFSD => s.nfsd = None,
+        SLOT_IOTOTALS => s.io_totals = None,
         SLOT_SERIAL => s.serial.clear(),
         SLOT_FSTYPES => {
             for f in &mut s.filesystems {

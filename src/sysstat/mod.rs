@@ -20,8 +20,6 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-pub use activities::IO_TOTALS;
-
 /// Why an sa file cannot be read. One line, naming the file and where in it.
 #[derive(Debug, thiserror::Error)]
 pub enum SaError {
