@@ -860,9 +860,35 @@ pub fn decode_sample(
         Some(e) => Err(e),
         None => {
             st.left_out += left_out;
+            io_totals_of_older_imports(&mut s);
             Ok((seq, s))
         }
     }
+}
+
+/// Days imported from sysstat files before the `iototals` group carried sar -b's totals
+/// as a block device named `sysstat-io-totals` (physical, not a whole disk): read it back
+/// as the group, so that `-b` on those days still shows the totals.
+fn io_totals_of_older_imports(s: &mut Sample) {
+    if s.io_totals.is_some() {
+        return;
+    }
+    let Some(i) = s
+        .disks
+        .iter()
+        .position(|d| !d.whole && d.physical && d.name == "sysstat-io-totals")
+    else {
+        return;
+    };
+    let d = s.disks.remove(i);
+    s.io_totals = Some(IoTotals {
+        reads: d.reads,
+        writes: d.writes,
+        read_sectors: d.read_sectors,
+        write_sectors: d.write_sectors,
+        discards: d.discards.unwrap_or(0),
+        discard_sectors: d.discard_sectors.unwrap_or(0),
+    });
 }
 
 /// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
