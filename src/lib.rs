@@ -8,6 +8,9 @@
 //! `tui` shows them. `cli` and `time` read the command line, `settings` the machine's
 //! /etc/default/rsar; `wait` sleeps and catches
 //! SIGINT/SIGTERM.
+//!
+//! The modules form layers and an import only reaches down: `tests/layers.rs` declares
+//! the order and fails on an import that reaches up, and on any cycle.
 
 pub mod cli;
 pub mod export;

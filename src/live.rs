@@ -7,7 +7,6 @@
 //! last sample.
 
 use crate::probe::Probe;
-use crate::report::Table;
 use crate::sample::{HostFacts, Sample};
 use crate::source::{Event, Source, SourceError};
 use crate::store::DayWriter;
@@ -275,13 +274,8 @@ impl Source for LiveSource {
         std::mem::take(&mut self.warnings)
     }
 
-    fn lacks(&self, table: Table) -> String {
-        let r = table.report();
-        let source = r.source.unwrap_or("the kernel");
-        format!(
-            "{} ({}) not available: {source} is missing or unreadable",
-            r.flag, r.title
-        )
+    fn is_live(&self) -> bool {
+        true
     }
 }
 

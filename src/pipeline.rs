@@ -46,7 +46,7 @@ pub fn run(
         if tables {
             for t in out.unavailable() {
                 if !told.contains(&t) {
-                    warn(&source.lacks(t));
+                    warn(&t.lacking(source.is_live()));
                     told.push(t);
                 }
             }

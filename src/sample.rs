@@ -499,6 +499,28 @@ group! {
 }
 
 group! {
+    /// The I/O totals a sysstat file records for `sar -b` (its activity A_IO): what sadc
+    /// summed over the disks it counted, without the disks themselves. Only sa files have
+    /// it (rsar's own samples keep every device, and `-b` sums the physical disks); when a
+    /// sample has it, `-b` shows it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct IoTotals from "sa file: activity A_IO" {
+        /// Reads completed (sadc's `dk_drive_rio`).
+        pub reads: u64 [Counter, "requests"],
+        /// Writes completed (`dk_drive_wio`).
+        pub writes: u64 [Counter, "requests"],
+        /// Sectors read, 512 bytes each (`dk_drive_rblk`).
+        pub read_sectors: u64 [Counter, "sectors"],
+        /// Sectors written (`dk_drive_wblk`).
+        pub write_sectors: u64 [Counter, "sectors"],
+        /// Discards completed (`dk_drive_dio`; 0 in files of sysstat before 12.1.2).
+        pub discards: u64 [Counter, "requests"],
+        /// Sectors discarded (`dk_drive_dblk`).
+        pub discard_sectors: u64 [Counter, "sectors"],
+    }
+}
+
+group! {
     /// One interface of /proc/net/dev, plus its link facts from /sys/class/net.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct NetCounters from "/proc/net/dev" {
@@ -1333,6 +1355,13 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`filesystems[].fstype` (no block without filesystems)",
         fields: &[],
     },
+    GroupInfo {
+        id: 28,
+        name: "iototals",
+        item: None,
+        member: "`io_totals` (`None` but in samples read from sysstat files)",
+        fields: IoTotals::FIELDS,
+    },
 ];
 
 /// One sample of every group.
@@ -1370,6 +1399,8 @@ pub struct Sample {
     pub nfsd: Option<NfsServer>,
     /// Serial lines (empty when not read, e.g. without root).
     pub serial: Vec<SerialLine>,
+    /// sysstat's `-b` totals, in samples read from its files (`None` in rsar's own).
+    pub io_totals: Option<IoTotals>,
 }
 
 impl Sample {
@@ -1433,6 +1464,9 @@ impl Sample {
         }
         if b.snmp6.is_some() {
             b.snmp6 = Some(Snmp6Counters::default());
+        }
+        if b.io_totals.is_some() {
+            b.io_totals = Some(IoTotals::default());
         }
         for c in &mut b.softnet {
             *c = SoftnetCounters {

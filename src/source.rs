@@ -4,9 +4,9 @@
 //! is the same reader waiting at its end); `live::LiveSource` samples this machine, and
 //! sysstat's files are a further source. Windowing, pairing and averaging are the pipeline's business, not a source's.
 
-use crate::report::Table;
 use crate::sample::{HostFacts, Sample};
 use crate::store::{self, LogReader, Record, StoreError};
+use crate::sysstat::{SaError, SaSource};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -30,6 +30,20 @@ pub enum Event {
     Processes(crate::store::procs::ProcessTable),
 }
 
+impl From<Record> for Event {
+    fn from(r: Record) -> Event {
+        match r {
+            Record::Sample(s) => Event::Sample(s),
+            Record::Restart { wall_ns, host } => Event::Restart {
+                wall_ns,
+                cpus: host.cpu_count,
+            },
+            Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
+            Record::Processes(t) => Event::Processes(t),
+        }
+    }
+}
+
 impl Event {
     pub fn wall_ns(&self) -> i64 {
         match self {
@@ -48,7 +62,7 @@ pub enum SourceError {
     #[error(transparent)]
     Probe(#[from] crate::probe::ProbeError),
     #[error(transparent)]
-    Sysstat(#[from] crate::sysstat::SaError),
+    Sysstat(#[from] SaError),
 }
 
 /// A stream of events.
@@ -65,14 +79,11 @@ pub trait Source {
     fn take_warnings(&mut self) -> Vec<String> {
         Vec::new()
     }
-    /// The line telling the user that `table` had nothing in what this source read.
-    fn lacks(&self, table: Table) -> String {
-        let r = table.report();
-        let source = r.source.unwrap_or("its source");
-        format!(
-            "{} ({}): not in the log (the recording machine lacked {source}, or the collector left it out)",
-            r.flag, r.title
-        )
+    /// Whether the events are read from this machine's kernel as they happen (a report
+    /// that has nothing then lacks a file now), not from a recording (whose machine or
+    /// collector lacked it).
+    fn is_live(&self) -> bool {
+        false
     }
 }
 
@@ -262,15 +273,7 @@ impl Source for LogSource {
     fn next(&mut self) -> Result<Option<Event>, SourceError> {
         loop {
             if let Some((_, record)) = self.reader.next_record()? {
-                return Ok(Some(match record {
-                    Record::Sample(s) => Event::Sample(s),
-                    Record::Restart { wall_ns, host } => Event::Restart {
-                        wall_ns,
-                        cpus: host.cpu_count,
-                    },
-                    Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
-                    Record::Processes(t) => Event::Processes(t),
-                }));
+                return Ok(Some(Event::from(record)));
             }
             match self.paths.pop_front() {
                 Some(next) => {
@@ -294,6 +297,21 @@ impl Source for LogSource {
 
     fn take_damage(&mut self) -> Vec<String> {
         std::mem::take(&mut self.damage)
+    }
+}
+
+/// sysstat's sa files, read as the records of a log.
+impl Source for SaSource {
+    fn next(&mut self) -> Result<Option<Event>, SourceError> {
+        Ok(self.next_record()?.map(Event::from))
+    }
+
+    fn origin(&self) -> (&HostFacts, i64) {
+        SaSource::origin(self)
+    }
+
+    fn take_damage(&mut self) -> Vec<String> {
+        SaSource::take_damage(self)
     }
 }
 
@@ -373,9 +391,7 @@ pub fn open_recorded(
     sys_root: &std::path::Path,
 ) -> Result<Box<dyn Source>, SourceError> {
     if paths.first().is_some_and(|p| crate::sysstat::is_sa_file(p)) {
-        return Ok(Box::new(crate::sysstat::SaSource::open_all(
-            paths, sys_root,
-        )?));
+        return Ok(Box::new(SaSource::open_all(paths, sys_root)?));
     }
     Ok(Box::new(
         LogSource::open(paths, follow)?.starting_at(start)?,

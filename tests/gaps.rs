@@ -382,3 +382,37 @@ fn a_compressed_day_with_a_sample_without_memory_reads_every_later_record() {
         .collect();
     assert_eq!(with_memory, want, "{v}");
 }
+
+#[test]
+fn a_table_the_log_never_had_is_named_once_as_not_in_the_log() {
+    // rsadc leaves /proc/interrupts out unless asked (`--with interrupts`), and here
+    // /proc/sys/fs too: `-I` and `-v` have nothing in the log, `-q` has its rows.
+    let d = tempdir();
+    let tree = copy_t0();
+    let proc = tree.path().join("proc");
+    for i in 0..3u64 {
+        std::fs::write(proc.join("uptime"), format!("{}.75 940.65\n", 534 + i)).unwrap();
+        let out = rsadc_on(
+            tree.path(),
+            i as i64,
+            &["--skip", "ktables", "1", "1", d.path().to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let log = d.path().join("rsar20251121");
+    let out = run(
+        &rsar_bin(),
+        &["-I", "SUM", "-v", "-q", "-f", log.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "rsar: -I (Interrupts): not in the log (the recording machine lacked /proc/interrupts, or the collector left it out)\n\
+         rsar: -v (Kernel tables): not in the log (the recording machine lacked /proc/sys/fs, or the collector left it out)\n"
+    );
+    assert!(
+        text(&out.stdout).contains("runq-sz"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -230,3 +230,18 @@ fn an_imported_sa_day_reports_as_the_sa_file_does() {
         }
     }
 }
+
+/// A day imported before sar -b's totals had a group of their own carried them as a
+/// device named `sysstat-io-totals` (tests/fixtures/logs-imported-sa): its `-b` is still
+/// what sar -b prints for the sa file.
+#[test]
+fn a_day_imported_before_the_io_totals_group_reports_its_totals() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-imported-sa");
+    let out = run(
+        &rsadc_bin().with_file_name("rsar"),
+        &["-b", "-f", dir.join("rsar20261206").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let want = std::fs::read_to_string(dir.join("rsar20261206.b.txt")).unwrap();
+    assert_eq!(text(&out.stdout), want);
+}

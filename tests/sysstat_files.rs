@@ -409,6 +409,25 @@ fn tui_replays_sa_files() {
     assert!(drv.app.damage.is_empty(), "{:?}", drv.app.damage);
 }
 
+/// sysstat's `-b` totals (its activity A_IO) arrive as a group of their own, never as a
+/// device: every device of an sa file is a disk of its activity A_DISK, which `-d` shows.
+#[test]
+fn an_sa_files_io_totals_are_a_group_not_a_device() {
+    use rsar::source::{Event, Source};
+    let path = sysstat_tests().join("sa/data-12.0.0");
+    let mut sa = rsar::sysstat::SaSource::open(&path).unwrap();
+    let mut samples = 0;
+    while let Some(e) = sa.next().unwrap() {
+        if let Event::Sample(s) = e {
+            samples += 1;
+            let t = s.io_totals.expect("data-12.0.0 records A_IO");
+            assert!(t.reads + t.writes > 0, "{t:?}");
+            assert!(s.disks.iter().all(|d| d.whole), "{:?}", s.disks);
+        }
+    }
+    assert_eq!(samples, 2, "data-12.0.0 has one interval");
+}
+
 /// The damaged headers are refused, each with one line naming the file; no panic.
 #[test]
 fn damaged_files_are_refused_with_one_line() {
@@ -564,13 +583,12 @@ fn debian_sadc_files_read_as_debian_sar_reads_them() {
         runq.parse::<u64>().unwrap() + 1,
         "r\n{vm}\n{sum}"
     );
-    // The exporter has the disks, not the pseudo-device of sar -b's totals.
+    // The exporter has the disks.
     let metrics = text(&rsar(&["export", "-f", f]).stdout);
     assert!(
         metrics.contains("node_disk_reads_completed_total"),
         "{metrics}"
     );
-    assert!(!metrics.contains(rsar::sysstat::IO_TOTALS));
     compare_with(
         "sadc file",
         &text(&sar.stdout),

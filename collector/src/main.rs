@@ -172,7 +172,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         skip.add(g).map_err(Failure::Usage)?;
     }
     if args.no_snmp {
-        skip.snmp = true;
+        skip.add("snmp").map_err(Failure::Usage)?;
     }
     if args.list_sources {
         let mut probe = Probe::new(&args.proc_root, &args.sys_root)

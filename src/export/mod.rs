@@ -366,10 +366,7 @@ pub fn node_skips_disk(name: &str) -> bool {
 
 fn disks(disks: &[DiskCounters], out: &mut Vec<Family>) {
     // A sysstat file's `-b` totals are not a device.
-    let shown: Vec<&DiskCounters> = disks
-        .iter()
-        .filter(|d| !node_skips_disk(&d.name) && d.name != crate::sysstat::IO_TOTALS)
-        .collect();
+    let shown: Vec<&DiskCounters> = disks.iter().filter(|d| !node_skips_disk(&d.name)).collect();
     if shown.is_empty() {
         return;
     }

@@ -81,145 +81,88 @@ impl From<procfs_core::ProcError> for ParseError {
     }
 }
 
-/// The /proc files one sample reads.
+/// The /proc files a sample reads, declared once: each file's path under the /proc root,
+/// how the kernel hands it out (`Shape`), the group of the `Sample` it fills (its name in
+/// `sample::GROUPS`), and, for the optional files that cost the most, the `rsadc --skip`
+/// name that leaves them out. `Source` names a file; the table is `FILES`, in its order.
+macro_rules! proc_files {
+    ($($source:ident: $path:literal, $shape:ident, $group:literal $(, skip $skip:literal)?;)*) => {
+        /// A /proc file one sample reads (a row of `FILES`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Source {
+            $($source,)*
+        }
+
+        const FILES: &[ProcFileSpec] = &[
+            $(ProcFileSpec {
+                path: $path,
+                shape: Shape::$shape,
+                group: $group,
+                skip: proc_files!(@skip $($skip)?),
+            },)*
+        ];
+    };
+    (@skip) => { None };
+    (@skip $skip:literal) => { Some($skip) };
+}
+
+proc_files! {
+    Uptime: "uptime", OnePiece, "time";
+    Stat: "stat", OnePiece, "cpu";
+    Loadavg: "loadavg", OnePiece, "load";
+    Meminfo: "meminfo", OnePiece, "memory";
+    Vmstat: "vmstat", ShortRecords, "paging";
+    Diskstats: "diskstats", ShortRecords, "disk";
+    NetDev: "net/dev", ShortRecords, "net";
+    PsiCpu: "pressure/cpu", OnePiece, "pressure";
+    PsiIo: "pressure/io", OnePiece, "pressure";
+    PsiMemory: "pressure/memory", OnePiece, "pressure";
+    DentryState: "sys/fs/dentry-state", OnePiece, "ktables", skip "ktables";
+    FileNr: "sys/fs/file-nr", OnePiece, "ktables", skip "ktables";
+    InodeState: "sys/fs/inode-state", OnePiece, "ktables", skip "ktables";
+    PtyNr: "sys/kernel/pty/nr", OnePiece, "ktables", skip "ktables";
+    Interrupts: "interrupts", Unknown, "interrupts", skip "interrupts";
+    Mounts: "self/mounts", Unknown, "filesystems", skip "filesystems";
+    Cpuinfo: "cpuinfo", Unknown, "cpufreq", skip "cpufreq";
+    RpcNfs: "net/rpc/nfs", OnePiece, "nfs";
+    RpcNfsd: "net/rpc/nfsd", OnePiece, "nfsd";
+    TtySerial: "tty/driver/serial", OnePiece, "serial";
+    NetSnmp: "net/snmp", OnePiece, "snmp", skip "snmp";
+    NetSockstat: "net/sockstat", OnePiece, "sockstat";
+    NetSnmp6: "net/snmp6", OnePiece, "snmp6", skip "snmp";
+    NetSockstat6: "net/sockstat6", OnePiece, "sockstat6";
+    NetSoftnet: "net/softnet_stat", ShortRecords, "softnet";
+}
+
+/// A row of `FILES`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Uptime,
-    Stat,
-    Loadavg,
-    Meminfo,
-    Vmstat,
-    Diskstats,
-    NetDev,
-    PsiCpu,
-    PsiIo,
-    PsiMemory,
-    // Issue 12, kernel-side sources.
-    DentryState,
-    FileNr,
-    InodeState,
-    PtyNr,
-    Interrupts,
-    Mounts,
-    Cpuinfo,
-    RpcNfs,
-    RpcNfsd,
-    TtySerial,
-    // Netproto sources.
-    NetSnmp,
-    NetSockstat,
-    NetSnmp6,
-    NetSockstat6,
-    NetSoftnet,
+struct ProcFileSpec {
+    /// Under the /proc root.
+    path: &'static str,
+    shape: Shape,
+    /// The group of `sample::GROUPS` it fills (with others, for some groups).
+    group: &'static str,
+    /// The `--skip` name that leaves it out; `None`: always read.
+    skip: Option<&'static str>,
 }
 
-impl Source {
-    const ALL: &'static [Source] = &[
-        Source::Uptime,
-        Source::Stat,
-        Source::Loadavg,
-        Source::Meminfo,
-        Source::Vmstat,
-        Source::Diskstats,
-        Source::NetDev,
-        Source::PsiCpu,
-        Source::PsiIo,
-        Source::PsiMemory,
-        // Issue 12, kernel-side sources.
-        Source::DentryState,
-        Source::FileNr,
-        Source::InodeState,
-        Source::PtyNr,
-        Source::Interrupts,
-        Source::Mounts,
-        Source::Cpuinfo,
-        Source::RpcNfs,
-        Source::RpcNfsd,
-        Source::TtySerial,
-        Source::NetSnmp,
-        Source::NetSockstat,
-        Source::NetSnmp6,
-        Source::NetSockstat6,
-        Source::NetSoftnet,
-    ];
-
-    fn rel_path(self) -> &'static str {
-        match self {
-            Source::Uptime => "uptime",
-            Source::Stat => "stat",
-            Source::Loadavg => "loadavg",
-            Source::Meminfo => "meminfo",
-            Source::Vmstat => "vmstat",
-            Source::Diskstats => "diskstats",
-            Source::NetDev => "net/dev",
-            Source::PsiCpu => "pressure/cpu",
-            Source::PsiIo => "pressure/io",
-            Source::PsiMemory => "pressure/memory",
-            // Issue 12, kernel-side sources.
-            Source::DentryState => "sys/fs/dentry-state",
-            Source::FileNr => "sys/fs/file-nr",
-            Source::InodeState => "sys/fs/inode-state",
-            Source::PtyNr => "sys/kernel/pty/nr",
-            Source::Interrupts => "interrupts",
-            Source::Mounts => "self/mounts",
-            Source::Cpuinfo => "cpuinfo",
-            Source::RpcNfs => "net/rpc/nfs",
-            Source::RpcNfsd => "net/rpc/nfsd",
-            Source::TtySerial => "tty/driver/serial",
-            Source::NetSnmp => "net/snmp",
-            Source::NetSockstat => "net/sockstat",
-            Source::NetSnmp6 => "net/snmp6",
-            Source::NetSockstat6 => "net/sockstat6",
-            Source::NetSoftnet => "net/softnet_stat",
-        }
-    }
-
-    /// How the kernel hands this file out, which says when a read that returned less
-    /// than was asked for has reached the end (so the read that returns 0 can be saved).
-    fn shape(self) -> Shape {
-        match self {
-            // single_open (uptime, stat, loadavg, meminfo, pressure, snmp, snmp6,
-            // sockstat{,6}, rpc/nfs{,d}, tty/driver/serial) and sysctl files: the whole
-            // text is made at once, and a read gets all of it that fits.
-            Source::Uptime
-            | Source::Stat
-            | Source::Loadavg
-            | Source::Meminfo
-            | Source::PsiCpu
-            | Source::PsiIo
-            | Source::PsiMemory
-            | Source::DentryState
-            | Source::FileNr
-            | Source::InodeState
-            | Source::PtyNr
-            | Source::RpcNfs
-            | Source::RpcNfsd
-            | Source::TtySerial
-            | Source::NetSnmp
-            | Source::NetSockstat
-            | Source::NetSnmp6
-            | Source::NetSockstat6 => Shape::OnePiece,
-            // seq_files of one short line per item (a counter, a disk, an interface, a CPU).
-            Source::Vmstat | Source::Diskstats | Source::NetDev | Source::NetSoftnet => {
-                Shape::ShortRecords
-            }
-            // Records that can be long (mount options, a CPU's flags, a column per CPU).
-            Source::Mounts | Source::Interrupts | Source::Cpuinfo => Shape::Unknown,
-        }
-    }
-}
-
-/// When a short read is the end of a file.
+/// How the kernel hands a file out, which says when a read that returned less than was
+/// asked for has reached the end (so the read that returns 0 can be saved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
-    /// Always: the text is made whole (and so is a regular file's).
+    /// The end is any short read: single_open files (uptime, stat, loadavg, meminfo,
+    /// pressure, snmp, snmp6, sockstat{,6}, rpc/nfs{,d}, tty/driver/serial) and sysctl
+    /// files make the whole text at once, and a read gets all of it that fits (so does a
+    /// regular file's).
     OnePiece,
-    /// When it returned at most `SHORT_RECORDS_END` bytes. A seq_file read fills the
+    /// seq_files of one short line per item (a counter, a disk, an interface, a CPU):
+    /// the end is a read of at most `SHORT_RECORDS_END` bytes. A seq_file read fills the
     /// kernel's buffer (a page at least) with whole records and stops at the first one that
     /// does not fit: a read that stopped early for room returned more than a page minus one
     /// record, and these files' records are under 512 bytes.
     ShortRecords,
-    /// Never: read until a read returns 0.
+    /// Records that can be long (mount options, a CPU's flags, a column per CPU): never;
+    /// read until a read returns 0.
     Unknown,
 }
 
@@ -247,10 +190,10 @@ struct ProcFile {
 }
 
 impl ProcFile {
-    fn new(proc_root: &Path, source: Source) -> Self {
+    fn new(proc_root: &Path, spec: &ProcFileSpec) -> Self {
         ProcFile {
-            path: proc_root.join(source.rel_path()),
-            shape: source.shape(),
+            path: proc_root.join(spec.path),
+            shape: spec.shape,
             file: None,
             absent_for: 0,
             parsed: Vec::new(),
@@ -363,65 +306,88 @@ pub struct Probe {
     mounts: Option<Vec<(Mount, std::ffi::CString)>>,
 }
 
-/// Optional groups a collector can leave out (`rsadc --skip`), each with what it costs.
+/// Optional groups a collector leaves out (`rsadc --skip`): the files of `FILES` whose
+/// `skip` name was given. What each costs:
+/// - `ktables`: /proc/sys/fs/* and pty/nr (`-v`), four small reads;
+/// - `interrupts`: /proc/interrupts (`-I`): the kernel prints it slowly, and it grows
+///   with CPUs × lines;
+/// - `filesystems`: statvfs of each mounted disk (`-F`);
+/// - `cpufreq`: /proc/cpuinfo (`-m CPU`), growing with CPUs;
+/// - `snmp`: /proc/net/snmp and snmp6 (`-n IP EIP ICMP EICMP TCP ETCP UDP` and their
+///   IPv6 twins): the kernel folds every per-CPU counter of those files at each read,
+///   about 30 us per sample on 2 CPUs, more than the rest of the network groups together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Skip {
-    /// /proc/sys/fs/* and pty/nr (`-v`): four small reads.
-    pub ktables: bool,
-    /// /proc/interrupts (`-I`): the kernel prints it slowly, and it grows with CPUs × lines.
-    pub interrupts: bool,
-    /// statvfs of each mounted disk (`-F`).
-    pub filesystems: bool,
-    /// /proc/cpuinfo (`-m CPU`): grows with CPUs.
-    pub cpu_freq: bool,
-    /// /proc/net/snmp and snmp6 (`-n IP EIP ICMP EICMP TCP ETCP UDP` and their IPv6
-    /// twins): the kernel folds every per-CPU counter of those files at each read, about
-    /// 30 us per sample on 2 CPUs, more than the rest of the network groups together.
-    pub snmp: bool,
+    /// Bit i: `FILES[i]` is left out.
+    files: u64,
 }
 
-impl Skip {
-    /// The names `--skip` takes.
-    pub const NAMES: &'static [&'static str] =
-        &["ktables", "interrupts", "filesystems", "cpufreq", "snmp"];
+const _: () = assert!(FILES.len() <= 64, "Skip holds a bit per file");
 
+impl Skip {
     /// What rsadc leaves out unless asked (`--with`), as sadc does without `-S INT` and
     /// `-S POWER`: on this project's 2-CPU VM /proc/interrupts alone costs about 55 us of
     /// kernel time per read (more than /proc/stat, diskstats and meminfo together) and
     /// grows with CPUs × lines; /proc/cpuinfo about 20 us, growing with CPUs
     /// (bench/kernrep-cost.sh).
     pub fn collector_default() -> Skip {
-        Skip {
-            interrupts: true,
-            cpu_freq: true,
-            ..Skip::default()
-        }
+        let mut s = Skip::default();
+        s.set("interrupts", true);
+        s.set("cpufreq", true);
+        s
     }
 
-    /// Leave out the group called `name` (one of `NAMES`).
+    /// The names `--skip` takes, in `FILES`' order.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for n in FILES.iter().filter_map(|f| f.skip) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        names
+    }
+
+    /// Leave out the group called `name` (one of `names`).
     pub fn add(&mut self, name: &str) -> Result<(), String> {
-        *self.flag(name)? = true;
+        self.known(name)?;
+        self.set(name, true);
         Ok(())
     }
 
     /// Read the group called `name` after all.
     pub fn remove(&mut self, name: &str) -> Result<(), String> {
-        *self.flag(name)? = false;
+        self.known(name)?;
+        self.set(name, false);
         Ok(())
     }
 
-    fn flag(&mut self, name: &str) -> Result<&mut bool, String> {
-        match name {
-            "ktables" => Ok(&mut self.ktables),
-            "interrupts" => Ok(&mut self.interrupts),
-            "filesystems" => Ok(&mut self.filesystems),
-            "cpufreq" => Ok(&mut self.cpu_freq),
-            "snmp" => Ok(&mut self.snmp),
-            _ => Err(format!(
+    fn known(&self, name: &str) -> Result<(), String> {
+        if FILES.iter().any(|f| f.skip == Some(name)) {
+            Ok(())
+        } else {
+            Err(format!(
                 "no optional group {name:?}: the groups are {}",
-                Self::NAMES.join(", ")
-            )),
+                Self::names().join(", ")
+            ))
         }
+    }
+
+    fn set(&mut self, name: &str, on: bool) {
+        for (i, f) in FILES.iter().enumerate() {
+            if f.skip == Some(name) {
+                if on {
+                    self.files |= 1 << i;
+                } else {
+                    self.files &= !(1 << i);
+                }
+            }
+        }
+    }
+
+    /// Whether `source` is left out.
+    fn leaves_out(&self, source: Source) -> bool {
+        self.files & (1 << source as usize) != 0
     }
 }
 
@@ -440,10 +406,7 @@ impl Probe {
     pub fn new(proc_root: &Path, sys_root: &Path) -> Result<Self, ProbeError> {
         let mut probe = Probe {
             proc_root: proc_root.to_path_buf(),
-            files: Source::ALL
-                .iter()
-                .map(|&s| ProcFile::new(proc_root, s))
-                .collect(),
+            files: FILES.iter().map(|f| ProcFile::new(proc_root, f)).collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
             host: HostFacts::default(),
             buf: ReadBuf::default(),
@@ -487,7 +450,7 @@ impl Probe {
     /// about 30 µs per sample, more than the rest of the network groups together, and it
     /// grows with the number of CPUs.
     pub fn without_snmp(mut self) -> Self {
-        self.skip.snmp = true;
+        self.skip.set("snmp", true);
         self
     }
 
@@ -564,20 +527,16 @@ impl Probe {
         self.optional_into(Source::PsiIo, &mut out.pressure.io, parse_pressure);
         self.optional_into(Source::PsiMemory, &mut out.pressure.memory, parse_pressure);
 
-        // Issue 12, kernel-side groups.
-        if self.skip.ktables {
-            out.ktables = None;
-        } else {
-            self.read_ktables(out);
-        }
+        // A file left out (`Skip`) does not load.
+        self.read_ktables(out);
         out.cpu_freq.clear();
-        if !self.skip.cpu_freq && self.load(Source::Cpuinfo) {
+        if self.load(Source::Cpuinfo) {
             if let Err(e) = parse_cpuinfo(self.buf.text(), &mut out.cpu_freq) {
                 self.warn(Source::Cpuinfo, &e);
                 out.cpu_freq.clear();
             }
         }
-        if !self.skip.interrupts && self.load(Source::Interrupts) {
+        if self.load(Source::Interrupts) {
             if let Err(e) = parse_interrupts(self.buf.text(), &mut out.interrupts) {
                 self.warn(Source::Interrupts, &e);
                 out.interrupts = Default::default();
@@ -594,13 +553,8 @@ impl Probe {
             .read_into(&mut self.buf)
             .is_ok();
         self.refill(Source::TtySerial, loaded, &mut out.serial, parse_serial);
-        if self.skip.snmp {
-            out.snmp = None;
-            out.snmp6 = None;
-        } else {
-            self.optional_into(Source::NetSnmp, &mut out.snmp, parse_snmp);
-            self.optional_into(Source::NetSnmp6, &mut out.snmp6, parse_snmp6);
-        }
+        self.optional_into(Source::NetSnmp, &mut out.snmp, parse_snmp);
+        self.optional_into(Source::NetSnmp6, &mut out.snmp6, parse_snmp6);
         self.optional_into(Source::NetSockstat, &mut out.sockets, parse_sockstat);
         self.optional_into(Source::NetSockstat6, &mut out.sockets6, parse_sockstat6);
         if self.load(Source::NetSoftnet) {
@@ -622,23 +576,14 @@ impl Probe {
     /// DIR, and closed). The kinds of block devices are left out: they are read once per
     /// device. Call it after a first `read`, which finds the mounts and the interfaces.
     pub fn per_sample_sources(&self) -> Vec<String> {
-        let skipped = |s: Source| match s {
-            Source::DentryState | Source::FileNr | Source::InodeState | Source::PtyNr => {
-                self.skip.ktables
-            }
-            Source::Interrupts => self.skip.interrupts,
-            Source::Cpuinfo => self.skip.cpu_freq,
-            Source::NetSnmp | Source::NetSnmp6 => self.skip.snmp,
-            // Read again only when the kernel says the mounts changed.
-            Source::Mounts => true,
-            _ => false,
-        };
-        let mut out: Vec<String> = Source::ALL
+        let mut out: Vec<String> = FILES
             .iter()
-            .filter(|&&s| !skipped(s))
-            .map(|&s| self.path(s).display().to_string())
+            .enumerate()
+            // The mounts are read again only when the kernel says they changed.
+            .filter(|&(i, _)| i != Source::Mounts as usize && self.skip.files & (1 << i) == 0)
+            .map(|(i, _)| self.files[i].path.display().to_string())
             .collect();
-        if !self.skip.filesystems {
+        if !self.skip.leaves_out(Source::Mounts) {
             for (m, _) in self.mounts.iter().flatten() {
                 out.push(format!("statvfs {}", m.mountpoint));
             }
@@ -675,7 +620,7 @@ impl Probe {
     // statvfs's field types differ by platform (u32 on some 32-bit ones).
     #[allow(clippy::useless_conversion)]
     fn read_filesystems(&mut self, out: &mut Sample) {
-        if self.skip.filesystems || self.proc_root != Path::new("/proc") {
+        if self.skip.leaves_out(Source::Mounts) || self.proc_root != Path::new("/proc") {
             out.filesystems.clear();
             return;
         }
@@ -769,9 +714,13 @@ impl Probe {
         }
     }
 
-    /// Read an optional source into the buffer. A file that does not exist is normal (no
-    /// PSI, an old kernel); any other failure is worth a warning.
+    /// Read an optional source into the buffer; `false` when it is left out (`Skip`) or
+    /// cannot be read. A file that does not exist is normal (no PSI, an old kernel); any
+    /// other failure is worth a warning.
     fn load(&mut self, source: Source) -> bool {
+        if self.skip.leaves_out(source) {
+            return false;
+        }
         let file = &mut self.files[source as usize];
         match file.read_into(&mut self.buf) {
             Ok(()) => true,
@@ -1075,8 +1024,8 @@ mod tests {
     #[test]
     fn each_proc_file_is_read_whole() {
         let mut buf = ReadBuf::default();
-        for &source in Source::ALL {
-            let mut file = ProcFile::new(Path::new("/proc"), source);
+        for spec in FILES {
+            let mut file = ProcFile::new(Path::new("/proc"), spec);
             // Twice: the first read opens the file, the second is a sample's pread.
             for _ in 0..2 {
                 let Ok(()) = file.read_into(&mut buf) else {
@@ -1089,6 +1038,46 @@ mod tests {
                 assert_eq!(lines(buf.text()), lines(&whole), "{}", file.path.display());
             }
         }
+    }
+
+    /// Each file fills a group the schema declares, and `--skip` takes group names.
+    #[test]
+    fn each_file_names_a_declared_group() {
+        let groups: Vec<&str> = crate::sample::GROUPS.iter().map(|g| g.name).collect();
+        for f in FILES {
+            assert!(groups.contains(&f.group), "{}: {}", f.path, f.group);
+            if let Some(s) = f.skip {
+                assert!(groups.contains(&s), "{}: --skip {s}", f.path);
+            }
+        }
+        assert_eq!(
+            Skip::names(),
+            ["ktables", "interrupts", "filesystems", "cpufreq", "snmp"]
+        );
+    }
+
+    /// `--skip snmp` leaves out both SNMP files and nothing else; `--with` undoes it.
+    #[test]
+    fn a_skip_name_leaves_out_its_files() {
+        let mut s = Skip::default();
+        s.add("snmp").unwrap();
+        let out: Vec<&str> = FILES
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| s.files & (1 << i) != 0)
+            .map(|(_, f)| f.path)
+            .collect();
+        assert_eq!(out, ["net/snmp", "net/snmp6"]);
+        s.remove("snmp").unwrap();
+        assert_eq!(s, Skip::default());
+        let e = s.add("disk").unwrap_err();
+        assert_eq!(
+            e,
+            "no optional group \"disk\": the groups are ktables, interrupts, filesystems, cpufreq, snmp"
+        );
+        let d = Skip::collector_default();
+        assert!(d.leaves_out(Source::Interrupts) && d.leaves_out(Source::Cpuinfo));
+        assert!(!d.leaves_out(Source::NetSnmp) && !d.leaves_out(Source::Mounts));
     }
 
     proptest! {

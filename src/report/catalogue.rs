@@ -761,11 +761,11 @@ pub static REPORTS: &[Report] = &[
         selected: |sel| sel.io,
         select: |sel| sel.io = true,
         columns: |_| IO,
-        // Not over an interval that either sample lacked /proc/diskstats for.
-        available: |s| s.held.disks > 0.0,
+        // Not over an interval that either sample lacked /proc/diskstats (or a sysstat
+        // file's totals) for.
+        available: |s| s.io().is_some(),
         values: |_, s, out| {
-            if s.held.disks > 0.0 {
-                let r = s.io();
+            if let Some(r) = s.io() {
                 out.push(
                     None,
                     &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],

@@ -410,6 +410,25 @@ impl Table {
         self.report().source
     }
 
+    /// The line telling the user that this table had nothing in what a source read:
+    /// `live`, from this machine's kernel now; otherwise from a recording.
+    pub fn lacking(self, live: bool) -> String {
+        let r = self.report();
+        if live {
+            let source = r.source.unwrap_or("the kernel");
+            format!(
+                "{} ({}) not available: {source} is missing or unreadable",
+                r.flag, r.title
+            )
+        } else {
+            let source = r.source.unwrap_or("its source");
+            format!(
+                "{} ({}): not in the log (the recording machine lacked {source}, or the collector left it out)",
+                r.flag, r.title
+            )
+        }
+    }
+
     /// Whether `stats` has the data this table shows.
     pub fn available(self, stats: &IntervalStats) -> bool {
         (self.report().available)(stats)

@@ -1,4 +1,5 @@
-//! Block devices: `-d` per device and `-b` over the physical disks.
+//! Block devices: `-d` per device and `-b` over the physical disks (or, read from a
+//! sysstat file, over the totals it recorded).
 //!
 //! Rules for counters that misbehave:
 //! - A device seen for the first time, or whose I/O counts (reads or writes completed)
@@ -19,7 +20,7 @@
 //!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
 //!   neither its deltas nor its seconds.
 
-use crate::sample::DiskCounters;
+use crate::sample::{DiskCounters, IoTotals};
 
 /// What one device did during an interval (or a sum of intervals).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -99,17 +100,6 @@ impl DiskDelta {
         self.whole && self.ever_used
     }
 
-    /// Whether `Average:` counts this interval: one `-d` showed, or a sysstat file's `-b`
-    /// totals.
-    pub fn averaged(&self) -> bool {
-        self.reported() || self.is_sysstat_totals()
-    }
-
-    /// The pseudo-device that carries a sysstat file's `-b` totals.
-    pub fn is_sysstat_totals(&self) -> bool {
-        !self.whole && self.physical && self.name == crate::sysstat::IO_TOTALS
-    }
-
     /// Add a later interval of the same device. An interval in which `-d` did not show the
     /// device is not averaged: `IntervalStats::add` leaves it out.
     pub fn add(&mut self, o: &DiskDelta) {
@@ -177,8 +167,7 @@ pub struct DiskRates {
 }
 
 /// `sar -b`: `tps rtps wtps dtps bread/s bwrtn/s bdscd/s` over whole physical disks, or
-/// a sysstat file's own `-b` totals (the device `sysstat::IO_TOTALS`, which `-d` does not
-/// show).
+/// from a sysstat file's own totals (`IoTotals`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct IoRates {
     pub tps: f64,
@@ -194,10 +183,7 @@ pub struct IoRates {
 impl IoRates {
     pub fn over(disks: &[DiskDelta], seconds: f64) -> IoRates {
         let mut r = IoRates::default();
-        for d in disks
-            .iter()
-            .filter(|d| d.physical && (d.whole || d.is_sysstat_totals()))
-        {
+        for d in disks.iter().filter(|d| d.physical && d.whole) {
             r.rtps += d.reads as f64;
             r.wtps += d.writes as f64;
             r.dtps += d.discards as f64;
@@ -205,6 +191,26 @@ impl IoRates {
             r.bwrtn += d.write_sectors as f64;
             r.bdscd += d.discard_sectors as f64;
         }
+        r.per_second(seconds)
+    }
+
+    /// From the deltas of a sysstat file's totals (`io_totals_delta`).
+    pub fn of_totals(t: &IoTotals, seconds: f64) -> IoRates {
+        IoRates {
+            tps: 0.0,
+            rtps: t.reads as f64,
+            wtps: t.writes as f64,
+            dtps: t.discards as f64,
+            bread: t.read_sectors as f64,
+            bwrtn: t.write_sectors as f64,
+            bdscd: t.discard_sectors as f64,
+        }
+        .per_second(seconds)
+    }
+
+    /// Counts over `seconds` into rates, `tps` the sum of the three kinds of request.
+    fn per_second(mut self, seconds: f64) -> IoRates {
+        let r = &mut self;
         r.tps = r.rtps + r.wtps + r.dtps;
         for v in [
             &mut r.tps,
@@ -217,6 +223,19 @@ impl IoRates {
         ] {
             *v /= seconds;
         }
-        r
+        self
     }
+}
+
+/// sysstat's `-b` totals over an interval (each field a Δ). Totals whose reads or writes
+/// went back are counted afresh, from zero, as a device registered again is; any other
+/// field that goes back counts 0.
+pub fn io_totals_delta(prev: &IoTotals, curr: &IoTotals) -> IoTotals {
+    let zero = IoTotals::default();
+    let base = if curr.reads >= prev.reads && curr.writes >= prev.writes {
+        prev
+    } else {
+        &zero
+    };
+    super::counter_delta(base, curr)
 }

@@ -32,7 +32,7 @@ mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
-pub use disk::{DiskDelta, DiskRates, IoRates};
+pub use disk::{io_totals_delta, DiskDelta, DiskRates, IoRates};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{
@@ -43,7 +43,7 @@ pub use netproto::{add_counters, counter_delta, SoftnetDelta};
 pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
-use crate::sample::{Sample, Snmp6Counters, SnmpCounters};
+use crate::sample::{IoTotals, Sample, Snmp6Counters, SnmpCounters};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -104,6 +104,8 @@ pub struct IntervalStats {
     /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
     /// overrun); a line new since the earlier sample counts from 0, as sar.
     pub serial: Vec<(u32, Vec<u64>)>,
+    /// `-b` from a sysstat file: its totals over the interval (each field a Δ).
+    pub io_totals: Option<IoTotals>,
     /// Seconds each group's deltas cover.
     pub held: HeldSeconds,
 }
@@ -129,6 +131,7 @@ pub struct HeldSeconds {
     pub nfs: f64,
     pub nfsd: f64,
     pub serial: f64,
+    pub io_totals: f64,
 }
 
 impl HeldSeconds {
@@ -139,7 +142,7 @@ impl HeldSeconds {
         }
     }
 
-    fn each(&mut self) -> [&mut f64; 13] {
+    fn each(&mut self) -> [&mut f64; 14] {
         [
             &mut self.disks,
             &mut self.swap_pages,
@@ -154,6 +157,7 @@ impl HeldSeconds {
             &mut self.nfs,
             &mut self.nfsd,
             &mut self.serial,
+            &mut self.io_totals,
         ]
     }
 }
@@ -243,6 +247,7 @@ impl IntervalStats {
             nfs: pair(prev.nfs.is_some(), curr.nfs.is_some()),
             nfsd: pair(prev.nfsd.is_some(), curr.nfsd.is_some()),
             serial: pair(!prev.serial.is_empty(), !curr.serial.is_empty()),
+            io_totals: pair(prev.io_totals.is_some(), curr.io_totals.is_some()),
         };
         Some(IntervalStats {
             start_ns: prev.time.wall_ns,
@@ -318,6 +323,10 @@ impl IntervalStats {
                     counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
                 })
                 .collect(),
+            io_totals: match (&prev.io_totals, &curr.io_totals) {
+                (Some(p), Some(c)) => Some(io_totals_delta(p, c)),
+                _ => None,
+            },
             held,
         })
     }
@@ -332,13 +341,13 @@ impl IntervalStats {
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
         merge(&mut self.paging, &o.paging, PagingDelta::add);
         // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
-        for d in o.disks.iter().filter(|d| d.averaged()) {
+        for d in o.disks.iter().filter(|d| d.reported()) {
             match self
                 .disks
                 .iter_mut()
                 .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
             {
-                Some(m) if m.averaged() => m.add(d),
+                Some(m) if m.reported() => m.add(d),
                 Some(m) => *m = d.clone(),
                 None => self.disks.push(d.clone()),
             }
@@ -373,6 +382,7 @@ impl IntervalStats {
         merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
         merge(&mut self.nfs, &o.nfs, add_deltas);
         merge(&mut self.nfsd, &o.nfsd, add_deltas);
+        merge(&mut self.io_totals, &o.io_totals, add_counters);
         for (line, d) in &o.serial {
             match self.serial.iter_mut().find(|(l, _)| l == line) {
                 Some((_, m)) => add_deltas(m, d),
@@ -396,9 +406,16 @@ impl IntervalStats {
         count as f64 / self.seconds
     }
 
-    /// `sar -b`.
-    pub fn io(&self) -> IoRates {
-        IoRates::over(&self.disks, self.held.disks)
+    /// `sar -b`: from a sysstat file's totals where the interval has them, else over the
+    /// physical disks; `None` over an interval that either sample lacked both for.
+    pub fn io(&self) -> Option<IoRates> {
+        match &self.io_totals {
+            Some(t) if self.held.io_totals > 0.0 => {
+                Some(IoRates::of_totals(t, self.held.io_totals))
+            }
+            _ if self.held.disks > 0.0 => Some(IoRates::over(&self.disks, self.held.disks)),
+            _ => None,
+        }
     }
 }
 

@@ -15,10 +15,10 @@
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_changes, get_numbers, put_changes, put_delta, put_numbers};
 use crate::sample::{
-    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
-    KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
-    PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat, SockStat6,
-    SoftnetCounters, Swap, GROUPS,
+    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IoTotals, IrqCount, IrqLine,
+    KernelCounters, KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging,
+    Pressure, PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat,
+    SockStat6, SoftnetCounters, Swap, GROUPS,
 };
 
 /// Block modes: the low two bits of a block's tag.
@@ -67,6 +67,7 @@ const SLOT_SERIAL: usize = slot_const(26);
 // The filesystems' types: a group of its own so that readers from before it still read the
 // filesystems (a reader skips a group it does not know, not an item set longer than it knows).
 const SLOT_FSTYPES: usize = slot_const(27);
+const SLOT_IOTOTALS: usize = slot_const(28);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
 const fn slot_const(id: u8) -> usize {
@@ -225,6 +226,7 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
     single(&mut out[SLOT_KTABLES], &s.ktables);
     single(&mut out[SLOT_NFS], &s.nfs);
     single(&mut out[SLOT_NFSD], &s.nfsd);
+    single(&mut out[SLOT_IOTOTALS], &s.io_totals);
     if !s.interrupts.lines.is_empty() {
         let e = &mut out[SLOT_INTERRUPTS];
         e.start::<IrqCount>();
@@ -761,6 +763,7 @@ fn apply(
         (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
         (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
         (Items::One, SLOT_NFSD) => s.nfsd = Some(r.one::<NfsServer>()?),
+        (Items::One, SLOT_IOTOTALS) => s.io_totals = Some(r.one::<IoTotals>()?),
         (Items::One, _) => {}
     }
     Ok(())
@@ -874,9 +877,35 @@ pub fn decode_sample(
         Some(e) => Err(e),
         None => {
             st.left_out += left_out;
+            io_totals_of_older_imports(&mut s);
             Ok((seq, s))
         }
     }
+}
+
+/// Days imported from sysstat files before the `iototals` group carried sar -b's totals
+/// as a block device named `sysstat-io-totals` (physical, not a whole disk): read it back
+/// as the group, so that `-b` on those days still shows the totals.
+fn io_totals_of_older_imports(s: &mut Sample) {
+    if s.io_totals.is_some() {
+        return;
+    }
+    let Some(i) = s
+        .disks
+        .iter()
+        .position(|d| !d.whole && d.physical && d.name == "sysstat-io-totals")
+    else {
+        return;
+    };
+    let d = s.disks.remove(i);
+    s.io_totals = Some(IoTotals {
+        reads: d.reads,
+        writes: d.writes,
+        read_sectors: d.read_sectors,
+        write_sectors: d.write_sectors,
+        discards: d.discards.unwrap_or(0),
+        discard_sectors: d.discard_sectors.unwrap_or(0),
+    });
 }
 
 /// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
@@ -906,6 +935,7 @@ fn leave_out(slot: usize, s: &mut Sample) {
         SLOT_CPUFREQ => s.cpu_freq.clear(),
         SLOT_NFS => s.nfs = None,
         SLOT_NFSD => s.nfsd = None,
+        SLOT_IOTOTALS => s.io_totals = None,
         SLOT_SERIAL => s.serial.clear(),
         SLOT_FSTYPES => {
             for f in &mut s.filesystems {

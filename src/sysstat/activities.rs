@@ -9,9 +9,9 @@
 use super::format::{c_string, Fields, FileActivity, Types};
 use crate::sample::Group;
 use crate::sample::{
-    CpuFreq, CpuTicks, DiskCounters, FsUsage, IrqLine, KernelTables, LoadAvg, Memory, NetCounters,
-    NfsClient, NfsServer, Paging, Pressure, PressureLine, Sample, SerialLine, Snmp6Counters,
-    SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
+    CpuFreq, CpuTicks, DiskCounters, FsUsage, IoTotals, IrqLine, KernelTables, LoadAvg, Memory,
+    NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureLine, Sample, SerialLine,
+    Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -270,19 +270,14 @@ impl RecordData {
                 }
             }
             6 => {
-                // sar -b's totals, as a device `-d` does not show (not a whole disk).
                 if let Some(f) = it.next() {
-                    s.disks.push(DiskCounters {
-                        name: IO_TOTALS.into(),
-                        whole: false,
-                        physical: true,
+                    s.io_totals = Some(IoTotals {
                         reads: z(f.ull(1)),
                         writes: z(f.ull(2)),
                         read_sectors: z(f.ull(3)),
                         write_sectors: z(f.ull(4)),
-                        discards: Some(z(f.ull(5))),
-                        discard_sectors: Some(z(f.ull(6))),
-                        ..DiskCounters::default()
+                        discards: z(f.ull(5)),
+                        discard_sectors: z(f.ull(6)),
                     });
                 }
             }
@@ -595,9 +590,6 @@ impl RecordData {
         self.sample
     }
 }
-
-/// The name of the pseudo-device that carries sysstat's `-b` totals (activity IO).
-pub const IO_TOTALS: &str = "sysstat-io-totals";
 
 fn net_entry(net: &mut Vec<NetCounters>, name: String) -> &mut NetCounters {
     let i = match net.iter().position(|n| n.name == name) {

@@ -1,4 +1,5 @@
-//! sysstat's own daily files (`/var/log/sysstat/saDD`, `/var/log/sa/saDD`) as a `Source`:
+//! sysstat's own daily files (`/var/log/sysstat/saDD`, `/var/log/sa/saDD`) read as the
+//! records of rsar's own logs (`store::Record`), which `source` hands on as a `Source`:
 //! every report, output format and the TUI read them as they read rsar's logs.
 //!
 //! Format magic 0x2175 (sysstat 11.7.1 to today) is read in either byte order and with 4-
@@ -14,13 +15,11 @@ mod activities;
 mod format;
 
 use crate::sample::{HostFacts, SampleTime};
-use crate::source::{Event, Source, SourceError};
+use crate::store::Record;
 use format::{FileHeader, Input, Problem};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-
-pub use activities::IO_TOTALS;
 
 /// Why an sa file cannot be read. One line, naming the file and where in it.
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +162,7 @@ impl SaSource {
 
     /// The next record of the current file; `Ok(None)` at its end. A problem inside a
     /// record ends the file: what came before it was read.
-    fn next_in_file(&mut self) -> Result<Option<Event>, Problem> {
+    fn next_in_file(&mut self) -> Result<Option<Record>, Problem> {
         loop {
             if self.input.left() == 0 {
                 return Ok(None);
@@ -205,7 +204,7 @@ impl SaSource {
                         wall_ns,
                         uptime_cs: rec.uptime_cs,
                     };
-                    return Ok(Some(Event::Sample(Box::new(sample))));
+                    return Ok(Some(Record::Sample(Box::new(sample))));
                 }
                 format::R_RESTART => {
                     let at = self.input.pos;
@@ -214,9 +213,12 @@ impl SaSource {
                     if rec.extra_next {
                         format::skip_extras(&mut self.input, enc)?;
                     }
-                    return Ok(Some(Event::Restart {
+                    return Ok(Some(Record::Restart {
                         wall_ns,
-                        cpus: cpu_nr.saturating_sub(1).max(1),
+                        host: HostFacts {
+                            cpu_count: cpu_nr.saturating_sub(1).max(1),
+                            ..self.host.clone()
+                        },
                     }));
                 }
                 format::R_COMMENT => {
@@ -225,7 +227,7 @@ impl SaSource {
                     if rec.extra_next {
                         format::skip_extras(&mut self.input, enc)?;
                     }
-                    return Ok(Some(Event::Comment { wall_ns, text }));
+                    return Ok(Some(Record::Comment { wall_ns, text }));
                 }
                 t if (format::R_EXTRA_MIN..=format::R_EXTRA_MAX).contains(&t) => {
                     if rec.extra_next {
@@ -275,8 +277,13 @@ fn host_facts(h: &FileHeader) -> HostFacts {
     }
 }
 
-impl Source for SaSource {
-    fn next(&mut self) -> Result<Option<Event>, SourceError> {
+/// The records of the files in order, as the log's records (`source` reads them as a
+/// `Source`).
+impl SaSource {
+    /// The next record; `None` after the last file. A problem inside a file ends that
+    /// file (what came before it was read, and `take_damage` says so) and reading goes on
+    /// with the next.
+    pub fn next_record(&mut self) -> Result<Option<Record>, SaError> {
         loop {
             if self.done {
                 return Ok(None);
@@ -310,11 +317,13 @@ impl Source for SaSource {
         }
     }
 
-    fn origin(&self) -> (&HostFacts, i64) {
+    /// The machine the files describe (the first file's header), and when it started.
+    pub fn origin(&self) -> (&HostFacts, i64) {
         (&self.host, self.created_ns)
     }
 
-    fn take_damage(&mut self) -> Vec<String> {
+    /// The files cut short or damaged since the last call, one line each.
+    pub fn take_damage(&mut self) -> Vec<String> {
         std::mem::take(&mut self.damage)
     }
 }
