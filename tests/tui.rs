@@ -1060,8 +1060,17 @@ fn a_followed_replay_reads_its_log_once_and_says_damage_when_caught_up() {
     let d = tempdir();
     let file = record(d.path());
     let mut b = std::fs::read(&file).unwrap();
-    let len = b.len();
-    b[len * 3 / 5] ^= 0xff;
+    // Damage the third sample (10:20:33), before the restart: the samples after the
+    // restart, and the one appended below, do not build on it.
+    let log = rsar::store::parse_log(&file, &b).unwrap();
+    let third = log
+        .records
+        .iter()
+        .filter(|(_, r)| matches!(r, rsar::store::Record::Sample(_)))
+        .nth(2)
+        .unwrap()
+        .0 as usize;
+    b[third + 10] ^= 0xff;
     std::fs::write(&file, &b).unwrap();
     let (tx, rx) = std::sync::mpsc::sync_channel(256);
     let follow = rsar::source::Follow::File {
