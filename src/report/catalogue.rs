@@ -549,7 +549,8 @@ const FILESYSTEMS: &[Column] = &[
 ];
 
 /// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
-/// are rounded, as sar prints them (`%.0f`).
+/// are rounded as sar's `%.0f` rounds them: a half MB goes to the even neighbour
+/// (21594.5 MB prints 21594), which `f64::round` would not do.
 fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
     let pct = |part: u64, whole: u64| {
         if whole == 0 {
@@ -558,7 +559,7 @@ fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
             part as f64 * 100.0 / whole as f64
         }
     };
-    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round();
+    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round_ties_even();
     for f in &s.filesystems {
         let name = if mount { &f.mountpoint } else { &f.name };
         let used = f.size_bytes.saturating_sub(f.free_bytes);
@@ -1575,6 +1576,26 @@ mod tests {
                 "psi"
             ]
         );
+    }
+
+    /// A filesystem whose used space is exactly 21594.5 MB: sar's `%.0f` prints 21594.
+    #[test]
+    fn filesystem_megabytes_round_half_to_even() {
+        let half_mb = 1 << 19;
+        let used = 21594 * (1 << 20) + half_mb;
+        let s = IntervalStats {
+            filesystems: vec![crate::sample::FsUsage {
+                name: "/dev/vda".into(),
+                size_bytes: used + 1000 * (1 << 20) + half_mb,
+                free_bytes: 1000 * (1 << 20) + half_mb,
+                ..Default::default()
+            }],
+            ..IntervalStats::default()
+        };
+        let mut rows = Rows::default();
+        fs_values(&s, false, &mut rows);
+        let (_, v) = rows.iter().next().unwrap();
+        assert_eq!((v[0], v[1]), (1000.0, 21594.0));
     }
 
     #[test]
