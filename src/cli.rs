@@ -71,8 +71,9 @@ pub struct Args {
     #[arg(short = 'P', value_name = "N[,M…]|ALL")]
     pub cpus: Option<String>,
 
-    /// Run queue, task list and load averages. `-q ALL` adds pressure stall information
-    #[arg(short = 'q', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    /// Run queue, task list and load averages (`-q LOAD`); pressure stall information with
+    /// `-q CPU`, `-q IO`, `-q MEM` (a comma list, `-q PSI` for all three), `-q ALL` for everything
+    #[arg(short = 'q', value_name = "KEYWORD[,…]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub queue: Option<String>,
 
     /// Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use
@@ -99,9 +100,9 @@ pub struct Args {
     #[arg(short = 'd')]
     pub disk: bool,
 
-    /// Print device names (vda, sda) with -d; accepted for sar compatibility, names are
-    /// printed by default as sar 12 does
-    #[arg(short = 'p')]
+    /// Easier to read, as sar's -p: the device, interface or interrupt name last in the
+    /// rows of -d, -n DEV, -n EDEV and -I
+    #[arg(short = 'p', long = "pretty")]
     pub pretty: bool,
 
     /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
@@ -708,7 +709,6 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("--human", "human-readable values"),
     ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
-    ("--pretty", "pretty device names"),
     ("--sadc", "printing sadc's path"),
 ];
 
@@ -734,7 +734,12 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut out: Vec<OsString> = Vec::new();
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
-        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"))
+        // `-q CPU,IO`: sar's keywords, or a word that looks like one (an error names it).
+        let queue_list = a.to_str() == Some("-q")
+            && it.peek().and_then(|n| n.to_str()).is_some_and(|n| {
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_uppercase() || b == b',')
+            });
+        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r"))
             || (a.to_str() == Some("-F") && it.peek().and_then(|n| n.to_str()) == Some("MOUNT"));
         let days_ago = a
             .to_str()
@@ -748,7 +753,7 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
             });
         if let Some(n) = days_ago {
             out.push(OsString::from(format!("--days-ago={n}")));
-        } else if irq_list {
+        } else if irq_list || queue_list {
             let mut joined = a;
             joined.push("=");
             joined.push(it.next().unwrap_or_default());
@@ -777,6 +782,34 @@ fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
             "-{flag} accepts only the keyword ALL, not {other:?}"
         ))),
     }
+}
+
+/// `-q [KEYWORD[,KEYWORD…]]`, as sar 12.6 takes it: LOAD (also no keyword), CPU, IO and
+/// MEM pressure, PSI (the three pressures), ALL (everything).
+fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
+    if list.is_empty() {
+        sel.queue = true;
+        return Ok(());
+    }
+    for keyword in list.split(',') {
+        match keyword {
+            "LOAD" => sel.queue = true,
+            "CPU" => sel.psi_cpu = true,
+            "IO" => sel.psi_io = true,
+            "MEM" => sel.psi_mem = true,
+            "PSI" | "ALL" => {
+                sel.queue |= keyword == "ALL";
+                (sel.psi_cpu, sel.psi_io, sel.psi_mem) = (true, true, true);
+            }
+            other => {
+                return Err(UsageError(format!(
+                    "-q accepts the keywords LOAD, CPU, IO, MEM, PSI and ALL (a comma list: \
+                     -q LOAD,CPU), not {other:?}"
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `-n KEYWORD[,KEYWORD…]`: the catalogue's `-n` reports by keyword, or `ALL`.
@@ -824,8 +857,8 @@ impl Args {
         if let Some(all) = keyword('u', &self.cpu)? {
             sel.cpu = Some(all || sel.cpu == Some(true));
         }
-        if let Some(all) = keyword('q', &self.queue)? {
-            sel.queue = Some(all || sel.queue == Some(true));
+        if let Some(list) = &self.queue {
+            select_queue(&mut sel, list)?;
         }
         if let Some(all) = keyword('r', &self.memory)? {
             sel.memory = Some(all || sel.memory == Some(true));
@@ -882,6 +915,7 @@ impl Args {
             }
         }
         sel.serial |= self.serial;
+        sel.pretty |= self.pretty;
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
         sel.fs.clone_from(&self.fs);
@@ -1089,15 +1123,39 @@ mod tests {
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         let p = plan(&["-r", "ALL", "-q", "ALL", "2"]).unwrap();
         assert_eq!(p.selection.memory, Some(true));
-        assert_eq!(p.selection.queue, Some(true));
+        assert!(p.selection.queue && p.selection.psi_cpu && p.selection.psi_mem);
         assert!(matches!(p.mode, Mode::Live { count: None, .. }));
+    }
+
+    /// sar 12.6's `-q` keywords, alone or in a comma list, before the INTERVAL.
+    #[test]
+    fn queue_keywords() {
+        let p = plan(&["-q", "CPU", "1", "2"]).unwrap();
+        let s = &p.selection;
+        assert!(s.psi_cpu && !s.queue && !s.psi_io && !s.psi_mem);
+        assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
+        let s = plan(&["-q", "IO,MEM", "1"]).unwrap().selection;
+        assert!(s.psi_io && s.psi_mem && !s.psi_cpu && !s.queue);
+        let s = plan(&["-q", "LOAD", "1"]).unwrap().selection;
+        assert!(s.queue && !s.psi_cpu);
+        let s = plan(&["-q", "PSI", "1"]).unwrap().selection;
+        assert!(!s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        let s = plan(&["-q", "ALL", "1"]).unwrap().selection;
+        assert!(s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        let s = plan(&["-q", "1", "1"]).unwrap().selection;
+        assert!(s.queue && !s.psi_cpu);
+        let e = plan(&["-q", "CPUS", "1"]).unwrap_err().0;
+        assert!(
+            e.contains("CPUS") && e.contains("LOAD, CPU, IO, MEM"),
+            "{e}"
+        );
     }
 
     #[test]
     fn clustered_flags() {
         let p = plan(&["-uqr", "1", "1"]).unwrap();
         assert_eq!(p.selection.cpu, Some(false));
-        assert_eq!(p.selection.queue, Some(false));
+        assert!(p.selection.queue);
         assert_eq!(p.selection.memory, Some(false));
     }
 

@@ -119,8 +119,14 @@ pub struct Selection {
     pub memory: Option<bool>,
     /// `-S`
     pub swap: bool,
-    /// `-q` (false) or `-q ALL` (true, adds pressure).
-    pub queue: Option<bool>,
+    /// `-q` or `-q LOAD`: run queue and load averages.
+    pub queue: bool,
+    /// `-q CPU` (`-q PSI` and `-q ALL` too): CPU pressure.
+    pub psi_cpu: bool,
+    /// `-q IO`: I/O pressure.
+    pub psi_io: bool,
+    /// `-q MEM`: memory pressure.
+    pub psi_mem: bool,
     /// `-d`
     pub disk: bool,
     /// `-n DEV`
@@ -185,6 +191,9 @@ pub struct Selection {
     pub net_udp6: bool,
     /// `-n SOFT`
     pub net_soft: bool,
+    /// `-p`/`--pretty`: the device, interface or interrupt name last in each row, as sar
+    /// prints it then.
+    pub pretty: bool,
 }
 
 impl Selection {
@@ -199,7 +208,10 @@ impl Selection {
             io: true,
             memory: Some(true),
             swap: true,
-            queue: Some(true),
+            queue: true,
+            psi_cpu: true,
+            psi_io: true,
+            psi_mem: true,
             disk: true,
             net_dev: true,
             net_edev: true,
@@ -375,6 +387,17 @@ impl Table {
     /// sar prints -F's item column last, after the numbers.
     pub fn item_last(self) -> bool {
         matches!(self, Table::Filesystems | Table::FsMount)
+    }
+
+    /// Whether the item column comes last with this selection: -F's always, and with
+    /// `-p` those of -d, -n DEV, -n EDEV and -I (sar moves no other).
+    pub fn item_last_in(self, sel: &Selection) -> bool {
+        self.item_last()
+            || (sel.pretty
+                && matches!(
+                    self,
+                    Table::Disk | Table::NetDev | Table::NetEdev | Table::Interrupts
+                ))
     }
 
     /// The label of the rows closing a segment: sar's -F prints `Summary:` (the last

@@ -166,7 +166,13 @@ impl<W: Write> TableWriter<W> {
     }
 
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        write_rows(&mut self.out, label, table, rows)
+        write_rows(
+            &mut self.out,
+            label,
+            table,
+            table.item_last_in(&self.sel),
+            rows,
+        )
     }
 }
 
@@ -191,6 +197,40 @@ fn repeats_in_file(table: Table) -> bool {
     table == Table::Interrupts
 }
 
+/// The lines of a table sar prints before it prints the header again (`get_win_height`):
+/// the terminal's height less two when the output is a terminal, else 86400.
+pub fn lines_per_header() -> u64 {
+    use std::io::IsTerminal;
+    const NOT_A_TERMINAL: u64 = 3600 * 24;
+    if !io::stdout().is_terminal() {
+        return NOT_A_TERMINAL;
+    }
+    match crossterm::terminal::size() {
+        Ok((_, rows)) if rows > 2 => u64::from(rows) - 2,
+        _ => NOT_A_TERMINAL,
+    }
+}
+
+/// Bits sar's `-P ALL` sets in its CPU bitmap (`BITMAP_SIZE(NR_CPUS)` bytes of ones, for
+/// sysstat's 8192 CPUs): what a per-CPU table adds to its count of lines per interval.
+const ALL_CPUS_BITS: u64 = (8192 / 8 + 1) * 8;
+
+/// What one interval of `table` adds to sar's count of lines between headers when reading
+/// a file (`handle_curr_act_stats`): per-CPU tables count the bits of the CPU bitmap (one
+/// per CPU `-P` lists, 8200 for `-P ALL`, 1 for the `all` row alone), other tables their
+/// items in the record (here: the rows of the interval), at least one.
+fn lines_of_interval(sel: &Selection, table: Table, rows: usize) -> u64 {
+    use super::CpuList;
+    if matches!(table, Table::Cpu | Table::NetSoft | Table::CpuFreq) {
+        return match &sel.cpus {
+            CpuList::Total => 1,
+            CpuList::All => ALL_CPUS_BITS,
+            CpuList::Some(list) => list.len() as u64,
+        };
+    }
+    (rows as u64).max(1)
+}
+
 /// A table's header row, labelled with `label`.
 fn header_line(sel: &Selection, label: &str, table: Table) -> String {
     let mut line = format!("{label:<11}");
@@ -203,14 +243,15 @@ fn header_tail(sel: &Selection, table: Table) -> String {
     {
         let mut line = String::new();
         let item = table.item_header();
-        if let Some(item) = item.filter(|_| !table.item_last()) {
+        let last = table.item_last_in(sel);
+        if let Some(item) = item.filter(|_| !last) {
             push_item(&mut line, table, item);
         }
         for c in table.columns(sel) {
             line.push(' ');
             line.push_str(&format!("{c:>9}"));
         }
-        if let Some(item) = item.filter(|_| table.item_last()) {
+        if let Some(item) = item.filter(|_| last) {
             line.push(' ');
             line.push_str(item);
         }
@@ -222,7 +263,13 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
     writeln!(out, "{at:<11}  COM {text}")
 }
 
-fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+fn write_rows(
+    out: &mut impl Write,
+    label: &str,
+    table: Table,
+    item_last: bool,
+    rows: &[Row],
+) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
     let mut padded = Vec::with_capacity(11);
     number::push_str_left(&mut padded, label, 11);
@@ -231,6 +278,7 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
             &mut lines,
             &padded,
             table,
+            item_last,
             row.item.as_deref(),
             row.cells.iter().copied(),
         );
@@ -239,17 +287,16 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
 }
 
 /// One row as sar prints it, with its newline, appended to `lines`; `label` is already
-/// padded to its 11 characters.
+/// padded to its 11 characters. `last`: the item after the numbers (-F, or `-p`).
 fn push_row(
     lines: &mut Vec<u8>,
     label: &[u8],
     table: Table,
+    last: bool,
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
     lines.extend_from_slice(label);
-    // sar -F prints its item (the filesystem) last, after the numbers.
-    let last = table.item_last();
     if let Some(item) = item.filter(|_| !last) {
         push_item_bytes(lines, table, item);
     }
@@ -277,6 +324,8 @@ struct Spool {
     len: u64,
     /// A header was spooled since the spool was last emptied.
     headed: bool,
+    /// sar's count of lines since the table's header in this segment.
+    lines: u64,
 }
 
 /// Bytes a spool gathers before writing them to its file (a day of 1-s rows made a
@@ -291,6 +340,7 @@ impl Spool {
             buf: Vec::with_capacity(SPOOL_BUFFER + (16 << 10)),
             len: 0,
             headed: false,
+            lines: 0,
         })
     }
 
@@ -335,6 +385,7 @@ impl Spool {
         self.buf.clear();
         self.len = 0;
         self.headed = false;
+        self.lines = 0;
     }
 }
 
@@ -471,10 +522,11 @@ pub struct FileTable<W: Write> {
     missing: Vec<Table>,
     /// Scratch, reused from interval to interval: a table's values.
     values: Rows,
-    /// Per spool, in the same order: the header after its label, for the tables that
-    /// repeat it every interval (empty for the others), and whether the table has rows
-    /// in an interval without its data (`-n SOFT`'s `all` row of zeros).
+    /// Per spool, in the same order: the header after its label, and whether the table
+    /// has rows in an interval without its data (`-n SOFT`'s `all` row of zeros).
     header_tails: Vec<(String, bool)>,
+    /// sar prints a table's header again once this many lines are counted since the last.
+    lines_per_header: u64,
     /// The last interval's end and its label: the next interval's start, usually.
     last_end: Option<(i64, [u8; 8])>,
     /// The first table's header is printed and its rows go to the output as they come,
@@ -496,6 +548,7 @@ impl<W: Write> FileTable<W> {
             missing: Vec::new(),
             values: Rows::default(),
             header_tails: Vec::new(),
+            lines_per_header: lines_per_header(),
             last_end: None,
             stream_first: false,
             streamed: false,
@@ -544,11 +597,7 @@ impl<W: Write> FileTable<W> {
             self.header_tails.clear();
             for &table in &self.w.tables {
                 self.spools.push((table, Spool::new()?));
-                let tail = if repeats_in_file(table) {
-                    header_tail(&self.w.sel, table)
-                } else {
-                    String::new()
-                };
+                let tail = header_tail(&self.w.sel, table);
                 let rows = rows_without_data(&self.w.sel, table, &mut self.values);
                 self.header_tails.push((tail, rows));
             }
@@ -590,14 +639,17 @@ impl<W: Write> Render for FileTable<W> {
         for (i, ((table, spool), (tail, rows_without))) in
             self.spools.iter_mut().zip(&self.header_tails).enumerate()
         {
-            if repeats_in_file(*table) {
-                if spool.headed {
+            // -I's header every interval; the others' again after sar's count of lines.
+            let again = spool.lines >= self.lines_per_header;
+            if repeats_in_file(*table) || again {
+                if spool.headed || again {
                     spool.buf.push(b'\n');
                 }
                 number::push_str_left(&mut spool.buf, start, 11);
                 spool.buf.extend_from_slice(tail.as_bytes());
                 spool.buf.push(b'\n');
                 spool.headed = true;
+                spool.lines = 0;
             }
             // An interval without the table's data has no rows for it (its `values` would
             // give none, most tables): skip the work.
@@ -606,12 +658,15 @@ impl<W: Write> Render for FileTable<W> {
                 continue;
             }
             let columns = (table.report().columns)(&self.w.sel);
+            let last = table.item_last_in(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
+            spool.lines += lines_of_interval(&self.w.sel, *table, self.values.len());
             for (item, values) in self.values.iter() {
                 push_row(
                     &mut spool.buf,
                     &end,
                     *table,
+                    last,
                     item,
                     super::sar_cells(columns, values),
                 );
@@ -633,6 +688,10 @@ impl<W: Write> Render for FileTable<W> {
         let at = clock_label(wall_ns, self.zone);
         for (i, (_, spool)) in self.spools.iter_mut().enumerate() {
             write_comment(&mut spool.buf, &at, text)?;
+            // sar counts a comment once a table has lines since its header.
+            if spool.lines > 0 {
+                spool.lines += 1;
+            }
             spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())

@@ -1,0 +1,187 @@
+//! sar's switches side by side with Debian's sar (the oracle for sysstat 12.6): `-p` and
+//! `--pretty`, `-q`'s keywords, the header printed again when reading a file, `--dec`, and
+//! the 12.6 compatibility switch. From a file Debian's sadc recorded here the output is
+//! compared byte for byte; live, where two samplings cannot give the same numbers, the
+//! layout (every line with its numbers blanked).
+//!
+//! Without sysstat these tests say "skipped"; with `RSAR_REQUIRE_ORACLES=1` they fail
+//! instead (CI installs sysstat and sets it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
+
+mod common;
+
+use common::{rsar_bin, text};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const SAR: &str = "/usr/bin/sar";
+const SADC: &str = "/usr/lib/sysstat/sadc";
+
+/// Whether Debian's sar (and sadc) are here to compare with; without them the test is
+/// skipped with a message, or fails when `RSAR_REQUIRE_ORACLES=1`.
+fn sar_or_skip() -> bool {
+    if Path::new(SAR).exists() && Path::new(SADC).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("RSAR_REQUIRE_ORACLES").is_none_or(|v| v != "1"),
+        "RSAR_REQUIRE_ORACLES=1 but {SAR} or {SADC} is missing (apt-get install sysstat)"
+    );
+    eprintln!("skipped: no {SAR} or {SADC} (apt-get install sysstat)");
+    false
+}
+
+/// One file Debian's sadc recorded here for the whole test binary: 15 samples a second
+/// apart (14 intervals: sar prints -P ALL's header again after 11), every activity.
+fn sa_file() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let file = dir.join("sa.switches");
+        let st = Command::new(SADC)
+            .args(["-S", "XALL", "1", "15"])
+            .arg(&file)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        file
+    })
+}
+
+fn with_env(mut c: Command) -> Output {
+    c.env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .env("S_TIME_FORMAT", "")
+        .env_remove("RSAR_SAR_VERSION")
+        .output()
+        .unwrap()
+}
+
+fn sar(args: &[&str]) -> String {
+    let mut c = Command::new(SAR);
+    c.args(args);
+    let out = with_env(c);
+    assert!(out.status.success(), "sar {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn rsar(args: &[&str]) -> String {
+    let mut c = Command::new(rsar_bin());
+    c.args(args);
+    let out = with_env(c);
+    assert!(out.status.success(), "rsar {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// `flags -f FILE` through both, byte for byte.
+fn same_from_file(flags: &str) {
+    let f = sa_file().to_str().unwrap();
+    let mut args: Vec<&str> = flags.split_whitespace().collect();
+    args.extend(["-f", f]);
+    let (want, got) = (sar(&args), rsar(&args));
+    assert_eq!(
+        got, want,
+        "rsar {flags} -f differs from sar's:\n{got}\n---\n{want}"
+    );
+}
+
+/// A report's layout: each line with its numbers (and times) replaced by `#`.
+fn layout(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .skip(1) // the banner's date may turn between the two runs
+        .map(|l| {
+            l.split_whitespace()
+                .map(|w| {
+                    if w.bytes().any(|b| b.is_ascii_digit())
+                        && w.bytes().all(|b| b.is_ascii_digit() || b".:%".contains(&b))
+                    {
+                        "#"
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// `flags 1 1` live through both: the same layout.
+fn same_layout_live(flags: &str) {
+    let mut args: Vec<&str> = flags.split_whitespace().collect();
+    args.extend(["1", "1"]);
+    let (want, got) = (sar(&args), rsar(&args));
+    assert_eq!(
+        layout(&got),
+        layout(&want),
+        "rsar {flags} 1 1 is laid out unlike sar:\n{got}\n---\n{want}"
+    );
+}
+
+/// sar 12.6's `-p` and `--pretty` print the device, interface and interrupt names last.
+#[test]
+fn pretty_prints_names_last_as_sar() {
+    if !sar_or_skip() {
+        return;
+    }
+    for flags in [
+        "-d -p",
+        "-d --pretty",
+        "-n DEV -p",
+        "-n EDEV --pretty",
+        "-I SUM -p",
+        "-F -p",
+        "-u -P ALL -p",
+    ] {
+        same_from_file(flags);
+    }
+    same_layout_live("-d -n DEV -p");
+}
+
+/// sar 12.6's `-q` keywords, read as keywords and not as the INTERVAL.
+#[test]
+fn queue_keywords_as_sar() {
+    if !sar_or_skip() || !Path::new("/proc/pressure/cpu").exists() {
+        return;
+    }
+    for flags in [
+        "-q LOAD",
+        "-q CPU",
+        "-q IO,MEM",
+        "-q PSI",
+        "-q ALL",
+        "-q CPU,LOAD",
+    ] {
+        same_layout_live(flags);
+        // From the file: the same tables; %sio and the like may round a last digit apart.
+        let f = sa_file().to_str().unwrap();
+        let mut args: Vec<&str> = flags.split_whitespace().collect();
+        args.extend(["-f", f]);
+        assert_eq!(layout(&rsar(&args)), layout(&sar(&args)), "{flags} -f");
+    }
+}
+
+/// Reading a file, sar prints a table's header again once it has counted enough lines:
+/// with `-P ALL` (8200 bits of CPU bitmap an interval, 86400 lines when the output is
+/// not a terminal) after every 11 intervals.
+#[test]
+fn headers_again_after_sars_count_of_lines() {
+    if !sar_or_skip() {
+        return;
+    }
+    for flags in ["-P ALL", "-u ALL -P ALL", "-n SOFT -P ALL", "-P 0"] {
+        same_from_file(flags);
+    }
+    let f = sa_file().to_str().unwrap();
+    let headers = rsar(&["-P", "ALL", "-f", f])
+        .lines()
+        .filter(|l| l.contains("%user"))
+        .count();
+    assert_eq!(
+        headers, 2,
+        "14 intervals: the header, and again before the 12th"
+    );
+}
