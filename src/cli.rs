@@ -7,7 +7,7 @@
 
 pub use crate::history::Files;
 use crate::history::Window;
-use crate::report::{CpuList, Format, Selection};
+use crate::report::{CpuList, Format, SarVersion, Selection};
 use crate::time::{parse_clock, parse_when, Zone};
 use clap::Parser;
 use std::ffi::OsString;
@@ -170,6 +170,13 @@ pub struct Args {
     /// Show times in UTC instead of the local time zone
     #[arg(long)]
     pub utc: bool,
+
+    /// Print -r, -B and -n ETCP as this sysstat release does, in every format: 12.6
+    /// (Debian 12, Ubuntu 22.04 to 24.04: no kbshmem, kbmemused without MemAvailable,
+    /// %vmeff, retrans/s) or 12.7.8 (the default). The environment variable
+    /// RSAR_SAR_VERSION sets it too
+    #[arg(long = "sar-version", value_name = "12.6|12.7.8")]
+    pub sar_version: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -784,6 +791,27 @@ fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
     }
 }
 
+/// The environment variable that chooses the sysstat release rsar's reports follow.
+pub const SAR_VERSION_ENV: &str = "RSAR_SAR_VERSION";
+
+/// `--sar-version`, else `RSAR_SAR_VERSION`, else 12.7.8.
+fn sar_version(flag: Option<&str>) -> Result<SarVersion, UsageError> {
+    let env = std::env::var(SAR_VERSION_ENV)
+        .ok()
+        .filter(|v| !v.is_empty());
+    let (given, from) = match (flag, env.as_deref()) {
+        (Some(v), _) => (v, "--sar-version".to_string()),
+        (None, Some(v)) => (v, format!("{SAR_VERSION_ENV} in the environment")),
+        (None, None) => return Ok(SarVersion::default()),
+    };
+    SarVersion::parse(given).ok_or_else(|| {
+        UsageError(format!(
+            "{from}: rsar prints sar's reports as sysstat 12.6 or 12.7.8 does, not {given:?}; \
+             give 12.6 or 12.7.8"
+        ))
+    })
+}
+
 /// `-q [KEYWORD[,KEYWORD…]]`, as sar 12.6 takes it: LOAD (also no keyword), CPU, IO and
 /// MEM pressure, PSI (the three pressures), ALL (everything).
 fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
@@ -916,6 +944,7 @@ impl Args {
         }
         sel.serial |= self.serial;
         sel.pretty |= self.pretty;
+        sel.sar_version = sar_version(self.sar_version.as_deref())?;
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
         sel.fs.clone_from(&self.fs);
@@ -1149,6 +1178,23 @@ mod tests {
             e.contains("CPUS") && e.contains("LOAD, CPU, IO, MEM"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn sar_version_switch() {
+        // The environment is the test process's: only the flag is checked here (the
+        // variable in tests/sar_switches.rs, on the binary).
+        if std::env::var_os(SAR_VERSION_ENV).is_some() {
+            return;
+        }
+        assert_eq!(
+            plan(&["1"]).unwrap().selection.sar_version,
+            SarVersion::V12_7_8
+        );
+        let p = plan(&["--sar-version", "12.6", "-r", "1"]).unwrap();
+        assert_eq!(p.selection.sar_version, SarVersion::V12_6);
+        let e = plan(&["--sar-version", "11.7", "1"]).unwrap_err().0;
+        assert!(e.contains("11.7") && e.contains("12.6 or 12.7.8"), "{e}");
     }
 
     #[test]

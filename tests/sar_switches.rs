@@ -50,11 +50,14 @@ fn sa_file() -> &'static Path {
     })
 }
 
-fn with_env(mut c: Command) -> Output {
+/// `c` run in the C locale, in UTC, with sar's default time format and no 12.6 switch
+/// but the `vars` given.
+fn with_env(mut c: Command, vars: &[(&str, &str)]) -> Output {
     c.env("TZ", "UTC")
         .env("LC_ALL", "C")
         .env("S_TIME_FORMAT", "")
         .env_remove("RSAR_SAR_VERSION")
+        .envs(vars.iter().copied())
         .output()
         .unwrap()
 }
@@ -62,15 +65,20 @@ fn with_env(mut c: Command) -> Output {
 fn sar(args: &[&str]) -> String {
     let mut c = Command::new(SAR);
     c.args(args);
-    let out = with_env(c);
+    let out = with_env(c, &[]);
     assert!(out.status.success(), "sar {args:?}: {}", text(&out.stderr));
     text(&out.stdout)
 }
 
 fn rsar(args: &[&str]) -> String {
+    rsar_with(args, &[])
+}
+
+/// rsar with these environment variables set as well.
+fn rsar_with(args: &[&str], vars: &[(&str, &str)]) -> String {
     let mut c = Command::new(rsar_bin());
     c.args(args);
-    let out = with_env(c);
+    let out = with_env(c, vars);
     assert!(out.status.success(), "rsar {args:?}: {}", text(&out.stderr));
     text(&out.stdout)
 }
@@ -111,9 +119,15 @@ fn layout(report: &str) -> Vec<String> {
 
 /// `flags 1 1` live through both: the same layout.
 fn same_layout_live(flags: &str) {
+    same_layout_live_with(&[], flags);
+}
+
+/// `flags 1 1` live through sar and `rsar rsar_only flags 1 1`: the same layout.
+fn same_layout_live_with(rsar_only: &[&str], flags: &str) {
     let mut args: Vec<&str> = flags.split_whitespace().collect();
     args.extend(["1", "1"]);
-    let (want, got) = (sar(&args), rsar(&args));
+    let ours: Vec<&str> = rsar_only.iter().chain(&args).copied().collect();
+    let (want, got) = (sar(&args), rsar(&ours));
     assert_eq!(
         layout(&got),
         layout(&want),
@@ -184,4 +198,75 @@ fn headers_again_after_sars_count_of_lines() {
         headers, 2,
         "14 intervals: the header, and again before the 12th"
     );
+}
+
+/// `--sar-version 12.6` (or `RSAR_SAR_VERSION=12.6`) prints -r, -B and -n ETCP as sar
+/// 12.6 does: its columns and its formulas (kbmemused without MemAvailable, %vmeff),
+/// byte for byte from a file; without it rsar keeps 12.7.8's.
+#[test]
+fn sar_12_6_switch_as_sar_12_6() {
+    if !sar_or_skip() {
+        return;
+    }
+    let f = sa_file().to_str().unwrap();
+    for flags in ["-r", "-r ALL", "-B", "-n ETCP", "-S -r", "-r -B -n ETCP -W"] {
+        let mut args: Vec<&str> = flags.split_whitespace().collect();
+        args.extend(["-f", f]);
+        let want = sar(&args);
+        let by_env = rsar_with(&args, &[("RSAR_SAR_VERSION", "12.6")]);
+        assert_eq!(by_env, want, "RSAR_SAR_VERSION=12.6 rsar {flags} -f");
+        let mut flagged = vec!["--sar-version", "12.6"];
+        flagged.extend(&args);
+        assert_eq!(rsar(&flagged), want, "rsar --sar-version 12.6 {flags} -f");
+        // The flag wins over the environment.
+        flagged[1] = "12.7.8";
+        let latest = rsar_with(&flagged, &[("RSAR_SAR_VERSION", "12.6")]);
+        assert_ne!(latest, want, "--sar-version 12.7.8 {flags}");
+    }
+    let latest = rsar(&["-r", "-B", "-n", "ETCP", "-f", f]);
+    for column in ["kbshmem", "pgprom/s", "retrseg/s"] {
+        assert!(latest.contains(column), "12.7.8 by default: {column}");
+    }
+    same_layout_live_with(&["--sar-version", "12.6"], "-r ALL -B -n ETCP");
+}
+
+/// With the 12.6 switch, `--format json` has the keys and values of sadf 12.6's `-j`.
+#[test]
+fn sar_12_6_switch_in_json_as_sadf_12_6() {
+    if !sar_or_skip() {
+        return;
+    }
+    let f = sa_file().to_str().unwrap();
+    let out = Command::new("/usr/bin/sadf")
+        .args(["-j", f, "--", "-r", "ALL", "-S", "-B", "-n", "ETCP"])
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sadf: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(&rsar(&[
+        "--sar-version",
+        "12.6",
+        "--format",
+        "json",
+        "-r",
+        "ALL",
+        "-S",
+        "-B",
+        "-n",
+        "ETCP",
+        "-f",
+        f,
+    ]))
+    .unwrap();
+    let stats = |v: &serde_json::Value| v["sysstat"]["hosts"][0]["statistics"].clone();
+    let (want, got) = (stats(&sadf), stats(&ours));
+    let want = want.as_array().unwrap();
+    let got = got.as_array().unwrap();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        for member in ["memory", "paging", "network"] {
+            assert_eq!(g[member], w[member], "{member} at {}", w["timestamp"]);
+        }
+    }
 }

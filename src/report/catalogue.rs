@@ -5,7 +5,7 @@
 //! CSV, charts — and the docs' tables are derived from these entries: adding a report whose
 //! counters are recorded is one entry here (and a `Table` name).
 
-use super::{CpuList, Selection, Table};
+use super::{CpuList, SarVersion, Selection, Table};
 use crate::sample::Group;
 use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
 use std::ops::Range;
@@ -204,6 +204,18 @@ const PAGING: &[Column] = &[
     col("pgprom/s", "pgprom", "pages/s", Rate),
     col("pgdem/s", "pgdem", "pages/s", Rate),
 ];
+/// sysstat 12.6's `-B`: `%vmeff` where 12.7.5+ has `pgprom/s pgdem/s`.
+const PAGING_12_6: &[Column] = &[
+    PAGING[0],
+    PAGING[1],
+    PAGING[2],
+    PAGING[3],
+    PAGING[4],
+    PAGING[5],
+    PAGING[6],
+    PAGING[7],
+    col("%vmeff", "vmeff-percent", "%", Percent),
+];
 const IO: &[Column] = &[
     col("tps", "tps", "requests/s", Rate),
     col("rtps", "io-reads.rtps", "requests/s", Rate),
@@ -234,6 +246,27 @@ const MEMORY_ALL: &[Column] = &[
 ];
 /// `-r` without ALL: the first twelve of `-r ALL`.
 const MEMORY: &[Column] = MEMORY_ALL.split_at(12).0;
+/// sysstat 12.6's `-r ALL`: no `kbshmem`.
+const MEMORY_ALL_12_6: &[Column] = &[
+    MEMORY_ALL[0],
+    MEMORY_ALL[1],
+    MEMORY_ALL[2],
+    MEMORY_ALL[3],
+    MEMORY_ALL[4],
+    MEMORY_ALL[5],
+    MEMORY_ALL[6],
+    MEMORY_ALL[7],
+    MEMORY_ALL[8],
+    MEMORY_ALL[9],
+    MEMORY_ALL[10],
+    MEMORY_ALL[12],
+    MEMORY_ALL[13],
+    MEMORY_ALL[14],
+    MEMORY_ALL[15],
+    MEMORY_ALL[16],
+];
+/// sysstat 12.6's `-r`: the first eleven of its `-r ALL`.
+const MEMORY_12_6: &[Column] = MEMORY_ALL_12_6.split_at(11).0;
 const SWAP: &[Column] = &[
     col("kbswpfree", "swpfree", "kB", Whole),
     col("kbswpused", "swpused", "kB", Whole),
@@ -355,6 +388,14 @@ const NET_ETCP: &[Column] = &[
     col("retrseg/s", "retrseg", "segments/s", Rate),
     col("isegerr/s", "isegerr", "segments/s", Rate),
     col("orsts/s", "orsts", "segments/s", Rate),
+];
+/// sysstat 12.6's `-n ETCP`: `retrseg/s` is named `retrans/s` (sadf: `retrans`).
+const NET_ETCP_12_6: &[Column] = &[
+    NET_ETCP[0],
+    NET_ETCP[1],
+    col("retrans/s", "retrans", "segments/s", Rate),
+    NET_ETCP[3],
+    NET_ETCP[4],
 ];
 const NET_UDP: &[Column] = &[
     col("idgm/s", "idgm", "datagrams/s", Rate),
@@ -731,18 +772,34 @@ pub static REPORTS: &[Report] = &[
         source: Some("/proc/vmstat"),
         selected: |sel| sel.paging,
         select: |sel| sel.paging = true,
-        columns: |_| PAGING,
+        columns: |sel| match sel.sar_version {
+            SarVersion::V12_6 => PAGING_12_6,
+            SarVersion::V12_7_8 => PAGING,
+        },
         available: |s| s.paging.is_some(),
-        values: |_, s, out| {
+        values: |sel, s, out| {
             if let Some(p) = s.paging {
                 let r = p.rates(s.seconds);
-                out.push(
-                    None,
-                    &[
+                let v = match sel.sar_version {
+                    SarVersion::V12_6 => [
+                        r.pgpgin,
+                        r.pgpgout,
+                        r.fault,
+                        r.majflt,
+                        r.pgfree,
+                        r.pgscank,
+                        r.pgscand,
+                        p.pgsteal_12_6 as f64 / s.seconds,
+                        p.vmeff_12_6(),
+                        0.0,
+                    ],
+                    SarVersion::V12_7_8 => [
                         r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
                         r.pgsteal, r.pgprom, r.pgdem,
                     ],
-                );
+                };
+                let columns = (report(Table::Paging).columns)(sel).len();
+                out.push(None, &v[..columns]);
             }
         },
     },
@@ -778,22 +835,27 @@ pub static REPORTS: &[Report] = &[
         select: |sel| {
             sel.memory.get_or_insert(false);
         },
-        columns: |sel| {
-            if sel.memory == Some(true) {
-                MEMORY_ALL
-            } else {
-                MEMORY
-            }
+        columns: |sel| match (sel.sar_version, sel.memory == Some(true)) {
+            (SarVersion::V12_7_8, true) => MEMORY_ALL,
+            (SarVersion::V12_7_8, false) => MEMORY,
+            (SarVersion::V12_6, true) => MEMORY_ALL_12_6,
+            (SarVersion::V12_6, false) => MEMORY_12_6,
         },
         available: |s| s.memory.is_some(),
         values: |sel, s, out| {
             if let Some(m) = s.memory {
                 let m = m.mean();
-                let v = [
+                let v12_6 = sel.sar_version == SarVersion::V12_6;
+                let (used, used_pct) = if v12_6 {
+                    (m.memused_12_6(), m.memused_pct_12_6())
+                } else {
+                    (m.memused, m.memused_pct())
+                };
+                let mut v = [
                     m.memfree,
                     m.avail,
-                    m.memused,
-                    m.memused_pct(),
+                    used,
+                    used_pct,
                     m.buffers,
                     m.cached,
                     m.commit,
@@ -808,9 +870,14 @@ pub static REPORTS: &[Report] = &[
                     m.kstack,
                     m.pgtbl,
                     m.vmused,
+                    0.0,
                 ];
-                let all = sel.memory == Some(true);
-                out.push(None, if all { &v } else { &v[..MEMORY.len()] });
+                if v12_6 {
+                    // 12.6 has no kbshmem: the ALL columns move up.
+                    v.copy_within(12.., 11);
+                }
+                let columns = (report(Table::Memory).columns)(sel).len();
+                out.push(None, &v[..columns]);
             }
         },
     },
@@ -1141,7 +1208,10 @@ pub static REPORTS: &[Report] = &[
         source: Some("/proc/net/snmp"),
         selected: |sel| sel.net_etcp,
         select: |sel| sel.net_etcp = true,
-        columns: |_| NET_ETCP,
+        columns: |sel| match sel.sar_version {
+            SarVersion::V12_6 => NET_ETCP_12_6,
+            SarVersion::V12_7_8 => NET_ETCP,
+        },
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, 46..51, s.seconds, out),
     },

@@ -89,6 +89,30 @@ pub fn renderer<'a, W: Write + 'a>(
     }
 }
 
+/// The sysstat release whose columns and formulas rsar follows where releases differ:
+/// `-r` (12.6 has no `kbshmem`, and counts `kbmemused` as MemTotal − MemFree − Buffers −
+/// Cached − Slab), `-B` (12.6 ends with `%vmeff` where 12.7.5+ has `pgprom/s pgdem/s`) and
+/// `-n ETCP` (12.6 names `retrseg/s` `retrans/s`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SarVersion {
+    /// sysstat 12.6 (Debian 12, Ubuntu 22.04 to 24.04).
+    V12_6,
+    /// sysstat 12.7.8 and later.
+    #[default]
+    V12_7_8,
+}
+
+impl SarVersion {
+    /// `12.6` or `12.7.8` (later 12.7 and 12.8 releases print these reports as 12.7.8).
+    pub fn parse(s: &str) -> Option<SarVersion> {
+        match s {
+            "12.6" | "12.6.0" | "12.6.1" | "12.6.2" => Some(SarVersion::V12_6),
+            "12.7.8" | "12.7" | "12.8" | "latest" => Some(SarVersion::V12_7_8),
+            _ => None,
+        }
+    }
+}
+
 /// Which CPUs `-P` asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CpuList {
@@ -191,6 +215,8 @@ pub struct Selection {
     pub net_udp6: bool,
     /// `-n SOFT`
     pub net_soft: bool,
+    /// `--sar-version`: whose columns and formulas `-r`, `-B` and `-n ETCP` follow.
+    pub sar_version: SarVersion,
     /// `-p`/`--pretty`: the device, interface or interrupt name last in each row, as sar
     /// prints it then.
     pub pretty: bool,

@@ -206,6 +206,26 @@ impl MemoryLevels {
         percent(self.total - (self.total - self.memused).floor(), self.total)
     }
 
+    /// sysstat 12.6's `kbmemused`: MemTotal − (MemFree + Buffers + Cached + Slab), that
+    /// sum capped at MemTotal. Of a mean, as 12.6's `Average:`: MemTotal less the mean of
+    /// the sum, uncapped.
+    pub fn memused_12_6(&self) -> f64 {
+        self.total - self.unused_12_6().min(self.total)
+    }
+
+    /// sysstat 12.6's `%memused`: of a mean, from the sum's mean in whole kB
+    /// (`nousedmem / avg_count`, integers).
+    pub fn memused_pct_12_6(&self) -> f64 {
+        percent(
+            self.total - self.unused_12_6().floor().min(self.total),
+            self.total,
+        )
+    }
+
+    fn unused_12_6(&self) -> f64 {
+        self.memfree + self.buffers + self.cached + self.slab
+    }
+
     /// `%commit`, of a mean from the whole kB of Committed_AS as sar (`avg_comkb /
     /// avg_count`, integers).
     pub fn commit_pct(&self) -> f64 {
