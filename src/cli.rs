@@ -178,6 +178,10 @@ pub struct Args {
     #[arg(long = "sar-version", value_name = "12.6|12.7.8")]
     pub sar_version: Option<String>,
 
+    /// Decimals of the real numbers in the tables: 0, 1 or 2 (the default)
+    #[arg(long = "dec", value_name = "0|1|2", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub decimals: Option<u8>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -945,6 +949,7 @@ impl Args {
         sel.serial |= self.serial;
         sel.pretty |= self.pretty;
         sel.sar_version = sar_version(self.sar_version.as_deref())?;
+        sel.decimals = self.decimals;
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
         sel.fs.clone_from(&self.fs);

@@ -89,9 +89,17 @@ fn same_from_file(flags: &str) {
     let mut args: Vec<&str> = flags.split_whitespace().collect();
     args.extend(["-f", f]);
     let (want, got) = (sar(&args), rsar(&args));
-    assert_eq!(
-        got, want,
-        "rsar {flags} -f differs from sar's:\n{got}\n---\n{want}"
+    let first = got
+        .lines()
+        .zip(want.lines())
+        .position(|(g, w)| g != w)
+        .unwrap_or(got.lines().count().min(want.lines().count()));
+    assert!(
+        got == want,
+        "rsar {flags} -f differs from sar's at line {}:\nrsar: {:?}\nsar:  {:?}",
+        first + 1,
+        got.lines().nth(first),
+        want.lines().nth(first)
     );
 }
 
@@ -268,5 +276,18 @@ fn sar_12_6_switch_in_json_as_sadf_12_6() {
         for member in ["memory", "paging", "network"] {
             assert_eq!(g[member], w[member], "{member} at {}", w["timestamp"]);
         }
+    }
+}
+
+/// `--dec=0|1|2`: the real numbers with that many decimals, as sar prints them.
+#[test]
+fn decimals_as_sar() {
+    if !sar_or_skip() {
+        return;
+    }
+    for dec in ["--dec=0", "--dec=1", "--dec=2"] {
+        // (-q's Average of a load average can fall on a half sar rounds the other way.)
+        same_from_file(&format!("{dec} -u -P ALL -d -n DEV -F -S -W -w -b"));
+        same_layout_live(&format!("{dec} -u -q"));
     }
 }

@@ -215,6 +215,8 @@ pub struct Selection {
     pub net_udp6: bool,
     /// `-n SOFT`
     pub net_soft: bool,
+    /// `--dec`: decimals of the real numbers in sar's tables (0, 1 or 2; two without it).
+    pub decimals: Option<u8>,
     /// `--sar-version`: whose columns and formulas `-r`, `-B` and `-n ETCP` follow.
     pub sar_version: SarVersion,
     /// `-p`/`--pretty`: the device, interface or interrupt name last in each row, as sar

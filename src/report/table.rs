@@ -166,13 +166,11 @@ impl<W: Write> TableWriter<W> {
     }
 
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        write_rows(
-            &mut self.out,
-            label,
-            table,
+        let layout = (
             table.item_last_in(&self.sel),
-            rows,
-        )
+            self.sel.decimals.unwrap_or(2),
+        );
+        write_rows(&mut self.out, label, table, layout, rows)
     }
 }
 
@@ -267,7 +265,7 @@ fn write_rows(
     out: &mut impl Write,
     label: &str,
     table: Table,
-    item_last: bool,
+    layout: (bool, u8),
     rows: &[Row],
 ) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
@@ -278,7 +276,7 @@ fn write_rows(
             &mut lines,
             &padded,
             table,
-            item_last,
+            layout,
             row.item.as_deref(),
             row.cells.iter().copied(),
         );
@@ -287,12 +285,13 @@ fn write_rows(
 }
 
 /// One row as sar prints it, with its newline, appended to `lines`; `label` is already
-/// padded to its 11 characters. `last`: the item after the numbers (-F, or `-p`).
+/// padded to its 11 characters. `last`: the item after the numbers (-F, or `-p`);
+/// `decimals`: of the real numbers (`--dec`).
 fn push_row(
     lines: &mut Vec<u8>,
     label: &[u8],
     table: Table,
-    last: bool,
+    (last, decimals): (bool, u8),
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
@@ -301,7 +300,7 @@ fn push_row(
         push_item_bytes(lines, table, item);
     }
     for cell in cells {
-        push_cell(lines, cell);
+        push_cell(lines, cell, decimals);
     }
     if let Some(item) = item.filter(|_| last) {
         lines.push(b' ');
@@ -412,11 +411,16 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it, after the space that separates it: two decimals, or a whole
-/// number rounded as `%9.0f` rounds (the mean of integer levels: 133.67 tasks print 134;
-/// halves go to the even neighbour).
-fn push_cell(line: &mut Vec<u8>, cell: Cell) {
+/// A cell as sar prints it, after the space that separates it: `decimals` decimals (two
+/// unless `--dec`), or a whole number rounded as `%9.0f` rounds (the mean of integer
+/// levels: 133.67 tasks print 134; halves go to the even neighbour).
+fn push_cell(line: &mut Vec<u8>, cell: Cell, decimals: u8) {
     match cell {
+        Cell::Real(v) if decimals != 2 => {
+            use std::io::Write;
+            // Rust rounds the exact binary value to the nearest, as printf's %9.*f does.
+            let _ = write!(line, " {:>9.*}", usize::from(decimals), v);
+        }
         Cell::Real(v) => number::push_sar_fixed2(line, v),
         Cell::Whole(v) => {
             let n = number::round_ties_even_small(v).unwrap_or_else(|| v.round_ties_even() as i64);
@@ -666,7 +670,7 @@ impl<W: Write> Render for FileTable<W> {
                     &mut spool.buf,
                     &end,
                     *table,
-                    last,
+                    (last, self.w.sel.decimals.unwrap_or(2)),
                     item,
                     super::sar_cells(columns, values),
                 );
