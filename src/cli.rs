@@ -134,6 +134,21 @@ pub struct Args {
     #[arg(short = 'm', value_name = "CPU")]
     pub power: Option<String>,
 
+    /// Persistent device names in -d: the names of the links in /dev/disk/by-TYPE (ID,
+    /// LABEL, PATH, UUID, …; SID: the device's stable identifier, its WWN where it has
+    /// one) that lead to each device
+    #[arg(short = 'j', value_name = "SID|ID|LABEL|PATH|UUID|…")]
+    pub persistent: Option<String>,
+
+    /// Where -j finds disk/by-TYPE (a captured tree, a container's view of the host)
+    #[arg(
+        long = "dev-root",
+        value_name = "DIR",
+        default_value = "/dev",
+        hide = true
+    )]
+    pub dev_root: PathBuf,
+
     /// Only these block devices in -d (comma list of names: --dev=vda,sdb)
     #[arg(long = "dev", value_name = "DEV[,DEV…]", value_delimiter = ',')]
     pub devices: Option<Vec<String>>,
@@ -718,7 +733,6 @@ const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
     ("-h", "human-readable values"),
     ("--human", "human-readable values"),
-    ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
     ("--sadc", "printing sadc's path"),
 ];
@@ -731,10 +745,35 @@ pub fn sar_only_flag(args: &[OsString]) -> Option<UsageError> {
             break;
         }
         let flag = arg.split('=').next().unwrap_or_default();
+        let flag = if flag.starts_with("--") {
+            flag.to_string()
+        } else {
+            match sar_only_in_cluster(flag) {
+                Some(c) => format!("-{c}"),
+                None => continue,
+            }
+        };
         if let Some((f, what)) = SAR_ONLY.iter().find(|(f, _)| *f == flag) {
             return Some(UsageError(format!(
                 "{f} ({what} in sar) is not supported by rsar"
             )));
+        }
+    }
+    None
+}
+
+/// The first of sar's short flags that rsar lacks in a cluster of short flags (`-dh`,
+/// `-jID`), up to the first flag that takes a value (`-f`, `-P`, …: the rest is it).
+fn sar_only_in_cluster(arg: &str) -> Option<char> {
+    let cluster = arg.strip_prefix('-')?;
+    for c in cluster.chars() {
+        match c {
+            'D' | 'h' | 't' => return Some(c),
+            'j' | 'P' | 'n' | 'f' | 's' | 'e' | 'i' | 'o' | 'm' | 'I' | 'F' | 'u' | 'r' | 'q' => {
+                return None
+            }
+            c if !c.is_ascii_alphabetic() => return None,
+            _ => {}
         }
     }
     None
@@ -793,6 +832,45 @@ fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
             "-{flag} accepts only the keyword ALL, not {other:?}"
         ))),
     }
+}
+
+/// `-j TYPE`: each block device's persistent name, from the links in
+/// `DEV/disk/by-TYPE` (lower case, as sar looks for them), kernel name first. A device
+/// with several links takes the first by name; `SID` looks in by-id and prefers the
+/// device's World Wide Name (`wwn-…`), which stays the same across reboots.
+fn persistent_names(
+    dev: &std::path::Path,
+    kind: &str,
+) -> Result<Vec<(String, String)>, UsageError> {
+    let stable = kind.eq_ignore_ascii_case("SID");
+    let by = if stable {
+        "by-id".to_string()
+    } else {
+        format!("by-{}", kind.to_ascii_lowercase())
+    };
+    let dir = dev.join("disk").join(by);
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        UsageError(format!(
+            "-j {kind}: cannot read {}: {e}; persistent names are the links udev makes              there (ls {} shows the types this machine has)",
+            dir.display(),
+            dev.join("disk").display()
+        ))
+    })?;
+    let mut links: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let target = std::fs::read_link(e.path()).ok()?;
+            let device = target.file_name()?.to_str()?.to_string();
+            Some((device, e.file_name().to_str()?.to_string()))
+        })
+        .collect();
+    // The first name of each device: a WWN first for SID, then by name.
+    links.sort_by(|a, b| {
+        let wwn = |n: &str| !(stable && n.starts_with("wwn-"));
+        (&a.0, wwn(&a.1), &a.1).cmp(&(&b.0, wwn(&b.1), &b.1))
+    });
+    links.dedup_by(|a, b| a.0 == b.0);
+    Ok(links)
 }
 
 /// The environment variable that chooses the sysstat release rsar's reports follow.
@@ -950,6 +1028,9 @@ impl Args {
         sel.pretty |= self.pretty;
         sel.sar_version = sar_version(self.sar_version.as_deref())?;
         sel.decimals = self.decimals;
+        if let Some(kind) = &self.persistent {
+            sel.disk_names = Some(persistent_names(&self.dev_root, kind)?);
+        }
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
         sel.fs.clone_from(&self.fs);
@@ -1200,6 +1281,60 @@ mod tests {
         assert_eq!(p.selection.sar_version, SarVersion::V12_6);
         let e = plan(&["--sar-version", "11.7", "1"]).unwrap_err().0;
         assert!(e.contains("11.7") && e.contains("12.6 or 12.7.8"), "{e}");
+    }
+
+    /// sar's flags that rsar lacks are named, alone or in a cluster, in one line.
+    #[test]
+    fn sar_only_flags_are_named() {
+        let said = |args: &[&str]| {
+            let argv: Vec<OsString> = std::iter::once("rsar")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            sar_only_flag(&argv).map(|e| e.0)
+        };
+        let e = said(&["-dh", "1"]).unwrap();
+        assert_eq!(
+            e,
+            "-h (human-readable values in sar) is not supported by rsar"
+        );
+        assert!(said(&["-Dj", "ID"]).unwrap().starts_with("-D ("));
+        assert_eq!(said(&["-jID", "-d"]), None);
+        assert!(said(&["-t", "-f", "x"]).unwrap().starts_with("-t ("));
+        assert!(said(&["--human"]).unwrap().starts_with("--human ("));
+        // Values are not flags: a file named -tx, a start time, days ago.
+        assert_eq!(
+            said(&["-f", "/tmp/sa-th", "-s", "10:00", "-1", "-uq"]),
+            None
+        );
+        assert_eq!(said(&["-fth"]), None);
+    }
+
+    /// `-j`: the links of a disk/by-TYPE tree, the first name of each device.
+    #[test]
+    fn persistent_names_from_links() {
+        let dev = tempfile::tempdir().unwrap();
+        let by_id = dev.path().join("disk/by-id");
+        std::fs::create_dir_all(&by_id).unwrap();
+        for (link, to) in [
+            ("virtio-abc", "../../vda"),
+            ("wwn-0x5000", "../../vda"),
+            ("virtio-abc-part1", "../../vda1"),
+        ] {
+            std::os::unix::fs::symlink(to, by_id.join(link)).unwrap();
+        }
+        let names = persistent_names(dev.path(), "ID").unwrap();
+        assert_eq!(
+            names,
+            [
+                ("vda".to_string(), "virtio-abc".to_string()),
+                ("vda1".to_string(), "virtio-abc-part1".to_string())
+            ]
+        );
+        let stable = persistent_names(dev.path(), "SID").unwrap();
+        assert_eq!(stable[0], ("vda".to_string(), "wwn-0x5000".to_string()));
+        let e = persistent_names(dev.path(), "LABEL").unwrap_err().0;
+        assert!(e.contains("-j LABEL") && e.contains("by-label"), "{e}");
     }
 
     #[test]

@@ -291,3 +291,40 @@ fn decimals_as_sar() {
         same_layout_live(&format!("{dec} -u -q"));
     }
 }
+
+/// `-j ID`: -d names each device by its link in DEV/disk/by-id (here a made tree pointing
+/// at a disk this machine has), the others by the kernel's name.
+#[test]
+fn persistent_device_names() {
+    let plain = rsar(&["-d", "1", "1"]);
+    let Some(disk) = plain
+        .lines()
+        .find(|l| l.starts_with("Average:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+    else {
+        eprintln!("skipped: no block device with I/O here");
+        return;
+    };
+    let dev = tempfile::tempdir().unwrap();
+    let by_id = dev.path().join("disk/by-id");
+    std::fs::create_dir_all(&by_id).unwrap();
+    std::os::unix::fs::symlink(format!("../../{disk}"), by_id.join("virtio-rsar-test")).unwrap();
+    let root = dev.path().to_str().unwrap();
+    let named = rsar(&["-d", "-j", "ID", "--dev-root", root, "1", "1"]);
+    let average = named.lines().find(|l| l.starts_with("Average:")).unwrap();
+    assert_eq!(
+        average.split_whitespace().nth(1),
+        Some("virtio-rsar-test"),
+        "{named}"
+    );
+    let out = Command::new(rsar_bin())
+        .args(["-d", "-j", "LABEL", "--dev-root", root, "1", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("by-label"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1013,13 +1013,13 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.disk = true,
         columns: |_| DISK,
         available: always,
-        values: |_, s, out| {
+        values: |sel, s, out| {
             for d in s.disks.iter().filter(|d| super::disk_shown(d)) {
                 // Over the seconds that showed the device (an average's may be fewer than
                 // the segment's).
                 let r = d.rates(d.seconds);
                 out.push(
-                    Some(&d.name),
+                    Some(sel.disk_name(&d.name)),
                     &[
                         r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
                         r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,

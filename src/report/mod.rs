@@ -215,6 +215,8 @@ pub struct Selection {
     pub net_udp6: bool,
     /// `-n SOFT`
     pub net_soft: bool,
+    /// `-j`: block devices' persistent names, by kernel name (sorted by it).
+    pub disk_names: Option<Vec<(String, String)>>,
     /// `--dec`: decimals of the real numbers in sar's tables (0, 1 or 2; two without it).
     pub decimals: Option<u8>,
     /// `--sar-version`: whose columns and formulas `-r`, `-B` and `-n ETCP` follow.
@@ -225,6 +227,20 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// The name `-d` prints for a block device: its persistent name with `-j`, where it
+    /// has one, else the kernel's.
+    pub fn disk_name<'a>(&'a self, kernel: &'a str) -> &'a str {
+        self.disk_names
+            .as_ref()
+            .and_then(|names| {
+                let i = names
+                    .binary_search_by(|(k, _)| k.as_str().cmp(kernel))
+                    .ok()?;
+                names.get(i).map(|(_, p)| p.as_str())
+            })
+            .unwrap_or(kernel)
+    }
+
     /// `-A`: every report rsar has, with all columns, and every CPU.
     pub fn all() -> Self {
         Selection {
