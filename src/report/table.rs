@@ -44,6 +44,11 @@ pub struct TableWriter<W: Write> {
     repeat_headers: Option<bool>,
     /// A table has been printed since the banner (the next one is preceded by a blank line).
     printed: bool,
+    /// A single one-row table prints its header again after this many intervals (sar's
+    /// `lines / rows` live: the terminal's height less two).
+    lines_per_header: u64,
+    /// Intervals since that header.
+    since_header: u64,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -55,6 +60,8 @@ impl<W: Write> TableWriter<W> {
             tables,
             repeat_headers: None,
             printed: false,
+            lines_per_header: lines_per_header(),
+            since_header: 0,
         }
     }
 
@@ -86,7 +93,11 @@ impl<W: Write> TableWriter<W> {
                     .iter()
                     .any(|(t, r)| r.len() > 1 || *t == Table::Interrupts)
         });
-        let first = !self.printed;
+        let first = !self.printed || self.since_header >= self.lines_per_header;
+        if first {
+            self.since_header = 0;
+        }
+        self.since_header += 1;
         for (table, rows) in &rows {
             if repeat || first {
                 self.header(start, *table)?;
@@ -713,6 +724,34 @@ impl<W: Write> Render for FileTable<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Live, a single one-row table prints its header again once it has printed as many
+    /// intervals as the terminal has rows less two (here 2), as sar does.
+    #[test]
+    fn live_header_again_after_a_screenful() {
+        let sel = Selection {
+            queue: true,
+            ..Selection::default()
+        };
+        let mut out = Vec::new();
+        let mut w = TableWriter::new(&mut out, sel);
+        w.lines_per_header = 2;
+        let stats = IntervalStats {
+            seconds: 1.0,
+            ..IntervalStats::default()
+        };
+        for (start, end) in [("00:00:00", "00:00:01"), ("00:00:01", "00:00:02")] {
+            w.interval(start, end, &stats).unwrap();
+        }
+        w.interval("00:00:02", "00:00:03", &stats).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let headers: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("runq-sz"))
+            .map(|l| &l[..8])
+            .collect();
+        assert_eq!(headers, ["00:00:00", "00:00:02"], "{text}");
+    }
 
     /// `FileTable` skips a table's `values` in an interval its data is missing from,
     /// unless the table has rows then: only `-n SOFT` (an `all` row of zeros) does.
