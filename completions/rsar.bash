@@ -59,7 +59,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat tui pidstat top export help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top export tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,7 +185,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__export)
-            opts="-f -s -e -i -o -C -V --format --label --days-ago --since --until --follow --log-dir --proc-root --sys-root --version"
+            opts="-f -s -e -i -o -C -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,11 +227,11 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -o)
+                --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --log-dir)
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -251,7 +251,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__help)
-            opts="vmstat tui pidstat top export help"
+            opts="vmstat pidstat top export tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,7 +489,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__tui)
-            opts="-f -s -e -i -o -C -V --days-ago --since --until --follow --log-dir --proc-root --sys-root --version"
+            opts="-f -s -e -i -o -C -V --days-ago --since --until --log-dir --proc-root --sys-root --follow --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,7 +547,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__vmstat)
-            opts="-w -S -n -f -s -e -i -o -C -V --wide --unit --one-header --days-ago --since --until --follow --log-dir --proc-root --sys-root --version"
+            opts="-w -S -n -f -s -e -i -o -C -V --wide --unit --one-header --days-ago --since --until --log-dir --proc-root --sys-root --follow --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -53,7 +53,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -l since -d 'Report from this ti
 complete -c rsar -n "__fish_rsar_needs_command" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -n "__fish_rsar_needs_command" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -s S -d 'Swap space utilisation'
@@ -74,10 +74,10 @@ complete -c rsar -n "__fish_rsar_needs_command" -l follow -d 'Keep reading the l
 complete -c rsar -n "__fish_rsar_needs_command" -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
 complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
 complete -c rsar -n "__fish_rsar_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s S -l unit -d 'Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes' -r -f -a "k\t'1000 bytes'
 K\t'1024 bytes'
@@ -91,28 +91,14 @@ complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l since -d 'Report fr
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s w -l wide -d 'Wide output: wider columns and the guest CPU column (gu)'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s n -l one-header -d 'Accepted for vmstat compatibility: the header is printed once anyway'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each line as it lands'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s C -d 'Show comments recorded in the logs'
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l until -d 'Report up to this time (same forms as --since)' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments recorded in the logs'
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s p -d 'These processes: PID[,PID…] or ALL (every process, active or not)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes whose command name matches this regular expression' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s U -d 'User names instead of ids; with a name, only that user\'s processes' -r
@@ -124,7 +110,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'Report f
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s u -d 'CPU use: %usr %system %guest %wait %CPU CPU (the default)'
@@ -154,7 +140,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End the report a
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
-complete -c rsar -n "__fish_rsar_using_subcommand top" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l save -d 'Also save the live samples to this log file' -r -F
@@ -172,16 +158,30 @@ complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End the repor
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s o -d 'Also save the live samples to this log file' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand export" -l log-dir -d 'Where rsadc keeps its daily logs' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat tui pidstat top export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay today\'s log (or the -f FILE), which is followed as it grows anyway'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

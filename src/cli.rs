@@ -37,10 +37,16 @@ From rsadc's daily logs (no INTERVAL):
   rsar -A -f /var/log/rsar/rsar20261121
   rsar -u --follow      as rsadc appends
 
-Other formats and views:
+Other formats and views (rsar help COMMAND, or rsar COMMAND --help, for each):
   rsar -u -q --format json 1 5      (also jsonl, csv, svg)
-  rsar vmstat 1 5                   procps vmstat's columns (rsar vmstat --help)
-  rsar tui                          the interactive screen (rsar tui --help)
+  rsar vmstat 1 5                   procps vmstat's columns
+  rsar pidstat 1 5                  pidstat's per-process reports
+  rsar top -1 -s 03:12              the processes at a past moment, as top shows them
+  rsar export -1 > yesterday.om     yesterday as OpenMetrics, for Prometheus' backfill
+  rsar tui                          the interactive screen
+
+Without a log yet, an INTERVAL reports live; rsadc records the logs (man rsadc). The log
+directory is --log-dir, else RSAR_DIR from the environment or from /etc/default/rsar.
 
 Exit status: 0 success, 1 bad usage, 2 a data problem (unreadable counters or log,
 damaged records).";
@@ -255,9 +261,10 @@ pub struct Source {
     #[arg(long)]
     pub follow: bool,
 
-    /// Where rsadc keeps its daily logs
-    #[arg(long, value_name = "DIR", default_value = crate::store::DEFAULT_DIR)]
-    pub log_dir: PathBuf,
+    /// Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from
+    /// /etc/default/rsar, else /var/log/rsar]
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
 
     /// Read the kernel's counters from this /proc (a container with the host's /proc
     /// mounted elsewhere, or a captured tree)
@@ -315,6 +322,23 @@ pub struct VmstatArgs {
 pub struct TuiArgs {
     #[command(flatten)]
     pub source: Source,
+}
+
+impl TuiArgs {
+    /// The command as parsed: the screen runs until `q`, so COUNT only bounds it, and it
+    /// follows today's log by itself.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("interval", |a| {
+                a.help("Seconds between live samples (fractions allowed) [default: 1]")
+            })
+            .mut_arg("count", |a| {
+                a.help("Quit after this many live intervals; without it, run until q")
+            })
+            .mut_arg("follow", |a| {
+                a.help("Replay today's log (or the -f FILE), which is followed as it grows anyway")
+            })
+    }
 }
 
 /// What `rsar tui` shows.
@@ -380,8 +404,25 @@ impl TuiArgs {
 }
 
 impl VmstatArgs {
+    /// The command as parsed: vmstat's lines carry no averages and no comments.
+    pub fn command() -> clap::Command {
+        <Self as clap::CommandFactory>::command()
+            .mut_arg("count", |a| {
+                a.help("Number of lines, the first (since boot) included; without it, until interrupted")
+            })
+            .mut_arg("follow", |a| {
+                a.help("Keep reading the log as rsadc appends to it (today's, or the -f FILE), printing each line as it lands")
+            })
+            .mut_arg("comments", |a| a.hide(true))
+    }
+
     pub fn plan(&self) -> Result<Plan, UsageError> {
         let s = &self.source;
+        if s.comments {
+            return Err(UsageError(
+                "vmstat's lines show no comments; `rsar -C` prints them with sar's reports".into(),
+            ));
+        }
         // As procps vmstat: no INTERVAL prints the one line since boot.
         let mode = s.mode_or_one_interval()?;
         Ok(Plan {
@@ -650,8 +691,45 @@ pub struct ExportPlan {
     pub labels: Vec<(String, String)>,
 }
 
+/// What `rsar export` parses but does not take: live sampling, comments and following
+/// (a backfill is a finished span). Hidden from its help, refused when given.
+const EXPORT_REFUSES: &[&str] = &[
+    "interval",
+    "count",
+    "save",
+    "comments",
+    "follow",
+    "proc_root",
+    "sys_root",
+];
+
 impl ExportArgs {
+    /// The command as parsed, its help showing only what export takes.
+    pub fn command() -> clap::Command {
+        EXPORT_REFUSES
+            .iter()
+            .fold(<Self as clap::CommandFactory>::command(), |cmd, id| {
+                cmd.mut_arg(*id, |a| a.hide(true))
+            })
+    }
+
     pub fn plan(&self) -> Result<ExportPlan, UsageError> {
+        let s = &self.source;
+        let refused = [
+            (
+                s.interval.is_some(),
+                "INTERVAL (-i SECS keeps a sample every SECS seconds)",
+            ),
+            (s.count.is_some(), "COUNT"),
+            (s.save.is_some(), "-o"),
+            (s.comments, "-C"),
+            (s.follow, "--follow"),
+        ];
+        if let Some((_, what)) = refused.iter().find(|(given, _)| *given) {
+            return Err(UsageError(format!(
+                "export writes a span of the logs once, so it takes no {what}"
+            )));
+        }
         if !self.source.from_logs() {
             return Err(UsageError(
                 "export reads the logs: give -f FILE, -N (days ago) or --since/--until".into(),
@@ -707,17 +785,48 @@ pub enum Mode {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// The whole command as documentation and shell completions see it: sar's flags, plus the
-/// `vmstat` and `tui` subcommands (which `main` dispatches on the first word, before sar's
-/// flags are parsed, so `rsar 1 5` never reads `1` as a subcommand).
+/// The whole command as `rsar --help`, `rsar help COMMAND`, the man pages and the shell
+/// completions see it: sar's flags, plus the subcommands. `main` dispatches those on the
+/// first word, before sar's flags are parsed, so `rsar 1 5` never reads `1` as one; what
+/// reaches clap as a subcommand here is only `help`.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
+    let subcommands = [
+        VmstatArgs::command().name("vmstat"),
+        PidstatArgs::command().name("pidstat"),
+        TopArgs::command().name("top"),
+        ExportArgs::command().name("export"),
+        TuiArgs::command().name("tui"),
+    ];
+    let names: Vec<&str> = subcommands.iter().map(|c| c.get_name()).collect();
+    let usage = format!(
+        "rsar [OPTIONS] [INTERVAL [COUNT]]\n       rsar {} [OPTIONS] [ARGS]\n       \
+         rsar help [COMMAND]",
+        names.join("|")
+    );
     Args::command()
-        .subcommand(VmstatArgs::command().name("vmstat"))
-        .subcommand(TuiArgs::command().name("tui"))
-        .subcommand(PidstatArgs::command().name("pidstat"))
-        .subcommand(TopArgs::command().name("top"))
-        .subcommand(ExportArgs::command().name("export"))
+        .override_usage(usage)
+        .args_conflicts_with_subcommands(true)
+        .subcommands(subcommands)
+}
+
+/// The one line a refused command line gets: clap's first line, and for a value outside
+/// a fixed set, the values accepted (clap prints those on a line of their own).
+pub fn usage_error_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = e.to_string();
+    let mut line = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_string();
+    if e.kind() == ErrorKind::InvalidValue {
+        if let Some(ContextValue::Strings(accepted)) = e.get(ContextKind::ValidValue) {
+            line.push_str(&format!("; accepted values: {}", accepted.join(", ")));
+        }
+    }
+    line
 }
 
 /// COUNT: a whole number of reports, at least one.
@@ -1140,20 +1249,27 @@ impl Source {
                 return Err(UsageError("--since is after --until".into()));
             }
         }
+        // The log directory, looked up only when a report reads it (not for -f FILE).
+        let dir = || -> Result<PathBuf, UsageError> {
+            self.log_dir
+                .clone()
+                .map_or_else(crate::settings::log_dir, Ok)
+                .map_err(UsageError)
+        };
         let files = match (&self.file, self.days_ago) {
             (Some(_), Some(_)) => {
                 return Err(UsageError("give either -f FILE or -N, not both".into()))
             }
             (Some(f), None) => Files::One(f.clone()),
             (None, Some(n)) => Files::Day {
-                dir: self.log_dir.clone(),
+                dir: dir()?,
                 days_ago: n,
             },
-            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => Files::Span {
-                dir: self.log_dir.clone(),
-            },
+            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => {
+                Files::Span { dir: dir()? }
+            }
             (None, None) => Files::Day {
-                dir: self.log_dir.clone(),
+                dir: dir()?,
                 days_ago: 0,
             },
         };

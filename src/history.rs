@@ -96,17 +96,17 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             let now = crate::probe::system_clock_ns();
             let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
             // Every part of the day: a clock set back can add parts after compression.
-            let parts = crate::store::day_files(dir, date)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            let parts = crate::store::day_files(dir, date).map_err(|e| unreadable_dir(dir, &e))?;
             if parts.is_empty() {
                 if let Some(sa) = sysstat_day_file(dir, date) {
                     return Ok(vec![sa]);
                 }
                 return Err(format!(
-                    "no log for {date} in {} ({}, or sysstat's {}): is rsadc recording? For a live report give an INTERVAL, e.g. `rsar -u 1 5`",
+                    "no log for {date} in {} ({}, or sysstat's {}): is rsadc recording?\n{}",
                     dir.display(),
                     crate::store::day_file_name(date),
-                    date.format("sa%d")
+                    date.format("sa%d"),
+                    start_hint(dir)
                 ));
             }
             Ok(parts)
@@ -115,8 +115,7 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             let now = crate::probe::system_clock_ns();
             let since = window.since_ns.unwrap_or(i64::MIN / 2);
             let until = window.until_ns.unwrap_or(now);
-            let mut days = crate::history::days_between(dir, since, until)
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            let mut days = days_between(dir, since, until).map_err(|e| unreadable_dir(dir, &e))?;
             if days.is_empty() {
                 days = sysstat_days_between(dir, since, until);
             }
@@ -126,4 +125,27 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             Ok(days)
         }
     }
+}
+
+/// Why the log directory cannot be listed. One that does not exist is the first run on a
+/// machine (or a mistyped --log-dir): say that there is no log yet and what to do.
+fn unreadable_dir(dir: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return format!(
+            "no log yet: {} does not exist, so rsadc has not recorded there\n{}",
+            dir.display(),
+            start_hint(dir)
+        );
+    }
+    format!("cannot list the log directory {}: {e}", dir.display())
+}
+
+/// How to get a log into `dir`, and the report that needs none.
+fn start_hint(dir: &Path) -> String {
+    format!(
+        "  Start the collector: `sudo systemctl enable --now rsadc` (installed by the package), \
+         or `sudo rsadc 10 {}` by hand.\n  \
+         Without a log, an INTERVAL reports live: `rsar 1 5` (CPU every second, five times).",
+        dir.display()
+    )
 }

@@ -5,7 +5,8 @@
 //! `source` (the logs, record by record; `history` picks the files and the window), the
 //! `pipeline` applies the window and `feed` pairs samples into intervals, `stats` computes
 //! sysstat's formulas, and a `report` renderer (tables, JSON, CSV, SVG, vmstat) or the
-//! `tui` shows them. `cli` and `time` read the command line; `wait` sleeps and catches
+//! `tui` shows them. `cli` and `time` read the command line, `settings` the machine's
+//! /etc/default/rsar; `wait` sleeps and catches
 //! SIGINT/SIGTERM.
 
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod probe;
 pub mod process;
 pub mod report;
 pub mod sample;
+pub mod settings;
 pub mod source;
 pub mod stats;
 pub mod store;

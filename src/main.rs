@@ -8,6 +8,7 @@ use rsar::probe::Probe;
 use rsar::report::{renderer, Layout, Render, Vmstat};
 use rsar::source::{Follow, Source, WindowStart};
 use rsar::store::DayWriter;
+use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -20,74 +21,65 @@ const EXIT_DATA: u8 = 2;
 const FOLLOW_POLL: Duration = Duration::from_millis(500);
 
 fn main() -> ExitCode {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if argv.get(1).is_some_and(|a| a == "tui") {
-        return tui(&argv[2..]);
-    }
+    let argv: Vec<OsString> = std::env::args_os().collect();
+    // The first word picks a subcommand before sar's flags are parsed, so that `rsar 1 5`
+    // never reads `1` as one; `rsar help [COMMAND]` is clap's (see `cli::command`).
+    let sub = |name: &str| {
+        let words = std::iter::once(OsString::from(format!("rsar {name}")));
+        words.chain(argv[2..].iter().cloned())
+    };
     match argv.get(1).and_then(|a| a.to_str()) {
-        Some("pidstat") => {
-            return subcommand(
-                &argv,
-                rsar::cli::PidstatArgs::command(),
-                rsar::cli::PidstatArgs::plan,
-                pidstat,
-            )
-        }
-        Some("top") => {
-            return subcommand(
-                &argv,
-                rsar::cli::TopArgs::command(),
-                rsar::cli::TopArgs::plan,
-                top,
-            )
-        }
-        Some("export") => {
-            return subcommand(
-                &argv,
-                <rsar::cli::ExportArgs as clap::CommandFactory>::command(),
-                rsar::cli::ExportArgs::plan,
-                |p| export(&p),
-            )
-        }
-        _ => {}
-    }
-    let planned = if argv.get(1).is_some_and(|a| a == "vmstat") {
-        let rest = std::iter::once("rsar vmstat".into()).chain(argv[2..].iter().cloned());
-        parse::<VmstatArgs>(rest).map(|a| a.plan())
-    } else {
-        parse::<Args>(argv).map(|a| a.plan())
-    };
-    let planned = match planned {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
-    match planned
-        .map_err(|e| Failure::Usage(e.to_string()))
-        .and_then(|plan| report(&plan))
-    {
-        Ok(code) => code,
-        Err(f) => f.report(),
+        Some("vmstat") => run_command(
+            sub("vmstat"),
+            VmstatArgs::command(),
+            VmstatArgs::plan,
+            |p| report(&p),
+        ),
+        Some("tui") => run_command(
+            sub("tui"),
+            rsar::cli::TuiArgs::command(),
+            rsar::cli::TuiArgs::plan,
+            tui,
+        ),
+        Some("pidstat") => run_command(
+            sub("pidstat"),
+            rsar::cli::PidstatArgs::command(),
+            rsar::cli::PidstatArgs::plan,
+            pidstat,
+        ),
+        Some("top") => run_command(
+            sub("top"),
+            rsar::cli::TopArgs::command(),
+            rsar::cli::TopArgs::plan,
+            top,
+        ),
+        Some("export") => run_command(
+            sub("export"),
+            rsar::cli::ExportArgs::command(),
+            rsar::cli::ExportArgs::plan,
+            |p| export(&p),
+        ),
+        _ => run_command(
+            argv.iter().cloned(),
+            rsar::cli::command(),
+            Args::plan,
+            |p| report(&p),
+        ),
     }
 }
 
 /// The command line, checked: `--help` and `--version` print and exit 0; a flag only sar
-/// has, or anything clap refuses, is one line naming the argument, and exit 1.
-fn parse<T: clap::Parser>(
-    args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Result<T, ExitCode> {
-    parse_with::<T>(T::command(), args)
-}
-
-/// The same, with the command built by hand (a subcommand that renames a shared flag).
+/// has, or anything clap refuses, is one line naming the argument (and, for a value, the
+/// accepted ones), and exit 1.
 fn parse_with<T: clap::FromArgMatches>(
     command: clap::Command,
-    args: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Result<T, ExitCode> {
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<T, Failure> {
     let args = normalize(args);
     // sar's flags that rsar lacks (the subcommands have their own flags: pidstat's -h).
     if command.get_name() == "rsar" {
         if let Some(e) = rsar::cli::sar_only_flag(&args) {
-            return Err(Failure::Usage(e.to_string()).report());
+            return Err(Failure::Usage(e.to_string()));
         }
     }
     command
@@ -96,33 +88,28 @@ fn parse_with<T: clap::FromArgMatches>(
         .map_err(|e| {
             if !e.use_stderr() {
                 let _ = e.print();
-                return ExitCode::SUCCESS;
+                return Failure::Done;
             }
-            let text = e.to_string();
-            let line = text.lines().next().unwrap_or_default();
-            Failure::Usage(line.trim_start_matches("error: ").to_string()).report()
+            Failure::Usage(rsar::cli::usage_error_line(&e))
         })
 }
 
-/// `rsar NAME ARGS…`: parse with `command`, plan, run; every failure is its exit code.
-fn subcommand<A: clap::FromArgMatches, P>(
-    argv: &[std::ffi::OsString],
+/// `rsar [NAME] ARGS…`: parse with `command`, plan, run; every failure is its exit code,
+/// and a usage error points at this command's own `--help`.
+fn run_command<A: clap::FromArgMatches, P>(
+    args: impl IntoIterator<Item = OsString>,
     command: clap::Command,
     plan: impl FnOnce(&A) -> Result<P, rsar::cli::UsageError>,
     run: impl FnOnce(P) -> Result<ExitCode, Failure>,
 ) -> ExitCode {
-    let name = format!("rsar {}", argv[1].to_string_lossy());
-    let rest = std::iter::once(name.into()).chain(argv[2..].iter().cloned());
-    let args = match parse_with::<A>(command, rest) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    match plan(&args)
-        .map_err(|e| Failure::Usage(e.to_string()))
-        .and_then(run)
-    {
+    let name = command.get_name().to_string();
+    match parse_with::<A>(command, args).and_then(|a| {
+        plan(&a)
+            .map_err(|e| Failure::Usage(e.to_string()))
+            .and_then(run)
+    }) {
         Ok(code) => code,
-        Err(f) => f.report(),
+        Err(f) => f.report(&name),
     }
 }
 
@@ -137,6 +124,9 @@ enum Failure {
     Data(String),
     #[error(transparent)]
     Pipeline(#[from] PipelineError),
+    /// Nothing went wrong and all is said (`--help`, `--version`).
+    #[error("")]
+    Done,
 }
 
 impl Failure {
@@ -150,17 +140,19 @@ impl Failure {
                 ExitCode::SUCCESS
             }
             Failure::Data(_) | Failure::Pipeline(_) => ExitCode::from(EXIT_DATA),
+            Failure::Done => ExitCode::SUCCESS,
         }
     }
 
-    /// Say it (unless silence is right) and exit with its code.
-    fn report(self) -> ExitCode {
+    /// Say it (unless silence is right) and exit with its code; a usage error points at
+    /// the help of `command` (`rsar`, `rsar top`).
+    fn report(self, command: &str) -> ExitCode {
         let code = self.exit_code();
         if code != ExitCode::SUCCESS {
             let _ = io::stdout().flush();
             eprintln!("rsar: {self}");
             if matches!(self, Failure::Usage(_)) {
-                eprintln!("Try 'rsar --help' for the flags and examples.");
+                eprintln!("Try '{command} --help' for the flags and examples.");
             }
         }
         code
@@ -385,40 +377,30 @@ fn log_source(
     Ok((source, layout))
 }
 
-fn tui(args: &[std::ffi::OsString]) -> ExitCode {
-    use rsar::cli::{TuiArgs, TuiPlan};
+/// `rsar tui`: the screen, live or replaying the logs.
+fn tui(plan: rsar::cli::TuiPlan) -> Result<ExitCode, Failure> {
+    use rsar::cli::TuiPlan;
     use rsar::tui::Feed;
-    let rest = std::iter::once("rsar tui".into()).chain(args.iter().cloned());
-    let plan = match parse::<TuiArgs>(rest) {
-        Ok(a) => a.plan(),
-        Err(code) => return code,
-    };
     let feed = match plan {
-        Ok(TuiPlan::Live {
+        TuiPlan::Live {
             proc_root,
             sys_root,
             interval,
             count,
             save,
-        }) => Feed::Live {
+        } => Feed::Live {
             proc_root,
             sys_root,
             interval,
             count,
             save,
         },
-        Ok(TuiPlan::Logs {
+        TuiPlan::Logs {
             files,
             window,
             comments,
-        }) => {
-            let paths = match rsar::history::log_files(&files, &window) {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("rsar: {e}");
-                    return ExitCode::from(EXIT_DATA);
-                }
-            };
+        } => {
+            let paths = rsar::history::log_files(&files, &window).map_err(Failure::Data)?;
             let poll = Duration::from_secs(1);
             let follow = match &files {
                 Files::One(_) => rsar::source::Follow::File { poll },
@@ -435,33 +417,25 @@ fn tui(args: &[std::ffi::OsString]) -> ExitCode {
                 comments,
             }
         }
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
     };
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() {
-        eprintln!(
-            "rsar: tui needs a terminal; for a report to a file or pipe use `rsar` without tui"
-        );
-        return ExitCode::from(EXIT_USAGE);
+        return Err(Failure::Usage(
+            "tui needs a terminal; for a report to a file or pipe use `rsar` without tui".into(),
+        ));
     }
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     match rsar::tui::run(feed, color) {
         // Damage found in the logs was on the screen; it is said again once the screen
         // is gone, and the exit code is a data problem's, as the reports' are.
-        Ok(damage) if damage.is_empty() => ExitCode::SUCCESS,
+        Ok(damage) if damage.is_empty() => Ok(ExitCode::SUCCESS),
         Ok(damage) => {
             for d in &damage {
                 eprintln!("rsar: {d}");
             }
-            ExitCode::from(EXIT_DATA)
+            Ok(ExitCode::from(EXIT_DATA))
         }
-        Err(e) => {
-            eprintln!("rsar: {e}");
-            ExitCode::from(EXIT_DATA)
-        }
+        Err(e) => Err(Failure::Data(e.to_string())),
     }
 }
 

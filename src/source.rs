@@ -264,6 +264,18 @@ fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
         ));
     }
     msg.push_str("; every other record was read");
+    if d.groups_left_out > 0 {
+        let left_out = format!(
+            "{} groups of samples were left out (their keyframe, or the sample before \
+             them, was damaged): those samples were read without them",
+            d.groups_left_out
+        );
+        if d.skipped() == 0 {
+            return format!("{}: {left_out}", path.display());
+        }
+        msg.push_str("; ");
+        msg.push_str(&left_out);
+    }
     msg
 }
 

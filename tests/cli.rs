@@ -8,11 +8,16 @@ use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
+mod common;
+
 fn rsar() -> Command {
     let mut c = Command::cargo_bin("rsar").unwrap();
     c.env("TZ", "UTC")
         .env("LC_ALL", "C")
-        .env_remove("S_TIME_FORMAT");
+        .env_remove("S_TIME_FORMAT")
+        // The machine's own /etc/default/rsar and RSAR_DIR stay out of these tests.
+        .env("RSAR_SETTINGS", "/nonexistent/rsar-settings")
+        .env_remove("RSAR_DIR");
     c
 }
 
@@ -317,8 +322,13 @@ fn no_interval_reads_todays_log_and_says_when_there_is_none() {
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("no log for"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("rsar -u 1 5"),
+        r.stderr.contains("`rsar 1 5`"),
         "points at live mode: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("rsadc"),
+        "and at the collector: {}",
         r.stderr
     );
 }
@@ -445,4 +455,295 @@ fn fs_keeps_the_filesystems_named_as_sars_fs_does() {
     let none = run(&["-F", "--fs=/dev/no-such-disk", "1", "1"]);
     assert_eq!(none.code, Some(0));
     assert!(!none.stdout.contains("Summary"), "{}", none.stdout);
+}
+
+/// stdout, stderr and the exit code of `rsar ARGS` with `env` set.
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut c = rsar();
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.args(args).output().unwrap();
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code(),
+    }
+}
+
+/// A log directory holding today's log with a few live samples, as rsadc writes it.
+fn todays_log() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(common::rsadc_bin())
+        .args(["0.2", "3", &format!("{}/", dir.path().display())])
+        .env("TZ", "UTC")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn the_first_run_without_logs_says_how_to_start_rsadc_and_how_to_report_live() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("never-recorded");
+    let m = missing.to_str().unwrap();
+    for (args, env) in [
+        // `rsar` alone, where rsadc never ran (the log directory comes from RSAR_DIR).
+        (&[][..], &[("RSAR_DIR", m)][..]),
+        (&["--log-dir", m][..], &[][..]),
+        (&["-q", "--since", "1h ago", "--log-dir", m][..], &[][..]),
+        (&["tui", "-1", "--log-dir", m][..], &[][..]),
+        (
+            &["vmstat", "--since", "1h ago", "--log-dir", m][..],
+            &[][..],
+        ),
+    ] {
+        let r = run_env(args, env);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+        let e = &r.stderr;
+        assert!(e.starts_with("rsar: no log yet: "), "{args:?}: {e}");
+        assert!(e.contains(&format!("{m} does not exist")), "{args:?}: {e}");
+        assert!(!e.contains("os error"), "{args:?}: {e}");
+        assert!(e.contains("systemctl enable --now rsadc"), "{args:?}: {e}");
+        assert!(e.contains(&format!("rsadc 10 {m}")), "{args:?}: {e}");
+        assert!(e.contains("`rsar 1 5`"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn the_log_directory_comes_from_the_command_line_then_the_environment_then_the_settings_file() {
+    let logs = todays_log();
+    let l = logs.path().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let settings = |dir: &str| {
+        let path = tmp.path().join(dir.replace('/', "_"));
+        // As packaging/default/rsar writes it, quoted the way a user might.
+        std::fs::write(
+            &path,
+            format!("# Where the daily logs go.\nRSAR_INTERVAL=10\nRSAR_DIR=\"{dir}\"\n"),
+        )
+        .unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (elsewhere, nowhere) = ("/nonexistent/from-env", "/nonexistent/from-the-file");
+    let rows = |r: &Run| r.stdout.lines().filter(|l| l.contains(" all ")).count();
+    // The settings file alone.
+    let r = run_env(&["-u"], &[("RSAR_SETTINGS", &settings(l))]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(rows(&r) >= 2, "{}", r.stdout);
+    // The environment before the file.
+    let r = run_env(
+        &["-u"],
+        &[("RSAR_SETTINGS", &settings(l)), ("RSAR_DIR", elsewhere)],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains(elsewhere), "{}", r.stderr);
+    let r = run_env(
+        &["-u"],
+        &[("RSAR_SETTINGS", &settings(nowhere)), ("RSAR_DIR", l)],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // The command line before both.
+    let r = run_env(
+        &["-u", "--log-dir", l],
+        &[
+            ("RSAR_SETTINGS", &settings(nowhere)),
+            ("RSAR_DIR", elsewhere),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(rows(&r) >= 2, "{}", r.stdout);
+    // Subcommands read the same directory.
+    let r = run_env(&["vmstat", "-1"], &[("RSAR_SETTINGS", &settings(nowhere))]);
+    assert!(r.stderr.contains(nowhere), "{}", r.stderr);
+}
+
+const SUBCOMMANDS: [&str; 5] = ["vmstat", "pidstat", "top", "export", "tui"];
+
+#[test]
+fn help_lists_every_subcommand_and_rsar_help_shows_each() {
+    let top = run(&["--help"]);
+    assert_eq!(top.code, Some(0));
+    let usage: Vec<&str> = top
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Usage:"))
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(
+        usage
+            .iter()
+            .any(|l| l.contains("rsar vmstat|pidstat|top|export|tui")),
+        "{usage:?}"
+    );
+    assert!(usage.iter().any(|l| l.contains("rsar help")), "{usage:?}");
+    let commands: Vec<&str> = top
+        .stdout
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    for sub in SUBCOMMANDS {
+        assert!(commands.contains(&sub), "{sub} in {commands:?}");
+    }
+    // `rsar help` is `rsar --help`; `rsar help NAME` is `rsar NAME --help`.
+    let help = run(&["help"]);
+    assert_eq!(help.code, Some(0), "{}", help.stderr);
+    assert_eq!(help.stdout, top.stdout);
+    for sub in SUBCOMMANDS {
+        let via_help = run(&["help", sub]);
+        assert_eq!(via_help.code, Some(0), "{sub}: {}", via_help.stderr);
+        let own = run(&[sub, "--help"]);
+        assert_eq!(own.code, Some(0), "{sub}: {}", own.stderr);
+        let usage = |s: &str| {
+            s.lines()
+                .find(|l| l.starts_with("Usage:"))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(
+            usage(&via_help.stdout).starts_with(&format!("Usage: rsar {sub} ")),
+            "{sub}: {}",
+            via_help.stdout
+        );
+        assert_eq!(usage(&via_help.stdout), usage(&own.stdout), "{sub}");
+    }
+    let r = run(&["help", "nosuch"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("'nosuch'"), "{}", r.stderr);
+}
+
+#[test]
+fn a_subcommands_usage_error_points_at_its_own_help_and_lists_accepted_values() {
+    for (args, says, help) in [
+        (
+            &["top", "-o", "FOO"][..],
+            &["'FOO'", "%CPU", "%MEM", "PID"][..],
+            "rsar top --help",
+        ),
+        (
+            &["vmstat", "-S", "x"][..],
+            &["'x'", "k, K, m, M"][..],
+            "rsar vmstat --help",
+        ),
+        (
+            &["pidstat", "-p", "x"][..],
+            &["-p"][..],
+            "rsar pidstat --help",
+        ),
+        (
+            &["export", "--bogus"][..],
+            &["--bogus"][..],
+            "rsar export --help",
+        ),
+        (&["tui", "0"][..], &["INTERVAL"][..], "rsar tui --help"),
+        (
+            &["--format", "xml", "1"][..],
+            &["'xml'", "json", "csv"][..],
+            "rsar --help",
+        ),
+    ] {
+        let r = run(args);
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{args:?}: {}", r.stderr);
+        for s in says {
+            assert!(lines[0].contains(s), "{args:?}: {s} in {}", r.stderr);
+        }
+        assert_eq!(
+            lines[1],
+            format!("Try '{help}' for the flags and examples."),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn each_subcommands_help_shows_only_what_it_takes() {
+    let help = |sub: &str| run(&[sub, "--help"]).stdout;
+    let export = help("export");
+    for refused in [
+        "INTERVAL",
+        "COUNT",
+        "-o <FILE>",
+        "  -C ",
+        "--follow",
+        "--proc-root",
+    ] {
+        assert!(!export.contains(refused), "{refused} in {export}");
+    }
+    for taken in ["--label", "-f <FILE>", "--since", "-i <SECS>", "--log-dir"] {
+        assert!(export.contains(taken), "{taken} in {export}");
+    }
+    // What export's help leaves out, export refuses, naming it.
+    for (args, names) in [
+        (&["-1", "600"][..], "INTERVAL"),
+        (&["-1", "--follow"][..], "--follow"),
+        (&["-1", "-C"][..], "-C"),
+        (&["-1", "-o", "/nonexistent/x"][..], "-o"),
+    ] {
+        let r = run(&[&["export"][..], args].concat());
+        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(names), "{args:?}: {}", r.stderr);
+    }
+    // Neither the screen nor vmstat prints averages on Ctrl-C.
+    for sub in ["tui", "vmstat"] {
+        let h = help(sub);
+        assert!(!h.contains("averages"), "{sub}: {h}");
+    }
+    assert!(!help("vmstat").contains("  -C "));
+}
+
+#[test]
+fn follow_started_with_sigint_ignored_still_stops_on_it_with_the_averages() {
+    // A non-interactive shell starts a background job with SIGINT ignored; live mode and
+    // --follow both take SIGINT back, print the averages and exit 0.
+    let logs = todays_log();
+    let bin = assert_cmd::cargo::cargo_bin("rsar");
+    let script = format!(
+        "trap '' INT; exec {} -u --follow --log-dir {}",
+        bin.display(),
+        logs.path().display()
+    );
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .env("TZ", "UTC")
+        .env("RSAR_SETTINGS", "/nonexistent/rsar-settings")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    // Banner, blank, header, a row: the log's samples are out, rsar now waits for more.
+    for _ in 0..4 {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let ignored = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(|m| u64::from_str_radix(m.trim(), 16).unwrap())
+        .unwrap();
+    assert_eq!(ignored & 2, 0, "SIGINT is still ignored: {status}");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        rest.lines().any(|l| l.starts_with("Average:        all")),
+        "{rest:?}"
+    );
 }

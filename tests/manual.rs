@@ -1,6 +1,7 @@
-//! The man page and shell completions of rsar are generated from its clap definitions
+//! The man pages and shell completions of rsar are generated from its clap definitions
 //! (plus the hand-written sections in man/src/) and checked in: this test fails when they
-//! are stale. `RSAR_BLESS=1 cargo test --test manual` writes them anew.
+//! are stale. `RSAR_BLESS=1 cargo test --test manual` writes them anew. Each subcommand
+//! has its page, `rsar-NAME(1)`, packaged with the others.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
@@ -8,7 +9,7 @@
 mod man;
 
 use clap_complete::Shell;
-use man::man_page;
+use man::{man_page, subcommand_page};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -86,14 +87,82 @@ fn the_man_page_is_current() {
         "[\\fB\\-f\\fR \\fIFILE\\fR]",
         "[\\fIINTERVAL\\fR [\\fICOUNT\\fR]]",
         "\\fBrsar vmstat\\fR",
+        "\\fBrsar pidstat\\fR",
+        "\\fBrsar top\\fR",
+        "\\fBrsar export\\fR",
         "\\fBrsar tui\\fR",
     ] {
         assert!(synopsis.contains(form), "{form} in {synopsis}");
     }
     // Each subcommand has its section.
-    for section in ["VMSTAT", "THE TERMINAL UI"] {
+    for section in ["SUBCOMMANDS", "VMSTAT", "THE TERMINAL UI"] {
         assert!(text.contains(&format!(".SH \"{section}\"")), "{section}");
     }
+}
+
+#[test]
+fn each_subcommand_has_its_own_page_generated_and_packaged() {
+    let rsar = rsar::cli::command();
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let top = String::from_utf8(std::fs::read(root().join("man/rsar.1")).unwrap()).unwrap();
+    let mut pages = 0;
+    for sub in rsar.get_subcommands() {
+        let name = format!("rsar-{}", sub.get_name());
+        let page = subcommand_page(
+            "rsar",
+            sub,
+            "1",
+            &root().join(format!("man/src/{name}.1.roff")),
+        );
+        let file = format!("man/{name}.1");
+        check(&root().join(&file), &page);
+        let text = String::from_utf8(page).unwrap();
+        assert!(text.contains(&format!("\n.TH {name} 1 ")), "{name}: title");
+        for section in [
+            "NAME",
+            "SYNOPSIS",
+            "DESCRIPTION",
+            "OPTIONS",
+            "EXAMPLES",
+            "SEE ALSO",
+        ] {
+            assert!(
+                text.contains(&format!(".SH {section}"))
+                    || text.contains(&format!(".SH \"{section}\"")),
+                "{name}: {section}"
+            );
+        }
+        // Its synopsis is the command as typed; its options are those it takes.
+        let synopsis =
+            &text[text.find(".SH SYNOPSIS").unwrap()..text.find(".SH DESCRIPTION").unwrap()];
+        let typed = format!("\\fBrsar {}\\fR", sub.get_name());
+        assert!(synopsis.contains(&typed), "{name}: {synopsis}");
+        for a in sub.get_arguments().filter(|a| a.is_hide_set()) {
+            let shown = match (a.get_long(), a.get_value_names()) {
+                (Some(long), _) => format!("\\-\\-{}", long.replace('-', "\\-")),
+                (None, Some(v)) if a.is_positional() => format!("\\fI{}\\fR", v[0]),
+                _ => continue,
+            };
+            assert!(!synopsis.contains(&shown), "{name}: hidden {shown} shown");
+        }
+        // rsar(1) points at it, and both packages install it.
+        assert!(
+            top.contains(&format!("\\fB{}\\fR(1)", name.replace('-', "\\-"))),
+            "{name}"
+        );
+        assert!(
+            manifest.contains(&format!("[\"{file}\", \"usr/share/man/man1/\", \"644\"]")),
+            "{file} is not in the .deb's assets"
+        );
+        assert!(
+            manifest.contains(&format!(
+                "{{ source = \"{file}\", dest = \"/usr/share/man/man1/{name}.1\""
+            )),
+            "{file} is not in the .rpm's assets"
+        );
+        pages += 1;
+    }
+    assert_eq!(pages, 5, "vmstat, pidstat, top, export, tui");
 }
 
 #[test]

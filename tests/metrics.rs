@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{fixture, golden, rsadc_bin, tempdir, text};
+use common::{fixture, golden, oracle_missing, rsadc_bin, tempdir, text};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -158,7 +158,7 @@ fn metrics_of_a_fixture_tree_are_pinned_in_both_formats_and_pass_promtool() {
                 Vec::<String>::new()
             );
         }
-        None => eprintln!("promtool not found (apt-get download prometheus): lint skipped"),
+        None => oracle_missing("promtool (apt-get download prometheus)"),
     }
 }
 
@@ -389,7 +389,7 @@ fn eventually<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T>
 #[test]
 fn a_real_prometheus_scrapes_rsadc() {
     let Some(prometheus) = prometheus_tool("prometheus") else {
-        eprintln!("prometheus not found (apt-get download prometheus): test skipped");
+        oracle_missing("prometheus (apt-get download prometheus)");
         return;
     };
     let served = serve(None, &[]);
@@ -490,7 +490,7 @@ fn export_is_series_major_openmetrics_that_promtool_backfills_and_prometheus_ser
     let (Some(promtool), Some(prometheus)) =
         (prometheus_tool("promtool"), prometheus_tool("prometheus"))
     else {
-        eprintln!("promtool/prometheus not found (apt-get download prometheus): backfill skipped");
+        oracle_missing("promtool and prometheus (apt-get download prometheus)");
         return;
     };
     let om = d.path().join("history.om");

@@ -311,13 +311,20 @@ fn an_interval_not_shown_is_not_averaged() {
         rx_packets,
         ..Default::default()
     };
+    // lo is always there (a sample without any interface could not read /proc/net/dev:
+    // a gap, not every interface gone).
+    let lo = rsar::sample::NetCounters {
+        name: "lo".into(),
+        ..Default::default()
+    };
     let mut a = at(0);
     let mut b = at(10);
-    let c = at(20);
+    let mut c = at(20);
     let mut d = at(30);
-    a.net = vec![iface(0)];
-    b.net = vec![iface(100)];
-    d.net = vec![iface(50)];
+    a.net = vec![iface(0), lo.clone()];
+    b.net = vec![iface(100), lo.clone()];
+    c.net = vec![lo.clone()];
+    d.net = vec![iface(50), lo];
     let report = table(&sel(|s| s.net_dev = true), vec![a, b, c, d]);
     // 100 packets in a → b, none shown for b → c, 50 (from zero, new) in c → d: 150 in
     // the 20 s that showed eth0.

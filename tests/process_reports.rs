@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{rsadc_bin, rsar_bin, tempdir, text};
+use common::{oracle_missing, rsadc_bin, rsar_bin, tempdir, text};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
@@ -40,7 +40,7 @@ fn stuck(dir: &Path) -> Option<Child> {
     let bin = dir.join("rsar_dstate");
     let built = Command::new("cc").arg("-o").arg(&bin).arg(&src).status();
     if !built.is_ok_and(|s| s.success()) {
-        eprintln!("no C compiler: the D-state part is skipped");
+        oracle_missing("a C compiler (cc), for the D-state part");
         return None;
     }
     Some(Command::new(&bin).spawn().unwrap())

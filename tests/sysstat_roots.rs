@@ -1,11 +1,8 @@
 //! rsar against sysstat's own pinned outputs: rsadc samples sysstat's fake /proc and /sys
-//! trees (`../shared/sysstat-tests/roots`) in the sequences and at the clock times of
+//! trees (`tests/fixtures/sysstat/roots`) in the sequences and at the clock times of
 //! sysstat's test scripts, rsar reports the log, and every row must equal the row sysstat's
-//! sar printed (`../shared/sysstat-tests/expected`), except the deviations listed below,
+//! sar printed (`tests/fixtures/sysstat/expected`), except the deviations listed below,
 //! each with its reason (README.md, "The numbers": where rsar differs, on purpose).
-//!
-//! The shared folder is read at test time and never copied into the repository; without it
-//! the tests say so and pass.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
@@ -14,16 +11,6 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-fn shared() -> Option<PathBuf> {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/sysstat-tests");
-    if d.join("roots").is_dir() && d.join("expected").is_dir() {
-        Some(d)
-    } else {
-        eprintln!("skipped: {} is not here", d.display());
-        None
-    }
-}
 
 /// One step of a sysstat test script: a sample of a root, a restart record, or a comment,
 /// at a Unix time.
@@ -352,7 +339,7 @@ fn whole_disks(item: &str) -> bool {
 /// has, each compared on its own rsar command line.
 #[test]
 fn sar_a_over_sysstats_data_tmp() {
-    let Some(shared) = shared() else { return };
+    let shared = sysstat_tests();
     let d = tempdir();
     let log = record(&shared, DATA, d.path());
     let expected = std::fs::read_to_string(shared.join("expected/expected2.sar-all")).unwrap();
@@ -392,7 +379,7 @@ fn sar_a_over_sysstats_data_tmp() {
 /// against its root2 counters.
 #[test]
 fn cpus_going_offline_and_back_as_sysstat_00150() {
-    let Some(shared) = shared() else { return };
+    let shared = sysstat_tests();
     let d = tempdir();
     let log = record(&shared, CPU_OFF_ON, d.path());
     let expected = std::fs::read_to_string(shared.join("expected/expected.sar-CPUoffon")).unwrap();
@@ -413,7 +400,7 @@ fn cpus_going_offline_and_back_as_sysstat_00150() {
 /// each device's Average is its one row, root4 → root5.
 #[test]
 fn root6b_without_sys_shows_no_disks_and_is_not_averaged() {
-    let Some(shared) = shared() else { return };
+    let shared = sysstat_tests();
     let d = tempdir();
     let log = record(
         &shared,
@@ -451,7 +438,7 @@ fn root6b_without_sys_shows_no_disks_and_is_not_averaged() {
 #[test]
 fn json_as_sadf_j_over_sysstats_data_tmp() {
     use serde_json::Value;
-    let Some(shared) = shared() else { return };
+    let shared = sysstat_tests();
     let d = tempdir();
     let log = record(&shared, DATA, d.path());
     let out = run(

@@ -567,11 +567,12 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
         .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
     {
         v.clear();
-        v.push(s.rate(d.all()));
+        v.push(per_second(d.all(), s.held.interrupts));
         if let Some(cpus) = &cpus {
             v.extend(
-                cpus.iter()
-                    .map(|&n| s.rate(d.per_cpu.get(n).copied().unwrap_or(0))),
+                cpus.iter().map(|&n| {
+                    per_second(d.per_cpu.get(n).copied().unwrap_or(0), s.held.interrupts)
+                }),
             );
         }
         out.push(Some(&d.name), &v);
@@ -663,12 +664,12 @@ const NET_NFSD: &[Column] = &[
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
-fn nfs_values(d: &Option<Vec<u64>>, n: usize, s: &IntervalStats, out: &mut Rows) {
+fn nfs_values(d: &Option<Vec<u64>>, n: usize, seconds: f64, out: &mut Rows) {
     let mut v = [0.0; 16];
     let v = &mut v[..n];
     if let Some(d) = d {
         for (v, &d) in v.iter_mut().zip(d) {
-            *v = s.rate(d);
+            *v = per_second(d, seconds);
         }
     }
     out.push(None, v);
@@ -758,7 +759,11 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.swap_pages.is_some(),
         values: |_, s, out| {
             if let Some(w) = s.swap_pages {
-                out.push(None, &[s.rate(w.pswpin), s.rate(w.pswpout)]);
+                let secs = s.held.swap_pages;
+                out.push(
+                    None,
+                    &[per_second(w.pswpin, secs), per_second(w.pswpout, secs)],
+                );
             }
         },
     },
@@ -779,7 +784,8 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.paging.is_some(),
         values: |sel, s, out| {
             if let Some(p) = s.paging {
-                let r = p.rates(s.seconds);
+                let seconds = s.held.paging;
+                let r = p.rates(seconds);
                 let v = match sel.sar_version {
                     SarVersion::V12_6 => [
                         r.pgpgin,
@@ -789,7 +795,7 @@ pub static REPORTS: &[Report] = &[
                         r.pgfree,
                         r.pgscank,
                         r.pgscand,
-                        p.pgsteal_12_6 as f64 / s.seconds,
+                        p.pgsteal_12_6 as f64 / seconds,
                         p.vmeff_12_6(),
                         0.0,
                     ],
@@ -814,13 +820,16 @@ pub static REPORTS: &[Report] = &[
         selected: |sel| sel.io,
         select: |sel| sel.io = true,
         columns: |_| IO,
-        available: always,
+        // Not over an interval that either sample lacked /proc/diskstats for.
+        available: |s| s.held.disks > 0.0,
         values: |_, s, out| {
-            let r = s.io();
-            out.push(
-                None,
-                &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
-            );
+            if s.held.disks > 0.0 {
+                let r = s.io();
+                out.push(
+                    None,
+                    &[r.tps, r.rtps, r.wtps, r.dtps, r.bread, r.bwrtn, r.bdscd],
+                );
+            }
         },
     },
     Report {
@@ -992,7 +1001,7 @@ pub static REPORTS: &[Report] = &[
             let mut v = [0.0; 6];
             for (line, d) in &s.serial {
                 for (v, &d) in v.iter_mut().zip(d) {
-                    *v = s.rate(d);
+                    *v = per_second(d, s.held.serial);
                 }
                 out.push_numbered(*line as usize, &v[..d.len().min(6)]);
             }
@@ -1090,7 +1099,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfs = true,
         columns: |_| NET_NFS,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s, out),
+        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s.held.nfs, out),
     },
     Report {
         table: Table::NetNfsd,
@@ -1104,7 +1113,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfsd = true,
         columns: |_| NET_NFSD,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s, out),
+        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s.held.nfsd, out),
     },
     Report {
         table: Table::NetSock,
@@ -1140,7 +1149,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.held.snmp, out),
     },
     Report {
         table: Table::NetEip,
@@ -1154,7 +1163,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.held.snmp, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1168,7 +1177,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.held.snmp, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1182,7 +1191,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.held.snmp, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1196,7 +1205,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.held.snmp, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1213,7 +1222,7 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.held.snmp, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1227,7 +1236,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.held.snmp, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1260,7 +1269,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1274,7 +1283,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.held.snmp6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1288,7 +1297,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1302,7 +1311,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.held.snmp6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1316,7 +1325,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.seconds, out),
+        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.held.snmp6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1409,7 +1418,7 @@ pub static REPORTS: &[Report] = &[
                 let l = p.levels.mean();
                 out.push(
                     None,
-                    &[l.some10, l.some60, l.some300, p.some_pct(s.seconds)],
+                    &[l.some10, l.some60, l.some300, p.some_pct(s.held.psi_cpu)],
                 );
             }
         },
@@ -1426,7 +1435,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.psi_io = true,
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s, out| psi_values(s.psi.io, s.seconds, out),
+        values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -1440,9 +1449,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.psi_mem = true,
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s, out| psi_values(s.psi.memory, s.seconds, out),
+        values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
     },
 ];
+
+/// A count over `seconds` (a group's `IntervalStats::held` seconds), per second.
+fn per_second(count: u64, seconds: f64) -> f64 {
+    count as f64 / seconds
+}
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
 fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
@@ -1456,10 +1470,16 @@ fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out
 
 /// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
 fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
-    let row = |out: &mut Rows, c: &SoftnetDelta| {
-        out.push_numbered(c.cpu as usize, &c.values(s.seconds));
+    // Without softnet lines the `all` row is zeros, as sar prints it: over the interval.
+    let seconds = if s.held.softnet > 0.0 {
+        s.held.softnet
+    } else {
+        s.seconds
     };
-    let all = SoftnetDelta::total(&s.softnet).values(s.seconds);
+    let row = |out: &mut Rows, c: &SoftnetDelta| {
+        out.push_numbered(c.cpu as usize, &c.values(seconds));
+    };
+    let all = SoftnetDelta::total(&s.softnet).values(seconds);
     match &sel.cpus {
         CpuList::Total => out.push(Some("all"), &all),
         CpuList::All => {

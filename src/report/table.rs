@@ -775,7 +775,7 @@ mod tests {
             .collect();
         assert_eq!(
             always,
-            ["-u", "-w", "-b", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
+            ["-u", "-w", "-d", "-n DEV", "-n EDEV", "-n NFS", "-n NFSD"]
         );
     }
 }

@@ -11,6 +11,10 @@
 //! - Any other field that goes backwards counts 0.
 //! - A device that disappears simply has no row; one that was never used (no I/O
 //!   completed since boot) is skipped by `-d`, as sar does.
+//! - A sample without any device lacked /proc/diskstats (it could not be read that
+//!   second): the intervals on either side of it have no rows, and the devices after it
+//!   are not new ones (`IntervalStats::between`); diffing them against zeros would print
+//!   everything since boot over one interval.
 //! - A device's average is over the intervals in which `-d` showed it: an interval in
 //!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
 //!   neither its deltas nor its seconds.

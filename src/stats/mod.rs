@@ -11,6 +11,14 @@
 //! and it sums levels so that their mean can be taken. A device is averaged over the
 //! intervals that showed it, with its own seconds. Nothing here knows where samples
 //! came from or how they are shown.
+//!
+//! A sample may lack a group (its /proc file could not be read that second). A rate is
+//! taken only between two samples that both hold the group: an interval either end of
+//! which lacks it has no value for the group (a gap, as for a device that is missing), and
+//! the group's average covers only the seconds of the intervals that had it
+//! (`HeldSeconds`). A whole group missing from the earlier sample is not a set of devices
+//! registered since: diffing them against zeros would print everything since boot as one
+//! interval.
 
 mod counters;
 mod cpu;
@@ -98,6 +106,79 @@ pub struct IntervalStats {
     /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
     /// overrun); a line new since the earlier sample counts from 0, as sar.
     pub serial: Vec<(u32, Vec<u64>)>,
+    /// Seconds each group's deltas cover.
+    pub held: HeldSeconds,
+}
+
+/// The seconds each group's deltas cover: in one interval, its seconds for a group both
+/// samples hold and 0 for one that either lacks; added up for an average, so that a
+/// group's average rate is over the intervals that had it, never over a gap. (CPU and
+/// kernel counters come from /proc/stat, without which there is no sample: they always
+/// cover `IntervalStats::seconds`. Devices and interfaces carry their own seconds.)
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct HeldSeconds {
+    /// `-b`: the block devices.
+    pub disks: f64,
+    pub swap_pages: f64,
+    pub paging: f64,
+    pub psi_cpu: f64,
+    pub psi_io: f64,
+    pub psi_memory: f64,
+    pub snmp: f64,
+    pub snmp6: f64,
+    pub softnet: f64,
+    pub interrupts: f64,
+    pub nfs: f64,
+    pub nfsd: f64,
+    pub serial: f64,
+}
+
+impl HeldSeconds {
+    fn add(&mut self, o: &HeldSeconds) {
+        let mut o = *o;
+        for (m, t) in self.each().into_iter().zip(o.each()) {
+            *m += *t;
+        }
+    }
+
+    fn each(&mut self) -> [&mut f64; 13] {
+        [
+            &mut self.disks,
+            &mut self.swap_pages,
+            &mut self.paging,
+            &mut self.psi_cpu,
+            &mut self.psi_io,
+            &mut self.psi_memory,
+            &mut self.snmp,
+            &mut self.snmp6,
+            &mut self.softnet,
+            &mut self.interrupts,
+            &mut self.nfs,
+            &mut self.nfsd,
+            &mut self.serial,
+        ]
+    }
+}
+
+/// The items of a group with items (devices, interfaces, CPUs' softnet lines...) that an
+/// interval has deltas for: the later sample's, when the earlier one held the group too;
+/// none when it lacked the group. (Every machine has some of each, so a sample without
+/// any lacked the file.)
+fn held_in_both<'a, T>(prev: &[T], curr: &'a [T]) -> &'a [T] {
+    if prev.is_empty() {
+        &[]
+    } else {
+        curr
+    }
+}
+
+/// `seconds` when both samples hold a group, else 0.
+fn held(both: bool, seconds: f64) -> f64 {
+    if both {
+        seconds
+    } else {
+        0.0
+    }
 }
 
 impl IntervalStats {
@@ -117,8 +198,7 @@ impl IntervalStats {
             (Some(p), Some(c)) => Some(PagingDelta::between(p, c)),
             _ => None,
         };
-        let disks = curr
-            .disks
+        let disks = held_in_both(&prev.disks, &curr.disks)
             .iter()
             .map(|c| {
                 let p = prev
@@ -131,8 +211,7 @@ impl IntervalStats {
                 }
             })
             .collect();
-        let net = curr
-            .net
+        let net = held_in_both(&prev.net, &curr.net)
             .iter()
             .map(|c| NetDelta {
                 seconds,
@@ -145,6 +224,28 @@ impl IntervalStats {
                 (Some(p), Some(c)) => Some(PsiDelta::between(p, c)),
                 _ => None,
             };
+        let pair = |p: bool, c: bool| held(p && c, seconds);
+        let held = HeldSeconds {
+            disks: pair(!prev.disks.is_empty(), !curr.disks.is_empty()),
+            swap_pages: pair(prev.swap.is_some(), curr.swap.is_some()),
+            paging: pair(prev.paging.is_some(), curr.paging.is_some()),
+            psi_cpu: pair(prev.pressure.cpu.is_some(), curr.pressure.cpu.is_some()),
+            psi_io: pair(prev.pressure.io.is_some(), curr.pressure.io.is_some()),
+            psi_memory: pair(
+                prev.pressure.memory.is_some(),
+                curr.pressure.memory.is_some(),
+            ),
+            snmp: pair(prev.snmp.is_some(), curr.snmp.is_some()),
+            snmp6: pair(prev.snmp6.is_some(), curr.snmp6.is_some()),
+            softnet: pair(!prev.softnet.is_empty(), !curr.softnet.is_empty()),
+            interrupts: pair(
+                !prev.interrupts.lines.is_empty(),
+                !curr.interrupts.lines.is_empty(),
+            ),
+            nfs: pair(prev.nfs.is_some(), curr.nfs.is_some()),
+            nfsd: pair(prev.nfsd.is_some(), curr.nfsd.is_some()),
+            serial: pair(!prev.serial.is_empty(), !curr.serial.is_empty()),
+        };
         Some(IntervalStats {
             start_ns: prev.time.wall_ns,
             end_ns: curr.time.wall_ns,
@@ -190,8 +291,7 @@ impl IntervalStats {
                 .sockets6
                 .as_ref()
                 .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
-            softnet: curr
-                .softnet
+            softnet: held_in_both(&prev.softnet, &curr.softnet)
                 .iter()
                 .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
                 .collect(),
@@ -204,19 +304,23 @@ impl IntervalStats {
                 .ktables
                 .as_ref()
                 .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
-            interrupts: IrqInterval::between(&prev.interrupts, &curr.interrupts),
+            interrupts: if prev.interrupts.lines.is_empty() {
+                None
+            } else {
+                IrqInterval::between(&prev.interrupts, &curr.interrupts)
+            },
             filesystems: curr.filesystems.clone(),
             cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
             nfs: counter_deltas(&prev.nfs, &curr.nfs),
             nfsd: counter_deltas(&prev.nfsd, &curr.nfsd),
-            serial: curr
-                .serial
+            serial: held_in_both(&prev.serial, &curr.serial)
                 .iter()
                 .filter_map(|c| {
                     let p = prev.serial.iter().find(|p| p.line == c.line).copied();
                     counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
                 })
                 .collect(),
+            held,
         })
     }
 
@@ -224,6 +328,7 @@ impl IntervalStats {
     pub fn add(&mut self, o: &IntervalStats) {
         self.end_ns = o.end_ns;
         self.seconds += o.seconds;
+        self.held.add(&o.held);
         self.cpu.add(&o.cpu);
         self.tasks.add(&o.tasks);
         merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
@@ -295,7 +400,7 @@ impl IntervalStats {
 
     /// `sar -b`.
     pub fn io(&self) -> IoRates {
-        IoRates::over(&self.disks, self.seconds)
+        IoRates::over(&self.disks, self.held.disks)
     }
 }
 

@@ -8,6 +8,9 @@
 //!   32-bit range wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 −
 //!   old. Otherwise it was reset (a driver clearing one statistic) and counts 0, as sar
 //!   prints it: not the 2^32 events a wrap from a small value would mean.
+//! - A sample without any interface lacked /proc/net/dev: the intervals on either side of
+//!   it have no rows (`IntervalStats::between`), rather than every interface counted from
+//!   zero after it.
 //! - An interface's average is over the intervals in which it was there: an interval in
 //!   which it had no row counts neither its deltas nor its seconds.
 

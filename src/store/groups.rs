@@ -769,6 +769,8 @@ pub struct GroupState {
     pub prev: [Option<Prev>; NGROUPS],
     /// The boot id of the last time key read.
     pub boot_id: Option<String>,
+    /// Group blocks left out of the samples read (`decode_sample`), since last taken.
+    pub left_out: u64,
     /// Scratch, reused from sample to sample: an item's values as its group takes them,
     /// and the values a step is decoded against.
     raw: Vec<Option<u64>>,
@@ -803,6 +805,15 @@ fn blocks<'a, 'c>(
 }
 
 /// Decode a format-2 sample record's payload.
+///
+/// A block of an optional group that cannot be decoded although the reader has met the
+/// group's key (its key was damaged since, or it is a step and the sample before lacked
+/// the group) is left out: the sample is read without that group, a gap in it as when
+/// its file could not be read, and `GroupState::left_out` counts it. The sample itself is
+/// refused only when such a block is of a group every sample has (time, CPUs, kernel
+/// counters), or of a group whose key this read has not met yet: starting in the middle
+/// of a file, records before every group's key are the cost of starting there, not
+/// damage (`LogReader::seek_before`).
 pub fn decode_sample(
     st: &mut GroupState,
     payload: &[u8],
@@ -811,6 +822,7 @@ pub fn decode_sample(
     let seq = c.varint()?;
     let mut s = Box::<Sample>::default();
     let mut failed = None;
+    let mut left_out = 0;
     for block in blocks(&mut c) {
         let (id, mode, body) = block?;
         // A group this reader does not know, or a mode it does not: skipped.
@@ -819,12 +831,57 @@ pub fn decode_sample(
             continue;
         }
         if let Err(e) = decode_block(st, slot, mode, seq, body, &mut s) {
-            failed.get_or_insert(e);
+            if every_sample_has(slot) || st.keys[slot].is_none() {
+                failed.get_or_insert(e);
+            } else {
+                leave_out(slot, &mut s);
+                left_out += 1;
+            }
         }
     }
     match failed {
         Some(e) => Err(e),
-        None => Ok((seq, s)),
+        None => {
+            st.left_out += left_out;
+            Ok((seq, s))
+        }
+    }
+}
+
+/// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
+/// counters (a probe that cannot read /proc/stat takes no sample).
+fn every_sample_has(slot: usize) -> bool {
+    matches!(slot, SLOT_TIME | SLOT_CPU | SLOT_KERNEL)
+}
+
+/// Empty group `slot` of `s` (a block that could not be decoded may have set part of it).
+fn leave_out(slot: usize, s: &mut Sample) {
+    match slot {
+        SLOT_LOAD => s.load = None,
+        SLOT_MEMORY => s.memory = None,
+        SLOT_SWAP => s.swap = None,
+        SLOT_PAGING => s.paging = None,
+        SLOT_DISK => s.disks.clear(),
+        SLOT_NET => s.net.clear(),
+        SLOT_PRESSURE => s.pressure = Default::default(),
+        SLOT_SNMP => s.snmp = None,
+        SLOT_SOCKSTAT => s.sockets = None,
+        SLOT_SNMP6 => s.snmp6 = None,
+        SLOT_SOCKSTAT6 => s.sockets6 = None,
+        SLOT_SOFTNET => s.softnet.clear(),
+        SLOT_KTABLES => s.ktables = None,
+        SLOT_INTERRUPTS => s.interrupts = Default::default(),
+        SLOT_FILESYSTEMS => s.filesystems.clear(),
+        SLOT_CPUFREQ => s.cpu_freq.clear(),
+        SLOT_NFS => s.nfs = None,
+        SLOT_NFSD => s.nfsd = None,
+        SLOT_SERIAL => s.serial.clear(),
+        SLOT_FSTYPES => {
+            for f in &mut s.filesystems {
+                f.fstype.clear();
+            }
+        }
+        _ => {}
     }
 }
 

@@ -28,11 +28,14 @@ pub struct Damage {
     pub undecodable: u64,
     /// Offset of the first undecodable record, if any.
     pub first_undecodable: Option<u64>,
+    /// Groups left out of samples that were read: blocks that could not be decoded
+    /// (`groups::decode_sample`).
+    pub groups_left_out: u64,
 }
 
 impl Damage {
     pub fn is_clean(&self) -> bool {
-        self.damaged_records == 0 && self.undecodable == 0
+        self.damaged_records == 0 && self.undecodable == 0 && self.groups_left_out == 0
     }
 
     /// Records skipped in all.
@@ -176,6 +179,7 @@ impl Scanner {
                     self.last_boot_id = Some(b);
                 }
                 let (seq, sample) = decoded?;
+                self.damage.groups_left_out += std::mem::take(&mut self.groups.left_out);
                 self.last_seq = Some(seq);
                 Ok(Some(Record::Sample(sample)))
             }

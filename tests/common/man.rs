@@ -1,6 +1,10 @@
 //! Man pages from clap definitions, shared by rsar's and rsadc's manual tests: title,
 //! NAME, a SYNOPSIS with every option's placeholder, DESCRIPTION, OPTIONS, then the
-//! hand-written sections.
+//! hand-written sections. A subcommand's page (`rsar-top(1)`) also takes its EXAMPLES from
+//! the `--help` text, so they are written once.
+
+// rsadc's test includes this file too, and has no subcommand pages.
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -40,7 +44,11 @@ fn synopsis_line(cmd: &clap::Command, name: &str) -> String {
         }
         line.push_str(&format!(" [{item}]"));
     }
-    let positionals: Vec<String> = cmd.get_positionals().map(|a| roff(&value(a))).collect();
+    let positionals: Vec<String> = cmd
+        .get_positionals()
+        .filter(|a| !a.is_hide_set())
+        .map(|a| roff(&value(a)))
+        .collect();
     // [INTERVAL [COUNT]]: each needs the one before it.
     let mut tail = String::new();
     for p in positionals.iter().rev() {
@@ -72,6 +80,13 @@ fn synopsis(cmd: &clap::Command) -> String {
 }
 
 pub fn man_page(cmd: clap::Command, section: &str, extra: &Path) -> Vec<u8> {
+    let mut out = generated_sections(&cmd, section);
+    out.extend(std::fs::read(extra).unwrap());
+    out
+}
+
+/// Title, NAME, SYNOPSIS, DESCRIPTION and OPTIONS from the clap definition.
+fn generated_sections(cmd: &clap::Command, section: &str) -> Vec<u8> {
     let man = clap_mangen::Man::new(cmd.clone())
         .section(section)
         .manual("rsar manual")
@@ -79,9 +94,69 @@ pub fn man_page(cmd: clap::Command, section: &str, extra: &Path) -> Vec<u8> {
     let mut out = Vec::new();
     man.render_title(&mut out).unwrap();
     man.render_name_section(&mut out).unwrap();
-    out.extend(synopsis(&cmd).into_bytes());
+    out.extend(synopsis(cmd).into_bytes());
     man.render_description_section(&mut out).unwrap();
     man.render_options_section(&mut out).unwrap();
-    out.extend(std::fs::read(extra).unwrap());
     out
+}
+
+/// Text as roff prints it literally.
+fn roff_text(s: &str) -> String {
+    let s = s.replace('\\', "\\e").replace('-', "\\-");
+    if s.starts_with('.') || s.starts_with('\'') {
+        format!("\\&{s}")
+    } else {
+        s
+    }
+}
+
+/// EXAMPLES from a command's `--help` epilogue: the indented lines under "Examples:" as
+/// they are typed, each later paragraph as text.
+fn examples_section(cmd: &clap::Command) -> String {
+    let Some(after) = cmd.get_after_help().map(|h| h.to_string()) else {
+        return String::new();
+    };
+    let mut text = String::from(".SH EXAMPLES\n");
+    let (mut in_examples, mut in_paragraph) = (false, false);
+    for line in after.lines() {
+        let blank = line.trim().is_empty();
+        if line.trim() == "Examples:" {
+            (in_examples, in_paragraph) = (true, false);
+            text.push_str(".nf\n");
+        } else if in_examples && blank {
+            in_examples = false;
+            text.push_str(".fi\n");
+        } else if in_examples {
+            text.push_str(&roff_text(line.trim_end()));
+            text.push('\n');
+        } else if blank {
+            in_paragraph = false;
+        } else {
+            if !in_paragraph {
+                text.push_str(".PP\n");
+                in_paragraph = true;
+            }
+            text.push_str(&roff_text(line.trim()));
+            text.push('\n');
+        }
+    }
+    if in_examples {
+        text.push_str(".fi\n");
+    }
+    text
+}
+
+/// The page of a subcommand (`rsar top` → `rsar-top(1)`): the man_page sections, EXAMPLES
+/// from its help, then its hand-written sections.
+pub fn subcommand_page(parent: &str, sub: &clap::Command, section: &str, extra: &Path) -> Vec<u8> {
+    let name = sub.get_name();
+    // clap names are 'static without its "string" feature; a test leaks a few bytes.
+    let cmd = sub
+        .clone()
+        .name(&*format!("{parent} {name}").leak())
+        .display_name(&*format!("{parent}-{name}").leak());
+    let mut page = generated_sections(&cmd, section);
+    page.extend(examples_section(&cmd).into_bytes());
+    page.extend(std::fs::read(extra).unwrap());
+    page
 }

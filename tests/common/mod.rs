@@ -153,3 +153,22 @@ pub fn rsadc_on(root: &Path, at: i64, rest: &[&str]) -> Output {
     args.extend(rest);
     run(&rsadc_bin(), &args)
 }
+
+/// sysstat's own test data — its fake /proc and /sys roots, sa files and the outputs its
+/// tests pin for them — kept in the tree (tests/fixtures/sysstat/PROVENANCE.md), so that
+/// every comparison with sysstat runs wherever the tests run.
+pub fn sysstat_tests() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sysstat")
+}
+
+/// A reference program a comparison needs (sysstat's sadc, Prometheus, a C compiler) is
+/// not installed. Under CI (`RSAR_REQUIRE_ORACLES=1`, set by `.ci/run`, which installs
+/// them) that fails the test; elsewhere the test says what it left out and passes.
+pub fn oracle_missing(what: &str) {
+    let required = std::env::var("RSAR_REQUIRE_ORACLES").is_ok_and(|v| !v.is_empty() && v != "0");
+    assert!(
+        !required,
+        "{what} is missing and RSAR_REQUIRE_ORACLES is set: install it (.ci/run shows how)"
+    );
+    eprintln!("skipped: {what} is missing (install it to run this comparison)");
+}
