@@ -960,7 +960,8 @@ fn persistent_names(
     let dir = dev.join("disk").join(by);
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         UsageError(format!(
-            "-j {kind}: cannot read {}: {e}; persistent names are the links udev makes              there (ls {} shows the types this machine has)",
+            "-j {kind}: cannot read {}: {e}; persistent names are the links udev makes \
+             there (ls {} shows the types this machine has)",
             dir.display(),
             dev.join("disk").display()
         ))

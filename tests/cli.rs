@@ -296,8 +296,13 @@ fn bad_usage_exits_1_with_a_message() {
         ),
         // sar's flags that rsar lacks are said to be sar's, not "unexpected".
         (
-            &["-j", "UUID", "-d", "1", "1"][..],
-            "-j (persistent device names in sar) is not supported by rsar",
+            &["-t", "-d", "1", "1"][..],
+            "-t (times in the recording machine's zone in sar) is not supported by rsar",
+        ),
+        (&["-dh", "1", "1"][..], "-h (human-readable values in sar)"),
+        (
+            &["-j", "NOSUCHTYPE", "-d", "1", "1"][..],
+            "-j NOSUCHTYPE: cannot read /dev/disk/by-nosuchtype",
         ),
         (&["-h"][..], "not supported by rsar"),
         (
