@@ -192,11 +192,33 @@ impl PsiDelta {
 
     /// Percent of `seconds` in which some tasks stalled (`%scpu`, `%sio`, `%smem`).
     pub fn some_pct(&self, seconds: f64) -> f64 {
-        self.some_us as f64 / (seconds * 1e6) * 100.0
+        stall_pct(self.some_us, seconds)
     }
 
     /// Percent of `seconds` in which all tasks stalled (`%fio`, `%fmem`).
     pub fn full_pct(&self, seconds: f64) -> f64 {
-        self.full_us as f64 / (seconds * 1e6) * 100.0
+        stall_pct(self.full_us, seconds)
+    }
+}
+
+/// µs of stall as a percentage of `seconds`, computed as sar does — Δµs / (100 × the
+/// interval in 1/100 s), one division — so that a value on a half (0.035) rounds as sar's
+/// does; µs / (s × 10⁶) × 100 can land just below it.
+fn stall_pct(us: u64, seconds: f64) -> f64 {
+    let centiseconds = (seconds * 100.0).round();
+    if centiseconds >= 1.0 {
+        us as f64 / (100.0 * centiseconds)
+    } else {
+        us as f64 / (seconds * 1e6) * 100.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// 350 µs of stall in one second is 0.035 %: sar's one division gives the double just
+    /// above 0.035 (prints 0.04), µs / 10⁶ × 100 the one just below (0.03).
+    #[test]
+    fn stall_percentage_rounds_as_sar() {
+        assert_eq!(format!("{:.2}", super::stall_pct(350, 1.0)), "0.04");
     }
 }
