@@ -199,6 +199,15 @@ pub struct Args {
     #[arg(long = "sar-version", value_name = "12.6|12.7.8")]
     pub sar_version: Option<String>,
 
+    /// For a human, as sar's -h: --human and --pretty
+    #[arg(short = 'h')]
+    pub human_pretty: bool,
+
+    /// Sizes with a unit letter (2.2G, 512.0k) and percentages with their sign (2.5%), in
+    /// the columns sar prints so
+    #[arg(long = "human")]
+    pub human: bool,
+
     /// Decimals of the real numbers in the tables: 0, 1 or 2 (the default)
     #[arg(long = "dec", value_name = "0|1|2", value_parser = clap::value_parser!(u8).range(0..=2))]
     pub decimals: Option<u8>,
@@ -840,8 +849,6 @@ fn parse_count(s: &str) -> Result<u64, String> {
 /// sar's flags that rsar does not have, and what they do in sar.
 const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
-    ("-h", "human-readable values"),
-    ("--human", "human-readable values"),
     ("-t", "times in the recording machine's zone"),
     ("--sadc", "printing sadc's path"),
 ];
@@ -877,7 +884,7 @@ fn sar_only_in_cluster(arg: &str) -> Option<char> {
     let cluster = arg.strip_prefix('-')?;
     for c in cluster.chars() {
         match c {
-            'D' | 'h' | 't' => return Some(c),
+            'D' | 't' => return Some(c),
             'j' | 'P' | 'n' | 'f' | 's' | 'e' | 'i' | 'o' | 'm' | 'I' | 'F' | 'u' | 'r' | 'q' => {
                 return None
             }
@@ -1135,7 +1142,8 @@ impl Args {
             }
         }
         sel.serial |= self.serial;
-        sel.pretty |= self.pretty;
+        sel.pretty |= self.pretty || self.human_pretty;
+        sel.human |= self.human || self.human_pretty;
         sel.sar_version = sar_version(self.sar_version.as_deref())?;
         sel.decimals = self.decimals;
         if let Some(kind) = &self.persistent {
@@ -1410,15 +1418,16 @@ mod tests {
                 .collect();
             sar_only_flag(&argv).map(|e| e.0)
         };
-        let e = said(&["-dh", "1"]).unwrap();
+        let e = said(&["-dt", "1"]).unwrap();
         assert_eq!(
             e,
-            "-h (human-readable values in sar) is not supported by rsar"
+            "-t (times in the recording machine's zone in sar) is not supported by rsar"
         );
+        assert_eq!(said(&["-dh", "1"]), None, "-h is rsar's too");
         assert!(said(&["-Dj", "ID"]).unwrap().starts_with("-D ("));
         assert_eq!(said(&["-jID", "-d"]), None);
         assert!(said(&["-t", "-f", "x"]).unwrap().starts_with("-t ("));
-        assert!(said(&["--human"]).unwrap().starts_with("--human ("));
+        assert!(said(&["--sadc"]).unwrap().starts_with("--sadc ("));
         // Values are not flags: a file named -tx, a start time, days ago.
         assert_eq!(
             said(&["-f", "/tmp/sa-th", "-s", "10:00", "-1", "-uq"]),

@@ -299,16 +299,12 @@ fn bad_usage_exits_1_with_a_message() {
             &["-t", "-d", "1", "1"][..],
             "-t (times in the recording machine's zone in sar) is not supported by rsar",
         ),
-        (&["-dh", "1", "1"][..], "-h (human-readable values in sar)"),
+        (&["-dD", "1", "1"][..], "-D (saDD file names for -o in sar)"),
         (
             &["-j", "NOSUCHTYPE", "-d", "1", "1"][..],
             "-j NOSUCHTYPE: cannot read /dev/disk/by-nosuchtype",
         ),
-        (&["-h"][..], "not supported by rsar"),
-        (
-            &["--human", "-n", "DEV", "1", "1"][..],
-            "not supported by rsar",
-        ),
+        (&["--sadc"][..], "not supported by rsar"),
     ] {
         let r = run(args);
         assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);

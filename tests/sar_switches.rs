@@ -81,10 +81,16 @@ fn rsar_with(args: &[&str], vars: &[(&str, &str)]) -> String {
 
 /// `flags -f FILE` through both, byte for byte.
 fn same_from_file(flags: &str) {
+    same_from_file_with(&[], flags);
+}
+
+/// `flags -f FILE` through sar and `rsar rsar_only flags -f FILE`, byte for byte.
+fn same_from_file_with(rsar_only: &[&str], flags: &str) {
     let f = sa_file().to_str().unwrap();
     let mut args: Vec<&str> = flags.split_whitespace().collect();
     args.extend(["-f", f]);
-    let (want, got) = (sar(&args), rsar(&args));
+    let ours: Vec<&str> = rsar_only.iter().chain(&args).copied().collect();
+    let (want, got) = (sar(&args), rsar(&ours));
     let first = got
         .lines()
         .zip(want.lines())
@@ -99,7 +105,7 @@ fn same_from_file(flags: &str) {
     );
 }
 
-/// A report's layout: each line with its numbers (and times) replaced by `#`.
+/// A report's layout: each line with its numbers (times, sizes) replaced by `#`.
 fn layout(report: &str) -> Vec<String> {
     report
         .lines()
@@ -107,8 +113,12 @@ fn layout(report: &str) -> Vec<String> {
         .map(|l| {
             l.split_whitespace()
                 .map(|w| {
-                    if w.bytes().any(|b| b.is_ascii_digit())
-                        && w.bytes().all(|b| b.is_ascii_digit() || b".:%".contains(&b))
+                    // A number, a time, or a size for a human (2.2G, 0.0k, 16.7%).
+                    let number = w.trim_end_matches(|c: char| "sBkMGTPE%".contains(c));
+                    if number.bytes().any(|b| b.is_ascii_digit())
+                        && number
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || b".:".contains(&b))
                     {
                         "#"
                     } else {
@@ -323,4 +333,22 @@ fn persistent_device_names() {
         "{}",
         text(&out.stderr)
     );
+}
+
+/// `-h` (`--human --pretty`) and `--human`: sizes with their unit letter and percentages
+/// with their sign in the columns sar prints so, as sar 12.6 prints them.
+#[test]
+fn human_sizes_as_sar() {
+    if !sar_or_skip() {
+        return;
+    }
+    for flags in [
+        "-h -u -r ALL -S -H -d -n DEV -F",
+        "--human -d -n DEV",
+        "-h --dec=0 -r -d",
+        "-h -B -b -q ALL",
+    ] {
+        same_from_file_with(&["--sar-version", "12.6"], flags);
+    }
+    same_layout_live_with(&["--sar-version", "12.6"], "-h -u -r -d -n DEV");
 }

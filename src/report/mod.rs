@@ -217,6 +217,9 @@ pub struct Selection {
     pub net_soft: bool,
     /// `-j`: block devices' persistent names, by kernel name (sorted by it).
     pub disk_names: Option<Vec<(String, String)>>,
+    /// `--human` (and `-h`): sizes with a unit letter (2.2G) and percentages with their
+    /// sign, as sar prints them for a human.
+    pub human: bool,
     /// `--dec`: decimals of the real numbers in sar's tables (0, 1 or 2; two without it).
     pub decimals: Option<u8>,
     /// `--sar-version`: whose columns and formulas `-r`, `-B` and `-n ETCP` follow.

@@ -177,11 +177,8 @@ impl<W: Write> TableWriter<W> {
     }
 
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        let layout = (
-            table.item_last_in(&self.sel),
-            self.sel.decimals.unwrap_or(2),
-        );
-        write_rows(&mut self.out, label, table, layout, rows)
+        let style = RowStyle::of(&self.sel, table);
+        write_rows(&mut self.out, label, table, &style, rows)
     }
 }
 
@@ -276,7 +273,7 @@ fn write_rows(
     out: &mut impl Write,
     label: &str,
     table: Table,
-    layout: (bool, u8),
+    style: &RowStyle,
     rows: &[Row],
 ) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
@@ -287,7 +284,7 @@ fn write_rows(
             &mut lines,
             &padded,
             table,
-            layout,
+            style,
             row.item.as_deref(),
             row.cells.iter().copied(),
         );
@@ -295,23 +292,86 @@ fn write_rows(
     out.write_all(&lines)
 }
 
+/// How a table's rows are laid out beyond sar's defaults: the item last (-F, `-p`), the
+/// decimals of real numbers (`--dec`), sizes and percentages for a human (`-h`).
+#[derive(Debug, Clone, Default)]
+struct RowStyle {
+    last: bool,
+    decimals: u8,
+    /// Per sar column (empty: every column as it is).
+    human: Vec<Human>,
+}
+
+impl RowStyle {
+    fn of(sel: &Selection, table: Table) -> RowStyle {
+        RowStyle {
+            last: table.item_last_in(sel),
+            decimals: sel.decimals.unwrap_or(2),
+            human: if sel.human {
+                human_columns(table, (table.report().columns)(sel))
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// How sar's `--human` prints a column: as it is, a percentage with its sign (`2.5%`), or
+/// a size scaled by 1024s to a unit letter (`2.2G`) from the unit the value is in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Human {
+    Plain,
+    Percent,
+    /// The value times the factor is in `SIZE_UNITS[unit]`.
+    Size {
+        unit: usize,
+        factor: f64,
+    },
+}
+
+/// sysstat's unit letters: sectors, bytes, kB, MB, …
+const SIZE_UNITS: &[u8] = b"sBkMGTPE";
+
+/// The columns sar 12.6 prints for a human: every percentage; the kB of -r, -S and -H;
+/// -d's kB/s and request size; -n DEV's kB/s (as bytes); -F's MB. Rates of other units
+/// (-B's kB/s, -b's sectors) stay as they are, as in sar.
+fn human_columns(table: Table, columns: &[super::Column]) -> Vec<Human> {
+    use super::Kind;
+    let size = |unit, factor| Human::Size { unit, factor };
+    columns
+        .iter()
+        .filter(|c| c.sar.is_some())
+        .map(|c| match (c.kind, table, c.unit) {
+            (Kind::Percent, _, _) => Human::Percent,
+            (_, Table::Memory | Table::Swap | Table::Hugepages, "kB") => size(2, 1.0),
+            (_, Table::Disk, "kB" | "kB/s") => size(2, 1.0),
+            (_, Table::NetDev, "kB/s") => size(1, 1024.0),
+            (_, Table::Filesystems | Table::FsMount, "MB") => size(3, 1.0),
+            _ => Human::Plain,
+        })
+        .collect()
+}
+
 /// One row as sar prints it, with its newline, appended to `lines`; `label` is already
-/// padded to its 11 characters. `last`: the item after the numbers (-F, or `-p`);
-/// `decimals`: of the real numbers (`--dec`).
+/// padded to its 11 characters.
 fn push_row(
     lines: &mut Vec<u8>,
     label: &[u8],
     table: Table,
-    (last, decimals): (bool, u8),
+    style: &RowStyle,
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
+    let last = style.last;
     lines.extend_from_slice(label);
     if let Some(item) = item.filter(|_| !last) {
         push_item_bytes(lines, table, item);
     }
-    for cell in cells {
-        push_cell(lines, cell, decimals);
+    for (i, cell) in cells.enumerate() {
+        match style.human.get(i) {
+            Some(&h) if h != Human::Plain => push_human(lines, cell, h, style.decimals),
+            _ => push_cell(lines, cell, style.decimals),
+        }
     }
     if let Some(item) = item.filter(|_| last) {
         lines.push(b' ');
@@ -425,6 +485,26 @@ fn push_item(line: &mut String, table: Table, item: &str) {
 /// A cell as sar prints it, after the space that separates it: `decimals` decimals (two
 /// unless `--dec`), or a whole number rounded as `%9.0f` rounds (the mean of integer
 /// levels: 133.67 tasks print 134; halves go to the even neighbour).
+/// A cell as sar's `--human` prints it: one decimal (none with `--dec=0`), then `%` or the
+/// size's unit letter, in the same 9 characters.
+fn push_human(line: &mut Vec<u8>, cell: Cell, human: Human, decimals: u8) {
+    use std::io::Write;
+    let (Cell::Real(v) | Cell::Whole(v)) = cell;
+    let d = usize::from(decimals.min(1));
+    let _ = match human {
+        Human::Size { unit, factor } => {
+            let (mut v, mut unit) = (v * factor, unit);
+            while v >= 1024.0 {
+                v /= 1024.0;
+                unit += 1;
+            }
+            let letter = SIZE_UNITS[unit.min(SIZE_UNITS.len() - 1)];
+            write!(line, " {v:>8.d$}{}", char::from(letter))
+        }
+        Human::Percent | Human::Plain => write!(line, " {v:>8.d$}%"),
+    };
+}
+
 fn push_cell(line: &mut Vec<u8>, cell: Cell, decimals: u8) {
     match cell {
         Cell::Real(v) if decimals != 2 => {
@@ -540,6 +620,8 @@ pub struct FileTable<W: Write> {
     /// Per spool, in the same order: the header after its label, and whether the table
     /// has rows in an interval without its data (`-n SOFT`'s `all` row of zeros).
     header_tails: Vec<(String, bool)>,
+    /// Per spool, in the same order: how its rows are laid out.
+    styles: Vec<RowStyle>,
     /// sar prints a table's header again once this many lines are counted since the last.
     lines_per_header: u64,
     /// The last interval's end and its label: the next interval's start, usually.
@@ -563,6 +645,7 @@ impl<W: Write> FileTable<W> {
             missing: Vec::new(),
             values: Rows::default(),
             header_tails: Vec::new(),
+            styles: Vec::new(),
             lines_per_header: lines_per_header(),
             last_end: None,
             stream_first: false,
@@ -610,7 +693,9 @@ impl<W: Write> FileTable<W> {
     fn open_spools(&mut self) -> io::Result<()> {
         if self.spools.is_empty() {
             self.header_tails.clear();
+            self.styles.clear();
             for &table in &self.w.tables {
+                self.styles.push(RowStyle::of(&self.w.sel, table));
                 self.spools.push((table, Spool::new()?));
                 let tail = header_tail(&self.w.sel, table);
                 let rows = rows_without_data(&self.w.sel, table, &mut self.values);
@@ -651,8 +736,12 @@ impl<W: Write> Render for FileTable<W> {
                 self.streamed = true;
             }
         }
-        for (i, ((table, spool), (tail, rows_without))) in
-            self.spools.iter_mut().zip(&self.header_tails).enumerate()
+        for (i, (((table, spool), (tail, rows_without)), style)) in self
+            .spools
+            .iter_mut()
+            .zip(&self.header_tails)
+            .zip(&self.styles)
+            .enumerate()
         {
             // -I's header every interval; the others' again after sar's count of lines.
             let again = spool.lines >= self.lines_per_header;
@@ -673,7 +762,6 @@ impl<W: Write> Render for FileTable<W> {
                 continue;
             }
             let columns = (table.report().columns)(&self.w.sel);
-            let last = table.item_last_in(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
             spool.lines += lines_of_interval(&self.w.sel, *table, self.values.len());
             for (item, values) in self.values.iter() {
@@ -681,7 +769,7 @@ impl<W: Write> Render for FileTable<W> {
                     &mut spool.buf,
                     &end,
                     *table,
-                    (last, self.w.sel.decimals.unwrap_or(2)),
+                    style,
                     item,
                     super::sar_cells(columns, values),
                 );

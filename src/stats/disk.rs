@@ -136,14 +136,24 @@ impl DiskDelta {
     pub fn rates(&self, seconds: f64) -> DiskRates {
         let ios = self.ios();
         let per_io = |v: u64| if ios == 0 { 0.0 } else { v as f64 / ios as f64 };
+        // kB/s as sar's `S_VALUE(…) / 2` computes it, Δ / interval in 1/100 s × 100: a
+        // value on a half (discards of whole MB) then rounds as sar's does.
+        let centiseconds = (seconds * 100.0).round();
+        let kb = |sectors: u64| {
+            if centiseconds >= 1.0 {
+                sectors as f64 / centiseconds * 100.0 / 2.0
+            } else {
+                sectors as f64 / 2.0 / seconds
+            }
+        };
         DiskRates {
             rd_sec: self.read_sectors as f64 / seconds,
             wr_sec: self.write_sectors as f64 / seconds,
             dc_sec: self.discard_sectors as f64 / seconds,
             tps: ios as f64 / seconds,
-            rkb: self.read_sectors as f64 / 2.0 / seconds,
-            wkb: self.write_sectors as f64 / 2.0 / seconds,
-            dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            rkb: kb(self.read_sectors),
+            wkb: kb(self.write_sectors),
+            dkb: kb(self.discard_sectors),
             arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
             areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
             aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
