@@ -230,3 +230,20 @@ impl IoRates {
         r
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::DiskDelta;
+
+    /// 127488 sectors discarded in a second are 62.25 MB/s: sar's Δ / 100 cs × 100 gives
+    /// the double just above (`-h` prints 62.3M), Δ / 1 s the half itself (62.2M).
+    #[test]
+    fn kilobytes_per_second_in_sars_order() {
+        let d = DiskDelta {
+            discard_sectors: 127_488,
+            ..DiskDelta::default()
+        };
+        let mb = d.rates(1.0).dkb / 1024.0;
+        assert_eq!(format!("{mb:.1}"), "62.3");
+    }
+}
