@@ -292,8 +292,7 @@ fn decimals_as_sar() {
         return;
     }
     for dec in ["--dec=0", "--dec=1", "--dec=2"] {
-        // (-q's Average of a load average can fall on a half sar rounds the other way.)
-        same_from_file(&format!("{dec} -u -P ALL -d -n DEV -F -S -W -w -b"));
+        same_from_file(&format!("{dec} -u -P ALL -q -d -n DEV -F -S -W -w -b"));
         same_layout_live(&format!("{dec} -u -q"));
     }
 }

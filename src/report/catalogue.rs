@@ -970,14 +970,9 @@ pub static REPORTS: &[Report] = &[
         columns: |_| QUEUE,
         available: |s| s.queue.is_some(),
         values: |_, s, out| {
-            if let Some(q) = s.queue {
-                let q = q.mean();
-                out.push(
-                    None,
-                    &[
-                        q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
-                    ],
-                );
+            if let Some(m) = s.queue {
+                let (q, [l1, l5, l15]) = (m.mean(), m.ldavg_as_sar());
+                out.push(None, &[q.runq_sz, q.plist_sz, l1, l5, l15, q.blocked]);
             }
         },
     },

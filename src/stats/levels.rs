@@ -253,6 +253,21 @@ impl SwapLevels {
     }
 }
 
+impl Mean<QueueLevels> {
+    /// ldavg-1, -5 and -15 of the mean as sar computes them: the sum of the loads in
+    /// hundredths (whole numbers, as /proc/loadavg gives them) over 100 × the count, one
+    /// division, so that a mean on a half rounds as sar's.
+    pub fn ldavg_as_sar(&self) -> [f64; 3] {
+        let n = f64::from(self.n.max(1)) * 100.0;
+        let x = |v: f64| (v * 100.0).round() / n;
+        [
+            x(self.sum.ldavg_1),
+            x(self.sum.ldavg_5),
+            x(self.sum.ldavg_15),
+        ]
+    }
+}
+
 impl QueueLevels {
     /// `runq-sz` leaves out the sampling process itself, as sar does.
     pub fn of(l: &LoadAvg, procs_blocked: u64) -> Self {
@@ -296,5 +311,30 @@ fn percent(part: f64, whole: f64) -> f64 {
         part * 100.0 / whole
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Mean, QueueLevels};
+    use crate::sample::LoadAvg;
+
+    /// Loads of 0.02 and 0.07: sar's mean is 9 / 200 = 0.045, which prints 0.04; the mean
+    /// of 0.02 and 0.07 as doubles is just above it and would print 0.05.
+    #[test]
+    fn load_average_means_as_sar() {
+        let at = |x100| {
+            QueueLevels::of(
+                &LoadAvg {
+                    load1_x100: x100,
+                    ..LoadAvg::default()
+                },
+                0,
+            )
+        };
+        let mut m = Mean::<QueueLevels>::of(at(2));
+        m.add(&Mean::<QueueLevels>::of(at(7)));
+        assert_eq!(format!("{:.2}", m.ldavg_as_sar()[0]), "0.04");
+        assert_eq!(format!("{:.2}", m.mean().ldavg_1), "0.05");
     }
 }
