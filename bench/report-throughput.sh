@@ -7,6 +7,9 @@
 #   bench/report-throughput.sh SA_FILE      # a sadc file of this machine to cycle instead
 #   RUNS=3 ROUNDS=2 bench/report-throughput.sh
 #   DAY=8640 bench/report-throughput.sh     # a quicker check: a tenth of a day for sar
+#   BEFORE=/tmp/old bench/report-throughput.sh  # also the rsar of another checkout (its
+#                                           # target/release/rsar and examples/synth_day,
+#                                           # built there), on its own day, in the same run
 #
 # Records per second of each is its day's records over its CPU time; by default both days
 # hold 86400 records, one a second:
@@ -41,6 +44,9 @@ fi
 python3 "$SYNTH" "$work/sa" "$work/sa_day" "$DAY" >/dev/null
 # synth_day writes a whole day: 86400 samples at 1 s.
 target/release/examples/synth_day "$work/rsar_day" 1 2025-11-21 >/dev/null
+if [ -n "${BEFORE:-}" ]; then
+  "$BEFORE/target/release/examples/synth_day" "$work/before_day" 1 2025-11-21 >/dev/null
+fi
 rsar_records=86400
 intervals=$(target/release/rsar -A -f "$work/rsar_day" --format jsonl 2>/dev/null | grep -c '"type":"interval"' || true)
 
@@ -58,27 +64,34 @@ cpu_ms() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-: > "$work/sar"; : > "$work/table"; : > "$work/json"; : > "$work/rss_all"
+: > "$work/sar"; : > "$work/table"; : > "$work/json"; : > "$work/rss_all"; : > "$work/before"
 for round in $(seq "$ROUNDS"); do
   LC_ALL=C cpu_ms sar -A -f "$work/sa_day" >> "$work/sar"
   for i in $(seq "$RUNS"); do
     cpu_ms target/release/rsar -A -f "$work/rsar_day" >> "$work/table"; cat "$work/rss" >> "$work/rss_all"
     cpu_ms target/release/rsar -A -f "$work/rsar_day" --format json >> "$work/json"; cat "$work/rss" >> "$work/rss_all"
+    if [ -n "${BEFORE:-}" ]; then
+      cpu_ms "$BEFORE/target/release/rsar" -A -f "$work/before_day" >> "$work/before"
+    fi
   done
 done
 sar_ms=$(median < "$work/sar"); table_ms=$(median < "$work/table"); json_ms=$(median < "$work/json")
 rss=$(sort -n "$work/rss_all" | tail -1)
-python3 - "$DAY" "$rsar_records" "$sar_ms" "$table_ms" "$json_ms" "$rss" "$intervals" <<'PY'
+before_ms=$( [ -s "$work/before" ] && median < "$work/before" || echo 0)
+python3 - "$DAY" "$rsar_records" "$sar_ms" "$table_ms" "$json_ms" "$rss" "$intervals" "$before_ms" <<'PY'
 import sys
 n_sar, n_rsar = int(sys.argv[1]), int(sys.argv[2])
 sar, table, js = map(float, sys.argv[3:6]); rss = int(sys.argv[6]); intervals = sys.argv[7]
+before = float(sys.argv[8])
 sar_rate = n_sar / (sar / 1000)
 print(f"== records at 1 s: sar's day {n_sar}, rsar's day {n_rsar} ({intervals} intervals printed);"
       " CPU time, medians")
 print(f"{'':26}{'records/s':>10}{'CPU':>9}{'vs sar':>9}")
 print(f"{'sar -A -f':26}{sar_rate:10.0f}{sar/1000:8.2f}s")
-for name, ms, target in (("rsar -A -f", table, "   (target >= 50x)"),
-                         ("rsar -A -f --format json", js, "")):
+rows = [("rsar -A -f", table, "   (target >= 50x)"), ("rsar -A -f --format json", js, "")]
+if before:
+    rows.insert(1, ("rsar -A -f (BEFORE)", before, ""))
+for name, ms, target in rows:
     rate = n_rsar / (ms / 1000)
     print(f"{name:26}{rate:10.0f}{ms/1000:8.2f}s{rate/sar_rate:8.1f}x{target}")
 print(f"rsar peak RSS {rss/1024:.1f} MB (target <= 24 MB)")

@@ -349,7 +349,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__pidstat)
-            opts="-u -r -d -w -p -C -U -l -h -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --log-dir --proc-root --sys-root --comments --version"
+            opts="-u -r -d -w -p -C -U -l -h -H -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --log-dir --proc-root --sys-root --comments --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +419,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__top)
-            opts="-o -n -c -f -s -e -i -C -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --version"
+            opts="-o -u -p -n -c -f -s -e -i -C -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +430,14 @@ _rsar() {
                     return 0
                     ;;
                 --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -77,7 +77,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
 complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
 complete -c rsar -n "__fish_rsar_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -120,7 +120,8 @@ complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s r -d 'Memory: minf
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s d -d 'Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users\' processes)'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s w -d 'Context switches: cswch/s nvcswch/s'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s l -d 'The whole command line instead of the command name'
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s h -d 'One line per process with every report; times as seconds since the epoch'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s h -d 'One line per process with every report (and no averages)'
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s H -d 'Times as seconds since the epoch'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l utc -d 'Times in UTC'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
@@ -134,6 +135,8 @@ TIME+\t''
 PID\t''
 nTH\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l state -d 'Only processes in these states, e.g. D (uninterruptible) or RD' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s u -d 'Only this user\'s processes (a name or a uid)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s p -d 'Only these processes' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s n -d 'At most this many processes' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
@@ -183,7 +186,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay toda
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "top" -d 'A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

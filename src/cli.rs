@@ -481,9 +481,12 @@ pub struct PidstatArgs {
     /// The whole command line instead of the command name
     #[arg(short = 'l')]
     pub cmdline: bool,
-    /// One line per process with every report; times as seconds since the epoch
+    /// One line per process with every report (and no averages)
     #[arg(short = 'h')]
     pub one_line: bool,
+    /// Times as seconds since the epoch
+    #[arg(short = 'H')]
+    pub epoch: bool,
     /// Times in UTC
     #[arg(long)]
     pub utc: bool,
@@ -547,6 +550,7 @@ impl PidstatArgs {
                 user: self.user.clone().filter(|u| !u.is_empty()),
                 cmdline: self.cmdline,
                 one_line: self.one_line,
+                epoch: self.epoch,
                 zone: if self.utc { Zone::Utc } else { Zone::Local },
             },
             proc_root: self.source.proc_root.clone(),
@@ -561,8 +565,8 @@ impl PidstatArgs {
 #[command(
     name = "rsar top",
     version,
-    about = "A snapshot of the processes, as `top -b -n 1` prints it, now or at a past moment from rsadc's logs",
-    after_help = "Examples:\n  rsar top                               now (over one second)\n  rsar top -f /var/log/rsar/rsar20261121 -s 03:12\n  rsar top -1 -s 03:12 --state D         what was stuck in uninterruptible sleep\n  rsar top -o %MEM -n 20",
+    about = "Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc's logs",
+    after_help = "Examples:\n  rsar top                               now (over one second)\n  rsar top 2 5                           every 2 seconds, 5 times (top -b -d 2 -n 5)\n  rsar top -u www-data                   one user's processes (-p 1,42: these)\n  rsar top -f /var/log/rsar/rsar20261121 -s 03:12\n  rsar top -1 -s 03:12 --state D         what was stuck in uninterruptible sleep\n  rsar top -o %MEM -n 20",
     args_override_self = true
 )]
 pub struct TopArgs {
@@ -572,6 +576,12 @@ pub struct TopArgs {
     /// Only processes in these states, e.g. D (uninterruptible) or RD
     #[arg(long, value_name = "LETTERS")]
     pub state: Option<String>,
+    /// Only this user's processes (a name or a uid)
+    #[arg(short = 'u', value_name = "USER")]
+    pub user: Option<String>,
+    /// Only these processes
+    #[arg(short = 'p', value_name = "PID[,…]")]
+    pub pids: Option<String>,
     /// At most this many processes
     #[arg(short = 'n', value_name = "N")]
     pub lines: Option<usize>,
@@ -629,6 +639,49 @@ impl TopArgs {
                 at_clock = Some(start);
             }
         }
+        use crate::report::top::STATES;
+        if let Some(bad) = self
+            .state
+            .as_deref()
+            .and_then(|s| s.chars().find(|c| STATES.iter().all(|(l, _)| l != c)))
+        {
+            let known: Vec<String> = STATES.iter().map(|(l, m)| format!("{l} ({m})")).collect();
+            return Err(UsageError(format!(
+                "--state: '{bad}' is not a process state; the states are {}",
+                known.join(", ")
+            )));
+        }
+        if self.user.is_some() && self.pids.is_some() {
+            return Err(UsageError(
+                "-u and -p both choose the processes; give one of them (as top)".into(),
+            ));
+        }
+        let uid = self.user.as_deref().map(user_id).transpose()?;
+        let pids = self
+            .pids
+            .as_deref()
+            .map(|list| {
+                list.split(',')
+                    .map(|p| p.trim().parse::<u32>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| UsageError(format!("-p takes PID[,PID…], not {list:?}")))
+            })
+            .transpose()?;
+        // As top in batch mode: COLUMNS wide, else the terminal's width, else 80.
+        let terminal = || {
+            use std::io::IsTerminal;
+            std::io::stdout()
+                .is_terminal()
+                .then(|| crossterm::terminal::size().ok())
+                .flatten()
+                .map(|(columns, _)| usize::from(columns))
+        };
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse::<usize>().ok())
+            .or_else(terminal)
+            .filter(|&c| c > 0)
+            .unwrap_or(80);
         Ok(TopPlan {
             options: crate::report::top::TopOptions {
                 at_ns,
@@ -637,12 +690,30 @@ impl TopArgs {
                 states: self.state.clone(),
                 lines: self.lines,
                 cmdline: self.cmdline,
+                uid,
+                pids,
+                each: matches!(mode, Mode::Live { .. }),
+                width,
+                pid_width: 5,
                 zone,
             },
             proc_root: self.source.proc_root.clone(),
             sys_root: self.source.sys_root.clone(),
             mode,
         })
+    }
+}
+
+/// A user named or numbered, as top's `-u` takes it.
+fn user_id(user: &str) -> Result<u32, UsageError> {
+    if let Ok(uid) = user.parse::<u32>() {
+        return Ok(uid);
+    }
+    match nix::unistd::User::from_name(user) {
+        Ok(Some(u)) => Ok(u.uid.as_raw()),
+        _ => Err(UsageError(format!(
+            "-u: no user named {user:?} on this machine; give a user name or a uid"
+        ))),
     }
 }
 

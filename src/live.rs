@@ -1,7 +1,10 @@
 //! Live sampling as a `Source`: /proc is read every interval and each sample handed on as
 //! an event; the source ends after COUNT intervals or when SIGINT/SIGTERM asks (so Ctrl-C
 //! still prints the averages of what was shown, as sar does). Everything after the
-//! sample — pairing, averaging, rendering — is the pipeline's, as for the logs.
+//! sample — pairing, averaging, rendering — is the pipeline's, as for the logs. The
+//! interval can be handed out as a `Pace` that its holder changes while the source runs
+//! (the interactive screen's `+` and `-`): the wait under way is measured anew from the
+//! last sample.
 
 use crate::probe::Probe;
 use crate::report::Table;
@@ -10,6 +13,7 @@ use crate::source::{Event, Source, SourceError};
 use crate::store::DayWriter;
 use crate::wait::{sleep_until, Clock};
 use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How a live report runs.
@@ -22,14 +26,88 @@ pub struct Schedule {
     pub since_boot: bool,
 }
 
+/// The interval of a `LiveSource`, shared with whoever changes it while the source runs.
+#[derive(Debug, Clone)]
+pub struct Pace(Arc<(Mutex<Duration>, Condvar)>);
+
+impl Pace {
+    fn new(every: Duration) -> Pace {
+        Pace(Arc::new((Mutex::new(every), Condvar::new())))
+    }
+
+    /// Sample every `every` from now on, the wait under way included.
+    pub fn set(&self, every: Duration) {
+        let (m, changed) = &*self.0;
+        *lock(m) = every;
+        changed.notify_all();
+    }
+
+    pub fn get(&self) -> Duration {
+        *lock(&self.0 .0)
+    }
+
+    /// Wait until `deadline_ns` on the monotonic clock, or until the interval is no
+    /// longer `step`. False when a stop was asked for.
+    fn wait(&self, deadline_ns: i64, step: Duration) -> bool {
+        let (m, changed) = &*self.0;
+        let mut every = lock(m);
+        loop {
+            if crate::wait::stop_requested() {
+                return false;
+            }
+            let now = Clock::Monotonic.now_ns();
+            if now >= deadline_ns || *every != step {
+                return true;
+            }
+            // At most a second at a time: a signal does not cut a condition variable's
+            // wait short, and SIGTERM must still end the source.
+            let left = Duration::from_nanos(u64::try_from(deadline_ns - now).unwrap_or(0))
+                .min(Duration::from_secs(1));
+            every = changed
+                .wait_timeout(every, left)
+                .map_or_else(|e| e.into_inner().0, |(g, _)| g);
+        }
+    }
+}
+
+/// The lock even if a holder panicked: a `Duration` cannot be left half-written.
+fn lock(m: &Mutex<Duration>) -> MutexGuard<'_, Duration> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Where the next deadline is measured from: deadlines are multiples of `step` after
+/// `from_ns` (the first sample's monotonic time, or the last sample's when the interval
+/// changed), so that samples do not drift.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    from_ns: i64,
+    step: Duration,
+    /// Samples taken on this grid.
+    taken: u64,
+}
+
+impl Grid {
+    fn deadline(&self) -> i64 {
+        let step = i64::try_from(self.step.as_nanos()).unwrap_or(i64::MAX);
+        let n = i64::try_from(self.taken)
+            .unwrap_or(i64::MAX)
+            .saturating_add(1);
+        self.from_ns.saturating_add(step.saturating_mul(n))
+    }
+}
+
 /// Samples of this machine, one per interval.
 pub struct LiveSource {
     probe: Probe,
     schedule: Schedule,
+    /// Set when the interval was handed out to be changed while running.
+    pace: Option<Pace>,
     /// `-o FILE`: every sample is also appended to a day file.
     save: Option<DayWriter>,
-    /// Monotonic time of the first sample; deadlines are multiples of the interval from it.
-    start_ns: Option<i64>,
+    /// Where deadlines are measured from, once the first sample is taken.
+    grid: Option<Grid>,
+    /// Monotonic time of the last sample.
+    last_ns: i64,
     /// Samples taken after the first.
     taken: u64,
     queued: VecDeque<Event>,
@@ -47,8 +125,10 @@ impl LiveSource {
         LiveSource {
             probe,
             schedule,
+            pace: None,
             save,
-            start_ns: None,
+            grid: None,
+            last_ns: 0,
             taken: 0,
             queued: VecDeque::new(),
             last_uptime_cs: None,
@@ -65,23 +145,42 @@ impl LiveSource {
         self
     }
 
-    /// One sample now (saved with `-o`, warnings noted) and, when asked for, the process
-    /// table of that moment: what `next` hands on, for a caller that keeps its own time
-    /// (the interactive screen, whose interval changes while it runs).
-    pub fn take(
-        &mut self,
-    ) -> Result<(Sample, Option<crate::store::procs::ProcessTable>), SourceError> {
-        let sample = self.take_sample()?;
-        let table = match self.table_for(&sample) {
-            Some(Event::Processes(t)) => Some(t),
-            _ => None,
-        };
-        Ok((sample, table))
+    /// The interval, to be changed while the source runs.
+    pub fn pace(&mut self) -> Pace {
+        self.pace
+            .get_or_insert_with(|| Pace::new(self.schedule.interval))
+            .clone()
     }
 
-    /// The machine sampled.
-    pub fn host(&self) -> &HostFacts {
-        self.probe.host()
+    /// Sleep until the next sample is due. False when a stop was asked for.
+    fn wait_due(&mut self) -> bool {
+        loop {
+            let step = self.pace.as_ref().map_or(self.schedule.interval, Pace::get);
+            let grid = match self.grid {
+                Some(g) if g.step == step => g,
+                // A new interval: measured from the last sample.
+                _ => Grid {
+                    from_ns: self.last_ns,
+                    step,
+                    taken: 0,
+                },
+            };
+            self.grid = Some(grid);
+            let deadline = grid.deadline();
+            let waited = match &self.pace {
+                Some(p) => p.wait(deadline, step),
+                None => sleep_until(Clock::Monotonic, deadline),
+            };
+            if !waited {
+                return false;
+            }
+            if Clock::Monotonic.now_ns() >= deadline {
+                if let Some(g) = self.grid.as_mut() {
+                    g.taken += 1;
+                }
+                return true;
+            }
+        }
     }
 
     /// The process table at the moment of `sample`, when asked for.
@@ -131,9 +230,14 @@ impl Source for LiveSource {
         if let Some(e) = self.queued.pop_front() {
             return Ok(Some(e));
         }
-        let Some(start) = self.start_ns else {
+        if self.grid.is_none() {
             let first = self.take_sample()?;
-            self.start_ns = Some(Clock::Monotonic.now_ns());
+            self.last_ns = Clock::Monotonic.now_ns();
+            self.grid = Some(Grid {
+                from_ns: self.last_ns,
+                step: self.pace.as_ref().map_or(self.schedule.interval, Pace::get),
+                taken: 0,
+            });
             let table = self.table_for(&first);
             if self.schedule.since_boot {
                 self.queued
@@ -143,16 +247,15 @@ impl Source for LiveSource {
             }
             self.queued.extend(table);
             return Ok(Some(Event::Sample(Box::new(first))));
-        };
+        }
         if self.schedule.count.is_some_and(|c| self.taken >= c) {
             return Ok(None);
         }
-        let step = i64::try_from(self.schedule.interval.as_nanos()).unwrap_or(i64::MAX);
-        let deadline = start.saturating_add(step.saturating_mul(self.taken as i64 + 1));
-        if !sleep_until(Clock::Monotonic, deadline) {
+        if !self.wait_due() {
             return Ok(None);
         }
         self.taken += 1;
+        self.last_ns = Clock::Monotonic.now_ns();
         let sample = self.take_sample()?;
         if let Some(table) = self.table_for(&sample) {
             self.queued.push_back(table);
@@ -179,5 +282,56 @@ impl Source for LiveSource {
             "{} ({}) not available: {source} is missing or unreadable",
             r.flag, r.title
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn source(every: Duration) -> LiveSource {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
+        let probe = Probe::new(&root.join("proc"), &root.join("sys")).unwrap();
+        let schedule = Schedule {
+            interval: every,
+            count: Some(2),
+            since_boot: false,
+        };
+        LiveSource::new(probe, schedule, None)
+    }
+
+    #[test]
+    fn a_new_pace_cuts_the_wait_under_way() {
+        let mut s = source(Duration::from_secs(60));
+        let pace = s.pace();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let started = Instant::now();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            pace.set(Duration::from_millis(50));
+        });
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let waited = started.elapsed();
+        setter.join().unwrap();
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(10),
+            "{waited:?}"
+        );
+    }
+
+    #[test]
+    fn the_new_pace_is_measured_from_the_last_sample() {
+        let mut s = source(Duration::from_millis(100));
+        let pace = s.pace();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        pace.set(Duration::from_millis(400));
+        let started = Instant::now();
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_millis(350), "{waited:?}");
+        assert!(matches!(s.next().unwrap(), Some(Event::Sample(_))));
+        assert!(s.next().unwrap().is_none(), "COUNT ends the source");
     }
 }

@@ -244,7 +244,13 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
 }
 
 /// `rsar top`.
-fn top(plan: rsar::cli::TopPlan) -> Result<ExitCode, Failure> {
+fn top(mut plan: rsar::cli::TopPlan) -> Result<ExitCode, Failure> {
+    let live = matches!(plan.mode, Mode::Live { .. });
+    if live {
+        // top sizes its PID column to the machine's largest pid.
+        let pid_max = std::fs::read_to_string(plan.proc_root.join("sys/kernel/pid_max"));
+        plan.options.pid_width = pid_max.map_or(5, |m| m.trim().len());
+    }
     let input = input(
         &plan.mode,
         Live {
@@ -256,6 +262,9 @@ fn top(plan: rsar::cli::TopPlan) -> Result<ExitCode, Failure> {
     )?;
     let stdout = io::BufWriter::new(io::stdout().lock());
     let mut out = rsar::report::top::Top::new(stdout, plan.options);
+    if live {
+        out = out.with_logged_in(rsar::probe::logged_in_users);
+    }
     run_pipeline(input, &mut out)
 }
 

@@ -68,6 +68,10 @@ group! {
         pub cancelled_write_bytes: Option<u64> [Counter, "bytes", source = "/proc/PID/io"],
         /// Time spent runnable but waiting for a CPU.
         pub run_delay_ns: Option<u64> [Counter, "ns", source = "/proc/PID/schedstat"],
+        /// Resident shared memory: file-backed and shmem pages (RssFile + RssShmem, as
+        /// statm's `shared`; top's SHR); 0 for a kernel thread. Absent from tables
+        /// recorded before it was.
+        pub rss_shared: Option<u64> [Level, "kB", source = "/proc/PID/status"],
     }
 }
 
@@ -84,10 +88,26 @@ impl ProcessCounters {
 }
 
 /// Reads every process of a /proc tree, keeping the command lines it has read before.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProcessReader {
     cmdlines: HashMap<(u32, u64), Arc<str>>,
     buf: Vec<u8>,
+    /// kB per page, for statm on kernels whose status lacks RssFile.
+    page_kb: u64,
+}
+
+impl Default for ProcessReader {
+    fn default() -> Self {
+        let page = nix::unistd::sysconf(nix::unistd::SysconfVar::PAGE_SIZE)
+            .ok()
+            .flatten()
+            .unwrap_or(4096);
+        ProcessReader {
+            cmdlines: HashMap::new(),
+            buf: Vec::new(),
+            page_kb: u64::try_from(page / 1024).unwrap_or(4).max(1),
+        }
+    }
 }
 
 impl ProcessReader {
@@ -131,6 +151,19 @@ impl ProcessReader {
         }
         if let Some(status) = read_into(&base.join("status"), &mut self.buf) {
             parse_status(status, &mut p);
+        }
+        if p.rss_shared.is_none() {
+            // Kernels before 4.5: statm's third number, in pages.
+            p.rss_shared = read_into(&base.join("statm"), &mut self.buf)
+                .and_then(|t| {
+                    std::str::from_utf8(t)
+                        .ok()?
+                        .split_ascii_whitespace()
+                        .nth(2)?
+                        .parse::<u64>()
+                        .ok()
+                })
+                .map(|pages| pages * self.page_kb);
         }
         if let Some(io) = read_into(&base.join("io"), &mut self.buf) {
             parse_io(io, &mut p);
@@ -217,11 +250,15 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
         blkio_ticks: n(39).unwrap_or(0),
         cancelled_write_bytes: None,
         run_delay_ns: None,
+        rss_shared: None,
     })
 }
 
-/// /proc/PID/status: the real uid, threads and context switches.
+/// /proc/PID/status: the real uid, threads, context switches and resident shared memory
+/// (RssFile + RssShmem, since Linux 4.5; a kernel thread has neither, and shares 0).
 pub fn parse_status(text: &[u8], p: &mut ProcessCounters) {
+    let mut shared: Option<u64> = None;
+    let mut has_memory = false;
     for line in text.split(|&b| b == b'\n') {
         let Some(colon) = line.iter().position(|&b| b == b':') else {
             continue;
@@ -239,9 +276,19 @@ pub fn parse_status(text: &[u8], p: &mut ProcessCounters) {
             b"Threads" => p.threads = value().unwrap_or(1) as u32,
             b"voluntary_ctxt_switches" => p.nvcsw = value(),
             b"nonvoluntary_ctxt_switches" => p.nivcsw = value(),
+            b"RssFile" | b"RssShmem" => {
+                shared = Some(shared.unwrap_or(0) + value().unwrap_or(0));
+            }
+            b"VmRSS" => has_memory = true,
             _ => {}
         }
     }
+    p.rss_shared = match (shared, has_memory) {
+        (Some(kb), _) => Some(kb),
+        (None, false) => Some(0),
+        // A kernel before 4.5: status does not split the resident set.
+        (None, true) => None,
+    };
 }
 
 /// /proc/PID/io (readable by the process's owner and root): storage bytes.
@@ -298,6 +345,14 @@ mod tests {
             &mut p,
         );
         parse_io(b"rchar: 5\nread_bytes: 4096\nwrite_bytes: 8192\n", &mut p);
+        assert_eq!(p.rss_shared, Some(0), "no memory lines: a kernel thread");
+        parse_status(
+            b"VmRSS:\t  9000 kB\nRssAnon:\t  5000 kB\nRssFile:\t  3000 kB\nRssShmem:\t  1000 kB\n",
+            &mut p,
+        );
+        assert_eq!(p.rss_shared, Some(4000));
+        parse_status(b"VmRSS:\t  9000 kB\n", &mut p);
+        assert_eq!(p.rss_shared, None, "before Linux 4.5: statm tells");
         assert_eq!(
             (p.uid, p.threads, p.nvcsw, p.nivcsw),
             (1000, 3, Some(10), Some(2))

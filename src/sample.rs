@@ -208,6 +208,47 @@ pub struct HostFacts {
     pub cpu_count: u32,
 }
 
+impl HostFacts {
+    /// The most CPUs a Linux kernel can have: `CONFIG_NR_CPUS` is at most 8192 (x86-64 with
+    /// `MAXSMP`, the largest of any architecture). A file claiming more is damaged.
+    pub const MAX_CPUS: u32 = 8192;
+    /// The longest host, system, release or machine name the kernel keeps (`__NEW_UTS_LEN`:
+    /// 64 bytes; utsname's fields are 65 with the NUL). Boot ids (36 characters, a UUID,
+    /// and an import's `+N` suffix) are held to the same bound.
+    pub const MAX_NAME: usize = 64;
+
+    /// What in these facts no kernel reports, if anything: a CPU count above `MAX_CPUS`
+    /// or a name longer than `MAX_NAME`. Read from a file, either is damage; a reader
+    /// checks before anything is sized from them, and a writer never records them.
+    pub fn out_of_bounds(&self) -> Option<&'static str> {
+        if self.cpu_count > Self::MAX_CPUS {
+            return Some("CPU count above the kernel's limit of 8192");
+        }
+        [
+            (
+                &self.hostname,
+                "host name longer than the kernel's 64 bytes",
+            ),
+            (
+                &self.sysname,
+                "system name longer than the kernel's 64 bytes",
+            ),
+            (
+                &self.release,
+                "kernel release longer than the kernel's 64 bytes",
+            ),
+            (
+                &self.machine,
+                "machine name longer than the kernel's 64 bytes",
+            ),
+            (&self.boot_id, "boot id longer than 64 bytes"),
+        ]
+        .into_iter()
+        .find(|(s, _)| s.len() > Self::MAX_NAME)
+        .map(|(_, what)| what)
+    }
+}
+
 group! {
     /// When a sample was taken.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -97,6 +97,13 @@ pub struct LogSource {
     damage: Vec<String>,
     /// Where the asked window starts: each file is sought to just before it.
     start: WindowStart,
+    /// While following: told the damage found so far each time the end of what is
+    /// written is reached (a followed source ends only when interrupted, too late for a
+    /// screen to show it).
+    caught_up: Option<Box<dyn FnMut(Vec<String>) + Send>>,
+    /// The lines about the current file told so far, so that its damage is told again
+    /// only when it grew.
+    told: Vec<String>,
 }
 
 /// The start of a report's window, for seeking (`--since`, `-s`).
@@ -136,7 +143,7 @@ impl LogSource {
             path: PathBuf::new(),
             source: std::io::Error::other("no log files to read"),
         })?;
-        let reader = LogReader::open(&first)?;
+        let reader = open_log(&first)?;
         let header = reader.header().clone();
         Ok(LogSource {
             paths,
@@ -146,7 +153,20 @@ impl LogSource {
             follow,
             damage: Vec::new(),
             start: WindowStart::default(),
+            caught_up: None,
+            told: Vec::new(),
         })
+    }
+
+    /// While following, tell `f` the damage found so far (one line per file, each said
+    /// once, a file's again only when more was found) each time the end of what is
+    /// written is reached; what is told is not in `take_damage`.
+    pub fn telling_damage_when_caught_up(
+        mut self,
+        f: impl FnMut(Vec<String>) + Send + 'static,
+    ) -> LogSource {
+        self.caught_up = Some(Box::new(f));
+        self
     }
 
     /// Seek each file to just before `start` instead of reading it from its beginning.
@@ -165,13 +185,50 @@ impl LogSource {
 
     /// The file done with: say what it cost.
     fn close_current(&mut self) {
+        let lines = self.current_damage();
+        self.damage.extend(lines);
+        self.told.clear();
+    }
+
+    /// What the current file cost so far (records lost, the file cut short), less what
+    /// was told as it is.
+    fn current_damage(&self) -> Vec<String> {
         let d = self.reader.damage();
-        if !d.is_clean() {
-            self.damage.push(describe_damage(self.reader.path(), d));
+        let lost = (!d.is_clean()).then(|| describe_damage(self.reader.path(), d));
+        // A record cut short at the end of a file that no rsadc is writing to (it holds
+        // the file's lock while it records) will never be completed: the file was cut.
+        let torn = self
+            .reader
+            .torn_at()
+            .filter(|_| !self.reader.being_written())
+            .map(|at| {
+                format!(
+                    "{}: the file is cut at byte {at}, inside a record; every complete record before it was read",
+                    self.reader.path().display()
+                )
+            });
+        let cut = self
+            .reader
+            .cut()
+            .map(|why| format!("{}: {why}", self.reader.path().display()));
+        lost.into_iter()
+            .chain(torn)
+            .chain(cut)
+            .filter(|l| !self.told.contains(l))
+            .collect()
+    }
+
+    /// Following, at the end of what is written: tell what was found so far.
+    fn tell_caught_up(&mut self) {
+        if self.caught_up.is_none() {
+            return;
         }
-        if let Some(why) = self.reader.cut() {
-            self.damage
-                .push(format!("{}: {why}", self.reader.path().display()));
+        let mut lines = std::mem::take(&mut self.damage);
+        let current = self.current_damage();
+        self.told.extend(current.iter().cloned());
+        lines.extend(current);
+        if let (false, Some(f)) = (lines.is_empty(), self.caught_up.as_mut()) {
+            f(lines);
         }
     }
 
@@ -183,6 +240,7 @@ impl LogSource {
             Follow::File { poll } => (*poll, None),
             Follow::Today { dir, poll } => (*poll, Some(dir.clone())),
         };
+        self.tell_caught_up();
         let clock = crate::wait::Clock::Monotonic;
         let poll_ns = i64::try_from(poll.as_nanos()).unwrap_or(i64::MAX);
         if !crate::wait::sleep_until(clock, clock.now_ns().saturating_add(poll_ns)) {
@@ -193,7 +251,7 @@ impl LogSource {
             let next = dir.join(store::day_file_name(today));
             if next != self.reader.path() && next.exists() {
                 self.close_current();
-                self.reader = LogReader::open(&next)?;
+                self.reader = open_log(&next)?;
             }
         }
         Ok(true)
@@ -217,7 +275,7 @@ impl Source for LogSource {
             match self.paths.pop_front() {
                 Some(next) => {
                     self.close_current();
-                    self.reader = LogReader::open(&next)?;
+                    self.reader = open_log(&next)?;
                     self.seek_current()?;
                 }
                 None => {
@@ -239,27 +297,52 @@ impl Source for LogSource {
     }
 }
 
+/// Open an rsar log. rsar reads sysstat's files too (`open_recorded` tells them apart by
+/// their magic number), so a file that is neither is said to be neither.
+fn open_log(path: &std::path::Path) -> Result<LogReader, StoreError> {
+    LogReader::open(path).map_err(|e| match e {
+        StoreError::Header {
+            path,
+            reason: store::HeaderError::Foreign,
+        } => StoreError::Unreadable {
+            path,
+            reason: "neither an rsar log nor a sysstat sa file (it starts with the magic number of neither)".into(),
+        },
+        e => e,
+    })
+}
+
 fn describe_damage(path: &std::path::Path, d: &store::Damage) -> String {
     let mut at: Vec<String> = d
         .ranges
         .iter()
         .take(5)
-        .map(|(o, _)| format!("byte {o}"))
+        .map(|&(o, len)| match len {
+            1 => format!("at byte {o}"),
+            _ => format!("{len} bytes at {o}–{}", o + len - 1),
+        })
         .collect();
     if d.ranges.len() > 5 {
         at.push(format!("and {} more places", d.ranges.len() - 5));
     }
     let mut msg = format!(
-        "{}: skipped {} damaged records",
+        "{}: skipped {} damaged record{}",
         path.display(),
-        d.skipped()
+        d.skipped(),
+        if d.skipped() == 1 { "" } else { "s" }
     );
     if !at.is_empty() {
-        msg.push_str(&format!(" (at {})", at.join(", ")));
+        msg.push_str(&format!(" ({})", at.join(", ")));
     }
     if d.undecodable > 0 {
+        let samples = d.undecodable - d.undecodable_processes;
+        let what = match (samples, d.undecodable_processes) {
+            (_, 0) => String::new(),
+            (0, p) => format!(": {p} process tables"),
+            (s, p) => format!(": {s} samples, {p} process tables"),
+        };
         msg.push_str(&format!(
-            ", {} of them intact but unreadable without a damaged keyframe",
+            ", {} of them intact but unreadable without the damaged record they build on (a key or a base){what}",
             d.undecodable
         ));
     }

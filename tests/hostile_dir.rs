@@ -405,6 +405,56 @@ fn planted_links_and_fifos_are_never_followed_by_housekeeping_or_sampling() {
 }
 
 #[test]
+fn a_hard_linked_day_is_left_alone_and_a_private_day_stays_private() {
+    let outside = tempdir();
+    let secret = outside.path().join("secret");
+    std::fs::write(&secret, "TOP SECRET root-only\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = snapshot(&secret);
+
+    let d = tempdir();
+    let dir = d.path();
+    // A real day two days back that its owner made private...
+    record_day(dir, common::TEN - 2 * 86_400, 2);
+    let private = dir.join("rsar20251119");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    // ...and an older "day" that is a second name of the secret (same filesystem: both
+    // are temporary directories).
+    std::fs::hard_link(&secret, dir.join("rsar20251118")).unwrap();
+
+    let hk = run_bounded(
+        &rsadc_bin(),
+        &["--housekeeping", "--fake-clock", T, dir.to_str().unwrap()],
+        60,
+    );
+    let e = text(&hk.stderr);
+    assert!(hk.status.success(), "a warning, not a failure: {e}");
+    assert!(
+        e.contains("not compressing") && e.contains("rsar20251118") && e.contains("hard links"),
+        "{e}"
+    );
+    // The linked day is as it was, and no compressed copy of it exists.
+    let linked = std::fs::symlink_metadata(dir.join("rsar20251118")).unwrap();
+    assert_eq!(linked.nlink(), 2);
+    assert_eq!(linked.ino(), std::fs::metadata(&secret).unwrap().ino());
+    assert!(
+        entries(dir, "rsar20251118.").is_empty(),
+        "{:?}",
+        entries(dir, "")
+    );
+    assert_eq!(before, snapshot(&secret));
+    // The private day was compressed, and its compressed form is as private.
+    let z = dir.join("rsar20251119.zst");
+    assert_eq!(sample_count(&z), 2);
+    assert!(!private.exists());
+    assert_eq!(
+        std::fs::symlink_metadata(&z).unwrap().mode() & 0o7777,
+        0o600,
+        "the compressed day's mode"
+    );
+}
+
+#[test]
 fn a_log_directory_owned_by_another_user_is_refused() {
     if !is_root() {
         eprintln!("skipped: chown needs root");

@@ -43,6 +43,7 @@ fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
         blkio_ticks: seed % 13,
         cancelled_write_bytes: (seed % 4 != 0).then_some(seed % 4096),
         run_delay_ns: Some(seed * 1000),
+        rss_shared: (seed % 5 != 0).then_some(seed % 70_000),
     }
 }
 
@@ -247,4 +248,43 @@ fn a_packed_closed_day_keeps_every_table() {
         .map(|t| t.processes.to_vec())
         .collect();
     assert_eq!(got, want);
+}
+
+/// A key process record with `fields` numbers per process, the way a writer that knows
+/// that many fields writes it: one process, its numbers 1, 2, 3…
+fn key_record_with(fields: usize) -> Vec<u8> {
+    use rsar::store::wire::{put_str, put_varint, zigzag};
+    let mut out = Vec::new();
+    put_varint(&mut out, zigzag(1_000_000_000));
+    put_varint(&mut out, 500);
+    put_varint(&mut out, 0); // a key
+    put_varint(&mut out, fields as u64);
+    put_varint(&mut out, 1);
+    put_varint(&mut out, 42);
+    put_varint(&mut out, 7);
+    put_str(&mut out, "p");
+    put_str(&mut out, "/bin/p");
+    for v in 1..=fields as u64 {
+        put_varint(&mut out, v);
+    }
+    out
+}
+
+#[test]
+fn a_field_added_to_the_process_record_reads_both_ways() {
+    use rsar::store::procs::{decode, ProcessState};
+    let known = rsar::process::PROCESS_FIELDS.len();
+    let shared = rsar::process::PROCESS_FIELDS
+        .iter()
+        .position(|f| f.name == "rss_shared")
+        .unwrap();
+    // The last field, so that a table written before it reads with it absent…
+    assert_eq!(shared, known - 1);
+    let old = decode(&mut ProcessState::default(), &key_record_with(known - 1), 0).unwrap();
+    let p = &old.processes[0];
+    assert_eq!((p.pid, p.rss_shared), (42, None));
+    // …and one written by a newer rsadc, with a field this reader does not know, reads
+    // with the fields it knows (an optional field is stored as value + 1).
+    let new = decode(&mut ProcessState::default(), &key_record_with(known + 1), 0).unwrap();
+    assert_eq!(new.processes[0].rss_shared, Some(known as u64 - 1));
 }

@@ -109,6 +109,49 @@ fn damaged_records_are_skipped_reported_and_exit_2() {
     );
 }
 
+/// A log cut inside a record (`head -c 1500 LOG > cut`) says on stderr where it is cut and
+/// exits 2, as a cut sa file does; the same bytes while a writer holds the file's lock (a
+/// record being appended by a running rsadc) are read quietly.
+#[test]
+fn a_cut_log_says_where_unless_it_is_being_written() {
+    let d = tempdir();
+    let file = record(d.path());
+    let bytes = std::fs::read(&file).unwrap();
+    let whole = run(&rsar_bin(), &["-u", "-f", file.to_str().unwrap()]);
+    assert!(whole.status.success(), "{}", text(&whole.stderr));
+    let cut = d.path().join("cut");
+    let at = 1500;
+    std::fs::write(&cut, &bytes[..at]).unwrap();
+    let first = rsar::store::read_log(&cut).unwrap();
+    let last_whole = first.records.last().unwrap().0;
+    assert!(first.torn_tail > 0, "the cut is inside a record");
+
+    let out = run(&rsar_bin(), &["-u", "-f", cut.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let torn_at = at as u64 - first.torn_tail;
+    assert!(torn_at > last_whole);
+    assert_eq!(
+        err.trim(),
+        format!(
+            "rsar: {}: the file is cut at byte {torn_at}, inside a record; every complete record before it was read",
+            cut.display()
+        )
+    );
+    assert!(text(&out.stdout).contains("Average:"));
+
+    // Being written: the writer's lock is held.
+    let held = nix::fcntl::Flock::lock(
+        std::fs::File::open(&cut).unwrap(),
+        nix::fcntl::FlockArg::LockExclusiveNonblock,
+    )
+    .unwrap();
+    let out = run(&rsar_bin(), &["-u", "-f", cut.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    drop(held);
+}
+
 #[test]
 fn empty_foreign_and_newer_files_get_one_line_errors() {
     let d = tempdir();
@@ -121,9 +164,15 @@ fn empty_foreign_and_newer_files_get_one_line_errors() {
     let mut b = std::fs::read(&file).unwrap();
     set_version(&mut b, 7);
     std::fs::write(&newer, &b).unwrap();
+    let passwd = PathBuf::from("/etc/passwd");
+    // Named like a day, but with no record in it.
+    let day_named = d.path().join("rsar20251122");
+    std::fs::copy(&passwd, &day_named).unwrap();
     for (path, says) in [
+        (&day_named, "neither an rsar log nor a sysstat sa file"),
         (&empty, "empty"),
-        (&foreign, "not an rsar log"),
+        (&foreign, "neither an rsar log nor a sysstat sa file"),
+        (&passwd, "neither an rsar log nor a sysstat sa file"),
         (&newer, "newer rsar (format 7"),
     ] {
         let out = run(&rsar_bin(), &["-f", path.to_str().unwrap()]);

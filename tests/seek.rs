@@ -53,7 +53,8 @@ fn walls(r: &mut LogReader) -> Vec<i64> {
 fn seeking_reads_the_end_of_a_day_and_keeps_every_sample_of_the_window() {
     let d = tempfile::tempdir().unwrap();
     let path = d.path().join("rsar20251121");
-    write_day(&path, 8000);
+    // A whole day at 10 s.
+    write_day(&path, 8640);
     let len = std::fs::metadata(&path).unwrap().len();
     assert!(
         len > 1 << 20,
@@ -61,7 +62,7 @@ fn seeking_reads_the_end_of_a_day_and_keeps_every_sample_of_the_window() {
     );
     let full = walls(&mut LogReader::open(&path).unwrap());
     for frac in [0.0, 0.3, 0.97, 1.2] {
-        let target = (START + (80_000.0 * frac) as i64) * 1_000_000_000;
+        let target = (START + (86_400.0 * frac) as i64) * 1_000_000_000;
         let mut r = LogReader::open(&path).unwrap();
         let at = r.seek_before(target).unwrap();
         let got: Vec<i64> = walls(&mut r).into_iter().filter(|&t| t >= target).collect();

@@ -212,6 +212,45 @@ fn truncation_at_every_byte_offset_keeps_every_complete_record() {
     }
 }
 
+/// A run of zeros between two records (1 MiB, as a filesystem can leave in a file after a
+/// crash) is one damaged span: one range, counted as one record, its place and size said
+/// once; every record is read.
+#[test]
+fn a_run_of_zeros_is_one_damaged_span() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, ends) = small_file(dir.path());
+    let mut b = std::fs::read(&path).unwrap();
+    let at = ends[3] as usize;
+    b.splice(at..at, std::iter::repeat_n(0u8, 1 << 20));
+    std::fs::write(&path, &b).unwrap();
+    let mut r = store::LogReader::open(&path).unwrap();
+    let mut got = Vec::new();
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        if let Record::Sample(s) = rec {
+            got.push(*s);
+        }
+    }
+    assert_eq!(got, samples);
+    assert_eq!(r.damage().ranges, vec![(at as u64, 1 << 20)]);
+    assert_eq!(r.damage().damaged_records, 1);
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["-u", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let end = at + (1 << 20) - 1;
+    assert!(
+        err.contains(&format!(
+            "skipped 1 damaged record (1048576 bytes at {at}–{end})"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
 #[test]
 fn the_writer_repairs_a_torn_tail_and_appends_after_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -238,7 +277,7 @@ fn the_writer_repairs_a_torn_tail_and_appends_after_it() {
 }
 
 #[test]
-fn bit_flips_cost_only_the_damaged_records() {
+fn bit_flips_cost_only_the_damaged_records_and_their_changes() {
     let dir = tempfile::tempdir().unwrap();
     let (path, samples, ends) = small_file(dir.path());
     let full = std::fs::read(&path).unwrap();
@@ -254,8 +293,10 @@ fn bit_flips_cost_only_the_damaged_records() {
         let at = ends[0] as usize + (next() as usize) % (full.len() - ends[0] as usize);
         b[at] ^= 1 << (next() % 8);
         let log = store::parse_log(&path, &b).unwrap();
-        // The record holding the flipped byte is lost; with it, deltas that need it if it
-        // was a keyframe. Everything read back is an original sample, in order.
+        // The record holding the flipped byte is lost; with it, the samples that need it:
+        // the changes after it up to the next sample taken against the key, and those
+        // taken against it if it was a key. Everything read back is an original sample,
+        // in order.
         let got = samples_of(&log);
         let hit = ends.iter().skip(1).position(|&e| at < e as usize).unwrap();
         let mut originals = samples.iter().enumerate();
@@ -272,13 +313,17 @@ fn bit_flips_cost_only_the_damaged_records() {
             log.damage.skipped() >= 1 || log.torn_tail > 0,
             "flip at {at} went unnoticed"
         );
-        // Only the damaged record is lost, unless it was the keyframe the others need:
-        // the first sample, and the first live one, which keys the filesystems group that
-        // samples of a fixture tree (not /proc) lack.
+        // Only the damaged record and the changes after it up to the next sample taken
+        // against the key are lost (samples are numbered from 0 here), unless it was the
+        // keyframe the others need: the first sample, and the first live one, which keys
+        // the filesystems group that samples of a fixture tree (not /proc) lack.
         let keys_a_group = hit > 0
             && samples[hit - 1].filesystems.is_empty() != samples[hit].filesystems.is_empty();
         if hit != 0 && !keys_a_group {
-            assert_eq!(got.len(), samples.len() - 1, "flip at {at}");
+            let every = store::CHANGES_FROM_KEY_EVERY as usize;
+            let chain_end = (hit / every + 1) * every;
+            let lost = chain_end.min(samples.len()) - hit;
+            assert_eq!(got.len(), samples.len() - lost, "flip at {at}");
         }
     }
 }
@@ -351,7 +396,7 @@ fn a_reader_racing_a_writer_sees_only_complete_records() {
 }
 
 #[test]
-fn keyframes_recur_and_a_damaged_delta_costs_only_itself() {
+fn keyframes_recur_and_a_damaged_change_costs_only_the_samples_to_the_next_base() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     let base = real_samples().remove(0);
@@ -375,14 +420,25 @@ fn keyframes_recur_and_a_damaged_delta_costs_only_itself() {
     // Bytes per sample, keyframes included.
     let per = (full.len() as u64 - ends[0]) / 200;
     assert!(per < 400, "{per} bytes per sample");
-    // Damage record 10 (a delta): only it is lost.
+    // Damage record 10 (a change from the sample before): it and the changes after it
+    // until sample 16 (taken against the key again) are lost, and nothing else.
+    let every = store::CHANGES_FROM_KEY_EVERY as usize;
+    assert_eq!(every, 8);
     let mut b = full.clone();
     let mid = (ends[10] + ends[11]) / 2;
     b[mid as usize] ^= 0x40;
     let log = store::parse_log(&path, &b).unwrap();
     let got = samples_of(&log);
-    assert_eq!(got.len(), 199);
-    assert!(!got.contains(&samples[10]));
+    assert_eq!(got.len(), 200 - 6);
+    assert_eq!(log.damage.undecodable, 5);
+    assert_eq!(&got[..10], &samples[..10]);
+    assert_eq!(&got[10..], &samples[16..]);
+    // Damage record 16 (taken against the key): the changes after it up to 24 go with it.
+    let mut b = full.clone();
+    b[((ends[16] + ends[17]) / 2) as usize] ^= 0x40;
+    let got = samples_of(&store::parse_log(&path, &b).unwrap());
+    assert_eq!(&got[..16], &samples[..16]);
+    assert_eq!(&got[16..], &samples[24..]);
     // Damage the first keyframe: the deltas against it are lost until the next keyframe.
     let mut b = full.clone();
     b[(ends[0] + 20) as usize] ^= 0x01;
@@ -634,7 +690,9 @@ fn a_packed_closed_day_reads_back_the_same_records() {
     drop(w);
     let raw = std::fs::read(&path).unwrap();
     let packed = store::pack(&raw).unwrap();
-    assert!(packed.len() < raw.len());
+    // Steps are for compressing: the closed day compresses smaller than the live one would.
+    let z = |b: &[u8]| zstd::bulk::compress(b, 19).unwrap().len();
+    assert!(z(&packed) < z(&raw), "{} vs {}", z(&packed), z(&raw));
     let a = store::parse_log(&path, &raw).unwrap();
     let b = store::parse_log(&path, &packed).unwrap();
     assert!(b.damage.is_clean());

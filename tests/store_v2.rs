@@ -89,11 +89,16 @@ fn arb_net() -> impl Strategy<Value = NetCounters> {
         })
 }
 
+/// Softnet counters of a CPU a kernel can have (a reader refuses a number beyond that).
 fn arb_softnet() -> impl Strategy<Value = SoftnetCounters> {
-    (arb_group::<SoftnetCounters>(), any::<u32>()).prop_map(|(mut c, cpu)| {
-        c.cpu = cpu;
-        c
-    })
+    (
+        arb_group::<SoftnetCounters>(),
+        0..rsar::sample::HostFacts::MAX_CPUS,
+    )
+        .prop_map(|(mut c, cpu)| {
+            c.cpu = cpu;
+            c
+        })
 }
 
 fn arb_pressure() -> impl Strategy<Value = Option<Pressure>> {
@@ -578,7 +583,7 @@ fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
         while let Some(rec) = r.next_record().unwrap() {
             got.push(rec);
         }
-        (got, r.cut().map(str::to_string), r.damage().clone())
+        (got, r.cut().map(|c| c.to_string()), r.damage().clone())
     };
     let (whole, cut, damage) = read(&z);
     assert_eq!(cut, None);
@@ -628,6 +633,312 @@ fn a_damaged_frame_of_a_compressed_day_costs_only_its_records() {
     assert!(got_records.contains(&&Record::Processes(tables.last().unwrap().clone())));
 }
 
+/// A day of `n` samples one second apart, each followed by a table of five processes,
+/// written at `path`.
+fn day_with_processes(path: &Path, n: u64) -> Vec<Sample> {
+    use rsar::process::ProcessCounters;
+    use rsar::store::procs::ProcessTable;
+    let host = test_host("b1", 4);
+    let (mut w, _) = DayWriter::open(path, &host, 0, 0).unwrap();
+    let samples = ticking(n);
+    for (i, s) in samples.iter().enumerate() {
+        let i = i as u64;
+        w.append_sample(&host, s).unwrap();
+        w.append_processes(&ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: std::sync::Arc::new(
+                (1..=5)
+                    .map(|pid| ProcessCounters {
+                        pid,
+                        start_ticks: 7,
+                        comm: format!("p{pid}").into(),
+                        utime: i * u64::from(pid) + i * i,
+                        ..ProcessCounters::default()
+                    })
+                    .collect(),
+            ),
+        })
+        .unwrap();
+    }
+    samples
+}
+
+/// A compressed day's zstd frames: where each starts, its length, and the offsets of the
+/// decompressed day it holds.
+fn zstd_frames(z: &[u8]) -> Vec<(usize, usize, std::ops::Range<u64>)> {
+    let mut frames = Vec::new();
+    let (mut at, mut out_at) = (0usize, 0u64);
+    while at < z.len() {
+        let len = zstd::zstd_safe::find_frame_compressed_size(&z[at..]).unwrap();
+        let n = zstd::bulk::decompress(&z[at..at + len], 1 << 24)
+            .unwrap()
+            .len() as u64;
+        frames.push((at, len, out_at..out_at + n));
+        at += len;
+        out_at += n;
+    }
+    frames
+}
+
+/// What reading `path` gives: the records, what the reader says was cut, the damage.
+type Read = (Vec<(u64, Record)>, Option<String>, store::Damage);
+
+fn read_all(path: &Path) -> Result<Read, store::StoreError> {
+    let mut r = LogReader::open(path)?;
+    let mut got = Vec::new();
+    while let Some(rec) = r.next_record()? {
+        got.push(rec);
+    }
+    Ok((got, r.cut().map(|c| c.to_string()), r.damage().clone()))
+}
+
+fn samples_in(records: &[(u64, Record)]) -> Vec<&Sample> {
+    records
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Sample(s) => Some(&**s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A 700-sample day in 4 frames, one bit flipped 10 bytes before the end of the first
+/// frame (which holds the file's header): the 3 later frames are read whole, with the
+/// header's host facts, and rsar says which frame was lost and how many samples it held.
+#[test]
+fn a_damaged_first_frame_costs_only_its_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let path = dir.path().join(store::day_file_name(day));
+    let samples = day_with_processes(&path, 700);
+    let raw = std::fs::read(&path).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    // A quarter of the day per frame, with room for the three more frame marks.
+    let z = store::compress_frames_of(&raw, packed.len() / 4 + packed.len() / 50).unwrap();
+    let frames = zstd_frames(&z);
+    assert_eq!(frames.len(), 4);
+    let zpath = dir.path().join(store::compressed_name(day, 0));
+    std::fs::write(&zpath, &z).unwrap();
+    let (whole, _, _) = read_all(&zpath).unwrap();
+    let later: Vec<(u64, Record)> = whole
+        .iter()
+        .filter(|(off, _)| !frames[0].2.contains(off))
+        .cloned()
+        .collect();
+    let later = samples_in(&later);
+    assert!(later.len() > 400 && later.len() < 600, "{}", later.len());
+
+    let mut hurt = z.clone();
+    hurt[frames[0].1 - 10] ^= 0x04;
+    std::fs::write(&zpath, &hurt).unwrap();
+    let (got, cut, _) = read_all(&zpath).unwrap();
+    assert_eq!(samples_in(&got), later, "every sample of the later frames");
+    let lost = samples.len() - later.len();
+    let cut = cut.unwrap();
+    assert!(
+        cut.starts_with(&format!("frame 1 of 4 is damaged: {lost} samples lost")),
+        "{cut}"
+    );
+    let log = store::read_log(&zpath).unwrap();
+    assert_eq!(log.header.host, test_host("b1", 4), "the header's copy");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["-u", "-f"])
+        .arg(&zpath)
+        .env("TZ", "UTC")
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("frame 1 of 4 is damaged: {lost} samples lost")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the rest was read"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("Linux 6.1.0-test (testhost)"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().count() > later.len(), "{stdout}");
+}
+
+/// Single bits flipped at 200 places over three compressed days (one from before frame
+/// marks): no flip makes the day unreadable, and every sample outside the frame the flip
+/// is in is read, unchanged.
+#[test]
+fn no_flipped_bit_in_a_compressed_day_costs_more_than_its_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let plain = dir.path().join(store::day_file_name(day));
+    let mut days = Vec::new();
+    // With process tables, in 4 frames.
+    day_with_processes(&plain, 400);
+    let raw = std::fs::read(&plain).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    days.push(store::compress_frames_of(&raw, packed.len() / 4).unwrap());
+    // Samples alone, in 6 frames.
+    std::fs::remove_file(&plain).unwrap();
+    write_all(&plain, &test_host("b1", 4), &ticking(600));
+    let raw = std::fs::read(&plain).unwrap();
+    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
+    days.push(store::compress_frames_of(&raw, packed.len() / 6).unwrap());
+    // Compressed by rsar before frames had marks.
+    days.push(
+        std::fs::read(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/logs-frames/rsar20261120.zst"),
+        )
+        .unwrap(),
+    );
+
+    let zpath = dir.path().join(store::compressed_name(day, 0));
+    let (mut refused, mut short, mut flips) = (Vec::new(), Vec::new(), 0);
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for (d, z) in days.iter().enumerate() {
+        let frames = zstd_frames(z);
+        assert!(frames.len() >= 3, "day {d}: {} frames", frames.len());
+        std::fs::write(&zpath, z).unwrap();
+        let (whole, cut, damage) = read_all(&zpath).unwrap();
+        assert!(cut.is_none() && damage.is_clean(), "day {d}: {cut:?}");
+        // The first frame's magic and header, then places spread over the day.
+        let mut places: Vec<usize> = (0..8).collect();
+        while places.len() < 200 / days.len() + 1 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            places.push((seed % z.len() as u64) as usize);
+        }
+        for at in places {
+            flips += 1;
+            let bit = 1u8 << (at % 8);
+            let frame = frames
+                .iter()
+                .find(|(s, l, _)| (*s..s + l).contains(&at))
+                .unwrap();
+            let mut hurt = z.clone();
+            hurt[at] ^= bit;
+            std::fs::write(&zpath, &hurt).unwrap();
+            let got = match read_all(&zpath) {
+                Ok((got, cut, _)) => {
+                    assert!(
+                        cut.as_deref()
+                            .is_none_or(|c| !c.contains("not an rsar log") && !c.contains("empty")),
+                        "{cut:?}"
+                    );
+                    got
+                }
+                Err(e) => {
+                    refused.push(format!("day {d}, byte {at}: {e}"));
+                    continue;
+                }
+            };
+            let got = samples_in(&got);
+            let outside: Vec<&Sample> = samples_in(&whole)
+                .into_iter()
+                .zip(whole.iter().filter(|(_, r)| matches!(r, Record::Sample(_))))
+                .filter(|(_, (off, _))| !frame.2.contains(off))
+                .map(|(s, _)| s)
+                .collect();
+            if !outside.iter().all(|s| got.contains(s)) {
+                short.push(format!(
+                    "day {d}, byte {at}: {} of {} read",
+                    got.len(),
+                    outside.len()
+                ));
+            }
+            let mut originals = samples_in(&whole).into_iter();
+            assert!(
+                got.iter().all(|s| originals.any(|o| o == *s)),
+                "day {d}, byte {at}: a changed or reordered sample"
+            );
+        }
+    }
+    assert!(
+        refused.is_empty() && short.is_empty(),
+        "of {flips} flips, {} refused the day: {refused:#?}\n{} lost samples outside their frame: {short:#?}",
+        refused.len(),
+        short.len()
+    );
+}
+
+/// Bytes inserted into or lost from a sample record between two process tables: that
+/// sample is lost, and nothing else — the process deltas after it still find their base
+/// although the byte distance to it changed. A damaged process table costs the deltas
+/// built on it, up to the next key, and they are counted and said as process tables.
+#[test]
+fn an_insertion_or_deletion_costs_only_the_record_it_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261120");
+    day_with_processes(&path, 200);
+    let raw = std::fs::read(&path).unwrap();
+    let (whole, _, _) = read_all(&path).unwrap();
+    let tables = |records: &[(u64, Record)]| -> Vec<rsar::store::procs::ProcessTable> {
+        records
+            .iter()
+            .filter_map(|(_, r)| match r {
+                Record::Processes(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all_tables = tables(&whole);
+    assert_eq!(all_tables.len(), 200);
+    // The 71st sample record, and the process table after it.
+    let sample_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Sample(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    for change in ["insert", "delete"] {
+        let mut b = raw.clone();
+        let at = sample_at + 20;
+        match change {
+            "insert" => drop(b.splice(at..at, [1u8, 2, 3])),
+            _ => drop(b.drain(at..at + 3)),
+        }
+        std::fs::write(&path, &b).unwrap();
+        let (got, _, damage) = read_all(&path).unwrap();
+        let got_tables = tables(&got);
+        assert_eq!(got_tables.len(), all_tables.len(), "{change}: {damage:?}");
+        assert!(got_tables == all_tables, "{change}: every process table");
+        // The sample hit, and the samples taken as changes from it up to the next one
+        // taken against the keys (every 8th: docs/FORMAT.md, "Reading after damage").
+        let lost = 200 - samples_in(&got).len() as u64;
+        assert!((1..=8).contains(&lost), "{change}: {lost} samples lost");
+        assert_eq!(damage.damaged_records, 1, "{change}: {damage:?}");
+        assert_eq!(damage.undecodable, lost - 1, "{change}: {damage:?}");
+    }
+
+    // A byte of the 71st process table itself: the deltas after it, up to the next key,
+    // cannot be decoded; they are counted and named.
+    let table_at = whole
+        .iter()
+        .filter(|(_, r)| matches!(r, Record::Processes(_)))
+        .nth(70)
+        .unwrap()
+        .0 as usize;
+    let mut b = raw.clone();
+    b[table_at + 20] ^= 0x10;
+    std::fs::write(&path, &b).unwrap();
+    let (got, _, damage) = read_all(&path).unwrap();
+    let lost = all_tables.len() - 1 - tables(&got).len();
+    assert!(lost > 0 && lost < 60, "{lost}");
+    assert_eq!(damage.undecodable_processes, lost as u64, "{damage:?}");
+    assert_eq!(samples_in(&got).len(), 200);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rsar"))
+        .args(["pidstat", "-f"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{lost} process tables")), "{err}");
+}
+
 #[test]
 fn a_damaged_header_leaves_the_records_readable() {
     let dir = tempfile::tempdir().unwrap();
@@ -635,7 +946,8 @@ fn a_damaged_header_leaves_the_records_readable() {
     let samples = ticking(100);
     let ends = write_all(&path, &test_host("b1", 4), &samples);
     let full = std::fs::read(&path).unwrap();
-    for at in [9usize, 12, 20, ends[0] as usize - 2] {
+    // The magic number, the version, the length, the body, the CRC.
+    for at in [0usize, 5, 9, 12, 20, ends[0] as usize - 2] {
         let mut b = full.clone();
         b[at] ^= 0x20;
         std::fs::write(&path, &b).unwrap();
@@ -768,4 +1080,180 @@ fn filesystem_types_round_trip_and_older_files_read_without_them() {
             readonly: None,
         }]
     );
+}
+
+/// The blocks of each sample record of a log, as (group id, mode, body length): read by
+/// hand, as docs/FORMAT.md describes the frames and blocks.
+fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
+    fn varint(b: &[u8], i: &mut usize) -> u64 {
+        let mut v = 0;
+        for shift in (0..64).step_by(7) {
+            let x = b[*i];
+            *i += 1;
+            v |= u64::from(x & 0x7f) << shift;
+            if x < 0x80 {
+                break;
+            }
+        }
+        v
+    }
+    let (_, mut pos) = FileHeader::decode(bytes).unwrap();
+    let mut out = Vec::new();
+    while pos < bytes.len() {
+        assert_eq!(bytes[pos..pos + 2], wire::SYNC, "a frame at {pos}");
+        let len = u32::from_le_bytes(bytes[pos + 2..pos + 6].try_into().unwrap()) as usize;
+        let kind = bytes[pos + 6];
+        let payload = &bytes[pos + 7..pos + 7 + len];
+        pos += 11 + len;
+        if kind != wire::KIND_SAMPLE {
+            continue;
+        }
+        let mut i = 0;
+        varint(payload, &mut i);
+        let mut blocks = Vec::new();
+        while i < payload.len() {
+            let tag = varint(payload, &mut i);
+            let n = varint(payload, &mut i) as usize;
+            blocks.push((tag >> 2, tag & 3, n));
+            i += n;
+        }
+        out.push(blocks);
+    }
+    out
+}
+
+fn logs_v2() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v2")
+}
+
+/// A day written by the last format-2 rsadc reads with the numbers its own rsar printed,
+/// live and packed for compression.
+#[test]
+fn format_2_logs_read_with_the_same_numbers_forever() {
+    let file = logs_v2().join("rsar20261206");
+    let want = std::fs::read_to_string(logs_v2().join("rsar20261206.A-averages.txt")).unwrap();
+    let averages = |path: &Path| {
+        let out = common::run(&common::rsar_bin(), &["-A", "-f", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        common::text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(averages(&file), want);
+    let raw = std::fs::read(&file).unwrap();
+    let log = store::parse_log(&file, &raw).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    assert_eq!(samples_of(&log).len(), 70);
+    // Packed, it is still format 2: steps, never a change a format-2 reader would skip.
+    let packed = store::pack(&raw).unwrap();
+    assert_eq!(FileHeader::decode(&packed).unwrap().0.version, 2);
+    for blocks in sample_blocks(&packed) {
+        assert!(blocks
+            .iter()
+            .all(|&(id, mode, _)| id != wire::GROUP_REFERENCE && mode != wire::MODE_CHANGE));
+    }
+    assert_eq!(
+        samples_of(&store::parse_log(&file, &packed).unwrap()),
+        samples_of(&log)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let packed_file = dir.path().join("rsar20261206");
+    std::fs::write(&packed_file, &packed).unwrap();
+    assert_eq!(averages(&packed_file), want);
+}
+
+/// rsadc appending to a day begun by a format-2 rsadc writes format 2, so that the rsar
+/// that began the day reads all of it; a new file is format 3, with changes.
+#[test]
+fn appending_to_a_format_2_file_keeps_it_format_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261206");
+    std::fs::copy(logs_v2().join("rsar20261206"), &path).unwrap();
+    let before = samples_of(&store::read_log(&path).unwrap());
+    let host = FileHeader::decode(&std::fs::read(&path).unwrap())
+        .unwrap()
+        .0
+        .host;
+    // Samples after the day's last, in its boot.
+    let last = before.last().unwrap().time;
+    let mut more = ticking(20);
+    for (i, s) in more.iter_mut().enumerate() {
+        s.time.wall_ns = last.wall_ns + (i as i64 + 1) * 1_000_000_000;
+        s.time.uptime_cs = last.uptime_cs + (i as u64 + 1) * 100;
+    }
+    let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
+    for s in &more {
+        w.append_sample(&host, s).unwrap();
+    }
+    drop(w);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 2);
+    let blocks = sample_blocks(&bytes);
+    assert_eq!(blocks.len(), 90);
+    for b in &blocks {
+        assert!(b
+            .iter()
+            .all(|&(id, mode, _)| id != wire::GROUP_REFERENCE && mode <= wire::MODE_DELTA));
+    }
+    let log = store::read_log(&path).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    assert_eq!(samples_of(&log), [before, more.clone()].concat());
+
+    let path = dir.path().join("new");
+    write_all(&path, &host, &more);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 3);
+    assert!(sample_blocks(&bytes)[1]
+        .iter()
+        .all(|&(_, mode, _)| mode == wire::MODE_CHANGE));
+}
+
+/// In a format-3 file a group whose numbers did not move costs its tag and a zero length;
+/// every eighth sample is taken against the keys (a reference block names them), the
+/// others from the sample before.
+#[test]
+fn an_unchanged_group_costs_two_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    // Only the clocks move.
+    let samples: Vec<Sample> = (0..20u64)
+        .map(|i| {
+            let mut s = base_sample();
+            s.time.wall_ns += i as i64 * 1_000_000_000;
+            s.time.uptime_cs += i * 100;
+            s
+        })
+        .collect();
+    write_all(&path, &test_host("b1", 4), &samples);
+    let blocks = sample_blocks(&std::fs::read(&path).unwrap());
+    let groups = blocks[0].len();
+    assert!(groups > 10, "{groups} groups");
+    assert!(blocks[0].iter().all(|&(_, mode, _)| mode == wire::MODE_KEY));
+    for (i, b) in blocks.iter().enumerate().skip(1) {
+        // In samples 8 and 16 a reference block first: distance 8 or 16, to the keys of
+        // sample 0 (one byte of body).
+        let groups_of = if i % 8 == 0 {
+            assert_eq!(
+                b[0],
+                (wire::GROUP_REFERENCE, wire::MODE_KEY, 1),
+                "sample {i}"
+            );
+            &b[1..]
+        } else {
+            &b[..]
+        };
+        assert_eq!(groups_of.len(), groups, "sample {i}");
+        // The time group: its two clocks moved. Every other group: nothing.
+        assert_eq!(groups_of[0].0, 1);
+        for &(id, mode, len) in &groups_of[1..] {
+            assert_eq!(
+                (mode, len),
+                (wire::MODE_CHANGE, 0),
+                "sample {i}, group {id}"
+            );
+        }
+    }
+    assert_eq!(samples_of(&store::read_log(&path).unwrap()), samples);
 }

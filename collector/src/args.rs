@@ -1,6 +1,7 @@
 //! rsadc's command line: sadc's shape (`rsadc [INTERVAL [COUNT]] [DIR|FILE]`) plus options.
 
 use clap::Parser;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -63,11 +64,14 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 
-    /// Write a restart record (the machine has just booted)
+    /// Write a restart record (the machine has just booted). While a collector writes the
+    /// directory, the record is handed to it (DIR/rsadc.sock) and written between samples
     #[arg(long)]
     pub boot: bool,
 
-    /// Write a comment record with this text
+    /// Write a comment record with this text (sar -C shows it). While a collector writes
+    /// the directory, the record is handed to it (DIR/rsadc.sock) and written between
+    /// samples
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
 
@@ -107,11 +111,13 @@ pub struct Args {
     #[arg(long, value_name = "SECS", conflicts_with = "no_processes")]
     pub process_interval: Option<f64>,
 
-    /// Serve GET /metrics for Prometheus on this address (node_exporter's metric names).
-    /// Without INTERVAL, only serve; with it, record too. Give a loopback address unless the
-    /// port is firewalled: the metrics describe the machine
+    /// Serve GET /metrics for Prometheus on this address (node_exporter's metric names):
+    /// an IP address and port (127.0.0.1:9808, [::1]:9808), or a host name and port
+    /// (localhost:9808: every address it resolves to). Without INTERVAL, only serve; with
+    /// it, record too. An empty value serves nothing (for `--listen=$SETTING`). Give a
+    /// loopback address unless the port is firewalled: the metrics describe the machine
     #[arg(long, value_name = "ADDR:PORT")]
-    pub listen: Option<std::net::SocketAddr>,
+    pub listen: Option<String>,
 
     /// Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP
     /// UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those
@@ -158,6 +164,48 @@ pub struct Plan {
     /// `None`: write one restart or comment record and exit.
     pub interval: Option<Duration>,
     pub count: Option<u64>,
+}
+
+/// The addresses `--listen` names: `None` when it is not given or empty (serve nothing).
+/// A host name is resolved (`/etc/hosts`, then DNS); each address it resolves to is
+/// served, once.
+pub fn listen_addresses(given: Option<&str>) -> Result<Option<Vec<SocketAddr>>, String> {
+    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = |why: &str| {
+        format!(
+            "--listen {given:?}: {why} (give an IP address and port, e.g. 127.0.0.1:9808, or a host name and port, e.g. localhost:9808)"
+        )
+    };
+    if let Ok(addr) = given.parse::<SocketAddr>() {
+        return Ok(Some(vec![addr]));
+    }
+    let Some((host, port)) = given.rsplit_once(':') else {
+        return Err(bad("no port"));
+    };
+    if host.is_empty() {
+        return Err(bad("no address before the port"));
+    }
+    if host.contains(':') && !host.starts_with('[') {
+        return Err(bad("an IPv6 address goes in brackets, as in [::1]:9808"));
+    }
+    let port: u16 = port
+        .parse()
+        .map_err(|_| bad(&format!("{port:?} is not a port number (0 to 65535)")))?;
+    let resolved = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| bad(&format!("cannot resolve {host:?} ({e})")))?;
+    let mut addrs: Vec<SocketAddr> = Vec::new();
+    for a in resolved {
+        if !addrs.contains(&a) {
+            addrs.push(a);
+        }
+    }
+    if addrs.is_empty() {
+        return Err(bad(&format!("{host:?} resolves to no address")));
+    }
+    Ok(Some(addrs))
 }
 
 /// What a positional path names. The rule, simple on purpose: an existing directory, or a

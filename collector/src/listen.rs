@@ -1,4 +1,5 @@
-//! `--listen ADDR:PORT`: `GET /metrics` for Prometheus, on one thread beside the recorder.
+//! `--listen ADDR:PORT`: `GET /metrics` (and `HEAD`) for Prometheus, on one thread beside
+//! the recorder.
 //!
 //! The std library's listener and `poll(2)` on one thread (no new crates: tiny_http would
 //! bring a thread per connection or a pool for nothing a scraper needs). At most
@@ -29,15 +30,47 @@ const REUSE: Duration = Duration::from_millis(500);
 /// Clients served at once.
 const MAX_CONNECTIONS: usize = 32;
 
-/// Bind `addr` now (so a port in use is an error at start) and serve from a new thread.
-pub fn spawn(addr: SocketAddr, probe: Probe) -> io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr)?;
-    listener.set_nonblocking(true)?;
-    let bound = listener.local_addr()?;
-    std::thread::Builder::new()
+/// An address that could not be served, and why.
+pub type NotBound = (SocketAddr, io::Error);
+
+/// Bind every address of `addrs` now (so a port in use is an error at start) and serve
+/// them from a new thread: the addresses bound, and those that could not be (a host name's
+/// IPv6 address on a machine without IPv6). Fails, naming the first, when none could be.
+pub fn spawn(
+    addrs: &[SocketAddr],
+    probe: Probe,
+) -> Result<(Vec<SocketAddr>, Vec<NotBound>), NotBound> {
+    let bind = |addr: SocketAddr| -> io::Result<(TcpListener, SocketAddr)> {
+        let listener = TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        let bound = listener.local_addr()?;
+        Ok((listener, bound))
+    };
+    let (mut listeners, mut bound, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    for &addr in addrs {
+        match bind(addr) {
+            Ok((l, b)) => {
+                listeners.push(l);
+                bound.push(b);
+            }
+            Err(e) => failed.push((addr, e)),
+        }
+    }
+    if listeners.is_empty() {
+        return Err(failed.into_iter().next().unwrap_or_else(|| {
+            (
+                SocketAddr::from(([0, 0, 0, 0], 0)),
+                io::Error::other("no address to listen on"),
+            )
+        }));
+    }
+    if let Err(e) = std::thread::Builder::new()
         .name("metrics".into())
-        .spawn(move || Server::new(probe).run(&listener))?;
-    Ok(bound)
+        .spawn(move || Server::new(probe).run(&listeners))
+    {
+        return Err((bound[0], e));
+    }
+    Ok((bound, failed))
 }
 
 /// One client: reading its request, then writing the answer.
@@ -67,8 +100,9 @@ impl Server {
         Server { probe, last: None }
     }
 
-    fn run(&mut self, listener: &TcpListener) {
+    fn run(&mut self, listeners: &[TcpListener]) {
         let mut clients: Vec<Connection> = Vec::new();
+        let first_client = listeners.len();
         loop {
             let now = Instant::now();
             clients.retain(|c| c.deadline > now);
@@ -77,8 +111,10 @@ impl Server {
                 .map(|c| c.deadline.saturating_duration_since(now))
                 .min()
                 .unwrap_or(Duration::from_secs(60));
-            let mut fds = Vec::with_capacity(clients.len() + 1);
-            fds.push(PollFd::new(listener.as_fd(), PollFlags::POLLIN));
+            let mut fds = Vec::with_capacity(clients.len() + first_client);
+            for l in listeners {
+                fds.push(PollFd::new(l.as_fd(), PollFlags::POLLIN));
+            }
             for c in &clients {
                 let flags = if c.answer.is_some() {
                     PollFlags::POLLOUT
@@ -99,14 +135,14 @@ impl Server {
             drop(fds);
             let mut done = Vec::new();
             for (i, c) in clients.iter_mut().enumerate() {
-                if ready[i + 1] && !self.step(c) {
+                if ready[i + first_client] && !self.step(c) {
                     done.push(i);
                 }
             }
             for i in done.into_iter().rev() {
                 clients.remove(i);
             }
-            if ready[0] {
+            for (listener, _) in listeners.iter().zip(&ready).filter(|(_, &r)| r) {
                 for _ in 0..MAX_CONNECTIONS {
                     let Ok((stream, _)) = listener.accept() else {
                         break;
@@ -155,21 +191,24 @@ impl Server {
                 match head_end(&c.head) {
                     Some(end) => match std::str::from_utf8(&c.head[..end]) {
                         Ok(head) => parse(head),
-                        Err(_) => Request::Malformed,
+                        Err(_) => (Request::Malformed, Method::Get),
                     },
-                    None if c.head.len() > MAX_HEAD => Request::TooLarge,
+                    None if c.head.len() > MAX_HEAD => (Request::TooLarge, Method::Get),
                     None => return true,
                 }
             }
             Err(e) => return e.kind() == io::ErrorKind::WouldBlock,
         };
         c.head = Vec::new();
-        c.answer = Some((self.answer(request), 0));
+        let (request, method) = request;
+        c.answer = Some((self.answer(request, method), 0));
         c.deadline = Instant::now() + TIMEOUT;
         true
     }
 
-    fn answer(&mut self, request: Request) -> Rc<Vec<u8>> {
+    /// The answer to a request: status, headers and, but for HEAD, the body. HEAD gets the
+    /// headers GET would (its Content-Length included), as uptime checks expect.
+    fn answer(&mut self, request: Request, method: Method) -> Rc<Vec<u8>> {
         let plain = "text/plain; charset=utf-8";
         let (status, content_type, body): (&str, &str, Rc<Vec<u8>>) = match request {
             Request::Metrics(format) => match self.metrics(format) {
@@ -188,7 +227,7 @@ impl Server {
             Request::BadMethod => (
                 "405 Method Not Allowed",
                 plain,
-                Rc::new(b"only GET\n".to_vec()),
+                Rc::new(b"only GET and HEAD\n".to_vec()),
             ),
             Request::TooLarge => (
                 "431 Request Header Fields Too Large",
@@ -198,7 +237,7 @@ impl Server {
             Request::Malformed => ("400 Bad Request", plain, Rc::new(b"bad request\n".to_vec())),
         };
         let allow = if status.starts_with("405") {
-            "Allow: GET\r\n"
+            "Allow: GET, HEAD\r\n"
         } else {
             ""
         };
@@ -207,7 +246,9 @@ impl Server {
             body.len()
         )
         .into_bytes();
-        out.extend_from_slice(&body);
+        if method == Method::Get {
+            out.extend_from_slice(&body);
+        }
         Rc::new(out)
     }
 
@@ -253,6 +294,13 @@ fn head_end(head: &[u8]) -> Option<usize> {
     head.windows(4).position(|w| w == b"\r\n\r\n")
 }
 
+/// Whether the answer carries its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Head,
+}
+
 /// What a request asks for.
 #[derive(Debug, PartialEq, Eq)]
 enum Request {
@@ -263,27 +311,29 @@ enum Request {
     Malformed,
 }
 
-fn parse(head: &str) -> Request {
+fn parse(head: &str) -> (Request, Method) {
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or_default().split(' ');
     let (Some(method), Some(target), Some(version)) = (first.next(), first.next(), first.next())
     else {
-        return Request::Malformed;
+        return (Request::Malformed, Method::Get);
     };
     if !version.starts_with("HTTP/1.") {
-        return Request::Malformed;
+        return (Request::Malformed, Method::Get);
     }
-    if method != "GET" {
-        return Request::BadMethod;
-    }
+    let method = match method {
+        "GET" => Method::Get,
+        "HEAD" => Method::Head,
+        _ => return (Request::BadMethod, Method::Get),
+    };
     if target.split('?').next() != Some("/metrics") {
-        return Request::NotFound;
+        return (Request::NotFound, method);
     }
     let accept = lines
         .filter_map(|l| l.split_once(':'))
         .find(|(k, _)| k.trim().eq_ignore_ascii_case("accept"))
         .map_or("", |(_, v)| v.trim());
-    Request::Metrics(Format::from_accept(accept))
+    (Request::Metrics(Format::from_accept(accept)), method)
 }
 
 #[cfg(test)]
@@ -294,15 +344,19 @@ mod tests {
     fn requests() {
         assert_eq!(
             parse("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept: application/openmetrics-text; version=1.0.0"),
-            Request::Metrics(Format::OpenMetrics)
+            (Request::Metrics(Format::OpenMetrics), Method::Get)
         );
         assert_eq!(
             parse("GET /metrics?x=1 HTTP/1.0"),
-            Request::Metrics(Format::Text)
+            (Request::Metrics(Format::Text), Method::Get)
         );
-        assert_eq!(parse("GET / HTTP/1.1"), Request::NotFound);
-        assert_eq!(parse("POST /metrics HTTP/1.1"), Request::BadMethod);
-        assert_eq!(parse("nonsense"), Request::Malformed);
+        assert_eq!(
+            parse("HEAD /metrics HTTP/1.1"),
+            (Request::Metrics(Format::Text), Method::Head)
+        );
+        assert_eq!(parse("GET / HTTP/1.1").0, Request::NotFound);
+        assert_eq!(parse("POST /metrics HTTP/1.1").0, Request::BadMethod);
+        assert_eq!(parse("nonsense").0, Request::Malformed);
     }
 
     #[test]

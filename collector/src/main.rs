@@ -1,18 +1,21 @@
 //! `rsadc`, the collector: samples /proc and appends raw counters to daily log files.
 //!
 //! Modules: `args` (the command line), `clock` (aligned ticks, signals, the simulated clock
-//! for tests), `recorder` (which file each record goes in, rotation, housekeeping). The
-//! file format itself is the `rsar::store` module's business.
+//! for tests), `recorder` (which file each record goes in, rotation, housekeeping),
+//! `listen` (`--listen`: /metrics), `requests` (records that `--comment` and `--boot` hand
+//! to a running collector). The file format itself is the `rsar::store` module's business.
 
 mod args;
 mod clock;
 mod listen;
 mod recorder;
+mod requests;
 
 use args::{Args, Target};
 use clap::Parser;
 use clock::Clock;
 use recorder::{log, Policy, Recorder};
+use requests::{NotHanded, Request, RequestSocket, Wake};
 use rsar::probe::Probe;
 use rsar::store::StoreError;
 use std::os::unix::fs::DirBuilderExt;
@@ -115,6 +118,7 @@ fn import(args: &Args) -> Result<(), Failure> {
     let dir = Path::new(dir);
     check_dir(dir, true).map_err(Failure::Data)?;
     let mut failed = Vec::new();
+    let mut damaged = 0;
     for file in files {
         let mut source = match rsar::import::open_source(Path::new(file)) {
             Ok(s) => s,
@@ -126,21 +130,31 @@ fn import(args: &Args) -> Result<(), Failure> {
         let done = rsar::import::import(&mut *source, dir, &mut |d| {
             log(&format!("{file}: {}", d.describe()));
         });
-        for d in source.take_damage() {
-            log(&d);
+        let damage = source.take_damage();
+        for d in &damage {
+            log(d);
         }
-        if let Err(e) = done {
-            failed.push(format!("{file}: {e}"));
+        match done {
+            Err(e) => failed.push(format!("{file}: {e}")),
+            // Its intact records were imported; the damage is still an error to report.
+            Ok(()) if !damage.is_empty() => damaged += 1,
+            Ok(()) => {}
         }
     }
     for f in &failed {
         log(f);
     }
-    match failed.len() {
-        0 => Ok(()),
-        n => Err(Failure::Data(format!(
-            "{n} of {} files not imported (above)",
-            files.len()
+    let of = files.len();
+    match (failed.len(), damaged) {
+        (0, 0) => Ok(()),
+        (0, d) => Err(Failure::Data(format!(
+            "{d} of {of} files damaged: only their intact records were imported (above)"
+        ))),
+        (n, 0) => Err(Failure::Data(format!(
+            "{n} of {of} files not imported (above)"
+        ))),
+        (n, d) => Err(Failure::Data(format!(
+            "{n} of {of} files not imported, {d} damaged and imported in part (above)"
         ))),
     }
 }
@@ -171,14 +185,23 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    if let Some(addr) = args.listen {
+    let listen = args::listen_addresses(args.listen.as_deref()).map_err(Failure::Usage)?;
+    if let Some(addrs) = listen {
         // The exporter reads what the log would hold, no more.
         let probe = Probe::new(&args.proc_root, &args.sys_root)
             .map_err(Failure::data)?
             .with_skip(skip);
-        let bound = listen::spawn(addr, probe)
-            .map_err(|e| Failure::Data(format!("cannot listen on {addr}: {e}")))?;
-        log(&format!("serving metrics on http://{bound}/metrics"));
+        let (bound, failed) = listen::spawn(&addrs, probe).map_err(|(addr, e)| {
+            Failure::Data(format!(
+                "cannot listen on {addr}: {e} (is another program using the port?)"
+            ))
+        })?;
+        for a in bound {
+            log(&format!("serving metrics on http://{a}/metrics"));
+        }
+        for (a, e) in failed {
+            log(&format!("not serving metrics on {a}: {e}"));
+        }
         if plan.interval.is_none() {
             if args.boot || args.comment.is_some() || args.housekeeping {
                 return Err(Failure::Usage(
@@ -215,7 +238,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         for p in &done.compressed {
             log(&format!("compressed {}", p.display()));
         }
-        for p in &done.problems {
+        for p in done.warnings.iter().chain(&done.problems) {
             log(p);
         }
         if !done.problems.is_empty() {
@@ -255,12 +278,11 @@ fn run(args: &Args) -> Result<(), Failure> {
 
     let Some(interval) = plan.interval else {
         // sadc without an interval: one restart record, or the comment.
-        let now = clock.now_ns();
-        return match &args.comment {
-            Some(text) => recorder.comment(&host, now, text),
-            None => recorder.restart(&host, now),
-        }
-        .map_err(Failure::data);
+        let request = match &args.comment {
+            Some(text) => Request::Comment(text.clone()),
+            None => Request::Restart,
+        };
+        return mark(&mut recorder, &host, &clock, &plan.target, &request);
     };
     if args.boot {
         recorder
@@ -272,19 +294,30 @@ fn run(args: &Args) -> Result<(), Failure> {
             .comment(&host, clock.now_ns(), text)
             .map_err(Failure::data)?;
     }
+    // Where `rsadc --comment` and `--boot` reach this collector: in a directory, when it
+    // waits between samples; made once it holds the day's lock (file open or first sample
+    // written), so that an old socket there is its to replace.
+    let mut requests: Option<RequestSocket> = None;
+    let mut no_requests = !(matches!(plan.target, Target::Dir(_))
+        && matches!(clock, Clock::System)
+        && plan.count != Some(1));
     // A service that cannot open its file at all says so now, instead of logging a
     // failure every interval while its supervisor believes it is recording.
     if plan.count.is_none() {
         recorder
             .open(&host, clock.now_ns())
             .map_err(Failure::data)?;
+        if !no_requests {
+            no_requests = true;
+            requests = bind_requests(&plan.target);
+        }
     }
 
     // A run of several samples starts on a tick too (now, if now is one), so that its first
     // interval is a whole one; a single sample (cron) is taken at once.
     if plan.count != Some(1) {
         let first = clock::next_tick(clock.now_ns() - 1, interval);
-        if !clock.wait_until(first) {
+        if !wait_serving(&mut clock, requests.as_ref(), &mut recorder, &host, first) {
             return Ok(());
         }
     }
@@ -324,7 +357,12 @@ fn run(args: &Args) -> Result<(), Failure> {
             }
         }
         match recorder.sample(&host, &sample) {
-            Ok(()) => {}
+            Ok(()) => {
+                if !no_requests {
+                    no_requests = true;
+                    requests = bind_requests(&plan.target);
+                }
+            }
             // A running collector never gives up on a write: the file was rolled back to
             // its last good record, and the next interval tries again. A run with COUNT
             // exits 2 at its end.
@@ -355,7 +393,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             break;
         }
         let next = clock::next_tick(clock.now_ns(), interval);
-        if !clock.wait_until(next) {
+        if !wait_serving(&mut clock, requests.as_ref(), &mut recorder, &host, next) {
             log("stopping");
             break;
         }
@@ -366,6 +404,104 @@ fn run(args: &Args) -> Result<(), Failure> {
         )));
     }
     Ok(())
+}
+
+/// The request socket of a collector writing `target`, or `None` (said on stderr).
+fn bind_requests(target: &Target) -> Option<RequestSocket> {
+    let Target::Dir(dir) = target else {
+        return None;
+    };
+    RequestSocket::bind(dir)
+        .map_err(|e| {
+            log(&format!(
+                "cannot make {}: {e}; rsadc --comment and --boot cannot reach this collector",
+                dir.join(requests::SOCKET_NAME).display()
+            ))
+        })
+        .ok()
+}
+
+/// Wait for `deadline_ns`, writing the records handed over meanwhile; false when a stop
+/// was requested.
+fn wait_serving(
+    clock: &mut Clock,
+    requests: Option<&RequestSocket>,
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    deadline_ns: i64,
+) -> bool {
+    loop {
+        let woke = match requests {
+            Some(r) => r.wait_until(deadline_ns),
+            None if clock.wait_until(deadline_ns) => Wake::Tick,
+            None => Wake::Stop,
+        };
+        match (woke, requests) {
+            (Wake::Tick, _) => return true,
+            (Wake::Stop, _) => return false,
+            (Wake::Request, Some(r)) => r.serve(|request| {
+                write_request(recorder, host, clock.now_ns(), &request).map_err(|e| e.to_string())
+            }),
+            (Wake::Request, None) => {}
+        }
+    }
+}
+
+fn write_request(
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    now: i64,
+    request: &Request,
+) -> Result<(), StoreError> {
+    match request {
+        Request::Comment(text) => recorder.comment(host, now, text),
+        Request::Restart => recorder.restart(host, now),
+    }
+}
+
+/// `--comment` or `--boot` without an interval: write the record, or, when a collector
+/// holds the file, hand it to that collector (a collector counting its last samples may
+/// let go of the lock meanwhile: then write it here). Gives up after `HAND_OVER_FOR`.
+fn mark(
+    recorder: &mut Recorder,
+    host: &rsar::sample::HostFacts,
+    clock: &Clock,
+    target: &Target,
+    request: &Request,
+) -> Result<(), Failure> {
+    const HAND_OVER_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+    let start = std::time::Instant::now();
+    loop {
+        let locked = match write_request(recorder, host, clock.now_ns(), request) {
+            Ok(()) => return Ok(()),
+            Err(e @ StoreError::Locked { .. }) => e,
+            Err(e) => return Err(Failure::data(e)),
+        };
+        let Target::Dir(dir) = target else {
+            return Err(Failure::data(locked));
+        };
+        match requests::hand_over(dir, request) {
+            Ok(()) => {
+                if let StoreError::Locked { path } = &locked {
+                    log(&format!(
+                        "{} is being written by a running rsadc: it wrote the record",
+                        path.display()
+                    ));
+                }
+                return Ok(());
+            }
+            Err(NotHanded::Failed(e)) => return Err(Failure::Data(e)),
+            Err(NotHanded::NoCollector) if start.elapsed() < HAND_OVER_FOR => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(NotHanded::NoCollector) => {
+                return Err(Failure::Data(format!(
+                    "{locked}, and it takes no records from others (no {} to hand this one to): it may be an rsadc with a COUNT, or a --fake-clock run; try again when it ends",
+                    dir.join(requests::SOCKET_NAME).display()
+                )))
+            }
+        }
+    }
 }
 
 /// The man-page renderer rsar's own manual test uses.

@@ -172,8 +172,8 @@ impl Recorder {
                 for p in done.compressed {
                     log(&format!("compressed {}", p.display()));
                 }
-                for p in done.problems {
-                    log(&p);
+                for p in done.warnings.iter().chain(&done.problems) {
+                    log(p);
                 }
             }
             Err(e) => log(&format!("cannot list {}: {e}", dir.display())),

@@ -41,7 +41,7 @@ pub use netdev::parse_net_dev;
 pub use netproto::{parse_snmp, parse_snmp6, parse_sockstat, parse_sockstat6, parse_softnet};
 pub use nfs::{parse_nfs, parse_nfsd};
 pub use pressure::parse_pressure;
-pub use procs::{parse_passwd, ProcCounters};
+pub use procs::{logged_in_users, parse_passwd};
 pub use serial::parse_serial;
 pub use stat::parse_stat;
 pub use uptime::parse_uptime;

@@ -65,6 +65,37 @@ impl<W: Write> Render for Csv<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
         self.sel.on_host(host);
         self.host = field(&host.hostname);
+        Ok(())
+    }
+
+    fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
+        if !self.header_done {
+            // Columns per CPU are made for the CPUs the records hold.
+            self.sel.on_data(s);
+            self.header()?;
+        }
+        self.rows(s)
+    }
+
+    fn restart(&mut self, _: i64, _: u32) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if !self.header_done {
+            self.header()?;
+        }
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Csv<W> {
+    /// The header row.
+    fn header(&mut self) -> io::Result<()> {
         let mut h = vec!["timestamp", "interval", "host", "report", "item"]
             .into_iter()
             .map(String::from)
@@ -81,10 +112,11 @@ impl<W: Write> Render for Csv<W> {
         }
         write!(self.out, "{}\r\n", h.join(","))?;
         self.header_done = true;
-        self.out.flush()
+        Ok(())
     }
 
-    fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
+    /// The rows of an interval.
+    fn rows(&mut self, s: &IntervalStats) -> io::Result<()> {
         let width: usize = self.tables.iter().map(|t| t.columns(&self.sel).len()).sum();
         let stamp = chrono::DateTime::from_timestamp_nanos(s.end_ns)
             .with_timezone(&chrono::Local)
@@ -109,18 +141,6 @@ impl<W: Write> Render for Csv<W> {
                 )?;
             }
         }
-        self.out.flush()
-    }
-
-    fn restart(&mut self, _: i64, _: u32) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 }

@@ -45,6 +45,8 @@ pub(super) struct Activities {
     slots: Vec<Slot>,
     /// Per member, its rows of the interval being written.
     rows: Vec<Rows>,
+    /// The columns were made for the CPUs the records hold (at the first interval).
+    sized_by_data: bool,
 }
 
 struct Member {
@@ -178,20 +180,32 @@ impl Activities {
             rows: members.iter().map(|_| Rows::default()).collect(),
             members,
             slots,
+            sized_by_data: false,
         }
     }
 
     /// The machine is known: columns that depend on it (`-I -P ALL`'s `CPUn`) are made
-    /// again.
+    /// again at the first interval, for the CPUs its records hold (`size_by_data`).
     pub(super) fn on_host(&mut self, host: &HostFacts) {
+        self.sel.on_host(host);
+        self.sized_by_data = false;
+    }
+
+    /// At the first interval, the columns are made for the CPUs the header claims that
+    /// its records hold (`Selection::on_data`): never from the header's claim alone.
+    fn size_by_data(&mut self, s: &IntervalStats) {
         let mut sel = self.sel.clone();
-        sel.on_host(host);
+        sel.on_data(s);
         *self = Activities::new(&sel);
+        self.sized_by_data = true;
     }
 
     /// The members of sadf's statistics object for one interval (without the timestamp
     /// and without braces), each preceded by a comma: `,"cpu-load":[...],"memory":{...}`.
     pub(super) fn write(&mut self, s: &IntervalStats, out: &mut Vec<u8>) {
+        if !self.sized_by_data {
+            self.size_by_data(s);
+        }
         for (m, rows) in self.members.iter().zip(&mut self.rows) {
             rows.clear();
             if m.table.available(s) {

@@ -182,9 +182,11 @@ pub struct Selection {
     pub fs: Option<Vec<String>>,
     /// `-z`: leave out devices, interfaces, interrupts and lines idle over the interval.
     pub omit_idle: bool,
-    /// CPUs of the machine the data is from (0 until a renderer begins): `-I -P ALL`'s
-    /// columns.
+    /// CPUs of the machine the data is from (0 until a renderer begins), never more than
+    /// its records hold (once a renderer has seen them): `-I -P ALL`'s columns.
     pub host_cpus: u32,
+    /// The CPU count the data's header claims (`on_host`).
+    pub cpus_claimed: u32,
     /// `-n SOCK`
     pub net_sock: bool,
     /// `-n IP`
@@ -296,6 +298,17 @@ impl Selection {
     /// Learn the machine's facts the columns depend on (called by each renderer's `begin`).
     pub fn on_host(&mut self, host: &HostFacts) {
         self.host_cpus = host.cpu_count;
+        self.cpus_claimed = host.cpu_count;
+    }
+
+    /// Learn the CPUs the records hold (called by each renderer with the first interval
+    /// it sizes columns for, before it sizes anything by CPU). The header's count is only
+    /// a claim: a column is made for each CPU it claims that the records hold, so a
+    /// damaged header cannot make a report of two CPUs print thousands of columns.
+    pub fn on_data(&mut self, s: &IntervalStats) {
+        let irq = s.interrupts.as_ref().map_or(0, |i| i.sum.per_cpu.len());
+        let held = u32::try_from(s.cpu.per_cpu.len().max(irq)).unwrap_or(u32::MAX);
+        self.host_cpus = self.cpus_claimed.min(held);
     }
 
     /// The tables to print, in sar's order (the catalogue's).

@@ -41,12 +41,14 @@ pub struct PidstatOptions {
     pub user: Option<String>,
     /// `-l`: the whole command line.
     pub cmdline: bool,
-    /// `-h`: one line per process with every report, times as seconds since the epoch.
+    /// `-h`: one line per process with every report, and no averages.
     pub one_line: bool,
+    /// `-H`: times as seconds since the epoch.
+    pub epoch: bool,
     pub zone: Zone,
 }
 
-/// One process over one interval.
+/// One process over one interval, or over the whole run for `Average:`.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Delta {
     /// Length of the interval in clock ticks.
@@ -55,7 +57,10 @@ struct Delta {
     usr: f64,
     sys: f64,
     guest: f64,
-    wait_ns: f64,
+    /// Clock ticks spent runnable but waiting for a CPU. pidstat turns each sample's
+    /// nanoseconds into whole ticks before taking the difference; so does this, so that
+    /// `%wait` is pidstat's (a multiple of one tick over the interval).
+    wait: f64,
     minflt: f64,
     majflt: f64,
     read: f64,
@@ -66,20 +71,34 @@ struct Delta {
     nivcsw: f64,
     vsize_kb: f64,
     rss_kb: f64,
+    /// The RSS %MEM is taken of: the interval's, or the average rounded down to a whole
+    /// kB as pidstat's integer division gives it.
+    mem_rss_kb: f64,
+    /// VSZ or RSS changed: pidstat's `-r` shows such a process even without faults.
+    resized: bool,
+}
+
+/// Run-queue wait in whole clock ticks, as pidstat reads /proc/PID/schedstat.
+fn wait_ticks(ns: Option<u64>, hz: u64) -> u64 {
+    let ticks = u128::from(ns.unwrap_or(0)) * u128::from(hz) / 1_000_000_000;
+    u64::try_from(ticks).unwrap_or(u64::MAX)
 }
 
 impl Delta {
+    /// `c` since `p` (or since it started, without `p`), over `ticks` and `seconds`.
     fn between(
         p: Option<&ProcessCounters>,
         c: &ProcessCounters,
         ticks: f64,
         seconds: f64,
-        page_kb: f64,
+        host: &HostFacts,
     ) -> Delta {
         let zero = ProcessCounters::default();
         let p = p.unwrap_or(&zero);
         let d = |a: u64, b: u64| b.saturating_sub(a) as f64;
         let o = |a: Option<u64>, b: Option<u64>| d(a.unwrap_or(0), b.unwrap_or(0));
+        let hz = u64::from(host.user_hz.max(1));
+        let rss_kb = resident_kb(c, host);
         Delta {
             ticks,
             seconds,
@@ -89,7 +108,10 @@ impl Delta {
             ),
             sys: d(p.stime, c.stime),
             guest: d(p.guest_time, c.guest_time),
-            wait_ns: o(p.run_delay_ns, c.run_delay_ns),
+            wait: d(
+                wait_ticks(p.run_delay_ns, hz),
+                wait_ticks(c.run_delay_ns, hz),
+            ),
             minflt: d(p.minflt, c.minflt),
             majflt: d(p.majflt, c.majflt),
             read: o(p.read_bytes, c.read_bytes),
@@ -98,20 +120,20 @@ impl Delta {
             blkio: d(p.blkio_ticks, c.blkio_ticks),
             nvcsw: o(p.nvcsw, c.nvcsw),
             nivcsw: o(p.nivcsw, c.nivcsw),
-            vsize_kb: c.vsize as f64 / 1024.0,
-            rss_kb: c.rss as f64 * page_kb,
+            vsize_kb: (c.vsize >> 10) as f64,
+            rss_kb,
+            mem_rss_kb: rss_kb,
+            resized: p.vsize != c.vsize || p.rss != c.rss,
         }
     }
 
+    /// Add another interval's counters (levels are averaged apart, in `RunTotal`).
     fn add(&mut self, o: &Delta) {
-        let n = self.seconds;
-        self.ticks += o.ticks;
-        self.seconds += o.seconds;
         for (a, b) in [
             (&mut self.usr, o.usr),
             (&mut self.sys, o.sys),
             (&mut self.guest, o.guest),
-            (&mut self.wait_ns, o.wait_ns),
+            (&mut self.wait, o.wait),
             (&mut self.minflt, o.minflt),
             (&mut self.majflt, o.majflt),
             (&mut self.read, o.read),
@@ -123,10 +145,6 @@ impl Delta {
         ] {
             *a += b;
         }
-        // Levels: averaged over time.
-        let w = |a: f64, b: f64| (a * n + b * o.seconds) / (n + o.seconds).max(f64::MIN_POSITIVE);
-        self.vsize_kb = w(self.vsize_kb, o.vsize_kb);
-        self.rss_kb = w(self.rss_kb, o.rss_kb);
     }
 
     fn pct(&self, ticks: f64) -> f64 {
@@ -136,6 +154,11 @@ impl Delta {
     fn per_s(&self, v: f64) -> f64 {
         v / self.seconds.max(f64::MIN_POSITIVE)
     }
+}
+
+/// Resident set in kB, as pidstat converts pages.
+fn resident_kb(p: &ProcessCounters, host: &HostFacts) -> f64 {
+    (p.rss * u64::from(host.page_size.max(1024) / 1024)) as f64
 }
 
 /// One report's columns: header and how a row prints.
@@ -161,7 +184,7 @@ impl Part {
     fn active(self, d: &Delta) -> bool {
         match self {
             Part::Cpu => d.usr + d.sys + d.guest > 0.0,
-            Part::Memory => d.minflt + d.majflt > 0.0,
+            Part::Memory => d.minflt + d.majflt > 0.0 || d.resized,
             Part::Io => d.read + d.write + d.cancelled + d.blkio > 0.0,
             Part::Switches => d.nvcsw + d.nivcsw > 0.0,
         }
@@ -177,11 +200,7 @@ impl Part {
                 f(out, d.pct(d.usr), 8);
                 f(out, d.pct(d.sys), 8);
                 f(out, d.pct(d.guest), 8);
-                f(
-                    out,
-                    100.0 * d.wait_ns / (d.seconds * 1e9).max(f64::MIN_POSITIVE),
-                    8,
-                );
+                f(out, d.pct(d.wait), 8);
                 f(out, d.pct(d.usr + d.sys + d.guest), 8);
                 match cpu {
                     Some(c) => out.extend_from_slice(format!("{c:>6}").as_bytes()),
@@ -194,7 +213,7 @@ impl Part {
                 out.extend_from_slice(format!(" {:>7.0} {:>7.0}", d.vsize_kb, d.rss_kb).as_bytes());
                 f(
                     out,
-                    100.0 * d.rss_kb / mem_total_kb.max(f64::MIN_POSITIVE),
+                    100.0 * d.mem_rss_kb / mem_total_kb.max(f64::MIN_POSITIVE),
                     7,
                 );
             }
@@ -212,11 +231,103 @@ impl Part {
     }
 }
 
-/// The per-process averages of the run, in the order processes were first shown.
+/// One selected process of an interval's end table.
+struct IntervalRow {
+    p: ProcessCounters,
+    d: Delta,
+    /// Its VSZ and RSS at the interval's start, if it was there.
+    sizes_before: Option<(u64, u64)>,
+}
+
+/// One process over the whole run, for `Average:`.
+#[derive(Debug, Clone)]
+struct RunTotal {
+    /// As it was in the last table it was in.
+    last: ProcessCounters,
+    /// Its counters since the run's first table (since it started, if it started later).
+    sum: Delta,
+    /// Intervals it was in, and the sums of its VSZ and RSS (kB) at their ends: pidstat
+    /// averages levels and `iodelay` over those.
+    intervals: u32,
+    vsize_kb: u64,
+    rss_kb: u64,
+    /// VSZ and RSS at the run's first table (0 for a process started later).
+    first_vsize: u64,
+    first_rss: u64,
+}
+
+/// What `Average:` is made of: each process of the last table, over the whole run.
+///
+/// pidstat diffs each process's last sample with the run's first (with zeros for one that
+/// started later) and divides by the whole run, so a process that ran only in the last of
+/// two intervals averages half its rate; one gone before the end has no `Average:` row.
 #[derive(Default)]
 struct Averages {
-    order: Vec<(u32, u64)>,
-    by_key: HashMap<(u32, u64), (ProcessCounters, Delta, Vec<Part>)>,
+    by_key: HashMap<(u32, u64), RunTotal>,
+    ticks: f64,
+    seconds: f64,
+}
+
+impl Averages {
+    /// Add one interval: its length, and each selected process of its end table.
+    fn add(&mut self, rows: &[IntervalRow], host: &HostFacts) {
+        let Some(first) = rows.first() else {
+            return;
+        };
+        self.ticks += first.d.ticks;
+        self.seconds += first.d.seconds;
+        let mut now = HashMap::with_capacity(rows.len());
+        for IntervalRow { p, d, sizes_before } in rows {
+            let vsize_kb = p.vsize >> 10;
+            let rss_kb = resident_kb(p, host) as u64;
+            let total = match self.by_key.remove(&p.key()) {
+                Some(mut t) => {
+                    t.sum.add(d);
+                    t.intervals += 1;
+                    t.vsize_kb += vsize_kb;
+                    t.rss_kb += rss_kb;
+                    t.last = p.clone();
+                    t
+                }
+                None => {
+                    let (first_vsize, first_rss) = sizes_before.unwrap_or((0, 0));
+                    RunTotal {
+                        last: p.clone(),
+                        sum: d.clone(),
+                        intervals: 1,
+                        vsize_kb,
+                        rss_kb,
+                        first_vsize,
+                        first_rss,
+                    }
+                }
+            };
+            now.insert(p.key(), total);
+        }
+        // A process not in this interval's table is gone: pidstat forgets it.
+        self.by_key = now;
+    }
+
+    /// The processes to average, by pid as pidstat lists them, each with its averages.
+    fn rows(&self) -> Vec<(ProcessCounters, Delta)> {
+        let mut keys: Vec<&(u32, u64)> = self.by_key.keys().collect();
+        keys.sort();
+        keys.into_iter()
+            .filter_map(|k| self.by_key.get(k))
+            .map(|t| {
+                let n = f64::from(t.intervals.max(1));
+                let mut d = t.sum.clone();
+                d.ticks = self.ticks;
+                d.seconds = self.seconds;
+                d.blkio /= n;
+                d.vsize_kb = t.vsize_kb as f64 / n;
+                d.rss_kb = t.rss_kb as f64 / n;
+                d.mem_rss_kb = (t.rss_kb / u64::from(t.intervals.max(1))) as f64;
+                d.resized = t.first_vsize != t.last.vsize || t.first_rss != t.last.rss;
+                (t.last.clone(), d)
+            })
+            .collect()
+    }
 }
 
 /// The pidstat renderer.
@@ -289,6 +400,15 @@ impl<W: Write> Pidstat<W> {
         true
     }
 
+    /// A sample's time as pidstat prints it: `HH:MM:SS`, or seconds since the epoch (`-H`).
+    fn time_label(&self, wall_ns: i64) -> String {
+        if self.opts.epoch {
+            wall_ns.div_euclid(1_000_000_000).to_string()
+        } else {
+            clock_label(wall_ns, self.opts.zone)
+        }
+    }
+
     fn command<'p>(&self, p: &'p ProcessCounters) -> &'p str {
         if self.opts.cmdline && !p.cmdline.is_empty() {
             &p.cmdline
@@ -304,18 +424,15 @@ impl<W: Write> Pidstat<W> {
             "   UID"
         };
         self.line.clear();
+        let label = if self.opts.one_line { "# Time" } else { label };
+        self.line
+            .extend_from_slice(format!("{label:<11}{user}       PID").as_bytes());
         if self.opts.one_line {
-            self.line
-                .extend_from_slice(format!("#{:>10}{user}       PID", "Time").as_bytes());
             for p in &self.parts {
                 self.line.extend_from_slice(p.header().as_bytes());
             }
-        } else {
-            self.line
-                .extend_from_slice(format!("{label:<11}{user}       PID").as_bytes());
-            if let Some(p) = part {
-                self.line.extend_from_slice(p.header().as_bytes());
-            }
+        } else if let Some(p) = part {
+            self.line.extend_from_slice(p.header().as_bytes());
         }
         self.line.extend_from_slice(b"  Command\n");
         self.out.write_all(&self.line)
@@ -332,13 +449,8 @@ impl<W: Write> Pidstat<W> {
         let user = self.user(p.uid);
         let command = self.command(p).to_string();
         self.line.clear();
-        if self.opts.one_line {
-            self.line
-                .extend_from_slice(format!(" {label:>10}").as_bytes());
-        } else {
-            self.line
-                .extend_from_slice(format!("{label:<11}").as_bytes());
-        }
+        self.line
+            .extend_from_slice(format!("{label:<11}").as_bytes());
         self.line
             .extend_from_slice(format!("{user} {:>9}", p.pid).as_bytes());
         for part in parts {
@@ -357,9 +469,9 @@ impl<W: Write> Pidstat<W> {
         }
         let hz = f64::from(self.host.user_hz.max(1));
         let ticks = seconds * hz;
-        let page_kb = f64::from(self.host.page_size.max(1024)) / 1024.0;
         let prev_start_ticks = prev.uptime_cs as f64 * hz / 100.0;
-        let mut rows: Vec<(ProcessCounters, Delta)> = Vec::new();
+        // Each selected process of `now`, its interval, and its VSZ and RSS before it.
+        let mut rows: Vec<IntervalRow> = Vec::new();
         for c in now.processes.iter() {
             let before = prev
                 .processes
@@ -374,58 +486,30 @@ impl<W: Write> Pidstat<W> {
             if !self.selected(c) {
                 continue;
             }
-            rows.push((
-                c.clone(),
-                Delta::between(before, c, ticks, seconds, page_kb),
-            ));
+            rows.push(IntervalRow {
+                p: c.clone(),
+                d: Delta::between(before, c, ticks, seconds, &self.host),
+                sizes_before: before.map(|b| (b.vsize, b.rss)),
+            });
         }
-        let label = if self.opts.one_line {
-            (now.wall_ns.div_euclid(1_000_000_000)).to_string()
-        } else {
-            clock_label(now.wall_ns, self.opts.zone)
-        };
+        // As pidstat: the header carries the previous sample's time, the rows this one's.
+        let (header_label, label) = (self.time_label(prev.wall_ns), self.time_label(now.wall_ns));
         let groups: Vec<Vec<Part>> = if self.opts.one_line {
             vec![self.parts.clone()]
         } else {
             self.parts.iter().map(|&p| vec![p]).collect()
         };
-        let mut shown_in: HashMap<(u32, u64), Vec<Part>> = HashMap::new();
         for parts in groups {
-            let active = |d: &Delta| parts.iter().any(|p| p.active(d));
+            self.out.write_all(b"\n")?;
+            self.header(&header_label, parts.first().copied())?;
             let all = self.opts.pids != Pids::Active;
-            if !self.opts.one_line || self.averages.order.is_empty() {
-                self.header(&label, parts.first().copied())?;
-            }
-            for (p, d) in rows.iter().filter(|(_, d)| all || active(d)) {
-                self.row(&label, p, d, &parts, Some(p.processor))?;
-                shown_in.entry(p.key()).or_default().extend(&parts);
-            }
-            if !self.opts.one_line {
-                self.out.write_all(b"\n")?;
-            }
-        }
-        // Each process shown is averaged once per interval, over the reports it showed in.
-        for (p, d) in rows {
-            let Some(parts) = shown_in.remove(&p.key()) else {
-                continue;
-            };
-            let key = p.key();
-            match self.averages.by_key.get_mut(&key) {
-                Some((last, sum, seen)) => {
-                    sum.add(&d);
-                    *last = p;
-                    for part in parts {
-                        if !seen.contains(&part) {
-                            seen.push(part);
-                        }
-                    }
-                }
-                None => {
-                    self.averages.order.push(key);
-                    self.averages.by_key.insert(key, (p, d, parts));
+            for r in &rows {
+                if all || parts.iter().any(|part| part.active(&r.d)) {
+                    self.row(&label, &r.p, &r.d, &parts, Some(r.p.processor))?;
                 }
             }
         }
+        self.averages.add(&rows, &self.host);
         Ok(())
     }
 }
@@ -433,8 +517,8 @@ impl<W: Write> Pidstat<W> {
 impl<W: Write> Render for Pidstat<W> {
     fn begin(&mut self, host: &HostFacts, first_ns: i64) -> io::Result<()> {
         self.host = host.clone();
-        writeln!(self.out, "{}", banner_for(host, first_ns, self.opts.zone))?;
-        writeln!(self.out)
+        // Each header starts with an empty line, as pidstat's do.
+        writeln!(self.out, "{}", banner_for(host, first_ns, self.opts.zone))
     }
 
     fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
@@ -464,21 +548,20 @@ impl<W: Write> Render for Pidstat<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.opts.one_line {
+        // pidstat's one-line format has no averages; nor has a run without an interval.
+        if self.opts.one_line || self.averages.seconds <= 0.0 {
             return self.out.flush();
         }
-        let order = std::mem::take(&mut self.averages.order);
+        let rows = self.averages.rows();
+        let all = self.opts.pids != Pids::Active;
         for part in self.parts.clone() {
+            self.out.write_all(b"\n")?;
             self.header("Average:", Some(part))?;
-            for key in &order {
-                let Some((p, d, seen)) = self.averages.by_key.get(key).cloned() else {
-                    continue;
-                };
-                if seen.contains(&part) {
-                    self.row("Average:", &p, &d, &[part], None)?;
+            for (p, d) in &rows {
+                if all || part.active(d) {
+                    self.row("Average:", p, d, &[part], None)?;
                 }
             }
-            self.out.write_all(b"\n")?;
         }
         self.out.flush()
     }

@@ -601,6 +601,9 @@ impl<W: Write> Render for Svg<W> {
     }
 
     fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        if self.columns.intervals() == 0 {
+            self.sel.on_data(stats);
+        }
         self.columns.push(stats, &self.restarts);
         Ok(())
     }

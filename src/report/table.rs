@@ -576,6 +576,7 @@ impl<W: Write> Render for LiveTable<W> {
 
     fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
         if !self.checked {
+            self.w.sel.on_data(stats);
             self.dropped = self.w.retain_available(stats);
             self.checked = true;
         }
@@ -719,6 +720,9 @@ impl<W: Write> Render for FileTable<W> {
         self.start
             .get_or_insert_with(|| clock_label(stats.start_ns, self.zone));
         accumulate(&mut self.average, stats);
+        if self.spools.is_empty() {
+            self.w.sel.on_data(stats);
+        }
         self.open_spools()?;
         let end_hms = self.label(stats.end_ns);
         let start_hms = self.label(stats.start_ns);

@@ -1,7 +1,8 @@
-//! `rsar top`: a `top -b -n 1`-like snapshot of one moment — uptime and load, tasks by
-//! state, the CPU and memory lines, then every process with its state, threads, VIRT,
-//! RES, %CPU, %MEM and TIME+ — live, or at a past moment from the logs. `--state D` lists
-//! only the uninterruptible tasks: what made the load high while the CPUs were idle.
+//! `rsar top`: `top -b`'s snapshots in top's layout — uptime, users and load, tasks by
+//! state, the CPU and memory lines, then the processes with PR, NI, VIRT, RES, SHR, state,
+//! %CPU, %MEM and TIME+ — one per interval live (`top -b -d N -n M`), or one at a past
+//! moment from the logs. `--state D` lists only the uninterruptible tasks: what made the
+//! load high while the CPUs were idle.
 
 use super::Render;
 use crate::process::ProcessCounters;
@@ -45,7 +46,103 @@ pub struct TopOptions {
     pub lines: Option<usize>,
     /// The whole command line instead of the name (`-c`).
     pub cmdline: bool,
+    /// `-u`: only this user's processes (the Tasks line still counts all, as top's).
+    pub uid: Option<u32>,
+    /// `-p`: only these processes (and the Tasks line counts only them, as top's).
+    pub pids: Option<Vec<u32>>,
+    /// A snapshot at every table after the first (live), not one at the end or moment.
+    pub each: bool,
+    /// Columns of the screen: a process line takes one less, its command cut to fit with
+    /// a `+`, as top's.
+    pub width: usize,
+    /// Width of the PID column: the digits of the machine's pid_max (at least 5).
+    pub pid_width: usize,
     pub zone: Zone,
+}
+
+/// Letters `--state` takes, with what each means.
+pub const STATES: &[(char, &str)] = &[
+    ('R', "running"),
+    ('S', "sleeping"),
+    ('D', "uninterruptible"),
+    ('I', "idle"),
+    ('T', "stopped"),
+    ('t', "traced"),
+    ('Z', "zombie"),
+    ('X', "dead"),
+];
+
+/// A memory amount in KiB as top fits it in `width` columns: whole KiB, else MiB, GiB…
+/// with one decimal and the unit's letter.
+fn scale_mem(kib: f64, width: usize) -> String {
+    let plain = format!("{kib:.0}");
+    if plain.len() <= width {
+        return plain;
+    }
+    let mut v = kib;
+    for unit in ['m', 'g', 't', 'p'] {
+        v /= 1024.0;
+        let s = format!("{v:.1}{unit}");
+        if s.len() <= width {
+            return s;
+        }
+    }
+    "?".to_string()
+}
+
+/// CPU time as top's TIME+ fits it in `width` columns: minutes:seconds.hundredths, else
+/// minutes:seconds, hours,minutes, days+hours, weeks+days.
+fn scale_time(ticks: u64, hz: u64, width: usize) -> String {
+    let cs = u128::from(ticks) * 100 / u128::from(hz.max(1));
+    let (hundredths, secs) = (cs % 100, cs / 100);
+    let (s, mins) = (secs % 60, secs / 60);
+    let (hours, days) = (mins / 60, mins / 60 / 24);
+    [
+        format!("{mins}:{s:02}.{hundredths:02}"),
+        format!("{mins}:{s:02}"),
+        format!("{hours},{:02}", mins % 60),
+        format!("{days}d+{:02}h", hours % 24),
+        format!("{}w+{}d", days / 7, days % 7),
+    ]
+    .into_iter()
+    .find(|t| t.len() <= width)
+    .unwrap_or_else(|| "?".to_string())
+}
+
+/// Text cut to `width` characters, its last one a `+` when cut, as top cuts.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('+');
+    cut
+}
+
+/// `up …` as procps prints it: days, then `hh:mm` or `m min`.
+fn uptime_text(uptime_cs: u64) -> String {
+    let secs = uptime_cs / 100;
+    let days = if secs > 86_400 { secs / 86_400 } else { 0 };
+    let rest = secs - days * 86_400;
+    let hours = if rest > 3600 { rest / 3600 } else { 0 };
+    let minutes = if rest - hours * 3600 > 60 {
+        (rest - hours * 3600) / 60
+    } else {
+        0
+    };
+    let mut text = String::new();
+    if days > 0 {
+        text.push_str(&format!(
+            "{days} {}, ",
+            if days > 1 { "days" } else { "day" }
+        ));
+    }
+    if hours > 0 {
+        text.push_str(&format!("{hours:2}:{minutes:02}"));
+    } else {
+        text.push_str(&format!("{minutes} min"));
+    }
+    text
 }
 
 /// One process at the moment shown.
@@ -141,7 +238,7 @@ impl TaskCounts {
 }
 
 /// The top renderer: it keeps the last two process tables and the last interval, and
-/// prints once.
+/// prints at each table (live) or once, at the moment asked for or at the end.
 pub struct Top<W: Write> {
     out: W,
     opts: TopOptions,
@@ -150,7 +247,10 @@ pub struct Top<W: Write> {
     prev: Option<ProcessTable>,
     last: Option<ProcessTable>,
     done: bool,
+    printed: usize,
     users: super::UserNames,
+    /// Users logged in now (live); without it the count is unknown (`?`), as for a log.
+    logged_in: Option<fn() -> Option<u32>>,
 }
 
 impl<W: Write> Top<W> {
@@ -163,36 +263,37 @@ impl<W: Write> Top<W> {
             prev: None,
             last: None,
             done: false,
+            printed: 0,
             users: super::UserNames::default(),
+            logged_in: None,
         }
     }
 
-    fn user(&mut self, uid: u32) -> String {
-        self.users.name(uid).to_string()
+    /// Count the users logged in with `count` at each snapshot (live).
+    pub fn with_logged_in(mut self, count: fn() -> Option<u32>) -> Self {
+        self.logged_in = Some(count);
+        self
     }
 
-    fn print(&mut self) -> io::Result<()> {
-        self.done = true;
-        let Some(now) = self.last.take() else {
-            return writeln!(
-                self.out,
-                "no process table in the window (recorded with rsadc --no-processes?)"
-            );
-        };
-        let hz = f64::from(self.host.user_hz.max(1));
-        let prev = self.prev.take();
+    fn user(&mut self, uid: u32) -> String {
+        fit(self.users.name(uid), 8)
+    }
+
+    fn print(&mut self, now: &ProcessTable, prev: Option<&ProcessTable>) -> io::Result<()> {
+        let hz = u64::from(self.host.user_hz.max(1));
         let stats = self.stats.clone();
         let mem_total = stats
             .as_ref()
             .and_then(|s| s.memory)
             .map_or(0.0, |m| m.mean().total);
-        // The header: uptime, load, tasks, CPU, memory.
-        let up_s = now.uptime_cs / 100;
-        let (days, hours, minutes) = (up_s / 86_400, up_s % 86_400 / 3600, up_s % 3600 / 60);
-        let up = match days {
-            0 => format!("{hours:2}:{minutes:02}"),
-            1 => format!("1 day, {hours:2}:{minutes:02}"),
-            d => format!("{d} days, {hours:2}:{minutes:02}"),
+        if self.printed > 0 {
+            writeln!(self.out)?;
+        }
+        self.printed += 1;
+        // The summary: time, uptime, users, load; tasks; CPU; memory.
+        let users = match self.logged_in.and_then(|count| count()) {
+            Some(n) => format!("{n:2} {}", if n > 1 { "users" } else { "user" }),
+            None => " ? users".to_string(),
         };
         let load = stats
             .as_ref()
@@ -203,17 +304,29 @@ impl<W: Write> Top<W> {
             });
         writeln!(
             self.out,
-            "top - {} up {up},  load average: {load}",
-            clock_label(now.wall_ns, self.opts.zone)
+            "top - {} up {}, {users},  load average: {load}",
+            clock_label(now.wall_ns, self.opts.zone),
+            uptime_text(now.uptime_cs)
         )?;
-        let tasks = TaskCounts::of(now.processes.iter().map(ProcessCounters::state_char));
+        let wanted = |p: &ProcessCounters| {
+            self.opts
+                .pids
+                .as_ref()
+                .is_none_or(|pids| pids.contains(&p.pid))
+        };
+        let tasks = TaskCounts::of(
+            now.processes
+                .iter()
+                .filter(|p| wanted(p))
+                .map(ProcessCounters::state_char),
+        );
+        // top counts the uninterruptible and idle tasks as sleeping.
         writeln!(
             self.out,
-            "Tasks: {:3} total, {:3} running, {:3} sleeping, {:3} uninterruptible, {:3} stopped, {:3} zombie",
+            "Tasks: {:3} total, {:3} running, {:3} sleeping, {:3} stopped, {:3} zombie",
             tasks.total,
             tasks.running,
-            tasks.sleeping,
-            tasks.uninterruptible,
+            tasks.sleeping + tasks.uninterruptible,
             tasks.stopped,
             tasks.zombie
         )?;
@@ -221,23 +334,23 @@ impl<W: Write> Top<W> {
             let u = s.cpu.all.util();
             writeln!(
                 self.out,
-                "%Cpu(s): {:4.1} us, {:4.1} sy, {:4.1} ni, {:4.1} id, {:4.1} wa, {:4.1} hi, {:4.1} si, {:4.1} st",
+                "%Cpu(s):{:5.1} us,{:5.1} sy,{:5.1} ni,{:5.1} id,{:5.1} wa,{:5.1} hi,{:5.1} si,{:5.1} st ",
                 u.usr, u.sys, u.nice, u.idle, u.iowait, u.irq, u.soft, u.steal
             )?;
             if let Some(m) = s.memory.map(|m| m.mean()) {
                 let mib = |kb: f64| kb / 1024.0;
                 writeln!(
                     self.out,
-                    "MiB Mem : {:8.1} total, {:8.1} free, {:8.1} used, {:8.1} buff/cache",
+                    "MiB Mem : {:8.1} total, {:8.1} free, {:8.1} used, {:8.1} buff/cache     ",
                     mib(m.total),
                     mib(m.memfree),
                     mib(m.memused),
-                    mib(m.buffers + m.cached)
+                    mib(m.buffers + m.cached + m.sreclaim)
                 )?;
                 let w = s.swap.map(|w| w.mean()).unwrap_or_default();
                 writeln!(
                     self.out,
-                    "MiB Swap: {:8.1} total, {:8.1} free, {:8.1} used. {:8.1} avail Mem",
+                    "MiB Swap: {:8.1} total, {:8.1} free, {:8.1} used. {:8.1} avail Mem ",
                     mib(w.total),
                     mib(w.swpfree),
                     mib(w.swpused),
@@ -247,8 +360,10 @@ impl<W: Write> Top<W> {
         }
         writeln!(self.out)?;
         // The processes.
-        let mut lines: Vec<Line<'_>> = lines(&now, prev.as_ref(), &self.host, mem_total)
+        let mut lines: Vec<Line<'_>> = lines(now, prev, &self.host, mem_total)
             .into_iter()
+            .filter(|l| wanted(l.p))
+            .filter(|l| self.opts.uid.is_none_or(|uid| l.p.uid == uid))
             .filter(|l| {
                 self.opts
                     .states
@@ -270,51 +385,72 @@ impl<W: Write> Top<W> {
         if let Some(n) = self.opts.lines {
             lines.truncate(n);
         }
+        // As wide as pid_max (live), and never narrower than the largest pid shown.
+        let widest = lines.iter().map(|l| l.p.pid.to_string().len()).max();
+        let pid_width = self.opts.pid_width.max(5).max(widest.unwrap_or(0));
         writeln!(
             self.out,
-            "    PID USER      PR  NI    VIRT    RES S  nTH  %CPU  %MEM     TIME+ COMMAND"
+            "{:>pid_width$} USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND",
+            "PID"
         )?;
-        let rows: Vec<(u32, String)> = lines
+        let rows: Vec<(u32, u32, String, String)> = lines
             .iter()
             .map(|l| {
-                let cs = l.time_ticks as f64 * 100.0 / hz;
-                let (m, s) = ((cs / 6000.0).floor(), (cs % 6000.0) / 100.0);
                 let pr = if l.p.priority < -99 {
                     "rt".to_string()
                 } else {
                     l.p.priority.to_string()
                 };
                 let command = if self.opts.cmdline && !l.p.cmdline.is_empty() {
-                    l.p.cmdline.clone()
+                    l.p.cmdline.to_string()
                 } else {
-                    l.p.comm.clone()
+                    l.p.comm.to_string()
                 };
+                // A log written before SHR was recorded: unknown, not 0.
+                let shr =
+                    l.p.rss_shared
+                        .map_or("-".to_string(), |kb| scale_mem(kb as f64, 6));
                 (
+                    l.p.pid,
                     l.p.uid,
                     format!(
-                        "{:>3} {:>3} {:>7.0} {:>6.0} {} {:>4} {:>5.1} {:>5.1} {:>9} {}",
+                        "{:>3} {:>3} {:>7} {:>6} {:>6} {} {:>5.1} {:>5.1} {:>9} ",
                         pr,
                         l.p.nice,
-                        l.p.vsize as f64 / 1024.0,
-                        l.res_kb,
+                        scale_mem((l.p.vsize >> 10) as f64, 7),
+                        scale_mem(l.res_kb, 6),
+                        shr,
                         l.p.state_char(),
-                        l.p.threads,
                         l.cpu_pct,
                         l.mem_pct,
-                        format!("{m}:{s:05.2}"),
-                        command
+                        scale_time(l.time_ticks, hz, 9),
                     ),
+                    command,
                 )
             })
             .collect();
-        let pids: Vec<u32> = lines.iter().map(|l| l.p.pid).collect();
         drop(lines);
-        for (pid, (uid, rest)) in pids.into_iter().zip(rows) {
+        for (pid, uid, rest, command) in rows {
             let user = self.user(uid);
-            let user: String = user.chars().take(8).collect();
-            writeln!(self.out, "{pid:>7} {user:<8} {rest}")?;
+            let head = format!("{pid:>pid_width$} {user:<8} {rest}");
+            // top leaves the screen's last column free.
+            let room = self.opts.width.saturating_sub(1 + head.chars().count());
+            writeln!(self.out, "{head}{}", fit(&command, room))?;
         }
         self.out.flush()
+    }
+
+    /// The one snapshot of a report from the logs.
+    fn print_last(&mut self) -> io::Result<()> {
+        self.done = true;
+        let Some(now) = self.last.take() else {
+            return writeln!(
+                self.out,
+                "no process table in the window (recorded with rsadc --no-processes?)"
+            );
+        };
+        let prev = self.prev.take();
+        self.print(&now, prev.as_ref())
     }
 }
 
@@ -348,6 +484,13 @@ impl<W: Write> Render for Top<W> {
             return Ok(());
         }
         self.prev = self.last.replace(table.clone());
+        if self.opts.each {
+            // Live: a snapshot per interval, its %CPU over that interval.
+            return match self.prev.take() {
+                Some(prev) => self.print(table, Some(&prev)),
+                None => Ok(()),
+            };
+        }
         let clock = || {
             chrono::DateTime::from_timestamp_nanos(
                 table.wall_ns.div_euclid(1_000_000_000) * 1_000_000_000,
@@ -358,15 +501,15 @@ impl<W: Write> Render for Top<W> {
         let reached = self.opts.at_ns.is_some_and(|at| table.wall_ns >= at)
             || self.opts.at_clock.is_some_and(|at| clock() >= at);
         if reached {
-            return self.print();
+            return self.print_last();
         }
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.done {
-            return Ok(());
+        if self.done || self.opts.each {
+            return self.out.flush();
         }
-        self.print()
+        self.print_last()
     }
 }

@@ -28,7 +28,6 @@ mod levels;
 mod net;
 mod netproto;
 mod power;
-mod procs;
 mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
@@ -42,7 +41,6 @@ pub use levels::{
 pub use net::{NetDelta, NetErrors, NetRates};
 pub use netproto::{add_counters, counter_delta, SoftnetDelta};
 pub use power::{CpuFreqLevels, FreqMean};
-pub use procs::{proc_rows, ProcRow};
 pub use vmstat::VmstatRow;
 
 use crate::sample::{Sample, Snmp6Counters, SnmpCounters};

@@ -1,4 +1,6 @@
-//! Format 1 (read only, forever): how a `Sample` was written as its *shape* (which CPUs are online, which devices and
+//! The lists of numbers of both formats (`put_numbers`, `put_delta`, and format 3's
+//! `put_changes`), and format 1 (read only, forever): how a `Sample` was written as its
+//! *shape* (which CPUs are online, which devices and
 //! interfaces exist, which optional groups and fields are present) and a flat vector of
 //! u64 *values* in a fixed order.
 //!
@@ -412,6 +414,85 @@ pub fn apply_delta(key: &[u64], deltas: &mut [u64]) {
     }
 }
 
+/// The numbers of a change block (format 3): what differs between `reference` and `v`
+/// (of the same length). From one second to the next most numbers do not move and the
+/// others move a little, so the numbers go by eights: a bit per eight saying whether any
+/// of them changed (left out when there is only one eight), then for each eight that did
+/// a byte with a bit per number that changed, then each changed number's
+/// `zigzag(v − reference) − 1` as a varint. Nothing at all when nothing changed.
+pub fn put_changes(out: &mut Vec<u8>, reference: &[u64], v: &[u64]) {
+    let n = reference.len().min(v.len());
+    let (reference, v) = (&reference[..n], &v[..n]);
+    let eights = n.div_ceil(8);
+    let start = out.len();
+    let top = if eights > 1 { eights.div_ceil(8) } else { 0 };
+    out.resize(start + top, 0);
+    let mut changed = false;
+    for (j, (r, x)) in reference.chunks(8).zip(v.chunks(8)).enumerate() {
+        if r == x {
+            continue;
+        }
+        changed = true;
+        if top > 0 {
+            out[start + j / 8] |= 1 << (j % 8);
+        }
+        let bits = out.len();
+        out.push(0);
+        for (i, (&a, &b)) in r.iter().zip(x).enumerate() {
+            if a != b {
+                out[bits] |= 1 << i;
+                put_varint(out, zigzag(b.wrapping_sub(a) as i64) - 1);
+            }
+        }
+    }
+    if !changed {
+        out.truncate(start);
+    }
+}
+
+/// Read the numbers `put_changes` wrote (all of what is left in `c`) against `reference`.
+pub fn get_changes(
+    c: &mut Cursor<'_>,
+    reference: &[u64],
+    out: &mut Vec<u64>,
+) -> Result<(), DecodeError> {
+    out.clear();
+    out.extend_from_slice(reference);
+    if c.remaining() == 0 {
+        return Ok(());
+    }
+    let n = reference.len();
+    let eights = n.div_ceil(8);
+    let top: &[u8] = match eights {
+        0 => return Err(DecodeError("changes to a group without numbers")),
+        1 => &[1],
+        _ => c.bytes(eights.div_ceil(8))?,
+    };
+    if eights % 8 != 0 && top[top.len() - 1] >> (eights % 8) != 0 {
+        return Err(DecodeError("a change past the last number"));
+    }
+    for j in 0..eights {
+        if top[j / 8] >> (j % 8) & 1 == 0 {
+            continue;
+        }
+        let mut bits = c.u8()?;
+        let len = (n - 8 * j).min(8);
+        if len < 8 && bits >> len != 0 {
+            return Err(DecodeError("a change past the last number"));
+        }
+        while bits != 0 {
+            let i = 8 * j + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let d = c
+                .varint()?
+                .checked_add(1)
+                .ok_or(DecodeError("a change out of range"))?;
+            out[i] = out[i].wrapping_add(unzigzag(d) as u64);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,6 +524,78 @@ mod tests {
             get_numbers(&mut c, v.len(), &mut back).unwrap();
             apply_delta(&key, &mut back);
             prop_assert_eq!(back, v);
+        }
+
+        /// Changes read back as the values they were taken from, whatever changed: none,
+        /// some, all, in one eight or many, by any amount.
+        #[test]
+        fn changes_round_trip(
+            items in proptest::collection::vec((0u64..3, any::<u64>(), any::<u64>()), 0..150)
+        ) {
+            let reference: Vec<u64> = items.iter().map(|&(_, r, _)| r).collect();
+            let v: Vec<u64> = items
+                .iter()
+                .map(|&(change, r, other)| match change {
+                    0 => other,
+                    1 => r.wrapping_add(other % 5).wrapping_sub(2),
+                    _ => r,
+                })
+                .collect();
+            let mut out = Vec::new();
+            put_changes(&mut out, &reference, &v);
+            prop_assert_eq!(out.is_empty(), reference == v);
+            let mut c = Cursor::new(&out);
+            let mut back = Vec::new();
+            get_changes(&mut c, &reference, &mut back).unwrap();
+            prop_assert_eq!(c.remaining(), 0);
+            prop_assert_eq!(back, v);
+        }
+    }
+
+    proptest! {
+        /// Any bytes read as changes give an error or the reference's length in values;
+        /// never a panic.
+        #[test]
+        fn any_bytes_read_as_changes_never_panic(
+            bytes in proptest::collection::vec(any::<u8>(), 0..40),
+            n in 0usize..100,
+        ) {
+            let reference = vec![7u64; n];
+            let mut out = Vec::new();
+            if get_changes(&mut Cursor::new(&bytes), &reference, &mut out).is_ok() {
+                prop_assert_eq!(out.len(), n);
+            }
+        }
+    }
+
+    #[test]
+    fn changes_cost_a_byte_per_eight_that_moved_and_a_byte_per_small_change() {
+        let reference = [10u64; 20];
+        let mut v = reference;
+        assert!({
+            let mut out = Vec::new();
+            put_changes(&mut out, &reference, &v);
+            out.is_empty()
+        });
+        v[3] = 11; // +1: zigzag 2, written as 1
+        v[17] = 9; // -1: zigzag 1, written as 0
+        let mut out = Vec::new();
+        put_changes(&mut out, &reference, &v);
+        // Eights 0 and 2 moved; bit 3 of the first, bit 1 of the third.
+        assert_eq!(out, [0b101, 0b1000, 1, 0b10, 0]);
+        // A bit past the last number, or a varint that overflows, is refused.
+        for bad in [
+            &[0b1000u8][..],
+            &[0b101, 0b1000, 1, 0b10000, 0],
+            &[
+                0b1, 0b1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+            ],
+        ] {
+            let mut back = Vec::new();
+            assert!(
+                get_changes(&mut Cursor::new(bad), &reference, &mut back).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }

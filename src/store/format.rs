@@ -7,7 +7,10 @@ use crate::sample::{HostFacts, Sample};
 /// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
 /// The format this build writes, and the newest it reads.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
+/// The first format whose samples may hold change blocks (and reference distances): a
+/// writer appending to an older file writes it as that format's writers did.
+pub const VERSION_CHANGES: u16 = 3;
 /// Every record starts with these two bytes, so a reader can find the next record after
 /// damaged bytes.
 pub const SYNC: [u8; 2] = [0xd5, 0x5b];
@@ -121,9 +124,12 @@ fn put_host(out: &mut Vec<u8>, h: &HostFacts) {
     }
 }
 
+/// Host facts as the header or a restart record holds them. Facts no kernel reports (a
+/// CPU count above the kernel's limit, a name longer than utsname holds) are damage: a
+/// reader sizes columns from the CPU count and repeats the names on every line.
 fn get_host(c: &mut Cursor<'_>) -> Result<HostFacts, DecodeError> {
     let small = |v: u64| u32::try_from(v).map_err(|_| DecodeError("host fact out of range"));
-    Ok(HostFacts {
+    let host = HostFacts {
         hostname: c.string()?,
         sysname: c.string()?,
         release: c.string()?,
@@ -132,7 +138,11 @@ fn get_host(c: &mut Cursor<'_>) -> Result<HostFacts, DecodeError> {
         user_hz: small(c.varint()?)?,
         page_size: small(c.varint()?)?,
         cpu_count: small(c.varint()?)?,
-    })
+    };
+    match host.out_of_bounds() {
+        Some(what) => Err(DecodeError(what)),
+        None => Ok(host),
+    }
 }
 
 /// Record kinds.
@@ -144,10 +154,17 @@ pub const KIND_COMMENT: u8 = 4;
 /// rewritten so at compression (numbers that repeat from one sample to the next compress
 /// far better than distances from a keyframe that grow).
 pub const KIND_STEP: u8 = 5;
-/// A format-2 sample: a sequence number, then one block per group (`groups`).
+/// A format-2 or format-3 sample: a sequence number, then one block per group (`groups`).
 pub const KIND_SAMPLE: u8 = 6;
 /// Format 2: the process table of a moment (`store::procs`).
 pub const KIND_PROCESSES: u8 = 7;
+/// Closed days only: the start of a compressed frame (`FrameMark`).
+pub const KIND_FRAME: u8 = 8;
+
+/// Whether records of `kind` are samples (format 1's three kinds, format 2's one).
+pub fn is_sample_kind(kind: u8) -> bool {
+    matches!(kind, KIND_KEYFRAME | KIND_DELTA | KIND_STEP | KIND_SAMPLE)
+}
 
 /// Frame a payload: sync, length, kind, payload, CRC-32 of length+kind+payload.
 pub fn frame(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -264,4 +281,65 @@ pub fn decode_comment(p: &[u8]) -> Result<Record, DecodeError> {
         wall_ns,
         text: c.string()?,
     })
+}
+
+/// The first record of every compressed frame of a closed day: which frame it is, how many
+/// samples the day holds before it, in it and in all, and a copy of the file's header, so
+/// that a reader that lost a frame (the first one included, and the header with it) knows
+/// the host and says how many samples the damage cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameMark {
+    /// 0 for the first frame.
+    pub index: u32,
+    pub frames: u32,
+    pub samples_before: u32,
+    pub samples_in_frame: u32,
+    pub samples: u32,
+    /// The header at the start of the file, byte for byte.
+    pub header: Vec<u8>,
+}
+
+/// Bytes of a frame mark's payload before the header copy: five u32.
+pub const FRAME_MARK_FIXED: usize = 5 * 4;
+
+impl FrameMark {
+    /// The payload: the five counts as little-endian u32 (fixed width, so that a packer
+    /// can fill in the counts it knows only at the end), then the header.
+    pub fn payload(&self, out: &mut Vec<u8>) {
+        out.clear();
+        for v in [
+            self.index,
+            self.frames,
+            self.samples_before,
+            self.samples_in_frame,
+            self.samples,
+        ] {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.header);
+    }
+
+    pub fn decode(p: &[u8]) -> Result<FrameMark, DecodeError> {
+        let (fixed, header) = (
+            p.get(..FRAME_MARK_FIXED)
+                .ok_or(DecodeError("a frame mark is cut short"))?,
+            &p[FRAME_MARK_FIXED..],
+        );
+        let n = |i: usize| u32::from_le_bytes([fixed[i], fixed[i + 1], fixed[i + 2], fixed[i + 3]]);
+        let mark = FrameMark {
+            index: n(0),
+            frames: n(4),
+            samples_before: n(8),
+            samples_in_frame: n(12),
+            samples: n(16),
+            header: header.to_vec(),
+        };
+        if mark.index >= mark.frames
+            || u64::from(mark.samples_before) + u64::from(mark.samples_in_frame)
+                > u64::from(mark.samples)
+        {
+            return Err(DecodeError("a frame mark's counts contradict each other"));
+        }
+        Ok(mark)
+    }
 }

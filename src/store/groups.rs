@@ -4,13 +4,16 @@
 //! holds the group's layout (field count, flags, item set, per-item presence of optional
 //! fields) and its values; a *delta* body names its key by distance in sequence numbers
 //! and holds each value's difference from the key's; a *step* (closed days only) the
-//! difference from the same group in the sample before. A reader skips a block whose
-//! group it does not know, and ignores fields past those it knows, so a group or a field
-//! can be added without a new format version. The field tables come from
+//! difference from the same group in the sample before. Format 3 adds the *change*: the
+//! values that moved since the group's key or its sample before, whichever is at the
+//! record's reference distance (1 unless a block of group 0 says otherwise); most numbers
+//! do not move from one second to the next, so a sample of an idle group costs two bytes.
+//! A reader skips a block whose group it does not know, and ignores fields past those it
+//! knows, so a group or a field can be added without a new format version. The field tables come from
 //! `crate::sample::GROUPS`: nothing here lists a group's fields.
 
 use super::bytes::{put_str, put_varint, Cursor, DecodeError};
-use super::codec::{apply_delta, get_numbers, put_delta, put_numbers};
+use super::codec::{apply_delta, get_changes, get_numbers, put_changes, put_delta, put_numbers};
 use crate::sample::{
     CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IrqCount, IrqLine, KernelCounters,
     KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure,
@@ -22,6 +25,12 @@ use crate::sample::{
 pub const MODE_KEY: u64 = 0;
 pub const MODE_DELTA: u64 = 1;
 pub const MODE_STEP: u64 = 2;
+/// Format 3: the values that changed since the group's key or its sample before, at the
+/// record's reference distance (`put_changes`).
+pub const MODE_CHANGE: u64 = 3;
+/// Format 3: a block of this group id (mode key), first in a record, holds the record's
+/// reference distance (varint, ≥ 1); without one it is 1.
+pub const GROUP_REFERENCE: u64 = 0;
 /// How many groups this build knows (the slots of `GROUPS`; ids have gaps).
 pub const NGROUPS: usize = GROUPS.len();
 /// Guards on what a layout read from a file may ask for.
@@ -394,13 +403,27 @@ fn small(v: u64) -> Result<u32, DecodeError> {
     u32::try_from(v).map_err(|_| DecodeError("number too large"))
 }
 
+/// The most CPUs a kernel has (`HostFacts::MAX_CPUS`).
+const MAX_CPUS: usize = crate::sample::HostFacts::MAX_CPUS as usize;
+
+/// A CPU's number: readers index by it (a column per CPU), so one beyond any kernel's is
+/// damage, not a reason to allocate.
+fn cpu_number(v: u64) -> Result<u32, DecodeError> {
+    u32::try_from(v)
+        .ok()
+        .filter(|&n| (n as usize) < MAX_CPUS)
+        .ok_or(DecodeError(
+            "CPU number above the kernel's limit of 8192 CPUs",
+        ))
+}
+
 fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
     let items = match slot {
         SLOT_TIME => Items::Time(c.string()?),
         SLOT_CPU => {
-            let n = c.count(MAX_ITEMS.min(c.remaining() * 8))?;
+            let n = c.count(MAX_CPUS.min(c.remaining() * 8))?;
             let bitmap = c.bytes(n.div_ceil(8))?;
             Items::Cpu((0..n).map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1).collect())
         }
@@ -456,16 +479,16 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let mut cpus = Vec::with_capacity(n);
             for _ in 0..n {
                 cpus.push(SoftnetCounters {
-                    cpu: small(c.varint()?)?,
+                    cpu: cpu_number(c.varint()?)?,
                     ..SoftnetCounters::default()
                 });
             }
             Items::Softnet(cpus)
         }
         SLOT_INTERRUPTS => {
-            let ncpu = c.count(MAX_ITEMS.min(c.remaining()))?;
+            let ncpu = c.count(MAX_CPUS.min(c.remaining()))?;
             let cpus = (0..ncpu)
-                .map(|_| c.varint().and_then(small))
+                .map(|_| c.varint().and_then(cpu_number))
                 .collect::<Result<Vec<_>, _>>()?;
             let n = c.count(MAX_ITEMS.min(c.remaining()))?;
             let lines = (0..n)
@@ -502,7 +525,7 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
             let cpus = (0..n)
                 .map(|_| {
                     c.varint()
-                        .and_then(small)
+                        .and_then(cpu_number)
                         .map(|cpu| CpuFreq { cpu, khz: 0 })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
@@ -823,14 +846,22 @@ pub fn decode_sample(
     let mut s = Box::<Sample>::default();
     let mut failed = None;
     let mut left_out = 0;
+    // `None`: the record's reference block could not be read, so none of its changes can be.
+    let mut reference = Some(1);
     for block in blocks(&mut c) {
         let (id, mode, body) = block?;
-        // A group this reader does not know, or a mode it does not: skipped.
-        let Some(slot) = slot_of(id) else { continue };
-        if mode > MODE_STEP {
+        if id == GROUP_REFERENCE {
+            if mode == MODE_KEY {
+                reference = Cursor::new(body).varint().ok().filter(|&d| d > 0);
+                if reference.is_none() {
+                    failed.get_or_insert(DecodeError("a bad reference distance"));
+                }
+            }
             continue;
         }
-        if let Err(e) = decode_block(st, slot, mode, seq, body, &mut s) {
+        // A group this reader does not know: skipped.
+        let Some(slot) = slot_of(id) else { continue };
+        if let Err(e) = decode_block(st, slot, mode, seq, reference, body, &mut s) {
             if every_sample_has(slot) || st.keys[slot].is_none() {
                 failed.get_or_insert(e);
             } else {
@@ -890,6 +921,7 @@ fn decode_block(
     slot: usize,
     mode: u64,
     seq: u64,
+    reference: Option<u64>,
     body: &[u8],
     s: &mut Sample,
 ) -> Result<(), DecodeError> {
@@ -915,6 +947,25 @@ fn decode_block(
             values: values.clone(),
         });
         seq
+    } else if mode == MODE_CHANGE {
+        // Against the group's key or its sample before, whichever is the sample at the
+        // record's reference distance.
+        let at = reference
+            .and_then(|d| seq.checked_sub(d))
+            .ok_or(DecodeError("a reference distance past the start"))?;
+        let key = st.keys[slot]
+            .as_ref()
+            .ok_or(DecodeError("its keyframe is missing"))?;
+        if key.seq == at {
+            get_changes(&mut c, &key.values, &mut values)?;
+        } else if before_at == Some((at, key.seq)) && values.len() == key.layout.value_count {
+            std::mem::swap(&mut values, &mut st.before);
+            get_changes(&mut c, &st.before, &mut values)?;
+        } else {
+            return Err(DecodeError("the sample it is taken against is missing"));
+        }
+        apply(slot, &key.layout, &values, s, &mut st.raw)?;
+        key.seq
     } else {
         let distance = c.varint()?;
         let key_seq = seq
@@ -950,22 +1001,47 @@ fn decode_block(
     Ok(())
 }
 
-/// A writer's key for a group: where it is and what its deltas are taken against.
+/// A writer's key for a group: where it is and what its deltas are taken against; and
+/// the group's values in the last sample written on that key (what a change from the
+/// sample before is taken against).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriterKey {
     pub seq: u64,
     pub layout: Vec<u8>,
     pub values: Vec<u64>,
+    pub last_seq: u64,
+    pub last: Vec<u64>,
 }
 
-impl From<&GroupKey> for WriterKey {
-    fn from(k: &GroupKey) -> Self {
+impl WriterKey {
+    /// A writer going on where a file ends: the group's last key read, and its values in
+    /// the last sample read when they were decoded on that key.
+    pub fn resume(k: &GroupKey, prev: Option<&Prev>) -> Self {
+        let (last_seq, last) = match prev {
+            Some(p) if p.key_seq == k.seq && p.values.len() == k.values.len() => {
+                (p.seq, p.values.clone())
+            }
+            _ => (k.seq, k.values.clone()),
+        };
         WriterKey {
             seq: k.seq,
             layout: k.layout_bytes.clone(),
             values: k.values.clone(),
+            last_seq,
+            last,
         }
     }
+}
+
+/// How a writer encodes the groups of a sample that keep their key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Format 2 (appending to a file begun by an older rsadc): a delta against the key.
+    Deltas,
+    /// Format 3: a change against the key in every sample whose number is a multiple of
+    /// `key_every`, and from the sample before in the samples between; so a damaged record
+    /// costs at most the samples up to the next multiple.
+    Changes { key_every: u64 },
 }
 
 fn put_block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {
@@ -974,34 +1050,65 @@ fn put_block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {
     out.extend_from_slice(body);
 }
 
+/// Whether a group can go on with its writer key `k` in sample `seq` (else it is keyed).
+fn keeps_key(k: &WriterKey, e: &Encoded, seq: u64, every: u64) -> bool {
+    k.layout == e.layout && k.values.len() == e.values.len() && seq > k.seq && seq - k.seq < every
+}
+
 /// The payload of a sample record numbered `seq`: a block per present group, a key when
-/// the group has none, its layout changed or its key is `every` samples old, else a delta.
-/// `keys` is updated; `block` is scratch.
+/// the group has none, its layout changed or its key is `every` samples old, else a delta
+/// or a change (`encoding`). `keys` is updated; `block` is scratch.
 pub fn sample_payload(
     seq: u64,
     enc: &[Encoded; NGROUPS],
     keys: &mut [Option<WriterKey>; NGROUPS],
     every: u64,
+    encoding: Encoding,
     block: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) {
     out.clear();
     put_varint(out, seq);
+    // The record's reference distance: 1 (the sample before), and in every `key_every`th
+    // sample the distance to the time group's key, which the other groups share unless
+    // they were keyed on their own (those write a delta there).
+    let reference = match (encoding, &keys[SLOT_TIME]) {
+        (Encoding::Changes { key_every }, Some(k))
+            if seq % key_every.max(1) == 0 && keeps_key(k, &enc[SLOT_TIME], seq, every) =>
+        {
+            seq - k.seq
+        }
+        _ => 1,
+    };
+    if reference != 1 {
+        block.clear();
+        put_varint(block, reference);
+        put_block(out, GROUP_REFERENCE, MODE_KEY, block);
+    }
     for (slot, (e, key)) in enc.iter().zip(keys.iter_mut()).enumerate() {
         if !e.present {
             continue;
         }
         block.clear();
         match key {
-            Some(k)
-                if k.layout == e.layout
-                    && k.values.len() == e.values.len()
-                    && seq > k.seq
-                    && seq - k.seq < every =>
-            {
-                put_varint(block, seq - k.seq);
-                put_delta(block, &k.values, &e.values);
-                put_block(out, group_id(slot), MODE_DELTA, block);
+            Some(k) if keeps_key(k, e, seq, every) => {
+                let changes = encoding != Encoding::Deltas;
+                let at = seq - reference;
+                // From the sample before only between the samples taken against the key,
+                // so that a chain of changes is never longer than `key_every`.
+                if changes && (k.seq == at || (reference == 1 && k.last_seq == at)) {
+                    let against = if k.seq == at { &k.values } else { &k.last };
+                    put_changes(block, against, &e.values);
+                    put_block(out, group_id(slot), MODE_CHANGE, block);
+                } else {
+                    put_varint(block, seq - k.seq);
+                    put_delta(block, &k.values, &e.values);
+                    put_block(out, group_id(slot), MODE_DELTA, block);
+                }
+                if changes {
+                    k.last_seq = seq;
+                    k.last.clone_from(&e.values);
+                }
             }
             _ => {
                 block.extend_from_slice(&e.layout);
@@ -1011,6 +1118,8 @@ pub fn sample_payload(
                 k.seq = seq;
                 k.layout.clone_from(&e.layout);
                 k.values.clone_from(&e.values);
+                k.last_seq = seq;
+                k.last.clone_from(&e.values);
             }
         }
     }
@@ -1028,14 +1137,16 @@ pub struct PackKey {
 
 /// Rewrite a decoded sample payload for a closed day (`after`: the reader's state after
 /// decoding it): each group a step from itself in the sample just before when it was
-/// there on the same packed key and layout, else a key; every group a key when `rekey`
-/// (the first sample of a compressed frame, so that nothing reaches back into the frame
+/// there on the same packed key and layout (in a file of format 3 or later, `changes`: a
+/// change at reference distance 1), else a key; every group a key when `rekey` (the
+/// first sample of a compressed frame, so that nothing reaches back into the frame
 /// before). Blocks of groups this build does not know are copied as they are.
 pub fn packed_payload(
     after: &GroupState,
     payload: &[u8],
     keys: &mut [Option<PackKey>; NGROUPS],
     rekey: bool,
+    changes: bool,
     block: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
@@ -1045,7 +1156,11 @@ pub fn packed_payload(
     put_varint(out, seq);
     for b in blocks(&mut c) {
         let (id, mode, body) = b?;
-        let Some(slot) = slot_of(id).filter(|_| mode <= MODE_STEP) else {
+        // Every change of a closed day is from the sample before: no reference distance.
+        if id == GROUP_REFERENCE {
+            continue;
+        }
+        let Some(slot) = slot_of(id) else {
             put_block(out, id, mode, body);
             continue;
         };
@@ -1065,9 +1180,14 @@ pub fn packed_payload(
                     && k.last_seq.wrapping_add(1) == seq
                     && k.values.len() == now.values.len() =>
             {
-                put_varint(block, seq - k.seq);
-                put_delta(block, &k.values, &now.values);
-                put_block(out, id, MODE_STEP, block);
+                if changes {
+                    put_changes(block, &k.values, &now.values);
+                    put_block(out, id, MODE_CHANGE, block);
+                } else {
+                    put_varint(block, seq - k.seq);
+                    put_delta(block, &k.values, &now.values);
+                    put_block(out, id, MODE_STEP, block);
+                }
                 k.last_seq = seq;
                 k.values.clone_from(&now.values);
             }

@@ -5,7 +5,7 @@
 //! - `format`: header, frames, record payloads;
 //! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
 //!   deltas, varints with zero runs;
-//! - `groups`: format 2's samples, one block per metric group, keyed per group;
+//! - `groups`: the samples of formats 2 and 3, one block per metric group, keyed per group;
 //! - `reader`: frames back into records, resynchronising after damage; packing a closed
 //!   day for compression;
 //! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
@@ -30,7 +30,7 @@ pub use format::MAGIC;
 pub use format::{FileHeader, HeaderError, Record, VERSION};
 pub use reader::{pack, pack_frames, pack_frames_of, Damage, Scanner, FRAME_BYTES};
 pub use stream::LogReader;
-pub use writer::{DayWriter, NonRegular, OpenReport, KEYFRAME_EVERY};
+pub use writer::{DayWriter, NonRegular, OpenReport, CHANGES_FROM_KEY_EVERY, KEYFRAME_EVERY};
 
 /// The format's primitives, for tools and tests that write records by hand (see
 /// `docs/FORMAT.md`).
@@ -38,7 +38,7 @@ pub mod wire {
     pub use super::bytes::{put_str, put_varint, unzigzag, zigzag};
     pub use super::codec::put_numbers;
     pub use super::format::{frame, KIND_COMMENT, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION};
-    pub use super::groups::{MODE_DELTA, MODE_KEY, MODE_STEP};
+    pub use super::groups::{GROUP_REFERENCE, MODE_CHANGE, MODE_DELTA, MODE_KEY, MODE_STEP};
 }
 
 use chrono::NaiveDate;
@@ -79,6 +79,8 @@ pub enum StoreError {
     Newer { path: PathBuf, version: u16 },
     #[error("{}: {reason}", path.display())]
     Header { path: PathBuf, reason: HeaderError },
+    #[error("{}: {reason}", path.display())]
+    Unreadable { path: PathBuf, reason: String },
     #[error("{}: a sample's values do not match its shape; it was not written (a bug: please report it)", path.display())]
     Unencodable { path: PathBuf },
 }
@@ -223,12 +225,25 @@ fn collect(mut reader: LogReader) -> Result<Log, StoreError> {
     })
 }
 
+/// Why a day file with more than one name is not compressed: the same words for
+/// housekeeping's warning and `compress_day`'s refusal.
+fn hard_linked(links: impl Into<u64>) -> String {
+    let links: u64 = links.into();
+    format!(
+        "has {links} names (hard links): left as it is, since compressing it would remove only this name and copy data another name may guard; remove the other links, or move the file away"
+    )
+}
+
 /// Compress the closed day file `name` (holding `date`) in `dir` to the first free name
 /// of `compressed_name(date, 0..)` and remove the original. A file still locked by a
-/// writer is left alone. Only a regular file is compressed; the result is created
-/// exclusively (`NAME.zst.tmp`, then linked to its name, which must not exist), so neither
-/// a planted link nor an existing compressed part is ever written through or replaced.
+/// writer is left alone, and so is a file with more than one link (a hard link planted in
+/// the directory could name any file of the filesystem). Only a regular file is
+/// compressed; the result is created exclusively (`NAME.zst.tmp`, then linked to its name,
+/// which must not exist), so neither a planted link nor an existing compressed part is
+/// ever written through or replaced; it keeps the original's mode (and, where it may, its
+/// owner and group), so a day only its owner could read stays that way.
 pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf, StoreError> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let path = dir.join(name);
     let err = |source| StoreError::Io {
         path: path.clone(),
@@ -236,6 +251,9 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
     };
     let file = dir.open_regular(name, false).map_err(err)?;
     let id = file.metadata().map_err(err)?;
+    if id.nlink() > 1 {
+        return Err(err(io::Error::other(hard_linked(id.nlink()))));
+    }
     let file = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock)
         .map_err(|_| StoreError::Locked { path: path.clone() })?;
     let mut raw = Vec::new();
@@ -257,6 +275,11 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
         Some(_) => dir.remove(&tmp).map_err(tmp_err)?,
     }
     let mut out = dir.create_new(&tmp).map_err(tmp_err)?;
+    // Owner first (a chown clears set-id bits), then the mode. Taking the owner needs
+    // privilege: without it the compressed day is ours, with the original's mode.
+    let _ = std::os::unix::fs::fchown(&out, Some(id.uid()), Some(id.gid()));
+    out.set_permissions(std::fs::Permissions::from_mode(id.mode() & 0o777))
+        .map_err(tmp_err)?;
     out.write_all(&packed)
         .and_then(|()| out.sync_all())
         .map_err(tmp_err)?;
@@ -283,7 +306,6 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
         )));
     };
     // Remove the original only if it is still the file that was compressed.
-    use std::os::unix::fs::MetadataExt;
     if let Ok(Some((EntryKind::Regular, st))) = dir.entry(name) {
         if st.st_ino == id.ino() && st.st_dev == id.dev() {
             dir.remove(name).map_err(err)?;
@@ -321,6 +343,9 @@ pub fn compress_frames_of(raw: &[u8], frame_bytes: usize) -> io::Result<Vec<u8>>
 pub struct Housekeeping {
     pub deleted: Vec<PathBuf>,
     pub compressed: Vec<PathBuf>,
+    /// Days left as they are on purpose (a day file with several hard links), each with
+    /// the reason: nothing failed, but someone should look.
+    pub warnings: Vec<String>,
     pub problems: Vec<String>,
 }
 
@@ -359,6 +384,16 @@ pub fn housekeeping(
                     .push(format!("cannot delete {}: {e}", path.display())),
             }
         } else if !compressed && age > i64::from(compress_after_days) {
+            if let Ok(Some((EntryKind::Regular, st))) = log_dir.entry(name) {
+                if st.st_nlink > 1 {
+                    done.warnings.push(format!(
+                        "not compressing {}: it {}",
+                        path.display(),
+                        hard_linked(st.st_nlink)
+                    ));
+                    continue;
+                }
+            }
             match compress_day(&log_dir, name, date) {
                 Ok(p) => done.compressed.push(p),
                 Err(e) => done.problems.push(format!("cannot compress: {e}")),

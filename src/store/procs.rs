@@ -8,6 +8,11 @@
 //! (pid, start time). Numbers follow `ProcessCounters::FIELDS`; an optional field is stored
 //! as value + 1, 0 when absent. A reader takes the fields it knows and skips the rest, so
 //! fields can be added without a new format version.
+//!
+//! After a delta's body comes how long before it its base was taken (uptime, 1/100 s):
+//! when damaged bytes between the base and the delta changed the file's length (bytes
+//! inserted or lost), the byte distance no longer lands on the base, and the reader
+//! recognises it by that instead. Files written before it have nothing there.
 
 use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use crate::process::ProcessCounters;
@@ -109,9 +114,15 @@ pub fn key_payload(t: &ProcessTable, out: &mut Vec<u8>) {
     }
 }
 
-/// A delta record's payload: `t` against `base`, which starts `distance` bytes before the
-/// record this payload goes in.
-pub fn delta_payload(t: &ProcessTable, base: &[ProcessCounters], distance: u64, out: &mut Vec<u8>) {
+/// A delta record's payload: `t` against `base`, taken at uptime `base_uptime_cs`, which
+/// starts `distance` bytes before the record this payload goes in.
+pub fn delta_payload(
+    t: &ProcessTable,
+    base: &[ProcessCounters],
+    base_uptime_cs: u64,
+    distance: u64,
+    out: &mut Vec<u8>,
+) {
     out.clear();
     put_varint(out, zigzag(t.wall_ns));
     put_varint(out, t.uptime_cs);
@@ -181,12 +192,21 @@ pub fn delta_payload(t: &ProcessTable, base: &[ProcessCounters], distance: u64, 
     for &n in &new {
         put_process(out, &t.processes[n], &mut scratch);
     }
+    put_varint(out, t.uptime_cs.wrapping_sub(base_uptime_cs));
+}
+
+/// The last table read or written: where its record starts, its uptime, the processes.
+#[derive(Debug, Clone)]
+struct Base {
+    at: u64,
+    uptime_cs: u64,
+    processes: Arc<Vec<ProcessCounters>>,
 }
 
 /// What a reader keeps to decode deltas: the last table and where its record started.
 #[derive(Debug, Default)]
 pub struct ProcessState {
-    last: Option<(u64, Arc<Vec<ProcessCounters>>)>,
+    last: Option<Base>,
 }
 
 impl ProcessState {
@@ -217,21 +237,32 @@ pub fn decode(
             table
         }
         MODE_DELTA => {
+            const MISSING: DecodeError = DecodeError("its base process record is missing");
             let distance = c.varint()?;
-            let base_at = at
-                .checked_sub(distance)
-                .ok_or(DecodeError("its base is before the file"))?;
-            let base = match &state.last {
-                Some((off, t)) if *off == base_at => t,
-                _ => return Err(DecodeError("its base process record is missing")),
-            };
+            let base = state.last.as_ref().ok_or(MISSING)?;
             let fields = c.count(MAX_FIELDS)?;
-            apply_delta(&mut c, base, fields)?
+            let table = apply_delta(&mut c, &base.processes, fields)?;
+            // The base is the last table read when it starts `distance` bytes before; or,
+            // the bytes between having changed length, when it was taken as long before
+            // as the delta says (a writer that did not say: the distance alone).
+            let named = match c.remaining() {
+                0 => None,
+                _ => Some(uptime_cs.wrapping_sub(c.varint()?)),
+            };
+            let exact = at.checked_sub(distance) == Some(base.at);
+            if !exact && named != Some(base.uptime_cs) {
+                return Err(MISSING);
+            }
+            table
         }
         _ => return Err(DecodeError("unknown process record mode")),
     };
     let processes = Arc::new(processes);
-    state.last = Some((at, Arc::clone(&processes)));
+    state.last = Some(Base {
+        at,
+        uptime_cs,
+        processes: Arc::clone(&processes),
+    });
     Ok(ProcessTable {
         wall_ns,
         uptime_cs,
@@ -294,7 +325,7 @@ fn apply_delta(
 /// What a writer keeps to write deltas.
 #[derive(Debug, Default)]
 pub struct ProcessWriter {
-    last: Option<(u64, Arc<Vec<ProcessCounters>>)>,
+    last: Option<Base>,
     since_key: u32,
 }
 
@@ -302,8 +333,8 @@ impl ProcessWriter {
     /// The payload of the next record, written at offset `at`.
     pub fn payload(&mut self, t: &ProcessTable, at: u64, out: &mut Vec<u8>) {
         match &self.last {
-            Some((base_at, base)) if self.since_key < KEY_EVERY && *base_at < at => {
-                delta_payload(t, base, at - base_at, out);
+            Some(base) if self.since_key < KEY_EVERY && base.at < at => {
+                delta_payload(t, &base.processes, base.uptime_cs, at - base.at, out);
                 self.since_key += 1;
             }
             _ => {
@@ -315,7 +346,11 @@ impl ProcessWriter {
 
     /// The record was written at `at`: later deltas refer to it.
     pub fn written(&mut self, t: &ProcessTable, at: u64) {
-        self.last = Some((at, Arc::clone(&t.processes)));
+        self.last = Some(Base {
+            at,
+            uptime_cs: t.uptime_cs,
+            processes: Arc::clone(&t.processes),
+        });
     }
 
     /// Start again with a key (a failed write, a restart).

@@ -31,6 +31,8 @@ pub struct Damage {
     /// Groups left out of samples that were read: blocks that could not be decoded
     /// (`groups::decode_sample`).
     pub groups_left_out: u64,
+    /// Of the undecodable records, process tables (a delta whose base was damaged).
+    pub undecodable_processes: u64,
 }
 
 impl Damage {
@@ -52,6 +54,8 @@ pub struct Scanner {
     /// Format 2: each group's key and last values, and the last boot id a key carried.
     pub groups: GroupState,
     pub processes: super::procs::ProcessState,
+    /// A compressed day's frame marks, and the samples read between them.
+    pub frames: super::frames::FrameTally,
     pub damage: Damage,
     /// Sequence number of the last sample read.
     pub last_seq: Option<u64>,
@@ -59,6 +63,8 @@ pub struct Scanner {
     pub last_boot_id: Option<String>,
     /// Bytes of the largest good record seen, framing included.
     pub largest_record: usize,
+    /// Record markers in the last damaged range.
+    span_markers: u64,
     values: Vec<u64>,
     /// The last sample's values and sequence number (for `KIND_STEP`).
     prev_values: Vec<u64>,
@@ -81,11 +87,17 @@ impl Scanner {
                 Frame::Good { kind, payload, len } => {
                     let at = base + pos as u64;
                     self.largest_record = self.largest_record.max(len);
+                    if format::is_sample_kind(kind) {
+                        self.frames.sample();
+                    }
                     match self.decode(kind, payload, at) {
                         Ok(Some(r)) => out.extend(std::iter::once((at, r))),
                         Ok(None) => {}
                         Err(_) => {
                             self.damage.undecodable += 1;
+                            if kind == format::KIND_PROCESSES {
+                                self.damage.undecodable_processes += 1;
+                            }
                             self.damage.first_undecodable.get_or_insert(at);
                         }
                     }
@@ -118,10 +130,23 @@ impl Scanner {
         pos
     }
 
+    /// Damaged bytes at `at`. A range that goes on where the last one ended (the reader
+    /// met it window by window) is the same span: it is widened, and its records counted
+    /// once, so that a run of zeros is one damaged span, however long.
     fn note_damage(&mut self, bytes: &[u8], at: u64) {
         let markers = bytes.windows(2).filter(|w| *w == SYNC).count() as u64;
-        self.damage.damaged_records += markers.max(1);
-        self.damage.ranges.push((at, bytes.len() as u64));
+        match self.damage.ranges.last_mut() {
+            Some((start, len)) if *start + *len == at => {
+                *len += bytes.len() as u64;
+                self.damage.damaged_records -= self.span_markers.max(1);
+                self.span_markers += markers;
+            }
+            _ => {
+                self.damage.ranges.push((at, bytes.len() as u64));
+                self.span_markers = markers;
+            }
+        }
+        self.damage.damaged_records += self.span_markers.max(1);
     }
 
     fn decode(&mut self, kind: u8, payload: &[u8], at: u64) -> Result<Option<Record>, DecodeError> {
@@ -198,6 +223,10 @@ impl Scanner {
             format::KIND_COMMENT => format::decode_comment(payload).map(Some),
             format::KIND_PROCESSES => super::procs::decode(&mut self.processes, payload, at)
                 .map(|t| Some(Record::Processes(t))),
+            format::KIND_FRAME => {
+                self.frames.mark(format::FrameMark::decode(payload)?);
+                Ok(None)
+            }
             // A kind from a later version of the format: skip it.
             _ => Ok(None),
         }
@@ -235,14 +264,34 @@ pub fn pack_frames(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 
 /// `pack_frames` with frames of about `frame_bytes` (for measuring the trade-off).
 pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<usize>)> {
-    let (_, hlen) = format::FileHeader::decode(bytes).ok()?;
-    let mut out = bytes[..hlen].to_vec();
+    let mut frame = Vec::new();
+    let (file_header, hlen) = format::FileHeader::decode(bytes).ok()?;
+    let header = &bytes[..hlen];
+    let mut out = header.to_vec();
     let mut frames = vec![0];
+    // Each frame's mark: where it is in `out`, and the samples before it.
+    let mut marks = Vec::new();
+    let mut samples = 0u32;
+    let mut mark = |out: &mut Vec<u8>, frame: &mut Vec<u8>, samples: u32| {
+        marks.push((out.len(), samples));
+        let mut payload = Vec::new();
+        format::FrameMark {
+            index: 0,
+            frames: 0,
+            samples_before: samples,
+            samples_in_frame: 0,
+            samples: 0,
+            header: header.to_vec(),
+        }
+        .payload(&mut payload);
+        format::frame(format::KIND_FRAME, &payload, frame);
+        out.extend_from_slice(frame);
+    };
+    mark(&mut out, &mut frame, 0);
     let mut sc = Scanner::default();
     let mut pos = hlen;
     let mut payload = Vec::new();
     let mut block = Vec::new();
-    let mut frame = Vec::new();
     let mut processes = super::procs::ProcessWriter::default();
     let mut keys: [Option<groups::PackKey>; NGROUPS] = Default::default();
     let mut rekey = false;
@@ -256,10 +305,19 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
             } => {
                 let starts_frame = matches!(kind, format::KIND_SAMPLE | format::KIND_RESTART)
                     && out.len() - frames.last().copied().unwrap_or(0) >= frame_bytes;
+                if kind == format::KIND_FRAME {
+                    // A mark of an earlier packing: the frames are cut again.
+                    pos += len;
+                    continue;
+                }
                 if starts_frame {
                     frames.push(out.len());
+                    mark(&mut out, &mut frame, samples);
                     rekey = true;
                     processes.forget();
+                }
+                if format::is_sample_kind(kind) {
+                    samples = samples.saturating_add(1);
                 }
                 let prev = sc.prev_seq.map(|s| (s, sc.prev_values.clone()));
                 let decoded = sc.decode(kind, p, pos as u64);
@@ -295,6 +353,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                             p,
                             &mut keys,
                             rekey,
+                            file_header.version >= format::VERSION_CHANGES,
                             &mut block,
                             &mut payload,
                         ) {
@@ -327,6 +386,23 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                 pos = next;
             }
         }
+    }
+    // The counts known only now, written into each mark in place (they are fixed-width).
+    let count = u32::try_from(marks.len()).unwrap_or(u32::MAX);
+    for (i, &(at, before)) in marks.iter().enumerate() {
+        let next = marks.get(i + 1).map_or(samples, |&(_, b)| b);
+        let p = at + 7;
+        for (k, v) in [
+            (0, i as u32),
+            (4, count),
+            (12, next - before),
+            (16, samples),
+        ] {
+            out[p + k..p + k + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        let len = format::FRAME_MARK_FIXED + header.len();
+        let crc = crc32fast::hash(&out[at + 2..p + len]);
+        out[p + len..p + len + 4].copy_from_slice(&crc.to_le_bytes());
     }
     Some((out, frames))
 }

@@ -17,7 +17,7 @@ use nix::sys::stat::{fstat, fstatat, FileStat, Mode, SFlag};
 use nix::unistd::{linkat, unlinkat, UnlinkatFlags};
 use std::fs::File;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 /// What a directory entry is, without following it.
@@ -209,6 +209,14 @@ impl LogDir {
             .filter_map(Result::ok)
             .filter_map(|e| e.file_name().to_str().map(str::to_string))
             .collect())
+    }
+}
+
+/// The directory's descriptor, for what must name an entry by path (binding a socket
+/// through `/proc/self/fd/N/NAME`).
+impl AsFd for LogDir {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.fd.as_fd()
     }
 }
 

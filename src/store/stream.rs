@@ -59,6 +59,8 @@ pub struct LogReader {
     decompressed: u64,
     /// Why a compressed day ended before its end: cut at a cap, or undecodable bytes.
     cut: Option<String>,
+    /// Compressed frames that did not decode, one line each.
+    skipped_frames: Vec<String>,
     cut_at: Option<u64>,
     /// The header was damaged: `header` holds what the records told, or placeholders.
     header_damaged: bool,
@@ -90,7 +92,11 @@ impl LogReader {
         let file = super::safe_dir::open_for_reading(path).map_err(io_err(path))?;
         let mut magic = [0u8; 4];
         let n = file.read_at(&mut magic, 0).map_err(io_err(path))?;
-        let input = if n == 4 && magic == ZSTD_MAGIC {
+        // A compressed day: zstd's magic, or a `.zst` day whose first bytes are damaged
+        // (its later frames are still read).
+        let damaged_zst = magic[..n] != MAGIC[..n]
+            && super::day_of(path).is_some_and(|(_, compressed)| compressed);
+        let input = if (n == 4 && magic == ZSTD_MAGIC) || damaged_zst {
             let size = file.metadata().map_err(io_err(path))?.len();
             let decoder = super::frames::FrameReader::new(file).map_err(io_err(path))?;
             Input::Zstd(Some(Box::new(decoder)), size)
@@ -118,6 +124,7 @@ impl LogReader {
             at_end: false,
             decompressed: 0,
             cut: None,
+            skipped_frames: Vec::new(),
             cut_at: None,
             header_damaged: false,
             warming: false,
@@ -144,25 +151,47 @@ impl LogReader {
                     // The magic is ours but the rest of the header is not readable: the
                     // records after it still are. Scanning from after the magic counts the
                     // header's bytes as a damaged range (so rsar says so and exits 2); the
-                    // host facts come from the first restart or sample, else placeholders.
+                    // host facts come from a frame mark's copy of the header, else the
+                    // first restart or sample, else placeholders.
                     r.pending.drain(..MAGIC.len());
                     r.base = MAGIC.len() as u64;
-                    r.header = FileHeader {
-                        version: VERSION,
-                        host: HostFacts {
-                            hostname: "unknown (damaged header)".into(),
-                            sysname: "Linux".into(),
-                            user_hz: 100,
-                            page_size: 4096,
-                            ..HostFacts::default()
-                        },
-                        ..FileHeader::default()
-                    };
-                    r.header_damaged = true;
-                    r.cut = Some(format!(
-                        "damaged header ({why}): the records after it were read, with the host facts of the first restart or sample"
-                    ));
-                    r.facts_from_first_records()?;
+                    r.without_header(format!("damaged header ({why})"))?;
+                    return Ok(r);
+                }
+                Err(_) if matches!(r.input, Input::Zstd(..)) => {
+                    // A compressed day whose first frame, and the header in it, did not
+                    // decode: the records of the later frames are read from the start of
+                    // what did.
+                    r.without_header(
+                        "the header was lost with the damaged start of the compressed day".into(),
+                    )?;
+                    if r.records.is_empty() && !r.scanner.frames.marked() {
+                        let reason = match r.skipped_frames.is_empty() {
+                            true => "compressed with zstd, but not an rsar log (no rsar header or record in it)".to_string(),
+                            false => format!(
+                                "the compressed data is damaged and no record in it could be read ({})",
+                                r.skipped_frames.join("; ")
+                            ),
+                        };
+                        return Err(StoreError::Unreadable {
+                            path: path.to_path_buf(),
+                            reason,
+                        });
+                    }
+                    return Ok(r);
+                }
+                Err(HeaderError::Foreign)
+                    if r.pending.len() >= MAGIC.len() && super::day_of(path).is_some() =>
+                {
+                    // A day file whose first bytes are damaged: its records are read if it
+                    // has any (a file named like a day that holds none is refused).
+                    r.without_header("damaged header (no rsar magic number at the start)".into())?;
+                    if r.records.is_empty() && !r.scanner.frames.marked() {
+                        return Err(StoreError::Header {
+                            path: path.to_path_buf(),
+                            reason: HeaderError::Foreign,
+                        });
+                    }
                     return Ok(r);
                 }
                 Err(reason) => {
@@ -182,6 +211,35 @@ impl LogReader {
     /// The header was damaged; the records were read without it (see `header`).
     pub fn header_damaged(&self) -> bool {
         self.header_damaged
+    }
+
+    /// Read the records without the file's header (`why` it is missing): the host facts
+    /// come from the header's copy in a frame mark (a compressed day), else the first
+    /// restart or sample, else placeholders.
+    fn without_header(&mut self, why: String) -> Result<(), StoreError> {
+        self.header = FileHeader {
+            version: VERSION,
+            host: HostFacts {
+                hostname: "unknown (damaged header)".into(),
+                sysname: "Linux".into(),
+                user_hz: 100,
+                page_size: 4096,
+                ..HostFacts::default()
+            },
+            ..FileHeader::default()
+        };
+        self.header_damaged = true;
+        self.facts_from_first_records()?;
+        match self.scanner.frames.header.clone() {
+            // The frame marks say what was lost, and the header is whole again.
+            Some(h) => self.header = h,
+            None => {
+                self.cut = Some(format!(
+                    "{why}: the records after it were read, with the host facts of the first restart or sample"
+                ))
+            }
+        }
+        Ok(())
     }
 
     /// After a damaged header: read up to the first restart or sample and take the host
@@ -230,6 +288,31 @@ impl LogReader {
         self.unconsumed().len() as u64
     }
 
+    /// Where a plain file's torn tail starts: the record at its end that is cut short.
+    pub fn torn_at(&self) -> Option<u64> {
+        (matches!(self.input, Input::Plain(..)) && self.torn_tail() > 0).then_some(self.base)
+    }
+
+    /// Whether a process holds a `flock` on this file, as rsadc does while it records to
+    /// it: a record cut short at its end is then one being written. Read from
+    /// /proc/locks, which lists every lock without taking one (a reader taking even a
+    /// shared lock could make an rsadc starting at that moment find the file locked).
+    /// Never for a compressed day or bytes in memory; `false` where /proc/locks cannot be
+    /// read.
+    pub fn being_written(&self) -> bool {
+        let Input::Plain(file, _) = &self.input else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        let Ok(locks) = std::fs::read_to_string("/proc/locks") else {
+            return false;
+        };
+        use std::os::unix::fs::MetadataExt;
+        flock_held(&locks, meta.dev(), meta.ino())
+    }
+
     /// Bytes read and not consumed yet.
     fn unconsumed(&self) -> &[u8] {
         &self.pending[self.consumed..]
@@ -240,8 +323,36 @@ impl LogReader {
     /// the file does — it decompresses to more than a day can hold (see
     /// `DECOMPRESS_FLOOR`), or its compressed bytes are damaged; every record before that
     /// point was read.
-    pub fn cut(&self) -> Option<&str> {
-        self.cut.as_deref()
+    pub fn cut(&self) -> Option<String> {
+        let mut parts: Vec<String> = self.cut.iter().cloned().collect();
+        let frames = &self.scanner.frames;
+        if frames.marked() {
+            // The marks say which frames did not arrive and what they held; the frames
+            // that did not decode are where.
+            let ended = matches!(self.input, Input::Zstd(None, _));
+            let losses = frames.losses(ended);
+            let mut said = losses
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ");
+            if !self.skipped_frames.is_empty() {
+                let at = self.skipped_frames.join("; ");
+                said = match said.is_empty() {
+                    true => at,
+                    false => format!("{said}; {at}"),
+                };
+            }
+            if !said.is_empty() {
+                parts.push(format!("{said}; the rest was read"));
+            }
+        } else if !self.skipped_frames.is_empty() {
+            parts.push(format!(
+                "{}: its records were skipped; the rest was read",
+                self.skipped_frames.join(": its records were skipped; ")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 
     /// Where a compressed day was cut for decompressing to more than a day can hold.
@@ -325,6 +436,7 @@ impl LogReader {
                     // this was the cost of starting in the middle, not damage.
                     self.warming = false;
                     self.scanner.damage.undecodable = 0;
+                    self.scanner.damage.undecodable_processes = 0;
                     self.scanner.damage.first_undecodable = None;
                 }
                 return Ok(Some(r));
@@ -404,12 +516,7 @@ impl LogReader {
                         let got =
                             read_retrying(|b, _| d.read(b), &mut self.pending[start..start + take]);
                         // Damaged frames skipped: said, and reading goes on after them.
-                        for skipped in d.take_skipped() {
-                            self.cut = Some(match self.cut.take() {
-                                Some(c) => format!("{c}; {skipped}"),
-                                None => skipped,
-                            });
-                        }
+                        self.skipped_frames.extend(d.take_skipped());
                         match &got {
                             Ok(0) if take == 0 => {
                                 self.cut = Some(format!(
@@ -516,4 +623,44 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
         }
     }
     Ok(None)
+}
+
+/// Whether `locks` (/proc/locks) lists a `flock` on the file `ino` of the device `dev`.
+/// A line reads `1: FLOCK  ADVISORY  WRITE 1234 fe:00:6670584 0 EOF` (a waiter's line has
+/// `->` after the number): the device's major and minor in hex, then the inode.
+fn flock_held(locks: &str, dev: u64, ino: u64) -> bool {
+    let (major, minor) = (nix::sys::stat::major(dev), nix::sys::stat::minor(dev));
+    locks.lines().any(|line| {
+        let mut words = line.split_whitespace().skip(1).skip_while(|w| *w == "->");
+        if words.next() != Some("FLOCK") {
+            return false;
+        }
+        let Some(id) = words.nth(3) else {
+            return false;
+        };
+        let mut parts = id.split(':');
+        let field = |p: Option<&str>, radix| p.and_then(|p| u64::from_str_radix(p, radix).ok());
+        field(parts.next(), 16) == Some(major)
+            && field(parts.next(), 16) == Some(minor)
+            && field(parts.next(), 10) == Some(ino)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::flock_held;
+
+    #[test]
+    fn a_flock_is_found_by_device_and_inode() {
+        let locks = "1: FLOCK  ADVISORY  WRITE 9632 fe:00:6670584 0 EOF\n\
+                     2: POSIX  ADVISORY  WRITE 31361 08:01:77 0 EOF\n\
+                     3: -> FLOCK  ADVISORY  WRITE 18339 08:11:99 0 EOF\n";
+        let dev = |major, minor| nix::sys::stat::makedev(major, minor);
+        assert!(flock_held(locks, dev(0xfe, 0), 6670584));
+        assert!(!flock_held(locks, dev(0xfe, 0), 6670585));
+        assert!(!flock_held(locks, dev(0xfe, 1), 6670584));
+        // A POSIX lock is not rsadc's.
+        assert!(!flock_held(locks, dev(8, 1), 77));
+        assert!(flock_held(locks, dev(8, 0x11), 99));
+    }
 }

@@ -8,7 +8,7 @@
 //! appending. A write that fails (disk full) is rolled back to the last good record.
 
 use super::format::{self, FileHeader, HeaderError};
-use super::groups::{self, Encoded, WriterKey, NGROUPS};
+use super::groups::{self, Encoded, Encoding, WriterKey, NGROUPS};
 use super::reader::{self, Scanner};
 use super::safe_dir::{self, EntryKind, LogDir};
 use super::StoreError;
@@ -22,6 +22,14 @@ use std::path::{Path, PathBuf};
 /// Each group gets a key at least this often, so a damaged key costs a bounded run of
 /// records.
 pub const KEYFRAME_EVERY: u64 = 64;
+/// In a format-3 file, each group's numbers are taken against its key in every sample
+/// whose number is a multiple of this, and from the sample before in the samples between:
+/// a damaged record costs at most this many samples.
+pub const CHANGES_FROM_KEY_EVERY: u64 = 8;
+/// How this build writes a file of the format it writes.
+const ENCODING: Encoding = Encoding::Changes {
+    key_every: CHANGES_FROM_KEY_EVERY,
+};
 /// Opening reads this much of the end of a file first, and 4× more each time that was
 /// not enough to find the last sample and the boot it was taken in...
 const TAIL_FIRST: u64 = 64 << 10;
@@ -54,6 +62,8 @@ pub struct DayWriter {
     next_seq: u64,
     keys: [Option<WriterKey>; NGROUPS],
     boot_id: String,
+    /// Format 2's deltas in a file begun by an older rsadc, so that it can still read it.
+    encoding: Encoding,
     encoded: [Encoded; NGROUPS],
     block: Vec<u8>,
     payload: Vec<u8>,
@@ -66,6 +76,18 @@ fn io_err(path: &Path) -> impl Fn(io::Error) -> StoreError + '_ {
     move |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
+    }
+}
+
+/// Host facts no kernel reports (`HostFacts::out_of_bounds`) are never written: every
+/// reader would call the header or restart record that holds them damaged.
+fn refuse_implausible(path: &Path, host: &HostFacts) -> Result<(), StoreError> {
+    match host.out_of_bounds() {
+        Some(what) => Err(io_err(path)(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("refusing host facts no kernel reports ({what})"),
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -102,6 +124,7 @@ impl DayWriter {
         non_regular: NonRegular,
     ) -> Result<(DayWriter, OpenReport), StoreError> {
         let path = &dir.join(name);
+        refuse_implausible(path, host)?;
         let mut report = OpenReport::default();
         if let Some((kind, _)) = dir.entry(name).map_err(io_err(path))? {
             if kind != EntryKind::Regular {
@@ -141,8 +164,8 @@ impl DayWriter {
             created_ns: now_ns,
             utc_offset_s,
         };
-        let (file, header_len, file_boot) = match FileHeader::decode(&head) {
-            Ok((h, len)) => (file, len as u64, h.host.boot_id),
+        let (file, header_len, file_boot, version) = match FileHeader::decode(&head) {
+            Ok((h, len)) => (file, len as u64, h.host.boot_id, h.version),
             Err(HeaderError::Newer(v)) => {
                 return Err(StoreError::Newer {
                     path: path.to_path_buf(),
@@ -186,7 +209,10 @@ impl DayWriter {
             file.set_len(tail.good_end).map_err(io_err(path))?;
             report.truncated_bytes = len - tail.good_end;
         }
-        let w = DayWriter::new(path, file, tail.good_end, tail.resume);
+        let mut w = DayWriter::new(path, file, tail.good_end, tail.resume);
+        if version < format::VERSION_CHANGES {
+            w.encoding = Encoding::Deltas;
+        }
         Ok((w, report))
     }
 
@@ -198,6 +224,7 @@ impl DayWriter {
             next_seq: resume.next_seq,
             keys: resume.keys,
             boot_id: resume.boot_id,
+            encoding: ENCODING,
             encoded: Default::default(),
             block: Vec::new(),
             payload: Vec::new(),
@@ -231,6 +258,7 @@ impl DayWriter {
             &self.encoded,
             &mut self.keys,
             KEYFRAME_EVERY,
+            self.encoding,
             &mut self.block,
             &mut self.payload,
         );
@@ -245,6 +273,7 @@ impl DayWriter {
 
     /// Append a restart record: the machine booted (`host.boot_id` is the new boot).
     pub fn append_restart(&mut self, host: &HostFacts, wall_ns: i64) -> Result<(), StoreError> {
+        refuse_implausible(&self.path, host)?;
         self.payload = format::restart_payload(wall_ns, host);
         self.write(format::KIND_RESTART)?;
         self.boot_id = host.boot_id.clone();
@@ -372,7 +401,12 @@ fn read_tail(file: &File, header_len: u64, len: u64, file_boot: &str) -> io::Res
                 let keys = if damaged {
                     Default::default()
                 } else {
-                    std::array::from_fn(|i| sc.groups.keys[i].as_ref().map(WriterKey::from))
+                    std::array::from_fn(|i| {
+                        let prev = sc.groups.prev[i].as_ref();
+                        sc.groups.keys[i]
+                            .as_ref()
+                            .map(|k| WriterKey::resume(k, prev))
+                    })
                 };
                 let next_seq = match sc.last_seq {
                     Some(s) if !damaged => s + 1,

@@ -16,7 +16,7 @@ use crate::sample::{
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-const NR_CPUS: u32 = 8192 + 1;
+const NR_CPUS: u32 = super::format::MAX_CPU_ITEMS;
 const NR_DEVICES: u32 = 65536 * 4096;
 const NR_IFACES: u32 = 65536;
 

@@ -35,6 +35,9 @@ const MAX_ITEM_SIZE: u32 = 1024;
 /// Bytes of a comment record's text.
 pub const COMMENT_LEN: u64 = 64;
 const UTSNAME_LEN: usize = 65;
+/// CPU items of a machine: "all" and each CPU, at most the kernel's limit (sysstat's own
+/// `NR_CPUS`, in its common.h, is 8192 too).
+pub const MAX_CPU_ITEMS: u32 = crate::sample::HostFacts::MAX_CPUS + 1;
 
 /// Record types.
 pub const R_STATS: u8 = 1;
@@ -363,10 +366,11 @@ pub fn read_header<R: Read>(
     }
     enc.long4 = sizeof_long == 4;
     let h = Fields { enc, ..h };
+    // utsname's 65 bytes end with a NUL: at most 64 are a name (the kernel's limit).
     let name = |k: usize| {
         let s = 3 + k * UTSNAME_LEN;
         c_string(
-            tail.get(s..(s + UTSNAME_LEN).min(tail.len()))
+            tail.get(s..(s + UTSNAME_LEN - 1).min(tail.len()))
                 .unwrap_or(&[]),
         )
     };
@@ -375,6 +379,7 @@ pub fn read_header<R: Read>(
     let act_types = types_at(&h, 3);
     let rec_types = types_at(&h, 6);
     let (act_size, rec_size, extra_next) = (u(9), u(10), u(11));
+    check_cpu_items(cpu_nr, at, "the file header")?;
     if act_nr > MAX_NR_ACT {
         return Err(invalid(at, format!("{act_nr} activities")));
     }
@@ -521,6 +526,23 @@ pub fn read_record_header<R: Read>(
         extra_next: f.u(0).unwrap_or(0) != 0,
         record_type: f.tail().first().copied().unwrap_or(0),
     })
+}
+
+/// A CPU count as the file header and restart records give it ("all" and each CPU), at
+/// byte `at` of `whose`: reports make per-CPU columns from it, so no more than a kernel
+/// can have.
+pub fn check_cpu_items(cpu_nr: u32, at: u64, whose: &str) -> Result<(), Problem> {
+    if cpu_nr > MAX_CPU_ITEMS {
+        return Err(invalid(
+            at,
+            format!(
+                "{whose} claims {} CPUs (a kernel has at most {})",
+                cpu_nr - 1,
+                MAX_CPU_ITEMS - 1
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Read an item count (`__nr_t`, a signed int) at the input's position.

@@ -208,7 +208,9 @@ impl SaSource {
                     return Ok(Some(Event::Sample(Box::new(sample))));
                 }
                 format::R_RESTART => {
+                    let at = self.input.pos;
                     let cpu_nr = format::read_count(&mut self.input, enc, "a restart record")?;
+                    format::check_cpu_items(cpu_nr, at, "a restart record")?;
                     if rec.extra_next {
                         format::skip_extras(&mut self.input, enc)?;
                     }

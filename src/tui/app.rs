@@ -7,10 +7,9 @@
 //! `set_processes`): the app keeps the times of the recorded tables, and the rows of the
 //! one on screen.
 
-use super::model::{Point, Snapshot};
+use super::model::{Point, ProcRow, Snapshot};
 use super::moment::{ProcMoment, ProcRequest, Request};
 use crate::sample::HostFacts;
-use crate::stats::ProcRow;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -1,8 +1,11 @@
 //! `rsar tui`: the machine live, or its history replayed, in the terminal.
 //!
-//! One event channel is fed by the input thread, a ticker, and the sampler (live) or the
-//! log reader and the moment decoder (replay); the loop below applies each event to `App`
-//! (which never draws) and redraws with `ui::draw` (which never changes state). Numbers
+//! One event channel is fed by the input thread, a ticker, and the pipeline (live, or the
+//! logs replayed) with the moment decoder (replay); the loop below applies each event to
+//! `App` (which never draws) and redraws with `ui::draw` (which never changes state).
+//! Live or replayed, samples go through `pipeline::run` — the one loop that pairs them,
+//! as every report does — into `ScreenRender`, so the screen shows the numbers `rsar`
+//! prints for the same samples; `+` and `-` change the live source's `Pace`. Numbers
 //! come from `stats` through `model`. A replay keeps a `Point` per interval; the full
 //! detail of the moment on screen is decoded again from the files when the cursor moves
 //! (`moment`), so memory grows with the day only by those points. The terminal is
@@ -14,19 +17,20 @@ pub mod moment;
 pub mod ui;
 
 use crate::history::Window;
-use crate::live::LiveSource;
-use crate::probe::{Probe, ProcCounters};
+use crate::live::{LiveSource, Pace};
+use crate::probe::Probe;
 use crate::report::{Render, Table};
-use crate::sample::{HostFacts, Sample};
+use crate::sample::HostFacts;
 use crate::source::Follow;
-use crate::stats::{proc_rows, IntervalStats};
+use crate::stats::IntervalStats;
+use crate::store::procs::ProcessTable;
 use app::{App, Source};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
-use model::{Names, Point, Snapshot};
+use model::{Names, Point, ProcRow, Snapshot};
 use moment::{ProcMoment, ProcRequest, Request};
 use std::io;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::time::{Duration, Instant};
 
 /// What the screen shows.
@@ -55,9 +59,14 @@ pub enum Event {
     Key(crossterm::event::KeyEvent),
     Resize,
     Tick,
-    /// Live: a sample and the processes at that moment.
-    Sample(Box<Sample>, Vec<ProcCounters>),
-    /// Replay: the host the logs describe.
+    /// Live: one interval in full.
+    Interval(Box<Snapshot>),
+    /// Live: the process table at the end of the newest interval, read at `uptime_s`
+    /// (no rows for the first table of a boot, which has nothing to measure %CPU from).
+    LiveProcesses(u64, Option<Vec<ProcRow>>),
+    /// Live: the source ended (COUNT intervals shown, or a stop asked for).
+    Ended,
+    /// The host the data describes.
     Host(HostFacts),
     /// Replay: one interval of the timeline.
     Point(Point),
@@ -77,23 +86,79 @@ pub enum Event {
     Failed(String),
 }
 
-/// A renderer that sends the timeline down the channel: the log reader's output.
-struct ChannelRender {
+/// The renderer the screen is fed by: what the pipeline makes of the samples, sent down
+/// the channel. A replay sends a `Point` per interval and the times of the process
+/// tables (the rest is decoded when shown); live, each interval in full and the rows of
+/// each process table.
+struct ScreenRender {
     tx: SyncSender<Event>,
     comments: bool,
-    /// The end of the last interval sent.
-    last_ns: Option<i64>,
+    live: Option<LiveDetail>,
 }
 
-impl Render for ChannelRender {
+/// What the live screen's renderer keeps between intervals.
+struct LiveDetail {
+    names: Names,
+    host: HostFacts,
+    /// Memory of the newest interval, in kB (%MEM's base).
+    mem_total_kb: f64,
+    /// The table before, %CPU's base.
+    prev: Option<ProcessTable>,
+}
+
+impl ScreenRender {
+    fn replay(tx: SyncSender<Event>, comments: bool) -> Self {
+        ScreenRender {
+            tx,
+            comments,
+            live: None,
+        }
+    }
+
+    fn live(tx: SyncSender<Event>) -> Self {
+        ScreenRender {
+            tx,
+            comments: false,
+            live: Some(LiveDetail {
+                names: Names::default(),
+                host: HostFacts::default(),
+                mem_total_kb: 0.0,
+                prev: None,
+            }),
+        }
+    }
+
+    fn send(&self, e: Event) -> io::Result<()> {
+        self.tx
+            .send(e)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "screen closed"))
+    }
+}
+
+impl Render for ScreenRender {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        if let Some(l) = self.live.as_mut() {
+            l.host = host.clone();
+        }
         self.send(Event::Host(host.clone()))
     }
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        self.last_ns = Some(s.end_ns);
-        self.send(Event::Point(Point::of(s)))
+        let e = match self.live.as_mut() {
+            Some(l) => {
+                if let Some(m) = s.memory {
+                    l.mem_total_kb = m.mean().total;
+                }
+                Event::Interval(Box::new(Snapshot::of(s, l.host.cpu_count, &mut l.names)))
+            }
+            None => Event::Point(Point::of(s)),
+        };
+        self.send(e)
     }
-    fn restart(&mut self, wall_ns: i64, _: u32) -> io::Result<()> {
+    fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
+        if let Some(l) = self.live.as_mut() {
+            l.prev = None;
+            l.host.cpu_count = cpus;
+        }
         self.send(Event::Restart(wall_ns))
     }
     fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
@@ -102,26 +167,28 @@ impl Render for ChannelRender {
         }
         Ok(())
     }
-    fn processes(&mut self, t: &crate::store::procs::ProcessTable) -> io::Result<()> {
-        // An empty table (a /proc without processes) has nothing to show.
-        if t.processes.is_empty() {
-            return Ok(());
-        }
-        self.send(Event::ProcessTime(t.wall_ns))
+    fn processes(&mut self, t: &ProcessTable) -> io::Result<()> {
+        let Some(l) = self.live.as_mut() else {
+            // An empty table (a /proc without processes) has nothing to show.
+            if t.processes.is_empty() {
+                return Ok(());
+            }
+            return self.send(Event::ProcessTime(t.wall_ns));
+        };
+        let prev = l.prev.replace(t.clone());
+        let rows = prev
+            .filter(|p| p.uptime_cs < t.uptime_cs)
+            .map(|p| moment::proc_moment(t, Some(&p), &l.host, l.mem_total_kb).rows);
+        self.send(Event::LiveProcesses(t.uptime_cs / 100, rows))
     }
     fn finish(&mut self) -> io::Result<()> {
+        if self.live.is_some() {
+            self.send(Event::Ended)?;
+        }
         Ok(())
     }
     fn unavailable(&self) -> Vec<Table> {
         Vec::new()
-    }
-}
-
-impl ChannelRender {
-    fn send(&self, e: Event) -> io::Result<()> {
-        self.tx
-            .send(e)
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "screen closed"))
     }
 }
 
@@ -149,84 +216,29 @@ fn spawn_ticker(tx: SyncSender<Event>, every: Duration) {
     });
 }
 
-/// Samples every `interval`; a new interval sent on `every` applies at once (the next
-/// sample is due that long after the last one, or now if that has passed).
-fn spawn_sampler(
-    tx: SyncSender<Event>,
-    probe: Probe,
-    proc_root: PathBuf,
-    mut interval: Duration,
-    every: Receiver<Duration>,
-    save: Option<PathBuf>,
-) {
+/// Runs the live source through the pipeline into the screen.
+fn spawn_live(tx: SyncSender<Event>, mut source: LiveSource) {
     std::thread::spawn(move || {
-        let mut saver = None;
-        if let Some(path) = save {
-            let now = crate::probe::system_clock_ns();
-            let offset = chrono::Local::now().offset().local_minus_utc();
-            match crate::store::DayWriter::open(&path, probe.host(), now, offset) {
-                Ok((w, _)) => saver = Some(w),
-                Err(e) => {
-                    let _ = tx.send(Event::Failed(format!("cannot save samples: {e}")));
-                    return;
-                }
-            }
-        }
-        // The same sampling, saving and process reading as a live report; the screen keeps
-        // its own time, since its interval changes while it runs.
-        let page_kb = u64::from(probe.host().page_size / 1024).max(1);
-        let schedule = crate::live::Schedule {
-            interval,
-            count: None,
-            since_boot: false,
-        };
-        let mut source = LiveSource::new(probe, schedule, saver).with_processes(&proc_root);
-        loop {
-            let taken = Instant::now();
-            let e = match source.take() {
-                Ok((s, table)) => Event::Sample(
-                    Box::new(s),
-                    table.map_or_else(Vec::new, |t| proc_counters(&t, page_kb)),
-                ),
-                Err(e) => Event::Failed(e.to_string()),
-            };
-            for w in crate::source::Source::take_warnings(&mut source) {
-                let _ = tx.send(Event::Note(w));
-            }
-            if tx.send(e).is_err() {
-                return;
-            }
-            loop {
-                let wait = (taken + interval).saturating_duration_since(Instant::now());
-                match every.recv_timeout(wait) {
-                    Ok(new) => interval = new,
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
-            }
+        if let Err(e) = live(tx.clone(), &mut source) {
+            let _ = tx.send(Event::Failed(e));
         }
     });
 }
 
-/// The screen's process rows from a recorded-style process table.
-fn proc_counters(t: &crate::store::procs::ProcessTable, page_kb: u64) -> Vec<ProcCounters> {
-    t.processes
-        .iter()
-        .map(|p| ProcCounters {
-            pid: p.pid,
-            comm: p.comm.to_string(),
-            state: p.state_char(),
-            uid: p.uid,
-            cpu_ticks: p.utime + p.stime,
-            rss_kb: p.rss * page_kb,
-            start_ticks: p.start_ticks,
-        })
-        .collect()
+/// The live screen's pipeline: `source` into a `ScreenRender`, its warnings as notes.
+fn live(tx: SyncSender<Event>, source: &mut dyn crate::source::Source) -> Result<(), String> {
+    let mut out = ScreenRender::live(tx.clone());
+    let mut note = |w: &str| {
+        let _ = tx.send(Event::Note(w.to_string()));
+    };
+    crate::pipeline::run(source, &Window::default(), &mut out, false, &mut note)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
-/// Read recorded days into the timeline, through the same pipeline as the reports: to
-/// the end of what is written (then the damage found is sent), and on from the last
-/// interval while following.
+/// Read recorded days into the timeline, through the same pipeline as the reports, once:
+/// to the end of what is written, and on while following. The damage found is sent when
+/// the end is reached (while following, each time the end of what is written is).
 fn load(
     tx: SyncSender<Event>,
     files: Vec<PathBuf>,
@@ -234,49 +246,29 @@ fn load(
     window: &Window,
     comments: bool,
 ) -> Result<(), String> {
-    let mut out = ChannelRender {
-        tx: tx.clone(),
-        comments,
-        last_ns: None,
-    };
+    let mut out = ScreenRender::replay(tx.clone(), comments);
     let start = crate::source::WindowStart {
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let sa = files.first().is_some_and(|p| crate::sysstat::is_sa_file(p));
-    let mut source = crate::source::open_recorded(
-        files.clone(),
-        Follow::No,
-        start,
-        std::path::Path::new("/sys"),
-    )
-    .map_err(|e| e.to_string())?;
+    let sys_root = std::path::Path::new("/sys");
+    let followed =
+        follow != Follow::No && !files.first().is_some_and(|p| crate::sysstat::is_sa_file(p));
+    let mut source: Box<dyn crate::source::Source> = if followed {
+        let damage = tx.clone();
+        Box::new(
+            crate::source::LogSource::open(files, follow)
+                .and_then(|s| s.starting_at(start))
+                .map_err(|e| e.to_string())?
+                .telling_damage_when_caught_up(move |lines| {
+                    let _ = damage.send(Event::Damage(lines));
+                }),
+        )
+    } else {
+        crate::source::open_recorded(files, Follow::No, start, sys_root)
+            .map_err(|e| e.to_string())?
+    };
     let outcome = crate::pipeline::run(source.as_mut(), window, &mut out, comments, &mut |_| {})
-        .map_err(|e| e.to_string())?;
-    if !outcome.damage.is_empty() {
-        out.send(Event::Damage(outcome.damage))
-            .map_err(|e| e.to_string())?;
-    }
-    if follow == Follow::No || sa {
-        return Ok(());
-    }
-    // Following: read again from the last interval's end sample, which pairs with the
-    // next one written.
-    let since_ns = out
-        .last_ns
-        .map(|ns| window.since_ns.map_or(ns, |s| s.max(ns)));
-    let start = crate::source::WindowStart {
-        since_ns,
-        clock: window.start_clock,
-    };
-    let mut source = crate::source::LogSource::open(files, follow)
-        .and_then(|s| s.starting_at(start))
-        .map_err(|e| e.to_string())?;
-    let window = Window {
-        since_ns,
-        ..window.clone()
-    };
-    let outcome = crate::pipeline::run(&mut source, &window, &mut out, comments, &mut |_| {})
         .map_err(|e| e.to_string())?;
     if !outcome.damage.is_empty() {
         out.send(Event::Damage(outcome.damage))
@@ -285,7 +277,9 @@ fn load(
     Ok(())
 }
 
-fn spawn_loader(
+/// Read recorded days into the timeline on a thread of their own, sending what is read
+/// down `tx` (see `load`).
+pub fn spawn_loader(
     tx: SyncSender<Event>,
     files: Vec<PathBuf>,
     follow: Follow,
@@ -339,14 +333,9 @@ fn spawn_decoder(tx: SyncSender<Event>, files: Vec<PathBuf>, window: Window, ask
     });
 }
 
-/// Applies events to the app; the state that turns samples into intervals lives here.
+/// Applies events to the app.
 pub struct Driver {
     pub app: App,
-    names: Names,
-    prev: Option<(Sample, Vec<ProcCounters>)>,
-    /// Live: quit after this many intervals.
-    pub count: Option<u64>,
-    intervals: u64,
     /// Live: where the selected process's command line is read.
     proc_root: Option<PathBuf>,
     /// Replay: the files and window moments are decoded from, for `decode_now`.
@@ -357,10 +346,6 @@ impl Driver {
     pub fn new(app: App) -> Self {
         Driver {
             app,
-            names: Names::default(),
-            prev: None,
-            count: None,
-            intervals: 0,
             proc_root: None,
             logs: None,
         }
@@ -381,23 +366,14 @@ impl Driver {
             Event::Comment(ns, text) => self.app.comments.push((ns, text)),
             Event::Damage(lines) => self.app.damage.extend(lines),
             Event::Note(m) => self.app.message = Some(m),
-            Event::Sample(s, procs) => {
-                self.app.uptime_s = s.time.uptime_cs / 100;
-                if let Some((p, pp)) = &self.prev {
-                    if let Some(stats) = IntervalStats::between(p, &s) {
-                        let mem_total = s.memory.map_or(0, |m| m.mem_total);
-                        let rows =
-                            proc_rows(pp, &procs, stats.seconds, self.app.host.user_hz, mem_total);
-                        self.app.push_live(Snapshot::of(&stats, &mut self.names));
-                        self.app.set_procs(rows);
-                        self.intervals += 1;
-                        if self.count.is_some_and(|c| self.intervals >= c) {
-                            self.app.quit = true;
-                        }
-                    }
+            Event::Interval(snap) => self.app.push_live(*snap),
+            Event::LiveProcesses(uptime_s, rows) => {
+                self.app.uptime_s = uptime_s;
+                if let Some(rows) = rows {
+                    self.app.set_procs(rows);
                 }
-                self.prev = Some((*s, procs));
             }
+            Event::Ended => self.app.quit = self.app.source == Source::Live,
             Event::Failed(m) => return Some(m),
         }
         self.read_cmdline();
@@ -448,7 +424,7 @@ fn event_loop(
     rx: Receiver<Event>,
     driver: &mut Driver,
     theme: ui::Theme,
-    every: Option<Sender<Duration>>,
+    pace: Option<Pace>,
     decode: Option<Sender<Ask>>,
 ) -> Result<(), String> {
     let mut terminal = ratatui::init();
@@ -490,8 +466,8 @@ fn event_loop(
         }
         if driver.app.refresh != refresh {
             refresh = driver.app.refresh;
-            if let Some(tx) = &every {
-                let _ = tx.send(refresh);
+            if let Some(p) = &pace {
+                p.set(refresh);
             }
         }
         if driver.app.quit || result.is_err() {
@@ -527,6 +503,28 @@ pub fn driver_with(files: Vec<PathBuf>, window: &Window, comments: bool) -> Resu
     Ok(d)
 }
 
+/// A live screen's driver fed by `source` through the pipeline until the source ends
+/// (for tests and tools: a source over a /proc tree rewritten between samples).
+pub fn live_driver(
+    source: &mut (dyn crate::source::Source + Send),
+    app: App,
+) -> Result<Driver, String> {
+    let (tx, rx) = mpsc::sync_channel(256);
+    let mut d = Driver::new(app);
+    std::thread::scope(|scope| {
+        let sampler = scope.spawn(move || live(tx, source));
+        for e in rx {
+            if let Some(m) = d.apply(e, Duration::ZERO) {
+                return Err(m);
+            }
+        }
+        sampler
+            .join()
+            .unwrap_or_else(|_| Err("the sampler panicked".into()))
+    })?;
+    Ok(d)
+}
+
 /// Run the screen until the user quits. Returns what was found wrong with the logs, one
 /// line each (the caller says it after the screen is gone).
 pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
@@ -536,7 +534,7 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
     let users = std::fs::read_to_string("/etc/passwd")
         .map(|t| crate::probe::parse_passwd(&t))
         .unwrap_or_default();
-    let (mut driver, every, decode) = match feed {
+    let (mut driver, pace, decode) = match feed {
         Feed::Live {
             proc_root,
             sys_root,
@@ -547,19 +545,27 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
             let probe = Probe::new(&proc_root, &sys_root).map_err(|e| e.to_string())?;
             let mut app = App::new(Source::Live, probe.host().clone());
             app.refresh = interval;
-            let (every_tx, every_rx) = mpsc::channel();
-            spawn_sampler(
-                tx.clone(),
-                probe,
-                proc_root.clone(),
+            let saver = match save {
+                Some(path) => {
+                    let now = crate::probe::system_clock_ns();
+                    let offset = chrono::Local::now().offset().local_minus_utc();
+                    let (w, _) = crate::store::DayWriter::open(&path, probe.host(), now, offset)
+                        .map_err(|e| format!("cannot save samples: {e}"))?;
+                    Some(w)
+                }
+                None => None,
+            };
+            let schedule = crate::live::Schedule {
                 interval,
-                every_rx,
-                save,
-            );
+                count,
+                since_boot: false,
+            };
+            let mut source = LiveSource::new(probe, schedule, saver).with_processes(&proc_root);
+            let pace = source.pace();
+            spawn_live(tx.clone(), source);
             let mut d = Driver::new(app);
-            d.count = count;
             d.proc_root = Some(proc_root);
-            (d, Some(every_tx), None)
+            (d, Some(pace), None)
         }
         Feed::Logs {
             files,
@@ -577,6 +583,6 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
     driver.app.users = users;
     spawn_input(tx.clone());
     spawn_ticker(tx, Duration::from_millis(200));
-    event_loop(rx, &mut driver, theme, every, decode)?;
+    event_loop(rx, &mut driver, theme, pace, decode)?;
     Ok(std::mem::take(&mut driver.app.damage))
 }

@@ -75,6 +75,22 @@ pub struct Snapshot {
     pub thin: bool,
 }
 
+/// One process of a table as the screen lists it (made by `moment::proc_moment`, with
+/// `rsar top`'s numbers).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProcRow {
+    pub pid: u32,
+    pub uid: u32,
+    pub comm: String,
+    pub state: char,
+    /// Percent of one CPU, as top (a process on two CPUs shows 200).
+    pub cpu_pct: f64,
+    pub mem_pct: f64,
+    pub rss_kb: u64,
+    /// CPU time used since the process started, in seconds.
+    pub cpu_seconds: f64,
+}
+
 /// A CPU with no interval (offline) in `Snapshot::per_cpu`.
 pub const OFFLINE: u8 = u8::MAX;
 
@@ -130,7 +146,9 @@ fn device_rows(table: Table, s: &IntervalStats, names: &mut Names) -> Box<[Devic
 }
 
 impl Snapshot {
-    pub fn of(s: &IntervalStats, names: &mut Names) -> Snapshot {
+    /// The interval `s` of a machine of `cpus` CPUs (those past the last online one
+    /// have no entry in `s`: they show offline too).
+    pub fn of(s: &IntervalStats, cpus: u32, names: &mut Names) -> Snapshot {
         let psi = |p: &Option<crate::stats::PsiDelta>| p.map(|p| p.some_pct(s.seconds) as f32);
         let q = s.queue.map(|q| q.mean()).unwrap_or_default();
         let m = s.memory.map(|m| m.mean()).unwrap_or_default();
@@ -146,6 +164,8 @@ impl Snapshot {
                         (100.0 - d.util().idle).round().clamp(0.0, 100.0) as u8
                     })
                 })
+                .chain(std::iter::repeat(OFFLINE))
+                .take(s.cpu.per_cpu.len().max(cpus as usize))
                 .collect(),
             load: [q.ldavg_1, q.ldavg_5, q.ldavg_15].map(|v| v as f32),
             runq: q.runq_sz as u32,

@@ -11,12 +11,12 @@
 //! before, keyed every `KEY_EVERY`), keeping only the last two tables, and shown with %CPU
 //! from the table before it, as `rsar top` computes it.
 
-use super::model::{Names, Snapshot};
+use super::model::{Names, ProcRow, Snapshot};
 use crate::history::Window;
 use crate::report::{Render, Table};
 use crate::sample::HostFacts;
 use crate::source::{Event, Source, SourceError, WindowStart};
-use crate::stats::{IntervalStats, ProcRow};
+use crate::stats::IntervalStats;
 use crate::store::procs::ProcessTable;
 use std::io;
 use std::path::PathBuf;
@@ -48,17 +48,21 @@ impl Source for Until {
 struct Capture {
     names: Names,
     snaps: Vec<Snapshot>,
+    /// CPUs of the machine in the boot being read.
+    cpus: u32,
 }
 
 impl Render for Capture {
-    fn begin(&mut self, _: &HostFacts, _: i64) -> io::Result<()> {
+    fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
+        self.cpus = host.cpu_count;
         Ok(())
     }
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        self.snaps.push(Snapshot::of(s, &mut self.names));
+        self.snaps.push(Snapshot::of(s, self.cpus, &mut self.names));
         Ok(())
     }
-    fn restart(&mut self, _: i64, _: u32) -> io::Result<()> {
+    fn restart(&mut self, _: i64, cpus: u32) -> io::Result<()> {
+        self.cpus = cpus;
         Ok(())
     }
     fn comment(&mut self, _: i64, _: &str) -> io::Result<()> {
@@ -198,8 +202,25 @@ pub fn decode_processes(
     let Some(now) = last.filter(|t| t.wall_ns == req.at_ns) else {
         return Ok(None);
     };
+    Ok(Some(proc_moment(
+        &now,
+        prev.as_ref(),
+        &host,
+        mem_total_kb as f64,
+    )))
+}
+
+/// The process table `now` as the screen shows it, with %CPU from `prev` (the table
+/// before it; none, or one of another boot: %CPU 0), as `rsar top` computes it. A replay
+/// and the live screen both show tables this way.
+pub fn proc_moment(
+    now: &ProcessTable,
+    prev: Option<&ProcessTable>,
+    host: &HostFacts,
+    mem_total_kb: f64,
+) -> ProcMoment {
     let hz = f64::from(host.user_hz.max(1));
-    let lines = crate::report::top::lines(&now, prev.as_ref(), &host, mem_total_kb as f64);
+    let lines = crate::report::top::lines(now, prev, host, mem_total_kb);
     let rows = lines
         .iter()
         .map(|l| ProcRow {
@@ -219,12 +240,12 @@ pub fn decode_processes(
         .filter(|p| !p.cmdline.is_empty())
         .map(|p| (p.pid, Arc::clone(&p.cmdline)))
         .collect();
-    Ok(Some(ProcMoment {
+    ProcMoment {
         wall_ns: now.wall_ns,
         since_ns: prev
             .filter(|p| p.uptime_cs < now.uptime_cs)
             .map(|p| p.wall_ns),
         rows,
         cmdlines,
-    }))
+    }
 }
