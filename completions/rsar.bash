@@ -59,7 +59,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -z -y -H -v -A -f -s -e -i -o -C -V --int --dev --iface --fs --utc --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top export tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top export tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -101,6 +101,14 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dev-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dev)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -110,6 +118,14 @@ _rsar() {
                     return 0
                     ;;
                 --fs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sar-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p n= w I= int= F= m= dev= iface= fs= z y H v A utc format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p/pretty n= w I= int= F= m= j= dev-root= dev= iface= fs= z y H v A utc sar-version= h human dec= format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -26,16 +26,20 @@ end
 
 complete -c rsar -n "__fish_rsar_needs_command" -s u -d 'CPU utilisation (the default report). `-u ALL` shows every CPU state' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s P -d 'Per-CPU utilisation for the listed CPUs (`-P 0,3`) or for every CPU (`-P ALL`); with -I or -m CPU, their per-CPU columns or rows instead' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages. `-q ALL` adds pressure stall information' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s q -d 'Run queue, task list and load averages (`-q LOAD`); pressure stall information with `-q CPU`, `-q IO`, `-q MEM` (a comma list, `-q PSI` for all three), `-q ALL` for everything' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s r -d 'Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s n -d 'Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP, ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per CPU), a comma list of them (`-n TCP,ETCP`), or ALL' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s I -d 'Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l int -d 'Interrupt lines to show with -I: numbers, ranges (30-50, 4000-), names, sum' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s F -d 'Filesystems: free and used space and inodes; `-F MOUNT` names them by mount point' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s m -d 'Power management: `-m CPU` (each CPU\'s clock). sar\'s FAN, TEMP, IN, USB and BAT need sensors this kind of machine lacks and are refused' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s j -d 'Persistent device names in -d: the names of the links in /dev/disk/by-TYPE (ID, LABEL, PATH, UUID, …; SID: the device\'s stable identifier, its WWN where it has one) that lead to each device' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l dev-root -d 'Where -j finds disk/by-TYPE (a captured tree, a container\'s view of the host)' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l dev -d 'Only these block devices in -d (comma list of names: --dev=vda,sdb)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l iface -d 'Only these interfaces in -n DEV and -n EDEV (comma list: --iface=eth0,lo)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l fs -d 'Only these filesystems in -F: names (--fs=/dev/vda), or mount points with -F MOUNT' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l sar-version -d 'Print -r, -B and -n ETCP as this sysstat release does, in every format: 12.6 (Debian 12, Ubuntu 22.04 to 24.04: no kbshmem, kbmemused without MemAvailable, %vmeff, retrans/s) or 12.7.8 (the default). The environment variable RSAR_SAR_VERSION sets it too' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l dec -d 'Decimals of the real numbers in the tables: 0, 1 or 2 (the default)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l format -d 'Output format' -r -f -a "table\t'sar\'s tables'
 json\t'one document in the layout of sysstat\'s `sadf -j`'
 jsonl\t'one JSON object per interval, per line'
@@ -57,7 +61,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s W -d 'Swapping: pages swapped
 complete -c rsar -n "__fish_rsar_needs_command" -s B -d 'Paging: page-ins, page-outs, faults, reclaim'
 complete -c rsar -n "__fish_rsar_needs_command" -s b -d 'I/O and transfer rates over all physical disks'
 complete -c rsar -n "__fish_rsar_needs_command" -s d -d 'Activity of each block device'
-complete -c rsar -n "__fish_rsar_needs_command" -s p -d 'Print device names (vda, sda) with -d; accepted for sar compatibility, names are printed by default as sar 12 does'
+complete -c rsar -n "__fish_rsar_needs_command" -s p -l pretty -d 'Easier to read, as sar\'s -p: the device, interface or interrupt name last in the rows of -d, -n DEV, -n EDEV and -I'
 complete -c rsar -n "__fish_rsar_needs_command" -s w -d 'Task creation and context switches'
 complete -c rsar -n "__fish_rsar_needs_command" -s z -d 'Leave out devices, interfaces, interrupts and serial lines with no activity in the interval'
 complete -c rsar -n "__fish_rsar_needs_command" -s y -d 'Serial lines (TTY): interrupts and errors per second (needs root, as sar)'
@@ -65,6 +69,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
 complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'
 complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdFHqSrvwWy -I ALL -m CPU -n ALL -u ALL -r ALL -q ALL -P ALL'
 complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
+complete -c rsar -n "__fish_rsar_needs_command" -s h -d 'For a human, as sar\'s -h: --human and --pretty'
+complete -c rsar -n "__fish_rsar_needs_command" -l human -d 'Sizes with a unit letter (2.2G, 512.0k) and percentages with their sign (2.5%), in the columns sar prints so'
 complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_needs_command" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_needs_command" -l help -d 'Print help'

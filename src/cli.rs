@@ -7,7 +7,7 @@
 
 pub use crate::history::Files;
 use crate::history::Window;
-use crate::report::{CpuList, Format, Selection};
+use crate::report::{CpuList, Format, SarVersion, Selection};
 use crate::time::{parse_clock, parse_when, Zone};
 use clap::Parser;
 use std::ffi::OsString;
@@ -77,8 +77,9 @@ pub struct Args {
     #[arg(short = 'P', value_name = "N[,M…]|ALL")]
     pub cpus: Option<String>,
 
-    /// Run queue, task list and load averages. `-q ALL` adds pressure stall information
-    #[arg(short = 'q', value_name = "ALL", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    /// Run queue, task list and load averages (`-q LOAD`); pressure stall information with
+    /// `-q CPU`, `-q IO`, `-q MEM` (a comma list, `-q PSI` for all three), `-q ALL` for everything
+    #[arg(short = 'q', value_name = "KEYWORD[,…]", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     pub queue: Option<String>,
 
     /// Memory utilisation. `-r ALL` adds anon, slab, kernel stack, page table and vmalloc use
@@ -105,9 +106,9 @@ pub struct Args {
     #[arg(short = 'd')]
     pub disk: bool,
 
-    /// Print device names (vda, sda) with -d; accepted for sar compatibility, names are
-    /// printed by default as sar 12 does
-    #[arg(short = 'p')]
+    /// Easier to read, as sar's -p: the device, interface or interrupt name last in the
+    /// rows of -d, -n DEV, -n EDEV and -I
+    #[arg(short = 'p', long = "pretty")]
     pub pretty: bool,
 
     /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
@@ -138,6 +139,21 @@ pub struct Args {
     /// need sensors this kind of machine lacks and are refused
     #[arg(short = 'm', value_name = "CPU")]
     pub power: Option<String>,
+
+    /// Persistent device names in -d: the names of the links in /dev/disk/by-TYPE (ID,
+    /// LABEL, PATH, UUID, …; SID: the device's stable identifier, its WWN where it has
+    /// one) that lead to each device
+    #[arg(short = 'j', value_name = "SID|ID|LABEL|PATH|UUID|…")]
+    pub persistent: Option<String>,
+
+    /// Where -j finds disk/by-TYPE (a captured tree, a container's view of the host)
+    #[arg(
+        long = "dev-root",
+        value_name = "DIR",
+        default_value = "/dev",
+        hide = true
+    )]
+    pub dev_root: PathBuf,
 
     /// Only these block devices in -d (comma list of names: --dev=vda,sdb)
     #[arg(long = "dev", value_name = "DEV[,DEV…]", value_delimiter = ',')]
@@ -175,6 +191,26 @@ pub struct Args {
     /// Show times in UTC instead of the local time zone
     #[arg(long)]
     pub utc: bool,
+
+    /// Print -r, -B and -n ETCP as this sysstat release does, in every format: 12.6
+    /// (Debian 12, Ubuntu 22.04 to 24.04: no kbshmem, kbmemused without MemAvailable,
+    /// %vmeff, retrans/s) or 12.7.8 (the default). The environment variable
+    /// RSAR_SAR_VERSION sets it too
+    #[arg(long = "sar-version", value_name = "12.6|12.7.8")]
+    pub sar_version: Option<String>,
+
+    /// For a human, as sar's -h: --human and --pretty
+    #[arg(short = 'h')]
+    pub human_pretty: bool,
+
+    /// Sizes with a unit letter (2.2G, 512.0k) and percentages with their sign (2.5%), in
+    /// the columns sar prints so
+    #[arg(long = "human")]
+    pub human: bool,
+
+    /// Decimals of the real numbers in the tables: 0, 1 or 2 (the default)
+    #[arg(long = "dec", value_name = "0|1|2", value_parser = clap::value_parser!(u8).range(0..=2))]
+    pub decimals: Option<u8>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -884,11 +920,7 @@ fn parse_count(s: &str) -> Result<u64, String> {
 /// sar's flags that rsar does not have, and what they do in sar.
 const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
-    ("-h", "human-readable values"),
-    ("--human", "human-readable values"),
-    ("-j", "persistent device names"),
     ("-t", "times in the recording machine's zone"),
-    ("--pretty", "pretty device names"),
     ("--sadc", "printing sadc's path"),
 ];
 
@@ -900,10 +932,35 @@ pub fn sar_only_flag(args: &[OsString]) -> Option<UsageError> {
             break;
         }
         let flag = arg.split('=').next().unwrap_or_default();
+        let flag = if flag.starts_with("--") {
+            flag.to_string()
+        } else {
+            match sar_only_in_cluster(flag) {
+                Some(c) => format!("-{c}"),
+                None => continue,
+            }
+        };
         if let Some((f, what)) = SAR_ONLY.iter().find(|(f, _)| *f == flag) {
             return Some(UsageError(format!(
                 "{f} ({what} in sar) is not supported by rsar"
             )));
+        }
+    }
+    None
+}
+
+/// The first of sar's short flags that rsar lacks in a cluster of short flags (`-dh`,
+/// `-jID`), up to the first flag that takes a value (`-f`, `-P`, …: the rest is it).
+fn sar_only_in_cluster(arg: &str) -> Option<char> {
+    let cluster = arg.strip_prefix('-')?;
+    for c in cluster.chars() {
+        match c {
+            'D' | 't' => return Some(c),
+            'j' | 'P' | 'n' | 'f' | 's' | 'e' | 'i' | 'o' | 'm' | 'I' | 'F' | 'u' | 'r' | 'q' => {
+                return None
+            }
+            c if !c.is_ascii_alphabetic() => return None,
+            _ => {}
         }
     }
     None
@@ -914,7 +971,12 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let mut out: Vec<OsString> = Vec::new();
     let mut it = args.into_iter().peekable();
     while let Some(a) = it.next() {
-        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r" | "-q"))
+        // `-q CPU,IO`: sar's keywords, or a word that looks like one (an error names it).
+        let queue_list = a.to_str() == Some("-q")
+            && it.peek().and_then(|n| n.to_str()).is_some_and(|n| {
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_uppercase() || b == b',')
+            });
+        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r"))
             || (a.to_str() == Some("-F") && it.peek().and_then(|n| n.to_str()) == Some("MOUNT"));
         let days_ago = a
             .to_str()
@@ -928,7 +990,7 @@ pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
             });
         if let Some(n) = days_ago {
             out.push(OsString::from(format!("--days-ago={n}")));
-        } else if irq_list {
+        } else if irq_list || queue_list {
             let mut joined = a;
             joined.push("=");
             joined.push(it.next().unwrap_or_default());
@@ -957,6 +1019,95 @@ fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
             "-{flag} accepts only the keyword ALL, not {other:?}"
         ))),
     }
+}
+
+/// `-j TYPE`: each block device's persistent name, from the links in
+/// `DEV/disk/by-TYPE` (lower case, as sar looks for them), kernel name first. A device
+/// with several links takes the first by name; `SID` looks in by-id and prefers the
+/// device's World Wide Name (`wwn-…`), which stays the same across reboots.
+fn persistent_names(
+    dev: &std::path::Path,
+    kind: &str,
+) -> Result<Vec<(String, String)>, UsageError> {
+    let stable = kind.eq_ignore_ascii_case("SID");
+    let by = if stable {
+        "by-id".to_string()
+    } else {
+        format!("by-{}", kind.to_ascii_lowercase())
+    };
+    let dir = dev.join("disk").join(by);
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        UsageError(format!(
+            "-j {kind}: cannot read {}: {e}; persistent names are the links udev makes \
+             there (ls {} shows the types this machine has)",
+            dir.display(),
+            dev.join("disk").display()
+        ))
+    })?;
+    let mut links: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let target = std::fs::read_link(e.path()).ok()?;
+            let device = target.file_name()?.to_str()?.to_string();
+            Some((device, e.file_name().to_str()?.to_string()))
+        })
+        .collect();
+    // The first name of each device: a WWN first for SID, then by name.
+    links.sort_by(|a, b| {
+        let wwn = |n: &str| !(stable && n.starts_with("wwn-"));
+        (&a.0, wwn(&a.1), &a.1).cmp(&(&b.0, wwn(&b.1), &b.1))
+    });
+    links.dedup_by(|a, b| a.0 == b.0);
+    Ok(links)
+}
+
+/// The environment variable that chooses the sysstat release rsar's reports follow.
+pub const SAR_VERSION_ENV: &str = "RSAR_SAR_VERSION";
+
+/// `--sar-version`, else `RSAR_SAR_VERSION`, else 12.7.8.
+fn sar_version(flag: Option<&str>) -> Result<SarVersion, UsageError> {
+    let env = std::env::var(SAR_VERSION_ENV)
+        .ok()
+        .filter(|v| !v.is_empty());
+    let (given, from) = match (flag, env.as_deref()) {
+        (Some(v), _) => (v, "--sar-version".to_string()),
+        (None, Some(v)) => (v, format!("{SAR_VERSION_ENV} in the environment")),
+        (None, None) => return Ok(SarVersion::default()),
+    };
+    SarVersion::parse(given).ok_or_else(|| {
+        UsageError(format!(
+            "{from}: rsar prints sar's reports as sysstat 12.6 or 12.7.8 does, not {given:?}; \
+             give 12.6 or 12.7.8"
+        ))
+    })
+}
+
+/// `-q [KEYWORD[,KEYWORD…]]`, as sar 12.6 takes it: LOAD (also no keyword), CPU, IO and
+/// MEM pressure, PSI (the three pressures), ALL (everything).
+fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
+    if list.is_empty() {
+        sel.queue = true;
+        return Ok(());
+    }
+    for keyword in list.split(',') {
+        match keyword {
+            "LOAD" => sel.queue = true,
+            "CPU" => sel.psi_cpu = true,
+            "IO" => sel.psi_io = true,
+            "MEM" => sel.psi_mem = true,
+            "PSI" | "ALL" => {
+                sel.queue |= keyword == "ALL";
+                (sel.psi_cpu, sel.psi_io, sel.psi_mem) = (true, true, true);
+            }
+            other => {
+                return Err(UsageError(format!(
+                    "-q accepts the keywords LOAD, CPU, IO, MEM, PSI and ALL (a comma list: \
+                     -q LOAD,CPU), not {other:?}"
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `-n KEYWORD[,KEYWORD…]`: the catalogue's `-n` reports by keyword, or `ALL`.
@@ -1004,8 +1155,8 @@ impl Args {
         if let Some(all) = keyword('u', &self.cpu)? {
             sel.cpu = Some(all || sel.cpu == Some(true));
         }
-        if let Some(all) = keyword('q', &self.queue)? {
-            sel.queue = Some(all || sel.queue == Some(true));
+        if let Some(list) = &self.queue {
+            select_queue(&mut sel, list)?;
         }
         if let Some(all) = keyword('r', &self.memory)? {
             sel.memory = Some(all || sel.memory == Some(true));
@@ -1062,6 +1213,13 @@ impl Args {
             }
         }
         sel.serial |= self.serial;
+        sel.pretty |= self.pretty || self.human_pretty;
+        sel.human |= self.human || self.human_pretty;
+        sel.sar_version = sar_version(self.sar_version.as_deref())?;
+        sel.decimals = self.decimals;
+        if let Some(kind) = &self.persistent {
+            sel.disk_names = Some(persistent_names(&self.dev_root, kind)?);
+        }
         sel.devices.clone_from(&self.devices);
         sel.ifaces.clone_from(&self.ifaces);
         sel.fs.clone_from(&self.fs);
@@ -1276,15 +1434,111 @@ mod tests {
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         let p = plan(&["-r", "ALL", "-q", "ALL", "2"]).unwrap();
         assert_eq!(p.selection.memory, Some(true));
-        assert_eq!(p.selection.queue, Some(true));
+        assert!(p.selection.queue && p.selection.psi_cpu && p.selection.psi_mem);
         assert!(matches!(p.mode, Mode::Live { count: None, .. }));
+    }
+
+    /// sar 12.6's `-q` keywords, alone or in a comma list, before the INTERVAL.
+    #[test]
+    fn queue_keywords() {
+        let p = plan(&["-q", "CPU", "1", "2"]).unwrap();
+        let s = &p.selection;
+        assert!(s.psi_cpu && !s.queue && !s.psi_io && !s.psi_mem);
+        assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
+        let s = plan(&["-q", "IO,MEM", "1"]).unwrap().selection;
+        assert!(s.psi_io && s.psi_mem && !s.psi_cpu && !s.queue);
+        let s = plan(&["-q", "LOAD", "1"]).unwrap().selection;
+        assert!(s.queue && !s.psi_cpu);
+        let s = plan(&["-q", "PSI", "1"]).unwrap().selection;
+        assert!(!s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        let s = plan(&["-q", "ALL", "1"]).unwrap().selection;
+        assert!(s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        let s = plan(&["-q", "1", "1"]).unwrap().selection;
+        assert!(s.queue && !s.psi_cpu);
+        let e = plan(&["-q", "CPUS", "1"]).unwrap_err().0;
+        assert!(
+            e.contains("CPUS") && e.contains("LOAD, CPU, IO, MEM"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn sar_version_switch() {
+        // The environment is the test process's: only the flag is checked here (the
+        // variable in tests/sar_switches.rs, on the binary).
+        if std::env::var_os(SAR_VERSION_ENV).is_some() {
+            return;
+        }
+        assert_eq!(
+            plan(&["1"]).unwrap().selection.sar_version,
+            SarVersion::V12_7_8
+        );
+        let p = plan(&["--sar-version", "12.6", "-r", "1"]).unwrap();
+        assert_eq!(p.selection.sar_version, SarVersion::V12_6);
+        let e = plan(&["--sar-version", "11.7", "1"]).unwrap_err().0;
+        assert!(e.contains("11.7") && e.contains("12.6 or 12.7.8"), "{e}");
+    }
+
+    /// sar's flags that rsar lacks are named, alone or in a cluster, in one line.
+    #[test]
+    fn sar_only_flags_are_named() {
+        let said = |args: &[&str]| {
+            let argv: Vec<OsString> = std::iter::once("rsar")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            sar_only_flag(&argv).map(|e| e.0)
+        };
+        let e = said(&["-dt", "1"]).unwrap();
+        assert_eq!(
+            e,
+            "-t (times in the recording machine's zone in sar) is not supported by rsar"
+        );
+        assert_eq!(said(&["-dh", "1"]), None, "-h is rsar's too");
+        assert!(said(&["-Dj", "ID"]).unwrap().starts_with("-D ("));
+        assert_eq!(said(&["-jID", "-d"]), None);
+        assert!(said(&["-t", "-f", "x"]).unwrap().starts_with("-t ("));
+        assert!(said(&["--sadc"]).unwrap().starts_with("--sadc ("));
+        // Values are not flags: a file named -tx, a start time, days ago.
+        assert_eq!(
+            said(&["-f", "/tmp/sa-th", "-s", "10:00", "-1", "-uq"]),
+            None
+        );
+        assert_eq!(said(&["-fth"]), None);
+    }
+
+    /// `-j`: the links of a disk/by-TYPE tree, the first name of each device.
+    #[test]
+    fn persistent_names_from_links() {
+        let dev = tempfile::tempdir().unwrap();
+        let by_id = dev.path().join("disk/by-id");
+        std::fs::create_dir_all(&by_id).unwrap();
+        for (link, to) in [
+            ("virtio-abc", "../../vda"),
+            ("wwn-0x5000", "../../vda"),
+            ("virtio-abc-part1", "../../vda1"),
+        ] {
+            std::os::unix::fs::symlink(to, by_id.join(link)).unwrap();
+        }
+        let names = persistent_names(dev.path(), "ID").unwrap();
+        assert_eq!(
+            names,
+            [
+                ("vda".to_string(), "virtio-abc".to_string()),
+                ("vda1".to_string(), "virtio-abc-part1".to_string())
+            ]
+        );
+        let stable = persistent_names(dev.path(), "SID").unwrap();
+        assert_eq!(stable[0], ("vda".to_string(), "wwn-0x5000".to_string()));
+        let e = persistent_names(dev.path(), "LABEL").unwrap_err().0;
+        assert!(e.contains("-j LABEL") && e.contains("by-label"), "{e}");
     }
 
     #[test]
     fn clustered_flags() {
         let p = plan(&["-uqr", "1", "1"]).unwrap();
         assert_eq!(p.selection.cpu, Some(false));
-        assert_eq!(p.selection.queue, Some(false));
+        assert!(p.selection.queue);
         assert_eq!(p.selection.memory, Some(false));
     }
 

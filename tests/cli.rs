@@ -296,14 +296,15 @@ fn bad_usage_exits_1_with_a_message() {
         ),
         // sar's flags that rsar lacks are said to be sar's, not "unexpected".
         (
-            &["-j", "UUID", "-d", "1", "1"][..],
-            "-j (persistent device names in sar) is not supported by rsar",
+            &["-t", "-d", "1", "1"][..],
+            "-t (times in the recording machine's zone in sar) is not supported by rsar",
         ),
-        (&["-h"][..], "not supported by rsar"),
+        (&["-dD", "1", "1"][..], "-D (saDD file names for -o in sar)"),
         (
-            &["--human", "-n", "DEV", "1", "1"][..],
-            "not supported by rsar",
+            &["-j", "NOSUCHTYPE", "-d", "1", "1"][..],
+            "-j NOSUCHTYPE: cannot read /dev/disk/by-nosuchtype",
         ),
+        (&["--sadc"][..], "not supported by rsar"),
     ] {
         let r = run(args);
         assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);

@@ -127,7 +127,7 @@ fn averages_of_whole_columns_round_as_sar_prints_them() {
         with_load_and_memory(at(2), 134, 18, 601),
         with_load_and_memory(at(3), 134, 18, 601),
     ];
-    let q = table(&sel(|s| s.queue = Some(false)), samples.clone());
+    let q = table(&sel(|s| s.queue = true), samples.clone());
     assert_eq!(average(&q)[1], "134", "{q}");
     let r = table(&sel(|s| s.memory = Some(false)), samples);
     let avg = average(&r);

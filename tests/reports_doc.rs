@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 use rsar::report::catalogue::{Column, Kind, REPORTS};
-use rsar::report::Selection;
+use rsar::report::{SarVersion, Selection};
 use std::path::PathBuf;
 
 fn kind(k: Kind) -> &'static str {
@@ -63,6 +63,14 @@ fn document() -> String {
         if few != all {
             out.push_str(&format!("\nWith `{} ALL`:\n\n", r.flag));
             columns(&mut out, all);
+        }
+        let old = Selection {
+            sar_version: SarVersion::V12_6,
+            ..basic.clone()
+        };
+        if (r.columns)(&old) != few {
+            out.push_str("\nWith `--sar-version 12.6` (sysstat 12.6's columns):\n\n");
+            columns(&mut out, (r.columns)(&old));
         }
     }
     out

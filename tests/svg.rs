@@ -177,7 +177,7 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
     let one = IntervalStats::between(&a, &b).unwrap();
     let sel = Selection {
         cpu: Some(false),
-        queue: Some(false),
+        queue: true,
         tasks: true,
         ..Default::default()
     };

@@ -5,7 +5,7 @@
 //! CSV, charts — and the docs' tables are derived from these entries: adding a report whose
 //! counters are recorded is one entry here (and a `Table` name).
 
-use super::{CpuList, Selection, Table};
+use super::{CpuList, SarVersion, Selection, Table};
 use crate::sample::Group;
 use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
 use std::ops::Range;
@@ -204,6 +204,18 @@ const PAGING: &[Column] = &[
     col("pgprom/s", "pgprom", "pages/s", Rate),
     col("pgdem/s", "pgdem", "pages/s", Rate),
 ];
+/// sysstat 12.6's `-B`: `%vmeff` where 12.7.5+ has `pgprom/s pgdem/s`.
+const PAGING_12_6: &[Column] = &[
+    PAGING[0],
+    PAGING[1],
+    PAGING[2],
+    PAGING[3],
+    PAGING[4],
+    PAGING[5],
+    PAGING[6],
+    PAGING[7],
+    col("%vmeff", "vmeff-percent", "%", Percent),
+];
 const IO: &[Column] = &[
     col("tps", "tps", "requests/s", Rate),
     col("rtps", "io-reads.rtps", "requests/s", Rate),
@@ -234,6 +246,27 @@ const MEMORY_ALL: &[Column] = &[
 ];
 /// `-r` without ALL: the first twelve of `-r ALL`.
 const MEMORY: &[Column] = MEMORY_ALL.split_at(12).0;
+/// sysstat 12.6's `-r ALL`: no `kbshmem`.
+const MEMORY_ALL_12_6: &[Column] = &[
+    MEMORY_ALL[0],
+    MEMORY_ALL[1],
+    MEMORY_ALL[2],
+    MEMORY_ALL[3],
+    MEMORY_ALL[4],
+    MEMORY_ALL[5],
+    MEMORY_ALL[6],
+    MEMORY_ALL[7],
+    MEMORY_ALL[8],
+    MEMORY_ALL[9],
+    MEMORY_ALL[10],
+    MEMORY_ALL[12],
+    MEMORY_ALL[13],
+    MEMORY_ALL[14],
+    MEMORY_ALL[15],
+    MEMORY_ALL[16],
+];
+/// sysstat 12.6's `-r`: the first eleven of its `-r ALL`.
+const MEMORY_12_6: &[Column] = MEMORY_ALL_12_6.split_at(11).0;
 const SWAP: &[Column] = &[
     col("kbswpfree", "swpfree", "kB", Whole),
     col("kbswpused", "swpused", "kB", Whole),
@@ -355,6 +388,14 @@ const NET_ETCP: &[Column] = &[
     col("retrseg/s", "retrseg", "segments/s", Rate),
     col("isegerr/s", "isegerr", "segments/s", Rate),
     col("orsts/s", "orsts", "segments/s", Rate),
+];
+/// sysstat 12.6's `-n ETCP`: `retrseg/s` is named `retrans/s` (sadf: `retrans`).
+const NET_ETCP_12_6: &[Column] = &[
+    NET_ETCP[0],
+    NET_ETCP[1],
+    col("retrans/s", "retrans", "segments/s", Rate),
+    NET_ETCP[3],
+    NET_ETCP[4],
 ];
 const NET_UDP: &[Column] = &[
     col("idgm/s", "idgm", "datagrams/s", Rate),
@@ -550,7 +591,8 @@ const FILESYSTEMS: &[Column] = &[
 ];
 
 /// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
-/// are rounded, as sar prints them (`%.0f`).
+/// are rounded as sar's `%.0f` rounds them: a half MB goes to the even neighbour
+/// (21594.5 MB prints 21594), which `f64::round` would not do.
 fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
     let pct = |part: u64, whole: u64| {
         if whole == 0 {
@@ -559,7 +601,7 @@ fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
             part as f64 * 100.0 / whole as f64
         }
     };
-    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round();
+    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round_ties_even();
     for f in &s.filesystems {
         let name = if mount { &f.mountpoint } else { &f.name };
         let used = f.size_bytes.saturating_sub(f.free_bytes);
@@ -735,18 +777,35 @@ pub static REPORTS: &[Report] = &[
         source: Some("/proc/vmstat"),
         selected: |sel| sel.paging,
         select: |sel| sel.paging = true,
-        columns: |_| PAGING,
+        columns: |sel| match sel.sar_version {
+            SarVersion::V12_6 => PAGING_12_6,
+            SarVersion::V12_7_8 => PAGING,
+        },
         available: |s| s.paging.is_some(),
-        values: |_, s, out| {
+        values: |sel, s, out| {
             if let Some(p) = s.paging {
-                let r = p.rates(s.held.paging);
-                out.push(
-                    None,
-                    &[
+                let seconds = s.held.paging;
+                let r = p.rates(seconds);
+                let v = match sel.sar_version {
+                    SarVersion::V12_6 => [
+                        r.pgpgin,
+                        r.pgpgout,
+                        r.fault,
+                        r.majflt,
+                        r.pgfree,
+                        r.pgscank,
+                        r.pgscand,
+                        p.pgsteal_12_6 as f64 / seconds,
+                        p.vmeff_12_6(),
+                        0.0,
+                    ],
+                    SarVersion::V12_7_8 => [
                         r.pgpgin, r.pgpgout, r.fault, r.majflt, r.pgfree, r.pgscank, r.pgscand,
                         r.pgsteal, r.pgprom, r.pgdem,
                     ],
-                );
+                };
+                let columns = (report(Table::Paging).columns)(sel).len();
+                out.push(None, &v[..columns]);
             }
         },
     },
@@ -785,22 +844,27 @@ pub static REPORTS: &[Report] = &[
         select: |sel| {
             sel.memory.get_or_insert(false);
         },
-        columns: |sel| {
-            if sel.memory == Some(true) {
-                MEMORY_ALL
-            } else {
-                MEMORY
-            }
+        columns: |sel| match (sel.sar_version, sel.memory == Some(true)) {
+            (SarVersion::V12_7_8, true) => MEMORY_ALL,
+            (SarVersion::V12_7_8, false) => MEMORY,
+            (SarVersion::V12_6, true) => MEMORY_ALL_12_6,
+            (SarVersion::V12_6, false) => MEMORY_12_6,
         },
         available: |s| s.memory.is_some(),
         values: |sel, s, out| {
             if let Some(m) = s.memory {
                 let m = m.mean();
-                let v = [
+                let v12_6 = sel.sar_version == SarVersion::V12_6;
+                let (used, used_pct) = if v12_6 {
+                    (m.memused_12_6(), m.memused_pct_12_6())
+                } else {
+                    (m.memused, m.memused_pct())
+                };
+                let mut v = [
                     m.memfree,
                     m.avail,
-                    m.memused,
-                    m.memused_pct(),
+                    used,
+                    used_pct,
                     m.buffers,
                     m.cached,
                     m.commit,
@@ -815,9 +879,14 @@ pub static REPORTS: &[Report] = &[
                     m.kstack,
                     m.pgtbl,
                     m.vmused,
+                    0.0,
                 ];
-                let all = sel.memory == Some(true);
-                out.push(None, if all { &v } else { &v[..MEMORY.len()] });
+                if v12_6 {
+                    // 12.6 has no kbshmem: the ALL columns move up.
+                    v.copy_within(12.., 11);
+                }
+                let columns = (report(Table::Memory).columns)(sel).len();
+                out.push(None, &v[..columns]);
             }
         },
     },
@@ -896,21 +965,14 @@ pub static REPORTS: &[Report] = &[
         json: &["queue"],
         item: None,
         source: Some("/proc/loadavg"),
-        selected: |sel| sel.queue.is_some(),
-        select: |sel| {
-            sel.queue.get_or_insert(false);
-        },
+        selected: |sel| sel.queue,
+        select: |sel| sel.queue = true,
         columns: |_| QUEUE,
         available: |s| s.queue.is_some(),
         values: |_, s, out| {
-            if let Some(q) = s.queue {
-                let q = q.mean();
-                out.push(
-                    None,
-                    &[
-                        q.runq_sz, q.plist_sz, q.ldavg_1, q.ldavg_5, q.ldavg_15, q.blocked,
-                    ],
-                );
+            if let Some(m) = s.queue {
+                let (q, [l1, l5, l15]) = (m.mean(), m.ldavg_as_sar());
+                out.push(None, &[q.runq_sz, q.plist_sz, l1, l5, l15, q.blocked]);
             }
         },
     },
@@ -955,13 +1017,13 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.disk = true,
         columns: |_| DISK,
         available: always,
-        values: |_, s, out| {
+        values: |sel, s, out| {
             for d in s.disks.iter().filter(|d| super::disk_shown(d)) {
                 // Over the seconds that showed the device (an average's may be fewer than
                 // the segment's).
                 let r = d.rates(d.seconds);
                 out.push(
-                    Some(&d.name),
+                    Some(sel.disk_name(&d.name)),
                     &[
                         r.tps, r.rd_sec, r.wr_sec, r.dc_sec, r.rkb, r.wkb, r.dkb, r.arqsz,
                         r.areq_sz, r.aqu_sz, r.aqu_sz, r.await_ms, r.util,
@@ -1150,7 +1212,10 @@ pub static REPORTS: &[Report] = &[
         source: Some("/proc/net/snmp"),
         selected: |sel| sel.net_etcp,
         select: |sel| sel.net_etcp = true,
-        columns: |_| NET_ETCP,
+        columns: |sel| match sel.sar_version {
+            SarVersion::V12_6 => NET_ETCP_12_6,
+            SarVersion::V12_7_8 => NET_ETCP,
+        },
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, 46..51, s.held.snmp, out),
     },
@@ -1333,14 +1398,14 @@ pub static REPORTS: &[Report] = &[
     },
     Report {
         table: Table::PsiCpu,
-        flag: "-q ALL",
+        flag: "-q CPU",
         title: "CPU pressure",
         name: "psi-cpu",
         json: &["psi", "psi-cpu"],
         item: None,
         source: Some("/proc/pressure/cpu"),
-        selected: |sel| sel.queue == Some(true),
-        select: |sel| sel.queue = Some(true),
+        selected: |sel| sel.psi_cpu,
+        select: |sel| sel.psi_cpu = true,
         columns: |_| PSI_CPU,
         available: |s| s.psi.cpu.is_some(),
         values: |_, s, out| {
@@ -1355,28 +1420,28 @@ pub static REPORTS: &[Report] = &[
     },
     Report {
         table: Table::PsiIo,
-        flag: "-q ALL",
+        flag: "-q IO",
         title: "I/O pressure",
         name: "psi-io",
         json: &["psi", "psi-io"],
         item: None,
         source: Some("/proc/pressure/io"),
-        selected: |sel| sel.queue == Some(true),
-        select: |sel| sel.queue = Some(true),
+        selected: |sel| sel.psi_io,
+        select: |sel| sel.psi_io = true,
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
         values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
     },
     Report {
         table: Table::PsiMemory,
-        flag: "-q ALL",
+        flag: "-q MEM",
         title: "Memory pressure",
         name: "psi-mem",
         json: &["psi", "psi-mem"],
         item: None,
         source: Some("/proc/pressure/memory"),
-        selected: |sel| sel.queue == Some(true),
-        select: |sel| sel.queue = Some(true),
+        selected: |sel| sel.psi_mem,
+        select: |sel| sel.psi_mem = true,
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
         values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
@@ -1560,9 +1625,9 @@ mod tests {
             "-m CPU",
             "-F",
             "-F MOUNT",
-            "-q ALL",
-            "-q ALL",
-            "-q ALL",
+            "-q CPU",
+            "-q IO",
+            "-q MEM",
         ];
         let ours: Vec<&str> = REPORTS.iter().map(|r| r.flag).collect();
         assert_eq!(ours, sar);
@@ -1594,6 +1659,26 @@ mod tests {
                 "psi"
             ]
         );
+    }
+
+    /// A filesystem whose used space is exactly 21594.5 MB: sar's `%.0f` prints 21594.
+    #[test]
+    fn filesystem_megabytes_round_half_to_even() {
+        let half_mb = 1 << 19;
+        let used = 21594 * (1 << 20) + half_mb;
+        let s = IntervalStats {
+            filesystems: vec![crate::sample::FsUsage {
+                name: "/dev/vda".into(),
+                size_bytes: used + 1000 * (1 << 20) + half_mb,
+                free_bytes: 1000 * (1 << 20) + half_mb,
+                ..Default::default()
+            }],
+            ..IntervalStats::default()
+        };
+        let mut rows = Rows::default();
+        fs_values(&s, false, &mut rows);
+        let (_, v) = rows.iter().next().unwrap();
+        assert_eq!((v[0], v[1]), (1000.0, 21594.0));
     }
 
     #[test]

@@ -57,6 +57,12 @@ struct Member {
     fields: Vec<Field>,
 }
 
+/// Whether sadf prints a row's item as a JSON number: -y's serial line (`"line": 0`);
+/// CPUs, devices and the like are strings.
+fn item_is_number(table: Table, item: &str) -> bool {
+    table == Table::Serial && !item.is_empty() && item.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A key of a row object: a column's value, or an object nesting dotted keys.
 enum Field {
     Value(String, usize),
@@ -240,7 +246,11 @@ impl Activities {
                         if let (Some(key), Some(item)) = (&member.item, item) {
                             buf.extend_from_slice(key.as_bytes());
                             buf.push(b':');
-                            let _ = serde_json::to_writer(&mut *buf, item);
+                            if item_is_number(member.table, item) {
+                                buf.extend_from_slice(item.as_bytes());
+                            } else {
+                                let _ = serde_json::to_writer(&mut *buf, item);
+                            }
                             first = false;
                         }
                         write_fields(buf, &member.fields, member.columns, values, first);
@@ -548,7 +558,11 @@ mod tests {
             let object = |(item, values): (Option<&str>, &[f64])| {
                 let mut o = Map::new();
                 if let (Some(key), Some(item)) = (r.item, item) {
-                    o.insert(key.sadf.to_string(), Value::String(item.to_string()));
+                    let value = match item.parse::<u64>() {
+                        Ok(n) if item_is_number(t, item) => Value::from(n),
+                        _ => Value::String(item.to_string()),
+                    };
+                    o.insert(key.sadf.to_string(), value);
                 }
                 for (c, &v) in columns.iter().zip(values) {
                     insert_dotted(&mut o, c.sadf, json_number(crate::report::cell(c.kind, v)));

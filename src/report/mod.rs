@@ -89,6 +89,30 @@ pub fn renderer<'a, W: Write + 'a>(
     }
 }
 
+/// The sysstat release whose columns and formulas rsar follows where releases differ:
+/// `-r` (12.6 has no `kbshmem`, and counts `kbmemused` as MemTotal − MemFree − Buffers −
+/// Cached − Slab), `-B` (12.6 ends with `%vmeff` where 12.7.5+ has `pgprom/s pgdem/s`) and
+/// `-n ETCP` (12.6 names `retrseg/s` `retrans/s`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SarVersion {
+    /// sysstat 12.6 (Debian 12, Ubuntu 22.04 to 24.04).
+    V12_6,
+    /// sysstat 12.7.8 and later.
+    #[default]
+    V12_7_8,
+}
+
+impl SarVersion {
+    /// `12.6` or `12.7.8` (later 12.7 and 12.8 releases print these reports as 12.7.8).
+    pub fn parse(s: &str) -> Option<SarVersion> {
+        match s {
+            "12.6" | "12.6.0" | "12.6.1" | "12.6.2" => Some(SarVersion::V12_6),
+            "12.7.8" | "12.7" | "12.8" | "latest" => Some(SarVersion::V12_7_8),
+            _ => None,
+        }
+    }
+}
+
 /// Which CPUs `-P` asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum CpuList {
@@ -119,8 +143,14 @@ pub struct Selection {
     pub memory: Option<bool>,
     /// `-S`
     pub swap: bool,
-    /// `-q` (false) or `-q ALL` (true, adds pressure).
-    pub queue: Option<bool>,
+    /// `-q` or `-q LOAD`: run queue and load averages.
+    pub queue: bool,
+    /// `-q CPU` (`-q PSI` and `-q ALL` too): CPU pressure.
+    pub psi_cpu: bool,
+    /// `-q IO`: I/O pressure.
+    pub psi_io: bool,
+    /// `-q MEM`: memory pressure.
+    pub psi_mem: bool,
     /// `-d`
     pub disk: bool,
     /// `-n DEV`
@@ -187,9 +217,35 @@ pub struct Selection {
     pub net_udp6: bool,
     /// `-n SOFT`
     pub net_soft: bool,
+    /// `-j`: block devices' persistent names, by kernel name (sorted by it).
+    pub disk_names: Option<Vec<(String, String)>>,
+    /// `--human` (and `-h`): sizes with a unit letter (2.2G) and percentages with their
+    /// sign, as sar prints them for a human.
+    pub human: bool,
+    /// `--dec`: decimals of the real numbers in sar's tables (0, 1 or 2; two without it).
+    pub decimals: Option<u8>,
+    /// `--sar-version`: whose columns and formulas `-r`, `-B` and `-n ETCP` follow.
+    pub sar_version: SarVersion,
+    /// `-p`/`--pretty`: the device, interface or interrupt name last in each row, as sar
+    /// prints it then.
+    pub pretty: bool,
 }
 
 impl Selection {
+    /// The name `-d` prints for a block device: its persistent name with `-j`, where it
+    /// has one, else the kernel's.
+    pub fn disk_name<'a>(&'a self, kernel: &'a str) -> &'a str {
+        self.disk_names
+            .as_ref()
+            .and_then(|names| {
+                let i = names
+                    .binary_search_by(|(k, _)| k.as_str().cmp(kernel))
+                    .ok()?;
+                names.get(i).map(|(_, p)| p.as_str())
+            })
+            .unwrap_or(kernel)
+    }
+
     /// `-A`: every report rsar has, with all columns, and every CPU.
     pub fn all() -> Self {
         Selection {
@@ -201,7 +257,10 @@ impl Selection {
             io: true,
             memory: Some(true),
             swap: true,
-            queue: Some(true),
+            queue: true,
+            psi_cpu: true,
+            psi_io: true,
+            psi_mem: true,
             disk: true,
             net_dev: true,
             net_edev: true,
@@ -388,6 +447,17 @@ impl Table {
     /// sar prints -F's item column last, after the numbers.
     pub fn item_last(self) -> bool {
         matches!(self, Table::Filesystems | Table::FsMount)
+    }
+
+    /// Whether the item column comes last with this selection: -F's always, and with
+    /// `-p` those of -d, -n DEV, -n EDEV and -I (sar moves no other).
+    pub fn item_last_in(self, sel: &Selection) -> bool {
+        self.item_last()
+            || (sel.pretty
+                && matches!(
+                    self,
+                    Table::Disk | Table::NetDev | Table::NetEdev | Table::Interrupts
+                ))
     }
 
     /// The label of the rows closing a segment: sar's -F prints `Summary:` (the last

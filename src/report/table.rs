@@ -44,6 +44,11 @@ pub struct TableWriter<W: Write> {
     repeat_headers: Option<bool>,
     /// A table has been printed since the banner (the next one is preceded by a blank line).
     printed: bool,
+    /// A single one-row table prints its header again after this many intervals (sar's
+    /// `lines / rows` live: the terminal's height less two).
+    lines_per_header: u64,
+    /// Intervals since that header.
+    since_header: u64,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -55,6 +60,8 @@ impl<W: Write> TableWriter<W> {
             tables,
             repeat_headers: None,
             printed: false,
+            lines_per_header: lines_per_header(),
+            since_header: 0,
         }
     }
 
@@ -86,7 +93,11 @@ impl<W: Write> TableWriter<W> {
                     .iter()
                     .any(|(t, r)| r.len() > 1 || *t == Table::Interrupts)
         });
-        let first = !self.printed;
+        let first = !self.printed || self.since_header >= self.lines_per_header;
+        if first {
+            self.since_header = 0;
+        }
+        self.since_header += 1;
         for (table, rows) in &rows {
             if repeat || first {
                 self.header(start, *table)?;
@@ -166,7 +177,8 @@ impl<W: Write> TableWriter<W> {
     }
 
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
-        write_rows(&mut self.out, label, table, rows)
+        let style = RowStyle::of(&self.sel, table);
+        write_rows(&mut self.out, label, table, &style, rows)
     }
 }
 
@@ -191,6 +203,40 @@ fn repeats_in_file(table: Table) -> bool {
     table == Table::Interrupts
 }
 
+/// The lines of a table sar prints before it prints the header again (`get_win_height`):
+/// the terminal's height less two when the output is a terminal, else 86400.
+pub fn lines_per_header() -> u64 {
+    use std::io::IsTerminal;
+    const NOT_A_TERMINAL: u64 = 3600 * 24;
+    if !io::stdout().is_terminal() {
+        return NOT_A_TERMINAL;
+    }
+    match crossterm::terminal::size() {
+        Ok((_, rows)) if rows > 2 => u64::from(rows) - 2,
+        _ => NOT_A_TERMINAL,
+    }
+}
+
+/// Bits sar's `-P ALL` sets in its CPU bitmap (`BITMAP_SIZE(NR_CPUS)` bytes of ones, for
+/// sysstat's 8192 CPUs): what a per-CPU table adds to its count of lines per interval.
+const ALL_CPUS_BITS: u64 = (8192 / 8 + 1) * 8;
+
+/// What one interval of `table` adds to sar's count of lines between headers when reading
+/// a file (`handle_curr_act_stats`): per-CPU tables count the bits of the CPU bitmap (one
+/// per CPU `-P` lists, 8200 for `-P ALL`, 1 for the `all` row alone), other tables their
+/// items in the record (here: the rows of the interval), at least one.
+fn lines_of_interval(sel: &Selection, table: Table, rows: usize) -> u64 {
+    use super::CpuList;
+    if matches!(table, Table::Cpu | Table::NetSoft | Table::CpuFreq) {
+        return match &sel.cpus {
+            CpuList::Total => 1,
+            CpuList::All => ALL_CPUS_BITS,
+            CpuList::Some(list) => list.len() as u64,
+        };
+    }
+    (rows as u64).max(1)
+}
+
 /// A table's header row, labelled with `label`.
 fn header_line(sel: &Selection, label: &str, table: Table) -> String {
     let mut line = format!("{label:<11}");
@@ -203,14 +249,15 @@ fn header_tail(sel: &Selection, table: Table) -> String {
     {
         let mut line = String::new();
         let item = table.item_header();
-        if let Some(item) = item.filter(|_| !table.item_last()) {
+        let last = table.item_last_in(sel);
+        if let Some(item) = item.filter(|_| !last) {
             push_item(&mut line, table, item);
         }
         for c in table.columns(sel) {
             line.push(' ');
             line.push_str(&format!("{c:>9}"));
         }
-        if let Some(item) = item.filter(|_| table.item_last()) {
+        if let Some(item) = item.filter(|_| last) {
             line.push(' ');
             line.push_str(item);
         }
@@ -222,7 +269,13 @@ fn write_comment(out: &mut impl Write, at: &str, text: &str) -> io::Result<()> {
     writeln!(out, "{at:<11}  COM {text}")
 }
 
-fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
+fn write_rows(
+    out: &mut impl Write,
+    label: &str,
+    table: Table,
+    style: &RowStyle,
+    rows: &[Row],
+) -> io::Result<()> {
     let mut lines = Vec::with_capacity(256);
     let mut padded = Vec::with_capacity(11);
     number::push_str_left(&mut padded, label, 11);
@@ -231,11 +284,72 @@ fn write_rows(out: &mut impl Write, label: &str, table: Table, rows: &[Row]) -> 
             &mut lines,
             &padded,
             table,
+            style,
             row.item.as_deref(),
             row.cells.iter().copied(),
         );
     }
     out.write_all(&lines)
+}
+
+/// How a table's rows are laid out beyond sar's defaults: the item last (-F, `-p`), the
+/// decimals of real numbers (`--dec`), sizes and percentages for a human (`-h`).
+#[derive(Debug, Clone, Default)]
+struct RowStyle {
+    last: bool,
+    decimals: u8,
+    /// Per sar column (empty: every column as it is).
+    human: Vec<Human>,
+}
+
+impl RowStyle {
+    fn of(sel: &Selection, table: Table) -> RowStyle {
+        RowStyle {
+            last: table.item_last_in(sel),
+            decimals: sel.decimals.unwrap_or(2),
+            human: if sel.human {
+                human_columns(table, (table.report().columns)(sel))
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// How sar's `--human` prints a column: as it is, a percentage with its sign (`2.5%`), or
+/// a size scaled by 1024s to a unit letter (`2.2G`) from the unit the value is in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Human {
+    Plain,
+    Percent,
+    /// The value times the factor is in `SIZE_UNITS[unit]`.
+    Size {
+        unit: usize,
+        factor: f64,
+    },
+}
+
+/// sysstat's unit letters: sectors, bytes, kB, MB, …
+const SIZE_UNITS: &[u8] = b"sBkMGTPE";
+
+/// The columns sar 12.6 prints for a human: every percentage; the kB of -r, -S and -H;
+/// -d's kB/s and request size; -n DEV's kB/s (as bytes); -F's MB. Rates of other units
+/// (-B's kB/s, -b's sectors) stay as they are, as in sar.
+fn human_columns(table: Table, columns: &[super::Column]) -> Vec<Human> {
+    use super::Kind;
+    let size = |unit, factor| Human::Size { unit, factor };
+    columns
+        .iter()
+        .filter(|c| c.sar.is_some())
+        .map(|c| match (c.kind, table, c.unit) {
+            (Kind::Percent, _, _) => Human::Percent,
+            (_, Table::Memory | Table::Swap | Table::Hugepages, "kB") => size(2, 1.0),
+            (_, Table::Disk, "kB" | "kB/s") => size(2, 1.0),
+            (_, Table::NetDev, "kB/s") => size(1, 1024.0),
+            (_, Table::Filesystems | Table::FsMount, "MB") => size(3, 1.0),
+            _ => Human::Plain,
+        })
+        .collect()
 }
 
 /// One row as sar prints it, with its newline, appended to `lines`; `label` is already
@@ -244,17 +358,20 @@ fn push_row(
     lines: &mut Vec<u8>,
     label: &[u8],
     table: Table,
+    style: &RowStyle,
     item: Option<&str>,
     cells: impl Iterator<Item = Cell>,
 ) {
+    let last = style.last;
     lines.extend_from_slice(label);
-    // sar -F prints its item (the filesystem) last, after the numbers.
-    let last = table.item_last();
     if let Some(item) = item.filter(|_| !last) {
         push_item_bytes(lines, table, item);
     }
-    for cell in cells {
-        push_cell(lines, cell);
+    for (i, cell) in cells.enumerate() {
+        match style.human.get(i) {
+            Some(&h) if h != Human::Plain => push_human(lines, cell, h, style.decimals),
+            _ => push_cell(lines, cell, style.decimals),
+        }
     }
     if let Some(item) = item.filter(|_| last) {
         lines.push(b' ');
@@ -277,6 +394,8 @@ struct Spool {
     len: u64,
     /// A header was spooled since the spool was last emptied.
     headed: bool,
+    /// sar's count of lines since the table's header in this segment.
+    lines: u64,
 }
 
 /// Bytes a spool gathers before writing them to its file (a day of 1-s rows made a
@@ -291,6 +410,7 @@ impl Spool {
             buf: Vec::with_capacity(SPOOL_BUFFER + (16 << 10)),
             len: 0,
             headed: false,
+            lines: 0,
         })
     }
 
@@ -335,6 +455,7 @@ impl Spool {
         self.buf.clear();
         self.len = 0;
         self.headed = false;
+        self.lines = 0;
     }
 }
 
@@ -361,11 +482,36 @@ fn push_item(line: &mut String, table: Table, item: &str) {
     }
 }
 
-/// A cell as sar prints it, after the space that separates it: two decimals, or a whole
-/// number rounded as `%9.0f` rounds (the mean of integer levels: 133.67 tasks print 134;
-/// halves go to the even neighbour).
-fn push_cell(line: &mut Vec<u8>, cell: Cell) {
+/// A cell as sar prints it, after the space that separates it: `decimals` decimals (two
+/// unless `--dec`), or a whole number rounded as `%9.0f` rounds (the mean of integer
+/// levels: 133.67 tasks print 134; halves go to the even neighbour).
+/// A cell as sar's `--human` prints it: one decimal (none with `--dec=0`), then `%` or the
+/// size's unit letter, in the same 9 characters.
+fn push_human(line: &mut Vec<u8>, cell: Cell, human: Human, decimals: u8) {
+    use std::io::Write;
+    let (Cell::Real(v) | Cell::Whole(v)) = cell;
+    let d = usize::from(decimals.min(1));
+    let _ = match human {
+        Human::Size { unit, factor } => {
+            let (mut v, mut unit) = (v * factor, unit);
+            while v >= 1024.0 {
+                v /= 1024.0;
+                unit += 1;
+            }
+            let letter = SIZE_UNITS[unit.min(SIZE_UNITS.len() - 1)];
+            write!(line, " {v:>8.d$}{}", char::from(letter))
+        }
+        Human::Percent | Human::Plain => write!(line, " {v:>8.d$}%"),
+    };
+}
+
+fn push_cell(line: &mut Vec<u8>, cell: Cell, decimals: u8) {
     match cell {
+        Cell::Real(v) if decimals != 2 => {
+            use std::io::Write;
+            // Rust rounds the exact binary value to the nearest, as printf's %9.*f does.
+            let _ = write!(line, " {:>9.*}", usize::from(decimals), v);
+        }
         Cell::Real(v) => number::push_sar_fixed2(line, v),
         Cell::Whole(v) => {
             let n = number::round_ties_even_small(v).unwrap_or_else(|| v.round_ties_even() as i64);
@@ -472,10 +618,13 @@ pub struct FileTable<W: Write> {
     missing: Vec<Table>,
     /// Scratch, reused from interval to interval: a table's values.
     values: Rows,
-    /// Per spool, in the same order: the header after its label, for the tables that
-    /// repeat it every interval (empty for the others), and whether the table has rows
-    /// in an interval without its data (`-n SOFT`'s `all` row of zeros).
+    /// Per spool, in the same order: the header after its label, and whether the table
+    /// has rows in an interval without its data (`-n SOFT`'s `all` row of zeros).
     header_tails: Vec<(String, bool)>,
+    /// Per spool, in the same order: how its rows are laid out.
+    styles: Vec<RowStyle>,
+    /// sar prints a table's header again once this many lines are counted since the last.
+    lines_per_header: u64,
     /// The last interval's end and its label: the next interval's start, usually.
     last_end: Option<(i64, [u8; 8])>,
     /// The first table's header is printed and its rows go to the output as they come,
@@ -497,6 +646,8 @@ impl<W: Write> FileTable<W> {
             missing: Vec::new(),
             values: Rows::default(),
             header_tails: Vec::new(),
+            styles: Vec::new(),
+            lines_per_header: lines_per_header(),
             last_end: None,
             stream_first: false,
             streamed: false,
@@ -543,13 +694,11 @@ impl<W: Write> FileTable<W> {
     fn open_spools(&mut self) -> io::Result<()> {
         if self.spools.is_empty() {
             self.header_tails.clear();
+            self.styles.clear();
             for &table in &self.w.tables {
+                self.styles.push(RowStyle::of(&self.w.sel, table));
                 self.spools.push((table, Spool::new()?));
-                let tail = if repeats_in_file(table) {
-                    header_tail(&self.w.sel, table)
-                } else {
-                    String::new()
-                };
+                let tail = header_tail(&self.w.sel, table);
                 let rows = rows_without_data(&self.w.sel, table, &mut self.values);
                 self.header_tails.push((tail, rows));
             }
@@ -591,17 +740,24 @@ impl<W: Write> Render for FileTable<W> {
                 self.streamed = true;
             }
         }
-        for (i, ((table, spool), (tail, rows_without))) in
-            self.spools.iter_mut().zip(&self.header_tails).enumerate()
+        for (i, (((table, spool), (tail, rows_without)), style)) in self
+            .spools
+            .iter_mut()
+            .zip(&self.header_tails)
+            .zip(&self.styles)
+            .enumerate()
         {
-            if repeats_in_file(*table) {
-                if spool.headed {
+            // -I's header every interval; the others' again after sar's count of lines.
+            let again = spool.lines >= self.lines_per_header;
+            if repeats_in_file(*table) || again {
+                if spool.headed || again {
                     spool.buf.push(b'\n');
                 }
                 number::push_str_left(&mut spool.buf, start, 11);
                 spool.buf.extend_from_slice(tail.as_bytes());
                 spool.buf.push(b'\n');
                 spool.headed = true;
+                spool.lines = 0;
             }
             // An interval without the table's data has no rows for it (its `values` would
             // give none, most tables): skip the work.
@@ -611,11 +767,13 @@ impl<W: Write> Render for FileTable<W> {
             }
             let columns = (table.report().columns)(&self.w.sel);
             table.values(&self.w.sel, stats, &mut self.values);
+            spool.lines += lines_of_interval(&self.w.sel, *table, self.values.len());
             for (item, values) in self.values.iter() {
                 push_row(
                     &mut spool.buf,
                     &end,
                     *table,
+                    style,
                     item,
                     super::sar_cells(columns, values),
                 );
@@ -637,6 +795,10 @@ impl<W: Write> Render for FileTable<W> {
         let at = clock_label(wall_ns, self.zone);
         for (i, (_, spool)) in self.spools.iter_mut().enumerate() {
             write_comment(&mut spool.buf, &at, text)?;
+            // sar counts a comment once a table has lines since its header.
+            if spool.lines > 0 {
+                spool.lines += 1;
+            }
             spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
         }
         Ok(())
@@ -654,6 +816,34 @@ impl<W: Write> Render for FileTable<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Live, a single one-row table prints its header again once it has printed as many
+    /// intervals as the terminal has rows less two (here 2), as sar does.
+    #[test]
+    fn live_header_again_after_a_screenful() {
+        let sel = Selection {
+            queue: true,
+            ..Selection::default()
+        };
+        let mut out = Vec::new();
+        let mut w = TableWriter::new(&mut out, sel);
+        w.lines_per_header = 2;
+        let stats = IntervalStats {
+            seconds: 1.0,
+            ..IntervalStats::default()
+        };
+        for (start, end) in [("00:00:00", "00:00:01"), ("00:00:01", "00:00:02")] {
+            w.interval(start, end, &stats).unwrap();
+        }
+        w.interval("00:00:02", "00:00:03", &stats).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let headers: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("runq-sz"))
+            .map(|l| &l[..8])
+            .collect();
+        assert_eq!(headers, ["00:00:00", "00:00:02"], "{text}");
+    }
 
     /// `FileTable` skips a table's `values` in an interval its data is missing from,
     /// unless the table has rows then: only `-n SOFT` (an `all` row of zeros) does.

@@ -58,7 +58,13 @@ impl SwapPagesDelta {
 
 /// `sar -B`: the /proc/vmstat paging counters over an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct PagingDelta(pub Paging);
+pub struct PagingDelta {
+    pub counters: Paging,
+    /// Pages reclaimed as sysstat 12.6 counts them: every `pgsteal_*` line of /proc/vmstat
+    /// summed, the by-reclaimer lines (kswapd, direct) and the by-type ones (anon, file)
+    /// alike, so that a kernel with both (5.8+) counts each page twice.
+    pub pgsteal_12_6: u64,
+}
 
 impl PagingDelta {
     /// `pgsteal` of the delta is Δ(pgsteal_anon + pgsteal_file), as sysstat 12.7.8+ counts
@@ -73,15 +79,24 @@ impl PagingDelta {
             (Some(a), Some(b)) => d(a, b),
             _ => d(p.pgsteal, c.pgsteal),
         };
+        let by_reclaimer = d(p.pgsteal, c.pgsteal);
+        let pgsteal_12_6 = match (by_type(p), by_type(c)) {
+            (Some(a), Some(b)) => by_reclaimer + d(a, b),
+            _ => by_reclaimer,
+        };
         // Every field by its schema declaration; pgsteal by sysstat's current rule.
-        PagingDelta(Paging {
-            pgsteal,
-            ..super::counter_delta(p, c)
-        })
+        PagingDelta {
+            counters: Paging {
+                pgsteal,
+                ..super::counter_delta(p, c)
+            },
+            pgsteal_12_6,
+        }
     }
 
     pub fn add(&mut self, o: &Self) {
-        let (m, t) = (&mut self.0, &o.0);
+        self.pgsteal_12_6 += o.pgsteal_12_6;
+        let (m, t) = (&mut self.counters, &o.counters);
         m.pgpgin += t.pgpgin;
         m.pgpgout += t.pgpgout;
         m.pgfault += t.pgfault;
@@ -104,7 +119,7 @@ impl PagingDelta {
     /// pgprom/s pgdem/s` (sysstat 12.7.5+, which dropped `%vmeff`).
     pub fn rates(&self, seconds: f64) -> PagingRates {
         let r = |v: u64| v as f64 / seconds;
-        let p = &self.0;
+        let p = &self.counters;
         PagingRates {
             pgpgin: r(p.pgpgin),
             pgpgout: r(p.pgpgout),
@@ -116,6 +131,20 @@ impl PagingDelta {
             pgsteal: r(p.pgsteal),
             pgprom: r(p.pgpromote),
             pgdem: r(p.pgdemote),
+        }
+    }
+}
+
+impl PagingDelta {
+    /// sysstat 12.6's `%vmeff`: pages reclaimed (its count) per page scanned, in percent;
+    /// 0 when nothing was scanned.
+    pub fn vmeff_12_6(&self) -> f64 {
+        let p = &self.counters;
+        let scanned = p.pgscan_kswapd + p.pgscan_direct;
+        if scanned == 0 {
+            0.0
+        } else {
+            self.pgsteal_12_6 as f64 / scanned as f64 * 100.0
         }
     }
 }
@@ -163,11 +192,33 @@ impl PsiDelta {
 
     /// Percent of `seconds` in which some tasks stalled (`%scpu`, `%sio`, `%smem`).
     pub fn some_pct(&self, seconds: f64) -> f64 {
-        self.some_us as f64 / (seconds * 1e6) * 100.0
+        stall_pct(self.some_us, seconds)
     }
 
     /// Percent of `seconds` in which all tasks stalled (`%fio`, `%fmem`).
     pub fn full_pct(&self, seconds: f64) -> f64 {
-        self.full_us as f64 / (seconds * 1e6) * 100.0
+        stall_pct(self.full_us, seconds)
+    }
+}
+
+/// µs of stall as a percentage of `seconds`, computed as sar does — Δµs / (100 × the
+/// interval in 1/100 s), one division — so that a value on a half (0.035) rounds as sar's
+/// does; µs / (s × 10⁶) × 100 can land just below it.
+fn stall_pct(us: u64, seconds: f64) -> f64 {
+    let centiseconds = (seconds * 100.0).round();
+    if centiseconds >= 1.0 {
+        us as f64 / (100.0 * centiseconds)
+    } else {
+        us as f64 / (seconds * 1e6) * 100.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// 350 µs of stall in one second is 0.035 %: sar's one division gives the double just
+    /// above 0.035 (prints 0.04), µs / 10⁶ × 100 the one just below (0.03).
+    #[test]
+    fn stall_percentage_rounds_as_sar() {
+        assert_eq!(format!("{:.2}", super::stall_pct(350, 1.0)), "0.04");
     }
 }

@@ -126,19 +126,30 @@ impl DiskDelta {
     pub fn rates(&self, seconds: f64) -> DiskRates {
         let ios = self.ios();
         let per_io = |v: u64| if ios == 0 { 0.0 } else { v as f64 / ios as f64 };
+        // Per second as sar's `S_VALUE` computes it, Δ / interval in 1/100 s × 100, and
+        // kB, queue and utilisation from that: a value on a half (discards of whole MB)
+        // then rounds as sar's does.
+        let centiseconds = (seconds * 100.0).round();
+        let per_s = |v: u64| {
+            if centiseconds >= 1.0 {
+                v as f64 / centiseconds * 100.0
+            } else {
+                v as f64 / seconds
+            }
+        };
         DiskRates {
-            rd_sec: self.read_sectors as f64 / seconds,
-            wr_sec: self.write_sectors as f64 / seconds,
-            dc_sec: self.discard_sectors as f64 / seconds,
-            tps: ios as f64 / seconds,
-            rkb: self.read_sectors as f64 / 2.0 / seconds,
-            wkb: self.write_sectors as f64 / 2.0 / seconds,
-            dkb: self.discard_sectors as f64 / 2.0 / seconds,
+            rd_sec: per_s(self.read_sectors),
+            wr_sec: per_s(self.write_sectors),
+            dc_sec: per_s(self.discard_sectors),
+            tps: per_s(ios),
+            rkb: per_s(self.read_sectors) / 2.0,
+            wkb: per_s(self.write_sectors) / 2.0,
+            dkb: per_s(self.discard_sectors) / 2.0,
             arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
             areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
-            aqu_sz: self.weighted_ms as f64 / 1000.0 / seconds,
+            aqu_sz: per_s(self.weighted_ms) / 1000.0,
             await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
-            util: self.io_ticks_ms as f64 / 10.0 / seconds,
+            util: per_s(self.io_ticks_ms) / 10.0,
         }
     }
 }
@@ -238,4 +249,24 @@ pub fn io_totals_delta(prev: &IoTotals, curr: &IoTotals) -> IoTotals {
         &zero
     };
     super::counter_delta(base, curr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DiskDelta;
+
+    /// 127488 sectors discarded in a second are 62.25 MB/s: sar's Δ / 100 cs × 100 gives
+    /// the double just above (`-h` prints 62.3M), Δ / 1 s the half itself (62.2M). The
+    /// same for the queue: 255 weighted ms in a second print 0.25 as sar's, not 0.26.
+    #[test]
+    fn rates_in_sars_order() {
+        let d = DiskDelta {
+            discard_sectors: 127_488,
+            weighted_ms: 255,
+            ..DiskDelta::default()
+        };
+        let mb = d.rates(1.0).dkb / 1024.0;
+        assert_eq!(format!("{mb:.1}"), "62.3");
+        assert_eq!(format!("{:.2}", d.rates(1.0).aqu_sz), "0.25");
+    }
 }

@@ -206,6 +206,26 @@ impl MemoryLevels {
         percent(self.total - (self.total - self.memused).floor(), self.total)
     }
 
+    /// sysstat 12.6's `kbmemused`: MemTotal − (MemFree + Buffers + Cached + Slab), that
+    /// sum capped at MemTotal. Of a mean, as 12.6's `Average:`: MemTotal less the mean of
+    /// the sum, uncapped.
+    pub fn memused_12_6(&self) -> f64 {
+        self.total - self.unused_12_6().min(self.total)
+    }
+
+    /// sysstat 12.6's `%memused`: of a mean, from the sum's mean in whole kB
+    /// (`nousedmem / avg_count`, integers).
+    pub fn memused_pct_12_6(&self) -> f64 {
+        percent(
+            self.total - self.unused_12_6().floor().min(self.total),
+            self.total,
+        )
+    }
+
+    fn unused_12_6(&self) -> f64 {
+        self.memfree + self.buffers + self.cached + self.slab
+    }
+
     /// `%commit`, of a mean from the whole kB of Committed_AS as sar (`avg_comkb /
     /// avg_count`, integers).
     pub fn commit_pct(&self) -> f64 {
@@ -230,6 +250,21 @@ impl SwapLevels {
     /// Cached swap as a share of used swap.
     pub fn swpcad_pct(&self) -> f64 {
         percent(self.swpcad, self.swpused)
+    }
+}
+
+impl Mean<QueueLevels> {
+    /// ldavg-1, -5 and -15 of the mean as sar computes them: the sum of the loads in
+    /// hundredths (whole numbers, as /proc/loadavg gives them) over 100 × the count, one
+    /// division, so that a mean on a half rounds as sar's.
+    pub fn ldavg_as_sar(&self) -> [f64; 3] {
+        let n = f64::from(self.n.max(1)) * 100.0;
+        let x = |v: f64| (v * 100.0).round() / n;
+        [
+            x(self.sum.ldavg_1),
+            x(self.sum.ldavg_5),
+            x(self.sum.ldavg_15),
+        ]
     }
 }
 
@@ -276,5 +311,30 @@ fn percent(part: f64, whole: f64) -> f64 {
         part * 100.0 / whole
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Mean, QueueLevels};
+    use crate::sample::LoadAvg;
+
+    /// Loads of 0.02 and 0.07: sar's mean is 9 / 200 = 0.045, which prints 0.04; the mean
+    /// of 0.02 and 0.07 as doubles is just above it and would print 0.05.
+    #[test]
+    fn load_average_means_as_sar() {
+        let at = |x100| {
+            QueueLevels::of(
+                &LoadAvg {
+                    load1_x100: x100,
+                    ..LoadAvg::default()
+                },
+                0,
+            )
+        };
+        let mut m = Mean::<QueueLevels>::of(at(2));
+        m.add(&Mean::<QueueLevels>::of(at(7)));
+        assert_eq!(format!("{:.2}", m.ldavg_as_sar()[0]), "0.04");
+        assert_eq!(format!("{:.2}", m.mean().ldavg_1), "0.05");
     }
 }
