@@ -591,8 +591,9 @@ const FILESYSTEMS: &[Column] = &[
 ];
 
 /// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
-/// are rounded as sar's `%.0f` rounds them: a half MB goes to the even neighbour
-/// (21594.5 MB prints 21594), which `f64::round` would not do.
+/// stay fractional, as sar's doubles: a whole column prints them as `%.0f` does (a half
+/// MB to the even neighbour: 21594.5 MB prints 21594), and `-h` scales the exact value
+/// (86886.6 MB prints 84.9G, where a whole 86886 MB would print 84.8G).
 fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
     let pct = |part: u64, whole: u64| {
         if whole == 0 {
@@ -601,7 +602,7 @@ fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
             part as f64 * 100.0 / whole as f64
         }
     };
-    let mb = |b: u64| (b as f64 / 1024.0 / 1024.0).round_ties_even();
+    let mb = |b: u64| b as f64 / 1024.0 / 1024.0;
     for f in &s.filesystems {
         let name = if mount { &f.mountpoint } else { &f.name };
         let used = f.size_bytes.saturating_sub(f.free_bytes);
@@ -1661,7 +1662,8 @@ mod tests {
         );
     }
 
-    /// A filesystem whose used space is exactly 21594.5 MB: sar's `%.0f` prints 21594.
+    /// A filesystem whose used space is exactly 21594.5 MB: the row keeps the half, which
+    /// a whole cell prints as sar's `%.0f` does (21594), and `-h` scales as it is.
     #[test]
     fn filesystem_megabytes_round_half_to_even() {
         let half_mb = 1 << 19;
@@ -1678,7 +1680,7 @@ mod tests {
         let mut rows = Rows::default();
         fs_values(&s, false, &mut rows);
         let (_, v) = rows.iter().next().unwrap();
-        assert_eq!((v[0], v[1]), (1000.0, 21594.0));
+        assert_eq!((v[0], v[1]), (1000.5, 21594.5));
     }
 
     #[test]
