@@ -319,11 +319,7 @@ fn oracle(name: &str) -> Option<std::path::PathBuf> {
         .map(|d| Path::new(d).join(name))
         .find(|p| p.exists());
     if found.is_none() {
-        assert!(
-            std::env::var("RSAR_REQUIRE_ORACLES").as_deref() != Ok("1"),
-            "{name} is not installed and RSAR_REQUIRE_ORACLES=1 (apt-get install sysstat procps)"
-        );
-        eprintln!("{name} is not installed: the side-by-side comparison is skipped");
+        oracle_missing(&format!("{name} (apt-get install sysstat procps)"));
     }
     found
 }
@@ -356,13 +352,10 @@ fn without_times(line: &str) -> String {
         .join(" ")
 }
 
-#[test]
-fn pidstat_side_by_side_with_sysstats_pidstat() {
-    let Some(pidstat) = oracle("pidstat") else {
-        return;
-    };
-    let d = tempdir();
-    let mut running = Running(vec![busy(d.path(), "rsarside_yes")]);
+/// A busy process named `name` and a sleeping one, stopped when dropped, and their pids
+/// as `-p` takes them.
+fn busy_and_asleep(dir: &Path, name: &str) -> (Running, String) {
+    let mut running = Running(vec![busy(dir, name)]);
     running.0.push(
         Command::new("sleep")
             .arg("60")
@@ -371,6 +364,16 @@ fn pidstat_side_by_side_with_sysstats_pidstat() {
             .unwrap(),
     );
     let pids = format!("{},{}", running.0[0].id(), running.0[1].id());
+    (running, pids)
+}
+
+#[test]
+fn pidstat_side_by_side_with_sysstats_pidstat() {
+    let Some(pidstat) = oracle("pidstat") else {
+        return;
+    };
+    let d = tempdir();
+    let (_running, pids) = busy_and_asleep(d.path(), "rsarside_yes");
     for flags in [
         &["-u"][..],
         &["-u", "-r", "-w"],
@@ -549,15 +552,7 @@ fn top_side_by_side_with_procps_top() {
         return;
     };
     let d = tempdir();
-    let mut running = Running(vec![busy(d.path(), "rsartop_yes_with_a_long_name")]);
-    running.0.push(
-        Command::new("sleep")
-            .arg("60")
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let pids = format!("{},{}", running.0[0].id(), running.0[1].id());
+    let (_running, pids) = busy_and_asleep(d.path(), "rsartop_yes_with_a_long_name");
     // These two processes; a user with no process (the Tasks line counts all of them).
     for choice in [["-p", pids.as_str()], ["-u", "nobody"]] {
         let mut theirs_args = vec!["-b", "-d", "1", "-n", "2"];
