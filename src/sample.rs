@@ -597,7 +597,9 @@ pub struct PressureSet {
     pub memory: Option<Pressure>,
 }
 
-// Issue 12, kernel-side groups (ids 20-29).
+// Ids 20-29: the groups sar reads from kernel tables, interrupts, serial lines, NFS, CPU
+// frequency and filesystems, numbered apart so that groups added to the first range keep
+// their ids.
 
 group! {
     /// Kernel tables (`sar -v`): dentries, file handles, inodes, pseudo-terminals. Each
@@ -1298,7 +1300,6 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`softnet` (empty: no block)",
         fields: SoftnetCounters::FIELDS,
     },
-    // Issue 12, kernel-side groups (ids 20-29).
     GroupInfo {
         id: 20,
         name: "ktables",
@@ -1387,7 +1388,6 @@ pub struct Sample {
     pub sockets6: Option<SockStat6>,
     /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
     pub softnet: Vec<SoftnetCounters>,
-    // Issue 12, kernel-side groups (ids 20-29).
     pub ktables: Option<KernelTables>,
     /// /proc/interrupts (empty when not read).
     pub interrupts: Interrupts,

@@ -85,7 +85,6 @@ pub struct IntervalStats {
     pub sockets6: Option<Mean<Sock6Levels>>,
     /// Every CPU of the later sample's softnet_stat, in its order.
     pub softnet: Vec<SoftnetDelta>,
-    // Issue 12, kernel-side reports.
     /// `-H`: huge pages (from /proc/meminfo).
     pub hugepages: Option<Mean<HugeLevels>>,
     /// `-v`: kernel tables.
@@ -298,7 +297,6 @@ impl IntervalStats {
                 .iter()
                 .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
                 .collect(),
-            // Issue 12, kernel-side reports.
             hugepages: curr
                 .memory
                 .as_ref()
@@ -375,7 +373,6 @@ impl IntervalStats {
                 None => self.softnet.push(*c),
             }
         }
-        // Issue 12, kernel-side reports.
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
