@@ -597,9 +597,8 @@ pub struct PressureSet {
     pub memory: Option<Pressure>,
 }
 
-// Ids 20-29: the groups sar reads from kernel tables, interrupts, serial lines, NFS, CPU
-// frequency and filesystems, numbered apart so that groups added to the first range keep
-// their ids.
+// Groups with ids from 20 on, numbered apart from the first range so that a group added
+// to that range changes none of their ids.
 
 group! {
     /// Kernel tables (`sar -v`): dentries, file handles, inodes, pseudo-terminals. Each
