@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The collector against its floor (issue 16): the marginal CPU time per sample of
+# The collector against its floor: the marginal CPU time per sample of
 #   floor  bench/floor.c: opens the files one rsadc sample reads once (the list comes from
 #          `rsadc --list-sources`), then preads each of them every interval, parsing nothing
 #          and writing nothing (and statvfs's each mount point -F looks at): the kernel's

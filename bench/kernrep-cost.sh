@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What issue 12's kernel-side groups cost the collector per sample: CPU time and bytes in
+# What the kernel-side groups cost the collector per sample: CPU time and bytes in
 # today's file, with every group, without each one, and without all four.
 #
 #   bench/kernrep-cost.sh            # 3000 samples per row (a few seconds each)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12's kernel-side reports beside Debian's sar at the same moment, same flags:
+# The kernel-side reports beside Debian's sar at the same moment, same flags:
 # -H, -v, -I SUM, -F, -m CPU (live, 1 s, 3 reports each; rsar and sar start together).
 # Levels (-v file-nr, -H, -F MBfsfree) must agree up to what changed between the two
 # reads; rates (-I) up to sampling noise. Needs sysstat (sar).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak memory of `rsar tui -f` replaying recorded days (issue 10; DESIGN.md §7): the TUI
+# Peak memory of `rsar tui -f` replaying recorded days (DESIGN.md §7): the TUI
 # runs in a detached tmux session at 200×60, the script waits until the whole timeline
 # is loaded (the header's "N/TOTAL" stops growing), moves the cursor (End, steps, a jump,
 # PgUp, Home), waits for each moment to be decoded, reads VmHWM from /proc/PID/status and

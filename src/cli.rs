@@ -121,7 +121,6 @@ pub struct Args {
     #[arg(short = 'w')]
     pub tasks: bool,
 
-    // Issue 12, kernel-side reports.
     /// Interrupts per second: `-I SUM` (the total), `-I ALL` (every line), or lines by
     /// number or name (`-I 0,9,LOC`); `-P` adds a column per listed CPU
     #[arg(short = 'I', value_name = "SUM|ALL|N[,M…]", num_args = 0..=1, require_equals = true, default_missing_value = "SUM")]
@@ -1118,7 +1117,7 @@ fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
             .filter_map(|r| r.flag.strip_prefix("-n ").map(|k| (k, r)))
     };
     for keyword in list.split(',') {
-        // Issue 12: Fibre Channel needs hardware this kind of machine lacks.
+        // Refused rather than printed empty: rsar does not read Fibre Channel host adapters.
         if keyword == "FC" {
             return Err(UsageError(
                 "-n FC is not supported by rsar: it needs Fibre Channel host adapters \
@@ -1167,7 +1166,6 @@ impl Args {
         sel.io |= self.io;
         sel.disk |= self.disk;
         sel.tasks |= self.tasks;
-        // Issue 12, kernel-side reports.
         if let Some(list) = &self.interrupts {
             let f = sel.interrupts.get_or_insert_with(Default::default);
             if list == "ALL" && self.int_filter.is_none() {

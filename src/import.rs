@@ -82,13 +82,13 @@ pub enum ImportError {
 }
 
 /// Open `path` as whatever it is: an rsar log, or a sysstat sa file (its disks named from
-/// this machine's /sys, as sar names them).
-pub fn open_source(path: &Path) -> Result<Box<dyn Source>, SourceError> {
+/// `sys_root`, the importing machine's /sys, as sar names them).
+pub fn open_source(path: &Path, sys_root: &Path) -> Result<Box<dyn Source>, SourceError> {
     crate::source::open_recorded(
         vec![path.to_path_buf()],
         Follow::No,
         crate::source::WindowStart::default(),
-        Path::new("/sys"),
+        sys_root,
     )
 }
 

@@ -359,7 +359,7 @@ fn log_source(
     follow: bool,
     sys_root: &Path,
 ) -> Result<(Box<dyn Source>, Layout), Failure> {
-    let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
+    let paths = rsar::source::log_files(files, window).map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
         (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),
@@ -409,7 +409,7 @@ fn tui(plan: rsar::cli::TuiPlan) -> Result<ExitCode, Failure> {
             window,
             comments,
         } => {
-            let paths = rsar::history::log_files(&files, &window).map_err(Failure::Data)?;
+            let paths = rsar::source::log_files(&files, &window).map_err(Failure::Data)?;
             let poll = Duration::from_secs(1);
             let follow = match &files {
                 Files::One(_) => rsar::source::Follow::File { poll },

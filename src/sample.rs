@@ -597,7 +597,8 @@ pub struct PressureSet {
     pub memory: Option<Pressure>,
 }
 
-// Issue 12, kernel-side groups (ids 20-29).
+// Groups with ids from 20 on, numbered apart from the first range so that a group added
+// to that range changes none of their ids.
 
 group! {
     /// Kernel tables (`sar -v`): dentries, file handles, inodes, pseudo-terminals. Each
@@ -1298,7 +1299,6 @@ pub const GROUPS: &[GroupInfo] = &[
         member: "`softnet` (empty: no block)",
         fields: SoftnetCounters::FIELDS,
     },
-    // Issue 12, kernel-side groups (ids 20-29).
     GroupInfo {
         id: 20,
         name: "ktables",
@@ -1387,7 +1387,6 @@ pub struct Sample {
     pub sockets6: Option<SockStat6>,
     /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
     pub softnet: Vec<SoftnetCounters>,
-    // Issue 12, kernel-side groups (ids 20-29).
     pub ktables: Option<KernelTables>,
     /// /proc/interrupts (empty when not read).
     pub interrupts: Interrupts,

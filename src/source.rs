@@ -2,13 +2,16 @@
 //! samples, restarts, comments — in the order they happened, and says what machine they
 //! describe. `LogSource` reads rsar day files record by record (following a growing file
 //! is the same reader waiting at its end); `live::LiveSource` samples this machine, and
-//! sysstat's files are a further source. Windowing, pairing and averaging are the pipeline's business, not a source's.
+//! sysstat's files are a further source. `log_files` finds the day files a report's
+//! `history::Files` names, rsar's or else sysstat's, or says how to start recording.
+//! Windowing, pairing and averaging are the pipeline's business, not a source's.
 
+use crate::history::{Files, Window};
 use crate::sample::{HostFacts, Sample};
 use crate::store::{self, LogReader, Record, StoreError};
 use crate::sysstat::{SaError, SaSource};
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What a source yields.
@@ -396,4 +399,110 @@ pub fn open_recorded(
     Ok(Box::new(
         LogSource::open(paths, follow)?.starting_at(start)?,
     ))
+}
+
+/// The day files that hold `[since, until]` in `dir`, oldest first.
+fn days_between(dir: &Path, since_ns: i64, until_ns: i64) -> std::io::Result<Vec<PathBuf>> {
+    let (first, last) = (
+        crate::time::local_date(since_ns),
+        crate::time::local_date(until_ns),
+    );
+    Ok(crate::store::list_days(dir)?
+        .into_iter()
+        .filter(|(d, _, _)| *d >= first && *d <= last)
+        .map(|(_, p, _)| p)
+        .collect())
+}
+
+/// sysstat's file for `date` in `dir` (`saYYYYMMDD`, else `saDD`, as sadc names them),
+/// when it is one.
+fn sysstat_day_file(dir: &Path, date: chrono::NaiveDate) -> Option<PathBuf> {
+    [date.format("sa%Y%m%d"), date.format("sa%d")]
+        .into_iter()
+        .map(|name| dir.join(name.to_string()))
+        .find(|p| crate::sysstat::is_sa_file(p))
+}
+
+/// sysstat's files for the days of `[since, until]` in `dir`, oldest first: a directory
+/// of sysstat's, read when it holds no rsar log for the span. At most a year back.
+fn sysstat_days_between(dir: &Path, since_ns: i64, until_ns: i64) -> Vec<PathBuf> {
+    let last = crate::time::local_date(until_ns);
+    let first = crate::time::local_date(since_ns).max(last - chrono::Duration::days(366));
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .filter_map(|d| sysstat_day_file(dir, d))
+        .collect()
+}
+
+/// The log files a report reads, or why there are none.
+pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String> {
+    match files {
+        // A directory given with -f: today's file in it, rsar's or sysstat's.
+        Files::One(p) if p.is_dir() => log_files(
+            &Files::Day {
+                dir: p.clone(),
+                days_ago: 0,
+            },
+            window,
+        ),
+        Files::One(p) => Ok(vec![p.clone()]),
+        Files::Day { dir, days_ago } => {
+            let now = crate::probe::system_clock_ns();
+            let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
+            // Every part of the day: a clock set back can add parts after compression.
+            let parts =
+                crate::store::day_files(dir, date).map_err(|e| unreadable_log_dir(dir, &e))?;
+            if parts.is_empty() {
+                if let Some(sa) = sysstat_day_file(dir, date) {
+                    return Ok(vec![sa]);
+                }
+                return Err(format!(
+                    "no log for {date} in {} ({}, or sysstat's {}): is rsadc recording?\n{}",
+                    dir.display(),
+                    crate::store::day_file_name(date),
+                    date.format("sa%d"),
+                    start_hint(dir)
+                ));
+            }
+            Ok(parts)
+        }
+        Files::Span { dir } => {
+            let now = crate::probe::system_clock_ns();
+            let since = window.since_ns.unwrap_or(i64::MIN / 2);
+            let until = window.until_ns.unwrap_or(now);
+            let mut days =
+                days_between(dir, since, until).map_err(|e| unreadable_log_dir(dir, &e))?;
+            if days.is_empty() {
+                days = sysstat_days_between(dir, since, until);
+            }
+            if days.is_empty() {
+                return Err(format!("no logs in {} for that time", dir.display()));
+            }
+            Ok(days)
+        }
+    }
+}
+
+/// Why the log directory cannot be listed. One that does not exist is the first run on a
+/// machine (or a mistyped --log-dir): say that there is no log yet and what to do.
+fn unreadable_log_dir(dir: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return format!(
+            "no log yet: {} does not exist, so rsadc has not recorded there\n{}",
+            dir.display(),
+            start_hint(dir)
+        );
+    }
+    format!("cannot list the log directory {}: {e}", dir.display())
+}
+
+/// How to get a log into `dir`, and the report that needs none.
+fn start_hint(dir: &Path) -> String {
+    format!(
+        "  Start the collector: `sudo systemctl enable --now rsadc` (installed by the package), \
+         or `sudo rsadc 10 {}` by hand.\n  \
+         Without a log, an INTERVAL reports live: `rsar 1 5` (CPU every second, five times).",
+        dir.display()
+    )
 }

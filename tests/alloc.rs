@@ -1,6 +1,6 @@
 //! A steady-state sample of the system groups allocates nothing: the probe refills the
 //! previous sample's vectors and strings, and the writer encodes into reused buffers
-//! (issue 16). A counting allocator counts this thread's allocations while a probe reads a
+//! so that the collector's cost per sample stays at its floor. A counting allocator counts this thread's allocations while a probe reads a
 //! captured /proc tree and a day writer appends what it read, for more than a /sys
 //! refresh's worth of samples and more than one key frame.
 //!

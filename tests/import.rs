@@ -245,3 +245,47 @@ fn a_day_imported_before_the_io_totals_group_reports_its_totals() {
     let want = std::fs::read_to_string(dir.join("rsar20261206.b.txt")).unwrap();
     assert_eq!(text(&out.stdout), want);
 }
+
+/// An imported sa file's disks are named from `--sys-root`, as `rsar -f` with the same
+/// root names them (sar reads the names from the reading machine's /sys/dev/block), not
+/// from the importing machine's /sys.
+#[test]
+fn an_imported_sa_file_names_its_disks_from_the_sys_root() {
+    let sa = sysstat_tests().join("sa/data-12.0.0");
+    let d = tempdir();
+    // A /sys whose block device 8:1 (sda1 by SCSI numbering) is called vdz1.
+    let sys = d.path().join("sys");
+    std::fs::create_dir_all(sys.join("dev/block")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../devices/virtual/block/vdz1",
+        sys.join("dev/block/8:1"),
+    )
+    .unwrap();
+    let logs = d.path().join("logs");
+    let mut args = vec!["--sys-root", sys.to_str().unwrap(), "--import"];
+    args.extend([sa.to_str().unwrap(), logs.to_str().unwrap()]);
+    let out = run(&rsadc_bin(), &args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let days: Vec<_> = std::fs::read_dir(&logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(days.len(), 1, "{days:?}");
+    let rsar = rsadc_bin().with_file_name("rsar");
+    let disks = |f: &Path| {
+        let args = [
+            "-d",
+            "--sys-root",
+            sys.to_str().unwrap(),
+            "-f",
+            f.to_str().unwrap(),
+        ];
+        let out = run(&rsar, &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let imported = disks(&days[0]);
+    assert!(imported.contains(" vdz1 "), "{imported}");
+    assert!(!imported.contains(" sda1 "), "{imported}");
+    assert_eq!(imported, disks(&sa));
+}

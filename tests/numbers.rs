@@ -1,4 +1,4 @@
-//! sar's numbers where rsar once differed (issue 11), each on hand-made samples with the
+//! sar's numbers where rsar once differed, each on hand-made samples with the
 //! value sar prints worked out in the comments: averages of whole columns rounded, a CPU
 //! coming back online, the guest shift, pgsteal/s, intervals not shown and not averaged,
 //! and sadf -j's units.

@@ -309,8 +309,6 @@ fn meminfo_keeps_sreclaimable_for_vmstats_cache() {
     assert_eq!(m.s_reclaimable, Some(884568));
 }
 
-// Issue 12, kernel-side files.
-
 #[test]
 fn kernel_tables_files_of_a_6_18_kernel() {
     use rsar::probe::parse_numbers;

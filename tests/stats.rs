@@ -554,8 +554,6 @@ fn a_reboot_between_samples_is_not_an_interval() {
     assert!(IntervalStats::between(&a, &a).is_none());
 }
 
-// Issue 12, kernel-side reports.
-
 #[test]
 fn hugepages_levels_are_pages_times_the_page_size() {
     // 10 huge pages of 2048 kB, 4 free, 1 reserved, 0 surplus:

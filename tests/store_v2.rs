@@ -289,7 +289,7 @@ proptest! {
 
 fn base_sample() -> Sample {
     let fx = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vm-6.18/t0");
-    // The groups rsadc records by default (not issue 12's opt-in -I and -m CPU).
+    // The groups rsadc records by default (not the opt-in -I and -m CPU).
     rsar::probe::Probe::new(&fx.join("proc"), &fx.join("sys"))
         .unwrap()
         .with_skip(rsar::probe::Skip::collector_default())

@@ -415,7 +415,8 @@ fn tui_replays_sa_files() {
 fn an_sa_files_io_totals_are_a_group_not_a_device() {
     use rsar::source::{Event, Source};
     let path = sysstat_tests().join("sa/data-12.0.0");
-    let mut sa = rsar::sysstat::SaSource::open(&path).unwrap();
+    let mut sa =
+        rsar::sysstat::SaSource::open_all(vec![path], Path::new("/nonexistent-sys")).unwrap();
     let mut samples = 0;
     while let Some(e) = sa.next().unwrap() {
         if let Event::Sample(s) = e {

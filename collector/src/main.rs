@@ -120,7 +120,7 @@ fn import(args: &Args) -> Result<(), Failure> {
     let mut failed = Vec::new();
     let mut damaged = 0;
     for file in files {
-        let mut source = match rsar::import::open_source(Path::new(file)) {
+        let mut source = match rsar::import::open_source(Path::new(file), &args.sys_root) {
             Ok(s) => s,
             Err(e) => {
                 failed.push(e.to_string());

@@ -507,7 +507,6 @@ const PSI_MEMORY: &[Column] = &[
     col("%fmem", "full_avg", "%", Percent),
 ];
 
-// Issue 12, kernel-side reports.
 const HUGEPAGES: &[Column] = &[
     col("kbhugfree", "hugfree", "kB", Whole),
     col("kbhugused", "hugused", "kB", Whole),
@@ -724,7 +723,7 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| out.push(None, &[s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
     },
-    // Issue 12: -I, where sar -A prints it.
+    // -I, where sar -A prints it.
     Report {
         table: Table::Interrupts,
         flag: "-I",
@@ -919,7 +918,7 @@ pub static REPORTS: &[Report] = &[
             }
         },
     },
-    // Issue 12: -H and -v, where sar -A prints them.
+    // -H and -v, where sar -A prints them.
     Report {
         table: Table::Hugepages,
         flag: "-H",
@@ -977,7 +976,7 @@ pub static REPORTS: &[Report] = &[
             }
         },
     },
-    // Issue 12: -y, where sar -A prints it.
+    // -y, where sar -A prints it.
     Report {
         table: Table::Serial,
         flag: "-y",
@@ -1082,7 +1081,7 @@ pub static REPORTS: &[Report] = &[
             }
         },
     },
-    // Issue 12: -n NFS and -n NFSD, where sar -A prints them (after EDEV).
+    // -n NFS and -n NFSD, where sar -A prints them (after EDEV).
     Report {
         table: Table::NetNfs,
         flag: "-n NFS",
@@ -1340,7 +1339,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| !s.softnet.is_empty(),
         values: softnet_values,
     },
-    // Issue 12: -m CPU, then -F: sar -A prints them after -n SOFT (sysstat's act[] order:
+    // -m CPU, then -F: sar -A prints them after -n SOFT (sysstat's act[] order:
     // the network activities, power management, filesystems, pressure).
     Report {
         table: Table::CpuFreq,
@@ -1359,7 +1358,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.cpu_freq.is_some(),
         values: cpu_freq_values,
     },
-    // Issue 12: -F, where sar -A prints it (its item column comes last, and its
+    // -F, where sar -A prints it (its item column comes last, and its
     // closing rows are `Summary:`, the last levels of each filesystem).
     Report {
         table: Table::Filesystems,

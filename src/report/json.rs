@@ -715,7 +715,7 @@ mod tests {
                 );
                 assert_eq!(r.json.len(), o.json.len(), "{} and {}", r.name, o.name);
                 if r.json == o.json && (r.item.is_some() || o.item.is_some()) {
-                    // Issue 12: -F and -F MOUNT share "filesystems"; one excludes the other.
+                    // -F and -F MOUNT share "filesystems"; one excludes the other.
                     let only = |a: &crate::report::Report, b: &crate::report::Report| {
                         let mut sel = Selection::default();
                         (a.select)(&mut sel);

@@ -157,7 +157,6 @@ pub struct Selection {
     pub net_dev: bool,
     /// `-n EDEV`
     pub net_edev: bool,
-    // Issue 12, kernel-side reports.
     /// `-I` (and `--int=`): which interrupt lines.
     pub interrupts: Option<IrqFilter>,
     /// `-F` (false) or `-F MOUNT` (true).
@@ -279,7 +278,6 @@ impl Selection {
             net_eicmp6: true,
             net_udp6: true,
             net_soft: true,
-            // Issue 12, kernel-side reports.
             interrupts: Some(IrqFilter {
                 all: true,
                 ..IrqFilter::default()
@@ -390,21 +388,21 @@ impl IrqFilter {
 pub enum Table {
     Cpu,
     Tasks,
-    Interrupts, // Issue 12
+    Interrupts,
     SwapPages,
     Paging,
     Io,
     Memory,
     Swap,
-    Hugepages, // Issue 12
-    Ktables,   // Issue 12
+    Hugepages,
+    Ktables,
     Queue,
-    Serial, // Issue 12
+    Serial,
     Disk,
     NetDev,
     NetEdev,
-    NetNfs,  // Issue 12
-    NetNfsd, // Issue 12
+    NetNfs,
+    NetNfsd,
     NetSock,
     NetIp,
     NetEip,
@@ -420,9 +418,9 @@ pub enum Table {
     NetEicmp6,
     NetUdp6,
     NetSoft,
-    CpuFreq,     // Issue 12
-    Filesystems, // Issue 12
-    FsMount,     // Issue 12
+    CpuFreq,
+    Filesystems,
+    FsMount,
     PsiCpu,
     PsiIo,
     PsiMemory,
@@ -538,7 +536,7 @@ impl Table {
     pub fn values(self, sel: &Selection, s: &IntervalStats, rows: &mut Rows) {
         rows.clear();
         (self.report().values)(sel, s, rows);
-        // Issue 12: --dev=, --iface=, --fs=, -z.
+        // Keep only the items --dev=, --iface= or --fs= name, and under -z drop idle rows.
         let list = match self {
             Table::Disk => sel.devices.as_ref(),
             Table::NetDev | Table::NetEdev => sel.ifaces.as_ref(),

@@ -20,6 +20,7 @@
 //!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
 //!   neither its deltas nor its seconds.
 
+use super::delta::delta_u32_wrapping;
 use crate::sample::{DiskCounters, IoTotals};
 
 /// What one device did during an interval (or a sum of intervals).
@@ -46,20 +47,6 @@ pub struct DiskDelta {
     /// Seconds the deltas cover: the interval's; summed for an average, over the
     /// intervals in which `-d` showed the device only (`reported`).
     pub seconds: f64,
-}
-
-/// Δ of a 32-bit kernel counter that may have wrapped. Only a counter that was in the
-/// upper half of the 32-bit range can have wrapped: one that goes back from lower down
-/// would have counted 2^31 or more in one interval — it was reset, and counts 0 (a
-/// collision count going 10 → 0 is not 4294967286 collisions).
-pub(crate) fn delta_u32_wrapping(prev: u64, curr: u64) -> u64 {
-    if curr >= prev {
-        curr - prev
-    } else if (1u64 << 31..=u64::from(u32::MAX)).contains(&prev) {
-        curr + (1u64 << 32) - prev
-    } else {
-        0
-    }
 }
 
 impl DiskDelta {

@@ -92,7 +92,6 @@ impl_mean!(
     Sock6Levels
 );
 
-// Issue 12, kernel-side reports (-H, -v).
 level_group! {
     /// `sar -H`, in kB: huge pages × Hugepagesize, as sadc stores them.
     HugeLevels { total, free, rsvd, surp }

@@ -22,6 +22,7 @@
 
 mod counters;
 mod cpu;
+mod delta;
 mod disk;
 mod irq;
 mod levels;
@@ -32,6 +33,8 @@ mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
+pub use delta::{add_counters, counter_delta};
+use delta::{add_deltas, counter_deltas};
 pub use disk::{io_totals_delta, DiskDelta, DiskRates, IoRates};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
@@ -39,7 +42,7 @@ pub use levels::{
     Mean, MemoryLevels, ProcsLevels, PsiLevels, QueueLevels, Sock6Levels, SockLevels, SwapLevels,
 };
 pub use net::{NetDelta, NetErrors, NetRates};
-pub use netproto::{add_counters, counter_delta, SoftnetDelta};
+pub use netproto::SoftnetDelta;
 pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
@@ -85,7 +88,6 @@ pub struct IntervalStats {
     pub sockets6: Option<Mean<Sock6Levels>>,
     /// Every CPU of the later sample's softnet_stat, in its order.
     pub softnet: Vec<SoftnetDelta>,
-    // Issue 12, kernel-side reports.
     /// `-H`: huge pages (from /proc/meminfo).
     pub hugepages: Option<Mean<HugeLevels>>,
     /// `-v`: kernel tables.
@@ -298,7 +300,6 @@ impl IntervalStats {
                 .iter()
                 .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
                 .collect(),
-            // Issue 12, kernel-side reports.
             hugepages: curr
                 .memory
                 .as_ref()
@@ -375,7 +376,6 @@ impl IntervalStats {
                 None => self.softnet.push(*c),
             }
         }
-        // Issue 12, kernel-side reports.
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
@@ -416,24 +416,6 @@ impl IntervalStats {
             _ if self.held.disks > 0.0 => Some(IoRates::over(&self.disks, self.held.disks)),
             _ => None,
         }
-    }
-}
-
-/// Each counter of a group's later value minus its earlier one (0 where it went back).
-/// Each field's delta by its declaration in the schema (`counter_delta`: 32-bit counters
-/// wrap), in the group's field order; a field the kernel lacks counts 0.
-fn counter_deltas<T: crate::sample::Group>(p: &Option<T>, c: &Option<T>) -> Option<Vec<u64>> {
-    let d = counter_delta(p.as_ref()?, c.as_ref()?);
-    let mut out = Vec::with_capacity(T::FIELDS.len());
-    d.raw_values(&mut |v| out.push(v.unwrap_or(0)));
-    Some(out)
-}
-
-// `merge` takes `fn(&mut T, &T)` with T = Vec<u64>.
-#[allow(clippy::ptr_arg)]
-fn add_deltas(m: &mut Vec<u64>, o: &Vec<u64>) {
-    for (m, o) in m.iter_mut().zip(o) {
-        *m += o;
     }
 }
 

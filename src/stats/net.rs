@@ -14,7 +14,7 @@
 //! - An interface's average is over the intervals in which it was there: an interval in
 //!   which it had no row counts neither its deltas nor its seconds.
 
-use super::disk::delta_u32_wrapping;
+use super::delta::delta_u32_wrapping;
 use crate::sample::NetCounters;
 
 /// What one interface did during an interval (or a sum of intervals).

@@ -55,7 +55,7 @@ const SLOT_SOCKSTAT: usize = slot_const(12);
 const SLOT_SNMP6: usize = slot_const(13);
 const SLOT_SOCKSTAT6: usize = slot_const(14);
 const SLOT_SOFTNET: usize = slot_const(15);
-// Issue 12, kernel-side groups: slots found by id, so groups appended before them do not
+// Groups 20 and up: slots found by id, so groups appended before them do not
 // move them.
 const SLOT_KTABLES: usize = slot_const(20);
 const SLOT_INTERRUPTS: usize = slot_const(21);
@@ -222,7 +222,6 @@ pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
         }
         e.finish();
     }
-    // Issue 12, kernel-side groups.
     single(&mut out[SLOT_KTABLES], &s.ktables);
     single(&mut out[SLOT_NFS], &s.nfs);
     single(&mut out[SLOT_NFSD], &s.nfsd);
@@ -759,7 +758,6 @@ fn apply(
         (Items::One, SLOT_SOCKSTAT) => s.sockets = Some(r.one::<SockStat>()?),
         (Items::One, SLOT_SNMP6) => s.snmp6 = Some(r.one::<Snmp6Counters>()?),
         (Items::One, SLOT_SOCKSTAT6) => s.sockets6 = Some(r.one::<SockStat6>()?),
-        // Issue 12, kernel-side groups.
         (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
         (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
         (Items::One, SLOT_NFSD) => s.nfsd = Some(r.one::<NfsServer>()?),

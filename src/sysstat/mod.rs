@@ -111,11 +111,6 @@ pub struct SaSource {
 }
 
 impl SaSource {
-    /// Open one sa file; block devices are named from this machine's /sys.
-    pub fn open(path: &Path) -> Result<SaSource, SaError> {
-        Self::open_all(vec![path.to_path_buf()], Path::new("/sys"))
-    }
-
     /// Open `paths` (at least one) to read in order, naming block devices from
     /// `sys_root/dev/block` as sar does on the reading machine. The first file's header
     /// describes the data.
