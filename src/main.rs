@@ -238,9 +238,25 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
             processes: false,
         },
     )?;
+    let zone = match (&plan.mode, plan.recorder_zone) {
+        (Mode::Recorded { files, window, .. }, true) => recorder_zone(files, window)?,
+        _ => plan.zone,
+    };
     let stdout = io::stdout().lock();
-    let mut out = output(plan, input.layout, stdout);
+    let mut out = output(plan, zone, input.layout, stdout);
     run_pipeline(input, out.as_mut())
+}
+
+/// `-t`: the zone of the machine that recorded the first file read, as sar takes it.
+fn recorder_zone(files: &Files, window: &Window) -> Result<rsar::time::Zone, Failure> {
+    let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
+    let offset = match paths.first() {
+        Some(first) => {
+            rsar::source::recorder_offset(first).map_err(|e| Failure::Data(e.to_string()))?
+        }
+        None => None,
+    };
+    Ok(offset.map_or(rsar::time::Zone::Local, rsar::time::Zone::Fixed))
 }
 
 /// `rsar top`.
@@ -449,10 +465,15 @@ fn tui(plan: rsar::cli::TuiPlan) -> Result<ExitCode, Failure> {
 }
 
 /// The renderer the plan asks for, writing to stdout.
-fn output<'a>(plan: &Plan, layout: Layout, out: io::StdoutLock<'a>) -> Box<dyn Render + 'a> {
+fn output<'a>(
+    plan: &Plan,
+    zone: rsar::time::Zone,
+    layout: Layout,
+    out: io::StdoutLock<'a>,
+) -> Box<dyn Render + 'a> {
     let out = io::BufWriter::new(out);
     match plan.vmstat {
         Some((wide, unit)) => Box::new(Vmstat::new(out, wide, unit)),
-        None => renderer(plan.format, layout, out, &plan.selection, plan.zone),
+        None => renderer(plan.format, layout, out, &plan.selection, zone),
     }
 }

@@ -397,3 +397,13 @@ pub fn open_recorded(
         LogSource::open(paths, follow)?.starting_at(start)?,
     ))
 }
+
+/// The UTC offset (seconds east) of the machine that recorded `path`, as it was when the
+/// file was started: an rsar log's header records it, a sysstat file's first record tells
+/// it. `None` for an sa file with no record.
+pub fn recorder_offset(path: &std::path::Path) -> Result<Option<i32>, SourceError> {
+    if crate::sysstat::is_sa_file(path) {
+        return Ok(crate::sysstat::recorder_offset(path)?);
+    }
+    Ok(Some(open_log(path)?.header().utc_offset_s))
+}
