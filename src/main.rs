@@ -229,8 +229,12 @@ fn run_pipeline(mut input: Input, out: &mut dyn Render) -> Result<ExitCode, Fail
 
 /// Run the report the plan asks for, live or from the logs, through the one pipeline.
 fn report(plan: &Plan) -> Result<ExitCode, Failure> {
+    let (mode, zone) = match (&plan.mode, plan.recorder_zone) {
+        (Mode::Recorded { .. }, true) => recorder_zone(&plan.mode)?,
+        _ => (plan.mode.clone(), plan.zone),
+    };
     let input = input(
-        &plan.mode,
+        &mode,
         Live {
             proc_root: &plan.proc_root,
             sys_root: &plan.sys_root,
@@ -238,25 +242,32 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
             processes: false,
         },
     )?;
-    let zone = match (&plan.mode, plan.recorder_zone) {
-        (Mode::Recorded { files, window, .. }, true) => recorder_zone(files, window)?,
-        _ => plan.zone,
-    };
     let stdout = io::stdout().lock();
     let mut out = output(plan, zone, input.layout, stdout);
     run_pipeline(input, out.as_mut())
 }
 
-/// `-t`: the zone of the machine that recorded the first file read, as sar takes it.
-fn recorder_zone(files: &Files, window: &Window) -> Result<rsar::time::Zone, Failure> {
+/// `-t`: the zone of the machine that recorded the first file read, as sar takes it, and
+/// the report's `-s`/`-e` in that zone when one day is read (sar reads one file).
+fn recorder_zone(mode: &Mode) -> Result<(Mode, rsar::time::Zone), Failure> {
+    let mut mode = mode.clone();
+    let Mode::Recorded { files, window, .. } = &mut mode else {
+        return Ok((mode, rsar::time::Zone::Local));
+    };
     let paths = rsar::history::log_files(files, window).map_err(Failure::Data)?;
-    let offset = match paths.first() {
+    let recorder = match paths.first() {
         Some(first) => {
-            rsar::source::recorder_offset(first).map_err(|e| Failure::Data(e.to_string()))?
+            rsar::source::Recorder::of(first).map_err(|e| Failure::Data(e.to_string()))?
         }
         None => None,
     };
-    Ok(offset.map_or(rsar::time::Zone::Local, rsar::time::Zone::Fixed))
+    let Some(recorder) = recorder else {
+        return Ok((mode, rsar::time::Zone::Local));
+    };
+    if !matches!(files, Files::Span { .. }) {
+        *window = recorder.window(window);
+    }
+    Ok((mode, recorder.zone()))
 }
 
 /// `rsar top`.

@@ -384,7 +384,15 @@ fn recorder_zone_from_an_sa_file_as_sar() {
     assert!(st.success());
     let f = file.to_str().unwrap();
     let ny = "America/New_York";
-    for flags in [&["-t", "-f", f][..], &["-f", f]] {
+    // -s and -e are times the report shows: with -t, the recorder's.
+    let second = times(&in_zone(Path::new(SAR), &["-t", "-f", f], ny))[1].clone();
+    let s = second.as_str();
+    for flags in [
+        &["-t", "-f", f][..],
+        &["-f", f],
+        &["-t", "-s", s, "-f", f],
+        &["-t", "-e", s, "-f", f],
+    ] {
         let want = in_zone(Path::new(SAR), flags, ny);
         let got = in_zone(&rsar_bin(), flags, ny);
         assert_eq!(times(&got), times(&want), "rsar {flags:?}");

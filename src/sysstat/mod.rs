@@ -97,16 +97,19 @@ pub fn is_sa_file(path: &Path) -> bool {
 }
 
 /// The UTC offset (seconds east) of the machine that recorded the sa file `path`, as
-/// sar `-t` shows its times: each record carries that machine's local time of day beside
-/// its UTC time, and the first record's difference is the offset. `None` for a file with
-/// no record.
-pub fn recorder_offset(path: &Path) -> Result<Option<i32>, SaError> {
+/// sar `-t` shows its times, and when the file was started (UTC ns): each record carries
+/// that machine's local time of day beside its UTC time, and the first record's
+/// difference is the offset. `None` for a file with no record.
+pub fn recorder_offset(path: &Path) -> Result<Option<(i32, i64)>, SaError> {
     let (mut input, header) = open_file(path)?;
     if input.left() == 0 {
         return Ok(None);
     }
     let rec = format::read_record_header(&mut input, &header).map_err(|p| SaError::of(path, p))?;
-    Ok(Some(offset_of(rec.local_hms, rec.ust_time)))
+    Ok(Some((
+        offset_of(rec.local_hms, rec.ust_time),
+        secs_ns(header.ust_time),
+    )))
 }
 
 /// The offset from UTC of a local time of day `[h, m, s]` at `ust_time` (seconds since
