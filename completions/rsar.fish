@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p/pretty n= w I= int= F= m= j= dev-root= dev= iface= fs= z y H v A utc sar-version= h human dec= format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p/pretty n= w I= int= F= m= j= dev-root= dev= iface= fs= z y H v A utc t sar-version= h human dec= format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -69,6 +69,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -s H -d 'Huge pages utilisation'
 complete -c rsar -n "__fish_rsar_needs_command" -s v -d 'Kernel tables: unused dentries, file handles, inodes and ptys in use'
 complete -c rsar -n "__fish_rsar_needs_command" -s A -d 'All reports: -bBdFHqSrvwWy -I ALL -m CPU -n ALL -u ALL -r ALL -q ALL -P ALL'
 complete -c rsar -n "__fish_rsar_needs_command" -l utc -d 'Show times in UTC instead of the local time zone'
+complete -c rsar -n "__fish_rsar_needs_command" -s t -d 'From a file: show times (and the banner\'s date) in the zone of the machine that recorded it, as it was when the file was started (the first file\'s, with several); live, no effect'
 complete -c rsar -n "__fish_rsar_needs_command" -s h -d 'For a human, as sar\'s -h: --human and --pretty'
 complete -c rsar -n "__fish_rsar_needs_command" -l human -d 'Sizes with a unit letter (2.2G, 512.0k) and percentages with their sign (2.5%), in the columns sar prints so'
 complete -c rsar -n "__fish_rsar_needs_command" -s C -d 'Show comments recorded in the logs'

@@ -191,6 +191,12 @@ pub struct Args {
     #[arg(long)]
     pub utc: bool,
 
+    /// From a file: show times (and the banner's date) in the zone of the machine that
+    /// recorded it, as it was when the file was started (the first file's, with several);
+    /// live, no effect
+    #[arg(short = 't')]
+    pub recorder_zone: bool,
+
     /// Print -r, -B and -n ETCP as this sysstat release does, in every format: 12.6
     /// (Debian 12, Ubuntu 22.04 to 24.04: no kbshmem, kbmemused without MemAvailable,
     /// %vmeff, retrans/s) or 12.7.8 (the default). The environment variable
@@ -438,6 +444,7 @@ impl VmstatArgs {
             format: Format::Table,
             vmstat: Some((self.wide, self.unit)),
             zone: Zone::Local,
+            recorder_zone: false,
             proc_root: self.source.proc_root.clone(),
             sys_root: self.source.sys_root.clone(),
             mode,
@@ -835,6 +842,9 @@ pub struct Plan {
     /// `rsar vmstat`: wide, and the memory unit.
     pub vmstat: Option<(bool, crate::report::Unit)>,
     pub zone: Zone,
+    /// `-t`: from the logs, `zone` gives way to the recording machine's offset, known
+    /// once the first file is open.
+    pub recorder_zone: bool,
     pub proc_root: PathBuf,
     pub sys_root: PathBuf,
     pub mode: Mode,
@@ -919,7 +929,6 @@ fn parse_count(s: &str) -> Result<u64, String> {
 /// sar's flags that rsar does not have, and what they do in sar.
 const SAR_ONLY: &[(&str, &str)] = &[
     ("-D", "saDD file names for -o"),
-    ("-t", "times in the recording machine's zone"),
     ("--sadc", "printing sadc's path"),
 ];
 
@@ -954,7 +963,7 @@ fn sar_only_in_cluster(arg: &str) -> Option<char> {
     let cluster = arg.strip_prefix('-')?;
     for c in cluster.chars() {
         match c {
-            'D' | 't' => return Some(c),
+            'D' => return Some(c),
             'j' | 'P' | 'n' | 'f' | 's' | 'e' | 'i' | 'o' | 'm' | 'I' | 'F' | 'u' | 'r' | 'q' => {
                 return None
             }
@@ -1235,6 +1244,13 @@ impl Args {
         if sel == Selection::default() || sel.tables().is_empty() {
             sel.cpu = Some(false);
         }
+        if self.utc && self.recorder_zone {
+            return Err(UsageError(
+                "--utc and -t exclude each other: times are shown in UTC or in the recording \
+                 machine's zone"
+                    .into(),
+            ));
+        }
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
         let mode = self.source.mode()?;
         Ok(Plan {
@@ -1242,6 +1258,7 @@ impl Args {
             format: self.format,
             vmstat: None,
             zone,
+            recorder_zone: self.recorder_zone,
             proc_root: self.source.proc_root.clone(),
             sys_root: self.source.sys_root.clone(),
             mode,
@@ -1487,15 +1504,16 @@ mod tests {
                 .collect();
             sar_only_flag(&argv).map(|e| e.0)
         };
-        let e = said(&["-dt", "1"]).unwrap();
+        let e = said(&["-dD", "1"]).unwrap();
         assert_eq!(
             e,
-            "-t (times in the recording machine's zone in sar) is not supported by rsar"
+            "-D (saDD file names for -o in sar) is not supported by rsar"
         );
+        assert_eq!(said(&["-dt", "1"]), None, "-t is rsar's too");
         assert_eq!(said(&["-dh", "1"]), None, "-h is rsar's too");
         assert!(said(&["-Dj", "ID"]).unwrap().starts_with("-D ("));
         assert_eq!(said(&["-jID", "-d"]), None);
-        assert!(said(&["-t", "-f", "x"]).unwrap().starts_with("-t ("));
+        assert!(said(&["-D", "-f", "x"]).unwrap().starts_with("-D ("));
         assert!(said(&["--sadc"]).unwrap().starts_with("--sadc ("));
         // Values are not flags: a file named -tx, a start time, days ago.
         assert_eq!(

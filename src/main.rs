@@ -229,8 +229,12 @@ fn run_pipeline(mut input: Input, out: &mut dyn Render) -> Result<ExitCode, Fail
 
 /// Run the report the plan asks for, live or from the logs, through the one pipeline.
 fn report(plan: &Plan) -> Result<ExitCode, Failure> {
+    let (mode, zone) = match (&plan.mode, plan.recorder_zone) {
+        (Mode::Recorded { .. }, true) => recorder_zone(&plan.mode)?,
+        _ => (plan.mode.clone(), plan.zone),
+    };
     let input = input(
-        &plan.mode,
+        &mode,
         Live {
             proc_root: &plan.proc_root,
             sys_root: &plan.sys_root,
@@ -239,8 +243,31 @@ fn report(plan: &Plan) -> Result<ExitCode, Failure> {
         },
     )?;
     let stdout = io::stdout().lock();
-    let mut out = output(plan, input.layout, stdout);
+    let mut out = output(plan, zone, input.layout, stdout);
     run_pipeline(input, out.as_mut())
+}
+
+/// `-t`: the zone of the machine that recorded the first file read, as sar takes it, and
+/// the report's `-s`/`-e` in that zone when one day is read (sar reads one file).
+fn recorder_zone(mode: &Mode) -> Result<(Mode, rsar::time::Zone), Failure> {
+    let mut mode = mode.clone();
+    let Mode::Recorded { files, window, .. } = &mut mode else {
+        return Ok((mode, rsar::time::Zone::Local));
+    };
+    let paths = rsar::source::log_files(files, window).map_err(Failure::Data)?;
+    let recorder = match paths.first() {
+        Some(first) => {
+            rsar::source::Recorder::of(first).map_err(|e| Failure::Data(e.to_string()))?
+        }
+        None => None,
+    };
+    let Some(recorder) = recorder else {
+        return Ok((mode, rsar::time::Zone::Local));
+    };
+    if !matches!(files, Files::Span { .. }) {
+        *window = recorder.window(window);
+    }
+    Ok((mode, recorder.zone()))
 }
 
 /// `rsar top`.
@@ -449,10 +476,15 @@ fn tui(plan: rsar::cli::TuiPlan) -> Result<ExitCode, Failure> {
 }
 
 /// The renderer the plan asks for, writing to stdout.
-fn output<'a>(plan: &Plan, layout: Layout, out: io::StdoutLock<'a>) -> Box<dyn Render + 'a> {
+fn output<'a>(
+    plan: &Plan,
+    zone: rsar::time::Zone,
+    layout: Layout,
+    out: io::StdoutLock<'a>,
+) -> Box<dyn Render + 'a> {
     let out = io::BufWriter::new(out);
     match plan.vmstat {
         Some((wide, unit)) => Box::new(Vmstat::new(out, wide, unit)),
-        None => renderer(plan.format, layout, out, &plan.selection, plan.zone),
+        None => renderer(plan.format, layout, out, &plan.selection, zone),
     }
 }

@@ -506,3 +506,53 @@ fn start_hint(dir: &Path) -> String {
         dir.display()
     )
 }
+
+/// The machine that recorded a file, as sar's `-t` needs it: its offset from UTC when the
+/// file was started (seconds east), and when that was (UTC ns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorder {
+    pub offset_s: i32,
+    pub started_ns: i64,
+}
+
+impl Recorder {
+    /// Of the file at `path`: an rsar log's header records its creator's offset, a
+    /// sysstat file's first record tells it. `None` for an sa file with no record.
+    pub fn of(path: &std::path::Path) -> Result<Option<Recorder>, SourceError> {
+        if crate::sysstat::is_sa_file(path) {
+            let found = crate::sysstat::recorder_offset(path)?;
+            return Ok(found.map(|(offset_s, started_ns)| Recorder {
+                offset_s,
+                started_ns,
+            }));
+        }
+        let header = open_log(path)?.header().clone();
+        Ok(Some(Recorder {
+            offset_s: header.utc_offset_s,
+            started_ns: header.created_ns,
+        }))
+    }
+
+    /// The zone its times are shown in.
+    pub fn zone(&self) -> crate::time::Zone {
+        crate::time::Zone::Fixed(self.offset_s)
+    }
+
+    /// `window` with `-s`/`-e` as sar takes them with `-t`: times of day on the file's date
+    /// in the recorder's zone (what the report shows), made bounds in UTC.
+    pub fn window(&self, window: &crate::history::Window) -> crate::history::Window {
+        let date = self.zone().at(self.started_ns).date_naive();
+        let at = |t: chrono::NaiveTime| {
+            let local_s = date.and_time(t).and_utc().timestamp();
+            (local_s - i64::from(self.offset_s)).saturating_mul(1_000_000_000)
+        };
+        let mut w = window.clone();
+        if let Some(start) = w.start_clock.take() {
+            w.since_ns = Some(w.since_ns.map_or(at(start), |s| s.max(at(start))));
+        }
+        if let Some(end) = w.end_clock.take() {
+            w.until_ns = Some(w.until_ns.map_or(at(end), |u| u.min(at(end))));
+        }
+        w
+    }
+}

@@ -1,7 +1,7 @@
-//! Wall-clock time as reports show it: 24-hour `HH:MM:SS` in the reader's zone (or UTC),
-//! and the banner's date.
+//! Wall-clock time as reports show it: 24-hour `HH:MM:SS` in the reader's zone (or UTC,
+//! or the fixed offset of the machine that recorded a file), and the banner's date.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, FixedOffset, Local, Utc};
 
 /// Which zone times are shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -10,6 +10,33 @@ pub enum Zone {
     #[default]
     Local,
     Utc,
+    /// A fixed offset, seconds east of UTC: the zone of the machine that recorded a file,
+    /// as sar's `-t` shows its times.
+    Fixed(i32),
+}
+
+impl Zone {
+    /// The offset from UTC in force at `ns`, in seconds east.
+    pub fn offset_at(self, ns: i64) -> i32 {
+        use chrono::Offset;
+        match self {
+            Zone::Local => utc(ns)
+                .with_timezone(&Local)
+                .offset()
+                .fix()
+                .local_minus_utc(),
+            Zone::Utc => 0,
+            Zone::Fixed(s) => s,
+        }
+    }
+
+    /// `ns` as a date and time in this zone.
+    pub fn at(self, ns: i64) -> DateTime<FixedOffset> {
+        use chrono::Offset;
+        // An offset of a day or more is no zone's (a damaged header): shown as UTC.
+        let offset = FixedOffset::east_opt(self.offset_at(ns)).unwrap_or(Utc.fix());
+        utc(ns).with_timezone(&offset)
+    }
 }
 
 fn utc(ns: i64) -> DateTime<Utc> {
@@ -26,13 +53,7 @@ pub fn clock_label(ns: i64, zone: Zone) -> String {
 /// through `strftime` (a day of 1-s samples labels every interval). The zone's offset
 /// at `ns` comes from chrono, the digits from the local seconds of the day.
 pub fn clock_hms(ns: i64, zone: Zone) -> [u8; 8] {
-    use chrono::Offset;
-    let t = utc(ns);
-    let offset = match zone {
-        Zone::Local => t.with_timezone(&Local).offset().fix().local_minus_utc(),
-        Zone::Utc => 0,
-    };
-    let secs = t.timestamp() + i64::from(offset);
+    let secs = ns.div_euclid(1_000_000_000) + i64::from(zone.offset_at(ns));
     let day = secs.rem_euclid(86_400);
     let (h, m, s) = (day / 3600, day / 60 % 60, day % 60);
     let d = |v: i64| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
@@ -47,10 +68,7 @@ pub fn clock_hms(ns: i64, zone: Zone) -> [u8; 8] {
 pub fn banner_date(ns: i64, zone: Zone) -> String {
     let iso = std::env::var("S_TIME_FORMAT").is_ok_and(|v| v == "ISO");
     let fmt = if iso { "%Y-%m-%d" } else { "%m/%d/%y" };
-    match zone {
-        Zone::Local => utc(ns).with_timezone(&Local).format(fmt).to_string(),
-        Zone::Utc => utc(ns).format(fmt).to_string(),
-    }
+    zone.at(ns).format(fmt).to_string()
 }
 
 /// A time of day as `-s`/`-e` take it: `HH:MM` or `HH:MM:SS`.
@@ -192,11 +210,20 @@ mod tests {
         // Whatever the process's TZ (DST changes included, for a zone that has them).
         let mut ns = -3 * 86_400 * S - 1;
         while ns < 1_800_000_000 * S {
-            for zone in [Zone::Local, Zone::Utc] {
+            for zone in [
+                Zone::Local,
+                Zone::Utc,
+                Zone::Fixed(5 * 3600 + 1800),
+                Zone::Fixed(-(3 * 3600 + 1800)),
+            ] {
                 let t = utc(ns);
                 let want = match zone {
                     Zone::Local => t.with_timezone(&Local).format("%H:%M:%S").to_string(),
                     Zone::Utc => t.format("%H:%M:%S").to_string(),
+                    Zone::Fixed(s) => t
+                        .with_timezone(&FixedOffset::east_opt(s).unwrap())
+                        .format("%H:%M:%S")
+                        .to_string(),
                 };
                 assert_eq!(clock_label(ns, zone), want, "{ns} {zone:?}");
             }

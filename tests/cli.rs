@@ -294,11 +294,11 @@ fn bad_usage_exits_1_with_a_message() {
             &["0.0001", "2"][..],
             "INTERVAL must be between 0.01 and 86400 seconds",
         ),
-        // sar's flags that rsar lacks are said to be sar's, not "unexpected".
         (
-            &["-t", "-d", "1", "1"][..],
-            "-t (times in the recording machine's zone in sar) is not supported by rsar",
+            &["-t", "--utc", "-f", "x"][..],
+            "--utc and -t exclude each other",
         ),
+        // sar's flags that rsar lacks are said to be sar's, not "unexpected".
         (&["-dD", "1", "1"][..], "-D (saDD file names for -o in sar)"),
         (
             &["-j", "NOSUCHTYPE", "-d", "1", "1"][..],

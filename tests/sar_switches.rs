@@ -343,3 +343,114 @@ fn human_sizes_as_sar() {
     }
     same_layout_live_with(&["--sar-version", "12.6"], "-h -u -r -d -n DEV");
 }
+
+/// `prog args` (sar or rsar) under the C locale in the zone `tz`: its stdout.
+fn in_zone(prog: &Path, args: &[&str], tz: &str) -> String {
+    let mut c = Command::new(prog);
+    c.args(args);
+    let out = with_env(c, &[("TZ", tz)]);
+    assert!(
+        out.status.success(),
+        "{prog:?} {args:?}: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// The first column of each line after the banner (times, `Average:`).
+fn times(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// `-t` from an sa file that sadc recorded in Kolkata, read in New York: sar's times (and
+/// banner) in the recorder's zone, byte for byte; without `-t`, the reader's zone in both.
+#[test]
+fn recorder_zone_from_an_sa_file_as_sar() {
+    if !sar_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sa.kolkata");
+    let st = Command::new(SADC)
+        .args(["1", "3"])
+        .arg(&file)
+        .env("TZ", "Asia/Kolkata")
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let f = file.to_str().unwrap();
+    let ny = "America/New_York";
+    // -s and -e are times the report shows: with -t, the recorder's.
+    let second = times(&in_zone(Path::new(SAR), &["-t", "-f", f], ny))[1].clone();
+    let s = second.as_str();
+    for flags in [
+        &["-t", "-f", f][..],
+        &["-f", f],
+        &["-t", "-s", s, "-f", f],
+        &["-t", "-e", s, "-f", f],
+    ] {
+        let want = in_zone(Path::new(SAR), flags, ny);
+        let got = in_zone(&rsar_bin(), flags, ny);
+        assert_eq!(times(&got), times(&want), "rsar {flags:?}");
+        assert_eq!(got, want, "rsar {flags:?}");
+    }
+    // Kolkata is 10:30 (9:30 in New York's summer) ahead: the two differ.
+    assert_ne!(
+        times(&in_zone(&rsar_bin(), &["-t", "-f", f], ny)),
+        times(&in_zone(&rsar_bin(), &["-f", f], ny))
+    );
+}
+
+/// `-t` from an rsar log that rsadc wrote in Kolkata, read in UTC: the times and the
+/// banner's date at the log's recorded offset (+05:30), past midnight there.
+#[test]
+fn recorder_zone_from_an_rsar_log() {
+    let dir = common::tempdir();
+    let d = dir.path().to_str().unwrap();
+    // 19:00:00 and 19:00:03 UTC on 2025-11-21: 00:30 on the 22nd in Kolkata.
+    for (snap, at) in [("t0", 9 * 3600), ("t1", 9 * 3600 + 3)] {
+        let root = common::fixture(snap);
+        let clock = (common::TEN + at).to_string();
+        let out = Command::new(common::rsadc_bin())
+            .args(["--fake-clock", &clock, "--proc-root"])
+            .arg(root.join("proc"))
+            .arg("--sys-root")
+            .arg(root.join("sys"))
+            .args(["1", "1", d])
+            .env("TZ", "Asia/Kolkata")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let log = dir.path().join("rsar20251122");
+    let f = log.to_str().unwrap();
+    let shown = in_zone(&rsar_bin(), &["-t", "-f", f], "UTC");
+    assert!(
+        shown.lines().next().unwrap().contains("\t11/22/25 "),
+        "{shown}"
+    );
+    assert_eq!(
+        times(&shown),
+        ["00:30:00", "00:30:03", "Average:"],
+        "{shown}"
+    );
+    let utc = in_zone(&rsar_bin(), &["-f", f], "UTC");
+    assert!(utc.lines().next().unwrap().contains("\t11/21/25 "), "{utc}");
+    assert_eq!(times(&utc), ["19:00:00", "19:00:03", "Average:"], "{utc}");
+}
+
+/// `-t` and `--utc` ask for two zones: a usage error, exit 1.
+#[test]
+fn recorder_zone_and_utc_exclude_each_other() {
+    let out = Command::new(rsar_bin())
+        .args(["-t", "--utc", "-f", "/nonexistent"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("--utc and -t exclude each other"), "{err}");
+}

@@ -92,6 +92,33 @@ fn pinned_on_a_small_log() {
     golden("recorded-uq.svg", &got);
 }
 
+/// The subtitle names the zone the times are in: "(UTC)" with --utc, the offset from UTC
+/// in the reader's zone, the recorder's with -t.
+#[test]
+fn the_subtitle_names_the_zone_of_its_times() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    let subtitle = |args: &[&str], tz: &str| {
+        let out = std::process::Command::new(rsar_bin())
+            .args(args)
+            .args(["--format", "svg", "-f", f])
+            .env("TZ", tz)
+            .env("LC_ALL", "C")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let svg = text(&out.stdout);
+        let at = svg.find(" intervals</text>").unwrap();
+        let from = svg[..at].rfind('(').unwrap();
+        svg[from..at].to_string()
+    };
+    assert_eq!(subtitle(&["--utc"], "Asia/Kolkata"), "(UTC), 3");
+    assert_eq!(subtitle(&[], "Asia/Kolkata"), "(UTC+05:30), 3");
+    // The log was recorded in UTC.
+    assert_eq!(subtitle(&["-t"], "Asia/Kolkata"), "(UTC+00:00), 3");
+}
+
 #[test]
 fn several_days_in_one_chart() {
     use rsar::store::{day_file_name, DayWriter};

@@ -354,16 +354,11 @@ impl<W: Write> Svg<W> {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
         );
         let host = self.host.clone().unwrap_or_default();
-        let fmt_time = |ns: i64, f: &str| -> String {
-            let t = chrono::DateTime::from_timestamp_nanos(ns);
-            match self.zone {
-                Zone::Local => t.with_timezone(&chrono::Local).format(f).to_string(),
-                Zone::Utc => t.format(f).to_string(),
-            }
-        };
+        let fmt_time = |ns: i64, f: &str| -> String { self.zone.at(ns).format(f).to_string() };
+        // "(UTC)", or the offset after it: "(UTC+05:30)".
         let zone_name = match self.zone {
-            Zone::Utc => "UTC".to_string(),
-            Zone::Local => fmt_time(t0, "%:z"),
+            Zone::Utc => String::new(),
+            Zone::Local | Zone::Fixed(_) => fmt_time(t0, "%:z"),
         };
         let _ = writeln!(
             o,
@@ -451,15 +446,7 @@ impl<W: Write> Svg<W> {
                 g += ystep;
             }
             // Time ticks, aligned to the step in the report's zone.
-            let offset = match self.zone {
-                Zone::Utc => 0,
-                Zone::Local => i64::from(
-                    chrono::DateTime::from_timestamp_nanos(t0)
-                        .with_timezone(&chrono::Local)
-                        .offset()
-                        .local_minus_utc(),
-                ),
-            };
+            let offset = i64::from(self.zone.offset_at(t0));
             let first = ((t0 / 1_000_000_000 + offset).div_euclid(step) + 1) * step - offset;
             let mut tick = first;
             while tick * 1_000_000_000 <= t1 {

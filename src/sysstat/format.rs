@@ -508,6 +508,9 @@ pub struct RecordHeader {
     pub ust_time: u64,
     pub extra_next: bool,
     pub record_type: u8,
+    /// The recording machine's local time of day at `ust_time` (hour, minute, second):
+    /// what sar `-t` shows, and how the recorder's UTC offset is known.
+    pub local_hms: [u8; 3],
 }
 
 pub fn read_record_header<R: Read>(
@@ -525,6 +528,11 @@ pub fn read_record_header<R: Read>(
         ust_time: f.ull(1).unwrap_or(0),
         extra_next: f.u(0).unwrap_or(0) != 0,
         record_type: f.tail().first().copied().unwrap_or(0),
+        local_hms: f
+            .tail()
+            .get(1..4)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or_default(),
     })
 }
 

@@ -96,6 +96,35 @@ pub fn is_sa_file(path: &Path) -> bool {
             || u16::from_be_bytes(b) == format::SYSSTAT_MAGIC)
 }
 
+/// The UTC offset (seconds east) of the machine that recorded the sa file `path`, as
+/// sar `-t` shows its times, and when the file was started (UTC ns): each record carries
+/// that machine's local time of day beside its UTC time, and the first record's
+/// difference is the offset. `None` for a file with no record.
+pub fn recorder_offset(path: &Path) -> Result<Option<(i32, i64)>, SaError> {
+    let (mut input, header) = open_file(path)?;
+    if input.left() == 0 {
+        return Ok(None);
+    }
+    let rec = format::read_record_header(&mut input, &header).map_err(|p| SaError::of(path, p))?;
+    Ok(Some((
+        offset_of(rec.local_hms, rec.ust_time),
+        secs_ns(header.ust_time),
+    )))
+}
+
+/// The offset from UTC of a local time of day `[h, m, s]` at `ust_time` (seconds since
+/// the epoch). A time of day gives the offset modulo a day: it is taken between −10:15 and
+/// +13:45, where every zone but the Pacific's −11 and +14 lies (the times shown are the same
+/// either way; only a banner's date could differ).
+fn offset_of([h, m, s]: [u8; 3], ust_time: u64) -> i32 {
+    const DAY: i64 = 86_400;
+    let local = i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
+    let utc = (ust_time % 86_400) as i64;
+    let d = (local - utc).rem_euclid(DAY);
+    let d = if d > 13 * 3600 + 45 * 60 { d - DAY } else { d };
+    d as i32
+}
+
 /// sysstat's day files, read one after another, record by record.
 pub struct SaSource {
     path: PathBuf,
@@ -320,5 +349,25 @@ impl SaSource {
     /// The files cut short or damaged since the last call, one line each.
     pub fn take_damage(&mut self) -> Vec<String> {
         std::mem::take(&mut self.damage)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::offset_of;
+
+    #[test]
+    fn recorder_offsets() {
+        // 2026-12-06T06:30:15Z.
+        let t = 1_796_538_615;
+        assert_eq!(offset_of([6, 30, 15], t), 0);
+        assert_eq!(offset_of([12, 0, 15], t), 5 * 3600 + 1800);
+        assert_eq!(offset_of([1, 30, 15], t), -5 * 3600);
+        assert_eq!(offset_of([20, 30, 15], t), -10 * 3600, "Hawaii");
+        assert_eq!(
+            offset_of([19, 30, 15], t),
+            13 * 3600,
+            "New Zealand's summer"
+        );
     }
 }
