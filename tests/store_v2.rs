@@ -6,14 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 mod common;
+#[path = "common/declared.rs"]
+mod declared;
 
 use common::{samples_of, test_host};
 use proptest::prelude::*;
-use rsar::sample::{
-    CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, LoadAvg, Memory,
-    NetCounters, Paging, Pressure, PressureLine, Sample, SampleTime, Snmp6Counters, SnmpCounters,
-    SockStat, SockStat6, SoftnetCounters, Swap,
-};
+use rsar::sample::{FsUsage, Group, HostFacts, KernelCounters, LoadAvg, Sample, GROUPS};
 use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
 use std::path::{Path, PathBuf};
 
@@ -27,263 +25,133 @@ fn write_all(path: &Path, h: &HostFacts, samples: &[Sample]) -> Vec<u64> {
     ends
 }
 
-/// Any value of a group, generated from its field table: every field in its type's range,
-/// each optional field present or not. A field added to a declaration is generated too.
-fn arb_group<T: Group + std::fmt::Debug + 'static>() -> impl Strategy<Value = T> {
-    let fields = T::FIELDS;
-    prop::collection::vec((any::<u64>(), any::<bool>(), 0u8..4), fields.len()).prop_map(
-        move |vals| {
-            let raw: Vec<Option<u64>> = fields
-                .iter()
-                .zip(vals)
-                .map(|(f, (v, present, small))| {
-                    // Small numbers and zeros too, as real counters are.
-                    let v = match small {
-                        0 => 0,
-                        1 => v % 1000,
-                        _ => v,
-                    };
-                    let v = if f.max == u64::MAX {
-                        v
-                    } else {
-                        v % (f.max + 1)
-                    };
-                    (present || !f.optional).then_some(v)
-                })
-                .collect();
-            let mut t = T::default();
-            t.set_raw_values(&raw).unwrap();
-            t
-        },
-    )
-}
-
-fn arb_disk() -> impl Strategy<Value = DiskCounters> {
-    (
-        arb_group::<DiskCounters>(),
-        "[a-z]{1,8}[0-9]?",
-        any::<(u32, u32, bool, bool)>(),
-    )
-        .prop_map(|(mut d, name, (major, minor, whole, physical))| {
-            d.name = name;
-            d.major = major;
-            d.minor = minor;
-            d.whole = whole;
-            d.physical = physical;
-            d
-        })
-}
-
-fn arb_net() -> impl Strategy<Value = NetCounters> {
-    (
-        arb_group::<NetCounters>(),
-        "[a-z]{1,6}[0-9]?",
-        prop::option::of(any::<u32>()),
-        any::<bool>(),
-    )
-        .prop_map(|(mut n, name, speed, duplex)| {
-            n.name = name;
-            n.speed_mbps = speed;
-            n.full_duplex = duplex;
-            n
-        })
-}
-
-/// Softnet counters of a CPU a kernel can have (a reader refuses a number beyond that).
-fn arb_softnet() -> impl Strategy<Value = SoftnetCounters> {
-    (
-        arb_group::<SoftnetCounters>(),
-        0..rsar::sample::HostFacts::MAX_CPUS,
-    )
-        .prop_map(|(mut c, cpu)| {
-            c.cpu = cpu;
-            c
-        })
-}
-
-fn arb_pressure() -> impl Strategy<Value = Option<Pressure>> {
-    prop::option::of(
-        (
-            arb_group::<PressureLine>(),
-            prop::option::of(arb_group::<PressureLine>()),
-        )
-            .prop_map(|(some, full)| Pressure { some, full }),
-    )
-}
-
-fn arb_sample() -> impl Strategy<Value = Sample> {
-    (
-        (
-            arb_group::<SampleTime>(),
-            arb_group::<CpuTicks>(),
-            prop::collection::vec(prop::option::of(arb_group::<CpuTicks>()), 0..5),
-            arb_group::<KernelCounters>(),
-        ),
-        (
-            prop::option::of(arb_group::<LoadAvg>()),
-            prop::option::of(arb_group::<Memory>()),
-            prop::option::of(arb_group::<Swap>()),
-            prop::option::of(arb_group::<Paging>()),
-        ),
-        prop::collection::vec(arb_disk(), 0..4),
-        prop::collection::vec(arb_net(), 0..3),
-        (arb_pressure(), arb_pressure(), arb_pressure()),
-        (
-            prop::option::of(arb_group::<SnmpCounters>()),
-            prop::option::of(arb_group::<SockStat>()),
-            prop::option::of(arb_group::<Snmp6Counters>()),
-            prop::option::of(arb_group::<SockStat6>()),
-            prop::collection::vec(arb_softnet(), 0..3),
-        ),
-    )
-        .prop_map(
-            |(
-                (time, total, per_cpu, kernel),
-                (load, memory, swap, paging),
-                disks,
-                net,
-                psi,
-                (snmp, sockets, snmp6, sockets6, softnet),
-            )| {
-                let mut s = Sample {
-                    time,
-                    kernel,
-                    load,
-                    memory,
-                    swap,
-                    paging,
-                    disks,
-                    net,
-                    snmp,
-                    sockets,
-                    snmp6,
-                    sockets6,
-                    softnet,
-                    ..Sample::default()
-                };
-                s.cpu.total = total;
-                s.cpu.per_cpu = per_cpu;
-                (s.pressure.cpu, s.pressure.io, s.pressure.memory) = psi;
-                s
-            },
-        )
-}
-
-/// What can happen between two samples: counters move; a CPU goes offline or comes
-/// online; a device or interface appears or goes; a group comes or goes.
-#[derive(Debug, Clone)]
-enum Change {
-    Tick(u64),
-    CpuOffline(usize),
-    CpuOnline(usize, CpuTicks),
-    DiskAppears(DiskCounters),
-    DiskGoes(usize),
-    NetAppears(NetCounters),
-    NetGoes(usize),
-    MemoryField(Option<u64>),
-    LoadGoes,
-}
-
-fn arb_change() -> impl Strategy<Value = Change> {
-    prop_oneof![
-        6 => any::<u64>().prop_map(Change::Tick),
-        1 => any::<usize>().prop_map(Change::CpuOffline),
-        1 => (any::<usize>(), arb_group::<CpuTicks>()).prop_map(|(i, t)| Change::CpuOnline(i, t)),
-        1 => arb_disk().prop_map(Change::DiskAppears),
-        1 => any::<usize>().prop_map(Change::DiskGoes),
-        1 => arb_net().prop_map(Change::NetAppears),
-        1 => any::<usize>().prop_map(Change::NetGoes),
-        1 => prop::option::of(any::<u64>()).prop_map(Change::MemoryField),
-        1 => Just(Change::LoadGoes),
-    ]
-}
-
-fn apply(s: &mut Sample, c: &Change) {
-    match c {
-        Change::Tick(x) => {
-            s.time.uptime_cs = s.time.uptime_cs.wrapping_add(x % 1000);
-            s.kernel.ctxt = s.kernel.ctxt.wrapping_add(*x);
-            s.cpu.total.idle = s.cpu.total.idle.wrapping_sub(x >> 7);
-            for d in &mut s.disks {
-                d.read_ms = (d.read_ms + x % 5000) % (1 << 32);
-            }
+/// Every sample of `shapes`, written by one process that is reopened every so often (as
+/// from cron) with a reboot now and then; the file's bytes.
+fn write_run(path: &Path, samples: &[Sample], reopen: &[bool]) -> Vec<u8> {
+    let mut boot = 0;
+    let (mut w, _) = DayWriter::open(path, &test_host("b0", 4), 0, 0).unwrap();
+    for (i, s) in samples.iter().enumerate() {
+        if reopen.get(i).copied().unwrap_or(false) && i % 7 == 3 {
+            drop(w);
+            w = DayWriter::open(path, &test_host(&format!("b{boot}"), 4), 0, 0)
+                .unwrap()
+                .0;
         }
-        Change::CpuOffline(i) => {
-            if !s.cpu.per_cpu.is_empty() {
-                let n = s.cpu.per_cpu.len();
-                s.cpu.per_cpu[i % n] = None;
-            }
+        if i % 53 == 52 {
+            boot += 1;
         }
-        Change::CpuOnline(i, t) => {
-            let i = i % 6;
-            if s.cpu.per_cpu.len() <= i {
-                s.cpu.per_cpu.resize(i + 1, None);
-            }
-            s.cpu.per_cpu[i] = Some(*t);
-        }
-        Change::DiskAppears(d) => s.disks.push(d.clone()),
-        Change::DiskGoes(i) => {
-            if !s.disks.is_empty() {
-                let n = s.disks.len();
-                s.disks.remove(i % n);
-            }
-        }
-        Change::NetAppears(n) => s.net.push(n.clone()),
-        Change::NetGoes(i) => {
-            if !s.net.is_empty() {
-                let n = s.net.len();
-                s.net.remove(i % n);
-            }
-        }
-        Change::MemoryField(v) => {
-            if let Some(m) = s.memory.as_mut() {
-                m.mem_available = *v;
-            }
-        }
-        Change::LoadGoes => s.load = None,
+        w.append_sample(&test_host(&format!("b{boot}"), 4), s)
+            .unwrap();
     }
+    drop(w);
+    std::fs::read(path).unwrap()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
+    /// Every declared group, its items coming and going, reads back as written: from the
+    /// day as the writer left it, packed for a closed day, and compressed in frames.
     #[test]
     fn samples_with_churn_round_trip(
-        first in arb_sample(),
-        changes in prop::collection::vec(arb_change(), 0..160),
-        boots in prop::collection::vec(any::<bool>(), 0..160),
+        shapes in declared::arb_run(120),
+        reopen in prop::collection::vec(any::<bool>(), 0..120),
     ) {
-        let mut samples = vec![first];
-        for c in &changes {
-            let mut s = samples.last().unwrap().clone();
-            apply(&mut s, c);
-            samples.push(s);
-        }
+        let samples: Vec<Sample> = shapes.iter().map(declared::Shape::sample).collect();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("rsar20261121");
-        // Written by one process, then reopened every so often (as from cron), with a reboot
-        // now and then.
-        let mut boot = 0;
-        let (mut w, _) = DayWriter::open(&path, &test_host("b0", 4), 0, 0).unwrap();
-        for (i, s) in samples.iter().enumerate() {
-            if boots.get(i).copied().unwrap_or(false) && i % 7 == 3 {
-                drop(w);
-                w = DayWriter::open(&path, &test_host(&format!("b{boot}"), 4), 0, 0).unwrap().0;
-            }
-            if i % 53 == 52 {
-                boot += 1;
-            }
-            w.append_sample(&test_host(&format!("b{boot}"), 4), s).unwrap();
-        }
-        drop(w);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let path = dir.path().join(store::day_file_name(day));
+        let raw = write_run(&path, &samples, &reopen);
         let log = store::read_log(&path).unwrap();
+        prop_assert_eq!(log.header.version, 3);
         prop_assert!(log.damage.is_clean(), "{:?}", log.damage);
         prop_assert_eq!(samples_of(&log), samples.clone());
-        // A closed day, rewritten with steps, reads the same.
-        let raw = std::fs::read(&path).unwrap();
+        // A closed day, rewritten with changes from the sample before, reads the same.
         let packed = store::parse_log(&path, &store::pack(&raw).unwrap()).unwrap();
-        prop_assert!(packed.damage.is_clean());
-        prop_assert_eq!(samples_of(&packed), samples);
+        prop_assert!(packed.damage.is_clean(), "{:?}", packed.damage);
+        prop_assert_eq!(samples_of(&packed), samples.clone());
+        // And compressed in frames small enough that a run has several, each re-keyed.
+        let z = store::compress_frames_of(&raw, 2048).unwrap();
+        let zpath = dir.path().join(store::compressed_name(day, 0));
+        std::fs::write(&zpath, z).unwrap();
+        let zlog = store::read_log(&zpath).unwrap();
+        prop_assert!(zlog.damage.is_clean(), "{:?}", zlog.damage);
+        prop_assert_eq!(samples_of(&zlog), samples);
+    }
+}
+
+/// The generator of the round trip above covers the schema: over its cases, every group
+/// `GROUPS` declares is written (seen as a block of its id in the file), every group but
+/// those every sample has is also missing from some samples, and every group with items
+/// changes its item set from one sample to the next.
+#[test]
+fn the_round_trip_generates_every_declared_group() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    // Per group id: samples with its block, samples without, item sets changed.
+    let mut with = std::collections::BTreeMap::<u64, usize>::new();
+    let mut without = std::collections::BTreeMap::<u64, usize>::new();
+    let mut churn = std::collections::BTreeMap::<u64, usize>::new();
+    for _ in 0..32 {
+        let shapes = declared::arb_run(120)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        for (g, i) in GROUPS.iter().zip(0..) {
+            let sets = shapes.iter().map(|s| {
+                s.groups[i]
+                    .as_ref()
+                    .map(|items| items.iter().map(|it| it.0).collect::<Vec<_>>())
+            });
+            let changed = sets
+                .clone()
+                .zip(sets.skip(1))
+                .filter(|(a, b)| a.is_some() && b.is_some() && a != b)
+                .count();
+            *churn.entry(u64::from(g.id)).or_default() += changed;
+        }
+        let samples: Vec<Sample> = shapes.iter().map(declared::Shape::sample).collect();
+        let _ = std::fs::remove_file(&path);
+        let raw = write_run(&path, &samples, &[]);
+        let records = sample_blocks(&raw);
+        assert_eq!(records.len(), samples.len());
+        for blocks in records {
+            for g in GROUPS {
+                let id = u64::from(g.id);
+                if blocks.iter().any(|b| b.0 == id) {
+                    *with.entry(id).or_default() += 1;
+                } else {
+                    *without.entry(id).or_default() += 1;
+                }
+            }
+        }
+    }
+    for g in GROUPS {
+        let id = u64::from(g.id);
+        let n = |m: &std::collections::BTreeMap<u64, usize>| m.get(&id).copied().unwrap_or(0);
+        assert!(
+            n(&with) > 0,
+            "group {} (id {id}) is never generated",
+            g.name
+        );
+        // The groups without which there is no sample.
+        if !["time", "cpu", "kernel"].contains(&g.name) {
+            assert!(
+                n(&without) > 0,
+                "group {} (id {id}) is never absent",
+                g.name
+            );
+        }
+        if g.item.is_some() {
+            assert!(
+                n(&churn) > 0,
+                "the items of group {} (id {id}) never change",
+                g.name
+            );
+        }
     }
 }
 
