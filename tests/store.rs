@@ -5,14 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
 mod common;
+#[path = "common/declared.rs"]
+mod declared;
 
 use common::{samples_of, test_host};
 use proptest::prelude::*;
 use rsar::probe::Probe;
-use rsar::sample::{
-    CpuTicks, DiskCounters, HostFacts, LoadAvg, Memory, NetCounters, Pressure, PressureLine,
-    Sample, Swap,
-};
+use rsar::sample::{HostFacts, Sample};
 use rsar::store::{self, DayWriter, Record, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -475,168 +474,9 @@ fn compression_and_retention() {
     );
 }
 
+/// Any sample: every declared group, each field in its type's range (`declared`).
 fn arb_sample() -> impl Strategy<Value = Sample> {
-    let ticks = prop::array::uniform10(any::<u64>()).prop_map(|a| CpuTicks {
-        user: a[0],
-        nice: a[1],
-        system: a[2],
-        idle: a[3],
-        iowait: a[4],
-        irq: a[5],
-        softirq: a[6],
-        steal: a[7],
-        guest: a[8],
-        guest_nice: a[9],
-    });
-    let line = (any::<u32>(), any::<u32>(), any::<u32>(), any::<u64>()).prop_map(|(a, b, c, t)| {
-        PressureLine {
-            avg10_x100: a,
-            avg60_x100: b,
-            avg300_x100: c,
-            total_us: t,
-        }
-    });
-    let pressure = prop::option::of(
-        (line.clone(), prop::option::of(line)).prop_map(|(some, full)| Pressure { some, full }),
-    );
-    let disk = (
-        "[a-z]{1,8}[0-9]?",
-        any::<u32>(),
-        any::<u32>(),
-        any::<[u64; 11]>(),
-        0u8..3,
-        any::<[u64; 6]>(),
-        any::<bool>(),
-        any::<bool>(),
-    )
-        .prop_map(
-            |(name, major, minor, c, opt, o, whole, physical)| DiskCounters {
-                major,
-                minor,
-                name,
-                whole,
-                physical,
-                reads: c[0],
-                reads_merged: c[1],
-                read_sectors: c[2],
-                read_ms: c[3],
-                writes: c[4],
-                writes_merged: c[5],
-                write_sectors: c[6],
-                write_ms: c[7],
-                in_flight: c[8],
-                io_ticks_ms: c[9],
-                weighted_ms: c[10],
-                discards: (opt >= 1).then_some(o[0]),
-                discards_merged: (opt >= 1).then_some(o[1]),
-                discard_sectors: (opt >= 1).then_some(o[2]),
-                discard_ms: (opt >= 1).then_some(o[3]),
-                flushes: (opt >= 2).then_some(o[4]),
-                flush_ms: (opt >= 2).then_some(o[5]),
-            },
-        );
-    let net = (
-        "[a-z]{1,6}[0-9]?",
-        any::<[u64; 16]>(),
-        prop::option::of(any::<u32>()),
-        any::<bool>(),
-    )
-        .prop_map(|(name, c, speed_mbps, full_duplex)| NetCounters {
-            name,
-            rx_bytes: c[0],
-            rx_packets: c[1],
-            rx_errs: c[2],
-            rx_drop: c[3],
-            rx_fifo: c[4],
-            rx_frame: c[5],
-            rx_compressed: c[6],
-            rx_multicast: c[7],
-            tx_bytes: c[8],
-            tx_packets: c[9],
-            tx_errs: c[10],
-            tx_drop: c[11],
-            tx_fifo: c[12],
-            tx_colls: c[13],
-            tx_carrier: c[14],
-            tx_compressed: c[15],
-            speed_mbps,
-            full_duplex,
-        });
-    let memory = prop::option::of((any::<[u64; 10]>(), any::<[Option<u64>; 11]>()).prop_map(
-        |(f, o)| Memory {
-            mem_total: f[0],
-            mem_free: f[1],
-            buffers: f[2],
-            cached: f[3],
-            active: f[4],
-            inactive: f[5],
-            dirty: f[6],
-            slab: f[7],
-            committed_as: f[8],
-            vmalloc_used: f[9],
-            mem_available: o[0],
-            shmem: o[1],
-            anon_pages: o[2],
-            kernel_stack: o[3],
-            page_tables: o[4],
-            hugepages_total: o[5],
-            hugepages_free: o[6],
-            hugepages_rsvd: o[7],
-            hugepages_surp: o[8],
-            hugepagesize: o[9],
-            s_reclaimable: o[10],
-        },
-    ));
-    (
-        (
-            any::<i64>(),
-            any::<u64>(),
-            ticks.clone(),
-            prop::collection::vec(prop::option::of(ticks), 0..5),
-        ),
-        any::<[u64; 5]>(),
-        prop::option::of(any::<[u32; 5]>()),
-        memory,
-        prop::option::of(any::<[u64; 5]>()),
-        prop::collection::vec(disk, 0..4),
-        prop::collection::vec(net, 0..3),
-        (pressure.clone(), pressure.clone(), pressure),
-    )
-        .prop_map(
-            |((wall, up, total, per_cpu), k, load, memory, swap, disks, net, (pc, pi, pm))| {
-                let mut s = Sample::default();
-                s.time.wall_ns = wall;
-                s.time.uptime_cs = up;
-                s.cpu.total = total;
-                s.cpu.per_cpu = per_cpu;
-                s.kernel.ctxt = k[0];
-                s.kernel.processes = k[1];
-                s.kernel.intr = k[2];
-                s.kernel.procs_running = k[3];
-                s.kernel.procs_blocked = k[4];
-                s.load = load.map(|l| LoadAvg {
-                    load1_x100: l[0],
-                    load5_x100: l[1],
-                    load15_x100: l[2],
-                    runnable: l[3],
-                    tasks: l[4],
-                });
-                s.memory = memory;
-                s.swap = swap.map(|w| Swap {
-                    swap_total: w[0],
-                    swap_free: w[1],
-                    swap_cached: w[2],
-                    pswpin: w[3],
-                    pswpout: w[4],
-                });
-                s.disks = disks;
-                s.net = net;
-                s.pressure.cpu = pc;
-                s.pressure.io = pi;
-                s.pressure.memory = pm;
-                s
-            },
-        )
+    declared::arb_shape().prop_map(|s| s.sample())
 }
 
 proptest! {
