@@ -89,7 +89,11 @@ pub fn arb_shape() -> impl Strategy<Value = Shape> {
         .collect();
     (
         groups,
-        prop::collection::vec("[a-z]{1,8}[0-9]?", POOL as usize),
+        // Names as the kernel prints them, and empty or any text too.
+        prop::collection::vec(
+            "[a-z]{1,8}[0-9]?|[a-z0-9:/._@-]{0,15}|\\PC{0,6}",
+            POOL as usize,
+        ),
         prop::collection::vec(any::<u64>(), POOL as usize),
     )
         .prop_map(|(groups, names, facts)| Shape {
@@ -239,7 +243,9 @@ impl Shape {
             })
         }
         let cpus = self.items("cpu");
-        let mut per_cpu = vec![None; cpus.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0)];
+        // Offline CPUs after the last online one too.
+        let ncpu = cpus.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0);
+        let mut per_cpu = vec![None; ncpu.max(self.facts[0] as usize % (POOL as usize + 2))];
         for (id, values) in cpus {
             per_cpu[*id as usize] = Some(one(values));
         }
