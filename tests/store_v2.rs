@@ -82,8 +82,9 @@ proptest! {
 
 /// The generator of the round trip above covers the schema: over its cases, every group
 /// `GROUPS` declares is written (seen as a block of its id in the file), every group but
-/// those every sample has is also missing from some samples, and every group with items
-/// changes its item set from one sample to the next.
+/// those every sample has is also missing from some samples, every group with items
+/// changes its item set from one sample to the next, and every field is generated, each
+/// optional one absent too.
 #[test]
 fn the_round_trip_generates_every_declared_group() {
     use proptest::strategy::ValueTree;
@@ -95,6 +96,8 @@ fn the_round_trip_generates_every_declared_group() {
     let mut with = std::collections::BTreeMap::<u64, usize>::new();
     let mut without = std::collections::BTreeMap::<u64, usize>::new();
     let mut churn = std::collections::BTreeMap::<u64, usize>::new();
+    // Per group id and field: (stored values seen, absent values seen).
+    let mut fields = std::collections::BTreeMap::<(u64, usize), (usize, usize)>::new();
     for _ in 0..32 {
         let shapes = declared::arb_run(120)
             .new_tree(&mut runner)
@@ -112,6 +115,17 @@ fn the_round_trip_generates_every_declared_group() {
                 .filter(|(a, b)| a.is_some() && b.is_some() && a != b)
                 .count();
             *churn.entry(u64::from(g.id)).or_default() += changed;
+            let items = shapes.iter().flat_map(|s| s.groups[i].iter().flatten());
+            for (_, values) in items {
+                for (f, v) in values.iter().enumerate() {
+                    let seen = fields.entry((u64::from(g.id), f)).or_default();
+                    if v.is_some() {
+                        seen.0 += 1;
+                    } else {
+                        seen.1 += 1;
+                    }
+                }
+            }
         }
         let samples: Vec<Sample> = shapes.iter().map(declared::Shape::sample).collect();
         let _ = std::fs::remove_file(&path);
@@ -144,6 +158,18 @@ fn the_round_trip_generates_every_declared_group() {
                 "group {} (id {id}) is never absent",
                 g.name
             );
+        }
+        for (f, field) in g.fields.iter().enumerate() {
+            let (some, none) = fields.get(&(id, f)).copied().unwrap_or_default();
+            assert!(some > 0, "field {}.{} is never stored", g.name, field.name);
+            if field.optional {
+                assert!(
+                    none > 0,
+                    "optional field {}.{} is never absent",
+                    g.name,
+                    field.name
+                );
+            }
         }
         if g.item.is_some() {
             assert!(
