@@ -56,6 +56,7 @@ proptest! {
     fn samples_with_churn_round_trip(
         shapes in declared::arb_run(120),
         reopen in prop::collection::vec(any::<bool>(), 0..120),
+        frame_bytes in prop_oneof![1usize..512, 512usize..8192],
     ) {
         let samples: Vec<Sample> = shapes.iter().map(declared::Shape::sample).collect();
         let dir = tempfile::tempdir().unwrap();
@@ -70,8 +71,9 @@ proptest! {
         let packed = store::parse_log(&path, &store::pack(&raw).unwrap()).unwrap();
         prop_assert!(packed.damage.is_clean(), "{:?}", packed.damage);
         prop_assert_eq!(samples_of(&packed), samples.clone());
-        // And compressed in frames small enough that a run has several, each re-keyed.
-        let z = store::compress_frames_of(&raw, 2048).unwrap();
+        // And compressed in frames small enough that a run has several (down to a sample
+        // each), each re-keyed.
+        let z = store::compress_frames_of(&raw, frame_bytes).unwrap();
         let zpath = dir.path().join(store::compressed_name(day, 0));
         std::fs::write(&zpath, z).unwrap();
         let zlog = store::read_log(&zpath).unwrap();
