@@ -103,11 +103,12 @@ pub fn arb_shape() -> impl Strategy<Value = Shape> {
         })
 }
 
-/// What can happen to a sample's groups from one sample to the next, for group `GROUPS[i]`
-/// (`i` taken modulo the number of groups).
+/// What can happen to a sample's groups from one sample to the next; `i` is a group's
+/// place in `GROUPS`, an item's place `k` and a field's `f` are taken modulo their counts.
 #[derive(Debug, Clone)]
 pub enum Change {
-    /// Counters move: field `f` of every item moves when bit `f % 64` of the mask is set.
+    /// Numbers move (counters up, levels down a little): field `f` of every item when bit
+    /// `f % 64` of the mask is set.
     Tick(u64, u64),
     /// The group goes.
     Goes(usize),
