@@ -434,11 +434,24 @@ fn rsadc_under_the_units_sandbox_records_what_it_records_outside_it() {
     }
     let unit = read("packaging/systemd/rsadc.service");
     let (flags, mounts, setpriv) = sandbox(&unit);
-    let out =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("unit-{}", std::process::id()));
+    // Outside /tmp, /home and /root, which the test mounts over (a checkout, and so
+    // rsadc and the target directory, may well be under one of them): the logs and a
+    // copy of rsadc.
+    std::fs::create_dir_all("/var/tmp").unwrap();
+    let out = PathBuf::from("/var/tmp").join(format!("rsar-unit-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
+    /// Removes the directory however the test ends.
+    struct Removed(PathBuf);
+    impl Drop for Removed {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _removed = Removed(out.clone());
+    let rsadc = out.join("rsadc");
+    std::fs::copy(common::rsadc_bin(), &rsadc).unwrap();
     // Another user's process: its /proc/PID/io is mode 0400.
     let mut other = std::process::Command::new("setpriv")
         .args([
@@ -476,7 +489,7 @@ exec unshare {} -- sh -c \"$UNIT\"",
             "-c",
             &machine,
         ])
-        .env("RSADC", common::rsadc_bin())
+        .env("RSADC", &rsadc)
         .env("OUT", &out)
         .env("UNIT", &in_unit)
         .output()
@@ -487,7 +500,6 @@ exec unshare {} -- sh -c \"$UNIT\"",
     assert!(run.status.success(), "{in_unit}\n{stderr}");
     let host = observed(&out.join("host.rsar"), other.id());
     let sandboxed = observed(&out.join("unit.rsar"), other.id());
-    let _ = std::fs::remove_dir_all(&out);
     assert!(host.interfaces.len() > 1, "{host:?}");
     assert!(host.others_io_read, "{host:?}");
     assert!(
