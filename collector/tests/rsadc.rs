@@ -557,7 +557,18 @@ fn comment_and_boot_reach_the_log_while_the_collector_runs() {
     ));
     let socket = d.path().join("rsadc.sock");
     let today = || store::list_days(d.path()).unwrap().pop().map(|(_, p, _)| p);
-    let count = || today().map_or(0, |p| samples(&p).len());
+    // The file exists a moment before its header is written: no sample yet then (the
+    // log is read whole, and checked, once the collector has stopped).
+    let count = || {
+        today()
+            .and_then(|p| store::read_log(&p).ok())
+            .map_or(0, |log| {
+                log.records
+                    .iter()
+                    .filter(|(_, r)| matches!(r, Record::Sample(_)))
+                    .count()
+            })
+    };
     let wait_for = |what: &str, done: &dyn Fn() -> bool| {
         for _ in 0..300 {
             if done() {
