@@ -234,6 +234,48 @@ fn meminfo_of_a_6_18_kernel() {
     assert_eq!(s.swap_total, 0, "the capture machine has no swap");
 }
 
+/// Every field the schema declares as read from a /proc/meminfo line (its `source` and
+/// `key`) is filled from that line and no other: a field added to `Memory` or `Swap` is
+/// parsed without a second list to keep in step.
+#[test]
+fn meminfo_fills_each_declared_field_from_its_key_line() {
+    use rsar::sample::{Field, Group, Memory, Swap};
+    fn declared(fields: &[Field], next: &mut u64, text: &mut String) -> Vec<Option<u64>> {
+        fields
+            .iter()
+            .map(|f| match f.key {
+                Some(key) if f.source == "/proc/meminfo" => {
+                    // Falling values: SwapTotal (declared first) stays above SwapFree.
+                    *next -= 1;
+                    text.push_str(&format!("{key}:{:>12} kB\n", *next));
+                    Some(*next)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+    let (mut next, mut text) = (10_000, String::from("Unrelated:  7 kB\n"));
+    let memory = declared(Memory::FIELDS, &mut next, &mut text);
+    let swap = declared(Swap::FIELDS, &mut next, &mut text);
+    assert!(memory[0].is_some() && swap.iter().filter(|v| v.is_some()).count() == 3);
+    let (m, s) = parse_meminfo(text.as_bytes()).unwrap();
+    fn raw(g: &impl Group) -> Vec<Option<u64>> {
+        let mut v = Vec::new();
+        g.raw_values(&mut |x| v.push(x));
+        v
+    }
+    let or_zero = |declared: Vec<Option<u64>>, fields: &[Field]| -> Vec<Option<u64>> {
+        // A required field without a line reads as 0.
+        declared
+            .into_iter()
+            .zip(fields)
+            .map(|(v, f)| if f.optional { v } else { Some(v.unwrap_or(0)) })
+            .collect()
+    };
+    assert_eq!(raw(&m), or_zero(memory, Memory::FIELDS), "{text}");
+    assert_eq!(raw(&s), or_zero(swap, Swap::FIELDS), "{text}");
+}
+
 #[test]
 fn vmstat_sums_the_scan_and_steal_families() {
     let text = b"pgpgin 100\npgpgout 200\npswpin 3\npswpout 4\npgfault 5\npgmajfault 6\n\
