@@ -49,6 +49,28 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+/// The position in `fields` (a group's `FIELDS`) of the field named `name`. In a constant
+/// it is worked out when building, so code that picks fields by name costs nothing when
+/// it runs.
+pub const fn field_position(fields: &[Field], name: &str) -> Option<usize> {
+    let name = name.as_bytes();
+    let mut i = 0;
+    while i < fields.len() {
+        let field = fields[i].name.as_bytes();
+        if field.len() == name.len() {
+            let mut j = 0;
+            while j < name.len() && field[j] == name[j] {
+                j += 1;
+            }
+            if j == name.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A field's Rust type as a stored number: `None` is an absent optional field.
 pub trait FieldValue: Sized {
     const OPTIONAL: bool;

@@ -6,7 +6,7 @@
 //! fails the whole file when one field it expects is missing (lxcfs omits several).
 
 use super::{fields, lines, parse_u64, ParseError};
-use crate::sample::{Field, Group, Memory, Swap};
+use crate::sample::{field_position, Field, Group, Memory, Swap};
 
 /// The file the `Memory` and `Swap` fields read here declare as their source; a field
 /// with another source (`Swap`'s /proc/vmstat counters) is not looked for in it.
@@ -24,26 +24,11 @@ fn field_for(group: &[Field], key: &[u8]) -> Option<usize> {
     (group[i].source == SOURCE).then_some(i)
 }
 
-/// The position of the field `name` in `group`; a compile-time error when there is none.
-const fn position(group: &[Field], name: &str) -> usize {
-    let mut i = 0;
-    while i < group.len() {
-        let (a, b) = (group[i].name.as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return i;
-            }
-        }
-        i += 1;
-    }
-    panic!("no such field")
-}
-
-const MEM_TOTAL: usize = position(Memory::FIELDS, "mem_total");
+/// Where `mem_total` is in `Memory::FIELDS`: the one line a meminfo must have.
+const MEM_TOTAL: usize = match field_position(Memory::FIELDS, "mem_total") {
+    Some(i) => i,
+    None => panic!("Memory declares no mem_total"),
+};
 
 /// Parse /proc/meminfo into memory levels and swap levels (kB). Each line is matched to
 /// the field that declares its name as `key` in the schema. The swap traffic counters
