@@ -6,7 +6,7 @@
 //! counters are recorded is one entry here (and a `Table` name).
 
 use super::{CpuList, SarVersion, Selection, Table};
-use crate::sample::Group;
+use crate::sample::{field_position, Group, Snmp6Counters, SnmpCounters};
 use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
 use std::ops::Range;
 
@@ -1144,7 +1144,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("ip_in_receives", "ip_frag_creates") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetEip,
@@ -1158,7 +1165,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("ip_in_hdr_errors", "ip_frag_fails") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetIcmp,
@@ -1172,7 +1186,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("icmp_in_msgs", "icmp_out_addr_mask_reps") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetEicmp,
@@ -1186,7 +1207,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("icmp_in_errors", "icmp_out_redirects") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetTcp,
@@ -1200,7 +1228,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("tcp_active_opens", "tcp_out_segs") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetEtcp,
@@ -1217,7 +1252,14 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("tcp_attempt_fails", "tcp_out_rsts") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetUdp,
@@ -1231,7 +1273,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.held.snmp, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp,
+                const { fields::<SnmpCounters>("udp_in_datagrams", "udp_in_errors") },
+                s.held.snmp,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetSock6,
@@ -1264,7 +1313,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.held.snmp6, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp6,
+                const { fields::<Snmp6Counters>("ip6_in_receives", "ip6_frag_creates") },
+                s.held.snmp6,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetEip6,
@@ -1278,7 +1334,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.held.snmp6, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp6,
+                const { fields::<Snmp6Counters>("ip6_in_hdr_errors", "ip6_in_truncated_pkts") },
+                s.held.snmp6,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetIcmp6,
@@ -1292,7 +1355,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.held.snmp6, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp6,
+                const { fields::<Snmp6Counters>("icmp6_in_msgs", "icmp6_out_neighbor_advertisements") },
+                s.held.snmp6,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetEicmp6,
@@ -1306,7 +1376,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.held.snmp6, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp6,
+                const { fields::<Snmp6Counters>("icmp6_in_errors", "icmp6_out_pkt_too_bigs") },
+                s.held.snmp6,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetUdp6,
@@ -1320,7 +1397,14 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.held.snmp6, out),
+        values: |_, s, out| {
+            counter_rates(
+                &s.snmp6,
+                const { fields::<Snmp6Counters>("udp6_in_datagrams", "udp6_in_errors") },
+                s.held.snmp6,
+                out,
+            )
+        },
     },
     Report {
         table: Table::NetSoft,
@@ -1451,6 +1535,18 @@ pub static REPORTS: &[Report] = &[
 /// A count over `seconds` (a group's `IntervalStats::held` seconds), per second.
 fn per_second(count: u64, seconds: f64) -> f64 {
     count as f64 / seconds
+}
+
+/// The positions in `T::FIELDS` of the fields `first` to `last`, which a report shows in
+/// this order; a name `T` does not declare, or the two in the wrong order, fails the build.
+const fn fields<T: Group>(first: &str, last: &str) -> Range<usize> {
+    match (
+        field_position(T::FIELDS, first),
+        field_position(T::FIELDS, last),
+    ) {
+        (Some(a), Some(b)) if a <= b => a..b + 1,
+        _ => panic!("a report's fields are not a run of its group's"),
+    }
 }
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
@@ -1680,6 +1776,54 @@ mod tests {
         fs_values(&s, false, &mut rows);
         let (_, v) = rows.iter().next().unwrap();
         assert_eq!((v[0], v[1]), (1000.5, 21594.5));
+    }
+
+    /// The /proc/net/snmp and snmp6 reports pick their fields by name: each column shows
+    /// a field whose unit, per second, is the column's, and each field is shown by one
+    /// column of one report. Field i holds i + 1 over one second, so a value tells which
+    /// field it came from.
+    #[test]
+    fn snmp_columns_show_each_field_once_in_its_unit() {
+        fn numbered<T: Group>() -> T {
+            let raw: Vec<Option<u64>> = (1..=T::FIELDS.len() as u64).map(Some).collect();
+            let mut t = T::default();
+            t.set_raw_values(&raw).unwrap();
+            t
+        }
+        fn check<T: Group>(source: &str, s: &IntervalStats) {
+            for version in [SarVersion::V12_6, SarVersion::V12_7_8] {
+                let sel = Selection {
+                    sar_version: version,
+                    ..Selection::default()
+                };
+                let mut shown = vec![0; T::FIELDS.len()];
+                for r in REPORTS.iter().filter(|r| r.source == Some(source)) {
+                    let mut rows = Rows::default();
+                    (r.values)(&sel, s, &mut rows);
+                    let (_, values) = rows.iter().next().unwrap();
+                    let columns = (r.columns)(&sel);
+                    assert_eq!(values.len(), columns.len(), "{}", r.name);
+                    for (v, c) in values.iter().zip(columns) {
+                        let f = &T::FIELDS[*v as usize - 1];
+                        assert_eq!(c.unit, format!("{}/s", f.unit), "{} {}", r.name, f.name);
+                        shown[*v as usize - 1] += 1;
+                    }
+                }
+                assert_eq!(shown, vec![1; T::FIELDS.len()], "{source}");
+            }
+        }
+        let s = IntervalStats {
+            snmp: Some(numbered::<SnmpCounters>()),
+            snmp6: Some(numbered::<Snmp6Counters>()),
+            held: crate::stats::HeldSeconds {
+                snmp: 1.0,
+                snmp6: 1.0,
+                ..Default::default()
+            },
+            ..IntervalStats::default()
+        };
+        check::<SnmpCounters>("/proc/net/snmp", &s);
+        check::<Snmp6Counters>("/proc/net/snmp6", &s);
     }
 
     #[test]
