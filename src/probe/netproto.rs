@@ -9,10 +9,44 @@
 
 use super::{fields, lines, parse_u64, ParseError};
 use crate::sample::{
-    Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, SNMP6_NAMES,
-    SNMP_NAMES,
+    Field, Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, SNMP6_NAMES,
 };
 use std::ops::Range;
+
+/// Each `SnmpCounters` field's `(section, column)` in /proc/net/snmp, in `FIELDS` order,
+/// from the key the field declares (`Ip_InReceives`).
+const SNMP_NAMES: [(&str, &str); SnmpCounters::FIELDS.len()] =
+    section_and_column(SnmpCounters::FIELDS);
+
+/// Split each field's key at its first `_` into section and column; a field without
+/// such a key fails the build.
+const fn section_and_column<const N: usize>(
+    group: &'static [Field],
+) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
+    let mut i = 0;
+    while i < N {
+        let Some(key) = group[i].key else {
+            panic!("a /proc/net/snmp field without a key")
+        };
+        let key = key.as_bytes();
+        let mut at = 0;
+        while at < key.len() && key[at] != b'_' {
+            at += 1;
+        }
+        if at == 0 || at + 1 >= key.len() {
+            panic!("a /proc/net/snmp key not of the form Section_Column");
+        }
+        let (section, column) = key.split_at(at);
+        let column = column.split_at(1).1;
+        out[i] = match (std::str::from_utf8(section), std::str::from_utf8(column)) {
+            (Ok(s), Ok(c)) => (s, c),
+            _ => panic!("a key split inside a character"),
+        };
+        i += 1;
+    }
+    out
+}
 
 /// Set a group's fields from values found by name (`None`: not found, read as 0).
 fn group_from<T: Group>(raw: &[Option<u64>]) -> Result<T, ParseError> {
