@@ -589,6 +589,56 @@ fn serial_driver_of_this_vm() {
     assert!(v[0].tx > 0);
 }
 
+/// Every /proc/net/snmp and snmp6 counter the schema declares is read from the name its
+/// `key` gives (`Tcp_InSegs`: the `InSegs` column of the `Tcp` lines; `Ip6_InReceives`:
+/// the `Ip6InReceives` line), each with its own value.
+#[test]
+fn snmp_fills_each_declared_field_from_its_key() {
+    use rsar::sample::{Group, Snmp6Counters, SnmpCounters};
+    fn raw(g: &impl Group) -> Vec<Option<u64>> {
+        let mut v = Vec::new();
+        g.raw_values(&mut |x| v.push(x));
+        v
+    }
+    let keys = |fields: &[rsar::sample::Field]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|f| {
+                let (s, c) = f.key.unwrap().split_once('_').unwrap();
+                (s.to_string(), c.to_string())
+            })
+            .collect()
+    };
+    let v4 = keys(SnmpCounters::FIELDS);
+    let mut text = String::from("Unrelated: Foo\nUnrelated: 7\n");
+    let mut sections: Vec<&str> = v4.iter().map(|(s, _)| s.as_str()).collect();
+    sections.dedup();
+    for section in sections {
+        // Columns in reverse, so the values do not follow the declaration's order.
+        let at: Vec<usize> = (0..v4.len())
+            .rev()
+            .filter(|&i| v4[i].0 == section)
+            .collect();
+        let names: Vec<&str> = at.iter().map(|&i| v4[i].1.as_str()).collect();
+        let values: Vec<String> = at.iter().map(|i| (100 + i).to_string()).collect();
+        text += &format!(
+            "{section}: {}\n{section}: {}\n",
+            names.join(" "),
+            values.join(" ")
+        );
+    }
+    let want: Vec<Option<u64>> = (0..v4.len()).map(|i| Some(100 + i as u64)).collect();
+    assert_eq!(raw(&parse_snmp(text.as_bytes()).unwrap()), want, "{text}");
+
+    let v6 = keys(Snmp6Counters::FIELDS);
+    let text: String = (0..v6.len())
+        .rev()
+        .map(|i| format!("{}{} {}\n", v6[i].0, v6[i].1, 100 + i))
+        .collect();
+    let want: Vec<Option<u64>> = (0..v6.len()).map(|i| Some(100 + i as u64)).collect();
+    assert_eq!(raw(&parse_snmp6(text.as_bytes()).unwrap()), want, "{text}");
+}
+
 #[test]
 fn snmp6_of_this_kernel() {
     let s = parse_snmp6(&fixture("vm-6.18/t0/proc/net/snmp6")).unwrap();
