@@ -14,6 +14,8 @@
 //! Fields that older kernels lack are `Option`; a source that is missing altogether (no
 //! PSI, no swap) leaves its group `None` or empty.
 
+use std::ops::Range;
+
 /// Whether a field counts events since boot (rates come from its differences) or is a
 /// level at the moment of the sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +71,15 @@ pub const fn field_position(fields: &[Field], name: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The positions of the fields `first` to `last` of `fields`; in a constant, a name the
+/// group does not declare, or the two in the wrong order, fails the build.
+pub const fn field_run(fields: &[Field], first: &str, last: &str) -> Range<usize> {
+    match (field_position(fields, first), field_position(fields, last)) {
+        (Some(a), Some(b)) if a <= b => a..b + 1,
+        _ => panic!("no run of fields from the first name to the last"),
+    }
 }
 
 /// A field's Rust type as a stored number: `None` is an absent optional field.
@@ -767,6 +778,19 @@ group! {
     }
 }
 
+/// The runs of fields that sar shows as one report each (`-n IP` … `-n UDP`) and
+/// sysstat's files keep as one activity each.
+impl SnmpCounters {
+    pub const IP: Range<usize> = field_run(Self::FIELDS, "ip_in_receives", "ip_frag_creates");
+    pub const EIP: Range<usize> = field_run(Self::FIELDS, "ip_in_hdr_errors", "ip_frag_fails");
+    pub const ICMP: Range<usize> =
+        field_run(Self::FIELDS, "icmp_in_msgs", "icmp_out_addr_mask_reps");
+    pub const EICMP: Range<usize> = field_run(Self::FIELDS, "icmp_in_errors", "icmp_out_redirects");
+    pub const TCP: Range<usize> = field_run(Self::FIELDS, "tcp_active_opens", "tcp_out_segs");
+    pub const ETCP: Range<usize> = field_run(Self::FIELDS, "tcp_attempt_fails", "tcp_out_rsts");
+    pub const UDP: Range<usize> = field_run(Self::FIELDS, "udp_in_datagrams", "udp_in_errors");
+}
+
 group! {
     /// /proc/net/sockstat: sockets in use now (`-n SOCK`). Lines are found by their
     /// protocol and values by their names, so the `mem` values older kernels lack (and
@@ -1041,6 +1065,22 @@ group! {
         /// Udp6InErrors.
         pub udp6_in_errors: u64 [Counter, "datagrams", key = "Udp6_InErrors"],
     }
+}
+
+/// The runs of fields that sar shows as one report each (`-n IP6` … `-n UDP6`) and
+/// sysstat's files keep as one activity each.
+impl Snmp6Counters {
+    pub const IP6: Range<usize> = field_run(Self::FIELDS, "ip6_in_receives", "ip6_frag_creates");
+    pub const EIP6: Range<usize> =
+        field_run(Self::FIELDS, "ip6_in_hdr_errors", "ip6_in_truncated_pkts");
+    pub const ICMP6: Range<usize> = field_run(
+        Self::FIELDS,
+        "icmp6_in_msgs",
+        "icmp6_out_neighbor_advertisements",
+    );
+    pub const EICMP6: Range<usize> =
+        field_run(Self::FIELDS, "icmp6_in_errors", "icmp6_out_pkt_too_bigs");
+    pub const UDP6: Range<usize> = field_run(Self::FIELDS, "udp6_in_datagrams", "udp6_in_errors");
 }
 
 group! {

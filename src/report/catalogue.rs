@@ -6,7 +6,7 @@
 //! counters are recorded is one entry here (and a `Table` name).
 
 use super::{CpuList, SarVersion, Selection, Table};
-use crate::sample::{field_position, Group, Snmp6Counters, SnmpCounters};
+use crate::sample::{Group, Snmp6Counters, SnmpCounters};
 use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
 use std::ops::Range;
 
@@ -1144,14 +1144,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("ip_in_receives", "ip_frag_creates") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEip,
@@ -1165,14 +1158,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("ip_in_hdr_errors", "ip_frag_fails") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, s.held.snmp, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1186,14 +1172,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("icmp_in_msgs", "icmp_out_addr_mask_reps") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1207,14 +1186,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("icmp_in_errors", "icmp_out_redirects") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, s.held.snmp, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1228,14 +1200,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("tcp_active_opens", "tcp_out_segs") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1252,14 +1217,7 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("tcp_attempt_fails", "tcp_out_rsts") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, s.held.snmp, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1273,14 +1231,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp,
-                const { fields::<SnmpCounters>("udp_in_datagrams", "udp_in_errors") },
-                s.held.snmp,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, s.held.snmp, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1313,14 +1264,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp6,
-                const { fields::<Snmp6Counters>("ip6_in_receives", "ip6_frag_creates") },
-                s.held.snmp6,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1334,14 +1278,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp6,
-                const { fields::<Snmp6Counters>("ip6_in_hdr_errors", "ip6_in_truncated_pkts") },
-                s.held.snmp6,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1355,14 +1292,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp6,
-                const { fields::<Snmp6Counters>("icmp6_in_msgs", "icmp6_out_neighbor_advertisements") },
-                s.held.snmp6,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1376,14 +1306,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp6,
-                const { fields::<Snmp6Counters>("icmp6_in_errors", "icmp6_out_pkt_too_bigs") },
-                s.held.snmp6,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1397,14 +1320,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| {
-            counter_rates(
-                &s.snmp6,
-                const { fields::<Snmp6Counters>("udp6_in_datagrams", "udp6_in_errors") },
-                s.held.snmp6,
-                out,
-            )
-        },
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1535,18 +1451,6 @@ pub static REPORTS: &[Report] = &[
 /// A count over `seconds` (a group's `IntervalStats::held` seconds), per second.
 fn per_second(count: u64, seconds: f64) -> f64 {
     count as f64 / seconds
-}
-
-/// The positions in `T::FIELDS` of the fields `first` to `last`, which a report shows in
-/// this order; a name `T` does not declare, or the two in the wrong order, fails the build.
-const fn fields<T: Group>(first: &str, last: &str) -> Range<usize> {
-    match (
-        field_position(T::FIELDS, first),
-        field_position(T::FIELDS, last),
-    ) {
-        (Some(a), Some(b)) if a <= b => a..b + 1,
-        _ => panic!("a report's fields are not a run of its group's"),
-    }
 }
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
