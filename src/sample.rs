@@ -14,6 +14,8 @@
 //! Fields that older kernels lack are `Option`; a source that is missing altogether (no
 //! PSI, no swap) leaves its group `None` or empty.
 
+use std::ops::Range;
+
 /// Whether a field counts events since boot (rates come from its differences) or is a
 /// level at the moment of the sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +49,37 @@ pub struct Field {
     pub key: Option<&'static str>,
     /// The field's documentation.
     pub doc: &'static str,
+}
+
+/// The position in `fields` (a group's `FIELDS`) of the field named `name`. In a constant
+/// it is worked out when building, so code that picks fields by name costs nothing when
+/// it runs.
+pub const fn field_position(fields: &[Field], name: &str) -> Option<usize> {
+    let name = name.as_bytes();
+    let mut i = 0;
+    while i < fields.len() {
+        let field = fields[i].name.as_bytes();
+        if field.len() == name.len() {
+            let mut j = 0;
+            while j < name.len() && field[j] == name[j] {
+                j += 1;
+            }
+            if j == name.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The positions of the fields `first` to `last` of `fields`; in a constant, a name the
+/// group does not declare, or the two in the wrong order, fails the build.
+pub const fn field_run(fields: &[Field], first: &str, last: &str) -> Range<usize> {
+    match (field_position(fields, first), field_position(fields, last)) {
+        (Some(a), Some(b)) if a <= b => a..b + 1,
+        _ => panic!("no run of fields from the first name to the last"),
+    }
 }
 
 /// A field's Rust type as a stored number: `None` is an absent optional field.
@@ -745,65 +778,18 @@ group! {
     }
 }
 
-/// The kernel's name of each `SnmpCounters` field, as `(section, column)`, in `FIELDS`
-/// order.
-pub const SNMP_NAMES: [(&str, &str); 55] = [
-    ("Ip", "InReceives"),
-    ("Ip", "ForwDatagrams"),
-    ("Ip", "InDelivers"),
-    ("Ip", "OutRequests"),
-    ("Ip", "ReasmReqds"),
-    ("Ip", "ReasmOKs"),
-    ("Ip", "FragOKs"),
-    ("Ip", "FragCreates"),
-    ("Ip", "InHdrErrors"),
-    ("Ip", "InAddrErrors"),
-    ("Ip", "InUnknownProtos"),
-    ("Ip", "InDiscards"),
-    ("Ip", "OutDiscards"),
-    ("Ip", "OutNoRoutes"),
-    ("Ip", "ReasmFails"),
-    ("Ip", "FragFails"),
-    ("Icmp", "InMsgs"),
-    ("Icmp", "OutMsgs"),
-    ("Icmp", "InEchos"),
-    ("Icmp", "InEchoReps"),
-    ("Icmp", "OutEchos"),
-    ("Icmp", "OutEchoReps"),
-    ("Icmp", "InTimestamps"),
-    ("Icmp", "InTimestampReps"),
-    ("Icmp", "OutTimestamps"),
-    ("Icmp", "OutTimestampReps"),
-    ("Icmp", "InAddrMasks"),
-    ("Icmp", "InAddrMaskReps"),
-    ("Icmp", "OutAddrMasks"),
-    ("Icmp", "OutAddrMaskReps"),
-    ("Icmp", "InErrors"),
-    ("Icmp", "OutErrors"),
-    ("Icmp", "InDestUnreachs"),
-    ("Icmp", "OutDestUnreachs"),
-    ("Icmp", "InTimeExcds"),
-    ("Icmp", "OutTimeExcds"),
-    ("Icmp", "InParmProbs"),
-    ("Icmp", "OutParmProbs"),
-    ("Icmp", "InSrcQuenchs"),
-    ("Icmp", "OutSrcQuenchs"),
-    ("Icmp", "InRedirects"),
-    ("Icmp", "OutRedirects"),
-    ("Tcp", "ActiveOpens"),
-    ("Tcp", "PassiveOpens"),
-    ("Tcp", "InSegs"),
-    ("Tcp", "OutSegs"),
-    ("Tcp", "AttemptFails"),
-    ("Tcp", "EstabResets"),
-    ("Tcp", "RetransSegs"),
-    ("Tcp", "InErrs"),
-    ("Tcp", "OutRsts"),
-    ("Udp", "InDatagrams"),
-    ("Udp", "OutDatagrams"),
-    ("Udp", "NoPorts"),
-    ("Udp", "InErrors"),
-];
+/// The runs of fields that sar shows as one report each (`-n IP` … `-n UDP`) and
+/// sysstat's files keep as one activity each.
+impl SnmpCounters {
+    pub const IP: Range<usize> = field_run(Self::FIELDS, "ip_in_receives", "ip_frag_creates");
+    pub const EIP: Range<usize> = field_run(Self::FIELDS, "ip_in_hdr_errors", "ip_frag_fails");
+    pub const ICMP: Range<usize> =
+        field_run(Self::FIELDS, "icmp_in_msgs", "icmp_out_addr_mask_reps");
+    pub const EICMP: Range<usize> = field_run(Self::FIELDS, "icmp_in_errors", "icmp_out_redirects");
+    pub const TCP: Range<usize> = field_run(Self::FIELDS, "tcp_active_opens", "tcp_out_segs");
+    pub const ETCP: Range<usize> = field_run(Self::FIELDS, "tcp_attempt_fails", "tcp_out_rsts");
+    pub const UDP: Range<usize> = field_run(Self::FIELDS, "udp_in_datagrams", "udp_in_errors");
+}
 
 group! {
     /// /proc/net/sockstat: sockets in use now (`-n SOCK`). Lines are found by their
@@ -1081,62 +1067,21 @@ group! {
     }
 }
 
-/// The kernel's name of each `Snmp6Counters` field, in `FIELDS` order.
-pub const SNMP6_NAMES: [&str; 53] = [
-    "Ip6InReceives",
-    "Ip6OutForwDatagrams",
-    "Ip6InDelivers",
-    "Ip6OutRequests",
-    "Ip6ReasmReqds",
-    "Ip6ReasmOKs",
-    "Ip6InMcastPkts",
-    "Ip6OutMcastPkts",
-    "Ip6FragOKs",
-    "Ip6FragCreates",
-    "Ip6InHdrErrors",
-    "Ip6InAddrErrors",
-    "Ip6InUnknownProtos",
-    "Ip6InTooBigErrors",
-    "Ip6InDiscards",
-    "Ip6OutDiscards",
-    "Ip6InNoRoutes",
-    "Ip6OutNoRoutes",
-    "Ip6ReasmFails",
-    "Ip6FragFails",
-    "Ip6InTruncatedPkts",
-    "Icmp6InMsgs",
-    "Icmp6OutMsgs",
-    "Icmp6InEchos",
-    "Icmp6InEchoReplies",
-    "Icmp6OutEchoReplies",
-    "Icmp6InGroupMembQueries",
-    "Icmp6InGroupMembResponses",
-    "Icmp6OutGroupMembResponses",
-    "Icmp6InGroupMembReductions",
-    "Icmp6OutGroupMembReductions",
-    "Icmp6InRouterSolicits",
-    "Icmp6OutRouterSolicits",
-    "Icmp6InRouterAdvertisements",
-    "Icmp6InNeighborSolicits",
-    "Icmp6OutNeighborSolicits",
-    "Icmp6InNeighborAdvertisements",
-    "Icmp6OutNeighborAdvertisements",
-    "Icmp6InErrors",
-    "Icmp6InDestUnreachs",
-    "Icmp6OutDestUnreachs",
-    "Icmp6InTimeExcds",
-    "Icmp6OutTimeExcds",
-    "Icmp6InParmProblems",
-    "Icmp6OutParmProblems",
-    "Icmp6InRedirects",
-    "Icmp6OutRedirects",
-    "Icmp6InPktTooBigs",
-    "Icmp6OutPktTooBigs",
-    "Udp6InDatagrams",
-    "Udp6OutDatagrams",
-    "Udp6NoPorts",
-    "Udp6InErrors",
-];
+/// The runs of fields that sar shows as one report each (`-n IP6` … `-n UDP6`) and
+/// sysstat's files keep as one activity each.
+impl Snmp6Counters {
+    pub const IP6: Range<usize> = field_run(Self::FIELDS, "ip6_in_receives", "ip6_frag_creates");
+    pub const EIP6: Range<usize> =
+        field_run(Self::FIELDS, "ip6_in_hdr_errors", "ip6_in_truncated_pkts");
+    pub const ICMP6: Range<usize> = field_run(
+        Self::FIELDS,
+        "icmp6_in_msgs",
+        "icmp6_out_neighbor_advertisements",
+    );
+    pub const EICMP6: Range<usize> =
+        field_run(Self::FIELDS, "icmp6_in_errors", "icmp6_out_pkt_too_bigs");
+    pub const UDP6: Range<usize> = field_run(Self::FIELDS, "udp6_in_datagrams", "udp6_in_errors");
+}
 
 group! {
     /// /proc/net/sockstat6: IPv6 sockets in use now (`-n SOCK6`). Absent without IPv6.

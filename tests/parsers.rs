@@ -234,6 +234,48 @@ fn meminfo_of_a_6_18_kernel() {
     assert_eq!(s.swap_total, 0, "the capture machine has no swap");
 }
 
+/// Every field the schema declares as read from a /proc/meminfo line (its `source` and
+/// `key`) is filled from that line and no other: a field added to `Memory` or `Swap` is
+/// parsed without a second list to keep in step.
+#[test]
+fn meminfo_fills_each_declared_field_from_its_key_line() {
+    use rsar::sample::{Field, Group, Memory, Swap};
+    fn declared(fields: &[Field], next: &mut u64, text: &mut String) -> Vec<Option<u64>> {
+        fields
+            .iter()
+            .map(|f| match f.key {
+                Some(key) if f.source == "/proc/meminfo" => {
+                    // Falling values: SwapTotal (declared first) stays above SwapFree.
+                    *next -= 1;
+                    text.push_str(&format!("{key}:{:>12} kB\n", *next));
+                    Some(*next)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+    let (mut next, mut text) = (10_000, String::from("Unrelated:  7 kB\n"));
+    let memory = declared(Memory::FIELDS, &mut next, &mut text);
+    let swap = declared(Swap::FIELDS, &mut next, &mut text);
+    assert!(memory[0].is_some() && swap.iter().filter(|v| v.is_some()).count() == 3);
+    let (m, s) = parse_meminfo(text.as_bytes()).unwrap();
+    fn raw(g: &impl Group) -> Vec<Option<u64>> {
+        let mut v = Vec::new();
+        g.raw_values(&mut |x| v.push(x));
+        v
+    }
+    let or_zero = |declared: Vec<Option<u64>>, fields: &[Field]| -> Vec<Option<u64>> {
+        // A required field without a line reads as 0.
+        declared
+            .into_iter()
+            .zip(fields)
+            .map(|(v, f)| if f.optional { v } else { Some(v.unwrap_or(0)) })
+            .collect()
+    };
+    assert_eq!(raw(&m), or_zero(memory, Memory::FIELDS), "{text}");
+    assert_eq!(raw(&s), or_zero(swap, Swap::FIELDS), "{text}");
+}
+
 #[test]
 fn vmstat_sums_the_scan_and_steal_families() {
     let text = b"pgpgin 100\npgpgout 200\npswpin 3\npswpout 4\npgfault 5\npgmajfault 6\n\
@@ -545,6 +587,56 @@ fn serial_driver_of_this_vm() {
     assert_eq!(v.len(), 1);
     assert_eq!((v[0].line, v[0].rx), (0, 0));
     assert!(v[0].tx > 0);
+}
+
+/// Every /proc/net/snmp and snmp6 counter the schema declares is read from the name its
+/// `key` gives (`Tcp_InSegs`: the `InSegs` column of the `Tcp` lines; `Ip6_InReceives`:
+/// the `Ip6InReceives` line), each with its own value.
+#[test]
+fn snmp_fills_each_declared_field_from_its_key() {
+    use rsar::sample::{Group, Snmp6Counters, SnmpCounters};
+    fn raw(g: &impl Group) -> Vec<Option<u64>> {
+        let mut v = Vec::new();
+        g.raw_values(&mut |x| v.push(x));
+        v
+    }
+    let keys = |fields: &[rsar::sample::Field]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .map(|f| {
+                let (s, c) = f.key.unwrap().split_once('_').unwrap();
+                (s.to_string(), c.to_string())
+            })
+            .collect()
+    };
+    let v4 = keys(SnmpCounters::FIELDS);
+    let mut text = String::from("Unrelated: Foo\nUnrelated: 7\n");
+    let mut sections: Vec<&str> = v4.iter().map(|(s, _)| s.as_str()).collect();
+    sections.dedup();
+    for section in sections {
+        // Columns in reverse, so the values do not follow the declaration's order.
+        let at: Vec<usize> = (0..v4.len())
+            .rev()
+            .filter(|&i| v4[i].0 == section)
+            .collect();
+        let names: Vec<&str> = at.iter().map(|&i| v4[i].1.as_str()).collect();
+        let values: Vec<String> = at.iter().map(|i| (100 + i).to_string()).collect();
+        text += &format!(
+            "{section}: {}\n{section}: {}\n",
+            names.join(" "),
+            values.join(" ")
+        );
+    }
+    let want: Vec<Option<u64>> = (0..v4.len()).map(|i| Some(100 + i as u64)).collect();
+    assert_eq!(raw(&parse_snmp(text.as_bytes()).unwrap()), want, "{text}");
+
+    let v6 = keys(Snmp6Counters::FIELDS);
+    let text: String = (0..v6.len())
+        .rev()
+        .map(|i| format!("{}{} {}\n", v6[i].0, v6[i].1, 100 + i))
+        .collect();
+    let want: Vec<Option<u64>> = (0..v6.len()).map(|i| Some(100 + i as u64)).collect();
+    assert_eq!(raw(&parse_snmp6(text.as_bytes()).unwrap()), want, "{text}");
 }
 
 #[test]

@@ -538,7 +538,7 @@ fn made_up(
     procs: usize,
 ) -> rsar::tui::app::App {
     use rsar::report::Table;
-    use rsar::tui::model::{column, columns, DeviceRow, Point, Snapshot};
+    use rsar::tui::model::{column, columns, CpuShares, DeviceRow, MemLevels, Point, Snapshot};
     let row = |table: Table, name: &str, kb: f32| {
         let mut values = vec![0.0f32; columns(table).len()];
         let c = if table == Table::Disk {
@@ -555,8 +555,17 @@ fn made_up(
     let point = Point {
         end_ns: 1_763_719_203_000_000_000,
         seconds: 1.0,
-        cpu: [79.0, 21.0, 0.0, 0.0, 0.0, 0.0],
-        mem: [16e6, 8e6, 4e6, 8e6],
+        cpu: CpuShares {
+            user: 79.0,
+            nice: 21.0,
+            ..CpuShares::default()
+        },
+        mem: MemLevels {
+            total: 16e6,
+            used: 8e6,
+            cached: 4e6,
+            avail: 8e6,
+        },
         load1: 9.0,
     };
     let snap = Snapshot {
@@ -570,7 +579,12 @@ fn made_up(
             .iter()
             .map(|(n, kb)| row(Table::NetDev, n, *kb))
             .collect(),
-        mem: [16_000_000, 8_000_000, 4_000_000, 8_000_000, 0],
+        mem: MemLevels {
+            total: 16_000_000,
+            used: 8_000_000,
+            cached: 4_000_000,
+            avail: 8_000_000,
+        },
         ..Snapshot::default()
     };
     let mut app = App::new(Source::Live, test_host("b", cpus as u32));

@@ -6,41 +6,37 @@
 //! fails the whole file when one field it expects is missing (lxcfs omits several).
 
 use super::{fields, lines, parse_u64, ParseError};
-use crate::sample::{Memory, Swap};
+use crate::sample::{field_position, Field, Group, Memory, Swap};
 
-/// Parse /proc/meminfo into memory levels and swap levels (kB). The swap traffic counters
+/// The file the `Memory` and `Swap` fields read here declare as their source; a field
+/// with another source (`Swap`'s /proc/vmstat counters) is not looked for in it.
+const SOURCE: &str = "/proc/meminfo";
+
+/// The fields of `group` read from /proc/meminfo: the position in `FIELDS` of the one
+/// whose declared `key` is the line's name, if any.
+fn field_for(group: &[Field], key: &[u8]) -> Option<usize> {
+    // Most lines are none of ours: the first byte rules out nearly every key without a
+    // comparison of the whole name.
+    let i = group.iter().position(|f| {
+        f.key
+            .is_some_and(|k| k.as_bytes().first() == key.first() && k.as_bytes() == key)
+    })?;
+    (group[i].source == SOURCE).then_some(i)
+}
+
+/// Where `mem_total` is in `Memory::FIELDS`: the one line a meminfo must have.
+const MEM_TOTAL: usize = match field_position(Memory::FIELDS, "mem_total") {
+    Some(i) => i,
+    None => panic!("Memory declares no mem_total"),
+};
+
+/// Parse /proc/meminfo into memory levels and swap levels (kB). Each line is matched to
+/// the field that declares its name as `key` in the schema. The swap traffic counters
 /// (`pswpin`/`pswpout`) live in /proc/vmstat and are left 0 here. `MemTotal` is required;
 /// any other missing line reads as 0 (or `None` where older kernels lack it).
 pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
-    // The lines we keep, in this order; unknown ones are skipped before their number is
-    // parsed.
-    const KEYS: [&[u8]; 24] = [
-        b"MemTotal",
-        b"MemFree",
-        b"MemAvailable",
-        b"Buffers",
-        b"Cached",
-        b"SwapCached",
-        b"Active",
-        b"Inactive",
-        b"SwapTotal",
-        b"SwapFree",
-        b"Dirty",
-        b"AnonPages",
-        b"Shmem",
-        b"Slab",
-        b"KernelStack",
-        b"PageTables",
-        b"Committed_AS",
-        b"VmallocUsed",
-        b"HugePages_Total",
-        b"HugePages_Free",
-        b"HugePages_Rsvd",
-        b"HugePages_Surp",
-        b"Hugepagesize",
-        b"SReclaimable",
-    ];
-    let mut v: [Option<u64>; 24] = [None; 24];
+    let mut memory = [None; Memory::FIELDS.len()];
+    let mut swap = [None; Swap::FIELDS.len()];
     for line in lines(text) {
         let Some(colon) = memchr::memchr(b':', line) else {
             if line.trim_ascii().is_empty() {
@@ -52,51 +48,27 @@ pub fn parse_meminfo(text: &[u8]) -> Result<(Memory, Swap), ParseError> {
             )));
         };
         let key = &line[..colon];
-        // Most lines are none of ours: the first byte rules out nearly every key without
-        // a comparison of the whole name.
-        let Some(i) = KEYS
-            .iter()
-            .position(|k| k.first() == key.first() && *k == key)
-        else {
+        let slot = if let Some(i) = field_for(Memory::FIELDS, key) {
+            &mut memory[i]
+        } else if let Some(i) = field_for(Swap::FIELDS, key) {
+            &mut swap[i]
+        } else {
             continue;
         };
         let value = fields(&line[colon + 1..])
             .next()
             .ok_or_else(|| ParseError::new("a line without a value"))?;
-        v[i] = Some(parse_u64(value)?);
+        *slot = Some(parse_u64(value)?);
     }
-    let z = |i: usize| v[i].unwrap_or(0);
-    let m = Memory {
-        mem_total: v[0].ok_or_else(|| ParseError::new("no MemTotal line"))?,
-        mem_free: z(1),
-        mem_available: v[2],
-        buffers: z(3),
-        cached: z(4),
-        active: z(6),
-        inactive: z(7),
-        dirty: z(10),
-        anon_pages: v[11],
-        shmem: v[12],
-        slab: z(13),
-        kernel_stack: v[14],
-        page_tables: v[15],
-        committed_as: z(16),
-        vmalloc_used: z(17),
-        hugepages_total: v[18],
-        hugepages_free: v[19],
-        hugepages_rsvd: v[20],
-        hugepages_surp: v[21],
-        hugepagesize: v[22],
-        s_reclaimable: v[23],
-    };
-    let swap_total = z(8);
-    let s = Swap {
-        swap_total,
-        // lxcfs has been seen to print SwapFree > SwapTotal (a u64 underflow); clamp.
-        swap_free: z(9).min(swap_total),
-        swap_cached: z(5),
-        pswpin: 0,
-        pswpout: 0,
-    };
+    if memory[MEM_TOTAL].is_none() {
+        return Err(ParseError::new("no MemTotal line"));
+    }
+    let too_large = |name| ParseError::new(format!("{name} does not fit its type"));
+    let mut m = Memory::default();
+    m.set_raw_values(&memory).map_err(too_large)?;
+    let mut s = Swap::default();
+    s.set_raw_values(&swap).map_err(too_large)?;
+    // lxcfs has been seen to print SwapFree > SwapTotal (a u64 underflow); clamp.
+    s.swap_free = s.swap_free.min(s.swap_total);
     Ok((m, s))
 }

@@ -9,10 +9,49 @@
 
 use super::{fields, lines, parse_u64, ParseError};
 use crate::sample::{
-    Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, SNMP6_NAMES,
-    SNMP_NAMES,
+    Field, Group, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters,
 };
 use std::ops::Range;
+
+/// Each `SnmpCounters` field's `(section, column)` in /proc/net/snmp, in `FIELDS` order,
+/// from the key the field declares (`Ip_InReceives`).
+const SNMP_NAMES: [(&str, &str); SnmpCounters::FIELDS.len()] =
+    section_and_column(SnmpCounters::FIELDS);
+
+/// Each `Snmp6Counters` field's protocol and counter name, which /proc/net/snmp6 prints
+/// joined (`Ip6InReceives`), in `FIELDS` order, from the field's key (`Ip6_InReceives`).
+const SNMP6_NAMES: [(&str, &str); Snmp6Counters::FIELDS.len()] =
+    section_and_column(Snmp6Counters::FIELDS);
+
+/// Split each field's key at its first `_` into section and column; a field without
+/// such a key fails the build.
+const fn section_and_column<const N: usize>(
+    group: &'static [Field],
+) -> [(&'static str, &'static str); N] {
+    let mut out = [("", ""); N];
+    let mut i = 0;
+    while i < N {
+        let Some(key) = group[i].key else {
+            panic!("an SNMP field without a key")
+        };
+        let key = key.as_bytes();
+        let mut at = 0;
+        while at < key.len() && key[at] != b'_' {
+            at += 1;
+        }
+        if at == 0 || at + 1 >= key.len() {
+            panic!("an SNMP key not of the form Section_Column");
+        }
+        let (section, column) = key.split_at(at);
+        let column = column.split_at(1).1;
+        out[i] = match (std::str::from_utf8(section), std::str::from_utf8(column)) {
+            (Ok(s), Ok(c)) => (s, c),
+            _ => panic!("a key split inside a character"),
+        };
+        i += 1;
+    }
+    out
+}
 
 /// Set a group's fields from values found by name (`None`: not found, read as 0).
 fn group_from<T: Group>(raw: &[Option<u64>]) -> Result<T, ParseError> {
@@ -95,10 +134,49 @@ pub fn parse_snmp(text: &[u8]) -> Result<SnmpCounters, ParseError> {
     group_from(&raw)
 }
 
-/// Where each protocol's names are in `SNMP6_NAMES`.
-const SNMP6_IP: Range<usize> = 0..21;
-const SNMP6_ICMP: Range<usize> = 21..49;
-const SNMP6_UDP: Range<usize> = 49..53;
+/// The protocols of /proc/net/snmp6 read here, and where each one's names are in
+/// `SNMP6_NAMES`.
+const IP6: &str = "Ip6";
+const ICMP6: &str = "Icmp6";
+const UDP6: &str = "Udp6";
+const SNMP6_IP: Range<usize> = run_of(&SNMP6_NAMES, IP6);
+const SNMP6_ICMP: Range<usize> = run_of(&SNMP6_NAMES, ICMP6);
+const SNMP6_UDP: Range<usize> = run_of(&SNMP6_NAMES, UDP6);
+
+/// The positions of the names of `section`, which are declared together; otherwise the
+/// build fails.
+const fn run_of(names: &[(&str, &str)], section: &str) -> Range<usize> {
+    const fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < a.len() && a[i] == b[i] {
+            i += 1;
+        }
+        i == a.len()
+    }
+    let mut start = 0;
+    while start < names.len() && !same(names[start].0, section) {
+        start += 1;
+    }
+    let mut end = start;
+    while end < names.len() && same(names[end].0, section) {
+        end += 1;
+    }
+    let mut after = end;
+    while after < names.len() {
+        if same(names[after].0, section) {
+            panic!("an SNMP section's fields are not declared together");
+        }
+        after += 1;
+    }
+    if start == end {
+        panic!("no field of an SNMP section");
+    }
+    start..end
+}
 
 /// Parse /proc/net/snmp6: one `Name value` per line.
 pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
@@ -112,20 +190,20 @@ pub fn parse_snmp6(text: &[u8]) -> Result<Snmp6Counters, ParseError> {
         };
         // Search only the names of the line's protocol; per-type ICMP counters
         // (`Icmp6InType135`) and UDP-Lite are none of ours.
-        let range = if name.starts_with(b"Ip6") {
-            SNMP6_IP
+        let (range, counter) = if let Some(c) = name.strip_prefix(IP6.as_bytes()) {
+            (SNMP6_IP, c)
         } else if name.starts_with(b"Icmp6InType") || name.starts_with(b"Icmp6OutType") {
             continue;
-        } else if name.starts_with(b"Icmp6") {
-            SNMP6_ICMP
-        } else if name.starts_with(b"Udp6") {
-            SNMP6_UDP
+        } else if let Some(c) = name.strip_prefix(ICMP6.as_bytes()) {
+            (SNMP6_ICMP, c)
+        } else if let Some(c) = name.strip_prefix(UDP6.as_bytes()) {
+            (SNMP6_UDP, c)
         } else {
             continue;
         };
         let at = hint.clamp(range.start, range.end - 1) - range.start;
-        let slot = find_from(&SNMP6_NAMES[range.clone()], at, |n| {
-            same_name(n.as_bytes(), name)
+        let slot = find_from(&SNMP6_NAMES[range.clone()], at, |(_, n)| {
+            same_name(n.as_bytes(), counter)
         })
         .map(|i| range.start + i);
         if let Some(i) = slot {
@@ -267,11 +345,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_snmp6_range_holds_its_protocols_names() {
-        let names = |r: Range<usize>| SNMP6_NAMES[r].to_vec();
-        assert!(names(SNMP6_IP).iter().all(|n| n.starts_with("Ip6")));
-        assert!(names(SNMP6_ICMP).iter().all(|n| n.starts_with("Icmp6")));
-        assert!(names(SNMP6_UDP).iter().all(|n| n.starts_with("Udp6")));
+    fn the_snmp6_protocols_read_cover_every_field() {
+        assert_eq!(SNMP6_IP.start, 0);
         assert_eq!(SNMP6_UDP.end, SNMP6_NAMES.len());
         assert_eq!(
             (SNMP6_IP.end, SNMP6_ICMP.end),

@@ -6,7 +6,7 @@
 //! counters are recorded is one entry here (and a `Table` name).
 
 use super::{CpuList, SarVersion, Selection, Table};
-use crate::sample::Group;
+use crate::sample::{Group, Snmp6Counters, SnmpCounters};
 use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
 use std::ops::Range;
 
@@ -1144,7 +1144,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 0..8, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEip,
@@ -1158,7 +1158,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 8..16, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, s.held.snmp, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1172,7 +1172,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 16..30, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1186,7 +1186,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 30..42, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, s.held.snmp, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1200,7 +1200,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 42..46, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, s.held.snmp, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1217,7 +1217,7 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 46..51, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, s.held.snmp, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1231,7 +1231,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, 51..55, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, s.held.snmp, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1264,7 +1264,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 0..10, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1278,7 +1278,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 10..21, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1292,7 +1292,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 21..38, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1306,7 +1306,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 38..49, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1320,7 +1320,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, 49..53, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, s.held.snmp6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1680,6 +1680,54 @@ mod tests {
         fs_values(&s, false, &mut rows);
         let (_, v) = rows.iter().next().unwrap();
         assert_eq!((v[0], v[1]), (1000.5, 21594.5));
+    }
+
+    /// The /proc/net/snmp and snmp6 reports pick their fields by name: each column shows
+    /// a field whose unit, per second, is the column's, and each field is shown by one
+    /// column of one report. Field i holds i + 1 over one second, so a value tells which
+    /// field it came from.
+    #[test]
+    fn snmp_columns_show_each_field_once_in_its_unit() {
+        fn numbered<T: Group>() -> T {
+            let raw: Vec<Option<u64>> = (1..=T::FIELDS.len() as u64).map(Some).collect();
+            let mut t = T::default();
+            t.set_raw_values(&raw).unwrap();
+            t
+        }
+        fn check<T: Group>(source: &str, s: &IntervalStats) {
+            for version in [SarVersion::V12_6, SarVersion::V12_7_8] {
+                let sel = Selection {
+                    sar_version: version,
+                    ..Selection::default()
+                };
+                let mut shown = vec![0; T::FIELDS.len()];
+                for r in REPORTS.iter().filter(|r| r.source == Some(source)) {
+                    let mut rows = Rows::default();
+                    (r.values)(&sel, s, &mut rows);
+                    let (_, values) = rows.iter().next().unwrap();
+                    let columns = (r.columns)(&sel);
+                    assert_eq!(values.len(), columns.len(), "{}", r.name);
+                    for (v, c) in values.iter().zip(columns) {
+                        let f = &T::FIELDS[*v as usize - 1];
+                        assert_eq!(c.unit, format!("{}/s", f.unit), "{} {}", r.name, f.name);
+                        shown[*v as usize - 1] += 1;
+                    }
+                }
+                assert_eq!(shown, vec![1; T::FIELDS.len()], "{source}");
+            }
+        }
+        let s = IntervalStats {
+            snmp: Some(numbered::<SnmpCounters>()),
+            snmp6: Some(numbered::<Snmp6Counters>()),
+            held: crate::stats::HeldSeconds {
+                snmp: 1.0,
+                snmp6: 1.0,
+                ..Default::default()
+            },
+            ..IntervalStats::default()
+        };
+        check::<SnmpCounters>("/proc/net/snmp", &s);
+        check::<Snmp6Counters>("/proc/net/snmp6", &s);
     }
 
     #[test]

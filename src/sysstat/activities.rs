@@ -14,6 +14,7 @@ use crate::sample::{
     Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::PathBuf;
 
 const NR_CPUS: u32 = super::format::MAX_CPU_ITEMS;
@@ -82,22 +83,22 @@ pub struct RecordData {
     cpus_seen: bool,
 }
 
-/// Where each group's fields start in the concatenated SNMP vectors.
-const SNMP_PARTS: [(u32, usize, usize); 7] = [
-    (17, 0, 8),
-    (18, 8, 8),
-    (19, 16, 14),
-    (20, 30, 12),
-    (21, 42, 4),
-    (22, 46, 5),
-    (23, 51, 4),
+/// Which fields of the SNMP groups each of sysstat's SNMP activities holds.
+const SNMP_PARTS: [(u32, Range<usize>); 7] = [
+    (17, SnmpCounters::IP),
+    (18, SnmpCounters::EIP),
+    (19, SnmpCounters::ICMP),
+    (20, SnmpCounters::EICMP),
+    (21, SnmpCounters::TCP),
+    (22, SnmpCounters::ETCP),
+    (23, SnmpCounters::UDP),
 ];
-const SNMP6_PARTS: [(u32, usize, usize); 5] = [
-    (25, 0, 10),
-    (26, 10, 11),
-    (27, 21, 17),
-    (28, 38, 11),
-    (29, 49, 4),
+const SNMP6_PARTS: [(u32, Range<usize>); 5] = [
+    (25, Snmp6Counters::IP6),
+    (26, Snmp6Counters::EIP6),
+    (27, Snmp6Counters::ICMP6),
+    (28, Snmp6Counters::EICMP6),
+    (29, Snmp6Counters::UDP6),
 ];
 
 /// Block device names as sar resolves them on the reading machine.
@@ -427,12 +428,14 @@ impl RecordData {
                 }
             }
             17..=23 => {
-                if let (Some(f), Some(&(_, start, n))) =
+                if let (Some(f), Some((_, part))) =
                     (it.next(), SNMP_PARTS.iter().find(|p| p.0 == a.id))
                 {
-                    let v = self.snmp.get_or_insert_with(|| vec![Some(0); 55]);
-                    for i in 0..n {
-                        v[start + i] = Some(z(if a.id <= 18 {
+                    let v = self
+                        .snmp
+                        .get_or_insert_with(|| vec![Some(0); SnmpCounters::FIELDS.len()]);
+                    for (i, slot) in v[part.clone()].iter_mut().enumerate() {
+                        *slot = Some(z(if a.id <= 18 {
                             f.ull(i as u32)
                         } else {
                             f.ul(i as u32)
@@ -448,12 +451,14 @@ impl RecordData {
                 }
             }
             25..=29 => {
-                if let (Some(f), Some(&(_, start, n))) =
+                if let (Some(f), Some((_, part))) =
                     (it.next(), SNMP6_PARTS.iter().find(|p| p.0 == a.id))
                 {
-                    let v = self.snmp6.get_or_insert_with(|| vec![Some(0); 53]);
-                    for i in 0..n {
-                        v[start + i] = Some(z(if a.id <= 26 {
+                    let v = self
+                        .snmp6
+                        .get_or_insert_with(|| vec![Some(0); Snmp6Counters::FIELDS.len()]);
+                    for (i, slot) in v[part.clone()].iter_mut().enumerate() {
+                        *slot = Some(z(if a.id <= 26 {
                             f.ull(i as u32)
                         } else {
                             f.ul(i as u32)

@@ -16,11 +16,65 @@ use std::sync::Arc;
 pub struct Point {
     pub end_ns: i64,
     pub seconds: f32,
-    /// `-u`'s %user %nice %system %iowait %steal %idle of the whole machine.
-    pub cpu: [f32; 6],
-    /// kB: total, used, cached, available.
-    pub mem: [f32; 4],
+    pub cpu: CpuShares,
+    pub mem: MemLevels<f32>,
     pub load1: f32,
+}
+
+/// `-u`'s percentages of the whole machine.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CpuShares {
+    pub user: f32,
+    pub nice: f32,
+    pub system: f32,
+    pub iowait: f32,
+    pub steal: f32,
+    pub idle: f32,
+}
+
+/// `-r`'s memory levels, in kB.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MemLevels<T> {
+    pub total: T,
+    pub used: T,
+    pub cached: T,
+    pub avail: T,
+}
+
+impl<T> MemLevels<T> {
+    /// The same levels in another type.
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> MemLevels<U> {
+        MemLevels {
+            total: f(self.total),
+            used: f(self.used),
+            cached: f(self.cached),
+            avail: f(self.avail),
+        }
+    }
+}
+
+/// `-S`'s swap levels, in kB.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SwapLevels {
+    pub total: u64,
+    pub used: u64,
+}
+
+/// `-q`'s load averages.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LoadAverages {
+    pub one: f32,
+    pub five: f32,
+    pub fifteen: f32,
+}
+
+/// Percent of the interval some tasks stalled on each resource; `None` where the
+/// kernel gives no pressure file.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stalls {
+    pub cpu: Option<f32>,
+    pub io: Option<f32>,
+    pub memory: Option<f32>,
 }
 
 impl Point {
@@ -31,15 +85,27 @@ impl Point {
         Point {
             end_ns: s.end_ns,
             seconds: s.seconds as f32,
-            cpu: [u.user, u.nice, u.system, u.iowait, u.steal, u.idle].map(|v| v as f32),
-            mem: [m.total, m.memused, m.cached, m.avail].map(|v| v as f32),
+            cpu: CpuShares {
+                user: u.user as f32,
+                nice: u.nice as f32,
+                system: u.system as f32,
+                iowait: u.iowait as f32,
+                steal: u.steal as f32,
+                idle: u.idle as f32,
+            },
+            mem: MemLevels {
+                total: m.total as f32,
+                used: m.memused as f32,
+                cached: m.cached as f32,
+                avail: m.avail as f32,
+            },
             load1: q.ldavg_1 as f32,
         }
     }
 
     /// Percent of the machine busy: everything but idle (nice included).
     pub fn busy(&self) -> f32 {
-        (100.0 - self.cpu[5]).clamp(0.0, 100.0)
+        (100.0 - self.cpu.idle).clamp(0.0, 100.0)
     }
 }
 
@@ -57,16 +123,15 @@ pub struct Snapshot {
     pub point: Point,
     /// Busy percent (100 − %idle) of each CPU, rounded; `OFFLINE` when offline.
     pub per_cpu: Box<[u8]>,
-    pub load: [f32; 3],
+    pub load: LoadAverages,
     pub runq: u32,
     pub tasks: u32,
     pub blocked: u32,
-    /// Percent of the interval some tasks stalled on CPU, I/O, memory.
-    pub psi: [Option<f32>; 3],
-    /// kB: total, used, cached, available, buffers.
-    pub mem: [u64; 5],
-    /// kB: total, used.
-    pub swap: [u64; 2],
+    pub psi: Stalls,
+    pub mem: MemLevels<u64>,
+    /// kB of buffers.
+    pub buffers: u64,
+    pub swap: SwapLevels,
     /// `-d`'s rows (devices that did I/O at some point).
     pub disks: Box<[DeviceRow]>,
     /// `-n DEV`'s rows.
@@ -167,13 +232,30 @@ impl Snapshot {
                 .chain(std::iter::repeat(OFFLINE))
                 .take(s.cpu.per_cpu.len().max(cpus as usize))
                 .collect(),
-            load: [q.ldavg_1, q.ldavg_5, q.ldavg_15].map(|v| v as f32),
+            load: LoadAverages {
+                one: q.ldavg_1 as f32,
+                five: q.ldavg_5 as f32,
+                fifteen: q.ldavg_15 as f32,
+            },
             runq: q.runq_sz as u32,
             tasks: q.plist_sz as u32,
             blocked: q.blocked as u32,
-            psi: [psi(&s.psi.cpu), psi(&s.psi.io), psi(&s.psi.memory)],
-            mem: [m.total, m.memused, m.cached, m.avail, m.buffers].map(|v| v as u64),
-            swap: [w.total as u64, w.swpused as u64],
+            psi: Stalls {
+                cpu: psi(&s.psi.cpu),
+                io: psi(&s.psi.io),
+                memory: psi(&s.psi.memory),
+            },
+            mem: MemLevels {
+                total: m.total as u64,
+                used: m.memused as u64,
+                cached: m.cached as u64,
+                avail: m.avail as u64,
+            },
+            buffers: m.buffers as u64,
+            swap: SwapLevels {
+                total: w.total as u64,
+                used: w.swpused as u64,
+            },
             disks: device_rows(Table::Disk, s, names),
             nets: device_rows(Table::NetDev, s, names),
             thin: false,
@@ -184,8 +266,12 @@ impl Snapshot {
     pub fn thin(p: &Point) -> Snapshot {
         Snapshot {
             point: *p,
-            load: [p.load1, f32::NAN, f32::NAN],
-            mem: [p.mem[0], p.mem[1], p.mem[2], p.mem[3], 0.0].map(|v| v as u64),
+            load: LoadAverages {
+                one: p.load1,
+                five: f32::NAN,
+                fifteen: f32::NAN,
+            },
+            mem: p.mem.map(|v| v as u64),
             thin: true,
             ..Snapshot::default()
         }

@@ -270,7 +270,14 @@ fn cpu_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
     f.render_widget(block, r);
     let Some(s) = s else { return };
     let w = inner.width.saturating_sub(14) as usize;
-    let [user, nice, system, iowait, steal, _idle] = s.point.cpu;
+    let model::CpuShares {
+        user,
+        nice,
+        system,
+        iowait,
+        steal,
+        ..
+    } = s.point.cpu;
     let mut lines = vec![Line::from(
         [
             vec![Span::raw("all  ")],
@@ -385,7 +392,12 @@ fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let Some(s) = s else { return };
-    let [total, used, cached, avail, _buffers] = s.mem;
+    let model::MemLevels {
+        total,
+        used,
+        cached,
+        avail,
+    } = s.mem;
     let pct = |v: u64, of: u64| {
         if of > 0 {
             v as f32 * 100.0 / of as f32
@@ -411,8 +423,8 @@ fn memory_panel(f: &mut Frame, r: Rect, s: Option<&Snapshot>, t: Theme) {
     ];
     if s.thin {
         lines.push(Line::styled("swap  …", t.dim()));
-    } else if s.swap[0] > 0 {
-        lines.push(row("swap", s.swap[1], s.swap[0], Color::Magenta));
+    } else if s.swap.total > 0 {
+        lines.push(row("swap", s.swap.used, s.swap.total, Color::Magenta));
     } else {
         lines.push(Line::styled("swap  none", t.dim()));
     }
@@ -425,7 +437,7 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
     if s.thin {
         let line = Line::from(vec![
             Span::styled(" load ", t.bold()),
-            Span::raw(format!("{:.2}", s.load[0])),
+            Span::raw(format!("{:.2}", s.load.one)),
             Span::styled(format!("  the rest of this moment: {note}"), t.dim()),
         ]);
         f.render_widget(Paragraph::new(line), r);
@@ -436,7 +448,7 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
         Span::styled(" load ", t.bold()),
         Span::raw(format!(
             "{:.2} {:.2} {:.2}",
-            s.load[0], s.load[1], s.load[2]
+            s.load.one, s.load.five, s.load.fifteen
         )),
         Span::styled("  runq ", t.bold()),
         Span::raw(s.runq.to_string()),
@@ -447,9 +459,9 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
         Span::styled("  psi ", t.bold()),
         Span::raw(format!(
             "cpu {} io {} mem {}",
-            psi(s.psi[0]),
-            psi(s.psi[1]),
-            psi(s.psi[2])
+            psi(s.psi.cpu),
+            psi(s.psi.io),
+            psi(s.psi.memory)
         )),
     ]);
     f.render_widget(Paragraph::new(line), r);
@@ -485,11 +497,11 @@ fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             .collect()
     };
     let busy = series(&|s| s.busy());
-    let usr = series(&|s| s.cpu[0]);
-    let nice = series(&|s| s.cpu[1]);
-    let sys = series(&|s| s.cpu[2]);
-    let iow = series(&|s| s.cpu[3]);
-    let stl = series(&|s| s.cpu[4]);
+    let usr = series(&|s| s.cpu.user);
+    let nice = series(&|s| s.cpu.nice);
+    let sys = series(&|s| s.cpu.system);
+    let iow = series(&|s| s.cpu.iowait);
+    let stl = series(&|s| s.cpu.steal);
     let n = window.len().max(2) as f64 - 1.0;
     let ds = |c: Color| {
         Dataset::default()
@@ -543,12 +555,12 @@ fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let gib = |kb: f32| f64::from(kb) / 1048576.0;
     let total = window
         .iter()
-        .map(|s| gib(s.mem[0]))
+        .map(|s| gib(s.mem.total))
         .fold(0.0f64, f64::max)
         .max(1.0 / 1024.0);
-    let used = series(&|s| s.mem[1] / 1048576.0);
-    let cached = series(&|s| s.mem[2] / 1048576.0);
-    let avail = series(&|s| s.mem[3] / 1048576.0);
+    let used = series(&|s| s.mem.used / 1048576.0);
+    let cached = series(&|s| s.mem.cached / 1048576.0);
+    let avail = series(&|s| s.mem.avail / 1048576.0);
     let mem_series = [
         ("used", Color::Red),
         ("cache", Color::Blue),
