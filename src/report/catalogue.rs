@@ -1410,7 +1410,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.psi.cpu.is_some(),
         values: |_, s, out| {
             if let Some(p) = s.psi.cpu {
-                let l = p.levels.mean();
+                let l = p.levels.as_sar();
                 out.push(
                     None,
                     &[l.some10, l.some60, l.some300, p.some_pct(s.held.psi_cpu)],
@@ -1495,7 +1495,7 @@ fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
 
 fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
     if let Some(p) = p {
-        let l = p.levels.mean();
+        let l = p.levels.as_sar();
         out.push(
             None,
             &[

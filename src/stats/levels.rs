@@ -267,6 +267,25 @@ impl Mean<QueueLevels> {
     }
 }
 
+impl Mean<PsiLevels> {
+    /// The mean of the kernel's pressure averages as sar computes it: the sum of the
+    /// values in hundredths (whole numbers, as /proc/pressure gives them) over 100 × the
+    /// count, one division, so that a mean on a half rounds as sar's.
+    pub fn as_sar(&self) -> PsiLevels {
+        let n = f64::from(self.n.max(1)) * 100.0;
+        let x = |v: f64| (v * 100.0).round() / n;
+        let s = &self.sum;
+        PsiLevels {
+            some10: x(s.some10),
+            some60: x(s.some60),
+            some300: x(s.some300),
+            full10: x(s.full10),
+            full60: x(s.full60),
+            full300: x(s.full300),
+        }
+    }
+}
+
 impl QueueLevels {
     /// `runq-sz` leaves out the sampling process itself, as sar does.
     pub fn of(l: &LoadAvg, procs_blocked: u64) -> Self {
@@ -315,8 +334,23 @@ fn percent(part: f64, whole: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Mean, QueueLevels};
-    use crate::sample::LoadAvg;
+    use super::{Mean, PsiLevels, QueueLevels};
+    use crate::sample::{LoadAvg, Pressure};
+
+    /// avg300 of 12.80 and 12.90: sar's mean is 2570 / 200, just under 12.85, which
+    /// prints 12.8 with -h's one decimal; the mean of the doubles is just over it (12.9).
+    #[test]
+    fn pressure_means_as_sar() {
+        let at = |x100| {
+            let mut p = Pressure::default();
+            p.some.avg300_x100 = x100;
+            PsiLevels::of(&p)
+        };
+        let mut m = Mean::<PsiLevels>::of(at(1280));
+        m.add(&Mean::<PsiLevels>::of(at(1290)));
+        assert_eq!(format!("{:.1}", m.as_sar().some300), "12.8");
+        assert_eq!(format!("{:.1}", m.mean().some300), "12.9");
+    }
 
     /// Loads of 0.02 and 0.07: sar's mean is 9 / 200 = 0.045, which prints 0.04; the mean
     /// of 0.02 and 0.07 as doubles is just above it and would print 0.05.
