@@ -9,7 +9,7 @@
 # 1. Collectors: `sadc -S DISK 1 N` and `rsadc 1 N` run at the same time, each into its
 #    own file: CPU time per sample, bytes per sample, peak RSS.
 # 2. Closed day: both files of step 1 compressed (sysstat: xz; rsar: the zstd rsadc uses).
-# 3. Reports: `sar -A -f` on a day-long sadc file (made with shared/tools/sa-synth.py from
+# 3. Reports: `sar -A -f` on a day-long sadc file (made with bench/tools/sa-synth.py from
 #    the file of step 1) against `rsar -A -f` on a synthetic 1-s day: records per second,
 #    by bench/report-throughput.sh (see there). Then the sizes of a day: a day-long rsar
 #    file of this machine (rsadc with a simulated clock, DAY real samples, no waiting).
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 N=${N:-60}
 DAY=${DAY:-86400}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
-SYNTH=${SYNTH:-../shared/tools/sa-synth.py}
+SYNTH=${SYNTH:-bench/tools/sa-synth.py}
 command -v sar >/dev/null && [ -x "$SADC" ] || { echo "sysstat not found: apt-get install sysstat" >&2; exit 1; }
 cargo build --release --quiet --workspace
 work=$(mktemp -d)

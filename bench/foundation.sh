@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 DAY=${DAY:-86400}
 SCALE=${SCALE:-1}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
-SYNTH=${SYNTH:-../shared/tools/sa-synth.py}
+SYNTH=${SYNTH:-bench/tools/sa-synth.py}
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 cargo build --release --quiet --workspace
 work=$(mktemp -d)

@@ -14,7 +14,7 @@
 # Records per second of each is its day's records over its CPU time; by default both days
 # hold 86400 records, one a second:
 # - sar's: a sadc file of this machine (`sadc -S DISK`), its records cycled to DAY records
-#   by shared/tools/sa-synth.py (every record a full sample of every activity sadc keeps);
+#   by bench/tools/sa-synth.py (every record a full sample of every activity sadc keeps);
 # - rsar's: examples/synth_day, a 1-s day written through the store API (4 CPUs, a disk,
 #   two interfaces, PSI, a reboot at noon): every record makes an interval, so every
 #   record is decoded, paired and printed. (A day from `rsadc --fake-clock` is not used:
@@ -29,7 +29,7 @@ DAY=${DAY:-86400}
 RUNS=${RUNS:-3}
 ROUNDS=${ROUNDS:-1}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
-SYNTH=${SYNTH:-../shared/tools/sa-synth.py}
+SYNTH=${SYNTH:-bench/tools/sa-synth.py}
 command -v sar >/dev/null && [ -x "$SADC" ] || { echo "sysstat not found: apt-get install sysstat" >&2; exit 1; }
 cargo build --release --quiet --bin rsar --example synth_day
 work=$(mktemp -d)

@@ -7,7 +7,7 @@
 #   bench/sa-throughput.sh SA_FILE      # a sadc file of this machine to cycle instead
 #   RUNS=5 bench/sa-throughput.sh
 #
-# The day is made by shared/tools/sa-synth.py (records cycled, 1 s apart), then re-timed
+# The day is made by bench/tools/sa-synth.py (records cycled, 1 s apart), then re-timed
 # 10 s apart (uptime and wall time). The values repeat, so the numbers printed are not
 # meaningful; the work per record is that of a real day. Times are CPU time (user +
 # system) of each report to /dev/null, the median of RUNS runs.
@@ -17,7 +17,7 @@ DAY=${DAY:-8640}
 STEP=${STEP:-10}
 RUNS=${RUNS:-3}
 SADC=${SADC:-/usr/lib/sysstat/sadc}
-SYNTH=${SYNTH:-../shared/tools/sa-synth.py}
+SYNTH=${SYNTH:-bench/tools/sa-synth.py}
 command -v sar >/dev/null && [ -x "$SADC" ] || { echo "sysstat not found: apt-get install sysstat" >&2; exit 1; }
 cargo build --release --quiet --bin rsar
 work=$(mktemp -d)

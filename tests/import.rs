@@ -180,11 +180,11 @@ fn bad_uses_say_what_is_wrong() {
 /// JSON (sysstat's shipped files, and one Debian's sadc records here when it can).
 #[test]
 fn an_imported_sa_day_reports_as_the_sa_file_does() {
-    let shared = sysstat_tests().join("sa");
+    let sa_dir = sysstat_tests().join("sa");
     let d = tempdir();
     let mut files: Vec<PathBuf> = ["data-12.0.0", "data-extra-12.1.7", "data-ukwn"]
         .iter()
-        .map(|f| shared.join(f))
+        .map(|f| sa_dir.join(f))
         .collect();
     let sadc = Path::new("/usr/lib/sysstat/sadc");
     if sadc.exists() {

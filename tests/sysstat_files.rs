@@ -244,8 +244,8 @@ const UKWN0: &[Deviation] = &[
 
 #[test]
 fn shipped_files_print_what_sysstat_pins() {
-    let shared = sysstat_tests();
-    let root1 = shared.join("roots/root1/sys");
+    let sysstat = sysstat_tests();
+    let root1 = sysstat.join("roots/root1/sys");
     let none = PathBuf::from("/nonexistent-sys");
     // (file, expected output, sar's flags, the reading machine's /sys, deviations)
     type Case<'a> = (&'a str, &'a str, &'a [&'a str], &'a Path, &'a [Deviation]);
@@ -316,7 +316,7 @@ fn shipped_files_print_what_sysstat_pins() {
     ];
     let mut total = 0;
     for (file, expected, flags, sys, deviations) in cases {
-        let path = shared.join("sa").join(file);
+        let path = sysstat.join("sa").join(file);
         let mut args: Vec<&str> = flags.to_vec();
         args.extend([
             "--sys-root",
@@ -326,7 +326,7 @@ fn shipped_files_print_what_sysstat_pins() {
         ]);
         let out = rsar(&args);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        let want = std::fs::read_to_string(shared.join("expected").join(expected)).unwrap();
+        let want = std::fs::read_to_string(sysstat.join("expected").join(expected)).unwrap();
         total += compare(
             &format!("{file} {flags:?}"),
             &want,
@@ -341,10 +341,10 @@ fn shipped_files_print_what_sysstat_pins() {
 /// log for the day.
 #[test]
 fn log_dir_finds_sysstat_day_files() {
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let d = tempdir();
     let today = chrono::Local::now().format("sa%d").to_string();
-    std::fs::copy(shared.join("sa/data-12.0.0"), d.path().join(&today)).unwrap();
+    std::fs::copy(sysstat.join("sa/data-12.0.0"), d.path().join(&today)).unwrap();
     let dir = d.path().to_str().unwrap();
     for args in [&["-w", "--log-dir", dir][..], &["-w", "-f", dir]] {
         let out = rsar(args);
@@ -360,7 +360,7 @@ fn log_dir_finds_sysstat_day_files() {
         .format("sa%d")
         .to_string();
     std::fs::copy(
-        shared.join("sa/data-extra-12.1.7"),
+        sysstat.join("sa/data-extra-12.1.7"),
         d.path().join(&yesterday),
     )
     .unwrap();
@@ -383,8 +383,8 @@ fn log_dir_finds_sysstat_day_files() {
 #[test]
 fn tui_replays_sa_files() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let shared = sysstat_tests();
-    let path = shared.join("sa/data-12.0.0");
+    let sysstat = sysstat_tests();
+    let path = sysstat.join("sa/data-12.0.0");
     let drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
     assert_eq!(drv.app.host.hostname, "linux.home");
     assert_eq!(drv.app.timeline.len(), 1, "data-12.0.0 has one interval");
@@ -432,9 +432,9 @@ fn an_sa_files_io_totals_are_a_group_not_a_device() {
 /// The damaged headers are refused, each with one line naming the file; no panic.
 #[test]
 fn damaged_files_are_refused_with_one_line() {
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let mut n = 0;
-    for e in std::fs::read_dir(shared.join("sa")).unwrap() {
+    for e in std::fs::read_dir(sysstat.join("sa")).unwrap() {
         let path = e.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         let old = ["data-9.1.5", "data-9.1.6", "data-10.3.1", "data-11.6.5"];
@@ -460,8 +460,8 @@ fn damaged_files_are_refused_with_one_line() {
 /// A file cut inside a record: every complete record is read, and rsar says it is cut.
 #[test]
 fn a_cut_file_says_so() {
-    let shared = sysstat_tests();
-    let path = shared.join("sa/data-trunc");
+    let sysstat = sysstat_tests();
+    let path = sysstat.join("sa/data-trunc");
     let out = rsar(&["-A", "-f", path.to_str().unwrap()]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
@@ -668,8 +668,8 @@ proptest::proptest! {
         words in proptest::collection::vec((0usize..22376, proptest::prelude::any::<u32>()), 0..4),
         cut in 0usize..22376,
     ) {
-        let shared = sysstat_tests();
-        let mut b = std::fs::read(shared.join("sa/data-12.0.0")).unwrap();
+        let sysstat = sysstat_tests();
+        let mut b = std::fs::read(sysstat.join("sa/data-12.0.0")).unwrap();
         for (at, v) in flips {
             if let Some(x) = b.get_mut(at) {
                 *x = v;

@@ -50,7 +50,7 @@ const CPU_OFF_ON: &[Step] = &[
 ];
 
 /// Record `steps` into a day file in `dir` and return it.
-fn record(shared: &Path, steps: &[Step], dir: &Path) -> PathBuf {
+fn record(sysstat: &Path, steps: &[Step], dir: &Path) -> PathBuf {
     let d = dir.to_str().unwrap();
     for step in steps {
         let (root, at, rest): (_, _, Vec<&str>) = match step {
@@ -58,7 +58,7 @@ fn record(shared: &Path, steps: &[Step], dir: &Path) -> PathBuf {
             Restart(r, at) => (r, at, vec!["--boot", d]),
             Comment(r, at, text) => (r, at, vec!["--comment", text, d]),
         };
-        let out = rsadc_on(&shared.join("roots").join(root), at - TEN, &rest);
+        let out = rsadc_on(&sysstat.join("roots").join(root), at - TEN, &rest);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     dir.join("rsar20190418")
@@ -339,10 +339,10 @@ fn whole_disks(item: &str) -> bool {
 /// has, each compared on its own rsar command line.
 #[test]
 fn sar_a_over_sysstats_data_tmp() {
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let d = tempdir();
-    let log = record(&shared, DATA, d.path());
-    let expected = std::fs::read_to_string(shared.join("expected/expected2.sar-all")).unwrap();
+    let log = record(&sysstat, DATA, d.path());
+    let expected = std::fs::read_to_string(sysstat.join("expected/expected2.sar-all")).unwrap();
     let mut matched = 0;
     for (args, first, item) in [
         (&["-u", "ALL", "-P", "ALL"][..], "CPU", true),
@@ -379,10 +379,10 @@ fn sar_a_over_sysstats_data_tmp() {
 /// against its root2 counters.
 #[test]
 fn cpus_going_offline_and_back_as_sysstat_00150() {
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let d = tempdir();
-    let log = record(&shared, CPU_OFF_ON, d.path());
-    let expected = std::fs::read_to_string(shared.join("expected/expected.sar-CPUoffon")).unwrap();
+    let log = record(&sysstat, CPU_OFF_ON, d.path());
+    let expected = std::fs::read_to_string(sysstat.join("expected/expected.sar-CPUoffon")).unwrap();
     let matched = compare(
         &log,
         &["-u", "ALL", "-P", "ALL"],
@@ -400,10 +400,10 @@ fn cpus_going_offline_and_back_as_sysstat_00150() {
 /// each device's Average is its one row, root4 → root5.
 #[test]
 fn root6b_without_sys_shows_no_disks_and_is_not_averaged() {
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let d = tempdir();
     let log = record(
-        &shared,
+        &sysstat,
         &[
             Sample("root4", T0 + 30),
             Sample("root5", T0 + 40),
@@ -438,9 +438,9 @@ fn root6b_without_sys_shows_no_disks_and_is_not_averaged() {
 #[test]
 fn json_as_sadf_j_over_sysstats_data_tmp() {
     use serde_json::Value;
-    let shared = sysstat_tests();
+    let sysstat = sysstat_tests();
     let d = tempdir();
-    let log = record(&shared, DATA, d.path());
+    let log = record(&sysstat, DATA, d.path());
     let out = run(
         &rsar_bin(),
         &["-A", "-C", "--format", "json", "-f", log.to_str().unwrap()],
@@ -448,7 +448,7 @@ fn json_as_sadf_j_over_sysstats_data_tmp() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
     let want: Value = serde_json::from_str(
-        &std::fs::read_to_string(shared.join("expected/expected.sadf-j")).unwrap(),
+        &std::fs::read_to_string(sysstat.join("expected/expected.sadf-j")).unwrap(),
     )
     .unwrap();
     let (got, want) = (&got["sysstat"]["hosts"][0], &want["sysstat"]["hosts"][0]);
