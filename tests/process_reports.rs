@@ -324,6 +324,18 @@ fn oracle(name: &str) -> Option<std::path::PathBuf> {
     found
 }
 
+/// `theirs args…` and `rsar ours…` started at the same moment; their outputs, once rsar
+/// has succeeded.
+fn side_by_side(theirs: &Path, args: &[&str], ours: &[&str]) -> (String, String) {
+    let (theirs, ours) = (spawn(theirs, args), spawn(&rsar_bin(), ours));
+    let (theirs, ours) = (
+        theirs.wait_with_output().unwrap(),
+        ours.wait_with_output().unwrap(),
+    );
+    assert!(ours.status.success(), "{}", text(&ours.stderr));
+    (text(&theirs.stdout), text(&ours.stdout))
+}
+
 /// Start `bin args…` now, with the tests' time zone and locale.
 fn spawn(bin: &Path, args: &[&str]) -> Child {
     Command::new(bin)
@@ -383,16 +395,9 @@ fn pidstat_side_by_side_with_sysstats_pidstat() {
     ] {
         let mut args: Vec<&str> = flags.to_vec();
         args.extend(["-p", &pids, "1", "2"]);
-        let theirs = spawn(&pidstat, &args);
         let mut ours_args = vec!["pidstat"];
         ours_args.extend(&args);
-        let ours = spawn(&rsar_bin(), &ours_args);
-        let (theirs, ours) = (
-            theirs.wait_with_output().unwrap(),
-            ours.wait_with_output().unwrap(),
-        );
-        assert!(ours.status.success(), "{}", text(&ours.stderr));
-        let (theirs, ours) = (text(&theirs.stdout), text(&ours.stdout));
+        let (theirs, ours) = side_by_side(&pidstat, &args, &ours_args);
         let both = format!("pidstat {args:?}:\n{theirs}\nrsar:\n{ours}");
         let (t, o): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
         assert_eq!(t.len(), o.len(), "{both}");
@@ -560,14 +565,7 @@ fn top_side_by_side_with_procps_top() {
         let mut ours_args = vec!["top"];
         ours_args.extend(choice);
         ours_args.extend(["1", "2"]);
-        let theirs = spawn(&top, &theirs_args);
-        let ours = spawn(&rsar_bin(), &ours_args);
-        let (theirs, ours) = (
-            theirs.wait_with_output().unwrap(),
-            ours.wait_with_output().unwrap(),
-        );
-        assert!(ours.status.success(), "{}", text(&ours.stderr));
-        let (theirs, ours) = (text(&theirs.stdout), text(&ours.stdout));
+        let (theirs, ours) = side_by_side(&top, &theirs_args, &ours_args);
         let both = format!("top {theirs_args:?}:\n{theirs}\nrsar {ours_args:?}:\n{ours}");
         let (t, o): (Vec<&str>, Vec<&str>) = (theirs.lines().collect(), ours.lines().collect());
         assert_eq!(t.len(), o.len(), "{both}");

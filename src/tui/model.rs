@@ -41,6 +41,18 @@ pub struct MemLevels<T> {
     pub avail: T,
 }
 
+impl MemLevels<f64> {
+    /// The levels a screen shows of `-r`'s.
+    pub fn of(m: &crate::stats::MemoryLevels) -> Self {
+        MemLevels {
+            total: m.total,
+            used: m.memused,
+            cached: m.cached,
+            avail: m.avail,
+        }
+    }
+}
+
 impl<T> MemLevels<T> {
     /// The same levels in another type.
     pub fn map<U>(self, f: impl Fn(T) -> U) -> MemLevels<U> {
@@ -93,12 +105,7 @@ impl Point {
                 steal: u.steal as f32,
                 idle: u.idle as f32,
             },
-            mem: MemLevels {
-                total: m.total as f32,
-                used: m.memused as f32,
-                cached: m.cached as f32,
-                avail: m.avail as f32,
-            },
+            mem: MemLevels::of(&m).map(|v| v as f32),
             load1: q.ldavg_1 as f32,
         }
     }
@@ -245,12 +252,7 @@ impl Snapshot {
                 io: psi(&s.psi.io),
                 memory: psi(&s.psi.memory),
             },
-            mem: MemLevels {
-                total: m.total as u64,
-                used: m.memused as u64,
-                cached: m.cached as u64,
-                avail: m.avail as u64,
-            },
+            mem: MemLevels::of(&m).map(|v| v as u64),
             buffers: m.buffers as u64,
             swap: SwapLevels {
                 total: w.total as u64,
