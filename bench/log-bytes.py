@@ -16,9 +16,10 @@ import sys
 import zlib
 
 MAGIC = b"\x89RSAR\r\n\x1a"
+UNCHANGED = 4  # not a mode: a group named in a record's unchanged-groups block
 SYNC = b"\xd5\x5b"
 KIND_SAMPLE = 6
-MODES = {0: "key", 1: "delta", 2: "step", 3: "change"}
+MODES = {0: "key", 1: "delta", 2: "step", 3: "change", UNCHANGED: "unchanged"}
 
 
 def varint(b, i):
@@ -36,8 +37,9 @@ def group_names():
     doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "FORMAT.md")
     with open(doc, encoding="utf-8") as f:
         names = {int(i): n for i, n in re.findall(r"^#### Group (\d+): (\w+)", f.read(), re.M)}
-    # Group 0 is the record's reference distance (format 3), not a metric group.
-    return {0: "reference", **names}
+    # Group 0 is not a metric group: the record's reference distance (format 3, mode key)
+    # and its unchanged groups (format 4, mode change).
+    return {0: "record", **names}
 
 
 def samples(path):
@@ -65,8 +67,14 @@ def samples(path):
             start = i
             tag, i = varint(payload, i)
             blen, i = varint(payload, i)
+            gid, mode = tag >> 2, tag & 3
+            if gid == 0 and mode == 3:
+                # Format 4's unchanged groups: a bit per group id; each costs nothing of
+                # its own (the block's bytes are the record's).
+                for byte, bits in enumerate(payload[i : i + blen]):
+                    blocks += [(8 * byte + b, UNCHANGED, 0) for b in range(8) if bits >> b & 1]
             i += blen
-            blocks.append((tag >> 2, tag & 3, i - start))
+            blocks.append((gid, mode, i - start))
         out.append((11 + n, seq_bytes, blocks))
     return out
 

@@ -31,9 +31,12 @@ fn write_day(path: &Path, n: u64) {
             c.idle += 850 - i % 13;
         }
         s.kernel.ctxt += 5000 + i % 1000;
+        s.kernel.intr += 9000 + i % 1013;
         for d in &mut s.disks {
             d.reads += i % 7;
             d.read_sectors += 8 * (i % 7);
+            d.writes += 1 + i % 11;
+            d.write_sectors += 16 * (1 + i % 11);
         }
         w.append_sample(&host, &s).unwrap();
     }

@@ -64,7 +64,7 @@ proptest! {
         let path = dir.path().join(store::day_file_name(day));
         let raw = write_run(&path, &samples, &reopen);
         let log = store::read_log(&path).unwrap();
-        prop_assert_eq!(log.header.version, 3);
+        prop_assert_eq!(log.header.version, 4);
         prop_assert!(log.damage.is_clean(), "{:?}", log.damage);
         prop_assert_eq!(samples_of(&log), samples.clone());
         // A closed day, rewritten with changes from the sample before, reads the same.
@@ -308,6 +308,129 @@ fn a_newer_writers_unknown_group_and_extra_field_are_skipped() {
         })
     );
     assert_eq!(got[1].memory, None);
+}
+
+/// Format 4's unchanged groups, by hand: the groups named (a known one, and one this rsar
+/// does not know) read as in the sample before; a list after the groups' blocks, or one
+/// naming a group that also has a block, is damage that costs that sample only.
+#[test]
+fn unchanged_groups_read_as_the_sample_before_and_bad_lists_cost_one_sample() {
+    let header = FileHeader {
+        version: wire::VERSION,
+        host: test_host("b1", 4),
+        created_ns: 0,
+        utc_offset_s: 0,
+    };
+    let mut file = header.encode();
+    let mut frame = Vec::new();
+    let time = |p: &mut Vec<u8>, seq: u64| {
+        let mut b = Vec::new();
+        if seq == 0 {
+            wire::put_varint(&mut b, 2);
+            wire::put_varint(&mut b, 0);
+            wire::put_str(&mut b, "b1");
+            wire::put_numbers(&mut b, [1_000_000_000, 500]);
+            block(p, 1, wire::MODE_KEY, &b);
+        } else {
+            // Both clocks moved: a bit each, then zigzag(Δ) − 1.
+            b.push(0b11);
+            wire::put_varint(&mut b, wire::zigzag(1_000_000_000 * seq as i64) - 1);
+            wire::put_varint(&mut b, wire::zigzag(100 * seq as i64) - 1);
+            block(p, 1, wire::MODE_CHANGE, &b);
+        }
+    };
+    // Groups 3 (kernel), 4 (load) and 200 (unknown).
+    let unchanged = [
+        0b0001_1000u8,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        1,
+    ];
+    for seq in 0..5u64 {
+        let mut p = Vec::new();
+        wire::put_varint(&mut p, seq);
+        match seq {
+            0 => {
+                time(&mut p, 0);
+                let mut b = Vec::new();
+                wire::put_varint(&mut b, KernelCounters::FIELDS.len() as u64);
+                wire::put_varint(&mut b, 0);
+                wire::put_numbers(
+                    &mut b,
+                    (1..=KernelCounters::FIELDS.len() as u64).map(|v| v * 10),
+                );
+                block(&mut p, 3, wire::MODE_KEY, &b);
+                let mut b = Vec::new();
+                wire::put_varint(&mut b, 5);
+                wire::put_varint(&mut b, 0);
+                wire::put_numbers(&mut b, [11, 22, 33, 1, 400]);
+                block(&mut p, 4, wire::MODE_KEY, &b);
+                let mut b = Vec::new();
+                wire::put_varint(&mut b, 1);
+                wire::put_varint(&mut b, 0);
+                wire::put_numbers(&mut b, [7]);
+                block(&mut p, 200, wire::MODE_KEY, &b);
+            }
+            // After the groups' blocks: damage.
+            2 => {
+                time(&mut p, seq);
+                block(&mut p, 0, wire::MODE_UNCHANGED, &unchanged);
+            }
+            // Load both unchanged and written: damage.
+            3 => {
+                block(&mut p, 0, wire::MODE_UNCHANGED, &unchanged);
+                time(&mut p, seq);
+                block(&mut p, 4, wire::MODE_CHANGE, &[]);
+            }
+            // After damage: against the keys (reference distance 4).
+            4 => {
+                block(&mut p, 0, wire::MODE_KEY, &[4]);
+                block(&mut p, 0, wire::MODE_UNCHANGED, &unchanged);
+                time(&mut p, seq);
+            }
+            _ => {
+                block(&mut p, 0, wire::MODE_UNCHANGED, &unchanged);
+                time(&mut p, seq);
+            }
+        }
+        wire::frame(wire::KIND_SAMPLE, &p, &mut frame);
+        file.extend_from_slice(&frame);
+    }
+    let log = store::parse_log(Path::new("unchanged"), &file).unwrap();
+    let got = samples_of(&log);
+    assert_eq!(
+        got.iter().map(|s| s.time.uptime_cs).collect::<Vec<_>>(),
+        [500, 600, 900],
+        "{:?}",
+        log.damage
+    );
+    for s in &got {
+        assert_eq!(s.kernel.ctxt, 10);
+        assert_eq!(s.load.map(|l| l.tasks), Some(400));
+    }
+    assert_eq!(log.damage.undecodable, 2, "{:?}", log.damage);
 }
 
 /// Plant `n` frame markers declaring `declared` bytes each, 8 bytes apart, at `at`.
@@ -1060,6 +1183,79 @@ fn format_2_logs_read_with_the_same_numbers_forever() {
     assert_eq!(averages(&packed_file), want);
 }
 
+fn logs_v3() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v3")
+}
+
+/// A day written by the last format-3 rsadc reads with the numbers its own rsar printed,
+/// live and packed; packed, and appended to by this rsadc, it stays format 3: changes, but
+/// never a block of unchanged groups, which a format-3 reader would skip (it would read
+/// those groups as missing).
+#[test]
+fn format_3_logs_read_with_the_same_numbers_forever() {
+    let file = logs_v3().join("rsar20261206");
+    let want = std::fs::read_to_string(logs_v3().join("rsar20261206.A-averages.txt")).unwrap();
+    let averages = |path: &Path| {
+        let out = common::run(&common::rsar_bin(), &["-A", "-f", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        common::text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(averages(&file), want);
+    let raw = std::fs::read(&file).unwrap();
+    let log = store::parse_log(&file, &raw).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    let before = samples_of(&log);
+    assert_eq!(before.len(), 70);
+    let no_unchanged = |bytes: &[u8]| {
+        assert_eq!(FileHeader::decode(bytes).unwrap().0.version, 3);
+        let blocks = sample_blocks(bytes);
+        assert!(blocks
+            .iter()
+            .flatten()
+            .all(|&(id, mode, _)| id != wire::GROUP_REFERENCE || mode != wire::MODE_UNCHANGED));
+        assert!(blocks
+            .iter()
+            .flatten()
+            .any(|&(_, mode, _)| mode == wire::MODE_CHANGE));
+    };
+    let packed = store::pack(&raw).unwrap();
+    no_unchanged(&packed);
+    assert_eq!(
+        samples_of(&store::parse_log(&file, &packed).unwrap()),
+        before
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261206");
+    std::fs::copy(&file, &path).unwrap();
+    let host = FileHeader::decode(&raw).unwrap().0.host;
+    // Samples after the day's last, in its boot, where only the clocks move: in format 4
+    // every other group would be named unchanged.
+    let last = before.last().unwrap().clone();
+    let more: Vec<Sample> = (1..=20u64)
+        .map(|i| {
+            let mut s = last.clone();
+            s.time.wall_ns += i as i64 * 1_000_000_000;
+            s.time.uptime_cs += i * 100;
+            s
+        })
+        .collect();
+    let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
+    for s in &more {
+        w.append_sample(&host, s).unwrap();
+    }
+    drop(w);
+    let bytes = std::fs::read(&path).unwrap();
+    no_unchanged(&bytes);
+    let log = store::read_log(&path).unwrap();
+    assert!(log.damage.is_clean(), "{:?}", log.damage);
+    assert_eq!(samples_of(&log), [before, more].concat());
+}
+
 /// rsadc appending to a day begun by a format-2 rsadc writes format 2, so that the rsar
 /// that began the day reads all of it; a new file is format 3, with changes.
 #[test]
@@ -1100,17 +1296,18 @@ fn appending_to_a_format_2_file_keeps_it_format_2() {
     let path = dir.path().join("new");
     write_all(&path, &host, &more);
     let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 3);
+    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 4);
     assert!(sample_blocks(&bytes)[1]
         .iter()
         .all(|&(_, mode, _)| mode == wire::MODE_CHANGE));
 }
 
-/// In a format-3 file a group whose numbers did not move costs its tag and a zero length;
-/// every eighth sample is taken against the keys (a reference block names them), the
-/// others from the sample before.
+/// In a format-4 file the groups whose numbers did not move are named in one block of a
+/// bit per group, before the others; every eighth sample is taken against the keys (a
+/// reference block names them), the others from the sample before. A closed day, packed,
+/// names them the same way.
 #[test]
-fn an_unchanged_group_costs_two_bytes() {
+fn unchanged_groups_cost_a_bit_each() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rsar20261121");
     // Only the clocks move.
@@ -1123,33 +1320,45 @@ fn an_unchanged_group_costs_two_bytes() {
         })
         .collect();
     write_all(&path, &test_host("b1", 4), &samples);
-    let blocks = sample_blocks(&std::fs::read(&path).unwrap());
+    let raw = std::fs::read(&path).unwrap();
+    let blocks = sample_blocks(&raw);
     let groups = blocks[0].len();
     assert!(groups > 10, "{groups} groups");
     assert!(blocks[0].iter().all(|&(_, mode, _)| mode == wire::MODE_KEY));
-    for (i, b) in blocks.iter().enumerate().skip(1) {
-        // In samples 8 and 16 a reference block first: distance 8 or 16, to the keys of
-        // sample 0 (one byte of body).
-        let groups_of = if i % 8 == 0 {
+    let ids: Vec<u64> = blocks[0].iter().map(|&(id, _, _)| id).collect();
+    // A bit for each group but the clock's, up to the largest id.
+    let bitmap = (*ids.iter().max().unwrap() as usize) / 8 + 1;
+    let check = |blocks: &[Vec<(u64, u64, usize)>], referenced: bool| {
+        for (i, b) in blocks.iter().enumerate().skip(1) {
+            // In samples 8 and 16 a reference block first: distance 8 or 16, to the keys
+            // of sample 0 (one byte of body).
+            let rest = if referenced && i % 8 == 0 {
+                assert_eq!(
+                    b[0],
+                    (wire::GROUP_REFERENCE, wire::MODE_KEY, 1),
+                    "sample {i}"
+                );
+                &b[1..]
+            } else {
+                &b[..]
+            };
+            // The unchanged groups, then the time group: its two clocks moved.
             assert_eq!(
-                b[0],
-                (wire::GROUP_REFERENCE, wire::MODE_KEY, 1),
+                rest,
+                [
+                    (wire::GROUP_REFERENCE, wire::MODE_UNCHANGED, bitmap),
+                    (1, wire::MODE_CHANGE, rest[1].2)
+                ],
                 "sample {i}"
             );
-            &b[1..]
-        } else {
-            &b[..]
-        };
-        assert_eq!(groups_of.len(), groups, "sample {i}");
-        // The time group: its two clocks moved. Every other group: nothing.
-        assert_eq!(groups_of[0].0, 1);
-        for &(id, mode, len) in &groups_of[1..] {
-            assert_eq!(
-                (mode, len),
-                (wire::MODE_CHANGE, 0),
-                "sample {i}, group {id}"
-            );
         }
-    }
+    };
+    check(&blocks, true);
     assert_eq!(samples_of(&store::read_log(&path).unwrap()), samples);
+    let packed = store::pack(&raw).unwrap();
+    check(&sample_blocks(&packed), false);
+    assert_eq!(
+        samples_of(&store::parse_log(&path, &packed).unwrap()),
+        samples
+    );
 }

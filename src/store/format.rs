@@ -7,10 +7,12 @@ use crate::sample::{HostFacts, Sample};
 /// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
 /// The format this build writes, and the newest it reads.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 /// The first format whose samples may hold change blocks (and reference distances): a
 /// writer appending to an older file writes it as that format's writers did.
 pub const VERSION_CHANGES: u16 = 3;
+/// The first format whose samples may name their unchanged groups in one block.
+pub const VERSION_UNCHANGED: u16 = 4;
 /// Every record starts with these two bytes, so a reader can find the next record after
 /// damaged bytes.
 pub const SYNC: [u8; 2] = [0xd5, 0x5b];
@@ -154,7 +156,7 @@ pub const KIND_COMMENT: u8 = 4;
 /// rewritten so at compression (numbers that repeat from one sample to the next compress
 /// far better than distances from a keyframe that grow).
 pub const KIND_STEP: u8 = 5;
-/// A format-2 or format-3 sample: a sequence number, then one block per group (`groups`).
+/// A sample of format 2 or later: a sequence number, then one block per group (`groups`).
 pub const KIND_SAMPLE: u8 = 6;
 /// Format 2: the process table of a moment (`store::procs`).
 pub const KIND_PROCESSES: u8 = 7;

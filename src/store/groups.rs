@@ -31,6 +31,10 @@ pub const MODE_CHANGE: u64 = 3;
 /// Format 3: a block of this group id (mode key), first in a record, holds the record's
 /// reference distance (varint, ≥ 1); without one it is 1.
 pub const GROUP_REFERENCE: u64 = 0;
+/// Format 4: a block of group 0 in this mode, after the reference block and before every
+/// group's block, names the groups whose numbers are those of the sample at the record's
+/// reference distance (`Unchanged`): they have no block of their own.
+pub const MODE_UNCHANGED: u64 = MODE_CHANGE;
 /// How many groups this build knows (the slots of `GROUPS`; ids have gaps).
 pub const NGROUPS: usize = GROUPS.len();
 /// Guards on what a layout read from a file may ask for.
@@ -88,6 +92,57 @@ pub fn group_id(slot: usize) -> u64 {
 
 fn slot_of(id: u64) -> Option<usize> {
     GROUPS.iter().position(|g| u64::from(g.id) == id)
+}
+
+/// The groups of a format-4 record that did not change (`MODE_UNCHANGED`): a bit per
+/// group id, bit `id % 8` of byte `id / 8`, trailing zero bytes left out. On an idle
+/// machine most groups do not move from one second to the next; a bit each is all they
+/// cost, where a change block costs two bytes (tag and empty length).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unchanged([u8; 32]);
+
+impl Unchanged {
+    pub fn set(&mut self, id: u64) {
+        if let Some(b) = self.0.get_mut((id / 8) as usize) {
+            *b |= 1 << (id % 8);
+        }
+    }
+
+    pub fn has(&self, id: u64) -> bool {
+        self.0
+            .get((id / 8) as usize)
+            .is_some_and(|b| b >> (id % 8) & 1 == 1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&b| b == 0)
+    }
+
+    fn put(&self, out: &mut Vec<u8>) {
+        let len = self.0.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+        out.extend_from_slice(&self.0[..len]);
+    }
+
+    fn parse(body: &[u8]) -> Result<Self, DecodeError> {
+        let mut u = Unchanged::default();
+        if body.len() > u.0.len() || body.last() == Some(&0) {
+            return Err(DecodeError("a bad list of unchanged groups"));
+        }
+        u.0[..body.len()].copy_from_slice(body);
+        Ok(u)
+    }
+
+    /// Write the block, if any group is in it, at `at` in `out` (before the groups' blocks).
+    fn insert(&self, out: &mut Vec<u8>, at: usize, block: &mut Vec<u8>) {
+        if self.is_empty() {
+            return;
+        }
+        let mut body = Vec::with_capacity(8);
+        self.put(&mut body);
+        block.clear();
+        put_block(block, GROUP_REFERENCE, MODE_UNCHANGED, &body);
+        out.splice(at..at, block.iter().copied());
+    }
 }
 
 /// One group of one sample, encoded by a writer: its layout bytes and its values.
@@ -849,26 +904,66 @@ pub fn decode_sample(
     let mut left_out = 0;
     // `None`: the record's reference block could not be read, so none of its changes can be.
     let mut reference = Some(1);
+    let mut unchanged = Unchanged::default();
+    // Slots below this one are decoded (or were not in the record): the unchanged groups
+    // are decoded in slot order among the others, as a writer writes them.
+    let mut next_slot = 0;
+    let mut settle = |r: Result<bool, DecodeError>| match r {
+        Ok(left) => left_out += u64::from(left),
+        Err(e) => {
+            failed.get_or_insert(e);
+        }
+    };
     for block in blocks(&mut c) {
         let (id, mode, body) = block?;
         if id == GROUP_REFERENCE {
-            if mode == MODE_KEY {
-                reference = Cursor::new(body).varint().ok().filter(|&d| d > 0);
-                if reference.is_none() {
-                    failed.get_or_insert(DecodeError("a bad reference distance"));
+            match mode {
+                MODE_KEY => {
+                    reference = Cursor::new(body).varint().ok().filter(|&d| d > 0);
+                    if reference.is_none() {
+                        settle(Err(DecodeError("a bad reference distance")));
+                    }
                 }
+                MODE_UNCHANGED if next_slot == 0 => unchanged = Unchanged::parse(body)?,
+                MODE_UNCHANGED => return Err(DecodeError("unchanged groups after the groups")),
+                _ => {}
             }
             continue;
         }
         // A group this reader does not know: skipped.
         let Some(slot) = slot_of(id) else { continue };
-        if let Err(e) = decode_block(st, slot, mode, seq, reference, body, &mut s) {
-            if every_sample_has(slot) || st.keys[slot].is_none() {
-                failed.get_or_insert(e);
-            } else {
-                leave_out(slot, &mut s);
-                left_out += 1;
+        if unchanged.has(id) {
+            return Err(DecodeError("a group both unchanged and written"));
+        }
+        for u in next_slot..slot {
+            if unchanged.has(group_id(u)) {
+                settle(decode_or_leave_out(
+                    st,
+                    u,
+                    MODE_CHANGE,
+                    seq,
+                    reference,
+                    &[],
+                    &mut s,
+                ));
             }
+        }
+        next_slot = next_slot.max(slot + 1);
+        settle(decode_or_leave_out(
+            st, slot, mode, seq, reference, body, &mut s,
+        ));
+    }
+    for u in next_slot..NGROUPS {
+        if unchanged.has(group_id(u)) {
+            settle(decode_or_leave_out(
+                st,
+                u,
+                MODE_CHANGE,
+                seq,
+                reference,
+                &[],
+                &mut s,
+            ));
         }
     }
     match failed {
@@ -904,6 +999,27 @@ fn io_totals_of_older_imports(s: &mut Sample) {
         discards: d.discards.unwrap_or(0),
         discard_sectors: d.discard_sectors.unwrap_or(0),
     });
+}
+
+/// Decode one group's block; `Ok(true)`: it could not be, and the sample is read without
+/// the group (see `decode_sample`); `Err`: the sample cannot be read.
+fn decode_or_leave_out(
+    st: &mut GroupState,
+    slot: usize,
+    mode: u64,
+    seq: u64,
+    reference: Option<u64>,
+    body: &[u8],
+    s: &mut Sample,
+) -> Result<bool, DecodeError> {
+    match decode_block(st, slot, mode, seq, reference, body, s) {
+        Ok(()) => Ok(false),
+        Err(e) if every_sample_has(slot) || st.keys[slot].is_none() => Err(e),
+        Err(_) => {
+            leave_out(slot, s);
+            Ok(true)
+        }
+    }
 }
 
 /// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
@@ -1068,8 +1184,9 @@ pub enum Encoding {
     Deltas,
     /// Format 3: a change against the key in every sample whose number is a multiple of
     /// `key_every`, and from the sample before in the samples between; so a damaged record
-    /// costs at most the samples up to the next multiple.
-    Changes { key_every: u64 },
+    /// costs at most the samples up to the next multiple. Format 4 (`unchanged`): a group
+    /// without a change is named in the record's `Unchanged` block instead.
+    Changes { key_every: u64, unchanged: bool },
 }
 
 fn put_block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {
@@ -1101,7 +1218,7 @@ pub fn sample_payload(
     // sample the distance to the time group's key, which the other groups share unless
     // they were keyed on their own (those write a delta there).
     let reference = match (encoding, &keys[SLOT_TIME]) {
-        (Encoding::Changes { key_every }, Some(k))
+        (Encoding::Changes { key_every, .. }, Some(k))
             if seq % key_every.max(1) == 0 && keeps_key(k, &enc[SLOT_TIME], seq, every) =>
         {
             seq - k.seq
@@ -1113,6 +1230,15 @@ pub fn sample_payload(
         put_varint(block, reference);
         put_block(out, GROUP_REFERENCE, MODE_KEY, block);
     }
+    let groups_at = out.len();
+    let mut unchanged = Unchanged::default();
+    let name_unchanged = matches!(
+        encoding,
+        Encoding::Changes {
+            unchanged: true,
+            ..
+        }
+    );
     for (slot, (e, key)) in enc.iter().zip(keys.iter_mut()).enumerate() {
         if !e.present {
             continue;
@@ -1126,8 +1252,12 @@ pub fn sample_payload(
                 // so that a chain of changes is never longer than `key_every`.
                 if changes && (k.seq == at || (reference == 1 && k.last_seq == at)) {
                     let against = if k.seq == at { &k.values } else { &k.last };
-                    put_changes(block, against, &e.values);
-                    put_block(out, group_id(slot), MODE_CHANGE, block);
+                    if name_unchanged && *against == e.values {
+                        unchanged.set(group_id(slot));
+                    } else {
+                        put_changes(block, against, &e.values);
+                        put_block(out, group_id(slot), MODE_CHANGE, block);
+                    }
                 } else {
                     put_varint(block, seq - k.seq);
                     put_delta(block, &k.values, &e.values);
@@ -1151,6 +1281,7 @@ pub fn sample_payload(
             }
         }
     }
+    unchanged.insert(out, groups_at, block);
 }
 
 /// A closed day's key of a group (`packed_payload`): where it is, its layout, and the
@@ -1165,33 +1296,33 @@ pub struct PackKey {
 
 /// Rewrite a decoded sample payload for a closed day (`after`: the reader's state after
 /// decoding it): each group a step from itself in the sample just before when it was
-/// there on the same packed key and layout (in a file of format 3 or later, `changes`: a
-/// change at reference distance 1), else a key; every group a key when `rekey` (the
-/// first sample of a compressed frame, so that nothing reaches back into the frame
+/// there on the same packed key and layout (as the file's format writes it, `encoding`:
+/// in format 3 a change at reference distance 1, in format 4 a group that did not change
+/// named in the record's unchanged groups), else a key; every group a key when `rekey`
+/// (the first sample of a compressed frame, so that nothing reaches back into the frame
 /// before). Blocks of groups this build does not know are copied as they are.
 pub fn packed_payload(
     after: &GroupState,
     payload: &[u8],
     keys: &mut [Option<PackKey>; NGROUPS],
     rekey: bool,
-    changes: bool,
+    encoding: Encoding,
     block: &mut Vec<u8>,
     out: &mut Vec<u8>,
 ) -> Result<(), DecodeError> {
+    let (changes, name_unchanged) = match encoding {
+        Encoding::Deltas => (false, false),
+        Encoding::Changes { unchanged, .. } => (true, unchanged),
+    };
     let mut c = Cursor::new(payload);
     let seq = c.varint()?;
     out.clear();
     put_varint(out, seq);
-    for b in blocks(&mut c) {
-        let (id, mode, body) = b?;
-        // Every change of a closed day is from the sample before: no reference distance.
-        if id == GROUP_REFERENCE {
-            continue;
-        }
-        let Some(slot) = slot_of(id) else {
-            put_block(out, id, mode, body);
-            continue;
-        };
+    let groups_at = out.len();
+    let mut unchanged_in = Unchanged::default();
+    let mut unchanged_out = Unchanged::default();
+    let mut pack = |slot: usize, out: &mut Vec<u8>| -> Result<(), DecodeError> {
+        let id = group_id(slot);
         let now = after.prev[slot]
             .as_ref()
             .filter(|p| p.seq == seq)
@@ -1208,7 +1339,9 @@ pub fn packed_payload(
                     && k.last_seq.wrapping_add(1) == seq
                     && k.values.len() == now.values.len() =>
             {
-                if changes {
+                if name_unchanged && k.values == now.values {
+                    unchanged_out.set(id);
+                } else if changes {
                     put_changes(block, &k.values, &now.values);
                     put_block(out, id, MODE_CHANGE, block);
                 } else {
@@ -1231,6 +1364,36 @@ pub fn packed_payload(
                 });
             }
         }
+        Ok(())
+    };
+    // The groups in slot order, those unchanged in the record among the others.
+    let mut next_slot = 0;
+    for b in blocks(&mut c) {
+        let (id, mode, body) = b?;
+        // Every change of a closed day is from the sample before: no reference distance.
+        if id == GROUP_REFERENCE {
+            if mode == MODE_UNCHANGED {
+                unchanged_in = Unchanged::parse(body)?;
+            }
+            continue;
+        }
+        let Some(slot) = slot_of(id) else {
+            put_block(out, id, mode, body);
+            continue;
+        };
+        for u in (next_slot..slot).filter(|&u| unchanged_in.has(group_id(u))) {
+            pack(u, out)?;
+        }
+        next_slot = next_slot.max(slot + 1);
+        pack(slot, out)?;
     }
+    for u in (next_slot..NGROUPS).filter(|&u| unchanged_in.has(group_id(u))) {
+        pack(u, out)?;
+    }
+    // Groups this build does not know stay as they were, like their blocks.
+    for id in (0..256).filter(|&id| slot_of(id).is_none() && unchanged_in.has(id)) {
+        unchanged_out.set(id);
+    }
+    unchanged_out.insert(out, groups_at, block);
     Ok(())
 }

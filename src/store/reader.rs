@@ -353,7 +353,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                             p,
                             &mut keys,
                             rekey,
-                            file_header.version >= format::VERSION_CHANGES,
+                            super::writer::encoding_of(file_header.version),
                             &mut block,
                             &mut payload,
                         ) {

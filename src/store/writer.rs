@@ -27,9 +27,19 @@ pub const KEYFRAME_EVERY: u64 = 64;
 /// a damaged record costs at most this many samples.
 pub const CHANGES_FROM_KEY_EVERY: u64 = 8;
 /// How this build writes a file of the format it writes.
-const ENCODING: Encoding = Encoding::Changes {
-    key_every: CHANGES_FROM_KEY_EVERY,
-};
+const ENCODING: Encoding = encoding_of(format::VERSION);
+
+/// How a writer encodes samples in a file of format `version`.
+pub const fn encoding_of(version: u16) -> Encoding {
+    if version < format::VERSION_CHANGES {
+        Encoding::Deltas
+    } else {
+        Encoding::Changes {
+            key_every: CHANGES_FROM_KEY_EVERY,
+            unchanged: version >= format::VERSION_UNCHANGED,
+        }
+    }
+}
 /// Opening reads this much of the end of a file first, and 4× more each time that was
 /// not enough to find the last sample and the boot it was taken in...
 const TAIL_FIRST: u64 = 64 << 10;
@@ -210,9 +220,7 @@ impl DayWriter {
             report.truncated_bytes = len - tail.good_end;
         }
         let mut w = DayWriter::new(path, file, tail.good_end, tail.resume);
-        if version < format::VERSION_CHANGES {
-            w.encoding = Encoding::Deltas;
-        }
+        w.encoding = encoding_of(version);
         Ok((w, report))
     }
 
