@@ -1093,19 +1093,24 @@ fn sar_version(flag: Option<&str>) -> Result<SarVersion, UsageError> {
 /// `-q [KEYWORD[,KEYWORD…]]`, as sar 12.6 takes it: LOAD (also no keyword), CPU, IO and
 /// MEM pressure, PSI (the three pressures), ALL (everything).
 fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
+    use crate::report::Table::{PsiCpu, PsiIo, PsiMemory, Queue};
     if list.is_empty() {
-        sel.queue = true;
+        sel.ask(Queue);
         return Ok(());
     }
     for keyword in list.split(',') {
         match keyword {
-            "LOAD" => sel.queue = true,
-            "CPU" => sel.psi_cpu = true,
-            "IO" => sel.psi_io = true,
-            "MEM" => sel.psi_mem = true,
+            "LOAD" => sel.ask(Queue),
+            "CPU" => sel.ask(PsiCpu),
+            "IO" => sel.ask(PsiIo),
+            "MEM" => sel.ask(PsiMemory),
             "PSI" | "ALL" => {
-                sel.queue |= keyword == "ALL";
-                (sel.psi_cpu, sel.psi_io, sel.psi_mem) = (true, true, true);
+                if keyword == "ALL" {
+                    sel.ask(Queue);
+                }
+                [PsiCpu, PsiIo, PsiMemory]
+                    .into_iter()
+                    .for_each(|t| sel.ask(t));
             }
             other => {
                 return Err(UsageError(format!(
@@ -1135,11 +1140,11 @@ fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
             ));
         }
         if keyword == "ALL" {
-            network().for_each(|(_, r)| (r.select)(sel));
+            network().for_each(|(_, r)| sel.ask(r.table));
             continue;
         }
         match network().find(|(k, _)| *k == keyword) {
-            Some((_, r)) => (r.select)(sel),
+            Some((_, r)) => sel.ask(r.table),
             None => {
                 let known: Vec<&str> = network().map(|(k, _)| k).collect();
                 return Err(UsageError(format!(
@@ -1160,41 +1165,56 @@ impl Args {
         } else {
             Selection::default()
         };
+        use crate::report::{ItemFilter, Table};
         if let Some(all) = keyword('u', &self.cpu)? {
-            sel.cpu = Some(all || sel.cpu == Some(true));
+            sel.ask(Table::Cpu);
+            if all {
+                sel.ask_all_columns(Table::Cpu);
+            }
         }
         if let Some(list) = &self.queue {
             select_queue(&mut sel, list)?;
         }
         if let Some(all) = keyword('r', &self.memory)? {
-            sel.memory = Some(all || sel.memory == Some(true));
+            sel.ask(Table::Memory);
+            if all {
+                sel.ask_all_columns(Table::Memory);
+            }
         }
-        sel.swap |= self.swap;
-        sel.swap_pages |= self.swap_pages;
-        sel.paging |= self.paging;
-        sel.io |= self.io;
-        sel.disk |= self.disk;
-        sel.tasks |= self.tasks;
+        for (given, table) in [
+            (self.swap, Table::Swap),
+            (self.swap_pages, Table::SwapPages),
+            (self.paging, Table::Paging),
+            (self.io, Table::Io),
+            (self.disk, Table::Disk),
+            (self.tasks, Table::Tasks),
+        ] {
+            if given {
+                sel.ask(table);
+            }
+        }
         if let Some(list) = &self.interrupts {
-            let f = sel.interrupts.get_or_insert_with(Default::default);
+            sel.ask(Table::Interrupts);
             if list == "ALL" && self.int_filter.is_none() {
-                f.all = true;
+                sel.interrupts.all = true;
             } else {
-                f.add(list).map_err(|e| UsageError(format!("-I: {e}")))?;
+                sel.interrupts
+                    .add(list)
+                    .map_err(|e| UsageError(format!("-I: {e}")))?;
             }
         }
         if let Some(list) = &self.int_filter {
             // --int= chooses the lines: it replaces -I ALL's (and -A's) "every line".
-            let f = sel.interrupts.get_or_insert_with(Default::default);
-            f.all = false;
-            f.add(list).map_err(|e| UsageError(format!("--int: {e}")))?;
+            sel.ask(Table::Interrupts);
+            sel.interrupts.all = false;
+            sel.interrupts
+                .add(list)
+                .map_err(|e| UsageError(format!("--int: {e}")))?;
         }
         match self.filesystems.as_deref() {
             None => {}
-            Some("") => {
-                sel.filesystems.get_or_insert(false);
-            }
-            Some("MOUNT") => sel.filesystems = Some(true),
+            Some("") => sel.ask(Table::Filesystems),
+            Some("MOUNT") => sel.ask(Table::FsMount),
             Some(other) => {
                 return Err(UsageError(format!(
                     "-F accepts only the keyword MOUNT, not {other:?}"
@@ -1204,7 +1224,7 @@ impl Args {
         if let Some(list) = &self.power {
             for kw in list.split(',') {
                 match kw {
-                    "CPU" | "ALL" => sel.cpu_freq = true,
+                    "CPU" | "ALL" => sel.ask(Table::CpuFreq),
                     "FAN" | "TEMP" | "IN" | "USB" | "BAT" | "FREQ" => {
                         return Err(UsageError(format!(
                             "-m {kw} is not supported by rsar: it needs hardware sensors (lm-sensors, \
@@ -1219,7 +1239,15 @@ impl Args {
                 }
             }
         }
-        sel.serial |= self.serial;
+        for (given, table) in [
+            (self.serial, Table::Serial),
+            (self.hugepages, Table::Hugepages),
+            (self.ktables, Table::Ktables),
+        ] {
+            if given {
+                sel.ask(table);
+            }
+        }
         sel.pretty |= self.pretty || self.human_pretty;
         sel.human |= self.human || self.human_pretty;
         sel.sar_version = sar_version(self.sar_version.as_deref())?;
@@ -1227,12 +1255,16 @@ impl Args {
         if let Some(kind) = &self.persistent {
             sel.disk_names = Some(persistent_names(&self.dev_root, kind)?);
         }
-        sel.devices.clone_from(&self.devices);
-        sel.ifaces.clone_from(&self.ifaces);
-        sel.fs.clone_from(&self.fs);
+        for (given, filter) in [
+            (&self.devices, ItemFilter::Dev),
+            (&self.ifaces, ItemFilter::Iface),
+            (&self.fs, ItemFilter::Fs),
+        ] {
+            if let Some(items) = given {
+                sel.keep_only(filter, items.clone());
+            }
+        }
         sel.omit_idle |= self.omit_idle;
-        sel.hugepages |= self.hugepages;
-        sel.ktables |= self.ktables;
         if let Some(net) = &self.network {
             select_network(&mut sel, net)?;
         }
@@ -1241,8 +1273,8 @@ impl Args {
             // (below), as in sar.
             sel.cpus = parse_cpu_list(list)?;
         }
-        if sel == Selection::default() || sel.tables().is_empty() {
-            sel.cpu = Some(false);
+        if sel.reports().is_empty() {
+            sel.ask(Table::Cpu);
         }
         if self.utc && self.recorder_zone {
             return Err(UsageError(
@@ -1414,6 +1446,7 @@ fn parse_cpu_list(list: &str) -> Result<CpuList, UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::{Table, REPORTS};
 
     fn plan(args: &[&str]) -> Result<Plan, UsageError> {
         let argv = normalize(
@@ -1443,13 +1476,17 @@ mod tests {
     #[test]
     fn keyword_all_is_not_mistaken_for_the_interval() {
         let p = plan(&["-u", "ALL", "1", "2"]).unwrap();
-        assert_eq!(p.selection.cpu, Some(true));
+        assert!(p.selection.all_columns(Table::Cpu));
         let p = plan(&["-u", "1", "2"]).unwrap();
-        assert_eq!(p.selection.cpu, Some(false));
+        assert_eq!(flags(&p.selection), ["-u"]);
+        assert!(!p.selection.all_columns(Table::Cpu));
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         let p = plan(&["-r", "ALL", "-q", "ALL", "2"]).unwrap();
-        assert_eq!(p.selection.memory, Some(true));
-        assert!(p.selection.queue && p.selection.psi_cpu && p.selection.psi_mem);
+        assert!(p.selection.all_columns(Table::Memory));
+        assert_eq!(
+            flags(&p.selection),
+            ["-r", "-q", "-q CPU", "-q IO", "-q MEM"]
+        );
         assert!(matches!(p.mode, Mode::Live { count: None, .. }));
     }
 
@@ -1457,19 +1494,18 @@ mod tests {
     #[test]
     fn queue_keywords() {
         let p = plan(&["-q", "CPU", "1", "2"]).unwrap();
-        let s = &p.selection;
-        assert!(s.psi_cpu && !s.queue && !s.psi_io && !s.psi_mem);
+        assert_eq!(flags(&p.selection), ["-q CPU"]);
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         let s = plan(&["-q", "IO,MEM", "1"]).unwrap().selection;
-        assert!(s.psi_io && s.psi_mem && !s.psi_cpu && !s.queue);
+        assert_eq!(flags(&s), ["-q IO", "-q MEM"]);
         let s = plan(&["-q", "LOAD", "1"]).unwrap().selection;
-        assert!(s.queue && !s.psi_cpu);
+        assert_eq!(flags(&s), ["-q"]);
         let s = plan(&["-q", "PSI", "1"]).unwrap().selection;
-        assert!(!s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        assert_eq!(flags(&s), ["-q CPU", "-q IO", "-q MEM"]);
         let s = plan(&["-q", "ALL", "1"]).unwrap().selection;
-        assert!(s.queue && s.psi_cpu && s.psi_io && s.psi_mem);
+        assert_eq!(flags(&s), ["-q", "-q CPU", "-q IO", "-q MEM"]);
         let s = plan(&["-q", "1", "1"]).unwrap().selection;
-        assert!(s.queue && !s.psi_cpu);
+        assert_eq!(flags(&s), ["-q"]);
         let e = plan(&["-q", "CPUS", "1"]).unwrap_err().0;
         assert!(
             e.contains("CPUS") && e.contains("LOAD, CPU, IO, MEM"),
@@ -1553,9 +1589,8 @@ mod tests {
     #[test]
     fn clustered_flags() {
         let p = plan(&["-uqr", "1", "1"]).unwrap();
-        assert_eq!(p.selection.cpu, Some(false));
-        assert!(p.selection.queue);
-        assert_eq!(p.selection.memory, Some(false));
+        assert_eq!(flags(&p.selection), ["-u", "-r", "-q"]);
+        assert!(!p.selection.all_columns(Table::Cpu) && !p.selection.all_columns(Table::Memory));
     }
 
     #[test]
@@ -1568,7 +1603,7 @@ mod tests {
         assert!(parse_cpu_list("x").is_err());
         assert!(parse_cpu_list("3-1").is_err());
         let p = plan(&["-P", "1", "1", "1"]).unwrap();
-        assert_eq!(p.selection.cpu, Some(false), "-P implies -u");
+        assert_eq!(flags(&p.selection), ["-u"], "-P implies -u");
     }
 
     #[test]
@@ -1578,15 +1613,19 @@ mod tests {
         let e = plan(&["-n", "TCPX", "1"]).unwrap_err().0;
         assert!(e.contains("TCPX") && e.contains("DEV, EDEV"), "{e}");
         let p = plan(&["-n", "DEV,EDEV", "1"]).unwrap();
-        assert!(p.selection.net_dev && p.selection.net_edev);
+        assert_eq!(flags(&p.selection), ["-n DEV", "-n EDEV"]);
         let p = plan(&["-n", "TCP,ETCP,SOCK6", "1"]).unwrap();
-        assert!(p.selection.net_tcp && p.selection.net_etcp && p.selection.net_sock6);
-        assert!(!p.selection.net_udp && p.selection.cpu.is_none());
+        assert_eq!(flags(&p.selection), ["-n TCP", "-n ETCP", "-n SOCK6"]);
         let p = plan(&["-n", "ALL", "1"]).unwrap();
-        assert!(p.selection.net_icmp6 && p.selection.net_soft && p.selection.net_dev);
+        let network: Vec<&str> = REPORTS
+            .iter()
+            .map(|r| r.flag)
+            .filter(|f| f.starts_with("-n "))
+            .collect();
+        assert_eq!(flags(&p.selection), network);
         // -P picks the CPUs of -n SOFT; it means -u only when nothing else is asked for.
         let p = plan(&["-n", "SOFT", "-P", "ALL", "1"]).unwrap();
-        assert_eq!(p.selection.cpu, None);
+        assert_eq!(flags(&p.selection), ["-n SOFT"]);
         assert_eq!(p.selection.cpus, CpuList::All);
         assert!(plan(&["-u=SOME", "1"]).unwrap_err().0.contains("SOME"));
         assert!(plan(&["-f", "x", "1", "3"])
@@ -1616,7 +1655,7 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(p.selection.memory, Some(false));
+        assert_eq!(flags(&p.selection), ["-r"]);
         let p = plan(&["-f", "/x/rsar20261121", "-s", "09:00", "-e", "10:00"]).unwrap();
         match p.mode {
             Mode::Recorded { files, window, .. } => {
@@ -1643,19 +1682,16 @@ mod tests {
     #[test]
     fn kernel_side_flags() {
         let p = plan(&["-I", "SUM", "1", "2"]).unwrap();
-        assert!(p.selection.interrupts.as_ref().unwrap().shows("sum"));
+        assert!(p.selection.asks(Table::Interrupts) && p.selection.interrupts.shows("sum"));
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         // A lone number after -I is the interval, not an interrupt.
         let p = plan(&["-I", "1", "2"]).unwrap();
         assert!(matches!(p.mode, Mode::Live { count: Some(2), .. }));
         let p = plan(&["-I", "ALL", "--int=LOC", "1"]).unwrap();
-        let f = p.selection.interrupts.unwrap();
+        let f = p.selection.interrupts;
         assert!(f.shows("LOC") && !f.shows("0"));
         let p = plan(&["-m", "CPU", "-P", "ALL", "1"]).unwrap();
-        assert!(
-            p.selection.cpu_freq && p.selection.cpu.is_none(),
-            "-P is -m's"
-        );
+        assert_eq!(flags(&p.selection), ["-m CPU"], "-P is -m's");
         assert!(plan(&["-m", "TEMP", "1"])
             .unwrap_err()
             .0
@@ -1665,12 +1701,99 @@ mod tests {
             .0
             .contains("not supported"));
         let p = plan(&["-F", "MOUNT", "1", "1"]).unwrap();
-        assert_eq!(p.selection.filesystems, Some(true));
+        assert_eq!(flags(&p.selection), ["-F MOUNT"]);
         let p = plan(&["-F", "1", "1"]).unwrap();
-        assert_eq!(p.selection.filesystems, Some(false));
+        assert_eq!(flags(&p.selection), ["-F"]);
         assert!(matches!(p.mode, Mode::Live { count: Some(1), .. }));
         let p = plan(&["-H", "-v", "1"]).unwrap();
-        assert!(p.selection.hugepages && p.selection.ktables);
+        assert_eq!(flags(&p.selection), ["-H", "-v"]);
+    }
+
+    /// The reports a selection asks for, by flag, in the catalogue's order.
+    fn flags(s: &Selection) -> Vec<&'static str> {
+        s.reports().reports().map(|r| r.flag).collect()
+    }
+
+    /// sar's option table (`sar --help` of sysstat 12.6.1): each report option and each
+    /// keyword of one, with the keyword `None` for the option alone.
+    fn sar_report_options() -> Vec<(String, Option<String>)> {
+        let help = include_str!("../tests/fixtures/sar-usage/sar-12.6.1-help.txt");
+        let mut options = Vec::new();
+        let mut option = String::new();
+        for line in help.lines() {
+            if let Some(rest) = line.strip_prefix("\t-") {
+                // `-F [ MOUNT ]`, `-I [ SUM | ALL ]`, `-r [ ALL ]`: the option, and its words.
+                let (letter, after) = rest.split_at(rest.len().min(1));
+                option = format!("-{letter}");
+                options.push((option.clone(), None));
+                let after = after.trim_start();
+                if after.starts_with(['[', '{']) {
+                    let variants = after.split([']', '}']).next().unwrap_or("");
+                    for w in variants.split([' ', '|', '[', '{']) {
+                        if !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase()) {
+                            options.push((option.clone(), Some(w.to_string())));
+                        }
+                    }
+                }
+            } else if let Some(rest) = line.strip_prefix("\t\t") {
+                let word = rest.split('\t').next().unwrap_or("");
+                let keyword = word.starts_with(|c: char| c.is_ascii_uppercase())
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                if rest.contains('\t') && keyword {
+                    options.push((option.clone(), Some(word.to_string())));
+                }
+            }
+        }
+        // -m and -n take a keyword (or ALL): alone they are not reports.
+        options.retain(|(o, k)| k.is_some() || !matches!(o.as_str(), "-m" | "-n"));
+        for o in ["-m", "-n", "-q"] {
+            options.push((o.to_string(), Some("ALL".to_string())));
+        }
+        options
+    }
+
+    /// Every report option and keyword of sar's table asks for catalogue entries of that
+    /// option (or is refused as needing hardware rsar does not read), and every entry is
+    /// asked for by its flag alone, which sar's table has.
+    #[test]
+    fn sar_option_table_maps_to_catalogue_entries_and_back() {
+        let table = sar_report_options();
+        assert!(table.len() > 40, "{table:?}");
+        for (option, keyword) in &table {
+            let mut args = vec![option.as_str()];
+            args.extend(keyword.as_deref());
+            args.push("1");
+            match plan(&args) {
+                Ok(p) => {
+                    let asked = flags(&p.selection);
+                    assert!(!asked.is_empty(), "{args:?}");
+                    for flag in &asked {
+                        let own = flag.split(' ').next() == Some(option.as_str());
+                        assert!(own, "{args:?} asks for {flag}");
+                    }
+                }
+                Err(e) => assert!(
+                    e.0.contains("is not supported by rsar"),
+                    "{args:?}: {}",
+                    e.0
+                ),
+            }
+        }
+        for r in REPORTS {
+            let mut words = r.flag.split(' ');
+            let option = words.next().unwrap_or("");
+            let keyword = words.next();
+            let in_sar = table
+                .iter()
+                .any(|(o, k)| o == option && k.as_deref() == keyword);
+            assert!(in_sar, "{} is not in sar's option table", r.flag);
+            let mut args: Vec<&str> = r.flag.split(' ').collect();
+            args.push("1");
+            let p = plan(&args).unwrap();
+            assert_eq!(flags(&p.selection), [r.flag], "{args:?}");
+        }
     }
 
     #[test]
