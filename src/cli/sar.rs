@@ -1,18 +1,16 @@
-//! The command line: sar's flags with sar's meaning.
-//!
-//! Parsing happens in two steps (as ripgrep does): clap checks what the user typed, then
-//! `Args::plan` turns it into what to do, with a message naming the bad value otherwise.
-//! sar's optional keywords (`-u ALL`, `-r ALL`, `-q ALL`) are rewritten to `-u=ALL` before
-//! clap sees them, so that `-u 1 5` still means "CPU, every second, five times".
+//! `rsar [OPTIONS] [INTERVAL [COUNT]]`: sar's reports with sar's flags, from the report
+//! catalogue (`-n`'s keywords, `-A`), live or from the logs, in sar's tables or as JSON,
+//! CSV or SVG.
 
-pub use crate::history::Files;
-use crate::history::Window;
-use crate::report::{CpuList, Format, SarVersion, Selection};
-use crate::time::{parse_clock, parse_when, Zone};
+use super::run::{self, Failure};
+use super::{Files, Mode, Run, Source, UsageError};
+use crate::report::{renderer, CpuList, Format, SarVersion, Selection};
+use crate::time::Zone;
 use clap::Parser;
 use std::ffi::OsString;
+use std::io;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::process::ExitCode;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -229,618 +227,11 @@ pub struct Args {
     pub help: Option<bool>,
 }
 
-/// Where samples come from: /proc (live) or the logs, and when. Shared by the sar-style
-/// command line and `rsar vmstat`.
-#[derive(Debug, clap::Args)]
-pub struct Source {
-    /// Read this log file (written by rsadc, or sysstat's saDD) instead of sampling live
-    #[arg(short = 'f', value_name = "FILE")]
-    pub file: Option<PathBuf>,
-
-    /// Read the log of N days ago: -1 is yesterday, -2 the day before
-    #[arg(long = "days-ago", value_name = "N", hide = true)]
-    pub days_ago: Option<u32>,
-
-    /// Start the report at this time of day (HH:MM[:SS])
-    #[arg(short = 's', value_name = "HH:MM[:SS]")]
-    pub start: Option<String>,
-
-    /// End the report at this time of day (HH:MM[:SS])
-    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
-    pub end: Option<String>,
-
-    /// Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, '2h ago',
-    /// 'yesterday 14:00'; spans as many daily logs as it needs
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
-
-    /// Report up to this time (same forms as --since)
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
-
-    /// From the logs, keep the sample nearest each multiple of SECS seconds (sar's rule)
-    #[arg(short = 'i', value_name = "SECS")]
-    pub min_interval: Option<f64>,
-
-    /// Also save the live samples to this log file
-    #[arg(short = 'o', value_name = "FILE")]
-    pub save: Option<PathBuf>,
-
-    /// Show comments recorded in the logs
-    #[arg(short = 'C')]
-    pub comments: bool,
-
-    /// Keep reading the log as rsadc appends to it (today's, or the -f FILE), printing
-    /// each interval as it lands; Ctrl-C prints the averages
-    #[arg(long)]
-    pub follow: bool,
-
-    /// Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from
-    /// /etc/default/rsar, else /var/log/rsar]
-    #[arg(long, value_name = "DIR")]
-    pub log_dir: Option<PathBuf>,
-
-    /// Read the kernel's counters from this /proc (a container with the host's /proc
-    /// mounted elsewhere, or a captured tree)
-    #[arg(long, value_name = "DIR", default_value = "/proc")]
-    pub proc_root: PathBuf,
-
-    /// Read device facts (physical disks, link speeds, CPU count) from this /sys
-    #[arg(long, value_name = "DIR", default_value = "/sys")]
-    pub sys_root: PathBuf,
-
-    /// Seconds between samples (fractions allowed)
-    #[arg(value_name = "INTERVAL", value_parser = crate::time::parse_interval)]
-    pub interval: Option<f64>,
-
-    /// Number of reports; without it, report until interrupted (Ctrl-C prints the averages)
-    #[arg(value_name = "COUNT", value_parser = parse_count)]
-    pub count: Option<u64>,
-}
-
-/// `rsar vmstat`: procps vmstat's view, live or from the logs.
-#[derive(Debug, Parser)]
-#[command(
-    name = "rsar vmstat",
-    version,
-    about = "One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU",
-    after_help = "Examples:\n  rsar vmstat 1 5          live: the first line is since boot, as vmstat's\n  rsar vmstat -w -S M 2    wide, memory in MiB\n  rsar vmstat -f /var/log/rsar/rsar20261121 -s 09:00 -e 10:00\n  rsar vmstat --since '1h ago'",
-    args_override_self = true
-)]
-pub struct VmstatArgs {
-    /// Wide output: wider columns and the guest CPU column (gu)
-    #[arg(short = 'w', long)]
-    pub wide: bool,
-
-    /// Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes
-    #[arg(short = 'S', long = "unit", value_enum, default_value = "K")]
-    pub unit: crate::report::Unit,
-
-    /// Accepted for vmstat compatibility: the header is printed once anyway
-    #[arg(short = 'n', long = "one-header")]
-    pub one_header: bool,
-
-    #[command(flatten)]
-    pub source: Source,
-}
-
-/// `rsar tui`: the interactive screen, live or replaying the logs.
-#[derive(Debug, Parser)]
-#[command(
-    name = "rsar tui",
-    version,
-    about = "The machine live, or its history replayed, in the terminal (press ? for the keys)",
-    after_help = "Examples:\n  rsar tui                 live, refreshed every second\n  rsar tui 5               live, every 5 seconds\n  rsar tui -1              replay yesterday\n  rsar tui -f /var/log/rsar/rsar20261121\n  rsar tui --since '2h ago'\n\nNO_COLOR set in the environment turns colours off.",
-    args_override_self = true
-)]
-pub struct TuiArgs {
-    #[command(flatten)]
-    pub source: Source,
-}
-
-impl TuiArgs {
-    /// The command as parsed: the screen runs until `q`, so COUNT only bounds it, and it
-    /// follows today's log by itself.
-    pub fn command() -> clap::Command {
-        <Self as clap::CommandFactory>::command()
-            .mut_arg("interval", |a| {
-                a.help("Seconds between live samples (fractions allowed) [default: 1]")
-            })
-            .mut_arg("count", |a| {
-                a.help("Quit after this many live intervals; without it, run until q")
-            })
-            .mut_arg("follow", |a| {
-                a.help("Replay today's log (or the -f FILE), which is followed as it grows anyway")
-            })
-    }
-}
-
-/// What `rsar tui` shows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TuiPlan {
-    Live {
-        proc_root: PathBuf,
-        sys_root: PathBuf,
-        interval: Duration,
-        /// Quit after this many intervals (COUNT).
-        count: Option<u64>,
-        /// `-o FILE`: also save the samples there.
-        save: Option<PathBuf>,
-    },
-    Logs {
-        files: Files,
-        window: Window,
-        /// `-C`: show the comments recorded in the logs.
-        comments: bool,
-    },
-}
-
-impl TuiArgs {
-    pub fn plan(&self) -> Result<TuiPlan, UsageError> {
-        let s = &self.source;
-        let from_logs = s.from_logs();
-        if !from_logs {
-            let (interval, count, save) = match &s.interval {
-                None => (Duration::from_secs(1), None, s.save.clone()),
-                Some(_) => match s.mode()? {
-                    Mode::Live {
-                        interval,
-                        count,
-                        save,
-                    } => (interval, count, save),
-                    Mode::Recorded { .. } => (Duration::from_secs(1), None, s.save.clone()),
-                },
-            };
-            return Ok(TuiPlan::Live {
-                proc_root: s.proc_root.clone(),
-                sys_root: s.sys_root.clone(),
-                interval,
-                count,
-                save,
-            });
-        }
-        match s.mode()? {
-            Mode::Recorded {
-                files,
-                window,
-                comments,
-                ..
-            } => Ok(TuiPlan::Logs {
-                files,
-                window,
-                comments,
-            }),
-            Mode::Live { .. } => Err(UsageError(
-                "give either an INTERVAL or logs to replay".into(),
-            )),
-        }
-    }
-}
-
-impl VmstatArgs {
-    /// The command as parsed: vmstat's lines carry no averages and no comments.
-    pub fn command() -> clap::Command {
-        <Self as clap::CommandFactory>::command()
-            .mut_arg("count", |a| {
-                a.help("Number of lines, the first (since boot) included; without it, until interrupted")
-            })
-            .mut_arg("follow", |a| {
-                a.help("Keep reading the log as rsadc appends to it (today's, or the -f FILE), printing each line as it lands")
-            })
-            .mut_arg("comments", |a| a.hide(true))
-    }
-
-    pub fn plan(&self) -> Result<Plan, UsageError> {
-        let s = &self.source;
-        if s.comments {
-            return Err(UsageError(
-                "vmstat's lines show no comments; `rsar -C` prints them with sar's reports".into(),
-            ));
-        }
-        // As procps vmstat: no INTERVAL prints the one line since boot.
-        let mode = s.mode_or_one_interval()?;
-        Ok(Plan {
-            selection: Selection::default(),
-            format: Format::Table,
-            vmstat: Some((self.wide, self.unit)),
-            zone: Zone::Local,
-            recorder_zone: false,
-            proc_root: self.source.proc_root.clone(),
-            sys_root: self.source.sys_root.clone(),
-            mode,
-        })
-    }
-}
-
-/// `rsar pidstat`: pidstat's per-process reports, live or from the logs.
-#[derive(Debug, Parser)]
-#[command(
-    name = "rsar pidstat",
-    version,
-    disable_help_flag = true,
-    about = "Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc's logs",
-    after_help = "Examples:\n  rsar pidstat 1 5                    live, every second\n  rsar pidstat -u -r -p ALL -f /var/log/rsar/rsar20261121 -s 03:00 -e 03:20\n  rsar pidstat -d -C 'postgres|java' --since '2h ago'\n  rsar pidstat -h -u -r -d 5          one line per process, for scripts\n\nWithout -p, only processes active in each interval are shown, as pidstat does.",
-    args_override_self = true
-)]
-pub struct PidstatArgs {
-    /// CPU use: %usr %system %guest %wait %CPU CPU (the default)
-    #[arg(short = 'u')]
-    pub cpu: bool,
-    /// Memory: minflt/s majflt/s VSZ RSS %MEM
-    #[arg(short = 'r')]
-    pub memory: bool,
-    /// Storage I/O: kB_rd/s kB_wr/s kB_ccwr/s iodelay (needs root for other users' processes)
-    #[arg(short = 'd')]
-    pub io: bool,
-    /// Context switches: cswch/s nvcswch/s
-    #[arg(short = 'w')]
-    pub switches: bool,
-    /// These processes: PID[,PID…] or ALL (every process, active or not)
-    #[arg(short = 'p', value_name = "PID[,…]|ALL")]
-    pub pids: Option<String>,
-    /// Processes whose command name matches this regular expression
-    #[arg(short = 'C', value_name = "REGEX")]
-    pub command: Option<String>,
-    /// User names instead of ids; with a name, only that user's processes
-    #[arg(short = 'U', value_name = "USER", num_args = 0..=1, default_missing_value = "")]
-    pub user: Option<String>,
-    /// The whole command line instead of the command name
-    #[arg(short = 'l')]
-    pub cmdline: bool,
-    /// One line per process with every report (and no averages)
-    #[arg(short = 'h')]
-    pub one_line: bool,
-    /// Times as seconds since the epoch
-    #[arg(short = 'H')]
-    pub epoch: bool,
-    /// Times in UTC
-    #[arg(long)]
-    pub utc: bool,
-    /// Print help
-    #[arg(long, action = clap::ArgAction::Help)]
-    pub help: Option<bool>,
-
-    #[command(flatten)]
-    pub source: Source,
-}
-
-impl PidstatArgs {
-    /// The command as parsed: pidstat's `-C` is the command filter, so the logs' `-C`
-    /// (comments, meaningless here) gives up its short name.
-    pub fn command() -> clap::Command {
-        <Self as clap::CommandFactory>::command()
-            .mut_arg("comments", |a| a.short(None).long("comments").hide(true))
-    }
-}
-
-/// What `rsar pidstat` does, checked.
-#[derive(Debug)]
-pub struct PidstatPlan {
-    pub options: crate::report::pidstat::PidstatOptions,
-    pub proc_root: PathBuf,
-    pub sys_root: PathBuf,
-    pub mode: Mode,
-}
-
-impl PidstatArgs {
-    pub fn plan(&self) -> Result<PidstatPlan, UsageError> {
-        use crate::report::pidstat::{Pids, PidstatOptions};
-        let pids = match self.pids.as_deref() {
-            None => Pids::Active,
-            Some("ALL") => Pids::All,
-            Some(list) => Pids::List(
-                list.split(',')
-                    .map(|p| p.trim().parse::<u32>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| UsageError(format!("-p takes PID[,PID…] or ALL, not {list:?}")))?,
-            ),
-        };
-        let command = self
-            .command
-            .as_deref()
-            .map(regex::Regex::new)
-            .transpose()
-            .map_err(|e| UsageError(format!("-C: {e}")))?;
-        // As pidstat: no INTERVAL reports since boot; rsar needs two tables, so it takes
-        // one second.
-        let mode = self.source.mode_or_one_interval()?;
-        Ok(PidstatPlan {
-            options: PidstatOptions {
-                cpu: self.cpu,
-                memory: self.memory,
-                io: self.io,
-                switches: self.switches,
-                pids,
-                command,
-                user_names: self.user.is_some(),
-                user: self.user.clone().filter(|u| !u.is_empty()),
-                cmdline: self.cmdline,
-                one_line: self.one_line,
-                epoch: self.epoch,
-                zone: if self.utc { Zone::Utc } else { Zone::Local },
-            },
-            proc_root: self.source.proc_root.clone(),
-            sys_root: self.source.sys_root.clone(),
-            mode,
-        })
-    }
-}
-
-/// `rsar top`: one snapshot of the processes, live or at a past moment.
-#[derive(Debug, Parser)]
-#[command(
-    name = "rsar top",
-    version,
-    about = "Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc's logs",
-    after_help = "Examples:\n  rsar top                               now (over one second)\n  rsar top 2 5                           every 2 seconds, 5 times (top -b -d 2 -n 5)\n  rsar top -u www-data                   one user's processes (-p 1,42: these)\n  rsar top -f /var/log/rsar/rsar20261121 -s 03:12\n  rsar top -1 -s 03:12 --state D         what was stuck in uninterruptible sleep\n  rsar top -o %MEM -n 20",
-    args_override_self = true
-)]
-pub struct TopArgs {
-    /// Sort the processes by this column
-    #[arg(short = 'o', value_enum, default_value = "%CPU", value_name = "FIELD")]
-    pub sort: crate::report::top::SortBy,
-    /// Only processes in these states, e.g. D (uninterruptible) or RD
-    #[arg(long, value_name = "LETTERS")]
-    pub state: Option<String>,
-    /// Only this user's processes (a name or a uid)
-    #[arg(short = 'u', value_name = "USER")]
-    pub user: Option<String>,
-    /// Only these processes
-    #[arg(short = 'p', value_name = "PID[,…]")]
-    pub pids: Option<String>,
-    /// At most this many processes
-    #[arg(short = 'n', value_name = "N")]
-    pub lines: Option<usize>,
-    /// The whole command line instead of the command name
-    #[arg(short = 'c')]
-    pub cmdline: bool,
-    /// Times in UTC
-    #[arg(long)]
-    pub utc: bool,
-
-    #[command(flatten)]
-    pub source: Source,
-}
-
-impl TopArgs {
-    /// The command as parsed: top's `-o` sorts, so the live `-o FILE` gives up its short
-    /// name.
-    pub fn command() -> clap::Command {
-        <Self as clap::CommandFactory>::command()
-            .mut_arg("save", |a| a.short(None).long("save").hide(true))
-    }
-}
-
-/// What `rsar top` does, checked.
-#[derive(Debug)]
-pub struct TopPlan {
-    pub options: crate::report::top::TopOptions,
-    pub proc_root: PathBuf,
-    pub sys_root: PathBuf,
-    pub mode: Mode,
-}
-
-/// How far before the asked moment `rsar top` starts reading: the process table before
-/// it gives the %CPU (cron records every 10 minutes).
-const TOP_LOOKBACK: chrono::Duration = chrono::Duration::minutes(15);
-
-impl TopArgs {
-    pub fn plan(&self) -> Result<TopPlan, UsageError> {
-        let zone = if self.utc { Zone::Utc } else { Zone::Local };
-        let mut mode = self.source.mode_or_one_interval()?;
-        let (mut at_ns, mut at_clock) = (None, None);
-        if let Mode::Recorded { window, .. } = &mut mode {
-            // The moment asked for; the window starts earlier, for the table before it.
-            at_ns = window.since_ns;
-            if let Some(since) = window.since_ns.as_mut() {
-                *since -= TOP_LOOKBACK.num_nanoseconds().unwrap_or(0);
-            }
-            if let Some(start) = window.start_clock {
-                let earlier = start - TOP_LOOKBACK;
-                window.start_clock = Some(if earlier > start {
-                    chrono::NaiveTime::MIN
-                } else {
-                    earlier
-                });
-                at_clock = Some(start);
-            }
-        }
-        use crate::report::top::STATES;
-        if let Some(bad) = self
-            .state
-            .as_deref()
-            .and_then(|s| s.chars().find(|c| STATES.iter().all(|(l, _)| l != c)))
-        {
-            let known: Vec<String> = STATES.iter().map(|(l, m)| format!("{l} ({m})")).collect();
-            return Err(UsageError(format!(
-                "--state: '{bad}' is not a process state; the states are {}",
-                known.join(", ")
-            )));
-        }
-        if self.user.is_some() && self.pids.is_some() {
-            return Err(UsageError(
-                "-u and -p both choose the processes; give one of them (as top)".into(),
-            ));
-        }
-        let uid = self.user.as_deref().map(user_id).transpose()?;
-        let pids = self
-            .pids
-            .as_deref()
-            .map(|list| {
-                list.split(',')
-                    .map(|p| p.trim().parse::<u32>())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|_| UsageError(format!("-p takes PID[,PID…], not {list:?}")))
-            })
-            .transpose()?;
-        // As top in batch mode: COLUMNS wide, else the terminal's width, else 80.
-        let terminal = || {
-            use std::io::IsTerminal;
-            std::io::stdout()
-                .is_terminal()
-                .then(|| crossterm::terminal::size().ok())
-                .flatten()
-                .map(|(columns, _)| usize::from(columns))
-        };
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse::<usize>().ok())
-            .or_else(terminal)
-            .filter(|&c| c > 0)
-            .unwrap_or(80);
-        Ok(TopPlan {
-            options: crate::report::top::TopOptions {
-                at_ns,
-                at_clock,
-                sort: self.sort,
-                states: self.state.clone(),
-                lines: self.lines,
-                cmdline: self.cmdline,
-                uid,
-                pids,
-                each: matches!(mode, Mode::Live { .. }),
-                width,
-                pid_width: 5,
-                zone,
-            },
-            proc_root: self.source.proc_root.clone(),
-            sys_root: self.source.sys_root.clone(),
-            mode,
-        })
-    }
-}
-
-/// A user named or numbered, as top's `-u` takes it.
-fn user_id(user: &str) -> Result<u32, UsageError> {
-    if let Ok(uid) = user.parse::<u32>() {
-        return Ok(uid);
-    }
-    match nix::unistd::User::from_name(user) {
-        Ok(Some(u)) => Ok(u.uid.as_raw()),
-        _ => Err(UsageError(format!(
-            "-u: no user named {user:?} on this machine; give a user name or a uid"
-        ))),
-    }
-}
-
-/// `rsar export`: the logs as OpenMetrics for Prometheus' backfill.
-#[derive(Debug, Parser)]
-#[command(
-    name = "rsar export",
-    version,
-    about = "Write logged history as OpenMetrics, in node_exporter's metric names, for `promtool tsdb create-blocks-from openmetrics`",
-    after_help = "Examples:\n  rsar export -1 > yesterday.om\n  rsar export --since '2026-11-01' --until '2026-11-21 23:59' --label env=prod > history.om\n  promtool tsdb create-blocks-from openmetrics history.om /var/lib/prometheus/metrics2\n\nEvery series carries job=\"rsadc\" and instance=<the recorded host name> unless --label sets them.",
-    args_override_self = true
-)]
-pub struct ExportArgs {
-    /// The output format (OpenMetrics 1.0, the one promtool backfills from)
-    #[arg(long, value_enum, default_value = "openmetrics")]
-    pub format: ExportFormat,
-
-    /// Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc",
-    /// instance=the recorded host name
-    #[arg(long = "label", value_name = "K=V", value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
-
-    #[command(flatten)]
-    pub source: Source,
-}
-
-/// `rsar export --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    Openmetrics,
-}
-
-/// A label `K=V` whose name Prometheus accepts.
-fn parse_label(s: &str) -> Result<(String, String), String> {
-    let (k, v) = s
-        .split_once('=')
-        .ok_or_else(|| format!("a label is K=V, not {s:?}"))?;
-    let valid = k
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()));
-    if k.is_empty() || !valid || k.starts_with("__") {
-        return Err(format!(
-            "{k:?} is not a label name Prometheus accepts ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)"
-        ));
-    }
-    Ok((k.to_string(), v.to_string()))
-}
-
-/// What `rsar export` reads.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExportPlan {
-    pub files: Files,
-    pub window: Window,
-    pub labels: Vec<(String, String)>,
-}
-
-/// What `rsar export` parses but does not take: live sampling, comments and following
-/// (a backfill is a finished span). Hidden from its help, refused when given.
-const EXPORT_REFUSES: &[&str] = &[
-    "interval",
-    "count",
-    "save",
-    "comments",
-    "follow",
-    "proc_root",
-    "sys_root",
-];
-
-impl ExportArgs {
-    /// The command as parsed, its help showing only what export takes.
-    pub fn command() -> clap::Command {
-        EXPORT_REFUSES
-            .iter()
-            .fold(<Self as clap::CommandFactory>::command(), |cmd, id| {
-                cmd.mut_arg(*id, |a| a.hide(true))
-            })
-    }
-
-    pub fn plan(&self) -> Result<ExportPlan, UsageError> {
-        let s = &self.source;
-        let refused = [
-            (
-                s.interval.is_some(),
-                "INTERVAL (-i SECS keeps a sample every SECS seconds)",
-            ),
-            (s.count.is_some(), "COUNT"),
-            (s.save.is_some(), "-o"),
-            (s.comments, "-C"),
-            (s.follow, "--follow"),
-        ];
-        if let Some((_, what)) = refused.iter().find(|(given, _)| *given) {
-            return Err(UsageError(format!(
-                "export writes a span of the logs once, so it takes no {what}"
-            )));
-        }
-        if !self.source.from_logs() {
-            return Err(UsageError(
-                "export reads the logs: give -f FILE, -N (days ago) or --since/--until".into(),
-            ));
-        }
-        match self.source.mode()? {
-            Mode::Recorded { files, window, .. } => Ok(ExportPlan {
-                files,
-                window,
-                labels: self.labels.clone(),
-            }),
-            Mode::Live { .. } => Err(UsageError(
-                "export reads the logs: an INTERVAL is for live reports".into(),
-            )),
-        }
-    }
-}
-
 /// What the user asked for, checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub selection: Selection,
     pub format: Format,
-    /// `rsar vmstat`: wide, and the memory unit.
-    pub vmstat: Option<(bool, crate::report::Unit)>,
     pub zone: Zone,
     /// `-t`: from the logs, `zone` gives way to the recording machine's offset, known
     /// once the first file is open.
@@ -848,82 +239,6 @@ pub struct Plan {
     pub proc_root: PathBuf,
     pub sys_root: PathBuf,
     pub mode: Mode,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Mode {
-    /// Sample /proc every `interval`, `count` times (forever when `None`), saving the
-    /// samples to `save` as well when given.
-    Live {
-        interval: Duration,
-        count: Option<u64>,
-        save: Option<PathBuf>,
-    },
-    /// Report from recorded days.
-    Recorded {
-        files: Files,
-        window: Window,
-        comments: bool,
-        /// Keep reading as the file grows.
-        follow: bool,
-    },
-}
-
-/// A value the user gave that makes no sense; the message names it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-/// The whole command as `rsar --help`, `rsar help COMMAND`, the man pages and the shell
-/// completions see it: sar's flags, plus the subcommands. `main` dispatches those on the
-/// first word, before sar's flags are parsed, so `rsar 1 5` never reads `1` as one; what
-/// reaches clap as a subcommand here is only `help`.
-pub fn command() -> clap::Command {
-    use clap::CommandFactory;
-    let subcommands = [
-        VmstatArgs::command().name("vmstat"),
-        PidstatArgs::command().name("pidstat"),
-        TopArgs::command().name("top"),
-        ExportArgs::command().name("export"),
-        TuiArgs::command().name("tui"),
-    ];
-    let names: Vec<&str> = subcommands.iter().map(|c| c.get_name()).collect();
-    let usage = format!(
-        "rsar [OPTIONS] [INTERVAL [COUNT]]\n       rsar {} [OPTIONS] [ARGS]\n       \
-         rsar help [COMMAND]",
-        names.join("|")
-    );
-    Args::command()
-        .override_usage(usage)
-        .args_conflicts_with_subcommands(true)
-        .subcommands(subcommands)
-}
-
-/// The one line a refused command line gets: clap's first line, and for a value outside
-/// a fixed set, the values accepted (clap prints those on a line of their own).
-pub fn usage_error_line(e: &clap::Error) -> String {
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
-    let text = e.to_string();
-    let mut line = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("error: ")
-        .to_string();
-    if e.kind() == ErrorKind::InvalidValue {
-        if let Some(ContextValue::Strings(accepted)) = e.get(ContextKind::ValidValue) {
-            line.push_str(&format!("; accepted values: {}", accepted.join(", ")));
-        }
-    }
-    line
-}
-
-/// COUNT: a whole number of reports, at least one.
-fn parse_count(s: &str) -> Result<u64, String> {
-    s.parse::<u64>()
-        .ok()
-        .filter(|&c| c > 0)
-        .ok_or_else(|| format!("COUNT must be a whole number above 0, not {s}"))
 }
 
 /// sar's flags that rsar does not have, and what they do in sar.
@@ -972,50 +287,6 @@ fn sar_only_in_cluster(arg: &str) -> Option<char> {
         }
     }
     None
-}
-
-/// Rewrite sar's `-u ALL` style keywords into `-u=ALL` for clap.
-pub fn normalize(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
-    let mut out: Vec<OsString> = Vec::new();
-    let mut it = args.into_iter().peekable();
-    while let Some(a) = it.next() {
-        // `-q CPU,IO`: sar's keywords, or a word that looks like one (an error names it).
-        let queue_list = a.to_str() == Some("-q")
-            && it.peek().and_then(|n| n.to_str()).is_some_and(|n| {
-                !n.is_empty() && n.bytes().all(|b| b.is_ascii_uppercase() || b == b',')
-            });
-        let takes_keyword = matches!(a.to_str(), Some("-u" | "-r"))
-            || (a.to_str() == Some("-F") && it.peek().and_then(|n| n.to_str()) == Some("MOUNT"));
-        let days_ago = a
-            .to_str()
-            .and_then(|s| s.strip_prefix('-'))
-            .filter(|n| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit()));
-        // `-I SUM`, `-I ALL`, `-I 0,9,LOC`: a lone number after -I stays the INTERVAL.
-        let irq_list = a.to_str() == Some("-I")
-            && it.peek().and_then(|n| n.to_str()).is_some_and(|n| {
-                !n.starts_with('-')
-                    && (n.contains(',') || n.bytes().any(|b| b.is_ascii_alphabetic()))
-            });
-        if let Some(n) = days_ago {
-            out.push(OsString::from(format!("--days-ago={n}")));
-        } else if irq_list || queue_list {
-            let mut joined = a;
-            joined.push("=");
-            joined.push(it.next().unwrap_or_default());
-            out.push(joined);
-        } else if takes_keyword
-            && matches!(it.peek().and_then(|n| n.to_str()), Some("ALL" | "MOUNT"))
-        {
-            let kw = it.next().unwrap_or_default();
-            let mut joined = a;
-            joined.push("=");
-            joined.push(kw);
-            out.push(joined);
-        } else {
-            out.push(a);
-        }
-    }
-    out
 }
 
 fn keyword(flag: char, v: &Option<String>) -> Result<Option<bool>, UsageError> {
@@ -1288,128 +559,11 @@ impl Args {
         Ok(Plan {
             selection: sel,
             format: self.format,
-            vmstat: None,
             zone,
             recorder_zone: self.recorder_zone,
             proc_root: self.source.proc_root.clone(),
             sys_root: self.source.sys_root.clone(),
             mode,
-        })
-    }
-}
-
-impl Source {
-    /// Whether a log is asked for (-f, -N, --since, --until, --follow).
-    pub fn from_logs(&self) -> bool {
-        self.file.is_some()
-            || self.follow
-            || self.days_ago.is_some()
-            || self.since.is_some()
-            || self.until.is_some()
-    }
-
-    /// `mode`, except that neither an INTERVAL nor logs means one live interval of a
-    /// second (vmstat, pidstat and top without arguments).
-    pub fn mode_or_one_interval(&self) -> Result<Mode, UsageError> {
-        if self.interval.is_none() && !self.from_logs() {
-            return Ok(Mode::Live {
-                interval: Duration::from_secs(1),
-                count: Some(1),
-                save: None,
-            });
-        }
-        self.mode()
-    }
-
-    /// Live or from the logs, and which logs, checked.
-    pub fn mode(&self) -> Result<Mode, UsageError> {
-        let interval = self.interval;
-        let count = self.count;
-        let from_logs = self.from_logs();
-        if let (Some(secs), false) = (interval, from_logs) {
-            return Ok(Mode::Live {
-                interval: Duration::from_secs_f64(secs),
-                count,
-                save: self.save.clone(),
-            });
-        }
-        if self.save.is_some() {
-            return Err(UsageError(
-                "-o saves a live report: give INTERVAL [COUNT] and no -f/-N/--since".into(),
-            ));
-        }
-        if count.is_some() {
-            return Err(UsageError(
-                "COUNT is for live reports; from the logs, -s/-e/--since/--until choose the time"
-                    .into(),
-            ));
-        }
-        let now = crate::probe::system_clock_ns();
-        let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
-            s.as_deref()
-                .map(|w| parse_when(w, now).map_err(UsageError))
-                .transpose()
-        };
-        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
-            s.as_deref()
-                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
-                .transpose()
-        };
-        // `sar INTERVAL -f FILE` keeps records INTERVAL apart, as -i does.
-        let gap = self.min_interval.or(interval);
-        if let Some(g) = gap {
-            if !(g.is_finite() && g > 0.0) {
-                return Err(UsageError(format!(
-                    "-i must be a positive number of seconds, not {g}"
-                )));
-            }
-        }
-        let window = Window {
-            since_ns: when(&self.since)?,
-            until_ns: when(&self.until)?,
-            start_clock: clock(&self.start, "-s")?,
-            end_clock: clock(&self.end, "-e")?,
-            every_s: gap.map(|g| (g.round() as i64).max(1)),
-        };
-        if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
-            if s > u {
-                return Err(UsageError("--since is after --until".into()));
-            }
-        }
-        // The log directory, looked up only when a report reads it (not for -f FILE).
-        let dir = || -> Result<PathBuf, UsageError> {
-            self.log_dir
-                .clone()
-                .map_or_else(crate::settings::log_dir, Ok)
-                .map_err(UsageError)
-        };
-        let files = match (&self.file, self.days_ago) {
-            (Some(_), Some(_)) => {
-                return Err(UsageError("give either -f FILE or -N, not both".into()))
-            }
-            (Some(f), None) => Files::One(f.clone()),
-            (None, Some(n)) => Files::Day {
-                dir: dir()?,
-                days_ago: n,
-            },
-            (None, None) if window.since_ns.is_some() || window.until_ns.is_some() => {
-                Files::Span { dir: dir()? }
-            }
-            (None, None) => Files::Day {
-                dir: dir()?,
-                days_ago: 0,
-            },
-        };
-        if self.follow && matches!(files, Files::Span { .. } | Files::Day { days_ago: 1.., .. }) {
-            return Err(UsageError(
-                "--follow reads today's log, or the file given with -f".into(),
-            ));
-        }
-        Ok(Mode::Recorded {
-            files,
-            window,
-            comments: self.comments,
-            follow: self.follow,
         })
     }
 }
@@ -1443,10 +597,60 @@ fn parse_cpu_list(list: &str) -> Result<CpuList, UsageError> {
     Ok(CpuList::Some(cpus))
 }
 
+impl Run for Args {
+    /// The report the plan asks for, live or from the logs, through the one pipeline.
+    fn run(&self) -> Result<ExitCode, Failure> {
+        let plan = self.plan()?;
+        let (mode, zone) = match (&plan.mode, plan.recorder_zone) {
+            (Mode::Recorded { .. }, true) => plan.in_recorder_zone()?,
+            _ => (plan.mode.clone(), plan.zone),
+        };
+        let input = run::input(
+            &mode,
+            run::Live {
+                proc_root: &plan.proc_root,
+                sys_root: &plan.sys_root,
+                since_boot: false,
+                processes: false,
+            },
+        )?;
+        let out = io::BufWriter::new(io::stdout().lock());
+        let mut out = renderer(plan.format, input.layout, out, &plan.selection, zone);
+        run::run_pipeline(input, out.as_mut())
+    }
+}
+
+impl Plan {
+    /// `-t`: the zone of the machine that recorded the first file read, as sar takes it,
+    /// and the report's `-s`/`-e` in that zone when one day is read (sar reads one file).
+    fn in_recorder_zone(&self) -> Result<(Mode, Zone), Failure> {
+        let mut mode = self.mode.clone();
+        let Mode::Recorded { files, window, .. } = &mut mode else {
+            return Ok((mode, Zone::Local));
+        };
+        let paths = crate::source::log_files(files, window).map_err(Failure::Data)?;
+        let recorder = match paths.first() {
+            Some(first) => {
+                crate::source::Recorder::of(first).map_err(|e| Failure::Data(e.to_string()))?
+            }
+            None => None,
+        };
+        let Some(recorder) = recorder else {
+            return Ok((mode, Zone::Local));
+        };
+        if !matches!(files, Files::Span { .. }) {
+            *window = recorder.window(window);
+        }
+        Ok((mode, recorder.zone()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::normalize;
     use super::*;
     use crate::report::{Table, REPORTS};
+    use std::time::Duration;
 
     fn plan(args: &[&str]) -> Result<Plan, UsageError> {
         let argv = normalize(
@@ -1717,7 +921,7 @@ mod tests {
     /// sar's option table (`sar --help` of sysstat 12.6.1): each report option and each
     /// keyword of one, with the keyword `None` for the option alone.
     fn sar_report_options() -> Vec<(String, Option<String>)> {
-        let help = include_str!("../tests/fixtures/sar-usage/sar-12.6.1-help.txt");
+        let help = include_str!("../../tests/fixtures/sar-usage/sar-12.6.1-help.txt");
         let mut options = Vec::new();
         let mut option = String::new();
         for line in help.lines() {
