@@ -328,3 +328,29 @@ fn a_report_with_items_charts_every_item() {
         assert!(charted > 0, "{args:?}");
     }
 }
+
+/// The traffic charts keep to the items `--iface=` (and `--dev=`) name, as the tables do.
+#[test]
+fn traffic_charts_keep_to_the_items_asked_for() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    let legend = |args: &[&str]| -> Vec<String> {
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+        let mut l: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("legend"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        l.sort();
+        l
+    };
+    let every = legend(&["-n", "DEV"]);
+    assert!(every.iter().any(|n| n.starts_with("eth0")), "{every:?}");
+    assert_eq!(legend(&["-n", "DEV", "--iface=lo"]), ["lo rx", "lo tx"]);
+    assert_eq!(
+        legend(&["-d", "--dev=vda"]),
+        ["vda", "vda read", "vda write"]
+    );
+}

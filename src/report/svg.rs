@@ -145,7 +145,7 @@ impl<W: Write> Svg<W> {
                     percent: false,
                 }),
                 ChartKind::DiskTraffic => {
-                    let names = self.busiest(|s| {
+                    let names = self.busiest(t, |s| {
                         s.disks
                             .iter()
                             .filter(|d| disk_shown(d))
@@ -196,7 +196,7 @@ impl<W: Write> Svg<W> {
                     });
                 }
                 ChartKind::NetTraffic => {
-                    let names = self.busiest(|s| {
+                    let names = self.busiest(t, |s| {
                         s.net
                             .iter()
                             .map(|n| {
@@ -360,12 +360,21 @@ impl<W: Write> Svg<W> {
             .collect()
     }
 
-    /// The items with the most activity over the whole report (at most 6), so a machine
-    /// with hundreds of loop devices still gets a readable chart.
-    fn busiest(&self, f: impl Fn(&IntervalStats) -> Vec<(String, f64)>) -> Vec<String> {
+    /// The items of `t` with the most activity over the whole report (at most 6), so a
+    /// machine with hundreds of loop devices still gets a readable chart; only those its
+    /// filter keeps (`--dev=`, `--iface=`) when one was given.
+    fn busiest(&self, t: Table, f: impl Fn(&IntervalStats) -> Vec<(String, f64)>) -> Vec<String> {
+        let kept = t
+            .report()
+            .item
+            .and_then(|i| i.filter)
+            .and_then(|filter| self.sel.kept(filter));
         let mut total: Vec<(String, f64)> = Vec::new();
         for s in &self.intervals {
             for (name, v) in f(s) {
+                if kept.is_some_and(|k| !k.contains(&name)) {
+                    continue;
+                }
                 match total.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, t)) => *t += v,
                     None => total.push((name, v)),
