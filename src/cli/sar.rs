@@ -364,7 +364,13 @@ fn sar_version(flag: Option<&str>) -> Result<SarVersion, UsageError> {
 /// `-q [KEYWORD[,KEYWORD…]]`, as sar 12.6 takes it: LOAD (also no keyword), CPU, IO and
 /// MEM pressure, PSI (the three pressures), ALL (everything).
 fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
-    use crate::report::Table::{PsiCpu, PsiIo, PsiMemory, Queue};
+    use crate::report::Table::Queue;
+    // The pressure reports are the catalogue's `-q KEYWORD` entries.
+    let pressure = || {
+        crate::report::REPORTS
+            .iter()
+            .filter_map(|r| r.flag.strip_prefix("-q ").map(|k| (k, r.table)))
+    };
     if list.is_empty() {
         sel.ask(Queue);
         return Ok(());
@@ -372,23 +378,21 @@ fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
     for keyword in list.split(',') {
         match keyword {
             "LOAD" => sel.ask(Queue),
-            "CPU" => sel.ask(PsiCpu),
-            "IO" => sel.ask(PsiIo),
-            "MEM" => sel.ask(PsiMemory),
             "PSI" | "ALL" => {
                 if keyword == "ALL" {
                     sel.ask(Queue);
                 }
-                [PsiCpu, PsiIo, PsiMemory]
-                    .into_iter()
-                    .for_each(|t| sel.ask(t));
+                pressure().for_each(|(_, t)| sel.ask(t));
             }
-            other => {
-                return Err(UsageError(format!(
-                    "-q accepts the keywords LOAD, CPU, IO, MEM, PSI and ALL (a comma list: \
-                     -q LOAD,CPU), not {other:?}"
-                )))
-            }
+            _ => match pressure().find(|(k, _)| *k == keyword) {
+                Some((_, t)) => sel.ask(t),
+                None => {
+                    return Err(UsageError(format!(
+                        "-q accepts the keywords LOAD, CPU, IO, MEM, PSI and ALL (a comma list: \
+                         -q LOAD,CPU), not {keyword:?}"
+                    )))
+                }
+            },
         }
     }
     Ok(())
