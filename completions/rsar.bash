@@ -185,7 +185,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__export)
-            opts="-f -s -e -i -o -C -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --version"
+            opts="-f -s -e -i -o -C -h -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +419,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__top)
-            opts="-o -u -p -n -c -f -s -e -i -C -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --version"
+            opts="-o -u -p -n -c -f -s -e -i -C -h -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -497,7 +497,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__tui)
-            opts="-f -s -e -i -o -C -V --days-ago --since --until --log-dir --proc-root --sys-root --follow --version"
+            opts="-f -s -e -i -o -C -h -V --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,7 +555,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__vmstat)
-            opts="-w -S -n -f -s -e -i -o -C -V --wide --unit --one-header --days-ago --since --until --log-dir --proc-root --sys-root --follow --version"
+            opts="-w -S -n -f -s -e -i -o -C -h -V --wide --unit --one-header --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -101,6 +101,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s w -l wide -d 'Wide 
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s n -l one-header -d 'Accepted for vmstat compatibility: the header is printed once anyway'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each line as it lands'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s p -d 'These processes: PID[,PID…] or ALL (every process, active or not)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes whose command name matches this regular expression' -r
@@ -154,6 +155,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s c -d 'The whole comman
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l utc -d 'Times in UTC'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
@@ -170,6 +172,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand export" -l proc-root -d 'Read 
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
@@ -184,6 +187,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -l proc-root -d 'Read the
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments recorded in the logs'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay today\'s log (or the -f FILE), which is followed as it grows anyway'
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'

@@ -615,6 +615,8 @@ fn help_lists_every_subcommand_and_rsar_help_shows_each() {
             via_help.stdout
         );
         assert_eq!(usage(&via_help.stdout), usage(&own.stdout), "{sub}");
+        // The same page: the subcommand's `-h, --help` included.
+        assert_eq!(via_help.stdout, own.stdout, "{sub}");
     }
     let r = run(&["help", "nosuch"]);
     assert_eq!(r.code, Some(1));

@@ -127,9 +127,9 @@ fn averages_of_whole_columns_round_as_sar_prints_them() {
         with_load_and_memory(at(2), 134, 18, 601),
         with_load_and_memory(at(3), 134, 18, 601),
     ];
-    let q = table(&sel(|s| s.queue = true), samples.clone());
+    let q = table(&sel(|s| s.ask(Table::Queue)), samples.clone());
     assert_eq!(average(&q)[1], "134", "{q}");
-    let r = table(&sel(|s| s.memory = Some(false)), samples);
+    let r = table(&sel(|s| s.ask(Table::Memory)), samples);
     let avg = average(&r);
     assert_eq!(avg[0], "18", "kbmemfree\n{r}");
     // kbavail 600, 601, 601: 600.67 → 601; kbmemused 1000 − 600.67 = 399.33 → 399.
@@ -165,7 +165,7 @@ fn a_cpu_back_online_is_diffed_against_its_last_online_counters() {
     c.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 250, 0)), Some(ticks(60, 0, 0, 5, 0))];
     let got = fed(vec![a, b, c]);
     let p_all = sel(|s| {
-        s.cpu = Some(false);
+        s.ask(Table::Cpu);
         s.cpus = CpuList::All;
     });
     let rows = Table::Cpu.rows(&p_all, &got[1]);
@@ -231,7 +231,7 @@ fn the_guest_shift_adds_to_the_cpus_interval() {
     let s = IntervalStats::between(&a, &b).unwrap();
     let rows = Table::Cpu.rows(
         &sel(|s| {
-            s.cpu = Some(true);
+            s.ask_all_columns(Table::Cpu);
             s.cpus = CpuList::Some(vec![0]);
         }),
         &s,
@@ -301,7 +301,7 @@ fn an_interval_not_shown_is_not_averaged() {
     a.disks = vec![vda(1000, true)];
     b.disks = vec![vda(1100, true)];
     c.disks = vec![vda(1150, false)];
-    let report = table(&sel(|s| s.disk = true), vec![a, b, c]);
+    let report = table(&sel(|s| s.ask(Table::Disk)), vec![a, b, c]);
     let rows: Vec<&str> = report.lines().filter(|l| l.contains(" vda ")).collect();
     assert_eq!(rows.len(), 2, "one interval and the Average\n{report}");
     assert_eq!(rows[0][11..], rows[1][11..], "{report}");
@@ -325,7 +325,7 @@ fn an_interval_not_shown_is_not_averaged() {
     b.net = vec![iface(100), lo.clone()];
     c.net = vec![lo.clone()];
     d.net = vec![iface(50), lo];
-    let report = table(&sel(|s| s.net_dev = true), vec![a, b, c, d]);
+    let report = table(&sel(|s| s.ask(Table::NetDev)), vec![a, b, c, d]);
     // 100 packets in a → b, none shown for b → c, 50 (from zero, new) in c → d: 150 in
     // the 20 s that showed eth0.
     assert_eq!(average(&report)[1], "7.50", "{report}");
@@ -344,7 +344,7 @@ fn json_disk_request_size_is_in_sectors_and_the_interval_whole_seconds() {
     b.disks = vec![vda(1100, true)];
     let mut out = Vec::new();
     {
-        let sel = sel(|s| s.disk = true);
+        let sel = sel(|s| s.ask(Table::Disk));
         let mut r = renderer(Format::Json, Layout::ByTable, &mut out, &sel, Zone::Utc);
         r.begin(&HostFacts::default(), 0).unwrap();
         let mut feed = Feed::default();

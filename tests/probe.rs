@@ -193,13 +193,9 @@ fn the_captured_pair_gives_hand_computed_rates() {
         [r.tps, r.rkb, r.wkb, r.areq_sz, r.aqu_sz, r.await_ms, r.util].map(r2),
         [130.06, 94425.77, 99107.98, 1488.02, 0.57, 4.41, 19.39]
     );
-    let rows = Table::Disk.rows(
-        &Selection {
-            disk: true,
-            ..Selection::default()
-        },
-        &s,
-    );
+    let mut sel = Selection::default();
+    sel.ask(Table::Disk);
+    let rows = Table::Disk.rows(&sel, &s);
     assert_eq!(rows.len(), 1, "only vda did I/O: {rows:?}");
 }
 

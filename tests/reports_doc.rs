@@ -57,17 +57,15 @@ fn document() -> String {
             out.push_str(&format!("Needs `{source}`; absent on older kernels.\n\n"));
         }
         let mut basic = Selection::default();
-        (r.select)(&mut basic);
+        basic.ask(r.table);
         let (few, all) = ((r.columns)(&basic), (r.columns)(&Selection::all()));
         columns(&mut out, few);
         if few != all {
             out.push_str(&format!("\nWith `{} ALL`:\n\n", r.flag));
             columns(&mut out, all);
         }
-        let old = Selection {
-            sar_version: SarVersion::V12_6,
-            ..basic.clone()
-        };
+        let mut old = basic.clone();
+        old.sar_version = SarVersion::V12_6;
         if (r.columns)(&old) != few {
             out.push_str("\nWith `--sar-version 12.6` (sysstat 12.6's columns):\n\n");
             columns(&mut out, (r.columns)(&old));

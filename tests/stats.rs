@@ -87,11 +87,11 @@ fn cpu_u_and_u_all_with_guest_time_inside_user() {
     });
     let s = between(&a, &b);
     // Δtot = 60 + 10 + 20 + 80 + 10 + 5 + 5 + 10 = 200 (guest is inside user already).
-    let u = Table::Cpu.rows(&sel(|s| s.cpu = Some(false)), &s);
+    let u = Table::Cpu.rows(&sel(|s| s.ask(Table::Cpu)), &s);
     // %user 60/200, %nice 10/200, %system (20+5+5)/200, %iowait, %steal, %idle 80/200.
     assert_eq!(values(&u), vec![vec![30.0, 5.0, 15.0, 5.0, 5.0, 40.0]]);
     assert_eq!(items(&u), ["all"]);
-    let all = Table::Cpu.rows(&sel(|s| s.cpu = Some(true)), &s);
+    let all = Table::Cpu.rows(&sel(|s| s.ask_all_columns(Table::Cpu)), &s);
     // %usr (60−30)/200, %nice (10−4)/200, %sys 20/200, %iowait, %steal, %irq, %soft,
     // %guest 30/200, %gnice 4/200, %idle.
     assert_eq!(
@@ -109,7 +109,7 @@ fn a_tickless_cpu_is_all_idle() {
     let s = between(&a, &b);
     let rows = Table::Cpu.rows(
         &sel(|s| {
-            s.cpu = Some(false);
+            s.ask(Table::Cpu);
             s.cpus = CpuList::All;
         }),
         &s,
@@ -155,7 +155,7 @@ fn a_cpu_offline_then_back_is_left_out_until_it_has_a_baseline() {
     b.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 150, 0)), None];
     c.cpu.per_cpu = vec![Some(ticks(50, 0, 0, 250, 0)), Some(ticks(60, 0, 0, 5, 0))];
     let p_all = sel(|s| {
-        s.cpu = Some(false);
+        s.ask(Table::Cpu);
         s.cpus = CpuList::All;
     });
     let ab = between(&a, &b);
@@ -172,7 +172,7 @@ fn a_cpu_offline_then_back_is_left_out_until_it_has_a_baseline() {
     assert_eq!(values(&rows)[0], [0.0, 0.0, 0.0, 0.0, 0.0, 100.0]);
     // -P 1 alone asks for a CPU that has no interval: no row rather than a made-up one.
     let p1 = sel(|s| {
-        s.cpu = Some(false);
+        s.ask(Table::Cpu);
         s.cpus = CpuList::Some(vec![1]);
     });
     assert!(Table::Cpu.rows(&p1, &ab).is_empty());
@@ -217,7 +217,7 @@ fn disk_d_columns() {
     a.disks = vec![d0];
     b.disks = vec![d1];
     let s = between(&a, &b);
-    let rows = Table::Disk.rows(&sel(|s| s.disk = true), &s);
+    let rows = Table::Disk.rows(&sel(|s| s.ask(Table::Disk)), &s);
     assert_eq!(items(&rows), ["sda"]);
     // Over 2 s: tps 160/2; rkB/s 800/2/2; wkB/s 400/2/2; dkB/s 200/2/2;
     // areq-sz 1400 sectors/160 ios/2 = 4.375 kB; aqu-sz 1200 ms/1000/2 s;
@@ -226,7 +226,7 @@ fn disk_d_columns() {
         values(&rows),
         vec![vec![80.0, 200.0, 100.0, 50.0, 4.38, 0.6, 3.0, 25.0]]
     );
-    let io = Table::Io.rows(&sel(|s| s.io = true), &s);
+    let io = Table::Io.rows(&sel(|s| s.ask(Table::Io)), &s);
     // tps rtps wtps dtps, then sectors: bread/s 800/2, bwrtn/s 400/2, bdscd/s 200/2.
     assert_eq!(
         values(&io),
@@ -254,7 +254,7 @@ fn b_sums_whole_physical_disks_only_and_d_skips_unused_devices() {
     b.disks = vec![sda, sda1, loop0, loop1];
     let s = between(&a, &b);
     assert_eq!(values(&Table::Io.rows(&sel(|_| {}), &s))[0][0], 10.0);
-    let d = Table::Disk.rows(&sel(|s| s.disk = true), &s);
+    let d = Table::Disk.rows(&sel(|s| s.ask(Table::Disk)), &s);
     assert_eq!(
         items(&d),
         ["sda", "loop0"],
@@ -335,7 +335,7 @@ fn net_dev_columns_and_ifutil() {
     h.tx_bytes = 250_000;
     b.net = vec![e, h];
     let s = between(&a, &b);
-    let rows = Table::NetDev.rows(&sel(|s| s.net_dev = true), &s);
+    let rows = Table::NetDev.rows(&sel(|s| s.ask(Table::NetDev)), &s);
     assert_eq!(items(&rows), ["eth0", "eth1"]);
     // eth0 over 2 s: 100 rxpck/s, 50 txpck/s, rx 12.5e6 B/s = 12207.03 kB/s, tx 1 kB/s,
     // 2 rxcmp/s, 1 txcmp/s, 3 rxmcst/s; full duplex: max(rx, tx)·8 / 1000 Mb/s = 10 %.
@@ -414,7 +414,7 @@ fn queue_memory_and_swap_levels() {
     let q = Table::Queue.rows(&sel(|_| {}), &s);
     // runq-sz leaves out the sampler: 3 − 1.
     assert_eq!(values(&q), vec![vec![2.0, 300.0, 1.5, 0.75, 0.05, 2.0]]);
-    let r = Table::Memory.rows(&sel(|s| s.memory = Some(true)), &s);
+    let r = Table::Memory.rows(&sel(|s| s.ask_all_columns(Table::Memory)), &s);
     // kbmemused = 1000000 − 600000; %memused 40; %commit 500000/(1000000+250000) = 40.
     assert_eq!(
         values(&r),
@@ -572,14 +572,14 @@ fn hugepages_levels_are_pages_times_the_page_size() {
     a.memory = Some(m);
     b.memory = Some(m);
     let s = between(&a, &b);
-    let rows = Table::Hugepages.rows(&sel(|s| s.hugepages = true), &s);
+    let rows = Table::Hugepages.rows(&sel(|s| s.ask(Table::Hugepages)), &s);
     assert_eq!(values(&rows), [[8192.0, 12288.0, 60.0, 2048.0, 0.0]]);
     // No huge page support (no HugePages lines): zeros, as sar prints them.
     b.memory = Some(Memory {
         mem_total: 1000,
         ..Memory::default()
     });
-    let rows = Table::Hugepages.rows(&sel(|s| s.hugepages = true), &between(&a, &b));
+    let rows = Table::Hugepages.rows(&sel(|s| s.ask(Table::Hugepages)), &between(&a, &b));
     assert_eq!(values(&rows), [[0.0, 0.0, 0.0, 0.0, 0.0]]);
 }
 
@@ -600,7 +600,7 @@ fn kernel_tables_levels_and_their_average() {
     a.ktables = Some(k(100, 800, 1000, 10, 1));
     b.ktables = Some(k(200, 859, 1100, 100, 2));
     c.ktables = Some(k(300, 861, 1200, 100, 2));
-    let s = sel(|s| s.ktables = true);
+    let s = sel(|s| s.ask(Table::Ktables));
     let ab = between(&a, &b);
     // file-nr 859−0; inode-nr 1100−100 = 1000.
     assert_eq!(
@@ -774,7 +774,10 @@ fn interrupts_per_line_per_cpu_and_the_sum() {
     // CPU1 goes offline: its column is gone; CPU0's LOC +50, line 0 went backwards (0).
     c.interrupts = irq(&[0], &[("0", &[1]), ("9", &[0]), ("LOC", &[1250])]);
     let every = |cpus: CpuList| {
-        let mut s = sel(|s| s.interrupts = Some(IrqFilter::parse("ALL").unwrap()));
+        let mut s = sel(|s| {
+            s.ask(Table::Interrupts);
+            s.interrupts = IrqFilter::parse("ALL").unwrap();
+        });
         s.cpus = cpus;
         s
     };
@@ -805,7 +808,10 @@ fn interrupts_per_line_per_cpu_and_the_sum() {
     // Average over 4 s: sum (310 + 50)/4 = 90.
     let mut avg = ab.clone();
     avg.add(&bc);
-    let sum_only = sel(|s| s.interrupts = Some(IrqFilter::parse("SUM").unwrap()));
+    let sum_only = sel(|s| {
+        s.ask(Table::Interrupts);
+        s.interrupts = IrqFilter::parse("SUM").unwrap();
+    });
     assert_eq!(values(&Table::Interrupts.rows(&sum_only, &avg)), [[90.0]]);
     // --int= lists: numbers, ranges, names.
     let f = IrqFilter::parse("0-5,LOC").unwrap();
@@ -832,7 +838,7 @@ fn filesystems_f_columns_and_the_summary_of_last_levels() {
     a.filesystems = vec![fs("/dev/a", 800, 3000)];
     b.filesystems = vec![fs("/dev/a", 750, 2999), fs("/dev/b", 100, 10)];
     c.filesystems = vec![fs("/dev/a", 700, 1000)];
-    let s = sel(|s| s.filesystems = Some(false));
+    let s = sel(|s| s.ask(Table::Filesystems));
     let ab = between(&a, &b);
     let rows = Table::Filesystems.rows(&s, &ab);
     assert_eq!(items(&rows), ["/dev/a", "/dev/b"]);
@@ -856,7 +862,7 @@ fn filesystems_f_columns_and_the_summary_of_last_levels() {
     );
     assert_eq!(Table::Filesystems.closing_label(), "Summary:");
     // -F MOUNT names them by mount point.
-    let m = sel(|s| s.filesystems = Some(true));
+    let m = sel(|s| s.ask(Table::FsMount));
     assert_eq!(
         items(&Table::FsMount.rows(&m, &ab)),
         ["/mnt/dev/a", "/mnt/dev/b"]
@@ -893,7 +899,7 @@ fn cpu_clock_all_is_the_mean_of_the_cpus_and_averages_are_means() {
         },
     ];
     let s = sel(|s| {
-        s.cpu_freq = true;
+        s.ask(Table::CpuFreq);
         s.cpus = CpuList::All;
     });
     let bc_rows = Table::CpuFreq.rows(&s, &between(&a, &b));
@@ -907,7 +913,7 @@ fn cpu_clock_all_is_the_mean_of_the_cpus_and_averages_are_means() {
         [[1599.03], [2298.07], [900.0]]
     );
     // Without -P: the all row only.
-    let only = sel(|s| s.cpu_freq = true);
+    let only = sel(|s| s.ask(Table::CpuFreq));
     assert_eq!(items(&Table::CpuFreq.rows(&only, &avg)), ["all"]);
 }
 
@@ -933,8 +939,8 @@ fn nfs_client_and_server_rates_and_zeros_without_the_files() {
         getattr: 42,
     });
     let s = sel(|s| {
-        s.net_nfs = true;
-        s.net_nfsd = true;
+        s.ask(Table::NetNfs);
+        s.ask(Table::NetNfsd);
     });
     let ab = between(&a, &b);
     assert_eq!(
@@ -977,7 +983,7 @@ fn serial_lines_rates() {
             ..SerialLine::default()
         },
     ];
-    let rows = Table::Serial.rows(&sel(|s| s.serial = true), &between(&a, &b));
+    let rows = Table::Serial.rows(&sel(|s| s.ask(Table::Serial)), &between(&a, &b));
     assert_eq!(items(&rows), ["0", "1"]);
     assert_eq!(
         values(&rows),
@@ -1009,20 +1015,21 @@ fn dev_iface_filters_and_z_leave_out_rows() {
     };
     let ab = between(&a, &b);
     let only = sel(|s| {
-        s.net_dev = true;
-        s.ifaces = Some(vec!["eth0".into()]);
+        s.ask(Table::NetDev);
+        s.keep_only(rsar::report::ItemFilter::Iface, vec!["eth0".into()]);
     });
     assert_eq!(items(&Table::NetDev.rows(&only, &ab)), ["eth0"]);
     // -z: lo moved nothing; interrupt 0 did not fire; CPU rows always stay.
     let z = sel(|s| {
-        s.net_dev = true;
+        s.ask(Table::NetDev);
         s.omit_idle = true;
-        s.interrupts = Some(rsar::report::IrqFilter::parse("ALL").unwrap());
+        s.ask(Table::Interrupts);
+        s.interrupts = rsar::report::IrqFilter::parse("ALL").unwrap();
     });
     assert_eq!(items(&Table::NetDev.rows(&z, &ab)), ["eth0"]);
     assert_eq!(items(&Table::Interrupts.rows(&z, &ab)), ["sum", "LOC"]);
     let cpu = sel(|s| {
-        s.cpu = Some(false);
+        s.ask(Table::Cpu);
         s.omit_idle = true;
     });
     assert_eq!(items(&Table::Cpu.rows(&cpu, &ab)), ["all"]);

@@ -190,7 +190,7 @@ fn several_days_in_one_chart() {
 /// length of the log.
 #[test]
 fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
-    use rsar::report::{renderer, Format, Layout, Selection};
+    use rsar::report::{renderer, Format, Layout, Selection, Table};
     use rsar::stats::IntervalStats;
     let root = fixture("t0");
     let a = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
@@ -202,12 +202,10 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
     b.time.uptime_cs += 100;
     b.kernel.ctxt += 5000;
     let one = IntervalStats::between(&a, &b).unwrap();
-    let sel = Selection {
-        cpu: Some(false),
-        queue: true,
-        tasks: true,
-        ..Default::default()
-    };
+    let mut sel = Selection::default();
+    for t in [Table::Cpu, Table::Queue, Table::Tasks] {
+        sel.ask(t);
+    }
     const N: i64 = 100_000;
     let mut out = Vec::new();
     {
@@ -279,5 +277,80 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
             .count(),
         3,
         "the reboot is marked on each chart"
+    );
+}
+
+/// A report with items charts every item its rows have, in each of its columns' charts:
+/// the legends name the items the CSV of the same report lists.
+#[test]
+fn a_report_with_items_charts_every_item() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    for (args, title) in [
+        (&["-n", "EDEV"][..], "Network interface errors"),
+        (&["-I", "ALL"], "Interrupts"),
+        (&["-n", "SOFT", "-P", "ALL"], "Network softirq per CPU"),
+        (&["-m", "CPU", "-P", "ALL"], "CPU clock"),
+    ] {
+        let csv = svg(&[args, &["--format", "csv", "-f", f]].concat());
+        let mut items: Vec<String> = Vec::new();
+        for line in csv.lines().skip(1) {
+            let item = line.split(',').nth(4).unwrap().to_string();
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
+        assert!(items.len() > 1, "{args:?}: {csv}");
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+        let mut charted = 0;
+        for g in doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("chart"))
+        {
+            let chart_title = g
+                .descendants()
+                .find(|t| t.has_tag_name("text"))
+                .and_then(|t| t.text())
+                .unwrap_or("");
+            assert!(chart_title.starts_with(title), "{args:?}: {chart_title}");
+            // The legend is drawn from the right: its entries come last first.
+            let mut legend: Vec<&str> = g
+                .descendants()
+                .filter(|n| n.attribute("class") == Some("legend"))
+                .filter_map(|n| n.text())
+                .collect();
+            legend.reverse();
+            assert_eq!(legend, items, "{args:?}: {chart_title}");
+            charted += 1;
+        }
+        assert!(charted > 0, "{args:?}");
+    }
+}
+
+/// The traffic charts keep to the items `--iface=` (and `--dev=`) name, as the tables do.
+#[test]
+fn traffic_charts_keep_to_the_items_asked_for() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    let legend = |args: &[&str]| -> Vec<String> {
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
+        let mut l: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("legend"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        l.sort();
+        l
+    };
+    let every = legend(&["-n", "DEV"]);
+    assert!(every.iter().any(|n| n.starts_with("eth0")), "{every:?}");
+    assert_eq!(legend(&["-n", "DEV", "--iface=lo"]), ["lo rx", "lo tx"]);
+    assert_eq!(
+        legend(&["-d", "--dev=vda"]),
+        ["vda", "vda read", "vda write"]
     );
 }

@@ -14,7 +14,7 @@ use rsar::probe::Probe;
 use rsar::tui::app::{App, Input, SortKey, Source};
 use rsar::tui::ui::{draw, Theme};
 use rsar::tui::{driver_for, Driver, Event};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn utc() {
@@ -310,6 +310,7 @@ fn a_replay_keeps_points_and_decodes_the_moment_on_screen() {
     // start gives for that interval.
     let whole = rsar::tui::moment::decode(
         std::slice::from_ref(&file),
+        std::path::Path::new("/sys"),
         &Default::default(),
         &rsar::tui::moment::Request {
             from_ns: i64::MIN,
@@ -521,7 +522,13 @@ fn comments_show_with_dash_c() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let without = driver_for(vec![file.clone()], &Default::default()).unwrap();
     assert!(without.app.comments.is_empty());
-    let mut drv = rsar::tui::driver_with(vec![file], &Default::default(), true).unwrap();
+    let mut drv = rsar::tui::driver_with(
+        vec![file],
+        &Default::default(),
+        true,
+        std::path::Path::new("/sys"),
+    )
+    .unwrap();
     assert_eq!(drv.app.comments.len(), 1);
     assert_eq!(drv.app.comments[0].1, "kernel upgrade");
     drv.app.key(key(KeyCode::End));
@@ -925,11 +932,13 @@ fn a_process_table_is_found_by_seeking_past_its_key() {
     drv.app.key(key(KeyCode::End));
     let req = drv.app.process_request().unwrap();
     assert!(req.seek_ns.is_some(), "{req:?}");
-    let sought = rsar::tui::moment::decode_processes(std::slice::from_ref(&log), &req)
-        .unwrap()
-        .unwrap();
+    let sought =
+        rsar::tui::moment::decode_processes(std::slice::from_ref(&log), Path::new("/sys"), &req)
+            .unwrap()
+            .unwrap();
     let whole = rsar::tui::moment::decode_processes(
         std::slice::from_ref(&log),
+        Path::new("/sys"),
         &rsar::tui::moment::ProcRequest {
             seek_ns: None,
             ..req.clone()
@@ -1090,7 +1099,14 @@ fn a_followed_replay_reads_its_log_once_and_says_damage_when_caught_up() {
     let follow = rsar::source::Follow::File {
         poll: Duration::from_millis(50),
     };
-    rsar::tui::spawn_loader(tx, vec![file], follow, Default::default(), false);
+    rsar::tui::spawn_loader(
+        tx,
+        vec![file],
+        follow,
+        Default::default(),
+        false,
+        "/sys".into(),
+    );
     /// What the loader sent so far.
     #[derive(Default)]
     struct Seen {
@@ -1151,7 +1167,14 @@ fn a_followed_log_with_a_damaged_header_says_so_when_caught_up() {
     let follow = rsar::source::Follow::File {
         poll: Duration::from_millis(50),
     };
-    rsar::tui::spawn_loader(tx, vec![file], follow, Default::default(), false);
+    rsar::tui::spawn_loader(
+        tx,
+        vec![file],
+        follow,
+        Default::default(),
+        false,
+        "/sys".into(),
+    );
     let mut damage = Vec::new();
     while !damage.iter().any(|l: &String| l.contains("damaged header")) {
         match rx.recv_timeout(Duration::from_secs(20)) {
@@ -1161,4 +1184,30 @@ fn a_followed_log_with_a_damaged_header_says_so_when_caught_up() {
             Err(e) => panic!("{e}: the damaged header was not told: {damage:?}"),
         }
     }
+}
+
+/// A replayed sysstat file names its disks from `--sys-root`, as `rsar -d -f` does, not
+/// from this machine's /sys.
+#[test]
+fn a_replayed_sa_file_names_its_disks_from_sys_root() {
+    let d = tempdir();
+    let block = d.path().join("sys/dev/block");
+    std::fs::create_dir_all(&block).unwrap();
+    // The file's first disk, 8:0, is "sda" by its numbers on a machine without it.
+    std::os::unix::fs::symlink("../../devices/virtual/block/rootdisk", block.join("8:0")).unwrap();
+    let sys = d.path().join("sys");
+    let sa = sysstat_tests().join("sa/data-12.0.0");
+    let (sa, sys) = (sa.to_str().unwrap(), sys.to_str().unwrap());
+    let report = run(&rsar_bin(), &["-d", "-f", sa, "--sys-root", sys]);
+    assert!(
+        text(&report.stdout).contains("rootdisk"),
+        "the report's name"
+    );
+    let (code, out, err) = in_pty(
+        &["tui", "-f", sa, "--sys-root", sys],
+        &[b"q"],
+        Duration::from_millis(1500),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("rootdisk"), "{out}");
 }

@@ -34,13 +34,80 @@ pub struct Column {
     pub kind: Kind,
 }
 
-/// The column that names a report's items (CPU, device, interface).
+/// The column that names a report's items (CPU, device, interface), and how the command
+/// line chooses among them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ItemColumn {
     /// sar's header.
     pub sar: &'static str,
     /// sadf -j's key for the item in each object of the report's array.
     pub sadf: &'static str,
+    /// The option that names the items to show (`--dev=vda,sdb`), if any.
+    pub filter: Option<ItemFilter>,
+    /// What `-z` does to an item idle over the interval.
+    pub idle: Idle,
+    /// Where the item column sits in sar's rows.
+    pub place: ItemPlace,
+}
+
+/// An option naming the items a report shows: `--dev=`, `--iface=`, `--fs=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemFilter {
+    /// `--dev=`: block devices by kernel name.
+    Dev,
+    /// `--iface=`: network interfaces.
+    Iface,
+    /// `--fs=`: filesystems (or, with `-F MOUNT`, mount points).
+    Fs,
+}
+
+/// What sar's `-z` does to a row whose values are all zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    /// Left out (devices, interfaces, interrupt and serial lines).
+    Omitted,
+    /// Kept (CPUs, clocks and filesystems: a zero is a level worth seeing).
+    Kept,
+}
+
+/// Where sar prints the item column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemPlace {
+    /// First, always.
+    First,
+    /// First, or last with `-p` (sar's pretty output).
+    LastWhenPretty,
+    /// Last, always (`-F`).
+    Last,
+}
+
+/// How often sar prints a report's header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Header {
+    /// Once (live: again only when several tables or rows would otherwise run together).
+    Once,
+    /// Before every interval, even one of a single row, live and from files (sar's -I).
+    EveryInterval,
+}
+
+/// How `--format svg` charts a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// %usr, %sys, %iowait and %steal stacked, of the `all` row.
+    CpuStates,
+    /// The load averages, the run queue and blocked tasks.
+    Load,
+    /// Memory used, cached and available in GiB (and swap used, unless -S has its own chart).
+    Memory,
+    /// Swap used and cached in GiB.
+    Swap,
+    /// Read and write throughput, and %util, of the busiest devices.
+    DiskTraffic,
+    /// Receive and transmit throughput of the busiest interfaces.
+    NetTraffic,
+    /// A line per column; for a report with items, a chart per column with a line per item.
+    /// `percent`: the axis tops at 100 unless a value is above it.
+    Columns { percent: bool },
 }
 
 /// The rows of one report for one interval: per row its item (for reports with items) and
@@ -131,10 +198,13 @@ pub struct Report {
     pub item: Option<ItemColumn>,
     /// The /proc file it needs, for reports a kernel may lack.
     pub source: Option<&'static str>,
-    /// Whether the command line asked for it.
-    pub selected: fn(&Selection) -> bool,
-    /// Ask for it (a `-n` keyword, `-A`).
-    pub select: fn(&mut Selection),
+    /// The report it replaces when asked for (`-F MOUNT` is `-F` by mount point): asking
+    /// for the other then keeps this one, and `-A` asks for the other.
+    pub instead_of: Option<Table>,
+    /// How often sar prints its header.
+    pub header: Header,
+    /// How `--format svg` draws it.
+    pub chart: ChartKind,
     /// Its columns, as the selection asks (`-u ALL` has other columns than `-u`).
     pub columns: fn(&Selection) -> &'static [Column],
     /// Whether an interval has its data.
@@ -563,7 +633,7 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     let mut v = Vec::with_capacity(1 + cpus.as_ref().map_or(0, Vec::len));
     for d in std::iter::once(&irq.sum)
         .chain(&irq.lines)
-        .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
+        .filter(|d| sel.interrupts.shows(&d.name))
     {
         v.clear();
         v.push(per_second(d.all(), s.held.interrupts));
@@ -699,13 +769,21 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "CPU",
             sadf: "cpu",
+            filter: None,
+            idle: Idle::Kept,
+            place: ItemPlace::First,
         }),
         source: None,
-        selected: |sel| sel.cpu.is_some(),
-        select: |sel| {
-            sel.cpu.get_or_insert(false);
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::CpuStates,
+        columns: |sel| {
+            if sel.all_columns(Table::Cpu) {
+                CPU_ALL
+            } else {
+                CPU
+            }
         },
-        columns: |sel| if sel.cpu == Some(true) { CPU_ALL } else { CPU },
         available: always,
         values: cpu_values,
     },
@@ -717,8 +795,9 @@ pub static REPORTS: &[Report] = &[
         json: &["process-and-context-switch"],
         item: None,
         source: None,
-        selected: |sel| sel.tasks,
-        select: |sel| sel.tasks = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| TASKS,
         available: always,
         values: |_, s, out| out.push(None, &[s.rate(s.tasks.processes), s.rate(s.tasks.ctxt)]),
@@ -733,14 +812,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "INTR",
             sadf: "intr",
+            filter: None,
+            idle: Idle::Omitted,
+            place: ItemPlace::LastWhenPretty,
         }),
         source: Some("/proc/interrupts"),
-        selected: |sel| sel.interrupts.is_some(),
-        select: |sel| {
-            sel.interrupts
-                .get_or_insert_with(super::IrqFilter::default)
-                .all = true;
-        },
+        instead_of: None,
+        header: Header::EveryInterval,
+        chart: ChartKind::Columns { percent: false },
         columns: irq_columns,
         available: |s| s.interrupts.is_some(),
         values: irq_values,
@@ -753,8 +832,9 @@ pub static REPORTS: &[Report] = &[
         json: &["swap-pages"],
         item: None,
         source: Some("/proc/vmstat"),
-        selected: |sel| sel.swap_pages,
-        select: |sel| sel.swap_pages = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| SWAP_PAGES,
         available: |s| s.swap_pages.is_some(),
         values: |_, s, out| {
@@ -775,8 +855,9 @@ pub static REPORTS: &[Report] = &[
         json: &["paging"],
         item: None,
         source: Some("/proc/vmstat"),
-        selected: |sel| sel.paging,
-        select: |sel| sel.paging = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |sel| match sel.sar_version {
             SarVersion::V12_6 => PAGING_12_6,
             SarVersion::V12_7_8 => PAGING,
@@ -817,8 +898,9 @@ pub static REPORTS: &[Report] = &[
         json: &["io"],
         item: None,
         source: None,
-        selected: |sel| sel.io,
-        select: |sel| sel.io = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| IO,
         // Not over an interval that either sample lacked /proc/diskstats (or a sysstat
         // file's totals) for.
@@ -840,11 +922,10 @@ pub static REPORTS: &[Report] = &[
         json: &["memory"],
         item: None,
         source: Some("/proc/meminfo"),
-        selected: |sel| sel.memory.is_some(),
-        select: |sel| {
-            sel.memory.get_or_insert(false);
-        },
-        columns: |sel| match (sel.sar_version, sel.memory == Some(true)) {
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Memory,
+        columns: |sel| match (sel.sar_version, sel.all_columns(Table::Memory)) {
             (SarVersion::V12_7_8, true) => MEMORY_ALL,
             (SarVersion::V12_7_8, false) => MEMORY,
             (SarVersion::V12_6, true) => MEMORY_ALL_12_6,
@@ -898,8 +979,9 @@ pub static REPORTS: &[Report] = &[
         json: &["memory"],
         item: None,
         source: Some("/proc/meminfo"),
-        selected: |sel| sel.swap,
-        select: |sel| sel.swap = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Swap,
         columns: |_| SWAP,
         available: |s| s.swap.is_some(),
         values: |_, s, out| {
@@ -927,8 +1009,9 @@ pub static REPORTS: &[Report] = &[
         json: &["hugepages"],
         item: None,
         source: Some("/proc/meminfo"),
-        selected: |sel| sel.hugepages,
-        select: |sel| sel.hugepages = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| HUGEPAGES,
         available: |s| s.hugepages.is_some(),
         values: |_, s, out| {
@@ -946,8 +1029,9 @@ pub static REPORTS: &[Report] = &[
         json: &["kernel"],
         item: None,
         source: Some("/proc/sys/fs"),
-        selected: |sel| sel.ktables,
-        select: |sel| sel.ktables = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| KTABLES,
         available: |s| s.ktables.is_some(),
         values: |_, s, out| {
@@ -965,8 +1049,9 @@ pub static REPORTS: &[Report] = &[
         json: &["queue"],
         item: None,
         source: Some("/proc/loadavg"),
-        selected: |sel| sel.queue,
-        select: |sel| sel.queue = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Load,
         columns: |_| QUEUE,
         available: |s| s.queue.is_some(),
         values: |_, s, out| {
@@ -986,10 +1071,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "TTY",
             sadf: "line",
+            filter: None,
+            idle: Idle::Omitted,
+            place: ItemPlace::First,
         }),
         source: Some("/proc/tty/driver/serial (root only)"),
-        selected: |sel| sel.serial,
-        select: |sel| sel.serial = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| SERIAL,
         available: |s| !s.serial.is_empty(),
         values: |_, s, out| {
@@ -1011,10 +1100,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "DEV",
             sadf: "disk-device",
+            filter: Some(ItemFilter::Dev),
+            idle: Idle::Omitted,
+            place: ItemPlace::LastWhenPretty,
         }),
         source: None,
-        selected: |sel| sel.disk,
-        select: |sel| sel.disk = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::DiskTraffic,
         columns: |_| DISK,
         available: always,
         values: |sel, s, out| {
@@ -1041,10 +1134,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "IFACE",
             sadf: "iface",
+            filter: Some(ItemFilter::Iface),
+            idle: Idle::Omitted,
+            place: ItemPlace::LastWhenPretty,
         }),
         source: None,
-        selected: |sel| sel.net_dev,
-        select: |sel| sel.net_dev = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::NetTraffic,
         columns: |_| NET_DEV,
         available: always,
         values: |_, s, out| {
@@ -1069,10 +1166,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "IFACE",
             sadf: "iface",
+            filter: Some(ItemFilter::Iface),
+            idle: Idle::Omitted,
+            place: ItemPlace::LastWhenPretty,
         }),
         source: None,
-        selected: |sel| sel.net_edev,
-        select: |sel| sel.net_edev = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EDEV,
         available: always,
         values: |_, s, out| {
@@ -1090,8 +1191,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-nfs"],
         item: None,
         source: None,
-        selected: |sel| sel.net_nfs,
-        select: |sel| sel.net_nfs = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_NFS,
         available: always,
         values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s.held.nfs, out),
@@ -1104,8 +1206,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-nfsd"],
         item: None,
         source: None,
-        selected: |sel| sel.net_nfsd,
-        select: |sel| sel.net_nfsd = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_NFSD,
         available: always,
         values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s.held.nfsd, out),
@@ -1118,8 +1221,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-sock"],
         item: None,
         source: Some("/proc/net/sockstat"),
-        selected: |sel| sel.net_sock,
-        select: |sel| sel.net_sock = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_SOCK,
         available: |s| s.sockets.is_some(),
         values: |_, s, out| {
@@ -1140,8 +1244,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-ip"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_ip,
-        select: |sel| sel.net_ip = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, s.held.snmp, out),
@@ -1154,8 +1259,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-eip"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_eip,
-        select: |sel| sel.net_eip = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, s.held.snmp, out),
@@ -1168,8 +1274,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-icmp"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_icmp,
-        select: |sel| sel.net_icmp = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, s.held.snmp, out),
@@ -1182,8 +1289,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-eicmp"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_eicmp,
-        select: |sel| sel.net_eicmp = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, s.held.snmp, out),
@@ -1196,8 +1304,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-tcp"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_tcp,
-        select: |sel| sel.net_tcp = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, s.held.snmp, out),
@@ -1210,8 +1319,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-etcp"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_etcp,
-        select: |sel| sel.net_etcp = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |sel| match sel.sar_version {
             SarVersion::V12_6 => NET_ETCP_12_6,
             SarVersion::V12_7_8 => NET_ETCP,
@@ -1227,8 +1337,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-udp"],
         item: None,
         source: Some("/proc/net/snmp"),
-        selected: |sel| sel.net_udp,
-        select: |sel| sel.net_udp = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
         values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, s.held.snmp, out),
@@ -1241,8 +1352,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-sock6"],
         item: None,
         source: Some("/proc/net/sockstat6"),
-        selected: |sel| sel.net_sock6,
-        select: |sel| sel.net_sock6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_SOCK6,
         available: |s| s.sockets6.is_some(),
         values: |_, s, out| {
@@ -1260,8 +1372,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-ip6"],
         item: None,
         source: Some("/proc/net/snmp6"),
-        selected: |sel| sel.net_ip6,
-        select: |sel| sel.net_ip6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, s.held.snmp6, out),
@@ -1274,8 +1387,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-eip6"],
         item: None,
         source: Some("/proc/net/snmp6"),
-        selected: |sel| sel.net_eip6,
-        select: |sel| sel.net_eip6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, s.held.snmp6, out),
@@ -1288,8 +1402,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-icmp6"],
         item: None,
         source: Some("/proc/net/snmp6"),
-        selected: |sel| sel.net_icmp6,
-        select: |sel| sel.net_icmp6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, s.held.snmp6, out),
@@ -1302,8 +1417,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-eicmp6"],
         item: None,
         source: Some("/proc/net/snmp6"),
-        selected: |sel| sel.net_eicmp6,
-        select: |sel| sel.net_eicmp6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, s.held.snmp6, out),
@@ -1316,8 +1432,9 @@ pub static REPORTS: &[Report] = &[
         json: &["network", "net-udp6"],
         item: None,
         source: Some("/proc/net/snmp6"),
-        selected: |sel| sel.net_udp6,
-        select: |sel| sel.net_udp6 = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, s.held.snmp6, out),
@@ -1331,10 +1448,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "CPU",
             sadf: "cpu",
+            filter: None,
+            idle: Idle::Omitted,
+            place: ItemPlace::First,
         }),
         source: Some("/proc/net/softnet_stat"),
-        selected: |sel| sel.net_soft,
-        select: |sel| sel.net_soft = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| NET_SOFT,
         available: |s| !s.softnet.is_empty(),
         values: softnet_values,
@@ -1350,10 +1471,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "CPU",
             sadf: "number",
+            filter: None,
+            idle: Idle::Kept,
+            place: ItemPlace::First,
         }),
         source: Some("/proc/cpuinfo"),
-        selected: |sel| sel.cpu_freq,
-        select: |sel| sel.cpu_freq = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| CPU_FREQ,
         available: |s| s.cpu_freq.is_some(),
         values: cpu_freq_values,
@@ -1369,12 +1494,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "FILESYSTEM",
             sadf: "filesystem",
+            filter: Some(ItemFilter::Fs),
+            idle: Idle::Kept,
+            place: ItemPlace::Last,
         }),
         source: Some("/proc/self/mounts"),
-        selected: |sel| sel.filesystems == Some(false),
-        select: |sel| {
-            sel.filesystems.get_or_insert(false);
-        },
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| FILESYSTEMS,
         available: |s| !s.filesystems.is_empty(),
         values: |_, s, out| fs_values(s, false, out),
@@ -1388,10 +1515,14 @@ pub static REPORTS: &[Report] = &[
         item: Some(ItemColumn {
             sar: "MOUNTPOINT",
             sadf: "mountpoint",
+            filter: Some(ItemFilter::Fs),
+            idle: Idle::Kept,
+            place: ItemPlace::Last,
         }),
         source: Some("/proc/self/mounts"),
-        selected: |sel| sel.filesystems == Some(true),
-        select: |sel| sel.filesystems = Some(true),
+        instead_of: Some(Table::Filesystems),
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
         columns: |_| FILESYSTEMS,
         available: |s| !s.filesystems.is_empty(),
         values: |_, s, out| fs_values(s, true, out),
@@ -1404,8 +1535,9 @@ pub static REPORTS: &[Report] = &[
         json: &["psi", "psi-cpu"],
         item: None,
         source: Some("/proc/pressure/cpu"),
-        selected: |sel| sel.psi_cpu,
-        select: |sel| sel.psi_cpu = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: true },
         columns: |_| PSI_CPU,
         available: |s| s.psi.cpu.is_some(),
         values: |_, s, out| {
@@ -1426,8 +1558,9 @@ pub static REPORTS: &[Report] = &[
         json: &["psi", "psi-io"],
         item: None,
         source: Some("/proc/pressure/io"),
-        selected: |sel| sel.psi_io,
-        select: |sel| sel.psi_io = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: true },
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
         values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
@@ -1440,8 +1573,9 @@ pub static REPORTS: &[Report] = &[
         json: &["psi", "psi-mem"],
         item: None,
         source: Some("/proc/pressure/memory"),
-        selected: |sel| sel.psi_mem,
-        select: |sel| sel.psi_mem = true,
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: true },
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
         values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
@@ -1517,7 +1651,7 @@ fn cpu_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
         let u = d.util();
         let all;
         let some;
-        let v: &[f64] = if sel.cpu == Some(true) {
+        let v: &[f64] = if sel.all_columns(Table::Cpu) {
             all = [
                 u.usr,
                 u.gnice_free_nice,

@@ -648,19 +648,20 @@ mod tests {
         let mut sels = vec![Selection::all()];
         for r in REPORTS {
             let mut sel = Selection::default();
-            (r.select)(&mut sel);
+            sel.ask(r.table);
             sels.push(sel);
         }
-        let mut some = Selection::all();
-        some.cpu = Some(false);
+        let mut some = Selection::default();
+        for r in REPORTS.iter().filter(|r| r.instead_of.is_none()) {
+            some.ask(r.table);
+        }
+        some.interrupts = Selection::all().interrupts;
         some.cpus = CpuList::Some(vec![1, 7]);
-        some.memory = Some(false);
         sels.push(some);
-        sels.push(Selection {
-            swap: true,
-            net_edev: true,
-            ..Selection::default()
-        });
+        let mut two = Selection::default();
+        two.ask(Table::Swap);
+        two.ask(Table::NetEdev);
+        sels.push(two);
         for s in intervals() {
             for sel in &sels {
                 assert_eq!(streamed(sel, &s), from_tree(sel, &s), "{sel:?}");
@@ -718,8 +719,8 @@ mod tests {
                     // -F and -F MOUNT share "filesystems"; one excludes the other.
                     let only = |a: &crate::report::Report, b: &crate::report::Report| {
                         let mut sel = Selection::default();
-                        (a.select)(&mut sel);
-                        !(b.selected)(&sel)
+                        sel.ask(a.table);
+                        !sel.asks(b.table)
                     };
                     assert!(only(r, o) && only(o, r), "{} and {}", r.name, o.name);
                 } else if r.json == o.json {

@@ -13,7 +13,9 @@ mod table;
 pub mod top;
 mod vmstat;
 
-pub use catalogue::{Column, ItemColumn, Kind, Report, Rows, REPORTS};
+pub use catalogue::{
+    ChartKind, Column, Header, Idle, ItemColumn, ItemFilter, ItemPlace, Kind, Report, Rows, REPORTS,
+};
 pub use table::{Banner, FileTable, LiveTable, TableWriter};
 pub use vmstat::{Unit, Vmstat};
 
@@ -125,97 +127,60 @@ pub enum CpuList {
     Some(Vec<usize>),
 }
 
-/// The reports asked for on the command line.
+/// A set of catalogue entries (by `Table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReportSet(u64);
+
+impl ReportSet {
+    fn bit(table: Table) -> u64 {
+        1 << (table as u32)
+    }
+
+    pub fn contains(self, table: Table) -> bool {
+        self.0 & Self::bit(table) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn insert(&mut self, table: Table) {
+        self.0 |= Self::bit(table);
+    }
+
+    fn remove(&mut self, table: Table) {
+        self.0 &= !Self::bit(table);
+    }
+
+    /// The entries of the set, in the catalogue's order (sar's).
+    pub fn reports(self) -> impl Iterator<Item = &'static Report> {
+        catalogue::REPORTS
+            .iter()
+            .filter(move |r| self.contains(r.table))
+    }
+}
+
+/// The reports asked for on the command line, and how they are to be shown.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Selection {
-    /// `-u` (false) or `-u ALL` (true).
-    pub cpu: Option<bool>,
+    /// The catalogue entries asked for (`ask`).
+    reports: ReportSet,
+    /// Those asked for with all their columns (`-u ALL`, `-r ALL`, `-A`).
+    wide: ReportSet,
     pub cpus: CpuList,
-    /// `-w`
-    pub tasks: bool,
-    /// `-W`
-    pub swap_pages: bool,
-    /// `-B`
-    pub paging: bool,
-    /// `-b`
-    pub io: bool,
-    /// `-r` (false) or `-r ALL` (true).
-    pub memory: Option<bool>,
-    /// `-S`
-    pub swap: bool,
-    /// `-q` or `-q LOAD`: run queue and load averages.
-    pub queue: bool,
-    /// `-q CPU` (`-q PSI` and `-q ALL` too): CPU pressure.
-    pub psi_cpu: bool,
-    /// `-q IO`: I/O pressure.
-    pub psi_io: bool,
-    /// `-q MEM`: memory pressure.
-    pub psi_mem: bool,
-    /// `-d`
-    pub disk: bool,
-    /// `-n DEV`
-    pub net_dev: bool,
-    /// `-n EDEV`
-    pub net_edev: bool,
-    /// `-I` (and `--int=`): which interrupt lines.
-    pub interrupts: Option<IrqFilter>,
-    /// `-F` (false) or `-F MOUNT` (true).
-    pub filesystems: Option<bool>,
-    /// `-m CPU`
-    pub cpu_freq: bool,
-    /// `-n NFS`
-    pub net_nfs: bool,
-    /// `-n NFSD`
-    pub net_nfsd: bool,
-    /// `-y`
-    pub serial: bool,
-    /// `-H`
-    pub hugepages: bool,
-    /// `-v`
-    pub ktables: bool,
-    /// `--dev=`: the block devices `-d` shows (all when `None`).
-    pub devices: Option<Vec<String>>,
-    /// `--iface=`: the interfaces `-n DEV`, `-n EDEV` show (all when `None`).
-    pub ifaces: Option<Vec<String>>,
-    /// `--fs=`: the filesystems (or, with `-F MOUNT`, mount points) `-F` shows.
-    pub fs: Option<Vec<String>>,
-    /// `-z`: leave out devices, interfaces, interrupts and lines idle over the interval.
+    /// `-I` (and `--int=`): which interrupt lines `-I` shows.
+    pub interrupts: IrqFilter,
+    /// `--dev=`, `--iface=`, `--fs=`: the items the reports declaring each filter show
+    /// (all when absent).
+    filters: Vec<(ItemFilter, Vec<String>)>,
+    /// `-z`: leave out the rows of items idle over the interval, in reports whose items
+    /// say so (`Idle::Omitted`).
     pub omit_idle: bool,
     /// CPUs of the machine the data is from (0 until a renderer begins), never more than
     /// its records hold (once a renderer has seen them): `-I -P ALL`'s columns.
     pub host_cpus: u32,
     /// The CPU count the data's header claims (`on_host`).
     pub cpus_claimed: u32,
-    /// `-n SOCK`
-    pub net_sock: bool,
-    /// `-n IP`
-    pub net_ip: bool,
-    /// `-n EIP`
-    pub net_eip: bool,
-    /// `-n ICMP`
-    pub net_icmp: bool,
-    /// `-n EICMP`
-    pub net_eicmp: bool,
-    /// `-n TCP`
-    pub net_tcp: bool,
-    /// `-n ETCP`
-    pub net_etcp: bool,
-    /// `-n UDP`
-    pub net_udp: bool,
-    /// `-n SOCK6`
-    pub net_sock6: bool,
-    /// `-n IP6`
-    pub net_ip6: bool,
-    /// `-n EIP6`
-    pub net_eip6: bool,
-    /// `-n ICMP6`
-    pub net_icmp6: bool,
-    /// `-n EICMP6`
-    pub net_eicmp6: bool,
-    /// `-n UDP6`
-    pub net_udp6: bool,
-    /// `-n SOFT`
-    pub net_soft: bool,
     /// `-j`: block devices' persistent names, by kernel name (sorted by it).
     pub disk_names: Option<Vec<(String, String)>>,
     /// `--human` (and `-h`): sizes with a unit letter (2.2G) and percentages with their
@@ -245,52 +210,72 @@ impl Selection {
             .unwrap_or(kernel)
     }
 
-    /// `-A`: every report rsar has, with all columns, and every CPU.
+    /// `-A`: every report rsar has (but those replacing another, as `-F MOUNT`), with all
+    /// columns, every interrupt line, and every CPU.
     pub fn all() -> Self {
-        Selection {
-            cpu: Some(true),
+        let mut sel = Selection {
             cpus: CpuList::All,
-            tasks: true,
-            swap_pages: true,
-            paging: true,
-            io: true,
-            memory: Some(true),
-            swap: true,
-            queue: true,
-            psi_cpu: true,
-            psi_io: true,
-            psi_mem: true,
-            disk: true,
-            net_dev: true,
-            net_edev: true,
-            net_sock: true,
-            net_ip: true,
-            net_eip: true,
-            net_icmp: true,
-            net_eicmp: true,
-            net_tcp: true,
-            net_etcp: true,
-            net_udp: true,
-            net_sock6: true,
-            net_ip6: true,
-            net_eip6: true,
-            net_icmp6: true,
-            net_eicmp6: true,
-            net_udp6: true,
-            net_soft: true,
-            interrupts: Some(IrqFilter {
+            interrupts: IrqFilter {
                 all: true,
                 ..IrqFilter::default()
-            }),
-            hugepages: true,
-            ktables: true,
-            filesystems: Some(false),
-            cpu_freq: true,
-            net_nfs: true,
-            net_nfsd: true,
-            serial: true,
+            },
             ..Selection::default()
+        };
+        for r in catalogue::REPORTS.iter().filter(|r| r.instead_of.is_none()) {
+            sel.ask(r.table);
+            sel.wide.insert(r.table);
         }
+        sel
+    }
+
+    /// Ask for a report. One that another replaces (`-F` after `-F MOUNT`) stays replaced;
+    /// one that replaces another (`-F MOUNT`) drops it.
+    pub fn ask(&mut self, table: Table) {
+        let replaced = catalogue::REPORTS
+            .iter()
+            .any(|r| r.instead_of == Some(table) && self.reports.contains(r.table));
+        if replaced {
+            return;
+        }
+        if let Some(other) = table.report().instead_of {
+            self.reports.remove(other);
+        }
+        self.reports.insert(table);
+    }
+
+    /// Ask for a report with all its columns (`-u ALL`, `-r ALL`).
+    pub fn ask_all_columns(&mut self, table: Table) {
+        self.ask(table);
+        self.wide.insert(table);
+    }
+
+    /// Whether the report was asked for.
+    pub fn asks(&self, table: Table) -> bool {
+        self.reports.contains(table)
+    }
+
+    /// Whether the report was asked for with all its columns.
+    pub fn all_columns(&self, table: Table) -> bool {
+        self.wide.contains(table)
+    }
+
+    /// The reports asked for.
+    pub fn reports(&self) -> ReportSet {
+        self.reports
+    }
+
+    /// Show only these items in the reports that declare `filter` (`--dev=vda,sdb`).
+    pub fn keep_only(&mut self, filter: ItemFilter, items: Vec<String>) {
+        self.filters.retain(|(f, _)| *f != filter);
+        self.filters.push((filter, items));
+    }
+
+    /// The items `filter` names, if it was given.
+    pub fn kept(&self, filter: ItemFilter) -> Option<&[String]> {
+        self.filters
+            .iter()
+            .find(|(f, _)| *f == filter)
+            .map(|(_, items)| items.as_slice())
     }
 
     /// Learn the machine's facts the columns depend on (called by each renderer's `begin`).
@@ -311,11 +296,7 @@ impl Selection {
 
     /// The tables to print, in sar's order (the catalogue's).
     pub fn tables(&self) -> Vec<Table> {
-        catalogue::REPORTS
-            .iter()
-            .filter(|r| (r.selected)(self))
-            .map(|r| r.table)
-            .collect()
+        self.reports.reports().map(|r| r.table).collect()
     }
 }
 
@@ -442,26 +423,25 @@ pub struct Row {
 }
 
 impl Table {
-    /// sar prints -F's item column last, after the numbers.
-    pub fn item_last(self) -> bool {
-        matches!(self, Table::Filesystems | Table::FsMount)
+    /// Where the item column sits in sar's rows (`First` for reports without items).
+    fn item_place(self) -> ItemPlace {
+        self.report().item.map_or(ItemPlace::First, |i| i.place)
     }
 
     /// Whether the item column comes last with this selection: -F's always, and with
-    /// `-p` those of -d, -n DEV, -n EDEV and -I (sar moves no other).
+    /// `-p` those that move then (-d, -n DEV, -n EDEV and -I).
     pub fn item_last_in(self, sel: &Selection) -> bool {
-        self.item_last()
-            || (sel.pretty
-                && matches!(
-                    self,
-                    Table::Disk | Table::NetDev | Table::NetEdev | Table::Interrupts
-                ))
+        match self.item_place() {
+            ItemPlace::First => false,
+            ItemPlace::LastWhenPretty => sel.pretty,
+            ItemPlace::Last => true,
+        }
     }
 
     /// The label of the rows closing a segment: sar's -F prints `Summary:` (the last
     /// levels), every other report `Average:`.
     pub fn closing_label(self) -> &'static str {
-        if self.item_last() {
+        if self.item_place() == ItemPlace::Last {
             "Summary:"
         } else {
             "Average:"
@@ -537,18 +517,9 @@ impl Table {
         rows.clear();
         (self.report().values)(sel, s, rows);
         // Keep only the items --dev=, --iface= or --fs= name, and under -z drop idle rows.
-        let list = match self {
-            Table::Disk => sel.devices.as_ref(),
-            Table::NetDev | Table::NetEdev => sel.ifaces.as_ref(),
-            Table::Filesystems | Table::FsMount => sel.fs.as_ref(),
-            _ => None,
-        };
-        // sar -z: rows of devices and the like; CPUs, clocks and filesystems stay.
-        let omit_idle = sel.omit_idle
-            && !matches!(
-                self,
-                Table::Cpu | Table::CpuFreq | Table::Filesystems | Table::FsMount
-            );
+        let item = self.report().item;
+        let list = item.and_then(|i| sel.kept(i.filter?));
+        let omit_idle = sel.omit_idle && item.is_some_and(|i| i.idle == Idle::Omitted);
         if list.is_none() && !omit_idle {
             return;
         }
@@ -620,5 +591,35 @@ impl UserNames {
                 .flatten()
                 .map_or_else(|| uid.to_string(), |u| u.name)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ReportSet` holds a bit per catalogue entry: every entry's `Table` fits, and asking
+    /// for each entry alone selects that entry alone.
+    #[test]
+    fn every_entry_has_its_bit_in_a_report_set() {
+        for r in REPORTS {
+            assert!((r.table as u32) < u64::BITS, "{}", r.flag);
+            let mut sel = Selection::default();
+            sel.ask(r.table);
+            assert_eq!(sel.tables(), [r.table], "{}", r.flag);
+        }
+    }
+
+    /// `-F MOUNT` replaces `-F` whichever comes first, and `-A` asks for `-F`.
+    #[test]
+    fn a_report_asked_instead_of_another_replaces_it() {
+        let mut sel = Selection::default();
+        sel.ask(Table::Filesystems);
+        sel.ask(Table::FsMount);
+        assert_eq!(sel.tables(), [Table::FsMount]);
+        sel.ask(Table::Filesystems);
+        assert_eq!(sel.tables(), [Table::FsMount]);
+        let all = Selection::all();
+        assert!(all.asks(Table::Filesystems) && !all.asks(Table::FsMount));
     }
 }

@@ -7,7 +7,7 @@
 
 mod columns;
 
-use super::{disk_shown, Render, Selection, Table};
+use super::{disk_shown, ChartKind, Render, Rows, Selection, Table};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
 use crate::time::Zone;
@@ -87,8 +87,8 @@ impl<W: Write> Svg<W> {
     fn charts(&self) -> Vec<Chart> {
         let mut charts = Vec::new();
         for t in self.sel.tables() {
-            match t {
-                Table::Cpu => charts.push(Chart {
+            match t.report().chart {
+                ChartKind::CpuStates => charts.push(Chart {
                     title: "CPU utilisation (all CPUs)".into(),
                     unit: "%",
                     series: vec![
@@ -100,7 +100,7 @@ impl<W: Write> Svg<W> {
                     stacked: true,
                     percent: true,
                 }),
-                Table::Queue => charts.push(Chart {
+                ChartKind::Load => charts.push(Chart {
                     title: "Load average and run queue".into(),
                     unit: "tasks",
                     series: vec![
@@ -113,14 +113,14 @@ impl<W: Write> Svg<W> {
                     stacked: false,
                     percent: false,
                 }),
-                Table::Memory => {
+                ChartKind::Memory => {
                     let gib = |v: f64| v / 1024.0 / 1024.0;
                     let mut series = vec![
                         self.series("used", |s| s.memory.map(|m| gib(m.mean().memused))),
                         self.series("cached", |s| s.memory.map(|m| gib(m.mean().cached))),
                         self.series("available", |s| s.memory.map(|m| gib(m.mean().avail))),
                     ];
-                    if !self.sel.swap {
+                    if !self.sel.asks(Table::Swap) {
                         let mut sw =
                             self.series("swap used", |s| s.swap.map(|w| gib(w.mean().swpused)));
                         sw.dashed = true;
@@ -134,7 +134,7 @@ impl<W: Write> Svg<W> {
                         percent: false,
                     });
                 }
-                Table::Swap => charts.push(Chart {
+                ChartKind::Swap => charts.push(Chart {
                     title: "Swap".into(),
                     unit: "GiB",
                     series: vec![
@@ -144,8 +144,8 @@ impl<W: Write> Svg<W> {
                     stacked: false,
                     percent: false,
                 }),
-                Table::Disk => {
-                    let names = self.busiest(|s| {
+                ChartKind::DiskTraffic => {
+                    let names = self.busiest(t, |s| {
                         s.disks
                             .iter()
                             .filter(|d| disk_shown(d))
@@ -195,8 +195,8 @@ impl<W: Write> Svg<W> {
                         percent: true,
                     });
                 }
-                Table::NetDev => {
-                    let names = self.busiest(|s| {
+                ChartKind::NetTraffic => {
+                    let names = self.busiest(t, |s| {
                         s.net
                             .iter()
                             .map(|n| {
@@ -234,14 +234,17 @@ impl<W: Write> Svg<W> {
                         percent: false,
                     });
                 }
-                other => charts.push(self.columns_chart(other)),
+                ChartKind::Columns { percent } if t.report().item.is_some() => {
+                    charts.extend(self.item_charts(t, percent));
+                }
+                ChartKind::Columns { percent } => charts.push(self.columns_chart(t, percent)),
             }
         }
         charts
     }
 
     /// A line per column of a one-row report.
-    fn columns_chart(&self, t: Table) -> Chart {
+    fn columns_chart(&self, t: Table, percent: bool) -> Chart {
         let cols = t.columns(&self.sel);
         let series = cols
             .iter()
@@ -272,16 +275,106 @@ impl<W: Write> Svg<W> {
             unit,
             series,
             stacked: false,
-            percent: matches!(t, Table::PsiCpu | Table::PsiIo | Table::PsiMemory),
+            percent,
         }
     }
 
-    /// The items with the most activity over the whole report (at most 6), so a machine
-    /// with hundreds of loop devices still gets a readable chart.
-    fn busiest(&self, f: impl Fn(&IntervalStats) -> Vec<(String, f64)>) -> Vec<String> {
+    /// A chart per column of a report with items, with a line per item its rows have
+    /// (those the selection keeps: `--dev=`, `-I`'s list, `-P`, `-z`), in the order they
+    /// first appear. An interval without an item's row is a gap in its line.
+    fn item_charts(&self, t: Table, percent: bool) -> Vec<Chart> {
+        // Per interval, each row's item and sar's cells.
+        let mut scratch = Rows::default();
+        let mut items: Vec<String> = Vec::new();
+        let per_interval: Vec<Vec<(usize, Vec<f64>)>> = self
+            .intervals
+            .iter()
+            .map(|s| {
+                if !t.available(s) {
+                    return Vec::new();
+                }
+                t.values(&self.sel, s, &mut scratch);
+                let columns = (t.report().columns)(&self.sel);
+                scratch
+                    .iter()
+                    .map(|(item, values)| {
+                        let item = item.unwrap_or("");
+                        let at = match items.iter().position(|i| i == item) {
+                            Some(at) => at,
+                            None => {
+                                items.push(item.to_string());
+                                items.len() - 1
+                            }
+                        };
+                        let cells = super::sar_cells(columns, values)
+                            .map(|c| match c {
+                                super::Cell::Real(v) | super::Cell::Whole(v) => v,
+                            })
+                            .collect();
+                        (at, cells)
+                    })
+                    .collect()
+            })
+            .collect();
+        let columns: Vec<&super::Column> = (t.report().columns)(&self.sel)
+            .iter()
+            .filter(|c| c.sar.is_some())
+            .collect();
+        let report = t.report();
+        let item_header = report.item.map_or("", |i| i.sar);
+        columns
+            .iter()
+            .enumerate()
+            .map(|(col, c)| Chart {
+                title: if columns.len() == 1 {
+                    format!("{} per {item_header}", report.title)
+                } else {
+                    format!(
+                        "{}: {} per {item_header}",
+                        report.title,
+                        c.sar.unwrap_or(c.sadf)
+                    )
+                },
+                unit: c.unit,
+                series: items
+                    .iter()
+                    .enumerate()
+                    .map(|(at, name)| Series {
+                        name: name.clone(),
+                        points: per_interval
+                            .iter()
+                            .map(|rows| {
+                                rows.iter()
+                                    .find(|(i, _)| *i == at)
+                                    .and_then(|(_, cells)| cells.get(col).copied())
+                            })
+                            .collect(),
+                        // Past the palette, the colours come round again dashed.
+                        dashed: at / PALETTE.len() % 2 == 1,
+                        color: at,
+                    })
+                    .collect(),
+                stacked: false,
+                percent: percent || c.kind == super::Kind::Percent,
+            })
+            .collect()
+    }
+
+    /// The items of `t` with the most activity over the whole report (at most 6), so a
+    /// machine with hundreds of loop devices still gets a readable chart; only those its
+    /// filter keeps (`--dev=`, `--iface=`) when one was given.
+    fn busiest(&self, t: Table, f: impl Fn(&IntervalStats) -> Vec<(String, f64)>) -> Vec<String> {
+        let kept = t
+            .report()
+            .item
+            .and_then(|i| i.filter)
+            .and_then(|filter| self.sel.kept(filter));
         let mut total: Vec<(String, f64)> = Vec::new();
         for s in &self.intervals {
             for (name, v) in f(s) {
+                if kept.is_some_and(|k| !k.contains(&name)) {
+                    continue;
+                }
                 match total.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, t)) => *t += v,
                     None => total.push((name, v)),
@@ -292,6 +385,58 @@ impl<W: Write> Svg<W> {
         total.retain(|(_, v)| *v > 0.0 || !any_active);
         total.sort_by(|a, b| b.1.total_cmp(&a.1));
         total.into_iter().take(6).map(|(n, _)| n).collect()
+    }
+}
+
+/// Height of a row of a chart's legend.
+const LEGEND_ROW: f64 = 16.0;
+
+/// Where a chart's legend entries go: right-aligned rows above the plot, the top one
+/// beside the title; a legend wider than that (a report of many items) takes more rows,
+/// and the chart grows by them.
+struct Legend {
+    /// Per series: its x, and its row counted up from the plot.
+    at: Vec<(f64, usize)>,
+    rows: usize,
+}
+
+impl Legend {
+    fn of(chart: &Chart) -> Legend {
+        let width = |s: &Series| 26.0 + 7.0 * s.name.chars().count() as f64;
+        // The title's width, roughly, at its 14 px bold.
+        let title_end = LEFT + 8.5 * chart.title.chars().count() as f64 + 16.0;
+        let room = |top_row: bool| WIDTH - RIGHT - if top_row { title_end } else { LEFT };
+        // Rows from the top, filled in order; then counted up from the plot.
+        let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for (k, s) in chart.series.iter().enumerate() {
+            let w = width(s);
+            let n = rows.len();
+            if let Some(row) = rows.last_mut() {
+                if row.is_empty() || used + w <= room(n == 1) {
+                    row.push(k);
+                    used += w;
+                    continue;
+                }
+            }
+            rows.push(vec![k]);
+            used = w;
+        }
+        let n = rows.len();
+        let mut at = vec![(0.0, 0); chart.series.len()];
+        for (r, row) in rows.iter().enumerate() {
+            let mut lx = WIDTH - RIGHT;
+            for &k in row.iter().rev() {
+                lx -= width(&chart.series[k]);
+                at[k] = (lx, n - 1 - r);
+            }
+        }
+        Legend { at, rows: n }
+    }
+
+    /// What the rows past the first add above the plot.
+    fn extra_height(&self) -> f64 {
+        LEGEND_ROW * self.rows.saturating_sub(1) as f64
     }
 }
 
@@ -347,7 +492,13 @@ impl<W: Write> Svg<W> {
         let plot_w = WIDTH - LEFT - RIGHT;
         let x = |ns: i64| LEFT + (ns - t0) as f64 / 1e9 / span_s * plot_w;
         let header_h = 54.0;
-        let height = header_h + charts.len() as f64 * (CHART_H + TOP_PAD + BOTTOM_PAD) + 10.0;
+        let legends: Vec<Legend> = charts.iter().map(Legend::of).collect();
+        let height = header_h
+            + legends
+                .iter()
+                .map(|l| CHART_H + TOP_PAD + BOTTOM_PAD + l.extra_height())
+                .sum::<f64>()
+            + 10.0;
         let mut o = String::new();
         let _ = writeln!(
             o,
@@ -394,8 +545,10 @@ impl<W: Write> Svg<W> {
             .collect();
         let step = tick_step(span_s, 8.0);
         let multi_day = fmt_time(t0, "%F") != fmt_time(t1, "%F");
-        for (ci, chart) in charts.iter().enumerate() {
-            let top = header_h + ci as f64 * (CHART_H + TOP_PAD + BOTTOM_PAD) + TOP_PAD;
+        let mut chart_at = header_h;
+        for (ci, (chart, legend)) in charts.iter().zip(&legends).enumerate() {
+            let top = chart_at + TOP_PAD + legend.extra_height();
+            chart_at = top + CHART_H + BOTTOM_PAD;
             let bottom = top + CHART_H;
             // Values, stacked if asked.
             let mut values: Vec<Vec<Option<f64>>> =
@@ -425,7 +578,7 @@ impl<W: Write> Svg<W> {
             let _ = writeln!(
                 o,
                 "<g class=\"chart\" id=\"chart-{ci}\">\n<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n<text x=\"12\" y=\"{:.1}\" fill=\"#444\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" class=\"unit\">{}</text>",
-                top - 10.0,
+                top - 10.0 - legend.extra_height(),
                 esc(&chart.title),
                 (top + bottom) / 2.0,
                 (top + bottom) / 2.0,
@@ -547,22 +700,21 @@ impl<W: Write> Svg<W> {
                     );
                 }
             }
-            // Legend, right-aligned above the plot.
-            let mut lx = WIDTH - RIGHT;
+            // Legend, right-aligned above the plot, in as many rows as it needs.
             for (k, s) in chart.series.iter().enumerate().rev() {
-                let w = 26.0 + 7.0 * s.name.chars().count() as f64;
-                lx -= w;
+                let (lx, row_up) = legend.at[k];
+                let ly = top - 14.0 - LEGEND_ROW * row_up as f64;
                 let color = color_of(k);
                 let _ = writeln!(
                     o,
                     "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{}/><text x=\"{:.1}\" y=\"{:.1}\" class=\"legend\">{}</text>",
-                    top - 14.0,
+                    ly,
                     lx + 16.0,
-                    top - 14.0,
+                    ly,
                     if chart.stacked { 8 } else { 2 },
                     if s.dashed { " stroke-dasharray=\"5,3\"" } else { "" },
                     lx + 20.0,
-                    top - 10.0,
+                    ly + 4.0,
                     esc(&s.name)
                 );
             }

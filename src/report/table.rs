@@ -88,10 +88,7 @@ impl<W: Write> TableWriter<W> {
             .collect();
         let repeat = *self.repeat_headers.get_or_insert_with(|| {
             // sar repeats -I's header even for the one `sum` row (print_irq_stats).
-            rows.len() > 1
-                || rows
-                    .iter()
-                    .any(|(t, r)| r.len() > 1 || *t == Table::Interrupts)
+            rows.len() > 1 || rows.iter().any(|(t, r)| r.len() > 1 || repeats_in_file(*t))
         });
         let first = !self.printed || self.since_header >= self.lines_per_header;
         if first {
@@ -198,9 +195,9 @@ fn hms_str(hms: &[u8; 8]) -> &str {
     std::str::from_utf8(hms).unwrap_or("??:??:??")
 }
 
-/// sar repeats a table's header before every interval from the logs too for -I.
+/// Whether sar prints the table's header before every interval, from the logs too (-I).
 fn repeats_in_file(table: Table) -> bool {
-    table == Table::Interrupts
+    table.report().header == super::Header::EveryInterval
 }
 
 /// The lines of a table sar prints before it prints the header again (`get_win_height`):
@@ -821,10 +818,8 @@ mod tests {
     /// intervals as the terminal has rows less two (here 2), as sar does.
     #[test]
     fn live_header_again_after_a_screenful() {
-        let sel = Selection {
-            queue: true,
-            ..Selection::default()
-        };
+        let mut sel = Selection::default();
+        sel.ask(Table::Queue);
         let mut out = Vec::new();
         let mut w = TableWriter::new(&mut out, sel);
         w.lines_per_header = 2;

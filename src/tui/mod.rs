@@ -51,6 +51,8 @@ pub enum Feed {
         window: Window,
         /// Show the comments recorded in the logs (`-C`).
         comments: bool,
+        /// Where sysstat's sa files find the names of their disks (`--sys-root`).
+        sys_root: PathBuf,
     },
 }
 
@@ -245,13 +247,13 @@ fn load(
     follow: Follow,
     window: &Window,
     comments: bool,
+    sys_root: &std::path::Path,
 ) -> Result<(), String> {
     let mut out = ScreenRender::replay(tx.clone(), comments);
     let start = crate::source::WindowStart {
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let sys_root = std::path::Path::new("/sys");
     let followed =
         follow != Follow::No && !files.first().is_some_and(|p| crate::sysstat::is_sa_file(p));
     let mut source: Box<dyn crate::source::Source> = if followed {
@@ -285,9 +287,10 @@ pub fn spawn_loader(
     follow: Follow,
     window: Window,
     comments: bool,
+    sys_root: PathBuf,
 ) {
     std::thread::spawn(move || {
-        if let Err(e) = load(tx.clone(), files, follow, &window, comments) {
+        if let Err(e) = load(tx.clone(), files, follow, &window, comments, &sys_root) {
             let _ = tx.send(Event::Failed(e));
         }
     });
@@ -301,7 +304,13 @@ enum Ask {
 
 /// Decodes moments and process tables as they are asked for; a request overtaken by a
 /// newer one of its kind while waiting is skipped.
-fn spawn_decoder(tx: SyncSender<Event>, files: Vec<PathBuf>, window: Window, asks: Receiver<Ask>) {
+fn spawn_decoder(
+    tx: SyncSender<Event>,
+    files: Vec<PathBuf>,
+    sys_root: PathBuf,
+    window: Window,
+    asks: Receiver<Ask>,
+) {
     std::thread::spawn(move || {
         while let Ok(first) = asks.recv() {
             let (mut moments, mut procs) = (None, None);
@@ -313,13 +322,13 @@ fn spawn_decoder(tx: SyncSender<Event>, files: Vec<PathBuf>, window: Window, ask
             }
             let mut events = Vec::new();
             if let Some(req) = moments {
-                events.push(match moment::decode(&files, &window, &req) {
+                events.push(match moment::decode(&files, &sys_root, &window, &req) {
                     Ok(snaps) => Event::Moments(snaps),
                     Err(e) => Event::Note(format!("cannot read that moment: {e}")),
                 });
             }
             if let Some(req) = procs {
-                events.push(match moment::decode_processes(&files, &req) {
+                events.push(match moment::decode_processes(&files, &sys_root, &req) {
                     Ok(m) => Event::Processes(req.at_ns, m),
                     Err(e) => Event::Note(format!("cannot read that process table: {e}")),
                 });
@@ -339,7 +348,7 @@ pub struct Driver {
     /// Live: where the selected process's command line is read.
     proc_root: Option<PathBuf>,
     /// Replay: the files and window moments are decoded from, for `decode_now`.
-    logs: Option<(Vec<PathBuf>, Window)>,
+    logs: Option<(Vec<PathBuf>, PathBuf, Window)>,
 }
 
 impl Driver {
@@ -405,15 +414,15 @@ impl Driver {
     /// Replay: decode the moment at the cursor now, if it is not yet (tests and tools;
     /// the screen decodes on its own thread).
     pub fn decode_now(&mut self) -> Result<(), String> {
-        let Some((files, window)) = &self.logs else {
+        let Some((files, sys_root, window)) = &self.logs else {
             return Ok(());
         };
         if let Some(req) = self.app.detail_request() {
-            let snaps = moment::decode(files, window, &req)?;
+            let snaps = moment::decode(files, sys_root, window, &req)?;
             self.app.set_moments(snaps);
         }
         if let Some(req) = self.app.process_request() {
-            let m = moment::decode_processes(files, &req)?;
+            let m = moment::decode_processes(files, sys_root, &req)?;
             self.app.set_processes(req.at_ns, m);
         }
         Ok(())
@@ -481,16 +490,22 @@ fn event_loop(
 /// A replay screen's driver loaded with recorded days, the moment at the cursor decoded
 /// (for tests and tools).
 pub fn driver_for(files: Vec<PathBuf>, window: &Window) -> Result<Driver, String> {
-    driver_with(files, window, false)
+    driver_with(files, window, false, std::path::Path::new("/sys"))
 }
 
-/// `driver_for`, with the logs' comments when `comments` (`-C`).
-pub fn driver_with(files: Vec<PathBuf>, window: &Window, comments: bool) -> Result<Driver, String> {
+/// `driver_for`, with the logs' comments when `comments` (`-C`), sysstat's sa files
+/// naming their disks from `sys_root`.
+pub fn driver_with(
+    files: Vec<PathBuf>,
+    window: &Window,
+    comments: bool,
+    sys_root: &std::path::Path,
+) -> Result<Driver, String> {
     let (tx, rx) = mpsc::sync_channel(256);
     let mut d = Driver::new(App::new(Source::Replay, HostFacts::default()));
     let loaded = files.clone();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || load(tx, loaded, Follow::No, window, comments));
+        let reader = scope.spawn(move || load(tx, loaded, Follow::No, window, comments, sys_root));
         for e in rx {
             d.apply(e, Duration::ZERO);
         }
@@ -498,7 +513,7 @@ pub fn driver_with(files: Vec<PathBuf>, window: &Window, comments: bool) -> Resu
             .join()
             .unwrap_or_else(|_| Err("the log reader panicked".into()))
     })?;
-    d.logs = Some((files, window.clone()));
+    d.logs = Some((files, sys_root.to_path_buf(), window.clone()));
     d.decode_now()?;
     Ok(d)
 }
@@ -572,10 +587,18 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
             follow,
             window,
             comments,
+            sys_root,
         } => {
-            spawn_loader(tx.clone(), files.clone(), follow, window.clone(), comments);
+            spawn_loader(
+                tx.clone(),
+                files.clone(),
+                follow,
+                window.clone(),
+                comments,
+                sys_root.clone(),
+            );
             let (req_tx, req_rx) = mpsc::channel();
-            spawn_decoder(tx.clone(), files, window, req_rx);
+            spawn_decoder(tx.clone(), files, sys_root, window, req_rx);
             let d = Driver::new(App::new(Source::Replay, HostFacts::default()));
             (d, None, Some(req_tx))
         }

@@ -19,7 +19,7 @@ use crate::source::{Event, Source, SourceError, WindowStart};
 use crate::stats::IntervalStats;
 use crate::store::procs::ProcessTable;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A source that ends at the first event after `until_ns`.
@@ -92,14 +92,19 @@ const RETRY_BACK_NS: i64 = 600 * 1_000_000_000;
 /// A seek that lands where the groups' keyframes cannot be met before the end of the
 /// file yields nothing (seen near the end of a large host's file): then it seeks again
 /// ten minutes earlier, and at last reads the files from their start.
-pub fn decode(files: &[PathBuf], window: &Window, req: &Request) -> Result<Vec<Snapshot>, String> {
+pub fn decode(
+    files: &[PathBuf],
+    sys_root: &Path,
+    window: &Window,
+    req: &Request,
+) -> Result<Vec<Snapshot>, String> {
     let mut snaps = Vec::new();
     for seek in [
         Some(req.from_ns),
         Some(req.from_ns.saturating_sub(RETRY_BACK_NS)),
         None,
     ] {
-        snaps = decode_from(files, window, req, seek)?;
+        snaps = decode_from(files, sys_root, window, req, seek)?;
         if snaps.last().is_some_and(|s| s.end_ns() == req.until_ns) {
             break;
         }
@@ -110,6 +115,7 @@ pub fn decode(files: &[PathBuf], window: &Window, req: &Request) -> Result<Vec<S
 /// `decode`, reading from just before `seek_ns` (or from the start).
 fn decode_from(
     files: &[PathBuf],
+    sys_root: &Path,
     window: &Window,
     req: &Request,
     seek_ns: Option<i64>,
@@ -118,13 +124,9 @@ fn decode_from(
         since_ns: seek_ns,
         clock: None,
     };
-    let inner = crate::source::open_recorded(
-        files.to_vec(),
-        crate::source::Follow::No,
-        start,
-        std::path::Path::new("/sys"),
-    )
-    .map_err(|e| e.to_string())?;
+    let inner =
+        crate::source::open_recorded(files.to_vec(), crate::source::Follow::No, start, sys_root)
+            .map_err(|e| e.to_string())?;
     let mut source = Until {
         inner,
         until_ns: req.until_ns,
@@ -167,19 +169,16 @@ pub struct ProcMoment {
 /// when no table at that time could be decoded).
 pub fn decode_processes(
     files: &[PathBuf],
+    sys_root: &Path,
     req: &ProcRequest,
 ) -> Result<Option<ProcMoment>, String> {
     let start = WindowStart {
         since_ns: req.seek_ns,
         clock: None,
     };
-    let mut source = crate::source::open_recorded(
-        files.to_vec(),
-        crate::source::Follow::No,
-        start,
-        std::path::Path::new("/sys"),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut source =
+        crate::source::open_recorded(files.to_vec(), crate::source::Follow::No, start, sys_root)
+            .map_err(|e| e.to_string())?;
     let host = source.origin().0.clone();
     let (mut prev, mut last): (Option<ProcessTable>, Option<ProcessTable>) = (None, None);
     let mut mem_total_kb = 0;
