@@ -13,6 +13,7 @@ use ratatui::Terminal;
 use rsar::probe::Probe;
 use rsar::tui::app::{App, Input, SortKey, Source};
 use rsar::tui::ui::{draw, Theme};
+use rsar::tui::views::Column;
 use rsar::tui::{driver_for, Driver, Event};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -94,17 +95,29 @@ fn live() -> Driver {
         .host()
         .clone();
     let page_kb = u64::from(host.page_size / 1024);
-    // (pid, name, state, uid, CPU ticks, RSS kB, start ticks), in pid order.
+    // (pid, name, state, uid, CPU ticks, RSS kB, start ticks), in pid order; dd writes
+    // a MB per tick it runs, postgres reads; init's I/O is not readable.
     let table = |s: &rsar::sample::Sample, ticks: u64| {
-        let p = |pid, comm: &str, state: char, uid, cpu, rss_kb: u64, start| ProcessCounters {
+        let p = |pid, comm: &str, state: char, uid, cpu, rss_kb: u64, start| {
+            ProcessCounters {
             pid,
             comm: comm.into(),
+            cmdline: match comm {
+                "init" => "/sbin/init splash",
+                "postgres" => "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf",
+                _ => "dd if=/dev/zero of=/var/tmp/big bs=1M count=1500 oflag=direct",
+            }
+            .into(),
             state: state as u32,
             uid,
             utime: cpu,
             rss: rss_kb / page_kb,
             start_ticks: start,
+            threads: if comm == "postgres" { 6 } else { 1 },
+            read_bytes: (comm != "init").then_some(cpu * 4096),
+            write_bytes: (comm != "init").then_some(if comm == "dd" { cpu * 1_000_000 } else { 0 }),
             ..Default::default()
+        }
         };
         SourceEvent::Processes(ProcessTable {
             wall_ns: s.time.wall_ns,
@@ -133,17 +146,18 @@ fn live() -> Driver {
 }
 
 #[test]
-fn replay_screens_at_80x24_and_160x48() {
+fn replay_screens_at_80x24_120x40_and_250x70() {
     let (_d, mut drv) = replay();
     assert_eq!(drv.app.timeline.len(), 3);
     assert_eq!(drv.app.cursor, 0, "a replay starts at the first interval");
     golden("tui-replay-80x24.txt", &screen(&drv.app, 80, 24));
+    golden("tui-replay-250x70.txt", &screen(&drv.app, 250, 70));
     drv.app.key(key(KeyCode::Right));
-    golden("tui-replay-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-replay-120x40.txt", &screen(&drv.app, 120, 40));
 }
 
 #[test]
-fn live_screens_at_80x24_and_160x48() {
+fn live_screens_at_80x24_120x40_and_250x70() {
     let drv = live();
     let s80 = screen(&drv.app, 80, 24);
     // The figures the tables print for the same interval (tests/probe.rs, by hand).
@@ -154,7 +168,8 @@ fn live_screens_at_80x24_and_160x48() {
     assert!(s80.contains("vda"), "{s80}");
     assert!(s80.contains("4242"), "{s80}");
     golden("tui-live-80x24.txt", &s80);
-    golden("tui-live-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-live-120x40.txt", &screen(&drv.app, 120, 40));
+    golden("tui-live-250x70.txt", &screen(&drv.app, 250, 70));
     // The help screen at the smallest size.
     let mut drv = drv;
     drv.app.key(key(KeyCode::Char('?')));
@@ -260,7 +275,7 @@ fn process_table_sorts_and_filters() {
             .map(|p| p.pid)
             .collect::<Vec<_>>()
     };
-    assert_eq!(app.sort, SortKey::Cpu);
+    assert_eq!(app.sort, SortKey::by(Column::Cpu));
     // dd used 163 ticks in 3.26 s: 50 % of a CPU; the others nothing.
     assert_eq!(pids(app), [4242, 1, 777]);
     assert!((app.visible_procs()[0].cpu_pct - 50.0).abs() < 0.01);
@@ -361,7 +376,7 @@ fn device_tables_take_their_columns_from_the_catalogue() {
     assert!((tps - 130.0).abs() < 0.6, "{tps}");
     // Headers on screen are the catalogue's names.
     let s = screen(&drv.app, 80, 24);
-    assert!(s.contains("DEV   tps rkB/s wkB/s await %util"), "{s}");
+    assert!(s.contains("DEV   tps     rkB/s     wkB/s %util"), "{s}");
 }
 
 #[test]
@@ -599,6 +614,7 @@ fn made_up(
             mem_pct: 0.1,
             rss_kb: 1000,
             cpu_seconds: 1.0,
+            ..Default::default()
         })
         .collect();
     app
@@ -610,14 +626,9 @@ fn nice_time_is_drawn_in_the_bar_and_the_chart() {
     // All CPUs busy: 79 % user, 21 % nice.
     let app = made_up(2, &[], &[], 0);
     let s = screen(&app, 80, 24);
-    let all = s
-        .lines()
-        .find(|l| l.contains("│all "))
-        .unwrap()
-        .split('│')
-        .nth(1)
-        .unwrap();
-    assert!(all.contains("100%"), "{all}");
+    let all = s.lines().find(|l| l.starts_with("CPU ")).unwrap();
+    let all = &all[..all.find("100%").unwrap_or(all.len())];
+    assert!(s.contains("100%  usr 79.0"), "{s}");
     assert!(!all.contains('·'), "a full bar for a busy machine: {all}");
     assert!(all.contains('n'), "nice has its part of the bar: {all}");
     assert!(s.contains("ni 21.0"), "{s}");
@@ -629,9 +640,20 @@ fn nice_time_is_drawn_in_the_bar_and_the_chart() {
 fn many_cpus_show_as_a_heat_map_with_the_busiest_named() {
     utc();
     let app = made_up(128, &[], &[], 0);
-    for (w, h) in [(80, 24), (160, 48)] {
+    // CPU i is busy i*37 % 101 percent: CPU 30 is the busiest, named first. At 80×24
+    // the summary line names the busiest; at 160 columns a heat map line has every CPU.
+    let s = screen(&app, 80, 24);
+    let busiest = s.lines().find(|l| l.contains("busiest")).unwrap();
+    assert!(
+        busiest.contains("128 CPUs, busiest 30:100% 60:99%"),
+        "{busiest}"
+    );
+    let s = screen(&app, 160, 48);
+    let map = s.lines().nth(2).unwrap();
+    let cells = map.chars().filter(|c| "·▁▂▃▄▅▆▇█".contains(*c)).count();
+    assert_eq!(cells, 128, "{s}");
+    for (w, h) in [(200, 60), (250, 70)] {
         let s = screen(&app, w, h);
-        // CPU i is busy i*37 % 101 percent: CPU 30 is the busiest, named first.
         let busiest = s.lines().find(|l| l.contains("busiest")).unwrap();
         assert!(busiest.contains("busiest 30:100% 60:99%"), "{busiest}");
         // Every CPU has a cell: four rows of 32, labelled with their first CPU.
@@ -659,7 +681,7 @@ fn long_and_alike_names_stay_apart_and_busiest_come_first() {
         .collect();
     let nets: Vec<(&str, f32)> = nets.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let app = made_up(2, &[("sda", 0.0), ("nvme0n1", 900.0)], &nets, 0);
-    let s = screen(&app, 160, 48);
+    let s = screen(&app, 200, 60);
     let net_rows: Vec<&str> = s
         .lines()
         .filter_map(|l| l.split('│').nth(3))
@@ -677,9 +699,18 @@ fn long_and_alike_names_stay_apart_and_busiest_come_first() {
     let sda_row = s.lines().position(|l| l.contains("│sda")).unwrap();
     let nvme_row = s.lines().position(|l| l == disk_row).unwrap();
     assert!(nvme_row < sda_row, "the busy disk first");
-    // At 80×24 not every interface fits: the title says how many are shown.
+    // At 80×24 the busiest of each on a line, and how many more by what.
     let s = screen(&app, 80, 24);
-    assert!(s.contains(" Network 3/16 busiest "), "{s}");
+    let net = s.lines().find(|l| l.starts_with("NET ")).unwrap();
+    assert_eq!(
+        net, "NET veth00009 rx 500 kB/s tx 0 B/s +15 by rx+tx",
+        "{s}"
+    );
+    let dsk = s.lines().find(|l| l.starts_with("DSK ")).unwrap();
+    assert_eq!(
+        dsk, "DSK nvme0n1 0% r 900 kB/s w 0 B/s │ sda 0% r 0 B/s w 0 B/s",
+        "disks by %util, then by throughput"
+    );
 }
 
 #[test]
@@ -809,7 +840,7 @@ fn a_replay_shows_the_process_table_of_the_selected_moment() {
     assert!(!app.procs.is_empty());
     assert!(app.procs.iter().all(|p| p.comm != "rsartui_busy"));
     let s = screen(app, 80, 24);
-    assert!(s.contains("Processes (by %CPU)"), "{s}");
+    assert!(s.contains("Processes by %CPU↓"), "{s}");
     let c = app.task_counts();
     assert_eq!(c.total, app.procs.len());
     assert!(c.running >= 1, "rsadc itself runs: {c:?}");
@@ -1161,4 +1192,267 @@ fn a_followed_log_with_a_damaged_header_says_so_when_caught_up() {
             Err(e) => panic!("{e}: the damaged header was not told: {damage:?}"),
         }
     }
+}
+
+/// The rows of the process table on a screen: the lines between its header row and its
+/// bottom border that show a process.
+fn table_rows(s: &str) -> Vec<&str> {
+    s.lines()
+        .skip_while(|l| !l.contains("PID USER"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .filter(|l| {
+            !l.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                .is_empty()
+        })
+        .collect()
+}
+
+/// How many lines the process table can show: its inner height less its header.
+fn table_room(s: &str) -> usize {
+    s.lines()
+        .skip_while(|l| !l.contains("PID USER"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .count()
+}
+
+#[test]
+fn at_80x24_the_process_table_has_at_least_twelve_rows() {
+    utc();
+    // A small VM, and the 128-CPU host with 1,500 processes, a disk and an interface.
+    for (cpus, procs) in [(2, 40), (128, 1500)] {
+        let app = made_up(cpus, &[("vda", 10.0)], &[("eth0", 5.0)], procs);
+        let s = screen(&app, 80, 24);
+        assert!(table_rows(&s).len() >= 12, "{cpus} CPUs:\n{s}");
+        // The summary stays: CPU, memory, load, the disk and the interface.
+        for want in ["CPU ", "MEM ", "load ", "DSK vda", "NET eth0"] {
+            assert!(s.lines().any(|l| l.starts_with(want)), "{want}:\n{s}");
+        }
+    }
+    // A replay of a log recorded with processes (a real machine has more than 12).
+    let (_d, _log, drv) = replay_with_processes();
+    let s = screen(&drv.app, 80, 24);
+    assert!(drv.app.procs.len() >= 12, "{s}");
+    assert!(table_rows(&s).len() >= 12, "{s}");
+}
+
+#[test]
+fn every_panel_can_take_the_whole_screen_or_be_hidden() {
+    utc();
+    let mut app = made_up(2, &[("vda", 10.0)], &[("eth0", 5.0)], 40);
+    let normal = table_room(&screen(&app, 80, 24));
+    // 5: the processes have the whole screen, then are hidden, then come back.
+    app.key(key(KeyCode::Char('5')));
+    let s = screen(&app, 80, 24);
+    assert_eq!(table_room(&s), 19, "{s}");
+    assert!(!s.contains("MEM used"), "{s}");
+    app.key(key(KeyCode::Char('5')));
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("PID USER"), "{s}");
+    assert!(s.lines().last().unwrap().contains("hidden: 5"), "{s}");
+    assert!(s.contains("┌ Disks"), "the devices have the room: {s}");
+    app.key(key(KeyCode::Char('5')));
+    assert_eq!(table_room(&screen(&app, 80, 24)), normal);
+    // Hiding a summary line gives its room to the processes.
+    app.key(key(KeyCode::Char('3')));
+    app.key(key(KeyCode::Char('3')));
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("DSK "), "{s}");
+    assert_eq!(table_room(&s), normal + 1, "{s}");
+    // 1: CPU on the whole screen, a bar per CPU; 0: every panel back.
+    app.key(key(KeyCode::Char('1')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("│0    ") && s.contains("│1    "), "{s}");
+    assert!(!s.contains("PID USER"), "{s}");
+    app.key(key(KeyCode::Char('0')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("DSK ") && table_room(&s) == normal, "{s}");
+    // 6: the charts alone, at a size without room for them beside the rest.
+    app.key(key(KeyCode::Char('6')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("CPU %"), "{s}");
+    // The help says so.
+    app.key(key(KeyCode::Char('?')));
+    assert!(screen(&app, 80, 24).contains("whole, hidden, back"));
+}
+
+#[test]
+fn atops_views_show_their_columns() {
+    let mut drv = live();
+    let app = &mut drv.app;
+    let pids = |app: &App| {
+        app.visible_procs()
+            .iter()
+            .map(|p| p.pid)
+            .collect::<Vec<_>>()
+    };
+    // d: bytes read and written per second, from /proc/PID/io, the unit in the cell;
+    // busiest first. dd wrote 163 MB in 3.26 s; init's I/O was not readable.
+    app.key(key(KeyCode::Char('d')));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("disk view by READ↓"), "{s}");
+    let dd = s.lines().find(|l| l.contains(" 4242 ")).unwrap();
+    assert!(dd.contains("200 kB/s 47.7 MB/s"), "{dd}");
+    let init = s.lines().find(|l| l.contains("      1 root")).unwrap();
+    assert!(init.contains("        -         -"), "{init}");
+    assert_eq!(pids(app), [4242, 777, 1]);
+    // m: the memory columns.
+    app.key(key(KeyCode::Char('m')));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("VIRT    RSS    SHR MINFLT/s MAJFLT/s"), "{s}");
+    assert_eq!(pids(app), [777, 1, 4242], "by memory, as atop's m");
+    // s: run delay from schedstat, said missing when the table has none.
+    app.key(key(KeyCode::Char('s')));
+    let s = screen(app, 120, 40);
+    assert!(s.contains("RDELAY"), "{s}");
+    assert!(s.contains("run delay not recorded"), "{s}");
+    // c: the whole command line, cut with a + where the screen ends.
+    app.key(key(KeyCode::Char('c')));
+    let s = screen(app, 250, 70);
+    assert!(
+        s.contains("/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf"),
+        "{s}"
+    );
+    let s = screen(app, 80, 24);
+    let pg = s.lines().find(|l| l.contains(" 777 ")).unwrap();
+    assert!(
+        pg.contains("/usr/lib/postgresql/15/bin/postgres -D"),
+        "{pg}"
+    );
+    assert!(pg.trim_end_matches('│').trim_end().ends_with('+'), "{pg}");
+    // g: back to the generic view; at 250 columns COMMAND is the command line too.
+    app.key(key(KeyCode::Char('g')));
+    let s = screen(app, 250, 70);
+    assert!(s.contains("0:02 dd if=/dev/zero of=/var/tmp/big"), "{s}");
+}
+
+#[test]
+fn any_column_sorts_either_way_and_the_selection_keeps_its_process() {
+    let mut drv = live();
+    let app = &mut drv.app;
+    let pids = |app: &App| {
+        app.visible_procs()
+            .iter()
+            .map(|p| p.pid)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pids(app), [4242, 1, 777]);
+    // htop's P again reverses; M by memory; T (live) by TIME.
+    app.key(key(KeyCode::Char('P')));
+    assert_eq!(pids(app), [1, 777, 4242], "%CPU, smallest first");
+    assert!(screen(app, 80, 24).contains("by %CPU↑"));
+    app.key(key(KeyCode::Char('M')));
+    assert_eq!(pids(app), [777, 1, 4242]);
+    app.key(key(KeyCode::Char('T')));
+    assert_eq!(pids(app), [777, 4242, 1], "50 s, 2 s, 0 s of CPU");
+    // < and > walk the view's columns; I reverses.
+    app.key(key(KeyCode::Char('>')));
+    assert_eq!(app.sort.column, Column::Command);
+    assert_eq!(pids(app), [4242, 1, 777], "dd, init, postgres");
+    app.key(key(KeyCode::Char('I')));
+    assert_eq!(pids(app), [777, 1, 4242]);
+    app.key(key(KeyCode::Char('<')));
+    app.key(key(KeyCode::Char('<')));
+    assert_eq!(app.sort.column, Column::Rss);
+    // Select postgres, then re-sort: the selection stays on it, not on its row.
+    app.key(key(KeyCode::Char('P')));
+    app.key(key(KeyCode::Down));
+    app.key(key(KeyCode::Down));
+    assert_eq!(app.selected_pid(), Some(777));
+    app.key(key(KeyCode::Char('M')));
+    assert_eq!(pids(app)[0], 777);
+    assert_eq!(
+        app.selected_pid(),
+        Some(777),
+        "the selection kept its process"
+    );
+    // F follows it; a table without it says so instead of moving to another process.
+    app.key(key(KeyCode::Char('F')));
+    assert!(screen(app, 80, 24).contains("following 777"));
+    let without: Vec<_> = app.procs.iter().filter(|p| p.pid != 777).cloned().collect();
+    app.set_procs(without);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("process 777 is not in this table")
+    );
+}
+
+#[test]
+fn small_things_at_80_columns() {
+    use ratatui::style::Color;
+    utc();
+    let mut app = made_up(2, &[], &[], 3);
+    // %CPU of 1000 and more keeps its digits; a long user name is cut with a mark.
+    app.procs[0].cpu_pct = 1234.5;
+    app.procs[0].uid = 998;
+    app.users.insert(998, "systemd-network".into());
+    app.procs[1].state = 'D';
+    app.procs[2].state = 'Z';
+    app.refresh = Duration::from_millis(250);
+    let s = screen(&app, 80, 24);
+    let row = s.lines().find(|l| l.contains("worker0")).unwrap();
+    assert!(
+        row.contains("systemd+ S") && row.contains("1234.5"),
+        "{row}"
+    );
+    assert!(s.lines().next().unwrap().contains("every 0.25s"), "{s}");
+    assert!(s.contains("threads 0"), "-q's tasks are threads: {s}");
+    // D and Z rows are coloured; a filter s:DZ keeps only them.
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| draw(f, &app, Theme { color: true })).unwrap();
+    let buf = t.backend().buffer().clone();
+    let fg_of = |name: &str| {
+        let y = (0..24)
+            .find(|&y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .contains(name)
+            })
+            .unwrap();
+        buf[(3, y)].fg
+    };
+    assert_eq!(fg_of("worker1"), Color::Red);
+    assert_eq!(fg_of("worker2"), Color::Magenta);
+    app.key(key(KeyCode::Char('/')));
+    for c in "s:DZ".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    let shown: Vec<char> = app.visible_procs().iter().map(|p| p.state).collect();
+    assert_eq!(shown, ['D', 'Z']);
+    // No digits cut at 80 columns: every number on the summary lines is whole.
+    for l in s.lines().take(7) {
+        assert!(!l.contains(". ") && !l.ends_with('.'), "{l}");
+    }
+}
+
+#[test]
+fn a_playing_replay_says_space_pauses_and_shows_the_uptime_of_the_moment() {
+    let (_d, _log, mut drv) = replay_with_processes();
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.lines().last().unwrap().contains("space play"), "{s}");
+    drv.app.key(key(KeyCode::Char(' ')));
+    assert_eq!(drv.app.status(), "PLAYING");
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.lines().last().unwrap().contains("space pause"), "{s}");
+    // The header's uptime is the one recorded with the moment's process table: this
+    // machine's, a few seconds ago.
+    let now_s = std::fs::read_to_string("/proc/uptime")
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
+    let up = drv.app.uptime_s;
+    assert!(up > 0 && up <= now_s && now_s - up < 120, "{up} {now_s}");
+    let want = format!(
+        "up {}d {:02}:{:02}",
+        up / 86400,
+        up % 86400 / 3600,
+        up % 3600 / 60
+    );
+    assert!(s.lines().next().unwrap().contains(&want), "{s}");
 }

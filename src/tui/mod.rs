@@ -15,6 +15,7 @@ pub mod app;
 pub mod model;
 pub mod moment;
 pub mod ui;
+pub mod views;
 
 use crate::history::Window;
 use crate::live::{LiveSource, Pace};
