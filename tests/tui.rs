@@ -633,7 +633,7 @@ fn nice_time_is_drawn_in_the_bar_and_the_chart() {
     assert!(all.contains('n'), "nice has its part of the bar: {all}");
     assert!(s.contains("ni 21.0"), "{s}");
     let s = screen(&app, 160, 48);
-    assert!(s.contains("━busy ━usr ━nice"), "the chart's legend: {s}");
+    assert!(s.contains("#usr nnice ssys"), "the chart's legend: {s}");
 }
 
 #[test]
@@ -1455,4 +1455,167 @@ fn a_playing_replay_says_space_pauses_and_shows_the_uptime_of_the_moment() {
         up % 3600 / 60
     );
     assert!(s.lines().next().unwrap().contains(&want), "{s}");
+}
+
+/// A replayed day at 1 s, built point by point: 5 % busy, 95 % from 15:00 to 15:05, and
+/// nothing recorded from 18:00 to 19:00 (the interval after it spans the gap).
+fn day_at_one_second() -> App {
+    use rsar::tui::model::{CpuShares, MemLevels, Point};
+    utc();
+    let midnight = 1_763_683_200_000_000_000i64; // 2025-11-21 00:00 UTC
+    let mut app = App::new(Source::Replay, test_host("b", 2));
+    let mut last = midnight;
+    for s in 1..=86_400i64 {
+        if (18 * 3600..19 * 3600).contains(&s) {
+            continue;
+        }
+        let end = midnight + s * 1_000_000_000;
+        let busy = if (15 * 3600..15 * 3600 + 300).contains(&s) {
+            95.0
+        } else {
+            5.0
+        };
+        app.push(Point {
+            end_ns: end,
+            seconds: ((end - last) as f64 / 1e9) as f32,
+            cpu: CpuShares {
+                user: busy * 0.6,
+                nice: busy * 0.25,
+                system: busy * 0.15,
+                idle: 100.0 - busy,
+                ..CpuShares::default()
+            },
+            mem: MemLevels {
+                total: 16e6,
+                used: 8e6,
+                cached: 4e6,
+                avail: 8e6,
+            },
+            load1: 1.0,
+        });
+        last = end;
+    }
+    app
+}
+
+#[test]
+fn the_timeline_is_the_whole_log_in_bounded_memory_with_its_gaps() {
+    let mut app = day_at_one_second();
+    assert_eq!(app.timeline.len(), 86_400 - 3600);
+    // The summary holds a fixed number of buckets, whatever the length of the log.
+    assert_eq!(app.summary.held(), rsar::tui::summary::BUCKETS);
+    app.key(key(KeyCode::Char('j')));
+    for c in "12:00".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app, 120, 40);
+    let line = s.lines().nth(38).unwrap();
+    assert!(
+        line.starts_with("00:00 ") && line.ends_with(" 00:00"),
+        "{line}"
+    );
+    let cells: Vec<char> = line[6..line.len() - 6].chars().collect();
+    let w = cells.len();
+    let at = |h: f64| cells[((h / 24.0) * w as f64) as usize];
+    // Busy at 15:00 is drawn high; quiet times low; the gap is blank; the cursor at noon.
+    assert_eq!(at(15.02), '█', "{line}");
+    assert_eq!(at(10.0), '·', "{line}");
+    assert_eq!(at(18.5), ' ', "{line}");
+    let cursor = cells.iter().position(|c| *c == '┃').unwrap();
+    assert!(cursor.abs_diff(w / 2) <= 1, "{line}");
+    let gap = cells.iter().filter(|c| **c == ' ').count();
+    assert!(gap.abs_diff(w / 24) <= 1, "an hour of {w} columns: {line}");
+}
+
+#[test]
+fn the_charts_zoom_from_minutes_to_the_whole_log_and_draw_gaps() {
+    let mut app = day_at_one_second();
+    app.key(key(KeyCode::End));
+    let chart_rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .skip_while(|l| !l.contains("CPU % ("))
+            .skip(1)
+            .take(10)
+            .map(|l| l.split('│').nth(2).unwrap_or("").to_string())
+            .collect()
+    };
+    // A replay opens on the whole log: the spike stands out, the gap is blank.
+    let s = screen(&app, 200, 60);
+    assert!(s.contains("CPU % (whole log)"), "{s}");
+    let rows = chart_rows(&s);
+    let w = rows[0].chars().count();
+    let col = |h: f64| ((h / 24.0) * w as f64) as usize;
+    let column = |c: usize| -> String {
+        rows.iter()
+            .map(|r| r.chars().nth(c).unwrap_or(' '))
+            .collect()
+    };
+    assert!(column(col(15.02)).starts_with(' '), "95 %: {rows:#?}");
+    assert!(column(col(15.02)).contains('#'), "{rows:#?}");
+    assert!(column(col(18.5)).trim().is_empty(), "the gap: {rows:#?}");
+    assert!(!column(col(17.9)).trim().is_empty(), "{rows:#?}");
+    // z zooms in to the last minutes before the cursor, Z back out.
+    for _ in 0..5 {
+        app.key(key(KeyCode::Char('z')));
+    }
+    let s = screen(&app, 200, 60);
+    assert!(s.contains("CPU % (2 min)"), "{s}");
+    assert!(s.contains("23:58:00") && s.contains("00:00:00"), "{s}");
+    app.key(key(KeyCode::Char('Z')));
+    assert!(screen(&app, 200, 60).contains("CPU % (5 min)"));
+}
+
+#[test]
+fn stacked_charts_keep_each_series_colour() {
+    use ratatui::style::Color;
+    let mut app = day_at_one_second();
+    // A quarter of an hour around the spike at 15:00.
+    app.key(key(KeyCode::Char('j')));
+    for c in "15:06".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    for _ in 0..3 {
+        app.key(key(KeyCode::Char('z')));
+    }
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    t.draw(|f| draw(f, &app, Theme { color: true })).unwrap();
+    let buf = t.backend().buffer().clone();
+    // Find the chart's spike column: from the bottom up, usr (green), nice (blue), sys
+    // (red), each cell one of them, in that order; never another series' colour.
+    let top = (0..60)
+        .find(|&y| {
+            (0..200)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("CPU % (")
+        })
+        .unwrap();
+    let mut seen_spike = false;
+    for x in 6..95u16 {
+        let colours: Vec<Color> = (top + 1..top + 11)
+            .rev()
+            .map(|y| &buf[(x, y)])
+            .filter(|c| c.symbol() == "█")
+            .map(|c| c.fg)
+            .collect();
+        let rank = |c: &Color| {
+            [Color::Green, Color::Blue, Color::Red]
+                .iter()
+                .position(|x| x == c)
+        };
+        assert!(
+            colours.iter().all(|c| rank(c).is_some()),
+            "{x}: {colours:?}"
+        );
+        assert!(
+            colours.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+            "stacked in order at {x}: {colours:?}"
+        );
+        if colours.contains(&Color::Red) && colours.contains(&Color::Blue) {
+            seen_spike = true;
+        }
+    }
+    assert!(seen_spike, "the spike shows its sys and nice");
 }

@@ -95,8 +95,8 @@ pub enum Shown {
     Collapsed,
 }
 
-/// The charts' time span, in intervals, zoomed with `z` and `Z` (0: the whole log).
-pub const ZOOMS: [usize; 6] = [120, 300, 900, 3600, 14_400, 0];
+/// The charts' time span, in seconds, zoomed with `z` and `Z` (0: the whole log).
+pub const ZOOMS: [i64; 6] = [120, 300, 900, 3600, 14_400, 0];
 
 /// A line being typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,8 @@ pub struct App {
     pub host: HostFacts,
     /// Every interval, as the charts draw it.
     pub timeline: Vec<Point>,
+    /// Replay: the whole log bucketed by time, as the timeline draws it.
+    pub summary: super::summary::Summary,
     /// Full intervals, oldest first: the last few (live) or those up to the cursor
     /// (replay, as last decoded).
     pub moments: VecDeque<Snapshot>,
@@ -188,6 +190,7 @@ impl App {
             source,
             host,
             timeline: Vec::new(),
+            summary: Default::default(),
             moments: VecDeque::new(),
             requested: None,
             restarts: Vec::new(),
@@ -210,7 +213,12 @@ impl App {
             sort: SortKey::by(Column::Cpu),
             view: View::Generic,
             panels: [Shown::Normal; 6],
-            zoom: 0,
+            // Live, the last minutes; a replay, the whole log.
+            zoom: if source == Source::Live {
+                0
+            } else {
+                ZOOMS.len() - 1
+            },
             follow: false,
             selected_pid: None,
             filter: String::new(),
@@ -386,6 +394,9 @@ impl App {
 
     /// A new interval at the end of the timeline (a replay's, or a growing log's).
     pub fn push(&mut self, p: Point) {
+        if self.source == Source::Replay {
+            self.summary.push(&p);
+        }
         self.timeline.push(p);
         if self.following || self.timeline.len() == 1 {
             self.cursor = self.timeline.len() - 1;

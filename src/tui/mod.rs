@@ -14,6 +14,7 @@
 pub mod app;
 pub mod model;
 pub mod moment;
+pub mod summary;
 pub mod ui;
 pub mod views;
 

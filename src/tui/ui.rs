@@ -3,17 +3,14 @@
 //! below 80×24 it says so instead of cutting headers. Device and interface tables take
 //! their columns from the report catalogue (`model::columns`).
 
-use super::app::{App, Input, Panel, Shown, Source, KEYS};
+use super::app::{App, Input, Panel, Shown, Source, KEYS, ZOOMS};
 use super::model::{self, DeviceRow, Snapshot};
 use super::views::{self, rate, size, Column, View};
 use crate::report::Table as Report;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::symbols;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{
-    Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Row, Sparkline, Table,
-};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Sparkline, Table};
 use ratatui::Frame;
 
 /// Colours, or none (`NO_COLOR`).
@@ -47,7 +44,6 @@ const NIC: Color = Color::Blue;
 const SYS: Color = Color::Red;
 const IOW: Color = Color::Yellow;
 const STL: Color = Color::Magenta;
-const BUSY: Color = Color::White;
 
 /// The smallest screen laid out; below it the screen says so.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -836,122 +832,257 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
     f.render_widget(Paragraph::new(line), r);
 }
 
-/// A chart title with its legend: each series' name in its colour (the chart's own
-/// legend would cover the lines at these heights).
-fn legend_title<'a>(title: &str, series: &[(&'a str, Color)], t: Theme) -> Line<'a> {
+/// A chart title with its legend: each series' name after its mark, in its colour.
+fn legend_title<'a>(title: &str, series: &[Series], t: Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(format!(" {title} "))];
-    for (name, c) in series {
-        spans.push(Span::styled("━", t.fg(*c)));
-        spans.push(Span::raw(format!("{name} ")));
+    for s in series {
+        spans.push(Span::styled(s.mark(t).to_string(), t.fg(s.color)));
+        spans.push(Span::raw(format!("{} ", s.name)));
     }
     Line::from(spans)
 }
 
-/// CPU and memory over the last intervals up to the cursor.
+/// One series of a stacked chart.
+struct Series {
+    name: &'static str,
+    color: Color,
+    /// Its cells' letter without colour.
+    letter: &'static str,
+}
+
+impl Series {
+    fn mark(&self, t: Theme) -> &'static str {
+        if t.color {
+            "█"
+        } else {
+            self.letter
+        }
+    }
+}
+
+const CPU_SERIES: [Series; 5] = [
+    Series {
+        name: "usr",
+        color: USR,
+        letter: "#",
+    },
+    Series {
+        name: "nice",
+        color: NIC,
+        letter: "n",
+    },
+    Series {
+        name: "sys",
+        color: SYS,
+        letter: "s",
+    },
+    Series {
+        name: "iowait",
+        color: IOW,
+        letter: "w",
+    },
+    Series {
+        name: "steal",
+        color: STL,
+        letter: "$",
+    },
+];
+
+const MEM_SERIES: [Series; 2] = [
+    Series {
+        name: "used",
+        color: Color::Red,
+        letter: "u",
+    },
+    Series {
+        name: "cache",
+        color: Color::Blue,
+        letter: "c",
+    },
+];
+
+/// Seconds the charts span at each zoom (`z` shorter, `Z` longer; 0: the whole log).
+fn zoom_seconds(app: &App) -> i64 {
+    ZOOMS[app.zoom.min(ZOOMS.len() - 1)]
+}
+
+/// The charts' time window: the span chosen, ending at the cursor, or the whole log.
+fn chart_window(app: &App) -> Option<(i64, i64)> {
+    let first = app.timeline.first()?;
+    let last = app.timeline.last()?;
+    let start = first.end_ns - (f64::from(first.seconds) * 1e9) as i64;
+    match zoom_seconds(app) {
+        0 => Some((start, last.end_ns)),
+        s => {
+            let end = app.point()?.end_ns;
+            Some((end - s * 1_000_000_000, end))
+        }
+    }
+}
+
+/// The points from `from` to `to` in `width` columns of time: each column the mean of the
+/// values of the intervals covering it (`None`: nothing recorded then, a gap). Intervals
+/// spanning a collection gap are left out.
+fn bucket<const N: usize>(
+    app: &App,
+    from: i64,
+    to: i64,
+    width: usize,
+    values: impl Fn(&model::Point) -> [f32; N],
+) -> Vec<Option<[f32; N]>> {
+    let mut sums = vec![([0.0f32; N], 0u32); width];
+    if width == 0 {
+        return Vec::new();
+    }
+    let len = (to - from).max(1) as f64;
+    let col = |ns: i64| -> isize { ((ns - from) as f64 / len * width as f64).floor() as isize };
+    let i0 = app.timeline.partition_point(|p| p.end_ns <= from);
+    let mut before = i0.checked_sub(1).map(|i| app.timeline[i].seconds);
+    for p in &app.timeline[i0..] {
+        let start = p.end_ns - (f64::from(p.seconds) * 1e9) as i64;
+        if start >= to {
+            break;
+        }
+        let gap = super::summary::spans_gap(p, before);
+        before = Some(p.seconds);
+        if gap {
+            continue;
+        }
+        let v = values(p);
+        let (a, b) = (col(start).max(0), col(p.end_ns - 1).min(width as isize - 1));
+        for c in a..=b {
+            let (s, n) = &mut sums[c as usize];
+            for (x, y) in s.iter_mut().zip(v) {
+                *x += y;
+            }
+            *n += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(s, n)| (n > 0).then(|| s.map(|x| x / n as f32)))
+        .collect()
+}
+
+/// A stacked area chart: each column's series piled up in order, each cell the colour
+/// (or letter) of the one series that covers its middle, so no series takes another's
+/// colour; columns with nothing recorded stay blank.
+#[allow(clippy::too_many_arguments)]
+fn stacked<const N: usize>(
+    f: &mut Frame,
+    r: Rect,
+    title: Line,
+    series: &[Series; N],
+    cols: &[Option<[f32; N]>],
+    max: f32,
+    y_top: String,
+    x: (String, String),
+    t: Theme,
+) {
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let h = inner.height.saturating_sub(1) as usize;
+    if h == 0 || cols.is_empty() {
+        return;
+    }
+    let label_w = 5;
+    let mut lines = Vec::with_capacity(h + 1);
+    for row in (0..h).rev() {
+        let label = match row {
+            _ if row == h - 1 => y_top.clone(),
+            0 => "0".to_string(),
+            _ => String::new(),
+        };
+        let mut spans = vec![Span::styled(format!("{label:>4}│"), t.dim())];
+        let cell_h = max / h as f32;
+        let bottom = row as f32 * cell_h;
+        let mid = bottom + cell_h / 2.0;
+        for c in cols {
+            let cell = c.and_then(|v| {
+                let mut top = 0.0;
+                for (k, s) in series.iter().enumerate() {
+                    top += v[k].max(0.0);
+                    if mid < top {
+                        return Some(Span::styled(s.mark(t), t.fg(s.color)));
+                    }
+                }
+                // The top of the pile, under half a cell: a low block in the colour of
+                // the series on top.
+                let last = series.iter().zip(v).rposition(|(_, x)| x > 0.0)?;
+                let eighths = ((top - bottom) / cell_h * 8.0).round() as usize;
+                (top > bottom && eighths > 0).then(|| {
+                    const LOW: [&str; 4] = ["▁", "▂", "▃", "▄"];
+                    Span::styled(LOW[(eighths - 1).min(3)], t.fg(series[last].color))
+                })
+            });
+            spans.push(cell.unwrap_or_else(|| Span::raw(" ")));
+        }
+        lines.push(Line::from(spans));
+    }
+    let room = cols.len();
+    let mut axis = format!("{:>label_w$}{}", "", x.0);
+    let pad = (label_w + room).saturating_sub(axis.chars().count() + x.1.chars().count());
+    axis.push_str(&" ".repeat(pad));
+    axis.push_str(&x.1);
+    lines.push(Line::styled(axis, t.dim()));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// CPU and memory over the charts' window, stacked.
 fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let halves = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
-        .split(r);
-    // Two points per cell (braille).
-    let width = halves[0].width.saturating_sub(10) as usize * 2;
-    let end = (app.cursor + 1).min(app.timeline.len());
-    let start = end.saturating_sub(width.max(10));
-    let window = &app.timeline[start..end];
-    let series = |f: &dyn Fn(&model::Point) -> f32| -> Vec<(f64, f64)> {
-        window
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as f64, f(s) as f64))
-            .collect()
+    let halves = split_h(r, &[Constraint::Percentage(50), Constraint::Percentage(50)]);
+    let Some((from, to)) = chart_window(app) else {
+        return;
     };
-    let busy = series(&|s| s.busy());
-    let usr = series(&|s| s.cpu.user);
-    let nice = series(&|s| s.cpu.nice);
-    let sys = series(&|s| s.cpu.system);
-    let iow = series(&|s| s.cpu.iowait);
-    let stl = series(&|s| s.cpu.steal);
-    let n = window.len().max(2) as f64 - 1.0;
-    let ds = |c: Color| {
-        Dataset::default()
-            .marker(symbols::Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.fg(c))
+    let width = halves[0].width.saturating_sub(2 + 5) as usize;
+    let span = match zoom_seconds(app) {
+        0 => "whole log".to_string(),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} min", s / 60),
     };
-    let labels = |w: &[model::Point]| {
-        vec![
-            Span::raw(
-                w.first()
-                    .map(|s| clock(s.end_ns, "%H:%M:%S"))
-                    .unwrap_or_default(),
-            ),
-            Span::raw(
-                w.last()
-                    .map(|s| clock(s.end_ns, "%H:%M:%S"))
-                    .unwrap_or_default(),
-            ),
+    let x = (clock(from, "%H:%M:%S"), clock(to, "%H:%M:%S"));
+    let cpu = bucket(app, from, to, width, |p| {
+        [
+            p.cpu.user,
+            p.cpu.nice,
+            p.cpu.system,
+            p.cpu.iowait,
+            p.cpu.steal,
         ]
-    };
-    let cpu_series = [
-        ("busy", BUSY),
-        ("usr", USR),
-        ("nice", NIC),
-        ("sys", SYS),
-        ("iowait", IOW),
-        ("steal", STL),
-    ];
-    // Drawn last on top: busy over its parts.
-    let chart = Chart::new(vec![
-        ds(STL).data(&stl),
-        ds(IOW).data(&iow),
-        ds(SYS).data(&sys),
-        ds(NIC).data(&nice),
-        ds(USR).data(&usr),
-        ds(BUSY).data(&busy),
-    ])
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(legend_title("CPU %", &cpu_series, t)),
-    )
-    .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
-    .y_axis(Axis::default().bounds([0.0, 100.0]).labels(vec![
-        Span::raw("0"),
-        Span::raw("50"),
-        Span::raw("100"),
-    ]));
-    f.render_widget(chart, halves[0]);
-    let gib = |kb: f32| f64::from(kb) / 1048576.0;
-    let total = window
-        .iter()
-        .map(|s| gib(s.mem.total))
-        .fold(0.0f64, f64::max)
-        .max(1.0 / 1024.0);
-    let used = series(&|s| s.mem.used / 1048576.0);
-    let cached = series(&|s| s.mem.cached / 1048576.0);
-    let avail = series(&|s| s.mem.avail / 1048576.0);
-    let mem_series = [
-        ("used", Color::Red),
-        ("cache", Color::Blue),
-        ("avail", Color::Green),
-    ];
-    let chart = Chart::new(vec![
-        ds(Color::Red).data(&used),
-        ds(Color::Blue).data(&cached),
-        ds(Color::Green).data(&avail),
-    ])
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(legend_title("Memory GiB", &mem_series, t)),
-    )
-    .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
-    .y_axis(
-        Axis::default()
-            .bounds([0.0, total])
-            .labels(vec![Span::raw("0"), Span::raw(format!("{total:.0}"))]),
+    });
+    stacked(
+        f,
+        halves[0],
+        legend_title(&format!("CPU % ({span})"), &CPU_SERIES, t),
+        &CPU_SERIES,
+        &cpu,
+        100.0,
+        "100".into(),
+        x.clone(),
+        t,
     );
-    f.render_widget(chart, halves[1]);
+    let gib = 1024.0 * 1024.0;
+    let mem = bucket(app, from, to, width, |p| {
+        [p.mem.used / gib, p.mem.cached / gib, p.mem.total / gib]
+    });
+    let total = mem
+        .iter()
+        .flatten()
+        .map(|v| v[2])
+        .fold(0.0f32, f32::max)
+        .max(1.0 / 1024.0);
+    let mem: Vec<Option<[f32; 2]>> = mem.into_iter().map(|c| c.map(|v| [v[0], v[1]])).collect();
+    stacked(
+        f,
+        halves[1],
+        legend_title(&format!("Memory GiB ({span})"), &MEM_SERIES, t),
+        &MEM_SERIES,
+        &mem,
+        total,
+        format!("{total:.0}"),
+        x,
+        t,
+    );
 }
 
 /// How one catalogue report shows as a table of devices.
@@ -1379,37 +1510,51 @@ fn command_text(view: View, p: &model::ProcRow, width: usize) -> String {
     views::cut(&text, width)
 }
 
+/// The timeline: the whole log, each cell as high as the CPUs were busy then (blank where
+/// nothing was recorded: a collection gap), the cursor, restarts and comments.
 fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let (Some(first), Some(last)) = (app.timeline.first(), app.timeline.last()) else {
+    let Some((from, to)) = app.summary.range() else {
         return;
     };
     let w = r.width.saturating_sub(14) as usize;
     if w < 2 {
         return;
     }
-    let span = (last.end_ns - first.end_ns).max(1) as f64;
+    let span = (to - from).max(1) as f64;
     let pos =
-        |ns: i64| (((ns - first.end_ns) as f64 / span) * (w.saturating_sub(1)) as f64) as usize;
-    let mut cells: Vec<Span> = (0..w).map(|_| Span::styled("─", t.dim())).collect();
+        |ns: i64| ((((ns - from) as f64 / span) * w as f64) as usize).min(w.saturating_sub(1));
+    let mut cells: Vec<Span> = app
+        .summary
+        .columns(w, from, to)
+        .into_iter()
+        .map(|busy| match busy {
+            None => Span::raw(" "),
+            Some(b) => {
+                // The busiest interval of the stretch: a spike is not averaged away.
+                let b = b.max.round().clamp(0.0, 100.0) as u8;
+                // The lowest level is a dot: a quiet time is not a gap.
+                let level = heat_cell(b);
+                Span::styled(level, t.fg(heat(b)))
+            }
+        })
+        .collect();
     for &(ns, _) in &app.comments {
-        if ns >= first.end_ns && ns <= last.end_ns {
-            let i = pos(ns).min(w.saturating_sub(1));
-            cells[i] = Span::styled("C", t.fg(Color::Yellow));
+        if ns >= from && ns <= to {
+            cells[pos(ns)] = Span::styled("C", t.fg(Color::Yellow));
         }
     }
     for &rs in &app.restarts {
-        if rs >= first.end_ns && rs <= last.end_ns {
-            let i = pos(rs).min(w.saturating_sub(1));
-            cells[i] = Span::styled("R", t.fg(Color::Red));
+        if rs >= from && rs <= to {
+            cells[pos(rs)] = Span::styled("R", t.fg(Color::Red));
         }
     }
     if let Some(c) = app.point() {
-        let i = pos(c.end_ns).min(w.saturating_sub(1));
-        cells[i] = Span::styled("█", t.fg(Color::Cyan));
+        cells[pos(c.end_ns - 1)] =
+            Span::styled("┃", t.fg(Color::Cyan).add_modifier(Modifier::BOLD));
     }
-    let mut line = vec![Span::raw(format!("{} ", clock(first.end_ns, "%H:%M")))];
+    let mut line = vec![Span::raw(format!("{} ", clock(from, "%H:%M")))];
     line.extend(cells);
-    line.push(Span::raw(format!(" {}", clock(last.end_ns, "%H:%M"))));
+    line.push(Span::raw(format!(" {}", clock(to, "%H:%M"))));
     f.render_widget(Paragraph::new(Line::from(line)), r);
 }
 
