@@ -1619,3 +1619,126 @@ fn stacked_charts_keep_each_series_colour() {
     }
     assert!(seen_spike, "the spike shows its sys and nice");
 }
+
+/// A tmux server of its own running the real `rsar`, ended when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// `rsar args` in a `w`×`h` window, or `None` (said) when tmux is not installed.
+    fn start(args: &[&str], w: u16, h: u16) -> Option<Tmux> {
+        if std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            oracle_missing("tmux");
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("rsar-tui-test-{}", std::process::id()),
+        };
+        let cmd = std::iter::once(rsar_bin().display().to_string())
+            .chain(args.iter().map(|a| a.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ok = t
+            .tmux(&[
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                "-e",
+                "TZ=UTC",
+                &cmd,
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux could not start {cmd}");
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self) -> String {
+        text(&self.tmux(&["capture-pane", "-p"]).stdout)
+    }
+
+    /// Type `keys` (tmux's key names), then wait for the screen to show `want`.
+    fn keys_until(&self, keys: &[&str], want: &str) -> String {
+        self.keys_until_screen(keys, want, |s| s.contains(want))
+    }
+
+    /// Type `keys`, then wait for a screen that `done` accepts (`what` says what it
+    /// waits for).
+    fn keys_until_screen(&self, keys: &[&str], what: &str, done: impl Fn(&str) -> bool) -> String {
+        let mut args = vec!["send-keys"];
+        args.extend(keys);
+        self.tmux(&args);
+        let mut s = String::new();
+        for _ in 0..100 {
+            s = self.screen();
+            if done(&s) {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("after {keys:?}, not {what} on screen:\n{s}");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+#[test]
+fn the_real_binary_in_tmux_takes_the_new_keys() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    let out = run(&rsadc_bin(), &["--file", log.to_str().unwrap(), "0.3", "4"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let Some(t) = Tmux::start(&["tui", "-f", log.to_str().unwrap()], 80, 24) else {
+        return;
+    };
+    let s = t.keys_until(&[], "Processes by %CPU↓");
+    assert!(table_room(&s) >= 12, "{s}");
+    // Views, sorts (P again reverses), follow.
+    t.keys_until(&["d"], "disk view by READ↓");
+    t.keys_until(&["g", "P"], "by %CPU↑");
+    t.keys_until(&["M"], "by RSS↓");
+    t.keys_until(&["Down", "F"], "following ");
+    t.keys_until(&["c"], "command line view");
+    // Panels: the charts on the whole screen, zoomed in; hidden; the processes alone.
+    t.keys_until(&["6"], "CPU % (whole log)");
+    t.keys_until(&["z"], "CPU % (4 h)");
+    t.keys_until(&["6"], "hidden: 6");
+    t.keys_until_screen(&["0"], "every panel back", |s| {
+        s.contains("MEM used") && !s.contains("hidden")
+    });
+    let s = t.keys_until_screen(&["5"], "the processes alone", |s| {
+        s.contains("PID USER") && !s.contains("MEM used")
+    });
+    // All but the header, the timeline and the footer.
+    assert_eq!(table_room(&s), 18, "{s}");
+    // h is help as well as ?; q quits.
+    t.keys_until(&["5", "5", "h"], "whole, hidden, back");
+    t.tmux(&["send-keys", "Escape", "q"]);
+    for _ in 0..50 {
+        if !t.tmux(&["has-session"]).status.success() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("q did not end rsar tui:\n{}", t.screen());
+}
