@@ -1291,11 +1291,11 @@ fn atops_views_show_their_columns() {
     // busiest first. dd wrote 163 MB in 3.26 s; init's I/O was not readable.
     app.key(key(KeyCode::Char('d')));
     let s = screen(app, 80, 24);
-    assert!(s.contains("disk view by READ↓"), "{s}");
+    assert!(s.contains("disk view by R+W↓"), "{s}");
     let dd = s.lines().find(|l| l.contains(" 4242 ")).unwrap();
-    assert!(dd.contains("200 kB/s 47.7 MB/s"), "{dd}");
+    assert!(dd.contains("200 kB/s 47.7 MB/s 47.9 MB/s"), "{dd}");
     let init = s.lines().find(|l| l.contains("      1 root")).unwrap();
-    assert!(init.contains("        -         -"), "{init}");
+    assert!(init.contains("        -         -         -"), "{init}");
     assert_eq!(pids(app), [4242, 777, 1]);
     // m: the memory columns.
     app.key(key(KeyCode::Char('m')));
@@ -1714,7 +1714,7 @@ fn the_real_binary_in_tmux_takes_the_new_keys() {
     let s = t.keys_until(&[], "Processes by %CPU↓");
     assert!(table_room(&s) >= 12, "{s}");
     // Views, sorts (P again reverses), follow.
-    t.keys_until(&["d"], "disk view by READ↓");
+    t.keys_until(&["d"], "disk view by R+W↓");
     t.keys_until(&["g", "P"], "by %CPU↑");
     t.keys_until(&["M"], "by RSS↓");
     t.keys_until(&["Down", "F"], "following ");

@@ -27,6 +27,8 @@ pub enum Column {
     MajFlt,
     Read,
     Write,
+    /// Read and written together: what atop's disk view ranks by.
+    Io,
     RunDelay,
     Time,
     Command,
@@ -64,6 +66,7 @@ impl Column {
             Column::MajFlt => "MAJFLT/s",
             Column::Read => "READ",
             Column::Write => "WRITE",
+            Column::Io => "R+W",
             Column::RunDelay => "RDELAY",
             Column::Time => "TIME",
             Column::Command => "COMMAND",
@@ -82,7 +85,7 @@ impl Column {
             Column::Mem => 5,
             Column::Virt | Column::Rss | Column::Shr => 6,
             Column::MinFlt | Column::MajFlt => 8,
-            Column::Read | Column::Write => RATE_WIDTH,
+            Column::Read | Column::Write | Column::Io => RATE_WIDTH,
             Column::RunDelay => 6,
             Column::Time => 8,
             Column::Command => 12,
@@ -114,6 +117,7 @@ impl Column {
             Column::MajFlt => crate::report::compact(p.majflt_s),
             Column::Read => opt(p.read_kbs, rate),
             Column::Write => opt(p.write_kbs, rate),
+            Column::Io => opt(io(p), rate),
             Column::RunDelay => opt(p.run_delay_pct, |v| format!("{v:.1}%")),
             Column::Time => {
                 let secs = p.cpu_seconds as u64;
@@ -143,6 +147,7 @@ impl Column {
             Column::MajFlt => f(a.majflt_s, b.majflt_s),
             Column::Read => o(a.read_kbs, b.read_kbs),
             Column::Write => o(a.write_kbs, b.write_kbs),
+            Column::Io => o(io(a), io(b)),
             Column::RunDelay => o(a.run_delay_pct, b.run_delay_pct),
             Column::Time => f(a.cpu_seconds, b.cpu_seconds),
             Column::Command => a.comm.cmp(&b.comm),
@@ -199,7 +204,7 @@ impl View {
             View::Memory => &[
                 Pid, User, State, Virt, Rss, Shr, MinFlt, MajFlt, Mem, Command,
             ],
-            View::Disk => &[Pid, User, State, Read, Write, Cpu, Command],
+            View::Disk => &[Pid, User, State, Read, Write, Io, Cpu, Command],
             View::Scheduling => &[
                 Pid, Ppid, User, State, Nice, Threads, Processor, Cpu, RunDelay, Command,
             ],
@@ -213,7 +218,7 @@ impl View {
         match self {
             View::Generic => &[Nice, Threads, Time, User],
             View::Memory => &[MajFlt, Shr, MinFlt, User, Virt],
-            View::Disk => &[Cpu, User],
+            View::Disk => &[Cpu, Io, User],
             View::Scheduling => &[Ppid, Processor, Threads, Nice, User],
             View::CommandLine => &[Mem, User],
         }
@@ -224,7 +229,7 @@ impl View {
     pub fn sort(self) -> Column {
         match self {
             View::Memory => Column::Rss,
-            View::Disk => Column::Read,
+            View::Disk => Column::Io,
             View::Scheduling => Column::RunDelay,
             _ => Column::Cpu,
         }
@@ -261,6 +266,14 @@ impl View {
                 (c, w)
             })
             .collect()
+    }
+}
+
+/// kB per second read and written, where either is known.
+fn io(p: &ProcRow) -> Option<f64> {
+    match (p.read_kbs, p.write_kbs) {
+        (None, None) => None,
+        (r, w) => Some(r.unwrap_or(0.0) + w.unwrap_or(0.0)),
     }
 }
 
