@@ -59,15 +59,21 @@ impl Summary {
         let gap = spans_gap(p, self.last_seconds);
         self.last_seconds = Some(p.seconds);
         self.end_ns = self.end_ns.max(p.end_ns);
-        while p.end_ns >= self.t0 + self.span_ns * BUCKETS as i64 {
+        // Saturating: a span past i64's range (centuries) stops growing instead.
+        while p.end_ns
+            >= self
+                .t0
+                .saturating_add(self.span_ns.saturating_mul(BUCKETS as i64))
+            && self.span_ns < i64::MAX / (2 * BUCKETS as i64)
+        {
             self.halve();
         }
         if gap {
             return;
         }
-        let at = |ns: i64| ((ns.max(self.t0) - self.t0) / self.span_ns) as usize;
+        let at = |ns: i64| (ns.saturating_sub(self.t0).max(0) / self.span_ns) as usize;
         // An interval longer than a bucket counts in each bucket it covers.
-        for i in at(start)..=at(p.end_ns - 1).min(BUCKETS - 1) {
+        for i in at(start).min(BUCKETS - 1)..=at(p.end_ns - 1).min(BUCKETS - 1) {
             let b = &mut self.buckets[i];
             b.busy_sum += p.busy();
             b.busy_max = b.busy_max.max(p.busy());
@@ -107,8 +113,14 @@ impl Summary {
             .map(|c| {
                 let a = from_ns + (len * c as f64 / width as f64) as i64;
                 let b = from_ns + (len * (c + 1) as f64 / width as f64) as i64;
-                let first = ((a - self.t0).max(0) / self.span_ns) as usize;
+                // The buckets starting in the column (a column narrower than a bucket:
+                // the bucket it lies in), so that a gap is not filled by its edges.
+                let from = (a - self.t0).max(0);
+                let mut first = ((from + self.span_ns - 1) / self.span_ns) as usize;
                 let last = (((b - 1 - self.t0).max(0) / self.span_ns) as usize).min(BUCKETS - 1);
+                if first > last {
+                    first = (from / self.span_ns) as usize;
+                }
                 if first > last {
                     return None;
                 }
@@ -128,5 +140,53 @@ impl Summary {
     /// Buckets held: bounded whatever the log's length.
     pub fn held(&self) -> usize {
         self.buckets.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(end_ns: i64, seconds: f32, busy: f32) -> Point {
+        Point {
+            end_ns,
+            seconds,
+            cpu: super::super::model::CpuShares {
+                idle: 100.0 - busy,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn far_apart_times_neither_overflow_nor_grow_the_summary() {
+        let mut s = Summary::default();
+        s.push(&point(1_000_000_000_000_000_000, 1.0, 50.0));
+        // A clock set far into the future.
+        s.push(&point(i64::MAX - 1, 1.0, 90.0));
+        assert_eq!(s.held(), BUCKETS);
+        let (from, to) = s.range().unwrap();
+        let cols = s.columns(80, from, to);
+        assert_eq!(cols[0].map(|b| b.max), Some(50.0));
+    }
+
+    #[test]
+    fn a_day_keeps_its_busiest_moment_and_its_gap() {
+        let mut s = Summary::default();
+        let t0 = 1_700_000_000_000_000_000i64;
+        for i in 1..=86_400i64 {
+            if (3600..10_800).contains(&i) {
+                continue;
+            }
+            let seconds = if i == 10_800 { 7201.0 } else { 1.0 };
+            let busy = if i == 50_000 { 100.0 } else { 10.0 };
+            s.push(&point(t0 + i * 1_000_000_000, seconds, busy));
+        }
+        let cols = s.columns(24, t0, t0 + 86_400 * 1_000_000_000);
+        assert_eq!(cols[1], None, "an hour not recorded");
+        let busiest = cols[50_000 / 3600].unwrap();
+        assert_eq!(busiest.max, 100.0);
+        assert!((busiest.mean - 10.0).abs() < 0.1, "{busiest:?}");
     }
 }
