@@ -216,6 +216,42 @@ fn mountinfo_of_a_hybrid_host_gives_v1_controllers_then_v2() {
     assert_eq!(co[0].controllers, ["cpu", "cpuacct"]);
 }
 
+/// The expensive files of a cgroup whose CPU usage and memory did not move are read only
+/// every `full_read_every` samples; a cgroup that moved has them read at once.
+#[test]
+fn an_idle_cgroup_skips_its_expensive_files_until_a_full_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let cg = dir.path().join("fs/cgroup/idle");
+    std::fs::create_dir_all(&cg).unwrap();
+    let write = |usage: u64, anon: u64| {
+        std::fs::write(cg.join("cpu.stat"), format!("usage_usec {usage}\n")).unwrap();
+        std::fs::write(cg.join("memory.current"), "4096\n").unwrap();
+        std::fs::write(cg.join("memory.stat"), format!("anon {anon}\n")).unwrap();
+    };
+    write(1, 10);
+    let h = parse_mountinfo(
+        b"1 1 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n",
+        dir.path(),
+    );
+    let options = CgroupOptions {
+        full_read_every: 3,
+        ..Default::default()
+    };
+    let mut r = CgroupReader::with_hierarchies(h, 100, options);
+    let mut s = CgroupSample::default();
+    let mut anon = || {
+        r.read(&mut s);
+        by_path(&s, "idle").anon
+    };
+    assert_eq!(anon(), Some(10));
+    write(1, 20);
+    assert_eq!(anon(), Some(10), "idle: memory.stat not read");
+    assert_eq!(anon(), Some(10), "idle: memory.stat not read");
+    assert_eq!(anon(), Some(20), "the third sample reads everything");
+    write(2, 30);
+    assert_eq!(anon(), Some(30), "the CPU usage moved: read at once");
+}
+
 // --- The live kernel -------------------------------------------------------------------
 
 /// A cgroup made for a test in one hierarchy, removed (its processes killed first) when
@@ -452,4 +488,111 @@ fn a_v1_memory_limit_hit_shows_the_oom_kill() {
     assert_eq!(a.events_oom_kill, Some(0));
     assert!(b.events_oom_kill >= Some(1), "{:?}", b.events_oom_kill);
     assert!(b.events_max > a.events_max, "failcnt {:?}", b.events_max);
+}
+
+// --- Thousands of cgroups created and removed between reads ----------------------------
+
+mod churn {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// A generated v2 tree on tmpfs where it can be (/dev/shm), as cgroupfs is in memory.
+    fn scratch() -> tempfile::TempDir {
+        let shm = Path::new("/dev/shm");
+        if shm.is_dir() {
+            if let Ok(d) = tempfile::tempdir_in(shm) {
+                return d;
+            }
+        }
+        tempfile::tempdir().unwrap()
+    }
+
+    fn name(k: u16) -> String {
+        // Two levels: a parent for every 8 indices, its children below.
+        let parent = format!("p{}", k / 8);
+        if k % 8 == 0 {
+            parent
+        } else {
+            format!("{parent}/c{}", k % 8)
+        }
+    }
+
+    fn make(root: &Path, path: &str, id: u64) {
+        let dir = root.join(path);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("cpu.stat"), format!("usage_usec {id}\n")).unwrap();
+        std::fs::write(dir.join("memory.stat"), format!("anon {id}\n")).unwrap();
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+        /// Between reads, cgroups (up to 4,000, in two levels) are created, removed with
+        /// their children, and removed and created again under the same name. Every
+        /// cgroup present is read with its own values, none that is gone is, and one
+        /// created again is a new item (another inode, its own values, not the old
+        /// one's kept by the skip rule).
+        #[test]
+        fn every_present_cgroup_is_read_and_none_stale(
+            steps in proptest::collection::vec(
+                proptest::collection::vec((0u16..4000, 0u8..3), 0..3000),
+                1..5,
+            )
+        ) {
+            let dir = scratch();
+            let root = dir.path().join("fs/cgroup");
+            std::fs::create_dir_all(&root).unwrap();
+            let h = parse_mountinfo(b"1 1 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n", dir.path());
+            let mut r = CgroupReader::with_hierarchies(h, 100, CgroupOptions::default());
+            let mut s = CgroupSample::default();
+            let mut model: BTreeMap<String, u64> = BTreeMap::new();
+            let mut inodes: BTreeMap<String, u64> = BTreeMap::new();
+            let mut next_id = 1u64;
+            for step in steps {
+                let mut recreated = Vec::new();
+                for (k, action) in step {
+                    let path = name(k);
+                    let parent_there = !path.contains('/')
+                        || model.contains_key(path.split('/').next().unwrap());
+                    let there = model.contains_key(&path);
+                    if there && action >= 1 {
+                        std::fs::remove_dir_all(root.join(&path)).unwrap();
+                        let gone: Vec<String> = model
+                            .keys()
+                            .filter(|p| **p == path || p.starts_with(&format!("{path}/")))
+                            .cloned()
+                            .collect();
+                        for p in gone {
+                            model.remove(&p);
+                        }
+                    }
+                    if parent_there && (action == 0 && !there || action == 2) {
+                        make(&root, &path, next_id);
+                        model.insert(path.clone(), next_id);
+                        next_id += 1;
+                        if there {
+                            recreated.push(path);
+                        }
+                    }
+                }
+                r.read(&mut s);
+                prop_assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+                let got: Vec<&str> = s.cgroups.iter().skip(1).map(|c| c.path.as_str()).collect();
+                let want: Vec<&str> = model.keys().map(String::as_str).collect();
+                prop_assert_eq!(got, want);
+                for c in s.cgroups.iter().skip(1) {
+                    let id = model[&c.path];
+                    prop_assert_eq!(c.usage_us, Some(id), "{}", c.path);
+                    prop_assert_eq!(c.anon, Some(id), "{}", c.path);
+                }
+                for p in &recreated {
+                    if let (Some(old), Some(c)) = (inodes.get(p), s.cgroups.iter().find(|c| &c.path == p)) {
+                        prop_assert_ne!(*old, c.inode, "{} created again", p);
+                    }
+                }
+                inodes = s.cgroups.iter().map(|c| (c.path.clone(), c.inode)).collect();
+            }
+        }
+    }
 }
