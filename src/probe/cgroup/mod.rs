@@ -8,8 +8,13 @@
 //! v1's files fill what v2's leave absent (on a hybrid host the v2 tree gives CPU time and
 //! pressure, the v1 memory controller memory).
 //!
-//! Each sample walks the whole tree (getdents on directories kept open) and re-reads each
-//! cgroup's files from offset 0 with `pread` on descriptors opened once. A directory whose
+//! The tree is walked (getdents on directories kept open) at the first sample, and after
+//! that only where inotify says a directory gained or lost an entry (mkdir, rmdir and
+//! rename of cgroups go through the VFS, which reports them): listing a cgroup directory
+//! costs about 12 µs, more than reading its files. A directory inotify cannot watch (no
+//! inotify, too many watches) is listed at every sample, and a lost event queue
+//! (`IN_Q_OVERFLOW`) makes the next sample list everything. Each cgroup's files are
+//! re-read from offset 0 with `pread` on descriptors opened once. A directory whose
 //! inode changed is a cgroup created again: a new item, its files opened afresh. A cgroup
 //! that vanished (`ENODEV`, `ENOENT`) is dropped with its descriptors, without a warning.
 //! Nothing is ever opened through a symbolic link: directories and files are opened with
@@ -26,12 +31,14 @@ use crate::cgroup::{CgroupCounters, CgroupLimits, CgroupSample};
 use nix::dir::Dir;
 use nix::errno::Errno;
 use nix::fcntl::{openat, OFlag};
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use nix::sys::stat::Mode;
 use parse::Units;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::CStr;
 use std::fs::File;
 use std::io;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -331,6 +338,13 @@ struct Member {
     /// The sample whose walk last saw it.
     seen: u64,
     files: Vec<Slot>,
+    /// Its inotify watch: `None` when it could not be watched (listed at every walk).
+    watch: Option<WatchDescriptor>,
+    /// Its child cgroups' paths, as last listed (walked again without a listing while
+    /// inotify reports no change).
+    children: Vec<String>,
+    /// inotify reported a change: list it at the next walk.
+    dirty: bool,
 }
 
 /// A cgroup, merged over the hierarchies that have its path.
@@ -358,6 +372,15 @@ pub struct CgroupReader {
     /// Per hierarchy, the indices into `COUNTER_FILES` of its files.
     files: Vec<Vec<usize>>,
     cgroups: BTreeMap<String, Cgroup>,
+    /// Reports the directories that gained or lost entries.
+    inotify: Option<Inotify>,
+    /// Each watch's directory: its hierarchy and path.
+    watched: HashMap<WatchDescriptor, (usize, String)>,
+    /// Per hierarchy: members without a watch, and whether a directory of it is dirty.
+    unwatched: Vec<usize>,
+    dirty: Vec<bool>,
+    /// Events were lost: list every directory at the next walk.
+    list_all: bool,
     /// The v2 root's cgroup.stat.
     tree_stat: Option<File>,
     options: CgroupOptions,
@@ -403,10 +426,16 @@ impl CgroupReader {
             .find(|h| h.version == CgroupVersion::V2)
             .and_then(|h| File::open(h.mount.join("cgroup.stat")).ok());
         raise_open_files_limit();
+        let nh = hierarchies.len();
         CgroupReader {
             hierarchies,
             files,
             cgroups: BTreeMap::new(),
+            inotify: Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok(),
+            watched: HashMap::new(),
+            unwatched: vec![0; nh],
+            dirty: vec![false; nh],
+            list_all: true,
             tree_stat,
             options,
             units: Units {
@@ -440,16 +469,37 @@ impl CgroupReader {
     pub fn read(&mut self, out: &mut CgroupSample) {
         self.warnings.clear();
         self.samples += 1;
-        for h in 0..self.hierarchies.len() {
-            self.walk(h);
+        self.take_events();
+        let mut walked = vec![false; self.hierarchies.len()];
+        for (h, walked) in walked.iter_mut().enumerate() {
+            let root_known = self.cgroups.get("").is_some_and(|c| c.members[h].is_some());
+            if self.list_all || self.dirty[h] || self.unwatched[h] > 0 || !root_known {
+                self.walk(h);
+                self.dirty[h] = false;
+                *walked = true;
+            }
         }
+        self.list_all = false;
         let now = self.samples;
+        let (inotify, watched, unwatched) = (&self.inotify, &mut self.watched, &mut self.unwatched);
         self.cgroups.retain(|_, c| {
-            for m in c.members.iter_mut() {
-                if m.as_ref().is_some_and(|m| m.seen != now) {
-                    *m = None;
-                    c.changed = true;
+            for (h, slot) in c.members.iter_mut().enumerate() {
+                let Some(m) = slot else { continue };
+                if !walked[h] || m.seen == now {
+                    continue;
                 }
+                match m.watch {
+                    Some(wd) => {
+                        watched.remove(&wd);
+                        if let Some(i) = inotify {
+                            // Gone with its directory already, as a rule.
+                            let _ = i.rm_watch(wd);
+                        }
+                    }
+                    None => unwatched[h] = unwatched[h].saturating_sub(1),
+                }
+                *slot = None;
+                c.changed = true;
             }
             c.members.iter().any(Option::is_some)
         });
@@ -567,6 +617,14 @@ impl CgroupReader {
             if self.options.max_depth.is_some_and(|d| depth >= d) {
                 continue;
             }
+            if !(m.dirty || m.watch.is_none() || self.list_all) {
+                // Unchanged since it was listed: its children are the same.
+                stack.extend(m.children.iter().map(|c| (c.clone(), depth + 1)));
+                continue;
+            }
+            m.dirty = false;
+            let mut children = std::mem::take(&mut m.children);
+            children.clear();
             self.names.clear();
             self.entries.clear();
             for e in m.dir.iter() {
@@ -629,7 +687,57 @@ impl CgroupReader {
                     };
                     self.add_member(child.clone(), h, nh, dir, ino);
                 }
+                children.push(child.clone());
                 stack.push((child, depth + 1));
+            }
+            if let Some(m) = self
+                .cgroups
+                .get_mut(&path)
+                .and_then(|c| c.members[h].as_mut())
+            {
+                m.children = children;
+            }
+        }
+    }
+
+    /// Mark the directories inotify reports changed as dirty.
+    fn take_events(&mut self) {
+        let Some(inotify) = &self.inotify else {
+            return;
+        };
+        loop {
+            let events = match inotify.read_events() {
+                Ok(e) => e,
+                Err(Errno::EAGAIN) => return,
+                Err(_) => {
+                    self.list_all = true;
+                    return;
+                }
+            };
+            if events.is_empty() {
+                return;
+            }
+            for e in events {
+                if e.mask.contains(AddWatchFlags::IN_Q_OVERFLOW) {
+                    self.list_all = true;
+                    continue;
+                }
+                if e.mask.contains(AddWatchFlags::IN_IGNORED) {
+                    // The directory is gone; its parent's event drops its cgroup.
+                    self.watched.remove(&e.wd);
+                    continue;
+                }
+                let Some((h, path)) = self.watched.get(&e.wd) else {
+                    continue;
+                };
+                if let Some(m) = self
+                    .cgroups
+                    .get_mut(path)
+                    .and_then(|c| c.members[*h].as_mut())
+                {
+                    m.dirty = true;
+                    self.dirty[*h] = true;
+                }
             }
         }
     }
@@ -648,6 +756,39 @@ impl CgroupReader {
         } else {
             Vec::new()
         };
+        // Watched through our own descriptor of it (inotify takes a path): never a name
+        // that could since lead elsewhere.
+        let watch = self.inotify.as_ref().and_then(|i| {
+            i.add_watch(
+                format!("/proc/self/fd/{}", dir.as_raw_fd()).as_str(),
+                AddWatchFlags::IN_CREATE
+                    | AddWatchFlags::IN_DELETE
+                    | AddWatchFlags::IN_MOVED_FROM
+                    | AddWatchFlags::IN_MOVED_TO
+                    | AddWatchFlags::IN_ONLYDIR,
+            )
+            .ok()
+        });
+        match watch {
+            Some(wd) => {
+                self.watched.insert(wd, (h, path.clone()));
+            }
+            None => self.unwatched[h] += 1,
+        }
+        if let Some(old) = self
+            .cgroups
+            .get_mut(&path)
+            .and_then(|c| c.members[h].take())
+        {
+            // Replaced by a directory created again under the same name.
+            match old.watch {
+                Some(wd) if Some(wd) != watch => {
+                    self.watched.remove(&wd);
+                }
+                Some(_) => {}
+                None => self.unwatched[h] = self.unwatched[h].saturating_sub(1),
+            }
+        }
         let cg = self.cgroups.entry(path).or_insert_with(|| Cgroup {
             members: (0..nh).map(|_| None).collect(),
             counters: CgroupCounters::default(),
@@ -661,6 +802,9 @@ impl CgroupReader {
             ino,
             seen: self.samples,
             files,
+            watch,
+            children: Vec::new(),
+            dirty: true,
         });
         cg.changed = true;
     }
