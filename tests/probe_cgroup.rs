@@ -302,14 +302,26 @@ impl Drop for TestCgroup {
             let _ = c.kill();
             let _ = c.wait();
         }
-        // The kernel frees a cgroup a moment after its last task exits.
+        // The kernel frees a cgroup a moment after its last task exits. Child cgroups a
+        // test made (and left when it failed) go first.
         for _ in 0..100 {
+            remove_below(&self.dir);
             if std::fs::remove_dir(&self.dir).is_ok() || !self.dir.exists() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         eprintln!("could not remove {}", self.dir.display());
+    }
+}
+
+/// Remove the cgroups below `dir`, deepest first (rmdir: a cgroup's files go with it).
+fn remove_below(dir: &Path) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_below(&e.path());
+            let _ = std::fs::remove_dir(e.path());
+        }
     }
 }
 

@@ -515,7 +515,7 @@ impl CgroupReader {
             if !cg.recorded {
                 continue;
             }
-            read_cgroup(
+            let vanished = read_cgroup(
                 cg,
                 &self.files,
                 self.units,
@@ -526,6 +526,12 @@ impl CgroupReader {
                 path,
                 &self.hierarchies,
             );
+            if vanished {
+                // Removed while it was read: not in this sample, and dropped at the next
+                // walk (its parent's listing no longer has it).
+                cg.changed = true;
+                continue;
+            }
             if read_limits || cg.limits.is_none() {
                 let limits = read_limits_of(cg, &self.hierarchies, &mut self.buf);
                 if cg.limits.as_ref() != Some(&limits) {
@@ -829,7 +835,8 @@ fn open_counter_file(dir: &Dir, name: &CStr, now: u64) -> Slot {
     }
 }
 
-/// Read one cgroup's counter files into its `counters`.
+/// Read one cgroup's counter files into its `counters`; `true` when its directory in a
+/// hierarchy was removed meanwhile (its files answer ENODEV).
 #[allow(clippy::too_many_arguments)]
 fn read_cgroup(
     cg: &mut Cgroup,
@@ -841,7 +848,7 @@ fn read_cgroup(
     warnings: &mut Vec<String>,
     path: &str,
     hierarchies: &[Hierarchy],
-) {
+) -> bool {
     let first = cg.changed;
     if cg.changed {
         cg.counters = CgroupCounters::default();
@@ -857,10 +864,10 @@ fn read_cgroup(
         .or_else(|| cg.members.iter().flatten().next())
         .map_or(0, |m| m.ino);
     let before = (cg.counters.usage_us, cg.counters.memory_current);
+    let mut gone = false;
     let mut pass = |heavy: bool, cg: &mut Cgroup| {
         for (h, member) in cg.members.iter_mut().enumerate() {
             let Some(m) = member else { continue };
-            let mut gone = false;
             for (k, &i) in files[h].iter().enumerate() {
                 let spec = &COUNTER_FILES[i];
                 if spec.heavy != heavy || gone {
@@ -921,6 +928,7 @@ fn read_cgroup(
         pass(true, cg);
         cg.since_full = 0;
     }
+    gone
 }
 
 /// A cgroup's limits, each file opened, read and closed.
