@@ -30,7 +30,7 @@ use super::ParseError;
 use crate::cgroup::{CgroupCounters, CgroupLimits, CgroupSample};
 use nix::dir::Dir;
 use nix::errno::Errno;
-use nix::fcntl::{openat, OFlag};
+use nix::fcntl::{openat, openat2, OFlag, OpenHow, ResolveFlag};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use nix::sys::stat::Mode;
 use parse::Units;
@@ -41,6 +41,7 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub use parse::process_cgroup;
 
@@ -331,9 +332,11 @@ enum Slot {
 
 /// A cgroup's directory in one hierarchy, with its counter files (in the order of the
 /// hierarchy's `files`).
+/// Its directory is not kept open: descriptors are the scarce resource at thousands of
+/// cgroups (the files are what each sample reads), and a directory is opened again only
+/// to be listed (when inotify reports a change) or to open a file.
 #[derive(Debug)]
 struct Member {
-    dir: Dir,
     ino: u64,
     /// The sample whose walk last saw it.
     seen: u64,
@@ -372,6 +375,8 @@ pub struct CgroupReader {
     /// Per hierarchy, the indices into `COUNTER_FILES` of its files.
     files: Vec<Vec<usize>>,
     cgroups: BTreeMap<String, Cgroup>,
+    /// Each hierarchy's root directory, once opened.
+    roots: Vec<Option<Dir>>,
     /// Reports the directories that gained or lost entries.
     inotify: Option<Inotify>,
     /// Each watch's directory: its hierarchy and path.
@@ -431,6 +436,7 @@ impl CgroupReader {
             hierarchies,
             files,
             cgroups: BTreeMap::new(),
+            roots: (0..nh).map(|_| None).collect(),
             inotify: Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC).ok(),
             watched: HashMap::new(),
             unwatched: vec![0; nh],
@@ -525,6 +531,7 @@ impl CgroupReader {
                 &mut self.warnings,
                 path,
                 &self.hierarchies,
+                &self.roots,
             );
             if vanished {
                 // Removed while it was read: not in this sample, and dropped at the next
@@ -533,7 +540,8 @@ impl CgroupReader {
                 continue;
             }
             if read_limits || cg.limits.is_none() {
-                let limits = read_limits_of(cg, &self.hierarchies, &mut self.buf);
+                let limits =
+                    read_limits_of(cg, path, &self.hierarchies, &self.roots, &mut self.buf);
                 if cg.limits.as_ref() != Some(&limits) {
                     out.limits_changed.push(CgroupLimits {
                         path: path.clone(),
@@ -596,19 +604,28 @@ impl CgroupReader {
     /// with another inode) and marking those still there.
     fn walk(&mut self, h: usize) {
         let nh = self.hierarchies.len();
-        if self.cgroups.get("").is_none_or(|c| c.members[h].is_none()) {
+        if self.roots[h].is_none() {
             let mount = &self.hierarchies[h].mount;
-            let Ok(dir) = Dir::open(
+            self.roots[h] = Dir::open(
                 mount.as_path(),
                 OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
                 Mode::empty(),
-            ) else {
+            )
+            .ok();
+        }
+        let Some(root) = self.roots[h].take() else {
+            return;
+        };
+        self.walk_from(h, nh, &root);
+        self.roots[h] = Some(root);
+    }
+
+    fn walk_from(&mut self, h: usize, nh: usize, root: &Dir) {
+        if self.cgroups.get("").is_none_or(|c| c.members[h].is_none()) {
+            let Ok(st) = nix::sys::stat::fstat(root) else {
                 return;
             };
-            let Ok(st) = nix::sys::stat::fstat(&dir) else {
-                return;
-            };
-            self.add_member(String::new(), h, nh, dir, st.st_ino);
+            self.add_member(String::new(), h, nh, root, st.st_ino);
         }
         let mut stack: Vec<(String, usize)> = vec![(String::new(), 0)];
         while let Some((path, depth)) = stack.pop() {
@@ -633,7 +650,11 @@ impl CgroupReader {
             children.clear();
             self.names.clear();
             self.entries.clear();
-            for e in m.dir.iter() {
+            let Ok(mut dir) = open_dir(root, &path) else {
+                // Gone: its parent's listing drops it.
+                continue;
+            };
+            for e in dir.iter() {
                 let Ok(e) = e else { break };
                 // No type from getdents (some file systems): the open below, of
                 // directories only and never through a link, tells.
@@ -672,16 +693,7 @@ impl CgroupReader {
                     .and_then(|c| c.members[h].as_ref())
                     .is_some_and(|m| m.ino == ino);
                 if !known {
-                    let Some(parent) = self.cgroups.get(&path).and_then(|c| c.members[h].as_ref())
-                    else {
-                        continue;
-                    };
-                    let dir = match Dir::openat(
-                        &parent.dir,
-                        name,
-                        OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                        Mode::empty(),
-                    ) {
+                    let dir = match open_child_dir(&dir, name) {
                         Ok(d) => d,
                         // Gone since the listing, or not a directory any more.
                         Err(_) => continue,
@@ -691,7 +703,7 @@ impl CgroupReader {
                         Ok(st) => st.st_ino,
                         Err(_) => continue,
                     };
-                    self.add_member(child.clone(), h, nh, dir, ino);
+                    self.add_member(child.clone(), h, nh, &dir, ino);
                 }
                 children.push(child.clone());
                 stack.push((child, depth + 1));
@@ -748,7 +760,7 @@ impl CgroupReader {
         }
     }
 
-    fn add_member(&mut self, path: String, h: usize, nh: usize, dir: Dir, ino: u64) {
+    fn add_member(&mut self, path: String, h: usize, nh: usize, dir: &Dir, ino: u64) {
         let recorded = self
             .options
             .include
@@ -757,7 +769,7 @@ impl CgroupReader {
         let files = if recorded {
             self.files[h]
                 .iter()
-                .map(|&i| open_counter_file(&dir, COUNTER_FILES[i].name, self.samples))
+                .map(|&i| open_counter_file(dir, COUNTER_FILES[i].name, self.samples))
                 .collect()
         } else {
             Vec::new()
@@ -804,7 +816,6 @@ impl CgroupReader {
             since_full: 0,
         });
         cg.members[h] = Some(Member {
-            dir,
             ino,
             seen: self.samples,
             files,
@@ -825,15 +836,32 @@ fn open_counter_file(dir: &Dir, name: &CStr, now: u64) -> Slot {
             Mode::empty(),
         )
     };
+    // Descriptors are numbered lowest free first, so a number near the limit says the
+    // table is nearly full: the last `FD_RESERVE` are left to the rest of the collector.
+    let keep = |fd: std::os::fd::OwnedFd| {
+        let ceiling = FD_CEILING.load(Ordering::Relaxed);
+        if fd.as_raw_fd() as usize >= ceiling && !raise_open_files_limit() {
+            Slot::ByName
+        } else {
+            Slot::Open(File::from(fd))
+        }
+    };
     match open() {
-        Ok(fd) => Slot::Open(File::from(fd)),
+        Ok(fd) => keep(fd),
         Err(Errno::EMFILE) | Err(Errno::ENFILE) => match raise_open_files_limit() {
-            true => open().map_or(Slot::ByName, |fd| Slot::Open(File::from(fd))),
+            true => open().map_or(Slot::ByName, keep),
             false => Slot::ByName,
         },
         Err(_) => Slot::Absent(now + REOPEN_ABSENT_EVERY),
     }
 }
+
+/// Descriptors the reader leaves free for the rest of the process.
+const FD_RESERVE: usize = 256;
+
+/// The descriptor number from which the reader stops keeping files open: the soft limit
+/// less `FD_RESERVE`, as last raised.
+static FD_CEILING: AtomicUsize = AtomicUsize::new(1024 - FD_RESERVE);
 
 /// Read one cgroup's counter files into its `counters`; `true` when its directory in a
 /// hierarchy was removed meanwhile (its files answer ENODEV).
@@ -848,6 +876,7 @@ fn read_cgroup(
     warnings: &mut Vec<String>,
     path: &str,
     hierarchies: &[Hierarchy],
+    roots: &[Option<Dir>],
 ) -> bool {
     let first = cg.changed;
     if cg.changed {
@@ -868,6 +897,7 @@ fn read_cgroup(
     let mut pass = |heavy: bool, cg: &mut Cgroup| {
         for (h, member) in cg.members.iter_mut().enumerate() {
             let Some(m) = member else { continue };
+            let mut dir: Option<Dir> = None;
             for (k, &i) in files[h].iter().enumerate() {
                 let spec = &COUNTER_FILES[i];
                 if spec.heavy != heavy || gone {
@@ -880,14 +910,22 @@ fn read_cgroup(
                     if at > now {
                         continue;
                     }
-                    *slot = open_counter_file(&m.dir, spec.name, now);
+                    let Some(d) = dir_of(&mut dir, roots[h].as_ref(), path) else {
+                        continue;
+                    };
+                    *slot = open_counter_file(d, spec.name, now);
                     if matches!(slot, Slot::Absent(_)) {
                         continue;
                     }
                 }
                 let read = match &*slot {
                     Slot::Open(f) => pread_whole(f, buf),
-                    Slot::ByName | Slot::Absent(_) => read_once(&m.dir, spec.name, buf),
+                    Slot::ByName | Slot::Absent(_) => {
+                        match dir_of(&mut dir, roots[h].as_ref(), path) {
+                            Some(d) => read_once(d, spec.name, buf),
+                            None => Err(io::ErrorKind::NotFound.into()),
+                        }
+                    }
                 };
                 (spec.clear)(&mut cg.counters);
                 match read {
@@ -931,16 +969,35 @@ fn read_cgroup(
     gone
 }
 
+/// A member's directory in `dir`, opened when a file must be opened (rarely).
+fn dir_of<'a>(dir: &'a mut Option<Dir>, root: Option<&Dir>, path: &str) -> Option<&'a Dir> {
+    if dir.is_none() {
+        *dir = open_dir(root?, path).ok();
+    }
+    dir.as_ref()
+}
+
 /// A cgroup's limits, each file opened, read and closed.
-fn read_limits_of(cg: &Cgroup, hierarchies: &[Hierarchy], buf: &mut Vec<u8>) -> CgroupLimits {
+fn read_limits_of(
+    cg: &Cgroup,
+    path: &str,
+    hierarchies: &[Hierarchy],
+    roots: &[Option<Dir>],
+    buf: &mut Vec<u8>,
+) -> CgroupLimits {
     let mut l = CgroupLimits::default();
     for (h, m) in cg.members.iter().enumerate() {
-        let Some(m) = m else { continue };
+        if m.is_none() {
+            continue;
+        }
+        let Some(dir) = roots[h].as_ref().and_then(|r| open_dir(r, path).ok()) else {
+            continue;
+        };
         for spec in LIMIT_FILES
             .iter()
             .filter(|s| s.controller & hierarchies[h].bits != 0)
         {
-            if let Ok(n) = read_once(&m.dir, spec.name, buf) {
+            if let Ok(n) = read_once(&dir, spec.name, buf) {
                 // An unparsable limit is left absent: limits are not worth a warning each.
                 let _ = (spec.parse)(&buf[..n], &mut l);
             }
@@ -956,6 +1013,43 @@ fn vanished(e: &io::Error) -> bool {
         e.raw_os_error(),
         Some(nix::libc::ENODEV) | Some(nix::libc::ENOENT)
     )
+}
+
+const DIR_FLAGS: OFlag = OFlag::O_RDONLY
+    .union(OFlag::O_DIRECTORY)
+    .union(OFlag::O_CLOEXEC);
+
+/// The cgroup directory at `path` below a hierarchy's `root`, opened without following any
+/// symbolic link and without leaving the hierarchy: with openat2(2) where the kernel has it
+/// (5.6), else one component at a time with `O_NOFOLLOW`.
+fn open_dir(root: &Dir, path: &str) -> nix::Result<Dir> {
+    if path.is_empty() {
+        return Dir::openat(root, ".", DIR_FLAGS, Mode::empty());
+    }
+    let how = OpenHow::new()
+        .flags(DIR_FLAGS | OFlag::O_NOFOLLOW)
+        .resolve(ResolveFlag::RESOLVE_NO_SYMLINKS | ResolveFlag::RESOLVE_BENEATH);
+    match openat2(root, path, how) {
+        Ok(fd) => Dir::from_fd(fd),
+        // No openat2 (an old kernel, a seccomp filter).
+        Err(Errno::ENOSYS) | Err(Errno::EPERM) => {
+            let mut dir: Option<Dir> = None;
+            for part in path.split('/') {
+                let next = match &dir {
+                    Some(d) => open_child_dir(d, part)?,
+                    None => open_child_dir(root, part)?,
+                };
+                dir = Some(next);
+            }
+            dir.ok_or(Errno::ENOENT)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The directory `name` in `dir`, never through a link.
+fn open_child_dir(dir: &Dir, name: &str) -> nix::Result<Dir> {
+    Dir::openat(dir, name, DIR_FLAGS | OFlag::O_NOFOLLOW, Mode::empty())
 }
 
 /// Open `name` in `dir`, read it whole, close it.
@@ -999,7 +1093,6 @@ fn pread_whole(f: &File, buf: &mut Vec<u8>) -> io::Result<usize> {
 /// the kernel's `fs.nr_open`. `false` when it could not be raised further.
 fn raise_open_files_limit() -> bool {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
-    use std::sync::atomic::{AtomicBool, Ordering};
     // Once it could not be raised, it will not be: do not ask at every file.
     static AT_MOST: AtomicBool = AtomicBool::new(false);
     if AT_MOST.load(Ordering::Relaxed) {
@@ -1008,8 +1101,17 @@ fn raise_open_files_limit() -> bool {
     let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE) else {
         return false;
     };
+    let ceiling = |limit: u64| {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        FD_CEILING.store(limit.saturating_sub(FD_RESERVE), Ordering::Relaxed);
+    };
+    ceiling(soft);
     if soft < hard {
-        return setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok();
+        let raised = setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok();
+        if raised {
+            ceiling(hard);
+        }
+        return raised;
     }
     let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
         .ok()
@@ -1017,7 +1119,9 @@ fn raise_open_files_limit() -> bool {
         .unwrap_or(1 << 20);
     let want = hard.saturating_mul(2).min(nr_open);
     let raised = want > hard && setrlimit(Resource::RLIMIT_NOFILE, want, want).is_ok();
-    if !raised {
+    if raised {
+        ceiling(want);
+    } else {
         AT_MOST.store(true, Ordering::Relaxed);
     }
     raised
