@@ -8,20 +8,24 @@
 //! v1's files fill what v2's leave absent (on a hybrid host the v2 tree gives CPU time and
 //! pressure, the v1 memory controller memory).
 //!
-//! The tree is walked (getdents on directories kept open) at the first sample, and after
-//! that only where inotify says a directory gained or lost an entry (mkdir, rmdir and
-//! rename of cgroups go through the VFS, which reports them): listing a cgroup directory
-//! costs about 12 µs, more than reading its files. A directory inotify cannot watch (no
-//! inotify, too many watches) is listed at every sample, and a lost event queue
-//! (`IN_Q_OVERFLOW`) makes the next sample list everything. Each cgroup's files are
-//! re-read from offset 0 with `pread` on descriptors opened once. A directory whose
-//! inode changed is a cgroup created again: a new item, its files opened afresh. A cgroup
-//! that vanished (`ENODEV`, `ENOENT`) is dropped with its descriptors, without a warning.
-//! Nothing is ever opened through a symbolic link: directories and files are opened with
-//! `O_NOFOLLOW` relative to their parent's descriptor, and entries that are links are not
-//! walked. The expensive files (memory.stat, memory.events, io.stat and their v1 twins) are
-//! skipped for a cgroup whose CPU usage and memory did not move since the last sample,
-//! except every `full_read_every` samples; limits are read every `limits_every` samples.
+//! The tree is walked (getdents) at the first sample, and after that only where inotify
+//! says a directory gained or lost an entry (mkdir, rmdir and rename of cgroups go through
+//! the VFS, which reports them): listing a cgroup directory costs about 12 µs on this VM,
+//! more than reading its files. A directory inotify cannot watch (no inotify, too many
+//! watches) is listed at every sample, and a lost event queue (`IN_Q_OVERFLOW`) makes the
+//! next sample list everything. Each cgroup's files are re-read from offset 0 with `pread`
+//! on descriptors opened once; directories are not kept open (descriptors are the scarce
+//! resource at thousands of cgroups), and the reader stops keeping files open
+//! `FD_RESERVE` descriptors below the limit it could raise, reading the rest by name. A
+//! directory whose inode changed is a cgroup created again: a new item, its files opened
+//! afresh. A cgroup that vanished (`ENODEV`, `ENOENT`) is left out and dropped with its
+//! descriptors, without a warning. Nothing is ever opened through a symbolic link:
+//! directories are opened with openat2's `RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH` from the
+//! hierarchy's root (or component by component with `O_NOFOLLOW`), files with
+//! `O_NOFOLLOW`, and entries that are links are not walked. The expensive files
+//! (memory.stat, memory.events, io.stat and their v1 twins) are skipped for a cgroup whose
+//! CPU usage and memory did not move since the last sample, except every
+//! `full_read_every` samples; limits are read every `limits_every` samples.
 //! `probe` knows nothing of the store: what to keep of a sample is its caller's business.
 
 pub mod parse;
@@ -955,8 +959,16 @@ fn read_cgroup(
                             ));
                         }
                     }
-                    Err(e) if vanished(&e) => gone = true,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) if vanished(&e) => {
+                        // The file went away (a controller disabled), or the whole
+                        // cgroup did: which, its directory says.
+                        *slot = Slot::Absent(now + REOPEN_ABSENT_EVERY);
+                        if dir_of(&mut dir, roots[h].as_ref(), path).is_none() {
+                            gone = true;
+                        }
+                    }
+                    // Its directory could not be opened to read it by name.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => gone = true,
                     Err(e) => warnings.push(format!(
                         "cannot read {}: {e}",
                         hierarchies[h]
@@ -1037,8 +1049,8 @@ fn read_limits_of(
     l
 }
 
-/// The error of a file whose cgroup was removed: the kernel answers ENODEV on a
-/// descriptor of a removed cgroup's file, ENOENT on a name gone.
+/// The error of a file that was removed (with its cgroup, or with its controller): the
+/// kernel answers ENODEV on a descriptor of a removed file, ENOENT on a name gone.
 fn vanished(e: &io::Error) -> bool {
     matches!(
         e.raw_os_error(),
