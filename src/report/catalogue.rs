@@ -7,7 +7,7 @@
 
 use super::{CpuList, SarVersion, Selection, Table};
 use crate::sample::{Group, Snmp6Counters, SnmpCounters};
-use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
+use crate::stats::{CpuDelta, IntervalStats, Over, SoftnetDelta};
 use std::ops::Range;
 
 /// What a column's numbers are, which decides how they print.
@@ -664,13 +664,17 @@ const NET_NFSD: &[Column] = &[
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
-fn nfs_values(d: &Option<Vec<u64>>, n: usize, seconds: f64, out: &mut Rows) {
+fn nfs_values<T: Group>(d: &Option<Over<T>>, n: usize, out: &mut Rows) {
     let mut v = [0.0; 16];
     let v = &mut v[..n];
     if let Some(d) = d {
-        for (v, &d) in v.iter_mut().zip(d) {
-            *v = per_second(d, seconds);
-        }
+        let seconds = d.seconds;
+        let mut v = v.iter_mut();
+        d.raw_values(&mut |d| {
+            if let Some(v) = v.next() {
+                *v = per_second(d.unwrap_or(0), seconds);
+            }
+        });
     }
     out.push(None, v);
 }
@@ -759,7 +763,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.swap_pages.is_some(),
         values: |_, s, out| {
             if let Some(w) = s.swap_pages {
-                let secs = s.held.swap_pages;
+                let secs = w.seconds;
                 out.push(
                     None,
                     &[per_second(w.pswpin, secs), per_second(w.pswpout, secs)],
@@ -784,7 +788,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.paging.is_some(),
         values: |sel, s, out| {
             if let Some(p) = s.paging {
-                let seconds = s.held.paging;
+                let seconds = p.seconds;
                 let r = p.rates(seconds);
                 let v = match sel.sar_version {
                     SarVersion::V12_6 => [
@@ -795,7 +799,7 @@ pub static REPORTS: &[Report] = &[
                         r.pgfree,
                         r.pgscank,
                         r.pgscand,
-                        p.pgsteal_12_6 as f64 / seconds,
+                        p.pgsteal_12_6() as f64 / seconds,
                         p.vmeff_12_6(),
                         0.0,
                     ],
@@ -1094,7 +1098,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfs = true,
         columns: |_| NET_NFS,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s.held.nfs, out),
+        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), out),
     },
     Report {
         table: Table::NetNfsd,
@@ -1108,7 +1112,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_nfsd = true,
         columns: |_| NET_NFSD,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s.held.nfsd, out),
+        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), out),
     },
     Report {
         table: Table::NetSock,
@@ -1144,7 +1148,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip = true,
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, out),
     },
     Report {
         table: Table::NetEip,
@@ -1158,7 +1162,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip = true,
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1172,7 +1176,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp = true,
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1186,7 +1190,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp = true,
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1200,7 +1204,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_tcp = true,
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1217,7 +1221,7 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1231,7 +1235,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp = true,
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1264,7 +1268,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_ip6 = true,
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1278,7 +1282,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eip6 = true,
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1292,7 +1296,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_icmp6 = true,
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1306,7 +1310,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_eicmp6 = true,
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1320,7 +1324,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.net_udp6 = true,
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1454,8 +1458,9 @@ fn per_second(count: u64, seconds: f64) -> f64 {
 }
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
-fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
+fn counter_rates<T: Group>(d: &Option<Over<T>>, range: Range<usize>, out: &mut Rows) {
     let Some(d) = d else { return };
+    let seconds = d.seconds;
     let mut all = Vec::with_capacity(T::FIELDS.len());
     d.raw_values(&mut |v| all.push(v.unwrap_or(0) as f64 / seconds));
     if let Some(row) = all.get(range) {
@@ -1716,14 +1721,16 @@ mod tests {
                 assert_eq!(shown, vec![1; T::FIELDS.len()], "{source}");
             }
         }
+        fn over<T>(delta: T) -> Option<Over<T>> {
+            Some(Over {
+                delta,
+                seconds: 1.0,
+                in_use: true,
+            })
+        }
         let s = IntervalStats {
-            snmp: Some(numbered::<SnmpCounters>()),
-            snmp6: Some(numbered::<Snmp6Counters>()),
-            held: crate::stats::HeldSeconds {
-                snmp: 1.0,
-                snmp6: 1.0,
-                ..Default::default()
-            },
+            snmp: over(numbered::<SnmpCounters>()),
+            snmp6: over(numbered::<Snmp6Counters>()),
             ..IntervalStats::default()
         };
         check::<SnmpCounters>("/proc/net/snmp", &s);

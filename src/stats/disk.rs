@@ -192,7 +192,8 @@ impl IoRates {
         r.per_second(seconds)
     }
 
-    /// From the deltas of a sysstat file's totals (`io_totals_delta`).
+    /// From the deltas of a sysstat file's totals (totals whose reads or writes went back
+    /// are counted afresh, from zero, as a device registered again is: `IoTotals`' rule).
     pub fn of_totals(t: &IoTotals, seconds: f64) -> IoRates {
         IoRates {
             tps: 0.0,
@@ -223,19 +224,6 @@ impl IoRates {
         }
         self
     }
-}
-
-/// sysstat's `-b` totals over an interval (each field a Δ). Totals whose reads or writes
-/// went back are counted afresh, from zero, as a device registered again is; any other
-/// field that goes back counts 0.
-pub fn io_totals_delta(prev: &IoTotals, curr: &IoTotals) -> IoTotals {
-    let zero = IoTotals::default();
-    let base = if curr.reads >= prev.reads && curr.writes >= prev.writes {
-        prev
-    } else {
-        &zero
-    };
-    super::counter_delta(base, curr)
 }
 
 #[cfg(test)]

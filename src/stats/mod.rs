@@ -24,6 +24,7 @@ mod counters;
 mod cpu;
 mod delta;
 mod disk;
+mod group;
 mod irq;
 mod levels;
 mod net;
@@ -33,9 +34,9 @@ mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
-pub use delta::{add_counters, counter_delta};
 use delta::{add_deltas, counter_deltas};
-pub use disk::{io_totals_delta, DiskDelta, DiskRates, IoRates};
+pub use disk::{DiskDelta, DiskRates, IoRates};
+pub use group::{Items, Over};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{
@@ -46,7 +47,7 @@ pub use netproto::SoftnetDelta;
 pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
-use crate::sample::{IoTotals, Sample, Snmp6Counters, SnmpCounters};
+use crate::sample::{IoTotals, NfsClient, NfsServer, Sample, Snmp6Counters, SnmpCounters};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -80,10 +81,10 @@ pub struct IntervalStats {
     pub procs: Mean<ProcsLevels>,
     pub memory: Option<Mean<MemoryLevels>>,
     pub swap: Option<Mean<SwapLevels>>,
-    /// /proc/net/snmp counters over the interval (each field a Δ).
-    pub snmp: Option<SnmpCounters>,
-    /// /proc/net/snmp6 counters over the interval (each field a Δ).
-    pub snmp6: Option<Snmp6Counters>,
+    /// /proc/net/snmp counters over the interval.
+    pub snmp: Option<Over<SnmpCounters>>,
+    /// /proc/net/snmp6 counters over the interval.
+    pub snmp6: Option<Over<Snmp6Counters>>,
     pub sockets: Option<Mean<SockLevels>>,
     pub sockets6: Option<Mean<Sock6Levels>>,
     /// Every CPU of the later sample's softnet_stat, in its order.
@@ -99,15 +100,14 @@ pub struct IntervalStats {
     pub filesystems: Vec<crate::sample::FsUsage>,
     /// `-m CPU`: each CPU's clock.
     pub cpu_freq: Option<CpuFreqLevels>,
-    /// `-n NFS`, `-n NFSD`: each counter's delta, in the group's field order (`None`
-    /// without the file: sar prints zeros then).
-    pub nfs: Option<Vec<u64>>,
-    pub nfsd: Option<Vec<u64>>,
+    /// `-n NFS`, `-n NFSD` (`None` without the file: sar prints zeros then).
+    pub nfs: Option<Over<NfsClient>>,
+    pub nfsd: Option<Over<NfsServer>>,
     /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
     /// overrun); a line new since the earlier sample counts from 0, as sar.
     pub serial: Vec<(u32, Vec<u64>)>,
-    /// `-b` from a sysstat file: its totals over the interval (each field a Δ).
-    pub io_totals: Option<IoTotals>,
+    /// `-b` from a sysstat file: its totals over the interval.
+    pub io_totals: Option<Over<IoTotals>>,
     /// Seconds each group's deltas cover.
     pub held: HeldSeconds,
 }
@@ -121,19 +121,12 @@ pub struct IntervalStats {
 pub struct HeldSeconds {
     /// `-b`: the block devices.
     pub disks: f64,
-    pub swap_pages: f64,
-    pub paging: f64,
     pub psi_cpu: f64,
     pub psi_io: f64,
     pub psi_memory: f64,
-    pub snmp: f64,
-    pub snmp6: f64,
     pub softnet: f64,
     pub interrupts: f64,
-    pub nfs: f64,
-    pub nfsd: f64,
     pub serial: f64,
-    pub io_totals: f64,
 }
 
 impl HeldSeconds {
@@ -144,22 +137,15 @@ impl HeldSeconds {
         }
     }
 
-    fn each(&mut self) -> [&mut f64; 14] {
+    fn each(&mut self) -> [&mut f64; 7] {
         [
             &mut self.disks,
-            &mut self.swap_pages,
-            &mut self.paging,
             &mut self.psi_cpu,
             &mut self.psi_io,
             &mut self.psi_memory,
-            &mut self.snmp,
-            &mut self.snmp6,
             &mut self.softnet,
             &mut self.interrupts,
-            &mut self.nfs,
-            &mut self.nfsd,
             &mut self.serial,
-            &mut self.io_totals,
         ]
     }
 }
@@ -194,14 +180,6 @@ impl IntervalStats {
             return None;
         }
         let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
-        let swap_pages = match (&prev.swap, &curr.swap) {
-            (Some(p), Some(c)) => Some(SwapPagesDelta::between(p, c)),
-            _ => None,
-        };
-        let paging = match (&prev.paging, &curr.paging) {
-            (Some(p), Some(c)) => Some(PagingDelta::between(p, c)),
-            _ => None,
-        };
         let disks = held_in_both(&prev.disks, &curr.disks)
             .iter()
             .map(|c| {
@@ -231,25 +209,18 @@ impl IntervalStats {
         let pair = |p: bool, c: bool| held(p && c, seconds);
         let held = HeldSeconds {
             disks: pair(!prev.disks.is_empty(), !curr.disks.is_empty()),
-            swap_pages: pair(prev.swap.is_some(), curr.swap.is_some()),
-            paging: pair(prev.paging.is_some(), curr.paging.is_some()),
             psi_cpu: pair(prev.pressure.cpu.is_some(), curr.pressure.cpu.is_some()),
             psi_io: pair(prev.pressure.io.is_some(), curr.pressure.io.is_some()),
             psi_memory: pair(
                 prev.pressure.memory.is_some(),
                 curr.pressure.memory.is_some(),
             ),
-            snmp: pair(prev.snmp.is_some(), curr.snmp.is_some()),
-            snmp6: pair(prev.snmp6.is_some(), curr.snmp6.is_some()),
             softnet: pair(!prev.softnet.is_empty(), !curr.softnet.is_empty()),
             interrupts: pair(
                 !prev.interrupts.lines.is_empty(),
                 !curr.interrupts.lines.is_empty(),
             ),
-            nfs: pair(prev.nfs.is_some(), curr.nfs.is_some()),
-            nfsd: pair(prev.nfsd.is_some(), curr.nfsd.is_some()),
             serial: pair(!prev.serial.is_empty(), !curr.serial.is_empty()),
-            io_totals: pair(prev.io_totals.is_some(), curr.io_totals.is_some()),
         };
         Some(IntervalStats {
             start_ns: prev.time.wall_ns,
@@ -257,9 +228,9 @@ impl IntervalStats {
             seconds,
             since_boot: prev.time.uptime_cs == 0,
             cpu: CpuInterval::between(&prev.cpu, &curr.cpu),
-            tasks: TaskDelta::between(&prev.kernel, &curr.kernel),
-            swap_pages,
-            paging,
+            tasks: Over::between(&prev.kernel, &curr.kernel, seconds),
+            swap_pages: Over::both(&prev.swap, &curr.swap, seconds),
+            paging: Over::both(&prev.paging, &curr.paging, seconds),
             disks,
             net,
             psi: PsiInterval {
@@ -280,14 +251,8 @@ impl IntervalStats {
                 .swap
                 .as_ref()
                 .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
-            snmp: match (&prev.snmp, &curr.snmp) {
-                (Some(p), Some(c)) => Some(counter_delta(p, c)),
-                _ => None,
-            },
-            snmp6: match (&prev.snmp6, &curr.snmp6) {
-                (Some(p), Some(c)) => Some(counter_delta(p, c)),
-                _ => None,
-            },
+            snmp: Over::both(&prev.snmp, &curr.snmp, seconds),
+            snmp6: Over::both(&prev.snmp6, &curr.snmp6, seconds),
             sockets: curr
                 .sockets
                 .as_ref()
@@ -315,8 +280,8 @@ impl IntervalStats {
             },
             filesystems: curr.filesystems.clone(),
             cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
-            nfs: counter_deltas(&prev.nfs, &curr.nfs),
-            nfsd: counter_deltas(&prev.nfsd, &curr.nfsd),
+            nfs: Over::both(&prev.nfs, &curr.nfs, seconds),
+            nfsd: Over::both(&prev.nfsd, &curr.nfsd, seconds),
             serial: held_in_both(&prev.serial, &curr.serial)
                 .iter()
                 .filter_map(|c| {
@@ -324,10 +289,7 @@ impl IntervalStats {
                     counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
                 })
                 .collect(),
-            io_totals: match (&prev.io_totals, &curr.io_totals) {
-                (Some(p), Some(c)) => Some(io_totals_delta(p, c)),
-                _ => None,
-            },
+            io_totals: Over::both(&prev.io_totals, &curr.io_totals, seconds),
             held,
         })
     }
@@ -339,8 +301,8 @@ impl IntervalStats {
         self.held.add(&o.held);
         self.cpu.add(&o.cpu);
         self.tasks.add(&o.tasks);
-        merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
-        merge(&mut self.paging, &o.paging, PagingDelta::add);
+        merge(&mut self.swap_pages, &o.swap_pages, Over::add);
+        merge(&mut self.paging, &o.paging, Over::add);
         // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
         for d in o.disks.iter().filter(|d| d.reported()) {
             match self
@@ -366,8 +328,8 @@ impl IntervalStats {
         self.procs.add(&o.procs);
         merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
         merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
-        merge(&mut self.snmp, &o.snmp, add_counters);
-        merge(&mut self.snmp6, &o.snmp6, add_counters);
+        merge(&mut self.snmp, &o.snmp, Over::add);
+        merge(&mut self.snmp6, &o.snmp6, Over::add);
         merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
         merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
         for c in &o.softnet {
@@ -380,9 +342,9 @@ impl IntervalStats {
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
         merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
-        merge(&mut self.nfs, &o.nfs, add_deltas);
-        merge(&mut self.nfsd, &o.nfsd, add_deltas);
-        merge(&mut self.io_totals, &o.io_totals, add_counters);
+        merge(&mut self.nfs, &o.nfs, Over::add);
+        merge(&mut self.nfsd, &o.nfsd, Over::add);
+        merge(&mut self.io_totals, &o.io_totals, Over::add);
         for (line, d) in &o.serial {
             match self.serial.iter_mut().find(|(l, _)| l == line) {
                 Some((_, m)) => add_deltas(m, d),
@@ -410,9 +372,7 @@ impl IntervalStats {
     /// physical disks; `None` over an interval that either sample lacked both for.
     pub fn io(&self) -> Option<IoRates> {
         match &self.io_totals {
-            Some(t) if self.held.io_totals > 0.0 => {
-                Some(IoRates::of_totals(t, self.held.io_totals))
-            }
+            Some(t) if t.seconds > 0.0 => Some(IoRates::of_totals(t, t.seconds)),
             _ if self.held.disks > 0.0 => Some(IoRates::over(&self.disks, self.held.disks)),
             _ => None,
         }
