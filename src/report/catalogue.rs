@@ -998,11 +998,15 @@ pub static REPORTS: &[Report] = &[
         available: |s| !s.serial.is_empty(),
         values: |_, s, out| {
             let mut v = [0.0; 6];
-            for (line, d) in &s.serial {
-                for (v, &d) in v.iter_mut().zip(d) {
-                    *v = per_second(d, s.held.serial);
-                }
-                out.push_numbered(*line as usize, &v[..d.len().min(6)]);
+            for d in &s.serial {
+                let mut n = 0;
+                d.raw_values(&mut |d| {
+                    if let Some(v) = v.get_mut(n) {
+                        *v = per_second(d.unwrap_or(0), s.serial.seconds);
+                    }
+                    n += 1;
+                });
+                out.push_numbered(d.line as usize, &v[..n.min(6)]);
             }
         },
     },
@@ -1081,7 +1085,7 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| {
             for n in &s.net {
-                out.push(Some(&n.name), &n.errors.rates(n.seconds));
+                out.push(Some(&n.name), &n.errors().rates(n.seconds));
             }
         },
     },
@@ -1471,8 +1475,8 @@ fn counter_rates<T: Group>(d: &Option<Over<T>>, range: Range<usize>, out: &mut R
 /// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
 fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     // Without softnet lines the `all` row is zeros, as sar prints it: over the interval.
-    let seconds = if s.held.softnet > 0.0 {
-        s.held.softnet
+    let seconds = if s.softnet.seconds > 0.0 {
+        s.softnet.seconds
     } else {
         s.seconds
     };

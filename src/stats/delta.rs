@@ -62,7 +62,9 @@ fn in_mask(mask: u64, n: usize) -> bool {
 /// group's own struct (`curr`'s, so an item keeps its name), by each field's declaration
 /// in the schema and the group's `DeltaRule`:
 /// - a counter holds its Δ: one kept in fewer bits wraps there (`delta_u32_wrapping`),
-///   any other that went back counts 0; a field either sample lacks is absent;
+///   any other that went back counts 0; a field the later sample lacks is absent, one
+///   only the later has is new and counts as a new item does (sysstat reads a field the
+///   kernel did not print as 0);
 /// - a level holds its later value;
 /// - an item whose re-registration fields went back, or (`NewItem::FromZero`) that the
 ///   earlier sample lacks (`prev` `None`), counts every counter from 0; one that
@@ -94,10 +96,15 @@ pub fn counter_delta<T: Group + Clone>(prev: Option<&T>, curr: &T) -> (T, bool) 
             } else if prev.is_none() {
                 Some(0)
             } else {
-                p.get(n).copied().flatten().map(|before| match f.wrap_bits {
-                    Some(32) => delta_u32_wrapping(before, now),
-                    _ => now.saturating_sub(before),
-                })
+                match p.get(n).copied().flatten() {
+                    Some(before) => Some(match f.wrap_bits {
+                        Some(32) => delta_u32_wrapping(before, now),
+                        _ => now.saturating_sub(before),
+                    }),
+                    // A field new since the earlier sample: as a new item.
+                    None if rule.new_item == NewItem::FromZero => Some(now),
+                    None => Some(0),
+                }
             };
         }
         (with_values(curr, c), in_use)
@@ -122,23 +129,6 @@ pub fn add_counters<T: Group + Clone>(sum: &mut T, more: &T) {
     })
 }
 
-/// Each counter of a group's later value minus its earlier one, in the group's field
-/// order (`counter_delta`); a field the kernel lacks counts 0.
-pub(super) fn counter_deltas<T: Group + Clone>(p: &Option<T>, c: &Option<T>) -> Option<Vec<u64>> {
-    let (d, _) = counter_delta(Some(p.as_ref()?), c.as_ref()?);
-    let mut out = Vec::with_capacity(T::FIELDS.len());
-    d.raw_values(&mut |v| out.push(v.unwrap_or(0)));
-    Some(out)
-}
-
-// `merge` takes `fn(&mut T, &T)` with T = Vec<u64>.
-#[allow(clippy::ptr_arg)]
-pub(super) fn add_deltas(m: &mut Vec<u64>, o: &Vec<u64>) {
-    for (m, o) in m.iter_mut().zip(o) {
-        *m += o;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::counter_delta;
@@ -147,12 +137,14 @@ mod tests {
     #[test]
     fn deltas_follow_each_fields_declaration() {
         // reads: a counter; read_ms: a counter the kernel keeps in 32 bits; in_flight: a
-        // level; discards: optional, absent from the earlier sample.
+        // level; discards: optional, absent from the earlier sample; flushes: absent from
+        // the later.
         let p = DiskCounters {
             reads: 100,
             read_ms: u64::from(u32::MAX) - 5,
             in_flight: 7,
             write_sectors: 50,
+            flushes: Some(9),
             ..DiskCounters::default()
         };
         let c = DiskCounters {
@@ -171,7 +163,12 @@ mod tests {
             d.write_sectors, 0,
             "a 64-bit counter that went back counts 0"
         );
-        assert_eq!(d.discards, None);
+        assert_eq!(
+            d.discards,
+            Some(3),
+            "a field new since the earlier sample counts from 0"
+        );
+        assert_eq!(d.flushes, None);
         assert_eq!(d.name, c.name, "an item keeps its identity");
     }
 

@@ -89,6 +89,14 @@ impl<G> Deref for Items<G> {
     }
 }
 
+impl<'a, G> IntoIterator for &'a Items<G> {
+    type Item = &'a Over<G>;
+    type IntoIter = std::slice::Iter<'a, Over<G>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
 impl<G: Group + Clone> Items<G> {
     /// Each item of `curr` against the item of `prev` with the same key. None when either
     /// sample lacks the group: every machine has some of each (devices, interfaces, CPUs'
@@ -116,10 +124,17 @@ impl<G: Group + Clone> Items<G> {
     /// Add a later interval: each item in use to the same item's sum (which starts anew
     /// if it was not in use), seconds summed.
     pub fn add(&mut self, o: &Self) {
+        self.add_shown(o, |d| d.in_use);
+    }
+
+    /// `add`, counting an item over the intervals `shown` says a report showed it in
+    /// only (`-d` shows a device while it is a whole disk in use: an interval it was not,
+    /// an average leaves out).
+    pub fn add_shown(&mut self, o: &Self, shown: fn(&Over<G>) -> bool) {
         self.seconds += o.seconds;
-        for d in o.items.iter().filter(|d| d.in_use) {
+        for d in o.items.iter().filter(|d| shown(d)) {
             match self.items.iter_mut().find(|m| m.same_item(d)) {
-                Some(m) if m.in_use => m.add(d),
+                Some(m) if shown(m) => m.add(d),
                 Some(m) => *m = d.clone(),
                 None => self.items.push(d.clone()),
             }
@@ -137,7 +152,8 @@ mod tests {
     /// A group's values over an interval as its declaration says, worked out apart from
     /// `counter_delta`: a level its later value; a counter its Δ, wrapping at 2^32 from the
     /// upper half of the 32-bit range where it is declared to wrap there, else 0 when it
-    /// went back; every counter its later value when a re-registration field went back.
+    /// went back; every counter its later value when a re-registration field went back;
+    /// a field only the later sample has as a new item of its group.
     fn by_declaration<G: Group>(p: &G, c: &G) -> Vec<Option<u64>> {
         let (mut pv, mut cv) = (vec![], vec![]);
         p.raw_values(&mut |v| pv.push(v));
@@ -160,7 +176,11 @@ mod tests {
                     Some(c + (1 << 32) - p)
                 }
                 (Kind::Counter, Some(_), Some(_)) => Some(0),
-                (Kind::Counter, _, _) => None,
+                (Kind::Counter, None, Some(c)) => match G::DELTA.new_item {
+                    NewItem::FromZero => Some(c),
+                    NewItem::Baseline => Some(0),
+                },
+                (Kind::Counter, _, None) => None,
             })
             .collect()
     }
@@ -241,6 +261,16 @@ mod tests {
             check::<NfsClient>(&p, &c, |s, g| s.nfs = Some(g), |s| s.nfs.as_ref())?;
             check::<NfsServer>(&p, &c, |s, g| s.nfsd = Some(g), |s| s.nfsd.as_ref())?;
             check::<IoTotals>(&p, &c, |s, g| s.io_totals = Some(g), |s| s.io_totals.as_ref())?;
+        }
+
+        /// The same for an item of every group with items, against the same item (its
+        /// key unchanged) in the earlier sample.
+        #[test]
+        fn each_item_is_its_declared_fields_delta(p in values(64), c in values(64)) {
+            check::<DiskCounters>(&p, &c, |s, g| s.disks = vec![g], |s| s.disks.first())?;
+            check::<NetCounters>(&p, &c, |s, g| s.net = vec![g], |s| s.net.first())?;
+            check::<SoftnetCounters>(&p, &c, |s, g| s.softnet = vec![g], |s| s.softnet.first())?;
+            check::<SerialLine>(&p, &c, |s, g| s.serial = vec![g], |s| s.serial.first())?;
         }
     }
 }

@@ -34,7 +34,6 @@ mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
-use delta::{add_deltas, counter_deltas};
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use group::{Items, Over};
 pub use irq::{IrqDelta, IrqInterval};
@@ -47,7 +46,10 @@ pub use netproto::SoftnetDelta;
 pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
-use crate::sample::{IoTotals, NfsClient, NfsServer, Sample, Snmp6Counters, SnmpCounters};
+use crate::sample::{
+    DiskCounters, IoTotals, NetCounters, NfsClient, NfsServer, Sample, SerialLine, Snmp6Counters,
+    SnmpCounters, SoftnetCounters,
+};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -73,9 +75,9 @@ pub struct IntervalStats {
     pub swap_pages: Option<SwapPagesDelta>,
     pub paging: Option<PagingDelta>,
     /// Every device of the later sample, in the kernel's order.
-    pub disks: Vec<DiskDelta>,
+    pub disks: Items<DiskCounters>,
     /// Every interface of the later sample, in the kernel's order.
-    pub net: Vec<NetDelta>,
+    pub net: Items<NetCounters>,
     pub psi: PsiInterval,
     pub queue: Option<Mean<QueueLevels>>,
     pub procs: Mean<ProcsLevels>,
@@ -88,7 +90,7 @@ pub struct IntervalStats {
     pub sockets: Option<Mean<SockLevels>>,
     pub sockets6: Option<Mean<Sock6Levels>>,
     /// Every CPU of the later sample's softnet_stat, in its order.
-    pub softnet: Vec<SoftnetDelta>,
+    pub softnet: Items<SoftnetCounters>,
     /// `-H`: huge pages (from /proc/meminfo).
     pub hugepages: Option<Mean<HugeLevels>>,
     /// `-v`: kernel tables.
@@ -103,9 +105,8 @@ pub struct IntervalStats {
     /// `-n NFS`, `-n NFSD` (`None` without the file: sar prints zeros then).
     pub nfs: Option<Over<NfsClient>>,
     pub nfsd: Option<Over<NfsServer>>,
-    /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
-    /// overrun); a line new since the earlier sample counts from 0, as sar.
-    pub serial: Vec<(u32, Vec<u64>)>,
+    /// `-y`: each serial line; a line new since the earlier sample counts from 0, as sar.
+    pub serial: Items<SerialLine>,
     /// `-b` from a sysstat file: its totals over the interval.
     pub io_totals: Option<Over<IoTotals>>,
     /// Seconds each group's deltas cover.
@@ -119,14 +120,10 @@ pub struct IntervalStats {
 /// cover `IntervalStats::seconds`. Devices and interfaces carry their own seconds.)
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct HeldSeconds {
-    /// `-b`: the block devices.
-    pub disks: f64,
     pub psi_cpu: f64,
     pub psi_io: f64,
     pub psi_memory: f64,
-    pub softnet: f64,
     pub interrupts: f64,
-    pub serial: f64,
 }
 
 impl HeldSeconds {
@@ -137,37 +134,13 @@ impl HeldSeconds {
         }
     }
 
-    fn each(&mut self) -> [&mut f64; 7] {
+    fn each(&mut self) -> [&mut f64; 4] {
         [
-            &mut self.disks,
             &mut self.psi_cpu,
             &mut self.psi_io,
             &mut self.psi_memory,
-            &mut self.softnet,
             &mut self.interrupts,
-            &mut self.serial,
         ]
-    }
-}
-
-/// The items of a group with items (devices, interfaces, CPUs' softnet lines...) that an
-/// interval has deltas for: the later sample's, when the earlier one held the group too;
-/// none when it lacked the group. (Every machine has some of each, so a sample without
-/// any lacked the file.)
-fn held_in_both<'a, T>(prev: &[T], curr: &'a [T]) -> &'a [T] {
-    if prev.is_empty() {
-        &[]
-    } else {
-        curr
-    }
-}
-
-/// `seconds` when both samples hold a group, else 0.
-fn held(both: bool, seconds: f64) -> f64 {
-    if both {
-        seconds
-    } else {
-        0.0
     }
 }
 
@@ -180,47 +153,24 @@ impl IntervalStats {
             return None;
         }
         let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
-        let disks = held_in_both(&prev.disks, &curr.disks)
-            .iter()
-            .map(|c| {
-                let p = prev
-                    .disks
-                    .iter()
-                    .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
-                DiskDelta {
-                    seconds,
-                    ..DiskDelta::between(p, c)
-                }
-            })
-            .collect();
-        let net = held_in_both(&prev.net, &curr.net)
-            .iter()
-            .map(|c| NetDelta {
-                seconds,
-                ..NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c)
-            })
-            .collect();
         let psi =
             |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
             {
                 (Some(p), Some(c)) => Some(PsiDelta::between(p, c)),
                 _ => None,
             };
-        let pair = |p: bool, c: bool| held(p && c, seconds);
+        let pair = |p: bool, c: bool| if p && c { seconds } else { 0.0 };
         let held = HeldSeconds {
-            disks: pair(!prev.disks.is_empty(), !curr.disks.is_empty()),
             psi_cpu: pair(prev.pressure.cpu.is_some(), curr.pressure.cpu.is_some()),
             psi_io: pair(prev.pressure.io.is_some(), curr.pressure.io.is_some()),
             psi_memory: pair(
                 prev.pressure.memory.is_some(),
                 curr.pressure.memory.is_some(),
             ),
-            softnet: pair(!prev.softnet.is_empty(), !curr.softnet.is_empty()),
             interrupts: pair(
                 !prev.interrupts.lines.is_empty(),
                 !curr.interrupts.lines.is_empty(),
             ),
-            serial: pair(!prev.serial.is_empty(), !curr.serial.is_empty()),
         };
         Some(IntervalStats {
             start_ns: prev.time.wall_ns,
@@ -231,8 +181,8 @@ impl IntervalStats {
             tasks: Over::between(&prev.kernel, &curr.kernel, seconds),
             swap_pages: Over::both(&prev.swap, &curr.swap, seconds),
             paging: Over::both(&prev.paging, &curr.paging, seconds),
-            disks,
-            net,
+            disks: Items::between(&prev.disks, &curr.disks, seconds),
+            net: Items::between(&prev.net, &curr.net, seconds),
             psi: PsiInterval {
                 cpu: psi(&prev.pressure.cpu, &curr.pressure.cpu),
                 io: psi(&prev.pressure.io, &curr.pressure.io),
@@ -261,10 +211,7 @@ impl IntervalStats {
                 .sockets6
                 .as_ref()
                 .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
-            softnet: held_in_both(&prev.softnet, &curr.softnet)
-                .iter()
-                .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
-                .collect(),
+            softnet: Items::between(&prev.softnet, &curr.softnet, seconds),
             hugepages: curr
                 .memory
                 .as_ref()
@@ -282,13 +229,7 @@ impl IntervalStats {
             cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
             nfs: Over::both(&prev.nfs, &curr.nfs, seconds),
             nfsd: Over::both(&prev.nfsd, &curr.nfsd, seconds),
-            serial: held_in_both(&prev.serial, &curr.serial)
-                .iter()
-                .filter_map(|c| {
-                    let p = prev.serial.iter().find(|p| p.line == c.line).copied();
-                    counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
-                })
-                .collect(),
+            serial: Items::between(&prev.serial, &curr.serial, seconds),
             io_totals: Over::both(&prev.io_totals, &curr.io_totals, seconds),
             held,
         })
@@ -303,24 +244,9 @@ impl IntervalStats {
         self.tasks.add(&o.tasks);
         merge(&mut self.swap_pages, &o.swap_pages, Over::add);
         merge(&mut self.paging, &o.paging, Over::add);
-        // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
-        for d in o.disks.iter().filter(|d| d.reported()) {
-            match self
-                .disks
-                .iter_mut()
-                .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
-            {
-                Some(m) if m.reported() => m.add(d),
-                Some(m) => *m = d.clone(),
-                None => self.disks.push(d.clone()),
-            }
-        }
-        for n in &o.net {
-            match self.net.iter_mut().find(|m| m.name == n.name) {
-                Some(m) => m.add(n),
-                None => self.net.push(n.clone()),
-            }
-        }
+        // A device is averaged over the intervals that showed it.
+        self.disks.add_shown(&o.disks, DiskDelta::reported);
+        self.net.add(&o.net);
         merge(&mut self.psi.cpu, &o.psi.cpu, PsiDelta::add);
         merge(&mut self.psi.io, &o.psi.io, PsiDelta::add);
         merge(&mut self.psi.memory, &o.psi.memory, PsiDelta::add);
@@ -332,12 +258,7 @@ impl IntervalStats {
         merge(&mut self.snmp6, &o.snmp6, Over::add);
         merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
         merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
-        for c in &o.softnet {
-            match self.softnet.iter_mut().find(|m| m.cpu == c.cpu) {
-                Some(m) => m.add(c),
-                None => self.softnet.push(*c),
-            }
-        }
+        self.softnet.add(&o.softnet);
         merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
         merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
         merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
@@ -345,12 +266,7 @@ impl IntervalStats {
         merge(&mut self.nfs, &o.nfs, Over::add);
         merge(&mut self.nfsd, &o.nfsd, Over::add);
         merge(&mut self.io_totals, &o.io_totals, Over::add);
-        for (line, d) in &o.serial {
-            match self.serial.iter_mut().find(|(l, _)| l == line) {
-                Some((_, m)) => add_deltas(m, d),
-                None => self.serial.push((*line, d.clone())),
-            }
-        }
+        self.serial.add(&o.serial);
         for f in &o.filesystems {
             match self
                 .filesystems
@@ -373,7 +289,7 @@ impl IntervalStats {
     pub fn io(&self) -> Option<IoRates> {
         match &self.io_totals {
             Some(t) if t.seconds > 0.0 => Some(IoRates::of_totals(t, t.seconds)),
-            _ if self.held.disks > 0.0 => Some(IoRates::over(&self.disks, self.held.disks)),
+            _ if self.disks.seconds > 0.0 => Some(IoRates::over(&self.disks, self.disks.seconds)),
             _ => None,
         }
     }
