@@ -566,12 +566,11 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
         .filter(|d| sel.interrupts.as_ref().is_some_and(|f| f.shows(&d.name)))
     {
         v.clear();
-        v.push(per_second(d.all(), s.held.interrupts));
+        v.push(per_second(d.all(), irq.seconds));
         if let Some(cpus) = &cpus {
             v.extend(
-                cpus.iter().map(|&n| {
-                    per_second(d.per_cpu.get(n).copied().unwrap_or(0), s.held.interrupts)
-                }),
+                cpus.iter()
+                    .map(|&n| per_second(d.per_cpu.get(n).copied().unwrap_or(0), irq.seconds)),
             );
         }
         out.push(Some(&d.name), &v);
@@ -1421,7 +1420,7 @@ pub static REPORTS: &[Report] = &[
                 let l = p.levels.as_sar();
                 out.push(
                     None,
-                    &[l.some10, l.some60, l.some300, p.some_pct(s.held.psi_cpu)],
+                    &[l.some10, l.some60, l.some300, p.some_pct(p.seconds)],
                 );
             }
         },
@@ -1438,7 +1437,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.psi_io = true,
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
+        values: |_, s, out| psi_values(s.psi.io, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -1452,7 +1451,7 @@ pub static REPORTS: &[Report] = &[
         select: |sel| sel.psi_mem = true,
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
+        values: |_, s, out| psi_values(s.psi.memory, out),
     },
 ];
 
@@ -1502,8 +1501,9 @@ fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     }
 }
 
-fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
+fn psi_values(p: Option<crate::stats::PsiDelta>, out: &mut Rows) {
     if let Some(p) = p {
+        let seconds = p.seconds;
         let l = p.levels.as_sar();
         out.push(
             None,

@@ -94,15 +94,19 @@ pub struct PsiDelta {
     /// Microseconds in which all non-idle tasks stalled.
     pub full_us: u64,
     pub levels: Mean<PsiLevels>,
+    /// Seconds the stall times cover: the interval's; summed for an average, over the
+    /// intervals that had the file only.
+    pub seconds: f64,
 }
 
 impl PsiDelta {
-    pub fn between(p: &Pressure, c: &Pressure) -> Self {
+    pub fn between(p: &Pressure, c: &Pressure, seconds: f64) -> Self {
         let full = |x: &Pressure| x.full.map_or(0, |f| f.total_us);
         PsiDelta {
             some_us: d(p.some.total_us, c.some.total_us),
             full_us: d(full(p), full(c)),
             levels: Mean::<PsiLevels>::of(PsiLevels::of(c)),
+            seconds,
         }
     }
 
@@ -110,6 +114,7 @@ impl PsiDelta {
         self.some_us += o.some_us;
         self.full_us += o.full_us;
         self.levels.add(&o.levels);
+        self.seconds += o.seconds;
     }
 
     /// Percent of `seconds` in which some tasks stalled (`%scpu`, `%sio`, `%smem`).

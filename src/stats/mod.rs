@@ -15,10 +15,13 @@
 //! A sample may lack a group (its /proc file could not be read that second). A rate is
 //! taken only between two samples that both hold the group: an interval either end of
 //! which lacks it has no value for the group (a gap, as for a device that is missing), and
-//! the group's average covers only the seconds of the intervals that had it
-//! (`HeldSeconds`). A whole group missing from the earlier sample is not a set of devices
-//! registered since: diffing them against zeros would print everything since boot as one
-//! interval.
+//! the group's average covers only the seconds of the intervals that had it (each group's
+//! interval carries its own seconds: `Over::seconds`, `Items::seconds`). A whole group
+//! missing from the earlier sample is not a set of devices registered since: diffing them
+//! against zeros would print everything since boot as one interval.
+//!
+//! `IntervalStats` declares each member once, with how an interval takes it from two
+//! samples; adding intervals up is the same for every member (`Sum`).
 
 mod counters;
 mod cpu;
@@ -47,8 +50,9 @@ pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
 use crate::sample::{
-    DiskCounters, IoTotals, NetCounters, NfsClient, NfsServer, Sample, SerialLine, Snmp6Counters,
-    SnmpCounters, SoftnetCounters,
+    DiskCounters, FsUsage, Group, IoTotals, KernelCounters, NetCounters, NfsClient, NfsServer,
+    Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters, SnmpCounters,
+    SoftnetCounters, Swap,
 };
 
 /// Pressure stall information over an interval, one per resource.
@@ -59,226 +63,219 @@ pub struct PsiInterval {
     pub memory: Option<PsiDelta>,
 }
 
-/// What happened between two samples (or, summed, over a run of them).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntervalStats {
-    /// Wall-clock time of the first sample (UTC ns).
-    pub start_ns: i64,
-    /// Wall-clock time of the last sample (UTC ns).
-    pub end_ns: i64,
-    /// Elapsed seconds, from /proc/uptime.
-    pub seconds: f64,
-    /// The interval starts at boot (its first sample is `Sample::at_boot`).
-    pub since_boot: bool,
-    pub cpu: CpuInterval,
-    pub tasks: TaskDelta,
-    pub swap_pages: Option<SwapPagesDelta>,
-    pub paging: Option<PagingDelta>,
-    /// Every device of the later sample, in the kernel's order.
-    pub disks: Items<DiskCounters>,
-    /// Every interface of the later sample, in the kernel's order.
-    pub net: Items<NetCounters>,
-    pub psi: PsiInterval,
-    pub queue: Option<Mean<QueueLevels>>,
-    pub procs: Mean<ProcsLevels>,
-    pub memory: Option<Mean<MemoryLevels>>,
-    pub swap: Option<Mean<SwapLevels>>,
-    /// /proc/net/snmp counters over the interval.
-    pub snmp: Option<Over<SnmpCounters>>,
-    /// /proc/net/snmp6 counters over the interval.
-    pub snmp6: Option<Over<Snmp6Counters>>,
-    pub sockets: Option<Mean<SockLevels>>,
-    pub sockets6: Option<Mean<Sock6Levels>>,
-    /// Every CPU of the later sample's softnet_stat, in its order.
-    pub softnet: Items<SoftnetCounters>,
-    /// `-H`: huge pages (from /proc/meminfo).
-    pub hugepages: Option<Mean<HugeLevels>>,
-    /// `-v`: kernel tables.
-    pub ktables: Option<Mean<KtablesLevels>>,
-    /// `-I`: /proc/interrupts.
-    pub interrupts: Option<IrqInterval>,
-    /// `-F`: each filesystem's levels at the end of the interval; added up, the last
-    /// levels of every filesystem seen (sar's `Summary:`).
-    pub filesystems: Vec<crate::sample::FsUsage>,
-    /// `-m CPU`: each CPU's clock.
-    pub cpu_freq: Option<CpuFreqLevels>,
-    /// `-n NFS`, `-n NFSD` (`None` without the file: sar prints zeros then).
-    pub nfs: Option<Over<NfsClient>>,
-    pub nfsd: Option<Over<NfsServer>>,
-    /// `-y`: each serial line; a line new since the earlier sample counts from 0, as sar.
-    pub serial: Items<SerialLine>,
-    /// `-b` from a sysstat file: its totals over the interval.
-    pub io_totals: Option<Over<IoTotals>>,
-    /// Seconds each group's deltas cover.
-    pub held: HeldSeconds,
-}
-
-/// The seconds each group's deltas cover: in one interval, its seconds for a group both
-/// samples hold and 0 for one that either lacks; added up for an average, so that a
-/// group's average rate is over the intervals that had it, never over a gap. (CPU and
-/// kernel counters come from /proc/stat, without which there is no sample: they always
-/// cover `IntervalStats::seconds`. Devices and interfaces carry their own seconds.)
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct HeldSeconds {
-    pub psi_cpu: f64,
-    pub psi_io: f64,
-    pub psi_memory: f64,
-    pub interrupts: f64,
-}
-
-impl HeldSeconds {
-    fn add(&mut self, o: &HeldSeconds) {
-        let mut o = *o;
-        for (m, t) in self.each().into_iter().zip(o.each()) {
-            *m += *t;
-        }
-    }
-
-    fn each(&mut self) -> [&mut f64; 4] {
-        [
-            &mut self.psi_cpu,
-            &mut self.psi_io,
-            &mut self.psi_memory,
-            &mut self.interrupts,
-        ]
-    }
-}
-
-impl IntervalStats {
-    /// The interval from `prev` to `curr`. `None` when uptime did not advance: the same
-    /// sample twice, or a reboot in between (counters restarted; there is no interval to
-    /// speak of, and the caller starts a new segment).
-    pub fn between(prev: &Sample, curr: &Sample) -> Option<IntervalStats> {
-        if curr.time.uptime_cs <= prev.time.uptime_cs {
-            return None;
-        }
-        let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
-        let psi =
-            |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
-            {
-                (Some(p), Some(c)) => Some(PsiDelta::between(p, c)),
-                _ => None,
-            };
-        let pair = |p: bool, c: bool| if p && c { seconds } else { 0.0 };
-        let held = HeldSeconds {
-            psi_cpu: pair(prev.pressure.cpu.is_some(), curr.pressure.cpu.is_some()),
-            psi_io: pair(prev.pressure.io.is_some(), curr.pressure.io.is_some()),
-            psi_memory: pair(
-                prev.pressure.memory.is_some(),
-                curr.pressure.memory.is_some(),
-            ),
-            interrupts: pair(
-                !prev.interrupts.lines.is_empty(),
-                !curr.interrupts.lines.is_empty(),
-            ),
+impl PsiInterval {
+    fn between(prev: &PressureSet, curr: &PressureSet, seconds: f64) -> Self {
+        let psi = |p: &Option<Pressure>, c: &Option<Pressure>| match (p, c) {
+            (Some(p), Some(c)) => Some(PsiDelta::between(p, c, seconds)),
+            _ => None,
         };
-        Some(IntervalStats {
-            start_ns: prev.time.wall_ns,
-            end_ns: curr.time.wall_ns,
-            seconds,
-            since_boot: prev.time.uptime_cs == 0,
-            cpu: CpuInterval::between(&prev.cpu, &curr.cpu),
-            tasks: Over::between(&prev.kernel, &curr.kernel, seconds),
-            swap_pages: Over::both(&prev.swap, &curr.swap, seconds),
-            paging: Over::both(&prev.paging, &curr.paging, seconds),
-            disks: Items::between(&prev.disks, &curr.disks, seconds),
-            net: Items::between(&prev.net, &curr.net, seconds),
-            psi: PsiInterval {
-                cpu: psi(&prev.pressure.cpu, &curr.pressure.cpu),
-                io: psi(&prev.pressure.io, &curr.pressure.io),
-                memory: psi(&prev.pressure.memory, &curr.pressure.memory),
-            },
-            procs: Mean::<ProcsLevels>::of(ProcsLevels::of(&curr.kernel)),
-            queue: curr
-                .load
-                .as_ref()
-                .map(|l| Mean::<QueueLevels>::of(QueueLevels::of(l, curr.kernel.procs_blocked))),
-            memory: curr
-                .memory
-                .as_ref()
-                .map(|m| Mean::<MemoryLevels>::of(MemoryLevels::of(m, curr.swap.as_ref()))),
-            swap: curr
-                .swap
-                .as_ref()
-                .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
-            snmp: Over::both(&prev.snmp, &curr.snmp, seconds),
-            snmp6: Over::both(&prev.snmp6, &curr.snmp6, seconds),
-            sockets: curr
-                .sockets
-                .as_ref()
-                .map(|s| Mean::<SockLevels>::of(SockLevels::of(s))),
-            sockets6: curr
-                .sockets6
-                .as_ref()
-                .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
-            softnet: Items::between(&prev.softnet, &curr.softnet, seconds),
-            hugepages: curr
-                .memory
-                .as_ref()
-                .map(|m| Mean::<HugeLevels>::of(HugeLevels::of(m))),
-            ktables: curr
-                .ktables
-                .as_ref()
-                .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
-            interrupts: if prev.interrupts.lines.is_empty() {
-                None
-            } else {
-                IrqInterval::between(&prev.interrupts, &curr.interrupts)
-            },
-            filesystems: curr.filesystems.clone(),
-            cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
-            nfs: Over::both(&prev.nfs, &curr.nfs, seconds),
-            nfsd: Over::both(&prev.nfsd, &curr.nfsd, seconds),
-            serial: Items::between(&prev.serial, &curr.serial, seconds),
-            io_totals: Over::both(&prev.io_totals, &curr.io_totals, seconds),
-            held,
-        })
+        PsiInterval {
+            cpu: psi(&prev.cpu, &curr.cpu),
+            io: psi(&prev.io, &curr.io),
+            memory: psi(&prev.memory, &curr.memory),
+        }
     }
+}
 
-    /// Add a later interval of the same segment to this one (for `Average:`).
-    pub fn add(&mut self, o: &IntervalStats) {
-        self.end_ns = o.end_ns;
-        self.seconds += o.seconds;
-        self.held.add(&o.held);
-        self.cpu.add(&o.cpu);
-        self.tasks.add(&o.tasks);
-        merge(&mut self.swap_pages, &o.swap_pages, Over::add);
-        merge(&mut self.paging, &o.paging, Over::add);
-        // A device is averaged over the intervals that showed it.
-        self.disks.add_shown(&o.disks, DiskDelta::reported);
-        self.net.add(&o.net);
-        merge(&mut self.psi.cpu, &o.psi.cpu, PsiDelta::add);
-        merge(&mut self.psi.io, &o.psi.io, PsiDelta::add);
-        merge(&mut self.psi.memory, &o.psi.memory, PsiDelta::add);
-        merge(&mut self.queue, &o.queue, Mean::<QueueLevels>::add);
-        self.procs.add(&o.procs);
-        merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
-        merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
-        merge(&mut self.snmp, &o.snmp, Over::add);
-        merge(&mut self.snmp6, &o.snmp6, Over::add);
-        merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
-        merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
-        self.softnet.add(&o.softnet);
-        merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
-        merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
-        merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
-        merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
-        merge(&mut self.nfs, &o.nfs, Over::add);
-        merge(&mut self.nfsd, &o.nfsd, Over::add);
-        merge(&mut self.io_totals, &o.io_totals, Over::add);
-        self.serial.add(&o.serial);
-        for f in &o.filesystems {
-            match self
-                .filesystems
-                .iter_mut()
-                .find(|m| m.name == f.name && m.mountpoint == f.mountpoint)
-            {
+/// Adding up a later interval of a member of `IntervalStats` for an average: counters
+/// and seconds summed, levels summed for their mean (or the later kept, where sar shows
+/// the last), a group that only the later interval has taken as it is.
+pub trait Sum {
+    fn add(&mut self, later: &Self);
+}
+
+impl<T: Sum + Clone> Sum for Option<T> {
+    fn add(&mut self, later: &Self) {
+        match (self.as_mut(), later) {
+            (Some(m), Some(t)) => m.add(t),
+            (None, Some(t)) => *self = Some(t.clone()),
+            _ => {}
+        }
+    }
+}
+
+impl<G: Group + Clone> Sum for Over<G> {
+    fn add(&mut self, later: &Self) {
+        Over::add(self, later);
+    }
+}
+
+impl<G: Group + Clone> Sum for Items<G> {
+    fn add(&mut self, later: &Self) {
+        Items::add(self, later);
+    }
+}
+
+/// Items of levels (filesystems): the last levels of every item seen.
+impl<G: Group + Clone> Sum for Vec<G> {
+    fn add(&mut self, later: &Self) {
+        for f in later {
+            match self.iter_mut().find(|m| m.same_item(f)) {
                 Some(m) => *m = f.clone(),
-                None => self.filesystems.push(f.clone()),
+                None => self.push(f.clone()),
             }
         }
     }
+}
 
+impl Sum for PsiDelta {
+    fn add(&mut self, later: &Self) {
+        PsiDelta::add(self, later);
+    }
+}
+
+impl Sum for CpuInterval {
+    fn add(&mut self, later: &Self) {
+        CpuInterval::add(self, later);
+    }
+}
+
+impl Sum for IrqInterval {
+    fn add(&mut self, later: &Self) {
+        IrqInterval::add(self, later);
+    }
+}
+
+impl Sum for CpuFreqLevels {
+    fn add(&mut self, later: &Self) {
+        CpuFreqLevels::add(self, later);
+    }
+}
+
+impl Sum for PsiInterval {
+    fn add(&mut self, later: &Self) {
+        self.cpu.add(&later.cpu);
+        self.io.add(&later.io);
+        self.memory.add(&later.memory);
+    }
+}
+
+/// Declares `IntervalStats`: each member once, with its type and how an interval takes it
+/// from the earlier and the later sample over its seconds (`|prev, curr, seconds| ..`);
+/// `add` adds each up by `Sum`, or by the `add = fn` the member names.
+macro_rules! interval_stats {
+    (
+        $(
+            $(#[doc = $doc:literal])*
+            $name:ident: $ty:ty = |$p:ident, $c:ident, $s:ident| $e:expr $(; add = $add:expr)?,
+        )*
+    ) => {
+        /// What happened between two samples (or, summed, over a run of them).
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct IntervalStats {
+            /// Wall-clock time of the first sample (UTC ns).
+            pub start_ns: i64,
+            /// Wall-clock time of the last sample (UTC ns).
+            pub end_ns: i64,
+            /// Elapsed seconds, from /proc/uptime.
+            pub seconds: f64,
+            /// The interval starts at boot (its first sample is `Sample::at_boot`).
+            pub since_boot: bool,
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+
+        impl IntervalStats {
+            /// The interval from `prev` to `curr`. `None` when uptime did not advance: the
+            /// same sample twice, or a reboot in between (counters restarted; there is no
+            /// interval to speak of, and the caller starts a new segment).
+            pub fn between(prev: &Sample, curr: &Sample) -> Option<IntervalStats> {
+                if curr.time.uptime_cs <= prev.time.uptime_cs {
+                    return None;
+                }
+                let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
+                Some(IntervalStats {
+                    start_ns: prev.time.wall_ns,
+                    end_ns: curr.time.wall_ns,
+                    seconds,
+                    since_boot: prev.time.uptime_cs == 0,
+                    $( $name: {
+                        let ($p, $c, $s): (&Sample, &Sample, f64) = (prev, curr, seconds);
+                        $e
+                    }, )*
+                })
+            }
+
+            /// Add a later interval of the same segment to this one (for `Average:`).
+            pub fn add(&mut self, o: &IntervalStats) {
+                self.end_ns = o.end_ns;
+                self.seconds += o.seconds;
+                $( interval_stats!(@add self.$name, o.$name $(, $add)?); )*
+            }
+        }
+    };
+    (@add $m:expr, $o:expr) => { Sum::add(&mut $m, &$o) };
+    (@add $m:expr, $o:expr, $add:expr) => { $add(&mut $m, &$o) };
+}
+
+interval_stats! {
+    cpu: CpuInterval = |p, c, _s| CpuInterval::between(&p.cpu, &c.cpu),
+    tasks: Over<KernelCounters> = |p, c, s| Over::between(&p.kernel, &c.kernel, s),
+    swap_pages: Option<Over<Swap>> = |p, c, s| Over::both(&p.swap, &c.swap, s),
+    paging: Option<Over<Paging>> = |p, c, s| Over::both(&p.paging, &c.paging, s),
+    /// Every device of the later sample, in the kernel's order; averaged over the
+    /// intervals that showed it.
+    disks: Items<DiskCounters> = |p, c, s| Items::between(&p.disks, &c.disks, s);
+        add = |m: &mut Items<DiskCounters>, o| m.add_shown(o, DiskDelta::reported),
+    /// Every interface of the later sample, in the kernel's order.
+    net: Items<NetCounters> = |p, c, s| Items::between(&p.net, &c.net, s),
+    psi: PsiInterval = |p, c, s| PsiInterval::between(&p.pressure, &c.pressure, s),
+    queue: Option<Mean<QueueLevels>> = |_p, c, _s| {
+        c.load
+            .as_ref()
+            .map(|l| Mean::<QueueLevels>::of(QueueLevels::of(l, c.kernel.procs_blocked)))
+    },
+    procs: Mean<ProcsLevels> = |_p, c, _s| Mean::<ProcsLevels>::of(ProcsLevels::of(&c.kernel)),
+    memory: Option<Mean<MemoryLevels>> = |_p, c, _s| {
+        c.memory
+            .as_ref()
+            .map(|m| Mean::<MemoryLevels>::of(MemoryLevels::of(m, c.swap.as_ref())))
+    },
+    swap: Option<Mean<SwapLevels>> = |_p, c, _s| {
+        c.swap.as_ref().map(|w| Mean::<SwapLevels>::of(SwapLevels::of(w)))
+    },
+    /// /proc/net/snmp counters over the interval.
+    snmp: Option<Over<SnmpCounters>> = |p, c, s| Over::both(&p.snmp, &c.snmp, s),
+    /// /proc/net/snmp6 counters over the interval.
+    snmp6: Option<Over<Snmp6Counters>> = |p, c, s| Over::both(&p.snmp6, &c.snmp6, s),
+    sockets: Option<Mean<SockLevels>> = |_p, c, _s| {
+        c.sockets.as_ref().map(|k| Mean::<SockLevels>::of(SockLevels::of(k)))
+    },
+    sockets6: Option<Mean<Sock6Levels>> = |_p, c, _s| {
+        c.sockets6.as_ref().map(|k| Mean::<Sock6Levels>::of(Sock6Levels::of(k)))
+    },
+    /// Every CPU of the later sample's softnet_stat, in its order.
+    softnet: Items<SoftnetCounters> = |p, c, s| Items::between(&p.softnet, &c.softnet, s),
+    /// `-H`: huge pages (from /proc/meminfo).
+    hugepages: Option<Mean<HugeLevels>> = |_p, c, _s| {
+        c.memory.as_ref().map(|m| Mean::<HugeLevels>::of(HugeLevels::of(m)))
+    },
+    /// `-v`: kernel tables.
+    ktables: Option<Mean<KtablesLevels>> = |_p, c, _s| {
+        c.ktables.as_ref().map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k)))
+    },
+    /// `-I`: /proc/interrupts, when both samples have it.
+    interrupts: Option<IrqInterval> = |p, c, s| {
+        if p.interrupts.lines.is_empty() {
+            None
+        } else {
+            IrqInterval::between(&p.interrupts, &c.interrupts, s)
+        }
+    },
+    /// `-F`: each filesystem's levels at the end of the interval; added up, the last
+    /// levels of every filesystem seen (sar's `Summary:`).
+    filesystems: Vec<FsUsage> = |_p, c, _s| c.filesystems.clone(),
+    /// `-m CPU`: each CPU's clock.
+    cpu_freq: Option<CpuFreqLevels> = |_p, c, _s| CpuFreqLevels::of(&c.cpu_freq),
+    /// `-n NFS`, `-n NFSD` (`None` without the file: sar prints zeros then).
+    nfs: Option<Over<NfsClient>> = |p, c, s| Over::both(&p.nfs, &c.nfs, s),
+    nfsd: Option<Over<NfsServer>> = |p, c, s| Over::both(&p.nfsd, &c.nfsd, s),
+    /// `-y`: each serial line; a line new since the earlier sample counts from 0, as sar.
+    serial: Items<SerialLine> = |p, c, s| Items::between(&p.serial, &c.serial, s),
+    /// `-b` from a sysstat file: its totals over the interval.
+    io_totals: Option<Over<IoTotals>> = |p, c, s| Over::both(&p.io_totals, &c.io_totals, s),
+}
+
+impl IntervalStats {
     /// A count over this interval, per second.
     pub fn rate(&self, count: u64) -> f64 {
         count as f64 / self.seconds
@@ -292,13 +289,5 @@ impl IntervalStats {
             _ if self.disks.seconds > 0.0 => Some(IoRates::over(&self.disks, self.disks.seconds)),
             _ => None,
         }
-    }
-}
-
-fn merge<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>, add: fn(&mut T, &T)) {
-    match (mine.as_mut(), theirs) {
-        (Some(m), Some(t)) => add(m, t),
-        (None, Some(t)) => *mine = Some(t.clone()),
-        _ => {}
     }
 }
