@@ -97,6 +97,20 @@ pub struct DeltaRule {
     /// The fields whose sum since boot says the item is in use (`-d` skips a device that
     /// never completed I/O, as sar does); no field: every item is.
     pub in_use_when_any: u64,
+    /// A rule of sysstat's that changes the earlier values before the fields' own rules
+    /// take their differences.
+    pub earlier: Option<EarlierRule>,
+}
+
+/// sysstat's rules that take an earlier value as another one before the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarlierRule {
+    /// sysstat's `get_per_cpu_interval`: iowait that went back while idle went forward
+    /// was re-accounted as idle (the earlier iowait is taken as the later: Δ 0); iowait
+    /// that went back otherwise, and idle that went back, mean the CPU went offline and
+    /// came back between the samples: they restart from 0. Values this close to 2^64 are
+    /// a counter about to overflow, not a CPU coming back. The fields at these positions.
+    IdleIowaitRestart { idle: usize, iowait: usize },
 }
 
 /// What an item of a group with items counts over an interval whose earlier sample
@@ -117,7 +131,17 @@ impl DeltaRule {
         registered_again_when_back: 0,
         new_item: NewItem::FromZero,
         in_use_when_any: 0,
+        earlier: None,
     };
+}
+
+/// The position in `fields` of the field named `name`; in a constant, a name the group
+/// does not declare fails the build.
+pub const fn field_at(fields: &[Field], name: &str) -> usize {
+    match field_position(fields, name) {
+        Some(n) => n,
+        None => panic!("a rule names a field the group does not declare"),
+    }
 }
 
 /// The mask of the positions in `fields` of the fields named `names`; in a constant, a
@@ -368,7 +392,13 @@ group! {
     /// One line of /proc/stat's `cpu` block, in clock ticks. `guest` and `guest_nice` are
     /// already included in `user` and `nice` by the kernel.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct CpuTicks from "/proc/stat" {
+    pub struct CpuTicks from "/proc/stat" delta = DeltaRule {
+        earlier: Some(EarlierRule::IdleIowaitRestart {
+            idle: field_at(Self::FIELDS, "idle"),
+            iowait: field_at(Self::FIELDS, "iowait"),
+        }),
+        ..DeltaRule::FIELDS_ONLY
+    }; {
         /// Time in user mode.
         pub user: u64 [Counter, "ticks"],
         /// Time in user mode at low priority.
@@ -557,6 +587,7 @@ group! {
         registered_again_when_back: field_mask(Self::FIELDS, &["reads", "writes"]),
         new_item: NewItem::FromZero,
         in_use_when_any: field_mask(Self::FIELDS, &["reads", "writes", "discards"]),
+        ..DeltaRule::FIELDS_ONLY
     }; {
         item key(major, minor, name) {
             pub major: u32,

@@ -4,7 +4,7 @@
 //! devices and interfaces, items new since the earlier sample), and the sums of deltas
 //! that averages are made of. `group` builds every group's interval from these.
 
-use crate::sample::{Group, Kind, NewItem};
+use crate::sample::{EarlierRule, Group, Kind, NewItem};
 
 /// Δ of a 32-bit kernel counter that may have wrapped. Only a counter that was in the
 /// upper half of the 32-bit range can have wrapped: one that goes back from lower down
@@ -65,6 +65,8 @@ fn in_mask(mask: u64, n: usize) -> bool {
 ///   any other that went back counts 0; a field the later sample lacks is absent, one
 ///   only the later has is new and counts as a new item does (sysstat reads a field the
 ///   kernel did not print as 0);
+/// - the earlier values are first taken as the group's `EarlierRule` says (CPU idle and
+///   iowait restarting);
 /// - a level holds its later value;
 /// - an item whose re-registration fields went back, or (`NewItem::FromZero`) that the
 ///   earlier sample lacks (`prev` `None`), counts every counter from 0; one that
@@ -77,6 +79,9 @@ pub fn counter_delta<T: Group + Clone>(prev: Option<&T>, curr: &T) -> (T, bool) 
         curr.raw_values(&mut |x| c.push(x));
         if let Some(prev) = prev {
             prev.raw_values(&mut |x| p.push(x));
+        }
+        if let (Some(rule), Some(_)) = (rule.earlier, prev) {
+            take_earlier_as(rule, p, c);
         }
         let back =
             |n: usize| matches!((p.get(n), c.get(n)), (Some(Some(a)), Some(Some(b))) if b < a);
@@ -109,6 +114,34 @@ pub fn counter_delta<T: Group + Clone>(prev: Option<&T>, curr: &T) -> (T, bool) 
         }
         (with_values(curr, c), in_use)
     })
+}
+
+/// The earlier values `p` as `rule` takes them against the later `c`.
+fn take_earlier_as(rule: EarlierRule, p: &mut [Option<u64>], c: &[Option<u64>]) {
+    match rule {
+        EarlierRule::IdleIowaitRestart { idle, iowait } => {
+            // sysstat's guard: near 2^64 a counter is about to overflow.
+            const NEAR_MAX: u64 = u64::MAX - 0x7ffff;
+            let get = |v: &[Option<u64>], n: usize| v.get(n).copied().flatten().unwrap_or(0);
+            let (p_idle, c_idle) = (get(p, idle), get(c, idle));
+            let (p_iowait, c_iowait) = (get(p, iowait), get(c, iowait));
+            let mut set = |n: usize, v: u64| {
+                if let Some(x) = p.get_mut(n) {
+                    *x = Some(v);
+                }
+            };
+            if c_iowait < p_iowait && p_iowait < NEAR_MAX {
+                if c_idle > p_idle || p_idle >= NEAR_MAX {
+                    set(iowait, c_iowait);
+                } else {
+                    set(iowait, 0);
+                }
+            }
+            if c_idle < p_idle && p_idle < NEAR_MAX {
+                set(idle, 0);
+            }
+        }
+    }
 }
 
 /// Add a later interval's group (`more`) to `sum`, field by field: counters summed (a
