@@ -223,6 +223,16 @@ pub trait Group: Default {
     /// is absent. Other members (an item's name) are left as they are. `Err` names a field
     /// whose value does not fit its type.
     fn set_raw_values(&mut self, raw: &[Option<u64>]) -> Result<(), &'static str>;
+    /// Each field's stored value beside the same field of `other`, with its position in
+    /// `FIELDS`: `f(n, mine, theirs)`.
+    fn pair_values(&self, other: &Self, f: &mut impl FnMut(usize, Option<u64>, Option<u64>));
+    /// Set each field to `f(n, mine, theirs)` of its stored value and the same field of
+    /// `other`; a value that does not fit the field leaves it as it is.
+    fn combine_values(
+        &mut self,
+        other: &Self,
+        f: &mut impl FnMut(usize, Option<u64>, Option<u64>) -> Option<u64>,
+    );
     /// sysstat's rules for the group's interval beyond each field's own.
     const DELTA: DeltaRule = DeltaRule::FIELDS_ONLY;
     /// Whether `other` is the same item as this one (the same device, interface, CPU or
@@ -297,6 +307,37 @@ macro_rules! group {
                     self.$f = FieldValue::from_raw(it.next().flatten()).ok_or(stringify!($f))?;
                 )*
                 Ok(())
+            }
+
+            #[inline(always)]
+            #[allow(unused_assignments)]
+            fn pair_values(
+                &self,
+                other: &Self,
+                f: &mut impl FnMut(usize, Option<u64>, Option<u64>),
+            ) {
+                let mut n = 0;
+                $(
+                    f(n, FieldValue::to_raw(&self.$f), FieldValue::to_raw(&other.$f));
+                    n += 1;
+                )*
+            }
+
+            #[inline(always)]
+            #[allow(unused_assignments)]
+            fn combine_values(
+                &mut self,
+                other: &Self,
+                f: &mut impl FnMut(usize, Option<u64>, Option<u64>) -> Option<u64>,
+            ) {
+                let mut n = 0;
+                $(
+                    let v = f(n, FieldValue::to_raw(&self.$f), FieldValue::to_raw(&other.$f));
+                    if let Some(v) = FieldValue::from_raw(v) {
+                        self.$f = v;
+                    }
+                    n += 1;
+                )*
             }
 
             $(const DELTA: DeltaRule = $rule;)?

@@ -20,39 +20,6 @@ pub(super) fn delta_u32_wrapping(prev: u64, curr: u64) -> u64 {
     }
 }
 
-thread_local! {
-    /// Scratch values for `counter_delta` and `add_counters` (the earlier and the later
-    /// sample's), reused from interval to interval: every interval computes every group's
-    /// deltas, and a group with items one per item.
-    static SCRATCH: std::cell::RefCell<(Values, Values)> = const {
-        std::cell::RefCell::new((Vec::new(), Vec::new()))
-    };
-}
-
-type Values = Vec<Option<u64>>;
-
-/// `f` with the scratch values, emptied (fresh vectors if they are in use).
-fn with_scratch<R>(f: impl FnOnce(&mut Values, &mut Values) -> R) -> R {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut v) => {
-            let (a, b) = &mut *v;
-            a.clear();
-            b.clear();
-            f(a, b)
-        }
-        Err(_) => f(&mut Vec::new(), &mut Vec::new()),
-    })
-}
-
-/// `like` with its fields set from `v` (its other members, an item's name, kept).
-fn with_values<T: Group + Clone>(like: &T, v: &[Option<u64>]) -> T {
-    let mut t = like.clone();
-    // Every value is a u64 difference or sum of u64 fields, or a field's own value: it
-    // always fits.
-    let _ = t.set_raw_values(v);
-    t
-}
-
 /// Whether bit `n` of a field mask is set.
 fn in_mask(mask: u64, n: usize) -> bool {
     n < 64 && mask & (1 << n) != 0
@@ -75,91 +42,101 @@ fn in_mask(mask: u64, n: usize) -> bool {
 /// With it, whether the item is in use by the rule (`DeltaRule::in_use_when_any`).
 pub fn counter_delta<T: Group + Clone>(prev: Option<&T>, curr: &T) -> (T, bool) {
     let rule = T::DELTA;
-    with_scratch(|p, c| {
-        curr.raw_values(&mut |x| c.push(x));
-        if let Some(prev) = prev {
-            prev.raw_values(&mut |x| p.push(x));
-        }
-        if let (Some(rule), Some(_)) = (rule.earlier, prev) {
-            take_earlier_as(rule, p, c);
-        }
-        let back =
-            |n: usize| matches!((p.get(n), c.get(n)), (Some(Some(a)), Some(Some(b))) if b < a);
-        let in_use = rule.in_use_when_any == 0
-            || (0..c.len()).any(|n| in_mask(rule.in_use_when_any, n) && c[n].unwrap_or(0) > 0);
-        let from_zero = match prev {
-            None => rule.new_item == NewItem::FromZero,
-            Some(_) => (0..c.len()).any(|n| in_mask(rule.registered_again_when_back, n) && back(n)),
-        };
-        for (n, f) in T::FIELDS.iter().enumerate().take(c.len()) {
-            let Some(now) = c[n] else { continue };
-            if f.kind == Kind::Level {
-                continue;
+    let (idle_at, iowait_at) = match rule.earlier {
+        Some(EarlierRule::IdleIowaitRestart { idle, iowait }) => (idle, iowait),
+        None => (usize::MAX, usize::MAX),
+    };
+    let base = prev.unwrap_or(curr);
+    // What the rule needs to know before any difference is taken.
+    let mut in_use = rule.in_use_when_any == 0;
+    let mut back = false;
+    let mut idle = (0, 0);
+    let mut iowait = (0, 0);
+    if rule.in_use_when_any | rule.registered_again_when_back != 0 || rule.earlier.is_some() {
+        base.pair_values(curr, &mut |n, p, c| {
+            in_use |= in_mask(rule.in_use_when_any, n) && c.unwrap_or(0) > 0;
+            back |= in_mask(rule.registered_again_when_back, n)
+                && matches!((p, c), (Some(p), Some(c)) if c < p);
+            let both = (p.unwrap_or(0), c.unwrap_or(0));
+            if n == idle_at {
+                idle = both;
+            } else if n == iowait_at {
+                iowait = both;
             }
-            c[n] = if from_zero {
-                Some(now)
-            } else if prev.is_none() {
-                Some(0)
-            } else {
-                match p.get(n).copied().flatten() {
-                    Some(before) => Some(match f.wrap_bits {
-                        Some(32) => delta_u32_wrapping(before, now),
-                        _ => now.saturating_sub(before),
-                    }),
-                    // A field new since the earlier sample: as a new item.
-                    None if rule.new_item == NewItem::FromZero => Some(now),
-                    None => Some(0),
-                }
-            };
+        });
+    }
+    let (p_idle, p_iowait) = take_earlier_as(idle, iowait);
+    let from_zero = match prev {
+        None => rule.new_item == NewItem::FromZero,
+        Some(_) => back,
+    };
+    let mut out = curr.clone();
+    out.combine_values(base, &mut |n, c, p| {
+        let (Some(f), Some(now)) = (T::FIELDS.get(n), c) else {
+            return c;
+        };
+        if f.kind == Kind::Level || from_zero {
+            return Some(now);
         }
-        (with_values(curr, c), in_use)
-    })
+        if prev.is_none() {
+            return Some(0);
+        }
+        let before = match n {
+            _ if n == idle_at => p_idle.or(p),
+            _ if n == iowait_at => p_iowait.or(p),
+            _ => p,
+        };
+        Some(match before {
+            Some(before) => match f.wrap_bits {
+                Some(32) => delta_u32_wrapping(before, now),
+                _ => now.saturating_sub(before),
+            },
+            // A field new since the earlier sample: as a new item.
+            None if rule.new_item == NewItem::FromZero => now,
+            None => 0,
+        })
+    });
+    (out, in_use)
 }
 
-/// The earlier values `p` as `rule` takes them against the later `c`.
-fn take_earlier_as(rule: EarlierRule, p: &mut [Option<u64>], c: &[Option<u64>]) {
-    match rule {
-        EarlierRule::IdleIowaitRestart { idle, iowait } => {
-            // sysstat's guard: near 2^64 a counter is about to overflow.
-            const NEAR_MAX: u64 = u64::MAX - 0x7ffff;
-            let get = |v: &[Option<u64>], n: usize| v.get(n).copied().flatten().unwrap_or(0);
-            let (p_idle, c_idle) = (get(p, idle), get(c, idle));
-            let (p_iowait, c_iowait) = (get(p, iowait), get(c, iowait));
-            let mut set = |n: usize, v: u64| {
-                if let Some(x) = p.get_mut(n) {
-                    *x = Some(v);
-                }
-            };
-            if c_iowait < p_iowait && p_iowait < NEAR_MAX {
-                if c_idle > p_idle || p_idle >= NEAR_MAX {
-                    set(iowait, c_iowait);
-                } else {
-                    set(iowait, 0);
-                }
-            }
-            if c_idle < p_idle && p_idle < NEAR_MAX {
-                set(idle, 0);
-            }
-        }
+/// sysstat's `get_per_cpu_interval` (`EarlierRule::IdleIowaitRestart`): the earlier idle
+/// and iowait to take, from (earlier, later) of each; `None` where the earlier value stands.
+fn take_earlier_as(idle: (u64, u64), iowait: (u64, u64)) -> (Option<u64>, Option<u64>) {
+    // sysstat's guard: near 2^64 a counter is about to overflow, not a CPU coming back.
+    const NEAR_MAX: u64 = u64::MAX - 0x7ffff;
+    let ((p_idle, c_idle), (p_iowait, c_iowait)) = (idle, iowait);
+    let reaccounted = c_idle > p_idle || p_idle >= NEAR_MAX;
+    let iowait = (c_iowait < p_iowait && p_iowait < NEAR_MAX).then_some(if reaccounted {
+        c_iowait
+    } else {
+        0
+    });
+    let idle = (c_idle < p_idle && p_idle < NEAR_MAX).then_some(0);
+    (idle, iowait)
+}
+
+/// A field of a sum of intervals: a counter's Δs summed (a field only one has is that
+/// one's), a level the later's.
+fn summed<T: Group>(n: usize, earlier: Option<u64>, later: Option<u64>) -> Option<u64> {
+    match T::FIELDS.get(n).map(|f| f.kind) {
+        Some(Kind::Counter) => match (earlier, later) {
+            (Some(a), Some(b)) => Some(a.saturating_add(b)),
+            (a, b) => a.or(b),
+        },
+        _ => later,
     }
 }
 
 /// Add a later interval's group (`more`) to `sum`, field by field: counters summed (a
-/// field only one has is that one's), levels and an item's identity the later's.
-pub fn add_counters<T: Group + Clone>(sum: &mut T, more: &T) {
-    with_scratch(|s, m| {
-        sum.raw_values(&mut |x| s.push(x));
-        more.raw_values(&mut |x| m.push(x));
-        for ((f, m), s) in T::FIELDS.iter().zip(m.iter_mut()).zip(s.iter()) {
-            if f.kind == Kind::Counter {
-                *m = match (*s, *m) {
-                    (Some(a), Some(b)) => Some(a.saturating_add(b)),
-                    (a, b) => a.or(b),
-                };
-            }
-        }
-        *sum = with_values(more, m);
-    })
+/// field only one has is that one's), levels the later's; `sum` keeps its identity.
+pub fn add_counters<T: Group>(sum: &mut T, more: &T) {
+    sum.combine_values(more, &mut |n, s, m| summed::<T>(n, s, m));
+}
+
+/// `add_counters`, the sum taking the later's identity (an interface's link facts).
+pub fn add_counters_to_later<T: Group + Clone>(sum: &mut T, later: &T) {
+    let earlier = std::mem::replace(sum, later.clone());
+    sum.combine_values(&earlier, &mut |n, l, e| summed::<T>(n, e, l));
 }
 
 #[cfg(test)]

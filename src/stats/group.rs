@@ -7,7 +7,7 @@
 //! levels the later ones. Nothing here names a group; what is special to one group is in
 //! its declaration or in its report module's accessors.
 
-use super::delta::{add_counters, counter_delta};
+use super::delta::{add_counters, add_counters_to_later, counter_delta};
 use crate::sample::Group;
 use std::ops::Deref;
 
@@ -59,7 +59,7 @@ impl<G: Group + Clone> Over<G> {
         }
     }
 
-    /// Add a later interval: counters and seconds summed, levels and identity the later.
+    /// Add a later interval: counters and seconds summed, levels the later.
     pub fn add(&mut self, o: &Self) {
         add_counters(&mut self.delta, &o.delta);
         self.seconds += o.seconds;
@@ -134,7 +134,12 @@ impl<G: Group + Clone> Items<G> {
         self.seconds += o.seconds;
         for d in o.items.iter().filter(|d| shown(d)) {
             match self.items.iter_mut().find(|m| m.same_item(d)) {
-                Some(m) if shown(m) => m.add(d),
+                Some(m) if shown(m) => {
+                    // The later identity: an interface's link facts as they are now.
+                    add_counters_to_later(&mut m.delta, &d.delta);
+                    m.seconds += d.seconds;
+                    m.in_use |= d.in_use;
+                }
                 Some(m) => *m = d.clone(),
                 None => self.items.push(d.clone()),
             }
