@@ -534,7 +534,8 @@ fn a_v1_cpu_quota_shows_throttling() {
         return;
     };
     cg.set("cpu.cfs_period_us", "100000");
-    cg.set("cpu.cfs_quota_us", "20000");
+    // 5 % of a CPU: even on a loaded VM a busy task gets its 5 ms in nearly every period.
+    cg.set("cpu.cfs_quota_us", "5000");
     cg.run(BUSY);
     let mut r = live_reader(&cg.path());
     let mut s = CgroupSample::default();
@@ -546,7 +547,7 @@ fn a_v1_cpu_quota_shows_throttling() {
         .unwrap();
     assert_eq!(
         (l.cpu_quota_us, l.cpu_period_us),
-        (Some(20_000), Some(100_000))
+        (Some(5_000), Some(100_000))
     );
     let a = by_path(&s, &cg.path()).clone();
     std::thread::sleep(Duration::from_millis(1000));
@@ -557,8 +558,8 @@ fn a_v1_cpu_quota_shows_throttling() {
     let throttled_us = b.throttled_us.unwrap() - a.throttled_us.unwrap();
     assert!(periods >= 5, "{periods} periods");
     eprintln!("{throttled} of {periods} periods throttled, {throttled_us} us");
-    // At 20 % of a CPU, a busy task is throttled in each 100 ms period and waits about
-    // 80 ms of it; on this shared VM it does not always get its 20 ms first.
+    // At 5 % of a CPU, a busy task is throttled in each 100 ms period and waits about
+    // 95 ms of it; on a shared machine it does not always get its 5 ms first.
     assert!(
         throttled * 2 >= periods,
         "{throttled} of {periods} throttled"
