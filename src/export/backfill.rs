@@ -186,7 +186,7 @@ fn labelled<'a>(
     labels
 }
 
-fn series_key(name: &str, labels: &[(&'static str, String)]) -> String {
+pub(super) fn series_key(name: &str, labels: &[(&'static str, String)]) -> String {
     let mut key = name.to_string();
     for (k, v) in labels {
         key.push('\u{0}');

@@ -4,10 +4,12 @@
 //! file) and kind decide its family, and the few families node_exporter named otherwise
 //! (disks, the kernel counters) are tables here that tests check against the schema.
 //! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0; `backfill`
-//! turns logged history into one OpenMetrics document for Prometheus' backfill.
+//! turns logged history into one OpenMetrics document for Prometheus' backfill;
+//! `remote_write` turns samples into Prometheus remote-write requests.
 
 pub mod backfill;
 pub mod exposition;
+pub mod remote_write;
 
 use crate::sample::{
     CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
