@@ -45,7 +45,7 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 /// How long one request may take, connecting included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often the end of the log is looked at for new records.
+/// The shortest wait before the end of the log is looked at again.
 const POLL: Duration = Duration::from_millis(500);
 /// The most of a refusal's text kept for the log.
 const MAX_ANSWER: u64 = 4096;
@@ -472,7 +472,12 @@ impl Sender {
             if full || (!more && due) {
                 self.deliver();
             } else if !more {
-                std::thread::sleep(POLL);
+                // Caught up: the log is read again when the next request is due, so that
+                // its end is looked at once per request, not once per sample.
+                let until_due = self
+                    .last_post
+                    .map_or(POLL, |t| BATCH_PERIOD.saturating_sub(t.elapsed()));
+                std::thread::sleep(until_due.max(POLL));
             }
         }
     }
@@ -562,9 +567,24 @@ impl Sender {
         self.candidates().into_iter().next()
     }
 
-    /// Open the next day file to read; `false` when there is none yet.
+    /// Open the next day file to read; `false` when there is none yet. A file that
+    /// vanished between the listing and the open (housekeeping compressed it) is looked
+    /// for again under its new name.
     fn open_next(&mut self) -> bool {
-        for (date, path) in self.candidates() {
+        for _ in 0..3 {
+            match self.try_open_next() {
+                Some(opened) => return opened,
+                None => continue,
+            }
+        }
+        false
+    }
+
+    /// `Some(true)`: a file is open; `Some(false)`: none to open; `None`: list again.
+    fn try_open_next(&mut self) -> Option<bool> {
+        let candidates = self.candidates();
+        let last = candidates.len().saturating_sub(1);
+        for (i, (date, path)) in candidates.into_iter().enumerate() {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -576,7 +596,12 @@ impl Sender {
             } else {
                 Err(format!("{} is not a regular file: skipped", path.display()))
             };
+            // The newest file may be one the recorder is creating: empty, or its header
+            // half written. It is looked at again later, never skipped.
+            let newest = i == last;
             match opened {
+                Ok(reader) if newest && reader.header_damaged() => return Some(false),
+                Err(_) if newest && regular => return Some(false),
                 Ok(mut reader) => {
                     // Bisection to the cursor: a resumed day is not decoded from its start.
                     let _ = reader.seek_before(self.read_ns.saturating_add(1));
@@ -588,8 +613,9 @@ impl Sender {
                         reader,
                         host,
                     });
-                    return true;
+                    return Some(true);
                 }
+                Err(_) if matches!(self.log_dir.entry(&name), Ok(None)) => return None,
                 Err(e) => {
                     if self.read_failed.as_ref() != Some(&e) {
                         log(&format!("remote write: {e}"));
@@ -599,7 +625,7 @@ impl Sender {
                 }
             }
         }
-        false
+        Some(false)
     }
 
     /// Post the batch until it is acknowledged or refused, then move the cursor past it.

@@ -10,7 +10,7 @@
 //! steady sender allocates a series' labels once. Within a series the points are in the
 //! order the samples were added: the log's order, which is time order.
 
-use super::{backfill::series_key, families, Family, Type};
+use super::{backfill::write_series_key, families, Family, Type};
 use crate::sample::{HostFacts, Sample};
 use prost::Message;
 use std::collections::HashMap;
@@ -63,6 +63,8 @@ pub struct Batch {
     labels: Vec<(String, String)>,
     series: Vec<TimeSeries>,
     by_key: HashMap<String, usize>,
+    /// A series' key, built here for each value without allocating.
+    key: String,
     samples: u64,
     points: u64,
     first_ns: Option<i64>,
@@ -85,8 +87,8 @@ impl Batch {
         self.last_ns = Some(s.time.wall_ns);
         for family in families(host, s) {
             for series in family.series {
-                let key = series_key(&family.name, &series.labels);
-                let i = match self.by_key.get(&key) {
+                write_series_key(&mut self.key, &family.name, &series.labels);
+                let i = match self.by_key.get(self.key.as_str()) {
                     Some(&i) => i,
                     None => {
                         let mut labels: Vec<Label> = Vec::with_capacity(series.labels.len() + 3);
@@ -109,7 +111,7 @@ impl Batch {
                             });
                         }
                         labels.sort_by(|a, b| a.name.cmp(&b.name));
-                        self.by_key.insert(key, self.series.len());
+                        self.by_key.insert(self.key.clone(), self.series.len());
                         self.series.push(TimeSeries {
                             labels,
                             samples: Vec::new(),
