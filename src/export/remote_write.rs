@@ -63,8 +63,12 @@ pub struct Batch {
     labels: Vec<(String, String)>,
     series: Vec<TimeSeries>,
     by_key: HashMap<String, usize>,
-    /// A series' key, built here for each value without allocating.
+    /// A series' key, built here without allocating.
     key: String,
+    /// Each series' family name and own labels, by index.
+    sources: Vec<(String, Vec<(&'static str, String)>)>,
+    /// The series index of each value of the last sample, in order.
+    order: Vec<usize>,
     samples: u64,
     points: u64,
     first_ns: Option<i64>,
@@ -85,38 +89,25 @@ impl Batch {
         self.samples += 1;
         self.first_ns.get_or_insert(s.time.wall_ns);
         self.last_ns = Some(s.time.wall_ns);
+        // A machine's families come in the same order at every sample: the k-th value
+        // goes to the series the k-th went to last time, checked by its name and labels,
+        // and is looked up by key only when that check fails.
+        let mut k = 0;
         for family in families(host, s) {
             for series in family.series {
-                write_series_key(&mut self.key, &family.name, &series.labels);
-                let i = match self.by_key.get(self.key.as_str()) {
-                    Some(&i) => i,
+                let known = self.order.get(k).copied().filter(|&i| {
+                    let (name, labels) = &self.sources[i];
+                    *name == family.name && *labels == series.labels
+                });
+                let i = match known {
+                    Some(i) => i,
                     None => {
-                        let mut labels: Vec<Label> = Vec::with_capacity(series.labels.len() + 3);
-                        labels.push(Label {
-                            name: "__name__".into(),
-                            value: family.name.clone(),
-                        });
-                        for (k, v) in &series.labels {
-                            if !self.labels.iter().any(|(n, _)| n == k) {
-                                labels.push(Label {
-                                    name: (*k).to_string(),
-                                    value: v.clone(),
-                                });
-                            }
+                        let i = self.index_of(&family.name, &series.labels);
+                        match self.order.get_mut(k) {
+                            Some(slot) => *slot = i,
+                            None => self.order.push(i),
                         }
-                        for (k, v) in &self.labels {
-                            labels.push(Label {
-                                name: k.clone(),
-                                value: v.clone(),
-                            });
-                        }
-                        labels.sort_by(|a, b| a.name.cmp(&b.name));
-                        self.by_key.insert(self.key.clone(), self.series.len());
-                        self.series.push(TimeSeries {
-                            labels,
-                            samples: Vec::new(),
-                        });
-                        self.series.len() - 1
+                        i
                     }
                 };
                 self.series[i].samples.push(Point {
@@ -124,8 +115,44 @@ impl Batch {
                     timestamp: ms,
                 });
                 self.points += 1;
+                k += 1;
             }
         }
+    }
+
+    /// The index of a series, created if it is new.
+    fn index_of(&mut self, name: &str, own: &[(&'static str, String)]) -> usize {
+        write_series_key(&mut self.key, name, own);
+        if let Some(&i) = self.by_key.get(self.key.as_str()) {
+            return i;
+        }
+        let mut labels: Vec<Label> = Vec::with_capacity(own.len() + 3);
+        labels.push(Label {
+            name: "__name__".into(),
+            value: name.to_string(),
+        });
+        for (k, v) in own {
+            if !self.labels.iter().any(|(n, _)| n == k) {
+                labels.push(Label {
+                    name: (*k).to_string(),
+                    value: v.clone(),
+                });
+            }
+        }
+        for (k, v) in &self.labels {
+            labels.push(Label {
+                name: k.clone(),
+                value: v.clone(),
+            });
+        }
+        labels.sort_by(|a, b| a.name.cmp(&b.name));
+        self.by_key.insert(self.key.clone(), self.series.len());
+        self.sources.push((name.to_string(), own.to_vec()));
+        self.series.push(TimeSeries {
+            labels,
+            samples: Vec::new(),
+        });
+        self.series.len() - 1
     }
 
     /// Samples (records of the log) added since the last `clear`.
