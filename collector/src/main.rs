@@ -343,12 +343,6 @@ fn run(args: &Args) -> Result<(), Failure> {
     );
     let host = probe.host().clone();
     let pushed = pushing.as_ref().map(|(_, shared)| shared.clone());
-    if let (Some((settings, shared)), Target::Dir(dir)) = (pushing, &plan.target) {
-        let labels = rsar::export::backfill::default_labels(&host, &settings.labels);
-        let settings = remote_write::Settings { labels, ..settings };
-        log(&format!("pushing samples to {}", settings.url));
-        remote_write::spawn(dir, settings, shared, clock.now_ns()).map_err(Failure::Data)?;
-    }
 
     let Some(interval) = plan.interval else {
         // sadc without an interval: one restart record, or the comment.
@@ -385,6 +379,14 @@ fn run(args: &Args) -> Result<(), Failure> {
             no_requests = true;
             requests = bind_requests(&plan.target);
         }
+    }
+    // The sender starts once the day's file is open, so that it never reads a torn tail
+    // that opening the file cuts away.
+    if let (Some((settings, shared)), Target::Dir(dir)) = (pushing, &plan.target) {
+        let labels = rsar::export::backfill::default_labels(&host, &settings.labels);
+        let settings = remote_write::Settings { labels, ..settings };
+        log(&format!("pushing samples to {}", settings.url));
+        remote_write::spawn(dir, settings, shared, clock.now_ns()).map_err(Failure::Data)?;
     }
 
     // A run of several samples starts on a tick too (now, if now is one), so that its first
