@@ -646,3 +646,58 @@ fn a_real_prometheus_gets_every_sample_through_its_outage_and_a_sigkill_of_rsadc
         second.stderr()
     );
 }
+
+#[test]
+fn credentials_come_from_files_as_basic_or_bearer_authorization() {
+    let d = tempdir();
+    let token = d.path().join("token");
+    std::fs::write(&token, "s3cret-token\n").unwrap();
+    let password = d.path().join("password");
+    std::fs::write(&password, "pa:ss\n").unwrap();
+    for (options, want) in [
+        (
+            vec!["--remote-write-bearer-token-file", token.to_str().unwrap()],
+            "authorization: Bearer s3cret-token\r\n",
+        ),
+        (
+            vec![
+                "--remote-write-user",
+                "fleet",
+                "--remote-write-password-file",
+                password.to_str().unwrap(),
+            ],
+            // base64("fleet:pa:ss")
+            "authorization: Basic ZmxlZXQ6cGE6c3M=\r\n",
+        ),
+    ] {
+        let r = receiver(|_, _| Reply::Answer(200, "", ""));
+        let dir = d.path().join(format!("logs{}", options.len()));
+        let mut args = vec!["--remote-write", &r.url, "--no-processes"];
+        args.extend(options.iter().copied());
+        args.extend(["--interval", "0.5", dir.to_str().unwrap()]);
+        let rsadc = Rsadc::start(&args);
+        wait_for("a request", Duration::from_secs(60), || !r.got().is_empty());
+        let head = r.got()[0].head.clone();
+        assert!(
+            head.to_ascii_lowercase()
+                .contains(&want.to_ascii_lowercase()),
+            "{want:?} not in {head:?}"
+        );
+        assert!(head.contains(want.split(": ").nth(1).unwrap()), "{head}");
+        drop(rsadc);
+    }
+    // A password without a user, or an unreadable token file, stops rsadc at once.
+    let out = Command::new(rsadc_bin())
+        .args(["--remote-write", "http://127.0.0.1:9/api/v1/write"])
+        .args(["--remote-write-bearer-token-file"])
+        .arg(d.path().join("missing"))
+        .args(["1", d.path().join("logs").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot read the remote-write bearer token from"),
+        "{}",
+        text(&out.stderr)
+    );
+}
