@@ -775,16 +775,18 @@ fn https_trusts_the_ca_file_given_and_refuses_an_unknown_issuer() {
         return;
     }
     let port = free_port();
-    let mut server = Command::new("openssl")
-        .args([
-            "s_server", "-quiet", "-www", "-cert", "leaf.pem", "-key", "leaf.key",
-        ])
-        .args(["-accept", &format!("127.0.0.1:{port}")])
-        .current_dir(p)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let _server = Stopped(
+        Command::new("openssl")
+            .args([
+                "s_server", "-quiet", "-www", "-cert", "leaf.pem", "-key", "leaf.key",
+            ])
+            .args(["-accept", &format!("127.0.0.1:{port}")])
+            .current_dir(p)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     std::thread::sleep(Duration::from_millis(500));
     let url = format!("https://127.0.0.1:{port}/api/v1/write");
     let run = |dir: &str, ca: bool| {
@@ -810,6 +812,14 @@ fn https_trusts_the_ca_file_given_and_refuses_an_unknown_issuer() {
     let (stderr, cursor) = run("untrusted", false);
     assert_eq!(cursor, None, "{stderr}");
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
-    let _ = server.kill();
-    let _ = server.wait();
+}
+
+/// A child process, killed when the test ends, passed or not.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
