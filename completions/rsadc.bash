@@ -23,7 +23,7 @@ _rsadc() {
 
     case "${cmd}" in
         rsadc)
-            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --with --skip --no-processes --process-interval --listen --no-snmp --proc-root --sys-root --list-sources --reparse --fake-clock --help --version"
+            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --fsync --housekeeping --with --skip --no-processes --process-interval --listen --remote-write --remote-write-label --remote-write-user --remote-write-password-file --remote-write-bearer-token-file --remote-write-ca-file --status --no-snmp --proc-root --sys-root --list-sources --reparse --fake-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -62,6 +62,30 @@ _rsadc() {
                     return 0
                     ;;
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-bearer-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-write-ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -7,6 +7,12 @@ complete -c rsadc -l with -d 'Also record these optional groups, off by default 
 complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq, snmp (as --no-snmp)' -r
 complete -c rsadc -l process-interval -d 'Record the process table every SECS seconds instead of with every sample (rounded to a whole number of samples)' -r
 complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names): an IP address and port (127.0.0.1:9808, [::1]:9808), or a host name and port (localhost:9808: every address it resolves to). Without INTERVAL, only serve; with it, record too. An empty value serves nothing (for `--listen=$SETTING`). Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
+complete -c rsadc -l remote-write -d 'Also push what is recorded to this Prometheus remote-write (1.0) receiver, e.g. http://prometheus:9090/api/v1/write, with the log as the queue: nothing is lost while the receiver is away, and sending resumes from a cursor kept in the log directory (rsadc.remote-write). Same series as /metrics, plus job="rsadc" and instance=<host name>. Needs INTERVAL and a log directory. An empty value sends nothing (for `--remote-write=$SETTING`)' -r
+complete -c rsadc -l remote-write-label -d 'A label added to every series pushed (repeatable; job and instance may be replaced so)' -r
+complete -c rsadc -l remote-write-user -d 'HTTP basic authentication for --remote-write: the user name (the password comes from --remote-write-password-file)' -r
+complete -c rsadc -l remote-write-password-file -d 'The file holding the basic-authentication password (read at start)' -r -F
+complete -c rsadc -l remote-write-bearer-token-file -d 'The file holding a bearer token for --remote-write (read at start)' -r -F
+complete -c rsadc -l remote-write-ca-file -d 'PEM certificates to trust for an https --remote-write URL, besides the system\'s' -r -F
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r
@@ -15,6 +21,7 @@ complete -c rsadc -l boot -d 'Write a restart record (the machine has just boote
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
+complete -c rsadc -l status -d 'Say how far remote write has got in the log directory (the acknowledged time and its lag), then exit'
 complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
 complete -c rsadc -l list-sources -d 'Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH` for each mount point of -F) one a line, and exit (bench/collector-floor.sh)'
 complete -c rsadc -l reparse -d 'Benchmarks: parse every file at every sample, even one that reads the same as at the last (the cost of a machine whose every counter moves; bench/collector-floor.sh)'

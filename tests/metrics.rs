@@ -7,27 +7,15 @@
 
 mod common;
 
+use common::prometheus::{
+    eventually, free_port, prometheus_tool, query, query_at, start_prometheus, try_get, value,
+};
 use common::{fixture, golden, oracle_missing, rsadc_bin, tempdir, text};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// A Debian Prometheus tool: on PATH, or unpacked under target/prometheus.
-fn prometheus_tool(name: &str) -> Option<PathBuf> {
-    let unpacked = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target/prometheus/usr/bin")
-        .join(name);
-    if unpacked.is_file() {
-        return Some(unpacked);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    })
-}
+use std::time::Duration;
 
 /// rsadc serving metrics (and whatever else `rest` asks), with the address it bound.
 struct Served {
@@ -73,23 +61,6 @@ fn serve(root: Option<&Path>, rest: &[&str]) -> Served {
 /// An HTTP/1.1 GET: the status line and the body.
 fn get(addr: &str, path: &str, accept: Option<&str>) -> (String, String) {
     try_get(addr, path, accept).unwrap()
-}
-
-fn try_get(addr: &str, path: &str, accept: Option<&str>) -> std::io::Result<(String, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let accept = accept.map_or(String::new(), |a| format!("Accept: {a}\r\n"));
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n"
-    )?;
-    let mut resp = String::new();
-    s.read_to_string(&mut resp)?;
-    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
-    Ok((
-        head.lines().next().unwrap_or("").to_string(),
-        body.to_string(),
-    ))
 }
 
 /// promtool's lint of an exposition: every finding but node_exporter's own camelCase names
@@ -300,92 +271,6 @@ fn bad_clients_do_not_disturb_recording_or_keep_a_scraper_out() {
     }
 }
 
-/// A free port on loopback (bound and released: a small race, fine for a test).
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A Prometheus instant query's result values.
-fn query(prom: &str, q: &str) -> Vec<serde_json::Value> {
-    query_at(prom, q, None)
-}
-
-/// The same, evaluated at `time` (Unix seconds).
-fn query_at(prom: &str, q: &str, time: Option<i64>) -> Vec<serde_json::Value> {
-    let encoded: String = q
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    // Not up yet: nothing.
-    let time = time.map_or(String::new(), |t| format!("&time={t}"));
-    let Ok((status, body)) = try_get(prom, &format!("/api/v1/query?query={encoded}{time}"), None)
-    else {
-        return Vec::new();
-    };
-    if !status.contains("200") {
-        return Vec::new();
-    }
-    let body = body.trim();
-    // Chunked or not, the JSON object is between the first '{' and the last '}'.
-    let json = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    v["data"]["result"].as_array().cloned().unwrap_or_default()
-}
-
-fn value(result: &[serde_json::Value]) -> Option<f64> {
-    result.first()?["value"][1].as_str()?.parse().ok()
-}
-
-/// A running Prometheus, stopped on drop.
-struct Prometheus(Child);
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_prometheus(bin: &Path, dir: &Path, config: &str, listen: &str) -> Prometheus {
-    std::fs::write(dir.join("prometheus.yml"), config).unwrap();
-    let child = Command::new(bin)
-        .arg(format!(
-            "--config.file={}",
-            dir.join("prometheus.yml").display()
-        ))
-        .arg(format!(
-            "--storage.tsdb.path={}",
-            dir.join("data").display()
-        ))
-        .arg(format!("--web.listen-address={listen}"))
-        // Fixtures are from 2025: keep them past the default 15 days.
-        .arg("--storage.tsdb.retention.time=100y")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    Prometheus(child)
-}
-
-/// Poll `f` until it gives a value or `limit` passes.
-fn eventually<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Some(v) = f() {
-            return Some(v);
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    None
-}
-
 #[test]
 fn a_real_prometheus_scrapes_rsadc() {
     let Some(prometheus) = prometheus_tool("prometheus") else {
@@ -399,7 +284,7 @@ fn a_real_prometheus_scrapes_rsadc() {
         "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
         served.addr
     );
-    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen);
+    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
     let total_kb: f64 = meminfo
         .lines()
@@ -513,13 +398,13 @@ fn export_is_series_major_openmetrics_that_promtool_backfills_and_prometheus_ser
     // recorded time for the export's instance.
     let listen = format!("127.0.0.1:{}", free_port());
     let config = "global:\n  scrape_interval: 1h\n";
-    let _prom = start_prometheus(&prometheus, &data, config, &listen);
+    let _prom = start_prometheus(&prometheus, &data, config, &listen, &[]);
     // t1, recorded at 10:00:03: its load average and its CPU 0 idle seconds.
     let got = eventually(Duration::from_secs(60), || {
         value(&query_at(
             &listen,
             "node_load1{instance=\"vm\",env=\"test\"}",
-            Some(common::TEN + 3),
+            Some((common::TEN + 3) as f64),
         ))
     });
     assert_eq!(got, Some(T1_LOAD1));

@@ -37,6 +37,7 @@ fn the_unit_runs_rsadc_sandboxed_with_two_capabilities_only() {
         "${RSAR_DIR}",
         // One word even when empty: rsadc reads "--listen=" as off.
         "--listen=${RSAR_LISTEN} ",
+        "--remote-write=${RSAR_REMOTE_WRITE} $RSAR_REMOTE_WRITE_OPTIONS ",
     ] {
         assert!(exec.contains(var), "{var} not used by ExecStart");
     }
@@ -81,6 +82,8 @@ fn the_settings_are_read_by_both_the_unit_and_cron() {
         "RSAR_COMPRESS_AFTER_DAYS=1",
         // Off by default, with a loopback example.
         "\nRSAR_LISTEN=\n#RSAR_LISTEN=127.0.0.1:9808\n",
+        "\nRSAR_REMOTE_WRITE=\n",
+        "\nRSAR_REMOTE_WRITE_OPTIONS=\n",
     ] {
         assert!(defaults.contains(key), "{key}");
     }

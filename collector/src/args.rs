@@ -119,6 +119,42 @@ pub struct Args {
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<String>,
 
+    /// Also push what is recorded to this Prometheus remote-write (1.0) receiver, e.g.
+    /// http://prometheus:9090/api/v1/write, with the log as the queue: nothing is lost
+    /// while the receiver is away, and sending resumes from a cursor kept in the log
+    /// directory (rsadc.remote-write). Same series as /metrics, plus job="rsadc" and
+    /// instance=<host name>. Needs INTERVAL and a log directory. An empty value sends
+    /// nothing (for `--remote-write=$SETTING`)
+    #[arg(long, value_name = "URL")]
+    pub remote_write: Option<String>,
+
+    /// A label added to every series pushed (repeatable; job and instance may be
+    /// replaced so)
+    #[arg(long, value_name = "NAME=VALUE", requires = "remote_write")]
+    pub remote_write_label: Vec<String>,
+
+    /// HTTP basic authentication for --remote-write: the user name (the password comes
+    /// from --remote-write-password-file)
+    #[arg(long, value_name = "USER", requires = "remote_write")]
+    pub remote_write_user: Option<String>,
+
+    /// The file holding the basic-authentication password (read at start)
+    #[arg(long, value_name = "PATH", requires = "remote_write")]
+    pub remote_write_password_file: Option<PathBuf>,
+
+    /// The file holding a bearer token for --remote-write (read at start)
+    #[arg(long, value_name = "PATH", requires = "remote_write")]
+    pub remote_write_bearer_token_file: Option<PathBuf>,
+
+    /// PEM certificates to trust for an https --remote-write URL, besides the system's
+    #[arg(long, value_name = "PATH", requires = "remote_write")]
+    pub remote_write_ca_file: Option<PathBuf>,
+
+    /// Say how far remote write has got in the log directory (the acknowledged time and
+    /// its lag), then exit
+    #[arg(long, conflicts_with_all = ["import", "file", "boot", "comment", "housekeeping", "listen", "remote_write"])]
+    pub status: bool,
+
     /// Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP
     /// UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those
     /// files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs

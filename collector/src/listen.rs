@@ -11,6 +11,7 @@
 //! 1-s scrape interval jitters below it, and reusing a reading then would hand Prometheus
 //! a stale counter every other scrape. Samples carry no timestamps: Prometheus stamps them.
 
+use crate::remote_write;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use rsar::export::{self, exposition::Format};
 use rsar::probe::Probe;
@@ -19,6 +20,7 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsFd;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The longest request head read; a longer one is refused.
@@ -39,6 +41,7 @@ pub type NotBound = (SocketAddr, io::Error);
 pub fn spawn(
     addrs: &[SocketAddr],
     probe: Probe,
+    pushing: Option<Arc<remote_write::Shared>>,
 ) -> Result<(Vec<SocketAddr>, Vec<NotBound>), NotBound> {
     let bind = |addr: SocketAddr| -> io::Result<(TcpListener, SocketAddr)> {
         let listener = TcpListener::bind(addr)?;
@@ -66,7 +69,7 @@ pub fn spawn(
     }
     if let Err(e) = std::thread::Builder::new()
         .name("metrics".into())
-        .spawn(move || Server::new(probe).run(&listeners))
+        .spawn(move || Server::new(probe, pushing).run(&listeners))
     {
         return Err((bound[0], e));
     }
@@ -84,6 +87,8 @@ struct Connection {
 
 struct Server {
     probe: Probe,
+    /// The remote-write sender's progress, served as `rsar_remote_write_*`.
+    pushing: Option<Arc<remote_write::Shared>>,
     /// The last reading, and its answers rendered so far, per format.
     last: Option<Reading>,
 }
@@ -96,8 +101,12 @@ struct Reading {
 }
 
 impl Server {
-    fn new(probe: Probe) -> Server {
-        Server { probe, last: None }
+    fn new(probe: Probe, pushing: Option<Arc<remote_write::Shared>>) -> Server {
+        Server {
+            probe,
+            pushing,
+            last: None,
+        }
     }
 
     fn run(&mut self, listeners: &[TcpListener]) {
@@ -276,7 +285,10 @@ impl Server {
             Some(b) => b.clone(),
             None => {
                 let mut body = Vec::with_capacity(64 * 1024);
-                let families = export::families(self.probe.host(), &reading.sample);
+                let mut families = export::families(self.probe.host(), &reading.sample);
+                if let Some(p) = &self.pushing {
+                    families.extend(export::remote_write::progress_families(&p.progress()));
+                }
                 // Writing to a Vec cannot fail.
                 let _ = export::exposition::write(&mut body, &families, format);
                 let body = Rc::new(body);

@@ -2,13 +2,15 @@
 //!
 //! Modules: `args` (the command line), `clock` (aligned ticks, signals, the simulated clock
 //! for tests), `recorder` (which file each record goes in, rotation, housekeeping),
-//! `listen` (`--listen`: /metrics), `requests` (records that `--comment` and `--boot` hand
-//! to a running collector). The file format itself is the `rsar::store` module's business.
+//! `listen` (`--listen`: /metrics), `remote_write` (`--remote-write`: pushing the log to a
+//! Prometheus remote-write receiver), `requests` (records that `--comment` and `--boot`
+//! hand to a running collector). The file format itself is the `rsar::store` module's business.
 
 mod args;
 mod clock;
 mod listen;
 mod recorder;
+mod remote_write;
 mod requests;
 
 use args::{Args, Target};
@@ -59,6 +61,60 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--remote-write` and its options, checked (secrets read) before anything starts, with
+/// what the sender will share with the recorder and `/metrics`.
+fn remote_write_settings(
+    args: &Args,
+    plan: &args::Plan,
+) -> Result<Option<(remote_write::Settings, std::sync::Arc<remote_write::Shared>)>, Failure> {
+    let Some(url) = args
+        .remote_write
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    else {
+        return Ok(None);
+    };
+    let (Some(interval), Target::Dir(_)) = (plan.interval, &plan.target) else {
+        return Err(Failure::Usage(
+            "--remote-write sends what rsadc records into a log directory: give an INTERVAL and a directory (rsadc --remote-write URL 10 /var/log/rsar)".into(),
+        ));
+    };
+    if plan.count.is_some() {
+        return Err(Failure::Usage(
+            "--remote-write needs a collector that keeps running: give no COUNT".into(),
+        ));
+    }
+    let mut labels = Vec::new();
+    for l in &args.remote_write_label {
+        let valid_name = |n: &str| {
+            n.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !n.starts_with("__")
+        };
+        match l.split_once('=') {
+            Some((k, v)) if valid_name(k) => labels.push((k.to_string(), v.to_string())),
+            _ => {
+                return Err(Failure::Usage(format!(
+                    "--remote-write-label {l:?}: give NAME=VALUE, the name in letters, digits and _ (not starting with a digit or __), e.g. --remote-write-label dc=east"
+                )))
+            }
+        }
+    }
+    let settings = remote_write::Settings::new(
+        url,
+        labels,
+        args.remote_write_user.as_deref(),
+        args.remote_write_password_file.as_deref(),
+        args.remote_write_bearer_token_file.as_deref(),
+        args.remote_write_ca_file.as_deref(),
+    )
+    .map_err(Failure::Usage)?;
+    Ok(Some((settings, remote_write::Shared::new(interval))))
 }
 
 /// Listen-only mode: nothing is recorded; SIGINT or SIGTERM ends it.
@@ -164,6 +220,16 @@ fn run(args: &Args) -> Result<(), Failure> {
         return import(args);
     }
     let plan = args.plan().map_err(Failure::Usage)?;
+    if args.status {
+        let Target::Dir(dir) = &plan.target else {
+            return Err(Failure::Usage(
+                "--status reports on a log directory, not a file".into(),
+            ));
+        };
+        println!("{}", remote_write::status(dir).map_err(Failure::Data)?);
+        return Ok(());
+    }
+    let pushing = remote_write_settings(args, &plan)?;
     let mut skip = rsar::probe::Skip::collector_default();
     for g in &args.with {
         skip.remove(g).map_err(Failure::Usage)?;
@@ -191,7 +257,8 @@ fn run(args: &Args) -> Result<(), Failure> {
         let probe = Probe::new(&args.proc_root, &args.sys_root)
             .map_err(Failure::data)?
             .with_skip(skip);
-        let (bound, failed) = listen::spawn(&addrs, probe).map_err(|(addr, e)| {
+        let progress = pushing.as_ref().map(|(_, shared)| shared.clone());
+        let (bound, failed) = listen::spawn(&addrs, probe, progress).map_err(|(addr, e)| {
             Failure::Data(format!(
                 "cannot listen on {addr}: {e} (is another program using the port?)"
             ))
@@ -275,6 +342,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         },
     );
     let host = probe.host().clone();
+    let pushed = pushing.as_ref().map(|(_, shared)| shared.clone());
 
     let Some(interval) = plan.interval else {
         // sadc without an interval: one restart record, or the comment.
@@ -311,6 +379,14 @@ fn run(args: &Args) -> Result<(), Failure> {
             no_requests = true;
             requests = bind_requests(&plan.target);
         }
+    }
+    // The sender starts once the day's file is open, so that it never reads a torn tail
+    // that opening the file cuts away.
+    if let (Some((settings, shared)), Target::Dir(dir)) = (pushing, &plan.target) {
+        let labels = rsar::export::backfill::default_labels(&host, &settings.labels);
+        let settings = remote_write::Settings { labels, ..settings };
+        log(&format!("pushing samples to {}", settings.url));
+        remote_write::spawn(dir, settings, shared, clock.now_ns()).map_err(Failure::Data)?;
     }
 
     // A run of several samples starts on a tick too (now, if now is one), so that its first
@@ -358,6 +434,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
         match recorder.sample(&host, &sample) {
             Ok(()) => {
+                if let Some(shared) = &pushed {
+                    shared.recorded(sample.time.wall_ns);
+                }
                 if !no_requests {
                     no_requests = true;
                     requests = bind_requests(&plan.target);

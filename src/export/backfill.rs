@@ -186,15 +186,22 @@ fn labelled<'a>(
     labels
 }
 
-fn series_key(name: &str, labels: &[(&'static str, String)]) -> String {
-    let mut key = name.to_string();
+pub(super) fn series_key(name: &str, labels: &[(&'static str, String)]) -> String {
+    let mut key = String::new();
+    write_series_key(&mut key, name, labels);
+    key
+}
+
+/// `series_key` into a buffer the caller reuses.
+pub(super) fn write_series_key(key: &mut String, name: &str, labels: &[(&'static str, String)]) {
+    key.clear();
+    key.push_str(name);
     for (k, v) in labels {
         key.push('\u{0}');
         key.push_str(k);
         key.push('=');
         key.push_str(v);
     }
-    key
 }
 
 /// (timestamp ms, value) pairs of a series.

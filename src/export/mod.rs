@@ -4,10 +4,14 @@
 //! file) and kind decide its family, and the few families node_exporter named otherwise
 //! (disks, the kernel counters) are tables here that tests check against the schema.
 //! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0; `backfill`
-//! turns logged history into one OpenMetrics document for Prometheus' backfill.
+//! turns logged history into one OpenMetrics document for Prometheus' backfill;
+//! `remote_write` turns samples into Prometheus remote-write requests.
 
 pub mod backfill;
 pub mod exposition;
+pub mod remote_write;
+
+use std::borrow::Cow;
 
 use crate::sample::{
     CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
@@ -35,18 +39,21 @@ pub struct Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Family {
     pub name: String,
-    pub help: String,
+    /// Borrowed from the schema's documentation where it can be: families are built for
+    /// every sample pushed and every scrape.
+    pub help: Cow<'static, str>,
     pub kind: Type,
     pub unit: Option<&'static str>,
     pub series: Vec<Series>,
 }
 
 impl Family {
-    fn new(name: impl Into<String>, help: impl Into<String>, kind: Type) -> Family {
+    fn new(name: impl Into<String>, help: impl Into<Cow<'static, str>>, kind: Type) -> Family {
         let name = name.into();
+        let base = name.trim_end_matches("_total");
         let unit = ["seconds", "bytes", "ratio"]
             .into_iter()
-            .find(|u| name.trim_end_matches("_total").ends_with(&format!("_{u}")));
+            .find(|u| base.strip_suffix(u).is_some_and(|stem| stem.ends_with('_')));
         Family {
             name,
             help: help.into(),
@@ -74,12 +81,11 @@ fn values<G: Group>(g: &G) -> Vec<Option<u64>> {
 }
 
 /// The first sentence of a field's documentation, as a HELP line.
-fn help_of(doc: &str) -> String {
+fn help_of(doc: &'static str) -> &'static str {
     let doc = doc.trim();
     doc.split_once(". ")
         .map_or(doc, |(a, _)| a)
         .trim_end_matches('.')
-        .to_string()
 }
 
 /// Every family a sample gives, in a fixed order (the same families for every sample of a

@@ -191,6 +191,14 @@ impl LogDir {
         }
     }
 
+    /// Give the entry `from` the name `to`, replacing whatever entry `to` is (a link is
+    /// replaced, never followed; a directory is not replaced): for a small state file
+    /// rewritten whole, as a temporary file renamed over the old one.
+    pub fn rename_replacing(&self, from: &str, to: &str) -> io::Result<()> {
+        nix::fcntl::renameat(&self.fd, from, &self.fd, to)?;
+        Ok(())
+    }
+
     /// Remove the entry `name` itself (a link is removed, never what it points to).
     /// A directory is not removed.
     pub fn remove(&self, name: &str) -> io::Result<()> {

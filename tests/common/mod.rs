@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests that run the real binaries on recorded logs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
+pub mod prometheus;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
