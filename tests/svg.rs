@@ -315,13 +315,20 @@ fn a_report_with_items_charts_every_item() {
                 .and_then(|t| t.text())
                 .unwrap_or("");
             assert!(chart_title.starts_with(title), "{args:?}: {chart_title}");
-            // The legend is drawn from the right: its entries come last first.
-            let mut legend: Vec<&str> = g
+            // A line per item, named in the legend; or past a dozen a heatmap row each.
+            let heat_rows: Vec<&str> = g
                 .descendants()
-                .filter(|n| n.attribute("class") == Some("legend"))
-                .filter_map(|n| n.text())
+                .filter(|n| n.attribute("class") == Some("heatrow"))
+                .filter_map(|n| n.first_element_child()?.text())
                 .collect();
-            legend.reverse();
+            let legend: Vec<&str> = if heat_rows.is_empty() {
+                g.descendants()
+                    .filter(|n| n.attribute("class") == Some("legend"))
+                    .filter_map(|n| n.text())
+                    .collect()
+            } else {
+                heat_rows
+            };
             assert_eq!(legend, items, "{args:?}: {chart_title}");
             charted += 1;
         }
@@ -353,4 +360,151 @@ fn traffic_charts_keep_to_the_items_asked_for() {
         legend(&["-d", "--dev=vda"]),
         ["vda", "vda read", "vda write"]
     );
+}
+
+/// The texts of one class in a chart group.
+fn texts<'a>(g: roxmltree::Node<'a, 'a>, class: &str) -> Vec<&'a str> {
+    g.descendants()
+        .filter(|n| n.attribute("class") == Some(class))
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+/// The chart groups of an SVG, by title.
+fn chart<'a>(doc: &'a roxmltree::Document<'a>, title: &str) -> roxmltree::Node<'a, 'a> {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+        .find(|g| texts(*g, "title").first() == Some(&title))
+        .unwrap_or_else(|| panic!("no chart {title:?}"))
+}
+
+/// The CPU chart stacks every state `-u` (or `-u ALL`) prints, %nice and %idle included,
+/// on an axis of 0–100 %.
+#[test]
+fn the_cpu_chart_stacks_every_state_sar_prints() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    for (args, states) in [
+        (
+            &["-u"][..],
+            &["%user", "%nice", "%system", "%iowait", "%steal", "%idle"][..],
+        ),
+        (
+            &["-u", "ALL"],
+            &[
+                "%usr", "%nice", "%sys", "%iowait", "%steal", "%irq", "%soft", "%guest", "%gnice",
+                "%idle",
+            ],
+        ),
+    ] {
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let cpu = chart(&doc, "CPU utilisation (all CPUs)");
+        assert_eq!(texts(cpu, "legend"), states, "{args:?}");
+        // A band per state and run of intervals: the recording's first interval, then (after
+        // its collection gap and a reboot) its last.
+        let bands = cpu.descendants().filter(|n| n.has_tag_name("path")).count();
+        assert_eq!(bands, 2 * states.len(), "{args:?}");
+        assert_eq!(texts(cpu, "ylabel").last(), Some(&"100"), "{args:?}");
+    }
+}
+
+/// The collector stopped for 20 minutes in the recording (10:00:03 to 10:20:33): every
+/// chart shades that stretch as a gap and draws no line or band across it.
+#[test]
+fn a_collection_gap_is_drawn_as_a_gap() {
+    let d = tempdir();
+    let file = record(d.path());
+    let out = svg(&[
+        "-u",
+        "-q",
+        "-d",
+        "--format",
+        "svg",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    let mut charts = 0;
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+    {
+        charts += 1;
+        let gaps: Vec<(f64, f64)> = g
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("gap"))
+            .map(|n| (num(n, "x"), num(n, "x") + num(n, "width")))
+            .collect();
+        assert_eq!(gaps.len(), 1, "{:?}", texts(g, "title"));
+        let (a, b) = gaps[0];
+        // 1,230 of the 1,304 seconds charted, starting 3 s in.
+        assert!((b - a - 998.0 * 1230.0 / 1304.0).abs() < 0.2, "{a} {b}");
+        for n in g
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+        {
+            let coords = n
+                .attribute("points")
+                .or(n.attribute("d"))
+                .unwrap()
+                .split([' ', ','])
+                .filter_map(|p| p.trim_start_matches(['M', 'L']).parse::<f64>().ok())
+                .step_by(2);
+            for x in coords {
+                assert!(
+                    x <= a + 0.05 || x >= b - 0.05,
+                    "{x} inside the gap {a}..{b}"
+                );
+            }
+        }
+    }
+    assert!(charts >= 4);
+}
+
+/// On a large host (128 CPUs, 96 disks of which 95 have done I/O, 400 interfaces) the line
+/// charts say which of how many items they draw, and heatmaps draw every CPU, disk and
+/// interface.
+#[test]
+fn at_scale_the_charts_say_what_they_draw() {
+    let d = tempdir();
+    let file = synth_log(d.path(), 128, 96, 400, &[0, 10, 20]);
+    let out = svg(&[
+        "-u",
+        "-P",
+        "ALL",
+        "-d",
+        "-n",
+        "DEV",
+        "--format",
+        "svg",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    for (title, caption) in [
+        ("Disk throughput", "top 6 of 95 by rkB/s + wkB/s"),
+        ("Disk utilisation", "top 6 of 95 by %util"),
+        ("Network throughput", "top 6 of 400 by rxkB/s + txkB/s"),
+    ] {
+        assert_eq!(texts(chart(&doc, title), "caption"), [caption], "{title}");
+    }
+    for (title, rows) in [
+        ("CPU busy per CPU (128 CPUs): 100 − %idle", 128),
+        ("Disk utilisation per device (95 devices)", 95),
+        (
+            "Network throughput per interface (400 interfaces): rxkB/s + txkB/s",
+            400,
+        ),
+    ] {
+        let g = chart(&doc, title);
+        let names: Vec<&str> = g
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("heatrow"))
+            .filter_map(|n| n.first_element_child()?.text())
+            .collect();
+        assert_eq!(names.len(), rows, "{title}");
+    }
 }

@@ -172,3 +172,57 @@ pub fn oracle_missing(what: &str) {
     );
     eprintln!("skipped: {what} is missing (install it to run this comparison)");
 }
+
+/// The example, built in this test's profile (a no-op when `cargo test` already built it).
+pub fn synth_host_bin() -> PathBuf {
+    let bin_dir = rsar_bin().parent().unwrap().to_path_buf();
+    let profile = match bin_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(p) => p,
+    }
+    .to_string();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let st = Command::new(cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--example",
+            "synth_host",
+            "--profile",
+            &profile,
+        ])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    bin_dir.join("examples/synth_host")
+}
+
+/// A log of the synthetic large host (examples/synth_host.rs) with `cpus` CPUs, `disks`
+/// whole disks and `ifaces` interfaces, in `dir`: one snapshot per entry of `at` (seconds
+/// after 10:00 on the simulated clock; the snapshots' counters advance 10 s apart).
+pub fn synth_log(dir: &Path, cpus: u32, disks: u32, ifaces: u32, at: &[i64]) -> PathBuf {
+    let trees = dir.join("trees");
+    let out = run(
+        &synth_host_bin(),
+        &[
+            "--cpus",
+            &cpus.to_string(),
+            "--disks",
+            &disks.to_string(),
+            "--ifaces",
+            &ifaces.to_string(),
+            "--steps",
+            &at.len().to_string(),
+            "--step-secs",
+            "10",
+            trees.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let logs = format!("{}/logs/", dir.display());
+    for (i, &t) in at.iter().enumerate() {
+        let out = rsadc_on(&trees.join(format!("t{i:04}")), t, &["1", "1", &logs]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    dir.join("logs/rsar20251121")
+}
