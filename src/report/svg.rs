@@ -265,7 +265,14 @@ pub struct Svg<W: Write> {
     /// The columns to draw, one per pixel at most: filled at the end from `columns`.
     intervals: Vec<IntervalStats>,
     restarts: Vec<i64>,
+    /// Leave out the reports the data never had, and charts with nothing to draw.
+    recorded_only: bool,
 }
+
+/// Where the plots start, and how wide they are (the HTML report's script maps the pointer
+/// to a time with them).
+pub(super) const PLOT_LEFT: f64 = LEFT;
+pub(super) const PLOT_WIDTH: f64 = WIDTH - LEFT - RIGHT;
 
 /// Groups kept while reading, per pixel of the plot's width: a log of up to this many
 /// intervals per pixel is drawn exactly as if every interval had been kept, and memory
@@ -282,7 +289,19 @@ impl<W: Write> Svg<W> {
             columns: Columns::new(KEPT_PER_PIXEL * (WIDTH - LEFT - RIGHT) as usize),
             intervals: Vec::new(),
             restarts: Vec::new(),
+            recorded_only: false,
         }
+    }
+
+    /// Chart only the reports the data has (the others are left out, not drawn empty).
+    pub(super) fn recorded_only(mut self) -> Self {
+        self.recorded_only = true;
+        self
+    }
+
+    /// Where the SVG was written.
+    pub(super) fn output(&mut self) -> &mut W {
+        &mut self.out
     }
 
     fn series(&self, name: &str, f: impl Fn(&IntervalStats) -> Option<f64>) -> Series {
@@ -339,6 +358,9 @@ impl<W: Write> Svg<W> {
     fn charts(&self) -> Vec<Chart> {
         let mut charts = Vec::new();
         for t in self.sel.tables() {
+            if self.recorded_only && !self.intervals.iter().any(|s| t.available(s)) {
+                continue;
+            }
             match t.report().chart {
                 ChartKind::CpuStates => charts.extend(self.cpu_charts(t)),
                 ChartKind::Load => {
@@ -390,6 +412,15 @@ impl<W: Write> Svg<W> {
                 }
                 ChartKind::Columns { percent } => charts.push(self.columns_chart(t, percent)),
             }
+        }
+        if self.recorded_only {
+            charts.retain(|c| match &c.plot {
+                Plot::Heat { rows, .. } => !rows.is_empty(),
+                Plot::Lines | Plot::Stacked => c
+                    .series
+                    .iter()
+                    .any(|s| s.points.iter().any(Option::is_some)),
+            });
         }
         charts
     }
@@ -688,6 +719,11 @@ fn tick_step(span: f64, n: f64) -> i64 {
         .unwrap_or(((want / 86400.0).ceil() as i64).max(1) * 86400)
 }
 
+/// `v` to the tenth of a pixel the coordinates are written with.
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -916,9 +952,21 @@ impl<W: Write> Svg<W> {
                                 0.0
                             };
                             if let Some(run) = runs.last_mut() {
-                                // An interval's value holds from its start to its end.
-                                run.push((x(s.start_ns), y(v), y(base)));
-                                run.push((x(s.end_ns), y(v), y(base)));
+                                // An interval's value holds from its start to its end; a
+                                // level that does not change is one segment, however many
+                                // columns it spans (what it draws is the same to a tenth
+                                // of a pixel, and a flat day costs two points, not 2,000).
+                                let (py, pb) = (round1(y(v)), round1(y(base)));
+                                let flat = run.len() >= 2
+                                    && run[run.len() - 2..]
+                                        .iter()
+                                        .all(|&(_, qy, qb)| qy == py && qb == pb);
+                                if flat {
+                                    run.pop();
+                                } else {
+                                    run.push((x(s.start_ns), py, pb));
+                                }
+                                run.push((x(s.end_ns), py, pb));
                             }
                         }
                         for run in runs.iter().filter(|r| !r.is_empty()) {
@@ -957,7 +1005,7 @@ impl<W: Write> Svg<W> {
             }
             let _ = writeln!(
                 o,
-                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{plot_h:.1}\" fill=\"none\" stroke=\"#999999\"/>"
+                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{plot_h:.1}\" fill=\"none\" stroke=\"#999999\" class=\"plot\"/>"
             );
             // Collection gaps, shaded across the plot.
             for s in self
@@ -1000,7 +1048,7 @@ impl<W: Write> Svg<W> {
                 let color = color_of(k);
                 let _ = writeln!(
                     o,
-                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{}/><text x=\"{:.1}\" y=\"{ly:.1}\" class=\"legend\">{}</text>",
+                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{} class=\"swatch\"/><text x=\"{:.1}\" y=\"{ly:.1}\" class=\"legend\">{}</text>",
                     ly - 4.0,
                     lx + 16.0,
                     ly - 4.0,

@@ -173,8 +173,9 @@ pub fn oracle_missing(what: &str) {
     eprintln!("skipped: {what} is missing (install it to run this comparison)");
 }
 
-/// The example, built in this test's profile (a no-op when `cargo test` already built it).
-pub fn synth_host_bin() -> PathBuf {
+/// An example of this package (examples/NAME.rs), built in this test's profile (a no-op
+/// when `cargo test` already built it).
+pub fn example_bin(name: &str) -> PathBuf {
     let bin_dir = rsar_bin().parent().unwrap().to_path_buf();
     let profile = match bin_dir.file_name().and_then(|n| n.to_str()) {
         Some("debug") | None => "dev",
@@ -183,18 +184,33 @@ pub fn synth_host_bin() -> PathBuf {
     .to_string();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let st = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            "synth_host",
-            "--profile",
-            &profile,
-        ])
+        .args(["build", "--quiet", "--example", name, "--profile", &profile])
         .status()
         .unwrap();
     assert!(st.success());
-    bin_dir.join("examples/synth_host")
+    bin_dir.join("examples").join(name)
+}
+
+/// The synthetic large-host generator (examples/synth_host.rs).
+pub fn synth_host_bin() -> PathBuf {
+    example_bin("synth_host")
+}
+
+/// A synthetic day at `step` seconds (examples/synth_day.rs: 4 CPUs, a working day, a
+/// reboot at noon) with a process table of about `processes` processes per sample.
+pub fn synth_day(dir: &Path, step: u32, processes: u32) -> PathBuf {
+    let file = dir.join("rsar20251121");
+    let out = run(
+        &example_bin("synth_day"),
+        &[
+            file.to_str().unwrap(),
+            &step.to_string(),
+            "2025-11-21",
+            &processes.to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    file
 }
 
 /// A log of the synthetic large host (examples/synth_host.rs) with `cpus` CPUs, `disks`
