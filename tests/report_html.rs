@@ -151,6 +151,36 @@ fn the_page_covers_the_window_asked_for() {
     }
 }
 
+/// A window across midnight reads both days' logs into one page.
+#[test]
+fn the_page_spans_several_days() {
+    let d = tempdir();
+    across_midnight(d.path());
+    let out = run(
+        &rsar_bin(),
+        &[
+            "report",
+            "--html",
+            "--log-dir",
+            d.path().to_str().unwrap(),
+            "--since",
+            "2025-11-21 23:00",
+            "--until",
+            "2025-11-22 01:00",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(
+        page.contains(
+            "<dd id=\"window\">2025-11-21 23:59:40 to 2025-11-22 00:00:20: 4 intervals</dd>"
+        ),
+        "{}",
+        &page[page.find("<dl").unwrap()..page.find("</dl>").unwrap()]
+    );
+    assert!(page.contains("<p class=\"note\">No process tables in this log"));
+}
+
 #[test]
 fn what_report_refuses() {
     let d = tempdir();

@@ -121,35 +121,8 @@ fn the_subtitle_names_the_zone_of_its_times() {
 
 #[test]
 fn several_days_in_one_chart() {
-    use rsar::store::{day_file_name, DayWriter};
     let d = tempdir();
-    let root = fixture("t0");
-    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
-        .unwrap()
-        .sample()
-        .unwrap();
-    let host = rsar::sample::HostFacts {
-        hostname: "vm".into(),
-        boot_id: "b".into(),
-        ..Default::default()
-    };
-    // 23:59:40 to 00:00:20 at 10 s; the midnight sample ends one file and starts the next.
-    let samples: Vec<rsar::sample::Sample> = (0..5i64)
-        .map(|k| {
-            let mut s = base.clone();
-            s.time.wall_ns = (1_763_769_580 + 10 * k) * 1_000_000_000;
-            s.time.uptime_cs += 1000 * k as u64;
-            s.kernel.ctxt += 5000 * k as u64;
-            s
-        })
-        .collect();
-    for (date, range) in [("2025-11-21", 0..3), ("2025-11-22", 2..5)] {
-        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-        let (mut w, _) = DayWriter::open(&d.path().join(day_file_name(day)), &host, 0, 0).unwrap();
-        for s in &samples[range] {
-            w.append_sample(&host, s).unwrap();
-        }
-    }
+    across_midnight(d.path());
     let dir = d.path().to_str().unwrap();
     let out = svg(&[
         "-w",
@@ -438,6 +411,7 @@ fn a_collection_gap_is_drawn_as_a_gap() {
             .map(|n| (num(n, "x"), num(n, "x") + num(n, "width")))
             .collect();
         assert_eq!(gaps.len(), 1, "{:?}", texts(g, "title"));
+        assert_eq!(texts(g, "gaplabel"), ["no data"]);
         let (a, b) = gaps[0];
         // 1,230 of the 1,304 seconds charted, starting 3 s in.
         assert!((b - a - 998.0 * 1230.0 / 1304.0).abs() < 0.2, "{a} {b}");

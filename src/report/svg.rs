@@ -1022,6 +1022,16 @@ impl<W: Write> Svg<W> {
                     b - a,
                     s.seconds.round()
                 );
+                // Named where it is wide enough to hold the words.
+                let words = "no data";
+                if b - a >= text::width(words, 12.0, false) + 8.0 {
+                    let _ = writeln!(
+                        o,
+                        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\" class=\"gaplabel\">{words}</text>",
+                        (a + b) / 2.0,
+                        top + plot_h / 2.0 + 4.0
+                    );
+                }
             }
             // Restart markers.
             for &r in &self.restarts {

@@ -242,3 +242,36 @@ pub fn synth_log(dir: &Path, cpus: u32, disks: u32, ifaces: u32, at: &[i64]) -> 
     }
     dir.join("logs/rsar20251121")
 }
+
+/// Two daily logs in `dir`, 2025-11-21 and 2025-11-22, of the captured tree t0 sampled every
+/// 10 s from 23:59:40 to 00:00:20 (UTC), the context switches moving; the midnight sample
+/// ends one file and starts the next.
+pub fn across_midnight(dir: &Path) {
+    use rsar::store::{day_file_name, DayWriter};
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = rsar::sample::HostFacts {
+        hostname: "vm".into(),
+        boot_id: "b".into(),
+        ..Default::default()
+    };
+    let samples: Vec<rsar::sample::Sample> = (0..5i64)
+        .map(|k| {
+            let mut s = base.clone();
+            s.time.wall_ns = (1_763_769_580 + 10 * k) * 1_000_000_000;
+            s.time.uptime_cs += 1000 * k as u64;
+            s.kernel.ctxt += 5000 * k as u64;
+            s
+        })
+        .collect();
+    for (date, range) in [("2025-11-21", 0..3), ("2025-11-22", 2..5)] {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let (mut w, _) = DayWriter::open(&dir.join(day_file_name(day)), &host, 0, 0).unwrap();
+        for s in &samples[range] {
+            w.append_sample(&host, s).unwrap();
+        }
+    }
+}
