@@ -481,3 +481,49 @@ fn at_scale_the_charts_say_what_they_draw() {
         assert_eq!(names.len(), rows, "{title}");
     }
 }
+
+/// A busy CPU's time split 1:4:1 (%user, %system, %iowait): the shares add up to a hair
+/// over 100 in floating point, and the stacked chart's axis still ends at 100 %, not 200 %.
+#[test]
+fn shares_adding_up_past_100_keep_the_axis_at_100() {
+    use rsar::store::{day_file_name, DayWriter};
+    let d = tempdir();
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = rsar::sample::HostFacts {
+        hostname: "vm".into(),
+        boot_id: "b".into(),
+        cpu_count: 1,
+        ..Default::default()
+    };
+    let day = chrono::NaiveDate::parse_from_str("2025-11-21", "%Y-%m-%d").unwrap();
+    let file = d.path().join(day_file_name(day));
+    let (mut w, _) = DayWriter::open(&file, &host, 0, 0).unwrap();
+    for k in 0..3u64 {
+        let mut s = base.clone();
+        s.time.wall_ns = (TEN + 10 * k as i64) * 1_000_000_000;
+        s.time.uptime_cs += 1000 * k;
+        for t in std::iter::once(&mut s.cpu.total).chain(s.cpu.per_cpu[0].as_mut()) {
+            t.user += 100 * k;
+            t.system += 400 * k;
+            t.iowait += 100 * k;
+        }
+        w.append_sample(&host, &s).unwrap();
+    }
+    drop(w);
+    let out = svg(&["-u", "--format", "svg", "-f", file.to_str().unwrap()]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let cpu = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("chart"))
+        .unwrap();
+    let labels: Vec<&str> = cpu
+        .descendants()
+        .filter(|n| n.attribute("text-anchor") == Some("end"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(labels.last(), Some(&"100"), "{labels:?}");
+}
