@@ -220,3 +220,65 @@ fn what_report_refuses() {
         text(&out.stderr)
     );
 }
+
+/// The top processes count what each did between tables: a process missing from one
+/// table (a table cut short) is not counted for its whole life when it comes back.
+#[test]
+fn the_top_processes_count_only_the_window() {
+    use rsar::process::ProcessCounters;
+    use rsar::store::procs::ProcessTable;
+    use rsar::store::{day_file_name, DayWriter};
+    let d = tempdir();
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = test_host("b", 2);
+    let day = chrono::NaiveDate::parse_from_str("2025-11-21", "%Y-%m-%d").unwrap();
+    let file = d.path().join(day_file_name(day));
+    let (mut w, _) = DayWriter::open(&file, &host, 0, 0).unwrap();
+    let process = |pid: u32, start_ticks: u64, utime: u64| ProcessCounters {
+        pid,
+        start_ticks,
+        comm: format!("p{pid}").into(),
+        cmdline: format!("/usr/bin/p{pid}").into(),
+        state: u32::from(b'R'),
+        utime,
+        ..Default::default()
+    };
+    for k in 0..3u64 {
+        let mut s = base.clone();
+        s.time.wall_ns = (TEN + 10 * k as i64) * 1_000_000_000;
+        s.time.uptime_cs += 1000 * k;
+        w.append_sample(&host, &s).unwrap();
+        // p1 uses a second of CPU each 10 s; p2, running for days, is missing from the
+        // middle table.
+        let mut table = vec![process(1, 100, 100 * k)];
+        if k != 1 {
+            table.push(process(2, 200, 1_000_000 + 100 * k));
+        }
+        w.append_processes(&ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: table.into(),
+        })
+        .unwrap();
+    }
+    drop(w);
+    let out = run(
+        &rsar_bin(),
+        &["report", "--html", "-f", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    let rows: Vec<&str> = page.lines().filter(|l| l.starts_with("<tr><td>")).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].starts_with(
+            "<tr><td>1</td><td>0</td><td class=\"l\">p1</td><td>2.00</td><td>10.00</td>"
+        ),
+        "{}",
+        rows[0]
+    );
+}
