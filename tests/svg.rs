@@ -56,7 +56,9 @@ fn one_chart_per_report_with_labelled_axes_and_restarts() {
             "CPU utilisation (all CPUs)",
             "Task creation and context switches",
             "Memory",
+            "Memory: percentages",
             "Load average and run queue",
+            "Tasks in the task list",
             "Disk throughput",
             "Disk utilisation",
             "Network throughput"
@@ -225,14 +227,15 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
         .filter(|n| n.has_tag_name("polyline"))
         .map(|n| n.attribute("points").unwrap().split(' ').count())
         .collect();
-    // Load (5 series) and tasks (2 columns), each line broken once by the reboot.
-    assert_eq!(lines.len(), 2 * 7, "{lines:?}");
+    // Load (5 series), the task list (1) and tasks (2 columns), each line broken once by
+    // the reboot.
+    assert_eq!(lines.len(), 2 * 8, "{lines:?}");
     assert!(
         lines.iter().all(|&p| (2..=2 * pixels).contains(&p)),
         "{lines:?}"
     );
     assert!(
-        lines.iter().sum::<usize>() <= 7 * 2 * (pixels + 2),
+        lines.iter().sum::<usize>() <= 8 * 2 * (pixels + 2),
         "{lines:?}"
     );
     // CPU bands: a path per band and run, its top and bottom edges.
@@ -247,7 +250,7 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
         doc.descendants()
             .filter(|n| n.attribute("class") == Some("restart"))
             .count(),
-        3,
+        4,
         "the reboot is marked on each chart"
     );
 }
@@ -526,4 +529,38 @@ fn shares_adding_up_past_100_keep_the_axis_at_100() {
         .filter_map(|n| n.text())
         .collect();
     assert_eq!(labels.last(), Some(&"100"), "{labels:?}");
+}
+
+/// The memory, swap and load charts draw every column their report prints (-r ALL's too):
+/// the legends name the columns of the same report's CSV.
+#[test]
+fn level_charts_draw_every_column_of_their_report() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    for args in [&["-r", "-S"][..], &["-r", "ALL", "-S"], &["-q"]] {
+        let csv = svg(&[args, &["--format", "csv", "-f", f]].concat());
+        let mut columns: Vec<String> = Vec::new();
+        for header in csv.lines().filter(|l| l.starts_with("timestamp,")) {
+            // Several reports in one CSV name their columns REPORT:COLUMN.
+            columns.extend(
+                header
+                    .split(',')
+                    .skip(5)
+                    .map(|c| c.rsplit(':').next().unwrap().to_string()),
+            );
+        }
+        columns.sort();
+        columns.dedup();
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let mut legends: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("legend"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        legends.sort();
+        legends.dedup();
+        assert_eq!(legends, columns, "{args:?}");
+    }
 }

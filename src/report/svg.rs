@@ -1,14 +1,15 @@
 //! `--format svg`: one self-contained SVG with a chart per report on a shared time axis —
 //! CPU as every state of `-u` stacked (%nice and %idle included), per-CPU busy time as a
-//! heatmap with `-P`, load and run queue, memory, swap, the busiest disks' throughput and
-//! %util and the busiest interfaces' throughput (saying how many of how many, and every
-//! one of them as a heatmap when there are more), and a chart per column of any other
-//! report with a line per item (a heatmap past a dozen items). Times are labelled in the
-//! report's zone; restarts are marked; a collection gap is drawn as a shaded gap, never as
-//! a line across it. Every label is laid out with the font's own widths (`text`), so legends
-//! wrap inside the canvas and never cover the plot, the title or each other. The intervals
-//! are summed into a bounded number of columns as they come (`columns`), and drawn at the
-//! end. Values come from the catalogue's rows, as the tables print them.
+//! heatmap with `-P`, load, run queue and task list, every column of memory and swap, the
+//! busiest disks' throughput and %util and the busiest interfaces' throughput (saying how
+//! many of how many, and every one of them as a heatmap when there are more), and a chart
+//! per column of any other report with a line per item (a heatmap past a dozen items).
+//! Times are labelled in the report's zone; restarts are marked; a collection gap is drawn
+//! as a shaded gap, never as a line across it. Every label is laid out with the font's own
+//! widths (`text`), so legends wrap inside the canvas and never cover the plot, the title
+//! or each other. The intervals are summed into a bounded number of columns as they come
+//! (`columns`), and drawn at the end. Values come from the catalogue's rows, as the
+//! tables print them.
 
 mod columns;
 mod text;
@@ -364,47 +365,48 @@ impl<W: Write> Svg<W> {
             match t.report().chart {
                 ChartKind::CpuStates => charts.extend(self.cpu_charts(t)),
                 ChartKind::Load => {
+                    // The load averages, the run queue and blocked tasks share a scale;
+                    // the task list (hundreds) has a chart of its own.
                     let g = self.grid(t);
+                    let line = |name: &str| {
+                        Some(Series {
+                            name: name.to_string(),
+                            points: g.points(0, g.col(name)?),
+                            dashed: false,
+                            color: None,
+                        })
+                    };
                     let series = ["ldavg-1", "ldavg-5", "ldavg-15", "runq-sz", "blocked"]
                         .iter()
-                        .filter_map(|name| {
-                            Some(Series {
-                                name: name.to_string(),
-                                points: g.points(0, g.col(name)?),
-                                dashed: false,
-                                color: None,
-                            })
-                        })
+                        .filter_map(|name| line(name))
                         .collect();
-                    let mut c =
-                        Chart::lines("Load average and run queue".into(), "tasks", series, false);
-                    c.caption = Some("plist-sz (tasks in the task list) is in the table".into());
-                    charts.push(c);
+                    charts.push(Chart::lines(
+                        "Load average and run queue".into(),
+                        "tasks",
+                        series,
+                        false,
+                    ));
+                    charts.push(Chart::lines(
+                        "Tasks in the task list".into(),
+                        "tasks",
+                        line("plist-sz").into_iter().collect(),
+                        false,
+                    ));
                 }
                 ChartKind::Memory => {
-                    let gib = |v: f64| v / 1024.0 / 1024.0;
-                    let mut series = vec![
-                        self.series("used", |s| s.memory.map(|m| gib(m.mean().memused))),
-                        self.series("cached", |s| s.memory.map(|m| gib(m.mean().cached))),
-                        self.series("available", |s| s.memory.map(|m| gib(m.mean().avail))),
-                    ];
+                    let mut levels = self.level_charts(t, "Memory");
                     if !self.sel.asks(Table::Swap) {
-                        let mut sw =
-                            self.series("swap used", |s| s.swap.map(|w| gib(w.mean().swpused)));
+                        let mut sw = self.series("kbswpused", |s| {
+                            s.swap.map(|w| w.mean().swpused / 1024.0 / 1024.0)
+                        });
                         sw.dashed = true;
-                        series.push(sw);
+                        if let Some(gib) = levels.first_mut() {
+                            gib.series.push(sw);
+                        }
                     }
-                    charts.push(Chart::lines("Memory".into(), "GiB", series, false));
+                    charts.extend(levels);
                 }
-                ChartKind::Swap => charts.push(Chart::lines(
-                    "Swap".into(),
-                    "GiB",
-                    vec![
-                        self.series("used", |s| s.swap.map(|w| w.mean().swpused / 1048576.0)),
-                        self.series("cached", |s| s.swap.map(|w| w.mean().swpcad / 1048576.0)),
-                    ],
-                    false,
-                )),
+                ChartKind::Swap => charts.extend(self.level_charts(t, "Swap")),
                 ChartKind::DiskTraffic => charts.extend(self.disk_charts(t)),
                 ChartKind::NetTraffic => charts.extend(self.net_charts(t)),
                 ChartKind::Columns { percent } if t.report().item.is_some() => {
@@ -421,6 +423,47 @@ impl<W: Write> Svg<W> {
                     .iter()
                     .any(|s| s.points.iter().any(Option::is_some)),
             });
+        }
+        charts
+    }
+
+    /// Every column of a report of levels, as the selection asks for them: those in kB
+    /// as lines in GiB, the percentages on a chart of their own.
+    fn level_charts(&self, t: Table, title: &str) -> Vec<Chart> {
+        let g = self.grid(t);
+        let of_unit = |unit: &str, scale: f64| -> Vec<Series> {
+            g.columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.unit == unit)
+                .enumerate()
+                .map(|(i, (k, c))| Series {
+                    name: c.sar.unwrap_or(c.sadf).to_string(),
+                    points: g
+                        .points(0, k)
+                        .into_iter()
+                        .map(|v| v.map(|v| v * scale))
+                        .collect(),
+                    // Past the palette (-r ALL), the colours come round again dashed.
+                    dashed: i / PALETTE.len() % 2 == 1,
+                    color: None,
+                })
+                .collect()
+        };
+        let mut charts = vec![Chart::lines(
+            title.into(),
+            "GiB",
+            of_unit("kB", 1.0 / 1024.0 / 1024.0),
+            false,
+        )];
+        let percent = of_unit("%", 1.0);
+        if !percent.is_empty() {
+            charts.push(Chart::lines(
+                format!("{title}: percentages"),
+                "%",
+                percent,
+                true,
+            ));
         }
         charts
     }
