@@ -12,6 +12,7 @@
 //! The modules form layers and an import only reaches down: `tests/layers.rs` declares
 //! the order and fails on an import that reaches up, and on any cycle.
 
+pub mod cgroup;
 pub mod cli;
 pub mod export;
 pub mod feed;

@@ -82,6 +82,83 @@ pub const fn field_run(fields: &[Field], first: &str, last: &str) -> Range<usize
     }
 }
 
+/// sysstat's rules for a group's interval beyond each field's own (`Field::kind`,
+/// `Field::wrap_bits`), declared with the group (`group! { ... delta = DeltaRule { .. } }`)
+/// and carried out by `stats`, which applies them to every group alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeltaRule {
+    /// The fields (a mask of `FIELDS` positions, `field_mask`) whose going backwards means
+    /// the item was registered again since the earlier sample (a re-attached disk, a
+    /// re-created veth, a reloaded driver): every counter then counts from 0, as sysstat
+    /// diffs a device it sees anew against zeros.
+    pub registered_again_when_back: u64,
+    /// What an item the earlier sample lacks counts.
+    pub new_item: NewItem,
+    /// The fields whose sum since boot says the item is in use (`-d` skips a device that
+    /// never completed I/O, as sar does); no field: every item is.
+    pub in_use_when_any: u64,
+    /// A rule of sysstat's that changes the earlier values before the fields' own rules
+    /// take their differences.
+    pub earlier: Option<EarlierRule>,
+}
+
+/// sysstat's rules that take an earlier value as another one before the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarlierRule {
+    /// sysstat's `get_per_cpu_interval`: iowait that went back while idle went forward
+    /// was re-accounted as idle (the earlier iowait is taken as the later: Δ 0); iowait
+    /// that went back otherwise, and idle that went back, mean the CPU went offline and
+    /// came back between the samples: they restart from 0. Values this close to 2^64 are
+    /// a counter about to overflow, not a CPU coming back. The fields at these positions.
+    IdleIowaitRestart { idle: usize, iowait: usize },
+}
+
+/// What an item of a group with items counts over an interval whose earlier sample
+/// lacks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewItem {
+    /// Everything since it appeared: it starts at 0 (a device plugged in, an interface
+    /// created, a serial line or an interrupt line new since then), as sar counts it.
+    FromZero,
+    /// Nothing: its counters ran while it was away (a CPU come online), so this interval
+    /// is its baseline.
+    Baseline,
+}
+
+impl DeltaRule {
+    /// Each field by its declaration and nothing more.
+    pub const FIELDS_ONLY: DeltaRule = DeltaRule {
+        registered_again_when_back: 0,
+        new_item: NewItem::FromZero,
+        in_use_when_any: 0,
+        earlier: None,
+    };
+}
+
+/// The position in `fields` of the field named `name`; in a constant, a name the group
+/// does not declare fails the build.
+pub const fn field_at(fields: &[Field], name: &str) -> usize {
+    match field_position(fields, name) {
+        Some(n) => n,
+        None => panic!("a rule names a field the group does not declare"),
+    }
+}
+
+/// The mask of the positions in `fields` of the fields named `names`; in a constant, a
+/// name the group does not declare, or one past the 64th field, fails the build.
+pub const fn field_mask(fields: &[Field], names: &[&str]) -> u64 {
+    let mut mask = 0;
+    let mut i = 0;
+    while i < names.len() {
+        match field_position(fields, names[i]) {
+            Some(n) if n < 64 => mask |= 1 << n,
+            _ => panic!("a rule names a field the group does not declare"),
+        }
+        i += 1;
+    }
+    mask
+}
+
 /// A field's Rust type as a stored number: `None` is an absent optional field.
 pub trait FieldValue: Sized {
     const OPTIONAL: bool;
@@ -146,6 +223,24 @@ pub trait Group: Default {
     /// is absent. Other members (an item's name) are left as they are. `Err` names a field
     /// whose value does not fit its type.
     fn set_raw_values(&mut self, raw: &[Option<u64>]) -> Result<(), &'static str>;
+    /// Each field's stored value beside the same field of `other`, with its position in
+    /// `FIELDS`: `f(n, mine, theirs)`.
+    fn pair_values(&self, other: &Self, f: &mut impl FnMut(usize, Option<u64>, Option<u64>));
+    /// Set each field to `f(n, mine, theirs)` of its stored value and the same field of
+    /// `other`; a value that does not fit the field leaves it as it is.
+    fn combine_values(
+        &mut self,
+        other: &Self,
+        f: &mut impl FnMut(usize, Option<u64>, Option<u64>) -> Option<u64>,
+    );
+    /// sysstat's rules for the group's interval beyond each field's own.
+    const DELTA: DeltaRule = DeltaRule::FIELDS_ONLY;
+    /// Whether `other` is the same item as this one (the same device, interface, CPU or
+    /// line), by the members the group declares as its key; a group without items is
+    /// one item.
+    fn same_item(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// `or!(x; default)`: x when given, else the default.
@@ -162,12 +257,13 @@ macro_rules! or {
 /// numbers; every other member is a field), its `FIELDS` table and its `Group` impl.
 /// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, source = "file")?
 /// (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
-/// group's.
+/// group's. `item key(a, b)` names the members that tell one item from another; `delta =
+/// DeltaRule { .. }` after the source, sysstat's rules for the group's interval.
 macro_rules! group {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident from $source:literal {
-            $(item {
+        pub struct $name:ident from $source:literal $(delta = $rule:expr;)? {
+            $(item $(key($($idk:ident),+))? {
                 $( $(#[$imeta:meta])* pub $item:ident : $ity:ty, )*
             })?
             $(
@@ -212,6 +308,45 @@ macro_rules! group {
                 )*
                 Ok(())
             }
+
+            #[inline(always)]
+            #[allow(unused_assignments)]
+            fn pair_values(
+                &self,
+                other: &Self,
+                f: &mut impl FnMut(usize, Option<u64>, Option<u64>),
+            ) {
+                let mut n = 0;
+                $(
+                    f(n, FieldValue::to_raw(&self.$f), FieldValue::to_raw(&other.$f));
+                    n += 1;
+                )*
+            }
+
+            #[inline(always)]
+            #[allow(unused_assignments)]
+            fn combine_values(
+                &mut self,
+                other: &Self,
+                f: &mut impl FnMut(usize, Option<u64>, Option<u64>) -> Option<u64>,
+            ) {
+                let mut n = 0;
+                $(
+                    let v = f(n, FieldValue::to_raw(&self.$f), FieldValue::to_raw(&other.$f));
+                    if let Some(v) = FieldValue::from_raw(v) {
+                        self.$f = v;
+                    }
+                    n += 1;
+                )*
+            }
+
+            $(const DELTA: DeltaRule = $rule;)?
+
+            $($(
+                fn same_item(&self, other: &Self) -> bool {
+                    true $(&& self.$idk == other.$idk)+
+                }
+            )?)?
         }
     };
 }
@@ -298,7 +433,13 @@ group! {
     /// One line of /proc/stat's `cpu` block, in clock ticks. `guest` and `guest_nice` are
     /// already included in `user` and `nice` by the kernel.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct CpuTicks from "/proc/stat" {
+    pub struct CpuTicks from "/proc/stat" delta = DeltaRule {
+        earlier: Some(EarlierRule::IdleIowaitRestart {
+            idle: field_at(Self::FIELDS, "idle"),
+            iowait: field_at(Self::FIELDS, "iowait"),
+        }),
+        ..DeltaRule::FIELDS_ONLY
+    }; {
         /// Time in user mode.
         pub user: u64 [Counter, "ticks"],
         /// Time in user mode at low priority.
@@ -483,8 +624,13 @@ group! {
     /// The millisecond fields (`read_ms`, `write_ms`, `io_ticks_ms`, `weighted_ms`,
     /// `discard_ms`, `flush_ms`) are 32-bit in the kernel and wrap at 2^32.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
-    pub struct DiskCounters from "/proc/diskstats" {
-        item {
+    pub struct DiskCounters from "/proc/diskstats" delta = DeltaRule {
+        registered_again_when_back: field_mask(Self::FIELDS, &["reads", "writes"]),
+        new_item: NewItem::FromZero,
+        in_use_when_any: field_mask(Self::FIELDS, &["reads", "writes", "discards"]),
+        ..DeltaRule::FIELDS_ONLY
+    }; {
+        item key(major, minor, name) {
             pub major: u32,
             pub minor: u32,
             pub name: String,
@@ -537,7 +683,10 @@ group! {
     /// it (rsar's own samples keep every device, and `-b` sums the physical disks); when a
     /// sample has it, `-b` shows it.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct IoTotals from "sa file: activity A_IO" {
+    pub struct IoTotals from "sa file: activity A_IO" delta = DeltaRule {
+        registered_again_when_back: field_mask(Self::FIELDS, &["reads", "writes"]),
+        ..DeltaRule::FIELDS_ONLY
+    }; {
         /// Reads completed (sadc's `dk_drive_rio`).
         pub reads: u64 [Counter, "requests"],
         /// Writes completed (`dk_drive_wio`).
@@ -555,9 +704,16 @@ group! {
 
 group! {
     /// One interface of /proc/net/dev, plus its link facts from /sys/class/net.
+    ///
+    /// The counters are the kernel's `unsigned long`: 32 bits on a 32-bit kernel, where
+    /// they wrap at 2^32, so each is declared to wrap there (one that goes back from the
+    /// upper half of the 32-bit range wrapped; from lower down it was reset).
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
-    pub struct NetCounters from "/proc/net/dev" {
-        item {
+    pub struct NetCounters from "/proc/net/dev" delta = DeltaRule {
+        registered_again_when_back: field_mask(Self::FIELDS, &["rx_packets", "tx_packets"]),
+        ..DeltaRule::FIELDS_ONLY
+    }; {
+        item key(name) {
             pub name: String,
             /// Link speed in Mb/s, when the driver reports one.
             pub speed_mbps: Option<u32>,
@@ -565,37 +721,37 @@ group! {
             pub full_duplex: bool,
         }
         /// Bytes received.
-        pub rx_bytes: u64 [Counter, "bytes"],
+        pub rx_bytes: u64 [Counter, "bytes", wrap = 32],
         /// Packets received.
-        pub rx_packets: u64 [Counter, "packets"],
+        pub rx_packets: u64 [Counter, "packets", wrap = 32],
         /// Receive errors.
-        pub rx_errs: u64 [Counter, "packets"],
+        pub rx_errs: u64 [Counter, "packets", wrap = 32],
         /// Received packets dropped.
-        pub rx_drop: u64 [Counter, "packets"],
+        pub rx_drop: u64 [Counter, "packets", wrap = 32],
         /// Receive FIFO overruns.
-        pub rx_fifo: u64 [Counter, "events"],
+        pub rx_fifo: u64 [Counter, "events", wrap = 32],
         /// Receive framing errors.
-        pub rx_frame: u64 [Counter, "packets"],
+        pub rx_frame: u64 [Counter, "packets", wrap = 32],
         /// Compressed packets received.
-        pub rx_compressed: u64 [Counter, "packets"],
+        pub rx_compressed: u64 [Counter, "packets", wrap = 32],
         /// Multicast packets received.
-        pub rx_multicast: u64 [Counter, "packets"],
+        pub rx_multicast: u64 [Counter, "packets", wrap = 32],
         /// Bytes sent.
-        pub tx_bytes: u64 [Counter, "bytes"],
+        pub tx_bytes: u64 [Counter, "bytes", wrap = 32],
         /// Packets sent.
-        pub tx_packets: u64 [Counter, "packets"],
+        pub tx_packets: u64 [Counter, "packets", wrap = 32],
         /// Transmit errors.
-        pub tx_errs: u64 [Counter, "packets"],
+        pub tx_errs: u64 [Counter, "packets", wrap = 32],
         /// Packets dropped on sending.
-        pub tx_drop: u64 [Counter, "packets"],
+        pub tx_drop: u64 [Counter, "packets", wrap = 32],
         /// Transmit FIFO overruns.
-        pub tx_fifo: u64 [Counter, "events"],
+        pub tx_fifo: u64 [Counter, "events", wrap = 32],
         /// Collisions.
-        pub tx_colls: u64 [Counter, "events"],
+        pub tx_colls: u64 [Counter, "events", wrap = 32],
         /// Carrier losses.
-        pub tx_carrier: u64 [Counter, "events"],
+        pub tx_carrier: u64 [Counter, "events", wrap = 32],
         /// Compressed packets sent.
-        pub tx_compressed: u64 [Counter, "packets"],
+        pub tx_compressed: u64 [Counter, "packets", wrap = 32],
     }
 }
 
@@ -841,7 +997,7 @@ group! {
     /// One mounted filesystem (`sar -F`): statvfs(3) of its mount point.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct FsUsage from "/proc/self/mounts, statvfs(3)" {
-        item {
+        item key(name, mountpoint) {
             /// The mounted device as /proc/self/mounts names it (`/dev/vda`).
             pub name: String,
             /// Where it is mounted.
@@ -870,7 +1026,7 @@ group! {
     /// One CPU's clock from /proc/cpuinfo (`sar -m CPU`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct CpuFreq from "/proc/cpuinfo" {
-        item {
+        item key(cpu) {
             /// Its `processor` number.
             pub cpu: u32,
         }
@@ -933,7 +1089,7 @@ group! {
     /// One serial line with a UART (`sar -y`), from /proc/tty/driver/serial (root only).
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct SerialLine from "/proc/tty/driver/serial" {
-        item {
+        item key(line) {
             /// The line's number (ttyS0 is 0).
             pub line: u32,
         }
@@ -1102,8 +1258,11 @@ group! {
     /// One CPU's line of /proc/net/softnet_stat (`-n SOFT`). The kernel prints each value
     /// as 32-bit hexadecimal, so the counters wrap at 2^32.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-    pub struct SoftnetCounters from "/proc/net/softnet_stat" {
-        item {
+    pub struct SoftnetCounters from "/proc/net/softnet_stat" delta = DeltaRule {
+        new_item: NewItem::Baseline,
+        ..DeltaRule::FIELDS_ONLY
+    }; {
+        item key(cpu) {
             /// The CPU's number: the line's 13th column (since Linux 5.10), else the
             /// position of the line among the online CPUs.
             pub cpu: u32,

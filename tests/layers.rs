@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// on top.
 const LAYERS: &[&[&str]] = &[
     &["time", "wait"],
-    &["sample"],
+    &["sample", "cgroup"],
     &["stats"],
     &["process", "probe"],
     &["store"],

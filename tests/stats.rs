@@ -6,7 +6,7 @@
 
 use rsar::report::{Cell, CpuList, Row, Selection, Table};
 use rsar::sample::{
-    CpuTicks, DiskCounters, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
+    CpuTicks, DiskCounters, Group, KernelCounters, LoadAvg, Memory, NetCounters, Paging, Pressure,
     PressureLine, Sample, Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use rsar::stats::IntervalStats;
@@ -367,6 +367,64 @@ fn an_interface_re_registered_counts_from_zero_and_32_bit_bytes_wrap() {
     assert_eq!((s.net[0].rx_packets, s.net[0].rx_bytes), (20, 3000));
     // Bytes wrapped at 2^32 while packets went on: 296 + 2^32 − 4294967000 = 592.
     assert_eq!(s.net[1].rx_bytes, 592);
+}
+
+/// Network counters are the kernel's `unsigned long`, 32 bits on a 32-bit kernel: each is
+/// declared to wrap at 2^32, and each one's interval does what its declaration says. A
+/// counter going from just below 2^32 to 5 counted 15 across the wrap; a packet count
+/// doing so means the interface was registered again, and it counts from 0 (sysstat's
+/// rule): 5. Every field is read back through the column that shows it.
+#[test]
+fn each_net_counter_wraps_as_declared() {
+    let columns = [
+        (Table::NetDev, 0, "rx_packets", 1.0),
+        (Table::NetDev, 1, "tx_packets", 1.0),
+        (Table::NetDev, 2, "rx_bytes", 1024.0),
+        (Table::NetDev, 3, "tx_bytes", 1024.0),
+        (Table::NetDev, 4, "rx_compressed", 1.0),
+        (Table::NetDev, 5, "tx_compressed", 1.0),
+        (Table::NetDev, 6, "rx_multicast", 1.0),
+        (Table::NetEdev, 0, "rx_errs", 1.0),
+        (Table::NetEdev, 1, "tx_errs", 1.0),
+        (Table::NetEdev, 2, "tx_colls", 1.0),
+        (Table::NetEdev, 3, "rx_drop", 1.0),
+        (Table::NetEdev, 4, "tx_drop", 1.0),
+        (Table::NetEdev, 5, "tx_carrier", 1.0),
+        (Table::NetEdev, 6, "rx_frame", 1.0),
+        (Table::NetEdev, 7, "rx_fifo", 1.0),
+        (Table::NetEdev, 8, "tx_fifo", 1.0),
+    ];
+    assert_eq!(columns.len(), NetCounters::FIELDS.len());
+    // A table's rows do not depend on whether it was asked for.
+    let any = Selection::default();
+    for (table, column, name, unit) in columns {
+        let n = NetCounters::FIELDS
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap();
+        let declared = NetCounters::FIELDS[n].wrap_bits;
+        assert_eq!(declared, Some(32), "{name} is 32-bit on a 32-bit kernel");
+        let mut raw = vec![Some(1000); NetCounters::FIELDS.len()];
+        raw[n] = Some((1 << 32) - 10);
+        let (mut a, mut b) = (at(0), at(1));
+        let mut p = iface("eth0");
+        p.set_raw_values(&raw).unwrap();
+        raw[n] = Some(5);
+        let mut c = iface("eth0");
+        c.set_raw_values(&raw).unwrap();
+        a.net = vec![p];
+        b.net = vec![c];
+        let rows = table.rows(&any, &between(&a, &b));
+        let Cell::Real(v) = rows[0].cells[column] else {
+            panic!("{name}: not a rate")
+        };
+        let want = match declared {
+            _ if name.ends_with("_packets") => 5.0,
+            Some(32) => 15.0,
+            _ => 0.0,
+        };
+        assert_eq!(v * unit, want, "{name}");
+    }
 }
 
 fn with_levels(mut s: Sample, runnable: u32, blocked: u64) -> Sample {

@@ -13,6 +13,7 @@ use ratatui::Terminal;
 use rsar::probe::Probe;
 use rsar::tui::app::{App, Input, SortKey, Source};
 use rsar::tui::ui::{draw, Theme};
+use rsar::tui::views::Column;
 use rsar::tui::{driver_for, Driver, Event};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -94,17 +95,29 @@ fn live() -> Driver {
         .host()
         .clone();
     let page_kb = u64::from(host.page_size / 1024);
-    // (pid, name, state, uid, CPU ticks, RSS kB, start ticks), in pid order.
+    // (pid, name, state, uid, CPU ticks, RSS kB, start ticks), in pid order; dd writes
+    // a MB per tick it runs, postgres reads; init's I/O is not readable.
     let table = |s: &rsar::sample::Sample, ticks: u64| {
-        let p = |pid, comm: &str, state: char, uid, cpu, rss_kb: u64, start| ProcessCounters {
+        let p = |pid, comm: &str, state: char, uid, cpu, rss_kb: u64, start| {
+            ProcessCounters {
             pid,
             comm: comm.into(),
+            cmdline: match comm {
+                "init" => "/sbin/init splash",
+                "postgres" => "/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf",
+                _ => "dd if=/dev/zero of=/var/tmp/big bs=1M count=1500 oflag=direct",
+            }
+            .into(),
             state: state as u32,
             uid,
             utime: cpu,
             rss: rss_kb / page_kb,
             start_ticks: start,
+            threads: if comm == "postgres" { 6 } else { 1 },
+            read_bytes: (comm != "init").then_some(cpu * 4096),
+            write_bytes: (comm != "init").then_some(if comm == "dd" { cpu * 1_000_000 } else { 0 }),
             ..Default::default()
+        }
         };
         SourceEvent::Processes(ProcessTable {
             wall_ns: s.time.wall_ns,
@@ -133,17 +146,18 @@ fn live() -> Driver {
 }
 
 #[test]
-fn replay_screens_at_80x24_and_160x48() {
+fn replay_screens_at_80x24_120x40_and_250x70() {
     let (_d, mut drv) = replay();
     assert_eq!(drv.app.timeline.len(), 3);
     assert_eq!(drv.app.cursor, 0, "a replay starts at the first interval");
     golden("tui-replay-80x24.txt", &screen(&drv.app, 80, 24));
+    golden("tui-replay-250x70.txt", &screen(&drv.app, 250, 70));
     drv.app.key(key(KeyCode::Right));
-    golden("tui-replay-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-replay-120x40.txt", &screen(&drv.app, 120, 40));
 }
 
 #[test]
-fn live_screens_at_80x24_and_160x48() {
+fn live_screens_at_80x24_120x40_and_250x70() {
     let drv = live();
     let s80 = screen(&drv.app, 80, 24);
     // The figures the tables print for the same interval (tests/probe.rs, by hand).
@@ -154,7 +168,8 @@ fn live_screens_at_80x24_and_160x48() {
     assert!(s80.contains("vda"), "{s80}");
     assert!(s80.contains("4242"), "{s80}");
     golden("tui-live-80x24.txt", &s80);
-    golden("tui-live-160x48.txt", &screen(&drv.app, 160, 48));
+    golden("tui-live-120x40.txt", &screen(&drv.app, 120, 40));
+    golden("tui-live-250x70.txt", &screen(&drv.app, 250, 70));
     // The help screen at the smallest size.
     let mut drv = drv;
     drv.app.key(key(KeyCode::Char('?')));
@@ -260,7 +275,7 @@ fn process_table_sorts_and_filters() {
             .map(|p| p.pid)
             .collect::<Vec<_>>()
     };
-    assert_eq!(app.sort, SortKey::Cpu);
+    assert_eq!(app.sort, SortKey::by(Column::Cpu));
     // dd used 163 ticks in 3.26 s: 50 % of a CPU; the others nothing.
     assert_eq!(pids(app), [4242, 1, 777]);
     assert!((app.visible_procs()[0].cpu_pct - 50.0).abs() < 0.01);
@@ -362,7 +377,7 @@ fn device_tables_take_their_columns_from_the_catalogue() {
     assert!((tps - 130.0).abs() < 0.6, "{tps}");
     // Headers on screen are the catalogue's names.
     let s = screen(&drv.app, 80, 24);
-    assert!(s.contains("DEV   tps rkB/s wkB/s await %util"), "{s}");
+    assert!(s.contains("DEV   tps     rkB/s     wkB/s %util"), "{s}");
 }
 
 #[test]
@@ -606,6 +621,7 @@ fn made_up(
             mem_pct: 0.1,
             rss_kb: 1000,
             cpu_seconds: 1.0,
+            ..Default::default()
         })
         .collect();
     app
@@ -617,28 +633,34 @@ fn nice_time_is_drawn_in_the_bar_and_the_chart() {
     // All CPUs busy: 79 % user, 21 % nice.
     let app = made_up(2, &[], &[], 0);
     let s = screen(&app, 80, 24);
-    let all = s
-        .lines()
-        .find(|l| l.contains("│all "))
-        .unwrap()
-        .split('│')
-        .nth(1)
-        .unwrap();
-    assert!(all.contains("100%"), "{all}");
+    let all = s.lines().find(|l| l.starts_with("CPU ")).unwrap();
+    let all = &all[..all.find("100%").unwrap_or(all.len())];
+    assert!(s.contains("100%  usr 79.0"), "{s}");
     assert!(!all.contains('·'), "a full bar for a busy machine: {all}");
     assert!(all.contains('n'), "nice has its part of the bar: {all}");
     assert!(s.contains("ni 21.0"), "{s}");
     let s = screen(&app, 160, 48);
-    assert!(s.contains("━busy ━usr ━nice"), "the chart's legend: {s}");
+    assert!(s.contains("#usr nnice ssys"), "the chart's legend: {s}");
 }
 
 #[test]
 fn many_cpus_show_as_a_heat_map_with_the_busiest_named() {
     utc();
     let app = made_up(128, &[], &[], 0);
-    for (w, h) in [(80, 24), (160, 48)] {
+    // CPU i is busy i*37 % 101 percent: CPU 30 is the busiest, named first. At 80×24
+    // the summary line names the busiest; at 160 columns a heat map line has every CPU.
+    let s = screen(&app, 80, 24);
+    let busiest = s.lines().find(|l| l.contains("busiest")).unwrap();
+    assert!(
+        busiest.contains("128 CPUs, busiest 30:100% 60:99%"),
+        "{busiest}"
+    );
+    let s = screen(&app, 160, 48);
+    let map = s.lines().nth(2).unwrap();
+    let cells = map.chars().filter(|c| "·▁▂▃▄▅▆▇█".contains(*c)).count();
+    assert_eq!(cells, 128, "{s}");
+    for (w, h) in [(200, 60), (250, 70)] {
         let s = screen(&app, w, h);
-        // CPU i is busy i*37 % 101 percent: CPU 30 is the busiest, named first.
         let busiest = s.lines().find(|l| l.contains("busiest")).unwrap();
         assert!(busiest.contains("busiest 30:100% 60:99%"), "{busiest}");
         // Every CPU has a cell: four rows of 32, labelled with their first CPU.
@@ -666,7 +688,7 @@ fn long_and_alike_names_stay_apart_and_busiest_come_first() {
         .collect();
     let nets: Vec<(&str, f32)> = nets.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let app = made_up(2, &[("sda", 0.0), ("nvme0n1", 900.0)], &nets, 0);
-    let s = screen(&app, 160, 48);
+    let s = screen(&app, 200, 60);
     let net_rows: Vec<&str> = s
         .lines()
         .filter_map(|l| l.split('│').nth(3))
@@ -684,9 +706,18 @@ fn long_and_alike_names_stay_apart_and_busiest_come_first() {
     let sda_row = s.lines().position(|l| l.contains("│sda")).unwrap();
     let nvme_row = s.lines().position(|l| l == disk_row).unwrap();
     assert!(nvme_row < sda_row, "the busy disk first");
-    // At 80×24 not every interface fits: the title says how many are shown.
+    // At 80×24 the busiest of each on a line, and how many more by what.
     let s = screen(&app, 80, 24);
-    assert!(s.contains(" Network 3/16 busiest "), "{s}");
+    let net = s.lines().find(|l| l.starts_with("NET ")).unwrap();
+    assert_eq!(
+        net, "NET veth00009 rx 500 kB/s tx 0 B/s +15 by rx+tx",
+        "{s}"
+    );
+    let dsk = s.lines().find(|l| l.starts_with("DSK ")).unwrap();
+    assert_eq!(
+        dsk, "DSK nvme0n1 0% r 900 kB/s w 0 B/s │ sda 0% r 0 B/s w 0 B/s",
+        "disks by %util, then by throughput"
+    );
 }
 
 #[test]
@@ -816,7 +847,7 @@ fn a_replay_shows_the_process_table_of_the_selected_moment() {
     assert!(!app.procs.is_empty());
     assert!(app.procs.iter().all(|p| p.comm != "rsartui_busy"));
     let s = screen(app, 80, 24);
-    assert!(s.contains("Processes (by %CPU)"), "{s}");
+    assert!(s.contains("Processes by %CPU↓"), "{s}");
     let c = app.task_counts();
     assert_eq!(c.total, app.procs.len());
     assert!(c.running >= 1, "rsadc itself runs: {c:?}");
@@ -1210,4 +1241,553 @@ fn a_replayed_sa_file_names_its_disks_from_sys_root() {
     );
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("rootdisk"), "{out}");
+}
+
+/// The rows of the process table on a screen: the lines between its header row and its
+/// bottom border that show a process.
+fn table_rows(s: &str) -> Vec<&str> {
+    s.lines()
+        .skip_while(|l| !l.contains("PID USER"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .filter(|l| {
+            !l.trim_matches(|c: char| c == '│' || c.is_whitespace())
+                .is_empty()
+        })
+        .collect()
+}
+
+/// How many lines the process table can show: its inner height less its header.
+fn table_room(s: &str) -> usize {
+    s.lines()
+        .skip_while(|l| !l.contains("PID USER"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('└'))
+        .count()
+}
+
+#[test]
+fn at_80x24_the_process_table_has_at_least_twelve_rows() {
+    utc();
+    // A small VM, and the 128-CPU host with 1,500 processes, a disk and an interface.
+    for (cpus, procs) in [(2, 40), (128, 1500)] {
+        let app = made_up(cpus, &[("vda", 10.0)], &[("eth0", 5.0)], procs);
+        let s = screen(&app, 80, 24);
+        assert!(table_rows(&s).len() >= 12, "{cpus} CPUs:\n{s}");
+        // The summary stays: CPU, memory, load, the disk and the interface.
+        for want in ["CPU ", "MEM ", "load ", "DSK vda", "NET eth0"] {
+            assert!(s.lines().any(|l| l.starts_with(want)), "{want}:\n{s}");
+        }
+    }
+    // A replay of a log recorded with processes (a real machine has more than 12).
+    let (_d, _log, drv) = replay_with_processes();
+    let s = screen(&drv.app, 80, 24);
+    assert!(drv.app.procs.len() >= 12, "{s}");
+    assert!(table_rows(&s).len() >= 12, "{s}");
+}
+
+#[test]
+fn every_panel_can_take_the_whole_screen_or_be_hidden() {
+    utc();
+    let mut app = made_up(2, &[("vda", 10.0)], &[("eth0", 5.0)], 40);
+    let normal = table_room(&screen(&app, 80, 24));
+    // 5: the processes have the whole screen, then are hidden, then come back.
+    app.key(key(KeyCode::Char('5')));
+    let s = screen(&app, 80, 24);
+    assert_eq!(table_room(&s), 19, "{s}");
+    assert!(!s.contains("MEM used"), "{s}");
+    app.key(key(KeyCode::Char('5')));
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("PID USER"), "{s}");
+    assert!(s.lines().last().unwrap().contains("hidden: 5"), "{s}");
+    assert!(s.contains("┌ Disks"), "the devices have the room: {s}");
+    app.key(key(KeyCode::Char('5')));
+    assert_eq!(table_room(&screen(&app, 80, 24)), normal);
+    // Hiding a summary line gives its room to the processes.
+    app.key(key(KeyCode::Char('3')));
+    app.key(key(KeyCode::Char('3')));
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("DSK "), "{s}");
+    assert_eq!(table_room(&s), normal + 1, "{s}");
+    // 1: CPU on the whole screen, a bar per CPU; 0: every panel back.
+    app.key(key(KeyCode::Char('1')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("│0    ") && s.contains("│1    "), "{s}");
+    assert!(!s.contains("PID USER"), "{s}");
+    app.key(key(KeyCode::Char('0')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("DSK ") && table_room(&s) == normal, "{s}");
+    // 6: the charts alone, at a size without room for them beside the rest.
+    app.key(key(KeyCode::Char('6')));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("CPU %"), "{s}");
+    // The help says so.
+    app.key(key(KeyCode::Char('?')));
+    assert!(screen(&app, 80, 24).contains("whole, hidden, back"));
+}
+
+#[test]
+fn atops_views_show_their_columns() {
+    let mut drv = live();
+    let app = &mut drv.app;
+    let pids = |app: &App| {
+        app.visible_procs()
+            .iter()
+            .map(|p| p.pid)
+            .collect::<Vec<_>>()
+    };
+    // d: bytes read and written per second, from /proc/PID/io, the unit in the cell;
+    // busiest first. dd wrote 163 MB in 3.26 s; init's I/O was not readable.
+    app.key(key(KeyCode::Char('d')));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("disk view by R+W↓"), "{s}");
+    let dd = s.lines().find(|l| l.contains(" 4242 ")).unwrap();
+    assert!(dd.contains("200 kB/s 47.7 MB/s 47.9 MB/s"), "{dd}");
+    let init = s.lines().find(|l| l.contains("      1 root")).unwrap();
+    assert!(init.contains("        -         -         -"), "{init}");
+    assert_eq!(pids(app), [4242, 777, 1]);
+    // m: the memory columns.
+    app.key(key(KeyCode::Char('m')));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("VIRT    RSS    SHR MINFLT/s MAJFLT/s"), "{s}");
+    assert_eq!(pids(app), [777, 1, 4242], "by memory, as atop's m");
+    // s: run delay from schedstat, said missing when the table has none.
+    app.key(key(KeyCode::Char('s')));
+    let s = screen(app, 120, 40);
+    assert!(s.contains("RDELAY"), "{s}");
+    assert!(s.contains("run delay not recorded"), "{s}");
+    // c: the whole command line, cut with a + where the screen ends.
+    app.key(key(KeyCode::Char('c')));
+    let s = screen(app, 250, 70);
+    assert!(
+        s.contains("/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf"),
+        "{s}"
+    );
+    let s = screen(app, 80, 24);
+    let pg = s.lines().find(|l| l.contains(" 777 ")).unwrap();
+    assert!(
+        pg.contains("/usr/lib/postgresql/15/bin/postgres -D"),
+        "{pg}"
+    );
+    assert!(pg.trim_end_matches('│').trim_end().ends_with('+'), "{pg}");
+    // g: back to the generic view; at 250 columns COMMAND is the command line too.
+    app.key(key(KeyCode::Char('g')));
+    let s = screen(app, 250, 70);
+    assert!(s.contains("0:02 dd if=/dev/zero of=/var/tmp/big"), "{s}");
+}
+
+#[test]
+fn any_column_sorts_either_way_and_the_selection_keeps_its_process() {
+    let mut drv = live();
+    let app = &mut drv.app;
+    let pids = |app: &App| {
+        app.visible_procs()
+            .iter()
+            .map(|p| p.pid)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pids(app), [4242, 1, 777]);
+    // htop's P again reverses; M by memory; T (live) by TIME.
+    app.key(key(KeyCode::Char('P')));
+    assert_eq!(pids(app), [1, 777, 4242], "%CPU, smallest first");
+    assert!(screen(app, 80, 24).contains("by %CPU↑"));
+    app.key(key(KeyCode::Char('M')));
+    assert_eq!(pids(app), [777, 1, 4242]);
+    app.key(key(KeyCode::Char('T')));
+    assert_eq!(pids(app), [777, 4242, 1], "50 s, 2 s, 0 s of CPU");
+    // < and > walk the view's columns; I reverses.
+    app.key(key(KeyCode::Char('>')));
+    assert_eq!(app.sort.column, Column::Command);
+    assert_eq!(pids(app), [4242, 1, 777], "dd, init, postgres");
+    app.key(key(KeyCode::Char('I')));
+    assert_eq!(pids(app), [777, 1, 4242]);
+    app.key(key(KeyCode::Char('<')));
+    app.key(key(KeyCode::Char('<')));
+    assert_eq!(app.sort.column, Column::Rss);
+    // Select postgres, then re-sort: the selection stays on it, not on its row.
+    app.key(key(KeyCode::Char('P')));
+    app.key(key(KeyCode::Down));
+    app.key(key(KeyCode::Down));
+    assert_eq!(app.selected_pid(), Some(777));
+    app.key(key(KeyCode::Char('M')));
+    assert_eq!(pids(app)[0], 777);
+    assert_eq!(
+        app.selected_pid(),
+        Some(777),
+        "the selection kept its process"
+    );
+    // F follows it; a table without it says so instead of moving to another process.
+    app.key(key(KeyCode::Char('F')));
+    assert!(screen(app, 80, 24).contains("following 777"));
+    let without: Vec<_> = app.procs.iter().filter(|p| p.pid != 777).cloned().collect();
+    app.set_procs(without);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("process 777 is not in this table")
+    );
+}
+
+#[test]
+fn small_things_at_80_columns() {
+    use ratatui::style::Color;
+    utc();
+    let mut app = made_up(2, &[], &[], 3);
+    // %CPU of 1000 and more keeps its digits; a long user name is cut with a mark.
+    app.procs[0].cpu_pct = 1234.5;
+    app.procs[0].uid = 998;
+    app.users.insert(998, "systemd-network".into());
+    app.procs[1].state = 'D';
+    app.procs[2].state = 'Z';
+    app.refresh = Duration::from_millis(250);
+    let s = screen(&app, 80, 24);
+    let row = s.lines().find(|l| l.contains("worker0")).unwrap();
+    assert!(
+        row.contains("systemd+ S") && row.contains("1234.5"),
+        "{row}"
+    );
+    assert!(s.lines().next().unwrap().contains("every 0.25s"), "{s}");
+    assert!(s.contains("threads 0"), "-q's tasks are threads: {s}");
+    // D and Z rows are coloured; a filter s:DZ keeps only them.
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| draw(f, &app, Theme { color: true })).unwrap();
+    let buf = t.backend().buffer().clone();
+    let fg_of = |name: &str| {
+        let y = (0..24)
+            .find(|&y| {
+                (0..80)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+                    .contains(name)
+            })
+            .unwrap();
+        buf[(3, y)].fg
+    };
+    assert_eq!(fg_of("worker1"), Color::Red);
+    assert_eq!(fg_of("worker2"), Color::Magenta);
+    app.key(key(KeyCode::Char('/')));
+    for c in "s:DZ".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    let shown: Vec<char> = app.visible_procs().iter().map(|p| p.state).collect();
+    assert_eq!(shown, ['D', 'Z']);
+    // No digits cut at 80 columns: every number on the summary lines is whole.
+    for l in s.lines().take(7) {
+        assert!(!l.contains(". ") && !l.ends_with('.'), "{l}");
+    }
+}
+
+#[test]
+fn a_playing_replay_says_space_pauses_and_shows_the_uptime_of_the_moment() {
+    let (_d, _log, mut drv) = replay_with_processes();
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.lines().last().unwrap().contains("space play"), "{s}");
+    drv.app.key(key(KeyCode::Char(' ')));
+    assert_eq!(drv.app.status(), "PLAYING");
+    let s = screen(&drv.app, 80, 24);
+    assert!(s.lines().last().unwrap().contains("space pause"), "{s}");
+    // The header's uptime is the one recorded with the moment's process table: this
+    // machine's, a few seconds ago.
+    let now_s = std::fs::read_to_string("/proc/uptime")
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
+    let up = drv.app.uptime_s;
+    assert!(up > 0 && up <= now_s && now_s - up < 120, "{up} {now_s}");
+    let want = format!(
+        "up {}d {:02}:{:02}",
+        up / 86400,
+        up % 86400 / 3600,
+        up % 3600 / 60
+    );
+    assert!(s.lines().next().unwrap().contains(&want), "{s}");
+}
+
+/// A replayed day at 1 s, built point by point: 5 % busy, 95 % from 15:00 to 15:05, and
+/// nothing recorded from 18:00 to 19:00 (the interval after it spans the gap).
+fn day_at_one_second() -> App {
+    use rsar::tui::model::{CpuShares, MemLevels, Point};
+    utc();
+    let midnight = 1_763_683_200_000_000_000i64; // 2025-11-21 00:00 UTC
+    let mut app = App::new(Source::Replay, test_host("b", 2));
+    let mut last = midnight;
+    for s in 1..=86_400i64 {
+        if (18 * 3600..19 * 3600).contains(&s) {
+            continue;
+        }
+        let end = midnight + s * 1_000_000_000;
+        let busy = if (15 * 3600..15 * 3600 + 300).contains(&s) {
+            95.0
+        } else {
+            5.0
+        };
+        app.push(Point {
+            end_ns: end,
+            seconds: ((end - last) as f64 / 1e9) as f32,
+            cpu: CpuShares {
+                user: busy * 0.6,
+                nice: busy * 0.25,
+                system: busy * 0.15,
+                idle: 100.0 - busy,
+                ..CpuShares::default()
+            },
+            mem: MemLevels {
+                total: 16e6,
+                used: 8e6,
+                cached: 4e6,
+                avail: 8e6,
+            },
+            load1: 1.0,
+        });
+        last = end;
+    }
+    app
+}
+
+#[test]
+fn the_timeline_is_the_whole_log_in_bounded_memory_with_its_gaps() {
+    let mut app = day_at_one_second();
+    assert_eq!(app.timeline.len(), 86_400 - 3600);
+    // The summary holds a fixed number of buckets, whatever the length of the log.
+    assert_eq!(app.summary.held(), rsar::tui::summary::BUCKETS);
+    app.key(key(KeyCode::Char('j')));
+    for c in "12:00".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    let s = screen(&app, 120, 40);
+    let line = s.lines().nth(38).unwrap();
+    assert!(
+        line.starts_with("00:00 ") && line.ends_with(" 00:00"),
+        "{line}"
+    );
+    let cells: Vec<char> = line[6..line.len() - 6].chars().collect();
+    let w = cells.len();
+    let at = |h: f64| cells[((h / 24.0) * w as f64) as usize];
+    // Busy at 15:00 is drawn high; quiet times low; the gap is blank; the cursor at noon.
+    assert_eq!(at(15.02), '█', "{line}");
+    assert_eq!(at(10.0), '·', "{line}");
+    assert_eq!(at(18.5), ' ', "{line}");
+    let cursor = cells.iter().position(|c| *c == '┃').unwrap();
+    assert!(cursor.abs_diff(w / 2) <= 1, "{line}");
+    let gap = cells.iter().filter(|c| **c == ' ').count();
+    assert!(gap.abs_diff(w / 24) <= 1, "an hour of {w} columns: {line}");
+}
+
+#[test]
+fn the_charts_zoom_from_minutes_to_the_whole_log_and_draw_gaps() {
+    let mut app = day_at_one_second();
+    app.key(key(KeyCode::End));
+    let chart_rows = |s: &str| -> Vec<String> {
+        s.lines()
+            .skip_while(|l| !l.contains("CPU % ("))
+            .skip(1)
+            .take(10)
+            .map(|l| l.split('│').nth(2).unwrap_or("").to_string())
+            .collect()
+    };
+    // A replay opens on the whole log: the spike stands out, the gap is blank.
+    let s = screen(&app, 200, 60);
+    assert!(s.contains("CPU % (whole log)"), "{s}");
+    let rows = chart_rows(&s);
+    let w = rows[0].chars().count();
+    let col = |h: f64| ((h / 24.0) * w as f64) as usize;
+    let column = |c: usize| -> String {
+        rows.iter()
+            .map(|r| r.chars().nth(c).unwrap_or(' '))
+            .collect()
+    };
+    assert!(column(col(15.02)).starts_with(' '), "95 %: {rows:#?}");
+    assert!(column(col(15.02)).contains('#'), "{rows:#?}");
+    assert!(column(col(18.5)).trim().is_empty(), "the gap: {rows:#?}");
+    assert!(!column(col(17.9)).trim().is_empty(), "{rows:#?}");
+    // z zooms in to the last minutes before the cursor, Z back out.
+    for _ in 0..5 {
+        app.key(key(KeyCode::Char('z')));
+    }
+    let s = screen(&app, 200, 60);
+    assert!(s.contains("CPU % (2 min)"), "{s}");
+    assert!(s.contains("23:58:00") && s.contains("00:00:00"), "{s}");
+    app.key(key(KeyCode::Char('Z')));
+    assert!(screen(&app, 200, 60).contains("CPU % (5 min)"));
+}
+
+#[test]
+fn stacked_charts_keep_each_series_colour() {
+    use ratatui::style::Color;
+    let mut app = day_at_one_second();
+    // A quarter of an hour around the spike at 15:00.
+    app.key(key(KeyCode::Char('j')));
+    for c in "15:06".chars() {
+        app.key(key(KeyCode::Char(c)));
+    }
+    app.key(key(KeyCode::Enter));
+    for _ in 0..3 {
+        app.key(key(KeyCode::Char('z')));
+    }
+    let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    t.draw(|f| draw(f, &app, Theme { color: true })).unwrap();
+    let buf = t.backend().buffer().clone();
+    // Find the chart's spike column: from the bottom up, usr (green), nice (blue), sys
+    // (red), each cell one of them, in that order; never another series' colour.
+    let top = (0..60)
+        .find(|&y| {
+            (0..200)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .contains("CPU % (")
+        })
+        .unwrap();
+    let mut seen_spike = false;
+    for x in 6..95u16 {
+        let colours: Vec<Color> = (top + 1..top + 11)
+            .rev()
+            .map(|y| &buf[(x, y)])
+            .filter(|c| c.symbol() == "█")
+            .map(|c| c.fg)
+            .collect();
+        let rank = |c: &Color| {
+            [Color::Green, Color::Blue, Color::Red]
+                .iter()
+                .position(|x| x == c)
+        };
+        assert!(
+            colours.iter().all(|c| rank(c).is_some()),
+            "{x}: {colours:?}"
+        );
+        assert!(
+            colours.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])),
+            "stacked in order at {x}: {colours:?}"
+        );
+        if colours.contains(&Color::Red) && colours.contains(&Color::Blue) {
+            seen_spike = true;
+        }
+    }
+    assert!(seen_spike, "the spike shows its sys and nice");
+}
+
+/// A tmux server of its own running the real `rsar`, ended when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// `rsar args` in a `w`×`h` window, or `None` (said) when tmux is not installed.
+    fn start(args: &[&str], w: u16, h: u16) -> Option<Tmux> {
+        if std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            oracle_missing("tmux");
+            return None;
+        }
+        let t = Tmux {
+            socket: format!("rsar-tui-test-{}", std::process::id()),
+        };
+        let cmd = std::iter::once(rsar_bin().display().to_string())
+            .chain(args.iter().map(|a| a.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ok = t
+            .tmux(&[
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+                "-e",
+                "TZ=UTC",
+                &cmd,
+            ])
+            .status
+            .success();
+        assert!(ok, "tmux could not start {cmd}");
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn screen(&self) -> String {
+        text(&self.tmux(&["capture-pane", "-p"]).stdout)
+    }
+
+    /// Type `keys` (tmux's key names), then wait for the screen to show `want`.
+    fn keys_until(&self, keys: &[&str], want: &str) -> String {
+        self.keys_until_screen(keys, want, |s| s.contains(want))
+    }
+
+    /// Type `keys`, then wait for a screen that `done` accepts (`what` says what it
+    /// waits for).
+    fn keys_until_screen(&self, keys: &[&str], what: &str, done: impl Fn(&str) -> bool) -> String {
+        let mut args = vec!["send-keys"];
+        args.extend(keys);
+        self.tmux(&args);
+        let mut s = String::new();
+        for _ in 0..100 {
+            s = self.screen();
+            if done(&s) {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("after {keys:?}, not {what} on screen:\n{s}");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+#[test]
+fn the_real_binary_in_tmux_takes_the_new_keys() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    let out = run(&rsadc_bin(), &["--file", log.to_str().unwrap(), "0.3", "4"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let Some(t) = Tmux::start(&["tui", "-f", log.to_str().unwrap()], 80, 24) else {
+        return;
+    };
+    let s = t.keys_until(&[], "Processes by %CPU↓");
+    assert!(table_room(&s) >= 12, "{s}");
+    // Views, sorts (P again reverses), follow.
+    t.keys_until(&["d"], "disk view by R+W↓");
+    t.keys_until(&["g", "P"], "by %CPU↑");
+    t.keys_until(&["M"], "by RSS↓");
+    t.keys_until(&["Down", "F"], "following ");
+    t.keys_until(&["c"], "command line view");
+    // Panels: the charts on the whole screen, zoomed in; hidden; the processes alone.
+    t.keys_until(&["6"], "CPU % (whole log)");
+    t.keys_until(&["z"], "CPU % (4 h)");
+    t.keys_until(&["6"], "hidden: 6");
+    t.keys_until_screen(&["0"], "every panel back", |s| {
+        s.contains("MEM used") && !s.contains("hidden")
+    });
+    let s = t.keys_until_screen(&["5"], "the processes alone", |s| {
+        s.contains("PID USER") && !s.contains("MEM used")
+    });
+    // All but the header, the timeline and the footer.
+    assert_eq!(table_room(&s), 18, "{s}");
+    // h is help as well as ?; q quits.
+    t.keys_until(&["5", "5", "h"], "whole, hidden, back");
+    t.tmux(&["send-keys", "Escape", "q"]);
+    for _ in 0..50 {
+        if !t.tmux(&["has-session"]).status.success() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("q did not end rsar tui:\n{}", t.screen());
 }

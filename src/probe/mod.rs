@@ -10,6 +10,7 @@
 //! be parsed the group stays empty and a warning says which file and why. `probe` knows
 //! nothing of rates or of the store.
 
+pub mod cgroup;
 mod cpuinfo;
 mod diskstats;
 mod host;

@@ -7,7 +7,7 @@
 
 use super::{CpuList, SarVersion, Selection, Table};
 use crate::sample::{Group, Snmp6Counters, SnmpCounters};
-use crate::stats::{CpuDelta, IntervalStats, SoftnetDelta};
+use crate::stats::{CpuDelta, IntervalStats, Over, SoftnetDelta};
 use std::ops::Range;
 
 /// What a column's numbers are, which decides how they print.
@@ -636,12 +636,11 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
         .filter(|d| sel.interrupts.shows(&d.name))
     {
         v.clear();
-        v.push(per_second(d.all(), s.held.interrupts));
+        v.push(per_second(d.all(), irq.seconds));
         if let Some(cpus) = &cpus {
             v.extend(
-                cpus.iter().map(|&n| {
-                    per_second(d.per_cpu.get(n).copied().unwrap_or(0), s.held.interrupts)
-                }),
+                cpus.iter()
+                    .map(|&n| per_second(d.per_cpu.get(n).copied().unwrap_or(0), irq.seconds)),
             );
         }
         out.push(Some(&d.name), &v);
@@ -734,13 +733,17 @@ const NET_NFSD: &[Column] = &[
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
-fn nfs_values(d: &Option<Vec<u64>>, n: usize, seconds: f64, out: &mut Rows) {
+fn nfs_values<T: Group>(d: &Option<Over<T>>, n: usize, out: &mut Rows) {
     let mut v = [0.0; 16];
     let v = &mut v[..n];
     if let Some(d) = d {
-        for (v, &d) in v.iter_mut().zip(d) {
-            *v = per_second(d, seconds);
-        }
+        let seconds = d.seconds;
+        let mut v = v.iter_mut();
+        d.raw_values(&mut |d| {
+            if let Some(v) = v.next() {
+                *v = per_second(d.unwrap_or(0), seconds);
+            }
+        });
     }
     out.push(None, v);
 }
@@ -839,7 +842,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.swap_pages.is_some(),
         values: |_, s, out| {
             if let Some(w) = s.swap_pages {
-                let secs = s.held.swap_pages;
+                let secs = w.seconds;
                 out.push(
                     None,
                     &[per_second(w.pswpin, secs), per_second(w.pswpout, secs)],
@@ -865,7 +868,7 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.paging.is_some(),
         values: |sel, s, out| {
             if let Some(p) = s.paging {
-                let seconds = s.held.paging;
+                let seconds = p.seconds;
                 let r = p.rates(seconds);
                 let v = match sel.sar_version {
                     SarVersion::V12_6 => [
@@ -876,7 +879,7 @@ pub static REPORTS: &[Report] = &[
                         r.pgfree,
                         r.pgscank,
                         r.pgscand,
-                        p.pgsteal_12_6 as f64 / seconds,
+                        p.pgsteal_12_6() as f64 / seconds,
                         p.vmeff_12_6(),
                         0.0,
                     ],
@@ -1083,11 +1086,15 @@ pub static REPORTS: &[Report] = &[
         available: |s| !s.serial.is_empty(),
         values: |_, s, out| {
             let mut v = [0.0; 6];
-            for (line, d) in &s.serial {
-                for (v, &d) in v.iter_mut().zip(d) {
-                    *v = per_second(d, s.held.serial);
-                }
-                out.push_numbered(*line as usize, &v[..d.len().min(6)]);
+            for d in &s.serial {
+                let mut n = 0;
+                d.raw_values(&mut |d| {
+                    if let Some(v) = v.get_mut(n) {
+                        *v = per_second(d.unwrap_or(0), s.serial.seconds);
+                    }
+                    n += 1;
+                });
+                out.push_numbered(d.line as usize, &v[..n.min(6)]);
             }
         },
     },
@@ -1178,7 +1185,7 @@ pub static REPORTS: &[Report] = &[
         available: always,
         values: |_, s, out| {
             for n in &s.net {
-                out.push(Some(&n.name), &n.errors.rates(n.seconds));
+                out.push(Some(&n.name), &n.errors().rates(n.seconds));
             }
         },
     },
@@ -1196,7 +1203,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_NFS,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), s.held.nfs, out),
+        values: |_, s, out| nfs_values(&s.nfs, NET_NFS.len(), out),
     },
     Report {
         table: Table::NetNfsd,
@@ -1211,7 +1218,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_NFSD,
         available: always,
-        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), s.held.nfsd, out),
+        values: |_, s, out| nfs_values(&s.nfsd, NET_NFSD.len(), out),
     },
     Report {
         table: Table::NetSock,
@@ -1249,7 +1256,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_IP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::IP, out),
     },
     Report {
         table: Table::NetEip,
@@ -1264,7 +1271,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EIP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EIP, out),
     },
     Report {
         table: Table::NetIcmp,
@@ -1279,7 +1286,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_ICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ICMP, out),
     },
     Report {
         table: Table::NetEicmp,
@@ -1294,7 +1301,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EICMP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::EICMP, out),
     },
     Report {
         table: Table::NetTcp,
@@ -1309,7 +1316,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_TCP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::TCP, out),
     },
     Report {
         table: Table::NetEtcp,
@@ -1327,7 +1334,7 @@ pub static REPORTS: &[Report] = &[
             SarVersion::V12_7_8 => NET_ETCP,
         },
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::ETCP, out),
     },
     Report {
         table: Table::NetUdp,
@@ -1342,7 +1349,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_UDP,
         available: |s| s.snmp.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, s.held.snmp, out),
+        values: |_, s, out| counter_rates(&s.snmp, SnmpCounters::UDP, out),
     },
     Report {
         table: Table::NetSock6,
@@ -1377,7 +1384,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_IP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::IP6, out),
     },
     Report {
         table: Table::NetEip6,
@@ -1392,7 +1399,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EIP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EIP6, out),
     },
     Report {
         table: Table::NetIcmp6,
@@ -1407,7 +1414,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_ICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::ICMP6, out),
     },
     Report {
         table: Table::NetEicmp6,
@@ -1422,7 +1429,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_EICMP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::EICMP6, out),
     },
     Report {
         table: Table::NetUdp6,
@@ -1437,7 +1444,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: false },
         columns: |_| NET_UDP6,
         available: |s| s.snmp6.is_some(),
-        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, s.held.snmp6, out),
+        values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, out),
     },
     Report {
         table: Table::NetSoft,
@@ -1545,7 +1552,7 @@ pub static REPORTS: &[Report] = &[
                 let l = p.levels.as_sar();
                 out.push(
                     None,
-                    &[l.some10, l.some60, l.some300, p.some_pct(s.held.psi_cpu)],
+                    &[l.some10, l.some60, l.some300, p.some_pct(p.seconds)],
                 );
             }
         },
@@ -1563,7 +1570,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: true },
         columns: |_| PSI_IO,
         available: |s| s.psi.io.is_some(),
-        values: |_, s, out| psi_values(s.psi.io, s.held.psi_io, out),
+        values: |_, s, out| psi_values(s.psi.io, out),
     },
     Report {
         table: Table::PsiMemory,
@@ -1578,7 +1585,7 @@ pub static REPORTS: &[Report] = &[
         chart: ChartKind::Columns { percent: true },
         columns: |_| PSI_MEMORY,
         available: |s| s.psi.memory.is_some(),
-        values: |_, s, out| psi_values(s.psi.memory, s.held.psi_memory, out),
+        values: |_, s, out| psi_values(s.psi.memory, out),
     },
 ];
 
@@ -1588,8 +1595,9 @@ fn per_second(count: u64, seconds: f64) -> f64 {
 }
 
 /// Rates of the fields `range` (in `FIELDS` order) of a counter group's Δs: one row.
-fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out: &mut Rows) {
+fn counter_rates<T: Group>(d: &Option<Over<T>>, range: Range<usize>, out: &mut Rows) {
     let Some(d) = d else { return };
+    let seconds = d.seconds;
     let mut all = Vec::with_capacity(T::FIELDS.len());
     d.raw_values(&mut |v| all.push(v.unwrap_or(0) as f64 / seconds));
     if let Some(row) = all.get(range) {
@@ -1600,8 +1608,8 @@ fn counter_rates<T: Group>(d: &Option<T>, range: Range<usize>, seconds: f64, out
 /// `-n SOFT`: the `all` row and the CPUs `-P` asks for, as `-u` shows them.
 fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     // Without softnet lines the `all` row is zeros, as sar prints it: over the interval.
-    let seconds = if s.held.softnet > 0.0 {
-        s.held.softnet
+    let seconds = if s.softnet.seconds > 0.0 {
+        s.softnet.seconds
     } else {
         s.seconds
     };
@@ -1627,8 +1635,9 @@ fn softnet_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     }
 }
 
-fn psi_values(p: Option<crate::stats::PsiDelta>, seconds: f64, out: &mut Rows) {
+fn psi_values(p: Option<crate::stats::PsiDelta>, out: &mut Rows) {
     if let Some(p) = p {
+        let seconds = p.seconds;
         let l = p.levels.as_sar();
         out.push(
             None,
@@ -1850,14 +1859,16 @@ mod tests {
                 assert_eq!(shown, vec![1; T::FIELDS.len()], "{source}");
             }
         }
+        fn over<T>(delta: T) -> Option<Over<T>> {
+            Some(Over {
+                delta,
+                seconds: 1.0,
+                in_use: true,
+            })
+        }
         let s = IntervalStats {
-            snmp: Some(numbered::<SnmpCounters>()),
-            snmp6: Some(numbered::<Snmp6Counters>()),
-            held: crate::stats::HeldSeconds {
-                snmp: 1.0,
-                snmp6: 1.0,
-                ..Default::default()
-            },
+            snmp: over(numbered::<SnmpCounters>()),
+            snmp6: over(numbered::<Snmp6Counters>()),
             ..IntervalStats::default()
         };
         check::<SnmpCounters>("/proc/net/snmp", &s);

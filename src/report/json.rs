@@ -622,21 +622,21 @@ mod tests {
         odd.memory = None;
         odd.psi.cpu = None;
         odd.paging = None;
-        odd.disks.clear();
+        odd.disks.items.clear();
         odd.seconds = 2.5;
         out.push(odd);
         let mut odd = out[0].clone();
         odd.swap = None;
         odd.psi = Default::default();
-        odd.net.truncate(1);
+        odd.net.items.truncate(1);
         odd.seconds = f64::NAN;
-        for n in &mut odd.net {
-            n.name = "we\"ird\\ñ\n".into();
+        for n in &mut odd.net.items {
+            n.delta.name = "we\"ird\\ñ\n".into();
         }
         out.push(odd);
         let mut odd = out[1].clone();
-        for n in &mut odd.net {
-            n.name = "we\"ird\\ñ\u{1}".into();
+        for n in &mut odd.net.items {
+            n.delta.name = "we\"ird\\ñ\u{1}".into();
         }
         odd.seconds = 1e-300;
         out.push(odd);

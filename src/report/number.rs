@@ -128,6 +128,7 @@ fn quick_sar_fixed2(v: f64) -> Option<[u8; SAR_WIDTH + 1]> {
 }
 
 /// `" {v:>9.2}"`: a two-decimal cell of a sar row with the space before it.
+#[inline]
 pub(crate) fn push_sar_fixed2(out: &mut Vec<u8>, v: f64) {
     if let Some(cell) = quick_sar_fixed2(v) {
         out.extend_from_slice(&cell);
@@ -138,6 +139,7 @@ pub(crate) fn push_sar_fixed2(out: &mut Vec<u8>, v: f64) {
 }
 
 /// `" {v:>9}"`: a whole-number cell of a sar row with the space before it.
+#[inline]
 pub(crate) fn push_sar_i64(out: &mut Vec<u8>, v: i64) {
     if (0..1_000_000_000).contains(&v) {
         out.extend_from_slice(&cell10(v as u64, 0, false));

@@ -11,7 +11,8 @@
 //!   the old iowait is taken as the new one (Δiowait = 0). iowait going backwards
 //!   otherwise, and idle going backwards, mean the CPU went offline and came back between
 //!   the samples: idle and iowait restart from 0, so their previous values count as 0.
-//!   (sysstat's `get_per_cpu_interval`.)
+//!   (sysstat's `get_per_cpu_interval`; declared with `CpuTicks` as its `EarlierRule`,
+//!   which the generic delta carries out.)
 //! - Every other field that went backwards counts 0 (sysstat HEAD's per-field clamp).
 //! - user − guest or nice − guest_nice going down (the kernel counted guest ticks before
 //!   it put them into user or nice) adds the difference to the CPU's interval: sysstat's
@@ -23,75 +24,46 @@
 //!   back online cannot make the machine total go backwards. Only when /proc/stat has no
 //!   per-CPU lines at all is the aggregate line used.
 
+use super::delta::{add_counters, counter_delta};
 use crate::sample::{CpuTicks, CpuTimes};
 
-/// Ticks spent in each state during an interval (or a sum of intervals).
+/// Ticks spent in each state during an interval (or a sum of intervals): each field's
+/// Δ by `CpuTicks`' declaration (its `EarlierRule` is sysstat's idle and iowait restart),
+/// with the guest shift.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CpuDelta {
-    pub user: u64,
-    pub nice: u64,
-    pub system: u64,
-    pub idle: u64,
-    pub iowait: u64,
-    pub irq: u64,
-    pub softirq: u64,
-    pub steal: u64,
-    pub guest: u64,
-    pub guest_nice: u64,
+    pub ticks: CpuTicks,
     /// Ticks by which user − guest or nice − guest_nice went down: the kernel counted
     /// guest time it had not yet put into user or nice. sysstat adds them to the CPU's
     /// interval (`ishift`), so they count in the total but in no state.
     pub shift: u64,
 }
 
+impl std::ops::Deref for CpuDelta {
+    type Target = CpuTicks;
+    fn deref(&self) -> &CpuTicks {
+        &self.ticks
+    }
+}
+
 impl CpuDelta {
     /// The interval of one CPU between two readings.
     pub fn between(prev: &CpuTicks, curr: &CpuTicks) -> CpuDelta {
-        // Values this close to 2^64 are a counter about to overflow, not a CPU coming back
-        // (sysstat's guard).
-        const NEAR_MAX: u64 = u64::MAX - 0x7ffff;
-        let mut p = *prev;
         let own = |total: u64, guest: u64| i128::from(total) - i128::from(guest);
         let went_down = |p: i128, c: i128| u64::try_from(p - c).unwrap_or(0);
-        let shift = went_down(own(p.user, p.guest), own(curr.user, curr.guest))
-            + went_down(own(p.nice, p.guest_nice), own(curr.nice, curr.guest_nice));
-        if curr.iowait < p.iowait && p.iowait < NEAR_MAX {
-            if curr.idle > p.idle || p.idle >= NEAR_MAX {
-                p.iowait = curr.iowait;
-            } else {
-                p.iowait = 0;
-            }
-        }
-        if curr.idle < p.idle && p.idle < NEAR_MAX {
-            p.idle = 0;
-        }
-        let d = |a: u64, b: u64| b.saturating_sub(a);
+        let shift = went_down(own(prev.user, prev.guest), own(curr.user, curr.guest))
+            + went_down(
+                own(prev.nice, prev.guest_nice),
+                own(curr.nice, curr.guest_nice),
+            );
         CpuDelta {
-            user: d(p.user, curr.user),
-            nice: d(p.nice, curr.nice),
-            system: d(p.system, curr.system),
-            idle: d(p.idle, curr.idle),
-            iowait: d(p.iowait, curr.iowait),
-            irq: d(p.irq, curr.irq),
-            softirq: d(p.softirq, curr.softirq),
-            steal: d(p.steal, curr.steal),
-            guest: d(p.guest, curr.guest),
-            guest_nice: d(p.guest_nice, curr.guest_nice),
+            ticks: counter_delta(Some(prev), curr).0,
             shift,
         }
     }
 
     pub fn add(&mut self, o: &CpuDelta) {
-        self.user += o.user;
-        self.nice += o.nice;
-        self.system += o.system;
-        self.idle += o.idle;
-        self.iowait += o.iowait;
-        self.irq += o.irq;
-        self.softirq += o.softirq;
-        self.steal += o.steal;
-        self.guest += o.guest;
-        self.guest_nice += o.guest_nice;
+        add_counters(&mut self.ticks, &o.ticks);
         self.shift += o.shift;
     }
 

@@ -1,7 +1,8 @@
 //! Block devices: `-d` per device and `-b` over the physical disks (or, read from a
 //! sysstat file, over the totals it recorded).
 //!
-//! Rules for counters that misbehave:
+//! Rules for counters that misbehave, declared with `DiskCounters` (its `DeltaRule` and
+//! each field's wrap) and carried out for every group alike by `group`:
 //! - A device seen for the first time, or whose I/O counts (reads or writes completed)
 //!   went backwards, was registered (again) since the previous sample: its counters are
 //!   taken from zero (sysstat diffs a new device against zeros).
@@ -14,99 +15,38 @@
 //!   completed since boot) is skipped by `-d`, as sar does.
 //! - A sample without any device lacked /proc/diskstats (it could not be read that
 //!   second): the intervals on either side of it have no rows, and the devices after it
-//!   are not new ones (`IntervalStats::between`); diffing them against zeros would print
+//!   are not new ones (`Items::between`); diffing them against zeros would print
 //!   everything since boot over one interval.
 //! - A device's average is over the intervals in which `-d` showed it: an interval in
 //!   which it was absent, not a whole disk (no /sys to tell), or not yet used counts
 //!   neither its deltas nor its seconds.
 
-use super::delta::delta_u32_wrapping;
+use super::Over;
 use crate::sample::{DiskCounters, IoTotals};
 
-/// What one device did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DiskDelta {
-    pub major: u32,
-    pub minor: u32,
-    pub name: String,
-    pub whole: bool,
-    pub physical: bool,
-    /// The device has completed I/O since boot (as of the interval's end).
-    pub ever_used: bool,
-    pub reads: u64,
-    pub read_sectors: u64,
-    pub read_ms: u64,
-    pub writes: u64,
-    pub write_sectors: u64,
-    pub write_ms: u64,
-    pub discards: u64,
-    pub discard_sectors: u64,
-    pub discard_ms: u64,
-    pub io_ticks_ms: u64,
-    pub weighted_ms: u64,
-    /// Seconds the deltas cover: the interval's; summed for an average, over the
-    /// intervals in which `-d` showed the device only (`reported`).
-    pub seconds: f64,
-}
+/// What one device did during an interval (or a sum of intervals): `DiskCounters`' rule
+/// (re-registration, in use) and fields (the 32-bit millisecond fields) by its
+/// declaration. `in_use`: the device has completed I/O since boot.
+pub type DiskDelta = Over<DiskCounters>;
 
-impl DiskDelta {
-    pub fn between(prev: Option<&DiskCounters>, curr: &DiskCounters) -> DiskDelta {
-        let zero = DiskCounters::default();
-        let p = match prev {
-            Some(p) if curr.reads >= p.reads && curr.writes >= p.writes => p,
-            _ => &zero,
-        };
-        let d = |a: u64, b: u64| b.saturating_sub(a);
-        let w = delta_u32_wrapping;
-        let o = |v: Option<u64>| v.unwrap_or(0);
-        DiskDelta {
-            major: curr.major,
-            minor: curr.minor,
-            name: curr.name.clone(),
-            whole: curr.whole,
-            physical: curr.physical,
-            ever_used: curr.reads + curr.writes + o(curr.discards) > 0,
-            reads: d(p.reads, curr.reads),
-            read_sectors: d(p.read_sectors, curr.read_sectors),
-            read_ms: w(p.read_ms, curr.read_ms),
-            writes: d(p.writes, curr.writes),
-            write_sectors: d(p.write_sectors, curr.write_sectors),
-            write_ms: w(p.write_ms, curr.write_ms),
-            discards: d(o(p.discards), o(curr.discards)),
-            discard_sectors: d(o(p.discard_sectors), o(curr.discard_sectors)),
-            discard_ms: w(o(p.discard_ms), o(curr.discard_ms)),
-            io_ticks_ms: w(p.io_ticks_ms, curr.io_ticks_ms),
-            weighted_ms: w(p.weighted_ms, curr.weighted_ms),
-            seconds: 0.0,
-        }
-    }
-
+impl Over<DiskCounters> {
     /// Whether `-d` shows the device for this interval: a whole disk that has completed
-    /// I/O since boot (sar skips devices that never did any).
+    /// I/O since boot (sar skips devices that never did any). An average counts only
+    /// the intervals that showed it (`Items::add_shown`).
     pub fn reported(&self) -> bool {
-        self.whole && self.ever_used
-    }
-
-    /// Add a later interval of the same device. An interval in which `-d` did not show the
-    /// device is not averaged: `IntervalStats::add` leaves it out.
-    pub fn add(&mut self, o: &DiskDelta) {
-        self.seconds += o.seconds;
-        self.ever_used |= o.ever_used;
-        self.reads += o.reads;
-        self.read_sectors += o.read_sectors;
-        self.read_ms += o.read_ms;
-        self.writes += o.writes;
-        self.write_sectors += o.write_sectors;
-        self.write_ms += o.write_ms;
-        self.discards += o.discards;
-        self.discard_sectors += o.discard_sectors;
-        self.discard_ms += o.discard_ms;
-        self.io_ticks_ms += o.io_ticks_ms;
-        self.weighted_ms += o.weighted_ms;
+        self.whole && self.in_use
     }
 
     fn ios(&self) -> u64 {
-        self.reads + self.writes + self.discards
+        self.reads + self.writes + self.discards()
+    }
+
+    fn discards(&self) -> u64 {
+        self.delta.discards.unwrap_or(0)
+    }
+
+    fn discard_sectors(&self) -> u64 {
+        self.delta.discard_sectors.unwrap_or(0)
     }
 
     /// The `-d` columns over `seconds`.
@@ -127,15 +67,15 @@ impl DiskDelta {
         DiskRates {
             rd_sec: per_s(self.read_sectors),
             wr_sec: per_s(self.write_sectors),
-            dc_sec: per_s(self.discard_sectors),
+            dc_sec: per_s(self.discard_sectors()),
             tps: per_s(ios),
             rkb: per_s(self.read_sectors) / 2.0,
             wkb: per_s(self.write_sectors) / 2.0,
-            dkb: per_s(self.discard_sectors) / 2.0,
-            arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors),
-            areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors) / 2.0,
+            dkb: per_s(self.discard_sectors()) / 2.0,
+            arqsz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors()),
+            areq_sz: per_io(self.read_sectors + self.write_sectors + self.discard_sectors()) / 2.0,
             aqu_sz: per_s(self.weighted_ms) / 1000.0,
-            await_ms: per_io(self.read_ms + self.write_ms + self.discard_ms),
+            await_ms: per_io(self.read_ms + self.write_ms + self.delta.discard_ms.unwrap_or(0)),
             util: per_s(self.io_ticks_ms) / 10.0,
         }
     }
@@ -184,15 +124,16 @@ impl IoRates {
         for d in disks.iter().filter(|d| d.physical && d.whole) {
             r.rtps += d.reads as f64;
             r.wtps += d.writes as f64;
-            r.dtps += d.discards as f64;
+            r.dtps += d.discards() as f64;
             r.bread += d.read_sectors as f64;
             r.bwrtn += d.write_sectors as f64;
-            r.bdscd += d.discard_sectors as f64;
+            r.bdscd += d.discard_sectors() as f64;
         }
         r.per_second(seconds)
     }
 
-    /// From the deltas of a sysstat file's totals (`io_totals_delta`).
+    /// From the deltas of a sysstat file's totals (totals whose reads or writes went back
+    /// are counted afresh, from zero, as a device registered again is: `IoTotals`' rule).
     pub fn of_totals(t: &IoTotals, seconds: f64) -> IoRates {
         IoRates {
             tps: 0.0,
@@ -225,19 +166,6 @@ impl IoRates {
     }
 }
 
-/// sysstat's `-b` totals over an interval (each field a Δ). Totals whose reads or writes
-/// went back are counted afresh, from zero, as a device registered again is; any other
-/// field that goes back counts 0.
-pub fn io_totals_delta(prev: &IoTotals, curr: &IoTotals) -> IoTotals {
-    let zero = IoTotals::default();
-    let base = if curr.reads >= prev.reads && curr.writes >= prev.writes {
-        prev
-    } else {
-        &zero
-    };
-    super::counter_delta(base, curr)
-}
-
 #[cfg(test)]
 mod tests {
     use super::DiskDelta;
@@ -248,8 +176,11 @@ mod tests {
     #[test]
     fn rates_in_sars_order() {
         let d = DiskDelta {
-            discard_sectors: 127_488,
-            weighted_ms: 255,
+            delta: crate::sample::DiskCounters {
+                discard_sectors: Some(127_488),
+                weighted_ms: 255,
+                ..Default::default()
+            },
             ..DiskDelta::default()
         };
         let mb = d.rates(1.0).dkb / 1024.0;

@@ -34,15 +34,18 @@ impl IrqDelta {
 }
 
 /// Every line of the later sample, in the kernel's order, after the `sum`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IrqInterval {
     pub sum: IrqDelta,
     pub lines: Vec<IrqDelta>,
+    /// Seconds the counts cover: the interval's; summed for an average, over the
+    /// intervals that had /proc/interrupts only.
+    pub seconds: f64,
 }
 
 impl IrqInterval {
     /// `None` when the later sample has no /proc/interrupts.
-    pub fn between(prev: &Interrupts, curr: &Interrupts) -> Option<Self> {
+    pub fn between(prev: &Interrupts, curr: &Interrupts, seconds: f64) -> Option<Self> {
         if curr.lines.is_empty() {
             return None;
         }
@@ -85,10 +88,15 @@ impl IrqInterval {
                 }
             })
             .collect();
-        Some(IrqInterval { sum, lines })
+        Some(IrqInterval {
+            sum,
+            lines,
+            seconds,
+        })
     }
 
     pub fn add(&mut self, o: &IrqInterval) {
+        self.seconds += o.seconds;
         self.sum.add(&o.sum);
         for l in &o.lines {
             match self.lines.iter_mut().find(|m| m.name == l.name) {

@@ -37,6 +37,9 @@ macro_rules! impl_mean {
             /// The mean of the levels summed.
             pub fn mean(&self) -> $t { self.sum.divided(f64::from(self.n.max(1))) }
         }
+        impl super::Sum for Mean<$t> {
+            fn add(&mut self, later: &Self) { Mean::<$t>::add(self, later) }
+        }
     )*};
 }
 

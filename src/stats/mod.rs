@@ -15,15 +15,19 @@
 //! A sample may lack a group (its /proc file could not be read that second). A rate is
 //! taken only between two samples that both hold the group: an interval either end of
 //! which lacks it has no value for the group (a gap, as for a device that is missing), and
-//! the group's average covers only the seconds of the intervals that had it
-//! (`HeldSeconds`). A whole group missing from the earlier sample is not a set of devices
-//! registered since: diffing them against zeros would print everything since boot as one
-//! interval.
+//! the group's average covers only the seconds of the intervals that had it (each group's
+//! interval carries its own seconds: `Over::seconds`, `Items::seconds`). A whole group
+//! missing from the earlier sample is not a set of devices registered since: diffing them
+//! against zeros would print everything since boot as one interval.
+//!
+//! `IntervalStats` declares each member once, with how an interval takes it from two
+//! samples; adding intervals up is the same for every member (`Sum`).
 
 mod counters;
 mod cpu;
 mod delta;
 mod disk;
+mod group;
 mod irq;
 mod levels;
 mod net;
@@ -33,9 +37,8 @@ mod vmstat;
 
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
-pub use delta::{add_counters, counter_delta};
-use delta::{add_deltas, counter_deltas};
-pub use disk::{io_totals_delta, DiskDelta, DiskRates, IoRates};
+pub use disk::{DiskDelta, DiskRates, IoRates};
+pub use group::{Items, Over};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{
@@ -46,7 +49,11 @@ pub use netproto::SoftnetDelta;
 pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
-use crate::sample::{IoTotals, Sample, Snmp6Counters, SnmpCounters};
+use crate::sample::{
+    DiskCounters, FsUsage, Group, IoTotals, KernelCounters, NetCounters, NfsClient, NfsServer,
+    Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters, SnmpCounters,
+    SoftnetCounters, Swap,
+};
 
 /// Pressure stall information over an interval, one per resource.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -56,351 +63,219 @@ pub struct PsiInterval {
     pub memory: Option<PsiDelta>,
 }
 
-/// What happened between two samples (or, summed, over a run of them).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct IntervalStats {
-    /// Wall-clock time of the first sample (UTC ns).
-    pub start_ns: i64,
-    /// Wall-clock time of the last sample (UTC ns).
-    pub end_ns: i64,
-    /// Elapsed seconds, from /proc/uptime.
-    pub seconds: f64,
-    /// The interval starts at boot (its first sample is `Sample::at_boot`).
-    pub since_boot: bool,
-    pub cpu: CpuInterval,
-    pub tasks: TaskDelta,
-    pub swap_pages: Option<SwapPagesDelta>,
-    pub paging: Option<PagingDelta>,
-    /// Every device of the later sample, in the kernel's order.
-    pub disks: Vec<DiskDelta>,
-    /// Every interface of the later sample, in the kernel's order.
-    pub net: Vec<NetDelta>,
-    pub psi: PsiInterval,
-    pub queue: Option<Mean<QueueLevels>>,
-    pub procs: Mean<ProcsLevels>,
-    pub memory: Option<Mean<MemoryLevels>>,
-    pub swap: Option<Mean<SwapLevels>>,
-    /// /proc/net/snmp counters over the interval (each field a Δ).
-    pub snmp: Option<SnmpCounters>,
-    /// /proc/net/snmp6 counters over the interval (each field a Δ).
-    pub snmp6: Option<Snmp6Counters>,
-    pub sockets: Option<Mean<SockLevels>>,
-    pub sockets6: Option<Mean<Sock6Levels>>,
-    /// Every CPU of the later sample's softnet_stat, in its order.
-    pub softnet: Vec<SoftnetDelta>,
-    /// `-H`: huge pages (from /proc/meminfo).
-    pub hugepages: Option<Mean<HugeLevels>>,
-    /// `-v`: kernel tables.
-    pub ktables: Option<Mean<KtablesLevels>>,
-    /// `-I`: /proc/interrupts.
-    pub interrupts: Option<IrqInterval>,
-    /// `-F`: each filesystem's levels at the end of the interval; added up, the last
-    /// levels of every filesystem seen (sar's `Summary:`).
-    pub filesystems: Vec<crate::sample::FsUsage>,
-    /// `-m CPU`: each CPU's clock.
-    pub cpu_freq: Option<CpuFreqLevels>,
-    /// `-n NFS`, `-n NFSD`: each counter's delta, in the group's field order (`None`
-    /// without the file: sar prints zeros then).
-    pub nfs: Option<Vec<u64>>,
-    pub nfsd: Option<Vec<u64>>,
-    /// `-y`: each serial line and its counters' deltas (rx, tx, frame, parity, brk,
-    /// overrun); a line new since the earlier sample counts from 0, as sar.
-    pub serial: Vec<(u32, Vec<u64>)>,
-    /// `-b` from a sysstat file: its totals over the interval (each field a Δ).
-    pub io_totals: Option<IoTotals>,
-    /// Seconds each group's deltas cover.
-    pub held: HeldSeconds,
-}
-
-/// The seconds each group's deltas cover: in one interval, its seconds for a group both
-/// samples hold and 0 for one that either lacks; added up for an average, so that a
-/// group's average rate is over the intervals that had it, never over a gap. (CPU and
-/// kernel counters come from /proc/stat, without which there is no sample: they always
-/// cover `IntervalStats::seconds`. Devices and interfaces carry their own seconds.)
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct HeldSeconds {
-    /// `-b`: the block devices.
-    pub disks: f64,
-    pub swap_pages: f64,
-    pub paging: f64,
-    pub psi_cpu: f64,
-    pub psi_io: f64,
-    pub psi_memory: f64,
-    pub snmp: f64,
-    pub snmp6: f64,
-    pub softnet: f64,
-    pub interrupts: f64,
-    pub nfs: f64,
-    pub nfsd: f64,
-    pub serial: f64,
-    pub io_totals: f64,
-}
-
-impl HeldSeconds {
-    fn add(&mut self, o: &HeldSeconds) {
-        let mut o = *o;
-        for (m, t) in self.each().into_iter().zip(o.each()) {
-            *m += *t;
+impl PsiInterval {
+    fn between(prev: &PressureSet, curr: &PressureSet, seconds: f64) -> Self {
+        let psi = |p: &Option<Pressure>, c: &Option<Pressure>| match (p, c) {
+            (Some(p), Some(c)) => Some(PsiDelta::between(p, c, seconds)),
+            _ => None,
+        };
+        PsiInterval {
+            cpu: psi(&prev.cpu, &curr.cpu),
+            io: psi(&prev.io, &curr.io),
+            memory: psi(&prev.memory, &curr.memory),
         }
     }
+}
 
-    fn each(&mut self) -> [&mut f64; 14] {
-        [
-            &mut self.disks,
-            &mut self.swap_pages,
-            &mut self.paging,
-            &mut self.psi_cpu,
-            &mut self.psi_io,
-            &mut self.psi_memory,
-            &mut self.snmp,
-            &mut self.snmp6,
-            &mut self.softnet,
-            &mut self.interrupts,
-            &mut self.nfs,
-            &mut self.nfsd,
-            &mut self.serial,
-            &mut self.io_totals,
-        ]
+/// Adding up a later interval of a member of `IntervalStats` for an average: counters
+/// and seconds summed, levels summed for their mean (or the later kept, where sar shows
+/// the last), a group that only the later interval has taken as it is.
+pub trait Sum {
+    fn add(&mut self, later: &Self);
+}
+
+impl<T: Sum + Clone> Sum for Option<T> {
+    fn add(&mut self, later: &Self) {
+        match (self.as_mut(), later) {
+            (Some(m), Some(t)) => m.add(t),
+            (None, Some(t)) => *self = Some(t.clone()),
+            _ => {}
+        }
     }
 }
 
-/// The items of a group with items (devices, interfaces, CPUs' softnet lines...) that an
-/// interval has deltas for: the later sample's, when the earlier one held the group too;
-/// none when it lacked the group. (Every machine has some of each, so a sample without
-/// any lacked the file.)
-fn held_in_both<'a, T>(prev: &[T], curr: &'a [T]) -> &'a [T] {
-    if prev.is_empty() {
-        &[]
-    } else {
-        curr
+impl<G: Group + Clone> Sum for Over<G> {
+    fn add(&mut self, later: &Self) {
+        Over::add(self, later);
     }
 }
 
-/// `seconds` when both samples hold a group, else 0.
-fn held(both: bool, seconds: f64) -> f64 {
-    if both {
-        seconds
-    } else {
-        0.0
+impl<G: Group + Clone> Sum for Items<G> {
+    fn add(&mut self, later: &Self) {
+        Items::add(self, later);
     }
+}
+
+/// Items of levels (filesystems): the last levels of every item seen.
+impl<G: Group + Clone> Sum for Vec<G> {
+    fn add(&mut self, later: &Self) {
+        for f in later {
+            match self.iter_mut().find(|m| m.same_item(f)) {
+                Some(m) => *m = f.clone(),
+                None => self.push(f.clone()),
+            }
+        }
+    }
+}
+
+impl Sum for PsiDelta {
+    fn add(&mut self, later: &Self) {
+        PsiDelta::add(self, later);
+    }
+}
+
+impl Sum for CpuInterval {
+    fn add(&mut self, later: &Self) {
+        CpuInterval::add(self, later);
+    }
+}
+
+impl Sum for IrqInterval {
+    fn add(&mut self, later: &Self) {
+        IrqInterval::add(self, later);
+    }
+}
+
+impl Sum for CpuFreqLevels {
+    fn add(&mut self, later: &Self) {
+        CpuFreqLevels::add(self, later);
+    }
+}
+
+impl Sum for PsiInterval {
+    fn add(&mut self, later: &Self) {
+        self.cpu.add(&later.cpu);
+        self.io.add(&later.io);
+        self.memory.add(&later.memory);
+    }
+}
+
+/// Declares `IntervalStats`: each member once, with its type and how an interval takes it
+/// from the earlier and the later sample over its seconds (`|prev, curr, seconds| ..`);
+/// `add` adds each up by `Sum`, or by the `add = fn` the member names.
+macro_rules! interval_stats {
+    (
+        $(
+            $(#[doc = $doc:literal])*
+            $name:ident: $ty:ty = |$p:ident, $c:ident, $s:ident| $e:expr $(; add = $add:expr)?,
+        )*
+    ) => {
+        /// What happened between two samples (or, summed, over a run of them).
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct IntervalStats {
+            /// Wall-clock time of the first sample (UTC ns).
+            pub start_ns: i64,
+            /// Wall-clock time of the last sample (UTC ns).
+            pub end_ns: i64,
+            /// Elapsed seconds, from /proc/uptime.
+            pub seconds: f64,
+            /// The interval starts at boot (its first sample is `Sample::at_boot`).
+            pub since_boot: bool,
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+
+        impl IntervalStats {
+            /// The interval from `prev` to `curr`. `None` when uptime did not advance: the
+            /// same sample twice, or a reboot in between (counters restarted; there is no
+            /// interval to speak of, and the caller starts a new segment).
+            pub fn between(prev: &Sample, curr: &Sample) -> Option<IntervalStats> {
+                if curr.time.uptime_cs <= prev.time.uptime_cs {
+                    return None;
+                }
+                let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
+                Some(IntervalStats {
+                    start_ns: prev.time.wall_ns,
+                    end_ns: curr.time.wall_ns,
+                    seconds,
+                    since_boot: prev.time.uptime_cs == 0,
+                    $( $name: {
+                        let ($p, $c, $s): (&Sample, &Sample, f64) = (prev, curr, seconds);
+                        $e
+                    }, )*
+                })
+            }
+
+            /// Add a later interval of the same segment to this one (for `Average:`).
+            pub fn add(&mut self, o: &IntervalStats) {
+                self.end_ns = o.end_ns;
+                self.seconds += o.seconds;
+                $( interval_stats!(@add self.$name, o.$name $(, $add)?); )*
+            }
+        }
+    };
+    (@add $m:expr, $o:expr) => { Sum::add(&mut $m, &$o) };
+    (@add $m:expr, $o:expr, $add:expr) => { $add(&mut $m, &$o) };
+}
+
+interval_stats! {
+    cpu: CpuInterval = |p, c, _s| CpuInterval::between(&p.cpu, &c.cpu),
+    tasks: Over<KernelCounters> = |p, c, s| Over::between(&p.kernel, &c.kernel, s),
+    swap_pages: Option<Over<Swap>> = |p, c, s| Over::both(&p.swap, &c.swap, s),
+    paging: Option<Over<Paging>> = |p, c, s| Over::both(&p.paging, &c.paging, s),
+    /// Every device of the later sample, in the kernel's order; averaged over the
+    /// intervals that showed it.
+    disks: Items<DiskCounters> = |p, c, s| Items::between(&p.disks, &c.disks, s);
+        add = |m: &mut Items<DiskCounters>, o| m.add_shown(o, DiskDelta::reported),
+    /// Every interface of the later sample, in the kernel's order.
+    net: Items<NetCounters> = |p, c, s| Items::between(&p.net, &c.net, s),
+    psi: PsiInterval = |p, c, s| PsiInterval::between(&p.pressure, &c.pressure, s),
+    queue: Option<Mean<QueueLevels>> = |_p, c, _s| {
+        c.load
+            .as_ref()
+            .map(|l| Mean::<QueueLevels>::of(QueueLevels::of(l, c.kernel.procs_blocked)))
+    },
+    procs: Mean<ProcsLevels> = |_p, c, _s| Mean::<ProcsLevels>::of(ProcsLevels::of(&c.kernel)),
+    memory: Option<Mean<MemoryLevels>> = |_p, c, _s| {
+        c.memory
+            .as_ref()
+            .map(|m| Mean::<MemoryLevels>::of(MemoryLevels::of(m, c.swap.as_ref())))
+    },
+    swap: Option<Mean<SwapLevels>> = |_p, c, _s| {
+        c.swap.as_ref().map(|w| Mean::<SwapLevels>::of(SwapLevels::of(w)))
+    },
+    /// /proc/net/snmp counters over the interval.
+    snmp: Option<Over<SnmpCounters>> = |p, c, s| Over::both(&p.snmp, &c.snmp, s),
+    /// /proc/net/snmp6 counters over the interval.
+    snmp6: Option<Over<Snmp6Counters>> = |p, c, s| Over::both(&p.snmp6, &c.snmp6, s),
+    sockets: Option<Mean<SockLevels>> = |_p, c, _s| {
+        c.sockets.as_ref().map(|k| Mean::<SockLevels>::of(SockLevels::of(k)))
+    },
+    sockets6: Option<Mean<Sock6Levels>> = |_p, c, _s| {
+        c.sockets6.as_ref().map(|k| Mean::<Sock6Levels>::of(Sock6Levels::of(k)))
+    },
+    /// Every CPU of the later sample's softnet_stat, in its order.
+    softnet: Items<SoftnetCounters> = |p, c, s| Items::between(&p.softnet, &c.softnet, s),
+    /// `-H`: huge pages (from /proc/meminfo).
+    hugepages: Option<Mean<HugeLevels>> = |_p, c, _s| {
+        c.memory.as_ref().map(|m| Mean::<HugeLevels>::of(HugeLevels::of(m)))
+    },
+    /// `-v`: kernel tables.
+    ktables: Option<Mean<KtablesLevels>> = |_p, c, _s| {
+        c.ktables.as_ref().map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k)))
+    },
+    /// `-I`: /proc/interrupts, when both samples have it.
+    interrupts: Option<IrqInterval> = |p, c, s| {
+        if p.interrupts.lines.is_empty() {
+            None
+        } else {
+            IrqInterval::between(&p.interrupts, &c.interrupts, s)
+        }
+    },
+    /// `-F`: each filesystem's levels at the end of the interval; added up, the last
+    /// levels of every filesystem seen (sar's `Summary:`).
+    filesystems: Vec<FsUsage> = |_p, c, _s| c.filesystems.clone(),
+    /// `-m CPU`: each CPU's clock.
+    cpu_freq: Option<CpuFreqLevels> = |_p, c, _s| CpuFreqLevels::of(&c.cpu_freq),
+    /// `-n NFS`, `-n NFSD` (`None` without the file: sar prints zeros then).
+    nfs: Option<Over<NfsClient>> = |p, c, s| Over::both(&p.nfs, &c.nfs, s),
+    nfsd: Option<Over<NfsServer>> = |p, c, s| Over::both(&p.nfsd, &c.nfsd, s),
+    /// `-y`: each serial line; a line new since the earlier sample counts from 0, as sar.
+    serial: Items<SerialLine> = |p, c, s| Items::between(&p.serial, &c.serial, s),
+    /// `-b` from a sysstat file: its totals over the interval.
+    io_totals: Option<Over<IoTotals>> = |p, c, s| Over::both(&p.io_totals, &c.io_totals, s),
 }
 
 impl IntervalStats {
-    /// The interval from `prev` to `curr`. `None` when uptime did not advance: the same
-    /// sample twice, or a reboot in between (counters restarted; there is no interval to
-    /// speak of, and the caller starts a new segment).
-    pub fn between(prev: &Sample, curr: &Sample) -> Option<IntervalStats> {
-        if curr.time.uptime_cs <= prev.time.uptime_cs {
-            return None;
-        }
-        let seconds = (curr.time.uptime_cs - prev.time.uptime_cs) as f64 / 100.0;
-        let swap_pages = match (&prev.swap, &curr.swap) {
-            (Some(p), Some(c)) => Some(SwapPagesDelta::between(p, c)),
-            _ => None,
-        };
-        let paging = match (&prev.paging, &curr.paging) {
-            (Some(p), Some(c)) => Some(PagingDelta::between(p, c)),
-            _ => None,
-        };
-        let disks = held_in_both(&prev.disks, &curr.disks)
-            .iter()
-            .map(|c| {
-                let p = prev
-                    .disks
-                    .iter()
-                    .find(|p| p.major == c.major && p.minor == c.minor && p.name == c.name);
-                DiskDelta {
-                    seconds,
-                    ..DiskDelta::between(p, c)
-                }
-            })
-            .collect();
-        let net = held_in_both(&prev.net, &curr.net)
-            .iter()
-            .map(|c| NetDelta {
-                seconds,
-                ..NetDelta::between(prev.net.iter().find(|p| p.name == c.name), c)
-            })
-            .collect();
-        let psi =
-            |p: &Option<crate::sample::Pressure>, c: &Option<crate::sample::Pressure>| match (p, c)
-            {
-                (Some(p), Some(c)) => Some(PsiDelta::between(p, c)),
-                _ => None,
-            };
-        let pair = |p: bool, c: bool| held(p && c, seconds);
-        let held = HeldSeconds {
-            disks: pair(!prev.disks.is_empty(), !curr.disks.is_empty()),
-            swap_pages: pair(prev.swap.is_some(), curr.swap.is_some()),
-            paging: pair(prev.paging.is_some(), curr.paging.is_some()),
-            psi_cpu: pair(prev.pressure.cpu.is_some(), curr.pressure.cpu.is_some()),
-            psi_io: pair(prev.pressure.io.is_some(), curr.pressure.io.is_some()),
-            psi_memory: pair(
-                prev.pressure.memory.is_some(),
-                curr.pressure.memory.is_some(),
-            ),
-            snmp: pair(prev.snmp.is_some(), curr.snmp.is_some()),
-            snmp6: pair(prev.snmp6.is_some(), curr.snmp6.is_some()),
-            softnet: pair(!prev.softnet.is_empty(), !curr.softnet.is_empty()),
-            interrupts: pair(
-                !prev.interrupts.lines.is_empty(),
-                !curr.interrupts.lines.is_empty(),
-            ),
-            nfs: pair(prev.nfs.is_some(), curr.nfs.is_some()),
-            nfsd: pair(prev.nfsd.is_some(), curr.nfsd.is_some()),
-            serial: pair(!prev.serial.is_empty(), !curr.serial.is_empty()),
-            io_totals: pair(prev.io_totals.is_some(), curr.io_totals.is_some()),
-        };
-        Some(IntervalStats {
-            start_ns: prev.time.wall_ns,
-            end_ns: curr.time.wall_ns,
-            seconds,
-            since_boot: prev.time.uptime_cs == 0,
-            cpu: CpuInterval::between(&prev.cpu, &curr.cpu),
-            tasks: TaskDelta::between(&prev.kernel, &curr.kernel),
-            swap_pages,
-            paging,
-            disks,
-            net,
-            psi: PsiInterval {
-                cpu: psi(&prev.pressure.cpu, &curr.pressure.cpu),
-                io: psi(&prev.pressure.io, &curr.pressure.io),
-                memory: psi(&prev.pressure.memory, &curr.pressure.memory),
-            },
-            procs: Mean::<ProcsLevels>::of(ProcsLevels::of(&curr.kernel)),
-            queue: curr
-                .load
-                .as_ref()
-                .map(|l| Mean::<QueueLevels>::of(QueueLevels::of(l, curr.kernel.procs_blocked))),
-            memory: curr
-                .memory
-                .as_ref()
-                .map(|m| Mean::<MemoryLevels>::of(MemoryLevels::of(m, curr.swap.as_ref()))),
-            swap: curr
-                .swap
-                .as_ref()
-                .map(|s| Mean::<SwapLevels>::of(SwapLevels::of(s))),
-            snmp: match (&prev.snmp, &curr.snmp) {
-                (Some(p), Some(c)) => Some(counter_delta(p, c)),
-                _ => None,
-            },
-            snmp6: match (&prev.snmp6, &curr.snmp6) {
-                (Some(p), Some(c)) => Some(counter_delta(p, c)),
-                _ => None,
-            },
-            sockets: curr
-                .sockets
-                .as_ref()
-                .map(|s| Mean::<SockLevels>::of(SockLevels::of(s))),
-            sockets6: curr
-                .sockets6
-                .as_ref()
-                .map(|s| Mean::<Sock6Levels>::of(Sock6Levels::of(s))),
-            softnet: held_in_both(&prev.softnet, &curr.softnet)
-                .iter()
-                .map(|c| SoftnetDelta::between(prev.softnet.iter().find(|p| p.cpu == c.cpu), c))
-                .collect(),
-            hugepages: curr
-                .memory
-                .as_ref()
-                .map(|m| Mean::<HugeLevels>::of(HugeLevels::of(m))),
-            ktables: curr
-                .ktables
-                .as_ref()
-                .map(|k| Mean::<KtablesLevels>::of(KtablesLevels::of(k))),
-            interrupts: if prev.interrupts.lines.is_empty() {
-                None
-            } else {
-                IrqInterval::between(&prev.interrupts, &curr.interrupts)
-            },
-            filesystems: curr.filesystems.clone(),
-            cpu_freq: CpuFreqLevels::of(&curr.cpu_freq),
-            nfs: counter_deltas(&prev.nfs, &curr.nfs),
-            nfsd: counter_deltas(&prev.nfsd, &curr.nfsd),
-            serial: held_in_both(&prev.serial, &curr.serial)
-                .iter()
-                .filter_map(|c| {
-                    let p = prev.serial.iter().find(|p| p.line == c.line).copied();
-                    counter_deltas(&Some(p.unwrap_or_default()), &Some(*c)).map(|d| (c.line, d))
-                })
-                .collect(),
-            io_totals: match (&prev.io_totals, &curr.io_totals) {
-                (Some(p), Some(c)) => Some(io_totals_delta(p, c)),
-                _ => None,
-            },
-            held,
-        })
-    }
-
-    /// Add a later interval of the same segment to this one (for `Average:`).
-    pub fn add(&mut self, o: &IntervalStats) {
-        self.end_ns = o.end_ns;
-        self.seconds += o.seconds;
-        self.held.add(&o.held);
-        self.cpu.add(&o.cpu);
-        self.tasks.add(&o.tasks);
-        merge(&mut self.swap_pages, &o.swap_pages, SwapPagesDelta::add);
-        merge(&mut self.paging, &o.paging, PagingDelta::add);
-        // A device is averaged over the intervals that showed it (`DiskDelta::reported`).
-        for d in o.disks.iter().filter(|d| d.reported()) {
-            match self
-                .disks
-                .iter_mut()
-                .find(|m| m.major == d.major && m.minor == d.minor && m.name == d.name)
-            {
-                Some(m) if m.reported() => m.add(d),
-                Some(m) => *m = d.clone(),
-                None => self.disks.push(d.clone()),
-            }
-        }
-        for n in &o.net {
-            match self.net.iter_mut().find(|m| m.name == n.name) {
-                Some(m) => m.add(n),
-                None => self.net.push(n.clone()),
-            }
-        }
-        merge(&mut self.psi.cpu, &o.psi.cpu, PsiDelta::add);
-        merge(&mut self.psi.io, &o.psi.io, PsiDelta::add);
-        merge(&mut self.psi.memory, &o.psi.memory, PsiDelta::add);
-        merge(&mut self.queue, &o.queue, Mean::<QueueLevels>::add);
-        self.procs.add(&o.procs);
-        merge(&mut self.memory, &o.memory, Mean::<MemoryLevels>::add);
-        merge(&mut self.swap, &o.swap, Mean::<SwapLevels>::add);
-        merge(&mut self.snmp, &o.snmp, add_counters);
-        merge(&mut self.snmp6, &o.snmp6, add_counters);
-        merge(&mut self.sockets, &o.sockets, Mean::<SockLevels>::add);
-        merge(&mut self.sockets6, &o.sockets6, Mean::<Sock6Levels>::add);
-        for c in &o.softnet {
-            match self.softnet.iter_mut().find(|m| m.cpu == c.cpu) {
-                Some(m) => m.add(c),
-                None => self.softnet.push(*c),
-            }
-        }
-        merge(&mut self.hugepages, &o.hugepages, Mean::<HugeLevels>::add);
-        merge(&mut self.ktables, &o.ktables, Mean::<KtablesLevels>::add);
-        merge(&mut self.interrupts, &o.interrupts, IrqInterval::add);
-        merge(&mut self.cpu_freq, &o.cpu_freq, CpuFreqLevels::add);
-        merge(&mut self.nfs, &o.nfs, add_deltas);
-        merge(&mut self.nfsd, &o.nfsd, add_deltas);
-        merge(&mut self.io_totals, &o.io_totals, add_counters);
-        for (line, d) in &o.serial {
-            match self.serial.iter_mut().find(|(l, _)| l == line) {
-                Some((_, m)) => add_deltas(m, d),
-                None => self.serial.push((*line, d.clone())),
-            }
-        }
-        for f in &o.filesystems {
-            match self
-                .filesystems
-                .iter_mut()
-                .find(|m| m.name == f.name && m.mountpoint == f.mountpoint)
-            {
-                Some(m) => *m = f.clone(),
-                None => self.filesystems.push(f.clone()),
-            }
-        }
-    }
-
     /// A count over this interval, per second.
     pub fn rate(&self, count: u64) -> f64 {
         count as f64 / self.seconds
@@ -410,19 +285,9 @@ impl IntervalStats {
     /// physical disks; `None` over an interval that either sample lacked both for.
     pub fn io(&self) -> Option<IoRates> {
         match &self.io_totals {
-            Some(t) if self.held.io_totals > 0.0 => {
-                Some(IoRates::of_totals(t, self.held.io_totals))
-            }
-            _ if self.held.disks > 0.0 => Some(IoRates::over(&self.disks, self.held.disks)),
+            Some(t) if t.seconds > 0.0 => Some(IoRates::of_totals(t, t.seconds)),
+            _ if self.disks.seconds > 0.0 => Some(IoRates::over(&self.disks, self.disks.seconds)),
             _ => None,
         }
-    }
-}
-
-fn merge<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>, add: fn(&mut T, &T)) {
-    match (mine.as_mut(), theirs) {
-        (Some(m), Some(t)) => add(m, t),
-        (None, Some(t)) => *mine = Some(t.clone()),
-        _ => {}
     }
 }

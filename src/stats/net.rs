@@ -1,41 +1,26 @@
 //! Network interfaces: `-n DEV` and `-n EDEV`.
 //!
-//! Rules for counters that misbehave:
+//! Rules for counters that misbehave, declared with `NetCounters` (its `DeltaRule` and
+//! each field's wrap) and carried out for every group alike by `group`:
 //! - An interface seen for the first time, or whose packet counts (received or sent) went
 //!   backwards, was registered (again) since the previous sample — a re-created veth, a
 //!   reloaded driver: its counters are taken from zero (sysstat does the same).
 //! - Any other counter that went backwards with a previous value in the upper half of the
-//!   32-bit range wrapped (32-bit kernels keep 32-bit byte counters): Δ = new + 2^32 −
-//!   old. Otherwise it was reset (a driver clearing one statistic) and counts 0, as sar
-//!   prints it: not the 2^32 events a wrap from a small value would mean.
+//!   32-bit range wrapped (32-bit kernels keep 32-bit counters): Δ = new + 2^32 − old.
+//!   Otherwise it was reset (a driver clearing one statistic) and counts 0, as sar prints
+//!   it: not the 2^32 events a wrap from a small value would mean.
 //! - A sample without any interface lacked /proc/net/dev: the intervals on either side of
-//!   it have no rows (`IntervalStats::between`), rather than every interface counted from
-//!   zero after it.
+//!   it have no rows (`Items::between`), rather than every interface counted from zero
+//!   after it.
 //! - An interface's average is over the intervals in which it was there: an interval in
 //!   which it had no row counts neither its deltas nor its seconds.
 
-use super::delta::delta_u32_wrapping;
+use super::Over;
 use crate::sample::NetCounters;
 
-/// What one interface did during an interval (or a sum of intervals).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct NetDelta {
-    pub name: String,
-    pub rx_bytes: u64,
-    pub rx_packets: u64,
-    pub rx_compressed: u64,
-    pub rx_multicast: u64,
-    pub tx_bytes: u64,
-    pub tx_packets: u64,
-    pub tx_compressed: u64,
-    /// Errors, drops and collisions (`-n EDEV`).
-    pub errors: NetErrors,
-    pub speed_mbps: Option<u32>,
-    pub full_duplex: bool,
-    /// Seconds the deltas cover: the interval's; for an average, the sum over the
-    /// intervals in which the interface was there (and had a row).
-    pub seconds: f64,
-}
+/// What one interface did during an interval (or a sum of intervals); its link facts
+/// (speed, duplex) are the later sample's.
+pub type NetDelta = Over<NetCounters>;
 
 /// What went wrong on an interface during an interval: the `-n EDEV` counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,55 +57,21 @@ impl NetErrors {
     }
 }
 
-impl NetDelta {
-    pub fn between(prev: Option<&NetCounters>, curr: &NetCounters) -> NetDelta {
-        let zero = NetCounters::default();
-        let p = match prev {
-            Some(p) if curr.rx_packets >= p.rx_packets && curr.tx_packets >= p.tx_packets => p,
-            _ => &zero,
-        };
-        let w = delta_u32_wrapping;
-        NetDelta {
-            name: curr.name.clone(),
-            rx_bytes: w(p.rx_bytes, curr.rx_bytes),
-            rx_packets: w(p.rx_packets, curr.rx_packets),
-            rx_compressed: w(p.rx_compressed, curr.rx_compressed),
-            rx_multicast: w(p.rx_multicast, curr.rx_multicast),
-            tx_bytes: w(p.tx_bytes, curr.tx_bytes),
-            tx_packets: w(p.tx_packets, curr.tx_packets),
-            tx_compressed: w(p.tx_compressed, curr.tx_compressed),
-            errors: NetErrors {
-                rx_errs: w(p.rx_errs, curr.rx_errs),
-                tx_errs: w(p.tx_errs, curr.tx_errs),
-                tx_colls: w(p.tx_colls, curr.tx_colls),
-                rx_drop: w(p.rx_drop, curr.rx_drop),
-                tx_drop: w(p.tx_drop, curr.tx_drop),
-                tx_carrier: w(p.tx_carrier, curr.tx_carrier),
-                rx_frame: w(p.rx_frame, curr.rx_frame),
-                rx_fifo: w(p.rx_fifo, curr.rx_fifo),
-                tx_fifo: w(p.tx_fifo, curr.tx_fifo),
-            },
-            speed_mbps: curr.speed_mbps,
-            full_duplex: curr.full_duplex,
-            seconds: 0.0,
+impl Over<NetCounters> {
+    /// Errors, drops and collisions (`-n EDEV`).
+    pub fn errors(&self) -> NetErrors {
+        let n = &self.delta;
+        NetErrors {
+            rx_errs: n.rx_errs,
+            tx_errs: n.tx_errs,
+            tx_colls: n.tx_colls,
+            rx_drop: n.rx_drop,
+            tx_drop: n.tx_drop,
+            tx_carrier: n.tx_carrier,
+            rx_frame: n.rx_frame,
+            rx_fifo: n.rx_fifo,
+            tx_fifo: n.tx_fifo,
         }
-    }
-
-    pub fn add(&mut self, o: &NetDelta) {
-        self.seconds += o.seconds;
-        self.rx_bytes += o.rx_bytes;
-        self.rx_packets += o.rx_packets;
-        self.rx_compressed += o.rx_compressed;
-        self.rx_multicast += o.rx_multicast;
-        self.tx_bytes += o.tx_bytes;
-        self.tx_packets += o.tx_packets;
-        self.tx_compressed += o.tx_compressed;
-        let mut theirs = o.errors;
-        for (mine, theirs) in self.errors.fields().into_iter().zip(theirs.fields()) {
-            *mine += *theirs;
-        }
-        self.speed_mbps = o.speed_mbps;
-        self.full_duplex = o.full_duplex;
     }
 
     /// The `-n DEV` columns over `seconds`.

@@ -66,10 +66,7 @@ impl VmstatRow {
             )
         });
         let (bi, bo) = s.paging.map_or((0, 0), |g| {
-            (
-                per_s(g.counters.pgpgin as f64),
-                per_s(g.counters.pgpgout as f64),
-            )
+            (per_s(g.pgpgin as f64), per_s(g.pgpgout as f64))
         });
         let c = &s.cpu.all;
         // procps has no guest shift: its total is the plain sum of the states.

@@ -118,11 +118,6 @@ impl Unchanged {
         self.0.iter().all(|&b| b == 0)
     }
 
-    fn put(&self, out: &mut Vec<u8>) {
-        let len = self.0.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
-        out.extend_from_slice(&self.0[..len]);
-    }
-
     fn parse(body: &[u8]) -> Result<Self, DecodeError> {
         let mut u = Unchanged::default();
         if body.len() > u.0.len() || body.last() == Some(&0) {
@@ -137,11 +132,12 @@ impl Unchanged {
         if self.is_empty() {
             return;
         }
-        let mut body = Vec::with_capacity(8);
-        self.put(&mut body);
+        let len = self.0.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
         block.clear();
-        put_block(block, GROUP_REFERENCE, MODE_UNCHANGED, &body);
-        out.splice(at..at, block.iter().copied());
+        put_block(block, GROUP_REFERENCE, MODE_UNCHANGED, &self.0[..len]);
+        // In place, without allocating: a steady-state sample allocates nothing.
+        out.extend_from_slice(block);
+        out[at..].rotate_right(block.len());
     }
 }
 

@@ -9,6 +9,7 @@
 
 use super::model::{Point, ProcRow, Snapshot};
 use super::moment::{ProcMoment, ProcRequest, Request};
+use super::views::{Column, View};
 use crate::sample::HostFacts;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
@@ -24,13 +25,78 @@ pub enum Source {
     Replay,
 }
 
-/// How processes are ordered.
+/// How processes are ordered: by a column, largest or smallest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortKey {
+pub struct SortKey {
+    pub column: Column,
+    /// The other way round from the column's usual order.
+    pub reversed: bool,
+}
+
+impl SortKey {
+    pub fn by(column: Column) -> Self {
+        SortKey {
+            column,
+            reversed: false,
+        }
+    }
+
+    /// Whether the largest come first.
+    pub fn descending(self) -> bool {
+        self.column.largest_first() != self.reversed
+    }
+}
+
+/// A panel of the screen, cycled by its digit (`Panel::digit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
     Cpu,
     Memory,
-    Pid,
+    Disks,
+    Network,
+    Processes,
+    Charts,
 }
+
+impl Panel {
+    pub const ALL: [Panel; 6] = [
+        Panel::Cpu,
+        Panel::Memory,
+        Panel::Disks,
+        Panel::Network,
+        Panel::Processes,
+        Panel::Charts,
+    ];
+
+    pub fn digit(self) -> char {
+        (b'1' + Panel::ALL.iter().position(|p| *p == self).unwrap_or(0) as u8) as char
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Panel::Cpu => "CPU",
+            Panel::Memory => "memory",
+            Panel::Disks => "disks",
+            Panel::Network => "network",
+            Panel::Processes => "processes",
+            Panel::Charts => "charts",
+        }
+    }
+}
+
+/// How a panel is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shown {
+    #[default]
+    Normal,
+    /// It has the whole screen (between the header and the footer).
+    Whole,
+    /// Hidden, its room given to the others.
+    Collapsed,
+}
+
+/// The charts' time span, in seconds, zoomed with `z` and `Z` (0: the whole log).
+pub const ZOOMS: [i64; 6] = [120, 300, 900, 3600, 14_400, 0];
 
 /// A line being typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +125,8 @@ pub struct App {
     pub host: HostFacts,
     /// Every interval, as the charts draw it.
     pub timeline: Vec<Point>,
+    /// Replay: the whole log bucketed by time, as the timeline draws it.
+    pub summary: super::summary::Summary,
     /// Full intervals, oldest first: the last few (live) or those up to the cursor
     /// (replay, as last decoded).
     pub moments: VecDeque<Snapshot>,
@@ -93,6 +161,15 @@ pub struct App {
     /// Replay: the recorded command lines of the table on screen.
     pub recorded_cmdlines: HashMap<u32, Arc<str>>,
     pub sort: SortKey,
+    pub view: View,
+    /// How each panel of `Panel::ALL` is shown.
+    pub panels: [Shown; 6],
+    /// The charts' span: an index in `ZOOMS`.
+    pub zoom: usize,
+    /// `F`: the selection follows its process, said when it is gone.
+    pub follow: bool,
+    /// The selected process: the selection keeps it as the rows re-sort.
+    pub selected_pid: Option<u32>,
     pub filter: String,
     /// The selected row of the process table (and the first row shown is chosen so that
     /// it is visible).
@@ -113,6 +190,7 @@ impl App {
             source,
             host,
             timeline: Vec::new(),
+            summary: Default::default(),
             moments: VecDeque::new(),
             requested: None,
             restarts: Vec::new(),
@@ -132,7 +210,17 @@ impl App {
             procs_at: None,
             procs_requested: None,
             recorded_cmdlines: HashMap::new(),
-            sort: SortKey::Cpu,
+            sort: SortKey::by(Column::Cpu),
+            view: View::Generic,
+            panels: [Shown::Normal; 6],
+            // Live, the last minutes; a replay, the whole log.
+            zoom: if source == Source::Live {
+                0
+            } else {
+                ZOOMS.len() - 1
+            },
+            follow: false,
+            selected_pid: None,
             filter: String::new(),
             proc_selected: 0,
             cmdline: None,
@@ -277,7 +365,9 @@ impl App {
             Some(m) => {
                 self.procs = m.rows;
                 self.procs_at = Some((m.wall_ns, m.since_ns));
+                self.uptime_s = m.uptime_cs / 100;
                 self.recorded_cmdlines = m.cmdlines.into_iter().collect();
+                self.reselect();
             }
             None => {
                 self.procs.clear();
@@ -304,6 +394,9 @@ impl App {
 
     /// A new interval at the end of the timeline (a replay's, or a growing log's).
     pub fn push(&mut self, p: Point) {
+        if self.source == Source::Replay {
+            self.summary.push(&p);
+        }
         self.timeline.push(p);
         if self.following || self.timeline.len() == 1 {
             self.cursor = self.timeline.len() - 1;
@@ -335,25 +428,116 @@ impl App {
         // While paused or walking back, the table shows what it showed.
         if self.following {
             self.procs = rows;
+            self.reselect();
         }
     }
 
-    /// The processes to show, filtered and sorted.
+    /// The user name of `uid` (its number where the name is not known).
+    pub fn user(&self, uid: u32) -> String {
+        self.users
+            .get(&uid)
+            .cloned()
+            .unwrap_or_else(|| uid.to_string())
+    }
+
+    /// The processes to show, filtered and sorted. A filter `s:D` (state letters after
+    /// `s:`) keeps the processes in those states; any other filter matches names.
     pub fn visible_procs(&self) -> Vec<&ProcRow> {
         let needle = self.filter.to_lowercase();
+        let states = self
+            .filter
+            .strip_prefix("s:")
+            .or_else(|| self.filter.strip_prefix("S:"));
         let mut v: Vec<&ProcRow> = self
             .procs
             .iter()
-            .filter(|p| needle.is_empty() || p.comm.to_lowercase().contains(&needle))
+            .filter(|p| match states {
+                Some(st) => st.to_uppercase().contains(p.state.to_ascii_uppercase()),
+                None => needle.is_empty() || p.comm.to_lowercase().contains(&needle),
+            })
             .collect();
-        match self.sort {
-            SortKey::Cpu => {
-                v.sort_by(|a, b| b.cpu_pct.total_cmp(&a.cpu_pct).then(a.pid.cmp(&b.pid)))
-            }
-            SortKey::Memory => v.sort_by(|a, b| b.rss_kb.cmp(&a.rss_kb).then(a.pid.cmp(&b.pid))),
-            SortKey::Pid => v.sort_by_key(|p| p.pid),
-        }
+        let col = self.sort.column;
+        let desc = self.sort.descending();
+        let users = |uid: u32| self.user(uid);
+        v.sort_by(|a, b| {
+            let o = col.cmp(a, b, &users);
+            let o = if desc { o.reverse() } else { o };
+            o.then(a.pid.cmp(&b.pid))
+        });
         v
+    }
+
+    /// Put the selection back on the selected process after the rows changed (re-sorted,
+    /// filtered, a new table). Gone: following, it says so and the row stays; else the
+    /// row stays and its process is the selected one.
+    fn reselect(&mut self) {
+        let Some(pid) = self.selected_pid else {
+            return;
+        };
+        let found = self.visible_procs().iter().position(|p| p.pid == pid);
+        match found {
+            Some(i) => self.proc_selected = i,
+            None if self.follow => {
+                self.message = Some(format!("process {pid} is not in this table"));
+            }
+            None => self.selected_pid = self.row_pid(self.proc_selected),
+        }
+    }
+
+    /// The pid on row `i` of the table (or its last row).
+    fn row_pid(&self, i: usize) -> Option<u32> {
+        let v = self.visible_procs();
+        v.get(i.min(v.len().saturating_sub(1))).map(|p| p.pid)
+    }
+
+    /// How `p` is shown.
+    pub fn shown(&self, p: Panel) -> Shown {
+        Panel::ALL
+            .iter()
+            .position(|x| *x == p)
+            .map_or(Shown::Normal, |i| self.panels[i])
+    }
+
+    /// The panel given the whole screen, if any.
+    pub fn whole(&self) -> Option<Panel> {
+        Panel::ALL
+            .into_iter()
+            .find(|p| self.shown(*p) == Shown::Whole)
+    }
+
+    /// A panel's digit: normal, then the whole screen, then collapsed, then normal again.
+    fn cycle_panel(&mut self, i: usize) {
+        let next = match self.panels[i] {
+            Shown::Normal => Shown::Whole,
+            Shown::Whole => Shown::Collapsed,
+            Shown::Collapsed => Shown::Normal,
+        };
+        if next == Shown::Whole {
+            for s in self.panels.iter_mut().filter(|s| **s == Shown::Whole) {
+                *s = Shown::Normal;
+            }
+        }
+        self.panels[i] = next;
+    }
+
+    /// Sort by `column`; the same column again reverses the order.
+    fn sort_by(&mut self, column: Column) {
+        if self.sort.column == column {
+            self.sort.reversed = !self.sort.reversed;
+        } else {
+            self.sort = SortKey::by(column);
+        }
+    }
+
+    /// `<` `>`: sort by the view's column left or right of the one sorted by.
+    fn sort_next(&mut self, by: isize) {
+        let cols = self.view.columns();
+        let here = cols
+            .iter()
+            .position(|c| *c == self.sort.column)
+            .unwrap_or(0) as isize;
+        let to = (here + by).rem_euclid(cols.len() as isize) as usize;
+        self.sort = SortKey::by(cols[to]);
     }
 
     /// The tasks of the process table on screen by state (the filter aside).
@@ -373,6 +557,7 @@ impl App {
         let to = (self.proc_selected.min(n.saturating_sub(1)) as isize + by)
             .clamp(0, n.saturating_sub(1) as isize);
         self.proc_selected = to as usize;
+        self.selected_pid = self.row_pid(self.proc_selected);
     }
 
     fn step(&mut self, by: isize) {
@@ -464,6 +649,7 @@ impl App {
                         Some(Input::Filter(t)) => self.filter = t,
                         None => {}
                     }
+                    self.reselect();
                 }
                 KeyCode::Backspace => {
                     text.pop();
@@ -488,7 +674,7 @@ impl App {
         let shift = k.modifiers.contains(KeyModifiers::SHIFT);
         match k.code {
             KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('?') | KeyCode::F(1) => self.show_help = true,
+            KeyCode::Char('?') | KeyCode::Char('h') | KeyCode::F(1) => self.show_help = true,
             KeyCode::Char(' ') => match self.source {
                 Source::Live => {
                     self.following = !self.following;
@@ -506,6 +692,8 @@ impl App {
             // A replay's long steps.
             KeyCode::Left if shift && !live => self.step(-60),
             KeyCode::Right if shift && !live => self.step(60),
+            // Live, htop's T sorts by TIME; in a replay T is atop's previous sample.
+            KeyCode::Char('T') if live => self.sort_by(Column::Time),
             // As atop: t is the next sample, T the previous one.
             KeyCode::Left | KeyCode::Char('T') => self.step(-1),
             KeyCode::Right | KeyCode::Char('t') => self.step(1),
@@ -537,11 +725,33 @@ impl App {
             KeyCode::Char('-') if live => {
                 self.refresh = (self.refresh / 2).max(Duration::from_millis(250));
             }
-            KeyCode::Char('c') => self.sort = SortKey::Cpu,
-            KeyCode::Char('m') => self.sort = SortKey::Memory,
-            KeyCode::Char('p') => self.sort = SortKey::Pid,
+            // atop's views, each sorted as atop sorts it.
+            KeyCode::Char(c) if View::ALL.iter().any(|v| v.key() == c) => {
+                if let Some(v) = View::ALL.into_iter().find(|v| v.key() == c) {
+                    self.view = v;
+                    self.sort = SortKey::by(v.sort());
+                }
+            }
+            // htop's sorts; the same key again reverses.
+            KeyCode::Char('P') => self.sort_by(Column::Cpu),
+            KeyCode::Char('M') => self.sort_by(Column::Rss),
+            KeyCode::Char('p') => self.sort_by(Column::Pid),
+            KeyCode::Char('<') => self.sort_next(-1),
+            KeyCode::Char('>') => self.sort_next(1),
+            KeyCode::Char('I') => self.sort.reversed = !self.sort.reversed,
+            KeyCode::Char('F') if procs => {
+                self.follow = !self.follow;
+                self.selected_pid = self.row_pid(self.proc_selected);
+            }
+            KeyCode::Char(d @ '1'..='6') => self.cycle_panel(d as usize - '1' as usize),
+            KeyCode::Char('0') => self.panels = [Shown::Normal; 6],
+            KeyCode::Char('z') => self.zoom = self.zoom.saturating_sub(1),
+            KeyCode::Char('Z') => self.zoom = (self.zoom + 1).min(ZOOMS.len() - 1),
             KeyCode::Esc => self.filter.clear(),
             _ => {}
+        }
+        if procs {
+            self.reselect();
         }
     }
 }
@@ -549,25 +759,47 @@ impl App {
 /// The keys, for the help screen and the README.
 pub const KEYS: &[(&str, &str)] = &[
     ("q, Ctrl-C", "quit"),
-    ("?", "this help (any key closes it)"),
+    ("? h F1", "this help (any key closes it)"),
     ("space", "live: pause / resume; replay: play / pause"),
     (
-        "← → or T t",
-        "one interval back / forward (t next, T previous, as atop)",
+        "← → t T",
+        "next / previous interval (t and T as atop, in a replay)",
     ),
     ("⇧← ⇧→", "replay: 60 intervals back / forward"),
-    (
-        "PgUp PgDn",
-        "scroll the processes (a replay without them: 60 intervals)",
-    ),
-    (
-        "↑ ↓",
-        "select a process (its command line shows below the table)",
-    ),
     ("Home End", "first / last interval (End returns to live)"),
     ("j", "jump to a time of day (HH:MM[:SS], Enter)"),
-    ("[ ]", "replay slower / faster"),
-    ("+ -", "live: sample less / more often"),
-    ("c m p", "sort processes by CPU / memory / PID"),
-    ("/", "filter processes by name (Enter keeps, Esc clears)"),
+    (
+        "[ ] / + -",
+        "replay slower / faster; live: sample less / more often",
+    ),
+    (
+        "z Z",
+        "charts: shorter / longer span (2 min … the whole log)",
+    ),
+    (
+        "1 … 6",
+        "panel CPU/mem/disks/net/procs/charts: whole, hidden, back",
+    ),
+    ("0", "every panel back"),
+    (
+        "↑ ↓ PgUp PgDn",
+        "select a process (its command line shows below the table)",
+    ),
+    (
+        "g m d s c",
+        "views: generic memory disk (I/O) scheduling command-line",
+    ),
+    (
+        "P M p / T",
+        "sort by %CPU / memory / PID; live: T by TIME (again: reverse)",
+    ),
+    (
+        "< > I",
+        "sort by the column left / right; reverse the order",
+    ),
+    ("F", "follow the selected process as the rows re-sort"),
+    (
+        "/",
+        "filter by name, or s:DZ by state (Enter keeps, Esc clears)",
+    ),
 ];

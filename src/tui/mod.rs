@@ -14,7 +14,9 @@
 pub mod app;
 pub mod model;
 pub mod moment;
+pub mod summary;
 pub mod ui;
+pub mod views;
 
 use crate::history::Window;
 use crate::live::{LiveSource, Pace};

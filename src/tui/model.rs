@@ -161,6 +161,28 @@ pub struct ProcRow {
     pub rss_kb: u64,
     /// CPU time used since the process started, in seconds.
     pub cpu_seconds: f64,
+    pub ppid: u32,
+    /// Threads in the process.
+    pub threads: u32,
+    pub nice: i64,
+    /// The CPU it last ran on.
+    pub processor: u32,
+    /// Virtual size, in kB.
+    pub virt_kb: u64,
+    /// Resident shared memory, in kB (absent from tables recorded before it was).
+    pub shr_kb: Option<u64>,
+    /// Page faults per second over the interval (minor, major).
+    pub minflt_s: f64,
+    pub majflt_s: f64,
+    /// kB per second read from and written to storage (`/proc/PID/io`; absent where it
+    /// was not readable).
+    pub read_kbs: Option<f64>,
+    pub write_kbs: Option<f64>,
+    /// Percent of the interval it was runnable but waiting for a CPU
+    /// (`/proc/PID/schedstat`; absent where it was not recorded).
+    pub run_delay_pct: Option<f64>,
+    /// The command line, arguments joined by spaces; empty for kernel threads.
+    pub cmdline: Arc<str>,
 }
 
 /// A CPU with no interval (offline) in `Snapshot::per_cpu`.

@@ -160,6 +160,8 @@ pub struct ProcMoment {
     /// The wall time of the table %CPU is measured from (none: the first table of a boot,
     /// whose %CPU is 0).
     pub since_ns: Option<i64>,
+    /// The host's uptime when the table was read, in hundredths of a second.
+    pub uptime_cs: u64,
     pub rows: Vec<ProcRow>,
     /// Recorded command lines by pid (empty ones left out).
     pub cmdlines: Vec<(u32, Arc<str>)>,
@@ -220,17 +222,53 @@ pub fn proc_moment(
 ) -> ProcMoment {
     let hz = f64::from(host.user_hz.max(1));
     let lines = crate::report::top::lines(now, prev, host, mem_total_kb);
+    let prev = prev.filter(|p| p.uptime_cs < now.uptime_cs);
+    let seconds = prev.map_or(0.0, |p| (now.uptime_cs - p.uptime_cs) as f64 / 100.0);
     let rows = lines
         .iter()
-        .map(|l| ProcRow {
-            pid: l.p.pid,
-            uid: l.p.uid,
-            comm: l.p.comm.to_string(),
-            state: l.p.state_char(),
-            cpu_pct: l.cpu_pct,
-            mem_pct: l.mem_pct,
-            rss_kb: l.res_kb.round() as u64,
-            cpu_seconds: l.time_ticks as f64 / hz,
+        .map(|l| {
+            let p = l.p;
+            // The same process in the table before (a new one counts from its start).
+            let before = prev.and_then(|t| {
+                t.processes
+                    .binary_search_by_key(&p.key(), crate::process::ProcessCounters::key)
+                    .ok()
+                    .map(|i| &t.processes[i])
+            });
+            let per_s = |now: u64, was: Option<u64>| {
+                if seconds > 0.0 {
+                    now.saturating_sub(was.unwrap_or(0)) as f64 / seconds
+                } else {
+                    0.0
+                }
+            };
+            let opt_per_s =
+                |now: Option<u64>, was: Option<Option<u64>>| now.map(|n| per_s(n, was.flatten()));
+            ProcRow {
+                pid: p.pid,
+                uid: p.uid,
+                comm: p.comm.to_string(),
+                state: p.state_char(),
+                cpu_pct: l.cpu_pct,
+                mem_pct: l.mem_pct,
+                rss_kb: l.res_kb.round() as u64,
+                cpu_seconds: l.time_ticks as f64 / hz,
+                ppid: p.ppid,
+                threads: p.threads,
+                nice: p.nice,
+                processor: p.processor,
+                virt_kb: p.vsize / 1024,
+                shr_kb: p.rss_shared,
+                minflt_s: per_s(p.minflt, before.map(|b| b.minflt)),
+                majflt_s: per_s(p.majflt, before.map(|b| b.majflt)),
+                read_kbs: opt_per_s(p.read_bytes, before.map(|b| b.read_bytes)).map(|b| b / 1024.0),
+                write_kbs: opt_per_s(p.write_bytes, before.map(|b| b.write_bytes))
+                    .map(|b| b / 1024.0),
+                // Nanoseconds waited per second of interval, as a percent.
+                run_delay_pct: opt_per_s(p.run_delay_ns, before.map(|b| b.run_delay_ns))
+                    .map(|ns| ns / 1e7),
+                cmdline: Arc::clone(&p.cmdline),
+            }
         })
         .collect();
     let cmdlines = now
@@ -244,6 +282,7 @@ pub fn proc_moment(
         since_ns: prev
             .filter(|p| p.uptime_cs < now.uptime_cs)
             .map(|p| p.wall_ns),
+        uptime_cs: now.uptime_cs,
         rows,
         cmdlines,
     }

@@ -3,16 +3,14 @@
 //! below 80×24 it says so instead of cutting headers. Device and interface tables take
 //! their columns from the report catalogue (`model::columns`).
 
-use super::app::{App, Input, SortKey, Source, KEYS};
+use super::app::{App, Input, Panel, Shown, Source, KEYS, ZOOMS};
 use super::model::{self, DeviceRow, Snapshot};
+use super::views::{self, rate, size, Column, View};
 use crate::report::Table as Report;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::symbols;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{
-    Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Row, Sparkline, Table,
-};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Sparkline, Table};
 use ratatui::Frame;
 
 /// Colours, or none (`NO_COLOR`).
@@ -46,7 +44,6 @@ const NIC: Color = Color::Blue;
 const SYS: Color = Color::Red;
 const IOW: Color = Color::Yellow;
 const STL: Color = Color::Magenta;
-const BUSY: Color = Color::White;
 
 /// The smallest screen laid out; below it the screen says so.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -54,16 +51,6 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 /// A number right-aligned in `w` characters, formatted as the charts format it.
 fn num(v: f32, w: usize) -> String {
     format!("{:>w$}", crate::report::compact(f64::from(v)))
-}
-
-/// kB as GiB/MiB.
-fn size(kb: u64) -> String {
-    let kb = kb as f64;
-    if kb >= 1024.0 * 1024.0 {
-        format!("{:.1}G", kb / 1024.0 / 1024.0)
-    } else {
-        format!("{:.0}M", kb / 1024.0)
-    }
 }
 
 fn clock(ns: i64, fmt: &str) -> String {
@@ -118,19 +105,10 @@ pub fn draw(f: &mut Frame, app: &App, t: Theme) {
         too_small(f, area, t);
         return;
     }
-    let wide = area.width >= 120 && area.height >= 40;
     let replay = app.source == Source::Replay;
     let snap = app.current();
     let snap = snap.as_deref();
-    let mut rows = vec![Constraint::Length(1)]; // header
-    let cpus = snap.map_or(app.host.cpu_count as usize, |s| s.per_cpu.len());
-    let base = if wide { 9 } else { 6 };
-    rows.push(Constraint::Length(cpu_panel_height(cpus, area.width, base))); // cpu | memory
-    rows.push(Constraint::Length(1)); // load line
-    if wide {
-        rows.push(Constraint::Length(10)); // history charts
-    }
-    rows.push(Constraint::Min(4)); // disks | network (and processes)
+    let mut rows = vec![Constraint::Length(1), Constraint::Min(0)];
     if replay {
         rows.push(Constraint::Length(1)); // timeline
     }
@@ -139,31 +117,418 @@ pub fn draw(f: &mut Frame, app: &App, t: Theme) {
         .direction(Direction::Vertical)
         .constraints(rows)
         .split(area);
-    let mut i = 0;
-    let mut next = || {
-        i += 1;
-        chunks[i - 1]
-    };
-    header(f, next(), app, t);
-    let top = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
-        .split(next());
-    let note = thin_note(app);
-    cpu_panel(f, top[0], snap, note, t);
-    memory_panel(f, top[1], snap, t);
-    load_line(f, next(), snap, note, t);
-    if wide {
-        history(f, next(), app, t);
+    header(f, chunks[0], app, t);
+    let body = chunks[1];
+    match app.whole() {
+        Some(p) => whole_panel(f, body, p, app, snap, t),
+        None if area.height >= BOXED_HEIGHT => boxed(f, body, app, snap, t),
+        None => compact(f, body, app, snap, t),
     }
-    devices_and_procs(f, next(), app, snap, wide, t);
     if replay {
-        timeline(f, next(), app, t);
+        timeline(f, chunks[2], app, t);
     }
-    footer(f, next(), app, t);
+    footer(f, chunks[chunks.len() - 1], app, t);
     if app.show_help {
         help(f, area, t);
     }
+}
+
+/// From this height on, the summary is drawn in boxes (below it, in lines, as atop's).
+pub const BOXED_HEIGHT: u16 = 50;
+
+/// Whether the charts have room: a wide and tall screen, and not hidden.
+fn charts_fit(app: &App, area: Rect) -> bool {
+    area.width >= 120 && area.height >= 36 && app.shown(Panel::Charts) != Shown::Collapsed
+}
+
+fn open(app: &App, p: Panel) -> bool {
+    app.shown(p) != Shown::Collapsed
+}
+
+/// One panel on the whole body.
+fn whole_panel(f: &mut Frame, r: Rect, p: Panel, app: &App, s: Option<&Snapshot>, t: Theme) {
+    let note = thin_note(app);
+    match p {
+        Panel::Cpu => {
+            let parts = split_v(r, &[Constraint::Min(0), Constraint::Length(1)]);
+            cpu_panel(f, parts[0], s, note, t);
+            load_line(f, parts[1], s, note, t);
+        }
+        Panel::Memory => memory_panel(f, r, s, t),
+        Panel::Disks | Panel::Network => {
+            let kind = if p == Panel::Disks { &DISKS } else { &NETS };
+            if let Some(s) = s {
+                device_table(f, r, app, kind, s, r.width >= 120, t);
+            }
+        }
+        Panel::Processes if app.has_procs() => procs(f, r, app, t),
+        Panel::Processes => f.render_widget(
+            Paragraph::new(Line::styled(
+                " no process table was recorded in these logs",
+                t.dim(),
+            )),
+            r,
+        ),
+        Panel::Charts => history(f, r, app, t),
+    }
+}
+
+fn split_v(r: Rect, c: &[Constraint]) -> std::rc::Rc<[Rect]> {
+    Layout::default()
+        .direction(Direction::Vertical)
+        .constraints(c.to_vec())
+        .split(r)
+}
+
+fn split_h(r: Rect, c: &[Constraint]) -> std::rc::Rc<[Rect]> {
+    Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints(c.to_vec())
+        .split(r)
+}
+
+/// The summary in lines, as atop's, and the process table below with the rest: at
+/// 80×24 the table keeps at least 12 rows. Without a process table (or with it hidden)
+/// the devices have the rest, in tables.
+fn compact(f: &mut Frame, r: Rect, app: &App, s: Option<&Snapshot>, t: Theme) {
+    let procs_here = app.has_procs() && open(app, Panel::Processes);
+    let mut lines: Vec<Line> = Vec::new();
+    if open(app, Panel::Cpu) {
+        lines.extend(cpu_lines(app, s, r.width as usize, t));
+    }
+    if open(app, Panel::Memory) {
+        lines.extend(s.map(|s| mem_line(s, r.width as usize, t)));
+    }
+    if procs_here {
+        for (p, kind) in [(Panel::Disks, &DISKS), (Panel::Network, &NETS)] {
+            if open(app, p) {
+                lines.extend(s.map(|s| device_line(kind, s, app, r.width as usize, t)));
+            }
+        }
+    }
+    let charts = if charts_fit(app, f.area()) { 10 } else { 0 };
+    let parts = split_v(
+        r,
+        &[
+            Constraint::Length(lines.len() as u16),
+            Constraint::Length(charts),
+            Constraint::Min(0),
+        ],
+    );
+    f.render_widget(Paragraph::new(lines), parts[0]);
+    if charts > 0 {
+        history(f, parts[1], app, t);
+    }
+    if procs_here {
+        procs(f, parts[2], app, t);
+    } else if let Some(s) = s {
+        device_tables(f, parts[2], app, s, false, t);
+    }
+}
+
+/// Disks and network side by side (either alone when the other is hidden).
+fn device_tables(f: &mut Frame, r: Rect, app: &App, s: &Snapshot, wide: bool, t: Theme) {
+    let kinds: Vec<&DeviceKind> = [(Panel::Disks, &DISKS), (Panel::Network, &NETS)]
+        .into_iter()
+        .filter(|(p, _)| open(app, *p))
+        .map(|(_, k)| k)
+        .collect();
+    if kinds.is_empty() || r.height < 3 {
+        return;
+    }
+    let cols = split_h(
+        r,
+        &vec![Constraint::Ratio(1, kinds.len() as u32); kinds.len()],
+    );
+    for (kind, area) in kinds.into_iter().zip(cols.iter()) {
+        device_table(f, *area, app, kind, s, wide, t);
+    }
+}
+
+/// The summary in boxes, for tall screens: CPU and memory, the load line, the charts,
+/// the device tables and the processes.
+fn boxed(f: &mut Frame, r: Rect, app: &App, s: Option<&Snapshot>, t: Theme) {
+    let cpus = s.map_or(app.host.cpu_count as usize, |s| s.per_cpu.len());
+    let (cpu, mem) = (open(app, Panel::Cpu), open(app, Panel::Memory));
+    let top = if cpu || mem {
+        cpu_panel_height(cpus, r.width, 9)
+    } else {
+        0
+    };
+    let charts = if charts_fit(app, f.area()) { 12 } else { 0 };
+    let devices = open(app, Panel::Disks) || open(app, Panel::Network);
+    let procs_here = app.has_procs() && open(app, Panel::Processes);
+    let rest = r.height.saturating_sub(top + 1 + charts);
+    let device_rows = s.map_or(0, |s| s.disks.len().max(s.nets.len())) as u16 + 3;
+    let dev_h = match (devices, procs_here) {
+        (false, _) => 0,
+        (true, false) => rest,
+        (true, true) => device_rows.clamp(5, (rest * 2 / 5).max(5)),
+    };
+    let parts = split_v(
+        r,
+        &[
+            Constraint::Length(top),
+            Constraint::Length(1),
+            Constraint::Length(charts),
+            Constraint::Length(dev_h),
+            Constraint::Min(0),
+        ],
+    );
+    let note = thin_note(app);
+    match (cpu, mem) {
+        (true, true) => {
+            let halves = split_h(
+                parts[0],
+                &[Constraint::Percentage(55), Constraint::Percentage(45)],
+            );
+            cpu_panel(f, halves[0], s, note, t);
+            memory_panel(f, halves[1], s, t);
+        }
+        (true, false) => cpu_panel(f, parts[0], s, note, t),
+        (false, true) => memory_panel(f, parts[0], s, t),
+        (false, false) => {}
+    }
+    load_line(f, parts[1], s, note, t);
+    if charts > 0 {
+        history(f, parts[2], app, t);
+    }
+    if let Some(s) = s {
+        device_tables(f, parts[3], app, s, true, t);
+    }
+    if procs_here {
+        procs(f, parts[4], app, t);
+    }
+}
+
+/// Spans laid out left to right, each field whole: the fields that do not fit in
+/// `width` are left out, least wanted first (`fields`: (rank, spans), rank 0 most
+/// wanted), never cut.
+fn fields_line<'a>(fields: Vec<(u8, Vec<Span<'a>>)>, width: usize) -> Line<'a> {
+    let len = |f: &[(u8, Vec<Span<'a>>)]| -> usize {
+        f.iter()
+            .map(|(_, sp)| sp.iter().map(|s| s.content.chars().count()).sum::<usize>())
+            .sum()
+    };
+    let mut fields = fields;
+    while len(&fields) > width {
+        let Some(worst) = fields.iter().map(|(r, _)| *r).max() else {
+            break;
+        };
+        if worst == 0 {
+            break;
+        }
+        let Some(i) = fields.iter().rposition(|(r, _)| *r == worst) else {
+            break;
+        };
+        fields.remove(i);
+    }
+    Line::from(fields.into_iter().flat_map(|(_, s)| s).collect::<Vec<_>>())
+}
+
+/// The CPU lines of the compact summary: every CPU together with its parts, then each
+/// CPU (its busy percent, a heat map, or the busiest when they do not fit), then load.
+fn cpu_lines<'a>(app: &App, s: Option<&Snapshot>, width: usize, t: Theme) -> Vec<Line<'a>> {
+    let Some(s) = s else { return Vec::new() };
+    let c = s.point.cpu;
+    let parts: Vec<(u8, Vec<Span<'a>>)> = [
+        (0, "usr", c.user, USR),
+        (2, "ni", c.nice, NIC),
+        (0, "sys", c.system, SYS),
+        (1, "wa", c.iowait, IOW),
+        (3, "st", c.steal, STL),
+    ]
+    .into_iter()
+    .map(|(rank, name, v, col)| {
+        (
+            rank,
+            vec![
+                Span::raw("  "),
+                Span::styled(format!("{name} {v:.1}"), t.fg(col)),
+            ],
+        )
+    })
+    .collect();
+    // The bar takes what the parts leave, at least 10 cells.
+    let lead = 4;
+    let total = format!(" {}%", num(s.point.busy(), 5));
+    let room = width.saturating_sub(lead + total.chars().count() + 10);
+    let breakdown = fields_line(parts, room);
+    let used: usize = breakdown
+        .spans
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum();
+    let bar_w = width.saturating_sub(lead + total.chars().count() + used);
+    let mut first = vec![Span::styled("CPU ", t.bold())];
+    first.extend(bar(
+        &[
+            (c.user, USR),
+            (c.nice, NIC),
+            (c.system, SYS),
+            (c.iowait, IOW),
+            (c.steal, STL),
+        ],
+        bar_w.max(1),
+        t,
+    ));
+    first.push(Span::raw(total));
+    first.extend(breakdown.spans);
+    let mut lines = vec![Line::from(first)];
+    let n = s.per_cpu.len();
+    let second = if s.thin {
+        Line::styled(format!("    each CPU: {}", thin_note(app)), t.dim())
+    } else {
+        let each: Vec<String> = s
+            .per_cpu
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| match b {
+                model::OFFLINE => format!("{i} off"),
+                b => format!("{i} {b}%"),
+            })
+            .collect();
+        let listed = format!("    {}", each.join("  "));
+        if listed.chars().count() <= width {
+            Line::raw(listed)
+        } else if 4 + n + n / 8 <= width {
+            let mut spans = vec![Span::raw("    ")];
+            for (i, &b) in s.per_cpu.iter().enumerate() {
+                if i > 0 && i % 8 == 0 {
+                    spans.push(Span::raw(" "));
+                }
+                spans.push(Span::styled(heat_cell(b), t.fg(heat(b))));
+            }
+            Line::from(spans)
+        } else {
+            let mut order: Vec<(usize, u8)> = s
+                .per_cpu
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, b)| *b != model::OFFLINE)
+                .collect();
+            order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut text = format!("    {n} CPUs, busiest");
+            for (cpu, busy) in order {
+                let more = format!(" {cpu}:{busy}%");
+                if text.chars().count() + more.len() > width {
+                    break;
+                }
+                text.push_str(&more);
+            }
+            Line::raw(text)
+        }
+    };
+    lines.push(second);
+    lines.push(load_spans(s, app, width, t));
+    lines
+}
+
+/// The load line: load averages, run queue, threads, pressure (fields dropped rather
+/// than cut when short of width).
+fn load_spans<'a>(s: &Snapshot, app: &App, width: usize, t: Theme) -> Line<'a> {
+    if s.thin {
+        return Line::from(vec![
+            Span::styled("load ", t.bold()),
+            Span::raw(format!("{:.2}", s.load.one)),
+            Span::styled(
+                format!("  the rest of this moment: {}", thin_note(app)),
+                t.dim(),
+            ),
+        ]);
+    }
+    let psi = |v: Option<f32>| v.map_or("-".to_string(), |v| format!("{v:.1}%"));
+    let field = |rank: u8, name: &'static str, v: String| {
+        (rank, vec![Span::styled(name, t.bold()), Span::raw(v)])
+    };
+    fields_line(
+        vec![
+            field(
+                0,
+                "load ",
+                format!("{:.2} {:.2} {:.2}", s.load.one, s.load.five, s.load.fifteen),
+            ),
+            field(1, "  runq ", s.runq.to_string()),
+            // -q's plist-sz counts threads, not processes.
+            field(2, "  threads ", s.tasks.to_string()),
+            field(1, "  blocked ", s.blocked.to_string()),
+            field(3, "  psi cpu ", psi(s.psi.cpu)),
+            field(3, " io ", psi(s.psi.io)),
+            field(3, " mem ", psi(s.psi.memory)),
+        ],
+        width,
+    )
+}
+
+/// The memory line of the compact summary.
+fn mem_line<'a>(s: &Snapshot, width: usize, t: Theme) -> Line<'a> {
+    let m = s.mem;
+    let field = |rank: u8, name: &'static str, v: String, c: Color| {
+        (rank, vec![Span::styled(name, t.fg(c)), Span::raw(v)])
+    };
+    let swap = if s.thin {
+        "…".to_string()
+    } else if s.swap.total > 0 {
+        format!("{} of {}", size(s.swap.used), size(s.swap.total))
+    } else {
+        "none".to_string()
+    };
+    let mut fields = vec![(0, vec![Span::styled("MEM ", t.bold())])];
+    fields.extend([
+        field(0, "used ", size(m.used), Color::Red),
+        field(1, "  cache ", size(m.cached), Color::Blue),
+        field(0, "  avail ", size(m.avail), Color::Green),
+        field(0, "  total ", size(m.total), Color::Reset),
+        field(2, "  buffers ", size(s.buffers), Color::Reset),
+        field(1, "  swap ", swap, Color::Magenta),
+    ]);
+    fields_line(fields, width)
+}
+
+/// The disks (or interfaces) of the compact summary, on one line, busiest first by the
+/// kind's criterion, as many as fit; the line says how many are left out.
+fn device_line<'a>(kind: &DeviceKind, s: &Snapshot, app: &App, width: usize, t: Theme) -> Line<'a> {
+    let label = if kind.report == Report::Disk {
+        "DSK "
+    } else {
+        "NET "
+    };
+    if s.thin {
+        return Line::from(vec![
+            Span::styled(label, t.bold()),
+            Span::styled(thin_note(app), t.dim()),
+        ]);
+    }
+    let rows = kind.ordered(s);
+    let mut spans = vec![Span::styled(label, t.bold())];
+    let mut used = label.len();
+    let mut shown = 0;
+    for (i, d) in rows.iter().enumerate() {
+        let text = format!("{}{}", if i > 0 { " │ " } else { "" }, kind.brief(d));
+        let left = rows.len() - i - 1;
+        let tail = if left > 0 {
+            format!(" +{left} by {}", kind.rank_label).len()
+        } else {
+            0
+        };
+        if used + text.chars().count() + tail > width {
+            break;
+        }
+        used += text.chars().count();
+        spans.push(Span::styled(text, t.fg(kind.color)));
+        shown += 1;
+    }
+    if shown < rows.len() {
+        spans.push(Span::styled(
+            format!(" +{} by {}", rows.len() - shown, kind.rank_label),
+            t.dim(),
+        ));
+    }
+    if rows.is_empty() {
+        spans.push(Span::styled("none", t.dim()));
+    }
+    Line::from(spans)
 }
 
 fn too_small(f: &mut Frame, area: Rect, t: Theme) {
@@ -210,7 +575,8 @@ fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         Span::styled(h.hostname.clone(), t.bold()),
         Span::raw(format!("  {} {}  ", h.release, h.machine)),
     ];
-    if app.source == Source::Live {
+    // A replay's uptime is its process table's, when one is shown.
+    if app.source == Source::Live || app.procs_at.is_some() {
         spans.push(Span::raw(format!("{uptime}  ")));
     }
     spans.push(Span::raw(format!("{when}  ")));
@@ -223,10 +589,8 @@ fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             app.speed()
         )));
     } else {
-        spans.push(Span::raw(format!(
-            "  every {:.1}s",
-            app.refresh.as_secs_f64()
-        )));
+        // `{}` of an f64 prints it exactly, and 1 as 1.
+        spans.push(Span::raw(format!("  every {}s", app.refresh.as_secs_f64())));
     }
     if !app.damage.is_empty() {
         spans.push(Span::styled(
@@ -452,7 +816,8 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
         )),
         Span::styled("  runq ", t.bold()),
         Span::raw(s.runq.to_string()),
-        Span::styled("  tasks ", t.bold()),
+        // -q's plist-sz counts threads, not processes.
+        Span::styled("  threads ", t.bold()),
         Span::raw(s.tasks.to_string()),
         Span::styled("  blocked ", t.bold()),
         Span::raw(s.blocked.to_string()),
@@ -467,155 +832,257 @@ fn load_line(f: &mut Frame, r: Rect, s: Option<&Snapshot>, note: &str, t: Theme)
     f.render_widget(Paragraph::new(line), r);
 }
 
-/// A chart title with its legend: each series' name in its colour (the chart's own
-/// legend would cover the lines at these heights).
-fn legend_title<'a>(title: &str, series: &[(&'a str, Color)], t: Theme) -> Line<'a> {
+/// A chart title with its legend: each series' name after its mark, in its colour.
+fn legend_title<'a>(title: &str, series: &[Series], t: Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(format!(" {title} "))];
-    for (name, c) in series {
-        spans.push(Span::styled("━", t.fg(*c)));
-        spans.push(Span::raw(format!("{name} ")));
+    for s in series {
+        spans.push(Span::styled(s.mark(t).to_string(), t.fg(s.color)));
+        spans.push(Span::raw(format!("{} ", s.name)));
     }
     Line::from(spans)
 }
 
-/// CPU and memory over the last intervals up to the cursor.
-fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let halves = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
-        .split(r);
-    // Two points per cell (braille).
-    let width = halves[0].width.saturating_sub(10) as usize * 2;
-    let end = (app.cursor + 1).min(app.timeline.len());
-    let start = end.saturating_sub(width.max(10));
-    let window = &app.timeline[start..end];
-    let series = |f: &dyn Fn(&model::Point) -> f32| -> Vec<(f64, f64)> {
-        window
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as f64, f(s) as f64))
-            .collect()
-    };
-    let busy = series(&|s| s.busy());
-    let usr = series(&|s| s.cpu.user);
-    let nice = series(&|s| s.cpu.nice);
-    let sys = series(&|s| s.cpu.system);
-    let iow = series(&|s| s.cpu.iowait);
-    let stl = series(&|s| s.cpu.steal);
-    let n = window.len().max(2) as f64 - 1.0;
-    let ds = |c: Color| {
-        Dataset::default()
-            .marker(symbols::Marker::Braille)
-            .graph_type(GraphType::Line)
-            .style(t.fg(c))
-    };
-    let labels = |w: &[model::Point]| {
-        vec![
-            Span::raw(
-                w.first()
-                    .map(|s| clock(s.end_ns, "%H:%M:%S"))
-                    .unwrap_or_default(),
-            ),
-            Span::raw(
-                w.last()
-                    .map(|s| clock(s.end_ns, "%H:%M:%S"))
-                    .unwrap_or_default(),
-            ),
-        ]
-    };
-    let cpu_series = [
-        ("busy", BUSY),
-        ("usr", USR),
-        ("nice", NIC),
-        ("sys", SYS),
-        ("iowait", IOW),
-        ("steal", STL),
-    ];
-    // Drawn last on top: busy over its parts.
-    let chart = Chart::new(vec![
-        ds(STL).data(&stl),
-        ds(IOW).data(&iow),
-        ds(SYS).data(&sys),
-        ds(NIC).data(&nice),
-        ds(USR).data(&usr),
-        ds(BUSY).data(&busy),
-    ])
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(legend_title("CPU %", &cpu_series, t)),
-    )
-    .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
-    .y_axis(Axis::default().bounds([0.0, 100.0]).labels(vec![
-        Span::raw("0"),
-        Span::raw("50"),
-        Span::raw("100"),
-    ]));
-    f.render_widget(chart, halves[0]);
-    let gib = |kb: f32| f64::from(kb) / 1048576.0;
-    let total = window
-        .iter()
-        .map(|s| gib(s.mem.total))
-        .fold(0.0f64, f64::max)
-        .max(1.0 / 1024.0);
-    let used = series(&|s| s.mem.used / 1048576.0);
-    let cached = series(&|s| s.mem.cached / 1048576.0);
-    let avail = series(&|s| s.mem.avail / 1048576.0);
-    let mem_series = [
-        ("used", Color::Red),
-        ("cache", Color::Blue),
-        ("avail", Color::Green),
-    ];
-    let chart = Chart::new(vec![
-        ds(Color::Red).data(&used),
-        ds(Color::Blue).data(&cached),
-        ds(Color::Green).data(&avail),
-    ])
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(legend_title("Memory GiB", &mem_series, t)),
-    )
-    .x_axis(Axis::default().bounds([0.0, n]).labels(labels(window)))
-    .y_axis(
-        Axis::default()
-            .bounds([0.0, total])
-            .labels(vec![Span::raw("0"), Span::raw(format!("{total:.0}"))]),
-    );
-    f.render_widget(chart, halves[1]);
+/// One series of a stacked chart.
+struct Series {
+    name: &'static str,
+    color: Color,
+    /// Its cells' letter without colour.
+    letter: &'static str,
 }
 
-fn devices_and_procs(
+impl Series {
+    fn mark(&self, t: Theme) -> &'static str {
+        if t.color {
+            "█"
+        } else {
+            self.letter
+        }
+    }
+}
+
+const CPU_SERIES: [Series; 5] = [
+    Series {
+        name: "usr",
+        color: USR,
+        letter: "#",
+    },
+    Series {
+        name: "nice",
+        color: NIC,
+        letter: "n",
+    },
+    Series {
+        name: "sys",
+        color: SYS,
+        letter: "s",
+    },
+    Series {
+        name: "iowait",
+        color: IOW,
+        letter: "w",
+    },
+    Series {
+        name: "steal",
+        color: STL,
+        letter: "$",
+    },
+];
+
+const MEM_SERIES: [Series; 2] = [
+    Series {
+        name: "used",
+        color: Color::Red,
+        letter: "u",
+    },
+    Series {
+        name: "cache",
+        color: Color::Blue,
+        letter: "c",
+    },
+];
+
+/// Seconds the charts span at each zoom (`z` shorter, `Z` longer; 0: the whole log).
+fn zoom_seconds(app: &App) -> i64 {
+    ZOOMS[app.zoom.min(ZOOMS.len() - 1)]
+}
+
+/// The charts' time window: the span chosen, ending at the cursor, or the whole log.
+fn chart_window(app: &App) -> Option<(i64, i64)> {
+    let first = app.timeline.first()?;
+    let last = app.timeline.last()?;
+    let start = first.end_ns - (f64::from(first.seconds) * 1e9) as i64;
+    match zoom_seconds(app) {
+        0 => Some((start, last.end_ns)),
+        s => {
+            let end = app.point()?.end_ns;
+            Some((end - s * 1_000_000_000, end))
+        }
+    }
+}
+
+/// The points from `from` to `to` in `width` columns of time: each column the mean of the
+/// values of the intervals covering it (`None`: nothing recorded then, a gap). Intervals
+/// spanning a collection gap are left out.
+fn bucket<const N: usize>(
+    app: &App,
+    from: i64,
+    to: i64,
+    width: usize,
+    values: impl Fn(&model::Point) -> [f32; N],
+) -> Vec<Option<[f32; N]>> {
+    let mut sums = vec![([0.0f32; N], 0u32); width];
+    if width == 0 {
+        return Vec::new();
+    }
+    let len = (to - from).max(1) as f64;
+    let col = |ns: i64| -> isize { ((ns - from) as f64 / len * width as f64).floor() as isize };
+    let i0 = app.timeline.partition_point(|p| p.end_ns <= from);
+    let mut before = i0.checked_sub(1).map(|i| app.timeline[i].seconds);
+    for p in &app.timeline[i0..] {
+        let start = p.end_ns - (f64::from(p.seconds) * 1e9) as i64;
+        if start >= to {
+            break;
+        }
+        let gap = super::summary::spans_gap(p, before);
+        before = Some(p.seconds);
+        if gap {
+            continue;
+        }
+        let v = values(p);
+        let (a, b) = (col(start).max(0), col(p.end_ns - 1).min(width as isize - 1));
+        for c in a..=b {
+            let (s, n) = &mut sums[c as usize];
+            for (x, y) in s.iter_mut().zip(v) {
+                *x += y;
+            }
+            *n += 1;
+        }
+    }
+    sums.into_iter()
+        .map(|(s, n)| (n > 0).then(|| s.map(|x| x / n as f32)))
+        .collect()
+}
+
+/// A stacked area chart: each column's series piled up in order, each cell the colour
+/// (or letter) of the one series that covers its middle, so no series takes another's
+/// colour; columns with nothing recorded stay blank.
+#[allow(clippy::too_many_arguments)]
+fn stacked<const N: usize>(
     f: &mut Frame,
     r: Rect,
-    app: &App,
-    s: Option<&Snapshot>,
-    wide: bool,
+    title: Line,
+    series: &[Series; N],
+    cols: &[Option<[f32; N]>],
+    max: f32,
+    y_top: String,
+    x: (String, String),
     t: Theme,
 ) {
-    let live = app.has_procs();
-    let parts = if live {
-        Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(40), Constraint::Percentage(60)])
-            .split(r)
-    } else {
-        Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Percentage(100)])
-            .split(r)
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let h = inner.height.saturating_sub(1) as usize;
+    if h == 0 || cols.is_empty() {
+        return;
+    }
+    let label_w = 5;
+    let mut lines = Vec::with_capacity(h + 1);
+    for row in (0..h).rev() {
+        let label = match row {
+            _ if row == h - 1 => y_top.clone(),
+            0 => "0".to_string(),
+            _ => String::new(),
+        };
+        let mut spans = vec![Span::styled(format!("{label:>4}│"), t.dim())];
+        let cell_h = max / h as f32;
+        let bottom = row as f32 * cell_h;
+        let mid = bottom + cell_h / 2.0;
+        for c in cols {
+            let cell = c.and_then(|v| {
+                let mut top = 0.0;
+                for (k, s) in series.iter().enumerate() {
+                    top += v[k].max(0.0);
+                    if mid < top {
+                        return Some(Span::styled(s.mark(t), t.fg(s.color)));
+                    }
+                }
+                // The top of the pile, under half a cell: a low block in the colour of
+                // the series on top.
+                let last = series.iter().zip(v).rposition(|(_, x)| x > 0.0)?;
+                let eighths = ((top - bottom) / cell_h * 8.0).round() as usize;
+                (top > bottom && eighths > 0).then(|| {
+                    const LOW: [&str; 4] = ["▁", "▂", "▃", "▄"];
+                    Span::styled(LOW[(eighths - 1).min(3)], t.fg(series[last].color))
+                })
+            });
+            spans.push(cell.unwrap_or_else(|| Span::raw(" ")));
+        }
+        lines.push(Line::from(spans));
+    }
+    let room = cols.len();
+    let mut axis = format!("{:>label_w$}{}", "", x.0);
+    let pad = (label_w + room).saturating_sub(axis.chars().count() + x.1.chars().count());
+    axis.push_str(&" ".repeat(pad));
+    axis.push_str(&x.1);
+    lines.push(Line::styled(axis, t.dim()));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// CPU and memory over the charts' window, stacked.
+fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
+    let halves = split_h(r, &[Constraint::Percentage(50), Constraint::Percentage(50)]);
+    let Some((from, to)) = chart_window(app) else {
+        return;
     };
-    let cols = Layout::default()
-        .direction(Direction::Horizontal)
-        .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
-        .split(parts[0]);
-    if let Some(s) = s {
-        device_table(f, cols[0], app, &DISKS, s, wide, t);
-        device_table(f, cols[1], app, &NETS, s, wide, t);
-    }
-    if live {
-        procs(f, parts[1], app, t);
-    }
+    let width = halves[0].width.saturating_sub(2 + 5) as usize;
+    let span = match zoom_seconds(app) {
+        0 => "whole log".to_string(),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s => format!("{} min", s / 60),
+    };
+    let x = (clock(from, "%H:%M:%S"), clock(to, "%H:%M:%S"));
+    let cpu = bucket(app, from, to, width, |p| {
+        [
+            p.cpu.user,
+            p.cpu.nice,
+            p.cpu.system,
+            p.cpu.iowait,
+            p.cpu.steal,
+        ]
+    });
+    stacked(
+        f,
+        halves[0],
+        legend_title(&format!("CPU % ({span})"), &CPU_SERIES, t),
+        &CPU_SERIES,
+        &cpu,
+        100.0,
+        "100".into(),
+        x.clone(),
+        t,
+    );
+    let gib = 1024.0 * 1024.0;
+    let mem = bucket(app, from, to, width, |p| {
+        [p.mem.used / gib, p.mem.cached / gib, p.mem.total / gib]
+    });
+    let total = mem
+        .iter()
+        .flatten()
+        .map(|v| v[2])
+        .fold(0.0f32, f32::max)
+        .max(1.0 / 1024.0);
+    let mem: Vec<Option<[f32; 2]>> = mem.into_iter().map(|c| c.map(|v| [v[0], v[1]])).collect();
+    stacked(
+        f,
+        halves[1],
+        legend_title(&format!("Memory GiB ({span})"), &MEM_SERIES, t),
+        &MEM_SERIES,
+        &mem,
+        total,
+        format!("{total:.0}"),
+        x,
+        t,
+    );
 }
 
 /// How one catalogue report shows as a table of devices.
@@ -625,8 +1092,12 @@ pub struct DeviceKind {
     /// Its columns by sar's header, most wanted first: as many as fit are shown, in the
     /// catalogue's order.
     pub wanted: &'static [&'static str],
-    /// The columns whose sum orders the rows (busiest first) and draws the sparklines.
+    /// The columns whose sum draws the sparklines (and orders rows that `rank` ties).
     pub activity: &'static [&'static str],
+    /// The column that orders the rows, busiest first (none: `activity`).
+    pub rank: Option<&'static str>,
+    /// What orders the rows, as the screen says it.
+    pub rank_label: &'static str,
     /// What the sparklines draw, for their heading.
     pub activity_label: &'static str,
     pub rows: fn(&Snapshot) -> &[DeviceRow],
@@ -640,6 +1111,9 @@ pub const DISKS: DeviceKind = DeviceKind {
         "%util", "tps", "rkB/s", "wkB/s", "await", "aqu-sz", "areq-sz", "dkB/s",
     ],
     activity: &["rkB/s", "wkB/s", "dkB/s"],
+    // As atop ranks disks.
+    rank: Some("%util"),
+    rank_label: "%util",
     activity_label: "r+w kB/s",
     rows: |s| &s.disks,
     color: Color::Cyan,
@@ -652,14 +1126,24 @@ pub const NETS: DeviceKind = DeviceKind {
         "rxkB/s", "txkB/s", "%ifutil", "rxpck/s", "txpck/s", "rxmcst/s", "rxcmp/s", "txcmp/s",
     ],
     activity: &["rxkB/s", "txkB/s"],
+    rank: None,
+    rank_label: "rx+tx",
     activity_label: "rx+tx kB/s",
     rows: |s| &s.nets,
     color: Color::Green,
 };
 
-/// Width of a value column: its header, or a compact number.
+/// Width of a value column: its header, or a compact number, or a rate with its unit.
 fn value_width(name: &str) -> u16 {
+    if is_rate(name) {
+        return views::RATE_WIDTH as u16;
+    }
     (name.len() as u16).max(5)
+}
+
+/// A column of kB per second: its cells say their unit (`92.2 MB/s`).
+fn is_rate(name: &str) -> bool {
+    name.ends_with("kB/s")
 }
 
 impl DeviceKind {
@@ -695,11 +1179,44 @@ impl DeviceKind {
             .sum()
     }
 
-    /// The rows, busiest first (then by name), ties kept in the kernel's order.
+    /// A row's value in the column sar heads `name`.
+    fn value(&self, row: &DeviceRow, name: &str) -> f32 {
+        model::column(self.report, name)
+            .and_then(|i| row.values.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// The rows, busiest first by `rank` (then by activity), ties kept in the kernel's
+    /// order.
     pub fn ordered<'a>(&self, s: &'a Snapshot) -> Vec<&'a DeviceRow> {
         let mut rows: Vec<&DeviceRow> = (self.rows)(s).iter().collect();
-        rows.sort_by(|a, b| self.activity(b).total_cmp(&self.activity(a)));
+        let rank = |r: &DeviceRow| self.rank.map_or(0.0, |c| self.value(r, c));
+        rows.sort_by(|a, b| {
+            rank(b)
+                .total_cmp(&rank(a))
+                .then(self.activity(b).total_cmp(&self.activity(a)))
+        });
         rows
+    }
+
+    /// One row in a few words, units in the text: `vda 19% r 92.2 MB/s w 96.8 MB/s`.
+    pub fn brief(&self, row: &DeviceRow) -> String {
+        let r = |c: &str| rate(f64::from(self.value(row, c)));
+        match self.report {
+            Report::Disk => format!(
+                "{} {:.0}% r {} w {}",
+                fit(&row.name, NAME_MAX),
+                self.value(row, "%util"),
+                r("rkB/s"),
+                r("wkB/s")
+            ),
+            _ => format!(
+                "{} rx {} tx {}",
+                fit(&row.name, NAME_MAX),
+                r("rxkB/s"),
+                r("txkB/s")
+            ),
+        }
     }
 }
 
@@ -724,24 +1241,26 @@ fn device_table(
         format!(" {}: {} ", kind.title, thin_note(app))
     } else if rows.len() > shown_rows {
         let long = format!(
-            " {} — {} of {}, busiest first ({} active) ",
+            " {} — {} of {}, busiest by {} first ({} active) ",
             kind.title,
             shown_rows.min(rows.len()),
             rows.len(),
+            kind.rank_label,
             busy
         );
         if long.chars().count() + 2 <= r.width as usize {
             long
         } else {
             format!(
-                " {} {}/{} busiest ",
+                " {} {}/{} by {} ",
                 kind.title,
                 shown_rows.min(rows.len()),
-                rows.len()
+                rows.len(),
+                kind.rank_label
             )
         }
     } else {
-        format!(" {} ", kind.title)
+        format!(" {} by {} ", kind.title, kind.rank_label)
     };
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(r);
@@ -773,7 +1292,13 @@ fn device_table(
     let body = rows.iter().map(|d| {
         let mut cells = vec![Text::from(fit(&d.name, name_w as usize))];
         cells.extend(cols.iter().map(|&i| {
-            Text::from(num(d.values.get(i).copied().unwrap_or(f32::NAN), 0)).right_aligned()
+            let v = d.values.get(i).copied().unwrap_or(f32::NAN);
+            let text = if is_rate(names[i]) && v.is_finite() {
+                rate(f64::from(v))
+            } else {
+                num(v, 0)
+            };
+            Text::from(text).right_aligned()
         }));
         Row::new(cells)
     });
@@ -820,19 +1345,23 @@ fn device_table(
     }
 }
 
+/// The process table in the view chosen: a title saying the order, the selection and
+/// the tasks by state; a row per process, D and Z coloured; the selected process's
+/// command line in the bottom border.
 fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let sort = match app.sort {
-        SortKey::Cpu => "%CPU",
-        SortKey::Memory => "%MEM",
-        SortKey::Pid => "PID",
-    };
+    let visible = app.visible_procs();
+    let selected = app.proc_selected.min(visible.len().saturating_sub(1));
+    let cols = app.view.fit(r.width.saturating_sub(2) as usize);
+    let sort = format!(
+        "{}{}",
+        app.sort.column.header(),
+        if app.sort.descending() { "↓" } else { "↑" }
+    );
     let filter = match &app.input {
         Some(Input::Filter(s)) => format!("  filter: {s}▏"),
         _ if !app.filter.is_empty() => format!("  filter: {}", app.filter),
         _ => String::new(),
     };
-    let visible = app.visible_procs();
-    let selected = app.proc_selected.min(visible.len().saturating_sub(1));
     // A replay says which table it shows: the moment's, or the nearest one before it.
     let mut at = match (app.source, app.procs_at, app.point()) {
         (Source::Replay, Some((at, _)), Some(p)) if at != p.end_ns => {
@@ -846,8 +1375,28 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     if let (Source::Replay, Some((_, None))) = (app.source, app.procs_at) {
         at.push_str(" (no %CPU yet)");
     }
+    let view = match app.view {
+        View::Generic => String::new(),
+        v => format!(" · {} view", v.name()),
+    };
+    let follow = match (app.follow, app.selected_pid) {
+        (true, Some(pid)) => format!(" · following {pid}"),
+        _ => String::new(),
+    };
+    // What a view needs and the log lacks is said, not drawn as zeros.
+    let missing = match app.view {
+        View::Disk if !app.procs.is_empty() && app.procs.iter().all(|p| p.read_kbs.is_none()) => {
+            " · I/O not recorded (/proc/PID/io needs root)"
+        }
+        View::Scheduling
+            if !app.procs.is_empty() && app.procs.iter().all(|p| p.run_delay_pct.is_none()) =>
+        {
+            " · run delay not recorded (no schedstat)"
+        }
+        _ => "",
+    };
     let title = format!(
-        " Processes{at} (by {sort}) {}/{}{filter} ",
+        " Processes{at}{view} by {sort} {}/{}{filter}{follow}{missing} ",
         if visible.is_empty() { 0 } else { selected + 1 },
         visible.len()
     );
@@ -866,112 +1415,146 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         .into_iter()
         .find(|s| s.chars().count() <= room)
         .unwrap_or_default();
+    let cmd = visible
+        .get(selected)
+        .map(|p| {
+            let text = match (&app.cmdline, app.recorded_cmdlines.get(&p.pid)) {
+                (Some((pid, text)), _) if *pid == p.pid && !text.is_empty() => text.clone(),
+                (_, Some(text)) => text.to_string(),
+                _ if !p.cmdline.is_empty() => p.cmdline.to_string(),
+                _ => format!("[{}]", p.comm),
+            };
+            format!(" {}: {text} ", p.pid)
+        })
+        .unwrap_or_default();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
-        .title(Line::from(counts).right_aligned());
+        .title(Line::from(counts).right_aligned())
+        .title_bottom(Line::styled(
+            views::cut(&cmd, r.width.saturating_sub(2) as usize),
+            t.dim(),
+        ));
     let inner = block.inner(r);
     f.render_widget(block, r);
-    // The header, the rows, and one line for the selected process's command line.
-    let room = inner.height.saturating_sub(2) as usize;
+    let room = inner.height.saturating_sub(1) as usize;
     let first = selected.saturating_sub(room.saturating_sub(1));
-    let head =
-        Row::new(["PID", "USER", "S", "%CPU", "%MEM", "RSS", "TIME", "COMMAND"]).style(t.bold());
+    let head = Row::new(cols.iter().map(|(c, _)| {
+        let text = Text::from(c.header());
+        let text = if c.right() {
+            text.right_aligned()
+        } else {
+            text
+        };
+        if *c == app.sort.column {
+            text.style(t.bold().add_modifier(Modifier::UNDERLINED))
+        } else {
+            text
+        }
+    }))
+    .style(t.bold());
     let rows = visible
         .iter()
         .enumerate()
         .skip(first)
         .take(room)
         .map(|(i, p)| {
-            let user = app
-                .users
-                .get(&p.uid)
-                .cloned()
-                .unwrap_or_else(|| p.uid.to_string());
-            let secs = p.cpu_seconds as u64;
-            let row = Row::new(vec![
-                p.pid.to_string(),
-                user,
-                p.state.to_string(),
-                format!("{:.1}", p.cpu_pct),
-                format!("{:.1}", p.mem_pct),
-                size(p.rss_kb),
-                format!("{}:{:02}", secs / 60, secs % 60),
-                p.comm.clone(),
-            ]);
+            let user = app.user(p.uid);
+            let cells = cols.iter().map(|(c, w)| {
+                let text = if *c == Column::Command {
+                    command_text(app.view, p, *w)
+                } else {
+                    c.text(p, &user)
+                };
+                let text = Text::from(text);
+                if c.right() {
+                    text.right_aligned()
+                } else {
+                    text
+                }
+            });
+            let row = Row::new(cells);
+            let row = match p.state {
+                'D' => row.style(t.fg(Color::Red)),
+                'Z' => row.style(t.fg(Color::Magenta)),
+                _ => row,
+            };
             if i == selected {
                 row.style(Style::default().add_modifier(Modifier::REVERSED))
             } else {
                 row
             }
         });
-    let widths = [
-        Constraint::Length(7),
-        Constraint::Length(9),
-        Constraint::Length(1),
-        Constraint::Length(5),
-        Constraint::Length(5),
-        Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Min(10),
-    ];
-    let table_area = Rect {
-        height: inner.height.saturating_sub(1),
-        ..inner
-    };
-    f.render_widget(Table::new(rows, widths).header(head), table_area);
-    let recorded = visible
-        .get(selected)
-        .and_then(|p| app.recorded_cmdlines.get(&p.pid));
-    let cmd = match (&app.cmdline, visible.get(selected), recorded) {
-        (Some((pid, text)), Some(p), _) if *pid == p.pid && !text.is_empty() => {
-            format!("{pid}: {text}")
-        }
-        (_, Some(p), Some(text)) => format!("{}: {text}", p.pid),
-        (_, Some(p), None) => format!("{}: [{}]", p.pid, p.comm),
-        _ => String::new(),
-    };
-    f.render_widget(
-        Paragraph::new(Line::styled(cmd, t.dim())).wrap(ratatui::widgets::Wrap { trim: false }),
-        Rect {
-            y: inner.y + inner.height.saturating_sub(1),
-            height: 1.min(inner.height),
-            ..inner
-        },
-    );
+    let widths: Vec<Constraint> = cols
+        .iter()
+        .map(|(_, w)| Constraint::Length(*w as u16))
+        .collect();
+    f.render_widget(Table::new(rows, widths).header(head), inner);
 }
 
+/// The COMMAND cell: the command line in the command-line view, and wherever the
+/// column has room for one (as htop); the name where it has not; a kernel thread's
+/// name in brackets. Cut with a `+`.
+fn command_text(view: View, p: &model::ProcRow, width: usize) -> String {
+    let text = if p.cmdline.is_empty() {
+        if view == View::CommandLine {
+            format!("[{}]", p.comm)
+        } else {
+            p.comm.clone()
+        }
+    } else if view == View::CommandLine || width >= 40 {
+        p.cmdline.to_string()
+    } else {
+        p.comm.clone()
+    };
+    views::cut(&text, width)
+}
+
+/// The timeline: the whole log, each cell as high as the CPUs were busy then (blank where
+/// nothing was recorded: a collection gap), the cursor, restarts and comments.
 fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
-    let (Some(first), Some(last)) = (app.timeline.first(), app.timeline.last()) else {
+    let Some((from, to)) = app.summary.range() else {
         return;
     };
     let w = r.width.saturating_sub(14) as usize;
     if w < 2 {
         return;
     }
-    let span = (last.end_ns - first.end_ns).max(1) as f64;
+    let span = (to - from).max(1) as f64;
     let pos =
-        |ns: i64| (((ns - first.end_ns) as f64 / span) * (w.saturating_sub(1)) as f64) as usize;
-    let mut cells: Vec<Span> = (0..w).map(|_| Span::styled("─", t.dim())).collect();
+        |ns: i64| ((((ns - from) as f64 / span) * w as f64) as usize).min(w.saturating_sub(1));
+    let mut cells: Vec<Span> = app
+        .summary
+        .columns(w, from, to)
+        .into_iter()
+        .map(|busy| match busy {
+            None => Span::raw(" "),
+            Some(b) => {
+                // The busiest interval of the stretch: a spike is not averaged away.
+                let b = b.max.round().clamp(0.0, 100.0) as u8;
+                // The lowest level is a dot: a quiet time is not a gap.
+                let level = heat_cell(b);
+                Span::styled(level, t.fg(heat(b)))
+            }
+        })
+        .collect();
     for &(ns, _) in &app.comments {
-        if ns >= first.end_ns && ns <= last.end_ns {
-            let i = pos(ns).min(w.saturating_sub(1));
-            cells[i] = Span::styled("C", t.fg(Color::Yellow));
+        if ns >= from && ns <= to {
+            cells[pos(ns)] = Span::styled("C", t.fg(Color::Yellow));
         }
     }
     for &rs in &app.restarts {
-        if rs >= first.end_ns && rs <= last.end_ns {
-            let i = pos(rs).min(w.saturating_sub(1));
-            cells[i] = Span::styled("R", t.fg(Color::Red));
+        if rs >= from && rs <= to {
+            cells[pos(rs)] = Span::styled("R", t.fg(Color::Red));
         }
     }
     if let Some(c) = app.point() {
-        let i = pos(c.end_ns).min(w.saturating_sub(1));
-        cells[i] = Span::styled("█", t.fg(Color::Cyan));
+        cells[pos(c.end_ns - 1)] =
+            Span::styled("┃", t.fg(Color::Cyan).add_modifier(Modifier::BOLD));
     }
-    let mut line = vec![Span::raw(format!("{} ", clock(first.end_ns, "%H:%M")))];
+    let mut line = vec![Span::raw(format!("{} ", clock(from, "%H:%M")))];
     line.extend(cells);
-    line.push(Span::raw(format!(" {}", clock(last.end_ns, "%H:%M"))));
+    line.push(Span::raw(format!(" {}", clock(to, "%H:%M"))));
     f.render_widget(Paragraph::new(Line::from(line)), r);
 }
 
@@ -999,23 +1582,73 @@ fn footer(f: &mut Frame, r: Rect, app: &App, t: Theme) {
                 (format!(" damaged: {d}{more}"), t.fg(Color::Red))
             }
             (None, None, Some(c)) => (format!(" comment: {c}"), t.fg(Color::Yellow)),
-            (None, None, None) if app.source == Source::Live => (
-                " ? help  q quit  space pause  ←→ walk back  ↑↓ PgUp/PgDn processes  +- interval  / filter"
-                    .into(),
-                t.dim(),
-            ),
-            (None, None, None) if app.has_procs() => (
-                " ? help  q quit  space play  ←→ step  j jump  ↑↓ PgUp/PgDn processes  / filter"
-                    .into(),
-                t.dim(),
-            ),
-            (None, None, None) => (
-                " ? help  q quit  space play  ←→ T t step  j jump  Home/End  [] speed".into(),
-                t.dim(),
-            ),
+            (None, None, None) => (footer_keys(app, r.width as usize), t.dim()),
         },
     };
     f.render_widget(Paragraph::new(Line::styled(text, style)), r);
+}
+
+/// The footer's reminder of the keys: what space does now, and the panels hidden;
+/// the least wanted left out where they do not fit in `width`.
+fn footer_keys(app: &App, width: usize) -> String {
+    let space = match app.status() {
+        "LIVE" | "PLAYING" => "pause",
+        "PAUSED" => "resume",
+        _ => "play",
+    };
+    let hidden: String = Panel::ALL
+        .iter()
+        .filter(|p| app.shown(**p) == Shown::Collapsed)
+        .map(|p| p.digit())
+        .collect();
+    let hidden = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!("  hidden: {hidden}")
+    };
+    let space = format!("space {space}");
+    // (rank, text): rank 0 always shown.
+    let parts: Vec<(u8, &str)> = match (app.source, app.has_procs()) {
+        (Source::Live, _) => vec![
+            (0, "? help"),
+            (0, "q quit"),
+            (0, &space),
+            (2, "←→ back"),
+            (1, "gmdsc views"),
+            (1, "PMT sort"),
+            (3, "F follow"),
+            (1, "1-6 panels"),
+            (4, "/ filter"),
+        ],
+        (Source::Replay, procs) => vec![
+            (0, "? help"),
+            (0, "q quit"),
+            (0, &space),
+            (1, "←→ step"),
+            (2, "j jump"),
+            (if procs { 1 } else { 9 }, "gmdsc views"),
+            (3, "zZ zoom"),
+            (1, "1-6 panels"),
+            (if procs { 4 } else { 9 }, "/ filter"),
+        ],
+    };
+    // Without a process table its keys are no use.
+    let parts: Vec<(u8, &str)> = parts.into_iter().filter(|(r, _)| *r < 9).collect();
+    let mut parts = parts;
+    let len = |p: &[(u8, &str)]| -> usize {
+        p.iter().map(|(_, s)| s.chars().count() + 2).sum::<usize>() + hidden.chars().count()
+    };
+    while len(&parts) > width {
+        let worst = parts.iter().map(|(r, _)| *r).max().unwrap_or(0);
+        match parts.iter().rposition(|(r, _)| *r == worst) {
+            Some(i) if worst > 0 => {
+                parts.remove(i);
+            }
+            _ => break,
+        }
+    }
+    let text: Vec<&str> = parts.iter().map(|(_, s)| *s).collect();
+    format!(" {}{hidden}", text.join("  "))
 }
 
 fn help(f: &mut Frame, area: Rect, t: Theme) {
@@ -1031,7 +1664,7 @@ fn help(f: &mut Frame, area: Rect, t: Theme) {
         .iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!(" {k:<12}"), t.bold()),
+                Span::styled(format!(" {k:<14}"), t.bold()),
                 Span::raw(*what),
             ])
         })

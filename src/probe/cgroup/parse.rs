@@ -1,0 +1,488 @@
+//! The text of each cgroup file, v2 and v1, parsed from bytes into the fields of
+//! `CgroupCounters` and `CgroupLimits` (in v2's units), and /proc/PID/cgroup.
+//!
+//! A key the parser does not know is skipped (kernels add keys); a known key with a value
+//! that is not a number is an error naming the key.
+
+use super::super::{fields, lines, parse_u64, ParseError};
+use crate::cgroup::{CgroupLimits, CgroupTreeStat};
+
+pub use crate::cgroup::CgroupCounters;
+
+/// Clock ticks per second, for v1's cpuacct.stat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Units {
+    pub user_hz: u64,
+}
+
+/// Each `key value` line of `text`, with the value as a number.
+fn key_values<'a>(text: &'a [u8], mut each: impl FnMut(&'a [u8], u64)) -> Result<(), ParseError> {
+    for line in lines(text) {
+        let mut f = fields(line);
+        let (Some(key), Some(value)) = (f.next(), f.next()) else {
+            continue;
+        };
+        let v = parse_u64(value)
+            .map_err(|e| ParseError::new(format!("{}: {}", String::from_utf8_lossy(key), e.0)))?;
+        each(key, v);
+    }
+    Ok(())
+}
+
+/// A file of one number, or `max` (no limit: `None`).
+pub fn parse_value(text: &[u8]) -> Result<Option<u64>, ParseError> {
+    let v = fields(text)
+        .next()
+        .ok_or_else(|| ParseError::new("empty file"))?;
+    if v == b"max" {
+        return Ok(None);
+    }
+    parse_u64(v).map(Some)
+}
+
+/// v2 `cpu.stat`: `usage_usec user_usec system_usec` always; `nr_periods nr_throttled
+/// throttled_usec` with the cpu controller.
+pub fn cpu_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    key_values(text, |k, v| match k {
+        b"usage_usec" => c.usage_us = Some(v),
+        b"user_usec" => c.user_us = Some(v),
+        b"system_usec" => c.system_us = Some(v),
+        b"nr_periods" => c.nr_periods = Some(v),
+        b"nr_throttled" => c.nr_throttled = Some(v),
+        b"throttled_usec" => c.throttled_us = Some(v),
+        _ => {}
+    })
+}
+
+/// v2 `memory.current`.
+pub fn memory_current(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    c.memory_current = parse_value(text)?;
+    Ok(())
+}
+
+/// `pids.current` (v1 and v2).
+pub fn pids_current(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    c.pids_current = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.stat` (bytes and event counts, hierarchical).
+pub fn memory_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    key_values(text, |k, v| {
+        let slot = match k {
+            b"anon" => &mut c.anon,
+            b"file" => &mut c.file,
+            b"kernel" => &mut c.kernel,
+            b"shmem" => &mut c.shmem,
+            b"sock" => &mut c.sock,
+            b"slab" => &mut c.slab,
+            b"file_dirty" => &mut c.file_dirty,
+            b"file_writeback" => &mut c.file_writeback,
+            b"pgfault" => &mut c.pgfault,
+            b"pgmajfault" => &mut c.pgmajfault,
+            b"workingset_refault_anon" => &mut c.workingset_refault_anon,
+            b"workingset_refault_file" => &mut c.workingset_refault_file,
+            _ => return,
+        };
+        *slot = Some(v);
+    })
+}
+
+/// v2 `memory.events`.
+pub fn memory_events(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    key_values(text, |k, v| match k {
+        b"high" => c.events_high = Some(v),
+        b"max" => c.events_max = Some(v),
+        b"oom" => c.events_oom = Some(v),
+        b"oom_kill" => c.events_oom_kill = Some(v),
+        _ => {}
+    })
+}
+
+/// v2 `io.stat`: a line per device, `MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N
+/// dios=N` (more keys with some controllers); summed over the devices. A cgroup that did
+/// no I/O has no line: every sum is then 0.
+pub fn io_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let mut sum = [0u64; 4];
+    for line in lines(text) {
+        for kv in fields(line).skip(1) {
+            let Some(eq) = memchr::memchr(b'=', kv) else {
+                continue;
+            };
+            let i = match &kv[..eq] {
+                b"rbytes" => 0,
+                b"wbytes" => 1,
+                b"rios" => 2,
+                b"wios" => 3,
+                _ => continue,
+            };
+            sum[i] = sum[i].wrapping_add(parse_u64(&kv[eq + 1..])?);
+        }
+    }
+    [c.rbytes, c.wbytes, c.rios, c.wios] = sum.map(Some);
+    Ok(())
+}
+
+/// The `total=` of a pressure file's `some` and `full` lines (µs).
+fn pressure_totals(text: &[u8]) -> Result<(Option<u64>, Option<u64>), ParseError> {
+    let (mut some, mut full) = (None, None);
+    for line in lines(text) {
+        let slot = match line.get(..5) {
+            Some(b"some ") => &mut some,
+            Some(b"full ") => &mut full,
+            _ => continue,
+        };
+        let total = fields(line)
+            .find_map(|kv| kv.strip_prefix(b"total="))
+            .ok_or_else(|| ParseError::new("no total value"))?;
+        *slot = Some(parse_u64(total)?);
+    }
+    if some.is_none() {
+        return Err(ParseError::new("no \"some\" line"));
+    }
+    Ok((some, full))
+}
+
+/// v2 `cpu.pressure`.
+pub fn cpu_pressure(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    (c.cpu_some_us, c.cpu_full_us) = pressure_totals(text)?;
+    Ok(())
+}
+
+/// v2 `memory.pressure`.
+pub fn memory_pressure(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    (c.memory_some_us, c.memory_full_us) = pressure_totals(text)?;
+    Ok(())
+}
+
+/// v2 `io.pressure`.
+pub fn io_pressure(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    (c.io_some_us, c.io_full_us) = pressure_totals(text)?;
+    Ok(())
+}
+
+/// The root's v2 `cgroup.stat`.
+pub fn tree_stat(text: &[u8]) -> Result<CgroupTreeStat, ParseError> {
+    let (mut live, mut dying) = (None, None);
+    key_values(text, |k, v| match k {
+        b"nr_descendants" => live = Some(v),
+        b"nr_dying_descendants" => dying = Some(v),
+        _ => {}
+    })?;
+    match (live, dying) {
+        (Some(nr_descendants), Some(nr_dying_descendants)) => Ok(CgroupTreeStat {
+            nr_descendants,
+            nr_dying_descendants,
+        }),
+        _ => Err(ParseError::new(
+            "no nr_descendants or nr_dying_descendants line",
+        )),
+    }
+}
+
+/// v1 `cpuacct.usage`: nanoseconds.
+pub fn v1_cpuacct_usage(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    c.usage_us = parse_value(text)?.map(|ns| ns / 1000);
+    Ok(())
+}
+
+/// v1 `cpuacct.stat`: `user N` and `system N` in USER_HZ ticks.
+pub fn v1_cpuacct_stat(text: &[u8], c: &mut CgroupCounters, u: Units) -> Result<(), ParseError> {
+    let hz = u.user_hz.max(1);
+    let us = |ticks: u64| (u128::from(ticks) * 1_000_000 / u128::from(hz)) as u64;
+    key_values(text, |k, v| match k {
+        b"user" => c.user_us = Some(us(v)),
+        b"system" => c.system_us = Some(us(v)),
+        _ => {}
+    })
+}
+
+/// v1 `cpu.stat`: `nr_periods nr_throttled throttled_time` (ns).
+pub fn v1_cpu_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    key_values(text, |k, v| match k {
+        b"nr_periods" => c.nr_periods = Some(v),
+        b"nr_throttled" => c.nr_throttled = Some(v),
+        b"throttled_time" => c.throttled_us = Some(v / 1000),
+        _ => {}
+    })
+}
+
+/// v1 `memory.usage_in_bytes`.
+pub fn v1_memory_usage(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    c.memory_current = parse_value(text)?;
+    Ok(())
+}
+
+/// v1 `memory.stat`, through its `total_` lines: they count the cgroup with its
+/// descendants, as v2's memory.stat does (the lines without the prefix count the cgroup's
+/// own pages only).
+pub fn v1_memory_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    key_values(text, |k, v| {
+        let Some(k) = k.strip_prefix(b"total_") else {
+            return;
+        };
+        let slot = match k {
+            b"rss" => &mut c.anon,
+            b"cache" => &mut c.file,
+            b"shmem" => &mut c.shmem,
+            b"dirty" => &mut c.file_dirty,
+            b"writeback" => &mut c.file_writeback,
+            b"pgfault" => &mut c.pgfault,
+            b"pgmajfault" => &mut c.pgmajfault,
+            b"workingset_refault_anon" => &mut c.workingset_refault_anon,
+            b"workingset_refault_file" => &mut c.workingset_refault_file,
+            _ => return,
+        };
+        *slot = Some(v);
+    })
+}
+
+/// v1 `memory.failcnt`: times the usage hit the limit.
+pub fn v1_memory_failcnt(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    c.events_max = parse_value(text)?;
+    Ok(())
+}
+
+/// v1 `memory.oom_control`: its `oom_kill` line (since Linux 4.13).
+pub fn v1_memory_oom_control(
+    text: &[u8],
+    c: &mut CgroupCounters,
+    _: Units,
+) -> Result<(), ParseError> {
+    key_values(text, |k, v| {
+        if k == b"oom_kill" {
+            c.events_oom_kill = Some(v);
+        }
+    })
+}
+
+/// The `MAJ:MIN Read N` and `MAJ:MIN Write N` lines of a v1 blkio file, summed over the
+/// devices (the `Total` lines and the Sync/Async/Discard split are left out).
+fn blkio_read_write(text: &[u8]) -> Result<(u64, u64), ParseError> {
+    let (mut read, mut write) = (0u64, 0u64);
+    for line in lines(text) {
+        let mut f = fields(line);
+        let (Some(_dev), Some(op), Some(v)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        let slot = match op {
+            b"Read" => &mut read,
+            b"Write" => &mut write,
+            _ => continue,
+        };
+        *slot = slot.wrapping_add(parse_u64(v)?);
+    }
+    Ok((read, write))
+}
+
+/// v1 `blkio.throttle.io_service_bytes`.
+pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let (r, w) = blkio_read_write(text)?;
+    (c.rbytes, c.wbytes) = (Some(r), Some(w));
+    Ok(())
+}
+
+/// v1 `blkio.throttle.io_serviced`.
+pub fn v1_blkio_ios(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let (r, w) = blkio_read_write(text)?;
+    (c.rios, c.wios) = (Some(r), Some(w));
+    Ok(())
+}
+
+/// v2 `cpu.max`: `QUOTA PERIOD`, QUOTA `max` for none.
+pub fn limit_cpu_max(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    let mut f = fields(text);
+    let (Some(quota), Some(period)) = (f.next(), f.next()) else {
+        return Err(ParseError::new("not QUOTA PERIOD"));
+    };
+    l.cpu_quota_us = parse_value(quota)?;
+    l.cpu_period_us = Some(parse_u64(period)?);
+    Ok(())
+}
+
+/// v2 `cpu.weight`.
+pub fn limit_cpu_weight(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.cpu_weight = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.max`.
+pub fn limit_memory_max(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_max = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.high`.
+pub fn limit_memory_high(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_high = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.low`.
+pub fn limit_memory_low(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_low = parse_value(text)?;
+    Ok(())
+}
+
+/// `pids.max` (v1 and v2).
+pub fn limit_pids_max(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.pids_max = parse_value(text)?;
+    Ok(())
+}
+
+/// A v1 number where -1 means no limit (cpu.cfs_quota_us).
+fn v1_signed(text: &[u8]) -> Result<Option<u64>, ParseError> {
+    let v = fields(text)
+        .next()
+        .ok_or_else(|| ParseError::new("empty file"))?;
+    if v.first() == Some(&b'-') {
+        return Ok(None);
+    }
+    parse_u64(v).map(Some)
+}
+
+/// v1 `cpu.cfs_quota_us` (-1: none).
+pub fn limit_v1_cfs_quota(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.cpu_quota_us = v1_signed(text)?;
+    Ok(())
+}
+
+/// v1 `cpu.cfs_period_us`.
+pub fn limit_v1_cfs_period(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.cpu_period_us = parse_value(text)?;
+    Ok(())
+}
+
+/// v1 `cpu.shares`.
+pub fn limit_v1_shares(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.cpu_shares = parse_value(text)?;
+    Ok(())
+}
+
+/// v1's "no limit" in memory.limit_in_bytes: the page counter's maximum (LONG_MAX pages'
+/// worth, rounded down to a page of 4 KiB to 64 KiB).
+const V1_UNLIMITED: u64 = 0x7fff_ffff_ffff_0000;
+
+/// v1 `memory.limit_in_bytes`.
+pub fn limit_v1_memory(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_max = parse_value(text)?.filter(|&v| v < V1_UNLIMITED);
+    Ok(())
+}
+
+/// The cgroup of a process from its /proc/PID/cgroup (`ID:CONTROLLERS:PATH` lines), as a
+/// path below the hierarchies' root without the leading `/` (the item path of
+/// `CgroupCounters`): the deepest of the paths of the v2 hierarchy (`0::`) and of the v1
+/// hierarchies the reader reads (cpu, cpuacct, memory, blkio, pids), the v2 one on a tie.
+/// On a v2-only host that is the `0::` line; on a v1 or hybrid host, the most specific
+/// cgroup that accounts for the process. `None` when no line names one.
+pub fn process_cgroup(text: &[u8]) -> Option<&str> {
+    let mut best: Option<&str> = None;
+    for line in lines(text) {
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        let mut parts = line.splitn(3, ':');
+        let (Some(id), Some(controllers), Some(path)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let v2 = id == "0" && controllers.is_empty();
+        let ours = controllers
+            .split(',')
+            .any(|c| matches!(c, "cpu" | "cpuacct" | "memory" | "blkio" | "pids"));
+        if !(v2 || ours) {
+            continue;
+        }
+        let path = path.trim_start_matches('/');
+        let depth = |p: &str| {
+            if p.is_empty() {
+                0
+            } else {
+                p.split('/').count()
+            }
+        };
+        let better = match best {
+            None => true,
+            Some(b) => depth(path) > depth(b) || (v2 && depth(path) == depth(b)),
+        };
+        if better {
+            best = Some(path);
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const U: Units = Units { user_hz: 100 };
+
+    #[test]
+    fn process_cgroup_picks_the_deepest_accounting_path() {
+        let v2 = b"0::/system.slice/nginx.service\n";
+        assert_eq!(process_cgroup(v2), Some("system.slice/nginx.service"));
+        // This VM: hybrid, the process in a memory cgroup only.
+        let hybrid =
+            b"9:name=systemd:/\n8:pids:/\n4:memory:/process_api/2499\n2:cpuacct:/\n1:cpu:/\n0::/\n";
+        assert_eq!(process_cgroup(hybrid), Some("process_api/2499"));
+        let synced = b"4:memory:/system.slice/a.service\n0::/system.slice/a.service\n";
+        assert_eq!(process_cgroup(synced), Some("system.slice/a.service"));
+        // A hierarchy the reader does not read is not it.
+        assert_eq!(process_cgroup(b"9:name=systemd:/x/y\n0::/\n"), Some(""));
+        assert_eq!(process_cgroup(b"garbage\n"), None);
+    }
+
+    #[test]
+    fn v1_units_become_v2_units() {
+        let mut c = CgroupCounters::default();
+        v1_cpuacct_usage(b"14029503089347\n", &mut c, U).unwrap();
+        v1_cpuacct_stat(b"user 1117329\nsystem 285620\n", &mut c, U).unwrap();
+        v1_cpu_stat(
+            b"nr_periods 10\nnr_throttled 4\nthrottled_time 2500000\nnr_bursts 0\n",
+            &mut c,
+            U,
+        )
+        .unwrap();
+        assert_eq!(c.usage_us, Some(14_029_503_089));
+        assert_eq!(c.user_us, Some(11_173_290_000));
+        assert_eq!(c.system_us, Some(2_856_200_000));
+        assert_eq!((c.nr_periods, c.nr_throttled), (Some(10), Some(4)));
+        assert_eq!(c.throttled_us, Some(2500));
+        let mut l = CgroupLimits::default();
+        limit_v1_cfs_quota(b"-1\n", &mut l).unwrap();
+        limit_v1_memory(b"9223372036854771712\n", &mut l).unwrap();
+        assert_eq!((l.cpu_quota_us, l.memory_max), (None, None));
+        limit_v1_cfs_quota(b"50000\n", &mut l).unwrap();
+        limit_v1_memory(b"104857600\n", &mut l).unwrap();
+        assert_eq!(
+            (l.cpu_quota_us, l.memory_max),
+            (Some(50000), Some(104_857_600))
+        );
+    }
+
+    #[test]
+    fn blkio_sums_read_and_write_lines_over_devices() {
+        let text = b"8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 0\n8:0 Async 12288\n8:0 Discard 0\n8:0 Total 12288\n8:16 Read 1\n8:16 Write 2\nTotal 12291\n";
+        let mut c = CgroupCounters::default();
+        v1_blkio_bytes(text, &mut c, U).unwrap();
+        assert_eq!((c.rbytes, c.wbytes), (Some(4097), Some(8194)));
+        v1_blkio_ios(b"Total 0\n", &mut c, U).unwrap();
+        assert_eq!((c.rios, c.wios), (Some(0), Some(0)));
+    }
+
+    #[test]
+    fn cpu_max_and_values() {
+        let mut l = CgroupLimits::default();
+        limit_cpu_max(b"max 100000\n", &mut l).unwrap();
+        assert_eq!((l.cpu_quota_us, l.cpu_period_us), (None, Some(100_000)));
+        limit_cpu_max(b"50000 100000\n", &mut l).unwrap();
+        assert_eq!(l.cpu_quota_us, Some(50000));
+        assert!(limit_cpu_max(b"50000\n", &mut l).is_err());
+        assert_eq!(parse_value(b"max\n"), Ok(None));
+        assert!(parse_value(b"").is_err());
+        let mut c = CgroupCounters::default();
+        let e = cpu_stat(b"usage_usec 12x\n", &mut c, U).unwrap_err();
+        assert!(e.0.contains("usage_usec"), "{e:?}");
+    }
+}
