@@ -80,6 +80,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per int
 complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_needs_command" -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
 complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
 complete -c rsar -n "__fish_rsar_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s S -l unit -d 'Unit of the memory columns: k (1000), K (1024), m (1000000), M (1048576) bytes' -r -f -a "k\t'1000 bytes'
@@ -174,6 +175,24 @@ complete -c rsar -n "__fish_rsar_using_subcommand export" -s C -d 'Show comments
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s o -l output -d 'Write the page to this file instead of standard output' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l save -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l html -d 'Write an HTML page (the one format of this command)'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s h -l help -d 'Print help'
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
@@ -189,9 +208,10 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments re
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay today\'s log (or the -f FILE), which is followed as it grows anyway'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

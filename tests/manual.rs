@@ -90,6 +90,7 @@ fn the_man_page_is_current() {
         "\\fBrsar pidstat\\fR",
         "\\fBrsar top\\fR",
         "\\fBrsar export\\fR",
+        "\\fBrsar report\\fR",
         "\\fBrsar tui\\fR",
     ] {
         assert!(synopsis.contains(form), "{form} in {synopsis}");
@@ -162,7 +163,7 @@ fn each_subcommand_has_its_own_page_generated_and_packaged() {
         );
         pages += 1;
     }
-    assert_eq!(pages, 5, "vmstat, pidstat, top, export, tui");
+    assert_eq!(pages, 6, "vmstat, pidstat, top, export, report, tui");
 }
 
 #[test]

@@ -56,7 +56,9 @@ fn one_chart_per_report_with_labelled_axes_and_restarts() {
             "CPU utilisation (all CPUs)",
             "Task creation and context switches",
             "Memory",
+            "Memory: percentages",
             "Load average and run queue",
+            "Tasks in the task list",
             "Disk throughput",
             "Disk utilisation",
             "Network throughput"
@@ -121,35 +123,8 @@ fn the_subtitle_names_the_zone_of_its_times() {
 
 #[test]
 fn several_days_in_one_chart() {
-    use rsar::store::{day_file_name, DayWriter};
     let d = tempdir();
-    let root = fixture("t0");
-    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
-        .unwrap()
-        .sample()
-        .unwrap();
-    let host = rsar::sample::HostFacts {
-        hostname: "vm".into(),
-        boot_id: "b".into(),
-        ..Default::default()
-    };
-    // 23:59:40 to 00:00:20 at 10 s; the midnight sample ends one file and starts the next.
-    let samples: Vec<rsar::sample::Sample> = (0..5i64)
-        .map(|k| {
-            let mut s = base.clone();
-            s.time.wall_ns = (1_763_769_580 + 10 * k) * 1_000_000_000;
-            s.time.uptime_cs += 1000 * k as u64;
-            s.kernel.ctxt += 5000 * k as u64;
-            s
-        })
-        .collect();
-    for (date, range) in [("2025-11-21", 0..3), ("2025-11-22", 2..5)] {
-        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
-        let (mut w, _) = DayWriter::open(&d.path().join(day_file_name(day)), &host, 0, 0).unwrap();
-        for s in &samples[range] {
-            w.append_sample(&host, s).unwrap();
-        }
-    }
+    across_midnight(d.path());
     let dir = d.path().to_str().unwrap();
     let out = svg(&[
         "-w",
@@ -244,23 +219,23 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
         heading.contains(&format!("{} intervals", N - 1)),
         "{heading}"
     );
-    // The plot is 998 pixels wide; each column is drawn as two points (its start and end).
+    // The plot is 998 pixels wide; each column is drawn as two points (its start and end),
+    // and a level that does not change as one segment (every interval here is alike).
     let pixels = 998;
     let lines: Vec<usize> = doc
         .descendants()
         .filter(|n| n.has_tag_name("polyline"))
         .map(|n| n.attribute("points").unwrap().split(' ').count())
         .collect();
-    // Load (5 series) and tasks (2 columns), each line broken once by the reboot.
-    assert_eq!(lines.len(), 2 * 7, "{lines:?}");
+    // Load (5 series), the task list (1) and tasks (2 columns), each line broken once by
+    // the reboot.
+    assert_eq!(lines.len(), 2 * 8, "{lines:?}");
     assert!(
-        lines
-            .iter()
-            .all(|&p| p <= 2 * pixels && p >= 2 * pixels / 4),
+        lines.iter().all(|&p| (2..=2 * pixels).contains(&p)),
         "{lines:?}"
     );
     assert!(
-        lines.iter().sum::<usize>() <= 7 * 2 * (pixels + 2),
+        lines.iter().sum::<usize>() <= 8 * 2 * (pixels + 2),
         "{lines:?}"
     );
     // CPU bands: a path per band and run, its top and bottom edges.
@@ -275,7 +250,7 @@ fn a_long_log_is_drawn_in_a_bounded_number_of_columns() {
         doc.descendants()
             .filter(|n| n.attribute("class") == Some("restart"))
             .count(),
-        3,
+        4,
         "the reboot is marked on each chart"
     );
 }
@@ -315,13 +290,20 @@ fn a_report_with_items_charts_every_item() {
                 .and_then(|t| t.text())
                 .unwrap_or("");
             assert!(chart_title.starts_with(title), "{args:?}: {chart_title}");
-            // The legend is drawn from the right: its entries come last first.
-            let mut legend: Vec<&str> = g
+            // A line per item, named in the legend; or past a dozen a heatmap row each.
+            let heat_rows: Vec<&str> = g
                 .descendants()
-                .filter(|n| n.attribute("class") == Some("legend"))
-                .filter_map(|n| n.text())
+                .filter(|n| n.attribute("class") == Some("heatrow"))
+                .filter_map(|n| n.first_element_child()?.text())
                 .collect();
-            legend.reverse();
+            let legend: Vec<&str> = if heat_rows.is_empty() {
+                g.descendants()
+                    .filter(|n| n.attribute("class") == Some("legend"))
+                    .filter_map(|n| n.text())
+                    .collect()
+            } else {
+                heat_rows
+            };
             assert_eq!(legend, items, "{args:?}: {chart_title}");
             charted += 1;
         }
@@ -353,4 +335,232 @@ fn traffic_charts_keep_to_the_items_asked_for() {
         legend(&["-d", "--dev=vda"]),
         ["vda", "vda read", "vda write"]
     );
+}
+
+/// The texts of one class in a chart group.
+fn texts<'a>(g: roxmltree::Node<'a, 'a>, class: &str) -> Vec<&'a str> {
+    g.descendants()
+        .filter(|n| n.attribute("class") == Some(class))
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+/// The chart groups of an SVG, by title.
+fn chart<'a>(doc: &'a roxmltree::Document<'a>, title: &str) -> roxmltree::Node<'a, 'a> {
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+        .find(|g| texts(*g, "title").first() == Some(&title))
+        .unwrap_or_else(|| panic!("no chart {title:?}"))
+}
+
+/// The CPU chart stacks every state `-u` (or `-u ALL`) prints, %nice and %idle included,
+/// on an axis of 0–100 %.
+#[test]
+fn the_cpu_chart_stacks_every_state_sar_prints() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    for (args, states) in [
+        (
+            &["-u"][..],
+            &["%user", "%nice", "%system", "%iowait", "%steal", "%idle"][..],
+        ),
+        (
+            &["-u", "ALL"],
+            &[
+                "%usr", "%nice", "%sys", "%iowait", "%steal", "%irq", "%soft", "%guest", "%gnice",
+                "%idle",
+            ],
+        ),
+    ] {
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let cpu = chart(&doc, "CPU utilisation (all CPUs)");
+        assert_eq!(texts(cpu, "legend"), states, "{args:?}");
+        // A band per state and run of intervals: the recording's first interval, then (after
+        // its collection gap and a reboot) its last.
+        let bands = cpu.descendants().filter(|n| n.has_tag_name("path")).count();
+        assert_eq!(bands, 2 * states.len(), "{args:?}");
+        assert_eq!(texts(cpu, "ylabel").last(), Some(&"100"), "{args:?}");
+    }
+}
+
+/// The collector stopped for 20 minutes in the recording (10:00:03 to 10:20:33): every
+/// chart shades that stretch as a gap and draws no line or band across it.
+#[test]
+fn a_collection_gap_is_drawn_as_a_gap() {
+    let d = tempdir();
+    let file = record(d.path());
+    let out = svg(&[
+        "-u",
+        "-q",
+        "-d",
+        "--format",
+        "svg",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let num = |n: roxmltree::Node, a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+    let mut charts = 0;
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("chart"))
+    {
+        charts += 1;
+        let gaps: Vec<(f64, f64)> = g
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("gap"))
+            .map(|n| (num(n, "x"), num(n, "x") + num(n, "width")))
+            .collect();
+        assert_eq!(gaps.len(), 1, "{:?}", texts(g, "title"));
+        assert_eq!(texts(g, "gaplabel"), ["no data"]);
+        let (a, b) = gaps[0];
+        // 1,230 of the 1,304 seconds charted, starting 3 s in.
+        assert!((b - a - 998.0 * 1230.0 / 1304.0).abs() < 0.2, "{a} {b}");
+        for n in g
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+        {
+            let coords = n
+                .attribute("points")
+                .or(n.attribute("d"))
+                .unwrap()
+                .split([' ', ','])
+                .filter_map(|p| p.trim_start_matches(['M', 'L']).parse::<f64>().ok())
+                .step_by(2);
+            for x in coords {
+                assert!(
+                    x <= a + 0.05 || x >= b - 0.05,
+                    "{x} inside the gap {a}..{b}"
+                );
+            }
+        }
+    }
+    assert!(charts >= 4);
+}
+
+/// On a large host (128 CPUs, 96 disks of which 95 have done I/O, 400 interfaces) the line
+/// charts say which of how many items they draw, and heatmaps draw every CPU, disk and
+/// interface.
+#[test]
+fn at_scale_the_charts_say_what_they_draw() {
+    let d = tempdir();
+    let file = synth_log(d.path(), 128, 96, 400, &[0, 10, 20]);
+    let out = svg(&[
+        "-u",
+        "-P",
+        "ALL",
+        "-d",
+        "-n",
+        "DEV",
+        "--format",
+        "svg",
+        "-f",
+        file.to_str().unwrap(),
+    ]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    for (title, caption) in [
+        ("Disk throughput", "top 6 of 95 by rkB/s + wkB/s"),
+        ("Disk utilisation", "top 6 of 95 by %util"),
+        ("Network throughput", "top 6 of 400 by rxkB/s + txkB/s"),
+    ] {
+        assert_eq!(texts(chart(&doc, title), "caption"), [caption], "{title}");
+    }
+    for (title, rows) in [
+        ("CPU busy per CPU (128 CPUs): 100 − %idle", 128),
+        ("Disk utilisation per device (95 devices)", 95),
+        (
+            "Network throughput per interface (400 interfaces): rxkB/s + txkB/s",
+            400,
+        ),
+    ] {
+        let g = chart(&doc, title);
+        let names: Vec<&str> = g
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("heatrow"))
+            .filter_map(|n| n.first_element_child()?.text())
+            .collect();
+        assert_eq!(names.len(), rows, "{title}");
+    }
+}
+
+/// A busy CPU's time split 1:4:1 (%user, %system, %iowait): the shares add up to a hair
+/// over 100 in floating point, and the stacked chart's axis still ends at 100 %, not 200 %.
+#[test]
+fn shares_adding_up_past_100_keep_the_axis_at_100() {
+    use rsar::store::{day_file_name, DayWriter};
+    let d = tempdir();
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = rsar::sample::HostFacts {
+        hostname: "vm".into(),
+        boot_id: "b".into(),
+        cpu_count: 1,
+        ..Default::default()
+    };
+    let day = chrono::NaiveDate::parse_from_str("2025-11-21", "%Y-%m-%d").unwrap();
+    let file = d.path().join(day_file_name(day));
+    let (mut w, _) = DayWriter::open(&file, &host, 0, 0).unwrap();
+    for k in 0..3u64 {
+        let mut s = base.clone();
+        s.time.wall_ns = (TEN + 10 * k as i64) * 1_000_000_000;
+        s.time.uptime_cs += 1000 * k;
+        for t in std::iter::once(&mut s.cpu.total).chain(s.cpu.per_cpu[0].as_mut()) {
+            t.user += 100 * k;
+            t.system += 400 * k;
+            t.iowait += 100 * k;
+        }
+        w.append_sample(&host, &s).unwrap();
+    }
+    drop(w);
+    let out = svg(&["-u", "--format", "svg", "-f", file.to_str().unwrap()]);
+    let doc = roxmltree::Document::parse(&out).unwrap();
+    let cpu = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("chart"))
+        .unwrap();
+    let labels: Vec<&str> = cpu
+        .descendants()
+        .filter(|n| n.attribute("text-anchor") == Some("end"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(labels.last(), Some(&"100"), "{labels:?}");
+}
+
+/// The memory, swap and load charts draw every column their report prints (-r ALL's too):
+/// the legends name the columns of the same report's CSV.
+#[test]
+fn level_charts_draw_every_column_of_their_report() {
+    let d = tempdir();
+    let file = record(d.path());
+    let f = file.to_str().unwrap();
+    for args in [&["-r", "-S"][..], &["-r", "ALL", "-S"], &["-q"]] {
+        let csv = svg(&[args, &["--format", "csv", "-f", f]].concat());
+        let mut columns: Vec<String> = Vec::new();
+        for header in csv.lines().filter(|l| l.starts_with("timestamp,")) {
+            // Several reports in one CSV name their columns REPORT:COLUMN.
+            columns.extend(
+                header
+                    .split(',')
+                    .skip(5)
+                    .map(|c| c.rsplit(':').next().unwrap().to_string()),
+            );
+        }
+        columns.sort();
+        columns.dedup();
+        let out = svg(&[args, &["--format", "svg", "-f", f]].concat());
+        let doc = roxmltree::Document::parse(&out).unwrap();
+        let mut legends: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.attribute("class") == Some("legend"))
+            .filter_map(|n| n.text().map(str::to_string))
+            .collect();
+        legends.sort();
+        legends.dedup();
+        assert_eq!(legends, columns, "{args:?}");
+    }
 }

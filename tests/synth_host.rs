@@ -6,32 +6,6 @@
 mod common;
 
 use common::*;
-use std::path::PathBuf;
-use std::process::Command;
-
-/// The example, built in this test's profile (a no-op when `cargo test` already built it).
-fn synth_host_bin() -> PathBuf {
-    let bin_dir = rsar_bin().parent().unwrap().to_path_buf();
-    let profile = match bin_dir.file_name().and_then(|n| n.to_str()) {
-        Some("debug") | None => "dev",
-        Some(p) => p,
-    }
-    .to_string();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let st = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            "synth_host",
-            "--profile",
-            &profile,
-        ])
-        .status()
-        .unwrap();
-    assert!(st.success());
-    bin_dir.join("examples/synth_host")
-}
 
 /// The rows of the first table of `report` whose header has all of `columns`, split into
 /// fields.

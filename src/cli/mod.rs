@@ -1,5 +1,5 @@
 //! The command line: sar's flags with sar's meaning, and the subcommands for the other
-//! tools (`rsar vmstat`, `pidstat`, `top`, `tui`, `export`), each in a file of its own
+//! tools (`rsar vmstat`, `pidstat`, `top`, `tui`, `export`, `report`), each in a file of its own
 //! here: its flags, the checks that turn them into a plan, and what it runs.
 //!
 //! Parsing happens in two steps (as ripgrep does): clap checks what the user typed, then
@@ -11,6 +11,7 @@
 
 mod export;
 mod pidstat;
+mod report;
 mod run;
 mod sar;
 mod source;
@@ -63,6 +64,7 @@ const SUBCOMMANDS: &[Entry] = &[
     entry::<pidstat::PidstatArgs>(),
     entry::<top::TopArgs>(),
     entry::<export::ExportArgs>(),
+    entry::<report::ReportArgs>(),
     entry::<tui::TuiArgs>(),
 ];
 

@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 mod csv;
+pub mod html;
 mod json;
 mod jsonl;
 mod number;

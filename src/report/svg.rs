@@ -1,13 +1,20 @@
 //! `--format svg`: one self-contained SVG with a chart per report on a shared time axis —
-//! CPU as stacked %usr/%sys/%iowait/%steal, load and run queue, memory, swap, per-disk
-//! throughput and %util, per-interface throughput, and a line chart of the columns of any
-//! other report. Times are labelled in the report's zone; restarts are marked; a gap in the
-//! data is a gap in the lines. The intervals are summed into a bounded number of columns
-//! as they come (`columns`), and drawn at the end.
+//! CPU as every state of `-u` stacked (%nice and %idle included), per-CPU busy time as a
+//! heatmap with `-P`, load, run queue and task list, every column of memory and swap, the
+//! busiest disks' throughput and %util and the busiest interfaces' throughput (saying how
+//! many of how many, and every one of them as a heatmap when there are more), and a chart
+//! per column of any other report with a line per item (a heatmap past a dozen items).
+//! Times are labelled in the report's zone; restarts are marked; a collection gap is drawn
+//! as a shaded gap, never as a line across it. Every label is laid out with the font's own
+//! widths (`text`), so legends wrap inside the canvas and never cover the plot, the title
+//! or each other. The intervals are summed into a bounded number of columns as they come
+//! (`columns`), and drawn at the end. Values come from the catalogue's rows, as the
+//! tables print them.
 
 mod columns;
+mod text;
 
-use super::{disk_shown, ChartKind, Render, Rows, Selection, Table};
+use super::{Cell, ChartKind, Column, Render, Rows, Selection, Table};
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
 use crate::time::Zone;
@@ -19,29 +26,234 @@ const WIDTH: f64 = 1100.0;
 const CHART_H: f64 = 190.0;
 const LEFT: f64 = 78.0;
 const RIGHT: f64 = 24.0;
-const TOP_PAD: f64 = 34.0;
 const BOTTOM_PAD: f64 = 30.0;
+/// Height of a row of a chart's legend.
+const LEGEND_ROW: f64 = 16.0;
+/// Lines drawn for the busiest items of a traffic chart; past them, a heatmap.
+const BUSIEST: usize = 6;
+/// Items of a report drawn as lines; past them, a heatmap.
+const MOST_LINES: usize = 12;
 const PALETTE: [&str; 10] = [
     "#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
     "#7f7f7f", "#bcbd22",
 ];
+/// A heatmap's shades, lightest (lowest fifth of its scale) first.
+const SHADES: [&str; 5] = ["#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b"];
 
 /// One line (or band) of a chart.
 struct Series {
     name: String,
     points: Vec<Option<f64>>,
     dashed: bool,
-    /// Index into the palette: the read and write lines of one disk share a colour.
-    color: usize,
+    /// Its colour; `None`: the palette's, by position.
+    color: Option<&'static str>,
+}
+
+/// How a chart draws its series.
+enum Plot {
+    Lines,
+    /// Bands stacked in order, the first at the bottom.
+    Stacked,
+    /// A row per item, each cell shaded by where its value falls on `scale`.
+    Heat {
+        rows: Vec<(String, Vec<Option<f64>>)>,
+        scale: Scale,
+    },
+}
+
+/// How a heatmap's values map to its shades.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    /// Fifths of 0 to this.
+    Linear(f64),
+    /// Decades below this: the darkest shade is its top tenth, the lightest below a
+    /// ten-thousandth of it.
+    Decades(f64),
+}
+
+impl Scale {
+    /// The values shade `i` stands for.
+    fn bounds(self, i: usize) -> (f64, f64) {
+        let n = SHADES.len();
+        match self {
+            Scale::Linear(top) => (top * i as f64 / n as f64, top * (i + 1) as f64 / n as f64),
+            Scale::Decades(top) => {
+                let at = |k: usize| top / 10f64.powi((n - k) as i32 - 1);
+                (if i == 0 { 0.0 } else { at(i - 1) }, at(i))
+            }
+        }
+    }
+
+    /// The shade of `v`.
+    fn shade(self, v: f64) -> usize {
+        (0..SHADES.len())
+            .find(|&i| v < self.bounds(i).1)
+            .unwrap_or(SHADES.len() - 1)
+    }
 }
 
 struct Chart {
     title: String,
+    /// What is drawn when it is not everything: "top 6 of 95 by %util".
+    caption: Option<String>,
     unit: &'static str,
+    /// The legend: the lines or bands, or a heatmap's scale (no points).
     series: Vec<Series>,
-    stacked: bool,
-    /// Percent charts top at 100 unless a value is above it.
+    plot: Plot,
+    /// Percent charts top at 100 unless a value is above it (a stacked one always does).
     percent: bool,
+}
+
+impl Chart {
+    fn lines(title: String, unit: &'static str, series: Vec<Series>, percent: bool) -> Chart {
+        Chart {
+            title,
+            caption: None,
+            unit,
+            series,
+            plot: Plot::Lines,
+            percent,
+        }
+    }
+
+    /// A heatmap of `rows`: a percentage's scale is 0–100 in fifths; any other's is
+    /// decades down from the largest value rounded up, so that a busy few do not wash out
+    /// the many.
+    fn heat(
+        title: String,
+        unit: &'static str,
+        rows: Vec<(String, Vec<Option<f64>>)>,
+        percent: bool,
+    ) -> Chart {
+        let scale = if percent {
+            Scale::Linear(100.0)
+        } else {
+            Scale::Decades(
+                nice_max(
+                    rows.iter()
+                        .flat_map(|(_, p)| p.iter().flatten())
+                        .copied()
+                        .fold(0.0, f64::max),
+                )
+                .0,
+            )
+        };
+        let series = SHADES
+            .iter()
+            .enumerate()
+            .map(|(i, shade)| {
+                let (lo, hi) = scale.bounds(i);
+                let last = i + 1 == SHADES.len();
+                Series {
+                    name: format!(
+                        "{}–{}{}{}",
+                        super::compact(lo),
+                        super::compact(hi),
+                        if last { " " } else { "" },
+                        if last { unit } else { "" }
+                    ),
+                    points: Vec::new(),
+                    dashed: false,
+                    color: Some(shade),
+                }
+            })
+            .collect();
+        Chart {
+            title,
+            caption: None,
+            unit,
+            series,
+            plot: Plot::Heat { rows, scale },
+            percent,
+        }
+    }
+
+    fn plot_height(&self) -> f64 {
+        match &self.plot {
+            Plot::Heat { rows, .. } => (rows.len() as f64 * 12.0).clamp(48.0, 2.0 * CHART_H),
+            _ => CHART_H,
+        }
+    }
+}
+
+/// A report's rows over the chart's columns, as the tables print them: its items in the
+/// order they first appear and, per column of the time axis, each row's item and sar's
+/// cells.
+struct Grid {
+    items: Vec<String>,
+    columns: Vec<&'static Column>,
+    rows: Vec<Vec<(usize, Vec<f64>)>>,
+}
+
+impl Grid {
+    /// The position of sar's column `name`.
+    fn col(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.sar == Some(name))
+    }
+
+    /// One item's values of one column, per column of the time axis.
+    fn points(&self, item: usize, col: usize) -> Vec<Option<f64>> {
+        self.rows
+            .iter()
+            .map(|rows| {
+                rows.iter()
+                    .find(|(i, _)| *i == item)
+                    .and_then(|(_, cells)| cells.get(col).copied())
+            })
+            .collect()
+    }
+
+    /// `f` of an item's row, per column of the time axis.
+    fn map(&self, item: usize, f: impl Fn(&[f64]) -> Option<f64>) -> Vec<Option<f64>> {
+        self.rows
+            .iter()
+            .map(|rows| {
+                rows.iter()
+                    .find(|(i, _)| *i == item)
+                    .and_then(|(_, cells)| f(cells))
+            })
+            .collect()
+    }
+
+    /// The items ranked by the sum of `f` over the whole report, busiest first (those
+    /// never active left out when some are), and how many items there are.
+    fn busiest(&self, f: impl Fn(&[f64]) -> f64) -> (Vec<usize>, usize) {
+        let mut total = vec![0.0; self.items.len()];
+        for rows in &self.rows {
+            for (i, cells) in rows {
+                if let Some(t) = total.get_mut(*i) {
+                    *t += f(cells);
+                }
+            }
+        }
+        let mut ranked: Vec<usize> = (0..self.items.len()).collect();
+        ranked.sort_by(|&a, &b| total[b].total_cmp(&total[a]).then(a.cmp(&b)));
+        if total.iter().any(|&t| t > 0.0) {
+            ranked.retain(|&i| total[i] > 0.0);
+        }
+        (ranked, self.items.len())
+    }
+}
+
+/// What a chart of the top of a ranking says it draws.
+fn top_caption(shown: usize, of: usize, by: &str) -> Option<String> {
+    (shown < of).then(|| format!("top {shown} of {of} by {by}"))
+}
+
+/// The colour of a CPU state, by sadf's key, the same in `-u` and `-u ALL`.
+fn cpu_state_color(sadf: &str) -> &'static str {
+    match sadf {
+        "user" | "usr" => "#1f77b4",
+        "nice" => "#17becf",
+        "system" | "sys" => "#d62728",
+        "iowait" => "#ff7f0e",
+        "steal" => "#2ca02c",
+        "irq" => "#9467bd",
+        "soft" => "#8c564b",
+        "guest" => "#e377c2",
+        "gnice" => "#bcbd22",
+        _ => "#e8e8e8",
+    }
 }
 
 pub struct Svg<W: Write> {
@@ -54,7 +266,14 @@ pub struct Svg<W: Write> {
     /// The columns to draw, one per pixel at most: filled at the end from `columns`.
     intervals: Vec<IntervalStats>,
     restarts: Vec<i64>,
+    /// Leave out the reports the data never had, and charts with nothing to draw.
+    recorded_only: bool,
 }
+
+/// Where the plots start, and how wide they are (the HTML report's script maps the pointer
+/// to a time with them).
+pub(super) const PLOT_LEFT: f64 = LEFT;
+pub(super) const PLOT_WIDTH: f64 = WIDTH - LEFT - RIGHT;
 
 /// Groups kept while reading, per pixel of the plot's width: a log of up to this many
 /// intervals per pixel is drawn exactly as if every interval had been kept, and memory
@@ -71,7 +290,19 @@ impl<W: Write> Svg<W> {
             columns: Columns::new(KEPT_PER_PIXEL * (WIDTH - LEFT - RIGHT) as usize),
             intervals: Vec::new(),
             restarts: Vec::new(),
+            recorded_only: false,
         }
+    }
+
+    /// Chart only the reports the data has (the others are left out, not drawn empty).
+    pub(super) fn recorded_only(mut self) -> Self {
+        self.recorded_only = true;
+        self
+    }
+
+    /// Where the SVG was written.
+    pub(super) fn output(&mut self) -> &mut W {
+        &mut self.out
     }
 
     fn series(&self, name: &str, f: impl Fn(&IntervalStats) -> Option<f64>) -> Series {
@@ -79,214 +310,16 @@ impl<W: Write> Svg<W> {
             name: name.to_string(),
             points: self.intervals.iter().map(f).collect(),
             dashed: false,
-            color: usize::MAX,
+            color: None,
         }
     }
 
-    /// The charts for the reports asked for, in sar's order.
-    fn charts(&self) -> Vec<Chart> {
-        let mut charts = Vec::new();
-        for t in self.sel.tables() {
-            match t.report().chart {
-                ChartKind::CpuStates => charts.push(Chart {
-                    title: "CPU utilisation (all CPUs)".into(),
-                    unit: "%",
-                    series: vec![
-                        self.series("%usr", |s| Some(s.cpu.all.util().user)),
-                        self.series("%sys", |s| Some(s.cpu.all.util().system)),
-                        self.series("%iowait", |s| Some(s.cpu.all.util().iowait)),
-                        self.series("%steal", |s| Some(s.cpu.all.util().steal)),
-                    ],
-                    stacked: true,
-                    percent: true,
-                }),
-                ChartKind::Load => charts.push(Chart {
-                    title: "Load average and run queue".into(),
-                    unit: "tasks",
-                    series: vec![
-                        self.series("ldavg-1", |s| s.queue.map(|q| q.mean().ldavg_1)),
-                        self.series("ldavg-5", |s| s.queue.map(|q| q.mean().ldavg_5)),
-                        self.series("ldavg-15", |s| s.queue.map(|q| q.mean().ldavg_15)),
-                        self.series("runq-sz", |s| s.queue.map(|q| q.mean().runq_sz)),
-                        self.series("blocked", |s| s.queue.map(|q| q.mean().blocked)),
-                    ],
-                    stacked: false,
-                    percent: false,
-                }),
-                ChartKind::Memory => {
-                    let gib = |v: f64| v / 1024.0 / 1024.0;
-                    let mut series = vec![
-                        self.series("used", |s| s.memory.map(|m| gib(m.mean().memused))),
-                        self.series("cached", |s| s.memory.map(|m| gib(m.mean().cached))),
-                        self.series("available", |s| s.memory.map(|m| gib(m.mean().avail))),
-                    ];
-                    if !self.sel.asks(Table::Swap) {
-                        let mut sw =
-                            self.series("swap used", |s| s.swap.map(|w| gib(w.mean().swpused)));
-                        sw.dashed = true;
-                        series.push(sw);
-                    }
-                    charts.push(Chart {
-                        title: "Memory".into(),
-                        unit: "GiB",
-                        series,
-                        stacked: false,
-                        percent: false,
-                    });
-                }
-                ChartKind::Swap => charts.push(Chart {
-                    title: "Swap".into(),
-                    unit: "GiB",
-                    series: vec![
-                        self.series("used", |s| s.swap.map(|w| w.mean().swpused / 1048576.0)),
-                        self.series("cached", |s| s.swap.map(|w| w.mean().swpcad / 1048576.0)),
-                    ],
-                    stacked: false,
-                    percent: false,
-                }),
-                ChartKind::DiskTraffic => {
-                    let names = self.busiest(t, |s| {
-                        s.disks
-                            .iter()
-                            .filter(|d| disk_shown(d))
-                            .map(|d| {
-                                (
-                                    d.name.clone(),
-                                    d.rates(s.seconds).rkb + d.rates(s.seconds).wkb,
-                                )
-                            })
-                            .collect()
-                    });
-                    let disk = |name: &str, f: fn(&crate::stats::DiskRates) -> f64| {
-                        let name = name.to_string();
-                        move |s: &IntervalStats| {
-                            s.disks
-                                .iter()
-                                .find(|d| d.name == name)
-                                .map(|d| f(&d.rates(s.seconds)))
-                        }
-                    };
-                    let mut tput = Vec::new();
-                    let mut util = Vec::new();
-                    for (i, n) in names.iter().enumerate() {
-                        let mut r = self.series(&format!("{n} read"), disk(n, |r| r.rkb));
-                        r.color = i;
-                        tput.push(r);
-                        let mut w = self.series(&format!("{n} write"), disk(n, |r| r.wkb));
-                        w.dashed = true;
-                        w.color = i;
-                        tput.push(w);
-                        let mut u = self.series(n, disk(n, |r| r.util));
-                        u.color = i;
-                        util.push(u);
-                    }
-                    charts.push(Chart {
-                        title: "Disk throughput".into(),
-                        unit: "kB/s",
-                        series: tput,
-                        stacked: false,
-                        percent: false,
-                    });
-                    charts.push(Chart {
-                        title: "Disk utilisation".into(),
-                        unit: "%util",
-                        series: util,
-                        stacked: false,
-                        percent: true,
-                    });
-                }
-                ChartKind::NetTraffic => {
-                    let names = self.busiest(t, |s| {
-                        s.net
-                            .iter()
-                            .map(|n| {
-                                let r = n.rates(s.seconds);
-                                (n.name.clone(), r.rxkb + r.txkb)
-                            })
-                            .collect()
-                    });
-                    let mut series = Vec::new();
-                    for (c, n) in names.iter().enumerate() {
-                        let (a, b) = (n.clone(), n.clone());
-                        let mut rx = self.series(&format!("{n} rx"), move |s| {
-                            s.net
-                                .iter()
-                                .find(|i| i.name == a)
-                                .map(|i| i.rates(s.seconds).rxkb)
-                        });
-                        rx.color = c;
-                        series.push(rx);
-                        let mut tx = self.series(&format!("{n} tx"), move |s| {
-                            s.net
-                                .iter()
-                                .find(|i| i.name == b)
-                                .map(|i| i.rates(s.seconds).txkb)
-                        });
-                        tx.dashed = true;
-                        tx.color = c;
-                        series.push(tx);
-                    }
-                    charts.push(Chart {
-                        title: "Network throughput".into(),
-                        unit: "kB/s",
-                        series,
-                        stacked: false,
-                        percent: false,
-                    });
-                }
-                ChartKind::Columns { percent } if t.report().item.is_some() => {
-                    charts.extend(self.item_charts(t, percent));
-                }
-                ChartKind::Columns { percent } => charts.push(self.columns_chart(t, percent)),
-            }
-        }
-        charts
-    }
-
-    /// A line per column of a one-row report.
-    fn columns_chart(&self, t: Table, percent: bool) -> Chart {
-        let cols = t.columns(&self.sel);
-        let series = cols
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                self.series(c, |s| {
-                    if !t.available(s) {
-                        return None;
-                    }
-                    t.rows(&self.sel, s)
-                        .first()
-                        .and_then(|r| match r.cells.get(i) {
-                            Some(super::Cell::Real(v) | super::Cell::Whole(v)) => Some(*v),
-                            None => None,
-                        })
-                })
-            })
-            .collect();
-        // The catalogue's title, and its columns' unit when they share one.
-        let columns = (t.report().columns)(&self.sel);
-        let unit = match columns.split_first() {
-            Some((first, rest)) if rest.iter().all(|c| c.unit == first.unit) => first.unit,
-            _ if columns.iter().all(|c| c.kind == super::Kind::Whole) => "count",
-            _ => "per s / %",
-        };
-        Chart {
-            title: t.report().title.into(),
-            unit,
-            series,
-            stacked: false,
-            percent,
-        }
-    }
-
-    /// A chart per column of a report with items, with a line per item its rows have
-    /// (those the selection keeps: `--dev=`, `-I`'s list, `-P`, `-z`), in the order they
-    /// first appear. An interval without an item's row is a gap in its line.
-    fn item_charts(&self, t: Table, percent: bool) -> Vec<Chart> {
-        // Per interval, each row's item and sar's cells.
+    /// The rows of `t` over the time axis, with the selection's filters applied.
+    fn grid(&self, t: Table) -> Grid {
         let mut scratch = Rows::default();
         let mut items: Vec<String> = Vec::new();
-        let per_interval: Vec<Vec<(usize, Vec<f64>)>> = self
+        let columns = (t.report().columns)(&self.sel);
+        let rows = self
             .intervals
             .iter()
             .map(|s| {
@@ -294,7 +327,6 @@ impl<W: Write> Svg<W> {
                     return Vec::new();
                 }
                 t.values(&self.sel, s, &mut scratch);
-                let columns = (t.report().columns)(&self.sel);
                 scratch
                     .iter()
                     .map(|(item, values)| {
@@ -308,7 +340,7 @@ impl<W: Write> Svg<W> {
                         };
                         let cells = super::sar_cells(columns, values)
                             .map(|c| match c {
-                                super::Cell::Real(v) | super::Cell::Whole(v) => v,
+                                Cell::Real(v) | Cell::Whole(v) => v,
                             })
                             .collect();
                         (at, cells)
@@ -316,17 +348,320 @@ impl<W: Write> Svg<W> {
                     .collect()
             })
             .collect();
-        let columns: Vec<&super::Column> = (t.report().columns)(&self.sel)
-            .iter()
-            .filter(|c| c.sar.is_some())
-            .collect();
-        let report = t.report();
-        let item_header = report.item.map_or("", |i| i.sar);
-        columns
+        Grid {
+            items,
+            columns: columns.iter().filter(|c| c.sar.is_some()).collect(),
+            rows,
+        }
+    }
+
+    /// The charts for the reports asked for, in sar's order.
+    fn charts(&self) -> Vec<Chart> {
+        let mut charts = Vec::new();
+        for t in self.sel.tables() {
+            if self.recorded_only && !self.intervals.iter().any(|s| t.available(s)) {
+                continue;
+            }
+            match t.report().chart {
+                ChartKind::CpuStates => charts.extend(self.cpu_charts(t)),
+                ChartKind::Load => {
+                    // The load averages, the run queue and blocked tasks share a scale;
+                    // the task list (hundreds) has a chart of its own.
+                    let g = self.grid(t);
+                    let line = |name: &str| {
+                        Some(Series {
+                            name: name.to_string(),
+                            points: g.points(0, g.col(name)?),
+                            dashed: false,
+                            color: None,
+                        })
+                    };
+                    let series = ["ldavg-1", "ldavg-5", "ldavg-15", "runq-sz", "blocked"]
+                        .iter()
+                        .filter_map(|name| line(name))
+                        .collect();
+                    charts.push(Chart::lines(
+                        "Load average and run queue".into(),
+                        "tasks",
+                        series,
+                        false,
+                    ));
+                    charts.push(Chart::lines(
+                        "Tasks in the task list".into(),
+                        "tasks",
+                        line("plist-sz").into_iter().collect(),
+                        false,
+                    ));
+                }
+                ChartKind::Memory => {
+                    let mut levels = self.level_charts(t, "Memory");
+                    if !self.sel.asks(Table::Swap) {
+                        let mut sw = self.series("kbswpused", |s| {
+                            s.swap.map(|w| w.mean().swpused / 1024.0 / 1024.0)
+                        });
+                        sw.dashed = true;
+                        if let Some(gib) = levels.first_mut() {
+                            gib.series.push(sw);
+                        }
+                    }
+                    charts.extend(levels);
+                }
+                ChartKind::Swap => charts.extend(self.level_charts(t, "Swap")),
+                ChartKind::DiskTraffic => charts.extend(self.disk_charts(t)),
+                ChartKind::NetTraffic => charts.extend(self.net_charts(t)),
+                ChartKind::Columns { percent } if t.report().item.is_some() => {
+                    charts.extend(self.item_charts(t, percent));
+                }
+                ChartKind::Columns { percent } => charts.push(self.columns_chart(t, percent)),
+            }
+        }
+        if self.recorded_only {
+            charts.retain(|c| match &c.plot {
+                Plot::Heat { rows, .. } => !rows.is_empty(),
+                Plot::Lines | Plot::Stacked => c
+                    .series
+                    .iter()
+                    .any(|s| s.points.iter().any(Option::is_some)),
+            });
+        }
+        charts
+    }
+
+    /// Every column of a report of levels, as the selection asks for them: those in kB
+    /// as lines in GiB, the percentages on a chart of their own.
+    fn level_charts(&self, t: Table, title: &str) -> Vec<Chart> {
+        let g = self.grid(t);
+        let of_unit = |unit: &str, scale: f64| -> Vec<Series> {
+            g.columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.unit == unit)
+                .enumerate()
+                .map(|(i, (k, c))| Series {
+                    name: c.sar.unwrap_or(c.sadf).to_string(),
+                    points: g
+                        .points(0, k)
+                        .into_iter()
+                        .map(|v| v.map(|v| v * scale))
+                        .collect(),
+                    // Past the palette (-r ALL), the colours come round again dashed.
+                    dashed: i / PALETTE.len() % 2 == 1,
+                    color: None,
+                })
+                .collect()
+        };
+        let mut charts = vec![Chart::lines(
+            title.into(),
+            "GiB",
+            of_unit("kB", 1.0 / 1024.0 / 1024.0),
+            false,
+        )];
+        let percent = of_unit("%", 1.0);
+        if !percent.is_empty() {
+            charts.push(Chart::lines(
+                format!("{title}: percentages"),
+                "%",
+                percent,
+                true,
+            ));
+        }
+        charts
+    }
+
+    /// Every state of the `all` row stacked, as `-u` (or `-u ALL`) prints them, %idle on
+    /// top; with `-P`, each CPU's busy time (100 − %idle) as a heatmap.
+    fn cpu_charts(&self, t: Table) -> Vec<Chart> {
+        let g = self.grid(t);
+        let mut charts = Vec::new();
+        if let Some(all) = g.items.iter().position(|i| i == "all") {
+            let series = g
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(k, c)| Series {
+                    name: c.sar.unwrap_or(c.sadf).to_string(),
+                    points: g.points(all, k),
+                    dashed: false,
+                    color: Some(cpu_state_color(c.sadf)),
+                })
+                .collect();
+            charts.push(Chart {
+                title: "CPU utilisation (all CPUs)".into(),
+                caption: None,
+                unit: "%",
+                series,
+                plot: Plot::Stacked,
+                percent: true,
+            });
+        }
+        let idle = g.col("%idle");
+        let cpus: Vec<(String, Vec<Option<f64>>)> = g
+            .items
             .iter()
             .enumerate()
-            .map(|(col, c)| Chart {
-                title: if columns.len() == 1 {
+            .filter(|(_, name)| *name != "all")
+            .map(|(i, name)| {
+                (
+                    name.clone(),
+                    g.map(i, |cells| Some(100.0 - cells.get(idle?)?)),
+                )
+            })
+            .collect();
+        if !cpus.is_empty() {
+            let n = cpus.len();
+            charts.push(Chart::heat(
+                format!("CPU busy per CPU ({n} CPUs): 100 − %idle"),
+                "%",
+                cpus,
+                true,
+            ));
+        }
+        charts
+    }
+
+    /// Read and write throughput of the busiest devices, their %util, and with more devices
+    /// than that every device's %util as a heatmap.
+    fn disk_charts(&self, t: Table) -> Vec<Chart> {
+        let g = self.grid(t);
+        let (Some(rkb), Some(wkb), Some(util)) = (g.col("rkB/s"), g.col("wkB/s"), g.col("%util"))
+        else {
+            return Vec::new();
+        };
+        let at = |c: &[f64], k: usize| c.get(k).copied().unwrap_or(0.0);
+        let (by_bytes, n) = g.busiest(|c| at(c, rkb) + at(c, wkb));
+        let by_bytes: Vec<usize> = by_bytes.into_iter().take(BUSIEST).collect();
+        let mut tput = Vec::new();
+        for (c, &i) in by_bytes.iter().enumerate() {
+            let name = &g.items[i];
+            let color = Some(PALETTE[c % PALETTE.len()]);
+            tput.push(Series {
+                name: format!("{name} read"),
+                points: g.points(i, rkb),
+                dashed: false,
+                color,
+            });
+            tput.push(Series {
+                name: format!("{name} write"),
+                points: g.points(i, wkb),
+                dashed: true,
+                color,
+            });
+        }
+        let mut throughput = Chart::lines("Disk throughput".into(), "kB/s", tput, false);
+        throughput.caption = top_caption(by_bytes.len(), n, "rkB/s + wkB/s");
+        let (by_util, _) = g.busiest(|c| at(c, util));
+        let by_util: Vec<usize> = by_util.into_iter().take(BUSIEST).collect();
+        let series = by_util
+            .iter()
+            .enumerate()
+            .map(|(c, &i)| Series {
+                name: g.items[i].clone(),
+                points: g.points(i, util),
+                dashed: false,
+                color: Some(PALETTE[c % PALETTE.len()]),
+            })
+            .collect();
+        let mut utilisation = Chart::lines("Disk utilisation".into(), "%util", series, true);
+        utilisation.caption = top_caption(by_util.len(), n, "%util");
+        let mut charts = vec![throughput, utilisation];
+        if n > BUSIEST {
+            let rows = (0..n)
+                .map(|i| (g.items[i].clone(), g.points(i, util)))
+                .collect();
+            charts.push(Chart::heat(
+                format!("Disk utilisation per device ({n} devices)"),
+                "%util",
+                rows,
+                true,
+            ));
+        }
+        charts
+    }
+
+    /// Receive and transmit throughput of the busiest interfaces, and with more interfaces
+    /// than that every interface's total as a heatmap.
+    fn net_charts(&self, t: Table) -> Vec<Chart> {
+        let g = self.grid(t);
+        let (Some(rx), Some(tx)) = (g.col("rxkB/s"), g.col("txkB/s")) else {
+            return Vec::new();
+        };
+        let at = |c: &[f64], k: usize| c.get(k).copied().unwrap_or(0.0);
+        let (ranked, n) = g.busiest(|c| at(c, rx) + at(c, tx));
+        let shown: Vec<usize> = ranked.into_iter().take(BUSIEST).collect();
+        let mut series = Vec::new();
+        for (c, &i) in shown.iter().enumerate() {
+            let name = &g.items[i];
+            let color = Some(PALETTE[c % PALETTE.len()]);
+            series.push(Series {
+                name: format!("{name} rx"),
+                points: g.points(i, rx),
+                dashed: false,
+                color,
+            });
+            series.push(Series {
+                name: format!("{name} tx"),
+                points: g.points(i, tx),
+                dashed: true,
+                color,
+            });
+        }
+        let mut chart = Chart::lines("Network throughput".into(), "kB/s", series, false);
+        chart.caption = top_caption(shown.len(), n, "rxkB/s + txkB/s");
+        let mut charts = vec![chart];
+        if n > BUSIEST {
+            let rows = (0..n)
+                .map(|i| {
+                    let total = g.map(i, |c| Some(c.get(rx)? + c.get(tx)?));
+                    (g.items[i].clone(), total)
+                })
+                .collect();
+            charts.push(Chart::heat(
+                format!("Network throughput per interface ({n} interfaces): rxkB/s + txkB/s"),
+                "kB/s",
+                rows,
+                false,
+            ));
+        }
+        charts
+    }
+
+    /// A line per column of a one-row report.
+    fn columns_chart(&self, t: Table, percent: bool) -> Chart {
+        let g = self.grid(t);
+        let series = g
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, c)| Series {
+                name: c.sar.unwrap_or(c.sadf).to_string(),
+                points: g.points(0, k),
+                dashed: false,
+                color: None,
+            })
+            .collect();
+        // The catalogue's title, and its columns' unit when they share one.
+        let unit = match g.columns.split_first() {
+            Some((first, rest)) if rest.iter().all(|c| c.unit == first.unit) => first.unit,
+            _ if g.columns.iter().all(|c| c.kind == super::Kind::Whole) => "count",
+            _ => "per s / %",
+        };
+        Chart::lines(t.report().title.into(), unit, series, percent)
+    }
+
+    /// A chart per column of a report with items, with a line per item its rows have
+    /// (those the selection keeps: `--dev=`, `-I`'s list, `-P`, `-z`), in the order they
+    /// first appear, or a heatmap row per item past a dozen. An interval without an item's
+    /// row is a gap in its line.
+    fn item_charts(&self, t: Table, percent: bool) -> Vec<Chart> {
+        let g = self.grid(t);
+        let report = t.report();
+        let item_header = report.item.map_or("", |i| i.sar);
+        let n = g.items.len();
+        g.columns
+            .iter()
+            .enumerate()
+            .map(|(col, c)| {
+                let title = if g.columns.len() == 1 {
                     format!("{} per {item_header}", report.title)
                 } else {
                     format!(
@@ -334,109 +669,66 @@ impl<W: Write> Svg<W> {
                         report.title,
                         c.sar.unwrap_or(c.sadf)
                     )
-                },
-                unit: c.unit,
-                series: items
-                    .iter()
-                    .enumerate()
-                    .map(|(at, name)| Series {
-                        name: name.clone(),
-                        points: per_interval
-                            .iter()
-                            .map(|rows| {
-                                rows.iter()
-                                    .find(|(i, _)| *i == at)
-                                    .and_then(|(_, cells)| cells.get(col).copied())
-                            })
-                            .collect(),
+                };
+                let percent = percent || c.kind == super::Kind::Percent;
+                if n > MOST_LINES {
+                    let rows = (0..n)
+                        .map(|i| (g.items[i].clone(), g.points(i, col)))
+                        .collect();
+                    return Chart::heat(format!("{title} ({n})"), c.unit, rows, percent);
+                }
+                let series = (0..n)
+                    .map(|at| Series {
+                        name: g.items[at].clone(),
+                        points: g.points(at, col),
                         // Past the palette, the colours come round again dashed.
                         dashed: at / PALETTE.len() % 2 == 1,
-                        color: at,
+                        color: None,
                     })
-                    .collect(),
-                stacked: false,
-                percent: percent || c.kind == super::Kind::Percent,
+                    .collect();
+                Chart::lines(title, c.unit, series, percent)
             })
             .collect()
     }
-
-    /// The items of `t` with the most activity over the whole report (at most 6), so a
-    /// machine with hundreds of loop devices still gets a readable chart; only those its
-    /// filter keeps (`--dev=`, `--iface=`) when one was given.
-    fn busiest(&self, t: Table, f: impl Fn(&IntervalStats) -> Vec<(String, f64)>) -> Vec<String> {
-        let kept = t
-            .report()
-            .item
-            .and_then(|i| i.filter)
-            .and_then(|filter| self.sel.kept(filter));
-        let mut total: Vec<(String, f64)> = Vec::new();
-        for s in &self.intervals {
-            for (name, v) in f(s) {
-                if kept.is_some_and(|k| !k.contains(&name)) {
-                    continue;
-                }
-                match total.iter_mut().find(|(n, _)| *n == name) {
-                    Some((_, t)) => *t += v,
-                    None => total.push((name, v)),
-                }
-            }
-        }
-        let any_active = total.iter().any(|(_, v)| *v > 0.0);
-        total.retain(|(_, v)| *v > 0.0 || !any_active);
-        total.sort_by(|a, b| b.1.total_cmp(&a.1));
-        total.into_iter().take(6).map(|(n, _)| n).collect()
-    }
 }
 
-/// Height of a row of a chart's legend.
-const LEGEND_ROW: f64 = 16.0;
-
-/// Where a chart's legend entries go: right-aligned rows above the plot, the top one
-/// beside the title; a legend wider than that (a report of many items) takes more rows,
-/// and the chart grows by them.
-struct Legend {
-    /// Per series: its x, and its row counted up from the plot.
-    at: Vec<(f64, usize)>,
-    rows: usize,
+/// Where a chart's parts go, from the top of its block: the title, the caption under it,
+/// the legend in rows from the left under them (wrapping inside the canvas), then the plot.
+struct Frame {
+    /// Per legend entry: its x and its baseline.
+    legend: Vec<(f64, f64)>,
+    plot_top: f64,
+    height: f64,
 }
 
-impl Legend {
-    fn of(chart: &Chart) -> Legend {
-        let width = |s: &Series| 26.0 + 7.0 * s.name.chars().count() as f64;
-        // The title's width, roughly, at its 14 px bold.
-        let title_end = LEFT + 8.5 * chart.title.chars().count() as f64 + 16.0;
-        let room = |top_row: bool| WIDTH - RIGHT - if top_row { title_end } else { LEFT };
-        // Rows from the top, filled in order; then counted up from the plot.
-        let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
-        let mut used = 0.0;
-        for (k, s) in chart.series.iter().enumerate() {
-            let w = width(s);
-            let n = rows.len();
-            if let Some(row) = rows.last_mut() {
-                if row.is_empty() || used + w <= room(n == 1) {
-                    row.push(k);
-                    used += w;
-                    continue;
-                }
-            }
-            rows.push(vec![k]);
-            used = w;
-        }
-        let n = rows.len();
-        let mut at = vec![(0.0, 0); chart.series.len()];
-        for (r, row) in rows.iter().enumerate() {
-            let mut lx = WIDTH - RIGHT;
-            for &k in row.iter().rev() {
-                lx -= width(&chart.series[k]);
-                at[k] = (lx, n - 1 - r);
-            }
-        }
-        Legend { at, rows: n }
-    }
+/// Space for a legend entry's swatch and the gap after its text.
+const SWATCH: f64 = 20.0;
+const ENTRY_GAP: f64 = 14.0;
 
-    /// What the rows past the first add above the plot.
-    fn extra_height(&self) -> f64 {
-        LEGEND_ROW * self.rows.saturating_sub(1) as f64
+impl Frame {
+    fn of(chart: &Chart) -> Frame {
+        let mut y = 20.0;
+        if chart.caption.is_some() {
+            y += 16.0;
+        }
+        y += LEGEND_ROW + 2.0;
+        let mut x = LEFT;
+        let mut legend = Vec::new();
+        for s in &chart.series {
+            let w = SWATCH + text::width(&legend_label(&s.name), 12.0, false);
+            if x > LEFT && x + w > WIDTH - RIGHT {
+                x = LEFT;
+                y += LEGEND_ROW;
+            }
+            legend.push((x, y));
+            x += w + ENTRY_GAP;
+        }
+        let plot_top = y + 12.0;
+        Frame {
+            legend,
+            plot_top,
+            height: plot_top + chart.plot_height() + BOTTOM_PAD,
+        }
     }
 }
 
@@ -470,10 +762,20 @@ fn tick_step(span: f64, n: f64) -> i64 {
         .unwrap_or(((want / 86400.0).ceil() as i64).max(1) * 86400)
 }
 
+/// `v` to the tenth of a pixel the coordinates are written with.
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// A legend entry's text: cut to fit one row.
+fn legend_label(name: &str) -> String {
+    text::fit(name, 12.0, WIDTH - RIGHT - LEFT - SWATCH)
 }
 
 impl<W: Write> Svg<W> {
@@ -482,7 +784,11 @@ impl<W: Write> Svg<W> {
         // restart or a gap) into at most about one per pixel, averaged as `Average:` does.
         let columns = std::mem::replace(&mut self.columns, Columns::new(0));
         let n = columns.intervals();
-        self.intervals = columns.finish((WIDTH - LEFT - RIGHT) as usize, &self.restarts);
+        let (intervals, counts) = columns
+            .finish((WIDTH - LEFT - RIGHT) as usize, &self.restarts)
+            .into_iter()
+            .unzip::<_, _, Vec<_>, Vec<_>>();
+        self.intervals = intervals;
         let charts = self.charts();
         let (t0, t1) = match (self.intervals.first(), self.intervals.last()) {
             (Some(a), Some(b)) => (a.start_ns, b.end_ns),
@@ -492,13 +798,8 @@ impl<W: Write> Svg<W> {
         let plot_w = WIDTH - LEFT - RIGHT;
         let x = |ns: i64| LEFT + (ns - t0) as f64 / 1e9 / span_s * plot_w;
         let header_h = 54.0;
-        let legends: Vec<Legend> = charts.iter().map(Legend::of).collect();
-        let height = header_h
-            + legends
-                .iter()
-                .map(|l| CHART_H + TOP_PAD + BOTTOM_PAD + l.extra_height())
-                .sum::<f64>()
-            + 10.0;
+        let frames: Vec<Frame> = charts.iter().map(Frame::of).collect();
+        let height = header_h + frames.iter().map(|f| f.height).sum::<f64>() + 10.0;
         let mut o = String::new();
         let _ = writeln!(
             o,
@@ -523,10 +824,23 @@ impl<W: Write> Svg<W> {
             zone_name,
             n
         );
-        // Where a line breaks: a restart, or a gap much longer than the usual interval.
-        let mut typical: Vec<f64> = self.intervals.iter().map(|s| s.seconds).collect();
-        typical.sort_by(f64::total_cmp);
-        let usual = typical.get(typical.len() / 2).copied().unwrap_or(1.0);
+        // A collection gap: a column of one interval much longer than the usual one (the
+        // collector was stopped, or the machine suspended). It is drawn as a gap.
+        let mut cadence: Vec<f64> = self
+            .intervals
+            .iter()
+            .zip(&counts)
+            .map(|(s, &c)| s.seconds / c.max(1) as f64)
+            .collect();
+        cadence.sort_by(f64::total_cmp);
+        let usual = cadence.get(cadence.len() / 2).copied().unwrap_or(1.0);
+        let gap: Vec<bool> = self
+            .intervals
+            .iter()
+            .zip(&counts)
+            .map(|(s, &c)| c == 1 && s.seconds > columns::GAP_FACTOR * usual)
+            .collect();
+        // Where a line breaks: a restart, a gap, or missing time between two columns.
         let breaks: Vec<bool> = self
             .intervals
             .iter()
@@ -539,66 +853,46 @@ impl<W: Write> Svg<W> {
                             .restarts
                             .iter()
                             .any(|&r| r > prev.end_ns && r <= s.end_ns)
-                        || s.seconds > 3.0 * usual
+                        || gap[i]
+                        || gap[i - 1]
                 }
             })
             .collect();
         let step = tick_step(span_s, 8.0);
         let multi_day = fmt_time(t0, "%F") != fmt_time(t1, "%F");
         let mut chart_at = header_h;
-        for (ci, (chart, legend)) in charts.iter().zip(&legends).enumerate() {
-            let top = chart_at + TOP_PAD + legend.extra_height();
-            chart_at = top + CHART_H + BOTTOM_PAD;
-            let bottom = top + CHART_H;
-            // Values, stacked if asked.
-            let mut values: Vec<Vec<Option<f64>>> =
-                chart.series.iter().map(|s| s.points.clone()).collect();
-            if chart.stacked {
-                for k in 1..values.len() {
-                    let (below, rest) = values.split_at_mut(k);
-                    for (v, b) in rest[0].iter_mut().zip(&below[k - 1]) {
-                        if let (Some(a), Some(b)) = (v.as_mut(), b) {
-                            *a += b;
-                        }
-                    }
-                }
-            }
-            let vmax = values
-                .iter()
-                .flatten()
-                .flatten()
-                .copied()
-                .fold(0.0, f64::max);
-            let (ymax, ystep) = if chart.percent && vmax <= 100.0 {
-                (100.0, 25.0)
-            } else {
-                nice_max(vmax)
-            };
-            let y = |v: f64| bottom - (v / ymax).clamp(0.0, 1.05) * CHART_H;
+        for (ci, (chart, frame)) in charts.iter().zip(&frames).enumerate() {
+            let block = chart_at;
+            chart_at += frame.height;
+            let top = block + frame.plot_top;
+            let plot_h = chart.plot_height();
+            let bottom = top + plot_h;
             let _ = writeln!(
                 o,
-                "<g class=\"chart\" id=\"chart-{ci}\">\n<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\">{}</text>\n<text x=\"12\" y=\"{:.1}\" fill=\"#444\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" class=\"unit\">{}</text>",
-                top - 10.0 - legend.extra_height(),
+                "<g class=\"chart\" id=\"chart-{ci}\">\n<text x=\"{LEFT}\" y=\"{:.1}\" font-size=\"14\" font-weight=\"bold\" class=\"title\">{}</text>",
+                block + 20.0,
                 esc(&chart.title),
-                (top + bottom) / 2.0,
-                (top + bottom) / 2.0,
-                esc(chart.unit)
             );
-            // Grid and y labels.
-            let mut g = 0.0;
-            while g <= ymax + ystep / 2.0 {
-                let yy = y(g);
+            // The y axis's unit; a heatmap's is in its scale, and its rows are labelled.
+            if !matches!(chart.plot, Plot::Heat { .. }) {
                 let _ = writeln!(
                     o,
-                    "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#dddddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#444\">{}</text>",
-                    WIDTH - RIGHT,
-                    LEFT - 6.0,
-                    yy + 4.0,
-                    super::compact(g)
+                    "<text x=\"12\" y=\"{:.1}\" fill=\"#444\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" class=\"unit\">{}</text>",
+                    (top + bottom) / 2.0,
+                    (top + bottom) / 2.0,
+                    esc(chart.unit)
                 );
-                g += ystep;
             }
-            // Time ticks, aligned to the step in the report's zone.
+            if let Some(caption) = &chart.caption {
+                let _ = writeln!(
+                    o,
+                    "<text x=\"{LEFT}\" y=\"{:.1}\" fill=\"#444\" class=\"caption\">{}</text>",
+                    block + 36.0,
+                    esc(caption)
+                );
+            }
+            // Time ticks, aligned to the step in the report's zone; a label near an edge
+            // moves in so that it stays inside the canvas.
             let offset = i64::from(self.zone.offset_at(t0));
             let first = ((t0 / 1_000_000_000 + offset).div_euclid(step) + 1) * step - offset;
             let mut tick = first;
@@ -612,75 +906,174 @@ impl<W: Write> Svg<W> {
                 } else {
                     fmt_time(ns, "%H:%M")
                 };
+                let half = text::width(&label, 12.0, false) / 2.0;
+                let lx = xx.clamp(half + 2.0, WIDTH - half - 2.0);
                 let _ = writeln!(
                     o,
-                    "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#eeeeee\"/><text x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444\" class=\"tick\">{label}</text>",
+                    "<line x1=\"{xx:.1}\" y1=\"{top:.1}\" x2=\"{xx:.1}\" y2=\"{bottom:.1}\" stroke=\"#eeeeee\"/><text x=\"{lx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#444\" class=\"tick\">{label}</text>",
                     bottom + 16.0
                 );
                 tick += step;
             }
-            let _ = writeln!(
-                o,
-                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{CHART_H}\" fill=\"none\" stroke=\"#999999\"/>"
-            );
-            // Series: bands for stacked charts (drawn top first), lines otherwise.
-            let order: Vec<usize> = if chart.stacked {
-                (0..values.len()).rev().collect()
-            } else {
-                (0..values.len()).collect()
-            };
-            let color_of = |k: usize| {
-                let c = chart.series[k].color;
-                PALETTE[if c == usize::MAX { k } else { c } % PALETTE.len()]
-            };
-            for k in order {
-                let color = color_of(k);
-                let mut runs: Vec<Vec<(f64, f64, f64)>> = Vec::new();
-                for (i, s) in self.intervals.iter().enumerate() {
-                    let Some(v) = values[k][i] else {
-                        runs.push(Vec::new());
-                        continue;
-                    };
-                    if breaks[i] || runs.is_empty() {
-                        runs.push(Vec::new());
+            let color_of = |k: usize| chart.series[k].color.unwrap_or(PALETTE[k % PALETTE.len()]);
+            match &chart.plot {
+                Plot::Heat { rows, scale } => {
+                    self.draw_heat(&mut o, rows, *scale, top, plot_h, &x, &gap);
+                }
+                Plot::Lines | Plot::Stacked => {
+                    let stacked = matches!(chart.plot, Plot::Stacked);
+                    // Values, stacked if asked; nothing over a gap.
+                    let mut values: Vec<Vec<Option<f64>>> = chart
+                        .series
+                        .iter()
+                        .map(|s| {
+                            s.points
+                                .iter()
+                                .zip(&gap)
+                                .map(|(v, &g)| if g { None } else { *v })
+                                .collect()
+                        })
+                        .collect();
+                    if stacked {
+                        for k in 1..values.len() {
+                            let (below, rest) = values.split_at_mut(k);
+                            for (v, b) in rest[0].iter_mut().zip(&below[k - 1]) {
+                                if let (Some(a), Some(b)) = (v.as_mut(), b) {
+                                    *a += b;
+                                }
+                            }
+                        }
                     }
-                    let base = if chart.stacked && k > 0 {
-                        values[k - 1][i].unwrap_or(0.0)
+                    let vmax = values
+                        .iter()
+                        .flatten()
+                        .flatten()
+                        .copied()
+                        .fold(0.0, f64::max);
+                    // Stacked percentages are shares of one whole: their axis is 0–100 %
+                    // whatever the rounding of the shares adds up to.
+                    let (ymax, ystep) = if chart.percent && (stacked || vmax <= 100.0) {
+                        (100.0, 25.0)
                     } else {
-                        0.0
+                        nice_max(vmax)
                     };
-                    if let Some(run) = runs.last_mut() {
-                        // An interval's value holds from its start to its end.
-                        run.push((x(s.start_ns), y(v), y(base)));
-                        run.push((x(s.end_ns), y(v), y(base)));
+                    let y = |v: f64| bottom - (v / ymax).clamp(0.0, 1.0) * plot_h;
+                    // Grid and y labels.
+                    let mut g = 0.0;
+                    while g <= ymax + ystep / 2.0 {
+                        let yy = y(g);
+                        let _ = writeln!(
+                            o,
+                            "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#dddddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#444\" class=\"ylabel\">{}</text>",
+                            WIDTH - RIGHT,
+                            LEFT - 6.0,
+                            yy + 4.0,
+                            super::compact(g)
+                        );
+                        g += ystep;
+                    }
+                    // Bands for stacked charts (drawn top first), lines otherwise.
+                    let order: Vec<usize> = if stacked {
+                        (0..values.len()).rev().collect()
+                    } else {
+                        (0..values.len()).collect()
+                    };
+                    for k in order {
+                        let color = color_of(k);
+                        let mut runs: Vec<Vec<(f64, f64, f64)>> = Vec::new();
+                        for (i, s) in self.intervals.iter().enumerate() {
+                            let Some(v) = values[k][i] else {
+                                runs.push(Vec::new());
+                                continue;
+                            };
+                            if breaks[i] || runs.is_empty() {
+                                runs.push(Vec::new());
+                            }
+                            let base = if stacked && k > 0 {
+                                values[k - 1][i].unwrap_or(0.0)
+                            } else {
+                                0.0
+                            };
+                            if let Some(run) = runs.last_mut() {
+                                // An interval's value holds from its start to its end; a
+                                // level that does not change is one segment, however many
+                                // columns it spans (what it draws is the same to a tenth
+                                // of a pixel, and a flat day costs two points, not 2,000).
+                                let (py, pb) = (round1(y(v)), round1(y(base)));
+                                let flat = run.len() >= 2
+                                    && run[run.len() - 2..]
+                                        .iter()
+                                        .all(|&(_, qy, qb)| qy == py && qb == pb);
+                                if flat {
+                                    run.pop();
+                                } else {
+                                    run.push((x(s.start_ns), py, pb));
+                                }
+                                run.push((x(s.end_ns), py, pb));
+                            }
+                        }
+                        for run in runs.iter().filter(|r| !r.is_empty()) {
+                            if stacked {
+                                let mut d = String::new();
+                                for (i, (px, py, _)) in run.iter().enumerate() {
+                                    let _ = write!(
+                                        d,
+                                        "{}{px:.1},{py:.1} ",
+                                        if i == 0 { "M" } else { "L" }
+                                    );
+                                }
+                                for (px, _, pb) in run.iter().rev() {
+                                    let _ = write!(d, "L{px:.1},{pb:.1} ");
+                                }
+                                d.push('Z');
+                                let _ = writeln!(
+                                    o,
+                                    "<path d=\"{d}\" fill=\"{color}\" fill-opacity=\"0.75\" stroke=\"none\"/>"
+                                );
+                            } else {
+                                let pts: Vec<String> = run
+                                    .iter()
+                                    .map(|(px, py, _)| format!("{px:.1},{py:.1}"))
+                                    .collect();
+                                let _ = writeln!(
+                                    o,
+                                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"{}/>",
+                                    pts.join(" "),
+                                    if chart.series[k].dashed { " stroke-dasharray=\"5,3\"" } else { "" }
+                                );
+                            }
+                        }
                     }
                 }
-                for run in runs.iter().filter(|r| !r.is_empty()) {
-                    if chart.stacked {
-                        let mut d = String::new();
-                        for (i, (px, py, _)) in run.iter().enumerate() {
-                            let _ = write!(d, "{}{px:.1},{py:.1} ", if i == 0 { "M" } else { "L" });
-                        }
-                        for (px, _, pb) in run.iter().rev() {
-                            let _ = write!(d, "L{px:.1},{pb:.1} ");
-                        }
-                        d.push('Z');
-                        let _ = writeln!(
-                            o,
-                            "<path d=\"{d}\" fill=\"{color}\" fill-opacity=\"0.75\" stroke=\"none\"/>"
-                        );
-                    } else {
-                        let pts: Vec<String> = run
-                            .iter()
-                            .map(|(px, py, _)| format!("{px:.1},{py:.1}"))
-                            .collect();
-                        let _ = writeln!(
-                            o,
-                            "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"{}/>",
-                            pts.join(" "),
-                            if chart.series[k].dashed { " stroke-dasharray=\"5,3\"" } else { "" }
-                        );
-                    }
+            }
+            let _ = writeln!(
+                o,
+                "<rect x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w:.1}\" height=\"{plot_h:.1}\" fill=\"none\" stroke=\"#999999\" class=\"plot\"/>"
+            );
+            // Collection gaps, shaded across the plot.
+            for s in self
+                .intervals
+                .iter()
+                .zip(&gap)
+                .filter(|(_, g)| **g)
+                .map(|(s, _)| s)
+            {
+                let (a, b) = (x(s.start_ns), x(s.end_ns));
+                let _ = writeln!(
+                    o,
+                    "<rect x=\"{a:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{plot_h:.1}\" fill=\"#999999\" fill-opacity=\"0.18\" class=\"gap\"><title>no data: nothing was recorded for {} s</title></rect>",
+                    b - a,
+                    s.seconds.round()
+                );
+                // Named where it is wide enough to hold the words.
+                let words = "no data";
+                if b - a >= text::width(words, 12.0, false) + 8.0 {
+                    let _ = writeln!(
+                        o,
+                        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\" class=\"gaplabel\">{words}</text>",
+                        (a + b) / 2.0,
+                        top + plot_h / 2.0 + 4.0
+                    );
                 }
             }
             // Restart markers.
@@ -700,22 +1093,22 @@ impl<W: Write> Svg<W> {
                     );
                 }
             }
-            // Legend, right-aligned above the plot, in as many rows as it needs.
-            for (k, s) in chart.series.iter().enumerate().rev() {
-                let (lx, row_up) = legend.at[k];
-                let ly = top - 14.0 - LEGEND_ROW * row_up as f64;
+            // Legend, in rows from the left between the title and the plot.
+            let thick = !matches!(chart.plot, Plot::Lines);
+            for (k, s) in chart.series.iter().enumerate() {
+                let (lx, ly) = frame.legend[k];
+                let ly = block + ly;
                 let color = color_of(k);
                 let _ = writeln!(
                     o,
-                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{}/><text x=\"{:.1}\" y=\"{:.1}\" class=\"legend\">{}</text>",
-                    ly,
+                    "<line x1=\"{lx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{color}\" stroke-width=\"{}\"{} class=\"swatch\"/><text x=\"{:.1}\" y=\"{ly:.1}\" class=\"legend\">{}</text>",
+                    ly - 4.0,
                     lx + 16.0,
-                    ly,
-                    if chart.stacked { 8 } else { 2 },
+                    ly - 4.0,
+                    if thick { 8 } else { 2 },
                     if s.dashed { " stroke-dasharray=\"5,3\"" } else { "" },
-                    lx + 20.0,
-                    ly + 4.0,
-                    esc(&s.name)
+                    lx + SWATCH,
+                    esc(&legend_label(&s.name))
                 );
             }
             o.push_str("</g>\n");
@@ -730,8 +1123,65 @@ impl<W: Write> Svg<W> {
         self.out.write_all(o.as_bytes())?;
         self.out.flush()
     }
-}
 
+    /// A heatmap: a band per row, each column's cell shaded by `scale`;
+    /// neighbouring cells of one shade are one rectangle. A row's name labels it where
+    /// there is room for one every 12 px.
+    #[allow(clippy::too_many_arguments)]
+    fn draw_heat(
+        &self,
+        o: &mut String,
+        rows: &[(String, Vec<Option<f64>>)],
+        scale: Scale,
+        top: f64,
+        plot_h: f64,
+        x: &impl Fn(i64) -> f64,
+        gap: &[bool],
+    ) {
+        let row_h = plot_h / rows.len().max(1) as f64;
+        let label_every = (12.0 / row_h).ceil().max(1.0) as usize;
+        for (r, (name, points)) in rows.iter().enumerate() {
+            let y0 = top + r as f64 * row_h;
+            if r % label_every == 0 {
+                let _ = writeln!(
+                    o,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#444\" font-size=\"10\" class=\"ylabel\">{}</text>",
+                    LEFT - 6.0,
+                    y0 + row_h.min(12.0) / 2.0 + 3.5,
+                    esc(&text::fit(name, 10.0, LEFT - 10.0))
+                );
+            }
+            let shade = |v: f64| scale.shade(v);
+            let _ = writeln!(o, "<g class=\"heatrow\"><title>{}</title>", esc(name));
+            let mut i = 0;
+            while i < points.len() {
+                let Some(v) = points[i].filter(|_| !gap[i]) else {
+                    i += 1;
+                    continue;
+                };
+                let level = shade(v);
+                let mut j = i + 1;
+                while j < points.len()
+                    && !gap[j]
+                    && self.intervals[j].start_ns == self.intervals[j - 1].end_ns
+                    && points[j].is_some_and(|w| shade(w) == level)
+                {
+                    j += 1;
+                }
+                let a = x(self.intervals[i].start_ns);
+                let b = x(self.intervals[j - 1].end_ns);
+                let _ = writeln!(
+                    o,
+                    "<rect x=\"{a:.1}\" y=\"{y0:.2}\" width=\"{:.1}\" height=\"{row_h:.2}\" fill=\"{}\"/>",
+                    b - a,
+                    SHADES[level]
+                );
+                i = j;
+            }
+            o.push_str("</g>\n");
+        }
+    }
+}
 impl<W: Write> Render for Svg<W> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
         self.sel.on_host(host);

@@ -174,3 +174,106 @@ pub fn oracle_missing(what: &str) {
     );
     eprintln!("skipped: {what} is missing (install it to run this comparison)");
 }
+
+/// An example of this package (examples/NAME.rs), built in this test's profile (a no-op
+/// when `cargo test` already built it).
+pub fn example_bin(name: &str) -> PathBuf {
+    let bin_dir = rsar_bin().parent().unwrap().to_path_buf();
+    let profile = match bin_dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev",
+        Some(p) => p,
+    }
+    .to_string();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let st = Command::new(cargo)
+        .args(["build", "--quiet", "--example", name, "--profile", &profile])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    bin_dir.join("examples").join(name)
+}
+
+/// The synthetic large-host generator (examples/synth_host.rs).
+pub fn synth_host_bin() -> PathBuf {
+    example_bin("synth_host")
+}
+
+/// A synthetic day at `step` seconds (examples/synth_day.rs: 4 CPUs, a working day, a
+/// reboot at noon) with a process table of about `processes` processes per sample.
+pub fn synth_day(dir: &Path, step: u32, processes: u32) -> PathBuf {
+    let file = dir.join("rsar20251121");
+    let out = run(
+        &example_bin("synth_day"),
+        &[
+            file.to_str().unwrap(),
+            &step.to_string(),
+            "2025-11-21",
+            &processes.to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    file
+}
+
+/// A log of the synthetic large host (examples/synth_host.rs) with `cpus` CPUs, `disks`
+/// whole disks and `ifaces` interfaces, in `dir`: one snapshot per entry of `at` (seconds
+/// after 10:00 on the simulated clock; the snapshots' counters advance 10 s apart).
+pub fn synth_log(dir: &Path, cpus: u32, disks: u32, ifaces: u32, at: &[i64]) -> PathBuf {
+    let trees = dir.join("trees");
+    let out = run(
+        &synth_host_bin(),
+        &[
+            "--cpus",
+            &cpus.to_string(),
+            "--disks",
+            &disks.to_string(),
+            "--ifaces",
+            &ifaces.to_string(),
+            "--steps",
+            &at.len().to_string(),
+            "--step-secs",
+            "10",
+            trees.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let logs = format!("{}/logs/", dir.display());
+    for (i, &t) in at.iter().enumerate() {
+        let out = rsadc_on(&trees.join(format!("t{i:04}")), t, &["1", "1", &logs]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    dir.join("logs/rsar20251121")
+}
+
+/// Two daily logs in `dir`, 2025-11-21 and 2025-11-22, of the captured tree t0 sampled every
+/// 10 s from 23:59:40 to 00:00:20 (UTC), the context switches moving; the midnight sample
+/// ends one file and starts the next.
+pub fn across_midnight(dir: &Path) {
+    use rsar::store::{day_file_name, DayWriter};
+    let root = fixture("t0");
+    let base = rsar::probe::Probe::new(&root.join("proc"), &root.join("sys"))
+        .unwrap()
+        .sample()
+        .unwrap();
+    let host = rsar::sample::HostFacts {
+        hostname: "vm".into(),
+        boot_id: "b".into(),
+        ..Default::default()
+    };
+    let samples: Vec<rsar::sample::Sample> = (0..5i64)
+        .map(|k| {
+            let mut s = base.clone();
+            s.time.wall_ns = (1_763_769_580 + 10 * k) * 1_000_000_000;
+            s.time.uptime_cs += 1000 * k as u64;
+            s.kernel.ctxt += 5000 * k as u64;
+            s
+        })
+        .collect();
+    for (date, range) in [("2025-11-21", 0..3), ("2025-11-22", 2..5)] {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let (mut w, _) = DayWriter::open(&dir.join(day_file_name(day)), &host, 0, 0).unwrap();
+        for s in &samples[range] {
+            w.append_sample(&host, s).unwrap();
+        }
+    }
+}

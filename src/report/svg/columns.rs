@@ -3,7 +3,10 @@
 //! seconds, levels averaged — what `Average:` does), so the SVG renderer's memory depends
 //! on the chart's width, not on the length of the log.
 //!
-//! A group holds at most `per` intervals and never spans a gap or a restart. `per` starts
+//! A group holds at most `per` intervals and never spans a gap or a restart, nor joins
+//! intervals of very different lengths: an interval much longer than its neighbours is a
+//! collection gap (the collector stopped, the machine slept) and stays a group of its own,
+//! for the chart to draw as a gap. `per` starts
 //! at 1 (every interval kept as it is) and doubles, merging neighbouring groups pairwise,
 //! whenever there are more than `cap` groups. At the end the groups are merged once more
 //! into about one per pixel, as the renderer always did: so a log of up to `cap` intervals
@@ -28,12 +31,20 @@ pub(super) struct Columns {
     intervals: u64,
 }
 
-/// Whether `next` continues `last` with no gap and no restart between them.
-fn continues(last: &IntervalStats, next: &IntervalStats, restarts: &[i64]) -> bool {
-    last.end_ns == next.start_ns
+/// An interval this many times longer than the usual one is a collection gap.
+pub(super) const GAP_FACTOR: f64 = 3.0;
+
+/// Whether `next` continues `last` with no gap and no restart between them, at a like
+/// pace (seconds per interval within `GAP_FACTOR` of each other).
+fn continues(last: &Group, next: &Group, restarts: &[i64]) -> bool {
+    let pace = |g: &Group| g.stats.seconds / g.count.max(1) as f64;
+    let (a, b) = (pace(last), pace(next));
+    last.stats.end_ns == next.stats.start_ns
+        && a <= GAP_FACTOR * b
+        && b <= GAP_FACTOR * a
         && !restarts
             .iter()
-            .any(|&r| r > last.start_ns && r <= next.end_ns)
+            .any(|&r| r > last.stats.start_ns && r <= next.stats.end_ns)
 }
 
 /// Merge neighbours of `groups` while `fits(intervals in the merged group so far, groups
@@ -49,8 +60,7 @@ fn regroup(
     for g in groups {
         match out.last_mut() {
             Some(last)
-                if fits(last.count, merged, &g)
-                    && (!strict || continues(&last.stats, &g.stats, restarts)) =>
+                if fits(last.count, merged, &g) && (!strict || continues(last, &g, restarts)) =>
             {
                 last.stats.add(&g.stats);
                 last.count += g.count;
@@ -90,15 +100,16 @@ impl Columns {
     /// The next interval; `restarts` are those seen so far.
     pub(super) fn push(&mut self, s: &IntervalStats, restarts: &[i64]) {
         self.intervals += 1;
+        let next = Group {
+            stats: s.clone(),
+            count: 1,
+        };
         match self.groups.last_mut() {
-            Some(g) if g.count < self.per && continues(&g.stats, s, restarts) => {
+            Some(g) if g.count < self.per && continues(g, &next, restarts) => {
                 g.stats.add(s);
                 g.count += 1;
             }
-            _ => self.groups.push(Group {
-                stats: s.clone(),
-                count: 1,
-            }),
+            _ => self.groups.push(next),
         }
         while self.groups.len() > self.cap {
             self.per = self.per.saturating_mul(2);
@@ -115,8 +126,9 @@ impl Columns {
     }
 
     /// The groups merged into at most about `pixels` (more only where gaps and restarts
-    /// split them), neighbours never across a gap or a restart.
-    pub(super) fn finish(self, pixels: usize, restarts: &[i64]) -> Vec<IntervalStats> {
+    /// split them), neighbours never across a gap or a restart; each with the number of
+    /// intervals summed into it.
+    pub(super) fn finish(self, pixels: usize, restarts: &[i64]) -> Vec<(IntervalStats, u64)> {
         let n = self.groups.len();
         let per = n.div_ceil(pixels.max(1)) as u64;
         let groups = if per <= 1 {
@@ -124,7 +136,7 @@ impl Columns {
         } else {
             regroup(self.groups, restarts, true, |_, merged, _| merged < per)
         };
-        groups.into_iter().map(|g| g.stats).collect()
+        groups.into_iter().map(|g| (g.stats, g.count)).collect()
     }
 }
 
@@ -150,7 +162,7 @@ mod tests {
             assert!(c.len() <= 100);
         }
         assert_eq!(c.intervals(), 10_000);
-        let cols = c.finish(40, &[]);
+        let cols: Vec<IntervalStats> = c.finish(40, &[]).into_iter().map(|g| g.0).collect();
         assert!(cols.len() <= 40, "{}", cols.len());
         let secs: f64 = cols.iter().map(|s| s.seconds).sum();
         assert_eq!(secs, 10_000.0);
@@ -167,7 +179,7 @@ mod tests {
         for k in (0..1000).filter(|k| *k != 300) {
             c.push(&at(k), &restarts);
         }
-        let cols = c.finish(8, &restarts);
+        let cols: Vec<IntervalStats> = c.finish(8, &restarts).into_iter().map(|g| g.0).collect();
         assert!(cols.iter().any(|s| s.end_ns == 300 * 1_000_000_000));
         assert!(cols.iter().any(|s| s.start_ns == 301 * 1_000_000_000));
         assert!(cols.iter().any(|s| s.end_ns == 500 * 1_000_000_000));
@@ -179,8 +191,42 @@ mod tests {
         for k in 0..50 {
             c.push(&at(k), &[]);
         }
-        let cols = c.finish(60, &[]);
+        let cols: Vec<IntervalStats> = c.finish(60, &[]).into_iter().map(|g| g.0).collect();
         assert_eq!(cols, (0..50).map(at).collect::<Vec<_>>());
+    }
+
+    /// An interval far longer than its neighbours (the collector was stopped) stays a
+    /// column of its own, however the others merge.
+    #[test]
+    fn a_collection_gap_stays_a_column_of_its_own() {
+        let mut c = Columns::new(8);
+        let mut push = |start: i64, secs: i64| {
+            c.push(
+                &IntervalStats {
+                    start_ns: start * 1_000_000_000,
+                    end_ns: (start + secs) * 1_000_000_000,
+                    seconds: secs as f64,
+                    ..Default::default()
+                },
+                &[],
+            )
+        };
+        for k in 0..100 {
+            push(k, 1);
+        }
+        push(100, 600);
+        for k in 700..800 {
+            push(k, 1);
+        }
+        let cols = c.finish(4, &[]);
+        assert!(
+            cols.iter()
+                .any(|(s, n)| *n == 1 && s.start_ns == 100_000_000_000 && s.seconds == 600.0),
+            "{:?}",
+            cols.iter()
+                .map(|(s, n)| (s.seconds, *n))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
