@@ -1506,7 +1506,9 @@ impl ItemKey for SerialLine {
 /// `pub name: Type => id "group" "where, when absent";` (`Type` a `Member`); a group
 /// that is a second view of a member is `view group of member as Kind => …`.
 /// `sample_members!(then)` hands the list to the macro `then`: here it makes `Sample`
-/// and `GROUPS`, in `store` the log's codec.
+/// and `GROUPS`, in `store` the log's codec, in the store's tests their sample generator.
+/// The types are named as this module names them: import `sample::*` where it expands.
+#[macro_export]
 macro_rules! sample_members {
     ($then:ident) => {
         $then! {
@@ -1549,7 +1551,8 @@ macro_rules! sample_members {
     };
 }
 
-pub(crate) use sample_members;
+// `#[macro_export]` puts it at the crate root; here it is named as part of the schema.
+pub use super::sample_members;
 
 /// `Sample` and `GROUPS` from `sample_members!`.
 macro_rules! declare_sample {
