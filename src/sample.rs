@@ -9,7 +9,8 @@
 //! level, unit, wrap rule, source file and the kernel version that added it. From that one
 //! declaration come the struct, its `FIELDS` table (which the log format, the format
 //! document, the property tests and exporters read), and the generic access the log codec
-//! uses (`Group`). `GROUPS` lists the groups of a `Sample` with their numbers in the log.
+//! uses (`Group`). `sample_members!` declares each member of a `Sample` once, with its
+//! group's number in the log; `Sample`, `GROUPS` and the log's codec come from it.
 //!
 //! Fields that older kernels lack are `Option`; a source that is missing altogether (no
 //! PSI, no swap) leaves its group `None` or empty.
@@ -1301,9 +1302,10 @@ pub struct GroupInfo {
 
 /// How a member of `Sample` holds its group: the fields of each item, what an item is,
 /// and whether every sample has it. A single group is `Option<G>` (absent: `None`), a
-/// group with items `Vec<G>` of an `ItemKey` type (absent: empty); the log's codec is
-/// derived from these kinds (`store::members`), so a new member of either kind needs no
-/// code outside this module.
+/// group with items `Vec<G>` of an `ItemKey` type (absent: empty, so a source read with
+/// no items is taken as not read) or `Option<Vec<G>>` (absent: `None`; read with no
+/// items: empty); the log's codec is derived from these kinds (`store::members`), so a
+/// new member of any of them needs no code outside this module.
 pub trait Member {
     const FIELDS: &'static [Field];
     /// What one item is (`GroupInfo::item`); `None`: one set of fields.
@@ -1317,6 +1319,12 @@ impl<G: Group> Member for Option<G> {
 }
 
 impl<G: ItemKey> Member for Vec<G> {
+    const FIELDS: &'static [Field] = G::FIELDS;
+    const ITEMS: Option<&'static str> = Some(G::ITEM);
+}
+
+/// A group with items that tells "no items" (present, empty) from "not read" (`None`).
+impl<G: ItemKey> Member for Option<Vec<G>> {
     const FIELDS: &'static [Field] = G::FIELDS;
     const ITEMS: Option<&'static str> = Some(G::ITEM);
 }

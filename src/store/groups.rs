@@ -9,8 +9,9 @@
 //! record's reference distance (1 unless a block of group 0 says otherwise); most numbers
 //! do not move from one second to the next, so a sample of an idle group costs two bytes.
 //! A reader skips a block whose group it does not know, and ignores fields past those it
-//! knows, so a group or a field can be added without a new format version. The field tables come from
-//! `crate::sample::GROUPS`: nothing here lists a group's fields.
+//! knows, so a group or a field can be added without a new format version. The field
+//! tables come from `crate::sample::GROUPS` and each group's layout and values from its
+//! member of `Sample` (`members`): nothing here lists a group or its fields.
 
 use super::bytes::{put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_changes, get_numbers, put_changes, put_delta, put_numbers};
@@ -193,7 +194,7 @@ pub struct Layout {
     pub value_count: usize,
 }
 
-fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
+pub(super) fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
     let items = Items::parse(slot, c)?;
@@ -234,7 +235,21 @@ pub struct ItemReader<'a> {
     raw: &'a mut Vec<Option<u64>>,
 }
 
-impl ItemReader<'_> {
+impl<'a> ItemReader<'a> {
+    pub(super) fn new(
+        layout: &'a Layout,
+        values: &'a [u64],
+        raw: &'a mut Vec<Option<u64>>,
+    ) -> Self {
+        ItemReader {
+            layout,
+            values,
+            pos: 0,
+            item: 0,
+            raw,
+        }
+    }
+
     pub(super) fn next<T: Group>(&mut self, t: &mut T) -> Result<(), DecodeError> {
         let per = self.layout.fields.div_ceil(8);
         let known = T::FIELDS.len();
@@ -293,14 +308,9 @@ fn apply(
     s: &mut Sample,
     raw: &mut Vec<Option<u64>>,
 ) -> Result<(), DecodeError> {
-    let mut r = ItemReader {
-        layout,
-        values,
-        pos: 0,
-        item: 0,
-        raw,
-    };
-    layout.items.apply(&mut r, s)
+    layout
+        .items
+        .apply(&mut ItemReader::new(layout, values, raw), s)
 }
 
 /// A group's current key, as a reader (and a writer resuming a file) knows it.

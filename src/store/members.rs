@@ -100,48 +100,83 @@ impl<G: Group> MemberCodec for Option<G> {
 }
 
 /// Layout: the item count, each item's key; then each item's values.
+fn put_items<G: ItemKey>(items: &[G], e: &mut Encoded) {
+    e.start::<G>();
+    put_varint(&mut e.layout, items.len() as u64);
+    for g in items {
+        g.put_key(&mut e.layout);
+    }
+    for g in items {
+        e.item(g);
+    }
+    e.finish();
+}
+
+fn get_items<G: ItemKey>(c: &mut Cursor<'_>) -> Result<Vec<G>, DecodeError> {
+    // Grown as keys are read, not sized from the count: a count no bytes back costs
+    // nothing.
+    let n = item_count(c, MAX_ITEMS)?;
+    let mut set = Vec::new();
+    for _ in 0..n {
+        set.push(G::get_key(c).map_err(DecodeError)?);
+    }
+    Ok(set)
+}
+
+fn items_of<G: ItemKey>(set: &[G], r: &mut ItemReader<'_>) -> Result<Vec<G>, DecodeError> {
+    set.iter()
+        .map(|g| {
+            let mut g = g.clone();
+            r.next(&mut g).map(|()| g)
+        })
+        .collect()
+}
+
+/// No block without items.
 impl<G: ItemKey + Debug + Eq> MemberCodec for Vec<G> {
     type Of = Self;
     type Set = Vec<G>;
     fn encode(m: &Self, _: &str, e: &mut Encoded) {
-        if m.is_empty() {
-            return;
+        if !m.is_empty() {
+            put_items(m, e);
         }
-        e.start::<G>();
-        put_varint(&mut e.layout, m.len() as u64);
-        for g in m {
-            g.put_key(&mut e.layout);
-        }
-        for g in m {
-            e.item(g);
-        }
-        e.finish();
     }
     fn parse(c: &mut Cursor<'_>) -> Result<Vec<G>, DecodeError> {
-        // Grown as keys are read, not sized from the count: a count no bytes back costs
-        // nothing.
-        let n = item_count(c, MAX_ITEMS)?;
-        let mut set = Vec::new();
-        for _ in 0..n {
-            set.push(G::get_key(c).map_err(DecodeError)?);
-        }
-        Ok(set)
+        get_items(c)
     }
     fn count(set: &Vec<G>) -> usize {
         set.len()
     }
     fn apply(set: &Vec<G>, r: &mut ItemReader<'_>, m: &mut Self) -> Result<(), DecodeError> {
-        *m = set
-            .iter()
-            .map(|g| {
-                let mut g = g.clone();
-                r.next(&mut g).map(|()| g)
-            })
-            .collect::<Result<_, _>>()?;
+        *m = items_of(set, r)?;
         Ok(())
     }
     fn leave_out(m: &mut Self) {
         m.clear();
+    }
+}
+
+/// A block with no items when the source was read and had none.
+impl<G: ItemKey + Debug + Eq> MemberCodec for Option<Vec<G>> {
+    type Of = Self;
+    type Set = Vec<G>;
+    fn encode(m: &Self, _: &str, e: &mut Encoded) {
+        if let Some(m) = m {
+            put_items(m, e);
+        }
+    }
+    fn parse(c: &mut Cursor<'_>) -> Result<Vec<G>, DecodeError> {
+        get_items(c)
+    }
+    fn count(set: &Vec<G>) -> usize {
+        set.len()
+    }
+    fn apply(set: &Vec<G>, r: &mut ItemReader<'_>, m: &mut Self) -> Result<(), DecodeError> {
+        *m = Some(items_of(set, r)?);
+        Ok(())
+    }
+    fn leave_out(m: &mut Self) {
+        *m = None;
     }
 }
 
@@ -474,3 +509,49 @@ macro_rules! member_codecs {
 }
 
 crate::sample::sample_members!(member_codecs);
+
+#[cfg(test)]
+mod tests {
+    use super::super::groups::{parse_layout, slot_const};
+    use super::*;
+
+    /// A group with items held as `Option<Vec<G>>`: read with no items, it is a block with
+    /// none, read back as present and empty; not read, no block. Its layout is the one of
+    /// the same items held as `Vec<G>` (the serial lines' here), so a reader that holds
+    /// them as a `Vec` reads it too.
+    #[test]
+    fn no_items_is_a_block_and_not_read_is_none() {
+        let line = SerialLine {
+            line: 3,
+            rx: 5,
+            ..SerialLine::default()
+        };
+        for m in [None, Some(vec![]), Some(vec![line])] {
+            let mut e = Encoded::default();
+            <Option<Vec<SerialLine>>>::encode(&m, "", &mut e);
+            assert_eq!(e.present, m.is_some());
+            let Some(items) = &m else { continue };
+            let layout = parse_layout(slot_const(26), &mut Cursor::new(&e.layout)).unwrap();
+            let Items::serial(set) = &layout.items else {
+                panic!("{:?}", layout.items)
+            };
+            let mut raw = Vec::new();
+            let mut back = None;
+            <Option<Vec<SerialLine>>>::apply(
+                set,
+                &mut ItemReader::new(&layout, &e.values, &mut raw),
+                &mut back,
+            )
+            .unwrap();
+            assert_eq!(back.as_ref(), Some(items));
+            let mut as_vec = vec![line, line];
+            <Vec<SerialLine>>::apply(
+                set,
+                &mut ItemReader::new(&layout, &e.values, &mut raw),
+                &mut as_vec,
+            )
+            .unwrap();
+            assert_eq!(&as_vec, items);
+        }
+    }
+}
