@@ -1,9 +1,10 @@
 //! Each member of a `Sample` as a format-2 group: its item set in the key's layout and its
 //! items' values, by the kind of member (`sample::Member`). A single group (`Option<G>`)
-//! and a group with items (`Vec<G>`, each item known by its `ItemKey`) are written the
-//! same way for every group of their kind; the clock, the CPUs, the pressure lines, the
-//! interrupts and the filesystems' types have layouts of their own. Which member is which
-//! group comes from `sample_members!`, so this module names no group but those five.
+//! and a group with items (`Vec<G>` or `Option<Vec<G>>`, each item known by its
+//! `ItemKey`) are written the same way for every group of their kind; the clock, the
+//! kernel counters, the CPUs, the pressure lines, the interrupts and the filesystems'
+//! types have layouts of their own. Which member is which group comes from
+//! `sample_members!`, so this module names no other group.
 //! It never decides when a group is keyed or how its numbers are taken against another
 //! sample (`groups`).
 
