@@ -9,7 +9,8 @@
 //! level, unit, wrap rule, source file and the kernel version that added it. From that one
 //! declaration come the struct, its `FIELDS` table (which the log format, the format
 //! document, the property tests and exporters read), and the generic access the log codec
-//! uses (`Group`). `GROUPS` lists the groups of a `Sample` with their numbers in the log.
+//! uses (`Group`). `sample_members!` declares each member of a `Sample` once, with its
+//! group's number in the log; `Sample`, `GROUPS` and the log's codec come from it.
 //!
 //! Fields that older kernels lack are `Option`; a source that is missing altogether (no
 //! PSI, no swap) leaves its group `None` or empty.
@@ -1294,217 +1295,301 @@ pub struct GroupInfo {
     /// Where it is in a `Sample`, and when it is absent.
     pub member: &'static str,
     pub fields: &'static [Field],
+    /// Every sample has it: the clock, and /proc/stat's CPUs and kernel counters (a probe
+    /// that cannot read /proc/stat takes no sample).
+    pub always: bool,
 }
 
-/// The groups of a `Sample`, in the order a log writes them.
-pub const GROUPS: &[GroupInfo] = &[
-    GroupInfo {
-        id: 1,
-        name: "time",
-        item: None,
-        member: "`time` (always)",
-        fields: SampleTime::FIELDS,
-    },
-    GroupInfo {
-        id: 2,
-        name: "cpu",
-        item: Some("the total, then each online CPU"),
-        member: "`cpu.total`, `cpu.per_cpu` (always)",
-        fields: CpuTicks::FIELDS,
-    },
-    GroupInfo {
-        id: 3,
-        name: "kernel",
-        item: None,
-        member: "`kernel` (always)",
-        fields: KernelCounters::FIELDS,
-    },
-    GroupInfo {
-        id: 4,
-        name: "load",
-        item: None,
-        member: "`load` (`None` without /proc/loadavg)",
-        fields: LoadAvg::FIELDS,
-    },
-    GroupInfo {
-        id: 5,
-        name: "memory",
-        item: None,
-        member: "`memory` (`None` without /proc/meminfo)",
-        fields: Memory::FIELDS,
-    },
-    GroupInfo {
-        id: 6,
-        name: "swap",
-        item: None,
-        member: "`swap` (`None` when not read)",
-        fields: Swap::FIELDS,
-    },
-    GroupInfo {
-        id: 7,
-        name: "paging",
-        item: None,
-        member: "`paging` (`None` without /proc/vmstat)",
-        fields: Paging::FIELDS,
-    },
-    GroupInfo {
-        id: 8,
-        name: "disk",
-        item: Some("a block device"),
-        member: "`disks` (empty: no block)",
-        fields: DiskCounters::FIELDS,
-    },
-    GroupInfo {
-        id: 9,
-        name: "net",
-        item: Some("a network interface"),
-        member: "`net` (empty: no block)",
-        fields: NetCounters::FIELDS,
-    },
-    GroupInfo {
-        id: 10,
-        name: "pressure",
-        item: Some("a line (some, full) of a pressure file (cpu, io, memory)"),
-        member: "`pressure` (all `None`: no block)",
-        fields: PressureLine::FIELDS,
-    },
-    GroupInfo {
-        id: 11,
-        name: "snmp",
-        item: None,
-        member: "`snmp` (`None` without /proc/net/snmp)",
-        fields: SnmpCounters::FIELDS,
-    },
-    GroupInfo {
-        id: 12,
-        name: "sockstat",
-        item: None,
-        member: "`sockets` (`None` without /proc/net/sockstat)",
-        fields: SockStat::FIELDS,
-    },
-    GroupInfo {
-        id: 13,
-        name: "snmp6",
-        item: None,
-        member: "`snmp6` (`None` without IPv6)",
-        fields: Snmp6Counters::FIELDS,
-    },
-    GroupInfo {
-        id: 14,
-        name: "sockstat6",
-        item: None,
-        member: "`sockets6` (`None` without IPv6)",
-        fields: SockStat6::FIELDS,
-    },
-    GroupInfo {
-        id: 15,
-        name: "softnet",
-        item: Some("an online CPU"),
-        member: "`softnet` (empty: no block)",
-        fields: SoftnetCounters::FIELDS,
-    },
-    GroupInfo {
-        id: 20,
-        name: "ktables",
-        item: None,
-        member: "`ktables` (`None` without any of its files)",
-        fields: KernelTables::FIELDS,
-    },
-    GroupInfo {
-        id: 21,
-        name: "interrupts",
-        item: Some("an interrupt line on an online CPU (lines × CPU columns)"),
-        member: "`interrupts` (empty: no block)",
-        fields: IrqCount::FIELDS,
-    },
-    GroupInfo {
-        id: 22,
-        name: "filesystems",
-        item: Some("a mounted filesystem"),
-        member: "`filesystems` (empty: no block)",
-        fields: FsUsage::FIELDS,
-    },
-    GroupInfo {
-        id: 23,
-        name: "cpufreq",
-        item: Some("a CPU with a clock in /proc/cpuinfo"),
-        member: "`cpu_freq` (empty: no block)",
-        fields: CpuFreq::FIELDS,
-    },
-    GroupInfo {
-        id: 24,
-        name: "nfs",
-        item: None,
-        member: "`nfs` (`None` without /proc/net/rpc/nfs)",
-        fields: NfsClient::FIELDS,
-    },
-    GroupInfo {
-        id: 25,
-        name: "nfsd",
-        item: None,
-        member: "`nfsd` (`None` without /proc/net/rpc/nfsd)",
-        fields: NfsServer::FIELDS,
-    },
-    GroupInfo {
-        id: 26,
-        name: "serial",
-        item: Some("a serial line with a UART"),
-        member: "`serial` (empty: no block)",
-        fields: SerialLine::FIELDS,
-    },
-    GroupInfo {
-        id: 27,
-        name: "fstypes",
-        item: Some("a mounted filesystem, in the `filesystems` group's order (no numbers)"),
-        member: "`filesystems[].fstype` (no block without filesystems)",
-        fields: &[],
-    },
-    GroupInfo {
-        id: 28,
-        name: "iototals",
-        item: None,
-        member: "`io_totals` (`None` but in samples read from sysstat files)",
-        fields: IoTotals::FIELDS,
-    },
-];
-
-/// One sample of every group.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Sample {
-    pub time: SampleTime,
-    pub cpu: CpuTimes,
-    pub kernel: KernelCounters,
-    pub load: Option<LoadAvg>,
-    pub memory: Option<Memory>,
-    pub swap: Option<Swap>,
-    pub paging: Option<Paging>,
-    pub disks: Vec<DiskCounters>,
-    pub net: Vec<NetCounters>,
-    pub pressure: PressureSet,
-    /// /proc/net/snmp (`-n IP EIP ICMP EICMP TCP ETCP UDP`).
-    pub snmp: Option<SnmpCounters>,
-    /// /proc/net/sockstat (`-n SOCK`).
-    pub sockets: Option<SockStat>,
-    /// /proc/net/snmp6 (`-n IP6 EIP6 ICMP6 EICMP6 UDP6`).
-    pub snmp6: Option<Snmp6Counters>,
-    /// /proc/net/sockstat6 (`-n SOCK6`).
-    pub sockets6: Option<SockStat6>,
-    /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
-    pub softnet: Vec<SoftnetCounters>,
-    pub ktables: Option<KernelTables>,
-    /// /proc/interrupts (empty when not read).
-    pub interrupts: Interrupts,
-    /// Mounted filesystems (empty when not read).
-    pub filesystems: Vec<FsUsage>,
-    /// Each CPU's clock (empty when not read or not printed by the kernel).
-    pub cpu_freq: Vec<CpuFreq>,
-    pub nfs: Option<NfsClient>,
-    pub nfsd: Option<NfsServer>,
-    /// Serial lines (empty when not read, e.g. without root).
-    pub serial: Vec<SerialLine>,
-    /// sysstat's `-b` totals, in samples read from its files (`None` in rsar's own).
-    pub io_totals: Option<IoTotals>,
+/// How a member of `Sample` holds its group: the fields of each item, what an item is,
+/// and whether every sample has it. A single group is `Option<G>` (absent: `None`), a
+/// group with items `Vec<G>` of an `ItemKey` type (absent: empty, so a source read with
+/// no items is taken as not read) or `Option<Vec<G>>` (absent: `None`; read with no
+/// items: empty); the log's codec is derived from these kinds (`store::members`), so a
+/// new member of any of them needs no code outside this module.
+pub trait Member {
+    const FIELDS: &'static [Field];
+    /// What one item is (`GroupInfo::item`); `None`: one set of fields.
+    const ITEMS: Option<&'static str>;
+    const ALWAYS: bool = false;
 }
+
+impl<G: Group> Member for Option<G> {
+    const FIELDS: &'static [Field] = G::FIELDS;
+    const ITEMS: Option<&'static str> = None;
+}
+
+impl<G: ItemKey> Member for Vec<G> {
+    const FIELDS: &'static [Field] = G::FIELDS;
+    const ITEMS: Option<&'static str> = Some(G::ITEM);
+}
+
+/// A group with items that tells "no items" (present, empty) from "not read" (`None`).
+impl<G: ItemKey> Member for Option<Vec<G>> {
+    const FIELDS: &'static [Field] = G::FIELDS;
+    const ITEMS: Option<&'static str> = Some(G::ITEM);
+}
+
+impl Member for SampleTime {
+    const FIELDS: &'static [Field] = <Self as Group>::FIELDS;
+    const ITEMS: Option<&'static str> = None;
+    const ALWAYS: bool = true;
+}
+
+impl Member for KernelCounters {
+    const FIELDS: &'static [Field] = <Self as Group>::FIELDS;
+    const ITEMS: Option<&'static str> = None;
+    const ALWAYS: bool = true;
+}
+
+impl Member for CpuTimes {
+    const FIELDS: &'static [Field] = CpuTicks::FIELDS;
+    const ITEMS: Option<&'static str> = Some("the total, then each online CPU");
+    const ALWAYS: bool = true;
+}
+
+impl Member for PressureSet {
+    const FIELDS: &'static [Field] = PressureLine::FIELDS;
+    const ITEMS: Option<&'static str> =
+        Some("a line (some, full) of a pressure file (cpu, io, memory)");
+}
+
+impl Member for Interrupts {
+    const FIELDS: &'static [Field] = IrqCount::FIELDS;
+    const ITEMS: Option<&'static str> =
+        Some("an interrupt line on an online CPU (lines × CPU columns)");
+}
+
+/// The filesystems' types, a group of their own on `Sample::filesystems` so that readers
+/// from before it still read the filesystems (a reader skips a group it does not know,
+/// not an item set longer than it knows).
+pub struct FsTypes;
+
+impl Member for FsTypes {
+    const FIELDS: &'static [Field] = &[];
+    const ITEMS: Option<&'static str> =
+        Some("a mounted filesystem, in the `filesystems` group's order (no numbers)");
+}
+
+/// What tells an item of a group from the others (a device by its numbers and name, an
+/// interface by its name, a CPU by its number), as a log's item set holds it: a list of
+/// parts the codec writes in order and reads back.
+pub trait ItemKey: Group + Clone {
+    /// What one item is, in words (`GroupInfo::item`).
+    const ITEM: &'static str;
+    fn put_key(&self, k: &mut impl KeyWriter);
+    /// An item with the key read from `k`, its fields at their defaults.
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str>;
+}
+
+/// Where an item's key parts go: the log's codec decides how each is written.
+pub trait KeyWriter {
+    fn number(&mut self, v: u64);
+    fn text(&mut self, s: &str);
+    /// A few flags (at most 8).
+    fn bits(&mut self, b: u8);
+}
+
+/// Where an item's key parts come back from, in the order they were written.
+pub trait KeyReader {
+    fn number(&mut self) -> Result<u64, &'static str>;
+    fn text(&mut self) -> Result<String, &'static str>;
+    fn bits(&mut self) -> Result<u8, &'static str>;
+
+    /// A number that fits 32 bits.
+    fn small(&mut self) -> Result<u32, &'static str> {
+        u32::try_from(self.number()?).map_err(|_| "number too large")
+    }
+
+    /// A CPU's number: readers index by it (a column per CPU), so one beyond any kernel's
+    /// is damage, not a reason to allocate.
+    fn cpu(&mut self) -> Result<u32, &'static str> {
+        u32::try_from(self.number()?)
+            .ok()
+            .filter(|&n| n < HostFacts::MAX_CPUS)
+            .ok_or("CPU number above the kernel's limit of 8192 CPUs")
+    }
+}
+
+impl ItemKey for DiskCounters {
+    const ITEM: &'static str = "a block device";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.number(u64::from(self.major));
+        k.number(u64::from(self.minor));
+        k.text(&self.name);
+        k.bits(u8::from(self.whole) | (u8::from(self.physical) << 1));
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        let (major, minor, name, flags) = (k.small()?, k.small()?, k.text()?, k.bits()?);
+        Ok(DiskCounters {
+            major,
+            minor,
+            name,
+            whole: flags & 1 == 1,
+            physical: flags & 2 == 2,
+            ..DiskCounters::default()
+        })
+    }
+}
+
+impl ItemKey for NetCounters {
+    const ITEM: &'static str = "a network interface";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.text(&self.name);
+        // 0: no speed known.
+        k.number(self.speed_mbps.map_or(0, |v| u64::from(v) + 1));
+        k.bits(u8::from(self.full_duplex));
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        let name = k.text()?;
+        let speed_mbps = match k.number()? {
+            0 => None,
+            s => Some(u32::try_from(s - 1).map_err(|_| "number too large")?),
+        };
+        Ok(NetCounters {
+            name,
+            speed_mbps,
+            full_duplex: k.bits()? == 1,
+            ..NetCounters::default()
+        })
+    }
+}
+
+impl ItemKey for SoftnetCounters {
+    const ITEM: &'static str = "an online CPU";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.number(u64::from(self.cpu));
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        Ok(SoftnetCounters {
+            cpu: k.cpu()?,
+            ..SoftnetCounters::default()
+        })
+    }
+}
+
+impl ItemKey for FsUsage {
+    const ITEM: &'static str = "a mounted filesystem";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.text(&self.name);
+        k.text(&self.mountpoint);
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        let (name, mountpoint) = (k.text()?, k.text()?);
+        Ok(FsUsage {
+            name,
+            mountpoint,
+            ..FsUsage::default()
+        })
+    }
+}
+
+impl ItemKey for CpuFreq {
+    const ITEM: &'static str = "a CPU with a clock in /proc/cpuinfo";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.number(u64::from(self.cpu));
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        Ok(CpuFreq {
+            cpu: k.cpu()?,
+            ..CpuFreq::default()
+        })
+    }
+}
+
+impl ItemKey for SerialLine {
+    const ITEM: &'static str = "a serial line with a UART";
+    fn put_key(&self, k: &mut impl KeyWriter) {
+        k.number(u64::from(self.line));
+    }
+    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        Ok(SerialLine {
+            line: k.small()?,
+            ..SerialLine::default()
+        })
+    }
+}
+
+/// The members of a `Sample`, once: each with its group's id and name in the log and
+/// where and when it is absent (`GroupInfo`), in the order a log writes them. A member is
+/// `pub name: Type => id "group" "where, when absent";` (`Type` a `Member`); a group
+/// that is a second view of a member is `view group of member as Kind => …`.
+/// `sample_members!(then)` hands the list to the macro `then`: here it makes `Sample`
+/// and `GROUPS`, in `store` the log's codec, in the store's tests their sample generator.
+/// The types are named as this module names them: import `sample::*` where it expands.
+#[macro_export]
+macro_rules! sample_members {
+    ($then:ident) => {
+        $then! {
+            /// When the sample was taken.
+            pub time: SampleTime => 1 "time" "`time` (always)";
+            pub cpu: CpuTimes => 2 "cpu" "`cpu.total`, `cpu.per_cpu` (always)";
+            pub kernel: KernelCounters => 3 "kernel" "`kernel` (always)";
+            pub load: Option<LoadAvg> => 4 "load" "`load` (`None` without /proc/loadavg)";
+            pub memory: Option<Memory> => 5 "memory" "`memory` (`None` without /proc/meminfo)";
+            pub swap: Option<Swap> => 6 "swap" "`swap` (`None` when not read)";
+            pub paging: Option<Paging> => 7 "paging" "`paging` (`None` without /proc/vmstat)";
+            pub disks: Vec<DiskCounters> => 8 "disk" "`disks` (empty: no block)";
+            pub net: Vec<NetCounters> => 9 "net" "`net` (empty: no block)";
+            pub pressure: PressureSet => 10 "pressure" "`pressure` (all `None`: no block)";
+            /// /proc/net/snmp (`-n IP EIP ICMP EICMP TCP ETCP UDP`).
+            pub snmp: Option<SnmpCounters> => 11 "snmp" "`snmp` (`None` without /proc/net/snmp)";
+            /// /proc/net/sockstat (`-n SOCK`).
+            pub sockets: Option<SockStat> => 12 "sockstat" "`sockets` (`None` without /proc/net/sockstat)";
+            /// /proc/net/snmp6 (`-n IP6 EIP6 ICMP6 EICMP6 UDP6`).
+            pub snmp6: Option<Snmp6Counters> => 13 "snmp6" "`snmp6` (`None` without IPv6)";
+            /// /proc/net/sockstat6 (`-n SOCK6`).
+            pub sockets6: Option<SockStat6> => 14 "sockstat6" "`sockets6` (`None` without IPv6)";
+            /// /proc/net/softnet_stat, one per online CPU (`-n SOFT`).
+            pub softnet: Vec<SoftnetCounters> => 15 "softnet" "`softnet` (empty: no block)";
+            pub ktables: Option<KernelTables> => 20 "ktables" "`ktables` (`None` without any of its files)";
+            /// /proc/interrupts (empty when not read).
+            pub interrupts: Interrupts => 21 "interrupts" "`interrupts` (empty: no block)";
+            /// Mounted filesystems (empty when not read).
+            pub filesystems: Vec<FsUsage> => 22 "filesystems" "`filesystems` (empty: no block)";
+            /// Each CPU's clock (empty when not read or not printed by the kernel).
+            pub cpu_freq: Vec<CpuFreq> => 23 "cpufreq" "`cpu_freq` (empty: no block)";
+            pub nfs: Option<NfsClient> => 24 "nfs" "`nfs` (`None` without /proc/net/rpc/nfs)";
+            pub nfsd: Option<NfsServer> => 25 "nfsd" "`nfsd` (`None` without /proc/net/rpc/nfsd)";
+            /// Serial lines (empty when not read, e.g. without root).
+            pub serial: Vec<SerialLine> => 26 "serial" "`serial` (empty: no block)";
+            view fstypes of filesystems as FsTypes => 27 "fstypes" "`filesystems[].fstype` (no block without filesystems)";
+            /// sysstat's `-b` totals, in samples read from its files (`None` in rsar's own).
+            pub io_totals: Option<IoTotals> => 28 "iototals" "`io_totals` (`None` but in samples read from sysstat files)";
+        }
+    };
+}
+
+// `#[macro_export]` puts it at the crate root; here it is named as part of the schema.
+pub use super::sample_members;
+
+/// `Sample` and `GROUPS` from `sample_members!`.
+macro_rules! declare_sample {
+    ($(
+        $( $(#[$attr:meta])* pub $m:ident : $ty:ty => )?
+        $( view $v:ident of $vm:ident as $vk:ty => )?
+        $id:literal $name:literal $member:literal;
+    )*) => {
+        /// One sample of every group.
+        #[derive(Debug, Clone, PartialEq, Eq, Default)]
+        pub struct Sample {
+            $($( $(#[$attr])* pub $m: $ty, )?)*
+        }
+
+        /// The groups of a `Sample`, in the order a log writes them.
+        pub const GROUPS: &[GroupInfo] = &[$(
+            GroupInfo {
+                id: $id,
+                name: $name,
+                item: <$($ty)? $($vk)? as Member>::ITEMS,
+                member: $member,
+                fields: <$($ty)? $($vk)? as Member>::FIELDS,
+                always: <$($ty)? $($vk)? as Member>::ALWAYS,
+            },
+        )*];
+    };
+}
+
+sample_members!(declare_sample);
 
 impl Sample {
     /// The sample this machine would have given at boot: the same CPUs, devices and

@@ -9,7 +9,7 @@ mod common;
 #[path = "common/declared.rs"]
 mod declared;
 
-use common::{samples_of, test_host};
+use common::{sample_blocks, samples_of, test_host};
 use proptest::prelude::*;
 use rsar::sample::{FsUsage, Group, HostFacts, KernelCounters, LoadAvg, Sample, GROUPS};
 use rsar::store::{self, wire, DayWriter, FileHeader, LogReader, Record};
@@ -154,7 +154,7 @@ fn the_round_trip_generates_every_declared_group() {
             g.name
         );
         // The groups without which there is no sample.
-        if !["time", "cpu", "kernel"].contains(&g.name) {
+        if !g.always {
             assert!(
                 n(&without) > 0,
                 "group {} (id {id}) is never absent",
@@ -1099,46 +1099,6 @@ fn filesystem_types_round_trip_and_older_files_read_without_them() {
             readonly: None,
         }]
     );
-}
-
-/// The blocks of each sample record of a log, as (group id, mode, body length): read by
-/// hand, as docs/FORMAT.md describes the frames and blocks.
-fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
-    fn varint(b: &[u8], i: &mut usize) -> u64 {
-        let mut v = 0;
-        for shift in (0..64).step_by(7) {
-            let x = b[*i];
-            *i += 1;
-            v |= u64::from(x & 0x7f) << shift;
-            if x < 0x80 {
-                break;
-            }
-        }
-        v
-    }
-    let (_, mut pos) = FileHeader::decode(bytes).unwrap();
-    let mut out = Vec::new();
-    while pos < bytes.len() {
-        assert_eq!(bytes[pos..pos + 2], wire::SYNC, "a frame at {pos}");
-        let len = u32::from_le_bytes(bytes[pos + 2..pos + 6].try_into().unwrap()) as usize;
-        let kind = bytes[pos + 6];
-        let payload = &bytes[pos + 7..pos + 7 + len];
-        pos += 11 + len;
-        if kind != wire::KIND_SAMPLE {
-            continue;
-        }
-        let mut i = 0;
-        varint(payload, &mut i);
-        let mut blocks = Vec::new();
-        while i < payload.len() {
-            let tag = varint(payload, &mut i);
-            let n = varint(payload, &mut i) as usize;
-            blocks.push((tag >> 2, tag & 3, n));
-            i += n;
-        }
-        out.push(blocks);
-    }
-    out
 }
 
 fn logs_v2() -> PathBuf {

@@ -9,17 +9,14 @@
 //! record's reference distance (1 unless a block of group 0 says otherwise); most numbers
 //! do not move from one second to the next, so a sample of an idle group costs two bytes.
 //! A reader skips a block whose group it does not know, and ignores fields past those it
-//! knows, so a group or a field can be added without a new format version. The field tables come from
-//! `crate::sample::GROUPS`: nothing here lists a group's fields.
+//! knows, so a group or a field can be added without a new format version. The field
+//! tables come from `crate::sample::GROUPS` and each group's layout and values from its
+//! member of `Sample` (`members`): nothing here lists a group or its fields.
 
-use super::bytes::{put_str, put_varint, Cursor, DecodeError};
+use super::bytes::{put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_changes, get_numbers, put_changes, put_delta, put_numbers};
-use crate::sample::{
-    CpuFreq, CpuTicks, DiskCounters, FsUsage, Group, Interrupts, IoTotals, IrqCount, IrqLine,
-    KernelCounters, KernelTables, LoadAvg, Memory, NetCounters, NfsClient, NfsServer, Paging,
-    Pressure, PressureLine, Sample, SampleTime, SerialLine, Snmp6Counters, SnmpCounters, SockStat,
-    SockStat6, SoftnetCounters, Swap, GROUPS,
-};
+pub use super::members::{encode, Items};
+use crate::sample::{Group, IoTotals, Sample, GROUPS};
 
 /// Block modes: the low two bits of a block's tag.
 pub const MODE_KEY: u64 = 0;
@@ -39,42 +36,15 @@ pub const MODE_UNCHANGED: u64 = MODE_CHANGE;
 pub const NGROUPS: usize = GROUPS.len();
 /// Guards on what a layout read from a file may ask for.
 const MAX_FIELDS: usize = 256;
-const MAX_ITEMS: usize = 1 << 16;
 const MAX_VALUES: usize = 1 << 20;
 /// Layout flag: per-item presence bits follow the item set.
 const FLAG_PRESENCE: u64 = 1;
 
-const SLOT_TIME: usize = 0;
-const SLOT_CPU: usize = 1;
-const SLOT_KERNEL: usize = 2;
-const SLOT_LOAD: usize = 3;
-const SLOT_MEMORY: usize = 4;
-const SLOT_SWAP: usize = 5;
-const SLOT_PAGING: usize = 6;
-const SLOT_DISK: usize = 7;
-const SLOT_NET: usize = 8;
-const SLOT_PRESSURE: usize = 9;
-const SLOT_SNMP: usize = slot_const(11);
-const SLOT_SOCKSTAT: usize = slot_const(12);
-const SLOT_SNMP6: usize = slot_const(13);
-const SLOT_SOCKSTAT6: usize = slot_const(14);
-const SLOT_SOFTNET: usize = slot_const(15);
-// Groups 20 and up: slots found by id, so groups appended before them do not
-// move them.
-const SLOT_KTABLES: usize = slot_const(20);
-const SLOT_INTERRUPTS: usize = slot_const(21);
-const SLOT_FILESYSTEMS: usize = slot_const(22);
-const SLOT_CPUFREQ: usize = slot_const(23);
-const SLOT_NFS: usize = slot_const(24);
-const SLOT_NFSD: usize = slot_const(25);
-const SLOT_SERIAL: usize = slot_const(26);
-// The filesystems' types: a group of its own so that readers from before it still read the
-// filesystems (a reader skips a group it does not know, not an item set longer than it knows).
-const SLOT_FSTYPES: usize = slot_const(27);
-const SLOT_IOTOTALS: usize = slot_const(28);
+/// The time group's slot: its key is the record's reference (`sample_payload`).
+const SLOT_TIME: usize = slot_const(1);
 
 /// The slot of group `id` in `GROUPS`, at compile time.
-const fn slot_const(id: u8) -> usize {
+pub(super) const fn slot_const(id: u8) -> usize {
     let mut i = 0;
     while i < GROUPS.len() {
         if GROUPS[i].id == id {
@@ -155,11 +125,11 @@ fn has_optional<T: Group>() -> bool {
 }
 
 impl Encoded {
-    fn start<T: Group>(&mut self) {
+    pub(super) fn start<T: Group>(&mut self) {
         self.start_fields(T::FIELDS.len(), has_optional::<T>());
     }
 
-    fn start_fields(&mut self, fields: usize, optional: bool) {
+    pub(super) fn start_fields(&mut self, fields: usize, optional: bool) {
         self.present = true;
         self.layout.clear();
         self.values.clear();
@@ -168,7 +138,7 @@ impl Encoded {
         put_varint(&mut self.layout, if optional { FLAG_PRESENCE } else { 0 });
     }
 
-    fn item<T: Group>(&mut self, t: &T) {
+    pub(super) fn item<T: Group>(&mut self, t: &T) {
         let optional = has_optional::<T>();
         let fields = T::FIELDS.len();
         let values = &mut self.values;
@@ -207,235 +177,8 @@ impl Encoded {
         });
     }
 
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         self.layout.extend_from_slice(&self.presence);
-    }
-}
-
-/// Encode every group of `s` into `out` (indexed by slot); absent groups get
-/// `present = false`. `boot_id` goes in the time group's layout.
-pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
-    for e in out.iter_mut() {
-        e.present = false;
-    }
-    let e = &mut out[SLOT_TIME];
-    e.start::<SampleTime>();
-    put_str(&mut e.layout, boot_id);
-    e.item(&s.time);
-    e.finish();
-
-    let e = &mut out[SLOT_CPU];
-    e.start::<CpuTicks>();
-    put_varint(&mut e.layout, s.cpu.per_cpu.len() as u64);
-    for chunk in s.cpu.per_cpu.chunks(8) {
-        e.layout.push(
-            chunk
-                .iter()
-                .enumerate()
-                .fold(0u8, |b, (i, c)| b | (u8::from(c.is_some()) << i)),
-        );
-    }
-    e.item(&s.cpu.total);
-    for c in s.cpu.per_cpu.iter().flatten() {
-        e.item(c);
-    }
-    e.finish();
-
-    let e = &mut out[SLOT_KERNEL];
-    e.start::<KernelCounters>();
-    e.item(&s.kernel);
-    e.finish();
-
-    fn single<T: Group>(e: &mut Encoded, t: &Option<T>) {
-        if let Some(t) = t {
-            e.start::<T>();
-            e.item(t);
-            e.finish();
-        }
-    }
-    single(&mut out[SLOT_LOAD], &s.load);
-    single(&mut out[SLOT_MEMORY], &s.memory);
-    single(&mut out[SLOT_SWAP], &s.swap);
-    single(&mut out[SLOT_PAGING], &s.paging);
-    single(&mut out[SLOT_SNMP], &s.snmp);
-    single(&mut out[SLOT_SOCKSTAT], &s.sockets);
-    single(&mut out[SLOT_SNMP6], &s.snmp6);
-    single(&mut out[SLOT_SOCKSTAT6], &s.sockets6);
-    if !s.softnet.is_empty() {
-        let e = &mut out[SLOT_SOFTNET];
-        e.start::<SoftnetCounters>();
-        put_varint(&mut e.layout, s.softnet.len() as u64);
-        for c in &s.softnet {
-            put_varint(&mut e.layout, u64::from(c.cpu));
-        }
-        for c in &s.softnet {
-            e.item(c);
-        }
-        e.finish();
-    }
-    single(&mut out[SLOT_KTABLES], &s.ktables);
-    single(&mut out[SLOT_NFS], &s.nfs);
-    single(&mut out[SLOT_NFSD], &s.nfsd);
-    single(&mut out[SLOT_IOTOTALS], &s.io_totals);
-    if !s.interrupts.lines.is_empty() {
-        let e = &mut out[SLOT_INTERRUPTS];
-        e.start::<IrqCount>();
-        put_varint(&mut e.layout, s.interrupts.cpus.len() as u64);
-        for &c in &s.interrupts.cpus {
-            put_varint(&mut e.layout, u64::from(c));
-        }
-        put_varint(&mut e.layout, s.interrupts.lines.len() as u64);
-        for l in &s.interrupts.lines {
-            put_str(&mut e.layout, &l.name);
-        }
-        for l in &s.interrupts.lines {
-            for &count in &l.counts {
-                e.item(&IrqCount { count });
-            }
-        }
-        e.finish();
-    }
-    if !s.filesystems.is_empty() {
-        let e = &mut out[SLOT_FILESYSTEMS];
-        e.start::<FsUsage>();
-        put_varint(&mut e.layout, s.filesystems.len() as u64);
-        for f in &s.filesystems {
-            put_str(&mut e.layout, &f.name);
-            put_str(&mut e.layout, &f.mountpoint);
-        }
-        for f in &s.filesystems {
-            e.item(f);
-        }
-        e.finish();
-        let e = &mut out[SLOT_FSTYPES];
-        e.start_fields(0, false);
-        put_varint(&mut e.layout, s.filesystems.len() as u64);
-        for f in &s.filesystems {
-            put_str(&mut e.layout, &f.fstype);
-        }
-    }
-    if !s.serial.is_empty() {
-        let e = &mut out[SLOT_SERIAL];
-        e.start::<SerialLine>();
-        put_varint(&mut e.layout, s.serial.len() as u64);
-        for l in &s.serial {
-            put_varint(&mut e.layout, u64::from(l.line));
-        }
-        for l in &s.serial {
-            e.item(l);
-        }
-        e.finish();
-    }
-    if !s.cpu_freq.is_empty() {
-        let e = &mut out[SLOT_CPUFREQ];
-        e.start::<CpuFreq>();
-        put_varint(&mut e.layout, s.cpu_freq.len() as u64);
-        for f in &s.cpu_freq {
-            put_varint(&mut e.layout, u64::from(f.cpu));
-        }
-        for f in &s.cpu_freq {
-            e.item(f);
-        }
-        e.finish();
-    }
-
-    if !s.disks.is_empty() {
-        let e = &mut out[SLOT_DISK];
-        e.start::<DiskCounters>();
-        put_varint(&mut e.layout, s.disks.len() as u64);
-        for d in &s.disks {
-            put_varint(&mut e.layout, u64::from(d.major));
-            put_varint(&mut e.layout, u64::from(d.minor));
-            put_str(&mut e.layout, &d.name);
-            e.layout
-                .push(u8::from(d.whole) | (u8::from(d.physical) << 1));
-        }
-        for d in &s.disks {
-            e.item(d);
-        }
-        e.finish();
-    }
-    if !s.net.is_empty() {
-        let e = &mut out[SLOT_NET];
-        e.start::<NetCounters>();
-        put_varint(&mut e.layout, s.net.len() as u64);
-        for n in &s.net {
-            put_str(&mut e.layout, &n.name);
-            put_varint(&mut e.layout, n.speed_mbps.map_or(0, |v| u64::from(v) + 1));
-            e.layout.push(u8::from(n.full_duplex));
-        }
-        for n in &s.net {
-            e.item(n);
-        }
-        e.finish();
-    }
-    let psi = [&s.pressure.cpu, &s.pressure.io, &s.pressure.memory];
-    if psi.iter().any(|p| p.is_some()) {
-        let e = &mut out[SLOT_PRESSURE];
-        e.start::<PressureLine>();
-        let mut mask = 0u8;
-        for (i, p) in psi.iter().enumerate() {
-            if let Some(p) = p {
-                mask |= 1 << (2 * i);
-                if p.full.is_some() {
-                    mask |= 1 << (2 * i + 1);
-                }
-            }
-        }
-        e.layout.push(mask);
-        for p in psi.into_iter().flatten() {
-            e.item(&p.some);
-            if let Some(f) = &p.full {
-                e.item(f);
-            }
-        }
-        e.finish();
-    }
-}
-
-/// What a group's items are, as its key's layout says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Items {
-    /// One set of fields.
-    One,
-    /// The time group: one item, and the boot the sample was taken in.
-    Time(String),
-    /// The total, then one item per `true` slot (an online CPU).
-    Cpu(Vec<bool>),
-    /// Devices, their numbers still 0.
-    Disks(Vec<DiskCounters>),
-    Nets(Vec<NetCounters>),
-    /// Bit 2r: resource r (cpu, io, memory) has `some`; bit 2r+1: it has `full`.
-    Pressure(u8),
-    /// Softnet lines, their CPU numbers set and their numbers still 0.
-    Softnet(Vec<SoftnetCounters>),
-    /// Interrupt lines (names, counts still empty) × CPU columns.
-    Irqs(Interrupts),
-    /// Filesystems, their numbers still 0.
-    Filesystems(Vec<FsUsage>),
-    /// CPUs by number, their clocks still 0.
-    CpuFreqs(Vec<CpuFreq>),
-    /// Serial lines by number, their counters still 0.
-    Serial(Vec<SerialLine>),
-    /// The filesystems' types, in the filesystems group's order.
-    FsTypes(Vec<String>),
-}
-
-impl Items {
-    fn count(&self) -> usize {
-        match self {
-            Items::One | Items::Time(_) => 1,
-            Items::Cpu(on) => 1 + on.iter().filter(|&&b| b).count(),
-            Items::Disks(d) => d.len(),
-            Items::Nets(n) => n.len(),
-            Items::Pressure(m) => m.count_ones() as usize,
-            Items::Softnet(c) => c.len(),
-            Items::Irqs(i) => i.lines.len().saturating_mul(i.cpus.len()),
-            Items::Filesystems(f) => f.len(),
-            Items::CpuFreqs(f) => f.len(),
-            Items::Serial(l) => l.len(),
-            Items::FsTypes(t) => t.len(),
-        }
     }
 }
 
@@ -451,152 +194,10 @@ pub struct Layout {
     pub value_count: usize,
 }
 
-fn small(v: u64) -> Result<u32, DecodeError> {
-    u32::try_from(v).map_err(|_| DecodeError("number too large"))
-}
-
-/// The most CPUs a kernel has (`HostFacts::MAX_CPUS`).
-const MAX_CPUS: usize = crate::sample::HostFacts::MAX_CPUS as usize;
-
-/// A CPU's number: readers index by it (a column per CPU), so one beyond any kernel's is
-/// damage, not a reason to allocate.
-fn cpu_number(v: u64) -> Result<u32, DecodeError> {
-    u32::try_from(v)
-        .ok()
-        .filter(|&n| (n as usize) < MAX_CPUS)
-        .ok_or(DecodeError(
-            "CPU number above the kernel's limit of 8192 CPUs",
-        ))
-}
-
-fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
+pub(super) fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
-    let items = match slot {
-        SLOT_TIME => Items::Time(c.string()?),
-        SLOT_CPU => {
-            let n = c.count(MAX_CPUS.min(c.remaining() * 8))?;
-            let bitmap = c.bytes(n.div_ceil(8))?;
-            Items::Cpu((0..n).map(|i| bitmap[i / 8] >> (i % 8) & 1 == 1).collect())
-        }
-        SLOT_DISK => {
-            // Each disk takes at least 4 bytes: no count asks for more than the bytes hold.
-            let n = c.count(MAX_ITEMS.min(c.remaining() / 4))?;
-            let mut disks = Vec::with_capacity(n);
-            for _ in 0..n {
-                let major = small(c.varint()?)?;
-                let minor = small(c.varint()?)?;
-                let name = c.string()?;
-                let flags = c.u8()?;
-                disks.push(DiskCounters {
-                    major,
-                    minor,
-                    name,
-                    whole: flags & 1 == 1,
-                    physical: flags & 2 == 2,
-                    ..DiskCounters::default()
-                });
-            }
-            Items::Disks(disks)
-        }
-        SLOT_NET => {
-            let n = c.count(MAX_ITEMS.min(c.remaining() / 3))?;
-            let mut nets = Vec::with_capacity(n);
-            for _ in 0..n {
-                let name = c.string()?;
-                let speed_mbps = match c.varint()? {
-                    0 => None,
-                    s => Some(small(s - 1)?),
-                };
-                let full_duplex = c.u8()? == 1;
-                nets.push(NetCounters {
-                    name,
-                    speed_mbps,
-                    full_duplex,
-                    ..NetCounters::default()
-                });
-            }
-            Items::Nets(nets)
-        }
-        SLOT_PRESSURE => {
-            let m = c.u8()?;
-            // A `full` line without its `some`, or a resource this reader does not know.
-            if m & 0xc0 != 0 || (0..3).any(|r| m >> (2 * r) & 3 == 2) {
-                return Err(DecodeError("bad pressure line set"));
-            }
-            Items::Pressure(m)
-        }
-        SLOT_SOFTNET => {
-            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
-            let mut cpus = Vec::with_capacity(n);
-            for _ in 0..n {
-                cpus.push(SoftnetCounters {
-                    cpu: cpu_number(c.varint()?)?,
-                    ..SoftnetCounters::default()
-                });
-            }
-            Items::Softnet(cpus)
-        }
-        SLOT_INTERRUPTS => {
-            let ncpu = c.count(MAX_CPUS.min(c.remaining()))?;
-            let cpus = (0..ncpu)
-                .map(|_| c.varint().and_then(cpu_number))
-                .collect::<Result<Vec<_>, _>>()?;
-            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
-            let lines = (0..n)
-                .map(|_| {
-                    c.string().map(|name| IrqLine {
-                        name,
-                        counts: Vec::new(),
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Items::Irqs(Interrupts { cpus, lines })
-        }
-        SLOT_FILESYSTEMS => {
-            // Each filesystem takes at least 2 bytes (two empty strings).
-            let n = c.count(MAX_ITEMS.min(c.remaining() / 2))?;
-            let mut fs = Vec::with_capacity(n);
-            for _ in 0..n {
-                let name = c.string()?;
-                let mountpoint = c.string()?;
-                fs.push(FsUsage {
-                    name,
-                    mountpoint,
-                    ..FsUsage::default()
-                });
-            }
-            Items::Filesystems(fs)
-        }
-        SLOT_FSTYPES => {
-            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
-            Items::FsTypes((0..n).map(|_| c.string()).collect::<Result<_, _>>()?)
-        }
-        SLOT_CPUFREQ => {
-            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
-            let cpus = (0..n)
-                .map(|_| {
-                    c.varint()
-                        .and_then(cpu_number)
-                        .map(|cpu| CpuFreq { cpu, khz: 0 })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Items::CpuFreqs(cpus)
-        }
-        SLOT_SERIAL => {
-            let n = c.count(MAX_ITEMS.min(c.remaining()))?;
-            let lines = (0..n)
-                .map(|_| {
-                    c.varint().and_then(small).map(|line| SerialLine {
-                        line,
-                        ..SerialLine::default()
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            Items::Serial(lines)
-        }
-        _ => Items::One,
-    };
+    let items = Items::parse(slot, c)?;
     let n = items.count();
     if n.saturating_mul(fields) > MAX_VALUES {
         return Err(DecodeError("more values than a group can hold"));
@@ -626,7 +227,7 @@ fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> 
 }
 
 /// Hands out a group's values item by item, as this reader's structs.
-struct ItemReader<'a> {
+pub struct ItemReader<'a> {
     layout: &'a Layout,
     values: &'a [u64],
     pos: usize,
@@ -634,8 +235,22 @@ struct ItemReader<'a> {
     raw: &'a mut Vec<Option<u64>>,
 }
 
-impl ItemReader<'_> {
-    fn next<T: Group>(&mut self, t: &mut T) -> Result<(), DecodeError> {
+impl<'a> ItemReader<'a> {
+    pub(super) fn new(
+        layout: &'a Layout,
+        values: &'a [u64],
+        raw: &'a mut Vec<Option<u64>>,
+    ) -> Self {
+        ItemReader {
+            layout,
+            values,
+            pos: 0,
+            item: 0,
+            raw,
+        }
+    }
+
+    pub(super) fn next<T: Group>(&mut self, t: &mut T) -> Result<(), DecodeError> {
         let per = self.layout.fields.div_ceil(8);
         let known = T::FIELDS.len();
         self.raw.clear();
@@ -679,7 +294,7 @@ impl ItemReader<'_> {
             .map_err(|_| DecodeError("a value out of its field's range"))
     }
 
-    fn one<T: Group>(&mut self) -> Result<T, DecodeError> {
+    pub(super) fn one<T: Group>(&mut self) -> Result<T, DecodeError> {
         let mut t = T::default();
         self.next(&mut t)?;
         Ok(t)
@@ -688,134 +303,14 @@ impl ItemReader<'_> {
 
 /// Put a group's values into the sample. `raw` is scratch.
 fn apply(
-    slot: usize,
     layout: &Layout,
     values: &[u64],
     s: &mut Sample,
     raw: &mut Vec<Option<u64>>,
 ) -> Result<(), DecodeError> {
-    let mut r = ItemReader {
-        layout,
-        values,
-        pos: 0,
-        item: 0,
-        raw,
-    };
-    match (&layout.items, slot) {
-        (Items::Time(_), _) => s.time = r.one::<SampleTime>()?,
-        (Items::Cpu(on), _) => {
-            s.cpu.total = r.one::<CpuTicks>()?;
-            s.cpu.per_cpu = on
-                .iter()
-                .map(|&on| on.then(|| r.one::<CpuTicks>()).transpose())
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::Disks(tpl), _) => {
-            s.disks = tpl
-                .iter()
-                .map(|d| {
-                    let mut d = d.clone();
-                    r.next(&mut d).map(|()| d)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::Nets(tpl), _) => {
-            s.net = tpl
-                .iter()
-                .map(|n| {
-                    let mut n = n.clone();
-                    r.next(&mut n).map(|()| n)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::Irqs(tpl), _) => {
-            let mut i = tpl.clone();
-            for l in &mut i.lines {
-                l.counts = (0..tpl.cpus.len())
-                    .map(|_| r.one::<IrqCount>().map(|c| c.count))
-                    .collect::<Result<_, _>>()?;
-            }
-            s.interrupts = i;
-        }
-        (Items::Filesystems(tpl), _) => {
-            s.filesystems = tpl
-                .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    r.next(&mut f).map(|()| f)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        // Written after the filesystems, so they are in `s` already; types that do not match
-        // them one for one are ignored.
-        (Items::FsTypes(types), _) => {
-            if types.len() == s.filesystems.len() {
-                for (f, t) in s.filesystems.iter_mut().zip(types) {
-                    f.fstype.clone_from(t);
-                }
-            }
-        }
-        (Items::Serial(tpl), _) => {
-            s.serial = tpl
-                .iter()
-                .map(|l| {
-                    let mut l = *l;
-                    r.next(&mut l).map(|()| l)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::CpuFreqs(tpl), _) => {
-            s.cpu_freq = tpl
-                .iter()
-                .map(|f| {
-                    let mut f = *f;
-                    r.next(&mut f).map(|()| f)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::Pressure(m), _) => {
-            let slots = [
-                &mut s.pressure.cpu,
-                &mut s.pressure.io,
-                &mut s.pressure.memory,
-            ];
-            for (i, slot) in slots.into_iter().enumerate() {
-                if m >> (2 * i) & 1 == 1 {
-                    let some = r.one::<PressureLine>()?;
-                    let full = if m >> (2 * i + 1) & 1 == 1 {
-                        Some(r.one::<PressureLine>()?)
-                    } else {
-                        None
-                    };
-                    *slot = Some(Pressure { some, full });
-                }
-            }
-        }
-        (Items::Softnet(tpl), _) => {
-            s.softnet = tpl
-                .iter()
-                .map(|c| {
-                    let mut c = *c;
-                    r.next(&mut c).map(|()| c)
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        (Items::One, SLOT_KERNEL) => s.kernel = r.one::<KernelCounters>()?,
-        (Items::One, SLOT_LOAD) => s.load = Some(r.one::<LoadAvg>()?),
-        (Items::One, SLOT_MEMORY) => s.memory = Some(r.one::<Memory>()?),
-        (Items::One, SLOT_SWAP) => s.swap = Some(r.one::<Swap>()?),
-        (Items::One, SLOT_PAGING) => s.paging = Some(r.one::<Paging>()?),
-        (Items::One, SLOT_SNMP) => s.snmp = Some(r.one::<SnmpCounters>()?),
-        (Items::One, SLOT_SOCKSTAT) => s.sockets = Some(r.one::<SockStat>()?),
-        (Items::One, SLOT_SNMP6) => s.snmp6 = Some(r.one::<Snmp6Counters>()?),
-        (Items::One, SLOT_SOCKSTAT6) => s.sockets6 = Some(r.one::<SockStat6>()?),
-        (Items::One, SLOT_KTABLES) => s.ktables = Some(r.one::<KernelTables>()?),
-        (Items::One, SLOT_NFS) => s.nfs = Some(r.one::<NfsClient>()?),
-        (Items::One, SLOT_NFSD) => s.nfsd = Some(r.one::<NfsServer>()?),
-        (Items::One, SLOT_IOTOTALS) => s.io_totals = Some(r.one::<IoTotals>()?),
-        (Items::One, _) => {}
-    }
-    Ok(())
+    layout
+        .items
+        .apply(&mut ItemReader::new(layout, values, raw), s)
 }
 
 /// A group's current key, as a reader (and a writer resuming a file) knows it.
@@ -1012,48 +507,15 @@ fn decode_or_leave_out(
         Ok(()) => Ok(false),
         Err(e) if every_sample_has(slot) || st.keys[slot].is_none() => Err(e),
         Err(_) => {
-            leave_out(slot, s);
+            super::members::leave_out(slot, s);
             Ok(true)
         }
     }
 }
 
-/// Groups without which there is no sample: the clock, and /proc/stat's CPUs and kernel
-/// counters (a probe that cannot read /proc/stat takes no sample).
+/// Groups without which there is no sample (`GroupInfo::always`).
 fn every_sample_has(slot: usize) -> bool {
-    matches!(slot, SLOT_TIME | SLOT_CPU | SLOT_KERNEL)
-}
-
-/// Empty group `slot` of `s` (a block that could not be decoded may have set part of it).
-fn leave_out(slot: usize, s: &mut Sample) {
-    match slot {
-        SLOT_LOAD => s.load = None,
-        SLOT_MEMORY => s.memory = None,
-        SLOT_SWAP => s.swap = None,
-        SLOT_PAGING => s.paging = None,
-        SLOT_DISK => s.disks.clear(),
-        SLOT_NET => s.net.clear(),
-        SLOT_PRESSURE => s.pressure = Default::default(),
-        SLOT_SNMP => s.snmp = None,
-        SLOT_SOCKSTAT => s.sockets = None,
-        SLOT_SNMP6 => s.snmp6 = None,
-        SLOT_SOCKSTAT6 => s.sockets6 = None,
-        SLOT_SOFTNET => s.softnet.clear(),
-        SLOT_KTABLES => s.ktables = None,
-        SLOT_INTERRUPTS => s.interrupts = Default::default(),
-        SLOT_FILESYSTEMS => s.filesystems.clear(),
-        SLOT_CPUFREQ => s.cpu_freq.clear(),
-        SLOT_NFS => s.nfs = None,
-        SLOT_NFSD => s.nfsd = None,
-        SLOT_IOTOTALS => s.io_totals = None,
-        SLOT_SERIAL => s.serial.clear(),
-        SLOT_FSTYPES => {
-            for f in &mut s.filesystems {
-                f.fstype.clear();
-            }
-        }
-        _ => {}
-    }
+    GROUPS.get(slot).is_some_and(|g| g.always)
 }
 
 fn decode_block(
@@ -1076,9 +538,9 @@ fn decode_block(
         let layout = parse_layout(slot, &mut c)?;
         let layout_bytes = body[..c.position()].to_vec();
         get_numbers(&mut c, layout.value_count, &mut values)?;
-        apply(slot, &layout, &values, s, &mut st.raw)?;
-        if let Items::Time(boot) = &layout.items {
-            st.boot_id = Some(boot.clone());
+        apply(&layout, &values, s, &mut st.raw)?;
+        if let Some(boot) = layout.items.boot() {
+            st.boot_id = Some(boot.to_string());
         }
         st.keys[slot] = Some(GroupKey {
             seq,
@@ -1104,7 +566,7 @@ fn decode_block(
         } else {
             return Err(DecodeError("the sample it is taken against is missing"));
         }
-        apply(slot, &key.layout, &values, s, &mut st.raw)?;
+        apply(&key.layout, &values, s, &mut st.raw)?;
         key.seq
     } else {
         let distance = c.varint()?;
@@ -1130,7 +592,7 @@ fn decode_block(
             get_numbers(&mut c, key.layout.value_count, &mut values)?;
             apply_delta(&st.before, &mut values);
         }
-        apply(slot, &key.layout, &values, s, &mut st.raw)?;
+        apply(&key.layout, &values, s, &mut st.raw)?;
         key_seq
     };
     st.prev[slot] = Some(Prev {

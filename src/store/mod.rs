@@ -20,6 +20,7 @@ mod codec;
 mod format;
 mod frames;
 mod groups;
+mod members;
 pub mod procs;
 mod reader;
 pub mod safe_dir;

@@ -5,17 +5,16 @@
 //! run of samples is a `Shape` and a list of `Change`s to it, both in the schema's terms
 //! only (groups by their place in `GROUPS`, fields by their place in `FIELDS`), so a field
 //! or a group added to the declaration is generated and changed with no edit here.
-//! `Shape::sample` is the one place that knows which member of `Sample` holds which group:
-//! it names every member (a member added to `Sample` fails to compile here), and a group
-//! it does not put in the sample is never written, which store_v2's
+//! `Shape::sample` walks `Sample`'s members as `sample_members!` declares them, each made
+//! by its kind (`Generated`): a single group or a group with items (its keys drawn from the
+//! pool through the item's `ItemKey`) added to the declaration is generated with no edit
+//! here; a group this does not put in the sample is never written, which store_v2's
 //! `the_round_trip_generates_every_declared_group` reports by name.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
 use proptest::prelude::*;
-use rsar::sample::{
-    CpuFreq, CpuTimes, DiskCounters, Field, FsUsage, Group, GroupInfo, Interrupts, IrqLine, Kind,
-    NetCounters, Pressure, PressureSet, Sample, SerialLine, SoftnetCounters, GROUPS,
-};
+// Every member type by name, as `sample_members!` names them.
+use rsar::sample::*;
 
 /// Item identities a group's items are drawn from: few, so that the same CPU, device or
 /// interface comes back after it went.
@@ -216,41 +215,130 @@ impl Shape {
     fn facts(&self, id: u32) -> u64 {
         self.facts[id as usize]
     }
+}
 
-    /// The sample this shape describes.
-    pub fn sample(&self) -> Sample {
-        fn one<T: Group>(values: &[Option<u64>]) -> T {
-            let mut t = T::default();
-            t.set_raw_values(values).unwrap();
-            t
-        }
-        fn each<T: Group>(items: &[Item], make: impl Fn(u32) -> T) -> Vec<T> {
-            items
-                .iter()
-                .map(|(id, values)| {
-                    let mut t = make(*id);
-                    t.set_raw_values(values).unwrap();
-                    t
-                })
-                .collect()
-        }
-        fn single<T: Group>(shape: &Shape, name: &str) -> Option<T> {
-            shape.present(name).then(|| {
-                shape
-                    .items(name)
-                    .first()
-                    .map(|i| one(&i.1))
-                    .unwrap_or_default()
+fn one<T: Group>(values: &[Option<u64>]) -> T {
+    let mut t = T::default();
+    t.set_raw_values(values).unwrap();
+    t
+}
+
+/// A kind of `Sample` member made from a shape's group (`g`, its `GroupInfo`).
+trait Generated {
+    type Of;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self::Of);
+}
+
+impl<G: Group> Generated for Option<G> {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        *member = shape.present(g.name).then(|| {
+            shape
+                .items(g.name)
+                .first()
+                .map(|i| one(&i.1))
+                .unwrap_or_default()
+        });
+    }
+}
+
+/// An item's key from its identity in the pool: its first number the identity (a CPU,
+/// a line, a device's major number), later numbers, texts and flags from its name and
+/// facts.
+struct PoolKey<'a> {
+    shape: &'a Shape,
+    id: u32,
+    numbers: u32,
+    texts: u32,
+}
+
+impl KeyReader for PoolKey<'_> {
+    fn number(&mut self) -> Result<u64, &'static str> {
+        let n = self.numbers;
+        self.numbers += 1;
+        Ok(match n {
+            0 => u64::from(self.id),
+            n => self.shape.facts(self.id) >> (16 * (n % 4)) & 0xffff,
+        })
+    }
+    fn text(&mut self) -> Result<String, &'static str> {
+        let n = self.texts;
+        self.texts += 1;
+        Ok(match n {
+            0 => self.shape.name(self.id),
+            n => format!("/{}", self.shape.name((self.id + n) % POOL)),
+        })
+    }
+    fn bits(&mut self) -> Result<u8, &'static str> {
+        Ok((self.shape.facts(self.id) >> 40) as u8)
+    }
+}
+
+impl<G: ItemKey> Generated for Vec<G> {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        *member = shape
+            .items(g.name)
+            .iter()
+            .map(|(id, values)| {
+                let mut key = PoolKey {
+                    shape,
+                    id: *id,
+                    numbers: 0,
+                    texts: 0,
+                };
+                let mut t = G::get_key(&mut key).unwrap();
+                t.set_raw_values(values).unwrap();
+                t
             })
-        }
-        let cpus = self.items("cpu");
-        // Offline CPUs after the last online one too.
+            .collect();
+    }
+}
+
+impl Generated for SampleTime {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        *member = shape
+            .items(g.name)
+            .first()
+            .map(|i| one(&i.1))
+            .unwrap_or_default();
+    }
+}
+
+impl Generated for KernelCounters {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        *member = shape
+            .items(g.name)
+            .first()
+            .map(|i| one(&i.1))
+            .unwrap_or_default();
+    }
+}
+
+/// The total, then a CPU per item; offline CPUs after the last online one too.
+impl Generated for CpuTimes {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        let cpus = shape.items(g.name);
         let ncpu = cpus.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0);
-        let mut per_cpu = vec![None; ncpu.max(self.facts[0] as usize % (POOL as usize + 2))];
+        let mut per_cpu = vec![None; ncpu.max(shape.facts[0] as usize % (POOL as usize + 2))];
         for (id, values) in cpus {
             per_cpu[*id as usize] = Some(one(values));
         }
-        let pressure = self.items("pressure");
+        *member = CpuTimes {
+            total: cpus.first().map(|c| one(&c.1)).unwrap_or_default(),
+            per_cpu,
+        };
+    }
+}
+
+/// Identity 2r is resource r's `some` line, 2r+1 its `full` one.
+impl Generated for PressureSet {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        let pressure = shape.items(g.name);
         let line = |id: u32| pressure.iter().find(|i| i.0 == id).map(|i| one(&i.1));
         let resource = |r: u32| {
             line(2 * r).map(|some| Pressure {
@@ -258,90 +346,72 @@ impl Shape {
                 full: line(2 * r + 1),
             })
         };
-        let irqs = self.items("interrupts");
-        let typed = self.present("fstypes");
-        Sample {
-            time: single(self, "time").unwrap_or_default(),
-            cpu: CpuTimes {
-                total: cpus.first().map(|c| one(&c.1)).unwrap_or_default(),
-                per_cpu,
-            },
-            kernel: single(self, "kernel").unwrap_or_default(),
-            load: single(self, "load"),
-            memory: single(self, "memory"),
-            swap: single(self, "swap"),
-            paging: single(self, "paging"),
-            disks: each(self.items("disk"), |id| {
-                let f = self.facts(id);
-                DiskCounters {
-                    major: f as u32,
-                    minor: (f >> 32) as u32 & 0xfffff,
-                    name: self.name(id),
-                    whole: f & 1 == 1,
-                    physical: f & 2 == 2,
-                    ..DiskCounters::default()
-                }
-            }),
-            net: each(self.items("net"), |id| {
-                let f = self.facts(id);
-                NetCounters {
-                    name: self.name(id),
-                    speed_mbps: (f & 4 == 4).then_some((f >> 8) as u32),
-                    full_duplex: f & 8 == 8,
-                    ..NetCounters::default()
-                }
-            }),
-            pressure: PressureSet {
-                cpu: resource(0),
-                io: resource(1),
-                memory: resource(2),
-            },
-            snmp: single(self, "snmp"),
-            sockets: single(self, "sockstat"),
-            snmp6: single(self, "snmp6"),
-            sockets6: single(self, "sockstat6"),
-            softnet: each(self.items("softnet"), |cpu| SoftnetCounters {
-                cpu,
-                ..SoftnetCounters::default()
-            }),
-            ktables: single(self, "ktables"),
-            // A line per item; a CPU column per item too, its counts moving with the line's.
-            interrupts: Interrupts {
-                cpus: irqs.iter().map(|i| i.0).collect(),
-                lines: irqs
-                    .iter()
-                    .map(|(id, values)| IrqLine {
-                        name: self.name(*id),
-                        counts: (0..irqs.len() as u64)
-                            .map(|c| values[0].unwrap_or(0).wrapping_add(c))
-                            .collect(),
-                    })
-                    .collect(),
-            },
-            filesystems: each(self.items("filesystems"), |id| FsUsage {
-                name: self.name(id),
-                mountpoint: format!("/{}", self.name((id + 1) % POOL)),
-                fstype: if typed {
-                    self.name((id + 2) % POOL)
-                } else {
-                    String::new()
-                },
-                ..FsUsage::default()
-            }),
-            cpu_freq: each(self.items("cpufreq"), |cpu| CpuFreq {
-                cpu,
-                ..CpuFreq::default()
-            }),
-            nfs: single(self, "nfs"),
-            nfsd: single(self, "nfsd"),
-            serial: each(self.items("serial"), |line| SerialLine {
-                line,
-                ..SerialLine::default()
-            }),
-            io_totals: single(self, "iototals"),
+        *member = PressureSet {
+            cpu: resource(0),
+            io: resource(1),
+            memory: resource(2),
+        };
+    }
+}
+
+/// A line per item; a CPU column per item too, its counts moving with the line's.
+impl Generated for Interrupts {
+    type Of = Self;
+    fn generate(shape: &Shape, g: &GroupInfo, member: &mut Self) {
+        let irqs = shape.items(g.name);
+        *member = Interrupts {
+            cpus: irqs.iter().map(|i| i.0).collect(),
+            lines: irqs
+                .iter()
+                .map(|(id, values)| IrqLine {
+                    name: shape.name(*id),
+                    counts: (0..irqs.len() as u64)
+                        .map(|c| values[0].unwrap_or(0).wrapping_add(c))
+                        .collect(),
+                })
+                .collect(),
+        };
+    }
+}
+
+/// Each filesystem's type a name of the pool when the group is present, else empty.
+impl Generated for FsTypes {
+    type Of = Vec<FsUsage>;
+    fn generate(shape: &Shape, g: &GroupInfo, filesystems: &mut Vec<FsUsage>) {
+        let typed = shape.present(g.name);
+        for (f, (id, _)) in filesystems.iter_mut().zip(shape.items("filesystems")) {
+            f.fstype = if typed {
+                shape.name((id + 2) % POOL)
+            } else {
+                String::new()
+            };
         }
     }
 }
+
+/// `Shape::sample`, a member at a time as `sample_members!` declares them, each group
+/// after those before it (the filesystems' types after the filesystems).
+macro_rules! shape_sample {
+    ($(
+        $( $(#[$attr:meta])* pub $m:ident : $ty:ty => )?
+        $( view $v:ident of $vm:ident as $vk:ty => )?
+        $id:literal $name:literal $member:literal;
+    )*) => {
+        impl Shape {
+            /// The sample this shape describes.
+            pub fn sample(&self) -> Sample {
+                let mut s = Sample::default();
+                $(
+                    let g = GROUPS.iter().find(|g| g.id == $id).unwrap();
+                    <$($ty)? $($vk)? as Generated>::generate(self, g, &mut s.$($m)? $($vm)?);
+                )*
+                s
+            }
+        }
+    };
+}
+
+rsar::sample::sample_members!(shape_sample);
 
 /// A run of samples: a first shape and the changes after it, each change a sample more.
 pub fn arb_run(max_changes: usize) -> impl Strategy<Value = Vec<Shape>> {

@@ -277,3 +277,47 @@ pub fn across_midnight(dir: &Path) {
         }
     }
 }
+
+/// The blocks of each sample record of a log, as (group id, mode, body length): read by
+/// hand, as docs/FORMAT.md describes the frames and blocks.
+pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
+    fn varint(b: &[u8], i: &mut usize) -> u64 {
+        let mut v = 0;
+        for shift in (0..64).step_by(7) {
+            let x = b[*i];
+            *i += 1;
+            v |= u64::from(x & 0x7f) << shift;
+            if x < 0x80 {
+                break;
+            }
+        }
+        v
+    }
+    let (_, mut pos) = rsar::store::FileHeader::decode(bytes).unwrap();
+    let mut out = Vec::new();
+    while pos < bytes.len() {
+        assert_eq!(
+            bytes[pos..pos + 2],
+            rsar::store::wire::SYNC,
+            "a frame at {pos}"
+        );
+        let len = u32::from_le_bytes(bytes[pos + 2..pos + 6].try_into().unwrap()) as usize;
+        let kind = bytes[pos + 6];
+        let payload = &bytes[pos + 7..pos + 7 + len];
+        pos += 11 + len;
+        if kind != rsar::store::wire::KIND_SAMPLE {
+            continue;
+        }
+        let mut i = 0;
+        varint(payload, &mut i);
+        let mut blocks = Vec::new();
+        while i < payload.len() {
+            let tag = varint(payload, &mut i);
+            let n = varint(payload, &mut i) as usize;
+            blocks.push((tag >> 2, tag & 3, n));
+            i += n;
+        }
+        out.push(blocks);
+    }
+    out
+}
