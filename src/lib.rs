@@ -13,6 +13,7 @@
 //! the order and fails on an import that reaches up, and on any cycle.
 
 pub mod cli;
+pub mod explain;
 pub mod export;
 pub mod feed;
 pub mod history;
