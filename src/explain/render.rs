@@ -62,14 +62,21 @@ pub fn amount(v: f64, unit: &str, signed: bool) -> String {
         }
         _ => (v, unit.to_string()),
     };
-    let sep = if unit.starts_with('/') { "" } else { " " };
+    let sep = if unit.starts_with('/') || unit == "%" {
+        ""
+    } else {
+        " "
+    };
     // No "-0.0": what rounds to nothing has no sign.
     let v = if v.abs() < 0.05 { 0.0 } else { v };
     format!("{sign}{v:.1}{sep}{unit}")
 }
 
 fn percent(share: f64) -> String {
-    format!("{:.0} %", share * 100.0)
+    let p = share * 100.0;
+    // No "-0 %": what rounds to nothing has no sign.
+    let p = if p.abs() < 0.5 { 0.0 } else { p };
+    format!("{p:.0}%")
 }
 
 fn who(c: &Contributor, zone: Zone) -> String {
@@ -84,11 +91,11 @@ fn who(c: &Contributor, zone: Zone) -> String {
     if let Some(note) = c.presence.note() {
         inside.push(note.to_string());
     }
+    if let (Some(ns), Some("new")) = (c.started_ns, c.presence.note()) {
+        inside.push(format!("started {}", crate::time::clock_label(ns, zone)));
+    }
     if !inside.is_empty() {
         said.push_str(&format!(" ({})", inside.join(", ")));
-    }
-    if let (Some(ns), Some("new")) = (c.started_ns, c.presence.note()) {
-        said.push_str(&format!(", started {}", crate::time::clock_label(ns, zone)));
     }
     said
 }
@@ -96,12 +103,14 @@ fn who(c: &Contributor, zone: Zone) -> String {
 /// The sentence of one significant finding.
 pub fn sentence(f: &Finding, zone: Zone) -> String {
     let d = f.def;
+    // A level in points is a percentage.
+    let level_unit = if d.unit == "points" { "%" } else { d.unit };
     let mut s = format!(
         "{} {} ({} → {})",
         d.label,
         amount(f.change, d.unit, true),
-        amount(f.baseline, d.unit, false),
-        amount(f.window, d.unit, false)
+        amount(f.baseline, level_unit, false),
+        amount(f.window, level_unit, false)
     );
     match &f.attribution {
         Attribution::NotAsked => {}
@@ -123,7 +132,7 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
                 None => s.push_str("; no process accounts for 1 % of it"),
             }
             for c in parts {
-                s.push_str(&format!("; {} {}", who(c, zone), percent(c.share)));
+                s.push_str(&format!("; {}: {}", percent(c.share), who(c, zone)));
             }
             s.push_str(&format!(
                 "; other processes {}; unexplained {}",
