@@ -46,7 +46,9 @@ pub enum Resource {
     SystemTime,
     /// Resident memory, kB (mean over the process tables).
     Rss,
-    /// Bytes read from and written to storage, kB/s.
+    /// Bytes read from and written to storage (less the writes cancelled before
+    /// writeback), kB/s. A process's writes count when it dirties the page cache; the
+    /// disk sees them at writeback, so the two can fall in different windows.
     IoBytes,
     /// Tasks in state R (mean over the process tables).
     Running,
@@ -457,20 +459,32 @@ pub struct ProcessUse {
     blocked: u64,
 }
 
+/// A process's bytes to and from storage. Writes to files deleted or truncated before
+/// writeback never reach the disk, so the cancelled ones are taken off.
+fn storage_bytes(p: &ProcessCounters) -> u64 {
+    (p.read_bytes.unwrap_or(0) + p.write_bytes.unwrap_or(0))
+        .saturating_sub(p.cancelled_write_bytes.unwrap_or(0))
+}
+
 /// A process's counters that grow, between two tables.
 fn grown(before: Option<&ProcessCounters>, now: &ProcessCounters) -> [u64; 5] {
     let d = |b: u64, n: u64| n.saturating_sub(b);
-    let io = |p: &ProcessCounters| p.read_bytes.unwrap_or(0) + p.write_bytes.unwrap_or(0);
     let sw = |p: &ProcessCounters| p.nvcsw.unwrap_or(0) + p.nivcsw.unwrap_or(0);
     match before {
         Some(b) => [
             d(b.utime, now.utime),
             d(b.stime, now.stime),
-            d(io(b), io(now)),
+            d(storage_bytes(b), storage_bytes(now)),
             d(b.majflt, now.majflt),
             d(sw(b), sw(now)),
         ],
-        None => [now.utime, now.stime, io(now), now.majflt, sw(now)],
+        None => [
+            now.utime,
+            now.stime,
+            storage_bytes(now),
+            now.majflt,
+            sw(now),
+        ],
     }
 }
 
@@ -625,8 +639,20 @@ impl Render for Pass {
         let boot_ns = table.wall_ns - (table.uptime_cs as i64).saturating_mul(10_000_000);
         // Counters grow between two tables of one boot; a table of a new boot starts over.
         let prev = self.prev.take().filter(|p| p.uptime_cs < table.uptime_cs);
+        // The kernel adds a reaped child's I/O to its parent's /proc/PID/io: what the
+        // children gone since the table before were already counted for is taken off
+        // their parents, so that it is not counted twice.
+        let mut reaped: HashMap<u32, u64> = HashMap::new();
         if let Some(prev) = &prev {
             self.table_seconds += (table.uptime_cs - prev.uptime_cs) as f64 / 100.0;
+            for gone in prev.processes.iter().filter(|q| {
+                table
+                    .processes
+                    .binary_search_by_key(&q.key(), ProcessCounters::key)
+                    .is_err()
+            }) {
+                *reaped.entry(gone.ppid).or_insert(0) += storage_bytes(gone);
+            }
         }
         for p in table.processes.iter() {
             let entry = self.processes.entry(p.key()).or_insert_with(|| ProcessUse {
@@ -658,7 +684,12 @@ impl Render for Pass {
                     let [u, s, io, mf, sw] = grown(before, p);
                     entry.user_ticks += u;
                     entry.system_ticks += s;
-                    entry.io_bytes += io;
+                    let children = if before.is_some() {
+                        reaped.get(&p.pid).copied().unwrap_or(0)
+                    } else {
+                        0
+                    };
+                    entry.io_bytes += io.saturating_sub(children);
                     entry.major_faults += mf;
                     entry.switches += sw;
                 }
@@ -1031,6 +1062,37 @@ mod tests {
         let hog = contributors.iter().find(|c| c.name == "hog").unwrap();
         assert_eq!(hog.presence, Presence::Vanished);
         assert!((hog.share - 20.0 / 30.0).abs() < 1e-9, "{}", hog.share);
+    }
+
+    #[test]
+    fn a_reaped_childs_io_is_not_counted_again_for_its_parent() {
+        let io = |pid: u32, ppid: u32, written: u64| ProcessCounters {
+            pid,
+            ppid,
+            start_ticks: 10,
+            comm: "p".into(),
+            read_bytes: Some(0),
+            write_bytes: Some(written),
+            ..ProcessCounters::default()
+        };
+        let at = |t: u64, ps: Vec<ProcessCounters>| ProcessTable {
+            wall_ns: t as i64 * 1_000_000_000,
+            uptime_cs: 100_000 + t * 100,
+            processes: Arc::new(ps),
+        };
+        let mut pass = Pass::default();
+        pass.begin(&host(), 0).unwrap();
+        // The child writes 1 MiB and is reaped; the parent's counter then holds the
+        // child's 1 MiB and 4 kiB more that the child wrote after the last table.
+        pass.processes(&at(0, vec![io(1, 0, 0), io(2, 1, 0)]))
+            .unwrap();
+        pass.processes(&at(1, vec![io(1, 0, 0), io(2, 1, 1 << 20)]))
+            .unwrap();
+        pass.processes(&at(2, vec![io(1, 0, (1 << 20) + 4096)]))
+            .unwrap();
+        let written = |pid: u32| pass.processes[&(pid, 10)].io_bytes;
+        assert_eq!(written(2), 1 << 20);
+        assert_eq!(written(1), 4096);
     }
 
     #[test]
