@@ -384,3 +384,93 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     assert_eq!(code, Some(0), "{err}");
     check_text_matches(&text, &doc);
 }
+
+#[test]
+fn diff_sets_every_report_side_by_side_and_names_the_processes_that_moved() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let args = [
+        "diff",
+        "-f",
+        f,
+        "--before",
+        "10:00:00-10:00:10",
+        "--after",
+        "10:00:10-10:00:20",
+    ];
+    let out = run(&rsar_bin(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cpu = doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["flag"] == "-u")
+        .unwrap_or_else(|| panic!("no -u in {doc:#}"));
+    let usr = &cpu["rows"][0]["values"]["%usr"];
+    assert_eq!(cpu["rows"][0]["item"], "all");
+    assert!(
+        (usr["before"].as_f64().unwrap() - 10.0).abs() < 1e-9,
+        "{usr}"
+    );
+    assert!(
+        (usr["after"].as_f64().unwrap() - 60.0).abs() < 1e-9,
+        "{usr}"
+    );
+    assert!(
+        (usr["change"].as_f64().unwrap() - 50.0).abs() < 1e-9,
+        "{usr}"
+    );
+    let by_cpu = &doc["processes"][0];
+    assert_eq!(by_cpu["by"], "CPU time");
+    let movers = by_cpu["movers"].as_array().unwrap();
+    assert_eq!(movers.len(), 2, "{by_cpu:#}");
+    assert_eq!(
+        (&movers[0]["name"], &movers[0]["note"]),
+        (&"hog".into(), &"new".into())
+    );
+    assert!((movers[0]["window"].as_f64().unwrap() - 20.0).abs() < 1e-9);
+    assert!((movers[1]["change"].as_f64().unwrap() - 10.0).abs() < 1e-9);
+
+    let out = run(&rsar_bin(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("all          %usr                  10.00          60.00         +50.00"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  `hog` (pid 200, new) 0.0 points → 20.0 points (+20.0 points)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Cgroups: no cgroup data in this log."),
+        "{shown}"
+    );
+}
+
+#[test]
+fn diff_of_a_log_with_itself_changes_nothing() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let out = run(&rsar_bin(), &["diff", f, f, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in doc["reports"].as_array().unwrap() {
+        for row in r["rows"].as_array().unwrap() {
+            for (column, v) in row["values"].as_object().unwrap() {
+                assert_eq!(v["change"].as_f64(), Some(0.0), "{column} {v}");
+            }
+        }
+    }
+    for p in doc["processes"].as_array().unwrap() {
+        assert_eq!(p["movers"], serde_json::json!([]), "{p}");
+    }
+    // Two logs or two windows, not both.
+    let out = run(&rsar_bin(), &["diff", f, f, "--before", "10:00-10:01"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -162,7 +162,7 @@ fn each_subcommand_has_its_own_page_generated_and_packaged() {
         );
         pages += 1;
     }
-    assert_eq!(pages, 6, "vmstat, pidstat, top, explain, export, tui");
+    assert_eq!(pages, 7, "vmstat, pidstat, top, explain, diff, export, tui");
 }
 
 #[test]

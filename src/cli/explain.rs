@@ -112,15 +112,9 @@ fn parse_baseline(s: Option<&str>) -> Result<Baseline, UsageError> {
             return Ok(Baseline::DaysBefore(n));
         }
     }
-    if let Some((a, b)) = s.split_once('-') {
-        if let (Ok(a), Ok(b)) = (parse_clock(a), parse_clock(b)) {
-            if a >= b {
-                return Err(UsageError(format!(
-                    "--baseline {s}: the start must come before the end"
-                )));
-            }
-            return Ok(Baseline::Clock(a, b));
-        }
+    if let Some(range) = clock_range(s) {
+        let (a, b) = range.map_err(|e| UsageError(format!("--baseline {e}")))?;
+        return Ok(Baseline::Clock(a, b));
     }
     let path = PathBuf::from(s);
     if path.is_file() {
@@ -129,6 +123,20 @@ fn parse_baseline(s: Option<&str>) -> Result<Baseline, UsageError> {
     Err(UsageError(format!(
         "--baseline takes before, yesterday, -Nd, HH:MM-HH:MM or a log file, not {s:?}"
     )))
+}
+
+/// `HH:MM[:SS]-HH:MM[:SS]`: `None` when `s` is not of that form, an error when it is
+/// but ends before it starts.
+pub(super) fn clock_range(
+    s: &str,
+) -> Option<Result<(chrono::NaiveTime, chrono::NaiveTime), String>> {
+    let (a, b) = s.split_once('-')?;
+    let (a, b) = (parse_clock(a).ok()?, parse_clock(b).ok()?);
+    Some(if a < b {
+        Ok((a, b))
+    } else {
+        Err(format!("{s}: the start must come before the end"))
+    })
 }
 
 /// What `rsar explain` does, checked.
@@ -189,7 +197,7 @@ impl ExplainArgs {
 }
 
 /// Read `window` of `paths` once into a `Pass`. Damage found is added to `damage`.
-fn read_pass(
+pub(super) fn read_pass(
     paths: Vec<PathBuf>,
     window: &Window,
     damage: &mut Vec<String>,

@@ -13,6 +13,7 @@
 //! source, told as absent until the logs hold them. It never reads /proc or the files
 //! itself: the pipeline and the catalogue do.
 
+pub mod diff;
 pub mod render;
 
 use crate::process::ProcessCounters;
@@ -540,6 +541,25 @@ impl Pass {
         def.read(&self.sel, self.sum.as_ref()?, &mut self.rows)
     }
 
+    /// A report's `Average:` rows over the pass (the values of every column the
+    /// catalogue has for it, sar's and sadf's), into `rows`; `false` when the pass has
+    /// nothing for it.
+    pub fn averages(&mut self, table: Table, rows: &mut Rows) -> bool {
+        rows.clear();
+        match &self.sum {
+            Some(sum) if table.available(sum) => {
+                table.values(&self.sel, sum, rows);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The columns `averages` gives for `table`.
+    pub fn columns(&self, table: Table) -> &'static [crate::report::catalogue::Column] {
+        (table.report().columns)(&self.sel)
+    }
+
     fn user_hz(&self) -> f64 {
         f64::from(self.host.as_ref().map_or(100, |h| h.user_hz.max(1)))
     }
@@ -752,7 +772,10 @@ pub struct Contributor {
     pub name: String,
     pub pid: Option<u32>,
     pub started_ns: Option<i64>,
-    /// Its own change in the signal's unit.
+    /// Its use in the window and in the baseline, in the signal's unit.
+    pub window: f64,
+    pub baseline: f64,
+    /// Its own change (`window − baseline`).
     pub change: f64,
     /// `change` over the system's change.
     pub share: f64,
@@ -804,10 +827,7 @@ pub const NAMED: usize = 5;
 
 /// The window against the baseline: every signal both have, most important first.
 pub fn compare(window: &mut Pass, baseline: &mut Pass) -> Vec<Finding> {
-    let same_boot = match (&window.host, &baseline.host) {
-        (Some(a), Some(b)) => a.boot_id == b.boot_id,
-        _ => false,
-    };
+    let same_boot = same_boot(window, baseline);
     let mut findings = Vec::new();
     for (i, def) in SIGNALS.iter().enumerate() {
         let (Some(w), Some(b)) = (window.mean(i), baseline.mean(i)) else {
@@ -890,19 +910,48 @@ pub fn attribute(
     }
 }
 
+/// The `n` entities whose use of `r` changed most between the passes, either way,
+/// largest change first (`rsar diff`'s processes). Shares are left at 0: there is no
+/// system change they are a part of.
+pub fn movers(window: &Pass, baseline: &Pass, r: Resource, n: usize) -> Vec<Contributor> {
+    let mut all = if r == Resource::Forks {
+        by_command(window, baseline, Pass::start_rates)
+    } else if same_boot(window, baseline) {
+        by_process(window, baseline, r)
+    } else {
+        by_command(window, baseline, |pass| pass.command_rates(r))
+    };
+    all.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
+    all.truncate(n);
+    all
+}
+
+/// Whether a pid means the same process in both passes.
+fn same_boot(window: &Pass, baseline: &Pass) -> bool {
+    match (&window.host, &baseline.host) {
+        (Some(a), Some(b)) => a.boot_id == b.boot_id,
+        _ => false,
+    }
+}
+
 /// Each process (pid and start time) of either pass, window minus baseline.
 fn by_process(window: &Pass, baseline: &Pass, r: Resource) -> Vec<Contributor> {
     let mut out = Vec::new();
     for (key, p) in &window.processes {
         let before = baseline.processes.get(key);
-        let change = window.rate(p, r) - before.map_or(0.0, |b| baseline.rate(b, r));
+        let (now, then) = (
+            window.rate(p, r),
+            before.map_or(0.0, |b| baseline.rate(b, r)),
+        );
         let ran = before.is_some_and(|b| baseline.ran_before_end(b));
         out.push(Contributor {
             kind: EntityKind::Process,
             name: p.comm.to_string(),
             pid: Some(p.pid),
             started_ns: Some(p.started_ns),
-            change,
+            window: now,
+            baseline: then,
+            change: now - then,
             share: 0.0,
             presence: if ran { Presence::Both } else { Presence::New },
         });
@@ -914,6 +963,8 @@ fn by_process(window: &Pass, baseline: &Pass, r: Resource) -> Vec<Contributor> {
                 name: b.comm.to_string(),
                 pid: Some(b.pid),
                 started_ns: Some(b.started_ns),
+                window: 0.0,
+                baseline: baseline.rate(b, r),
                 change: -baseline.rate(b, r),
                 share: 0.0,
                 presence: Presence::Vanished,
@@ -940,6 +991,8 @@ fn by_command(
             name: comm.to_string(),
             pid: None,
             started_ns: None,
+            window: *v,
+            baseline: before.copied().unwrap_or(0.0),
             change: v - before.copied().unwrap_or(0.0),
             share: 0.0,
             presence: if before.is_some() {
@@ -956,6 +1009,8 @@ fn by_command(
                 name: comm.to_string(),
                 pid: None,
                 started_ns: None,
+                window: 0.0,
+                baseline: *v,
                 change: -v,
                 share: 0.0,
                 presence: Presence::Vanished,

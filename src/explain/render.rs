@@ -186,7 +186,7 @@ pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> 
     Ok(())
 }
 
-fn extent_json(x: &Extent) -> Value {
+pub(super) fn extent_json(x: &Extent) -> Value {
     json!({
         "from": chrono::DateTime::from_timestamp_nanos(x.from_ns).to_rfc3339(),
         "to": chrono::DateTime::from_timestamp_nanos(x.to_ns).to_rfc3339(),
@@ -196,13 +196,15 @@ fn extent_json(x: &Extent) -> Value {
     })
 }
 
-fn contributor_json(c: &Contributor) -> Value {
+pub(super) fn contributor_json(c: &Contributor) -> Value {
     json!({
         "kind": match c.kind { EntityKind::Process => "process", EntityKind::Command => "command" },
         "name": c.name,
         "pid": c.pid,
         "cgroup": Value::Null,
         "started": c.started_ns.map(|ns| chrono::DateTime::from_timestamp_nanos(ns).to_rfc3339()),
+        "window": c.window,
+        "baseline": c.baseline,
         "change": c.change,
         "share": c.share,
         "note": c.presence.note(),
