@@ -474,3 +474,24 @@ fn diff_of_a_log_with_itself_changes_nothing() {
     let out = run(&rsar_bin(), &["diff", f, f, "--before", "10:00-10:01"]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_window_early_in_a_log_is_read_only_up_to_its_end() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    // Damage the log's last record: only a report that reads that far meets it.
+    let mut bytes = std::fs::read(&log).unwrap();
+    let n = bytes.len();
+    bytes[n - 6] ^= 0xff;
+    std::fs::write(&log, &bytes).unwrap();
+    let f = log.to_str().unwrap();
+    let (_, err, code) = explain(&["-f", f, "-s", "10:00:14", "-e", "10:00:20"]);
+    assert_eq!(code, Some(2), "the damage is there: {err}");
+    assert!(err.contains("damaged"), "{err}");
+    let (_, err, code) = explain(&["-f", f, "-s", "10:00:05", "-e", "10:00:08"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (since, until) = (format!("@{}", TEN + 5), format!("@{}", TEN + 8));
+    let (_, err, code) = explain(&["-f", f, "--since", &since, "--until", &until]);
+    assert_eq!(code, Some(0), "{err}");
+}

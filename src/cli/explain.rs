@@ -7,7 +7,7 @@ use super::{Run, Subcommand, UsageError};
 use crate::explain::render::{Cgroups, Explanation, Extent};
 use crate::explain::{compare, Pass};
 use crate::history::{Files, Window};
-use crate::source::{Follow, WindowStart};
+use crate::source::{Event, Follow, Source, SourceError, WindowStart};
 use crate::time::{parse_clock, parse_when, Zone};
 use chrono::Timelike;
 use clap::Parser;
@@ -206,13 +206,78 @@ pub(super) fn read_pass(
         since_ns: window.since_ns,
         clock: window.start_clock,
     };
-    let mut source = crate::source::open_recorded(paths, Follow::No, start, Path::new("/sys"))
+    let single_day = paths.len() == 1;
+    let inner = crate::source::open_recorded(paths, Follow::No, start, Path::new("/sys"))
         .map_err(|e| Failure::Data(e.to_string()))?;
+    let mut source = Bounded {
+        inner,
+        window: window.clone(),
+        single_day,
+        entered: false,
+        done: false,
+    };
     let mut pass = Pass::default();
     let mut warn = |w: &str| eprintln!("rsar: {w}");
-    let outcome = crate::pipeline::run(source.as_mut(), window, &mut pass, false, &mut warn)?;
-    damage.extend(outcome.damage);
+    let outcome = crate::pipeline::run(&mut source, window, &mut pass, false, &mut warn)?;
+    // Both windows may cross the same damage: it is said once.
+    for d in outcome.damage {
+        if !damage.contains(&d) {
+            damage.push(d);
+        }
+    }
     Ok(pass)
+}
+
+/// The events of a source up to where its window ends, so that a window early in a day
+/// does not read the rest of it: past `--until`, or, in one day's file, at the first
+/// sample after the times of day the window keeps (several days repeat them).
+struct Bounded {
+    inner: Box<dyn Source>,
+    window: Window,
+    single_day: bool,
+    /// A sample in the window has been read.
+    entered: bool,
+    done: bool,
+}
+
+impl Source for Bounded {
+    fn next(&mut self) -> Result<Option<Event>, SourceError> {
+        if self.done {
+            return Ok(None);
+        }
+        let Some(event) = self.inner.next()? else {
+            return Ok(None);
+        };
+        if let Event::Sample(s) = &event {
+            let ns = s.time.wall_ns;
+            let inside = self.window.contains(ns);
+            // `--until` keeps the whole second it names.
+            let past_until = self
+                .window
+                .until_ns
+                .is_some_and(|u| ns.div_euclid(1_000_000_000) > u.div_euclid(1_000_000_000));
+            let clocks = self.window.start_clock.is_some() || self.window.end_clock.is_some();
+            let left = self.single_day && clocks && self.entered && !inside;
+            if past_until || left {
+                self.done = true;
+                return Ok(None);
+            }
+            self.entered |= inside;
+        }
+        Ok(Some(event))
+    }
+
+    fn origin(&self) -> (&crate::sample::HostFacts, i64) {
+        self.inner.origin()
+    }
+
+    fn take_damage(&mut self) -> Vec<String> {
+        self.inner.take_damage()
+    }
+
+    fn take_warnings(&mut self) -> Vec<String> {
+        self.inner.take_warnings()
+    }
 }
 
 impl ExplainPlan {

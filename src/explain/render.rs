@@ -129,7 +129,7 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
                     percent(first.share),
                     who(first, zone)
                 )),
-                None => s.push_str("; no process accounts for 1 % of it"),
+                None => s.push_str("; no process accounts for 1% of it"),
             }
             for c in parts {
                 s.push_str(&format!("; {}: {}", percent(c.share), who(c, zone)));
