@@ -311,7 +311,7 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     let out = d.path().join("written");
     let of = format!("of={}", out.display());
     let mut dd = Command::new(&writer)
-        .args(["if=/dev/zero", &of, "bs=4k", "count=150000", "oflag=direct"])
+        .args(["if=/dev/zero", &of, "bs=8k", "count=120000", "oflag=direct"])
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -348,10 +348,41 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
             .cloned()
             .unwrap_or_else(|| panic!("nobody moved {name}: {s:#}"))
     };
-    let disk = first("disk");
-    assert_eq!(disk["name"], "rsar-writer", "{doc:#}");
-    assert_eq!(disk["note"], "new");
-    assert!(signal(&doc, "disk")["change"].as_f64().unwrap() > 0.0);
+    // Other writers on a shared machine can outweigh this one, so that disk throughput
+    // falls: then its change is split over those who write less, and the writer is
+    // checked where the processes are ranked by their own change, in `diff`.
+    let disk = signal(&doc, "disk");
+    if disk["change"].as_f64().unwrap() > 0.0 {
+        let writer = first("disk");
+        assert_eq!(writer["name"], "rsar-writer", "{doc:#}");
+        assert_eq!(writer["note"], "new");
+    } else {
+        eprintln!("disk throughput fell: {disk:#}");
+    }
+    let diff = run(
+        &rsar_bin(),
+        &[
+            "diff",
+            "-f",
+            f,
+            "--before",
+            &baseline,
+            "--after",
+            &format!("{}-{}", clock(at + 2), clock(at + 11)),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    let by_bytes = &diff["processes"][2];
+    assert_eq!(by_bytes["by"], "bytes read and written");
+    let top = &by_bytes["movers"][0];
+    assert_eq!(
+        (&top["name"], &top["note"]),
+        (&"rsar-writer".into(), &"new".into()),
+        "{by_bytes:#}"
+    );
     // CPU busy can only rise where there was idle time: on a machine already saturated
     // (other builds on a shared CI runner) the hog takes its time from the others and
     // the system's busy time does not move, so there is no change to split.
