@@ -23,8 +23,13 @@ const NS: i64 = 1_000_000_000;
 /// seconds to the next, CPU busy goes up 50 points: the hog's 20 points are 40 % of it,
 /// the worker's 10 points 20 %, and 40 % is nobody's.
 fn made_up_log(path: &Path) {
+    made_up_log_at(path, TEN);
+}
+
+/// `made_up_log` starting at `start` (epoch seconds).
+fn made_up_log_at(path: &Path, start: i64) {
     let host = common::test_host("boot-1", 2);
-    let (mut w, _) = DayWriter::open(path, &host, TEN * NS, 0).unwrap();
+    let (mut w, _) = DayWriter::open(path, &host, start * NS, 0).unwrap();
     let mut s = Sample::default();
     s.cpu.per_cpu = vec![Some(CpuTicks::default()); 2];
     let (mut worker, mut hog) = (0u64, 0u64);
@@ -41,7 +46,7 @@ fn made_up_log(path: &Path) {
             }
         }
         s.time.uptime_cs = 100_000 + t * 100;
-        s.time.wall_ns = (TEN + t as i64) * NS;
+        s.time.wall_ns = (start + t as i64) * NS;
         w.append_sample(&host, &s).unwrap();
         let mut ps = vec![ProcessCounters {
             pid: 100,
@@ -525,4 +530,37 @@ fn a_window_early_in_a_log_is_read_only_up_to_its_end() {
     let (since, until) = (format!("@{}", TEN + 5), format!("@{}", TEN + 8));
     let (_, err, code) = explain(&["-f", f, "--since", &since, "--until", &until]);
     assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn the_baseline_of_yesterday_is_read_from_yesterdays_log() {
+    let d = tempdir();
+    made_up_log_at(&d.path().join("rsar20251121"), TEN);
+    made_up_log_at(&d.path().join("rsar20251120"), TEN - 86_400);
+    let dir = d.path().to_str().unwrap();
+    let (since, until) = (format!("@{}", TEN + 10), format!("@{}", TEN + 20));
+    let args = [
+        "--log-dir",
+        dir,
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--baseline",
+        "yesterday",
+    ];
+    let doc = json(&args);
+    assert_eq!(
+        doc["baseline"]["from"], "2025-11-20T10:00:10+00:00",
+        "{doc:#}"
+    );
+    assert_eq!(doc["baseline"]["chosen"], "the same time yesterday");
+    // The same ten seconds a day apart: nothing changed, and the pids are the same
+    // processes of the same boot.
+    let cpu = signal(&doc, "cpu");
+    assert_eq!(cpu["change"].as_f64(), Some(0.0), "{cpu:#}");
+    assert_eq!(cpu["significant"], false);
+    let (_, err, code) = explain(&[&args[..4], &["--baseline", "-2d"]].concat());
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2 days before"), "{err}");
 }

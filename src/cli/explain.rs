@@ -55,7 +55,7 @@ pub struct ExplainArgs {
     /// What the window is compared with: `before` (the window of the same length just
     /// before it, the default), `yesterday`, `-Nd` (N days before), `HH:MM-HH:MM` (that
     /// time of the window's day), or another log file (with the window's -s/-e)
-    #[arg(long, value_name = "WHICH")]
+    #[arg(long, value_name = "WHICH", allow_hyphen_values = true)]
     pub baseline: Option<String>,
 
     /// How to print the findings
