@@ -16,6 +16,12 @@ _rsar() {
             ",$1")
                 cmd="rsar"
                 ;;
+            rsar,diff)
+                cmd="rsar__subcmd__diff"
+                ;;
+            rsar,explain)
+                cmd="rsar__subcmd__explain"
+                ;;
             rsar,export)
                 cmd="rsar__subcmd__export"
                 ;;
@@ -36,6 +42,12 @@ _rsar() {
                 ;;
             rsar,vmstat)
                 cmd="rsar__subcmd__vmstat"
+                ;;
+            rsar__subcmd__help,diff)
+                cmd="rsar__subcmd__help__subcmd__diff"
+                ;;
+            rsar__subcmd__help,explain)
+                cmd="rsar__subcmd__help__subcmd__explain"
                 ;;
             rsar__subcmd__help,export)
                 cmd="rsar__subcmd__help__subcmd__export"
@@ -65,7 +77,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top export report tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top explain diff export report tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,6 +202,94 @@ _rsar() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rsar__subcmd__diff)
+            opts="-f -s -e -h -V --log-dir --before --after --format --utc --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsar__subcmd__explain)
+            opts="-f -s -e -h -V --log-dir --since --until --baseline --format --utc --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rsar__subcmd__export)
             opts="-f -s -e -i -o -C -h -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -257,8 +357,36 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__help)
-            opts="vmstat pidstat top export report tui help"
+            opts="vmstat pidstat top explain diff export report tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsar__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rsar__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -79,6 +79,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print versio
 complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "explain" -d 'What made a window of the logs different from a baseline: each system signal\'s change, whether it stands out of the baseline\'s own variation, and the processes ranked by their share of it'
+complete -c rsar -n "__fish_rsar_needs_command" -a "diff" -d 'Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report\'s averages with the change, then the processes that moved most'
 complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
 complete -c rsar -n "__fish_rsar_needs_command" -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
 complete -c rsar -n "__fish_rsar_needs_command" -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
@@ -158,6 +160,29 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s C -d 'Show comments re
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s f -d 'Read these log files (repeat -f for several days) instead of the log directory' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s s -d 'The window starts at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s e -d 'The window ends at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l since -d 'The window starts then: HH:MM, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l until -d 'The window ends then (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l baseline -d 'What the window is compared with: `before` (the window of the same length just before it, the default), `yesterday`, `-Nd` (N days before), `HH:MM-HH:MM` (that time of the window\'s day), or another log file (with the window\'s -s/-e)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l format -d 'How to print the findings' -r -f -a "text\t'a sentence per finding, most important first'
+json\t'one JSON document: window, baseline, signals, cgroups'"
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -s f -d 'The log files the windows are in (repeat -f for several days) instead of today\'s in the log directory' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -l before -d 'The first window: HH:MM[:SS]-HH:MM[:SS]' -r
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -l after -d 'The second window: HH:MM[:SS]-HH:MM[:SS]' -r
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -s s -d 'With two logs: the time of day each starts at (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -s e -d 'With two logs: the time of day each ends at (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -l format -d 'How to print the comparison' -r -f -a "text\t'a sentence per finding, most important first'
+json\t'one JSON document: window, baseline, signals, cgroups'"
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsar -n "__fish_rsar_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
@@ -208,10 +233,12 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments re
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay today\'s log (or the -f FILE), which is followed as it grows anyway'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top export report tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "explain" -d 'What made a window of the logs different from a baseline: each system signal\'s change, whether it stands out of the baseline\'s own variation, and the processes ranked by their share of it'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "diff" -d 'Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report\'s averages with the change, then the processes that moved most'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

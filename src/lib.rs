@@ -14,6 +14,7 @@
 
 pub mod cgroup;
 pub mod cli;
+pub mod explain;
 pub mod export;
 pub mod feed;
 pub mod history;

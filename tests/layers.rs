@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["source", "live", "history"],
     &["report"],
     &["feed", "pipeline"],
-    &["import", "export", "tui"],
+    &["import", "export", "tui", "explain"],
     &["settings", "cli"],
 ];
 

@@ -163,7 +163,10 @@ fn each_subcommand_has_its_own_page_generated_and_packaged() {
         );
         pages += 1;
     }
-    assert_eq!(pages, 6, "vmstat, pidstat, top, export, report, tui");
+    assert_eq!(
+        pages, 8,
+        "vmstat, pidstat, top, explain, diff, export, report, tui"
+    );
 }
 
 #[test]

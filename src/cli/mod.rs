@@ -1,6 +1,7 @@
 //! The command line: sar's flags with sar's meaning, and the subcommands for the other
-//! tools (`rsar vmstat`, `pidstat`, `top`, `tui`, `export`, `report`), each in a file of its own
-//! here: its flags, the checks that turn them into a plan, and what it runs.
+//! tools (`rsar vmstat`, `pidstat`, `top`, `tui`, `export`, `report`) and for `rsar explain`
+//! and `rsar diff`, each in a file of its own here: its flags, the checks that turn them
+//! into a plan, and what it runs.
 //!
 //! Parsing happens in two steps (as ripgrep does): clap checks what the user typed, then
 //! each command's `plan` turns it into what to do, with a message naming the bad value
@@ -9,6 +10,8 @@
 //! second, five times". A subcommand is a first word only: after any flag or number the
 //! word is sar's (`rsar 1 5`).
 
+mod diff;
+mod explain;
 mod export;
 mod pidstat;
 mod report;
@@ -63,6 +66,8 @@ const SUBCOMMANDS: &[Entry] = &[
     entry::<vmstat::VmstatArgs>(),
     entry::<pidstat::PidstatArgs>(),
     entry::<top::TopArgs>(),
+    entry::<explain::ExplainArgs>(),
+    entry::<diff::DiffArgs>(),
     entry::<export::ExportArgs>(),
     entry::<report::ReportArgs>(),
     entry::<tui::TuiArgs>(),

@@ -1,0 +1,260 @@
+//! An explanation as a person reads it (a sentence per finding, most important first)
+//! and as a script reads it (JSON through serde_json). Both say the same numbers; the
+//! text rounds them.
+
+use super::{Attribution, Contributor, EntityKind, Finding, SIGMAS};
+use crate::time::Zone;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// One of the two windows compared, as read.
+#[derive(Debug, Clone)]
+pub struct Extent {
+    /// How it was chosen ("the window just before", "yesterday", a file).
+    pub chosen: String,
+    pub from_ns: i64,
+    pub to_ns: i64,
+    pub intervals: u64,
+    pub process_tables: u64,
+}
+
+/// Cgroups as an attribution source. The logs do not record cgroups yet: every report says
+/// so rather than splitting anything over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cgroups {
+    NotRecorded,
+}
+
+impl Cgroups {
+    pub fn note(self) -> &'static str {
+        match self {
+            Cgroups::NotRecorded => "no cgroup data in this log",
+        }
+    }
+}
+
+/// What `explain` found.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub window: Extent,
+    pub baseline: Extent,
+    pub findings: Vec<Finding>,
+    pub cgroups: Cgroups,
+}
+
+fn when(ns: i64, zone: Zone) -> String {
+    zone.at(ns).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// A value with its unit, as a person reads it: sizes in MiB or GiB.
+pub fn amount(v: f64, unit: &str, signed: bool) -> String {
+    let sign = if signed && v >= 0.0 { "+" } else { "" };
+    let (v, unit) = match unit {
+        "kB" | "kB/s" => {
+            let rate = if unit == "kB/s" { "/s" } else { "" };
+            if v.abs() >= 1024.0 * 1024.0 {
+                (v / 1024.0 / 1024.0, format!("GiB{rate}"))
+            } else if v.abs() >= 1024.0 {
+                (v / 1024.0, format!("MiB{rate}"))
+            } else {
+                (v, unit.to_string())
+            }
+        }
+        _ => (v, unit.to_string()),
+    };
+    let sep = if unit.starts_with('/') || unit == "%" {
+        ""
+    } else {
+        " "
+    };
+    // No "-0.0": what rounds to nothing has no sign.
+    let v = if v.abs() < 0.05 { 0.0 } else { v };
+    format!("{sign}{v:.1}{sep}{unit}")
+}
+
+fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    // No "-0 %": what rounds to nothing has no sign.
+    let p = if p.abs() < 0.5 { 0.0 } else { p };
+    format!("{p:.0}%")
+}
+
+fn who(c: &Contributor, zone: Zone) -> String {
+    let mut said = format!("`{}`", c.name);
+    let mut inside = Vec::new();
+    if let Some(pid) = c.pid {
+        inside.push(format!("pid {pid}"));
+    }
+    if c.kind == EntityKind::Command {
+        inside.push("all its processes".to_string());
+    }
+    if let Some(note) = c.presence.note() {
+        inside.push(note.to_string());
+    }
+    if let (Some(ns), Some("new")) = (c.started_ns, c.presence.note()) {
+        inside.push(format!("started {}", crate::time::clock_label(ns, zone)));
+    }
+    if !inside.is_empty() {
+        said.push_str(&format!(" ({})", inside.join(", ")));
+    }
+    said
+}
+
+/// The sentence of one significant finding.
+pub fn sentence(f: &Finding, zone: Zone) -> String {
+    let d = f.def;
+    // A level in points is a percentage.
+    let level_unit = if d.unit == "points" { "%" } else { d.unit };
+    let mut s = format!(
+        "{} {} ({} → {})",
+        d.label,
+        amount(f.change, d.unit, true),
+        amount(f.baseline, level_unit, false),
+        amount(f.window, level_unit, false)
+    );
+    match &f.attribution {
+        Attribution::NotAsked => {}
+        Attribution::Unavailable(why) => s.push_str(&format!("; not split by process: {why}")),
+        Attribution::Split {
+            resource,
+            contributors,
+            others,
+            residual,
+        } => {
+            s.push_str(&format!(", by {}", resource.describe()));
+            let mut parts = contributors.iter();
+            match parts.next() {
+                Some(first) => s.push_str(&format!(
+                    "; {} of it: {}",
+                    percent(first.share),
+                    who(first, zone)
+                )),
+                None => s.push_str("; no process accounts for 1% of it"),
+            }
+            for c in parts {
+                s.push_str(&format!("; {}: {}", percent(c.share), who(c, zone)));
+            }
+            s.push_str(&format!(
+                "; other processes {}; unexplained {}",
+                percent(*others),
+                percent(*residual)
+            ));
+        }
+    }
+    s.push('.');
+    s
+}
+
+/// The text report.
+pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> {
+    for (name, x) in [("Window:  ", &e.window), ("Baseline:", &e.baseline)] {
+        writeln!(
+            out,
+            "{name} {} – {} ({}; {} intervals, {} process tables)",
+            when(x.from_ns, zone),
+            when(x.to_ns, zone),
+            x.chosen,
+            x.intervals,
+            x.process_tables
+        )?;
+    }
+    writeln!(
+        out,
+        "A change counts when it exceeds {SIGMAS} × the baseline's per-interval standard \
+         deviation and the signal's floor.\n"
+    )?;
+    let (moved, still): (Vec<&Finding>, Vec<&Finding>) =
+        e.findings.iter().partition(|f| f.significant);
+    if moved.is_empty() {
+        writeln!(out, "Nothing stands out of the baseline's variation.")?;
+    }
+    for f in &moved {
+        writeln!(out, "{}", sentence(f, zone))?;
+    }
+    if !still.is_empty() {
+        let names: Vec<String> = still
+            .iter()
+            .map(|f| format!("{} {}", f.def.label, amount(f.change, f.def.unit, true)))
+            .collect();
+        writeln!(
+            out,
+            "\nWithin the baseline's variation: {}.",
+            names.join(", ")
+        )?;
+    }
+    writeln!(out, "Cgroups: {}.", e.cgroups.note())?;
+    Ok(())
+}
+
+pub(super) fn extent_json(x: &Extent) -> Value {
+    json!({
+        "from": chrono::DateTime::from_timestamp_nanos(x.from_ns).to_rfc3339(),
+        "to": chrono::DateTime::from_timestamp_nanos(x.to_ns).to_rfc3339(),
+        "chosen": x.chosen,
+        "intervals": x.intervals,
+        "process_tables": x.process_tables,
+    })
+}
+
+pub(super) fn contributor_json(c: &Contributor) -> Value {
+    json!({
+        "kind": match c.kind { EntityKind::Process => "process", EntityKind::Command => "command" },
+        "name": c.name,
+        "pid": c.pid,
+        "cgroup": Value::Null,
+        "started": c.started_ns.map(|ns| chrono::DateTime::from_timestamp_nanos(ns).to_rfc3339()),
+        "window": c.window,
+        "baseline": c.baseline,
+        "change": c.change,
+        "share": c.share,
+        "note": c.presence.note(),
+    })
+}
+
+/// The JSON document: `window`, `baseline`, `signals` most important first, `cgroups`.
+pub fn to_json(e: &Explanation) -> Value {
+    let signals: Vec<Value> = e
+        .findings
+        .iter()
+        .map(|f| {
+            let (by, contributors, others, residual, note) = match &f.attribution {
+                Attribution::NotAsked => (None, vec![], None, None, None),
+                Attribution::Unavailable(why) => (None, vec![], None, None, Some(why.clone())),
+                Attribution::Split {
+                    resource,
+                    contributors,
+                    others,
+                    residual,
+                } => (
+                    Some(resource.describe()),
+                    contributors.iter().map(contributor_json).collect(),
+                    Some(*others),
+                    Some(*residual),
+                    None,
+                ),
+            };
+            json!({
+                "signal": f.def.name,
+                "label": f.def.label,
+                "unit": f.def.unit,
+                "window": f.window,
+                "baseline": f.baseline,
+                "change": f.change,
+                "baseline_sd": f.baseline_sd,
+                "significant": f.significant,
+                "split_by": by,
+                "contributors": contributors,
+                "others": others,
+                "residual": residual,
+                "note": note,
+            })
+        })
+        .collect();
+    json!({
+        "window": extent_json(&e.window),
+        "baseline": extent_json(&e.baseline),
+        "rule": format!("significant when |change| > {SIGMAS} × the baseline's per-interval standard deviation and ≥ the signal's floor"),
+        "signals": signals,
+        "cgroups": {"recorded": false, "note": e.cgroups.note()},
+    })
+}

@@ -1,0 +1,566 @@
+//! `rsar explain` end to end: a made-up log with known answers written through the store
+//! API, and a real log recorded by rsadc while the test starts a CPU hog and a disk writer
+//! after a quiet spell.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use common::{rsar_bin, run, tempdir, text, TEN};
+use rsar::process::ProcessCounters;
+use rsar::sample::{CpuTicks, Sample};
+use rsar::store::procs::ProcessTable;
+use rsar::store::DayWriter;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NS: i64 = 1_000_000_000;
+
+/// Seconds 0..=20 of a 2-CPU machine: each CPU busy 10 % (9 or 11 ticks of user time,
+/// alternately) until second 10, 60 % (59 or 61) after. A `worker` uses 10 ticks/s until
+/// then and 30 after; a `hog` started at 9.5 s uses 40 ticks/s. So from the first ten
+/// seconds to the next, CPU busy goes up 50 points: the hog's 20 points are 40 % of it,
+/// the worker's 10 points 20 %, and 40 % is nobody's.
+fn made_up_log(path: &Path) {
+    made_up_log_at(path, TEN);
+}
+
+/// `made_up_log` starting at `start` (epoch seconds).
+fn made_up_log_at(path: &Path, start: i64) {
+    let host = common::test_host("boot-1", 2);
+    let (mut w, _) = DayWriter::open(path, &host, start * NS, 0).unwrap();
+    let mut s = Sample::default();
+    s.cpu.per_cpu = vec![Some(CpuTicks::default()); 2];
+    let (mut worker, mut hog) = (0u64, 0u64);
+    for t in 0..=20u64 {
+        if t > 0 {
+            let user = if t <= 10 { 10 } else { 60 } + if t % 2 == 1 { -1i64 } else { 1 };
+            for c in s.cpu.per_cpu.iter_mut().flatten() {
+                c.user += user as u64;
+                c.idle += 100 - user as u64;
+            }
+            worker += if t <= 10 { 10 } else { 30 };
+            if t > 10 {
+                hog += 40;
+            }
+        }
+        s.time.uptime_cs = 100_000 + t * 100;
+        s.time.wall_ns = (start + t as i64) * NS;
+        w.append_sample(&host, &s).unwrap();
+        let mut ps = vec![ProcessCounters {
+            pid: 100,
+            start_ticks: 10,
+            comm: "worker".into(),
+            utime: worker,
+            state: u32::from(b'S'),
+            ..ProcessCounters::default()
+        }];
+        if t >= 10 {
+            ps.push(ProcessCounters {
+                pid: 200,
+                start_ticks: 100_950,
+                comm: "hog".into(),
+                utime: hog,
+                state: u32::from(b'R'),
+                ..ProcessCounters::default()
+            });
+        }
+        w.append_processes(&ProcessTable {
+            wall_ns: s.time.wall_ns,
+            uptime_cs: s.time.uptime_cs,
+            processes: ps.into(),
+        })
+        .unwrap();
+    }
+}
+
+fn explain(args: &[&str]) -> (String, String, Option<i32>) {
+    let out = run(&rsar_bin(), &[&["explain"][..], args].concat());
+    (text(&out.stdout), text(&out.stderr), out.status.code())
+}
+
+fn json(args: &[&str]) -> Value {
+    let (out, err, code) = explain(&[args, &["--format", "json"][..]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn signal<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["signal"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {doc:#}"))
+}
+
+/// Every split adds up: the named shares, the others and the residual make the whole
+/// change, and each share is the contributor's change over the system's.
+fn check_arithmetic(doc: &Value) {
+    for s in doc["signals"].as_array().unwrap() {
+        let Some(residual) = s["residual"].as_f64() else {
+            continue;
+        };
+        let change = s["change"].as_f64().unwrap();
+        let mut sum = residual + s["others"].as_f64().unwrap();
+        for c in s["contributors"].as_array().unwrap() {
+            let share = c["share"].as_f64().unwrap();
+            let own = c["change"].as_f64().unwrap();
+            assert!((own / change - share).abs() < 1e-9, "{s:#}");
+            sum += share;
+        }
+        assert!((sum - 1.0).abs() < 1e-9, "shares add up to {sum}: {s:#}");
+    }
+}
+
+/// The text says the significant findings in the JSON's order, each naming its first
+/// contributor, and leaves the others out of its findings.
+fn check_text_matches(text: &str, doc: &Value) {
+    let findings: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.is_empty())
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let significant: Vec<&Value> = doc["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["significant"] == true)
+        .collect();
+    if significant.is_empty() {
+        assert_eq!(
+            findings,
+            ["Nothing stands out of the baseline's variation."],
+            "{text}"
+        );
+        return;
+    }
+    assert_eq!(findings.len(), significant.len(), "{text}");
+    for (line, s) in findings.iter().zip(&significant) {
+        let label = s["label"].as_str().unwrap();
+        assert!(line.starts_with(&format!("{label} ")), "{line} / {label}");
+        if let Some(first) = s["contributors"].as_array().unwrap().first() {
+            let name = first["name"].as_str().unwrap();
+            assert!(line.contains(&format!("`{name}`")), "{line} / {name}");
+        }
+    }
+}
+
+#[test]
+fn a_known_change_splits_into_its_known_shares() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let since = format!("@{}", TEN + 10);
+    let until = format!("@{}", TEN + 20);
+    let window = ["-f", f, "--since", &since, "--until", &until];
+    let doc = json(&window);
+    let cpu = signal(&doc, "cpu");
+    assert_eq!(doc["signals"][0]["signal"], "cpu", "most important first");
+    assert!(
+        (cpu["baseline"].as_f64().unwrap() - 10.0).abs() < 1e-9,
+        "{cpu}"
+    );
+    assert!(
+        (cpu["window"].as_f64().unwrap() - 60.0).abs() < 1e-9,
+        "{cpu}"
+    );
+    assert_eq!(cpu["significant"], true);
+    // Alternating 9 and 11 ticks over 100: a standard deviation of about 1 point.
+    let sd = cpu["baseline_sd"].as_f64().unwrap();
+    assert!((sd - 1.054).abs() < 1e-3, "{sd}");
+    let c = cpu["contributors"].as_array().unwrap();
+    assert_eq!(c.len(), 2, "{cpu:#}");
+    assert_eq!(
+        (&c[0]["name"], &c[0]["pid"], &c[0]["note"]),
+        (&"hog".into(), &200.into(), &"new".into())
+    );
+    assert!(
+        (c[0]["share"].as_f64().unwrap() - 0.40).abs() < 1e-9,
+        "{cpu:#}"
+    );
+    assert_eq!(
+        (&c[1]["name"], &c[1]["note"]),
+        (&"worker".into(), &Value::Null)
+    );
+    assert!(
+        (c[1]["share"].as_f64().unwrap() - 0.20).abs() < 1e-9,
+        "{cpu:#}"
+    );
+    assert!(
+        (cpu["residual"].as_f64().unwrap() - 0.40).abs() < 1e-9,
+        "{cpu:#}"
+    );
+    // The window is the ten seconds asked; the baseline the ten just before.
+    assert_eq!(doc["window"]["intervals"], 10);
+    assert_eq!(doc["baseline"]["intervals"], 10);
+    assert_eq!(doc["baseline"]["from"], "2025-11-21T10:00:00+00:00");
+    assert_eq!(doc["cgroups"]["recorded"], false);
+    check_arithmetic(&doc);
+
+    let (out, err, code) = explain(&window);
+    assert_eq!(code, Some(0), "{err}");
+    check_text_matches(&out, &doc);
+    assert!(
+        out.contains(
+            "CPU busy +50.0 points (10.0% → 60.0%), by CPU time; 40% of it: \
+             `hog` (pid 200, new, started 10:00:09); 20%: `worker` (pid 100); \
+             other processes 0%; unexplained 40%."
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Cgroups: no cgroup data in this log."),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_quiet_window_against_a_quiet_baseline_finds_nothing() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let args = [
+        "-f",
+        f,
+        "-s",
+        "10:00:05",
+        "-e",
+        "10:00:10",
+        "--baseline",
+        "10:00-10:00:05",
+    ];
+    let doc = json(&args);
+    let significant: Vec<&Value> = doc["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["significant"] == true)
+        .collect();
+    assert!(significant.is_empty(), "{significant:#?}");
+    assert!(signal(&doc, "cpu")["change"].as_f64().unwrap().abs() < 2.0);
+    let (out, _, code) = explain(&args);
+    assert_eq!(code, Some(0));
+    check_text_matches(&out, &doc);
+}
+
+#[test]
+fn a_window_or_baseline_without_data_is_a_data_error_and_a_bad_baseline_a_usage_error() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let (_, err, code) = explain(&["-f", f, "-s", "11:00", "-e", "11:10"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no interval in the window"), "{err}");
+    // The window starts with the log: nothing before it.
+    let (_, err, code) = explain(&["-f", f, "-s", "10:00", "-e", "10:00:10"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no interval in the baseline"), "{err}");
+    let (_, err, code) = explain(&["-f", f, "--baseline", "last tuesday"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("--baseline takes"), "{err}");
+}
+
+/// A copy of a system program under a name of our own, so that the report can only have
+/// found it by looking at the recorded processes.
+fn renamed(program: &str, dir: &Path, name: &str) -> std::path::PathBuf {
+    let from = ["/usr/bin", "/bin"]
+        .iter()
+        .map(|d| Path::new(d).join(program))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("{program} is not installed"));
+    let to = dir.join(name);
+    std::fs::copy(from, &to).unwrap();
+    to
+}
+
+fn clock(epoch_s: i64) -> String {
+    chrono::DateTime::from_timestamp(epoch_s, 0)
+        .unwrap()
+        .format("%H:%M:%S")
+        .to_string()
+}
+
+#[test]
+fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    // A shell's busy loop: user time only, under a name of its own.
+    let hog = renamed("sh", d.path(), "rsar-hog");
+    let writer = renamed("dd", d.path(), "rsar-writer");
+    let started = Instant::now();
+    let mut rsadc = Command::new(common::rsadc_bin())
+        .args(["--file", log.to_str().unwrap(), "1", "23"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A quiet spell first (as quiet as a shared machine gets), then the culprits.
+    std::thread::sleep(Duration::from_secs(11));
+    let at = chrono::Utc::now().timestamp();
+    let hogs: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(&hog)
+                .args(["-c", "while :; do :; done"])
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    // Small direct writes: tens of MB/s kept up through the window (big ones would be
+    // done in a second), under the page cache, so the bytes are the writer's own.
+    let out = d.path().join("written");
+    let of = format!("of={}", out.display());
+    let mut dd = Command::new(&writer)
+        .args(["if=/dev/zero", &of, "bs=8k", "count=120000", "oflag=direct"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = rsadc.wait().unwrap();
+    for mut h in hogs {
+        let _ = h.kill();
+        let _ = h.wait();
+    }
+    let _ = dd.kill();
+    let _ = dd.wait();
+    assert!(status.success(), "rsadc failed");
+    assert!(started.elapsed() < Duration::from_secs(40));
+
+    let f = log.to_str().unwrap();
+    let (since, until) = (format!("@{}", at + 2), format!("@{}", at + 11));
+    let baseline = format!("{}-{}", clock(at - 10), clock(at));
+    let args = [
+        "-f",
+        f,
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--baseline",
+        &baseline,
+    ];
+    let doc = json(&args);
+    let first = |name: &str| {
+        let s = signal(&doc, name);
+        s["contributors"]
+            .as_array()
+            .unwrap()
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("nobody moved {name}: {s:#}"))
+    };
+    // Other writers on a shared machine can outweigh this one, so that disk throughput
+    // falls: then its change is split over those who write less, and the writer is
+    // checked where the processes are ranked by their own change, in `diff`.
+    let disk = signal(&doc, "disk");
+    if disk["change"].as_f64().unwrap() > 0.0 {
+        let writer = first("disk");
+        assert_eq!(writer["name"], "rsar-writer", "{doc:#}");
+        assert_eq!(writer["note"], "new");
+    } else {
+        eprintln!("disk throughput fell: {disk:#}");
+    }
+    let diff = run(
+        &rsar_bin(),
+        &[
+            "diff",
+            "-f",
+            f,
+            "--before",
+            &baseline,
+            "--after",
+            &format!("{}-{}", clock(at + 2), clock(at + 11)),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
+    let by_bytes = &diff["processes"][2];
+    assert_eq!(by_bytes["by"], "bytes read and written");
+    let top = &by_bytes["movers"][0];
+    assert_eq!(
+        (&top["name"], &top["note"]),
+        (&"rsar-writer".into(), &"new".into()),
+        "{by_bytes:#}"
+    );
+    // CPU busy can only rise where there was idle time: on a machine already saturated
+    // (other builds on a shared CI runner) the hog takes its time from the others and
+    // the system's busy time does not move, so there is no change to split.
+    let cpu = signal(&doc, "cpu");
+    let before = cpu["baseline"].as_f64().unwrap();
+    if before < 60.0 {
+        let hog = first("cpu");
+        assert_eq!(hog["name"], "rsar-hog", "{doc:#}");
+        assert_eq!(hog["note"], "new");
+        assert!(cpu["change"].as_f64().unwrap() > 0.0, "{cpu:#}");
+    } else {
+        // Then the hogs still show where they are: runnable in (nearly) every table of
+        // the window and in none of the baseline's.
+        eprintln!("CPU busy not checked: {before:.0}% busy before the hog started");
+        let running = signal(&doc, "running");
+        let hogs: Vec<&Value> = running["contributors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["name"] == "rsar-hog")
+            .collect();
+        assert_eq!(hogs.len(), 2, "{running:#}");
+        for h in hogs {
+            assert!(h["change"].as_f64().unwrap() >= 0.8, "{running:#}");
+            assert_eq!(h["note"], "new");
+        }
+    }
+    check_arithmetic(&doc);
+    let (text, err, code) = explain(&args);
+    assert_eq!(code, Some(0), "{err}");
+    check_text_matches(&text, &doc);
+}
+
+#[test]
+fn diff_sets_every_report_side_by_side_and_names_the_processes_that_moved() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let args = [
+        "diff",
+        "-f",
+        f,
+        "--before",
+        "10:00:00-10:00:10",
+        "--after",
+        "10:00:10-10:00:20",
+    ];
+    let out = run(&rsar_bin(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cpu = doc["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["flag"] == "-u")
+        .unwrap_or_else(|| panic!("no -u in {doc:#}"));
+    let usr = &cpu["rows"][0]["values"]["%usr"];
+    assert_eq!(cpu["rows"][0]["item"], "all");
+    assert!(
+        (usr["before"].as_f64().unwrap() - 10.0).abs() < 1e-9,
+        "{usr}"
+    );
+    assert!(
+        (usr["after"].as_f64().unwrap() - 60.0).abs() < 1e-9,
+        "{usr}"
+    );
+    assert!(
+        (usr["change"].as_f64().unwrap() - 50.0).abs() < 1e-9,
+        "{usr}"
+    );
+    let by_cpu = &doc["processes"][0];
+    assert_eq!(by_cpu["by"], "CPU time");
+    let movers = by_cpu["movers"].as_array().unwrap();
+    assert_eq!(movers.len(), 2, "{by_cpu:#}");
+    assert_eq!(
+        (&movers[0]["name"], &movers[0]["note"]),
+        (&"hog".into(), &"new".into())
+    );
+    assert!((movers[0]["window"].as_f64().unwrap() - 20.0).abs() < 1e-9);
+    assert!((movers[1]["change"].as_f64().unwrap() - 10.0).abs() < 1e-9);
+
+    let out = run(&rsar_bin(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("all          %usr                  10.00          60.00         +50.00"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  `hog` (pid 200, new) 0.0 points → 20.0 points (+20.0 points)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Cgroups: no cgroup data in this log."),
+        "{shown}"
+    );
+}
+
+#[test]
+fn diff_of_a_log_with_itself_changes_nothing() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    let f = log.to_str().unwrap();
+    let out = run(&rsar_bin(), &["diff", f, f, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in doc["reports"].as_array().unwrap() {
+        for row in r["rows"].as_array().unwrap() {
+            for (column, v) in row["values"].as_object().unwrap() {
+                assert_eq!(v["change"].as_f64(), Some(0.0), "{column} {v}");
+            }
+        }
+    }
+    for p in doc["processes"].as_array().unwrap() {
+        assert_eq!(p["movers"], serde_json::json!([]), "{p}");
+    }
+    // Two logs or two windows, not both.
+    let out = run(&rsar_bin(), &["diff", f, f, "--before", "10:00-10:01"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_window_early_in_a_log_is_read_only_up_to_its_end() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    made_up_log(&log);
+    // Damage the log's last record: only a report that reads that far meets it.
+    let mut bytes = std::fs::read(&log).unwrap();
+    let n = bytes.len();
+    bytes[n - 6] ^= 0xff;
+    std::fs::write(&log, &bytes).unwrap();
+    let f = log.to_str().unwrap();
+    let (_, err, code) = explain(&["-f", f, "-s", "10:00:14", "-e", "10:00:20"]);
+    assert_eq!(code, Some(2), "the damage is there: {err}");
+    assert!(err.contains("damaged"), "{err}");
+    let (_, err, code) = explain(&["-f", f, "-s", "10:00:05", "-e", "10:00:08"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (since, until) = (format!("@{}", TEN + 5), format!("@{}", TEN + 8));
+    let (_, err, code) = explain(&["-f", f, "--since", &since, "--until", &until]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn the_baseline_of_yesterday_is_read_from_yesterdays_log() {
+    let d = tempdir();
+    made_up_log_at(&d.path().join("rsar20251121"), TEN);
+    made_up_log_at(&d.path().join("rsar20251120"), TEN - 86_400);
+    let dir = d.path().to_str().unwrap();
+    let (since, until) = (format!("@{}", TEN + 10), format!("@{}", TEN + 20));
+    let args = [
+        "--log-dir",
+        dir,
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--baseline",
+        "yesterday",
+    ];
+    let doc = json(&args);
+    assert_eq!(
+        doc["baseline"]["from"], "2025-11-20T10:00:10+00:00",
+        "{doc:#}"
+    );
+    assert_eq!(doc["baseline"]["chosen"], "the same time yesterday");
+    // The same ten seconds a day apart: nothing changed, and the pids are the same
+    // processes of the same boot.
+    let cpu = signal(&doc, "cpu");
+    assert_eq!(cpu["change"].as_f64(), Some(0.0), "{cpu:#}");
+    assert_eq!(cpu["significant"], false);
+    let (_, err, code) = explain(&[&args[..4], &["--baseline", "-2d"]].concat());
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2 days before"), "{err}");
+}
