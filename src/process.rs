@@ -85,6 +85,24 @@ impl ProcessCounters {
     pub fn state_char(&self) -> char {
         char::from_u32(self.state).unwrap_or('?')
     }
+
+    /// This process in the table before (`prev`, sorted by key, taken at `prev_uptime_cs`
+    /// on a machine of `hz` ticks a second), for an interval from it: `Some(Some(p))` it
+    /// was there; `Some(None)` it started since, and counts from its start; `None` it was
+    /// running then but is missing from that table (a table cut short), so it has no
+    /// interval to speak of, as pidstat leaves it out.
+    pub fn before_in<'a>(
+        &self,
+        prev: &'a [ProcessCounters],
+        prev_uptime_cs: u64,
+        hz: f64,
+    ) -> Option<Option<&'a ProcessCounters>> {
+        match prev.binary_search_by_key(&self.key(), ProcessCounters::key) {
+            Ok(i) => Some(Some(&prev[i])),
+            Err(_) if (self.start_ticks as f64) < prev_uptime_cs as f64 * hz / 100.0 => None,
+            Err(_) => Some(None),
+        }
+    }
 }
 
 /// Reads every process of a /proc tree, keeping the command lines it has read before.

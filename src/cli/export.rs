@@ -92,17 +92,7 @@ impl Subcommand for ExportArgs {
 impl ExportArgs {
     pub fn plan(&self) -> Result<ExportPlan, UsageError> {
         let s = &self.source;
-        let refused = [
-            (
-                s.interval.is_some(),
-                "INTERVAL (-i SECS keeps a sample every SECS seconds)",
-            ),
-            (s.count.is_some(), "COUNT"),
-            (s.save.is_some(), "-o"),
-            (s.comments, "-C"),
-            (s.follow, "--follow"),
-        ];
-        if let Some((_, what)) = refused.iter().find(|(given, _)| *given) {
+        if let Some(what) = s.sampling_flag("-o") {
             return Err(UsageError(format!(
                 "export writes a span of the logs once, so it takes no {what}"
             )));

@@ -76,17 +76,7 @@ pub struct ReportPlan {
 impl ReportArgs {
     pub fn plan(&self) -> Result<ReportPlan, UsageError> {
         let s = &self.source;
-        let refused = [
-            (
-                s.interval.is_some(),
-                "INTERVAL (-i SECS keeps a sample every SECS seconds)",
-            ),
-            (s.count.is_some(), "COUNT"),
-            (s.save.is_some(), "--save"),
-            (s.comments, "-C"),
-            (s.follow, "--follow"),
-        ];
-        if let Some((_, what)) = refused.iter().find(|(given, _)| *given) {
+        if let Some(what) = s.sampling_flag("--save") {
             return Err(UsageError(format!(
                 "report makes a page of a window of the logs, so it takes no {what}"
             )));

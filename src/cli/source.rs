@@ -105,6 +105,24 @@ fn parse_count(s: &str) -> Result<u64, String> {
 }
 
 impl Source {
+    /// The first flag given that only sampling (or a report run over and over) takes, for
+    /// a command that reads a span of the logs once; `save` names `-o` as that command
+    /// spells it.
+    pub fn sampling_flag(&self, save: &'static str) -> Option<&'static str> {
+        [
+            (
+                self.interval.is_some(),
+                "INTERVAL (-i SECS keeps a sample every SECS seconds)",
+            ),
+            (self.count.is_some(), "COUNT"),
+            (self.save.is_some(), save),
+            (self.comments, "-C"),
+            (self.follow, "--follow"),
+        ]
+        .into_iter()
+        .find_map(|(given, what)| given.then_some(what))
+    }
+
     /// Whether a log is asked for (-f, -N, --since, --until, --follow).
     pub fn from_logs(&self) -> bool {
         self.file.is_some()

@@ -56,19 +56,10 @@ impl ProcessTotals {
             return;
         }
         self.seconds += (now.uptime_cs - prev.uptime_cs) as f64 / 100.0;
-        let prev_start_ticks = prev.uptime_cs as f64 * self.hz / 100.0;
         for c in now.processes.iter() {
-            let before = prev
-                .processes
-                .binary_search_by_key(&c.key(), ProcessCounters::key)
-                .ok()
-                .map(|i| &prev.processes[i]);
-            // A process new since the last table counts from its start; one that was
-            // there but is missing from it (a table cut short) is left out, as pidstat
-            // does, rather than counted for its whole life.
-            if before.is_none() && (c.start_ticks as f64) < prev_start_ticks {
+            let Some(before) = c.before_in(&prev.processes, prev.uptime_cs, self.hz) else {
                 continue;
-            }
+            };
             let since = |f: fn(&ProcessCounters) -> u64| f(c).saturating_sub(before.map_or(0, f));
             let cpu = since(|p| p.utime + p.stime);
             let read = since(|p| p.read_bytes.unwrap_or(0));

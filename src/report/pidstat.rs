@@ -469,20 +469,12 @@ impl<W: Write> Pidstat<W> {
         }
         let hz = f64::from(self.host.user_hz.max(1));
         let ticks = seconds * hz;
-        let prev_start_ticks = prev.uptime_cs as f64 * hz / 100.0;
         // Each selected process of `now`, its interval, and its VSZ and RSS before it.
         let mut rows: Vec<IntervalRow> = Vec::new();
         for c in now.processes.iter() {
-            let before = prev
-                .processes
-                .binary_search_by_key(&c.key(), ProcessCounters::key)
-                .ok()
-                .map(|i| &prev.processes[i]);
-            // A process new since the last table counts from its start; one that was
-            // there but is missing from it (a table cut short) is not shown.
-            if before.is_none() && (c.start_ticks as f64) < prev_start_ticks {
+            let Some(before) = c.before_in(&prev.processes, prev.uptime_cs, hz) else {
                 continue;
-            }
+            };
             if !self.selected(c) {
                 continue;
             }

@@ -217,6 +217,24 @@ impl Grid {
 
     /// The items ranked by the sum of `f` over the whole report, busiest first (those
     /// never active left out when some are), and how many items there are.
+    /// Two columns of each item of `shown` (the first solid, the second dashed, both in
+    /// the item's colour): a device's reads and writes, an interface's rx and tx.
+    fn pairs(&self, shown: &[usize], a: (usize, &str), b: (usize, &str)) -> Vec<Series> {
+        let mut series = Vec::with_capacity(2 * shown.len());
+        for (c, &i) in shown.iter().enumerate() {
+            let color = Some(PALETTE[c % PALETTE.len()]);
+            for ((col, what), dashed) in [(a, false), (b, true)] {
+                series.push(Series {
+                    name: format!("{} {what}", self.items[i]),
+                    points: self.points(i, col),
+                    dashed,
+                    color,
+                });
+            }
+        }
+        series
+    }
+
     fn busiest(&self, f: impl Fn(&[f64]) -> f64) -> (Vec<usize>, usize) {
         let mut total = vec![0.0; self.items.len()];
         for rows in &self.rows {
@@ -530,23 +548,7 @@ impl<W: Write> Svg<W> {
         let at = |c: &[f64], k: usize| c.get(k).copied().unwrap_or(0.0);
         let (by_bytes, n) = g.busiest(|c| at(c, rkb) + at(c, wkb));
         let by_bytes: Vec<usize> = by_bytes.into_iter().take(BUSIEST).collect();
-        let mut tput = Vec::new();
-        for (c, &i) in by_bytes.iter().enumerate() {
-            let name = &g.items[i];
-            let color = Some(PALETTE[c % PALETTE.len()]);
-            tput.push(Series {
-                name: format!("{name} read"),
-                points: g.points(i, rkb),
-                dashed: false,
-                color,
-            });
-            tput.push(Series {
-                name: format!("{name} write"),
-                points: g.points(i, wkb),
-                dashed: true,
-                color,
-            });
-        }
+        let tput = g.pairs(&by_bytes, (rkb, "read"), (wkb, "write"));
         let mut throughput = Chart::lines("Disk throughput".into(), "kB/s", tput, false);
         throughput.caption = top_caption(by_bytes.len(), n, "rkB/s + wkB/s");
         let (by_util, _) = g.busiest(|c| at(c, util));
@@ -588,23 +590,7 @@ impl<W: Write> Svg<W> {
         let at = |c: &[f64], k: usize| c.get(k).copied().unwrap_or(0.0);
         let (ranked, n) = g.busiest(|c| at(c, rx) + at(c, tx));
         let shown: Vec<usize> = ranked.into_iter().take(BUSIEST).collect();
-        let mut series = Vec::new();
-        for (c, &i) in shown.iter().enumerate() {
-            let name = &g.items[i];
-            let color = Some(PALETTE[c % PALETTE.len()]);
-            series.push(Series {
-                name: format!("{name} rx"),
-                points: g.points(i, rx),
-                dashed: false,
-                color,
-            });
-            series.push(Series {
-                name: format!("{name} tx"),
-                points: g.points(i, tx),
-                dashed: true,
-                color,
-            });
-        }
+        let series = g.pairs(&shown, (rx, "rx"), (tx, "tx"));
         let mut chart = Chart::lines("Network throughput".into(), "kB/s", series, false);
         chart.caption = top_caption(shown.len(), n, "rxkB/s + txkB/s");
         let mut charts = vec![chart];
