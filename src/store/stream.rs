@@ -371,8 +371,9 @@ impl LogReader {
     }
 
     /// Skip to a record at or shortly before the first sample taken at `target_ns` or
-    /// later, by bisection over the file's bytes, so that a report of the end of a day
-    /// reads a small part of it. Only a plain file that has not been read yet is sought;
+    /// later (and before the process key the process tables from there build on), by
+    /// bisection over the file's bytes, so that a report of the end of a day reads a small
+    /// part of it. Only a plain file that has not been read yet is sought;
     /// otherwise (a compressed day, bytes in memory) this does nothing. Assumes sample
     /// times increase through the file, as rsadc writes them; where a clock stepped back
     /// inside a file, a report with `-s`/`--since` may start later than the full read.
