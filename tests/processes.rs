@@ -280,11 +280,53 @@ fn a_field_added_to_the_process_record_reads_both_ways() {
         .unwrap();
     // The last field, so that a table written before it reads with it absent…
     assert_eq!(shared, known - 1);
-    let old = decode(&mut ProcessState::default(), &key_record_with(known - 1), 0).unwrap();
+    let old = decode(&mut ProcessState::default(), &key_record_with(known - 1), 0)
+        .unwrap()
+        .expect("a key is read wherever reading started");
     let p = &old.processes[0];
     assert_eq!((p.pid, p.rss_shared), (42, None));
     // …and one written by a newer rsadc, with a field this reader does not know, reads
     // with the fields it knows (an optional field is stored as value + 1).
-    let new = decode(&mut ProcessState::default(), &key_record_with(known + 1), 0).unwrap();
+    let new = decode(&mut ProcessState::default(), &key_record_with(known + 1), 0)
+        .unwrap()
+        .expect("a key is read wherever reading started");
     assert_eq!(new.processes[0].rss_shared, Some(known as u64 - 1));
+}
+
+#[test]
+fn deltas_on_tables_before_where_reading_started_are_passed_over_not_damage() {
+    use rsar::store::procs::{decode, ProcessState, ProcessWriter};
+    let table = |i: u64| ProcessTable {
+        wall_ns: i as i64 * 10_000_000_000,
+        uptime_cs: 1000 * i,
+        processes: std::sync::Arc::new(vec![process(1, 5, i), process(2, 5, i)]),
+    };
+    // A key at offset 100, then deltas at 200, 300 and 400, each on the table before it.
+    let mut w = ProcessWriter::default();
+    let records: Vec<(u64, Vec<u8>)> = (1..=4u64)
+        .map(|i| {
+            let mut p = Vec::new();
+            w.payload(&table(i), 100 * i, &mut p);
+            w.written(&table(i), 100 * i);
+            (100 * i, p)
+        })
+        .collect();
+    let mut from_start = ProcessState::default();
+    for (at, p) in &records {
+        assert!(
+            decode(&mut from_start, p, *at).unwrap().is_some(),
+            "at {at}"
+        );
+    }
+    // Reading from 150: the key was not read, so neither can the deltas on it, nor those on
+    // them; that is the cost of starting there, not damage.
+    let mut sought = ProcessState::default();
+    sought.reading_from(150);
+    for (at, p) in &records[1..] {
+        assert!(decode(&mut sought, p, *at).unwrap().is_none(), "at {at}");
+    }
+    // A delta whose base lies after the start and was not read is damage.
+    let mut sought = ProcessState::default();
+    sought.reading_from(150);
+    assert!(decode(&mut sought, &records[2].1, records[2].0).is_err());
 }

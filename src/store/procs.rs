@@ -207,6 +207,12 @@ struct Base {
 #[derive(Debug, Default)]
 pub struct ProcessState {
     last: Option<Base>,
+    /// Where reading started (after a seek; 0 from the beginning): a delta that builds on
+    /// a table before it was not read, not damaged.
+    from: u64,
+    /// The last table passed over because what it builds on was not read: the deltas
+    /// that build on it cannot be read either, and are not damaged.
+    passed_over: Option<u64>,
 }
 
 impl ProcessState {
@@ -214,20 +220,47 @@ impl ProcessState {
     pub fn forget(&mut self) {
         self.last = None;
     }
+
+    /// Reading starts at offset `at`, in the middle of a file.
+    pub fn reading_from(&mut self, at: u64) {
+        *self = ProcessState {
+            from: at,
+            ..ProcessState::default()
+        };
+    }
 }
 
-/// Decode the process record that starts at offset `at`.
+/// What every process record starts with: its time, its uptime, and for a delta how far
+/// before it its base starts (`None` for a key).
+fn head(c: &mut Cursor<'_>) -> Result<(i64, u64, Option<u64>), DecodeError> {
+    let wall_ns = unzigzag(c.varint()?);
+    let uptime_cs = c.varint()?;
+    let distance = match c.varint()? {
+        MODE_KEY => None,
+        MODE_DELTA => Some(c.varint()?),
+        _ => return Err(DecodeError("unknown process record mode")),
+    };
+    Ok((wall_ns, uptime_cs, distance))
+}
+
+/// The offset of the table the process record `payload`, which starts at `at`, builds
+/// on: `None` for a key (or a record that does not say).
+pub fn builds_on(payload: &[u8], at: u64) -> Option<u64> {
+    let (_, _, distance) = head(&mut Cursor::new(payload)).ok()?;
+    at.checked_sub(distance?)
+}
+
+/// Decode the process record that starts at offset `at`: `None` for a delta that builds
+/// on a table before where reading started (the cost of starting there, not damage).
 pub fn decode(
     state: &mut ProcessState,
     payload: &[u8],
     at: u64,
-) -> Result<ProcessTable, DecodeError> {
+) -> Result<Option<ProcessTable>, DecodeError> {
     let mut c = Cursor::new(payload);
-    let wall_ns = unzigzag(c.varint()?);
-    let uptime_cs = c.varint()?;
-    let mode = c.varint()?;
-    let processes = match mode {
-        MODE_KEY => {
+    let (wall_ns, uptime_cs, distance) = head(&mut c)?;
+    let processes = match distance {
+        None => {
             let fields = c.count(MAX_FIELDS)?;
             let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
             let mut table = Vec::with_capacity(n);
@@ -236,9 +269,15 @@ pub fn decode(
             }
             table
         }
-        MODE_DELTA => {
+        Some(distance) => {
             const MISSING: DecodeError = DecodeError("its base process record is missing");
-            let distance = c.varint()?;
+            let base_at = at.checked_sub(distance);
+            if state.last.is_none()
+                && base_at.is_some_and(|b| b < state.from || state.passed_over == Some(b))
+            {
+                state.passed_over = Some(at);
+                return Ok(None);
+            }
             let base = state.last.as_ref().ok_or(MISSING)?;
             let fields = c.count(MAX_FIELDS)?;
             let table = apply_delta(&mut c, &base.processes, fields)?;
@@ -249,13 +288,11 @@ pub fn decode(
                 0 => None,
                 _ => Some(uptime_cs.wrapping_sub(c.varint()?)),
             };
-            let exact = at.checked_sub(distance) == Some(base.at);
-            if !exact && named != Some(base.uptime_cs) {
+            if base_at != Some(base.at) && named != Some(base.uptime_cs) {
                 return Err(MISSING);
             }
             table
         }
-        _ => return Err(DecodeError("unknown process record mode")),
     };
     let processes = Arc::new(processes);
     state.last = Some(Base {
@@ -263,11 +300,11 @@ pub fn decode(
         uptime_cs,
         processes: Arc::clone(&processes),
     });
-    Ok(ProcessTable {
+    Ok(Some(ProcessTable {
         wall_ns,
         uptime_cs,
         processes,
-    })
+    }))
 }
 
 fn apply_delta(

@@ -222,7 +222,7 @@ impl Scanner {
             }
             format::KIND_COMMENT => format::decode_comment(payload).map(Some),
             format::KIND_PROCESSES => super::procs::decode(&mut self.processes, payload, at)
-                .map(|t| Some(Record::Processes(t))),
+                .map(|t| t.map(Record::Processes)),
             format::KIND_FRAME => {
                 self.frames.mark(format::FrameMark::decode(payload)?);
                 Ok(None)

@@ -7,7 +7,9 @@
 //! read. Bytes at the end that could be the start of a record are a torn tail: left for
 //! more bytes, counted by `torn_tail` and never called damage.
 
-use super::format::{FileHeader, HeaderError, Record, FRAME_OVERHEAD, MAGIC, MAX_PAYLOAD, VERSION};
+use super::format::{
+    self, FileHeader, Frame, HeaderError, Record, FRAME_OVERHEAD, MAGIC, MAX_PAYLOAD, VERSION,
+};
 use super::reader::{Damage, Scanner};
 use super::{StoreError, DECOMPRESS_FLOOR, DECOMPRESS_RATIO, DECOMPRESS_RECORDS};
 use crate::sample::HostFacts;
@@ -24,6 +26,10 @@ const SEEK_GRANULE: u64 = 256 << 10;
 /// How far a probe reads past its offset looking for a decodable sample (every group is
 /// keyed at least every 64 samples; a sample of a very large machine is tens of kB).
 const PROBE_LIMIT: u64 = 16 << 20;
+
+/// How far past where a seek starts it looks for a process table (rsadc writes one right
+/// after its sample, with every sample by default), once it has passed two samples.
+const PROCESS_REACH: u64 = 64 << 10;
 
 /// Bytes of records decoded at a time.
 const SCAN_WINDOW: usize = 16 << 10;
@@ -365,8 +371,9 @@ impl LogReader {
     }
 
     /// Skip to a record at or shortly before the first sample taken at `target_ns` or
-    /// later, by bisection over the file's bytes, so that a report of the end of a day
-    /// reads a small part of it. Only a plain file that has not been read yet is sought;
+    /// later (and before the process key the process tables from there build on), by
+    /// bisection over the file's bytes, so that a report of the end of a day reads a small
+    /// part of it. Only a plain file that has not been read yet is sought;
     /// otherwise (a compressed day, bytes in memory) this does nothing. Assumes sample
     /// times increase through the file, as rsadc writes them; where a clock stepped back
     /// inside a file, a report with `-s`/`--since` may start later than the full read.
@@ -411,6 +418,9 @@ impl LogReader {
         let Some(start) = first_record_at(file, lo, len).map_err(io_err(&self.path))? else {
             return Ok(self.base);
         };
+        // Process tables build on the one before them, back to a key: start at that key,
+        // so that the process tables from the target on are read too.
+        let start = process_key_before(file, start, self.base, len).map_err(io_err(&self.path))?;
         self.input = match std::mem::replace(&mut self.input, Input::Memory(Vec::new(), 0)) {
             Input::Plain(f, _) => Input::Plain(f, start),
             other => other,
@@ -419,6 +429,7 @@ impl LogReader {
         self.consumed = 0;
         self.base = start;
         self.scanner = Scanner::default();
+        self.scanner.processes.reading_from(start);
         self.warming = true;
         Ok(start)
     }
@@ -620,4 +631,117 @@ fn probe(file: &File, from: u64, len: u64) -> io::Result<Option<(u64, i64)>> {
         }
     }
     Ok(None)
+}
+
+/// The record that starts at `at`, if a good one does: its kind, payload and length.
+/// Reads little more than the record.
+fn record_at(file: &File, at: u64, len: u64) -> io::Result<Option<(u8, Vec<u8>, u64)>> {
+    Records::new(at, 1 << 10).next(file, len)
+}
+
+/// Records read one after another from an offset, a chunk of the file at a time.
+struct Records {
+    buf: Vec<u8>,
+    /// File offset of `buf[0]`, and of the next record within it.
+    base: u64,
+    pos: usize,
+    /// Bytes read at a time, at least.
+    chunk: usize,
+}
+
+impl Records {
+    fn new(at: u64, chunk: usize) -> Records {
+        Records {
+            buf: Vec::new(),
+            base: at,
+            pos: 0,
+            chunk,
+        }
+    }
+
+    /// The offset the next record starts at.
+    fn at(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// The next record: kind, payload, length; `None` at the end or at bytes that are not
+    /// a good record.
+    fn next(&mut self, file: &File, len: u64) -> io::Result<Option<(u8, Vec<u8>, u64)>> {
+        loop {
+            match format::read_frame(&self.buf[self.pos..]) {
+                Frame::Good { kind, payload, len } => {
+                    let r = (kind, payload.to_vec(), len as u64);
+                    self.pos += len;
+                    return Ok(Some(r));
+                }
+                Frame::Torn => {
+                    let at = self.at();
+                    let had = self.buf.len() - self.pos;
+                    if at >= len || had >= MAX_PAYLOAD + FRAME_OVERHEAD {
+                        return Ok(None);
+                    }
+                    // Once the frame's length is in, exactly the rest of it.
+                    let left = &self.buf[self.pos..];
+                    let whole = match left.get(2..6) {
+                        Some(n) => {
+                            FRAME_OVERHEAD + u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as usize
+                        }
+                        None => 0,
+                    };
+                    let want = self
+                        .chunk
+                        .max(2 * had)
+                        .max(whole)
+                        .min(MAX_PAYLOAD + FRAME_OVERHEAD);
+                    let n = (want as u64).min(len - at) as usize;
+                    if n <= had {
+                        return Ok(None);
+                    }
+                    let mut buf = vec![0; n];
+                    let got = read_retrying(|b, done| file.read_at(b, at + done as u64), &mut buf)?;
+                    buf.truncate(got);
+                    if got <= had {
+                        return Ok(None);
+                    }
+                    (self.buf, self.base, self.pos) = (buf, at, 0);
+                }
+                Frame::Bad => return Ok(None),
+            }
+        }
+    }
+}
+
+/// Where to start reading, from `start` or before it, so that the process tables from
+/// `start` on decode: the key that the first process table after `start` builds on,
+/// through the deltas between (at most `procs::KEY_EVERY` tables back). `start` itself
+/// when that table is a key, when none comes within `PROCESS_REACH` (a log without
+/// processes, or with a table only every so many samples: those before the next key are
+/// then passed over), or when the chain back breaks (damage, said when it is read).
+fn process_key_before(file: &File, start: u64, floor: u64, len: u64) -> io::Result<u64> {
+    let mut records = Records::new(start, 16 << 10);
+    let mut samples = 0;
+    let (mut at, mut payload) = loop {
+        let at = records.at();
+        if at - start > PROCESS_REACH && samples >= 2 {
+            return Ok(start);
+        }
+        match records.next(file, len)? {
+            Some((format::KIND_PROCESSES, payload, _)) => break (at, payload),
+            Some((format::KIND_RESTART, _, _)) | None => return Ok(start),
+            Some((kind, _, _)) => samples += u32::from(format::is_sample_kind(kind)),
+        }
+    };
+    for _ in 0..=super::procs::KEY_EVERY {
+        let Some(base) = super::procs::builds_on(&payload, at) else {
+            return Ok(at.min(start));
+        };
+        if base < floor || base >= at {
+            return Ok(start);
+        }
+        match record_at(file, base, len)? {
+            Some((format::KIND_PROCESSES, p, _)) => (at, payload) = (base, p),
+            _ => return Ok(start),
+        }
+    }
+    Ok(start)
 }
