@@ -1555,12 +1555,22 @@ macro_rules! sample_members {
             view fstypes of filesystems as FsTypes => 27 "fstypes" "`filesystems[].fstype` (no block without filesystems)";
             /// sysstat's `-b` totals, in samples read from its files (`None` in rsar's own).
             pub io_totals: Option<IoTotals> => 28 "iototals" "`io_totals` (`None` but in samples read from sysstat files)";
+            /// Every cgroup, the root (path `""`) first: empty only when not read or
+            /// without a cgroup hierarchy.
+            pub cgroups: Vec<CgroupCounters> => 29 "cgroup" "`cgroups` (empty: no block)";
+            /// The limits of the cgroups that appeared or whose limits changed since the
+            /// sample before: a reader keeps the last it saw of each cgroup.
+            pub cgroup_limits: Vec<CgroupLimits> => 30 "cglimits" "`cgroup_limits` (empty: no block)";
+            /// The v2 root's cgroup.stat.
+            pub cgroup_tree: Option<CgroupTreeStat> => 31 "cgtree" "`cgroup_tree` (`None` without a v2 hierarchy)";
         }
     };
 }
 
 // `#[macro_export]` puts it at the crate root; here it is named as part of the schema.
 pub use super::sample_members;
+// The cgroup groups are declared with the cgroup schema; `sample::*` names every member.
+pub use crate::cgroup::{CgroupCounters, CgroupLimits, CgroupTreeStat};
 
 /// `Sample` and `GROUPS` from `sample_members!`.
 macro_rules! declare_sample {

@@ -16,7 +16,7 @@
 
 pub mod name;
 
-use crate::sample::{group, or, Field, FieldValue, Group, Kind};
+use crate::sample::{group, or, Field, FieldValue, Group, ItemKey, KeyReader, KeyWriter, Kind};
 
 group! {
     /// One cgroup at one moment: CPU, memory, I/O, pressure and tasks.
@@ -217,6 +217,29 @@ group! {
         pub nr_dying_descendants: u64 [Level, "cgroups", key = "nr_dying_descendants"],
     }
 }
+
+/// A cgroup's key in the log: its path, then its directory's inode.
+macro_rules! cgroup_key {
+    ($t:ident) => {
+        impl ItemKey for $t {
+            const ITEM: &'static str = "a cgroup, by path and inode";
+            fn put_key(&self, k: &mut impl KeyWriter) {
+                k.text(&self.path);
+                k.number(self.inode);
+            }
+            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+                let (path, inode) = (k.text()?, k.number()?);
+                Ok($t {
+                    path,
+                    inode,
+                    ..$t::default()
+                })
+            }
+        }
+    };
+}
+cgroup_key!(CgroupCounters);
+cgroup_key!(CgroupLimits);
 
 /// What one sample of the cgroup hierarchies holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
