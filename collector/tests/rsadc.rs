@@ -695,3 +695,141 @@ fn a_comment_reaches_a_service_before_its_first_sample() {
         .collect();
     assert_eq!(texts, ["before the first sample"]);
 }
+
+/// Test cgroups made in this host's v2 hierarchy (rsadc's tests run as root), removed
+/// when dropped, even when the test fails.
+struct TestCgroups(PathBuf);
+
+impl TestCgroups {
+    /// `cgwire-NAME-PID` with `n` children, or `None` where there is no v2 hierarchy we
+    /// may write.
+    fn make(name: &str, n: usize) -> Option<TestCgroups> {
+        let root = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
+            .into_iter()
+            .map(Path::new)
+            .find(|p| p.join("cgroup.procs").exists() && p.join("cgroup.controllers").exists())?;
+        let top = root.join(format!("rsadc-{name}-{}", std::process::id()));
+        std::fs::create_dir(&top).ok()?;
+        let made = TestCgroups(top);
+        for i in 0..n {
+            std::fs::create_dir(made.0.join(format!("c{i}"))).unwrap();
+        }
+        Some(made)
+    }
+
+    /// The path as recorded: below the hierarchy's root.
+    fn path(&self) -> String {
+        self.0.file_name().unwrap().to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TestCgroups {
+    fn drop(&mut self) {
+        if let Ok(dir) = std::fs::read_dir(&self.0) {
+            for e in dir.flatten().filter(|e| e.path().is_dir()) {
+                let _ = std::fs::remove_dir(e.path());
+            }
+        }
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// By default rsadc records every cgroup, each with its inode, and the limits of each in
+/// the first sample of a day's file (the midnight sample starts the new day with them
+/// all), then only those that change; `--cgroup-exclude`, `--cgroup-depth` and
+/// `--no-cgroups` record less; a bad pattern is a usage error.
+#[test]
+fn cgroups_are_recorded_with_their_limits_at_the_start_of_each_day() {
+    let Some(cg) = TestCgroups::make("record", 3) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    let top = cg.path();
+    let d = dir();
+    let clock = BEFORE_MIDNIGHT.to_string();
+    let out = rsadc(
+        "UTC",
+        &["--fake-clock", &clock, "1", "6", d.path().to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = samples(&d.path().join("rsar20251121"));
+    let new = samples(&d.path().join("rsar20251122"));
+    for (day, s) in [("old", &old), ("new", &new)] {
+        let first = &s[0];
+        let ours: Vec<_> = first
+            .cgroups
+            .iter()
+            .filter(|c| c.path.starts_with(&top))
+            .collect();
+        assert_eq!(ours.len(), 4, "{day} day: {:?}", first.cgroups);
+        assert!(
+            first.cgroups.iter().any(|c| c.path.is_empty()),
+            "the root is recorded"
+        );
+        let mut inodes: Vec<u64> = ours.iter().map(|c| c.inode).collect();
+        inodes.dedup();
+        assert_eq!(inodes.len(), 4, "each cgroup its own inode");
+        // Every cgroup's limits in the day's first sample.
+        let with_limits: Vec<&str> = first
+            .cgroup_limits
+            .iter()
+            .map(|l| l.path.as_str())
+            .collect();
+        for c in &first.cgroups {
+            assert!(
+                with_limits.contains(&c.path.as_str()),
+                "{day} day: no limits for {:?}",
+                c.path
+            );
+        }
+        assert!(first.cgroup_tree.is_some());
+    }
+    // Between, only the limits that changed: none of ours.
+    for s in &old[1..old.len() - 1] {
+        assert!(
+            !s.cgroup_limits.iter().any(|l| l.path.starts_with(&top)),
+            "{:?}",
+            s.cgroup_limits
+        );
+    }
+
+    let one = |extra: &[&str]| {
+        let file = d.path().join(format!("one-{}", extra.len()));
+        let mut args = extra.to_vec();
+        args.extend(["--file", file.to_str().unwrap(), "1", "1"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        samples(&file).remove(0)
+    };
+    let excluded = one(&["--cgroup-exclude", &format!("^{top}/c[12]$")]);
+    let paths: Vec<&str> = excluded.cgroups.iter().map(|c| c.path.as_str()).collect();
+    assert!(paths.contains(&format!("{top}/c0").as_str()), "{paths:?}");
+    let gone = [format!("{top}/c1"), format!("{top}/c2")];
+    assert!(
+        !paths.iter().any(|p| gone.iter().any(|g| g == p)),
+        "{paths:?}"
+    );
+    let shallow = one(&["--cgroup-depth", "0", "--cgroup-include", "^$"]);
+    assert_eq!(
+        shallow.cgroups.len(),
+        1,
+        "the root only: {:?}",
+        shallow.cgroups
+    );
+    assert!(one(&["--no-cgroups"]).cgroups.is_empty());
+
+    let bad = rsadc(
+        "UTC",
+        &["--cgroup-include", "(", "--file", "/dev/null", "1", "1"],
+    );
+    assert_eq!(bad.status.code(), Some(1), "a usage error");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--cgroup-include: regex parse error"));
+}
