@@ -282,3 +282,60 @@ fn an_idle_cgroup_costs_at_most_a_byte_a_sample() {
         "a busy cgroup's counters are not written: {busy:.1} bytes"
     );
 }
+
+/// Processes carry their cgroups through keys and deltas: a process that starts in one,
+/// one that moves to another (gone and new), one in none; tables without any cgroup are
+/// written as before (the section is left out).
+#[test]
+fn processes_carry_their_cgroups_through_keys_and_deltas() {
+    use rsar::process::ProcessCounters;
+    use rsar::store::procs::ProcessTable;
+    use rsar::store::Record;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261121");
+    let h = test_host("b0", 4);
+    let (mut w, _) = DayWriter::open(&path, &h, 0, 0).unwrap();
+    let mut written = Vec::new();
+    for i in 0..150u64 {
+        let processes: Vec<ProcessCounters> = (1..=6u32)
+            .chain((i >= 50).then_some(9))
+            .map(|pid| ProcessCounters {
+                pid,
+                start_ticks: u64::from(pid) * 10,
+                comm: "p".into(),
+                cmdline: format!("/bin/p{pid}").into(),
+                cgroup: match pid {
+                    1 => "",
+                    2 if i >= 70 => "system.slice/moved.service",
+                    9 => "kubepods.slice/new.scope",
+                    p if p % 2 == 0 => "system.slice/even.service",
+                    _ => "user.slice",
+                }
+                .into(),
+                utime: i * u64::from(pid),
+                ..ProcessCounters::default()
+            })
+            .collect();
+        let t = ProcessTable {
+            wall_ns: 1_790_000_000_000_000_000 + i as i64 * 1_000_000_000,
+            uptime_cs: 1000 + i * 100,
+            processes: processes.into(),
+        };
+        w.append_processes(&t).unwrap();
+        written.push(t);
+    }
+    drop(w);
+    let read: Vec<ProcessTable> = store::read_log(&path)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            Record::Processes(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(read.len(), written.len());
+    for (i, (r, w)) in read.iter().zip(&written).enumerate() {
+        assert_eq!(r.processes, w.processes, "table {i}");
+    }
+}

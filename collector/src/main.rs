@@ -433,6 +433,10 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     };
     let mut process_reader = rsar::process::ProcessReader::default();
+    if cgroups.is_some() {
+        // Each process with its cgroup, read once per process lifetime.
+        process_reader = process_reader.with_cgroups();
+    }
     let mut table = rsar::store::procs::ProcessTable {
         wall_ns: 0,
         uptime_cs: 0,

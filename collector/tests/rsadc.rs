@@ -833,3 +833,62 @@ fn cgroups_are_recorded_with_their_limits_at_the_start_of_each_day() {
     assert_eq!(bad.status.code(), Some(1), "a usage error");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--cgroup-include: regex parse error"));
 }
+
+/// Each recorded process carries its cgroup: a process moved into a test cgroup is
+/// recorded with that cgroup's path; without cgroups, with none.
+#[test]
+fn each_recorded_process_carries_its_cgroup() {
+    let Some(cg) = TestCgroups::make("procs", 1) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Child(Command::new("sleep").arg("60").spawn().unwrap());
+    let pid = child.0.id();
+    std::fs::write(cg.0.join("c0/cgroup.procs"), pid.to_string()).unwrap();
+    let d = dir();
+    let cgroup_of = |extra: &[&str]| {
+        let file = d.path().join(format!("log-{}", extra.len()));
+        let mut args = extra.to_vec();
+        args.extend(["--file", file.to_str().unwrap(), "1", "2"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tables: Vec<_> = store::read_log(&file)
+            .unwrap()
+            .records
+            .into_iter()
+            .filter_map(|(_, r)| match r {
+                Record::Processes(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        // A key, then a delta: the process is in both, with its cgroup.
+        assert_eq!(tables.len(), 2);
+        let of: Vec<String> = tables
+            .iter()
+            .map(|t| {
+                let p = t
+                    .processes
+                    .iter()
+                    .find(|p| p.pid == pid)
+                    .expect("the child recorded");
+                p.cgroup.to_string()
+            })
+            .collect();
+        assert_eq!(of[0], of[1]);
+        of[0].clone()
+    };
+    // Moved after it started: its cgroup is read when rsadc first sees it.
+    assert_eq!(cgroup_of(&[]), format!("{}/c0", cg.path()));
+    assert_eq!(cgroup_of(&["--no-cgroups"]), "");
+}
