@@ -22,7 +22,7 @@ group! {
     /// One cgroup at one moment: CPU, memory, I/O, pressure and tasks.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct CgroupCounters from "cpu.stat" {
-        item {
+        item key(path, inode) {
             /// The path below the hierarchy's root, without a leading `/` (`""`: the root;
             /// `system.slice/nginx.service`). On hosts with several hierarchies (v1
             /// controllers, v2 beside them) a path's fields are merged from each.
@@ -179,7 +179,7 @@ group! {
     /// available (the controller is off, or a v1 hierarchy lacks it).
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct CgroupLimits from "cpu.max" {
-        item {
+        item key(path, inode) {
             /// As `CgroupCounters::path`.
             pub path: String,
             /// As `CgroupCounters::inode`.
