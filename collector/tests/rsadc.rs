@@ -892,3 +892,82 @@ fn each_recorded_process_carries_its_cgroup() {
     assert_eq!(cgroup_of(&[]), format!("{}/c0", cg.path()));
     assert_eq!(cgroup_of(&["--no-cgroups"]), "");
 }
+
+/// A busy process moved into a test cgroup: over the intervals rsadc records at 1 s, the
+/// cgroup's %CPU (`CgroupRates`) agrees with the CPU time the process's own
+/// /proc/PID/stat says it used, and the cgroup is first by CPU among the test's.
+#[test]
+fn a_busy_cgroups_cpu_agrees_with_its_process() {
+    let Some(cg) = TestCgroups::make("busy", 2) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Child(
+        Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
+    std::fs::write(cg.0.join("c1/cgroup.procs"), pid.to_string()).unwrap();
+    let d = dir();
+    let file = d.path().join("log");
+    let out = rsadc("UTC", &["--file", file.to_str().unwrap(), "1", "4"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = samples(&file);
+    let mut total = rsar::stats::IntervalStats::between(&s[0], &s[1]).unwrap();
+    for w in s[1..].windows(2) {
+        total.add(&rsar::stats::IntervalStats::between(&w[0], &w[1]).unwrap());
+    }
+    let top = cg.path();
+    let ours: Vec<(String, f64)> = total
+        .cgroups
+        .iter()
+        .filter(|c| c.path.starts_with(&format!("{top}/")))
+        .map(|c| {
+            let r = rsar::stats::CgroupRates::of(c);
+            (c.path.clone(), r.cpu_pct.unwrap_or(0.0))
+        })
+        .collect();
+    assert_eq!(ours.len(), 2, "{ours:?}");
+    let busy = ours.iter().find(|(p, _)| p.ends_with("/c1")).unwrap().1;
+    let idle = ours.iter().find(|(p, _)| p.ends_with("/c0")).unwrap().1;
+    // The process's own CPU time, from its /proc/PID/stat as rsadc read it with the same
+    // samples: utime + stime, in ticks of 1/100 s.
+    let ticks: Vec<u64> = store::read_log(&file)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            Record::Processes(t) => {
+                let p = t.processes.iter().find(|p| p.pid == pid)?.clone();
+                Some(p.utime + p.stime)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ticks.len(), s.len());
+    let used = (ticks[ticks.len() - 1] - ticks[0]) as f64 / 100.0;
+    let own = used / total.seconds * 100.0;
+    eprintln!("cgroup {busy:.1} %CPU, its process {own:.1} %, the idle cgroup {idle:.1} %");
+    assert!(
+        busy > 5.0 && busy > idle,
+        "busy {busy:.1} %, idle {idle:.1} %"
+    );
+    assert!(
+        (busy - own).abs() < (0.1 * own.max(busy)).max(2.0),
+        "the cgroup's {busy:.1} % against the process's own {own:.1} % ({used:.2} s over {:.2} s)",
+        total.seconds
+    );
+}
