@@ -5,6 +5,9 @@ complete -c rsadc -l retain-days -d 'Delete day files older than this many days'
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r
 complete -c rsadc -l with -d 'Also record these optional groups, off by default for their cost (comma list): interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines), cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)' -r
 complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq, snmp (as --no-snmp)' -r
+complete -c rsadc -l cgroup-depth -d 'Record cgroups down to this depth only (the root is 0, system.slice 1)' -r
+complete -c rsadc -l cgroup-include -d 'Record only the cgroups whose path (below the root, e.g. system.slice/nginx.service) matches this regular expression' -r
+complete -c rsadc -l cgroup-exclude -d 'Leave out the cgroups whose path matches this regular expression, with their descendants' -r
 complete -c rsadc -l process-interval -d 'Record the process table every SECS seconds instead of with every sample (rounded to a whole number of samples)' -r
 complete -c rsadc -l listen -d 'Serve GET /metrics for Prometheus on this address (node_exporter\'s metric names): an IP address and port (127.0.0.1:9808, [::1]:9808), or a host name and port (localhost:9808: every address it resolves to). Without INTERVAL, only serve; with it, record too. An empty value serves nothing (for `--listen=$SETTING`). Give a loopback address unless the port is firewalled: the metrics describe the machine' -r
 complete -c rsadc -l remote-write -d 'Also push what is recorded to this Prometheus remote-write (1.0) receiver, e.g. http://prometheus:9090/api/v1/write, with the log as the queue: nothing is lost while the receiver is away, and sending resumes from a cursor kept in the log directory (rsadc.remote-write). Same series as /metrics, plus job="rsadc" and instance=<host name>. Needs INTERVAL and a log directory. An empty value sends nothing (for `--remote-write=$SETTING`)' -r
@@ -21,6 +24,7 @@ complete -c rsadc -l boot -d 'Write a restart record (the machine has just boote
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
+complete -c rsadc -l no-cgroups -d 'Do not record the cgroups (recorded by default where a cgroup hierarchy is mounted: each cgroup\'s CPU, memory, I/O, pressure and tasks, its limits when they change)'
 complete -c rsadc -l status -d 'Say how far remote write has got in the log directory (the acknowledged time and its lag), then exit'
 complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
 complete -c rsadc -l list-sources -d 'Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH` for each mount point of -F) one a line, and exit (bench/collector-floor.sh)'

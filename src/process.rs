@@ -24,6 +24,10 @@ group! {
             pub comm: Arc<str>,
             /// The command line, its arguments joined by spaces; empty for kernel threads.
             pub cmdline: Arc<str>,
+            /// Its cgroup, as the path of `CgroupCounters` (`system.slice/nginx.service`;
+            /// `""`: the root, or not read). Read once per process lifetime, like the
+            /// command line; processes in one cgroup share the text.
+            pub cgroup: Arc<str>,
         }
         /// State as its ASCII letter code: R running, S sleeping, D uninterruptible, Z
         /// zombie, T stopped, t traced, I idle (kernel thread), X dead.
@@ -105,10 +109,16 @@ impl ProcessCounters {
     }
 }
 
-/// Reads every process of a /proc tree, keeping the command lines it has read before.
+/// Reads every process of a /proc tree, keeping the command lines (and cgroups) it has
+/// read before.
 #[derive(Debug)]
 pub struct ProcessReader {
-    cmdlines: HashMap<(u32, u64), Arc<str>>,
+    /// Per process, its command line and its cgroup.
+    cmdlines: HashMap<(u32, u64), (Arc<str>, Arc<str>)>,
+    /// Read each process's cgroup (`with_cgroups`).
+    cgroups: bool,
+    /// Each cgroup path once, shared by the processes in it.
+    cgroup_paths: std::collections::HashSet<Arc<str>>,
     buf: Vec<u8>,
     /// kB per page, for statm on kernels whose status lacks RssFile.
     page_kb: u64,
@@ -122,6 +132,8 @@ impl Default for ProcessReader {
             .unwrap_or(4096);
         ProcessReader {
             cmdlines: HashMap::new(),
+            cgroups: false,
+            cgroup_paths: Default::default(),
             buf: Vec::new(),
             page_kb: u64::try_from(page / 1024).unwrap_or(4).max(1),
         }
@@ -129,6 +141,12 @@ impl Default for ProcessReader {
 }
 
 impl ProcessReader {
+    /// Also read each process's cgroup, once per process lifetime (/proc/PID/cgroup).
+    pub fn with_cgroups(mut self) -> Self {
+        self.cgroups = true;
+        self
+    }
+
     /// Every process that could be read, sorted by pid and start time (processes vanish
     /// while we look: those are skipped).
     pub fn read(&mut self, proc_root: &Path, out: &mut Vec<ProcessCounters>) {
@@ -157,6 +175,12 @@ impl ProcessReader {
         if self.cmdlines.len() > out.len() {
             let keep: std::collections::HashSet<(u32, u64)> = seen.into_iter().collect();
             self.cmdlines.retain(|k, _| keep.contains(k));
+            if self.cgroup_paths.len() > self.cmdlines.len() {
+                self.cgroup_paths.clear();
+                for (_, c) in self.cmdlines.values() {
+                    self.cgroup_paths.insert(c.clone());
+                }
+            }
         }
     }
 
@@ -193,18 +217,39 @@ impl ProcessReader {
                 .and_then(|t| t.split_ascii_whitespace().nth(1)?.parse().ok());
         }
         let key = p.key();
-        p.cmdline = match self.cmdlines.get(&key) {
-            Some(c) => c.clone(),
+        (p.cmdline, p.cgroup) = match self.cmdlines.get(&key) {
+            Some(known) => known.clone(),
             None => {
                 let c: Arc<str> = read_into(&base.join("cmdline"), &mut self.buf)
                     .map(cmdline_text)
                     .unwrap_or_default()
                     .into();
-                self.cmdlines.insert(key, c.clone());
-                c
+                let g = match self.cgroups {
+                    true => self.cgroup_of(base),
+                    false => Arc::default(),
+                };
+                self.cmdlines.insert(key, (c.clone(), g.clone()));
+                (c, g)
             }
         };
         Some(p)
+    }
+}
+
+impl ProcessReader {
+    /// The cgroup of the process at `base`, shared with the processes already in it.
+    fn cgroup_of(&mut self, base: &Path) -> Arc<str> {
+        let path = read_into(&base.join("cgroup"), &mut self.buf)
+            .and_then(crate::probe::cgroup::process_cgroup)
+            .unwrap_or_default();
+        match self.cgroup_paths.get(path) {
+            Some(known) => known.clone(),
+            None => {
+                let new: Arc<str> = path.into();
+                self.cgroup_paths.insert(new.clone());
+                new
+            }
+        }
     }
 }
 
@@ -247,6 +292,7 @@ pub fn parse_stat(text: &[u8]) -> Option<ProcessCounters> {
         start_ticks: n(19)?,
         comm,
         cmdline: Arc::default(),
+        cgroup: Arc::default(),
         state: u32::from(f.first()?.bytes().next()?),
         ppid: n(1)? as u32,
         uid: 0,

@@ -1509,6 +1509,163 @@ impl ItemKey for SerialLine {
     }
 }
 
+// The cgroups: what each field means, how a cgroup is keyed and where cgroup v1 keeps
+// each field is said in `crate::cgroup`, which names these groups too.
+group! {
+    /// One cgroup at one moment: CPU, memory, I/O, pressure and tasks.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct CgroupCounters from "cpu.stat" {
+        item key(path, inode) {
+            /// The path below the hierarchy's root, without a leading `/` (`""`: the root;
+            /// `system.slice/nginx.service`). On hosts with several hierarchies (v1
+            /// controllers, v2 beside them) a path's fields are merged from each.
+            pub path: String,
+            /// The inode of the cgroup's directory (in v2 the cgroup id): a cgroup created
+            /// again under the same path has another. From the v2 hierarchy where the path
+            /// is there, else from the first v1 hierarchy that has it (cpuacct, cpu,
+            /// memory, blkio, pids).
+            pub inode: u64,
+        }
+        /// CPU time used by the cgroup's tasks (and its descendants').
+        pub usage_us: Option<u64> [Counter, "us", key = "usage_usec"],
+        /// The part of it in user mode.
+        pub user_us: Option<u64> [Counter, "us", key = "user_usec"],
+        /// The part of it in kernel mode.
+        pub system_us: Option<u64> [Counter, "us", key = "system_usec"],
+        /// Enforcement periods that have elapsed (with the cpu controller and a quota).
+        pub nr_periods: Option<u64> [Counter, "periods", key = "nr_periods"],
+        /// Periods in which the cgroup was throttled (used up its quota).
+        pub nr_throttled: Option<u64> [Counter, "periods", key = "nr_throttled"],
+        /// Time its tasks were throttled.
+        pub throttled_us: Option<u64> [Counter, "us", key = "throttled_usec"],
+        /// Memory in use by the cgroup and its descendants.
+        pub memory_current: Option<u64> [Level, "bytes", source = "memory.current"],
+        /// Anonymous memory (including transparent huge pages).
+        pub anon: Option<u64> [Level, "bytes", source = "memory.stat", key = "anon"],
+        /// Page cache, tmpfs and shared memory included.
+        pub file: Option<u64> [Level, "bytes", source = "memory.stat", key = "file"],
+        /// Kernel memory: slab, stacks, page tables and the rest (since Linux 5.18).
+        pub kernel: Option<u64> [Level, "bytes", source = "memory.stat", since = "5.18", key = "kernel"],
+        /// Swap-backed cached file memory: tmpfs, shm segments, shared anonymous mmap.
+        pub shmem: Option<u64> [Level, "bytes", source = "memory.stat", key = "shmem"],
+        /// Memory used by network transmission buffers.
+        pub sock: Option<u64> [Level, "bytes", source = "memory.stat", key = "sock"],
+        /// In-kernel data structures (slab).
+        pub slab: Option<u64> [Level, "bytes", source = "memory.stat", key = "slab"],
+        /// File pages modified but not yet written back.
+        pub file_dirty: Option<u64> [Level, "bytes", source = "memory.stat", key = "file_dirty"],
+        /// File pages being written back.
+        pub file_writeback: Option<u64> [Level, "bytes", source = "memory.stat", key = "file_writeback"],
+        /// Page faults.
+        pub pgfault: Option<u64> [Counter, "faults", source = "memory.stat", key = "pgfault"],
+        /// Major page faults (with I/O).
+        pub pgmajfault: Option<u64> [Counter, "faults", source = "memory.stat", key = "pgmajfault"],
+        /// Refaults of evicted anonymous pages (since Linux 5.9).
+        pub workingset_refault_anon: Option<u64> [Counter, "pages", source = "memory.stat", since = "5.9", key = "workingset_refault_anon"],
+        /// Refaults of evicted file pages (since Linux 5.9).
+        pub workingset_refault_file: Option<u64> [Counter, "pages", source = "memory.stat", since = "5.9", key = "workingset_refault_file"],
+        /// Times the usage went over memory.high and the tasks were throttled to reclaim.
+        pub events_high: Option<u64> [Counter, "events", source = "memory.events", key = "high"],
+        /// Times the usage was about to go over memory.max (v1: memory.failcnt, the times
+        /// it hit the limit).
+        pub events_max: Option<u64> [Counter, "events", source = "memory.events", key = "max"],
+        /// Times the usage reached the limit and an allocation was about to fail.
+        pub events_oom: Option<u64> [Counter, "events", source = "memory.events", key = "oom"],
+        /// Processes of the cgroup killed by the OOM killer.
+        pub events_oom_kill: Option<u64> [Counter, "processes", source = "memory.events", key = "oom_kill"],
+        /// Bytes read, summed over the devices.
+        pub rbytes: Option<u64> [Counter, "bytes", source = "io.stat", key = "rbytes"],
+        /// Bytes written, summed over the devices.
+        pub wbytes: Option<u64> [Counter, "bytes", source = "io.stat", key = "wbytes"],
+        /// Read operations, summed over the devices.
+        pub rios: Option<u64> [Counter, "requests", source = "io.stat", key = "rios"],
+        /// Write operations, summed over the devices.
+        pub wios: Option<u64> [Counter, "requests", source = "io.stat", key = "wios"],
+        /// Time some of its tasks were stalled waiting for a CPU.
+        pub cpu_some_us: Option<u64> [Counter, "us", source = "cpu.pressure", key = "some total"],
+        /// Time all of its non-idle tasks were stalled waiting for a CPU (since Linux 5.13).
+        pub cpu_full_us: Option<u64> [Counter, "us", source = "cpu.pressure", since = "5.13", key = "full total"],
+        /// Time some of its tasks were stalled on memory.
+        pub memory_some_us: Option<u64> [Counter, "us", source = "memory.pressure", key = "some total"],
+        /// Time all of its non-idle tasks were stalled on memory.
+        pub memory_full_us: Option<u64> [Counter, "us", source = "memory.pressure", key = "full total"],
+        /// Time some of its tasks were stalled on I/O.
+        pub io_some_us: Option<u64> [Counter, "us", source = "io.pressure", key = "some total"],
+        /// Time all of its non-idle tasks were stalled on I/O.
+        pub io_full_us: Option<u64> [Counter, "us", source = "io.pressure", key = "full total"],
+        /// Tasks (threads) in the cgroup and its descendants.
+        pub pids_current: Option<u64> [Level, "tasks", source = "pids.current"],
+    }
+}
+
+group! {
+    /// A cgroup's limits, as configured. They change rarely: read apart from the counters,
+    /// and meant to be stored only when they change. `None`: no limit (`max`), or not
+    /// available (the controller is off, or a v1 hierarchy lacks it).
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct CgroupLimits from "cpu.max" {
+        item key(path, inode) {
+            /// As `CgroupCounters::path`.
+            pub path: String,
+            /// As `CgroupCounters::inode`.
+            pub inode: u64,
+        }
+        /// CPU time the cgroup may use per period (v1: cpu.cfs_quota_us, -1 = none).
+        pub cpu_quota_us: Option<u64> [Level, "us", key = "quota"],
+        /// The period of that quota (v1: cpu.cfs_period_us).
+        pub cpu_period_us: Option<u64> [Level, "us", key = "period"],
+        /// Relative CPU weight, 1 to 10000, 100 by default (v2 only).
+        pub cpu_weight: Option<u64> [Level, "weight", source = "cpu.weight"],
+        /// Relative CPU shares, 1024 by default (v1 only: cpu.shares; the kernel treats
+        /// weight w as shares w × 1024 / 100).
+        pub cpu_shares: Option<u64> [Level, "shares", source = "cpu.shares"],
+        /// The hard memory limit (v1: memory.limit_in_bytes).
+        pub memory_max: Option<u64> [Level, "bytes", source = "memory.max"],
+        /// The memory throttling limit (v2 only).
+        pub memory_high: Option<u64> [Level, "bytes", source = "memory.high"],
+        /// Memory protected from reclaim, best effort (v2 only).
+        pub memory_low: Option<u64> [Level, "bytes", source = "memory.low"],
+        /// The most tasks it may have (v1 and v2: pids.max).
+        pub pids_max: Option<u64> [Level, "tasks", source = "pids.max"],
+    }
+}
+
+group! {
+    /// The root's `cgroup.stat` (v2): how many cgroups there are, and how many were
+    /// removed but are still held by the kernel (dying: memory they charged is still
+    /// referenced; many of them are a leak).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub struct CgroupTreeStat from "cgroup.stat" {
+        /// Live cgroups below the root.
+        pub nr_descendants: u64 [Level, "cgroups", key = "nr_descendants"],
+        /// Removed cgroups still held by the kernel.
+        pub nr_dying_descendants: u64 [Level, "cgroups", key = "nr_dying_descendants"],
+    }
+}
+
+/// A cgroup's key in the log: its path, then its directory's inode.
+macro_rules! cgroup_key {
+    ($t:ident) => {
+        impl ItemKey for $t {
+            const ITEM: &'static str = "a cgroup, by path and inode";
+            fn put_key(&self, k: &mut impl KeyWriter) {
+                k.text(&self.path);
+                k.number(self.inode);
+            }
+            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+                let (path, inode) = (k.text()?, k.number()?);
+                Ok($t {
+                    path,
+                    inode,
+                    ..$t::default()
+                })
+            }
+        }
+    };
+}
+cgroup_key!(CgroupCounters);
+cgroup_key!(CgroupLimits);
+
 /// The members of a `Sample`, once: each with its group's id and name in the log and
 /// where and when it is absent (`GroupInfo`), in the order a log writes them. A member is
 /// `pub name: Type => id "group" "where, when absent";` (`Type` a `Member`); a group
@@ -1555,6 +1712,14 @@ macro_rules! sample_members {
             view fstypes of filesystems as FsTypes => 27 "fstypes" "`filesystems[].fstype` (no block without filesystems)";
             /// sysstat's `-b` totals, in samples read from its files (`None` in rsar's own).
             pub io_totals: Option<IoTotals> => 28 "iototals" "`io_totals` (`None` but in samples read from sysstat files)";
+            /// Every cgroup, the root (path `""`) first: empty only when not read or
+            /// without a cgroup hierarchy.
+            pub cgroups: Vec<CgroupCounters> => 29 "cgroup" "`cgroups` (empty: no block)";
+            /// The limits of the cgroups that appeared or whose limits changed since the
+            /// sample before: a reader keeps the last it saw of each cgroup.
+            pub cgroup_limits: Vec<CgroupLimits> => 30 "cglimits" "`cgroup_limits` (empty: no block)";
+            /// The v2 root's cgroup.stat.
+            pub cgroup_tree: Option<CgroupTreeStat> => 31 "cgtree" "`cgroup_tree` (`None` without a v2 hierarchy)";
         }
     };
 }

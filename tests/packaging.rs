@@ -220,6 +220,7 @@ const CLASSIFIED: &[&str] = &[
     "RestartSec",
     "KillSignal",
     "TimeoutStopSec",
+    "LimitNOFILE",
     "LogsDirectory",
     "LogsDirectoryMode",
     "UMask",
@@ -512,4 +513,30 @@ exec unshare {} -- sh -c \"$UNIT\"",
         "{host:?}"
     );
     assert_eq!(host, sandboxed, "the sandbox:\n{in_unit}");
+}
+
+/// rsadc keeps every cgroup's files open: the unit lets it hold those of 20,000 cgroups
+/// with the most files one can have (v1 and v2 hierarchies side by side).
+#[test]
+fn the_unit_lets_rsadc_keep_the_files_of_thousands_of_cgroups_open() {
+    let unit = read("packaging/systemd/rsadc.service");
+    let limit = unit_settings(&unit)
+        .into_iter()
+        .find(|(section, key, _)| section == "Service" && key == "LimitNOFILE")
+        .map(|(_, _, v)| v)
+        .expect("a LimitNOFILE= in [Service]: systemd's default soft limit is 1024");
+    // A soft:hard pair, or one value for both.
+    let soft = limit.split(':').next().unwrap();
+    let soft: u64 = if soft == "infinity" {
+        u64::MAX
+    } else {
+        soft.parse().unwrap()
+    };
+    let nr_open: u64 = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .map_or(1 << 20, |s| s.trim().parse().unwrap());
+    assert!(soft >= 20_000 * 19 + 256, "LimitNOFILE={limit}");
+    assert!(
+        soft <= nr_open,
+        "LimitNOFILE={limit} is above fs.nr_open={nr_open}: systemd fails to start the unit"
+    );
 }

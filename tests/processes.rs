@@ -22,6 +22,9 @@ fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
         } else {
             format!("/usr/bin/p{} --n {}", seed % 7, seed % 11).into()
         },
+        cgroup: ["", "system.slice/p.service", "user.slice/user-1000.slice"]
+            [(seed % 5 % 3) as usize]
+            .into(),
         state: u32::from(b"RSDZTI"[(seed % 6) as usize]),
         ppid: (seed % 50) as u32,
         uid: (seed % 3) as u32 * 1000,

@@ -106,6 +106,25 @@ pub struct Args {
     #[arg(long)]
     pub no_processes: bool,
 
+    /// Do not record the cgroups (recorded by default where a cgroup hierarchy is mounted:
+    /// each cgroup's CPU, memory, I/O, pressure and tasks, its limits when they change)
+    #[arg(long)]
+    pub no_cgroups: bool,
+
+    /// Record cgroups down to this depth only (the root is 0, system.slice 1)
+    #[arg(long, value_name = "N", conflicts_with = "no_cgroups")]
+    pub cgroup_depth: Option<usize>,
+
+    /// Record only the cgroups whose path (below the root, e.g. system.slice/nginx.service)
+    /// matches this regular expression
+    #[arg(long, value_name = "REGEX", conflicts_with = "no_cgroups")]
+    pub cgroup_include: Option<String>,
+
+    /// Leave out the cgroups whose path matches this regular expression, with their
+    /// descendants
+    #[arg(long, value_name = "REGEX", conflicts_with = "no_cgroups")]
+    pub cgroup_exclude: Option<String>,
+
     /// Record the process table every SECS seconds instead of with every sample (rounded to
     /// a whole number of samples)
     #[arg(long, value_name = "SECS", conflicts_with = "no_processes")]

@@ -342,6 +342,26 @@ fn run(args: &Args) -> Result<(), Failure> {
         },
     );
     let host = probe.host().clone();
+    // One reader for the collector's life: it keeps each cgroup's files open.
+    let mut cgroups = match args.no_cgroups {
+        true => None,
+        false => {
+            let options = rsar::probe::cgroup::CgroupOptions::from_args(
+                args.cgroup_depth,
+                args.cgroup_include.as_deref(),
+                args.cgroup_exclude.as_deref(),
+            )
+            .map_err(Failure::Usage)?;
+            let reader = rsar::probe::cgroup::CgroupReader::new(
+                &args.proc_root,
+                &args.sys_root,
+                host.user_hz,
+                options,
+            );
+            (!reader.is_empty()).then_some(reader)
+        }
+    };
+    let mut cgroup_day = None;
     let pushed = pushing.as_ref().map(|(_, shared)| shared.clone());
 
     let Some(interval) = plan.interval else {
@@ -413,6 +433,10 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     };
     let mut process_reader = rsar::process::ProcessReader::default();
+    if cgroups.is_some() {
+        // Each process with its cgroup, read once per process lifetime.
+        process_reader = process_reader.with_cgroups();
+    }
     let mut table = rsar::store::procs::ProcessTable {
         wall_ns: 0,
         uptime_cs: 0,
@@ -425,6 +449,20 @@ fn run(args: &Args) -> Result<(), Failure> {
         probe.read(&mut sample).map_err(Failure::data)?;
         if let Clock::Simulated(_) = clock {
             sample.time.wall_ns = clock.now_ns();
+        }
+        if let Some(reader) = cgroups.as_mut() {
+            // A new day's file holds every cgroup's limits, not only those that change.
+            let day = recorder::local_day(sample.time.wall_ns).0;
+            if cgroup_day.replace(day) != Some(day) {
+                reader.resend_limits();
+            }
+            reader.read_into(&mut sample);
+            for w in reader.warnings() {
+                if !warned.contains(w) {
+                    log(w);
+                    warned.push(w.clone());
+                }
+            }
         }
         for w in probe.warnings() {
             if !warned.contains(w) {

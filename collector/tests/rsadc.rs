@@ -695,3 +695,279 @@ fn a_comment_reaches_a_service_before_its_first_sample() {
         .collect();
     assert_eq!(texts, ["before the first sample"]);
 }
+
+/// Test cgroups made in this host's v2 hierarchy (rsadc's tests run as root), removed
+/// when dropped, even when the test fails.
+struct TestCgroups(PathBuf);
+
+impl TestCgroups {
+    /// `cgwire-NAME-PID` with `n` children, or `None` where there is no v2 hierarchy we
+    /// may write.
+    fn make(name: &str, n: usize) -> Option<TestCgroups> {
+        let root = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
+            .into_iter()
+            .map(Path::new)
+            .find(|p| p.join("cgroup.procs").exists() && p.join("cgroup.controllers").exists())?;
+        let top = root.join(format!("rsadc-{name}-{}", std::process::id()));
+        std::fs::create_dir(&top).ok()?;
+        let made = TestCgroups(top);
+        for i in 0..n {
+            std::fs::create_dir(made.0.join(format!("c{i}"))).unwrap();
+        }
+        Some(made)
+    }
+
+    /// The path as recorded: below the hierarchy's root.
+    fn path(&self) -> String {
+        self.0.file_name().unwrap().to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TestCgroups {
+    fn drop(&mut self) {
+        if let Ok(dir) = std::fs::read_dir(&self.0) {
+            for e in dir.flatten().filter(|e| e.path().is_dir()) {
+                let _ = std::fs::remove_dir(e.path());
+            }
+        }
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// By default rsadc records every cgroup, each with its inode, and the limits of each in
+/// the first sample of a day's file (the midnight sample starts the new day with them
+/// all), then only those that change; `--cgroup-exclude`, `--cgroup-depth` and
+/// `--no-cgroups` record less; a bad pattern is a usage error.
+#[test]
+fn cgroups_are_recorded_with_their_limits_at_the_start_of_each_day() {
+    let Some(cg) = TestCgroups::make("record", 3) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    let top = cg.path();
+    let d = dir();
+    let clock = BEFORE_MIDNIGHT.to_string();
+    let out = rsadc(
+        "UTC",
+        &["--fake-clock", &clock, "1", "6", d.path().to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let old = samples(&d.path().join("rsar20251121"));
+    let new = samples(&d.path().join("rsar20251122"));
+    for (day, s) in [("old", &old), ("new", &new)] {
+        let first = &s[0];
+        let ours: Vec<_> = first
+            .cgroups
+            .iter()
+            .filter(|c| c.path.starts_with(&top))
+            .collect();
+        assert_eq!(ours.len(), 4, "{day} day: {:?}", first.cgroups);
+        assert!(
+            first.cgroups.iter().any(|c| c.path.is_empty()),
+            "the root is recorded"
+        );
+        let mut inodes: Vec<u64> = ours.iter().map(|c| c.inode).collect();
+        inodes.dedup();
+        assert_eq!(inodes.len(), 4, "each cgroup its own inode");
+        // Every cgroup's limits in the day's first sample.
+        let with_limits: Vec<&str> = first
+            .cgroup_limits
+            .iter()
+            .map(|l| l.path.as_str())
+            .collect();
+        for c in &first.cgroups {
+            assert!(
+                with_limits.contains(&c.path.as_str()),
+                "{day} day: no limits for {:?}",
+                c.path
+            );
+        }
+        assert!(first.cgroup_tree.is_some());
+    }
+    // Between, only the limits that changed: none of ours.
+    for s in &old[1..old.len() - 1] {
+        assert!(
+            !s.cgroup_limits.iter().any(|l| l.path.starts_with(&top)),
+            "{:?}",
+            s.cgroup_limits
+        );
+    }
+
+    let one = |extra: &[&str]| {
+        let file = d.path().join(format!("one-{}", extra.len()));
+        let mut args = extra.to_vec();
+        args.extend(["--file", file.to_str().unwrap(), "1", "1"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        samples(&file).remove(0)
+    };
+    let excluded = one(&["--cgroup-exclude", &format!("^{top}/c[12]$")]);
+    let paths: Vec<&str> = excluded.cgroups.iter().map(|c| c.path.as_str()).collect();
+    assert!(paths.contains(&format!("{top}/c0").as_str()), "{paths:?}");
+    let gone = [format!("{top}/c1"), format!("{top}/c2")];
+    assert!(
+        !paths.iter().any(|p| gone.iter().any(|g| g == p)),
+        "{paths:?}"
+    );
+    let shallow = one(&["--cgroup-depth", "0", "--cgroup-include", "^$"]);
+    assert_eq!(
+        shallow.cgroups.len(),
+        1,
+        "the root only: {:?}",
+        shallow.cgroups
+    );
+    assert!(one(&["--no-cgroups"]).cgroups.is_empty());
+
+    let bad = rsadc(
+        "UTC",
+        &["--cgroup-include", "(", "--file", "/dev/null", "1", "1"],
+    );
+    assert_eq!(bad.status.code(), Some(1), "a usage error");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--cgroup-include: regex parse error"));
+}
+
+/// Each recorded process carries its cgroup: a process moved into a test cgroup is
+/// recorded with that cgroup's path; without cgroups, with none.
+#[test]
+fn each_recorded_process_carries_its_cgroup() {
+    let Some(cg) = TestCgroups::make("procs", 1) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Child(Command::new("sleep").arg("60").spawn().unwrap());
+    let pid = child.0.id();
+    std::fs::write(cg.0.join("c0/cgroup.procs"), pid.to_string()).unwrap();
+    let d = dir();
+    let cgroup_of = |extra: &[&str]| {
+        let file = d.path().join(format!("log-{}", extra.len()));
+        let mut args = extra.to_vec();
+        args.extend(["--file", file.to_str().unwrap(), "1", "2"]);
+        let out = rsadc("UTC", &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tables: Vec<_> = store::read_log(&file)
+            .unwrap()
+            .records
+            .into_iter()
+            .filter_map(|(_, r)| match r {
+                Record::Processes(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        // A key, then a delta: the process is in both, with its cgroup.
+        assert_eq!(tables.len(), 2);
+        let of: Vec<String> = tables
+            .iter()
+            .map(|t| {
+                let p = t
+                    .processes
+                    .iter()
+                    .find(|p| p.pid == pid)
+                    .expect("the child recorded");
+                p.cgroup.to_string()
+            })
+            .collect();
+        assert_eq!(of[0], of[1]);
+        of[0].clone()
+    };
+    // Moved after it started: its cgroup is read when rsadc first sees it.
+    assert_eq!(cgroup_of(&[]), format!("{}/c0", cg.path()));
+    assert_eq!(cgroup_of(&["--no-cgroups"]), "");
+}
+
+/// A busy process moved into a test cgroup: over the intervals rsadc records at 1 s, the
+/// cgroup's %CPU (`CgroupRates`) agrees with the CPU time the process's own
+/// /proc/PID/stat says it used, and the cgroup is first by CPU among the test's.
+#[test]
+fn a_busy_cgroups_cpu_agrees_with_its_process() {
+    let Some(cg) = TestCgroups::make("busy", 2) else {
+        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        return;
+    };
+    struct Child(std::process::Child);
+    impl Drop for Child {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let child = Child(
+        Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.0.id();
+    std::fs::write(cg.0.join("c1/cgroup.procs"), pid.to_string()).unwrap();
+    let d = dir();
+    let file = d.path().join("log");
+    let out = rsadc("UTC", &["--file", file.to_str().unwrap(), "1", "4"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = samples(&file);
+    let mut total = rsar::stats::IntervalStats::between(&s[0], &s[1]).unwrap();
+    for w in s[1..].windows(2) {
+        total.add(&rsar::stats::IntervalStats::between(&w[0], &w[1]).unwrap());
+    }
+    let top = cg.path();
+    let ours: Vec<(String, f64)> = total
+        .cgroups
+        .iter()
+        .filter(|c| c.path.starts_with(&format!("{top}/")))
+        .map(|c| {
+            let r = rsar::stats::CgroupRates::of(c);
+            (c.path.clone(), r.cpu_pct.unwrap_or(0.0))
+        })
+        .collect();
+    assert_eq!(ours.len(), 2, "{ours:?}");
+    let busy = ours.iter().find(|(p, _)| p.ends_with("/c1")).unwrap().1;
+    let idle = ours.iter().find(|(p, _)| p.ends_with("/c0")).unwrap().1;
+    // The process's own CPU time, from its /proc/PID/stat as rsadc read it with the same
+    // samples: utime + stime, in ticks of 1/100 s.
+    let ticks: Vec<u64> = store::read_log(&file)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            Record::Processes(t) => {
+                let p = t.processes.iter().find(|p| p.pid == pid)?.clone();
+                Some(p.utime + p.stime)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ticks.len(), s.len());
+    let used = (ticks[ticks.len() - 1] - ticks[0]) as f64 / 100.0;
+    let own = used / total.seconds * 100.0;
+    eprintln!("cgroup {busy:.1} %CPU, its process {own:.1} %, the idle cgroup {idle:.1} %");
+    assert!(
+        busy > 5.0 && busy > idle,
+        "busy {busy:.1} %, idle {idle:.1} %"
+    );
+    assert!(
+        (busy - own).abs() < (0.1 * own.max(busy)).max(2.0),
+        "the cgroup's {busy:.1} % against the process's own {own:.1} % ({used:.2} s over {:.2} s)",
+        total.seconds
+    );
+}

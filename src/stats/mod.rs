@@ -23,6 +23,7 @@
 //! `IntervalStats` declares each member once, with how an interval takes it from two
 //! samples; adding intervals up is the same for every member (`Sum`).
 
+mod cgroup;
 mod counters;
 mod cpu;
 mod delta;
@@ -35,6 +36,7 @@ mod netproto;
 mod power;
 mod vmstat;
 
+pub use cgroup::CgroupRates;
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
@@ -50,8 +52,8 @@ pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
 use crate::sample::{
-    DiskCounters, FsUsage, Group, IoTotals, KernelCounters, NetCounters, NfsClient, NfsServer,
-    Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters, SnmpCounters,
+    CgroupCounters, DiskCounters, FsUsage, Group, IoTotals, KernelCounters, NetCounters, NfsClient,
+    NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters, SnmpCounters,
     SoftnetCounters, Swap,
 };
 
@@ -271,6 +273,9 @@ interval_stats! {
     nfsd: Option<Over<NfsServer>> = |p, c, s| Over::both(&p.nfsd, &c.nfsd, s),
     /// `-y`: each serial line; a line new since the earlier sample counts from 0, as sar.
     serial: Items<SerialLine> = |p, c, s| Items::between(&p.serial, &c.serial, s),
+    /// Every cgroup of the later sample, by path; one created again under its path
+    /// (another inode) counts from 0.
+    cgroups: Items<CgroupCounters> = |p, c, s| Items::between(&p.cgroups, &c.cgroups, s),
     /// `-b` from a sysstat file: its totals over the interval.
     io_totals: Option<Over<IoTotals>> = |p, c, s| Over::both(&p.io_totals, &c.io_totals, s),
 }

@@ -13,6 +13,11 @@
 //! when damaged bytes between the base and the delta changed the file's length (bytes
 //! inserted or lost), the byte distance no longer lands on the base, and the reader
 //! recognises it by that instead. Files written before it have nothing there.
+//!
+//! Last, when a process the record lists in full (every one of a key, the new ones of a
+//! delta) has a cgroup: the cgroups (`put_cgroups`). Readers before it stop before it; a
+//! process kept from the base keeps its cgroup, and one whose cgroup changed is listed
+//! as gone and new.
 
 use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use crate::process::ProcessCounters;
@@ -83,6 +88,53 @@ fn put_process(out: &mut Vec<u8>, p: &ProcessCounters, scratch: &mut Vec<u64>) {
     }
 }
 
+/// The cgroups of `listed`, the processes a record lists in full, in that order: a count
+/// of distinct paths, the paths, then per process its path's index + 1 (0: none). Nothing
+/// when none has one.
+fn put_cgroups<'a>(out: &mut Vec<u8>, listed: impl Iterator<Item = &'a ProcessCounters> + Clone) {
+    if listed.clone().all(|p| p.cgroup.is_empty()) {
+        return;
+    }
+    let mut paths: Vec<&str> = Vec::new();
+    let mut index: std::collections::HashMap<&str, u64> = Default::default();
+    let mut of = Vec::new();
+    for p in listed {
+        of.push(match &*p.cgroup {
+            "" => 0,
+            path => *index.entry(path).or_insert_with(|| {
+                paths.push(path);
+                paths.len() as u64
+            }),
+        });
+    }
+    put_varint(out, paths.len() as u64);
+    for p in paths {
+        put_str(out, p);
+    }
+    for i in of {
+        put_varint(out, i);
+    }
+}
+
+/// The cgroups `put_cgroups` wrote, into `listed`; none when the record ends before them.
+fn get_cgroups(c: &mut Cursor<'_>, listed: &mut [ProcessCounters]) -> Result<(), DecodeError> {
+    if c.remaining() == 0 {
+        return Ok(());
+    }
+    let n = c.count(c.remaining())?;
+    let mut paths: Vec<Arc<str>> = Vec::with_capacity(n);
+    for _ in 0..n {
+        paths.push(c.string()?.into());
+    }
+    for p in listed {
+        p.cgroup = match c.count(n + 1)? {
+            0 => Arc::default(),
+            i => paths[i - 1].clone(),
+        };
+    }
+    Ok(())
+}
+
 fn get_process(c: &mut Cursor<'_>, fields: usize) -> Result<ProcessCounters, DecodeError> {
     let pid = u32::try_from(c.varint()?).map_err(|_| DecodeError("pid out of range"))?;
     let mut p = ProcessCounters {
@@ -112,6 +164,7 @@ pub fn key_payload(t: &ProcessTable, out: &mut Vec<u8>) {
     for p in t.processes.iter() {
         put_process(out, p, &mut scratch);
     }
+    put_cgroups(out, t.processes.iter());
 }
 
 /// A delta record's payload: `t` against `base`, taken at uptime `base_uptime_cs`, which
@@ -147,7 +200,7 @@ pub fn delta_payload(
                     }
                 }
                 // A changed name (a thread renaming the process) is a new process here.
-                if old.comm != now.comm || old.cmdline != now.cmdline {
+                if old.comm != now.comm || old.cmdline != now.cmdline || old.cgroup != now.cgroup {
                     gone.push(i);
                     new.push(j);
                 } else if mask != 0 {
@@ -193,6 +246,7 @@ pub fn delta_payload(
         put_process(out, &t.processes[n], &mut scratch);
     }
     put_varint(out, t.uptime_cs.wrapping_sub(base_uptime_cs));
+    put_cgroups(out, new.iter().map(|&n| &t.processes[n]));
 }
 
 /// The last table read or written: where its record starts, its uptime, the processes.
@@ -267,6 +321,7 @@ pub fn decode(
             for _ in 0..n {
                 table.push(get_process(&mut c, fields)?);
             }
+            get_cgroups(&mut c, &mut table)?;
             table
         }
         Some(distance) => {
@@ -280,7 +335,7 @@ pub fn decode(
             }
             let base = state.last.as_ref().ok_or(MISSING)?;
             let fields = c.count(MAX_FIELDS)?;
-            let table = apply_delta(&mut c, &base.processes, fields)?;
+            let (mut table, first_new) = apply_delta(&mut c, &base.processes, fields)?;
             // The base is the last table read when it starts `distance` bytes before; or,
             // the bytes between having changed length, when it was taken as long before
             // as the delta says (a writer that did not say: the distance alone).
@@ -291,6 +346,8 @@ pub fn decode(
             if base_at != Some(base.at) && named != Some(base.uptime_cs) {
                 return Err(MISSING);
             }
+            get_cgroups(&mut c, &mut table[first_new..])?;
+            table.sort_by_key(ProcessCounters::key);
             table
         }
     };
@@ -307,11 +364,13 @@ pub fn decode(
     }))
 }
 
+/// The table a delta makes of `base`, unsorted: the processes kept, then from the
+/// position returned the new ones in the record's order.
 fn apply_delta(
     c: &mut Cursor<'_>,
     base: &[ProcessCounters],
     fields: usize,
-) -> Result<Vec<ProcessCounters>, DecodeError> {
+) -> Result<(Vec<ProcessCounters>, usize), DecodeError> {
     let position = |c: &mut Cursor<'_>, last: &mut usize, first: bool| {
         let step = c.count(base.len())?;
         let pos = if first { step } else { *last + step };
@@ -351,12 +410,13 @@ fn apply_delta(
         .zip(alive)
         .filter_map(|(p, a)| a.then_some(p))
         .collect();
+    let first_new = out.len();
     let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
     for _ in 0..n {
         out.push(get_process(c, fields)?);
     }
-    out.sort_by_key(ProcessCounters::key);
-    Ok(out)
+    // Sorted once their cgroups, after the body, are known.
+    Ok((out, first_new))
 }
 
 /// What a writer keeps to write deltas.

@@ -32,6 +32,7 @@ pub mod parse;
 
 use super::ParseError;
 use crate::cgroup::{CgroupCounters, CgroupLimits, CgroupSample};
+use crate::sample::Sample;
 use nix::dir::Dir;
 use nix::errno::Errno;
 use nix::fcntl::{openat, openat2, OFlag, OpenHow, ResolveFlag};
@@ -214,6 +215,29 @@ impl Default for CgroupOptions {
             full_read_every: 10,
             limits_every: 60,
         }
+    }
+}
+
+impl CgroupOptions {
+    /// The options of a collector's command line: the deepest level, and the patterns
+    /// (regular expressions, searched in the path below the root) of the cgroups recorded
+    /// and of those left out with their descendants. The error names the bad pattern.
+    pub fn from_args(
+        max_depth: Option<usize>,
+        include: Option<&str>,
+        exclude: Option<&str>,
+    ) -> Result<Self, String> {
+        let pattern = |what: &str, p: Option<&str>| {
+            p.map(regex::Regex::new)
+                .transpose()
+                .map_err(|e| format!("{what}: {e}"))
+        };
+        Ok(CgroupOptions {
+            max_depth,
+            include: pattern("--cgroup-include", include)?,
+            exclude: pattern("--cgroup-exclude", exclude)?,
+            ..CgroupOptions::default()
+        })
     }
 }
 
@@ -581,6 +605,28 @@ impl CgroupReader {
             };
         }
         out.cgroups.truncate(n);
+    }
+
+    /// Take a sample into the cgroup members of `s` (`cgroups`, `cgroup_limits`,
+    /// `cgroup_tree`), reusing their entries.
+    pub fn read_into(&mut self, s: &mut Sample) {
+        let mut c = CgroupSample {
+            tree: None,
+            cgroups: std::mem::take(&mut s.cgroups),
+            limits_changed: std::mem::take(&mut s.cgroup_limits),
+        };
+        self.read(&mut c);
+        s.cgroups = c.cgroups;
+        s.cgroup_limits = c.limits_changed;
+        s.cgroup_tree = c.tree;
+    }
+
+    /// Give the limits of every cgroup with the next sample, changed or not: a log file
+    /// started afresh (a new day) then holds them all.
+    pub fn resend_limits(&mut self) {
+        for c in self.cgroups.values_mut() {
+            c.limits = None;
+        }
     }
 
     /// The files one sample reads (each counter file of each recorded cgroup, and the

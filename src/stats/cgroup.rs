@@ -1,0 +1,151 @@
+//! `rsar cgstat`'s numbers: a cgroup's counters over an interval (`Over<CgroupCounters>`,
+//! taken like every group's by `Items`) as rates. CPU time in µs per second is a share of
+//! one CPU (100 % = one CPU busy), as pidstat's %CPU; throttling the share of the quota's
+//! enforcement periods in which the cgroup was throttled; pressure the share of the time
+//! some (or all non-idle) of its tasks were stalled. A field the cgroup lacks (a
+//! controller that is off, or cgroup v1) has no rate.
+
+use super::Over;
+use crate::cgroup::CgroupCounters;
+
+/// A cgroup's rates over an interval (or, summed, over several).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CgroupRates {
+    /// CPU used, % of one CPU; and its user and kernel parts.
+    pub cpu_pct: Option<f64>,
+    pub usr_pct: Option<f64>,
+    pub sys_pct: Option<f64>,
+    /// % of the enforcement periods in which it was throttled (`None` without a quota's
+    /// periods in the interval).
+    pub throttled_pct: Option<f64>,
+    /// kB read and written per second, read and write requests per second.
+    pub rkb_s: Option<f64>,
+    pub wkb_s: Option<f64>,
+    pub r_s: Option<f64>,
+    pub w_s: Option<f64>,
+    /// Pressure: % of the time some, and all non-idle, tasks were stalled, per resource.
+    pub cpu_some_pct: Option<f64>,
+    pub cpu_full_pct: Option<f64>,
+    pub memory_some_pct: Option<f64>,
+    pub memory_full_pct: Option<f64>,
+    pub io_some_pct: Option<f64>,
+    pub io_full_pct: Option<f64>,
+}
+
+impl CgroupRates {
+    /// The rates of a cgroup's counters over the seconds they cover.
+    pub fn of(d: &Over<CgroupCounters>) -> Self {
+        let s = d.seconds;
+        let per_s = |v: Option<u64>| v.filter(|_| s > 0.0).map(|v| v as f64 / s);
+        // µs per second over 10^6 µs, as a percentage.
+        let pct_of_time = |v: Option<u64>| per_s(v).map(|us| us / 10_000.0);
+        let kb = |v: Option<u64>| per_s(v).map(|b| b / 1024.0);
+        CgroupRates {
+            cpu_pct: pct_of_time(d.usage_us),
+            usr_pct: pct_of_time(d.user_us),
+            sys_pct: pct_of_time(d.system_us),
+            throttled_pct: match (d.nr_throttled, d.nr_periods) {
+                (Some(t), Some(p)) if p > 0 => Some(t as f64 * 100.0 / p as f64),
+                _ => None,
+            },
+            rkb_s: kb(d.rbytes),
+            wkb_s: kb(d.wbytes),
+            r_s: per_s(d.rios),
+            w_s: per_s(d.wios),
+            cpu_some_pct: pct_of_time(d.cpu_some_us),
+            cpu_full_pct: pct_of_time(d.cpu_full_us),
+            memory_some_pct: pct_of_time(d.memory_some_us),
+            memory_full_pct: pct_of_time(d.memory_full_us),
+            io_some_pct: pct_of_time(d.io_some_us),
+            io_full_pct: pct_of_time(d.io_full_us),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::sample::Sample;
+    use crate::stats::IntervalStats;
+
+    fn cgroup(
+        path: &str,
+        inode: u64,
+        usage_us: u64,
+        periods: u64,
+        throttled: u64,
+    ) -> CgroupCounters {
+        CgroupCounters {
+            path: path.into(),
+            inode,
+            usage_us: Some(usage_us),
+            user_us: Some(usage_us / 4 * 3),
+            system_us: Some(usage_us / 4),
+            nr_periods: Some(periods),
+            nr_throttled: Some(throttled),
+            rbytes: Some(usage_us * 2),
+            io_some_us: Some(usage_us / 10),
+            ..CgroupCounters::default()
+        }
+    }
+
+    fn sample(uptime_cs: u64, cgroups: Vec<CgroupCounters>) -> Sample {
+        let mut s = Sample::default();
+        s.time.uptime_cs = uptime_cs;
+        s.time.wall_ns = uptime_cs as i64 * 10_000_000;
+        s.cgroups = cgroups;
+        s
+    }
+
+    /// Two seconds in which a cgroup used 1.5 s of CPU and was throttled in 5 of 20
+    /// periods: 75 % of one CPU, 25 % throttled; a cgroup created again under the same
+    /// path (another inode) counts from 0, not against the old one's counters; the
+    /// average of two intervals is Σ over Σ seconds.
+    #[test]
+    fn cgroup_counters_become_shares_of_a_cpu_and_of_periods() {
+        let a = sample(
+            1000,
+            vec![
+                cgroup("", 1, 10_000_000, 0, 0),
+                cgroup("web", 7, 1_000_000, 100, 10),
+            ],
+        );
+        let b = sample(
+            1200,
+            vec![
+                cgroup("", 1, 14_000_000, 0, 0),
+                cgroup("web", 7, 2_500_000, 120, 15),
+            ],
+        );
+        let c = sample(
+            1400,
+            vec![
+                cgroup("", 1, 14_000_000, 0, 0),
+                cgroup("web", 8, 400_000, 4, 0),
+            ],
+        );
+        let i = IntervalStats::between(&a, &b).unwrap();
+        let web = CgroupRates::of(&i.cgroups[1]);
+        assert_eq!(i.cgroups[1].path, "web");
+        assert!((web.cpu_pct.unwrap() - 75.0).abs() < 1e-9, "{web:?}");
+        assert!((web.usr_pct.unwrap() + web.sys_pct.unwrap() - 75.0).abs() < 1e-3);
+        assert!((web.throttled_pct.unwrap() - 25.0).abs() < 1e-9);
+        assert!((web.rkb_s.unwrap() - 3_000_000.0 / 2.0 / 1024.0).abs() < 1e-9);
+        assert!((web.io_some_pct.unwrap() - 7.5).abs() < 1e-9);
+        // Not read (v1, a controller off): no rate, not 0.
+        assert_eq!(web.wkb_s, None);
+        let root = CgroupRates::of(&i.cgroups[0]);
+        assert!((root.cpu_pct.unwrap() - 200.0).abs() < 1e-9);
+        assert_eq!(root.throttled_pct, None, "no periods: no share");
+
+        let j = IntervalStats::between(&b, &c).unwrap();
+        let again = CgroupRates::of(&j.cgroups[1]);
+        assert!((again.cpu_pct.unwrap() - 20.0).abs() < 1e-9, "{again:?}");
+
+        let mut avg = i.clone();
+        avg.add(&j);
+        let root = CgroupRates::of(&avg.cgroups[0]);
+        assert!((root.cpu_pct.unwrap() - 100.0).abs() < 1e-9, "{root:?}");
+    }
+}
