@@ -10,7 +10,8 @@
 #
 # Two collections, each beside the sadc that records the same activities:
 # - `rsadc --no-processes --no-snmp`  beside `sadc -S DISK`;
-# - `rsadc --no-processes` (the default groups, SNMP included) beside `sadc -S DISK,SNMP,IPV6`.
+# - `rsadc --no-processes` (the default groups, SNMP included) beside `sadc -S DISK,SNMP,IPV6`;
+# both with `--no-cgroups` where rsadc has it: sadc records no cgroups.
 # All run at once, so they see the same activity. A sample's bytes are its marginal bytes
 # between sample FROM (11: after the first key and the first samples) and TO: for sadc the
 # size difference of files of TO and FROM samples taken side by side, divided by TO − FROM;
@@ -37,11 +38,13 @@ for n in "$FROM" 61 "$COUNT"; do
   "$SADC" -S DISK 1 "$n" "$work/sa.$n" &
   "$SADC" -S DISK,SNMP,IPV6 1 "$n" "$work/sn.$n" &
 done
-"$RSADC" --file "$work/nosnmp" --no-processes --no-snmp 1 "$COUNT" 2>/dev/null &
-"$RSADC" --file "$work/snmp" --no-processes 1 "$COUNT" 2>/dev/null &
+# The same collection as sadc's: no cgroups (an rsadc from before them has no such flag).
+nocg() { if "$1" --help 2>/dev/null | grep -q -- --no-cgroups; then echo --no-cgroups; fi; }
+"$RSADC" --file "$work/nosnmp" --no-processes --no-snmp $(nocg "$RSADC") 1 "$COUNT" 2>/dev/null &
+"$RSADC" --file "$work/snmp" --no-processes $(nocg "$RSADC") 1 "$COUNT" 2>/dev/null &
 if [ -n "${BEFORE:-}" ]; then
-  "$BEFORE" --file "$work/before_nosnmp" --no-processes --no-snmp 1 "$COUNT" 2>/dev/null &
-  "$BEFORE" --file "$work/before_snmp" --no-processes 1 "$COUNT" 2>/dev/null &
+  "$BEFORE" --file "$work/before_nosnmp" --no-processes --no-snmp $(nocg "$BEFORE") 1 "$COUNT" 2>/dev/null &
+  "$BEFORE" --file "$work/before_snmp" --no-processes $(nocg "$BEFORE") 1 "$COUNT" 2>/dev/null &
 fi
 wait
 
