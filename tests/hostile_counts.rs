@@ -304,7 +304,7 @@ fn a_cpu_number_beyond_any_kernel_is_damage() {
 fn an_import_keeps_the_intact_records_of_a_damaged_sa_file_and_exits_2() {
     let sadc = Path::new("/usr/lib/sysstat/sadc");
     if !sadc.exists() {
-        eprintln!("skipped: no {} (apt-get install sysstat)", sadc.display());
+        common::oracle_missing(&format!("{} (apt-get install sysstat)", sadc.display()));
         return;
     }
     let dir = tempdir();

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+mod common;
+
 use rsar::cgroup::{CgroupCounters, CgroupSample};
 use rsar::probe::cgroup::{parse_mountinfo, CgroupOptions, CgroupReader, CgroupVersion};
 use std::path::{Path, PathBuf};
@@ -273,7 +275,10 @@ impl TestCgroup {
                 children: Vec::new(),
             }),
             Err(e) => {
-                eprintln!("skipped: cannot make a cgroup in {}: {e}", base.display());
+                common::oracle_missing(&format!(
+                    "a cgroup made in {} ({e}: run as root on a host with cgroups)",
+                    base.display()
+                ));
                 None
             }
         }

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
+#[path = "../../tests/common/oracle.rs"]
+mod common;
+
 use rsar::sample::Sample;
 use rsar::store::{self, Record};
 use std::os::unix::fs::PermissionsExt;
@@ -741,7 +744,7 @@ impl Drop for TestCgroups {
 #[test]
 fn cgroups_are_recorded_with_their_limits_at_the_start_of_each_day() {
     let Some(cg) = TestCgroups::make("record", 3) else {
-        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        common::oracle_missing("a writable cgroup v2 hierarchy (run as root)");
         return;
     };
     let top = cg.path();
@@ -839,7 +842,7 @@ fn cgroups_are_recorded_with_their_limits_at_the_start_of_each_day() {
 #[test]
 fn each_recorded_process_carries_its_cgroup() {
     let Some(cg) = TestCgroups::make("procs", 1) else {
-        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        common::oracle_missing("a writable cgroup v2 hierarchy (run as root)");
         return;
     };
     struct Child(std::process::Child);
@@ -899,7 +902,7 @@ fn each_recorded_process_carries_its_cgroup() {
 #[test]
 fn a_busy_cgroups_cpu_agrees_with_its_process() {
     let Some(cg) = TestCgroups::make("busy", 2) else {
-        eprintln!("skipped: no writable cgroup v2 hierarchy");
+        common::oracle_missing("a writable cgroup v2 hierarchy (run as root)");
         return;
     };
     struct Child(std::process::Child);

@@ -1,7 +1,11 @@
 //! Helpers shared by the integration tests that run the real binaries on recorded logs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
+mod oracle;
 pub mod prometheus;
+
+#[allow(unused_imports)] // not every test file compares with a reference
+pub use oracle::oracle_missing;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -161,18 +165,6 @@ pub fn rsadc_on(root: &Path, at: i64, rest: &[&str]) -> Output {
 /// every comparison with sysstat runs wherever the tests run.
 pub fn sysstat_tests() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sysstat")
-}
-
-/// A reference program a comparison needs (sysstat's sadc, Prometheus, a C compiler) is
-/// not installed. Under CI (`RSAR_REQUIRE_ORACLES=1`, set by `.ci/run`, which installs
-/// them) that fails the test; elsewhere the test says what it left out and passes.
-pub fn oracle_missing(what: &str) {
-    let required = std::env::var("RSAR_REQUIRE_ORACLES").is_ok_and(|v| !v.is_empty() && v != "0");
-    assert!(
-        !required,
-        "{what} is missing and RSAR_REQUIRE_ORACLES is set: install it (.ci/run shows how)"
-    );
-    eprintln!("skipped: {what} is missing (install it to run this comparison)");
 }
 
 /// An example of this package (examples/NAME.rs), built in this test's profile (a no-op
