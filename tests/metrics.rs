@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::cgroup::TestCgroup;
 use common::prometheus::{
     eventually, free_port, prometheus_tool, query, query_at, start_prometheus, try_get, value,
 };
@@ -318,6 +319,75 @@ fn a_real_prometheus_scrapes_rsadc() {
     assert!(
         (rate - cpus).abs() < 0.25 * cpus,
         "{rate} CPU-seconds per second on {cpus} CPUs"
+    );
+}
+
+/// A busy shell moved into a cgroup made for the test (cgroup v2) shows in /metrics under
+/// cAdvisor's CPU metric with `id` = its path; promtool passes the exposition with the
+/// cgroup series; the bound serves only what --metrics-cgroups-include names; and a
+/// real Prometheus scraping it answers rate(container_cpu_usage_seconds_total) ≈ 1 CPU.
+#[test]
+fn a_busy_cgroup_is_one_cpu_in_prometheus_under_cadvisors_name() {
+    // On a host whose CPUs are shared out by cgroup v1's cpu controller (this VM's), the
+    // shell gets a whole CPU only with a large share of them: a cgroup of the same name
+    // there, with the largest cpu.shares (made first, so removed after the shell is gone).
+    let share = Path::new("/sys/fs/cgroup/cpu/cpu.shares")
+        .exists()
+        .then(|| TestCgroup::make("cpu", "metrics"))
+        .flatten();
+    let Some(mut cg) = TestCgroup::make("unified", "metrics") else {
+        return;
+    };
+    cg.run("while :; do :; done");
+    if let Some(share) = &share {
+        share.set("cpu.shares", "262144");
+        share.set("cgroup.procs", &cg.children[0].id().to_string());
+    }
+    let id = format!("/{}", cg.path());
+    let include = format!("^{}$", cg.path());
+    let served = serve(None, &["--metrics-cgroups-include", &include]);
+    let (_, body) = get(&served.addr, "/metrics", None);
+    let cpu_lines: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("container_cpu_usage_seconds_total{"))
+        .collect();
+    assert_eq!(cpu_lines.len(), 1, "{cpu_lines:?}");
+    assert!(
+        cpu_lines[0].contains(&format!("id=\"{id}\"")) && cpu_lines[0].contains("cpu=\"total\""),
+        "{}",
+        cpu_lines[0]
+    );
+    assert!(body.contains("# TYPE container_cpu_usage_seconds_total counter"));
+    match prometheus_tool("promtool") {
+        Some(promtool) => assert_eq!(promtool_findings(&promtool, &body), Vec::<String>::new()),
+        None => oracle_missing("promtool (apt-get download prometheus)"),
+    }
+    let Some(prometheus) = prometheus_tool("prometheus") else {
+        oracle_missing("prometheus (apt-get download prometheus)");
+        return;
+    };
+    let d = tempdir();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let config = format!(
+        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
+        served.addr
+    );
+    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
+    let selector = format!("container_cpu_usage_seconds_total{{id=\"{id}\"}}");
+    let rate = eventually(Duration::from_secs(90), || {
+        let scrapes = value(&query(
+            &listen,
+            &format!("count_over_time({selector}[10s])"),
+        ))?;
+        if scrapes < 9.0 {
+            return None;
+        }
+        value(&query(&listen, &format!("rate({selector}[10s])")))
+    })
+    .expect("Prometheus never had the test cgroup's CPU rate");
+    assert!(
+        (0.8..=1.05).contains(&rate),
+        "the busy cgroup used {rate} CPU-seconds per second, not about 1"
     );
 }
 
