@@ -291,7 +291,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__export)
-            opts="-f -s -e -i -o -C -h -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
+            opts="-f -s -e -i -o -C -h -V --format --label --metrics-cgroups-depth --metrics-cgroups-top --metrics-cgroups-include --metrics-cgroups-exclude --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,6 +302,22 @@ _rsar() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-cgroups-depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-cgroups-top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-cgroups-include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-cgroups-exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

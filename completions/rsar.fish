@@ -185,6 +185,10 @@ complete -c rsar -n "__fish_rsar_using_subcommand diff" -s h -l help -d 'Print h
 complete -c rsar -n "__fish_rsar_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-depth -d 'Serve cgroups down to this depth only (the root is 0, system.slice 1, a Kubernetes container 4)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-top -d 'Serve at most N cgroups: those that used the most CPU time (0: no cgroup series)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-include -d 'Serve only the cgroups whose path (below the root, e.g. system.slice/nginx.service) matches this regular expression' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-exclude -d 'Do not serve the cgroups whose path matches this regular expression' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
