@@ -10,6 +10,7 @@ mod common;
 use common::cgroup::TestCgroup;
 use common::prometheus::{
     eventually, free_port, prometheus_tool, query, query_at, start_prometheus, try_get, value,
+    Prometheus,
 };
 use common::{fixture, golden, oracle_missing, rsadc_bin, tempdir, text};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -275,20 +276,28 @@ fn bad_clients_do_not_disturb_recording_or_keep_a_scraper_out() {
     }
 }
 
-#[test]
-fn a_real_prometheus_scrapes_rsadc() {
+/// A real Prometheus scraping `target` every second: it, the address its API answers on,
+/// and its data directory; `None` (said) when Prometheus is not installed.
+fn scraping(target: &str) -> Option<(Prometheus, String, tempfile::TempDir)> {
     let Some(prometheus) = prometheus_tool("prometheus") else {
         oracle_missing("prometheus (apt-get download prometheus)");
-        return;
+        return None;
     };
-    let served = serve(None, &[]);
     let d = tempdir();
     let listen = format!("127.0.0.1:{}", free_port());
     let config = format!(
-        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
-        served.addr
+        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{target}']\n",
     );
-    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
+    let prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
+    Some((prom, listen, d))
+}
+
+#[test]
+fn a_real_prometheus_scrapes_rsadc() {
+    let served = serve(None, &[]);
+    let Some((_prom, listen, _d)) = scraping(&served.addr) else {
+        return;
+    };
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
     let total_kb: f64 = meminfo
         .lines()
@@ -362,17 +371,9 @@ fn a_busy_cgroup_is_one_cpu_in_prometheus_under_cadvisors_name() {
         Some(promtool) => assert_eq!(promtool_findings(&promtool, &body), Vec::<String>::new()),
         None => oracle_missing("promtool (apt-get download prometheus)"),
     }
-    let Some(prometheus) = prometheus_tool("prometheus") else {
-        oracle_missing("prometheus (apt-get download prometheus)");
+    let Some((_prom, listen, _d)) = scraping(&served.addr) else {
         return;
     };
-    let d = tempdir();
-    let listen = format!("127.0.0.1:{}", free_port());
-    let config = format!(
-        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
-        served.addr
-    );
-    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
     let selector = format!("container_cpu_usage_seconds_total{{id=\"{id}\"}}");
     let rate = eventually(Duration::from_secs(90), || {
         let scrapes = value(&query(

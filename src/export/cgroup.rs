@@ -484,30 +484,30 @@ mod tests {
                 "/system.slice/b.service"
             ]
         );
-        let top2 = served(
-            Bound {
-                top: 2,
-                ..Bound::default()
-            },
-            &s,
-        );
-        assert_eq!(
-            ids(&top2, "container_cpu_usage_seconds_total"),
-            ["/", "/system.slice"]
-        );
-        let picked = served(
-            Bound {
-                depth: 9,
-                top: 2,
-                include: Some(regex::Regex::new(r"\.s(ervice|cope)$").unwrap()),
-                exclude: Some(regex::Regex::new("^system.slice/a").unwrap()),
-            },
-            &s,
-        );
-        assert_eq!(
-            ids(&picked, "container_cpu_usage_seconds_total"),
-            ["/system.slice/b.service", "/user.slice/u/v/w/deep.scope"]
-        );
+        let pattern = |p: &str| Some(regex::Regex::new(p).unwrap());
+        for (bound, want) in [
+            (
+                Bound {
+                    top: 2,
+                    ..Bound::default()
+                },
+                &["/", "/system.slice"][..],
+            ),
+            (
+                Bound {
+                    depth: 9,
+                    top: 2,
+                    include: pattern(r"\.s(ervice|cope)$"),
+                    exclude: pattern("^system.slice/a"),
+                },
+                &["/system.slice/b.service", "/user.slice/u/v/w/deep.scope"][..],
+            ),
+        ] {
+            assert_eq!(
+                ids(&served(bound, &s), "container_cpu_usage_seconds_total"),
+                want
+            );
+        }
         let none = served(
             Bound {
                 top: 0,
