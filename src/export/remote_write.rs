@@ -354,4 +354,49 @@ mod tests {
             Some((1_700_000_002_000_000_000, 1_700_000_002_000_000_000))
         );
     }
+
+    #[test]
+    fn cgroups_are_pushed_under_cadvisors_names_within_the_bound() {
+        let cgroup = |path: &str, usage_us| crate::sample::CgroupCounters {
+            path: path.into(),
+            usage_us: Some(usage_us),
+            ..Default::default()
+        };
+        let mut s = sample_at(1_700_000_000_000_000_000, 100);
+        s.cgroups = vec![
+            cgroup("", 9_000_000),
+            cgroup("system.slice/a.service", 1_500_000),
+        ];
+        let mut b = Batch::new(
+            vec![("job".to_string(), "rsadc".to_string())],
+            Bound {
+                include: Some(regex::Regex::new("service").unwrap()),
+                ..Bound::default()
+            },
+        );
+        b.add(&HostFacts::default(), &s);
+        let req = decode(&b.encode()).unwrap();
+        let cpu: Vec<&TimeSeries> = req
+            .timeseries
+            .iter()
+            .filter(|t| t.labels[0].value == "container_cpu_usage_seconds_total")
+            .collect();
+        assert_eq!(cpu.len(), 1);
+        let labels: Vec<(&str, &str)> = cpu[0]
+            .labels
+            .iter()
+            .map(|l| (l.name.as_str(), l.value.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("__name__", "container_cpu_usage_seconds_total"),
+                ("cpu", "total"),
+                ("id", "/system.slice/a.service"),
+                ("job", "rsadc"),
+                ("name", "a.service"),
+            ]
+        );
+        assert_eq!(cpu[0].samples[0].value, 1.5);
+    }
 }
