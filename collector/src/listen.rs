@@ -6,7 +6,7 @@
 //! `MAX_CONNECTIONS` clients at once, each with a bounded request head and a deadline;
 //! a new client pushes out the oldest one still sending its request, so idle, slow or
 //! hostile clients cost bounded memory and cannot keep a scraper out. Each scrape reads /proc afresh through its
-//! own `Probe` (the log is never touched); scrapes less than half a second apart (the two
+//! own `Probe`, and the cgroups through their own reader (the log is never touched); scrapes less than half a second apart (the two
 //! servers of an HA pair) share one reading and its rendered bytes. Not a whole second: a
 //! 1-s scrape interval jitters below it, and reusing a reading then would hand Prometheus
 //! a stale counter every other scrape. Samples carry no timestamps: Prometheus stamps them.
