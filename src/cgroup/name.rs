@@ -256,6 +256,17 @@ mod tests {
         })
     }
 
+    /// `w` is the test container, run by containerd, in the test pod of QoS class
+    /// burstable.
+    fn is_the_burstable_pods_container(w: &Workload) {
+        let pod = Pod {
+            uid: UID.into(),
+            qos: QosClass::Burstable,
+        };
+        assert_eq!(w.pod, Some(pod));
+        assert_eq!(w.container, container(Runtime::Containerd));
+    }
+
     /// Each of `paths` is the test container of `runtime`, shown as `display`.
     fn each_is_the_container(paths: &[String], runtime: Runtime, display: &str) {
         for path in paths {
@@ -332,14 +343,7 @@ mod tests {
         let w = of(&format!(
             "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{underscored}.slice/cri-containerd-{ID}.scope"
         ));
-        assert_eq!(
-            w.pod,
-            Some(Pod {
-                uid: UID.into(),
-                qos: QosClass::Burstable
-            })
-        );
-        assert_eq!(w.container, container(Runtime::Containerd));
+        is_the_burstable_pods_container(&w);
         assert_eq!(
             w.display(),
             Some(format!("pod {UID} 3f4e5a6b7c8d")),
@@ -374,14 +378,7 @@ mod tests {
     #[test]
     fn kubernetes_with_the_cgroupfs_driver() {
         let w = of(&format!("/kubepods/burstable/pod{UID}/{ID}"));
-        assert_eq!(
-            w.pod,
-            Some(Pod {
-                uid: UID.into(),
-                qos: QosClass::Burstable
-            })
-        );
-        assert_eq!(w.container, container(Runtime::Containerd));
+        is_the_burstable_pods_container(&w);
         let w = of(&format!("kubepods/besteffort/pod{UID}/crio-{ID}"));
         assert_eq!(w.pod.as_ref().map(|p| p.qos), Some(QosClass::BestEffort));
         assert_eq!(w.container, container(Runtime::CriO));
