@@ -69,28 +69,12 @@ pub struct ExportPlan {
     pub cgroups: crate::export::cgroup::Bound,
 }
 
-/// What `rsar export` parses but does not take: live sampling, comments and following
-/// (a backfill is a finished span). Hidden from its help, refused when given.
-const EXPORT_REFUSES: &[&str] = &[
-    "interval",
-    "count",
-    "save",
-    "comments",
-    "follow",
-    "proc_root",
-    "sys_root",
-];
-
 impl Subcommand for ExportArgs {
     const NAME: &'static str = "export";
 
     /// The command as parsed, its help showing only what export takes.
     fn command() -> clap::Command {
-        EXPORT_REFUSES
-            .iter()
-            .fold(<Self as clap::CommandFactory>::command(), |cmd, id| {
-                cmd.mut_arg(*id, |a| a.hide(true))
-            })
+        Source::hide_sampling(<Self as clap::CommandFactory>::command())
     }
 }
 
