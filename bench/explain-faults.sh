@@ -26,6 +26,15 @@
 # the split signal whose first contributor is the culprit; and the builds' own memory,
 # page cache and disk bursts outrank a 10-s fault. Where the fault's signal is split, its
 # first contributor is the culprit in 43 of 60 runs (38 of the 40 outside the CPU ones).
+# At 03:35, `bench/explain-faults.py --runs 3`, with the "first split right" column: told
+# after the split signals, the unsplit ones would no longer hide the D state (3 of 3).
+#   scenario     runs top signal right top process right median share median explain first split right  first findings
+#   cpu-hog         3                0                 0            -        0.037 s                 0  None 2, memory 1
+#   disk-writer     3                1                 3         1.10        0.024 s                 1  context_switches 2, disk 1
+#   memory-leak     3                3                 3         0.88        0.024 s                 3  memory 3
+#   fork-storm      3                2                 3         0.95        0.037 s                 2  forks 2, memory 1
+#   d-state         3                1                 3         0.96        0.022 s                 3  psi_io 2, blocked 1
+#   cpu-quota       3                0                 0            -        0.025 s                 0  None 1, cache 1, memory 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
