@@ -749,7 +749,10 @@ mod tests {
         s.cgroups = vec![cg("", 1), cg("b", 4)];
         s.cgroup_limits.clear();
         book.see(&s);
-        assert!(book.get("b", 4).is_none(), "created again: not the old one's");
+        assert!(
+            book.get("b", 4).is_none(),
+            "created again: not the old one's"
+        );
         // No more limits kept than cgroups present.
         assert!(book.by_key.len() <= 2);
         s.cgroups = vec![cg("", 1)];
