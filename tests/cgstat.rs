@@ -25,13 +25,9 @@ const BUSY: &str = "while :; do :; done";
 /// task in a cpu cgroup of this weight still gets nearly a whole CPU.
 const HEAVY_SHARES: &str = "262144";
 
+/// rsar's output, in UTC; it must succeed.
 fn rsar(args: &[&str]) -> String {
-    let out = Command::new(rsar_bin())
-        .args(args)
-        .env("TZ", "UTC")
-        .env("LC_ALL", "C")
-        .output()
-        .unwrap();
+    let out = common::run(&rsar_bin(), args);
     assert!(
         out.status.success(),
         "rsar {args:?}: {}{}",

@@ -104,20 +104,28 @@ pub(super) fn input(mode: &Mode, live: Live<'_>) -> Result<Input, Failure> {
             window: Window::default(),
             comments: false,
         },
-        Mode::Recorded {
-            files,
-            window,
-            comments,
-            follow,
-        } => {
-            let (source, layout) = log_source(files, window, *follow, live.sys_root)?;
-            Input {
-                source,
-                layout,
-                window: window.clone(),
-                comments: *comments,
-            }
-        }
+        Mode::Recorded { .. } => recorded_input(mode, live.sys_root, true)?,
+    })
+}
+
+/// The input of a report from the logs (`mode` is `Mode::Recorded`); `seek` as
+/// `log_source_seeking` takes it.
+fn recorded_input(mode: &Mode, sys_root: &Path, seek: bool) -> Result<Input, Failure> {
+    let Mode::Recorded {
+        files,
+        window,
+        comments,
+        follow,
+    } = mode
+    else {
+        return Err(Failure::Usage("not a report from the logs".into()));
+    };
+    let (source, layout) = log_source_seeking(files, window, *follow, sys_root, seek)?;
+    Ok(Input {
+        source,
+        layout,
+        window: window.clone(),
+        comments: *comments,
     })
 }
 
@@ -308,18 +316,11 @@ pub(super) fn cgroup_input(
                 comments: false,
             })
         }
-        Mode::Recorded {
-            files,
-            window,
-            comments,
-            follow,
-        } => {
-            let (source, layout) = log_source_seeking(files, window, *follow, sys_root, seek)?;
+        Mode::Recorded { .. } => {
+            let input = recorded_input(mode, sys_root, seek)?;
             Ok(Input {
-                source: wrap(source),
-                layout,
-                window: window.clone(),
-                comments: *comments,
+                source: wrap(input.source),
+                ..input
             })
         }
     }

@@ -178,16 +178,15 @@ const fn col(name: &'static str, width: usize, value: fn(&CgroupValues) -> Optio
     }
 }
 
+/// A column of whole numbers (kB, counts).
 const fn whole(
     name: &'static str,
     width: usize,
     value: fn(&CgroupValues) -> Option<f64>,
 ) -> Column {
     Column {
-        name,
-        width,
         whole: true,
-        value,
+        ..col(name, width, value)
     }
 }
 
