@@ -680,7 +680,7 @@ impl<W: Write> Render for Cgstat<W> {
                 }
                 self.out.write_all(b"],\"average\":")?;
                 let avg = self.json_block("average", self.last_ns, self.seconds, &rows, true);
-                let mut cgroups = Value::Array(Vec::new());
+                let mut cgroups = Value::Null;
                 if let Value::Object(mut o) = avg {
                     if self.saw_cgroups {
                         o.remove("type");
