@@ -114,6 +114,8 @@ pub struct LiveSource {
     created_ns: i64,
     /// With the process table of each sample (pidstat, top).
     processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
+    /// With the cgroups in each sample, read as rsadc reads them (cgstat, cgtop).
+    cgroups: Option<crate::probe::cgroup::CgroupReader>,
     /// Warnings not yet taken, and every one given so far (each is said once).
     warnings: Vec<String>,
     said: Vec<String>,
@@ -133,6 +135,7 @@ impl LiveSource {
             last_uptime_cs: None,
             created_ns: crate::probe::system_clock_ns(),
             processes: None,
+            cgroups: None,
             warnings: Vec::new(),
             said: Vec::new(),
         }
@@ -141,6 +144,13 @@ impl LiveSource {
     /// Also read the process table of `proc_root` with every sample.
     pub fn with_processes(mut self, proc_root: &std::path::Path) -> LiveSource {
         self.processes = Some((proc_root.to_path_buf(), Default::default()));
+        self
+    }
+
+    /// Also read the cgroups with every sample, through `reader` (kept for the source's
+    /// life: it keeps each cgroup's files open).
+    pub fn with_cgroups(mut self, reader: crate::probe::cgroup::CgroupReader) -> LiveSource {
+        self.cgroups = Some(reader);
         self
     }
 
@@ -202,8 +212,12 @@ impl LiveSource {
     }
 
     fn take_sample(&mut self) -> Result<Sample, SourceError> {
-        let sample = self.probe.sample()?;
-        let probe_warnings: Vec<String> = self.probe.warnings().to_vec();
+        let mut sample = self.probe.sample()?;
+        let mut probe_warnings: Vec<String> = self.probe.warnings().to_vec();
+        if let Some(reader) = self.cgroups.as_mut() {
+            reader.read_into(&mut sample);
+            probe_warnings.extend(reader.warnings().iter().cloned());
+        }
         for w in probe_warnings {
             self.warn(w);
         }

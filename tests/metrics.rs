@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::cgroup::TestCgroup;
+use common::cgroups::TestCgroup;
 use common::prometheus::{
     eventually, free_port, prometheus_tool, query, query_at, start_prometheus, try_get, value,
     Prometheus,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::cgroup::TestCgroup;
+use common::cgroups::TestCgroup;
 
 use rsar::cgroup::{CgroupCounters, CgroupSample};
 use rsar::probe::cgroup::{parse_mountinfo, CgroupOptions, CgroupReader, CgroupVersion};
@@ -253,6 +253,39 @@ fn an_idle_cgroup_skips_its_expensive_files_until_a_full_read() {
     assert_eq!(anon(), Some(20), "the third sample reads everything");
     write(2, 30);
     assert_eq!(anon(), Some(30), "the CPU usage moved: read at once");
+}
+
+/// A v1 memory cgroup whose process was OOM-killed between two samples, its memory left
+/// as it was: the limit was hit (memory.failcnt moved), so the kill is read at once, not
+/// at the next full read.
+#[test]
+fn a_v1_oom_kill_between_samples_is_read_though_memory_did_not_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let cg = dir.path().join("fs/cgroup/memory/hog");
+    std::fs::create_dir_all(&cg).unwrap();
+    let write = |failcnt: u64, kills: u64| {
+        std::fs::write(cg.join("memory.usage_in_bytes"), "65536\n").unwrap();
+        std::fs::write(cg.join("memory.failcnt"), format!("{failcnt}\n")).unwrap();
+        std::fs::write(
+            cg.join("memory.oom_control"),
+            format!("oom_kill_disable 0\nunder_oom 0\noom_kill {kills}\n"),
+        )
+        .unwrap();
+    };
+    write(0, 0);
+    let h = parse_mountinfo(
+        b"1 1 0:1 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+        dir.path(),
+    );
+    let mut r = CgroupReader::with_hierarchies(h, 100, CgroupOptions::default());
+    let mut s = CgroupSample::default();
+    r.read(&mut s);
+    r.read(&mut s);
+    assert_eq!(by_path(&s, "hog").events_oom_kill, Some(0));
+    write(40, 1);
+    r.read(&mut s);
+    let hog = by_path(&s, "hog");
+    assert_eq!((hog.events_max, hog.events_oom_kill), (Some(40), Some(1)));
 }
 
 // --- The live kernel -------------------------------------------------------------------

@@ -36,7 +36,7 @@ mod netproto;
 mod power;
 mod vmstat;
 
-pub use cgroup::CgroupRates;
+pub use cgroup::{CgroupMemory, CgroupRates};
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
