@@ -109,10 +109,7 @@ pub struct Args {
     #[arg(short = 'p', long = "pretty")]
     pub pretty: bool,
 
-    /// Network statistics: DEV, EDEV (per interface), SOCK, IP, EIP, ICMP, EICMP, TCP,
-    /// ETCP, UDP (IPv4), SOCK6, IP6, EIP6, ICMP6, EICMP6, UDP6 (IPv6), SOFT (softirq per
-    /// CPU), a comma list of them (`-n TCP,ETCP`), or ALL
-    #[arg(short = 'n', value_name = "KEYWORD")]
+    #[arg(short = 'n', value_name = "KEYWORD", help = network_help())]
     pub network: Option<String>,
 
     /// Task creation and context switches
@@ -398,13 +395,42 @@ fn select_queue(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
     Ok(())
 }
 
+/// The catalogue's `-n` reports, by keyword.
+fn network() -> impl Iterator<Item = (&'static str, &'static crate::report::Report)> {
+    crate::report::REPORTS
+        .iter()
+        .filter_map(|r| r.flag.strip_prefix("-n ").map(|k| (k, r)))
+}
+
+/// `-n`'s help: its keywords from the catalogue, so that a new `-n` report is listed
+/// where it is declared.
+fn network_help() -> &'static str {
+    static HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let keywords: Vec<String> = network()
+            .map(|(k, r)| format!("{k} ({})", lowercase_word(r.title)))
+            .collect();
+        format!(
+            "Network statistics: {}; a comma list of them (`-n TCP,ETCP`), or ALL",
+            keywords.join(", ")
+        )
+    });
+    &HELP
+}
+
+/// A title in a sentence: its first word in lower case unless it is an acronym
+/// ("Network interfaces" → "network interfaces", "NFS client" as it is).
+fn lowercase_word(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => {
+            first.to_lowercase().chain(title[first.len_utf8()..].chars()).collect()
+        }
+        _ => title.to_string(),
+    }
+}
+
 /// `-n KEYWORD[,KEYWORD…]`: the catalogue's `-n` reports by keyword, or `ALL`.
 fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
-    let network = || {
-        crate::report::REPORTS
-            .iter()
-            .filter_map(|r| r.flag.strip_prefix("-n ").map(|k| (k, r)))
-    };
     for keyword in list.split(',') {
         // Refused rather than printed empty: rsar does not read Fibre Channel host adapters.
         if keyword == "FC" {
