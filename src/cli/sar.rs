@@ -422,9 +422,10 @@ fn network_help() -> &'static str {
 fn lowercase_word(title: &str) -> String {
     let mut chars = title.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if second.is_lowercase() => {
-            first.to_lowercase().chain(title[first.len_utf8()..].chars()).collect()
-        }
+        (Some(first), Some(second)) if second.is_lowercase() => first
+            .to_lowercase()
+            .chain(title[first.len_utf8()..].chars())
+            .collect(),
         _ => title.to_string(),
     }
 }
