@@ -77,7 +77,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top explain diff export report tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version vmstat pidstat top explain diff export report tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,6 +180,10 @@ _rsar() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +295,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__export)
-            opts="-f -s -e -i -o -C -h -V --format --label --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
+            opts="-f -s -e -i -o -C -h -V --format --label --days-ago --since --until --tier --log-dir --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +334,10 @@ _rsar() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -497,7 +505,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__pidstat)
-            opts="-u -r -d -w -p -C -U -l -h -H -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --log-dir --proc-root --sys-root --comments --version"
+            opts="-u -r -d -w -p -C -U -l -h -H -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --comments --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,6 +555,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -567,7 +579,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__report)
-            opts="-o -f -s -e -i -C -h -V --html --output --utc --days-ago --since --until --log-dir --save --follow --proc-root --sys-root --help --version"
+            opts="-o -f -s -e -i -C -h -V --html --output --utc --days-ago --since --until --tier --log-dir --save --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,6 +621,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -633,7 +649,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__top)
-            opts="-o -u -p -n -c -f -s -e -i -C -h -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --help --version"
+            opts="-o -u -p -n -c -f -s -e -i -C -h -V --state --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --save --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,6 +703,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -711,7 +731,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__tui)
-            opts="-f -s -e -i -o -C -h -V --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
+            opts="-f -s -e -i -o -C -h -V --days-ago --since --until --tier --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +769,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -769,7 +793,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__vmstat)
-            opts="-w -S -n -f -s -e -i -o -C -h -V --wide --unit --one-header --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
+            opts="-w -S -n -f -s -e -i -o -C -h -V --wide --unit --one-header --days-ago --since --until --tier --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +836,10 @@ _rsar() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
