@@ -799,6 +799,8 @@ pub struct Built {
     pub written: Vec<PathBuf>,
     /// Damage in the raw day, one line per file (the tier holds what could be read).
     pub damage: Vec<String>,
+    /// Tiers that could not be written (the others were).
+    pub problems: Vec<String>,
 }
 
 /// Build `tiers` of `date` from its raw files in `dir` (compressed parts, then the plain
@@ -817,23 +819,35 @@ pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built,
         return Ok(done);
     };
     let header = LogReader::open_in(dir, first)?.header().clone();
-    let mut builders: Vec<Builder> = tiers
-        .iter()
-        .map(|&t| Builder::new(t, header.utc_offset_s))
-        .collect();
+    let mut builders = Vec::new();
     let mut writers = Vec::new();
+    let mut building = Vec::new();
     for &t in tiers {
         let tmp = format!("{}.tmp", t.file_name(date));
-        clear_leftover(dir, &tmp)?;
-        let (w, _) = DayWriter::open_in(
-            dir,
-            &tmp,
-            &header.host,
-            header.created_ns,
-            header.utc_offset_s,
-            NonRegular::Refuse,
-        )?;
-        writers.push((w, header.host.clone(), None::<StoreError>));
+        let opened = clear_leftover(dir, &tmp).and_then(|()| {
+            DayWriter::open_in(
+                dir,
+                &tmp,
+                &header.host,
+                header.created_ns,
+                header.utc_offset_s,
+                NonRegular::Refuse,
+            )
+        });
+        match opened {
+            Ok((w, _)) => {
+                writers.push((w, header.host.clone(), None::<StoreError>));
+                builders.push(Builder::new(t, header.utc_offset_s));
+                building.push(t);
+            }
+            Err(e) => done.problems.push(format!(
+                "cannot roll up {date} to its {} tier: {e}",
+                t.name()
+            )),
+        }
+    }
+    if building.is_empty() {
+        return Ok(done);
     }
     let mut write = |i: usize, r: TierRecord| {
         let (w, host, failed) = &mut writers[i];
@@ -873,13 +887,18 @@ pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built,
     for (i, b) in builders.iter_mut().enumerate() {
         b.finish(&mut |t| write(i, t));
     }
-    for ((w, _, failed), &t) in writers.into_iter().zip(tiers) {
-        if let Some(e) = failed {
-            return Err(e);
+    for ((w, _, failed), t) in writers.into_iter().zip(building) {
+        let published = match failed {
+            Some(e) => Err(e),
+            None => w.sync().and_then(|()| publish(dir, &t.file_name(date), w)),
+        };
+        match published {
+            Ok(p) => done.written.push(p),
+            Err(e) => done.problems.push(format!(
+                "cannot roll up {date} to its {} tier: {e}",
+                t.name()
+            )),
         }
-        w.sync()?;
-        drop(w);
-        done.written.push(publish(dir, &t.file_name(date))?);
     }
     Ok(done)
 }
@@ -902,7 +921,8 @@ pub(super) fn clear_leftover(dir: &LogDir, name: &str) -> Result<(), StoreError>
 
 /// `NAME.tmp` (plain) compressed to `NAME.tmp.zst`, renamed over `NAME`; the plain
 /// temporary removed.
-fn publish(dir: &LogDir, name: &str) -> Result<PathBuf, StoreError> {
+fn publish(dir: &LogDir, name: &str, written: DayWriter) -> Result<PathBuf, StoreError> {
+    drop(written);
     let tmp = format!("{name}.tmp");
     let ztmp = format!("{name}.tmp.zst");
     let err = |n: &str| {
@@ -999,6 +1019,7 @@ pub fn roll_up(dir: &Path, today: NaiveDate, keep: Retention) -> io::Result<Roll
             Ok(b) => {
                 done.written.extend(b.written);
                 done.damage.extend(b.damage);
+                done.problems.extend(b.problems);
             }
             Err(e) => done.problems.push(format!("cannot roll up {date}: {e}")),
         }
