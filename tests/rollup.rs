@@ -334,3 +334,94 @@ fn tiers_expire_by_their_own_retention() {
     assert!(tier_path(dir.path(), date, Tier::Hour).exists());
     assert!(dir.path().join(store::day_file_name(date)).exists());
 }
+
+/// A month of days (one with a reboot, one whose clock was set back an hour, one damaged
+/// in the middle) rolled up, then the raw days deleted: `rsar -u --since '30 days ago'`
+/// reads the month from the minute tier (and `--tier 1h` from the hour tier) and prints the
+/// raw month's averages, saying which tier it read.
+#[test]
+fn a_month_read_from_its_tiers_after_the_raw_days_are_gone() {
+    let base = base();
+    let dir = tempdir();
+    let today = chrono::Local::now().date_naive();
+    let first = today - chrono::Duration::days(29);
+    for i in 0..28 {
+        let date = first + chrono::Duration::days(i);
+        let reboot = (i == 5).then_some(1);
+        raw_day(dir.path(), date, &base, 100 + i as u64, 2, 20, reboot);
+        if i == 9 {
+            // The clock set back an hour at 01:00: later samples repeat 00:00–01:00.
+            let path = dir.path().join(store::day_file_name(date));
+            let (mut w, _) = DayWriter::open(&path, &base.0, 0, 0).unwrap();
+            let log = store::read_log(&path).unwrap();
+            let mut s = common::samples_of(&log).pop().unwrap();
+            for k in 1..=30 {
+                s.time.wall_ns -= if k == 1 { 3600 } else { -10 } * 1_000_000_000;
+                s.time.uptime_cs += 1000;
+                s.cpu.total.user += 500;
+                s.cpu.total.idle += 500;
+                w.append_sample(&base.0, &s).unwrap();
+            }
+        }
+        if i == 14 {
+            // A damaged record in the middle of the day.
+            let path = dir.path().join(store::day_file_name(date));
+            let mut bytes = std::fs::read(&path).unwrap();
+            let mid = bytes.len() / 2;
+            for b in &mut bytes[mid..mid + 40] {
+                *b ^= 0x5a;
+            }
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    let d = dir.path().to_str().unwrap();
+    let month = |extra: &[&str]| {
+        let mut args = vec!["-u", "--log-dir", d, "--since", "30 days ago"];
+        args.extend(extra);
+        run(&rsar_bin(), &args)
+    };
+    let raw = month(&[]);
+    // The damaged day: read all the same, and said.
+    assert_eq!(raw.status.code(), Some(2), "{}", text(&raw.stderr));
+    let out = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(
+        text(&out.stderr).contains("damaged records skipped"),
+        "{}",
+        text(&out.stderr)
+    );
+    for i in 0..28 {
+        let date = first + chrono::Duration::days(i);
+        for t in Tier::ALL {
+            assert!(
+                tier_path(dir.path(), date, t).exists(),
+                "{date} {}",
+                t.name()
+            );
+        }
+        std::fs::remove_file(dir.path().join(store::day_file_name(date))).unwrap();
+    }
+    let lines = |o: &std::process::Output| {
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:") || l.contains("RESTART"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let want = lines(&raw);
+    // Each day (2 hours from midnight) is a boot of its own, with its own averages.
+    assert!(want.len() > 28, "{want:?}");
+    let minute = month(&[]);
+    assert!(minute.status.success(), "{}", text(&minute.stderr));
+    assert_eq!(
+        text(&minute.stderr),
+        format!(
+            "rsar: read from the 1-minute roll-ups of 28 days, {first} to {}\n",
+            first + chrono::Duration::days(27)
+        )
+    );
+    assert_eq!(lines(&minute), want);
+    let hour = month(&["--tier", "1h"]);
+    assert!(hour.status.success(), "{}", text(&hour.stderr));
+    assert!(text(&hour.stderr).contains("1-hour roll-ups of 28 days"));
+    assert_eq!(lines(&hour), want);
+}
