@@ -687,21 +687,6 @@ fn scale_levels(s: &mut Sample, n: u32) {
     });
 }
 
-/// What a tier file holds, in order.
-#[derive(Debug)]
-pub enum TierRecord {
-    /// A tier sample, with its roll-up record's payload (none for a boot's first).
-    Sample(Box<Sample>, Option<Vec<u8>>),
-    Restart {
-        wall_ns: i64,
-        host: HostFacts,
-    },
-    Comment {
-        wall_ns: i64,
-        text: String,
-    },
-}
-
 /// Down-samples raw records to one tier, holding one interval's aggregate at a time.
 pub struct Builder {
     step_s: i64,
@@ -729,36 +714,40 @@ impl Builder {
     }
 
     /// Keep the boot's last sample if it was not kept.
-    fn close_boot(&mut self, out: &mut dyn FnMut(TierRecord)) {
+    fn close_boot(&mut self, out: &mut dyn FnMut(Record)) {
         if let Some((s, false)) = self.prev.take() {
             self.emit(s, out);
         }
         self.acc = None;
     }
 
-    fn emit(&mut self, s: Box<Sample>, out: &mut dyn FnMut(TierRecord)) {
+    /// A tier sample, then its roll-up record (none for a boot's first).
+    fn emit(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
         let payload = self.acc.take().map(|a| {
             a.aligned(&s).encode(&s, &mut self.payload);
             self.payload.clone()
         });
-        out(TierRecord::Sample(s, payload));
+        out(Record::Sample(s));
+        if let Some(p) = payload {
+            out(Record::Rollup(p));
+        }
     }
 
     /// The next raw record.
-    pub fn push(&mut self, r: Record, out: &mut dyn FnMut(TierRecord)) {
+    pub fn push(&mut self, r: Record, out: &mut dyn FnMut(Record)) {
         match r {
             Record::Sample(s) => self.sample(s, out),
-            Record::Restart { wall_ns, host } => {
+            Record::Restart { .. } => {
                 self.close_boot(out);
-                out(TierRecord::Restart { wall_ns, host });
+                out(r);
             }
-            Record::Comment { wall_ns, text } => out(TierRecord::Comment { wall_ns, text }),
+            Record::Comment { .. } => out(r),
             // Processes are not rolled up (yet); a roll-up of a roll-up is not read.
             Record::Processes(_) | Record::Rollup(_) => {}
         }
     }
 
-    fn sample(&mut self, s: Box<Sample>, out: &mut dyn FnMut(TierRecord)) {
+    fn sample(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
         let key = |s: &Sample| (s.time.wall_ns, s.time.uptime_cs);
         match &self.prev {
             // The midnight sample again (the day's parts), or a sample repeated.
@@ -767,11 +756,11 @@ impl Builder {
             Some((p, _)) if s.time.uptime_cs <= p.time.uptime_cs => {
                 self.close_boot(out);
                 self.prev = Some((s.clone(), true));
-                out(TierRecord::Sample(s, None));
+                out(Record::Sample(s));
             }
             None => {
                 self.prev = Some((s.clone(), true));
-                out(TierRecord::Sample(s, None));
+                out(Record::Sample(s));
             }
             Some((p, _)) => {
                 match &mut self.acc {
@@ -788,7 +777,7 @@ impl Builder {
     }
 
     /// The end of the raw records.
-    pub fn finish(&mut self, out: &mut dyn FnMut(TierRecord)) {
+    pub fn finish(&mut self, out: &mut dyn FnMut(Record)) {
         self.close_boot(out);
     }
 }
@@ -849,20 +838,20 @@ pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built,
     if building.is_empty() {
         return Ok(done);
     }
-    let mut write = |i: usize, r: TierRecord| {
+    let mut write = |i: usize, r: Record| {
         let (w, host, failed) = &mut writers[i];
         if failed.is_some() {
             return;
         }
         let res = match r {
-            TierRecord::Sample(s, agg) => w
-                .append_sample(host, &s)
-                .and_then(|()| agg.map_or(Ok(()), |p| w.append_rollup(&p))),
-            TierRecord::Restart { wall_ns, host: h } => {
+            Record::Sample(s) => w.append_sample(host, &s),
+            Record::Rollup(p) => w.append_rollup(&p),
+            Record::Restart { wall_ns, host: h } => {
                 *host = h;
                 w.append_restart(host, wall_ns)
             }
-            TierRecord::Comment { wall_ns, text } => w.append_comment(wall_ns, &text),
+            Record::Comment { wall_ns, text } => w.append_comment(wall_ns, &text),
+            Record::Processes(_) => Ok(()),
         };
         if let Err(e) = res {
             *failed = Some(e);
