@@ -89,7 +89,7 @@ _rsar() {
 
     case "${cmd}" in
         rsar)
-            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version vmstat pidstat top cgstat cgtop explain diff export report tui help"
+            opts="-u -P -q -r -S -W -B -b -d -p -n -w -I -F -m -j -z -y -H -v -A -t -h -f -s -e -i -o -C -V --pretty --int --dev-root --dev --iface --fs --utc --sar-version --human --dec --format --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version vmstat pidstat top cgstat cgtop explain diff export report tui help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +195,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -215,7 +219,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__cgstat)
-            opts="-u -r -d -g -z -f -s -e -i -o -C -h -V --psi --cgroup --depth --format --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version"
+            opts="-u -r -d -g -z -f -s -e -i -o -C -h -V --psi --cgroup --depth --format --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,6 +273,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -289,7 +297,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__cgtop)
-            opts="-n -g -f -s -e -i -o -C -h -V --sort --flat --cgroup --depth --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --help --version"
+            opts="-n -g -f -s -e -i -o -C -h -V --sort --flat --cgroup --depth --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +352,10 @@ _rsar() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -455,7 +467,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__export)
-            opts="-f -s -e -i -o -C -h -V --format --label --metrics-cgroups-depth --metrics-cgroups-top --metrics-cgroups-include --metrics-cgroups-exclude --days-ago --since --until --log-dir --follow --proc-root --sys-root --help --version"
+            opts="-f -s -e -i -o -C -h -V --format --label --metrics-cgroups-depth --metrics-cgroups-top --metrics-cgroups-include --metrics-cgroups-exclude --days-ago --since --until --tier --log-dir --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +522,10 @@ _rsar() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -705,7 +721,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__pidstat)
-            opts="-u -r -d -w -p -C -U -l -h -H -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --log-dir --proc-root --sys-root --comments --version"
+            opts="-u -r -d -w -p -C -U -l -h -H -f -s -e -i -o -V --utc --help --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --comments --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,6 +771,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -775,7 +795,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__report)
-            opts="-o -f -s -e -i -C -h -V --html --output --utc --days-ago --since --until --log-dir --save --follow --proc-root --sys-root --help --version"
+            opts="-o -f -s -e -i -C -h -V --html --output --utc --days-ago --since --until --tier --log-dir --save --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -817,6 +837,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -841,7 +865,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__top)
-            opts="-o -u -p -n -c -f -s -e -i -C -h -V --state --utc --days-ago --since --until --follow --log-dir --proc-root --sys-root --save --help --version"
+            opts="-o -u -p -n -c -f -s -e -i -C -h -V --state --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --save --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,6 +919,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -919,7 +947,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__tui)
-            opts="-f -s -e -i -o -C -h -V --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
+            opts="-f -s -e -i -o -C -h -V --days-ago --since --until --tier --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +985,10 @@ _rsar() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -977,7 +1009,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__vmstat)
-            opts="-w -S -n -f -s -e -i -o -C -h -V --wide --unit --one-header --days-ago --since --until --log-dir --proc-root --sys-root --follow --help --version"
+            opts="-w -S -n -f -s -e -i -o -C -h -V --wide --unit --one-header --days-ago --since --until --tier --log-dir --proc-root --sys-root --follow --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,6 +1052,10 @@ _rsar() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tier)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rsar_global_optspecs
-    string join \n u= P= q= r= S W B b d p/pretty n= w I= int= F= m= j= dev-root= dev= iface= fs= z y H v A utc t sar-version= h human dec= format= f= days-ago= s= e= since= until= i= o= C follow log-dir= proc-root= sys-root= help V/version
+    string join \n u= P= q= r= S W B b d p/pretty n= w I= int= F= m= j= dev-root= dev= iface= fs= z y H v A utc t sar-version= h human dec= format= f= days-ago= s= e= since= until= i= o= C follow tier= log-dir= proc-root= sys-root= help V/version
 end
 
 function __fish_rsar_needs_command
@@ -53,6 +53,7 @@ complete -c rsar -n "__fish_rsar_needs_command" -l since -d 'Report from this ti
 complete -c rsar -n "__fish_rsar_needs_command" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_needs_command" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -99,6 +100,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l since -d 'Report fr
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -119,6 +121,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'Report f
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -152,6 +155,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End the report a
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -176,6 +180,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l since -d 'Report fr
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -205,6 +210,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l since -d 'Report fro
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
@@ -250,6 +256,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End the repor
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s o -d 'Also save the live samples to this log file' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
@@ -266,6 +273,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand report" -s e -d 'End the repor
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l save -d 'Also save the live samples to this log file' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
@@ -284,6 +292,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'Report from 
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l until -d 'Report up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F

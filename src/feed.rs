@@ -1,16 +1,20 @@
 //! Pairing: samples in, an interval for each pair of consecutive samples of the same
 //! boot, handed to a renderer (live reports and `pipeline` both feed it; the window and
-//! the midnight duplicate are `pipeline`'s).
+//! the midnight duplicate are `pipeline`'s). A sample from a roll-up tier comes after its
+//! levels over the raw samples it stands for, and its interval's means weigh them all.
 
 use crate::report::Render;
 use crate::sample::Sample;
 use crate::stats::{carry_gone_items, IntervalStats};
+use crate::store::rollup::Aggregate;
 use std::io;
 
 /// Pairs consecutive samples into intervals.
 #[derive(Default)]
 pub struct Feed {
     prev: Option<Box<Sample>>,
+    /// A roll-up's levels for the sample that comes next.
+    levels: Option<Box<Aggregate>>,
     /// Intervals handed on so far.
     pub intervals: u64,
 }
@@ -30,8 +34,20 @@ impl Feed {
         out: &mut dyn Render,
     ) -> io::Result<()> {
         let mut s = s.into();
+        let levels = self
+            .levels
+            .take()
+            .filter(|a| a.sum.time == s.time && a.n > 0);
         if let Some(prev) = &self.prev {
-            match IntervalStats::between(prev, &s) {
+            let between = match &levels {
+                // The tier sample's counters with its levels' sums over `n` samples.
+                Some(a) => IntervalStats::between(prev, &a.sum).map(|mut st| {
+                    st.weigh_levels(a.n);
+                    st
+                }),
+                None => IntervalStats::between(prev, &s),
+            };
+            match between {
                 Some(stats) => {
                     out.interval(&stats)?;
                     self.intervals += 1;
@@ -47,6 +63,11 @@ impl Feed {
         }
         self.prev = Some(s);
         Ok(())
+    }
+
+    /// A roll-up tier's levels for the next sample (`Event::Levels`).
+    pub fn levels(&mut self, a: Box<Aggregate>) {
+        self.levels = Some(a);
     }
 
     /// A restart record: counters start again.

@@ -14,6 +14,13 @@ pub enum Files {
     Day { dir: PathBuf, days_ago: u32 },
     /// Every day file of the log directory that overlaps the window's since/until.
     Span { dir: PathBuf },
+    /// `--tier`: the days of the log directory as `Span` (or `days_ago` days before
+    /// today, or today), each read from the raw day or the roll-up tier `pick` names.
+    Tier {
+        dir: PathBuf,
+        days_ago: Option<u32>,
+        pick: crate::store::rollup::Pick,
+    },
 }
 
 /// Which records to keep.

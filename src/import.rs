@@ -193,6 +193,8 @@ pub fn import(
             Event::Restart { wall_ns, .. } => staged.writer.append_restart(&host, *wall_ns)?,
             Event::Comment { wall_ns, text } => staged.writer.append_comment(*wall_ns, text)?,
             Event::Processes(t) => staged.writer.append_processes(t)?,
+            // sysstat's files have no roll-ups.
+            Event::Levels(_) => {}
         }
         staged.records += 1;
     }

@@ -67,6 +67,7 @@ pub fn run(
             Event::Comment { wall_ns, text } if comments => out.comment(wall_ns, &text)?,
             Event::Comment { .. } => {}
             Event::Processes(t) => out.processes(&t)?,
+            Event::Levels(a) => feed.levels(a),
         }
         tell(source, out, feed.intervals == 1);
         next = kept.next(source, window)?;
@@ -97,7 +98,7 @@ pub fn each_sample(
                 samples += 1;
             }
             Event::Restart { cpus, .. } => host.cpu_count = cpus,
-            Event::Comment { .. } | Event::Processes(_) => {}
+            Event::Comment { .. } | Event::Processes(_) | Event::Levels(_) => {}
         }
     }
     Ok(Outcome {
@@ -153,7 +154,7 @@ impl Kept {
                 self.last = Some(key);
             }
             Event::Restart { .. } => self.last = None,
-            Event::Comment { .. } | Event::Processes(_) => {}
+            Event::Comment { .. } | Event::Processes(_) | Event::Levels(_) => {}
         }
         true
     }

@@ -8,6 +8,7 @@
 
 use crate::history::{Files, Window};
 use crate::sample::{HostFacts, Sample};
+use crate::store::rollup::{dates_between, pick_day, Aggregate, Pick};
 use crate::store::{self, LogReader, Record, StoreError};
 use crate::sysstat::{SaError, SaSource};
 use std::collections::VecDeque;
@@ -31,11 +32,16 @@ pub enum Event {
     },
     /// The process table at a moment (after that moment's sample).
     Processes(crate::store::procs::ProcessTable),
+    /// From a roll-up tier: the levels over the raw samples that the next sample stands
+    /// for (it comes just before that sample, whose time it names).
+    Levels(Box<Aggregate>),
 }
 
-impl From<Record> for Event {
-    fn from(r: Record) -> Event {
-        match r {
+impl Event {
+    /// The event a record is; `None` for a roll-up record, which only means something
+    /// beside its sample (`LogSource` pairs them).
+    fn of(r: Record) -> Option<Event> {
+        Some(match r {
             Record::Sample(s) => Event::Sample(s),
             Record::Restart { wall_ns, host } => Event::Restart {
                 wall_ns,
@@ -43,7 +49,8 @@ impl From<Record> for Event {
             },
             Record::Comment { wall_ns, text } => Event::Comment { wall_ns, text },
             Record::Processes(t) => Event::Processes(t),
-        }
+            Record::Rollup(_) => return None,
+        })
     }
 }
 
@@ -53,6 +60,7 @@ impl Event {
             Event::Sample(s) => s.time.wall_ns,
             Event::Restart { wall_ns, .. } | Event::Comment { wall_ns, .. } => *wall_ns,
             Event::Processes(t) => t.wall_ns,
+            Event::Levels(a) => a.sum.time.wall_ns,
         }
     }
 }
@@ -118,6 +126,10 @@ pub struct LogSource {
     /// The lines about the current file told so far, so that its damage is told again
     /// only when it grew.
     told: Vec<String>,
+    /// The record after a sample, read to see whether it is the sample's roll-up.
+    held: Option<Record>,
+    /// A sample whose roll-up levels went first.
+    levelled: Option<Event>,
 }
 
 /// The start of a report's window, for seeking (`--since`, `-s`).
@@ -169,6 +181,8 @@ impl LogSource {
             start: WindowStart::default(),
             caught_up: None,
             told: Vec::new(),
+            held: None,
+            levelled: None,
         })
     }
 
@@ -275,8 +289,37 @@ impl LogSource {
 impl Source for LogSource {
     fn next(&mut self) -> Result<Option<Event>, SourceError> {
         loop {
-            if let Some((_, record)) = self.reader.next_record()? {
-                return Ok(Some(Event::from(record)));
+            if let Some(e) = self.levelled.take() {
+                return Ok(Some(e));
+            }
+            let record = match self.held.take() {
+                Some(r) => Some(r),
+                None => self.reader.next_record()?.map(|(_, r)| r),
+            };
+            if let Some(record) = record {
+                let Record::Sample(s) = record else {
+                    match Event::of(record) {
+                        Some(e) => return Ok(Some(e)),
+                        None => continue,
+                    }
+                };
+                // In a roll-up tier, the sample's levels follow it: they go first.
+                match self.reader.next_record()? {
+                    Some((_, Record::Rollup(p))) => match Aggregate::decode(&p, &s) {
+                        Ok(a) => {
+                            self.levelled = Some(Event::Sample(s));
+                            return Ok(Some(Event::Levels(Box::new(a))));
+                        }
+                        Err(e) => self.damage.push(format!(
+                            "{}: a roll-up record could not be read ({e}); the levels of the sample at {} are its last ones",
+                            self.reader.path().display(),
+                            s.time.wall_ns
+                        )),
+                    },
+                    Some((_, other)) => self.held = Some(other),
+                    None => {}
+                }
+                return Ok(Some(Event::Sample(s)));
             }
             match self.paths.pop_front() {
                 Some(next) => {
@@ -306,7 +349,16 @@ impl Source for LogSource {
 /// sysstat's sa files, read as the records of a log.
 impl Source for SaSource {
     fn next(&mut self) -> Result<Option<Event>, SourceError> {
-        Ok(self.next_record()?.map(Event::from))
+        loop {
+            match self.next_record()? {
+                None => return Ok(None),
+                Some(r) => {
+                    if let Some(e) = Event::of(r) {
+                        return Ok(Some(e));
+                    }
+                }
+            }
+        }
     }
 
     fn origin(&self) -> (&HostFacts, i64) {
@@ -401,17 +453,24 @@ pub fn open_recorded(
     ))
 }
 
-/// The day files that hold `[since, until]` in `dir`, oldest first.
-fn days_between(dir: &Path, since_ns: i64, until_ns: i64) -> std::io::Result<Vec<PathBuf>> {
+/// The files that hold `[since, until]` in `dir`, oldest first: each day's raw parts or
+/// roll-up tier, as `pick` says.
+fn days_between(
+    dir: &Path,
+    since_ns: i64,
+    until_ns: i64,
+    pick: Pick,
+    every_s: Option<i64>,
+) -> std::io::Result<Vec<PathBuf>> {
     let (first, last) = (
         crate::time::local_date(since_ns),
         crate::time::local_date(until_ns),
     );
-    Ok(crate::store::list_days(dir)?
-        .into_iter()
-        .filter(|(d, _, _)| *d >= first && *d <= last)
-        .map(|(_, p, _)| p)
-        .collect())
+    let mut files = Vec::new();
+    for date in dates_between(dir, first, last)? {
+        files.extend(pick_day(dir, date, pick, every_s)?);
+    }
+    Ok(files)
 }
 
 /// sysstat's file for `date` in `dir` (`saYYYYMMDD`, else `saDD`, as sadc names them),
@@ -450,9 +509,10 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
         Files::Day { dir, days_ago } => {
             let now = crate::probe::system_clock_ns();
             let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*days_ago));
-            // Every part of the day: a clock set back can add parts after compression.
-            let parts =
-                crate::store::day_files(dir, date).map_err(|e| unreadable_log_dir(dir, &e))?;
+            // Every part of the day (a clock set back can add parts after compression),
+            // or its roll-up (`-i`, or the raw day gone).
+            let parts = pick_day(dir, date, Pick::Auto, window.every_s)
+                .map_err(|e| unreadable_log_dir(dir, &e))?;
             if parts.is_empty() {
                 if let Some(sa) = sysstat_day_file(dir, date) {
                     return Ok(vec![sa]);
@@ -471,13 +531,45 @@ pub fn log_files(files: &Files, window: &Window) -> Result<Vec<PathBuf>, String>
             let now = crate::probe::system_clock_ns();
             let since = window.since_ns.unwrap_or(i64::MIN / 2);
             let until = window.until_ns.unwrap_or(now);
-            let mut days =
-                days_between(dir, since, until).map_err(|e| unreadable_log_dir(dir, &e))?;
+            let mut days = days_between(dir, since, until, Pick::Auto, window.every_s)
+                .map_err(|e| unreadable_log_dir(dir, &e))?;
             if days.is_empty() {
                 days = sysstat_days_between(dir, since, until);
             }
             if days.is_empty() {
                 return Err(format!("no logs in {} for that time", dir.display()));
+            }
+            Ok(days)
+        }
+        Files::Tier {
+            dir,
+            days_ago,
+            pick,
+        } => {
+            let now = crate::probe::system_clock_ns();
+            let days = match days_ago {
+                Some(n) => {
+                    let date = crate::time::local_date(now) - chrono::Duration::days(i64::from(*n));
+                    pick_day(dir, date, *pick, window.every_s)
+                }
+                None if window.since_ns.is_none() && window.until_ns.is_none() => {
+                    pick_day(dir, crate::time::local_date(now), *pick, window.every_s)
+                }
+                None => days_between(
+                    dir,
+                    window.since_ns.unwrap_or(i64::MIN / 2),
+                    window.until_ns.unwrap_or(now),
+                    *pick,
+                    window.every_s,
+                ),
+            }
+            .map_err(|e| unreadable_log_dir(dir, &e))?;
+            if days.is_empty() {
+                return Err(format!(
+                    "no logs in {} of that tier for that time (rsadc --rollup {} builds the roll-ups of the days it has)",
+                    dir.display(),
+                    dir.display()
+                ));
             }
             Ok(days)
         }

@@ -93,6 +93,7 @@ fn a_new_boot_id_writes_a_restart_record() {
             Record::Restart { .. } => "R",
             Record::Comment { .. } => "C",
             Record::Processes(_) => "P",
+            Record::Rollup(_) => "L",
         })
         .collect();
     assert_eq!(kinds, ["S", "R", "S", "S", "S"]);

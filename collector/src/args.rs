@@ -16,6 +16,7 @@ Examples:
   rsadc --comment 'kernel upgrade' /var/log/rsar
   rsadc --import /var/log/sysstat/sa?? /var/log/rsar
                                 sysstat's history into rsar's day files
+  rsadc --rollup /var/log/rsar  the 1-minute and 1-hour roll-ups of every closed day
 
 Without INTERVAL (and without --interval), rsadc writes one restart record (or the
 --comment) and exits, as sadc does; with --listen and no INTERVAL it only serves metrics:
@@ -82,6 +83,21 @@ pub struct Args {
     /// Compress day files older than this many days (zstd)
     #[arg(long, value_name = "DAYS", default_value_t = 1)]
     pub compress_after_days: u32,
+
+    /// Delete 1-minute roll-ups older than this many days
+    #[arg(long = "retain-1m-days", value_name = "DAYS", default_value_t = 366)]
+    pub retain_1m_days: u32,
+
+    /// Delete 1-hour roll-ups older than this many days
+    #[arg(long = "retain-1h-days", value_name = "DAYS", default_value_t = 732)]
+    pub retain_1h_days: u32,
+
+    /// Roll up the closed days of DIR now into the 1-minute and 1-hour tiers
+    /// (rsarYYYYMMDD.1m.zst, .1h.zst; days rolled up before and unchanged since are left),
+    /// delete tiers past their retention, then exit. A running collector does it after
+    /// each new day by itself, in the background
+    #[arg(long, conflicts_with_all = ["import", "file", "boot", "comment", "housekeeping", "listen", "remote_write", "interval_opt"])]
+    pub rollup: bool,
 
     /// Flush every record to disk (fdatasync) as it is written
     #[arg(long)]

@@ -240,6 +240,21 @@ fn import(args: &Args) -> Result<(), Failure> {
     }
 }
 
+/// Now, or the simulated clock's start (`--fake-clock`).
+fn clock_now(args: &Args) -> i64 {
+    match args.fake_clock {
+        Some(t) => (t * 1e9) as i64,
+        None => rsar::probe::system_clock_ns(),
+    }
+}
+
+fn tier_retention(args: &Args) -> rsar::store::rollup::Retention {
+    rsar::store::rollup::Retention {
+        minute_days: args.retain_1m_days,
+        hour_days: args.retain_1h_days,
+    }
+}
+
 fn run(args: &Args) -> Result<(), Failure> {
     if args.import {
         return import(args);
@@ -314,17 +329,32 @@ fn run(args: &Args) -> Result<(), Failure> {
             check_dir(parent.unwrap_or(Path::new(".")), false).map_err(Failure::Data)?;
         }
     }
+    if args.rollup {
+        let Target::Dir(dir) = &plan.target else {
+            return Err(Failure::Usage(
+                "--rollup works on a log directory, not a file".into(),
+            ));
+        };
+        let (today, _) = recorder::local_day(clock_now(args));
+        let done = rsar::store::rollup::roll_up(dir, today, tier_retention(args))
+            .map_err(|e| Failure::Data(format!("{}: {e}", dir.display())))?;
+        recorder::log_rolled_up(&done);
+        if !done.problems.is_empty() {
+            return Err(Failure::Data(format!(
+                "rolling up {} left {} problems (above)",
+                dir.display(),
+                done.problems.len()
+            )));
+        }
+        return Ok(());
+    }
     if args.housekeeping {
         let Target::Dir(dir) = &plan.target else {
             return Err(Failure::Usage(
                 "--housekeeping works on a log directory, not --file".into(),
             ));
         };
-        let clock_now = match args.fake_clock {
-            Some(t) => (t * 1e9) as i64,
-            None => rsar::probe::system_clock_ns(),
-        };
-        let (today, _) = recorder::local_day(clock_now);
+        let (today, _) = recorder::local_day(clock_now(args));
         let done =
             rsar::store::housekeeping(dir, today, args.retain_days, args.compress_after_days)
                 .map_err(|e| Failure::Data(format!("{}: {e}", dir.display())))?;
@@ -368,6 +398,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             retain_days: args.retain_days,
             compress_after_days: args.compress_after_days,
             fsync: args.fsync,
+            tiers: tier_retention(args),
         },
     );
     let host = probe.host().clone();

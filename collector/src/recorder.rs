@@ -1,5 +1,6 @@
 //! Where each sample goes: today's file in the log directory (rotating at local midnight,
-//! with housekeeping after each rotation), or one given file.
+//! with housekeeping and, in the background, the roll-ups after each rotation), or one
+//! given file.
 
 use crate::args::Target;
 use chrono::{Local, NaiveDate};
@@ -13,6 +14,8 @@ pub struct Policy {
     pub retain_days: u32,
     pub compress_after_days: u32,
     pub fsync: bool,
+    /// How long each roll-up tier is kept.
+    pub tiers: store::rollup::Retention,
 }
 
 pub struct Recorder {
@@ -26,6 +29,8 @@ pub struct Recorder {
     /// /etc/localtime once a second: a cost at every 1-s sample.
     open_span: Option<(i64, i64)>,
     housekept: Option<NaiveDate>,
+    /// The roll-up of the days closed so far, running in the background.
+    rolling_up: Option<std::thread::JoinHandle<()>>,
 }
 
 pub use rsar::time::local_day;
@@ -60,6 +65,7 @@ impl Recorder {
             open: None,
             open_span: None,
             housekept: None,
+            rolling_up: None,
         }
     }
 
@@ -148,6 +154,7 @@ impl Recorder {
                 if self.housekept != Some(today) {
                     self.housekept = Some(today);
                     self.housekeeping(&dir.clone(), today);
+                    self.roll_up(dir.clone(), today);
                 }
             }
         }
@@ -177,6 +184,25 @@ impl Recorder {
                 }
             }
             Err(e) => log(&format!("cannot list {}: {e}", dir.display())),
+        }
+    }
+
+    /// Roll up the closed days in a thread of its own (after housekeeping, which may
+    /// compress them), one at a time: a roll-up still running is waited for first.
+    fn roll_up(&mut self, dir: PathBuf, today: NaiveDate) {
+        if let Some(h) = self.rolling_up.take() {
+            let _ = h.join();
+        }
+        let keep = self.policy.tiers;
+        let spawned = std::thread::Builder::new()
+            .name("rollup".into())
+            .spawn(move || match store::rollup::roll_up(&dir, today, keep) {
+                Ok(done) => log_rolled_up(&done),
+                Err(e) => log(&format!("cannot roll up {}: {e}", dir.display())),
+            });
+        match spawned {
+            Ok(h) => self.rolling_up = Some(h),
+            Err(e) => log(&format!("cannot start rolling up: {e}")),
         }
     }
 
@@ -243,6 +269,32 @@ fn report_open(path: &Path, r: &store::OpenReport) {
             path.display(),
             r.damaged_records
         ));
+    }
+}
+
+/// A roll-up still running finishes before the collector exits (a run from cron would
+/// otherwise never finish one).
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        if let Some(h) = self.rolling_up.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// What a roll-up did, one line each.
+pub fn log_rolled_up(done: &store::rollup::RolledUp) {
+    for p in &done.written {
+        log(&format!("rolled up {}", p.display()));
+    }
+    for p in &done.deleted {
+        log(&format!(
+            "deleted {} (past its tier's retention)",
+            p.display()
+        ));
+    }
+    for l in done.damage.iter().chain(&done.problems) {
+        log(l);
     }
 }
 

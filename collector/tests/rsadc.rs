@@ -155,6 +155,7 @@ fn boot_and_comment_records() {
                 assert!(!t.processes.is_empty(), "an empty process table");
                 "processes".to_string()
             }
+            Record::Rollup(_) => "rollup".to_string(),
         })
         .collect();
     // The process table is recorded with the sample by default.
@@ -620,6 +621,7 @@ fn comment_and_boot_reach_the_log_while_the_collector_runs() {
             Record::Restart { .. } => "restart",
             Record::Comment { .. } => "comment",
             Record::Processes(_) => "processes",
+            Record::Rollup(_) => "rollup",
         })
         .filter(|k| *k != "s")
         .collect();

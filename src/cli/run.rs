@@ -220,10 +220,13 @@ fn log_source_seeking(
     seek: bool,
 ) -> Result<(Box<dyn Source>, Layout), Failure> {
     let paths = crate::source::log_files(files, window).map_err(Failure::Data)?;
+    if let Some(tiers) = crate::store::rollup::tiers_read(&paths) {
+        eprintln!("rsar: {tiers}");
+    }
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
         (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),
-        (true, Files::Day { dir, .. } | Files::Span { dir }) => (
+        (true, Files::Day { dir, .. } | Files::Span { dir } | Files::Tier { dir, .. }) => (
             Follow::Today {
                 dir: dir.clone(),
                 poll: FOLLOW_POLL,

@@ -54,6 +54,13 @@ pub struct Source {
     #[arg(long)]
     pub follow: bool,
 
+    /// Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or
+    /// an hour, written by rsadc after the day), whichever the day has. Without it, a
+    /// day is read raw, from a roll-up when its raw log is gone (the finest), or from a
+    /// roll-up whose interval is at most -i's
+    #[arg(long, value_name = "raw|1m|1h", value_parser = parse_tier)]
+    pub tier: Option<crate::store::rollup::Pick>,
+
     /// Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from
     /// /etc/default/rsar, else /var/log/rsar]
     #[arg(long, value_name = "DIR")]
@@ -94,6 +101,11 @@ pub enum Mode {
         /// Keep reading as the file grows.
         follow: bool,
     },
+}
+
+/// `--tier`: raw, 1m or 1h.
+fn parse_tier(s: &str) -> Result<crate::store::rollup::Pick, String> {
+    crate::store::rollup::Pick::parse(s).ok_or_else(|| format!("--tier is raw, 1m or 1h, not {s}"))
 }
 
 /// COUNT: a whole number of reports, at least one.
@@ -233,6 +245,16 @@ impl Source {
             (Some(_), Some(_)) => {
                 return Err(UsageError("give either -f FILE or -N, not both".into()))
             }
+            (Some(_), None) if self.tier.is_some() => {
+                return Err(UsageError(
+                    "--tier picks among the log directory's files; -f names one".into(),
+                ))
+            }
+            (None, days_ago) if self.tier.is_some() => Files::Tier {
+                dir: dir()?,
+                days_ago,
+                pick: self.tier.unwrap_or(crate::store::rollup::Pick::Auto),
+            },
             (Some(f), None) => Files::One(f.clone()),
             (None, Some(n)) => Files::Day {
                 dir: dir()?,
@@ -246,7 +268,12 @@ impl Source {
                 days_ago: 0,
             },
         };
-        if self.follow && matches!(files, Files::Span { .. } | Files::Day { days_ago: 1.., .. }) {
+        if self.follow
+            && matches!(
+                files,
+                Files::Span { .. } | Files::Day { days_ago: 1.., .. } | Files::Tier { .. }
+            )
+        {
             return Err(UsageError(
                 "--follow reads today's log, or the file given with -f".into(),
             ));

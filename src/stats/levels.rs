@@ -39,6 +39,11 @@ macro_rules! impl_mean {
         }
         impl super::Sum for Mean<$t> {
             fn add(&mut self, later: &Self) { Mean::<$t>::add(self, later) }
+            /// The sum holds `n` levels (a roll-up's).
+            fn weigh(&mut self, n: u32) {
+                self.n = n;
+                self.sum.per_sample(f64::from(n));
+            }
         }
     )*};
 }
@@ -83,6 +88,29 @@ level_group! {
 level_group! {
     /// `sar -n SOCK6`: IPv6 sockets in use.
     Sock6Levels { tcp6sck, udp6sck, raw6sck, ip6_frag }
+}
+
+/// A constant a group of levels takes off each sample: derived from a roll-up's sums
+/// over `n` samples it was taken once, not `n` times (`Sum::weigh`).
+trait PerSample {
+    fn per_sample(&mut self, _n: f64) {}
+}
+
+impl PerSample for MemoryLevels {}
+impl PerSample for SwapLevels {}
+impl PerSample for ProcsLevels {}
+impl PerSample for PsiLevels {}
+impl PerSample for SockLevels {}
+impl PerSample for Sock6Levels {}
+impl PerSample for HugeLevels {}
+impl PerSample for KtablesLevels {}
+
+/// `runq-sz` leaves out the sampling process: once per sample. Exact while every
+/// sample counted it (a reader of /proc/loadavg is always running when it reads it).
+impl PerSample for QueueLevels {
+    fn per_sample(&mut self, n: f64) {
+        self.runq_sz = (self.runq_sz + 1.0 - n).max(0.0);
+    }
 }
 
 impl_mean!(

@@ -84,6 +84,10 @@ impl PsiInterval {
 /// the last), a group that only the later interval has taken as it is.
 pub trait Sum {
     fn add(&mut self, later: &Self);
+    /// The interval comes from a roll-up tier whose sample holds, for each level, the
+    /// sum over `n` raw samples: its means weigh `n` samples (nothing to do for what is
+    /// not a mean of levels).
+    fn weigh(&mut self, _n: u32) {}
 }
 
 impl<T: Sum + Clone> Sum for Option<T> {
@@ -92,6 +96,11 @@ impl<T: Sum + Clone> Sum for Option<T> {
             (Some(m), Some(t)) => m.add(t),
             (None, Some(t)) => *self = Some(t.clone()),
             _ => {}
+        }
+    }
+    fn weigh(&mut self, n: u32) {
+        if let Some(m) = self {
+            m.weigh(n);
         }
     }
 }
@@ -124,6 +133,9 @@ impl Sum for PsiDelta {
     fn add(&mut self, later: &Self) {
         PsiDelta::add(self, later);
     }
+    fn weigh(&mut self, n: u32) {
+        self.levels.weigh(n);
+    }
 }
 
 impl Sum for CpuInterval {
@@ -149,6 +161,11 @@ impl Sum for PsiInterval {
         self.cpu.add(&later.cpu);
         self.io.add(&later.io);
         self.memory.add(&later.memory);
+    }
+    fn weigh(&mut self, n: u32) {
+        self.cpu.weigh(n);
+        self.io.weigh(n);
+        self.memory.weigh(n);
     }
 }
 
@@ -202,6 +219,12 @@ macro_rules! interval_stats {
                 self.end_ns = o.end_ns;
                 self.seconds += o.seconds;
                 $( interval_stats!(@add self.$name, o.$name $(, $add)?); )*
+            }
+
+            /// Taken from a roll-up tier's sample of level sums over `n` raw samples:
+            /// each mean of levels weighs `n` (`Sum::weigh`).
+            pub fn weigh_levels(&mut self, n: u32) {
+                $( Sum::weigh(&mut self.$name, n); )*
             }
         }
     };

@@ -162,6 +162,9 @@ pub const KIND_SAMPLE: u8 = 6;
 pub const KIND_PROCESSES: u8 = 7;
 /// Closed days only: the start of a compressed frame (`FrameMark`).
 pub const KIND_FRAME: u8 = 8;
+/// Roll-up tiers only: the levels' minimum, maximum and sum over the raw samples the
+/// sample just before it stands for (`store::rollup`).
+pub const KIND_ROLLUP: u8 = 9;
 
 /// Whether records of `kind` are samples (format 1's three kinds, format 2's one).
 pub fn is_sample_kind(kind: u8) -> bool {
@@ -251,6 +254,9 @@ pub enum Record {
     },
     /// The processes at a moment (recorded beside the sample of that moment).
     Processes(super::procs::ProcessTable),
+    /// A roll-up's levels over the raw samples the sample before it stands for, as
+    /// stored: decoded against that sample (`store::rollup::Aggregate::decode`).
+    Rollup(Vec<u8>),
 }
 
 pub fn restart_payload(wall_ns: i64, host: &HostFacts) -> Vec<u8> {

@@ -10,6 +10,7 @@
 //!   day for compression;
 //! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
 //! - `writer`: locked, crash-safe appending;
+//! - `rollup`: a closed day down-sampled to the minute and hour tiers;
 //! - `safe_dir`: opening, creating, renaming and deleting in a log directory without
 //!   following links or replacing what it did not write;
 //! - this module: day-file naming, reading whole files (compressed or not, with a cap on
@@ -23,6 +24,7 @@ mod groups;
 mod members;
 pub mod procs;
 mod reader;
+pub mod rollup;
 pub mod safe_dir;
 mod stream;
 mod writer;
@@ -268,15 +270,7 @@ pub fn compress_day(dir: &LogDir, name: &str, date: NaiveDate) -> Result<PathBuf
         path: dir.join(&tmp),
         source,
     };
-    // A leftover from a crash (or something planted): remove the entry itself, never what
-    // a link points to; a directory is not ours to remove.
-    match dir.entry(&tmp).map_err(tmp_err)? {
-        None => {}
-        Some((EntryKind::Directory, _)) => {
-            return Err(tmp_err(safe_dir::not_regular(EntryKind::Directory)))
-        }
-        Some(_) => dir.remove(&tmp).map_err(tmp_err)?,
-    }
+    rollup::clear_leftover(dir, &tmp)?;
     let mut out = dir.create_new(&tmp).map_err(tmp_err)?;
     // Owner first (a chown clears set-id bits), then the mode. Taking the owner needs
     // privilege: without it the compressed day is ours, with the original's mode.
@@ -370,21 +364,10 @@ pub fn housekeeping(
         };
         let age = (today - date).num_days();
         if age > i64::from(retain_days) {
-            match log_dir.entry(name) {
-                Ok(None) => {}
-                Ok(Some((EntryKind::Directory, _))) => done.problems.push(format!(
-                    "cannot delete {}: it is a directory, not a day file; move it away",
-                    path.display()
-                )),
-                Ok(Some(_)) => match log_dir.remove(name) {
-                    Ok(()) => done.deleted.push(path),
-                    Err(e) => done
-                        .problems
-                        .push(format!("cannot delete {}: {e}", path.display())),
-                },
-                Err(e) => done
-                    .problems
-                    .push(format!("cannot delete {}: {e}", path.display())),
+            match delete_entry(&log_dir, name, "day file") {
+                Ok(true) => done.deleted.push(path),
+                Ok(false) => {}
+                Err(e) => done.problems.push(e),
             }
         } else if !compressed && age > i64::from(compress_after_days) {
             if let Ok(Some((EntryKind::Regular, st))) = log_dir.entry(name) {
@@ -404,4 +387,22 @@ pub fn housekeeping(
         }
     }
     Ok(done)
+}
+
+/// Delete the entry `name` of `dir` (a `what` past its retention): the entry itself,
+/// never what a link points to; a directory is left, and said. `false`: it was gone.
+pub(crate) fn delete_entry(dir: &LogDir, name: &str, what: &str) -> Result<bool, String> {
+    let path = dir.join(name);
+    match dir.entry(name) {
+        Ok(None) => Ok(false),
+        Ok(Some((EntryKind::Directory, _))) => Err(format!(
+            "cannot delete {}: it is a directory, not a {what}; move it away",
+            path.display()
+        )),
+        Ok(Some(_)) => dir
+            .remove(name)
+            .map(|()| true)
+            .map_err(|e| format!("cannot delete {}: {e}", path.display())),
+        Err(e) => Err(format!("cannot delete {}: {e}", path.display())),
+    }
 }

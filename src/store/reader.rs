@@ -227,6 +227,7 @@ impl Scanner {
                 self.frames.mark(format::FrameMark::decode(payload)?);
                 Ok(None)
             }
+            format::KIND_ROLLUP => Ok(Some(Record::Rollup(payload.to_vec()))),
             // A kind from a later version of the format: skip it.
             _ => Ok(None),
         }

@@ -96,12 +96,24 @@ impl LogReader {
     /// read its header.
     pub fn open(path: &Path) -> Result<LogReader, StoreError> {
         let file = super::safe_dir::open_for_reading(path).map_err(io_err(path))?;
+        Self::of_file(path, file)
+    }
+
+    /// Open `name` in `dir` without following a link (a file of rsadc's own directory).
+    pub fn open_in(dir: &super::safe_dir::LogDir, name: &str) -> Result<LogReader, StoreError> {
+        let path = dir.join(name);
+        let file = dir.open_regular(name, false).map_err(io_err(&path))?;
+        Self::of_file(&path, file)
+    }
+
+    fn of_file(path: &Path, file: File) -> Result<LogReader, StoreError> {
         let mut magic = [0u8; 4];
         let n = file.read_at(&mut magic, 0).map_err(io_err(path))?;
         // A compressed day: zstd's magic, or a `.zst` day whose first bytes are damaged
         // (its later frames are still read).
         let damaged_zst = magic[..n] != MAGIC[..n]
-            && super::day_of(path).is_some_and(|(_, compressed)| compressed);
+            && (super::day_of(path).is_some_and(|(_, compressed)| compressed)
+                || super::rollup::tier_of(path).is_some());
         let input = if (n == 4 && magic == ZSTD_MAGIC) || damaged_zst {
             let size = file.metadata().map_err(io_err(path))?.len();
             let decoder = super::frames::FrameReader::new(file).map_err(io_err(path))?;
@@ -268,7 +280,7 @@ impl LogReader {
                     }
                     true
                 }
-                Record::Comment { .. } | Record::Processes(_) => false,
+                Record::Comment { .. } | Record::Processes(_) | Record::Rollup(_) => false,
             };
             held.push_back(rec);
             if stop {

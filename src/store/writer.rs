@@ -309,6 +309,13 @@ impl DayWriter {
         self.write(format::KIND_COMMENT)
     }
 
+    /// Append a roll-up's levels (`store::rollup`), after the sample they belong to.
+    pub fn append_rollup(&mut self, payload: &[u8]) -> Result<(), StoreError> {
+        self.payload.clear();
+        self.payload.extend_from_slice(payload);
+        self.write(format::KIND_ROLLUP)
+    }
+
     /// Flush the file's data to the disk.
     pub fn sync(&self) -> Result<(), StoreError> {
         self.file.sync_data().map_err(io_err(&self.path))

@@ -197,7 +197,7 @@ pub fn decode_processes(
             }
             // Counters restarted: no rate reaches back across a restart.
             Event::Restart { .. } => (prev, last) = (None, None),
-            Event::Comment { .. } => {}
+            Event::Comment { .. } | Event::Levels(_) => {}
         }
     }
     let Some(now) = last.filter(|t| t.wall_ns == req.at_ns) else {

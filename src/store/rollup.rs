@@ -1,0 +1,1030 @@
+//! Roll-ups: a closed day's raw samples down-sampled to a tier (one sample a minute, one
+//! an hour), written beside the raw day as a log of the same format (`docs/FORMAT.md`,
+//! "Roll-up tiers").
+//!
+//! A tier keeps, of the raw samples, the first of each tier interval (local time, counted
+//! from midnight) and the first and last of each boot: raw counters at those moments, so
+//! the difference between two consecutive tier samples is exactly the sum of the raw
+//! intervals between them (the sum telescopes) and any average over a range whose ends
+//! are tier samples is the raw one. A counter that went back inside a tier interval (a
+//! device registered again), or wrapped twice, loses what it counted before; a boot never
+//! hides inside one, since each boot's first and last samples are kept. After each tier
+//! sample but a boot's first comes a roll-up record: how many raw samples ended an interval
+//! since the tier sample before it, and each level field's minimum, maximum and sum over
+//! them, derived from the schema (`Kind::Level`), item by item. The level in the sample
+//! itself is the last one.
+
+use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
+use super::format::Record;
+use super::safe_dir::{EntryKind, LogDir};
+use super::{day_file_name, day_files, DayWriter, LogReader, NonRegular, StoreError};
+use crate::sample::*;
+use chrono::NaiveDate;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// A roll-up tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    Minute,
+    Hour,
+}
+
+impl Tier {
+    /// Finest first.
+    pub const ALL: [Tier; 2] = [Tier::Minute, Tier::Hour];
+
+    /// The tier's interval in seconds.
+    pub fn step_s(self) -> i64 {
+        match self {
+            Tier::Minute => 60,
+            Tier::Hour => 3600,
+        }
+    }
+
+    /// Its name on the command line and in file names: `1m`, `1h`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Minute => "1m",
+            Tier::Hour => "1h",
+        }
+    }
+
+    /// In words, for the line a report from a tier prints.
+    pub fn words(self) -> &'static str {
+        match self {
+            Tier::Minute => "1-minute",
+            Tier::Hour => "1-hour",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.name() == s)
+    }
+
+    /// `rsarYYYYMMDD.1m.zst`: the day's name, the tier, compressed (tiers are written
+    /// whole, after the day closed). Not a day file name, so day listings and
+    /// housekeeping of raw days never take it for one.
+    pub fn file_name(self, date: NaiveDate) -> String {
+        format!("{}.{}.zst", day_file_name(date), self.name())
+    }
+}
+
+/// The date and tier of a tier file, from its name.
+pub fn tier_of(path: &Path) -> Option<(NaiveDate, Tier)> {
+    let name = path.file_name()?.to_str()?;
+    let rest = name.strip_prefix("rsar")?.strip_suffix(".zst")?;
+    let (digits, tier) = rest.split_once('.')?;
+    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(digits, "%Y%m%d").ok()?;
+    Some((date, Tier::parse(tier)?))
+}
+
+/// Which files of a day a report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// The raw day, or the finest tier when the raw day is gone; a tier whose interval
+    /// is at most `-i`'s, when the day has it.
+    Auto,
+    Raw,
+    Tier(Tier),
+}
+
+impl Pick {
+    /// `raw`, `1m`, `1h` (`--tier`).
+    pub fn parse(s: &str) -> Option<Pick> {
+        match s {
+            "raw" => Some(Pick::Raw),
+            _ => Tier::parse(s).map(Pick::Tier),
+        }
+    }
+}
+
+/// The files of `date` in `dir` that `pick` reads (empty when there are none), when a
+/// report keeps a sample every `every_s` seconds (`-i`).
+pub fn pick_day(
+    dir: &Path,
+    date: NaiveDate,
+    pick: Pick,
+    every_s: Option<i64>,
+) -> io::Result<Vec<PathBuf>> {
+    let tier = |t: Tier| {
+        let p = dir.join(t.file_name(date));
+        p.is_file().then_some(p)
+    };
+    Ok(match pick {
+        Pick::Raw => day_files(dir, date)?,
+        Pick::Tier(t) => tier(t).into_iter().collect(),
+        Pick::Auto => {
+            let coarse = Tier::ALL
+                .into_iter()
+                .rev()
+                .filter(|t| every_s.is_some_and(|e| e >= t.step_s()))
+                .find_map(tier);
+            let raw = || day_files(dir, date);
+            match coarse {
+                Some(p) => vec![p],
+                None => {
+                    let raw = raw()?;
+                    if raw.is_empty() {
+                        Tier::ALL.into_iter().find_map(tier).into_iter().collect()
+                    } else {
+                        raw
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// The dates with a raw day or a tier in `dir`, from `first` to `last`, in order.
+pub fn dates_between(dir: &Path, first: NaiveDate, last: NaiveDate) -> io::Result<Vec<NaiveDate>> {
+    let mut dates: Vec<NaiveDate> = super::list_days(dir)?
+        .into_iter()
+        .map(|(d, _, _)| d)
+        .chain(list_tiers(dir)?.into_iter().map(|(d, _, _)| d))
+        .filter(|d| *d >= first && *d <= last)
+        .collect();
+    dates.sort();
+    dates.dedup();
+    Ok(dates)
+}
+
+/// The tiers among `paths`, for the line a report from a roll-up prints: `None` when it
+/// reads only raw days.
+pub fn tiers_read(paths: &[PathBuf]) -> Option<String> {
+    let mut tiers: Vec<(Tier, NaiveDate)> = paths
+        .iter()
+        .filter_map(|p| tier_of(p))
+        .map(|(d, t)| (t, d))
+        .collect();
+    if tiers.is_empty() {
+        return None;
+    }
+    tiers.sort();
+    let raw = paths.len() - tiers.len();
+    let mut parts = Vec::new();
+    for t in Tier::ALL {
+        let days: Vec<NaiveDate> = tiers
+            .iter()
+            .filter(|(x, _)| *x == t)
+            .map(|(_, d)| *d)
+            .collect();
+        match (days.first(), days.last()) {
+            (Some(a), Some(b)) if a == b => parts.push(format!("the {} roll-up of {a}", t.words())),
+            (Some(a), Some(b)) => parts.push(format!(
+                "the {} roll-ups of {} days, {a} to {b}",
+                t.words(),
+                days.len()
+            )),
+            _ => {}
+        }
+    }
+    let raw = match raw {
+        0 => String::new(),
+        n => format!(" and {n} raw day files"),
+    };
+    Some(format!("read from {}{raw}", parts.join(" and ")))
+}
+
+/// Every tier file in `dir`: date, tier, path; oldest first.
+pub fn list_tiers(dir: &Path) -> io::Result<Vec<(NaiveDate, Tier, PathBuf)>> {
+    let mut found: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let path = dir.join(e.file_name());
+            tier_of(&path).map(|(d, t)| (d, t, path))
+        })
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// One item's level values, in its group's `FIELDS` order (levels only).
+type ItemLevels = Vec<Option<u64>>;
+
+/// How a fold combines a level of the accumulator with the same level of a sample.
+type Combine<'a> = dyn FnMut(&Field, Option<u64>, Option<u64>) -> Option<u64> + 'a;
+
+/// The level fields of `fields`.
+const fn levels_in(fields: &[Field]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < fields.len() {
+        if matches!(fields[i].kind, Kind::Level) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+fn fold_group<G: Group>(acc: &mut G, x: &G, f: &mut Combine<'_>) {
+    acc.combine_values(x, &mut |n, a, b| match G::FIELDS.get(n) {
+        Some(field) if field.kind == Kind::Level => f(field, a, b),
+        _ => a,
+    });
+}
+
+fn group_levels<G: Group>(g: &G) -> ItemLevels {
+    let mut out = Vec::with_capacity(levels_in(G::FIELDS));
+    let mut n = 0;
+    g.raw_values(&mut |v| {
+        if G::FIELDS.get(n).is_some_and(|f| f.kind == Kind::Level) {
+            out.push(v);
+        }
+        n += 1;
+    });
+    out
+}
+
+/// Set `g`'s levels from `values` (levels in order); a level past its end is left.
+fn set_group_levels<G: Group + Clone>(g: &mut G, values: &[Option<u64>]) {
+    let mut i = 0;
+    let same = g.clone();
+    g.combine_values(&same, &mut |n, mine, _| match G::FIELDS.get(n) {
+        Some(field) if field.kind == Kind::Level => {
+            let v = values.get(i).copied().unwrap_or(mine);
+            i += 1;
+            v
+        }
+        _ => mine,
+    });
+}
+
+/// A member of `Sample` as roll-ups see it: items of level fields.
+trait Levels {
+    /// Level fields per item.
+    const LEVELS: usize;
+    /// Fold `x`'s levels into `acc`'s by `f`, item by item (matched by `same_item`);
+    /// `grow`: an item only `x` has is added as it is.
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>);
+    /// Each item's levels, in the member's order.
+    fn items(&self, out: &mut Vec<ItemLevels>);
+    /// Set each item's levels, in `items`' order; `false` (and nothing set) when the
+    /// member does not have that many items.
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool;
+}
+
+impl<G: Group + Clone> Levels for Option<G> {
+    const LEVELS: usize = levels_in(G::FIELDS);
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
+        match (acc.as_mut(), x) {
+            (Some(a), Some(b)) => fold_group(a, b, f),
+            (None, Some(b)) if grow => *acc = Some(b.clone()),
+            _ => {}
+        }
+    }
+    fn items(&self, out: &mut Vec<ItemLevels>) {
+        out.extend(self.as_ref().map(group_levels));
+    }
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        match (self.as_mut(), items) {
+            (Some(g), [one]) => {
+                set_group_levels(g, one);
+                true
+            }
+            (None, []) => true,
+            _ => false,
+        }
+    }
+}
+
+impl<G: Group + Clone> Levels for Vec<G> {
+    const LEVELS: usize = levels_in(G::FIELDS);
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
+        for b in x {
+            match acc.iter_mut().find(|a| a.same_item(b)) {
+                Some(a) => fold_group(a, b, f),
+                None if grow => acc.push(b.clone()),
+                None => {}
+            }
+        }
+    }
+    fn items(&self, out: &mut Vec<ItemLevels>) {
+        out.extend(self.iter().map(group_levels));
+    }
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        if items.len() != self.len() {
+            return false;
+        }
+        for (g, v) in self.iter_mut().zip(items) {
+            set_group_levels(g, v);
+        }
+        true
+    }
+}
+
+/// A group every sample holds once.
+macro_rules! single_levels {
+    ($($t:ty),*) => {$(
+        impl Levels for $t {
+            const LEVELS: usize = levels_in(<$t as Group>::FIELDS);
+            fn fold(acc: &mut Self, x: &Self, _grow: bool, f: &mut Combine<'_>) {
+                fold_group(acc, x, f)
+            }
+            fn items(&self, out: &mut Vec<ItemLevels>) {
+                out.push(group_levels(self));
+            }
+            fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+                match items {
+                    [one] => {
+                        set_group_levels(self, one);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        }
+    )*};
+}
+
+single_levels!(KernelCounters);
+
+/// The clock is when, not a level to average: a tier sample's time is its own.
+impl Levels for SampleTime {
+    const LEVELS: usize = 0;
+    fn fold(_: &mut Self, _: &Self, _: bool, _: &mut Combine<'_>) {}
+    fn items(&self, _: &mut Vec<ItemLevels>) {}
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        items.is_empty()
+    }
+}
+
+/// The total line, then each CPU by number.
+impl Levels for CpuTimes {
+    const LEVELS: usize = levels_in(CpuTicks::FIELDS);
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
+        fold_group(&mut acc.total, &x.total, f);
+        if grow && acc.per_cpu.len() < x.per_cpu.len() {
+            acc.per_cpu.resize(x.per_cpu.len(), None);
+        }
+        for (a, b) in acc.per_cpu.iter_mut().zip(&x.per_cpu) {
+            Levels::fold(a, b, grow, f);
+        }
+    }
+    fn items(&self, out: &mut Vec<ItemLevels>) {
+        out.push(group_levels(&self.total));
+        for c in &self.per_cpu {
+            c.items(out);
+        }
+    }
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        let online = self.per_cpu.iter().flatten().count();
+        let [total, rest @ ..] = items else {
+            return false;
+        };
+        if rest.len() != online {
+            return false;
+        }
+        set_group_levels(&mut self.total, total);
+        for (c, v) in self.per_cpu.iter_mut().flatten().zip(rest) {
+            set_group_levels(c, v);
+        }
+        true
+    }
+}
+
+/// `some`, then `full` where the kernel has it.
+impl Levels for Pressure {
+    const LEVELS: usize = levels_in(PressureLine::FIELDS);
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
+        fold_group(&mut acc.some, &x.some, f);
+        Levels::fold(&mut acc.full, &x.full, grow, f);
+    }
+    fn items(&self, out: &mut Vec<ItemLevels>) {
+        out.push(group_levels(&self.some));
+        self.full.items(out);
+    }
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        match items {
+            [some, full @ ..] if self.full.set_items(full) => {
+                set_group_levels(&mut self.some, some);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// cpu, io, memory: those present, each its lines.
+impl Levels for PressureSet {
+    const LEVELS: usize = <Pressure as Levels>::LEVELS;
+    fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
+        for (a, b) in [
+            (&mut acc.cpu, &x.cpu),
+            (&mut acc.io, &x.io),
+            (&mut acc.memory, &x.memory),
+        ] {
+            match (a.as_mut(), b) {
+                (Some(a), Some(b)) => Levels::fold(a, b, grow, f),
+                (None, Some(b)) if grow => *a = Some(*b),
+                _ => {}
+            }
+        }
+    }
+    fn items(&self, out: &mut Vec<ItemLevels>) {
+        for p in [&self.cpu, &self.io, &self.memory].into_iter().flatten() {
+            p.items(out);
+        }
+    }
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        let mut want = 0;
+        for p in [&self.cpu, &self.io, &self.memory].into_iter().flatten() {
+            want += 1 + usize::from(p.full.is_some());
+        }
+        if items.len() != want {
+            return false;
+        }
+        let mut rest = items;
+        for p in [&mut self.cpu, &mut self.io, &mut self.memory]
+            .into_iter()
+            .flatten()
+        {
+            let n = 1 + usize::from(p.full.is_some());
+            p.set_items(&rest[..n]);
+            rest = &rest[n..];
+        }
+        true
+    }
+}
+
+/// Interrupt lines are counters, one per CPU column: no levels.
+impl Levels for Interrupts {
+    const LEVELS: usize = 0;
+    fn fold(_: &mut Self, _: &Self, _: bool, _: &mut Combine<'_>) {}
+    fn items(&self, _: &mut Vec<ItemLevels>) {}
+    fn set_items(&mut self, items: &[ItemLevels]) -> bool {
+        items.is_empty()
+    }
+}
+
+/// From `sample_members!`: every member's levels by its group id in the log.
+macro_rules! level_members {
+    ($(
+        $( $(#[$attr:meta])* pub $m:ident : $ty:ty => )?
+        $( view $v:ident of $vm:ident as $vk:ty => )?
+        $id:literal $name:literal $member:literal;
+    )*) => {
+        /// Fold every member of `x` into `acc`.
+        fn fold_sample(acc: &mut Sample, x: &Sample, grow: bool, f: &mut Combine<'_>) {
+            $($( Levels::fold(&mut acc.$m, &x.$m, grow, f); )?)*
+        }
+
+        /// The members with level fields: group id and level fields per item.
+        const LEVEL_MEMBERS: &[(u64, usize)] = &[$($( ($id, <$ty as Levels>::LEVELS), )?)*];
+
+        fn member_items(s: &Sample, id: u64, out: &mut Vec<ItemLevels>) {
+            match id {
+                $($( $id => s.$m.items(out), )?)*
+                _ => {}
+            }
+        }
+
+        fn set_member(s: &mut Sample, id: u64, items: &[ItemLevels]) -> bool {
+            match id {
+                $($( $id => s.$m.set_items(items), )?)*
+                _ => false,
+            }
+        }
+    };
+}
+
+sample_members!(level_members);
+
+/// The levels of the raw samples a tier sample stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    /// Raw samples that ended an interval since the tier sample before.
+    pub n: u32,
+    /// Shaped like the tier sample (its items, its counters): each level field holds its
+    /// minimum, sum or maximum over those samples.
+    pub min: Sample,
+    pub sum: Sample,
+    pub max: Sample,
+}
+
+fn combine_min(_: &Field, a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn combine_max(_: &Field, a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A sum stops at what the field's type holds (a level that large summed over an hour
+/// at 1 s would not fit; the mean is then not exact).
+fn combine_sum(f: &Field, a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.saturating_add(b).min(f.max)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Aggregate {
+    /// The first raw sample of a tier interval.
+    fn of(s: &Sample) -> Self {
+        Aggregate {
+            n: 1,
+            min: s.clone(),
+            sum: s.clone(),
+            max: s.clone(),
+        }
+    }
+
+    /// Another raw sample of the interval.
+    fn add(&mut self, s: &Sample) {
+        self.n = self.n.saturating_add(1);
+        fold_sample(&mut self.min, s, true, &mut combine_min);
+        fold_sample(&mut self.sum, s, true, &mut combine_sum);
+        fold_sample(&mut self.max, s, true, &mut combine_max);
+    }
+
+    /// Shaped like `last`: its items in its order, each with what was folded of it (an
+    /// item that went away before `last` is dropped).
+    fn aligned(&self, last: &Sample) -> Aggregate {
+        let take = |from: &Sample| {
+            let mut s = last.clone();
+            fold_sample(&mut s, from, false, &mut |_, _, b| b);
+            s
+        };
+        Aggregate {
+            n: self.n,
+            min: take(&self.min),
+            sum: take(&self.sum),
+            max: take(&self.max),
+        }
+    }
+
+    /// The record's payload, against `last` (the tier sample it follows, which it is
+    /// shaped like): `n`, then per member with levels: its group id, the block's length,
+    /// and the block: level fields per item `k`, items `m`, then per item and field
+    /// zigzag(min − last), zigzag(max − last), zigzag(sum − n × last). An absent field
+    /// is three zeros.
+    pub fn encode(&self, last: &Sample, out: &mut Vec<u8>) {
+        out.clear();
+        put_varint(out, u64::from(self.n));
+        let (mut l, mut lo, mut su, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut block = Vec::new();
+        for &(id, k) in LEVEL_MEMBERS {
+            if k == 0 {
+                continue;
+            }
+            for v in [&mut l, &mut lo, &mut su, &mut hi] {
+                v.clear();
+            }
+            member_items(last, id, &mut l);
+            if l.is_empty() {
+                continue;
+            }
+            member_items(&self.min, id, &mut lo);
+            member_items(&self.sum, id, &mut su);
+            member_items(&self.max, id, &mut hi);
+            block.clear();
+            put_varint(&mut block, k as u64);
+            put_varint(&mut block, l.len() as u64);
+            for i in 0..l.len() {
+                for j in 0..k {
+                    let at =
+                        |v: &[ItemLevels]| v.get(i).and_then(|it| it.get(j).copied().flatten());
+                    let Some(last) = at(&l) else {
+                        block.extend_from_slice(&[0, 0, 0]);
+                        continue;
+                    };
+                    let off = |v: Option<u64>, base: i128| {
+                        let d = i128::from(v.unwrap_or(last)) - base;
+                        zigzag(d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+                    };
+                    let base = i128::from(last);
+                    put_varint(&mut block, off(at(&lo), base));
+                    put_varint(&mut block, off(at(&hi), base));
+                    put_varint(&mut block, off(at(&su), base * i128::from(self.n)));
+                }
+            }
+            put_varint(out, id);
+            put_varint(out, block.len() as u64);
+            out.extend_from_slice(&block);
+        }
+    }
+
+    /// The aggregate a record's payload holds, against the tier sample `last` it
+    /// follows. A member this rsar does not know is skipped; one whose items do not
+    /// match `last`'s keeps `last`'s levels (as does a field the file lacks), and so
+    /// does everything when the payload is damaged past what it could read.
+    pub fn decode(payload: &[u8], last: &Sample) -> Result<Aggregate, DecodeError> {
+        let mut c = Cursor::new(payload);
+        let n = u32::try_from(c.varint()?).map_err(|_| DecodeError("count too large"))?;
+        let mut agg = Aggregate {
+            n,
+            min: last.clone(),
+            sum: last.clone(),
+            max: last.clone(),
+        };
+        // Unknown: n × last (the sum were every sample the last).
+        scale_levels(&mut agg.sum, n);
+        let mut l = Vec::new();
+        while c.remaining() > 0 {
+            let id = c.varint()?;
+            let len = c.count(c.remaining())?;
+            let mut b = Cursor::new(c.bytes(len)?);
+            let Some(&(_, known)) = LEVEL_MEMBERS.iter().find(|(i, _)| *i == id) else {
+                continue;
+            };
+            l.clear();
+            member_items(last, id, &mut l);
+            let k = b.count(1 << 16)?;
+            let m = b.count(b.remaining())?;
+            if m != l.len() {
+                continue;
+            }
+            let (mut lo, mut su, mut hi) = (l.clone(), l.clone(), l.clone());
+            for i in 0..m {
+                for j in 0..k {
+                    let (dlo, dhi, dsu) = (b.varint()?, b.varint()?, b.varint()?);
+                    if j >= known {
+                        continue;
+                    }
+                    let Some(Some(base)) = l[i].get(j).copied() else {
+                        continue;
+                    };
+                    let at = |d: u64, base: i128| {
+                        let v = base + i128::from(unzigzag(d));
+                        Some(v.clamp(0, i128::from(u64::MAX)) as u64)
+                    };
+                    lo[i][j] = at(dlo, i128::from(base));
+                    hi[i][j] = at(dhi, i128::from(base));
+                    su[i][j] = at(dsu, i128::from(base) * i128::from(n));
+                }
+            }
+            set_member(&mut agg.min, id, &lo);
+            set_member(&mut agg.sum, id, &su);
+            set_member(&mut agg.max, id, &hi);
+        }
+        Ok(agg)
+    }
+
+    /// The sample whose levels are the means' numerators: `last`'s counters with each
+    /// level the sum over the `n` raw samples. `stats` turns it into an interval whose
+    /// levels weigh `n` samples.
+    pub fn sums(&self) -> &Sample {
+        &self.sum
+    }
+}
+
+/// Each level of `s` times `n` (saturating at what its field holds).
+fn scale_levels(s: &mut Sample, n: u32) {
+    let copy = s.clone();
+    fold_sample(s, &copy, false, &mut |f, a, _| {
+        a.map(|v| v.saturating_mul(u64::from(n)).min(f.max))
+    });
+}
+
+/// Down-samples raw records to one tier, holding one interval's aggregate at a time.
+pub struct Builder {
+    step_s: i64,
+    offset_s: i64,
+    /// The last raw sample of the boot so far, and whether it was kept.
+    prev: Option<(Box<Sample>, bool)>,
+    acc: Option<Aggregate>,
+    payload: Vec<u8>,
+}
+
+impl Builder {
+    /// A tier counted from local midnight at `utc_offset_s` east of UTC.
+    pub fn new(tier: Tier, utc_offset_s: i32) -> Builder {
+        Builder {
+            step_s: tier.step_s(),
+            offset_s: i64::from(utc_offset_s),
+            prev: None,
+            acc: None,
+            payload: Vec::new(),
+        }
+    }
+
+    fn bucket(&self, s: &Sample) -> i64 {
+        (s.time.wall_ns.div_euclid(1_000_000_000) + self.offset_s).div_euclid(self.step_s)
+    }
+
+    /// Keep the boot's last sample if it was not kept.
+    fn close_boot(&mut self, out: &mut dyn FnMut(Record)) {
+        if let Some((s, false)) = self.prev.take() {
+            self.emit(s, out);
+        }
+        self.acc = None;
+    }
+
+    /// A tier sample, then its roll-up record (none for a boot's first).
+    fn emit(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
+        let payload = self.acc.take().map(|a| {
+            a.aligned(&s).encode(&s, &mut self.payload);
+            self.payload.clone()
+        });
+        out(Record::Sample(s));
+        if let Some(p) = payload {
+            out(Record::Rollup(p));
+        }
+    }
+
+    /// The next raw record.
+    pub fn push(&mut self, r: Record, out: &mut dyn FnMut(Record)) {
+        match r {
+            Record::Sample(s) => self.sample(s, out),
+            Record::Restart { .. } => {
+                self.close_boot(out);
+                out(r);
+            }
+            Record::Comment { .. } => out(r),
+            // Processes are not rolled up (yet); a roll-up of a roll-up is not read.
+            Record::Processes(_) | Record::Rollup(_) => {}
+        }
+    }
+
+    fn sample(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
+        let key = |s: &Sample| (s.time.wall_ns, s.time.uptime_cs);
+        match &self.prev {
+            // The midnight sample again (the day's parts), or a sample repeated.
+            Some((p, _)) if key(p) == key(&s) => {}
+            // Uptime went back without a restart record: a new boot all the same.
+            Some((p, _)) if s.time.uptime_cs <= p.time.uptime_cs => {
+                self.close_boot(out);
+                self.prev = Some((s.clone(), true));
+                out(Record::Sample(s));
+            }
+            None => {
+                self.prev = Some((s.clone(), true));
+                out(Record::Sample(s));
+            }
+            Some((p, _)) => {
+                match &mut self.acc {
+                    Some(a) => a.add(&s),
+                    None => self.acc = Some(Aggregate::of(&s)),
+                }
+                let first_of_bucket = self.bucket(p) != self.bucket(&s);
+                self.prev = Some((s.clone(), first_of_bucket));
+                if first_of_bucket {
+                    self.emit(s, out);
+                }
+            }
+        }
+    }
+
+    /// The end of the raw records.
+    pub fn finish(&mut self, out: &mut dyn FnMut(Record)) {
+        self.close_boot(out);
+    }
+}
+
+/// What building a day's tiers did.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub written: Vec<PathBuf>,
+    /// Damage in the raw day, one line per file (the tier holds what could be read).
+    pub damage: Vec<String>,
+    /// Tiers that could not be written (the others were).
+    pub problems: Vec<String>,
+}
+
+/// Build `tiers` of `date` from its raw files in `dir` (compressed parts, then the plain
+/// file), replacing tier files built before. Each tier is written to a temporary file
+/// created exclusively, compressed, then renamed to its name: a crash leaves the old
+/// tier or the new one, never part of one. Nothing is followed through a link.
+pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built, StoreError> {
+    let io_at = |path: PathBuf| move |source| StoreError::Io { path, source };
+    let mut done = Built::default();
+    let names: Vec<String> = day_files(dir.path(), date)
+        .map_err(io_at(dir.path().to_path_buf()))?
+        .into_iter()
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_string))
+        .collect();
+    let Some(first) = names.first() else {
+        return Ok(done);
+    };
+    let header = LogReader::open_in(dir, first)?.header().clone();
+    let mut builders = Vec::new();
+    let mut writers = Vec::new();
+    let mut building = Vec::new();
+    for &t in tiers {
+        let tmp = format!("{}.tmp", t.file_name(date));
+        let opened = clear_leftover(dir, &tmp).and_then(|()| {
+            DayWriter::open_in(
+                dir,
+                &tmp,
+                &header.host,
+                header.created_ns,
+                header.utc_offset_s,
+                NonRegular::Refuse,
+            )
+        });
+        match opened {
+            Ok((w, _)) => {
+                writers.push((w, header.host.clone(), None::<StoreError>));
+                builders.push(Builder::new(t, header.utc_offset_s));
+                building.push(t);
+            }
+            Err(e) => done.problems.push(format!(
+                "cannot roll up {date} to its {} tier: {e}",
+                t.name()
+            )),
+        }
+    }
+    if building.is_empty() {
+        return Ok(done);
+    }
+    let mut write = |i: usize, r: Record| {
+        let (w, host, failed) = &mut writers[i];
+        if failed.is_some() {
+            return;
+        }
+        let res = match r {
+            Record::Sample(s) => w.append_sample(host, &s),
+            Record::Rollup(p) => w.append_rollup(&p),
+            Record::Restart { wall_ns, host: h } => {
+                *host = h;
+                w.append_restart(host, wall_ns)
+            }
+            Record::Comment { wall_ns, text } => w.append_comment(wall_ns, &text),
+            Record::Processes(_) => Ok(()),
+        };
+        if let Err(e) = res {
+            *failed = Some(e);
+        }
+    };
+    for name in &names {
+        let mut reader = LogReader::open_in(dir, name)?;
+        while let Some((_, r)) = reader.next_record()? {
+            for (i, b) in builders.iter_mut().enumerate() {
+                b.push(r.clone(), &mut |t| write(i, t));
+            }
+        }
+        let skipped = reader.damage().skipped();
+        if skipped > 0 || reader.cut().is_some() {
+            done.damage.push(format!(
+                "{}: {skipped} damaged records skipped{}",
+                dir.join(name).display(),
+                reader.cut().map_or(String::new(), |c| format!("; {c}"))
+            ));
+        }
+    }
+    for (i, b) in builders.iter_mut().enumerate() {
+        b.finish(&mut |t| write(i, t));
+    }
+    for ((w, _, failed), t) in writers.into_iter().zip(building) {
+        let published = match failed {
+            Some(e) => Err(e),
+            None => w.sync().and_then(|()| publish(dir, &t.file_name(date), w)),
+        };
+        match published {
+            Ok(p) => done.written.push(p),
+            Err(e) => done.problems.push(format!(
+                "cannot roll up {date} to its {} tier: {e}",
+                t.name()
+            )),
+        }
+    }
+    Ok(done)
+}
+
+/// A leftover `name` from a crash (or something planted): the entry itself removed,
+/// never what a link points to; a directory is not ours to remove.
+pub(super) fn clear_leftover(dir: &LogDir, name: &str) -> Result<(), StoreError> {
+    let err = |source| StoreError::Io {
+        path: dir.join(name),
+        source,
+    };
+    match dir.entry(name).map_err(err)? {
+        None => Ok(()),
+        Some((EntryKind::Directory, _)) => {
+            Err(err(super::safe_dir::not_regular(EntryKind::Directory)))
+        }
+        Some(_) => dir.remove(name).map_err(err),
+    }
+}
+
+/// `NAME.tmp` (plain) compressed to `NAME.tmp.zst`, renamed over `NAME`; the plain
+/// temporary removed.
+fn publish(dir: &LogDir, name: &str, written: DayWriter) -> Result<PathBuf, StoreError> {
+    drop(written);
+    let tmp = format!("{name}.tmp");
+    let ztmp = format!("{name}.tmp.zst");
+    let err = |n: &str| {
+        let path = dir.join(n);
+        move |source| StoreError::Io { path, source }
+    };
+    let mut raw = Vec::new();
+    dir.open_regular(&tmp, false)
+        .and_then(|mut f| f.read_to_end(&mut raw))
+        .map_err(err(&tmp))?;
+    let packed = super::compress_frames(&raw).map_err(err(&tmp))?;
+    clear_leftover(dir, &ztmp)?;
+    let mut out = dir.create_new(&ztmp).map_err(err(&ztmp))?;
+    out.write_all(&packed)
+        .and_then(|()| out.sync_all())
+        .map_err(err(&ztmp))?;
+    drop(out);
+    dir.rename_replacing(&ztmp, name).map_err(err(name))?;
+    dir.remove(&tmp).map_err(err(&tmp))?;
+    dir.sync();
+    Ok(dir.join(name))
+}
+
+/// How long each tier is kept, in days (a tier file older than that is deleted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub minute_days: u32,
+    pub hour_days: u32,
+}
+
+impl Default for Retention {
+    /// A year and a day of minutes, two years of hours.
+    fn default() -> Self {
+        Retention {
+            minute_days: 366,
+            hour_days: 732,
+        }
+    }
+}
+
+impl Retention {
+    fn days(&self, t: Tier) -> u32 {
+        match t {
+            Tier::Minute => self.minute_days,
+            Tier::Hour => self.hour_days,
+        }
+    }
+}
+
+/// What rolling up a directory did.
+#[derive(Debug, Default)]
+pub struct RolledUp {
+    pub written: Vec<PathBuf>,
+    pub deleted: Vec<PathBuf>,
+    /// Damage in raw days rolled up, one line per file.
+    pub damage: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// Roll up every closed day (before `today`) of `dir` whose tiers are missing or older
+/// than one of its raw files, and delete tier files past `keep`. Running it again
+/// changes nothing: a tier is rebuilt only when its raw day changed since.
+pub fn roll_up(dir: &Path, today: NaiveDate, keep: Retention) -> io::Result<RolledUp> {
+    let log_dir = LogDir::open(dir)?;
+    let mut done = RolledUp::default();
+    let mtime = |name: &str| match log_dir.entry(name) {
+        Ok(Some((EntryKind::Regular, st))) => Some((st.st_mtime, st.st_mtime_nsec)),
+        _ => None,
+    };
+    let mut days: Vec<(NaiveDate, Vec<String>)> = Vec::new();
+    for (date, path, _) in super::list_days(dir)? {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        match days.last_mut() {
+            Some((d, names)) if *d == date => names.push(name.to_string()),
+            _ => days.push((date, vec![name.to_string()])),
+        }
+    }
+    for (date, names) in days.into_iter().filter(|(d, _)| *d < today) {
+        let newest = names.iter().filter_map(|n| mtime(n)).max();
+        let stale: Vec<Tier> = Tier::ALL
+            .into_iter()
+            .filter(|&t| (today - date).num_days() <= i64::from(keep.days(t)))
+            .filter(|t| match (mtime(&t.file_name(date)), newest) {
+                (Some(built), Some(raw)) => built < raw,
+                _ => true,
+            })
+            .collect();
+        if stale.is_empty() {
+            continue;
+        }
+        match build_day(&log_dir, date, &stale) {
+            Ok(b) => {
+                done.written.extend(b.written);
+                done.damage.extend(b.damage);
+                done.problems.extend(b.problems);
+            }
+            Err(e) => done.problems.push(format!("cannot roll up {date}: {e}")),
+        }
+    }
+    for (date, tier, path) in list_tiers(dir)? {
+        if (today - date).num_days() <= i64::from(keep.days(tier)) {
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        match super::delete_entry(&log_dir, name, "tier file") {
+            Ok(true) => done.deleted.push(path),
+            Ok(false) => {}
+            Err(e) => done.problems.push(e),
+        }
+    }
+    Ok(done)
+}

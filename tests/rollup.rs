@@ -1,0 +1,427 @@
+//! Roll-up tiers (docs/FORMAT.md, "Roll-up tiers"): random raw logs rolled up to the
+//! minute and hour tiers report the raw `Average:` lines to the printed digit, their
+//! levels' minimum and maximum are the raw ones, and `rsadc --rollup` builds them once,
+//! safely, in a hostile directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code
+
+mod common;
+
+use common::{rsadc_bin, rsar_bin, run, synth_day, tempdir, text};
+use proptest::prelude::*;
+use rsar::sample::{HostFacts, Sample};
+use rsar::source::{Event, Follow, LogSource, Source};
+use rsar::store::rollup::{self, Retention, Tier};
+use rsar::store::{self, DayWriter};
+use std::path::{Path, PathBuf};
+
+/// The reports compared, each a flag set of sar's.
+const REPORTS: &[&[&str]] = &[
+    &["-u"],
+    &["-P", "ALL"],
+    &["-r"],
+    &["-q"],
+    &["-S"],
+    &["-B"],
+    &["-b"],
+    &["-d"],
+    &["-n", "DEV"],
+    &["-w"],
+    &["-W"],
+];
+
+/// A sample of the synthetic day (4 CPUs, disks, interfaces, memory, load), and its host.
+fn base() -> (HostFacts, Sample) {
+    let dir = tempdir();
+    let path = synth_day(dir.path(), 10, 0);
+    let log = store::read_log(&path).unwrap();
+    let s = common::samples_of(&log).remove(0);
+    (log.header.host, s)
+}
+
+/// xorshift: the test's own randomness from a proptest seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+}
+
+/// A day's raw log in `dir` for `date` (UTC): `hours` hours from midnight, a sample every
+/// 10 s, of which `drop_pct`% of those not on a minute are missing, and a reboot at
+/// `reboot_at` hours when given (the new boot's first sample at that hour). Counters
+/// advance by random amounts, levels take random values (the run queue counts the
+/// sampler: at least 1, as /proc/loadavg always does).
+fn raw_day(
+    dir: &Path,
+    date: chrono::NaiveDate,
+    (host, base): &(HostFacts, Sample),
+    seed: u64,
+    hours: i64,
+    drop_pct: u64,
+    reboot_at: Option<i64>,
+) -> Vec<Sample> {
+    let mut rng = Rng(seed | 1);
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let path = dir.join(store::day_file_name(date));
+    let (mut w, _) = DayWriter::open(&path, host, midnight * 1_000_000_000, 0).unwrap();
+    let mut host = host.clone();
+    let mut s = base.clone();
+    let mut uptime_cs = 1_000_000u64;
+    let mut written = Vec::new();
+    for t in (0..=hours * 3600).step_by(10) {
+        let on_minute = t % 60 == 0;
+        if reboot_at.is_some_and(|h| h * 3600 == t) {
+            host.boot_id = format!("boot-{t}");
+            s = base.clone();
+            uptime_cs = 3000;
+        } else {
+            uptime_cs += 1000;
+        }
+        for c in s.cpu.per_cpu.iter_mut().flatten() {
+            let busy = rng.next(900);
+            c.user += busy / 2;
+            c.system += busy / 4;
+            c.iowait += rng.next(50);
+            c.idle += 1000 - busy / 2 - busy / 4;
+        }
+        s.kernel.ctxt += rng.next(100_000);
+        s.kernel.procs_running = 1 + rng.next(8);
+        if let Some(l) = s.load.as_mut() {
+            l.load1_x100 = rng.next(800) as u32;
+            l.load5_x100 = rng.next(700) as u32;
+            l.runnable = 1 + rng.next(6) as u32;
+            l.tasks = 300 + rng.next(200) as u32;
+        }
+        if let Some(m) = s.memory.as_mut() {
+            m.mem_free = 2_000_000 + rng.next(8_000_000);
+            m.cached = 1_000_000 + rng.next(4_000_000);
+            m.mem_available = Some(m.mem_free + m.cached);
+            m.dirty = rng.next(100_000);
+        }
+        if let Some(sw) = s.swap.as_mut() {
+            sw.swap_free = sw.swap_total.saturating_sub(rng.next(500_000));
+        }
+        if let Some(p) = s.paging.as_mut() {
+            p.pgpgin += rng.next(10_000);
+            p.pgfault += rng.next(100_000);
+        }
+        for d in &mut s.disks {
+            d.reads += rng.next(300);
+            d.read_sectors += rng.next(30_000);
+            d.writes += rng.next(300);
+            d.io_ticks_ms += rng.next(5_000);
+        }
+        for n in &mut s.net {
+            n.rx_bytes += rng.next(1 << 24);
+            n.tx_packets += rng.next(5_000);
+        }
+        s.time.uptime_cs = uptime_cs;
+        s.time.wall_ns = (midnight + t) * 1_000_000_000;
+        if on_minute || rng.next(100) >= drop_pct {
+            w.append_sample(&host, &s).unwrap();
+            written.push(s.clone());
+        }
+    }
+    written
+}
+
+/// The `Average:` lines (and segment separators) of a report.
+fn averages(file: &Path, flags: &[&str], range: &[&str]) -> String {
+    let f = file.to_str().unwrap();
+    let mut args = flags.to_vec();
+    args.extend(["-f", f]);
+    args.extend(range);
+    let out = run(&rsar_bin(), &args);
+    assert!(out.status.success(), "rsar {args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Average:") || l.contains("LINUX RESTART"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tier_path(dir: &Path, date: chrono::NaiveDate, t: Tier) -> PathBuf {
+    dir.join(t.file_name(date))
+}
+
+/// Each tier sample of `file` with its levels (none for a boot's first).
+fn tier_samples(file: &Path) -> Vec<(Sample, Option<rollup::Aggregate>)> {
+    let mut src = LogSource::open(vec![file.to_path_buf()], Follow::No).unwrap();
+    let mut out = Vec::new();
+    let mut levels = None;
+    while let Some(e) = src.next().unwrap() {
+        match e {
+            Event::Levels(a) => levels = Some(*a),
+            Event::Sample(s) => out.push((*s, levels.take())),
+            _ => {}
+        }
+    }
+    assert!(src.take_damage().is_empty());
+    out
+}
+
+/// Raw samples `(after, upto]` of one boot: those a tier sample at `upto` stands for.
+fn span<'a>(raw: &'a [Sample], after: &Sample, upto: &Sample) -> Vec<&'a Sample> {
+    raw.iter()
+        .filter(|s| {
+            s.time.wall_ns > after.time.wall_ns
+                && s.time.wall_ns <= upto.time.wall_ns
+                && s.time.uptime_cs > after.time.uptime_cs
+        })
+        .collect()
+}
+
+fn today_after(date: chrono::NaiveDate) -> chrono::NaiveDate {
+    date + chrono::Duration::days(1)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Every report's averages over the day and over whole hours are the raw ones, from
+    /// each tier; each tier sample's level minimum and maximum are those of the raw
+    /// samples it stands for, and its mean their mean.
+    #[test]
+    fn tiers_report_the_raw_averages(
+        seed in any::<u64>(),
+        hours in 2i64..5,
+        drop_pct in 0u64..70,
+        reboot in proptest::option::of(1i64..2),
+    ) {
+        let base = base();
+        let dir = tempdir();
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+        let raw = raw_day(dir.path(), date, &base, seed, hours, drop_pct, reboot);
+        let done = rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+        prop_assert_eq!(done.written.len(), 2, "{:?}", done);
+        prop_assert!(done.problems.is_empty() && done.damage.is_empty());
+        let raw_file = dir.path().join(store::day_file_name(date));
+        let whole_hours = ["-s", "01:00:00", "-e", "02:00:00"];
+        for flags in REPORTS {
+            for range in [&[][..], &whole_hours[..]] {
+                let want = averages(&raw_file, flags, range);
+                prop_assert!(!want.is_empty(), "{flags:?}");
+                for t in Tier::ALL {
+                    let got = averages(&tier_path(dir.path(), date, t), flags, range);
+                    prop_assert_eq!(&got, &want, "{:?} {:?} from the {} tier", flags, range, t.name());
+                }
+            }
+        }
+        for t in Tier::ALL {
+            let kept = tier_samples(&tier_path(dir.path(), date, t));
+            for pair in kept.windows(2) {
+                let ((prev, _), (s, agg)) = (&pair[0], &pair[1]);
+                let stood_for = span(&raw, prev, s);
+                let Some(agg) = agg else {
+                    // A boot's first sample has none.
+                    prop_assert!(s.time.uptime_cs < prev.time.uptime_cs);
+                    continue;
+                };
+                prop_assert_eq!(agg.n as usize, stood_for.len());
+                let free = |s: &Sample| s.memory.as_ref().unwrap().mem_free;
+                let load = |s: &Sample| s.load.as_ref().unwrap().load1_x100;
+                prop_assert_eq!(free(&agg.min), stood_for.iter().map(|s| free(s)).min().unwrap());
+                prop_assert_eq!(free(&agg.max), stood_for.iter().map(|s| free(s)).max().unwrap());
+                prop_assert_eq!(free(&agg.sum), stood_for.iter().map(|s| free(s)).sum::<u64>());
+                prop_assert_eq!(load(&agg.min), stood_for.iter().map(|s| load(s)).min().unwrap());
+                prop_assert_eq!(load(&agg.max), stood_for.iter().map(|s| load(s)).max().unwrap());
+                // The counters and the last levels are the raw sample's own.
+                prop_assert_eq!(&s.cpu, &stood_for.last().unwrap().cpu);
+                prop_assert_eq!(free(s), free(stood_for.last().unwrap()));
+            }
+        }
+    }
+}
+
+/// `rsadc --rollup` builds both tiers of a closed day once: a second run changes
+/// nothing; a raw day written to since is rolled up again; today is not rolled up.
+#[test]
+fn rsadc_rollup_builds_each_closed_day_once() {
+    let base = base();
+    let dir = tempdir();
+    let date = chrono::Local::now().date_naive() - chrono::Duration::days(2);
+    raw_day(dir.path(), date, &base, 7, 2, 10, None);
+    let today = chrono::Local::now().date_naive();
+    raw_day(dir.path(), today, &base, 8, 1, 10, None);
+    let d = dir.path().to_str().unwrap();
+    let out = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    for t in Tier::ALL {
+        assert!(said.contains(&t.file_name(date)), "{said}");
+        assert!(!said.contains(&t.file_name(today)), "{said}");
+    }
+    let before: Vec<Vec<u8>> = Tier::ALL
+        .iter()
+        .map(|t| std::fs::read(tier_path(dir.path(), date, *t)).unwrap())
+        .collect();
+    let again = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(again.status.success());
+    assert_eq!(text(&again.stderr), "", "nothing to do the second time");
+    for (t, b) in Tier::ALL.iter().zip(&before) {
+        assert_eq!(&std::fs::read(tier_path(dir.path(), date, *t)).unwrap(), b);
+    }
+    // No temporary left behind; the raw day untouched.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    // The raw day written to again (a clock set back): rolled up again.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let raw = dir.path().join(store::day_file_name(date));
+    let (mut w, _) = DayWriter::open(&raw, &base.0, 0, 0).unwrap();
+    w.append_comment(
+        date.and_hms_opt(3, 0, 0).unwrap().and_utc().timestamp() * 1_000_000_000,
+        "late",
+    )
+    .unwrap();
+    drop(w);
+    let third = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(text(&third.stderr).contains(&Tier::Hour.file_name(date)));
+}
+
+/// A link planted at a tier's name or its temporary's is replaced or removed, never
+/// written through; a directory there is a problem said, not removed.
+#[test]
+fn rollup_never_follows_a_planted_link() {
+    let base = base();
+    let dir = tempdir();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    raw_day(dir.path(), date, &base, 3, 1, 0, None);
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    let minute = Tier::Minute.file_name(date);
+    std::os::unix::fs::symlink(&victim, dir.path().join(&minute)).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join(format!("{minute}.tmp"))).unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join(format!("{minute}.tmp.zst"))).unwrap();
+    std::fs::create_dir(
+        dir.path()
+            .join(format!("{}.tmp", Tier::Hour.file_name(date))),
+    )
+    .unwrap();
+    let done = rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+    let m = dir.path().join(&minute);
+    assert!(!m.symlink_metadata().unwrap().file_type().is_symlink());
+    assert_eq!(tier_samples(&m).len(), 61);
+    assert_eq!(done.problems.len(), 1, "{done:?}");
+    assert!(done.problems[0].contains("directory"), "{done:?}");
+}
+
+/// Tiers past their retention are deleted; raw days are housekeeping's.
+#[test]
+fn tiers_expire_by_their_own_retention() {
+    let base = base();
+    let dir = tempdir();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
+    raw_day(dir.path(), date, &base, 5, 1, 0, None);
+    let keep = Retention {
+        minute_days: 3,
+        hour_days: 10,
+    };
+    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(2), keep).unwrap();
+    assert_eq!(done.written.len(), 2);
+    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(5), keep).unwrap();
+    assert_eq!(
+        done.deleted,
+        vec![tier_path(dir.path(), date, Tier::Minute)]
+    );
+    assert!(done.written.is_empty(), "{done:?}");
+    assert!(tier_path(dir.path(), date, Tier::Hour).exists());
+    assert!(dir.path().join(store::day_file_name(date)).exists());
+}
+
+/// A month of days (one with a reboot, one whose clock was set back an hour, one damaged
+/// in the middle) rolled up, then the raw days deleted: `rsar -u --since '30 days ago'`
+/// reads the month from the minute tier (and `--tier 1h` from the hour tier) and prints the
+/// raw month's averages, saying which tier it read.
+#[test]
+fn a_month_read_from_its_tiers_after_the_raw_days_are_gone() {
+    let base = base();
+    let dir = tempdir();
+    let today = chrono::Local::now().date_naive();
+    let first = today - chrono::Duration::days(29);
+    for i in 0..28 {
+        let date = first + chrono::Duration::days(i);
+        let reboot = (i == 5).then_some(1);
+        raw_day(dir.path(), date, &base, 100 + i as u64, 2, 20, reboot);
+        if i == 9 {
+            // The clock set back an hour at 01:00: later samples repeat 00:00–01:00.
+            let path = dir.path().join(store::day_file_name(date));
+            let (mut w, _) = DayWriter::open(&path, &base.0, 0, 0).unwrap();
+            let log = store::read_log(&path).unwrap();
+            let mut s = common::samples_of(&log).pop().unwrap();
+            for k in 1..=30 {
+                s.time.wall_ns -= if k == 1 { 3600 } else { -10 } * 1_000_000_000;
+                s.time.uptime_cs += 1000;
+                s.cpu.total.user += 500;
+                s.cpu.total.idle += 500;
+                w.append_sample(&base.0, &s).unwrap();
+            }
+        }
+        if i == 14 {
+            // A damaged record in the middle of the day.
+            let path = dir.path().join(store::day_file_name(date));
+            let mut bytes = std::fs::read(&path).unwrap();
+            let mid = bytes.len() / 2;
+            for b in &mut bytes[mid..mid + 40] {
+                *b ^= 0x5a;
+            }
+            std::fs::write(&path, bytes).unwrap();
+        }
+    }
+    let d = dir.path().to_str().unwrap();
+    let month = |extra: &[&str]| {
+        let mut args = vec!["-u", "--log-dir", d, "--since", "30 days ago"];
+        args.extend(extra);
+        run(&rsar_bin(), &args)
+    };
+    let raw = month(&[]);
+    // The damaged day: read all the same, and said.
+    assert_eq!(raw.status.code(), Some(2), "{}", text(&raw.stderr));
+    let out = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(
+        text(&out.stderr).contains("damaged records skipped"),
+        "{}",
+        text(&out.stderr)
+    );
+    for i in 0..28 {
+        let date = first + chrono::Duration::days(i);
+        for t in Tier::ALL {
+            assert!(
+                tier_path(dir.path(), date, t).exists(),
+                "{date} {}",
+                t.name()
+            );
+        }
+        std::fs::remove_file(dir.path().join(store::day_file_name(date))).unwrap();
+    }
+    let lines = |o: &std::process::Output| {
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:") || l.contains("RESTART"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let want = lines(&raw);
+    // Each day (2 hours from midnight) is a boot of its own, with its own averages.
+    assert!(want.len() > 28, "{want:?}");
+    let minute = month(&[]);
+    assert!(minute.status.success(), "{}", text(&minute.stderr));
+    assert_eq!(
+        text(&minute.stderr),
+        format!(
+            "rsar: read from the 1-minute roll-ups of 28 days, {first} to {}\n",
+            first + chrono::Duration::days(27)
+        )
+    );
+    assert_eq!(lines(&minute), want);
+    let hour = month(&["--tier", "1h"]);
+    assert!(hour.status.success(), "{}", text(&hour.stderr));
+    assert!(text(&hour.stderr).contains("1-hour roll-ups of 28 days"));
+    assert_eq!(lines(&hour), want);
+}
