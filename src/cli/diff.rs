@@ -184,13 +184,14 @@ impl Run for DiffArgs {
         };
         let (mut before, before_extent) = read(b)?;
         let (mut after, after_extent) = read(a)?;
-        let (reports, movers) = reports_and_movers(&mut after, &mut before);
+        let (reports, movers, cgroup_movers) = reports_and_movers(&mut after, &mut before);
         let diff = Diff {
             before: before_extent,
             after: after_extent,
             reports,
             movers,
-            cgroups: Cgroups::NotRecorded,
+            cgroup_movers,
+            cgroups: Cgroups::of(&after, &before),
         };
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
         let mut out = io::BufWriter::new(io::stdout().lock());

@@ -30,6 +30,12 @@ pub struct ReportArgs {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// What the window is compared with in the page's summary of what changed: `before`
+    /// (the window of the same length just before it, the default), `yesterday`, `-Nd`,
+    /// `HH:MM-HH:MM`, or another log file, as rsar explain takes them
+    #[arg(long, value_name = "WHICH", allow_hyphen_values = true)]
+    pub baseline: Option<String>,
+
     /// Times in UTC
     #[arg(long)]
     pub utc: bool,
@@ -69,6 +75,8 @@ impl Subcommand for ReportArgs {
 #[derive(Debug)]
 pub struct ReportPlan {
     pub mode: Mode,
+    /// The baseline of the summary of what changed; `None` when the window is live.
+    baseline: Option<super::explain::ExplainPlan>,
     pub output: Option<PathBuf>,
     pub zone: Zone,
 }
@@ -87,10 +95,22 @@ impl ReportArgs {
                     .into(),
             ));
         }
+        let mode = s.mode()?;
+        let zone = if self.utc { Zone::Utc } else { Zone::Local };
+        let baseline = match &mode {
+            Mode::Recorded { files, window, .. } => Some(super::explain::ExplainPlan::for_report(
+                files,
+                window,
+                self.baseline.as_deref(),
+                zone,
+            )?),
+            Mode::Live { .. } => None,
+        };
         Ok(ReportPlan {
-            mode: s.mode()?,
+            mode,
+            baseline,
             output: self.output.clone(),
-            zone: if self.utc { Zone::Utc } else { Zone::Local },
+            zone,
         })
     }
 }
@@ -133,7 +153,19 @@ impl Run for ReportArgs {
         let mut page = Vec::new();
         let code = {
             let mut html = Html::new(&mut page, Selection::all(), plan.zone, command);
-            run::run_pipeline(input, &mut html)?
+            let code = run::run_pipeline(input, &mut html)?;
+            // What the baseline lacks (no log before the window) leaves the summary out of
+            // the page, said there, rather than failing the page.
+            let mut damage = Vec::new();
+            let explained = match &plan.baseline {
+                Some(b) => b
+                    .explain(html.pass(), &mut damage)
+                    .map_err(|e| e.to_string()),
+                None => Err("the window is live, not recorded".to_string()),
+            };
+            html.write(explained.as_ref().map_err(String::clone))
+                .map_err(|e| Failure::Pipeline(crate::pipeline::PipelineError::Output(e)))?;
+            code
         };
         let written = match &plan.output {
             Some(path) => std::fs::write(path, &page).map_err(|e| (path.as_path(), e)),
