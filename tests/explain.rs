@@ -657,11 +657,14 @@ impl TestCgroup {
         format!("{top}/{leaf}")
     }
 
-    /// Start `program -c SCRIPT`, stopped, and move it into the leaf: it runs when sent
-    /// SIGCONT. (It stops itself before the loop, so it is in the cgroup before it uses
-    /// anything, and before rsadc first reads its cgroup.)
+    /// Start `program -c SCRIPT` at nice -15, stopped, and move it into the leaf: it runs
+    /// when sent SIGCONT. (It stops itself before the loop, so it is in the cgroup before
+    /// it uses anything, and before rsadc first reads its cgroup. The priority keeps its
+    /// CPU its own on a machine busy with other tests' loops.)
     fn start_stopped(&mut self, program: &Path, script: &str) -> u32 {
-        let child = Command::new(program)
+        let child = Command::new("nice")
+            .args(["-n", "-15"])
+            .arg(program)
             .args(["-c", &format!("kill -STOP $$; {script}")])
             .spawn()
             .unwrap();

@@ -22,8 +22,8 @@ const DAY_NS: i64 = 86_400_000_000_000;
 #[command(
     name = "rsar explain",
     version,
-    about = "What made a window of the logs different from a baseline: each system signal's change, whether it stands out of the baseline's own variation, and the processes ranked by their share of it",
-    after_help = "Examples:\n  rsar explain -s 03:10 -e 03:15                 against 03:05-03:10\n  rsar explain --since '20 min ago' --baseline yesterday\n  rsar explain -f /var/log/rsar/rsar20261121 -s 03:10 -e 03:15 --baseline 02:00-02:30\n  rsar explain -s 14:00 -e 14:10 --baseline -7d --format json\n\nA change is significant when it exceeds 3 times the baseline's per-interval standard\ndeviation and the signal's floor. Shares are of the system's change; what no recorded\nprocess explains (kernel threads, processes born and gone between two samples) is\nthe residual, always stated.",
+    about = "What made a window of the logs different from a baseline: each system signal's change, whether it stands out of the baseline's own variation, and the processes and cgroups ranked by their share of it",
+    after_help = "Examples:\n  rsar explain -s 03:10 -e 03:15                 against 03:05-03:10\n  rsar explain --since '20 min ago' --baseline yesterday\n  rsar explain -f /var/log/rsar/rsar20261121 -s 03:10 -e 03:15 --baseline 02:00-02:30\n  rsar explain -s 14:00 -e 14:10 --baseline -7d --format json\n\nA change is significant when it exceeds 3 times the baseline's per-interval standard\ndeviation and the signal's floor. Shares are of the system's change; what no recorded\nprocess explains (kernel threads, processes born and gone between two samples) is\nthe residual, always stated. Cgroups are split at one level: each cgroup's own use (less\nits recorded children's) counts for its workload's outermost cgroup.",
     args_override_self = true
 )]
 pub struct ExplainArgs {

@@ -1,6 +1,7 @@
 //! `rsar report --html`: one self-contained HTML page for a window of the logs, to attach
-//! to an incident — the charts of every recorded report, the top processes, the machine
-//! and the command that makes the page again.
+//! to an incident — what changed against a baseline (read after the window, as `rsar
+//! explain` reads it), the charts of every recorded report, the top processes and cgroups,
+//! the machine and the command that makes the page again.
 
 use super::run::{self, Failure};
 use super::{Mode, Run, Source, Subcommand, UsageError};
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 #[command(
     name = "rsar report",
     version,
-    about = "Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again",
+    about = "Write one self-contained HTML page for a window of the logs: what changed against a baseline, charts of every recorded report, the top processes and cgroups, the machine, and the command that makes it again",
     after_help = "Examples:\n  rsar report --html -o today.html                   today's log\n  rsar report --html -1 -s 03:00 -e 04:00 -o incident.html\n  rsar report --html --since '2026-11-20 22:00' --until '2026-11-21 06:00' -o night.html\n  rsar report --html -f /var/log/rsar/rsar20261121 > day.html\n\nThe page fetches nothing (no external URL, style or script) and reads with JavaScript off; its script only adds hover and zoom. The same logs and flags give the same bytes.",
     args_override_self = true
 )]

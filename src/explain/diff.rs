@@ -183,7 +183,9 @@ fn movers_json(m: &[Movers]) -> Vec<Value> {
         .collect()
 }
 
-const NAMES: (&str, &str) = ("after", "before");
+/// The two windows, as the JSON keys them and as a sentence names them.
+const KEYS: (&str, &str) = ("after", "before");
+const NAMES: (&str, &str) = ("window after", "window before");
 
 /// The text: the two windows, each report's rows with before, after and change, then
 /// the movers.
@@ -269,7 +271,7 @@ pub fn to_json(d: &Diff) -> Value {
             })
         })
         .collect();
-    let mut cgroups = d.cgroups.to_json(NAMES);
+    let mut cgroups = d.cgroups.to_json(KEYS, NAMES);
     cgroups["movers"] = movers_json(&d.cgroup_movers).into();
     json!({
         "before": super::render::extent_json(&d.before),

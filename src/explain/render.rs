@@ -18,6 +18,9 @@ pub struct Extent {
     pub process_tables: u64,
 }
 
+/// explain's two windows, as its JSON and its sentences name them.
+const WINDOWS: (&str, &str) = ("window", "baseline");
+
 /// How many cgroups each of the two windows holds: what every report says of cgroups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cgroups {
@@ -58,11 +61,12 @@ impl Cgroups {
         }
     }
 
-    pub fn to_json(self, names: (&str, &str)) -> Value {
+    /// `keys` name the two counts, `names` the windows in the note.
+    pub fn to_json(self, keys: (&str, &str), names: (&str, &str)) -> Value {
         json!({
             "recorded": self.recorded(),
-            names.0: self.window,
-            names.1: self.baseline,
+            keys.0: self.window,
+            keys.1: self.baseline,
             "note": self.note(names),
         })
     }
@@ -249,7 +253,7 @@ pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> 
             names.join(", ")
         )?;
     }
-    writeln!(out, "Cgroups: {}.", e.cgroups.note(("window", "baseline")))?;
+    writeln!(out, "Cgroups: {}.", e.cgroups.note(WINDOWS))?;
     Ok(())
 }
 
@@ -347,6 +351,6 @@ pub fn to_json(e: &Explanation) -> Value {
         "baseline": extent_json(&e.baseline),
         "rule": format!("significant when |change| > {SIGMAS} × the baseline's per-interval standard deviation and ≥ the signal's floor"),
         "signals": signals,
-        "cgroups": e.cgroups.to_json(("window", "baseline")),
+        "cgroups": e.cgroups.to_json(WINDOWS, WINDOWS),
     })
 }
