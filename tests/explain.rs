@@ -302,6 +302,18 @@ fn renamed(program: &str, dir: &Path, name: &str) -> std::path::PathBuf {
     to
 }
 
+/// `rsar diff --format json` of two windows (HH:MM:SS-HH:MM:SS) of the log `f`.
+fn diff_json(f: &str, before: &str, after: &str) -> Value {
+    let out = run(
+        &rsar_bin(),
+        &[
+            "diff", "-f", f, "--before", before, "--after", after, "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn clock(epoch_s: i64) -> String {
     chrono::DateTime::from_timestamp(epoch_s, 0)
         .unwrap()
@@ -387,22 +399,11 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     } else {
         eprintln!("disk throughput fell: {disk:#}");
     }
-    let diff = run(
-        &rsar_bin(),
-        &[
-            "diff",
-            "-f",
-            f,
-            "--before",
-            &baseline,
-            "--after",
-            &format!("{}-{}", clock(at + 2), clock(at + 11)),
-            "--format",
-            "json",
-        ],
+    let diff = diff_json(
+        f,
+        &baseline,
+        &format!("{}-{}", clock(at + 2), clock(at + 11)),
     );
-    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
-    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
     let by_bytes = &diff["processes"][2];
     assert_eq!(by_bytes["by"], "bytes read and written");
     let top = &by_bytes["movers"][0];
@@ -794,22 +795,11 @@ fn a_recorded_hog_in_its_own_cgroup_is_named_with_its_cgroup() {
     } else {
         eprintln!("CPU share not checked: {before:.0}% busy before, {change:+.1} points");
     }
-    let diff = run(
-        &rsar_bin(),
-        &[
-            "diff",
-            "-f",
-            f,
-            "--before",
-            &baseline,
-            "--after",
-            &format!("{}-{}", clock(at + 2), clock(at + 11)),
-            "--format",
-            "json",
-        ],
+    let diff = diff_json(
+        f,
+        &baseline,
+        &format!("{}-{}", clock(at + 2), clock(at + 11)),
     );
-    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
-    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
     let top = &diff["cgroups"]["movers"][0]["movers"][0];
     assert_eq!(top["name"], ours.as_str(), "{:#}", diff["cgroups"]);
     // About one CPU of two: 50 points, less what a busy machine kept from it.
