@@ -392,10 +392,15 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     // falls: then its change is split over those who write less, and the writer is
     // checked where the processes are ranked by their own change, in `diff`.
     let disk = signal(&doc, "disk");
+    // A linker of another build can write more in those seconds than a direct writer
+    // gets through: the writer is among those named, with its part of the rise.
     if disk["change"].as_f64().unwrap() > 0.0 {
-        let writer = first("disk");
-        assert_eq!(writer["name"], "rsar-writer", "{doc:#}");
+        let writer = of_kind(disk, "process")
+            .into_iter()
+            .find(|c| c["name"] == "rsar-writer")
+            .unwrap_or_else(|| panic!("the writer not named: {disk:#}"));
         assert_eq!(writer["note"], "new");
+        assert!(writer["share"].as_f64().unwrap() > 0.0, "{disk:#}");
     } else {
         eprintln!("disk throughput fell: {disk:#}");
     }
@@ -406,12 +411,16 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     );
     let by_bytes = &diff["processes"][2];
     assert_eq!(by_bytes["by"], "bytes read and written");
-    let top = &by_bytes["movers"][0];
-    assert_eq!(
-        (&top["name"], &top["note"]),
-        (&"rsar-writer".into(), &"new".into()),
-        "{by_bytes:#}"
-    );
+    // Among the five that moved most either way (a linker of another build on a shared
+    // machine can write more in those seconds than a direct writer gets through).
+    let writer = by_bytes["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "rsar-writer")
+        .unwrap_or_else(|| panic!("the writer did not move: {by_bytes:#}"));
+    assert_eq!(writer["note"], "new", "{by_bytes:#}");
+    assert!(writer["change"].as_f64().unwrap() > 0.0, "{by_bytes:#}");
     // CPU busy can only rise where there was idle time: on a machine already saturated
     // (other builds on a shared CI runner) the hog takes its time from the others and
     // the system's busy time does not move, so there is no change to split.
@@ -800,8 +809,16 @@ fn a_recorded_hog_in_its_own_cgroup_is_named_with_its_cgroup() {
         &baseline,
         &format!("{}-{}", clock(at + 2), clock(at + 11)),
     );
-    let top = &diff["cgroups"]["movers"][0]["movers"][0];
-    assert_eq!(top["name"], ours.as_str(), "{:#}", diff["cgroups"]);
-    // About one CPU of two: 50 points, less what a busy machine kept from it.
-    assert!(top["change"].as_f64().unwrap() > 10.0, "{top:#}");
+    // Among the five cgroups that moved most (other tests' cgroup loops on a shared
+    // machine can move as much): about one CPU of two, 50 points, less what a busy machine
+    // kept from it.
+    let by_cpu = &diff["cgroups"]["movers"][0];
+    assert_eq!(by_cpu["by"], "CPU time");
+    let moved = by_cpu["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == ours.as_str())
+        .unwrap_or_else(|| panic!("{ours} did not move: {by_cpu:#}"));
+    assert!(moved["change"].as_f64().unwrap() > 10.0, "{by_cpu:#}");
 }

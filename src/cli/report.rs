@@ -5,8 +5,12 @@
 
 use super::run::{self, Failure};
 use super::{Mode, Run, Source, Subcommand, UsageError};
+use crate::explain::{page, Pass};
 use crate::report::html::Html;
-use crate::report::Selection;
+use crate::report::{Render, Selection};
+use crate::sample::HostFacts;
+use crate::stats::IntervalStats;
+use crate::store::procs::ProcessTable;
 use crate::time::Zone;
 use clap::Parser;
 use std::io::{self, Write};
@@ -116,6 +120,41 @@ impl ReportArgs {
     }
 }
 
+/// Two renderers fed the same events.
+struct Both<'a>(&'a mut dyn Render, &'a mut dyn Render);
+
+impl Render for Both<'_> {
+    fn begin(&mut self, host: &HostFacts, first_ns: i64) -> io::Result<()> {
+        self.0.begin(host, first_ns)?;
+        self.1.begin(host, first_ns)
+    }
+
+    fn interval(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        self.0.interval(stats)?;
+        self.1.interval(stats)
+    }
+
+    fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
+        self.0.restart(wall_ns, cpus)?;
+        self.1.restart(wall_ns, cpus)
+    }
+
+    fn comment(&mut self, wall_ns: i64, text: &str) -> io::Result<()> {
+        self.0.comment(wall_ns, text)?;
+        self.1.comment(wall_ns, text)
+    }
+
+    fn processes(&mut self, table: &ProcessTable) -> io::Result<()> {
+        self.0.processes(table)?;
+        self.1.processes(table)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.0.finish()?;
+        self.1.finish()
+    }
+}
+
 /// An argument as a POSIX shell reads it back: bare when it is plain, else single-quoted.
 fn shell_word(arg: &str) -> String {
     let plain = !arg.is_empty()
@@ -154,17 +193,21 @@ impl Run for ReportArgs {
         let mut page = Vec::new();
         let code = {
             let mut html = Html::new(&mut page, Selection::all(), plan.zone, command);
-            let code = run::run_pipeline(input, &mut html)?;
+            // The window as `explain` reads it, beside the page, from the same read.
+            let mut window = Pass::default();
+            let code = run::run_pipeline(input, &mut Both(&mut html, &mut window))?;
             // What the baseline lacks (no log before the window) leaves the summary out of
             // the page, said there, rather than failing the page.
             let mut damage = Vec::new();
             let explained = match &plan.baseline {
                 Some(b) => b
-                    .explain(html.pass(), &mut damage)
+                    .explain(&mut window, &mut damage)
                     .map_err(|e| e.to_string()),
                 None => Err("the window is live, not recorded".to_string()),
             };
-            html.write(explained.as_ref().map_err(String::clone))
+            let what_changed =
+                page::what_changed(explained.as_ref().map_err(String::clone), plan.zone);
+            html.write(&what_changed, &page::cgroups(&window))
                 .map_err(|e| Failure::Pipeline(crate::pipeline::PipelineError::Output(e)))?;
             code
         };

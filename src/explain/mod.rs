@@ -15,6 +15,7 @@
 
 pub mod cgroups;
 pub mod diff;
+pub mod page;
 pub mod render;
 
 use cgroups::{CgroupPass, CgroupResource, Units};

@@ -1,18 +1,14 @@
-//! `rsar report --html`: one self-contained page for a window of the logs — what changed
-//! against a baseline (`explain`'s findings), the charts of every report the logs recorded
-//! (the SVG renderer's, inline), the processes that used the most CPU over the window and
-//! the cgroups (counted once each, as `explain` counts them), the machine (host, kernel,
-//! CPUs), the time zone of its times, and the command that made it. Nothing is fetched: no
+//! `rsar report --html`: one self-contained page for a window of the logs — the charts of
+//! every report the logs recorded (the SVG renderer's, inline), the processes that used the
+//! most CPU over the window, the machine (host, kernel, CPUs), the time zone of its times,
+//! and the command that made it, with the sections its caller adds (what changed and the
+//! cgroups, which `explain` writes: reports never reach up to it). Nothing is fetched: no
 //! external URL, style or script; the page reads fully with JavaScript off, and its script
 //! only adds hover and zoom. The same input gives the same bytes (no clock, no map order in
-//! the output). The pipeline feeds the page; the page is written by `write`, once the
-//! baseline has been read.
+//! the output). The pipeline feeds the page; `write` writes it.
 
 use super::svg::Svg;
 use super::{Render, Selection};
-use crate::explain::cgroups::{workload, CgroupResource, Units};
-use crate::explain::render::{amount, sentence, Explanation};
-use crate::explain::Pass;
 use crate::process::ProcessCounters;
 use crate::sample::HostFacts;
 use crate::stats::IntervalStats;
@@ -24,10 +20,6 @@ use std::io::{self, Write};
 
 /// Processes listed, busiest first.
 const TOP_PROCESSES: usize = 20;
-/// Cgroups listed, busiest first.
-const TOP_CGROUPS: usize = 15;
-/// Findings told.
-const TOP_FINDINGS: usize = 5;
 
 /// One process's use over the window.
 #[derive(Debug, Clone, Default)]
@@ -125,8 +117,6 @@ pub struct Html<W: Write> {
     intervals: u64,
     restarts: u64,
     processes: ProcessTotals,
-    /// The window as `explain` reads it (the baseline is read apart, after).
-    pass: Pass,
 }
 
 impl<W: Write> Html<W> {
@@ -143,17 +133,12 @@ impl<W: Write> Html<W> {
             intervals: 0,
             restarts: 0,
             processes: ProcessTotals::default(),
-            pass: Pass::default(),
         }
-    }
-
-    /// The window as `explain` reads it, to compare with a baseline.
-    pub fn pass(&mut self) -> &mut Pass {
-        &mut self.pass
     }
 }
 
-fn esc(s: &str) -> String {
+/// Text as HTML shows it.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -204,7 +189,6 @@ impl<W: Write> Render for Html<W> {
             self.host = Some(host.clone());
         }
         self.processes.hz = f64::from(host.user_hz.max(1));
-        self.pass.begin(host, first_ns)?;
         self.svg.begin(host, first_ns)
     }
 
@@ -214,14 +198,12 @@ impl<W: Write> Render for Html<W> {
             None => (stats.start_ns, stats.end_ns),
             Some((a, b)) => (a.min(stats.start_ns), b.max(stats.end_ns)),
         });
-        self.pass.interval(stats)?;
         self.svg.interval(stats)
     }
 
     fn restart(&mut self, wall_ns: i64, cpus: u32) -> io::Result<()> {
         self.restarts += 1;
         self.processes.restart();
-        self.pass.restart(wall_ns, cpus)?;
         self.svg.restart(wall_ns, cpus)
     }
 
@@ -231,7 +213,7 @@ impl<W: Write> Render for Html<W> {
 
     fn processes(&mut self, table: &ProcessTable) -> io::Result<()> {
         self.processes.add(table);
-        self.pass.processes(table)
+        Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -239,118 +221,10 @@ impl<W: Write> Render for Html<W> {
     }
 }
 
-/// A sentence with its `names` as code.
-fn with_code(sentence: &str) -> String {
-    sentence
-        .split('`')
-        .enumerate()
-        .map(|(i, part)| match i % 2 {
-            1 => format!("<code>{}</code>", esc(part)),
-            _ => esc(part),
-        })
-        .collect()
-}
-
 impl<W: Write> Html<W> {
-    /// What changed against the baseline: the significant findings, most important first.
-    fn explained(&self, o: &mut String, explained: Result<&Explanation, String>) {
-        o.push_str("<h2 id=\"explain\">What changed</h2>\n");
-        let e = match explained {
-            Ok(e) => e,
-            Err(why) => {
-                let _ = writeln!(
-                    o,
-                    "<p class=\"note\" id=\"no-baseline\">Not compared with a baseline: {}</p>",
-                    esc(&why)
-                );
-                return;
-            }
-        };
-        let when = |ns: i64| self.zone.at(ns).format("%Y-%m-%d %H:%M:%S").to_string();
-        let _ = writeln!(
-            o,
-            "<p class=\"note\" id=\"baseline\">The window against {} ({} to {}), as <code>rsar explain</code> tells it: a change counts when it exceeds {} × the baseline's per-interval standard deviation and the signal's floor; each share is of the system's change.</p>",
-            esc(&e.baseline.chosen),
-            when(e.baseline.from_ns),
-            when(e.baseline.to_ns),
-            crate::explain::SIGMAS
-        );
-        let moved: Vec<String> = e
-            .findings
-            .iter()
-            .filter(|f| f.significant)
-            .take(TOP_FINDINGS)
-            .map(|f| sentence(f, self.zone))
-            .collect();
-        if moved.is_empty() {
-            o.push_str(
-                "<p id=\"no-findings\">Nothing stands out of the baseline's variation.</p>\n",
-            );
-        } else {
-            o.push_str("<ol id=\"findings\">\n");
-            for s in moved {
-                let _ = writeln!(o, "<li>{}</li>", with_code(&s));
-            }
-            o.push_str("</ol>\n");
-        }
-    }
-
-    /// The cgroups that used the most CPU over the window, each counted once.
-    fn cgroups(&self, o: &mut String) {
-        o.push_str("<h2 id=\"cgroups\">Cgroups</h2>\n");
-        let cg = &self.pass.cgroups;
-        if cg.is_empty() {
-            o.push_str("<p class=\"note\" id=\"no-cgroups\">No cgroups in this log: rsadc records them where a cgroup hierarchy is mounted, unless started with --no-cgroups (or older than cgroup recording).</p>\n");
-            return;
-        }
-        let units = Units::of_passes([cg]);
-        // %CPU of one CPU; memory in kB; I/O in kB/s.
-        let cpu = cg.unit_values(&units, CgroupResource::Cpu, 1.0);
-        let mem = cg.unit_values(&units, CgroupResource::Anon, 1.0);
-        let io = cg.unit_values(&units, CgroupResource::IoBytes, 1.0);
-        let value =
-            |m: &std::collections::HashMap<String, f64>, u: &str| m.get(u).copied().unwrap_or(0.0);
-        let mut all: Vec<&String> = cpu.keys().chain(mem.keys()).chain(io.keys()).collect();
-        all.sort();
-        all.dedup();
-        all.retain(|u| value(&cpu, u) > 0.0 || value(&mem, u) > 0.0 || value(&io, u) > 0.0);
-        all.sort_by(|a, b| {
-            value(&cpu, b)
-                .total_cmp(&value(&cpu, a))
-                .then(value(&mem, b).total_cmp(&value(&mem, a)))
-                .then(value(&io, b).total_cmp(&value(&io, a)))
-                .then(a.cmp(b))
-        });
-        let shown = all.len().min(TOP_CGROUPS);
-        let _ = writeln!(
-            o,
-            "<p class=\"note\">The {shown} of {} cgroups that used the most CPU over {} s, each counted once: its own use (less its recorded children's) with the outermost cgroup of its workload. %CPU is of one CPU (the bar, of the busiest); memory is the mean anonymous memory; I/O the bytes read and written per second.</p>",
-            cg.len(),
-            super::compact(cg.seconds())
-        );
-        o.push_str("<table id=\"cgroup-table\">\n<tr><th class=\"l\">Cgroup</th><th class=\"l\">Workload</th><th>%CPU</th><th class=\"l\"></th><th>Memory</th><th>I/O</th></tr>\n");
-        let most = all
-            .first()
-            .map_or(0.0, |u| value(&cpu, u))
-            .max(f64::MIN_POSITIVE);
-        for u in all.into_iter().take(TOP_CGROUPS) {
-            let c = value(&cpu, u);
-            let _ = writeln!(
-                o,
-                "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{:.2}</td><td class=\"l\"><span class=\"bar\" style=\"width:{:.0}px\"></span></td><td>{}</td><td>{}</td></tr>",
-                esc(if u.is_empty() { "/" } else { u }),
-                esc(&workload(u).unwrap_or_default()),
-                c,
-                (c / most * 120.0).clamp(0.0, 120.0),
-                esc(&amount(value(&mem, u), "kB", false)),
-                esc(&amount(value(&io, u), "kB/s", false)),
-            );
-        }
-        o.push_str("</table>\n");
-    }
-
-    /// Write the page, with what changed against the baseline (or why it was not compared).
-    pub fn write(&mut self, explained: Result<&Explanation, String>) -> io::Result<()> {
+    /// Write the page, with two sections of HTML its caller made: `what_changed` before the
+    /// charts, `cgroups` after the processes.
+    pub fn write(&mut self, what_changed: &str, cgroups: &str) -> io::Result<()> {
         let svg = std::mem::take(self.svg.output());
         let svg = String::from_utf8_lossy(&svg);
         let host = self.host.clone().unwrap_or_default();
@@ -397,7 +271,7 @@ impl<W: Write> Html<W> {
             esc(&zone),
             esc(&self.command)
         );
-        self.explained(&mut o, explained);
+        o.push_str(what_changed);
         // The charts, with what the script needs to name the time under the pointer.
         let _ = write!(
             o,
@@ -445,7 +319,7 @@ impl<W: Write> Html<W> {
             }
             o.push_str("</table>\n");
         }
-        self.cgroups(&mut o);
+        o.push_str(cgroups);
         let _ = write!(
             o,
             "<div id=\"cursor\"></div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
