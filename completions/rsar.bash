@@ -795,7 +795,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__report)
-            opts="-o -f -s -e -i -C -h -V --html --output --utc --days-ago --since --until --tier --log-dir --save --follow --proc-root --sys-root --help --version"
+            opts="-o -f -s -e -i -C -h -V --html --output --baseline --utc --days-ago --since --until --tier --log-dir --save --follow --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,6 +806,10 @@ _rsar() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

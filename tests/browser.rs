@@ -316,7 +316,8 @@ fn charts_and_the_report_render_clean_in_chromium() {
         "<dd id=\"host\">synth</dd>",
         "<h2 id=\"processes\">",
         "<tr><td>",
-        "no cgroup data in this log",
+        "<h2 id=\"explain\">",
+        "<h2 id=\"cgroups\">",
     ] {
         assert!(dom.contains(part), "{part} with JavaScript off");
     }
@@ -329,6 +330,50 @@ fn charts_and_the_report_render_clean_in_chromium() {
         page_requests(&std::fs::read_to_string(&log).unwrap())
     };
     assert_eq!(requests(&page), Vec::<String>::new());
+
+    // A page with cgroups and what changed reads whole with JavaScript off too, and asks
+    // for nothing either.
+    let cg_log = d.path().join("cgroups-log");
+    made_up::made_up_log_at(&cg_log, TEN, true);
+    let cg_page = d.path().join("cgroups.html");
+    let (since, until) = (format!("@{}", TEN + 10), format!("@{}", TEN + 20));
+    let out = run(
+        &rsar_bin(),
+        &[
+            "report",
+            "--html",
+            "-f",
+            cg_log.to_str().unwrap(),
+            "--since",
+            &since,
+            "--until",
+            &until,
+            "-o",
+            cg_page.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cg_html = std::fs::read_to_string(&cg_page).unwrap();
+    let no_script = d.path().join("cgroups-no-script.html");
+    std::fs::write(
+        &no_script,
+        cg_html.replacen(
+            "<head>",
+            "<head><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">",
+            1,
+        ),
+    )
+    .unwrap();
+    let dom = dump_dom(&browser, &no_script, None);
+    for part in [
+        "<ol id=\"findings\">",
+        "<code>work.slice/hog.service</code>",
+        "<table id=\"cgroup-table\">",
+        "<span class=\"bar\" style=\"width:120px\"></span>",
+    ] {
+        assert!(dom.contains(part), "{part} with JavaScript off");
+    }
+    assert_eq!(requests(&cg_page), Vec::<String>::new());
     let fetching = d.path().join("fetching.html");
     std::fs::write(
         &fetching,

@@ -5,75 +5,12 @@
 
 mod common;
 
+use common::made_up::{made_up_log, made_up_log_at};
 use common::{rsar_bin, run, tempdir, text, TEN};
-use rsar::process::ProcessCounters;
-use rsar::sample::{CpuTicks, Sample};
-use rsar::store::procs::ProcessTable;
-use rsar::store::DayWriter;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const NS: i64 = 1_000_000_000;
-
-/// Seconds 0..=20 of a 2-CPU machine: each CPU busy 10 % (9 or 11 ticks of user time,
-/// alternately) until second 10, 60 % (59 or 61) after. A `worker` uses 10 ticks/s until
-/// then and 30 after; a `hog` started at 9.5 s uses 40 ticks/s. So from the first ten
-/// seconds to the next, CPU busy goes up 50 points: the hog's 20 points are 40 % of it,
-/// the worker's 10 points 20 %, and 40 % is nobody's.
-fn made_up_log(path: &Path) {
-    made_up_log_at(path, TEN);
-}
-
-/// `made_up_log` starting at `start` (epoch seconds).
-fn made_up_log_at(path: &Path, start: i64) {
-    let host = common::test_host("boot-1", 2);
-    let (mut w, _) = DayWriter::open(path, &host, start * NS, 0).unwrap();
-    let mut s = Sample::default();
-    s.cpu.per_cpu = vec![Some(CpuTicks::default()); 2];
-    let (mut worker, mut hog) = (0u64, 0u64);
-    for t in 0..=20u64 {
-        if t > 0 {
-            let user = if t <= 10 { 10 } else { 60 } + if t % 2 == 1 { -1i64 } else { 1 };
-            for c in s.cpu.per_cpu.iter_mut().flatten() {
-                c.user += user as u64;
-                c.idle += 100 - user as u64;
-            }
-            worker += if t <= 10 { 10 } else { 30 };
-            if t > 10 {
-                hog += 40;
-            }
-        }
-        s.time.uptime_cs = 100_000 + t * 100;
-        s.time.wall_ns = (start + t as i64) * NS;
-        w.append_sample(&host, &s).unwrap();
-        let mut ps = vec![ProcessCounters {
-            pid: 100,
-            start_ticks: 10,
-            comm: "worker".into(),
-            utime: worker,
-            state: u32::from(b'S'),
-            ..ProcessCounters::default()
-        }];
-        if t >= 10 {
-            ps.push(ProcessCounters {
-                pid: 200,
-                start_ticks: 100_950,
-                comm: "hog".into(),
-                utime: hog,
-                state: u32::from(b'R'),
-                ..ProcessCounters::default()
-            });
-        }
-        w.append_processes(&ProcessTable {
-            wall_ns: s.time.wall_ns,
-            uptime_cs: s.time.uptime_cs,
-            processes: ps.into(),
-        })
-        .unwrap();
-    }
-}
 
 fn explain(args: &[&str]) -> (String, String, Option<i32>) {
     let out = run(&rsar_bin(), &[&["explain"][..], args].concat());
@@ -96,22 +33,43 @@ fn signal<'a>(doc: &'a Value, name: &str) -> &'a Value {
 }
 
 /// Every split adds up: the named shares, the others and the residual make the whole
-/// change, and each share is the contributor's change over the system's.
+/// change, and each share is the contributor's change over the system's; the processes'
+/// split and the cgroups' each on its own.
 fn check_arithmetic(doc: &Value) {
     for s in doc["signals"].as_array().unwrap() {
-        let Some(residual) = s["residual"].as_f64() else {
-            continue;
-        };
         let change = s["change"].as_f64().unwrap();
-        let mut sum = residual + s["others"].as_f64().unwrap();
-        for c in s["contributors"].as_array().unwrap() {
-            let share = c["share"].as_f64().unwrap();
-            let own = c["change"].as_f64().unwrap();
-            assert!((own / change - share).abs() < 1e-9, "{s:#}");
-            sum += share;
+        let cgroups = &s["cgroup_split"];
+        for (kind, split) in [("process", s), ("cgroup", cgroups)] {
+            let Some(residual) = split["residual"].as_f64() else {
+                continue;
+            };
+            let mut sum = residual + split["others"].as_f64().unwrap();
+            for c in s["contributors"].as_array().unwrap() {
+                let is_cgroup = c["kind"] == "cgroup";
+                if is_cgroup != (kind == "cgroup") {
+                    continue;
+                }
+                let share = c["share"].as_f64().unwrap();
+                let own = c["change"].as_f64().unwrap();
+                assert!((own / change - share).abs() < 1e-9, "{s:#}");
+                sum += share;
+            }
+            assert!(
+                (sum - 1.0).abs() < 1e-9,
+                "{kind} shares add up to {sum}: {s:#}"
+            );
         }
-        assert!((sum - 1.0).abs() < 1e-9, "shares add up to {sum}: {s:#}");
     }
+}
+
+/// The contributors of one kind ("process", "cgroup") of a signal.
+fn of_kind<'a>(signal: &'a Value, kind: &str) -> Vec<&'a Value> {
+    signal["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| (c["kind"] == "cgroup") == (kind == "cgroup"))
+        .collect()
 }
 
 /// The text says the significant findings in the JSON's order, each naming its first
@@ -152,7 +110,7 @@ fn check_text_matches(text: &str, doc: &Value) {
 fn a_known_change_splits_into_its_known_shares() {
     let d = tempdir();
     let log = d.path().join("log");
-    made_up_log(&log);
+    made_up_log_at(&log, TEN, true);
     let f = log.to_str().unwrap();
     let since = format!("@{}", TEN + 10);
     let until = format!("@{}", TEN + 20);
@@ -172,7 +130,7 @@ fn a_known_change_splits_into_its_known_shares() {
     // Alternating 9 and 11 ticks over 100: a standard deviation of about 1 point.
     let sd = cpu["baseline_sd"].as_f64().unwrap();
     assert!((sd - 1.054).abs() < 1e-3, "{sd}");
-    let c = cpu["contributors"].as_array().unwrap();
+    let c = of_kind(cpu, "process");
     assert_eq!(c.len(), 2, "{cpu:#}");
     assert_eq!(
         (&c[0]["name"], &c[0]["pid"], &c[0]["note"]),
@@ -194,11 +152,46 @@ fn a_known_change_splits_into_its_known_shares() {
         (cpu["residual"].as_f64().unwrap() - 0.40).abs() < 1e-9,
         "{cpu:#}"
     );
+    assert_eq!(c[0]["cgroup"], "work.slice/hog.service");
+    // The cgroups: the hog's service 40 % (made in the window), the worker's 20 %, and
+    // `work.slice`, their parent, not counted again; 40 % outside any cgroup but the root.
+    let g = of_kind(cpu, "cgroup");
+    let got: Vec<(&str, f64, &Value)> = g
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["share"].as_f64().unwrap(),
+                &c["note"],
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{cpu:#}");
+    assert_eq!(
+        (got[0].0, got[0].2),
+        ("work.slice/hog.service", &"new".into())
+    );
+    assert!((got[0].1 - 0.40).abs() < 1e-9, "{got:?}");
+    assert_eq!(
+        (got[1].0, got[1].2),
+        ("work.slice/worker.service", &Value::Null)
+    );
+    assert!((got[1].1 - 0.20).abs() < 1e-9, "{got:?}");
+    let split = &cpu["cgroup_split"];
+    assert_eq!(split["split_by"], "CPU time");
+    assert!(
+        (split["residual"].as_f64().unwrap() - 0.40).abs() < 1e-9,
+        "{split}"
+    );
     // The window is the ten seconds asked; the baseline the ten just before.
     assert_eq!(doc["window"]["intervals"], 10);
     assert_eq!(doc["baseline"]["intervals"], 10);
     assert_eq!(doc["baseline"]["from"], "2025-11-21T10:00:00+00:00");
-    assert_eq!(doc["cgroups"]["recorded"], false);
+    assert_eq!(doc["cgroups"]["recorded"], true);
+    assert_eq!(
+        (&doc["cgroups"]["window"], &doc["cgroups"]["baseline"]),
+        (&4.into(), &4.into())
+    );
     check_arithmetic(&doc);
 
     let (out, err, code) = explain(&window);
@@ -207,15 +200,45 @@ fn a_known_change_splits_into_its_known_shares() {
     assert!(
         out.contains(
             "CPU busy +50.0 points (10.0% → 60.0%), by CPU time; 40% of it: \
-             `hog` (pid 200, new, started 10:00:09); 20%: `worker` (pid 100); \
-             other processes 0%; unexplained 40%."
+             `hog` (pid 200, work.slice/hog.service, new, started 10:00:09); \
+             20%: `worker` (pid 100, work.slice/worker.service); \
+             other processes 0%; unexplained 40%. \
+             By cgroup, CPU time: 40% of it: `work.slice/hog.service` (new); \
+             20%: `work.slice/worker.service`; other cgroups 0%; \
+             outside any recorded cgroup 40%.\n"
         ),
         "{out}"
     );
     assert!(
-        out.contains("Cgroups: no cgroup data in this log."),
+        out.contains("Cgroups: 4 recorded in the window, 4 in the baseline; "),
         "{out}"
     );
+    assert!(!out.contains("no cgroup data"), "{out}");
+
+    // The same log without cgroups says so, and splits by process alone.
+    let bare = d.path().join("bare");
+    made_up_log(&bare);
+    let bare_window = [
+        "-f",
+        bare.to_str().unwrap(),
+        "--since",
+        &since,
+        "--until",
+        &until,
+    ];
+    let doc = json(&bare_window);
+    assert_eq!(doc["cgroups"]["recorded"], false);
+    assert_eq!(signal(&doc, "cpu")["cgroup_split"], Value::Null);
+    assert!(of_kind(signal(&doc, "cpu"), "cgroup").is_empty());
+    let (out, _, _) = explain(&bare_window);
+    assert!(
+        out.contains(
+            "Cgroups: none recorded in these logs (written by an rsadc older than cgroup \
+             recording, or with --no-cgroups): nothing is split by cgroup.\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("unexplained 40%.\n"), "{out}");
 }
 
 #[test]
@@ -277,6 +300,18 @@ fn renamed(program: &str, dir: &Path, name: &str) -> std::path::PathBuf {
     let to = dir.join(name);
     std::fs::copy(from, &to).unwrap();
     to
+}
+
+/// `rsar diff --format json` of two windows (HH:MM:SS-HH:MM:SS) of the log `f`.
+fn diff_json(f: &str, before: &str, after: &str) -> Value {
+    let out = run(
+        &rsar_bin(),
+        &[
+            "diff", "-f", f, "--before", before, "--after", after, "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn clock(epoch_s: i64) -> String {
@@ -357,37 +392,35 @@ fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
     // falls: then its change is split over those who write less, and the writer is
     // checked where the processes are ranked by their own change, in `diff`.
     let disk = signal(&doc, "disk");
+    // A linker of another build can write more in those seconds than a direct writer
+    // gets through: the writer is among those named, with its part of the rise.
     if disk["change"].as_f64().unwrap() > 0.0 {
-        let writer = first("disk");
-        assert_eq!(writer["name"], "rsar-writer", "{doc:#}");
+        let writer = of_kind(disk, "process")
+            .into_iter()
+            .find(|c| c["name"] == "rsar-writer")
+            .unwrap_or_else(|| panic!("the writer not named: {disk:#}"));
         assert_eq!(writer["note"], "new");
+        assert!(writer["share"].as_f64().unwrap() > 0.0, "{disk:#}");
     } else {
         eprintln!("disk throughput fell: {disk:#}");
     }
-    let diff = run(
-        &rsar_bin(),
-        &[
-            "diff",
-            "-f",
-            f,
-            "--before",
-            &baseline,
-            "--after",
-            &format!("{}-{}", clock(at + 2), clock(at + 11)),
-            "--format",
-            "json",
-        ],
+    let diff = diff_json(
+        f,
+        &baseline,
+        &format!("{}-{}", clock(at + 2), clock(at + 11)),
     );
-    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
-    let diff: Value = serde_json::from_slice(&diff.stdout).unwrap();
     let by_bytes = &diff["processes"][2];
     assert_eq!(by_bytes["by"], "bytes read and written");
-    let top = &by_bytes["movers"][0];
-    assert_eq!(
-        (&top["name"], &top["note"]),
-        (&"rsar-writer".into(), &"new".into()),
-        "{by_bytes:#}"
-    );
+    // Among the five that moved most either way (a linker of another build on a shared
+    // machine can write more in those seconds than a direct writer gets through).
+    let writer = by_bytes["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "rsar-writer")
+        .unwrap_or_else(|| panic!("the writer did not move: {by_bytes:#}"));
+    assert_eq!(writer["note"], "new", "{by_bytes:#}");
+    assert!(writer["change"].as_f64().unwrap() > 0.0, "{by_bytes:#}");
     // CPU busy can only rise where there was idle time: on a machine already saturated
     // (other builds on a shared CI runner) the hog takes its time from the others and
     // the system's busy time does not move, so there is no change to split.
@@ -482,7 +515,32 @@ fn diff_sets_every_report_side_by_side_and_names_the_processes_that_moved() {
         "{shown}"
     );
     assert!(
-        shown.contains("Cgroups: no cgroup data in this log."),
+        shown.contains("\nCgroups: none recorded in these logs"),
+        "{shown}"
+    );
+    // With cgroups, the cgroups that moved most, each counted once.
+    let with = d.path().join("with-cgroups");
+    made_up_log_at(&with, TEN, true);
+    let mut args = args;
+    args[2] = with.to_str().unwrap();
+    let out = run(&rsar_bin(), &[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let by_cpu = &doc["cgroups"]["movers"][0];
+    assert_eq!(by_cpu["by"], "CPU time", "{doc:#}");
+    let names: Vec<(&str, f64)> = by_cpu["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["name"].as_str().unwrap(), m["change"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(names.len(), 2, "{by_cpu:#}");
+    assert_eq!(names[0].0, "work.slice/hog.service");
+    assert!((names[0].1 - 20.0).abs() < 1e-9, "{names:?}");
+    assert!((names[1].1 - 10.0).abs() < 1e-9, "{names:?}");
+    let shown = text(&run(&rsar_bin(), &args).stdout);
+    assert!(
+        shown.contains("\nCgroups that moved most, by CPU time:\n  `work.slice/hog.service` (new) 0.0 points → 20.0 points (+20.0 points)\n"),
         "{shown}"
     );
 }
@@ -535,8 +593,8 @@ fn a_window_early_in_a_log_is_read_only_up_to_its_end() {
 #[test]
 fn the_baseline_of_yesterday_is_read_from_yesterdays_log() {
     let d = tempdir();
-    made_up_log_at(&d.path().join("rsar20251121"), TEN);
-    made_up_log_at(&d.path().join("rsar20251120"), TEN - 86_400);
+    made_up_log_at(&d.path().join("rsar20251121"), TEN, false);
+    made_up_log_at(&d.path().join("rsar20251120"), TEN - 86_400, false);
     let dir = d.path().to_str().unwrap();
     let (since, until) = (format!("@{}", TEN + 10), format!("@{}", TEN + 20));
     let args = [
@@ -563,4 +621,204 @@ fn the_baseline_of_yesterday_is_read_from_yesterdays_log() {
     let (_, err, code) = explain(&[&args[..4], &["--baseline", "-2d"]].concat());
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("2 days before"), "{err}");
+}
+
+/// A cgroup made for a test in this host's cgroup v2 hierarchy, `rsar-explain-PID/NAME`
+/// (two levels: the process's deepest cgroup on a hybrid host too), its processes killed
+/// and the cgroups removed when dropped, even when the test fails.
+struct TestCgroup {
+    top: std::path::PathBuf,
+    leaf: std::path::PathBuf,
+    children: Vec<std::process::Child>,
+}
+
+impl TestCgroup {
+    /// `None` (said, and a failure under RSAR_REQUIRE_ORACLES) without a v2 hierarchy
+    /// this test may write: not root, or no cgroup2 mounted.
+    fn make(name: &str) -> Option<TestCgroup> {
+        let root = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
+            .into_iter()
+            .map(Path::new)
+            .find(|p| p.join("cgroup.controllers").exists());
+        let Some(root) = root else {
+            common::oracle_missing("a cgroup v2 hierarchy (mount | grep cgroup2)");
+            return None;
+        };
+        let top = root.join(format!("rsar-explain-{}", std::process::id()));
+        let leaf = top.join(name);
+        if let Err(e) = std::fs::create_dir_all(&leaf) {
+            common::oracle_missing(&format!(
+                "a cgroup made in {} ({e}: run as root)",
+                root.display()
+            ));
+            return None;
+        }
+        Some(TestCgroup {
+            top,
+            leaf,
+            children: Vec::new(),
+        })
+    }
+
+    /// The leaf's path as rsadc records it: below the hierarchy's root.
+    fn path(&self) -> String {
+        let top = self.top.file_name().unwrap().to_str().unwrap();
+        let leaf = self.leaf.file_name().unwrap().to_str().unwrap();
+        format!("{top}/{leaf}")
+    }
+
+    /// Start `program -c SCRIPT` at nice -15, stopped, and move it into the leaf: it runs
+    /// when sent SIGCONT. (It stops itself before the loop, so it is in the cgroup before
+    /// it uses anything, and before rsadc first reads its cgroup. The priority keeps its
+    /// CPU its own on a machine busy with other tests' loops.)
+    fn start_stopped(&mut self, program: &Path, script: &str) -> u32 {
+        let child = Command::new("nice")
+            .args(["-n", "-15"])
+            .arg(program)
+            .args(["-c", &format!("kill -STOP $$; {script}")])
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        self.children.push(child);
+        let stopped = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.rsplit(')').next().is_some_and(|r| r.starts_with(" T")))
+        };
+        let t0 = Instant::now();
+        while !stopped() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "{pid} never stopped"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::fs::write(self.leaf.join("cgroup.procs"), pid.to_string()).unwrap();
+        pid
+    }
+}
+
+impl Drop for TestCgroup {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        // The kernel frees a cgroup a moment after its last task exits.
+        for _ in 0..100 {
+            let _ = std::fs::remove_dir(&self.leaf);
+            if std::fs::remove_dir(&self.top).is_ok() || !self.top.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        eprintln!("could not remove {}", self.top.display());
+    }
+}
+
+/// A real log recorded by rsadc at 1 s: a quiet spell, then a busy shell loop in a cgroup
+/// made for the test. `rsar explain` splits the CPU change over the cgroups, naming that
+/// cgroup first with at least 80 % of it, and names the process with its cgroup.
+#[test]
+fn a_recorded_hog_in_its_own_cgroup_is_named_with_its_cgroup() {
+    let Some(mut cg) = TestCgroup::make("hog") else {
+        return;
+    };
+    let d = tempdir();
+    let log = d.path().join("log");
+    let hog = renamed("sh", d.path(), "rsar-cghog");
+    let pid = cg.start_stopped(&hog, "while :; do :; done");
+    let rsadc = Command::new(common::rsadc_bin())
+        .args(["--file", log.to_str().unwrap(), "1", "23"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(11));
+    let at = chrono::Utc::now().timestamp();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGCONT,
+    )
+    .unwrap();
+    let out = rsadc.wait_with_output().unwrap();
+    assert!(out.status.success(), "rsadc: {}", text(&out.stderr));
+    if let Some(mut hog) = cg.children.pop() {
+        let _ = hog.kill();
+        let _ = hog.wait();
+    }
+
+    let f = log.to_str().unwrap();
+    let (since, until) = (format!("@{}", at + 2), format!("@{}", at + 11));
+    let baseline = format!("{}-{}", clock(at - 10), clock(at));
+    let args = [
+        "-f",
+        f,
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--baseline",
+        &baseline,
+        "--utc",
+    ];
+    let doc = json(&args);
+    assert_eq!(doc["cgroups"]["recorded"], true, "{:#}", doc["cgroups"]);
+    check_arithmetic(&doc);
+    let cpu = signal(&doc, "cpu");
+    let ours = cg.path();
+    // The process, wherever the CPU change ranks it: named with its cgroup.
+    let running = signal(&doc, "running");
+    let process = of_kind(running, "process")
+        .into_iter()
+        .chain(of_kind(cpu, "process"))
+        .find(|c| c["pid"] == pid)
+        .unwrap_or_else(|| panic!("pid {pid} not named: {running:#} {cpu:#}"));
+    assert_eq!(process["name"], "rsar-cghog");
+    assert_eq!(process["cgroup"], ours.as_str(), "{process:#}");
+    let (text_out, err, code) = explain(&args);
+    assert_eq!(code, Some(0), "{err}");
+    check_text_matches(&text_out, &doc);
+    assert!(!text_out.contains("no cgroup data"), "{text_out}");
+    // CPU busy can only rise where there was idle time: a machine already busy (other
+    // builds on a shared runner) gives the hog its time from others, and the change is
+    // no longer the hog's alone. Then its cgroup must still have moved most, in `diff`.
+    let before = cpu["baseline"].as_f64().unwrap();
+    let change = cpu["change"].as_f64().unwrap();
+    if before < 40.0 && cpu["significant"] == true {
+        let first = of_kind(cpu, "cgroup")[0];
+        assert_eq!(first["name"], ours.as_str(), "{cpu:#}");
+        let share = first["share"].as_f64().unwrap();
+        eprintln!("CPU {before:.1} → +{change:.1} points; {ours}: {share:.3} of it");
+        assert!(share >= 0.8, "{cpu:#}");
+        assert!(
+            text_out.contains(&format!("`rsar-cghog` (pid {pid}, {ours}")),
+            "{text_out}"
+        );
+        assert!(
+            text_out.contains(&format!(
+                "By cgroup, CPU time: {:.0}% of it: `{ours}`",
+                share * 100.0
+            )),
+            "{text_out}"
+        );
+    } else {
+        eprintln!("CPU share not checked: {before:.0}% busy before, {change:+.1} points");
+    }
+    let diff = diff_json(
+        f,
+        &baseline,
+        &format!("{}-{}", clock(at + 2), clock(at + 11)),
+    );
+    // Among the five cgroups that moved most (other tests' cgroup loops on a shared
+    // machine can move as much): about one CPU of two, 50 points, less what a busy machine
+    // kept from it.
+    let by_cpu = &diff["cgroups"]["movers"][0];
+    assert_eq!(by_cpu["by"], "CPU time");
+    let moved = by_cpu["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == ours.as_str())
+        .unwrap_or_else(|| panic!("{ours} did not move: {by_cpu:#}"));
+    assert!(moved["change"].as_f64().unwrap() > 10.0, "{by_cpu:#}");
 }

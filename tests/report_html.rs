@@ -1,7 +1,8 @@
 //! `rsar report --html`: one self-contained page for a window of the logs — the same bytes
 //! for the same input, nothing fetched from anywhere, the machine and the command that made
-//! it, every recorded report charted, the top processes, a place for cgroups; within the
-//! size budget for a day at 10 s with processes. (tests/browser.rs opens it in Chromium.)
+//! it, what changed against a baseline, every recorded report charted, the top processes
+//! and cgroups; within the size budget for a day at 10 s with processes. (tests/browser.rs
+//! opens it in Chromium.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
@@ -57,7 +58,9 @@ fn a_day_with_processes_is_one_self_contained_page() {
         "<dd id=\"zone\">UTC+00:00, the local time of the machine that made this page</dd>",
         "<dd id=\"window\">2025-11-21 00:00:00 to 2025-11-21 23:59:50: 8638 intervals, one restart</dd>",
         &format!("<pre id=\"command\">rsar report --html -f {f} -o {p}</pre>"),
-        "<p class=\"note\" id=\"no-cgroups\">no cgroup data in this log</p>",
+        "<p class=\"note\" id=\"no-cgroups\">No cgroups in this log: ",
+        // The day starts the file: nothing before it to compare with, and the page says so.
+        "<p class=\"note\" id=\"no-baseline\">Not compared with a baseline: no interval in the baseline (the window just before)",
     ] {
         assert!(page.contains(want), "{want}");
     }
@@ -280,5 +283,93 @@ fn the_top_processes_count_only_the_window() {
         ),
         "{}",
         rows[0]
+    );
+}
+
+/// The made-up log of tests/explain.rs with cgroups: its second ten seconds against the
+/// first (by default, and by --baseline) tell CPU busy +50 points, 40 % of it the hog and
+/// its service; the cgroups table ranks the hog's service (40 % of a CPU) over the
+/// worker's (30 %), their parent's own part (nothing) left out; the same bytes twice.
+#[test]
+fn the_page_says_what_changed_and_which_cgroups_worked() {
+    let d = tempdir();
+    let log = d.path().join("log");
+    common::made_up::made_up_log_at(&log, TEN, true);
+    let f = log.to_str().unwrap();
+    let since = format!("@{}", TEN + 10);
+    let until = format!("@{}", TEN + 20);
+    let page = |extra: &[&str]| {
+        let args = [
+            &[
+                "report", "--html", "--utc", "-f", f, "--since", &since, "--until", &until,
+            ][..],
+            extra,
+        ]
+        .concat();
+        let out = run(&rsar_bin(), &args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let html = page(&[]);
+    assert_eq!(page(&[]), html, "the same bytes");
+    let findings = &html[html.find("<ol id=\"findings\">").expect("findings")..];
+    let first = findings.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with(
+            "<li>CPU busy +50.0 points (10.0% → 60.0%), by CPU time; 40% of it: \
+             <code>hog</code> (pid 200, work.slice/hog.service, new, started 10:00:09);"
+        ),
+        "{first}"
+    );
+    assert!(
+        first.contains(
+            "By cgroup, CPU time: 40% of it: <code>work.slice/hog.service</code> (new); \
+             20%: <code>work.slice/worker.service</code>;"
+        ),
+        "{first}"
+    );
+    assert!(
+        html.contains("<p class=\"note\" id=\"baseline\">The window against the window just before (2025-11-21 10:00:00 to 2025-11-21 10:00:10)"),
+        "{html}"
+    );
+    let table = &html[html
+        .find("<table id=\"cgroup-table\">")
+        .expect("a cgroup table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("<tr><td")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(
+        rows[0].starts_with(
+            "<tr><td class=\"l\">work.slice/hog.service</td><td class=\"l\"></td><td>40.00</td>"
+        ),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[1].starts_with(
+            "<tr><td class=\"l\">work.slice/worker.service</td><td class=\"l\"></td><td>30.00</td>"
+        ),
+        "{}",
+        rows[1]
+    );
+    assert!(html.contains("<p class=\"note\">The 2 of 4 cgroups that used the most CPU over 10 s,"));
+    // The processes carry their cgroup.
+    assert!(html.contains("<td class=\"l\">work.slice/hog.service</td><td class=\"cmd\""));
+    assert!(!html.contains("no-cgroups") && !html.contains("no cgroup data"));
+    // A baseline of the same kind as explain's.
+    let against = page(&["--baseline", "10:00-10:00:05"]);
+    assert!(
+        against.contains("(2025-11-21 10:00:00 to 2025-11-21 10:00:05)"),
+        "{against}"
+    );
+    let out = run(
+        &rsar_bin(),
+        &["report", "--html", "-f", f, "--baseline", "never"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--baseline takes"),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -1,5 +1,5 @@
 //! `rsar diff`: two windows of the logs, or two logs, side by side: every sar report's
-//! averages with the change, then the processes that moved most. Which logs and which
+//! averages with the change, then the processes and cgroups that moved most. Which logs and which
 //! moments is decided here; each is read once (`explain::Pass`).
 
 use super::explain::{clock_range, read_pass, ExplainFormat};
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 #[command(
     name = "rsar diff",
     version,
-    about = "Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report's averages with the change, then the processes that moved most",
+    about = "Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report's averages with the change, then the processes and cgroups that moved most",
     after_help = "Examples:\n  rsar diff --before 02:00-02:30 --after 03:00-03:30\n  rsar diff -f /var/log/rsar/rsar20261121 --before 09:00-10:00 --after 14:00-15:00\n  rsar diff hostA/rsar20261121 hostB/rsar20261121 -s 09:00 -e 10:00\n  rsar diff --before 02:00-02:30 --after 03:00-03:30 --format json\n\nBetween logs of different boots or hosts, a pid means nothing: processes are compared\nby command.",
     args_override_self = true
 )]
@@ -184,13 +184,14 @@ impl Run for DiffArgs {
         };
         let (mut before, before_extent) = read(b)?;
         let (mut after, after_extent) = read(a)?;
-        let (reports, movers) = reports_and_movers(&mut after, &mut before);
+        let (reports, movers, cgroup_movers) = reports_and_movers(&mut after, &mut before);
         let diff = Diff {
             before: before_extent,
             after: after_extent,
             reports,
             movers,
-            cgroups: Cgroups::NotRecorded,
+            cgroup_movers,
+            cgroups: Cgroups::of(&after, &before),
         };
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
         let mut out = io::BufWriter::new(io::stdout().lock());

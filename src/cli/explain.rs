@@ -22,8 +22,8 @@ const DAY_NS: i64 = 86_400_000_000_000;
 #[command(
     name = "rsar explain",
     version,
-    about = "What made a window of the logs different from a baseline: each system signal's change, whether it stands out of the baseline's own variation, and the processes ranked by their share of it",
-    after_help = "Examples:\n  rsar explain -s 03:10 -e 03:15                 against 03:05-03:10\n  rsar explain --since '20 min ago' --baseline yesterday\n  rsar explain -f /var/log/rsar/rsar20261121 -s 03:10 -e 03:15 --baseline 02:00-02:30\n  rsar explain -s 14:00 -e 14:10 --baseline -7d --format json\n\nA change is significant when it exceeds 3 times the baseline's per-interval standard\ndeviation and the signal's floor. Shares are of the system's change; what no recorded\nprocess explains (kernel threads, processes born and gone between two samples) is\nthe residual, always stated.",
+    about = "What made a window of the logs different from a baseline: each system signal's change, whether it stands out of the baseline's own variation, and the processes and cgroups ranked by their share of it",
+    after_help = "Examples:\n  rsar explain -s 03:10 -e 03:15                 against 03:05-03:10\n  rsar explain --since '20 min ago' --baseline yesterday\n  rsar explain -f /var/log/rsar/rsar20261121 -s 03:10 -e 03:15 --baseline 02:00-02:30\n  rsar explain -s 14:00 -e 14:10 --baseline -7d --format json\n\nA change is significant when it exceeds 3 times the baseline's per-interval standard\ndeviation and the signal's floor. Shares are of the system's change; what no recorded\nprocess explains (kernel threads, processes born and gone between two samples) is\nthe residual, always stated. Cgroups are split at one level: each cgroup's own use (less\nits recorded children's) counts for its workload's outermost cgroup.",
     args_override_self = true
 )]
 pub struct ExplainArgs {
@@ -139,15 +139,83 @@ pub(super) fn clock_range(
     })
 }
 
-/// What `rsar explain` does, checked.
+/// What `rsar explain` does, checked (and which baseline `rsar report --html` compares
+/// its window with).
 #[derive(Debug)]
-struct ExplainPlan {
+pub(super) struct ExplainPlan {
     files: Vec<PathBuf>,
     dir: Option<PathBuf>,
     window: Window,
     baseline: Baseline,
     json: bool,
     zone: Zone,
+}
+
+impl ExplainPlan {
+    /// The baseline `which` (`--baseline`'s forms) of a report's window of `files`.
+    pub(super) fn for_report(
+        files: &Files,
+        window: &Window,
+        which: Option<&str>,
+        zone: Zone,
+    ) -> Result<ExplainPlan, UsageError> {
+        let (files, dir) = match files {
+            Files::One(path) => (vec![path.clone()], None),
+            Files::Day { dir, .. } | Files::Span { dir } | Files::Tier { dir, .. } => {
+                (Vec::new(), Some(dir.clone()))
+            }
+        };
+        Ok(ExplainPlan {
+            files,
+            dir,
+            window: window.clone(),
+            baseline: parse_baseline(which)?,
+            json: false,
+            zone,
+        })
+    }
+
+    /// `window`, read already, against the baseline this plan chooses (read here).
+    pub(super) fn explain(
+        &self,
+        window: &mut Pass,
+        damage: &mut Vec<String>,
+    ) -> Result<Explanation, Failure> {
+        let (Some(from_ns), Some(to_ns)) = (window.first_ns, window.last_ns) else {
+            return Err(Failure::Data(
+                "no interval in the window: the logs hold fewer than two samples there; \
+                 check -s/-e or --since/--until against what the log covers (rsar -f FILE)"
+                    .into(),
+            ));
+        };
+        let (bwindow, bpaths, chosen) = self.baseline(from_ns, to_ns)?;
+        let mut baseline = read_pass(bpaths, &bwindow, damage)?;
+        let (Some(bfrom), Some(bto)) = (baseline.first_ns, baseline.last_ns) else {
+            return Err(Failure::Data(format!(
+                "no interval in the baseline ({chosen}): the logs hold fewer than two samples \
+                 there; choose another with --baseline"
+            )));
+        };
+        let findings = compare(window, &mut baseline);
+        Ok(Explanation {
+            window: Extent {
+                chosen: "the window asked".into(),
+                from_ns,
+                to_ns,
+                intervals: window.intervals,
+                process_tables: window.tables,
+            },
+            baseline: Extent {
+                chosen,
+                from_ns: bfrom,
+                to_ns: bto,
+                intervals: baseline.intervals,
+                process_tables: baseline.tables,
+            },
+            findings,
+            cgroups: Cgroups::of(window, &baseline),
+        })
+    }
 }
 
 impl ExplainArgs {
@@ -379,40 +447,7 @@ impl Run for ExplainArgs {
         let mut damage = Vec::new();
         let paths = plan.paths(&plan.window)?;
         let mut window = read_pass(paths, &plan.window, &mut damage)?;
-        let (Some(from_ns), Some(to_ns)) = (window.first_ns, window.last_ns) else {
-            return Err(Failure::Data(
-                "no interval in the window: the logs hold fewer than two samples there; \
-                 check -s/-e or --since/--until against what the log covers (rsar -f FILE)"
-                    .into(),
-            ));
-        };
-        let (bwindow, bpaths, chosen) = plan.baseline(from_ns, to_ns)?;
-        let mut baseline = read_pass(bpaths, &bwindow, &mut damage)?;
-        let (Some(bfrom), Some(bto)) = (baseline.first_ns, baseline.last_ns) else {
-            return Err(Failure::Data(format!(
-                "no interval in the baseline ({chosen}): the logs hold fewer than two samples \
-                 there; choose another with --baseline"
-            )));
-        };
-        let findings = compare(&mut window, &mut baseline);
-        let explanation = Explanation {
-            window: Extent {
-                chosen: "the window asked".into(),
-                from_ns,
-                to_ns,
-                intervals: window.intervals,
-                process_tables: window.tables,
-            },
-            baseline: Extent {
-                chosen,
-                from_ns: bfrom,
-                to_ns: bto,
-                intervals: baseline.intervals,
-                process_tables: baseline.tables,
-            },
-            findings,
-            cgroups: Cgroups::NotRecorded,
-        };
+        let explanation = plan.explain(&mut window, &mut damage)?;
         let mut out = io::BufWriter::new(io::stdout().lock());
         let written = if plan.json {
             serde_json::to_writer_pretty(&mut out, &crate::explain::render::to_json(&explanation))

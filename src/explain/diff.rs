@@ -1,9 +1,11 @@
 //! `rsar diff`: two windows (or two logs) side by side: every sar report's averages with
-//! the change, as the catalogue defines reports and columns, then the processes whose use
-//! of CPU, memory and storage moved most. Both windows are `Pass`es, each read once.
+//! the change, as the catalogue defines reports and columns, then the processes and the
+//! cgroups (at one level, as `explain` splits over them) whose use of CPU, memory and
+//! storage moved most. Both windows are `Pass`es, each read once.
 
-use super::render::{amount, Cgroups, Extent};
-use super::{movers, Contributor, EntityKind, Pass, Resource, SIGNALS};
+use super::cgroups::{by_unit, Units};
+use super::render::{amount, who, Cgroups, Extent};
+use super::{movers, Contributor, Pass, Resource, SIGNALS};
 use crate::report::catalogue::{Rows, REPORTS};
 use crate::report::Table;
 use serde_json::{json, Value};
@@ -24,10 +26,11 @@ pub struct ReportDiff {
     pub rows: Vec<RowDiff>,
 }
 
-/// The processes whose use of one resource moved most.
+/// The processes, or the cgroups, whose use of one resource moved most.
 #[derive(Debug, Clone)]
 pub struct Movers {
-    pub resource: Resource,
+    /// The resource, in a sentence.
+    pub by: &'static str,
     pub unit: &'static str,
     pub entities: Vec<Contributor>,
 }
@@ -39,6 +42,7 @@ pub struct Diff {
     pub after: Extent,
     pub reports: Vec<ReportDiff>,
     pub movers: Vec<Movers>,
+    pub cgroup_movers: Vec<Movers>,
     pub cgroups: Cgroups,
 }
 
@@ -52,8 +56,12 @@ fn rows_of(rows: &Rows) -> Vec<(Option<String>, Vec<f64>)> {
         .collect()
 }
 
-/// Every report either window has, in sar's order, then the movers.
-pub fn reports_and_movers(after: &mut Pass, before: &mut Pass) -> (Vec<ReportDiff>, Vec<Movers>) {
+/// Every report either window has, in sar's order, then the processes' and the cgroups'
+/// movers.
+pub fn reports_and_movers(
+    after: &mut Pass,
+    before: &mut Pass,
+) -> (Vec<ReportDiff>, Vec<Movers>, Vec<Movers>) {
     let mut reports = Vec::new();
     let mut rows = Rows::default();
     for r in REPORTS.iter().filter(|r| r.instead_of.is_none()) {
@@ -102,41 +110,82 @@ pub fn reports_and_movers(after: &mut Pass, before: &mut Pass) -> (Vec<ReportDif
             reports.push(ReportDiff { table, rows: out });
         }
     }
+    let signal = |r: Resource| SIGNALS.iter().find(|s| s.resource == Some(r));
     let moved = MOVED
         .iter()
         .map(|&resource| Movers {
-            resource,
-            unit: SIGNALS
-                .iter()
-                .find(|s| s.resource == Some(resource))
-                .map_or("", |s| s.unit),
+            by: resource.describe(),
+            unit: signal(resource).map_or("", |s| s.unit),
             entities: movers(after, before, resource, MOVERS),
         })
         .collect();
-    (reports, moved)
+    let units = Units::of_passes([&after.cgroups, &before.cgroups]);
+    let both = !after.cgroups.is_empty() && !before.cgroups.is_empty();
+    let cgroup_moved = MOVED
+        .iter()
+        .filter_map(|&r| signal(r))
+        .filter_map(|s| Some((s, s.cgroup?)))
+        .map(|(s, r)| {
+            let mut entities = match both {
+                true => by_unit(
+                    &after.cgroups,
+                    &before.cgroups,
+                    &units,
+                    r,
+                    (after.cpus(), before.cpus()),
+                ),
+                false => Vec::new(),
+            };
+            entities.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
+            entities.truncate(MOVERS);
+            Movers {
+                by: r.describe(),
+                unit: s.unit,
+                entities,
+            }
+        })
+        .collect();
+    (reports, moved, cgroup_moved)
 }
 
 fn number(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |v| format!("{v:.2}"))
 }
 
-fn entity(c: &Contributor) -> String {
-    let mut s = format!("`{}`", c.name);
-    let mut inside = Vec::new();
-    if let Some(pid) = c.pid {
-        inside.push(format!("pid {pid}"));
+/// The movers of one resource, a line each.
+fn movers_text(out: &mut dyn Write, m: &Movers, what: &str, none: &str) -> io::Result<()> {
+    writeln!(out, "\n{what} that moved most, by {}:", m.by)?;
+    if m.entities.is_empty() {
+        writeln!(out, "  none ({none})")?;
     }
-    if c.kind == EntityKind::Command {
-        inside.push("all its processes".to_string());
+    for c in &m.entities {
+        writeln!(
+            out,
+            "  {} {} → {} ({})",
+            who(c, None),
+            amount(c.baseline, m.unit, false),
+            amount(c.window, m.unit, false),
+            amount(c.change, m.unit, true)
+        )?;
     }
-    if let Some(n) = c.presence.note() {
-        inside.push(n.to_string());
-    }
-    if !inside.is_empty() {
-        s.push_str(&format!(" ({})", inside.join(", ")));
-    }
-    s
+    Ok(())
 }
+
+fn movers_json(m: &[Movers]) -> Vec<Value> {
+    m.iter()
+        .map(|m| {
+            json!({
+                "by": m.by,
+                "unit": m.unit,
+                "movers": m.entities.iter().map(super::render::contributor_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
+}
+
+/// The two windows, as the JSON keys them and as a sentence names them.
+const KEYS: (&str, &str) = ("after", "before");
+const NAMES: (&str, &str) = ("window after", "window before");
 
 /// The text: the two windows, each report's rows with before, after and change, then
 /// the movers.
@@ -179,29 +228,15 @@ pub fn text(out: &mut dyn Write, d: &Diff, zone: crate::time::Zone) -> io::Resul
         }
     }
     for m in &d.movers {
-        writeln!(
-            out,
-            "\nProcesses that moved most, by {}:",
-            m.resource.describe()
-        )?;
-        if m.entities.is_empty() {
-            writeln!(
-                out,
-                "  none (no process tables in one of the windows, or no change)"
-            )?;
-        }
-        for c in &m.entities {
-            writeln!(
-                out,
-                "  {} {} → {} ({})",
-                entity(c),
-                amount(c.baseline, m.unit, false),
-                amount(c.window, m.unit, false),
-                amount(c.change, m.unit, true)
-            )?;
+        let none = "no process tables in one of the windows, or no change";
+        movers_text(out, m, "Processes", none)?;
+    }
+    if d.cgroups.window > 0 && d.cgroups.baseline > 0 {
+        for m in &d.cgroup_movers {
+            movers_text(out, m, "Cgroups", "no change")?;
         }
     }
-    writeln!(out, "\nCgroups: {}.", d.cgroups.note())?;
+    writeln!(out, "\nCgroups: {}.", d.cgroups.note(NAMES))?;
     Ok(())
 }
 
@@ -236,22 +271,13 @@ pub fn to_json(d: &Diff) -> Value {
             })
         })
         .collect();
-    let processes: Vec<Value> = d
-        .movers
-        .iter()
-        .map(|m| {
-            json!({
-                "by": m.resource.describe(),
-                "unit": m.unit,
-                "movers": m.entities.iter().map(super::render::contributor_json).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let mut cgroups = d.cgroups.to_json(KEYS, NAMES);
+    cgroups["movers"] = movers_json(&d.cgroup_movers).into();
     json!({
         "before": super::render::extent_json(&d.before),
         "after": super::render::extent_json(&d.after),
         "reports": reports,
-        "processes": processes,
-        "cgroups": {"recorded": false, "note": d.cgroups.note()},
+        "processes": movers_json(&d.movers),
+        "cgroups": cgroups,
     })
 }

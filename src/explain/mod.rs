@@ -9,12 +9,16 @@
 //! never with the window's length. `compare` then turns the two passes into findings: the
 //! change of each signal, whether it stands out of the baseline's own variation, and for
 //! the signals that moved the processes ranked by their own change in the same resource,
-//! with the residual that nothing recorded explains. Cgroups are a separate attribution
-//! source, told as absent until the logs hold them. It never reads /proc or the files
-//! itself: the pipeline and the catalogue do.
+//! with the residual that nothing recorded explains; and the cgroups the same way, at one
+//! level (`cgroups`), when the logs hold them. It never reads /proc or the files itself:
+//! the pipeline and the catalogue do.
 
+pub mod cgroups;
 pub mod diff;
+pub mod page;
 pub mod render;
+
+use cgroups::{CgroupPass, CgroupResource, Units};
 
 use crate::process::ProcessCounters;
 use crate::report::catalogue::Rows;
@@ -100,6 +104,8 @@ pub struct SignalDef {
     pub resource: Option<Resource>,
     /// Why nothing is split when `resource` is `None`.
     pub unattributed: &'static str,
+    /// The cgroup counter it is split over.
+    pub cgroup: Option<CgroupResource>,
 }
 
 const fn signal(
@@ -122,6 +128,7 @@ const fn signal(
         floor,
         resource,
         unattributed: "",
+        cgroup: None,
     }
 }
 
@@ -130,6 +137,7 @@ const NO_PROCESS_COUNTER: &str = "the logs hold no per-process counter for it";
 /// The signals, each declared once. A change smaller than `floor` is never significant.
 pub static SIGNALS: &[SignalDef] = &[
     SignalDef {
+        cgroup: Some(CgroupResource::Cpu),
         offset: 100.0,
         ..signal(
             "cpu",
@@ -141,24 +149,30 @@ pub static SIGNALS: &[SignalDef] = &[
             Some(Resource::CpuTime),
         )
     },
-    signal(
-        "cpu_user",
-        "CPU user",
-        "points",
-        Table::Cpu,
-        &[("usr", 1.0)],
-        2.0,
-        Some(Resource::UserTime),
-    ),
-    signal(
-        "cpu_system",
-        "CPU system",
-        "points",
-        Table::Cpu,
-        &[("sys", 1.0)],
-        2.0,
-        Some(Resource::SystemTime),
-    ),
+    SignalDef {
+        cgroup: Some(CgroupResource::User),
+        ..signal(
+            "cpu_user",
+            "CPU user",
+            "points",
+            Table::Cpu,
+            &[("usr", 1.0)],
+            2.0,
+            Some(Resource::UserTime),
+        )
+    },
+    SignalDef {
+        cgroup: Some(CgroupResource::System),
+        ..signal(
+            "cpu_system",
+            "CPU system",
+            "points",
+            Table::Cpu,
+            &[("sys", 1.0)],
+            2.0,
+            Some(Resource::SystemTime),
+        )
+    },
     SignalDef {
         unattributed: "I/O wait belongs to idle CPUs, not to a process: see blocked and disk",
         ..signal(
@@ -214,6 +228,7 @@ pub static SIGNALS: &[SignalDef] = &[
         Some(Resource::Blocked),
     ),
     SignalDef {
+        cgroup: Some(CgroupResource::CpuStall),
         unattributed: NO_PROCESS_COUNTER,
         ..signal(
             "psi_cpu",
@@ -226,6 +241,7 @@ pub static SIGNALS: &[SignalDef] = &[
         )
     },
     SignalDef {
+        cgroup: Some(CgroupResource::MemoryStall),
         unattributed: NO_PROCESS_COUNTER,
         ..signal(
             "psi_memory",
@@ -238,6 +254,7 @@ pub static SIGNALS: &[SignalDef] = &[
         )
     },
     SignalDef {
+        cgroup: Some(CgroupResource::IoStall),
         unattributed: NO_PROCESS_COUNTER,
         ..signal(
             "psi_io",
@@ -249,16 +266,20 @@ pub static SIGNALS: &[SignalDef] = &[
             None,
         )
     },
-    signal(
-        "memory",
-        "Memory used",
-        "kB",
-        Table::Memory,
-        &[("memused", 1.0)],
-        32768.0,
-        Some(Resource::Rss),
-    ),
     SignalDef {
+        cgroup: Some(CgroupResource::Anon),
+        ..signal(
+            "memory",
+            "Memory used",
+            "kB",
+            Table::Memory,
+            &[("memused", 1.0)],
+            32768.0,
+            Some(Resource::Rss),
+        )
+    },
+    SignalDef {
+        cgroup: Some(CgroupResource::File),
         unattributed: "the page cache belongs to files, not to processes",
         ..signal(
             "cache",
@@ -282,25 +303,31 @@ pub static SIGNALS: &[SignalDef] = &[
             None,
         )
     },
-    signal(
-        "major_faults",
-        "Major faults",
-        "faults/s",
-        Table::Paging,
-        &[("majflt", 1.0)],
-        10.0,
-        Some(Resource::MajorFaults),
-    ),
+    SignalDef {
+        cgroup: Some(CgroupResource::MajorFaults),
+        ..signal(
+            "major_faults",
+            "Major faults",
+            "faults/s",
+            Table::Paging,
+            &[("majflt", 1.0)],
+            10.0,
+            Some(Resource::MajorFaults),
+        )
+    },
     // -b's sectors of whole physical disks (partitions would count twice), in kB.
-    signal(
-        "disk",
-        "Disk throughput",
-        "kB/s",
-        Table::Io,
-        &[("io-reads.bread", 0.5), ("io-writes.bwrtn", 0.5)],
-        256.0,
-        Some(Resource::IoBytes),
-    ),
+    SignalDef {
+        cgroup: Some(CgroupResource::IoBytes),
+        ..signal(
+            "disk",
+            "Disk throughput",
+            "kB/s",
+            Table::Io,
+            &[("io-reads.bread", 0.5), ("io-writes.bwrtn", 0.5)],
+            256.0,
+            Some(Resource::IoBytes),
+        )
+    },
     SignalDef {
         fold: Fold::Max,
         unattributed: NO_PROCESS_COUNTER,
@@ -446,6 +473,8 @@ impl Spread {
 pub struct ProcessUse {
     pub pid: u32,
     pub comm: Arc<str>,
+    /// Its cgroup (`""`: the root, or not recorded).
+    pub cgroup: Arc<str>,
     /// When it started (UTC ns).
     pub started_ns: i64,
     /// The first process table it is in (UTC ns).
@@ -536,6 +565,8 @@ pub struct Pass {
     pub processes: HashMap<(u32, u64), ProcessUse, BuildHasherDefault<KeyHasher>>,
     /// Processes started in the window, by command.
     started: HashMap<Arc<str>, u64>,
+    /// The cgroups' counters and levels over the pass.
+    pub cgroups: CgroupPass,
 }
 
 impl Default for Pass {
@@ -557,6 +588,7 @@ impl Default for Pass {
             last_table_ns: None,
             processes: HashMap::default(),
             started: HashMap::new(),
+            cgroups: CgroupPass::default(),
         }
     }
 }
@@ -587,6 +619,11 @@ impl Pass {
         (table.report().columns)(&self.sel)
     }
 
+    /// The host's CPUs (1 when unknown).
+    fn cpus(&self) -> f64 {
+        f64::from(self.host.as_ref().map_or(1, |h| h.cpu_count.max(1)))
+    }
+
     fn user_hz(&self) -> f64 {
         f64::from(self.host.as_ref().map_or(100, |h| h.user_hz.max(1)))
     }
@@ -605,7 +642,7 @@ impl Pass {
 
     /// A process's use of `r` over the pass, in the unit of the signal split over it.
     fn rate(&self, p: &ProcessUse, r: Resource) -> f64 {
-        let host_cpus = f64::from(self.host.as_ref().map_or(1, |h| h.cpu_count.max(1)));
+        let host_cpus = self.cpus();
         let page_kb = f64::from(self.host.as_ref().map_or(4096, |h| h.page_size)) / 1024.0;
         let secs = self.table_seconds;
         let tables = self.tables.max(1) as f64;
@@ -662,6 +699,7 @@ impl Render for Pass {
                 s.add(v);
             }
         }
+        self.cgroups.add(&stats.cgroups);
         match &mut self.sum {
             Some(sum) => sum.add(stats),
             None => self.sum = Some(stats.clone()),
@@ -710,6 +748,7 @@ impl Render for Pass {
             let entry = self.processes.entry(p.key()).or_insert_with(|| ProcessUse {
                 pid: p.pid,
                 comm: p.comm.clone(),
+                cgroup: p.cgroup.clone(),
                 started_ns: boot_ns + (p.start_ticks as f64 / hz * 1e9) as i64,
                 first_seen_ns: table.wall_ns,
                 user_ticks: 0,
@@ -744,6 +783,9 @@ impl Render for Pass {
                 if born {
                     *self.started.entry(p.comm.clone()).or_insert(0) += 1;
                 }
+            }
+            if !p.cgroup.is_empty() && entry.cgroup != p.cgroup {
+                entry.cgroup = p.cgroup.clone();
             }
             entry.rss_pages += p.rss;
             match p.state_char() {
@@ -791,6 +833,8 @@ pub enum EntityKind {
     /// All the processes of one command (processes started, or windows of different boots
     /// where a pid means nothing across them).
     Command,
+    /// A cgroup's own part with those of its workload's cgroups (`cgroups`).
+    Cgroup,
 }
 
 /// One entity's part of a signal's change.
@@ -800,6 +844,8 @@ pub struct Contributor {
     pub name: String,
     pub pid: Option<u32>,
     pub started_ns: Option<i64>,
+    /// A process's cgroup (when recorded), a cgroup's path.
+    pub cgroup: Option<Arc<str>>,
     /// Its use in the window and in the baseline, in the signal's unit.
     pub window: f64,
     pub baseline: f64,
@@ -830,6 +876,26 @@ pub enum Attribution {
     },
 }
 
+/// How a signal's change splits over the cgroups.
+#[derive(Debug, Clone)]
+pub enum CgroupSplit {
+    /// No change, or neither pass holds cgroups (the report says so once).
+    NotAsked,
+    /// The signal has no cgroup counterpart, or one pass holds no cgroups.
+    Unavailable(String),
+    Split {
+        resource: CgroupResource,
+        /// Ranked, largest part of the change first.
+        contributors: Vec<Contributor>,
+        /// The rest of the cgroups, together (share of the change).
+        others: f64,
+        /// What no recorded cgroup explains (share of the change): the root's own work,
+        /// kernel threads, work outside any recorded cgroup. `None` where the cgroups'
+        /// values overlap (pressure stalls) and do not add up.
+        residual: Option<f64>,
+    },
+}
+
 /// One signal, window against baseline.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -843,6 +909,7 @@ pub struct Finding {
     /// |change| over what it must exceed to be significant: the order of importance.
     pub score: f64,
     pub attribution: Attribution,
+    pub cgroups: CgroupSplit,
 }
 
 /// The rule a change must pass: bigger than `SIGMAS` times the baseline's per-interval
@@ -856,6 +923,7 @@ pub const NAMED: usize = 5;
 /// The window against the baseline: every signal both have, most important first.
 pub fn compare(window: &mut Pass, baseline: &mut Pass) -> Vec<Finding> {
     let same_boot = same_boot(window, baseline);
+    let units = Units::of_passes([&window.cgroups, &baseline.cgroups]);
     let mut findings = Vec::new();
     for (i, def) in SIGNALS.iter().enumerate() {
         let (Some(w), Some(b)) = (window.mean(i), baseline.mean(i)) else {
@@ -872,6 +940,11 @@ pub fn compare(window: &mut Pass, baseline: &mut Pass) -> Vec<Finding> {
         } else {
             attribute(def, change, window, baseline, same_boot)
         };
+        let cgroups = if change == 0.0 {
+            CgroupSplit::NotAsked
+        } else {
+            attribute_to_cgroups(def, change, window, baseline, &units)
+        };
         findings.push(Finding {
             def,
             window: w,
@@ -881,6 +954,7 @@ pub fn compare(window: &mut Pass, baseline: &mut Pass) -> Vec<Finding> {
             significant,
             score: change.abs() / bar,
             attribution,
+            cgroups,
         });
     }
     findings.sort_by(|a, b| {
@@ -909,20 +983,38 @@ pub fn attribute(
             ));
         }
     }
-    let mut parts: Vec<Contributor> = if resource == Resource::Forks {
+    let parts: Vec<Contributor> = if resource == Resource::Forks {
         by_command(window, baseline, Pass::start_rates)
     } else if same_boot {
         by_process(window, baseline, resource)
     } else {
         by_command(window, baseline, |pass| pass.command_rates(resource))
     };
+    let (contributors, others, residual) = rank(parts, change);
+    Attribution::Split {
+        resource,
+        contributors,
+        others,
+        residual,
+    }
+}
+
+/// `parts` ranked in the direction of `change`, each with its share of it: the named
+/// (the largest parts, at most `NAMED`, each at least 1 %), the others' share together,
+/// and the residual's.
+fn rank(mut parts: Vec<Contributor>, change: f64) -> (Vec<Contributor>, f64, f64) {
     let sign = change.signum();
-    parts.sort_by(|a, b| (b.change * sign).total_cmp(&(a.change * sign)));
+    // Ties in a stable order (the entities come from maps): the same input, the same output.
+    parts.sort_by(|a, b| {
+        (b.change * sign)
+            .total_cmp(&(a.change * sign))
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.pid.cmp(&b.pid))
+    });
     let explained: f64 = parts.iter().map(|c| c.change).sum();
     for c in &mut parts {
         c.share = c.change / change;
     }
-    // Named: the largest parts in the direction of the change, each at least 1 %.
     let named = parts
         .iter()
         .take(NAMED)
@@ -930,11 +1022,41 @@ pub fn attribute(
         .count();
     let rest = parts.split_off(named);
     let others: f64 = rest.iter().map(|c| c.change).sum::<f64>() / change;
-    Attribution::Split {
+    (parts, others, (change - explained) / change)
+}
+
+/// Split `change` of `def` over the cgroups of both passes, at one level (`cgroups`).
+pub fn attribute_to_cgroups(
+    def: &SignalDef,
+    change: f64,
+    window: &Pass,
+    baseline: &Pass,
+    units: &Units,
+) -> CgroupSplit {
+    if window.cgroups.is_empty() && baseline.cgroups.is_empty() {
+        return CgroupSplit::NotAsked;
+    }
+    let Some(resource) = def.cgroup else {
+        return CgroupSplit::Unavailable("the cgroups have no counter for it".into());
+    };
+    for (pass, which) in [(window, "window"), (baseline, "baseline")] {
+        if pass.cgroups.is_empty() {
+            return CgroupSplit::Unavailable(format!("no cgroups recorded in the {which}"));
+        }
+    }
+    let parts = cgroups::by_unit(
+        &window.cgroups,
+        &baseline.cgroups,
+        units,
         resource,
-        contributors: parts,
+        (window.cpus(), baseline.cpus()),
+    );
+    let (contributors, others, residual) = rank(parts, change);
+    CgroupSplit::Split {
+        resource,
+        contributors,
         others,
-        residual: (change - explained) / change,
+        residual: resource.additive().then_some(residual),
     }
 }
 
@@ -949,7 +1071,13 @@ pub fn movers(window: &Pass, baseline: &Pass, r: Resource, n: usize) -> Vec<Cont
     } else {
         by_command(window, baseline, |pass| pass.command_rates(r))
     };
-    all.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
+    all.sort_by(|a, b| {
+        b.change
+            .abs()
+            .total_cmp(&a.change.abs())
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.pid.cmp(&b.pid))
+    });
     all.truncate(n);
     all
 }
@@ -977,6 +1105,7 @@ fn by_process(window: &Pass, baseline: &Pass, r: Resource) -> Vec<Contributor> {
             name: p.comm.to_string(),
             pid: Some(p.pid),
             started_ns: Some(p.started_ns),
+            cgroup: recorded_cgroup(&p.cgroup),
             window: now,
             baseline: then,
             change: now - then,
@@ -991,6 +1120,7 @@ fn by_process(window: &Pass, baseline: &Pass, r: Resource) -> Vec<Contributor> {
                 name: b.comm.to_string(),
                 pid: Some(b.pid),
                 started_ns: Some(b.started_ns),
+                cgroup: recorded_cgroup(&b.cgroup),
                 window: 0.0,
                 baseline: baseline.rate(b, r),
                 change: -baseline.rate(b, r),
@@ -1001,6 +1131,11 @@ fn by_process(window: &Pass, baseline: &Pass, r: Resource) -> Vec<Contributor> {
     }
     out.retain(|c| c.change != 0.0);
     out
+}
+
+/// A process's cgroup, when one was recorded for it.
+fn recorded_cgroup(c: &Arc<str>) -> Option<Arc<str>> {
+    (!c.is_empty()).then(|| c.clone())
 }
 
 /// Each command of either pass, window minus baseline; `totals` gives a pass's value per
@@ -1019,6 +1154,7 @@ fn by_command(
             name: comm.to_string(),
             pid: None,
             started_ns: None,
+            cgroup: None,
             window: *v,
             baseline: before.copied().unwrap_or(0.0),
             change: v - before.copied().unwrap_or(0.0),
@@ -1037,6 +1173,7 @@ fn by_command(
                 name: comm.to_string(),
                 pid: None,
                 started_ns: None,
+                cgroup: None,
                 window: 0.0,
                 baseline: *v,
                 change: -v,
@@ -1176,6 +1313,111 @@ mod tests {
         let written = |pid: u32| pass.processes[&(pid, 10)].io_bytes;
         assert_eq!(written(2), 1 << 20);
         assert_eq!(written(1), 4096);
+    }
+
+    /// The nested cgroups of `cgroups::tests` (own parts on 2 CPUs: `a.slice/x.service`
+    /// +40 points, `a.slice` +15, the new `b` +5, the root's own unchanged) against a
+    /// system change of 64 points: shares 40/64, 15/64 and 5/64, and 4/64 outside any
+    /// recorded cgroup. A process in `x.service` is named with it.
+    #[test]
+    fn a_change_splits_over_nested_cgroups_once_with_the_rest_outside() {
+        use crate::cgroup::CgroupCounters;
+        use crate::stats::{Items, Over};
+        let cg = |path: &str, usage_us: u64| Over {
+            delta: CgroupCounters {
+                path: path.into(),
+                usage_us: Some(usage_us),
+                ..CgroupCounters::default()
+            },
+            seconds: 1.0,
+            in_use: true,
+        };
+        let with = |mut p: Pass, items: Vec<Over<CgroupCounters>>| {
+            p.cgroups.add(&Items {
+                items,
+                seconds: 1.0,
+            });
+            p
+        };
+        let baseline = with(
+            pass(0..=10),
+            vec![
+                cg("", 400_000),
+                cg("a.slice", 300_000),
+                cg("a.slice/x.service", 100_000),
+                cg("a.slice/y.service", 100_000),
+            ],
+        );
+        let mut window = with(
+            Pass::default(),
+            vec![
+                cg("", 1_600_000),
+                cg("a.slice", 1_400_000),
+                cg("a.slice/x.service", 900_000),
+                cg("a.slice/y.service", 100_000),
+                cg("b", 100_000),
+            ],
+        );
+        window.begin(&host(), 0).unwrap();
+        let in_x = |t: u64| {
+            let mut table = table(t);
+            let mut ps = (*table.processes).clone();
+            for p in &mut ps {
+                p.cgroup = "a.slice/x.service".into();
+            }
+            table.processes = Arc::new(ps);
+            table
+        };
+        for t in 10..=20 {
+            window.processes(&in_x(t)).unwrap();
+        }
+        let units = Units::of_passes([&window.cgroups, &baseline.cgroups]);
+        let CgroupSplit::Split {
+            contributors,
+            others,
+            residual,
+            ..
+        } = attribute_to_cgroups(&SIGNALS[0], 64.0, &window, &baseline, &units)
+        else {
+            panic!("no split");
+        };
+        let got: Vec<(&str, f64)> = contributors
+            .iter()
+            .map(|c| (c.name.as_str(), c.share))
+            .collect();
+        let want = [
+            ("a.slice/x.service", 40.0 / 64.0),
+            ("a.slice", 15.0 / 64.0),
+            ("b", 5.0 / 64.0),
+        ];
+        assert_eq!(got.len(), 3, "{got:?}");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g.0, w.0);
+            assert!((g.1 - w.1).abs() < 1e-12, "{got:?}");
+        }
+        assert_eq!(contributors[2].presence, Presence::New);
+        assert!(others.abs() < 1e-12);
+        assert!(
+            (residual.unwrap() - 4.0 / 64.0).abs() < 1e-12,
+            "{residual:?}"
+        );
+        let Attribution::Split { contributors, .. } =
+            attribute(&SIGNALS[0], 64.0, &window, &baseline, true)
+        else {
+            panic!("no process split");
+        };
+        let hog = contributors.iter().find(|c| c.name == "hog").unwrap();
+        assert_eq!(hog.cgroup.as_deref(), Some("a.slice/x.service"));
+        assert_eq!(
+            render::who(hog, None),
+            "`hog` (pid 200, a.slice/x.service, new)"
+        );
+        // Without cgroups in the baseline nothing is split, and that is said.
+        let split = attribute_to_cgroups(&SIGNALS[0], 64.0, &window, &pass(0..=10), &units);
+        assert!(
+            matches!(&split, CgroupSplit::Unavailable(why) if why.contains("baseline")),
+            "{split:?}"
+        );
     }
 
     #[test]

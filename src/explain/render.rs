@@ -2,7 +2,7 @@
 //! and as a script reads it (JSON through serde_json). Both say the same numbers; the
 //! text rounds them.
 
-use super::{Attribution, Contributor, EntityKind, Finding, SIGMAS};
+use super::{Attribution, CgroupSplit, Contributor, EntityKind, Finding, Pass, SIGMAS};
 use crate::time::Zone;
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -18,18 +18,57 @@ pub struct Extent {
     pub process_tables: u64,
 }
 
-/// Cgroups as an attribution source. The logs do not record cgroups yet: every report says
-/// so rather than splitting anything over them.
+/// explain's two windows, as its JSON and its sentences name them.
+const WINDOWS: (&str, &str) = ("window", "baseline");
+
+/// How many cgroups each of the two windows holds: what every report says of cgroups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cgroups {
-    NotRecorded,
+pub struct Cgroups {
+    pub window: usize,
+    pub baseline: usize,
 }
 
 impl Cgroups {
-    pub fn note(self) -> &'static str {
-        match self {
-            Cgroups::NotRecorded => "no cgroup data in this log",
+    pub fn of(window: &Pass, baseline: &Pass) -> Self {
+        Cgroups {
+            window: window.cgroups.len(),
+            baseline: baseline.cgroups.len(),
         }
+    }
+
+    pub fn recorded(self) -> bool {
+        self.window > 0 || self.baseline > 0
+    }
+
+    /// What the logs hold of cgroups and what was done with them; `names` are the two
+    /// windows' ("window", "baseline").
+    pub fn note(self, names: (&str, &str)) -> String {
+        let (w, b) = names;
+        match (self.window, self.baseline) {
+            (0, 0) => "none recorded in these logs (written by an rsadc older than cgroup \
+                       recording, or with --no-cgroups): nothing is split by cgroup"
+                .to_string(),
+            (n, 0) => {
+                format!("{n} recorded in the {w}, none in the {b}: nothing is split by cgroup")
+            }
+            (0, n) => {
+                format!("none recorded in the {w}, {n} in the {b}: nothing is split by cgroup")
+            }
+            (n, m) => format!(
+                "{n} recorded in the {w}, {m} in the {b}; each cgroup's own use (less its \
+                 recorded children's) counts once, for the outermost cgroup of its workload"
+            ),
+        }
+    }
+
+    /// `keys` name the two counts, `names` the windows in the note.
+    pub fn to_json(self, keys: (&str, &str), names: (&str, &str)) -> Value {
+        json!({
+            "recorded": self.recorded(),
+            keys.0: self.window,
+            keys.1: self.baseline,
+            "note": self.note(names),
+        })
     }
 }
 
@@ -79,19 +118,23 @@ fn percent(share: f64) -> String {
     format!("{p:.0}%")
 }
 
-fn who(c: &Contributor, zone: Zone) -> String {
+/// An entity as a sentence names it: `` `backup.sh` (pid 4121, system.slice/backup.service,
+/// new, started 03:09) ``; without `zone`, no start time.
+pub fn who(c: &Contributor, zone: Option<Zone>) -> String {
     let mut said = format!("`{}`", c.name);
     let mut inside = Vec::new();
     if let Some(pid) = c.pid {
         inside.push(format!("pid {pid}"));
     }
-    if c.kind == EntityKind::Command {
-        inside.push("all its processes".to_string());
+    match c.kind {
+        EntityKind::Command => inside.push("all its processes".to_string()),
+        EntityKind::Process => inside.extend(c.cgroup.as_deref().map(str::to_string)),
+        EntityKind::Cgroup => inside.extend(super::cgroups::workload(&c.name)),
     }
     if let Some(note) = c.presence.note() {
         inside.push(note.to_string());
     }
-    if let (Some(ns), Some("new")) = (c.started_ns, c.presence.note()) {
+    if let (Some(ns), Some("new"), Some(zone)) = (c.started_ns, c.presence.note(), zone) {
         inside.push(format!("started {}", crate::time::clock_label(ns, zone)));
     }
     if !inside.is_empty() {
@@ -122,18 +165,10 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
             residual,
         } => {
             s.push_str(&format!(", by {}", resource.describe()));
-            let mut parts = contributors.iter();
-            match parts.next() {
-                Some(first) => s.push_str(&format!(
-                    "; {} of it: {}",
-                    percent(first.share),
-                    who(first, zone)
-                )),
-                None => s.push_str("; no process accounts for 1% of it"),
-            }
-            for c in parts {
-                s.push_str(&format!("; {}: {}", percent(c.share), who(c, zone)));
-            }
+            s.push_str(&format!(
+                "; {}",
+                shares(contributors, "process", Some(zone))
+            ));
             s.push_str(&format!(
                 "; other processes {}; unexplained {}",
                 percent(*others),
@@ -142,6 +177,42 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
         }
     }
     s.push('.');
+    match &f.cgroups {
+        CgroupSplit::NotAsked => {}
+        // Said once, at the end, when the signal has no cgroup counter at all.
+        CgroupSplit::Unavailable(_) if d.cgroup.is_none() => {}
+        CgroupSplit::Unavailable(why) => s.push_str(&format!(" Not split by cgroup: {why}.")),
+        CgroupSplit::Split {
+            resource,
+            contributors,
+            others,
+            residual,
+        } => {
+            s.push_str(&format!(
+                " By cgroup, {}: {}; other cgroups {}",
+                resource.describe(),
+                shares(contributors, "cgroup", None),
+                percent(*others)
+            ));
+            match residual {
+                Some(r) => s.push_str(&format!("; outside any recorded cgroup {}.", percent(*r))),
+                None => s.push_str("; stalls overlap across cgroups, so these need not add up."),
+            }
+        }
+    }
+    s
+}
+
+/// `91% of it: `a`; 5%: `b``: the named contributors with their shares.
+fn shares(named: &[Contributor], kind: &str, zone: Option<Zone>) -> String {
+    let mut parts = named.iter();
+    let Some(first) = parts.next() else {
+        return format!("no {kind} accounts for 1% of it");
+    };
+    let mut s = format!("{} of it: {}", percent(first.share), who(first, zone));
+    for c in parts {
+        s.push_str(&format!("; {}: {}", percent(c.share), who(c, zone)));
+    }
     s
 }
 
@@ -182,7 +253,7 @@ pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> 
             names.join(", ")
         )?;
     }
-    writeln!(out, "Cgroups: {}.", e.cgroups.note())?;
+    writeln!(out, "Cgroups: {}.", e.cgroups.note(WINDOWS))?;
     Ok(())
 }
 
@@ -198,10 +269,15 @@ pub(super) fn extent_json(x: &Extent) -> Value {
 
 pub(super) fn contributor_json(c: &Contributor) -> Value {
     json!({
-        "kind": match c.kind { EntityKind::Process => "process", EntityKind::Command => "command" },
+        "kind": match c.kind {
+            EntityKind::Process => "process",
+            EntityKind::Command => "command",
+            EntityKind::Cgroup => "cgroup",
+        },
         "name": c.name,
         "pid": c.pid,
-        "cgroup": Value::Null,
+        "cgroup": c.cgroup.as_deref(),
+        "workload": (c.kind == EntityKind::Cgroup).then(|| super::cgroups::workload(&c.name)).flatten(),
         "started": c.started_ns.map(|ns| chrono::DateTime::from_timestamp_nanos(ns).to_rfc3339()),
         "window": c.window,
         "baseline": c.baseline,
@@ -227,11 +303,30 @@ pub fn to_json(e: &Explanation) -> Value {
                     residual,
                 } => (
                     Some(resource.describe()),
-                    contributors.iter().map(contributor_json).collect(),
+                    contributors.iter().map(contributor_json).collect::<Vec<_>>(),
                     Some(*others),
                     Some(*residual),
                     None,
                 ),
+            };
+            let mut contributors = contributors;
+            let cgroup_split = match &f.cgroups {
+                CgroupSplit::NotAsked => Value::Null,
+                CgroupSplit::Unavailable(why) => json!({"split_by": null, "others": null, "residual": null, "note": why}),
+                CgroupSplit::Split {
+                    resource,
+                    contributors: by_cgroup,
+                    others,
+                    residual,
+                } => {
+                    contributors.extend(by_cgroup.iter().map(contributor_json));
+                    json!({
+                        "split_by": resource.describe(),
+                        "others": others,
+                        "residual": residual,
+                        "note": residual.is_none().then_some("stalls overlap across cgroups: the shares need not add up"),
+                    })
+                }
             };
             json!({
                 "signal": f.def.name,
@@ -247,6 +342,7 @@ pub fn to_json(e: &Explanation) -> Value {
                 "others": others,
                 "residual": residual,
                 "note": note,
+                "cgroup_split": cgroup_split,
             })
         })
         .collect();
@@ -255,6 +351,6 @@ pub fn to_json(e: &Explanation) -> Value {
         "baseline": extent_json(&e.baseline),
         "rule": format!("significant when |change| > {SIGMAS} × the baseline's per-interval standard deviation and ≥ the signal's floor"),
         "signals": signals,
-        "cgroups": {"recorded": false, "note": e.cgroups.note()},
+        "cgroups": e.cgroups.to_json(WINDOWS, WINDOWS),
     })
 }

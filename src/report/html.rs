@@ -1,9 +1,11 @@
 //! `rsar report --html`: one self-contained page for a window of the logs — the charts of
 //! every report the logs recorded (the SVG renderer's, inline), the processes that used the
 //! most CPU over the window, the machine (host, kernel, CPUs), the time zone of its times,
-//! and the command that made it. Nothing is fetched: no external URL, style or script; the
-//! page reads fully with JavaScript off, and its script only adds hover and zoom. The same
-//! input gives the same bytes (no clock, no map order in the output).
+//! and the command that made it, with the sections its caller adds (what changed and the
+//! cgroups, which `explain` writes: reports never reach up to it). Nothing is fetched: no
+//! external URL, style or script; the page reads fully with JavaScript off, and its script
+//! only adds hover and zoom. The same input gives the same bytes (no clock, no map order in
+//! the output). The pipeline feeds the page; `write` writes it.
 
 use super::svg::Svg;
 use super::{Render, Selection};
@@ -26,6 +28,7 @@ struct ProcessUse {
     uid: u32,
     comm: String,
     cmdline: String,
+    cgroup: String,
     /// CPU time, user and system, in clock ticks.
     cpu_ticks: u64,
     read_bytes: u64,
@@ -69,6 +72,7 @@ impl ProcessTotals {
                 uid: c.uid,
                 comm: c.comm.to_string(),
                 cmdline: c.cmdline.to_string(),
+                cgroup: c.cgroup.to_string(),
                 ..ProcessUse::default()
             });
             u.cpu_ticks += cpu;
@@ -133,7 +137,8 @@ impl<W: Write> Html<W> {
     }
 }
 
-fn esc(s: &str) -> String {
+/// Text as HTML shows it.
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -163,7 +168,7 @@ pre{background:#f4f4f4;padding:6px 8px;overflow-x:auto}\
 table{border-collapse:collapse;font-size:13px}th,td{padding:3px 8px;border-bottom:1px solid #e4e4e4;text-align:right}\
 th{background:#f0f0f0}td.l,th.l{text-align:left}td.cmd{text-align:left;max-width:560px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\
 .charts{overflow-x:auto}.charts svg{display:block;max-width:100%;height:auto}.charts.zoomed svg{max-width:none;width:2200px}\
-.note{color:#555}#cursor{position:fixed;pointer-events:none;background:#222;color:#fff;font-size:12px;padding:2px 6px;border-radius:3px;display:none}";
+.note{color:#555}.bar{display:inline-block;height:10px;background:#4a7fb5}#cursor{position:fixed;pointer-events:none;background:#222;color:#fff;font-size:12px;padding:2px 6px;border-radius:3px;display:none}";
 
 /// Hover shows the time under the pointer on a chart; a double click zooms the charts to
 /// twice their width (and back). Nothing is fetched, nothing is needed to read the page.
@@ -212,7 +217,14 @@ impl<W: Write> Render for Html<W> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        self.svg.finish()?;
+        self.svg.finish()
+    }
+}
+
+impl<W: Write> Html<W> {
+    /// Write the page, with two sections of HTML its caller made: `what_changed` before the
+    /// charts, `cgroups` after the processes.
+    pub fn write(&mut self, what_changed: &str, cgroups: &str) -> io::Result<()> {
         let svg = std::mem::take(self.svg.output());
         let svg = String::from_utf8_lossy(&svg);
         let host = self.host.clone().unwrap_or_default();
@@ -259,6 +271,7 @@ impl<W: Write> Render for Html<W> {
             esc(&zone),
             esc(&self.command)
         );
+        o.push_str(what_changed);
         // The charts, with what the script needs to name the time under the pointer.
         let _ = write!(
             o,
@@ -282,7 +295,7 @@ impl<W: Write> Render for Html<W> {
             let secs = self.processes.seconds.max(f64::MIN_POSITIVE);
             let _ = write!(
                 o,
-                "<p class=\"note\">The {} that used the most CPU over {} s of process tables: CPU time (user and system), its average as %CPU of one CPU, bytes read and written from storage, and the largest resident set.</p>\n<table>\n<tr><th>PID</th><th>UID</th><th class=\"l\">Command</th><th>CPU s</th><th>%CPU</th><th>Read</th><th>Written</th><th>Max RSS</th><th class=\"l\">Command line</th></tr>\n",
+                "<p class=\"note\">The {} that used the most CPU over {} s of process tables: CPU time (user and system), its average as %CPU of one CPU, bytes read and written from storage, and the largest resident set.</p>\n<table>\n<tr><th>PID</th><th>UID</th><th class=\"l\">Command</th><th>CPU s</th><th>%CPU</th><th>Read</th><th>Written</th><th>Max RSS</th><th class=\"l\">Cgroup</th><th class=\"l\">Command line</th></tr>\n",
                 if top.len() == 1 { "process".to_string() } else { format!("{} processes", top.len()) },
                 super::compact(self.processes.seconds)
             );
@@ -290,7 +303,7 @@ impl<W: Write> Render for Html<W> {
                 let cpu_s = u.cpu_ticks as f64 / hz;
                 let _ = writeln!(
                     o,
-                    "<tr><td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"cmd\" title=\"{}\">{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td class=\"l\">{}</td><td>{:.2}</td><td>{:.2}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"l\">{}</td><td class=\"cmd\" title=\"{}\">{}</td></tr>",
                     u.pid,
                     u.uid,
                     esc(&u.comm),
@@ -299,13 +312,14 @@ impl<W: Write> Render for Html<W> {
                     bytes(u.read_bytes),
                     bytes(u.write_bytes),
                     bytes(u.max_rss.saturating_mul(page)),
+                    esc(&u.cgroup),
                     esc(&u.cmdline),
                     esc(&u.cmdline)
                 );
             }
             o.push_str("</table>\n");
         }
-        o.push_str("<h2 id=\"cgroups\">Cgroups</h2>\n<p class=\"note\" id=\"no-cgroups\">no cgroup data in this log</p>\n");
+        o.push_str(cgroups);
         let _ = write!(
             o,
             "<div id=\"cursor\"></div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"

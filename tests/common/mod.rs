@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
 pub mod cgroups;
+pub mod made_up;
 mod oracle;
 pub mod prometheus;
 
