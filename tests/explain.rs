@@ -321,8 +321,13 @@ fn clock(epoch_s: i64) -> String {
         .to_string()
 }
 
+/// The tests that record a live machine run one at a time: each one's busy loops would
+/// be the other's culprits.
+static LIVE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_recorded_cpu_hog_and_disk_writer_are_named_for_what_they_moved() {
+    let _one_at_a_time = LIVE.lock().unwrap_or_else(|e| e.into_inner());
     let d = tempdir();
     let log = d.path().join("log");
     // A shell's busy loop: user time only, under a name of its own.
@@ -720,6 +725,7 @@ impl Drop for TestCgroup {
 /// cgroup first with at least 80 % of it, and names the process with its cgroup.
 #[test]
 fn a_recorded_hog_in_its_own_cgroup_is_named_with_its_cgroup() {
+    let _one_at_a_time = LIVE.lock().unwrap_or_else(|e| e.into_inner());
     let Some(mut cg) = TestCgroup::make("hog") else {
         return;
     };
