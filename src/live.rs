@@ -114,6 +114,8 @@ pub struct LiveSource {
     created_ns: i64,
     /// With the process table of each sample (pidstat, top).
     processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
+    /// With the cgroups of each sample, and each process's cgroup (the TUI's `G` view).
+    cgroups: Option<crate::probe::cgroup::CgroupReader>,
     /// Warnings not yet taken, and every one given so far (each is said once).
     warnings: Vec<String>,
     said: Vec<String>,
@@ -133,6 +135,7 @@ impl LiveSource {
             last_uptime_cs: None,
             created_ns: crate::probe::system_clock_ns(),
             processes: None,
+            cgroups: None,
             warnings: Vec::new(),
             said: Vec::new(),
         }
@@ -141,6 +144,16 @@ impl LiveSource {
     /// Also read the process table of `proc_root` with every sample.
     pub fn with_processes(mut self, proc_root: &std::path::Path) -> LiveSource {
         self.processes = Some((proc_root.to_path_buf(), Default::default()));
+        self
+    }
+
+    /// Also read the cgroups at each sample (saved with it by `-o`), and, after
+    /// `with_processes`, each process's cgroup; a reader with no hierarchy reads nothing.
+    pub fn with_cgroups(mut self, reader: crate::probe::cgroup::CgroupReader) -> LiveSource {
+        if let Some((_, r)) = self.processes.as_mut() {
+            *r = std::mem::take(r).with_cgroups();
+        }
+        self.cgroups = (!reader.is_empty()).then_some(reader);
         self
     }
 
@@ -202,7 +215,14 @@ impl LiveSource {
     }
 
     fn take_sample(&mut self) -> Result<Sample, SourceError> {
-        let sample = self.probe.sample()?;
+        let mut sample = self.probe.sample()?;
+        if let Some(r) = self.cgroups.as_mut() {
+            r.read_into(&mut sample);
+            let said: Vec<String> = r.warnings().to_vec();
+            for w in said {
+                self.warn(w);
+            }
+        }
         let probe_warnings: Vec<String> = self.probe.warnings().to_vec();
         for w in probe_warnings {
             self.warn(w);

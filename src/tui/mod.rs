@@ -12,6 +12,7 @@
 //! restored on quit, on error and on panic.
 
 pub mod app;
+pub mod cgroups;
 pub mod model;
 pub mod moment;
 pub mod summary;
@@ -586,7 +587,15 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
                 count,
                 since_boot: false,
             };
-            let mut source = LiveSource::new(probe, schedule, saver).with_processes(&proc_root);
+            let cgroups = crate::probe::cgroup::CgroupReader::new(
+                &proc_root,
+                &sys_root,
+                probe.host().user_hz,
+                Default::default(),
+            );
+            let mut source = LiveSource::new(probe, schedule, saver)
+                .with_processes(&proc_root)
+                .with_cgroups(cgroups);
             let pace = source.pace();
             spawn_live(tx.clone(), source);
             let mut d = Driver::new(app);
