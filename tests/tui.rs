@@ -776,6 +776,12 @@ fn below_the_minimum_size_the_screen_says_so() {
 fn live_keeps_a_bounded_ring_of_full_intervals() {
     utc();
     let mut app = made_up(2, &[("vda", 10.0)], &[], 0);
+    app.moments[0].cgroups = vec![rsar::tui::model::CgroupRow {
+        path: "web".into(),
+        cpu_pct: Some(50.0),
+        ..Default::default()
+    }]
+    .into();
     let first = app.moments[0].clone();
     for i in 1..200i64 {
         let mut s = first.clone();
@@ -784,6 +790,25 @@ fn live_keeps_a_bounded_ring_of_full_intervals() {
     }
     assert_eq!(app.timeline.len(), 200, "every interval stays a point");
     assert_eq!(app.moments.len(), rsar::tui::app::LIVE_MOMENTS);
+    // The cgroups of the newest intervals only.
+    let kept = rsar::tui::app::LIVE_CGROUP_MOMENTS;
+    let with: Vec<bool> = app.moments.iter().map(|m| !m.cgroups.is_empty()).collect();
+    assert!(with[with.len() - kept..].iter().all(|w| *w), "{with:?}");
+    assert!(with[..with.len() - kept].iter().all(|w| !w), "{with:?}");
+    app.key(key(KeyCode::Char('G')));
+    for _ in 0..kept {
+        app.key(key(KeyCode::Left));
+    }
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("Cgroups (kept for the newest 30 intervals only)"),
+        "{s}"
+    );
+    app.key(key(KeyCode::Right));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("web") && s.contains("50.0"), "{s}");
+    app.key(key(KeyCode::Char('g')));
+    app.key(key(KeyCode::End));
     // Walking back past the ring: CPU and memory from the point, the rest said missing.
     for _ in 0..150 {
         app.key(key(KeyCode::Left));

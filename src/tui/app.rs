@@ -114,6 +114,10 @@ const SPEEDS: [f64; 7] = [1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0];
 pub const LIVE_MOMENTS: usize = 120;
 /// Live: points kept for the charts and the timeline (a day at 1 s), dropped oldest first.
 pub const LIVE_POINTS: usize = 86_400;
+/// Live: the newest intervals whose cgroups are kept (a host with thousands of cgroups
+/// would otherwise keep them in every interval of the ring); a replay keeps those of the
+/// moment on screen only.
+pub const LIVE_CGROUP_MOMENTS: usize = 30;
 /// Replay: full intervals decoded up to the cursor (the sparklines' history).
 pub const REPLAY_MOMENTS: usize = 60;
 /// Processes moved by PgUp/PgDn.
@@ -304,7 +308,11 @@ impl App {
     }
 
     /// Replay: the decoded intervals for a request.
-    pub fn set_moments(&mut self, snaps: Vec<Snapshot>) {
+    pub fn set_moments(&mut self, mut snaps: Vec<Snapshot>) {
+        // The cgroups of the moment on screen only (the last): the sparklines need none.
+        for s in snaps.iter_mut().rev().skip(1) {
+            s.cgroups = Box::default();
+        }
         if let Some(want) = self.requested {
             if !snaps.iter().any(|s| s.end_ns() == want) {
                 self.message =
@@ -442,6 +450,9 @@ impl App {
             self.moments.pop_front();
         }
         self.moments.push_back(s);
+        if let Some(old) = self.moments.iter_mut().rev().nth(LIVE_CGROUP_MOMENTS) {
+            old.cgroups = Box::default();
+        }
         if self.cgroup_view {
             self.cg_reselect();
         }

@@ -3,7 +3,7 @@
 //! below 80×24 it says so instead of cutting headers. Device and interface tables take
 //! their columns from the report catalogue (`model::columns`).
 
-use super::app::{App, Input, Panel, Shown, Source, KEYS, ZOOMS};
+use super::app::{App, Input, Panel, Shown, Source, KEYS, LIVE_CGROUP_MOMENTS, ZOOMS};
 use super::model::{self, DeviceRow, Snapshot};
 use super::views::{self, rate, size, Column, View};
 use crate::report::Table as Report;
@@ -1543,12 +1543,17 @@ fn cgroup_table(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         }
     );
     let state = match snap.as_deref() {
-        Some(s) if s.thin => " (reading…)",
+        Some(s) if s.thin => " (reading…)".to_string(),
         Some(s) if s.cgroups.is_empty() && app.source == Source::Replay => {
-            " (none recorded in these logs)"
+            " (none recorded in these logs)".to_string()
         }
-        Some(s) if s.cgroups.is_empty() => " (none read yet)",
-        _ => "",
+        Some(s)
+            if s.cgroups.is_empty() && app.cursor + LIVE_CGROUP_MOMENTS < app.timeline.len() =>
+        {
+            format!(" (kept for the newest {LIVE_CGROUP_MOMENTS} intervals only)")
+        }
+        Some(s) if s.cgroups.is_empty() => " (none read yet)".to_string(),
+        _ => String::new(),
     };
     let title = format!(
         " Cgroups{state} by {sort} {}/{} · {} levels ",
