@@ -171,8 +171,9 @@ pub struct CgroupRow {
 }
 
 impl CgroupRow {
-    /// The cgroup `c` over an interval, its path and name shared through `names`.
-    pub fn of(c: &crate::stats::Over<crate::cgroup::CgroupCounters>, names: &mut Names) -> Self {
+    /// The cgroup `c` over an interval. Its path is not shared through `Names`, which
+    /// lives as long as the screen: cgroups come and go by the thousand.
+    pub fn of(c: &crate::stats::Over<crate::cgroup::CgroupCounters>) -> Self {
         let r = crate::stats::CgroupRates::of(c);
         let f = |v: Option<f64>| v.map(|v| v as f32);
         let pressure = [r.cpu_some_pct, r.memory_some_pct, r.io_some_pct]
@@ -180,25 +181,16 @@ impl CgroupRow {
             .flatten()
             .reduce(f64::max);
         CgroupRow {
-            path: names.get(&c.path),
+            path: Arc::from(c.path.as_str()),
             name: crate::cgroup::name::Workload::of(&c.path)
                 .display()
-                .map(|n| names.get(&n)),
+                .map(Arc::from),
             cpu_pct: f(r.cpu_pct),
             memory: c.memory_current,
             read_kbs: f(r.rkb_s),
             write_kbs: f(r.wkb_s),
             pressure_pct: f(pressure),
             tasks: c.pids_current,
-        }
-    }
-
-    /// How deep it lies: the root 0, `system.slice` 1.
-    pub fn depth(&self) -> usize {
-        if self.path.is_empty() {
-            0
-        } else {
-            self.path.split('/').count()
         }
     }
 }
@@ -341,8 +333,7 @@ impl Snapshot {
             disks: device_rows(Table::Disk, s, names),
             nets: device_rows(Table::NetDev, s, names),
             cgroups: {
-                let mut v: Vec<CgroupRow> =
-                    s.cgroups.iter().map(|c| CgroupRow::of(c, names)).collect();
+                let mut v: Vec<CgroupRow> = s.cgroups.iter().map(CgroupRow::of).collect();
                 v.sort_by(|a, b| a.path.cmp(&b.path));
                 v.into()
             },
