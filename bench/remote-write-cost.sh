@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # rsadc --remote-write's cost, in one run:
-#  1. CPU per sample with remote write on and off, two collectors side by side at the same
-#     interval (utime+stime from /proc/PID/stat over the run, divided by samples written);
+#  1. CPU per sample with remote write on and off, four collectors side by side at the same
+#     interval (utime+stime from /proc/PID/stat over the run, divided by samples written):
+#     off and on with the cgroups recorded and pushed (the default), and off and on with
+#     --no-cgroups;
 #  2. resending an outage: a backlog of BACKLOG 1-s samples recorded first (--fake-clock),
 #     a cursor planted before it, then the sender started: time to catch up, its rate, and
 #     the collector's peak RSS (VmHWM) against the one without remote write;
@@ -47,26 +49,37 @@ while [ ! -s "$work/sink.port" ]; do sleep 0.1; done
 url="http://127.0.0.1:$(cat "$work/sink.port")/api/v1/write"
 
 echo "== 1. CPU per sample, side by side, every ${INTERVAL} s for ${SECS} s"
-"$rsadc" --no-processes --interval "$INTERVAL" "$work/off" 2>/dev/null &
-off=$!
-"$rsadc" --no-processes --interval "$INTERVAL" --listen 127.0.0.1:0 \
-  --remote-write "$url" "$work/on" 2>"$work/on.err" &
-on=$!
+declare -A pid
+for cg in cgroups no-cgroups; do
+  opt=()
+  [ "$cg" = no-cgroups ] && opt=(--no-cgroups)
+  "$rsadc" --no-processes "${opt[@]}" --interval "$INTERVAL" "$work/off-$cg" 2>/dev/null &
+  pid[off-$cg]=$!
+  "$rsadc" --no-processes "${opt[@]}" --interval "$INTERVAL" --listen 127.0.0.1:0 \
+    --remote-write "$url" "$work/on-$cg" 2>"$work/on-$cg.err" &
+  pid[on-$cg]=$!
+done
 sleep "$SECS"
-off_ms=$(cpu_ms $off); on_ms=$(cpu_ms $on)
-off_hwm=$(hwm_kb $off); on_hwm=$(hwm_kb $on)
-metrics=$(grep -o 'http://[^ ]*/metrics' "$work/on.err" | head -1)
-sent=$(curl -s "$metrics" | awk '/^rsar_remote_write_samples_total / {print $2}')
-kill $off $on; wait $off $on 2>/dev/null || true
-# Both sampled on the same ticks for the same time: the same number of samples.
-n=$(awk -v s="$SECS" -v i="$INTERVAL" 'BEGIN {print int(s / i)}')
+declare -A ms hwm
+for k in "${!pid[@]}"; do ms[$k]=$(cpu_ms "${pid[$k]}"); hwm[$k]=$(hwm_kb "${pid[$k]}"); done
+declare -A sent
+for cg in cgroups no-cgroups; do
+  metrics=$(grep -o 'http://[^ ]*/metrics' "$work/on-$cg.err" | head -1)
+  sent[$cg]=$(curl -s "$metrics" | awk '/^rsar_remote_write_samples_total / {print $2}')
+done
 read -r bytes requests < "$work/sink"
-echo "off: $off_ms ms CPU over ~$n samples, peak RSS $off_hwm kB"
-echo "on:  $on_ms ms CPU over ~$n samples, peak RSS $on_hwm kB, $requests requests"
-awk -v a="$off_ms" -v b="$on_ms" -v n="$n" 'BEGIN {
-  printf "per sample: off %.3f ms, on %.3f ms: %.2fx\n", a/n, b/n, b/a }'
-awk -v by="$bytes" -v v="$sent" 'BEGIN {
-  printf "wire: %d bytes for %d values acknowledged: %.2f B/value\n", by, v, by/v }'
+for k in "${!pid[@]}"; do kill "${pid[$k]}"; done
+wait "${pid[@]}" 2>/dev/null || true
+# All sampled on the same ticks for the same time: the same number of samples.
+n=$(awk -v s="$SECS" -v i="$INTERVAL" 'BEGIN {print int(s / i)}')
+for cg in cgroups no-cgroups; do
+  off=${ms[off-$cg]}; on=${ms[on-$cg]}
+  echo "$cg: off $off ms CPU over ~$n samples (peak RSS ${hwm[off-$cg]} kB); on $on ms (peak RSS ${hwm[on-$cg]} kB), ${sent[$cg]} values acknowledged"
+  awk -v a="$off" -v b="$on" -v n="$n" -v cg="$cg" 'BEGIN {
+    printf "%s per sample: off %.3f ms, on %.3f ms: %.2fx\n", cg, a/n, b/n, b/a }'
+done
+awk -v by="$bytes" -v v="$((${sent[cgroups]%.*} + ${sent[no-cgroups]%.*}))" -v r="$requests" 'BEGIN {
+  printf "wire (both senders): %d bytes in %d requests for %d values acknowledged: %.2f B/value\n", by, r, v, by/v }'
 
 echo "== 2. resending a ${BACKLOG}-sample outage (1-s samples)"
 start=$(( $(date +%s) - BACKLOG - 60 ))

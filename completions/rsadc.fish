@@ -16,6 +16,11 @@ complete -c rsadc -l remote-write-user -d 'HTTP basic authentication for --remot
 complete -c rsadc -l remote-write-password-file -d 'The file holding the basic-authentication password (read at start)' -r -F
 complete -c rsadc -l remote-write-bearer-token-file -d 'The file holding a bearer token for --remote-write (read at start)' -r -F
 complete -c rsadc -l remote-write-ca-file -d 'PEM certificates to trust for an https --remote-write URL, besides the system\'s' -r -F
+complete -c rsadc -l remote-write-tenant -d 'The tenant for --remote-write, sent as the X-Scope-OrgID header (Grafana Mimir, Cortex, Loki and other multi-tenant receivers)' -r
+complete -c rsadc -l metrics-cgroups-depth -d 'Serve cgroups down to this depth only (the root is 0, system.slice 1, a Kubernetes container 4)' -r
+complete -c rsadc -l metrics-cgroups-top -d 'Serve at most N cgroups: those that used the most CPU time (0: no cgroup series)' -r
+complete -c rsadc -l metrics-cgroups-include -d 'Serve only the cgroups whose path (below the root, e.g. system.slice/nginx.service) matches this regular expression' -r
+complete -c rsadc -l metrics-cgroups-exclude -d 'Do not serve the cgroups whose path matches this regular expression' -r
 complete -c rsadc -l proc-root -d 'Read the kernel\'s counters from this /proc' -r -F
 complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r

@@ -79,6 +79,8 @@ complete -c rsar -n "__fish_rsar_needs_command" -s V -l version -d 'Print versio
 complete -c rsar -n "__fish_rsar_needs_command" -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
 complete -c rsar -n "__fish_rsar_needs_command" -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "cgstat" -d 'Per-cgroup CPU, memory, I/O and pressure over each interval, laid out as pidstat\'s reports, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_needs_command" -a "cgtop" -d 'The cgroups over one interval, as systemd-cgtop shows them: tasks, %CPU, memory, I/O and pressure, as a tree or flat, live or at a past moment of rsadc\'s logs'
 complete -c rsar -n "__fish_rsar_needs_command" -a "explain" -d 'What made a window of the logs different from a baseline: each system signal\'s change, whether it stands out of the baseline\'s own variation, and the processes ranked by their share of it'
 complete -c rsar -n "__fish_rsar_needs_command" -a "diff" -d 'Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report\'s averages with the change, then the processes that moved most'
 complete -c rsar -n "__fish_rsar_needs_command" -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
@@ -160,6 +162,58 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s C -d 'Show comments re
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s g -l cgroup -d 'Only the cgroups whose path matches this regular expression (searched in the path as printed, /system.slice/nginx.service, and as rsadc\'s --cgroup-include takes it, without the leading /)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l depth -d 'Only the cgroups down to this depth (the root is 0, system.slice 1)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l format -d 'Output format' -r -f -a "table\t'pidstat\'s tables'
+json\t'one JSON document: the intervals, then the averages'
+jsonl\t'one JSON object per interval, per line; the averages last'
+csv\t'RFC 4180 CSV with one header row, a row per cgroup per interval'"
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s u -d 'CPU: %usr %sys %CPU (of one CPU) %throttled (the default)'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s r -d 'Memory: kB_used kB_anon kB_file %limit oomkills'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s d -d 'Storage I/O: rkB/s wkB/s r/s w/s'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l psi -d 'Pressure stalls: %scpu %fcpu %smem %fmem %sio %fio (some and full, % of the time)'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s z -d 'Leave out the rows with nothing to show (every value 0 or absent)'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s V -l version -d 'Print version'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l sort -d 'Sort by this column, largest first' -r -f -a "cpu\t'%CPU'
+memory\t'memory in use'
+io\t'bytes read and written per second'
+pressure\t'%PSI, the largest share of time stalled on CPU, memory or I/O'
+tasks\t'tasks'"
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s n -d 'At most this many rows' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s g -l cgroup -d 'Only the cgroups whose path matches this regular expression (with or without the leading /)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l depth -d 'Only the cgroups down to this depth (the root is 0, system.slice 1)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s e -d 'End the report at this time of day (HH:MM[:SS])' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l since -d 'Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l until -d 'Report up to this time (same forms as --since)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s o -d 'Also save the live samples to this log file' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l proc-root -d 'Read the kernel\'s counters from this /proc (a container with the host\'s /proc mounted elsewhere, or a captured tree)' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l sys-root -d 'Read device facts (physical disks, link speeds, CPU count) from this /sys' -r -F
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l flat -d 'One flat list with full paths, instead of a tree'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l utc -d 'Times in UTC'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s C -d 'Show comments recorded in the logs'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l follow -d 'Keep reading the log as rsadc appends to it (today\'s, or the -f FILE), printing each interval as it lands; Ctrl-C prints the averages'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -s f -d 'Read these log files (repeat -f for several days) instead of the log directory' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -s s -d 'The window starts at this time of day (HH:MM[:SS])' -r
@@ -185,6 +239,10 @@ complete -c rsar -n "__fish_rsar_using_subcommand diff" -s h -l help -d 'Print h
 complete -c rsar -n "__fish_rsar_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l format -d 'The output format (OpenMetrics 1.0, the one promtool backfills from)' -r -f -a "openmetrics\t''"
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l label -d 'Add (or replace) a label on every series: K=V; repeatable. Defaults: job="rsadc", instance=the recorded host name' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-depth -d 'Serve cgroups down to this depth only (the root is 0, system.slice 1, a Kubernetes container 4)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-top -d 'Serve at most N cgroups: those that used the most CPU time (0: no cgroup series)' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-include -d 'Serve only the cgroups whose path (below the root, e.g. system.slice/nginx.service) matches this regular expression' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-exclude -d 'Do not serve the cgroups whose path matches this regular expression' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start the report at this time of day (HH:MM[:SS])' -r
@@ -233,12 +291,14 @@ complete -c rsar -n "__fish_rsar_using_subcommand tui" -s C -d 'Show comments re
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l follow -d 'Replay today\'s log (or the -f FILE), which is followed as it grows anyway'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s h -l help -d 'Print help'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s V -l version -d 'Print version'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "explain" -d 'What made a window of the logs different from a baseline: each system signal\'s change, whether it stands out of the baseline\'s own variation, and the processes ranked by their share of it'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "diff" -d 'Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report\'s averages with the change, then the processes that moved most'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
-complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top explain diff export report tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "vmstat" -d 'One line per interval, as procps vmstat prints it: processes, memory, swap, I/O, system, CPU'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "pidstat" -d 'Per-process CPU, memory, I/O and context switches, as pidstat prints them, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "top" -d 'Snapshots of the processes, as `top -b` prints them: one per interval live, or one at a past moment from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "cgstat" -d 'Per-cgroup CPU, memory, I/O and pressure over each interval, laid out as pidstat\'s reports, live or from rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "cgtop" -d 'The cgroups over one interval, as systemd-cgtop shows them: tasks, %CPU, memory, I/O and pressure, as a tree or flat, live or at a past moment of rsadc\'s logs'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "explain" -d 'What made a window of the logs different from a baseline: each system signal\'s change, whether it stands out of the baseline\'s own variation, and the processes ranked by their share of it'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "diff" -d 'Two windows of the logs, or two logs (before and after a deploy, host A and host B), side by side: every sar report\'s averages with the change, then the processes that moved most'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "export" -d 'Write logged history as OpenMetrics, in node_exporter\'s metric names, for `promtool tsdb create-blocks-from openmetrics`'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "report" -d 'Write one self-contained HTML page for a window of the logs: charts of every recorded report, the top processes, the machine, and the command that makes it again'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "tui" -d 'The machine live, or its history replayed, in the terminal (press ? for the keys)'
+complete -c rsar -n "__fish_rsar_using_subcommand help; and not __fish_seen_subcommand_from vmstat pidstat top cgstat cgtop explain diff export report tui help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

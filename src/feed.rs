@@ -4,7 +4,7 @@
 
 use crate::report::Render;
 use crate::sample::Sample;
-use crate::stats::{carry_offline_cpus, IntervalStats};
+use crate::stats::{carry_gone_items, IntervalStats};
 use std::io;
 
 /// Pairs consecutive samples into intervals.
@@ -19,8 +19,9 @@ impl Feed {
     /// Add a sample. A sample whose uptime is below the previous one's comes from a new
     /// boot even without a restart record (a collector run from cron without --boot):
     /// the renderer gets a restart first. `cpus` is the CPU count to show then.
-    /// A CPU offline in `s` keeps the counters it had when last seen online in this boot
-    /// (`carry_offline_cpus`), so that it is diffed against them when it comes back.
+    /// An item `s` lacks whose group keeps it (a CPU offline in `s`: `GoneItem::KeepsLast`)
+    /// keeps the counters it had when last seen in this boot (`carry_gone_items`), so that
+    /// it is diffed against them when it comes back.
     /// Samples come boxed from sources (a sample is over 2 kB); a bare one is boxed here.
     pub fn sample(
         &mut self,
@@ -42,7 +43,7 @@ impl Feed {
                 }
                 None => {}
             }
-            carry_offline_cpus(&prev.cpu, &mut s.cpu);
+            carry_gone_items(prev, &mut s);
         }
         self.prev = Some(s);
         Ok(())

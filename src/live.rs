@@ -114,7 +114,8 @@ pub struct LiveSource {
     created_ns: i64,
     /// With the process table of each sample (pidstat, top).
     processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
-    /// With the cgroups of each sample, and each process's cgroup (the TUI's `G` view).
+    /// With the cgroups in each sample, read as rsadc reads them (cgstat, cgtop, the
+    /// TUI's `G` view).
     cgroups: Option<crate::probe::cgroup::CgroupReader>,
     /// Warnings not yet taken, and every one given so far (each is said once).
     warnings: Vec<String>,
@@ -147,13 +148,14 @@ impl LiveSource {
         self
     }
 
-    /// Also read the cgroups at each sample (saved with it by `-o`), and, after
-    /// `with_processes`, each process's cgroup; a reader with no hierarchy reads nothing.
+    /// Also read the cgroups with every sample, through `reader` (kept for the source's
+    /// life: it keeps each cgroup's files open), and, after `with_processes`, each
+    /// process's cgroup.
     pub fn with_cgroups(mut self, reader: crate::probe::cgroup::CgroupReader) -> LiveSource {
         if let Some((_, r)) = self.processes.as_mut() {
             *r = std::mem::take(r).with_cgroups();
         }
-        self.cgroups = (!reader.is_empty()).then_some(reader);
+        self.cgroups = Some(reader);
         self
     }
 
@@ -216,14 +218,11 @@ impl LiveSource {
 
     fn take_sample(&mut self) -> Result<Sample, SourceError> {
         let mut sample = self.probe.sample()?;
-        if let Some(r) = self.cgroups.as_mut() {
-            r.read_into(&mut sample);
-            let said: Vec<String> = r.warnings().to_vec();
-            for w in said {
-                self.warn(w);
-            }
+        let mut probe_warnings: Vec<String> = self.probe.warnings().to_vec();
+        if let Some(reader) = self.cgroups.as_mut() {
+            reader.read_into(&mut sample);
+            probe_warnings.extend(reader.warnings().iter().cloned());
         }
-        let probe_warnings: Vec<String> = self.probe.warnings().to_vec();
         for w in probe_warnings {
             self.warn(w);
         }

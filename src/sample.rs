@@ -101,6 +101,20 @@ pub struct DeltaRule {
     /// A rule of sysstat's that changes the earlier values before the fields' own rules
     /// take their differences.
     pub earlier: Option<EarlierRule>,
+    /// What an item the later sample lacks leaves for when it comes back.
+    pub gone_item: GoneItem,
+}
+
+/// What an item of a group with items that a sample lacks leaves behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoneItem {
+    /// Nothing: when it comes back it is an item new since the earlier sample (`NewItem`).
+    Forgotten,
+    /// Its last values, carried forward in each sample while it is away, so that when it
+    /// comes back it is diffed against them: sysstat's rule for a CPU that goes offline
+    /// (sar copies an offline CPU's counters forward; its row and the `all` row then
+    /// count its ticks since it was last seen).
+    KeepsLast,
 }
 
 /// sysstat's rules that take an earlier value as another one before the difference.
@@ -133,6 +147,7 @@ impl DeltaRule {
         new_item: NewItem::FromZero,
         in_use_when_any: 0,
         earlier: None,
+        gone_item: GoneItem::Forgotten,
     };
 }
 
@@ -439,6 +454,7 @@ group! {
             idle: field_at(Self::FIELDS, "idle"),
             iowait: field_at(Self::FIELDS, "iowait"),
         }),
+        gone_item: GoneItem::KeepsLast,
         ..DeltaRule::FIELDS_ONLY
     }; {
         /// Time in user mode.
@@ -1311,52 +1327,99 @@ pub trait Member {
     /// What one item is (`GroupInfo::item`); `None`: one set of fields.
     const ITEMS: Option<&'static str>;
     const ALWAYS: bool = false;
+    /// The member as the machine had it at boot: every counter of every item 0 (by each
+    /// field's `Kind`), its levels and items as they are (`Sample::at_boot`).
+    fn zero_counters(&mut self);
+}
+
+/// `g` with every counter 0 (an absent optional one stays absent), its levels and its
+/// item (name, numbers) as they are.
+pub fn zero_counters<G: Group>(g: &mut G) {
+    g.combine_values(&G::default(), &mut |n, mine, _| match G::FIELDS.get(n) {
+        Some(f) if f.kind == Kind::Counter => mine.map(|_| 0),
+        _ => mine,
+    });
 }
 
 impl<G: Group> Member for Option<G> {
     const FIELDS: &'static [Field] = G::FIELDS;
     const ITEMS: Option<&'static str> = None;
+    fn zero_counters(&mut self) {
+        self.iter_mut().for_each(zero_counters);
+    }
 }
 
 impl<G: ItemKey> Member for Vec<G> {
     const FIELDS: &'static [Field] = G::FIELDS;
     const ITEMS: Option<&'static str> = Some(G::ITEM);
+    fn zero_counters(&mut self) {
+        self.iter_mut().for_each(zero_counters);
+    }
 }
 
 /// A group with items that tells "no items" (present, empty) from "not read" (`None`).
 impl<G: ItemKey> Member for Option<Vec<G>> {
     const FIELDS: &'static [Field] = G::FIELDS;
     const ITEMS: Option<&'static str> = Some(G::ITEM);
+    fn zero_counters(&mut self) {
+        self.iter_mut().flatten().for_each(zero_counters);
+    }
 }
 
 impl Member for SampleTime {
     const FIELDS: &'static [Field] = <Self as Group>::FIELDS;
     const ITEMS: Option<&'static str> = None;
     const ALWAYS: bool = true;
+    fn zero_counters(&mut self) {
+        zero_counters(self);
+    }
 }
 
 impl Member for KernelCounters {
     const FIELDS: &'static [Field] = <Self as Group>::FIELDS;
     const ITEMS: Option<&'static str> = None;
     const ALWAYS: bool = true;
+    fn zero_counters(&mut self) {
+        zero_counters(self);
+    }
 }
 
 impl Member for CpuTimes {
     const FIELDS: &'static [Field] = CpuTicks::FIELDS;
     const ITEMS: Option<&'static str> = Some("the total, then each online CPU");
     const ALWAYS: bool = true;
+    fn zero_counters(&mut self) {
+        zero_counters(&mut self.total);
+        self.per_cpu.iter_mut().flatten().for_each(zero_counters);
+    }
 }
 
 impl Member for PressureSet {
     const FIELDS: &'static [Field] = PressureLine::FIELDS;
     const ITEMS: Option<&'static str> =
         Some("a line (some, full) of a pressure file (cpu, io, memory)");
+    fn zero_counters(&mut self) {
+        for p in [&mut self.cpu, &mut self.io, &mut self.memory]
+            .into_iter()
+            .flatten()
+        {
+            zero_counters(&mut p.some);
+            p.full.iter_mut().for_each(zero_counters);
+        }
+    }
 }
 
 impl Member for Interrupts {
     const FIELDS: &'static [Field] = IrqCount::FIELDS;
     const ITEMS: Option<&'static str> =
         Some("an interrupt line on an online CPU (lines × CPU columns)");
+    fn zero_counters(&mut self) {
+        for count in self.lines.iter_mut().flat_map(|l| &mut l.counts) {
+            let mut c = IrqCount { count: *count };
+            zero_counters(&mut c);
+            *count = c.count;
+        }
+    }
 }
 
 /// The filesystems' types, a group of their own on `Sample::filesystems` so that readers
@@ -1368,6 +1431,8 @@ impl Member for FsTypes {
     const FIELDS: &'static [Field] = &[];
     const ITEMS: Option<&'static str> =
         Some("a mounted filesystem, in the `filesystems` group's order (no numbers)");
+    /// No numbers.
+    fn zero_counters(&mut self) {}
 }
 
 /// What tells an item of a group from the others (a device by its numbers and name, an
@@ -1751,83 +1816,24 @@ macro_rules! declare_sample {
                 always: <$($ty)? $($vk)? as Member>::ALWAYS,
             },
         )*];
+
+        impl Sample {
+            /// The sample this machine would have given at boot: the same CPUs, devices,
+            /// interfaces and other items, every counter of every member 0 (by each field's
+            /// declared `Kind`), levels as they are, uptime 0 and the wall clock at boot.
+            /// An interval from it to `self` is "since boot", as the first line of vmstat
+            /// shows.
+            pub fn at_boot(&self) -> Sample {
+                let mut b = self.clone();
+                $($( Member::zero_counters(&mut b.$m); )?)*
+                b.time.wall_ns = self
+                    .time
+                    .wall_ns
+                    .saturating_sub((self.time.uptime_cs as i64).saturating_mul(10_000_000));
+                b
+            }
+        }
     };
 }
 
 sample_members!(declare_sample);
-
-impl Sample {
-    /// The sample this machine would have given at boot: the same CPUs, devices and
-    /// interfaces, every counter 0, uptime 0. An interval from it to `self` is "since
-    /// boot", as the first line of vmstat shows.
-    pub fn at_boot(&self) -> Sample {
-        let mut b = self.clone();
-        b.time.uptime_cs = 0;
-        b.time.wall_ns = self
-            .time
-            .wall_ns
-            .saturating_sub((self.time.uptime_cs as i64).saturating_mul(10_000_000));
-        b.cpu.total = CpuTicks::default();
-        for c in b.cpu.per_cpu.iter_mut().flatten() {
-            *c = CpuTicks::default();
-        }
-        b.kernel.ctxt = 0;
-        b.kernel.processes = 0;
-        b.kernel.intr = 0;
-        if let Some(w) = b.swap.as_mut() {
-            w.pswpin = 0;
-            w.pswpout = 0;
-        }
-        if let Some(p) = b.paging.as_mut() {
-            *p = Paging::default();
-        }
-        for d in &mut b.disks {
-            *d = DiskCounters {
-                major: d.major,
-                minor: d.minor,
-                name: std::mem::take(&mut d.name),
-                whole: d.whole,
-                physical: d.physical,
-                ..DiskCounters::default()
-            };
-        }
-        for n in &mut b.net {
-            *n = NetCounters {
-                name: std::mem::take(&mut n.name),
-                speed_mbps: n.speed_mbps,
-                full_duplex: n.full_duplex,
-                ..NetCounters::default()
-            };
-        }
-        for p in [
-            &mut b.pressure.cpu,
-            &mut b.pressure.io,
-            &mut b.pressure.memory,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            p.some.total_us = 0;
-            if let Some(f) = p.full.as_mut() {
-                f.total_us = 0;
-            }
-        }
-        if b.snmp.is_some() {
-            b.snmp = Some(SnmpCounters::default());
-        }
-        if b.snmp6.is_some() {
-            b.snmp6 = Some(Snmp6Counters::default());
-        }
-        if b.io_totals.is_some() {
-            b.io_totals = Some(IoTotals::default());
-        }
-        for c in &mut b.softnet {
-            *c = SoftnetCounters {
-                cpu: c.cpu,
-                backlog_len: c.backlog_len,
-                ..SoftnetCounters::default()
-            };
-        }
-        b
-    }
-}

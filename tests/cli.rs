@@ -565,8 +565,8 @@ fn the_log_directory_comes_from_the_command_line_then_the_environment_then_the_s
     assert!(r.stderr.contains(nowhere), "{}", r.stderr);
 }
 
-const SUBCOMMANDS: [&str; 8] = [
-    "vmstat", "pidstat", "top", "explain", "diff", "export", "report", "tui",
+const SUBCOMMANDS: [&str; 10] = [
+    "vmstat", "pidstat", "top", "cgstat", "cgtop", "explain", "diff", "export", "report", "tui",
 ];
 
 #[test]
@@ -582,7 +582,8 @@ fn help_lists_every_subcommand_and_rsar_help_shows_each() {
     assert!(
         usage
             .iter()
-            .any(|l| l.contains("rsar vmstat|pidstat|top|explain|diff|export|report|tui")),
+            .any(|l| l
+                .contains("rsar vmstat|pidstat|top|cgstat|cgtop|explain|diff|export|report|tui")),
         "{usage:?}"
     );
     assert!(usage.iter().any(|l| l.contains("rsar help")), "{usage:?}");

@@ -303,3 +303,45 @@ fn the_checker_names_a_climb_and_a_cycle() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(p[0].starts_with("cycle "), "{p:?}");
 }
+
+/// The modules `lib.rs` declares (`pub mod x;`, `mod x;`).
+fn declared_modules() -> BTreeSet<String> {
+    let lib = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
+    std::fs::read_to_string(lib)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            l.strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Every module of the library has a layer, even one that imports nothing and that
+/// nothing imports yet (the graph alone would not name it), and every layer's name is a
+/// module: a module added without a place, or a layer naming one that is gone, fails.
+#[test]
+fn every_module_has_one_layer() {
+    let declared = declared_modules();
+    assert!(
+        ["sample", "stats", "cgroup", "explain", "cli"]
+            .iter()
+            .all(|m| declared.contains(*m)),
+        "lib.rs was not read: {declared:?}"
+    );
+    let layered: Vec<&str> = LAYERS.iter().flat_map(|l| l.iter().copied()).collect();
+    let unplaced: Vec<&String> = declared
+        .iter()
+        .filter(|m| !layered.contains(&m.as_str()))
+        .collect();
+    assert!(unplaced.is_empty(), "modules in no layer: {unplaced:?}");
+    let gone: Vec<&&str> = layered.iter().filter(|m| !declared.contains(**m)).collect();
+    assert!(gone.is_empty(), "layers naming no module: {gone:?}");
+    let mut once = layered.clone();
+    once.sort_unstable();
+    once.dedup();
+    assert_eq!(once.len(), layered.len(), "a module in two layers");
+}

@@ -89,6 +89,8 @@ fn the_man_page_is_current() {
         "\\fBrsar vmstat\\fR",
         "\\fBrsar pidstat\\fR",
         "\\fBrsar top\\fR",
+        "\\fBrsar cgstat\\fR",
+        "\\fBrsar cgtop\\fR",
         "\\fBrsar export\\fR",
         "\\fBrsar report\\fR",
         "\\fBrsar tui\\fR",
@@ -164,8 +166,8 @@ fn each_subcommand_has_its_own_page_generated_and_packaged() {
         pages += 1;
     }
     assert_eq!(
-        pages, 8,
-        "vmstat, pidstat, top, explain, diff, export, report, tui"
+        pages, 10,
+        "vmstat, pidstat, top, cgstat, cgtop, explain, diff, export, report, tui"
     );
 }
 

@@ -7,8 +7,10 @@
 
 mod common;
 
+use common::cgroups::TestCgroup;
 use common::prometheus::{
     eventually, free_port, prometheus_tool, query, query_at, start_prometheus, try_get, value,
+    Prometheus,
 };
 use common::{fixture, golden, oracle_missing, rsadc_bin, tempdir, text};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -65,7 +67,8 @@ fn get(addr: &str, path: &str, accept: Option<&str>) -> (String, String) {
 
 /// promtool's lint of an exposition: every finding but node_exporter's own camelCase names
 /// (its meminfo, netstat and sockstat families carry the kernel's field names, and
-/// promtool flags node_exporter's own output for them the same way).
+/// promtool flags node_exporter's own output for them the same way), and cAdvisor's
+/// counter `container_memory_failcnt`, served under cAdvisor's exact name.
 fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
     let mut child = Command::new(promtool)
         .args(["check", "metrics"])
@@ -85,7 +88,9 @@ fn promtool_findings(promtool: &Path, exposition: &str) -> Vec<String> {
         .lines()
         .filter(|l| {
             let kernel_names = ["node_memory_", "node_netstat_", "node_sockstat_"];
-            !(kernel_names.iter().any(|p| l.starts_with(p)) && l.contains("camelCase"))
+            let kernel_name =
+                kernel_names.iter().any(|p| l.starts_with(p)) && l.contains("camelCase");
+            !(kernel_name || l.starts_with("container_memory_failcnt counter"))
         })
         .map(str::to_string)
         .collect()
@@ -271,20 +276,28 @@ fn bad_clients_do_not_disturb_recording_or_keep_a_scraper_out() {
     }
 }
 
-#[test]
-fn a_real_prometheus_scrapes_rsadc() {
+/// A real Prometheus scraping `target` every second: it, the address its API answers on,
+/// and its data directory; `None` (said) when Prometheus is not installed.
+fn scraping(target: &str) -> Option<(Prometheus, String, tempfile::TempDir)> {
     let Some(prometheus) = prometheus_tool("prometheus") else {
         oracle_missing("prometheus (apt-get download prometheus)");
-        return;
+        return None;
     };
-    let served = serve(None, &[]);
     let d = tempdir();
     let listen = format!("127.0.0.1:{}", free_port());
     let config = format!(
-        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{}']\n",
-        served.addr
+        "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: rsadc\n    static_configs:\n      - targets: ['{target}']\n",
     );
-    let _prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
+    let prom = start_prometheus(&prometheus, d.path(), &config, &listen, &[]);
+    Some((prom, listen, d))
+}
+
+#[test]
+fn a_real_prometheus_scrapes_rsadc() {
+    let served = serve(None, &[]);
+    let Some((_prom, listen, _d)) = scraping(&served.addr) else {
+        return;
+    };
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap();
     let total_kb: f64 = meminfo
         .lines()
@@ -315,6 +328,67 @@ fn a_real_prometheus_scrapes_rsadc() {
     assert!(
         (rate - cpus).abs() < 0.25 * cpus,
         "{rate} CPU-seconds per second on {cpus} CPUs"
+    );
+}
+
+/// A busy shell moved into a cgroup made for the test (cgroup v2) shows in /metrics under
+/// cAdvisor's CPU metric with `id` = its path; promtool passes the exposition with the
+/// cgroup series; the bound serves only what --metrics-cgroups-include names; and a
+/// real Prometheus scraping it answers rate(container_cpu_usage_seconds_total) ≈ 1 CPU.
+#[test]
+fn a_busy_cgroup_is_one_cpu_in_prometheus_under_cadvisors_name() {
+    // On a host whose CPUs are shared out by cgroup v1's cpu controller (this VM's), the
+    // shell gets a whole CPU only with a large share of them: a cgroup of the same name
+    // there, with the largest cpu.shares (made first, so removed after the shell is gone).
+    let share = Path::new("/sys/fs/cgroup/cpu/cpu.shares")
+        .exists()
+        .then(|| TestCgroup::make("cpu", "metrics"))
+        .flatten();
+    let Some(mut cg) = TestCgroup::make("unified", "metrics") else {
+        return;
+    };
+    cg.run("while :; do :; done");
+    if let Some(share) = &share {
+        share.set("cpu.shares", "262144");
+        share.set("cgroup.procs", &cg.children[0].id().to_string());
+    }
+    let id = format!("/{}", cg.path());
+    let include = format!("^{}$", cg.path());
+    let served = serve(None, &["--metrics-cgroups-include", &include]);
+    let (_, body) = get(&served.addr, "/metrics", None);
+    let cpu_lines: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("container_cpu_usage_seconds_total{"))
+        .collect();
+    assert_eq!(cpu_lines.len(), 1, "{cpu_lines:?}");
+    assert!(
+        cpu_lines[0].contains(&format!("id=\"{id}\"")) && cpu_lines[0].contains("cpu=\"total\""),
+        "{}",
+        cpu_lines[0]
+    );
+    assert!(body.contains("# TYPE container_cpu_usage_seconds_total counter"));
+    match prometheus_tool("promtool") {
+        Some(promtool) => assert_eq!(promtool_findings(&promtool, &body), Vec::<String>::new()),
+        None => oracle_missing("promtool (apt-get download prometheus)"),
+    }
+    let Some((_prom, listen, _d)) = scraping(&served.addr) else {
+        return;
+    };
+    let selector = format!("container_cpu_usage_seconds_total{{id=\"{id}\"}}");
+    let rate = eventually(Duration::from_secs(90), || {
+        let scrapes = value(&query(
+            &listen,
+            &format!("count_over_time({selector}[10s])"),
+        ))?;
+        if scrapes < 9.0 {
+            return None;
+        }
+        value(&query(&listen, &format!("rate({selector}[10s])")))
+    })
+    .expect("Prometheus never had the test cgroup's CPU rate");
+    assert!(
+        (0.8..=1.05).contains(&rate),
+        "the busy cgroup used {rate} CPU-seconds per second, not about 1"
     );
 }
 

@@ -37,7 +37,7 @@ fn the_unit_runs_rsadc_sandboxed_with_two_capabilities_only() {
         "${RSAR_DIR}",
         // One word even when empty: rsadc reads "--listen=" as off.
         "--listen=${RSAR_LISTEN} ",
-        "--remote-write=${RSAR_REMOTE_WRITE} $RSAR_REMOTE_WRITE_OPTIONS ",
+        "--remote-write=${RSAR_REMOTE_WRITE} --remote-write-tenant=${RSAR_REMOTE_WRITE_TENANT} $RSAR_REMOTE_WRITE_OPTIONS ",
     ] {
         assert!(exec.contains(var), "{var} not used by ExecStart");
     }
@@ -83,6 +83,7 @@ fn the_settings_are_read_by_both_the_unit_and_cron() {
         // Off by default, with a loopback example.
         "\nRSAR_LISTEN=\n#RSAR_LISTEN=127.0.0.1:9808\n",
         "\nRSAR_REMOTE_WRITE=\n",
+        "\nRSAR_REMOTE_WRITE_TENANT=\n",
         "\nRSAR_REMOTE_WRITE_OPTIONS=\n",
     ] {
         assert!(defaults.contains(key), "{key}");

@@ -6,10 +6,11 @@
 
 mod common;
 
+use common::cgroups::TestCgroup;
+
 use rsar::cgroup::{CgroupCounters, CgroupSample};
 use rsar::probe::cgroup::{parse_mountinfo, CgroupOptions, CgroupReader, CgroupVersion};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 fn fixture() -> PathBuf {
@@ -254,81 +255,40 @@ fn an_idle_cgroup_skips_its_expensive_files_until_a_full_read() {
     assert_eq!(anon(), Some(30), "the CPU usage moved: read at once");
 }
 
+/// A v1 memory cgroup whose process was OOM-killed between two samples, its memory left
+/// as it was: the limit was hit (memory.failcnt moved), so the kill is read at once, not
+/// at the next full read.
+#[test]
+fn a_v1_oom_kill_between_samples_is_read_though_memory_did_not_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let cg = dir.path().join("fs/cgroup/memory/hog");
+    std::fs::create_dir_all(&cg).unwrap();
+    let write = |failcnt: u64, kills: u64| {
+        std::fs::write(cg.join("memory.usage_in_bytes"), "65536\n").unwrap();
+        std::fs::write(cg.join("memory.failcnt"), format!("{failcnt}\n")).unwrap();
+        std::fs::write(
+            cg.join("memory.oom_control"),
+            format!("oom_kill_disable 0\nunder_oom 0\noom_kill {kills}\n"),
+        )
+        .unwrap();
+    };
+    write(0, 0);
+    let h = parse_mountinfo(
+        b"1 1 0:1 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n",
+        dir.path(),
+    );
+    let mut r = CgroupReader::with_hierarchies(h, 100, CgroupOptions::default());
+    let mut s = CgroupSample::default();
+    r.read(&mut s);
+    r.read(&mut s);
+    assert_eq!(by_path(&s, "hog").events_oom_kill, Some(0));
+    write(40, 1);
+    r.read(&mut s);
+    let hog = by_path(&s, "hog");
+    assert_eq!((hog.events_max, hog.events_oom_kill), (Some(40), Some(1)));
+}
+
 // --- The live kernel -------------------------------------------------------------------
-
-/// A cgroup made for a test in one hierarchy, removed (its processes killed first) when
-/// dropped, even when the test fails.
-struct TestCgroup {
-    dir: PathBuf,
-    children: Vec<Child>,
-}
-
-impl TestCgroup {
-    /// `None` when the hierarchy is not there or not writable (not root).
-    fn make(hierarchy: &str, tag: &str) -> Option<TestCgroup> {
-        let base = Path::new("/sys/fs/cgroup").join(hierarchy);
-        let name = format!("rsar-test-{}-{tag}", std::process::id());
-        let dir = base.join(name);
-        match std::fs::create_dir(&dir) {
-            Ok(()) => Some(TestCgroup {
-                dir,
-                children: Vec::new(),
-            }),
-            Err(e) => {
-                common::oracle_missing(&format!(
-                    "a cgroup made in {} ({e}: run as root on a host with cgroups)",
-                    base.display()
-                ));
-                None
-            }
-        }
-    }
-
-    fn path(&self) -> String {
-        self.dir.file_name().unwrap().to_string_lossy().into_owned()
-    }
-
-    fn set(&self, file: &str, value: &str) {
-        std::fs::write(self.dir.join(file), value)
-            .unwrap_or_else(|e| panic!("write {value} to {}: {e}", self.dir.join(file).display()));
-    }
-
-    /// Start `sh -c SCRIPT` and move it in.
-    fn run(&mut self, script: &str) {
-        let child = Command::new("sh").args(["-c", script]).spawn().unwrap();
-        self.set("cgroup.procs", &child.id().to_string());
-        self.children.push(child);
-    }
-}
-
-impl Drop for TestCgroup {
-    fn drop(&mut self) {
-        for c in &mut self.children {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        // The kernel frees a cgroup a moment after its last task exits. Child cgroups a
-        // test made (and left when it failed) go first.
-        for _ in 0..100 {
-            remove_below(&self.dir);
-            if std::fs::remove_dir(&self.dir).is_ok() || !self.dir.exists() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        eprintln!("could not remove {}", self.dir.display());
-    }
-}
-
-/// Remove the cgroups below `dir`, deepest first (rmdir: a cgroup's files go with it).
-fn remove_below(dir: &Path) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_below(&e.path());
-            let _ = std::fs::remove_dir(e.path());
-        }
-    }
-}
 
 fn live_reader(name: &str) -> CgroupReader {
     CgroupReader::new(

@@ -648,7 +648,7 @@ fn a_real_prometheus_gets_every_sample_through_its_outage_and_a_sigkill_of_rsadc
 }
 
 #[test]
-fn credentials_come_from_files_as_basic_or_bearer_authorization() {
+fn credentials_come_from_files_as_basic_or_bearer_authorization_and_the_tenant_as_a_header() {
     let d = tempdir();
     let token = d.path().join("token");
     std::fs::write(&token, "s3cret-token\n").unwrap();
@@ -669,9 +669,13 @@ fn credentials_come_from_files_as_basic_or_bearer_authorization() {
             // base64("fleet:pa:ss")
             "authorization: Basic ZmxlZXQ6cGE6c3M=\r\n",
         ),
+        (
+            vec!["--remote-write-tenant", "team-a"],
+            "X-Scope-OrgID: team-a\r\n",
+        ),
     ] {
         let r = receiver(|_, _| Reply::Answer(200, "", ""));
-        let dir = d.path().join(format!("logs{}", options.len()));
+        let dir = d.path().join(format!("logs-{}", options[0]));
         let mut args = vec!["--remote-write", &r.url, "--no-processes"];
         args.extend(options.iter().copied());
         args.extend(["--interval", "0.5", dir.to_str().unwrap()]);
@@ -697,6 +701,19 @@ fn credentials_come_from_files_as_basic_or_bearer_authorization() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("cannot read the remote-write bearer token from"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A tenant that would end the header is refused, named.
+    let out = Command::new(rsadc_bin())
+        .args(["--remote-write", "http://127.0.0.1:9/api/v1/write"])
+        .args(["--remote-write-tenant", "a\r\nX-Evil: 1"])
+        .args(["1", d.path().join("logs").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--remote-write-tenant"),
         "{}",
         text(&out.stderr)
     );

@@ -11,6 +11,9 @@ use rsar::sample::{
 };
 use rsar::stats::IntervalStats;
 
+#[path = "common/declared.rs"]
+mod declared;
+
 /// A sample at `uptime_s` with one CPU (cpu0) and nothing else.
 fn at(uptime_s: u64) -> Sample {
     let mut s = Sample::default();
@@ -1163,4 +1166,38 @@ fn network_protocols_between_the_captured_trees() {
     );
     // softnet processed: CPU0 0x29b → 0x8b1 (1558), CPU1 0xcc5 → 0x1251 (1420).
     assert_eq!(values(&Table::NetSoft.rows(&none, &i))[0][0], r(2978.0));
+}
+
+proptest::proptest! {
+    /// `at_boot` of any sample the schema can describe is that sample with every counter
+    /// field of every declared group 0 (by each field's `Kind`) and everything else as it
+    /// is: worked out on the sample's description, group by group and field by field,
+    /// apart from `at_boot`. The wall clock goes back by the uptime.
+    #[test]
+    fn at_boot_zeroes_every_declared_counter_and_nothing_else(shape in declared::arb_shape()) {
+        use rsar::sample::{IrqCount, Kind, GROUPS};
+        let s = shape.sample();
+        let mut zeroed = shape.clone();
+        for (g, items) in GROUPS.iter().zip(&mut zeroed.groups) {
+            for (_, values) in items.iter_mut().flatten() {
+                for (f, v) in g.fields.iter().zip(values.iter_mut()) {
+                    if f.kind == Kind::Counter {
+                        *v = v.map(|_| 0);
+                    }
+                }
+            }
+        }
+        let mut want = zeroed.sample();
+        // The generator counts an interrupt line's column c as its value + c: a zeroed
+        // description still has counts; `IrqCount`'s one field is a counter.
+        assert!(IrqCount::FIELDS.iter().all(|f| f.kind == Kind::Counter));
+        for l in &mut want.interrupts.lines {
+            l.counts.fill(0);
+        }
+        want.time.wall_ns = s
+            .time
+            .wall_ns
+            .saturating_sub((s.time.uptime_cs as i64).saturating_mul(10_000_000));
+        proptest::prop_assert_eq!(s.at_boot(), want);
+    }
 }

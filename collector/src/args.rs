@@ -169,6 +169,15 @@ pub struct Args {
     #[arg(long, value_name = "PATH", requires = "remote_write")]
     pub remote_write_ca_file: Option<PathBuf>,
 
+    /// The tenant for --remote-write, sent as the X-Scope-OrgID header (Grafana Mimir,
+    /// Cortex, Loki and other multi-tenant receivers)
+    #[arg(long, value_name = "ID", requires = "remote_write")]
+    pub remote_write_tenant: Option<String>,
+
+    /// Which cgroups /metrics and --remote-write serve (all are recorded)
+    #[command(flatten)]
+    pub metrics_cgroups: rsar::export::cgroup::Bound,
+
     /// Say how far remote write has got in the log directory (the acknowledged time and
     /// its lag), then exit
     #[arg(long, conflicts_with_all = ["import", "file", "boot", "comment", "housekeeping", "listen", "remote_write"])]

@@ -6,14 +6,15 @@
 //! `MAX_CONNECTIONS` clients at once, each with a bounded request head and a deadline;
 //! a new client pushes out the oldest one still sending its request, so idle, slow or
 //! hostile clients cost bounded memory and cannot keep a scraper out. Each scrape reads /proc afresh through its
-//! own `Probe` (the log is never touched); scrapes less than half a second apart (the two
+//! own `Probe`, and the cgroups through their own reader (the log is never touched); scrapes less than half a second apart (the two
 //! servers of an HA pair) share one reading and its rendered bytes. Not a whole second: a
 //! 1-s scrape interval jitters below it, and reusing a reading then would hand Prometheus
 //! a stale counter every other scrape. Samples carry no timestamps: Prometheus stamps them.
 
 use crate::remote_write;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use rsar::export::{self, exposition::Format};
+use rsar::export::{self, cgroup::Served, exposition::Format};
+use rsar::probe::cgroup::CgroupReader;
 use rsar::probe::Probe;
 use rsar::sample::Sample;
 use std::io::{self, Read, Write};
@@ -41,6 +42,8 @@ pub type NotBound = (SocketAddr, io::Error);
 pub fn spawn(
     addrs: &[SocketAddr],
     probe: Probe,
+    cgroups: Option<CgroupReader>,
+    served: Served,
     pushing: Option<Arc<remote_write::Shared>>,
 ) -> Result<(Vec<SocketAddr>, Vec<NotBound>), NotBound> {
     let bind = |addr: SocketAddr| -> io::Result<(TcpListener, SocketAddr)> {
@@ -69,7 +72,16 @@ pub fn spawn(
     }
     if let Err(e) = std::thread::Builder::new()
         .name("metrics".into())
-        .spawn(move || Server::new(probe, pushing).run(&listeners))
+        .spawn(move || {
+            Server {
+                probe,
+                cgroups,
+                served,
+                pushing,
+                last: None,
+            }
+            .run(&listeners)
+        })
     {
         return Err((bound[0], e));
     }
@@ -87,6 +99,9 @@ struct Connection {
 
 struct Server {
     probe: Probe,
+    /// The cgroups' reader (`None`: not recorded), and which are served.
+    cgroups: Option<CgroupReader>,
+    served: Served,
     /// The remote-write sender's progress, served as `rsar_remote_write_*`.
     pushing: Option<Arc<remote_write::Shared>>,
     /// The last reading, and its answers rendered so far, per format.
@@ -101,14 +116,6 @@ struct Reading {
 }
 
 impl Server {
-    fn new(probe: Probe, pushing: Option<Arc<remote_write::Shared>>) -> Server {
-        Server {
-            probe,
-            pushing,
-            last: None,
-        }
-    }
-
     fn run(&mut self, listeners: &[TcpListener]) {
         let mut clients: Vec<Connection> = Vec::new();
         let first_client = listeners.len();
@@ -269,6 +276,9 @@ impl Server {
             earlier => {
                 let mut sample = earlier.map(|r| r.sample).unwrap_or_default();
                 self.probe.read(&mut sample)?;
+                if let Some(reader) = self.cgroups.as_mut() {
+                    reader.read_into(&mut sample);
+                }
                 Reading {
                     at: Instant::now(),
                     sample,
@@ -285,7 +295,8 @@ impl Server {
             Some(b) => b.clone(),
             None => {
                 let mut body = Vec::with_capacity(64 * 1024);
-                let mut families = export::families(self.probe.host(), &reading.sample);
+                let mut families =
+                    export::families(self.probe.host(), &reading.sample, &mut self.served);
                 if let Some(p) = &self.pushing {
                     families.extend(export::remote_write::progress_families(&p.progress()));
                 }

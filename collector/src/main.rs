@@ -112,9 +112,34 @@ fn remote_write_settings(
         args.remote_write_password_file.as_deref(),
         args.remote_write_bearer_token_file.as_deref(),
         args.remote_write_ca_file.as_deref(),
+        args.remote_write_tenant.as_deref(),
     )
     .map_err(Failure::Usage)?;
+    let settings = remote_write::Settings {
+        cgroups: args.metrics_cgroups.clone(),
+        ..settings
+    };
     Ok(Some((settings, remote_write::Shared::new(interval))))
+}
+
+/// The cgroups' reader the options ask for: `None` with --no-cgroups or without a cgroup
+/// hierarchy.
+fn cgroup_reader(
+    args: &Args,
+    user_hz: u32,
+) -> Result<Option<rsar::probe::cgroup::CgroupReader>, Failure> {
+    if args.no_cgroups {
+        return Ok(None);
+    }
+    let options = rsar::probe::cgroup::CgroupOptions::from_args(
+        args.cgroup_depth,
+        args.cgroup_include.as_deref(),
+        args.cgroup_exclude.as_deref(),
+    )
+    .map_err(Failure::Usage)?;
+    let reader =
+        rsar::probe::cgroup::CgroupReader::new(&args.proc_root, &args.sys_root, user_hz, options);
+    Ok((!reader.is_empty()).then_some(reader))
 }
 
 /// Listen-only mode: nothing is recorded; SIGINT or SIGTERM ends it.
@@ -258,11 +283,15 @@ fn run(args: &Args) -> Result<(), Failure> {
             .map_err(Failure::data)?
             .with_skip(skip);
         let progress = pushing.as_ref().map(|(_, shared)| shared.clone());
-        let (bound, failed) = listen::spawn(&addrs, probe, progress).map_err(|(addr, e)| {
-            Failure::Data(format!(
-                "cannot listen on {addr}: {e} (is another program using the port?)"
-            ))
-        })?;
+        // Its own cgroup reader, as the log's would read.
+        let cgroups = cgroup_reader(args, probe.host().user_hz)?;
+        let served = rsar::export::cgroup::Served::new(args.metrics_cgroups.clone());
+        let (bound, failed) =
+            listen::spawn(&addrs, probe, cgroups, served, progress).map_err(|(addr, e)| {
+                Failure::Data(format!(
+                    "cannot listen on {addr}: {e} (is another program using the port?)"
+                ))
+            })?;
         for a in bound {
             log(&format!("serving metrics on http://{a}/metrics"));
         }
@@ -343,24 +372,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     );
     let host = probe.host().clone();
     // One reader for the collector's life: it keeps each cgroup's files open.
-    let mut cgroups = match args.no_cgroups {
-        true => None,
-        false => {
-            let options = rsar::probe::cgroup::CgroupOptions::from_args(
-                args.cgroup_depth,
-                args.cgroup_include.as_deref(),
-                args.cgroup_exclude.as_deref(),
-            )
-            .map_err(Failure::Usage)?;
-            let reader = rsar::probe::cgroup::CgroupReader::new(
-                &args.proc_root,
-                &args.sys_root,
-                host.user_hz,
-                options,
-            );
-            (!reader.is_empty()).then_some(reader)
-        }
-    };
+    let mut cgroups = cgroup_reader(args, host.user_hz)?;
     let mut cgroup_day = None;
     let pushed = pushing.as_ref().map(|(_, shared)| shared.clone());
 

@@ -65,6 +65,10 @@ pub struct Settings {
     pub authorization: Option<String>,
     /// PEM certificates trusted besides the system's.
     pub ca_file: Option<PathBuf>,
+    /// The `X-Scope-OrgID` header's value (the tenant of Mimir, Cortex, Loki), if any.
+    pub tenant: Option<String>,
+    /// The cgroups sent (as /metrics serves).
+    pub cgroups: rsar::export::cgroup::Bound,
 }
 
 /// Read a secret from a file: its content without the final newline.
@@ -90,6 +94,7 @@ impl Settings {
         password_file: Option<&Path>,
         token_file: Option<&Path>,
         ca_file: Option<&Path>,
+        tenant: Option<&str>,
     ) -> Result<Settings, String> {
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
@@ -129,11 +134,22 @@ impl Settings {
         if let Some(ca) = ca_file {
             read_ca(ca)?;
         }
+        let tenant = tenant.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(t) = tenant {
+            // A header value: visible ASCII and spaces, nothing that could end the header.
+            if !t.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+                return Err(format!(
+                    "--remote-write-tenant {t:?}: give printable ASCII (a Mimir or Cortex tenant id, e.g. team-a)"
+                ));
+            }
+        }
         Ok(Settings {
             url: url.to_string(),
             labels,
             authorization,
             ca_file: ca_file.map(Path::to_path_buf),
+            tenant: tenant.map(str::to_string),
+            cgroups: rsar::export::cgroup::Bound::default(),
         })
     }
 }
@@ -397,7 +413,7 @@ pub fn spawn(
     let sender = Sender {
         dir: dir.to_path_buf(),
         log_dir,
-        batch: Batch::new(settings.labels.clone()),
+        batch: Batch::new(settings.labels.clone(), settings.cgroups.clone()),
         settings,
         agent,
         shared,
@@ -735,6 +751,9 @@ impl Sender {
         }
         if let Some(a) = &self.settings.authorization {
             request = request.header("Authorization", a);
+        }
+        if let Some(t) = &self.settings.tenant {
+            request = request.header("X-Scope-OrgID", t);
         }
         let mut response = match request.send(body) {
             Ok(r) => r,

@@ -256,6 +256,26 @@ mod tests {
         })
     }
 
+    /// `w` is the test container, run by containerd, in the test pod of QoS class
+    /// burstable.
+    fn is_the_burstable_pods_container(w: &Workload) {
+        let pod = Pod {
+            uid: UID.into(),
+            qos: QosClass::Burstable,
+        };
+        assert_eq!(w.pod, Some(pod));
+        assert_eq!(w.container, container(Runtime::Containerd));
+    }
+
+    /// Each of `paths` is the test container of `runtime`, shown as `display`.
+    fn each_is_the_container(paths: &[String], runtime: Runtime, display: &str) {
+        for path in paths {
+            let w = of(path);
+            assert_eq!(w.container, container(runtime), "{path}");
+            assert_eq!(w.display().as_deref(), Some(display), "{path}");
+        }
+    }
+
     #[test]
     fn systemd_units_and_slices_are_their_leaf() {
         let w = of("system.slice/nginx.service");
@@ -278,18 +298,14 @@ mod tests {
 
     #[test]
     fn docker_with_the_systemd_and_the_cgroupfs_driver() {
-        for path in [
-            format!("system.slice/docker-{ID}.scope"),
-            format!("/docker/{ID}"),
-        ] {
-            let w = of(&path);
-            assert_eq!(w.container, container(Runtime::Docker), "{path}");
-            assert_eq!(
-                w.display().as_deref(),
-                Some("docker 3f4e5a6b7c8d"),
-                "{path}"
-            );
-        }
+        each_is_the_container(
+            &[
+                format!("system.slice/docker-{ID}.scope"),
+                format!("/docker/{ID}"),
+            ],
+            Runtime::Docker,
+            "docker 3f4e5a6b7c8d",
+        );
         // Below the container: still the container.
         let w = of(&format!("system.slice/docker-{ID}.scope/init.scope"));
         assert_eq!(w.container, container(Runtime::Docker));
@@ -302,20 +318,18 @@ mod tests {
 
     #[test]
     fn podman_rootful_rootless_and_cgroupfs() {
-        for path in [
-            format!("machine.slice/libpod-{ID}.scope"),
-            format!("machine.slice/libpod-{ID}.scope/container"),
-            format!("user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{ID}.scope"),
-            format!("libpod_parent/libpod-{ID}"),
-        ] {
-            let w = of(&path);
-            assert_eq!(w.container, container(Runtime::Podman), "{path}");
-            assert_eq!(
-                w.display().as_deref(),
-                Some("podman 3f4e5a6b7c8d"),
-                "{path}"
-            );
-        }
+        each_is_the_container(
+            &[
+                format!("machine.slice/libpod-{ID}.scope"),
+                format!("machine.slice/libpod-{ID}.scope/container"),
+                format!(
+                    "user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{ID}.scope"
+                ),
+                format!("libpod_parent/libpod-{ID}"),
+            ],
+            Runtime::Podman,
+            "podman 3f4e5a6b7c8d",
+        );
         // conmon, the monitor beside the container, is not it.
         assert_eq!(
             of(&format!("machine.slice/libpod-conmon-{ID}.scope")).container,
@@ -329,14 +343,7 @@ mod tests {
         let w = of(&format!(
             "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod{underscored}.slice/cri-containerd-{ID}.scope"
         ));
-        assert_eq!(
-            w.pod,
-            Some(Pod {
-                uid: UID.into(),
-                qos: QosClass::Burstable
-            })
-        );
-        assert_eq!(w.container, container(Runtime::Containerd));
+        is_the_burstable_pods_container(&w);
         assert_eq!(
             w.display(),
             Some(format!("pod {UID} 3f4e5a6b7c8d")),
@@ -371,14 +378,7 @@ mod tests {
     #[test]
     fn kubernetes_with_the_cgroupfs_driver() {
         let w = of(&format!("/kubepods/burstable/pod{UID}/{ID}"));
-        assert_eq!(
-            w.pod,
-            Some(Pod {
-                uid: UID.into(),
-                qos: QosClass::Burstable
-            })
-        );
-        assert_eq!(w.container, container(Runtime::Containerd));
+        is_the_burstable_pods_container(&w);
         let w = of(&format!("kubepods/besteffort/pod{UID}/crio-{ID}"));
         assert_eq!(w.pod.as_ref().map(|p| p.qos), Some(QosClass::BestEffort));
         assert_eq!(w.container, container(Runtime::CriO));

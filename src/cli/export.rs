@@ -29,6 +29,10 @@ pub struct ExportArgs {
     #[arg(long = "label", value_name = "K=V", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
+    /// Which cgroups are exported (the bound rsadc's /metrics has)
+    #[command(flatten)]
+    pub cgroups: crate::export::cgroup::Bound,
+
     #[command(flatten)]
     pub source: Source,
 }
@@ -57,35 +61,20 @@ fn parse_label(s: &str) -> Result<(String, String), String> {
 }
 
 /// What `rsar export` reads.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ExportPlan {
     pub files: Files,
     pub window: Window,
     pub labels: Vec<(String, String)>,
+    pub cgroups: crate::export::cgroup::Bound,
 }
-
-/// What `rsar export` parses but does not take: live sampling, comments and following
-/// (a backfill is a finished span). Hidden from its help, refused when given.
-const EXPORT_REFUSES: &[&str] = &[
-    "interval",
-    "count",
-    "save",
-    "comments",
-    "follow",
-    "proc_root",
-    "sys_root",
-];
 
 impl Subcommand for ExportArgs {
     const NAME: &'static str = "export";
 
     /// The command as parsed, its help showing only what export takes.
     fn command() -> clap::Command {
-        EXPORT_REFUSES
-            .iter()
-            .fold(<Self as clap::CommandFactory>::command(), |cmd, id| {
-                cmd.mut_arg(*id, |a| a.hide(true))
-            })
+        Source::hide_sampling(<Self as clap::CommandFactory>::command())
     }
 }
 
@@ -107,6 +96,7 @@ impl ExportArgs {
                 files,
                 window,
                 labels: self.labels.clone(),
+                cgroups: self.cgroups.clone(),
             }),
             Mode::Live { .. } => Err(UsageError(
                 "export reads the logs: an INTERVAL is for live reports".into(),
@@ -123,7 +113,7 @@ impl Run for ExportArgs {
         let (mut source, _) = run::log_source(&plan.files, &plan.window, false, Path::new("/sys"))?;
         let labels = default_labels(source.origin().0, &plan.labels);
         let io_failure = |e: io::Error| Failure::Data(format!("cannot spool the export: {e}"));
-        let mut backfill = Backfill::new(labels).map_err(io_failure)?;
+        let mut backfill = Backfill::new(labels, plan.cgroups.clone()).map_err(io_failure)?;
         let outcome =
             crate::pipeline::each_sample(source.as_mut(), &plan.window, &mut |host, s| {
                 backfill.sample(host, s)

@@ -10,6 +10,8 @@
 //! second, five times". A subcommand is a first word only: after any flag or number the
 //! word is sar's (`rsar 1 5`).
 
+mod cgstat;
+mod cgtop;
 mod diff;
 mod explain;
 mod export;
@@ -66,6 +68,8 @@ const SUBCOMMANDS: &[Entry] = &[
     entry::<vmstat::VmstatArgs>(),
     entry::<pidstat::PidstatArgs>(),
     entry::<top::TopArgs>(),
+    entry::<cgstat::CgstatArgs>(),
+    entry::<cgtop::CgtopArgs>(),
     entry::<explain::ExplainArgs>(),
     entry::<diff::DiffArgs>(),
     entry::<export::ExportArgs>(),

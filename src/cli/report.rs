@@ -38,29 +38,15 @@ pub struct ReportArgs {
     pub source: Source,
 }
 
-/// What `rsar report` parses but does not take: live sampling, saving, comments and
-/// following (a page is a finished window), refused when given; and the live trees it has
-/// no use for. Hidden from its help.
-const REPORT_HIDES: &[&str] = &[
-    "interval",
-    "count",
-    "save",
-    "comments",
-    "follow",
-    "proc_root",
-    "sys_root",
-];
-
 impl Subcommand for ReportArgs {
     const NAME: &'static str = "report";
 
     /// The command as parsed: `-o` names the page, so the live `-o FILE` gives up its short
-    /// name; its help shows only what report takes.
+    /// name; its help shows only what report takes (a page is a finished window).
     fn command() -> clap::Command {
-        REPORT_HIDES.iter().fold(
+        Source::hide_sampling(
             <Self as clap::CommandFactory>::command()
                 .mut_arg("save", |a| a.short(None).long("save")),
-            |cmd, id| cmd.mut_arg(*id, |a| a.hide(true)),
         )
     }
 }

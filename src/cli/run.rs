@@ -104,20 +104,28 @@ pub(super) fn input(mode: &Mode, live: Live<'_>) -> Result<Input, Failure> {
             window: Window::default(),
             comments: false,
         },
-        Mode::Recorded {
-            files,
-            window,
-            comments,
-            follow,
-        } => {
-            let (source, layout) = log_source(files, window, *follow, live.sys_root)?;
-            Input {
-                source,
-                layout,
-                window: window.clone(),
-                comments: *comments,
-            }
-        }
+        Mode::Recorded { .. } => recorded_input(mode, live.sys_root, true)?,
+    })
+}
+
+/// The input of a report from the logs (`mode` is `Mode::Recorded`); `seek` as
+/// `log_source_seeking` takes it.
+fn recorded_input(mode: &Mode, sys_root: &Path, seek: bool) -> Result<Input, Failure> {
+    let Mode::Recorded {
+        files,
+        window,
+        comments,
+        follow,
+    } = mode
+    else {
+        return Err(Failure::Usage("not a report from the logs".into()));
+    };
+    let (source, layout) = log_source_seeking(files, window, *follow, sys_root, seek)?;
+    Ok(Input {
+        source,
+        layout,
+        window: window.clone(),
+        comments: *comments,
     })
 }
 
@@ -199,6 +207,18 @@ pub(super) fn log_source(
     follow: bool,
     sys_root: &Path,
 ) -> Result<(Box<dyn Source>, Layout), Failure> {
+    log_source_seeking(files, window, follow, sys_root, true)
+}
+
+/// `log_source`; with `seek` false each file is read from its beginning even when the
+/// window starts later (the pipeline still leaves out what is before the window).
+fn log_source_seeking(
+    files: &Files,
+    window: &Window,
+    follow: bool,
+    sys_root: &Path,
+    seek: bool,
+) -> Result<(Box<dyn Source>, Layout), Failure> {
     let paths = crate::source::log_files(files, window).map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
@@ -214,9 +234,12 @@ pub(super) fn log_source(
     if follow != Follow::No {
         catch_stop();
     }
-    let start = WindowStart {
-        since_ns: window.since_ns,
-        clock: window.start_clock,
+    let start = match seek {
+        true => WindowStart {
+            since_ns: window.since_ns,
+            clock: window.start_clock,
+        },
+        false => WindowStart::default(),
     };
     if follow != Follow::No && paths.first().is_some_and(|p| crate::sysstat::is_sa_file(p)) {
         eprintln!("rsar: --follow: a sysstat file is read to its end, not followed");
@@ -244,4 +267,61 @@ pub(super) fn process_report(
         },
     )?;
     run_pipeline(input, out)
+}
+
+/// A cgroup report (cgstat, cgtop): samples with their cgroups, read live through the
+/// reader rsadc uses (down to `max_depth`, every file at every sample), or from the logs;
+/// `seek` false reads each log from its beginning however late the window starts (the
+/// cgroups' limits are recorded at a day's start and when they change). `wrap` wraps the
+/// source, to see each sample before the pipeline does.
+pub(super) fn cgroup_input(
+    mode: &Mode,
+    proc_root: &Path,
+    sys_root: &Path,
+    max_depth: Option<usize>,
+    seek: bool,
+    wrap: impl FnOnce(Box<dyn Source>) -> Box<dyn Source>,
+) -> Result<Input, Failure> {
+    use crate::probe::cgroup::{CgroupOptions, CgroupReader};
+    match mode {
+        Mode::Live {
+            interval,
+            count,
+            save,
+        } => {
+            let live = Live {
+                proc_root,
+                sys_root,
+                since_boot: false,
+                processes: false,
+            };
+            let source = live_source(&live, *interval, *count, save.as_deref())?;
+            let options = CgroupOptions {
+                max_depth,
+                full_read_every: 1,
+                ..CgroupOptions::default()
+            };
+            let user_hz = source.origin().0.user_hz;
+            let reader = CgroupReader::new(proc_root, sys_root, user_hz, options);
+            if reader.is_empty() {
+                return Err(Failure::Data(format!(
+                    "no cgroup hierarchy is mounted ({} names none)",
+                    proc_root.join("self/mountinfo").display()
+                )));
+            }
+            Ok(Input {
+                source: wrap(Box::new(source.with_cgroups(reader))),
+                layout: Layout::Streaming,
+                window: Window::default(),
+                comments: false,
+            })
+        }
+        Mode::Recorded { .. } => {
+            let input = recorded_input(mode, sys_root, seek)?;
+            Ok(Input {
+                source: wrap(input.source),
+                ..input
+            })
+        }
+    }
 }

@@ -104,7 +104,29 @@ fn parse_count(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("COUNT must be a whole number above 0, not {s}"))
 }
 
+/// The flags of `Source` that a command reading a span of the logs once (`export`,
+/// `report`) parses but does not take: live sampling, saving, comments, following and
+/// the live trees. Hidden from its help (`hide_sampling`); those given are refused
+/// (`sampling_flag`).
+const ONCE_OVER_HIDES: &[&str] = &[
+    "interval",
+    "count",
+    "save",
+    "comments",
+    "follow",
+    "proc_root",
+    "sys_root",
+];
+
 impl Source {
+    /// `cmd`, a command that reads a span of the logs once, with the flags it does not
+    /// take hidden from its help.
+    pub fn hide_sampling(cmd: clap::Command) -> clap::Command {
+        ONCE_OVER_HIDES
+            .iter()
+            .fold(cmd, |cmd, id| cmd.mut_arg(*id, |a| a.hide(true)))
+    }
+
     /// The first flag given that only sampling (or a report run over and over) takes, for
     /// a command that reads a span of the logs once; `save` names `-o` as that command
     /// spells it.

@@ -73,23 +73,7 @@ impl TopArgs {
     pub fn plan(&self) -> Result<TopPlan, UsageError> {
         let zone = if self.utc { Zone::Utc } else { Zone::Local };
         let mut mode = self.source.mode_or_one_interval()?;
-        let (mut at_ns, mut at_clock) = (None, None);
-        if let Mode::Recorded { window, .. } = &mut mode {
-            // The moment asked for; the window starts earlier, for the table before it.
-            at_ns = window.since_ns;
-            if let Some(since) = window.since_ns.as_mut() {
-                *since -= TOP_LOOKBACK.num_nanoseconds().unwrap_or(0);
-            }
-            if let Some(start) = window.start_clock {
-                let earlier = start - TOP_LOOKBACK;
-                window.start_clock = Some(if earlier > start {
-                    chrono::NaiveTime::MIN
-                } else {
-                    earlier
-                });
-                at_clock = Some(start);
-            }
-        }
+        let (at_ns, at_clock) = moment(&mut mode);
         use crate::report::top::STATES;
         if let Some(bad) = self
             .state
@@ -153,6 +137,29 @@ impl TopArgs {
             mode,
         })
     }
+}
+
+/// The moment a snapshot from the logs is asked for (`--since` as a time, `-s` as a time
+/// of day), and the window moved earlier by `TOP_LOOKBACK` so that it holds the sample
+/// before that moment too (`rsar top`, `rsar cgtop`).
+pub(super) fn moment(mode: &mut Mode) -> (Option<i64>, Option<chrono::NaiveTime>) {
+    let (mut at_ns, mut at_clock) = (None, None);
+    if let Mode::Recorded { window, .. } = mode {
+        at_ns = window.since_ns;
+        if let Some(since) = window.since_ns.as_mut() {
+            *since -= TOP_LOOKBACK.num_nanoseconds().unwrap_or(0);
+        }
+        if let Some(start) = window.start_clock {
+            let earlier = start - TOP_LOOKBACK;
+            window.start_clock = Some(if earlier > start {
+                chrono::NaiveTime::MIN
+            } else {
+                earlier
+            });
+            at_clock = Some(start);
+        }
+    }
+    (at_ns, at_clock)
 }
 
 /// A user named or numbered, as top's `-u` takes it.

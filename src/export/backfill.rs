@@ -6,6 +6,7 @@
 //! file in chunks of `CHUNK` values linked series by series; memory holds one partial
 //! chunk per series (a machine's worth), never the window, however long it is.
 
+use super::cgroup::{Bound, Served};
 use super::exposition::{self, Format};
 use super::{families, Family};
 use crate::sample::{HostFacts, Sample};
@@ -43,12 +44,14 @@ pub struct Backfill {
     by_name: HashMap<String, usize>,
     series: Vec<SeriesSpool>,
     by_key: HashMap<String, usize>,
+    cgroups: Served,
     samples: u64,
 }
 
 impl Backfill {
-    /// `labels` are added to every series (replacing a series' own label of the same name).
-    pub fn new(labels: Vec<(String, String)>) -> io::Result<Backfill> {
+    /// `labels` are added to every series (replacing a series' own label of the same name);
+    /// `bound` chooses the cgroups exported.
+    pub fn new(labels: Vec<(String, String)>, bound: Bound) -> io::Result<Backfill> {
         Ok(Backfill {
             labels,
             file: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
@@ -57,6 +60,7 @@ impl Backfill {
             by_name: HashMap::new(),
             series: Vec::new(),
             by_key: HashMap::new(),
+            cgroups: Served::new(bound),
             samples: 0,
         })
     }
@@ -70,7 +74,7 @@ impl Backfill {
     pub fn sample(&mut self, host: &HostFacts, s: &Sample) -> io::Result<()> {
         let ms = s.time.wall_ns.div_euclid(1_000_000);
         self.samples += 1;
-        for family in families(host, s) {
+        for family in families(host, s, &mut self.cgroups) {
             let f = match self.by_name.get(&family.name) {
                 Some(&f) => f,
                 None => {
@@ -186,21 +190,25 @@ fn labelled<'a>(
     labels
 }
 
-pub(super) fn series_key(name: &str, labels: &[(&'static str, String)]) -> String {
+pub(super) fn series_key(name: &str, labels: &[(&'static str, impl AsRef<str>)]) -> String {
     let mut key = String::new();
     write_series_key(&mut key, name, labels);
     key
 }
 
 /// `series_key` into a buffer the caller reuses.
-pub(super) fn write_series_key(key: &mut String, name: &str, labels: &[(&'static str, String)]) {
+pub(super) fn write_series_key(
+    key: &mut String,
+    name: &str,
+    labels: &[(&'static str, impl AsRef<str>)],
+) {
     key.clear();
     key.push_str(name);
     for (k, v) in labels {
         key.push('\u{0}');
         key.push_str(k);
         key.push('=');
-        key.push_str(v);
+        key.push_str(v.as_ref());
     }
 }
 

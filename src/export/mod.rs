@@ -1,17 +1,23 @@
 //! Samples as Prometheus metrics: node_exporter's names, types, labels and units for what
-//! node_exporter also reports, so its alerts and dashboards work unchanged, and `rsar_*`
-//! for the rest. Names come from the schema: a field's `key` (its name in the kernel's
-//! file) and kind decide its family, and the few families node_exporter named otherwise
-//! (disks, the kernel counters) are tables here that tests check against the schema.
-//! `exposition` writes families as Prometheus text 0.0.4 or OpenMetrics 1.0; `backfill`
-//! turns logged history into one OpenMetrics document for Prometheus' backfill;
-//! `remote_write` turns samples into Prometheus remote-write requests.
+//! node_exporter also reports, so its alerts and dashboards work unchanged, cAdvisor's for
+//! the cgroups (`cgroup`), and `rsar_*` for the rest. Names come from the schema: a
+//! field's `key` (its name in the kernel's file) and kind decide its family, and the
+//! families node_exporter or cAdvisor named otherwise are tables that tests check against
+//! the schema.
+//!
+//! `emit` hands every family of a sample to a `Sink`, one family after another, each with
+//! its series, without building them: the remote-write batch (`remote_write`) takes them
+//! straight into its series, and `families` collects them as `Family` values for
+//! `exposition` (Prometheus text 0.0.4 or OpenMetrics 1.0) and `backfill` (logged
+//! history as one OpenMetrics document for Prometheus' backfill).
 
 pub mod backfill;
+pub mod cgroup;
 pub mod exposition;
 pub mod remote_write;
 
 use std::borrow::Cow;
+use std::fmt;
 
 use crate::sample::{
     CpuTicks, DiskCounters, FsUsage, Group, HostFacts, KernelCounters, Memory, NetCounters, Paging,
@@ -39,8 +45,7 @@ pub struct Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Family {
     pub name: String,
-    /// Borrowed from the schema's documentation where it can be: families are built for
-    /// every sample pushed and every scrape.
+    /// Borrowed from the schema's documentation where it can be.
     pub help: Cow<'static, str>,
     pub kind: Type,
     pub unit: Option<&'static str>,
@@ -73,6 +78,51 @@ impl Family {
     }
 }
 
+/// Where `emit` hands the families of a sample: a family, then its series, then the next
+/// family. Names and help come as `format_args!` so that a sink that keeps neither (the
+/// remote-write batch, for a series it already has) costs no allocation.
+pub trait Sink {
+    /// A family starts; its series follow. Never empty: a family without series is not
+    /// handed over.
+    fn family(&mut self, name: fmt::Arguments<'_>, help: fmt::Arguments<'_>, kind: Type);
+    /// A series of the family last started.
+    fn series(&mut self, labels: &[(&'static str, &str)], value: f64);
+}
+
+/// Collecting families, for the text formats.
+impl Sink for Vec<Family> {
+    fn family(&mut self, name: fmt::Arguments<'_>, help: fmt::Arguments<'_>, kind: Type) {
+        let name = name
+            .as_str()
+            .map_or_else(|| name.to_string(), str::to_string);
+        let help = help
+            .as_str()
+            .map_or_else(|| Cow::Owned(help.to_string()), Cow::Borrowed);
+        self.push(Family::new(name, help, kind));
+    }
+
+    fn series(&mut self, labels: &[(&'static str, &str)], value: f64) {
+        if let Some(f) = self.last_mut() {
+            f.push(
+                labels.iter().map(|(k, v)| (*k, (*v).to_string())).collect(),
+                value,
+            );
+        }
+    }
+}
+
+/// A family of one unlabelled value.
+fn single(
+    sink: &mut impl Sink,
+    name: fmt::Arguments<'_>,
+    help: fmt::Arguments<'_>,
+    kind: Type,
+    v: f64,
+) {
+    sink.family(name, help, kind);
+    sink.series(&[], v);
+}
+
 /// A group's values in field order (`None`: an absent optional field).
 fn values<G: Group>(g: &G) -> Vec<Option<u64>> {
     let mut v = Vec::with_capacity(G::FIELDS.len());
@@ -88,40 +138,50 @@ fn help_of(doc: &'static str) -> &'static str {
         .trim_end_matches('.')
 }
 
-/// Every family a sample gives, in a fixed order (the same families for every sample of a
-/// machine, so a series keeps its place from one scrape or record to the next).
-pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
+/// Every family a sample gives, collected (for the text formats).
+pub fn families(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served) -> Vec<Family> {
     let mut out = Vec::new();
-    cpu(host, s, &mut out);
-    kernel(&s.kernel, &mut out);
+    emit(host, s, cgroups, &mut out);
+    out
+}
+
+/// Every family a sample gives, in a fixed order (the same families for every sample of a
+/// machine, so a series keeps its place from one scrape or record to the next), handed
+/// to `sink`. `cgroups` keeps what the cgroups' series need from one sample to the next
+/// (their limits, logged only when they change) and bounds which are served.
+pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &mut impl Sink) {
+    cpu(host, s, sink);
+    kernel(&s.kernel, sink);
     if let Some(l) = &s.load {
-        for (name, v) in [
-            ("node_load1", l.load1_x100),
-            ("node_load5", l.load5_x100),
-            ("node_load15", l.load15_x100),
+        for (minutes, v) in [
+            ("1", l.load1_x100),
+            ("5", l.load5_x100),
+            ("15", l.load15_x100),
         ] {
-            let minutes = name.trim_start_matches("node_load");
-            out.push(
-                Family::new(name, format!("{minutes}m load average."), Type::Gauge)
-                    .with(Vec::new(), f64::from(v) / 100.0),
+            single(
+                sink,
+                format_args!("node_load{minutes}"),
+                format_args!("{minutes}m load average."),
+                Type::Gauge,
+                f64::from(v) / 100.0,
             );
         }
     }
     if let Some(m) = &s.memory {
-        meminfo(Memory::FIELDS, &values(m), &mut out);
+        meminfo(Memory::FIELDS, &values(m), sink);
     }
     if let Some(w) = &s.swap {
-        meminfo(Swap::FIELDS, &values(w), &mut out);
+        meminfo(Swap::FIELDS, &values(w), sink);
     }
     if let Some(p) = &s.paging {
-        vmstat(Paging::FIELDS, &values(p), &mut out);
+        vmstat(Paging::FIELDS, &values(p), sink);
     }
     if let Some(w) = &s.swap {
-        vmstat(Swap::FIELDS, &values(w), &mut out);
+        vmstat(Swap::FIELDS, &values(w), sink);
     }
-    disks(&s.disks, &mut out);
-    filesystems(&s.filesystems, &mut out);
-    network(&s.net, &mut out);
+    disks(&s.disks, sink);
+    filesystems(&s.filesystems, sink);
+    network(&s.net, sink);
     // node_exporter's netstat and sockstat collectors: `node_netstat_<Proto>_<Field>`
     // (untyped) and `node_sockstat_<PROTO>_<field>` (gauges), by the fields' keys.
     if let Some(t) = &s.snmp {
@@ -130,7 +190,7 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
             SnmpCounters::FIELDS,
             &values(t),
             Type::Untyped,
-            &mut out,
+            sink,
         );
     }
     if let Some(t) = &s.snmp6 {
@@ -139,7 +199,7 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
             Snmp6Counters::FIELDS,
             &values(t),
             Type::Untyped,
-            &mut out,
+            sink,
         );
     }
     if let Some(t) = &s.sockets {
@@ -148,7 +208,7 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
             SockStat::FIELDS,
             &values(t),
             Type::Gauge,
-            &mut out,
+            sink,
         );
     }
     if let Some(t) = &s.sockets6 {
@@ -157,68 +217,70 @@ pub fn families(host: &HostFacts, s: &Sample) -> Vec<Family> {
             SockStat6::FIELDS,
             &values(t),
             Type::Gauge,
-            &mut out,
+            sink,
         );
     }
-    pressure(s, &mut out);
-    out.push(
-        Family::new(
-            "node_uname_info",
-            "Labeled system information as provided by the uname system call.",
-            Type::Gauge,
-        )
-        .with(
-            vec![
-                ("machine", host.machine.clone()),
-                ("nodename", host.hostname.clone()),
-                ("release", host.release.clone()),
-                ("sysname", host.sysname.clone()),
-            ],
-            1.0,
-        ),
+    pressure(s, sink);
+    cgroups.emit(s, sink);
+    sink.family(
+        format_args!("node_uname_info"),
+        format_args!("Labeled system information as provided by the uname system call."),
+        Type::Gauge,
     );
-    out.push(
-        Family::new(
-            "rsar_build_info",
-            "The rsar version that produced these metrics.",
-            Type::Gauge,
-        )
-        .with(
-            vec![("version", env!("CARGO_PKG_VERSION").to_string())],
-            1.0,
-        ),
+    sink.series(
+        &[
+            ("machine", &host.machine),
+            ("nodename", &host.hostname),
+            ("release", &host.release),
+            ("sysname", &host.sysname),
+        ],
+        1.0,
     );
-    out
+    sink.family(
+        format_args!("rsar_build_info"),
+        format_args!("The rsar version that produced these metrics."),
+        Type::Gauge,
+    );
+    sink.series(&[("version", env!("CARGO_PKG_VERSION"))], 1.0);
 }
 
 /// `node_cpu_seconds_total{cpu,mode}` from each CPU's ticks (the field names are
 /// node_exporter's modes), and the guest time, which the kernel also counts in user and
 /// nice, in `node_cpu_guest_seconds_total` as node_exporter does.
-fn cpu(host: &HostFacts, s: &Sample, out: &mut Vec<Family>) {
+fn cpu(host: &HostFacts, s: &Sample, sink: &mut impl Sink) {
     let hz = f64::from(host.user_hz.max(1));
-    let mut busy = Family::new(
-        "node_cpu_seconds_total",
-        "Seconds the CPUs spent in each mode.",
-        Type::Counter,
-    );
-    let mut guest = Family::new(
-        "node_cpu_guest_seconds_total",
-        "Seconds the CPUs spent in guests (VMs) for each mode.",
-        Type::Counter,
-    );
-    for (n, ticks) in s.cpu.online() {
-        for (f, v) in CpuTicks::FIELDS.iter().zip(values(ticks)) {
-            let seconds = v.unwrap_or(0) as f64 / hz;
-            let labels = |mode: &str| vec![("cpu", n.to_string()), ("mode", mode.to_string())];
-            match f.name {
-                "guest" => guest.push(labels("user"), seconds),
-                "guest_nice" => guest.push(labels("nice"), seconds),
-                mode => busy.push(labels(mode), seconds),
+    let cpus: Vec<(String, Vec<Option<u64>>)> = s
+        .cpu
+        .online()
+        .map(|(n, ticks)| (n.to_string(), values(ticks)))
+        .collect();
+    for guest in [false, true] {
+        if guest {
+            sink.family(
+                format_args!("node_cpu_guest_seconds_total"),
+                format_args!("Seconds the CPUs spent in guests (VMs) for each mode."),
+                Type::Counter,
+            );
+        } else {
+            sink.family(
+                format_args!("node_cpu_seconds_total"),
+                format_args!("Seconds the CPUs spent in each mode."),
+                Type::Counter,
+            );
+        }
+        for (n, vals) in &cpus {
+            for (f, v) in CpuTicks::FIELDS.iter().zip(vals) {
+                let mode = match (f.name, guest) {
+                    ("guest", true) => "user",
+                    ("guest_nice", true) => "nice",
+                    ("guest" | "guest_nice", false) | (_, true) => continue,
+                    (mode, false) => mode,
+                };
+                let seconds = v.unwrap_or(0) as f64 / hz;
+                sink.series(&[("cpu", n), ("mode", mode)], seconds);
             }
         }
     }
-    out.push(busy);
-    out.push(guest);
 }
 
 /// /proc/stat's whole-system fields under node_exporter's names.
@@ -231,31 +293,42 @@ const KERNEL: &[(&str, &str, Type)] = &[
     ("btime", "node_boot_time_seconds", Type::Gauge),
 ];
 
-fn kernel(k: &KernelCounters, out: &mut Vec<Family>) {
+fn kernel(k: &KernelCounters, sink: &mut impl Sink) {
     for (f, v) in KernelCounters::FIELDS.iter().zip(values(k)) {
         let (Some((_, name, kind)), Some(v)) = (KERNEL.iter().find(|(n, ..)| *n == f.name), v)
         else {
             continue;
         };
-        out.push(Family::new(*name, help_of(f.doc), *kind).with(Vec::new(), v as f64));
+        let help = help_of(f.doc);
+        single(
+            sink,
+            format_args!("{name}"),
+            format_args!("{help}"),
+            *kind,
+            v as f64,
+        );
     }
 }
 
 /// /proc/meminfo fields as node_exporter names them: `node_memory_<Key>_bytes` for kB
 /// values, `node_memory_<Key>` for counts (huge pages).
-fn meminfo(fields: &[crate::sample::Field], vals: &[Option<u64>], out: &mut Vec<Family>) {
+fn meminfo(fields: &[crate::sample::Field], vals: &[Option<u64>], sink: &mut impl Sink) {
     for (f, v) in fields.iter().zip(vals) {
         let (Some(key), Some(v), "/proc/meminfo") = (f.key, v, f.source) else {
             continue;
         };
-        let help = format!("Memory information field {key}.");
-        let family = if f.unit == "kB" {
-            Family::new(format!("node_memory_{key}_bytes"), help, Type::Gauge)
-                .with(Vec::new(), *v as f64 * 1024.0)
+        let (suffix, factor) = if f.unit == "kB" {
+            ("_bytes", 1024.0)
         } else {
-            Family::new(format!("node_memory_{key}"), help, Type::Gauge).with(Vec::new(), *v as f64)
+            ("", 1.0)
         };
-        out.push(family);
+        single(
+            sink,
+            format_args!("node_memory_{key}{suffix}"),
+            format_args!("Memory information field {key}."),
+            Type::Gauge,
+            *v as f64 * factor,
+        );
     }
 }
 
@@ -266,13 +339,17 @@ fn keyed(
     fields: &[crate::sample::Field],
     vals: &[Option<u64>],
     kind: Type,
-    out: &mut Vec<Family>,
+    sink: &mut impl Sink,
 ) {
     for (f, v) in fields.iter().zip(vals) {
         if let (Some(key), Some(v)) = (f.key, v) {
-            out.push(
-                Family::new(format!("{prefix}{key}"), help_of(f.doc), kind)
-                    .with(Vec::new(), *v as f64),
+            let help = help_of(f.doc);
+            single(
+                sink,
+                format_args!("{prefix}{key}"),
+                format_args!("{help}"),
+                kind,
+                *v as f64,
             );
         }
     }
@@ -289,27 +366,33 @@ fn node_vmstat_field(key: &str) -> bool {
 /// /proc/vmstat counters: node_exporter's untyped `node_vmstat_<key>` for its default
 /// selection, `rsar_vmstat_<field>_total` counters for the rest (sums over zones and kinds
 /// among them).
-fn vmstat(fields: &[crate::sample::Field], vals: &[Option<u64>], out: &mut Vec<Family>) {
+fn vmstat(fields: &[crate::sample::Field], vals: &[Option<u64>], sink: &mut impl Sink) {
     for (f, v) in fields.iter().zip(vals) {
         let (Some(v), "/proc/vmstat") = (v, f.source) else {
             continue;
         };
-        let family = match f.key.filter(|k| node_vmstat_field(k)) {
-            Some(key) => Family::new(
-                format!("node_vmstat_{key}"),
-                format!("/proc/vmstat information field {key}."),
+        let v = *v as f64;
+        match f.key.filter(|k| node_vmstat_field(k)) {
+            Some(key) => single(
+                sink,
+                format_args!("node_vmstat_{key}"),
+                format_args!("/proc/vmstat information field {key}."),
                 Type::Untyped,
+                v,
             ),
-            None => Family::new(
-                format!("rsar_vmstat_{}_total", f.name),
-                help_of(f.doc),
-                Type::Counter,
-            ),
-        };
-        out.push(family.with(Vec::new(), *v as f64));
+            None => {
+                let help = help_of(f.doc);
+                single(
+                    sink,
+                    format_args!("rsar_vmstat_{}_total", f.name),
+                    format_args!("{help}"),
+                    Type::Counter,
+                    v,
+                );
+            }
+        }
     }
 }
-
 /// /proc/diskstats fields under node_exporter's names, with the factor from the kernel's
 /// unit to the name's (sectors of 512 bytes, milliseconds).
 const DISK: &[(&str, &str, f64)] = &[
@@ -370,44 +453,32 @@ pub fn node_skips_disk(name: &str) -> bool {
         || nvme_partition()
 }
 
-fn disks(disks: &[DiskCounters], out: &mut Vec<Family>) {
+fn disks(disks: &[DiskCounters], sink: &mut impl Sink) {
     // A sysstat file's `-b` totals are not a device.
-    let shown: Vec<&DiskCounters> = disks.iter().filter(|d| !node_skips_disk(&d.name)).collect();
-    if shown.is_empty() {
-        return;
-    }
-    let start = out.len();
-    for (f, (_, name, _)) in DiskCounters::FIELDS
+    let shown: Vec<(&str, Vec<Option<u64>>)> = disks
         .iter()
-        .filter_map(|f| DISK.iter().find(|(n, ..)| *n == f.name).map(|d| (f, d)))
-    {
+        .filter(|d| !node_skips_disk(&d.name))
+        .map(|d| (d.name.as_str(), values(d)))
+        .collect();
+    for (i, f) in DiskCounters::FIELDS.iter().enumerate() {
+        let Some((_, name, factor)) = DISK.iter().find(|(n, ..)| *n == f.name) else {
+            continue;
+        };
+        // A field no disk has (discards on an old kernel) gives no family.
+        if shown.iter().all(|(_, vals)| vals[i].is_none()) {
+            continue;
+        }
         let kind = if f.kind == crate::sample::Kind::Counter {
             Type::Counter
         } else {
             Type::Gauge
         };
-        out.push(Family::new(*name, help_of(f.doc), kind));
-    }
-    for d in shown {
-        let vals = values(d);
-        let mut at = start;
-        for (f, v) in DiskCounters::FIELDS.iter().zip(vals) {
-            let Some((.., factor)) = DISK.iter().find(|(n, ..)| *n == f.name) else {
-                continue;
-            };
-            if let Some(v) = v {
-                out[at].push(vec![("device", d.name.clone())], v as f64 * factor);
+        let help = help_of(f.doc);
+        sink.family(format_args!("{name}"), format_args!("{help}"), kind);
+        for (device, vals) in &shown {
+            if let Some(v) = vals[i] {
+                sink.series(&[("device", device)], v as f64 * factor);
             }
-            at += 1;
-        }
-    }
-    // A field no disk has (discards on an old kernel) leaves an empty family: drop it.
-    let mut i = start;
-    while i < out.len() {
-        if out[i].series.is_empty() {
-            out.remove(i);
-        } else {
-            i += 1;
         }
     }
 }
@@ -424,81 +495,84 @@ const FILESYSTEM: &[(&str, &str)] = &[
     ("readonly", "node_filesystem_readonly"),
 ];
 
-fn filesystems(fs: &[FsUsage], out: &mut Vec<Family>) {
-    if fs.is_empty() {
-        return;
-    }
+fn filesystems(fs: &[FsUsage], sink: &mut impl Sink) {
+    let vals: Vec<Vec<Option<u64>>> = fs.iter().map(values).collect();
     for (i, f) in FsUsage::FIELDS.iter().enumerate() {
         let Some((_, name)) = FILESYSTEM.iter().find(|(n, _)| *n == f.name) else {
             continue;
         };
-        let mut family = Family::new(*name, help_of(f.doc), Type::Gauge);
-        for m in fs {
-            if let Some(v) = values(m)[i] {
-                let mut labels = vec![("device", m.name.clone())];
-                if !m.fstype.is_empty() {
-                    labels.push(("fstype", m.fstype.clone()));
-                }
-                labels.push(("mountpoint", m.mountpoint.clone()));
-                family.push(labels, v as f64);
+        if vals.iter().all(|v| v[i].is_none()) {
+            continue;
+        }
+        let help = help_of(f.doc);
+        sink.family(format_args!("{name}"), format_args!("{help}"), Type::Gauge);
+        for (m, v) in fs.iter().zip(&vals) {
+            let Some(v) = v[i] else { continue };
+            let (device, mountpoint) = (
+                ("device", m.name.as_str()),
+                ("mountpoint", m.mountpoint.as_str()),
+            );
+            if m.fstype.is_empty() {
+                sink.series(&[device, mountpoint], v as f64);
+            } else {
+                sink.series(&[device, ("fstype", &m.fstype), mountpoint], v as f64);
             }
         }
-        out.push(family);
     }
 }
 
 /// /proc/net/dev: `rx_X` is node_exporter's `node_network_receive_X_total`, `tx_X` its
 /// `node_network_transmit_X_total`; the link speed is `node_network_speed_bytes`.
-fn network(nets: &[NetCounters], out: &mut Vec<Family>) {
-    if nets.is_empty() {
-        return;
-    }
+fn network(nets: &[NetCounters], sink: &mut impl Sink) {
+    let vals: Vec<Vec<Option<u64>>> = nets.iter().map(values).collect();
     for (i, f) in NetCounters::FIELDS.iter().enumerate() {
-        let name = match f.name.split_once('_') {
-            Some(("rx", rest)) => format!("node_network_receive_{rest}_total"),
-            Some(("tx", rest)) => format!("node_network_transmit_{rest}_total"),
-            _ => format!("rsar_network_{}_total", f.name),
-        };
-        let mut family = Family::new(
-            name,
-            format!("Network device statistic {}.", f.name),
-            Type::Counter,
-        );
-        for n in nets {
-            if let Some(v) = values(n)[i] {
-                family.push(vec![("device", n.name.clone())], v as f64);
+        if vals.iter().all(|v| v[i].is_none()) {
+            continue;
+        }
+        let help = format_args!("Network device statistic {}.", f.name);
+        match f.name.split_once('_') {
+            Some(("rx", rest)) => sink.family(
+                format_args!("node_network_receive_{rest}_total"),
+                help,
+                Type::Counter,
+            ),
+            Some(("tx", rest)) => sink.family(
+                format_args!("node_network_transmit_{rest}_total"),
+                help,
+                Type::Counter,
+            ),
+            _ => sink.family(
+                format_args!("rsar_network_{}_total", f.name),
+                help,
+                Type::Counter,
+            ),
+        }
+        for (n, v) in nets.iter().zip(&vals) {
+            if let Some(v) = v[i] {
+                sink.series(&[("device", &n.name)], v as f64);
             }
         }
-        out.push(family);
     }
-    let mut speed = Family::new(
-        "node_network_speed_bytes",
-        "Network device link speed in bytes per second.",
-        Type::Gauge,
-    );
-    for n in nets {
-        if let Some(mbps) = n.speed_mbps {
-            speed.push(
-                vec![("device", n.name.clone())],
-                f64::from(mbps) * 125_000.0,
-            );
+    if nets.iter().any(|n| n.speed_mbps.is_some()) {
+        sink.family(
+            format_args!("node_network_speed_bytes"),
+            format_args!("Network device link speed in bytes per second."),
+            Type::Gauge,
+        );
+        for n in nets {
+            if let Some(mbps) = n.speed_mbps {
+                sink.series(&[("device", &n.name)], f64::from(mbps) * 125_000.0);
+            }
         }
-    }
-    if !speed.series.is_empty() {
-        out.push(speed);
     }
 }
 
 /// Pressure stall totals as node_exporter's `node_pressure_*_seconds_total` (`waiting`
 /// for `some`, `stalled` for `full`); the kernel's averages, which node_exporter lacks,
 /// as `rsar_pressure_ratio{resource,kind,window}`.
-fn pressure(s: &Sample, out: &mut Vec<Family>) {
+fn pressure(s: &Sample, sink: &mut impl Sink) {
     let p = &s.pressure;
-    let mut averages = Family::new(
-        "rsar_pressure_ratio",
-        "Share of time some (or all) tasks stalled, averaged by the kernel over a window.",
-        Type::Gauge,
-    );
+    let mut lines = Vec::new();
     for (resource, file) in [("cpu", &p.cpu), ("io", &p.io), ("memory", &p.memory)] {
         let Some(file) = file else { continue };
         for (kind, line, verb) in [
@@ -506,28 +580,33 @@ fn pressure(s: &Sample, out: &mut Vec<Family>) {
             ("full", file.full.as_ref(), "stalled"),
         ] {
             let Some(line) = line else { continue };
-            out.push(
-                Family::new(
-                    format!("node_pressure_{resource}_{verb}_seconds_total"),
-                    format!("Total time in seconds that {kind} tasks stalled on {resource}."),
-                    Type::Counter,
-                )
-                .with(Vec::new(), line.total_us as f64 / 1e6),
+            single(
+                sink,
+                format_args!("node_pressure_{resource}_{verb}_seconds_total"),
+                format_args!("Total time in seconds that {kind} tasks stalled on {resource}."),
+                Type::Counter,
+                line.total_us as f64 / 1e6,
             );
-            for (window, v) in window_averages(line) {
-                averages.push(
-                    vec![
-                        ("resource", resource.to_string()),
-                        ("kind", kind.to_string()),
-                        ("window", window.to_string()),
-                    ],
-                    f64::from(v) / 10_000.0,
-                );
-            }
+            lines.push((resource, kind, line));
         }
     }
-    if !averages.series.is_empty() {
-        out.push(averages);
+    if lines.is_empty() {
+        return;
+    }
+    sink.family(
+        format_args!("rsar_pressure_ratio"),
+        format_args!(
+            "Share of time some (or all) tasks stalled, averaged by the kernel over a window."
+        ),
+        Type::Gauge,
+    );
+    for (resource, kind, line) in lines {
+        for (window, v) in window_averages(line) {
+            sink.series(
+                &[("resource", resource), ("kind", kind), ("window", window)],
+                f64::from(v) / 10_000.0,
+            );
+        }
     }
 }
 
@@ -601,7 +680,7 @@ mod tests {
             inodes_free: 20,
             readonly: Some(0),
         });
-        let f = families(&HostFacts::default(), &s);
+        let f = families(&HostFacts::default(), &s, &mut cgroup::Served::default());
         let get = |name: &str| {
             f.iter()
                 .find(|f| f.name == name)

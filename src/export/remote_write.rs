@@ -10,10 +10,12 @@
 //! steady sender allocates a series' labels once. Within a series the points are in the
 //! order the samples were added: the log's order, which is time order.
 
-use super::{backfill::write_series_key, families, Family, Type};
+use super::cgroup::{Bound, Served};
+use super::{backfill::write_series_key, emit, Family, Sink, Type};
 use crate::sample::{HostFacts, Sample};
 use prost::Message;
 use std::collections::HashMap;
+use std::fmt::{self, Write};
 
 /// The headers remote-write 1.0 asks of every request.
 pub const HEADERS: [(&str, &str); 3] = [
@@ -59,6 +61,13 @@ pub struct Point {
 /// Whole samples gathered into series, ready to be encoded as one request.
 #[derive(Debug, Default)]
 pub struct Batch {
+    cgroups: Served,
+    into: Points,
+}
+
+/// The series of a batch: `Sink` of the families of each sample added.
+#[derive(Debug, Default)]
+struct Points {
     /// Added to every series, replacing a series' own label of the same name.
     labels: Vec<(String, String)>,
     series: Vec<TimeSeries>,
@@ -69,59 +78,61 @@ pub struct Batch {
     sources: Vec<(String, Vec<(&'static str, String)>)>,
     /// The series index of each value of the last sample, in order.
     order: Vec<usize>,
+    /// The family being handed over, and the value's place in the sample.
+    family: String,
+    k: usize,
+    ms: i64,
     samples: u64,
     points: u64,
     first_ns: Option<i64>,
     last_ns: Option<i64>,
 }
 
-impl Batch {
-    pub fn new(labels: Vec<(String, String)>) -> Batch {
-        Batch {
-            labels,
-            ..Batch::default()
-        }
+impl Sink for Points {
+    fn family(&mut self, name: fmt::Arguments<'_>, _: fmt::Arguments<'_>, _: Type) {
+        self.family.clear();
+        // Writing to a String cannot fail.
+        let _ = self.family.write_fmt(name);
     }
 
-    /// Add one sample's values (the families `/metrics` would serve for it).
-    pub fn add(&mut self, host: &HostFacts, s: &Sample) {
-        let ms = s.time.wall_ns.div_euclid(1_000_000);
-        self.samples += 1;
-        self.first_ns.get_or_insert(s.time.wall_ns);
-        self.last_ns = Some(s.time.wall_ns);
-        // A machine's families come in the same order at every sample: the k-th value
-        // goes to the series the k-th went to last time, checked by its name and labels,
-        // and is looked up by key only when that check fails.
-        let mut k = 0;
-        for family in families(host, s) {
-            for series in family.series {
-                let known = self.order.get(k).copied().filter(|&i| {
-                    let (name, labels) = &self.sources[i];
-                    *name == family.name && *labels == series.labels
-                });
-                let i = match known {
-                    Some(i) => i,
-                    None => {
-                        let i = self.index_of(&family.name, &series.labels);
-                        match self.order.get_mut(k) {
-                            Some(slot) => *slot = i,
-                            None => self.order.push(i),
-                        }
-                        i
-                    }
-                };
-                self.series[i].samples.push(Point {
-                    value: series.value,
-                    timestamp: ms,
-                });
-                self.points += 1;
-                k += 1;
+    /// A machine's families come in the same order at every sample: the k-th value goes
+    /// to the series the k-th went to last time, checked by its name and labels (without
+    /// allocating), and is looked up by key only when that check fails.
+    fn series(&mut self, labels: &[(&'static str, &str)], value: f64) {
+        let k = self.k;
+        let known = self.order.get(k).copied().filter(|&i| {
+            let (name, own) = &self.sources[i];
+            *name == self.family
+                && own.len() == labels.len()
+                && own
+                    .iter()
+                    .zip(labels)
+                    .all(|(a, b)| a.0 == b.0 && a.1 == b.1)
+        });
+        let i = match known {
+            Some(i) => i,
+            None => {
+                let i = self.index_of(labels);
+                match self.order.get_mut(k) {
+                    Some(slot) => *slot = i,
+                    None => self.order.push(i),
+                }
+                i
             }
-        }
+        };
+        self.series[i].samples.push(Point {
+            value,
+            timestamp: self.ms,
+        });
+        self.points += 1;
+        self.k += 1;
     }
+}
 
-    /// The index of a series, created if it is new.
-    fn index_of(&mut self, name: &str, own: &[(&'static str, String)]) -> usize {
+impl Points {
+    /// The index of a series of the current family, created if it is new.
+    fn index_of(&mut self, own: &[(&'static str, &str)]) -> usize {
+        let name = self.family.as_str();
         write_series_key(&mut self.key, name, own);
         if let Some(&i) = self.by_key.get(self.key.as_str()) {
             return i;
@@ -135,7 +146,7 @@ impl Batch {
             if !self.labels.iter().any(|(n, _)| n == k) {
                 labels.push(Label {
                     name: (*k).to_string(),
-                    value: v.clone(),
+                    value: (*v).to_string(),
                 });
             }
         }
@@ -147,44 +158,71 @@ impl Batch {
         }
         labels.sort_by(|a, b| a.name.cmp(&b.name));
         self.by_key.insert(self.key.clone(), self.series.len());
-        self.sources.push((name.to_string(), own.to_vec()));
+        self.sources.push((
+            name.to_string(),
+            own.iter().map(|(k, v)| (*k, (*v).to_string())).collect(),
+        ));
         self.series.push(TimeSeries {
             labels,
             samples: Vec::new(),
         });
         self.series.len() - 1
     }
+}
+
+impl Batch {
+    /// `labels` are added to every series; `bound` chooses the cgroups sent.
+    pub fn new(labels: Vec<(String, String)>, bound: Bound) -> Batch {
+        Batch {
+            cgroups: Served::new(bound),
+            into: Points {
+                labels,
+                ..Points::default()
+            },
+        }
+    }
+
+    /// Add one sample's values (the families `/metrics` would serve for it).
+    pub fn add(&mut self, host: &HostFacts, s: &Sample) {
+        let p = &mut self.into;
+        p.ms = s.time.wall_ns.div_euclid(1_000_000);
+        p.k = 0;
+        p.samples += 1;
+        p.first_ns.get_or_insert(s.time.wall_ns);
+        p.last_ns = Some(s.time.wall_ns);
+        emit(host, s, &mut self.cgroups, p);
+    }
 
     /// Samples (records of the log) added since the last `clear`.
     pub fn samples(&self) -> u64 {
-        self.samples
+        self.into.samples
     }
 
     /// Values (one per series per sample) added since the last `clear`.
     pub fn points(&self) -> u64 {
-        self.points
+        self.into.points
     }
 
     /// The times (ns) of the first and the last sample added.
     pub fn span(&self) -> Option<(i64, i64)> {
-        Some((self.first_ns?, self.last_ns?))
+        Some((self.into.first_ns?, self.into.last_ns?))
     }
 
     /// Forget the points, keep the series (their labels are reused by the next batch).
     pub fn clear(&mut self) {
-        for s in &mut self.series {
+        for s in &mut self.into.series {
             s.samples.clear();
         }
-        self.samples = 0;
-        self.points = 0;
-        self.first_ns = None;
-        self.last_ns = None;
+        self.into.samples = 0;
+        self.into.points = 0;
+        self.into.first_ns = None;
+        self.into.last_ns = None;
     }
 
     /// The request body: the protobuf of the series that have points, snappy-compressed.
     pub fn encode(&self) -> Vec<u8> {
         let mut raw = Vec::new();
-        for s in self.series.iter().filter(|s| !s.samples.is_empty()) {
+        for s in self.into.series.iter().filter(|s| !s.samples.is_empty()) {
             // A repeated message field is each message under its tag, one after another:
             // the bytes `WriteRequest { timeseries }` encodes to, without moving the series.
             prost::encoding::message::encode(1, s, &mut raw);
@@ -281,7 +319,7 @@ mod tests {
             ("instance".to_string(), "h1".to_string()),
             ("dc".to_string(), "east".to_string()),
         ];
-        let mut b = Batch::new(labels);
+        let mut b = Batch::new(labels, Bound::default());
         b.add(&host, &sample_at(1_700_000_000_000_000_000, 150));
         b.add(&host, &sample_at(1_700_000_001_000_000_000, 250));
         assert_eq!(b.samples(), 2);
@@ -315,5 +353,50 @@ mod tests {
             b.span(),
             Some((1_700_000_002_000_000_000, 1_700_000_002_000_000_000))
         );
+    }
+
+    #[test]
+    fn cgroups_are_pushed_under_cadvisors_names_within_the_bound() {
+        let cgroup = |path: &str, usage_us| crate::sample::CgroupCounters {
+            path: path.into(),
+            usage_us: Some(usage_us),
+            ..Default::default()
+        };
+        let mut s = sample_at(1_700_000_000_000_000_000, 100);
+        s.cgroups = vec![
+            cgroup("", 9_000_000),
+            cgroup("system.slice/a.service", 1_500_000),
+        ];
+        let mut b = Batch::new(
+            vec![("job".to_string(), "rsadc".to_string())],
+            Bound {
+                include: Some(regex::Regex::new("service").unwrap()),
+                ..Bound::default()
+            },
+        );
+        b.add(&HostFacts::default(), &s);
+        let req = decode(&b.encode()).unwrap();
+        let cpu: Vec<&TimeSeries> = req
+            .timeseries
+            .iter()
+            .filter(|t| t.labels[0].value == "container_cpu_usage_seconds_total")
+            .collect();
+        assert_eq!(cpu.len(), 1);
+        let labels: Vec<(&str, &str)> = cpu[0]
+            .labels
+            .iter()
+            .map(|l| (l.name.as_str(), l.value.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("__name__", "container_cpu_usage_seconds_total"),
+                ("cpu", "total"),
+                ("id", "/system.slice/a.service"),
+                ("job", "rsadc"),
+                ("name", "a.service"),
+            ]
+        );
+        assert_eq!(cpu[0].samples[0].value, 1.5);
     }
 }

@@ -32,6 +32,17 @@ pub struct Column {
     pub sadf: &'static str,
     pub unit: &'static str,
     pub kind: Kind,
+    /// The fields its values are computed from, each as `group.field` (`GroupInfo::name`,
+    /// `Field::name`): one for a rate or level of a field, several for a column worked
+    /// out from them (`%memused`, `await`).
+    pub from: &'static [&'static str],
+}
+
+impl Column {
+    /// The column, computed from the fields `from` (`group.field`).
+    const fn of(self, from: &'static [&'static str]) -> Column {
+        Column { from, ..self }
+    }
 }
 
 /// The column that names a report's items (CPU, device, interface), and how the command
@@ -214,65 +225,70 @@ pub struct Report {
     pub values: fn(&Selection, &IntervalStats, &mut Rows),
 }
 
+/// A column of sar's; its fields come with `Column::of`.
 const fn col(sar: &'static str, sadf: &'static str, unit: &'static str, kind: Kind) -> Column {
     Column {
         sar: Some(sar),
         sadf,
         unit,
         kind,
+        from: &[],
     }
 }
 
+/// A value only sadf's JSON has; its fields come with `Column::of`.
 const fn json_only(sadf: &'static str, unit: &'static str, kind: Kind) -> Column {
     Column {
         sar: None,
-        sadf,
-        unit,
-        kind,
+        ..col("", sadf, unit, kind)
     }
 }
 
 use Kind::{Percent, Rate, Real, Whole};
 
 const CPU: &[Column] = &[
-    col("%user", "user", "%", Percent),
-    col("%nice", "nice", "%", Percent),
-    col("%system", "system", "%", Percent),
-    col("%iowait", "iowait", "%", Percent),
-    col("%steal", "steal", "%", Percent),
-    col("%idle", "idle", "%", Percent),
+    col("%user", "user", "%", Percent).of(&["cpu.user"]),
+    col("%nice", "nice", "%", Percent).of(&["cpu.nice"]),
+    col("%system", "system", "%", Percent).of(&["cpu.system", "cpu.irq", "cpu.softirq"]),
+    col("%iowait", "iowait", "%", Percent).of(&["cpu.iowait"]),
+    col("%steal", "steal", "%", Percent).of(&["cpu.steal"]),
+    col("%idle", "idle", "%", Percent).of(&["cpu.idle"]),
 ];
 const CPU_ALL: &[Column] = &[
-    col("%usr", "usr", "%", Percent),
-    col("%nice", "nice", "%", Percent),
-    col("%sys", "sys", "%", Percent),
-    col("%iowait", "iowait", "%", Percent),
-    col("%steal", "steal", "%", Percent),
-    col("%irq", "irq", "%", Percent),
-    col("%soft", "soft", "%", Percent),
-    col("%guest", "guest", "%", Percent),
-    col("%gnice", "gnice", "%", Percent),
-    col("%idle", "idle", "%", Percent),
+    col("%usr", "usr", "%", Percent).of(&["cpu.user", "cpu.guest"]),
+    col("%nice", "nice", "%", Percent).of(&["cpu.nice", "cpu.guest_nice"]),
+    col("%sys", "sys", "%", Percent).of(&["cpu.system"]),
+    col("%iowait", "iowait", "%", Percent).of(&["cpu.iowait"]),
+    col("%steal", "steal", "%", Percent).of(&["cpu.steal"]),
+    col("%irq", "irq", "%", Percent).of(&["cpu.irq"]),
+    col("%soft", "soft", "%", Percent).of(&["cpu.softirq"]),
+    col("%guest", "guest", "%", Percent).of(&["cpu.guest"]),
+    col("%gnice", "gnice", "%", Percent).of(&["cpu.guest_nice"]),
+    col("%idle", "idle", "%", Percent).of(&["cpu.idle"]),
 ];
 const TASKS: &[Column] = &[
-    col("proc/s", "proc", "tasks/s", Rate),
-    col("cswch/s", "cswch", "switches/s", Rate),
+    col("proc/s", "proc", "tasks/s", Rate).of(&["kernel.processes"]),
+    col("cswch/s", "cswch", "switches/s", Rate).of(&["kernel.ctxt"]),
 ];
 const SWAP_PAGES: &[Column] = &[
-    col("pswpin/s", "pswpin", "pages/s", Rate),
-    col("pswpout/s", "pswpout", "pages/s", Rate),
+    col("pswpin/s", "pswpin", "pages/s", Rate).of(&["swap.pswpin"]),
+    col("pswpout/s", "pswpout", "pages/s", Rate).of(&["swap.pswpout"]),
 ];
 const PAGING: &[Column] = &[
-    col("pgpgin/s", "pgpgin", "kB/s", Rate),
-    col("pgpgout/s", "pgpgout", "kB/s", Rate),
-    col("fault/s", "fault", "faults/s", Rate),
-    col("majflt/s", "majflt", "faults/s", Rate),
-    col("pgfree/s", "pgfree", "pages/s", Rate),
-    col("pgscank/s", "pgscank", "pages/s", Rate),
-    col("pgscand/s", "pgscand", "pages/s", Rate),
-    col("pgsteal/s", "pgsteal", "pages/s", Rate),
-    col("pgprom/s", "pgprom", "pages/s", Rate),
-    col("pgdem/s", "pgdem", "pages/s", Rate),
+    col("pgpgin/s", "pgpgin", "kB/s", Rate).of(&["paging.pgpgin"]),
+    col("pgpgout/s", "pgpgout", "kB/s", Rate).of(&["paging.pgpgout"]),
+    col("fault/s", "fault", "faults/s", Rate).of(&["paging.pgfault"]),
+    col("majflt/s", "majflt", "faults/s", Rate).of(&["paging.pgmajfault"]),
+    col("pgfree/s", "pgfree", "pages/s", Rate).of(&["paging.pgfree"]),
+    col("pgscank/s", "pgscank", "pages/s", Rate).of(&["paging.pgscan_kswapd"]),
+    col("pgscand/s", "pgscand", "pages/s", Rate).of(&["paging.pgscan_direct"]),
+    col("pgsteal/s", "pgsteal", "pages/s", Rate).of(&[
+        "paging.pgsteal",
+        "paging.pgsteal_anon",
+        "paging.pgsteal_file",
+    ]),
+    col("pgprom/s", "pgprom", "pages/s", Rate).of(&["paging.pgpromote"]),
+    col("pgdem/s", "pgdem", "pages/s", Rate).of(&["paging.pgdemote"]),
 ];
 /// sysstat 12.6's `-B`: `%vmeff` where 12.7.5+ has `pgprom/s pgdem/s`.
 const PAGING_12_6: &[Column] = &[
@@ -284,35 +300,69 @@ const PAGING_12_6: &[Column] = &[
     PAGING[5],
     PAGING[6],
     PAGING[7],
-    col("%vmeff", "vmeff-percent", "%", Percent),
+    col("%vmeff", "vmeff-percent", "%", Percent).of(&[
+        "paging.pgsteal",
+        "paging.pgsteal_anon",
+        "paging.pgsteal_file",
+        "paging.pgscan_kswapd",
+        "paging.pgscan_direct",
+    ]),
 ];
 const IO: &[Column] = &[
-    col("tps", "tps", "requests/s", Rate),
-    col("rtps", "io-reads.rtps", "requests/s", Rate),
-    col("wtps", "io-writes.wtps", "requests/s", Rate),
-    col("dtps", "io-discard.dtps", "requests/s", Rate),
-    col("bread/s", "io-reads.bread", "sectors/s", Rate),
-    col("bwrtn/s", "io-writes.bwrtn", "sectors/s", Rate),
-    col("bdscd/s", "io-discard.bdscd", "sectors/s", Rate),
+    col("tps", "tps", "requests/s", Rate).of(&[
+        "disk.reads",
+        "disk.writes",
+        "disk.discards",
+        "iototals.reads",
+        "iototals.writes",
+        "iototals.discards",
+    ]),
+    col("rtps", "io-reads.rtps", "requests/s", Rate).of(&["disk.reads", "iototals.reads"]),
+    col("wtps", "io-writes.wtps", "requests/s", Rate).of(&["disk.writes", "iototals.writes"]),
+    col("dtps", "io-discard.dtps", "requests/s", Rate).of(&["disk.discards", "iototals.discards"]),
+    col("bread/s", "io-reads.bread", "sectors/s", Rate)
+        .of(&["disk.read_sectors", "iototals.read_sectors"]),
+    col("bwrtn/s", "io-writes.bwrtn", "sectors/s", Rate)
+        .of(&["disk.write_sectors", "iototals.write_sectors"]),
+    col("bdscd/s", "io-discard.bdscd", "sectors/s", Rate)
+        .of(&["disk.discard_sectors", "iototals.discard_sectors"]),
 ];
 const MEMORY_ALL: &[Column] = &[
-    col("kbmemfree", "memfree", "kB", Whole),
-    col("kbavail", "avail", "kB", Whole),
-    col("kbmemused", "memused", "kB", Whole),
-    col("%memused", "memused-percent", "%", Percent),
-    col("kbbuffers", "buffers", "kB", Whole),
-    col("kbcached", "cached", "kB", Whole),
-    col("kbcommit", "commit", "kB", Whole),
-    col("%commit", "commit-percent", "%", Percent),
-    col("kbactive", "active", "kB", Whole),
-    col("kbinact", "inactive", "kB", Whole),
-    col("kbdirty", "dirty", "kB", Whole),
-    col("kbshmem", "shared", "kB", Whole),
-    col("kbanonpg", "anonpg", "kB", Whole),
-    col("kbslab", "slab", "kB", Whole),
-    col("kbkstack", "kstack", "kB", Whole),
-    col("kbpgtbl", "pgtbl", "kB", Whole),
-    col("kbvmused", "vmused", "kB", Whole),
+    col("kbmemfree", "memfree", "kB", Whole).of(&["memory.mem_free"]),
+    col("kbavail", "avail", "kB", Whole).of(&["memory.mem_available"]),
+    col("kbmemused", "memused", "kB", Whole).of(&[
+        "memory.mem_total",
+        "memory.mem_available",
+        "memory.mem_free",
+        "memory.buffers",
+        "memory.cached",
+        "memory.slab",
+    ]),
+    col("%memused", "memused-percent", "%", Percent).of(&[
+        "memory.mem_total",
+        "memory.mem_available",
+        "memory.mem_free",
+        "memory.buffers",
+        "memory.cached",
+        "memory.slab",
+    ]),
+    col("kbbuffers", "buffers", "kB", Whole).of(&["memory.buffers"]),
+    col("kbcached", "cached", "kB", Whole).of(&["memory.cached"]),
+    col("kbcommit", "commit", "kB", Whole).of(&["memory.committed_as"]),
+    col("%commit", "commit-percent", "%", Percent).of(&[
+        "memory.committed_as",
+        "memory.mem_total",
+        "swap.swap_total",
+    ]),
+    col("kbactive", "active", "kB", Whole).of(&["memory.active"]),
+    col("kbinact", "inactive", "kB", Whole).of(&["memory.inactive"]),
+    col("kbdirty", "dirty", "kB", Whole).of(&["memory.dirty"]),
+    col("kbshmem", "shared", "kB", Whole).of(&["memory.shmem"]),
+    col("kbanonpg", "anonpg", "kB", Whole).of(&["memory.anon_pages"]),
+    col("kbslab", "slab", "kB", Whole).of(&["memory.slab"]),
+    col("kbkstack", "kstack", "kB", Whole).of(&["memory.kernel_stack"]),
+    col("kbpgtbl", "pgtbl", "kB", Whole).of(&["memory.page_tables"]),
+    col("kbvmused", "vmused", "kB", Whole).of(&["memory.vmalloc_used"]),
 ];
 /// `-r` without ALL: the first twelve of `-r ALL`.
 const MEMORY: &[Column] = MEMORY_ALL.split_at(12).0;
@@ -338,257 +388,288 @@ const MEMORY_ALL_12_6: &[Column] = &[
 /// sysstat 12.6's `-r`: the first eleven of its `-r ALL`.
 const MEMORY_12_6: &[Column] = MEMORY_ALL_12_6.split_at(11).0;
 const SWAP: &[Column] = &[
-    col("kbswpfree", "swpfree", "kB", Whole),
-    col("kbswpused", "swpused", "kB", Whole),
-    col("%swpused", "swpused-percent", "%", Percent),
-    col("kbswpcad", "swpcad", "kB", Whole),
-    col("%swpcad", "swpcad-percent", "%", Percent),
+    col("kbswpfree", "swpfree", "kB", Whole).of(&["swap.swap_free"]),
+    col("kbswpused", "swpused", "kB", Whole).of(&["swap.swap_total", "swap.swap_free"]),
+    col("%swpused", "swpused-percent", "%", Percent).of(&["swap.swap_total", "swap.swap_free"]),
+    col("kbswpcad", "swpcad", "kB", Whole).of(&["swap.swap_cached"]),
+    col("%swpcad", "swpcad-percent", "%", Percent).of(&[
+        "swap.swap_cached",
+        "swap.swap_total",
+        "swap.swap_free",
+    ]),
 ];
 const QUEUE: &[Column] = &[
-    col("runq-sz", "runq-sz", "tasks", Whole),
-    col("plist-sz", "plist-sz", "tasks", Whole),
-    col("ldavg-1", "ldavg-1", "load", Real),
-    col("ldavg-5", "ldavg-5", "load", Real),
-    col("ldavg-15", "ldavg-15", "load", Real),
-    col("blocked", "blocked", "tasks", Whole),
+    col("runq-sz", "runq-sz", "tasks", Whole).of(&["load.runnable"]),
+    col("plist-sz", "plist-sz", "tasks", Whole).of(&["load.tasks"]),
+    col("ldavg-1", "ldavg-1", "load", Real).of(&["load.load1_x100"]),
+    col("ldavg-5", "ldavg-5", "load", Real).of(&["load.load5_x100"]),
+    col("ldavg-15", "ldavg-15", "load", Real).of(&["load.load15_x100"]),
+    col("blocked", "blocked", "tasks", Whole).of(&["kernel.procs_blocked"]),
 ];
 const DISK: &[Column] = &[
-    col("tps", "tps", "requests/s", Rate),
-    json_only("rd_sec", "sectors/s", Rate),
-    json_only("wr_sec", "sectors/s", Rate),
-    json_only("dc_sec", "sectors/s", Rate),
-    col("rkB/s", "rkB", "kB/s", Rate),
-    col("wkB/s", "wkB", "kB/s", Rate),
-    col("dkB/s", "dkB", "kB/s", Rate),
-    json_only("avgrq-sz", "sectors", Real),
-    col("areq-sz", "areq-sz", "kB", Real),
-    json_only("avgqu-sz", "requests", Real),
-    col("aqu-sz", "aqu-sz", "requests", Real),
-    col("await", "await", "ms", Real),
-    col("%util", "util-percent", "%", Percent),
+    col("tps", "tps", "requests/s", Rate).of(&["disk.reads", "disk.writes", "disk.discards"]),
+    json_only("rd_sec", "sectors/s", Rate).of(&["disk.read_sectors"]),
+    json_only("wr_sec", "sectors/s", Rate).of(&["disk.write_sectors"]),
+    json_only("dc_sec", "sectors/s", Rate).of(&["disk.discard_sectors"]),
+    col("rkB/s", "rkB", "kB/s", Rate).of(&["disk.read_sectors"]),
+    col("wkB/s", "wkB", "kB/s", Rate).of(&["disk.write_sectors"]),
+    col("dkB/s", "dkB", "kB/s", Rate).of(&["disk.discard_sectors"]),
+    json_only("avgrq-sz", "sectors", Real).of(&[
+        "disk.read_sectors",
+        "disk.write_sectors",
+        "disk.discard_sectors",
+        "disk.reads",
+        "disk.writes",
+        "disk.discards",
+    ]),
+    col("areq-sz", "areq-sz", "kB", Real).of(&[
+        "disk.read_sectors",
+        "disk.write_sectors",
+        "disk.discard_sectors",
+        "disk.reads",
+        "disk.writes",
+        "disk.discards",
+    ]),
+    json_only("avgqu-sz", "requests", Real).of(&["disk.weighted_ms"]),
+    col("aqu-sz", "aqu-sz", "requests", Real).of(&["disk.weighted_ms"]),
+    col("await", "await", "ms", Real).of(&[
+        "disk.read_ms",
+        "disk.write_ms",
+        "disk.discard_ms",
+        "disk.reads",
+        "disk.writes",
+        "disk.discards",
+    ]),
+    col("%util", "util-percent", "%", Percent).of(&["disk.io_ticks_ms"]),
 ];
 const NET_DEV: &[Column] = &[
-    col("rxpck/s", "rxpck", "packets/s", Rate),
-    col("txpck/s", "txpck", "packets/s", Rate),
-    col("rxkB/s", "rxkB", "kB/s", Rate),
-    col("txkB/s", "txkB", "kB/s", Rate),
-    col("rxcmp/s", "rxcmp", "packets/s", Rate),
-    col("txcmp/s", "txcmp", "packets/s", Rate),
-    col("rxmcst/s", "rxmcst", "packets/s", Rate),
-    col("%ifutil", "ifutil-percent", "%", Percent),
+    col("rxpck/s", "rxpck", "packets/s", Rate).of(&["net.rx_packets"]),
+    col("txpck/s", "txpck", "packets/s", Rate).of(&["net.tx_packets"]),
+    col("rxkB/s", "rxkB", "kB/s", Rate).of(&["net.rx_bytes"]),
+    col("txkB/s", "txkB", "kB/s", Rate).of(&["net.tx_bytes"]),
+    col("rxcmp/s", "rxcmp", "packets/s", Rate).of(&["net.rx_compressed"]),
+    col("txcmp/s", "txcmp", "packets/s", Rate).of(&["net.tx_compressed"]),
+    col("rxmcst/s", "rxmcst", "packets/s", Rate).of(&["net.rx_multicast"]),
+    col("%ifutil", "ifutil-percent", "%", Percent).of(&["net.rx_bytes", "net.tx_bytes"]),
 ];
 const NET_EDEV: &[Column] = &[
-    col("rxerr/s", "rxerr", "packets/s", Rate),
-    col("txerr/s", "txerr", "packets/s", Rate),
-    col("coll/s", "coll", "collisions/s", Rate),
-    col("rxdrop/s", "rxdrop", "packets/s", Rate),
-    col("txdrop/s", "txdrop", "packets/s", Rate),
-    col("txcarr/s", "txcarr", "errors/s", Rate),
-    col("rxfram/s", "rxfram", "errors/s", Rate),
-    col("rxfifo/s", "rxfifo", "errors/s", Rate),
-    col("txfifo/s", "txfifo", "errors/s", Rate),
+    col("rxerr/s", "rxerr", "packets/s", Rate).of(&["net.rx_errs"]),
+    col("txerr/s", "txerr", "packets/s", Rate).of(&["net.tx_errs"]),
+    col("coll/s", "coll", "collisions/s", Rate).of(&["net.tx_colls"]),
+    col("rxdrop/s", "rxdrop", "packets/s", Rate).of(&["net.rx_drop"]),
+    col("txdrop/s", "txdrop", "packets/s", Rate).of(&["net.tx_drop"]),
+    col("txcarr/s", "txcarr", "errors/s", Rate).of(&["net.tx_carrier"]),
+    col("rxfram/s", "rxfram", "errors/s", Rate).of(&["net.rx_frame"]),
+    col("rxfifo/s", "rxfifo", "errors/s", Rate).of(&["net.rx_fifo"]),
+    col("txfifo/s", "txfifo", "errors/s", Rate).of(&["net.tx_fifo"]),
 ];
 const NET_SOCK: &[Column] = &[
-    col("totsck", "totsck", "sockets", Whole),
-    col("tcpsck", "tcpsck", "sockets", Whole),
-    col("udpsck", "udpsck", "sockets", Whole),
-    col("rawsck", "rawsck", "sockets", Whole),
-    col("ip-frag", "ip-frag", "queues", Whole),
-    col("tcp-tw", "tcp-tw", "sockets", Whole),
+    col("totsck", "totsck", "sockets", Whole).of(&["sockstat.sockets_used"]),
+    col("tcpsck", "tcpsck", "sockets", Whole).of(&["sockstat.tcp_inuse"]),
+    col("udpsck", "udpsck", "sockets", Whole).of(&["sockstat.udp_inuse"]),
+    col("rawsck", "rawsck", "sockets", Whole).of(&["sockstat.raw_inuse"]),
+    col("ip-frag", "ip-frag", "queues", Whole).of(&["sockstat.frag_inuse"]),
+    col("tcp-tw", "tcp-tw", "sockets", Whole).of(&["sockstat.tcp_tw"]),
 ];
 const NET_IP: &[Column] = &[
-    col("irec/s", "irec", "datagrams/s", Rate),
-    col("fwddgm/s", "fwddgm", "datagrams/s", Rate),
-    col("idel/s", "idel", "datagrams/s", Rate),
-    col("orq/s", "orq", "datagrams/s", Rate),
-    col("asmrq/s", "asmrq", "fragments/s", Rate),
-    col("asmok/s", "asmok", "datagrams/s", Rate),
-    col("fragok/s", "fragok", "datagrams/s", Rate),
-    col("fragcrt/s", "fragcrt", "fragments/s", Rate),
+    col("irec/s", "irec", "datagrams/s", Rate).of(&["snmp.ip_in_receives"]),
+    col("fwddgm/s", "fwddgm", "datagrams/s", Rate).of(&["snmp.ip_forw_datagrams"]),
+    col("idel/s", "idel", "datagrams/s", Rate).of(&["snmp.ip_in_delivers"]),
+    col("orq/s", "orq", "datagrams/s", Rate).of(&["snmp.ip_out_requests"]),
+    col("asmrq/s", "asmrq", "fragments/s", Rate).of(&["snmp.ip_reasm_reqds"]),
+    col("asmok/s", "asmok", "datagrams/s", Rate).of(&["snmp.ip_reasm_oks"]),
+    col("fragok/s", "fragok", "datagrams/s", Rate).of(&["snmp.ip_frag_oks"]),
+    col("fragcrt/s", "fragcrt", "fragments/s", Rate).of(&["snmp.ip_frag_creates"]),
 ];
 const NET_EIP: &[Column] = &[
-    col("ihdrerr/s", "ihdrerr", "datagrams/s", Rate),
-    col("iadrerr/s", "iadrerr", "datagrams/s", Rate),
-    col("iukwnpr/s", "iukwnpr", "datagrams/s", Rate),
-    col("idisc/s", "idisc", "datagrams/s", Rate),
-    col("odisc/s", "odisc", "datagrams/s", Rate),
-    col("onort/s", "onort", "datagrams/s", Rate),
-    col("asmf/s", "asmf", "failures/s", Rate),
-    col("fragf/s", "fragf", "datagrams/s", Rate),
+    col("ihdrerr/s", "ihdrerr", "datagrams/s", Rate).of(&["snmp.ip_in_hdr_errors"]),
+    col("iadrerr/s", "iadrerr", "datagrams/s", Rate).of(&["snmp.ip_in_addr_errors"]),
+    col("iukwnpr/s", "iukwnpr", "datagrams/s", Rate).of(&["snmp.ip_in_unknown_protos"]),
+    col("idisc/s", "idisc", "datagrams/s", Rate).of(&["snmp.ip_in_discards"]),
+    col("odisc/s", "odisc", "datagrams/s", Rate).of(&["snmp.ip_out_discards"]),
+    col("onort/s", "onort", "datagrams/s", Rate).of(&["snmp.ip_out_no_routes"]),
+    col("asmf/s", "asmf", "failures/s", Rate).of(&["snmp.ip_reasm_fails"]),
+    col("fragf/s", "fragf", "datagrams/s", Rate).of(&["snmp.ip_frag_fails"]),
 ];
 const NET_ICMP: &[Column] = &[
-    col("imsg/s", "imsg", "messages/s", Rate),
-    col("omsg/s", "omsg", "messages/s", Rate),
-    col("iech/s", "iech", "messages/s", Rate),
-    col("iechr/s", "iechr", "messages/s", Rate),
-    col("oech/s", "oech", "messages/s", Rate),
-    col("oechr/s", "oechr", "messages/s", Rate),
-    col("itm/s", "itm", "messages/s", Rate),
-    col("itmr/s", "itmr", "messages/s", Rate),
-    col("otm/s", "otm", "messages/s", Rate),
-    col("otmr/s", "otmr", "messages/s", Rate),
-    col("iadrmk/s", "iadrmk", "messages/s", Rate),
-    col("iadrmkr/s", "iadrmkr", "messages/s", Rate),
-    col("oadrmk/s", "oadrmk", "messages/s", Rate),
-    col("oadrmkr/s", "oadrmkr", "messages/s", Rate),
+    col("imsg/s", "imsg", "messages/s", Rate).of(&["snmp.icmp_in_msgs"]),
+    col("omsg/s", "omsg", "messages/s", Rate).of(&["snmp.icmp_out_msgs"]),
+    col("iech/s", "iech", "messages/s", Rate).of(&["snmp.icmp_in_echos"]),
+    col("iechr/s", "iechr", "messages/s", Rate).of(&["snmp.icmp_in_echo_reps"]),
+    col("oech/s", "oech", "messages/s", Rate).of(&["snmp.icmp_out_echos"]),
+    col("oechr/s", "oechr", "messages/s", Rate).of(&["snmp.icmp_out_echo_reps"]),
+    col("itm/s", "itm", "messages/s", Rate).of(&["snmp.icmp_in_timestamps"]),
+    col("itmr/s", "itmr", "messages/s", Rate).of(&["snmp.icmp_in_timestamp_reps"]),
+    col("otm/s", "otm", "messages/s", Rate).of(&["snmp.icmp_out_timestamps"]),
+    col("otmr/s", "otmr", "messages/s", Rate).of(&["snmp.icmp_out_timestamp_reps"]),
+    col("iadrmk/s", "iadrmk", "messages/s", Rate).of(&["snmp.icmp_in_addr_masks"]),
+    col("iadrmkr/s", "iadrmkr", "messages/s", Rate).of(&["snmp.icmp_in_addr_mask_reps"]),
+    col("oadrmk/s", "oadrmk", "messages/s", Rate).of(&["snmp.icmp_out_addr_masks"]),
+    col("oadrmkr/s", "oadrmkr", "messages/s", Rate).of(&["snmp.icmp_out_addr_mask_reps"]),
 ];
 const NET_EICMP: &[Column] = &[
-    col("ierr/s", "ierr", "messages/s", Rate),
-    col("oerr/s", "oerr", "messages/s", Rate),
-    col("idstunr/s", "idstunr", "messages/s", Rate),
-    col("odstunr/s", "odstunr", "messages/s", Rate),
-    col("itmex/s", "itmex", "messages/s", Rate),
-    col("otmex/s", "otmex", "messages/s", Rate),
-    col("iparmpb/s", "iparmpb", "messages/s", Rate),
-    col("oparmpb/s", "oparmpb", "messages/s", Rate),
-    col("isrcq/s", "isrcq", "messages/s", Rate),
-    col("osrcq/s", "osrcq", "messages/s", Rate),
-    col("iredir/s", "iredir", "messages/s", Rate),
-    col("oredir/s", "oredir", "messages/s", Rate),
+    col("ierr/s", "ierr", "messages/s", Rate).of(&["snmp.icmp_in_errors"]),
+    col("oerr/s", "oerr", "messages/s", Rate).of(&["snmp.icmp_out_errors"]),
+    col("idstunr/s", "idstunr", "messages/s", Rate).of(&["snmp.icmp_in_dest_unreachs"]),
+    col("odstunr/s", "odstunr", "messages/s", Rate).of(&["snmp.icmp_out_dest_unreachs"]),
+    col("itmex/s", "itmex", "messages/s", Rate).of(&["snmp.icmp_in_time_excds"]),
+    col("otmex/s", "otmex", "messages/s", Rate).of(&["snmp.icmp_out_time_excds"]),
+    col("iparmpb/s", "iparmpb", "messages/s", Rate).of(&["snmp.icmp_in_parm_probs"]),
+    col("oparmpb/s", "oparmpb", "messages/s", Rate).of(&["snmp.icmp_out_parm_probs"]),
+    col("isrcq/s", "isrcq", "messages/s", Rate).of(&["snmp.icmp_in_src_quenchs"]),
+    col("osrcq/s", "osrcq", "messages/s", Rate).of(&["snmp.icmp_out_src_quenchs"]),
+    col("iredir/s", "iredir", "messages/s", Rate).of(&["snmp.icmp_in_redirects"]),
+    col("oredir/s", "oredir", "messages/s", Rate).of(&["snmp.icmp_out_redirects"]),
 ];
 const NET_TCP: &[Column] = &[
-    col("active/s", "active", "connections/s", Rate),
-    col("passive/s", "passive", "connections/s", Rate),
-    col("iseg/s", "iseg", "segments/s", Rate),
-    col("oseg/s", "oseg", "segments/s", Rate),
+    col("active/s", "active", "connections/s", Rate).of(&["snmp.tcp_active_opens"]),
+    col("passive/s", "passive", "connections/s", Rate).of(&["snmp.tcp_passive_opens"]),
+    col("iseg/s", "iseg", "segments/s", Rate).of(&["snmp.tcp_in_segs"]),
+    col("oseg/s", "oseg", "segments/s", Rate).of(&["snmp.tcp_out_segs"]),
 ];
 const NET_ETCP: &[Column] = &[
-    col("atmptf/s", "atmptf", "connections/s", Rate),
-    col("estres/s", "estres", "connections/s", Rate),
-    col("retrseg/s", "retrseg", "segments/s", Rate),
-    col("isegerr/s", "isegerr", "segments/s", Rate),
-    col("orsts/s", "orsts", "segments/s", Rate),
+    col("atmptf/s", "atmptf", "connections/s", Rate).of(&["snmp.tcp_attempt_fails"]),
+    col("estres/s", "estres", "connections/s", Rate).of(&["snmp.tcp_estab_resets"]),
+    col("retrseg/s", "retrseg", "segments/s", Rate).of(&["snmp.tcp_retrans_segs"]),
+    col("isegerr/s", "isegerr", "segments/s", Rate).of(&["snmp.tcp_in_errs"]),
+    col("orsts/s", "orsts", "segments/s", Rate).of(&["snmp.tcp_out_rsts"]),
 ];
 /// sysstat 12.6's `-n ETCP`: `retrseg/s` is named `retrans/s` (sadf: `retrans`).
 const NET_ETCP_12_6: &[Column] = &[
     NET_ETCP[0],
     NET_ETCP[1],
-    col("retrans/s", "retrans", "segments/s", Rate),
+    col("retrans/s", "retrans", "segments/s", Rate).of(&["snmp.tcp_retrans_segs"]),
     NET_ETCP[3],
     NET_ETCP[4],
 ];
 const NET_UDP: &[Column] = &[
-    col("idgm/s", "idgm", "datagrams/s", Rate),
-    col("odgm/s", "odgm", "datagrams/s", Rate),
-    col("noport/s", "noport", "datagrams/s", Rate),
-    col("idgmerr/s", "idgmerr", "datagrams/s", Rate),
+    col("idgm/s", "idgm", "datagrams/s", Rate).of(&["snmp.udp_in_datagrams"]),
+    col("odgm/s", "odgm", "datagrams/s", Rate).of(&["snmp.udp_out_datagrams"]),
+    col("noport/s", "noport", "datagrams/s", Rate).of(&["snmp.udp_no_ports"]),
+    col("idgmerr/s", "idgmerr", "datagrams/s", Rate).of(&["snmp.udp_in_errors"]),
 ];
 const NET_SOCK6: &[Column] = &[
-    col("tcp6sck", "tcp6sck", "sockets", Whole),
-    col("udp6sck", "udp6sck", "sockets", Whole),
-    col("raw6sck", "raw6sck", "sockets", Whole),
-    col("ip6-frag", "ip6-frag", "queues", Whole),
+    col("tcp6sck", "tcp6sck", "sockets", Whole).of(&["sockstat6.tcp6_inuse"]),
+    col("udp6sck", "udp6sck", "sockets", Whole).of(&["sockstat6.udp6_inuse"]),
+    col("raw6sck", "raw6sck", "sockets", Whole).of(&["sockstat6.raw6_inuse"]),
+    col("ip6-frag", "ip6-frag", "queues", Whole).of(&["sockstat6.frag6_inuse"]),
 ];
 const NET_IP6: &[Column] = &[
-    col("irec6/s", "irec6", "datagrams/s", Rate),
-    col("fwddgm6/s", "fwddgm6", "datagrams/s", Rate),
-    col("idel6/s", "idel6", "datagrams/s", Rate),
-    col("orq6/s", "orq6", "datagrams/s", Rate),
-    col("asmrq6/s", "asmrq6", "fragments/s", Rate),
-    col("asmok6/s", "asmok6", "datagrams/s", Rate),
-    col("imcpck6/s", "imcpck6", "packets/s", Rate),
-    col("omcpck6/s", "omcpck6", "packets/s", Rate),
-    col("fragok6/s", "fragok6", "datagrams/s", Rate),
-    col("fragcr6/s", "fragcr6", "fragments/s", Rate),
+    col("irec6/s", "irec6", "datagrams/s", Rate).of(&["snmp6.ip6_in_receives"]),
+    col("fwddgm6/s", "fwddgm6", "datagrams/s", Rate).of(&["snmp6.ip6_out_forw_datagrams"]),
+    col("idel6/s", "idel6", "datagrams/s", Rate).of(&["snmp6.ip6_in_delivers"]),
+    col("orq6/s", "orq6", "datagrams/s", Rate).of(&["snmp6.ip6_out_requests"]),
+    col("asmrq6/s", "asmrq6", "fragments/s", Rate).of(&["snmp6.ip6_reasm_reqds"]),
+    col("asmok6/s", "asmok6", "datagrams/s", Rate).of(&["snmp6.ip6_reasm_oks"]),
+    col("imcpck6/s", "imcpck6", "packets/s", Rate).of(&["snmp6.ip6_in_mcast_pkts"]),
+    col("omcpck6/s", "omcpck6", "packets/s", Rate).of(&["snmp6.ip6_out_mcast_pkts"]),
+    col("fragok6/s", "fragok6", "datagrams/s", Rate).of(&["snmp6.ip6_frag_oks"]),
+    col("fragcr6/s", "fragcr6", "fragments/s", Rate).of(&["snmp6.ip6_frag_creates"]),
 ];
 const NET_EIP6: &[Column] = &[
-    col("ihdrer6/s", "ihdrer6", "datagrams/s", Rate),
-    col("iadrer6/s", "iadrer6", "datagrams/s", Rate),
-    col("iukwnp6/s", "iukwnp6", "datagrams/s", Rate),
-    col("i2big6/s", "i2big6", "datagrams/s", Rate),
-    col("idisc6/s", "idisc6", "datagrams/s", Rate),
-    col("odisc6/s", "odisc6", "datagrams/s", Rate),
-    col("inort6/s", "inort6", "datagrams/s", Rate),
-    col("onort6/s", "onort6", "datagrams/s", Rate),
-    col("asmf6/s", "asmf6", "failures/s", Rate),
-    col("fragf6/s", "fragf6", "datagrams/s", Rate),
-    col("itrpck6/s", "itrpck6", "datagrams/s", Rate),
+    col("ihdrer6/s", "ihdrer6", "datagrams/s", Rate).of(&["snmp6.ip6_in_hdr_errors"]),
+    col("iadrer6/s", "iadrer6", "datagrams/s", Rate).of(&["snmp6.ip6_in_addr_errors"]),
+    col("iukwnp6/s", "iukwnp6", "datagrams/s", Rate).of(&["snmp6.ip6_in_unknown_protos"]),
+    col("i2big6/s", "i2big6", "datagrams/s", Rate).of(&["snmp6.ip6_in_too_big_errors"]),
+    col("idisc6/s", "idisc6", "datagrams/s", Rate).of(&["snmp6.ip6_in_discards"]),
+    col("odisc6/s", "odisc6", "datagrams/s", Rate).of(&["snmp6.ip6_out_discards"]),
+    col("inort6/s", "inort6", "datagrams/s", Rate).of(&["snmp6.ip6_in_no_routes"]),
+    col("onort6/s", "onort6", "datagrams/s", Rate).of(&["snmp6.ip6_out_no_routes"]),
+    col("asmf6/s", "asmf6", "failures/s", Rate).of(&["snmp6.ip6_reasm_fails"]),
+    col("fragf6/s", "fragf6", "datagrams/s", Rate).of(&["snmp6.ip6_frag_fails"]),
+    col("itrpck6/s", "itrpck6", "datagrams/s", Rate).of(&["snmp6.ip6_in_truncated_pkts"]),
 ];
 const NET_ICMP6: &[Column] = &[
-    col("imsg6/s", "imsg6", "messages/s", Rate),
-    col("omsg6/s", "omsg6", "messages/s", Rate),
-    col("iech6/s", "iech6", "messages/s", Rate),
-    col("iechr6/s", "iechr6", "messages/s", Rate),
-    col("oechr6/s", "oechr6", "messages/s", Rate),
-    col("igmbq6/s", "igmbq6", "messages/s", Rate),
-    col("igmbr6/s", "igmbr6", "messages/s", Rate),
-    col("ogmbr6/s", "ogmbr6", "messages/s", Rate),
-    col("igmbrd6/s", "igmbrd6", "messages/s", Rate),
-    col("ogmbrd6/s", "ogmbrd6", "messages/s", Rate),
-    col("irtsol6/s", "irtsol6", "messages/s", Rate),
-    col("ortsol6/s", "ortsol6", "messages/s", Rate),
-    col("irtad6/s", "irtad6", "messages/s", Rate),
-    col("inbsol6/s", "inbsol6", "messages/s", Rate),
-    col("onbsol6/s", "onbsol6", "messages/s", Rate),
-    col("inbad6/s", "inbad6", "messages/s", Rate),
-    col("onbad6/s", "onbad6", "messages/s", Rate),
+    col("imsg6/s", "imsg6", "messages/s", Rate).of(&["snmp6.icmp6_in_msgs"]),
+    col("omsg6/s", "omsg6", "messages/s", Rate).of(&["snmp6.icmp6_out_msgs"]),
+    col("iech6/s", "iech6", "messages/s", Rate).of(&["snmp6.icmp6_in_echos"]),
+    col("iechr6/s", "iechr6", "messages/s", Rate).of(&["snmp6.icmp6_in_echo_replies"]),
+    col("oechr6/s", "oechr6", "messages/s", Rate).of(&["snmp6.icmp6_out_echo_replies"]),
+    col("igmbq6/s", "igmbq6", "messages/s", Rate).of(&["snmp6.icmp6_in_group_memb_queries"]),
+    col("igmbr6/s", "igmbr6", "messages/s", Rate).of(&["snmp6.icmp6_in_group_memb_responses"]),
+    col("ogmbr6/s", "ogmbr6", "messages/s", Rate).of(&["snmp6.icmp6_out_group_memb_responses"]),
+    col("igmbrd6/s", "igmbrd6", "messages/s", Rate).of(&["snmp6.icmp6_in_group_memb_reductions"]),
+    col("ogmbrd6/s", "ogmbrd6", "messages/s", Rate).of(&["snmp6.icmp6_out_group_memb_reductions"]),
+    col("irtsol6/s", "irtsol6", "messages/s", Rate).of(&["snmp6.icmp6_in_router_solicits"]),
+    col("ortsol6/s", "ortsol6", "messages/s", Rate).of(&["snmp6.icmp6_out_router_solicits"]),
+    col("irtad6/s", "irtad6", "messages/s", Rate).of(&["snmp6.icmp6_in_router_advertisements"]),
+    col("inbsol6/s", "inbsol6", "messages/s", Rate).of(&["snmp6.icmp6_in_neighbor_solicits"]),
+    col("onbsol6/s", "onbsol6", "messages/s", Rate).of(&["snmp6.icmp6_out_neighbor_solicits"]),
+    col("inbad6/s", "inbad6", "messages/s", Rate).of(&["snmp6.icmp6_in_neighbor_advertisements"]),
+    col("onbad6/s", "onbad6", "messages/s", Rate).of(&["snmp6.icmp6_out_neighbor_advertisements"]),
 ];
 const NET_EICMP6: &[Column] = &[
-    col("ierr6/s", "ierr6", "messages/s", Rate),
-    col("idtunr6/s", "idtunr6", "messages/s", Rate),
-    col("odtunr6/s", "odtunr6", "messages/s", Rate),
-    col("itmex6/s", "itmex6", "messages/s", Rate),
-    col("otmex6/s", "otmex6", "messages/s", Rate),
-    col("iprmpb6/s", "iprmpb6", "messages/s", Rate),
-    col("oprmpb6/s", "oprmpb6", "messages/s", Rate),
-    col("iredir6/s", "iredir6", "messages/s", Rate),
-    col("oredir6/s", "oredir6", "messages/s", Rate),
-    col("ipck2b6/s", "ipck2b6", "messages/s", Rate),
-    col("opck2b6/s", "opck2b6", "messages/s", Rate),
+    col("ierr6/s", "ierr6", "messages/s", Rate).of(&["snmp6.icmp6_in_errors"]),
+    col("idtunr6/s", "idtunr6", "messages/s", Rate).of(&["snmp6.icmp6_in_dest_unreachs"]),
+    col("odtunr6/s", "odtunr6", "messages/s", Rate).of(&["snmp6.icmp6_out_dest_unreachs"]),
+    col("itmex6/s", "itmex6", "messages/s", Rate).of(&["snmp6.icmp6_in_time_excds"]),
+    col("otmex6/s", "otmex6", "messages/s", Rate).of(&["snmp6.icmp6_out_time_excds"]),
+    col("iprmpb6/s", "iprmpb6", "messages/s", Rate).of(&["snmp6.icmp6_in_parm_problems"]),
+    col("oprmpb6/s", "oprmpb6", "messages/s", Rate).of(&["snmp6.icmp6_out_parm_problems"]),
+    col("iredir6/s", "iredir6", "messages/s", Rate).of(&["snmp6.icmp6_in_redirects"]),
+    col("oredir6/s", "oredir6", "messages/s", Rate).of(&["snmp6.icmp6_out_redirects"]),
+    col("ipck2b6/s", "ipck2b6", "messages/s", Rate).of(&["snmp6.icmp6_in_pkt_too_bigs"]),
+    col("opck2b6/s", "opck2b6", "messages/s", Rate).of(&["snmp6.icmp6_out_pkt_too_bigs"]),
 ];
 const NET_UDP6: &[Column] = &[
-    col("idgm6/s", "idgm6", "datagrams/s", Rate),
-    col("odgm6/s", "odgm6", "datagrams/s", Rate),
-    col("noport6/s", "noport6", "datagrams/s", Rate),
-    col("idgmer6/s", "idgmer6", "datagrams/s", Rate),
+    col("idgm6/s", "idgm6", "datagrams/s", Rate).of(&["snmp6.udp6_in_datagrams"]),
+    col("odgm6/s", "odgm6", "datagrams/s", Rate).of(&["snmp6.udp6_out_datagrams"]),
+    col("noport6/s", "noport6", "datagrams/s", Rate).of(&["snmp6.udp6_no_ports"]),
+    col("idgmer6/s", "idgmer6", "datagrams/s", Rate).of(&["snmp6.udp6_in_errors"]),
 ];
 const NET_SOFT: &[Column] = &[
-    col("total/s", "total", "frames/s", Rate),
-    col("dropd/s", "dropd", "frames/s", Rate),
-    col("squeezd/s", "squeezd", "events/s", Rate),
-    col("rx_rps/s", "rx_rps", "interrupts/s", Rate),
-    col("flw_lim/s", "flw_lim", "events/s", Rate),
-    col("blg_len", "blg_len", "packets", Whole),
+    col("total/s", "total", "frames/s", Rate).of(&["softnet.processed"]),
+    col("dropd/s", "dropd", "frames/s", Rate).of(&["softnet.dropped"]),
+    col("squeezd/s", "squeezd", "events/s", Rate).of(&["softnet.time_squeeze"]),
+    col("rx_rps/s", "rx_rps", "interrupts/s", Rate).of(&["softnet.received_rps"]),
+    col("flw_lim/s", "flw_lim", "events/s", Rate).of(&["softnet.flow_limit"]),
+    col("blg_len", "blg_len", "packets", Whole).of(&["softnet.backlog_len"]),
 ];
 const PSI_CPU: &[Column] = &[
-    col("%scpu-10", "some_avg10", "%", Percent),
-    col("%scpu-60", "some_avg60", "%", Percent),
-    col("%scpu-300", "some_avg300", "%", Percent),
-    col("%scpu", "some_avg", "%", Percent),
+    col("%scpu-10", "some_avg10", "%", Percent).of(&["pressure.avg10_x100"]),
+    col("%scpu-60", "some_avg60", "%", Percent).of(&["pressure.avg60_x100"]),
+    col("%scpu-300", "some_avg300", "%", Percent).of(&["pressure.avg300_x100"]),
+    col("%scpu", "some_avg", "%", Percent).of(&["pressure.total_us"]),
 ];
 const PSI_IO: &[Column] = &[
-    col("%sio-10", "some_avg10", "%", Percent),
-    col("%sio-60", "some_avg60", "%", Percent),
-    col("%sio-300", "some_avg300", "%", Percent),
-    col("%sio", "some_avg", "%", Percent),
-    col("%fio-10", "full_avg10", "%", Percent),
-    col("%fio-60", "full_avg60", "%", Percent),
-    col("%fio-300", "full_avg300", "%", Percent),
-    col("%fio", "full_avg", "%", Percent),
+    col("%sio-10", "some_avg10", "%", Percent).of(&["pressure.avg10_x100"]),
+    col("%sio-60", "some_avg60", "%", Percent).of(&["pressure.avg60_x100"]),
+    col("%sio-300", "some_avg300", "%", Percent).of(&["pressure.avg300_x100"]),
+    col("%sio", "some_avg", "%", Percent).of(&["pressure.total_us"]),
+    col("%fio-10", "full_avg10", "%", Percent).of(&["pressure.avg10_x100"]),
+    col("%fio-60", "full_avg60", "%", Percent).of(&["pressure.avg60_x100"]),
+    col("%fio-300", "full_avg300", "%", Percent).of(&["pressure.avg300_x100"]),
+    col("%fio", "full_avg", "%", Percent).of(&["pressure.total_us"]),
 ];
 const PSI_MEMORY: &[Column] = &[
-    col("%smem-10", "some_avg10", "%", Percent),
-    col("%smem-60", "some_avg60", "%", Percent),
-    col("%smem-300", "some_avg300", "%", Percent),
-    col("%smem", "some_avg", "%", Percent),
-    col("%fmem-10", "full_avg10", "%", Percent),
-    col("%fmem-60", "full_avg60", "%", Percent),
-    col("%fmem-300", "full_avg300", "%", Percent),
-    col("%fmem", "full_avg", "%", Percent),
+    col("%smem-10", "some_avg10", "%", Percent).of(&["pressure.avg10_x100"]),
+    col("%smem-60", "some_avg60", "%", Percent).of(&["pressure.avg60_x100"]),
+    col("%smem-300", "some_avg300", "%", Percent).of(&["pressure.avg300_x100"]),
+    col("%smem", "some_avg", "%", Percent).of(&["pressure.total_us"]),
+    col("%fmem-10", "full_avg10", "%", Percent).of(&["pressure.avg10_x100"]),
+    col("%fmem-60", "full_avg60", "%", Percent).of(&["pressure.avg60_x100"]),
+    col("%fmem-300", "full_avg300", "%", Percent).of(&["pressure.avg300_x100"]),
+    col("%fmem", "full_avg", "%", Percent).of(&["pressure.total_us"]),
 ];
 
 const HUGEPAGES: &[Column] = &[
-    col("kbhugfree", "hugfree", "kB", Whole),
-    col("kbhugused", "hugused", "kB", Whole),
-    col("%hugused", "hugused-percent", "%", Percent),
-    col("kbhugrsvd", "hugrsvd", "kB", Whole),
-    col("kbhugsurp", "hugsurp", "kB", Whole),
+    col("kbhugfree", "hugfree", "kB", Whole).of(&["memory.hugepages_free", "memory.hugepagesize"]),
+    col("kbhugused", "hugused", "kB", Whole).of(&[
+        "memory.hugepages_total",
+        "memory.hugepages_free",
+        "memory.hugepagesize",
+    ]),
+    col("%hugused", "hugused-percent", "%", Percent)
+        .of(&["memory.hugepages_total", "memory.hugepages_free"]),
+    col("kbhugrsvd", "hugrsvd", "kB", Whole).of(&["memory.hugepages_rsvd", "memory.hugepagesize"]),
+    col("kbhugsurp", "hugsurp", "kB", Whole).of(&["memory.hugepages_surp", "memory.hugepagesize"]),
 ];
 const KTABLES: &[Column] = &[
-    col("dentunusd", "dentunusd", "dentries", Whole),
-    col("file-nr", "file-nr", "handles", Whole),
-    col("inode-nr", "inode-nr", "inodes", Whole),
-    col("pty-nr", "pty-nr", "ptys", Whole),
+    col("dentunusd", "dentunusd", "dentries", Whole).of(&["ktables.dentry_unused"]),
+    col("file-nr", "file-nr", "handles", Whole)
+        .of(&["ktables.files_allocated", "ktables.files_free"]),
+    col("inode-nr", "inode-nr", "inodes", Whole).of(&["ktables.inodes", "ktables.inodes_free"]),
+    col("pty-nr", "pty-nr", "ptys", Whole).of(&["ktables.ptys"]),
 ];
 
 /// `-I`'s columns: `all`, then a `CPUn` column for each CPU `-P` lists (`-P ALL`: each
@@ -596,7 +677,8 @@ const KTABLES: &[Column] = &[
 fn irq_columns(sel: &Selection) -> &'static [Column] {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    const ALL_COLUMN: &[Column] = &[col("all", "all", "interrupts/s", Rate)];
+    const ALL_COLUMN: &[Column] =
+        &[col("all", "all", "interrupts/s", Rate).of(&["interrupts.count"])];
     let Some(cpus) = irq_cpus(sel) else {
         return ALL_COLUMN;
     };
@@ -609,7 +691,7 @@ fn irq_columns(sel: &Selection) -> &'static [Column] {
         let mut v = ALL_COLUMN.to_vec();
         for n in &cpus {
             let name: &'static str = Box::leak(format!("CPU{n}").into_boxed_str());
-            v.push(col(name, name, "interrupts/s", Rate));
+            v.push(col(name, name, "interrupts/s", Rate).of(&["interrupts.count"]));
         }
         Box::leak(v.into_boxed_slice())
     })
@@ -649,13 +731,16 @@ fn irq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
 
 // sysstat prints -F's names as its JSON keys too.
 const FILESYSTEMS: &[Column] = &[
-    col("MBfsfree", "MBfsfree", "MB", Whole),
-    col("MBfsused", "MBfsused", "MB", Whole),
-    col("%fsused", "%fsused", "%", Percent),
-    col("%ufsused", "%ufsused", "%", Percent),
-    col("Ifree", "Ifree", "inodes", Whole),
-    col("Iused", "Iused", "inodes", Whole),
-    col("%Iused", "%Iused", "%", Percent),
+    col("MBfsfree", "MBfsfree", "MB", Whole).of(&["filesystems.free_bytes"]),
+    col("MBfsused", "MBfsused", "MB", Whole)
+        .of(&["filesystems.size_bytes", "filesystems.free_bytes"]),
+    col("%fsused", "%fsused", "%", Percent)
+        .of(&["filesystems.size_bytes", "filesystems.free_bytes"]),
+    col("%ufsused", "%ufsused", "%", Percent)
+        .of(&["filesystems.size_bytes", "filesystems.avail_bytes"]),
+    col("Ifree", "Ifree", "inodes", Whole).of(&["filesystems.inodes_free"]),
+    col("Iused", "Iused", "inodes", Whole).of(&["filesystems.inodes", "filesystems.inodes_free"]),
+    col("%Iused", "%Iused", "%", Percent).of(&["filesystems.inodes", "filesystems.inodes_free"]),
 ];
 
 /// sar's `-F` row of a filesystem, named by device or (`-F MOUNT`) by mount point. MB
@@ -690,7 +775,7 @@ fn fs_values(s: &IntervalStats, mount: bool, out: &mut Rows) {
     }
 }
 
-const CPU_FREQ: &[Column] = &[col("MHz", "frequency", "MHz", Real)];
+const CPU_FREQ: &[Column] = &[col("MHz", "frequency", "MHz", Real).of(&["cpufreq.khz"])];
 
 fn cpu_freq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
     let Some(f) = &s.cpu_freq else {
@@ -711,25 +796,25 @@ fn cpu_freq_values(sel: &Selection, s: &IntervalStats, out: &mut Rows) {
 
 // sar -n NFS / NFSD: the group's fields in order, as rates.
 const NET_NFS: &[Column] = &[
-    col("call/s", "call", "calls/s", Rate),
-    col("retrans/s", "retrans", "calls/s", Rate),
-    col("read/s", "read", "calls/s", Rate),
-    col("write/s", "write", "calls/s", Rate),
-    col("access/s", "access", "calls/s", Rate),
-    col("getatt/s", "getatt", "calls/s", Rate),
+    col("call/s", "call", "calls/s", Rate).of(&["nfs.rpc_calls"]),
+    col("retrans/s", "retrans", "calls/s", Rate).of(&["nfs.rpc_retrans"]),
+    col("read/s", "read", "calls/s", Rate).of(&["nfs.read"]),
+    col("write/s", "write", "calls/s", Rate).of(&["nfs.write"]),
+    col("access/s", "access", "calls/s", Rate).of(&["nfs.access"]),
+    col("getatt/s", "getatt", "calls/s", Rate).of(&["nfs.getattr"]),
 ];
 const NET_NFSD: &[Column] = &[
-    col("scall/s", "scall", "calls/s", Rate),
-    col("badcall/s", "badcall", "calls/s", Rate),
-    col("packet/s", "packet", "packets/s", Rate),
-    col("udp/s", "udp", "packets/s", Rate),
-    col("tcp/s", "tcp", "packets/s", Rate),
-    col("hit/s", "hit", "lookups/s", Rate),
-    col("miss/s", "miss", "lookups/s", Rate),
-    col("sread/s", "sread", "calls/s", Rate),
-    col("swrite/s", "swrite", "calls/s", Rate),
-    col("saccess/s", "saccess", "calls/s", Rate),
-    col("sgetatt/s", "sgetatt", "calls/s", Rate),
+    col("scall/s", "scall", "calls/s", Rate).of(&["nfsd.rpc_calls"]),
+    col("badcall/s", "badcall", "calls/s", Rate).of(&["nfsd.rpc_bad"]),
+    col("packet/s", "packet", "packets/s", Rate).of(&["nfsd.net_packets"]),
+    col("udp/s", "udp", "packets/s", Rate).of(&["nfsd.net_udp"]),
+    col("tcp/s", "tcp", "packets/s", Rate).of(&["nfsd.net_tcp"]),
+    col("hit/s", "hit", "lookups/s", Rate).of(&["nfsd.rc_hits"]),
+    col("miss/s", "miss", "lookups/s", Rate).of(&["nfsd.rc_misses"]),
+    col("sread/s", "sread", "calls/s", Rate).of(&["nfsd.read"]),
+    col("swrite/s", "swrite", "calls/s", Rate).of(&["nfsd.write"]),
+    col("saccess/s", "saccess", "calls/s", Rate).of(&["nfsd.access"]),
+    col("sgetatt/s", "sgetatt", "calls/s", Rate).of(&["nfsd.getattr"]),
 ];
 
 /// Rates of a counter group's deltas; zeros without the file, as sar prints them.
@@ -749,12 +834,12 @@ fn nfs_values<T: Group>(d: &Option<Over<T>>, n: usize, out: &mut Rows) {
 }
 
 const SERIAL: &[Column] = &[
-    col("rcvin/s", "rcvin", "interrupts/s", Rate),
-    col("xmtin/s", "xmtin", "interrupts/s", Rate),
-    col("framerr/s", "framerr", "errors/s", Rate),
-    col("prtyerr/s", "prtyerr", "errors/s", Rate),
-    col("brk/s", "brk", "breaks/s", Rate),
-    col("ovrun/s", "ovrun", "errors/s", Rate),
+    col("rcvin/s", "rcvin", "interrupts/s", Rate).of(&["serial.rx"]),
+    col("xmtin/s", "xmtin", "interrupts/s", Rate).of(&["serial.tx"]),
+    col("framerr/s", "framerr", "errors/s", Rate).of(&["serial.frame"]),
+    col("prtyerr/s", "prtyerr", "errors/s", Rate).of(&["serial.parity"]),
+    col("brk/s", "brk", "breaks/s", Rate).of(&["serial.brk"]),
+    col("ovrun/s", "ovrun", "errors/s", Rate).of(&["serial.overrun"]),
 ];
 
 fn always(_: &IntervalStats) -> bool {
@@ -1826,7 +1911,7 @@ mod tests {
     }
 
     /// The /proc/net/snmp and snmp6 reports pick their fields by name: each column shows
-    /// a field whose unit, per second, is the column's, and each field is shown by one
+    /// the field it names, whose unit, per second, is the column's, and each field is shown by one
     /// column of one report. Field i holds i + 1 over one second, so a value tells which
     /// field it came from.
     #[test]
@@ -1837,7 +1922,7 @@ mod tests {
             t.set_raw_values(&raw).unwrap();
             t
         }
-        fn check<T: Group>(source: &str, s: &IntervalStats) {
+        fn check<T: Group>(source: &str, group: &str, s: &IntervalStats) {
             for version in [SarVersion::V12_6, SarVersion::V12_7_8] {
                 let sel = Selection {
                     sar_version: version,
@@ -1853,6 +1938,8 @@ mod tests {
                     for (v, c) in values.iter().zip(columns) {
                         let f = &T::FIELDS[*v as usize - 1];
                         assert_eq!(c.unit, format!("{}/s", f.unit), "{} {}", r.name, f.name);
+                        // The column names the field it shows.
+                        assert_eq!(c.from, [format!("{group}.{}", f.name)], "{}", r.name);
                         shown[*v as usize - 1] += 1;
                     }
                 }
@@ -1871,8 +1958,8 @@ mod tests {
             snmp6: over(numbered::<Snmp6Counters>()),
             ..IntervalStats::default()
         };
-        check::<SnmpCounters>("/proc/net/snmp", &s);
-        check::<Snmp6Counters>("/proc/net/snmp6", &s);
+        check::<SnmpCounters>("/proc/net/snmp", "snmp", &s);
+        check::<Snmp6Counters>("/proc/net/snmp6", "snmp6", &s);
     }
 
     #[test]

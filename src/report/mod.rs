@@ -3,6 +3,8 @@
 //! Every number comes from `stats`; nothing here computes a rate or reads /proc.
 
 pub mod catalogue;
+pub mod cgstat;
+pub mod cgtop;
 mod csv;
 pub mod html;
 mod json;

@@ -193,12 +193,39 @@ impl Grid {
 
     /// One item's values of one column, per column of the time axis.
     fn points(&self, item: usize, col: usize) -> Vec<Option<f64>> {
-        self.rows
+        self.map(item, |cells| cells.get(col).copied())
+    }
+
+    /// A line per column of the row of `item`, named by sar's header, coloured by
+    /// `color` (`None`: the palette's).
+    fn column_series(
+        &self,
+        item: usize,
+        color: impl Fn(&Column) -> Option<&'static str>,
+    ) -> Vec<Series> {
+        self.columns
             .iter()
-            .map(|rows| {
-                rows.iter()
-                    .find(|(i, _)| *i == item)
-                    .and_then(|(_, cells)| cells.get(col).copied())
+            .enumerate()
+            .map(|(k, c)| Series {
+                name: c.sar.unwrap_or(c.sadf).to_string(),
+                points: self.points(item, k),
+                dashed: false,
+                color: color(c),
+            })
+            .collect()
+    }
+
+    /// A line per item of `shown` of column `col`: the palette's colours in turn, and
+    /// past it the same colours again dashed.
+    fn item_series(&self, shown: &[usize], col: usize) -> Vec<Series> {
+        shown
+            .iter()
+            .enumerate()
+            .map(|(c, &i)| Series {
+                name: self.items[i].clone(),
+                points: self.points(i, col),
+                dashed: c / PALETTE.len() % 2 == 1,
+                color: Some(PALETTE[c % PALETTE.len()]),
             })
             .collect()
     }
@@ -492,17 +519,7 @@ impl<W: Write> Svg<W> {
         let g = self.grid(t);
         let mut charts = Vec::new();
         if let Some(all) = g.items.iter().position(|i| i == "all") {
-            let series = g
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(k, c)| Series {
-                    name: c.sar.unwrap_or(c.sadf).to_string(),
-                    points: g.points(all, k),
-                    dashed: false,
-                    color: Some(cpu_state_color(c.sadf)),
-                })
-                .collect();
+            let series = g.column_series(all, |c| Some(cpu_state_color(c.sadf)));
             charts.push(Chart {
                 title: "CPU utilisation (all CPUs)".into(),
                 caption: None,
@@ -553,16 +570,7 @@ impl<W: Write> Svg<W> {
         throughput.caption = top_caption(by_bytes.len(), n, "rkB/s + wkB/s");
         let (by_util, _) = g.busiest(|c| at(c, util));
         let by_util: Vec<usize> = by_util.into_iter().take(BUSIEST).collect();
-        let series = by_util
-            .iter()
-            .enumerate()
-            .map(|(c, &i)| Series {
-                name: g.items[i].clone(),
-                points: g.points(i, util),
-                dashed: false,
-                color: Some(PALETTE[c % PALETTE.len()]),
-            })
-            .collect();
+        let series = g.item_series(&by_util, util);
         let mut utilisation = Chart::lines("Disk utilisation".into(), "%util", series, true);
         utilisation.caption = top_caption(by_util.len(), n, "%util");
         let mut charts = vec![throughput, utilisation];
@@ -614,17 +622,7 @@ impl<W: Write> Svg<W> {
     /// A line per column of a one-row report.
     fn columns_chart(&self, t: Table, percent: bool) -> Chart {
         let g = self.grid(t);
-        let series = g
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(k, c)| Series {
-                name: c.sar.unwrap_or(c.sadf).to_string(),
-                points: g.points(0, k),
-                dashed: false,
-                color: None,
-            })
-            .collect();
+        let series = g.column_series(0, |_| None);
         // The catalogue's title, and its columns' unit when they share one.
         let unit = match g.columns.split_first() {
             Some((first, rest)) if rest.iter().all(|c| c.unit == first.unit) => first.unit,
@@ -663,15 +661,8 @@ impl<W: Write> Svg<W> {
                         .collect();
                     return Chart::heat(format!("{title} ({n})"), c.unit, rows, percent);
                 }
-                let series = (0..n)
-                    .map(|at| Series {
-                        name: g.items[at].clone(),
-                        points: g.points(at, col),
-                        // Past the palette, the colours come round again dashed.
-                        dashed: at / PALETTE.len() % 2 == 1,
-                        color: None,
-                    })
-                    .collect();
+                let all: Vec<usize> = (0..n).collect();
+                let series = g.item_series(&all, col);
                 Chart::lines(title, c.unit, series, percent)
             })
             .collect()

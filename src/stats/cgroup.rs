@@ -3,10 +3,12 @@
 //! one CPU (100 % = one CPU busy), as pidstat's %CPU; throttling the share of the quota's
 //! enforcement periods in which the cgroup was throttled; pressure the share of the time
 //! some (or all non-idle) of its tasks were stalled. A field the cgroup lacks (a
-//! controller that is off, or cgroup v1) has no rate.
+//! controller that is off, or cgroup v1) has no rate. Memory (`CgroupMemory`) is levels
+//! at the interval's end, the share of the hard limit in use, and the OOM kills counted
+//! in the interval.
 
 use super::Over;
-use crate::cgroup::CgroupCounters;
+use crate::cgroup::{CgroupCounters, CgroupLimits};
 
 /// A cgroup's rates over an interval (or, summed, over several).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -58,6 +60,41 @@ impl CgroupRates {
             memory_full_pct: pct_of_time(d.memory_full_us),
             io_some_pct: pct_of_time(d.io_some_us),
             io_full_pct: pct_of_time(d.io_full_us),
+        }
+    }
+}
+
+/// A cgroup's memory at the end of an interval, and its OOM kills over it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CgroupMemory {
+    /// In use (v2 memory.current, v1 memory.usage_in_bytes), anonymous, page cache: kB.
+    pub used_kb: Option<f64>,
+    pub anon_kb: Option<f64>,
+    pub file_kb: Option<f64>,
+    /// `used` as a % of the hard limit (v2 memory.max, v1 memory.limit_in_bytes); `None`
+    /// without a limit, or without the limits.
+    pub limit_pct: Option<f64>,
+    /// Processes killed by the OOM killer in the interval.
+    pub oom_kills: Option<f64>,
+    /// Tasks at the end (pids.current).
+    pub tasks: Option<f64>,
+}
+
+impl CgroupMemory {
+    /// The memory of a cgroup's interval, with the limits last recorded for it.
+    pub fn of(d: &Over<CgroupCounters>, limits: Option<&CgroupLimits>) -> Self {
+        let kb = |v: Option<u64>| v.map(|b| b as f64 / 1024.0);
+        let max = limits.and_then(|l| l.memory_max).filter(|&m| m > 0);
+        CgroupMemory {
+            used_kb: kb(d.memory_current),
+            anon_kb: kb(d.anon),
+            file_kb: kb(d.file),
+            limit_pct: match (d.memory_current, max) {
+                (Some(u), Some(m)) => Some(u as f64 * 100.0 / m as f64),
+                _ => None,
+            },
+            oom_kills: d.events_oom_kill.map(|k| k as f64),
+            tasks: d.pids_current.map(|t| t as f64),
         }
     }
 }
@@ -147,5 +184,32 @@ mod tests {
         avg.add(&j);
         let root = CgroupRates::of(&avg.cgroups[0]);
         assert!((root.cpu_pct.unwrap() - 100.0).abs() < 1e-9, "{root:?}");
+    }
+
+    /// 48 MiB in use under a 64 MiB limit is 75 %; no limit (or none recorded) is no
+    /// share; OOM kills are the interval's Δ, absent where the cgroup lacks the count.
+    #[test]
+    fn memory_is_levels_a_share_of_the_limit_and_the_kills_of_the_interval() {
+        let mut a = cgroup("m", 3, 0, 0, 0);
+        a.memory_current = Some(40 << 20);
+        a.events_oom_kill = Some(1);
+        let mut b = a.clone();
+        b.memory_current = Some(48 << 20);
+        b.anon = Some(32 << 20);
+        b.events_oom_kill = Some(3);
+        let d = Over::of_item(Some(&a), &b, 2.0);
+        let limits = CgroupLimits {
+            memory_max: Some(64 << 20),
+            ..CgroupLimits::default()
+        };
+        let m = CgroupMemory::of(&d, Some(&limits));
+        assert_eq!(m.used_kb, Some(48.0 * 1024.0));
+        assert_eq!(m.anon_kb, Some(32.0 * 1024.0));
+        assert_eq!(m.file_kb, None);
+        assert_eq!(m.limit_pct, Some(75.0));
+        assert_eq!(m.oom_kills, Some(2.0));
+        assert_eq!(CgroupMemory::of(&d, None).limit_pct, None);
+        let unlimited = CgroupLimits::default();
+        assert_eq!(CgroupMemory::of(&d, Some(&unlimited)).limit_pct, None);
     }
 }

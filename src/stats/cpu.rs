@@ -3,10 +3,11 @@
 //! Rules, in the order they apply to one CPU between two samples:
 //! - A CPU with no line in the later sample (offline) has no interval: it is left out of
 //!   the per-CPU rows and of the `all` row. A CPU that goes offline keeps its last online
-//!   counters as its baseline (`carry_offline_cpus`, which the feed applies to each
-//!   sample before it becomes the previous one, as sysstat copies them forward), so when
-//!   it comes back its row and the `all` row count its ticks since then. Only a CPU with
-//!   no counters since the segment began is left out when it comes online.
+//!   counters as its baseline (`CpuTicks` declares `GoneItem::KeepsLast`, which
+//!   `carry_gone_items` carries out on each sample before it becomes the previous one, as
+//!   sysstat copies them forward), so when it comes back its row and the `all` row count
+//!   its ticks since then. Only a CPU with no counters since the segment began is left
+//!   out when it comes online.
 //! - iowait going backwards while idle went forward is iowait being re-accounted as idle:
 //!   the old iowait is taken as the new one (Δiowait = 0). iowait going backwards
 //!   otherwise, and idle going backwards, mean the CPU went offline and came back between
@@ -132,25 +133,6 @@ pub struct CpuUtil {
     pub soft: f64,
     pub guest: f64,
     pub gnice: f64,
-}
-
-/// Give each CPU that is offline in `later` the counters it had when last seen online
-/// (`earlier`, itself carried forward the same way), as sysstat copies an offline CPU's
-/// counters forward: when the CPU comes back it is diffed against them. Apply it to a
-/// sample once it has been diffed, before it serves as the previous one; never across a
-/// reboot.
-pub fn carry_offline_cpus(earlier: &CpuTimes, later: &mut CpuTimes) {
-    if later.per_cpu.is_empty() {
-        return;
-    }
-    if later.per_cpu.len() < earlier.per_cpu.len() {
-        later.per_cpu.resize(earlier.per_cpu.len(), None);
-    }
-    for (l, e) in later.per_cpu.iter_mut().zip(&earlier.per_cpu) {
-        if l.is_none() {
-            *l = *e;
-        }
-    }
 }
 
 /// The CPU part of an interval: the machine and each CPU by number.

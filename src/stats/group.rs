@@ -8,7 +8,8 @@
 //! its declaration or in its report module's accessors.
 
 use super::delta::{add_counters, add_counters_to_later, counter_delta};
-use crate::sample::Group;
+// Every member type by name, as `sample_members!` names them.
+use crate::sample::*;
 use std::ops::Deref;
 
 /// What a group, or one item of a group with items, did over an interval (or, summed,
@@ -146,6 +147,95 @@ impl<G: Group + Clone> Items<G> {
         }
     }
 }
+
+/// Items the later sample lacks given the values they had when last seen, where their
+/// group declares it (`DeltaRule::gone_item`): applied to a sample once it has been
+/// diffed, before it serves as the earlier one, never across a reboot.
+pub trait CarryGone {
+    /// Give `self` (the later) the items of `earlier` it lacks, as `earlier` holds them
+    /// (itself carried forward the same way). A later sample without any item of the
+    /// group did not read it: nothing is carried.
+    fn carry_gone(&mut self, earlier: &Self);
+}
+
+/// Items by key.
+impl<G: Group + Clone> CarryGone for Vec<G> {
+    fn carry_gone(&mut self, earlier: &Self) {
+        if G::DELTA.gone_item == GoneItem::KeepsLast && !self.is_empty() {
+            for e in earlier {
+                if !self.iter().any(|l| l.same_item(e)) {
+                    self.push(e.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Items by position (CPUs by number): `None` is an item away.
+impl<G: Group + Clone> CarryGone for Vec<Option<G>> {
+    fn carry_gone(&mut self, earlier: &Self) {
+        if G::DELTA.gone_item != GoneItem::KeepsLast || self.is_empty() {
+            return;
+        }
+        if self.len() < earlier.len() {
+            self.resize(earlier.len(), None);
+        }
+        for (l, e) in self.iter_mut().zip(earlier) {
+            if l.is_none() {
+                l.clone_from(e);
+            }
+        }
+    }
+}
+
+impl<G: Group + Clone> CarryGone for Option<Vec<G>> {
+    fn carry_gone(&mut self, earlier: &Self) {
+        if let (Some(l), Some(e)) = (self, earlier) {
+            l.carry_gone(e);
+        }
+    }
+}
+
+/// A single group: no items.
+impl<G: Group> CarryGone for Option<G> {
+    fn carry_gone(&mut self, _: &Self) {}
+}
+
+/// The CPUs by number, by `CpuTicks`' rule.
+impl CarryGone for CpuTimes {
+    fn carry_gone(&mut self, earlier: &Self) {
+        self.per_cpu.carry_gone(&earlier.per_cpu);
+    }
+}
+
+/// Members whose items are not carried: one set of fields (the clock, the kernel's
+/// counters), pressure lines (a resource is there or not for the whole boot), interrupt
+/// lines (a CPU column the earlier sample lacks counts nothing: `IrqInterval`).
+macro_rules! carries_nothing {
+    ($($t:ty),*) => {
+        $(impl CarryGone for $t {
+            fn carry_gone(&mut self, _: &Self) {}
+        })*
+    };
+}
+carries_nothing!(SampleTime, KernelCounters, PressureSet, Interrupts);
+
+/// `carry_gone_items`, a member at a time as `sample_members!` declares them.
+macro_rules! carry_members {
+    ($(
+        $( $(#[$attr:meta])* pub $m:ident : $ty:ty => )?
+        $( view $v:ident of $vm:ident as $vk:ty => )?
+        $id:literal $name:literal $member:literal;
+    )*) => {
+        /// Give `later` the items of `earlier` it lacks where their group's rule keeps them
+        /// (`CarryGone`), member by member: applied to each sample once it has been diffed,
+        /// before it serves as the earlier one; never across a reboot.
+        pub fn carry_gone_items(earlier: &Sample, later: &mut Sample) {
+            $($( CarryGone::carry_gone(&mut later.$m, &earlier.$m); )?)*
+        }
+    };
+}
+crate::sample::sample_members!(carry_members);
 
 #[cfg(test)]
 mod tests {

@@ -1,13 +1,16 @@
 //! `sar -I`: interrupts per second, per line and per CPU, from /proc/interrupts.
 //!
 //! As sysstat 12.7.8+ (`read_stat_irq`): the `sum` row is the sum of every line, per CPU
-//! and over all CPUs; a line's `all` column is the sum over its CPUs. A line or a CPU
-//! column the earlier sample lacks counts from 0 for a line (sar's rule: a new interrupt
-//! started at 0) and counts nothing for a CPU (it was offline; its counters kept running
-//! inside the kernel, so diffing against 0 would show everything since boot). A count
-//! that goes backwards counts 0.
+//! and over all CPUs; a line's `all` column is the sum over its CPUs. Each count is one
+//! `IrqCount` (a line on a CPU) taken by the generic delta from its declaration: a
+//! counter's Δ (one that goes backwards counts 0), and a line the earlier sample lacks
+//! as its `NewItem` rule says (from 0: sar's rule, a new interrupt started at 0). A CPU
+//! column the earlier sample lacks counts nothing, as a CPU come online does (it was
+//! offline; its counters kept running inside the kernel, so diffing against 0 would show
+//! everything since boot).
 
-use crate::sample::Interrupts;
+use super::delta::counter_delta;
+use crate::sample::{Interrupts, IrqCount};
 
 /// One line (or the `sum`) over an interval.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,13 +75,17 @@ impl IrqInterval {
                     .filter(|p| p.name == l.name)
                     .or_else(|| prev.lines.iter().find(|p| p.name == l.name));
                 let mut per_cpu = vec![0; width];
-                for (col, (&cpu, &c)) in curr.cpus.iter().zip(&l.counts).enumerate() {
+                for (col, (&cpu, &count)) in curr.cpus.iter().zip(&l.counts).enumerate() {
                     let before = match (p, prev_col[col]) {
-                        (None, _) => Some(0),
-                        (Some(p), Some(pc)) => p.counts.get(pc).copied(),
+                        (None, _) => Some(None),
+                        (Some(p), Some(pc)) => {
+                            p.counts.get(pc).map(|&count| Some(IrqCount { count }))
+                        }
                         (Some(_), None) => None,
                     };
-                    let d = before.map_or(0, |b| c.saturating_sub(b));
+                    let d = before.map_or(0, |b| {
+                        counter_delta(b.as_ref(), &IrqCount { count }).0.count
+                    });
                     per_cpu[cpu as usize] = d;
                     sum.per_cpu[cpu as usize] += d;
                 }

@@ -36,11 +36,11 @@ mod netproto;
 mod power;
 mod vmstat;
 
-pub use cgroup::CgroupRates;
+pub use cgroup::{CgroupMemory, CgroupRates};
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
-pub use cpu::{carry_offline_cpus, CpuDelta, CpuInterval, CpuUtil};
+pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
 pub use disk::{DiskDelta, DiskRates, IoRates};
-pub use group::{Items, Over};
+pub use group::{carry_gone_items, CarryGone, Items, Over};
 pub use irq::{IrqDelta, IrqInterval};
 pub use levels::{HugeLevels, KtablesLevels};
 pub use levels::{

@@ -426,37 +426,14 @@ pub fn decode_sample(
         if unchanged.has(id) {
             return Err(DecodeError("a group both unchanged and written"));
         }
-        for u in next_slot..slot {
-            if unchanged.has(group_id(u)) {
-                settle(decode_or_leave_out(
-                    st,
-                    u,
-                    MODE_CHANGE,
-                    seq,
-                    reference,
-                    &[],
-                    &mut s,
-                ));
-            }
-        }
+        let before = next_slot..slot;
+        decode_unchanged(st, before, &unchanged, seq, reference, &mut s, &mut settle);
         next_slot = next_slot.max(slot + 1);
-        settle(decode_or_leave_out(
-            st, slot, mode, seq, reference, body, &mut s,
-        ));
+        let block = Block { slot, mode, body };
+        settle(decode_or_leave_out(st, block, seq, reference, &mut s));
     }
-    for u in next_slot..NGROUPS {
-        if unchanged.has(group_id(u)) {
-            settle(decode_or_leave_out(
-                st,
-                u,
-                MODE_CHANGE,
-                seq,
-                reference,
-                &[],
-                &mut s,
-            ));
-        }
-    }
+    let after = next_slot..NGROUPS;
+    decode_unchanged(st, after, &unchanged, seq, reference, &mut s, &mut settle);
     match failed {
         Some(e) => Err(e),
         None => {
@@ -464,6 +441,27 @@ pub fn decode_sample(
             io_totals_of_older_imports(&mut s);
             Ok((seq, s))
         }
+    }
+}
+
+/// The groups of `slots` that `unchanged` names, each decoded as an empty change block:
+/// the group of the reference sample as it is.
+fn decode_unchanged(
+    st: &mut GroupState,
+    slots: std::ops::Range<usize>,
+    unchanged: &Unchanged,
+    seq: u64,
+    reference: Option<u64>,
+    s: &mut Sample,
+    settle: &mut impl FnMut(Result<bool, DecodeError>),
+) {
+    for u in slots.filter(|&u| unchanged.has(group_id(u))) {
+        let block = Block {
+            slot: u,
+            mode: MODE_CHANGE,
+            body: &[],
+        };
+        settle(decode_or_leave_out(st, block, seq, reference, s));
     }
 }
 
@@ -492,18 +490,24 @@ fn io_totals_of_older_imports(s: &mut Sample) {
     });
 }
 
+/// One group's block of a record: the group's slot, the block's mode and its body.
+struct Block<'a> {
+    slot: usize,
+    mode: u64,
+    body: &'a [u8],
+}
+
 /// Decode one group's block; `Ok(true)`: it could not be, and the sample is read without
 /// the group (see `decode_sample`); `Err`: the sample cannot be read.
 fn decode_or_leave_out(
     st: &mut GroupState,
-    slot: usize,
-    mode: u64,
+    block: Block<'_>,
     seq: u64,
     reference: Option<u64>,
-    body: &[u8],
     s: &mut Sample,
 ) -> Result<bool, DecodeError> {
-    match decode_block(st, slot, mode, seq, reference, body, s) {
+    let slot = block.slot;
+    match decode_block(st, block, seq, reference, s) {
         Ok(()) => Ok(false),
         Err(e) if every_sample_has(slot) || st.keys[slot].is_none() => Err(e),
         Err(_) => {
@@ -520,11 +524,9 @@ fn every_sample_has(slot: usize) -> bool {
 
 fn decode_block(
     st: &mut GroupState,
-    slot: usize,
-    mode: u64,
+    Block { slot, mode, body }: Block<'_>,
     seq: u64,
     reference: Option<u64>,
-    body: &[u8],
     s: &mut Sample,
 ) -> Result<(), DecodeError> {
     let mut c = Cursor::new(body);

@@ -75,14 +75,19 @@ fn cpu_number(c: &mut Cursor<'_>) -> Result<u32, DecodeError> {
     KeyReader::cpu(c).map_err(DecodeError)
 }
 
+/// One group's fields, no layout.
+fn put_one<G: Group>(g: &G, e: &mut Encoded) {
+    e.start::<G>();
+    e.item(g);
+    e.finish();
+}
+
 impl<G: Group> MemberCodec for Option<G> {
     type Of = Self;
     type Set = ();
     fn encode(m: &Self, _: &str, e: &mut Encoded) {
         if let Some(g) = m {
-            e.start::<G>();
-            e.item(g);
-            e.finish();
+            put_one(g, e);
         }
     }
     fn parse(_: &mut Cursor<'_>) -> Result<(), DecodeError> {
@@ -167,14 +172,13 @@ impl<G: ItemKey + Debug + Eq> MemberCodec for Option<Vec<G>> {
         }
     }
     fn parse(c: &mut Cursor<'_>) -> Result<Vec<G>, DecodeError> {
-        get_items(c)
+        <Vec<G>>::parse(c)
     }
     fn count(set: &Vec<G>) -> usize {
-        set.len()
+        <Vec<G>>::count(set)
     }
     fn apply(set: &Vec<G>, r: &mut ItemReader<'_>, m: &mut Self) -> Result<(), DecodeError> {
-        *m = Some(items_of(set, r)?);
-        Ok(())
+        items_of(set, r).map(|items| *m = Some(items))
     }
     fn leave_out(m: &mut Self) {
         *m = None;
@@ -207,23 +211,21 @@ impl MemberCodec for SampleTime {
     }
 }
 
+/// As a single group that every sample has.
 impl MemberCodec for KernelCounters {
     type Of = Self;
     type Set = ();
     fn encode(m: &Self, _: &str, e: &mut Encoded) {
-        e.start::<KernelCounters>();
-        e.item(m);
-        e.finish();
+        put_one(m, e);
     }
-    fn parse(_: &mut Cursor<'_>) -> Result<(), DecodeError> {
-        Ok(())
+    fn parse(c: &mut Cursor<'_>) -> Result<(), DecodeError> {
+        <Option<Self>>::parse(c)
     }
-    fn count((): &()) -> usize {
-        1
+    fn count(set: &()) -> usize {
+        <Option<Self>>::count(set)
     }
-    fn apply((): &(), r: &mut ItemReader<'_>, m: &mut Self) -> Result<(), DecodeError> {
-        *m = r.one()?;
-        Ok(())
+    fn apply(_: &(), r: &mut ItemReader<'_>, m: &mut Self) -> Result<(), DecodeError> {
+        r.one().map(|k| *m = k)
     }
     fn leave_out(_: &mut Self) {}
 }

@@ -28,6 +28,8 @@ const MODE_KEY: u64 = 0;
 const MODE_DELTA: u64 = 1;
 /// Guards on what a record read from a file may ask for.
 const MAX_FIELDS: usize = 64;
+/// How many fields this build's processes have.
+const FIELD_COUNT: usize = ProcessCounters::FIELDS.len();
 const MAX_PROCESSES: usize = 1 << 22;
 /// A writer keys its table every so many process records.
 pub const KEY_EVERY: u32 = 60;
@@ -58,21 +60,15 @@ fn numbers(p: &ProcessCounters, out: &mut Vec<u64>) {
 }
 
 fn set_numbers(p: &mut ProcessCounters, stored: &[u64]) -> Result<(), DecodeError> {
-    let raw: Vec<Option<u64>> = ProcessCounters::FIELDS
-        .iter()
-        .zip(
-            stored
-                .iter()
-                .copied()
-                .map(Some)
-                .chain(std::iter::repeat(None)),
-        )
-        .map(|(f, v)| match (f.optional, v) {
-            (true, Some(0)) | (_, None) => None,
-            (true, Some(v)) => Some(v - 1),
-            (false, v) => v,
-        })
-        .collect();
+    // On the stack: this runs for every process changed in every table read.
+    let mut raw = [None; FIELD_COUNT];
+    for ((r, f), &v) in raw.iter_mut().zip(ProcessCounters::FIELDS).zip(stored) {
+        *r = match (f.optional, v) {
+            (true, 0) => None,
+            (true, v) => Some(v - 1),
+            (false, v) => Some(v),
+        };
+    }
     p.set_raw_values(&raw)
         .map_err(|_| DecodeError("a process field does not fit its type"))
 }
@@ -386,30 +382,51 @@ fn apply_delta(
     for k in 0..n {
         alive[position(c, &mut last, k == 0)?] = false;
     }
-    let mut table: Vec<ProcessCounters> = base.to_vec();
+    // The processes kept, each cloned once, and where each base position went: this runs
+    // for every table read, so nothing is copied twice.
+    let mut out: Vec<ProcessCounters> = Vec::with_capacity(base.len());
+    let slot: Vec<Option<usize>> = base
+        .iter()
+        .zip(&alive)
+        .map(|(p, &a)| {
+            a.then(|| {
+                out.push(p.clone());
+                out.len() - 1
+            })
+        })
+        .collect();
     let n = c.count(base.len())?;
     let mut last = 0;
     let mut stored = Vec::with_capacity(fields);
+    let mut dropped;
     for k in 0..n {
         let pos = position(c, &mut last, k == 0)?;
         let mask = c.varint()?;
         if fields < 64 && mask >> fields != 0 {
             return Err(DecodeError("a change mask names fields the record lacks"));
         }
-        numbers(&table[pos], &mut stored);
+        // A change to a process the record also says is gone is read, checked and dropped.
+        let p = match slot
+            .get(pos)
+            .copied()
+            .flatten()
+            .and_then(|i| out.get_mut(i))
+        {
+            Some(p) => p,
+            None => {
+                dropped = base.get(pos).cloned().unwrap_or_default();
+                &mut dropped
+            }
+        };
+        numbers(p, &mut stored);
         stored.resize(fields, 0);
         for (f, v) in stored.iter_mut().enumerate() {
             if mask & (1 << f) != 0 {
                 *v = v.wrapping_add(unzigzag(c.varint()?) as u64);
             }
         }
-        set_numbers(&mut table[pos], &stored)?;
+        set_numbers(p, &stored)?;
     }
-    let mut out: Vec<ProcessCounters> = table
-        .into_iter()
-        .zip(alive)
-        .filter_map(|(p, a)| a.then_some(p))
-        .collect();
     let first_new = out.len();
     let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
     for _ in 0..n {

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests that run the real binaries on recorded logs.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test code
 
+pub mod cgroups;
 mod oracle;
 pub mod prometheus;
 

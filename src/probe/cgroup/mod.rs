@@ -24,7 +24,8 @@
 //! hierarchy's root (or component by component with `O_NOFOLLOW`), files with
 //! `O_NOFOLLOW`, and entries that are links are not walked. The expensive files
 //! (memory.stat, memory.events, io.stat and their v1 twins) are skipped for a cgroup whose
-//! CPU usage and memory did not move since the last sample, except every
+//! CPU usage and memory did not move since the last sample (nor, on v1, its count of
+//! memory-limit hits, which an OOM kill follows), except every
 //! `full_read_every` samples; limits are read every `limits_every` samples.
 //! `probe` knows nothing of the store: what to keep of a sample is its caller's business.
 
@@ -955,7 +956,11 @@ fn read_cgroup(
     cg.counters.inode = v2
         .or_else(|| cg.members.iter().flatten().next())
         .map_or(0, |m| m.ino);
-    let before = (cg.counters.usage_us, cg.counters.memory_current);
+    // What says the cgroup moved: its CPU time, its memory, and (v1's memory.failcnt,
+    // a light file) the times it hit its memory limit, which an OOM kill follows even
+    // when the memory is back where it was.
+    let moved = |c: &CgroupCounters| (c.usage_us, c.memory_current, c.events_max);
+    let before = moved(&cg.counters);
     let mut gone = false;
     let mut pass = |heavy: bool, cg: &mut Cgroup| {
         for (h, member) in cg.members.iter_mut().enumerate() {
@@ -1028,9 +1033,8 @@ fn read_cgroup(
         }
     };
     pass(false, cg);
-    let idle = !first
-        && (cg.counters.usage_us, cg.counters.memory_current) == before
-        && cg.since_full + 1 < options.full_read_every;
+    let idle =
+        !first && moved(&cg.counters) == before && cg.since_full + 1 < options.full_read_every;
     if idle {
         cg.since_full += 1;
     } else {
