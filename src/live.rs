@@ -114,7 +114,8 @@ pub struct LiveSource {
     created_ns: i64,
     /// With the process table of each sample (pidstat, top).
     processes: Option<(std::path::PathBuf, crate::process::ProcessReader)>,
-    /// With the cgroups in each sample, read as rsadc reads them (cgstat, cgtop).
+    /// With the cgroups in each sample, read as rsadc reads them (cgstat, cgtop, the
+    /// TUI's `G` view).
     cgroups: Option<crate::probe::cgroup::CgroupReader>,
     /// Warnings not yet taken, and every one given so far (each is said once).
     warnings: Vec<String>,
@@ -148,8 +149,12 @@ impl LiveSource {
     }
 
     /// Also read the cgroups with every sample, through `reader` (kept for the source's
-    /// life: it keeps each cgroup's files open).
+    /// life: it keeps each cgroup's files open), and, after `with_processes`, each
+    /// process's cgroup.
     pub fn with_cgroups(mut self, reader: crate::probe::cgroup::CgroupReader) -> LiveSource {
+        if let Some((_, r)) = self.processes.as_mut() {
+            *r = std::mem::take(r).with_cgroups();
+        }
         self.cgroups = Some(reader);
         self
     }

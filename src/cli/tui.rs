@@ -2,10 +2,9 @@
 
 use super::run::{self, Failure};
 use super::{Files, Mode, Run, Source, Subcommand, UsageError};
-use crate::history::Window;
 use crate::source::Follow;
+use crate::tui::{Feed, LiveFeed, LogsFeed};
 use clap::Parser;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -42,27 +41,8 @@ impl Subcommand for TuiArgs {
     }
 }
 
-/// What `rsar tui` shows.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TuiPlan {
-    Live {
-        proc_root: PathBuf,
-        sys_root: PathBuf,
-        interval: Duration,
-        /// Quit after this many intervals (COUNT).
-        count: Option<u64>,
-        /// `-o FILE`: also save the samples there.
-        save: Option<PathBuf>,
-    },
-    Logs {
-        files: Files,
-        window: Window,
-        /// `-C`: show the comments recorded in the logs.
-        comments: bool,
-        /// Where sysstat's sa files find the names of their disks (`--sys-root`).
-        sys_root: PathBuf,
-    },
-}
+/// What `rsar tui` shows: the screen's feed, with the days as the command line names them.
+pub type TuiPlan = crate::tui::Feed<Files>;
 
 impl TuiArgs {
     pub fn plan(&self) -> Result<TuiPlan, UsageError> {
@@ -80,13 +60,13 @@ impl TuiArgs {
                     Mode::Recorded { .. } => (Duration::from_secs(1), None, s.save.clone()),
                 },
             };
-            return Ok(TuiPlan::Live {
+            return Ok(TuiPlan::Live(LiveFeed {
                 proc_root: s.proc_root.clone(),
                 sys_root: s.sys_root.clone(),
                 interval,
                 count,
                 save,
-            });
+            }));
         }
         match s.mode()? {
             Mode::Recorded {
@@ -94,43 +74,8 @@ impl TuiArgs {
                 window,
                 comments,
                 ..
-            } => Ok(TuiPlan::Logs {
-                files,
-                window,
-                comments,
-                sys_root: s.sys_root.clone(),
-            }),
-            Mode::Live { .. } => Err(UsageError(
-                "give either an INTERVAL or logs to replay".into(),
-            )),
-        }
-    }
-}
-
-impl Run for TuiArgs {
-    fn run(&self) -> Result<ExitCode, Failure> {
-        use crate::tui::Feed;
-        let feed = match self.plan()? {
-            TuiPlan::Live {
-                proc_root,
-                sys_root,
-                interval,
-                count,
-                save,
-            } => Feed::Live {
-                proc_root,
-                sys_root,
-                interval,
-                count,
-                save,
-            },
-            TuiPlan::Logs {
-                files,
-                window,
-                comments,
-                sys_root,
             } => {
-                let paths = crate::source::log_files(&files, &window).map_err(Failure::Data)?;
+                // A single file, or today's, keeps being followed as it grows.
                 let poll = Duration::from_secs(1);
                 let follow = match &files {
                     Files::One(_) => Follow::File { poll },
@@ -140,13 +85,35 @@ impl Run for TuiArgs {
                     },
                     _ => Follow::No,
                 };
-                Feed::Logs {
-                    files: paths,
+                Ok(TuiPlan::Logs(LogsFeed {
+                    files,
                     follow,
                     window,
                     comments,
-                    sys_root,
-                }
+                    sys_root: s.sys_root.clone(),
+                }))
+            }
+            Mode::Live { .. } => Err(UsageError(
+                "give either an INTERVAL or logs to replay".into(),
+            )),
+        }
+    }
+}
+
+impl Run for TuiArgs {
+    fn run(&self) -> Result<ExitCode, Failure> {
+        let feed = match self.plan()? {
+            Feed::Live(live) => Feed::Live(live),
+            Feed::Logs(logs) => {
+                let paths =
+                    crate::source::log_files(&logs.files, &logs.window).map_err(Failure::Data)?;
+                Feed::Logs(LogsFeed {
+                    files: paths,
+                    follow: logs.follow,
+                    window: logs.window,
+                    comments: logs.comments,
+                    sys_root: logs.sys_root,
+                })
             }
         };
         use std::io::IsTerminal;

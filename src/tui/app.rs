@@ -7,14 +7,14 @@
 //! `set_processes`): the app keeps the times of the recorded tables, and the rows of the
 //! one on screen.
 
+use super::cgroups::{CgColumn, CgSort};
 use super::model::{Point, ProcRow, Snapshot};
 use super::moment::{ProcMoment, ProcRequest, Request};
 use super::views::{Column, View};
 use crate::sample::HostFacts;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -114,6 +114,10 @@ const SPEEDS: [f64; 7] = [1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0];
 pub const LIVE_MOMENTS: usize = 120;
 /// Live: points kept for the charts and the timeline (a day at 1 s), dropped oldest first.
 pub const LIVE_POINTS: usize = 86_400;
+/// Live: the newest intervals whose cgroups are kept (a host with thousands of cgroups
+/// would otherwise keep them in every interval of the ring); a replay keeps those of the
+/// moment on screen only.
+pub const LIVE_CGROUP_MOMENTS: usize = 30;
 /// Replay: full intervals decoded up to the cursor (the sparklines' history).
 pub const REPLAY_MOMENTS: usize = 60;
 /// Processes moved by PgUp/PgDn.
@@ -162,6 +166,19 @@ pub struct App {
     pub recorded_cmdlines: HashMap<u32, Arc<str>>,
     pub sort: SortKey,
     pub view: View,
+    /// `G`: the cgroup view is on (in the process table's place).
+    pub cgroup_view: bool,
+    pub cg_sort: CgSort,
+    /// `{` `}`: nodes above this depth show their children (the root's children are at 1).
+    pub cg_depth: usize,
+    /// `+` `-`: nodes shown the other way from what `cg_depth` says.
+    pub cg_toggled: HashSet<Arc<str>>,
+    /// The selected row of the tree, and its cgroup (the selection keeps it as the rows
+    /// re-sort).
+    pub cg_selected: usize,
+    pub cg_selected_path: Option<Arc<str>>,
+    /// Enter on a cgroup: the process table shows only the processes in it and below.
+    pub cg_filter: Option<Arc<str>>,
     /// How each panel of `Panel::ALL` is shown.
     pub panels: [Shown; 6],
     /// The charts' span: an index in `ZOOMS`.
@@ -212,6 +229,16 @@ impl App {
             recorded_cmdlines: HashMap::new(),
             sort: SortKey::by(Column::Cpu),
             view: View::Generic,
+            cgroup_view: false,
+            cg_sort: CgSort {
+                column: CgColumn::Cpu,
+                reversed: false,
+            },
+            cg_depth: 2,
+            cg_toggled: HashSet::new(),
+            cg_selected: 0,
+            cg_selected_path: None,
+            cg_filter: None,
             panels: [Shown::Normal; 6],
             // Live, the last minutes; a replay, the whole log.
             zoom: if source == Source::Live {
@@ -281,7 +308,11 @@ impl App {
     }
 
     /// Replay: the decoded intervals for a request.
-    pub fn set_moments(&mut self, snaps: Vec<Snapshot>) {
+    pub fn set_moments(&mut self, mut snaps: Vec<Snapshot>) {
+        // The cgroups of the moment on screen only (the last): the sparklines need none.
+        for s in snaps.iter_mut().rev().skip(1) {
+            s.cgroups = Box::default();
+        }
         if let Some(want) = self.requested {
             if !snaps.iter().any(|s| s.end_ns() == want) {
                 self.message =
@@ -289,6 +320,9 @@ impl App {
             }
         }
         self.moments = snaps.into();
+        if self.cgroup_view {
+            self.cg_reselect();
+        }
     }
 
     /// Whether there is a process table to show: always live, and in a replay of logs
@@ -416,6 +450,12 @@ impl App {
             self.moments.pop_front();
         }
         self.moments.push_back(s);
+        if let Some(old) = self.moments.iter_mut().rev().nth(LIVE_CGROUP_MOMENTS) {
+            old.cgroups = Box::default();
+        }
+        if self.cgroup_view {
+            self.cg_reselect();
+        }
     }
 
     pub fn restart(&mut self, wall_ns: i64) {
@@ -455,6 +495,11 @@ impl App {
                 Some(st) => st.to_uppercase().contains(p.state.to_ascii_uppercase()),
                 None => needle.is_empty() || p.comm.to_lowercase().contains(&needle),
             })
+            .filter(|p| {
+                self.cg_filter
+                    .as_deref()
+                    .is_none_or(|c| in_cgroup(&p.cgroup, c))
+            })
             .collect();
         let col = self.sort.column;
         let desc = self.sort.descending();
@@ -482,6 +527,118 @@ impl App {
             }
             None => self.selected_pid = self.row_pid(self.proc_selected),
         }
+    }
+
+    /// Whether a node of the cgroup tree at `depth` shows its children.
+    pub fn cg_open(&self, path: &str, depth: usize) -> bool {
+        (depth < self.cg_depth) != self.cg_toggled.contains(path)
+    }
+
+    /// The cgroup tree of the moment on screen, as `G` shows it, by path (with whether
+    /// the node has children and shows them): empty while the moment is being decoded.
+    pub fn cg_paths(&self) -> Vec<(Arc<str>, bool, bool)> {
+        let Some(snap) = self.current() else {
+            return Vec::new();
+        };
+        let open = |p: &str, d: usize| self.cg_open(p, d);
+        super::cgroups::tree(&snap.cgroups, self.cg_sort, &open)
+            .iter()
+            .map(|t| (t.row.path.clone(), t.parent, t.open))
+            .collect()
+    }
+
+    /// Put the cgroup selection back on its cgroup after the tree changed (another
+    /// moment, a re-sort); gone, the row stays and its cgroup is the selected one.
+    fn cg_reselect(&mut self) {
+        let paths = self.cg_paths();
+        let found = self
+            .cg_selected_path
+            .as_ref()
+            .and_then(|sel| paths.iter().position(|(p, ..)| p == sel));
+        match found {
+            Some(i) => self.cg_selected = i,
+            None => {
+                self.cg_selected = self.cg_selected.min(paths.len().saturating_sub(1));
+                self.cg_selected_path = paths.get(self.cg_selected).map(|p| p.0.clone());
+            }
+        }
+    }
+
+    fn select_cgroup(&mut self, by: isize) {
+        let paths = self.cg_paths();
+        let last = paths.len().saturating_sub(1) as isize;
+        self.cg_selected =
+            (self.cg_selected.min(last as usize) as isize + by).clamp(0, last) as usize;
+        self.cg_selected_path = paths.get(self.cg_selected).map(|p| p.0.clone());
+    }
+
+    /// `+` (`open`) or `-`: show or hide the selected cgroup's children.
+    fn cg_expand(&mut self, open: bool) {
+        let paths = self.cg_paths();
+        if let Some((path, parent, is_open)) = paths.get(self.cg_selected) {
+            if *parent && *is_open != open && !self.cg_toggled.remove(path) {
+                self.cg_toggled.insert(path.clone());
+            }
+        }
+    }
+
+    /// A key of the cgroup view; false when it is not one (the key then does what it
+    /// does elsewhere).
+    fn cgroup_key(&mut self, k: KeyEvent) -> bool {
+        let sort = |app: &mut App, column: CgColumn| {
+            app.cg_sort = if app.cg_sort.column == column {
+                CgSort {
+                    reversed: !app.cg_sort.reversed,
+                    ..app.cg_sort
+                }
+            } else {
+                CgSort {
+                    column,
+                    reversed: false,
+                }
+            }
+        };
+        match k.code {
+            KeyCode::Up => self.select_cgroup(-1),
+            KeyCode::Down => self.select_cgroup(1),
+            KeyCode::PageUp => self.select_cgroup(-(PROC_PAGE as isize)),
+            KeyCode::PageDown => self.select_cgroup(PROC_PAGE as isize),
+            KeyCode::Enter => {
+                let Some(path) = self.cg_selected_path.clone() else {
+                    return true;
+                };
+                self.cg_filter = Some(path);
+                self.cgroup_view = false;
+                self.proc_selected = 0;
+                self.selected_pid = None;
+            }
+            KeyCode::Char('+') | KeyCode::Char('=') => self.cg_expand(true),
+            KeyCode::Char('-') => self.cg_expand(false),
+            KeyCode::Char('{') => {
+                self.cg_depth = self.cg_depth.saturating_sub(1).max(1);
+                self.cg_toggled.clear();
+            }
+            KeyCode::Char('}') => {
+                self.cg_depth = (self.cg_depth + 1).min(32);
+                self.cg_toggled.clear();
+            }
+            KeyCode::Char('P') => sort(self, CgColumn::Cpu),
+            KeyCode::Char('M') => sort(self, CgColumn::Memory),
+            KeyCode::Char('I') => self.cg_sort.reversed = !self.cg_sort.reversed,
+            KeyCode::Char(c @ ('<' | '>')) => {
+                let all = CgColumn::ALL;
+                let here = all
+                    .iter()
+                    .position(|x| *x == self.cg_sort.column)
+                    .unwrap_or(0);
+                let by = if c == '<' { all.len() - 1 } else { 1 };
+                sort(self, all[(here + by) % all.len()]);
+                self.cg_sort.reversed = false;
+            }
+            _ => return false,
+        }
+        self.cg_reselect();
+        true
     }
 
     /// The pid on row `i` of the table (or its last row).
@@ -669,6 +826,9 @@ impl App {
             }
         }
         self.message = None;
+        if self.cgroup_view && self.cgroup_key(k) {
+            return;
+        }
         let live = self.source == Source::Live;
         let procs = self.has_procs();
         let shift = k.modifiers.contains(KeyModifiers::SHIFT);
@@ -730,7 +890,19 @@ impl App {
                 if let Some(v) = View::ALL.into_iter().find(|v| v.key() == c) {
                     self.view = v;
                     self.sort = SortKey::by(v.sort());
+                    self.cgroup_view = false;
                 }
+            }
+            // atop 2.11's cgroup view, in the process table's place.
+            KeyCode::Char('G') => {
+                self.cgroup_view = true;
+                self.cg_reselect();
+            }
+            // Back from a cgroup's processes to the cgroups.
+            KeyCode::Esc if self.cg_filter.is_some() => {
+                self.cg_filter = None;
+                self.cgroup_view = true;
+                self.cg_reselect();
             }
             // htop's sorts; the same key again reverses.
             KeyCode::Char('P') => self.sort_by(Column::Cpu),
@@ -753,7 +925,18 @@ impl App {
         if procs {
             self.reselect();
         }
+        if self.cgroup_view {
+            self.cg_reselect();
+        }
     }
+}
+
+/// Whether a process in cgroup `of` is in `cgroup` or below it.
+pub fn in_cgroup(of: &str, cgroup: &str) -> bool {
+    cgroup.is_empty()
+        || of
+            .strip_prefix(cgroup)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The keys, for the help screen and the README.
@@ -790,12 +973,20 @@ pub const KEYS: &[(&str, &str)] = &[
         "views: generic memory disk (I/O) scheduling command-line",
     ),
     (
+        "G",
+        "cgroups as a tree (Enter: its processes; Esc: the tree again)",
+    ),
+    (
+        "+ - { }",
+        "cgroups: open / close the selected one; one level less / more",
+    ),
+    (
         "P M p / T",
         "sort by %CPU / memory / PID; live: T by TIME (again: reverse)",
     ),
     (
         "< > I",
-        "sort by the column left / right; reverse the order",
+        "sort by the column left / right; reverse the order (G: P M too)",
     ),
     ("F", "follow the selected process as the rows re-sort"),
     (

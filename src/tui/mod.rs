@@ -12,6 +12,7 @@
 //! restored on quit, on error and on panic.
 
 pub mod app;
+pub mod cgroups;
 pub mod model;
 pub mod moment;
 pub mod summary;
@@ -35,27 +36,36 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::time::{Duration, Instant};
 
-/// What the screen shows.
-pub enum Feed {
-    Live {
-        proc_root: PathBuf,
-        sys_root: PathBuf,
-        interval: Duration,
-        /// Quit after this many intervals (COUNT).
-        count: Option<u64>,
-        /// Also save the samples to this log file (`-o`).
-        save: Option<PathBuf>,
-    },
-    /// Recorded days; a single file (or today's) keeps being followed as it grows.
-    Logs {
-        files: Vec<PathBuf>,
-        follow: Follow,
-        window: Window,
-        /// Show the comments recorded in the logs (`-C`).
-        comments: bool,
-        /// Where sysstat's sa files find the names of their disks (`--sys-root`).
-        sys_root: PathBuf,
-    },
+/// What the screen shows: the machine live, or recorded days. `F` names the days: the
+/// command line's `Files` until they are found (`cli::TuiPlan`), then their paths.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Feed<F = Vec<PathBuf>> {
+    Live(LiveFeed),
+    Logs(LogsFeed<F>),
+}
+
+/// The machine live.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveFeed {
+    pub proc_root: PathBuf,
+    pub sys_root: PathBuf,
+    pub interval: Duration,
+    /// Quit after this many intervals (COUNT).
+    pub count: Option<u64>,
+    /// Also save the samples to this log file (`-o`).
+    pub save: Option<PathBuf>,
+}
+
+/// Recorded days; a single file (or today's) keeps being followed as it grows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogsFeed<F> {
+    pub files: F,
+    pub follow: Follow,
+    pub window: Window,
+    /// Show the comments recorded in the logs (`-C`).
+    pub comments: bool,
+    /// Where sysstat's sa files find the names of their disks (`--sys-root`).
+    pub sys_root: PathBuf,
 }
 
 /// Everything that can happen.
@@ -552,13 +562,13 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
         .map(|t| crate::probe::parse_passwd(&t))
         .unwrap_or_default();
     let (mut driver, pace, decode) = match feed {
-        Feed::Live {
+        Feed::Live(LiveFeed {
             proc_root,
             sys_root,
             interval,
             count,
             save,
-        } => {
+        }) => {
             let probe = Probe::new(&proc_root, &sys_root).map_err(|e| e.to_string())?;
             let mut app = App::new(Source::Live, probe.host().clone());
             app.refresh = interval;
@@ -577,20 +587,28 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
                 count,
                 since_boot: false,
             };
-            let mut source = LiveSource::new(probe, schedule, saver).with_processes(&proc_root);
+            let cgroups = crate::probe::cgroup::CgroupReader::new(
+                &proc_root,
+                &sys_root,
+                probe.host().user_hz,
+                Default::default(),
+            );
+            let mut source = LiveSource::new(probe, schedule, saver)
+                .with_processes(&proc_root)
+                .with_cgroups(cgroups);
             let pace = source.pace();
             spawn_live(tx.clone(), source);
             let mut d = Driver::new(app);
             d.proc_root = Some(proc_root);
             (d, Some(pace), None)
         }
-        Feed::Logs {
+        Feed::Logs(LogsFeed {
             files,
             follow,
             window,
             comments,
             sys_root,
-        } => {
+        }) => {
             spawn_loader(
                 tx.clone(),
                 files.clone(),

@@ -143,8 +143,56 @@ pub struct Snapshot {
     pub disks: Box<[DeviceRow]>,
     /// `-n DEV`'s rows.
     pub nets: Box<[DeviceRow]>,
+    /// Every cgroup recorded, sorted by path (the root, `""`, first).
+    pub cgroups: Box<[CgroupRow]>,
     /// Only the `Point` is known: the rest is being decoded, or no longer kept.
     pub thin: bool,
+}
+
+/// One cgroup over an interval as the `G` view lists it, with `rsar cgstat`'s rates
+/// (`stats::CgroupRates`); `None` where the cgroup lacks the field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CgroupRow {
+    /// The path below the hierarchy's root (`""`: the root), as processes name it.
+    pub path: Arc<str>,
+    /// The name derived from the path (`nginx.service`, `docker 3f2a…`), if any.
+    pub name: Option<Arc<str>>,
+    /// % of one CPU.
+    pub cpu_pct: Option<f32>,
+    /// Memory in use, in bytes.
+    pub memory: Option<u64>,
+    /// kB per second read and written.
+    pub read_kbs: Option<f32>,
+    pub write_kbs: Option<f32>,
+    /// The highest of the CPU, memory and I/O pressure: % of the time some tasks stalled.
+    pub pressure_pct: Option<f32>,
+    /// Tasks in it (pids.current).
+    pub tasks: Option<u64>,
+}
+
+impl CgroupRow {
+    /// The cgroup `c` over an interval. Its path is not shared through `Names`, which
+    /// lives as long as the screen: cgroups come and go by the thousand.
+    pub fn of(c: &crate::stats::Over<crate::cgroup::CgroupCounters>) -> Self {
+        let r = crate::stats::CgroupRates::of(c);
+        let f = |v: Option<f64>| v.map(|v| v as f32);
+        let pressure = [r.cpu_some_pct, r.memory_some_pct, r.io_some_pct]
+            .into_iter()
+            .flatten()
+            .reduce(f64::max);
+        CgroupRow {
+            path: Arc::from(c.path.as_str()),
+            name: crate::cgroup::name::Workload::of(&c.path)
+                .display()
+                .map(Arc::from),
+            cpu_pct: f(r.cpu_pct),
+            memory: c.memory_current,
+            read_kbs: f(r.rkb_s),
+            write_kbs: f(r.wkb_s),
+            pressure_pct: f(pressure),
+            tasks: c.pids_current,
+        }
+    }
 }
 
 /// One process of a table as the screen lists it (made by `moment::proc_moment`, with
@@ -183,6 +231,8 @@ pub struct ProcRow {
     pub run_delay_pct: Option<f64>,
     /// The command line, arguments joined by spaces; empty for kernel threads.
     pub cmdline: Arc<str>,
+    /// Its cgroup (as `CgroupRow::path`; empty where not recorded).
+    pub cgroup: Arc<str>,
 }
 
 /// A CPU with no interval (offline) in `Snapshot::per_cpu`.
@@ -282,6 +332,11 @@ impl Snapshot {
             },
             disks: device_rows(Table::Disk, s, names),
             nets: device_rows(Table::NetDev, s, names),
+            cgroups: {
+                let mut v: Vec<CgroupRow> = s.cgroups.iter().map(CgroupRow::of).collect();
+                v.sort_by(|a, b| a.path.cmp(&b.path));
+                v.into()
+            },
             thin: false,
         }
     }

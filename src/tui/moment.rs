@@ -268,6 +268,7 @@ pub fn proc_moment(
                 run_delay_pct: opt_per_s(p.run_delay_ns, before.map(|b| b.run_delay_ns))
                     .map(|ns| ns / 1e7),
                 cmdline: Arc::clone(&p.cmdline),
+                cgroup: Arc::clone(&p.cgroup),
             }
         })
         .collect();

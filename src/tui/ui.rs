@@ -3,7 +3,7 @@
 //! below 80×24 it says so instead of cutting headers. Device and interface tables take
 //! their columns from the report catalogue (`model::columns`).
 
-use super::app::{App, Input, Panel, Shown, Source, KEYS, ZOOMS};
+use super::app::{App, Input, Panel, Shown, Source, KEYS, LIVE_CGROUP_MOMENTS, ZOOMS};
 use super::model::{self, DeviceRow, Snapshot};
 use super::views::{self, rate, size, Column, View};
 use crate::report::Table as Report;
@@ -161,7 +161,7 @@ fn whole_panel(f: &mut Frame, r: Rect, p: Panel, app: &App, s: Option<&Snapshot>
                 device_table(f, r, app, kind, s, r.width >= 120, t);
             }
         }
-        Panel::Processes if app.has_procs() => procs(f, r, app, t),
+        Panel::Processes if app.has_procs() || app.cgroup_view => procs(f, r, app, t),
         Panel::Processes => f.render_widget(
             Paragraph::new(Line::styled(
                 " no process table was recorded in these logs",
@@ -191,7 +191,7 @@ fn split_h(r: Rect, c: &[Constraint]) -> std::rc::Rc<[Rect]> {
 /// 80×24 the table keeps at least 12 rows. Without a process table (or with it hidden)
 /// the devices have the rest, in tables.
 fn compact(f: &mut Frame, r: Rect, app: &App, s: Option<&Snapshot>, t: Theme) {
-    let procs_here = app.has_procs() && open(app, Panel::Processes);
+    let procs_here = (app.has_procs() || app.cgroup_view) && open(app, Panel::Processes);
     let mut lines: Vec<Line> = Vec::new();
     if open(app, Panel::Cpu) {
         lines.extend(cpu_lines(app, s, r.width as usize, t));
@@ -257,7 +257,7 @@ fn boxed(f: &mut Frame, r: Rect, app: &App, s: Option<&Snapshot>, t: Theme) {
     };
     let charts = if charts_fit(app, f.area()) { 12 } else { 0 };
     let devices = open(app, Panel::Disks) || open(app, Panel::Network);
-    let procs_here = app.has_procs() && open(app, Panel::Processes);
+    let procs_here = (app.has_procs() || app.cgroup_view) && open(app, Panel::Processes);
     let rest = r.height.saturating_sub(top + 1 + charts);
     let device_rows = s.map_or(0, |s| s.disks.len().max(s.nets.len())) as u16 + 3;
     let dev_h = match (devices, procs_here) {
@@ -1349,6 +1349,10 @@ fn device_table(
 /// the tasks by state; a row per process, D and Z coloured; the selected process's
 /// command line in the bottom border.
 fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
+    if app.cgroup_view {
+        cgroup_table(f, r, app, t);
+        return;
+    }
     let visible = app.visible_procs();
     let selected = app.proc_selected.min(visible.len().saturating_sub(1));
     let cols = app.view.fit(r.width.saturating_sub(2) as usize);
@@ -1395,8 +1399,12 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         }
         _ => "",
     };
+    let within = match &app.cg_filter {
+        Some(c) => format!(" in /{c} (Esc: cgroups)"),
+        None => String::new(),
+    };
     let title = format!(
-        " Processes{at}{view} by {sort} {}/{}{filter}{follow}{missing} ",
+        " Processes{within}{at}{view} by {sort} {}/{}{filter}{follow}{missing} ",
         if visible.is_empty() { 0 } else { selected + 1 },
         visible.len()
     );
@@ -1435,61 +1443,189 @@ fn procs(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             views::cut(&cmd, r.width.saturating_sub(2) as usize),
             t.dim(),
         ));
+    let heads: Vec<Head> = cols
+        .iter()
+        .map(|(c, w)| (c.header(), c.right(), *c == app.sort.column, *w))
+        .collect();
+    sorted_table(f, r, block, &heads, visible.len(), selected, t, |i| {
+        let p = visible[i];
+        let user = app.user(p.uid);
+        let cells = cols
+            .iter()
+            .map(|(c, w)| match c {
+                Column::Command => command_text(app.view, p, *w),
+                c => c.text(p, &user),
+            })
+            .collect();
+        let style = match p.state {
+            'D' => t.fg(Color::Red),
+            'Z' => t.fg(Color::Magenta),
+            _ => Style::default(),
+        };
+        (cells, style)
+    });
+}
+
+/// A column's header, whether it is right-aligned, whether the rows are sorted by it,
+/// and its width.
+type Head = (&'static str, bool, bool, usize);
+
+/// A table of `n` rows in `block` on `r` with a header (the sorted column underlined),
+/// scrolled so that the `selected` row shows (reversed); `row(i)` gives the texts and
+/// style of row `i`.
+#[allow(clippy::too_many_arguments)]
+fn sorted_table(
+    f: &mut Frame,
+    r: Rect,
+    block: Block,
+    heads: &[Head],
+    n: usize,
+    selected: usize,
+    t: Theme,
+    row: impl Fn(usize) -> (Vec<String>, Style),
+) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let room = inner.height.saturating_sub(1) as usize;
     let first = selected.saturating_sub(room.saturating_sub(1));
-    let head = Row::new(cols.iter().map(|(c, _)| {
-        let text = Text::from(c.header());
-        let text = if c.right() {
+    let align = |text: Text<'static>, right: bool| {
+        if right {
             text.right_aligned()
         } else {
             text
-        };
-        if *c == app.sort.column {
+        }
+    };
+    let head = Row::new(heads.iter().map(|(h, right, sorted, _)| {
+        let text = align(Text::from(*h), *right);
+        if *sorted {
             text.style(t.bold().add_modifier(Modifier::UNDERLINED))
         } else {
             text
         }
     }))
     .style(t.bold());
-    let rows = visible
+    let rows = (first..n.min(first + room)).map(|i| {
+        let (cells, style) = row(i);
+        let cells = cells
+            .into_iter()
+            .zip(heads)
+            .map(|(c, (_, right, _, _))| align(Text::from(c), *right));
+        let style = if i == selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        Row::new(cells).style(style)
+    });
+    let widths: Vec<Constraint> = heads
         .iter()
-        .enumerate()
-        .skip(first)
-        .take(room)
-        .map(|(i, p)| {
-            let user = app.user(p.uid);
-            let cells = cols.iter().map(|(c, w)| {
-                let text = if *c == Column::Command {
-                    command_text(app.view, p, *w)
-                } else {
-                    c.text(p, &user)
-                };
-                let text = Text::from(text);
-                if c.right() {
-                    text.right_aligned()
-                } else {
-                    text
-                }
-            });
-            let row = Row::new(cells);
-            let row = match p.state {
-                'D' => row.style(t.fg(Color::Red)),
-                'Z' => row.style(t.fg(Color::Magenta)),
-                _ => row,
-            };
-            if i == selected {
-                row.style(Style::default().add_modifier(Modifier::REVERSED))
-            } else {
-                row
-            }
-        });
-    let widths: Vec<Constraint> = cols
-        .iter()
-        .map(|(_, w)| Constraint::Length(*w as u16))
+        .map(|h| Constraint::Length(h.3 as u16))
         .collect();
     f.render_widget(Table::new(rows, widths).header(head), inner);
+}
+
+/// The cgroup view (`G`): the cgroups of the moment on screen as a tree, the root's
+/// totals in the title, the selected cgroup's whole path and name at the bottom.
+fn cgroup_table(f: &mut Frame, r: Rect, app: &App, t: Theme) {
+    use super::cgroups::{distinct_name, fit, tree, CgColumn};
+    let snap = app.current();
+    let rows: &[model::CgroupRow] = snap.as_deref().map_or(&[], |s| &s.cgroups);
+    let open = |p: &str, d: usize| app.cg_open(p, d);
+    let lines = tree(rows, app.cg_sort, &open);
+    let selected = app.cg_selected.min(lines.len().saturating_sub(1));
+    let sort = format!(
+        "{}{}",
+        app.cg_sort.column.header(),
+        if app.cg_sort.descending() {
+            "↓"
+        } else {
+            "↑"
+        }
+    );
+    let state = match snap.as_deref() {
+        Some(s) if s.thin => " (reading…)".to_string(),
+        Some(s) if s.cgroups.is_empty() && app.source == Source::Replay => {
+            " (none recorded in these logs)".to_string()
+        }
+        Some(s)
+            if s.cgroups.is_empty() && app.cursor + LIVE_CGROUP_MOMENTS < app.timeline.len() =>
+        {
+            format!(" (kept for the newest {LIVE_CGROUP_MOMENTS} intervals only)")
+        }
+        Some(s) if s.cgroups.is_empty() => " (none read yet)".to_string(),
+        _ => String::new(),
+    };
+    let title = format!(
+        " Cgroups{state} by {sort} {}/{} · {} levels ",
+        if lines.is_empty() { 0 } else { selected + 1 },
+        lines.len(),
+        app.cg_depth
+    );
+    // The root counts the whole machine.
+    let root = rows.iter().find(|c| c.path.is_empty()).map(|c| {
+        let cpu = c.cpu_pct.map_or(String::new(), |v| format!(" {v:.0}% CPU"));
+        let mem = c
+            .memory
+            .map_or(String::new(), |b| format!(" {}", views::size(b / 1024)));
+        let tasks = c.tasks.map_or(String::new(), |n| format!(" {n} tasks"));
+        format!(" all:{cpu}{mem}{tasks} ")
+    });
+    let room = (r.width as usize).saturating_sub(title.chars().count() + 4);
+    let root = root
+        .filter(|s| s.chars().count() <= room)
+        .unwrap_or_default();
+    let bottom = lines
+        .get(selected)
+        .map(|l| {
+            let name = distinct_name(l.row).map_or(String::new(), |n| format!(" ({n})"));
+            format!(" /{}{name} · Enter: its processes ", l.row.path)
+        })
+        .unwrap_or_default();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title(Line::from(root).right_aligned())
+        .title_bottom(Line::styled(
+            views::cut(&bottom, r.width.saturating_sub(2) as usize),
+            t.dim(),
+        ));
+    let names = rows
+        .iter()
+        .filter_map(|c| distinct_name(c).map(|n| n.chars().count()))
+        .max()
+        .unwrap_or(0);
+    // The tree cell: two columns a level, a mark, the last part of the path.
+    let cell = |l: &super::cgroups::TreeRow| {
+        let mark = match (l.parent, l.open) {
+            (true, true) => "▾ ",
+            (true, false) => "▸ ",
+            _ => "  ",
+        };
+        let indent = "  ".repeat(l.depth.saturating_sub(1));
+        format!("{indent}{mark}{}", CgColumn::Cgroup.text(l.row))
+    };
+    let need = lines
+        .iter()
+        .map(|l| cell(l).chars().count())
+        .max()
+        .unwrap_or(0);
+    let inner_w = r.width.saturating_sub(2) as usize;
+    let cols = fit(inner_w, names, need.min(48) + 1);
+    let heads: Vec<Head> = cols
+        .iter()
+        .map(|(c, w)| (c.header(), c.right(), *c == app.cg_sort.column, *w))
+        .collect();
+    sorted_table(f, r, block, &heads, lines.len(), selected, t, |i| {
+        let l = &lines[i];
+        let cells = cols
+            .iter()
+            .map(|(c, w)| match c {
+                CgColumn::Cgroup => views::cut(&cell(l), *w),
+                c => views::cut(&c.text(l.row), *w),
+            })
+            .collect();
+        (cells, Style::default())
+    });
 }
 
 /// The COMMAND cell: the command line in the command-line view, and wherever the
@@ -1614,7 +1750,7 @@ fn footer_keys(app: &App, width: usize) -> String {
             (0, "q quit"),
             (0, &space),
             (2, "←→ back"),
-            (1, "gmdsc views"),
+            (1, "gmdscG views"),
             (1, "PMT sort"),
             (3, "F follow"),
             (1, "1-6 panels"),
@@ -1626,7 +1762,8 @@ fn footer_keys(app: &App, width: usize) -> String {
             (0, &space),
             (1, "←→ step"),
             (2, "j jump"),
-            (if procs { 1 } else { 9 }, "gmdsc views"),
+            (if procs { 1 } else { 9 }, "gmdscG views"),
+            (if procs { 9 } else { 1 }, "G cgroups"),
             (3, "zZ zoom"),
             (1, "1-6 panels"),
             (if procs { 4 } else { 9 }, "/ filter"),
