@@ -221,10 +221,12 @@ const ALL_CPUS_BITS: u64 = (8192 / 8 + 1) * 8;
 /// What one interval of `table` adds to sar's count of lines between headers when reading
 /// a file (`handle_curr_act_stats`): per-CPU tables count the bits of the CPU bitmap (one
 /// per CPU `-P` lists, 8200 for `-P ALL`, 1 for the `all` row alone), other tables their
-/// items in the record (here: the rows of the interval), at least one.
+/// items in the record (here: the rows of the interval), at least one. A table is per CPU
+/// when its catalogue entry's items are CPUs.
 fn lines_of_interval(sel: &Selection, table: Table, rows: usize) -> u64 {
     use super::CpuList;
-    if matches!(table, Table::Cpu | Table::NetSoft | Table::CpuFreq) {
+    let per_cpu = table.report().item.is_some_and(|i| i.sar == "CPU");
+    if per_cpu {
         return match &sel.cpus {
             CpuList::Total => 1,
             CpuList::All => ALL_CPUS_BITS,
