@@ -3,12 +3,13 @@
 //! pipeline (`explain::Pass`); which logs and which moments is decided here.
 
 use super::run::{self, Failure};
+use super::source::Moments;
 use super::{Run, Subcommand, UsageError};
 use crate::explain::render::{Cgroups, Explanation, Extent};
 use crate::explain::{compare, Pass};
 use crate::history::{Files, Window};
 use crate::source::{Event, Follow, Source, SourceError, WindowStart};
-use crate::time::{parse_clock, parse_when, Zone};
+use crate::time::{parse_clock, Zone};
 use chrono::Timelike;
 use clap::Parser;
 use std::io::{self, Write};
@@ -36,21 +37,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
 
-    /// The window starts at this time of day (HH:MM[:SS])
-    #[arg(short = 's', value_name = "HH:MM[:SS]")]
-    pub start: Option<String>,
-
-    /// The window ends at this time of day (HH:MM[:SS])
-    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
-    pub end: Option<String>,
-
-    /// The window starts then: HH:MM, ISO 8601, @EPOCH, '2h ago', 'yesterday 14:00'
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
-
-    /// The window ends then (same forms as --since)
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub moments: Moments,
 
     /// What the window is compared with: `before` (the window of the same length just
     /// before it, the default), `yesterday`, `-Nd` (N days before), `HH:MM-HH:MM` (that
@@ -220,29 +208,7 @@ impl ExplainPlan {
 
 impl ExplainArgs {
     fn plan(&self) -> Result<ExplainPlan, UsageError> {
-        let now = crate::probe::system_clock_ns();
-        let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
-            s.as_deref()
-                .map(|w| parse_when(w, now).map_err(UsageError))
-                .transpose()
-        };
-        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
-            s.as_deref()
-                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
-                .transpose()
-        };
-        let window = Window {
-            since_ns: when(&self.since)?,
-            until_ns: when(&self.until)?,
-            start_clock: clock(&self.start, "-s")?,
-            end_clock: clock(&self.end, "-e")?,
-            every_s: None,
-        };
-        if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
-            if s > u {
-                return Err(UsageError("--since is after --until".into()));
-            }
-        }
+        let window = self.moments.window(None)?;
         let dir = if self.files.is_empty() {
             Some(
                 self.log_dir

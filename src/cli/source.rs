@@ -20,22 +20,8 @@ pub struct Source {
     #[arg(long = "days-ago", value_name = "N", hide = true)]
     pub days_ago: Option<u32>,
 
-    /// Start the report at this time of day (HH:MM[:SS])
-    #[arg(short = 's', value_name = "HH:MM[:SS]")]
-    pub start: Option<String>,
-
-    /// End the report at this time of day (HH:MM[:SS])
-    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
-    pub end: Option<String>,
-
-    /// Report from this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, '2h ago',
-    /// 'yesterday 14:00'; spans as many daily logs as it needs
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
-
-    /// Report up to this time (same forms as --since)
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub moments: Moments,
 
     /// From the logs, keep the sample nearest each multiple of SECS seconds (sar's rule)
     #[arg(short = 'i', value_name = "SECS")]
@@ -116,6 +102,58 @@ fn parse_count(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("COUNT must be a whole number above 0, not {s}"))
 }
 
+/// When in the logs a command reads: times of day (`-s/-e`) and moments
+/// (`--since/--until`), as every command that reads the logs takes them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Moments {
+    /// Start at this time of day (HH:MM[:SS])
+    #[arg(short = 's', value_name = "HH:MM[:SS]")]
+    pub start: Option<String>,
+
+    /// End at this time of day (HH:MM[:SS])
+    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
+    pub end: Option<String>,
+
+    /// From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, '2h ago',
+    /// 'yesterday 14:00'; spans as many daily logs as it needs
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Up to this time (same forms as --since)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+}
+
+impl Moments {
+    /// The window these moments choose, keeping a sample every `every_s` seconds if given.
+    pub fn window(&self, every_s: Option<i64>) -> Result<Window, UsageError> {
+        let now = crate::probe::system_clock_ns();
+        let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
+            s.as_deref()
+                .map(|w| parse_when(w, now).map_err(UsageError))
+                .transpose()
+        };
+        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
+            s.as_deref()
+                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
+                .transpose()
+        };
+        let window = Window {
+            since_ns: when(&self.since)?,
+            until_ns: when(&self.until)?,
+            start_clock: clock(&self.start, "-s")?,
+            end_clock: clock(&self.end, "-e")?,
+            every_s,
+        };
+        if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
+            if s > u {
+                return Err(UsageError("--since is after --until".into()));
+            }
+        }
+        Ok(window)
+    }
+}
+
 /// The flags of `Source` that a command reading a span of the logs once (`export`,
 /// `report`) parses but does not take: live sampling, saving, comments, following and
 /// the live trees. Hidden from its help (`hide_sampling`); those given are refused
@@ -162,8 +200,8 @@ impl Source {
         self.file.is_some()
             || self.follow
             || self.days_ago.is_some()
-            || self.since.is_some()
-            || self.until.is_some()
+            || self.moments.since.is_some()
+            || self.moments.until.is_some()
     }
 
     /// `mode`, except that neither an INTERVAL nor logs means one live interval of a
@@ -202,17 +240,6 @@ impl Source {
                     .into(),
             ));
         }
-        let now = crate::probe::system_clock_ns();
-        let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
-            s.as_deref()
-                .map(|w| parse_when(w, now).map_err(UsageError))
-                .transpose()
-        };
-        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
-            s.as_deref()
-                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
-                .transpose()
-        };
         // `sar INTERVAL -f FILE` keeps records INTERVAL apart, as -i does.
         let gap = self.min_interval.or(interval);
         if let Some(g) = gap {
@@ -222,18 +249,9 @@ impl Source {
                 )));
             }
         }
-        let window = Window {
-            since_ns: when(&self.since)?,
-            until_ns: when(&self.until)?,
-            start_clock: clock(&self.start, "-s")?,
-            end_clock: clock(&self.end, "-e")?,
-            every_s: gap.map(|g| (g.round() as i64).max(1)),
-        };
-        if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
-            if s > u {
-                return Err(UsageError("--since is after --until".into()));
-            }
-        }
+        let window = self
+            .moments
+            .window(gap.map(|g| (g.round() as i64).max(1)))?;
         // The log directory, looked up only when a report reads it (not for -f FILE).
         let dir = || -> Result<PathBuf, UsageError> {
             self.log_dir
