@@ -616,13 +616,18 @@ fn a_real_prometheus_gets_every_sample_through_its_outage_and_a_sigkill_of_rsadc
         count(now_s() as f64).filter(|&n| n >= 2.0)
     })
     .unwrap_or_else(|| panic!("Prometheus never received node_load1: {}", first.stderr()));
-    // Prometheus away for 20 s; halfway, rsadc killed with a batch in hand (it is backing
-    // off, unacknowledged) and started again.
+    // Prometheus away for 20 s (RSAR_OUTAGE_SECS: the two minutes, run by hand);
+    // halfway, rsadc killed with a batch in hand (it is backing off, unacknowledged) and
+    // started again.
+    let outage: u64 = std::env::var("RSAR_OUTAGE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
     stop(prom);
-    std::thread::sleep(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(outage / 2));
     first.signal(nix::sys::signal::Signal::SIGKILL);
     let mut second = Rsadc::start(&args);
-    std::thread::sleep(Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(outage - outage / 2));
     let back = now_s();
     let _prom = start_prometheus(&prometheus, d.path(), config, &listen, &receiver_flag);
     ready();
