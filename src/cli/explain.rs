@@ -177,6 +177,7 @@ impl ExplainPlan {
             ));
         };
         let (bwindow, bpaths, chosen) = self.baseline(from_ns, to_ns)?;
+        say_tiers("the baseline", &bpaths);
         let mut baseline = read_pass(bpaths, &bwindow, damage)?;
         let (Some(bfrom), Some(bto)) = (baseline.first_ns, baseline.last_ns) else {
             return Err(Failure::Data(format!(
@@ -227,6 +228,13 @@ impl ExplainArgs {
             json: self.format == ExplainFormat::Json,
             zone: if self.utc { Zone::Utc } else { Zone::Local },
         })
+    }
+}
+
+/// On stderr, the roll-up tiers `what` (the window, the baseline) is read from, if any.
+fn say_tiers(what: &str, paths: &[PathBuf]) {
+    if let Some(tiers) = crate::store::rollup::tiers_read(paths) {
+        eprintln!("rsar: {what}: {tiers}");
     }
 }
 
@@ -412,6 +420,7 @@ impl Run for ExplainArgs {
         let plan = self.plan()?;
         let mut damage = Vec::new();
         let paths = plan.paths(&plan.window)?;
+        say_tiers("the window", &paths);
         let mut window = read_pass(paths, &plan.window, &mut damage)?;
         let explanation = plan.explain(&mut window, &mut damage)?;
         let mut out = io::BufWriter::new(io::stdout().lock());

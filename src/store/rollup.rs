@@ -16,10 +16,13 @@
 
 use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use super::format::Record;
+use super::procs::ProcessTable;
 use super::safe_dir::{EntryKind, LogDir};
 use super::{day_file_name, day_files, DayWriter, LogReader, NonRegular, StoreError};
 use crate::sample::*;
 use chrono::NaiveDate;
+
+pub mod procs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -687,7 +690,8 @@ fn scale_levels(s: &mut Sample, n: u32) {
     });
 }
 
-/// Down-samples raw records to one tier, holding one interval's aggregate at a time.
+/// Down-samples raw records to one tier, holding one interval's aggregate at a time,
+/// and a tier process table until the next (`procs`), with the records after it.
 pub struct Builder {
     step_s: i64,
     offset_s: i64,
@@ -695,41 +699,71 @@ pub struct Builder {
     prev: Option<(Box<Sample>, bool)>,
     acc: Option<Aggregate>,
     payload: Vec<u8>,
+    procs: procs::ProcRollup,
+    /// Tier records made by the last raw record, not yet placed.
+    made: Vec<Record>,
+    /// Tier records after the process table `procs` holds.
+    held: Vec<Record>,
 }
 
 impl Builder {
-    /// A tier counted from local midnight at `utc_offset_s` east of UTC.
-    pub fn new(tier: Tier, utc_offset_s: i32) -> Builder {
+    /// A tier counted from local midnight at `utc_offset_s` east of UTC, of a machine
+    /// whose clock ticks `user_hz` times a second (until a restart says otherwise).
+    pub fn new(tier: Tier, utc_offset_s: i32, user_hz: u32) -> Builder {
         Builder {
             step_s: tier.step_s(),
             offset_s: i64::from(utc_offset_s),
             prev: None,
             acc: None,
             payload: Vec::new(),
+            procs: procs::ProcRollup::new(user_hz),
+            made: Vec::new(),
+            held: Vec::new(),
         }
     }
 
-    fn bucket(&self, s: &Sample) -> i64 {
-        (s.time.wall_ns.div_euclid(1_000_000_000) + self.offset_s).div_euclid(self.step_s)
+    fn bucket(&self, wall_ns: i64) -> i64 {
+        (wall_ns.div_euclid(1_000_000_000) + self.offset_s).div_euclid(self.step_s)
     }
 
-    /// Keep the boot's last sample if it was not kept.
+    /// The records made, out or held behind a held process table.
+    fn place(&mut self, out: &mut dyn FnMut(Record)) {
+        if self.procs.holding() {
+            self.held.append(&mut self.made);
+        } else {
+            self.made.drain(..).for_each(&mut *out);
+        }
+    }
+
+    /// A held process table is out: it, then what was held behind it.
+    fn release(&mut self, t: ProcessTable, out: &mut dyn FnMut(Record)) {
+        out(Record::Processes(t));
+        self.held.drain(..).for_each(&mut *out);
+    }
+
+    /// Keep the boot's last sample if it was not kept, and its last process table.
     fn close_boot(&mut self, out: &mut dyn FnMut(Record)) {
         if let Some((s, false)) = self.prev.take() {
-            self.emit(s, out);
+            self.emit(s);
         }
         self.acc = None;
+        self.place(out);
+        let mut tables = self.procs.finish_boot().into_iter();
+        if let Some(t) = tables.next() {
+            self.release(t, out);
+        }
+        tables.for_each(|t| out(Record::Processes(t)));
     }
 
     /// A tier sample, then its roll-up record (none for a boot's first).
-    fn emit(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
+    fn emit(&mut self, s: Box<Sample>) {
         let payload = self.acc.take().map(|a| {
             a.aligned(&s).encode(&s, &mut self.payload);
             self.payload.clone()
         });
-        out(Record::Sample(s));
+        self.made.push(Record::Sample(s));
         if let Some(p) = payload {
-            out(Record::Rollup(p));
+            self.made.push(Record::Rollup(p));
         }
     }
 
@@ -737,13 +771,27 @@ impl Builder {
     pub fn push(&mut self, r: Record, out: &mut dyn FnMut(Record)) {
         match r {
             Record::Sample(s) => self.sample(s, out),
-            Record::Restart { .. } => {
+            Record::Restart { ref host, .. } => {
                 self.close_boot(out);
+                self.procs.set_hz(host.user_hz);
                 out(r);
             }
-            Record::Comment { .. } => out(r),
-            // Processes are not rolled up (yet); a roll-up of a roll-up is not read.
-            Record::Processes(_) | Record::Rollup(_) => {}
+            Record::Comment { .. } => {
+                self.made.push(r);
+                self.place(out);
+            }
+            Record::Processes(t) => {
+                if self.procs.last_uptime().is_some_and(|u| t.uptime_cs <= u) {
+                    // Uptime went back with no sample to say so: a new boot all the same.
+                    self.close_boot(out);
+                }
+                let bucket = self.bucket(t.wall_ns);
+                if let Some(t) = self.procs.push(t, bucket) {
+                    self.release(t, out);
+                }
+            }
+            // A roll-up of a roll-up is not read.
+            Record::Rollup(_) => {}
         }
     }
 
@@ -756,24 +804,25 @@ impl Builder {
             Some((p, _)) if s.time.uptime_cs <= p.time.uptime_cs => {
                 self.close_boot(out);
                 self.prev = Some((s.clone(), true));
-                out(Record::Sample(s));
+                self.made.push(Record::Sample(s));
             }
             None => {
                 self.prev = Some((s.clone(), true));
-                out(Record::Sample(s));
+                self.made.push(Record::Sample(s));
             }
             Some((p, _)) => {
                 match &mut self.acc {
                     Some(a) => a.add(&s),
                     None => self.acc = Some(Aggregate::of(&s)),
                 }
-                let first_of_bucket = self.bucket(p) != self.bucket(&s);
+                let first_of_bucket = self.bucket(p.time.wall_ns) != self.bucket(s.time.wall_ns);
                 self.prev = Some((s.clone(), first_of_bucket));
                 if first_of_bucket {
-                    self.emit(s, out);
+                    self.emit(s);
                 }
             }
         }
+        self.place(out);
     }
 
     /// The end of the raw records.
@@ -826,7 +875,7 @@ pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built,
         match opened {
             Ok((w, _)) => {
                 writers.push((w, header.host.clone(), None::<StoreError>));
-                builders.push(Builder::new(t, header.utc_offset_s));
+                builders.push(Builder::new(t, header.utc_offset_s, header.host.user_hz));
                 building.push(t);
             }
             Err(e) => done.problems.push(format!(
@@ -851,7 +900,7 @@ pub fn build_day(dir: &LogDir, date: NaiveDate, tiers: &[Tier]) -> Result<Built,
                 w.append_restart(host, wall_ns)
             }
             Record::Comment { wall_ns, text } => w.append_comment(wall_ns, &text),
-            Record::Processes(_) => Ok(()),
+            Record::Processes(t) => w.append_processes(&t),
         };
         if let Err(e) = res {
             *failed = Some(e);
