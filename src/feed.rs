@@ -50,6 +50,10 @@ impl Feed {
             match between {
                 Some(stats) => {
                     out.interval(&stats)?;
+                    // The levels' maxima over the same interval, for the peaks.
+                    if let Some(peaks) = levels.and_then(|a| IntervalStats::between(prev, &a.max)) {
+                        out.peaks(&peaks)?;
+                    }
                     self.intervals += 1;
                 }
                 None if s.time.uptime_cs < prev.time.uptime_cs => {

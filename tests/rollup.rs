@@ -425,3 +425,75 @@ fn a_month_read_from_its_tiers_after_the_raw_days_are_gone() {
     assert!(text(&hour.stderr).contains("1-hour roll-ups of 28 days"));
     assert_eq!(lines(&hour), want);
 }
+
+/// A one-sample spike survives the hour tier as `sar -q` prints it: two hours at 10 s
+/// with 3 runnable tasks (runq-sz 2, the sampler not counted) but for one sample at
+/// 01:23:40 with 98 (runq-sz 97). The hour tier's rows are the hours' means, near 2; its
+/// `Max:` row has 97, the raw row's value; rates and worked-out columns are `-` there.
+/// The raw day prints no `Max:`.
+#[test]
+fn a_spike_survives_in_the_hour_tiers_max() {
+    let (host, base) = base();
+    let dir = tempdir();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 11).unwrap();
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let raw = dir.path().join(store::day_file_name(date));
+    let (mut w, _) = DayWriter::open(&raw, &host, midnight * 1_000_000_000, 0).unwrap();
+    let mut s = base.clone();
+    for t in (0..=7200).step_by(10) {
+        s.time.wall_ns = (midnight + t) * 1_000_000_000;
+        s.time.uptime_cs = 1_000_000 + t as u64 * 100;
+        s.kernel.procs_blocked = 0;
+        let l = s.load.as_mut().unwrap();
+        l.runnable = if t == 5020 { 98 } else { 3 };
+        l.tasks = 400;
+        w.append_sample(&host, &s).unwrap();
+    }
+    drop(w);
+    rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+    let q = |f: &Path| {
+        let out = run(&rsar_bin(), &["-q", "-f", f.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let raw_q = q(&raw);
+    assert!(
+        raw_q
+            .lines()
+            .any(|l| l.starts_with("01:23:40") && l.split_whitespace().nth(1) == Some("97")),
+        "{raw_q}"
+    );
+    assert!(!raw_q.contains("Max:"), "{raw_q}");
+    let hour = q(&tier_path(dir.path(), date, Tier::Hour));
+    let row = |label: &str| -> Vec<String> {
+        let line = hour
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {hour}"));
+        line.split_whitespace()
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(row("02:00:00")[0], "2", "{hour}");
+    // The load averages are the base sample's throughout.
+    assert_eq!(
+        row("Max:"),
+        ["97", "400", "0.25", "0.11", "0.10", "0"],
+        "{hour}"
+    );
+    let cpu = run(
+        &rsar_bin(),
+        &[
+            "-u",
+            "-f",
+            tier_path(dir.path(), date, Tier::Hour).to_str().unwrap(),
+        ],
+    );
+    let cpu = text(&cpu.stdout);
+    let max = cpu
+        .lines()
+        .find(|l| l.starts_with("Max:"))
+        .unwrap_or_else(|| panic!("{cpu}"));
+    assert!(max.split_whitespace().skip(2).all(|c| c == "-"), "{cpu}");
+}

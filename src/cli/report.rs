@@ -135,6 +135,11 @@ impl Render for Both<'_> {
         self.1.processes(table)
     }
 
+    fn peaks(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        self.0.peaks(stats)?;
+        self.1.peaks(stats)
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.0.finish()?;
         self.1.finish()

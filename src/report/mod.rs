@@ -43,6 +43,11 @@ pub trait Render {
     fn processes(&mut self, _table: &crate::store::procs::ProcessTable) -> io::Result<()> {
         Ok(())
     }
+    /// From a roll-up tier, right after `interval`: the same interval with each level at
+    /// its maximum over the raw samples it stands for (`sar -f`'s `Max:` rows).
+    fn peaks(&mut self, _stats: &IntervalStats) -> io::Result<()> {
+        Ok(())
+    }
     /// The end of the data (or Ctrl-C): averages, closing brackets, the chart.
     fn finish(&mut self) -> io::Result<()>;
     /// Tables the data had nothing for, to tell the user.
@@ -416,6 +421,14 @@ pub enum Table {
 pub enum Cell {
     Real(f64),
     Whole(f64),
+}
+
+impl Cell {
+    pub fn value(self) -> f64 {
+        match self {
+            Cell::Real(v) | Cell::Whole(v) => v,
+        }
+    }
 }
 
 /// One row: the item it is about (CPU, device, interface), if the table has items.

@@ -148,6 +148,27 @@ impl<W: Write> TableWriter<W> {
         self.rows(table.closing_label(), table, &rows)
     }
 
+    /// The `Max:` rows of `table` after its `Average:` (a roll-up tier's): the cells of
+    /// columns that show one recorded level (`runq-sz`, `kbmemfree`, `ldavg-1`), which are
+    /// that level's raw maximum; `-` in the others (rates, and columns worked out from
+    /// several fields, whose maximum the fields' maxima do not give).
+    fn peak_rows(&mut self, table: Table, rows: &[Row]) -> io::Result<()> {
+        let exact = peak_columns(&self.sel, table);
+        let rows: Vec<Row> = rows
+            .iter()
+            .map(|r| Row {
+                item: r.item.clone(),
+                cells: r
+                    .cells
+                    .iter()
+                    .zip(exact.iter().chain(std::iter::repeat(&false)))
+                    .map(|(&c, &e)| if e { c } else { Cell::Real(f64::NAN) })
+                    .collect(),
+            })
+            .collect();
+        self.rows("Max:", table, &rows)
+    }
+
     /// A `LINUX RESTART` row: the machine booted again.
     pub fn restart(&mut self, at: &str, cpus: u32) -> io::Result<()> {
         if self.printed {
@@ -176,6 +197,42 @@ impl<W: Write> TableWriter<W> {
     fn rows(&mut self, label: &str, table: Table, rows: &[Row]) -> io::Result<()> {
         let style = RowStyle::of(&self.sel, table);
         write_rows(&mut self.out, label, table, &style, rows)
+    }
+}
+
+/// Per sar column of `table`: whether it shows one recorded level field as it is (scaled),
+/// so that its value from each level's maximum is the column's maximum.
+fn peak_columns(sel: &Selection, table: Table) -> Vec<bool> {
+    let level = |name: &str| {
+        let Some((group, field)) = name.split_once('.') else {
+            return false;
+        };
+        crate::sample::GROUPS
+            .iter()
+            .filter(|g| g.name == group)
+            .flat_map(|g| g.fields)
+            .any(|f| f.name == field && f.kind == crate::sample::Kind::Level)
+    };
+    (table.report().columns)(sel)
+        .iter()
+        .filter(|c| c.sar.is_some())
+        .map(|c| matches!(c.from, [one] if level(one)))
+        .collect()
+}
+
+/// Each cell of `rows` into the same item's row of `into` when larger; a new item added.
+fn merge_peaks(into: &mut Vec<Row>, rows: Vec<Row>) {
+    for r in rows {
+        match into.iter_mut().find(|x| x.item == r.item) {
+            Some(x) => {
+                for (a, b) in x.cells.iter_mut().zip(&r.cells) {
+                    if b.value() > a.value() {
+                        *a = *b;
+                    }
+                }
+            }
+            None => into.push(r),
+        }
     }
 }
 
@@ -367,6 +424,11 @@ fn push_row(
         push_item_bytes(lines, table, item);
     }
     for (i, cell) in cells.enumerate() {
+        if cell.value().is_nan() {
+            // A value not known (a `Max:` row's rate).
+            lines.extend_from_slice(b"         -");
+            continue;
+        }
         match style.human.get(i) {
             Some(&h) if h != Human::Plain => push_human(lines, cell, h, style.decimals),
             _ => push_cell(lines, cell, style.decimals),
@@ -632,6 +694,9 @@ pub struct FileTable<W: Write> {
     /// spools; set at a segment's first interval.
     stream_first: bool,
     streamed: bool,
+    /// From a roll-up tier: per table, each item's largest values over the segment's
+    /// intervals with their levels at the raw maxima (`Max:`).
+    peaks: Vec<(Table, Vec<Row>)>,
 }
 
 impl<W: Write> FileTable<W> {
@@ -650,6 +715,7 @@ impl<W: Write> FileTable<W> {
             last_end: None,
             stream_first: false,
             streamed: false,
+            peaks: Vec::new(),
         }
     }
 
@@ -675,6 +741,9 @@ impl<W: Write> FileTable<W> {
                 if table.available(&avg) {
                     let headed = i == 0 && streamed;
                     self.w.spooled_table(&start, *table, spool, &avg, headed)?;
+                    if let Some((_, rows)) = self.peaks.iter().find(|(t, _)| t == table) {
+                        self.w.peak_rows(*table, rows)?;
+                    }
                 } else {
                     spool.clear();
                     if !self.missing.contains(table) {
@@ -684,6 +753,7 @@ impl<W: Write> FileTable<W> {
             }
             self.w.out.flush()?;
         }
+        self.peaks.clear();
         Ok(())
     }
 }
@@ -778,6 +848,20 @@ impl<W: Write> Render for FileTable<W> {
                 );
             }
             spool.pass_on_if_full(i == 0 && self.streamed, &mut self.w.out)?;
+        }
+        Ok(())
+    }
+
+    fn peaks(&mut self, stats: &IntervalStats) -> io::Result<()> {
+        for &table in &self.w.tables {
+            if !table.available(stats) || table.closing_label() != "Average:" {
+                continue;
+            }
+            let rows = table.rows(&self.w.sel, stats);
+            match self.peaks.iter_mut().find(|(t, _)| *t == table) {
+                Some((_, into)) => merge_peaks(into, rows),
+                None => self.peaks.push((table, rows)),
+            }
         }
         Ok(())
     }
