@@ -355,3 +355,22 @@ fn pidstat_from_a_tier_names_the_hog() {
         "{stdout}"
     );
 }
+
+/// A table written twice at one moment (a day's midnight, which each part of a day
+/// repeats) is one table: the tier is the same as without the repeat, not a new boot.
+#[test]
+fn a_table_repeated_is_not_a_new_boot() {
+    let day = random_day(7, 5, 30);
+    let mut repeated = day.clone();
+    repeated.insert(13, day[12].clone());
+    let (once, twice) = (tempdir(), tempdir());
+    write_day(once.path(), &test_host("b", 2), &day);
+    write_day(twice.path(), &test_host("b", 2), &repeated);
+    for t in Tier::ALL {
+        assert_eq!(
+            tier_tables(once.path(), t),
+            tier_tables(twice.path(), t),
+            "{t:?}"
+        );
+    }
+}

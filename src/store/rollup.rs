@@ -781,9 +781,12 @@ impl Builder {
                 self.place(out);
             }
             Record::Processes(t) => {
-                if self.procs.last_uptime().is_some_and(|u| t.uptime_cs <= u) {
+                match self.procs.last_uptime() {
+                    // The midnight table again (the day's parts), or a table repeated.
+                    Some(u) if t.uptime_cs == u => return,
                     // Uptime went back with no sample to say so: a new boot all the same.
-                    self.close_boot(out);
+                    Some(u) if t.uptime_cs < u => self.close_boot(out),
+                    _ => {}
                 }
                 let bucket = self.bucket(t.wall_ns);
                 if let Some(t) = self.procs.push(t, bucket) {
