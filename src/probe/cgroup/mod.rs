@@ -500,6 +500,13 @@ impl CgroupReader {
         &self.hierarchies
     }
 
+    /// A v2 hierarchy is read: a process's cgroup is its path there (`process_cgroup`).
+    pub fn unified(&self) -> bool {
+        self.hierarchies
+            .iter()
+            .any(|h| h.version == CgroupVersion::V2)
+    }
+
     /// No hierarchy to read.
     pub fn is_empty(&self) -> bool {
         self.hierarchies.is_empty()

@@ -371,12 +371,15 @@ pub fn limit_v1_memory(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseErr
 
 /// The cgroup of a process from its /proc/PID/cgroup (`ID:CONTROLLERS:PATH` lines), as a
 /// path below the hierarchies' root without the leading `/` (the item path of
-/// `CgroupCounters`): the deepest of the paths of the v2 hierarchy (`0::`) and of the v1
-/// hierarchies the reader reads (cpu, cpuacct, memory, blkio, pids), the v2 one on a tie.
-/// On a v2-only host that is the `0::` line; on a v1 or hybrid host, the most specific
-/// cgroup that accounts for the process. `None` when no line names one.
-pub fn process_cgroup(text: &[u8]) -> Option<&str> {
-    let mut best: Option<&str> = None;
+/// `CgroupCounters`), by one rule whatever the depths: where a v2 hierarchy is mounted
+/// (`unified`), its path (the `0::` line), which is where systemd keeps its units on v2
+/// and hybrid hosts; else the path of the v1 `cpuacct` hierarchy, else of `cpu` (the
+/// controllers systemd's units are made in on a v1 host), else of the first of `memory`,
+/// `blkio` and `pids` listed. A kernel lists `0::` even with no v2 hierarchy mounted,
+/// which is why the caller says whether one is. `None` when no line names one.
+pub fn process_cgroup(text: &[u8], unified: bool) -> Option<&str> {
+    // Lower is better: 0 the unified path, 1 cpuacct, 2 cpu, 3 the others.
+    let mut best: Option<(u8, &str)> = None;
     for line in lines(text) {
         let Ok(line) = std::str::from_utf8(line) else {
             continue;
@@ -386,30 +389,32 @@ pub fn process_cgroup(text: &[u8]) -> Option<&str> {
         else {
             continue;
         };
-        let v2 = id == "0" && controllers.is_empty();
-        let ours = controllers
-            .split(',')
-            .any(|c| matches!(c, "cpu" | "cpuacct" | "memory" | "blkio" | "pids"));
-        if !(v2 || ours) {
-            continue;
-        }
-        let path = path.trim_start_matches('/');
-        let depth = |p: &str| {
-            if p.is_empty() {
-                0
-            } else {
-                p.split('/').count()
+        let rank = if id == "0" && controllers.is_empty() {
+            if !unified {
+                continue;
+            }
+            0
+        } else {
+            let mut rank = None;
+            for c in controllers.split(',') {
+                let r = match c {
+                    "cpuacct" => 1,
+                    "cpu" => 2,
+                    "memory" | "blkio" | "pids" => 3,
+                    _ => continue,
+                };
+                rank = Some(rank.map_or(r, |k: u8| k.min(r)));
+            }
+            match rank {
+                Some(r) => r,
+                None => continue,
             }
         };
-        let better = match best {
-            None => true,
-            Some(b) => depth(path) > depth(b) || (v2 && depth(path) == depth(b)),
-        };
-        if better {
-            best = Some(path);
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, path.trim_start_matches('/')));
         }
     }
-    best
+    best.map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -418,19 +423,45 @@ mod tests {
 
     const U: Units = Units { user_hz: 100 };
 
+    /// /proc/PID/cgroup of processes on hybrid hosts, as the kernel printed them: this VM
+    /// (v1 cpu, cpuacct, memory, blkio, pids and a v2 hierarchy; the process in a v1
+    /// memory cgroup only), and a systemd host in hybrid mode (units in every hierarchy).
     #[test]
-    fn process_cgroup_picks_the_deepest_accounting_path() {
+    fn process_cgroup_takes_the_unified_path_else_cpuacct_else_cpu() {
         let v2 = b"0::/system.slice/nginx.service\n";
-        assert_eq!(process_cgroup(v2), Some("system.slice/nginx.service"));
-        // This VM: hybrid, the process in a memory cgroup only.
-        let hybrid =
-            b"9:name=systemd:/\n8:pids:/\n4:memory:/process_api/2499\n2:cpuacct:/\n1:cpu:/\n0::/\n";
-        assert_eq!(process_cgroup(hybrid), Some("process_api/2499"));
-        let synced = b"4:memory:/system.slice/a.service\n0::/system.slice/a.service\n";
-        assert_eq!(process_cgroup(synced), Some("system.slice/a.service"));
+        assert_eq!(process_cgroup(v2, true), Some("system.slice/nginx.service"));
+        let vm = b"9:name=systemd:/\n8:pids:/\n7:blkio:/\n6:freezer:/\n5:devices:/\n\
+            4:memory:/process_api/e1093525ba1dc92bee4dba8974472db2\n3:cpuset:/\n2:cpuacct:/\n\
+            1:cpu:/\n0::/\n";
+        // The unified one, not the deeper memory cgroup: the rule is not the depth.
+        assert_eq!(process_cgroup(vm, true), Some(""));
+        // With no v2 hierarchy mounted, cpuacct's.
+        let v1 = b"4:memory:/a/b/c\n3:cpu:/cpu-only\n2:cpuacct:/acct\n0::/\n";
+        assert_eq!(process_cgroup(v1, false), Some("acct"));
+        assert_eq!(
+            process_cgroup(b"4:memory:/m\n1:cpu:/c\n0::/\n", false),
+            Some("c")
+        );
+        assert_eq!(process_cgroup(b"4:memory:/m\n0::/u\n", false), Some("m"));
+        // Debian 10 in systemd's hybrid mode: cpu and cpuacct share a hierarchy.
+        let hybrid = b"12:cpuset:/\n11:memory:/system.slice/cron.service\n\
+            5:cpu,cpuacct:/system.slice/cron.service\n4:pids:/system.slice/cron.service\n\
+            1:name=systemd:/system.slice/cron.service\n0::/system.slice/cron.service\n";
+        assert_eq!(
+            process_cgroup(hybrid, true),
+            Some("system.slice/cron.service")
+        );
+        assert_eq!(
+            process_cgroup(hybrid, false),
+            Some("system.slice/cron.service")
+        );
         // A hierarchy the reader does not read is not it.
-        assert_eq!(process_cgroup(b"9:name=systemd:/x/y\n0::/\n"), Some(""));
-        assert_eq!(process_cgroup(b"garbage\n"), None);
+        assert_eq!(
+            process_cgroup(b"9:name=systemd:/x/y\n0::/\n", true),
+            Some("")
+        );
+        assert_eq!(process_cgroup(b"9:name=systemd:/x/y\n0::/\n", false), None);
+        assert_eq!(process_cgroup(b"garbage\n", true), None);
     }
 
     #[test]
