@@ -5,7 +5,7 @@
 //! that is not a number is an error naming the key.
 
 use super::super::{fields, lines, parse_u64, ParseError};
-use crate::cgroup::{CgroupLimits, CgroupTreeStat};
+use crate::cgroup::{CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, CgroupTreeStat};
 
 pub use crate::cgroup::CgroupCounters;
 
@@ -99,27 +99,133 @@ pub fn memory_events(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<()
     })
 }
 
-/// v2 `io.stat`: a line per device, `MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N
-/// dios=N` (more keys with some controllers); summed over the devices. A cgroup that did
-/// no I/O has no line: every sum is then 0.
-pub fn io_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let mut sum = [0u64; 4];
+/// A device's `MAJ:MIN`.
+fn device_numbers(f: &[u8]) -> Option<(u32, u32)> {
+    let colon = memchr::memchr(b':', f)?;
+    let n = |b: &[u8]| std::str::from_utf8(b).ok()?.parse::<u32>().ok();
+    Some((n(&f[..colon])?, n(&f[colon + 1..])?))
+}
+
+/// Each `key=value` of each device line (`MAJ:MIN key=value …`) of v2's io.stat or
+/// io.max, with the device's numbers; a line that does not start with a device is skipped.
+/// `each` takes the keys it knows, their values through `device_value`.
+fn device_key_values<'a>(
+    text: &'a [u8],
+    mut each: impl FnMut((u32, u32), &'a [u8], &'a [u8]) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
     for line in lines(text) {
-        for kv in fields(line).skip(1) {
-            let Some(eq) = memchr::memchr(b'=', kv) else {
-                continue;
-            };
-            let i = match &kv[..eq] {
-                b"rbytes" => 0,
-                b"wbytes" => 1,
-                b"rios" => 2,
-                b"wios" => 3,
-                _ => continue,
-            };
-            sum[i] = sum[i].wrapping_add(parse_u64(&kv[eq + 1..])?);
+        let mut f = fields(line);
+        let Some(dev) = f.next().and_then(device_numbers) else {
+            continue;
+        };
+        for kv in f {
+            if let Some(eq) = memchr::memchr(b'=', kv) {
+                each(dev, &kv[..eq], &kv[eq + 1..])?;
+            }
         }
     }
-    [c.rbytes, c.wbytes, c.rios, c.wios] = sum.map(Some);
+    Ok(())
+}
+
+/// A device line's value: a number, or `max` (no limit: `None`); else an error naming
+/// the key.
+fn device_value(key: &[u8], v: &[u8]) -> Result<Option<u64>, ParseError> {
+    match v {
+        b"max" => Ok(None),
+        v => parse_u64(v)
+            .map(Some)
+            .map_err(|e| ParseError::new(format!("{}: {}", String::from_utf8_lossy(key), e.0))),
+    }
+}
+
+/// The item of device `dev` in `items` (ordered by device as they come), added (with
+/// `new`) when it is not there yet.
+fn device_item<T>(
+    items: &mut Vec<T>,
+    dev: (u32, u32),
+    of: impl Fn(&T) -> (u32, u32),
+    new: impl FnOnce() -> T,
+) -> &mut T {
+    let at = match items.iter().position(|i| of(i) == dev) {
+        Some(at) => at,
+        None => {
+            items.push(new());
+            items.len() - 1
+        }
+    };
+    &mut items[at]
+}
+
+fn io_item(items: &mut Vec<CgroupDeviceIo>, (major, minor): (u32, u32)) -> &mut CgroupDeviceIo {
+    device_item(
+        items,
+        (major, minor),
+        |i| (i.major, i.minor),
+        || CgroupDeviceIo {
+            major,
+            minor,
+            ..CgroupDeviceIo::default()
+        },
+    )
+}
+
+fn limit_item(
+    items: &mut Vec<CgroupDeviceLimits>,
+    (major, minor): (u32, u32),
+) -> &mut CgroupDeviceLimits {
+    device_item(
+        items,
+        (major, minor),
+        |i| (i.major, i.minor),
+        || CgroupDeviceLimits {
+            major,
+            minor,
+            ..CgroupDeviceLimits::default()
+        },
+    )
+}
+
+/// v2 `io.stat`'s slot for a key, in a device's item.
+fn io_stat_slot<'a>(d: &'a mut CgroupDeviceIo, key: &[u8]) -> Option<&'a mut Option<u64>> {
+    Some(match key {
+        b"rbytes" => &mut d.rbytes,
+        b"wbytes" => &mut d.wbytes,
+        b"rios" => &mut d.rios,
+        b"wios" => &mut d.wios,
+        b"dbytes" => &mut d.dbytes,
+        b"dios" => &mut d.dios,
+        _ => return None,
+    })
+}
+
+/// v2 `io.stat`: a line per device, `MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N
+/// dios=N` (more keys with some controllers), each device into `devices`.
+pub fn io_stat_devices(text: &[u8], devices: &mut Vec<CgroupDeviceIo>) -> Result<(), ParseError> {
+    device_key_values(text, |dev, k, v| {
+        if let Some(slot) = io_stat_slot(io_item(devices, dev), k) {
+            *slot = device_value(k, v)?;
+        }
+        Ok(())
+    })
+}
+
+/// The sums over the devices of read and written bytes and operations, as `CgroupCounters`
+/// holds them: 0 where no device has a value (a cgroup that did no I/O has no line).
+fn sum_devices(c: &mut CgroupCounters, devices: &[CgroupDeviceIo]) {
+    let sum = |f: fn(&CgroupDeviceIo) -> Option<u64>| {
+        Some(devices.iter().filter_map(f).fold(0u64, u64::wrapping_add))
+    };
+    c.rbytes = sum(|d| d.rbytes);
+    c.wbytes = sum(|d| d.wbytes);
+    c.rios = sum(|d| d.rios);
+    c.wios = sum(|d| d.wios);
+}
+
+/// v2 `io.stat`, summed over the devices.
+pub fn io_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let mut devices = Vec::new();
+    io_stat_devices(text, &mut devices)?;
+    sum_devices(c, &devices);
     Ok(())
 }
 
@@ -256,36 +362,139 @@ pub fn v1_memory_oom_control(
     })
 }
 
-/// The `MAJ:MIN Read N` and `MAJ:MIN Write N` lines of a v1 blkio file, summed over the
-/// devices (the `Total` lines and the Sync/Async/Discard split are left out).
-fn blkio_read_write(text: &[u8]) -> Result<(u64, u64), ParseError> {
-    let (mut read, mut write) = (0u64, 0u64);
+/// Each `MAJ:MIN OP N` line of a v1 blkio file, its `Read`, `Write` and `Discard` lines
+/// (the `Sync`/`Async` split and the `Total` lines are left out), into `devices`: the
+/// bytes (`bytes`) or the operations.
+fn blkio_devices(
+    text: &[u8],
+    bytes: bool,
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
     for line in lines(text) {
         let mut f = fields(line);
-        let (Some(_dev), Some(op), Some(v)) = (f.next(), f.next(), f.next()) else {
+        let (Some(dev), Some(op), Some(v)) = (f.next(), f.next(), f.next()) else {
             continue;
         };
-        let slot = match op {
-            b"Read" => &mut read,
-            b"Write" => &mut write,
-            _ => continue,
+        let Some(dev) = device_numbers(dev) else {
+            continue;
         };
-        *slot = slot.wrapping_add(parse_u64(v)?);
+        if !matches!(op, b"Read" | b"Write" | b"Discard") {
+            continue;
+        }
+        let v = parse_u64(v)?;
+        let d = io_item(devices, dev);
+        let slot = match (op, bytes) {
+            (b"Read", true) => &mut d.rbytes,
+            (b"Read", false) => &mut d.rios,
+            (b"Write", true) => &mut d.wbytes,
+            (b"Write", false) => &mut d.wios,
+            (_, true) => &mut d.dbytes,
+            (_, false) => &mut d.dios,
+        };
+        *slot = Some(v);
     }
-    Ok((read, write))
-}
-
-/// v1 `blkio.throttle.io_service_bytes`.
-pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let (r, w) = blkio_read_write(text)?;
-    (c.rbytes, c.wbytes) = (Some(r), Some(w));
     Ok(())
 }
 
-/// v1 `blkio.throttle.io_serviced`.
+/// v1 `blkio.throttle.io_service_bytes`, per device.
+pub fn v1_blkio_bytes_devices(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
+    blkio_devices(text, true, devices)
+}
+
+/// v1 `blkio.throttle.io_serviced`, per device.
+pub fn v1_blkio_ios_devices(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
+    blkio_devices(text, false, devices)
+}
+
+/// v1 `blkio.throttle.io_service_bytes`, summed over the devices.
+pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let mut devices = Vec::new();
+    blkio_devices(text, true, &mut devices)?;
+    let (rios, wios) = (c.rios, c.wios);
+    sum_devices(c, &devices);
+    (c.rios, c.wios) = (rios, wios);
+    Ok(())
+}
+
+/// v1 `blkio.throttle.io_serviced`, summed over the devices.
 pub fn v1_blkio_ios(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let (r, w) = blkio_read_write(text)?;
-    (c.rios, c.wios) = (Some(r), Some(w));
+    let mut devices = Vec::new();
+    blkio_devices(text, false, &mut devices)?;
+    let (rbytes, wbytes) = (c.rbytes, c.wbytes);
+    sum_devices(c, &devices);
+    (c.rbytes, c.wbytes) = (rbytes, wbytes);
+    Ok(())
+}
+
+/// v2 `io.max`: a line per device with a limit, `MAJ:MIN rbps=N wbps=N riops=N
+/// wiops=N`, `max` for none.
+pub fn limit_io_max(text: &[u8], devices: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    device_key_values(text, |dev, k, v| {
+        let d = limit_item(devices, dev);
+        let slot = match k {
+            b"rbps" => &mut d.rbps,
+            b"wbps" => &mut d.wbps,
+            b"riops" => &mut d.riops,
+            b"wiops" => &mut d.wiops,
+            _ => return Ok(()),
+        };
+        *slot = device_value(k, v)?;
+        Ok(())
+    })
+}
+
+/// A v1 blkio.throttle limit file: `MAJ:MIN N` per device with a limit, into the field
+/// `slot` picks.
+fn v1_throttle(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceLimits>,
+    slot: fn(&mut CgroupDeviceLimits) -> &mut Option<u64>,
+) -> Result<(), ParseError> {
+    for line in lines(text) {
+        let mut f = fields(line);
+        let (Some(dev), Some(v)) = (f.next().and_then(device_numbers), f.next()) else {
+            continue;
+        };
+        *slot(limit_item(devices, dev)) = Some(parse_u64(v)?);
+    }
+    Ok(())
+}
+
+/// v1 `blkio.throttle.read_bps_device`.
+pub fn limit_v1_read_bps(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.rbps)
+}
+
+/// v1 `blkio.throttle.write_bps_device`.
+pub fn limit_v1_write_bps(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.wbps)
+}
+
+/// v1 `blkio.throttle.read_iops_device`.
+pub fn limit_v1_read_iops(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.riops)
+}
+
+/// v1 `blkio.throttle.write_iops_device`.
+pub fn limit_v1_write_iops(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.wiops)
+}
+
+/// v2 `memory.min`.
+pub fn limit_memory_min(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_min = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.swap.max`.
+pub fn limit_memory_swap_max(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_swap_max = parse_value(text)?;
     Ok(())
 }
 
@@ -500,6 +709,109 @@ mod tests {
         assert_eq!((c.rbytes, c.wbytes), (Some(4097), Some(8194)));
         v1_blkio_ios(b"Total 0\n", &mut c, U).unwrap();
         assert_eq!((c.rios, c.wios), (Some(0), Some(0)));
+    }
+
+    /// The kernel documentation's io.stat example (cgroup-v2.rst), and a line of a kernel
+    /// with io.cost's extra keys: per device, and the sums over them.
+    #[test]
+    fn io_stat_per_device_and_summed() {
+        let text = b"8:16 rbytes=1459200 wbytes=314773504 rios=192 wios=353 dbytes=0 dios=0\n\
+            8:0 rbytes=90430464 wbytes=299008000 rios=8950 wios=1252 dbytes=50331648 dios=3021\n\
+            254:0 rbytes=4096 wbytes=0 rios=1 wios=0 cost.vrate=100.00 cost.usage=12\n";
+        let mut d = Vec::new();
+        io_stat_devices(text, &mut d).unwrap();
+        let dev: Vec<_> = d
+            .iter()
+            .map(|d| (d.major, d.minor, d.rbytes, d.wios, d.dbytes, d.dios))
+            .collect();
+        assert_eq!(
+            dev,
+            [
+                (8, 16, Some(1_459_200), Some(353), Some(0), Some(0)),
+                (
+                    8,
+                    0,
+                    Some(90_430_464),
+                    Some(1252),
+                    Some(50_331_648),
+                    Some(3021)
+                ),
+                (254, 0, Some(4096), Some(0), None, None),
+            ]
+        );
+        let mut c = CgroupCounters::default();
+        io_stat(text, &mut c, U).unwrap();
+        // 1459200 + 90430464 + 4096; 314773504 + 299008000; 192 + 8950 + 1; 353 + 1252.
+        assert_eq!(
+            (c.rbytes, c.wbytes, c.rios, c.wios),
+            (Some(91_893_760), Some(613_781_504), Some(9143), Some(1605))
+        );
+        io_stat(b"", &mut c, U).unwrap();
+        assert_eq!(c.rbytes, Some(0), "no line: no I/O");
+        let e = io_stat_devices(b"8:0 rbytes=1x\n", &mut d).unwrap_err();
+        assert!(e.0.contains("rbytes"), "{e:?}");
+    }
+
+    /// v1's blkio files of this VM's kernel (a Discard line, and the Total lines), per
+    /// device; v2's io.max and v1's throttle files as limits per device.
+    #[test]
+    fn blkio_per_device_and_io_limits() {
+        let bytes = b"254:0 Read 4096\n254:0 Write 8192\n254:0 Sync 0\n254:0 Async 12288\n\
+            254:0 Discard 512\n254:0 Total 12800\n8:16 Read 1\n8:16 Write 2\nTotal 12803\n";
+        let ios = b"254:0 Read 1\n254:0 Write 2\n254:0 Discard 1\n254:0 Total 4\nTotal 4\n";
+        let mut d = Vec::new();
+        v1_blkio_bytes_devices(bytes, &mut d).unwrap();
+        v1_blkio_ios_devices(ios, &mut d).unwrap();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.major, d.minor, d.rbytes, d.wbytes, d.rios, d.wios, d.dbytes, d.dios,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    254,
+                    0,
+                    Some(4096),
+                    Some(8192),
+                    Some(1),
+                    Some(2),
+                    Some(512),
+                    Some(1)
+                ),
+                (8, 16, Some(1), Some(2), None, None, None, None),
+            ]
+        );
+        let mut l = Vec::new();
+        limit_io_max(b"8:16 rbps=2097152 wbps=max riops=max wiops=120\n", &mut l).unwrap();
+        let got: Vec<_> = l
+            .iter()
+            .map(|l| (l.major, l.minor, l.rbps, l.wbps, l.riops, l.wiops))
+            .collect();
+        assert_eq!(got, [(8, 16, Some(2_097_152), None, None, Some(120))]);
+        let mut l = Vec::new();
+        limit_v1_write_bps(b"254:0 1048576\n", &mut l).unwrap();
+        limit_v1_read_iops(b"254:0 50\n8:0 7\n", &mut l).unwrap();
+        limit_v1_read_bps(b"", &mut l).unwrap();
+        let got: Vec<_> = l
+            .iter()
+            .map(|l| (l.major, l.minor, l.rbps, l.wbps, l.riops, l.wiops))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (254, 0, None, Some(1_048_576), Some(50), None),
+                (8, 0, None, None, Some(7), None)
+            ]
+        );
+        let mut m = CgroupLimits::default();
+        limit_memory_min(b"1048576\n", &mut m).unwrap();
+        limit_memory_swap_max(b"max\n", &mut m).unwrap();
+        assert_eq!((m.memory_min, m.memory_swap_max), (Some(1 << 20), None));
     }
 
     #[test]
