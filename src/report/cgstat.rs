@@ -482,12 +482,8 @@ impl<W: Write> Cgstat<W> {
             .chain(self.device_totals.values().map(Self::device_row))
             .collect();
         let key = |r: &Row| {
-            (
-                r.device.is_some(),
-                r.path.clone(),
-                r.inode,
-                r.device.clone(),
-            )
+            let device = r.device.as_ref().map(|d| (d.1, d.2));
+            (device.is_some(), r.path.clone(), r.inode, device)
         };
         rows.sort_by_key(key);
         rows

@@ -1112,8 +1112,12 @@ fn read_cgroup(
         }
     };
     pass(false, cg);
-    let idle =
-        !first && moved(&cg.counters) == before && cg.since_full + 1 < options.full_read_every;
+    // A cgroup with none of them (only in v1's blkio hierarchy) cannot be seen idle.
+    let watched = before != (None, None, None);
+    let idle = !first
+        && watched
+        && moved(&cg.counters) == before
+        && cg.since_full + 1 < options.full_read_every;
     if idle {
         cg.since_full += 1;
     } else {
