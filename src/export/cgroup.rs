@@ -312,52 +312,65 @@ impl Served {
         self.generation += 1;
         let generation = self.generation;
         for c in &s.cgroups {
-            match self.known.get_mut(&c.path) {
-                Some(k) => {
-                    if k.inode != c.inode {
-                        // Created again under the same path: its limits are new.
-                        k.inode = c.inode;
-                        k.limits = None;
-                        k.device_limits.clear();
-                    }
-                    k.seen = generation;
-                }
-                None => {
-                    let name = Workload::of(&c.path).display().unwrap_or_default();
-                    self.known.insert(
-                        c.path.clone(),
-                        Known {
-                            inode: c.inode,
-                            id: format!("/{}", c.path),
-                            name,
-                            admitted: self.bound.admits(&c.path),
-                            limits: None,
-                            device_limits: Vec::new(),
-                            seen: generation,
-                        },
-                    );
-                }
+            if let Some(k) = self.known(&c.path, c.inode) {
+                k.seen = generation;
             }
         }
+        self.learn(s);
+        if self.known.len() > s.cgroups.len() {
+            self.known.retain(|_, k| k.seen == generation);
+        }
+    }
+
+    /// What is kept of the cgroup at `path`: a new entry for one not known, emptied of
+    /// its limits for one created again under the same path (another inode).
+    fn known(&mut self, path: &str, inode: u64) -> Option<&mut Known> {
+        // Looked up before it is inserted: no path allocated for a known cgroup.
+        if !self.known.contains_key(path) {
+            let name = Workload::of(path).display().unwrap_or_default();
+            self.known.insert(
+                path.to_string(),
+                Known {
+                    inode,
+                    id: format!("/{path}"),
+                    name,
+                    admitted: self.bound.admits(path),
+                    limits: None,
+                    device_limits: Vec::new(),
+                    seen: 0,
+                },
+            );
+        }
+        let k = self.known.get_mut(path)?;
+        if k.inode != inode {
+            k.inode = inode;
+            k.limits = None;
+            k.device_limits.clear();
+        }
+        Some(k)
+    }
+
+    /// Take in the limits a sample logs, and nothing else: a sender resuming from a
+    /// cursor in the middle of a day learns them from the samples before the cursor,
+    /// which it does not send (the log holds limits only where they change).
+    pub fn learn(&mut self, s: &Sample) {
         for l in &s.cgroup_limits {
-            if let Some(k) = self.known.get_mut(&l.path).filter(|k| k.inode == l.inode) {
+            if let Some(k) = self.known(&l.path, l.inode) {
                 k.limits = Some(super::values(l));
             }
         }
         for l in &s.cgroup_device_limits {
-            if let Some(k) = self.known.get_mut(&l.path).filter(|k| k.inode == l.inode) {
-                let device = device_label(&l.name);
-                k.device_limits.retain(|(d, _)| *d != device);
-                let values = super::values(l);
-                // A device with none left is one whose limits were lifted.
-                if values.iter().any(Option::is_some) {
-                    k.device_limits.push((device, values));
-                    k.device_limits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                }
+            let Some(k) = self.known(&l.path, l.inode) else {
+                continue;
+            };
+            let device = device_label(&l.name);
+            k.device_limits.retain(|(d, _)| *d != device);
+            let values = super::values(l);
+            // A device with none left is one whose limits were lifted.
+            if values.iter().any(Option::is_some) {
+                k.device_limits.push((device, values));
+                k.device_limits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             }
-        }
-        if self.known.len() > s.cgroups.len() {
-            self.known.retain(|_, k| k.seen == generation);
         }
     }
 
@@ -771,5 +784,42 @@ mod tests {
         let mut lifted: Vec<Family> = Vec::new();
         served.emit(&s, &mut lifted);
         assert!(get(&lifted, "rsar_cgroup_io_max_rbps_bytes_per_second").is_none());
+    }
+
+    /// A sender resuming mid-day learns the limits from the samples before its cursor:
+    /// the first sample it sends, which logs none, carries them.
+    #[test]
+    fn limits_learned_before_the_cursor_are_served() {
+        let c = cgroup("system.slice/a.service", 1_000_000);
+        let mut before = Sample {
+            cgroups: vec![c.clone()],
+            cgroup_limits: vec![CgroupLimits {
+                path: c.path.clone(),
+                inode: c.inode,
+                cpu_quota_us: Some(20_000),
+                ..CgroupLimits::default()
+            }],
+            ..Sample::default()
+        };
+        let after = Sample {
+            cgroups: vec![c.clone()],
+            ..Sample::default()
+        };
+        let quota = |served: &mut Served| {
+            let mut f: Vec<Family> = Vec::new();
+            served.emit(&after, &mut f);
+            f.iter()
+                .find(|f| f.name == "container_spec_cpu_quota")
+                .map(|f| f.series[0].value)
+        };
+        assert_eq!(quota(&mut Served::new(Bound::default())), None);
+        let mut resumed = Served::new(Bound::default());
+        resumed.learn(&before);
+        assert_eq!(quota(&mut resumed), Some(20_000.0));
+        // Limits of a cgroup since created again (another inode) are not its.
+        before.cgroup_limits[0].inode += 1;
+        let mut stale = Served::new(Bound::default());
+        stale.learn(&before);
+        assert_eq!(quota(&mut stale), None);
     }
 }
