@@ -138,52 +138,29 @@ fn device_value(key: &[u8], v: &[u8]) -> Result<Option<u64>, ParseError> {
     }
 }
 
-/// The item of device `dev` in `items` (ordered by device as they come), added (with
-/// `new`) when it is not there yet.
-fn device_item<T>(
-    items: &mut Vec<T>,
-    dev: (u32, u32),
-    of: impl Fn(&T) -> (u32, u32),
-    new: impl FnOnce() -> T,
-) -> &mut T {
-    let at = match items.iter().position(|i| of(i) == dev) {
-        Some(at) => at,
-        None => {
-            items.push(new());
-            items.len() - 1
+/// `fn NAME(items, (major, minor)) -> &mut ITEM`: the item of that device in `items` (in
+/// the order the file gives them), added when it is not there yet.
+macro_rules! device_item {
+    ($name:ident, $item:ty) => {
+        fn $name(items: &mut Vec<$item>, (major, minor): (u32, u32)) -> &mut $item {
+            let at = match items
+                .iter()
+                .position(|i| (i.major, i.minor) == (major, minor))
+            {
+                Some(at) => at,
+                None => {
+                    items.push(<$item>::default());
+                    items.len() - 1
+                }
+            };
+            let item = &mut items[at];
+            (item.major, item.minor) = (major, minor);
+            item
         }
     };
-    &mut items[at]
 }
-
-fn io_item(items: &mut Vec<CgroupDeviceIo>, (major, minor): (u32, u32)) -> &mut CgroupDeviceIo {
-    device_item(
-        items,
-        (major, minor),
-        |i| (i.major, i.minor),
-        || CgroupDeviceIo {
-            major,
-            minor,
-            ..CgroupDeviceIo::default()
-        },
-    )
-}
-
-fn limit_item(
-    items: &mut Vec<CgroupDeviceLimits>,
-    (major, minor): (u32, u32),
-) -> &mut CgroupDeviceLimits {
-    device_item(
-        items,
-        (major, minor),
-        |i| (i.major, i.minor),
-        || CgroupDeviceLimits {
-            major,
-            minor,
-            ..CgroupDeviceLimits::default()
-        },
-    )
-}
+device_item!(io_item, CgroupDeviceIo);
+device_item!(limit_item, CgroupDeviceLimits);
 
 /// v2 `io.stat`'s slot for a key, in a device's item.
 fn io_stat_slot<'a>(d: &'a mut CgroupDeviceIo, key: &[u8]) -> Option<&'a mut Option<u64>> {
