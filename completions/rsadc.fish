@@ -32,7 +32,7 @@ complete -c rsadc -l rollup -d 'Roll up the closed days of DIR now into the 1-mi
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'
-complete -c rsadc -l no-cgroups -d 'Do not record the cgroups (recorded by default where a cgroup hierarchy is mounted: each cgroup\'s CPU, memory, I/O, pressure and tasks, its limits when they change)'
+complete -c rsadc -l no-cgroups -d 'Do not record the cgroups (recorded by default where a cgroup hierarchy is mounted: each cgroup\'s CPU, memory, I/O (also per device), pressure and tasks, its limits when they change)'
 complete -c rsadc -l status -d 'Say how far remote write has got in the log directory (the acknowledged time and its lag), then exit'
 complete -c rsadc -l no-snmp -d 'Do not record /proc/net/snmp and /proc/net/snmp6 (the -n IP EIP ICMP EICMP TCP ETCP UDP reports and their IPv6 twins): the kernel sums every per-CPU counter of those files at each read, about 30 µs per sample on 2 CPUs and more with more CPUs'
 complete -c rsadc -l list-sources -d 'Benchmarks: take one sample, print the files a sample reads (and `statvfs PATH` for each mount point of -F) one a line, and exit (bench/collector-floor.sh)'

@@ -219,7 +219,7 @@ _rsar() {
             return 0
             ;;
         rsar__subcmd__cgstat)
-            opts="-u -r -d -g -z -f -s -e -i -o -C -h -V --psi --cgroup --depth --format --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version"
+            opts="-u -r -d -g -z -f -s -e -i -o -C -h -V --dev --psi --cgroup --depth --format --utc --days-ago --since --until --follow --tier --log-dir --proc-root --sys-root --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

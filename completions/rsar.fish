@@ -187,6 +187,7 @@ complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l sys-root -d 'Read d
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s u -d 'CPU: %usr %sys %CPU (of one CPU) %throttled (the default)'
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s r -d 'Memory: kB_used kB_anon kB_file %limit oomkills'
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s d -d 'Storage I/O: rkB/s wkB/s r/s w/s'
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l dev -d 'Storage I/O per device: -d with a row per cgroup and device (DEVICE as sar -d names it); JSON gives each cgroup its devices, CSV a device column'
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l psi -d 'Pressure stalls: %scpu %fcpu %smem %fmem %sio %fio (some and full, % of the time)'
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s z -d 'Leave out the rows with nothing to show (every value 0 or absent)'
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l utc -d 'Times in UTC'

@@ -110,7 +110,7 @@ fn by_process_or_by_cgroup(r: &CgroupReader, samples: u32) -> Result<(), String>
         for pid in &pids {
             buf.clear();
             if let Ok(mut f) = std::fs::File::open(format!("/proc/{pid}/cgroup")) {
-                if f.read_to_end(&mut buf).is_ok() && process_cgroup(&buf).is_some() {
+                if f.read_to_end(&mut buf).is_ok() && process_cgroup(&buf, r.unified()).is_some() {
                     found += 1;
                 }
             }

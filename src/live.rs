@@ -153,7 +153,7 @@ impl LiveSource {
     /// process's cgroup.
     pub fn with_cgroups(mut self, reader: crate::probe::cgroup::CgroupReader) -> LiveSource {
         if let Some((_, r)) = self.processes.as_mut() {
-            *r = std::mem::take(r).with_cgroups();
+            *r = std::mem::take(r).with_cgroups(reader.unified());
         }
         self.cgroups = Some(reader);
         self

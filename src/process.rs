@@ -115,8 +115,9 @@ impl ProcessCounters {
 pub struct ProcessReader {
     /// Per process, its command line and its cgroup.
     cmdlines: HashMap<(u32, u64), (Arc<str>, Arc<str>)>,
-    /// Read each process's cgroup (`with_cgroups`).
-    cgroups: bool,
+    /// Read each process's cgroup (`with_cgroups`): `Some(unified)`, whether a v2
+    /// hierarchy is mounted (`probe::cgroup::process_cgroup`'s rule).
+    cgroups: Option<bool>,
     /// Each cgroup path once, shared by the processes in it.
     cgroup_paths: std::collections::HashSet<Arc<str>>,
     buf: Vec<u8>,
@@ -132,7 +133,7 @@ impl Default for ProcessReader {
             .unwrap_or(4096);
         ProcessReader {
             cmdlines: HashMap::new(),
-            cgroups: false,
+            cgroups: None,
             cgroup_paths: Default::default(),
             buf: Vec::new(),
             page_kb: u64::try_from(page / 1024).unwrap_or(4).max(1),
@@ -141,9 +142,10 @@ impl Default for ProcessReader {
 }
 
 impl ProcessReader {
-    /// Also read each process's cgroup, once per process lifetime (/proc/PID/cgroup).
-    pub fn with_cgroups(mut self) -> Self {
-        self.cgroups = true;
+    /// Also read each process's cgroup, once per process lifetime (/proc/PID/cgroup);
+    /// `unified`: a v2 hierarchy is mounted, and its path is the process's cgroup.
+    pub fn with_cgroups(mut self, unified: bool) -> Self {
+        self.cgroups = Some(unified);
         self
     }
 
@@ -225,8 +227,8 @@ impl ProcessReader {
                     .unwrap_or_default()
                     .into();
                 let g = match self.cgroups {
-                    true => self.cgroup_of(base),
-                    false => Arc::default(),
+                    Some(unified) => self.cgroup_of(base, unified),
+                    None => Arc::default(),
                 };
                 self.cmdlines.insert(key, (c.clone(), g.clone()));
                 (c, g)
@@ -238,9 +240,9 @@ impl ProcessReader {
 
 impl ProcessReader {
     /// The cgroup of the process at `base`, shared with the processes already in it.
-    fn cgroup_of(&mut self, base: &Path) -> Arc<str> {
+    fn cgroup_of(&mut self, base: &Path, unified: bool) -> Arc<str> {
         let path = read_into(&base.join("cgroup"), &mut self.buf)
-            .and_then(crate::probe::cgroup::process_cgroup)
+            .and_then(|t| crate::probe::cgroup::process_cgroup(t, unified))
             .unwrap_or_default();
         match self.cgroup_paths.get(path) {
             Some(known) => known.clone(),

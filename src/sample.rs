@@ -1692,6 +1692,70 @@ group! {
         pub memory_low: Option<u64> [Level, "bytes", source = "memory.low"],
         /// The most tasks it may have (v1 and v2: pids.max).
         pub pids_max: Option<u64> [Level, "tasks", source = "pids.max"],
+        /// Memory protected from reclaim, hard guarantee (v2 only).
+        pub memory_min: Option<u64> [Level, "bytes", source = "memory.min"],
+        /// The most swap it may use (v2 only: v1's memory.memsw.limit_in_bytes limits
+        /// memory and swap together, which is not the same).
+        pub memory_swap_max: Option<u64> [Level, "bytes", source = "memory.swap.max"],
+    }
+}
+
+group! {
+    /// A cgroup's I/O on one block device: its line in v2's io.stat, or its lines in v1's
+    /// blkio.throttle.io_service_bytes and io_serviced. Only the devices it did I/O on.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct CgroupDeviceIo from "io.stat" {
+        item key(path, inode, major, minor) {
+            /// As `CgroupCounters::path`.
+            pub path: String,
+            /// As `CgroupCounters::inode`.
+            pub inode: u64,
+            pub major: u32,
+            pub minor: u32,
+            /// The device's name as `sar -d` gives it: the name /sys/dev/block/MAJ:MIN
+            /// leads to (`vda`), `devMAJ-MIN` where there is none.
+            pub name: String,
+        }
+        /// Bytes read (v1: the device's `Read` line of blkio.throttle.io_service_bytes).
+        pub rbytes: Option<u64> [Counter, "bytes", key = "rbytes"],
+        /// Bytes written (v1: its `Write` line).
+        pub wbytes: Option<u64> [Counter, "bytes", key = "wbytes"],
+        /// Read operations (v1: the `Read` line of blkio.throttle.io_serviced).
+        pub rios: Option<u64> [Counter, "requests", key = "rios"],
+        /// Write operations (v1: its `Write` line).
+        pub wios: Option<u64> [Counter, "requests", key = "wios"],
+        /// Bytes discarded (v1: the `Discard` line, since Linux 4.19).
+        pub dbytes: Option<u64> [Counter, "bytes", key = "dbytes"],
+        /// Discard operations.
+        pub dios: Option<u64> [Counter, "requests", key = "dios"],
+    }
+}
+
+group! {
+    /// A cgroup's I/O limits on one block device, as configured: its line in v2's io.max,
+    /// or in v1's blkio.throttle.read_bps_device, write_bps_device, read_iops_device and
+    /// write_iops_device. Only the devices with a limit; `None`: no limit (`max`). Stored
+    /// when they change, as `CgroupLimits`.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct CgroupDeviceLimits from "io.max" {
+        item key(path, inode, major, minor) {
+            /// As `CgroupCounters::path`.
+            pub path: String,
+            /// As `CgroupCounters::inode`.
+            pub inode: u64,
+            pub major: u32,
+            pub minor: u32,
+            /// As `CgroupDeviceIo::name`.
+            pub name: String,
+        }
+        /// Bytes read per second (v1: blkio.throttle.read_bps_device).
+        pub rbps: Option<u64> [Level, "bytes/s", key = "rbps"],
+        /// Bytes written per second (v1: write_bps_device).
+        pub wbps: Option<u64> [Level, "bytes/s", key = "wbps"],
+        /// Reads per second (v1: read_iops_device).
+        pub riops: Option<u64> [Level, "requests/s", key = "riops"],
+        /// Writes per second (v1: write_iops_device).
+        pub wiops: Option<u64> [Level, "requests/s", key = "wiops"],
     }
 }
 
@@ -1730,6 +1794,37 @@ macro_rules! cgroup_key {
 }
 cgroup_key!(CgroupCounters);
 cgroup_key!(CgroupLimits);
+
+/// A cgroup's device in the log: the cgroup's key, then the device's numbers and name.
+macro_rules! cgroup_device_key {
+    ($t:ident) => {
+        impl ItemKey for $t {
+            const ITEM: &'static str =
+                "a block device of a cgroup, by path, inode, major and minor";
+            fn put_key(&self, k: &mut impl KeyWriter) {
+                k.text(&self.path);
+                k.number(self.inode);
+                k.number(u64::from(self.major));
+                k.number(u64::from(self.minor));
+                k.text(&self.name);
+            }
+            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+                let (path, inode) = (k.text()?, k.number()?);
+                let (major, minor, name) = (k.small()?, k.small()?, k.text()?);
+                Ok($t {
+                    path,
+                    inode,
+                    major,
+                    minor,
+                    name,
+                    ..$t::default()
+                })
+            }
+        }
+    };
+}
+cgroup_device_key!(CgroupDeviceIo);
+cgroup_device_key!(CgroupDeviceLimits);
 
 /// The members of a `Sample`, once: each with its group's id and name in the log and
 /// where and when it is absent (`GroupInfo`), in the order a log writes them. A member is
@@ -1785,6 +1880,12 @@ macro_rules! sample_members {
             pub cgroup_limits: Vec<CgroupLimits> => 30 "cglimits" "`cgroup_limits` (empty: no block)";
             /// The v2 root's cgroup.stat.
             pub cgroup_tree: Option<CgroupTreeStat> => 31 "cgtree" "`cgroup_tree` (`None` without a v2 hierarchy)";
+            /// Each cgroup's I/O per device, in `cgroups`' order, each cgroup's devices by
+            /// number.
+            pub cgroup_devices: Vec<CgroupDeviceIo> => 32 "cgdevice" "`cgroup_devices` (empty: no block)";
+            /// The I/O limits per device of the cgroups that appeared or whose I/O limits
+            /// changed since the sample before, as `cgroup_limits`.
+            pub cgroup_device_limits: Vec<CgroupDeviceLimits> => 33 "cgdevlimits" "`cgroup_device_limits` (empty: no block)";
         }
     };
 }

@@ -327,6 +327,13 @@ fn write_tree(cg: &Path, t: usize) {
     );
     put(nginx, "cpu.max", "50000 100000\n");
     put(nginx, "memory.max", "209715200\n");
+    put(nginx, "memory.min", "16777216\n");
+    put(nginx, "memory.swap.max", "max\n");
+    put(
+        nginx,
+        "io.max",
+        "8:0 rbps=max wbps=1048576 riops=max wiops=200\n",
+    );
     put(
         nginx,
         "memory.current",
@@ -389,6 +396,14 @@ fn record_generated(dir: &Path) -> PathBuf {
     std::fs::write(
         root.join("proc/self/mountinfo"),
         "26 22 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n",
+    )
+    .unwrap();
+    // Device 8:0 is sda, as /sys/dev/block says; 253:0 has no entry there.
+    let block = root.join("sys/dev/block");
+    std::fs::create_dir_all(&block).unwrap();
+    std::os::unix::fs::symlink(
+        "../../devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda",
+        block.join("8:0"),
     )
     .unwrap();
     let log = dir.join("generated.rsar");
@@ -555,5 +570,183 @@ fn a_generated_v2_tree_gives_the_numbers_worked_out_by_hand() {
     assert!(
         flat.starts_with("10:00:10, over the 10.00 s before\n"),
         "{flat}"
+    );
+}
+
+/// `--dev`: nginx's I/O per device over the ten seconds, worked out by hand: on 8:0
+/// (sda, as the tree's /sys/dev/block names it) 10 MiB read in 100 requests and 5 MiB
+/// written in 50: 1024 and 512 kB/s, 10 and 5 per second; on 253:0 (no name there:
+/// dev253-0) 5 MiB written in 30 writes: 512 kB/s, 3 per second. JSON and CSV carry the
+/// device; the limits per device are in the log.
+#[test]
+fn a_generated_v2_tree_gives_the_io_per_device() {
+    let dir = common::tempdir();
+    let log = record_generated(dir.path());
+    let l = log.to_str().unwrap();
+    let out = rsar(&["cgstat", "--dev", "-f", l]);
+    let nginx = rows_of(&out, "/system.slice/nginx.service");
+    let cells: Vec<Vec<&str>> = nginx
+        .iter()
+        .map(|(_, c)| c.iter().map(String::as_str).collect())
+        .collect();
+    let sda = ["1024.00", "512.00", "10.00", "5.00", "sda"];
+    let other = ["0.00", "512.00", "0.00", "3.00", "dev253-0"];
+    assert_eq!(cells, [sda, other, sda, other], "{out}");
+    assert!(out.contains("DEVICE    NAME"), "{out}");
+    // The cgroups without I/O have no device rows.
+    assert!(rows_of(&out, "/system.slice").is_empty(), "{out}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&rsar(&["cgstat", "--dev", "--format", "json", "-f", l])).unwrap();
+    let n = json["average"]["cgroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["path"] == "/system.slice/nginx.service")
+        .unwrap();
+    assert_eq!(n["io"]["wkB/s"], 1024.0, "{n}");
+    let d = &n["devices"];
+    assert_eq!(d[0]["device"], "sda", "{d}");
+    assert_eq!(
+        (d[0]["major"].as_u64(), d[0]["minor"].as_u64()),
+        (Some(8), Some(0))
+    );
+    assert_eq!(d[0]["rkB/s"], 1024.0);
+    assert_eq!(d[1]["device"], "dev253-0");
+    assert_eq!(d[1]["w/s"], 3.0);
+
+    let csv = rsar(&["cgstat", "--dev", "--format", "csv", "-f", l]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "timestamp,interval,host,path,name,device,rkB/s,wkB/s,r/s,w/s"
+    );
+    let rows: Vec<&str> = lines.filter(|r| r.contains("nginx")).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows[0].ends_with(",nginx.service,,1024.0,1024.0,10.0,8.0"),
+        "{csv}"
+    );
+    assert!(
+        rows[1].ends_with(",nginx.service,sda,1024.0,512.0,10.0,5.0"),
+        "{csv}"
+    );
+    assert!(
+        rows[2].ends_with(",nginx.service,dev253-0,0.0,512.0,0.0,3.0"),
+        "{csv}"
+    );
+
+    // The log holds io.max per device, with the device's name, and the new limits.
+    let samples: Vec<rsar::sample::Sample> = rsar::store::read_log(&log)
+        .unwrap()
+        .records
+        .into_iter()
+        .filter_map(|(_, r)| match r {
+            rsar::store::Record::Sample(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    let limits: Vec<_> = samples
+        .iter()
+        .flat_map(|s| s.cgroup_device_limits.iter())
+        .map(|l| {
+            (
+                l.path.as_str(),
+                l.name.as_str(),
+                l.rbps,
+                l.wbps,
+                l.riops,
+                l.wiops,
+            )
+        })
+        .collect();
+    assert_eq!(
+        limits,
+        [(
+            "system.slice/nginx.service",
+            "sda",
+            None,
+            Some(1_048_576),
+            None,
+            Some(200)
+        ); 2],
+        "each of the two rsadc runs gives the limits it starts with"
+    );
+    let l = samples[0]
+        .cgroup_limits
+        .iter()
+        .find(|l| l.path == "system.slice/nginx.service")
+        .unwrap();
+    assert_eq!((l.memory_min, l.memory_swap_max), (Some(16_777_216), None));
+}
+
+/// v1 blkio on the live kernel: 16 MiB written with O_DIRECT by a process in a test
+/// cgroup (cpuacct and blkio) are in `rsar cgstat --dev` on the device the file is on,
+/// named as /sys/dev/block names it; the writes over the intervals add up to 16384 kB.
+#[test]
+fn direct_writes_in_a_v1_blkio_cgroup_show_on_their_device() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(mut cg) = TestCgroup::make_in(&["cpuacct", "blkio"], "cgdev") else {
+        return;
+    };
+    let dir = common::tempdir();
+    let file = dir.path().join("direct");
+    let log = dir.path().join("live.rsar");
+    let rsadc = Command::new(rsadc_bin())
+        .args(["--no-processes", "--file"])
+        .arg(&log)
+        .args(["1", "4"])
+        .env("TZ", "UTC")
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1200));
+    cg.run(&format!(
+        "dd if=/dev/zero of='{}' bs=1M count=16 oflag=direct status=none",
+        file.display()
+    ));
+    let out = rsadc.wait_with_output().unwrap();
+    assert!(out.status.success(), "rsadc: {}", text(&out.stderr));
+    // The device the file is on, as its st_dev and /sys/dev/block name it.
+    use std::os::unix::fs::MetadataExt;
+    let dev = std::fs::metadata(&file).unwrap().dev();
+    let (major, minor) = (nix::sys::stat::major(dev), nix::sys::stat::minor(dev));
+    let link = std::fs::read_link(format!("/sys/dev/block/{major}:{minor}")).unwrap();
+    let mut name = link.file_name().unwrap().to_string_lossy().into_owned();
+    // A partition's I/O is counted on its disk.
+    let parent = std::fs::canonicalize(format!("/sys/dev/block/{major}:{minor}/.."))
+        .ok()
+        .filter(|p| p.join("dev").exists());
+    if let Some(p) = parent {
+        name = p.file_name().unwrap().to_string_lossy().into_owned();
+    }
+    let json: serde_json::Value = serde_json::from_str(&rsar(&[
+        "cgstat",
+        "--dev",
+        "--format",
+        "json",
+        "-f",
+        log.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let path = format!("/{}", cg.path());
+    let mut written_kb = 0.0;
+    for i in json["intervals"].as_array().unwrap() {
+        let seconds = i["interval"].as_f64().unwrap();
+        let Some(c) = i["cgroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["path"] == path)
+        else {
+            continue;
+        };
+        for d in c["devices"].as_array().unwrap() {
+            assert_eq!(d["device"], name.as_str(), "{c}");
+            written_kb += d["wkB/s"].as_f64().unwrap() * seconds;
+        }
+    }
+    assert!(
+        (written_kb - 16384.0).abs() < 16384.0 * 0.01,
+        "{written_kb} kB written\n{json:#}"
     );
 }

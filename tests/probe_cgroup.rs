@@ -124,6 +124,104 @@ fn a_generated_v2_tree_reads_every_documented_field() {
     assert_eq!(s.cgroups, first);
 }
 
+/// The generated tree's io.stat per device, named through a /sys/dev/block of the test's
+/// own (8:0 is sda there; 8:16 has no entry: dev8-16); io.max per device given when a
+/// cgroup appears and when it changes, a device whose limits are lifted as an item
+/// with none.
+#[test]
+fn io_per_device_and_io_limits_when_they_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(fixture().join("proc"))
+        .arg(fixture().join("sys"))
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let sys = dir.path().join("sys");
+    std::fs::create_dir_all(sys.join("dev/block")).unwrap();
+    std::os::unix::fs::symlink("../../devices/virtual/block/sda", sys.join("dev/block/8:0"))
+        .unwrap();
+    let nginx = sys.join("fs/cgroup/system.slice/nginx.service");
+    std::fs::write(
+        nginx.join("io.max"),
+        "8:16 rbps=2097152 wbps=max riops=max wiops=120\n",
+    )
+    .unwrap();
+    let options = CgroupOptions {
+        limits_every: 1,
+        ..CgroupOptions::default()
+    };
+    let mut r = CgroupReader::new(&dir.path().join("proc"), &sys, 100, options);
+    let mut s = CgroupSample::default();
+    r.read(&mut s);
+    assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+    let devices: Vec<_> = s
+        .devices
+        .iter()
+        .filter(|d| d.path == "system.slice/nginx.service")
+        .map(|d| {
+            (
+                d.name.as_str(),
+                d.major,
+                d.minor,
+                d.rbytes,
+                d.wios,
+                d.dbytes,
+            )
+        })
+        .collect();
+    // By device number, as the fixture's io.stat has them.
+    assert_eq!(
+        devices,
+        [
+            ("sda", 8, 0, Some(90_430_464), Some(1252), Some(50_331_648)),
+            ("dev8-16", 8, 16, Some(1_459_200), Some(353), Some(0)),
+        ]
+    );
+    let n = by_path(&s, "system.slice/nginx.service");
+    assert_eq!(n.rbytes, Some(1_459_200 + 90_430_464), "the sum stays");
+    let limits = |s: &CgroupSample| -> Vec<_> {
+        s.device_limits_changed
+            .iter()
+            .map(|l| {
+                (
+                    l.path.clone(),
+                    l.name.clone(),
+                    l.rbps,
+                    l.wbps,
+                    l.riops,
+                    l.wiops,
+                )
+            })
+            .collect()
+    };
+    let nginx_path = "system.slice/nginx.service".to_string();
+    assert_eq!(
+        limits(&s),
+        [(
+            nginx_path.clone(),
+            "dev8-16".into(),
+            Some(2_097_152),
+            None,
+            None,
+            Some(120)
+        )]
+    );
+    r.read(&mut s);
+    assert!(limits(&s).is_empty(), "unchanged: not given again");
+    std::fs::write(nginx.join("io.max"), "").unwrap();
+    r.read(&mut s);
+    assert_eq!(
+        limits(&s),
+        [(nginx_path, "dev8-16".into(), None, None, None, None)],
+        "lifted"
+    );
+    r.read(&mut s);
+    assert!(limits(&s).is_empty());
+}
+
 #[test]
 fn depth_include_and_exclude_select_cgroups() {
     let root = fixture();

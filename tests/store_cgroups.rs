@@ -10,7 +10,7 @@ mod common;
 
 use common::{samples_of, test_host};
 use proptest::prelude::*;
-use rsar::sample::{CgroupCounters, CgroupLimits, CgroupTreeStat, Group, Sample};
+use rsar::sample::{CgroupCounters, CgroupDeviceIo, CgroupLimits, CgroupTreeStat, Group, Sample};
 use rsar::store::{self, DayWriter};
 use std::collections::BTreeMap;
 
@@ -230,9 +230,10 @@ fn bytes_per_sample(samples: &[Sample]) -> Vec<u64> {
     ends.windows(2).map(|e| e[1] - e[0]).collect()
 }
 
-/// 200 cgroups and the root: when none moves the group is named unchanged (a bit); when
-/// some move, each idle one costs its bit per eight values in the change's top bitmap
-/// (under a byte). A busy cgroup costs what its moved counters need.
+/// 200 cgroups and the root, each with I/O on two devices: when none moves the groups are
+/// named unchanged (a bit); when some move, each idle one costs its bit per eight values
+/// in the change's top bitmap, its devices too (under a byte with them). A busy cgroup
+/// costs what its moved counters need.
 #[test]
 fn an_idle_cgroup_costs_at_most_a_byte_a_sample() {
     let mean = |with: u32, busy: usize| -> f64 {
@@ -247,7 +248,30 @@ fn an_idle_cgroup_costs_at_most_a_byte_a_sample() {
                 c.anon = Some((1 << 29) + n * 4096 * 31);
                 c.pgfault = Some(n * 1234);
             }
+            // Each cgroup did I/O on two devices, the busy ones at every sample.
+            s.cgroup_devices = s
+                .cgroups
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let moved = if i < busy { n as u64 * 4096 } else { 0 };
+                    [(8, 0, "sda"), (253, 0, "dm-0")].map(|(major, minor, name)| CgroupDeviceIo {
+                        path: c.path.clone(),
+                        inode: c.inode,
+                        major,
+                        minor,
+                        name: name.into(),
+                        rbytes: Some(1 << 20),
+                        wbytes: Some((1 << 22) + moved * 16),
+                        rios: Some(300),
+                        wios: Some(900 + moved),
+                        dbytes: Some(0),
+                        dios: Some(0),
+                    })
+                })
+                .collect();
             if with == 0 {
+                s.cgroup_devices.clear();
                 s.cgroups.clear();
                 s.cgroup_limits.clear();
                 s.cgroup_tree = None;

@@ -123,7 +123,8 @@ pub struct Args {
     pub no_processes: bool,
 
     /// Do not record the cgroups (recorded by default where a cgroup hierarchy is mounted:
-    /// each cgroup's CPU, memory, I/O, pressure and tasks, its limits when they change)
+    /// each cgroup's CPU, memory, I/O (also per device), pressure and tasks, its limits
+    /// when they change)
     #[arg(long)]
     pub no_cgroups: bool,
 

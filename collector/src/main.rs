@@ -476,9 +476,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         }
     };
     let mut process_reader = rsar::process::ProcessReader::default();
-    if cgroups.is_some() {
+    if let Some(reader) = &cgroups {
         // Each process with its cgroup, read once per process lifetime.
-        process_reader = process_reader.with_cgroups();
+        process_reader = process_reader.with_cgroups(reader.unified());
     }
     let mut table = rsar::store::procs::ProcessTable {
         wall_ns: 0,

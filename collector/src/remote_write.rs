@@ -419,6 +419,7 @@ pub fn spawn(
         shared,
         read_ns: cursor.time_ns,
         read_at: (cursor.file.clone(), cursor.offset),
+        resuming: cursor.time_ns > 0,
         open: None,
         finished: None,
         last_post: None,
@@ -468,6 +469,10 @@ struct Sender {
     /// The newest sample read into a batch, and the file and offset it was read at.
     read_ns: i64,
     read_at: (String, u64),
+    /// Resumed from a cursor: the first day file is read from its start, and the limits
+    /// of the samples up to the cursor learned (the log holds them where they change:
+    /// from the cursor on, the series would lack them until they change).
+    resuming: bool,
     open: Option<Open>,
     /// The last file read to its end and left: (date, path).
     finished: Option<(chrono::NaiveDate, PathBuf)>,
@@ -515,6 +520,7 @@ impl Sender {
                         self.read_ns = s.time.wall_ns;
                         self.read_at = (open.name.clone(), offset);
                     }
+                    Record::Sample(s) => self.batch.learn(&s),
                     Record::Restart { host, .. } => open.host = host,
                     _ => {}
                 },
@@ -619,8 +625,11 @@ impl Sender {
                 Ok(reader) if newest && reader.header_damaged() => return Some(false),
                 Err(_) if newest && regular => return Some(false),
                 Ok(mut reader) => {
-                    // Bisection to the cursor: a resumed day is not decoded from its start.
-                    let _ = reader.seek_before(self.read_ns.saturating_add(1));
+                    // Bisection to the cursor, but for the day a sender resumes in: its
+                    // limits are learned from its start, once.
+                    if !std::mem::take(&mut self.resuming) {
+                        let _ = reader.seek_before(self.read_ns.saturating_add(1));
+                    }
                     let host = reader.header().host.clone();
                     self.open = Some(Open {
                         path,

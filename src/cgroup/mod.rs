@@ -20,7 +20,9 @@ pub mod name;
 
 // The groups, declared with the others in the schema (a `Sample` holds them), named here
 // too.
-pub use crate::sample::{CgroupCounters, CgroupLimits, CgroupTreeStat};
+pub use crate::sample::{
+    CgroupCounters, CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, CgroupTreeStat,
+};
 
 /// Where cgroup v1 keeps each field of `CgroupCounters`, in `FIELDS` order, and how it is
 /// converted to the v2 unit; `None` where v1 has nothing that means the same (the field is
@@ -100,6 +102,12 @@ pub struct CgroupSample {
     /// The limits of the cgroups that appeared or whose limits changed since the previous
     /// sample (limits are looked at every few samples), sorted by path.
     pub limits_changed: Vec<CgroupLimits>,
+    /// Each cgroup's I/O per device, in `cgroups`' order, by device.
+    pub devices: Vec<CgroupDeviceIo>,
+    /// The I/O limits per device of the cgroups that appeared with some or whose I/O
+    /// limits changed, in `cgroups`' order: every device with a limit, and a device whose
+    /// limits were all lifted as an item with none.
+    pub device_limits_changed: Vec<CgroupDeviceLimits>,
 }
 
 #[cfg(test)]

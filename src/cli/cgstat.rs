@@ -17,7 +17,7 @@ use std::rc::Rc;
     name = "rsar cgstat",
     version,
     about = "Per-cgroup CPU, memory, I/O and pressure over each interval, laid out as pidstat's reports, live or from rsadc's logs",
-    after_help = "Examples:\n  rsar cgstat 1 5                       live, every second: %usr %sys %CPU %throttled\n  rsar cgstat -u -r -f /var/log/rsar/rsar20261121 -s 03:00 -e 03:20\n  rsar cgstat -d -g 'docker|kubepods' --depth 3 -z\n  rsar cgstat --psi --since '2h ago' --format csv\n\nA value a cgroup lacks (its controller is off, cgroup v1 has nothing like it, no limit) prints '-', never 0.",
+    after_help = "Examples:\n  rsar cgstat 1 5                       live, every second: %usr %sys %CPU %throttled\n  rsar cgstat -u -r -f /var/log/rsar/rsar20261121 -s 03:00 -e 03:20\n  rsar cgstat -d -g 'docker|kubepods' --depth 3 -z\n  rsar cgstat --dev -f /var/log/rsar/rsar20261121    I/O per cgroup and device\n  rsar cgstat --psi --since '2h ago' --format csv\n\nA value a cgroup lacks (its controller is off, cgroup v1 has nothing like it, no limit) prints '-', never 0.",
     args_override_self = true
 )]
 pub struct CgstatArgs {
@@ -30,6 +30,10 @@ pub struct CgstatArgs {
     /// Storage I/O: rkB/s wkB/s r/s w/s
     #[arg(short = 'd')]
     pub io: bool,
+    /// Storage I/O per device: -d with a row per cgroup and device (DEVICE as sar -d names
+    /// it); JSON gives each cgroup its devices, CSV a device column
+    #[arg(long = "dev")]
+    pub per_device: bool,
     /// Pressure stalls: %scpu %fcpu %smem %fmem %sio %fio (some and full, % of the time)
     #[arg(long)]
     pub psi: bool,
@@ -89,7 +93,7 @@ impl CgstatArgs {
         let mut parts: Vec<Part> = [
             (self.cpu, Part::Cpu),
             (self.memory, Part::Memory),
-            (self.io, Part::Io),
+            (self.io || self.per_device, Part::Io),
             (self.psi, Part::Pressure),
         ]
         .into_iter()
@@ -105,6 +109,7 @@ impl CgstatArgs {
                 parts,
                 filter: cgroup_filter(self.cgroup.as_deref(), self.depth)?,
                 omit_idle: self.omit_idle,
+                per_device: self.per_device,
                 format: self.format,
                 zone: if self.utc { Zone::Utc } else { Zone::Local },
             },

@@ -11,14 +11,19 @@
 //! recorded. `Served` keeps what the series need from one sample to the next: the limits,
 //! which a log holds only when they change, and each cgroup's labels.
 //!
+//! I/O is served per device, as cAdvisor does, with its `device` label (`/dev/NAME`, the
+//! name `sar -d` gives the device); the sums over the devices are `rsar_cgroup_*`.
+//!
 //! Where cAdvisor's meaning and ours differ, it is said beside the row: the working set is
 //! the usage (inactive_file is not recorded; cAdvisor's own value when it cannot read
-//! it), I/O is summed over the devices (no `device` label), and the page-fault counters
-//! count the cgroup with its descendants, served under both of cAdvisor's scopes.
+//! it), and the page-fault counters count the cgroup with its descendants, served under
+//! both of cAdvisor's scopes.
 
 use super::{help_of, Sink, Type};
 use crate::cgroup::name::Workload;
-use crate::sample::{CgroupCounters, CgroupLimits, Field, Group, Kind, Sample};
+use crate::sample::{
+    CgroupCounters, CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, Field, Group, Kind, Sample,
+};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -28,6 +33,31 @@ use std::sync::OnceLock;
 enum Of {
     Counters,
     Limits,
+    /// A series per device, labelled `device`.
+    Devices,
+    DeviceLimits,
+}
+
+impl Of {
+    const ALL: [Of; 4] = [Of::Counters, Of::Limits, Of::Devices, Of::DeviceLimits];
+
+    fn fields(self) -> &'static [Field] {
+        match self {
+            Of::Counters => CgroupCounters::FIELDS,
+            Of::Limits => CgroupLimits::FIELDS,
+            Of::Devices => CgroupDeviceIo::FIELDS,
+            Of::DeviceLimits => CgroupDeviceLimits::FIELDS,
+        }
+    }
+
+    /// The stem of `rsar_cgroup_*` names of its fields cAdvisor has no metric for.
+    fn stem(self) -> &'static str {
+        match self {
+            Of::Counters | Of::Limits => "rsar_cgroup_",
+            Of::Devices => "rsar_cgroup_device_",
+            Of::DeviceLimits => "rsar_cgroup_io_max_",
+        }
+    }
 }
 
 /// A field served under cAdvisor's name: (group, field, name, type, factor from the
@@ -74,10 +104,10 @@ const CADVISOR: &[Row] = &[
     (Of::Counters, "pgmajfault", "container_memory_failures_total", Type::Counter, 1.0, PGMAJFAULT_CONTAINER, None, ""),
     (Of::Counters, "pgmajfault", "container_memory_failures_total", Type::Counter, 1.0, PGMAJFAULT_HIERARCHY, None, ""),
     (Of::Counters, "events_oom_kill", "container_oom_events_total", Type::Counter, 1.0, &[], None, "Count of out of memory events observed for the container."),
-    (Of::Counters, "rbytes", "container_fs_reads_bytes_total", Type::Counter, 1.0, &[], None, "Cumulative count of bytes read (all devices)."),
-    (Of::Counters, "wbytes", "container_fs_writes_bytes_total", Type::Counter, 1.0, &[], None, "Cumulative count of bytes written (all devices)."),
-    (Of::Counters, "rios", "container_fs_reads_total", Type::Counter, 1.0, &[], None, "Cumulative count of reads completed (all devices)."),
-    (Of::Counters, "wios", "container_fs_writes_total", Type::Counter, 1.0, &[], None, "Cumulative count of writes completed (all devices)."),
+    (Of::Devices, "rbytes", "container_fs_reads_bytes_total", Type::Counter, 1.0, &[], None, "Cumulative count of bytes read."),
+    (Of::Devices, "wbytes", "container_fs_writes_bytes_total", Type::Counter, 1.0, &[], None, "Cumulative count of bytes written."),
+    (Of::Devices, "rios", "container_fs_reads_total", Type::Counter, 1.0, &[], None, "Cumulative count of reads completed."),
+    (Of::Devices, "wios", "container_fs_writes_total", Type::Counter, 1.0, &[], None, "Cumulative count of writes completed."),
     (Of::Counters, "cpu_some_us", "container_pressure_cpu_waiting_seconds_total", Type::Counter, US, &[], None, "Total time duration tasks in the container have waited due to CPU congestion."),
     (Of::Counters, "cpu_full_us", "container_pressure_cpu_stalled_seconds_total", Type::Counter, US, &[], None, "Total time duration no tasks in the container could make progress due to CPU congestion."),
     (Of::Counters, "memory_some_us", "container_pressure_memory_waiting_seconds_total", Type::Counter, US, &[], None, "Total time duration tasks in the container have waited due to memory congestion."),
@@ -89,6 +119,10 @@ const CADVISOR: &[Row] = &[
     (Of::Limits, "cpu_period_us", "container_spec_cpu_period", Type::Gauge, 1.0, &[], None, "CPU period of the container."),
     (Of::Limits, "cpu_shares", "container_spec_cpu_shares", Type::Gauge, 1.0, &[], None, "CPU share of the container."),
     (Of::Limits, "memory_max", "container_spec_memory_limit_bytes", Type::Gauge, 1.0, &[], Some(0.0), "Memory limit for the container."),
+    // cAdvisor: memory.min on v2 (v1's soft limit, which rsadc does not record).
+    (Of::Limits, "memory_min", "container_spec_memory_reservation_limit_bytes", Type::Gauge, 1.0, &[], None, "Memory reservation limit for the container."),
+    // cAdvisor: memory.swap.max on v2 (v1's memory+swap limit, which is not the same).
+    (Of::Limits, "memory_swap_max", "container_spec_memory_swap_limit_bytes", Type::Gauge, 1.0, &[], None, "Memory swap limit for the container."),
     (Of::Limits, "pids_max", "container_threads_max", Type::Gauge, 1.0, &[], Some(0.0), "Maximum number of threads allowed inside the container, infinity if value is zero."),
 ];
 
@@ -106,12 +140,15 @@ struct Metric {
     help: &'static str,
 }
 
-/// `rsar_cgroup_<field>` for a field cAdvisor has no metric for: microseconds as
-/// `_seconds`, bytes as `_bytes`, counters ending in `_total`.
-fn rsar_name(f: &Field) -> (String, f64) {
+/// `rsar_cgroup_<field>` (`of`'s stem) for a field cAdvisor has no metric for:
+/// microseconds as `_seconds`, bytes as `_bytes` (`rbytes` as it is), counters ending in
+/// `_total`.
+fn rsar_name(of: Of, f: &Field) -> (String, f64) {
     let (stem, unit, factor) = match (f.name.strip_suffix("_us"), f.unit) {
         (Some(stem), "us") => (stem, "_seconds", US),
-        (_, "bytes") => (f.name, "_bytes", 1.0),
+        (_, "bytes") if !f.name.ends_with("bytes") => (f.name, "_bytes", 1.0),
+        (_, "bytes/s") => (f.name, "_bytes_per_second", 1.0),
+        (_, "requests/s") => (f.name, "_per_second", 1.0),
         _ => (f.name, "", 1.0),
     };
     let total = if f.kind == Kind::Counter {
@@ -119,7 +156,7 @@ fn rsar_name(f: &Field) -> (String, f64) {
     } else {
         ""
     };
-    (format!("rsar_cgroup_{stem}{unit}{total}"), factor)
+    (format!("{}{stem}{unit}{total}", of.stem()), factor)
 }
 
 /// Every cgroup family, in the order served: cAdvisor's, then `rsar_cgroup_*` in the
@@ -127,14 +164,10 @@ fn rsar_name(f: &Field) -> (String, f64) {
 fn metrics() -> &'static [Metric] {
     static METRICS: OnceLock<Vec<Metric>> = OnceLock::new();
     METRICS.get_or_init(|| {
-        let fields = |of| match of {
-            Of::Counters => CgroupCounters::FIELDS,
-            Of::Limits => CgroupLimits::FIELDS,
-        };
         let mut out: Vec<Metric> = Vec::new();
         for &(of, field, name, kind, factor, labels, absent, help) in CADVISOR {
             // A row naming no field of the schema is caught by the tests; served nothing.
-            let Some(at) = fields(of).iter().position(|f| f.name == field) else {
+            let Some(at) = of.fields().iter().position(|f| f.name == field) else {
                 continue;
             };
             out.push(Metric {
@@ -148,12 +181,12 @@ fn metrics() -> &'static [Metric] {
                 help,
             });
         }
-        for of in [Of::Counters, Of::Limits] {
-            for (at, f) in fields(of).iter().enumerate() {
+        for of in Of::ALL {
+            for (at, f) in of.fields().iter().enumerate() {
                 if CADVISOR.iter().any(|r| r.0 == of && r.1 == f.name) {
                     continue;
                 }
-                let (name, factor) = rsar_name(f);
+                let (name, factor) = rsar_name(of, f);
                 out.push(Metric {
                     of,
                     at,
@@ -172,6 +205,14 @@ fn metrics() -> &'static [Metric] {
         }
         out
     })
+}
+
+/// A series' cgroup, `device` label and raw value, handed on.
+type SeriesOf<'a> = dyn FnMut(&Known, Option<&str>, Option<u64>) + 'a;
+
+/// cAdvisor's `device` label: the device's node, `/dev/NAME`.
+fn device_label(name: &str) -> String {
+    format!("/dev/{name}")
 }
 
 fn regex_arg(s: &str) -> Result<regex::Regex, String> {
@@ -241,6 +282,8 @@ struct Known {
     admitted: bool,
     /// Its limits' values, as last logged (`None`: none seen yet).
     limits: Option<Vec<Option<u64>>>,
+    /// Its I/O limits, per device with one: the `device` label and the values.
+    device_limits: Vec<(String, Vec<Option<u64>>)>,
     /// The last sample it was in.
     seen: u64,
 }
@@ -269,42 +312,70 @@ impl Served {
         self.generation += 1;
         let generation = self.generation;
         for c in &s.cgroups {
-            match self.known.get_mut(&c.path) {
-                Some(k) => {
-                    if k.inode != c.inode {
-                        // Created again under the same path: its limits are new.
-                        k.inode = c.inode;
-                        k.limits = None;
-                    }
-                    k.seen = generation;
-                }
-                None => {
-                    let name = Workload::of(&c.path).display().unwrap_or_default();
-                    self.known.insert(
-                        c.path.clone(),
-                        Known {
-                            inode: c.inode,
-                            id: format!("/{}", c.path),
-                            name,
-                            admitted: self.bound.admits(&c.path),
-                            limits: None,
-                            seen: generation,
-                        },
-                    );
-                }
+            if let Some(k) = self.known(&c.path, c.inode) {
+                k.seen = generation;
             }
         }
-        for l in &s.cgroup_limits {
-            if let Some(k) = self.known.get_mut(&l.path).filter(|k| k.inode == l.inode) {
-                k.limits = Some(super::values(l));
-            }
-        }
+        self.learn(s);
         if self.known.len() > s.cgroups.len() {
             self.known.retain(|_, k| k.seen == generation);
         }
     }
 
-    /// Hand the families of the sample's chosen cgroups to `sink`, and the tree's counts.
+    /// What is kept of the cgroup at `path`: a new entry for one not known, emptied of
+    /// its limits for one created again under the same path (another inode).
+    fn known(&mut self, path: &str, inode: u64) -> Option<&mut Known> {
+        // Looked up before it is inserted: no path allocated for a known cgroup.
+        if !self.known.contains_key(path) {
+            let name = Workload::of(path).display().unwrap_or_default();
+            self.known.insert(
+                path.to_string(),
+                Known {
+                    inode,
+                    id: format!("/{path}"),
+                    name,
+                    admitted: self.bound.admits(path),
+                    limits: None,
+                    device_limits: Vec::new(),
+                    seen: 0,
+                },
+            );
+        }
+        let k = self.known.get_mut(path)?;
+        if k.inode != inode {
+            k.inode = inode;
+            k.limits = None;
+            k.device_limits.clear();
+        }
+        Some(k)
+    }
+
+    /// Take in the limits a sample logs, and nothing else: a sender resuming from a
+    /// cursor in the middle of a day learns them from the samples before the cursor,
+    /// which it does not send (the log holds limits only where they change).
+    pub fn learn(&mut self, s: &Sample) {
+        for l in &s.cgroup_limits {
+            if let Some(k) = self.known(&l.path, l.inode) {
+                k.limits = Some(super::values(l));
+            }
+        }
+        for l in &s.cgroup_device_limits {
+            let Some(k) = self.known(&l.path, l.inode) else {
+                continue;
+            };
+            let device = device_label(&l.name);
+            k.device_limits.retain(|(d, _)| *d != device);
+            let values = super::values(l);
+            // A device with none left is one whose limits were lifted.
+            if values.iter().any(Option::is_some) {
+                k.device_limits.push((device, values));
+                k.device_limits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            }
+        }
+    }
+
+    /// Hand the families of the sample's chosen cgroups (and of their devices) to `sink`,
+    /// and the tree's counts.
     pub fn emit(&mut self, s: &Sample, sink: &mut impl Sink) {
         self.update(s);
         let Served {
@@ -346,19 +417,53 @@ impl Served {
                 rows.push((k, k.limits.as_deref()));
             }
         }
-        let value = |m: &Metric, row: usize| -> Option<f64> {
-            let raw = match m.of {
-                Of::Counters => values[row * width + m.at],
-                Of::Limits => rows[row].1.and_then(|l| l[m.at]),
-            };
-            raw.map(|v| v as f64 * m.factor).or(m.absent)
+        // The chosen cgroups' devices: their labels, and their values.
+        let served: HashMap<(&str, u64), &Known> = chosen
+            .iter()
+            .filter_map(|&i| {
+                let c = &s.cgroups[i];
+                Some(((c.path.as_str(), c.inode), known.get(&c.path)?))
+            })
+            .collect();
+        let mut devices: Vec<(&Known, String, Vec<Option<u64>>)> = Vec::new();
+        for d in &s.cgroup_devices {
+            if let Some(k) = served.get(&(d.path.as_str(), d.inode)) {
+                devices.push((k, device_label(&d.name), super::values(d)));
+            }
+        }
+        // Each series of a family row: its cgroup, its device label, its raw value.
+        let each = |m: &Metric, f: &mut SeriesOf<'_>| match m.of {
+            Of::Counters => {
+                for (r, (k, _)) in rows.iter().enumerate() {
+                    f(k, None, values[r * width + m.at]);
+                }
+            }
+            Of::Limits => {
+                for (k, l) in &rows {
+                    f(k, None, l.and_then(|l| l[m.at]));
+                }
+            }
+            Of::Devices => {
+                for (k, device, v) in &devices {
+                    f(k, Some(device), v[m.at]);
+                }
+            }
+            Of::DeviceLimits => {
+                for (k, _) in &rows {
+                    for (device, v) in &k.device_limits {
+                        f(k, Some(device), v[m.at]);
+                    }
+                }
+            }
         };
+        let value = |m: &Metric, raw: Option<u64>| raw.map(|v| v as f64 * m.factor).or(m.absent);
         // A family's rows (its label sets) are together in `metrics()`.
         for family in metrics().chunk_by(|a, b| a.name == b.name) {
-            if !family
-                .iter()
-                .any(|m| (0..rows.len()).any(|r| value(m, r).is_some()))
-            {
+            let mut any = false;
+            for m in family {
+                each(m, &mut |_, _, raw| any |= value(m, raw).is_some());
+            }
+            if !any {
                 continue;
             }
             let first = &family[0];
@@ -368,16 +473,22 @@ impl Served {
                 first.kind,
             );
             for m in family {
-                for (r, (k, _)) in rows.iter().enumerate() {
-                    let Some(v) = value(m, r) else { continue };
-                    let mut labels = [("", ""); 4];
+                each(m, &mut |k, device, raw| {
+                    let Some(v) = value(m, raw) else { return };
+                    let mut labels = [("", ""); 5];
                     labels[0] = ("id", k.id.as_str());
                     labels[1] = ("name", k.name.as_str());
-                    for (slot, l) in labels[2..].iter_mut().zip(m.labels) {
-                        *slot = *l;
+                    let mut n = 2;
+                    if let Some(d) = device {
+                        labels[n] = ("device", d);
+                        n += 1;
                     }
-                    sink.series(&labels[..2 + m.labels.len().min(2)], v);
-                }
+                    for l in m.labels.iter().take(labels.len() - n) {
+                        labels[n] = *l;
+                        n += 1;
+                    }
+                    sink.series(&labels[..n], v);
+                });
             }
         }
         if let Some(t) = &s.cgroup_tree {
@@ -413,11 +524,10 @@ mod tests {
     #[test]
     fn every_row_names_a_field_of_the_schema() {
         for (of, field, name, ..) in CADVISOR {
-            let fields = match of {
-                Of::Counters => CgroupCounters::FIELDS,
-                Of::Limits => CgroupLimits::FIELDS,
-            };
-            assert!(fields.iter().any(|f| f.name == *field), "{name}: {field}");
+            assert!(
+                of.fields().iter().any(|f| f.name == *field),
+                "{name}: {field}"
+            );
         }
         // Each family's rows are together, and every name is served once.
         let m = metrics();
@@ -581,5 +691,135 @@ mod tests {
         let mut again: Vec<Family> = Vec::new();
         served.emit(&s, &mut again);
         assert!(!again.iter().any(|f| f.name == "container_spec_cpu_quota"));
+    }
+
+    /// I/O per device under cAdvisor's names with its `device` label, the sums as
+    /// `rsar_cgroup_*`; memory.min and memory.swap.max as cAdvisor's reservation and swap
+    /// limits; io.max per device as `rsar_cgroup_io_max_*` until its limits are lifted.
+    #[test]
+    fn devices_and_io_limits_per_device() {
+        let path = "system.slice/a.service";
+        let mut c = cgroup(path, 1_000_000);
+        (c.rbytes, c.wbytes) = (Some(4096 + 512), Some(8192));
+        let dev = |name: &str, minor: u32, rbytes: u64| CgroupDeviceIo {
+            path: path.into(),
+            inode: c.inode,
+            major: 8,
+            minor,
+            name: name.into(),
+            rbytes: Some(rbytes),
+            wbytes: Some(if minor == 0 { 8192 } else { 0 }),
+            rios: Some(1),
+            wios: Some(2),
+            ..CgroupDeviceIo::default()
+        };
+        let limit = |rbps: Option<u64>| CgroupDeviceLimits {
+            path: path.into(),
+            inode: c.inode,
+            major: 8,
+            minor: 0,
+            name: "sda".into(),
+            rbps,
+            ..CgroupDeviceLimits::default()
+        };
+        let mut s = Sample {
+            cgroups: vec![c.clone()],
+            cgroup_devices: vec![dev("sda", 0, 4096), dev("sdb", 16, 512)],
+            cgroup_limits: vec![CgroupLimits {
+                path: path.into(),
+                inode: c.inode,
+                memory_min: Some(1 << 20),
+                memory_swap_max: Some(2 << 20),
+                ..CgroupLimits::default()
+            }],
+            cgroup_device_limits: vec![limit(Some(1 << 20))],
+            ..Sample::default()
+        };
+        let mut served = Served::new(Bound::default());
+        let mut f: Vec<Family> = Vec::new();
+        served.emit(&s, &mut f);
+        let get = |f: &[Family], name: &str| f.iter().find(|f| f.name == name).cloned();
+        let reads = get(&f, "container_fs_reads_bytes_total").unwrap();
+        let by_device: Vec<(String, f64)> = reads
+            .series
+            .iter()
+            .map(|s| (s.labels[2].1.clone(), s.value))
+            .collect();
+        assert_eq!(
+            by_device,
+            [("/dev/sda".to_string(), 4096.0), ("/dev/sdb".into(), 512.0)]
+        );
+        assert_eq!(reads.series[0].labels[2].0, "device");
+        assert_eq!(reads.series[0].labels[0].1, "/system.slice/a.service");
+        assert_eq!(
+            get(&f, "container_fs_writes_total").unwrap().series.len(),
+            2
+        );
+        assert_eq!(
+            get(&f, "rsar_cgroup_rbytes_total").unwrap().series[0].value,
+            4608.0
+        );
+        let one = |f: &[Family], name: &str| get(f, name).map(|f| f.series[0].value);
+        assert_eq!(
+            one(&f, "container_spec_memory_reservation_limit_bytes"),
+            Some(1_048_576.0)
+        );
+        assert_eq!(
+            one(&f, "container_spec_memory_swap_limit_bytes"),
+            Some(2_097_152.0)
+        );
+        let io_max = get(&f, "rsar_cgroup_io_max_rbps_bytes_per_second").unwrap();
+        assert_eq!(
+            io_max.series[0].labels[2],
+            ("device", "/dev/sda".to_string())
+        );
+        assert_eq!(io_max.series[0].value, 1_048_576.0);
+        // Kept while nothing changes; gone once the device's limits are lifted.
+        s.cgroup_limits.clear();
+        s.cgroup_device_limits.clear();
+        let mut again: Vec<Family> = Vec::new();
+        served.emit(&s, &mut again);
+        assert_eq!(again, f);
+        s.cgroup_device_limits = vec![limit(None)];
+        let mut lifted: Vec<Family> = Vec::new();
+        served.emit(&s, &mut lifted);
+        assert!(get(&lifted, "rsar_cgroup_io_max_rbps_bytes_per_second").is_none());
+    }
+
+    /// A sender resuming mid-day learns the limits from the samples before its cursor:
+    /// the first sample it sends, which logs none, carries them.
+    #[test]
+    fn limits_learned_before_the_cursor_are_served() {
+        let c = cgroup("system.slice/a.service", 1_000_000);
+        let mut before = Sample {
+            cgroups: vec![c.clone()],
+            cgroup_limits: vec![CgroupLimits {
+                path: c.path.clone(),
+                inode: c.inode,
+                cpu_quota_us: Some(20_000),
+                ..CgroupLimits::default()
+            }],
+            ..Sample::default()
+        };
+        let after = Sample {
+            cgroups: vec![c.clone()],
+            ..Sample::default()
+        };
+        let quota = |served: &mut Served| {
+            let mut f: Vec<Family> = Vec::new();
+            served.emit(&after, &mut f);
+            f.iter()
+                .find(|f| f.name == "container_spec_cpu_quota")
+                .map(|f| f.series[0].value)
+        };
+        assert_eq!(quota(&mut Served::new(Bound::default())), None);
+        let mut resumed = Served::new(Bound::default());
+        resumed.learn(&before);
+        assert_eq!(quota(&mut resumed), Some(20_000.0));
+        // Limits of a cgroup since created again (another inode) are not its.
+        before.cgroup_limits[0].inode += 1;
+        let mut stale = Served::new(Bound::default());
+        stale.learn(&before);
+        assert_eq!(quota(&mut stale), None);
     }
 }

@@ -193,6 +193,12 @@ impl Batch {
         emit(host, s, &mut self.cgroups, p);
     }
 
+    /// Learn the limits a sample before the cursor logs, without sending it
+    /// (`Served::learn`).
+    pub fn learn(&mut self, s: &Sample) {
+        self.cgroups.learn(s);
+    }
+
     /// Samples (records of the log) added since the last `clear`.
     pub fn samples(&self) -> u64 {
         self.into.samples

@@ -12,7 +12,7 @@
 
 use super::Render;
 use crate::cgroup::name::Workload;
-use crate::cgroup::{CgroupCounters, CgroupLimits};
+use crate::cgroup::{CgroupCounters, CgroupDeviceIo, CgroupLimits};
 use crate::sample::{HostFacts, Sample};
 use crate::source::{Event, Source, SourceError};
 use crate::stats::{CgroupMemory, CgroupRates, IntervalStats, Over};
@@ -280,17 +280,25 @@ pub struct CgstatOptions {
     pub filter: CgroupFilter,
     /// `-z`: leave out the rows with nothing to show.
     pub omit_idle: bool,
+    /// `--dev`: the I/O report a row per cgroup and device (JSON: each cgroup's
+    /// `devices`; CSV: a `device` column, a row per device after its cgroup's).
+    pub per_device: bool,
     pub format: CgroupFormat,
     pub zone: Zone,
 }
 
-/// A cgroup in one interval's rows.
+/// A cgroup (or, with `device`, a cgroup on one device) in one interval's rows.
 struct Row {
     path: String,
     inode: u64,
     name: Option<String>,
+    /// The device's name, major and minor.
+    device: Option<(String, u32, u32)>,
     values: CgroupValues,
 }
+
+/// A cgroup's device's key: the cgroup's path and inode, the device's numbers.
+type DeviceKey = (String, u64, u32, u32);
 
 /// The mean of a level over the intervals that had it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -343,6 +351,8 @@ pub struct Cgstat<W: Write> {
     host: String,
     /// The cgroups of the last interval, each over the run, by (path, inode).
     totals: HashMap<(String, u64), RunTotal>,
+    /// `--dev`: the devices of the cgroups of the last interval, each over the run.
+    device_totals: HashMap<DeviceKey, Over<CgroupDeviceIo>>,
     first_ns: Option<i64>,
     last_ns: i64,
     seconds: f64,
@@ -362,6 +372,7 @@ impl<W: Write> Cgstat<W> {
             limits,
             host: String::new(),
             totals: HashMap::new(),
+            device_totals: HashMap::new(),
             first_ns: None,
             last_ns: 0,
             seconds: 0.0,
@@ -409,12 +420,51 @@ impl<W: Write> Cgstat<W> {
                 path: d.path.clone(),
                 inode: d.inode,
                 name,
+                device: None,
                 values,
             });
         }
+        drop(book);
         // A cgroup not in this interval is gone: forgotten, as pidstat forgets a process.
         self.totals = totals;
+        if self.opts.per_device {
+            self.device_rows_into(stats, &mut rows);
+        }
         rows
+    }
+
+    /// `--dev`: each shown cgroup's devices, in the interval's order, after the cgroups.
+    fn device_rows_into(&mut self, stats: &IntervalStats, rows: &mut Vec<Row>) {
+        let mut totals = HashMap::with_capacity(self.device_totals.len());
+        for d in stats.cgroup_devices.iter() {
+            if !self.opts.filter.keeps(&d.path) {
+                continue;
+            }
+            let key = (d.path.clone(), d.inode, d.major, d.minor);
+            let t = match self.device_totals.remove(&key) {
+                Some(mut t) => {
+                    t.add(d);
+                    t
+                }
+                None => d.clone(),
+            };
+            totals.insert(key, t);
+            rows.push(Self::device_row(d));
+        }
+        self.device_totals = totals;
+    }
+
+    fn device_row(d: &Over<CgroupDeviceIo>) -> Row {
+        Row {
+            path: d.path.clone(),
+            inode: d.inode,
+            name: workload_name(&d.path),
+            device: Some((d.name.clone(), d.major, d.minor)),
+            values: CgroupValues {
+                rates: CgroupRates::of_device(d),
+                memory: CgroupMemory::default(),
+            },
+        }
     }
 
     /// The rows of `Average:`, by path.
@@ -426,10 +476,16 @@ impl<W: Write> Cgstat<W> {
                 path: path.clone(),
                 inode: *inode,
                 name: t.name.clone(),
+                device: None,
                 values: t.values(),
             })
+            .chain(self.device_totals.values().map(Self::device_row))
             .collect();
-        rows.sort_by(|a, b| (&a.path, a.inode).cmp(&(&b.path, b.inode)));
+        let key = |r: &Row| {
+            let device = r.device.as_ref().map(|d| (d.1, d.2));
+            (device.is_some(), r.path.clone(), r.inode, device)
+        };
+        rows.sort_by_key(key);
         rows
     }
 
@@ -439,10 +495,19 @@ impl<W: Write> Cgstat<W> {
 
     fn table(&mut self, start: &str, end: &str, rows: &[Row]) -> io::Result<()> {
         for part in self.opts.parts.clone() {
+            // `--dev`: the I/O report's rows are the devices'.
+            let by_device = part == Part::Io && self.opts.per_device;
             let shown: Vec<&Row> = rows
                 .iter()
+                .filter(|r| r.device.is_some() == by_device)
                 .filter(|r| !(self.opts.omit_idle && part.idle(&r.values)))
                 .collect();
+            let device_width = shown
+                .iter()
+                .filter_map(|r| r.device.as_ref().map(|d| d.0.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(6);
             let name_width = shown
                 .iter()
                 .map(|r| r.name.as_deref().map_or(1, |n| n.chars().count()))
@@ -456,12 +521,20 @@ impl<W: Write> Cgstat<W> {
             for c in part.columns() {
                 super::number::push_str_right(&mut self.line, c.name, c.width);
             }
+            if by_device {
+                self.line
+                    .extend_from_slice(format!("  {:<device_width$}", "DEVICE").as_bytes());
+            }
             self.line
                 .extend_from_slice(format!("  {:<name_width$}  CGROUP\n", "NAME").as_bytes());
             for r in shown {
                 self.line.extend_from_slice(format!("{end:<11}").as_bytes());
                 for c in part.columns() {
                     push_cell(&mut self.line, (c.value)(&r.values), c);
+                }
+                if let Some((device, ..)) = &r.device {
+                    self.line
+                        .extend_from_slice(format!("  {device:<device_width$}").as_bytes());
                 }
                 let name = r.name.as_deref().unwrap_or("-");
                 self.line.extend_from_slice(
@@ -473,8 +546,10 @@ impl<W: Write> Cgstat<W> {
         Ok(())
     }
 
-    /// A row as a JSON object: path, name, inode, then each report's columns.
-    fn json_row(&self, r: &Row, seconds: Option<f64>) -> Value {
+    /// A row as a JSON object: path, name, inode, then each report's columns; with
+    /// `--dev`, `devices`: each of `devices` (the rows of the cgroup's devices) as its
+    /// name, numbers and I/O columns.
+    fn json_row(&self, r: &Row, seconds: Option<f64>, devices: &[&Row]) -> Value {
         let mut o = Map::new();
         o.insert("path".into(), shown_path(&r.path).into());
         o.insert(
@@ -492,12 +567,38 @@ impl<W: Write> Cgstat<W> {
             }
             o.insert(part.key().into(), Value::Object(p));
         }
+        if self.opts.per_device {
+            let devices = devices
+                .iter()
+                .filter_map(|d| {
+                    let (name, major, minor) = d.device.as_ref()?;
+                    let mut p = Map::new();
+                    p.insert("device".into(), name.clone().into());
+                    p.insert("major".into(), (*major).into());
+                    p.insert("minor".into(), (*minor).into());
+                    for c in IO {
+                        p.insert(c.name.into(), json_number((c.value)(&d.values), c.whole));
+                    }
+                    Some(Value::Object(p))
+                })
+                .collect();
+            o.insert("devices".into(), Value::Array(devices));
+        }
         Value::Object(o)
     }
 
-    /// Shown in JSON and CSV: not idle in every report under `-z`.
+    /// The device rows of the cgroup of row `r`.
+    fn devices_of<'a>(rows: &'a [Row], r: &Row) -> Vec<&'a Row> {
+        rows.iter()
+            .filter(|d| d.device.is_some() && d.path == r.path && d.inode == r.inode)
+            .collect()
+    }
+
+    /// Shown in JSON and CSV: a cgroup's row (its devices go with it), not idle in
+    /// every report under `-z`.
     fn kept(&self, r: &Row) -> bool {
-        !self.opts.omit_idle || !self.opts.parts.iter().all(|p| p.idle(&r.values))
+        r.device.is_none()
+            && (!self.opts.omit_idle || !self.opts.parts.iter().all(|p| p.idle(&r.values)))
     }
 
     fn timestamp(ns: i64) -> String {
@@ -521,7 +622,7 @@ impl<W: Write> Cgstat<W> {
                     .then(|| self.totals.get(&(r.path.clone(), r.inode)))
                     .flatten()
                     .map(|t| t.sum.seconds);
-                self.json_row(r, own)
+                self.json_row(r, own, &Self::devices_of(rows, r))
             })
             .collect();
         o.insert("cgroups".into(), Value::Array(cgroups));
@@ -531,6 +632,9 @@ impl<W: Write> Cgstat<W> {
     fn csv_header(&mut self) -> io::Result<()> {
         let prefix = self.opts.parts.len() > 1;
         let mut h = String::from("timestamp,interval,host,path,name");
+        if self.opts.per_device {
+            h.push_str(",device");
+        }
         for part in &self.opts.parts {
             for c in part.columns() {
                 h.push(',');
@@ -547,24 +651,37 @@ impl<W: Write> Cgstat<W> {
     fn csv_rows(&mut self, end_ns: i64, seconds: f64, rows: &[Row]) -> io::Result<()> {
         let stamp = Self::timestamp(end_ns);
         let mut text = String::new();
-        for r in rows.iter().filter(|r| self.kept(r)) {
-            let mut line = format!(
-                "{stamp},{},{},{},{}",
-                csv_field(&format_seconds(seconds)),
-                csv_field(&self.host),
-                csv_field(&shown_path(&r.path)),
-                csv_field(r.name.as_deref().unwrap_or(""))
-            );
-            for part in &self.opts.parts {
-                for c in part.columns() {
+        for cgroup in rows.iter().filter(|r| self.kept(r)) {
+            let devices = match self.opts.per_device {
+                true => Self::devices_of(rows, cgroup),
+                false => Vec::new(),
+            };
+            for r in std::iter::once(cgroup).chain(devices) {
+                let mut line = format!(
+                    "{stamp},{},{},{},{}",
+                    csv_field(&format_seconds(seconds)),
+                    csv_field(&self.host),
+                    csv_field(&shown_path(&r.path)),
+                    csv_field(r.name.as_deref().unwrap_or(""))
+                );
+                if self.opts.per_device {
                     line.push(',');
-                    if let Value::Number(n) = json_number((c.value)(&r.values), c.whole) {
-                        line.push_str(&n.to_string());
+                    line.push_str(&csv_field(r.device.as_ref().map_or("", |d| d.0.as_str())));
+                }
+                for part in &self.opts.parts {
+                    for c in part.columns() {
+                        line.push(',');
+                        // A device's row has its I/O columns only.
+                        let v = (c.value)(&r.values)
+                            .filter(|_| r.device.is_none() || *part == Part::Io);
+                        if let Value::Number(n) = json_number(v, c.whole) {
+                            line.push_str(&n.to_string());
+                        }
                     }
                 }
+                text.push_str(&line);
+                text.push_str("\r\n");
             }
-            text.push_str(&line);
-            text.push_str("\r\n");
         }
         self.out.write_all(text.as_bytes())
     }

@@ -8,7 +8,7 @@
 //! in the interval.
 
 use super::Over;
-use crate::cgroup::{CgroupCounters, CgroupLimits};
+use crate::cgroup::{CgroupCounters, CgroupDeviceIo, CgroupLimits};
 
 /// A cgroup's rates over an interval (or, summed, over several).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -34,14 +34,17 @@ pub struct CgroupRates {
     pub io_full_pct: Option<f64>,
 }
 
+/// Per second over `s` seconds (`None` over no time).
+fn per_s(v: Option<u64>, s: f64) -> Option<f64> {
+    v.filter(|_| s > 0.0).map(|v| v as f64 / s)
+}
+
 impl CgroupRates {
     /// The rates of a cgroup's counters over the seconds they cover.
     pub fn of(d: &Over<CgroupCounters>) -> Self {
         let s = d.seconds;
-        let per_s = |v: Option<u64>| v.filter(|_| s > 0.0).map(|v| v as f64 / s);
         // µs per second over 10^6 µs, as a percentage.
-        let pct_of_time = |v: Option<u64>| per_s(v).map(|us| us / 10_000.0);
-        let kb = |v: Option<u64>| per_s(v).map(|b| b / 1024.0);
+        let pct_of_time = |v: Option<u64>| per_s(v, s).map(|us| us / 10_000.0);
         CgroupRates {
             cpu_pct: pct_of_time(d.usage_us),
             usr_pct: pct_of_time(d.user_us),
@@ -50,16 +53,31 @@ impl CgroupRates {
                 (Some(t), Some(p)) if p > 0 => Some(t as f64 * 100.0 / p as f64),
                 _ => None,
             },
-            rkb_s: kb(d.rbytes),
-            wkb_s: kb(d.wbytes),
-            r_s: per_s(d.rios),
-            w_s: per_s(d.wios),
             cpu_some_pct: pct_of_time(d.cpu_some_us),
             cpu_full_pct: pct_of_time(d.cpu_full_us),
             memory_some_pct: pct_of_time(d.memory_some_us),
             memory_full_pct: pct_of_time(d.memory_full_us),
             io_some_pct: pct_of_time(d.io_some_us),
             io_full_pct: pct_of_time(d.io_full_us),
+            ..Self::io(s, [d.rbytes, d.wbytes, d.rios, d.wios])
+        }
+    }
+
+    /// The I/O rates of a cgroup on one device over an interval (the rest absent).
+    pub fn of_device(d: &Over<CgroupDeviceIo>) -> Self {
+        Self::io(d.seconds, [d.rbytes, d.wbytes, d.rios, d.wios])
+    }
+
+    /// kB read and written per second, and requests, from bytes and requests over `s`
+    /// seconds.
+    fn io(s: f64, [rbytes, wbytes, rios, wios]: [Option<u64>; 4]) -> Self {
+        let kb = |v: Option<u64>| per_s(v, s).map(|b| b / 1024.0);
+        CgroupRates {
+            rkb_s: kb(rbytes),
+            wkb_s: kb(wbytes),
+            r_s: per_s(rios, s),
+            w_s: per_s(wios, s),
+            ..CgroupRates::default()
         }
     }
 }

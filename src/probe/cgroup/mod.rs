@@ -32,7 +32,9 @@
 pub mod parse;
 
 use super::ParseError;
-use crate::cgroup::{CgroupCounters, CgroupLimits, CgroupSample};
+use crate::cgroup::{
+    CgroupCounters, CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, CgroupSample,
+};
 use crate::sample::Sample;
 use nix::dir::Dir;
 use nix::errno::Errno;
@@ -77,23 +79,55 @@ struct CounterFile {
     heavy: bool,
     parse: fn(&[u8], &mut CgroupCounters, Units) -> Result<(), ParseError>,
     clear: fn(&mut CgroupCounters),
+    /// For a file with a line per device (io.stat, v1's blkio files): its devices, into
+    /// the cgroup's `CgroupDeviceIo` items (read with the heavy files).
+    devices: Option<DevicesParse>,
 }
 
-/// One limit file (read every `limits_every` samples, opened and closed each time).
+type DevicesParse = fn(&[u8], &mut Vec<CgroupDeviceIo>) -> Result<(), ParseError>;
+
+/// One limit file (read every `limits_every` samples, opened and closed each time): of
+/// the cgroup, or with a line per device.
 struct LimitFile {
     name: &'static CStr,
     controller: u8,
-    parse: fn(&[u8], &mut CgroupLimits) -> Result<(), ParseError>,
+    parse: LimitParse,
+}
+
+enum LimitParse {
+    Cgroup(fn(&[u8], &mut CgroupLimits) -> Result<(), ParseError>),
+    Devices(fn(&[u8], &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError>),
 }
 
 macro_rules! counter_files {
-    ($($name:literal, $ctl:ident, $heavy:literal, $parse:ident, [$($f:ident),*];)*) => {
+    ($($name:literal, $ctl:ident, $heavy:literal, $parse:ident, [$($f:ident),*]
+        $(, devices = $dev:ident)?;)*) => {
         &[$(CounterFile {
             name: $name,
             controller: $ctl,
             heavy: $heavy,
             parse: parse::$parse,
             clear: |c| { $(c.$f = None;)* },
+            devices: or_none!($(parse::$dev)?),
+        },)*]
+    };
+}
+
+macro_rules! or_none {
+    () => {
+        None
+    };
+    ($f:expr) => {
+        Some($f)
+    };
+}
+
+macro_rules! limit_files {
+    ($($name:literal, $ctl:ident, $kind:ident($parse:ident);)*) => {
+        &[$(LimitFile {
+            name: $name,
+            controller: $ctl,
+            parse: LimitParse::$kind(parse::$parse),
         },)*]
     };
 }
@@ -109,8 +143,10 @@ const COUNTER_FILES: &[CounterFile] = counter_files! {
     c"memory.stat", MEMORY, true, v1_memory_stat, [anon, file, shmem, file_dirty,
         file_writeback, pgfault, pgmajfault, workingset_refault_anon, workingset_refault_file];
     c"memory.oom_control", MEMORY, true, v1_memory_oom_control, [events_oom_kill];
-    c"blkio.throttle.io_service_bytes", BLKIO, true, v1_blkio_bytes, [rbytes, wbytes];
-    c"blkio.throttle.io_serviced", BLKIO, true, v1_blkio_ios, [rios, wios];
+    c"blkio.throttle.io_service_bytes", BLKIO, true, v1_blkio_bytes, [rbytes, wbytes],
+        devices = v1_blkio_bytes_devices;
+    c"blkio.throttle.io_serviced", BLKIO, true, v1_blkio_ios, [rios, wios],
+        devices = v1_blkio_ios_devices;
     c"pids.current", PIDS, false, pids_current, [pids_current];
     c"cpu.stat", UNIFIED, false, cpu_stat, [usage_us, user_us, system_us, nr_periods,
         nr_throttled, throttled_us];
@@ -120,70 +156,33 @@ const COUNTER_FILES: &[CounterFile] = counter_files! {
         workingset_refault_file];
     c"memory.events", UNIFIED, true, memory_events, [events_high, events_max, events_oom,
         events_oom_kill];
-    c"io.stat", UNIFIED, true, io_stat, [rbytes, wbytes, rios, wios];
+    c"io.stat", UNIFIED, true, io_stat, [rbytes, wbytes, rios, wios], devices = io_stat_devices;
     c"cpu.pressure", UNIFIED, false, cpu_pressure, [cpu_some_us, cpu_full_us];
     c"memory.pressure", UNIFIED, false, memory_pressure, [memory_some_us, memory_full_us];
     c"io.pressure", UNIFIED, false, io_pressure, [io_some_us, io_full_us];
     c"pids.current", UNIFIED, false, pids_current, [pids_current];
 };
 
-const LIMIT_FILES: &[LimitFile] = &[
-    LimitFile {
-        name: c"cpu.cfs_quota_us",
-        controller: CPU,
-        parse: parse::limit_v1_cfs_quota,
-    },
-    LimitFile {
-        name: c"cpu.cfs_period_us",
-        controller: CPU,
-        parse: parse::limit_v1_cfs_period,
-    },
-    LimitFile {
-        name: c"cpu.shares",
-        controller: CPU,
-        parse: parse::limit_v1_shares,
-    },
-    LimitFile {
-        name: c"memory.limit_in_bytes",
-        controller: MEMORY,
-        parse: parse::limit_v1_memory,
-    },
-    LimitFile {
-        name: c"pids.max",
-        controller: PIDS,
-        parse: parse::limit_pids_max,
-    },
-    LimitFile {
-        name: c"cpu.max",
-        controller: UNIFIED,
-        parse: parse::limit_cpu_max,
-    },
-    LimitFile {
-        name: c"cpu.weight",
-        controller: UNIFIED,
-        parse: parse::limit_cpu_weight,
-    },
-    LimitFile {
-        name: c"memory.max",
-        controller: UNIFIED,
-        parse: parse::limit_memory_max,
-    },
-    LimitFile {
-        name: c"memory.high",
-        controller: UNIFIED,
-        parse: parse::limit_memory_high,
-    },
-    LimitFile {
-        name: c"memory.low",
-        controller: UNIFIED,
-        parse: parse::limit_memory_low,
-    },
-    LimitFile {
-        name: c"pids.max",
-        controller: UNIFIED,
-        parse: parse::limit_pids_max,
-    },
-];
+const LIMIT_FILES: &[LimitFile] = limit_files! {
+    c"cpu.cfs_quota_us", CPU, Cgroup(limit_v1_cfs_quota);
+    c"cpu.cfs_period_us", CPU, Cgroup(limit_v1_cfs_period);
+    c"cpu.shares", CPU, Cgroup(limit_v1_shares);
+    c"memory.limit_in_bytes", MEMORY, Cgroup(limit_v1_memory);
+    c"blkio.throttle.read_bps_device", BLKIO, Devices(limit_v1_read_bps);
+    c"blkio.throttle.write_bps_device", BLKIO, Devices(limit_v1_write_bps);
+    c"blkio.throttle.read_iops_device", BLKIO, Devices(limit_v1_read_iops);
+    c"blkio.throttle.write_iops_device", BLKIO, Devices(limit_v1_write_iops);
+    c"pids.max", PIDS, Cgroup(limit_pids_max);
+    c"cpu.max", UNIFIED, Cgroup(limit_cpu_max);
+    c"cpu.weight", UNIFIED, Cgroup(limit_cpu_weight);
+    c"memory.max", UNIFIED, Cgroup(limit_memory_max);
+    c"memory.high", UNIFIED, Cgroup(limit_memory_high);
+    c"memory.low", UNIFIED, Cgroup(limit_memory_low);
+    c"memory.min", UNIFIED, Cgroup(limit_memory_min);
+    c"memory.swap.max", UNIFIED, Cgroup(limit_memory_swap_max);
+    c"io.max", UNIFIED, Devices(limit_io_max);
+    c"pids.max", UNIFIED, Cgroup(limit_pids_max);
+};
 
 /// Samples between two attempts to open a cgroup file found absent: a controller enabled
 /// later (cgroup.subtree_control) makes its files appear.
@@ -381,12 +380,12 @@ struct Member {
     dirty: bool,
     /// Bit i: `LIMIT_FILES[i]` was not there, not looked for again before
     /// `limits_retry_at`.
-    limits_absent: u16,
+    limits_absent: u32,
     limits_retry_at: u64,
 }
 
 const _: () = assert!(
-    LIMIT_FILES.len() <= 16,
+    LIMIT_FILES.len() <= 32,
     "Member::limits_absent has a bit each"
 );
 
@@ -397,8 +396,11 @@ struct Cgroup {
     members: Vec<Option<Member>>,
     /// The last values read (`path` empty: the path is the map's key).
     counters: CgroupCounters,
-    /// The last limits read, `None` before the first read.
+    /// The last limits read, `None` before the first read, and its I/O limits per device.
     limits: Option<CgroupLimits>,
+    device_limits: Vec<CgroupDeviceLimits>,
+    /// Its I/O per device as last read (`path`, `inode` and `name` left empty), by device.
+    devices: Vec<CgroupDeviceIo>,
     /// Recorded (the include pattern, if any, matches).
     recorded: bool,
     /// A member appeared, vanished or was replaced: forget the values and read all.
@@ -428,6 +430,9 @@ pub struct CgroupReader {
     list_all: bool,
     /// The v2 root's cgroup.stat.
     tree_stat: Option<File>,
+    /// /sys, where a device's name is found (`device_name`), and the names found.
+    sys_root: PathBuf,
+    device_names: HashMap<(u32, u32), String>,
     options: CgroupOptions,
     units: Units,
     /// Samples taken.
@@ -449,7 +454,9 @@ impl CgroupReader {
             Ok(text) => parse_mountinfo(&text, sys_root),
             Err(_) => Vec::new(),
         };
-        Self::with_hierarchies(hierarchies, user_hz, options)
+        let mut reader = Self::with_hierarchies(hierarchies, user_hz, options);
+        reader.sys_root = sys_root.to_path_buf();
+        reader
     }
 
     /// A reader of the given hierarchies (from `parse_mountinfo`).
@@ -483,6 +490,8 @@ impl CgroupReader {
             dirty: vec![false; nh],
             list_all: true,
             tree_stat,
+            sys_root: PathBuf::from("/sys"),
+            device_names: HashMap::new(),
             options,
             units: Units {
                 user_hz: u64::from(user_hz.max(1)),
@@ -498,6 +507,13 @@ impl CgroupReader {
     /// The hierarchies read.
     pub fn hierarchies(&self) -> &[Hierarchy] {
         &self.hierarchies
+    }
+
+    /// A v2 hierarchy is read: a process's cgroup is its path there (`process_cgroup`).
+    pub fn unified(&self) -> bool {
+        self.hierarchies
+            .iter()
+            .any(|h| h.version == CgroupVersion::V2)
     }
 
     /// No hierarchy to read.
@@ -556,7 +572,11 @@ impl CgroupReader {
         let read_limits = self.samples % u64::from(self.options.limits_every.max(1)) == 1
             || self.options.limits_every <= 1;
         out.limits_changed.clear();
+        out.devices.clear();
+        out.device_limits_changed.clear();
         let mut n = 0;
+        let names = &mut self.device_names;
+        let sys_root = &self.sys_root;
         for (path, cg) in self.cgroups.iter_mut() {
             if !cg.recorded {
                 continue;
@@ -579,18 +599,63 @@ impl CgroupReader {
                 cg.changed = true;
                 continue;
             }
+            let inode = cg.counters.inode;
             if read_limits || cg.limits.is_none() {
-                let limits =
-                    read_limits_of(cg, path, &self.hierarchies, &self.roots, now, &mut self.buf);
+                let mut devices = Vec::new();
+                let limits = read_limits_of(
+                    cg,
+                    path,
+                    &self.hierarchies,
+                    &self.roots,
+                    now,
+                    &mut self.buf,
+                    &mut devices,
+                );
+                devices.sort_unstable_by_key(|d| (d.major, d.minor));
+                let first = cg.limits.is_none();
                 if cg.limits.as_ref() != Some(&limits) {
                     out.limits_changed.push(CgroupLimits {
                         path: path.clone(),
-                        inode: cg.counters.inode,
+                        inode,
                         ..limits.clone()
                     });
                     cg.limits = Some(limits);
                 }
+                if devices != cg.device_limits || (first && !devices.is_empty()) {
+                    // The devices whose limits were all lifted, as items with none.
+                    let lifted = cg
+                        .device_limits
+                        .iter()
+                        .filter(|o| {
+                            !devices
+                                .iter()
+                                .any(|d| (d.major, d.minor) == (o.major, o.minor))
+                        })
+                        .map(|o| CgroupDeviceLimits {
+                            major: o.major,
+                            minor: o.minor,
+                            ..CgroupDeviceLimits::default()
+                        });
+                    let mut changed: Vec<CgroupDeviceLimits> =
+                        devices.iter().cloned().chain(lifted).collect();
+                    changed.sort_unstable_by_key(|d| (d.major, d.minor));
+                    out.device_limits_changed
+                        .extend(changed.into_iter().map(|d| CgroupDeviceLimits {
+                            path: path.clone(),
+                            inode,
+                            name: device_name(names, sys_root, d.major, d.minor).to_string(),
+                            ..d
+                        }));
+                    cg.device_limits = devices;
+                }
             }
+            out.devices
+                .extend(cg.devices.iter().map(|d| CgroupDeviceIo {
+                    path: path.clone(),
+                    inode,
+                    name: device_name(names, sys_root, d.major, d.minor).to_string(),
+                    ..d.clone()
+                }));
             if out.cgroups.len() <= n {
                 out.cgroups.push(CgroupCounters::default());
             }
@@ -609,17 +674,21 @@ impl CgroupReader {
     }
 
     /// Take a sample into the cgroup members of `s` (`cgroups`, `cgroup_limits`,
-    /// `cgroup_tree`), reusing their entries.
+    /// `cgroup_tree`, `cgroup_devices`, `cgroup_device_limits`), reusing their entries.
     pub fn read_into(&mut self, s: &mut Sample) {
         let mut c = CgroupSample {
             tree: None,
             cgroups: std::mem::take(&mut s.cgroups),
             limits_changed: std::mem::take(&mut s.cgroup_limits),
+            devices: std::mem::take(&mut s.cgroup_devices),
+            device_limits_changed: std::mem::take(&mut s.cgroup_device_limits),
         };
         self.read(&mut c);
         s.cgroups = c.cgroups;
         s.cgroup_limits = c.limits_changed;
         s.cgroup_tree = c.tree;
+        s.cgroup_devices = c.devices;
+        s.cgroup_device_limits = c.device_limits_changed;
     }
 
     /// Give the limits of every cgroup with the next sample, changed or not: a log file
@@ -873,10 +942,15 @@ impl CgroupReader {
             members: (0..nh).map(|_| None).collect(),
             counters: CgroupCounters::default(),
             limits: None,
+            device_limits: Vec::new(),
+            devices: Vec::new(),
             recorded,
             changed: true,
             since_full: 0,
         });
+        // A new member (a directory created again): its limits are given again, even
+        // when the same.
+        cg.limits = None;
         cg.members[h] = Some(Member {
             ino,
             seen: self.samples,
@@ -945,6 +1019,7 @@ fn read_cgroup(
     let first = cg.changed;
     if cg.changed {
         cg.counters = CgroupCounters::default();
+        cg.devices.clear();
         cg.changed = false;
     }
     // The inode: v2's where the path is there (v2 is the last hierarchy), else the first
@@ -998,7 +1073,11 @@ fn read_cgroup(
                 (spec.clear)(&mut cg.counters);
                 match read {
                     Ok(n) => {
-                        if let Err(e) = (spec.parse)(&buf[..n], &mut cg.counters, units) {
+                        let text = &buf[..n];
+                        let parsed = (spec.parse)(text, &mut cg.counters, units).and_then(|()| {
+                            spec.devices.map_or(Ok(()), |d| d(text, &mut cg.devices))
+                        });
+                        if let Err(e) = parsed {
                             warnings.push(format!(
                                 "cannot parse {}: {}",
                                 hierarchies[h]
@@ -1033,15 +1112,42 @@ fn read_cgroup(
         }
     };
     pass(false, cg);
-    let idle =
-        !first && moved(&cg.counters) == before && cg.since_full + 1 < options.full_read_every;
+    // A cgroup with none of them (only in v1's blkio hierarchy) cannot be seen idle.
+    let watched = before != (None, None, None);
+    let idle = !first
+        && watched
+        && moved(&cg.counters) == before
+        && cg.since_full + 1 < options.full_read_every;
     if idle {
         cg.since_full += 1;
     } else {
+        cg.devices.clear();
         pass(true, cg);
+        // A device it did no I/O on (v1 lists them with zeros) is not one of its items.
+        let io = |d: &CgroupDeviceIo| [d.rbytes, d.wbytes, d.rios, d.wios, d.dbytes, d.dios];
+        cg.devices
+            .retain(|d| io(d).iter().any(|v| v.is_some_and(|v| v > 0)));
+        cg.devices.sort_unstable_by_key(|d| (d.major, d.minor));
         cg.since_full = 0;
     }
     gone
+}
+
+/// The name of block device MAJ:MIN as `sar -d` gives it, found once: the last component
+/// of the link /sys/dev/block/MAJ:MIN (below the reader's /sys root), `devMAJ-MIN` where
+/// there is none (a device removed since).
+fn device_name<'a>(
+    names: &'a mut HashMap<(u32, u32), String>,
+    sys_root: &Path,
+    major: u32,
+    minor: u32,
+) -> &'a str {
+    names.entry((major, minor)).or_insert_with(|| {
+        std::fs::read_link(sys_root.join(format!("dev/block/{major}:{minor}")))
+            .ok()
+            .and_then(|t| Some(t.file_name()?.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| format!("dev{major}-{minor}"))
+    })
 }
 
 /// A member's directory in `dir`, opened when a file must be opened (rarely).
@@ -1062,8 +1168,10 @@ fn read_limits_of(
     roots: &[Option<Dir>],
     now: u64,
     buf: &mut Vec<u8>,
+    devices: &mut Vec<CgroupDeviceLimits>,
 ) -> CgroupLimits {
     let mut l = CgroupLimits::default();
+    devices.clear();
     for (h, slot) in cg.members.iter_mut().enumerate() {
         let Some(m) = slot else { continue };
         if now >= m.limits_retry_at {
@@ -1088,7 +1196,10 @@ fn read_limits_of(
             match read_once(&dir, spec.name, buf) {
                 // An unparsable limit is left absent: limits are not worth a warning each.
                 Ok(n) => {
-                    let _ = (spec.parse)(&buf[..n], &mut l);
+                    let _ = match spec.parse {
+                        LimitParse::Cgroup(parse) => parse(&buf[..n], &mut l),
+                        LimitParse::Devices(parse) => parse(&buf[..n], devices),
+                    };
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => absent |= 1 << i,
                 Err(_) => {}

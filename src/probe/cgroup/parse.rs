@@ -5,7 +5,7 @@
 //! that is not a number is an error naming the key.
 
 use super::super::{fields, lines, parse_u64, ParseError};
-use crate::cgroup::{CgroupLimits, CgroupTreeStat};
+use crate::cgroup::{CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, CgroupTreeStat};
 
 pub use crate::cgroup::CgroupCounters;
 
@@ -99,27 +99,110 @@ pub fn memory_events(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<()
     })
 }
 
-/// v2 `io.stat`: a line per device, `MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N
-/// dios=N` (more keys with some controllers); summed over the devices. A cgroup that did
-/// no I/O has no line: every sum is then 0.
-pub fn io_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let mut sum = [0u64; 4];
+/// A device's `MAJ:MIN`.
+fn device_numbers(f: &[u8]) -> Option<(u32, u32)> {
+    let colon = memchr::memchr(b':', f)?;
+    let n = |b: &[u8]| std::str::from_utf8(b).ok()?.parse::<u32>().ok();
+    Some((n(&f[..colon])?, n(&f[colon + 1..])?))
+}
+
+/// Each `key=value` of each device line (`MAJ:MIN key=value …`) of v2's io.stat or
+/// io.max, with the device's numbers; a line that does not start with a device is skipped.
+/// `each` takes the keys it knows, their values through `device_value`.
+fn device_key_values<'a>(
+    text: &'a [u8],
+    mut each: impl FnMut((u32, u32), &'a [u8], &'a [u8]) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
     for line in lines(text) {
-        for kv in fields(line).skip(1) {
-            let Some(eq) = memchr::memchr(b'=', kv) else {
-                continue;
-            };
-            let i = match &kv[..eq] {
-                b"rbytes" => 0,
-                b"wbytes" => 1,
-                b"rios" => 2,
-                b"wios" => 3,
-                _ => continue,
-            };
-            sum[i] = sum[i].wrapping_add(parse_u64(&kv[eq + 1..])?);
+        let mut f = fields(line);
+        let Some(dev) = f.next().and_then(device_numbers) else {
+            continue;
+        };
+        for kv in f {
+            if let Some(eq) = memchr::memchr(b'=', kv) {
+                each(dev, &kv[..eq], &kv[eq + 1..])?;
+            }
         }
     }
-    [c.rbytes, c.wbytes, c.rios, c.wios] = sum.map(Some);
+    Ok(())
+}
+
+/// A device line's value: a number, or `max` (no limit: `None`); else an error naming
+/// the key.
+fn device_value(key: &[u8], v: &[u8]) -> Result<Option<u64>, ParseError> {
+    match v {
+        b"max" => Ok(None),
+        v => parse_u64(v)
+            .map(Some)
+            .map_err(|e| ParseError::new(format!("{}: {}", String::from_utf8_lossy(key), e.0))),
+    }
+}
+
+/// `fn NAME(items, (major, minor)) -> &mut ITEM`: the item of that device in `items` (in
+/// the order the file gives them), added when it is not there yet.
+macro_rules! device_item {
+    ($name:ident, $item:ty) => {
+        fn $name(items: &mut Vec<$item>, (major, minor): (u32, u32)) -> &mut $item {
+            let at = match items
+                .iter()
+                .position(|i| (i.major, i.minor) == (major, minor))
+            {
+                Some(at) => at,
+                None => {
+                    items.push(<$item>::default());
+                    items.len() - 1
+                }
+            };
+            let item = &mut items[at];
+            (item.major, item.minor) = (major, minor);
+            item
+        }
+    };
+}
+device_item!(io_item, CgroupDeviceIo);
+device_item!(limit_item, CgroupDeviceLimits);
+
+/// v2 `io.stat`'s slot for a key, in a device's item.
+fn io_stat_slot<'a>(d: &'a mut CgroupDeviceIo, key: &[u8]) -> Option<&'a mut Option<u64>> {
+    Some(match key {
+        b"rbytes" => &mut d.rbytes,
+        b"wbytes" => &mut d.wbytes,
+        b"rios" => &mut d.rios,
+        b"wios" => &mut d.wios,
+        b"dbytes" => &mut d.dbytes,
+        b"dios" => &mut d.dios,
+        _ => return None,
+    })
+}
+
+/// v2 `io.stat`: a line per device, `MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N
+/// dios=N` (more keys with some controllers), each device into `devices`.
+pub fn io_stat_devices(text: &[u8], devices: &mut Vec<CgroupDeviceIo>) -> Result<(), ParseError> {
+    device_key_values(text, |dev, k, v| {
+        if let Some(slot) = io_stat_slot(io_item(devices, dev), k) {
+            *slot = device_value(k, v)?;
+        }
+        Ok(())
+    })
+}
+
+/// The sums over the devices of read and written bytes and operations, as `CgroupCounters`
+/// holds them: 0 where no device has a value (a cgroup that did no I/O has no line).
+fn sum_devices(c: &mut CgroupCounters, devices: &[CgroupDeviceIo]) {
+    let sum = |f: fn(&CgroupDeviceIo) -> Option<u64>| {
+        Some(devices.iter().filter_map(f).fold(0u64, u64::wrapping_add))
+    };
+    c.rbytes = sum(|d| d.rbytes);
+    c.wbytes = sum(|d| d.wbytes);
+    c.rios = sum(|d| d.rios);
+    c.wios = sum(|d| d.wios);
+}
+
+/// v2 `io.stat`, summed over the devices.
+pub fn io_stat(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let mut devices = Vec::new();
+    io_stat_devices(text, &mut devices)?;
+    sum_devices(c, &devices);
     Ok(())
 }
 
@@ -256,36 +339,139 @@ pub fn v1_memory_oom_control(
     })
 }
 
-/// The `MAJ:MIN Read N` and `MAJ:MIN Write N` lines of a v1 blkio file, summed over the
-/// devices (the `Total` lines and the Sync/Async/Discard split are left out).
-fn blkio_read_write(text: &[u8]) -> Result<(u64, u64), ParseError> {
-    let (mut read, mut write) = (0u64, 0u64);
+/// Each `MAJ:MIN OP N` line of a v1 blkio file, its `Read`, `Write` and `Discard` lines
+/// (the `Sync`/`Async` split and the `Total` lines are left out), into `devices`: the
+/// bytes (`bytes`) or the operations.
+fn blkio_devices(
+    text: &[u8],
+    bytes: bool,
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
     for line in lines(text) {
         let mut f = fields(line);
-        let (Some(_dev), Some(op), Some(v)) = (f.next(), f.next(), f.next()) else {
+        let (Some(dev), Some(op), Some(v)) = (f.next(), f.next(), f.next()) else {
             continue;
         };
-        let slot = match op {
-            b"Read" => &mut read,
-            b"Write" => &mut write,
-            _ => continue,
+        let Some(dev) = device_numbers(dev) else {
+            continue;
         };
-        *slot = slot.wrapping_add(parse_u64(v)?);
+        if !matches!(op, b"Read" | b"Write" | b"Discard") {
+            continue;
+        }
+        let v = parse_u64(v)?;
+        let d = io_item(devices, dev);
+        let slot = match (op, bytes) {
+            (b"Read", true) => &mut d.rbytes,
+            (b"Read", false) => &mut d.rios,
+            (b"Write", true) => &mut d.wbytes,
+            (b"Write", false) => &mut d.wios,
+            (_, true) => &mut d.dbytes,
+            (_, false) => &mut d.dios,
+        };
+        *slot = Some(v);
     }
-    Ok((read, write))
-}
-
-/// v1 `blkio.throttle.io_service_bytes`.
-pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let (r, w) = blkio_read_write(text)?;
-    (c.rbytes, c.wbytes) = (Some(r), Some(w));
     Ok(())
 }
 
-/// v1 `blkio.throttle.io_serviced`.
+/// v1 `blkio.throttle.io_service_bytes`, per device.
+pub fn v1_blkio_bytes_devices(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
+    blkio_devices(text, true, devices)
+}
+
+/// v1 `blkio.throttle.io_serviced`, per device.
+pub fn v1_blkio_ios_devices(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceIo>,
+) -> Result<(), ParseError> {
+    blkio_devices(text, false, devices)
+}
+
+/// v1 `blkio.throttle.io_service_bytes`, summed over the devices.
+pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    let mut devices = Vec::new();
+    blkio_devices(text, true, &mut devices)?;
+    let (rios, wios) = (c.rios, c.wios);
+    sum_devices(c, &devices);
+    (c.rios, c.wios) = (rios, wios);
+    Ok(())
+}
+
+/// v1 `blkio.throttle.io_serviced`, summed over the devices.
 pub fn v1_blkio_ios(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let (r, w) = blkio_read_write(text)?;
-    (c.rios, c.wios) = (Some(r), Some(w));
+    let mut devices = Vec::new();
+    blkio_devices(text, false, &mut devices)?;
+    let (rbytes, wbytes) = (c.rbytes, c.wbytes);
+    sum_devices(c, &devices);
+    (c.rbytes, c.wbytes) = (rbytes, wbytes);
+    Ok(())
+}
+
+/// v2 `io.max`: a line per device with a limit, `MAJ:MIN rbps=N wbps=N riops=N
+/// wiops=N`, `max` for none.
+pub fn limit_io_max(text: &[u8], devices: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    device_key_values(text, |dev, k, v| {
+        let d = limit_item(devices, dev);
+        let slot = match k {
+            b"rbps" => &mut d.rbps,
+            b"wbps" => &mut d.wbps,
+            b"riops" => &mut d.riops,
+            b"wiops" => &mut d.wiops,
+            _ => return Ok(()),
+        };
+        *slot = device_value(k, v)?;
+        Ok(())
+    })
+}
+
+/// A v1 blkio.throttle limit file: `MAJ:MIN N` per device with a limit, into the field
+/// `slot` picks.
+fn v1_throttle(
+    text: &[u8],
+    devices: &mut Vec<CgroupDeviceLimits>,
+    slot: fn(&mut CgroupDeviceLimits) -> &mut Option<u64>,
+) -> Result<(), ParseError> {
+    for line in lines(text) {
+        let mut f = fields(line);
+        let (Some(dev), Some(v)) = (f.next().and_then(device_numbers), f.next()) else {
+            continue;
+        };
+        *slot(limit_item(devices, dev)) = Some(parse_u64(v)?);
+    }
+    Ok(())
+}
+
+/// v1 `blkio.throttle.read_bps_device`.
+pub fn limit_v1_read_bps(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.rbps)
+}
+
+/// v1 `blkio.throttle.write_bps_device`.
+pub fn limit_v1_write_bps(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.wbps)
+}
+
+/// v1 `blkio.throttle.read_iops_device`.
+pub fn limit_v1_read_iops(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.riops)
+}
+
+/// v1 `blkio.throttle.write_iops_device`.
+pub fn limit_v1_write_iops(text: &[u8], d: &mut Vec<CgroupDeviceLimits>) -> Result<(), ParseError> {
+    v1_throttle(text, d, |l| &mut l.wiops)
+}
+
+/// v2 `memory.min`.
+pub fn limit_memory_min(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_min = parse_value(text)?;
+    Ok(())
+}
+
+/// v2 `memory.swap.max`.
+pub fn limit_memory_swap_max(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseError> {
+    l.memory_swap_max = parse_value(text)?;
     Ok(())
 }
 
@@ -371,12 +557,15 @@ pub fn limit_v1_memory(text: &[u8], l: &mut CgroupLimits) -> Result<(), ParseErr
 
 /// The cgroup of a process from its /proc/PID/cgroup (`ID:CONTROLLERS:PATH` lines), as a
 /// path below the hierarchies' root without the leading `/` (the item path of
-/// `CgroupCounters`): the deepest of the paths of the v2 hierarchy (`0::`) and of the v1
-/// hierarchies the reader reads (cpu, cpuacct, memory, blkio, pids), the v2 one on a tie.
-/// On a v2-only host that is the `0::` line; on a v1 or hybrid host, the most specific
-/// cgroup that accounts for the process. `None` when no line names one.
-pub fn process_cgroup(text: &[u8]) -> Option<&str> {
-    let mut best: Option<&str> = None;
+/// `CgroupCounters`), by one rule whatever the depths: where a v2 hierarchy is mounted
+/// (`unified`), its path (the `0::` line), which is where systemd keeps its units on v2
+/// and hybrid hosts; else the path of the v1 `cpuacct` hierarchy, else of `cpu` (the
+/// controllers systemd's units are made in on a v1 host), else of the first of `memory`,
+/// `blkio` and `pids` listed. A kernel lists `0::` even with no v2 hierarchy mounted,
+/// which is why the caller says whether one is. `None` when no line names one.
+pub fn process_cgroup(text: &[u8], unified: bool) -> Option<&str> {
+    // Lower is better: 0 the unified path, 1 cpuacct, 2 cpu, 3 the others.
+    let mut best: Option<(u8, &str)> = None;
     for line in lines(text) {
         let Ok(line) = std::str::from_utf8(line) else {
             continue;
@@ -386,30 +575,32 @@ pub fn process_cgroup(text: &[u8]) -> Option<&str> {
         else {
             continue;
         };
-        let v2 = id == "0" && controllers.is_empty();
-        let ours = controllers
-            .split(',')
-            .any(|c| matches!(c, "cpu" | "cpuacct" | "memory" | "blkio" | "pids"));
-        if !(v2 || ours) {
-            continue;
-        }
-        let path = path.trim_start_matches('/');
-        let depth = |p: &str| {
-            if p.is_empty() {
-                0
-            } else {
-                p.split('/').count()
+        let rank = if id == "0" && controllers.is_empty() {
+            if !unified {
+                continue;
+            }
+            0
+        } else {
+            let mut rank = None;
+            for c in controllers.split(',') {
+                let r = match c {
+                    "cpuacct" => 1,
+                    "cpu" => 2,
+                    "memory" | "blkio" | "pids" => 3,
+                    _ => continue,
+                };
+                rank = Some(rank.map_or(r, |k: u8| k.min(r)));
+            }
+            match rank {
+                Some(r) => r,
+                None => continue,
             }
         };
-        let better = match best {
-            None => true,
-            Some(b) => depth(path) > depth(b) || (v2 && depth(path) == depth(b)),
-        };
-        if better {
-            best = Some(path);
+        if best.is_none_or(|(b, _)| rank < b) {
+            best = Some((rank, path.trim_start_matches('/')));
         }
     }
-    best
+    best.map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -418,19 +609,45 @@ mod tests {
 
     const U: Units = Units { user_hz: 100 };
 
+    /// /proc/PID/cgroup of processes on hybrid hosts, as the kernel printed them: this VM
+    /// (v1 cpu, cpuacct, memory, blkio, pids and a v2 hierarchy; the process in a v1
+    /// memory cgroup only), and a systemd host in hybrid mode (units in every hierarchy).
     #[test]
-    fn process_cgroup_picks_the_deepest_accounting_path() {
+    fn process_cgroup_takes_the_unified_path_else_cpuacct_else_cpu() {
         let v2 = b"0::/system.slice/nginx.service\n";
-        assert_eq!(process_cgroup(v2), Some("system.slice/nginx.service"));
-        // This VM: hybrid, the process in a memory cgroup only.
-        let hybrid =
-            b"9:name=systemd:/\n8:pids:/\n4:memory:/process_api/2499\n2:cpuacct:/\n1:cpu:/\n0::/\n";
-        assert_eq!(process_cgroup(hybrid), Some("process_api/2499"));
-        let synced = b"4:memory:/system.slice/a.service\n0::/system.slice/a.service\n";
-        assert_eq!(process_cgroup(synced), Some("system.slice/a.service"));
+        assert_eq!(process_cgroup(v2, true), Some("system.slice/nginx.service"));
+        let vm = b"9:name=systemd:/\n8:pids:/\n7:blkio:/\n6:freezer:/\n5:devices:/\n\
+            4:memory:/process_api/e1093525ba1dc92bee4dba8974472db2\n3:cpuset:/\n2:cpuacct:/\n\
+            1:cpu:/\n0::/\n";
+        // The unified one, not the deeper memory cgroup: the rule is not the depth.
+        assert_eq!(process_cgroup(vm, true), Some(""));
+        // With no v2 hierarchy mounted, cpuacct's.
+        let v1 = b"4:memory:/a/b/c\n3:cpu:/cpu-only\n2:cpuacct:/acct\n0::/\n";
+        assert_eq!(process_cgroup(v1, false), Some("acct"));
+        assert_eq!(
+            process_cgroup(b"4:memory:/m\n1:cpu:/c\n0::/\n", false),
+            Some("c")
+        );
+        assert_eq!(process_cgroup(b"4:memory:/m\n0::/u\n", false), Some("m"));
+        // Debian 10 in systemd's hybrid mode: cpu and cpuacct share a hierarchy.
+        let hybrid = b"12:cpuset:/\n11:memory:/system.slice/cron.service\n\
+            5:cpu,cpuacct:/system.slice/cron.service\n4:pids:/system.slice/cron.service\n\
+            1:name=systemd:/system.slice/cron.service\n0::/system.slice/cron.service\n";
+        assert_eq!(
+            process_cgroup(hybrid, true),
+            Some("system.slice/cron.service")
+        );
+        assert_eq!(
+            process_cgroup(hybrid, false),
+            Some("system.slice/cron.service")
+        );
         // A hierarchy the reader does not read is not it.
-        assert_eq!(process_cgroup(b"9:name=systemd:/x/y\n0::/\n"), Some(""));
-        assert_eq!(process_cgroup(b"garbage\n"), None);
+        assert_eq!(
+            process_cgroup(b"9:name=systemd:/x/y\n0::/\n", true),
+            Some("")
+        );
+        assert_eq!(process_cgroup(b"9:name=systemd:/x/y\n0::/\n", false), None);
+        assert_eq!(process_cgroup(b"garbage\n", true), None);
     }
 
     #[test]
@@ -469,6 +686,109 @@ mod tests {
         assert_eq!((c.rbytes, c.wbytes), (Some(4097), Some(8194)));
         v1_blkio_ios(b"Total 0\n", &mut c, U).unwrap();
         assert_eq!((c.rios, c.wios), (Some(0), Some(0)));
+    }
+
+    /// The kernel documentation's io.stat example (cgroup-v2.rst), and a line of a kernel
+    /// with io.cost's extra keys: per device, and the sums over them.
+    #[test]
+    fn io_stat_per_device_and_summed() {
+        let text = b"8:16 rbytes=1459200 wbytes=314773504 rios=192 wios=353 dbytes=0 dios=0\n\
+            8:0 rbytes=90430464 wbytes=299008000 rios=8950 wios=1252 dbytes=50331648 dios=3021\n\
+            254:0 rbytes=4096 wbytes=0 rios=1 wios=0 cost.vrate=100.00 cost.usage=12\n";
+        let mut d = Vec::new();
+        io_stat_devices(text, &mut d).unwrap();
+        let dev: Vec<_> = d
+            .iter()
+            .map(|d| (d.major, d.minor, d.rbytes, d.wios, d.dbytes, d.dios))
+            .collect();
+        assert_eq!(
+            dev,
+            [
+                (8, 16, Some(1_459_200), Some(353), Some(0), Some(0)),
+                (
+                    8,
+                    0,
+                    Some(90_430_464),
+                    Some(1252),
+                    Some(50_331_648),
+                    Some(3021)
+                ),
+                (254, 0, Some(4096), Some(0), None, None),
+            ]
+        );
+        let mut c = CgroupCounters::default();
+        io_stat(text, &mut c, U).unwrap();
+        // 1459200 + 90430464 + 4096; 314773504 + 299008000; 192 + 8950 + 1; 353 + 1252.
+        assert_eq!(
+            (c.rbytes, c.wbytes, c.rios, c.wios),
+            (Some(91_893_760), Some(613_781_504), Some(9143), Some(1605))
+        );
+        io_stat(b"", &mut c, U).unwrap();
+        assert_eq!(c.rbytes, Some(0), "no line: no I/O");
+        let e = io_stat_devices(b"8:0 rbytes=1x\n", &mut d).unwrap_err();
+        assert!(e.0.contains("rbytes"), "{e:?}");
+    }
+
+    /// v1's blkio files of this VM's kernel (a Discard line, and the Total lines), per
+    /// device; v2's io.max and v1's throttle files as limits per device.
+    #[test]
+    fn blkio_per_device_and_io_limits() {
+        let bytes = b"254:0 Read 4096\n254:0 Write 8192\n254:0 Sync 0\n254:0 Async 12288\n\
+            254:0 Discard 512\n254:0 Total 12800\n8:16 Read 1\n8:16 Write 2\nTotal 12803\n";
+        let ios = b"254:0 Read 1\n254:0 Write 2\n254:0 Discard 1\n254:0 Total 4\nTotal 4\n";
+        let mut d = Vec::new();
+        v1_blkio_bytes_devices(bytes, &mut d).unwrap();
+        v1_blkio_ios_devices(ios, &mut d).unwrap();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.major, d.minor, d.rbytes, d.wbytes, d.rios, d.wios, d.dbytes, d.dios,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    254,
+                    0,
+                    Some(4096),
+                    Some(8192),
+                    Some(1),
+                    Some(2),
+                    Some(512),
+                    Some(1)
+                ),
+                (8, 16, Some(1), Some(2), None, None, None, None),
+            ]
+        );
+        let mut l = Vec::new();
+        limit_io_max(b"8:16 rbps=2097152 wbps=max riops=max wiops=120\n", &mut l).unwrap();
+        let got: Vec<_> = l
+            .iter()
+            .map(|l| (l.major, l.minor, l.rbps, l.wbps, l.riops, l.wiops))
+            .collect();
+        assert_eq!(got, [(8, 16, Some(2_097_152), None, None, Some(120))]);
+        let mut l = Vec::new();
+        limit_v1_write_bps(b"254:0 1048576\n", &mut l).unwrap();
+        limit_v1_read_iops(b"254:0 50\n8:0 7\n", &mut l).unwrap();
+        limit_v1_read_bps(b"", &mut l).unwrap();
+        let got: Vec<_> = l
+            .iter()
+            .map(|l| (l.major, l.minor, l.rbps, l.wbps, l.riops, l.wiops))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (254, 0, None, Some(1_048_576), Some(50), None),
+                (8, 0, None, None, Some(7), None)
+            ]
+        );
+        let mut m = CgroupLimits::default();
+        limit_memory_min(b"1048576\n", &mut m).unwrap();
+        limit_memory_swap_max(b"max\n", &mut m).unwrap();
+        assert_eq!((m.memory_min, m.memory_swap_max), (Some(1 << 20), None));
     }
 
     #[test]
