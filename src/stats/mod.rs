@@ -52,9 +52,9 @@ pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
 use crate::sample::{
-    CgroupCounters, DiskCounters, FsUsage, Group, IoTotals, KernelCounters, NetCounters, NfsClient,
-    NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters, SnmpCounters,
-    SoftnetCounters, Swap,
+    CgroupCounters, DiskCounters, FcHost, FsUsage, Group, IoTotals, KernelCounters, NetCounters,
+    NfsClient, NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine, Snmp6Counters,
+    SnmpCounters, SoftnetCounters, Swap,
 };
 
 /// Pressure stall information over an interval, one per resource.
@@ -299,6 +299,9 @@ interval_stats! {
     /// Every cgroup of the later sample, by path; one created again under its path
     /// (another inode) counts from 0.
     cgroups: Items<CgroupCounters> = |p, c, s| Items::between(&p.cgroups, &c.cgroups, s),
+    /// `-n FC`: each Fibre Channel host; one new since the earlier sample counts from 0,
+    /// as sar.
+    fc_hosts: Items<FcHost> = |p, c, s| Items::between(&p.fc_hosts, &c.fc_hosts, s),
     /// `-b` from a sysstat file: its totals over the interval.
     io_totals: Option<Over<IoTotals>> = |p, c, s| Over::both(&p.io_totals, &c.io_totals, s),
 }
