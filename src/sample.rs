@@ -1475,6 +1475,61 @@ pub trait KeyReader {
     }
 }
 
+/// A member of an item that is part of its key, as the codec writes it: a name as text,
+/// a number as a number.
+pub trait KeyPart: Sized {
+    fn put(&self, k: &mut impl KeyWriter);
+    fn get(k: &mut impl KeyReader) -> Result<Self, &'static str>;
+}
+
+impl KeyPart for String {
+    fn put(&self, k: &mut impl KeyWriter) {
+        k.text(self);
+    }
+    fn get(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        k.text()
+    }
+}
+
+impl KeyPart for u64 {
+    fn put(&self, k: &mut impl KeyWriter) {
+        k.number(*self);
+    }
+    fn get(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        k.number()
+    }
+}
+
+impl KeyPart for u32 {
+    fn put(&self, k: &mut impl KeyWriter) {
+        k.number(u64::from(*self));
+    }
+    fn get(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+        k.small()
+    }
+}
+
+/// `item_key!(Group, "what one item is", member, …)`: the group's `ItemKey` from the
+/// members that tell its items apart, each written as its type says (`KeyPart`), in the
+/// order given; every other member is left at its default when read back.
+macro_rules! item_key {
+    ($t:ident, $what:literal, $($part:ident),+) => {
+        impl ItemKey for $t {
+            const ITEM: &'static str = $what;
+            fn put_key(&self, k: &mut impl KeyWriter) {
+                $( KeyPart::put(&self.$part, k); )+
+            }
+            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
+                $( let $part = KeyPart::get(k)?; )+
+                Ok($t {
+                    $($part,)+
+                    ..$t::default()
+                })
+            }
+        }
+    };
+}
+
 impl ItemKey for DiskCounters {
     const ITEM: &'static str = "a block device";
     fn put_key(&self, k: &mut impl KeyWriter) {
@@ -1561,21 +1616,33 @@ impl ItemKey for CpuFreq {
     }
 }
 
-impl ItemKey for SerialLine {
-    const ITEM: &'static str = "a serial line with a UART";
-    fn put_key(&self, k: &mut impl KeyWriter) {
-        k.number(u64::from(self.line));
-    }
-    fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
-        Ok(SerialLine {
-            line: k.small()?,
-            ..SerialLine::default()
-        })
-    }
-}
+item_key!(SerialLine, "a serial line with a UART", line);
 
 // The cgroups: what each field means, how a cgroup is keyed and where cgroup v1 keeps
 // each field is said in `crate::cgroup`, which names these groups too.
+group! {
+    /// One Fibre Channel host adapter (`sar -n FC`): its port's frame and word counters
+    /// from /sys/class/fc_host/HOST/statistics, which the kernel prints in hexadecimal.
+    /// An HBA whose firmware does not implement a counter prints all ones
+    /// (`0xffffffffffffffff`): that field is `None`, as it is when its file is missing.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct FcHost from "/sys/class/fc_host/HOST/statistics" {
+        item key(name) {
+            /// The host's name in /sys/class/fc_host (`host0`).
+            pub name: String,
+        }
+        /// Frames received.
+        pub rx_frames: Option<u64> [Counter, "frames", key = "rx_frames"],
+        /// Frames transmitted.
+        pub tx_frames: Option<u64> [Counter, "frames", key = "tx_frames"],
+        /// Words (4 bytes) received.
+        pub rx_words: Option<u64> [Counter, "words", key = "rx_words"],
+        /// Words (4 bytes) transmitted.
+        pub tx_words: Option<u64> [Counter, "words", key = "tx_words"],
+    }
+}
+item_key!(FcHost, "a Fibre Channel host adapter", name);
+
 group! {
     /// One cgroup at one moment: CPU, memory, I/O, pressure and tasks.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1772,59 +1839,29 @@ group! {
     }
 }
 
-/// A cgroup's key in the log: its path, then its directory's inode.
-macro_rules! cgroup_key {
-    ($t:ident) => {
-        impl ItemKey for $t {
-            const ITEM: &'static str = "a cgroup, by path and inode";
-            fn put_key(&self, k: &mut impl KeyWriter) {
-                k.text(&self.path);
-                k.number(self.inode);
-            }
-            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
-                let (path, inode) = (k.text()?, k.number()?);
-                Ok($t {
-                    path,
-                    inode,
-                    ..$t::default()
-                })
-            }
-        }
-    };
-}
-cgroup_key!(CgroupCounters);
-cgroup_key!(CgroupLimits);
+// A cgroup's key in the log: its path, then its directory's inode.
+item_key!(CgroupCounters, "a cgroup, by path and inode", path, inode);
+item_key!(CgroupLimits, "a cgroup, by path and inode", path, inode);
 
-/// A cgroup's device in the log: the cgroup's key, then the device's numbers and name.
-macro_rules! cgroup_device_key {
-    ($t:ident) => {
-        impl ItemKey for $t {
-            const ITEM: &'static str =
-                "a block device of a cgroup, by path, inode, major and minor";
-            fn put_key(&self, k: &mut impl KeyWriter) {
-                k.text(&self.path);
-                k.number(self.inode);
-                k.number(u64::from(self.major));
-                k.number(u64::from(self.minor));
-                k.text(&self.name);
-            }
-            fn get_key(k: &mut impl KeyReader) -> Result<Self, &'static str> {
-                let (path, inode) = (k.text()?, k.number()?);
-                let (major, minor, name) = (k.small()?, k.small()?, k.text()?);
-                Ok($t {
-                    path,
-                    inode,
-                    major,
-                    minor,
-                    name,
-                    ..$t::default()
-                })
-            }
-        }
-    };
-}
-cgroup_device_key!(CgroupDeviceIo);
-cgroup_device_key!(CgroupDeviceLimits);
+// A cgroup's device in the log: the cgroup's key, then the device's numbers and name.
+item_key!(
+    CgroupDeviceIo,
+    "a block device of a cgroup, by path, inode, major and minor",
+    path,
+    inode,
+    major,
+    minor,
+    name
+);
+item_key!(
+    CgroupDeviceLimits,
+    "a block device of a cgroup, by path, inode, major and minor",
+    path,
+    inode,
+    major,
+    minor,
+    name
+);
 
 /// The members of a `Sample`, once: each with its group's id and name in the log and
 /// where and when it is absent (`GroupInfo`), in the order a log writes them. A member is
@@ -1886,6 +1923,8 @@ macro_rules! sample_members {
             /// The I/O limits per device of the cgroups that appeared or whose I/O limits
             /// changed since the sample before, as `cgroup_limits`.
             pub cgroup_device_limits: Vec<CgroupDeviceLimits> => 33 "cgdevlimits" "`cgroup_device_limits` (empty: no block)";
+            /// /sys/class/fc_host (`-n FC`): each Fibre Channel host adapter.
+            pub fc_hosts: Vec<FcHost> => 34 "fchost" "`fc_hosts` (empty: no block)";
         }
     };
 }

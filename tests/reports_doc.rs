@@ -54,7 +54,9 @@ fn document() -> String {
     for r in REPORTS {
         out.push_str(&format!("\n## `{}`: {}\n\n", r.flag, r.title));
         if let Some(source) = r.source {
-            out.push_str(&format!("Needs `{source}`; absent on older kernels.\n\n"));
+            out.push_str(&format!(
+                "Needs `{source}`; without it the report is left out.\n\n"
+            ));
         }
         let mut basic = Selection::default();
         basic.ask(r.table);

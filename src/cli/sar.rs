@@ -433,14 +433,6 @@ fn lowercase_word(title: &str) -> String {
 /// `-n KEYWORD[,KEYWORD…]`: the catalogue's `-n` reports by keyword, or `ALL`.
 fn select_network(sel: &mut Selection, list: &str) -> Result<(), UsageError> {
     for keyword in list.split(',') {
-        // Refused rather than printed empty: rsar does not read Fibre Channel host adapters.
-        if keyword == "FC" {
-            return Err(UsageError(
-                "-n FC is not supported by rsar: it needs Fibre Channel host adapters \
-                 (/sys/class/fc_host)"
-                    .into(),
-            ));
-        }
         if keyword == "ALL" {
             network().for_each(|(_, r)| sel.ask(r.table));
             continue;
@@ -931,10 +923,8 @@ mod tests {
             .unwrap_err()
             .0
             .contains("not supported"));
-        assert!(plan(&["-n", "DEV,FC", "1"])
-            .unwrap_err()
-            .0
-            .contains("not supported"));
+        let p = plan(&["-n", "DEV,FC", "1"]).unwrap();
+        assert_eq!(flags(&p.selection), ["-n DEV", "-n FC"]);
         let p = plan(&["-F", "MOUNT", "1", "1"]).unwrap();
         assert_eq!(flags(&p.selection), ["-F MOUNT"]);
         let p = plan(&["-F", "1", "1"]).unwrap();

@@ -220,6 +220,14 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
             sink,
         );
     }
+    // node_exporter's fibrechannel collector: `node_fibrechannel_<file>_total{fc_host}`.
+    item_counters(
+        "node_fibrechannel_",
+        "fc_host",
+        &s.fc_hosts,
+        |h| &h.name,
+        sink,
+    );
     pressure(s, sink);
     cgroups.emit(s, sink);
     sink.family(
@@ -351,6 +359,39 @@ fn keyed(
                 kind,
                 *v as f64,
             );
+        }
+    }
+}
+
+/// A group with items whose counters node_exporter names after their files: a family
+/// `<prefix><key>_total` per counter field with a key, a series per item that has the
+/// field, labelled `label`; a field no item has gives no family (as node_exporter leaves
+/// out a counter the hardware does not implement).
+fn item_counters<G: Group>(
+    prefix: &str,
+    label: &'static str,
+    items: &[G],
+    name: impl Fn(&G) -> &str,
+    sink: &mut impl Sink,
+) {
+    let vals: Vec<Vec<Option<u64>>> = items.iter().map(values).collect();
+    for (i, f) in G::FIELDS.iter().enumerate() {
+        let Some(key) = f.key.filter(|_| f.kind == crate::sample::Kind::Counter) else {
+            continue;
+        };
+        if vals.iter().all(|v| v[i].is_none()) {
+            continue;
+        }
+        let help = help_of(f.doc);
+        sink.family(
+            format_args!("{prefix}{key}_total"),
+            format_args!("{help}"),
+            Type::Counter,
+        );
+        for (item, v) in items.iter().zip(&vals) {
+            if let Some(v) = v[i] {
+                sink.series(&[(label, name(item))], v as f64);
+            }
         }
     }
 }

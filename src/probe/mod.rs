@@ -13,6 +13,7 @@
 pub mod cgroup;
 mod cpuinfo;
 mod diskstats;
+mod fchost;
 mod host;
 mod interrupts;
 mod ktables;
@@ -296,6 +297,8 @@ pub struct Probe {
     proc_root: PathBuf,
     files: Vec<ProcFile>,
     sysfs: sysfs::SysFacts,
+    /// `SYS/class/fc_host` (`-n FC`), its path made once.
+    fc_host_dir: PathBuf,
     host: HostFacts,
     buf: ReadBuf,
     warnings: Vec<String>,
@@ -411,6 +414,7 @@ impl Probe {
             proc_root: proc_root.to_path_buf(),
             files: FILES.iter().map(|f| ProcFile::new(proc_root, f)).collect(),
             sysfs: sysfs::SysFacts::new(sys_root),
+            fc_host_dir: sys_root.join("class/fc_host"),
             host: HostFacts::default(),
             buf: ReadBuf::default(),
             warnings: Vec::new(),
@@ -569,6 +573,7 @@ impl Probe {
         } else {
             out.softnet.clear();
         }
+        fchost::read_fc_hosts(&self.fc_host_dir, &mut out.fc_hosts, &mut self.warnings);
         Ok(())
     }
 

@@ -7,7 +7,7 @@
 
 use super::{CpuList, SarVersion, Selection, Table};
 use crate::sample::{Group, Snmp6Counters, SnmpCounters};
-use crate::stats::{CpuDelta, IntervalStats, Over, SoftnetDelta};
+use crate::stats::{CpuDelta, IntervalStats, Items, Over, SoftnetDelta};
 use std::ops::Range;
 
 /// What a column's numbers are, which decides how they print.
@@ -88,8 +88,11 @@ pub enum ItemPlace {
     First,
     /// First, or last with `-p` (sar's pretty output).
     LastWhenPretty,
-    /// Last, always (`-F`).
+    /// Last, always (`-n FC`).
     Last,
+    /// Last, always, and the rows closing a segment are `Summary:`, the last levels of
+    /// each item, not an `Average:` (`-F`).
+    LastLevels,
 }
 
 /// How often sar prints a report's header.
@@ -842,6 +845,45 @@ const SERIAL: &[Column] = &[
     col("ovrun/s", "ovrun", "errors/s", Rate).of(&["serial.overrun"]),
 ];
 
+// sar -n FC: each host's counters, as rates.
+const NET_FC: &[Column] = &[
+    col("fch_rxf/s", "fch_rxf", "frames/s", Rate).of(&["fchost.rx_frames"]),
+    col("fch_txf/s", "fch_txf", "frames/s", Rate).of(&["fchost.tx_frames"]),
+    col("fch_rxw/s", "fch_rxw", "words/s", Rate).of(&["fchost.rx_words"]),
+    col("fch_txw/s", "fch_txw", "words/s", Rate).of(&["fchost.tx_words"]),
+];
+
+/// A row per item of a group with items: each column the rate of the one field it names
+/// (`Column::from`, `group.field`), over the seconds that showed the item, an absent
+/// field as 0 (as sar prints a counter it could not read). A report whose columns are
+/// rates of its group's counters needs no more than its columns.
+fn item_rates<G: Group>(
+    items: &Items<G>,
+    columns: &[Column],
+    item: impl Fn(&G) -> &str,
+    out: &mut Rows,
+) {
+    let fields: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| {
+            let name = c.from.first()?.split_once('.')?.1;
+            crate::sample::field_position(G::FIELDS, name)
+        })
+        .collect();
+    let mut raw = Vec::with_capacity(G::FIELDS.len());
+    let mut row = Vec::with_capacity(columns.len());
+    for d in items {
+        raw.clear();
+        d.raw_values(&mut |v| raw.push(v.unwrap_or(0)));
+        row.clear();
+        row.extend(fields.iter().map(|f| {
+            let count = f.and_then(|f| raw.get(f).copied()).unwrap_or(0);
+            per_second(count, d.seconds)
+        }));
+        out.push(Some(item(d)), &row);
+    }
+}
+
 fn always(_: &IntervalStats) -> bool {
     true
 }
@@ -1531,6 +1573,28 @@ pub static REPORTS: &[Report] = &[
         available: |s| s.snmp6.is_some(),
         values: |_, s, out| counter_rates(&s.snmp6, Snmp6Counters::UDP6, out),
     },
+    // -n FC, where sar -A prints it (sysstat's act[]: after the IPv6 reports).
+    Report {
+        table: Table::NetFc,
+        flag: "-n FC",
+        title: "FC host adapters",
+        name: "net-fc",
+        json: &["network", "fchosts"],
+        item: Some(ItemColumn {
+            sar: "FCHOST",
+            sadf: "fchost",
+            filter: None,
+            idle: Idle::Omitted,
+            place: ItemPlace::Last,
+        }),
+        source: Some("/sys/class/fc_host"),
+        instead_of: None,
+        header: Header::Once,
+        chart: ChartKind::Columns { percent: false },
+        columns: |_| NET_FC,
+        available: |s| !s.fc_hosts.is_empty(),
+        values: |_, s, out| item_rates(&s.fc_hosts, NET_FC, |h| &h.name, out),
+    },
     Report {
         table: Table::NetSoft,
         flag: "-n SOFT",
@@ -1588,7 +1652,7 @@ pub static REPORTS: &[Report] = &[
             sadf: "filesystem",
             filter: Some(ItemFilter::Fs),
             idle: Idle::Kept,
-            place: ItemPlace::Last,
+            place: ItemPlace::LastLevels,
         }),
         source: Some("/proc/self/mounts"),
         instead_of: None,
@@ -1609,7 +1673,7 @@ pub static REPORTS: &[Report] = &[
             sadf: "mountpoint",
             filter: Some(ItemFilter::Fs),
             idle: Idle::Kept,
-            place: ItemPlace::Last,
+            place: ItemPlace::LastLevels,
         }),
         source: Some("/proc/self/mounts"),
         instead_of: Some(Table::Filesystems),
@@ -1849,6 +1913,7 @@ mod tests {
             "-n ICMP6",
             "-n EICMP6",
             "-n UDP6",
+            "-n FC",
             "-n SOFT",
             "-m CPU",
             "-F",

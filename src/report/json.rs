@@ -36,8 +36,8 @@ pub(super) fn seconds(s: f64) -> String {
 /// straight from the reports' rows, without building a tree of values.
 ///
 /// Reports sharing a path (`-r` and `-S` in `memory`) are adjacent in the catalogue and
-/// merge into one object; a report with items is an array, present even when empty; one
-/// without items is left out when it has no row (its data is missing this interval).
+/// merge into one object; a report with items is an array, present even when empty if the
+/// interval has its data; one without items is left out when it has no row.
 pub(super) struct Activities {
     sel: Selection,
     /// The selected reports, in the catalogue's order.
@@ -45,6 +45,8 @@ pub(super) struct Activities {
     slots: Vec<Slot>,
     /// Per member, its rows of the interval being written.
     rows: Vec<Rows>,
+    /// Per member, whether the interval has its data (`Report::available`).
+    available: Vec<bool>,
     /// The columns were made for the CPUs the records hold (at the first interval).
     sized_by_data: bool,
 }
@@ -178,6 +180,7 @@ impl Activities {
         Activities {
             sel: sel.clone(),
             rows: members.iter().map(|_| Rows::default()).collect(),
+            available: vec![false; members.len()],
             members,
             slots,
             sized_by_data: false,
@@ -206,9 +209,15 @@ impl Activities {
         if !self.sized_by_data {
             self.size_by_data(s);
         }
-        for (m, rows) in self.members.iter().zip(&mut self.rows) {
+        for ((m, rows), available) in self
+            .members
+            .iter()
+            .zip(&mut self.rows)
+            .zip(&mut self.available)
+        {
             rows.clear();
-            if m.table.available(s) {
+            *available = m.table.available(s);
+            if *available {
                 m.table.values(&self.sel, s, rows);
             }
         }
@@ -222,9 +231,12 @@ impl Activities {
 
     fn present(&self, slot: &Slot) -> bool {
         match &slot.content {
-            Content::Members(ms) => ms
-                .iter()
-                .any(|&m| self.members[m].item.is_some() || !self.rows[m].is_empty()),
+            // A report with items is an array, empty when the interval has no rows but
+            // its data; without its data (no FC host, no serial line) it is left out, as
+            // sadf leaves out an activity of no items.
+            Content::Members(ms) => ms.iter().any(|&m| {
+                (self.members[m].item.is_some() && self.available[m]) || !self.rows[m].is_empty()
+            }),
             Content::Object(inner) => inner.iter().any(|s| self.present(s)),
         }
     }
@@ -552,7 +564,8 @@ mod tests {
             let r = t.report();
             let columns = (r.columns)(sel);
             let mut rows = Rows::default();
-            if (r.available)(s) {
+            let available = (r.available)(s);
+            if available {
                 t.values(sel, s, &mut rows);
             }
             let object = |(item, values): (Option<&str>, &[f64])| {
@@ -569,8 +582,10 @@ mod tests {
                 }
                 Value::Object(o)
             };
-            let member = if r.item.is_some() {
+            let member = if r.item.is_some() && (available || !rows.is_empty()) {
                 Value::Array(rows.iter().map(object).collect())
+            } else if r.item.is_some() {
+                continue;
             } else {
                 match rows.iter().next() {
                     Some(row) => object(row),

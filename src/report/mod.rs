@@ -406,6 +406,7 @@ pub enum Table {
     NetIcmp6,
     NetEicmp6,
     NetUdp6,
+    NetFc,
     NetSoft,
     CpuFreq,
     Filesystems,
@@ -450,14 +451,14 @@ impl Table {
         match self.item_place() {
             ItemPlace::First => false,
             ItemPlace::LastWhenPretty => sel.pretty,
-            ItemPlace::Last => true,
+            ItemPlace::Last | ItemPlace::LastLevels => true,
         }
     }
 
     /// The label of the rows closing a segment: sar's -F prints `Summary:` (the last
     /// levels), every other report `Average:`.
     pub fn closing_label(self) -> &'static str {
-        if self.item_place() == ItemPlace::Last {
+        if self.item_place() == ItemPlace::LastLevels {
             "Summary:"
         } else {
             "Average:"

@@ -366,6 +366,7 @@ mod tests {
             check::<NetCounters>(&p, &c, |s, g| s.net = vec![g], |s| s.net.first())?;
             check::<SoftnetCounters>(&p, &c, |s, g| s.softnet = vec![g], |s| s.softnet.first())?;
             check::<SerialLine>(&p, &c, |s, g| s.serial = vec![g], |s| s.serial.first())?;
+            check::<FcHost>(&p, &c, |s, g| s.fc_hosts = vec![g], |s| s.fc_hosts.first())?;
         }
     }
 }

@@ -52,7 +52,7 @@ pub use power::{CpuFreqLevels, FreqMean};
 pub use vmstat::VmstatRow;
 
 use crate::sample::{
-    CgroupCounters, CgroupDeviceIo, DiskCounters, FsUsage, Group, IoTotals, KernelCounters,
+    CgroupCounters, CgroupDeviceIo, DiskCounters, FcHost, FsUsage, Group, IoTotals, KernelCounters,
     NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine,
     Snmp6Counters, SnmpCounters, SoftnetCounters, Swap,
 };
@@ -303,6 +303,9 @@ interval_stats! {
     cgroup_devices: Items<CgroupDeviceIo> = |p, c, s| {
         Items::between(&p.cgroup_devices, &c.cgroup_devices, s)
     },
+    /// `-n FC`: each Fibre Channel host; one new since the earlier sample counts from 0,
+    /// as sar.
+    fc_hosts: Items<FcHost> = |p, c, s| Items::between(&p.fc_hosts, &c.fc_hosts, s),
     /// `-b` from a sysstat file: its totals over the interval.
     io_totals: Option<Over<IoTotals>> = |p, c, s| Over::both(&p.io_totals, &c.io_totals, s),
 }

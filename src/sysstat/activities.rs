@@ -9,8 +9,8 @@
 use super::format::{c_string, Fields, FileActivity, Types};
 use crate::sample::Group;
 use crate::sample::{
-    CpuFreq, CpuTicks, DiskCounters, FsUsage, IoTotals, IrqLine, KernelTables, LoadAvg, Memory,
-    NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureLine, Sample, SerialLine,
+    CpuFreq, CpuTicks, DiskCounters, FcHost, FsUsage, IoTotals, IrqLine, KernelTables, LoadAvg,
+    Memory, NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureLine, Sample, SerialLine,
     Snmp6Counters, SnmpCounters, SockStat, SockStat6, SoftnetCounters, Swap,
 };
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ use std::path::PathBuf;
 const NR_CPUS: u32 = super::format::MAX_CPU_ITEMS;
 const NR_DEVICES: u32 = 65536 * 4096;
 const NR_IFACES: u32 = 65536;
+/// sadc's `MAX_NR_FCHOSTS`.
+const NR_FCHOST: u32 = 65536;
 
 /// (id, magic, composition, most items) of each activity this reader decodes.
 const KNOWN: &[(u32, u32, Types, u32)] = &[
@@ -55,6 +57,7 @@ const KNOWN: &[(u32, u32, Types, u32)] = &[
     (30, 0x8a, [0, 1, 0], NR_CPUS),    // PWR_CPU
     (34, 0x8b, [4, 0, 0], 1),          // HUGE
     (37, 0x8b, [5, 0, 0], NR_DEVICES), // FS
+    (38, 0x8a, [0, 4, 0], NR_FCHOST),  // NET_FC
     (39, 0x8a, [0, 0, 6], NR_CPUS),    // NET_SOFT
     (40, 0x8a, [1, 3, 0], 1),          // PSI_CPU
     (41, 0x8a, [2, 6, 0], 1),          // PSI_IO
@@ -497,6 +500,30 @@ impl RecordData {
                             // sadc records neither.
                             ..FsUsage::default()
                         }
+                    })
+                    .collect();
+            }
+            38 => {
+                // Four unsigned longs, then the host's name (`MAX_FCH_LEN`, 16 bytes). A
+                // long of all ones is a counter the HBA does not implement: absent, as the
+                // probe reads it.
+                let all_ones = if enc.long4 {
+                    u64::from(u32::MAX)
+                } else {
+                    u64::MAX
+                };
+                s.fc_hosts = it
+                    .map(|f| {
+                        let tail = f.tail();
+                        let mut h = FcHost {
+                            name: c_string(tail.get(..16).unwrap_or(tail)),
+                            ..FcHost::default()
+                        };
+                        let raw: Vec<Option<u64>> =
+                            (0..4).map(|i| f.ul(i).filter(|&v| v != all_ones)).collect();
+                        // Every value fits: the fields are `Option<u64>`.
+                        let _ = h.set_raw_values(&raw);
+                        h
                     })
                     .collect();
             }
