@@ -443,11 +443,8 @@ fn every_reader_takes_each_day_from_the_finest_file_it_has() {
         raw_day(dir.path(), day(i), &base, 500 + i as u64, 2, 20, None);
     }
     let (first, last) = (day(0).to_string(), day(29).to_string());
-    let month = |extra: &[&str]| {
-        let mut args = vec!["-u", "--log-dir", d, "-s", &first, "-e", &last];
-        args.extend(extra);
-        run(&rsar_bin(), &args)
-    };
+    let rsar = |args: &[&[&str]]| run(&rsar_bin(), &args.concat());
+    let month = |extra: &[&str]| rsar(&[&["-u", "--log-dir", d, "-s", &first, "-e", &last], extra]);
     let raw = month(&[]);
     assert!(raw.status.success(), "{}", text(&raw.stderr));
     assert_eq!(text(&raw.stderr), "");
@@ -526,11 +523,8 @@ fn every_reader_takes_each_day_from_the_finest_file_it_has() {
     // before it (the same file) and against the day before (its minute roll-up too).
     let (on, before) = (day(7).to_string(), day(6).to_string());
     let (from, to) = (format!("{on} 01:00"), format!("{on} 01:30"));
-    let explain = |extra: &[&str]| {
-        let mut args = vec!["explain", "--log-dir", d, "-s", &from, "-e", &to];
-        args.extend(extra);
-        run(&rsar_bin(), &args)
-    };
+    let explain =
+        |extra: &[&str]| rsar(&[&["explain", "--log-dir", d, "-s", &from, "-e", &to], extra]);
     let e = explain(&[]);
     assert!(e.status.success(), "{}", text(&e.stderr));
     assert_eq!(
