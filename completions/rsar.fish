@@ -47,9 +47,9 @@ csv\t'RFC 4180 CSV with one header row'
 svg\t'a self-contained SVG with a chart per report'"
 complete -c rsar -n "__fish_rsar_needs_command" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_needs_command" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_needs_command" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_needs_command" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_needs_command" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_needs_command" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_needs_command" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_needs_command" -s o -d 'Also save the live samples to this log file' -r -F
@@ -94,9 +94,9 @@ m\t'1000000 bytes'
 M\t'1048576 bytes'"
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand vmstat" -s o -d 'Also save the live samples to this log file' -r -F
@@ -115,9 +115,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s C -d 'Processes wh
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s U -d 'User names instead of ids; with a name, only that user\'s processes' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand pidstat" -s o -d 'Also save the live samples to this log file' -r -F
@@ -150,9 +150,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand top" -s p -d 'Only these proce
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s n -d 'At most this many processes' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand top" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand top" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand top" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
@@ -174,9 +174,9 @@ jsonl\t'one JSON object per interval, per line; the averages last'
 csv\t'RFC 4180 CSV with one header row, a row per cgroup per interval'"
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgstat" -s o -d 'Also save the live samples to this log file' -r -F
@@ -205,9 +205,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s g -l cgroup -d 'Only
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l depth -d 'Only the cgroups down to this depth (the root is 0, system.slice 1)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s o -d 'Also save the live samples to this log file' -r -F
@@ -223,9 +223,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s h -l help -d 'Print 
 complete -c rsar -n "__fish_rsar_using_subcommand cgtop" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -s f -d 'Read these log files (repeat -f for several days) instead of the log directory' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -l log-dir -d 'Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from /etc/default/rsar, else /var/log/rsar]' -r -F
-complete -c rsar -n "__fish_rsar_using_subcommand explain" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand explain" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand explain" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand explain" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -l baseline -d 'What the window is compared with: `before` (the window of the same length just before it, the default), `yesterday`, `-Nd` (N days before), `HH:MM-HH:MM` (that time of the window\'s day), or another log file (with the window\'s -s/-e)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand explain" -l format -d 'How to print the findings' -r -f -a "text\t'a sentence per finding, most important first'
@@ -252,9 +252,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-inc
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l metrics-cgroups-exclude -d 'Do not serve the cgroups whose path matches this regular expression' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand export" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand export" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
@@ -270,9 +270,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand report" -s o -l output -d 'Wri
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l baseline -d 'What the window is compared with in the page\'s summary of what changed: `before` (the window of the same length just before it, the default), `yesterday`, `-Nd`, `HH:MM-HH:MM`, or another log file, as rsar explain takes them' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand report" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand report" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand report" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand report" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand report" -l tier -d 'Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or an hour, written by rsadc after the day), whichever the day has. Without it, a day is read raw, from a roll-up when its raw log is gone (the finest), or from a roll-up whose interval is at most -i\'s' -r
@@ -288,9 +288,9 @@ complete -c rsar -n "__fish_rsar_using_subcommand report" -s h -l help -d 'Print
 complete -c rsar -n "__fish_rsar_using_subcommand report" -s V -l version -d 'Print version'
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s f -d 'Read this log file (written by rsadc, or sysstat\'s saDD) instead of sampling live' -r -F
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l days-ago -d 'Read the log of N days ago: -1 is yesterday, -2 the day before' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End at this time of day (HH:MM[:SS])' -r
-complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s s -d 'Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment: 2026-11-01, \'2026-11-01 08:00\', or any form --since takes' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -s e -d 'End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date, at that moment (a date alone: through its end): 2026-11-30, \'2026-11-30 18:00\'' -r
+complete -c rsar -n "__fish_rsar_using_subcommand tui" -l since -d 'From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, \'2h ago\', \'yesterday 14:00\'; spans as many daily logs as it needs' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -l until -d 'Up to this time (same forms as --since)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s i -d 'From the logs, keep the sample nearest each multiple of SECS seconds (sar\'s rule)' -r
 complete -c rsar -n "__fish_rsar_using_subcommand tui" -s o -d 'Also save the live samples to this log file' -r -F

@@ -116,12 +116,13 @@ pub fn local_day(ns: i64) -> (chrono::NaiveDate, i32) {
 /// A point in time as `--since`/`--until` take it, relative to `now_ns`:
 /// `HH:MM[:SS]` (today), `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 with `T` and an
 /// optional zone (`Z`, `+01:00`), `@EPOCH` or an epoch in seconds, `now`, `today [HH:MM]`,
-/// `yesterday [HH:MM]`, and `N{s,m,h,d} ago` (also `min`, `hours`, `days`, …).
+/// `yesterday [HH:MM]`, and `N{s,m,h,d,w} ago` or `N{s,m,h,d,w}` alone (also `min`,
+/// `hours`, `days`, `weeks`, …): that long before now.
 pub fn parse_when(s: &str, now_ns: i64) -> Result<i64, String> {
     let t = s.trim();
     let bad = || {
         format!(
-            "{s:?} is not a time: use HH:MM, 2026-11-21 14:00, 2026-11-21T14:00:00Z, @EPOCH, \
+            "{s:?} is not a time: use 30d, HH:MM, 2026-11-21 14:00, 2026-11-21T14:00:00Z, @EPOCH, \
              '2h ago' or 'yesterday 14:00'"
         )
     };
@@ -144,22 +145,15 @@ pub fn parse_when(s: &str, now_ns: i64) -> Result<i64, String> {
             return Ok(local_ns(date, clock));
         }
     }
-    if let Some(rest) = t.strip_suffix("ago") {
-        let rest = rest.trim();
-        let split = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        let (n, unit) = rest.split_at(split);
-        let n: i64 = n.parse().map_err(|_| bad())?;
-        let secs = match unit.trim() {
-            "s" | "sec" | "secs" | "second" | "seconds" => 1,
-            "m" | "min" | "mins" | "minute" | "minutes" => 60,
-            "h" | "hour" | "hours" => 3600,
-            "d" | "day" | "days" => 86_400,
-            _ => return Err(bad()),
-        };
-        return n
-            .checked_mul(secs * 1_000_000_000)
+    // `2h ago`, or `2h` alone: that long before now.
+    if let Some(back) = span_secs(t.strip_suffix("ago").unwrap_or(t)) {
+        return back
+            .checked_mul(1_000_000_000)
             .and_then(|d| now_ns.checked_sub(d))
             .ok_or_else(bad);
+    }
+    if t.ends_with("ago") {
+        return Err(bad());
     }
     let epoch = t.strip_prefix('@').unwrap_or(t);
     if epoch.len() >= 9 && epoch.bytes().all(|b| b.is_ascii_digit()) {
@@ -183,6 +177,25 @@ pub fn parse_when(s: &str, now_ns: i64) -> Result<i64, String> {
         return Ok(local_ns(date, chrono::NaiveTime::MIN));
     }
     Err(bad())
+}
+
+/// A length of time as `--since` takes it before now: a whole number and a unit, `30d`,
+/// `12h`, `2w`, `90m`, `45s` (also `30 days`, `90 min`, `2 weeks`); `None` for anything
+/// else (a bare number is an epoch or nothing, never a length).
+fn span_secs(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = s.split_at(split);
+    let n: i64 = n.parse().ok()?;
+    let unit_s = match unit.trim() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hour" | "hours" => 3600,
+        "d" | "day" | "days" => 86_400,
+        "w" | "week" | "weeks" => 7 * 86_400,
+        _ => return None,
+    };
+    n.checked_mul(unit_s)
 }
 
 /// The shortest and longest sampling interval, in seconds: below a hundredth of a second
@@ -253,7 +266,26 @@ mod tests {
         let t = parse_when("today 14:00", now).unwrap();
         assert_eq!(t - y, 86_400 * S);
         assert_eq!(parse_when("14:00", now), Ok(t));
-        for bad in ["", "soon", "2h", "x ago", "25:00", "2025-13-01"] {
+        // A length alone is that long ago, as `rsar --since 30d` is typed.
+        assert_eq!(parse_when("30d", now), Ok(now - 30 * 86_400 * S));
+        assert_eq!(parse_when("12h", now), Ok(now - 12 * 3600 * S));
+        assert_eq!(parse_when("2w", now), Ok(now - 14 * 86_400 * S));
+        assert_eq!(parse_when("2 weeks ago", now), Ok(now - 14 * 86_400 * S));
+        assert_eq!(parse_when("90m", now), Ok(now - 5400 * S));
+        assert_eq!(parse_when("45 s", now), Ok(now - 45 * S));
+        for bad in [
+            "",
+            "soon",
+            "2",
+            "2y",
+            "h",
+            "x ago",
+            "ago",
+            "25:00",
+            "2025-13-01",
+            "-3d",
+            "99999999999999999999d",
+        ] {
             assert!(parse_when(bad, now).is_err(), "{bad:?}");
         }
     }

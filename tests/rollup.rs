@@ -497,3 +497,120 @@ fn a_spike_survives_in_the_hour_tiers_max() {
         .unwrap_or_else(|| panic!("{cpu}"));
     assert!(max.split_whitespace().skip(2).all(|c| c == "-"), "{cpu}");
 }
+
+/// A month of raw days whose oldest days have only their roll-ups (the ten oldest are past
+/// the raw retention, the five oldest past the minute tier's too): every reader takes each
+/// day from the finest file it has — sar's reports across the month, typed as people type
+/// it (`-s DATE -e DATE`, `--since 31d`), `export` and `explain` (window and baseline) —
+/// says which tiers on stderr, and `-i SECS` at least a tier's interval reads that tier.
+/// The averages are the raw month's.
+#[test]
+fn every_reader_takes_each_day_from_the_finest_file_it_has() {
+    let base = base();
+    let dir = tempdir();
+    let d = dir.path().to_str().unwrap();
+    let today = chrono::Local::now().date_naive();
+    let day = |i: i64| today - chrono::Duration::days(30 - i);
+    for i in 0..30 {
+        raw_day(dir.path(), day(i), &base, 500 + i as u64, 2, 20, None);
+    }
+    let (first, last) = (day(0).to_string(), day(29).to_string());
+    let rsar = |args: &[&[&str]]| run(&rsar_bin(), &args.concat());
+    let month = |extra: &[&str]| rsar(&[&["-u", "--log-dir", d, "-s", &first, "-e", &last], extra]);
+    let raw = month(&[]);
+    assert!(raw.status.success(), "{}", text(&raw.stderr));
+    assert_eq!(text(&raw.stderr), "");
+    let out = run(&rsadc_bin(), &["--rollup", d]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for i in 0..10 {
+        std::fs::remove_file(dir.path().join(store::day_file_name(day(i)))).unwrap();
+        if i < 5 {
+            std::fs::remove_file(tier_path(dir.path(), day(i), Tier::Minute)).unwrap();
+        }
+    }
+    let averages = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let want = averages(&raw);
+    assert_eq!(want.len(), 30, "a boot a day: {want:?}");
+    let finest = format!(
+        "rsar: read from the 1-minute roll-ups of 5 days, {} to {} and the 1-hour roll-ups of 5 days, {} to {} and 20 raw day files\n",
+        day(5),
+        day(9),
+        day(0),
+        day(4)
+    );
+    let tiered = month(&[]);
+    assert_eq!(text(&tiered.stderr), finest);
+    assert_eq!(averages(&tiered), want);
+    // The same month as a length back from now (its first day's samples are after
+    // midnight: 31 days back from any time today covers them).
+    let since = run(&rsar_bin(), &["-u", "--log-dir", d, "--since", "31d"]);
+    assert_eq!(text(&since.stderr), finest);
+    assert_eq!(averages(&since), want);
+    // -i at least a tier's interval: that tier, wherever the day has it.
+    let hourly = month(&["-i", "3600"]);
+    assert_eq!(
+        text(&hourly.stderr),
+        format!("rsar: read from the 1-hour roll-ups of 30 days, {first} to {last}\n")
+    );
+    assert_eq!(averages(&hourly), want);
+    let minutely = month(&["-i", "60"]);
+    assert_eq!(
+        text(&minutely.stderr),
+        format!(
+            "rsar: read from the 1-minute roll-ups of 25 days, {} to {last} and the 1-hour roll-ups of 5 days, {first} to {}\n",
+            day(5),
+            day(4)
+        )
+    );
+    assert_eq!(averages(&minutely), want);
+
+    // export: the same files, said the same way; the oldest day's samples are there, an
+    // hour apart (its 1-hour roll-up: 00:00, 01:00 and the boot's last at 02:00).
+    let export = run(
+        &rsar_bin(),
+        &["export", "--log-dir", d, "-s", &first, "-e", &last],
+    );
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    assert_eq!(text(&export.stderr), finest);
+    let midnight = day(0).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let stamps: std::collections::BTreeSet<i64> = text(&export.stdout)
+        .lines()
+        .filter(|l| l.starts_with("node_load1{"))
+        .filter_map(|l| l.rsplit(' ').next()?.split('.').next()?.parse().ok())
+        .filter(|t| (midnight..midnight + 86_400).contains(t))
+        .collect();
+    assert_eq!(
+        stamps.into_iter().collect::<Vec<_>>(),
+        vec![midnight, midnight + 3600, midnight + 7200]
+    );
+
+    // explain: a window on a day kept as its minute roll-up, against the half hour
+    // before it (the same file) and against the day before (its minute roll-up too).
+    let (on, before) = (day(7).to_string(), day(6).to_string());
+    let (from, to) = (format!("{on} 01:00"), format!("{on} 01:30"));
+    let explain =
+        |extra: &[&str]| rsar(&[&["explain", "--log-dir", d, "-s", &from, "-e", &to], extra]);
+    let e = explain(&[]);
+    assert!(e.status.success(), "{}", text(&e.stderr));
+    assert_eq!(
+        text(&e.stderr),
+        format!(
+            "rsar: read from the 1-minute roll-up of {on}\nrsar: the baseline: read from the 1-minute roll-up of {on}\n"
+        )
+    );
+    let e = explain(&["--baseline", "yesterday"]);
+    assert!(e.status.success(), "{}", text(&e.stderr));
+    assert_eq!(
+        text(&e.stderr),
+        format!(
+            "rsar: read from the 1-minute roll-up of {on}\nrsar: the baseline: read from the 1-minute roll-up of {before}\n"
+        )
+    );
+}

@@ -141,8 +141,7 @@ impl DiffArgs {
                 .clone()
                 .map_or_else(crate::settings::log_dir, Ok)
                 .map_err(UsageError)?;
-            crate::source::log_files(&Files::Day { dir, days_ago: 0 }, &wb)
-                .map_err(Failure::Data)?
+            run::said_log_files(&Files::Day { dir, days_ago: 0 }, &wb, "").map_err(Failure::Data)?
         } else {
             self.files.clone()
         };

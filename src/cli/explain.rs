@@ -127,6 +127,9 @@ pub(super) fn clock_range(
     })
 }
 
+/// What the line saying a baseline's roll-up tiers starts with.
+const BASELINE: &str = "the baseline: ";
+
 /// What `rsar explain` does, checked (and which baseline `rsar report --html` compares
 /// its window with).
 #[derive(Debug)]
@@ -177,7 +180,6 @@ impl ExplainPlan {
             ));
         };
         let (bwindow, bpaths, chosen) = self.baseline(from_ns, to_ns)?;
-        say_tiers("the baseline", &bpaths);
         let mut baseline = read_pass(bpaths, &bwindow, damage)?;
         let (Some(bfrom), Some(bto)) = (baseline.first_ns, baseline.last_ns) else {
             return Err(Failure::Data(format!(
@@ -228,13 +230,6 @@ impl ExplainArgs {
             json: self.format == ExplainFormat::Json,
             zone: if self.utc { Zone::Utc } else { Zone::Local },
         })
-    }
-}
-
-/// On stderr, the roll-up tiers `what` (the window, the baseline) is read from, if any.
-fn say_tiers(what: &str, paths: &[PathBuf]) {
-    if let Some(tiers) = crate::store::rollup::tiers_read(paths) {
-        eprintln!("rsar: {what}: {tiers}");
     }
 }
 
@@ -323,9 +318,11 @@ impl Source for Bounded {
 }
 
 impl ExplainPlan {
-    /// The files holding `window`: those given with -f, else the log directory's.
-    fn paths(&self, window: &Window) -> Result<Vec<PathBuf>, Failure> {
+    /// The files holding `window`: those given with -f, else the log directory's, said
+    /// after `what` when they are roll-ups.
+    fn paths(&self, window: &Window, what: &str) -> Result<Vec<PathBuf>, Failure> {
         if !self.files.is_empty() {
+            super::run::say_tiers(&self.files, what);
             return Ok(self.files.clone());
         }
         let Some(dir) = self.dir.clone() else {
@@ -336,7 +333,7 @@ impl ExplainPlan {
         } else {
             Files::Day { dir, days_ago: 0 }
         };
-        crate::source::log_files(&files, window).map_err(Failure::Data)
+        super::run::said_log_files(&files, window, what).map_err(Failure::Data)
     }
 
     /// The directory of other days' logs: --log-dir, else the directory of the -f file.
@@ -364,7 +361,7 @@ impl ExplainPlan {
         Ok(match &self.baseline {
             Baseline::Before => {
                 let w = span(from_ns - (to_ns - from_ns), from_ns);
-                let paths = self.paths(&w)?;
+                let paths = self.paths(&w, BASELINE)?;
                 (w, paths, "the window just before".to_string())
             }
             Baseline::DaysBefore(n) => {
@@ -373,7 +370,7 @@ impl ExplainPlan {
                 let dir = self.day_dir().ok_or_else(|| {
                     Failure::Data("no log directory for the baseline's day: give --log-dir".into())
                 })?;
-                let paths = crate::source::log_files(&Files::Span { dir }, &w)
+                let paths = super::run::said_log_files(&Files::Span { dir }, &w, BASELINE)
                     .map_err(|e| Failure::Data(format!("the baseline ({n} days before): {e}")))?;
                 let chosen = if *n == 1 {
                     "the same time yesterday".to_string()
@@ -396,7 +393,7 @@ impl ExplainPlan {
                     _ => crate::time::local_ns(date, t),
                 };
                 let w = span(at(*a), at(*b));
-                let paths = self.paths(&w)?;
+                let paths = self.paths(&w, BASELINE)?;
                 let hm = |t: &chrono::NaiveTime| {
                     t.format(if t.second() == 0 { "%H:%M" } else { "%H:%M:%S" })
                 };
@@ -409,6 +406,7 @@ impl ExplainPlan {
                     end_clock: self.window.end_clock,
                     ..Window::default()
                 };
+                super::run::say_tiers(std::slice::from_ref(path), BASELINE);
                 (w, vec![path.clone()], path.display().to_string())
             }
         })
@@ -419,8 +417,7 @@ impl Run for ExplainArgs {
     fn run(&self) -> Result<ExitCode, Failure> {
         let plan = self.plan()?;
         let mut damage = Vec::new();
-        let paths = plan.paths(&plan.window)?;
-        say_tiers("the window", &paths);
+        let paths = plan.paths(&plan.window, "")?;
         let mut window = read_pass(paths, &plan.window, &mut damage)?;
         let explanation = plan.explain(&mut window, &mut damage)?;
         let mut out = io::BufWriter::new(io::stdout().lock());

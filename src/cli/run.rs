@@ -11,7 +11,7 @@ use crate::report::{Layout, Render};
 use crate::source::{Follow, Source, WindowStart};
 use crate::store::DayWriter;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -199,6 +199,26 @@ fn live_source(
     })
 }
 
+/// The log files `files` names for `window` (`source::log_files`: each day from the finest
+/// file it has, or the tier `-i`/`--tier` picks), saying on stderr which roll-up tiers are
+/// among them, after `what` (which reading it is, when a command reads more than one).
+pub(super) fn said_log_files(
+    files: &Files,
+    window: &Window,
+    what: &str,
+) -> Result<Vec<PathBuf>, String> {
+    let paths = crate::source::log_files(files, window)?;
+    say_tiers(&paths, what);
+    Ok(paths)
+}
+
+/// On stderr, after `what`, the roll-up tiers among `paths`, if any.
+pub(super) fn say_tiers(paths: &[PathBuf], what: &str) {
+    if let Some(tiers) = crate::store::rollup::tiers_read(paths) {
+        eprintln!("rsar: {what}{tiers}");
+    }
+}
+
 /// The logs `files` (sysstat's sa files naming their disks from `sys_root`), from the
 /// window's start, followed as they grow when asked.
 pub(super) fn log_source(
@@ -219,10 +239,7 @@ fn log_source_seeking(
     sys_root: &Path,
     seek: bool,
 ) -> Result<(Box<dyn Source>, Layout), Failure> {
-    let paths = crate::source::log_files(files, window).map_err(Failure::Data)?;
-    if let Some(tiers) = crate::store::rollup::tiers_read(&paths) {
-        eprintln!("rsar: {tiers}");
-    }
+    let paths = said_log_files(files, window, "").map_err(Failure::Data)?;
     let (follow, layout) = match (follow, files) {
         (false, _) => (Follow::No, Layout::ByTable),
         (true, Files::One(_)) => (Follow::File { poll: FOLLOW_POLL }, Layout::Streaming),

@@ -860,7 +860,9 @@ mod tests {
             .0
             .contains("COUNT"));
         assert!(plan(&["-o", "x", "-f", "y"]).unwrap_err().0.contains("-o"));
-        assert!(plan(&["-s", "9h"]).unwrap_err().0.contains("-s"));
+        assert!(plan(&["-s", "9x"]).unwrap_err().0.contains("-s"));
+        // A length is a moment, as --since takes it: nine hours ago.
+        assert!(plan(&["-s", "9h"]).is_ok());
         assert!(plan(&["--since", "soon"]).unwrap_err().0.contains("soon"));
     }
 

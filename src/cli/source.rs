@@ -102,20 +102,23 @@ fn parse_count(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("COUNT must be a whole number above 0, not {s}"))
 }
 
-/// When in the logs a command reads: times of day (`-s/-e`) and moments
-/// (`--since/--until`), as every command that reads the logs takes them.
+/// When in the logs a command reads: times of day (`-s/-e`, sar's) and moments
+/// (`--since/--until`, and `-s/-e` given a date), as every command that reads the logs
+/// takes them.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct Moments {
-    /// Start at this time of day (HH:MM[:SS])
-    #[arg(short = 's', value_name = "HH:MM[:SS]")]
+    /// Start at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date,
+    /// at that moment: 2026-11-01, '2026-11-01 08:00', or any form --since takes
+    #[arg(short = 's', value_name = "HH:MM[:SS]|DATE")]
     pub start: Option<String>,
 
-    /// End at this time of day (HH:MM[:SS])
-    #[arg(short = 'e', value_name = "HH:MM[:SS]")]
+    /// End at this time of day (HH:MM[:SS]) on each day read, as sar; or, given a date,
+    /// at that moment (a date alone: through its end): 2026-11-30, '2026-11-30 18:00'
+    #[arg(short = 'e', value_name = "HH:MM[:SS]|DATE")]
     pub end: Option<String>,
 
-    /// From this time on: HH:MM, 2026-11-21 14:00, ISO 8601, @EPOCH, '2h ago',
-    /// 'yesterday 14:00'; spans as many daily logs as it needs
+    /// From this time on: 30d, 12h, 2w, 90m (that long ago), HH:MM, 2026-11-21 14:00,
+    /// ISO 8601, @EPOCH, '2h ago', 'yesterday 14:00'; spans as many daily logs as it needs
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
@@ -124,30 +127,93 @@ pub struct Moments {
     pub until: Option<String>,
 }
 
+/// What `-s`/`-e` name: sar's time of day on each day read, or a moment (a date, a date
+/// and time, any form of `--since`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Bound {
+    Clock(chrono::NaiveTime),
+    At(i64),
+}
+
 impl Moments {
     /// The window these moments choose, keeping a sample every `every_s` seconds if given.
     pub fn window(&self, every_s: Option<i64>) -> Result<Window, UsageError> {
-        let now = crate::probe::system_clock_ns();
+        self.window_at(every_s, crate::probe::system_clock_ns())
+    }
+
+    /// Whether these moments name a span of days rather than times of today's log
+    /// (`--since`, `--until`, or `-s`/`-e` given a date).
+    pub fn spans_days(&self) -> bool {
+        self.since.is_some()
+            || self.until.is_some()
+            || [&self.start, &self.end]
+                .into_iter()
+                .flatten()
+                .any(|s| parse_clock(s).is_err())
+    }
+
+    /// `-s`/`-e`: a time of day when it is one (sar's meaning), else a moment, as
+    /// `--since`/`--until` take it; `-e` given a date alone ends at that day's end.
+    fn bound(s: &str, flag: &str, end: bool, now: i64) -> Result<Bound, UsageError> {
+        if let Ok(clock) = parse_clock(s) {
+            return Ok(Bound::Clock(clock));
+        }
+        if let (true, Ok(date)) = (end, chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")) {
+            let next = date.succ_opt().unwrap_or(date);
+            return Ok(Bound::At(
+                crate::time::local_ns(next, chrono::NaiveTime::MIN) - 1,
+            ));
+        }
+        parse_when(s, now).map(Bound::At).map_err(|e| {
+            UsageError(format!(
+                "{flag} takes a time of day (HH:MM[:SS]) or a date ('2026-11-01 08:00'): {e}"
+            ))
+        })
+    }
+
+    /// `window` as of `now` (UTC ns).
+    fn window_at(&self, every_s: Option<i64>, now: i64) -> Result<Window, UsageError> {
         let when = |s: &Option<String>| -> Result<Option<i64>, UsageError> {
             s.as_deref()
                 .map(|w| parse_when(w, now).map_err(UsageError))
                 .transpose()
         };
-        let clock = |s: &Option<String>, flag: &str| -> Result<_, UsageError> {
+        let bound = |s: &Option<String>, flag: &str, end: bool| {
             s.as_deref()
-                .map(|c| parse_clock(c).map_err(|e| UsageError(format!("{flag} {e}"))))
+                .map(|b| Moments::bound(b, flag, end, now))
                 .transpose()
         };
+        let (start, end) = (
+            bound(&self.start, "-s", false)?,
+            bound(&self.end, "-e", true)?,
+        );
+        let (mut since_ns, mut until_ns) = (when(&self.since)?, when(&self.until)?);
+        for (b, moment, flags) in [
+            (start, &mut since_ns, "-s with a date, or --since"),
+            (end, &mut until_ns, "-e with a date, or --until"),
+        ] {
+            if let Some(Bound::At(t)) = b {
+                if moment.replace(t).is_some() {
+                    return Err(UsageError(format!("give {flags}, not both")));
+                }
+            }
+        }
+        let clock = |b: Option<Bound>| match b {
+            Some(Bound::Clock(c)) => Some(c),
+            _ => None,
+        };
         let window = Window {
-            since_ns: when(&self.since)?,
-            until_ns: when(&self.until)?,
-            start_clock: clock(&self.start, "-s")?,
-            end_clock: clock(&self.end, "-e")?,
+            since_ns,
+            until_ns,
+            start_clock: clock(start),
+            end_clock: clock(end),
             every_s,
         };
         if let (Some(s), Some(u)) = (window.since_ns, window.until_ns) {
             if s > u {
-                return Err(UsageError("--since is after --until".into()));
+                return Err(UsageError(
+                    "the start (--since, -s) is after the end (--until, -e)".into(),
+                ));
             }
         }
         Ok(window)
@@ -195,13 +261,9 @@ impl Source {
         .find_map(|(given, what)| given.then_some(what))
     }
 
-    /// Whether a log is asked for (-f, -N, --since, --until, --follow).
+    /// Whether a log is asked for (-f, -N, --since, --until, -s/-e with a date, --follow).
     pub fn from_logs(&self) -> bool {
-        self.file.is_some()
-            || self.follow
-            || self.days_ago.is_some()
-            || self.moments.since.is_some()
-            || self.moments.until.is_some()
+        self.file.is_some() || self.follow || self.days_ago.is_some() || self.moments.spans_days()
     }
 
     /// `mode`, except that neither an INTERVAL nor logs means one live interval of a
@@ -302,5 +364,84 @@ impl Source {
             comments: self.comments,
             follow: self.follow,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::local_ns;
+    use chrono::{NaiveDate, NaiveTime};
+
+    const S: i64 = 1_000_000_000;
+
+    fn moments(s: Option<&str>, e: Option<&str>, since: Option<&str>) -> Moments {
+        Moments {
+            start: s.map(str::to_string),
+            end: e.map(str::to_string),
+            since: since.map(str::to_string),
+            until: None,
+        }
+    }
+
+    fn at(date: &str, time: &str) -> i64 {
+        local_ns(
+            NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+            parse_clock(time).unwrap(),
+        )
+    }
+
+    #[test]
+    fn s_and_e_keep_sars_time_of_day_and_take_dates() {
+        let now = at("2026-12-07", "05:00");
+        // sar's meaning: a time of day on each day read, and today's log only.
+        let m = moments(Some("08:00"), Some("17:30:15"), None);
+        let w = m.window_at(None, now).unwrap();
+        assert_eq!(w.start_clock, NaiveTime::from_hms_opt(8, 0, 0));
+        assert_eq!(w.end_clock, NaiveTime::from_hms_opt(17, 30, 15));
+        assert_eq!((w.since_ns, w.until_ns), (None, None));
+        assert!(!m.spans_days());
+        // Dates: moments, across days; -e given a date alone reads through that day.
+        let m = moments(Some("2026-11-01"), Some("2026-11-30"), None);
+        let w = m.window_at(None, now).unwrap();
+        assert_eq!(w.since_ns, Some(at("2026-11-01", "00:00")));
+        assert_eq!(w.until_ns, Some(at("2026-12-01", "00:00") - 1));
+        assert_eq!((w.start_clock, w.end_clock), (None, None));
+        assert!(w.contains(at("2026-11-30", "23:59:59") + S / 2));
+        assert!(!w.contains(at("2026-12-01", "00:00")));
+        assert!(m.spans_days());
+        // A date and a time; a date with a time of day for the other end (each day's).
+        let w = moments(Some("2026-11-01 08:00"), Some("18:00"), None)
+            .window_at(None, now)
+            .unwrap();
+        assert_eq!(w.since_ns, Some(at("2026-11-01", "08:00")));
+        assert_eq!(w.end_clock, NaiveTime::from_hms_opt(18, 0, 0));
+        // Any --since form, the new lengths among them.
+        let w = moments(Some("30d"), None, None)
+            .window_at(None, now)
+            .unwrap();
+        assert_eq!(w.since_ns, Some(now - 30 * 86_400 * S));
+    }
+
+    #[test]
+    fn lengths_and_conflicts() {
+        let now = at("2026-12-07", "05:00");
+        let w = moments(None, None, Some("12h"))
+            .window_at(Some(60), now)
+            .unwrap();
+        assert_eq!(w.since_ns, Some(now - 12 * 3600 * S));
+        assert_eq!(w.every_s, Some(60));
+        let clash = moments(Some("2026-11-01"), None, Some("30d")).window_at(None, now);
+        assert!(clash.unwrap_err().0.contains("not both"));
+        let backwards = moments(Some("2026-11-30"), Some("2026-11-01"), None).window_at(None, now);
+        assert!(backwards.unwrap_err().0.contains("after the end"));
+        let bad = moments(Some("2026-11-31"), None, None).window_at(None, now);
+        assert!(bad.unwrap_err().0.starts_with("-s takes a time of day"));
+        // -e with a time of day alone stays sar's, even beside --since.
+        let w = moments(None, Some("09:00"), Some("2w"))
+            .window_at(None, now)
+            .unwrap();
+        assert_eq!(w.end_clock, NaiveTime::from_hms_opt(9, 0, 0));
+        assert_eq!(w.since_ns, Some(now - 14 * 86_400 * S));
     }
 }

@@ -106,7 +106,8 @@ impl Pick {
 }
 
 /// The files of `date` in `dir` that `pick` reads (empty when there are none), when a
-/// report keeps a sample every `every_s` seconds (`-i`).
+/// report keeps a sample every `every_s` seconds (`-i`): the rule every reader follows
+/// (`history`'s module doc).
 pub fn pick_day(
     dir: &Path,
     date: NaiveDate,
