@@ -15,7 +15,7 @@
 #   HOST=1        also an hour at 1 s of the synthetic 128-CPU / 96-disk / 400-interface
 #                 host (3600 rsadc runs, several minutes; target ≤ 64 MB)
 #   KEEP=1        keeps the temporary directory
-# Needs tmux.
+# Needs tmux. The builds run niced (nice -n 19), the measurements not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v tmux >/dev/null || { echo "needs tmux (apt-get install tmux)" >&2; exit 1; }
@@ -29,13 +29,13 @@ if [ -z "$before" ]; then
   echo "building rsar at $base..." >&2
   mkdir "$tmp/base"
   git archive "$base" | tar -x -C "$tmp/base"
-  cargo build --release --quiet --bin rsar --manifest-path "$tmp/base/Cargo.toml" \
+  nice -n 19 cargo build --release --quiet --bin rsar --manifest-path "$tmp/base/Cargo.toml" \
     --target-dir "$PWD/target"
   cp target/release/rsar "$tmp/rsar-before"
   before=$tmp/rsar-before
 fi
 # Built after the base: target/release/rsar is this tree's again.
-cargo build --release --quiet --workspace --bins --example synth_day --example synth_host
+nice -n 19 cargo build --release --quiet --workspace --bins --example synth_day --example synth_host
 after=$PWD/target/release/rsar
 if cmp -s "$before" "$after"; then
   echo "the two binaries are the same file: nothing to compare" >&2

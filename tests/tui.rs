@@ -587,7 +587,7 @@ fn made_up(
     procs: usize,
 ) -> rsar::tui::app::App {
     use rsar::report::Table;
-    use rsar::tui::model::{column, columns, CpuShares, DeviceRow, MemLevels, Point, Snapshot};
+    use rsar::tui::model::{column, columns, CpuShares, DeviceRow, Point, Snapshot};
     let row = |table: Table, name: &str, kb: f32| {
         let mut values = vec![0.0f32; columns(table).len()];
         let c = if table == Table::Disk {
@@ -609,12 +609,7 @@ fn made_up(
             nice: 21.0,
             ..CpuShares::default()
         },
-        mem: MemLevels {
-            total: 16e6,
-            used: 8e6,
-            cached: 4e6,
-            avail: 8e6,
-        },
+        mem: half_of_16g(),
         load1: 9.0,
     };
     let snap = Snapshot {
@@ -628,12 +623,7 @@ fn made_up(
             .iter()
             .map(|(n, kb)| row(Table::NetDev, n, *kb))
             .collect(),
-        mem: MemLevels {
-            total: 16_000_000,
-            used: 8_000_000,
-            cached: 4_000_000,
-            avail: 8_000_000,
-        },
+        mem: half_of_16g().map(|v| v as u64),
         ..Snapshot::default()
     };
     let mut app = App::new(Source::Live, test_host("b", cpus as u32));
@@ -1562,10 +1552,20 @@ fn a_playing_replay_says_space_pauses_and_shows_the_uptime_of_the_moment() {
     assert!(s.lines().next().unwrap().contains(&want), "{s}");
 }
 
+/// Memory of 16 GB, half used, a quarter cache.
+fn half_of_16g() -> rsar::tui::model::MemLevels<f32> {
+    rsar::tui::model::MemLevels {
+        total: 16e6,
+        used: 8e6,
+        cached: 4e6,
+        avail: 8e6,
+    }
+}
+
 /// A day at 1 s: 5 % busy, 95 % from 15:00 to 15:05, and nothing recorded from 18:00
 /// to 19:00 (the interval after it spans the gap).
 fn day_points() -> impl Iterator<Item = rsar::tui::model::Point> {
-    use rsar::tui::model::{CpuShares, MemLevels, Point};
+    use rsar::tui::model::{CpuShares, Point};
     let midnight = 1_763_683_200_000_000_000i64; // 2025-11-21 00:00 UTC
     let mut last = midnight;
     (1..=86_400i64)
@@ -1587,12 +1587,7 @@ fn day_points() -> impl Iterator<Item = rsar::tui::model::Point> {
                     idle: 100.0 - busy,
                     ..CpuShares::default()
                 },
-                mem: MemLevels {
-                    total: 16e6,
-                    used: 8e6,
-                    cached: 4e6,
-                    avail: 8e6,
-                },
+                mem: half_of_16g(),
                 load1: 1.0,
             };
             last = end;
@@ -2170,4 +2165,156 @@ fn the_cgroup_view_walks_a_tree_and_into_its_processes() {
         s.contains("PATH") && s.contains("/system.slice/nginx.service"),
         "{s}"
     );
+}
+
+/// The screen once the replay has read its logs through: the header's count of
+/// intervals read has not changed for a second.
+fn read_through(t: &Tmux) -> String {
+    let count = |s: &str| -> Option<u64> {
+        let head = s.lines().next()?;
+        let (before, _) = head.split_once(" intervals")?;
+        before.split_whitespace().last()?.parse().ok()
+    };
+    let (mut last, mut same) = (None, 0);
+    for _ in 0..600 {
+        let s = t.screen();
+        let now = count(&s);
+        same = if now.is_some() && now == last {
+            same + 1
+        } else {
+            0
+        };
+        if same >= 10 {
+            return s;
+        }
+        last = now;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the replay did not finish reading in 60 s:\n{}", t.screen());
+}
+
+/// Peak memory of a process, in kB (VmHWM).
+fn peak_kb(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+/// A month at 30 s (synthetic days, each with a reboot at noon) rolled up by `rsadc
+/// --rollup`, the raw days gone but the last two: the real `rsar tui --log-dir DIR --since
+/// '30 days ago'` replays it at 200×60 and 80×24 — the timeline spans the month by date
+/// with its reboots, Home and End reach its ends, `j` a time of the day on screen, `z`
+/// zooms to a week read from the minute tier — and its peak memory is that of one day's
+/// replay (nothing is kept per interval).
+#[test]
+fn the_real_binary_replays_a_month_from_its_roll_ups() {
+    utc();
+    let d = tempdir();
+    let dir = d.path().join("log");
+    std::fs::create_dir(&dir).unwrap();
+    let today = chrono::Local::now().date_naive();
+    let days: Vec<chrono::NaiveDate> = (1..=28)
+        .rev()
+        .map(|i| today - chrono::Duration::days(i))
+        .collect();
+    for date in &days {
+        let file = dir.join(rsar::store::day_file_name(*date));
+        let out = run(
+            &example_bin("synth_day"),
+            &[
+                file.to_str().unwrap(),
+                "30",
+                &date.format("%Y-%m-%d").to_string(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = run(&rsadc_bin(), &["--rollup", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for date in &days[..26] {
+        std::fs::remove_file(dir.join(rsar::store::day_file_name(*date))).unwrap();
+    }
+    let d_ = dir.to_str().unwrap();
+    let month = ["tui", "--log-dir", d_, "--since", "'30 days ago'"];
+    let Some(t) = Tmux::start(&month, 200, 60) else {
+        return;
+    };
+    let md = |date: &chrono::NaiveDate| date.format("%m-%d").to_string();
+    let (first, last) = (days[0], days[27]);
+    // Read to the end: the timeline from the first day to the last, a reboot a day.
+    t.keys_until_screen(&[], "the month's timeline", |s| {
+        s.lines()
+            .any(|l| l.starts_with(&md(&first)) && l.ends_with(&md(&last)))
+    });
+    let s = read_through(&t);
+    let line = s
+        .lines()
+        .find(|l| l.starts_with(&md(&first)))
+        .unwrap()
+        .to_string();
+    assert!(line.matches('R').count() >= 20, "{line}");
+    assert!(s.contains("CPU % (whole log)"), "{s}");
+    // The last moment, then a week of charts: read from the tiers, drawn.
+    let day = |date: &chrono::NaiveDate| date.format("%Y-%m-%d ").to_string();
+    t.keys_until_screen(&["End"], "the end of the last day", |s| {
+        s.lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{}23:59", day(&last)))
+    });
+    let s = t.keys_until_screen(&["z"], "a week of charts read", |s| {
+        s.contains("CPU % (1 wk)") && !s.contains("reading")
+    });
+    let chart: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.contains("CPU % (1 wk)"))
+        .skip(1)
+        .take(8)
+        .collect();
+    assert!(chart.iter().any(|l| l.contains('█')), "{s}");
+    // The first moment, and noon of its day (a jump is on the day on screen).
+    t.keys_until_screen(&["Home"], "the first day", |s| {
+        s.lines().next().unwrap().contains(&day(&first))
+    });
+    let s = t.keys_until_screen(&["j", "12:30", "Enter"], "12:30 of the first day", |s| {
+        let head = s.lines().next().unwrap();
+        head.contains(&format!("{}12:30", day(&first))) && !s.contains("reading")
+    });
+    assert!(s.contains("CPU % (1 wk)"), "{s}");
+    let pane = text(&t.tmux(&["list-panes", "-F", "#{pane_pid}"]).stdout);
+    let month_kb = peak_kb(pane.trim());
+    // One day of the same, raw, for comparison.
+    let one = dir.join(rsar::store::day_file_name(last));
+    let Some(t1) = Tmux::start(&["tui", "-f", one.to_str().unwrap()], 200, 60) else {
+        return;
+    };
+    read_through(&t1);
+    t1.keys_until_screen(&["End"], "the day read", |s| {
+        s.lines().next().unwrap().contains(&day(&last)) && !s.contains("reading")
+    });
+    let pane = text(&t1.tmux(&["list-panes", "-F", "#{pane_pid}"]).stdout);
+    let day_kb = peak_kb(pane.trim());
+    eprintln!("peak memory: a month {month_kb} kB, a day {day_kb} kB");
+    assert!(
+        month_kb < day_kb + 8 * 1024,
+        "a month {month_kb} kB, a day {day_kb} kB"
+    );
+    // At 80×24 too: the month's timeline, its ends.
+    let Some(t2) = Tmux::start(&month, 80, 24) else {
+        return;
+    };
+    t2.keys_until_screen(&[], "the month's timeline", |s| {
+        s.lines()
+            .any(|l| l.starts_with(&md(&first)) && l.ends_with(&md(&last)))
+    });
+    read_through(&t2);
+    t2.keys_until_screen(&["End"], "the end of the last day", |s| {
+        s.lines()
+            .next()
+            .unwrap()
+            .contains(&format!("{}23:59", day(&last)))
+    });
 }

@@ -931,28 +931,30 @@ impl App {
     }
 
     fn go_to_end(&mut self) {
-        match self.source {
-            Source::Live => {
-                self.cursor = self.timeline.last().map(|p| p.end_ns);
-                self.following = true;
-            }
-            Source::Replay => {
-                if let Some(p) = self.last {
-                    self.seek(p.end_ns, Snap::AtOrBefore);
-                }
-            }
-        }
+        self.go_to(true);
     }
 
     fn go_to_start(&mut self) {
+        self.go_to(false);
+    }
+
+    /// The newest interval (`end`; live, following again) or the first.
+    fn go_to(&mut self, end: bool) {
         match self.source {
             Source::Live => {
-                self.cursor = self.timeline.first().map(|p| p.end_ns);
-                self.following = false;
+                let held = &self.timeline;
+                let p = if end { held.last() } else { held.first() };
+                self.cursor = p.map(|p| p.end_ns);
+                self.following = end;
             }
             Source::Replay => {
-                if let Some(p) = self.first {
-                    self.seek(p.end_ns, Snap::AtOrAfter);
+                let (p, snap) = if end {
+                    (self.last, Snap::AtOrBefore)
+                } else {
+                    (self.first, Snap::AtOrAfter)
+                };
+                if let Some(p) = p {
+                    self.seek(p.end_ns, snap);
                 }
             }
         }
