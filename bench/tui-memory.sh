@@ -7,7 +7,9 @@
 # zooms, jumps, PgUp, Home), waits for each moment to be read (no "reading" on screen),
 # reads VmHWM from /proc/PID/status and quits with q. A jump is timed from the Enter that
 # ends `j HH:MM` to the first screen showing that time with nothing left being read
-# (polled every 10 ms). Target: a day at 1 s ≤ 32 MB; after, flat in the log's length.
+# (polled every 10 ms), in a plain day and in the same day compressed (as rsadc leaves
+# closed days: read from its start). Target: a day at 1 s ≤ 32 MB; after, flat in the
+# log's length.
 #
 # Usage: bench/tui-memory.sh
 #   BASE=REV      the revision to compare with (default main), built in target/ from
@@ -161,6 +163,17 @@ printf "\n%-28s %9s %9s\n" "jump in a day at 1 s" "before ms" "after ms"
 for clock in 12:00 03:00 23:30; do
   printf "%-28s %9d %9d\n" "j $clock" "$(jump_ms "$before" "$day" "$clock")" \
     "$(jump_ms "$after" "$day" "$clock")"
+done
+
+# A closed day is compressed (rsadc --housekeeping): it cannot be sought, each read
+# decodes it from its start.
+mkdir "$tmp/zday"
+cp "$day" "$tmp/zday/"
+target/release/rsadc --housekeeping --retain-days 100000 "$tmp/zday" 2>/dev/null
+zday=$(ls "$tmp"/zday/rsar20251121*)
+for clock in 12:00 23:30; do
+  printf "%-28s %9d %9d\n" "j $clock, compressed day" "$(jump_ms "$before" "$zday" "$clock")" \
+    "$(jump_ms "$after" "$zday" "$clock")"
 done
 
 if [ "${HOST:-}" = 1 ]; then
