@@ -1686,6 +1686,9 @@ fn the_charts_zoom_from_minutes_to_the_whole_log_and_draw_gaps() {
     app.key(key(KeyCode::Char('Z')));
     read_chart(&mut app);
     assert!(screen(&app, 200, 60).contains("CPU % (5 min)"));
+    // Zoomed in again, the longer span read covers the window but too coarsely: read anew.
+    app.key(key(KeyCode::Char('z')));
+    assert!(app.chart_request().is_some());
 }
 
 #[test]

@@ -398,7 +398,7 @@ impl App {
             return None;
         }
         let (from, to) = self.chart_window()?;
-        let covers = |r: Option<(i64, i64)>| r.is_some_and(|(a, b)| a <= from && b >= to);
+        let covers = |r: Option<(i64, i64)>| r.is_some_and(|r| serves(r, (from, to)));
         if covers(self.chart.as_ref().and_then(|c| c.range())) || covers(self.chart_requested) {
             return None;
         }
@@ -451,7 +451,7 @@ impl App {
             } else {
                 self.chart
                     .as_ref()
-                    .filter(|c| c.range().is_some_and(|(a, b)| a <= from && b >= to))?
+                    .filter(|c| c.range().is_some_and(|r| serves(r, (from, to))))?
             };
             return Some(s.stretches(width, from, to));
         }
@@ -1153,6 +1153,13 @@ impl App {
             self.cg_reselect();
         }
     }
+}
+
+/// Whether the charts' span read over `read` draws the window `want`: it covers it, and
+/// was read for that zoom (a longer span's buckets are too coarse for a shorter one).
+fn serves(read: (i64, i64), want: (i64, i64)) -> bool {
+    let ((a, b), (from, to)) = (read, want);
+    a <= from && b >= to && (b - a) / 2 <= to - from
 }
 
 /// Whether a process in cgroup `of` is in `cgroup` or below it.
