@@ -29,7 +29,11 @@ fn bench(c: &mut Criterion) {
     }
     drop(w);
     let mut drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
-    drv.app.cursor = drv.app.timeline.len() / 2;
+    // The cursor in the middle of the day, its moment read.
+    let (first, last) = (drv.app.first.unwrap().end_ns, drv.app.last.unwrap().end_ns);
+    drv.app
+        .seek(first + (last - first) / 2, rsar::tui::app::Snap::AtOrAfter);
+    drv.decode_now().unwrap();
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     for color in [true, false] {
         c.bench_function(&format!("tui: one frame at 200x60 (color {color})"), |b| {

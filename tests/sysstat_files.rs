@@ -377,7 +377,7 @@ fn log_dir_finds_sysstat_day_files() {
     );
 }
 
-/// The TUI replays an sa file: its timeline has every interval, stepping decodes the
+/// The TUI replays an sa file: it reads every interval, stepping decodes the
 /// moment from the file again, and the host is the file's.
 #[test]
 fn tui_replays_sa_files() {
@@ -386,7 +386,7 @@ fn tui_replays_sa_files() {
     let path = sysstat.join("sa/data-12.0.0");
     let drv = rsar::tui::driver_for(vec![path], &Default::default()).unwrap();
     assert_eq!(drv.app.host.hostname, "linux.home");
-    assert_eq!(drv.app.timeline.len(), 1, "data-12.0.0 has one interval");
+    assert_eq!(drv.app.intervals, 1, "data-12.0.0 has one interval");
     assert_eq!(drv.app.restarts.len(), 1);
     // A file of ours with more intervals: step to the last one and back.
     let d = tempdir();
@@ -394,12 +394,14 @@ fn tui_replays_sa_files() {
         return;
     };
     let mut drv = rsar::tui::driver_for(vec![file], &Default::default()).unwrap();
-    assert_eq!(drv.app.timeline.len(), 3);
+    assert_eq!(drv.app.intervals, 3);
+    let ends: Vec<i64> = drv.app.timeline.iter().map(|p| p.end_ns).collect();
+    assert_eq!(ends.len(), 3, "the points around the cursor: all three");
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
     drv.app.key(key(KeyCode::End));
-    assert_eq!(drv.app.cursor, 2);
+    assert_eq!(drv.app.cursor, Some(ends[2]));
     drv.app.key(key(KeyCode::Left));
-    assert_eq!(drv.app.cursor, 1);
+    assert_eq!(drv.app.cursor, Some(ends[1]));
     drv.decode_now().unwrap();
     assert!(
         !drv.app.moments.is_empty(),

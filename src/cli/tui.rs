@@ -85,12 +85,25 @@ impl TuiArgs {
                     },
                     _ => Follow::No,
                 };
+                // Across days of the log directory, each stretch is read from its days.
+                let dir = match &files {
+                    Files::Span { dir } => Some((dir.clone(), crate::store::rollup::Pick::Auto)),
+                    Files::Tier {
+                        dir,
+                        days_ago: None,
+                        pick,
+                    } if window.since_ns.is_some() || window.until_ns.is_some() => {
+                        Some((dir.clone(), *pick))
+                    }
+                    _ => None,
+                };
                 Ok(TuiPlan::Logs(LogsFeed {
                     files,
                     follow,
                     window,
                     comments,
                     sys_root: s.sys_root.clone(),
+                    dir,
                 }))
             }
             Mode::Live { .. } => Err(UsageError(
@@ -113,6 +126,7 @@ impl Run for TuiArgs {
                     window: logs.window,
                     comments: logs.comments,
                     sys_root: logs.sys_root,
+                    dir: logs.dir,
                 })
             }
         };

@@ -1,15 +1,18 @@
 //! The screen's state and what each key does to it. It never draws (ui.rs does), and
-//! drawing never changes it. The timeline is `Point`s (a few numbers per interval); full
-//! intervals (`Snapshot`s) are kept only for the moment on screen and the short history
-//! before it: a bounded ring when live, decoded again from the logs when a replay's
-//! cursor moves (the app asks with `detail_request`, the driver answers with `set_moments`).
-//! A replay's process table is asked for the same way (`process_request`,
-//! `set_processes`): the app keeps the times of the recorded tables, and the rows of the
-//! one on screen.
+//! drawing never changes it. The cursor is a time: the end of the interval on screen.
+//! Live, the points (a few numbers per interval) of the newest day are kept in a ring,
+//! and full intervals (`Snapshot`s) for the last minutes. A replay keeps nothing that
+//! grows with the log: the whole log as a fixed number of time buckets (`summary`), its
+//! first and newest intervals, and, read again from the logs as the cursor moves, the
+//! points and full intervals around the cursor (the app asks with `detail_request`, the
+//! driver answers with `set_moments`), the charts' zoomed span (`chart_request`,
+//! `set_chart`) and the process table at the cursor (`process_request`,
+//! `set_processes`). A cursor moved past the points held is a time asked for
+//! (`seeking`) until the interval there is read.
 
 use super::cgroups::{CgColumn, CgSort};
 use super::model::{Point, ProcRow, Snapshot};
-use super::moment::{ProcMoment, ProcRequest, Request};
+use super::moment::{ChartRequest, Moments, ProcMoment, ProcRequest, Request};
 use super::views::{Column, View};
 use crate::sample::HostFacts;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -95,8 +98,18 @@ pub enum Shown {
     Collapsed,
 }
 
-/// The charts' time span, in seconds, zoomed with `z` and `Z` (0: the whole log).
-pub const ZOOMS: [i64; 6] = [120, 300, 900, 3600, 14_400, 0];
+/// The charts' time span, in seconds, zoomed with `z` and `Z` (0: the whole log): from
+/// minutes to a week (a replay reads the longer spans from the roll-up tiers).
+pub const ZOOMS: [i64; 8] = [120, 300, 900, 3600, 14_400, 86_400, 604_800, 0];
+
+/// Which interval a replay's cursor lands on when it was moved to a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Snap {
+    /// The first ending at or after it (stepping on, a jump).
+    AtOrAfter,
+    /// The last ending at or before it (stepping back).
+    AtOrBefore,
+}
 
 /// A line being typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +133,8 @@ pub const LIVE_POINTS: usize = 86_400;
 pub const LIVE_CGROUP_MOMENTS: usize = 30;
 /// Replay: full intervals decoded up to the cursor (the sparklines' history).
 pub const REPLAY_MOMENTS: usize = 60;
+/// Replay: the points read past the cursor (so that stepping on needs no read).
+pub const REPLAY_AHEAD: usize = 60;
 /// Processes moved by PgUp/PgDn.
 pub const PROC_PAGE: usize = 10;
 
@@ -127,14 +142,23 @@ pub const PROC_PAGE: usize = 10;
 pub struct App {
     pub source: Source,
     pub host: HostFacts,
-    /// Every interval, as the charts draw it.
+    /// The points held, oldest first: live, the newest (a day at most); a replay, those
+    /// around the cursor as last read.
     pub timeline: Vec<Point>,
-    /// Replay: the whole log bucketed by time, as the timeline draws it.
+    /// Replay: the whole log bucketed by time, as the timeline (and the charts' whole
+    /// log) draws it.
     pub summary: super::summary::Summary,
+    /// Replay: the first and the newest interval of the log, and how many were read.
+    pub first: Option<Point>,
+    pub last: Option<Point>,
+    pub intervals: u64,
+    /// Replay: the charts' zoomed span, as last read, and the span last asked for.
+    pub chart: Option<super::summary::Summary>,
+    chart_requested: Option<(i64, i64)>,
     /// Full intervals, oldest first: the last few (live) or those up to the cursor
     /// (replay, as last decoded).
     pub moments: VecDeque<Snapshot>,
-    /// Replay: the end of the moment last asked to be decoded.
+    /// Replay: the time of the moment last asked to be decoded.
     requested: Option<i64>,
     /// Wall times of the restarts in the timeline.
     pub restarts: Vec<i64>,
@@ -142,7 +166,11 @@ pub struct App {
     pub comments: Vec<(i64, String)>,
     /// Problems with the logs (damaged records, a day cut short), one line each.
     pub damage: Vec<String>,
-    pub cursor: usize,
+    /// The end of the interval on screen (`None` before the first).
+    pub cursor: Option<i64>,
+    /// Replay: the cursor is a time asked for, not yet an interval's end: the interval
+    /// there is being read (`Snap` says which).
+    pub seeking: Option<Snap>,
     /// Live: the cursor stays on the newest interval.
     pub following: bool,
     /// Replay: playing forward.
@@ -155,13 +183,16 @@ pub struct App {
     pub show_help: bool,
     pub input: Option<Input>,
     pub procs: Vec<ProcRow>,
-    /// Replay: the wall times of the recorded process tables, oldest first.
-    pub proc_times: Vec<i64>,
+    /// Replay: process tables recorded in the log, and the time between the newest two.
+    pub proc_tables: u64,
+    pub proc_every_ns: i64,
+    proc_last_ns: Option<i64>,
     /// Replay: the table whose rows `procs` holds (its time, and the time of the table its
     /// %CPU is measured from).
     pub procs_at: Option<(i64, Option<i64>)>,
-    /// Replay: the table last asked to be decoded (`Some(None)`: none near the cursor).
-    procs_requested: Option<Option<i64>>,
+    /// Replay: the moment whose table was last asked for, and whether it is being read.
+    procs_requested: Option<i64>,
+    procs_pending: bool,
     /// Replay: the recorded command lines of the table on screen.
     pub recorded_cmdlines: HashMap<u32, Arc<str>>,
     pub sort: SortKey,
@@ -208,12 +239,18 @@ impl App {
             host,
             timeline: Vec::new(),
             summary: Default::default(),
+            first: None,
+            last: None,
+            intervals: 0,
+            chart: None,
+            chart_requested: None,
             moments: VecDeque::new(),
             requested: None,
             restarts: Vec::new(),
             comments: Vec::new(),
             damage: Vec::new(),
-            cursor: 0,
+            cursor: None,
+            seeking: None,
             // Live shows the newest interval; a replay starts at the first.
             following: source == Source::Live,
             playing: false,
@@ -223,9 +260,12 @@ impl App {
             show_help: false,
             input: None,
             procs: Vec::new(),
-            proc_times: Vec::new(),
+            proc_tables: 0,
+            proc_every_ns: 0,
+            proc_last_ns: None,
             procs_at: None,
             procs_requested: None,
+            procs_pending: false,
             recorded_cmdlines: HashMap::new(),
             sort: SortKey::by(Column::Cpu),
             view: View::Generic,
@@ -258,9 +298,20 @@ impl App {
         }
     }
 
-    /// The interval at the cursor, as a point.
+    /// The interval at the cursor, as a point (none while a replay's cursor is a time
+    /// being read).
     pub fn point(&self) -> Option<&Point> {
-        self.timeline.get(self.cursor)
+        let c = self.cursor?;
+        self.index()
+            .map(|i| &self.timeline[i])
+            .or_else(|| self.first.iter().chain(&self.last).find(|p| p.end_ns == c))
+    }
+
+    /// Where the cursor's interval is among the points held.
+    fn index(&self) -> Option<usize> {
+        let c = self.cursor?;
+        let i = self.timeline.partition_point(|p| p.end_ns < c);
+        (self.timeline.get(i)?.end_ns == c).then_some(i)
     }
 
     /// The interval on screen: in full when it is kept or decoded, else what its point
@@ -281,40 +332,53 @@ impl App {
         self.moments.iter().filter(move |s| s.end_ns() <= end)
     }
 
+    /// Replay: the length of the newest interval read, as a step of the cursor when the
+    /// points around it are not held.
+    fn step_ns(&self) -> i64 {
+        self.last
+            .map_or(1_000_000_000, |p| (f64::from(p.seconds) * 1e9) as i64)
+            .max(1)
+    }
+
     /// Replay: what to decode for the cursor, if it is not decoded nor asked for yet.
     pub fn detail_request(&mut self) -> Option<Request> {
         if self.source != Source::Replay {
             return None;
         }
-        let p = *self.point()?;
-        if self.requested == Some(p.end_ns) || self.moments.iter().any(|s| s.end_ns() == p.end_ns) {
+        let at = self.cursor?;
+        if self.requested == Some(at) || self.moments.iter().any(|s| s.end_ns() == at) {
             return None;
         }
-        self.requested = Some(p.end_ns);
-        // The sample that starts the oldest interval wanted: the end of the one before
-        // it, or (at the start of the timeline) its own length before its end.
-        let first = self.cursor.saturating_sub(REPLAY_MOMENTS - 1);
-        let from_ns = match first.checked_sub(1) {
-            Some(before) => self.timeline[before].end_ns,
-            None => {
-                let p0 = self.timeline[0];
-                p0.end_ns - (f64::from(p0.seconds) * 1e9) as i64 - 1_000_000_000
-            }
-        };
+        self.requested = Some(at);
+        // From far enough back for the sparklines' history (or, seeking back, for the
+        // interval before the time asked).
+        let back = self.step_ns().saturating_mul(REPLAY_MOMENTS as i64 + 1);
         Some(Request {
-            from_ns,
-            until_ns: p.end_ns,
+            from_ns: at.saturating_sub(back),
+            at_ns: at,
+            ahead: REPLAY_AHEAD,
         })
     }
 
-    /// Replay: the decoded intervals for a request.
-    pub fn set_moments(&mut self, mut snaps: Vec<Snapshot>) {
+    /// Replay: the intervals read for a request: the points around the cursor, and the
+    /// moments up to it in full. A cursor seeking a time lands on the interval there.
+    pub fn set_moments(&mut self, m: Moments) {
+        let mut snaps = m.snaps;
         // The cgroups of the moment on screen only (the last): the sparklines need none.
         for s in snaps.iter_mut().rev().skip(1) {
             s.cgroups = Box::default();
         }
-        if let Some(want) = self.requested {
-            if !snaps.iter().any(|s| s.end_ns() == want) {
+        self.timeline = m.points;
+        if self.requested == Some(m.at_ns) {
+            if let Some(snap) = self.seeking.take() {
+                match self.land(m.at_ns, snap) {
+                    Some(end) => self.cursor = Some(end),
+                    None => {
+                        self.message = Some("nothing recorded near that time".into());
+                        self.cursor = self.last.map(|p| p.end_ns);
+                    }
+                }
+            } else if self.index().is_none() {
                 self.message =
                     Some("the detail of this moment could not be read from the log".into());
             }
@@ -325,76 +389,146 @@ impl App {
         }
     }
 
+    /// Replay: the charts' span to read for the cursor (the zoomed span before it, and
+    /// half as much after, so that moving on needs no read at once), if it is not read
+    /// nor asked for yet.
+    pub fn chart_request(&mut self) -> Option<ChartRequest> {
+        let span = ZOOMS[self.zoom.min(ZOOMS.len() - 1)];
+        if self.source != Source::Replay || span == 0 {
+            return None;
+        }
+        let (from, to) = self.chart_window()?;
+        let covers = |r: Option<(i64, i64)>| r.is_some_and(|r| serves(r, (from, to)));
+        if covers(self.chart.as_ref().and_then(|c| c.range())) || covers(self.chart_requested) {
+            return None;
+        }
+        let want = (from, to.saturating_add(span * 500_000_000));
+        self.chart_requested = Some(want);
+        Some(ChartRequest {
+            from_ns: want.0,
+            to_ns: want.1,
+        })
+    }
+
+    /// Replay: a span of the charts read.
+    pub fn set_chart(&mut self, s: super::summary::Summary) {
+        if s.range() == self.chart_requested {
+            self.chart = Some(s);
+        }
+    }
+
+    /// The charts' time window: the span chosen, ending at the cursor, or the whole log.
+    pub fn chart_window(&self) -> Option<(i64, i64)> {
+        let whole = match self.source {
+            Source::Replay => self.summary.range()?,
+            Source::Live => {
+                let (a, b) = (self.timeline.first()?, self.timeline.last()?);
+                (a.end_ns - (f64::from(a.seconds) * 1e9) as i64, b.end_ns)
+            }
+        };
+        match ZOOMS[self.zoom.min(ZOOMS.len() - 1)] {
+            0 => Some(whole),
+            s => {
+                let end = self.cursor?;
+                Some((end - s * 1_000_000_000, end))
+            }
+        }
+    }
+
+    /// The charts' series over `from`..`to` (`Summary::stretches`): a replay's from the
+    /// summary of the whole log or the span read (none while it is read), live from the
+    /// points held.
+    pub fn chart_stretches(
+        &self,
+        width: usize,
+        from: i64,
+        to: i64,
+    ) -> Option<Vec<Option<super::summary::Stretch>>> {
+        if self.source == Source::Replay {
+            let whole = ZOOMS[self.zoom.min(ZOOMS.len() - 1)] == 0;
+            let s = if whole {
+                &self.summary
+            } else {
+                self.chart
+                    .as_ref()
+                    .filter(|c| c.range().is_some_and(|r| serves(r, (from, to))))?
+            };
+            return Some(s.stretches(width, from, to));
+        }
+        let mut s = super::summary::Summary::over(from, to);
+        let i0 = self.timeline.partition_point(|p| p.end_ns <= from);
+        for p in &self.timeline[i0.saturating_sub(1)..] {
+            if p.end_ns - (f64::from(p.seconds) * 1e9) as i64 >= to {
+                break;
+            }
+            s.push(p);
+        }
+        Some(s.stretches(width, from, to))
+    }
+
     /// Whether there is a process table to show: always live, and in a replay of logs
     /// recorded with processes.
     pub fn has_procs(&self) -> bool {
-        self.source == Source::Live || !self.proc_times.is_empty()
-    }
-
-    /// Replay: the time of the process table to show at the cursor: the nearest at or
-    /// before it, if that is within the recording's process interval of it (the time
-    /// between that table and the one before).
-    pub fn table_at_cursor(&self) -> Option<usize> {
-        let end = self.point()?.end_ns;
-        let t = &self.proc_times;
-        let i = t.partition_point(|&x| x <= end).checked_sub(1)?;
-        let gap = match i {
-            0 => t.get(1).map_or(i64::MAX, |next| next - t[0]),
-            _ => t[i] - t[i - 1],
-        };
-        // Half an interval more, for jitter between a table's and a sample's times.
-        (end - t[i] <= gap.saturating_add(gap / 2)).then_some(i)
+        self.source == Source::Live || self.proc_tables > 0
     }
 
     /// Replay: what to decode for the process table at the cursor, if it is not shown nor
-    /// asked for yet. With no table near the cursor, the table is emptied.
+    /// asked for yet: the table on screen stays while the cursor is before the next one.
     pub fn process_request(&mut self) -> Option<ProcRequest> {
-        if self.source != Source::Replay || self.proc_times.is_empty() {
+        if self.source != Source::Replay || self.proc_tables == 0 || self.seeking.is_some() {
             return None;
         }
-        let i = self.table_at_cursor();
-        let want = i.map(|i| self.proc_times[i]);
-        if want.is_some() && self.procs_at.map(|(at, _)| at) == want {
-            // Back to the table on screen: an answer still coming for another is stale.
-            self.procs_requested = Some(want);
-            return None;
-        }
-        if self.procs_requested == Some(want) {
-            return None;
-        }
-        self.procs_requested = Some(want);
-        let Some(i) = i else {
-            self.procs.clear();
-            self.procs_at = None;
-            self.recorded_cmdlines.clear();
-            return None;
+        let at = self.cursor?;
+        // One table so far: it is the table of every moment after it.
+        let every = match self.proc_every_ns {
+            0 => i64::MAX / 4,
+            e => e,
         };
-        // Tables are deltas keyed every KEY_EVERY: reading from that many tables before
-        // the one before it meets a key first.
-        let back = crate::store::procs::KEY_EVERY as usize + 2;
+        if let Some((t, _)) = self.procs_at {
+            if t <= at && at - t < every {
+                // Back to the table on screen: an answer still coming for another is stale.
+                self.procs_requested = Some(at);
+                self.procs_pending = false;
+                return None;
+            }
+        }
+        if self.procs_requested == Some(at) {
+            return None;
+        }
+        self.procs_requested = Some(at);
+        self.procs_pending = true;
+        // The store starts a sought read at the process key before: from two tables back,
+        // the table at the cursor and the one before it (its %CPU's base) are read.
         Some(ProcRequest {
-            at_ns: self.proc_times[i],
-            seek_ns: i.checked_sub(back).map(|j| self.proc_times[j]),
+            at_ns: at,
+            seek_ns: (self.proc_every_ns > 0).then(|| at.saturating_sub(every.saturating_mul(3))),
+            every_ns: every,
         })
     }
 
     /// Replay: a process table is being decoded for the cursor.
     pub fn procs_reading(&self) -> bool {
-        matches!(self.procs_requested, Some(Some(at)) if self.procs_at.map(|(t, _)| t) != Some(at))
+        self.procs_pending
     }
 
     /// Replay: a table recorded at `wall_ns` (the loader reads them in order).
     pub fn push_proc_time(&mut self, wall_ns: i64) {
-        if self.proc_times.last().is_none_or(|&t| t < wall_ns) {
-            self.proc_times.push(wall_ns);
+        if self.proc_last_ns.is_none_or(|t| t < wall_ns) {
+            if let Some(t) = self.proc_last_ns {
+                self.proc_every_ns = wall_ns - t;
+            }
+            self.proc_last_ns = Some(wall_ns);
+            self.proc_tables += 1;
         }
     }
 
-    /// Replay: the decoded process table for a request (`None`: it could not be read).
+    /// Replay: the process table decoded for the moment `asked` (`None`: none recorded
+    /// near it).
     pub fn set_processes(&mut self, asked: i64, m: Option<ProcMoment>) {
-        if self.procs_requested != Some(Some(asked)) {
+        if self.procs_requested != Some(asked) {
             return;
         }
+        self.procs_pending = false;
         match m {
             Some(m) => {
                 self.procs = m.rows;
@@ -407,7 +541,6 @@ impl App {
                 self.procs.clear();
                 self.procs_at = None;
                 self.recorded_cmdlines.clear();
-                self.message = Some("the process table of this moment could not be read".into());
             }
         }
     }
@@ -426,24 +559,30 @@ impl App {
         SPEEDS[self.speed]
     }
 
-    /// A new interval at the end of the timeline (a replay's, or a growing log's).
+    /// A new interval at the end: a replay's (or a growing log's) goes into the summary
+    /// (a replay starts at its first); live, into the points held.
     pub fn push(&mut self, p: Point) {
         if self.source == Source::Replay {
             self.summary.push(&p);
+            self.intervals += 1;
+            self.first.get_or_insert(p);
+            self.last = Some(p);
+        } else {
+            self.timeline.push(p);
         }
-        self.timeline.push(p);
-        if self.following || self.timeline.len() == 1 {
-            self.cursor = self.timeline.len() - 1;
+        if self.following || self.cursor.is_none() {
+            self.cursor = Some(p.end_ns);
         }
     }
 
     /// Live: a new interval in full. The oldest points and moments are dropped past
-    /// their bounds.
+    /// their bounds (a cursor on a point dropped moves to the oldest kept).
     pub fn push_live(&mut self, s: Snapshot) {
         if self.timeline.len() >= LIVE_POINTS {
             let drop = LIVE_POINTS / 24;
             self.timeline.drain(..drop);
-            self.cursor = self.cursor.saturating_sub(drop);
+            let oldest = self.timeline.first().map(|p| p.end_ns);
+            self.cursor = self.cursor.max(oldest);
         }
         self.push(s.point);
         if self.moments.len() >= LIVE_MOMENTS {
@@ -717,29 +856,107 @@ impl App {
         self.selected_pid = self.row_pid(self.proc_selected);
     }
 
+    /// Move `by` intervals: among the points held; a replay past them, to a time as far
+    /// (at the newest interval's length), found when read.
     fn step(&mut self, by: isize) {
-        if self.timeline.is_empty() {
+        let Some(c) = self.cursor else { return };
+        let live = self.source == Source::Live;
+        if let Some(i) = self.index() {
+            let to = i as isize + by;
+            let last = self.timeline.len() as isize - 1;
+            if live || (0..=last).contains(&to) {
+                let to = to.clamp(0, last) as usize;
+                self.cursor = Some(self.timeline[to].end_ns);
+                if live {
+                    // Walking back leaves live; stepping past the newest comes back to it.
+                    self.following = by > 0 && to as isize == last;
+                }
+                return;
+            }
+        }
+        if live {
             return;
         }
-        let last = self.timeline.len() - 1;
-        let to = (self.cursor as isize + by).clamp(0, last as isize) as usize;
-        self.cursor = to;
-        if self.source == Source::Live {
-            // Walking back leaves live; stepping past the newest comes back to it.
-            self.following = by > 0 && to == last && self.following_allowed();
-        }
+        let step = self.step_ns();
+        let (target, snap) = match by {
+            // The interval before ends where this one starts.
+            -1 => {
+                let start = self
+                    .point()
+                    .map_or(c - step, |p| p.end_ns - (f64::from(p.seconds) * 1e9) as i64);
+                (start + 1_000_000, Snap::AtOrBefore)
+            }
+            ..0 => (c.saturating_add(by as i64 * step), Snap::AtOrBefore),
+            _ => (
+                c.saturating_add(by as i64 * step - step / 2),
+                Snap::AtOrAfter,
+            ),
+        };
+        self.seek(target, snap);
     }
 
-    fn following_allowed(&self) -> bool {
-        self.source == Source::Live
+    /// Replay: put the cursor on the interval at `t` (as `snap` says), the log's first or
+    /// newest at once, any other when read.
+    pub fn seek(&mut self, t: i64, snap: Snap) {
+        let (Some(first), Some(last)) = (self.first, self.last) else {
+            return;
+        };
+        let t = t.clamp(first.end_ns, last.end_ns);
+        let held = match (self.timeline.first(), self.timeline.last()) {
+            (Some(a), Some(b)) => a.end_ns <= t && t <= b.end_ns,
+            _ => false,
+        };
+        let landed = if t == first.end_ns || t == last.end_ns {
+            Some(t)
+        } else if held {
+            self.land(t, snap)
+        } else {
+            None
+        };
+        self.cursor = Some(landed.unwrap_or(t));
+        self.seeking = landed.is_none().then_some(snap);
+    }
+
+    /// The end of the interval held that a cursor moved to `t` lands on (the nearest the
+    /// other way when there is none that way).
+    fn land(&self, t: i64, snap: Snap) -> Option<i64> {
+        let held = &self.timeline;
+        let after = held.iter().find(|p| p.end_ns >= t);
+        let before = held.iter().rev().find(|p| p.end_ns <= t);
+        match snap {
+            Snap::AtOrAfter => after.or(before),
+            Snap::AtOrBefore => before.or(after),
+        }
+        .map(|p| p.end_ns)
     }
 
     fn go_to_end(&mut self) {
-        if !self.timeline.is_empty() {
-            self.cursor = self.timeline.len() - 1;
-        }
-        if self.source == Source::Live {
-            self.following = true;
+        self.go_to(true);
+    }
+
+    fn go_to_start(&mut self) {
+        self.go_to(false);
+    }
+
+    /// The newest interval (`end`; live, following again) or the first.
+    fn go_to(&mut self, end: bool) {
+        match self.source {
+            Source::Live => {
+                let held = &self.timeline;
+                let p = if end { held.last() } else { held.first() };
+                self.cursor = p.map(|p| p.end_ns);
+                self.following = end;
+            }
+            Source::Replay => {
+                let (p, snap) = if end {
+                    (self.last, Snap::AtOrBefore)
+                } else {
+                    (self.first, Snap::AtOrAfter)
+                };
+                if let Some(p) = p {
+                    self.seek(p.end_ns, snap);
+                }
+            }
         }
     }
 
@@ -752,18 +969,25 @@ impl App {
                 return;
             }
         };
-        let Some(here) = self.point() else { return };
-        let day = crate::time::local_date(here.end_ns);
+        let Some(here) = self.cursor else { return };
+        let day = crate::time::local_date(here);
         let target = crate::time::local_ns(day, clock);
-        match self.timeline.iter().position(|s| s.end_ns >= target) {
-            Some(i) => {
-                self.cursor = i;
-                if self.source == Source::Live {
-                    self.following = i + 1 == self.timeline.len();
-                }
-                self.message = None;
+        let newest = match self.source {
+            Source::Live => self.timeline.last(),
+            Source::Replay => self.last.as_ref(),
+        };
+        if newest.is_none_or(|p| p.end_ns < target) {
+            self.message = Some(format!("nothing recorded at or after {typed}"));
+            return;
+        }
+        self.message = None;
+        match self.source {
+            Source::Live => {
+                let i = self.timeline.partition_point(|p| p.end_ns < target);
+                self.cursor = self.timeline.get(i).map(|p| p.end_ns);
+                self.following = i + 1 == self.timeline.len();
             }
-            None => self.message = Some(format!("nothing recorded at or after {typed}")),
+            Source::Replay => self.seek(target, Snap::AtOrAfter),
         }
     }
 
@@ -781,6 +1005,11 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Replay: the cursor is on the newest interval.
+    fn at_end(&self) -> bool {
+        self.last.is_some_and(|p| self.cursor == Some(p.end_ns))
     }
 
     pub fn key(&mut self, k: KeyEvent) {
@@ -843,8 +1072,8 @@ impl App {
                     }
                 }
                 Source::Replay => {
-                    if self.cursor + 1 >= self.timeline.len() {
-                        self.cursor = 0;
+                    if self.at_end() {
+                        self.go_to_start();
                     }
                     self.playing = !self.playing;
                 }
@@ -864,12 +1093,7 @@ impl App {
             KeyCode::PageDown if procs => self.select_proc(PROC_PAGE as isize),
             KeyCode::PageUp => self.step(-60),
             KeyCode::PageDown => self.step(60),
-            KeyCode::Home => {
-                self.cursor = 0;
-                if self.source == Source::Live {
-                    self.following = false;
-                }
-            }
+            KeyCode::Home => self.go_to_start(),
             KeyCode::End => self.go_to_end(),
             KeyCode::Char('j') => self.input = Some(Input::Jump(String::new())),
             // Only where there is a process table to filter.
@@ -929,6 +1153,13 @@ impl App {
             self.cg_reselect();
         }
     }
+}
+
+/// Whether the charts' span read over `read` draws the window `want`: it covers it, and
+/// was read for that zoom (a longer span's buckets are too coarse for a shorter one).
+fn serves(read: (i64, i64), want: (i64, i64)) -> bool {
+    let ((a, b), (from, to)) = (read, want);
+    a <= from && b >= to && (b - a) / 2 <= to - from
 }
 
 /// Whether a process in cgroup `of` is in `cgroup` or below it.

@@ -6,9 +6,10 @@
 //! Live or replayed, samples go through `pipeline::run` — the one loop that pairs them,
 //! as every report does — into `ScreenRender`, so the screen shows the numbers `rsar`
 //! prints for the same samples; `+` and `-` change the live source's `Pace`. Numbers
-//! come from `stats` through `model`. A replay keeps a `Point` per interval; the full
-//! detail of the moment on screen is decoded again from the files when the cursor moves
-//! (`moment`), so memory grows with the day only by those points. The terminal is
+//! come from `stats` through `model`. A replay reads the logs once into a summary of a
+//! fixed size (`summary`); what is around the cursor — its points and moments, the
+//! charts' zoomed span, the process table — is read again from the files when the cursor
+//! moves (`moment`), so memory does not grow with the length of the log. The terminal is
 //! restored on quit, on error and on panic.
 
 pub mod app;
@@ -30,7 +31,7 @@ use crate::store::procs::ProcessTable;
 use app::{App, Source};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
 use model::{Names, Point, ProcRow, Snapshot};
-use moment::{ProcMoment, ProcRequest, Request};
+use moment::{ChartRequest, Logs, Moments, ProcMoment, ProcRequest, Request};
 use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
@@ -66,6 +67,9 @@ pub struct LogsFeed<F> {
     pub comments: bool,
     /// Where sysstat's sa files find the names of their disks (`--sys-root`).
     pub sys_root: PathBuf,
+    /// Days of a log directory (`--since`, `--tier`): a stretch of them is read from its
+    /// own days, each from its raw file or roll-up tier as this picks.
+    pub dir: Option<(PathBuf, crate::store::rollup::Pick)>,
 }
 
 /// Everything that can happen.
@@ -82,10 +86,12 @@ pub enum Event {
     Ended,
     /// The host the data describes.
     Host(HostFacts),
-    /// Replay: one interval of the timeline.
+    /// Replay: one interval of the log, read through once.
     Point(Point),
-    /// Replay: a decoded moment (the intervals up to the cursor, in full).
-    Moments(Vec<Snapshot>),
+    /// Replay: the intervals read around the cursor.
+    Moments(Moments),
+    /// Replay: the charts' span read.
+    Chart(summary::Summary),
     /// Replay: a process table was recorded at this time.
     ProcessTime(i64),
     /// Replay: the decoded process table asked for at this time.
@@ -311,38 +317,40 @@ pub fn spawn_loader(
 /// What the screen asks the decoder for.
 enum Ask {
     Moments(Request),
+    Chart(ChartRequest),
     Processes(ProcRequest),
 }
 
-/// Decodes moments and process tables as they are asked for; a request overtaken by a
-/// newer one of its kind while waiting is skipped.
-fn spawn_decoder(
-    tx: SyncSender<Event>,
-    files: Vec<PathBuf>,
-    sys_root: PathBuf,
-    window: Window,
-    asks: Receiver<Ask>,
-) {
+/// Decodes moments, the charts' spans and process tables as they are asked for; a
+/// request overtaken by a newer one of its kind while waiting is skipped.
+fn spawn_decoder(tx: SyncSender<Event>, logs: Logs, asks: Receiver<Ask>) {
     std::thread::spawn(move || {
         while let Ok(first) = asks.recv() {
-            let (mut moments, mut procs) = (None, None);
+            let (mut moments, mut chart, mut procs) = (None, None, None);
             for ask in std::iter::once(first).chain(asks.try_iter()) {
                 match ask {
                     Ask::Moments(r) => moments = Some(r),
+                    Ask::Chart(r) => chart = Some(r),
                     Ask::Processes(r) => procs = Some(r),
                 }
             }
             let mut events = Vec::new();
             if let Some(req) = moments {
-                events.push(match moment::decode(&files, &sys_root, &window, &req) {
-                    Ok(snaps) => Event::Moments(snaps),
+                events.push(match moment::decode(&logs, &req) {
+                    Ok(m) => Event::Moments(m),
                     Err(e) => Event::Note(format!("cannot read that moment: {e}")),
                 });
             }
             if let Some(req) = procs {
-                events.push(match moment::decode_processes(&files, &sys_root, &req) {
+                events.push(match moment::decode_processes(&logs, &req) {
                     Ok(m) => Event::Processes(req.at_ns, m),
                     Err(e) => Event::Note(format!("cannot read that process table: {e}")),
+                });
+            }
+            if let Some(req) = chart {
+                events.push(match moment::decode_chart(&logs, &req) {
+                    Ok(c) => Event::Chart(c),
+                    Err(e) => Event::Note(format!("cannot read the charts' span: {e}")),
                 });
             }
             for e in events {
@@ -359,8 +367,8 @@ pub struct Driver {
     pub app: App,
     /// Live: where the selected process's command line is read.
     proc_root: Option<PathBuf>,
-    /// Replay: the files and window moments are decoded from, for `decode_now`.
-    logs: Option<(Vec<PathBuf>, PathBuf, Window)>,
+    /// Replay: the logs moments are decoded from, for `decode_now`.
+    logs: Option<Logs>,
 }
 
 impl Driver {
@@ -380,7 +388,8 @@ impl Driver {
             Event::Tick => self.app.tick(elapsed),
             Event::Host(h) => self.app.host = h,
             Event::Point(p) => self.app.push(p),
-            Event::Moments(snaps) => self.app.set_moments(snaps),
+            Event::Moments(m) => self.app.set_moments(m),
+            Event::Chart(c) => self.app.set_chart(c),
             Event::ProcessTime(ns) => self.app.push_proc_time(ns),
             Event::Processes(at, m) => self.app.set_processes(at, m),
             Event::Restart(ns) => self.app.restart(ns),
@@ -399,6 +408,29 @@ impl Driver {
         }
         self.read_cmdline();
         None
+    }
+
+    /// Apply `first` (after `elapsed` since the last), then every event already waiting in
+    /// `rx`, and say whether the screen must be drawn again: when any of them was more than
+    /// a tick of a screen not playing. (Judged on the first alone, a key that came in just
+    /// behind a tick was applied and never drawn: the screen stayed as it was, the key
+    /// seemingly lost, until some other event came.)
+    pub fn settle(
+        &mut self,
+        first: Event,
+        rx: &Receiver<Event>,
+        elapsed: Duration,
+    ) -> Result<bool, String> {
+        // A tick of a playing screen moves it (or stops it: its status changes).
+        let mut dirty = self.app.playing;
+        for (i, e) in std::iter::once(first).chain(rx.try_iter()).enumerate() {
+            dirty |= !matches!(e, Event::Tick);
+            let elapsed = if i == 0 { elapsed } else { Duration::ZERO };
+            if let Some(m) = self.apply(e, elapsed) {
+                return Err(m);
+            }
+        }
+        Ok(dirty)
     }
 
     /// Live: the selected process's full command line, read when the selection changes.
@@ -426,16 +458,20 @@ impl Driver {
     /// Replay: decode the moment at the cursor now, if it is not yet (tests and tools;
     /// the screen decodes on its own thread).
     pub fn decode_now(&mut self) -> Result<(), String> {
-        let Some((files, sys_root, window)) = &self.logs else {
+        let Some(logs) = &self.logs else {
             return Ok(());
         };
         if let Some(req) = self.app.detail_request() {
-            let snaps = moment::decode(files, sys_root, window, &req)?;
-            self.app.set_moments(snaps);
+            let m = moment::decode(logs, &req)?;
+            self.app.set_moments(m);
         }
         if let Some(req) = self.app.process_request() {
-            let m = moment::decode_processes(files, sys_root, &req)?;
+            let m = moment::decode_processes(logs, &req)?;
             self.app.set_processes(req.at_ns, m);
+        }
+        if let Some(req) = self.app.chart_request() {
+            let c = moment::decode_chart(logs, &req)?;
+            self.app.set_chart(c);
         }
         Ok(())
     }
@@ -461,6 +497,9 @@ fn event_loop(
             if let Some(req) = driver.app.process_request() {
                 let _ = d.send(Ask::Processes(req));
             }
+            if let Some(req) = driver.app.chart_request() {
+                let _ = d.send(Ask::Chart(req));
+            }
         }
         if dirty {
             if let Err(e) = terminal.draw(|f| ui::draw(f, &driver.app, theme)) {
@@ -469,18 +508,12 @@ fn event_loop(
             }
         }
         let Ok(e) = rx.recv() else { break };
-        // A tick changes nothing unless a replay is playing: no redraw for it.
-        dirty = !matches!(e, Event::Tick) || driver.app.playing;
         let now = Instant::now();
         let elapsed = now - last;
         last = now;
-        if let Some(m) = driver.apply(e, elapsed) {
-            result = Err(m);
-            break;
-        }
-        // Apply whatever else is waiting before drawing again.
-        while let Ok(e) = rx.try_recv() {
-            if let Some(m) = driver.apply(e, Duration::ZERO) {
+        match driver.settle(e, &rx, elapsed) {
+            Ok(d) => dirty = d,
+            Err(m) => {
                 result = Err(m);
                 break;
             }
@@ -525,7 +558,12 @@ pub fn driver_with(
             .join()
             .unwrap_or_else(|_| Err("the log reader panicked".into()))
     })?;
-    d.logs = Some((files, sys_root.to_path_buf(), window.clone()));
+    d.logs = Some(Logs {
+        files,
+        dir: None,
+        sys_root: sys_root.to_path_buf(),
+        window: window.clone(),
+    });
     d.decode_now()?;
     Ok(d)
 }
@@ -608,6 +646,7 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
             window,
             comments,
             sys_root,
+            dir,
         }) => {
             spawn_loader(
                 tx.clone(),
@@ -618,7 +657,13 @@ pub fn run(feed: Feed, color: bool) -> Result<Vec<String>, String> {
                 sys_root.clone(),
             );
             let (req_tx, req_rx) = mpsc::channel();
-            spawn_decoder(tx.clone(), files, sys_root, window, req_rx);
+            let logs = Logs {
+                files,
+                dir,
+                sys_root,
+                window,
+            };
+            spawn_decoder(tx.clone(), logs, req_rx);
             let d = Driver::new(App::new(Source::Replay, HostFacts::default()));
             (d, None, Some(req_tx))
         }

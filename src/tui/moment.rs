@@ -1,37 +1,100 @@
-//! Decoding a moment of recorded days on demand: the intervals from `from_ns` to
-//! `until_ns`, in full, read again from the files. The log is sought to just before the
-//! start (bisection on keyframes, `LogSource::starting_at`), read through the same
-//! pipeline as the reports, and reading stops at the first record past the end, so a
-//! moment costs the few records it covers whatever the length of the day. What is kept
-//! of the replay as a whole is `model::Point`s (and the times of the process tables);
-//! this is how the screen gets the rest.
+//! Reading stretches of recorded days on demand, as a replay's cursor moves: the
+//! intervals around the cursor (points, and the moments up to it in full), the charts'
+//! zoomed span (bucketed as it is read, `summary::Summary::over`) and the process table
+//! at the cursor. Each is read again from the files: the log is sought to just before the
+//! start (bisection on keyframes, `LogSource::starting_at`; a compressed day is read from
+//! its start), read through the same pipeline as the reports, and reading stops past
+//! what is wanted, so a read costs the records it covers whatever the length of the log.
+//! Across days (`Logs::dir`), only the days of the stretch are read, each from its raw
+//! file or roll-up tier: the finest for the moment, a coarser one for a longer span.
 //!
-//! The process table of a moment is decoded the same way (`decode_processes`): read from
-//! far enough back that a key table is met before it (tables are deltas against the one
-//! before, keyed every `KEY_EVERY`), keeping only the last two tables, and shown with %CPU
-//! from the table before it, as `rsar top` computes it.
+//! The process table of a moment is read from two tables before it (the store starts
+//! a sought read at the process key before, tables being deltas against the one before),
+//! keeping only the last two tables, and shown with %CPU from the table before it, as
+//! `rsar top` computes it.
 
-use super::model::{Names, ProcRow, Snapshot};
-use crate::history::Window;
+use super::model::{Names, Point, ProcRow, Snapshot};
+use super::summary::{Summary, BUCKETS};
+use crate::history::{Files, Window};
 use crate::report::{Render, Table};
 use crate::sample::HostFacts;
 use crate::source::{Event, Source, SourceError, WindowStart};
 use crate::stats::IntervalStats;
 use crate::store::procs::ProcessTable;
+use crate::store::rollup::Pick;
+use std::cell::Cell;
+use std::collections::VecDeque;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
-/// A source that ends at the first event after `until_ns`.
+/// The recorded days a replay reads.
+#[derive(Debug, Clone)]
+pub struct Logs {
+    /// The files of the whole replay, oldest first.
+    pub files: Vec<PathBuf>,
+    /// A log directory read across days (`--since`, `--tier`), each day from its raw file
+    /// or a roll-up tier as `Pick` says: a stretch is read from its own days only.
+    pub dir: Option<(PathBuf, Pick)>,
+    /// Where sysstat's sa files find the names of their disks.
+    pub sys_root: PathBuf,
+    /// The replay's window (`-s`, `-e`, `-i`).
+    pub window: Window,
+}
+
+impl Logs {
+    /// The files holding `from_ns` to `to_ns`, read at a sample every `every_s` seconds
+    /// (a roll-up tier that fine or finer serves it).
+    fn files_for(&self, from_ns: i64, to_ns: i64, every_s: Option<i64>) -> Vec<PathBuf> {
+        let Some((dir, pick)) = &self.dir else {
+            return self.files.clone();
+        };
+        let files = Files::Tier {
+            dir: dir.clone(),
+            days_ago: None,
+            pick: *pick,
+        };
+        let window = Window {
+            since_ns: Some(from_ns),
+            until_ns: Some(to_ns),
+            every_s: every_s.max(self.window.every_s),
+            ..Window::default()
+        };
+        crate::source::log_files(&files, &window).unwrap_or_else(|_| self.files.clone())
+    }
+
+    /// `files` sought to just before `since_ns` (or from their start).
+    fn open(&self, files: Vec<PathBuf>, since_ns: Option<i64>) -> Result<Box<dyn Source>, String> {
+        let start = WindowStart {
+            since_ns,
+            clock: None,
+        };
+        crate::source::open_recorded(files, crate::source::Follow::No, start, &self.sys_root)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A source that ends at the first event after `until_ns`, or once `enough` says so.
 struct Until {
     inner: Box<dyn Source>,
     until_ns: i64,
+    enough: Option<Rc<Cell<bool>>>,
+    /// The files ended before either.
+    ended: bool,
 }
 
 impl Source for Until {
     fn next(&mut self) -> Result<Option<Event>, SourceError> {
+        if self.enough.as_ref().is_some_and(|e| e.get()) {
+            return Ok(None);
+        }
         match self.inner.next()? {
             Some(e) if e.wall_ns() > self.until_ns => Ok(None),
+            None => {
+                self.ended = true;
+                Ok(None)
+            }
             e => Ok(e),
         }
     }
@@ -43,22 +106,24 @@ impl Source for Until {
     }
 }
 
-/// A renderer keeping each interval as a snapshot.
-#[derive(Default)]
-struct Capture {
-    names: Names,
-    snaps: Vec<Snapshot>,
-    /// CPUs of the machine in the boot being read.
+/// What a renderer does with each interval read (`Keep`).
+trait Take {
+    fn take(&mut self, s: &IntervalStats, cpus: u32);
+}
+
+/// A renderer handing each interval to a `Take`, with the CPUs of the boot being read.
+struct Keep<T> {
+    take: T,
     cpus: u32,
 }
 
-impl Render for Capture {
+impl<T: Take> Render for Keep<T> {
     fn begin(&mut self, host: &HostFacts, _: i64) -> io::Result<()> {
         self.cpus = host.cpu_count;
         Ok(())
     }
     fn interval(&mut self, s: &IntervalStats) -> io::Result<()> {
-        self.snaps.push(Snapshot::of(s, self.cpus, &mut self.names));
+        self.take.take(s, self.cpus);
         Ok(())
     }
     fn restart(&mut self, _: i64, cpus: u32) -> io::Result<()> {
@@ -76,80 +141,184 @@ impl Render for Capture {
     }
 }
 
-/// What to decode: the samples from `from_ns` to `until_ns` of `files`, thinned as the
-/// replay's window thins them (`-i`).
+/// The intervals around a moment: up to `REPLAY_MOMENTS` before it in full (and the
+/// first after it), their points, and `ahead` points after it.
+struct Around {
+    names: Names,
+    at_ns: i64,
+    ahead: usize,
+    snaps: VecDeque<Snapshot>,
+    points: VecDeque<Point>,
+    after: usize,
+    enough: Rc<Cell<bool>>,
+}
+
+impl Take for Around {
+    fn take(&mut self, s: &IntervalStats, cpus: u32) {
+        let keep = super::app::REPLAY_MOMENTS;
+        let p = Point::of(s);
+        if p.end_ns <= self.at_ns || self.after == 0 {
+            self.snaps.push_back(Snapshot::of(s, cpus, &mut self.names));
+            if self.snaps.len() > keep + 1 {
+                self.snaps.pop_front();
+            }
+        }
+        self.points.push_back(p);
+        if p.end_ns > self.at_ns {
+            self.after += 1;
+        } else if self.points.len() > keep + 1 {
+            self.points.pop_front();
+        }
+        self.enough.set(self.after > 0 && self.after >= self.ahead);
+    }
+}
+
+/// What to read around a moment: from `from_ns`, the intervals up to `at_ns` and
+/// `ahead` more, thinned as the replay's window thins them (`-i`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub from_ns: i64,
-    pub until_ns: i64,
+    pub at_ns: i64,
+    pub ahead: usize,
+}
+
+/// The intervals read for a `Request`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moments {
+    pub at_ns: i64,
+    /// Up to `REPLAY_MOMENTS` ending at or before `at_ns` and the first after, in full.
+    pub snaps: Vec<Snapshot>,
+    /// The points of every interval read, oldest first.
+    pub points: Vec<Point>,
 }
 
 /// How far back each retry seeks when a seek gave nothing (see `decode`).
 const RETRY_BACK_NS: i64 = 600 * 1_000_000_000;
 
-/// The intervals of `req`, oldest first.
+/// The intervals of `req`.
 ///
 /// A seek that lands where the groups' keyframes cannot be met before the end of the
 /// file yields nothing (seen near the end of a large host's file): then it seeks again
 /// ten minutes earlier, and at last reads the files from their start.
-pub fn decode(
-    files: &[PathBuf],
-    sys_root: &Path,
-    window: &Window,
-    req: &Request,
-) -> Result<Vec<Snapshot>, String> {
-    let mut snaps = Vec::new();
+pub fn decode(logs: &Logs, req: &Request) -> Result<Moments, String> {
+    let mut got = None;
     for seek in [
         Some(req.from_ns),
         Some(req.from_ns.saturating_sub(RETRY_BACK_NS)),
         None,
     ] {
-        snaps = decode_from(files, sys_root, window, req, seek)?;
-        if snaps.last().is_some_and(|s| s.end_ns() == req.until_ns) {
+        let (m, ended) = decode_from(logs, req, seek)?;
+        let done =
+            m.points.iter().any(|p| p.end_ns >= req.at_ns) || (ended && !m.points.is_empty());
+        got = Some(m);
+        if done {
             break;
         }
     }
-    Ok(snaps)
+    Ok(got.unwrap_or(Moments {
+        at_ns: req.at_ns,
+        snaps: Vec::new(),
+        points: Vec::new(),
+    }))
 }
 
-/// `decode`, reading from just before `seek_ns` (or from the start).
+/// `decode`, reading from just before `seek_ns` (or from the start); and whether the
+/// files ended before `ahead` intervals past the moment were read.
 fn decode_from(
-    files: &[PathBuf],
-    sys_root: &Path,
-    window: &Window,
+    logs: &Logs,
     req: &Request,
     seek_ns: Option<i64>,
-) -> Result<Vec<Snapshot>, String> {
-    let start = WindowStart {
-        since_ns: seek_ns,
-        clock: None,
-    };
-    let inner =
-        crate::source::open_recorded(files.to_vec(), crate::source::Follow::No, start, sys_root)
-            .map_err(|e| e.to_string())?;
+) -> Result<(Moments, bool), String> {
+    // The days from the start to the day after the moment (what is ahead may be there).
+    let files = logs.files_for(
+        seek_ns.unwrap_or(req.from_ns),
+        req.at_ns.saturating_add(86_400 * 1_000_000_000),
+        logs.window.every_s,
+    );
+    let enough = Rc::new(Cell::new(false));
     let mut source = Until {
-        inner,
-        until_ns: req.until_ns,
+        inner: logs.open(files, seek_ns)?,
+        until_ns: i64::MAX,
+        enough: Some(enough.clone()),
+        ended: false,
     };
     let window = Window {
         since_ns: Some(req.from_ns),
-        until_ns: Some(req.until_ns),
-        ..window.clone()
+        ..logs.window.clone()
     };
-    let mut out = Capture::default();
+    let mut out = Keep {
+        take: Around {
+            names: Names::default(),
+            at_ns: req.at_ns,
+            ahead: req.ahead,
+            snaps: VecDeque::new(),
+            points: VecDeque::new(),
+            after: 0,
+            enough,
+        },
+        cpus: 0,
+    };
     crate::pipeline::run(&mut source, &window, &mut out, false, &mut |_| {})
         .map_err(|e| e.to_string())?;
-    Ok(out.snaps)
+    let a = out.take;
+    Ok((
+        Moments {
+            at_ns: req.at_ns,
+            snaps: a.snaps.into(),
+            points: a.points.into(),
+        },
+        source.ended,
+    ))
+}
+
+/// The charts' span to read: its intervals bucketed from `from_ns` to `to_ns`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartRequest {
+    pub from_ns: i64,
+    pub to_ns: i64,
+}
+
+impl Take for Summary {
+    fn take(&mut self, s: &IntervalStats, _: u32) {
+        self.push(&Point::of(s));
+    }
+}
+
+/// The intervals of the charts' span, bucketed: read from the finest roll-up tier (or
+/// the raw days) with a sample at least every bucket's length.
+pub fn decode_chart(logs: &Logs, req: &ChartRequest) -> Result<Summary, String> {
+    let bucket_s = (req.to_ns - req.from_ns) / BUCKETS as i64 / 1_000_000_000;
+    let files = logs.files_for(req.from_ns, req.to_ns, (bucket_s > 0).then_some(bucket_s));
+    let mut source = Until {
+        inner: logs.open(files, Some(req.from_ns))?,
+        until_ns: req.to_ns,
+        enough: None,
+        ended: false,
+    };
+    let window = Window {
+        since_ns: Some(req.from_ns),
+        until_ns: Some(req.to_ns),
+        ..logs.window.clone()
+    };
+    let mut out = Keep {
+        take: Summary::over(req.from_ns, req.to_ns),
+        cpus: 0,
+    };
+    crate::pipeline::run(&mut source, &window, &mut out, false, &mut |_| {})
+        .map_err(|e| e.to_string())?;
+    Ok(out.take)
 }
 
 /// What to decode for the process table of a moment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProcRequest {
-    /// The wall time of the table (the nearest at or before the moment).
+    /// The moment: its table is the newest recorded at or before it.
     pub at_ns: i64,
-    /// Where to start reading: a table's time far enough back that a key table comes
-    /// before `at_ns` (`None`: from the start of the files).
+    /// Where to start reading (`None`: from the start of the files).
     pub seek_ns: Option<i64>,
+    /// The time between tables, as far as the replay knows: a table further back than
+    /// that (and half as much again) is not the moment's.
+    pub every_ns: i64,
 }
 
 /// The process table of a moment, as the screen shows it.
@@ -167,20 +336,17 @@ pub struct ProcMoment {
     pub cmdlines: Vec<(u32, Arc<str>)>,
 }
 
-/// The process table recorded at `req.at_ns`, with %CPU from the table before it (`None`
-/// when no table at that time could be decoded).
-pub fn decode_processes(
-    files: &[PathBuf],
-    sys_root: &Path,
-    req: &ProcRequest,
-) -> Result<Option<ProcMoment>, String> {
-    let start = WindowStart {
-        since_ns: req.seek_ns,
-        clock: None,
-    };
-    let mut source =
-        crate::source::open_recorded(files.to_vec(), crate::source::Follow::No, start, sys_root)
-            .map_err(|e| e.to_string())?;
+/// The process table of the moment `req.at_ns` (the newest at or before it, if that is
+/// within the time between tables of it: jitter between a table's and a sample's times
+/// aside, by half as much again), with %CPU from the table before it; `None` when none
+/// was recorded near the moment.
+pub fn decode_processes(logs: &Logs, req: &ProcRequest) -> Result<Option<ProcMoment>, String> {
+    let files = logs.files_for(
+        req.seek_ns.unwrap_or(req.at_ns),
+        req.at_ns,
+        logs.window.every_s,
+    );
+    let mut source = logs.open(files, req.seek_ns)?;
     let host = source.origin().0.clone();
     let (mut prev, mut last): (Option<ProcessTable>, Option<ProcessTable>) = (None, None);
     let mut mem_total_kb = 0;
@@ -200,7 +366,12 @@ pub fn decode_processes(
             Event::Comment { .. } | Event::Levels(_) => {}
         }
     }
-    let Some(now) = last.filter(|t| t.wall_ns == req.at_ns) else {
+    let gap = match (&prev, &last) {
+        (Some(p), Some(l)) => l.wall_ns - p.wall_ns,
+        _ => req.every_ns,
+    }
+    .max(1);
+    let Some(now) = last.filter(|t| req.at_ns - t.wall_ns <= gap.saturating_add(gap / 2)) else {
         return Ok(None);
     };
     Ok(Some(proc_moment(

@@ -1,9 +1,10 @@
-//! The whole of a replayed log in a fixed number of time buckets: what the timeline draws
+//! A stretch of a replayed log in a fixed number of time buckets: what the timeline draws
 //! (how busy the CPUs were across the log, at the busiest of each stretch) so that a
-//! spike can be seen and jumped to.
+//! spike can be seen and jumped to, and what the charts draw (the mean of each series).
 //! It is built in one streaming pass as the intervals are read, and its size does not
 //! grow with the log: when an interval lands past the last bucket, neighbouring buckets
-//! are merged in pairs and each then covers twice the time. An interval that spans a
+//! are merged in pairs and each then covers twice the time (`Summary::over` instead
+//! covers a fixed range, and leaves out what falls outside it). An interval that spans a
 //! collection gap (much longer than the one before it) is left out, so the gap stays
 //! empty and is drawn as one.
 
@@ -20,9 +21,41 @@ pub fn spans_gap(p: &Point, before: Option<f32>) -> bool {
     before.is_some_and(|b| p.seconds > b * GAP_FACTOR && p.seconds - b > 2.0)
 }
 
+/// The series the charts draw, in `Series::of`'s order.
+pub const SERIES: usize = 9;
+
+/// The values a bucket sums of each interval: %user, %nice, %system, %iowait, %steal,
+/// %busy, and memory used, cached and total (kB).
+fn series(p: &Point) -> [f32; SERIES] {
+    [
+        p.cpu.user,
+        p.cpu.nice,
+        p.cpu.system,
+        p.cpu.iowait,
+        p.cpu.steal,
+        p.busy(),
+        p.mem.used,
+        p.mem.cached,
+        p.mem.total,
+    ]
+}
+
+/// Where `series` puts each value.
+pub mod at {
+    pub const USER: usize = 0;
+    pub const NICE: usize = 1;
+    pub const SYSTEM: usize = 2;
+    pub const IOWAIT: usize = 3;
+    pub const STEAL: usize = 4;
+    pub const BUSY: usize = 5;
+    pub const MEM_USED: usize = 6;
+    pub const MEM_CACHED: usize = 7;
+    pub const MEM_TOTAL: usize = 8;
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Bucket {
-    busy_sum: f32,
+    sums: [f32; SERIES],
     busy_max: f32,
     n: u32,
 }
@@ -34,7 +67,14 @@ pub struct Busy {
     pub max: f32,
 }
 
-/// Busy CPU over the log, bucketed by time.
+/// A stretch of time: the mean of each series over the intervals there, and the busiest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stretch {
+    pub mean: [f32; SERIES],
+    pub busy_max: f32,
+}
+
+/// Busy CPU (and the charts' series) over the log, bucketed by time.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
     /// The start of the first bucket (the first interval's start).
@@ -45,9 +85,24 @@ pub struct Summary {
     /// The end of the newest interval, and its length.
     end_ns: i64,
     last_seconds: Option<f32>,
+    /// `over`: the range is fixed; what falls outside it is left out.
+    fixed: bool,
 }
 
 impl Summary {
+    /// A summary of the fixed range from `from_ns` to `to_ns` (the charts' zoomed span).
+    pub fn over(from_ns: i64, to_ns: i64) -> Summary {
+        let len = to_ns.saturating_sub(from_ns).max(BUCKETS as i64);
+        Summary {
+            t0: from_ns,
+            span_ns: (len + BUCKETS as i64 - 1) / BUCKETS as i64,
+            buckets: vec![Bucket::default(); BUCKETS],
+            end_ns: to_ns,
+            last_seconds: None,
+            fixed: true,
+        }
+    }
+
     /// Add the next interval (intervals come oldest first).
     pub fn push(&mut self, p: &Point) {
         let start = p.end_ns - (f64::from(p.seconds) * 1e9) as i64;
@@ -58,24 +113,33 @@ impl Summary {
         }
         let gap = spans_gap(p, self.last_seconds);
         self.last_seconds = Some(p.seconds);
-        self.end_ns = self.end_ns.max(p.end_ns);
-        // Saturating: a span past i64's range (centuries) stops growing instead.
-        while p.end_ns
-            >= self
-                .t0
-                .saturating_add(self.span_ns.saturating_mul(BUCKETS as i64))
-            && self.span_ns < i64::MAX / (2 * BUCKETS as i64)
-        {
-            self.halve();
+        if self.fixed {
+            if p.end_ns <= self.t0 || start >= self.end_ns {
+                return;
+            }
+        } else {
+            self.end_ns = self.end_ns.max(p.end_ns);
+            // Saturating: a span past i64's range (centuries) stops growing instead.
+            while p.end_ns
+                >= self
+                    .t0
+                    .saturating_add(self.span_ns.saturating_mul(BUCKETS as i64))
+                && self.span_ns < i64::MAX / (2 * BUCKETS as i64)
+            {
+                self.halve();
+            }
         }
         if gap {
             return;
         }
         let at = |ns: i64| (ns.saturating_sub(self.t0).max(0) / self.span_ns) as usize;
+        let v = series(p);
         // An interval longer than a bucket counts in each bucket it covers.
         for i in at(start).min(BUCKETS - 1)..=at(p.end_ns - 1).min(BUCKETS - 1) {
             let b = &mut self.buckets[i];
-            b.busy_sum += p.busy();
+            for (s, x) in b.sums.iter_mut().zip(v) {
+                *s += x;
+            }
             b.busy_max = b.busy_max.max(p.busy());
             b.n += 1;
         }
@@ -85,8 +149,12 @@ impl Summary {
     fn halve(&mut self) {
         for i in 0..BUCKETS / 2 {
             let (a, b) = (self.buckets[2 * i], self.buckets[2 * i + 1]);
+            let mut sums = a.sums;
+            for (s, x) in sums.iter_mut().zip(b.sums) {
+                *s += x;
+            }
             self.buckets[i] = Bucket {
-                busy_sum: a.busy_sum + b.busy_sum,
+                sums,
                 busy_max: a.busy_max.max(b.busy_max),
                 n: a.n + b.n,
             };
@@ -97,14 +165,15 @@ impl Summary {
         self.span_ns *= 2;
     }
 
-    /// The time the summary covers: from the first interval's start to the newest end.
+    /// The time the summary covers: from the first interval's start to the newest end
+    /// (`over`: its range).
     pub fn range(&self) -> Option<(i64, i64)> {
         (self.span_ns > 0).then_some((self.t0, self.end_ns))
     }
 
-    /// Busy percent in each of `width` equal columns from `from_ns` to `to_ns`, the mean
-    /// and the highest of the intervals there; `None` where nothing was recorded.
-    pub fn columns(&self, width: usize, from_ns: i64, to_ns: i64) -> Vec<Option<Busy>> {
+    /// Each of `width` equal columns from `from_ns` to `to_ns`: the means of the
+    /// intervals there and the busiest; `None` where nothing was recorded.
+    pub fn stretches(&self, width: usize, from_ns: i64, to_ns: i64) -> Vec<Option<Stretch>> {
         if self.span_ns == 0 || width == 0 {
             return vec![None; width];
         }
@@ -113,6 +182,9 @@ impl Summary {
             .map(|c| {
                 let a = from_ns + (len * c as f64 / width as f64) as i64;
                 let b = from_ns + (len * (c + 1) as f64 / width as f64) as i64;
+                if b <= self.t0 || (self.fixed && a >= self.end_ns) {
+                    return None;
+                }
                 // The buckets starting in the column (a column narrower than a bucket:
                 // the bucket it lies in), so that a gap is not filled by its edges.
                 let from = (a - self.t0).max(0);
@@ -124,14 +196,32 @@ impl Summary {
                 if first > last {
                     return None;
                 }
-                let (sum, max, n) = self.buckets[first..=last]
-                    .iter()
-                    .fold((0.0f32, 0.0f32, 0u32), |(s, m, n), k| {
-                        (s + k.busy_sum, m.max(k.busy_max), n + k.n)
-                    });
-                (n > 0 && b > self.t0).then(|| Busy {
-                    mean: sum / n as f32,
-                    max,
+                let mut sums = [0.0f32; SERIES];
+                let (mut max, mut n) = (0.0f32, 0u32);
+                for k in &self.buckets[first..=last] {
+                    for (s, x) in sums.iter_mut().zip(k.sums) {
+                        *s += x;
+                    }
+                    max = max.max(k.busy_max);
+                    n += k.n;
+                }
+                (n > 0).then(|| Stretch {
+                    mean: sums.map(|s| s / n as f32),
+                    busy_max: max,
+                })
+            })
+            .collect()
+    }
+
+    /// Busy percent in each of `width` equal columns from `from_ns` to `to_ns`, the mean
+    /// and the highest of the intervals there; `None` where nothing was recorded.
+    pub fn columns(&self, width: usize, from_ns: i64, to_ns: i64) -> Vec<Option<Busy>> {
+        self.stretches(width, from_ns, to_ns)
+            .into_iter()
+            .map(|s| {
+                s.map(|s| Busy {
+                    mean: s.mean[at::BUSY],
+                    max: s.busy_max,
                 })
             })
             .collect()

@@ -555,8 +555,8 @@ fn too_small(f: &mut Frame, area: Rect, t: Theme) {
 fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let h = &app.host;
     let when = app
-        .point()
-        .map(|s| clock(s.end_ns, "%Y-%m-%d %H:%M:%S"))
+        .cursor
+        .map(|ns| clock(ns, "%Y-%m-%d %H:%M:%S"))
         .unwrap_or_else(|| "waiting for the first interval".into());
     let up = app.uptime_s;
     let uptime = format!(
@@ -582,12 +582,13 @@ fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     spans.push(Span::raw(format!("{when}  ")));
     spans.push(Span::styled(app.status(), status_style));
     if app.source == Source::Replay {
-        spans.push(Span::raw(format!(
-            "  {}/{}  ×{}",
-            app.cursor + 1,
-            app.timeline.len(),
-            app.speed()
-        )));
+        // Seeking: the time asked for, the interval there being read.
+        let seeking = if app.seeking.is_some() {
+            " (reading…)"
+        } else {
+            ""
+        };
+        spans.push(Span::raw(format!("{seeking}  ×{}", app.speed())));
     } else {
         // `{}` of an f64 prints it exactly, and 1 as 1.
         spans.push(Span::raw(format!("  every {}s", app.refresh.as_secs_f64())));
@@ -597,6 +598,10 @@ fn header(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             "  DAMAGED LOG",
             t.fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
+    }
+    // Last, where there is room: how much of the log was read.
+    if app.source == Source::Replay {
+        spans.push(Span::raw(format!("  {} intervals", app.intervals)));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
@@ -906,61 +911,22 @@ fn zoom_seconds(app: &App) -> i64 {
     ZOOMS[app.zoom.min(ZOOMS.len() - 1)]
 }
 
-/// The charts' time window: the span chosen, ending at the cursor, or the whole log.
-fn chart_window(app: &App) -> Option<(i64, i64)> {
-    let first = app.timeline.first()?;
-    let last = app.timeline.last()?;
-    let start = first.end_ns - (f64::from(first.seconds) * 1e9) as i64;
-    match zoom_seconds(app) {
-        0 => Some((start, last.end_ns)),
-        s => {
-            let end = app.point()?.end_ns;
-            Some((end - s * 1_000_000_000, end))
-        }
-    }
-}
-
-/// The points from `from` to `to` in `width` columns of time: each column the mean of the
-/// values of the intervals covering it (`None`: nothing recorded then, a gap). Intervals
-/// spanning a collection gap are left out.
+/// The charts' series from `from` to `to` in `width` columns of time: each column the
+/// mean of the values of the intervals covering it (`None`: nothing recorded then, a
+/// gap), `pick` choosing the series from `summary::at`. `None` while the span is read.
 fn bucket<const N: usize>(
     app: &App,
     from: i64,
     to: i64,
     width: usize,
-    values: impl Fn(&model::Point) -> [f32; N],
-) -> Vec<Option<[f32; N]>> {
-    let mut sums = vec![([0.0f32; N], 0u32); width];
-    if width == 0 {
-        return Vec::new();
-    }
-    let len = (to - from).max(1) as f64;
-    let col = |ns: i64| -> isize { ((ns - from) as f64 / len * width as f64).floor() as isize };
-    let i0 = app.timeline.partition_point(|p| p.end_ns <= from);
-    let mut before = i0.checked_sub(1).map(|i| app.timeline[i].seconds);
-    for p in &app.timeline[i0..] {
-        let start = p.end_ns - (f64::from(p.seconds) * 1e9) as i64;
-        if start >= to {
-            break;
-        }
-        let gap = super::summary::spans_gap(p, before);
-        before = Some(p.seconds);
-        if gap {
-            continue;
-        }
-        let v = values(p);
-        let (a, b) = (col(start).max(0), col(p.end_ns - 1).min(width as isize - 1));
-        for c in a..=b {
-            let (s, n) = &mut sums[c as usize];
-            for (x, y) in s.iter_mut().zip(v) {
-                *x += y;
-            }
-            *n += 1;
-        }
-    }
-    sums.into_iter()
-        .map(|(s, n)| (n > 0).then(|| s.map(|x| x / n as f32)))
-        .collect()
+    pick: [usize; N],
+) -> Option<Vec<Option<[f32; N]>>> {
+    let cols = app.chart_stretches(width, from, to)?;
+    Some(
+        cols.into_iter()
+            .map(|c| c.map(|s| pick.map(|i| s.mean[i])))
+            .collect(),
+    )
 }
 
 /// A stacked area chart: each column's series piled up in order, each cell the colour
@@ -1031,25 +997,51 @@ fn stacked<const N: usize>(
 /// CPU and memory over the charts' window, stacked.
 fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
     let halves = split_h(r, &[Constraint::Percentage(50), Constraint::Percentage(50)]);
-    let Some((from, to)) = chart_window(app) else {
+    let Some((from, to)) = app.chart_window() else {
         return;
     };
     let width = halves[0].width.saturating_sub(2 + 5) as usize;
     let span = match zoom_seconds(app) {
         0 => "whole log".to_string(),
+        s if s % 604_800 == 0 => format!("{} wk", s / 604_800),
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
         s if s % 3600 == 0 => format!("{} h", s / 3600),
         s => format!("{} min", s / 60),
     };
-    let x = (clock(from, "%H:%M:%S"), clock(to, "%H:%M:%S"));
-    let cpu = bucket(app, from, to, width, |p| {
-        [
-            p.cpu.user,
-            p.cpu.nice,
-            p.cpu.system,
-            p.cpu.iowait,
-            p.cpu.steal,
-        ]
-    });
+    // Over more than a day, the date goes with the time.
+    let format = if to - from > 86_400 * 1_000_000_000 {
+        "%m-%d %H:%M"
+    } else {
+        "%H:%M:%S"
+    };
+    let x = (clock(from, format), clock(to, format));
+    use super::summary::at;
+    let (cpu, mem) = match (
+        bucket(
+            app,
+            from,
+            to,
+            width,
+            [at::USER, at::NICE, at::SYSTEM, at::IOWAIT, at::STEAL],
+        ),
+        bucket(
+            app,
+            from,
+            to,
+            width,
+            [at::MEM_USED, at::MEM_CACHED, at::MEM_TOTAL],
+        ),
+    ) {
+        (Some(c), Some(m)) => (c, m),
+        // Being read: said in the titles, drawn blank.
+        _ => (vec![None; width], vec![None; width]),
+    };
+    let reading = if app.source == Source::Replay && app.chart_stretches(1, from, to).is_none() {
+        ", reading…"
+    } else {
+        ""
+    };
+    let span = format!("{span}{reading}");
     stacked(
         f,
         halves[0],
@@ -1062,9 +1054,10 @@ fn history(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         t,
     );
     let gib = 1024.0 * 1024.0;
-    let mem = bucket(app, from, to, width, |p| {
-        [p.mem.used / gib, p.mem.cached / gib, p.mem.total / gib]
-    });
+    let mem: Vec<Option<[f32; 3]>> = mem
+        .into_iter()
+        .map(|c| c.map(|v| v.map(|x| x / gib)))
+        .collect();
     let total = mem
         .iter()
         .flatten()
@@ -1548,7 +1541,10 @@ fn cgroup_table(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             " (none recorded in these logs)".to_string()
         }
         Some(s)
-            if s.cgroups.is_empty() && app.cursor + LIVE_CGROUP_MOMENTS < app.timeline.len() =>
+            if s.cgroups.is_empty()
+                && app.timeline.len()
+                    - app.timeline.partition_point(|p| p.end_ns <= s.end_ns())
+                    >= LIVE_CGROUP_MOMENTS =>
         {
             format!(" (kept for the newest {LIVE_CGROUP_MOMENTS} intervals only)")
         }
@@ -1684,13 +1680,18 @@ fn timeline(f: &mut Frame, r: Rect, app: &App, t: Theme) {
             cells[pos(rs)] = Span::styled("R", t.fg(Color::Red));
         }
     }
-    if let Some(c) = app.point() {
-        cells[pos(c.end_ns - 1)] =
-            Span::styled("┃", t.fg(Color::Cyan).add_modifier(Modifier::BOLD));
+    if let Some(c) = app.cursor {
+        cells[pos(c - 1)] = Span::styled("┃", t.fg(Color::Cyan).add_modifier(Modifier::BOLD));
     }
-    let mut line = vec![Span::raw(format!("{} ", clock(from, "%H:%M")))];
+    // Over more than a day, its ends are dates.
+    let format = if to - from > 86_400 * 1_000_000_000 {
+        "%m-%d"
+    } else {
+        "%H:%M"
+    };
+    let mut line = vec![Span::raw(format!("{} ", clock(from, format)))];
     line.extend(cells);
-    line.push(Span::raw(format!(" {}", clock(to, "%H:%M"))));
+    line.push(Span::raw(format!(" {}", clock(to, format))));
     f.render_widget(Paragraph::new(Line::from(line)), r);
 }
 
