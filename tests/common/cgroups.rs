@@ -22,21 +22,6 @@ pub struct TestCgroup {
     pub children: Vec<Child>,
 }
 
-/// This process's nice value (/proc/self/stat's 19th field).
-fn own_nice() -> i64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            s.rsplit(')')
-                .next()?
-                .split_whitespace()
-                .nth(16)?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0)
-}
-
 /// The cgroup v2 hierarchy below /sys/fs/cgroup: `unified` on a hybrid host, the root
 /// (`""`) on a v2 host; `None` after `oracle_missing` said so where there is none.
 pub fn v2_hierarchy() -> Option<&'static str> {
@@ -117,15 +102,15 @@ impl TestCgroup {
         self.path.clone()
     }
 
-    /// Start `program -c SCRIPT` at nice -15, stopped, and move it into the cgroup: it
-    /// runs when sent SIGCONT. (It stops itself before SCRIPT, so it is in the cgroup
-    /// before it uses anything and before rsadc first reads its cgroup; the priority keeps
-    /// its CPU its own on a machine busy with other tests' loops, and its user time user
-    /// time, not nice time, when the tests themselves run niced.) Its pid.
+    /// Start `program -c SCRIPT` 15 nice steps above the tests (`nice -n -15`), stopped,
+    /// and move it into the cgroup: it runs when sent SIGCONT. (It stops itself before
+    /// SCRIPT, so it is in the cgroup before it uses anything and before rsadc first reads
+    /// its cgroup; the priority keeps its CPU its own on a machine busy with other tests'
+    /// loops, while a recorder the test starts at its own nice still gets its turn.) Its
+    /// pid.
     pub fn start_stopped(&mut self, program: &Path, script: &str) -> u32 {
-        // `nice -n` adds to the nice the tests run at.
         let child = Command::new("nice")
-            .args(["-n", &(-15 - own_nice()).to_string()])
+            .args(["-n", "-15"])
             .arg(program)
             .args(["-c", &format!("kill -STOP $$; {script}")])
             .spawn()
