@@ -6,7 +6,8 @@ names the signal the fault moved, and whether that signal's first contributor is
 injected process, and the share of the change its command's processes named there take.
 
 Usage: bench/explain-faults.py [--runs N] [--scenarios a,b] [--json] [--show-text]
-       [--rsar PATH] [--rsadc PATH] [--quiet-s S] [--fault-s S]
+       [--rsar PATH] [--rsadc PATH] [--quiet-s S] [--fault-s S] [--keep DIR]
+       [--rescore DIR]
 
 Columns: runs; "top signal right", the report's first finding is the fault's signal;
 "top process right", that signal's first contributor is the injected process; "median
@@ -203,7 +204,12 @@ def clock(epoch_s):
 
 
 def one_run(args, name, run_id):
-    expected, culprit = SCENARIOS[name]
+    """Record one run of the fault (or take the kept one, with --rescore) and judge it."""
+    if args.rescore:
+        kept = os.path.join(args.rescore, f"{name}-{run_id}")
+        with open(kept + ".at") as f:
+            at = int(f.read())
+        return judge(args, name, run_id, kept, at)
     with tempfile.TemporaryDirectory(prefix="rsar-fault-") as tmp:
         log = os.path.join(tmp, "log")
         count = args.quiet_s + args.fault_s + 2
@@ -222,21 +228,35 @@ def one_run(args, name, run_id):
                 rsadc.wait()
         if rsadc.returncode != 0:
             raise SystemExit(f"rsadc failed: {err.decode(errors='replace')}")
-        # The fault's window from its second second (the first holds its start); the
-        # baseline the quiet spell just before it.
-        window = ["-f", log, "--utc", "--since", f"@{at + 2}", "--until",
-                  f"@{at + args.fault_s}", "--baseline", f"{clock(at - args.quiet_s + 1)}-{clock(at)}"]
-        t0 = time.monotonic()
-        out = subprocess.run([args.rsar, "explain", *window, "--format", "json"],
-                             capture_output=True)
-        seconds = time.monotonic() - t0
-        if out.returncode != 0:
-            raise SystemExit(f"rsar explain failed: {out.stderr.decode(errors='replace')}")
-        doc = json.loads(out.stdout)
-        text = None
-        if args.show_text:
-            text = subprocess.run([args.rsar, "explain", *window], capture_output=True,
-                                  text=True).stdout
+        if args.keep:
+            # The log and the fault's start, to explain again with another build.
+            os.makedirs(args.keep, exist_ok=True)
+            kept = os.path.join(args.keep, f"{name}-{run_id}")
+            shutil.copy(log, kept)
+            with open(kept + ".at", "w") as f:
+                f.write(f"{at}\n")
+        return judge(args, name, run_id, log, at)
+
+
+def judge(args, name, run_id, log, at):
+    """`rsar explain` of one run's log (the fault started at `at`, epoch s), scored."""
+    expected, culprit = SCENARIOS[name]
+    # The fault's window from its second second (the first holds its start); the
+    # baseline the quiet spell just before it.
+    window = ["-f", log, "--utc", "--since", f"@{at + 2}", "--until",
+              f"@{at + args.fault_s}", "--baseline",
+              f"{clock(at - args.quiet_s + 1)}-{clock(at)}"]
+    t0 = time.monotonic()
+    out = subprocess.run([args.rsar, "explain", *window, "--format", "json"],
+                         capture_output=True)
+    seconds = time.monotonic() - t0
+    if out.returncode != 0:
+        raise SystemExit(f"rsar explain failed: {out.stderr.decode(errors='replace')}")
+    doc = json.loads(out.stdout)
+    text = None
+    if args.show_text:
+        text = subprocess.run([args.rsar, "explain", *window], capture_output=True,
+                              text=True).stdout
     signals = doc["signals"]
     top = signals[0] if signals and signals[0]["significant"] else None
     top_name = top["signal"] if top else None
@@ -283,12 +303,17 @@ def main():
     ap.add_argument("--quiet-s", type=int, default=10)
     ap.add_argument("--fault-s", type=int, default=10)
     ap.add_argument("--json", action="store_true", help="one JSON line per run, no table")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="keep each run's log in DIR as SCENARIO-RUN, the fault's start "
+                         "(epoch s) in SCENARIO-RUN.at")
+    ap.add_argument("--rescore", metavar="DIR",
+                    help="record nothing: judge the runs kept in DIR by --keep again")
     ap.add_argument("--show-text", action="store_true",
                     help="print the text report of each scenario's first run")
     args = ap.parse_args()
     # Stopped (Ctrl-C, kill): the fault's processes and cgroups are cleaned up first.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 and not args.rescore:
         raise SystemExit("needs root: cgroups and block I/O throttling")
     names = [n for n in args.scenarios.split(",") if n]
     for n in names:

@@ -338,20 +338,21 @@ fn a_real_prometheus_scrapes_rsadc() {
 #[test]
 fn a_busy_cgroup_is_one_cpu_in_prometheus_under_cadvisors_name() {
     // On a host whose CPUs are shared out by cgroup v1's cpu controller (this VM's), the
-    // shell gets a whole CPU only with a large share of them: a cgroup of the same name
-    // there, with the largest cpu.shares (made first, so removed after the shell is gone).
-    let share = Path::new("/sys/fs/cgroup/cpu/cpu.shares")
-        .exists()
-        .then(|| TestCgroup::make("cpu", "metrics"))
-        .flatten();
-    let Some(mut cg) = TestCgroup::make("unified", "metrics") else {
+    // shell gets a whole CPU only with a large share of them: the same cgroup there, with
+    // the largest cpu.shares.
+    let v1_cpu = Path::new("/sys/fs/cgroup/cpu/cpu.shares").exists();
+    let hierarchies: &[&str] = if v1_cpu {
+        &["unified", "cpu"]
+    } else {
+        &["unified"]
+    };
+    let Some(mut cg) = TestCgroup::make_in(hierarchies, "metrics") else {
         return;
     };
-    cg.run("while :; do :; done");
-    if let Some(share) = &share {
-        share.set("cpu.shares", "262144");
-        share.set("cgroup.procs", &cg.children[0].id().to_string());
+    if v1_cpu {
+        cg.set("cpu.shares", "262144");
     }
+    cg.run("while :; do :; done");
     let id = format!("/{}", cg.path());
     let include = format!("^{}$", cg.path());
     let served = serve(None, &["--metrics-cgroups-include", &include]);

@@ -25,7 +25,6 @@ use std::collections::{HashMap, HashSet};
 pub enum CgroupResource {
     /// `usage_usec`, as points of all CPUs' time.
     Cpu,
-    User,
     System,
     /// Anonymous memory, kB (mean over the intervals): what a cgroup holds of the memory
     /// `memused` counts; its page cache is `File`.
@@ -41,14 +40,13 @@ pub enum CgroupResource {
     IoStall,
 }
 
-const RESOURCES: usize = 10;
+const RESOURCES: usize = 9;
 
 impl CgroupResource {
     /// What is compared, in a sentence.
     pub fn describe(self) -> &'static str {
         match self {
             CgroupResource::Cpu => "CPU time",
-            CgroupResource::User => "user CPU time",
             CgroupResource::System => "system CPU time",
             CgroupResource::Anon => "anonymous memory",
             CgroupResource::File => "page cache charged",
@@ -72,7 +70,6 @@ impl CgroupResource {
     fn raw(self, c: &CgroupCounters) -> Option<u64> {
         match self {
             CgroupResource::Cpu => c.usage_us,
-            CgroupResource::User => c.user_us,
             CgroupResource::System => c.system_us,
             CgroupResource::Anon => c.anon,
             CgroupResource::File => c.file,
@@ -89,7 +86,6 @@ impl CgroupResource {
 
     const ALL: [CgroupResource; RESOURCES] = [
         CgroupResource::Cpu,
-        CgroupResource::User,
         CgroupResource::System,
         CgroupResource::Anon,
         CgroupResource::File,
@@ -171,9 +167,7 @@ impl CgroupPass {
         }
         let v = sum as f64;
         match r {
-            CgroupResource::Cpu | CgroupResource::User | CgroupResource::System => {
-                v / 1e6 / secs / cpus * 100.0
-            }
+            CgroupResource::Cpu | CgroupResource::System => v / 1e6 / secs / cpus * 100.0,
             CgroupResource::Anon | CgroupResource::File => v / n / 1024.0,
             CgroupResource::IoBytes => v / 1024.0 / secs,
             CgroupResource::MajorFaults => v / secs,

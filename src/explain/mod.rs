@@ -48,7 +48,10 @@ enum Fold {
 pub enum Resource {
     /// utime + stime, as points of all CPUs' time.
     CpuTime,
+    /// utime while at nice 0 or below: the kernel counts it as user time (sar's %usr).
     UserTime,
+    /// utime while at a positive nice: the kernel counts it as nice time (sar's %nice).
+    NiceTime,
     SystemTime,
     /// Resident memory, kB (mean over the process tables).
     Rss,
@@ -72,7 +75,8 @@ impl Resource {
     pub fn describe(self) -> &'static str {
         match self {
             Resource::CpuTime => "CPU time",
-            Resource::UserTime => "user CPU time",
+            Resource::UserTime => "user CPU time (not niced)",
+            Resource::NiceTime => "user CPU time at a positive nice",
             Resource::SystemTime => "system CPU time",
             Resource::Rss => "resident memory",
             Resource::IoBytes => "bytes read and written",
@@ -136,6 +140,9 @@ const NO_PROCESS_COUNTER: &str = "the logs hold no per-process counter for it";
 
 /// The signals, each declared once. A change smaller than `floor` is never significant.
 pub static SIGNALS: &[SignalDef] = &[
+    // Busy is all but idle, as sar's %idle leaves it: user, nice, system (with the time
+    // in interrupts), iowait and steal. Nice time is busy: a niced build keeps a CPU as
+    // busy as any other, and only the CPU's owner decides who yields to whom.
     SignalDef {
         cgroup: Some(CgroupResource::Cpu),
         offset: 100.0,
@@ -149,18 +156,27 @@ pub static SIGNALS: &[SignalDef] = &[
             Some(Resource::CpuTime),
         )
     },
-    SignalDef {
-        cgroup: Some(CgroupResource::User),
-        ..signal(
-            "cpu_user",
-            "CPU user",
-            "points",
-            Table::Cpu,
-            &[("usr", 1.0)],
-            2.0,
-            Some(Resource::UserTime),
-        )
-    },
+    // The kernel counts a task's user time as nice time while its nice is positive: sar's
+    // %usr leaves it out and %nice has it. A cgroup's user time holds both, so these two
+    // are split over processes only (by each one's nice when its time grew).
+    signal(
+        "cpu_user",
+        "CPU user",
+        "points",
+        Table::Cpu,
+        &[("usr", 1.0)],
+        2.0,
+        Some(Resource::UserTime),
+    ),
+    signal(
+        "cpu_nice",
+        "CPU nice",
+        "points",
+        Table::Cpu,
+        &[("nice", 1.0)],
+        2.0,
+        Some(Resource::NiceTime),
+    ),
     SignalDef {
         cgroup: Some(CgroupResource::System),
         ..signal(
@@ -479,7 +495,9 @@ pub struct ProcessUse {
     pub started_ns: i64,
     /// The first process table it is in (UTC ns).
     pub first_seen_ns: i64,
+    /// utime at nice 0 or below, and at a positive nice.
     user_ticks: u64,
+    nice_ticks: u64,
     system_ticks: u64,
     io_bytes: u64,
     major_faults: u64,
@@ -651,8 +669,9 @@ impl Pass {
         }
         let cpu_points = |ticks: u64| ticks as f64 / self.user_hz() / secs / host_cpus * 100.0;
         match r {
-            Resource::CpuTime => cpu_points(p.user_ticks + p.system_ticks),
+            Resource::CpuTime => cpu_points(p.user_ticks + p.nice_ticks + p.system_ticks),
             Resource::UserTime => cpu_points(p.user_ticks),
+            Resource::NiceTime => cpu_points(p.nice_ticks),
             Resource::SystemTime => cpu_points(p.system_ticks),
             Resource::Rss => p.rss_pages as f64 * page_kb / tables,
             Resource::IoBytes => p.io_bytes as f64 / 1024.0 / secs,
@@ -752,6 +771,7 @@ impl Render for Pass {
                 started_ns: boot_ns + (p.start_ticks as f64 / hz * 1e9) as i64,
                 first_seen_ns: table.wall_ns,
                 user_ticks: 0,
+                nice_ticks: 0,
                 system_ticks: 0,
                 io_bytes: 0,
                 major_faults: 0,
@@ -769,7 +789,12 @@ impl Render for Pass {
                 let born = before.is_none() && p.start_ticks as f64 >= prev_ticks;
                 if before.is_some() || born {
                     let [u, s, io, mf, sw] = grown(before, p);
-                    entry.user_ticks += u;
+                    // As the kernel counts it, by the nice the process has now.
+                    if p.nice > 0 {
+                        entry.nice_ticks += u;
+                    } else {
+                        entry.user_ticks += u;
+                    }
                     entry.system_ticks += s;
                     let children = if before.is_some() {
                         reaped.get(&p.pid).copied().unwrap_or(0)
@@ -906,10 +931,71 @@ pub struct Finding {
     /// The baseline's per-interval standard deviation.
     pub baseline_sd: Option<f64>,
     pub significant: bool,
-    /// |change| over what it must exceed to be significant: the order of importance.
+    /// |change| over the bar it must clear to be significant (`SIGMAS` × the baseline's
+    /// spread, at least the floor): over 1 when significant.
     pub score: f64,
+    /// The part of the change the named processes or cgroups account for, 0 to 1
+    /// (`explained`).
+    pub explained: f64,
     pub attribution: Attribution,
     pub cgroups: CgroupSplit,
+}
+
+impl Finding {
+    /// Whether the part of the change that named entities account for clears the bar on
+    /// its own: the report can say who made a significant change.
+    pub fn attributed(&self) -> bool {
+        self.significant && self.score * self.explained > 1.0
+    }
+
+    /// The order findings are told in. Significant changes first. Among them, those
+    /// attributed (`attributed`) first, by how far their attributed part stands out
+    /// (`score × explained`), then the others by how far the whole change stands out;
+    /// the changes within the baseline's variation last, by score. Past the bar, how far
+    /// a change stands out says more of how quiet its baseline was than of how much it
+    /// matters, and a change the report can pin on someone answers the question asked
+    /// (what changed, who did it); one nothing recorded explains (I/O pressure, page
+    /// cache, iowait) is most often a consequence of it, and is told after it.
+    fn precedes(&self, other: &Finding) -> std::cmp::Ordering {
+        let key = |f: &Finding| {
+            let attributed = f.attributed();
+            let weight = if attributed {
+                f.score * f.explained
+            } else {
+                f.score
+            };
+            (f.significant, attributed, weight)
+        };
+        let (a, b) = (key(self), key(other));
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then_with(|| self.def.name.cmp(other.def.name))
+    }
+}
+
+/// The part of a change that the named entities of its splits account for, 0 to 1: the
+/// named processes' shares added up, or the named cgroups' where they add up; where they
+/// overlap (pressure stalls) the largest one's, which no other's overlap can take from.
+/// The larger of the two splits; 0 where nothing is split.
+pub fn explained(attribution: &Attribution, cgroups: &CgroupSplit) -> f64 {
+    let named = |c: &[Contributor]| c.iter().map(|c| c.share).sum::<f64>();
+    let by_process = match attribution {
+        Attribution::Split { contributors, .. } => named(contributors),
+        Attribution::NotAsked | Attribution::Unavailable(_) => 0.0,
+    };
+    let by_cgroup = match cgroups {
+        CgroupSplit::Split {
+            contributors,
+            residual: Some(_),
+            ..
+        } => named(contributors),
+        CgroupSplit::Split { contributors, .. } => {
+            contributors.iter().map(|c| c.share).fold(0.0, f64::max)
+        }
+        CgroupSplit::NotAsked | CgroupSplit::Unavailable(_) => 0.0,
+    };
+    by_process.max(by_cgroup).clamp(0.0, 1.0)
 }
 
 /// The rule a change must pass: bigger than `SIGMAS` times the baseline's per-interval
@@ -953,15 +1039,12 @@ pub fn compare(window: &mut Pass, baseline: &mut Pass) -> Vec<Finding> {
             baseline_sd: sd,
             significant,
             score: change.abs() / bar,
+            explained: explained(&attribution, &cgroups),
             attribution,
             cgroups,
         });
     }
-    findings.sort_by(|a, b| {
-        b.significant
-            .cmp(&a.significant)
-            .then(b.score.total_cmp(&a.score))
-    });
+    findings.sort_by(Finding::precedes);
     findings
 }
 

@@ -232,7 +232,8 @@ pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> 
     writeln!(
         out,
         "A change counts when it exceeds {SIGMAS} × the baseline's per-interval standard \
-         deviation and the signal's floor.\n"
+         deviation and the signal's floor; those the processes or cgroups named account for \
+         come first.\n"
     )?;
     let (moved, still): (Vec<&Finding>, Vec<&Finding>) =
         e.findings.iter().partition(|f| f.significant);
@@ -337,6 +338,9 @@ pub fn to_json(e: &Explanation) -> Value {
                 "change": f.change,
                 "baseline_sd": f.baseline_sd,
                 "significant": f.significant,
+                "score": f.score,
+                "explained": f.explained,
+                "attributed": f.attributed(),
                 "split_by": by,
                 "contributors": contributors,
                 "others": others,

@@ -5,16 +5,36 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A cgroup made for a test; its processes are killed and its directories removed when
 /// it is dropped.
 pub struct TestCgroup {
     /// Its directory in the first hierarchy given.
     pub dir: PathBuf,
-    /// Its directories in every hierarchy given.
+    /// Its directories in every hierarchy given: where its processes go.
     pub dirs: Vec<PathBuf>,
+    /// Its path below the hierarchies' root.
+    path: String,
+    /// The directories made (the outer ones of a nested cgroup), removed with what is
+    /// below them.
+    made: Vec<PathBuf>,
     pub children: Vec<Child>,
+}
+
+/// The cgroup v2 hierarchy below /sys/fs/cgroup: `unified` on a hybrid host, the root
+/// (`""`) on a v2 host; `None` after `oracle_missing` said so where there is none.
+pub fn v2_hierarchy() -> Option<&'static str> {
+    let found = ["unified", ""].into_iter().find(|h| {
+        Path::new("/sys/fs/cgroup")
+            .join(h)
+            .join("cgroup.controllers")
+            .exists()
+    });
+    if found.is_none() {
+        super::oracle_missing("a cgroup v2 hierarchy (mount | grep cgroup2)");
+    }
+    found
 }
 
 impl TestCgroup {
@@ -26,16 +46,45 @@ impl TestCgroup {
 
     /// The same cgroup in each of `hierarchies`.
     pub fn make_in(hierarchies: &[&str], tag: &str) -> Option<TestCgroup> {
-        let name = format!("rsar-test-{}-{tag}", std::process::id());
+        Self::made(
+            hierarchies,
+            format!("rsar-test-{}-{tag}", std::process::id()),
+        )
+    }
+
+    /// `rsar-test-PID-TAG/LEAF` in each of `hierarchies`, its processes in the leaf: two
+    /// levels deep, so that on a hybrid host it is the deepest of a process's cgroups,
+    /// the one rsadc names it with.
+    pub fn make_nested(hierarchies: &[&str], tag: &str, leaf: &str) -> Option<TestCgroup> {
+        Self::made(
+            hierarchies,
+            format!("rsar-test-{}-{tag}/{leaf}", std::process::id()),
+        )
+    }
+
+    /// `path` (one or two levels) made in each hierarchy.
+    fn made(hierarchies: &[&str], path: String) -> Option<TestCgroup> {
+        let outer = path.split('/').next().unwrap_or_default().to_string();
         let mut made = TestCgroup {
             dir: PathBuf::new(),
             dirs: Vec::new(),
+            path,
+            made: Vec::new(),
             children: Vec::new(),
         };
         for h in hierarchies {
             let base = Path::new("/sys/fs/cgroup").join(h);
-            let dir = base.join(&name);
-            if let Err(e) = std::fs::create_dir(&dir) {
+            let (top, dir) = (base.join(&outer), base.join(&made.path));
+            // The outer directory must be new (one left by another test is not ours); once
+            // made, it is removed on drop whatever happens next.
+            let mut result = std::fs::create_dir(&top);
+            if result.is_ok() {
+                made.made.push(top.clone());
+                if dir != top {
+                    result = std::fs::create_dir(&dir);
+                }
+            }
+            if let Err(e) = result {
                 super::oracle_missing(&format!(
                     "a cgroup made in {} ({e}: run as root on a host with cgroups)",
                     base.display()
@@ -50,10 +99,40 @@ impl TestCgroup {
 
     /// Its path below the hierarchies' root, as rsadc records it.
     pub fn path(&self) -> String {
-        self.dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        self.path.clone()
+    }
+
+    /// Start `program -c SCRIPT` 15 nice steps above the tests (`nice -n -15`), stopped,
+    /// and move it into the cgroup: it runs when sent SIGCONT. (It stops itself before
+    /// SCRIPT, so it is in the cgroup before it uses anything and before rsadc first reads
+    /// its cgroup; the priority keeps its CPU its own on a machine busy with other tests'
+    /// loops, while a recorder the test starts at its own nice still gets its turn.) Its
+    /// pid.
+    pub fn start_stopped(&mut self, program: &Path, script: &str) -> u32 {
+        let child = Command::new("nice")
+            .args(["-n", "-15"])
+            .arg(program)
+            .args(["-c", &format!("kill -STOP $$; {script}")])
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        self.children.push(child);
+        let stopped = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.rsplit(')').next().is_some_and(|r| r.starts_with(" T")))
+        };
+        let t0 = Instant::now();
+        while !stopped() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "{pid} never stopped"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for d in &self.dirs {
+            std::fs::write(d.join("cgroup.procs"), pid.to_string()).unwrap();
+        }
+        pid
     }
 
     /// Write `value` to `file`, in the first of its directories that has it.
@@ -105,7 +184,7 @@ impl Drop for TestCgroup {
         }
         // The kernel frees a cgroup a moment after its last task exits. Child cgroups a
         // test made (and left when it failed) go first.
-        for dir in &self.dirs {
+        for dir in &self.made {
             let mut removed = false;
             for _ in 0..100 {
                 remove_below(dir);
