@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::cgroups::{v2_hierarchy, TestCgroup};
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -1894,71 +1895,6 @@ fn the_real_binary_in_tmux_takes_the_new_keys() {
     panic!("q did not end rsar tui:\n{}", t.screen());
 }
 
-/// A cgroup made for a test in this host's v2 hierarchy (`rsar-tuicg-PID/busy`) holding a
-/// busy `sh`; the process is killed and the cgroups removed when dropped.
-struct BusyCgroup {
-    top: PathBuf,
-    child: std::process::Child,
-}
-
-impl BusyCgroup {
-    /// `None` (said, and a failure under RSAR_REQUIRE_ORACLES) where there is no v2
-    /// hierarchy we may write: not root, or no cgroups.
-    fn make() -> Option<BusyCgroup> {
-        let root = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup"]
-            .into_iter()
-            .map(Path::new)
-            .find(|p| p.join("cgroup.controllers").exists());
-        let top = root.map(|r| r.join(format!("rsar-tuicg-{}", std::process::id())));
-        let made = top
-            .as_ref()
-            .map(|t| std::fs::create_dir_all(t.join("busy")));
-        let (Some(top), Some(Ok(()))) = (top, made) else {
-            oracle_missing("a writable cgroup v2 hierarchy (run as root)");
-            return None;
-        };
-        // In the cgroup from its start: a process's cgroup is read once in its life.
-        // Two levels deep, so that it is the deepest of its cgroups on a hybrid host too.
-        let procs = top.join("busy/cgroup.procs");
-        let script = format!(
-            "echo $$ > {}; exec sh -c 'while :; do :; done'",
-            procs.display()
-        );
-        let child = std::process::Command::new("sh")
-            .args(["-c", &script])
-            .spawn()
-            .unwrap();
-        // Until the shell has moved itself in.
-        for _ in 0..100 {
-            let text = std::fs::read_to_string(&procs).unwrap_or_default();
-            if text.lines().any(|l| l.trim() == child.id().to_string()) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Some(BusyCgroup { top, child })
-    }
-
-    fn name(&self) -> String {
-        self.top.file_name().unwrap().to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for BusyCgroup {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // The kernel frees a cgroup a moment after its last task exits.
-        for _ in 0..100 {
-            let _ = std::fs::remove_dir(self.top.join("busy"));
-            if std::fs::remove_dir(&self.top).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
 /// The first number after `after` on the line of `screen` holding it.
 fn number_after(screen: &str, after: &str) -> Option<f64> {
     let line = screen.lines().find(|l| l.contains(after))?;
@@ -1972,15 +1908,19 @@ fn number_after(screen: &str, after: &str) -> Option<f64> {
 /// below it; Enter lists the process in it, Esc comes back to the tree.
 #[test]
 fn the_cgroup_view_shows_a_busy_cgroup_first_and_its_processes() {
-    let Some(cg) = BusyCgroup::make() else {
+    // In the cgroup from its start (a process's cgroup is read once in its life), two
+    // levels deep, so that it is the deepest of its cgroups on a hybrid host too.
+    let Some(mut cg) = v2_hierarchy().and_then(|h| TestCgroup::make_nested(&[h], "tui", "busy"))
+    else {
         return;
     };
+    cg.run("while :; do :; done");
     let d = tempdir();
     let log = d.path().join("log");
     let out = run(&rsadc_bin(), &["--file", log.to_str().unwrap(), "1", "4"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let name = cg.name();
-    let pid = cg.child.id().to_string();
+    let name = cg.path().split('/').next().unwrap_or_default().to_string();
+    let pid = cg.children[0].id().to_string();
     drop(cg);
     for (w, h) in [(80, 24), (200, 60)] {
         let Some(t) = Tmux::start(&["tui", "-f", log.to_str().unwrap()], w, h) else {
