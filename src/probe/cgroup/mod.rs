@@ -699,9 +699,10 @@ impl CgroupReader {
         }
     }
 
-    /// The files one sample reads (each counter file of each recorded cgroup, and the
-    /// root's cgroup.stat), for a comparison with a program that only reads them
-    /// (`bench/cgroup-cost.sh`). Call it after a first `read`.
+    /// The files one sample reads (each counter file of each recorded cgroup, kept open or
+    /// read by name beyond the open-files limit, and the root's cgroup.stat), for a
+    /// comparison with a program that only reads them (`bench/cgroup-cost.sh`). Call it
+    /// after a first `read`.
     pub fn per_sample_files(&self) -> Vec<PathBuf> {
         let mut out = Vec::new();
         for (path, cg) in &self.cgroups {
@@ -712,7 +713,7 @@ impl CgroupReader {
                 let Some(m) = m else { continue };
                 let dir = self.hierarchies[h].mount.join(path);
                 for (k, &i) in self.files[h].iter().enumerate() {
-                    if matches!(m.files.get(k), Some(Slot::Open(_))) {
+                    if matches!(m.files.get(k), Some(Slot::Open(_) | Slot::ByName)) {
                         let name = COUNTER_FILES[i].name.to_string_lossy();
                         out.push(dir.join(&*name));
                     }
