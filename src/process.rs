@@ -80,6 +80,10 @@ group! {
 }
 
 impl ProcessCounters {
+    /// The uid of no user, `(uid_t)-1` (the kernel's "no change" in setresuid, never a
+    /// real user's): the roll-up tiers' `(others)` row has it. Reports print `-`.
+    pub const NO_UID: u32 = u32::MAX;
+
     /// The key a process is known by: pid and start time.
     pub fn key(&self) -> (u32, u64) {
         (self.pid, self.start_ticks)

@@ -192,6 +192,9 @@ fn the_top_processes_of_a_minute_and_the_rest() {
     ];
     want.extend((11..=20).map(pct));
     assert_eq!(rows, want, "{stdout}");
+    // `(others)` is no user's: `-` in the UID column, not (uid_t)-1.
+    let others = stdout.lines().find(|l| l.contains("(others)")).unwrap();
+    assert_eq!(others.split_whitespace().nth(1), Some("-"), "{stdout}");
     assert!(
         text(&out.stderr).contains("1-minute roll-up of 2026-03-02"),
         "{}",

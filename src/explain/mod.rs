@@ -110,6 +110,9 @@ pub struct SignalDef {
     pub unattributed: &'static str,
     /// The cgroup counter it is split over.
     pub cgroup: Option<CgroupResource>,
+    /// Signals whose change is part of this one's and no process's time (CPU busy holds
+    /// iowait and steal): the sentence names them beside what is left unexplained.
+    pub held_by_none: &'static [&'static str],
 }
 
 const fn signal(
@@ -133,6 +136,7 @@ const fn signal(
         resource,
         unattributed: "",
         cgroup: None,
+        held_by_none: &[],
     }
 }
 
@@ -146,6 +150,7 @@ pub static SIGNALS: &[SignalDef] = &[
     SignalDef {
         cgroup: Some(CgroupResource::Cpu),
         offset: 100.0,
+        held_by_none: &["cpu_iowait", "cpu_steal"],
         ..signal(
             "cpu",
             "CPU busy",

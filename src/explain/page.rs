@@ -59,7 +59,7 @@ pub fn what_changed(explained: Result<&Explanation, String>, zone: Zone) -> Stri
         .iter()
         .filter(|f| f.significant)
         .take(TOP_FINDINGS)
-        .map(|f| sentence(f, zone))
+        .map(|f| sentence(f, &e.findings, zone))
         .collect();
     if moved.is_empty() {
         o.push_str("<p id=\"no-findings\">Nothing stands out of the baseline's variation.</p>\n");

@@ -143,8 +143,9 @@ pub fn who(c: &Contributor, zone: Option<Zone>) -> String {
     said
 }
 
-/// The sentence of one significant finding.
-pub fn sentence(f: &Finding, zone: Zone) -> String {
+/// The sentence of one significant finding, among `all` (for the parts of its change no
+/// process holds).
+pub fn sentence(f: &Finding, all: &[Finding], zone: Zone) -> String {
     let d = f.def;
     // A level in points is a percentage.
     let level_unit = if d.unit == "points" { "%" } else { d.unit };
@@ -174,6 +175,16 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
                 percent(*others),
                 percent(*residual)
             ));
+            let held: Vec<String> = d
+                .held_by_none
+                .iter()
+                .filter_map(|name| all.iter().find(|g| g.def.name == *name))
+                .filter(|g| g.change.abs() >= g.def.floor)
+                .map(|g| format!("{} {}", g.def.label, amount(g.change, g.def.unit, true)))
+                .collect();
+            if !held.is_empty() {
+                s.push_str(&format!(" ({}: no process's time)", held.join(", ")));
+            }
         }
     }
     s.push('.');
@@ -207,7 +218,7 @@ pub fn sentence(f: &Finding, zone: Zone) -> String {
 fn shares(named: &[Contributor], kind: &str, zone: Option<Zone>) -> String {
     let mut parts = named.iter();
     let Some(first) = parts.next() else {
-        return format!("no {kind} accounts for 1% of it");
+        return format!("no single {kind} accounts for as much as 1% of it");
     };
     let mut s = format!("{} of it: {}", percent(first.share), who(first, zone));
     for c in parts {
@@ -241,7 +252,7 @@ pub fn text(out: &mut dyn Write, e: &Explanation, zone: Zone) -> io::Result<()> 
         writeln!(out, "Nothing stands out of the baseline's variation.")?;
     }
     for f in &moved {
-        writeln!(out, "{}", sentence(f, zone))?;
+        writeln!(out, "{}", sentence(f, &e.findings, zone))?;
     }
     if !still.is_empty() {
         let names: Vec<String> = still
@@ -357,4 +368,48 @@ pub fn to_json(e: &Explanation) -> Value {
         "signals": signals,
         "cgroups": e.cgroups.to_json(WINDOWS, WINDOWS),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::{Resource, SIGNALS};
+
+    fn finding(name: &str, change: f64, attribution: Attribution) -> Finding {
+        Finding {
+            def: SIGNALS.iter().find(|d| d.name == name).unwrap(),
+            window: change,
+            baseline: 0.0,
+            change,
+            baseline_sd: Some(0.0),
+            significant: true,
+            score: 10.0,
+            explained: 0.0,
+            attribution,
+            cgroups: CgroupSplit::NotAsked,
+        }
+    }
+
+    /// Writers held in D: CPU busy rises by its iowait, which no process's CPU time holds;
+    /// the sentence says so beside the 100 % unexplained. Steal, unchanged, is not named.
+    #[test]
+    fn the_part_of_busy_no_process_holds_is_named() {
+        let split = Attribution::Split {
+            resource: Resource::CpuTime,
+            contributors: Vec::new(),
+            others: 0.0,
+            residual: 1.0,
+        };
+        let all = [
+            finding("cpu", 59.4, split),
+            finding("cpu_iowait", 59.5, Attribution::NotAsked),
+            finding("cpu_steal", 0.1, Attribution::NotAsked),
+        ];
+        assert_eq!(
+            sentence(&all[0], &all, Zone::Utc),
+            "CPU busy +59.4 points (0.0% → 59.4%), by CPU time; no single process accounts \
+             for as much as 1% of it; other processes 0%; unexplained 100% (CPU iowait +59.5 \
+             points: no process's time)."
+        );
+    }
 }

@@ -374,7 +374,10 @@ impl<W: Write> Pidstat<W> {
 
     fn user(&mut self, uid: u32) -> String {
         if !self.opts.user_names {
-            return format!("{uid:>6}");
+            return match uid {
+                ProcessCounters::NO_UID => format!("{:>6}", "-"),
+                uid => format!("{uid:>6}"),
+            };
         }
         format!("{:>9}", self.users.name(uid))
     }

@@ -611,8 +611,11 @@ impl App {
         }
     }
 
-    /// The user name of `uid` (its number where the name is not known).
+    /// The user name of `uid` (its number where the name is not known; `-` for no user).
     pub fn user(&self, uid: u32) -> String {
+        if uid == crate::process::ProcessCounters::NO_UID {
+            return "-".to_string();
+        }
         self.users
             .get(&uid)
             .cloned()

@@ -391,21 +391,26 @@ pub fn v1_blkio_ios_devices(
 
 /// v1 `blkio.throttle.io_service_bytes`, summed over the devices.
 pub fn v1_blkio_bytes(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
-    let mut devices = Vec::new();
-    blkio_devices(text, true, &mut devices)?;
-    let (rios, wios) = (c.rios, c.wios);
-    sum_devices(c, &devices);
-    (c.rios, c.wios) = (rios, wios);
-    Ok(())
+    v1_blkio(text, true, c)
 }
 
 /// v1 `blkio.throttle.io_serviced`, summed over the devices.
 pub fn v1_blkio_ios(text: &[u8], c: &mut CgroupCounters, _: Units) -> Result<(), ParseError> {
+    v1_blkio(text, false, c)
+}
+
+/// One of v1's two blkio throttle files (`bytes`: io_service_bytes, else io_serviced)
+/// summed over the devices into its pair of `c`'s fields; the other file's pair is kept.
+fn v1_blkio(text: &[u8], bytes: bool, c: &mut CgroupCounters) -> Result<(), ParseError> {
     let mut devices = Vec::new();
-    blkio_devices(text, false, &mut devices)?;
-    let (rbytes, wbytes) = (c.rbytes, c.wbytes);
+    blkio_devices(text, bytes, &mut devices)?;
+    let kept = (c.rbytes, c.wbytes, c.rios, c.wios);
     sum_devices(c, &devices);
-    (c.rbytes, c.wbytes) = (rbytes, wbytes);
+    if bytes {
+        (c.rios, c.wios) = (kept.2, kept.3);
+    } else {
+        (c.rbytes, c.wbytes) = (kept.0, kept.1);
+    }
     Ok(())
 }
 

@@ -296,7 +296,7 @@ impl ProcRollup {
             start_ticks: OTHERS.1,
             comm: Arc::from(OTHERS_COMM),
             state: u32::from(b'-'),
-            uid: u32::MAX,
+            uid: ProcessCounters::NO_UID,
             ..ProcessCounters::default()
         };
         let mut raw: Vec<Option<u64>> = Vec::new();
