@@ -6,6 +6,8 @@
 #   bench/rollup-budget.sh                          # release build, 60 s of this machine
 #   COUNT=120 bench/rollup-budget.sh                # a longer real recording
 #   BIN=target/debug bench/rollup-budget.sh         # no release build
+#   INTERVAL=10 COUNT=360 bench/rollup-budget.sh    # an hour of the real thing at 10 s
+#   REAL=DIR bench/rollup-budget.sh                 # a day rsadc already recorded in DIR
 #
 # - Synthetic: examples/synth_day (4 CPUs, a working day, a reboot at noon) at 10 s with
 #   PROCS processes per sample (default 150), compressed as rsadc compresses a closed day,
@@ -13,14 +15,30 @@
 #   same day without processes, whose tiers' bytes subtracted are what the processes
 #   (each interval's top 10 per resource and `(others)`) add to each tier.
 # - Real: rsadc's default collection of this machine (processes and cgroups included) for
-#   COUNT samples at 1 s: its compressed bytes per sample, times 8,640 samples, is a real
-#   raw day at 10 s. The roll-ups' bytes per day come from the synthetic day, whose
-#   groups are this size of machine's.
+#   COUNT samples at INTERVAL s (default 1; 10 is the default collection's, whose process
+#   deltas are larger), or the day rsadc recorded in REAL=DIR: it and its first half
+#   rolled up and compressed, the bytes the second half added per second, times a day,
+#   are a real raw day and its 1-minute tier (steady state: the first full tables are in
+#   both halves); the hour tier is bounded by its first hours. They give a second year
+#   figure beside the synthetic day's.
 # - Time: 30 synthetic days (no processes) rolled up, raw days removed, `rsar -u --tier 1h
 #   --since '30 days ago'` timed (best of 3).
+#
+# Measured 2026-12-07 on the quiet VM, release build (9bca1fc):
+#   REAL=DIR, DIR holding this VM's default collection by rsadc at 10 s, 13:06-13:56 UTC
+#   (300 samples; processes and cgroups; nothing but benches and a tmux look running):
+#   raw day 1,557,787 B (18 B/s: 180 B a sample), its 1-minute tier 480,715 B a day (334 B
+#   a minute), its hour tier at most 101,712 B a day; a year 256.2 MB (raw 43.6, 1m 175.5,
+#   1h at most 37.1) against the synthetic day's 103.1 MB (raw 30.0, 1m 70.9, 1h 2.1).
+#   Over the 200 MB target, by the minute tier: per minute (zstd -19 of each record kind
+#   alone, over the recording) its sample 160 B, its process table 181 B, its levels 129 B.
+#   This VM's raw process records show 1.8 new processes a sample, mostly kworkers that
+#   renamed themselves (a rename is a new process to the table); the synthetic day's 150
+#   processes keep their names. The VM has 3 cgroups (the root, process_api, its child).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-60}
+INTERVAL=${INTERVAL:-1}
 PROCS=${PROCS:-150}
 if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet -p rsadc -p rsar --examples
@@ -54,15 +72,47 @@ printf '%-34s %10s bytes\n' "raw day, compressed" "$raw_syn" "1-minute roll-up" 
 printf '%-34s %10s bytes\n' "processes in the 1-minute roll-up" "$((m1 - m1_bare))" \
   "processes in the 1-hour roll-up" "$((h1 - h1_bare))"
 
-echo "== this machine, default collection, $COUNT samples at 1 s"
 mkdir -p "$work/real"
-"$BIN/rsadc" 1 "$COUNT" "$work/real" 2>/dev/null
-"$BIN/rsadc" --housekeeping --retain-days 400 --compress-after-days 0 \
-  --fake-clock "$(date -d tomorrow +%s)" "$work/real" 2>/dev/null
-real_zst=$(ls "$work"/real/rsar*.zst)
-per_sample=$(( $(size "$real_zst") / COUNT ))
-raw_real=$(( per_sample * 8640 ))
-printf '%-34s %10s bytes (%s bytes per sample)\n' "raw day at 10 s, compressed" "$raw_real" "$per_sample"
+if [ -n "${REAL:-}" ]; then
+  echo "== this machine, default collection, the day recorded in $REAL"
+  cp "$REAL"/rsar???????? "$work/real/"
+else
+  echo "== this machine, default collection, $COUNT samples at $INTERVAL s"
+  "$BIN/rsadc" "$INTERVAL" "$COUNT" "$work/real" 2>/dev/null
+fi
+# The recording and its first half (its first half of bytes: the reader stops at the torn
+# record), each rolled up and compressed as rsadc leaves a closed day. What the second
+# half added, per second, is the steady cost: the first samples' full tables and keys are
+# in both.
+tomorrow=$(date -d tomorrow +%s)
+mkdir -p "$work/half"
+f=$(ls "$work"/real/rsar????????)
+head -c $(( $(size "$f") / 2 )) "$f" >"$work/half/${f##*/}"
+measure() { # DIR -> "raw 1m 1h span" (bytes, seconds from the first interval's start)
+  "$BIN/rsadc" --rollup --fake-clock "$tomorrow" "$1" 2>/dev/null
+  "$BIN/rsadc" --housekeeping --retain-days 400 --compress-after-days 0 \
+    --fake-clock "$tomorrow" "$1" 2>/dev/null
+  local z rows first last
+  z=$(ls "$1"/rsar????????.zst)
+  rows=$("$BIN/rsar" -u --format csv -f "$z" 2>/dev/null | grep -v '^timestamp')
+  first=$(head -1 <<<"$rows") last=$(tail -1 <<<"$rows")
+  echo "$(size "$z") $(size "$1"/rsar*.1m.zst) $(size "$1"/rsar*.1h.zst)" \
+    "$(( $(date -d "${last%%,*}" +%s) - $(date -d "${first%%,*}" +%s) + $(cut -d, -f2 <<<"$first") ))"
+}
+read -r raw_f m1_f h1_f span_f < <(measure "$work/real")
+read -r raw_h m1_h _ span_h < <(measure "$work/half")
+raw_real=$(( (raw_f - raw_h) * 86400 / (span_f - span_h) ))
+m1_real=$(( (m1_f - m1_h) * 86400 / (span_f - span_h) ))
+# The hour tier cannot be told apart this way in less than a few hours: its first hours'
+# bytes (keys and all) as if every hour cost as much, an upper bound.
+hours=$(( (span_f + 3599) / 3600 ))
+h1_real=$(( h1_f * 24 / hours ))
+printf '%-34s %10s bytes (%s B/s from %s s to %s s; the whole: %s B)\n' \
+  "raw day at 10 s, compressed" "$raw_real" "$(( (raw_f - raw_h) / (span_f - span_h) ))" \
+  "$span_h" "$span_f" "$raw_f"
+printf '%-34s %10s bytes (the whole: %s B)\n' "its 1-minute tier, a day" "$m1_real" "$m1_f"
+printf '%-34s %10s bytes (at most: %s B in its first %s h)\n' "its 1-hour tier, a day" \
+  "$h1_real" "$h1_f" "$hours"
 
 year() { echo $(( 28 * $1 + 365 * m1 + 365 * h1 )); }
 echo "== a year: 28 raw days + 365 days of each tier"
@@ -70,6 +120,9 @@ printf '%-34s %s (raw %s, 1m %s, 1h %s)\n' "from the synthetic day" "$(mb "$(yea
   "$(mb $((28 * raw_syn)))" "$(mb $((365 * m1)))" "$(mb $((365 * h1)))"
 printf '%-34s %s (raw %s)\n' "with this machine's raw days" "$(mb "$(year "$raw_real")")" \
   "$(mb $((28 * raw_real)))"
+printf '%-34s %s (raw %s, 1m %s, 1h %s)\n' "with this machine's days and tiers" \
+  "$(mb $((28 * raw_real + 365 * m1_real + 365 * h1_real)))" "$(mb $((28 * raw_real)))" \
+  "$(mb $((365 * m1_real)))" "$(mb $((365 * h1_real)))"
 printf '%-34s %s (1m %s, 1h %s)\n' "of which processes in the tiers" \
   "$(mb $((365 * (m1 - m1_bare + h1 - h1_bare))))" "$(mb $((365 * (m1 - m1_bare))))" \
   "$(mb $((365 * (h1 - h1_bare))))"
