@@ -35,6 +35,10 @@
 #   This VM's raw process records show 1.8 new processes a sample, mostly kworkers that
 #   renamed themselves (a rename is a new process to the table); the synthetic day's 150
 #   processes keep their names. The VM has 3 cgroups (the root, process_api, its child).
+# After MIN_CPU_SHARE (a process ranks by CPU in a tier interval only with 0.5 % of a
+# CPU), the same day: minute tier 416,379 B a day, hour tier at most 96,936 B, a year
+# 231.0 MB (raw 43.6, 1m 152.0, 1h at most 35.4): still over, the hour tier's figure a
+# bound only (50 minutes recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-60}

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use rsar::process::ProcessCounters;
 use rsar::sample::{HostFacts, Sample};
 use rsar::store::procs::ProcessTable;
-use rsar::store::rollup::procs::{OTHERS, TOP_K};
+use rsar::store::rollup::procs::{MIN_CPU_SHARE, OTHERS, TOP_K};
 use rsar::store::rollup::{self, Retention, Tier};
 use rsar::store::{self, DayWriter, Record};
 use std::collections::HashMap;
@@ -202,6 +202,35 @@ fn the_top_processes_of_a_minute_and_the_rest() {
     );
 }
 
+/// A 1-CPU machine at 100 Hz: a minute is 6,000 ticks, and 0.5 % of it (`MIN_CPU_SHARE`)
+/// 30. Over the first minute p1 uses 600 ticks, p2 29 and p3 30, none holds memory or
+/// does I/O: the minute's table keeps p1 and p3, and p2's 29 ticks are in `(others)`.
+#[test]
+fn a_process_under_half_a_percent_of_a_cpu_does_not_rank() {
+    let dir = tempdir();
+    let mut procs: Vec<ProcessCounters> = (1..=3).map(|pid| process(pid, 100)).collect();
+    let mut tables = Vec::new();
+    for t in (0..=120).step_by(10) {
+        if t > 0 && t <= 60 {
+            for (p, per_10s) in procs.iter_mut().zip([100, 0, 5]) {
+                p.utime += per_10s;
+            }
+            // p2's 29 ticks in the minute's last 10 s.
+            if t == 60 {
+                procs[1].utime += 29;
+            }
+        }
+        tables.push((t, procs.clone()));
+    }
+    assert_eq!(MIN_CPU_SHARE, 0.005);
+    write_day(dir.path(), &test_host("b", 1), &tables);
+    let tiers = tier_tables(dir.path(), Tier::Minute);
+    let at_minute: Vec<u32> = tiers[1].processes.iter().map(|p| p.pid).collect();
+    assert_eq!(at_minute, [0, 1, 3]);
+    let others = &tiers[1].processes[0];
+    assert_eq!((others.comm.as_ref(), cpu(others)), ("(others)", 29));
+}
+
 /// A random population for `minutes` minutes, a table every 10 s: processes that start
 /// and end at random moments and burst in random phases, so that the top of each minute
 /// keeps changing.
@@ -268,7 +297,8 @@ proptest! {
 
     /// Over every tier interval: a process the tier shows has its raw delta there
     /// exactly (never a lifetime), the rows with `(others)` add up to the raw total, the
-    /// raw top `TOP_K` by CPU are all shown (those that ended in it too), and the RSS of
+    /// raw top `TOP_K` by CPU of those over `MIN_CPU_SHARE` are all shown (those that
+    /// ended in it too), and the RSS of
     /// each table adds up to the raw table's. A process shown throughout has its raw CPU over the whole range.
     #[test]
     fn tier_rows_are_the_raw_deltas_and_add_up(seed in any::<u64>(), population in 5u32..40) {
@@ -289,12 +319,15 @@ proptest! {
                     }
                 }
                 prop_assert_eq!(shown.values().sum::<u64>(), raw_d.values().sum::<u64>());
-                // Those that ended in the interval too, as last seen.
-                let mut ranked: Vec<u64> = raw_d.values().copied().filter(|d| *d > 0).collect();
+                // Those that ended in the interval too, as last seen; of those that used
+                // MIN_CPU_SHARE of a CPU over it.
+                let seconds = b.uptime_cs.saturating_sub(a.uptime_cs) as f64 / 100.0;
+                let least = ((seconds * HZ * MIN_CPU_SHARE).ceil() as u64).max(1);
+                let mut ranked: Vec<u64> = raw_d.values().copied().filter(|d| *d >= least).collect();
                 ranked.sort_unstable_by(|x, y| y.cmp(x));
                 let bar = ranked.get(TOP_K).copied().unwrap_or(0);
                 for (k, d) in &raw_d {
-                    if *d > bar {
+                    if *d > bar && *d >= least {
                         prop_assert!(shown.contains_key(k), "{:?} {:?} missing", tier, k);
                     }
                 }

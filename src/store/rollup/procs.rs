@@ -29,6 +29,12 @@ use std::sync::Arc;
 /// resources and over the two intervals it bounds, plus `OTHERS`.
 pub const TOP_K: usize = 10;
 
+/// A process ranks by CPU over a tier interval only with at least this share of one CPU:
+/// below it, which of an idle machine's kernel threads and shells took a few ticks more
+/// changes from one interval to the next, and each newcomer costs the tier its names and
+/// command line. What they used is in `(others)`.
+pub const MIN_CPU_SHARE: f64 = 0.005;
+
 /// The key (pid, start time) of the row for the processes a tier left out: pid 0 is the
 /// kernel's idle task, never in /proc.
 pub const OTHERS: (u32, u64) = (0, 0);
@@ -128,15 +134,26 @@ pub fn top(
         .filter(|p| p.key() != OTHERS)
         .filter_map(|p| Some((p, p.before_in(before, before_uptime, hz)?)))
         .collect();
+    // MIN_CPU_SHARE of the interval in clock ticks (none for a boot's first table, which
+    // ends no interval).
+    let min_cpu = prev.map_or(0, |t| {
+        let seconds = now.uptime_cs.saturating_sub(t.uptime_cs) as f64 / 100.0;
+        (seconds * hz * MIN_CPU_SHARE).ceil() as u128
+    });
     let mut kept = HashSet::new();
     for r in Resource::ALL {
+        let floor = if r == Resource::Cpu {
+            min_cpu.max(1)
+        } else {
+            1
+        };
         let mut scored: Vec<(u128, (u32, u64))> = candidates
             .iter()
             .map(|(p, b)| {
                 let seen = d_seen.get(&p.key()).copied().unwrap_or(0);
                 (r.score(*b, p, seen), p.key())
             })
-            .filter(|(s, _)| *s > 0)
+            .filter(|(s, _)| *s >= floor)
             .collect();
         // Highest first; ties by key, so a tier is built the same every time.
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
