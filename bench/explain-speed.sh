@@ -26,6 +26,12 @@
 #   1 h vs the hour before: 1.27 G instructions (main: 2.34 G)
 # At load 7 the hour took 0.46-0.63 s wall (0.17 s user). Peak RSS follows the processes
 # seen (the synthetic day starts one every 10 s), not the window's length.
+# On the quiet VM at c7f0556 (after the ranking and nice changes), `bench/explain-speed.sh 3`:
+#   10 min vs the 10 min before    wall 0.07 s  user 0.04 s  peak RSS 13.3 MB
+#   1 h vs the hour before         wall 0.17 s  user 0.15 s  peak RSS 13.5 MB
+#   1 h at the day's end           wall 0.19 s  user 0.15 s  peak RSS 13.4 MB
+#   8 h vs the 8 h before          wall 1.45 s  user 1.11 s  peak RSS 14.4 MB
+#   a day vs the day before        wall 3.30 s  user 3.14 s  peak RSS 17.8 MB
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
