@@ -84,6 +84,14 @@ impl ProcessCounters {
     /// real user's): the roll-up tiers' `(others)` row has it. Reports print `-`.
     pub const NO_UID: u32 = u32::MAX;
 
+    /// `uid` as a report prints it where it has no name: its number, `-` for `NO_UID`.
+    pub fn uid_text(uid: u32) -> String {
+        match uid {
+            Self::NO_UID => "-".to_string(),
+            uid => uid.to_string(),
+        }
+    }
+
     /// The key a process is known by: pid and start time.
     pub fn key(&self) -> (u32, u64) {
         (self.pid, self.start_ticks)

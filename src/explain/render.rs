@@ -390,6 +390,20 @@ mod tests {
         }
     }
 
+    /// Every signal a signal names as held by no process is declared.
+    #[test]
+    fn the_parts_held_by_none_are_signals() {
+        for d in SIGNALS {
+            for name in d.held_by_none {
+                assert!(
+                    SIGNALS.iter().any(|g| g.name == *name),
+                    "{}: {name}",
+                    d.name
+                );
+            }
+        }
+    }
+
     /// Writers held in D: CPU busy rises by its iowait, which no process's CPU time holds;
     /// the sentence says so beside the 100 % unexplained. Steal, unchanged, is not named.
     #[test]

@@ -600,17 +600,16 @@ pub(crate) fn disk_shown(d: &crate::stats::DiskDelta) -> bool {
 pub(crate) struct UserNames(std::collections::HashMap<u32, String>);
 
 impl UserNames {
-    /// The name of `uid`, or the number when the system has no such user; `-` for no user
-    /// (`ProcessCounters::NO_UID`).
+    /// The name of `uid`, or `ProcessCounters::uid_text` when the system has no such user.
     pub(crate) fn name(&mut self, uid: u32) -> &str {
         self.0.entry(uid).or_insert_with(|| {
-            if uid == crate::process::ProcessCounters::NO_UID {
-                return "-".to_string();
-            }
             nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
                 .ok()
                 .flatten()
-                .map_or_else(|| uid.to_string(), |u| u.name)
+                .map_or_else(
+                    || crate::process::ProcessCounters::uid_text(uid),
+                    |u| u.name,
+                )
         })
     }
 }

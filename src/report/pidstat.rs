@@ -374,10 +374,7 @@ impl<W: Write> Pidstat<W> {
 
     fn user(&mut self, uid: u32) -> String {
         if !self.opts.user_names {
-            return match uid {
-                ProcessCounters::NO_UID => format!("{:>6}", "-"),
-                uid => format!("{uid:>6}"),
-            };
+            return format!("{:>6}", ProcessCounters::uid_text(uid));
         }
         format!("{:>9}", self.users.name(uid))
     }

@@ -611,15 +611,12 @@ impl App {
         }
     }
 
-    /// The user name of `uid` (its number where the name is not known; `-` for no user).
+    /// The user name of `uid` (`ProcessCounters::uid_text` where the name is not known).
     pub fn user(&self, uid: u32) -> String {
-        if uid == crate::process::ProcessCounters::NO_UID {
-            return "-".to_string();
-        }
         self.users
             .get(&uid)
             .cloned()
-            .unwrap_or_else(|| uid.to_string())
+            .unwrap_or_else(|| crate::process::ProcessCounters::uid_text(uid))
     }
 
     /// The processes to show, filtered and sorted. A filter `s:D` (state letters after
