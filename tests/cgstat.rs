@@ -212,8 +212,9 @@ fn wait_for_intervals(log: &Path, n: usize) {
 const MEMORY_HOG: &str = "head -c 300000000 /dev/zero | tail";
 
 /// A 32 MiB limit and a process that keeps 300 MB, twice, in intervals at least one
-/// interval apart: the OOM killer kills it each time, and `-r` shows both kills, in the
-/// intervals they happened in and summed in the average (the second one leaves the
+/// interval apart: the OOM killer kills it each time, and `-r` shows the kills (as many
+/// as the cgroup's own counter), in the two intervals they happened in and summed in the
+/// average (the second one leaves the
 /// cgroup's memory as the first left it: rsadc must read the kill all the same); %limit
 /// is the use over the limit recorded at the first sample.
 #[test]
@@ -246,10 +247,20 @@ fn a_memory_limit_hit_shows_the_oom_kill() {
     let out = rsar(&["cgstat", "-r", "-f", log.to_str().unwrap()]);
     let rows = rows_of(&out, &format!("/{}", cg.path()));
     assert_eq!(rows.len(), 7, "{out}");
+    // The kernel may kill more than the hog's `tail` (its shell or `head`, on a loaded
+    // machine): the kills are those its own counter holds.
+    let control = std::fs::read_to_string(cg.dir.join("memory.oom_control")).unwrap();
+    let counted: f64 = control
+        .lines()
+        .find_map(|l| l.strip_prefix("oom_kill "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     let kills: Vec<f64> = rows.iter().map(|(_, c)| number(&c[4])).collect();
-    assert_eq!(kills[..6].iter().filter(|&&k| k == 1.0).count(), 2, "{out}");
-    assert_eq!(kills[..6].iter().sum::<f64>(), 2.0, "{out}");
-    assert_eq!(kills[6], 2.0, "Average: {out}");
+    assert_eq!(kills[..6].iter().filter(|&&k| k >= 1.0).count(), 2, "{out}");
+    assert_eq!(kills[..6].iter().sum::<f64>(), counted, "{out}");
+    assert_eq!(kills[6], counted, "Average: {out}");
     // The used memory's share of 32 MiB.
     for (at, c) in &rows {
         let used_kb = number(&c[0]);
