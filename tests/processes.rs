@@ -59,7 +59,23 @@ struct Step {
     births: Vec<(u32, u64)>,
     /// Indices of processes whose counters move.
     busy: Vec<(usize, u64)>,
+    /// Indices of processes that rename themselves (name, command line or both, to names
+    /// that share part of a character with the old) or move to another cgroup.
+    renames: Vec<(usize, u64)>,
 }
+
+/// Names that share bytes, whole characters and part of one (é and è share their first
+/// byte), and lengths both ways.
+const NAMES: [&str; 8] = [
+    "kworker/u8:0-events_unbound",
+    "kworker/u8:0-flush-254:0",
+    "kworker/u8:0",
+    "née",
+    "nèe",
+    "n",
+    "",
+    "kworker/u8:0-events_unbound+extra",
+];
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(
@@ -67,11 +83,13 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
             prop::collection::vec(0usize..1000, 0..6),
             prop::collection::vec((1u32..64, 0u64..1_000_000), 0..8),
             prop::collection::vec((0usize..1000, 1u64..5000), 0..10),
+            prop::collection::vec((0usize..1000, 0u64..1_000_000), 0..6),
         )
-            .prop_map(|(exits, births, busy)| Step {
+            .prop_map(|(exits, births, busy, renames)| Step {
                 exits,
                 births,
                 busy,
+                renames,
             }),
         1..90,
     )
@@ -98,6 +116,22 @@ fn tables(steps: &[Step]) -> Vec<Vec<ProcessCounters>> {
                 p.stime += by / 3;
                 p.rss = (p.rss + by) % 50_000;
                 p.state = u32::from(if by % 2 == 0 { b'R' } else { b'D' });
+            }
+        }
+        for &(i, how) in &s.renames {
+            if !t.is_empty() {
+                let n = t.len();
+                let p = &mut t[i % n];
+                let name = NAMES[(how % 8) as usize];
+                match how / 8 % 4 {
+                    0 => p.comm = name.into(),
+                    1 => p.cmdline = format!("{name} --flag").into(),
+                    2 => (p.comm, p.cmdline) = (name.into(), name.into()),
+                    _ => p.cgroup = format!("system.slice/{name}").into(),
+                }
+                if how % 3 == 0 {
+                    p.utime += how;
+                }
             }
         }
         for &(pid, seed) in &s.births {
@@ -205,6 +239,43 @@ fn thousands_of_short_lived_processes_and_unchanged_ones_cost_little() {
     );
 }
 
+/// A kernel worker takes the name of each work item it runs: in format 5 that costs the
+/// part of its name that changed, where a process gone and a new one (format 4) cost its
+/// pid, start, names and every number again.
+#[test]
+fn a_renamed_process_costs_its_new_name() {
+    let d = common::tempdir();
+    let mut table: Vec<ProcessCounters> = (1..=200).map(|p| process(p, 10, u64::from(p))).collect();
+    let path = d.path().join("rsar20251121");
+    let (mut w, _) = DayWriter::open(&path, &common::test_host("b1", 4), 0, 0).unwrap();
+    let mut write = |table: &[ProcessCounters], i: u64| {
+        w.append_processes(&ProcessTable {
+            wall_ns: i as i64,
+            uptime_cs: i,
+            processes: table.to_vec().into(),
+        })
+        .unwrap();
+        w.len()
+    };
+    let key = write(&table, 0);
+    let items = [
+        "events_unbound",
+        "flush-254:0",
+        "ext4-rsv-conversion",
+        "writeback",
+    ];
+    for i in 1..=20 {
+        table[99].comm = format!("kworker/u8:0-{}", items[i as usize % 4]).into();
+        write(&table, i);
+    }
+    let per_delta = (w.len() - key) / 20;
+    drop(w);
+    assert!(per_delta < 48, "a rename costs {per_delta} bytes");
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(common::process_modes(&bytes)[1..], [2; 20]);
+    assert_eq!(&*read_tables(&bytes).last().unwrap().processes, &table);
+}
+
 #[test]
 fn a_packed_closed_day_keeps_every_table() {
     let steps: Vec<Step> = (0..30)
@@ -212,6 +283,7 @@ fn a_packed_closed_day_keeps_every_table() {
             exits: vec![i * 7],
             births: vec![((i % 40) as u32 + 1, i as u64)],
             busy: vec![(i, 10 + i as u64), (i * 3, 5)],
+            renames: vec![(i * 5, i as u64 * 9)],
         })
         .collect();
     let want = tables(&steps);
@@ -305,7 +377,7 @@ fn deltas_on_tables_before_where_reading_started_are_passed_over_not_damage() {
         processes: std::sync::Arc::new(vec![process(1, 5, i), process(2, 5, i)]),
     };
     // A key at offset 100, then deltas at 200, 300 and 400, each on the table before it.
-    let mut w = ProcessWriter::default();
+    let mut w = ProcessWriter::for_version(rsar::store::VERSION);
     let records: Vec<(u64, Vec<u8>)> = (1..=4u64)
         .map(|i| {
             let mut p = Vec::new();

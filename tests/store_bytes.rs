@@ -3,8 +3,8 @@
 //! codec is built must not change the format. The run has every declared group, items
 //! coming and going in each group with items, optional fields coming and going, a group
 //! going and coming back, a writer reopened and a reboot; it is written as a new day
-//! (the current format), packed as a closed day, and appended to a format-2 and a
-//! format-3 day.
+//! (the current format), packed as a closed day, and appended to a format-2, a format-3
+//! and a format-4 day.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure report
 
@@ -258,13 +258,14 @@ fn write_day(path: &Path) -> Vec<u8> {
 /// The run appended to the day of format `version` in `logs-v{version}`, in that day's
 /// boot; the bytes after the day's own.
 fn append_to_format(version: u16, dir: &Path) -> Vec<u8> {
+    let from = match version {
+        // The new day of the last format-4 build, as that build wrote it.
+        4 => fixtures().join("rsar20261207.v4"),
+        v => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/logs-v{v}/rsar20261206")),
+    };
     let path = dir.join("rsar20261206");
-    std::fs::copy(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("tests/fixtures/logs-v{version}/rsar20261206")),
-        &path,
-    )
-    .unwrap();
+    std::fs::copy(from, &path).unwrap();
     let before = std::fs::read(&path).unwrap();
     let host: HostFacts = FileHeader::decode(&before).unwrap().0.host;
     let last = samples_of(&store::read_log(&path).unwrap())
@@ -362,4 +363,29 @@ fn appending_to_a_format_3_day_is_byte_for_byte_as_before() {
     let dir = tempfile::tempdir().unwrap();
     let tail = append_to_format(3, dir.path());
     same_bytes("rsar20261206.v3-tail", &tail);
+}
+
+#[test]
+fn appending_to_a_format_4_day_is_byte_for_byte_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let tail = append_to_format(4, dir.path());
+    same_bytes("rsar20261207.v4-tail", &tail);
+}
+
+/// Format 5 changed process records only: a new day of samples is the format-4 day with
+/// 5 for 4 in its header (and the header's CRC again).
+#[test]
+fn a_new_day_of_samples_is_the_format_4_day_but_for_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = write_day(&dir.path().join("rsar20261207"));
+    let mut v4 = std::fs::read(fixtures().join("rsar20261207.v4")).unwrap();
+    let (header, len) = FileHeader::decode(&v4).unwrap();
+    assert_eq!(header.version, 4);
+    v4[8..10].copy_from_slice(&5u16.to_le_bytes());
+    let crc = crc32fast::hash(&v4[8..len - 4]);
+    v4[len - 4..len].copy_from_slice(&crc.to_le_bytes());
+    assert!(
+        v4 == bytes,
+        "a new day differs from the format-4 day past its version"
+    );
 }

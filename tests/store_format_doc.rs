@@ -217,7 +217,7 @@ mod from_the_document {
                         let n = c.varint() as usize;
                         (0..n).map(|_| c.process(fields)).collect()
                     }
-                    1 => {
+                    mode @ (1 | 2) => {
                         let distance = c.varint() as usize;
                         let (base_at, base) = last.clone().unwrap();
                         assert_eq!(base_at + distance, at);
@@ -236,6 +236,28 @@ mod from_the_document {
                                 if mask & (1 << f) != 0 {
                                     let d = c.zigzag() as u64;
                                     table[pos].4[f] = table[pos].4[f].wrapping_add(d);
+                                }
+                            }
+                        }
+                        if mode == 2 {
+                            let n = c.varint() as usize;
+                            let mut last_pos = 0;
+                            for k in 0..n {
+                                let step = c.varint() as usize;
+                                let pos = if k == 0 { step } else { last_pos + step };
+                                last_pos = pos;
+                                let what = c.varint();
+                                assert!(what != 0 && what < 4, "rename of {what}");
+                                // A rename: k bytes shared with the old string, the rest.
+                                let mut rename = |old: &mut String| {
+                                    let shared = c.varint() as usize;
+                                    *old = format!("{}{}", &old[..shared], c.string());
+                                };
+                                if what & 1 != 0 {
+                                    rename(&mut table[pos].2);
+                                }
+                                if what & 2 != 0 {
+                                    rename(&mut table[pos].3);
                                 }
                             }
                         }
@@ -283,19 +305,24 @@ fn the_document_alone_decodes_process_records() {
     let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
     for i in 0..150u64 {
         let processes: Vec<ProcessCounters> = (1..=8u32)
-            // Process 3 ends at 40; 9 starts at 50; 5 is renamed at 70.
+            // Process 3 ends at 40; 9 starts at 50; 5 is renamed at 70 and 90 (to a name
+            // that shares part of a character); 6's command line changes at 80.
             .chain((i >= 50).then_some(9))
             .filter(|&pid| pid != 3 || i < 40)
             .map(|pid| ProcessCounters {
                 pid,
                 start_ticks: u64::from(pid) * 10,
-                comm: if pid == 5 && i >= 70 {
-                    "renamed"
-                } else {
-                    "proc"
+                comm: match (pid, i) {
+                    (5, 90..) => "renamè",
+                    (5, 70..) => "renamé",
+                    _ => "proc",
                 }
                 .into(),
-                cmdline: format!("/bin/p{pid} --x").into(),
+                cmdline: match (pid, i) {
+                    (6, 80..) => format!("/bin/p{pid} --y"),
+                    _ => format!("/bin/p{pid} --x"),
+                }
+                .into(),
                 state: u32::from(b'S'),
                 utime: i * u64::from(pid % 3),
                 rss: 1000 + i % 7,

@@ -64,7 +64,7 @@ proptest! {
         let path = dir.path().join(store::day_file_name(day));
         let raw = write_run(&path, &samples, &reopen);
         let log = store::read_log(&path).unwrap();
-        prop_assert_eq!(log.header.version, 4);
+        prop_assert_eq!(log.header.version, store::VERSION);
         prop_assert!(log.damage.is_clean(), "{:?}", log.damage);
         prop_assert_eq!(samples_of(&log), samples.clone());
         // A closed day, rewritten with changes from the sample before, reads the same.
@@ -1216,6 +1216,108 @@ fn format_3_logs_read_with_the_same_numbers_forever() {
     assert_eq!(samples_of(&log), [before, more].concat());
 }
 
+fn logs_v4() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v4")
+}
+
+/// A day written by the last format-4 rsadc, processes included (kernel workers renamed
+/// themselves in it), reads with the numbers its own rsar printed, sar's and pidstat's,
+/// live and packed; packed, and appended to by this rsadc with a rename, it stays format
+/// 4: a renamed process is gone and new, never a delta with renames (mode 2), which a
+/// format-4 reader would call damage. A new file is format 5 and says the rename in place.
+#[test]
+fn format_4_logs_read_with_the_same_numbers_forever() {
+    use rsar::store::procs::ProcessTable;
+    let file = logs_v4().join("rsar20261207");
+    let printed = |args: &[&str], path: &Path| {
+        let mut args = args.to_vec();
+        args.extend(["-f", path.to_str().unwrap()]);
+        let out = common::run(&common::rsar_bin(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        common::text(&out.stdout)
+    };
+    let averages = |path: &Path| {
+        printed(&["-A"], path)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let pidstat = |path: &Path| printed(&["pidstat", "-u", "-r", "-d", "-l"], path);
+    let want_averages =
+        std::fs::read_to_string(logs_v4().join("rsar20261207.A-averages.txt")).unwrap();
+    let want_pidstat =
+        std::fs::read_to_string(logs_v4().join("rsar20261207.pidstat-urdl.txt")).unwrap();
+    assert_eq!(averages(&file), want_averages);
+    assert_eq!(pidstat(&file), want_pidstat);
+    let raw = std::fs::read(&file).unwrap();
+    let format_4 = |bytes: &[u8]| {
+        assert_eq!(FileHeader::decode(bytes).unwrap().0.version, 4);
+        let modes = common::process_modes(bytes);
+        assert!(modes.contains(&1), "{modes:?}");
+        assert!(modes.iter().all(|&m| m <= 1), "{modes:?}");
+    };
+    format_4(&raw);
+
+    let dir = tempfile::tempdir().unwrap();
+    let packed_file = dir.path().join("rsar20261207");
+    std::fs::write(&packed_file, store::pack(&raw).unwrap()).unwrap();
+    format_4(&std::fs::read(&packed_file).unwrap());
+    assert_eq!(pidstat(&packed_file), want_pidstat);
+
+    // Two more tables: the last one again, then with one process renamed.
+    let tables = |path: &Path| {
+        let mut r = LogReader::open(path).unwrap();
+        let mut got = Vec::new();
+        while let Some((_, rec)) = r.next_record().unwrap() {
+            if let Record::Processes(t) = rec {
+                got.push(t);
+            }
+        }
+        assert!(r.damage().is_clean(), "{:?}", r.damage());
+        got
+    };
+    let before = tables(&file);
+    let last = before.last().unwrap().clone();
+    let mut renamed = last.processes.to_vec();
+    let p = renamed
+        .iter_mut()
+        .find(|p| p.comm.starts_with("kworker/"))
+        .unwrap();
+    p.comm = format!("{}-renamed", p.comm).into();
+    p.utime += 7;
+    let more: Vec<ProcessTable> = [last.processes.to_vec(), renamed]
+        .into_iter()
+        .enumerate()
+        .map(|(i, processes)| ProcessTable {
+            wall_ns: last.wall_ns + (i as i64 + 1) * 1_000_000_000,
+            uptime_cs: last.uptime_cs + (i as u64 + 1) * 100,
+            processes: processes.into(),
+        })
+        .collect();
+    let host = FileHeader::decode(&raw).unwrap().0.host;
+    let append = |path: &Path| {
+        let (mut w, _) = DayWriter::open(path, &host, 0, 0).unwrap();
+        for t in &more {
+            w.append_processes(t).unwrap();
+        }
+    };
+    let path = dir.path().join("appended");
+    std::fs::copy(&file, &path).unwrap();
+    append(&path);
+    let bytes = std::fs::read(&path).unwrap();
+    format_4(&bytes);
+    assert_eq!(common::process_modes(&bytes).last(), Some(&1));
+    assert_eq!(tables(&path), [before, more.clone()].concat());
+
+    let path = dir.path().join("new");
+    append(&path);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 5);
+    assert_eq!(common::process_modes(&bytes), [0, 2]);
+    assert_eq!(tables(&path), more);
+}
+
 /// rsadc appending to a day begun by a format-2 rsadc writes format 2, so that the rsar
 /// that began the day reads all of it; a new file is format 3, with changes.
 #[test]
@@ -1256,7 +1358,10 @@ fn appending_to_a_format_2_file_keeps_it_format_2() {
     let path = dir.path().join("new");
     write_all(&path, &host, &more);
     let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 4);
+    assert_eq!(
+        FileHeader::decode(&bytes).unwrap().0.version,
+        store::VERSION
+    );
     assert!(sample_blocks(&bytes)[1]
         .iter()
         .all(|&(_, mode, _)| mode == wire::MODE_CHANGE));

@@ -40,7 +40,9 @@ pub use writer::{DayWriter, NonRegular, OpenReport, CHANGES_FROM_KEY_EVERY, KEYF
 pub mod wire {
     pub use super::bytes::{put_str, put_varint, unzigzag, zigzag};
     pub use super::codec::put_numbers;
-    pub use super::format::{frame, KIND_COMMENT, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION};
+    pub use super::format::{
+        frame, KIND_COMMENT, KIND_PROCESSES, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION,
+    };
     pub use super::groups::{
         GROUP_REFERENCE, MODE_CHANGE, MODE_DELTA, MODE_KEY, MODE_STEP, MODE_UNCHANGED,
     };

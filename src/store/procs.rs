@@ -18,6 +18,12 @@
 //! delta) has a cgroup: the cgroups (`put_cgroups`). Readers before it stop before it; a
 //! process kept from the base keeps its cgroup, and one whose cgroup changed is listed
 //! as gone and new.
+//!
+//! A process that renamed itself (a kernel worker taking its next work item's name, a
+//! program setting its title) keeps its pid and start time. Formats before 5 list it as
+//! gone and new, numbers and all; from format 5 a delta may say so in place (mode 2, a
+//! *delta with renames*): after the changes, a list of the processes whose name or
+//! command line changed, each as the bytes it shares with the old one and the rest.
 
 use super::bytes::{put_str, put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use crate::process::ProcessCounters;
@@ -26,6 +32,11 @@ use std::sync::Arc;
 
 const MODE_KEY: u64 = 0;
 const MODE_DELTA: u64 = 1;
+/// A delta with a list of renamed processes after its changes (format 5).
+const MODE_DELTA_RENAMES: u64 = 2;
+/// What a rename entry holds: the name (`comm`), the command line, or both.
+const RENAMED_COMM: u64 = 1;
+const RENAMED_CMDLINE: u64 = 2;
 /// Guards on what a record read from a file may ask for.
 const MAX_FIELDS: usize = 64;
 /// How many fields this build's processes have.
@@ -164,22 +175,30 @@ pub fn key_payload(t: &ProcessTable, out: &mut Vec<u8>) {
 }
 
 /// A delta record's payload: `t` against `base`, taken at uptime `base_uptime_cs`, which
-/// starts `distance` bytes before the record this payload goes in.
+/// starts `distance` bytes before the record this payload goes in. With `renames` (a
+/// format-5 file) a renamed process is said in place, else it is gone and new.
 pub fn delta_payload(
     t: &ProcessTable,
     base: &[ProcessCounters],
     base_uptime_cs: u64,
     distance: u64,
+    renames: bool,
     out: &mut Vec<u8>,
 ) {
     out.clear();
     put_varint(out, zigzag(t.wall_ns));
     put_varint(out, t.uptime_cs);
-    put_varint(out, MODE_DELTA);
+    let mode = if renames {
+        MODE_DELTA_RENAMES
+    } else {
+        MODE_DELTA
+    };
+    put_varint(out, mode);
     put_varint(out, distance);
     put_varint(out, ProcessCounters::FIELDS.len() as u64);
     // Walk both sorted tables once.
     let (mut gone, mut changed, mut new) = (Vec::new(), Vec::new(), Vec::new());
+    let mut renamed = Vec::new();
     let (mut a, mut b) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
     while i < base.len() || j < t.processes.len() {
@@ -195,12 +214,18 @@ pub fn delta_payload(
                         diffs.push(zigzag(y.wrapping_sub(*x) as i64));
                     }
                 }
-                // A changed name (a thread renaming the process) is a new process here.
-                if old.comm != now.comm || old.cmdline != now.cmdline || old.cgroup != now.cgroup {
+                let what = (u64::from(old.comm != now.comm) * RENAMED_COMM)
+                    | (u64::from(old.cmdline != now.cmdline) * RENAMED_CMDLINE);
+                if old.cgroup != now.cgroup || (what != 0 && !renames) {
                     gone.push(i);
                     new.push(j);
-                } else if mask != 0 {
-                    changed.push((i, mask, diffs));
+                } else {
+                    if mask != 0 {
+                        changed.push((i, mask, diffs));
+                    }
+                    if what != 0 {
+                        renamed.push((i, what, old, now));
+                    }
                 }
                 i += 1;
                 j += 1;
@@ -236,6 +261,21 @@ pub fn delta_payload(
             put_varint(out, d);
         }
     }
+    if renames {
+        put_varint(out, renamed.len() as u64);
+        let mut last = 0;
+        for (pos, what, old, now) in renamed {
+            put_varint(out, (pos - last) as u64);
+            last = pos;
+            put_varint(out, what);
+            if what & RENAMED_COMM != 0 {
+                put_renamed(out, &old.comm, &now.comm);
+            }
+            if what & RENAMED_CMDLINE != 0 {
+                put_renamed(out, &old.cmdline, &now.cmdline);
+            }
+        }
+    }
     put_varint(out, new.len() as u64);
     let mut scratch = Vec::new();
     for &n in &new {
@@ -243,6 +283,28 @@ pub fn delta_payload(
     }
     put_varint(out, t.uptime_cs.wrapping_sub(base_uptime_cs));
     put_cgroups(out, new.iter().map(|&n| &t.processes[n]));
+}
+
+/// A renamed string: how many bytes it shares with the old one from the start (whole
+/// characters), then the rest.
+fn put_renamed(out: &mut Vec<u8>, old: &str, now: &str) {
+    let shared: usize = old
+        .chars()
+        .zip(now.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    put_varint(out, shared as u64);
+    put_str(out, &now[shared..]);
+}
+
+/// The string `put_renamed` wrote, from the old one.
+fn get_renamed(c: &mut Cursor<'_>, old: &str) -> Result<Arc<str>, DecodeError> {
+    let shared = c.count(old.len())?;
+    let prefix = old
+        .get(..shared)
+        .ok_or(DecodeError("a rename shares part of a character"))?;
+    Ok(format!("{prefix}{}", c.string()?).into())
 }
 
 /// The last table read or written: where its record starts, its uptime, the processes.
@@ -280,24 +342,37 @@ impl ProcessState {
     }
 }
 
+/// A delta's base and layout: how far before it its base starts, and whether it lists
+/// renames.
+#[derive(Debug, Clone, Copy)]
+struct DeltaHead {
+    distance: u64,
+    renames: bool,
+}
+
 /// What every process record starts with: its time, its uptime, and for a delta how far
 /// before it its base starts (`None` for a key).
-fn head(c: &mut Cursor<'_>) -> Result<(i64, u64, Option<u64>), DecodeError> {
+fn head(c: &mut Cursor<'_>) -> Result<(i64, u64, Option<DeltaHead>), DecodeError> {
     let wall_ns = unzigzag(c.varint()?);
     let uptime_cs = c.varint()?;
-    let distance = match c.varint()? {
-        MODE_KEY => None,
-        MODE_DELTA => Some(c.varint()?),
+    let renames = match c.varint()? {
+        MODE_KEY => return Ok((wall_ns, uptime_cs, None)),
+        MODE_DELTA => false,
+        MODE_DELTA_RENAMES => true,
         _ => return Err(DecodeError("unknown process record mode")),
     };
-    Ok((wall_ns, uptime_cs, distance))
+    let delta = Some(DeltaHead {
+        distance: c.varint()?,
+        renames,
+    });
+    Ok((wall_ns, uptime_cs, delta))
 }
 
 /// The offset of the table the process record `payload`, which starts at `at`, builds
 /// on: `None` for a key (or a record that does not say).
 pub fn builds_on(payload: &[u8], at: u64) -> Option<u64> {
-    let (_, _, distance) = head(&mut Cursor::new(payload)).ok()?;
-    at.checked_sub(distance?)
+    let (_, _, delta) = head(&mut Cursor::new(payload)).ok()?;
+    at.checked_sub(delta?.distance)
 }
 
 /// Decode the process record that starts at offset `at`: `None` for a delta that builds
@@ -308,8 +383,8 @@ pub fn decode(
     at: u64,
 ) -> Result<Option<ProcessTable>, DecodeError> {
     let mut c = Cursor::new(payload);
-    let (wall_ns, uptime_cs, distance) = head(&mut c)?;
-    let processes = match distance {
+    let (wall_ns, uptime_cs, delta) = head(&mut c)?;
+    let processes = match delta {
         None => {
             let fields = c.count(MAX_FIELDS)?;
             let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
@@ -320,7 +395,7 @@ pub fn decode(
             get_cgroups(&mut c, &mut table)?;
             table
         }
-        Some(distance) => {
+        Some(DeltaHead { distance, renames }) => {
             const MISSING: DecodeError = DecodeError("its base process record is missing");
             let base_at = at.checked_sub(distance);
             if state.last.is_none()
@@ -331,7 +406,7 @@ pub fn decode(
             }
             let base = state.last.as_ref().ok_or(MISSING)?;
             let fields = c.count(MAX_FIELDS)?;
-            let (mut table, first_new) = apply_delta(&mut c, &base.processes, fields)?;
+            let (mut table, first_new) = apply_delta(&mut c, &base.processes, fields, renames)?;
             // The base is the last table read when it starts `distance` bytes before; or,
             // the bytes between having changed length, when it was taken as long before
             // as the delta says (a writer that did not say: the distance alone).
@@ -366,6 +441,7 @@ fn apply_delta(
     c: &mut Cursor<'_>,
     base: &[ProcessCounters],
     fields: usize,
+    renames: bool,
 ) -> Result<(Vec<ProcessCounters>, usize), DecodeError> {
     let position = |c: &mut Cursor<'_>, last: &mut usize, first: bool| {
         let step = c.count(base.len())?;
@@ -427,6 +503,29 @@ fn apply_delta(
         }
         set_numbers(p, &stored)?;
     }
+    if renames {
+        let n = c.count(base.len())?;
+        let mut last = 0;
+        for k in 0..n {
+            let pos = position(c, &mut last, k == 0)?;
+            let what = c.varint()?;
+            if what == 0 || what & !(RENAMED_COMM | RENAMED_CMDLINE) != 0 {
+                return Err(DecodeError("a rename that names nothing it knows"));
+            }
+            let old = &base[pos];
+            let comm = (what & RENAMED_COMM != 0)
+                .then(|| get_renamed(c, &old.comm))
+                .transpose()?;
+            let cmdline = (what & RENAMED_CMDLINE != 0)
+                .then(|| get_renamed(c, &old.cmdline))
+                .transpose()?;
+            // A rename of a process the record also says is gone is read and dropped.
+            if let Some(p) = slot.get(pos).copied().flatten().map(|i| &mut out[i]) {
+                p.comm = comm.unwrap_or_else(|| p.comm.clone());
+                p.cmdline = cmdline.unwrap_or_else(|| p.cmdline.clone());
+            }
+        }
+    }
     let first_new = out.len();
     let n = c.count(MAX_PROCESSES.min(c.remaining()))?;
     for _ in 0..n {
@@ -437,18 +536,37 @@ fn apply_delta(
 }
 
 /// What a writer keeps to write deltas.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProcessWriter {
     last: Option<Base>,
     since_key: u32,
+    /// Renames said in place (a file of format 5 or later).
+    renames: bool,
 }
 
 impl ProcessWriter {
+    /// A writer for a file of format `version`.
+    pub fn for_version(version: u16) -> Self {
+        ProcessWriter {
+            last: None,
+            since_key: 0,
+            renames: version >= super::format::VERSION_RENAMES,
+        }
+    }
+
     /// The payload of the next record, written at offset `at`.
     pub fn payload(&mut self, t: &ProcessTable, at: u64, out: &mut Vec<u8>) {
         match &self.last {
             Some(base) if self.since_key < KEY_EVERY && base.at < at => {
-                delta_payload(t, &base.processes, base.uptime_cs, at - base.at, out);
+                let distance = at - base.at;
+                delta_payload(
+                    t,
+                    &base.processes,
+                    base.uptime_cs,
+                    distance,
+                    self.renames,
+                    out,
+                );
                 self.since_key += 1;
             }
             _ => {

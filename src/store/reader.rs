@@ -293,7 +293,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
     let mut pos = hlen;
     let mut payload = Vec::new();
     let mut block = Vec::new();
-    let mut processes = super::procs::ProcessWriter::default();
+    let mut processes = super::procs::ProcessWriter::for_version(file_header.version);
     let mut keys: [Option<groups::PackKey>; NGROUPS] = Default::default();
     let mut rekey = false;
     let mut budget = budget_for(bytes.len());

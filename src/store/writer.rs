@@ -221,6 +221,7 @@ impl DayWriter {
         }
         let mut w = DayWriter::new(path, file, tail.good_end, tail.resume);
         w.encoding = encoding_of(version);
+        w.processes = super::procs::ProcessWriter::for_version(version);
         Ok((w, report))
     }
 
@@ -236,7 +237,7 @@ impl DayWriter {
             encoded: Default::default(),
             block: Vec::new(),
             payload: Vec::new(),
-            processes: Default::default(),
+            processes: super::procs::ProcessWriter::for_version(format::VERSION),
             frame: Vec::new(),
         }
     }

@@ -272,21 +272,23 @@ pub fn across_midnight(dir: &Path) {
     }
 }
 
-/// The blocks of each sample record of a log, as (group id, mode, body length): read by
-/// hand, as docs/FORMAT.md describes the frames and blocks.
-pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
-    fn varint(b: &[u8], i: &mut usize) -> u64 {
-        let mut v = 0;
-        for shift in (0..64).step_by(7) {
-            let x = b[*i];
-            *i += 1;
-            v |= u64::from(x & 0x7f) << shift;
-            if x < 0x80 {
-                break;
-            }
+/// A varint as docs/FORMAT.md describes it (LEB128), at `*i`.
+fn varint(b: &[u8], i: &mut usize) -> u64 {
+    let mut v = 0;
+    for shift in (0..64).step_by(7) {
+        let x = b[*i];
+        *i += 1;
+        v |= u64::from(x & 0x7f) << shift;
+        if x < 0x80 {
+            break;
         }
-        v
     }
+    v
+}
+
+/// The records of an uncompressed log, as (kind, payload): read by hand, as
+/// docs/FORMAT.md describes the frames.
+pub fn records(bytes: &[u8]) -> Vec<(u8, &[u8])> {
     let (_, mut pos) = rsar::store::FileHeader::decode(bytes).unwrap();
     let mut out = Vec::new();
     while pos < bytes.len() {
@@ -296,9 +298,16 @@ pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
             "a frame at {pos}"
         );
         let len = u32::from_le_bytes(bytes[pos + 2..pos + 6].try_into().unwrap()) as usize;
-        let kind = bytes[pos + 6];
-        let payload = &bytes[pos + 7..pos + 7 + len];
+        out.push((bytes[pos + 6], &bytes[pos + 7..pos + 7 + len]));
         pos += 11 + len;
+    }
+    out
+}
+
+/// The blocks of each sample record of a log, as (group id, mode, body length).
+pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
+    let mut out = Vec::new();
+    for (kind, payload) in records(bytes) {
         if kind != rsar::store::wire::KIND_SAMPLE {
             continue;
         }
@@ -314,4 +323,19 @@ pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
         out.push(blocks);
     }
     out
+}
+
+/// The mode of each process record of a log (0 key, 1 delta, 2 delta with renames): the
+/// third number of its payload.
+pub fn process_modes(bytes: &[u8]) -> Vec<u64> {
+    records(bytes)
+        .into_iter()
+        .filter(|&(kind, _)| kind == rsar::store::wire::KIND_PROCESSES)
+        .map(|(_, payload)| {
+            let mut i = 0;
+            varint(payload, &mut i);
+            varint(payload, &mut i);
+            varint(payload, &mut i)
+        })
+        .collect()
 }
