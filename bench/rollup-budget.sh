@@ -10,10 +10,13 @@
 #   REAL=DIR bench/rollup-budget.sh                 # a day rsadc already recorded in DIR
 #
 # - Synthetic: examples/synth_day (4 CPUs, a working day, a reboot at noon) at 10 s with
-#   PROCS processes per sample (default 150), compressed as rsadc compresses a closed day,
-#   rolled up by `rsadc --rollup`: the bytes of a raw day and of its two tiers; and the
-#   same day without processes, whose tiers' bytes subtracted are what the processes
-#   (each interval's top 10 per resource and `(others)`) add to each tier.
+#   PROCS processes per sample (default 150) in SERVICES cgroups (default 20) whose
+#   counters every sample holds, and 8 kernel workers renaming themselves (as this VM's
+#   do, 2 renames a sample), compressed as rsadc compresses a closed day, rolled up by
+#   `rsadc --rollup`: the bytes of a raw day and of its two tiers; and the same day
+#   without processes and cgroups, whose tiers' bytes subtracted are what they (each
+#   interval's top 10 processes per resource and `(others)`, every cgroup) add to each
+#   tier.
 # - Real: rsadc's default collection of this machine (processes and cgroups included) for
 #   COUNT samples at INTERVAL s (default 1; 10 is the default collection's, whose process
 #   deltas are larger), or the day rsadc recorded in REAL=DIR: it and its first half
@@ -44,6 +47,7 @@ cd "$(dirname "$0")/.."
 COUNT=${COUNT:-60}
 INTERVAL=${INTERVAL:-1}
 PROCS=${PROCS:-150}
+SERVICES=${SERVICES:-20}
 if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet -p rsadc -p rsar --examples
   BIN=target/release
@@ -59,9 +63,9 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 day=$(date -u -d '2 days ago' +%Y-%m-%d)
 d8=${day//-/}
 
-echo "== synthetic day at 10 s, $PROCS processes per sample ($day)"
+echo "== synthetic day at 10 s, $PROCS processes per sample, $SERVICES services ($day)"
 mkdir -p "$work/syn"
-"$SYNTH" "$work/syn/rsar$d8" 10 "$day" "$PROCS"
+"$SYNTH" "$work/syn/rsar$d8" 10 "$day" "$PROCS" 0 "$SERVICES"
 "$BIN/rsadc" --rollup "$work/syn" 2>/dev/null
 "$BIN/rsadc" --housekeeping --retain-days 400 --compress-after-days 0 "$work/syn" 2>/dev/null
 raw_syn=$(size "$work/syn/rsar$d8.zst")
@@ -73,8 +77,8 @@ mkdir -p "$work/bare"
 m1_bare=$(size "$work/bare/rsar$d8.1m.zst")
 h1_bare=$(size "$work/bare/rsar$d8.1h.zst")
 printf '%-34s %10s bytes\n' "raw day, compressed" "$raw_syn" "1-minute roll-up" "$m1" "1-hour roll-up" "$h1"
-printf '%-34s %10s bytes\n' "processes in the 1-minute roll-up" "$((m1 - m1_bare))" \
-  "processes in the 1-hour roll-up" "$((h1 - h1_bare))"
+printf '%-34s %10s bytes\n' "processes, cgroups in 1-minute" "$((m1 - m1_bare))" \
+  "processes, cgroups in 1-hour" "$((h1 - h1_bare))"
 
 mkdir -p "$work/real"
 if [ -n "${REAL:-}" ]; then
@@ -104,19 +108,25 @@ measure() { # DIR -> "raw 1m 1h span" (bytes, seconds from the first interval's 
     "$(( $(date -d "${last%%,*}" +%s) - $(date -d "${first%%,*}" +%s) + $(cut -d, -f2 <<<"$first") ))"
 }
 read -r raw_f m1_f h1_f span_f < <(measure "$work/real")
-read -r raw_h m1_h _ span_h < <(measure "$work/half")
+read -r raw_h m1_h h1_h span_h < <(measure "$work/half")
 raw_real=$(( (raw_f - raw_h) * 86400 / (span_f - span_h) ))
 m1_real=$(( (m1_f - m1_h) * 86400 / (span_f - span_h) ))
-# The hour tier cannot be told apart this way in less than a few hours: its first hours'
-# bytes (keys and all) as if every hour cost as much, an upper bound.
+# The hour tier the same way once both halves hold hours (a recording of 2 h or more);
+# before, its first hours' bytes (keys and all) as if every hour cost as much, an upper
+# bound.
 hours=$(( (span_f + 3599) / 3600 ))
-h1_real=$(( h1_f * 24 / hours ))
+if [ "$span_h" -ge 3600 ]; then
+  h1_real=$(( (h1_f - h1_h) * 86400 / (span_f - span_h) ))
+  h1_how="from $span_h s to $span_f s; the whole: $h1_f B"
+else
+  h1_real=$(( h1_f * 24 / hours ))
+  h1_how="at most: $h1_f B in its first $hours h"
+fi
 printf '%-34s %10s bytes (%s B/s from %s s to %s s; the whole: %s B)\n' \
   "raw day at 10 s, compressed" "$raw_real" "$(( (raw_f - raw_h) / (span_f - span_h) ))" \
   "$span_h" "$span_f" "$raw_f"
 printf '%-34s %10s bytes (the whole: %s B)\n' "its 1-minute tier, a day" "$m1_real" "$m1_f"
-printf '%-34s %10s bytes (at most: %s B in its first %s h)\n' "its 1-hour tier, a day" \
-  "$h1_real" "$h1_f" "$hours"
+printf '%-34s %10s bytes (%s)\n' "its 1-hour tier, a day" "$h1_real" "$h1_how"
 
 year() { echo $(( 28 * $1 + 365 * m1 + 365 * h1 )); }
 echo "== a year: 28 raw days + 365 days of each tier"
@@ -127,7 +137,7 @@ printf '%-34s %s (raw %s)\n' "with this machine's raw days" "$(mb "$(year "$raw_
 printf '%-34s %s (raw %s, 1m %s, 1h %s)\n' "with this machine's days and tiers" \
   "$(mb $((28 * raw_real + 365 * m1_real + 365 * h1_real)))" "$(mb $((28 * raw_real)))" \
   "$(mb $((365 * m1_real)))" "$(mb $((365 * h1_real)))"
-printf '%-34s %s (1m %s, 1h %s)\n' "of which processes in the tiers" \
+printf '%-34s %s (1m %s, 1h %s)\n' "of which processes, cgroups in tiers" \
   "$(mb $((365 * (m1 - m1_bare + h1 - h1_bare))))" "$(mb $((365 * (m1 - m1_bare))))" \
   "$(mb $((365 * (h1 - h1_bare))))"
 echo "target: <= 200 MB (processes included, in the raw days and in the tiers)"

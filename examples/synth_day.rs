@@ -2,12 +2,16 @@
 //! for anything that needs real numbers. The machine: 4 CPUs, a busy working day with a
 //! nightly backup, a reboot at 12:00, one disk, one NIC.
 //!
-//! Usage: cargo run --release --example synth_day -- OUT_FILE [INTERVAL_S] [DATE] [PROCESSES] [IRQ_CPUS]
+//! Usage: cargo run --release --example synth_day -- OUT_FILE [INTERVAL_S] [DATE] [PROCESSES] [IRQ_CPUS] [SERVICES]
 //! (DATE as YYYY-MM-DD, UTC; default 2025-11-21; interval default 10 s; PROCESSES: also a
 //! process table of about that many processes with every sample — a few busy ones, the
 //! rest idle, and a short-lived one started every 10 s — for timing `rsar pidstat -f`;
 //! IRQ_CPUS: also /proc/interrupts with that many CPU columns and 60 lines, a few of
-//! them busy — for measuring a compressed day with the interrupts group)
+//! them busy — for measuring a compressed day with the interrupts group; SERVICES: also
+//! that many services, each a cgroup below system.slice whose counters every sample
+//! records, the processes spread over them, and 8 kernel workers that take the name of
+//! each work item they run, as a real host's do — for measuring a day's bytes as a
+//! machine with workloads writes them)
 
 use rsar::sample::{
     CpuTicks, DiskCounters, HostFacts, LoadAvg, Memory, NetCounters, Paging, Pressure,
@@ -24,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let date = args.get(3).map_or("2025-11-21", String::as_str);
     let nprocs: u32 = args.get(4).map_or(Ok(0), |s| s.parse())?;
     let irq_cpus: u32 = args.get(5).map_or(Ok(0), |s| s.parse())?;
+    let services: u32 = args.get(6).map_or(Ok(0), |s| s.parse())?;
     let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")?;
     let midnight = day
         .and_hms_opt(0, 0, 0)
@@ -55,6 +60,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut s = base();
     let mut uptime_cs: u64 = 3 * 86_400 * 100;
+    // Each kernel worker's work item, when there are services.
+    let mut kworkers = [0usize; KWORKERS];
     let mut t = 0u64;
     while t < 86_400 {
         let hour = t as f64 / 3600.0;
@@ -62,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // A reboot at noon: counters start again.
             host.boot_id = "boot-2".into();
             s = base();
+            kworkers = [0; KWORKERS];
             uptime_cs = 60 * 100;
         }
         // Busy 08–18 h, a backup at 02–03 h.
@@ -127,9 +135,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if irq_cpus > 0 {
             interrupts(&mut s.interrupts, irq_cpus, step, work, &mut noise);
         }
+        if services > 0 {
+            cgroups(&mut s, services, step, work, &mut noise);
+            for item in kworkers.iter_mut() {
+                if noise() < 0.25 {
+                    *item = (*item + 1 + (noise() * 4.0) as usize) % WORK_ITEMS.len();
+                }
+            }
+        }
         w.append_sample(&host, &s)?;
+        s.cgroup_limits.clear();
         if nprocs > 0 {
-            w.append_processes(&processes(nprocs, t, uptime_cs, s.time.wall_ns))?;
+            let mut table = processes(nprocs, t, uptime_cs, s.time.wall_ns);
+            if services > 0 {
+                with_services(&mut table, services, &kworkers, t);
+            }
+            w.append_processes(&table)?;
         }
         t += step;
     }
@@ -215,6 +236,142 @@ fn processes(n: u32, t: u64, uptime_cs: u64, wall_ns: i64) -> rsar::store::procs
         wall_ns,
         uptime_cs,
         processes: std::sync::Arc::new(table),
+    }
+}
+
+/// Kernel workers, and the work items whose names they take (as on a real VM).
+const KWORKERS: usize = 8;
+const WORK_ITEMS: [&str; 9] = [
+    "events_unbound",
+    "events",
+    "flush-8:0",
+    "writeback",
+    "ext4-rsv-conversion",
+    "kvfree_rcu_reclaim",
+    "events_power_efficient",
+    "mm_percpu_wq",
+    "",
+];
+
+/// Each process in a service's cgroup, and the kernel workers (with the names of the work
+/// items they run now, in no cgroup) after them.
+fn with_services(
+    table: &mut rsar::store::procs::ProcessTable,
+    services: u32,
+    kworkers: &[usize; KWORKERS],
+    t: u64,
+) {
+    let mut processes = table.processes.to_vec();
+    for p in &mut processes {
+        p.cgroup = format!("system.slice/{}", service(p.pid % services)).into();
+    }
+    for (k, &item) in kworkers.iter().enumerate() {
+        let name = match WORK_ITEMS[item] {
+            "" => format!("kworker/u8:{k}"),
+            item => format!("kworker/u8:{k}-{item}"),
+        };
+        processes.push(rsar::process::ProcessCounters {
+            pid: 200_000 + k as u32,
+            start_ticks: 50 + k as u64,
+            comm: name.into(),
+            state: u32::from(b'I'),
+            ppid: 2,
+            stime: t / 20 * (k as u64 + 1),
+            ..rsar::process::ProcessCounters::default()
+        });
+    }
+    table.processes = processes.into();
+}
+
+fn service(k: u32) -> String {
+    format!("svc{k}.service")
+}
+
+/// The cgroups after `step` more seconds: the root, system.slice and the services in it
+/// (service 0 the busiest), user.slice. Their limits with the first sample of a boot.
+fn cgroups(s: &mut Sample, services: u32, step: u64, work: f64, noise: &mut impl FnMut() -> f64) {
+    use rsar::sample::{CgroupCounters, CgroupLimits};
+    if s.cgroups.is_empty() {
+        let paths = ["".to_string(), "system.slice".to_string()]
+            .into_iter()
+            .chain((0..services).map(|k| format!("system.slice/{}", service(k))))
+            .chain(["user.slice".to_string()]);
+        s.cgroups = paths
+            .enumerate()
+            .map(|(i, path)| CgroupCounters {
+                path,
+                inode: 1000 + i as u64,
+                ..CgroupCounters::default()
+            })
+            .collect();
+        s.cgroup_limits = s.cgroups[2..2 + services as usize]
+            .iter()
+            .map(|c| CgroupLimits {
+                path: c.path.clone(),
+                inode: c.inode,
+                cpu_weight: Some(100),
+                memory_max: Some(2 << 30),
+                pids_max: Some(4915),
+                ..CgroupLimits::default()
+            })
+            .collect();
+    }
+    let add = |v: &mut Option<u64>, by: f64| *v = Some(v.unwrap_or(0) + by as u64);
+    let mut total = (0.0, 0.0);
+    for (k, c) in s.cgroups[2..2 + services as usize].iter_mut().enumerate() {
+        // Services 0-2 do the work (service k takes 1/(k+1) of it); the others are idle
+        // daemons that wake now and then: most samples find them as they were.
+        let busy = if k < 3 {
+            4.0 * work / (k as f64 + 1.0) * noise()
+        } else if noise() < 0.2 {
+            0.001 * noise()
+        } else {
+            0.0
+        };
+        let cpu_us = busy * step as f64 * 1e6 / 4.0;
+        if cpu_us > 0.0 {
+            add(&mut c.usage_us, cpu_us);
+            add(&mut c.user_us, cpu_us * 0.8);
+            add(&mut c.system_us, cpu_us * 0.2);
+            add(&mut c.pgfault, cpu_us / 100.0);
+            add(&mut c.wbytes, (cpu_us * 4.0 / 4096.0).round() * 4096.0);
+            add(&mut c.wios, cpu_us / 1000.0);
+            if k < 3 {
+                add(&mut c.cpu_some_us, cpu_us * 0.02 * noise());
+                add(&mut c.io_some_us, cpu_us * 0.01 * noise());
+            }
+        }
+        // Memory in pages, moving with the work and a page or two as a daemon wakes.
+        let pages = (12_000.0 + 100_000.0 * work / (k as f64 + 1.0)).round()
+            + if busy > 0.0 {
+                (4.0 * noise()).round()
+            } else {
+                0.0
+            };
+        let mem = pages * 4096.0;
+        c.memory_current = Some(mem as u64);
+        c.anon = Some(((pages * 0.6).round() * 4096.0) as u64);
+        c.file = Some(((pages * 0.35).round() * 4096.0) as u64);
+        c.kernel = Some(((pages * 0.05).round() * 4096.0) as u64);
+        c.pids_current = Some(3 + k as u64 % 5);
+        total.0 += cpu_us;
+        total.1 += mem;
+    }
+    // A shell in user.slice; the root and system.slice hold their children and a little
+    // more.
+    let user = &mut s.cgroups[2 + services as usize];
+    let shell = step as f64 * 1e4 * noise();
+    add(&mut user.usage_us, shell);
+    add(&mut user.user_us, shell * 0.7);
+    add(&mut user.system_us, shell * 0.3);
+    user.memory_current = Some(30_000_000);
+    for (i, extra) in [(0, 1.1), (1, 1.02)] {
+        let c = &mut s.cgroups[i];
+        add(&mut c.usage_us, total.0 * extra);
+        add(&mut c.user_us, total.0 * extra * 0.8);
+        add(&mut c.system_us, total.0 * extra * 0.2);
+        c.memory_current = Some((total.1 * extra) as u64);
+        c.pids_current = Some(100);
     }
 }
 
