@@ -284,6 +284,71 @@ fn rsadc_rollup_builds_each_closed_day_once() {
     assert!(text(&third.stderr).contains(&Tier::Hour.file_name(date)));
 }
 
+/// A tier is compressed in frames of about `TIER_FRAME_BYTES` of records (a raw day's are
+/// a quarter of that): a day's minute tier is a few frames, each of which decompresses
+/// alone; a damaged one costs its samples only.
+#[test]
+fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
+    let dir = tempdir();
+    let date = chrono::Local::now().date_naive() - chrono::Duration::days(2);
+    let name = store::day_file_name(date);
+    let out = run(
+        &common::example_bin("synth_day"),
+        &[
+            dir.path().join(&name).to_str().unwrap(),
+            "10",
+            &date.to_string(),
+            "150",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&rsadc_bin(), &["--rollup", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let path = tier_path(dir.path(), date, Tier::Minute);
+    let z = std::fs::read(&path).unwrap();
+    let mut frames = Vec::new();
+    let mut at = 0;
+    while at < z.len() {
+        let len = zstd::zstd_safe::find_frame_compressed_size(&z[at..]).unwrap();
+        frames.push((
+            at,
+            zstd::bulk::decompress(&z[at..at + len], 1 << 24)
+                .unwrap()
+                .len(),
+        ));
+        at += len;
+    }
+    assert!((3..=8).contains(&frames.len()), "{} frames", frames.len());
+    for &(_, n) in &frames[..frames.len() - 1] {
+        assert!(
+            (rollup::TIER_FRAME_BYTES..2 * rollup::TIER_FRAME_BYTES).contains(&n),
+            "a frame of {n} bytes"
+        );
+    }
+    let whole = tier_samples(&path).len();
+    // A byte of the second frame flipped: the samples of the others are all read.
+    let (second, _) = frames[1];
+    let mut damaged = z.clone();
+    damaged[second + (frames[2].0 - second) / 2] ^= 0x55;
+    std::fs::write(&path, &damaged).unwrap();
+    let mut r = store::LogReader::open(&path).unwrap();
+    let mut left = 0;
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        left += usize::from(matches!(rec, store::Record::Sample(_)));
+    }
+    assert!(
+        r.cut().is_some() || !r.damage().is_clean(),
+        "the damage is said"
+    );
+    // About a frame's samples lost: the frames hold about as many records each.
+    let per_frame = whole / frames.len();
+    assert!(
+        left < whole && left + 2 * per_frame > whole,
+        "{left} of {whole} samples read, {} frames: {frames:?}",
+        frames.len()
+    );
+}
+
 /// A link planted at a tier's name or its temporary's is replaced or removed, never
 /// written through; a directory there is a problem said, not removed.
 #[test]
