@@ -91,12 +91,21 @@ fi
 # The recording and its first half (its first half of bytes: the reader stops at the torn
 # record), each rolled up and compressed as rsadc leaves a closed day. What the second
 # half added, per second, is the steady cost: the first samples' full tables and keys are
-# in both.
+# in both. A compressed file is frames (64 kB of records in a raw day, 256 kB in a tier),
+# each starting with every group and the process table keyed; a recording holds fewer
+# frame starts than its day will (a 2-h minute tier is one frame, its day six), so each
+# frame start the day has beyond those the second half had is added at what a frame start
+# costs in the recording (examples/frame_cost: compressed in frames of that size, or of a
+# quarter of the recording when it is shorter, less compressed as one frame, per start).
 tomorrow=$(date -d tomorrow +%s)
 mkdir -p "$work/half"
 f=$(ls "$work"/real/rsar????????)
 head -c $(( $(size "$f") / 2 )) "$f" >"$work/half/${f##*/}"
-measure() { # DIR -> "raw 1m 1h span" (bytes, seconds from the first interval's start)
+zinfo() { # FILE -> "compressed uncompressed frames"
+  echo "$(size "$1") $(zstd -dc "$1" | wc -c)" \
+    "$(zstd -lv "$1" 2>/dev/null | awk '/# Zstandard Frames:/ { print $4 }')"
+}
+measure() { # DIR -> "span raw(z u n) 1m(z u n) 1h(z u n)" (span: s from the first interval's start)
   "$BIN/rsadc" --rollup --fake-clock "$tomorrow" "$1" 2>/dev/null
   "$BIN/rsadc" --housekeeping --retain-days 400 --compress-after-days 0 \
     --fake-clock "$tomorrow" "$1" 2>/dev/null
@@ -104,28 +113,47 @@ measure() { # DIR -> "raw 1m 1h span" (bytes, seconds from the first interval's 
   z=$(ls "$1"/rsar????????.zst)
   rows=$("$BIN/rsar" -u --format csv -f "$z" 2>/dev/null | grep -v '^timestamp')
   first=$(head -1 <<<"$rows") last=$(tail -1 <<<"$rows")
-  echo "$(size "$z") $(size "$1"/rsar*.1m.zst) $(size "$1"/rsar*.1h.zst)" \
-    "$(( $(date -d "${last%%,*}" +%s) - $(date -d "${first%%,*}" +%s) + $(cut -d, -f2 <<<"$first") ))"
+  echo "$(( $(date -d "${last%%,*}" +%s) - $(date -d "${first%%,*}" +%s) + $(printf %.0f "$(cut -d, -f2 <<<"$first")") ))" \
+    "$(zinfo "$z") $(zinfo "$1"/rsar*.1m.zst) $(zinfo "$1"/rsar*.1h.zst)"
 }
-read -r raw_f m1_f h1_f span_f < <(measure "$work/real")
-read -r raw_h m1_h h1_h span_h < <(measure "$work/half")
-raw_real=$(( (raw_f - raw_h) * 86400 / (span_f - span_h) ))
-m1_real=$(( (m1_f - m1_h) * 86400 / (span_f - span_h) ))
+read -r span_f raw_zf raw_uf raw_nf m1_zf m1_uf m1_nf h1_zf h1_uf h1_nf < <(measure "$work/real")
+read -r span_h raw_zh raw_uh raw_nh m1_zh m1_uh m1_nh h1_zh h1_uh h1_nh < <(measure "$work/half")
+restart() { # FILE FRAME_KB UNCOMPRESSED -> bytes a frame start costs in FILE
+  local frame=$(( $2 * 1024 < $3 / 4 ? $2 * 1024 : $3 / 4 ))
+  "$BIN/examples/frame_cost" "$1" "$frame" |
+    awk '{ printf "%d\n", ($3 > 1 ? ($2 - $1) / ($3 - 1) : 0) }'
+}
+per_day() { # zf uf nf zh uh nh FRAME_KB FILE -> "bytes-a-day B/s frames-a-day added restart"
+  local cost
+  cost=$(restart "$8" "$7" "$2")
+  awk -v zf="$1" -v uf="$2" -v nf="$3" -v zh="$4" -v uh="$5" -v nh="$6" -v fkb="$7" \
+    -v cost="$cost" -v sf="$span_f" -v sh="$span_h" 'BEGIN {
+    d = sf - sh; rz = (zf - zh) / d; ru = (uf - uh) / d
+    frames = int(ru * 86400 / (fkb * 1024)) + 1
+    added = frames - (nf - nh) * 86400 / d; if (added < 0) added = 0
+    printf "%d %.1f %d %.1f %d\n", rz * 86400 + added * cost, rz, frames, added, cost }'
+}
+read -r raw_real raw_rate raw_frames raw_added raw_cost < <(per_day "$raw_zf" "$raw_uf" \
+  "$raw_nf" "$raw_zh" "$raw_uh" "$raw_nh" 64 "$work"/real/rsar????????.zst)
+read -r m1_real m1_rate m1_frames m1_added m1_cost < <(per_day "$m1_zf" "$m1_uf" "$m1_nf" \
+  "$m1_zh" "$m1_uh" "$m1_nh" 256 "$work"/real/rsar*.1m.zst)
 # The hour tier the same way once both halves hold hours (a recording of 2 h or more);
 # before, its first hours' bytes (keys and all) as if every hour cost as much, an upper
 # bound.
 hours=$(( (span_f + 3599) / 3600 ))
 if [ "$span_h" -ge 3600 ]; then
-  h1_real=$(( (h1_f - h1_h) * 86400 / (span_f - span_h) ))
-  h1_how="from $span_h s to $span_f s; the whole: $h1_f B"
+  read -r h1_real h1_rate h1_frames h1_added h1_cost < <(per_day "$h1_zf" "$h1_uf" "$h1_nf" \
+    "$h1_zh" "$h1_uh" "$h1_nh" 256 "$work"/real/rsar*.1h.zst)
+  h1_how="$h1_rate B/s, $h1_frames frames a day, $h1_added added at $h1_cost B; the whole: $h1_zf B"
 else
-  h1_real=$(( h1_f * 24 / hours ))
-  h1_how="at most: $h1_f B in its first $hours h"
+  h1_real=$(( h1_zf * 24 / hours ))
+  h1_how="at most: $h1_zf B in its first $hours h"
 fi
-printf '%-34s %10s bytes (%s B/s from %s s to %s s; the whole: %s B)\n' \
-  "raw day at 10 s, compressed" "$raw_real" "$(( (raw_f - raw_h) / (span_f - span_h) ))" \
-  "$span_h" "$span_f" "$raw_f"
-printf '%-34s %10s bytes (the whole: %s B)\n' "its 1-minute tier, a day" "$m1_real" "$m1_f"
+echo "(second half: from $span_h s to $span_f s)"
+printf '%-34s %10s bytes (%s B/s, %s frames a day, %s added at %s B; the whole: %s B)\n' \
+  "raw day at 10 s, compressed" "$raw_real" "$raw_rate" "$raw_frames" "$raw_added" \
+  "$raw_cost" "$raw_zf" \
+  "its 1-minute tier, a day" "$m1_real" "$m1_rate" "$m1_frames" "$m1_added" "$m1_cost" "$m1_zf"
 printf '%-34s %10s bytes (%s)\n' "its 1-hour tier, a day" "$h1_real" "$h1_how"
 
 year() { echo $(( 28 * $1 + 365 * m1 + 365 * h1 )); }
