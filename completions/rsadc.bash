@@ -23,7 +23,7 @@ _rsadc() {
 
     case "${cmd}" in
         rsadc)
-            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --retain-1m-days --retain-1h-days --rollup --fsync --housekeeping --with --skip --no-processes --no-cgroups --cgroup-depth --cgroup-include --cgroup-exclude --process-interval --listen --remote-write --remote-write-label --remote-write-user --remote-write-password-file --remote-write-bearer-token-file --remote-write-ca-file --remote-write-tenant --metrics-cgroups-depth --metrics-cgroups-top --metrics-cgroups-include --metrics-cgroups-exclude --status --no-snmp --proc-root --sys-root --list-sources --reparse --fake-clock --help --version"
+            opts="-h -V --interval --import --file --boot --comment --retain-days --compress-after-days --tiers --rollup --fsync --housekeeping --with --skip --no-processes --no-cgroups --cgroup-depth --cgroup-include --cgroup-exclude --process-interval --listen --remote-write --remote-write-label --remote-write-user --remote-write-password-file --remote-write-bearer-token-file --remote-write-ca-file --remote-write-tenant --metrics-cgroups-depth --metrics-cgroups-top --metrics-cgroups-include --metrics-cgroups-exclude --status --no-snmp --proc-root --sys-root --list-sources --reparse --fake-clock --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -49,11 +49,7 @@ _rsadc() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --retain-1m-days)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retain-1h-days)
+                --tiers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -3,8 +3,7 @@ complete -c rsadc -l file -d 'Write to this one file (created if it does not exi
 complete -c rsadc -l comment -d 'Write a comment record with this text (sar -C shows it). While a collector writes the directory, the record is handed to it (DIR/rsadc.sock) and written between samples' -r
 complete -c rsadc -l retain-days -d 'Delete day files older than this many days' -r
 complete -c rsadc -l compress-after-days -d 'Compress day files older than this many days (zstd)' -r
-complete -c rsadc -l retain-1m-days -d 'Delete 1-minute roll-ups older than this many days' -r
-complete -c rsadc -l retain-1h-days -d 'Delete 1-hour roll-ups older than this many days' -r
+complete -c rsadc -l tiers -d 'The roll-up tiers built from each closed day, each as INTERVAL:DAYS (its interval, a number and s, m, h or d that divides a day; the days it is kept): a tier\'s files are rsarYYYYMMDD.INTERVAL.zst. A tier no longer named is kept as long as the longest named one' -r
 complete -c rsadc -l with -d 'Also record these optional groups, off by default for their cost (comma list): interrupts (-I; /proc/interrupts is slow to read and grows with CPUs × lines), cpufreq (-m CPU; /proc/cpuinfo grows with CPUs)' -r
 complete -c rsadc -l skip -d 'Leave these optional groups out of the log (comma list): ktables (-v), filesystems (-F), interrupts, cpufreq, snmp (as --no-snmp)' -r
 complete -c rsadc -l cgroup-depth -d 'Record cgroups down to this depth only (the root is 0, system.slice 1)' -r
@@ -28,7 +27,7 @@ complete -c rsadc -l sys-root -d 'Read device facts from this /sys' -r -F
 complete -c rsadc -l fake-clock -d 'Testing: a simulated clock starting at this Unix time (seconds); waits take no time' -r
 complete -c rsadc -l import -d 'Import history and exit: ARGS are FILE… DIR, sysstat sa files (saDD, format 12.x) or rsar logs, written into DIR\'s day files. A day DIR already has keeps its files: imported records before or after them become compressed parts of the day, records inside the span it covers are left out (so importing twice adds nothing)'
 complete -c rsadc -l boot -d 'Write a restart record (the machine has just booted). While a collector writes the directory, the record is handed to it (DIR/rsadc.sock) and written between samples'
-complete -c rsadc -l rollup -d 'Roll up the closed days of DIR now into the 1-minute and 1-hour tiers (rsarYYYYMMDD.1m.zst, .1h.zst; days rolled up before and unchanged since are left), delete tiers past their retention, then exit. A running collector does it after each new day by itself, in the background'
+complete -c rsadc -l rollup -d 'Roll up the closed days of DIR now into the tiers (--tiers: by default 1-minute and 1-hour, rsarYYYYMMDD.1m.zst, .1h.zst; days rolled up before and unchanged since are left), delete tiers past their retention, then exit. A running collector does it after each new day by itself, in the background'
 complete -c rsadc -l fsync -d 'Flush every record to disk (fdatasync) as it is written'
 complete -c rsadc -l housekeeping -d 'Delete and compress old days in the log directory now, then exit (for a daily cron line; a running collector does it after each new day by itself)'
 complete -c rsadc -l no-processes -d 'Do not record the process table (recorded by default with every sample)'

@@ -5,10 +5,11 @@
 //! Every reader (sar's reports, `export`, `explain` and `diff`, both window and baseline,
 //! `report --html`, the TUI) takes its files from `source::log_files`, and so reads each
 //! day of its range from the same file (`store::rollup::pick_day`): the finest the day
-//! has — its raw log; once that is past rsadc's `--retain-days`, its 1-minute roll-up;
-//! once that is past `--retain-1m-days` too, its 1-hour roll-up. `-i SECS` at least a
-//! tier's interval reads the coarsest such tier the day has (nothing finer is kept), and
-//! `--tier` names one. A reader says on stderr which tiers it read.
+//! has — its raw log; once that is past rsadc's `--retain-days`, its finest roll-up (by
+//! default the 1-minute one); once that is past its retention too, the next (the 1-hour
+//! one). `-i SECS` at least a tier's interval reads the coarsest such tier the day has
+//! (nothing finer is kept), and `--tier` names one. A reader says on stderr which tiers it
+//! read.
 
 use chrono::NaiveTime;
 use std::path::PathBuf;

@@ -195,7 +195,7 @@ proptest! {
         let dir = tempdir();
         let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
         let raw = raw_day(dir.path(), date, &base, seed, hours, drop_pct, reboot);
-        let done = rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+        let done = rollup::roll_up(dir.path(), today_after(date), &Retention::default()).unwrap();
         prop_assert_eq!(done.written.len(), 2, "{:?}", done);
         prop_assert!(done.problems.is_empty() && done.damage.is_empty());
         let raw_file = dir.path().join(store::day_file_name(date));
@@ -204,13 +204,13 @@ proptest! {
             for range in [&[][..], &whole_hours[..]] {
                 let want = averages(&raw_file, flags, range);
                 prop_assert!(!want.is_empty(), "{flags:?}");
-                for t in Tier::ALL {
+                for t in [Tier::MINUTE, Tier::HOUR] {
                     let got = averages(&tier_path(dir.path(), date, t), flags, range);
                     prop_assert_eq!(&got, &want, "{:?} {:?} from the {} tier", flags, range, t.name());
                 }
             }
         }
-        for t in Tier::ALL {
+        for t in [Tier::MINUTE, Tier::HOUR] {
             let kept = tier_samples(&tier_path(dir.path(), date, t));
             for pair in kept.windows(2) {
                 let ((prev, _), (s, agg)) = (&pair[0], &pair[1]);
@@ -250,18 +250,18 @@ fn rsadc_rollup_builds_each_closed_day_once() {
     let out = run(&rsadc_bin(), &["--rollup", d]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stderr);
-    for t in Tier::ALL {
+    for t in [Tier::MINUTE, Tier::HOUR] {
         assert!(said.contains(&t.file_name(date)), "{said}");
         assert!(!said.contains(&t.file_name(today)), "{said}");
     }
-    let before: Vec<Vec<u8>> = Tier::ALL
+    let before: Vec<Vec<u8>> = [Tier::MINUTE, Tier::HOUR]
         .iter()
         .map(|t| std::fs::read(tier_path(dir.path(), date, *t)).unwrap())
         .collect();
     let again = run(&rsadc_bin(), &["--rollup", d]);
     assert!(again.status.success());
     assert_eq!(text(&again.stderr), "", "nothing to do the second time");
-    for (t, b) in Tier::ALL.iter().zip(&before) {
+    for (t, b) in [Tier::MINUTE, Tier::HOUR].iter().zip(&before) {
         assert_eq!(&std::fs::read(tier_path(dir.path(), date, *t)).unwrap(), b);
     }
     // No temporary left behind; the raw day untouched.
@@ -281,7 +281,7 @@ fn rsadc_rollup_builds_each_closed_day_once() {
     .unwrap();
     drop(w);
     let third = run(&rsadc_bin(), &["--rollup", d]);
-    assert!(text(&third.stderr).contains(&Tier::Hour.file_name(date)));
+    assert!(text(&third.stderr).contains(&Tier::HOUR.file_name(date)));
 }
 
 /// A tier is compressed in frames of about `TIER_FRAME_BYTES` of records (a raw day's are
@@ -304,7 +304,7 @@ fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = run(&rsadc_bin(), &["--rollup", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let path = tier_path(dir.path(), date, Tier::Minute);
+    let path = tier_path(dir.path(), date, Tier::MINUTE);
     let z = std::fs::read(&path).unwrap();
     let mut frames = Vec::new();
     let mut at = 0;
@@ -349,6 +349,162 @@ fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
     );
 }
 
+/// A tier is named by its interval, in the largest unit that divides it; an interval is
+/// at least 10 s and divides a day; a file's name is the canonical one.
+#[test]
+fn a_tier_is_named_by_its_interval() {
+    for (given, step, name, words) in [
+        ("1m", 60, "1m", "1-minute"),
+        ("60s", 60, "1m", "1-minute"),
+        ("90s", 90, "90s", "90-second"),
+        ("10s", 10, "10s", "10-second"),
+        ("1h", 3600, "1h", "1-hour"),
+        ("120m", 7200, "2h", "2-hour"),
+        ("1d", 86_400, "1d", "1-day"),
+    ] {
+        let t = Tier::parse(given).unwrap_or_else(|| panic!("{given}"));
+        assert_eq!(
+            (t.step_s(), t.name(), t.words()),
+            (step, name.into(), words.into())
+        );
+    }
+    for bad in [
+        "",
+        "m",
+        "0m",
+        "01m",
+        "5s",
+        "7m",
+        "1w",
+        "1.5h",
+        "-1m",
+        "2d",
+        "m1",
+        "99999999999999999999d",
+    ] {
+        assert!(Tier::parse(bad).is_none(), "{bad}");
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert_eq!(
+        rollup::tier_of(Path::new("rsar20261201.1m.zst")),
+        Some((date, Tier::MINUTE))
+    );
+    // Not the canonical name, and a raw day's second part.
+    assert_eq!(rollup::tier_of(Path::new("rsar20261201.60s.zst")), None);
+    assert_eq!(rollup::tier_of(Path::new("rsar20261201.1.zst")), None);
+}
+
+/// Tiers of other intervals (rsadc --tiers): a 5-minute and a 1-day tier, named by their
+/// intervals, read with --tier and -i as the default ones are, with the raw day's
+/// averages; a tier no longer named is kept as long as the longest named one; a bad
+/// --tiers is refused with what is wrong.
+#[test]
+fn tiers_of_other_intervals_are_built_named_and_read() {
+    let base = base();
+    let dir = tempdir();
+    let d = dir.path().to_str().unwrap();
+    let date = chrono::Local::now().date_naive() - chrono::Duration::days(3);
+    raw_day(dir.path(), date, &base, 77, 3, 10, None);
+    let raw_file = dir.path().join(store::day_file_name(date));
+    let want = averages(&raw_file, &["-u"], &[]);
+    let out = run(&rsadc_bin(), &["--rollup", "--tiers", "5m:30,1d:400", d]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (five, day) = (Tier::parse("5m").unwrap(), Tier::parse("1d").unwrap());
+    for t in [five, day] {
+        assert!(tier_path(dir.path(), date, t).is_file(), "{}", t.name());
+    }
+    for t in [Tier::MINUTE, Tier::HOUR] {
+        assert!(!tier_path(dir.path(), date, t).exists(), "{}", t.name());
+    }
+    let date_s = date.to_string();
+    let read = |extra: &[&str]| {
+        let out = run(
+            &rsar_bin(),
+            &[
+                &["-u", "--log-dir", d, "-s", &date_s, "-e", &date_s][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert!(out.status.success(), "{extra:?}: {}", text(&out.stderr));
+        let avg: Vec<String> = text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(str::to_string)
+            .collect();
+        (text(&out.stderr), text(&out.stdout), avg.join("\n"))
+    };
+    let (said, rows, avg) = read(&["--tier", "5m"]);
+    assert_eq!(
+        said,
+        format!("rsar: read from the 5-minute roll-up of {date}\n")
+    );
+    assert_eq!(avg, want);
+    // Its rows are 5 minutes apart (the boot's last sample aside).
+    let times: Vec<&str> = rows
+        .lines()
+        .filter(|l| {
+            l.len() > 8 && l.as_bytes()[2] == b':' && l.ends_with(|c: char| c.is_ascii_digit())
+        })
+        .map(|l| &l[..8])
+        .collect();
+    assert!(times.len() >= 30, "{rows}");
+    let on_five = times
+        .iter()
+        .filter(|t| t[3..5].parse::<u32>().unwrap() % 5 == 0 && t.ends_with(":00"));
+    assert!(on_five.count() >= times.len() - 1, "{rows}");
+    // The day tier holds the boot's first and last samples: one interval, the same
+    // average.
+    let (said, _, avg) = read(&["--tier", "1d"]);
+    assert_eq!(
+        said,
+        format!("rsar: read from the 1-day roll-up of {date}\n")
+    );
+    assert_eq!(avg, want);
+    // -i an hour: the coarsest tier at most that (the 5-minute one).
+    let (said, _, _) = read(&["-i", "3600"]);
+    assert_eq!(
+        said,
+        format!("rsar: read from the 5-minute roll-up of {date}\n")
+    );
+    // The raw day gone: the finest tier.
+    std::fs::remove_file(&raw_file).unwrap();
+    let (said, _, avg) = read(&[]);
+    assert_eq!(
+        said,
+        format!("rsar: read from the 5-minute roll-up of {date}\n")
+    );
+    assert_eq!(avg, want);
+    // Tiers no longer named: kept while the longest named one is (3 days old, kept 5),
+    // then deleted (kept 2).
+    for (tiers, kept) in [("1m:5,1h:4", true), ("1m:2", false)] {
+        let out = run(&rsadc_bin(), &["--rollup", "--tiers", tiers, d]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        for t in [five, day] {
+            assert_eq!(
+                tier_path(dir.path(), date, t).exists(),
+                kept,
+                "{tiers}: {}",
+                t.name()
+            );
+        }
+    }
+    for (bad, says) in [
+        ("7m:3", "divides a day"),
+        ("1m:3,60s:4", "each tier once"),
+        ("1m", "INTERVAL:DAYS"),
+        ("1m:x", "whole number"),
+    ] {
+        let out = run(&rsadc_bin(), &["--rollup", "--tiers", bad, d]);
+        assert!(!out.status.success(), "{bad}");
+        assert!(
+            text(&out.stderr).contains(says),
+            "{bad}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
 /// A link planted at a tier's name or its temporary's is replaced or removed, never
 /// written through; a directory there is a problem said, not removed.
 #[test]
@@ -359,16 +515,16 @@ fn rollup_never_follows_a_planted_link() {
     raw_day(dir.path(), date, &base, 3, 1, 0, None);
     let victim = dir.path().join("victim");
     std::fs::write(&victim, b"precious").unwrap();
-    let minute = Tier::Minute.file_name(date);
+    let minute = Tier::MINUTE.file_name(date);
     std::os::unix::fs::symlink(&victim, dir.path().join(&minute)).unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join(format!("{minute}.tmp"))).unwrap();
     std::os::unix::fs::symlink(&victim, dir.path().join(format!("{minute}.tmp.zst"))).unwrap();
     std::fs::create_dir(
         dir.path()
-            .join(format!("{}.tmp", Tier::Hour.file_name(date))),
+            .join(format!("{}.tmp", Tier::HOUR.file_name(date))),
     )
     .unwrap();
-    let done = rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+    let done = rollup::roll_up(dir.path(), today_after(date), &Retention::default()).unwrap();
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
     let m = dir.path().join(&minute);
     assert!(!m.symlink_metadata().unwrap().file_type().is_symlink());
@@ -384,19 +540,16 @@ fn tiers_expire_by_their_own_retention() {
     let dir = tempdir();
     let date = chrono::NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     raw_day(dir.path(), date, &base, 5, 1, 0, None);
-    let keep = Retention {
-        minute_days: 3,
-        hour_days: 10,
-    };
-    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(2), keep).unwrap();
+    let keep = Retention::parse("1m:3,1h:10").unwrap();
+    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(2), &keep).unwrap();
     assert_eq!(done.written.len(), 2);
-    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(5), keep).unwrap();
+    let done = rollup::roll_up(dir.path(), date + chrono::Duration::days(5), &keep).unwrap();
     assert_eq!(
         done.deleted,
-        vec![tier_path(dir.path(), date, Tier::Minute)]
+        vec![tier_path(dir.path(), date, Tier::MINUTE)]
     );
     assert!(done.written.is_empty(), "{done:?}");
-    assert!(tier_path(dir.path(), date, Tier::Hour).exists());
+    assert!(tier_path(dir.path(), date, Tier::HOUR).exists());
     assert!(dir.path().join(store::day_file_name(date)).exists());
 }
 
@@ -456,7 +609,7 @@ fn a_month_read_from_its_tiers_after_the_raw_days_are_gone() {
     );
     for i in 0..28 {
         let date = first + chrono::Duration::days(i);
-        for t in Tier::ALL {
+        for t in [Tier::MINUTE, Tier::HOUR] {
             assert!(
                 tier_path(dir.path(), date, t).exists(),
                 "{date} {}",
@@ -515,7 +668,7 @@ fn a_spike_survives_in_the_hour_tiers_max() {
         w.append_sample(&host, &s).unwrap();
     }
     drop(w);
-    rollup::roll_up(dir.path(), today_after(date), Retention::default()).unwrap();
+    rollup::roll_up(dir.path(), today_after(date), &Retention::default()).unwrap();
     let q = |f: &Path| {
         let out = run(&rsar_bin(), &["-q", "-f", f.to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -529,7 +682,7 @@ fn a_spike_survives_in_the_hour_tiers_max() {
         "{raw_q}"
     );
     assert!(!raw_q.contains("Max:"), "{raw_q}");
-    let hour = q(&tier_path(dir.path(), date, Tier::Hour));
+    let hour = q(&tier_path(dir.path(), date, Tier::HOUR));
     let row = |label: &str| -> Vec<String> {
         let line = hour
             .lines()
@@ -552,7 +705,7 @@ fn a_spike_survives_in_the_hour_tiers_max() {
         &[
             "-u",
             "-f",
-            tier_path(dir.path(), date, Tier::Hour).to_str().unwrap(),
+            tier_path(dir.path(), date, Tier::HOUR).to_str().unwrap(),
         ],
     );
     let cpu = text(&cpu.stdout);
@@ -590,7 +743,7 @@ fn every_reader_takes_each_day_from_the_finest_file_it_has() {
     for i in 0..10 {
         std::fs::remove_file(dir.path().join(store::day_file_name(day(i)))).unwrap();
         if i < 5 {
-            std::fs::remove_file(tier_path(dir.path(), day(i), Tier::Minute)).unwrap();
+            std::fs::remove_file(tier_path(dir.path(), day(i), Tier::MINUTE)).unwrap();
         }
     }
     let averages = |o: &std::process::Output| {

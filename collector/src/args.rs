@@ -84,16 +84,15 @@ pub struct Args {
     #[arg(long, value_name = "DAYS", default_value_t = 1)]
     pub compress_after_days: u32,
 
-    /// Delete 1-minute roll-ups older than this many days
-    #[arg(long = "retain-1m-days", value_name = "DAYS", default_value_t = 366)]
-    pub retain_1m_days: u32,
+    /// The roll-up tiers built from each closed day, each as INTERVAL:DAYS (its interval,
+    /// a number and s, m, h or d that divides a day; the days it is kept): a tier's
+    /// files are rsarYYYYMMDD.INTERVAL.zst. A tier no longer named is kept as long as the
+    /// longest named one
+    #[arg(long, value_name = "INTERVAL:DAYS,…", default_value = "1m:366,1h:732", value_parser = rsar::store::rollup::Retention::parse)]
+    pub tiers: rsar::store::rollup::Retention,
 
-    /// Delete 1-hour roll-ups older than this many days
-    #[arg(long = "retain-1h-days", value_name = "DAYS", default_value_t = 732)]
-    pub retain_1h_days: u32,
-
-    /// Roll up the closed days of DIR now into the 1-minute and 1-hour tiers
-    /// (rsarYYYYMMDD.1m.zst, .1h.zst; days rolled up before and unchanged since are left),
+    /// Roll up the closed days of DIR now into the tiers (--tiers: by default 1-minute and
+    /// 1-hour, rsarYYYYMMDD.1m.zst, .1h.zst; days rolled up before and unchanged since are left),
     /// delete tiers past their retention, then exit. A running collector does it after
     /// each new day by itself, in the background
     #[arg(long, conflicts_with_all = ["import", "file", "boot", "comment", "housekeeping", "listen", "remote_write", "interval_opt"])]

@@ -248,13 +248,6 @@ fn clock_now(args: &Args) -> i64 {
     }
 }
 
-fn tier_retention(args: &Args) -> rsar::store::rollup::Retention {
-    rsar::store::rollup::Retention {
-        minute_days: args.retain_1m_days,
-        hour_days: args.retain_1h_days,
-    }
-}
-
 fn run(args: &Args) -> Result<(), Failure> {
     if args.import {
         return import(args);
@@ -336,7 +329,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             ));
         };
         let (today, _) = recorder::local_day(clock_now(args));
-        let done = rsar::store::rollup::roll_up(dir, today, tier_retention(args))
+        let done = rsar::store::rollup::roll_up(dir, today, &args.tiers)
             .map_err(|e| Failure::Data(format!("{}: {e}", dir.display())))?;
         recorder::log_rolled_up(&done);
         if !done.problems.is_empty() {
@@ -398,7 +391,7 @@ fn run(args: &Args) -> Result<(), Failure> {
             retain_days: args.retain_days,
             compress_after_days: args.compress_after_days,
             fsync: args.fsync,
-            tiers: tier_retention(args),
+            tiers: args.tiers.clone(),
         },
     );
     let host = probe.host().clone();

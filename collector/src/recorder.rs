@@ -9,12 +9,12 @@ use rsar::store::{self, safe_dir::LogDir, DayWriter, NonRegular, StoreError};
 use std::path::{Path, PathBuf};
 
 /// Retention and durability settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     pub retain_days: u32,
     pub compress_after_days: u32,
     pub fsync: bool,
-    /// How long each roll-up tier is kept.
+    /// The roll-up tiers built, and how long each is kept.
     pub tiers: store::rollup::Retention,
 }
 
@@ -193,10 +193,10 @@ impl Recorder {
         if let Some(h) = self.rolling_up.take() {
             let _ = h.join();
         }
-        let keep = self.policy.tiers;
+        let keep = self.policy.tiers.clone();
         let spawned = std::thread::Builder::new()
             .name("rollup".into())
-            .spawn(move || match store::rollup::roll_up(&dir, today, keep) {
+            .spawn(move || match store::rollup::roll_up(&dir, today, &keep) {
                 Ok(done) => log_rolled_up(&done),
                 Err(e) => log(&format!("cannot roll up {}: {e}", dir.display())),
             });

@@ -41,10 +41,11 @@ pub struct Source {
     pub follow: bool,
 
     /// Read each day from its raw log (raw) or its roll-up (1m, 1h: a sample a minute or
-    /// an hour, written by rsadc after the day), whichever the day has. Without it, a
-    /// day is read raw, from a roll-up when its raw log is gone (the finest), or from a
-    /// roll-up whose interval is at most -i's
-    #[arg(long, value_name = "raw|1m|1h", value_parser = parse_tier)]
+    /// an hour, written by rsadc after the day; or the interval of a tier rsadc's --tiers
+    /// named, as 5m), whichever the day has. Without it, a day is read raw, from a
+    /// roll-up when its raw log is gone (the finest), or from the coarsest roll-up whose
+    /// interval is at most -i's
+    #[arg(long, value_name = "raw|1m|1h|…", value_parser = parse_tier)]
     pub tier: Option<crate::store::rollup::Pick>,
 
     /// Where rsadc keeps its daily logs [default: RSAR_DIR from the environment or from
@@ -89,9 +90,11 @@ pub enum Mode {
     },
 }
 
-/// `--tier`: raw, 1m or 1h.
+/// `--tier`: raw, or a tier's interval (1m, 1h, or one rsadc's `--tiers` named).
 fn parse_tier(s: &str) -> Result<crate::store::rollup::Pick, String> {
-    crate::store::rollup::Pick::parse(s).ok_or_else(|| format!("--tier is raw, 1m or 1h, not {s}"))
+    crate::store::rollup::Pick::parse(s).ok_or_else(|| {
+        format!("--tier is raw or a roll-up tier's interval (1m, 1h, 5m, …), not {s}")
+    })
 }
 
 /// COUNT: a whole number of reports, at least one.

@@ -26,43 +26,68 @@ pub mod procs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// A roll-up tier.
+/// A roll-up tier, named by its interval (`1m`, `1h`, `5m`, `30s`, `1d`): tiers order
+/// finest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Tier {
-    Minute,
-    Hour,
+pub struct Tier {
+    step_s: u32,
 }
 
 impl Tier {
-    /// Finest first.
-    pub const ALL: [Tier; 2] = [Tier::Minute, Tier::Hour];
+    pub const MINUTE: Tier = Tier { step_s: 60 };
+    pub const HOUR: Tier = Tier { step_s: 3600 };
+    /// The finest interval a tier may have (a raw day's default interval).
+    pub const MIN_STEP_S: u32 = 10;
+
+    /// A tier of `step_s` seconds: at least `MIN_STEP_S`, and a whole number of them in
+    /// a day (intervals are counted from midnight).
+    pub fn new(step_s: i64) -> Option<Tier> {
+        let step_s = u32::try_from(step_s).ok()?;
+        (step_s >= Tier::MIN_STEP_S && 86_400 % step_s == 0).then_some(Tier { step_s })
+    }
 
     /// The tier's interval in seconds.
     pub fn step_s(self) -> i64 {
-        match self {
-            Tier::Minute => 60,
-            Tier::Hour => 3600,
+        i64::from(self.step_s)
+    }
+
+    /// The interval as a number and its unit, in the largest unit that divides it.
+    fn count_unit(self) -> (u32, &'static str, &'static str) {
+        match self.step_s {
+            s if s % 86_400 == 0 => (s / 86_400, "d", "day"),
+            s if s % 3600 == 0 => (s / 3600, "h", "hour"),
+            s if s % 60 == 0 => (s / 60, "m", "minute"),
+            s => (s, "s", "second"),
         }
     }
 
-    /// Its name on the command line and in file names: `1m`, `1h`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Tier::Minute => "1m",
-            Tier::Hour => "1h",
-        }
+    /// Its name on the command line and in file names: `1m`, `1h`, `5m`.
+    pub fn name(self) -> String {
+        let (n, unit, _) = self.count_unit();
+        format!("{n}{unit}")
     }
 
-    /// In words, for the line a report from a tier prints.
-    pub fn words(self) -> &'static str {
-        match self {
-            Tier::Minute => "1-minute",
-            Tier::Hour => "1-hour",
-        }
+    /// In words, for the line a report from a tier prints: `1-minute`, `5-minute`.
+    pub fn words(self) -> String {
+        let (n, _, unit) = self.count_unit();
+        format!("{n}-{unit}")
     }
 
+    /// `1m`, `90s`, `6h`, `1d`: a number and a unit (s, m, h or d), an interval `new`
+    /// accepts; the name of a tier file is its canonical form.
     pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.name() == s)
+        let unit = match s.bytes().last()? {
+            b's' => 1,
+            b'm' => 60,
+            b'h' => 3600,
+            b'd' => 86_400,
+            _ => return None,
+        };
+        let n = &s[..s.len() - 1];
+        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || n.starts_with('0') {
+            return None;
+        }
+        Tier::new(n.parse::<i64>().ok()?.checked_mul(unit)?)
     }
 
     /// `rsarYYYYMMDD.1m.zst`: the day's name, the tier, compressed (tiers are written
@@ -82,7 +107,9 @@ pub fn tier_of(path: &Path) -> Option<(NaiveDate, Tier)> {
         return None;
     }
     let date = NaiveDate::parse_from_str(digits, "%Y%m%d").ok()?;
-    Some((date, Tier::parse(tier)?))
+    // Only the canonical name (`1h`, not `60m`): one file per tier and day.
+    let t = Tier::parse(tier)?;
+    (t.name() == tier).then_some((date, t))
 }
 
 /// Which files of a day a report reads.
@@ -96,7 +123,7 @@ pub enum Pick {
 }
 
 impl Pick {
-    /// `raw`, `1m`, `1h` (`--tier`).
+    /// `raw`, or a tier's interval: `1m`, `1h`, `5m` (`--tier`).
     pub fn parse(s: &str) -> Option<Pick> {
         match s {
             "raw" => Some(Pick::Raw),
@@ -122,25 +149,44 @@ pub fn pick_day(
         Pick::Raw => day_files(dir, date)?,
         Pick::Tier(t) => tier(t).into_iter().collect(),
         Pick::Auto => {
-            let coarse = Tier::ALL
-                .into_iter()
+            // The day's tiers, finest first.
+            let tiers = tiers_of_day(dir, date)?;
+            let coarse = tiers
+                .iter()
                 .rev()
-                .filter(|t| every_s.is_some_and(|e| e >= t.step_s()))
-                .find_map(tier);
-            let raw = || day_files(dir, date);
+                .find(|(t, _)| every_s.is_some_and(|e| e >= t.step_s()));
             match coarse {
-                Some(p) => vec![p],
+                Some((_, p)) => vec![p.clone()],
                 None => {
-                    let raw = raw()?;
-                    if raw.is_empty() {
-                        Tier::ALL.into_iter().find_map(tier).into_iter().collect()
-                    } else {
-                        raw
+                    let raw = day_files(dir, date)?;
+                    match (raw.is_empty(), tiers.into_iter().next()) {
+                        (true, Some((_, p))) => vec![p],
+                        _ => raw,
                     }
                 }
             }
         }
     })
+}
+
+/// The tier files of `date` in `dir`, finest first.
+fn tiers_of_day(dir: &Path, date: NaiveDate) -> io::Result<Vec<(Tier, PathBuf)>> {
+    let prefix = format!("{}.", day_file_name(date));
+    let mut found: Vec<(Tier, PathBuf)> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+        .filter_map(|e| {
+            let path = dir.join(e.file_name());
+            let (_, t) = tier_of(&path)?;
+            path.is_file().then_some((t, path))
+        })
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 /// The dates with a raw day or a tier in `dir`, from `first` to `last`, in order.
@@ -169,8 +215,10 @@ pub fn tiers_read(paths: &[PathBuf]) -> Option<String> {
     }
     tiers.sort();
     let raw = paths.len() - tiers.len();
+    let mut kinds: Vec<Tier> = tiers.iter().map(|(t, _)| *t).collect();
+    kinds.dedup();
     let mut parts = Vec::new();
-    for t in Tier::ALL {
+    for t in kinds {
         let days: Vec<NaiveDate> = tiers
             .iter()
             .filter(|(x, _)| *x == t)
@@ -995,29 +1043,72 @@ fn publish(dir: &LogDir, name: &str, written: DayWriter) -> Result<PathBuf, Stor
     Ok(dir.join(name))
 }
 
-/// How long each tier is kept, in days (a tier file older than that is deleted).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The tiers rsadc builds, each with how long it is kept, in days (a tier file older than
+/// that is deleted).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Retention {
-    pub minute_days: u32,
-    pub hour_days: u32,
+    /// Finest first, one entry per tier.
+    tiers: Vec<(Tier, u32)>,
 }
 
 impl Default for Retention {
     /// A year and a day of minutes, two years of hours.
     fn default() -> Self {
         Retention {
-            minute_days: 366,
-            hour_days: 732,
+            tiers: vec![(Tier::MINUTE, 366), (Tier::HOUR, 732)],
         }
     }
 }
 
 impl Retention {
+    /// These tiers, each kept so many days; `None` when a tier is named twice (or none
+    /// is).
+    pub fn new(mut tiers: Vec<(Tier, u32)>) -> Option<Retention> {
+        tiers.sort();
+        let n = tiers.len();
+        tiers.dedup_by_key(|(t, _)| *t);
+        (n > 0 && tiers.len() == n).then_some(Retention { tiers })
+    }
+
+    /// `1m:366,1h:732` (rsadc's `--tiers`): each tier's interval and the days it is
+    /// kept.
+    pub fn parse(s: &str) -> Result<Retention, String> {
+        let tiers = s
+            .split(',')
+            .map(|one| {
+                let (t, days) = one
+                    .split_once(':')
+                    .ok_or_else(|| format!("{one}: a tier is INTERVAL:DAYS, as 1m:366"))?;
+                let tier = Tier::parse(t).ok_or_else(|| {
+                    format!(
+                        "{t}: an interval is a number and s, m, h or d, of at least {} s, \
+                         that divides a day (1m, 5m, 1h)",
+                        Tier::MIN_STEP_S
+                    )
+                })?;
+                let days = days
+                    .parse()
+                    .map_err(|_| format!("{days}: the days a tier is kept are a whole number"))?;
+                Ok((tier, days))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Retention::new(tiers).ok_or_else(|| format!("{s}: each tier once"))
+    }
+
+    /// The tiers built, finest first.
+    pub fn tiers(&self) -> impl Iterator<Item = Tier> + '_ {
+        self.tiers.iter().map(|(t, _)| *t)
+    }
+
+    /// How long `t` is kept: its days when it is built; a tier no longer built (the
+    /// tiers were changed) as long as the longest kept, so that changing them never
+    /// deletes history sooner than that.
     fn days(&self, t: Tier) -> u32 {
-        match t {
-            Tier::Minute => self.minute_days,
-            Tier::Hour => self.hour_days,
-        }
+        self.tiers
+            .iter()
+            .find(|(x, _)| *x == t)
+            .or_else(|| self.tiers.iter().max_by_key(|(_, d)| *d))
+            .map_or(0, |(_, d)| *d)
     }
 }
 
@@ -1034,7 +1125,7 @@ pub struct RolledUp {
 /// Roll up every closed day (before `today`) of `dir` whose tiers are missing or older
 /// than one of its raw files, and delete tier files past `keep`. Running it again
 /// changes nothing: a tier is rebuilt only when its raw day changed since.
-pub fn roll_up(dir: &Path, today: NaiveDate, keep: Retention) -> io::Result<RolledUp> {
+pub fn roll_up(dir: &Path, today: NaiveDate, keep: &Retention) -> io::Result<RolledUp> {
     let log_dir = LogDir::open(dir)?;
     let mut done = RolledUp::default();
     let mtime = |name: &str| match log_dir.entry(name) {
@@ -1053,8 +1144,8 @@ pub fn roll_up(dir: &Path, today: NaiveDate, keep: Retention) -> io::Result<Roll
     }
     for (date, names) in days.into_iter().filter(|(d, _)| *d < today) {
         let newest = names.iter().filter_map(|n| mtime(n)).max();
-        let stale: Vec<Tier> = Tier::ALL
-            .into_iter()
+        let stale: Vec<Tier> = keep
+            .tiers()
             .filter(|&t| (today - date).num_days() <= i64::from(keep.days(t)))
             .filter(|t| match (mtime(&t.file_name(date)), newest) {
                 (Some(built), Some(raw)) => built < raw,
