@@ -9,7 +9,7 @@ mod common;
 use proptest::prelude::*;
 use rsar::process::ProcessCounters;
 use rsar::store::procs::ProcessTable;
-use rsar::store::{DayWriter, LogReader, Record};
+use rsar::store::DayWriter;
 
 /// One process from generated numbers.
 fn process(pid: u32, start: u64, seed: u64) -> ProcessCounters {
@@ -172,15 +172,7 @@ fn read_tables(bytes: &[u8]) -> Vec<ProcessTable> {
     let d = common::tempdir();
     let path = d.path().join("copy");
     std::fs::write(&path, bytes).unwrap();
-    let mut r = LogReader::open(&path).unwrap();
-    let mut got = Vec::new();
-    while let Some((_, rec)) = r.next_record().unwrap() {
-        if let Record::Processes(t) = rec {
-            got.push(t);
-        }
-    }
-    assert!(r.damage().is_clean(), "{:?}", r.damage());
-    got
+    common::process_tables(&path)
 }
 
 proptest! {

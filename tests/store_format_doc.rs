@@ -185,16 +185,16 @@ mod from_the_document {
                 (0..fields).map(|_| self.varint()).collect(),
             )
         }
-        /// Positions: the first as itself, each later one as the difference.
+        /// The `k`-th position of a list: the first as itself, each later one as the
+        /// difference from the one before (`last`).
+        fn position(&mut self, k: usize, last: &mut usize) -> usize {
+            let step = self.varint() as usize;
+            *last = if k == 0 { step } else { *last + step };
+            *last
+        }
         fn positions(&mut self, n: usize) -> Vec<usize> {
             let mut last = 0;
-            (0..n)
-                .map(|k| {
-                    let step = self.varint() as usize;
-                    last = if k == 0 { step } else { last + step };
-                    last
-                })
-                .collect()
+            (0..n).map(|k| self.position(k, &mut last)).collect()
         }
     }
 
@@ -228,9 +228,7 @@ mod from_the_document {
                         let n = c.varint() as usize;
                         let mut last_pos = 0;
                         for k in 0..n {
-                            let step = c.varint() as usize;
-                            let pos = if k == 0 { step } else { last_pos + step };
-                            last_pos = pos;
+                            let pos = c.position(k, &mut last_pos);
                             let mask = c.varint();
                             for f in 0..fields {
                                 if mask & (1 << f) != 0 {
@@ -243,9 +241,7 @@ mod from_the_document {
                             let n = c.varint() as usize;
                             let mut last_pos = 0;
                             for k in 0..n {
-                                let step = c.varint() as usize;
-                                let pos = if k == 0 { step } else { last_pos + step };
-                                last_pos = pos;
+                                let pos = c.position(k, &mut last_pos);
                                 let what = c.varint();
                                 assert!(what != 0 && what < 4, "rename of {what}");
                                 // A rename: k bytes shared with the old string, the rest.

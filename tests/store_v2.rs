@@ -1266,17 +1266,7 @@ fn format_4_logs_read_with_the_same_numbers_forever() {
     assert_eq!(pidstat(&packed_file), want_pidstat);
 
     // Two more tables: the last one again, then with one process renamed.
-    let tables = |path: &Path| {
-        let mut r = LogReader::open(path).unwrap();
-        let mut got = Vec::new();
-        while let Some((_, rec)) = r.next_record().unwrap() {
-            if let Record::Processes(t) = rec {
-                got.push(t);
-            }
-        }
-        assert!(r.damage().is_clean(), "{:?}", r.damage());
-        got
-    };
+    let tables = common::process_tables;
     let before = tables(&file);
     let last = before.last().unwrap().clone();
     let mut renamed = last.processes.to_vec();

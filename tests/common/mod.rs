@@ -325,6 +325,19 @@ pub fn sample_blocks(bytes: &[u8]) -> Vec<Vec<(u64, u64, usize)>> {
     out
 }
 
+/// The process tables of the log at `path`, read by rsar; the log must be undamaged.
+pub fn process_tables(path: &Path) -> Vec<rsar::store::procs::ProcessTable> {
+    let mut r = rsar::store::LogReader::open(path).unwrap();
+    let mut got = Vec::new();
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        if let rsar::store::Record::Processes(t) = rec {
+            got.push(t);
+        }
+    }
+    assert!(r.damage().is_clean(), "{:?}", r.damage());
+    got
+}
+
 /// The mode of each process record of a log (0 key, 1 delta, 2 delta with renames): the
 /// third number of its payload.
 pub fn process_modes(bytes: &[u8]) -> Vec<u64> {
