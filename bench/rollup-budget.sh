@@ -110,7 +110,8 @@ fi
 # frame starts than its day will (a 2-h minute tier is one frame, its day six), so each
 # frame start the day has beyond those the second half had is added at what a frame start
 # costs in the recording (examples/frame_cost: compressed in frames of that size, or of a
-# quarter of the recording when it is shorter, less compressed as one frame, per start).
+# quarter of the recording when it is shorter, less compressed as one frame, per start;
+# it says the frame size too).
 tomorrow=$(date -d tomorrow +%s)
 mkdir -p "$work/half"
 f=$(ls "$work"/real/rsar????????)
@@ -132,32 +133,27 @@ measure() { # DIR -> "span raw(z u n) 1m(z u n) 1h(z u n)" (span: s from the fir
 }
 read -r span_f raw_zf raw_uf raw_nf m1_zf m1_uf m1_nf h1_zf h1_uf h1_nf < <(measure "$work/real")
 read -r span_h raw_zh raw_uh raw_nh m1_zh m1_uh m1_nh h1_zh h1_uh h1_nh < <(measure "$work/half")
-restart() { # FILE FRAME_KB UNCOMPRESSED -> bytes a frame start costs in FILE
-  local frame=$(( $2 * 1024 < $3 / 4 ? $2 * 1024 : $3 / 4 ))
-  "$BIN/examples/frame_cost" "$1" "$frame" |
-    awk '{ printf "%d\n", ($3 > 1 ? ($2 - $1) / ($3 - 1) : 0) }'
-}
-per_day() { # zf uf nf zh uh nh FRAME_KB FILE -> "bytes-a-day B/s frames-a-day added restart"
-  local cost
-  cost=$(restart "$8" "$7" "$2")
-  awk -v zf="$1" -v uf="$2" -v nf="$3" -v zh="$4" -v uh="$5" -v nh="$6" -v fkb="$7" \
+per_day() { # zf uf nf zh uh nh FILE -> "bytes-a-day B/s frames-a-day added restart"
+  local cost frame
+  read -r cost frame < <("$BIN/examples/frame_cost" "$7")
+  awk -v zf="$1" -v uf="$2" -v nf="$3" -v zh="$4" -v uh="$5" -v nh="$6" -v frame="$frame" \
     -v cost="$cost" -v sf="$span_f" -v sh="$span_h" 'BEGIN {
     d = sf - sh; rz = (zf - zh) / d; ru = (uf - uh) / d
-    frames = int(ru * 86400 / (fkb * 1024)) + 1
+    frames = int(ru * 86400 / frame) + 1
     added = frames - (nf - nh) * 86400 / d; if (added < 0) added = 0
     printf "%d %.1f %d %.1f %d\n", rz * 86400 + added * cost, rz, frames, added, cost }'
 }
 read -r raw_real raw_rate raw_frames raw_added raw_cost < <(per_day "$raw_zf" "$raw_uf" \
-  "$raw_nf" "$raw_zh" "$raw_uh" "$raw_nh" 64 "$work"/real/rsar????????.zst)
+  "$raw_nf" "$raw_zh" "$raw_uh" "$raw_nh" "$work"/real/rsar????????.zst)
 read -r m1_real m1_rate m1_frames m1_added m1_cost < <(per_day "$m1_zf" "$m1_uf" "$m1_nf" \
-  "$m1_zh" "$m1_uh" "$m1_nh" 256 "$work"/real/rsar*.1m.zst)
+  "$m1_zh" "$m1_uh" "$m1_nh" "$work"/real/rsar*.1m.zst)
 # The hour tier the same way once both halves hold hours (a recording of 2 h or more);
 # before, its first hours' bytes (keys and all) as if every hour cost as much, an upper
 # bound.
 hours=$(( (span_f + 3599) / 3600 ))
 if [ "$span_h" -ge 3600 ]; then
   read -r h1_real h1_rate h1_frames h1_added h1_cost < <(per_day "$h1_zf" "$h1_uf" "$h1_nf" \
-    "$h1_zh" "$h1_uh" "$h1_nh" 256 "$work"/real/rsar*.1h.zst)
+    "$h1_zh" "$h1_uh" "$h1_nh" "$work"/real/rsar*.1h.zst)
   h1_how="$h1_rate B/s, $h1_frames frames a day, $h1_added added at $h1_cost B; the whole: $h1_zf B"
 else
   h1_real=$(( h1_zf * 24 / hours ))

@@ -88,7 +88,7 @@ pub struct Args {
     /// a number and s, m, h or d that divides a day; the days it is kept): a tier's
     /// files are rsarYYYYMMDD.INTERVAL.zst. A tier no longer named is kept as long as the
     /// longest named one
-    #[arg(long, value_name = "INTERVAL:DAYS,…", default_value = "1m:366,1h:732", value_parser = rsar::store::rollup::Retention::parse)]
+    #[arg(long, value_name = "INTERVAL:DAYS,…", default_value_t = rsar::store::rollup::Retention::default(), value_parser = rsar::store::rollup::Retention::parse)]
     pub tiers: rsar::store::rollup::Retention,
 
     /// Roll up the closed days of DIR now into the tiers (--tiers: by default 1-minute and

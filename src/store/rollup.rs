@@ -1112,6 +1112,18 @@ impl Retention {
     }
 }
 
+/// As `Retention::parse` reads it: `1m:366,1h:732`.
+impl std::fmt::Display for Retention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tiers: Vec<String> = self
+            .tiers
+            .iter()
+            .map(|(t, days)| format!("{}:{days}", t.name()))
+            .collect();
+        f.write_str(&tiers.join(","))
+    }
+}
+
 /// What rolling up a directory did.
 #[derive(Debug, Default)]
 pub struct RolledUp {
