@@ -36,6 +36,12 @@ pub struct Field {
     /// The kernel keeps this counter in so many bits and it wraps to 0 there (diskstats'
     /// millisecond fields are 32-bit); `None`: it does not wrap within 64 bits.
     pub wrap_bits: Option<u8>,
+    /// Low bits the kernel always leaves zero: it keeps the value in whole units of
+    /// 2^`align_bits` of `unit` (memory in pages of at least 4 KiB: 12 for bytes, 2 for
+    /// kB). Logs from format 6 store the value rotated right by this many bits
+    /// (`store::groups`), so a count of pages costs what a count of pages does, and a
+    /// value that is not a whole number of them is still kept exactly.
+    pub align_bits: u8,
     /// The file (or call) it is read from.
     pub source: &'static str,
     /// The Linux version that added it, where older kernels lack it.
@@ -271,8 +277,8 @@ macro_rules! or {
 
 /// Declare a metric group: the struct (its `item { }` members describe an item and are not
 /// numbers; every other member is a field), its `FIELDS` table and its `Group` impl.
-/// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, source = "file")?
-/// (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
+/// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, align = BITS)?
+/// (, source = "file")? (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
 /// group's. `item key(a, b)` names the members that tell one item from another; `delta =
 /// DeltaRule { .. }` after the source, sysstat's rules for the group's interval.
 macro_rules! group {
@@ -285,7 +291,8 @@ macro_rules! group {
             $(
                 $(#[doc = $doc:literal])*
                 pub $f:ident : $ty:ty [$kind:ident, $unit:literal
-                    $(, wrap = $wrap:literal)? $(, source = $src:literal)? $(, since = $since:literal)?
+                    $(, wrap = $wrap:literal)? $(, align = $align:literal)?
+                    $(, source = $src:literal)? $(, since = $since:literal)?
                     $(, key = $key:literal)?],
             )*
         }
@@ -303,6 +310,7 @@ macro_rules! group {
                     kind: Kind::$kind,
                     unit: $unit,
                     wrap_bits: or!($(Some($wrap))?; None),
+                    align_bits: or!($($align)?; 0),
                     source: or!($($src)?; $source),
                     since: or!($(Some($since))?; None),
                     optional: <$ty as FieldValue>::OPTIONAL,
@@ -540,37 +548,37 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Memory from "/proc/meminfo" {
         /// MemTotal.
-        pub mem_total: u64 [Level, "kB", key = "MemTotal"],
+        pub mem_total: u64 [Level, "kB", align = 2, key = "MemTotal"],
         /// MemFree.
-        pub mem_free: u64 [Level, "kB", key = "MemFree"],
+        pub mem_free: u64 [Level, "kB", align = 2, key = "MemFree"],
         /// MemAvailable (since Linux 3.14).
-        pub mem_available: Option<u64> [Level, "kB", since = "3.14", key = "MemAvailable"],
+        pub mem_available: Option<u64> [Level, "kB", align = 2, since = "3.14", key = "MemAvailable"],
         /// Buffers.
-        pub buffers: u64 [Level, "kB", key = "Buffers"],
+        pub buffers: u64 [Level, "kB", align = 2, key = "Buffers"],
         /// Cached.
-        pub cached: u64 [Level, "kB", key = "Cached"],
+        pub cached: u64 [Level, "kB", align = 2, key = "Cached"],
         /// Active.
-        pub active: u64 [Level, "kB", key = "Active"],
+        pub active: u64 [Level, "kB", align = 2, key = "Active"],
         /// Inactive.
-        pub inactive: u64 [Level, "kB", key = "Inactive"],
+        pub inactive: u64 [Level, "kB", align = 2, key = "Inactive"],
         /// Dirty.
-        pub dirty: u64 [Level, "kB", key = "Dirty"],
+        pub dirty: u64 [Level, "kB", align = 2, key = "Dirty"],
         /// Shmem (since Linux 2.6.32).
-        pub shmem: Option<u64> [Level, "kB", since = "2.6.32", key = "Shmem"],
+        pub shmem: Option<u64> [Level, "kB", align = 2, since = "2.6.32", key = "Shmem"],
         /// Slab.
-        pub slab: u64 [Level, "kB", key = "Slab"],
+        pub slab: u64 [Level, "kB", align = 2, key = "Slab"],
         /// SReclaimable: reclaimable slab (since Linux 2.6.19); procps counts it as cache.
-        pub s_reclaimable: Option<u64> [Level, "kB", since = "2.6.19", key = "SReclaimable"],
+        pub s_reclaimable: Option<u64> [Level, "kB", align = 2, since = "2.6.19", key = "SReclaimable"],
         /// Committed_AS.
-        pub committed_as: u64 [Level, "kB", key = "Committed_AS"],
+        pub committed_as: u64 [Level, "kB", align = 2, key = "Committed_AS"],
         /// AnonPages (since Linux 2.6.18).
-        pub anon_pages: Option<u64> [Level, "kB", since = "2.6.18", key = "AnonPages"],
+        pub anon_pages: Option<u64> [Level, "kB", align = 2, since = "2.6.18", key = "AnonPages"],
         /// KernelStack (since Linux 2.6.32).
         pub kernel_stack: Option<u64> [Level, "kB", since = "2.6.32", key = "KernelStack"],
         /// PageTables (since Linux 2.6.18).
-        pub page_tables: Option<u64> [Level, "kB", since = "2.6.18", key = "PageTables"],
+        pub page_tables: Option<u64> [Level, "kB", align = 2, since = "2.6.18", key = "PageTables"],
         /// VmallocUsed.
-        pub vmalloc_used: u64 [Level, "kB", key = "VmallocUsed"],
+        pub vmalloc_used: u64 [Level, "kB", align = 2, key = "VmallocUsed"],
         /// HugePages_Total (without huge page support: absent).
         pub hugepages_total: Option<u64> [Level, "huge pages", key = "HugePages_Total"],
         /// HugePages_Free.
@@ -589,11 +597,11 @@ group! {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
     pub struct Swap from "/proc/meminfo" {
         /// SwapTotal.
-        pub swap_total: u64 [Level, "kB", key = "SwapTotal"],
+        pub swap_total: u64 [Level, "kB", align = 2, key = "SwapTotal"],
         /// SwapFree.
-        pub swap_free: u64 [Level, "kB", key = "SwapFree"],
+        pub swap_free: u64 [Level, "kB", align = 2, key = "SwapFree"],
         /// SwapCached.
-        pub swap_cached: u64 [Level, "kB", key = "SwapCached"],
+        pub swap_cached: u64 [Level, "kB", align = 2, key = "SwapCached"],
         /// Pages swapped in.
         pub pswpin: u64 [Counter, "pages", source = "/proc/vmstat", key = "pswpin"],
         /// Pages swapped out.
@@ -1671,23 +1679,23 @@ group! {
         /// Time its tasks were throttled.
         pub throttled_us: Option<u64> [Counter, "us", key = "throttled_usec"],
         /// Memory in use by the cgroup and its descendants.
-        pub memory_current: Option<u64> [Level, "bytes", source = "memory.current"],
+        pub memory_current: Option<u64> [Level, "bytes", align = 12, source = "memory.current"],
         /// Anonymous memory (including transparent huge pages).
-        pub anon: Option<u64> [Level, "bytes", source = "memory.stat", key = "anon"],
+        pub anon: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "anon"],
         /// Page cache, tmpfs and shared memory included.
-        pub file: Option<u64> [Level, "bytes", source = "memory.stat", key = "file"],
+        pub file: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "file"],
         /// Kernel memory: slab, stacks, page tables and the rest (since Linux 5.18).
         pub kernel: Option<u64> [Level, "bytes", source = "memory.stat", since = "5.18", key = "kernel"],
         /// Swap-backed cached file memory: tmpfs, shm segments, shared anonymous mmap.
-        pub shmem: Option<u64> [Level, "bytes", source = "memory.stat", key = "shmem"],
+        pub shmem: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "shmem"],
         /// Memory used by network transmission buffers.
-        pub sock: Option<u64> [Level, "bytes", source = "memory.stat", key = "sock"],
+        pub sock: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "sock"],
         /// In-kernel data structures (slab).
         pub slab: Option<u64> [Level, "bytes", source = "memory.stat", key = "slab"],
         /// File pages modified but not yet written back.
-        pub file_dirty: Option<u64> [Level, "bytes", source = "memory.stat", key = "file_dirty"],
+        pub file_dirty: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "file_dirty"],
         /// File pages being written back.
-        pub file_writeback: Option<u64> [Level, "bytes", source = "memory.stat", key = "file_writeback"],
+        pub file_writeback: Option<u64> [Level, "bytes", align = 12, source = "memory.stat", key = "file_writeback"],
         /// Page faults.
         pub pgfault: Option<u64> [Counter, "faults", source = "memory.stat", key = "pgfault"],
         /// Major page faults (with I/O).
@@ -1706,9 +1714,9 @@ group! {
         /// Processes of the cgroup killed by the OOM killer.
         pub events_oom_kill: Option<u64> [Counter, "processes", source = "memory.events", key = "oom_kill"],
         /// Bytes read, summed over the devices.
-        pub rbytes: Option<u64> [Counter, "bytes", source = "io.stat", key = "rbytes"],
+        pub rbytes: Option<u64> [Counter, "bytes", align = 9, source = "io.stat", key = "rbytes"],
         /// Bytes written, summed over the devices.
-        pub wbytes: Option<u64> [Counter, "bytes", source = "io.stat", key = "wbytes"],
+        pub wbytes: Option<u64> [Counter, "bytes", align = 9, source = "io.stat", key = "wbytes"],
         /// Read operations, summed over the devices.
         pub rios: Option<u64> [Counter, "requests", source = "io.stat", key = "rios"],
         /// Write operations, summed over the devices.
@@ -1784,15 +1792,15 @@ group! {
             pub name: String,
         }
         /// Bytes read (v1: the device's `Read` line of blkio.throttle.io_service_bytes).
-        pub rbytes: Option<u64> [Counter, "bytes", key = "rbytes"],
+        pub rbytes: Option<u64> [Counter, "bytes", align = 9, key = "rbytes"],
         /// Bytes written (v1: its `Write` line).
-        pub wbytes: Option<u64> [Counter, "bytes", key = "wbytes"],
+        pub wbytes: Option<u64> [Counter, "bytes", align = 9, key = "wbytes"],
         /// Read operations (v1: the `Read` line of blkio.throttle.io_serviced).
         pub rios: Option<u64> [Counter, "requests", key = "rios"],
         /// Write operations (v1: its `Write` line).
         pub wios: Option<u64> [Counter, "requests", key = "wios"],
         /// Bytes discarded (v1: the `Discard` line, since Linux 4.19).
-        pub dbytes: Option<u64> [Counter, "bytes", key = "dbytes"],
+        pub dbytes: Option<u64> [Counter, "bytes", align = 9, key = "dbytes"],
         /// Discard operations.
         pub dios: Option<u64> [Counter, "requests", key = "dios"],
     }

@@ -304,8 +304,9 @@ impl Source for LogSource {
                     }
                 };
                 // In a roll-up tier, the sample's levels follow it: they go first.
+                let version = self.reader.header().version;
                 match self.reader.next_record()? {
-                    Some((_, Record::Rollup(p))) => match Aggregate::decode(&p, &s) {
+                    Some((_, Record::Rollup(p))) => match Aggregate::decode(&p, &s, version) {
                         Ok(a) => {
                             self.levelled = Some(Event::Sample(s));
                             return Ok(Some(Event::Levels(Box::new(a))));

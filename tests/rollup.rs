@@ -96,10 +96,12 @@ fn raw_day(
             l.tasks = 300 + rng.next(200) as u32;
         }
         if let Some(m) = s.memory.as_mut() {
+            // In kB: dirty in whole pages as the kernel gives it, free in any kB (which no
+            // kernel gives; the log keeps it exactly all the same).
             m.mem_free = 2_000_000 + rng.next(8_000_000);
             m.cached = 1_000_000 + rng.next(4_000_000);
             m.mem_available = Some(m.mem_free + m.cached);
-            m.dirty = rng.next(100_000);
+            m.dirty = 4 * rng.next(25_000);
         }
         if let Some(sw) = s.swap.as_mut() {
             sw.swap_free = sw.swap_total.saturating_sub(rng.next(500_000));
@@ -222,6 +224,10 @@ proptest! {
                 };
                 prop_assert_eq!(agg.n as usize, stood_for.len());
                 let free = |s: &Sample| s.memory.as_ref().unwrap().mem_free;
+                let dirty = |s: &Sample| s.memory.as_ref().unwrap().dirty;
+                prop_assert_eq!(dirty(&agg.min), stood_for.iter().map(|s| dirty(s)).min().unwrap());
+                prop_assert_eq!(dirty(&agg.max), stood_for.iter().map(|s| dirty(s)).max().unwrap());
+                prop_assert_eq!(dirty(&agg.sum), stood_for.iter().map(|s| dirty(s)).sum::<u64>());
                 let load = |s: &Sample| s.load.as_ref().unwrap().load1_x100;
                 prop_assert_eq!(free(&agg.min), stood_for.iter().map(|s| free(s)).min().unwrap());
                 prop_assert_eq!(free(&agg.max), stood_for.iter().map(|s| free(s)).max().unwrap());

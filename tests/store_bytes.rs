@@ -259,8 +259,8 @@ fn write_day(path: &Path) -> Vec<u8> {
 /// boot; the bytes after the day's own.
 fn append_to_format(version: u16, dir: &Path) -> Vec<u8> {
     let from = match version {
-        // The new day of the last format-4 build, as that build wrote it.
-        4 => fixtures().join("rsar20261207.v4"),
+        // The new day of the last build of that format, as it wrote it.
+        4 | 5 => fixtures().join(format!("rsar20261207.v{version}")),
         v => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join(format!("tests/fixtures/logs-v{v}/rsar20261206")),
     };
@@ -372,20 +372,25 @@ fn appending_to_a_format_4_day_is_byte_for_byte_as_before() {
     same_bytes("rsar20261207.v4-tail", &tail);
 }
 
-/// Format 5 changed process records only: a new day of samples is the format-4 day with
-/// 5 for 4 in its header (and the header's CRC again).
 #[test]
-fn a_new_day_of_samples_is_the_format_4_day_but_for_its_version() {
+fn appending_to_a_format_5_day_is_byte_for_byte_as_before() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = write_day(&dir.path().join("rsar20261207"));
-    let mut v4 = std::fs::read(fixtures().join("rsar20261207.v4")).unwrap();
-    let (header, len) = FileHeader::decode(&v4).unwrap();
-    assert_eq!(header.version, 4);
-    v4[8..10].copy_from_slice(&5u16.to_le_bytes());
-    let crc = crc32fast::hash(&v4[8..len - 4]);
-    v4[len - 4..len].copy_from_slice(&crc.to_le_bytes());
-    assert!(
-        v4 == bytes,
-        "a new day differs from the format-4 day past its version"
-    );
+    let tail = append_to_format(5, dir.path());
+    same_bytes("rsar20261207.v5-tail", &tail);
+}
+
+/// Format 6 changed how fields the kernel keeps in pages are stored, nothing else: a new
+/// day reads as the format-5 day of the same run, sample for sample.
+#[test]
+fn a_new_day_reads_as_the_format_5_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rsar20261207");
+    write_day(&path);
+    let v5 = fixtures().join("rsar20261207.v5");
+    let old = store::read_log(&v5).unwrap();
+    assert_eq!(old.header.version, 5);
+    assert_eq!(samples_of(&old), run());
+    let new = store::read_log(&path).unwrap();
+    assert_eq!(new.header.version, 6);
+    assert_eq!(samples_of(&new), samples_of(&old));
 }

@@ -60,11 +60,15 @@ fn tables() -> String {
             out.push_str("No fields: its item set is all it holds.\n");
             continue;
         }
-        out.push_str("| # | field | kind | unit | wraps at | source | since Linux | optional | description |\n");
-        out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+        out.push_str("| # | field | kind | unit | wraps at | aligned to | source | since Linux | optional | description |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
         for (i, f) in g.fields.iter().enumerate() {
             let kind = kind(f.kind);
             let wrap = f.wrap_bits.map_or(String::new(), |b| format!("2^{b}"));
+            let align = match f.align_bits {
+                0 => String::new(),
+                b => format!("2^{b}"),
+            };
             let optional = if f.optional {
                 "yes"
             } else if f.max == u64::from(u32::MAX) {
@@ -73,7 +77,7 @@ fn tables() -> String {
                 "no"
             };
             out.push_str(&format!(
-                "| {i} | `{}` | {kind} | {} | {wrap} | `{}` | {} | {optional} | {} |\n",
+                "| {i} | `{}` | {kind} | {} | {wrap} | {align} | `{}` | {} | {optional} | {} |\n",
                 f.name,
                 f.unit,
                 f.source,

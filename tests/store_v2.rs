@@ -1224,7 +1224,8 @@ fn logs_v4() -> PathBuf {
 /// themselves in it), reads with the numbers its own rsar printed, sar's and pidstat's,
 /// live and packed; packed, and appended to by this rsadc with a rename, it stays format
 /// 4: a renamed process is gone and new, never a delta with renames (mode 2), which a
-/// format-4 reader would call damage. A new file is format 5 and says the rename in place.
+/// format-4 reader would call damage. A new file (format 5 or later) says the rename in
+/// place.
 #[test]
 fn format_4_logs_read_with_the_same_numbers_forever() {
     use rsar::store::procs::ProcessTable;
@@ -1303,9 +1304,99 @@ fn format_4_logs_read_with_the_same_numbers_forever() {
     let path = dir.path().join("new");
     append(&path);
     let bytes = std::fs::read(&path).unwrap();
-    assert_eq!(FileHeader::decode(&bytes).unwrap().0.version, 5);
+    assert_eq!(
+        FileHeader::decode(&bytes).unwrap().0.version,
+        store::VERSION
+    );
     assert_eq!(common::process_modes(&bytes), [0, 2]);
     assert_eq!(tables(&path), more);
+}
+
+fn logs_v5() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v5")
+}
+
+/// A day written, closed and rolled up by the last format-5 rsadc, processes included,
+/// reads with the numbers its own rsar printed, raw and from each tier (whose levels are
+/// offsets of the values as they are); rolled up again by this rsadc, its tiers (format 6,
+/// levels of the values as stored, memory in pages) print the same; appended to by this
+/// rsadc, it stays format 5.
+#[test]
+fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
+    use rsar::store::rollup::{self, Retention};
+    let printed = |args: &[&str], path: &Path| {
+        let mut args = args.to_vec();
+        args.extend(["-f", path.to_str().unwrap()]);
+        let out = common::run(&common::rsar_bin(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        common::text(&out.stdout)
+    };
+    let averages = |path: &Path| {
+        printed(&["-A"], path)
+            .lines()
+            .filter(|l| l.starts_with("Average:"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    let pinned = |name: &str| std::fs::read_to_string(logs_v5().join(name)).unwrap();
+    let version = |path: &Path| store::read_log(path).unwrap().header.version;
+    let raw = logs_v5().join("rsar20261207.zst");
+    assert_eq!(version(&raw), 5);
+    assert_eq!(averages(&raw), pinned("rsar20261207.A-averages.txt"));
+    for tier in ["1m", "1h"] {
+        let file = logs_v5().join(format!("rsar20261207.{tier}.zst"));
+        assert_eq!(version(&file), 5);
+        assert_eq!(
+            averages(&file),
+            pinned(&format!("rsar20261207.{tier}.A-averages.txt")),
+            "the {tier} tier"
+        );
+    }
+    let pidstat = &["pidstat", "-u", "-r", "-d", "-l"];
+    assert_eq!(
+        printed(pidstat, &logs_v5().join("rsar20261207.1m.zst")),
+        pinned("rsar20261207.1m.pidstat-urdl.txt")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&raw, dir.path().join("rsar20261207.zst")).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let done =
+        rollup::roll_up(dir.path(), date.succ_opt().unwrap(), &Retention::default()).unwrap();
+    assert_eq!(done.written.len(), 2, "{done:?}");
+    for tier in ["1m", "1h"] {
+        let file = dir.path().join(format!("rsar20261207.{tier}.zst"));
+        assert_eq!(version(&file), store::VERSION);
+        assert_eq!(
+            averages(&file),
+            pinned(&format!("rsar20261207.{tier}.A-averages.txt")),
+            "the {tier} tier built again"
+        );
+    }
+    assert_eq!(
+        printed(pidstat, &dir.path().join("rsar20261207.1m.zst")),
+        pinned("rsar20261207.1m.pidstat-urdl.txt")
+    );
+
+    // Appended to (plain again, as a day being written is), in its boot.
+    let log = store::read_log(&raw).unwrap();
+    let plain = dir.path().join("rsar20261207");
+    std::fs::write(
+        &plain,
+        zstd::decode_all(&std::fs::read(&raw).unwrap()[..]).unwrap(),
+    )
+    .unwrap();
+    let before = samples_of(&log);
+    let mut more = before.last().unwrap().clone();
+    more.time.wall_ns += 1_000_000_000;
+    more.time.uptime_cs += 100;
+    let (mut w, _) = DayWriter::open(&plain, &log.header.host, 0, 0).unwrap();
+    w.append_sample(&log.header.host, &more).unwrap();
+    drop(w);
+    let after = store::read_log(&plain).unwrap();
+    assert_eq!(after.header.version, 5);
+    assert!(after.damage.is_clean(), "{:?}", after.damage);
+    assert_eq!(samples_of(&after), [before, vec![more]].concat());
 }
 
 /// rsadc appending to a day begun by a format-2 rsadc writes format 2, so that the rsar

@@ -7,7 +7,7 @@ use crate::sample::{HostFacts, Sample};
 /// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
 /// The format this build writes, and the newest it reads.
-pub const VERSION: u16 = 5;
+pub const VERSION: u16 = 6;
 /// The first format whose samples may hold change blocks (and reference distances): a
 /// writer appending to an older file writes it as that format's writers did.
 pub const VERSION_CHANGES: u16 = 3;
@@ -15,6 +15,9 @@ pub const VERSION_CHANGES: u16 = 3;
 pub const VERSION_UNCHANGED: u16 = 4;
 /// The first format whose process deltas may say a rename in place (mode 2).
 pub const VERSION_RENAMES: u16 = 5;
+/// The first format whose layouts may store fields aligned (`Field::align_bits`), and
+/// whose roll-up levels are taken from the values as stored.
+pub const VERSION_ALIGNED: u16 = 6;
 /// Every record starts with these two bytes, so a reader can find the next record after
 /// damaged bytes.
 pub const SYNC: [u8; 2] = [0xd5, 0x5b];

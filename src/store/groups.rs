@@ -16,7 +16,7 @@
 use super::bytes::{put_varint, Cursor, DecodeError};
 use super::codec::{apply_delta, get_changes, get_numbers, put_changes, put_delta, put_numbers};
 pub use super::members::{encode, Items};
-use crate::sample::{Group, IoTotals, Sample, GROUPS};
+use crate::sample::{Field, Group, IoTotals, Sample, GROUPS};
 
 /// Block modes: the low two bits of a block's tag.
 pub const MODE_KEY: u64 = 0;
@@ -39,6 +39,9 @@ const MAX_FIELDS: usize = 256;
 const MAX_VALUES: usize = 1 << 20;
 /// Layout flag: per-item presence bits follow the item set.
 const FLAG_PRESENCE: u64 = 1;
+/// Layout flag (format 6): after the flags, a count and that many pairs (field, bits):
+/// those fields' values are stored rotated right by so many bits (`Field::align_bits`).
+const FLAG_ALIGNED: u64 = 2;
 
 /// The time group's slot: its key is the record's reference (`sample_payload`).
 const SLOT_TIME: usize = slot_const(1);
@@ -118,43 +121,72 @@ pub struct Encoded {
     pub layout: Vec<u8>,
     pub values: Vec<u64>,
     presence: Vec<u8>,
+    /// Format 6: fields with `align_bits` are stored rotated by them (`FLAG_ALIGNED`).
+    aligned: bool,
 }
 
 fn has_optional<T: Group>() -> bool {
     T::FIELDS.iter().any(|f| f.optional)
 }
 
+/// How many bits field `i` of `fields` is rotated by when stored aligned.
+fn align_of(fields: &[Field], i: usize) -> u32 {
+    fields.get(i).map_or(0, |f| u32::from(f.align_bits))
+}
+
 impl Encoded {
-    pub(super) fn start<T: Group>(&mut self) {
-        self.start_fields(T::FIELDS.len(), has_optional::<T>());
+    pub(super) fn set_aligned(&mut self, aligned: bool) {
+        self.aligned = aligned;
     }
 
-    pub(super) fn start_fields(&mut self, fields: usize, optional: bool) {
+    pub(super) fn start<T: Group>(&mut self) {
+        self.start_fields(T::FIELDS);
+    }
+
+    /// The layout's start: the field count and flags, and in format 6 the fields stored
+    /// aligned.
+    pub(super) fn start_fields(&mut self, fields: &[Field]) {
         self.present = true;
         self.layout.clear();
         self.values.clear();
         self.presence.clear();
-        put_varint(&mut self.layout, fields as u64);
-        put_varint(&mut self.layout, if optional { FLAG_PRESENCE } else { 0 });
+        let optional = fields.iter().any(|f| f.optional);
+        let aligned = self.aligned && fields.iter().any(|f| f.align_bits > 0);
+        put_varint(&mut self.layout, fields.len() as u64);
+        put_varint(
+            &mut self.layout,
+            (u64::from(optional) * FLAG_PRESENCE) | (u64::from(aligned) * FLAG_ALIGNED),
+        );
+        if aligned {
+            let list = || fields.iter().enumerate().filter(|(_, f)| f.align_bits > 0);
+            put_varint(&mut self.layout, list().count() as u64);
+            for (i, f) in list() {
+                put_varint(&mut self.layout, i as u64);
+                put_varint(&mut self.layout, u64::from(f.align_bits));
+            }
+        }
     }
 
     pub(super) fn item<T: Group>(&mut self, t: &T) {
         let optional = has_optional::<T>();
         let fields = T::FIELDS.len();
+        // Rotated by 0 bits: stored as they are.
+        let aligned = self.aligned;
+        let bits = |i: usize| if aligned { align_of(T::FIELDS, i) } else { 0 };
         let values = &mut self.values;
         values.reserve(fields);
         if fields <= 64 {
             // The presence bits gathered in a register, then stored once.
-            let (mut i, mut bits) = (0, 0u64);
+            let (mut i, mut present) = (0, 0u64);
             t.raw_values(&mut |v| {
                 if let Some(v) = v {
-                    values.push(v);
-                    bits |= 1 << i;
+                    values.push(v.rotate_right(bits(i)));
+                    present |= 1 << i;
                 }
                 i += 1;
             });
             if optional {
-                let bytes = bits.to_le_bytes();
+                let bytes = present.to_le_bytes();
                 self.presence
                     .extend_from_slice(&bytes[..fields.div_ceil(8)]);
             }
@@ -168,7 +200,7 @@ impl Encoded {
         let mut i = 0;
         t.raw_values(&mut |v| {
             if let Some(v) = v {
-                values.push(v);
+                values.push(v.rotate_right(bits(i)));
                 if optional {
                     presence[base + i / 8] |= 1 << (i % 8);
                 }
@@ -192,11 +224,30 @@ pub struct Layout {
     pub presence: Option<Vec<u8>>,
     /// Numbers in the block.
     pub value_count: usize,
+    /// Per field, the bits its stored values are rotated right by (format 6,
+    /// `FLAG_ALIGNED`); empty: none is.
+    pub align: Vec<u32>,
+}
+
+impl Layout {
+    /// Field `f`'s value as stored, as it was.
+    fn unaligned(&self, f: usize, v: u64) -> u64 {
+        v.rotate_left(self.align.get(f).copied().unwrap_or(0))
+    }
 }
 
 pub(super) fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, DecodeError> {
     let fields = c.count(MAX_FIELDS)?;
     let flags = c.varint()?;
+    let mut align = Vec::new();
+    if flags & FLAG_ALIGNED != 0 {
+        align.resize(fields, 0);
+        for _ in 0..c.count(fields)? {
+            let f = c.count(fields.saturating_sub(1))?;
+            let bits = c.count(63)?;
+            align[f] = bits as u32;
+        }
+    }
     let items = Items::parse(slot, c)?;
     let n = items.count();
     if n.saturating_mul(fields) > MAX_VALUES {
@@ -223,6 +274,7 @@ pub(super) fn parse_layout(slot: usize, c: &mut Cursor<'_>) -> Result<Layout, De
         items,
         presence,
         value_count,
+        align,
     })
 }
 
@@ -262,7 +314,13 @@ impl<'a> ItemReader<'a> {
                 .values
                 .get(self.pos..end)
                 .ok_or(DecodeError("fewer values than the layout"))?;
-            self.raw.extend(item.iter().take(known).map(|&v| Some(v)));
+            let layout = self.layout;
+            self.raw.extend(
+                item.iter()
+                    .take(known)
+                    .enumerate()
+                    .map(|(f, &v)| Some(layout.unaligned(f, v))),
+            );
             self.pos = end;
             self.item += 1;
             return t
@@ -280,7 +338,7 @@ impl<'a> ItemReader<'a> {
                     .get(self.pos)
                     .ok_or(DecodeError("fewer values than the layout"))?;
                 self.pos += 1;
-                Some(v)
+                Some(self.layout.unaligned(f, v))
             } else {
                 None
             };
@@ -645,8 +703,20 @@ pub enum Encoding {
     /// Format 3: a change against the key in every sample whose number is a multiple of
     /// `key_every`, and from the sample before in the samples between; so a damaged record
     /// costs at most the samples up to the next multiple. Format 4 (`unchanged`): a group
-    /// without a change is named in the record's `Unchanged` block instead.
-    Changes { key_every: u64, unchanged: bool },
+    /// without a change is named in the record's `Unchanged` block instead. Format 6
+    /// (`aligned`): fields with `align_bits` are stored rotated by them (`FLAG_ALIGNED`).
+    Changes {
+        key_every: u64,
+        unchanged: bool,
+        aligned: bool,
+    },
+}
+
+impl Encoding {
+    /// Whether fields with `align_bits` are stored rotated by them.
+    pub fn aligned(self) -> bool {
+        matches!(self, Encoding::Changes { aligned: true, .. })
+    }
 }
 
 fn put_block(out: &mut Vec<u8>, id: u64, mode: u64, body: &[u8]) {

@@ -401,7 +401,7 @@ impl MemberCodec for FsTypes {
         if m.is_empty() {
             return;
         }
-        e.start_fields(0, false);
+        e.start_fields(&[]);
         put_varint(&mut e.layout, m.len() as u64);
         for f in m {
             put_str(&mut e.layout, &f.fstype);
@@ -489,9 +489,11 @@ macro_rules! member_codecs {
 
         /// Encode every group of `s` into `out` (indexed by slot); absent groups get
         /// `present = false`. `boot_id` goes in the time group's layout.
-        pub fn encode(s: &Sample, boot_id: &str, out: &mut [Encoded; NGROUPS]) {
+        /// `aligned` (format 6): fields with `align_bits` stored rotated by them.
+        pub fn encode(s: &Sample, boot_id: &str, aligned: bool, out: &mut [Encoded; NGROUPS]) {
             for e in out.iter_mut() {
                 e.present = false;
+                e.set_aligned(aligned);
             }
             $(
                 <$($ty)? $($vk)? as MemberCodec>::encode(
@@ -555,6 +557,51 @@ mod tests {
             )
             .unwrap();
             assert_eq!(&as_vec, items);
+        }
+    }
+    /// Format 6: a field the kernel keeps in whole pages is stored as its count of pages
+    /// (rotated right by its `align_bits`), and read back exactly, a value that is not a
+    /// whole number of pages too; not aligned (a format-5 file), it is stored as it is.
+    #[test]
+    fn aligned_fields_are_stored_as_counts_of_pages_and_read_back_exactly() {
+        let memory = crate::sample::Memory {
+            mem_free: 4 * 1_000,
+            cached: 4 * 1_000 + 1,
+            ..Default::default()
+        };
+        let position =
+            |name| crate::sample::field_position(crate::sample::Memory::FIELDS, name).unwrap();
+        for aligned in [true, false] {
+            let mut e = Encoded::default();
+            e.set_aligned(aligned);
+            <Option<crate::sample::Memory>>::encode(&Some(memory), "", &mut e);
+            let layout = parse_layout(slot_const(5), &mut Cursor::new(&e.layout)).unwrap();
+            // Values of present fields in field order: mem_total, mem_free, ...
+            let at = |name| {
+                let before = (0..position(name))
+                    .filter(|&f| {
+                        let p = layout.presence.as_ref().unwrap();
+                        p[f / 8] >> (f % 8) & 1 == 1
+                    })
+                    .count();
+                e.values[before]
+            };
+            if aligned {
+                assert_eq!(at("mem_free"), 1_000);
+                assert_eq!(at("cached"), (4_001u64).rotate_right(2));
+            } else {
+                assert_eq!(at("mem_free"), 4_000);
+                assert_eq!(at("cached"), 4_001);
+            }
+            let mut raw = Vec::new();
+            let mut back = None;
+            <Option<crate::sample::Memory>>::apply(
+                &(),
+                &mut ItemReader::new(&layout, &e.values, &mut raw),
+                &mut back,
+            )
+            .unwrap();
+            assert_eq!(back, Some(memory));
         }
     }
 }

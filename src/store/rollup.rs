@@ -15,7 +15,7 @@
 //! itself is the last one.
 
 use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
-use super::format::Record;
+use super::format::{Record, VERSION_ALIGNED};
 use super::procs::ProcessTable;
 use super::safe_dir::{EntryKind, LogDir};
 use super::{day_file_name, day_files, DayWriter, LogReader, NonRegular, StoreError};
@@ -254,6 +254,14 @@ pub fn list_tiers(dir: &Path) -> io::Result<Vec<(NaiveDate, Tier, PathBuf)>> {
     Ok(found)
 }
 
+/// The bits each level field of `fields` is stored rotated by (`Field::align_bits`).
+fn level_bits(fields: &[Field]) -> impl Iterator<Item = u32> + '_ {
+    fields
+        .iter()
+        .filter(|f| f.kind == Kind::Level)
+        .map(|f| u32::from(f.align_bits))
+}
+
 /// One item's level values, in its group's `FIELDS` order (levels only).
 type ItemLevels = Vec<Option<u64>>;
 
@@ -308,8 +316,8 @@ fn set_group_levels<G: Group + Clone>(g: &mut G, values: &[Option<u64>]) {
 
 /// A member of `Sample` as roll-ups see it: items of level fields.
 trait Levels {
-    /// Level fields per item.
-    const LEVELS: usize;
+    /// The fields of its items' group (none: a member without levels).
+    const FIELDS: &'static [Field];
     /// Fold `x`'s levels into `acc`'s by `f`, item by item (matched by `same_item`);
     /// `grow`: an item only `x` has is added as it is.
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>);
@@ -321,7 +329,7 @@ trait Levels {
 }
 
 impl<G: Group + Clone> Levels for Option<G> {
-    const LEVELS: usize = levels_in(G::FIELDS);
+    const FIELDS: &'static [Field] = G::FIELDS;
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
         match (acc.as_mut(), x) {
             (Some(a), Some(b)) => fold_group(a, b, f),
@@ -345,7 +353,7 @@ impl<G: Group + Clone> Levels for Option<G> {
 }
 
 impl<G: Group + Clone> Levels for Vec<G> {
-    const LEVELS: usize = levels_in(G::FIELDS);
+    const FIELDS: &'static [Field] = G::FIELDS;
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
         for b in x {
             match acc.iter_mut().find(|a| a.same_item(b)) {
@@ -373,7 +381,7 @@ impl<G: Group + Clone> Levels for Vec<G> {
 macro_rules! single_levels {
     ($($t:ty),*) => {$(
         impl Levels for $t {
-            const LEVELS: usize = levels_in(<$t as Group>::FIELDS);
+            const FIELDS: &'static [Field] = <$t as Group>::FIELDS;
             fn fold(acc: &mut Self, x: &Self, _grow: bool, f: &mut Combine<'_>) {
                 fold_group(acc, x, f)
             }
@@ -397,7 +405,7 @@ single_levels!(KernelCounters);
 
 /// The clock is when, not a level to average: a tier sample's time is its own.
 impl Levels for SampleTime {
-    const LEVELS: usize = 0;
+    const FIELDS: &'static [Field] = &[];
     fn fold(_: &mut Self, _: &Self, _: bool, _: &mut Combine<'_>) {}
     fn items(&self, _: &mut Vec<ItemLevels>) {}
     fn set_items(&mut self, items: &[ItemLevels]) -> bool {
@@ -407,7 +415,7 @@ impl Levels for SampleTime {
 
 /// The total line, then each CPU by number.
 impl Levels for CpuTimes {
-    const LEVELS: usize = levels_in(CpuTicks::FIELDS);
+    const FIELDS: &'static [Field] = CpuTicks::FIELDS;
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
         fold_group(&mut acc.total, &x.total, f);
         if grow && acc.per_cpu.len() < x.per_cpu.len() {
@@ -441,7 +449,7 @@ impl Levels for CpuTimes {
 
 /// `some`, then `full` where the kernel has it.
 impl Levels for Pressure {
-    const LEVELS: usize = levels_in(PressureLine::FIELDS);
+    const FIELDS: &'static [Field] = PressureLine::FIELDS;
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
         fold_group(&mut acc.some, &x.some, f);
         Levels::fold(&mut acc.full, &x.full, grow, f);
@@ -463,7 +471,7 @@ impl Levels for Pressure {
 
 /// cpu, io, memory: those present, each its lines.
 impl Levels for PressureSet {
-    const LEVELS: usize = <Pressure as Levels>::LEVELS;
+    const FIELDS: &'static [Field] = <Pressure as Levels>::FIELDS;
     fn fold(acc: &mut Self, x: &Self, grow: bool, f: &mut Combine<'_>) {
         for (a, b) in [
             (&mut acc.cpu, &x.cpu),
@@ -505,7 +513,7 @@ impl Levels for PressureSet {
 
 /// Interrupt lines are counters, one per CPU column: no levels.
 impl Levels for Interrupts {
-    const LEVELS: usize = 0;
+    const FIELDS: &'static [Field] = &[];
     fn fold(_: &mut Self, _: &Self, _: bool, _: &mut Combine<'_>) {}
     fn items(&self, _: &mut Vec<ItemLevels>) {}
     fn set_items(&mut self, items: &[ItemLevels]) -> bool {
@@ -525,8 +533,8 @@ macro_rules! level_members {
             $($( Levels::fold(&mut acc.$m, &x.$m, grow, f); )?)*
         }
 
-        /// The members with level fields: group id and level fields per item.
-        const LEVEL_MEMBERS: &[(u64, usize)] = &[$($( ($id, <$ty as Levels>::LEVELS), )?)*];
+        /// The members by group id, with their items' fields.
+        const LEVEL_MEMBERS: &[(u64, &[Field])] = &[$($( ($id, <$ty as Levels>::FIELDS), )?)*];
 
         fn member_items(s: &Sample, id: u64, out: &mut Vec<ItemLevels>) {
             match id {
@@ -602,7 +610,7 @@ impl Aggregate {
 
     /// Shaped like `last`: its items in its order, each with what was folded of it (an
     /// item that went away before `last` is dropped).
-    fn aligned(&self, last: &Sample) -> Aggregate {
+    fn shaped_like(&self, last: &Sample) -> Aggregate {
         let take = |from: &Sample| {
             let mut s = last.clone();
             fold_sample(&mut s, from, false, &mut |_, _, b| b);
@@ -618,15 +626,18 @@ impl Aggregate {
 
     /// The record's payload, against `last` (the tier sample it follows, which it is
     /// shaped like): `n`, then per member with levels: its group id, the block's length,
-    /// and the block: level fields per item `k`, items `m`, then per item and field
-    /// zigzag(min − last), zigzag(max − last), zigzag(sum − n × last). An absent field
-    /// is three zeros.
+    /// and the block: level fields per item `k`, the bits each is rotated by as a sample
+    /// stores it (`align_bits`), items `m`, then per item and field zigzag(min − last),
+    /// zigzag(max − last), zigzag(sum − n × last), each taken of the values as stored and
+    /// wrapping at 2^64. An absent field is three zeros.
     pub fn encode(&self, last: &Sample, out: &mut Vec<u8>) {
         out.clear();
         put_varint(out, u64::from(self.n));
+        let n = u64::from(self.n);
         let (mut l, mut lo, mut su, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut block = Vec::new();
-        for &(id, k) in LEVEL_MEMBERS {
+        for &(id, fields) in LEVEL_MEMBERS {
+            let k = levels_in(fields);
             if k == 0 {
                 continue;
             }
@@ -640,25 +651,26 @@ impl Aggregate {
             member_items(&self.min, id, &mut lo);
             member_items(&self.sum, id, &mut su);
             member_items(&self.max, id, &mut hi);
+            let bits: Vec<u32> = level_bits(fields).collect();
             block.clear();
             put_varint(&mut block, k as u64);
+            bits.iter()
+                .for_each(|&b| put_varint(&mut block, u64::from(b)));
             put_varint(&mut block, l.len() as u64);
             for i in 0..l.len() {
-                for j in 0..k {
+                for (j, &b) in bits.iter().enumerate() {
                     let at =
                         |v: &[ItemLevels]| v.get(i).and_then(|it| it.get(j).copied().flatten());
                     let Some(last) = at(&l) else {
                         block.extend_from_slice(&[0, 0, 0]);
                         continue;
                     };
-                    let off = |v: Option<u64>, base: i128| {
-                        let d = i128::from(v.unwrap_or(last)) - base;
-                        zigzag(d.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
-                    };
-                    let base = i128::from(last);
-                    put_varint(&mut block, off(at(&lo), base));
-                    put_varint(&mut block, off(at(&hi), base));
-                    put_varint(&mut block, off(at(&su), base * i128::from(self.n)));
+                    let stored = |v: Option<u64>| v.unwrap_or(last).rotate_right(b);
+                    let base = stored(Some(last));
+                    let off = |v: u64, base: u64| zigzag(v.wrapping_sub(base) as i64);
+                    put_varint(&mut block, off(stored(at(&lo)), base));
+                    put_varint(&mut block, off(stored(at(&hi)), base));
+                    put_varint(&mut block, off(stored(at(&su)), base.wrapping_mul(n)));
                 }
             }
             put_varint(out, id);
@@ -668,10 +680,12 @@ impl Aggregate {
     }
 
     /// The aggregate a record's payload holds, against the tier sample `last` it
-    /// follows. A member this rsar does not know is skipped; one whose items do not
-    /// match `last`'s keeps `last`'s levels (as does a field the file lacks), and so
-    /// does everything when the payload is damaged past what it could read.
-    pub fn decode(payload: &[u8], last: &Sample) -> Result<Aggregate, DecodeError> {
+    /// follows, in a file of format `version` (before format 6, each offset taken of
+    /// the values as they are, and clamped). A member this rsar does not know is
+    /// skipped; one whose items do not match `last`'s keeps `last`'s levels (as does a
+    /// field the file lacks), and so does everything when the payload is damaged past
+    /// what it could read.
+    pub fn decode(payload: &[u8], last: &Sample, version: u16) -> Result<Aggregate, DecodeError> {
         let mut c = Cursor::new(payload);
         let n = u32::try_from(c.varint()?).map_err(|_| DecodeError("count too large"))?;
         let mut agg = Aggregate {
@@ -682,17 +696,26 @@ impl Aggregate {
         };
         // Unknown: n × last (the sum were every sample the last).
         scale_levels(&mut agg.sum, n);
+        let stored = version >= VERSION_ALIGNED;
         let mut l = Vec::new();
         while c.remaining() > 0 {
             let id = c.varint()?;
             let len = c.count(c.remaining())?;
             let mut b = Cursor::new(c.bytes(len)?);
-            let Some(&(_, known)) = LEVEL_MEMBERS.iter().find(|(i, _)| *i == id) else {
+            let Some(&(_, fields)) = LEVEL_MEMBERS.iter().find(|(i, _)| *i == id) else {
                 continue;
             };
+            let known = levels_in(fields);
             l.clear();
             member_items(last, id, &mut l);
             let k = b.count(1 << 16)?;
+            // Before format 6, offsets of the values as they are.
+            let mut bits = vec![0; k];
+            if stored {
+                for x in &mut bits {
+                    *x = u32::try_from(b.count(63)?).unwrap_or(0);
+                }
+            }
             let m = b.count(b.remaining())?;
             if m != l.len() {
                 continue;
@@ -701,19 +724,22 @@ impl Aggregate {
             for i in 0..m {
                 for j in 0..k {
                     let (dlo, dhi, dsu) = (b.varint()?, b.varint()?, b.varint()?);
-                    if j >= known {
-                        continue;
-                    }
-                    let Some(Some(base)) = l[i].get(j).copied() else {
+                    let Some(Some(base)) = l[i].get(j).copied().filter(|_| j < known) else {
                         continue;
                     };
-                    let at = |d: u64, base: i128| {
-                        let v = base + i128::from(unzigzag(d));
+                    let bits = bits[j];
+                    let at = |d: u64, times: u64| {
+                        let d = unzigzag(d);
+                        if stored {
+                            let base = base.rotate_right(bits).wrapping_mul(times);
+                            return Some(base.wrapping_add(d as u64).rotate_left(bits));
+                        }
+                        let v = i128::from(base) * i128::from(times) + i128::from(d);
                         Some(v.clamp(0, i128::from(u64::MAX)) as u64)
                     };
-                    lo[i][j] = at(dlo, i128::from(base));
-                    hi[i][j] = at(dhi, i128::from(base));
-                    su[i][j] = at(dsu, i128::from(base) * i128::from(n));
+                    lo[i][j] = at(dlo, 1);
+                    hi[i][j] = at(dhi, 1);
+                    su[i][j] = at(dsu, u64::from(n));
                 }
             }
             set_member(&mut agg.min, id, &lo);
@@ -807,7 +833,7 @@ impl Builder {
     /// A tier sample, then its roll-up record (none for a boot's first).
     fn emit(&mut self, s: Box<Sample>) {
         let payload = self.acc.take().map(|a| {
-            a.aligned(&s).encode(&s, &mut self.payload);
+            a.shaped_like(&s).encode(&s, &mut self.payload);
             self.payload.clone()
         });
         self.made.push(Record::Sample(s));

@@ -37,6 +37,7 @@ pub const fn encoding_of(version: u16) -> Encoding {
         Encoding::Changes {
             key_every: CHANGES_FROM_KEY_EVERY,
             unchanged: version >= format::VERSION_UNCHANGED,
+            aligned: version >= format::VERSION_ALIGNED,
         }
     }
 }
@@ -261,7 +262,7 @@ impl DayWriter {
         if host.boot_id != self.boot_id {
             self.append_restart(host, s.time.wall_ns)?;
         }
-        groups::encode(s, &self.boot_id, &mut self.encoded);
+        groups::encode(s, &self.boot_id, self.encoding.aligned(), &mut self.encoded);
         groups::sample_payload(
             self.next_seq,
             &self.encoded,
