@@ -8,6 +8,7 @@
 #   BIN=target/debug bench/rollup-budget.sh         # no release build
 #   INTERVAL=10 COUNT=360 bench/rollup-budget.sh    # an hour of the real thing at 10 s
 #   REAL=DIR bench/rollup-budget.sh                 # a day rsadc already recorded in DIR
+#                                                   # (written again in this build's format)
 #
 # - Synthetic: examples/synth_day (4 CPUs, a working day, a reboot at noon) at 10 s with
 #   PROCS processes per sample (default 150) in SERVICES cgroups (default 20) whose
@@ -63,7 +64,7 @@ INTERVAL=${INTERVAL:-1}
 PROCS=${PROCS:-150}
 SERVICES=${SERVICES:-20}
 if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet -p rsadc -p rsar --examples
+  cargo build --release --quiet -p rsadc -p rsar --bins --examples
   BIN=target/release
 fi
 SYNTH=$BIN/examples/synth_day
@@ -96,8 +97,12 @@ printf '%-34s %10s bytes\n' "processes, cgroups in 1-minute" "$((m1 - m1_bare))"
 
 mkdir -p "$work/real"
 if [ -n "${REAL:-}" ]; then
-  echo "== this machine, default collection, the day recorded in $REAL"
-  cp "$REAL"/rsar???????? "$work/real/"
+  # Written again as this build writes it (examples/recode): a day recorded by an older
+  # rsadc is measured in this build's format.
+  echo "== this machine, default collection, the day recorded in $REAL (in this build's format)"
+  for f in "$REAL"/rsar????????; do
+    "$BIN/examples/recode" "$f" "$work/real/${f##*/}"
+  done
 else
   echo "== this machine, default collection, $COUNT samples at $INTERVAL s"
   "$BIN/rsadc" "$INTERVAL" "$COUNT" "$work/real" 2>/dev/null
