@@ -278,9 +278,10 @@ macro_rules! or {
 /// Declare a metric group: the struct (its `item { }` members describe an item and are not
 /// numbers; every other member is a field), its `FIELDS` table and its `Group` impl.
 /// A field is `name: Type [Counter|Level, "unit" (, wrap = BITS)? (, align = BITS)?
-/// (, source = "file")? (, since = "Linux version")? (, key = "name in the file")?]`; `source` defaults to the
-/// group's. `item key(a, b)` names the members that tell one item from another; `delta =
-/// DeltaRule { .. }` after the source, sysstat's rules for the group's interval.
+/// (, source = "file")? (, since = "Linux version")? (, key = "name in the file")?]`;
+/// `source` defaults to the group's. `item key(a, b)` names the members that tell one item
+/// from another; `delta = DeltaRule { .. }` after the source, sysstat's rules for the
+/// group's interval.
 macro_rules! group {
     (
         $(#[$meta:meta])*

@@ -1101,6 +1101,24 @@ fn filesystem_types_round_trip_and_older_files_read_without_them() {
     );
 }
 
+/// What `rsar ARGS -f PATH` prints (it must succeed).
+fn printed(args: &[&str], path: &Path) -> String {
+    let mut args = args.to_vec();
+    args.extend(["-f", path.to_str().unwrap()]);
+    let out = common::run(&common::rsar_bin(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    common::text(&out.stdout)
+}
+
+/// The `Average:` lines of `rsar -A -f PATH`.
+fn averages(path: &Path) -> String {
+    printed(&["-A"], path)
+        .lines()
+        .filter(|l| l.starts_with("Average:"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 fn logs_v2() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v2")
 }
@@ -1111,15 +1129,6 @@ fn logs_v2() -> PathBuf {
 fn format_2_logs_read_with_the_same_numbers_forever() {
     let file = logs_v2().join("rsar20261206");
     let want = std::fs::read_to_string(logs_v2().join("rsar20261206.A-averages.txt")).unwrap();
-    let averages = |path: &Path| {
-        let out = common::run(&common::rsar_bin(), &["-A", "-f", path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
-        common::text(&out.stdout)
-            .lines()
-            .filter(|l| l.starts_with("Average:"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    };
     assert_eq!(averages(&file), want);
     let raw = std::fs::read(&file).unwrap();
     let log = store::parse_log(&file, &raw).unwrap();
@@ -1155,15 +1164,6 @@ fn logs_v3() -> PathBuf {
 fn format_3_logs_read_with_the_same_numbers_forever() {
     let file = logs_v3().join("rsar20261206");
     let want = std::fs::read_to_string(logs_v3().join("rsar20261206.A-averages.txt")).unwrap();
-    let averages = |path: &Path| {
-        let out = common::run(&common::rsar_bin(), &["-A", "-f", path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
-        common::text(&out.stdout)
-            .lines()
-            .filter(|l| l.starts_with("Average:"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    };
     assert_eq!(averages(&file), want);
     let raw = std::fs::read(&file).unwrap();
     let log = store::parse_log(&file, &raw).unwrap();
@@ -1230,20 +1230,6 @@ fn logs_v4() -> PathBuf {
 fn format_4_logs_read_with_the_same_numbers_forever() {
     use rsar::store::procs::ProcessTable;
     let file = logs_v4().join("rsar20261207");
-    let printed = |args: &[&str], path: &Path| {
-        let mut args = args.to_vec();
-        args.extend(["-f", path.to_str().unwrap()]);
-        let out = common::run(&common::rsar_bin(), &args);
-        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
-        common::text(&out.stdout)
-    };
-    let averages = |path: &Path| {
-        printed(&["-A"], path)
-            .lines()
-            .filter(|l| l.starts_with("Average:"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    };
     let pidstat = |path: &Path| printed(&["pidstat", "-u", "-r", "-d", "-l"], path);
     let want_averages =
         std::fs::read_to_string(logs_v4().join("rsar20261207.A-averages.txt")).unwrap();
@@ -1324,20 +1310,6 @@ fn logs_v5() -> PathBuf {
 #[test]
 fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
     use rsar::store::rollup::{self, Retention};
-    let printed = |args: &[&str], path: &Path| {
-        let mut args = args.to_vec();
-        args.extend(["-f", path.to_str().unwrap()]);
-        let out = common::run(&common::rsar_bin(), &args);
-        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
-        common::text(&out.stdout)
-    };
-    let averages = |path: &Path| {
-        printed(&["-A"], path)
-            .lines()
-            .filter(|l| l.starts_with("Average:"))
-            .map(|l| format!("{l}\n"))
-            .collect::<String>()
-    };
     let pinned = |name: &str| std::fs::read_to_string(logs_v5().join(name)).unwrap();
     let version = |path: &Path| store::read_log(path).unwrap().header.version;
     let raw = logs_v5().join("rsar20261207.zst");
