@@ -2,16 +2,22 @@
 //! compressed as rsadc leaves it) read and appended to a new OUT as this build's rsadc
 //! writes it (its format version, its encoding). `bench/rollup-budget.sh` measures a day
 //! recorded by an older rsadc so, and a format change is measured on the same recording.
-//! A tier's roll-up records are copied as they are (they are made from raw days).
+//! A tier's roll-up records are copied as they are (they are made from raw days). With
+//! UNTIL (seconds since the epoch), the records taken after it are left out: the bench
+//! cuts a recording in two halves by time so.
 //!
-//! Usage: cargo run --release --example recode -- LOG OUT
+//! Usage: cargo run --release --example recode -- LOG OUT [UNTIL]
 
 use rsar::store::{DayWriter, LogReader, Record};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(from), Some(to)) = (args.next(), args.next()) else {
-        return Err("usage: recode LOG OUT".into());
+        return Err("usage: recode LOG OUT [UNTIL]".into());
+    };
+    let until_ns = match args.next() {
+        Some(s) => s.parse::<i64>()? * 1_000_000_000,
+        None => i64::MAX,
     };
     let mut reader = LogReader::open(std::path::Path::new(&from))?;
     let header = reader.header().clone();
@@ -23,6 +29,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         header.utc_offset_s,
     )?;
     while let Some((_, r)) = reader.next_record()? {
+        let wall_ns = match &r {
+            Record::Sample(s) => s.time.wall_ns,
+            Record::Restart { wall_ns, .. } | Record::Comment { wall_ns, .. } => *wall_ns,
+            Record::Processes(t) => t.wall_ns,
+            Record::Rollup(_) => i64::MIN,
+        };
+        if wall_ns > until_ns {
+            break;
+        }
         match r {
             Record::Sample(s) => w.append_sample(&host, &s)?,
             Record::Restart { wall_ns, host: h } => {
