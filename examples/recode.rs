@@ -2,7 +2,9 @@
 //! compressed as rsadc leaves it) read and appended to a new OUT as this build's rsadc
 //! writes it (its format version, its encoding). `bench/rollup-budget.sh` measures a day
 //! recorded by an older rsadc so, and a format change is measured on the same recording.
-//! A tier's roll-up records are copied as they are (they are made from raw days). With
+//! A tier's roll-up records are copied as they are, so only from a tier of this build's
+//! format (they are offsets against their sample as that format stores it); a tier of
+//! another format is built again from its raw day instead (`rsadc --rollup`). With
 //! UNTIL (seconds since the epoch), the records taken after it are left out: the bench
 //! cuts a recording in two halves by time so.
 //!
@@ -46,6 +48,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             Record::Comment { wall_ns, text } => w.append_comment(wall_ns, &text)?,
             Record::Processes(t) => w.append_processes(&t)?,
+            Record::Rollup(_) if header.version != rsar::store::VERSION => {
+                return Err(format!(
+                    "{from}: roll-up levels of format {} cannot be written as format {}; \
+                     build the tiers again from the raw day (rsadc --rollup)",
+                    header.version,
+                    rsar::store::VERSION
+                )
+                .into())
+            }
             Record::Rollup(p) => w.append_rollup(&p)?,
         }
     }
