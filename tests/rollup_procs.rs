@@ -268,7 +268,9 @@ fn random_day(seed: u64, minutes: i64, population: u32) -> Vec<(i64, Vec<Process
     for t in (0..=end).step_by(10) {
         let mut now = Vec::new();
         for (born, dies, p, phase) in &mut lives {
-            if t < *born || t >= *dies {
+            // A table lists a process from the first table after its start: one born on
+            // a table's second started a tick after that table was taken.
+            if t <= *born || t >= *dies {
                 continue;
             }
             if next(20) == 0 {
