@@ -171,22 +171,11 @@ pub fn pick_day(
 
 /// The tier files of `date` in `dir`, finest first.
 fn tiers_of_day(dir: &Path, date: NaiveDate) -> io::Result<Vec<(Tier, PathBuf)>> {
-    let prefix = format!("{}.", day_file_name(date));
-    let mut found: Vec<(Tier, PathBuf)> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(&prefix))
-        })
-        .filter_map(|e| {
-            let path = dir.join(e.file_name());
-            let (_, t) = tier_of(&path)?;
-            path.is_file().then_some((t, path))
-        })
-        .collect();
-    found.sort();
-    Ok(found)
+    Ok(tier_files(dir, &format!("{}.", day_file_name(date)))?
+        .into_iter()
+        .filter(|(_, _, path)| path.is_file())
+        .map(|(_, t, path)| (t, path))
+        .collect())
 }
 
 /// The dates with a raw day or a tier in `dir`, from `first` to `last`, in order.
@@ -243,8 +232,19 @@ pub fn tiers_read(paths: &[PathBuf]) -> Option<String> {
 
 /// Every tier file in `dir`: date, tier, path; oldest first.
 pub fn list_tiers(dir: &Path) -> io::Result<Vec<(NaiveDate, Tier, PathBuf)>> {
+    tier_files(dir, "")
+}
+
+/// The tier files in `dir` whose names start with `prefix`: date, tier, path; oldest
+/// first, finest first within a day.
+fn tier_files(dir: &Path, prefix: &str) -> io::Result<Vec<(NaiveDate, Tier, PathBuf)>> {
     let mut found: Vec<_> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(prefix))
+        })
         .filter_map(|e| {
             let path = dir.join(e.file_name());
             tier_of(&path).map(|(d, t)| (d, t, path))
@@ -637,8 +637,8 @@ impl Aggregate {
         let (mut l, mut lo, mut su, mut hi) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut block = Vec::new();
         for &(id, fields) in LEVEL_MEMBERS {
-            let k = levels_in(fields);
-            if k == 0 {
+            let bits: Vec<u32> = level_bits(fields).collect();
+            if bits.is_empty() {
                 continue;
             }
             for v in [&mut l, &mut lo, &mut su, &mut hi] {
@@ -651,9 +651,8 @@ impl Aggregate {
             member_items(&self.min, id, &mut lo);
             member_items(&self.sum, id, &mut su);
             member_items(&self.max, id, &mut hi);
-            let bits: Vec<u32> = level_bits(fields).collect();
             block.clear();
-            put_varint(&mut block, k as u64);
+            put_varint(&mut block, bits.len() as u64);
             bits.iter()
                 .for_each(|&b| put_varint(&mut block, u64::from(b)));
             put_varint(&mut block, l.len() as u64);
