@@ -317,8 +317,11 @@ fn a_compressed_day_with_a_sample_without_memory_reads_every_later_record() {
         w.append_sample(&host, &s).unwrap();
     }
     drop(w);
-    let (packed, frames) =
-        rsar::store::pack_frames_of(&std::fs::read(&plain).unwrap(), 1200).unwrap();
+    // Format 6 packs samples as rows, whose blocks a damaged file can lose one by one
+    // (format 7 packs them in columns, one record per frame).
+    let mut bytes = std::fs::read(&plain).unwrap();
+    common::set_version(&mut bytes, 6);
+    let (packed, frames) = rsar::store::pack_frames_of(&bytes, 1200).unwrap();
     assert!(frames.len() >= 3, "{frames:?}");
     // A frame opens with its mark; its first sample follows.
     let first_of = |frame: usize| {

@@ -397,3 +397,115 @@ fn deltas_on_tables_before_where_reading_started_are_passed_over_not_damage() {
     sought.reading_from(150);
     assert!(decode(&mut sought, &records[2].1, records[2].0).is_err());
 }
+
+/// What happens at one moment of a generated day: a sample (its counters moved by `by`,
+/// without memory or a disk when told), its process table or not, a comment, a restart.
+#[derive(Debug, Clone)]
+struct Moment {
+    by: u64,
+    no_memory: bool,
+    fewer_disks: bool,
+    table: bool,
+    comment: bool,
+    restart: bool,
+}
+
+fn moments() -> impl Strategy<Value = Vec<Moment>> {
+    prop::collection::vec(
+        (
+            0u64..5000,
+            0u8..10,
+            0u8..10,
+            any::<bool>(),
+            0u8..20,
+            0u8..40,
+        )
+            .prop_map(|(by, m, d, table, c, r)| Moment {
+                by,
+                no_memory: m == 0,
+                fewer_disks: d == 0,
+                table,
+                comment: c == 0,
+                restart: r == 0,
+            }),
+        1..90,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Packing a closed day (in format 7, each frame's samples in columns) and compressing
+    /// it in frames of any size gives back every record of the day, in its order: samples
+    /// whose groups come and go, process tables, comments and restarts among them.
+    #[test]
+    fn a_packed_day_gives_back_every_record_in_order(
+        steps in steps(),
+        moments in moments(),
+        frame_bytes in 300usize..40_000,
+    ) {
+        let want = tables(&steps);
+        let recorded = common::tempdir();
+        let base = common::samples_of(
+            &rsar::store::parse_log(
+                std::path::Path::new("x"),
+                &std::fs::read(common::record(recorded.path())).unwrap(),
+            )
+            .unwrap(),
+        )[0]
+        .clone();
+        let d = common::tempdir();
+        let path = d.path().join("rsar20251121");
+        let (mut w, _) = DayWriter::open(&path, &common::test_host("b1", 4), 0, 0).unwrap();
+        let mut boot = 1;
+        for (i, m) in moments.iter().enumerate() {
+            let wall_ns = i as i64 * 1_000_000_000;
+            if m.restart {
+                boot += 1;
+                w.append_restart(&common::test_host(&format!("b{boot}"), 4), wall_ns)
+                    .unwrap();
+            }
+            let mut s = base.clone();
+            s.time.wall_ns = wall_ns;
+            s.time.uptime_cs = base.time.uptime_cs + 100 * i as u64;
+            s.kernel.ctxt += m.by * i as u64;
+            s.cpu.total.user += m.by / 7 * i as u64;
+            if let Some(mem) = s.memory.as_mut() {
+                mem.mem_free -= m.by % 64 * 4096;
+            }
+            if m.no_memory {
+                s.memory = None;
+            }
+            if m.fewer_disks {
+                s.disks.pop();
+            }
+            let host = common::test_host(&format!("b{boot}"), 4);
+            w.append_sample(&host, &s).unwrap();
+            if m.table {
+                w.append_processes(&ProcessTable {
+                    wall_ns,
+                    uptime_cs: s.time.uptime_cs,
+                    processes: want[i % want.len()].clone().into(),
+                })
+                .unwrap();
+            }
+            if m.comment {
+                w.append_comment(wall_ns, &format!("moment {i}")).unwrap();
+            }
+        }
+        drop(w);
+        let raw = std::fs::read(&path).unwrap();
+        let day = rsar::store::parse_log(&path, &raw).unwrap();
+        prop_assert!(day.damage.is_clean());
+        let (packed, _) = rsar::store::pack_frames_of(&raw, frame_bytes).unwrap();
+        let kinds: Vec<u8> = common::records(&packed).iter().map(|r| r.0).collect();
+        prop_assert!(kinds.contains(&rsar::store::wire::KIND_COLUMNS));
+        prop_assert!(!kinds.contains(&rsar::store::wire::KIND_SAMPLE));
+        let zst = d.path().join("rsar20251121.zst");
+        std::fs::write(&zst, rsar::store::compress_frames_of(&raw, frame_bytes).unwrap())
+            .unwrap();
+        let closed = rsar::store::read_log(&zst).unwrap();
+        prop_assert!(closed.damage.is_clean(), "{:?}", closed.damage);
+        let records = |log: &rsar::store::Log| log.records.iter().map(|r| r.1.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(records(&closed), records(&day));
+    }
+}

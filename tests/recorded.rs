@@ -162,7 +162,7 @@ fn empty_foreign_and_newer_files_get_one_line_errors() {
     std::fs::write(&foreign, b"Linux 6.1 (host) 11/21/25\n").unwrap();
     let newer = d.path().join("newer");
     let mut b = std::fs::read(&file).unwrap();
-    set_version(&mut b, 7);
+    set_version(&mut b, 8);
     std::fs::write(&newer, &b).unwrap();
     let passwd = PathBuf::from("/etc/passwd");
     // Named like a day, but with no record in it.
@@ -173,7 +173,7 @@ fn empty_foreign_and_newer_files_get_one_line_errors() {
         (&empty, "empty"),
         (&foreign, "neither an rsar log nor a sysstat sa file"),
         (&passwd, "neither an rsar log nor a sysstat sa file"),
-        (&newer, "newer rsar (format 7"),
+        (&newer, "newer rsar (format 8"),
     ] {
         let out = run(&rsar_bin(), &["-f", path.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(2), "{path:?}");

@@ -325,9 +325,11 @@ fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
         at += len;
     }
     assert!((3..=8).contains(&frames.len()), "{} frames", frames.len());
+    // A frame is cut once its records take `TIER_FRAME_BYTES` as rows; its samples then go
+    // in columns, which take less.
     for &(_, n) in &frames[..frames.len() - 1] {
         assert!(
-            (rollup::TIER_FRAME_BYTES..2 * rollup::TIER_FRAME_BYTES).contains(&n),
+            (rollup::TIER_FRAME_BYTES / 2..2 * rollup::TIER_FRAME_BYTES).contains(&n),
             "a frame of {n} bytes"
         );
     }
@@ -346,10 +348,12 @@ fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
         r.cut().is_some() || !r.damage().is_clean(),
         "the damage is said"
     );
-    // About a frame's samples lost: the frames hold about as many records each.
+    // At most about a frame's samples lost: the frames hold about as many records each.
+    // (A frame's samples are one column record among its process tables and levels: a
+    // byte that zstd decodes wrong may cost one of those instead.)
     let per_frame = whole / frames.len();
     assert!(
-        left < whole && left + 2 * per_frame > whole,
+        left + 2 * per_frame > whole,
         "{left} of {whole} samples read, {} frames: {frames:?}",
         frames.len()
     );

@@ -8,7 +8,7 @@ mod common;
 #[path = "common/declared.rs"]
 mod declared;
 
-use common::{samples_of, test_host};
+use common::{records, samples_of, test_host};
 use proptest::prelude::*;
 use rsar::probe::Probe;
 use rsar::sample::{HostFacts, Sample};
@@ -614,4 +614,58 @@ proptest! {
         prop_assert!(log.damage.is_clean());
         prop_assert_eq!(samples_of(&log), vec![s.clone(), s]);
     }
+}
+
+/// A column record (format 7) whose payload is damaged under a good checksum — a bug, or
+/// a file made to hurt — never panics the reader or makes it allocate without bound: its
+/// samples are read as the record says or not at all, and every other record is read.
+#[test]
+fn a_damaged_column_record_never_panics_or_overallocates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, samples, _) = small_file(dir.path());
+    let packed = store::pack(&std::fs::read(&path).unwrap()).unwrap();
+    let (_, hlen) = store::FileHeader::decode(&packed).unwrap();
+    let recs = records(&packed);
+    let at = recs
+        .iter()
+        .position(|r| r.0 == store::wire::KIND_COLUMNS)
+        .expect("a column record");
+    let column = recs[at].1.to_vec();
+    let rebuild = |payload: &[u8]| {
+        let mut out = packed[..hlen].to_vec();
+        let mut frame = Vec::new();
+        for (i, (kind, p)) in recs.iter().enumerate() {
+            store::wire::frame(*kind, if i == at { payload } else { p }, &mut frame);
+            out.extend_from_slice(&frame);
+        }
+        out
+    };
+    let mut rng = 99u64;
+    let mut next = || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        rng >> 33
+    };
+    for round in 0..2000 {
+        let mut p = column.clone();
+        match round % 4 {
+            // A byte changed, a run of them, the payload cut short, absurd counts.
+            0 => p[next() as usize % column.len()] = next() as u8,
+            1 => {
+                let from = next() as usize % column.len();
+                let n = (next() as usize % 16).min(column.len() - from);
+                p[from..from + n].fill(if round % 8 == 1 { 0 } else { 0xff });
+            }
+            2 => p.truncate(next() as usize % column.len()),
+            _ => {
+                let from = next() as usize % column.len();
+                p.splice(from..from, [0xff, 0xff, 0xff, 0x7f]);
+            }
+        }
+        let log = store::parse_log(&path, &rebuild(&p)).unwrap();
+        assert!(samples_of(&log).len() <= samples.len());
+    }
+    let log = store::parse_log(&path, &rebuild(&column)).unwrap();
+    assert_eq!(samples_of(&log), samples);
 }

@@ -260,7 +260,7 @@ fn write_day(path: &Path) -> Vec<u8> {
 fn append_to_format(version: u16, dir: &Path) -> Vec<u8> {
     let from = match version {
         // The new day of the last build of that format, as it wrote it.
-        4 | 5 => fixtures().join(format!("rsar20261207.v{version}")),
+        4..=6 => fixtures().join(format!("rsar20261207.v{version}")),
         v => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join(format!("tests/fixtures/logs-v{v}/rsar20261206")),
     };
@@ -379,6 +379,26 @@ fn appending_to_a_format_5_day_is_byte_for_byte_as_before() {
     same_bytes("rsar20261207.v5-tail", &tail);
 }
 
+#[test]
+fn appending_to_a_format_6_day_is_byte_for_byte_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let tail = append_to_format(6, dir.path());
+    same_bytes("rsar20261207.v6-tail", &tail);
+}
+
+/// Format 7 changed how closed days are packed, nothing else: a new day is the format-6
+/// day but for its header's version; and a format-6 day is packed as format 6 packed it,
+/// its samples as steps (format 7 puts them in columns).
+#[test]
+fn a_new_day_is_the_format_6_day_and_a_format_6_day_packs_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = write_day(&dir.path().join("rsar20261207"));
+    common::set_version(&mut bytes, 6);
+    let v6 = std::fs::read(fixtures().join("rsar20261207.v6")).unwrap();
+    assert!(bytes == v6, "the new day is not the format-6 day");
+    same_bytes("rsar20261207.v6-packed", &store::pack(&v6).unwrap());
+}
+
 /// Format 6 changed how fields the kernel keeps in pages are stored, nothing else: a new
 /// day reads as the format-5 day of the same run, sample for sample.
 #[test]
@@ -391,6 +411,6 @@ fn a_new_day_reads_as_the_format_5_day() {
     assert_eq!(old.header.version, 5);
     assert_eq!(samples_of(&old), run());
     let new = store::read_log(&path).unwrap();
-    assert_eq!(new.header.version, 6);
+    assert_eq!(new.header.version, store::VERSION);
     assert_eq!(samples_of(&new), samples_of(&old));
 }

@@ -700,6 +700,16 @@ fn zstd_frames(z: &[u8]) -> Vec<(usize, usize, std::ops::Range<u64>)> {
     frames
 }
 
+/// The day `raw` compressed in `n` frames. A frame is cut once its records take so many
+/// bytes as steps, before its samples go in columns: the size that gives `n` is searched.
+fn compressed_in_frames(raw: &[u8], n: usize) -> Vec<u8> {
+    let (packed, _) = store::pack_frames_of(raw, usize::MAX).unwrap();
+    (0..200)
+        .map(|k| store::compress_frames_of(raw, packed.len() / n * (100 + 3 * k) / 100).unwrap())
+        .find(|z| zstd_frames(z).len() == n)
+        .unwrap_or_else(|| panic!("no frame size gives {n} frames"))
+}
+
 /// What reading `path` gives: the records, what the reader says was cut, the damage.
 type Read = (Vec<(u64, Record)>, Option<String>, store::Damage);
 
@@ -732,9 +742,7 @@ fn a_damaged_first_frame_costs_only_its_samples() {
     let path = dir.path().join(store::day_file_name(day));
     let samples = day_with_processes(&path, 700);
     let raw = std::fs::read(&path).unwrap();
-    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
-    // A quarter of the day per frame, with room for the three more frame marks.
-    let z = store::compress_frames_of(&raw, packed.len() / 4 + packed.len() / 50).unwrap();
+    let z = compressed_in_frames(&raw, 4);
     let frames = zstd_frames(&z);
     assert_eq!(frames.len(), 4);
     let zpath = dir.path().join(store::compressed_name(day, 0));
@@ -796,14 +804,12 @@ fn no_flipped_bit_in_a_compressed_day_costs_more_than_its_frame() {
     // With process tables, in 4 frames.
     day_with_processes(&plain, 400);
     let raw = std::fs::read(&plain).unwrap();
-    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
-    days.push(store::compress_frames_of(&raw, packed.len() / 4).unwrap());
+    days.push(compressed_in_frames(&raw, 4));
     // Samples alone, in 6 frames.
     std::fs::remove_file(&plain).unwrap();
     write_all(&plain, &test_host("b1", 4), &ticking(600));
     let raw = std::fs::read(&plain).unwrap();
-    let (packed, _) = store::pack_frames_of(&raw, usize::MAX).unwrap();
-    days.push(store::compress_frames_of(&raw, packed.len() / 6).unwrap());
+    days.push(compressed_in_frames(&raw, 6));
     // Compressed by rsar before frames had marks.
     days.push(
         std::fs::read(
@@ -1298,26 +1304,38 @@ fn format_4_logs_read_with_the_same_numbers_forever() {
     assert_eq!(tables(&path), more);
 }
 
-fn logs_v5() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logs-v5")
-}
-
 /// A day written, closed and rolled up by the last format-5 rsadc, processes included,
 /// reads with the numbers its own rsar printed, raw and from each tier (whose levels are
-/// offsets of the values as they are); rolled up again by this rsadc, its tiers (format 6,
-/// levels of the values as stored, memory in pages) print the same; appended to by this
-/// rsadc, it stays format 5.
+/// offsets of the values as they are); rolled up again by this rsadc, its tiers (levels of
+/// the values as stored, memory in pages, samples in columns) print the same; appended to
+/// by this rsadc, it stays format 5.
 #[test]
 fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
+    logs_and_tiers_read_the_same_forever(5);
+}
+
+/// The same of a day written, closed and rolled up by the last format-6 rsadc, whose
+/// closed days and tiers hold their samples as rows.
+#[test]
+fn format_6_logs_and_tiers_read_with_the_same_numbers_forever() {
+    logs_and_tiers_read_the_same_forever(6);
+}
+
+/// `tests/fixtures/logs-vN` (its README says how it was made): the day and its tiers print
+/// what the build that wrote them printed (pinned beside them); tiers built again from the
+/// day by this rsadc print the same; appending keeps the day format N.
+fn logs_and_tiers_read_the_same_forever(format: u16) {
     use rsar::store::rollup::{self, Retention};
-    let pinned = |name: &str| std::fs::read_to_string(logs_v5().join(name)).unwrap();
+    let fixtures =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/logs-v{format}"));
+    let pinned = |name: &str| std::fs::read_to_string(fixtures.join(name)).unwrap();
     let version = |path: &Path| store::read_log(path).unwrap().header.version;
-    let raw = logs_v5().join("rsar20261207.zst");
-    assert_eq!(version(&raw), 5);
+    let raw = fixtures.join("rsar20261207.zst");
+    assert_eq!(version(&raw), format);
     assert_eq!(averages(&raw), pinned("rsar20261207.A-averages.txt"));
     for tier in ["1m", "1h"] {
-        let file = logs_v5().join(format!("rsar20261207.{tier}.zst"));
-        assert_eq!(version(&file), 5);
+        let file = fixtures.join(format!("rsar20261207.{tier}.zst"));
+        assert_eq!(version(&file), format);
         assert_eq!(
             averages(&file),
             pinned(&format!("rsar20261207.{tier}.A-averages.txt")),
@@ -1326,7 +1344,7 @@ fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
     }
     let pidstat = &["pidstat", "-u", "-r", "-d", "-l"];
     assert_eq!(
-        printed(pidstat, &logs_v5().join("rsar20261207.1m.zst")),
+        printed(pidstat, &fixtures.join("rsar20261207.1m.zst")),
         pinned("rsar20261207.1m.pidstat-urdl.txt")
     );
 
@@ -1339,6 +1357,10 @@ fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
     for tier in ["1m", "1h"] {
         let file = dir.path().join(format!("rsar20261207.{tier}.zst"));
         assert_eq!(version(&file), store::VERSION);
+        let unpacked = zstd::decode_all(&std::fs::read(&file).unwrap()[..]).unwrap();
+        let kinds: Vec<u8> = common::records(&unpacked).iter().map(|r| r.0).collect();
+        assert!(kinds.contains(&store::wire::KIND_COLUMNS), "{kinds:?}");
+        assert!(!kinds.contains(&store::wire::KIND_SAMPLE), "{kinds:?}");
         assert_eq!(
             averages(&file),
             pinned(&format!("rsar20261207.{tier}.A-averages.txt")),
@@ -1366,7 +1388,7 @@ fn format_5_logs_and_tiers_read_with_the_same_numbers_forever() {
     w.append_sample(&log.header.host, &more).unwrap();
     drop(w);
     let after = store::read_log(&plain).unwrap();
-    assert_eq!(after.header.version, 5);
+    assert_eq!(after.header.version, format);
     assert!(after.damage.is_clean(), "{:?}", after.damage);
     assert_eq!(samples_of(&after), [before, vec![more]].concat());
 }

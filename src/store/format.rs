@@ -7,7 +7,7 @@ use crate::sample::{HostFacts, Sample};
 /// The first 8 bytes of every log: not text, not a sysstat file, detects CR/LF mangling.
 pub const MAGIC: [u8; 8] = [0x89, b'R', b'S', b'A', b'R', b'\r', b'\n', 0x1a];
 /// The format this build writes, and the newest it reads.
-pub const VERSION: u16 = 6;
+pub const VERSION: u16 = 7;
 /// The first format whose samples may hold change blocks (and reference distances): a
 /// writer appending to an older file writes it as that format's writers did.
 pub const VERSION_CHANGES: u16 = 3;
@@ -18,6 +18,8 @@ pub const VERSION_RENAMES: u16 = 5;
 /// The first format whose layouts may store fields aligned (`Field::align_bits`), and
 /// whose roll-up levels are taken from the values as stored.
 pub const VERSION_ALIGNED: u16 = 6;
+/// The first format whose closed days and tiers may hold samples in columns (kind 10).
+pub const VERSION_COLUMNS: u16 = 7;
 /// Every record starts with these two bytes, so a reader can find the next record after
 /// damaged bytes.
 pub const SYNC: [u8; 2] = [0xd5, 0x5b];
@@ -170,6 +172,9 @@ pub const KIND_FRAME: u8 = 8;
 /// Roll-up tiers only: the levels' minimum, maximum and sum over the raw samples the
 /// sample just before it stands for (`store::rollup`).
 pub const KIND_ROLLUP: u8 = 9;
+/// Format 7, closed days and tiers only: the samples of a compressed frame in columns,
+/// and how many of the records after it come before each (`store::columns`).
+pub const KIND_COLUMNS: u8 = 10;
 
 /// Whether records of `kind` are samples (format 1's three kinds, format 2's one).
 pub fn is_sample_kind(kind: u8) -> bool {

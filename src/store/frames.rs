@@ -204,6 +204,11 @@ impl FrameTally {
         self.seen += 1;
     }
 
+    /// `n` samples were read in one column record.
+    pub fn samples(&mut self, n: u64) {
+        self.seen += n;
+    }
+
     /// Whether any frame mark was read: the day says how its samples lie in its frames.
     pub fn marked(&self) -> bool {
         self.last.is_some()

@@ -63,7 +63,7 @@ pub fn group_id(slot: usize) -> u64 {
     GROUPS.get(slot).map_or(0, |g| u64::from(g.id))
 }
 
-fn slot_of(id: u64) -> Option<usize> {
+pub(super) fn slot_of(id: u64) -> Option<usize> {
     GROUPS.iter().position(|g| u64::from(g.id) == id)
 }
 
@@ -360,7 +360,7 @@ impl<'a> ItemReader<'a> {
 }
 
 /// Put a group's values into the sample. `raw` is scratch.
-fn apply(
+pub(super) fn apply(
     layout: &Layout,
     values: &[u64],
     s: &mut Sample,
@@ -526,7 +526,7 @@ fn decode_unchanged(
 /// Days imported from sysstat files before the `iototals` group carried sar -b's totals
 /// as a block device named `sysstat-io-totals` (physical, not a whole disk): read it back
 /// as the group, so that `-b` on those days still shows the totals.
-fn io_totals_of_older_imports(s: &mut Sample) {
+pub(super) fn io_totals_of_older_imports(s: &mut Sample) {
     if s.io_totals.is_some() {
         return;
     }
@@ -546,6 +546,32 @@ fn io_totals_of_older_imports(s: &mut Sample) {
         discards: d.discards.unwrap_or(0),
         discard_sectors: d.discard_sectors.unwrap_or(0),
     });
+}
+
+/// Whether a sample payload holds blocks of groups this build does not know (or names
+/// such a group unchanged): packing keeps those as they are.
+pub(super) fn foreign_blocks(payload: &[u8]) -> bool {
+    let mut c = Cursor::new(payload);
+    if c.varint().is_err() {
+        return false;
+    }
+    let foreign = blocks(&mut c).any(|b| match b {
+        Ok((GROUP_REFERENCE, MODE_UNCHANGED, body)) => Unchanged::parse(body)
+            .is_ok_and(|u| (0..256).any(|id| slot_of(id).is_none() && u.has(id))),
+        Ok((GROUP_REFERENCE, _, _)) | Err(_) => false,
+        Ok((id, _, _)) => slot_of(id).is_none(),
+    });
+    foreign
+}
+
+/// How many values the groups decoded in sample `seq` hold.
+pub(super) fn values_in(st: &GroupState, seq: u64) -> usize {
+    st.prev
+        .iter()
+        .flatten()
+        .filter(|p| p.seq == seq)
+        .map(|p| p.values.len())
+        .sum()
 }
 
 /// One group's block of a record: the group's slot, the block's mode and its body.

@@ -6,6 +6,7 @@
 //! - `codec`: format 1's samples (shape + values), and the numbers both formats share:
 //!   deltas, varints with zero runs;
 //! - `groups`: the samples of formats 2 and 3, one block per metric group, keyed per group;
+//! - `columns`: format 7's closed days and tiers, each frame's samples in columns;
 //! - `reader`: frames back into records, resynchronising after damage; packing a closed
 //!   day for compression;
 //! - `frames`: reading a compressed day frame by frame, skipping a damaged frame;
@@ -18,6 +19,7 @@
 
 mod bytes;
 mod codec;
+mod columns;
 mod format;
 mod frames;
 mod groups;
@@ -41,7 +43,8 @@ pub mod wire {
     pub use super::bytes::{put_str, put_varint, unzigzag, zigzag};
     pub use super::codec::put_numbers;
     pub use super::format::{
-        frame, KIND_COMMENT, KIND_PROCESSES, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC, VERSION,
+        frame, KIND_COLUMNS, KIND_COMMENT, KIND_PROCESSES, KIND_RESTART, KIND_SAMPLE, MAGIC, SYNC,
+        VERSION,
     };
     pub use super::groups::{
         GROUP_REFERENCE, MODE_CHANGE, MODE_DELTA, MODE_KEY, MODE_STEP, MODE_UNCHANGED,

@@ -69,6 +69,8 @@ pub struct Scanner {
     /// The last sample's values and sequence number (for `KIND_STEP`).
     prev_values: Vec<u64>,
     prev_seq: Option<u64>,
+    /// Format 7: the column record being read, its samples not all handed on yet.
+    columns: Option<super::columns::Pending>,
 }
 
 impl Scanner {
@@ -87,6 +89,10 @@ impl Scanner {
                 Frame::Good { kind, payload, len } => {
                     let at = base + pos as u64;
                     self.largest_record = self.largest_record.max(len);
+                    let ends_columns = ends_columns(kind);
+                    if ends_columns {
+                        self.hand_on(at, true, out);
+                    }
                     if format::is_sample_kind(kind) {
                         self.frames.sample();
                     }
@@ -101,14 +107,22 @@ impl Scanner {
                             self.damage.first_undecodable.get_or_insert(at);
                         }
                     }
+                    if !ends_columns {
+                        if let Some(c) = self.columns.as_mut() {
+                            c.passed_other();
+                        }
+                    }
+                    self.hand_on(at, false, out);
                     pos += len;
                 }
                 Frame::Torn | Frame::Bad => match next_good(buf, pos + 1, &mut budget) {
                     Search::Found(next) => {
+                        self.hand_on(base + pos as u64, true, out);
                         self.note_damage(&buf[pos..next], base + pos as u64);
                         pos = next;
                     }
                     Search::Exhausted => {
+                        self.hand_on(base + pos as u64, true, out);
                         // Too much work to tell records from damage here: everything
                         // left is counted as damage, never as a torn tail (which a writer
                         // would cut away). The next buffer starts with a fresh budget.
@@ -149,7 +163,12 @@ impl Scanner {
         self.damage.damaged_records += self.span_markers.max(1);
     }
 
-    fn decode(&mut self, kind: u8, payload: &[u8], at: u64) -> Result<Option<Record>, DecodeError> {
+    pub(super) fn decode(
+        &mut self,
+        kind: u8,
+        payload: &[u8],
+        at: u64,
+    ) -> Result<Option<Record>, DecodeError> {
         match kind {
             format::KIND_KEYFRAME => {
                 let mut c = Cursor::new(payload);
@@ -228,6 +247,12 @@ impl Scanner {
                 Ok(None)
             }
             format::KIND_ROLLUP => Ok(Some(Record::Rollup(payload.to_vec()))),
+            format::KIND_COLUMNS => {
+                let c = super::columns::Pending::decode(payload)?;
+                self.frames.samples(c.len() as u64);
+                self.columns = Some(c);
+                Ok(None)
+            }
             // A kind from a later version of the format: skip it.
             _ => Ok(None),
         }
@@ -235,6 +260,41 @@ impl Scanner {
 }
 
 impl Scanner {
+    /// Hand on the samples of the column record being read whose turn it is (`all`: every
+    /// one left, the records that were to come before them having been passed or lost),
+    /// at offset `at`.
+    fn hand_on(&mut self, at: u64, all: bool, out: &mut impl Extend<(u64, Record)>) {
+        while let Some(c) = self.columns.as_mut() {
+            if c.is_done() {
+                self.columns = None;
+                break;
+            }
+            if !all && !c.ready() {
+                break;
+            }
+            let Some(taken) = c.take() else { break };
+            if taken.boot.is_some() {
+                self.last_boot_id = taken.boot;
+            }
+            match taken.sample {
+                Ok(s) => {
+                    self.last_seq = Some(taken.seq);
+                    out.extend(std::iter::once((at, Record::Sample(s))));
+                }
+                Err(_) => {
+                    self.damage.undecodable += 1;
+                    self.damage.first_undecodable.get_or_insert(at);
+                }
+            }
+        }
+    }
+
+    /// The end of the input, at offset `at`: the samples of a column record whose other
+    /// records did not all arrive are handed on.
+    pub fn finish(&mut self, at: u64, out: &mut impl Extend<(u64, Record)>) {
+        self.hand_on(at, true, out);
+    }
+
     /// A sample was decoded into `values`: it is the one the next step refers to.
     fn decoded(&mut self, seq: u64) {
         self.last_seq = Some(seq);
@@ -243,14 +303,25 @@ impl Scanner {
     }
 }
 
+/// Records before which a column record's samples are all handed on: samples, restarts,
+/// frame marks and the next column record never come between a column record's samples.
+fn ends_columns(kind: u8) -> bool {
+    format::is_sample_kind(kind)
+        || matches!(
+            kind,
+            format::KIND_RESTART | format::KIND_FRAME | format::KIND_COLUMNS
+        )
+}
+
 /// Bytes of packed records per compressed frame (at least; a frame ends before the first
 /// sample or restart past this): damage to a compressed day costs at most one frame.
 pub const FRAME_BYTES: usize = 64 << 10;
 
 /// Rewrite a closed day for compression: every delta becomes a step from the sample
 /// before it (format 1: `KIND_STEP` records; format 2: each group a step, keyed at the
-/// start of each frame); everything else, damaged bytes included, is copied as it is.
-/// `None` when the bytes do not start with a header of ours.
+/// start of each frame; format 7: each frame's samples in columns, `columns`); everything
+/// else, damaged bytes included, is copied as it is. `None` when the bytes do not start
+/// with a header of ours, or were packed in columns already.
 pub fn pack(bytes: &[u8]) -> Option<Vec<u8>> {
     pack_frames(bytes).map(|(out, _)| out)
 }
@@ -289,6 +360,15 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
         out.extend_from_slice(frame);
     };
     mark(&mut out, &mut frame, 0);
+    // Format 7: each frame's samples go in columns once the frame is cut (as rows).
+    let columns = file_header.version >= format::VERSION_COLUMNS;
+    let mut body = out.len();
+    let transpose = |out: &mut Vec<u8>, body: usize| {
+        if columns {
+            let rows = out.split_off(body);
+            super::columns::transpose(&rows, file_header.version, out);
+        }
+    };
     let mut sc = Scanner::default();
     let mut pos = hlen;
     let mut payload = Vec::new();
@@ -311,9 +391,15 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                     pos += len;
                     continue;
                 }
+                if kind == format::KIND_COLUMNS {
+                    // Packed already, by format 7: left as it is.
+                    return None;
+                }
                 if starts_frame {
+                    transpose(&mut out, body);
                     frames.push(out.len());
                     mark(&mut out, &mut frame, samples);
+                    body = out.len();
                     rekey = true;
                     processes.forget();
                 }
@@ -388,6 +474,7 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
             }
         }
     }
+    transpose(&mut out, body);
     // The counts known only now, written into each mark in place (they are fixed-width).
     let count = u32::try_from(marks.len()).unwrap_or(u32::MAX);
     for (i, &(at, before)) in marks.iter().enumerate() {
@@ -421,13 +508,13 @@ pub fn first_good(buf: &[u8]) -> Option<usize> {
 }
 
 /// Checksum work allowed when resynchronising in `len` bytes: proportional to them.
-fn budget_for(len: usize) -> usize {
+pub(super) fn budget_for(len: usize) -> usize {
     len.saturating_mul(64).max(1 << 20)
 }
 
 /// What a search for the next good record found.
 #[derive(Debug, PartialEq, Eq)]
-enum Search {
+pub(super) enum Search {
     Found(usize),
     /// No good record starts after this point.
     NotFound,
@@ -436,7 +523,7 @@ enum Search {
 }
 
 /// The offset of the next complete, intact record at or after `from`.
-fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Search {
+pub(super) fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Search {
     let mut i = from;
     while i + FRAME_OVERHEAD <= buf.len() {
         let Some(off) = memchr::memmem::find(&buf[i..], &SYNC) else {

@@ -490,6 +490,10 @@ impl LogReader {
             }
             // Nothing complete in what is pending: more bytes, unless the input is done.
             if self.fill()? == 0 {
+                self.scanner.finish(self.base, &mut self.records);
+                if !self.records.is_empty() {
+                    continue;
+                }
                 return Ok(None);
             }
         }
