@@ -153,9 +153,12 @@ measure() { # DIR -> "span raw(z u n) 1m(z u n) 1h(z u n)" (span: s from the fir
 }
 read -r span_f raw_zf raw_uf raw_nf m1_zf m1_uf m1_nf h1_zf h1_uf h1_nf < <(measure "$work/real")
 read -r span_h raw_zh raw_uh raw_nh m1_zh m1_uh m1_nh h1_zh h1_uh h1_nh < <(measure "$work/half")
-per_day() { # zf uf nf zh uh nh FILE -> "bytes-a-day B/s frames-a-day added restart"
+per_day() { # zf uf nf zh uh nh FILE day|tier -> "bytes-a-day B/s frames-a-day added restart"
   local cost frame
-  read -r cost frame < <("$BIN/examples/frame_cost" "$7")
+  # A packed day (in columns) is measured plain, written again (examples/recode).
+  rm -f "$work/plain"
+  "$BIN/examples/recode" "$7" "$work/plain"
+  read -r cost frame < <("$BIN/examples/frame_cost" "$work/plain" "$8")
   awk -v zf="$1" -v uf="$2" -v nf="$3" -v zh="$4" -v uh="$5" -v nh="$6" -v frame="$frame" \
     -v cost="$cost" -v sf="$span_f" -v sh="$span_h" 'BEGIN {
     d = sf - sh; rz = (zf - zh) / d; ru = (uf - uh) / d
@@ -164,16 +167,16 @@ per_day() { # zf uf nf zh uh nh FILE -> "bytes-a-day B/s frames-a-day added rest
     printf "%d %.1f %d %.1f %d\n", rz * 86400 + added * cost, rz, frames, added, cost }'
 }
 read -r raw_real raw_rate raw_frames raw_added raw_cost < <(per_day "$raw_zf" "$raw_uf" \
-  "$raw_nf" "$raw_zh" "$raw_uh" "$raw_nh" "$work"/real/rsar????????.zst)
+  "$raw_nf" "$raw_zh" "$raw_uh" "$raw_nh" "$work"/real/rsar????????.zst day)
 read -r m1_real m1_rate m1_frames m1_added m1_cost < <(per_day "$m1_zf" "$m1_uf" "$m1_nf" \
-  "$m1_zh" "$m1_uh" "$m1_nh" "$work"/real/rsar*.1m.zst)
+  "$m1_zh" "$m1_uh" "$m1_nh" "$work"/real/rsar*.1m.zst tier)
 # The hour tier the same way once both halves hold hours (a recording of 2 h or more);
 # before, its first hours' bytes (keys and all) as if every hour cost as much, an upper
 # bound.
 hours=$(( (span_f + 3599) / 3600 ))
 if [ "$span_h" -ge 3600 ]; then
   read -r h1_real h1_rate h1_frames h1_added h1_cost < <(per_day "$h1_zf" "$h1_uf" "$h1_nf" \
-    "$h1_zh" "$h1_uh" "$h1_nh" "$work"/real/rsar*.1h.zst)
+    "$h1_zh" "$h1_uh" "$h1_nh" "$work"/real/rsar*.1h.zst tier)
   h1_how="$h1_rate B/s, $h1_frames frames a day, $h1_added added at $h1_cost B; the whole: $h1_zf B"
 else
   h1_real=$(( h1_zf * 24 / hours ))
