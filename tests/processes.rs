@@ -268,6 +268,20 @@ fn a_renamed_process_costs_its_new_name() {
     assert_eq!(&*read_tables(&bytes).last().unwrap().processes, &table);
 }
 
+/// The first sample rsadc records of the captured trees (`common::record`), recorded once
+/// for the tests of this file.
+fn captured_sample() -> rsar::sample::Sample {
+    static SAMPLE: std::sync::OnceLock<rsar::sample::Sample> = std::sync::OnceLock::new();
+    SAMPLE
+        .get_or_init(|| {
+            let recorded = common::tempdir();
+            let log = std::fs::read(common::record(recorded.path())).unwrap();
+            let log = rsar::store::parse_log(std::path::Path::new("x"), &log).unwrap();
+            common::samples_of(&log).remove(0)
+        })
+        .clone()
+}
+
 #[test]
 fn a_packed_closed_day_keeps_every_table() {
     let steps: Vec<Step> = (0..30)
@@ -282,15 +296,7 @@ fn a_packed_closed_day_keeps_every_table() {
     let d = common::tempdir();
     let path = d.path().join("rsar20251121");
     let host = common::test_host("b1", 4);
-    let recorded = common::tempdir();
-    let base = common::samples_of(
-        &rsar::store::parse_log(
-            std::path::Path::new("x"),
-            &std::fs::read(common::record(recorded.path())).unwrap(),
-        )
-        .unwrap(),
-    )[0]
-    .clone();
+    let base = captured_sample();
     let (mut w, _) = DayWriter::open(&path, &host, 0, 0).unwrap();
     for (i, t) in want.iter().enumerate() {
         // Samples between the tables, so packing rewrites records before each delta.
@@ -444,15 +450,7 @@ proptest! {
         frame_bytes in 300usize..40_000,
     ) {
         let want = tables(&steps);
-        let recorded = common::tempdir();
-        let base = common::samples_of(
-            &rsar::store::parse_log(
-                std::path::Path::new("x"),
-                &std::fs::read(common::record(recorded.path())).unwrap(),
-            )
-            .unwrap(),
-        )[0]
-        .clone();
+        let base = captured_sample();
         let d = common::tempdir();
         let path = d.path().join("rsar20251121");
         let (mut w, _) = DayWriter::open(&path, &common::test_host("b1", 4), 0, 0).unwrap();

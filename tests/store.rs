@@ -328,19 +328,23 @@ fn bit_flips_cost_only_the_damaged_records_and_their_changes() {
     }
 }
 
+/// Repeatable pseudo-random numbers (31 bits) from `seed`.
+fn numbers(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        seed >> 33
+    }
+}
+
 #[test]
 fn overwritten_ranges_and_garbage_never_panic_or_overallocate() {
     let dir = tempfile::tempdir().unwrap();
     let (path, samples, ends) = small_file(dir.path());
     let full = std::fs::read(&path).unwrap();
     let len = full.len();
-    let mut rng = 12345u64;
-    let mut next = || {
-        rng = rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        rng >> 33
-    };
+    let mut next = numbers(12345);
     for round in 0..500 {
         let mut b = full.clone();
         let start = ends[0] as usize + next() as usize % (len - ends[0] as usize);
@@ -640,13 +644,7 @@ fn a_damaged_column_record_never_panics_or_overallocates() {
         }
         out
     };
-    let mut rng = 99u64;
-    let mut next = || {
-        rng = rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        rng >> 33
-    };
+    let mut next = numbers(99);
     for round in 0..2000 {
         let mut p = column.clone();
         match round % 4 {

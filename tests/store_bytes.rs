@@ -351,39 +351,20 @@ fn a_closed_day_is_packed_byte_for_byte_as_before() {
     assert_eq!(read, run());
 }
 
+/// Appending to a day of each older format writes the bytes the last build of that
+/// format wrote (the day stays that format).
 #[test]
-fn appending_to_a_format_2_day_is_byte_for_byte_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let tail = append_to_format(2, dir.path());
-    same_bytes("rsar20261206.v2-tail", &tail);
-}
-
-#[test]
-fn appending_to_a_format_3_day_is_byte_for_byte_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let tail = append_to_format(3, dir.path());
-    same_bytes("rsar20261206.v3-tail", &tail);
-}
-
-#[test]
-fn appending_to_a_format_4_day_is_byte_for_byte_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let tail = append_to_format(4, dir.path());
-    same_bytes("rsar20261207.v4-tail", &tail);
-}
-
-#[test]
-fn appending_to_a_format_5_day_is_byte_for_byte_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let tail = append_to_format(5, dir.path());
-    same_bytes("rsar20261207.v5-tail", &tail);
-}
-
-#[test]
-fn appending_to_a_format_6_day_is_byte_for_byte_as_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let tail = append_to_format(6, dir.path());
-    same_bytes("rsar20261207.v6-tail", &tail);
+fn appending_to_an_older_format_day_is_byte_for_byte_as_before() {
+    for (version, tail) in [
+        (2, "rsar20261206.v2-tail"),
+        (3, "rsar20261206.v3-tail"),
+        (4, "rsar20261207.v4-tail"),
+        (5, "rsar20261207.v5-tail"),
+        (6, "rsar20261207.v6-tail"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        same_bytes(tail, &append_to_format(version, dir.path()));
+    }
 }
 
 /// Format 7 changed how closed days are packed, nothing else: a new day is the format-6

@@ -276,13 +276,14 @@ pub struct Pending {
 #[derive(Debug)]
 struct GroupColumns {
     layouts: Vec<Layout>,
+    /// Per sample, 1 + the index of its layout; 0 when the group is not in it.
     which: Vec<u64>,
-    /// Per sample, its row among those of its layout.
+    /// Per sample, its row among the samples of its layout.
     row: Vec<usize>,
     /// Per layout, its values column by column, as they are (the differences summed).
     columns: Vec<Vec<u64>>,
-    /// Per layout, its samples.
-    rows: Vec<usize>,
+    /// Per layout, how many samples have it (the length of each of its columns).
+    counts: Vec<usize>,
 }
 
 impl Pending {
@@ -368,7 +369,7 @@ impl Pending {
                 continue;
             }
             let k = k as usize - 1;
-            let (layout, m, r) = (&g.layouts[k], g.rows[k], g.row[i]);
+            let (layout, m, r) = (&g.layouts[k], g.counts[k], g.row[i]);
             self.values.clear();
             self.values
                 .extend((0..layout.value_count).map(|j| g.columns[k][j * m + r]));
@@ -409,7 +410,7 @@ impl GroupColumns {
         }
         let mut which = Vec::new();
         get_numbers(&mut c, n, &mut which)?;
-        let mut rows = vec![0usize; count];
+        let mut counts = vec![0usize; count];
         let mut row = Vec::with_capacity(n);
         for &w in &which {
             if w > count as u64 {
@@ -418,12 +419,12 @@ impl GroupColumns {
             if w == 0 {
                 row.push(0);
             } else {
-                row.push(rows[w as usize - 1]);
-                rows[w as usize - 1] += 1;
+                row.push(counts[w as usize - 1]);
+                counts[w as usize - 1] += 1;
             }
         }
         let mut columns = Vec::with_capacity(count);
-        for (l, &m) in layouts.iter().zip(&rows) {
+        for (l, &m) in layouts.iter().zip(&counts) {
             let values = l.value_count.saturating_mul(m);
             *total = total.saturating_add(values);
             if *total > MAX_VALUES {
@@ -443,7 +444,7 @@ impl GroupColumns {
             which,
             row,
             columns,
-            rows,
+            counts,
         })
     }
 }
