@@ -325,7 +325,7 @@ fn a_tier_is_a_few_large_frames_and_a_damaged_one_costs_only_its_samples() {
         at += len;
     }
     assert!((3..=8).contains(&frames.len()), "{} frames", frames.len());
-    // A frame is cut once its records take `TIER_FRAME_BYTES` as rows; its samples then go
+    // A frame is cut once its records take `TIER_FRAME_BYTES` as written; its samples go
     // in columns, which take less.
     for &(_, n) in &frames[..frames.len() - 1] {
         assert!(

@@ -701,7 +701,8 @@ fn zstd_frames(z: &[u8]) -> Vec<(usize, usize, std::ops::Range<u64>)> {
 }
 
 /// The day `raw` compressed in `n` frames. A frame is cut once its records take so many
-/// bytes as steps, before its samples go in columns: the size that gives `n` is searched.
+/// bytes as written, and its samples then go in columns: the size that gives `n` is
+/// searched.
 fn compressed_in_frames(raw: &[u8], n: usize) -> Vec<u8> {
     let (packed, _) = store::pack_frames_of(raw, usize::MAX).unwrap();
     (0..200)

@@ -6,13 +6,13 @@
 //! they were, after the column record, which says how many of them came before each sample:
 //! a reader hands the records on in their order.
 //!
-//! Packing writes a frame as rows first (`reader::pack_frames_of`, so that frames are cut as
-//! before) and `transpose` rewrites each frame's rows; `Pending` is a column record being
-//! read, its samples built one at a time as they are handed on.
+//! `Packer` gathers a frame's samples as the packer decodes the day
+//! (`reader::pack_frames_of`, which cuts frames as before); `Pending` is a column record
+//! being read, its samples built one at a time as they are handed on.
 
 use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use super::codec::{get_numbers, put_numbers};
-use super::format::{self, Frame, Record};
+use super::format;
 use super::groups::{self, GroupState, Layout, NGROUPS};
 use crate::sample::Sample;
 
@@ -127,88 +127,10 @@ impl Run {
     }
 }
 
-/// Rewrite the rows of one packed frame (`rows`, written by `pack_frames_of` from a file of
-/// `version`: every group keyed at the frame's first sample, the first process table a
-/// key) onto `out`, its samples in column records. A column record ends at a restart, at
-/// damaged bytes, at a record that does not decode and at a sample holding groups this
-/// build does not know, which stays a row (keyed again, so that it does not reach back
-/// into samples now in columns); the process tables are encoded again where they land.
-pub(super) fn transpose(rows: &[u8], version: u16, out: &mut Vec<u8>) {
-    let mut sc = super::Scanner::default();
-    let mut t = Transposer {
-        run: Run::default(),
-        after: Vec::new(),
-        processes: super::procs::ProcessWriter::for_version(version),
-        payload: Vec::new(),
-        frame: Vec::new(),
-    };
-    let mut row_keys: [Option<groups::PackKey>; NGROUPS] = Default::default();
-    let mut block = Vec::new();
-    let encoding = super::writer::encoding_of(version);
-    let mut pos = 0;
-    let mut budget = super::reader::budget_for(rows.len());
-    while pos < rows.len() {
-        let Frame::Good { kind, payload, len } = format::read_frame(&rows[pos..]) else {
-            let next = match super::reader::next_good(rows, pos + 1, &mut budget) {
-                super::reader::Search::Found(next) => next,
-                _ => rows.len(),
-            };
-            t.flush(out);
-            out.extend_from_slice(&rows[pos..next]);
-            pos = next;
-            continue;
-        };
-        let bytes = &rows[pos..pos + len];
-        match sc.decode(kind, payload, pos as u64) {
-            Ok(Some(Record::Sample(_))) if kind == format::KIND_SAMPLE => {
-                let seq = sc.last_seq.unwrap_or(0);
-                if groups::foreign_blocks(payload) {
-                    // A row, its groups keyed unless the sample before is a row too.
-                    t.flush(out);
-                    let row = groups::packed_payload(
-                        &sc.groups,
-                        payload,
-                        &mut row_keys,
-                        false,
-                        encoding,
-                        &mut block,
-                        &mut t.payload,
-                    );
-                    match row {
-                        Ok(()) => {
-                            format::frame(format::KIND_SAMPLE, &t.payload, &mut t.frame);
-                            out.extend_from_slice(&t.frame);
-                        }
-                        Err(_) => out.extend_from_slice(bytes),
-                    }
-                } else {
-                    if !t.run.takes(seq, groups::values_in(&sc.groups, seq)) {
-                        t.flush(out);
-                    }
-                    t.run.push(seq, &sc.groups);
-                    row_keys = Default::default();
-                }
-            }
-            Ok(Some(Record::Restart { .. } | Record::Sample(_))) | Err(_) => {
-                // A restart begins the counters (and the process tables) again; a record
-                // that does not decode stays as it is (and so does its failure).
-                t.flush(out);
-                out.extend_from_slice(bytes);
-                row_keys = Default::default();
-                if kind == format::KIND_RESTART {
-                    t.processes.forget();
-                }
-            }
-            Ok(Some(Record::Processes(table))) => t.other(Later::Processes(table), out),
-            Ok(_) => t.other(Later::Bytes(bytes.to_vec()), out),
-        }
-        pos += len;
-    }
-    t.flush(out);
-}
-
-/// A frame being transposed: the run of samples gathered and the records after them.
-struct Transposer {
+/// A frame's samples being packed in columns, as the packer decodes the day
+/// (`reader::pack_frames_of`): each sample joins the run; the records that come after the
+/// run's first sample wait for its column record; `flush` writes them all.
+pub(super) struct Packer {
     run: Run,
     /// Records after the run's first sample, written once its column record is.
     after: Vec<Later>,
@@ -218,21 +140,46 @@ struct Transposer {
 }
 
 /// A record after a run's first sample.
-enum Later {
+pub(super) enum Later {
     Bytes(Vec<u8>),
     /// Encoded again where it lands (a process delta names its base by byte distance).
     Processes(super::procs::ProcessTable),
 }
 
-impl Transposer {
+impl Packer {
+    /// For a file of format `version`.
+    pub(super) fn new(version: u16) -> Packer {
+        Packer {
+            run: Run::default(),
+            after: Vec::new(),
+            processes: super::procs::ProcessWriter::for_version(version),
+            payload: Vec::new(),
+            frame: Vec::new(),
+        }
+    }
+
+    /// Sample `seq`, as `st` decoded it (the groups decoded in it; a group that could
+    /// not be is not in it, as when its file could not be read).
+    pub(super) fn sample(&mut self, seq: u64, st: &GroupState, out: &mut Vec<u8>) {
+        if !self.run.takes(seq, groups::values_in(st, seq)) {
+            self.flush(out);
+        }
+        self.run.push(seq, st);
+    }
+
     /// A record that is not a sample: after the run, or at once when there is none.
-    fn other(&mut self, later: Later, out: &mut Vec<u8>) {
+    pub(super) fn other(&mut self, later: Later, out: &mut Vec<u8>) {
         if self.run.is_empty() {
             self.write(later, out);
         } else {
             self.run.others += 1;
             self.after.push(later);
         }
+    }
+
+    /// A new frame or a restart: the next process table is a key.
+    pub(super) fn forget_processes(&mut self) {
+        self.processes.forget();
     }
 
     fn write(&mut self, later: Later, out: &mut Vec<u8>) {
@@ -248,8 +195,10 @@ impl Transposer {
         }
     }
 
-    /// The run's column record, then the records after it.
-    fn flush(&mut self, out: &mut Vec<u8>) {
+    /// The run's column record, then the records after it: before anything that must
+    /// not come between them (a frame's end, a restart, damaged bytes, a record copied
+    /// as it is, a sample written as a row).
+    pub(super) fn flush(&mut self, out: &mut Vec<u8>) {
         if !self.run.is_empty() {
             self.run.take_payload(&mut self.payload);
             format::frame(format::KIND_COLUMNS, &self.payload, &mut self.frame);

@@ -163,12 +163,7 @@ impl Scanner {
         self.damage.damaged_records += self.span_markers.max(1);
     }
 
-    pub(super) fn decode(
-        &mut self,
-        kind: u8,
-        payload: &[u8],
-        at: u64,
-    ) -> Result<Option<Record>, DecodeError> {
+    fn decode(&mut self, kind: u8, payload: &[u8], at: u64) -> Result<Option<Record>, DecodeError> {
         match kind {
             format::KIND_KEYFRAME => {
                 let mut c = Cursor::new(payload);
@@ -360,15 +355,13 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
         out.extend_from_slice(frame);
     };
     mark(&mut out, &mut frame, 0);
-    // Format 7: each frame's samples go in columns once the frame is cut (as rows).
-    let columns = file_header.version >= format::VERSION_COLUMNS;
-    let mut body = out.len();
-    let transpose = |out: &mut Vec<u8>, body: usize| {
-        if columns {
-            let rows = out.split_off(body);
-            super::columns::transpose(&rows, file_header.version, out);
-        }
-    };
+    // Format 7: each frame's samples in columns, as they are decoded from the day (so a
+    // sample read with a group left out is packed as it was read); a frame is cut once the
+    // day's records in it take `frame_bytes` as they were written.
+    let mut columns = (file_header.version >= format::VERSION_COLUMNS)
+        .then(|| super::columns::Packer::new(file_header.version));
+    let mut frame_in = 0;
+    let encoding = super::writer::encoding_of(file_header.version);
     let mut sc = Scanner::default();
     let mut pos = hlen;
     let mut payload = Vec::new();
@@ -384,8 +377,12 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                 payload: p,
                 len,
             } => {
+                let filled = match columns {
+                    Some(_) => frame_in,
+                    None => out.len() - frames.last().copied().unwrap_or(0),
+                };
                 let starts_frame = matches!(kind, format::KIND_SAMPLE | format::KIND_RESTART)
-                    && out.len() - frames.last().copied().unwrap_or(0) >= frame_bytes;
+                    && filled >= frame_bytes;
                 if kind == format::KIND_FRAME {
                     // A mark of an earlier packing: the frames are cut again.
                     pos += len;
@@ -396,13 +393,17 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                     return None;
                 }
                 if starts_frame {
-                    transpose(&mut out, body);
+                    if let Some(c) = columns.as_mut() {
+                        c.flush(&mut out);
+                        c.forget_processes();
+                    }
                     frames.push(out.len());
                     mark(&mut out, &mut frame, samples);
-                    body = out.len();
+                    frame_in = 0;
                     rekey = true;
                     processes.forget();
                 }
+                frame_in += len;
                 if format::is_sample_kind(kind) {
                     samples = samples.saturating_add(1);
                 }
@@ -411,6 +412,59 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                 if kind == format::KIND_RESTART {
                     processes.forget();
                     keys = Default::default();
+                }
+                if let Some(c) = columns.as_mut() {
+                    let record = &bytes[pos..pos + len];
+                    match decoded {
+                        Ok(Some(Record::Sample(_)))
+                            if kind == format::KIND_SAMPLE && !groups::foreign_blocks(p) =>
+                        {
+                            c.sample(sc.last_seq.unwrap_or(0), &sc.groups, &mut out);
+                            // A sample written as a row after these is keyed.
+                            keys = Default::default();
+                        }
+                        Ok(Some(Record::Sample(_))) if kind == format::KIND_SAMPLE => {
+                            // Blocks of groups this build does not know: a row, as they were.
+                            c.flush(&mut out);
+                            let row = groups::packed_payload(
+                                &sc.groups,
+                                p,
+                                &mut keys,
+                                rekey,
+                                encoding,
+                                &mut block,
+                                &mut payload,
+                            );
+                            rekey = false;
+                            match row {
+                                Ok(()) => {
+                                    format::frame(format::KIND_SAMPLE, &payload, &mut frame);
+                                    out.extend_from_slice(&frame);
+                                }
+                                Err(_) => {
+                                    out.extend_from_slice(record);
+                                    keys = Default::default();
+                                }
+                            }
+                        }
+                        Ok(Some(Record::Processes(t))) => {
+                            c.other(super::columns::Later::Processes(t), &mut out);
+                        }
+                        Ok(Some(Record::Comment { .. } | Record::Rollup(_)) | None) => {
+                            c.other(super::columns::Later::Bytes(record.to_vec()), &mut out);
+                        }
+                        // Restarts and what does not decode stay where they were.
+                        _ => {
+                            c.flush(&mut out);
+                            out.extend_from_slice(record);
+                            keys = Default::default();
+                            if kind == format::KIND_RESTART {
+                                c.forget_processes();
+                            }
+                        }
+                    }
+                    pos += len;
+                    continue;
                 }
                 let rewritten = match (kind, decoded, prev) {
                     // A process delta names its base by byte distance, and the records
@@ -469,12 +523,17 @@ pub fn pack_frames_of(bytes: &[u8], frame_bytes: usize) -> Option<(Vec<u8>, Vec<
                     Search::Found(next) => next,
                     Search::NotFound | Search::Exhausted => bytes.len(),
                 };
+                if let Some(c) = columns.as_mut() {
+                    c.flush(&mut out);
+                }
                 out.extend_from_slice(&bytes[pos..next]);
                 pos = next;
             }
         }
     }
-    transpose(&mut out, body);
+    if let Some(c) = columns.as_mut() {
+        c.flush(&mut out);
+    }
     // The counts known only now, written into each mark in place (they are fixed-width).
     let count = u32::try_from(marks.len()).unwrap_or(u32::MAX);
     for (i, &(at, before)) in marks.iter().enumerate() {
@@ -508,13 +567,13 @@ pub fn first_good(buf: &[u8]) -> Option<usize> {
 }
 
 /// Checksum work allowed when resynchronising in `len` bytes: proportional to them.
-pub(super) fn budget_for(len: usize) -> usize {
+fn budget_for(len: usize) -> usize {
     len.saturating_mul(64).max(1 << 20)
 }
 
 /// What a search for the next good record found.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Search {
+enum Search {
     Found(usize),
     /// No good record starts after this point.
     NotFound,
@@ -523,7 +582,7 @@ pub(super) enum Search {
 }
 
 /// The offset of the next complete, intact record at or after `from`.
-pub(super) fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Search {
+fn next_good(buf: &[u8], from: usize, budget: &mut usize) -> Search {
     let mut i = from;
     while i + FRAME_OVERHEAD <= buf.len() {
         let Some(off) = memchr::memmem::find(&buf[i..], &SYNC) else {
