@@ -69,6 +69,14 @@
 # tier 434,630 (-5.7 %), both halved by bytes as before; halved by time, 1,608,768 and
 # 430,726: a year 207.8 MB with the measured hour tier. The synthetic day with 20
 # services: a year 345.6 MB.
+# Format 7 (each frame's samples in columns), 23:01 UTC: REAL=DIR holding this VM's
+# default collection at 10 s by a format-6 rsadc, 20:42-23:01 UTC (halves cut at 21:52;
+# the first half busy with builds and tests, the second quiet: nothing but the rsadc
+# after a test run that ended at 21:54), measured by this build and by 73c511c (format 6)
+# side by side: raw day 1,203,263 B (13.4 B/s) against 1,458,044 (-17.5 %), minute tier
+# 365,227 B a day against 421,679 (-13.4 %), hour tier 24,641 against 25,980 (-5.2 %); a
+# year 176.0 MB (raw 33.7, 1m 133.3, 1h 9.0) against 204.2 MB. The synthetic day with 20
+# services: 315.1 MB against 345.6 (raw 72.4, 1m 233.5, 1h 9.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-60}

@@ -7,8 +7,8 @@
 //! a reader hands the records on in their order.
 //!
 //! `Packer` gathers a frame's samples as the packer decodes the day
-//! (`reader::pack_frames_of`, which cuts frames as before); `Pending` is a column record
-//! being read, its samples built one at a time as they are handed on.
+//! (`reader::pack_frames_of`, which cuts the frames); `Pending` is a column record being
+//! read, its samples built one at a time as they are handed on.
 
 use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use super::codec::{get_numbers, put_numbers};
@@ -28,8 +28,11 @@ struct Run {
     /// Per sample, the other records between it and the sample before (or the column
     /// record).
     others_before: Vec<u64>,
+    /// Other records since the run's last sample.
     others: u64,
+    /// Values in the run (`MAX_VALUES`).
     values: usize,
+    /// Per group slot, once the run has a sample.
     groups: Vec<GroupRun>,
 }
 
