@@ -756,8 +756,18 @@ fn direct_writes_in_a_v1_blkio_cgroup_show_on_their_device() {
             written_kb += d["wkB/s"].as_f64().unwrap() * seconds;
         }
     }
+    // What the kernel's blkio counted for the cgroup: some kernels count no I/O in
+    // blkio.throttle at all (this VM's 6.18 has `Total 0` even at the root), and rsar
+    // can only report what it counts.
+    let counted = std::fs::read_to_string(cg.dirs[1].join("blkio.throttle.io_service_bytes"))
+        .unwrap_or_default();
+    if counted.trim() == "Total 0" {
+        eprintln!("note: this kernel's blkio counted none of the direct writes");
+        assert_eq!(written_kb, 0.0, "{json:#}");
+        return;
+    }
     assert!(
         (written_kb - 16384.0).abs() < 16384.0 * 0.01,
-        "{written_kb} kB written\n{json:#}"
+        "{written_kb} kB written; the kernel counted:\n{counted}\n{json:#}"
     );
 }
