@@ -53,7 +53,7 @@ pub use vmstat::VmstatRow;
 
 use crate::sample::{
     CgroupCounters, CgroupDeviceIo, DiskCounters, FcHost, FsUsage, Group, IoTotals, KernelCounters,
-    NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine,
+    Kind, NetCounters, NfsClient, NfsServer, Paging, Pressure, PressureSet, Sample, SerialLine,
     Snmp6Counters, SnmpCounters, SoftnetCounters, Swap,
 };
 
@@ -109,11 +109,27 @@ impl<G: Group + Clone> Sum for Over<G> {
     fn add(&mut self, later: &Self) {
         Over::add(self, later);
     }
+    /// Each level the mean of the `n` samples it is the sum of (to the nearest unit).
+    fn weigh(&mut self, n: u32) {
+        if n < 2 {
+            return;
+        }
+        let same = self.delta.clone();
+        let n = u128::from(n);
+        self.delta
+            .combine_values(&same, &mut |i, v, _| match G::FIELDS.get(i) {
+                Some(f) if f.kind == Kind::Level => v.map(|v| ((u128::from(v) + n / 2) / n) as u64),
+                _ => v,
+            });
+    }
 }
 
 impl<G: Group + Clone> Sum for Items<G> {
     fn add(&mut self, later: &Self) {
         Items::add(self, later);
+    }
+    fn weigh(&mut self, n: u32) {
+        self.items.iter_mut().for_each(|o| o.weigh(n));
     }
 }
 
