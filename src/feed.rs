@@ -43,6 +43,7 @@ impl Feed {
                 // The tier sample's counters with its levels' sums over `n` samples.
                 Some(a) => IntervalStats::between(prev, &a.sum).map(|mut st| {
                     st.weigh_levels(a.n);
+                    st.first_seen_in_tier(prev);
                     st
                 }),
                 None => IntervalStats::between(prev, &s),
@@ -51,7 +52,10 @@ impl Feed {
                 Some(stats) => {
                     out.interval(&stats)?;
                     // The levels' maxima over the same interval, for the peaks.
-                    if let Some(peaks) = levels.and_then(|a| IntervalStats::between(prev, &a.max)) {
+                    if let Some(mut peaks) =
+                        levels.and_then(|a| IntervalStats::between(prev, &a.max))
+                    {
+                        peaks.first_seen_in_tier(prev);
                         out.peaks(&peaks)?;
                     }
                     self.intervals += 1;

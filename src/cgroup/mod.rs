@@ -24,6 +24,32 @@ pub use crate::sample::{
     CgroupCounters, CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, CgroupTreeStat,
 };
 
+/// The last part of the path of the row a roll-up tier keeps, under a cgroup it kept,
+/// for that cgroup's children it left out (`store::rollup::cgroups`); the row's inode is
+/// 0, which no directory has.
+pub const OTHERS: &str = "(others)";
+
+/// The path of the `(others)` row under `parent`.
+pub fn others_path(parent: &str) -> String {
+    match parent {
+        "" => OTHERS.to_string(),
+        p => format!("{p}/{OTHERS}"),
+    }
+}
+
+/// Whether the cgroup at `path` with `inode` is a roll-up tier's `(others)` row.
+pub fn is_others(path: &str, inode: u64) -> bool {
+    inode == 0 && path.rsplit('/').next() == Some(OTHERS)
+}
+
+/// The path of the cgroup's parent; `None` for the root (`""`).
+pub fn parent_path(path: &str) -> Option<&str> {
+    match path {
+        "" => None,
+        p => Some(p.rsplit_once('/').map_or("", |(parent, _)| parent)),
+    }
+}
+
 /// Where cgroup v1 keeps each field of `CgroupCounters`, in `FIELDS` order, and how it is
 /// converted to the v2 unit; `None` where v1 has nothing that means the same (the field is
 /// then absent on v1). v1's memory.stat is read through its `total_` lines, which count

@@ -7,8 +7,10 @@
 //! at the interval's end, the share of the hard limit in use, and the OOM kills counted
 //! in the interval.
 
-use super::Over;
-use crate::cgroup::{CgroupCounters, CgroupDeviceIo, CgroupLimits};
+use super::{IntervalStats, Items, Over};
+use crate::cgroup::{is_others, CgroupCounters, CgroupDeviceIo, CgroupLimits};
+use crate::sample::{Group, Kind, Sample};
+use std::collections::HashSet;
 
 /// A cgroup's rates over an interval (or, summed, over several).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -114,6 +116,37 @@ impl CgroupMemory {
             oom_kills: d.events_oom_kill.map(|k| k as f64),
             tasks: d.pids_current.map(|t| t as f64),
         }
+    }
+}
+
+impl IntervalStats {
+    /// The interval ends at a roll-up tier's sample (`store::rollup::cgroups`): a cgroup
+    /// the sample before lacks was left out of it rather than created since, and counts
+    /// 0 (what it did is in its parent's `(others)` row), its devices too. An `(others)`
+    /// row new since the sample before, and a device new to a cgroup the sample before
+    /// has, count from 0, as in a raw log.
+    pub fn first_seen_in_tier(&mut self, prev: &Sample) {
+        let before: HashSet<(&str, u64)> = prev
+            .cgroups
+            .iter()
+            .map(|c| (c.path.as_str(), c.inode))
+            .collect();
+        let was_there =
+            |path: &str, inode: u64| is_others(path, inode) || before.contains(&(path, inode));
+        count_first_seen_as_0(&mut self.cgroups, |c| was_there(&c.path, c.inode));
+        count_first_seen_as_0(&mut self.cgroup_devices, |d| was_there(&d.path, d.inode));
+    }
+}
+
+/// Each item of a cgroup that `was_there` says the sample before lacked counts 0.
+fn count_first_seen_as_0<G: Group + Clone>(items: &mut Items<G>, was_there: impl Fn(&G) -> bool) {
+    for o in items.items.iter_mut().filter(|o| !was_there(&o.delta)) {
+        let same = o.delta.clone();
+        o.delta
+            .combine_values(&same, &mut |n, v, _| match G::FIELDS.get(n) {
+                Some(f) if f.kind == Kind::Counter => v.map(|_| 0),
+                _ => v,
+            });
     }
 }
 
@@ -229,5 +262,30 @@ mod tests {
         assert_eq!(CgroupMemory::of(&d, None).limit_pct, None);
         let unlimited = CgroupLimits::default();
         assert_eq!(CgroupMemory::of(&d, Some(&unlimited)).limit_pct, None);
+    }
+
+    /// From a roll-up tier: a cgroup's memory is the mean of the `n` raw samples whose sum
+    /// the tier's levels hold; a cgroup the tier sample before lacks counts 0 (it was left
+    /// out there), an `(others)` row new since then counts from 0.
+    #[test]
+    fn a_tier_interval_takes_means_and_counts_a_cgroup_first_seen_as_0() {
+        let mut a = sample(100, vec![cgroup("", 1, 1_000, 0, 0)]);
+        a.cgroups[0].memory_current = Some(3 << 20);
+        let mut sums = sample(
+            6100,
+            vec![
+                cgroup("", 1, 61_000, 0, 0),
+                cgroup("(others)", 0, 40_000, 0, 0),
+                cgroup("web", 7, 20_000, 0, 0),
+            ],
+        );
+        sums.cgroups[0].memory_current = Some(6 * (3 << 20) + 4);
+        let mut i = IntervalStats::between(&a, &sums).unwrap();
+        i.weigh_levels(6);
+        i.first_seen_in_tier(&a);
+        assert_eq!(i.cgroups[0].memory_current, Some((3 << 20) + 1));
+        assert_eq!(i.cgroups[0].usage_us, Some(60_000));
+        assert_eq!(i.cgroups[1].usage_us, Some(40_000));
+        assert_eq!(i.cgroups[2].usage_us, Some(0));
     }
 }

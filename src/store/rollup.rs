@@ -16,13 +16,14 @@
 
 use super::bytes::{put_varint, unzigzag, zigzag, Cursor, DecodeError};
 use super::format::{Record, VERSION_ALIGNED};
-use super::procs::ProcessTable;
 use super::safe_dir::{EntryKind, LogDir};
 use super::{day_file_name, day_files, DayWriter, LogReader, NonRegular, StoreError};
 use crate::sample::*;
 use chrono::NaiveDate;
 
+pub mod cgroups;
 pub mod procs;
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -764,8 +765,18 @@ fn scale_levels(s: &mut Sample, n: u32) {
     });
 }
 
+/// A place in a tier's records, in the order of the raw records they come of.
+enum Slot {
+    Ready(Record),
+    /// A tier sample `cgroups` holds, and its roll-up record.
+    Sample,
+    /// A tier process table `procs` holds.
+    Processes,
+}
+
 /// Down-samples raw records to one tier, holding one interval's aggregate at a time,
-/// and a tier process table until the next (`procs`), with the records after it.
+/// and a tier sample and a tier process table until the next (`cgroups`, `procs`), with
+/// the records after them.
 pub struct Builder {
     step_s: i64,
     offset_s: i64,
@@ -773,11 +784,11 @@ pub struct Builder {
     prev: Option<(Box<Sample>, bool)>,
     acc: Option<Aggregate>,
     payload: Vec<u8>,
+    cgroups: cgroups::CgroupRollup,
     procs: procs::ProcRollup,
-    /// Tier records made by the last raw record, not yet placed.
-    made: Vec<Record>,
-    /// Tier records after the process table `procs` holds.
-    held: Vec<Record>,
+    /// The tier's records not yet out, in order: those ready wait for the held ones
+    /// before them.
+    queue: VecDeque<Slot>,
 }
 
 impl Builder {
@@ -790,9 +801,9 @@ impl Builder {
             prev: None,
             acc: None,
             payload: Vec::new(),
+            cgroups: cgroups::CgroupRollup::default(),
             procs: procs::ProcRollup::new(user_hz),
-            made: Vec::new(),
-            held: Vec::new(),
+            queue: VecDeque::new(),
         }
     }
 
@@ -800,98 +811,114 @@ impl Builder {
         (wall_ns.div_euclid(1_000_000_000) + self.offset_s).div_euclid(self.step_s)
     }
 
-    /// The records made, out or held behind a held process table.
-    fn place(&mut self, out: &mut dyn FnMut(Record)) {
-        if self.procs.holding() {
-            self.held.append(&mut self.made);
-        } else {
-            self.made.drain(..).for_each(&mut *out);
+    /// The records at the front of the queue that wait for nothing.
+    fn flush(&mut self, out: &mut dyn FnMut(Record)) {
+        while let Some(Slot::Ready(_)) = self.queue.front() {
+            if let Some(Slot::Ready(r)) = self.queue.pop_front() {
+                out(r);
+            }
         }
     }
 
-    /// A held process table is out: it, then what was held behind it.
-    fn release(&mut self, t: ProcessTable, out: &mut dyn FnMut(Record)) {
-        out(Record::Processes(t));
-        self.held.drain(..).for_each(&mut *out);
+    /// Put `records` in the first place held for `which`; at the end when none is.
+    fn fill(&mut self, which: fn(&Slot) -> bool, records: Vec<Record>) {
+        let ready = records.into_iter().map(Slot::Ready);
+        match self.queue.iter().position(which) {
+            Some(at) => {
+                let rest = self.queue.split_off(at + 1);
+                self.queue.pop_back();
+                self.queue.extend(ready);
+                self.queue.extend(rest);
+            }
+            None => self.queue.extend(ready),
+        }
+    }
+
+    /// A tier sample and its roll-up record (none for a boot's first), cut to its
+    /// cgroups, in the place held for it.
+    fn sample_out(&mut self, (s, levels): (Box<Sample>, Option<Aggregate>)) {
+        let mut records = Vec::with_capacity(2);
+        let payload = levels.map(|a| {
+            a.shaped_like(&s).encode(&s, &mut self.payload);
+            self.payload.clone()
+        });
+        records.push(Record::Sample(s));
+        records.extend(payload.map(Record::Rollup));
+        self.fill(|s| matches!(s, Slot::Sample), records);
     }
 
     /// Keep the boot's last sample if it was not kept, and its last process table.
-    fn close_boot(&mut self, out: &mut dyn FnMut(Record)) {
+    fn close_boot(&mut self) {
         if let Some((s, false)) = self.prev.take() {
             self.emit(s);
         }
         self.acc = None;
-        self.place(out);
-        let mut tables = self.procs.finish_boot().into_iter();
-        if let Some(t) = tables.next() {
-            self.release(t, out);
+        if let Some(held) = self.cgroups.finish_boot() {
+            self.sample_out(held);
         }
-        tables.for_each(|t| out(Record::Processes(t)));
+        for t in self.procs.finish_boot() {
+            self.fill(|s| matches!(s, Slot::Processes), vec![Record::Processes(t)]);
+        }
     }
 
-    /// A tier sample, then its roll-up record (none for a boot's first).
+    /// A tier sample, held until the next tier sample says which cgroups it keeps.
     fn emit(&mut self, s: Box<Sample>) {
-        let payload = self.acc.take().map(|a| {
-            a.shaped_like(&s).encode(&s, &mut self.payload);
-            self.payload.clone()
-        });
-        self.made.push(Record::Sample(s));
-        if let Some(p) = payload {
-            self.made.push(Record::Rollup(p));
+        if let Some(held) = self.cgroups.push(s, self.acc.take()) {
+            self.sample_out(held);
         }
+        self.queue.push_back(Slot::Sample);
     }
 
     /// The next raw record.
     pub fn push(&mut self, r: Record, out: &mut dyn FnMut(Record)) {
         match r {
-            Record::Sample(s) => self.sample(s, out),
+            Record::Sample(s) => self.sample(s),
             Record::Restart { ref host, .. } => {
-                self.close_boot(out);
+                self.close_boot();
                 self.procs.set_hz(host.user_hz);
-                out(r);
+                self.queue.push_back(Slot::Ready(r));
             }
-            Record::Comment { .. } => {
-                self.made.push(r);
-                self.place(out);
-            }
+            Record::Comment { .. } => self.queue.push_back(Slot::Ready(r)),
             Record::Processes(t) => {
                 match self.procs.last_uptime() {
                     // The midnight table again (the day's parts), or a table repeated.
                     Some(u) if t.uptime_cs == u => return,
                     // Uptime went back with no sample to say so: a new boot all the same.
-                    Some(u) if t.uptime_cs < u => self.close_boot(out),
+                    Some(u) if t.uptime_cs < u => self.close_boot(),
                     _ => {}
                 }
                 let bucket = self.bucket(t.wall_ns);
-                if let Some(t) = self.procs.push(t, bucket) {
-                    self.release(t, out);
+                let (released, held) = self.procs.push(t, bucket);
+                if let Some(t) = released {
+                    self.fill(|s| matches!(s, Slot::Processes), vec![Record::Processes(t)]);
+                }
+                if held {
+                    self.queue.push_back(Slot::Processes);
                 }
             }
             // A roll-up of a roll-up is not read.
             Record::Rollup(_) => {}
         }
+        self.flush(out);
     }
 
-    fn sample(&mut self, s: Box<Sample>, out: &mut dyn FnMut(Record)) {
+    fn sample(&mut self, s: Box<Sample>) {
         let key = |s: &Sample| (s.time.wall_ns, s.time.uptime_cs);
         match &self.prev {
             // The midnight sample again (the day's parts), or a sample repeated.
             Some((p, _)) if key(p) == key(&s) => {}
             // Uptime went back without a restart record: a new boot all the same.
             Some((p, _)) if s.time.uptime_cs <= p.time.uptime_cs => {
-                self.close_boot(out);
-                self.prev = Some((s.clone(), true));
-                self.made.push(Record::Sample(s));
+                self.close_boot();
+                self.first_of_boot(s);
             }
-            None => {
-                self.prev = Some((s.clone(), true));
-                self.made.push(Record::Sample(s));
-            }
+            None => self.first_of_boot(s),
             Some((p, _)) => {
                 match &mut self.acc {
                     Some(a) => a.add(&s),
                     None => self.acc = Some(Aggregate::of(&s)),
                 }
+                self.cgroups.raw(Some(p), &s);
                 let first_of_bucket = self.bucket(p.time.wall_ns) != self.bucket(s.time.wall_ns);
                 self.prev = Some((s.clone(), first_of_bucket));
                 if first_of_bucket {
@@ -899,12 +926,19 @@ impl Builder {
                 }
             }
         }
-        self.place(out);
+    }
+
+    /// A boot's first sample: a tier sample, with no interval before it.
+    fn first_of_boot(&mut self, s: Box<Sample>) {
+        self.cgroups.raw(None, &s);
+        self.prev = Some((s.clone(), true));
+        self.emit(s);
     }
 
     /// The end of the raw records.
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) {
-        self.close_boot(out);
+        self.close_boot();
+        self.flush(out);
     }
 }
 

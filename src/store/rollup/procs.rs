@@ -224,8 +224,9 @@ impl ProcRollup {
     }
 
     /// The next raw table of the boot, in tier bucket `bucket`: the held table when it
-    /// is out (to be written before the records held after it).
-    pub fn push(&mut self, t: ProcessTable, bucket: i64) -> Option<ProcessTable> {
+    /// is out (to be written before the records held after it), and whether `t` is a
+    /// tier table, held now.
+    pub fn push(&mut self, t: ProcessTable, bucket: i64) -> (Option<ProcessTable>, bool) {
         let first_of_bucket = match &self.last {
             None => true,
             Some((prev, b)) => {
@@ -242,9 +243,9 @@ impl ProcRollup {
         }
         self.last = Some((t.clone(), bucket));
         if first_of_bucket {
-            self.tier_point(t)
+            (self.tier_point(t), true)
         } else {
-            None
+            (None, false)
         }
     }
 
