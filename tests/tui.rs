@@ -2261,3 +2261,45 @@ fn the_real_binary_replays_a_month_from_its_roll_ups() {
             .contains(&format!("{}23:59", day(&last)))
     });
 }
+
+/// A replay's cgroup view has the cgroups of the moment on screen wherever the cursor
+/// goes: a moment held without them (they are dropped off screen) is read again.
+#[test]
+fn the_cgroup_view_of_a_replay_follows_the_cursor_back() {
+    use rsar::sample::{CgroupCounters, Sample};
+    utc();
+    let d = tempdir();
+    let file = d.path().join("rsar20251121");
+    let host = test_host("b", 2);
+    let (mut w, _) = rsar::store::DayWriter::open(&file, &host, TEN * 1_000_000_000, 0).unwrap();
+    for i in 0..8i64 {
+        let mut s = Sample::default();
+        s.time.wall_ns = (TEN + 10 * i) * 1_000_000_000;
+        s.time.uptime_cs = (1000 + 10 * i as u64) * 100;
+        s.cgroups = ["", "web.service"]
+            .iter()
+            .map(|p| CgroupCounters {
+                path: p.to_string(),
+                inode: 1 + p.len() as u64,
+                usage_us: Some(1_000_000 * i as u64),
+                ..CgroupCounters::default()
+            })
+            .collect();
+        w.append_sample(&host, &s).unwrap();
+    }
+    drop(w);
+    let mut drv = driver_for(vec![file], &Default::default()).unwrap();
+    drv.app.key(key(KeyCode::Char('G')));
+    drv.app.key(key(KeyCode::End));
+    drv.decode_now().unwrap();
+    for step in 0..4 {
+        let now = drv.app.current().unwrap().into_owned();
+        assert!(
+            now.cgroups.iter().any(|c| &*c.path == "web.service"),
+            "step {step} back: {:?}",
+            now.cgroups
+        );
+        drv.app.key(key(KeyCode::Left));
+        drv.decode_now().unwrap();
+    }
+}

@@ -346,7 +346,12 @@ impl App {
             return None;
         }
         let at = self.cursor?;
-        if self.requested == Some(at) || self.moments.iter().any(|s| s.end_ns() == at) {
+        // Held in full, or without the cgroups the cgroup view shows.
+        let held = self
+            .moments
+            .iter()
+            .any(|s| s.end_ns() == at && !(self.cgroup_view && s.cgroups_dropped));
+        if self.requested == Some(at) || held {
             return None;
         }
         self.requested = Some(at);
@@ -364,10 +369,6 @@ impl App {
     /// moments up to it in full. A cursor seeking a time lands on the interval there.
     pub fn set_moments(&mut self, m: Moments) {
         let mut snaps = m.snaps;
-        // The cgroups of the moment on screen only (the last): the sparklines need none.
-        for s in snaps.iter_mut().rev().skip(1) {
-            s.cgroups = Box::default();
-        }
         self.timeline = m.points;
         if self.requested == Some(m.at_ns) {
             if let Some(snap) = self.seeking.take() {
@@ -381,6 +382,14 @@ impl App {
             } else if self.index().is_none() {
                 self.message =
                     Some("the detail of this moment could not be read from the log".into());
+            }
+        }
+        // The cgroups of the moment on screen only, and of the last (the first after it,
+        // where the cursor goes next): the sparklines need none.
+        let last = snaps.len().saturating_sub(1);
+        for (i, s) in snaps.iter_mut().enumerate() {
+            if i != last && Some(s.point.end_ns) != self.cursor {
+                s.drop_cgroups();
             }
         }
         self.moments = snaps.into();
@@ -590,7 +599,7 @@ impl App {
         }
         self.moments.push_back(s);
         if let Some(old) = self.moments.iter_mut().rev().nth(LIVE_CGROUP_MOMENTS) {
-            old.cgroups = Box::default();
+            old.drop_cgroups();
         }
         if self.cgroup_view {
             self.cg_reselect();

@@ -145,6 +145,8 @@ pub struct Snapshot {
     pub nets: Box<[DeviceRow]>,
     /// Every cgroup recorded, sorted by path (the root, `""`, first).
     pub cgroups: Box<[CgroupRow]>,
+    /// The cgroups were dropped to save memory (a moment off screen): read again.
+    pub cgroups_dropped: bool,
     /// Only the `Point` is known: the rest is being decoded, or no longer kept.
     pub thin: bool,
 }
@@ -337,6 +339,7 @@ impl Snapshot {
                 v.sort_by(|a, b| a.path.cmp(&b.path));
                 v.into()
             },
+            cgroups_dropped: false,
             thin: false,
         }
     }
@@ -354,6 +357,12 @@ impl Snapshot {
             thin: true,
             ..Snapshot::default()
         }
+    }
+
+    /// Forget the cgroups (off screen, they cost memory and sparklines need none).
+    pub fn drop_cgroups(&mut self) {
+        self.cgroups = Box::default();
+        self.cgroups_dropped = true;
     }
 
     pub fn end_ns(&self) -> i64 {

@@ -1536,7 +1536,9 @@ fn cgroup_table(f: &mut Frame, r: Rect, app: &App, t: Theme) {
         }
     );
     let state = match snap.as_deref() {
-        Some(s) if s.thin => " (reading…)".to_string(),
+        Some(s) if s.thin || (s.cgroups_dropped && app.source == Source::Replay) => {
+            " (reading…)".to_string()
+        }
         Some(s) if s.cgroups.is_empty() && app.source == Source::Replay => {
             " (none recorded in these logs)".to_string()
         }
