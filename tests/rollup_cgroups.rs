@@ -603,13 +603,14 @@ proptest! {
     }
 }
 
-/// `rsadc --rollup` on a day of 40 services: cgstat from the hour tier shows the services
-/// that used the CPU, an `(others)` row for the rest, and memory's average as the raw
-/// day's.
+/// `rsadc --rollup` on a day of 40 services with a reboot: cgstat from each tier shows
+/// the services that used the CPU and an `(others)` row for the rest, and the root's and
+/// the slices' averages as the raw day's (memory too: its mean over the time, though the
+/// boot's last tier interval is shorter than the others).
 #[test]
 fn cgstat_from_a_tier_shows_the_top_and_the_rest() {
     let dir = tempdir();
-    let h = generate(7, 90, 40, false, None);
+    let h = generate(7, 90, 40, false, Some(45));
     write_day(dir.path(), &test_host("cg", 2), &h);
     let rsar = |args: &[&str]| {
         let out = run(&rsar_bin(), args);
@@ -617,10 +618,6 @@ fn cgstat_from_a_tier_shows_the_top_and_the_rest() {
         (text(&out.stdout), text(&out.stderr))
     };
     let raw = dir.path().join(store::day_file_name(date()));
-    let tier = dir.path().join(Tier::HOUR.file_name(date()));
-    let (tier_out, said) = rsar(&["cgstat", "-u", "-r", "-f", tier.to_str().unwrap()]);
-    assert!(said.contains("1-hour roll-up"), "{said}");
-    assert!(tier_out.contains("/s0.slice/(others)"), "{tier_out}");
     let average = |out: &str, path: &str| {
         out.lines()
             .filter(|l| l.starts_with("Average:") && l.ends_with(&format!(" {path}")))
@@ -628,9 +625,20 @@ fn cgstat_from_a_tier_shows_the_top_and_the_rest() {
             .collect::<Vec<_>>()
     };
     let (raw_out, _) = rsar(&["cgstat", "-u", "-r", "-f", raw.to_str().unwrap()]);
-    // The root and the slices are in every tier sample: their averages are the raw ones.
-    for path in ["/", "/s0.slice", "/s1.slice", "/s2.slice"] {
-        assert_eq!(average(&tier_out, path), average(&raw_out, path), "{path}");
-        assert_eq!(average(&tier_out, path).len(), 2, "{tier_out}");
+    for (tier, words) in [(Tier::MINUTE, "1-minute"), (Tier::HOUR, "1-hour")] {
+        let tier = dir.path().join(tier.file_name(date()));
+        let (tier_out, said) = rsar(&["cgstat", "-u", "-r", "-f", tier.to_str().unwrap()]);
+        assert!(said.contains(&format!("{words} roll-up")), "{said}");
+        assert!(tier_out.contains("/s0.slice/(others)"), "{tier_out}");
+        // The root and the slices are in every tier sample: their averages are the raw
+        // ones.
+        for path in ["/", "/s0.slice", "/s1.slice", "/s2.slice"] {
+            assert_eq!(
+                average(&tier_out, path),
+                average(&raw_out, path),
+                "{words} {path}"
+            );
+            assert_eq!(average(&tier_out, path).len(), 2, "{tier_out}");
+        }
     }
 }

@@ -300,22 +300,24 @@ struct Row {
 /// A cgroup's device's key: the cgroup's path and inode, the device's numbers.
 type DeviceKey = (String, u64, u32, u32);
 
-/// The mean of a level over the intervals that had it.
+/// The mean of a level over the time of the intervals that had it: each interval's
+/// level weighs its seconds, so that the mean over a roll-up tier's intervals (each the
+/// mean of its raw samples) is the mean over the raw ones.
 #[derive(Debug, Clone, Copy, Default)]
 struct Mean {
     sum: f64,
-    n: u32,
+    seconds: f64,
 }
 
 impl Mean {
-    fn add(&mut self, v: Option<f64>) {
+    fn add(&mut self, v: Option<f64>, seconds: f64) {
         if let Some(v) = v {
-            self.sum += v;
-            self.n += 1;
+            self.sum += v * seconds;
+            self.seconds += seconds;
         }
     }
     fn get(self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / f64::from(self.n))
+        (self.seconds > 0.0).then(|| self.sum / self.seconds)
     }
 }
 
@@ -410,11 +412,15 @@ impl<W: Write> Cgstat<W> {
                 },
             };
             let m = &values.memory;
-            t.used.add(m.used_kb);
-            t.anon.add(m.anon_kb);
-            t.file.add(m.file_kb);
-            t.limit.add(m.limit_pct);
-            t.tasks.add(m.tasks);
+            for (mean, v) in [
+                (&mut t.used, m.used_kb),
+                (&mut t.anon, m.anon_kb),
+                (&mut t.file, m.file_kb),
+                (&mut t.limit, m.limit_pct),
+                (&mut t.tasks, m.tasks),
+            ] {
+                mean.add(v, d.seconds);
+            }
             totals.insert(key, t);
             rows.push(Row {
                 path: d.path.clone(),
