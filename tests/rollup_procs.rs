@@ -6,13 +6,13 @@
 
 mod common;
 
-use common::{rsadc_bin, rsar_bin, run, tempdir, test_host, text};
+use common::{roll_up_day, rsadc_bin, rsar_bin, run, tempdir, test_host, text};
 use proptest::prelude::*;
 use rsar::process::ProcessCounters;
 use rsar::sample::{HostFacts, Sample};
 use rsar::store::procs::ProcessTable;
 use rsar::store::rollup::procs::{MIN_CPU_SHARE, OTHERS, TOP_K};
-use rsar::store::rollup::{self, Retention, Tier};
+use rsar::store::rollup::Tier;
 use rsar::store::{self, DayWriter, Record};
 use std::collections::HashMap;
 use std::path::Path;
@@ -52,16 +52,7 @@ fn write_day(
         written.push(table);
     }
     drop(w);
-    let built = rollup::roll_up(
-        dir,
-        date() + chrono::Duration::days(1),
-        &Retention::default(),
-    )
-    .unwrap();
-    assert!(
-        built.problems.is_empty() && built.damage.is_empty(),
-        "{built:?}"
-    );
+    roll_up_day(dir, date());
     written
 }
 

@@ -101,6 +101,17 @@ pub fn record(dir: &Path) -> PathBuf {
     dir.join("rsar20251121")
 }
 
+/// Roll up the day `date` in `dir` as rsadc does after midnight (the tiers by default),
+/// which must go without a problem or damage.
+pub fn roll_up_day(dir: &Path, date: chrono::NaiveDate) {
+    use rsar::store::rollup::{roll_up, Retention};
+    let built = roll_up(dir, date + chrono::Duration::days(1), &Retention::default()).unwrap();
+    assert!(
+        built.problems.is_empty() && built.damage.is_empty(),
+        "{built:?}"
+    );
+}
+
 /// Set a log's format version, with a header checksum that matches (a file written by a
 /// newer rsar, not a damaged one).
 pub fn set_version(log: &mut [u8], version: u16) {
