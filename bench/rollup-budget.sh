@@ -16,8 +16,8 @@
 #   do, 2 renames a sample), compressed as rsadc compresses a closed day, rolled up by
 #   `rsadc --rollup`: the bytes of a raw day and of its two tiers; and the same day
 #   without processes and cgroups, whose tiers' bytes subtracted are what they (each
-#   interval's top 10 processes per resource and `(others)`, every cgroup) add to each
-#   tier.
+#   interval's top 10 processes per resource and `(others)`; its top 10 cgroups per
+#   resource, their ancestors and `(others)`) add to each tier.
 # - Real: rsadc's default collection of this machine (processes and cgroups included) for
 #   COUNT samples at INTERVAL s (default 1; 10 is the default collection's, whose process
 #   deltas are larger), or the day rsadc recorded in REAL=DIR: it and its first half in
