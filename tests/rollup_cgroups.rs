@@ -416,7 +416,8 @@ fn own_io_between(h: &Host, a: usize, b: usize) -> u64 {
         .sum()
 }
 
-/// Over every interval of each tier: a cgroup shows its raw delta or nothing; the raw
+/// Over every interval of each tier: a cgroup kept stays while it is there; a cgroup
+/// shows its raw delta or nothing; the raw
 /// top `TOP_K` by CPU of those over `MIN_CPU_SHARE` that the sample before had are all
 /// shown; under each cgroup shown, the rows (`(others)` among them) add up to it in CPU
 /// and memory, and in I/O on cgroup v2; on v1 every row's own I/O adds up to all the
@@ -437,6 +438,25 @@ fn check(h: &Host, dir: &Path) -> Result<(), TestCaseError> {
                         "{:?} {}",
                         tier,
                         c.path
+                    );
+                }
+            }
+        }
+        // A cgroup once kept stays while it is there (in the boot): the tier's rows change
+        // only when a cgroup comes to the top or goes.
+        for w in samples.windows(2) {
+            if w[1].time.uptime_cs < w[0].time.uptime_cs {
+                continue;
+            }
+            let there = raw_at(h, step_at(w[1].time.wall_ns));
+            for c in w[0].cgroups.iter().filter(|c| !is_others(&c.path, c.inode)) {
+                if there.contains_key(&key(c)) {
+                    prop_assert!(
+                        w[1].cgroups.iter().any(|n| key(n) == key(c)),
+                        "{:?} {} left out at {}",
+                        tier,
+                        c.path,
+                        step_at(w[1].time.wall_ns)
                     );
                 }
             }

@@ -4,8 +4,10 @@
 //!
 //! A tier sample holds the raw sample's cgroups cut down: the root, the top `TOP_K`
 //! cgroups of every `Resource` of the interval the sample ends *and* of the one it starts
-//! (as process tables keep processes), and every ancestor of those (a parent's counters
-//! include its children's: the tree stays whole). A cgroup kept for an interval is in the
+//! (as process tables keep processes), those the tier sample before kept (a cgroup once
+//! kept stays while it is there: rows that come and go cost a tier more than rows that
+//! stay), and every ancestor of those (a parent's counters include its children's: the
+//! tree stays whole). A cgroup kept for an interval is in the
 //! samples at both its ends with its raw counters, so its delta there is the raw one; a
 //! reader counts a cgroup that the tier sample before lacks as 0 over the interval
 //! (`stats::IntervalStats::first_seen_in_tier`), since it was left out there rather than
@@ -46,6 +48,12 @@ type CgKey = (String, u64);
 /// An item of a member holding cgroups' rows: the cgroup's key and a device (0:0 for the
 /// cgroup's own counters).
 type ItemKey = (String, u64, u32, u32);
+
+/// A cgroup ranks by I/O over a tier interval only with at least this many bytes a
+/// second (a page), as by CPU and by time stalled only with `MIN_CPU_SHARE` of one CPU or
+/// of the time: below them, which idle daemon wrote a page or woke changes from one
+/// interval to the next, and each newcomer costs the tier its row.
+pub const MIN_IO_RATE: f64 = 4096.0;
 
 /// What a cgroup is ranked by, per tier interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,14 +350,17 @@ fn top(
     sums: &HashMap<ItemKey, CgroupCounters>,
     seconds: Option<f64>,
 ) -> HashSet<CgKey> {
-    // MIN_CPU_SHARE of the interval, in µs.
-    let min_cpu = seconds.map_or(0, |s| (s * 1e6 * MIN_CPU_SHARE).ceil() as u64);
+    // MIN_CPU_SHARE of the interval, in µs; MIN_IO_RATE over it, in bytes.
+    let min_share = seconds.map_or(0, |s| (s * 1e6 * MIN_CPU_SHARE).ceil() as u64);
+    let min_io = seconds.map_or(0, |s| (s * MIN_IO_RATE).ceil() as u64);
     let mut kept = HashSet::new();
     for r in Resource::ALL {
         let floor = match r {
-            Resource::Cpu => min_cpu.max(1),
-            _ => 1,
-        };
+            Resource::Cpu | Resource::Stalled => min_share,
+            Resource::Io => min_io,
+            Resource::Memory => 0,
+        }
+        .max(1);
         let mut scored: Vec<(u64, &CgroupCounters)> = now
             .cgroups
             .iter()
@@ -488,11 +499,18 @@ impl CgroupRollup {
     fn cut(&mut self, h: Held, next: &HashSet<CgKey>) -> (Box<Sample>, Option<Aggregate>) {
         let mut s = h.sample;
         let (before, before_devices) = self.written.take().unwrap_or_default();
-        // The root, the top of both intervals, and their ancestors.
+        // The root, the top of both intervals, those the tier sample before kept (a
+        // cgroup once kept stays while it is there: the tier's rows change only when a
+        // cgroup comes to the top or goes, which is what costs a tier bytes), and their
+        // ancestors.
+        let shown_before: HashSet<CgKey> = before.iter().map(CgroupRow::cgroup).collect();
         let mut kept_paths: HashSet<&str> = HashSet::new();
         for c in s.cgroups.iter().filter(|c| {
             let k = c.cgroup();
-            c.path.is_empty() || h.top.contains(&k) || next.contains(&k)
+            c.path.is_empty()
+                || h.top.contains(&k)
+                || next.contains(&k)
+                || shown_before.contains(&k)
         }) {
             let mut at = Some(c.path.as_str());
             while let Some(p) = at.filter(|p| kept_paths.insert(p)) {
@@ -505,7 +523,6 @@ impl CgroupRollup {
             .filter(|c| kept_paths.contains(c.path.as_str()))
             .map(CgroupRow::cgroup)
             .collect();
-        let shown_before: HashSet<CgKey> = before.iter().map(CgroupRow::cgroup).collect();
         let whole: HashSet<&str> = s
             .cgroups
             .iter()
