@@ -77,6 +77,12 @@
 # 365,227 B a day against 421,679 (-13.4 %), hour tier 24,641 against 25,980 (-5.2 %); a
 # year 176.0 MB (raw 33.7, 1m 133.3, 1h 9.0) against 204.2 MB. The synthetic day with 20
 # services: 315.1 MB against 345.6 (raw 72.4, 1m 233.5, 1h 9.1).
+# Cgroups cut to each interval's top (2ce2461), 2026-12-08 01:00 UTC, side by side with
+# 95bddf2 (every cgroup kept) on one recording (REAL=DIR, this VM at 10 s, 00:22-00:53 UTC,
+# a full test run in it): the synthetic day's minute tier 509,349 B against 641,914 (-21 %),
+# hour tier 17,982 against 25,038 (-28 %), its year 263.5 MB against 314.5; this VM's
+# minute tier 713,889 B a day against 709,255 (+0.7 %: the VM has 3 cgroups, all kept;
+# `(others)` rows under the root for the tests' short-lived cgroups).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-60}
