@@ -446,11 +446,6 @@ pub struct CgroupRollup {
 }
 
 impl CgroupRollup {
-    /// Whether a tier sample is held: records after it must wait for it.
-    pub fn holding(&self) -> bool {
-        self.held.is_some()
-    }
-
     /// A raw sample of the boot, after `prev` (none: the boot's first).
     pub fn raw(&mut self, prev: Option<&Sample>, s: &Sample) {
         if let Some(p) = prev {

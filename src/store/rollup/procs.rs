@@ -208,11 +208,6 @@ impl ProcRollup {
         }
     }
 
-    /// Whether a table is held: records after it must wait for it.
-    pub fn holding(&self) -> bool {
-        self.pending.is_some()
-    }
-
     /// A new boot counts in `user_hz` ticks.
     pub fn set_hz(&mut self, user_hz: u32) {
         self.hz = f64::from(user_hz.max(1));
