@@ -245,6 +245,13 @@ pub trait Group: Default {
     /// is absent. Other members (an item's name) are left as they are. `Err` names a field
     /// whose value does not fit its type.
     fn set_raw_values(&mut self, raw: &[Option<u64>]) -> Result<(), &'static str>;
+    /// Each field's stored value in `FIELDS` order (`None`: an absent optional field), as a
+    /// list.
+    fn values(&self) -> Vec<Option<u64>> {
+        let mut v = Vec::with_capacity(Self::FIELDS.len());
+        self.raw_values(&mut |x| v.push(x));
+        v
+    }
     /// Each field's stored value beside the same field of `other`, with its position in
     /// `FIELDS`: `f(n, mine, theirs)`.
     fn pair_values(&self, other: &Self, f: &mut impl FnMut(usize, Option<u64>, Option<u64>));

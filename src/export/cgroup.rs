@@ -356,7 +356,7 @@ impl Served {
     pub fn learn(&mut self, s: &Sample) {
         for l in &s.cgroup_limits {
             if let Some(k) = self.known(&l.path, l.inode) {
-                k.limits = Some(super::values(l));
+                k.limits = Some(l.values());
             }
         }
         for l in &s.cgroup_device_limits {
@@ -365,7 +365,7 @@ impl Served {
             };
             let device = device_label(&l.name);
             k.device_limits.retain(|(d, _)| *d != device);
-            let values = super::values(l);
+            let values = l.values();
             // A device with none left is one whose limits were lifted.
             if values.iter().any(Option::is_some) {
                 k.device_limits.push((device, values));
@@ -428,7 +428,7 @@ impl Served {
         let mut devices: Vec<(&Known, String, Vec<Option<u64>>)> = Vec::new();
         for d in &s.cgroup_devices {
             if let Some(k) = served.get(&(d.path.as_str(), d.inode)) {
-                devices.push((k, device_label(&d.name), super::values(d)));
+                devices.push((k, device_label(&d.name), d.values()));
             }
         }
         // Each series of a family row: its cgroup, its device label, its raw value.

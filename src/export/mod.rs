@@ -123,13 +123,6 @@ fn single(
     sink.series(&[], v);
 }
 
-/// A group's values in field order (`None`: an absent optional field).
-fn values<G: Group>(g: &G) -> Vec<Option<u64>> {
-    let mut v = Vec::with_capacity(G::FIELDS.len());
-    g.raw_values(&mut |x| v.push(x));
-    v
-}
-
 /// The first sentence of a field's documentation, as a HELP line.
 fn help_of(doc: &'static str) -> &'static str {
     let doc = doc.trim();
@@ -168,16 +161,16 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
         }
     }
     if let Some(m) = &s.memory {
-        meminfo(Memory::FIELDS, &values(m), sink);
+        meminfo(Memory::FIELDS, &m.values(), sink);
     }
     if let Some(w) = &s.swap {
-        meminfo(Swap::FIELDS, &values(w), sink);
+        meminfo(Swap::FIELDS, &w.values(), sink);
     }
     if let Some(p) = &s.paging {
-        vmstat(Paging::FIELDS, &values(p), sink);
+        vmstat(Paging::FIELDS, &p.values(), sink);
     }
     if let Some(w) = &s.swap {
-        vmstat(Swap::FIELDS, &values(w), sink);
+        vmstat(Swap::FIELDS, &w.values(), sink);
     }
     disks(&s.disks, sink);
     filesystems(&s.filesystems, sink);
@@ -188,7 +181,7 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
         keyed(
             "node_netstat_",
             SnmpCounters::FIELDS,
-            &values(t),
+            &t.values(),
             Type::Untyped,
             sink,
         );
@@ -197,7 +190,7 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
         keyed(
             "node_netstat_",
             Snmp6Counters::FIELDS,
-            &values(t),
+            &t.values(),
             Type::Untyped,
             sink,
         );
@@ -206,7 +199,7 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
         keyed(
             "node_sockstat_",
             SockStat::FIELDS,
-            &values(t),
+            &t.values(),
             Type::Gauge,
             sink,
         );
@@ -215,7 +208,7 @@ pub fn emit(host: &HostFacts, s: &Sample, cgroups: &mut cgroup::Served, sink: &m
         keyed(
             "node_sockstat_",
             SockStat6::FIELDS,
-            &values(t),
+            &t.values(),
             Type::Gauge,
             sink,
         );
@@ -260,7 +253,7 @@ fn cpu(host: &HostFacts, s: &Sample, sink: &mut impl Sink) {
     let cpus: Vec<(String, Vec<Option<u64>>)> = s
         .cpu
         .online()
-        .map(|(n, ticks)| (n.to_string(), values(ticks)))
+        .map(|(n, ticks)| (n.to_string(), ticks.values()))
         .collect();
     for guest in [false, true] {
         if guest {
@@ -302,7 +295,7 @@ const KERNEL: &[(&str, &str, Type)] = &[
 ];
 
 fn kernel(k: &KernelCounters, sink: &mut impl Sink) {
-    for (f, v) in KernelCounters::FIELDS.iter().zip(values(k)) {
+    for (f, v) in KernelCounters::FIELDS.iter().zip(k.values()) {
         let (Some((_, name, kind)), Some(v)) = (KERNEL.iter().find(|(n, ..)| *n == f.name), v)
         else {
             continue;
@@ -374,7 +367,7 @@ fn item_counters<G: Group>(
     name: impl Fn(&G) -> &str,
     sink: &mut impl Sink,
 ) {
-    let vals: Vec<Vec<Option<u64>>> = items.iter().map(values).collect();
+    let vals: Vec<Vec<Option<u64>>> = items.iter().map(Group::values).collect();
     for (i, f) in G::FIELDS.iter().enumerate() {
         let Some(key) = f.key.filter(|_| f.kind == crate::sample::Kind::Counter) else {
             continue;
@@ -499,7 +492,7 @@ fn disks(disks: &[DiskCounters], sink: &mut impl Sink) {
     let shown: Vec<(&str, Vec<Option<u64>>)> = disks
         .iter()
         .filter(|d| !node_skips_disk(&d.name))
-        .map(|d| (d.name.as_str(), values(d)))
+        .map(|d| (d.name.as_str(), d.values()))
         .collect();
     for (i, f) in DiskCounters::FIELDS.iter().enumerate() {
         let Some((_, name, factor)) = DISK.iter().find(|(n, ..)| *n == f.name) else {
@@ -537,7 +530,7 @@ const FILESYSTEM: &[(&str, &str)] = &[
 ];
 
 fn filesystems(fs: &[FsUsage], sink: &mut impl Sink) {
-    let vals: Vec<Vec<Option<u64>>> = fs.iter().map(values).collect();
+    let vals: Vec<Vec<Option<u64>>> = fs.iter().map(Group::values).collect();
     for (i, f) in FsUsage::FIELDS.iter().enumerate() {
         let Some((_, name)) = FILESYSTEM.iter().find(|(n, _)| *n == f.name) else {
             continue;
@@ -565,7 +558,7 @@ fn filesystems(fs: &[FsUsage], sink: &mut impl Sink) {
 /// /proc/net/dev: `rx_X` is node_exporter's `node_network_receive_X_total`, `tx_X` its
 /// `node_network_transmit_X_total`; the link speed is `node_network_speed_bytes`.
 fn network(nets: &[NetCounters], sink: &mut impl Sink) {
-    let vals: Vec<Vec<Option<u64>>> = nets.iter().map(values).collect();
+    let vals: Vec<Vec<Option<u64>>> = nets.iter().map(Group::values).collect();
     for (i, f) in NetCounters::FIELDS.iter().enumerate() {
         if vals.iter().all(|v| v[i].is_none()) {
             continue;

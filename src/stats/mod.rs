@@ -39,6 +39,7 @@ mod vmstat;
 pub use cgroup::{CgroupMemory, CgroupRates};
 pub use counters::{PagingDelta, PagingRates, PsiDelta, SwapPagesDelta, TaskDelta};
 pub use cpu::{CpuDelta, CpuInterval, CpuUtil};
+pub use delta::add_counters;
 pub use disk::{DiskDelta, DiskRates, IoRates};
 pub use group::{carry_gone_items, CarryGone, Items, Over};
 pub use irq::{IrqDelta, IrqInterval};

@@ -39,7 +39,7 @@ use crate::cgroup::{is_others, others_path, parent_path};
 use crate::sample::{
     CgroupCounters, CgroupDeviceIo, CgroupDeviceLimits, CgroupLimits, Group, Kind, Sample,
 };
-use crate::stats::Over;
+use crate::stats::{add_counters, Items, Over};
 use std::collections::{HashMap, HashSet};
 
 /// A cgroup: its path and inode.
@@ -166,43 +166,19 @@ impl CgroupRow for CgroupDeviceIo {
     }
 }
 
-fn values<G: Group>(g: &G) -> Vec<Option<u64>> {
-    let mut v = Vec::with_capacity(G::FIELDS.len());
-    g.raw_values(&mut |x| v.push(x));
-    v
-}
-
 fn is_counter<G: Group>(n: usize) -> bool {
     G::FIELDS.get(n).is_some_and(|f| f.kind == Kind::Counter)
 }
 
-/// Add `d`'s counters to `acc`'s (a field absent from both stays absent); levels are
-/// `d`'s.
-fn add_counters<G: Group>(acc: &mut G, d: &G) {
-    acc.combine_values(d, &mut |n, a, b| {
-        if !is_counter::<G>(n) {
-            return b;
-        }
-        match (a, b) {
-            (None, None) => None,
-            (a, b) => Some(a.unwrap_or(0).wrapping_add(b.unwrap_or(0))),
-        }
-    });
-}
-
-/// Each row's counters over one raw interval, added to its sums over the tier interval
-/// (a row new since the raw sample before counts from 0, as every reader takes it).
+/// Each row's counters over one raw interval, added to its sums over the tier interval,
+/// taken as every reader takes them (`Items::between`: a row new since the raw sample
+/// before counts from 0; nothing over an interval either sample lacks the group for).
 fn add_raw_interval<G: CgroupRow>(sums: &mut HashMap<ItemKey, G>, prev: &[G], now: &[G]) {
-    for (i, c) in now.iter().enumerate() {
-        let before = prev
-            .get(i)
-            .filter(|p| p.same_item(c))
-            .or_else(|| prev.iter().find(|p| p.same_item(c)));
-        let d = Over::of_item(before, c, 0.0).delta;
-        match sums.get_mut(&c.key()) {
-            Some(acc) => add_counters(acc, &d),
+    for d in Items::between(prev, now, 0.0).items {
+        match sums.get_mut(&d.key()) {
+            Some(acc) => add_counters(acc, &d.delta),
             None => {
-                sums.insert(c.key(), d);
+                sums.insert(d.key(), d.delta);
             }
         }
     }
@@ -274,7 +250,7 @@ impl Cut<'_> {
             .filter(|c| self.before.contains(&c.cgroup()))
             .map(|c| {
                 let b = before.iter().find(|b| b.same_item(c));
-                (c.key(), values(&Over::of_item(b, c, 0.0).delta))
+                (c.key(), Over::of_item(b, c, 0.0).delta.values())
             })
             .collect();
         // The `(others)` rows, by parent and device: a row to shape them like, their
@@ -294,7 +270,7 @@ impl Cut<'_> {
                 slot(&mut others, parent, sum);
             }
             let shown = shown.get(key);
-            for (n, total) in values(sum).into_iter().enumerate() {
+            for (n, total) in sum.values().into_iter().enumerate() {
                 let Some(total) = total.filter(|_| is_counter::<G>(n) && G::adds_up(n)) else {
                     continue;
                 };
@@ -318,7 +294,7 @@ impl Cut<'_> {
                 continue;
             };
             let slot = slot(&mut others, parent, c);
-            for (n, x) in values(c).into_iter().enumerate() {
+            for (n, x) in c.values().into_iter().enumerate() {
                 if let Some(x) = x.filter(|_| !is_counter::<G>(n) && G::adds_up(n)) {
                     slot[n] = Some(slot[n].unwrap_or(0).saturating_add(x));
                 }
@@ -327,7 +303,7 @@ impl Cut<'_> {
         // An `(others)` row the sample before had goes on from its counters there.
         for (mut row, mut v) in others.into_values() {
             if let Some(b) = before.iter().find(|b| b.same_item(&row)) {
-                for (n, was) in values(b).into_iter().enumerate() {
+                for (n, was) in b.values().into_iter().enumerate() {
                     if is_counter::<G>(n) && G::adds_up(n) && was.is_some() {
                         v[n] = Some(v[n].unwrap_or(0).wrapping_add(was.unwrap_or(0)));
                     }
@@ -391,7 +367,7 @@ fn left_out_levels(
             && !is_others(&c.path, c.inode)
             && !kept.contains(&c.cgroup())
     }) {
-        for (n, x) in values(c).into_iter().enumerate() {
+        for (n, x) in c.values().into_iter().enumerate() {
             if let Some(x) = x.filter(|_| !is_counter::<CgroupCounters>(n)) {
                 v[n] = Some(v[n].unwrap_or(0u64).saturating_add(x));
             }
@@ -542,8 +518,8 @@ impl CgroupRollup {
                     let sums = left_out_levels(&x.cgroups, &parent, &kept);
                     // A level the row lacks at the sample (its children left out all
                     // ended before it) is 0 there, so that the record keeps its mean.
-                    let mut v = values(row);
-                    for (n, x) in values(&sums).into_iter().enumerate() {
+                    let mut v = row.values();
+                    for (n, x) in sums.values().into_iter().enumerate() {
                         if x.is_some() && v[n].is_none() {
                             v[n] = Some(0);
                         }
